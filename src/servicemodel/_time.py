@@ -1,0 +1,368 @@
+"""Instants and durations at the library's edges.
+
+Everything inside servicemodel works on timezone-aware instants and, on hot
+paths, on integer microseconds since the Unix epoch. This module is the one
+place that converts between the two and parses duration text.
+
+>>> import datetime as dt
+>>> to_micros(dt.datetime(1970, 1, 1, 0, 0, 1, tzinfo=dt.timezone.utc))
+1000000
+>>> parse_duration("1h30m", field="within")
+Duration(hours=1, minutes=30)
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from zoneinfo import ZoneInfo
+
+import pendulum
+
+from .exceptions import ValidationError
+
+__all__ = [
+    "MAX_DURATION_DAYS",
+    "aware",
+    "duration_from_micros",
+    "duration_micros",
+    "from_micros",
+    "parse_duration",
+    "to_duration",
+    "to_micros",
+    "zone",
+]
+
+#: Longest duration accepted anywhere (100 years): protects arithmetic from overflow.
+MAX_DURATION_DAYS = 36_525
+_MAX_TEXT = 64
+_EPOCH_ORDINAL = _dt.date(1970, 1, 1).toordinal()
+_UTC = pendulum.timezone("UTC")
+
+_NAIVE_HINT = (
+    "attach a timezone, e.g. pendulum.datetime(2024, 6, 7, 9, tz='Europe/London') "
+    "or datetime(..., tzinfo=zoneinfo.ZoneInfo('Europe/London'))"
+)
+
+
+def _zone_of(tzinfo: _dt.tzinfo) -> _dt.tzinfo:
+    """Return the pendulum zone equal to a stdlib tzinfo (or the tzinfo itself)."""
+    if isinstance(tzinfo, pendulum.Timezone | pendulum.FixedTimezone):
+        return tzinfo
+    if isinstance(tzinfo, ZoneInfo):
+        return pendulum.timezone(tzinfo.key)
+    if isinstance(tzinfo, _dt.timezone):
+        offset = tzinfo.utcoffset(None)
+        return pendulum.FixedTimezone(int(offset.total_seconds())) if offset else _UTC
+    return tzinfo
+
+
+def aware(value: object, *, field: str) -> pendulum.DateTime:
+    """Return *value* as an aware ``pendulum.DateTime``, or raise.
+
+    Accepts pendulum or stdlib aware datetimes (the instant and the zone are
+    kept). Naive datetimes, dates and anything else raise
+    :class:`ValidationError` naming *field* and saying how to fix it.
+
+    Args:
+        value: the candidate instant.
+        field: the field name used in the error message.
+
+    Raises:
+        ValidationError: *value* is not an aware datetime.
+
+    >>> import datetime as dt
+    >>> aware(dt.datetime(2024, 6, 7, 9, tzinfo=dt.timezone.utc), field="at")
+    DateTime(2024, 6, 7, 9, 0, 0, tzinfo=Timezone('UTC'))
+    >>> aware(dt.datetime(2024, 6, 7, 9), field="at")
+    Traceback (most recent call last):
+    ...
+    servicemodel.exceptions.ValidationError: 'at' must be timezone-aware (got naive 2024-06-07T09:00:00); attach a timezone, ...
+    """
+    if isinstance(value, pendulum.DateTime):
+        if value.tzinfo is None:
+            raise ValidationError(
+                f"'{field}' must be timezone-aware (got naive {value.isoformat()}); {_NAIVE_HINT}",
+                field=field,
+                value=value,
+            )
+        return value
+    if isinstance(value, _dt.datetime):
+        tzinfo = value.tzinfo
+        if tzinfo is None or tzinfo.utcoffset(value) is None:
+            raise ValidationError(
+                f"'{field}' must be timezone-aware (got naive {value.isoformat()}); {_NAIVE_HINT}",
+                field=field,
+                value=value,
+            )
+        return pendulum.DateTime(
+            value.year,
+            value.month,
+            value.day,
+            value.hour,
+            value.minute,
+            value.second,
+            value.microsecond,
+            tzinfo=_zone_of(tzinfo),
+            fold=value.fold,
+        )
+    raise ValidationError(
+        f"'{field}' must be an aware datetime (got {type(value).__name__} {value!r})",
+        field=field,
+        value=value,
+    )
+
+
+def to_micros(value: _dt.datetime) -> int:
+    """Return the exact number of microseconds from the Unix epoch to *value*.
+
+    Integer arithmetic only, so no float rounding at any date. *value* must be
+    aware (call :func:`aware` first on untrusted input).
+
+    >>> to_micros(pendulum.datetime(2024, 6, 7, 10, tz="Europe/London"))
+    1717750800000000
+    """
+    offset = value.utcoffset()
+    if offset is None:
+        raise ValidationError(
+            f"'instant' must be timezone-aware (got naive {value.isoformat()}); {_NAIVE_HINT}",
+            field="instant",
+            value=value,
+        )
+    seconds = (
+        (value.toordinal() - _EPOCH_ORDINAL) * 86_400
+        + value.hour * 3_600
+        + value.minute * 60
+        + value.second
+        - offset.days * 86_400
+        - offset.seconds
+    )
+    return seconds * 1_000_000 + value.microsecond - offset.microseconds
+
+
+def zone(name: str | _dt.tzinfo, *, field: str = "timezone") -> _dt.tzinfo:
+    """Return the pendulum timezone for an IANA name or a tzinfo.
+
+    Raises:
+        ValidationError: the name is not a known IANA zone.
+
+    >>> zone("Europe/London")
+    Timezone('Europe/London')
+    >>> zone("Mars/Olympus")
+    Traceback (most recent call last):
+    ...
+    servicemodel.exceptions.ValidationError: 'timezone' must be an IANA zone name such as 'Europe/London' (got 'Mars/Olympus')
+    """
+    if isinstance(name, _dt.tzinfo):
+        return _zone_of(name)
+    if not isinstance(name, str) or not name or len(name) > _MAX_TEXT:
+        raise ValidationError(
+            f"'{field}' must be an IANA zone name such as 'Europe/London' (got {name!r})",
+            field=field,
+            value=name,
+        )
+    try:
+        return pendulum.timezone(name)
+    except Exception:  # pendulum raises its own InvalidTimezone / ValueError kinds
+        raise ValidationError(
+            f"'{field}' must be an IANA zone name such as 'Europe/London' (got {name!r})",
+            field=field,
+            value=name,
+        ) from None
+
+
+def from_micros(micros: int, tz: _dt.tzinfo = _UTC) -> pendulum.DateTime:
+    """Build the ``pendulum.DateTime`` *micros* after the epoch, shown in *tz*.
+
+    >>> from_micros(1717750800000000, pendulum.timezone("Europe/London"))
+    DateTime(2024, 6, 7, 10, 0, 0, tzinfo=Timezone('Europe/London'))
+    """
+    utc = _dt.datetime(1970, 1, 1, tzinfo=_dt.UTC) + _dt.timedelta(microseconds=micros)
+    local = utc.astimezone(tz)
+    return pendulum.DateTime(
+        local.year,
+        local.month,
+        local.day,
+        local.hour,
+        local.minute,
+        local.second,
+        local.microsecond,
+        tzinfo=tz,
+        fold=local.fold,
+    )
+
+
+def duration_micros(value: _dt.timedelta) -> int:
+    """Return the exact length of a timedelta in microseconds.
+
+    >>> duration_micros(pendulum.duration(hours=1, microseconds=5))
+    3600000005
+    """
+    return (value.days * 86_400 + value.seconds) * 1_000_000 + value.microseconds
+
+
+def duration_from_micros(micros: int) -> pendulum.Duration:
+    """Build a ``pendulum.Duration`` of exactly *micros* microseconds.
+
+    >>> duration_from_micros(5_400_000_000)
+    Duration(hours=1, minutes=30)
+    """
+    return pendulum.Duration(microseconds=micros)
+
+
+def to_duration(value: object, *, field: str, allow_zero: bool = False) -> pendulum.Duration:
+    """Return *value* (a timedelta or pendulum Duration) as a ``pendulum.Duration``.
+
+    Month- and year-based pendulum durations are refused: their length depends
+    on the calendar. Negative durations are refused, and zero unless
+    *allow_zero*.
+
+    Raises:
+        ValidationError: the value is not a usable duration.
+
+    >>> import datetime as dt
+    >>> to_duration(dt.timedelta(minutes=90), field="within")
+    Duration(hours=1, minutes=30)
+    >>> to_duration(pendulum.duration(months=1), field="within")
+    Traceback (most recent call last):
+    ...
+    servicemodel.exceptions.ValidationError: 'within' must not be month- or year-based (got 1 month); write it in days, e.g. '30d'
+    """
+    if isinstance(value, pendulum.Duration) and (value.years or value.months):
+        raise ValidationError(
+            f"'{field}' must not be month- or year-based (got {value.in_words()}); "
+            "write it in days, e.g. '30d'",
+            field=field,
+            value=value,
+        )
+    if not isinstance(value, _dt.timedelta):
+        raise ValidationError(
+            f"'{field}' must be a duration such as timedelta(hours=4) "
+            f"(got {type(value).__name__} {value!r})",
+            field=field,
+            value=value,
+        )
+    micros = duration_micros(value)
+    _check_duration_micros(micros, field=field, allow_zero=allow_zero, shown=value)
+    if isinstance(value, pendulum.Duration):
+        return value
+    return duration_from_micros(micros)
+
+
+def _check_duration_micros(micros: int, *, field: str, allow_zero: bool, shown: object) -> None:
+    if micros < 0:
+        raise ValidationError(
+            f"'{field}' must not be negative (got {shown!r})", field=field, value=shown
+        )
+    if micros == 0 and not allow_zero:
+        raise ValidationError(
+            f"'{field}' must be positive (got {shown!r})", field=field, value=shown
+        )
+    if micros > MAX_DURATION_DAYS * 86_400_000_000:
+        raise ValidationError(
+            f"'{field}' must be at most {MAX_DURATION_DAYS} days (got {shown!r})",
+            field=field,
+            value=shown,
+        )
+
+
+_COMPACT = re.compile(r"(?:(\d+)w)?(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?")
+_ISO = re.compile(
+    r"P(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)(?:[.,](\d{1,6}))?S)?)?"
+)
+_ISO_CALENDAR = re.compile(r"P(?:\d+Y)?(?:\d+M)?(?:\d+W)?(?:\d+D)?(?:T.*)?")
+_UNIT_SECONDS = (7 * 86_400, 86_400, 3_600, 60, 1)
+
+
+def parse_duration(text: object, *, field: str, allow_zero: bool = False) -> pendulum.Duration:
+    """Parse a duration written as compact text or ISO 8601.
+
+    Compact text is whole numbers with units in the order w, d, h, m, s:
+    ``"90m"``, ``"1h30m"``, ``"2d"``, ``"1w2d"``. ISO 8601 takes weeks, days,
+    hours, minutes and (fractional) seconds: ``"PT1H30M"``, ``"P2DT4H"``.
+    Months and years are refused (their length depends on the calendar), as
+    are negative durations, zero unless *allow_zero*, and anything longer than
+    :data:`MAX_DURATION_DAYS` days.
+
+    Args:
+        text: the text to parse.
+        field: the field name used in error messages.
+        allow_zero: accept ``"0m"`` / ``"PT0S"``.
+
+    Raises:
+        ValidationError: the text is not a duration this function accepts.
+
+    >>> parse_duration("90m", field="within")
+    Duration(hours=1, minutes=30)
+    >>> parse_duration("PT1H30M", field="within") == parse_duration("1h30m", field="within")
+    True
+    >>> parse_duration("P1M", field="within")
+    Traceback (most recent call last):
+    ...
+    servicemodel.exceptions.ValidationError: 'within' must not use months or years (got 'P1M'); their length varies, write days instead, e.g. 'P30D' or '30d'
+    """
+    if not isinstance(text, str):
+        raise ValidationError(
+            f"'{field}' must be a duration string such as '1h30m' or 'PT1H30M' "
+            f"(got {type(text).__name__} {text!r})",
+            field=field,
+            value=text,
+        )
+    raw = text.strip()
+    if len(raw) > _MAX_TEXT:
+        raise ValidationError(
+            f"'{field}' must be a duration string of at most {_MAX_TEXT} characters "
+            f"(got {len(raw)} characters)",
+            field=field,
+            value=text,
+        )
+    if raw.startswith(("-", "+")):
+        raise ValidationError(
+            f"'{field}' must not be negative or signed (got {text!r})", field=field, value=text
+        )
+    micros = _parse_micros(raw, text, field)
+    _check_duration_micros(micros, field=field, allow_zero=allow_zero, shown=text)
+    return duration_from_micros(micros)
+
+
+def _parse_micros(raw: str, text: str, field: str) -> int:
+    if raw.startswith(("P", "p")):
+        upper = raw.upper()
+        iso = _ISO.fullmatch(upper)
+        if iso and upper not in {"P", "PT"} and not upper.endswith("T"):
+            weeks, days, hours, minutes, seconds, fraction = iso.groups()
+            whole = (
+                int(weeks or 0) * 7 * 86_400
+                + int(days or 0) * 86_400
+                + int(hours or 0) * 3_600
+                + int(minutes or 0) * 60
+                + int(seconds or 0)
+            )
+            return whole * 1_000_000 + int((fraction or "").ljust(6, "0"))
+        date_part = upper.split("T", 1)[0]
+        if _ISO_CALENDAR.fullmatch(upper) and ("Y" in date_part or "M" in date_part):
+            raise ValidationError(
+                f"'{field}' must not use months or years (got {text!r}); their length "
+                "varies, write days instead, e.g. 'P30D' or '30d'",
+                field=field,
+                value=text,
+            )
+    else:
+        compact = _COMPACT.fullmatch(raw.lower())
+        if compact and raw:
+            return (
+                sum(int(n or 0) * s for n, s in zip(compact.groups(), _UNIT_SECONDS, strict=True))
+                * 1_000_000
+            )
+        if raw.lower().rstrip("0123456789").endswith(("mo", "y", "month", "months", "year")):
+            raise ValidationError(
+                f"'{field}' must not use months or years (got {text!r}); their length "
+                "varies, write days instead, e.g. '30d'",
+                field=field,
+                value=text,
+            )
+    raise ValidationError(
+        f"'{field}' must be a duration such as '90m', '1h30m', '2d' or 'PT1H30M' (got {text!r})",
+        field=field,
+        value=text,
+    )
