@@ -26,12 +26,12 @@ from ._time import aware
 from .exceptions import ValidationError
 
 __all__ = [
-    "aware_datetime",
     "between",
-    "enum_value",
+    "enum_member",
     "non_empty_str",
-    "optional_aware_datetime",
-    "strings",
+    "optional_aware",
+    "optional_non_empty_str",
+    "string_set",
     "to_tuple",
 ]
 
@@ -89,55 +89,52 @@ def non_empty_str(_instance: Any, attribute: attrs.Attribute[Any], value: Any) -
         )
 
 
-def enum_value(enum_type: type[E]) -> attrs.Converter[Any, E]:
-    """Converter: accept an enum member or its lower-case value string.
+def optional_non_empty_str(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    """Validator: ``None`` or a string accepted by :func:`non_empty_str`.
+
+    >>> optional_non_empty_str(None, None, None)
+    """
+    if value is not None:
+        non_empty_str(instance, attribute, value)
+
+
+def enum_member(enum_type: type[E], value: object, *, field: str) -> E:
+    """Return *value* as a member of *enum_type*, accepting the member or its value string.
+
+    Use it inside a small named converter per field (mypy's attrs plugin needs
+    named converter functions).
+
+    Raises:
+        ValidationError: *value* is neither a member nor a member's value.
 
     >>> import enum
     >>> class Colour(enum.Enum):
     ...     RED = "red"
-    >>> enum_value(Colour).converter("red", None, None)  # doctest: +SKIP
+    >>> enum_member(Colour, "red", field="colour")
+    <Colour.RED: 'red'>
+    >>> enum_member(Colour, "blue", field="colour")
+    Traceback (most recent call last):
+    ...
+    servicemodel.exceptions.ValidationError: 'colour' must be one of 'red' (got 'blue')
     """
-
-    allowed = ", ".join(repr(m.value) for m in enum_type)
-
-    def convert(value: Any, _self: Any, field: attrs.Attribute[Any]) -> E:
-        if isinstance(value, enum_type):
-            return value
-        try:
-            return enum_type(value)
-        except (ValueError, TypeError):
-            raise ValidationError(
-                f"'{field.name}' must be one of {allowed} (got {value!r})",
-                field=field.name,
-                value=value,
-            ) from None
-
-    return attrs.Converter(convert, takes_self=True, takes_field=True)
+    if isinstance(value, enum_type):
+        return value
+    try:
+        return enum_type(value)
+    except (ValueError, TypeError):
+        allowed = ", ".join(repr(m.value) for m in enum_type)
+        raise ValidationError(
+            f"'{field}' must be one of {allowed} (got {value!r})", field=field, value=value
+        ) from None
 
 
-def _to_aware(value: Any, _self: Any, field: attrs.Attribute[Any]) -> pendulum.DateTime:
-    return aware(value, field=field.name)
+def optional_aware(value: object, *, field: str) -> pendulum.DateTime | None:
+    """Like :func:`servicemodel._time.aware`, passing ``None`` through.
 
-
-def _to_optional_aware(
-    value: Any, _self: Any, field: attrs.Attribute[Any]
-) -> pendulum.DateTime | None:
-    return None if value is None else aware(value, field=field.name)
-
-
-#: Converter: an aware datetime (pendulum or stdlib) to ``pendulum.DateTime``; naive is an error.
-aware_datetime: attrs.Converter[Any, pendulum.DateTime] = attrs.Converter(
-    _to_aware,
-    takes_self=True,
-    takes_field=True,
-)
-
-#: Converter: like :data:`aware_datetime`, passing ``None`` through.
-optional_aware_datetime: attrs.Converter[Any, pendulum.DateTime | None] = attrs.Converter(
-    _to_optional_aware,
-    takes_self=True,
-    takes_field=True,
-)
+    >>> optional_aware(None, field="churned_at") is None
+    True
+    """
+    return None if value is None else aware(value, field=field)
 
 
 def to_tuple(value: Iterable[T]) -> tuple[T, ...]:
@@ -149,27 +146,32 @@ def to_tuple(value: Iterable[T]) -> tuple[T, ...]:
     return value if isinstance(value, tuple) else tuple(value)
 
 
-def _to_strings(value: Any, _self: Any, field: attrs.Attribute[Any]) -> frozenset[str]:
+def string_set(value: object, *, field: str) -> frozenset[str]:
+    """Return an iterable of non-empty strings as a ``frozenset``.
+
+    Raises:
+        ValidationError: *value* is a single string, not iterable, or holds a non-string.
+
+    >>> sorted(string_set(["vip", "billing"], field="tags"))
+    ['billing', 'vip']
+    >>> string_set("vip", field="tags")
+    Traceback (most recent call last):
+    ...
+    servicemodel.exceptions.ValidationError: 'tags' must be a collection of strings, not a single value (got 'vip')
+    """
     if isinstance(value, str) or not isinstance(value, Iterable):
         raise ValidationError(
-            f"'{field.name}' must be a collection of strings, not a single value (got {value!r})",
-            field=field.name,
+            f"'{field}' must be a collection of strings, not a single value (got {value!r})",
+            field=field,
             value=value,
         )
     items = frozenset(value)
     for item in items:
         if not isinstance(item, str) or not item or item != item.strip():
             raise ValidationError(
-                f"'{field.name}' must contain only non-empty strings (got {item!r})",
-                field=field.name,
+                f"'{field}' must contain only non-empty strings without surrounding blanks "
+                f"(got {item!r})",
+                field=field,
                 value=item,
             )
     return items
-
-
-#: Converter: an iterable of non-empty strings to a ``frozenset``.
-strings: attrs.Converter[Any, frozenset[str]] = attrs.Converter(
-    _to_strings,
-    takes_self=True,
-    takes_field=True,
-)

@@ -1,0 +1,681 @@
+"""Customer interactions as an event log.
+
+An :class:`Interaction` is one customer contact thread (a ticket, a chat, a
+call): who, over which channel, what kind, at which priority, and an ordered
+tuple of events. Everything else (first reply, solve times, reopens, handle
+time) is derived from the events by methods, never stored twice.
+
+>>> import pendulum
+>>> t = pendulum.datetime(2024, 6, 10, 9, tz="Europe/London")
+>>> ticket = Interaction(
+...     id="T-1", customer_id="C-1", channel=Channel.EMAIL, kind=Kind.ENQUIRY,
+...     priority=Priority.NORMAL, created_at=t,
+...     events=[
+...         Message(at=t, author=Role.CUSTOMER),
+...         Message(at=t.add(minutes=1), author=Role.BOT),
+...         Message(at=t.add(minutes=40), author=Role.AGENT, author_id="A-7"),
+...         StatusChange(at=t.add(minutes=41), status=Status.SOLVED),
+...     ],
+... )
+>>> ticket.first_reply_at().diff(ticket.created_at).in_minutes()
+40
+>>> ticket.status()
+<Status.SOLVED: 'solved'>
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable, Mapping
+from typing import Any, TypeAlias, final
+
+import attrs
+import pendulum
+
+from ._time import aware, to_duration, to_micros
+from ._validators import (
+    between,
+    enum_member,
+    non_empty_str,
+    optional_non_empty_str,
+    string_set,
+    to_tuple,
+)
+from .exceptions import ValidationError
+
+__all__ = [
+    "Assignment",
+    "Channel",
+    "Event",
+    "Interaction",
+    "Kind",
+    "Message",
+    "Priority",
+    "PriorityChange",
+    "Role",
+    "SatisfactionResponse",
+    "Status",
+    "StatusChange",
+    "StatusSpan",
+    "Visibility",
+]
+
+
+class Channel(enum.Enum):
+    """How the customer reached us.
+
+    >>> Channel("web_form")
+    <Channel.WEB_FORM: 'web_form'>
+    """
+
+    PHONE = "phone"
+    EMAIL = "email"
+    CHAT = "chat"
+    SOCIAL = "social"
+    WEB_FORM = "web_form"
+    SELF_SERVICE = "self_service"
+    IN_PERSON = "in_person"
+
+
+class Kind(enum.Enum):
+    """What the contact is about.
+
+    >>> Kind.COMPLAINT.value
+    'complaint'
+    """
+
+    COMPLAINT = "complaint"
+    ENQUIRY = "enquiry"
+    REQUEST = "request"
+    FEEDBACK = "feedback"
+
+
+class Priority(enum.Enum):
+    """Urgency, lowest first; :attr:`rank` orders them.
+
+    >>> Priority.URGENT.rank > Priority.LOW.rank
+    True
+    """
+
+    LOW = "low"
+    NORMAL = "normal"
+    HIGH = "high"
+    URGENT = "urgent"
+
+    @property
+    def rank(self) -> int:
+        """0 for low up to 3 for urgent.
+
+        >>> Priority.HIGH.rank
+        2
+        """
+        return _PRIORITY_RANK[self]
+
+
+_PRIORITY_RANK = {p: i for i, p in enumerate(Priority)}
+
+
+class Status(enum.Enum):
+    """Where an interaction stands; every interaction starts as ``new``.
+
+    >>> Status.ON_HOLD.value
+    'on_hold'
+    """
+
+    NEW = "new"
+    OPEN = "open"
+    PENDING = "pending"
+    ON_HOLD = "on_hold"
+    SOLVED = "solved"
+    CLOSED = "closed"
+
+
+class Role(enum.Enum):
+    """Who wrote a message: the customer, a human agent, or a bot/automation.
+
+    >>> Role("bot")
+    <Role.BOT: 'bot'>
+    """
+
+    CUSTOMER = "customer"
+    AGENT = "agent"
+    BOT = "bot"
+
+
+class Visibility(enum.Enum):
+    """Whether the customer can see a message (private notes are internal).
+
+    >>> Visibility.PRIVATE.value
+    'private'
+    """
+
+    PUBLIC = "public"
+    PRIVATE = "private"
+
+
+# Named converters (mypy's attrs plugin needs named functions); each names its field.
+def _at(value: object) -> pendulum.DateTime:
+    return aware(value, field="at")
+
+
+def _created_at(value: object) -> pendulum.DateTime:
+    return aware(value, field="created_at")
+
+
+def _role(value: object) -> Role:
+    return enum_member(Role, value, field="author")
+
+
+def _visibility(value: object) -> Visibility:
+    return enum_member(Visibility, value, field="visibility")
+
+
+def _status(value: object) -> Status:
+    return enum_member(Status, value, field="status")
+
+
+def _priority(value: object) -> Priority:
+    return enum_member(Priority, value, field="priority")
+
+
+def _channel(value: object) -> Channel:
+    return enum_member(Channel, value, field="channel")
+
+
+def _kind(value: object) -> Kind:
+    return enum_member(Kind, value, field="kind")
+
+
+def _tags(value: object) -> frozenset[str]:
+    return string_set(value, field="tags")
+
+
+def _work(value: object) -> pendulum.Duration | None:
+    return None if value is None else to_duration(value, field="work", allow_zero=True)
+
+
+@final
+@attrs.frozen(kw_only=True)
+class Message:
+    """A message in the thread: customer, agent or bot; public or a private note.
+
+    ``work`` is the effort the author spent on it when known (a call's talk and
+    wrap-up time, a tracked reply); handle time adds up the agents' ``work``.
+
+    >>> import pendulum
+    >>> m = Message(at=pendulum.datetime(2024, 6, 10, 9), author="agent", visibility="private")
+    >>> m.is_public_agent_reply()
+    False
+    """
+
+    at: pendulum.DateTime = attrs.field(converter=_at)
+    author: Role = attrs.field(converter=_role)
+    visibility: Visibility = attrs.field(default=Visibility.PUBLIC, converter=_visibility)
+    author_id: str | None = attrs.field(default=None, validator=optional_non_empty_str)
+    work: pendulum.Duration | None = attrs.field(default=None, converter=_work)
+
+    def is_public_agent_reply(self) -> bool:
+        """True for a public message written by a human agent (what first_reply counts).
+
+        >>> import pendulum
+        >>> Message(at=pendulum.datetime(2024, 1, 1), author="bot").is_public_agent_reply()
+        False
+        """
+        return self.author is Role.AGENT and self.visibility is Visibility.PUBLIC
+
+    def is_public_customer_message(self) -> bool:
+        """True for a public message written by the customer.
+
+        >>> import pendulum
+        >>> Message(at=pendulum.datetime(2024, 1, 1), author="customer").is_public_customer_message()
+        True
+        """
+        return self.author is Role.CUSTOMER and self.visibility is Visibility.PUBLIC
+
+
+@final
+@attrs.frozen(kw_only=True)
+class StatusChange:
+    """The interaction moved to a new status.
+
+    >>> import pendulum
+    >>> StatusChange(at=pendulum.datetime(2024, 1, 1), status="pending").status
+    <Status.PENDING: 'pending'>
+    """
+
+    at: pendulum.DateTime = attrs.field(converter=_at)
+    status: Status = attrs.field(converter=_status)
+
+
+@final
+@attrs.frozen(kw_only=True)
+class PriorityChange:
+    """The interaction's priority changed.
+
+    >>> import pendulum
+    >>> PriorityChange(at=pendulum.datetime(2024, 1, 1), priority="urgent").priority
+    <Priority.URGENT: 'urgent'>
+    """
+
+    at: pendulum.DateTime = attrs.field(converter=_at)
+    priority: Priority = attrs.field(converter=_priority)
+
+
+@final
+@attrs.frozen(kw_only=True)
+class Assignment:
+    """The interaction was assigned to an agent and/or a group (``None`` unassigns).
+
+    >>> import pendulum
+    >>> Assignment(at=pendulum.datetime(2024, 1, 1), agent_id="A-1", group="billing").group
+    'billing'
+    """
+
+    at: pendulum.DateTime = attrs.field(converter=_at)
+    agent_id: str | None = attrs.field(default=None, validator=optional_non_empty_str)
+    group: str | None = attrs.field(default=None, validator=optional_non_empty_str)
+
+
+@final
+@attrs.frozen(kw_only=True)
+class SatisfactionResponse:
+    """The customer rated this interaction (CSAT, 1 to 5).
+
+    >>> import pendulum
+    >>> SatisfactionResponse(at=pendulum.datetime(2024, 1, 1), score=6)
+    Traceback (most recent call last):
+    ...
+    servicemodel.exceptions.ValidationError: 'score' must be between 1 and 5 (got 6)
+    """
+
+    at: pendulum.DateTime = attrs.field(converter=_at)
+    score: int = attrs.field(validator=between(1, 5))
+
+
+#: Any event of an interaction's log.
+Event: TypeAlias = Message | StatusChange | PriorityChange | Assignment | SatisfactionResponse
+_EVENT_TYPES = (Message, StatusChange, PriorityChange, Assignment, SatisfactionResponse)
+
+
+@final
+@attrs.frozen(kw_only=True)
+class StatusSpan:
+    """A stretch of time in one status; ``end`` is ``None`` for the current status.
+
+    >>> import pendulum
+    >>> StatusSpan(status=Status.OPEN, start=pendulum.datetime(2024, 1, 1), end=None).status
+    <Status.OPEN: 'open'>
+    """
+
+    status: Status
+    start: pendulum.DateTime
+    end: pendulum.DateTime | None
+
+
+def _attributes(value: object) -> tuple[tuple[str, str], ...]:
+    field = "attributes"
+    if isinstance(value, str) or not isinstance(value, Iterable):
+        raise ValidationError(
+            f"'{field}' must be a mapping of names to text (got {value!r})",
+            field=field,
+            value=value,
+        )
+    items: Iterable[Any] = value.items() if isinstance(value, Mapping) else value
+    pairs: list[tuple[str, str]] = []
+    for pair in items:
+        if (
+            not isinstance(pair, tuple)
+            or len(pair) != 2
+            or not all(isinstance(x, str) for x in pair)
+            or not pair[0]
+        ):
+            raise ValidationError(
+                f"'{field}' must map non-empty string names to string values (got {pair!r})",
+                field=field,
+                value=pair,
+            )
+        pairs.append(pair)
+    names = [name for name, _ in pairs]
+    if len(set(names)) != len(names):
+        raise ValidationError(
+            f"'{field}' must not repeat a name (got {sorted(names)!r})",
+            field=field,
+            value=value,
+        )
+    return tuple(sorted(pairs))
+
+
+def _events(value: Iterable[Event]) -> tuple[Event, ...]:
+    return to_tuple(value)
+
+
+_CLOSED_ALLOWED = (SatisfactionResponse,)
+
+
+@final
+@attrs.frozen(kw_only=True)
+class Interaction:
+    """One customer contact thread and its time-ordered events.
+
+    The log is checked on construction: events must be interaction events, in
+    time order, not before ``created_at``; status changes must change the
+    status, never return to ``new`` and never leave ``closed``; after
+    ``closed`` only satisfaction responses may arrive. A violation raises
+    :class:`~servicemodel.exceptions.ValidationError` naming the event index,
+    e.g. ``events[3].at``.
+
+    ``attributes`` holds custom fields (name to text); a mapping is accepted
+    and stored as sorted pairs so the value stays hashable.
+
+    >>> import pendulum
+    >>> t = pendulum.datetime(2024, 6, 10, 9)
+    >>> Interaction(id="T-2", customer_id="C-1", channel="chat", kind="complaint",
+    ...             priority="high", created_at=t,
+    ...             events=[StatusChange(at=t.subtract(minutes=1), status="open")])
+    Traceback (most recent call last):
+    ...
+    servicemodel.exceptions.ValidationError: 'events[0].at' must not be before 'created_at' (got 2024-06-10T08:59:00+00:00 < 2024-06-10T09:00:00+00:00)
+    """
+
+    id: str = attrs.field(validator=non_empty_str)
+    customer_id: str = attrs.field(validator=non_empty_str)
+    channel: Channel = attrs.field(converter=_channel)
+    kind: Kind = attrs.field(default=Kind.ENQUIRY, converter=_kind)
+    priority: Priority = attrs.field(default=Priority.NORMAL, converter=_priority)
+    created_at: pendulum.DateTime = attrs.field(converter=_created_at)
+    tags: frozenset[str] = attrs.field(default=frozenset(), converter=_tags)
+    attributes: tuple[tuple[str, str], ...] = attrs.field(default=(), converter=_attributes)
+    events: tuple[Event, ...] = attrs.field(default=(), converter=_events)
+
+    @events.validator
+    def _check_events(self, _attribute: attrs.Attribute[Any], events: tuple[Event, ...]) -> None:
+        previous = to_micros(self.created_at)
+        previous_name = "created_at"
+        status = Status.NEW
+        priority = self.priority
+        for index, event in enumerate(events):
+            name = f"events[{index}]"
+            if not isinstance(event, _EVENT_TYPES):
+                raise ValidationError(
+                    f"'{name}' must be an interaction event (Message, StatusChange, "
+                    f"PriorityChange, Assignment, SatisfactionResponse) (got {event!r})",
+                    field=name,
+                    value=event,
+                )
+            at = to_micros(event.at)
+            if at < previous:
+                earlier = "'created_at'" if index == 0 else f"'{previous_name}'"
+                raise ValidationError(
+                    f"'{name}.at' must not be before {earlier} "
+                    f"(got {event.at.isoformat()} < {_iso_of(self, index)})",
+                    field=f"{name}.at",
+                    value=event.at,
+                )
+            previous, previous_name = at, f"events[{index}].at"
+            if status is Status.CLOSED and not isinstance(event, _CLOSED_ALLOWED):
+                raise ValidationError(
+                    f"'{name}' must not follow the close of the interaction: a closed "
+                    f"interaction takes only satisfaction responses (got {type(event).__name__})",
+                    field=name,
+                    value=event,
+                )
+            if isinstance(event, StatusChange):
+                if event.status is status or event.status is Status.NEW:
+                    raise ValidationError(
+                        f"'{name}.status' must change the status and never return to 'new' "
+                        f"(got {status.value} -> {event.status.value})",
+                        field=f"{name}.status",
+                        value=event.status,
+                    )
+                status = event.status
+            elif isinstance(event, PriorityChange):
+                if event.priority is priority:
+                    raise ValidationError(
+                        f"'{name}.priority' must change the priority "
+                        f"(got {priority.value} -> {event.priority.value})",
+                        field=f"{name}.priority",
+                        value=event.priority,
+                    )
+                priority = event.priority
+
+    # ----------------------------------------------------------------- derived facts
+
+    def attribute(self, name: str) -> str | None:
+        """Return a custom field's text, or ``None`` when the interaction lacks it.
+
+        >>> import pendulum
+        >>> Interaction(id="T", customer_id="C", channel="email",
+        ...             created_at=pendulum.datetime(2024, 1, 1),
+        ...             attributes={"product": "router"}).attribute("product")
+        'router'
+        """
+        for key, value in self.attributes:
+            if key == name:
+                return value
+        return None
+
+    def messages(self) -> tuple[Message, ...]:
+        """All messages, in order.
+
+        >>> import pendulum
+        >>> Interaction(id="T", customer_id="C", channel="email",
+        ...             created_at=pendulum.datetime(2024, 1, 1)).messages()
+        ()
+        """
+        return tuple(e for e in self.events if isinstance(e, Message))
+
+    def first_reply_at(self) -> pendulum.DateTime | None:
+        """When the first public message by a human agent was sent (``None``: not yet).
+
+        Bot messages, automatic acknowledgements and private notes do not count.
+
+        >>> import pendulum
+        >>> t = pendulum.datetime(2024, 1, 1)
+        >>> Interaction(id="T", customer_id="C", channel="email", created_at=t, events=[
+        ...     Message(at=t, author="agent", visibility="private"),
+        ... ]).first_reply_at() is None
+        True
+        """
+        for event in self.events:
+            if isinstance(event, Message) and event.is_public_agent_reply():
+                return event.at
+        return None
+
+    def agent_reply_count(self) -> int:
+        """How many public human agent messages the thread has.
+
+        >>> import pendulum
+        >>> t = pendulum.datetime(2024, 1, 1)
+        >>> Interaction(id="T", customer_id="C", channel="chat", created_at=t, events=[
+        ...     Message(at=t, author="agent"), Message(at=t, author="bot"),
+        ... ]).agent_reply_count()
+        1
+        """
+        return sum(1 for e in self.events if isinstance(e, Message) and e.is_public_agent_reply())
+
+    def status(self) -> Status:
+        """The status after the last status change (``new`` when there is none).
+
+        >>> import pendulum
+        >>> Interaction(id="T", customer_id="C", channel="chat",
+        ...             created_at=pendulum.datetime(2024, 1, 1)).status()
+        <Status.NEW: 'new'>
+        """
+        for event in reversed(self.events):
+            if isinstance(event, StatusChange):
+                return event.status
+        return Status.NEW
+
+    def status_timeline(self) -> tuple[StatusSpan, ...]:
+        """The statuses the interaction went through, each with its start and end.
+
+        >>> import pendulum
+        >>> t = pendulum.datetime(2024, 1, 1)
+        >>> spans = Interaction(id="T", customer_id="C", channel="chat", created_at=t,
+        ...     events=[StatusChange(at=t.add(hours=1), status="solved")]).status_timeline()
+        >>> [(s.status.value, s.end is None) for s in spans]
+        [('new', False), ('solved', True)]
+        """
+        spans: list[StatusSpan] = []
+        status, start = Status.NEW, self.created_at
+        for event in self.events:
+            if isinstance(event, StatusChange):
+                spans.append(StatusSpan(status=status, start=start, end=event.at))
+                status, start = event.status, event.at
+        spans.append(StatusSpan(status=status, start=start, end=None))
+        return tuple(spans)
+
+    def _solves(self) -> list[pendulum.DateTime]:
+        return [
+            e.at for e in self.events if isinstance(e, StatusChange) and e.status is Status.SOLVED
+        ]
+
+    def first_solved_at(self) -> pendulum.DateTime | None:
+        """When the interaction was first solved (``None``: never).
+
+        >>> import pendulum
+        >>> t = pendulum.datetime(2024, 1, 1)
+        >>> Interaction(id="T", customer_id="C", channel="chat", created_at=t,
+        ...     events=[StatusChange(at=t.add(hours=1), status="solved")]).first_solved_at()
+        DateTime(2024, 1, 1, 1, 0, 0, tzinfo=Timezone('UTC'))
+        """
+        solves = self._solves()
+        return solves[0] if solves else None
+
+    def last_solved_at(self) -> pendulum.DateTime | None:
+        """When the interaction was last solved (``None``: never); later than the first after a reopen.
+
+        >>> import pendulum
+        >>> t = pendulum.datetime(2024, 1, 1)
+        >>> Interaction(id="T", customer_id="C", channel="chat", created_at=t, events=[
+        ...     StatusChange(at=t.add(hours=1), status="solved"),
+        ...     StatusChange(at=t.add(hours=2), status="open"),
+        ...     StatusChange(at=t.add(hours=3), status="solved"),
+        ... ]).last_solved_at()
+        DateTime(2024, 1, 1, 3, 0, 0, tzinfo=Timezone('UTC'))
+        """
+        solves = self._solves()
+        return solves[-1] if solves else None
+
+    def reopen_count(self) -> int:
+        """How many times a solved interaction was reopened (solved to open, pending or on hold).
+
+        >>> import pendulum
+        >>> t = pendulum.datetime(2024, 1, 1)
+        >>> Interaction(id="T", customer_id="C", channel="chat", created_at=t, events=[
+        ...     StatusChange(at=t.add(hours=1), status="solved"),
+        ...     StatusChange(at=t.add(hours=2), status="open"),
+        ... ]).reopen_count()
+        1
+        """
+        count = 0
+        status = Status.NEW
+        for event in self.events:
+            if isinstance(event, StatusChange):
+                if status is Status.SOLVED and event.status is not Status.CLOSED:
+                    count += 1
+                status = event.status
+        return count
+
+    def priority_at(self, at: pendulum.DateTime) -> Priority:
+        """The priority in force at an instant (changes at an instant apply from it).
+
+        >>> import pendulum
+        >>> t = pendulum.datetime(2024, 1, 1)
+        >>> i = Interaction(id="T", customer_id="C", channel="chat", created_at=t,
+        ...     events=[PriorityChange(at=t.add(hours=1), priority="urgent")])
+        >>> i.priority_at(t).value, i.priority_at(t.add(hours=1)).value
+        ('normal', 'urgent')
+        """
+        priority = self.priority
+        limit = to_micros(at)
+        for event in self.events:
+            if to_micros(event.at) > limit:
+                break
+            if isinstance(event, PriorityChange):
+                priority = event.priority
+        return priority
+
+    def current_priority(self) -> Priority:
+        """The priority after the last priority change.
+
+        >>> import pendulum
+        >>> Interaction(id="T", customer_id="C", channel="chat",
+        ...             created_at=pendulum.datetime(2024, 1, 1)).current_priority()
+        <Priority.NORMAL: 'normal'>
+        """
+        for event in reversed(self.events):
+            if isinstance(event, PriorityChange):
+                return event.priority
+        return self.priority
+
+    def assignee(self) -> str | None:
+        """The agent the interaction is assigned to after the last assignment (``None``: nobody).
+
+        >>> import pendulum
+        >>> t = pendulum.datetime(2024, 1, 1)
+        >>> Interaction(id="T", customer_id="C", channel="chat", created_at=t,
+        ...     events=[Assignment(at=t, agent_id="A-1")]).assignee()
+        'A-1'
+        """
+        for event in reversed(self.events):
+            if isinstance(event, Assignment):
+                return event.agent_id
+        return None
+
+    def group(self) -> str | None:
+        """The group after the last assignment that named one (``None``: no group).
+
+        >>> import pendulum
+        >>> t = pendulum.datetime(2024, 1, 1)
+        >>> Interaction(id="T", customer_id="C", channel="chat", created_at=t,
+        ...     events=[Assignment(at=t, agent_id="A-1", group="billing"),
+        ...             Assignment(at=t, agent_id="A-2")]).group()
+        'billing'
+        """
+        for event in reversed(self.events):
+            if isinstance(event, Assignment) and event.group is not None:
+                return event.group
+        return None
+
+    def satisfaction(self) -> int | None:
+        """The latest CSAT score given on this interaction (``None``: not rated).
+
+        >>> import pendulum
+        >>> t = pendulum.datetime(2024, 1, 1)
+        >>> Interaction(id="T", customer_id="C", channel="chat", created_at=t,
+        ...     events=[SatisfactionResponse(at=t, score=2),
+        ...             SatisfactionResponse(at=t, score=5)]).satisfaction()
+        5
+        """
+        for event in reversed(self.events):
+            if isinstance(event, SatisfactionResponse):
+                return event.score
+        return None
+
+    def handle_time(self) -> pendulum.Duration:
+        """The agents' recorded effort: the sum of ``work`` over human agent messages.
+
+        Messages without ``work`` add nothing, so the result is zero when no
+        effort was tracked.
+
+        >>> import pendulum
+        >>> t = pendulum.datetime(2024, 1, 1)
+        >>> Interaction(id="T", customer_id="C", channel="phone", created_at=t, events=[
+        ...     Message(at=t, author="agent", work=pendulum.duration(minutes=4)),
+        ...     Message(at=t.add(minutes=5), author="agent", visibility="private",
+        ...             work=pendulum.duration(minutes=1)),
+        ... ]).handle_time()
+        Duration(minutes=5)
+        """
+        total = pendulum.Duration()
+        for event in self.events:
+            if isinstance(event, Message) and event.author is Role.AGENT and event.work:
+                total += event.work
+        return total
+
+
+def _iso_of(interaction: Interaction, index: int) -> str:
+    if index == 0:
+        return interaction.created_at.isoformat()
+    return interaction.events[index - 1].at.isoformat()
