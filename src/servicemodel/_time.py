@@ -205,7 +205,10 @@ def duration_micros(value: _dt.timedelta) -> int:
     """
     # pendulum.Duration redefines .days/.seconds with its own sign convention, so read
     # the stdlib timedelta slots directly: days may be negative, the rest never are.
-    return (_TD_DAYS(value) * 86_400 + _TD_SECONDS(value)) * 1_000_000 + _TD_MICROSECONDS(value)
+    days: int = _TD_DAYS(value)
+    seconds: int = _TD_SECONDS(value)
+    micros: int = _TD_MICROSECONDS(value)
+    return (days * 86_400 + seconds) * 1_000_000 + micros
 
 
 def duration_from_micros(micros: int) -> pendulum.Duration:
