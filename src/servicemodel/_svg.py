@@ -34,6 +34,10 @@ _PALETTE = (
 )
 
 
+def _floats(values: Sequence[float | None]) -> tuple[float | None, ...]:
+    return tuple(values)
+
+
 @final
 @attrs.frozen(kw_only=True)
 class Series:
@@ -44,9 +48,9 @@ class Series:
     """
 
     name: str
-    values: tuple[float | None, ...] = attrs.field(converter=tuple)
-    lower: tuple[float | None, ...] = attrs.field(default=(), converter=tuple)
-    upper: tuple[float | None, ...] = attrs.field(default=(), converter=tuple)
+    values: tuple[float | None, ...] = attrs.field(converter=_floats)
+    lower: tuple[float | None, ...] = attrs.field(default=(), converter=_floats)
+    upper: tuple[float | None, ...] = attrs.field(default=(), converter=_floats)
     dashed: bool = False
 
 
@@ -93,7 +97,7 @@ def _axes(
             f'font-size="10">{escape(fmt(value))}</text>'
         )
     every = max(1, len(labels) // 8)
-    for i, (label, x) in enumerate(zip(labels, xs, strict=True)):
+    for i, (label, x) in enumerate(zip(labels, xs, strict=False)):
         if i % every == 0:
             parts.append(
                 f'<text x="{x:.1f}" y="{_HEIGHT - _BOTTOM + 16}" text-anchor="middle" '
