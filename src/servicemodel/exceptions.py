@@ -10,7 +10,8 @@ already catches ``ValueError`` keeps working::
     ├── EmptySampleError (ValueError)          a KPI over no observations
     ├── CalendarError (ValueError)             a calendar cannot answer (never opens again, …)
     ├── DocumentError (ValueError)             a document has problems; .problems
-    │   └── PolicyDocumentError                an SLA policy document
+    │   ├── PolicyDocumentError                an SLA policy document
+    │   └── TeamDocumentError                  a QA rubric or role-profile document
     └── LedgerError                            a loyalty ledger refused a command
         ├── IdempotencyConflict                same key, different payload
         ├── VersionConflict                    expected version is not the current one
@@ -45,6 +46,7 @@ __all__ = [
     "Problem",
     "RecordError",
     "ServiceModelError",
+    "TeamDocumentError",
     "ValidationError",
     "VersionConflict",
 ]
@@ -160,6 +162,17 @@ class PolicyDocumentError(DocumentError):
     """
 
     kind = "policy document"
+
+
+class TeamDocumentError(DocumentError):
+    """A QA rubric or role-profile document has problems (see :class:`DocumentError`).
+
+    >>> e = TeamDocumentError([Problem("criteria[1].weight", "must be positive (got -1)")])
+    >>> e.problems[0].path
+    'criteria[1].weight'
+    """
+
+    kind = "team document"
 
 
 class LedgerError(ServiceModelError):

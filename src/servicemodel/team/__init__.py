@@ -1,0 +1,63 @@
+"""The team: agents and skills, training, quality reviews, calibration and action plans.
+
+Plain, typed values for the people side of a service model: who is on the
+team and what they can do (:class:`Agent`, :class:`SkillProfile`), what they
+need to learn (:func:`plan_training`), how well they serve (:class:`Rubric`,
+:class:`Review`, :func:`calibrate`), and what the team does about what the
+data shows (:class:`Finding`, :class:`ActionPlan`).
+
+>>> import datetime as dt
+>>> from servicemodel.team import Agent, SkillProfile, SkillRequirement
+>>> role = SkillProfile(role="tier1", requirements=[SkillRequirement("empathy", 3)])
+>>> role.assess(Agent(id="A-1", name="Ana", team="support", hired_on=dt.date(2024, 1, 8),
+...                   skills={"empathy": 2})).below_level()
+('empathy',)
+"""
+
+from ._agents import Agent, Candidate, Skill
+from ._calibration import Calibration, calibrate, krippendorff_alpha
+from ._plans import ActionPlan, Finding, PlanStatus, Solution, Step, StepStatus
+from ._quality import Criterion, Review, ReviewerKind, Rubric
+from ._skills import GapKind, SkillAssessment, SkillGap, SkillProfile, SkillRequirement
+from ._training import (
+    Direction,
+    KpiGap,
+    NeedSource,
+    TrainingNeed,
+    TrainingPlan,
+    TrainingProgress,
+    TrainingRecord,
+    plan_training,
+)
+
+__all__ = [
+    "ActionPlan",
+    "Agent",
+    "Calibration",
+    "Candidate",
+    "Criterion",
+    "Direction",
+    "Finding",
+    "GapKind",
+    "KpiGap",
+    "NeedSource",
+    "PlanStatus",
+    "Review",
+    "ReviewerKind",
+    "Rubric",
+    "Skill",
+    "SkillAssessment",
+    "SkillGap",
+    "SkillProfile",
+    "SkillRequirement",
+    "Solution",
+    "Step",
+    "StepStatus",
+    "TrainingNeed",
+    "TrainingPlan",
+    "TrainingProgress",
+    "TrainingRecord",
+    "calibrate",
+    "krippendorff_alpha",
+    "plan_training",
+]
