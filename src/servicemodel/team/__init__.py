@@ -16,6 +16,7 @@ data shows (:class:`Finding`, :class:`ActionPlan`).
 
 from ._agents import Agent, Candidate, Skill
 from ._calibration import Calibration, calibrate, krippendorff_alpha
+from ._documents import dump_rubric, dump_skill_profiles, load_rubric, load_skill_profiles
 from ._plans import ActionPlan, Finding, PlanStatus, Solution, Step, StepStatus
 from ._quality import Criterion, Review, ReviewerKind, Rubric
 from ._skills import GapKind, SkillAssessment, SkillGap, SkillProfile, SkillRequirement
@@ -58,6 +59,10 @@ __all__ = [
     "TrainingProgress",
     "TrainingRecord",
     "calibrate",
+    "dump_rubric",
+    "dump_skill_profiles",
     "krippendorff_alpha",
+    "load_rubric",
+    "load_skill_profiles",
     "plan_training",
 ]
