@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from fractions import Fraction
+
 import pendulum
 import pytest
 
@@ -123,3 +125,57 @@ def test_finding_gap_respects_the_direction_and_is_never_negative() -> None:
         Finding(title="f", metric="m", observed=1, sample_size=1).gap()
     with pytest.raises(ValidationError, match="'sample_size' must be a positive integer"):
         Finding(title="f", metric="m", observed=1, sample_size=0)
+
+
+def test_plan_review_reports_overdue_steps_and_a_significant_fcr_rise() -> None:
+    from servicemodel.kpi import wilson_interval
+    from servicemodel.team import Movement
+
+    plan = make_plan().update_step(0, status="done", done_at=T0.add(days=6))
+    review = plan.review(
+        T0.add(days=30), before=wilson_interval(132, 240), after=wilson_interval(170, 240)
+    )
+    assert [s.title for s in review.overdue] == ["Train tier 1"]
+    assert review.change is not None
+    assert review.change.difference.value == Fraction(170 - 132, 240)
+    assert review.change.difference.method == "newcombe"
+    assert review.change.difference.interval.low > 0
+    assert review.change.movement is Movement.IMPROVED
+    assert not review.on_track()
+
+
+def test_a_small_change_is_no_clear_change_and_lower_is_better_flips_the_sign() -> None:
+    from servicemodel.kpi import Mean, wilson_interval
+    from servicemodel.team import Direction, Movement, compare_before_after
+
+    small = compare_before_after(
+        wilson_interval(50, 100), wilson_interval(53, 100), direction=Direction.HIGHER
+    )
+    assert small.movement is Movement.NO_CLEAR_CHANGE
+    slower = compare_before_after(
+        Mean.of_sums(n=4, total=40, squares=404),
+        Mean.of_sums(n=4, total=80, squares=1604),
+        direction=Direction.LOWER,
+    )
+    assert slower.difference.method == "mover"
+    assert slower.difference.value == 10
+    assert slower.movement is Movement.WORSENED
+
+
+def test_plan_review_needs_both_figures_or_neither_and_as_of_after_start() -> None:
+    from servicemodel.kpi import wilson_interval
+
+    plan = make_plan()
+    assert plan.review(T0.add(days=1)).change is None
+    with pytest.raises(ValidationError, match="'before' and 'after' must be given together"):
+        plan.review(T0.add(days=1), before=wilson_interval(1, 2))
+    with pytest.raises(ValidationError, match="'as_of' must not be before the plan started"):
+        plan.review(T0.subtract(days=1))
+    from servicemodel.kpi import Mean
+
+    with pytest.raises(ValidationError, match="both be rates or both be means"):
+        plan.review(
+            T0.add(days=1),
+            before=wilson_interval(1, 2),
+            after=Mean.of_sums(n=1, total=1, squares=1),
+        )

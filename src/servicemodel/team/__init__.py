@@ -17,7 +17,19 @@ data shows (:class:`Finding`, :class:`ActionPlan`).
 from ._agents import Agent, Candidate, Skill
 from ._calibration import Calibration, calibrate, krippendorff_alpha
 from ._documents import dump_rubric, dump_skill_profiles, load_rubric, load_skill_profiles
-from ._plans import ActionPlan, Finding, PlanStatus, Solution, Step, StepStatus
+from ._plans import (
+    ActionPlan,
+    Finding,
+    KpiChange,
+    Movement,
+    PlanReview,
+    PlanStatus,
+    Solution,
+    Step,
+    StepStatus,
+    compare_before_after,
+)
+from ._qa_score import QaScore
 from ._quality import Criterion, Review, ReviewerKind, Rubric
 from ._skills import GapKind, SkillAssessment, SkillGap, SkillProfile, SkillRequirement
 from ._training import (
@@ -40,9 +52,13 @@ __all__ = [
     "Direction",
     "Finding",
     "GapKind",
+    "KpiChange",
     "KpiGap",
+    "Movement",
     "NeedSource",
+    "PlanReview",
     "PlanStatus",
+    "QaScore",
     "Review",
     "ReviewerKind",
     "Rubric",
@@ -59,6 +75,7 @@ __all__ = [
     "TrainingProgress",
     "TrainingRecord",
     "calibrate",
+    "compare_before_after",
     "dump_rubric",
     "dump_skill_profiles",
     "krippendorff_alpha",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import math
 from collections.abc import Iterable
 from fractions import Fraction
 from typing import Any, final
@@ -13,10 +14,22 @@ import pendulum
 from .._time import aware, to_micros
 from .._validators import enum_member, non_empty_str, optional_aware, optional_non_empty_str
 from ..exceptions import ValidationError
+from ..kpi import Difference, Interval, Mean, Rate, rate_difference
 from ._common import exact
 from ._training import Direction
 
-__all__ = ["ActionPlan", "Finding", "PlanStatus", "Solution", "Step", "StepStatus"]
+__all__ = [
+    "ActionPlan",
+    "Finding",
+    "KpiChange",
+    "Movement",
+    "PlanReview",
+    "PlanStatus",
+    "Solution",
+    "Step",
+    "StepStatus",
+    "compare_before_after",
+]
 
 
 def _observed(value: object) -> Fraction:
@@ -362,3 +375,195 @@ class ActionPlan:
         steps = list(self.steps)
         steps[index] = step
         return attrs.evolve(self, steps=steps)
+
+    def review(
+        self,
+        as_of: object,
+        *,
+        before: Rate | Mean | None = None,
+        after: Rate | Mean | None = None,
+    ) -> PlanReview:
+        """Review the plan: overdue steps, status, and whether the linked KPI moved.
+
+        *before* and *after* are the finding's KPI computed (with
+        :mod:`servicemodel.kpi`) over the periods before and after
+        ``started_at``; give both or neither. "Moved" means the interval of
+        after - before excludes 0 (see :func:`compare_before_after`).
+
+        Raises:
+            ValidationError: only one of *before* / *after*, or *as_of* before the start.
+
+        >>> import pendulum
+        >>> from servicemodel.kpi import wilson_interval
+        >>> t = pendulum.datetime(2024, 6, 3)
+        >>> plan = ActionPlan(title="p", goal="fcr-70", started_at=t,
+        ...     finding=Finding(title="f", metric="fcr", observed=0.55, target=0.7,
+        ...                     sample_size=240),
+        ...     candidates=[Solution(title="s", expected_effect=0.1)], chosen="s",
+        ...     steps=[Step(title="x", owner="o", due=t.add(days=7))])
+        >>> r = plan.review(t.add(days=30), before=wilson_interval(132, 240),
+        ...                 after=wilson_interval(170, 240))
+        >>> [s.title for s in r.overdue], r.change.movement.value
+        (['x'], 'improved')
+        """
+        now = aware(as_of, field="as_of")
+        if to_micros(now) < to_micros(self.started_at):
+            raise ValidationError(
+                f"'as_of' must not be before the plan started ({self.started_at.isoformat()}) "
+                f"(got {now.isoformat()})",
+                field="as_of",
+                value=as_of,
+            )
+        if (before is None) != (after is None):
+            raise ValidationError(
+                "'before' and 'after' must be given together (got only "
+                f"{'before' if after is None else 'after'})",
+                field="after" if after is None else "before",
+                value=None,
+            )
+        change = (
+            None
+            if before is None or after is None
+            else compare_before_after(before, after, direction=self.finding.direction)
+        )
+        return PlanReview(
+            as_of=now,
+            goal=self.goal,
+            status=self.status(),
+            overdue=self.overdue(now),
+            change=change,
+        )
+
+
+class Movement(enum.Enum):
+    """Whether the linked KPI moved after the plan started, judged by the interval.
+
+    ``improved`` / ``worsened``: the interval of after - before excludes 0,
+    on the good / bad side for the finding's direction; ``no_clear_change``:
+    the interval includes 0.
+
+    >>> Movement.NO_CLEAR_CHANGE.value
+    'no_clear_change'
+    """
+
+    IMPROVED = "improved"
+    WORSENED = "worsened"
+    NO_CLEAR_CHANGE = "no_clear_change"
+
+
+@final
+@attrs.frozen(kw_only=True)
+class KpiChange:
+    """The linked KPI before and after the plan started, and the difference after - before.
+
+    >>> from servicemodel.kpi import wilson_interval
+    >>> change = compare_before_after(wilson_interval(132, 240), wilson_interval(170, 240),
+    ...                               direction=Direction.HIGHER)
+    >>> change.difference.value, change.movement.value
+    (Fraction(19, 120), 'improved')
+    """
+
+    before: Fraction
+    after: Fraction
+    before_n: int
+    after_n: int
+    difference: Difference
+    movement: Movement
+
+
+def _mover(after: Mean, before: Mean) -> Difference:
+    """after - before for two means, combining their intervals (MOVER, Zou & Donner 2008)."""
+    a, b = float(after.value), float(before.value)
+    d = a - b
+    low = d - math.sqrt((a - after.interval.low) ** 2 + (before.interval.high - b) ** 2)
+    high = d + math.sqrt((after.interval.high - a) ** 2 + (b - before.interval.low) ** 2)
+    return Difference(
+        value=after.value - before.value,
+        interval=Interval(min(low, d), max(high, d), after.interval.confidence),
+        method="mover",
+    )
+
+
+def compare_before_after(
+    before: Rate | Mean, after: Rate | Mean, *, direction: Direction
+) -> KpiChange:
+    """Compare a KPI before and after a change: the difference with its interval.
+
+    Rates (FCR, CSAT) use Newcombe's hybrid score interval for a difference
+    of two proportions (:func:`servicemodel.kpi.rate_difference`); means (QA
+    score, CSAT mean) combine the two intervals the same way (the MOVER
+    method, which is what Newcombe's interval is for proportions).
+
+    Raises:
+        ValidationError: *before* and *after* are not both rates or both means,
+            or carry different confidence levels.
+
+    >>> from servicemodel.kpi import wilson_interval
+    >>> compare_before_after(wilson_interval(50, 100), wilson_interval(53, 100),
+    ...                      direction=Direction.HIGHER).movement.value
+    'no_clear_change'
+    """
+    direction = _direction(direction)
+    if isinstance(before, Rate) and isinstance(after, Rate):
+        difference = rate_difference(after, before)
+        before_n, after_n = before.denominator, after.denominator
+    elif isinstance(before, Mean) and isinstance(after, Mean):
+        if before.interval.confidence != after.interval.confidence:
+            raise ValidationError(
+                "'after' must have the same confidence as 'before' "
+                f"(got {after.interval.confidence} and {before.interval.confidence})",
+                field="after",
+                value=after.interval.confidence,
+            )
+        difference = _mover(after, before)
+        before_n, after_n = before.n, after.n
+    else:
+        raise ValidationError(
+            "'before' and 'after' must both be rates or both be means from servicemodel.kpi "
+            f"(got {type(before).__name__} and {type(after).__name__})",
+            field="after",
+            value=after,
+        )
+    if not difference.significant():
+        movement = Movement.NO_CLEAR_CHANGE
+    elif (difference.value > 0) == (direction is Direction.HIGHER):
+        movement = Movement.IMPROVED
+    else:
+        movement = Movement.WORSENED
+    return KpiChange(
+        before=before.value,
+        after=after.value,
+        before_n=before_n,
+        after_n=after_n,
+        difference=difference,
+        movement=movement,
+    )
+
+
+@final
+@attrs.frozen(kw_only=True)
+class PlanReview:
+    """An action plan reviewed as of an instant.
+
+    ``change`` is ``None`` when no before/after figures were given.
+
+    >>> PlanReview.__name__
+    'PlanReview'
+    """
+
+    as_of: pendulum.DateTime
+    goal: str
+    status: PlanStatus
+    overdue: tuple[Step, ...]
+    change: KpiChange | None
+
+    def on_track(self) -> bool:
+        """True when no step is overdue and the KPI did not clearly worsen.
+
+        >>> import pendulum
+        >>> PlanReview(as_of=pendulum.datetime(2024, 1, 1), goal="g",
+        ...            status=PlanStatus.IN_PROGRESS, overdue=(), change=None).on_track()
+        True
+        """
+        worsened = self.change is not None and self.change.movement is Movement.WORSENED
+        return not self.overdue and not worsened
