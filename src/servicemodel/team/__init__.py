@@ -31,6 +31,14 @@ from ._plans import (
 )
 from ._qa_score import QaScore
 from ._quality import Criterion, Review, ReviewerKind, Rubric
+from ._scorecards import (
+    DEFAULT_MINIMUM_SAMPLES,
+    HiddenMetric,
+    MetricFigure,
+    MixDimension,
+    Scorecard,
+    build_scorecards,
+)
 from ._skills import GapKind, SkillAssessment, SkillGap, SkillProfile, SkillRequirement
 from ._training import (
     Direction,
@@ -43,17 +51,21 @@ from ._training import (
     plan_training,
 )
 
-__all__ = [
+__all__ = [  # noqa: RUF022 - plain sorted order, as tests/test_public_api.py checks
     "ActionPlan",
     "Agent",
     "Calibration",
     "Candidate",
     "Criterion",
+    "DEFAULT_MINIMUM_SAMPLES",
     "Direction",
     "Finding",
     "GapKind",
+    "HiddenMetric",
     "KpiChange",
     "KpiGap",
+    "MetricFigure",
+    "MixDimension",
     "Movement",
     "NeedSource",
     "PlanReview",
@@ -62,6 +74,7 @@ __all__ = [
     "Review",
     "ReviewerKind",
     "Rubric",
+    "Scorecard",
     "Skill",
     "SkillAssessment",
     "SkillGap",
@@ -74,6 +87,7 @@ __all__ = [
     "TrainingPlan",
     "TrainingProgress",
     "TrainingRecord",
+    "build_scorecards",
     "calibrate",
     "compare_before_after",
     "dump_rubric",
