@@ -38,6 +38,9 @@ MAX_DURATION_DAYS = 36_525
 _MAX_TEXT = 64
 _EPOCH_ORDINAL = _dt.date(1970, 1, 1).toordinal()
 _UTC = pendulum.timezone("UTC")
+_TD_DAYS = _dt.timedelta.days.__get__
+_TD_SECONDS = _dt.timedelta.seconds.__get__
+_TD_MICROSECONDS = _dt.timedelta.microseconds.__get__
 
 _NAIVE_HINT = (
     "attach a timezone, e.g. pendulum.datetime(2024, 6, 7, 9, tz='Europe/London') "
@@ -197,8 +200,15 @@ def duration_micros(value: _dt.timedelta) -> int:
 
     >>> duration_micros(pendulum.duration(hours=1, microseconds=5))
     3600000005
+    >>> duration_micros(pendulum.duration(microseconds=-1))
+    -1
     """
-    return (value.days * 86_400 + value.seconds) * 1_000_000 + value.microseconds
+    # pendulum.Duration redefines .days/.seconds with its own sign convention, so read
+    # the stdlib timedelta slots directly: days may be negative, the rest never are.
+    days: int = _TD_DAYS(value)
+    seconds: int = _TD_SECONDS(value)
+    micros: int = _TD_MICROSECONDS(value)
+    return (days * 86_400 + seconds) * 1_000_000 + micros
 
 
 def duration_from_micros(micros: int) -> pendulum.Duration:

@@ -1,0 +1,40 @@
+"""Hypothesis strategies that build only valid servicemodel values.
+
+Use them to property-test code that embeds servicemodel (and we use them to
+test servicemodel itself). Every strategy draws values that the constructors
+accept; shrinking moves towards short logs, early instants and UTC.
+
+Requires Hypothesis (``pip install servicemodel[test]``).
+
+>>> from hypothesis import given
+>>> @given(interactions())
+... def test_created_before_events(interaction):
+...     assert all(e.at >= interaction.created_at for e in interaction.events)
+>>> test_created_before_events()
+"""
+
+from ._strategies import (
+    ces_responses,
+    csat_responses,
+    customers,
+    feedback,
+    identifiers,
+    instants,
+    interactions,
+    nps_responses,
+    reviews,
+    timezones,
+)
+
+__all__ = [
+    "ces_responses",
+    "csat_responses",
+    "customers",
+    "feedback",
+    "identifiers",
+    "instants",
+    "interactions",
+    "nps_responses",
+    "reviews",
+    "timezones",
+]
