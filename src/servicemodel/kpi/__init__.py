@@ -62,6 +62,7 @@ from ._catalogue import (
     service_level_rate,
 )
 from ._functions import ces, csat, first_reply_time, nps, resolution_time, retention_rate
+from ._report import Cell, Period, Report, ReportRow, ReportState, report
 from ._sketch import RelativeErrorSketch
 from ._stats import (
     Count,
@@ -88,6 +89,7 @@ __all__ = [
     "Asa",
     "Backlog",
     "BusinessTime",
+    "Cell",
     "Ces",
     "CesEasy",
     "CesNetEasy",
@@ -114,6 +116,7 @@ __all__ = [
     "NextReplyTime",
     "Nps",
     "Occupancy",
+    "Period",
     "QuantileMethod",
     "QueueOutcome",
     "Rate",
@@ -122,6 +125,9 @@ __all__ = [
     "ReopenRate",
     "RepeatContactRate",
     "RepeatVariant",
+    "Report",
+    "ReportRow",
+    "ReportState",
     "ResolutionTime",
     "ResolutionVariant",
     "Retention",
@@ -141,6 +147,7 @@ __all__ = [
     "nps_score",
     "quantile",
     "rate_difference",
+    "report",
     "resolution_time",
     "retention_rate",
     "service_level_rate",
