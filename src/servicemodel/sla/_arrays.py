@@ -33,9 +33,11 @@ def _numpy() -> Any:
 
 def _instants(values: Any, field: str) -> npt.NDArray[np.int64]:
     np = _numpy()
-    holder = getattr(values, "dt", values)
-    if getattr(holder, "tz", None) is not None:  # an aware pandas column or index
-        values = holder.tz_convert("UTC").tz_localize(None)
+    if hasattr(values, "dt"):  # a pandas column
+        if getattr(values.dt, "tz", None) is not None:
+            values = values.dt.tz_convert("UTC").dt.tz_localize(None)
+    elif getattr(values, "tz", None) is not None:  # an aware pandas index
+        values = values.tz_convert("UTC").tz_localize(None)
     arr = np.asarray(values)
     if arr.dtype.kind != "M":
         raise ValidationError(

@@ -706,9 +706,10 @@ class BusinessCalendar:
         Labels: ``"open"`` (counted; special openings included),
         ``"outside_hours"``, ``"holiday"`` (schedule time a holiday closed)
         and ``"closure"`` (schedule time a closure closed). Empty when
-        ``end_us <= start_us``. In a combined calendar, closed time is
-        ``"outside_hours"`` if any part it depends on is simply outside its
-        hours, else the first such part's label.
+        ``end_us <= start_us``. In a union, closed time is named for the first
+        part that a holiday or closure shut (``"outside_hours"`` if none); in
+        an intersection, it is ``"outside_hours"`` if any closed part is
+        outside its hours, else the first closed part's label.
 
         >>> cal = BusinessCalendar.weekly(
         ...     "UTC", {"mon-fri": "09:00-17:00"}, holidays=[pendulum.date(2024, 6, 11)]

@@ -221,14 +221,18 @@ class _CombinedCore(Core):
         return _merge_segments(out)
 
     def _label(self, labels: list[str]) -> str:
+        # Closed time is named for what kept it closed: in a union, a part that
+        # a holiday or closure shut would otherwise have opened it; in an
+        # intersection, a part that is simply outside its hours keeps it shut
+        # whatever the holidays say.
         if self.is_union:
             if OPEN in labels:
                 return OPEN
-            closed = labels
-        else:
-            closed = [lab for lab in labels if lab != OPEN]
-            if not closed:
-                return OPEN
+            special = [lab for lab in labels if lab != OUTSIDE_HOURS]
+            return special[0] if special else OUTSIDE_HOURS
+        closed = [lab for lab in labels if lab != OPEN]
+        if not closed:
+            return OPEN
         return OUTSIDE_HOURS if OUTSIDE_HOURS in closed else closed[0]
 
 
