@@ -12,6 +12,7 @@ import contextlib
 import datetime as _dt
 import enum
 import numbers
+from bisect import bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Final, final
 
@@ -37,6 +38,7 @@ _LO_TEXT: Final = "1900-01-01T00:00:00Z"
 _HI_TEXT: Final = "2200-01-01T00:00:00Z"
 _EPOCH: Final = _dt.datetime(1970, 1, 1)
 _EPOCH_ORDINAL: Final = _dt.date(1970, 1, 1).toordinal()
+_YMD: dict[int, tuple[int, int, int]] = {}  # wall day number -> (year, month, day)
 _TD_DAYS: Final = _dt.timedelta.days.__get__
 _TD_SECONDS: Final = _dt.timedelta.seconds.__get__
 _TD_MICROS: Final = _dt.timedelta.microseconds.__get__
@@ -767,8 +769,20 @@ class BusinessCalendar:
         ...         pendulum.duration(hours=4))
         DateTime(2024, 6, 10, 13, 0, 0, tzinfo=Timezone('Europe/London'))
         """
-        u = self.add_micros(_instant(start, "start"), _duration(duration, "duration"))
-        return self._show(u)
+        u = _instant(start, "start")
+        d = _duration(duration, "duration")
+        core = self._core
+        if core.always or d == 0:
+            return self._show(u + d)
+        eng = core.engine
+        y = eng.f(u) + d
+        if d > 0:
+            if y > eng.f_hi:
+                raise self._never_error(u, forward=True)
+            return self._show(eng.earliest(y))
+        if y < 0:
+            raise self._never_error(u, forward=False)
+        return self._show(eng.earliest(y + 1) - 1)
 
     def is_open(self, at: _dt.datetime) -> bool:
         """Whether the calendar is open at the instant *at*.
@@ -910,14 +924,26 @@ class BusinessCalendar:
     # --- helpers -------------------------------------------------------------------------
 
     def _show(self, u: int) -> pendulum.DateTime:
-        wall, fold = self._core.wall_at(u)
-        days, rest = divmod(wall, DAY)
-        d = _dt.date.fromordinal(days + _EPOCH_ORDINAL)
+        core = self._core
+        times = core.times
+        k = bisect_right(times, u) - 1
+        offsets = core.offsets
+        off = offsets[k]
+        fold = 0
+        if k > 0 and offsets[k - 1] > off and u + off < times[k] + offsets[k - 1]:
+            fold = 1  # the second pass through a repeated wall-clock hour
+        days, rest = divmod(u + off, DAY)
+        ymd = _YMD.get(days)
+        if ymd is None:
+            d = _dt.date.fromordinal(days + _EPOCH_ORDINAL)
+            ymd = (d.year, d.month, d.day)
+            if len(_YMD) < 200_000:
+                _YMD[days] = ymd
         seconds, micro = divmod(rest, 1_000_000)
         hour, seconds = divmod(seconds, 3600)
         minute, second = divmod(seconds, 60)
         return pendulum.DateTime(
-            d.year, d.month, d.day, hour, minute, second, micro, tzinfo=self.timezone, fold=fold
+            ymd[0], ymd[1], ymd[2], hour, minute, second, micro, tzinfo=self.timezone, fold=fold
         )
 
     def _open_at(self, u: int) -> bool:

@@ -315,7 +315,13 @@ class _Engine:
         else:
             d = 0
         k = bisect_right(self.era_t, u) - 1
-        return self.era_c[k] + self.era_p[k].measure(u) + d
+        p = self.era_p[k]
+        q, r = divmod(u - W0, WEEK)
+        j = bisect_right(p.starts, r) - 1
+        if j < 0:
+            return self.era_c[k] + q * p.total + d
+        s = p.starts[j]
+        return self.era_c[k] + q * p.total + p.cum[j] + min(r - s, p.ends[j] - s) + d
 
     def earliest(self, y: int) -> int:
         """Earliest ``u`` with ``f(u) == y``, for ``0 < y <= f_hi``."""
