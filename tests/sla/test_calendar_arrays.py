@@ -58,3 +58,26 @@ def test_bad_arrays_are_refused() -> None:
     never = BusinessCalendar.weekly("UTC", {})
     with pytest.raises(CalendarError, match="never opens again"):
         never.add_many(ok, np.array([1], dtype="timedelta64[s]"))
+
+
+@pytest.mark.parametrize(
+    "closure_end",
+    [dt.datetime(2024, 6, 11, 12), dt.datetime(2024, 6, 11, 12, 0, 0, 1)],
+    ids=["hour-grid", "microsecond-boundary-falls-back-to-searchsorted"],
+)
+def test_elapsed_many_on_grids_and_without_them(closure_end: dt.datetime) -> None:
+    cal = BusinessCalendar.weekly(
+        "Europe/London",
+        {"mon-fri": ["09:00-12:00", "13:00-17:00"]},
+        closures=[(dt.datetime(2024, 6, 11, 10), closure_end)],
+    )
+    rng = np.random.default_rng(3)
+    base = np.datetime64("2024-06-01T00:00", "us").astype(np.int64)
+    a = base + rng.integers(0, 30 * 86_400_000_000, 300)
+    b = a + rng.integers(-86_400_000_000, 86_400_000_000 * 20, 300)
+    b[0] = a[0]  # an empty span
+    a[1], b[1] = base + 40 * 86_400_000_000, base + 40 * 86_400_000_000 + 5  # no boundary inside
+    got = cal.elapsed_many(a.astype("datetime64[us]"), b.astype("datetime64[us]"))
+    assert got.tolist() == [cal.elapsed_micros(int(x), int(y)) for x, y in zip(a, b, strict=True)]
+    one = cal.elapsed_many(a[1:2].astype("datetime64[us]"), b[1:2].astype("datetime64[us]"))
+    assert one.tolist() == [cal.elapsed_micros(int(a[1]), int(b[1]))]
