@@ -67,6 +67,17 @@ def per_call_median(fn: Callable[..., Any], cases: Sequence[tuple[Any, ...]]) ->
     return statistics.median(samples)
 
 
+def total_time(fn: Callable[..., Any], cases: Sequence[tuple[Any, ...]], repeat: int = 3) -> float:
+    """Best of *repeat* runs over the whole case set, in seconds."""
+    best = float("inf")
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        for args in cases:
+            fn(*args)
+        best = min(best, time.perf_counter() - t0)
+    return best
+
+
 def random_instant(rng: random.Random, lo: dt.datetime, hi: dt.datetime) -> pendulum.DateTime:
     span = int((hi - lo).total_seconds() // 60)
     local = lo + dt.timedelta(minutes=rng.randrange(span))
@@ -127,6 +138,29 @@ def main() -> None:
     print(
         f"  ours / floor = {ours_e / floor_e:.2f} (target <= 2), "
         f"businesstime / ours = {peer_e / ours_e:.1f} (target >= 3)"
+    )
+
+    bands = [
+        ("< 1 hour", 0, 3600),
+        ("1 hour - 1 day", 3600, 86400),
+        ("1 day - 1 week", 86400, 7 * 86400),
+        ("1 week - 1 month", 7 * 86400, 31 * 86400),
+        ("1 month - 1 year", 31 * 86400, 367 * 86400),
+    ]
+    print("  by span (per-call medians):  ours / businesstime")
+    for name, low, high in bands:
+        idx = [i for i, (a, b) in enumerate(pairs) if low <= (b - a).total_seconds() < high]
+        if not idx:
+            continue
+        o = per_call_median(cal.elapsed, [pairs[i] for i in idx])
+        p = per_call_median(bt.businesstimedelta, [naive[i] for i in idx])
+        print(f"    {name:<18} {len(idx):5} cases  {o:7.2f} µs / {p:8.2f} µs  ({p / o:6.1f}x)")
+    ours_total = total_time(cal.elapsed, pairs)
+    peer_total = total_time(bt.businesstimedelta, naive)
+    print(
+        f"  whole case set: ours {ours_total * 1e3:.1f} ms, businesstime {peer_total * 1e3:.1f} ms"
+        f" ({peer_total / ours_total:.1f}x; mean per call {ours_total / len(pairs) * 1e6:.2f} µs"
+        f" vs {peer_total / len(pairs) * 1e6:.2f} µs)"
     )
 
     section("add (per-call medians)")

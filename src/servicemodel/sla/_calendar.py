@@ -39,6 +39,8 @@ _HI_TEXT: Final = "2200-01-01T00:00:00Z"
 _EPOCH: Final = _dt.datetime(1970, 1, 1)
 _EPOCH_ORDINAL: Final = _dt.date(1970, 1, 1).toordinal()
 _YMD: dict[int, tuple[int, int, int]] = {}  # wall day number -> (year, month, day)
+_CLOCK_US: Final = tuple(m * 60_000_000 for m in range(1440))
+_HMS: Final = tuple((s // 3600, s // 60 % 60, s % 60) for s in range(86_400))
 _TD_DAYS: Final = _dt.timedelta.days.__get__
 _TD_SECONDS: Final = _dt.timedelta.seconds.__get__
 _TD_MICROS: Final = _dt.timedelta.microseconds.__get__
@@ -102,18 +104,13 @@ def _instant(value: object, field: str) -> int:
     if isinstance(value, _dt.datetime):
         off = value.utcoffset()
         if off is not None:
-            u = (
-                (
-                    (value.toordinal() - _EPOCH_ORDINAL) * 86_400
-                    + value.hour * 3_600
-                    + value.minute * 60
-                    + value.second
-                    - off.days * 86_400
-                    - off.seconds
-                )
-                * 1_000_000
+            u: int = (
+                (value.toordinal() - _EPOCH_ORDINAL) * 86_400_000_000
+                + _CLOCK_US[value.hour * 60 + value.minute]
+                + value.second * 1_000_000
                 + value.microsecond
-                - off.microseconds
+                - (_TD_DAYS(off) * 86_400 + _TD_SECONDS(off)) * 1_000_000
+                - _TD_MICROS(off)
             )
             if LO <= u <= HI:
                 return u
@@ -940,8 +937,7 @@ class BusinessCalendar:
             if len(_YMD) < 200_000:
                 _YMD[days] = ymd
         seconds, micro = divmod(rest, 1_000_000)
-        hour, seconds = divmod(seconds, 3600)
-        minute, second = divmod(seconds, 60)
+        hour, minute, second = _HMS[seconds]
         return pendulum.DateTime(
             ymd[0], ymd[1], ymd[2], hour, minute, second, micro, tzinfo=self.timezone, fold=fold
         )

@@ -332,7 +332,12 @@ class _Engine:
             return self.xe[j] - (self.xce[j] - target)
         z = y - (self.win_d[i - 1] if i > 0 else 0)
         k = bisect_left(self.era_b, z) - 1
-        return self.era_p[k].earliest(z - self.era_c[k])
+        p = self.era_p[k]
+        q, r = divmod(z - self.era_c[k], p.total)
+        if r == 0:
+            return W0 + (q - 1) * WEEK + p.ends[-1]
+        j = bisect_left(p.cumend, r)
+        return W0 + q * WEEK + p.starts[j] + (r - p.cum[j])
 
     def open_in(self, lo: int, hi: int) -> Intervals:
         """The open intervals within ``[lo, hi)``, merged, in order."""
