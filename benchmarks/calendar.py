@@ -367,10 +367,17 @@ def disagreements(
                 )
 
     for kind, items in found.items():
-        print(f"  {kind}: {len(items)} disagreements")
-        shown = sorted(items, key=lambda it: it[3])[:3]
-        for case, ours, theirs, _, oracle_fn in shown:
-            truth = oracle_fn()
+        checked = sorted(items, key=lambda it: it[3])[:12]  # the shortest: the oracle walks minutes
+        verdicts = [
+            (case, ours, theirs, oracle_fn()) for case, ours, theirs, _, oracle_fn in checked
+        ]
+        agree = sum(1 for _, ours, _, truth in verdicts if truth == ours)
+        peer = sum(1 for _, _, theirs, truth in verdicts if truth == theirs)
+        print(
+            f"  {kind}: {len(items)} disagreements; of the {len(verdicts)} shortest, the oracle "
+            f"agrees with us on {agree}, with the peer on {peer}"
+        )
+        for case, ours, theirs, truth in verdicts[:3]:
             verdict = "oracle agrees with us" if truth == ours else f"ORACLE SAYS {truth}"
             print(f"    {case}: ours {ours}, theirs {theirs}; {verdict}")
     if not found:
