@@ -260,3 +260,22 @@ def test_public_holidays_and_for_country() -> None:
         public_holidays("GB", [2024], subdivision="NOWHERE")
     with pytest.raises(ValidationError, match="'years'"):
         public_holidays("GB", [])
+
+
+@pytest.mark.parametrize(
+    "zone",
+    ["Europe/London", "America/New_York", "Australia/Lord_Howe", "Pacific/Chatham", "Asia/Kolkata"],
+)
+def test_instants_in_the_calendar_zone_resolve_like_zoneinfo_in_gaps_and_folds(zone: str) -> None:
+    from servicemodel.sla._calendar import _instant
+
+    cal = BusinessCalendar.weekly(zone, {"mon-fri": "09:00-17:00"})
+    tz = pendulum.timezone(zone)
+    for year, month in ((2024, 3), (2024, 4), (2024, 9), (2024, 10), (2024, 11), (1950, 6)):
+        for day in range(1, 32, 3):
+            for minute in range(0, 24 * 60, 10):
+                for fold in (0, 1):
+                    local = pendulum.DateTime(
+                        year, month, min(day, 28), minute // 60, minute % 60, tzinfo=tz, fold=fold
+                    )
+                    assert _instant(local, "at", cal) == to_micros(local), local
