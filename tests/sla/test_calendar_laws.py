@@ -320,6 +320,8 @@ def test_oracle_agrees_on_combined_calendars(left: Any, right: Any, how: str, da
         assert cal.elapsed_micros(a, b) == oracle.elapsed(a, b)
         u = data.draw(instants(anchor, days=3))
         assert cal.is_open(from_micros(u)) == oracle.is_open(u)
+        d = min(data.draw(st.integers(0, 6 * 60)) * MINUTE, cal.elapsed_micros(u, u + 2 * DAY))
+        assert cal.add_micros(u, d) == oracle.add(u, d)
 
 
 @pytest.mark.parametrize("zone", ZONES)
