@@ -27,6 +27,7 @@ __all__ = [
     "W0",
     "WEEK",
     "Intervals",
+    "clip",
     "intersect",
     "merge",
     "subtract",
@@ -167,14 +168,6 @@ class _Pattern:
         if j < 0:
             return q * self.total
         return q * self.total + self.cum[j] + min(r - self.starts[j], self.ends[j] - self.starts[j])
-
-    def earliest(self, v: int) -> int:
-        """Earliest ``u`` with ``measure(u) == v`` (requires ``total > 0``)."""
-        q, r = divmod(v, self.total)
-        if r == 0:
-            return W0 + (q - 1) * WEEK + self.ends[-1]
-        j = bisect_left(self.cumend, r)
-        return W0 + q * WEEK + self.starts[j] + (r - self.cum[j])
 
     def open_in(self, lo: int, hi: int) -> Intervals:
         """The pattern's intervals within ``[lo, hi)``, in order (not merged across weeks)."""
