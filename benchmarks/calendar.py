@@ -186,7 +186,7 @@ def main() -> None:
     row("pandas Timestamp + n * CustomBusinessHour", peer_a)
     print(
         f"  ours / fromtimestamp floor = {ours_a / floor_pend:.2f} (target <= 2), "
-        f"ours / strict floor = {ours_a / floor_strict:.2f}, pandas / ours = {peer_a / ours_a:.0f}"
+        f"ours / strict floor = {ours_a / floor_strict:.2f}, pandas / ours = {peer_a / ours_a:.1f}"
         " (target >= 20)"
     )
 
