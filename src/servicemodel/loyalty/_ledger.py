@@ -1255,6 +1255,7 @@ class Ledger:
             raise LedgerError(f"'earn' {earn!r} must have a pending lot at {at} (it has not)")
         self._settle(acc, t)
         first = len(self._journal)
+        lot.available = t
         self._activate(acc, lot, t, key)
         return self._commit(acc, key, payload, t, first)
 
