@@ -171,10 +171,8 @@ class _Account:
         "record",
         "redemptions",
         "seqs",
-        "snap_a",
-        "snap_d",
-        "snap_p",
         "snap_t",
+        "snap_v",
         "swept",
         "tallies",
         "use_heap",
@@ -200,10 +198,8 @@ class _Account:
         self.fen_index: dict[int, int] = {}
         self.fen: list[int] = [0]
         self.snap_t: list[int] = []
+        self.snap_v: list[tuple[int, int, int]] = []
         self.seqs: list[int] = []
-        self.snap_a: list[int] = []
-        self.snap_p: list[int] = []
-        self.snap_d: list[int] = []
         self.tallies: dict[str, tuple[list[int], list[Any]]] = {}
         self.redemptions: dict[str, list[Any]] = {}
         self.swept = 0
@@ -422,7 +418,7 @@ class Ledger:
     Balance(available=0, pending=0, debt=0)
     """
 
-    __slots__ = ("_accounts", "_clock", "_commands", "_inactivity", "_journal", "_keys", "policies")
+    __slots__ = ("_accounts", "_clock", "_inactivity", "_journal", "_keys", "policies")
 
     def __init__(self, *, policies: Policies | None = None) -> None:
         if policies is None:
@@ -439,7 +435,6 @@ class Ledger:
         self._accounts: dict[str, _Account] = {}
         self._journal: list[tuple[Any, ...]] = []
         self._keys: dict[str, tuple[tuple[Any, ...], str, int, int, int]] = {}
-        self._commands: list[tuple[Any, ...]] = []
 
     # ------------------------------------------------------------------ basics
 
@@ -469,7 +464,7 @@ class Ledger:
         >>> Ledger().commands()
         ()
         """
-        return tuple(self._commands)
+        return tuple((*known[0], key) for key, known in self._keys.items())
 
     # ---------------------------------------------------------- command frame
 
@@ -508,21 +503,22 @@ class Ledger:
         account.version += 1
         account.last_at = at
         self._keys[key] = (payload, account.member, account.version, first, len(self._journal))
-        self._commands.append((*payload, key))
         account.snap_t.append(at)
-        account.snap_a.append(account.avail)
-        account.snap_p.append(account.pend)
-        account.snap_d.append(account.debt)
+        account.snap_v.append((account.avail, account.pend, account.debt))
         return self._receipt(key)
 
     def _receipt(self, key: str) -> Receipt:
         _payload, member, version, first, last = self._keys[key]
-        zone = self.policies.zone
-        entries = tuple(
-            self._entry(i + 1, rec, zone)
-            for i, rec in zip(range(first, last), self._journal[first:last], strict=True)
+        return Receipt(
+            key=key, member=member, version=version, span=(first, last), source=self._span
         )
-        return Receipt(key=key, member=member, version=version, entries=entries)
+
+    def _span(self, span: tuple[int, int]) -> tuple[Entry, ...]:
+        first, last = span
+        zone = self.policies.zone
+        return tuple(
+            self._entry(first + i + 1, rec, zone) for i, rec in enumerate(self._journal[first:last])
+        )
 
     @staticmethod
     def _entry(seq: int | None, rec: tuple[Any, ...], zone: str) -> Entry:
@@ -558,10 +554,6 @@ class Ledger:
         acc.out.append((acc.member, kind, at, points, allocs, lot, key, ref, note))
         if acc.record:
             acc.seqs.append(len(acc.out) - 1)
-            acc.snap_t.append(at)
-            acc.snap_a.append(acc.avail)
-            acc.snap_p.append(acc.pend)
-            acc.snap_d.append(acc.debt)
 
     # ----------------------------------------------------------- settlement
 
@@ -573,6 +565,12 @@ class Ledger:
 
     def _settle(self, acc: _Account, t: int) -> None:
         """Record every derived fact (activation, expiry) up to and including *t*."""
+        if (
+            (not acc.pend_heap or acc.pend_heap[0][0] > t)
+            and (not acc.exp_heap or acc.exp_heap[0][0] > t)
+            and (self._inactivity is None or acc.inactive_done)
+        ):
+            return
         lots = acc.lots
         while True:
             pend_heap, exp_heap = acc.pend_heap, acc.exp_heap
@@ -606,6 +604,9 @@ class Ledger:
                     self._emit(acc, EXPIRE, moment, sum(p for _, p in allocs), tuple(allocs))
             else:
                 self._expire_all(acc, moment)
+            if acc.record:
+                acc.snap_t.append(moment)
+                acc.snap_v.append((acc.avail, acc.pend, acc.debt))
 
     def _expire_all(self, acc: _Account, moment: int) -> None:
         allocs = []
@@ -752,7 +753,8 @@ class Ledger:
             i = bisect_right(acc.snap_t, t) - 1
             if i < 0:
                 return Balance(available=0, pending=0, debt=0)
-            return Balance(available=acc.snap_a[i], pending=acc.snap_p[i], debt=acc.snap_d[i])
+            available, pending, debt = acc.snap_v[i]
+            return Balance(available=available, pending=pending, debt=debt)
         available, pending, debt = self._view(acc, t)
         return Balance(available=available, pending=pending, debt=debt)
 
