@@ -36,6 +36,7 @@ from ._policies import (
     ReturnAttribution,
     WhicheverFirst,
 )
+from ._programme import Programme
 from ._rules import (
     Activity,
     Basis,
@@ -60,6 +61,7 @@ from ._rules import (
     RoundingStage,
     TierMultiplier,
 )
+from ._tiers import Catalogue, Crossing, Downgrade, Reward, Tier, TierMetric, Tiers
 from ._values import (
     Allocation,
     Award,
@@ -90,9 +92,12 @@ __all__ = [
     "CapMode",
     "CapOrder",
     "CapWindow",
+    "Catalogue",
     "ChannelMultiplier",
     "Consumption",
+    "Crossing",
     "DayCount",
+    "Downgrade",
     "EarnLine",
     "EarnRule",
     "EarnRules",
@@ -123,16 +128,21 @@ __all__ = [
     "PerSpend",
     "Period",
     "Policies",
+    "Programme",
     "PromotionMultiplier",
     "Receipt",
     "RedemptionReversal",
     "ReturnAttribution",
     "ReturnedLine",
+    "Reward",
     "Rounding",
     "RoundingMode",
     "RoundingPlace",
     "RoundingStage",
+    "Tier",
+    "TierMetric",
     "TierMultiplier",
+    "Tiers",
     "Totals",
     "WhicheverFirst",
     "largest_remainder",

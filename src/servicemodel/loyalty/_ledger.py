@@ -418,7 +418,15 @@ class Ledger:
     Balance(available=0, pending=0, debt=0)
     """
 
-    __slots__ = ("_accounts", "_clock", "_inactivity", "_journal", "_keys", "policies")
+    __slots__ = (
+        "_accounts",
+        "_clock",
+        "_inactivity",
+        "_journal",
+        "_keys",
+        "_rewards",
+        "policies",
+    )
 
     def __init__(self, *, policies: Policies | None = None) -> None:
         if policies is None:
@@ -435,6 +443,7 @@ class Ledger:
         self._accounts: dict[str, _Account] = {}
         self._journal: list[tuple[Any, ...]] = []
         self._keys: dict[str, tuple[tuple[Any, ...], str, int, int, int]] = {}
+        self._rewards: dict[str, int] = {}
 
     # ------------------------------------------------------------------ basics
 
@@ -1016,6 +1025,68 @@ class Ledger:
             return 0
         return sums[hi - 1] - (sums[lo - 1] if lo else 0)
 
+    def tally_times(self, member: str, name: str, start: int, end: int) -> list[int]:
+        """Return the instants (epoch micros) tally *name* changed in ``[start, end)``.
+
+        >>> Ledger().tally_times("nobody", "points", 0, 1)
+        []
+        """
+        acc = self._accounts.get(member)
+        if acc is None or name not in acc.tallies:
+            return []
+        times = acc.tallies[name][0]
+        return times[bisect_left(times, start) : bisect_left(times, end)]
+
+    def redeemed(self, reward: str) -> int:
+        """Return how many redemptions of *reward* stand (made and not reversed).
+
+        >>> Ledger().redeemed("mug")
+        0
+        """
+        return self._rewards.get(reward, 0)
+
+    def receipt(self, key: str) -> Receipt:
+        """Return the receipt of the accepted command with idempotency key *key*.
+
+        Raises:
+            LedgerError: no command with that key.
+
+        >>> Ledger().receipt("nope")
+        Traceback (most recent call last):
+        ...
+        servicemodel.exceptions.LedgerError: 'key' must be the key of an accepted command (got 'nope')
+        """
+        if key not in self._keys:
+            raise LedgerError(f"'key' must be the key of an accepted command (got {key!r})")
+        return self._receipt(key)
+
+    def command(self, key: str) -> tuple[Any, ...]:
+        """Return the payload of the accepted command with idempotency key *key*.
+
+        The payload is ``(name, member, micros, ...)``, as in :meth:`commands`
+        without the trailing key.
+
+        Raises:
+            LedgerError: no command with that key.
+
+        >>> import pendulum
+        >>> ledger = Ledger()
+        >>> _ = ledger.earn(member="ann", points=5, at=pendulum.datetime(2025, 1, 1), key="k")
+        >>> ledger.command("k")[:4]
+        ('earn', 'ann', 1735689600000000, 5)
+        """
+        if key not in self._keys:
+            raise LedgerError(f"'key' must be the key of an accepted command (got {key!r})")
+        return self._keys[key][0]
+
+    def knows(self, key: str) -> bool:
+        """Return whether a command with idempotency key *key* was accepted.
+
+        >>> Ledger().knows("order-1")
+        False
+        """
+        return key in self._keys
+
     def _tally(self, acc: _Account, at: int, tally: Iterable[tuple[str, Any]]) -> None:
         for name, amount in tally:
             if not amount:
@@ -1096,7 +1167,7 @@ class Ledger:
 
         Args:
             member: the member id.
-            points: whole points, at least 1.
+            points: whole points (0 records an earn whose award a cap rejected).
             at: when the points were earned.
             key: the idempotency key (e.g. the order id).
             awards: what each rule gave (kept on the lot for audits and returns).
@@ -1118,7 +1189,8 @@ class Ledger:
         """
         _check_text(member, "member")
         _check_text(key, "key")
-        _check_points(points)
+        if points != 0 or type(points) is not int:
+            _check_points(points)
         t = _micros(at)
         award_items = tuple(awards)
         for item in award_items:
@@ -1303,7 +1375,9 @@ class Ledger:
         first = len(self._journal)
         allocs = self._take(acc, points)
         acc.counters[1] += points
-        acc.redemptions[key] = [allocs, False]
+        acc.redemptions[key] = [allocs, False, reward]
+        if reward is not None:
+            self._rewards[reward] = self._rewards.get(reward, 0) + 1
         self._emit(acc, REDEEM, t, points, allocs, key=key, note=reward)
         acc.last_activity = t
         acc.inactive_done = False
@@ -1388,6 +1462,8 @@ class Ledger:
             acc.last_activity = t
             acc.inactive_done = False
         record[1] = True
+        if record[2] is not None:
+            self._rewards[record[2]] -= 1
         return self._commit(acc, key, payload, t, first)
 
     def return_purchase(
