@@ -15,6 +15,7 @@ Recognition of agents lives in :mod:`servicemodel.loyalty.recognition`.
 100
 """
 
+from ._documents import dump_ledger, dump_programme, load_ledger, load_programme
 from ._ledger import Explanation, Ledger
 from ._money import Money, RoundingMode, largest_remainder, round_points
 from ._policies import (
@@ -145,6 +146,10 @@ __all__ = [
     "Tiers",
     "Totals",
     "WhicheverFirst",
+    "dump_ledger",
+    "dump_programme",
     "largest_remainder",
+    "load_ledger",
+    "load_programme",
     "round_points",
 ]
