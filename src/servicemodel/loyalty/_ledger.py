@@ -93,6 +93,11 @@ _MAX_POINTS = 10**15
 _MAX_TEXT = 256
 
 
+# Shared, never mutated: a lot copies them before its first return.
+_EMPTY_RETURNED: dict[str, Decimal] = {}
+_EMPTY_REVERSED: dict[str, int] = {}
+
+
 class _Lot:
     __slots__ = (
         "available",
@@ -137,8 +142,8 @@ class _Lot:
         self.awards = awards
         self.lines = lines
         self.clawed = 0
-        self.line_returned: dict[str, Decimal] = {}
-        self.line_reversed: dict[str, int] = {}
+        self.line_returned: dict[str, Decimal] = _EMPTY_RETURNED
+        self.line_reversed: dict[str, int] = _EMPTY_REVERSED
 
     def copy(self) -> _Lot:
         other = _Lot.__new__(_Lot)
@@ -424,6 +429,7 @@ class Ledger:
         "_inactivity",
         "_journal",
         "_keys",
+        "_consumption",
         "_rewards",
         "policies",
     )
@@ -444,6 +450,7 @@ class Ledger:
         self._journal: list[tuple[Any, ...]] = []
         self._keys: dict[str, tuple[tuple[Any, ...], str, int, int, int]] = {}
         self._rewards: dict[str, int] = {}
+        self._consumption = policies.consumption
 
     # ------------------------------------------------------------------ basics
 
@@ -665,7 +672,7 @@ class Ledger:
         if lot.in_use or not lot.remaining:
             return
         lot.in_use = True
-        order = self.policies.consumption
+        order = self._consumption
         if order is Consumption.SOONEST_EXPIRING:
             heappush(acc.use_heap, (lot.expires, lot.id))
         elif order is Consumption.FIFO:
@@ -1537,6 +1544,9 @@ class Ledger:
                 )
         self._settle(acc, t)
         first = len(self._journal)
+        if updates:
+            lot.line_returned = dict(lot.line_returned)
+            lot.line_reversed = dict(lot.line_reversed)
         for line, (amount, points) in updates.items():
             lot.line_returned[line] = amount
             lot.line_reversed[line] = points
