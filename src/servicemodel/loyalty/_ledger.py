@@ -426,10 +426,10 @@ class Ledger:
     __slots__ = (
         "_accounts",
         "_clock",
+        "_consumption",
         "_inactivity",
         "_journal",
         "_keys",
-        "_consumption",
         "_rewards",
         "policies",
     )
