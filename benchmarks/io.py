@@ -10,6 +10,14 @@ after 10% and 100% of the read (flat when streaming).
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
+# benchmarks/calendar.py would shadow the standard library's calendar module
+# (imported by pendulum's and pandas' dependencies): keep this folder off the path.
+if sys.path and Path(sys.path[0]).resolve() == Path(__file__).resolve().parent:
+    sys.path.pop(0)
+
 import argparse
 import gc
 import json
