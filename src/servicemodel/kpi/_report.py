@@ -445,6 +445,12 @@ def _normalise(columns: Mapping[str, Any], name: str) -> Any:
     return text_column(columns, name)
 
 
+def _as_time(columns: Mapping[str, Any], name: str) -> Any:
+    from ._accumulators import micros_column
+
+    return micros_column(columns, name).view("datetime64[us]")
+
+
 def _factorize(values: Any) -> tuple[Any, list[str | None]]:
     import numpy as np
 
@@ -574,11 +580,21 @@ class ReportState:
         for item in items:
             self.add(item)
 
-    def add_batch(self, columns: Any, *, names: Mapping[str, str] | None = None) -> None:
+    def add_batch(
+        self,
+        columns: Any,
+        *,
+        names: Mapping[str, str] | None = None,
+        time: str | None = None,
+        only: Sequence[str] | None = None,
+    ) -> None:
         """Fold a DataFrame or dict of columns, vectorised, into the same cells.
 
         *names* maps canonical column names (``created_at``, ``csat``,
-        ``channel``...) to the columns' actual names. Rows are grouped by
+        ``channel``...) to the columns' actual names; *time* overrides the
+        period column for this batch (``"at"`` for a table of survey answers)
+        and *only* names the metrics this table feeds (the others are left
+        alone, as items they do not measure are). Rows are grouped by
         sorting once on (group, period); each metric's ``add_batch`` then
         sees one contiguous slice per cell.
 
@@ -588,10 +604,19 @@ class ReportState:
         import numpy as np
 
         view = _Renamed(columns, names or {})
-        needed = sorted({c for m in self._metrics for c in m.columns} | set(self._by))
+        time_column = self._time if time is None else time
+        known = [m.name for m in self._metrics]
+        if only is not None and (isinstance(only, str) or any(o not in known for o in only)):
+            raise ValidationError(
+                f"'only' must name metrics of this report among {known} (got {only!r})",
+                field="only",
+                value=only,
+            )
+        fed = [i for i, m in enumerate(self._metrics) if only is None or m.name in only]
+        needed = sorted({c for i in fed for c in self._metrics[i].columns} | set(self._by))
         if self._period is not None:
-            needed = sorted({*needed, self._time})
-        for metric in self._metrics:
+            needed = sorted({*needed, time_column})
+        for metric in (self._metrics[i] for i in fed):
             if not metric.columns:
                 raise ValidationError(
                     f"'metrics' must all have a batch path to report over columns; "
@@ -607,7 +632,10 @@ class ReportState:
                 field="columns",
                 value=missing,
             )
-        arrays = {name: _normalise(view, name) for name in needed}
+        arrays = {
+            name: _normalise(view, name) if name != time_column else _as_time(view, name)
+            for name in needed
+        }
         size = len(next(iter(arrays.values()))) if arrays else 0
         codes = np.zeros(size, dtype=np.int64)
         labels: list[list[str | None]] = []
@@ -617,19 +645,19 @@ class ReportState:
             labels.append(dim_labels)
         period_keys: Any = None
         if self._period is not None:
-            times = arrays[self._time].view(np.int64)
+            times = arrays[time_column].view(np.int64)
             if (times == NAT).any():
                 raise ValidationError(
-                    f"'{self._time}' must have a time in every row to cut periods (got NaT)",
-                    field=self._time,
+                    f"'{time_column}' must have a time in every row to cut periods (got NaT)",
+                    field=time_column,
                     value=None,
                 )
             period_keys = self._clock.keys(times)
             unique_periods, period_codes = np.unique(period_keys, return_inverse=True)
             codes = codes * (len(unique_periods) + 1) + period_codes
         # Validate every metric on the whole batch first, so a bad batch changes nothing.
-        for metric in self._metrics:
-            metric.empty_like().add_batch(arrays)
+        for index in fed:
+            self._metrics[index].empty_like().add_batch(arrays)
         order = np.argsort(codes, kind="stable")
         sorted_codes = codes[order]
         starts: list[int] = (
@@ -644,8 +672,9 @@ class ReportState:
             group = tuple(_label_at(arrays[name], first) for name in self._by)
             period = None if period_keys is None else int(period_keys[first])
             part = {name: array[begin:end] for name, array in ordered.items()}
-            for acc in self._row((group, period)):
-                acc.add_batch(part)
+            row = self._row((group, period))
+            for index in fed:
+                row[index].add_batch(part)
 
     def merge(self, other: ReportState) -> ReportState:
         """A new state holding both; the specs (metrics, by, period, timezone) must match.
