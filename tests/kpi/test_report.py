@@ -232,7 +232,7 @@ def test_two_tables_feeding_one_state_equal_the_mixed_item_stream(items: list[An
         "timezone": "Europe/London",
     }
     streamed = ReportState(**spec)
-    streamed.add_many(interactions + answers)
+    streamed.add_many([*interactions, *answers])
     batched = ReportState(**spec)
     batched.add_batch(interaction_columns(interactions), only=["csat", "channel_mix"])
     table = {
