@@ -151,7 +151,9 @@ def business_elapsed(start: pd.Series, end: pd.Series) -> np.ndarray:
     e_tod = np.clip(e - e_day, OPEN, CLOSE) - OPEN
     days = np.busday_count(s_day, e_day)
     total = days * (CLOSE - OPEN)
-    total = total - np.where(np.is_busday(s_day), s_tod, 0) + np.where(np.is_busday(e_day), e_tod, 0)
+    total = (
+        total - np.where(np.is_busday(s_day), s_tod, 0) + np.where(np.is_busday(e_day), e_tod, 0)
+    )
     return total.astype("timedelta64[us]").astype(np.int64)
 
 
@@ -169,9 +171,10 @@ def way_pandas(tickets: pd.DataFrame, nps: pd.DataFrame) -> pd.DataFrame:
     frame["one_touch"] = frame["solved"] & (tickets["agent_replies"] <= 1)
     replied = tickets["first_reply_at"].notna()
     frt = pd.Series(np.nan, index=tickets.index)
-    frt[replied] = business_elapsed(
-        tickets.loc[replied, "created_at"], tickets.loc[replied, "first_reply_at"]
-    ) / 1e6
+    frt[replied] = (
+        business_elapsed(tickets.loc[replied, "created_at"], tickets.loc[replied, "first_reply_at"])
+        / 1e6
+    )
     frame["frt"] = frt
     groups = frame.groupby(["channel", "week"], observed=True)
     sums = groups[["rated", "happy", "solved", "one_touch"]].sum()
@@ -188,8 +191,12 @@ def way_pandas(tickets: pd.DataFrame, nps: pd.DataFrame) -> pd.DataFrame:
     )
     n_week = nps["at"].dt.tz_convert(TZ).dt.tz_localize(None).dt.to_period("W-SUN").dt.start_time
     scores = pd.DataFrame(
-        {"channel": nps["channel"], "week": n_week,
-         "promoter": nps["nps"] >= 9, "detractor": nps["nps"] <= 6}
+        {
+            "channel": nps["channel"],
+            "week": n_week,
+            "promoter": nps["nps"] >= 9,
+            "detractor": nps["nps"] <= 6,
+        }
     )
     shares = scores.groupby(["channel", "week"]).agg(
         promoters=("promoter", "mean"), detractors=("detractor", "mean"), nps_n=("promoter", "size")
@@ -211,12 +218,13 @@ def compare(ours: Any, theirs: pd.DataFrame, label: str) -> int:
             continue
         for name in ("csat", "fcr", "nps"):
             a, b = mine.get(name), row[name]
-            if (a is None) != (b is None or (isinstance(b, float) and math.isnan(b))):
+            their_missing = b is None or (isinstance(b, float) and math.isnan(b))
+            if (a is None) != their_missing or (a is not None and abs(a - b) > 1e-9):
                 problems += 1
-            elif a is not None and abs(a - b) > 1e-9:
-                problems += 1
-        for mine_name, their_name in (("first_reply_time_p50", "frt_median"),
-                                      ("first_reply_time_p90", "frt_p90")):
+        for mine_name, their_name in (
+            ("first_reply_time_p50", "frt_median"),
+            ("first_reply_time_p90", "frt_p90"),
+        ):
             a, b = mine.get(mine_name), row[their_name]
             if a is None or math.isnan(b):
                 problems += (a is None) != math.isnan(b)
@@ -251,18 +259,23 @@ def main() -> None:
     print(f"\n{args.count:,} interactions; times (lower is better)")
     samples: list[float] = []
     streamed, stream_s, _ = timed(
-        "servicemodel streaming JSONL", lambda: way_stream(interactions_path, feedback_path, samples),
+        "servicemodel streaming JSONL",
+        lambda: way_stream(interactions_path, feedback_path, samples),
         trace=False,
     )
     tickets, nps = make_frames(interactions_path, feedback_path)
-    batch, batch_s, batch_peak = timed("servicemodel batch (DataFrame)",
-                                       lambda: way_batch(tickets, nps), trace=True)
-    pandas_out, pandas_s, pandas_peak = timed("pandas pipeline",
-                                              lambda: way_pandas(tickets, nps), trace=True)
-    batch_again, batch_s2, _ = timed("servicemodel batch (untraced)",
-                                     lambda: way_batch(tickets, nps), trace=False)
-    pandas_again, pandas_s2, _ = timed("pandas pipeline (untraced)",
-                                       lambda: way_pandas(tickets, nps), trace=False)
+    batch, _, batch_peak = timed(
+        "servicemodel batch (DataFrame)", lambda: way_batch(tickets, nps), trace=True
+    )
+    pandas_out, _, pandas_peak = timed(
+        "pandas pipeline", lambda: way_pandas(tickets, nps), trace=True
+    )
+    _, batch_s2, _ = timed(
+        "servicemodel batch (untraced)", lambda: way_batch(tickets, nps), trace=False
+    )
+    _, pandas_s2, _ = timed(
+        "pandas pipeline (untraced)", lambda: way_pandas(tickets, nps), trace=False
+    )
 
     print("\nstreaming RSS along the stream (MB):", " ".join(f"{m:.0f}" for m in samples))
     print(f"streaming RSS growth first->last sample: {samples[-1] - samples[0]:+.1f} MB")
