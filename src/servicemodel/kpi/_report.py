@@ -81,6 +81,26 @@ class _Clock:
             self._offsets[slot] = cached
         return cached
 
+    def _slot_offsets(self, slots: Any) -> Any:
+        """Offsets of sorted unique slots; per UTC day unless the day holds a transition.
+
+        The offset at a slot is what :meth:`_offset` gives; a day whose start
+        and next start share an offset takes it for all its slots, so only
+        transition days are read slot by slot.
+        """
+        import numpy as np
+
+        per_day = 86_400_000_000 // _SLOT_US
+        days = slots // per_day
+        unique_days, day_index = np.unique(days, return_inverse=True)
+        starts = np.array([self._offset(int(d) * per_day) for d in unique_days.tolist()])
+        ends = np.array([self._offset((int(d) + 1) * per_day) for d in unique_days.tolist()])
+        offsets = starts[day_index].astype(np.int64)
+        changing = (starts != ends)[day_index]
+        for position in np.flatnonzero(changing).tolist():
+            offsets[position] = self._offset(int(slots[position]))
+        return offsets
+
     def key(self, micros: int) -> int:
         day = (micros + self._offset(micros // _SLOT_US)) // _DAY_US
         if self.period is Period.WEEK:
@@ -95,8 +115,7 @@ class _Clock:
 
         slots = micros // _SLOT_US
         unique, inverse = np.unique(slots, return_inverse=True)
-        offsets = np.array([self._offset(int(s)) for s in unique.tolist()], dtype=np.int64)
-        day = (micros + offsets[inverse]) // _DAY_US
+        day = (micros + self._slot_offsets(unique)[inverse]) // _DAY_US
         if self.period is Period.WEEK:
             return day - (day + 3) % 7
         if self.period is Period.MONTH:
@@ -655,9 +674,6 @@ class ReportState:
             period_keys = self._clock.keys(times)
             unique_periods, period_codes = np.unique(period_keys, return_inverse=True)
             codes = codes * (len(unique_periods) + 1) + period_codes
-        # Validate every metric on the whole batch first, so a bad batch changes nothing.
-        for index in fed:
-            self._metrics[index].empty_like().add_batch(arrays)
         order = np.argsort(codes, kind="stable")
         sorted_codes = codes[order]
         starts: list[int] = (
@@ -667,14 +683,22 @@ class ReportState:
         )
         ordered = {name: array[order] for name, array in arrays.items()}
         bounds = [*starts, size]
+        pending: list[tuple[tuple[tuple[str | None, ...], int | None], list[Accumulator[Any]]]] = []
         for begin, end in itertools.pairwise(bounds):
             first = int(order[begin])
             group = tuple(_label_at(arrays[name], first) for name in self._by)
             period = None if period_keys is None else int(period_keys[first])
             part = {name: array[begin:end] for name, array in ordered.items()}
-            row = self._row((group, period))
-            for index in fed:
-                row[index].add_batch(part)
+            fresh = [self._metrics[index].empty_like() for index in fed]
+            for acc in fresh:
+                acc.add_batch(part)
+            pending.append(((group, period), fresh))
+        # Every slice was accepted: only now touch the state, so a bad batch changes nothing.
+        for key, fresh in pending:
+            existed = key in self._cells
+            row = self._row(key)
+            for index, acc in zip(fed, fresh, strict=True):
+                row[index] = row[index].merge(acc) if existed else acc
 
     def merge(self, other: ReportState) -> ReportState:
         """A new state holding both; the specs (metrics, by, period, timezone) must match.
