@@ -357,3 +357,54 @@ def test_csv_with_only_the_required_columns_uses_the_defaults() -> None:
     text = "channel,created_at,customer_id,id\r\nchat,2024-06-10T09:00:00Z,C-1,T-1\r\n"
     [value] = read_interactions(io.StringIO(text), format="csv")
     assert (value.kind.value, value.priority.value, value.events) == ("enquiry", "normal", ())
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "csv"])
+def test_a_named_zone_and_the_fold_of_an_ambiguous_time_come_back(fmt: str) -> None:
+    # 01:30 happens twice in London on 2024-10-27; the second one has fold=1 (+00:00).
+    zone = pendulum.timezone("Europe/London")
+    first = pendulum.DateTime(2024, 10, 27, 1, 30, tzinfo=zone, fold=0)
+    second = pendulum.DateTime(2024, 10, 27, 1, 30, tzinfo=zone, fold=1)
+    original = Interaction(
+        id="T",
+        customer_id="C",
+        channel="chat",
+        created_at=first,
+        events=[Message(at=second, author="customer")],
+    )
+    [back] = round_trip([original], fmt)
+    assert back == original
+    assert back.created_at.tzinfo is zone
+    assert (back.created_at.fold, back.events[0].at.fold) == (0, 1)
+    assert back.events[0].at.isoformat() == "2024-10-27T01:30:00+00:00"
+
+
+def test_mixed_zones_come_back_as_fixed_offsets_at_the_same_instants() -> None:
+    created = pendulum.datetime(2024, 6, 10, 9, tz="Europe/London")
+    original = Interaction(
+        id="T",
+        customer_id="C",
+        channel="chat",
+        created_at=created,
+        events=[Message(at=created.in_timezone("Asia/Kolkata"), author="customer")],
+    )
+    [back] = round_trip([original], "jsonl")
+    assert back == original
+    assert back.events[0].at.isoformat() == "2024-06-10T13:30:00+05:30"
+    assert back.created_at.utcoffset() == created.utcoffset()
+
+
+def test_an_unknown_timezone_name_is_a_bad_record() -> None:
+    bad = with_change(("timezone",), "Mars/Base")
+    with pytest.raises(RecordError) as caught:
+        list(read_interactions(io.StringIO(jsonl(bad)), format="jsonl"))
+    assert (caught.value.line, caught.value.field) == (1, "timezone")
+    assert "'timezone' must be an IANA zone name" in str(caught.value)
+
+
+def test_a_timestamp_in_another_offset_is_shown_in_the_named_zone() -> None:
+    record = with_change(("timezone",), "Europe/London")
+    record["events"][0]["at"] = "2024-06-10T13:30:00+05:30"
+    [back] = read_interactions(io.StringIO(jsonl(record)), format="jsonl")
+    assert back.events[0].at.isoformat() == "2024-06-10T09:00:00+01:00"
+    assert back.events[0].at.timezone_name == "Europe/London"

@@ -56,15 +56,21 @@ def _is_gzip(name: str) -> bool:
     return name.lower().endswith(".gz")
 
 
-def resolve_format(format: object, source: object, *, allowed: tuple[Format, ...]) -> Format:
-    """Return the explicit *format*, or the one the file name's suffix implies."""
+def resolve_format(
+    format: object,
+    source: object,
+    *,
+    allowed: tuple[Format, ...],
+    default: Format | None = None,
+) -> Format:
+    """Return the explicit *format*, the one the file name's suffix implies, or *default*."""
     if format is not None:
         chosen = enum_member(Format, format, field="format")
     else:
         name = _name_of(source) or ""
         base = name[:-3] if _is_gzip(name) else name
         suffix = os.path.splitext(base)[1].lower()
-        found = _SUFFIXES.get(suffix)
+        found = _SUFFIXES.get(suffix, default)
         if found is None:
             names = " or ".join(repr(f.value) for f in allowed)
             raise ValidationError(

@@ -194,9 +194,9 @@ def read_interactions(
     opened when iteration starts; a path ending in ``.gz`` is decompressed on
     the fly. The format comes from *format* or from the suffix (``.jsonl``,
     ``.ndjson``, ``.csv``, optionally followed by ``.gz``). Timestamps come
-    back with the UTC offset they were written with (a named zone such as
-    Europe/London comes back as its fixed offset at that instant; the
-    instants are equal). The record format is described in
+    back in the record's ``timezone`` when it names one (the writer adds it
+    when all of an interaction's timestamps share a named zone), otherwise
+    with the fixed UTC offset they were written with; the instants are equal. The record format is described in
     ``docs/reference/data-format.md``. Blank lines are skipped.
 
     Args:
@@ -269,6 +269,7 @@ def _write_csv(items: Iterable[Interaction], file: IO[str]) -> int:
                 dumps(record["tags"]),
                 dumps(record["attributes"]),
                 dumps(record["events"]),
+                record.get("timezone", ""),
             ]
         )
         count += 1
@@ -310,7 +311,7 @@ def write_interactions(
     >>> write_interactions([ticket], out, format="jsonl")
     1
     >>> print(out.getvalue(), end="")
-    {"id":"T-1","customer_id":"C-1","channel":"chat","kind":"enquiry","priority":"normal","created_at":"2024-06-10T09:00:00+01:00","tags":[],"attributes":{},"events":[]}
+    {"id":"T-1","customer_id":"C-1","channel":"chat","kind":"enquiry","priority":"normal","created_at":"2024-06-10T09:00:00+01:00","tags":[],"attributes":{},"events":[],"timezone":"Europe/London"}
     >>> out.seek(0)
     0
     >>> list(read_interactions(out, format="jsonl")) == [ticket]
@@ -336,7 +337,7 @@ def read_feedback(
     >>> [f.score for f in read_feedback(io.StringIO(line))]
     [9]
     """
-    resolve_format(Format.JSONL, path_or_file, allowed=_JSONL_ONLY)
+    resolve_format(None, path_or_file, allowed=_JSONL_ONLY, default=Format.JSONL)
     report = _check_on_error(on_error)
     return _jsonl(path_or_file, decode_feedback, report)
 
@@ -353,6 +354,7 @@ def write_feedback(feedback: Iterable[Feedback], path_or_file: PathOrFile) -> in
     >>> out.getvalue()
     '{"type":"ces","customer_id":"C-1","at":"2024-06-10T00:00:00+00:00","score":6}\\n'
     """
+    resolve_format(None, path_or_file, allowed=_JSONL_ONLY, default=Format.JSONL)
     return _write_jsonl(feedback, path_or_file, encode_feedback)
 
 
@@ -366,7 +368,7 @@ def read_customers(
     >>> [c.tier for c in read_customers(io.StringIO(line))]
     ['gold']
     """
-    resolve_format(Format.JSONL, path_or_file, allowed=_JSONL_ONLY)
+    resolve_format(None, path_or_file, allowed=_JSONL_ONLY, default=Format.JSONL)
     report = _check_on_error(on_error)
     return _jsonl(path_or_file, decode_customer, report)
 
@@ -382,4 +384,5 @@ def write_customers(customers: Iterable[Customer], path_or_file: PathOrFile) -> 
     >>> out.getvalue()
     '{"id":"C-1","acquired_at":"2023-01-05T00:00:00+00:00"}\\n'
     """
+    resolve_format(None, path_or_file, allowed=_JSONL_ONLY, default=Format.JSONL)
     return _write_jsonl(customers, path_or_file, encode_customer)

@@ -25,6 +25,7 @@ from ._strategies import (
     reviews,
     timezones,
 )
+from ._team import qa_reviews, rubrics
 
 __all__ = [
     "ces_responses",
@@ -35,6 +36,8 @@ __all__ = [
     "instants",
     "interactions",
     "nps_responses",
+    "qa_reviews",
     "reviews",
+    "rubrics",
     "timezones",
 ]
