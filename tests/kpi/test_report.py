@@ -218,3 +218,37 @@ def test_report_state_pickles_and_refuses_foreign_merges() -> None:
     assert pickle.loads(pickle.dumps(state)).result() == state.result()
     with pytest.raises(ValidationError, match="'other' must be a report state with the same"):
         state.merge(ReportState(metrics=["nps"], by=["channel"], period="day"))
+
+
+@settings(max_examples=20)
+@given(ITEMS)
+def test_two_tables_feeding_one_state_equal_the_mixed_item_stream(items: list[Any]) -> None:
+    interactions = [i for i in items if isinstance(i, Interaction)]
+    answers = [i for i in items if isinstance(i, NpsResponse)]
+    spec: dict[str, Any] = {
+        "metrics": ["csat", "nps", "channel_mix"],
+        "by": ["channel"],
+        "period": "week",
+        "timezone": "Europe/London",
+    }
+    streamed = ReportState(**spec)
+    streamed.add_many([*interactions, *answers])
+    batched = ReportState(**spec)
+    batched.add_batch(interaction_columns(interactions), only=["csat", "channel_mix"])
+    table = {
+        "answered_at": np.array([ks_micros(a.at) for a in answers], dtype=np.int64),
+        "nps": np.array([float(a.score) for a in answers]),
+        "channel": np.array(
+            [None if a.channel is None else a.channel.value for a in answers], dtype=object
+        ),
+    }
+    batched.add_batch(table, time="answered_at", only=["nps"])
+    assert batched.result() == streamed.result()
+    with pytest.raises(ValidationError, match="'only' must name metrics of this report"):
+        batched.add_batch(table, only=["ces"])
+
+
+def ks_micros(at: Any) -> int:
+    from servicemodel._time import to_micros
+
+    return to_micros(at)

@@ -124,7 +124,11 @@ class Accumulator(abc.ABC, Generic[R]):
         >>> acc.empty_like() == Csat.empty()
         True
         """
-        return type(self)._from_options(self.options(), self._calendar)
+        return type(self)._from_options(self._native_options(), self._calendar)
+
+    def _native_options(self) -> dict[str, Any]:
+        """Constructor keywords reproducing this accumulator's options (fast path)."""
+        return self.options()
 
     def accepts(self, item: object) -> bool:
         """True when :meth:`add` measures this kind of item (a report skips the rest).
@@ -479,8 +483,18 @@ def text_column(columns: Mapping[str, Any], name: str) -> Any:
     import numpy as np
 
     raw = columns[name]
-    array = np.asarray(raw, dtype=object)
-    return np.array([None if (v is None or v != v) else str(v) for v in array], dtype=object)
+    array = np.array(raw, dtype=object)  # a copy: the caller's column is never changed
+    try:
+        import pandas as pd
+    except ImportError:  # pragma: no cover - pandas is installed in the test environment
+        missing = np.array([v is None or v != v for v in array.tolist()], dtype=bool)
+    else:
+        missing = np.asarray(pd.isna(array), dtype=bool)
+    array[missing] = None
+    present = array[~missing].tolist()
+    if not all(type(v) is str for v in present):
+        array[~missing] = np.array([str(v) for v in present] or [], dtype=object)
+    return array
 
 
 # ------------------------------------------------------------------- durations
@@ -674,13 +688,14 @@ class DurationState:
             ordered = sorted(self.values)
             return (lambda k: Fraction(ordered[k])), "exact"
         low, high = Fraction(self.minimum), Fraction(self.maximum)
+        find = self.sketch.kth_finder()
 
         def kth(k: int) -> Fraction:
             if k == 0:
                 return low
             if k == self.count - 1:
                 return high
-            return min(max(self.sketch.kth(k), low), high)
+            return min(max(find(k), low), high)
 
         return kth, "sketch"
 
@@ -754,6 +769,12 @@ class DurationAccumulator(Accumulator[DurationStats]):
         self._state = DurationState(
             alpha=check_alpha(alpha), exact_limit=check_exact_limit(exact_limit)
         )
+
+    def _native_options(self) -> dict[str, Any]:
+        options = self.options()
+        options["percentiles"] = self._percentiles
+        options["method"] = self._method
+        return options
 
     def options(self) -> dict[str, Any]:
         return {

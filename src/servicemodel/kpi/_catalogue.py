@@ -592,6 +592,9 @@ class ResolutionTime(DurationAccumulator):
     def options(self) -> dict[str, Any]:
         return {"variant": self._variant.value, **super().options()}
 
+    def _native_options(self) -> dict[str, Any]:
+        return {**super()._native_options(), "variant": self._variant}
+
     def _add(self, item: Interaction) -> None:
         solved = (
             item.last_solved_at()

@@ -81,6 +81,26 @@ class _Clock:
             self._offsets[slot] = cached
         return cached
 
+    def _slot_offsets(self, slots: Any) -> Any:
+        """Offsets of sorted unique slots; per UTC day unless the day holds a transition.
+
+        The offset at a slot is what :meth:`_offset` gives; a day whose start
+        and next start share an offset takes it for all its slots, so only
+        transition days are read slot by slot.
+        """
+        import numpy as np
+
+        per_day = 86_400_000_000 // _SLOT_US
+        days = slots // per_day
+        unique_days, day_index = np.unique(days, return_inverse=True)
+        starts = np.array([self._offset(int(d) * per_day) for d in unique_days.tolist()])
+        ends = np.array([self._offset((int(d) + 1) * per_day) for d in unique_days.tolist()])
+        offsets = starts[day_index].astype(np.int64)
+        changing = (starts != ends)[day_index]
+        for position in np.flatnonzero(changing).tolist():
+            offsets[position] = self._offset(int(slots[position]))
+        return offsets
+
     def key(self, micros: int) -> int:
         day = (micros + self._offset(micros // _SLOT_US)) // _DAY_US
         if self.period is Period.WEEK:
@@ -95,8 +115,7 @@ class _Clock:
 
         slots = micros // _SLOT_US
         unique, inverse = np.unique(slots, return_inverse=True)
-        offsets = np.array([self._offset(int(s)) for s in unique.tolist()], dtype=np.int64)
-        day = (micros + offsets[inverse]) // _DAY_US
+        day = (micros + self._slot_offsets(unique)[inverse]) // _DAY_US
         if self.period is Period.WEEK:
             return day - (day + 3) % 7
         if self.period is Period.MONTH:
@@ -445,6 +464,12 @@ def _normalise(columns: Mapping[str, Any], name: str) -> Any:
     return text_column(columns, name)
 
 
+def _as_time(columns: Mapping[str, Any], name: str) -> Any:
+    from ._accumulators import micros_column
+
+    return micros_column(columns, name).view("datetime64[us]")
+
+
 def _factorize(values: Any) -> tuple[Any, list[str | None]]:
     import numpy as np
 
@@ -574,11 +599,21 @@ class ReportState:
         for item in items:
             self.add(item)
 
-    def add_batch(self, columns: Any, *, names: Mapping[str, str] | None = None) -> None:
+    def add_batch(
+        self,
+        columns: Any,
+        *,
+        names: Mapping[str, str] | None = None,
+        time: str | None = None,
+        only: Sequence[str] | None = None,
+    ) -> None:
         """Fold a DataFrame or dict of columns, vectorised, into the same cells.
 
         *names* maps canonical column names (``created_at``, ``csat``,
-        ``channel``...) to the columns' actual names. Rows are grouped by
+        ``channel``...) to the columns' actual names; *time* overrides the
+        period column for this batch (``"at"`` for a table of survey answers)
+        and *only* names the metrics this table feeds (the others are left
+        alone, as items they do not measure are). Rows are grouped by
         sorting once on (group, period); each metric's ``add_batch`` then
         sees one contiguous slice per cell.
 
@@ -588,10 +623,19 @@ class ReportState:
         import numpy as np
 
         view = _Renamed(columns, names or {})
-        needed = sorted({c for m in self._metrics for c in m.columns} | set(self._by))
+        time_column = self._time if time is None else time
+        known = [m.name for m in self._metrics]
+        if only is not None and (isinstance(only, str) or any(o not in known for o in only)):
+            raise ValidationError(
+                f"'only' must name metrics of this report among {known} (got {only!r})",
+                field="only",
+                value=only,
+            )
+        fed = [i for i, m in enumerate(self._metrics) if only is None or m.name in only]
+        needed = sorted({c for i in fed for c in self._metrics[i].columns} | set(self._by))
         if self._period is not None:
-            needed = sorted({*needed, self._time})
-        for metric in self._metrics:
+            needed = sorted({*needed, time_column})
+        for metric in (self._metrics[i] for i in fed):
             if not metric.columns:
                 raise ValidationError(
                     f"'metrics' must all have a batch path to report over columns; "
@@ -607,7 +651,10 @@ class ReportState:
                 field="columns",
                 value=missing,
             )
-        arrays = {name: _normalise(view, name) for name in needed}
+        arrays = {
+            name: _normalise(view, name) if name != time_column else _as_time(view, name)
+            for name in needed
+        }
         size = len(next(iter(arrays.values()))) if arrays else 0
         codes = np.zeros(size, dtype=np.int64)
         labels: list[list[str | None]] = []
@@ -617,19 +664,16 @@ class ReportState:
             labels.append(dim_labels)
         period_keys: Any = None
         if self._period is not None:
-            times = arrays[self._time].view(np.int64)
+            times = arrays[time_column].view(np.int64)
             if (times == NAT).any():
                 raise ValidationError(
-                    f"'{self._time}' must have a time in every row to cut periods (got NaT)",
-                    field=self._time,
+                    f"'{time_column}' must have a time in every row to cut periods (got NaT)",
+                    field=time_column,
                     value=None,
                 )
             period_keys = self._clock.keys(times)
             unique_periods, period_codes = np.unique(period_keys, return_inverse=True)
             codes = codes * (len(unique_periods) + 1) + period_codes
-        # Validate every metric on the whole batch first, so a bad batch changes nothing.
-        for metric in self._metrics:
-            metric.empty_like().add_batch(arrays)
         order = np.argsort(codes, kind="stable")
         sorted_codes = codes[order]
         starts: list[int] = (
@@ -639,13 +683,22 @@ class ReportState:
         )
         ordered = {name: array[order] for name, array in arrays.items()}
         bounds = [*starts, size]
+        pending: list[tuple[tuple[tuple[str | None, ...], int | None], list[Accumulator[Any]]]] = []
         for begin, end in itertools.pairwise(bounds):
             first = int(order[begin])
             group = tuple(_label_at(arrays[name], first) for name in self._by)
             period = None if period_keys is None else int(period_keys[first])
             part = {name: array[begin:end] for name, array in ordered.items()}
-            for acc in self._row((group, period)):
+            fresh = [self._metrics[index].empty_like() for index in fed]
+            for acc in fresh:
                 acc.add_batch(part)
+            pending.append(((group, period), fresh))
+        # Every slice was accepted: only now touch the state, so a bad batch changes nothing.
+        for key, fresh in pending:
+            existed = key in self._cells
+            row = self._row(key)
+            for index, acc in zip(fed, fresh, strict=True):
+                row[index] = row[index].merge(acc) if existed else acc
 
     def merge(self, other: ReportState) -> ReportState:
         """A new state holding both; the specs (metrics, by, period, timezone) must match.
