@@ -60,11 +60,6 @@ _INTERACTION_KEYS = frozenset(
         "timezone",
     }
 )
-_MESSAGE_KEYS = frozenset({"type", "at", "author", "visibility", "author_id", "work"})
-_STATUS_KEYS = frozenset({"type", "at", "status"})
-_PRIORITY_KEYS = frozenset({"type", "at", "priority"})
-_ASSIGNMENT_KEYS = frozenset({"type", "at", "agent_id", "group"})
-_SATISFACTION_KEYS = frozenset({"type", "at", "score"})
 _MAX_ID = 256
 
 _fromisoformat = _dt.datetime.fromisoformat
@@ -157,7 +152,7 @@ def _decode(
             local.minute,
             local.second,
             local.microsecond,
-            tzinfo=fixed_zones[local.tzinfo],
+            fixed_zones[local.tzinfo],
         )
     else:
         if previous.tzinfo not in fixed_zones:
@@ -171,7 +166,7 @@ def _decode(
             local.minute,
             local.second,
             local.microsecond,
-            tzinfo=named,
+            named,
             fold=local.fold,
         )
 
@@ -179,8 +174,10 @@ def _decode(
     if type(tags) is not list and tags != ():
         return None
     for tag in tags:
-        if type(tag) is not str or not tag or tag != tag.strip():
-            return None
+        if tag not in _KNOWN_IDS:
+            if not _is_id(tag):
+                return None
+            _remember(tag)
     attributes = record.get("attributes", {})
     if type(attributes) is not dict:
         return None
@@ -222,48 +219,72 @@ def _decode(
                     parsed.minute,
                     parsed.second,
                     parsed.microsecond,
-                    tzinfo=fixed_zones[parsed.tzinfo],
+                    fixed_zones[parsed.tzinfo],
                 )
             else:
                 if parsed.tzinfo not in fixed_zones:
                     return None
-                local = parsed.astimezone(named)
-                at = make(
-                    local.year,
-                    local.month,
-                    local.day,
-                    local.hour,
-                    local.minute,
-                    local.second,
-                    local.microsecond,
-                    tzinfo=named,
-                    fold=local.fold,
+                # Written as the zone's own wall time and offset (what the writer does):
+                # the fields can be used as they are. Otherwise convert.
+                local = (
+                    parsed
+                    if named.utcoffset(parsed) == parsed.utcoffset()
+                    else parsed.astimezone(named)
+                )
+                # (tzinfo passed by position: keyword arguments cost the constructor
+                # more than the rest of this line; fold only in a repeated hour.)
+                at = (
+                    make(
+                        local.year,
+                        local.month,
+                        local.day,
+                        local.hour,
+                        local.minute,
+                        local.second,
+                        local.microsecond,
+                        named,
+                    )
+                    if not local.fold
+                    else make(
+                        local.year,
+                        local.month,
+                        local.day,
+                        local.hour,
+                        local.minute,
+                        local.second,
+                        local.microsecond,
+                        named,
+                        fold=1,
+                    )
                 )
         kind_of = raw["type"]
         if status is _CLOSED and kind_of != "satisfaction":
             return None
         event: Event
+        # Unknown keys: each branch counts the keys it reads (an explicit null
+        # counts as absent) and declines when the record holds any other.
         if kind_of == "message":
-            if not raw.keys() <= _MESSAGE_KEYS:
-                return None
             author_id = raw.get("author_id")
+            work = raw.get("work")
+            has_visibility = "visibility" in raw
+            if len(raw) != 3 + has_visibility + (author_id is not None) + (work is not None):
+                return None
             if author_id is not None and author_id not in known_ids:
                 if not _is_id(author_id):
                     return None
                 _remember(author_id)
-            work = raw.get("work")
             if work is not None:
                 work = durations.get(work) or parse_work(work)
             event = new(Message)
             _Message_at(event, at)
             _Message_author(event, _ROLES[raw["author"]])
             _Message_visibility(
-                event, _VISIBILITIES[raw["visibility"]] if "visibility" in raw else _PUBLIC
+                event, _VISIBILITIES[raw["visibility"]] if has_visibility else _PUBLIC
             )
             _Message_author_id(event, author_id)
             _Message_work(event, work)
         elif kind_of == "status_change":
-            if not raw.keys() <= _STATUS_KEYS:
+            if len(raw) != 3:  # type, at, status
                 return None
             new_status = _STATUSES[raw["status"]]
             if new_status is status or new_status is _NEW:
@@ -273,10 +294,10 @@ def _decode(
             _StatusChange_at(event, at)
             _StatusChange_status(event, new_status)
         elif kind_of == "assignment":
-            if not raw.keys() <= _ASSIGNMENT_KEYS:
-                return None
             agent_id = raw.get("agent_id")
             group = raw.get("group")
+            if len(raw) != 2 + (agent_id is not None) + (group is not None):
+                return None
             for name in (agent_id, group):
                 if name is not None and name not in known_ids:
                     if not _is_id(name):
@@ -287,7 +308,7 @@ def _decode(
             _Assignment_agent_id(event, agent_id)
             _Assignment_group(event, group)
         elif kind_of == "priority_change":
-            if not raw.keys() <= _PRIORITY_KEYS:
+            if len(raw) != 3:  # type, at, priority
                 return None
             new_priority = _PRIORITIES[raw["priority"]]
             if new_priority is current_priority:
@@ -297,7 +318,7 @@ def _decode(
             _PriorityChange_at(event, at)
             _PriorityChange_priority(event, new_priority)
         elif kind_of == "satisfaction":
-            if not raw.keys() <= _SATISFACTION_KEYS:
+            if len(raw) != 3:  # type, at, score
                 return None
             score = raw["score"]
             if type(score) is not int or not 1 <= score <= 5:
@@ -317,7 +338,7 @@ def _decode(
     _Interaction_priority(interaction, priority)
     _Interaction_created_at(interaction, created_at)
     _Interaction_tags(interaction, frozenset(tags))
-    _Interaction_attributes(interaction, tuple(sorted(attributes.items())))
+    _Interaction_attributes(interaction, tuple(sorted(attributes.items())) if attributes else ())
     _Interaction_events(interaction, tuple(events))
     return interaction
 
