@@ -55,6 +55,7 @@ __all__ = [
     "AgentAward",
     "EmployeeOfTheMonth",
     "Leaderboard",
+    "MonthTally",
     "RecognitionPolicy",
     "RecognitionRule",
     "Standing",
@@ -449,63 +450,130 @@ def leaderboard(
     >>> board.standings
     ()
     """
-    start, end = _month_bounds(policy, year, month)
-    cutoff = min(to_micros(aware(as_of, field="as_of")), end - 1)
-    tz = zone(policy.zone)
-    cut = from_micros(cutoff, tz)
-    due = due or {}
-    totals: dict[str, list[tuple[int, int]]] = {}
-    samples: dict[str, int] = {}
+    board = MonthTally(policy, year=year, month=month, as_of=as_of, due=due)
     for interaction in interactions:
-        current = _as_of(interaction, cutoff)
+        board.add(interaction)
+    return board.result()
+
+
+class MonthTally:
+    """A month's leaderboard built one interaction at a time (for streams).
+
+    ``leaderboard(...)`` is this fed every interaction; an assessment feeds it
+    alongside its other tallies so the data is read once. Memory grows with
+    the awards dated in the month, not with the interactions read.
+
+    >>> tally = MonthTally(RecognitionPolicy(), year=2025, month=3,
+    ...                    as_of=pendulum.datetime(2025, 4, 1))
+    >>> tally.result().month
+    '2025-03'
+    """
+
+    def __init__(
+        self,
+        policy: RecognitionPolicy,
+        *,
+        year: int,
+        month: int,
+        as_of: _dt.datetime,
+        due: Mapping[str, _dt.datetime] | None = None,
+    ) -> None:
+        self._policy = policy
+        self._year, self._month = year, month
+        self._start, self._end = _month_bounds(policy, year, month)
+        self._cutoff = min(to_micros(aware(as_of, field="as_of")), self._end - 1)
+        self._tz = zone(policy.zone)
+        self._cut = from_micros(self._cutoff, self._tz)
+        self._due = due or {}
+        self._totals: dict[str, list[tuple[int, int]]] = {}
+        self._samples: dict[str, int] = {}
+
+    def add(self, interaction: Interaction) -> None:
+        """Count one interaction's awards dated in the month.
+
+        >>> tally = MonthTally(RecognitionPolicy(), year=2025, month=3,
+        ...                    as_of=pendulum.datetime(2025, 4, 1))
+        >>> tally.add("T-1")
+        Traceback (most recent call last):
+        ...
+        servicemodel.exceptions.ValidationError: 'interaction' must be an Interaction (got 'T-1')
+        """
+        if not isinstance(interaction, Interaction):
+            raise ValidationError(
+                f"'interaction' must be an Interaction (got {interaction!r})",
+                field="interaction",
+                value=interaction,
+            )
+        start, end = self._start, self._end
+        if to_micros(interaction.created_at) >= end:
+            return
+        current = _as_of(interaction, self._cutoff)
         resolved = _resolution(current)
         agent = current.assignee()
         if resolved is not None and agent is not None and start <= to_micros(resolved) < end:
-            samples[agent] = samples.get(agent, 0) + 1
-        for award in awards(current, policy, due=due.get(interaction.id), as_of=cut):
+            self._samples[agent] = self._samples.get(agent, 0) + 1
+        for award in awards(
+            current, self._policy, due=self._due.get(interaction.id), as_of=self._cut
+        ):
             moment = to_micros(award.at)
             if start <= moment < end:
-                totals.setdefault(award.agent, []).append((moment, award.points))
-    rows = []
-    for agent in sorted(set(totals) | set(samples)):
-        events = sorted(totals.get(agent, []))
-        total = sum(p for _, p in events)
-        reached = start
-        running = 0
-        for moment, points in events:
-            running += points
-            if running == total:
-                reached = moment
-                break
-        rows.append((agent, total, samples.get(agent, 0), reached))
-    eligible = [r for r in rows if r[2] >= policy.minimum_samples]
-    below = [r for r in rows if r[2] < policy.minimum_samples]
-    if policy.tie_break is TieBreak.EARLIEST_TO_SCORE:
-        eligible.sort(key=lambda r: (-r[1], r[3], r[0]))
-    else:
-        eligible.sort(key=lambda r: (-r[1], r[0]))
-    standings: list[Standing] = []
-    for index, (agent, total, count, reached) in enumerate(eligible):
-        if policy.tie_break is TieBreak.CO_WINNERS and index and eligible[index - 1][1] == total:
-            rank = standings[-1].rank
+                self._totals.setdefault(award.agent, []).append((moment, award.points))
+
+    def result(self) -> Leaderboard:
+        """The month's leaderboard from what has been added.
+
+        >>> MonthTally(RecognitionPolicy(), year=2025, month=3,
+        ...            as_of=pendulum.datetime(2025, 4, 1)).result().standings
+        ()
+        """
+        policy, start, tz = self._policy, self._start, self._tz
+        totals, samples = self._totals, self._samples
+        rows = []
+        for agent in sorted(set(totals) | set(samples)):
+            events = sorted(totals.get(agent, []))
+            total = sum(p for _, p in events)
+            reached = start
+            running = 0
+            for moment, points in events:
+                running += points
+                if running == total:
+                    reached = moment
+                    break
+            rows.append((agent, total, samples.get(agent, 0), reached))
+        eligible = [r for r in rows if r[2] >= policy.minimum_samples]
+        below = [r for r in rows if r[2] < policy.minimum_samples]
+        if policy.tie_break is TieBreak.EARLIEST_TO_SCORE:
+            eligible.sort(key=lambda r: (-r[1], r[3], r[0]))
         else:
-            rank = index + 1
-        standings.append(
-            Standing(
-                agent=agent,
-                points=total,
-                samples=count,
-                rank=rank,
-                reached_at=from_micros(reached, tz),
+            eligible.sort(key=lambda r: (-r[1], r[0]))
+        standings: list[Standing] = []
+        for index, (agent, total, count, reached) in enumerate(eligible):
+            if (
+                policy.tie_break is TieBreak.CO_WINNERS
+                and index
+                and eligible[index - 1][1] == total
+            ):
+                rank = standings[-1].rank
+            else:
+                rank = index + 1
+            standings.append(
+                Standing(
+                    agent=agent,
+                    points=total,
+                    samples=count,
+                    rank=rank,
+                    reached_at=from_micros(reached, tz),
+                )
             )
+        below_rows = tuple(
+            Standing(agent=a, points=t, samples=c, rank=0, reached_at=from_micros(r, tz))
+            for a, t, c, r in sorted(below, key=lambda r: (-r[1], r[0]))
         )
-    below_rows = tuple(
-        Standing(agent=a, points=t, samples=c, rank=0, reached_at=from_micros(r, tz))
-        for a, t, c, r in sorted(below, key=lambda r: (-r[1], r[0]))
-    )
-    return Leaderboard(
-        month=f"{year:04d}-{month:02d}", standings=tuple(standings), below_minimum=below_rows
-    )
+        return Leaderboard(
+            month=f"{self._year:04d}-{self._month:02d}",
+            standings=tuple(standings),
+            below_minimum=below_rows,
+        )
 
 
 @final
