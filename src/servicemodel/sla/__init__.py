@@ -17,6 +17,7 @@ every clock of an interaction as of an instant.
 """
 
 from ._conditions import Combine, Condition, FieldTest, Operator
+from ._documents import dump_policies, dumps_policies, load_policies, policy_schema
 from ._evaluate import (
     ClockState,
     MetricClock,
@@ -50,5 +51,9 @@ __all__ = [
     "SlaResult",
     "SlaTracker",
     "Target",
+    "dump_policies",
+    "dumps_policies",
     "evaluate",
+    "load_policies",
+    "policy_schema",
 ]

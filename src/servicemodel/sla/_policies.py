@@ -192,9 +192,16 @@ def _priority_targets(
                 field="targets",
                 value=targets,
             )
-        pairs.append((priority, tuple(targets)))
+        pairs.append((priority, tuple(sorted(targets, key=_metric_rank))))
     pairs.sort(key=lambda pair: pair[0].rank)
     return tuple(pairs)
+
+
+_METRIC_RANK = {metric: rank for rank, metric in enumerate(Metric)}
+
+
+def _metric_rank(target: object) -> int:
+    return _METRIC_RANK.get(getattr(target, "metric", None), -1)  # type: ignore[arg-type]
 
 
 def _condition(value: object) -> Condition:

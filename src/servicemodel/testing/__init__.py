@@ -13,6 +13,7 @@ Requires Hypothesis (``pip install servicemodel[test]``).
 >>> test_created_before_events()
 """
 
+from ._sla import conditions, policies, policy_sets, targets
 from ._strategies import (
     ces_responses,
     csat_responses,
@@ -28,6 +29,7 @@ from ._strategies import (
 
 __all__ = [
     "ces_responses",
+    "conditions",
     "csat_responses",
     "customers",
     "feedback",
@@ -35,6 +37,9 @@ __all__ = [
     "instants",
     "interactions",
     "nps_responses",
+    "policies",
+    "policy_sets",
     "reviews",
+    "targets",
     "timezones",
 ]
