@@ -15,9 +15,9 @@ from hypothesis import strategies as st
 from servicemodel import Priority, Status
 from servicemodel.exceptions import PolicyDocumentError, Problem
 from servicemodel.sla import (
-    Combine,
     Condition,
     FieldTest,
+    Match,
     Metric,
     Operator,
     PolicySet,
@@ -69,7 +69,7 @@ def test_a_good_document_loads_into_values() -> None:
     assert vip.condition == Condition.all_of(
         FieldTest(field="tags", operator=Operator.CONTAINS, values="vip"),
         Condition(
-            combine=Combine.ANY,
+            match=Match.ANY,
             terms=[FieldTest(field="channel", operator="in", values=["email", "chat"])],
         ),
     )

@@ -1,11 +1,15 @@
 """SLA policies and clocks on business calendars.
 
-Define targets per priority and metric in ordered policies (first match
-wins), load them from documents other services can validate, and evaluate
-every clock of an interaction as of an instant.
+Business calendars count business time; ordered policies (first match wins)
+set targets per priority and metric; policy documents that other services
+can validate load into them; and :func:`evaluate` measures every clock of an
+interaction as of an instant.
 
 >>> import pendulum
 >>> from servicemodel import Interaction, Message
+>>> cal = BusinessCalendar.weekly("Europe/London", {"mon-fri": "09:00-17:00"})
+>>> cal.add(pendulum.datetime(2024, 6, 7, 17, 30, tz="Europe/London"), pendulum.duration(hours=4))
+DateTime(2024, 6, 10, 13, 0, 0, tzinfo=Timezone('Europe/London'))
 >>> t = pendulum.datetime(2024, 6, 10, 9, tz="Europe/London")
 >>> policies = PolicySet(policies=[SlaPolicy(name="Standard", targets={
 ...     "normal": [Target(metric="first_reply", within=pendulum.duration(hours=1))]})])
@@ -16,7 +20,8 @@ every clock of an interaction as of an instant.
 ('completed', True, DateTime(2024, 6, 10, 10, 0, 0, tzinfo=Timezone('Europe/London')))
 """
 
-from ._conditions import Combine, Condition, FieldTest, Operator
+from ._calendar import BusinessCalendar, Combine, Overnight
+from ._conditions import Condition, FieldTest, Match, Operator
 from ._documents import dump_policies, dumps_policies, load_policies, policy_schema
 from ._evaluate import (
     ClockState,
@@ -29,19 +34,23 @@ from ._evaluate import (
     SlaTracker,
     evaluate,
 )
+from ._holidays import public_holidays
 from ._metrics import Metric, MetricRules
 from ._policies import PolicySet, PriorityChangeRule, SlaPolicy, Target
 
 __all__ = [
+    "BusinessCalendar",
     "ClockState",
     "Combine",
     "Condition",
     "FieldTest",
+    "Match",
     "Metric",
     "MetricClock",
     "MetricRules",
     "Operator",
     "Outcome",
+    "Overnight",
     "PolicySet",
     "PriorityChangeRule",
     "Segment",
@@ -56,4 +65,5 @@ __all__ = [
     "evaluate",
     "load_policies",
     "policy_schema",
+    "public_holidays",
 ]

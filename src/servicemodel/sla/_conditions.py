@@ -12,7 +12,7 @@ from .._validators import enum_member
 from ..exceptions import ValidationError
 from ..interactions import Channel, Kind, Priority
 
-__all__ = ["Combine", "Condition", "FieldTest", "Operator"]
+__all__ = ["Condition", "FieldTest", "Match", "Operator"]
 
 #: Deepest nesting of conditions (a condition inside a condition is depth 2).
 MAX_CONDITION_DEPTH = 5
@@ -51,10 +51,10 @@ _TAG_OPERATORS = frozenset({Operator.CONTAINS, Operator.CONTAINS_ANY, Operator.C
 _SINGLE_VALUE = frozenset({Operator.EQUALS, Operator.NOT_EQUALS, Operator.CONTAINS})
 
 
-class Combine(enum.Enum):
+class Match(enum.Enum):
     """How a condition combines its terms: all must match, or any one.
 
-    >>> Combine.ANY.value
+    >>> Match.ANY.value
     'any'
     """
 
@@ -217,8 +217,8 @@ class FieldTest:
         return actual not in self.values
 
 
-def _combine(value: object) -> Combine:
-    return enum_member(Combine, value, field="combine")
+def _match(value: object) -> Match:
+    return enum_member(Match, value, field="match")
 
 
 def _terms(value: Iterable[FieldTest | Condition]) -> tuple[FieldTest | Condition, ...]:
@@ -240,11 +240,11 @@ class Condition:
     ... )
     >>> vip_or_urgent.depth()
     1
-    >>> Condition().combine
-    <Combine.ALL: 'all'>
+    >>> Condition().match
+    <Match.ALL: 'all'>
     """
 
-    combine: Combine = attrs.field(default=Combine.ALL, converter=_combine)
+    match: Match = attrs.field(default=Match.ALL, converter=_match)
     terms: tuple[FieldTest | Condition, ...] = attrs.field(default=(), converter=_terms)
 
     @terms.validator
@@ -276,19 +276,19 @@ class Condition:
     def all_of(cls, *terms: FieldTest | Condition) -> Condition:
         """A condition that matches when every term matches.
 
-        >>> Condition.all_of().combine.value
+        >>> Condition.all_of().match.value
         'all'
         """
-        return cls(combine=Combine.ALL, terms=terms)
+        return cls(match=Match.ALL, terms=terms)
 
     @classmethod
     def any_of(cls, *terms: FieldTest | Condition) -> Condition:
         """A condition that matches when at least one term matches.
 
-        >>> Condition.any_of(FieldTest(field="kind", operator="equals", values="complaint")).combine
-        <Combine.ANY: 'any'>
+        >>> Condition.any_of(FieldTest(field="kind", operator="equals", values="complaint")).match
+        <Match.ANY: 'any'>
         """
-        return cls(combine=Combine.ANY, terms=terms)
+        return cls(match=Match.ANY, terms=terms)
 
     def depth(self) -> int:
         """How deep this condition nests: 1 for a flat list of field tests.
@@ -305,6 +305,6 @@ class Condition:
         >>> Condition().matches(Facts("low", "chat", "request", frozenset(), None, None, None, {}))
         True
         """
-        if self.combine is Combine.ALL:
+        if self.match is Match.ALL:
             return all(term.matches(facts) for term in self.terms)
         return any(term.matches(facts) for term in self.terms)

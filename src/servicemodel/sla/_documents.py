@@ -14,10 +14,10 @@ import enum
 import json
 import os
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from importlib import resources
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import pendulum
 
@@ -29,9 +29,9 @@ from ._conditions import (
     MAX_CONDITION_DEPTH,
     MAX_TERMS,
     MAX_VALUES,
-    Combine,
     Condition,
     FieldTest,
+    Match,
     Operator,
     check_field_name,
     check_operator_for,
@@ -438,11 +438,7 @@ def _calendars(value: object, problems: _Problems) -> dict[str, IntegerCalendar]
 
 
 def _calendar(value: object, path: str, problems: _Problems) -> IntegerCalendar | None:
-    try:
-        from ._calendar import BusinessCalendar, Overnight  # type: ignore[import-not-found]
-    except ImportError:  # until the business calendar is merged into this branch
-        problems.add(path, "calendars are not available in this build")
-        return None
+    from ._calendar import BusinessCalendar, Overnight
 
     spec = _object(
         value,
@@ -513,8 +509,8 @@ def _calendar(value: object, path: str, problems: _Problems) -> IntegerCalendar 
         return None
     try:
         calendar: IntegerCalendar = BusinessCalendar.weekly(
-            timezone,
-            hours,
+            cast(str, timezone),
+            cast("Mapping[str, str | Sequence[str]]", hours),
             holidays=holidays,
             closures=ranges["closures"],
             openings=ranges["openings"],
@@ -793,7 +789,7 @@ def _condition(value: object, path: str, depth: int, problems: _Problems) -> Con
             ok = False
         else:
             terms.append(term)
-    return Condition(combine=Combine(key), terms=terms) if ok else None
+    return Condition(match=Match(key), terms=terms) if ok else None
 
 
 def _field_test(value: Mapping[Any, Any], path: str, problems: _Problems) -> FieldTest | None:
@@ -868,7 +864,7 @@ def _dump_condition(condition: Condition) -> dict[str, Any]:
                 list(term.values) if term.operator in _LIST_OPERATORS else term.values[0]
             )
             terms.append({"field": term.field, term.operator.value: value})
-    return {condition.combine.value: terms}
+    return {condition.match.value: terms}
 
 
 def _dump_target(target: Target) -> str | dict[str, Any]:

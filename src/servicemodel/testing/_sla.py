@@ -10,9 +10,9 @@ from hypothesis import strategies as st
 
 from ..interactions import Channel, Kind, Priority, Status
 from ..sla import (
-    Combine,
     Condition,
     FieldTest,
+    Match,
     Metric,
     Operator,
     PolicySet,
@@ -77,7 +77,7 @@ def conditions(*, max_depth: int = 3) -> st.SearchStrategy[Condition]:
             term = st.one_of(_field_tests(), st.deferred(lambda: level(depth + 1)))
         return st.builds(
             Condition,
-            combine=st.sampled_from(Combine),
+            match=st.sampled_from(Match),
             terms=st.lists(term, max_size=3),
         )
 

@@ -1,0 +1,984 @@
+"""Business calendars: exact, DST-correct, holiday-aware time arithmetic.
+
+A calendar is a monotone function F from an instant to the business time
+accumulated since a fixed origin, in integer microseconds. ``elapsed(a, b)``
+is ``F(b) - F(a)`` and ``add(s, d)`` is the earliest ``t`` with
+``F(t) = F(s) + d``; both are a few binary searches, whatever the span.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as _dt
+import enum
+import numbers
+from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Final, final
+
+import attrs
+import pendulum
+
+from .._time import MAX_DURATION_DAYS, aware, zone
+from ..exceptions import CalendarError, ValidationError
+from ._core import Core, combined_core, wall_micros, weekly_core
+from ._engine import DAY
+from ._zones import HI, LO
+
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+
+__all__ = ["BusinessCalendar", "Combine", "Overnight"]
+
+_DAYS: Final = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_MAX_ITEMS: Final = 100_000
+_MAX_DURATION: Final = MAX_DURATION_DAYS * DAY
+_LO_TEXT: Final = "1900-01-01T00:00:00Z"
+_HI_TEXT: Final = "2200-01-01T00:00:00Z"
+_EPOCH: Final = _dt.datetime(1970, 1, 1)
+_EPOCH_ORDINAL: Final = _dt.date(1970, 1, 1).toordinal()
+_TD_DAYS: Final = _dt.timedelta.days.__get__
+_TD_SECONDS: Final = _dt.timedelta.seconds.__get__
+_TD_MICROS: Final = _dt.timedelta.microseconds.__get__
+
+
+class Overnight(enum.Enum):
+    """Which business day owns the part of a range that runs past midnight.
+
+    A Monday range "22:00-06:00" is open Mon 22:00-24:00 and Tue 00:00-06:00
+    either way; the choice decides which day's holiday closes the Tuesday part.
+
+    >>> Overnight("start_day")
+    <Overnight.START_DAY: 'start_day'>
+    """
+
+    #: Zendesk's rule: the part after midnight belongs to the next day, so a
+    #: Tuesday holiday closes Tue 00:00-06:00 of a Monday night shift.
+    SPLIT_AT_MIDNIGHT = "split_at_midnight"
+    #: pandas' rule: the whole shift belongs to the day it starts on, so a
+    #: Monday holiday closes Mon 22:00 to Tue 06:00 and a Tuesday holiday does not.
+    START_DAY = "start_day"
+
+
+class Combine(enum.Enum):
+    """How a combined calendar joins its parts.
+
+    >>> Combine.UNION.value
+    'union'
+    """
+
+    #: Open when any part is open (follow-the-sun teams).
+    UNION = "union"
+    #: Open when every part is open (the customer's and the team's hours).
+    INTERSECTION = "intersection"
+
+
+def _range_error(field: str, value: object) -> ValidationError:
+    return ValidationError(
+        f"'{field}' must be an instant between {_LO_TEXT} and {_HI_TEXT} "
+        f"in epoch microseconds (got {value!r})",
+        field=field,
+        value=value,
+    )
+
+
+def _check_micros(value: object, field: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise ValidationError(
+            f"'{field}' must be an integer number of microseconds (got {type(value).__name__} {value!r})",
+            field=field,
+            value=value,
+        )
+    v = int(value)
+    if not LO <= v <= HI:
+        raise _range_error(field, value)
+    return v
+
+
+def _instant(value: object, field: str) -> int:
+    """Epoch microseconds of any aware datetime, or a ValidationError naming *field*."""
+    if isinstance(value, _dt.datetime):
+        off = value.utcoffset()
+        if off is not None:
+            u = (
+                (
+                    (value.toordinal() - _EPOCH_ORDINAL) * 86_400
+                    + value.hour * 3_600
+                    + value.minute * 60
+                    + value.second
+                    - off.days * 86_400
+                    - off.seconds
+                )
+                * 1_000_000
+                + value.microsecond
+                - off.microseconds
+            )
+            if LO <= u <= HI:
+                return u
+            raise ValidationError(
+                f"'{field}' must be between {_LO_TEXT} and {_HI_TEXT} (got {value.isoformat()})",
+                field=field,
+                value=value,
+            )
+    aware(value, field=field)  # raises the right error for naive datetimes and non-datetimes
+    raise ValidationError(f"'{field}' must be an aware datetime (got {value!r})", field=field)
+
+
+def _duration(value: object, field: str) -> int:
+    """Signed microseconds of a timedelta / pendulum Duration, bounded."""
+    if isinstance(value, pendulum.Duration) and (value.years or value.months):
+        raise ValidationError(
+            f"'{field}' must not be month- or year-based (got {value.in_words()}); "
+            "write it in days, e.g. pendulum.duration(days=30)",
+            field=field,
+            value=value,
+        )
+    if not isinstance(value, _dt.timedelta):
+        raise ValidationError(
+            f"'{field}' must be a duration such as timedelta(hours=4) "
+            f"(got {type(value).__name__} {value!r})",
+            field=field,
+            value=value,
+        )
+    # timedelta's own fields: pendulum.Duration redefines .seconds/.microseconds when negative
+    micros: int = (_TD_DAYS(value) * 86_400 + _TD_SECONDS(value)) * 1_000_000 + _TD_MICROS(value)
+    if abs(micros) > _MAX_DURATION:
+        raise ValidationError(
+            f"'{field}' must be at most {MAX_DURATION_DAYS} days either way (got {value!r})",
+            field=field,
+            value=value,
+        )
+    return micros
+
+
+def _parse_clock(text: str, *, field: str, whole: str, is_end: bool) -> int:
+    hh, sep, mm = text.partition(":")
+    if (
+        sep != ":"
+        or len(hh) != 2
+        or len(mm) != 2
+        or not (hh.isascii() and hh.isdigit() and mm.isascii() and mm.isdigit())
+    ):
+        raise ValidationError(
+            f"'{field}' must be ranges like '09:00-17:00' (got {whole!r})", field=field, value=whole
+        )
+    h, m = int(hh), int(mm)
+    if (h == 24 and m == 0 and is_end) or (h < 24 and m < 60):
+        return h * 60 + m
+    raise ValidationError(
+        f"'{field}' must use times from 00:00 to 23:59 (24:00 only as an end) (got {whole!r})",
+        field=field,
+        value=whole,
+    )
+
+
+def _parse_range(text: object, *, field: str) -> tuple[int, int]:
+    if not isinstance(text, str) or len(text) > 32:
+        raise ValidationError(
+            f"'{field}' must be ranges like '09:00-17:00' (got {text!r})", field=field, value=text
+        )
+    left, sep, right = text.strip().partition("-")
+    if not sep:
+        raise ValidationError(
+            f"'{field}' must be ranges like '09:00-17:00' (got {text!r})", field=field, value=text
+        )
+    start = _parse_clock(left.strip(), field=field, whole=text, is_end=False)
+    end = _parse_clock(right.strip(), field=field, whole=text, is_end=True)
+    if end <= start:
+        end += 1440  # runs past midnight
+    return start, end
+
+
+def _parse_days(key: object) -> list[int]:
+    text = key.strip().lower() if isinstance(key, str) else None
+    if text is None or len(text) > 16:
+        raise ValidationError(
+            f"'hours' keys must be days like 'mon' or ranges like 'mon-fri' (got {key!r})",
+            field="hours",
+            value=key,
+        )
+    first, sep, last = text.partition("-")
+    if first.strip() not in _DAYS or (sep and last.strip() not in _DAYS):
+        raise ValidationError(
+            f"'hours' keys must be days like 'mon' or ranges like 'mon-fri' (got {key!r})",
+            field="hours",
+            value=key,
+        )
+    a = _DAYS.index(first.strip())
+    if not sep:
+        return [a]
+    b = _DAYS.index(last.strip())
+    return [(a + i) % 7 for i in range((b - a) % 7 + 1)]
+
+
+def _parse_hours(hours: object) -> tuple[tuple[int, int, int], ...]:
+    if not isinstance(hours, Mapping):
+        raise ValidationError(
+            f"'hours' must map days to ranges, e.g. {{'mon-fri': '09:00-17:00'}} (got {hours!r})",
+            field="hours",
+            value=hours,
+        )
+    seen: dict[int, object] = {}
+    out: list[tuple[int, int, int]] = []
+    for key, value in hours.items():
+        ranges = [value] if isinstance(value, str) else value
+        if not isinstance(ranges, Sequence) or len(ranges) > 48:
+            raise ValidationError(
+                f"'hours[{key!r}]' must be a range like '09:00-17:00' or a list of them "
+                f"(got {value!r})",
+                field=f"hours[{key!r}]",
+                value=value,
+            )
+        parsed = [_parse_range(r, field=f"hours[{key!r}]") for r in ranges]
+        for day in _parse_days(key):
+            if day in seen:
+                raise ValidationError(
+                    f"'hours' must name each day once (got {_DAYS[day]!r} in {seen[day]!r} "
+                    f"and {key!r})",
+                    field="hours",
+                    value=key,
+                )
+            seen[day] = key
+            out.extend((day, s, e) for s, e in parsed)
+    return tuple(sorted(out))
+
+
+def _local(value: object, tz: _dt.tzinfo, *, field: str) -> _dt.datetime:
+    """A naive local wall-clock datetime from a naive datetime, an aware one or ISO text."""
+    if isinstance(value, str) and len(value) <= 40:
+        with contextlib.suppress(ValueError):
+            value = _dt.datetime.fromisoformat(value)
+    if not isinstance(value, _dt.datetime):
+        raise ValidationError(
+            f"'{field}' must be a local datetime such as datetime(2024, 12, 24, 13, 0) "
+            f"(got {value!r})",
+            field=field,
+            value=value,
+        )
+    if value.tzinfo is not None and value.utcoffset() is not None:
+        value = value.astimezone(tz)
+    return _dt.datetime(
+        value.year,
+        value.month,
+        value.day,
+        value.hour,
+        value.minute,
+        value.second,
+        value.microsecond,
+    )
+
+
+def _ranges(
+    value: object, tz: _dt.tzinfo, *, field: str
+) -> tuple[tuple[_dt.datetime, _dt.datetime], ...]:
+    if isinstance(value, str | bytes) or not isinstance(value, Iterable):
+        raise ValidationError(
+            f"'{field}' must be a list of (start, end) local datetimes (got {value!r})",
+            field=field,
+            value=value,
+        )
+    out: list[tuple[_dt.datetime, _dt.datetime]] = []
+    for n, item in enumerate(value):
+        if n >= _MAX_ITEMS:
+            raise ValidationError(
+                f"'{field}' must have at most {_MAX_ITEMS} ranges", field=field, value=None
+            )
+        if isinstance(item, str | bytes) or not isinstance(item, Sequence) or len(item) != 2:
+            raise ValidationError(
+                f"'{field}[{n}]' must be a (start, end) pair (got {item!r})",
+                field=f"{field}[{n}]",
+                value=item,
+            )
+        start = _local(item[0], tz, field=f"{field}[{n}]")
+        end = _local(item[1], tz, field=f"{field}[{n}]")
+        if end <= start:
+            raise ValidationError(
+                f"'{field}[{n}]' must end after it starts (got {start.isoformat()} to "
+                f"{end.isoformat()})",
+                field=f"{field}[{n}]",
+                value=item,
+            )
+        out.append((start, end))
+    return tuple(sorted(out))
+
+
+def _dates(value: object) -> frozenset[_dt.date]:
+    if isinstance(value, str | bytes) or not isinstance(value, Iterable):
+        raise ValidationError(
+            f"'holidays' must be dates or a mapping of dates to names (got {value!r})",
+            field="holidays",
+            value=value,
+        )
+    out: set[_dt.date] = set()
+    for n, item in enumerate(value):
+        if n >= _MAX_ITEMS:
+            raise ValidationError(
+                f"'holidays' must have at most {_MAX_ITEMS} dates", field="holidays", value=None
+            )
+        if isinstance(item, _dt.datetime) or not isinstance(item, _dt.date):
+            raise ValidationError(
+                f"'holidays' must contain local dates such as date(2024, 12, 25) (got {item!r})",
+                field="holidays",
+                value=item,
+            )
+        out.add(_dt.date(item.year, item.month, item.day))
+    return frozenset(out)
+
+
+# --- attrs validators for direct construction -------------------------------------------
+
+
+def _check_hours(_inst: Any, _attr: attrs.Attribute[Any], value: Any) -> None:
+    for item in value:
+        ok = (
+            isinstance(item, tuple)
+            and len(item) == 3
+            and all(isinstance(x, int) and not isinstance(x, bool) for x in item)
+            and 0 <= item[0] <= 6
+            and 0 <= item[1] < 1440
+            and item[1] < item[2] <= item[1] + 1440
+        )
+        if not ok:
+            raise ValidationError(
+                "'hours' must hold (day 0-6, start minute 0-1439, end minute after start and "
+                f"at most a day later) triples; build calendars with BusinessCalendar.weekly "
+                f"(got {item!r})",
+                field="hours",
+                value=item,
+            )
+
+
+def _check_ranges(_inst: Any, attr: attrs.Attribute[Any], value: Any) -> None:
+    for item in value:
+        ok = (
+            isinstance(item, tuple)
+            and len(item) == 2
+            and all(isinstance(x, _dt.datetime) and x.tzinfo is None for x in item)
+            and item[0] < item[1]
+        )
+        if not ok:
+            raise ValidationError(
+                f"'{attr.name}' must hold (start, end) naive local datetimes with start < end; "
+                f"build calendars with BusinessCalendar.weekly (got {item!r})",
+                field=attr.name,
+                value=item,
+            )
+
+
+def _check_holidays(_inst: Any, _attr: attrs.Attribute[Any], value: Any) -> None:
+    for item in value:
+        if isinstance(item, _dt.datetime) or not isinstance(item, _dt.date):
+            raise ValidationError(
+                f"'holidays' must contain dates (got {item!r})", field="holidays", value=item
+            )
+
+
+def _to_zone(value: Any) -> _dt.tzinfo:
+    return zone(value)
+
+
+def _sorted_tuple(value: Any) -> tuple[Any, ...]:
+    return tuple(sorted(value)) if isinstance(value, list | tuple) else tuple(value)
+
+
+def _parts(value: Any) -> tuple[Any, ...]:
+    return tuple(value)
+
+
+def _frozen(value: Any) -> frozenset[Any]:
+    return value if isinstance(value, frozenset) else frozenset(value)
+
+
+@final
+@attrs.frozen(kw_only=True)
+class BusinessCalendar:
+    """When a service desk is open, and business-time arithmetic on it.
+
+    Build one with :meth:`weekly` (a weekly schedule in one IANA zone, with
+    holidays, closures and special openings), :meth:`always` (24x7),
+    :meth:`for_country` (public holidays from the ``holidays`` package), or
+    combine calendars with :meth:`union` and :meth:`intersection`.
+
+    Every method is exact to the microsecond and counts real elapsed time, so
+    a DST day really is 23 or 25 hours long. Results are shown in
+    :attr:`timezone`; inputs may be written in any zone.
+
+    Attributes:
+        timezone: the zone of the schedule, used to show results.
+        hours: ``(day, start, end)`` triples: day 0 (Monday) to 6, minutes
+            from midnight; ``end`` may pass 1440 for a range that runs past
+            midnight.
+        holidays: local dates on which the weekly schedule does not apply.
+        closures: ``(start, end)`` local wall-clock ranges that are closed.
+        openings: ``(start, end)`` local wall-clock ranges that are open
+            whatever the schedule, holidays and closures say.
+        overnight: who owns the after-midnight part of a range.
+        parts: for a combined calendar, its parts (else empty).
+        combine: for a combined calendar, how the parts are joined (else None).
+
+    >>> import pendulum
+    >>> cal = BusinessCalendar.weekly("Europe/London", {"mon-fri": "09:00-17:00"})
+    >>> fri = pendulum.datetime(2024, 6, 7, 16, tz="Europe/London")
+    >>> cal.add(fri, pendulum.duration(hours=1))
+    DateTime(2024, 6, 7, 17, 0, 0, tzinfo=Timezone('Europe/London'))
+    >>> cal.elapsed(fri, fri.add(days=3))
+    Duration(hours=8)
+    """
+
+    timezone: _dt.tzinfo = attrs.field(converter=_to_zone)
+    hours: tuple[tuple[int, int, int], ...] = attrs.field(
+        converter=_sorted_tuple, validator=_check_hours
+    )
+    holidays: frozenset[_dt.date] = attrs.field(
+        default=frozenset(), converter=_frozen, validator=_check_holidays
+    )
+    closures: tuple[tuple[_dt.datetime, _dt.datetime], ...] = attrs.field(
+        default=(), converter=_sorted_tuple, validator=_check_ranges
+    )
+    openings: tuple[tuple[_dt.datetime, _dt.datetime], ...] = attrs.field(
+        default=(), converter=_sorted_tuple, validator=_check_ranges
+    )
+    overnight: Overnight = attrs.field(default=Overnight.SPLIT_AT_MIDNIGHT)
+    parts: tuple[BusinessCalendar, ...] = attrs.field(default=(), converter=_parts)
+    combine: Combine | None = attrs.field(default=None)
+    _core: Core = attrs.field(init=False, repr=False, eq=False, hash=False)
+
+    @overnight.validator
+    def _check_overnight(self, _attr: attrs.Attribute[Any], value: Any) -> None:
+        if not isinstance(value, Overnight):
+            raise ValidationError(
+                f"'overnight' must be an Overnight member such as Overnight.START_DAY "
+                f"(got {value!r})",
+                field="overnight",
+                value=value,
+            )
+
+    @combine.validator
+    def _check_combine(self, _attr: attrs.Attribute[Any], value: Any) -> None:
+        if value is None:
+            if self.parts:
+                raise ValidationError(
+                    "'combine' must be Combine.UNION or Combine.INTERSECTION when 'parts' "
+                    "is given (got None)",
+                    field="combine",
+                    value=value,
+                )
+            return
+        if not isinstance(value, Combine):
+            raise ValidationError(
+                f"'combine' must be a Combine member (got {value!r})", field="combine", value=value
+            )
+        if len(self.parts) < 2 or not all(isinstance(p, BusinessCalendar) for p in self.parts):
+            raise ValidationError(
+                f"'parts' must hold at least two calendars to combine (got {self.parts!r})",
+                field="parts",
+                value=self.parts,
+            )
+        if self.hours or self.holidays or self.closures or self.openings:
+            raise ValidationError(
+                "'hours', 'holidays', 'closures' and 'openings' must be empty in a combined "
+                "calendar; put them on its parts",
+                field="parts",
+                value=self.parts,
+            )
+
+    def __attrs_post_init__(self) -> None:
+        if self.combine is not None:
+            core = combined_core(
+                [p._core for p in self.parts], is_union=self.combine is Combine.UNION
+            )
+        else:
+            core = weekly_core(
+                self.timezone,
+                self.hours,
+                frozenset(d.toordinal() - _EPOCH_ORDINAL for d in self.holidays),
+                [(wall_micros(a), wall_micros(b)) for a, b in self.closures],
+                [(wall_micros(a), wall_micros(b)) for a, b in self.openings],
+                start_day_owns=self.overnight is Overnight.START_DAY,
+            )
+        object.__setattr__(self, "_core", core)
+
+    # --- construction -------------------------------------------------------------------
+
+    @classmethod
+    def weekly(
+        cls,
+        timezone: str | _dt.tzinfo,
+        hours: Mapping[str, str | Sequence[str]],
+        *,
+        holidays: Iterable[_dt.date] = (),
+        closures: Iterable[Sequence[object]] = (),
+        openings: Iterable[Sequence[object]] = (),
+        overnight: Overnight = Overnight.SPLIT_AT_MIDNIGHT,
+    ) -> BusinessCalendar:
+        """Build a calendar from a weekly schedule in one IANA zone.
+
+        Args:
+            timezone: an IANA zone name (``"Europe/London"``) or a tzinfo.
+            hours: days (``"mon"`` … ``"sun"``, ranges like ``"mon-fri"``)
+                mapped to one range ``"HH:MM-HH:MM"`` or a list of them. An
+                end of ``"24:00"`` is allowed; an end at or before the start
+                means the range runs past midnight. Days left out are closed.
+            holidays: local dates, or a mapping of dates to names (objects
+                of the ``holidays`` package work as they are).
+            closures: ``(start, end)`` local datetime ranges that are closed
+                (half days); naive values are local wall-clock times, aware
+                ones are converted, ISO text is accepted.
+            openings: ``(start, end)`` ranges that are open whatever else
+                says (a special Saturday).
+            overnight: which day owns the after-midnight part of a range.
+
+        Raises:
+            ValidationError: a value is malformed; the message names it.
+
+        >>> cal = BusinessCalendar.weekly(
+        ...     "Europe/London",
+        ...     {"mon-thu": ["09:00-12:00", "13:00-17:00"], "fri": "09:00-16:00"},
+        ...     holidays=[pendulum.date(2024, 12, 25)],
+        ...     closures=[("2024-12-24T13:00", "2024-12-24T17:00")],
+        ... )
+        >>> cal.is_open(pendulum.datetime(2024, 12, 24, 14, tz="Europe/London"))
+        False
+        """
+        tz = zone(timezone)
+        return cls(
+            timezone=tz,
+            hours=_parse_hours(hours),
+            holidays=_dates(holidays),
+            closures=_ranges(closures, tz, field="closures"),
+            openings=_ranges(openings, tz, field="openings"),
+            overnight=overnight,
+        )
+
+    @classmethod
+    def always(cls) -> BusinessCalendar:
+        """The 24x7 calendar: business time is absolute time.
+
+        >>> cal = BusinessCalendar.always()
+        >>> cal.elapsed_micros(0, 3_600_000_000), cal.add_micros(5, 10)
+        (3600000000, 15)
+        """
+        return _ALWAYS
+
+    @classmethod
+    def for_country(
+        cls,
+        country: str,
+        timezone: str | _dt.tzinfo,
+        hours: Mapping[str, str | Sequence[str]],
+        *,
+        years: Iterable[int],
+        subdivision: str | None = None,
+        closures: Iterable[Sequence[object]] = (),
+        openings: Iterable[Sequence[object]] = (),
+        overnight: Overnight = Overnight.SPLIT_AT_MIDNIGHT,
+    ) -> BusinessCalendar:
+        """Build a weekly calendar closed on a country's public holidays.
+
+        Needs the optional ``holidays`` package (``pip install
+        'servicemodel[holidays]'``). Holidays come from
+        :func:`servicemodel.sla.public_holidays`, which includes days
+        observed across year ends.
+
+        >>> cal = BusinessCalendar.for_country(
+        ...     "GB", "Europe/London", {"mon-fri": "09:00-17:00"}, years=[2024], subdivision="ENG"
+        ... )
+        >>> pendulum.date(2024, 12, 26) in cal.holidays
+        True
+        """
+        from ._holidays import public_holidays
+
+        return cls.weekly(
+            timezone,
+            hours,
+            holidays=public_holidays(country, years, subdivision=subdivision),
+            closures=closures,
+            openings=openings,
+            overnight=overnight,
+        )
+
+    def union(self, other: BusinessCalendar) -> BusinessCalendar:
+        """The calendar open whenever either calendar is open (follow-the-sun).
+
+        Results are shown in this calendar's zone.
+
+        >>> london = BusinessCalendar.weekly("Europe/London", {"mon-fri": "09:00-17:00"})
+        >>> new_york = BusinessCalendar.weekly("America/New_York", {"mon-fri": "09:00-17:00"})
+        >>> both = london.union(new_york)
+        >>> mon = pendulum.datetime(2024, 6, 10, tz="UTC")
+        >>> both.elapsed(mon, mon.add(days=1))  # 08:00-21:00 UTC
+        Duration(hours=13)
+        """
+        return self._combine(other, Combine.UNION)
+
+    def intersection(self, other: BusinessCalendar) -> BusinessCalendar:
+        """The calendar open only when both calendars are open.
+
+        >>> london = BusinessCalendar.weekly("Europe/London", {"mon-fri": "09:00-17:00"})
+        >>> new_york = BusinessCalendar.weekly("America/New_York", {"mon-fri": "09:00-17:00"})
+        >>> mon = pendulum.datetime(2024, 6, 10, tz="UTC")
+        >>> london.intersection(new_york).elapsed(mon, mon.add(days=1))  # 13:00-16:00 UTC
+        Duration(hours=3)
+        """
+        return self._combine(other, Combine.INTERSECTION)
+
+    def _combine(self, other: BusinessCalendar, how: Combine) -> BusinessCalendar:
+        if not isinstance(other, BusinessCalendar):
+            raise ValidationError(
+                f"'other' must be a BusinessCalendar (got {type(other).__name__})",
+                field="other",
+                value=other,
+            )
+        return BusinessCalendar(timezone=self.timezone, hours=(), parts=(self, other), combine=how)
+
+    # --- integer interface (hot paths) --------------------------------------------------
+
+    def elapsed_micros(self, start_us: int, end_us: int) -> int:
+        """Business microseconds in ``[start_us, end_us)``; negative when end < start.
+
+        Instants are epoch microseconds (UTC). :meth:`always` gives the plain
+        difference.
+
+        Raises:
+            ValidationError: an instant is not an integer within 1900-2200.
+
+        >>> cal = BusinessCalendar.weekly("UTC", {"mon-fri": "09:00-17:00"})
+        >>> mon_9 = 1718010000000000  # Mon 10 June 2024 09:00 UTC
+        >>> cal.elapsed_micros(mon_9 - 3_600_000_000, mon_9 + 3_600_000_000)
+        3600000000
+        >>> cal.elapsed_micros(mon_9 + 3_600_000_000, mon_9)
+        -3600000000
+        """
+        core = self._core
+        if core.always:
+            return int(end_us) - int(start_us)
+        if not (type(start_us) is int and LO <= start_us <= HI):
+            start_us = _check_micros(start_us, "start_us")
+        if not (type(end_us) is int and LO <= end_us <= HI):
+            end_us = _check_micros(end_us, "end_us")
+        f = core.engine.f
+        return f(end_us) - f(start_us)
+
+    def add_micros(self, start_us: int, duration_us: int) -> int:
+        """The earliest instant after *duration_us* business microseconds from *start_us*.
+
+        ``add_micros(s, 0) == s``; a negative duration walks backwards to the
+        latest instant with that much business time before *start_us*.
+
+        Raises:
+            CalendarError: the calendar never opens again (or not before 2200).
+            ValidationError: an argument is not an integer or out of range.
+
+        >>> cal = BusinessCalendar.weekly("UTC", {"mon-fri": "09:00-17:00"})
+        >>> fri_16 = 1717776000000000  # Fri 7 June 2024 16:00 UTC
+        >>> (cal.add_micros(fri_16, 7_200_000_000) - fri_16) // 3_600_000_000  # Mon 10:00
+        66
+        """
+        core = self._core
+        if type(duration_us) is not int:
+            if isinstance(duration_us, bool) or not isinstance(duration_us, numbers.Integral):
+                raise ValidationError(
+                    f"'duration_us' must be an integer number of microseconds "
+                    f"(got {type(duration_us).__name__} {duration_us!r})",
+                    field="duration_us",
+                    value=duration_us,
+                )
+            duration_us = int(duration_us)
+        if core.always:
+            return int(start_us) + duration_us
+        if not (type(start_us) is int and LO <= start_us <= HI):
+            start_us = _check_micros(start_us, "start_us")
+        if duration_us == 0:
+            return start_us
+        eng = core.engine
+        y = eng.f(start_us) + duration_us
+        if duration_us > 0:
+            if y > eng.f_hi:
+                raise self._never_error(start_us, forward=True)
+            return eng.earliest(y)
+        if y < 0:
+            raise self._never_error(start_us, forward=False)
+        return eng.earliest(y + 1) - 1
+
+    def segments_micros(self, start_us: int, end_us: int) -> tuple[tuple[int, int, str], ...]:
+        """Partition ``[start_us, end_us)`` into maximal labelled pieces.
+
+        Labels: ``"open"`` (counted; special openings included),
+        ``"outside_hours"``, ``"holiday"`` (schedule time a holiday closed)
+        and ``"closure"`` (schedule time a closure closed). Empty when
+        ``end_us <= start_us``. In a combined calendar, closed time is
+        ``"outside_hours"`` if any part it depends on is simply outside its
+        hours, else the first such part's label.
+
+        >>> cal = BusinessCalendar.weekly(
+        ...     "UTC", {"mon-fri": "09:00-17:00"}, holidays=[pendulum.date(2024, 6, 11)]
+        ... )
+        >>> mon_9 = 1718010000000000  # Mon 10 June 2024 09:00 UTC
+        >>> h = 3_600_000_000
+        >>> [(round((a - mon_9) / h), round((b - mon_9) / h), label)
+        ...  for a, b, label in cal.segments_micros(mon_9, mon_9 + 48 * h)]
+        [(0, 8, 'open'), (8, 24, 'outside_hours'), (24, 32, 'holiday'), (32, 48, 'outside_hours')]
+        """
+        core = self._core
+        start = _check_micros(start_us, "start_us") if not core.always else int(start_us)
+        end = _check_micros(end_us, "end_us") if not core.always else int(end_us)
+        if core.always:
+            return ((start, end, "open"),) if end > start else ()
+        return core.segments(start, end)
+
+    # --- pendulum interface --------------------------------------------------------------
+
+    def elapsed(self, start: _dt.datetime, end: _dt.datetime) -> pendulum.Duration:
+        """The business time in ``[start, end)``, negative when *end* is before *start*.
+
+        Args:
+            start, end: aware datetimes in any zone.
+
+        Raises:
+            ValidationError: an argument is not an aware datetime within 1900-2200.
+
+        >>> cal = BusinessCalendar.weekly("Europe/London", {"mon-fri": "09:00-17:00"})
+        >>> cal.elapsed(pendulum.datetime(2024, 6, 7, 18, tz="Europe/London"),
+        ...             pendulum.datetime(2024, 6, 10, 18, tz="Europe/London"))
+        Duration(hours=8)
+        """
+        a = _instant(start, "start")
+        b = _instant(end, "end")
+        core = self._core
+        if core.always:
+            return pendulum.Duration(microseconds=b - a)
+        f = core.engine.f
+        return pendulum.Duration(microseconds=f(b) - f(a))
+
+    def add(self, start: _dt.datetime, duration: _dt.timedelta) -> pendulum.DateTime:
+        """The earliest instant by which *duration* of business time has passed.
+
+        Fri 16:00 + 1h on a 9-17 schedule is Fri 17:00 (not Mon 09:00); a zero
+        duration returns *start*; a negative one walks backwards. The result
+        is shown in the calendar's zone.
+
+        Raises:
+            CalendarError: the calendar never opens again (or not before 2200).
+            ValidationError: an argument is malformed.
+
+        >>> cal = BusinessCalendar.weekly("Europe/London", {"mon-fri": "09:00-17:00"})
+        >>> cal.add(pendulum.datetime(2024, 6, 7, 17, 30, tz="Europe/London"),
+        ...         pendulum.duration(hours=4))
+        DateTime(2024, 6, 10, 13, 0, 0, tzinfo=Timezone('Europe/London'))
+        """
+        u = self.add_micros(_instant(start, "start"), _duration(duration, "duration"))
+        return self._show(u)
+
+    def is_open(self, at: _dt.datetime) -> bool:
+        """Whether the calendar is open at the instant *at*.
+
+        >>> cal = BusinessCalendar.weekly("Europe/London", {"mon-fri": "09:00-17:00"})
+        >>> cal.is_open(pendulum.datetime(2024, 6, 10, 9, tz="Europe/London"))
+        True
+        >>> cal.is_open(pendulum.datetime(2024, 6, 10, 17, tz="Europe/London"))
+        False
+        """
+        u = _instant(at, "at")
+        return self._open_at(u)
+
+    def next_open(self, at: _dt.datetime) -> pendulum.DateTime:
+        """The first open instant at or after *at* (*at* itself when open).
+
+        Raises:
+            CalendarError: the calendar never opens again.
+
+        >>> cal = BusinessCalendar.weekly("Europe/London", {"mon-fri": "09:00-17:00"})
+        >>> cal.next_open(pendulum.datetime(2024, 6, 8, 12, tz="Europe/London"))
+        DateTime(2024, 6, 10, 9, 0, 0, tzinfo=Timezone('Europe/London'))
+        """
+        return self._show(self._next_open(_instant(at, "at")))
+
+    def next_close(self, at: _dt.datetime) -> pendulum.DateTime:
+        """The first closed instant at or after *at* (*at* itself when closed).
+
+        Raises:
+            CalendarError: the calendar never closes again (24x7).
+
+        >>> cal = BusinessCalendar.weekly("Europe/London", {"mon-fri": "09:00-17:00"})
+        >>> cal.next_close(pendulum.datetime(2024, 6, 10, 12, tz="Europe/London"))
+        DateTime(2024, 6, 10, 17, 0, 0, tzinfo=Timezone('Europe/London'))
+        """
+        return self._show(self._next_close(_instant(at, "at")))
+
+    def open_intervals(
+        self, start: _dt.datetime, end: _dt.datetime
+    ) -> tuple[tuple[pendulum.DateTime, pendulum.DateTime], ...]:
+        """The open ``(from, to)`` intervals within ``[start, end)``, clipped, in order.
+
+        >>> cal = BusinessCalendar.weekly("Europe/London", {"mon-fri": "09:00-17:00"})
+        >>> fri = pendulum.datetime(2024, 6, 7, 12, tz="Europe/London")
+        >>> [(a.day, a.hour, b.day, b.hour) for a, b in cal.open_intervals(fri, fri.add(days=3))]
+        [(7, 12, 7, 17), (10, 9, 10, 12)]
+        """
+        a = _instant(start, "start")
+        b = _instant(end, "end")
+        if b <= a:
+            return ()
+        core = self._core
+        if core.always:
+            return ((self._show(a), self._show(b)),)
+        return tuple((self._show(s), self._show(e)) for s, e in core.engine.open_in(a, b))
+
+    def end_of_business_day(self, at: _dt.datetime, n: int = 0) -> pendulum.DateTime:
+        """When the *n*-th business day from *at* ends ("by end of next business day").
+
+        A business day is a local date with open time. Day 0 is the date of
+        *at* if it is a business day, else the next one; *n* counts business
+        days after it. The day ends when its last open interval closes (a night
+        shift that starts on that date ends the next morning).
+
+        Raises:
+            CalendarError: the calendar never opens again, or never closes.
+            ValidationError: *n* is not an integer from 0 to 36525.
+
+        >>> cal = BusinessCalendar.weekly("Europe/London", {"mon-fri": "09:00-17:00"})
+        >>> fri = pendulum.datetime(2024, 6, 7, 18, tz="Europe/London")
+        >>> cal.end_of_business_day(fri), cal.end_of_business_day(fri, 1)
+        (DateTime(2024, 6, 7, 17, 0, 0, tzinfo=Timezone('Europe/London')), DateTime(2024, 6, 10, 17, 0, 0, tzinfo=Timezone('Europe/London')))
+        """
+        u = _instant(at, "at")
+        if isinstance(n, bool) or not isinstance(n, int) or not 0 <= n <= MAX_DURATION_DAYS:
+            raise ValidationError(
+                f"'n' must be an integer from 0 to {MAX_DURATION_DAYS} (got {n!r})",
+                field="n",
+                value=n,
+            )
+        core = self._core
+        if core.always:
+            raise CalendarError("a 24x7 calendar never closes, so its business days never end")
+        day = self._business_day_from(core.wall_at(u)[0] // DAY)
+        for _ in range(n):
+            day = self._business_day_from(day + 1)
+        end_of_day = core.day_start(day + 1)
+        if self._open_at(end_of_day - 1):
+            return self._show(self._next_close(end_of_day - 1))
+        return self._show(core.engine.earliest(core.engine.f(end_of_day)))
+
+    # --- numpy interface -----------------------------------------------------------------
+
+    def elapsed_many(self, starts: Any, ends: Any) -> npt.NDArray[np.int64]:
+        """Business microseconds between paired instants, vectorised with numpy.
+
+        *starts* and *ends* are ``datetime64`` arrays of UTC instants (any
+        unit) or pandas datetime columns (aware ones are converted to UTC).
+        Element ``i`` equals ``elapsed_micros(starts[i], ends[i])``. Needs the
+        ``numpy`` extra.
+
+        Raises:
+            ValidationError: an array is not datetimes, holds NaT, or lies out of range.
+
+        >>> import numpy as np
+        >>> cal = BusinessCalendar.weekly("UTC", {"mon-fri": "09:00-17:00"})
+        >>> starts = np.array(["2024-06-07T16:00", "2024-06-10T08:00"], dtype="datetime64[us]")
+        >>> ends = np.array(["2024-06-10T10:00", "2024-06-10T12:00"], dtype="datetime64[us]")
+        >>> cal.elapsed_many(starts, ends) // 60_000_000
+        array([120, 180])
+        """
+        from ._arrays import elapsed_many
+
+        return elapsed_many(self, starts, ends)
+
+    def add_many(self, starts: Any, durations: Any) -> npt.NDArray[np.datetime64]:
+        """Deadlines for many starts at once: ``add`` vectorised with numpy.
+
+        *starts* are ``datetime64`` UTC instants (or a pandas datetime
+        column), *durations* ``timedelta64`` values (or a pandas timedelta
+        column); returns ``datetime64[us]`` UTC instants. Element ``i`` equals
+        ``add_micros(starts[i], durations[i])``. Needs the ``numpy`` extra.
+
+        Raises:
+            CalendarError: some deadline is never reached.
+            ValidationError: an array is malformed or out of range.
+
+        >>> import numpy as np
+        >>> cal = BusinessCalendar.weekly("UTC", {"mon-fri": "09:00-17:00"})
+        >>> starts = np.array(["2024-06-07T16:00", "2024-06-08T12:00"], dtype="datetime64[us]")
+        >>> cal.add_many(starts, np.array([2, 1], dtype="timedelta64[h]"))
+        array(['2024-06-10T10:00:00.000000', '2024-06-10T10:00:00.000000'],
+              dtype='datetime64[us]')
+        """
+        from ._arrays import add_many
+
+        return add_many(self, starts, durations)
+
+    # --- helpers -------------------------------------------------------------------------
+
+    def _show(self, u: int) -> pendulum.DateTime:
+        wall, fold = self._core.wall_at(u)
+        days, rest = divmod(wall, DAY)
+        d = _dt.date.fromordinal(days + _EPOCH_ORDINAL)
+        seconds, micro = divmod(rest, 1_000_000)
+        hour, seconds = divmod(seconds, 3600)
+        minute, second = divmod(seconds, 60)
+        return pendulum.DateTime(
+            d.year, d.month, d.day, hour, minute, second, micro, tzinfo=self.timezone, fold=fold
+        )
+
+    def _open_at(self, u: int) -> bool:
+        core = self._core
+        if core.always:
+            return True
+        f = core.engine.f
+        return f(u + 1) > f(u)
+
+    def _next_open(self, u: int) -> int:
+        core = self._core
+        if core.always:
+            return u
+        eng = core.engine
+        y = eng.f(u) + 1
+        if y > eng.f_hi:
+            raise self._never_error(u, forward=True)
+        return eng.earliest(y) - 1
+
+    def _next_close(self, u: int) -> int:
+        core = self._core
+        if core.always:
+            raise CalendarError("a 24x7 calendar never closes")
+        eng = core.engine
+        cur, span = u, DAY
+        while True:
+            hi = min(cur + span, HI)
+            found = eng.open_in(cur, hi)
+            if not found or found[0][0] > cur:
+                return cur
+            if found[0][1] < hi:
+                return found[0][1]
+            if hi >= HI:
+                raise CalendarError(
+                    f"the calendar stays open from {self._show(u).isoformat()} until the end "
+                    f"of the supported range ({_HI_TEXT})"
+                )
+            cur, span = hi, span * 2
+
+    def _business_day_from(self, day: int) -> int:
+        core = self._core
+        eng = core.engine
+        start = core.day_start(day)
+        if eng.f(core.day_start(day + 1)) > eng.f(start):
+            return day
+        return core.wall_at(self._next_open(start))[0] // DAY
+
+    def _never_error(self, u: int, *, forward: bool) -> CalendarError:
+        eng = self._core.engine
+        when = self._show(u).isoformat()
+        if not forward:
+            return CalendarError(
+                f"the calendar has too little open time before {when} within the supported "
+                f"range (from {_LO_TEXT})"
+            )
+        if eng.last_total == 0:
+            return CalendarError(
+                f"the calendar never opens again after {when}; add open hours or openings"
+            )
+        return CalendarError(
+            f"the deadline from {when} lies beyond the supported range (until {_HI_TEXT})"
+        )
+
+
+_ALWAYS = BusinessCalendar(timezone="UTC", hours=tuple((d, 0, 1440) for d in range(7)))
