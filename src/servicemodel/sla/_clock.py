@@ -26,7 +26,7 @@ from ..interactions import (
 )
 from ._metrics import STOP_STATUSES, Metric
 
-__all__ = ["CALENDAR_TIME", "CalendarTime", "IntegerCalendar", "Log", "Running"]
+__all__ = ["IntegerCalendar", "Log", "Positions", "Running"]
 
 #: How far ahead :func:`next_flip` looks for a calendar that is open now to close.
 FLIP_HORIZON_US = 4 * 366 * 86_400_000_000
@@ -43,35 +43,40 @@ class IntegerCalendar(Protocol):
     def segments_micros(self, start_us: int, end_us: int) -> tuple[tuple[int, int, str], ...]: ...
 
 
-class CalendarTime:
-    """Calendar time: every microsecond counts (targets that name no calendar)."""
+class Positions:
+    """A calendar's business position of instants, memoised for one evaluation.
 
-    __slots__ = ()
+    ``elapsed_micros(a, b)`` is ``pos(b) - pos(a)`` with ``pos(t)`` the
+    business time from a fixed origin, so each distinct instant costs one
+    calendar call however many clocks share it.
+    """
+
+    __slots__ = ("_calendar", "_origin", "_seen")
+
+    def __init__(self, calendar: IntegerCalendar, origin: int) -> None:
+        self._calendar = calendar
+        self._origin = origin
+        self._seen: dict[int, int] = {origin: 0}
 
     def elapsed_micros(self, start_us: int, end_us: int) -> int:
-        """Real microseconds from *start_us* to *end_us* (negative when the end is earlier)."""
-        return end_us - start_us
+        """Business microseconds in ``[start_us, end_us)``."""
+        seen = self._seen
+        a = seen.get(start_us)
+        if a is None:
+            a = seen[start_us] = self._calendar.elapsed_micros(self._origin, start_us)
+        b = seen.get(end_us)
+        if b is None:
+            b = seen[end_us] = self._calendar.elapsed_micros(self._origin, end_us)
+        return b - a
 
     def add_micros(self, start_us: int, duration_us: int) -> int:
-        """The instant *duration_us* after *start_us*."""
-        return start_us + duration_us
+        """The calendar's own ``add_micros``."""
+        return self._calendar.add_micros(start_us, duration_us)
 
     def segments_micros(self, start_us: int, end_us: int) -> tuple[tuple[int, int, str], ...]:
-        """One open segment (none when the range is empty)."""
-        return ((start_us, end_us, "open"),) if end_us > start_us else ()
+        """The calendar's own ``segments_micros``."""
+        return self._calendar.segments_micros(start_us, end_us)
 
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, CalendarTime)
-
-    def __hash__(self) -> int:
-        return hash(CalendarTime)
-
-    def __repr__(self) -> str:
-        return "CALENDAR_TIME"
-
-
-#: The one calendar-time calendar.
-CALENDAR_TIME = CalendarTime()
 
 _PUBLIC = Visibility.PUBLIC
 _AGENT = Role.AGENT

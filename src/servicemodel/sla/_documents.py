@@ -881,22 +881,51 @@ def _dump_target(target: Target) -> str | dict[str, Any]:
     return within if len(spec) == 1 else spec
 
 
-def _dump_calendar(calendar: object) -> dict[str, Any]:
-    from ._calendar import BusinessCalendar
+_DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
-    if not isinstance(calendar, BusinessCalendar):
+
+def _clock_text(minutes: int) -> str:
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def _local_text(value: _dt.datetime) -> str:
+    return value.isoformat(
+        timespec="minutes" if not (value.second or value.microsecond) else "auto"
+    )
+
+
+def _dump_calendar(calendar: object, name: str) -> dict[str, Any]:
+    from ._calendar import BusinessCalendar, Overnight
+
+    zone_name = getattr(getattr(calendar, "timezone", None), "name", None)
+    if (
+        not isinstance(calendar, BusinessCalendar)
+        or calendar.parts
+        or not isinstance(zone_name, str)
+        or ("/" not in zone_name and zone_name != "UTC")
+    ):
         raise ValidationError(
-            f"'calendars' must hold BusinessCalendar values to be written to a document "
-            f"(got {type(calendar).__name__})",
+            f"'calendars' must hold weekly BusinessCalendar values in a named zone to be "
+            f"written to a document (got {type(calendar).__name__} {name!r})",
             field="calendars",
             value=calendar,
         )
-    return calendar_document(calendar)
-
-
-def calendar_document(calendar: Any) -> dict[str, Any]:
-    """The document form of a weekly calendar (filled in with the calendar's own fields)."""
-    raise NotImplementedError
+    hours: dict[str, list[str]] = {}
+    for day, start, end in calendar.hours:
+        text = f"{_clock_text(start)}-{_clock_text(end if end <= 1440 else end - 1440)}"
+        hours.setdefault(_DAY_NAMES[day], []).append(text)
+    document: dict[str, Any] = {
+        "timezone": zone_name,
+        "hours": {day: ranges[0] if len(ranges) == 1 else ranges for day, ranges in hours.items()},
+    }
+    if calendar.holidays:
+        document["holidays"] = sorted(day.isoformat() for day in calendar.holidays)
+    for key, ranges in (("closures", calendar.closures), ("openings", calendar.openings)):
+        if ranges:
+            document[key] = [[_local_text(a), _local_text(b)] for a, b in ranges]
+    if calendar.overnight is not Overnight.SPLIT_AT_MIDNIGHT:
+        document["overnight"] = calendar.overnight.value
+    return document
 
 
 def dump_policies(policies: PolicySet) -> dict[str, Any]:
@@ -917,7 +946,9 @@ def dump_policies(policies: PolicySet) -> dict[str, Any]:
     if policies.on_priority_change is not PriorityChangeRule.KEEP_ELAPSED:
         document["on_priority_change"] = policies.on_priority_change.value
     if policies.calendars:
-        document["calendars"] = {name: _dump_calendar(cal) for name, cal in policies.calendars}
+        document["calendars"] = {
+            name: _dump_calendar(cal, name) for name, cal in policies.calendars
+        }
     items: list[dict[str, Any]] = []
     for policy in policies.policies:
         item: dict[str, Any] = {"name": policy.name}

@@ -16,7 +16,7 @@ from .._time import aware, duration_from_micros, from_micros, to_micros
 from ..customers import Customer
 from ..exceptions import CalendarError, ValidationError
 from ..interactions import Interaction, Priority, Status
-from ._clock import Log, Running, crossed, elapsed, is_open, next_flip, reach, running
+from ._clock import Log, Positions, Running, crossed, elapsed, is_open, next_flip, reach, running
 from ._conditions import Facts
 from ._metrics import STOP_STATUSES, Metric
 from ._policies import PolicySet, PriorityChangeRule, Target
@@ -560,6 +560,7 @@ def _compute(
     completion = log.completion()
     restart = policies.on_priority_change is PriorityChangeRule.RESTART
     status_now = log.status
+    positions: dict[int, Positions] = {}
     clocks: list[MetricClock] = []
     for metric in _METRICS:
         reply = metric in _REPLY_METRICS
@@ -576,7 +577,10 @@ def _compute(
             if restart:
                 start = _restart(times, keys, compiled, metric, start, k)
             run = running(statuses, start, end if reply else None, spec.paused, not reply)
-            business, real = elapsed(spec.calendar, run, as_of)
+            calendar = positions.get(id(spec.calendar))
+            if calendar is None:
+                calendar = positions[id(spec.calendar)] = Positions(spec.calendar, log.created)
+            business, real = elapsed(calendar, run, as_of)
             if done is not None:
                 state = ClockState.COMPLETED
             elif status_now in spec.paused:
@@ -592,8 +596,8 @@ def _compute(
                     target=spec.target,
                     cycle=cycle,
                     state=state,
-                    breached=crossed(spec.calendar, run, spec.within, business, done),
-                    warned=warn is not None and crossed(spec.calendar, run, warn, business, done),
+                    breached=crossed(calendar, run, spec.within, business, done),
+                    warned=warn is not None and crossed(calendar, run, warn, business, done),
                     started_us=start,
                     completed_us=done,
                     as_of_us=as_of,

@@ -467,10 +467,10 @@ class PolicySet:
         >>> PolicySet(policies=[]).calendar(None).elapsed_micros(0, 10)
         10
         """
-        from ._clock import CALENDAR_TIME
+        from ._calendar import BusinessCalendar
 
         if name is None:
-            return CALENDAR_TIME
+            return BusinessCalendar.always()
         for candidate, calendar in self.calendars:
             if candidate == name:
                 return calendar
