@@ -17,8 +17,10 @@ from servicemodel import (
     Status,
     StatusChange,
 )
-from servicemodel.exceptions import ValidationError
+from servicemodel._time import to_micros
+from servicemodel.exceptions import CalendarError, ValidationError
 from servicemodel.sla import (
+    BusinessCalendar,
     ClockState,
     Condition,
     FieldTest,
@@ -355,3 +357,75 @@ def test_tracker_refuses_a_different_log_and_looking_back() -> None:
         tracker.update(ticket(Message(at=at(10), author="customer")))
     with pytest.raises(ValidationError, match="before the last event"):
         tracker.result(as_of=at(9.5))
+
+
+# ----------------------------------------------------------------- on a business calendar
+
+OFFICE = BusinessCalendar.weekly("Europe/London", {"mon-fri": "09:00-17:00"})
+
+
+def office_policy(*targets: Target) -> PolicySet:
+    return PolicySet(
+        policies=[SlaPolicy(name="Office", targets={"normal": targets})],
+        calendars={"office": OFFICE},
+    )
+
+
+def test_case_12_a_pause_across_the_night_counts_in_business_time() -> None:
+    interaction = ticket(
+        StatusChange(at=at(10), status="pending"),
+        StatusChange(at=at(10, day=1), status="open"),
+    )
+    policies = office_policy(target("resolution", 8, calendar="office", paused_by=["pending"]))
+    clock = evaluate(interaction, policies, as_of=at(10, day=1)).clocks[0]
+    assert clock.business_elapsed == hours(1)
+    assert clock.due_at == at(17, day=1)  # 1h used before the pause, 7h after
+    assert clock.state is ClockState.ACTIVE
+    kinds = [(s.kind, s.status) for s in clock.segments()]
+    assert kinds == [(SegmentKind.COUNTED, None), (SegmentKind.PAUSED, Status.PENDING)]
+
+
+def test_case_17_warning_at_75_percent_moves_with_a_pause() -> None:
+    warn = target("resolution", 8, calendar="office", warn_percent=75, paused_by=["pending"])
+    clock = evaluate(ticket(), office_policy(warn), as_of=at(9)).clocks[0]
+    assert clock.warn_at == at(15)
+    paused = ticket(
+        StatusChange(at=at(10), status="pending"),
+        StatusChange(at=at(10, day=1), status="open"),
+    )
+    clock = evaluate(paused, office_policy(warn), as_of=at(10, day=1)).clocks[0]
+    assert clock.warn_at == at(15, day=1)
+    result = evaluate(paused, office_policy(warn), as_of=at(10, day=1))
+    assert result.next_change() == at(15, day=1)
+
+
+def test_case_18_a_calendar_that_never_opens_again_raises_at_once() -> None:
+    never = BusinessCalendar.weekly("Europe/London", {})
+    policies = PolicySet(
+        policies=[
+            SlaPolicy(name="Never", targets={"normal": [target("resolution", 8, calendar="never")]})
+        ],
+        calendars={"never": never},
+    )
+    with pytest.raises(CalendarError):
+        never.add_micros(to_micros(at(9)), 1)
+    clock = evaluate(ticket(), policies, as_of=at(12)).clocks[0]
+    assert clock.business_elapsed == hours(0)
+    assert not clock.breached
+    assert not clock.counting
+    with pytest.raises(CalendarError):
+        _ = clock.due_at
+    assert evaluate(ticket(), policies, as_of=at(12)).next_change() is None
+
+
+def test_outside_hours_segments_and_next_change_at_opening() -> None:
+    policies = office_policy(target("first_reply", 2, calendar="office"))
+    friday = ticket(created=16 - 72)  # Fri 7 June 16:00
+    result = evaluate(friday, policies, as_of=at(8))  # Mon 08:00
+    clock = result.clocks[0]
+    assert clock.business_elapsed == hours(1)
+    assert not clock.counting
+    assert clock.due_at == at(10)
+    assert [s.kind for s in clock.segments()] == [SegmentKind.COUNTED, SegmentKind.OUTSIDE_HOURS]
+    assert result.next_change() == at(9)  # the clock starts counting again
+    assert evaluate(friday, policies, as_of=at(9)).next_change() == at(10)
