@@ -39,7 +39,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _registrations() -> list[Callable[[Any], None]]:
     # Sub-command modules, imported here so `servicemodel --version` stays fast to start.
-    return []
+    from ._cli import sample, summary
+
+    return [sample.register, summary.register]
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -10,11 +10,14 @@ already catches ``ValueError`` keeps working::
     ├── EmptySampleError (ValueError)          a KPI over no observations
     ├── CalendarError (ValueError)             a calendar cannot answer (never opens again, …)
     ├── DocumentError (ValueError)             a document has problems; .problems
-    │   └── PolicyDocumentError                an SLA policy document
+    │   ├── PolicyDocumentError                an SLA policy document
+    │   ├── ProgrammeDocumentError             a loyalty programme document
+    │   └── LedgerDocumentError                a serialised loyalty ledger
     └── LedgerError                            a loyalty ledger refused a command
         ├── IdempotencyConflict                same key, different payload
         ├── VersionConflict                    expected version is not the current one
-        └── InsufficientPoints (ValueError)    not enough available points
+        ├── InsufficientPoints (ValueError)    not enough available points
+        └── RewardUnavailable (ValueError)     a reward is out of stock or outside its window
 
 Messages follow one shape: ``'<field>' must be <rule> (got <value>)``, plus the
 remedy where there is one.
@@ -40,10 +43,13 @@ __all__ = [
     "EmptySampleError",
     "IdempotencyConflict",
     "InsufficientPoints",
+    "LedgerDocumentError",
     "LedgerError",
     "PolicyDocumentError",
     "Problem",
+    "ProgrammeDocumentError",
     "RecordError",
+    "RewardUnavailable",
     "ServiceModelError",
     "ValidationError",
     "VersionConflict",
@@ -162,6 +168,28 @@ class PolicyDocumentError(DocumentError):
     kind = "policy document"
 
 
+class ProgrammeDocumentError(DocumentError):
+    """A loyalty programme document has problems (see :class:`DocumentError`).
+
+    >>> e = ProgrammeDocumentError([Problem("earn.rules[0].points", "must be positive (got 0)")])
+    >>> e.problems[0].path
+    'earn.rules[0].points'
+    """
+
+    kind = "programme document"
+
+
+class LedgerDocumentError(DocumentError):
+    """A serialised loyalty ledger has problems (see :class:`DocumentError`).
+
+    >>> e = LedgerDocumentError([Problem("commands[3].points", "must be positive (got -1)")])
+    >>> str(e).splitlines()[0]
+    '1 problem in ledger document:'
+    """
+
+    kind = "ledger document"
+
+
 class LedgerError(ServiceModelError):
     """A loyalty ledger refused a command; the ledger is unchanged.
 
@@ -190,5 +218,13 @@ class InsufficientPoints(LedgerError, ValueError):
     """A redemption or clawback asked for more points than the policy allows.
 
     >>> isinstance(InsufficientPoints("need 100, have 30"), ValueError)
+    True
+    """
+
+
+class RewardUnavailable(LedgerError, ValueError):
+    """A reward cannot be redeemed now: out of stock or outside its window.
+
+    >>> issubclass(RewardUnavailable, LedgerError)
     True
     """

@@ -1,0 +1,107 @@
+"""Benchmark: write and read sample interactions; compare reading with plain ``json.loads``.
+
+Run:  PYTHONPATH=src python benchmarks/io.py [--count 1000000] [--csv]
+
+Prints records/s for generating + writing JSONL, for ``json.loads`` of the same
+lines (the peer), and for ``read_interactions`` (JSON + validation into
+Interaction values), their ratio (target: at most 3x), and the resident memory
+after 10% and 100% of the read (flat when streaming).
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import os
+import pathlib
+import tempfile
+import time
+from collections.abc import Iterator
+
+import pendulum
+
+from servicemodel.interactions import Interaction
+from servicemodel.io import read_interactions, write_interactions
+from servicemodel.samples import generate
+
+START = pendulum.datetime(2024, 1, 1, tz="Europe/London")
+
+
+def rss_mib() -> float:
+    """Current resident set size in MiB (Linux /proc; 0 where unavailable)."""
+    try:
+        with open("/proc/self/statm") as statm:
+            pages = int(statm.read().split()[1])
+    except OSError:
+        return 0.0
+    return pages * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+def timed(label: str, count: int, seconds: float, baseline: float | None = None) -> None:
+    ratio = f"  {seconds / baseline:5.2f}x json.loads" if baseline else ""
+    print(f"{label:<38}{count / seconds:>12,.0f} records/s  {seconds:7.2f} s{ratio}")
+
+
+def counted(items: Iterator[Interaction], every: int, marks: list[float]) -> Iterator[Interaction]:
+    for number, item in enumerate(items, 1):
+        if number % every == 0:
+            marks.append(rss_mib())
+        yield item
+
+
+def run(count: int, with_csv: bool) -> None:
+    print(f"servicemodel I/O benchmark: {count:,} sample interactions (seed 1)")
+    with tempfile.TemporaryDirectory() as directory:
+        path = pathlib.Path(directory) / "sample.jsonl"
+        began = time.perf_counter()
+        write_interactions(generate(count, seed=1, start=START), path)
+        timed("generate + write JSONL", count, time.perf_counter() - began)
+        size = path.stat().st_size
+        print(f"{'file size':<38}{size / 2**20:>12,.1f} MiB  ({size / count:,.0f} bytes/record)")
+
+        gc.collect()
+        began = time.perf_counter()
+        events = 0
+        with open(path, "rb") as file:
+            for line in file:
+                events += len(json.loads(line)["events"])
+        loads = time.perf_counter() - began
+        timed("peer: json.loads of the same lines", count, loads)
+        print(f"{'events per record':<38}{events / count:>12.2f}")
+
+        gc.collect()
+        marks: list[float] = []
+        before = rss_mib()
+        began = time.perf_counter()
+        read = sum(1 for _ in counted(read_interactions(path), max(count // 10, 1), marks))
+        seconds = time.perf_counter() - began
+        assert read == count
+        timed("read_interactions (validated)", count, seconds, loads)
+        if marks:
+            print(
+                f"{'resident memory (MiB)':<38}before {before:,.0f}, at 10% {marks[0]:,.0f}, "
+                f"at 100% {marks[-1]:,.0f}"
+            )
+
+        if with_csv:
+            csv_path = pathlib.Path(directory) / "sample.csv"
+            began = time.perf_counter()
+            write_interactions(read_interactions(path), csv_path)
+            timed("read JSONL + write CSV", count, time.perf_counter() - began)
+            gc.collect()
+            began = time.perf_counter()
+            assert sum(1 for _ in read_interactions(csv_path)) == count
+            timed("read_interactions CSV (validated)", count, time.perf_counter() - began, loads)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--count", type=int, default=1_000_000)
+    parser.add_argument("--csv", action="store_true", help="also write and read CSV")
+    args = parser.parse_args()
+    run(args.count, args.csv)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,654 @@
+"""SMART goals and their progress against a KPI.
+
+A :class:`Goal` names a KPI (and its variant), the direction that counts as
+better, a baseline and a target, when it starts and when it is due, who owns
+it, the objective it serves and the scope it covers. It checks itself against
+the five SMART letters and reports progress from observations of its KPI.
+
+Values are exact: numbers become :class:`fractions.Fraction`, durations
+become seconds (as a ``Fraction``), so "on the line" means exactly on it.
+
+>>> import pendulum
+>>> goal = Goal(
+...     name="Faster first replies on chat",
+...     description="Median first reply time on chat for all customers",
+...     metric="first_reply_time", variant="median", direction="decrease",
+...     baseline=pendulum.duration(minutes=10), target=pendulum.duration(minutes=4),
+...     start=pendulum.datetime(2024, 1, 1), deadline=pendulum.datetime(2024, 7, 1),
+...     owner="Head of Support", objective="performance", scope=Scope(channel="chat"),
+... )
+>>> goal.smart_check().holds
+True
+>>> p = goal.progress([Observation(at=pendulum.datetime(2024, 4, 1), value=pendulum.duration(minutes=6))],
+...                   as_of=pendulum.datetime(2024, 4, 1))
+>>> p.status
+<GoalStatus.ON_TRACK: 'on_track'>
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import enum
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any, final
+
+import attrs
+import pendulum
+
+from ._time import aware, duration_micros, to_micros
+from ._validators import enum_member, optional_aware, optional_non_empty_str
+from .exceptions import EmptySampleError, ValidationError
+from .interactions import Channel
+
+__all__ = [
+    "Direction",
+    "Goal",
+    "GoalStatus",
+    "LetterCheck",
+    "Objective",
+    "Observation",
+    "Progress",
+    "Scope",
+    "SmartCheck",
+]
+
+_MICROS_PER_MONTH = Fraction(365 * 86_400 * 1_000_000, 12) + Fraction(86_400 * 1_000_000, 48)
+"""A mean Gregorian month (365.2425 days / 12) in microseconds: the unit of 'per month'."""
+
+
+class Direction(enum.Enum):
+    """Which way is better for the goal's KPI.
+
+    >>> Direction("decrease").better(3, 5)
+    True
+    """
+
+    INCREASE = "increase"
+    DECREASE = "decrease"
+
+    def better(self, a: Fraction | int, b: Fraction | int) -> bool:
+        """True when *a* is strictly better than *b* in this direction.
+
+        >>> Direction.INCREASE.better(5, 3)
+        True
+        """
+        return a > b if self is Direction.INCREASE else a < b
+
+    def meets(self, value: Fraction | int, target: Fraction | int) -> bool:
+        """True when *value* reaches *target* (equal counts as reached).
+
+        >>> Direction.DECREASE.meets(4, 4)
+        True
+        """
+        return value >= target if self is Direction.INCREASE else value <= target
+
+
+class Objective(enum.Enum):
+    """The business objective a goal serves (the R of SMART).
+
+    >>> Objective("retention")
+    <Objective.RETENTION: 'retention'>
+    """
+
+    RETENTION = "retention"
+    REPUTATION = "reputation"
+    SALES = "sales"
+    PERFORMANCE = "performance"
+    EMPLOYEE_SATISFACTION = "employee_satisfaction"
+    RESOURCE_MANAGEMENT = "resource_management"
+    COST = "cost"
+
+
+class GoalStatus(enum.Enum):
+    """Where a goal stands at an instant.
+
+    >>> [s.value for s in GoalStatus][:3]
+    ['on_track', 'at_risk', 'off_track']
+    """
+
+    ON_TRACK = "on_track"
+    AT_RISK = "at_risk"
+    OFF_TRACK = "off_track"
+    ACHIEVED = "achieved"
+    MISSED = "missed"
+
+
+def _value(value: object, *, field: str) -> Fraction:
+    """Normalise a goal value: numbers exactly, durations as seconds."""
+    if isinstance(value, bool):
+        raise ValidationError(
+            f"'{field}' must be a number or a duration (got {value!r})", field=field, value=value
+        )
+    if isinstance(value, Fraction | int):
+        return Fraction(value)
+    if isinstance(value, Decimal):
+        if not value.is_finite():
+            raise ValidationError(
+                f"'{field}' must be finite (got {value!r})", field=field, value=value
+            )
+        return Fraction(value)
+    if isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")):
+            raise ValidationError(
+                f"'{field}' must be finite (got {value!r})", field=field, value=value
+            )
+        return Fraction(str(value))
+    if isinstance(value, _dt.timedelta):
+        if isinstance(value, pendulum.Duration) and (value.years or value.months):
+            raise ValidationError(
+                f"'{field}' must not be month- or year-based (got {value!r})",
+                field=field,
+                value=value,
+            )
+        return Fraction(duration_micros(value), 1_000_000)
+    raise ValidationError(
+        f"'{field}' must be a number or a duration (got {type(value).__name__} {value!r})",
+        field=field,
+        value=value,
+    )
+
+
+def _baseline(value: object) -> Fraction | None:
+    return None if value is None else _value(value, field="baseline")
+
+
+def _target(value: object) -> Fraction | None:
+    return None if value is None else _value(value, field="target")
+
+
+def _observed(value: object) -> Fraction:
+    return _value(value, field="value")
+
+
+def _direction(value: object) -> Direction | None:
+    return None if value is None else enum_member(Direction, value, field="direction")
+
+
+def _objective(value: object) -> Objective | None:
+    return None if value is None else enum_member(Objective, value, field="objective")
+
+
+def _channel(value: object) -> Channel | None:
+    return None if value is None else enum_member(Channel, value, field="channel")
+
+
+def _start(value: object) -> pendulum.DateTime | None:
+    return optional_aware(value, field="start")
+
+
+def _deadline(value: object) -> pendulum.DateTime | None:
+    return optional_aware(value, field="deadline")
+
+
+def _at(value: object) -> pendulum.DateTime:
+    return aware(value, field="at")
+
+
+def _bound(value: object) -> Fraction | None:
+    if value is None:
+        return None
+    bound = _value(value, field="max_change_per_month")
+    if bound <= 0:
+        raise ValidationError(
+            f"'max_change_per_month' must be positive (got {value!r})",
+            field="max_change_per_month",
+            value=value,
+        )
+    return bound
+
+
+@final
+@attrs.frozen(kw_only=True)
+class Scope:
+    """Whom a goal covers: a channel, a team, a customer segment; ``None`` is everyone.
+
+    >>> Scope(channel="chat", segment="smb").describe()
+    'channel chat, segment smb'
+    >>> Scope().describe()
+    'everyone'
+    """
+
+    channel: Channel | None = attrs.field(default=None, converter=_channel)
+    team: str | None = attrs.field(default=None, validator=optional_non_empty_str)
+    segment: str | None = attrs.field(default=None, validator=optional_non_empty_str)
+
+    def describe(self) -> str:
+        """A short human description of the scope.
+
+        >>> Scope(team="tier-2").describe()
+        'team tier-2'
+        """
+        parts = []
+        if self.channel is not None:
+            parts.append(f"channel {self.channel.value}")
+        if self.team is not None:
+            parts.append(f"team {self.team}")
+        if self.segment is not None:
+            parts.append(f"segment {self.segment}")
+        return ", ".join(parts) or "everyone"
+
+
+@final
+@attrs.frozen(kw_only=True)
+class Observation:
+    """One measured value of the goal's KPI at an instant.
+
+    >>> import pendulum
+    >>> Observation(at=pendulum.datetime(2024, 1, 1), value=0.85).value
+    Fraction(17, 20)
+    """
+
+    at: pendulum.DateTime = attrs.field(converter=_at)
+    value: Fraction = attrs.field(converter=_observed)
+
+
+@final
+@attrs.frozen(kw_only=True)
+class LetterCheck:
+    """Whether one SMART letter holds, and the reasons when it does not.
+
+    >>> LetterCheck(letter="T", holds=False, reasons=("no deadline",)).holds
+    False
+    """
+
+    letter: str
+    holds: bool
+    reasons: tuple[str, ...] = ()
+
+
+@final
+@attrs.frozen(kw_only=True)
+class SmartCheck:
+    """The five SMART letters checked; :attr:`holds` when all of them hold.
+
+    >>> SmartCheck(letters=(LetterCheck(letter="S", holds=True),)).holds
+    True
+    """
+
+    letters: tuple[LetterCheck, ...]
+
+    @property
+    def holds(self) -> bool:
+        """True when every letter holds.
+
+        >>> SmartCheck(letters=()).holds
+        True
+        """
+        return all(letter.holds for letter in self.letters)
+
+    def letter(self, letter: str) -> LetterCheck:
+        """The check of one letter ("S", "M", "A", "R" or "T").
+
+        Raises:
+            ValidationError: *letter* is not one of S, M, A, R, T.
+
+        >>> SmartCheck(letters=(LetterCheck(letter="R", holds=False, reasons=("x",)),)).letter("R").reasons
+        ('x',)
+        """
+        for check in self.letters:
+            if check.letter == letter:
+                return check
+        raise ValidationError(
+            f"'letter' must be one of 'S', 'M', 'A', 'R', 'T' (got {letter!r})",
+            field="letter",
+            value=letter,
+        )
+
+    def failures(self) -> tuple[str, ...]:
+        """Every reason a letter fails, prefixed with its letter.
+
+        >>> SmartCheck(letters=(LetterCheck(letter="T", holds=False, reasons=("no deadline",)),)).failures()
+        ('T: no deadline',)
+        """
+        return tuple(f"{c.letter}: {r}" for c in self.letters for r in c.reasons)
+
+
+@final
+@attrs.frozen(kw_only=True)
+class Progress:
+    """A goal's progress at an instant.
+
+    ``expected`` is the value on the straight line from the baseline at the
+    start to the target at the deadline; ``latest`` the last observation at or
+    before ``as_of``; ``projected`` the least-squares trend of the
+    observations since the start, read at the deadline (``None`` with fewer
+    than two observations at distinct instants).
+
+    >>> import pendulum
+    >>> Progress(as_of=pendulum.datetime(2024, 1, 1), status=GoalStatus.ON_TRACK,
+    ...          expected=Fraction(1), latest=Fraction(1), latest_at=pendulum.datetime(2024, 1, 1),
+    ...          projected=None).status.value
+    'on_track'
+    """
+
+    as_of: pendulum.DateTime
+    status: GoalStatus
+    expected: Fraction
+    latest: Fraction
+    latest_at: pendulum.DateTime
+    projected: Fraction | None
+
+
+def _trend(points: Sequence[tuple[int, Fraction]]) -> tuple[Fraction, Fraction] | None:
+    """Least-squares (intercept, slope per microsecond), exactly; None if undefined."""
+    n = len(points)
+    if n < 2:
+        return None
+    mean_t = Fraction(sum(t for t, _ in points), n)
+    mean_v = sum((v for _, v in points), Fraction(0)) / n
+    sxx = sum(((t - mean_t) ** 2 for t, _ in points), Fraction(0))
+    if sxx == 0:
+        return None
+    sxy = sum(((t - mean_t) * (v - mean_v) for t, v in points), Fraction(0))
+    slope = sxy / sxx
+    return mean_v - slope * mean_t, slope
+
+
+def _check_name(_instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if not isinstance(value, str) or not value.strip():
+        raise ValidationError(
+            f"'{attribute.name}' must be a non-empty string (got {value!r})",
+            field=attribute.name,
+            value=value,
+        )
+
+
+@final
+@attrs.frozen(kw_only=True)
+class Goal:
+    """A goal for a KPI, checkable against SMART and measurable over time.
+
+    Every field but ``name`` may be missing, so that a draft goal can be
+    checked and told what it lacks. Values (``baseline``, ``target``,
+    ``max_change_per_month``) are numbers in the KPI's unit, or durations for
+    time KPIs (compared in seconds).
+
+    Args:
+        name: a short title.
+        description: what is to change and for whom (the S of SMART).
+        metric: the KPI's name in the catalogue, e.g. ``"csat"``, ``"first_reply_time"``.
+        variant: the KPI's variant, e.g. ``"median"``; ``None`` is its default.
+        direction: ``"increase"`` or ``"decrease"``: which way is better.
+        baseline: the KPI's value when the goal starts.
+        target: the value to reach by the deadline.
+        start: when the goal starts.
+        deadline: when it is due.
+        owner: who answers for it.
+        objective: the business objective it serves.
+        scope: whom it covers.
+        max_change_per_month: the most improvement per (mean Gregorian) month
+            that is considered attainable; ``None`` skips that bound.
+
+    >>> Goal(name="x", target=float("nan"))
+    Traceback (most recent call last):
+    ...
+    servicemodel.exceptions.ValidationError: 'target' must be finite (got nan)
+    """
+
+    name: str = attrs.field(validator=_check_name)
+    description: str = attrs.field(default="", validator=attrs.validators.instance_of(str))
+    metric: str | None = attrs.field(default=None, validator=optional_non_empty_str)
+    variant: str | None = attrs.field(default=None, validator=optional_non_empty_str)
+    direction: Direction | None = attrs.field(default=None, converter=_direction)
+    baseline: Fraction | None = attrs.field(default=None, converter=_baseline)
+    target: Fraction | None = attrs.field(default=None, converter=_target)
+    start: pendulum.DateTime | None = attrs.field(default=None, converter=_start)
+    deadline: pendulum.DateTime | None = attrs.field(default=None, converter=_deadline)
+    owner: str | None = attrs.field(default=None, validator=optional_non_empty_str)
+    objective: Objective | None = attrs.field(default=None, converter=_objective)
+    scope: Scope = attrs.field(factory=Scope, validator=attrs.validators.instance_of(Scope))
+    max_change_per_month: Fraction | None = attrs.field(default=None, converter=_bound)
+
+    # ---------------------------------------------------------------- SMART
+
+    def smart_check(self, observations: Iterable[Observation] = ()) -> SmartCheck:
+        """Check the goal against the five SMART letters.
+
+        - **S**pecific: it names a KPI and describes what changes for whom.
+        - **M**easurable: a KPI, a direction, a baseline and a target, with the
+          target an improvement on the baseline in that direction.
+        - **A**ttainable: the improvement needed per month is within
+          ``max_change_per_month`` (when given), and, with two or more
+          *observations* since the start, the observed trend reaches the
+          target by the deadline.
+        - **R**elevant: it serves a stated objective.
+        - **T**ime-bound: it has a start and a later deadline.
+
+        >>> Goal(name="Be better").smart_check().failures()[:2]
+        ('S: no KPI named (set metric)', 'S: no description of what changes for whom')
+        """
+        return SmartCheck(
+            letters=(
+                LetterCheck(letter="S", holds=not (r := self._specific()), reasons=r),
+                LetterCheck(letter="M", holds=not (r := self._measurable()), reasons=r),
+                LetterCheck(letter="A", holds=not (r := self._attainable(observations)), reasons=r),
+                LetterCheck(
+                    letter="R",
+                    holds=self.objective is not None,
+                    reasons=() if self.objective else ("no objective (retention, reputation, …)",),
+                ),
+                LetterCheck(letter="T", holds=not (r := self._time_bound()), reasons=r),
+            )
+        )
+
+    def _specific(self) -> tuple[str, ...]:
+        reasons = []
+        if self.metric is None:
+            reasons.append("no KPI named (set metric)")
+        if not self.description.strip():
+            reasons.append("no description of what changes for whom")
+        return tuple(reasons)
+
+    def _measurable(self) -> tuple[str, ...]:
+        reasons = []
+        if self.metric is None:
+            reasons.append("no KPI to measure")
+        if self.direction is None:
+            reasons.append("no direction (increase or decrease)")
+        if self.target is None:
+            reasons.append("no target")
+        if self.baseline is None:
+            reasons.append("no baseline")
+        if (
+            self.direction is not None
+            and self.target is not None
+            and self.baseline is not None
+            and not self.direction.better(self.target, self.baseline)
+        ):
+            reasons.append(
+                f"the target {_show(self.target)} does not improve on the baseline "
+                f"{_show(self.baseline)} in the direction '{self.direction.value}'"
+            )
+        return tuple(reasons)
+
+    def _time_bound(self) -> tuple[str, ...]:
+        reasons = []
+        if self.start is None:
+            reasons.append("no start")
+        if self.deadline is None:
+            reasons.append("no deadline")
+        if (
+            self.start is not None
+            and self.deadline is not None
+            and to_micros(self.deadline) <= to_micros(self.start)
+        ):
+            reasons.append("the deadline is not after the start")
+        return tuple(reasons)
+
+    def _attainable(self, observations: Iterable[Observation]) -> tuple[str, ...]:
+        if (
+            self.baseline is None
+            or self.target is None
+            or self.direction is None
+            or self._time_bound()
+        ):
+            return (
+                "cannot judge without a baseline, a target, a direction, a start and a deadline",
+            )
+        assert self.start is not None
+        assert self.deadline is not None
+        span = to_micros(self.deadline) - to_micros(self.start)
+        needed = abs(self.target - self.baseline) / (span / _MICROS_PER_MONTH)
+        reasons = []
+        if self.max_change_per_month is not None and needed > self.max_change_per_month:
+            reasons.append(
+                f"needs {_show(needed)} per month, more than the stated bound of "
+                f"{_show(self.max_change_per_month)}"
+            )
+        points = self._points(observations, as_of=None)
+        trend = _trend(points)
+        if trend is not None:
+            projected = trend[0] + trend[1] * to_micros(self.deadline)
+            if not self.direction.meets(projected, self.target):
+                per_month = trend[1] * _MICROS_PER_MONTH
+                reasons.append(
+                    f"the observed trend ({_show(per_month)} per month) projects "
+                    f"{_show(projected)} at the deadline, short of the target {_show(self.target)}"
+                )
+        return tuple(reasons)
+
+    # ---------------------------------------------------------------- progress
+
+    def _points(
+        self, observations: Iterable[Observation], *, as_of: int | None
+    ) -> list[tuple[int, Fraction]]:
+        start = to_micros(self.start) if self.start is not None else None
+        points = []
+        for index, observation in enumerate(observations):
+            if not isinstance(observation, Observation):
+                raise ValidationError(
+                    f"'observations[{index}]' must be an Observation (got {observation!r})",
+                    field=f"observations[{index}]",
+                    value=observation,
+                )
+            at = to_micros(observation.at)
+            if (start is None or at >= start) and (as_of is None or at <= as_of):
+                points.append((at, observation.value))
+        points.sort(key=lambda p: p[0])
+        return points
+
+    def expected_at(self, at: pendulum.DateTime) -> Fraction:
+        """The value on the straight line from baseline (at start) to target (at deadline).
+
+        Before the start it is the baseline; after the deadline, the target.
+
+        Raises:
+            ValidationError: the goal lacks a baseline, a target, a start or a deadline.
+
+        >>> import pendulum
+        >>> g = Goal(name="g", baseline=0, target=10, start=pendulum.datetime(2024, 1, 1),
+        ...          deadline=pendulum.datetime(2024, 1, 11))
+        >>> g.expected_at(pendulum.datetime(2024, 1, 6))
+        Fraction(5, 1)
+        """
+        baseline, target, start, deadline = self._line()
+        moment = to_micros(aware(at, field="at"))
+        if moment <= start:
+            return baseline
+        if moment >= deadline:
+            return target
+        return baseline + (target - baseline) * Fraction(moment - start, deadline - start)
+
+    def _line(self) -> tuple[Fraction, Fraction, int, int]:
+        missing = [
+            name
+            for name in ("baseline", "target", "start", "deadline")
+            if getattr(self, name) is None
+        ]
+        if missing or self._time_bound():
+            raise ValidationError(
+                f"'goal' must have a baseline, a target, a start and a later deadline to "
+                f"measure progress (missing: {', '.join(missing) or 'a deadline after the start'})",
+                field="goal",
+                value=self.name,
+            )
+        assert self.baseline is not None
+        assert self.target is not None
+        assert self.start is not None
+        assert self.deadline is not None
+        return self.baseline, self.target, to_micros(self.start), to_micros(self.deadline)
+
+    def progress(self, observations: Iterable[Observation], as_of: pendulum.DateTime) -> Progress:
+        """Report progress at *as_of* from observations of the goal's KPI.
+
+        Status, in order of precedence:
+
+        - at or after the deadline: ``achieved`` if the latest value reaches
+          the target, else ``missed``;
+        - ``achieved``: the latest value already reaches the target;
+        - ``on_track``: the latest value is at least as good as the expected
+          value on the line at *as_of*;
+        - ``at_risk``: behind the line, but the trend projects the target by
+          the deadline;
+        - ``off_track``: behind the line, and the trend does not reach the
+          target (or there is no trend yet).
+
+        Only observations from the start up to *as_of* count.
+
+        Raises:
+            ValidationError: the goal lacks what a line needs (see :meth:`expected_at`),
+                or *as_of* is before the start.
+            EmptySampleError: no observation lies between the start and *as_of*.
+
+        >>> import pendulum
+        >>> g = Goal(name="CSAT", direction="increase", baseline=0.80, target=0.90,
+        ...          start=pendulum.datetime(2024, 1, 1), deadline=pendulum.datetime(2024, 12, 31))
+        >>> obs = [Observation(at=pendulum.datetime(2024, 3, 1), value=0.79)]
+        >>> g.progress(obs, as_of=pendulum.datetime(2024, 3, 2)).status.value
+        'off_track'
+        """
+        _, target, start, deadline = self._line()
+        if self.direction is None:
+            raise ValidationError(
+                "'direction' must be set to measure progress (got None)",
+                field="direction",
+                value=None,
+            )
+        when = aware(as_of, field="as_of")
+        moment = to_micros(when)
+        if moment < start:
+            raise ValidationError(
+                f"'as_of' must not be before the goal's start {self.start} (got {when.isoformat()})",
+                field="as_of",
+                value=when,
+            )
+        kept = tuple(observations)
+        points = self._points(kept, as_of=moment)
+        if not points:
+            raise EmptySampleError(
+                f"goal {self.name!r} needs at least one observation between its start and "
+                f"{when.isoformat()} (got 0)"
+            )
+        expected = self.expected_at(when)
+        latest_micros, latest = points[-1]
+        trend = _trend(points)
+        projected = None if trend is None else trend[0] + trend[1] * deadline
+        direction = self.direction
+        if moment >= deadline:
+            status = GoalStatus.ACHIEVED if direction.meets(latest, target) else GoalStatus.MISSED
+        elif direction.meets(latest, target):
+            status = GoalStatus.ACHIEVED
+        elif direction.meets(latest, expected):
+            status = GoalStatus.ON_TRACK
+        elif projected is not None and direction.meets(projected, target):
+            status = GoalStatus.AT_RISK
+        else:
+            status = GoalStatus.OFF_TRACK
+        latest_at = next(o.at for o in kept if to_micros(o.at) == latest_micros)
+        return Progress(
+            as_of=when,
+            status=status,
+            expected=expected,
+            latest=latest,
+            latest_at=latest_at,
+            projected=projected,
+        )
+
+
+def _show(value: Fraction) -> str:
+    """Show an exact value briefly: integers as such, others to 4 significant decimals."""
+    if value.denominator == 1:
+        return str(value.numerator)
+    return f"{float(value):.4g}"

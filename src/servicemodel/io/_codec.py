@@ -1,0 +1,619 @@
+"""Interactions, feedback and customers to and from JSON-ready dicts.
+
+Decoding is the hot path of every reader, so it is written for speed: enum
+values are looked up in dicts, timestamps go through ``datetime.fromisoformat``
+into a ``pendulum.DateTime`` with a cached fixed-offset zone, and the domain
+classes are built directly (their converters pass already-typed values
+through). A local ``field`` variable tracks what is being decoded, so any
+failure names the exact field without a second, slower pass.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import pendulum
+
+from .._time import duration_micros, from_micros, parse_duration, to_micros, zone
+from ..customers import Customer
+from ..exceptions import ValidationError
+from ..feedback import CesResponse, CsatResponse, Feedback, NpsResponse, Review
+from ..interactions import (
+    Assignment,
+    Channel,
+    Event,
+    Interaction,
+    Kind,
+    Message,
+    Priority,
+    PriorityChange,
+    Role,
+    SatisfactionResponse,
+    Status,
+    StatusChange,
+    Visibility,
+)
+
+__all__ = [
+    "INTERACTION_FIELDS",
+    "decode_customer",
+    "decode_feedback",
+    "decode_interaction",
+    "encode_customer",
+    "encode_feedback",
+    "encode_interaction",
+    "format_duration",
+    "parse_instant",
+]
+
+_CHANNELS = {m.value: m for m in Channel}
+_KINDS = {m.value: m for m in Kind}
+_PRIORITIES = {m.value: m for m in Priority}
+_STATUSES = {m.value: m for m in Status}
+_ROLES = {m.value: m for m in Role}
+_VISIBILITIES = {m.value: m for m in Visibility}
+
+#: Top-level fields of an interaction record, in the order they are written.
+INTERACTION_FIELDS = (
+    "id",
+    "customer_id",
+    "channel",
+    "kind",
+    "priority",
+    "created_at",
+    "tags",
+    "attributes",
+    "events",
+    "timezone",
+)
+_INTERACTION_KEYS = frozenset(INTERACTION_FIELDS)
+_EVENT_KEYS = {
+    "message": frozenset({"type", "at", "author", "visibility", "author_id", "work"}),
+    "status_change": frozenset({"type", "at", "status"}),
+    "priority_change": frozenset({"type", "at", "priority"}),
+    "assignment": frozenset({"type", "at", "agent_id", "group"}),
+    "satisfaction": frozenset({"type", "at", "score"}),
+}
+
+
+def _one_of(values: Mapping[str, object] | tuple[str, ...]) -> str:
+    return "one of " + ", ".join(repr(v) for v in values)
+
+
+_TIMESTAMP_RULE = (
+    "an ISO 8601 timestamp with a UTC offset, e.g. '2024-06-10T09:00:00+01:00' or "
+    "'2024-06-10T08:00:00Z'"
+)
+_RULES = {
+    "id": "a non-empty string",
+    "customer_id": "a non-empty string",
+    "channel": _one_of(_CHANNELS),
+    "kind": _one_of(_KINDS),
+    "priority": _one_of(_PRIORITIES),
+    "created_at": _TIMESTAMP_RULE,
+    "at": _TIMESTAMP_RULE,
+    "acquired_at": _TIMESTAMP_RULE,
+    "churned_at": _TIMESTAMP_RULE + " or null",
+    "tags": "a list of strings",
+    "attributes": "an object mapping names to strings",
+    "events": "a list of event objects",
+    "type": _one_of(tuple(_EVENT_KEYS)),
+    "status": _one_of(_STATUSES),
+    "author": _one_of(_ROLES),
+    "visibility": _one_of(_VISIBILITIES),
+    "work": "an ISO 8601 duration such as 'PT4M30S'",
+    "score": "an integer",
+    "timezone": "an IANA zone name such as 'Europe/London'",
+    "stars": "an integer",
+}
+
+# ------------------------------------------------------------------ instants
+
+_fromisoformat = _dt.datetime.fromisoformat
+_DateTime = pendulum.DateTime
+_ZONES: dict[object, _dt.tzinfo] = {_dt.UTC: pendulum.UTC}
+_MAX_CACHED_ZONES = 2_048
+
+
+def _zone_for(parsed: _dt.datetime, text: str, field: str) -> _dt.tzinfo:
+    offset = parsed.utcoffset()
+    if offset is None:
+        raise ValidationError(
+            f"'{field}' must be timezone-aware (got naive {text!r}); write its UTC offset, "
+            f"e.g. '{parsed.isoformat()}+01:00' or '{parsed.isoformat()}Z'",
+            field=field,
+            value=text,
+        )
+    if offset.microseconds:
+        raise ValidationError(
+            f"'{field}' must have a UTC offset in whole seconds (got {text!r})",
+            field=field,
+            value=text,
+        )
+    zone = pendulum.FixedTimezone(offset.days * 86_400 + offset.seconds)
+    if len(_ZONES) < _MAX_CACHED_ZONES:
+        _ZONES[parsed.tzinfo] = zone
+    return zone
+
+
+def parse_instant(text: str, field: str) -> pendulum.DateTime:
+    """Parse an ISO 8601 timestamp with offset into a pendulum DateTime (fixed-offset zone).
+
+    >>> parse_instant("2024-06-10T09:00:00+01:00", "at")
+    DateTime(2024, 6, 10, 9, 0, 0, tzinfo=FixedTimezone(3600, name="+01:00"))
+    """
+    parsed = _fromisoformat(text)
+    zone = _ZONES.get(parsed.tzinfo)
+    if zone is None:
+        zone = _zone_for(parsed, text, field)
+    return _DateTime(
+        parsed.year,
+        parsed.month,
+        parsed.day,
+        parsed.hour,
+        parsed.minute,
+        parsed.second,
+        parsed.microsecond,
+        tzinfo=zone,
+    )
+
+
+_NAMED: dict[object, _dt.tzinfo] = {}
+
+
+def _named_zone(name: object) -> _dt.tzinfo:
+    found = _NAMED.get(name)
+    if found is None:
+        found = zone(name if isinstance(name, str) else repr(name), field="timezone")
+        if len(_NAMED) < _MAX_CACHED_ZONES:
+            _NAMED[name] = found
+    return found
+
+
+def _localise(parsed: _dt.datetime, text: str, named: _dt.tzinfo) -> pendulum.DateTime:
+    """The instant *parsed* (written with an offset) in the named zone, with the right fold.
+
+    The usual case (the wall time and offset of the zone itself) is handled by
+    the caller; this is the fold=1 case of a repeated hour, and the fallback
+    for a timestamp written in another offset.
+    """
+    if parsed.utcoffset() is None:
+        _zone_for(parsed, text, "at")  # raises: naive
+    fields = (parsed.year, parsed.month, parsed.day, parsed.hour, parsed.minute, parsed.second)
+    local = _DateTime(*fields, parsed.microsecond, tzinfo=named, fold=1)
+    if local.utcoffset() == parsed.utcoffset():
+        return local
+    return from_micros(to_micros(parsed), named)
+
+
+def format_duration(value: _dt.timedelta) -> str:
+    """Write a duration as ISO 8601 hours, minutes and (fractional) seconds.
+
+    >>> format_duration(pendulum.duration(hours=1, minutes=2, seconds=3, microseconds=500))
+    'PT1H2M3.0005S'
+    >>> format_duration(pendulum.duration())
+    'PT0S'
+    """
+    seconds, micros = divmod(duration_micros(value), 1_000_000)
+    hours, rest = divmod(seconds, 3_600)
+    minutes, seconds = divmod(rest, 60)
+    text = "PT"
+    if hours:
+        text += f"{hours}H"
+    if minutes:
+        text += f"{minutes}M"
+    if micros:
+        text += f"{seconds}.{micros:06d}".rstrip("0") + "S"
+    elif seconds or text == "PT":
+        text += f"{seconds}S"
+    return text
+
+
+_DURATIONS: dict[object, pendulum.Duration] = {}
+_MAX_CACHED_DURATIONS = 8_192
+
+
+def _work(text: object) -> pendulum.Duration:
+    # Work durations repeat a lot and Durations are immutable: parse each text once.
+    value = parse_duration(text, field="work", allow_zero=True)
+    if len(_DURATIONS) < _MAX_CACHED_DURATIONS:
+        _DURATIONS[text] = value
+    return value
+
+
+# ------------------------------------------------------------------ errors
+
+
+def _describe(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def _field_error(
+    container: object,
+    field: str,
+    path: str,
+    what: str = "record",
+    rules: Mapping[str, str] | None = None,
+) -> ValidationError:
+    """The error for a failure while decoding *field* of *container* (at *path*)."""
+    if not isinstance(container, dict):
+        name = path or what
+        return ValidationError(
+            f"'{name}' must be a JSON object (got {_describe(container)})",
+            field=path or None,
+            value=container,
+        )
+    full = f"{path}.{field}" if path else field
+    if field not in container:
+        return ValidationError(f"'{full}' is required (got nothing)", field=full, value=None)
+    value = container[field]
+    rule = (rules or _RULES).get(field, "valid")
+    return ValidationError(
+        f"'{full}' must be {rule} (got {_describe(value)})", field=full, value=value
+    )
+
+
+def _qualified(error: ValidationError, path: str) -> ValidationError:
+    """Re-aim an error raised by a value class (field 'score') at its place ('events[2].score')."""
+    field = error.field
+    if field is None:
+        return ValidationError(f"'{path}': {error.message}", field=path, value=error.value)
+    full = f"{path}.{field}"
+    message = error.message
+    quoted = f"'{field}'"
+    message = f"'{full}'" + message[len(quoted) :] if message.startswith(quoted) else message
+    return ValidationError(message, field=full, value=error.value)
+
+
+def _unknown(container: Mapping[str, object], known: frozenset[str], path: str) -> None:
+    extra = sorted(k for k in container if k not in known)
+    if extra:
+        full = f"{path}.{extra[0]}" if path else extra[0]
+        where = f"'{path}'" if path else "the record"
+        raise ValidationError(
+            f"'{full}' is not a field of {where}; known fields are {', '.join(sorted(known))} "
+            f"(got {_describe(container[extra[0]])})",
+            field=full,
+            value=container[extra[0]],
+        )
+
+
+# ------------------------------------------------------------------ interactions
+
+_EVENT_TYPES = {
+    Message: "message",
+    StatusChange: "status_change",
+    PriorityChange: "priority_change",
+    Assignment: "assignment",
+    SatisfactionResponse: "satisfaction",
+}
+
+
+def _encode_event(event: Event) -> dict[str, Any]:
+    at = event.at.isoformat()
+    if type(event) is Message:
+        out: dict[str, Any] = {
+            "type": "message",
+            "at": at,
+            "author": event.author.value,
+            "visibility": event.visibility.value,
+        }
+        if event.author_id is not None:
+            out["author_id"] = event.author_id
+        if event.work is not None:
+            out["work"] = format_duration(event.work)
+        return out
+    if type(event) is StatusChange:
+        return {"type": "status_change", "at": at, "status": event.status.value}
+    if type(event) is PriorityChange:
+        return {"type": "priority_change", "at": at, "priority": event.priority.value}
+    if type(event) is Assignment:
+        out = {"type": "assignment", "at": at}
+        if event.agent_id is not None:
+            out["agent_id"] = event.agent_id
+        if event.group is not None:
+            out["group"] = event.group
+        return out
+    return {"type": "satisfaction", "at": at, "score": event.score}
+
+
+def encode_interaction(interaction: Interaction) -> dict[str, Any]:
+    """Return the JSON-ready record of an interaction (see docs/reference/data-format.md)."""
+    if type(interaction) is not Interaction:
+        raise ValidationError(
+            f"'interaction' must be an Interaction (got {type(interaction).__name__})",
+            field="interaction",
+            value=interaction,
+        )
+    record = {
+        "id": interaction.id,
+        "customer_id": interaction.customer_id,
+        "channel": interaction.channel.value,
+        "kind": interaction.kind.value,
+        "priority": interaction.priority.value,
+        "created_at": interaction.created_at.isoformat(),
+        "tags": sorted(interaction.tags),
+        "attributes": dict(interaction.attributes),
+        "events": [_encode_event(e) for e in interaction.events],
+    }
+    tz = interaction.created_at.tzinfo
+    if (
+        type(tz) is pendulum.Timezone
+        and tz is not pendulum.UTC
+        and all(e.at.tzinfo is tz for e in interaction.events)
+    ):
+        # Every timestamp is in one named zone: name it, so reading restores the zone.
+        record["timezone"] = tz.name
+    return record
+
+
+def _decode_event(raw: Any, index: int, named: _dt.tzinfo | None) -> Event:
+    field = "type"
+    try:
+        kind = raw["type"]
+        known = _EVENT_KEYS[kind]
+        if not raw.keys() <= known:
+            _unknown(raw, known, f"events[{index}]")
+        field = "at"
+        # parse_instant, inlined: this line runs for every event of every record.
+        text = raw["at"]
+        parsed = _fromisoformat(text)
+        if named is None:
+            zone = _ZONES.get(parsed.tzinfo)
+            if zone is None:
+                zone = _zone_for(parsed, text, "at")
+        else:
+            zone = named
+        at = _DateTime(
+            parsed.year,
+            parsed.month,
+            parsed.day,
+            parsed.hour,
+            parsed.minute,
+            parsed.second,
+            parsed.microsecond,
+            tzinfo=zone,
+        )
+        if named is not None and at.utcoffset() != parsed.utcoffset():
+            at = _localise(parsed, text, named)
+        if kind == "message":
+            field = "author"
+            author = _ROLES[raw["author"]]
+            field = "visibility"
+            visibility = _VISIBILITIES[raw["visibility"]] if "visibility" in raw else None
+            field = "work"
+            work = raw.get("work")
+            if work is not None:
+                work = _DURATIONS.get(work) or _work(work)
+            return Message(
+                at=at,
+                author=author,
+                visibility=visibility or Visibility.PUBLIC,
+                author_id=raw.get("author_id"),
+                work=work,
+            )
+        if kind == "status_change":
+            field = "status"
+            return StatusChange(at=at, status=_STATUSES[raw["status"]])
+        if kind == "assignment":
+            return Assignment(at=at, agent_id=raw.get("agent_id"), group=raw.get("group"))
+        if kind == "priority_change":
+            field = "priority"
+            return PriorityChange(at=at, priority=_PRIORITIES[raw["priority"]])
+        field = "score"
+        return SatisfactionResponse(at=at, score=raw["score"])
+    except ValidationError as error:
+        path = f"events[{index}]"
+        if error.field is not None and error.field.startswith(path):
+            raise
+        raise _qualified(error, path) from None
+    except (KeyError, TypeError, ValueError, AttributeError, OverflowError):
+        raise _field_error(raw, field, f"events[{index}]", "event") from None
+
+
+def decode_interaction(record: Any) -> Interaction:
+    """Build an interaction from its decoded JSON record, or raise ValidationError naming the field.
+
+    >>> decode_interaction({"id": "T-1", "customer_id": "C-1", "channel": "fax",
+    ...                     "created_at": "2024-06-10T09:00:00Z"})
+    Traceback (most recent call last):
+    ...
+    servicemodel.exceptions.ValidationError: 'channel' must be one of 'phone', ... (got 'fax')
+    """
+    field = "id"
+    try:
+        if not record.keys() <= _INTERACTION_KEYS:
+            _unknown(record, _INTERACTION_KEYS, "")
+        identifier = record["id"]
+        field = "customer_id"
+        customer_id = record["customer_id"]
+        field = "channel"
+        channel = _CHANNELS[record["channel"]]
+        field = "kind"
+        kind = _KINDS[record["kind"]] if "kind" in record else Kind.ENQUIRY
+        field = "priority"
+        priority = _PRIORITIES[record["priority"]] if "priority" in record else Priority.NORMAL
+        field = "created_at"
+        created_at = parse_instant(record["created_at"], "created_at")
+        field = "timezone"
+        named = _named_zone(record["timezone"]) if "timezone" in record else None
+        if named is not None and created_at.utcoffset() is not None:
+            local = created_at.replace(tzinfo=named)
+            created_at = (
+                local
+                if local.utcoffset() == created_at.utcoffset()
+                else _localise(created_at, record["created_at"], named)
+            )
+        field = "tags"
+        tags = record.get("tags", ())
+        if type(tags) is not list and tags != ():
+            raise TypeError
+        field = "attributes"
+        attributes = record.get("attributes", ())
+        if type(attributes) is not dict and attributes != ():
+            raise TypeError
+        field = "events"
+        raw_events = record.get("events", ())
+        if type(raw_events) is not list and raw_events != ():
+            raise TypeError
+    except ValidationError:
+        raise
+    except (KeyError, TypeError, ValueError, AttributeError, OverflowError):
+        raise _field_error(record, field, "") from None
+    events = [_decode_event(raw, index, named) for index, raw in enumerate(raw_events)]
+    return Interaction(
+        id=identifier,
+        customer_id=customer_id,
+        channel=channel,
+        kind=kind,
+        priority=priority,
+        created_at=created_at,
+        tags=tags,
+        attributes=attributes,
+        events=events,
+    )
+
+
+# ------------------------------------------------------------------ feedback and customers
+
+_FEEDBACK_TYPES: dict[str, tuple[type[Feedback], str]] = {
+    "csat": (CsatResponse, "score"),
+    "nps": (NpsResponse, "score"),
+    "ces": (CesResponse, "score"),
+    "review": (Review, "stars"),
+}
+_FEEDBACK_NAMES = {cls: name for name, (cls, _) in _FEEDBACK_TYPES.items()}
+_RESPONSE_KEYS = frozenset({"type", "customer_id", "at", "channel", "interaction_id", "comment"})
+_FEEDBACK_KEYS = {
+    "csat": _RESPONSE_KEYS | {"score"},
+    "nps": _RESPONSE_KEYS | {"score"},
+    "ces": _RESPONSE_KEYS | {"score"},
+    "review": _RESPONSE_KEYS | {"stars", "source"},
+}
+_CUSTOMER_KEYS = frozenset({"id", "acquired_at", "segment", "tier", "churned_at"})
+_FEEDBACK_RULES = {**_RULES, "type": _one_of(tuple(_FEEDBACK_TYPES))}
+
+
+def encode_feedback(item: Feedback) -> dict[str, Any]:
+    """Return the JSON-ready record of a survey response or review."""
+    name = _FEEDBACK_NAMES.get(type(item))
+    if name is None:
+        raise ValidationError(
+            "'feedback' must be a CsatResponse, NpsResponse, CesResponse or Review "
+            f"(got {type(item).__name__})",
+            field="feedback",
+            value=item,
+        )
+    out: dict[str, Any] = {"type": name, "customer_id": item.customer_id, "at": item.at.isoformat()}
+    if item.channel is not None:
+        out["channel"] = item.channel.value
+    if item.interaction_id is not None:
+        out["interaction_id"] = item.interaction_id
+    if item.comment:
+        out["comment"] = item.comment
+    if isinstance(item, Review):
+        out["stars"] = item.stars
+        if item.source is not None:
+            out["source"] = item.source
+    else:
+        out["score"] = item.score
+    return out
+
+
+def decode_feedback(record: Any) -> Feedback:
+    """Build a survey response or review from its decoded JSON record.
+
+    >>> decode_feedback({"type": "nps", "customer_id": "C-1",
+    ...                  "at": "2024-06-10T09:00:00Z", "score": 11})
+    Traceback (most recent call last):
+    ...
+    servicemodel.exceptions.ValidationError: 'score' must be between 0 and 10 (got 11)
+    """
+    field = "type"
+    try:
+        name = record["type"]
+        cls, score_field = _FEEDBACK_TYPES[name]
+        if not record.keys() <= _FEEDBACK_KEYS[name]:
+            _unknown(record, _FEEDBACK_KEYS[name], "")
+        field = "customer_id"
+        customer_id = record["customer_id"]
+        field = "at"
+        at = parse_instant(record["at"], "at")
+        field = "channel"
+        channel = record.get("channel")
+        channel = None if channel is None else _CHANNELS[channel]
+        field = score_field
+        score = record[score_field]
+        field = "comment"
+        comment = record.get("comment", "")
+        common: dict[str, Any] = {
+            "customer_id": customer_id,
+            "at": at,
+            "channel": channel,
+            "interaction_id": record.get("interaction_id"),
+            "comment": comment,
+        }
+    except ValidationError:
+        raise
+    except (KeyError, TypeError, ValueError, AttributeError, OverflowError):
+        raise _field_error(record, field, "", rules=_FEEDBACK_RULES) from None
+    if cls is Review:
+        return Review(stars=score, source=record.get("source"), **common)
+    built: Feedback = cls(score=score, **common)
+    return built
+
+
+def encode_customer(customer: Customer) -> dict[str, Any]:
+    """Return the JSON-ready record of a customer."""
+    if type(customer) is not Customer:
+        raise ValidationError(
+            f"'customer' must be a Customer (got {type(customer).__name__})",
+            field="customer",
+            value=customer,
+        )
+    out: dict[str, Any] = {"id": customer.id, "acquired_at": customer.acquired_at.isoformat()}
+    if customer.segment is not None:
+        out["segment"] = customer.segment
+    if customer.tier is not None:
+        out["tier"] = customer.tier
+    if customer.churned_at is not None:
+        out["churned_at"] = customer.churned_at.isoformat()
+    return out
+
+
+def decode_customer(record: Any) -> Customer:
+    """Build a customer from its decoded JSON record.
+
+    >>> decode_customer({"id": "C-1", "acquired_at": "2024-06-10T09:00:00"})
+    Traceback (most recent call last):
+    ...
+    servicemodel.exceptions.ValidationError: 'acquired_at' must be timezone-aware (got naive '2024-06-10T09:00:00'); ...
+    """
+    field = "id"
+    try:
+        if not record.keys() <= _CUSTOMER_KEYS:
+            _unknown(record, _CUSTOMER_KEYS, "")
+        identifier = record["id"]
+        field = "acquired_at"
+        acquired_at = parse_instant(record["acquired_at"], "acquired_at")
+        field = "churned_at"
+        churned = record.get("churned_at")
+        churned_at = None if churned is None else parse_instant(churned, "churned_at")
+    except ValidationError:
+        raise
+    except (KeyError, TypeError, ValueError, AttributeError, OverflowError):
+        raise _field_error(record, field, "") from None
+    return Customer(
+        id=identifier,
+        acquired_at=acquired_at,
+        segment=record.get("segment"),
+        tier=record.get("tier"),
+        churned_at=churned_at,
+    )
+
+
+#: Signature shared by the decoders above.
+Decoder = Callable[[Any], Any]

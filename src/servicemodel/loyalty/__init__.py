@@ -1,0 +1,140 @@
+"""Loyalty: exact points, an append-only ledger of lots, and every rule a named policy.
+
+Points are ``int``, money is ``Decimal`` with a currency, and every instant is
+an argument. A :class:`Ledger` records commands (earn, redeem, return, ...)
+under named :class:`Policies`; a :class:`Programme` composes earn rules,
+policies, tiers and a rewards catalogue and loads from TOML or JSON.
+Recognition of agents lives in :mod:`servicemodel.loyalty.recognition`.
+
+>>> import pendulum
+>>> from decimal import Decimal
+>>> ledger = Ledger(policies=Policies(zone="Europe/Warsaw", expiry=AfterDays(days=365)))
+>>> t = pendulum.datetime(2025, 1, 10, tz="Europe/Warsaw")
+>>> _ = ledger.earn(member="ann", points=100, at=t, key="order-1")
+>>> ledger.balance("ann", as_of=t).available
+100
+"""
+
+from ._ledger import Explanation, Ledger
+from ._money import Money, RoundingMode, largest_remainder, round_points
+from ._policies import (
+    AfterDays,
+    AfterInactivity,
+    AfterMonths,
+    Consumption,
+    DayCount,
+    EndOfPeriod,
+    Expiry,
+    NegativeBalance,
+    NeverExpires,
+    Pending,
+    PendingReturn,
+    PendingUnit,
+    Period,
+    Policies,
+    RedemptionReversal,
+    ReturnAttribution,
+    WhicheverFirst,
+)
+from ._rules import (
+    Activity,
+    Basis,
+    Cap,
+    CapMode,
+    CapOrder,
+    CapWindow,
+    ChannelMultiplier,
+    Earning,
+    EarnRule,
+    EarnRules,
+    EventKind,
+    Order,
+    OrderLine,
+    PerCategory,
+    PerEvent,
+    PerProduct,
+    PerSpend,
+    PromotionMultiplier,
+    Rounding,
+    RoundingPlace,
+    RoundingStage,
+    TierMultiplier,
+)
+from ._values import (
+    Allocation,
+    Award,
+    Balance,
+    EarnLine,
+    Entry,
+    EntryKind,
+    Expiring,
+    LineShare,
+    Lot,
+    LotExplanation,
+    LotStatus,
+    Receipt,
+    ReturnedLine,
+    Totals,
+)
+
+__all__ = [
+    "Activity",
+    "AfterDays",
+    "AfterInactivity",
+    "AfterMonths",
+    "Allocation",
+    "Award",
+    "Balance",
+    "Basis",
+    "Cap",
+    "CapMode",
+    "CapOrder",
+    "CapWindow",
+    "ChannelMultiplier",
+    "Consumption",
+    "DayCount",
+    "EarnLine",
+    "EarnRule",
+    "EarnRules",
+    "Earning",
+    "EndOfPeriod",
+    "Entry",
+    "EntryKind",
+    "EventKind",
+    "Expiring",
+    "Expiry",
+    "Explanation",
+    "Ledger",
+    "LineShare",
+    "Lot",
+    "LotExplanation",
+    "LotStatus",
+    "Money",
+    "NegativeBalance",
+    "NeverExpires",
+    "Order",
+    "OrderLine",
+    "Pending",
+    "PendingReturn",
+    "PendingUnit",
+    "PerCategory",
+    "PerEvent",
+    "PerProduct",
+    "PerSpend",
+    "Period",
+    "Policies",
+    "PromotionMultiplier",
+    "Receipt",
+    "RedemptionReversal",
+    "ReturnAttribution",
+    "ReturnedLine",
+    "Rounding",
+    "RoundingMode",
+    "RoundingPlace",
+    "RoundingStage",
+    "TierMultiplier",
+    "Totals",
+    "WhicheverFirst",
+    "largest_remainder",
+    "round_points",
+]

@@ -1,0 +1,142 @@
+"""Programme-local wall-clock arithmetic on integer microseconds.
+
+Day and month windows (expiry dates, caps per day, monthly leaderboards) are
+defined in the programme's timezone. This module converts between UTC epoch
+microseconds and local wall-clock microseconds with small caches, so the hot
+path never builds a pendulum value.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+
+import pendulum
+
+from .._time import zone
+
+__all__ = ["DAY", "HOUR", "LocalClock", "add_months"]
+
+HOUR = 3_600_000_000
+DAY = 86_400_000_000
+_BUCKET = 900_000_000  # 15 minutes
+_EPOCH = _dt.datetime(1970, 1, 1, tzinfo=_dt.UTC)
+_EPOCH_ORDINAL = _dt.date(1970, 1, 1).toordinal()
+
+
+def add_months(day: _dt.date, months: int) -> _dt.date:
+    """Return *day* plus *months* calendar months, clamped to the month's end.
+
+    This is pendulum's month arithmetic: 31 January plus one month is the
+    last day of February.
+
+    >>> add_months(_dt.date(2024, 1, 31), 1)
+    datetime.date(2024, 2, 29)
+    >>> add_months(_dt.date(2024, 2, 29), 12)
+    datetime.date(2025, 2, 28)
+    """
+    result = pendulum.Date(day.year, day.month, day.day).add(months=months)
+    return _dt.date(result.year, result.month, result.day)
+
+
+class LocalClock:
+    """Convert instants (UTC epoch micros) to and from wall-clock micros in one zone.
+
+    Wall-clock micros count from 1970-01-01 00:00 local as if every day had 24
+    hours, so ``wall // DAY`` is the local day number.
+
+    >>> clock = LocalClock("Europe/Warsaw")
+    >>> utc = clock.to_utc(clock.wall_of_day(_dt.date(2025, 2, 9)))
+    >>> clock.instant(utc)
+    DateTime(2025, 2, 9, 0, 0, 0, tzinfo=Timezone('Europe/Warsaw'))
+    """
+
+    __slots__ = ("_day_start", "_offsets", "name", "tz")
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.tz = zone(name)
+        self._offsets: dict[int, int] = {}
+        self._day_start: dict[int, int] = {}
+
+    def _offset_exact(self, micros: int) -> int:
+        moment = _EPOCH + _dt.timedelta(microseconds=micros)
+        offset = moment.astimezone(self.tz).utcoffset()
+        assert offset is not None
+        return (offset.days * 86_400 + offset.seconds) * 1_000_000 + offset.microseconds
+
+    def offset(self, micros: int) -> int:
+        """Return the zone's UTC offset (micros) in force at the instant *micros*."""
+        bucket = micros // _BUCKET
+        cached = self._offsets.get(bucket)
+        if cached is not None:
+            return cached
+        start = bucket * _BUCKET
+        first = self._offset_exact(start)
+        if first == self._offset_exact(start + _BUCKET - 1):
+            self._offsets[bucket] = first
+            return first
+        return self._offset_exact(micros)
+
+    def wall(self, micros: int) -> int:
+        """Return the local wall-clock micros of the instant *micros*."""
+        return micros + self.offset(micros)
+
+    def day(self, micros: int) -> int:
+        """Return the local day number (days since 1970-01-01 local) of an instant."""
+        return (micros + self.offset(micros)) // DAY
+
+    def to_utc(self, wall: int) -> int:
+        """Return the instant shown as local wall-clock *wall*.
+
+        An ambiguous wall time (the repeated hour in autumn) is the earlier
+        instant; a wall time in a gap (spring forward) moves forward by the
+        gap, as pendulum does.
+        """
+        before = self.offset(wall - DAY)
+        after = self.offset(wall + DAY)
+        best: int | None = None
+        for candidate in {before, after}:
+            utc = wall - candidate
+            if self.offset(utc) == candidate and (best is None or utc < best):
+                best = utc
+        if best is not None:
+            return best
+        return wall - min(before, after)
+
+    def start_of_day(self, day: int) -> int:
+        """Return the first instant of local day number *day*."""
+        cached = self._day_start.get(day)
+        if cached is None:
+            cached = self.to_utc(day * DAY)
+            self._day_start[day] = cached
+        return cached
+
+    @staticmethod
+    def wall_of_day(day: _dt.date) -> int:
+        """Return the wall-clock micros of local midnight on *day*."""
+        return (day.toordinal() - _EPOCH_ORDINAL) * DAY
+
+    @staticmethod
+    def date_of(day: int) -> _dt.date:
+        """Return the calendar date of local day number *day*."""
+        return _dt.date.fromordinal(day + _EPOCH_ORDINAL)
+
+    @staticmethod
+    def day_of(date: _dt.date) -> int:
+        """Return the local day number of *date*."""
+        return date.toordinal() - _EPOCH_ORDINAL
+
+    def instant(self, micros: int) -> pendulum.DateTime:
+        """Return the instant *micros* as a pendulum DateTime in this zone."""
+        local = (_EPOCH + _dt.timedelta(microseconds=micros)).astimezone(self.tz)
+        return pendulum.DateTime(
+            local.year,
+            local.month,
+            local.day,
+            local.hour,
+            local.minute,
+            local.second,
+            local.microsecond,
+            tzinfo=self.tz,
+            fold=local.fold,
+        )

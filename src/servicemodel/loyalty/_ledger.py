@@ -1,0 +1,1705 @@
+"""The points ledger: an append-only journal of lots, commands and derived facts.
+
+The ledger is the one mutable object of the loyalty package. Commands
+(earn, activate, redeem, reverse a redemption, return a purchase, adjust)
+append entries; nothing is ever updated in place in the journal. Time-driven
+facts (a pending lot becoming available, a lot expiring, the balance expiring
+after inactivity) are derived from the journal: queries compute them for any
+instant, and the next command for the member records them ("settles") before
+it runs, with their own instants. No background job is needed.
+
+Hot-path state is integers: epoch microseconds and points. Per member the
+ledger keeps a heap of lots in consumption order, a heap of expiries, a heap
+of pending lots, a Fenwick tree of available points by expiry instant and a
+snapshot of the balance after every entry, so ``balance(as_of)`` costs a
+binary search (past instants) or a Fenwick prefix sum (later instants), never
+a walk over the journal.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Iterable, Mapping
+from decimal import Decimal
+from heapq import heappop, heappush
+from typing import Any, Final
+
+import pendulum
+
+from .._time import aware, to_micros
+from ..exceptions import (
+    IdempotencyConflict,
+    InsufficientPoints,
+    LedgerError,
+    ValidationError,
+    VersionConflict,
+)
+from ._clock import LocalClock
+from ._money import largest_remainder
+from ._policies import (
+    NEVER,
+    Consumption,
+    Expiry,
+    NegativeBalance,
+    PendingReturn,
+    Policies,
+    RedemptionReversal,
+    ReturnAttribution,
+    _expiry,
+    inactivity_of,
+)
+from ._values import (
+    Allocation,
+    Award,
+    Balance,
+    EarnLine,
+    Entry,
+    EntryKind,
+    Expiring,
+    LineShare,
+    Lot,
+    LotExplanation,
+    LotStatus,
+    Receipt,
+    ReturnedLine,
+    Totals,
+)
+
+__all__ = ["Explanation", "Ledger"]
+
+# Kinds as small ints on the hot path.
+EARN, ACTIVATE, REDEEM, EXPIRE, REVERSE, VOID, ADJUST, DEBT, REPAY, RESTORE, REISSUE, WRITE_OFF = (
+    range(12)
+)
+_KINDS: Final = (
+    EntryKind.EARN,
+    EntryKind.ACTIVATE,
+    EntryKind.REDEEM,
+    EntryKind.EXPIRE,
+    EntryKind.REVERSE,
+    EntryKind.VOID,
+    EntryKind.ADJUST,
+    EntryKind.DEBT,
+    EntryKind.REPAY,
+    EntryKind.RESTORE,
+    EntryKind.REISSUE,
+    EntryKind.WRITE_OFF,
+)
+_KIND_CODE: Final = {kind: code for code, kind in enumerate(_KINDS)}
+
+PENDING, ACTIVE, EXPIRED, VOIDED = range(4)
+_MAX_POINTS = 10**15
+_MAX_TEXT = 256
+
+
+class _Lot:
+    __slots__ = (
+        "available",
+        "awards",
+        "clawed",
+        "earned",
+        "expires",
+        "id",
+        "in_use",
+        "key",
+        "kind",
+        "line_returned",
+        "line_reversed",
+        "lines",
+        "original",
+        "remaining",
+        "state",
+    )
+
+    def __init__(
+        self,
+        id: int,
+        kind: int,
+        key: str,
+        earned: int,
+        available: int,
+        expires: int,
+        original: int,
+        awards: tuple[Award, ...],
+        lines: tuple[LineShare, ...],
+    ) -> None:
+        self.id = id
+        self.kind = kind
+        self.key = key
+        self.earned = earned
+        self.available = available
+        self.expires = expires
+        self.original = original
+        self.remaining = original
+        self.state = PENDING
+        self.in_use = False
+        self.awards = awards
+        self.lines = lines
+        self.clawed = 0
+        self.line_returned: dict[str, Decimal] = {}
+        self.line_reversed: dict[str, int] = {}
+
+    def copy(self) -> _Lot:
+        other = _Lot.__new__(_Lot)
+        for name in _Lot.__slots__:
+            setattr(other, name, getattr(self, name))
+        other.line_returned = dict(self.line_returned)
+        other.line_reversed = dict(self.line_reversed)
+        return other
+
+
+class _Account:
+    """One member's mutable state (internal)."""
+
+    __slots__ = (
+        "avail",
+        "counters",
+        "debt",
+        "exp_heap",
+        "fen",
+        "fen_index",
+        "fen_times",
+        "inactive_done",
+        "last_activity",
+        "last_at",
+        "lots",
+        "member",
+        "out",
+        "pend",
+        "pend_heap",
+        "record",
+        "redemptions",
+        "seqs",
+        "snap_a",
+        "snap_d",
+        "snap_p",
+        "snap_t",
+        "swept",
+        "tallies",
+        "use_heap",
+        "version",
+    )
+
+    def __init__(self, member: str, out: list[tuple[Any, ...]]) -> None:
+        self.member = member
+        self.version = 0
+        self.last_at = -NEVER
+        self.last_activity = -NEVER
+        self.inactive_done = True
+        self.avail = 0
+        self.pend = 0
+        self.debt = 0
+        # issued, spent, expired, reversed, voided, repaid, deducted, written_off, debt_incurred
+        self.counters = [0] * 9
+        self.lots: list[_Lot] = []
+        self.use_heap: list[tuple[int, ...]] = []
+        self.exp_heap: list[tuple[int, int]] = []
+        self.pend_heap: list[tuple[int, int]] = []
+        self.fen_times: list[int] = []
+        self.fen_index: dict[int, int] = {}
+        self.fen: list[int] = [0]
+        self.snap_t: list[int] = []
+        self.seqs: list[int] = []
+        self.snap_a: list[int] = []
+        self.snap_p: list[int] = []
+        self.snap_d: list[int] = []
+        self.tallies: dict[str, tuple[list[int], list[Any]]] = {}
+        self.redemptions: dict[str, list[Any]] = {}
+        self.swept = 0
+        self.out = out
+        self.record = True
+
+    def clone(self) -> _Account:
+        other = _Account(self.member, [])
+        other.version = self.version
+        other.last_at = self.last_at
+        other.last_activity = self.last_activity
+        other.inactive_done = self.inactive_done
+        other.avail, other.pend, other.debt = self.avail, self.pend, self.debt
+        other.counters = list(self.counters)
+        other.lots = [lot.copy() for lot in self.lots]
+        other.use_heap = list(self.use_heap)
+        other.exp_heap = list(self.exp_heap)
+        other.pend_heap = list(self.pend_heap)
+        other.fen_times = list(self.fen_times)
+        other.fen_index = dict(self.fen_index)
+        other.fen = list(self.fen)
+        other.swept = self.swept
+        other.redemptions = {k: list(v) for k, v in self.redemptions.items()}
+        other.record = False
+        return other
+
+    # Fenwick tree of available points by expiry instant ------------------
+
+    def fen_register(self, expires: int) -> None:
+        if expires == NEVER or expires in self.fen_index:
+            return
+        times = self.fen_times
+        if not times or expires > times[-1]:
+            times.append(expires)
+            n = len(times)
+            self.fen_index[expires] = n
+            low = n & -n
+            self.fen.append(self._prefix(n - 1) - self._prefix(n - low))
+            return
+        times.insert(bisect_left(times, expires), expires)
+        self._rebuild()
+
+    def _rebuild(self) -> None:
+        self.fen_index = {t: i + 1 for i, t in enumerate(self.fen_times)}
+        n = len(self.fen_times)
+        values = [0] * (n + 1)
+        for lot in self.lots:
+            if lot.state == ACTIVE and lot.remaining and lot.expires != NEVER:
+                values[self.fen_index[lot.expires]] += lot.remaining
+        tree = values
+        for i in range(1, n + 1):
+            parent = i + (i & -i)
+            if parent <= n:
+                tree[parent] += tree[i]
+        self.fen = tree
+
+    def fen_add(self, expires: int, delta: int) -> None:
+        if expires == NEVER:
+            return
+        i = self.fen_index[expires]
+        tree = self.fen
+        n = len(tree) - 1
+        while i <= n:
+            tree[i] += delta
+            i += i & -i
+
+    def _prefix(self, i: int) -> int:
+        tree = self.fen
+        total = 0
+        while i > 0:
+            total += tree[i]
+            i -= i & -i
+        return total
+
+    def expiring_by(self, t: int) -> int:
+        """Available points in active lots expiring at or before *t*."""
+        return self._prefix(bisect_right(self.fen_times, t))
+
+
+def _check_text(value: object, field: str) -> str:
+    if not isinstance(value, str) or not value or value != value.strip() or len(value) > _MAX_TEXT:
+        raise ValidationError(
+            f"'{field}' must be a non-empty string of at most {_MAX_TEXT} characters "
+            f"without surrounding blanks (got {value!r})",
+            field=field,
+            value=value,
+        )
+    return value
+
+
+def _check_points(value: object, field: str = "points") -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 < value <= _MAX_POINTS:
+        raise ValidationError(
+            f"'{field}' must be a whole number of points from 1 to {_MAX_POINTS} (got {value!r})",
+            field=field,
+            value=value,
+        )
+    return value
+
+
+def _micros(value: object, field: str = "at") -> int:
+    if type(value) is pendulum.DateTime and value.tzinfo is not None:
+        return to_micros(value)
+    return to_micros(aware(value, field=field))
+
+
+class Explanation:
+    """How a member's balance came about as of an instant.
+
+    Holds the balance, the totals (where every issued point went) and one
+    line per lot. ``str()`` renders a table.
+
+    >>> import pendulum
+    >>> ledger = Ledger(policies=Policies(zone="Europe/Warsaw"))
+    >>> t = pendulum.datetime(2025, 1, 10, tz="Europe/Warsaw")
+    >>> _ = ledger.earn(member="ann", points=100, at=t, key="e1")
+    >>> _ = ledger.redeem(member="ann", points=30, at=t.add(days=1), key="r1")
+    >>> print(ledger.explain("ann", as_of=t.add(days=2)))
+    ann as of 2025-01-12T00:00:00+01:00: available 70, pending 0, debt 0
+    lot  kind  key  original  redeemed  expired  reversed  voided  repaid  remaining  status
+    1    earn  e1   100       30        0        0         0       0       70         available
+    """
+
+    __slots__ = ("as_of", "balance", "lots", "member", "totals")
+
+    def __init__(
+        self,
+        *,
+        member: str,
+        as_of: pendulum.DateTime,
+        balance: Balance,
+        totals: Totals,
+        lots: tuple[LotExplanation, ...],
+    ) -> None:
+        self.member = member
+        self.as_of = as_of
+        self.balance = balance
+        self.totals = totals
+        self.lots = lots
+
+    def __repr__(self) -> str:
+        return (
+            f"Explanation(member={self.member!r}, balance={self.balance!r}, lots={len(self.lots)})"
+        )
+
+    def __str__(self) -> str:
+        b = self.balance
+        head = (
+            f"{self.member} as of {self.as_of.isoformat()}: available {b.available}, "
+            f"pending {b.pending}, debt {b.debt}"
+        )
+        columns = (
+            "lot",
+            "kind",
+            "key",
+            "original",
+            "redeemed",
+            "expired",
+            "reversed",
+            "voided",
+            "repaid",
+            "remaining",
+            "status",
+        )
+        rows = [
+            (
+                str(x.lot),
+                x.kind.value,
+                x.key,
+                str(x.original),
+                str(x.redeemed - x.restored),
+                str(x.expired),
+                str(x.reversed + x.deducted),
+                str(x.voided),
+                str(x.repaid),
+                str(x.remaining),
+                x.status.value,
+            )
+            for x in self.lots
+        ]
+        widths = [max(len(c), *(len(r[i]) for r in rows)) for i, c in enumerate(columns)]
+        lines = [head]
+        lines.extend(
+            "  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)).rstrip()
+            for row in (columns, *rows)
+        )
+        return "\n".join(lines)
+
+
+class Ledger:
+    """An append-only points ledger for many members, under one set of policies.
+
+    Every command takes an idempotency ``key`` (unique across the ledger): the
+    same key with the same payload returns the first receipt and writes
+    nothing; the same key with another payload raises
+    :class:`~servicemodel.exceptions.IdempotencyConflict`. A command may pass
+    ``expected_version`` (the member's version, the number of commands it has
+    accepted); a mismatch raises :class:`~servicemodel.exceptions.VersionConflict`.
+    A refused command changes nothing. A member's commands must come in time
+    order.
+
+    Args:
+        policies: the ledger's :class:`Policies`.
+
+    >>> import pendulum
+    >>> from servicemodel.loyalty import AfterDays, Policies
+    >>> ledger = Ledger(policies=Policies(zone="Europe/Warsaw", expiry=AfterDays(days=365)))
+    >>> t = pendulum.datetime(2025, 1, 10, 12, tz="Europe/Warsaw")
+    >>> ledger.earn(member="ann", points=100, at=t, key="order-1").version
+    1
+    >>> ledger.redeem(member="ann", points=40, at=t.add(days=3), key="r-1").entries[0].allocations
+    (Allocation(lot=1, points=40),)
+    >>> ledger.balance("ann", as_of=t.add(days=3))
+    Balance(available=60, pending=0, debt=0)
+    >>> ledger.balance("ann", as_of=pendulum.datetime(2026, 1, 10, tz="Europe/Warsaw"))
+    Balance(available=0, pending=0, debt=0)
+    """
+
+    __slots__ = ("_accounts", "_clock", "_commands", "_inactivity", "_journal", "_keys", "policies")
+
+    def __init__(self, *, policies: Policies | None = None) -> None:
+        if policies is None:
+            policies = Policies()
+        if not isinstance(policies, Policies):
+            raise ValidationError(
+                f"'policies' must be a Policies value (got {policies!r})",
+                field="policies",
+                value=policies,
+            )
+        self.policies = policies
+        self._clock = LocalClock(policies.zone)
+        self._inactivity = inactivity_of(policies.expiry)
+        self._accounts: dict[str, _Account] = {}
+        self._journal: list[tuple[Any, ...]] = []
+        self._keys: dict[str, tuple[tuple[Any, ...], str, int, int, int]] = {}
+        self._commands: list[tuple[Any, ...]] = []
+
+    # ------------------------------------------------------------------ basics
+
+    def __repr__(self) -> str:
+        return f"Ledger(members={len(self._accounts)}, entries={len(self._journal)})"
+
+    def members(self) -> tuple[str, ...]:
+        """Return the members with at least one accepted command, in first-seen order.
+
+        >>> Ledger().members()
+        ()
+        """
+        return tuple(self._accounts)
+
+    def version(self, member: str) -> int:
+        """Return how many commands *member* has had accepted (0 for a new member).
+
+        >>> Ledger().version("ann")
+        0
+        """
+        account = self._accounts.get(member)
+        return 0 if account is None else account.version
+
+    def commands(self) -> tuple[tuple[Any, ...], ...]:
+        """Return every accepted command's payload, in order (for serialisation).
+
+        >>> Ledger().commands()
+        ()
+        """
+        return tuple(self._commands)
+
+    # ---------------------------------------------------------- command frame
+
+    def _begin(
+        self, key: str, payload: tuple[Any, ...], member: str, at: int, expected: int | None
+    ) -> tuple[_Account | None, Receipt | None]:
+        known = self._keys.get(key)
+        if known is not None:
+            if known[0] == payload:
+                return None, self._receipt(key)
+            raise IdempotencyConflict(
+                f"'key' {key!r} was already used for a different command "
+                f"({known[0][0]} for {known[1]!r}); use a new key for a new command"
+            )
+        account = self._accounts.get(member)
+        version = 0 if account is None else account.version
+        if expected is not None and expected != version:
+            raise VersionConflict(
+                f"'expected_version' must be the member's current version {version} "
+                f"(got {expected!r})"
+            )
+        if account is not None and at < account.last_at:
+            raise LedgerError(
+                f"'at' must not be before {member!r}'s last command at "
+                f"{self._clock.instant(account.last_at).isoformat()} "
+                f"(got {self._clock.instant(at).isoformat()}); commands are applied in time order"
+            )
+        if account is None:
+            account = _Account(member, self._journal)
+        return account, None
+
+    def _commit(
+        self, account: _Account, key: str, payload: tuple[Any, ...], at: int, first: int
+    ) -> Receipt:
+        self._accounts[account.member] = account
+        account.version += 1
+        account.last_at = at
+        self._keys[key] = (payload, account.member, account.version, first, len(self._journal))
+        self._commands.append((*payload, key))
+        account.snap_t.append(at)
+        account.snap_a.append(account.avail)
+        account.snap_p.append(account.pend)
+        account.snap_d.append(account.debt)
+        return self._receipt(key)
+
+    def _receipt(self, key: str) -> Receipt:
+        _payload, member, version, first, last = self._keys[key]
+        zone = self.policies.zone
+        entries = tuple(
+            self._entry(i + 1, rec, zone)
+            for i, rec in zip(range(first, last), self._journal[first:last], strict=True)
+        )
+        return Receipt(key=key, member=member, version=version, entries=entries)
+
+    @staticmethod
+    def _entry(seq: int | None, rec: tuple[Any, ...], zone: str) -> Entry:
+        member, kind, micros, points, allocs, lot, key, ref, note = rec
+        return Entry(
+            seq=seq,
+            kind=_KINDS[kind],
+            member=member,
+            micros=micros,
+            points=points,
+            allocations=tuple(Allocation(a, p) for a, p in allocs),
+            lot=lot,
+            key=key,
+            ref=ref,
+            note=note,
+            zone=zone,
+        )
+
+    # ------------------------------------------------------------ emission
+
+    def _emit(
+        self,
+        acc: _Account,
+        kind: int,
+        at: int,
+        points: int,
+        allocs: tuple[tuple[int, int], ...] = (),
+        lot: int | None = None,
+        key: str | None = None,
+        ref: str | None = None,
+        note: str | None = None,
+    ) -> None:
+        acc.out.append((acc.member, kind, at, points, allocs, lot, key, ref, note))
+        if acc.record:
+            acc.seqs.append(len(acc.out) - 1)
+            acc.snap_t.append(at)
+            acc.snap_a.append(acc.avail)
+            acc.snap_p.append(acc.pend)
+            acc.snap_d.append(acc.debt)
+
+    # ----------------------------------------------------------- settlement
+
+    def _inactivity_deadline(self, acc: _Account) -> int:
+        rule = self._inactivity
+        if rule is None or acc.inactive_done:
+            return NEVER
+        return rule.deadline(self._clock, acc.last_activity)
+
+    def _settle(self, acc: _Account, t: int) -> None:
+        """Record every derived fact (activation, expiry) up to and including *t*."""
+        lots = acc.lots
+        while True:
+            pend_heap, exp_heap = acc.pend_heap, acc.exp_heap
+            while pend_heap and lots[pend_heap[0][1] - 1].state != PENDING:
+                heappop(pend_heap)
+            while exp_heap and lots[exp_heap[0][1] - 1].state != ACTIVE:
+                heappop(exp_heap)
+            next_activation = pend_heap[0][0] if pend_heap else NEVER
+            next_expiry = exp_heap[0][0] if exp_heap else NEVER
+            deadline = self._inactivity_deadline(acc) if self._inactivity is not None else NEVER
+            moment = min(next_activation, next_expiry, deadline)
+            if moment > t:
+                return
+            if next_activation == moment:
+                lot = lots[heappop(pend_heap)[1] - 1]
+                self._activate(acc, lot, moment)
+            elif next_expiry == moment:
+                allocs = []
+                while exp_heap and exp_heap[0][0] == moment:
+                    lot = lots[heappop(exp_heap)[1] - 1]
+                    if lot.state != ACTIVE:
+                        continue
+                    lot.state = EXPIRED
+                    if lot.remaining:
+                        allocs.append((lot.id, lot.remaining))
+                        acc.fen_add(lot.expires, -lot.remaining)
+                        acc.avail -= lot.remaining
+                        acc.counters[2] += lot.remaining
+                        lot.remaining = 0
+                if allocs:
+                    self._emit(acc, EXPIRE, moment, sum(p for _, p in allocs), tuple(allocs))
+            else:
+                self._expire_all(acc, moment)
+
+    def _expire_all(self, acc: _Account, moment: int) -> None:
+        allocs = []
+        for lot in acc.lots[acc.swept :]:
+            if lot.state in (PENDING, ACTIVE):
+                if lot.remaining:
+                    allocs.append((lot.id, lot.remaining))
+                    if lot.state == ACTIVE:
+                        acc.fen_add(lot.expires, -lot.remaining)
+                        acc.avail -= lot.remaining
+                    else:
+                        acc.pend -= lot.remaining
+                    acc.counters[2] += lot.remaining
+                    lot.remaining = 0
+                lot.state = EXPIRED
+        acc.swept = len(acc.lots)
+        acc.inactive_done = True
+        if allocs:
+            self._emit(
+                acc, EXPIRE, moment, sum(p for _, p in allocs), tuple(allocs), note="inactivity"
+            )
+
+    def _activate(self, acc: _Account, lot: _Lot, moment: int, key: str | None = None) -> None:
+        if lot.expires <= moment:
+            lot.state = EXPIRED
+            if lot.remaining:
+                acc.pend -= lot.remaining
+                acc.counters[2] += lot.remaining
+                self._emit(acc, EXPIRE, moment, lot.remaining, ((lot.id, lot.remaining),))
+                lot.remaining = 0
+            return
+        lot.state = ACTIVE
+        acc.pend -= lot.remaining
+        self._make_available(acc, lot)
+        self._emit(acc, ACTIVATE, moment, lot.remaining, ((lot.id, lot.remaining),), lot.id, key)
+        self._repay(acc, moment, key)
+
+    def _make_available(self, acc: _Account, lot: _Lot) -> None:
+        """Put an ACTIVE lot's remaining points into the available structures."""
+        acc.avail += lot.remaining
+        if lot.expires != NEVER:
+            heappush(acc.exp_heap, (lot.expires, lot.id))
+            acc.fen_add(lot.expires, lot.remaining)
+        self._push_use(acc, lot)
+
+    def _push_use(self, acc: _Account, lot: _Lot) -> None:
+        if lot.in_use or not lot.remaining:
+            return
+        lot.in_use = True
+        order = self.policies.consumption
+        if order is Consumption.SOONEST_EXPIRING:
+            heappush(acc.use_heap, (lot.expires, lot.id))
+        elif order is Consumption.FIFO:
+            heappush(acc.use_heap, (lot.id, lot.id))
+        else:
+            heappush(acc.use_heap, (-lot.id, lot.id))
+
+    def _take(self, acc: _Account, amount: int) -> tuple[tuple[int, int], ...]:
+        """Take *amount* available points in consumption order (caller checked availability)."""
+        heap, lots, allocs = acc.use_heap, acc.lots, []
+        while amount:
+            lot = lots[heap[0][1] - 1]
+            if lot.state != ACTIVE or not lot.remaining:
+                heappop(heap)
+                lot.in_use = False
+                continue
+            take = lot.remaining if lot.remaining < amount else amount
+            lot.remaining -= take
+            amount -= take
+            allocs.append((lot.id, take))
+            if lot.expires != NEVER:
+                acc.fen_add(lot.expires, -take)
+            if not lot.remaining:
+                heappop(heap)
+                lot.in_use = False
+        taken = sum(p for _, p in allocs)
+        acc.avail -= taken
+        return tuple(allocs)
+
+    def _repay(self, acc: _Account, at: int, key: str | None) -> None:
+        if acc.debt and acc.avail:
+            amount = min(acc.debt, acc.avail)
+            allocs = self._take(acc, amount)
+            acc.debt -= amount
+            acc.counters[5] += amount
+            self._emit(acc, REPAY, at, amount, allocs, key=key)
+
+    # -------------------------------------------------------- derived views
+
+    def _view(self, acc: _Account, t: int) -> tuple[int, int, int]:
+        """(available, pending, debt) at *t* >= the member's last command, without mutating."""
+        deadline = self._inactivity_deadline(acc) if self._inactivity is not None else NEVER
+        horizon = t if t < deadline else deadline
+        debt = acc.debt
+        avail = acc.avail - acc.expiring_by(t) if deadline > t else 0
+        pend = 0
+        lots = acc.lots
+        for when, lot_id in sorted(acc.pend_heap):
+            lot = lots[lot_id - 1]
+            if lot.state != PENDING:
+                continue
+            if when > horizon:
+                if deadline > t and lot.expires > t:
+                    pend += lot.remaining
+                continue
+            if lot.expires <= when:
+                continue
+            points = lot.remaining
+            repay = debt if debt < points else points
+            debt -= repay
+            if lot.expires > t and deadline > t:
+                avail += points - repay
+        return avail, pend, debt
+
+    def _pending_at(self, acc: _Account, lot: _Lot, t: int) -> bool:
+        if lot.state != PENDING or lot.available <= t or lot.expires <= t:
+            return False
+        deadline = self._inactivity_deadline(acc) if self._inactivity is not None else NEVER
+        return deadline > t
+
+    def _account(self, member: str) -> _Account:
+        account = self._accounts.get(member)
+        if account is None:
+            return _Account(member, [])
+        return account
+
+    # ---------------------------------------------------------------- queries
+
+    def balance(self, member: str, *, as_of: _dt.datetime) -> Balance:
+        """Return *member*'s balance as of an instant (past, present or future).
+
+        For an instant after the member's last command the answer assumes no
+        further commands: lots that expire or activate by then do so.
+
+        >>> import pendulum
+        >>> Ledger().balance("nobody", as_of=pendulum.datetime(2025, 1, 1))
+        Balance(available=0, pending=0, debt=0)
+        """
+        t = _micros(as_of, "as_of")
+        acc = self._accounts.get(member)
+        if acc is None:
+            return Balance(available=0, pending=0, debt=0)
+        if t < acc.last_at:
+            i = bisect_right(acc.snap_t, t) - 1
+            if i < 0:
+                return Balance(available=0, pending=0, debt=0)
+            return Balance(available=acc.snap_a[i], pending=acc.snap_p[i], debt=acc.snap_d[i])
+        available, pending, debt = self._view(acc, t)
+        return Balance(available=available, pending=pending, debt=debt)
+
+    def _records(self, member: str, as_of: int | None) -> list[tuple[int | None, tuple[Any, ...]]]:
+        """The member's journal records up to *as_of*, plus derived ones after the last command."""
+        acc = self._accounts.get(member)
+        if acc is None:
+            return []
+        journal = self._journal
+        found: list[tuple[int | None, tuple[Any, ...]]] = [
+            (i + 1, journal[i]) for i in acc.seqs if as_of is None or journal[i][2] <= as_of
+        ]
+        if as_of is not None and as_of >= acc.last_at:
+            shadow = acc.clone()
+            self._settle(shadow, as_of)
+            found.extend((None, rec) for rec in shadow.out)
+        return found
+
+    def history(self, member: str, *, as_of: _dt.datetime | None = None) -> tuple[Entry, ...]:
+        """Return *member*'s journal entries, in order.
+
+        Without *as_of*: the recorded entries. With *as_of*: the entries up to
+        that instant, including derived ones (expiries, activations) after the
+        member's last command, which have ``seq=None``.
+
+        >>> Ledger().history("nobody")
+        ()
+        """
+        t = None if as_of is None else _micros(as_of, "as_of")
+        zone = self.policies.zone
+        return tuple(self._entry(seq, rec, zone) for seq, rec in self._records(member, t))
+
+    def _fold(self, member: str, t: int) -> tuple[dict[int, dict[str, int]], dict[int, int]]:
+        rows: dict[int, dict[str, int]] = {}
+        state: dict[int, int] = {}
+        acc = self._accounts[member]
+        for _seq, rec in self._records(member, t):
+            kind, points, allocs, lot_id = rec[1], rec[3], rec[4], rec[5]
+            if kind in (EARN, REISSUE) or (kind == ADJUST and points > 0):
+                assert lot_id is not None
+                lot = acc.lots[lot_id - 1]
+                rows[lot_id] = dict.fromkeys(
+                    (
+                        "remaining",
+                        "redeemed",
+                        "restored",
+                        "expired",
+                        "reversed",
+                        "voided",
+                        "repaid",
+                        "deducted",
+                    ),
+                    0,
+                )
+                rows[lot_id]["remaining"] = points
+                state[lot_id] = ACTIVE if lot.available <= lot.earned else PENDING
+                continue
+            if kind == ACTIVATE:
+                assert lot_id is not None
+                state[lot_id] = ACTIVE
+                continue
+            column = {
+                REDEEM: "redeemed",
+                EXPIRE: "expired",
+                REVERSE: "reversed",
+                VOID: "voided",
+                REPAY: "repaid",
+                ADJUST: "deducted",
+                RESTORE: "restored",
+            }.get(kind)
+            if column is None:
+                continue
+            sign = 1 if kind == RESTORE else -1
+            for lot_id2, pts in allocs:
+                row = rows[lot_id2]
+                row[column] += pts
+                row["remaining"] += sign * pts
+                if kind == EXPIRE:
+                    state[lot_id2] = EXPIRED
+                elif kind == VOID and row["remaining"] == 0:
+                    state[lot_id2] = VOIDED
+        return rows, state
+
+    def _status(self, code: int, remaining: int) -> LotStatus:
+        if code == PENDING:
+            return LotStatus.PENDING
+        if code == EXPIRED:
+            return LotStatus.EXPIRED
+        if code == VOIDED:
+            return LotStatus.VOIDED
+        return LotStatus.AVAILABLE if remaining else LotStatus.EXHAUSTED
+
+    def lots(self, member: str, *, as_of: _dt.datetime) -> tuple[Lot, ...]:
+        """Return *member*'s lots as they stand at *as_of* (created by then), oldest first.
+
+        >>> import pendulum
+        >>> Ledger().lots("nobody", as_of=pendulum.datetime(2025, 1, 1))
+        ()
+        """
+        t = _micros(as_of, "as_of")
+        if member not in self._accounts:
+            return ()
+        rows, state = self._fold(member, t)
+        acc = self._accounts[member]
+        clock = self._clock
+        result = []
+        for lot_id, row in rows.items():
+            lot = acc.lots[lot_id - 1]
+            result.append(
+                Lot(
+                    member=member,
+                    id=lot_id,
+                    key=lot.key,
+                    kind=_KINDS[lot.kind],
+                    earned_at=clock.instant(lot.earned),
+                    available_at=clock.instant(lot.available),
+                    expires_at=None if lot.expires == NEVER else clock.instant(lot.expires),
+                    original=lot.original,
+                    remaining=row["remaining"],
+                    status=self._status(state[lot_id], row["remaining"]),
+                    awards=lot.awards,
+                    lines=lot.lines,
+                )
+            )
+        return tuple(result)
+
+    def expiring_between(
+        self, member: str, start: _dt.datetime, end: _dt.datetime
+    ) -> tuple[Expiring, ...]:
+        """Return the points that expire (or expired) in ``[start, end)``, per lot.
+
+        After the member's last command this is a forecast assuming no
+        further commands.
+
+        >>> import pendulum
+        >>> Ledger().expiring_between("nobody", pendulum.datetime(2025, 1, 1),
+        ...                           pendulum.datetime(2026, 1, 1))
+        ()
+        """
+        a = _micros(start, "start")
+        b = _micros(end, "end")
+        if b < a:
+            raise ValidationError(
+                f"'end' must not be before 'start' (got {end!r} before {start!r})",
+                field="end",
+                value=end,
+            )
+        result: list[Expiring] = []
+        for _seq, rec in self._records(member, b):
+            if rec[1] == EXPIRE and a <= rec[2] < b:
+                at = self._clock.instant(rec[2])
+                result.extend(Expiring(lot=lot, at=at, points=pts) for lot, pts in rec[4])
+        return tuple(result)
+
+    def explain(self, member: str, *, as_of: _dt.datetime) -> Explanation:
+        """Explain *member*'s balance at *as_of*: totals and every lot's story.
+
+        >>> import pendulum
+        >>> Ledger().explain("nobody", as_of=pendulum.datetime(2025, 1, 1)).lots
+        ()
+        """
+        t = _micros(as_of, "as_of")
+        balance = self.balance(member, as_of=as_of)
+        instant = self._clock.instant(t)
+        if member not in self._accounts:
+            return Explanation(
+                member=member, as_of=instant, balance=balance, totals=Totals(), lots=()
+            )
+        totals = self.totals(member, as_of=as_of)
+        rows, state = self._fold(member, t)
+        acc = self._accounts[member]
+        lots = tuple(
+            LotExplanation(
+                lot=lot_id,
+                kind=_KINDS[acc.lots[lot_id - 1].kind],
+                key=acc.lots[lot_id - 1].key,
+                original=acc.lots[lot_id - 1].original,
+                status=self._status(state[lot_id], row["remaining"]),
+                **row,
+            )
+            for lot_id, row in rows.items()
+        )
+        return Explanation(member=member, as_of=instant, balance=balance, totals=totals, lots=lots)
+
+    def totals(self, member: str, *, as_of: _dt.datetime) -> Totals:
+        """Return where every point issued to *member* went, as of an instant.
+
+        >>> import pendulum
+        >>> Ledger().totals("nobody", as_of=pendulum.datetime(2025, 1, 1)).issued
+        0
+        """
+        t = _micros(as_of, "as_of")
+        c = dict.fromkeys(
+            (
+                "issued",
+                "spent",
+                "expired",
+                "reversed",
+                "voided",
+                "repaid",
+                "deducted",
+                "written_off",
+                "debt_incurred",
+            ),
+            0,
+        )
+        for _seq, rec in self._records(member, t):
+            kind, points = rec[1], rec[3]
+            if kind in (EARN, REISSUE) or (kind == ADJUST and points > 0):
+                c["issued"] += points
+            elif kind == ADJUST:
+                c["deducted"] -= points
+            elif kind == REDEEM:
+                c["spent"] += points
+            elif kind == RESTORE:
+                c["spent"] -= points
+            elif kind == EXPIRE:
+                c["expired"] += points
+            elif kind == REVERSE:
+                c["reversed"] += points
+            elif kind == VOID:
+                c["voided"] += points
+            elif kind == REPAY:
+                c["repaid"] += points
+            elif kind == WRITE_OFF:
+                c["written_off"] += points
+            elif kind == DEBT:
+                c["debt_incurred"] += points
+        balance = self.balance(member, as_of=as_of)
+        return Totals(available=balance.available, pending=balance.pending, debt=balance.debt, **c)
+
+    def tally(self, member: str, name: str, *, start: _dt.datetime, end: _dt.datetime) -> Any:
+        """Return the sum of tally *name* recorded for *member* in ``[start, end)``.
+
+        Tallies are counters commands carry (points earned under a cap, spend
+        for tier qualification). ``"points"`` is kept automatically: the
+        points of every earn, less the clawbacks of returns.
+
+        >>> import pendulum
+        >>> Ledger().tally("nobody", "points", start=pendulum.datetime(2025, 1, 1),
+        ...                end=pendulum.datetime(2026, 1, 1))
+        0
+        """
+        return self.tally_micros(member, name, _micros(start, "start"), _micros(end, "end"))
+
+    def tally_micros(self, member: str, name: str, start: int, end: int) -> Any:
+        """Like :meth:`tally`, with instants as epoch microseconds.
+
+        >>> Ledger().tally_micros("nobody", "points", 0, 1)
+        0
+        """
+        acc = self._accounts.get(member)
+        if acc is None or name not in acc.tallies:
+            return 0
+        times, sums = acc.tallies[name]
+        hi = bisect_left(times, end)
+        lo = bisect_left(times, start)
+        if hi <= lo:
+            return 0
+        return sums[hi - 1] - (sums[lo - 1] if lo else 0)
+
+    def _tally(self, acc: _Account, at: int, tally: Iterable[tuple[str, Any]]) -> None:
+        for name, amount in tally:
+            if not amount:
+                continue
+            times, sums = acc.tallies.setdefault(name, ([], []))
+            times.append(at)
+            sums.append((sums[-1] if sums else 0) + amount)
+
+    def redemption_allocations(self, member: str, redemption: str) -> tuple[Allocation, ...]:
+        """Return the lots and points a redemption drew (by its key).
+
+        Raises:
+            LedgerError: no such redemption for *member*.
+
+        >>> Ledger().redemption_allocations("ann", "r-1")
+        Traceback (most recent call last):
+        ...
+        servicemodel.exceptions.LedgerError: 'redemption' must be the key of a redemption by 'ann' (got 'r-1')
+        """
+        record = self._redemption(self._accounts.get(member), member, redemption)
+        return tuple(Allocation(lot, pts) for lot, pts in record[0])
+
+    # --------------------------------------------------------------- commands
+
+    def _new_lot(
+        self,
+        acc: _Account,
+        kind: int,
+        key: str,
+        at: int,
+        points: int,
+        expiry: Expiry | None,
+        *,
+        pending: bool,
+        awards: tuple[Award, ...] = (),
+        lines: tuple[LineShare, ...] = (),
+    ) -> _Lot:
+        clock = self._clock
+        rule = self.policies.expiry if expiry is None else expiry
+        expires = rule.lot_expiry(clock, at)
+        available = self.policies.pending.available_at(clock, at) if pending else at
+        lot = _Lot(len(acc.lots) + 1, kind, key, at, available, expires, points, awards, lines)
+        acc.lots.append(lot)
+        acc.fen_register(expires)
+        acc.counters[0] += points
+        return lot
+
+    def _place(self, acc: _Account, lot: _Lot, at: int, key: str) -> None:
+        """Make a new lot pending or available (and repay debt from it)."""
+        if lot.available > at:
+            acc.pend += lot.remaining
+            heappush(acc.pend_heap, (lot.available, lot.id))
+            return
+        if lot.expires <= at:
+            lot.state = EXPIRED
+            acc.counters[2] += lot.remaining
+            self._emit(acc, EXPIRE, at, lot.remaining, ((lot.id, lot.remaining),))
+            lot.remaining = 0
+            return
+        lot.state = ACTIVE
+        self._make_available(acc, lot)
+        self._repay(acc, at, key)
+
+    def earn(
+        self,
+        *,
+        member: str,
+        points: int,
+        at: _dt.datetime,
+        key: str,
+        awards: Iterable[Award] = (),
+        lines: Iterable[EarnLine] = (),
+        expiry: Expiry | None = None,
+        tally: Mapping[str, Any] | None = None,
+        expected_version: int | None = None,
+    ) -> Receipt:
+        """Issue *points* to *member* as a new lot (pending first if the policy says so).
+
+        Args:
+            member: the member id.
+            points: whole points, at least 1.
+            at: when the points were earned.
+            key: the idempotency key (e.g. the order id).
+            awards: what each rule gave (kept on the lot for audits and returns).
+            lines: the order's lines with their value and rule points; needed
+                to return part of an order. Their points must sum to *points*.
+            expiry: an expiry rule for this lot only (default: the policy's).
+            tally: counters to record (e.g. spend for tiers, points under a cap).
+            expected_version: the member's version this command expects.
+
+        Raises:
+            ValidationError: bad arguments.
+            IdempotencyConflict, VersionConflict, LedgerError: refused; nothing changed.
+
+        >>> import pendulum
+        >>> ledger = Ledger()
+        >>> r = ledger.earn(member="ann", points=50, at=pendulum.datetime(2025, 2, 1), key="o-1")
+        >>> r.lot, r.entries[0].kind.value
+        (1, 'earn')
+        """
+        _check_text(member, "member")
+        _check_text(key, "key")
+        _check_points(points)
+        t = _micros(at)
+        award_items = tuple(awards)
+        for item in award_items:
+            if not isinstance(item, Award):
+                raise ValidationError(
+                    f"'awards' must contain Award values (got {item!r})", field="awards", value=item
+                )
+        line_items = tuple(lines)
+        shares = self._shares(points, line_items) if line_items else ()
+        if expiry is not None:
+            _expiry(expiry)
+        tallies = self._check_tally(tally)
+        payload = ("earn", member, t, points, award_items, line_items, expiry, tallies)
+        acc, done = self._begin(key, payload, member, t, expected_version)
+        if done is not None:
+            return done
+        assert acc is not None
+        self._settle(acc, t)
+        first = len(self._journal)
+        lot = self._new_lot(
+            acc, EARN, key, t, points, expiry, pending=True, awards=award_items, lines=shares
+        )
+        self._emit(acc, EARN, t, points, (), lot.id, key)
+        self._place(acc, lot, t, key)
+        acc.last_activity = t
+        acc.inactive_done = False
+        self._tally(acc, t, (("points", points), *tallies))
+        return self._commit(acc, key, payload, t, first)
+
+    def _check_tally(self, tally: Mapping[str, Any] | None) -> tuple[tuple[str, Any], ...]:
+        if tally is None:
+            return ()
+        if not isinstance(tally, Mapping):
+            raise ValidationError(
+                f"'tally' must be a mapping of names to numbers (got {tally!r})",
+                field="tally",
+                value=tally,
+            )
+        items = []
+        for name, amount in sorted(tally.items()):
+            _check_text(name, "tally")
+            if name == "points":
+                raise ValidationError(
+                    "'tally' must not set 'points'; the ledger keeps it (got 'points')",
+                    field="tally",
+                    value=name,
+                )
+            if isinstance(amount, bool) or not isinstance(amount, int | Decimal):
+                raise ValidationError(
+                    f"'tally.{name}' must be an int or Decimal (got {amount!r})",
+                    field=f"tally.{name}",
+                    value=amount,
+                )
+            items.append((name, amount))
+        return tuple(items)
+
+    def _shares(self, points: int, lines: tuple[EarnLine, ...]) -> tuple[LineShare, ...]:
+        names = set()
+        for line in lines:
+            if not isinstance(line, EarnLine):
+                raise ValidationError(
+                    f"'lines' must contain EarnLine values (got {line!r})",
+                    field="lines",
+                    value=line,
+                )
+            if line.line in names:
+                raise ValidationError(
+                    f"'lines' must have distinct line ids (got {line.line!r} twice)",
+                    field="lines",
+                    value=line.line,
+                )
+            names.add(line.line)
+        total = sum(line.points for line in lines)
+        if total != points:
+            raise ValidationError(
+                f"'lines' points must sum to the earn's {points} points (got {total})",
+                field="lines",
+                value=total,
+            )
+        if self.policies.returns is ReturnAttribution.LINE_ATTRIBUTED:
+            split = tuple(line.points for line in lines)
+        elif any(line.amount for line in lines):
+            split = largest_remainder(points, [line.amount for line in lines])
+        else:
+            split = tuple(line.points for line in lines)
+        return tuple(
+            LineShare(line=line.line, amount=line.amount, points=share)
+            for line, share in zip(lines, split, strict=True)
+        )
+
+    def _earn_lot(self, acc: _Account | None, member: str, earn: str) -> _Lot:
+        known = self._keys.get(earn)
+        if acc is None or known is None or known[1] != member or known[0][0] != "earn":
+            raise LedgerError(f"'earn' must be the key of an earn by {member!r} (got {earn!r})")
+        for index in range(known[3], known[4]):
+            rec = self._journal[index]
+            if rec[1] == EARN:
+                lot: _Lot = acc.lots[rec[5] - 1]
+                return lot
+        raise LedgerError(f"'earn' must be the key of an earn by {member!r} (got {earn!r})")
+
+    def activate(
+        self,
+        *,
+        member: str,
+        earn: str,
+        at: _dt.datetime,
+        key: str,
+        expected_version: int | None = None,
+    ) -> Receipt:
+        """Make a pending lot available now (e.g. the order shipped early).
+
+        Raises:
+            LedgerError: no such earn, or its lot is not pending at *at*.
+
+        >>> import pendulum
+        >>> from servicemodel.loyalty import Pending
+        >>> ledger = Ledger(policies=Policies(pending=Pending(length=14)))
+        >>> t = pendulum.datetime(2025, 1, 1, 10)
+        >>> _ = ledger.earn(member="ann", points=100, at=t, key="o-1")
+        >>> _ = ledger.activate(member="ann", earn="o-1", at=t.add(days=2), key="a-1")
+        >>> ledger.balance("ann", as_of=t.add(days=2)).available
+        100
+        """
+        _check_text(member, "member")
+        _check_text(key, "key")
+        _check_text(earn, "earn")
+        t = _micros(at)
+        payload = ("activate", member, t, earn)
+        acc, done = self._begin(key, payload, member, t, expected_version)
+        if done is not None:
+            return done
+        lot = self._earn_lot(self._accounts.get(member), member, earn)
+        assert acc is not None
+        if not self._pending_at(acc, lot, t):
+            raise LedgerError(f"'earn' {earn!r} must have a pending lot at {at} (it has not)")
+        self._settle(acc, t)
+        first = len(self._journal)
+        self._activate(acc, lot, t, key)
+        return self._commit(acc, key, payload, t, first)
+
+    def redeem(
+        self,
+        *,
+        member: str,
+        points: int,
+        at: _dt.datetime,
+        key: str,
+        reward: str | None = None,
+        expected_version: int | None = None,
+    ) -> Receipt:
+        """Spend *points* of *member*'s available points, in consumption order.
+
+        Raises:
+            InsufficientPoints: fewer than *points* are available at *at*.
+
+        >>> import pendulum
+        >>> Ledger().redeem(member="ann", points=1, at=pendulum.datetime(2025, 1, 1), key="r")
+        Traceback (most recent call last):
+        ...
+        servicemodel.exceptions.InsufficientPoints: 'points' must be at most the 0 available points of 'ann' (got 1)
+        """
+        _check_text(member, "member")
+        _check_text(key, "key")
+        _check_points(points)
+        if reward is not None:
+            _check_text(reward, "reward")
+        t = _micros(at)
+        payload = ("redeem", member, t, points, reward)
+        acc, done = self._begin(key, payload, member, t, expected_version)
+        if done is not None:
+            return done
+        assert acc is not None
+        available = self._view(acc, t)[0]
+        if points > available:
+            raise InsufficientPoints(
+                f"'points' must be at most the {available} available points of {member!r} "
+                f"(got {points})"
+            )
+        self._settle(acc, t)
+        first = len(self._journal)
+        allocs = self._take(acc, points)
+        acc.counters[1] += points
+        acc.redemptions[key] = [allocs, False]
+        self._emit(acc, REDEEM, t, points, allocs, key=key, note=reward)
+        acc.last_activity = t
+        acc.inactive_done = False
+        return self._commit(acc, key, payload, t, first)
+
+    def _redemption(self, acc: _Account | None, member: str, redemption: str) -> list[Any]:
+        if acc is None or redemption not in acc.redemptions:
+            raise LedgerError(
+                f"'redemption' must be the key of a redemption by {member!r} (got {redemption!r})"
+            )
+        return acc.redemptions[redemption]
+
+    def reverse_redemption(
+        self,
+        *,
+        member: str,
+        redemption: str,
+        at: _dt.datetime,
+        key: str,
+        expected_version: int | None = None,
+    ) -> Receipt:
+        """Undo a whole redemption (by its key), as the reversal policy says.
+
+        ``restore`` puts exactly the redeemed allocations back into their lots
+        (points of a lot that has expired expire at once); ``reissue`` grants
+        a new lot with the same total.
+
+        Raises:
+            LedgerError: no such redemption, or it was already reversed.
+
+        >>> import pendulum
+        >>> ledger = Ledger()
+        >>> t = pendulum.datetime(2025, 1, 1)
+        >>> _ = ledger.earn(member="ann", points=100, at=t, key="o-1")
+        >>> _ = ledger.redeem(member="ann", points=60, at=t, key="r-1")
+        >>> _ = ledger.reverse_redemption(member="ann", redemption="r-1", at=t.add(days=1), key="x")
+        >>> ledger.balance("ann", as_of=t.add(days=1)).available
+        100
+        """
+        _check_text(member, "member")
+        _check_text(key, "key")
+        _check_text(redemption, "redemption")
+        t = _micros(at)
+        payload = ("reverse_redemption", member, t, redemption)
+        acc, done = self._begin(key, payload, member, t, expected_version)
+        if done is not None:
+            return done
+        record = self._redemption(self._accounts.get(member), member, redemption)
+        if record[1]:
+            raise LedgerError(
+                f"'redemption' {redemption!r} must not be reversed twice (it already was)"
+            )
+        assert acc is not None
+        self._settle(acc, t)
+        first = len(self._journal)
+        allocs: tuple[tuple[int, int], ...] = record[0]
+        total = sum(p for _, p in allocs)
+        if self.policies.reversal is RedemptionReversal.RESTORE:
+            gone = []
+            for lot_id, pts in allocs:
+                lot = acc.lots[lot_id - 1]
+                lot.remaining += pts
+                if lot.state == ACTIVE:
+                    acc.avail += pts
+                    acc.fen_add(lot.expires, pts)
+                    self._push_use(acc, lot)
+                else:
+                    gone.append((lot_id, pts))
+            acc.counters[1] -= total
+            self._emit(acc, RESTORE, t, total, allocs, key=key, ref=redemption)
+            if gone:
+                for lot_id, pts in gone:
+                    acc.lots[lot_id - 1].remaining -= pts
+                lost = sum(p for _, p in gone)
+                acc.counters[2] += lost
+                self._emit(acc, EXPIRE, t, lost, tuple(gone), key=key)
+            self._repay(acc, t, key)
+        else:
+            lot = self._new_lot(acc, REISSUE, key, t, total, None, pending=False)
+            self._emit(acc, REISSUE, t, total, (), lot.id, key, ref=redemption)
+            self._place(acc, lot, t, key)
+            acc.last_activity = t
+            acc.inactive_done = False
+        record[1] = True
+        return self._commit(acc, key, payload, t, first)
+
+    def return_purchase(
+        self,
+        *,
+        member: str,
+        earn: str,
+        at: _dt.datetime,
+        key: str,
+        lines: Iterable[ReturnedLine] | None = None,
+        tally: Mapping[str, Any] | None = None,
+        expected_version: int | None = None,
+    ) -> Receipt:
+        """Take back the points of a returned purchase (all of it, or some lines).
+
+        The points to take back are the returned lines' attributed shares
+        (partial quantities pro rata, rounded down, the last part exact), as
+        fixed when the points were earned. While the lot is pending the
+        points are voided; afterwards the clawback takes from the lot, then
+        from other available points, and handles any shortfall by the
+        negative-balance policy.
+
+        Args:
+            earn: the key of the earn whose purchase is returned.
+            lines: the returned lines with the returned value; ``None`` returns
+                everything not yet returned.
+
+        Raises:
+            LedgerError: no such earn, or lines it does not have.
+            InsufficientPoints: the policy is ``refuse`` and the points are not there.
+
+        >>> import pendulum
+        >>> ledger = Ledger()
+        >>> t = pendulum.datetime(2025, 1, 1)
+        >>> _ = ledger.earn(member="ann", points=100, at=t, key="o-1")
+        >>> ledger.return_purchase(member="ann", earn="o-1", at=t.add(days=1),
+        ...                        key="ret-1").entries[0].points
+        100
+        """
+        _check_text(member, "member")
+        _check_text(key, "key")
+        _check_text(earn, "earn")
+        t = _micros(at)
+        returned = None if lines is None else tuple(lines)
+        if returned is not None:
+            for item in returned:
+                if not isinstance(item, ReturnedLine):
+                    raise ValidationError(
+                        f"'lines' must contain ReturnedLine values (got {item!r})",
+                        field="lines",
+                        value=item,
+                    )
+        tallies = self._check_tally(tally)
+        payload = ("return_purchase", member, t, earn, returned, tallies)
+        acc, done = self._begin(key, payload, member, t, expected_version)
+        if done is not None:
+            return done
+        assert acc is not None
+        lot = self._earn_lot(self._accounts.get(member), member, earn)
+        claw, updates = self._clawback_amount(lot, returned, earn)
+        policy = self.policies.negative_balance
+        pending = self._pending_at(acc, lot, t)
+        if pending and self.policies.pending.on_return is PendingReturn.VOID_ALL and claw:
+            claw = lot.original - lot.clawed
+        if not pending and policy is NegativeBalance.REFUSE and claw:
+            available = self._view(acc, t)[0]
+            if claw > available:
+                raise InsufficientPoints(
+                    f"'lines' would claw back {claw} points but only {available} are available "
+                    f"to {member!r} and the policy is 'refuse'"
+                )
+        self._settle(acc, t)
+        first = len(self._journal)
+        for line, (amount, points) in updates.items():
+            lot.line_returned[line] = amount
+            lot.line_reversed[line] = points
+        lot.clawed += claw
+        if pending:
+            voided = min(claw, lot.remaining)
+            lot.remaining -= voided
+            acc.pend -= voided
+            acc.counters[4] += voided
+            if not lot.remaining:
+                lot.state = VOIDED
+            self._emit(
+                acc, VOID, t, voided, ((lot.id, voided),) if voided else (), key=key, ref=earn
+            )
+            if claw > voided:
+                acc.counters[7] += claw - voided
+                self._emit(acc, WRITE_OFF, t, claw - voided, key=key, ref=earn)
+        elif policy is NegativeBalance.ONLY_PENDING:
+            self._emit(acc, REVERSE, t, 0, key=key, ref=earn)
+            if claw:
+                acc.counters[7] += claw
+                self._emit(acc, WRITE_OFF, t, claw, key=key, ref=earn)
+        else:
+            self._clawback(acc, lot, claw, t, key, earn, policy)
+        self._tally(acc, t, (("points", -claw), *tallies))
+        return self._commit(acc, key, payload, t, first)
+
+    def _clawback_amount(
+        self, lot: _Lot, returned: tuple[ReturnedLine, ...] | None, earn: str
+    ) -> tuple[int, dict[str, tuple[Decimal, int]]]:
+        if not lot.lines:
+            if returned:
+                raise LedgerError(
+                    f"'lines' must be omitted for earn {earn!r}, which recorded no lines "
+                    f"(got {len(returned)} lines)"
+                )
+            return lot.original - lot.clawed, {}
+        by_line = {share.line: share for share in lot.lines}
+        if returned is None:
+            returned = tuple(
+                ReturnedLine(
+                    line=s.line, amount=s.amount - lot.line_returned.get(s.line, Decimal(0))
+                )
+                for s in lot.lines
+            )
+        updates: dict[str, tuple[Decimal, int]] = {}
+        claw = 0
+        for item in returned:
+            share = by_line.get(item.line)
+            if share is None:
+                raise LedgerError(
+                    f"'lines' must name lines of earn {earn!r} ({', '.join(sorted(by_line))}) "
+                    f"(got {item.line!r})"
+                )
+            before_amount, before_points = updates.get(
+                item.line,
+                (lot.line_returned.get(item.line, Decimal(0)), lot.line_reversed.get(item.line, 0)),
+            )
+            amount = before_amount + item.amount
+            if amount > share.amount:
+                raise LedgerError(
+                    f"'lines' must not return more of line {item.line!r} than was bought "
+                    f"({share.amount}; already returned {before_amount}) (got {item.amount})"
+                )
+            if amount == share.amount or not share.amount:
+                target = share.points
+            else:
+                exact = share.points * amount / share.amount
+                target = int(exact.to_integral_value(rounding="ROUND_FLOOR"))
+            claw += target - before_points
+            updates[item.line] = (amount, target)
+        return min(claw, lot.original - lot.clawed), updates
+
+    def _clawback(
+        self,
+        acc: _Account,
+        lot: _Lot,
+        claw: int,
+        t: int,
+        key: str,
+        ref: str,
+        policy: NegativeBalance,
+    ) -> None:
+        allocs: list[tuple[int, int]] = []
+        own = min(claw, lot.remaining) if lot.state == ACTIVE else 0
+        if own:
+            lot.remaining -= own
+            acc.avail -= own
+            acc.fen_add(lot.expires, -own)
+            allocs.append((lot.id, own))
+        rest = claw - own
+        others = min(rest, acc.avail)
+        if others:
+            allocs.extend(self._take(acc, others))
+        taken = own + others
+        acc.counters[3] += taken
+        self._emit(acc, REVERSE, t, taken, tuple(allocs), key=key, ref=ref)
+        short = rest - others
+        if short:
+            if policy is NegativeBalance.UNLIMITED:
+                acc.debt += short
+                acc.counters[8] += short
+                self._emit(acc, DEBT, t, short, key=key, ref=ref)
+            else:
+                acc.counters[7] += short
+                self._emit(acc, WRITE_OFF, t, short, key=key, ref=ref)
+
+    def adjust(
+        self,
+        *,
+        member: str,
+        points: int,
+        at: _dt.datetime,
+        key: str,
+        reason: str,
+        shortfall: NegativeBalance = NegativeBalance.REFUSE,
+        expiry: Expiry | None = None,
+        expected_version: int | None = None,
+    ) -> Receipt:
+        """Add (positive *points*) or deduct (negative) points by hand, with a reason.
+
+        A positive adjustment is a new lot, available at once. A negative one
+        takes available points in consumption order; *shortfall* says what
+        happens beyond them: ``refuse`` (the default), ``within_balance``
+        (write the rest off) or ``unlimited`` (the rest becomes debt).
+
+        >>> import pendulum
+        >>> ledger = Ledger()
+        >>> t = pendulum.datetime(2025, 1, 1)
+        >>> _ = ledger.adjust(member="ann", points=-30, at=t, key="fix-1", reason="fraud",
+        ...                   shortfall=NegativeBalance.UNLIMITED)
+        >>> ledger.balance("ann", as_of=t)
+        Balance(available=0, pending=0, debt=30)
+        """
+        _check_text(member, "member")
+        _check_text(key, "key")
+        _check_text(reason, "reason")
+        if isinstance(points, bool) or not isinstance(points, int) or points == 0:
+            raise ValidationError(
+                f"'points' must be a non-zero whole number (got {points!r})",
+                field="points",
+                value=points,
+            )
+        _check_points(abs(points))
+        if not isinstance(shortfall, NegativeBalance) or shortfall is NegativeBalance.ONLY_PENDING:
+            raise ValidationError(
+                f"'shortfall' must be NegativeBalance.REFUSE, WITHIN_BALANCE or UNLIMITED "
+                f"(got {shortfall!r})",
+                field="shortfall",
+                value=shortfall,
+            )
+        if expiry is not None:
+            _expiry(expiry)
+        t = _micros(at)
+        payload = ("adjust", member, t, points, reason, shortfall, expiry)
+        acc, done = self._begin(key, payload, member, t, expected_version)
+        if done is not None:
+            return done
+        assert acc is not None
+        if points < 0 and shortfall is NegativeBalance.REFUSE:
+            available = self._view(acc, t)[0]
+            if -points > available:
+                raise InsufficientPoints(
+                    f"'points' must deduct at most the {available} available points of "
+                    f"{member!r} (got {points}); pass shortfall=NegativeBalance.UNLIMITED to "
+                    "record debt"
+                )
+        self._settle(acc, t)
+        first = len(self._journal)
+        if points > 0:
+            lot = self._new_lot(acc, ADJUST, key, t, points, expiry, pending=False)
+            self._emit(acc, ADJUST, t, points, (), lot.id, key, note=reason)
+            self._place(acc, lot, t, key)
+        else:
+            wanted = -points
+            taken = min(wanted, acc.avail)
+            allocs = self._take(acc, taken) if taken else ()
+            acc.counters[6] += taken
+            self._emit(acc, ADJUST, t, -taken, allocs, key=key, note=reason)
+            short = wanted - taken
+            if short and shortfall is NegativeBalance.UNLIMITED:
+                acc.debt += short
+                acc.counters[8] += short
+                self._emit(acc, DEBT, t, short, key=key, note=reason)
+            elif short:
+                acc.counters[7] += short
+                self._emit(acc, WRITE_OFF, t, short, key=key, note=reason)
+        acc.last_activity = t
+        acc.inactive_done = False
+        return self._commit(acc, key, payload, t, first)
+
+    # ------------------------------------------------------------ replaying
+
+    def replay(self, commands: Iterable[tuple[Any, ...]]) -> None:
+        """Apply command payloads (as returned by :meth:`commands`) in order.
+
+        >>> import pendulum
+        >>> a = Ledger()
+        >>> _ = a.earn(member="ann", points=5, at=pendulum.datetime(2025, 1, 1), key="k")
+        >>> b = Ledger()
+        >>> b.replay(a.commands())
+        >>> b.balance("ann", as_of=pendulum.datetime(2025, 1, 2)).available
+        5
+        """
+        handlers: dict[str, Callable[..., Receipt]] = {
+            "earn": lambda m, t, points, awards, lines, expiry, tally, key: self.earn(
+                member=m,
+                points=points,
+                at=self._clock.instant(t),
+                key=key,
+                awards=awards,
+                lines=lines,
+                expiry=expiry,
+                tally=dict(tally),
+            ),
+            "activate": lambda m, t, earn, key: self.activate(
+                member=m, earn=earn, at=self._clock.instant(t), key=key
+            ),
+            "redeem": lambda m, t, points, reward, key: self.redeem(
+                member=m, points=points, at=self._clock.instant(t), key=key, reward=reward
+            ),
+            "reverse_redemption": lambda m, t, redemption, key: self.reverse_redemption(
+                member=m, redemption=redemption, at=self._clock.instant(t), key=key
+            ),
+            "return_purchase": lambda m, t, earn, lines, tally, key: self.return_purchase(
+                member=m,
+                earn=earn,
+                at=self._clock.instant(t),
+                key=key,
+                lines=lines,
+                tally=dict(tally),
+            ),
+            "adjust": lambda m, t, points, reason, shortfall, expiry, key: self.adjust(
+                member=m,
+                points=points,
+                at=self._clock.instant(t),
+                key=key,
+                reason=reason,
+                shortfall=shortfall,
+                expiry=expiry,
+            ),
+        }
+        for payload in commands:
+            name, member, t, *rest = payload[:-1]
+            handlers[name](member, t, *rest, payload[-1])

@@ -1,0 +1,851 @@
+"""Earn rules: what a purchase or an event is worth in points.
+
+Rules give exact values (``Fraction``); a named :class:`Rounding` turns them
+into points per line or per order, before or after multipliers; caps clip
+or reject, and both the desired and the granted points are recorded.
+Custom rules satisfy the :class:`EarnRule` protocol.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import enum
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any, Protocol, TypeAlias, final, runtime_checkable
+
+import attrs
+import pendulum
+
+from .._time import aware, to_micros
+from ..exceptions import ValidationError
+from ._money import Money, RoundingMode, largest_remainder, round_points
+from ._values import Award, EarnLine
+
+__all__ = [
+    "Activity",
+    "Basis",
+    "Cap",
+    "CapMode",
+    "CapOrder",
+    "CapWindow",
+    "ChannelMultiplier",
+    "EarnRule",
+    "EarnRules",
+    "Earning",
+    "EventKind",
+    "Order",
+    "OrderLine",
+    "PerCategory",
+    "PerEvent",
+    "PerProduct",
+    "PerSpend",
+    "PromotionMultiplier",
+    "Rounding",
+    "RoundingPlace",
+    "RoundingStage",
+    "TierMultiplier",
+]
+
+_MAX_POINTS = 10**12
+
+
+def _text(_instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if not isinstance(value, str) or not value or value != value.strip() or len(value) > 256:
+        raise ValidationError(
+            f"'{attribute.name}' must be a non-empty string without surrounding blanks "
+            f"(got {value!r})",
+            field=attribute.name,
+            value=value,
+        )
+
+
+def _optional_text(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if value is not None:
+        _text(instance, attribute, value)
+
+
+def _whole(low: int) -> Any:
+    def check(_instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= _MAX_POINTS:
+            raise ValidationError(
+                f"'{attribute.name}' must be a whole number from {low} to {_MAX_POINTS} "
+                f"(got {value!r})",
+                field=attribute.name,
+                value=value,
+            )
+
+    return check
+
+
+def _factor(value: Any) -> Fraction:
+    if isinstance(value, bool) or not isinstance(value, Fraction | Decimal | int):
+        raise ValidationError(
+            f"'factor' must be an exact number (int, Decimal or Fraction) (got {value!r})",
+            field="factor",
+            value=value,
+        )
+    if isinstance(value, Decimal) and not value.is_finite():
+        raise ValidationError(
+            f"'factor' must be finite (got {value!r})", field="factor", value=value
+        )
+    factor = Fraction(value)
+    if not 0 <= factor <= 1000:
+        raise ValidationError(
+            f"'factor' must be between 0 and 1000 (got {value!r})", field="factor", value=value
+        )
+    return factor
+
+
+def _positive_decimal(value: Any) -> Decimal:
+    if isinstance(value, bool) or not isinstance(value, Decimal | int):
+        raise ValidationError(
+            f"'per' must be a Decimal amount such as Decimal('1.00') (got {value!r})",
+            field="per",
+            value=value,
+        )
+    amount = Decimal(value)
+    if not amount.is_finite() or amount <= 0:
+        raise ValidationError(
+            f"'per' must be a positive amount (got {value!r})", field="per", value=value
+        )
+    return amount
+
+
+def _non_negative_money(_instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if not isinstance(value, Money) or value.amount < 0:
+        raise ValidationError(
+            f"'{attribute.name}' must be Money of at least 0 (got {value!r})",
+            field=attribute.name,
+            value=value,
+        )
+
+
+def _names(value: Any) -> frozenset[str]:
+    if isinstance(value, str) or not isinstance(value, Iterable):
+        raise ValidationError(
+            f"'categories' must be a collection of names (got {value!r})",
+            field="categories",
+            value=value,
+        )
+    return frozenset(value)
+
+
+def _enum(enum_type: type[enum.Enum]) -> Any:
+    allowed = ", ".join(repr(m.value) for m in enum_type)
+
+    def convert(value: Any) -> Any:
+        if isinstance(value, enum_type):
+            return value
+        try:
+            return enum_type(value)
+        except (ValueError, TypeError):
+            name = enum_type.__name__.lower()
+            raise ValidationError(
+                f"'{name}' must be one of {allowed} (got {value!r})", field=name, value=value
+            ) from None
+
+    return convert
+
+
+def _to_event_kind(value: Any) -> EventKind:
+    result: EventKind = _enum(EventKind)(value)
+    return result
+
+
+def _to_cap_window(value: Any) -> CapWindow:
+    result: CapWindow = _enum(CapWindow)(value)
+    return result
+
+
+def _to_cap_mode(value: Any) -> CapMode:
+    result: CapMode = _enum(CapMode)(value)
+    return result
+
+
+def _to_rounding_mode(value: Any) -> RoundingMode:
+    result: RoundingMode = _enum(RoundingMode)(value)
+    return result
+
+
+def _to_rounding_place(value: Any) -> RoundingPlace:
+    result: RoundingPlace = _enum(RoundingPlace)(value)
+    return result
+
+
+def _to_rounding_stage(value: Any) -> RoundingStage:
+    result: RoundingStage = _enum(RoundingStage)(value)
+    return result
+
+
+def _to_cap_order(value: Any) -> CapOrder:
+    result: CapOrder = _enum(CapOrder)(value)
+    return result
+
+
+@final
+@attrs.frozen(kw_only=True)
+class OrderLine:
+    """One line of an order: what was bought, its category, quantity and line total.
+
+    >>> OrderLine(line="A", product="mug", amount=Money(Decimal("10.00"), "EUR")).quantity
+    1
+    """
+
+    line: str = attrs.field(validator=_text)
+    product: str = attrs.field(validator=_text)
+    amount: Money = attrs.field(validator=_non_negative_money)
+    category: str | None = attrs.field(default=None, validator=_optional_text)
+    quantity: int = attrs.field(default=1, validator=_whole(1))
+
+
+def _lines(value: Any) -> tuple[OrderLine, ...]:
+    items = tuple(value)
+    seen: set[str] = set()
+    for item in items:
+        if not isinstance(item, OrderLine):
+            raise ValidationError(
+                f"'lines' must contain OrderLine values (got {item!r})", field="lines", value=item
+            )
+        if item.line in seen:
+            raise ValidationError(
+                f"'lines' must have distinct line ids (got {item.line!r} twice)",
+                field="lines",
+                value=item.line,
+            )
+        seen.add(item.line)
+    currencies = {item.amount.currency for item in items}
+    if len(currencies) > 1:
+        raise ValidationError(
+            f"'lines' must share one currency (got {', '.join(sorted(currencies))})",
+            field="lines",
+            value=sorted(currencies),
+        )
+    return items
+
+
+@final
+@attrs.frozen(kw_only=True)
+class Order:
+    """A purchase: its id, lines and the channel it came through.
+
+    >>> eur = lambda s: Money(Decimal(s), "EUR")
+    >>> order = Order(id="o-1", lines=[OrderLine(line="A", product="mug", amount=eur("9.99"))])
+    >>> order.total()
+    Money(amount=Decimal('9.99'), currency='EUR')
+    """
+
+    id: str = attrs.field(validator=_text)
+    lines: tuple[OrderLine, ...] = attrs.field(converter=_lines)
+    channel: str | None = attrs.field(default=None, validator=_optional_text)
+
+    @lines.validator
+    def _check(self, attribute: attrs.Attribute[Any], value: tuple[OrderLine, ...]) -> None:
+        if not value:
+            raise ValidationError("'lines' must not be empty (got none)", field="lines", value=())
+
+    def total(self) -> Money:
+        """Return the sum of the line totals."""
+        total = self.lines[0].amount.zero()
+        for line in self.lines:
+            total = total + line.amount
+        return total
+
+
+class EventKind(enum.Enum):
+    """Events that can earn points without a purchase.
+
+    >>> EventKind("review_posted")
+    <EventKind.REVIEW_POSTED: 'review_posted'>
+    """
+
+    SURVEY_COMPLETED = "survey_completed"
+    REVIEW_POSTED = "review_posted"
+    REFERRAL = "referral"
+    BIRTHDAY = "birthday"
+    SIGN_UP = "sign_up"
+
+
+@final
+@attrs.frozen(kw_only=True)
+class Activity:
+    """An event that may earn points (a survey, a review, a referral, a birthday).
+
+    >>> Activity(id="survey-9", kind=EventKind.SURVEY_COMPLETED).kind.value
+    'survey_completed'
+    """
+
+    id: str = attrs.field(validator=_text)
+    kind: EventKind = attrs.field(converter=_to_event_kind)
+    channel: str | None = attrs.field(default=None, validator=_optional_text)
+
+
+#: What rules earn on.
+Purchase: TypeAlias = Order | Activity
+
+
+@final
+@attrs.frozen(kw_only=True)
+class Basis:
+    """An exact, unrounded value a rule gives one line (or a whole event).
+
+    >>> Basis(line="A", points=Fraction(999, 100)).points
+    Fraction(999, 100)
+    """
+
+    line: str | None
+    points: Fraction
+    base: Money | None = None
+    rate: Fraction | None = None
+
+
+@runtime_checkable
+class EarnRule(Protocol):
+    """What an earn rule provides: a name and the exact values it gives a purchase.
+
+    Any object with these members is a rule, so programmes can add their own.
+
+    >>> isinstance(PerEvent(name="review", event=EventKind.REVIEW_POSTED, points=50), EarnRule)
+    True
+    """
+
+    @property
+    def name(self) -> str:
+        """The rule's unique name (recorded on every award)."""
+        ...
+
+    def bases(self, purchase: Order | Activity) -> tuple[Basis, ...]:
+        """Return the exact values the rule gives, per line (or one for an event)."""
+        ...
+
+
+@final
+@attrs.frozen(kw_only=True)
+class PerSpend:
+    """``points`` for every ``per`` of money spent (optionally only in some categories).
+
+    >>> rule = PerSpend(name="spend", points=100, per=Decimal("1.00"))
+    >>> order = Order(id="o", lines=[OrderLine(line="A", product="x",
+    ...                                        amount=Money(Decimal("4.35"), "EUR"))])
+    >>> rule.bases(order)[0].points
+    Fraction(435, 1)
+    """
+
+    name: str = attrs.field(validator=_text)
+    points: int = attrs.field(default=1, validator=_whole(1))
+    per: Decimal = attrs.field(default=Decimal("1.00"), converter=_positive_decimal)
+    currency: str | None = attrs.field(default=None, validator=_optional_text)
+    categories: frozenset[str] = attrs.field(factory=frozenset, converter=_names)
+
+    def bases(self, purchase: Order | Activity) -> tuple[Basis, ...]:
+        """Return each line's exact points: amount / per * points."""
+        if not isinstance(purchase, Order):
+            return ()
+        rate = Fraction(self.points) / Fraction(self.per)
+        result = []
+        for line in purchase.lines:
+            if self.currency is not None and line.amount.currency != self.currency:
+                raise ValidationError(
+                    f"'currency' of line {line.line!r} must be {self.currency} for rule "
+                    f"{self.name!r} (got {line.amount.currency!r})",
+                    field="currency",
+                    value=line.amount.currency,
+                )
+            if self.categories and line.category not in self.categories:
+                continue
+            result.append(
+                Basis(
+                    line=line.line,
+                    points=Fraction(line.amount.amount) * rate,
+                    base=line.amount,
+                    rate=rate,
+                )
+            )
+        return tuple(result)
+
+
+@final
+@attrs.frozen(kw_only=True)
+class PerProduct:
+    """``points`` per unit of one product.
+
+    >>> PerProduct(name="mug-bonus", product="mug", points=10).points
+    10
+    """
+
+    name: str = attrs.field(validator=_text)
+    product: str = attrs.field(validator=_text)
+    points: int = attrs.field(validator=_whole(1))
+
+    def bases(self, purchase: Order | Activity) -> tuple[Basis, ...]:
+        """Return the points of each line of the product (per unit)."""
+        if not isinstance(purchase, Order):
+            return ()
+        return tuple(
+            Basis(line=line.line, points=Fraction(self.points * line.quantity))
+            for line in purchase.lines
+            if line.product == self.product
+        )
+
+
+@final
+@attrs.frozen(kw_only=True)
+class PerCategory:
+    """``points`` per unit of any product in one category.
+
+    >>> PerCategory(name="books", category="books", points=5).category
+    'books'
+    """
+
+    name: str = attrs.field(validator=_text)
+    category: str = attrs.field(validator=_text)
+    points: int = attrs.field(validator=_whole(1))
+
+    def bases(self, purchase: Order | Activity) -> tuple[Basis, ...]:
+        """Return the points of each line in the category (per unit)."""
+        if not isinstance(purchase, Order):
+            return ()
+        return tuple(
+            Basis(line=line.line, points=Fraction(self.points * line.quantity))
+            for line in purchase.lines
+            if line.category == self.category
+        )
+
+
+@final
+@attrs.frozen(kw_only=True)
+class PerEvent:
+    """Fixed points for an event (survey completed, review posted, referral, birthday).
+
+    >>> PerEvent(name="birthday", event=EventKind.BIRTHDAY, points=200).bases(
+    ...     Activity(id="b-2025", kind=EventKind.BIRTHDAY))[0].points
+    Fraction(200, 1)
+    """
+
+    name: str = attrs.field(validator=_text)
+    event: EventKind = attrs.field(converter=_to_event_kind)
+    points: int = attrs.field(validator=_whole(1))
+
+    def bases(self, purchase: Order | Activity) -> tuple[Basis, ...]:
+        """Return the event's points if the activity is this event."""
+        if isinstance(purchase, Activity) and purchase.kind is self.event:
+            return (Basis(line=None, points=Fraction(self.points)),)
+        return ()
+
+
+@final
+@attrs.frozen(kw_only=True)
+class TierMultiplier:
+    """Multiply points for members of a tier.
+
+    >>> TierMultiplier(tier="gold", factor=2).factor
+    Fraction(2, 1)
+    """
+
+    tier: str = attrs.field(validator=_text)
+    factor: Fraction = attrs.field(converter=_factor)
+
+
+def _start(value: Any) -> pendulum.DateTime:
+    return aware(value, field="start")
+
+
+def _end(value: Any) -> pendulum.DateTime:
+    return aware(value, field="end")
+
+
+@final
+@attrs.frozen(kw_only=True)
+class PromotionMultiplier:
+    """Multiply points earned in ``[start, end)``.
+
+    >>> p = PromotionMultiplier(name="spring", factor=Decimal("1.5"),
+    ...     start=pendulum.datetime(2025, 3, 1), end=pendulum.datetime(2025, 4, 1))
+    >>> p.factor
+    Fraction(3, 2)
+    """
+
+    name: str = attrs.field(validator=_text)
+    factor: Fraction = attrs.field(converter=_factor)
+    start: pendulum.DateTime = attrs.field(converter=_start)
+    end: pendulum.DateTime = attrs.field(converter=_end)
+
+    @end.validator
+    def _check(self, attribute: attrs.Attribute[Any], value: pendulum.DateTime) -> None:
+        if to_micros(value) <= to_micros(self.start):
+            raise ValidationError(
+                f"'end' must be after 'start' {self.start.isoformat()} (got {value.isoformat()})",
+                field="end",
+                value=value,
+            )
+
+    def applies(self, at: int) -> bool:
+        """Return whether the instant *at* (epoch micros) is inside the promotion."""
+        return to_micros(self.start) <= at < to_micros(self.end)
+
+
+@final
+@attrs.frozen(kw_only=True)
+class ChannelMultiplier:
+    """Multiply points for purchases made through a channel (e.g. the app).
+
+    >>> ChannelMultiplier(channel="app", factor=2).channel
+    'app'
+    """
+
+    channel: str = attrs.field(validator=_text)
+    factor: Fraction = attrs.field(converter=_factor)
+
+
+#: Any multiplier.
+Multiplier: TypeAlias = TierMultiplier | PromotionMultiplier | ChannelMultiplier
+
+
+class CapWindow(enum.Enum):
+    """The window a cap counts over (days and months in programme-local time).
+
+    >>> CapWindow("month").value
+    'month'
+    """
+
+    ORDER = "order"
+    DAY = "day"
+    MONTH = "month"
+    LIFETIME = "lifetime"
+
+
+class CapMode(enum.Enum):
+    """What happens above a cap: ``clip`` grants up to the cap; ``reject`` grants nothing.
+
+    >>> CapMode("reject").name
+    'REJECT'
+    """
+
+    CLIP = "clip"
+    REJECT = "reject"
+
+
+class CapOrder(enum.Enum):
+    """Whether multipliers apply before the cap (``multiply_then_cap``) or after it.
+
+    >>> CapOrder("cap_then_multiply").value
+    'cap_then_multiply'
+    """
+
+    MULTIPLY_THEN_CAP = "multiply_then_cap"
+    CAP_THEN_MULTIPLY = "cap_then_multiply"
+
+
+@final
+@attrs.frozen(kw_only=True)
+class Cap:
+    """A limit on points per order, local day, local month or lifetime.
+
+    Args:
+        name: unique name; its usage is kept as the ledger tally ``cap:<name>``.
+        limit: the most points granted in one window.
+        window: order, day, month or lifetime.
+        mode: clip to the limit, or reject the whole award when over it.
+        rule: the rule it limits (``None``: the order's total).
+
+    >>> Cap(name="per-order", limit=500, window=CapWindow.ORDER).mode
+    <CapMode.CLIP: 'clip'>
+    """
+
+    name: str = attrs.field(validator=_text)
+    limit: int = attrs.field(validator=_whole(0))
+    window: CapWindow = attrs.field(converter=_to_cap_window)
+    mode: CapMode = attrs.field(default=CapMode.CLIP, converter=_to_cap_mode)
+    rule: str | None = attrs.field(default=None, validator=_optional_text)
+
+    def apply(self, desired: int, used: int) -> int:
+        """Return the points granted of *desired* when *used* already count in the window."""
+        room = max(self.limit - used, 0) if self.window is not CapWindow.ORDER else self.limit
+        if desired <= room:
+            return desired
+        return room if self.mode is CapMode.CLIP else 0
+
+
+class RoundingPlace(enum.Enum):
+    """Where exact values are rounded: each line, or the order's total per rule.
+
+    >>> RoundingPlace("per_order").value
+    'per_order'
+    """
+
+    PER_LINE = "per_line"
+    PER_ORDER = "per_order"
+
+
+class RoundingStage(enum.Enum):
+    """Whether rounding happens before multipliers (then again after) or only after.
+
+    >>> RoundingStage("after_multipliers").name
+    'AFTER_MULTIPLIERS'
+    """
+
+    BEFORE_MULTIPLIERS = "before_multipliers"
+    AFTER_MULTIPLIERS = "after_multipliers"
+
+
+@final
+@attrs.frozen(kw_only=True)
+class Rounding:
+    """How exact values become points: the mode, the place and the stage.
+
+    >>> Rounding().mode, Rounding().place
+    (<RoundingMode.FLOOR: 'floor'>, <RoundingPlace.PER_LINE: 'per_line'>)
+    """
+
+    mode: RoundingMode = attrs.field(default=RoundingMode.FLOOR, converter=_to_rounding_mode)
+    place: RoundingPlace = attrs.field(default=RoundingPlace.PER_LINE, converter=_to_rounding_place)
+    stage: RoundingStage = attrs.field(
+        default=RoundingStage.BEFORE_MULTIPLIERS, converter=_to_rounding_stage
+    )
+
+
+@final
+@attrs.frozen(kw_only=True)
+class Earning:
+    """What a purchase earns: granted and desired points, per-rule awards and per-line points.
+
+    ``tally`` holds what each cap counted (``cap:<name>``), for the ledger.
+
+    >>> Earning(points=0, desired=0).points
+    0
+    """
+
+    points: int
+    desired: int
+    awards: tuple[Award, ...] = ()
+    lines: tuple[EarnLine, ...] = ()
+    tally: tuple[tuple[str, int], ...] = ()
+
+
+def _rules(value: Any) -> tuple[Any, ...]:
+    items = tuple(value)
+    names: set[str] = set()
+    for item in items:
+        if not isinstance(item, EarnRule):
+            raise ValidationError(
+                f"'rules' must contain earn rules (got {item!r})", field="rules", value=item
+            )
+        if item.name in names:
+            raise ValidationError(
+                f"'rules' must have distinct names (got {item.name!r} twice)",
+                field="rules",
+                value=item.name,
+            )
+        names.add(item.name)
+    return items
+
+
+def _multipliers(value: Any) -> tuple[Multiplier, ...]:
+    items = tuple(value)
+    for item in items:
+        if not isinstance(item, TierMultiplier | PromotionMultiplier | ChannelMultiplier):
+            raise ValidationError(
+                f"'multipliers' must contain multipliers (got {item!r})",
+                field="multipliers",
+                value=item,
+            )
+    return items
+
+
+def _caps(value: Any) -> tuple[Cap, ...]:
+    items = tuple(value)
+    names: set[str] = set()
+    for item in items:
+        if not isinstance(item, Cap):
+            raise ValidationError(
+                f"'caps' must contain Cap values (got {item!r})", field="caps", value=item
+            )
+        if item.name in names:
+            raise ValidationError(
+                f"'caps' must have distinct names (got {item.name!r} twice)",
+                field="caps",
+                value=item.name,
+            )
+        names.add(item.name)
+    return items
+
+
+@final
+@attrs.frozen(kw_only=True)
+class EarnRules:
+    """Rules, multipliers and caps composed, with the rounding and cap order named.
+
+    >>> eur = lambda s: Money(Decimal(s), "EUR")
+    >>> rules = EarnRules(rules=[PerSpend(name="spend")], multipliers=[TierMultiplier(tier="gold", factor=2)],
+    ...                   caps=[Cap(name="order", limit=500, window=CapWindow.ORDER)])
+    >>> order = Order(id="o", lines=[OrderLine(line="A", product="tv", amount=eur("400.00"))])
+    >>> e = rules.evaluate(order, at=pendulum.datetime(2025, 1, 1), tier="gold")
+    >>> e.points, e.desired
+    (500, 800)
+    """
+
+    rules: tuple[Any, ...] = attrs.field(factory=tuple, converter=_rules)
+    multipliers: tuple[Multiplier, ...] = attrs.field(factory=tuple, converter=_multipliers)
+    caps: tuple[Cap, ...] = attrs.field(factory=tuple, converter=_caps)
+    rounding: Rounding = attrs.field(factory=Rounding)
+    cap_order: CapOrder = attrs.field(default=CapOrder.MULTIPLY_THEN_CAP, converter=_to_cap_order)
+
+    def factor(
+        self,
+        purchase: Order | Activity,
+        *,
+        at: int,
+        tier: str | None,
+        tier_factor: Fraction | None = None,
+    ) -> Fraction:
+        """Return the product of the multipliers that apply (tier, promotion, channel)."""
+        factor = Fraction(1)
+        for m in self.multipliers:
+            if isinstance(m, TierMultiplier):
+                if tier_factor is None and m.tier == tier:
+                    factor *= m.factor
+            elif isinstance(m, PromotionMultiplier):
+                if m.applies(at):
+                    factor *= m.factor
+            elif purchase.channel is not None and m.channel == purchase.channel:
+                factor *= m.factor
+        if tier_factor is not None:
+            factor *= tier_factor
+        return factor
+
+    def tier_factor(self, tier: str | None) -> Fraction:
+        """Return the product of the tier multipliers for *tier*.
+
+        >>> EarnRules(multipliers=[TierMultiplier(tier="gold", factor=2)]).tier_factor("gold")
+        Fraction(2, 1)
+        """
+        factor = Fraction(1)
+        for m in self.multipliers:
+            if isinstance(m, TierMultiplier) and m.tier == tier:
+                factor *= m.factor
+        return factor
+
+    def evaluate(
+        self,
+        purchase: Order | Activity,
+        *,
+        at: _dt.datetime,
+        tier: str | None = None,
+        used: Mapping[str, int] | None = None,
+        tier_factor: Fraction | None = None,
+    ) -> Earning:
+        """Return what *purchase* earns at *at* for a member of *tier*.
+
+        Args:
+            purchase: an order or an activity.
+            at: when it happened (promotions are windows of instants).
+            tier: the member's tier (for tier multipliers).
+            used: points already counted under each cap (by cap name) in the
+                cap's current window.
+            tier_factor: a tier multiplier to use instead of *tier*'s (the
+                programme passes a blended one for a split tier crossing).
+        """
+        t = to_micros(aware(at, field="at"))
+        used = used or {}
+        mode = self.rounding.mode
+        per_line = self.rounding.place is RoundingPlace.PER_LINE
+        before = self.rounding.stage is RoundingStage.BEFORE_MULTIPLIERS
+        factor = self.factor(purchase, at=t, tier=tier, tier_factor=tier_factor)
+        multiply_first = self.cap_order is CapOrder.MULTIPLY_THEN_CAP
+        tallies: dict[str, int] = {}
+
+        def cap(value: int, rule: str | None) -> int:
+            for c in self.caps:
+                if c.rule == rule:
+                    granted = c.apply(value, used.get(c.name, 0))
+                    tallies[c.name] = tallies.get(c.name, 0) + granted
+                    value = granted
+            return value
+
+        def rounded(values: list[Fraction], scale: Fraction) -> int:
+            if per_line:
+                return sum(round_points(v * scale, mode) for v in values)
+            return round_points(sum(values, Fraction(0)) * scale, mode)
+
+        records: list[tuple[str, Basis, int, int, int, list[Basis]]] = []
+        for rule in self.rules:
+            bases = rule.bases(purchase)
+            if not bases:
+                continue
+            values = [b.points for b in bases]
+            base_points = rounded(values, Fraction(1))
+            if before:
+                multiplied = round_points(base_points * factor, mode)
+            else:
+                multiplied = rounded(values, factor)
+            if multiply_first:
+                granted = cap(multiplied, rule.name)
+                pre_total = granted
+            else:
+                capped = cap(base_points, rule.name)
+                pre_total = capped
+                granted = (
+                    multiplied
+                    if capped == base_points
+                    else min(multiplied, round_points(capped * factor, mode))
+                )
+            records.append((rule.name, bases[0], multiplied, granted, pre_total, list(bases)))
+        desired_total = sum(r[2] for r in records)
+        granted_parts = [r[3] for r in records]
+        if multiply_first:
+            total = cap(sum(granted_parts), None)
+        else:
+            base_total = cap(sum(r[4] for r in records), None)
+            total = (
+                sum(granted_parts)
+                if base_total == sum(r[4] for r in records)
+                else round_points(base_total * factor, mode)
+            )
+        if total != sum(granted_parts):
+            granted_parts = (
+                list(largest_remainder(total, granted_parts))
+                if any(granted_parts)
+                else [0] * len(records)
+            )
+        awards = []
+        for (name, first, desired, _g, _p, bases), granted in zip(
+            records, granted_parts, strict=True
+        ):
+            base = None
+            if all(b.base is not None for b in bases):
+                currency = bases[0].base.currency if bases[0].base is not None else "XXX"
+                base = Money(
+                    sum((b.base.amount for b in bases if b.base is not None), Decimal(0)), currency
+                )
+            awards.append(
+                Award(rule=name, base=base, rate=first.rate, desired=desired, granted=granted)
+            )
+        lines: tuple[EarnLine, ...] = ()
+        if isinstance(purchase, Order):
+            weights: dict[str, Fraction] = {line.line: Fraction(0) for line in purchase.lines}
+            for (_n, _f, _d, _g, _p, bases), granted in zip(records, granted_parts, strict=True):
+                whole = sum((b.points for b in bases), Fraction(0))
+                if not whole or not granted:
+                    continue
+                for b in bases:
+                    if b.line is not None:
+                        weights[b.line] += b.points * granted / whole
+            split = (
+                largest_remainder(total, list(weights.values()))
+                if total and any(weights.values())
+                else tuple(0 for _ in weights)
+            )
+            if total and not any(weights.values()):
+                split = largest_remainder(total, [line.amount.amount for line in purchase.lines])
+            lines = tuple(
+                EarnLine(line=line.line, amount=line.amount.amount, points=share)
+                for line, share in zip(purchase.lines, split, strict=True)
+            )
+        return Earning(
+            points=total,
+            desired=desired_total,
+            awards=tuple(awards),
+            lines=lines,
+            tally=tuple(sorted((f"cap:{k}", v) for k, v in tallies.items())),
+        )

@@ -1,0 +1,404 @@
+"""Value types a ledger takes and returns: lines, awards, entries, lots, balances."""
+
+from __future__ import annotations
+
+import enum
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any, final
+
+import attrs
+import pendulum
+
+from .._time import from_micros, zone
+from ..exceptions import ValidationError
+from ._money import Money
+
+__all__ = [
+    "Allocation",
+    "Award",
+    "Balance",
+    "EarnLine",
+    "Entry",
+    "EntryKind",
+    "Expiring",
+    "LineShare",
+    "Lot",
+    "LotExplanation",
+    "LotStatus",
+    "Receipt",
+    "ReturnedLine",
+    "Totals",
+]
+
+
+def _text(_instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if not isinstance(value, str) or not value or value != value.strip() or len(value) > 256:
+        raise ValidationError(
+            f"'{attribute.name}' must be a non-empty string of at most 256 characters "
+            f"without surrounding blanks (got {value!r})",
+            field=attribute.name,
+            value=value,
+        )
+
+
+def _points(low: int) -> Any:
+    def check(_instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+        if isinstance(value, bool) or not isinstance(value, int) or value < low:
+            raise ValidationError(
+                f"'{attribute.name}' must be an integer of at least {low} (got {value!r})",
+                field=attribute.name,
+                value=value,
+            )
+
+    return check
+
+
+def _decimal(value: Any) -> Decimal:
+    if isinstance(value, bool) or not isinstance(value, Decimal | int):
+        raise ValidationError(
+            f"'amount' must be a Decimal (got {type(value).__name__} {value!r})",
+            field="amount",
+            value=value,
+        )
+    amount = Decimal(value)
+    if not amount.is_finite() or amount < 0:
+        raise ValidationError(
+            f"'amount' must be a finite Decimal of at least 0 (got {value!r})",
+            field="amount",
+            value=value,
+        )
+    return amount
+
+
+def _rate(value: Any) -> Fraction | None:
+    if value is None or isinstance(value, Fraction):
+        return value
+    if isinstance(value, int | Decimal) and not isinstance(value, bool):
+        return Fraction(value)
+    raise ValidationError(
+        f"'rate' must be an exact number (Fraction, Decimal or int) (got {value!r})",
+        field="rate",
+        value=value,
+    )
+
+
+@final
+@attrs.frozen(kw_only=True)
+class EarnLine:
+    """One line of an earn, as the programme computed it: value and rule points.
+
+    Args:
+        line: the line's id within the order.
+        amount: the line's value (used for proportional return attribution).
+        points: the points the rules gave this line (used for line-attributed
+            returns); the lines' points sum to the earn's points.
+
+    >>> EarnLine(line="A", amount=Decimal("10.00"), points=20).points
+    20
+    """
+
+    line: str = attrs.field(validator=_text)
+    amount: Decimal = attrs.field(converter=_decimal)
+    points: int = attrs.field(validator=_points(0))
+
+
+@final
+@attrs.frozen(kw_only=True)
+class LineShare:
+    """The points of a lot attributed to one line, fixed when the points were earned.
+
+    >>> LineShare(line="C", amount=Decimal("20.00"), points=35).points
+    35
+    """
+
+    line: str = attrs.field(validator=_text)
+    amount: Decimal = attrs.field(converter=_decimal)
+    points: int = attrs.field(validator=_points(0))
+
+
+@final
+@attrs.frozen(kw_only=True)
+class ReturnedLine:
+    """A returned quantity of one line, as a value (the whole line or part of it).
+
+    >>> ReturnedLine(line="C", amount=Decimal("20.00")).line
+    'C'
+    """
+
+    line: str = attrs.field(validator=_text)
+    amount: Decimal = attrs.field(converter=_decimal)
+
+
+@final
+@attrs.frozen(kw_only=True)
+class Award:
+    """What one rule gave: its name, the base and rate used, points desired and granted.
+
+    A lot keeps its awards, so a clawback never depends on today's rules.
+
+    >>> Award(rule="spend", base=Money(Decimal("400.00"), "EUR"), rate=Fraction(1),
+    ...       desired=800, granted=500).granted
+    500
+    """
+
+    rule: str = attrs.field(validator=_text)
+    base: Money | None = None
+    rate: Fraction | None = attrs.field(default=None, converter=_rate)
+    desired: int = attrs.field(validator=_points(0))
+    granted: int = attrs.field(validator=_points(0))
+
+    @granted.validator
+    def _check(self, attribute: attrs.Attribute[Any], value: int) -> None:
+        if value > self.desired:
+            raise ValidationError(
+                f"'granted' must be at most desired ({self.desired}) (got {value})",
+                field="granted",
+                value=value,
+            )
+
+
+class EntryKind(enum.Enum):
+    """What a journal entry did.
+
+    ``earn``, ``adjust`` (positive) and ``reissue`` create a lot; ``activate``
+    makes a pending lot available; ``redeem``, ``expire``, ``reverse``,
+    ``void``, ``repay`` and ``adjust`` (negative) take points from lots;
+    ``restore`` puts redeemed points back; ``debt`` and ``write_off`` record
+    the part of a clawback that no lot could cover.
+
+    >>> EntryKind("repay")
+    <EntryKind.REPAY: 'repay'>
+    """
+
+    EARN = "earn"
+    ACTIVATE = "activate"
+    REDEEM = "redeem"
+    EXPIRE = "expire"
+    REVERSE = "reverse"
+    VOID = "void"
+    ADJUST = "adjust"
+    DEBT = "debt"
+    REPAY = "repay"
+    RESTORE = "restore"
+    REISSUE = "reissue"
+    WRITE_OFF = "write_off"
+
+
+@final
+@attrs.frozen
+class Allocation:
+    """Points taken from (or put back into) one lot.
+
+    >>> Allocation(1, 100)
+    Allocation(lot=1, points=100)
+    """
+
+    lot: int
+    points: int
+
+
+@final
+@attrs.frozen(kw_only=True)
+class Entry:
+    """One line of the append-only journal.
+
+    ``micros`` is the instant in epoch microseconds; :attr:`at` shows it in
+    the programme's zone. ``seq`` is the position in the ledger's journal
+    (``None`` for an entry derived for a query but not yet recorded, such as
+    an expiry after the member's last command). ``points`` is the size of the
+    entry (negative only for a negative adjustment); ``lot`` is the lot the
+    entry created or activated.
+
+    >>> e = Entry(seq=1, kind=EntryKind.EARN, member="m", micros=0, points=5, zone="UTC")
+    >>> e.at
+    DateTime(1970, 1, 1, 0, 0, 0, tzinfo=Timezone('UTC'))
+    """
+
+    seq: int | None
+    kind: EntryKind
+    member: str
+    micros: int
+    points: int
+    allocations: tuple[Allocation, ...] = ()
+    lot: int | None = None
+    key: str | None = None
+    ref: str | None = None
+    note: str | None = None
+    zone: str = attrs.field(default="UTC", repr=False)
+
+    @property
+    def at(self) -> pendulum.DateTime:
+        """The entry's instant in the programme's zone."""
+        return from_micros(self.micros, zone(self.zone))
+
+
+@final
+@attrs.frozen(kw_only=True)
+class Receipt:
+    """What a command did: its key, the member's version after it, and its entries.
+
+    Sending the same command again returns an equal receipt and writes nothing.
+
+    >>> Receipt(key="k", member="m", version=1, entries=()).version
+    1
+    """
+
+    key: str
+    member: str
+    version: int
+    entries: tuple[Entry, ...]
+
+    @property
+    def lot(self) -> int | None:
+        """The lot the command created, if it created one."""
+        for entry in self.entries:
+            if entry.kind in _CREATES and entry.lot is not None:
+                return entry.lot
+        return None
+
+
+_CREATES = frozenset({EntryKind.EARN, EntryKind.ADJUST, EntryKind.REISSUE})
+
+
+@final
+@attrs.frozen(kw_only=True)
+class Balance:
+    """A member's points as of an instant.
+
+    ``available`` can be spent now, ``pending`` will become available unless
+    returned, ``debt`` is owed from clawbacks and is repaid by later points.
+    ``net`` is available minus debt.
+
+    >>> Balance(available=0, pending=100, debt=0).net
+    0
+    """
+
+    available: int
+    pending: int
+    debt: int
+
+    @property
+    def net(self) -> int:
+        """Available points minus debt."""
+        return self.available - self.debt
+
+
+class LotStatus(enum.Enum):
+    """Where a lot stands as of an instant.
+
+    >>> LotStatus("exhausted").value
+    'exhausted'
+    """
+
+    PENDING = "pending"
+    AVAILABLE = "available"
+    EXHAUSTED = "exhausted"
+    EXPIRED = "expired"
+    VOIDED = "voided"
+
+
+@final
+@attrs.frozen(kw_only=True)
+class Lot:
+    """A lot of points as of an instant: where it came from and what is left.
+
+    >>> import pendulum
+    >>> t = pendulum.datetime(2025, 1, 10, tz="Europe/Warsaw")
+    >>> Lot(member="m", id=1, key="k", kind=EntryKind.EARN, earned_at=t, available_at=t,
+    ...     expires_at=None, original=100, remaining=100, status=LotStatus.AVAILABLE).remaining
+    100
+    """
+
+    member: str
+    id: int
+    key: str
+    kind: EntryKind
+    earned_at: pendulum.DateTime
+    available_at: pendulum.DateTime
+    expires_at: pendulum.DateTime | None
+    original: int
+    remaining: int
+    status: LotStatus
+    awards: tuple[Award, ...] = ()
+    lines: tuple[LineShare, ...] = ()
+
+
+@final
+@attrs.frozen(kw_only=True)
+class Expiring:
+    """Points of one lot that expire (or expired) at an instant.
+
+    >>> import pendulum
+    >>> Expiring(lot=2, at=pendulum.datetime(2026, 2, 1, tz="Europe/Warsaw"), points=30).points
+    30
+    """
+
+    lot: int
+    at: pendulum.DateTime
+    points: int
+
+
+@final
+@attrs.frozen(kw_only=True)
+class Totals:
+    """Where every issued point went, as of an instant.
+
+    Conservation: ``issued == available + pending + spent + expired + reversed
+    + voided + repaid + deducted``; debt is ``debt_incurred - repaid``.
+
+    >>> Totals().balanced()
+    True
+    """
+
+    issued: int = 0
+    available: int = 0
+    pending: int = 0
+    spent: int = 0
+    expired: int = 0
+    reversed: int = 0
+    voided: int = 0
+    repaid: int = 0
+    deducted: int = 0
+    written_off: int = 0
+    debt_incurred: int = 0
+    debt: int = 0
+
+    def balanced(self) -> bool:
+        """Return whether the conservation laws hold."""
+        outflow = (
+            self.available
+            + self.pending
+            + self.spent
+            + self.expired
+            + self.reversed
+            + self.voided
+            + self.repaid
+            + self.deducted
+        )
+        return self.issued == outflow and self.debt == self.debt_incurred - self.repaid
+
+
+@final
+@attrs.frozen(kw_only=True)
+class LotExplanation:
+    """One lot's story: what it was, and what took its points.
+
+    >>> LotExplanation(lot=1, kind=EntryKind.EARN, key="k", original=100, remaining=0,
+    ...                status=LotStatus.EXHAUSTED, redeemed=100).redeemed
+    100
+    """
+
+    lot: int
+    kind: EntryKind
+    key: str
+    original: int
+    remaining: int
+    status: LotStatus
+    redeemed: int = 0
+    restored: int = 0
+    expired: int = 0
+    reversed: int = 0
+    voided: int = 0
+    repaid: int = 0
+    deducted: int = 0

@@ -1,0 +1,147 @@
+"""The command line: --version, sample and summary (in-process, and once as a subprocess)."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import pathlib
+import subprocess
+import sys
+
+import pytest
+
+from servicemodel import __version__
+from servicemodel.cli import main
+from servicemodel.io import read_interactions
+
+SRC = pathlib.Path(__file__).resolve().parents[1] / "src"
+
+
+def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as caught:
+        main(["--version"])
+    assert caught.value.code == 0
+    assert capsys.readouterr().out.strip() == f"servicemodel {__version__}"
+
+
+def test_sample_writes_deterministic_jsonl_to_stdout(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["sample", "--count", "25", "--seed", "3"]) == 0
+    first = capsys.readouterr().out
+    assert main(["sample", "--count", "25", "--seed", "3"]) == 0
+    assert capsys.readouterr().out == first
+    lines = first.splitlines()
+    assert len(lines) == 25
+    assert json.loads(lines[0])["id"] == "T-0000001"
+    assert len(list(read_interactions(io.StringIO(first), format="jsonl"))) == 25
+
+
+@pytest.mark.parametrize(
+    ("name", "fmt"), [("out.csv", None), ("out.txt", "csv"), ("o.jsonl", None)]
+)
+def test_sample_writes_a_file(tmp_path: pathlib.Path, name: str, fmt: str | None) -> None:
+    path = tmp_path / name
+    extra = ["--format", fmt] if fmt else []
+    assert main(["sample", "--count", "10", "--seed", "1", "-o", str(path), *extra]) == 0
+    chosen = fmt or ("csv" if name.endswith(".csv") else "jsonl")
+    assert len(list(read_interactions(path, format=chosen))) == 10
+
+
+def test_sample_refuses_bad_options(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["sample", "--count", "-5"]) == 2
+    assert "'count' must be an integer between 0" in capsys.readouterr().err
+    assert main(["sample", "--start", "2024-01-01T00:00:00"]) == 2
+    assert "'start' must be timezone-aware" in capsys.readouterr().err
+    assert main(["sample", "--start", "yesterday"]) == 2
+    assert "'--start' must be an ISO 8601 instant" in capsys.readouterr().err
+    assert main(["sample", "--timezone", "Nowhere/City"]) == 2
+    assert "'timezone' must be an IANA zone name" in capsys.readouterr().err
+
+
+def test_summary_of_a_sample(tmp_path: pathlib.Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "s.jsonl"
+    assert main(["sample", "--count", "400", "--seed", "7", "-o", str(path)]) == 0
+    assert main(["summary", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("400 interactions, created 2024-01-01T")
+    for heading in ("by channel:", "by kind:", "by status:"):
+        assert heading in out
+    assert "median first reply: " in out
+    assert "% rated 4-5 (n=" in out
+    assert "reopens: " in out
+    email = next(line for line in out.splitlines() if line.strip().startswith("email"))
+    count = sum(1 for i in read_interactions(path) if i.channel.value == "email")
+    assert email.split()[1] == str(count)
+
+
+def test_summary_figures_are_exact(
+    tmp_path: pathlib.Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    records = [
+        {
+            "id": f"T-{n}",
+            "customer_id": "C-1",
+            "channel": "email",
+            "created_at": "2024-06-10T09:00:00Z",
+            "events": [
+                {"type": "message", "at": f"2024-06-10T09:{n:02d}:00Z", "author": "agent"},
+                {"type": "satisfaction", "at": "2024-06-10T10:00:00Z", "score": score},
+            ],
+        }
+        for n, score in [(10, 5), (20, 4), (30, 1), (40, 2)]
+    ]
+    path = tmp_path / "four.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    assert main(["summary", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "median first reply: 25m (n=4;" in out
+    assert "CSAT: 50.0% rated 4-5 (n=4)" in out
+    assert "reopens: 0 in 0 interactions (0.0%)" in out
+    assert "email                 4  100.0%" in out
+
+
+def test_summary_of_nothing(tmp_path: pathlib.Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "empty.jsonl"
+    path.write_text("", encoding="utf-8")
+    assert main(["summary", str(path)]) == 0
+    assert capsys.readouterr().out == "0 interactions\n"
+
+
+def test_summary_reports_bad_records(
+    tmp_path: pathlib.Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "bad.jsonl"
+    good = '{"id":"T","customer_id":"C","channel":"chat","created_at":"2024-01-01T00:00:00Z"}'
+    path.write_text(f"{good}\n{{oops\n{good}\n", encoding="utf-8")
+    assert main(["summary", str(path)]) == 1
+    assert "line 2: the record must be valid JSON" in capsys.readouterr().err
+    assert main(["summary", "--on-error", "collect", str(path)]) == 1
+    captured = capsys.readouterr()
+    assert captured.out.startswith("2 interactions")
+    assert "skipped 1 bad record:\n  line 2:" in captured.err
+    assert main(["summary", str(tmp_path / "missing.jsonl")]) == 1
+    assert "cannot read" in capsys.readouterr().err
+
+
+def test_no_command_prints_help(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main([]) == 2
+    assert "sample" in capsys.readouterr().out
+
+
+def test_the_readme_pipeline_runs_as_processes() -> None:
+    env = {**os.environ, "PYTHONPATH": str(SRC)}
+    sample = subprocess.run(
+        [sys.executable, "-m", "servicemodel", "sample", "--count", "200", "--seed", "7"],
+        capture_output=True,
+        check=True,
+        env=env,
+    )
+    summary = subprocess.run(
+        [sys.executable, "-m", "servicemodel", "summary"],
+        input=sample.stdout,
+        capture_output=True,
+        check=True,
+        env=env,
+    )
+    assert summary.stdout.decode().startswith("200 interactions")
+    assert summary.stderr == b""

@@ -1,0 +1,310 @@
+"""Interactions: the event log's rules and the facts derived from it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+
+import attrs
+import pendulum
+import pytest
+from hypothesis import given
+
+from servicemodel import (
+    Assignment,
+    Channel,
+    Interaction,
+    Kind,
+    Message,
+    Priority,
+    PriorityChange,
+    Role,
+    SatisfactionResponse,
+    Status,
+    StatusChange,
+    Visibility,
+)
+from servicemodel._time import to_micros
+from servicemodel.exceptions import ValidationError
+from servicemodel.testing import interactions
+
+T0 = pendulum.datetime(2024, 6, 10, 9, tz="Europe/London")
+
+
+def at(minutes: int) -> pendulum.DateTime:
+    return T0.add(minutes=minutes)
+
+
+def ticket(*events: object, **fields: object) -> Interaction:
+    values: dict[str, object] = {
+        "id": "T-1",
+        "customer_id": "C-1",
+        "channel": "email",
+        "created_at": T0,
+        "events": list(events),
+    }
+    values.update(fields)
+    return Interaction(**values)  # type: ignore[arg-type]
+
+
+def test_strings_convert_to_enums() -> None:
+    i = ticket(channel="web_form", kind="complaint", priority="urgent")
+    assert (i.channel, i.kind, i.priority) == (Channel.WEB_FORM, Kind.COMPLAINT, Priority.URGENT)
+
+
+def test_unknown_channel_names_the_field_and_value() -> None:
+    with pytest.raises(ValidationError) as info:
+        ticket(channel="fax")
+    assert info.value.field == "channel"
+    assert info.value.value == "fax"
+    assert "'phone'" in str(info.value)
+
+
+def test_missing_id_is_an_error() -> None:
+    with pytest.raises(ValidationError, match="'id' must be a non-empty string"):
+        ticket(id="")
+
+
+def test_naive_created_at_is_an_error() -> None:
+    with pytest.raises(ValidationError, match="'created_at' must be timezone-aware"):
+        ticket(created_at=dt.datetime(2024, 6, 10, 9))
+
+
+def test_naive_event_time_names_the_field() -> None:
+    with pytest.raises(ValidationError, match="'at' must be timezone-aware"):
+        Message(at=dt.datetime(2024, 6, 10, 9), author="agent")
+
+
+def test_events_out_of_order_name_the_event_index() -> None:
+    with pytest.raises(ValidationError) as info:
+        ticket(
+            Message(at=at(5), author="customer"),
+            Message(at=at(10), author="agent"),
+            Message(at=at(7), author="customer"),
+        )
+    assert info.value.field == "events[2].at"
+    assert "'events[2].at' must not be before 'events[1].at'" in str(info.value)
+
+
+def test_event_before_creation_names_index_zero() -> None:
+    with pytest.raises(ValidationError, match=r"'events\[0\].at' must not be before 'created_at'"):
+        ticket(Message(at=at(-1), author="customer"))
+
+
+def test_same_instant_events_are_in_order() -> None:
+    i = ticket(Message(at=at(0), author="customer"), StatusChange(at=at(0), status="open"))
+    assert i.status() is Status.OPEN
+
+
+@pytest.mark.parametrize(
+    ("statuses", "bad_index"),
+    [
+        (["open", "open"], 1),  # no change
+        (["open", "new"], 1),  # back to new
+        (["new"], 0),
+        (["solved", "closed", "open"], 2),  # leaves closed
+    ],
+)
+def test_impossible_status_transitions_name_the_event(statuses: list[str], bad_index: int) -> None:
+    events = [StatusChange(at=at(i), status=s) for i, s in enumerate(statuses)]
+    with pytest.raises(ValidationError) as info:
+        ticket(*events)
+    assert info.value.field is not None
+    assert info.value.field.startswith(f"events[{bad_index}]")
+
+
+def test_only_satisfaction_follows_close() -> None:
+    ok = ticket(
+        StatusChange(at=at(1), status="solved"),
+        StatusChange(at=at(2), status="closed"),
+        SatisfactionResponse(at=at(3), score=4),
+    )
+    assert ok.satisfaction() == 4
+    with pytest.raises(ValidationError, match=r"'events\[2\]' must not follow the close"):
+        ticket(
+            StatusChange(at=at(1), status="solved"),
+            StatusChange(at=at(2), status="closed"),
+            Message(at=at(3), author="customer"),
+        )
+
+
+def test_priority_change_must_change_priority() -> None:
+    with pytest.raises(ValidationError, match=r"'events\[0\].priority' must change"):
+        ticket(PriorityChange(at=at(1), priority="normal"))
+
+
+def test_non_event_in_log_is_rejected() -> None:
+    with pytest.raises(ValidationError, match=r"'events\[0\]' must be an interaction event"):
+        ticket("hello")
+
+
+def test_out_of_range_csat_on_the_log() -> None:
+    with pytest.raises(ValidationError, match=r"'score' must be between 1 and 5 \(got 0\)"):
+        SatisfactionResponse(at=at(1), score=0)
+    with pytest.raises(ValidationError, match="must be an integer between 1 and 5"):
+        SatisfactionResponse(at=at(1), score=True)
+
+
+def test_tags_must_be_a_collection_not_a_string() -> None:
+    with pytest.raises(ValidationError, match="'tags' must be a collection of strings"):
+        ticket(tags="vip")
+    with pytest.raises(ValidationError, match="'tags' must contain only non-empty strings"):
+        ticket(tags=["vip", " "])
+
+
+def test_attributes_are_sorted_pairs_and_hashable() -> None:
+    i = ticket(attributes={"product": "router", "area": "north"})
+    assert i.attributes == (("area", "north"), ("product", "router"))
+    assert i.attribute("product") == "router"
+    assert i.attribute("missing") is None
+    assert hash(i) == hash(ticket(attributes=[("product", "router"), ("area", "north")]))
+    with pytest.raises(ValidationError, match="'attributes' must map"):
+        ticket(attributes={"": "x"})
+    with pytest.raises(ValidationError, match="'attributes' must not repeat"):
+        ticket(attributes=[("a", "1"), ("a", "2")])
+    with pytest.raises(ValidationError, match="'attributes' must be a mapping"):
+        ticket(attributes="a=1")
+
+
+def test_first_reply_ignores_bots_private_notes_and_customers() -> None:
+    i = ticket(
+        Message(at=at(0), author="customer"),
+        Message(at=at(1), author="bot"),
+        Message(at=at(2), author="agent", visibility="private"),
+        Message(at=at(30), author="agent"),
+        Message(at=at(40), author="agent"),
+    )
+    assert i.first_reply_at() == at(30)
+    assert i.agent_reply_count() == 2
+    assert len(i.messages()) == 5
+
+
+def test_solves_and_reopens() -> None:
+    i = ticket(
+        StatusChange(at=at(10), status="open"),
+        StatusChange(at=at(20), status="solved"),
+        StatusChange(at=at(30), status="open"),
+        StatusChange(at=at(40), status="pending"),
+        StatusChange(at=at(50), status="solved"),
+        StatusChange(at=at(60), status="on_hold"),
+        StatusChange(at=at(70), status="solved"),
+        StatusChange(at=at(80), status="closed"),
+    )
+    assert i.first_solved_at() == at(20)
+    assert i.last_solved_at() == at(70)
+    assert i.reopen_count() == 2  # solved->open and solved->on_hold; solved->closed is no reopen
+    assert i.status() is Status.CLOSED
+
+
+def test_unsolved_interaction_has_no_solve_times() -> None:
+    i = ticket(Message(at=at(1), author="customer"))
+    assert i.first_solved_at() is None
+    assert i.last_solved_at() is None
+    assert i.first_reply_at() is None
+    assert i.satisfaction() is None
+    assert i.assignee() is None
+    assert i.group() is None
+
+
+def test_status_timeline_covers_the_whole_life() -> None:
+    i = ticket(
+        StatusChange(at=at(10), status="open"),
+        StatusChange(at=at(20), status="pending"),
+        StatusChange(at=at(30), status="solved"),
+    )
+    spans = i.status_timeline()
+    assert [s.status for s in spans] == [Status.NEW, Status.OPEN, Status.PENDING, Status.SOLVED]
+    assert [s.start for s in spans] == [T0, at(10), at(20), at(30)]
+    assert [s.end for s in spans] == [at(10), at(20), at(30), None]
+
+
+def test_priority_at_and_current_priority() -> None:
+    i = ticket(
+        PriorityChange(at=at(10), priority="urgent"),
+        PriorityChange(at=at(20), priority="low"),
+        priority="normal",
+    )
+    assert i.priority_at(at(9)) is Priority.NORMAL
+    assert i.priority_at(at(10)) is Priority.URGENT
+    assert i.priority_at(at(25)) is Priority.LOW
+    assert i.current_priority() is Priority.LOW
+    assert i.priority is Priority.NORMAL  # the initial priority stays as created
+
+
+def test_assignee_and_group_follow_the_last_assignment() -> None:
+    i = ticket(
+        Assignment(at=at(1), agent_id="A-1", group="billing"),
+        Assignment(at=at(2), agent_id="A-2"),
+    )
+    assert i.assignee() == "A-2"
+    assert i.group() == "billing"
+    unassigned = ticket(Assignment(at=at(1), agent_id="A-1"), Assignment(at=at(2)))
+    assert unassigned.assignee() is None
+
+
+def test_handle_time_sums_agent_work_only() -> None:
+    i = ticket(
+        Message(at=at(0), author="customer", work=pendulum.duration(minutes=9)),
+        Message(at=at(1), author="agent", work=pendulum.duration(minutes=4)),
+        Message(at=at(2), author="agent", visibility="private", work=dt.timedelta(seconds=90)),
+        Message(at=at(3), author="agent"),
+    )
+    assert i.handle_time() == pendulum.duration(minutes=5, seconds=30)
+    with pytest.raises(ValidationError, match="'work' must not be negative"):
+        Message(at=at(0), author="agent", work=dt.timedelta(seconds=-1))
+
+
+def test_values_are_immutable() -> None:
+    i = ticket()
+    with pytest.raises(attrs.exceptions.FrozenInstanceError):
+        i.id = "other"  # type: ignore[misc]
+
+
+def test_message_predicates() -> None:
+    public_agent = Message(at=at(0), author=Role.AGENT, visibility=Visibility.PUBLIC)
+    assert public_agent.is_public_agent_reply()
+    assert not public_agent.is_public_customer_message()
+    assert Message(at=at(0), author="customer").is_public_customer_message()
+    assert not Message(
+        at=at(0), author="customer", visibility="private"
+    ).is_public_customer_message()
+
+
+# ------------------------------------------------------------------------- laws
+
+
+@given(interactions())
+def test_generated_interactions_rebuild_equal(interaction: Interaction) -> None:
+    rebuilt = attrs.evolve(interaction, events=list(interaction.events))
+    assert rebuilt == interaction
+    assert hash(rebuilt) == hash(interaction)
+
+
+@given(interactions())
+def test_timeline_is_contiguous_and_ordered(interaction: Interaction) -> None:
+    spans = interaction.status_timeline()
+    assert spans[0].status is Status.NEW
+    assert spans[0].start == interaction.created_at
+    for before, after in itertools.pairwise(spans):
+        assert before.end == after.start
+        assert before.status is not after.status
+    assert spans[-1].end is None
+    assert spans[-1].status is interaction.status()
+
+
+@given(interactions())
+def test_solve_facts_agree(interaction: Interaction) -> None:
+    first, last = interaction.first_solved_at(), interaction.last_solved_at()
+    assert (first is None) == (last is None)
+    if first is not None and last is not None:
+        assert to_micros(first) <= to_micros(last)
+    solved_spans = [s for s in interaction.status_timeline() if s.status is Status.SOLVED]
+    assert interaction.reopen_count() <= len(solved_spans)
+
+
+@given(interactions())
+def test_first_reply_is_not_before_creation(interaction: Interaction) -> None:
+    reply = interaction.first_reply_at()
+    assert (reply is None) == (interaction.agent_reply_count() == 0)
+    if reply is not None:
+        assert to_micros(reply) >= to_micros(interaction.created_at)
