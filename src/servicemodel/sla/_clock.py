@@ -26,6 +26,8 @@ from ..interactions import (
 )
 from ._metrics import STOP_STATUSES, Metric
 
+_STOPS = tuple(STOP_STATUSES)
+
 __all__ = ["IntegerCalendar", "Log", "Positions", "Running"]
 
 #: How far ahead :func:`next_flip` looks for a calendar that is open now to close.
@@ -152,7 +154,7 @@ class Log:
         elif isinstance(event, StatusChange):
             self.status = event.status
             self.statuses.append((at, event.status))
-            if event.status in STOP_STATUSES:
+            if event.status in _STOPS:
                 self._stop_replies(at)
         elif isinstance(event, PriorityChange):
             self.priorities.append((at, event.priority))
@@ -172,16 +174,12 @@ class Log:
         if self._periodic_open:
             self.periodic[-1][1] = at
             self._periodic_open = False
-        if self.status not in STOP_STATUSES:
+        if self.status not in _STOPS:
             self.periodic.append([at, None])
             self._periodic_open = True
 
     def _customer_message(self, at: int) -> None:
-        if (
-            self.first_reply_end is not None
-            and not self._next_open
-            and self.status not in STOP_STATUSES
-        ):
+        if self.first_reply_end is not None and not self._next_open and self.status not in _STOPS:
             self.next_reply.append([at, None])
             self._next_open = True
 
@@ -208,10 +206,10 @@ class Log:
     def completion(self) -> int | None:
         """When the interaction was last solved or closed, if it still is."""
         statuses = self.statuses
-        if statuses[-1][1] not in STOP_STATUSES:
+        if statuses[-1][1] not in _STOPS:
             return None
         index = len(statuses) - 1
-        while index > 0 and statuses[index - 1][1] in STOP_STATUSES:
+        while index > 0 and statuses[index - 1][1] in _STOPS:
             index -= 1
         return statuses[index][0]
 
@@ -246,14 +244,13 @@ def running(
     statuses: Sequence[tuple[int, Status]],
     start: int,
     end: int | None,
-    paused: frozenset[Status],
-    stops: bool,
+    excluded: tuple[Status, ...],
 ) -> Running:
-    """The stretches of ``[start, end)`` in which a status neither pauses nor stops the clock."""
+    """The stretches of ``[start, end)`` whose status is not in *excluded* (pausing or stopping)."""
     bounds: list[int] = []
     open_end = False
     count = len(statuses)
-    index = max(bisect_right(statuses, start, key=_first) - 1, 0)
+    index = 0 if count == 1 else max(bisect_right(statuses, start, key=_first) - 1, 0)
     while index < count:
         since, status = statuses[index]
         until = statuses[index + 1][0] if index + 1 < count else None
@@ -264,7 +261,7 @@ def running(
             if end is not None and b >= end:
                 break
             continue
-        if status not in paused and not (stops and status in STOP_STATUSES):
+        if status not in excluded:
             if bounds and bounds[-1] == a:
                 bounds[-1] = bounds[-2] if b is None else b
             else:

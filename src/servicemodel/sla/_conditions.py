@@ -197,24 +197,25 @@ class FieldTest:
         True
         """
         operator = self.operator
-        if operator in _TAG_OPERATORS:
-            tags = facts.tags
-            if operator is Operator.CONTAINS:
-                return self.values[0] in tags
-            hit = any(v in tags for v in self.values)
-            return hit if operator is Operator.CONTAINS_ANY else not hit
+        values = self.values
+        # Identity checks only: hashing enum members is slow on this hot path.
+        if operator is Operator.CONTAINS:
+            return values[0] in facts.tags
+        if operator is Operator.CONTAINS_ANY or operator is Operator.CONTAINS_NONE:
+            disjoint = facts.tags.isdisjoint(values)
+            return not disjoint if operator is Operator.CONTAINS_ANY else disjoint
         field = self.field
         if field.startswith(_ATTRIBUTE_PREFIX):
             actual = facts.attributes.get(field[len(_ATTRIBUTE_PREFIX) :])
         else:
             actual = getattr(facts, field)
         if operator is Operator.EQUALS:
-            return actual == self.values[0]
+            return actual == values[0]
         if operator is Operator.NOT_EQUALS:
-            return actual != self.values[0]
+            return actual != values[0]
         if operator is Operator.IN:
-            return actual in self.values
-        return actual not in self.values
+            return actual in values
+        return actual not in values
 
 
 def _match(value: object) -> Match:

@@ -36,8 +36,9 @@ __all__ = [
     "evaluate",
 ]
 
-_REPLY_METRICS = frozenset({Metric.FIRST_REPLY, Metric.NEXT_REPLY, Metric.PERIODIC_UPDATE})
+_REPLY_METRICS = (Metric.FIRST_REPLY, Metric.NEXT_REPLY, Metric.PERIODIC_UPDATE)
 _METRICS = tuple(Metric)
+_STOPS = tuple(STOP_STATUSES)
 
 
 class ClockState(enum.Enum):
@@ -336,7 +337,7 @@ class MetricClock:
             a, b = max(since, start), min(until, limit)
             if b <= a:
                 continue
-            if status in paused or (stops and status in STOP_STATUSES):
+            if status in paused or (stops and status in _STOPS):
                 yield a, b, SegmentKind.PAUSED, status
             else:
                 for sa, sb, label in self.calendar.segments_micros(a, b):
@@ -471,33 +472,55 @@ class SlaResult:
 
 
 class _Target:
-    __slots__ = ("calendar", "paused", "policy", "target", "warn", "within")
+    __slots__ = ("calendar", "excluded", "paused", "policy", "target", "warn", "within")
 
     def __init__(self, policy: str, target: Target, calendar: IntegerCalendar) -> None:
         self.policy = policy
         self.target = target
         self.within = target.within_micros()
         self.warn = target.warn_micros()
-        self.paused = target.pausing_statuses()
+        # Tuples, not sets: membership by identity avoids hashing enum members on the hot path.
+        self.paused = tuple(target.pausing_statuses())
+        stops = () if target.metric in _REPLY_METRICS else tuple(STOP_STATUSES)
+        self.excluded = self.paused + stops
         self.calendar = calendar
 
 
-def _compile(policies: PolicySet) -> list[dict[tuple[Priority, Metric], _Target]]:
+#: Per policy: (priority, targets indexed by metric position) pairs.
+_Rows = tuple[tuple[Priority, tuple["_Target | None", ...]], ...]
+
+
+def _compile(policies: PolicySet) -> list[_Rows]:
     cache: dict[str, Any] = policies._cache
-    compiled = cache.get("targets")
+    compiled: list[_Rows] | None = cache.get("targets")
     if compiled is None:
-        compiled = [
-            {
-                (priority, target.metric): _Target(
-                    policy.name, target, policies.calendar(target.calendar)
-                )
-                for priority, targets in policy.targets
-                for target in targets
-            }
-            for policy in policies.policies
-        ]
+        compiled = []
+        for policy in policies.policies:
+            rows = []
+            for priority, targets in policy.targets:
+                row: list[_Target | None] = [None] * len(_METRICS)
+                for target in targets:
+                    row[_METRICS.index(target.metric)] = _Target(
+                        policy.name, target, policies.calendar(target.calendar)
+                    )
+                rows.append((priority, tuple(row)))
+            compiled.append(tuple(rows))
         cache["targets"] = compiled
     return compiled
+
+
+def _row(compiled: list[_Rows], index: int, priority: Priority) -> tuple[_Target | None, ...]:
+    if index >= 0:
+        for candidate, row in compiled[index]:
+            if candidate is priority:
+                return row
+    return _NO_TARGETS
+
+
+_NO_TARGETS: tuple[_Target | None, ...] = (None,) * len(_METRICS)
+
+
+_EMPTY: dict[str, str] = {}
 
 
 def _keys(
@@ -509,9 +532,21 @@ def _keys(
     """The applicable (policy index, priority) over time; index -1: no policy applies."""
     priorities, groups = log.priorities, log.groups
     if len(priorities) == 1 and len(groups) == 1:
-        moments = [log.created]
-    else:
-        moments = sorted({t for t, _ in priorities} | {t for t, _ in groups})
+        facts = Facts(
+            priorities[0][1]._value_,
+            interaction.channel._value_,
+            interaction.kind._value_,
+            interaction.tags,
+            None if customer is None else customer.segment,
+            None if customer is None else customer.tier,
+            None,
+            dict(interaction.attributes) if interaction.attributes else _EMPTY,
+        )
+        for i, policy in enumerate(policies.policies):
+            if policy.condition.matches(facts):
+                return [log.created], [(i, priorities[0][1])]
+        return [log.created], [(-1, priorities[0][1])]
+    moments = sorted({t for t, _ in priorities} | {t for t, _ in groups})
     times: list[int] = []
     keys: list[tuple[int, Priority]] = []
     matched: dict[tuple[Priority, str | None], int] = {}
@@ -556,30 +591,37 @@ def _compute(
 ) -> SlaResult:
     compiled = _compile(policies)
     times, keys = _keys(log, policies, interaction, customer)
+    rows = [_row(compiled, index, priority) for index, priority in keys]
+    single = len(times) == 1
     statuses = tuple(log.statuses)
     completion = log.completion()
     restart = policies.on_priority_change is PriorityChangeRule.RESTART
     status_now = log.status
     positions: dict[int, Positions] = {}
     clocks: list[MetricClock] = []
-    for metric in _METRICS:
-        reply = metric in _REPLY_METRICS
-        for cycle, (start, end) in enumerate(log.windows(metric)):
+    created = log.created
+    for position, metric in enumerate(_METRICS):
+        reply = position < 3
+        if position == 0:
+            windows: list[tuple[int, int | None]] = [(created, log.first_reply_end)]
+        elif position == 1:
+            windows = log.next_reply  # type: ignore[assignment]
+        elif position == 2:
+            windows = log.periodic  # type: ignore[assignment]
+        else:
+            windows = [(created, None)]
+        for cycle, (start, end) in enumerate(windows):
             done = end if reply else completion
-            ref = as_of if done is None else done
-            k = bisect_right(times, ref) - 1
-            index, priority = keys[k]
-            if index < 0:
-                continue
-            spec = compiled[index].get((priority, metric))
+            k = 0 if single else bisect_right(times, as_of if done is None else done) - 1
+            spec = rows[k][position]
             if spec is None:
                 continue
-            if restart:
-                start = _restart(times, keys, compiled, metric, start, k)
-            run = running(statuses, start, end if reply else None, spec.paused, not reply)
+            if restart and not single:
+                start = _restart(times, keys, rows, position, start, k)
+            run = running(statuses, start, end, spec.excluded)
             calendar = positions.get(id(spec.calendar))
             if calendar is None:
-                calendar = positions[id(spec.calendar)] = Positions(spec.calendar, log.created)
+                calendar = positions[id(spec.calendar)] = Positions(spec.calendar, created)
             business, real = elapsed(calendar, run, as_of)
             if done is not None:
                 state = ClockState.COMPLETED
@@ -592,7 +634,7 @@ def _compute(
                 MetricClock(
                     metric=metric,
                     policy=spec.policy,
-                    priority=priority,
+                    priority=keys[k][1],
                     target=spec.target,
                     cycle=cycle,
                     state=state,
@@ -611,7 +653,7 @@ def _compute(
                     zone=zone,
                 )
             )
-    index = keys[bisect_right(times, as_of) - 1][0]
+    index = keys[0 if single else bisect_right(times, as_of) - 1][0]
     return SlaResult(
         interaction_id=interaction.id,
         policy=None if index < 0 else policies.policies[index].name,
@@ -624,21 +666,15 @@ def _compute(
 def _restart(
     times: list[int],
     keys: list[tuple[int, Priority]],
-    compiled: list[dict[tuple[Priority, Metric], _Target]],
-    metric: Metric,
+    rows: list[tuple[_Target | None, ...]],
+    position: int,
     start: int,
     k: int,
 ) -> int:
     """The last priority change after *start* (up to key *k*) that swapped this metric's target."""
     while k > 0 and times[k] > start:
-        (index, priority), (before_index, before_priority) = keys[k], keys[k - 1]
-        if priority is not before_priority:
-            now = compiled[index].get((priority, metric)) if index >= 0 else None
-            then = (
-                compiled[before_index].get((before_priority, metric)) if before_index >= 0 else None
-            )
-            if now is not then:
-                return times[k]
+        if keys[k][1] is not keys[k - 1][1] and rows[k][position] is not rows[k - 1][position]:
+            return times[k]
         k -= 1
     return start
 
