@@ -156,7 +156,12 @@ def run(count: int, seed: int) -> None:
     began = time.process_time()
     read = sum(1 for r in results for c in r.clocks if c.due_at is not None or c.breached)
     lazy = time.process_time() - began
-    rate("read every clock's due_at (lazy pendulum values)", clocks, lazy, "clocks/s")
+    rate(
+        "read every clock's due_at (lazy pendulum values)",
+        sum(len(r.clocks) for r in results),
+        lazy,
+        "clocks/s",
+    )
     print(f"{'':<52}{read:>11,} due instants built")
 
 

@@ -16,6 +16,7 @@ from .._time import aware, duration_from_micros, from_micros, to_micros
 from ..customers import Customer
 from ..exceptions import CalendarError, ValidationError
 from ..interactions import Interaction, Priority, Status
+from ._calendar import BusinessCalendar
 from ._clock import Log, Positions, Running, crossed, elapsed, is_open, next_flip, reach, running
 from ._conditions import Facts
 from ._metrics import STOP_STATUSES, Metric
@@ -472,7 +473,9 @@ class SlaResult:
 
 
 class _Target:
-    __slots__ = ("calendar", "excluded", "paused", "policy", "target", "warn", "within")
+    """A target compiled for the hot path (microseconds, tuples, the calendar object)."""
+
+    __slots__ = ("always", "calendar", "excluded", "paused", "policy", "target", "warn", "within")
 
     def __init__(self, policy: str, target: Target, calendar: IntegerCalendar) -> None:
         self.policy = policy
@@ -484,6 +487,7 @@ class _Target:
         stops = () if target.metric in _REPLY_METRICS else tuple(STOP_STATUSES)
         self.excluded = self.paused + stops
         self.calendar = calendar
+        self.always = calendar is BusinessCalendar.always()
 
 
 #: Per policy: (priority, targets indexed by metric position) pairs.
@@ -521,6 +525,7 @@ _NO_TARGETS: tuple[_Target | None, ...] = (None,) * len(_METRICS)
 
 
 _EMPTY: dict[str, str] = {}
+_MEMO_LIMIT = 4_096
 
 
 def _keys(
@@ -531,54 +536,63 @@ def _keys(
 ) -> tuple[list[int], list[tuple[int, Priority]]]:
     """The applicable (policy index, priority) over time; index -1: no policy applies."""
     priorities, groups = log.priorities, log.groups
+    static = (
+        interaction.channel._value_,
+        interaction.kind._value_,
+        interaction.tags,
+        interaction.attributes,
+        None if customer is None else customer.segment,
+        None if customer is None else customer.tier,
+    )
+    memo: dict[tuple[Any, ...], int] = policies._cache.setdefault("matches", {})
     if len(priorities) == 1 and len(groups) == 1:
-        facts = Facts(
-            priorities[0][1]._value_,
-            interaction.channel._value_,
-            interaction.kind._value_,
-            interaction.tags,
-            None if customer is None else customer.segment,
-            None if customer is None else customer.tier,
-            None,
-            dict(interaction.attributes) if interaction.attributes else _EMPTY,
-        )
-        for i, policy in enumerate(policies.policies):
-            if policy.condition.matches(facts):
-                return [log.created], [(i, priorities[0][1])]
-        return [log.created], [(-1, priorities[0][1])]
+        priority = priorities[0][1]
+        index = _match(policies, memo, static, priority._value_, None)
+        return [log.created], [(index, priority)]
     moments = sorted({t for t, _ in priorities} | {t for t, _ in groups})
     times: list[int] = []
     keys: list[tuple[int, Priority]] = []
-    matched: dict[tuple[Priority, str | None], int] = {}
-    attributes = dict(interaction.attributes)
-    segment = None if customer is None else customer.segment
-    tier = None if customer is None else customer.tier
     for moment in moments:
         priority = priorities[bisect_right(priorities, moment, key=_first) - 1][1]
         group = groups[bisect_right(groups, moment, key=_first) - 1][1]
-        index = matched.get((priority, group))
-        if index is None:
-            facts = Facts(
-                priority.value,
-                interaction.channel.value,
-                interaction.kind.value,
-                interaction.tags,
-                segment,
-                tier,
-                group,
-                attributes,
-            )
-            index = -1
-            for i, policy in enumerate(policies.policies):
-                if policy.condition.matches(facts):
-                    index = i
-                    break
-            matched[(priority, group)] = index
-        key = (index, priority)
+        key = (_match(policies, memo, static, priority._value_, group), priority)
         if not keys or keys[-1] != key:
             times.append(moment)
             keys.append(key)
     return times, keys
+
+
+def _match(
+    policies: PolicySet,
+    memo: dict[tuple[Any, ...], int],
+    static: tuple[Any, ...],
+    priority: str,
+    group: str | None,
+) -> int:
+    """The index of the first policy matching these facts (-1: none), remembered per policy set."""
+    key = (priority, group, static)
+    index = memo.get(key)
+    if index is None:
+        channel, kind, tags, attributes, segment, tier = static
+        facts = Facts(
+            priority,
+            channel,
+            kind,
+            tags,
+            segment,
+            tier,
+            group,
+            dict(attributes) if attributes else _EMPTY,
+        )
+        index = -1
+        for i, policy in enumerate(policies.policies):
+            if policy.condition.matches(facts):
+                index = i
+                break
+        if len(memo) >= _MEMO_LIMIT:
+            memo.clear()
+        memo[key] = index
+    return index
 
 
 def _compute(
@@ -597,7 +611,7 @@ def _compute(
     completion = log.completion()
     restart = policies.on_priority_change is PriorityChangeRule.RESTART
     status_now = log.status
-    positions: dict[int, Positions] = {}
+    positions: dict[int, IntegerCalendar] = {}
     clocks: list[MetricClock] = []
     created = log.created
     for position, metric in enumerate(_METRICS):
@@ -621,7 +635,9 @@ def _compute(
             run = running(statuses, start, end, spec.excluded)
             calendar = positions.get(id(spec.calendar))
             if calendar is None:
-                calendar = positions[id(spec.calendar)] = Positions(spec.calendar, created)
+                calendar = positions[id(spec.calendar)] = (
+                    spec.calendar if spec.always else Positions(spec.calendar, created)
+                )
             business, real = elapsed(calendar, run, as_of)
             if done is not None:
                 state = ClockState.COMPLETED
@@ -638,8 +654,11 @@ def _compute(
                     target=spec.target,
                     cycle=cycle,
                     state=state,
-                    breached=crossed(calendar, run, spec.within, business, done),
-                    warned=warn is not None and crossed(calendar, run, warn, business, done),
+                    breached=business >= spec.within
+                    and crossed(calendar, run, spec.within, business, done),
+                    warned=warn is not None
+                    and business >= warn
+                    and crossed(calendar, run, warn, business, done),
                     started_us=start,
                     completed_us=done,
                     as_of_us=as_of,
@@ -682,8 +701,10 @@ def _restart(
 # ----------------------------------------------------------------- public entry points
 
 
-def _fold(interaction: Interaction, upto: int | None) -> Log:
-    log = Log(to_micros(interaction.created_at), interaction.priority)
+def _fold(interaction: Interaction, upto: int | None, created: int | None = None) -> Log:
+    log = Log(
+        to_micros(interaction.created_at) if created is None else created, interaction.priority
+    )
     for event in interaction.events:
         at = to_micros(event.at)
         if upto is not None and at > upto:
@@ -692,10 +713,11 @@ def _fold(interaction: Interaction, upto: int | None) -> Log:
     return log
 
 
-def _as_of(value: object, interaction: Interaction) -> tuple[int, _dt.tzinfo]:
+def _as_of(value: object, interaction: Interaction) -> tuple[int, _dt.tzinfo, int]:
     instant = aware(value, field="as_of")
     at = to_micros(instant)
-    if at < to_micros(interaction.created_at):
+    created = to_micros(interaction.created_at)
+    if at < created:
         raise ValidationError(
             f"'as_of' must not be before the interaction's 'created_at' "
             f"(got {instant.isoformat()} < {interaction.created_at.isoformat()})",
@@ -704,7 +726,7 @@ def _as_of(value: object, interaction: Interaction) -> tuple[int, _dt.tzinfo]:
         )
     zone = instant.tzinfo
     assert zone is not None
-    return at, zone
+    return at, zone, created
 
 
 def evaluate(
@@ -749,8 +771,8 @@ def evaluate(
     >>> clock.breached_at
     DateTime(2024, 6, 10, 15, 0, 0, tzinfo=Timezone('UTC'))
     """
-    at, zone = _as_of(as_of, interaction)
-    return _compute(_fold(interaction, at), interaction, policies, at, zone, customer)
+    at, zone, created = _as_of(as_of, interaction)
+    return _compute(_fold(interaction, at, created), interaction, policies, at, zone, customer)
 
 
 @final
@@ -858,7 +880,7 @@ class SlaTracker:
         ...     PolicySet(policies=[])).result(as_of=t).clocks
         ()
         """
-        at, zone = _as_of(as_of, self.interaction)
+        at, zone, _created = _as_of(as_of, self.interaction)
         if at < self.log.last_at:
             raise ValidationError(
                 f"'as_of' must not be before the last event the tracker folded "
