@@ -24,7 +24,7 @@ from ..interactions import (
     StatusChange,
     Visibility,
 )
-from ._metrics import STOP_STATUSES, Metric
+from ._metrics import STOP_STATUSES
 
 _STOPS = tuple(STOP_STATUSES)
 
@@ -192,16 +192,6 @@ class Log:
         if self._periodic_open:
             self.periodic[-1][1] = at
             self._periodic_open = False
-
-    def windows(self, metric: Metric) -> list[tuple[int, int | None]]:
-        """The ``(start, end)`` window of each instance of *metric* (end ``None``: open)."""
-        if metric is Metric.FIRST_REPLY:
-            return [(self.created, self.first_reply_end)]
-        if metric is Metric.NEXT_REPLY:
-            return [(s, e) for s, e in self.next_reply if s is not None]
-        if metric is Metric.PERIODIC_UPDATE:
-            return [(s, e) for s, e in self.periodic if s is not None]
-        return [(self.created, None)]
 
     def completion(self) -> int | None:
         """When the interaction was last solved or closed, if it still is."""
