@@ -12,7 +12,8 @@ already catches ``ValueError`` keeps working::
     ├── DocumentError (ValueError)             a document has problems; .problems
     │   ├── PolicyDocumentError                an SLA policy document
     │   ├── ProgrammeDocumentError             a loyalty programme document
-    │   └── LedgerDocumentError                a serialised loyalty ledger
+    │   ├── LedgerDocumentError                a serialised loyalty ledger
+    │   └── TeamDocumentError                  a QA rubric or role-profile document
     └── LedgerError                            a loyalty ledger refused a command
         ├── IdempotencyConflict                same key, different payload
         ├── VersionConflict                    expected version is not the current one
@@ -51,6 +52,7 @@ __all__ = [
     "RecordError",
     "RewardUnavailable",
     "ServiceModelError",
+    "TeamDocumentError",
     "ValidationError",
     "VersionConflict",
 ]
@@ -166,6 +168,17 @@ class PolicyDocumentError(DocumentError):
     """
 
     kind = "policy document"
+
+
+class TeamDocumentError(DocumentError):
+    """A QA rubric or role-profile document has problems (see :class:`DocumentError`).
+
+    >>> e = TeamDocumentError([Problem("criteria[1].weight", "must be positive (got -1)")])
+    >>> e.problems[0].path
+    'criteria[1].weight'
+    """
+
+    kind = "team document"
 
 
 class ProgrammeDocumentError(DocumentError):

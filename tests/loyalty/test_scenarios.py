@@ -33,6 +33,7 @@ from servicemodel.loyalty import (
     Order,
     OrderLine,
     Pending,
+    PendingReturn,
     PerProduct,
     PerSpend,
     Policies,
@@ -369,3 +370,22 @@ def test_scenario_13_duplicate_delivery_writes_one_lot_and_a_changed_payload_con
     assert book.earn(member="m", points=100, at=utc, key="evt-1") == first
     stdlib = dt.datetime(2024, 12, 31, 23, tzinfo=dt.UTC)
     assert book.earn(member="m", points=100, at=stdlib, key="evt-1") == first
+
+
+def test_a_return_inside_the_pending_period_voids_the_whole_lot_under_void_all() -> None:
+    lines = [
+        EarnLine(line="A", amount=Decimal("30.00"), points=30),
+        EarnLine(line="B", amount=Decimal("70.00"), points=70),
+    ]
+    for on_return, left in ((PendingReturn.VOID_RETURNED, 70), (PendingReturn.VOID_ALL, 0)):
+        book = ledger(pending=Pending(length=14, on_return=on_return))
+        book.earn(member="m", points=100, at=at(2025, 1, 1), key="o", lines=lines)
+        book.return_purchase(
+            member="m",
+            earn="o",
+            at=at(2025, 1, 5),
+            key="ret",
+            lines=[ReturnedLine(line="A", amount=Decimal("30.00"))],
+        )
+        assert book.balance("m", as_of=at(2025, 1, 20)).available == left
+        assert book.totals("m", as_of=at(2025, 1, 20)).voided == 100 - left

@@ -15,6 +15,7 @@ Recognition of agents lives in :mod:`servicemodel.loyalty.recognition`.
 100
 """
 
+from ._documents import dump_ledger, dump_programme, load_ledger, load_programme
 from ._ledger import Explanation, Ledger
 from ._money import Money, RoundingMode, largest_remainder, round_points
 from ._policies import (
@@ -36,6 +37,7 @@ from ._policies import (
     ReturnAttribution,
     WhicheverFirst,
 )
+from ._programme import Programme
 from ._rules import (
     Activity,
     Basis,
@@ -60,6 +62,7 @@ from ._rules import (
     RoundingStage,
     TierMultiplier,
 )
+from ._tiers import Catalogue, Crossing, Downgrade, Reward, Tier, TierMetric, Tiers
 from ._values import (
     Allocation,
     Award,
@@ -90,9 +93,12 @@ __all__ = [
     "CapMode",
     "CapOrder",
     "CapWindow",
+    "Catalogue",
     "ChannelMultiplier",
     "Consumption",
+    "Crossing",
     "DayCount",
+    "Downgrade",
     "EarnLine",
     "EarnRule",
     "EarnRules",
@@ -123,18 +129,27 @@ __all__ = [
     "PerSpend",
     "Period",
     "Policies",
+    "Programme",
     "PromotionMultiplier",
     "Receipt",
     "RedemptionReversal",
     "ReturnAttribution",
     "ReturnedLine",
+    "Reward",
     "Rounding",
     "RoundingMode",
     "RoundingPlace",
     "RoundingStage",
+    "Tier",
+    "TierMetric",
     "TierMultiplier",
+    "Tiers",
     "Totals",
     "WhicheverFirst",
+    "dump_ledger",
+    "dump_programme",
     "largest_remainder",
+    "load_ledger",
+    "load_programme",
     "round_points",
 ]

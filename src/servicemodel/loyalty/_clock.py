@@ -18,7 +18,7 @@ __all__ = ["DAY", "HOUR", "LocalClock", "add_months"]
 
 HOUR = 3_600_000_000
 DAY = 86_400_000_000
-_BUCKET = 900_000_000  # 15 minutes
+_BUCKET = 6 * 3_600_000_000  # six hours: no zone changes offset twice within one
 _EPOCH = _dt.datetime(1970, 1, 1, tzinfo=_dt.UTC)
 _EPOCH_ORDINAL = _dt.date(1970, 1, 1).toordinal()
 

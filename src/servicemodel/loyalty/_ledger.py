@@ -93,6 +93,11 @@ _MAX_POINTS = 10**15
 _MAX_TEXT = 256
 
 
+# Shared, never mutated: a lot copies them before its first return.
+_EMPTY_RETURNED: dict[str, Decimal] = {}
+_EMPTY_REVERSED: dict[str, int] = {}
+
+
 class _Lot:
     __slots__ = (
         "available",
@@ -137,8 +142,8 @@ class _Lot:
         self.awards = awards
         self.lines = lines
         self.clawed = 0
-        self.line_returned: dict[str, Decimal] = {}
-        self.line_reversed: dict[str, int] = {}
+        self.line_returned: dict[str, Decimal] = _EMPTY_RETURNED
+        self.line_reversed: dict[str, int] = _EMPTY_REVERSED
 
     def copy(self) -> _Lot:
         other = _Lot.__new__(_Lot)
@@ -171,10 +176,8 @@ class _Account:
         "record",
         "redemptions",
         "seqs",
-        "snap_a",
-        "snap_d",
-        "snap_p",
         "snap_t",
+        "snap_v",
         "swept",
         "tallies",
         "use_heap",
@@ -200,10 +203,8 @@ class _Account:
         self.fen_index: dict[int, int] = {}
         self.fen: list[int] = [0]
         self.snap_t: list[int] = []
+        self.snap_v: list[tuple[int, int, int]] = []
         self.seqs: list[int] = []
-        self.snap_a: list[int] = []
-        self.snap_p: list[int] = []
-        self.snap_d: list[int] = []
         self.tallies: dict[str, tuple[list[int], list[Any]]] = {}
         self.redemptions: dict[str, list[Any]] = {}
         self.swept = 0
@@ -422,7 +423,16 @@ class Ledger:
     Balance(available=0, pending=0, debt=0)
     """
 
-    __slots__ = ("_accounts", "_clock", "_commands", "_inactivity", "_journal", "_keys", "policies")
+    __slots__ = (
+        "_accounts",
+        "_clock",
+        "_consumption",
+        "_inactivity",
+        "_journal",
+        "_keys",
+        "_rewards",
+        "policies",
+    )
 
     def __init__(self, *, policies: Policies | None = None) -> None:
         if policies is None:
@@ -439,7 +449,8 @@ class Ledger:
         self._accounts: dict[str, _Account] = {}
         self._journal: list[tuple[Any, ...]] = []
         self._keys: dict[str, tuple[tuple[Any, ...], str, int, int, int]] = {}
-        self._commands: list[tuple[Any, ...]] = []
+        self._rewards: dict[str, int] = {}
+        self._consumption = policies.consumption
 
     # ------------------------------------------------------------------ basics
 
@@ -469,7 +480,7 @@ class Ledger:
         >>> Ledger().commands()
         ()
         """
-        return tuple(self._commands)
+        return tuple((*known[0], key) for key, known in self._keys.items())
 
     # ---------------------------------------------------------- command frame
 
@@ -508,21 +519,22 @@ class Ledger:
         account.version += 1
         account.last_at = at
         self._keys[key] = (payload, account.member, account.version, first, len(self._journal))
-        self._commands.append((*payload, key))
         account.snap_t.append(at)
-        account.snap_a.append(account.avail)
-        account.snap_p.append(account.pend)
-        account.snap_d.append(account.debt)
+        account.snap_v.append((account.avail, account.pend, account.debt))
         return self._receipt(key)
 
     def _receipt(self, key: str) -> Receipt:
         _payload, member, version, first, last = self._keys[key]
-        zone = self.policies.zone
-        entries = tuple(
-            self._entry(i + 1, rec, zone)
-            for i, rec in zip(range(first, last), self._journal[first:last], strict=True)
+        return Receipt(
+            key=key, member=member, version=version, span=(first, last), source=self._span
         )
-        return Receipt(key=key, member=member, version=version, entries=entries)
+
+    def _span(self, span: tuple[int, int]) -> tuple[Entry, ...]:
+        first, last = span
+        zone = self.policies.zone
+        return tuple(
+            self._entry(first + i + 1, rec, zone) for i, rec in enumerate(self._journal[first:last])
+        )
 
     @staticmethod
     def _entry(seq: int | None, rec: tuple[Any, ...], zone: str) -> Entry:
@@ -558,10 +570,6 @@ class Ledger:
         acc.out.append((acc.member, kind, at, points, allocs, lot, key, ref, note))
         if acc.record:
             acc.seqs.append(len(acc.out) - 1)
-            acc.snap_t.append(at)
-            acc.snap_a.append(acc.avail)
-            acc.snap_p.append(acc.pend)
-            acc.snap_d.append(acc.debt)
 
     # ----------------------------------------------------------- settlement
 
@@ -573,6 +581,12 @@ class Ledger:
 
     def _settle(self, acc: _Account, t: int) -> None:
         """Record every derived fact (activation, expiry) up to and including *t*."""
+        if (
+            (not acc.pend_heap or acc.pend_heap[0][0] > t)
+            and (not acc.exp_heap or acc.exp_heap[0][0] > t)
+            and (self._inactivity is None or acc.inactive_done)
+        ):
+            return
         lots = acc.lots
         while True:
             pend_heap, exp_heap = acc.pend_heap, acc.exp_heap
@@ -606,6 +620,9 @@ class Ledger:
                     self._emit(acc, EXPIRE, moment, sum(p for _, p in allocs), tuple(allocs))
             else:
                 self._expire_all(acc, moment)
+            if acc.record:
+                acc.snap_t.append(moment)
+                acc.snap_v.append((acc.avail, acc.pend, acc.debt))
 
     def _expire_all(self, acc: _Account, moment: int) -> None:
         allocs = []
@@ -655,7 +672,7 @@ class Ledger:
         if lot.in_use or not lot.remaining:
             return
         lot.in_use = True
-        order = self.policies.consumption
+        order = self._consumption
         if order is Consumption.SOONEST_EXPIRING:
             heappush(acc.use_heap, (lot.expires, lot.id))
         elif order is Consumption.FIFO:
@@ -752,7 +769,8 @@ class Ledger:
             i = bisect_right(acc.snap_t, t) - 1
             if i < 0:
                 return Balance(available=0, pending=0, debt=0)
-            return Balance(available=acc.snap_a[i], pending=acc.snap_p[i], debt=acc.snap_d[i])
+            available, pending, debt = acc.snap_v[i]
+            return Balance(available=available, pending=pending, debt=debt)
         available, pending, debt = self._view(acc, t)
         return Balance(available=available, pending=pending, debt=debt)
 
@@ -1014,6 +1032,68 @@ class Ledger:
             return 0
         return sums[hi - 1] - (sums[lo - 1] if lo else 0)
 
+    def tally_times(self, member: str, name: str, start: int, end: int) -> list[int]:
+        """Return the instants (epoch micros) tally *name* changed in ``[start, end)``.
+
+        >>> Ledger().tally_times("nobody", "points", 0, 1)
+        []
+        """
+        acc = self._accounts.get(member)
+        if acc is None or name not in acc.tallies:
+            return []
+        times = acc.tallies[name][0]
+        return times[bisect_left(times, start) : bisect_left(times, end)]
+
+    def redeemed(self, reward: str) -> int:
+        """Return how many redemptions of *reward* stand (made and not reversed).
+
+        >>> Ledger().redeemed("mug")
+        0
+        """
+        return self._rewards.get(reward, 0)
+
+    def receipt(self, key: str) -> Receipt:
+        """Return the receipt of the accepted command with idempotency key *key*.
+
+        Raises:
+            LedgerError: no command with that key.
+
+        >>> Ledger().receipt("nope")
+        Traceback (most recent call last):
+        ...
+        servicemodel.exceptions.LedgerError: 'key' must be the key of an accepted command (got 'nope')
+        """
+        if key not in self._keys:
+            raise LedgerError(f"'key' must be the key of an accepted command (got {key!r})")
+        return self._receipt(key)
+
+    def command(self, key: str) -> tuple[Any, ...]:
+        """Return the payload of the accepted command with idempotency key *key*.
+
+        The payload is ``(name, member, micros, ...)``, as in :meth:`commands`
+        without the trailing key.
+
+        Raises:
+            LedgerError: no command with that key.
+
+        >>> import pendulum
+        >>> ledger = Ledger()
+        >>> _ = ledger.earn(member="ann", points=5, at=pendulum.datetime(2025, 1, 1), key="k")
+        >>> ledger.command("k")[:4]
+        ('earn', 'ann', 1735689600000000, 5)
+        """
+        if key not in self._keys:
+            raise LedgerError(f"'key' must be the key of an accepted command (got {key!r})")
+        return self._keys[key][0]
+
+    def knows(self, key: str) -> bool:
+        """Return whether a command with idempotency key *key* was accepted.
+
+        >>> Ledger().knows("order-1")
+        False
+        """
+        return key in self._keys
+
     def _tally(self, acc: _Account, at: int, tally: Iterable[tuple[str, Any]]) -> None:
         for name, amount in tally:
             if not amount:
@@ -1094,7 +1174,7 @@ class Ledger:
 
         Args:
             member: the member id.
-            points: whole points, at least 1.
+            points: whole points (0 records an earn whose award a cap rejected).
             at: when the points were earned.
             key: the idempotency key (e.g. the order id).
             awards: what each rule gave (kept on the lot for audits and returns).
@@ -1116,7 +1196,8 @@ class Ledger:
         """
         _check_text(member, "member")
         _check_text(key, "key")
-        _check_points(points)
+        if points != 0 or type(points) is not int:
+            _check_points(points)
         t = _micros(at)
         award_items = tuple(awards)
         for item in award_items:
@@ -1255,6 +1336,7 @@ class Ledger:
             raise LedgerError(f"'earn' {earn!r} must have a pending lot at {at} (it has not)")
         self._settle(acc, t)
         first = len(self._journal)
+        lot.available = t
         self._activate(acc, lot, t, key)
         return self._commit(acc, key, payload, t, first)
 
@@ -1300,7 +1382,9 @@ class Ledger:
         first = len(self._journal)
         allocs = self._take(acc, points)
         acc.counters[1] += points
-        acc.redemptions[key] = [allocs, False]
+        acc.redemptions[key] = [allocs, False, reward]
+        if reward is not None:
+            self._rewards[reward] = self._rewards.get(reward, 0) + 1
         self._emit(acc, REDEEM, t, points, allocs, key=key, note=reward)
         acc.last_activity = t
         acc.inactive_done = False
@@ -1385,6 +1469,8 @@ class Ledger:
             acc.last_activity = t
             acc.inactive_done = False
         record[1] = True
+        if record[2] is not None:
+            self._rewards[record[2]] -= 1
         return self._commit(acc, key, payload, t, first)
 
     def return_purchase(
@@ -1458,6 +1544,9 @@ class Ledger:
                 )
         self._settle(acc, t)
         first = len(self._journal)
+        if updates:
+            lot.line_returned = dict(lot.line_returned)
+            lot.line_reversed = dict(lot.line_reversed)
         for line, (amount, points) in updates.items():
             lot.line_returned[line] = amount
             lot.line_reversed[line] = points

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Callable
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any, final
@@ -238,16 +239,26 @@ class Entry:
 class Receipt:
     """What a command did: its key, the member's version after it, and its entries.
 
-    Sending the same command again returns an equal receipt and writes nothing.
+    ``span`` is the command's range ``[first, last)`` of journal positions;
+    :attr:`entries` reads them from the ledger that wrote them. Sending the
+    same command again returns an equal receipt and writes nothing.
 
-    >>> Receipt(key="k", member="m", version=1, entries=()).version
-    1
+    >>> Receipt(key="k", member="m", version=1, span=(0, 0)).entries
+    ()
     """
 
     key: str
     member: str
     version: int
-    entries: tuple[Entry, ...]
+    span: tuple[int, int]
+    source: Callable[[tuple[int, int]], tuple[Entry, ...]] | None = attrs.field(
+        default=None, eq=False, repr=False
+    )
+
+    @property
+    def entries(self) -> tuple[Entry, ...]:
+        """The entries the command wrote, in order."""
+        return () if self.source is None else self.source(self.span)
 
     @property
     def lot(self) -> int | None:

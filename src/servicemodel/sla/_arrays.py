@@ -20,6 +20,9 @@ if TYPE_CHECKING:
 
 __all__ = ["add_many", "elapsed_many"]
 
+_NAT = -(2**63)  # numpy's NaT as int64
+_MAX_CELLS = 4_000_000
+
 
 def _numpy() -> Any:
     try:
@@ -33,9 +36,11 @@ def _numpy() -> Any:
 
 def _instants(values: Any, field: str) -> npt.NDArray[np.int64]:
     np = _numpy()
-    holder = getattr(values, "dt", values)
-    if getattr(holder, "tz", None) is not None:  # an aware pandas column or index
-        values = holder.tz_convert("UTC").tz_localize(None)
+    if hasattr(values, "dt"):  # a pandas column
+        if getattr(values.dt, "tz", None) is not None:
+            values = values.dt.tz_convert("UTC").dt.tz_localize(None)
+    elif getattr(values, "tz", None) is not None:  # an aware pandas index
+        values = values.tz_convert("UTC").tz_localize(None)
     arr = np.asarray(values)
     if arr.dtype.kind != "M":
         raise ValidationError(
@@ -44,14 +49,17 @@ def _instants(values: Any, field: str) -> npt.NDArray[np.int64]:
             field=field,
             value=None,
         )
-    arr = arr.astype("datetime64[us]")
-    if np.isnat(arr).any():
-        raise ValidationError(f"'{field}' must not contain NaT", field=field, value=None)
-    micros = arr.view(np.int64)
-    if micros.size and (micros.min() < LO or micros.max() > HI):
-        raise ValidationError(
-            f"'{field}' must lie between 1900-01-01 and 2200-01-01 UTC", field=field, value=None
-        )
+    micros = arr.astype("datetime64[us]", copy=False).view(np.int64)
+    if micros.size:
+        low, high = int(micros.min()), int(micros.max())
+        if low == _NAT:
+            raise ValidationError(f"'{field}' must not contain NaT", field=field, value=None)
+        if low < LO or high > HI:
+            raise ValidationError(
+                f"'{field}' must lie between 1900-01-01 and 2200-01-01 UTC",
+                field=field,
+                value=None,
+            )
     return micros  # type: ignore[no-any-return]
 
 
@@ -92,6 +100,31 @@ class _Table:
         self.cumend = self.cum + lengths
         self.ends = ends
 
+    def grid(self, lo: int, hi: int) -> _Grid | None:
+        """A uniform grid on which every interior boundary lies, if it is small enough."""
+        np = _numpy()
+        inner = np.concatenate((self.starts[1:], self.ends[1:]))
+        inner = inner[(inner > lo) & (inner < hi)]
+        if inner.size == 0:
+            step = max(hi - lo, 1)
+            origin = lo
+        else:
+            step = int(np.gcd.reduce(inner - inner[0]))
+            if step == 0:
+                step = max(hi - lo, 1)
+            origin = int(inner[0]) - -(-(int(inner[0]) - lo) // step) * step
+        cells = (hi - origin) // step + 1
+        if cells > _MAX_CELLS:
+            return None
+        points = origin + step * np.arange(cells, dtype=np.int64)
+        at = np.maximum(points, lo)
+        j = np.searchsorted(self.starts, at, side="right") - 1
+        slope = (at - self.starts[j] < self.lengths[j]).astype(np.int64)
+        value = (
+            self.cum[j] + np.minimum(at - self.starts[j], self.lengths[j]) - slope * (at - points)
+        )
+        return _Grid(origin, step, value, slope)
+
     def f(self, u: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
         np = _numpy()
         j = np.searchsorted(self.starts, u, side="right") - 1
@@ -101,6 +134,18 @@ class _Table:
         np = _numpy()
         j = np.searchsorted(self.cumend, y, side="left")
         return self.ends[j] - (self.cumend[j] - y)  # type: ignore[no-any-return]
+
+
+class _Grid:
+    """F on a uniform grid: F(u) = value[k] + slope[k] * (u - origin - k * step)."""
+
+    def __init__(self, origin: int, step: int, value: Any, slope: Any) -> None:
+        self.origin, self.step, self.value, self.slope = origin, step, value, slope
+
+    def f(self, u: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+        rel = u - self.origin
+        k = rel // self.step
+        return self.value[k] + self.slope[k] * (rel - k * self.step)  # type: ignore[no-any-return]
 
 
 def elapsed_many(cal: BusinessCalendar, starts: Any, ends: Any) -> npt.NDArray[np.int64]:
@@ -114,7 +159,10 @@ def elapsed_many(cal: BusinessCalendar, starts: Any, ends: Any) -> npt.NDArray[n
     lo = int(min(a.min(), b.min()))
     hi = int(max(a.max(), b.max())) + 1
     table = _Table(cal, lo, hi)
-    return table.f(b) - table.f(a)
+    grid = table.grid(lo, hi)
+    if grid is None:
+        return table.f(b) - table.f(a)
+    return grid.f(b) - grid.f(a)
 
 
 def add_many(cal: BusinessCalendar, starts: Any, durations: Any) -> npt.NDArray[np.datetime64]:

@@ -82,13 +82,26 @@ def _merge_segments(segments: list[Segment]) -> tuple[Segment, ...]:
 class Core:
     """What a calendar needs at run time: the UTC engine and how to label closed time."""
 
-    __slots__ = ("always", "engine", "offsets", "times")
+    __slots__ = ("always", "engine", "offsets", "times", "wall_starts")
 
     def __init__(self, engine: _Engine, times: Sequence[int], offsets: Sequence[int]) -> None:
         self.engine = engine
         self.times = list(times)
         self.offsets = list(offsets)
         self.always = not engine.windows and all(p.total == WEEK for p in engine.era_p)
+        # Wall-clock starts of the eras for fold=0 and fold=1, as zoneinfo reads them
+        # (PEP 495): fold 0 takes the offset before a change inside a gap or overlap.
+        first = -(2**62)
+        fold0, fold1 = [first], [first]
+        for k in range(1, len(self.times)):
+            before, after = self.offsets[k - 1], self.offsets[k]
+            fold0.append(self.times[k] + max(before, after))
+            fold1.append(self.times[k] + min(before, after))
+        self.wall_starts = (fold0, fold1)
+
+    def instant_of_wall(self, wall: int, fold: int) -> int:
+        """The instant a wall-clock reading (with its PEP 495 fold) denotes in the display zone."""
+        return wall - self.offsets[bisect_right(self.wall_starts[fold], wall) - 1]
 
     def offset_at(self, u: int) -> int:
         """The display zone's UTC offset at instant *u*."""
@@ -221,14 +234,18 @@ class _CombinedCore(Core):
         return _merge_segments(out)
 
     def _label(self, labels: list[str]) -> str:
+        # Closed time is named for what kept it closed: in a union, a part that
+        # a holiday or closure shut would otherwise have opened it; in an
+        # intersection, a part that is simply outside its hours keeps it shut
+        # whatever the holidays say.
         if self.is_union:
             if OPEN in labels:
                 return OPEN
-            closed = labels
-        else:
-            closed = [lab for lab in labels if lab != OPEN]
-            if not closed:
-                return OPEN
+            special = [lab for lab in labels if lab != OUTSIDE_HOURS]
+            return special[0] if special else OUTSIDE_HOURS
+        closed = [lab for lab in labels if lab != OPEN]
+        if not closed:
+            return OPEN
         return OUTSIDE_HOURS if OUTSIDE_HOURS in closed else closed[0]
 
 

@@ -27,6 +27,7 @@ __all__ = [
     "W0",
     "WEEK",
     "Intervals",
+    "clip",
     "intersect",
     "merge",
     "subtract",
@@ -168,14 +169,6 @@ class _Pattern:
             return q * self.total
         return q * self.total + self.cum[j] + min(r - self.starts[j], self.ends[j] - self.starts[j])
 
-    def earliest(self, v: int) -> int:
-        """Earliest ``u`` with ``measure(u) == v`` (requires ``total > 0``)."""
-        q, r = divmod(v, self.total)
-        if r == 0:
-            return W0 + (q - 1) * WEEK + self.ends[-1]
-        j = bisect_left(self.cumend, r)
-        return W0 + q * WEEK + self.starts[j] + (r - self.cum[j])
-
     def open_in(self, lo: int, hi: int) -> Intervals:
         """The pattern's intervals within ``[lo, hi)``, in order (not merged across weeks)."""
         out: Intervals = []
@@ -315,7 +308,13 @@ class _Engine:
         else:
             d = 0
         k = bisect_right(self.era_t, u) - 1
-        return self.era_c[k] + self.era_p[k].measure(u) + d
+        p = self.era_p[k]
+        q, r = divmod(u - W0, WEEK)
+        j = bisect_right(p.starts, r) - 1
+        if j < 0:
+            return self.era_c[k] + q * p.total + d
+        s = p.starts[j]
+        return self.era_c[k] + q * p.total + p.cum[j] + min(r - s, p.ends[j] - s) + d
 
     def earliest(self, y: int) -> int:
         """Earliest ``u`` with ``f(u) == y``, for ``0 < y <= f_hi``."""
@@ -326,7 +325,12 @@ class _Engine:
             return self.xe[j] - (self.xce[j] - target)
         z = y - (self.win_d[i - 1] if i > 0 else 0)
         k = bisect_left(self.era_b, z) - 1
-        return self.era_p[k].earliest(z - self.era_c[k])
+        p = self.era_p[k]
+        q, r = divmod(z - self.era_c[k], p.total)
+        if r == 0:
+            return W0 + (q - 1) * WEEK + p.ends[-1]
+        j = bisect_left(p.cumend, r)
+        return W0 + q * WEEK + p.starts[j] + (r - p.cum[j])
 
     def open_in(self, lo: int, hi: int) -> Intervals:
         """The open intervals within ``[lo, hi)``, merged, in order."""

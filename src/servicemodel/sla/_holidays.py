@@ -48,18 +48,18 @@ def public_holidays(
             value=years,
         )
     first, last = span[0], span[-1]
-    try:
-        table = holidays.country_holidays(
-            country, subdiv=subdivision, years=range(first - 1, last + 2)
-        )
-    except NotImplementedError:
+    if not isinstance(country, str) or country not in holidays.list_supported_countries():
         raise ValidationError(
             f"'country' must be a country code the holidays package knows, such as 'GB' "
             f"(got {country!r})",
             field="country",
             value=country,
-        ) from None
-    except ValueError as exc:
+        )
+    try:
+        table = holidays.country_holidays(
+            country, subdiv=subdivision, years=range(first - 1, last + 2)
+        )
+    except (NotImplementedError, ValueError) as exc:
         raise ValidationError(
             f"'subdivision' must be a subdivision of {country!r} (got {subdivision!r}): {exc}",
             field="subdivision",

@@ -24,7 +24,6 @@ from ._calendar import BusinessCalendar, Combine, Overnight
 __all__ = ["MinuteOracle"]
 
 _MINUTE = 60_000_000
-_UTC = _dt.UTC
 
 
 class MinuteOracle:
@@ -50,13 +49,15 @@ class MinuteOracle:
         if self.parts:
             answers = [p.is_open(u) for p in self.parts]
             return any(answers) if self.calendar.combine is Combine.UNION else all(answers)
-        utc = _dt.datetime(1970, 1, 1, tzinfo=_UTC) + _dt.timedelta(microseconds=u)
-        local = utc.astimezone(self.tz).replace(tzinfo=None)
-        if any(a <= local < b for a, b in self.calendar.openings):
+        local = _dt.datetime.fromtimestamp(u // 1_000_000, self.tz).replace(tzinfo=None)
+        cal = self.calendar
+        if cal.openings and any(a <= local < b for a, b in cal.openings):
             return True
-        if any(a <= local < b for a, b in self.calendar.closures):
+        if cal.closures and any(a <= local < b for a, b in cal.closures):
             return False
-        owners = self.owned.get((local.weekday(), local.hour * 60 + local.minute), set())
+        owners = self.owned.get((local.weekday(), local.hour * 60 + local.minute))
+        if not owners:
+            return False
         day = local.date()
         for back in owners:
             owner = day - _dt.timedelta(days=back) if self.start_day else day

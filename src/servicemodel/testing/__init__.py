@@ -26,6 +26,7 @@ from ._strategies import (
     reviews,
     timezones,
 )
+from ._team import qa_reviews, rubrics
 
 __all__ = [
     "ces_responses",
@@ -39,7 +40,9 @@ __all__ = [
     "nps_responses",
     "policies",
     "policy_sets",
+    "qa_reviews",
     "reviews",
+    "rubrics",
     "targets",
     "timezones",
 ]

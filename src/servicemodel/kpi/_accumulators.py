@@ -1,0 +1,867 @@
+"""The accumulator protocol and the duration state shared by the time KPIs.
+
+An accumulator is a fold state: ``empty()`` makes one, ``add(item)`` folds
+one item into it in place, ``add_batch(columns)`` folds a batch of columns
+into the same state, ``merge(other)`` returns a new accumulator holding both
+samples, and ``result()`` reads the figure. State is integers (counts,
+microseconds) or exact multisets, so merging is associative, commutative,
+has ``empty()`` as identity, and a merge of two partial states gives exactly
+the result of one pass over all the data.
+
+>>> from servicemodel.kpi import Csat
+>>> a, b = Csat.empty(), Csat.empty()
+>>> a.add(5); a.add(2); b.add(4)
+>>> a.merge(b).result().value
+Fraction(2, 3)
+>>> Accumulator.from_json(a.to_json()) == a
+True
+"""
+
+from __future__ import annotations
+
+import abc
+import datetime as _dt
+from collections.abc import Callable, Iterable, Mapping
+from fractions import Fraction
+from typing import Any, ClassVar, Generic, Protocol, Self, TypeVar, final, runtime_checkable
+
+import attrs
+import pendulum
+
+from .._time import duration_from_micros, duration_micros
+from ..exceptions import EmptySampleError, ValidationError
+from ._sketch import MAX_MICROS, RelativeErrorSketch, check_alpha
+from ._stats import QuantileMethod, quantile_of, to_fraction
+
+__all__ = [
+    "Accumulator",
+    "BusinessTime",
+    "DurationStats",
+]
+
+R = TypeVar("R")
+
+#: The column value numpy uses for NaT in int64 views.
+NAT = -(2**63)
+
+
+@runtime_checkable
+class BusinessTime(Protocol):
+    """What a KPI needs from a business calendar: integer elapsed time, scalar and vectorised.
+
+    ``servicemodel.sla.BusinessCalendar`` provides it; ``None`` wherever a
+    calendar is accepted means calendar (wall-clock) time.
+
+    >>> isinstance(None, BusinessTime)
+    False
+    """
+
+    def elapsed_micros(self, start_us: int, end_us: int) -> int:
+        """Open microseconds in [start, end)."""
+
+    def elapsed_many(self, starts: Any, ends: Any) -> Any:
+        """The same over datetime64[us] arrays, as int64 microseconds."""
+
+
+_REGISTRY: dict[str, type[Accumulator[Any]]] = {}
+
+
+class Accumulator(abc.ABC, Generic[R]):
+    """Base of every KPI accumulator: empty / add / add_batch / merge / result.
+
+    Subclasses name their KPI (``name``), the item types they measure
+    (``item_types``) and keep their state in integers or exact multisets.
+    ``add`` mutates in place; ``merge`` returns a new accumulator and leaves
+    both operands unchanged. Accumulators pickle, and ``to_json`` /
+    ``from_json`` carry the options and the state between processes.
+
+    >>> from servicemodel.kpi import Nps
+    >>> acc = Nps.empty()
+    >>> for score in (10, 9, 7, 3):
+    ...     acc.add(score)
+    >>> acc.result().value
+    Fraction(25, 1)
+    """
+
+    name: ClassVar[str]
+    item_types: ClassVar[tuple[type, ...]] = ()
+    #: Canonical column names :meth:`add_batch` reads (empty: no batch path).
+    columns: ClassVar[tuple[str, ...]] = ()
+    __slots__ = ("_calendar",)
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "name" in cls.__dict__:
+            _REGISTRY[cls.name] = cls
+
+    def __init__(self, *, calendar: BusinessTime | None = None) -> None:
+        if calendar is not None and not isinstance(calendar, BusinessTime):
+            raise ValidationError(
+                "'calendar' must be a business calendar with elapsed_micros and elapsed_many, "
+                f"or None for calendar time (got {type(calendar).__name__})",
+                field="calendar",
+                value=calendar,
+            )
+        self._calendar = calendar
+
+    # ------------------------------------------------------------------ protocol
+
+    @classmethod
+    def empty(cls, **options: Any) -> Self:
+        """A new accumulator holding nothing, with the given options.
+
+        >>> from servicemodel.kpi import Csat
+        >>> Csat.empty(variant="top_box").options()
+        {'variant': 'top_box'}
+        """
+        return cls(**options)
+
+    def empty_like(self) -> Self:
+        """A new, empty accumulator with this one's options (and calendar).
+
+        >>> from servicemodel.kpi import Csat
+        >>> acc = Csat.empty(); acc.add(5)
+        >>> acc.empty_like() == Csat.empty()
+        True
+        """
+        return type(self)._from_options(self._native_options(), self._calendar)
+
+    def _native_options(self) -> dict[str, Any]:
+        """Constructor keywords reproducing this accumulator's options (fast path)."""
+        return self.options()
+
+    def accepts(self, item: object) -> bool:
+        """True when :meth:`add` measures this kind of item (a report skips the rest).
+
+        >>> from servicemodel.kpi import Nps
+        >>> Nps.empty().accepts(9), Nps.empty().accepts("9")
+        (True, False)
+        """
+        return isinstance(item, self.item_types) and not isinstance(item, bool)
+
+    def add(self, item: Any) -> None:
+        """Fold one item into the state (in place).
+
+        Items a KPI measures but that carry no observation (an unrated
+        interaction for CSAT, an unanswered one for first reply time) are
+        skipped. A bad item raises and leaves the state unchanged.
+
+        Raises:
+            ValidationError: the item is not one this KPI measures, or is invalid.
+        """
+        if not self.accepts(item):
+            kinds = ", ".join(t.__name__ for t in self.item_types)
+            raise ValidationError(
+                f"'item' must be one of {kinds} for {self.name} (got {type(item).__name__} "
+                f"{item!r:.60})",
+                field="item",
+                value=item,
+            )
+        self._add(item)
+
+    def add_many(self, items: Iterable[Any]) -> None:
+        """Fold every item of an iterable (a convenience loop over :meth:`add`).
+
+        >>> from servicemodel.kpi import Csat
+        >>> acc = Csat.empty(); acc.add_many([5, 4, 1]); acc.result().value
+        Fraction(2, 3)
+        """
+        for item in items:
+            self.add(item)
+
+    def add_batch(self, columns: Mapping[str, Any]) -> None:
+        """Fold a batch of columns (numpy arrays or pandas columns) into the same state.
+
+        The canonical column names this KPI reads are in ``columns``; the
+        values are checked before anything is counted, so a bad batch changes
+        nothing. It gives exactly the state :meth:`add` would give over the
+        same interactions.
+
+        Raises:
+            ValidationError: a needed column is missing or holds bad values,
+                or this KPI has no batch path.
+
+        >>> import numpy as np
+        >>> from servicemodel.kpi import Csat
+        >>> acc = Csat.empty(); acc.add_batch({"csat": np.array([5, 4, 1, np.nan])})
+        >>> acc.result().value
+        Fraction(2, 3)
+        """
+        if not self.columns:
+            raise ValidationError(
+                f"'columns' cannot feed {self.name}: it needs whole interactions "
+                "(their event logs); add the items instead",
+                field="columns",
+                value=self.name,
+            )
+        missing = [c for c in self.columns if c not in columns]
+        if missing:
+            raise ValidationError(
+                f"'columns' must include {', '.join(repr(c) for c in missing)} for {self.name} "
+                f"(got {sorted(str(k) for k in _keys(columns))})",
+                field="columns",
+                value=missing,
+            )
+        self._add_batch(columns)
+
+    def merge(self, other: Self) -> Self:
+        """Return a new accumulator holding both samples; neither operand changes.
+
+        Raises:
+            ValidationError: *other* is another KPI or has other options.
+
+        >>> from servicemodel.kpi import Csat
+        >>> Csat.empty().merge(Csat.empty(variant="top_box"))
+        Traceback (most recent call last):
+        ...
+        servicemodel.exceptions.ValidationError: 'other' must be csat with options {'variant': 'top_two_box'} to merge (got csat with {'variant': 'top_box'})
+        """
+        if type(other) is not type(self) or other.options() != self.options():
+            shown = other.name if isinstance(other, Accumulator) else type(other).__name__
+            got = other.options() if isinstance(other, Accumulator) else other
+            raise ValidationError(
+                f"'other' must be {self.name} with options {self.options()} to merge "
+                f"(got {shown} with {got})",
+                field="other",
+                value=other,
+            )
+        if (
+            self._calendar is not None
+            and other._calendar is not None
+            and self._calendar != other._calendar
+        ):
+            raise ValidationError(
+                "'other' must use the same calendar to merge", field="other", value=other
+            )
+        merged = self.empty_like()
+        if merged._calendar is None:
+            merged._calendar = other._calendar
+        merged._absorb(self)
+        merged._absorb(other)
+        return merged
+
+    def copy(self) -> Self:
+        """An independent copy of this accumulator.
+
+        >>> from servicemodel.kpi import Csat
+        >>> acc = Csat.empty(); acc.add(5); acc.copy() == acc
+        True
+        """
+        twin = self.empty_like()
+        twin._absorb(self)
+        return twin
+
+    @abc.abstractmethod
+    def result(self) -> R:
+        """The figure; raises EmptySampleError when the sample is empty."""
+
+    # -------------------------------------------------------------- serialisation
+
+    def options(self) -> dict[str, Any]:
+        """The options as JSON-ready values (durations in microseconds, enums as strings).
+
+        >>> from servicemodel.kpi import FirstReplyTime
+        >>> FirstReplyTime.empty().options()["method"]
+        'linear'
+        """
+        return {}
+
+    def to_json(self) -> dict[str, Any]:
+        """A JSON-ready dict: the KPI name, its options and its state.
+
+        >>> from servicemodel.kpi import Csat
+        >>> acc = Csat.empty(); acc.add(5); acc.to_json()
+        {'kpi': 'csat', 'options': {'variant': 'top_two_box'}, 'state': {'counts': [0, 0, 0, 0, 1]}, 'business_time': False}
+        """
+        return {
+            "kpi": self.name,
+            "options": self.options(),
+            "state": self._state_json(),
+            "business_time": self._calendar is not None,
+        }
+
+    @classmethod
+    def from_json(
+        cls, data: Mapping[str, Any], *, calendar: BusinessTime | None = None
+    ) -> Accumulator[Any]:
+        """Rebuild an accumulator from :meth:`to_json` output.
+
+        A state built in business time needs its calendar back to keep adding
+        interactions; pass it as *calendar*.
+
+        Raises:
+            ValidationError: the data is not an accumulator's JSON, names an
+                unknown KPI, or the calendar is missing.
+
+        >>> Accumulator.from_json({"kpi": "nps", "options": {}, "state": None}).name
+        'nps'
+        """
+        if not isinstance(data, Mapping) or not isinstance(data.get("kpi"), str):
+            raise ValidationError(
+                f"'data' must be a dict with a 'kpi' name (got {data!r:.80})",
+                field="data",
+                value=data,
+            )
+        target = _REGISTRY.get(data["kpi"])
+        if target is None or not (cls is Accumulator or issubclass(target, cls)):
+            raise ValidationError(
+                f"'kpi' must be one of {sorted(_REGISTRY)} (got {data['kpi']!r})",
+                field="kpi",
+                value=data["kpi"],
+            )
+        if data.get("business_time") and calendar is None:
+            raise ValidationError(
+                f"'calendar' must be given: this {data['kpi']} state counts business time",
+                field="calendar",
+                value=None,
+            )
+        options = data.get("options") or {}
+        if not isinstance(options, Mapping):
+            raise ValidationError(
+                f"'options' must be a dict (got {options!r:.80})", field="options", value=options
+            )
+        try:
+            made = target._from_options(dict(options), calendar)
+        except TypeError as error:
+            raise ValidationError(
+                f"'options' must be options of {target.name} (got {dict(options)!r:.80}): {error}",
+                field="options",
+                value=options,
+            ) from None
+        state = data.get("state")
+        if state is not None:
+            made._load_state(state)
+        return made
+
+    @classmethod
+    def _from_options(cls, options: dict[str, Any], calendar: BusinessTime | None) -> Self:
+        if calendar is not None:
+            return cls(calendar=calendar, **options)
+        return cls(**options)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Accumulator):
+            return NotImplemented
+        return type(other) is type(self) and other.to_json() == self.to_json()
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.options()})"
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {"json": self.to_json(), "calendar": self._calendar}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        twin = Accumulator.from_json(state["json"], calendar=state["calendar"])
+        for klass in type(self).__mro__:
+            for slot in getattr(klass, "__slots__", ()):
+                if hasattr(twin, slot):
+                    object.__setattr__(self, slot, getattr(twin, slot))
+
+    # ------------------------------------------------------------ subclass hooks
+
+    @abc.abstractmethod
+    def _add(self, item: Any) -> None: ...
+
+    def _add_batch(self, columns: Mapping[str, Any]) -> None:  # pragma: no cover - guarded
+        raise NotImplementedError
+
+    @abc.abstractmethod
+    def _absorb(self, other: Self) -> None: ...
+
+    @abc.abstractmethod
+    def _state_json(self) -> Any: ...
+
+    @abc.abstractmethod
+    def _load_state(self, state: Any) -> None: ...
+
+    # --------------------------------------------------------------- time helpers
+
+    def _elapsed(self, start_us: int, end_us: int) -> int:
+        if self._calendar is None:
+            return end_us - start_us
+        return int(self._calendar.elapsed_micros(start_us, end_us))
+
+    def _elapsed_many(self, starts: Any, ends: Any) -> Any:
+        import numpy as np
+
+        if self._calendar is None:
+            return ends - starts
+        return np.asarray(
+            self._calendar.elapsed_many(
+                starts.astype("datetime64[us]"), ends.astype("datetime64[us]")
+            ),
+            dtype=np.int64,
+        )
+
+
+def _keys(columns: Mapping[str, Any]) -> Iterable[Any]:
+    keys = getattr(columns, "columns", None)
+    return list(keys) if keys is not None else list(columns.keys())
+
+
+def registry() -> dict[str, type[Accumulator[Any]]]:
+    """Every KPI accumulator class by name."""
+    return dict(_REGISTRY)
+
+
+# ------------------------------------------------------------------------ columns
+
+
+def micros_column(columns: Mapping[str, Any], name: str) -> Any:
+    """A column of instants as int64 microseconds since the epoch (NaT/None -> NAT)."""
+    import numpy as np
+
+    column = columns[name]
+    dt_accessor = getattr(column, "dt", None)
+    if dt_accessor is not None and getattr(dt_accessor, "tz", None) is not None:
+        column = dt_accessor.tz_convert("UTC").dt.tz_localize(None)
+    array = np.asarray(column)
+    if array.dtype.kind == "M":
+        return array.astype("datetime64[us]").view(np.int64)
+    if array.dtype.kind in "iu":
+        return array.astype(np.int64)
+    if array.dtype.kind == "f":
+        out = np.full(array.shape, NAT, dtype=np.int64)
+        ok = ~np.isnan(array)
+        out[ok] = array[ok].astype(np.int64)
+        return out
+    raise ValidationError(
+        f"'{name}' must be a datetime64 or integer-microsecond column (got dtype {array.dtype})",
+        field=name,
+        value=str(array.dtype),
+    )
+
+
+def duration_column(columns: Mapping[str, Any], name: str) -> Any:
+    """A column of durations as int64 microseconds (NaT/NaN -> NAT)."""
+    import numpy as np
+
+    array = np.asarray(columns[name])
+    if array.dtype.kind == "m":
+        return array.astype("timedelta64[us]").view(np.int64)
+    if array.dtype.kind in "iuf":
+        return micros_column(columns, name)
+    raise ValidationError(
+        f"'{name}' must be a timedelta64 or integer-microsecond column (got dtype {array.dtype})",
+        field=name,
+        value=str(array.dtype),
+    )
+
+
+def int_column(columns: Mapping[str, Any], name: str, low: int, high: int) -> tuple[Any, Any]:
+    """(values as int64, mask of present rows); missing is NaN/None. Values checked in range."""
+    import numpy as np
+
+    raw = columns[name]
+    to_numpy = getattr(raw, "to_numpy", None)
+    array = (
+        to_numpy(dtype="float64", na_value=np.nan)
+        if to_numpy is not None and getattr(raw, "dtype", None) is not None
+        else np.asarray(raw, dtype="float64")
+    )
+    array = np.asarray(array, dtype="float64")
+    present = ~np.isnan(array)
+    values = array[present]
+    if values.size:
+        bad = (values < low) | (values > high) | (values != np.floor(values))
+        if bad.any():
+            shown = values[bad][0]
+            raise ValidationError(
+                f"'{name}' must hold whole numbers between {low} and {high} (got {shown:g})",
+                field=name,
+                value=float(shown),
+            )
+    out = np.zeros(array.shape, dtype=np.int64)
+    out[present] = values.astype(np.int64)
+    return out, present
+
+
+def text_column(columns: Mapping[str, Any], name: str) -> Any:
+    """A column of labels as a numpy object array (None for missing)."""
+    import numpy as np
+
+    raw = columns[name]
+    array = np.array(raw, dtype=object)  # a copy: the caller's column is never changed
+    try:
+        import pandas as pd
+    except ImportError:  # pragma: no cover - pandas is installed in the test environment
+        missing = np.array([v is None or v != v for v in array.tolist()], dtype=bool)
+    else:
+        missing = np.asarray(pd.isna(array), dtype=bool)
+    array[missing] = None
+    present = array[~missing].tolist()
+    if not all(type(v) is str for v in present):
+        array[~missing] = np.array([str(v) for v in present] or [], dtype=object)
+    return array
+
+
+# ------------------------------------------------------------------- durations
+
+
+def _round_micros(value: Fraction) -> pendulum.Duration:
+    return duration_from_micros(round(value))
+
+
+@final
+@attrs.frozen(kw_only=True)
+class DurationStats:
+    """A summary of durations: count, mean, median, chosen percentiles, min and max.
+
+    ``estimate`` is ``"exact"`` while the sample is small enough to keep every
+    value (at most ``exact_limit``) and ``"sketch"`` beyond, where quantiles
+    come from a relative-error sketch within ``alpha`` of the exact ones. The
+    mean, minimum and maximum are always exact. Durations are rounded to the
+    microsecond for display; ``method`` names the quantile method.
+
+    >>> from servicemodel.kpi import FirstReplyTime
+    >>> stats = FirstReplyTime.summarise([60, 120, 180, 240, 3600, 90])
+    >>> stats.mean.in_seconds(), stats.median.in_seconds(), stats.percentile(0.9).in_seconds()
+    (715, 150, 1920)
+    """
+
+    count: int
+    total: pendulum.Duration
+    mean: pendulum.Duration
+    median: pendulum.Duration
+    minimum: pendulum.Duration
+    maximum: pendulum.Duration
+    percentiles: tuple[tuple[Fraction, pendulum.Duration], ...]
+    method: QuantileMethod
+    estimate: str
+    alpha: float
+
+    @property
+    def n(self) -> int:
+        """The sample size (same as ``count``).
+
+        >>> from servicemodel.kpi import FirstReplyTime
+        >>> FirstReplyTime.summarise([1]).n
+        1
+        """
+        return self.count
+
+    def percentile(self, q: float | Fraction | str) -> pendulum.Duration:
+        """The duration at quantile *q* (one of the ``percentiles`` asked for).
+
+        Raises:
+            ValidationError: *q* was not among the percentiles computed.
+
+        >>> from servicemodel.kpi import FirstReplyTime
+        >>> FirstReplyTime.summarise([60, 120]).percentile(0.5).in_seconds()
+        90
+        """
+        level = to_fraction(q)
+        for known, value in self.percentiles:
+            if known == level:
+                return value
+        raise ValidationError(
+            f"'q' must be one of the computed percentiles {[str(k) for k, _ in self.percentiles]} "
+            f"(got {q!r}); pass percentiles=... to the KPI",
+            field="q",
+            value=q,
+        )
+
+
+_DEFAULT_PERCENTILES = (Fraction(1, 2), Fraction(9, 10), Fraction(95, 100))
+DEFAULT_EXACT_LIMIT = 1_000
+
+
+class DurationState:
+    """count, total, min, max, a sketch, and every value while the sample is small."""
+
+    __slots__ = ("count", "exact_limit", "maximum", "minimum", "sketch", "total", "values")
+
+    def __init__(self, *, alpha: float, exact_limit: int) -> None:
+        self.count = 0
+        self.total = 0
+        self.minimum = 0
+        self.maximum = 0
+        self.sketch = RelativeErrorSketch.empty(alpha=alpha)
+        self.exact_limit = exact_limit
+        self.values: list[int] | None = []
+
+    def add(self, value: int) -> None:
+        if not 0 <= value <= MAX_MICROS:
+            raise ValidationError(
+                f"'duration' must be between 0 and {MAX_MICROS} microseconds (got {value}); "
+                "a negative duration means the events are out of order",
+                field="duration",
+                value=value,
+            )
+        self.sketch.add(value)
+        if self.count == 0:
+            self.minimum = self.maximum = value
+        else:
+            self.minimum = min(self.minimum, value)
+            self.maximum = max(self.maximum, value)
+        self.count += 1
+        self.total += value
+        if self.values is not None:
+            if self.count > self.exact_limit:
+                self.values = None
+            else:
+                self.values.append(value)
+
+    def add_array(self, array: Any) -> None:
+        import numpy as np
+
+        if array.size == 0:
+            return
+        low, high = int(array.min()), int(array.max())
+        if low < 0 or high > MAX_MICROS:
+            raise ValidationError(
+                f"'duration' must be between 0 and {MAX_MICROS} microseconds "
+                f"(got {low if low < 0 else high}); a negative duration means the "
+                "events are out of order",
+                field="duration",
+                value=low if low < 0 else high,
+            )
+        self.sketch.add_array(array)
+        if self.count == 0:
+            self.minimum, self.maximum = low, high
+        else:
+            self.minimum, self.maximum = min(self.minimum, low), max(self.maximum, high)
+        self.count += int(array.size)
+        if high * array.size < 2**62:
+            self.total += int(np.sum(array, dtype=np.int64))
+        else:
+            self.total += sum(int(x) for x in array.tolist())
+        if self.values is not None:
+            if self.count > self.exact_limit:
+                self.values = None
+            else:
+                self.values.extend(int(v) for v in array)
+
+    def absorb(self, other: DurationState) -> None:
+        if other.count == 0:
+            return
+        if self.count == 0:
+            self.minimum, self.maximum = other.minimum, other.maximum
+        else:
+            self.minimum = min(self.minimum, other.minimum)
+            self.maximum = max(self.maximum, other.maximum)
+        self.count += other.count
+        self.total += other.total
+        self.sketch = self.sketch.merge(other.sketch)
+        if self.values is not None and other.values is not None and self.count <= self.exact_limit:
+            self.values.extend(other.values)
+        else:
+            self.values = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "count": self.count,
+            "total": self.total,
+            "min": self.minimum,
+            "max": self.maximum,
+            "sketch": self.sketch.to_json(),
+            "values": None if self.values is None else sorted(self.values),
+        }
+
+    def load(self, data: Mapping[str, Any]) -> None:
+        try:
+            count, total = data["count"], data["total"]
+            minimum, maximum = data["min"], data["max"]
+            sketch = RelativeErrorSketch.from_json(data["sketch"])
+            values = data["values"]
+            numbers = [count, total, minimum, maximum, *(values or [])]
+            if any(isinstance(x, bool) or not isinstance(x, int) or x < 0 for x in numbers):
+                raise TypeError("counts and microseconds must be non-negative integers")
+            if sketch.count != count or (values is not None and len(values) != count):
+                raise TypeError("the sketch and values must hold 'count' values")
+            if sketch.alpha != self.sketch.alpha:
+                raise TypeError("the sketch's alpha must match the options")
+        except (KeyError, TypeError) as error:
+            raise ValidationError(
+                f"'state' must be a duration state (got {data!r:.80}): {error}",
+                field="state",
+                value=data,
+            ) from None
+        self.count, self.total, self.minimum, self.maximum = count, total, minimum, maximum
+        self.sketch = sketch
+        self.values = None if values is None else list(values)
+
+    def kth_function(self) -> tuple[Callable[[int], Fraction], str]:
+        if self.values is not None:
+            ordered = sorted(self.values)
+            return (lambda k: Fraction(ordered[k])), "exact"
+        low, high = Fraction(self.minimum), Fraction(self.maximum)
+        find = self.sketch.kth_finder()
+
+        def kth(k: int) -> Fraction:
+            if k == 0:
+                return low
+            if k == self.count - 1:
+                return high
+            return min(max(find(k), low), high)
+
+        return kth, "sketch"
+
+    def quantile(self, q: Fraction, method: QuantileMethod) -> Fraction:
+        kth, _ = self.kth_function()
+        return quantile_of(self.count, q, method, kth)
+
+    def stats(
+        self, *, what: str, percentiles: tuple[Fraction, ...], method: QuantileMethod
+    ) -> DurationStats:
+        if self.count == 0:
+            raise EmptySampleError(f"{what} needs at least one observation (got 0)")
+        kth, estimate = self.kth_function()
+        return DurationStats(
+            count=self.count,
+            total=duration_from_micros(self.total),
+            mean=_round_micros(Fraction(self.total, self.count)),
+            median=_round_micros(quantile_of(self.count, Fraction(1, 2), method, kth)),
+            minimum=duration_from_micros(self.minimum),
+            maximum=duration_from_micros(self.maximum),
+            percentiles=tuple(
+                (q, _round_micros(quantile_of(self.count, q, method, kth))) for q in percentiles
+            ),
+            method=method,
+            estimate=estimate,
+            alpha=self.sketch.alpha,
+        )
+
+
+def check_percentiles(value: object) -> tuple[Fraction, ...]:
+    """Quantile levels as sorted, distinct exact fractions."""
+    if isinstance(value, str) or not isinstance(value, Iterable):
+        raise ValidationError(
+            f"'percentiles' must be a collection of levels in [0, 1] (got {value!r})",
+            field="percentiles",
+            value=value,
+        )
+    return tuple(sorted({to_fraction(q, field="percentiles") for q in value}))
+
+
+def check_exact_limit(value: object) -> int:
+    """The largest sample kept value by value."""
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 1_000_000:
+        raise ValidationError(
+            f"'exact_limit' must be an integer between 0 and 1000000 (got {value!r})",
+            field="exact_limit",
+            value=value,
+        )
+    return value
+
+
+class DurationAccumulator(Accumulator[DurationStats]):
+    """Base of the time KPIs: durations in microseconds summarised by :class:`DurationStats`."""
+
+    __slots__ = ("_method", "_percentiles", "_state")
+
+    def __init__(
+        self,
+        *,
+        calendar: BusinessTime | None = None,
+        percentiles: Iterable[float | Fraction | str] = _DEFAULT_PERCENTILES,
+        method: QuantileMethod | str = QuantileMethod.LINEAR,
+        alpha: float = 0.01,
+        exact_limit: int = DEFAULT_EXACT_LIMIT,
+    ) -> None:
+        from .._validators import enum_member
+
+        super().__init__(calendar=calendar)
+        self._percentiles = check_percentiles(percentiles)
+        self._method = enum_member(QuantileMethod, method, field="method")
+        self._state = DurationState(
+            alpha=check_alpha(alpha), exact_limit=check_exact_limit(exact_limit)
+        )
+
+    def _native_options(self) -> dict[str, Any]:
+        options = self.options()
+        options["percentiles"] = self._percentiles
+        options["method"] = self._method
+        return options
+
+    def options(self) -> dict[str, Any]:
+        return {
+            "percentiles": [str(q) for q in self._percentiles],
+            "method": self._method.value,
+            "alpha": self._state.sketch.alpha,
+            "exact_limit": self._state.exact_limit,
+        }
+
+    def _absorb(self, other: Self) -> None:
+        self._state.absorb(other._state)
+
+    def _state_json(self) -> Any:
+        return self._state.to_json()
+
+    def _load_state(self, state: Any) -> None:
+        self._state.load(state)
+
+    def _add_micros(self, value: int) -> None:
+        self._state.add(value)
+
+    def quantile(
+        self, q: float | Fraction | str, *, method: QuantileMethod | str | None = None
+    ) -> pendulum.Duration:
+        """The duration at quantile *q* (exact while small, sketch beyond).
+
+        Raises:
+            EmptySampleError: nothing was added.
+
+        >>> from servicemodel.kpi import FirstReplyTime
+        >>> acc = FirstReplyTime.empty()
+        >>> for seconds in (60, 120, 180, 240, 3600, 90):
+        ...     acc.add_duration(pendulum.duration(seconds=seconds))
+        >>> acc.quantile(0.9, method="lower").in_seconds()
+        240
+        """
+        from .._validators import enum_member
+
+        chosen = (
+            self._method if method is None else enum_member(QuantileMethod, method, field="method")
+        )
+        if self._state.count == 0:
+            raise EmptySampleError(f"{self.name} needs at least one observation (got 0)")
+        return _round_micros(self._state.quantile(to_fraction(q), chosen))
+
+    def add_duration(self, value: _dt.timedelta) -> None:
+        """Fold one already-measured duration (a timedelta) into the state.
+
+        >>> from servicemodel.kpi import HandleTime
+        >>> acc = HandleTime.empty(); acc.add_duration(pendulum.duration(minutes=3))
+        >>> acc.result().mean
+        Duration(minutes=3)
+        """
+        if not isinstance(value, _dt.timedelta):
+            raise ValidationError(
+                f"'value' must be a duration (got {type(value).__name__} {value!r})",
+                field="value",
+                value=value,
+            )
+        self._add_micros(duration_micros(value))
+
+    def result(self) -> DurationStats:
+        """The summary; raises EmptySampleError when nothing was measured.
+
+        >>> from servicemodel.kpi import FirstReplyTime
+        >>> FirstReplyTime.empty().result()
+        Traceback (most recent call last):
+        ...
+        servicemodel.exceptions.EmptySampleError: first_reply_time needs at least one observation (got 0)
+        """
+        return self._state.stats(what=self.name, percentiles=self._percentiles, method=self._method)
+
+    @classmethod
+    def summarise(
+        cls,
+        seconds: Iterable[int | float | Fraction],
+        **options: Any,
+    ) -> DurationStats:
+        """Summarise plain numbers of seconds (for quick checks and documentation).
+
+        >>> from servicemodel.kpi import FirstReplyTime
+        >>> FirstReplyTime.summarise([30, 90]).mean
+        Duration(minutes=1)
+        """
+        acc = cls.empty(**options)
+        for value in seconds:
+            acc._add_micros(
+                round(Fraction(repr(value) if isinstance(value, float) else value) * 1_000_000)
+            )
+        return acc.result()

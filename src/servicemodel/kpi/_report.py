@@ -1,0 +1,877 @@
+"""Grouped KPI reports: rows per group and period, from items or from columns.
+
+A :class:`ReportState` holds one accumulator per metric per (group, period)
+cell. It is fed item by item (``add``) or with a DataFrame / dict of columns
+(``add_batch``), merges with another state exactly, and reads out as a
+:class:`Report` value. :func:`report` is the one-call front door.
+
+>>> import pendulum
+>>> from servicemodel import Interaction, SatisfactionResponse
+>>> t = pendulum.datetime(2024, 6, 10, 9, tz="Europe/London")
+>>> items = [Interaction(id=str(i), customer_id="C", channel=c, created_at=t.add(days=d),
+...                      events=[SatisfactionResponse(at=t.add(days=d), score=s)])
+...          for i, (c, d, s) in enumerate([("chat", 0, 5), ("chat", 1, 2), ("email", 8, 4)])]
+>>> table = report(items, metrics=["csat"], by=["channel"], period="week",
+...                timezone="Europe/London")
+>>> [(r["channel"], r["period"], r["csat"], r["csat_n"]) for r in table.to_records()]
+[('chat', '2024-06-10', 0.5, 2), ('email', '2024-06-17', 1.0, 1)]
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import enum
+import html
+import itertools
+from collections.abc import Iterable, Mapping, Sequence
+from fractions import Fraction
+from typing import Any, final
+from zoneinfo import ZoneInfo
+
+import attrs
+import pendulum
+
+from .._time import to_micros, zone
+from .._validators import enum_member
+from ..customers import Customer
+from ..exceptions import EmptySampleError, ValidationError
+from ..interactions import Interaction
+from ._accumulators import NAT, Accumulator, BusinessTime, DurationAccumulator, DurationStats
+from ._accumulators import registry as _registry
+from ._catalogue import AgentTime, Mix
+from ._stats import Count, Mean, Net, Rate, Ratio
+
+__all__ = ["Cell", "Period", "Report", "ReportRow", "ReportState", "report"]
+
+
+class Period(enum.Enum):
+    """How a report cuts time: by local day, ISO week (Monday start) or calendar month.
+
+    >>> Period("week")
+    <Period.WEEK: 'week'>
+    """
+
+    DAY = "day"
+    WEEK = "week"
+    MONTH = "month"
+
+
+_DAY_US = 86_400_000_000
+_SLOT_US = 900_000_000  # zone offsets are read per 15-minute UTC slot
+_DIMENSIONS = ("channel", "kind", "priority", "group", "assignee", "customer_id", "segment", "tier")
+_EPOCH = _dt.date(1970, 1, 1)
+
+
+class _Clock:
+    """Local period keys (days since the epoch of the period's first day) in one zone."""
+
+    def __init__(self, period: Period | None, timezone: str) -> None:
+        self.period = period
+        self.zone = ZoneInfo(timezone)
+        self._offsets: dict[int, int] = {}
+
+    def _offset(self, slot: int) -> int:
+        cached = self._offsets.get(slot)
+        if cached is None:
+            instant = _dt.datetime(1970, 1, 1, tzinfo=_dt.UTC) + _dt.timedelta(
+                microseconds=slot * _SLOT_US
+            )
+            delta = instant.astimezone(self.zone).utcoffset() or _dt.timedelta()
+            cached = (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
+            self._offsets[slot] = cached
+        return cached
+
+    def _slot_offsets(self, slots: Any) -> Any:
+        """Offsets of sorted unique slots; per UTC day unless the day holds a transition.
+
+        The offset at a slot is what :meth:`_offset` gives; a day whose start
+        and next start share an offset takes it for all its slots, so only
+        transition days are read slot by slot.
+        """
+        import numpy as np
+
+        per_day = 86_400_000_000 // _SLOT_US
+        days = slots // per_day
+        unique_days, day_index = np.unique(days, return_inverse=True)
+        starts = np.array([self._offset(int(d) * per_day) for d in unique_days.tolist()])
+        ends = np.array([self._offset((int(d) + 1) * per_day) for d in unique_days.tolist()])
+        offsets = starts[day_index].astype(np.int64)
+        changing = (starts != ends)[day_index]
+        for position in np.flatnonzero(changing).tolist():
+            offsets[position] = self._offset(int(slots[position]))
+        return offsets
+
+    def key(self, micros: int) -> int:
+        day = (micros + self._offset(micros // _SLOT_US)) // _DAY_US
+        if self.period is Period.WEEK:
+            return day - (day + 3) % 7
+        if self.period is Period.MONTH:
+            date = _EPOCH + _dt.timedelta(days=day)
+            return (date.replace(day=1) - _EPOCH).days
+        return day
+
+    def keys(self, micros: Any) -> Any:
+        import numpy as np
+
+        slots = micros // _SLOT_US
+        unique, inverse = np.unique(slots, return_inverse=True)
+        day = (micros + self._slot_offsets(unique)[inverse]) // _DAY_US
+        if self.period is Period.WEEK:
+            return day - (day + 3) % 7
+        if self.period is Period.MONTH:
+            months = day.astype("datetime64[D]").astype("datetime64[M]")
+            return months.astype("datetime64[D]").astype(np.int64)
+        return day
+
+    @staticmethod
+    def label(key: int) -> pendulum.Date:
+        date = _EPOCH + _dt.timedelta(days=key)
+        return pendulum.Date(date.year, date.month, date.day)
+
+
+def _item_time(item: object) -> int | None:
+    if isinstance(item, Interaction):
+        return to_micros(item.created_at)
+    if isinstance(item, Customer):
+        return to_micros(item.acquired_at)
+    if isinstance(item, AgentTime):
+        return to_micros(item.start)
+    at = getattr(item, "at", None)
+    return None if at is None else to_micros(at)
+
+
+def _dimension(item: object, name: str) -> str | None:
+    if isinstance(item, Interaction):
+        if name == "group":
+            return item.group()
+        if name == "assignee":
+            return item.assignee()
+    value = getattr(item, name, None)
+    if value is None:
+        return None
+    if isinstance(value, enum.Enum):
+        return str(value.value)
+    return str(value)
+
+
+@final
+@attrs.frozen(kw_only=True)
+class Cell:
+    """One metric in one row: its result, or ``None`` (missing) with n = 0 when undefined.
+
+    >>> Cell(metric="csat", result=None, n=0).missing()
+    True
+    """
+
+    metric: str
+    result: Rate | Net | Mean | Ratio | Count | DurationStats | Mix | None
+    n: int
+
+    def missing(self) -> bool:
+        """True when the metric is undefined for this row (an empty sample).
+
+        >>> Cell(metric="nps", result=None, n=0).missing()
+        True
+        """
+        return self.result is None
+
+
+@final
+@attrs.frozen(kw_only=True)
+class ReportRow:
+    """One group in one period: the group's dimension values and one cell per metric.
+
+    >>> ReportRow(group=("chat",), period=None, cells=()).group
+    ('chat',)
+    """
+
+    group: tuple[str | None, ...]
+    period: pendulum.Date | None
+    cells: tuple[Cell, ...]
+
+    def cell(self, metric: str) -> Cell:
+        """The cell of *metric*.
+
+        Raises:
+            ValidationError: the report has no such metric.
+
+        >>> ReportRow(group=(), period=None, cells=()).cell("csat")
+        Traceback (most recent call last):
+        ...
+        servicemodel.exceptions.ValidationError: 'metric' must be one of [] (got 'csat')
+        """
+        for cell in self.cells:
+            if cell.metric == metric:
+                return cell
+        raise ValidationError(
+            f"'metric' must be one of {[c.metric for c in self.cells]} (got {metric!r})",
+            field="metric",
+            value=metric,
+        )
+
+
+def _seconds(value: pendulum.Duration) -> float:
+    return value.total_seconds()
+
+
+def _flatten(metric: str, result: object) -> dict[str, Any]:
+    if result is None:
+        return {metric: None}
+    if isinstance(result, Rate | Net | Mean):
+        return {
+            metric: float(result.value),
+            f"{metric}_low": result.interval.low,
+            f"{metric}_high": result.interval.high,
+        }
+    if isinstance(result, DurationStats):
+        out: dict[str, Any] = {
+            f"{metric}_mean": _seconds(result.mean),
+            f"{metric}_median": _seconds(result.median),
+        }
+        for q, value in result.percentiles:
+            out[f"{metric}_p{_percent_label(q)}"] = _seconds(value)
+        return out
+    if isinstance(result, Mix):
+        return {
+            f"{metric}_{label}": float(Fraction(count, result.n)) for label, count in result.counts
+        }
+    if isinstance(result, Ratio | Count):
+        return {metric: float(result.value)}
+    return {metric: result}  # pragma: no cover - every result type is handled above
+
+
+def _percent_label(q: Fraction) -> str:
+    hundred = q * 100
+    return str(hundred.numerator) if hundred.denominator == 1 else f"{float(hundred):g}"
+
+
+@final
+@attrs.frozen(kw_only=True)
+class Report:
+    """A KPI table: rows per group and period, each with one cell per metric.
+
+    Export with :meth:`to_records`, :meth:`to_pandas` (extra ``pandas``),
+    view in a notebook (``_repr_html_``) or draw a trend with :meth:`plot`
+    (extra ``plot``). Missing cells (empty samples) export as ``None`` with
+    n = 0.
+
+    >>> Report(metrics=("csat",), by=(), period=None, timezone="UTC", rows=()).to_records()
+    []
+    """
+
+    metrics: tuple[str, ...]
+    by: tuple[str, ...]
+    period: Period | None
+    timezone: str
+    rows: tuple[ReportRow, ...]
+
+    def to_records(self) -> list[dict[str, Any]]:
+        """One flat dict per row: dimensions, ``period`` (ISO date), and per metric its
+        value (float), ``_low``/``_high`` interval, ``_n``; durations in seconds as
+        ``_mean``, ``_median``, ``_p90``...; mixes as one share per label.
+
+        >>> Report(metrics=(), by=(), period=None, timezone="UTC", rows=(
+        ...     ReportRow(group=(), period=None, cells=()),)).to_records()
+        [{'period': None}]
+        """
+        records = []
+        for row in self.rows:
+            record: dict[str, Any] = dict(zip(self.by, row.group, strict=True))
+            record["period"] = None if row.period is None else row.period.isoformat()
+            for cell in row.cells:
+                record.update(_flatten(cell.metric, cell.result))
+                record[f"{cell.metric}_n"] = cell.n
+            records.append(record)
+        return records
+
+    def to_pandas(self) -> Any:
+        """The records as a pandas DataFrame (needs the ``pandas`` extra).
+
+        >>> Report(metrics=(), by=(), period=None, timezone="UTC", rows=()).to_pandas().shape
+        (0, 0)
+        """
+        import pandas as pd
+
+        return pd.DataFrame.from_records(self.to_records())
+
+    def _repr_html_(self) -> str:
+        head = [*self.by, "period", *self.metrics]
+        lines = [
+            "<table>",
+            "<thead><tr>" + "".join(f"<th>{html.escape(h)}</th>" for h in head) + "</tr></thead>",
+            "<tbody>",
+        ]
+        for row in self.rows:
+            cells = [html.escape(str(v)) if v is not None else "—" for v in row.group]
+            cells.append("—" if row.period is None else row.period.isoformat())
+            cells.extend(html.escape(_show(c)) for c in row.cells)
+            lines.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
+        lines.extend(["</tbody>", "</table>"])
+        return "\n".join(lines)
+
+    def plot(self, metric: str, *, ax: Any = None) -> Any:
+        """Draw *metric* over the periods, one line per group, with its interval band.
+
+        Durations draw the median (no band). Needs the ``plot`` extra
+        (matplotlib); returns the Axes.
+
+        Raises:
+            ValidationError: the metric is not in the report, or the report has no periods.
+        """
+        if metric not in self.metrics:
+            raise ValidationError(
+                f"'metric' must be one of {list(self.metrics)} (got {metric!r})",
+                field="metric",
+                value=metric,
+            )
+        if self.period is None:
+            raise ValidationError(
+                "'period' must be set to plot a trend (got None); run the report with period='week'",
+                field="period",
+                value=None,
+            )
+        import matplotlib.pyplot as plt
+
+        if ax is None:
+            _, ax = plt.subplots()
+        series: dict[
+            tuple[str | None, ...], list[tuple[Any, float, float | None, float | None]]
+        ] = {}
+        for row in self.rows:
+            result = row.cell(metric).result
+            if result is None or row.period is None:
+                continue
+            when = _dt.date(row.period.year, row.period.month, row.period.day)
+            point: tuple[Any, float, float | None, float | None]
+            if isinstance(result, DurationStats):
+                point = (when, _seconds(result.median), None, None)
+            elif isinstance(result, Rate | Net | Mean):
+                point = (when, float(result.value), result.interval.low, result.interval.high)
+            elif isinstance(result, Ratio | Count):
+                point = (when, float(result.value), None, None)
+            else:
+                continue
+            series.setdefault(row.group, []).append(point)
+        for group, points in sorted(series.items(), key=lambda kv: _sort_key(kv[0])):
+            label = " / ".join("—" if g is None else g for g in group) or metric
+            xs = [p[0] for p in points]
+            (line,) = ax.plot(xs, [p[1] for p in points], marker="o", label=label)
+            if all(p[2] is not None for p in points):
+                ax.fill_between(
+                    xs,
+                    [p[2] for p in points],
+                    [p[3] for p in points],
+                    alpha=0.2,
+                    color=line.get_color(),
+                )
+        ax.set_xlabel(self.period.value)
+        ax.set_ylabel(metric)
+        if series:
+            ax.legend()
+        return ax
+
+
+def _show(cell: Cell) -> str:
+    result = cell.result
+    if result is None:
+        return "— (n = 0)"
+    if isinstance(result, Rate):
+        return f"{float(result.value):.1%} [{result.interval.low:.1%}, {result.interval.high:.1%}] n={result.n}"
+    if isinstance(result, Net | Mean):
+        return f"{float(result.value):.2f} [{result.interval.low:.2f}, {result.interval.high:.2f}] n={result.n}"
+    if isinstance(result, DurationStats):
+        return f"median {result.median.in_words()} (n={result.count})"
+    if isinstance(result, Mix):
+        top = ", ".join(f"{label} {float(rate.value):.0%}" for label, rate in result.top(3))
+        return f"{top} (n={result.n})"
+    return f"{float(result.value):g} (n={cell.n})"
+
+
+def _sort_key(group: tuple[str | None, ...]) -> tuple[tuple[bool, str], ...]:
+    return tuple((g is None, g or "") for g in group)
+
+
+# --------------------------------------------------------------------- the state
+
+
+_COLUMN_KINDS = {
+    "created_at": "time",
+    "first_reply_at": "time",
+    "first_solved_at": "time",
+    "last_solved_at": "time",
+    "handle_time": "duration",
+    "wait": "duration",
+    "answered": "bool",
+    "agent_replies": "number",
+    "reopens": "number",
+    "customer_follow_ups": "number",
+    "csat": "number",
+    "nps": "number",
+    "ces": "number",
+    "stars": "number",
+    "channel": "text",
+    "customer_id": "text",
+}
+
+
+class _Renamed(Mapping[str, Any]):
+    """A view of a DataFrame or dict of columns under the canonical column names."""
+
+    def __init__(self, data: Any, mapping: Mapping[str, str]) -> None:
+        self._data = data
+        self._mapping = dict(mapping)
+
+    def _source(self, key: str) -> str:
+        return self._mapping.get(key, key)
+
+    def __getitem__(self, key: str) -> Any:
+        return self._data[self._source(key)]
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, str) and self._source(key) in _columns_of(self._data)
+
+    def __iter__(self) -> Any:
+        return iter(_columns_of(self._data))
+
+    def __len__(self) -> int:
+        return len(_columns_of(self._data))
+
+
+def _columns_of(data: Any) -> list[str]:
+    columns = getattr(data, "columns", None)
+    return [str(c) for c in (columns if columns is not None else data.keys())]
+
+
+def _normalise(columns: Mapping[str, Any], name: str) -> Any:
+    """A column as a plain numpy array in its canonical dtype (for sorting and slicing)."""
+    import numpy as np
+
+    from ._accumulators import duration_column, micros_column, text_column
+
+    kind = _COLUMN_KINDS.get(name, "text")
+    if kind == "time":
+        return micros_column(columns, name).view("datetime64[us]")
+    if kind == "duration":
+        return duration_column(columns, name).view("timedelta64[us]")
+    if kind == "bool":
+        return np.asarray(columns[name]).astype(bool)
+    if kind == "number":
+        raw = columns[name]
+        to_numpy = getattr(raw, "to_numpy", None)
+        if to_numpy is not None:
+            return np.asarray(to_numpy(dtype="float64", na_value=np.nan), dtype="float64")
+        return np.asarray(raw, dtype="float64")
+    return text_column(columns, name)
+
+
+def _as_time(columns: Mapping[str, Any], name: str) -> Any:
+    from ._accumulators import micros_column
+
+    return micros_column(columns, name).view("datetime64[us]")
+
+
+def _factorize(values: Any) -> tuple[Any, list[str | None]]:
+    import numpy as np
+
+    try:
+        import pandas as pd
+    except ImportError:  # pragma: no cover - pandas is installed in the test environment
+        pass
+    else:
+        codes, uniques = pd.factorize(values, use_na_sentinel=True)
+        labels: list[str | None] = [str(u) for u in uniques.tolist()]
+        codes = np.where(codes < 0, len(labels), codes)
+        return codes.astype(np.int64), [*labels, None]
+    seen: dict[Any, int] = {}
+    out = np.empty(len(values), dtype=np.int64)
+    for i, value in enumerate(values.tolist()):
+        out[i] = seen.setdefault(value, len(seen))
+    return out, [None if v is None else str(v) for v in seen]
+
+
+@final
+class ReportState:
+    """The mergeable state behind a report: one accumulator per metric per (group, period).
+
+    Feed it items (``add``) or columns (``add_batch``); ``merge`` two states
+    built from any partition of the data and ``result`` gives exactly the
+    report of the whole. It pickles, so it travels between processes.
+
+    >>> state = ReportState(metrics=["nps"], by=[], period=None)
+    >>> state.add(9); state.add(3)
+    >>> state.result().rows[0].cell("nps").result.value
+    Fraction(0, 1)
+    """
+
+    __slots__ = ("_by", "_cells", "_clock", "_metrics", "_period", "_time", "_timezone")
+
+    def __init__(
+        self,
+        *,
+        metrics: Sequence[str | Accumulator[Any]],
+        by: Sequence[str] = (),
+        period: Period | str | None = None,
+        timezone: str = "UTC",
+        calendar: BusinessTime | None = None,
+        time: str = "created_at",
+    ) -> None:
+        self._metrics = _prototypes(metrics, calendar)
+        if isinstance(by, str) or not all(isinstance(b, str) and b for b in by):
+            raise ValidationError(
+                f"'by' must be a list of dimension names such as ['channel'] (got {by!r})",
+                field="by",
+                value=by,
+            )
+        self._by = tuple(by)
+        self._period = None if period is None else enum_member(Period, period, field="period")
+        zone(timezone)  # validates the name
+        if not isinstance(timezone, str):
+            raise ValidationError(
+                f"'timezone' must be an IANA zone name (got {timezone!r})",
+                field="timezone",
+                value=timezone,
+            )
+        self._timezone = timezone
+        self._clock = _Clock(self._period, timezone)
+        self._time = time
+        self._cells: dict[tuple[tuple[str | None, ...], int | None], list[Accumulator[Any]]] = {}
+
+    def _like(self) -> ReportState:
+        twin = object.__new__(ReportState)
+        twin._metrics = self._metrics
+        twin._by, twin._period, twin._timezone, twin._time = (
+            self._by,
+            self._period,
+            self._timezone,
+            self._time,
+        )
+        twin._clock = _Clock(self._period, self._timezone)
+        twin._cells = {}
+        return twin
+
+    def _row(self, key: tuple[tuple[str | None, ...], int | None]) -> list[Accumulator[Any]]:
+        row = self._cells.get(key)
+        if row is None:
+            row = [m.empty_like() for m in self._metrics]
+            self._cells[key] = row
+        return row
+
+    def add(self, item: object) -> None:
+        """Fold one item into its row (items no metric measures are ignored).
+
+        Raises:
+            ValidationError: the report has periods and the item has no time,
+                or an accumulator refuses the item.
+        """
+        takers = [i for i, m in enumerate(self._metrics) if m.accepts(item)]
+        if not takers:
+            return
+        period: int | None = None
+        if self._period is not None:
+            micros = _item_time(item)
+            if micros is None:
+                raise ValidationError(
+                    f"'item' must carry a time to be put in a {self._period.value} "
+                    f"(got {type(item).__name__} {item!r:.40})",
+                    field="item",
+                    value=item,
+                )
+            period = self._clock.key(micros)
+        for name in self._by:
+            if name not in _DIMENSIONS:
+                raise ValidationError(
+                    f"'by' must name dimensions among {list(_DIMENSIONS)} for items (got {name!r})",
+                    field="by",
+                    value=name,
+                )
+        group = tuple(_dimension(item, name) for name in self._by)
+        row = self._row((group, period))
+        for index in takers:
+            row[index].add(item)
+
+    def add_many(self, items: Iterable[object]) -> None:
+        """Fold every item of an iterable.
+
+        >>> state = ReportState(metrics=["csat"]); state.add_many([5, 1])
+        >>> state.result().rows[0].cell("csat").n
+        2
+        """
+        for item in items:
+            self.add(item)
+
+    def add_batch(
+        self,
+        columns: Any,
+        *,
+        names: Mapping[str, str] | None = None,
+        time: str | None = None,
+        only: Sequence[str] | None = None,
+    ) -> None:
+        """Fold a DataFrame or dict of columns, vectorised, into the same cells.
+
+        *names* maps canonical column names (``created_at``, ``csat``,
+        ``channel``...) to the columns' actual names; *time* overrides the
+        period column for this batch (``"at"`` for a table of survey answers)
+        and *only* names the metrics this table feeds (the others are left
+        alone, as items they do not measure are). Rows are grouped by
+        sorting once on (group, period); each metric's ``add_batch`` then
+        sees one contiguous slice per cell.
+
+        Raises:
+            ValidationError: a needed column is missing or holds bad values.
+        """
+        import numpy as np
+
+        view = _Renamed(columns, names or {})
+        time_column = self._time if time is None else time
+        known = [m.name for m in self._metrics]
+        if only is not None and (isinstance(only, str) or any(o not in known for o in only)):
+            raise ValidationError(
+                f"'only' must name metrics of this report among {known} (got {only!r})",
+                field="only",
+                value=only,
+            )
+        fed = [i for i, m in enumerate(self._metrics) if only is None or m.name in only]
+        needed = sorted({c for i in fed for c in self._metrics[i].columns} | set(self._by))
+        if self._period is not None:
+            needed = sorted({*needed, time_column})
+        for metric in (self._metrics[i] for i in fed):
+            if not metric.columns:
+                raise ValidationError(
+                    f"'metrics' must all have a batch path to report over columns; "
+                    f"{metric.name} needs whole interactions",
+                    field="metrics",
+                    value=metric.name,
+                )
+        missing = [c for c in needed if c not in view]
+        if missing:
+            raise ValidationError(
+                f"'columns' must include {missing} (map yours with columns={{canonical: yours}}; "
+                f"got {sorted(_columns_of(columns))})",
+                field="columns",
+                value=missing,
+            )
+        arrays = {
+            name: _normalise(view, name) if name != time_column else _as_time(view, name)
+            for name in needed
+        }
+        size = len(next(iter(arrays.values()))) if arrays else 0
+        codes = np.zeros(size, dtype=np.int64)
+        labels: list[list[str | None]] = []
+        for name in self._by:
+            dim_codes, dim_labels = _factorize(arrays[name])
+            codes = codes * (len(dim_labels) + 1) + dim_codes
+            labels.append(dim_labels)
+        period_keys: Any = None
+        if self._period is not None:
+            times = arrays[time_column].view(np.int64)
+            if (times == NAT).any():
+                raise ValidationError(
+                    f"'{time_column}' must have a time in every row to cut periods (got NaT)",
+                    field=time_column,
+                    value=None,
+                )
+            period_keys = self._clock.keys(times)
+            unique_periods, period_codes = np.unique(period_keys, return_inverse=True)
+            codes = codes * (len(unique_periods) + 1) + period_codes
+        order = np.argsort(codes, kind="stable")
+        sorted_codes = codes[order]
+        starts: list[int] = (
+            np.flatnonzero(np.r_[True, sorted_codes[1:] != sorted_codes[:-1]]).tolist()
+            if size
+            else []
+        )
+        ordered = {name: array[order] for name, array in arrays.items()}
+        bounds = [*starts, size]
+        pending: list[tuple[tuple[tuple[str | None, ...], int | None], list[Accumulator[Any]]]] = []
+        for begin, end in itertools.pairwise(bounds):
+            first = int(order[begin])
+            group = tuple(_label_at(arrays[name], first) for name in self._by)
+            period = None if period_keys is None else int(period_keys[first])
+            part = {name: array[begin:end] for name, array in ordered.items()}
+            fresh = [self._metrics[index].empty_like() for index in fed]
+            for acc in fresh:
+                acc.add_batch(part)
+            pending.append(((group, period), fresh))
+        # Every slice was accepted: only now touch the state, so a bad batch changes nothing.
+        for key, fresh in pending:
+            existed = key in self._cells
+            row = self._row(key)
+            for index, acc in zip(fed, fresh, strict=True):
+                row[index] = row[index].merge(acc) if existed else acc
+
+    def merge(self, other: ReportState) -> ReportState:
+        """A new state holding both; the specs (metrics, by, period, timezone) must match.
+
+        >>> a = ReportState(metrics=["csat"]); b = ReportState(metrics=["csat"])
+        >>> a.add(5); b.add(1)
+        >>> a.merge(b).result().rows[0].cell("csat").result.value
+        Fraction(1, 2)
+        """
+        if not isinstance(other, ReportState) or self._spec() != other._spec():
+            raise ValidationError(
+                "'other' must be a report state with the same metrics, by, period and timezone",
+                field="other",
+                value=other,
+            )
+        merged = self._like()
+        for source in (self, other):
+            for key, row in source._cells.items():
+                mine = merged._cells.get(key)
+                merged._cells[key] = (
+                    [acc.copy() for acc in row]
+                    if mine is None
+                    else [a.merge(b) for a, b in zip(mine, row, strict=True)]
+                )
+        return merged
+
+    def _spec(self) -> tuple[Any, ...]:
+        return (
+            tuple((m.name, tuple(sorted(m.options().items(), key=str))) for m in self._metrics),
+            self._by,
+            self._period,
+            self._timezone,
+            self._time,
+        )
+
+    def result(self) -> Report:
+        """The report: rows sorted by group (missing values last) then period.
+
+        >>> ReportState(metrics=["csat"]).result().rows
+        ()
+        """
+        rows = []
+        for (group, period), accs in sorted(
+            self._cells.items(), key=lambda kv: (_sort_key(kv[0][0]), kv[0][1] or 0)
+        ):
+            cells = []
+            for acc in accs:
+                try:
+                    result = acc.result()
+                except EmptySampleError:
+                    cells.append(Cell(metric=acc.name, result=None, n=0))
+                else:
+                    cells.append(Cell(metric=acc.name, result=result, n=result.n))
+            rows.append(
+                ReportRow(
+                    group=group,
+                    period=None if period is None else _Clock.label(period),
+                    cells=tuple(cells),
+                )
+            )
+        return Report(
+            metrics=tuple(m.name for m in self._metrics),
+            by=self._by,
+            period=self._period,
+            timezone=self._timezone,
+            rows=tuple(rows),
+        )
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {
+            "metrics": self._metrics,
+            "by": self._by,
+            "period": self._period,
+            "timezone": self._timezone,
+            "time": self._time,
+            "cells": self._cells,
+        }
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self._metrics = state["metrics"]
+        self._by, self._period = state["by"], state["period"]
+        self._timezone, self._time = state["timezone"], state["time"]
+        self._clock = _Clock(self._period, self._timezone)
+        self._cells = state["cells"]
+
+
+def _label_at(array: Any, index: int) -> str | None:
+    value = array[index]
+    if value is None or (isinstance(value, float) and value != value):
+        return None
+    return str(value)
+
+
+def _prototypes(
+    metrics: Sequence[str | Accumulator[Any]], calendar: BusinessTime | None
+) -> tuple[Accumulator[Any], ...]:
+    if isinstance(metrics, str) or not metrics:
+        raise ValidationError(
+            f"'metrics' must be a non-empty list of KPI names or accumulators (got {metrics!r})",
+            field="metrics",
+            value=metrics,
+        )
+    known = _registry()
+    made: list[Accumulator[Any]] = []
+    for metric in metrics:
+        if isinstance(metric, Accumulator):
+            made.append(metric.empty_like())
+        elif isinstance(metric, str) and metric in known:
+            cls = known[metric]
+            if calendar is not None and issubclass(cls, DurationAccumulator):
+                made.append(cls.empty(calendar=calendar))
+            else:
+                try:
+                    made.append(cls.empty())
+                except TypeError:
+                    raise ValidationError(
+                        f"'metrics' entry {metric!r} needs options; pass an accumulator such "
+                        f"as {cls.__name__}.empty(...)",
+                        field="metrics",
+                        value=metric,
+                    ) from None
+        else:
+            raise ValidationError(
+                f"'metrics' must hold KPI names among {sorted(known)} or accumulators "
+                f"(got {metric!r})",
+                field="metrics",
+                value=metric,
+            )
+    names = [m.name for m in made]
+    if len(set(names)) != len(names):
+        raise ValidationError(
+            f"'metrics' must not repeat a KPI (got {names})", field="metrics", value=names
+        )
+    return tuple(made)
+
+
+def report(
+    data: Any,
+    *,
+    metrics: Sequence[str | Accumulator[Any]],
+    by: Sequence[str] = (),
+    period: Period | str | None = None,
+    timezone: str = "UTC",
+    calendar: BusinessTime | None = None,
+    columns: Mapping[str, str] | None = None,
+    time: str = "created_at",
+) -> Report:
+    """Compute KPIs grouped by dimensions and by period.
+
+    *data* is an iterable of items (interactions, feedback, customers...) or
+    a DataFrame / dict of columns (then *columns* maps canonical names to
+    yours). Metrics are KPI names (defaults, with *calendar* applied to the
+    time KPIs) or accumulators carrying their options. *period* cuts time by
+    ``day``, ``week`` (Monday start) or ``month`` in *timezone*, on the
+    item's time (an interaction's ``created_at``; the *time* column for
+    DataFrames).
+
+    Raises:
+        ValidationError: unknown metric or dimension, missing column, bad value.
+
+    >>> import numpy as np
+    >>> cols = {"opened": np.array(["2024-06-10T09:00", "2024-06-11T09:00"], dtype="datetime64[us]"),
+    ...         "csat": np.array([5.0, 1.0]), "channel": np.array(["chat", "chat"], dtype=object)}
+    >>> table = report(cols, metrics=["csat"], by=["channel"], period="week",
+    ...                columns={"created_at": "opened"})
+    >>> table.rows[0].cell("csat").result.value
+    Fraction(1, 2)
+    """
+    state = ReportState(
+        metrics=metrics, by=by, period=period, timezone=timezone, calendar=calendar, time=time
+    )
+    if isinstance(data, Mapping) or (hasattr(data, "columns") and hasattr(data, "iloc")):
+        state.add_batch(data, names=columns)
+    else:
+        state.add_many(data)
+    return state.result()

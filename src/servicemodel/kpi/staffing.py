@@ -1,0 +1,513 @@
+"""Staffing: Erlang B, Erlang C and Erlang A, and how many agents a target needs.
+
+Traffic is in Erlangs (arrivals x handle time, unitless). Everything that is a
+time is a duration (``pendulum.Duration`` or ``datetime.timedelta``) and the
+arrival rate is an :class:`ArrivalRate` that names its period, so minutes and
+seconds never get mixed up.
+
+Erlang B uses the recursion B(0) = 1, B(n) = A B(n-1) / (n + A B(n-1)), never
+A**N / N!, so it stays finite and accurate at thousands of agents. Erlang C is
+N B / (N - A (1 - B)); when N <= A the queue is unstable and the probability
+of waiting is exactly 1 (never more), the service level 0.
+
+The classic example: 100 contacts per 30 minutes, 180 s handle time, 80 % of
+contacts answered within 20 s, at most 85 % occupancy, 30 % shrinkage.
+
+>>> import pendulum
+>>> plan = required_agents(
+...     ArrivalRate(contacts=100, per=pendulum.duration(minutes=30)),
+...     pendulum.duration(seconds=180),
+...     target_level=0.8, target_time=pendulum.duration(seconds=20),
+...     max_occupancy=0.85, shrinkage=0.3)
+>>> plan.traffic, plan.agents, plan.positions
+(Fraction(10, 1), 14, 20)
+>>> plan.wait_probability, plan.service_level
+(0.17413193359504983, 0.8883500191794669)
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import math
+from fractions import Fraction
+from typing import final
+
+import attrs
+import pendulum
+
+from .._time import duration_from_micros, duration_micros, to_duration
+from ..exceptions import ValidationError
+
+__all__ = [
+    "ArrivalRate",
+    "ErlangA",
+    "Staffing",
+    "erlang_a",
+    "erlang_b",
+    "erlang_b_exact",
+    "erlang_c",
+    "erlang_c_exact",
+    "max_arrival_rate",
+    "required_agents",
+    "required_agents_fractional",
+    "service_level",
+]
+
+_MAX_AGENTS = 1_000_000
+_MAX_QUEUE_TERMS = 2_000_000
+
+
+def _agents(value: object, field: str = "agents") -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= _MAX_AGENTS:
+        raise ValidationError(
+            f"'{field}' must be an integer between 0 and {_MAX_AGENTS} (got {value!r})",
+            field=field,
+            value=value,
+        )
+    return value
+
+
+def _traffic(value: object) -> float:
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int | float | Fraction)
+        or not 0 <= value <= _MAX_AGENTS
+        or value != value
+    ):
+        raise ValidationError(
+            f"'traffic' must be a number of Erlangs between 0 and {_MAX_AGENTS} (got {value!r})",
+            field="traffic",
+            value=value,
+        )
+    return float(value)
+
+
+def _share(value: object, field: str, *, low_open: bool, high_open: bool) -> Fraction:
+    ok = not isinstance(value, bool) and isinstance(value, int | float | Fraction)
+    exact = Fraction(repr(value)) if isinstance(value, float) and ok else value
+    if ok and isinstance(exact, int | Fraction):
+        too_low = exact <= 0 if low_open else exact < 0
+        too_high = exact >= 1 if high_open else exact > 1
+        if not too_low and not too_high:
+            return Fraction(exact)
+    lo, hi = ("(" if low_open else "["), (")" if high_open else "]")
+    raise ValidationError(
+        f"'{field}' must be a number in {lo}0, 1{hi} (got {value!r})", field=field, value=value
+    )
+
+
+def erlang_b(agents: int, traffic: float | Fraction) -> float:
+    """The Erlang B blocking probability for *agents* servers offered *traffic* Erlangs.
+
+    >>> round(erlang_b(3, 2), 6)
+    0.210526
+    >>> 0 < erlang_b(3000, 2900.0) < 1
+    True
+    """
+    n = _agents(agents)
+    a = _traffic(traffic)
+    b = 1.0
+    for i in range(1, n + 1):
+        b = a * b / (i + a * b)
+    return b
+
+
+def erlang_b_exact(agents: int, traffic: int | Fraction) -> Fraction:
+    """Erlang B in exact rational arithmetic (small inputs: documentation and checks).
+
+    >>> erlang_b_exact(3, 2)
+    Fraction(4, 19)
+    """
+    n = _agents(agents)
+    if n > 1_000:
+        raise ValidationError(
+            f"'agents' must be at most 1000 for exact arithmetic (got {n}); use erlang_b",
+            field="agents",
+            value=n,
+        )
+    _traffic(traffic)
+    if isinstance(traffic, float):
+        raise ValidationError(
+            f"'traffic' must be an int or Fraction for exact arithmetic (got {traffic!r})",
+            field="traffic",
+            value=traffic,
+        )
+    a = Fraction(traffic)
+    b = Fraction(1)
+    for i in range(1, n + 1):
+        b = a * b / (i + a * b)
+    return b
+
+
+def erlang_c(agents: int, traffic: float | Fraction) -> float:
+    """The probability that a contact waits (Erlang C); exactly 1.0 when agents <= traffic.
+
+    >>> round(erlang_c(2, 1), 12), erlang_c(10, 10.0), erlang_c(9, 10.0)
+    (0.333333333333, 1.0, 1.0)
+    """
+    n = _agents(agents)
+    a = _traffic(traffic)
+    if n <= a:
+        return 1.0
+    b = erlang_b(n, a)
+    return min(1.0, n * b / (n - a * (1 - b)))
+
+
+def erlang_c_exact(agents: int, traffic: int | Fraction) -> Fraction:
+    """Erlang C in exact rational arithmetic; 1 when agents <= traffic.
+
+    >>> erlang_c_exact(2, 1), erlang_c_exact(3, 2)
+    (Fraction(1, 3), Fraction(4, 9))
+    """
+    b = erlang_b_exact(agents, traffic)
+    n, a = agents, Fraction(traffic)
+    if n <= a:
+        return Fraction(1)
+    return n * b / (n - a * (1 - b))
+
+
+def _positive_duration_micros(value: object, field: str, *, allow_zero: bool = False) -> int:
+    return duration_micros(to_duration(value, field=field, allow_zero=allow_zero))
+
+
+@final
+@attrs.frozen(kw_only=True)
+class ArrivalRate:
+    """How many contacts arrive per period, e.g. 100 per 30 minutes.
+
+    >>> import pendulum
+    >>> r = ArrivalRate(contacts=100, per=pendulum.duration(minutes=30))
+    >>> r.traffic(pendulum.duration(seconds=180))
+    Fraction(10, 1)
+    >>> ArrivalRate(contacts=100, per=30)
+    Traceback (most recent call last):
+    ...
+    servicemodel.exceptions.ValidationError: 'per' must be a duration such as timedelta(hours=4) (got int 30)
+    """
+
+    contacts: int | Fraction = attrs.field()
+    per: pendulum.Duration = attrs.field()
+
+    @contacts.validator
+    def _check_contacts(self, _attribute: object, value: object) -> None:
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int | Fraction)
+            or value < 0
+            or value > 10**12
+        ):
+            raise ValidationError(
+                "'contacts' must be a non-negative int or Fraction of at most 10**12 "
+                f"(got {value!r})",
+                field="contacts",
+                value=value,
+            )
+
+    @per.validator
+    def _check_per(self, _attribute: object, value: object) -> None:
+        to_duration(value, field="per")
+
+    def per_second(self) -> Fraction:
+        """Arrivals per second, exactly.
+
+        >>> import pendulum
+        >>> ArrivalRate(contacts=120, per=pendulum.duration(hours=1)).per_second()
+        Fraction(1, 30)
+        """
+        return Fraction(self.contacts) * 1_000_000 / duration_micros(self.per)
+
+    def traffic(self, handle_time: _dt.timedelta) -> Fraction:
+        """Offered load in Erlangs: arrivals per second x handle time in seconds.
+
+        >>> import pendulum
+        >>> ArrivalRate(contacts=60, per=pendulum.duration(hours=1)).traffic(
+        ...     pendulum.duration(minutes=5))
+        Fraction(5, 1)
+        """
+        aht = _positive_duration_micros(handle_time, "handle_time")
+        return Fraction(self.contacts) * aht / duration_micros(self.per)
+
+
+def _sl(n: int, a: float, b: float, target_s: float, aht_s: float) -> tuple[float, float]:
+    """(P(wait), service level) for n agents given B(n, a)."""
+    if n <= a:
+        return 1.0, 0.0
+    c = min(1.0, n * b / (n - a * (1 - b)))
+    return c, max(0.0, 1 - c * math.exp(-(n - a) * target_s / aht_s))
+
+
+def service_level(
+    agents: int,
+    arrival_rate: ArrivalRate,
+    handle_time: _dt.timedelta,
+    target_time: _dt.timedelta,
+) -> float:
+    """The share of contacts answered within *target_time* with *agents* agents (Erlang C).
+
+    0.0 when the queue is unstable (agents <= traffic).
+
+    >>> import pendulum
+    >>> rate = ArrivalRate(contacts=100, per=pendulum.duration(minutes=30))
+    >>> aht, t = pendulum.duration(seconds=180), pendulum.duration(seconds=20)
+    >>> [round(service_level(n, rate, aht, t), 5) for n in (10, 11, 12, 13)]
+    [0.0, 0.38961, 0.64016, 0.79559]
+    """
+    n = _agents(agents)
+    aht = _positive_duration_micros(handle_time, "handle_time") / 1e6
+    target = _positive_duration_micros(target_time, "target_time", allow_zero=True) / 1e6
+    a = _traffic(arrival_rate.traffic(handle_time))
+    return _sl(n, a, erlang_b(n, a), target, aht)[1]
+
+
+@final
+@attrs.frozen(kw_only=True)
+class Staffing:
+    """A staffing answer: agents on the phones, positions to schedule, and what they achieve.
+
+    ``positions`` is ``agents`` grossed up for shrinkage (ceil(agents / (1 -
+    shrinkage))). ``asa`` is the mean wait over all contacts.
+
+    >>> import pendulum
+    >>> plan = required_agents(ArrivalRate(contacts=100, per=pendulum.duration(minutes=30)),
+    ...     pendulum.duration(seconds=180), target_level=0.8,
+    ...     target_time=pendulum.duration(seconds=20))
+    >>> round(plan.asa.total_seconds(), 4), plan.occupancy
+    (7.8359, 0.7142857142857143)
+    """
+
+    traffic: Fraction
+    agents: int
+    positions: int
+    wait_probability: float
+    service_level: float
+    asa: pendulum.Duration
+    occupancy: float
+
+
+def _first_n(a: float) -> int:
+    return math.floor(a) + 1
+
+
+def required_agents(
+    arrival_rate: ArrivalRate,
+    handle_time: _dt.timedelta,
+    *,
+    target_level: float | Fraction,
+    target_time: _dt.timedelta,
+    max_occupancy: float | Fraction | None = None,
+    shrinkage: float | Fraction = 0,
+) -> Staffing:
+    """The fewest agents that answer *target_level* of contacts within *target_time*.
+
+    Also respects *max_occupancy* (traffic / agents at most this) and grosses
+    up for *shrinkage* (the share of paid time agents are not available).
+    Runs in time linear in the answer (one Erlang B step per candidate).
+
+    Args:
+        arrival_rate: contacts per period.
+        handle_time: the average handle time, a duration.
+        target_level: share of contacts to answer in time, in (0, 1).
+        target_time: the answer-time threshold, a duration (zero allowed).
+        max_occupancy: optional cap on traffic / agents, in (0, 1].
+        shrinkage: share of paid time lost to breaks, training, ..., in [0, 1).
+
+    Raises:
+        ValidationError: an argument is out of range.
+
+    >>> import pendulum
+    >>> required_agents(ArrivalRate(contacts=100, per=pendulum.duration(minutes=30)),
+    ...     pendulum.duration(minutes=3), target_level=0.8, target_time=pendulum.duration(seconds=20),
+    ...     max_occupancy=0.6).agents
+    17
+    """
+    level = _share(target_level, "target_level", low_open=True, high_open=True)
+    occupancy_cap = (
+        None
+        if max_occupancy is None
+        else _share(max_occupancy, "max_occupancy", low_open=True, high_open=False)
+    )
+    shrink = _share(shrinkage, "shrinkage", low_open=False, high_open=True)
+    aht_us = _positive_duration_micros(handle_time, "handle_time")
+    target_us = _positive_duration_micros(target_time, "target_time", allow_zero=True)
+    traffic = arrival_rate.traffic(handle_time)
+    a = _traffic(traffic)
+    n = _first_n(a)
+    b = erlang_b(n, a)
+    floor_n = 0 if occupancy_cap is None else math.ceil(traffic / occupancy_cap)
+    while True:
+        c, sl = _sl(n, a, b, target_us / 1e6, aht_us / 1e6)
+        if sl >= level and n >= floor_n:
+            break
+        if n >= _MAX_AGENTS:
+            raise ValidationError(
+                f"'target_level' needs more than {_MAX_AGENTS} agents (got {target_level!r})",
+                field="target_level",
+                value=target_level,
+            )
+        n += 1
+        b = a * b / (n + a * b)
+    asa_us = round(c * aht_us / (n - a))
+    return Staffing(
+        traffic=traffic,
+        agents=n,
+        positions=math.ceil(n / (1 - shrink)),
+        wait_probability=c,
+        service_level=sl,
+        asa=duration_from_micros(asa_us),
+        occupancy=a / n,
+    )
+
+
+def required_agents_fractional(
+    arrival_rate: ArrivalRate,
+    handle_time: _dt.timedelta,
+    *,
+    target_level: float | Fraction,
+    target_time: _dt.timedelta,
+) -> float:
+    """The fractional number of agents at which the service level reaches the target.
+
+    Linear interpolation of SL between the last integer N below the target
+    and the first at or above it (useful for spreading agents over intervals).
+
+    >>> import pendulum
+    >>> n = required_agents_fractional(ArrivalRate(contacts=100, per=pendulum.duration(minutes=30)),
+    ...     pendulum.duration(seconds=180), target_level=0.8,
+    ...     target_time=pendulum.duration(seconds=20))
+    >>> 13 < n < 14, round(n, 3)
+    (True, 13.047)
+    """
+    whole = required_agents(
+        arrival_rate, handle_time, target_level=target_level, target_time=target_time
+    )
+    level = float(_share(target_level, "target_level", low_open=True, high_open=True))
+    below = service_level(whole.agents - 1, arrival_rate, handle_time, target_time)
+    step = whole.service_level - below
+    if step <= 0:  # pragma: no cover - SL strictly increases past the stability point
+        return float(whole.agents)
+    return whole.agents - 1 + (level - below) / step
+
+
+def max_arrival_rate(
+    agents: int,
+    handle_time: _dt.timedelta,
+    *,
+    target_level: float | Fraction,
+    target_time: _dt.timedelta,
+    per: _dt.timedelta,
+) -> ArrivalRate:
+    """The largest arrival rate (contacts per *per*) *agents* agents serve at the target.
+
+    Found by bisection on the rate to a millionth of a contact per period;
+    the answer is rounded down, so the target still holds at it.
+
+    >>> import pendulum
+    >>> r = max_arrival_rate(14, pendulum.duration(seconds=180), target_level=0.8,
+    ...     target_time=pendulum.duration(seconds=20), per=pendulum.duration(minutes=30))
+    >>> 100 <= r.contacts < 120
+    True
+    """
+    n = _agents(agents)
+    level = float(_share(target_level, "target_level", low_open=True, high_open=True))
+    period = to_duration(per, field="per")
+    to_duration(handle_time, field="handle_time")
+    scale = 1_000_000
+    # In millionths of a contact per period; the queue is unstable from traffic n.
+    low, high = 0, (n * duration_micros(period) * scale) // duration_micros(handle_time) + 1
+    while high - low > 1:
+        middle = (low + high) // 2
+        rate = ArrivalRate(contacts=Fraction(middle, scale), per=period)
+        if service_level(n, rate, handle_time, target_time) >= level:
+            low = middle
+        else:
+            high = middle
+    return ArrivalRate(contacts=Fraction(low, scale), per=period)
+
+
+@final
+@attrs.frozen(kw_only=True)
+class ErlangA:
+    """Erlang A (M/M/N+M) results: waiting, abandoning, queue length, mean wait.
+
+    >>> import pendulum
+    >>> r = erlang_a(14, ArrivalRate(contacts=100, per=pendulum.duration(minutes=30)),
+    ...     pendulum.duration(seconds=180), patience=pendulum.duration(minutes=2))
+    >>> r.wait_probability < 0.17413193359504983, 0 < r.abandon_probability < 0.05
+    (True, True)
+    """
+
+    wait_probability: float
+    abandon_probability: float
+    mean_queue: float
+    mean_wait: pendulum.Duration
+
+
+def erlang_a(
+    agents: int,
+    arrival_rate: ArrivalRate,
+    handle_time: _dt.timedelta,
+    *,
+    patience: _dt.timedelta,
+) -> ErlangA:
+    """Erlang A: Erlang C with customers who give up after an exponential *patience*.
+
+    The queue is always stable. Sums run relative to the all-busy state using
+    Erlang B for the lower states, so large agent counts stay finite.
+
+    Raises:
+        ValidationError: an argument is out of range, or the queue is so
+            overloaded relative to patience that the tail sum would not
+            converge within two million terms.
+
+    >>> import pendulum
+    >>> r = erlang_a(5, ArrivalRate(contacts=10, per=pendulum.duration(minutes=1)),
+    ...     pendulum.duration(minutes=1), patience=pendulum.duration(minutes=1))
+    >>> r.wait_probability < 1, r.abandon_probability > 0
+    (True, True)
+    """
+    n = _agents(agents)
+    aht_s = _positive_duration_micros(handle_time, "handle_time") / 1e6
+    patience_s = _positive_duration_micros(patience, "patience") / 1e6
+    lam = float(arrival_rate.per_second())
+    mu, theta = 1 / aht_s, 1 / patience_s
+    a = lam / mu
+    b = erlang_b(n, a)
+    # t_k = prod_{i=1..k} lam / (n mu + i theta), summed in log space.
+    log_t, terms = 0.0, []
+    k = 0
+    while True:
+        k += 1
+        log_t += math.log(lam) - math.log(n * mu + k * theta) if lam > 0 else -math.inf
+        terms.append(log_t)
+        if log_t == -math.inf or (n * mu + k * theta > lam and log_t < -50 + max(terms)):
+            break
+        if k >= _MAX_QUEUE_TERMS:
+            raise ValidationError(
+                f"'patience' is too long for this overload (got {patience!r}); the queue "
+                "tail does not converge",
+                field="patience",
+                value=patience,
+            )
+    top = max(terms)
+    s2 = sum(math.exp(t - top) for t in terms)
+    s3 = sum((i + 1) * math.exp(t - top) for i, t in enumerate(terms))
+    # pi_n = 1 / (1/B + S2); with scaling by exp(top): S2 = s2 e^top.
+    if b == 0.0:
+        return ErlangA(
+            wait_probability=0.0,
+            abandon_probability=0.0,
+            mean_queue=0.0,
+            mean_wait=pendulum.Duration(),
+        )
+    scale = math.exp(-top)
+    inv = (1 / b) * scale + s2  # (1/B + S2) * e^-top
+    p_wait = min(1.0, (scale + s2) / inv)
+    mean_queue = s3 / inv
+    p_abandon = min(1.0, theta * mean_queue / lam) if lam > 0 else 0.0
+    mean_wait_us = round(mean_queue / lam * 1e6) if lam > 0 else 0
+    return ErlangA(
+        wait_probability=p_wait,
+        abandon_probability=p_abandon,
+        mean_queue=mean_queue,
+        mean_wait=duration_from_micros(mean_wait_us),
+    )

@@ -1,0 +1,559 @@
+"""Programme and ledger documents: TOML or JSON in, TOML or JSON out.
+
+Dumping goes through one cattrs converter (decimals, fractions and instants
+as strings, enums as their values, tagged unions with a ``type`` key,
+defaults left out). Loading walks the document against the same classes,
+collects every problem with its path (``earn.rules[1].points``) and raises
+one :class:`~servicemodel.exceptions.ProgrammeDocumentError` (or
+:class:`~servicemodel.exceptions.LedgerDocumentError`) with all of them.
+Nothing is evaluated from text; sizes and nesting are bounded.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import enum
+import json
+import re
+import tomllib
+import types
+import typing
+from collections.abc import Callable
+from decimal import Decimal, InvalidOperation
+from fractions import Fraction
+from typing import Any, Union
+
+import attrs
+import cattrs
+import pendulum
+from cattrs.gen import make_dict_unstructure_fn
+
+from .._time import aware
+from ..exceptions import (
+    DocumentError,
+    LedgerDocumentError,
+    Problem,
+    ProgrammeDocumentError,
+    ServiceModelError,
+    ValidationError,
+)
+from ._ledger import Ledger
+from ._policies import (
+    AfterDays,
+    AfterInactivity,
+    AfterMonths,
+    EndOfPeriod,
+    NeverExpires,
+    Policies,
+    WhicheverFirst,
+)
+from ._programme import Programme
+from ._rules import (
+    ChannelMultiplier,
+    EarnRules,
+    PerCategory,
+    PerEvent,
+    PerProduct,
+    PerSpend,
+    PromotionMultiplier,
+    TierMultiplier,
+)
+from ._values import Award, EarnLine, ReturnedLine
+
+__all__ = ["dump_ledger", "dump_programme", "load_ledger", "load_programme"]
+
+MAX_DOCUMENT = 1_000_000
+MAX_DEPTH = 16
+MAX_TEXT = 256
+
+_TAGS: dict[type, str] = {
+    NeverExpires: "never",
+    AfterDays: "after_days",
+    AfterMonths: "after_months",
+    EndOfPeriod: "end_of_period",
+    AfterInactivity: "after_inactivity",
+    WhicheverFirst: "whichever_first",
+    PerSpend: "per_spend",
+    PerProduct: "per_product",
+    PerCategory: "per_category",
+    PerEvent: "per_event",
+    TierMultiplier: "tier",
+    PromotionMultiplier: "promotion",
+    ChannelMultiplier: "channel",
+}
+_RULES_HINT = tuple[PerSpend | PerProduct | PerCategory | PerEvent, ...]
+_FAIL = object()
+
+# ------------------------------------------------------------------ dumping
+
+
+def _is_frozenset(hint: Any) -> bool:
+    return bool(hint is frozenset or typing.get_origin(hint) is frozenset)
+
+
+def _is_tuple(hint: Any) -> bool:
+    return bool(hint is tuple or typing.get_origin(hint) is tuple)
+
+
+def _converter() -> cattrs.Converter:
+    conv = cattrs.Converter()
+    conv.register_unstructure_hook(Decimal, str)
+    conv.register_unstructure_hook(
+        Fraction,
+        lambda f: str(f.numerator) if f.denominator == 1 else f"{f.numerator}/{f.denominator}",
+    )
+    conv.register_unstructure_hook(pendulum.DateTime, lambda d: d.isoformat())
+    conv.register_unstructure_hook_func(_is_frozenset, sorted)
+    conv.register_unstructure_hook(enum.Enum, lambda e: e.value)
+
+    def attrs_hook(cls: type) -> Callable[[Any], dict[str, Any]]:
+        base: Callable[[Any], dict[str, Any]] = make_dict_unstructure_fn(
+            cls, conv, _cattrs_omit_if_default=True, _cattrs_use_alias=True
+        )
+        tag = _TAGS.get(cls)
+        if tag is None:
+            return base
+        return lambda obj: {"type": tag, **base(obj)}
+
+    conv.register_unstructure_hook_factory(attrs.has, attrs_hook)
+    # Tuples (of rules, multipliers, ...) unstructure item by item by runtime class.
+    conv.register_unstructure_hook_func(
+        _is_tuple, lambda t: [conv.unstructure(x, unstructure_as=type(x)) for x in t]
+    )
+    return conv
+
+
+_CONVERTER = _converter()
+
+
+def _key(name: str) -> str:
+    return name if re.fullmatch(r"[A-Za-z0-9_-]+", name) else json.dumps(name, ensure_ascii=False)
+
+
+def _to_toml(data: dict[str, Any]) -> str:
+    lines: list[str] = []
+
+    def scalar(value: Any) -> str:
+        if isinstance(value, bool):
+            return "true" if value else "false"
+        if isinstance(value, int):
+            return str(value)
+        if isinstance(value, str):
+            return json.dumps(value, ensure_ascii=False)
+        if isinstance(value, list):
+            return "[" + ", ".join(scalar(v) for v in value) + "]"
+        raise TypeError(f"cannot write {value!r} to TOML")
+
+    def is_tables(value: Any) -> bool:
+        return isinstance(value, list) and bool(value) and all(isinstance(v, dict) for v in value)
+
+    def table(node: dict[str, Any], prefix: str) -> None:
+        for key, value in node.items():
+            if not isinstance(value, dict) and not is_tables(value):
+                lines.append(f"{_key(key)} = {scalar(value)}")
+        for key, value in node.items():
+            name = f"{prefix}.{_key(key)}" if prefix else _key(key)
+            if isinstance(value, dict):
+                lines.append("")
+                lines.append(f"[{name}]")
+                table(value, name)
+            elif is_tables(value):
+                for item in value:
+                    lines.append("")
+                    lines.append(f"[[{name}]]")
+                    table(item, name)
+
+    table(data, "")
+    return "\n".join(lines).strip() + "\n"
+
+
+def dump_programme(programme: Programme, *, format: str = "toml") -> str:
+    """Write *programme* as a TOML (default) or JSON document.
+
+    >>> print(dump_programme(Programme(name="demo")), end="")
+    name = "demo"
+    """
+    data = _CONVERTER.unstructure(programme)
+    return _write(data, format)
+
+
+def _write(data: dict[str, Any], format: str) -> str:
+    if format == "json":
+        return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    if format == "toml":
+        return _to_toml(data)
+    raise ValidationError(
+        f"'format' must be 'toml' or 'json' (got {format!r})", field="format", value=format
+    )
+
+
+# ------------------------------------------------------------------ loading
+
+
+def _read(text: str | bytes, format: str, error: type[DocumentError]) -> dict[str, Any]:
+    if isinstance(text, bytes):
+        try:
+            text = text.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise error([Problem("", f"must be UTF-8 text ({exc.reason})")]) from None
+    if not isinstance(text, str):
+        raise error([Problem("", f"must be text (got {type(text).__name__})")])
+    if len(text) > MAX_DOCUMENT:
+        raise error([Problem("", f"must be at most {MAX_DOCUMENT} characters (got {len(text)})")])
+    try:
+        if format == "toml":
+            data = tomllib.loads(text)
+        elif format == "json":
+            data = json.loads(text, parse_float=Decimal)
+        else:
+            raise ValidationError(
+                f"'format' must be 'toml' or 'json' (got {format!r})", field="format", value=format
+            )
+    except (tomllib.TOMLDecodeError, json.JSONDecodeError, RecursionError) as exc:
+        raise error([Problem("", f"must be valid {format.upper()} ({exc})")]) from None
+    if not isinstance(data, dict):
+        raise error([Problem("", f"must be a table at the top (got {type(data).__name__})")])
+    return data
+
+
+def _join(path: str, name: str | None) -> str:
+    if not name:
+        return path
+    return f"{path}.{name}" if path else name
+
+
+class _Loader:
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+
+    def fail(self, path: str, message: str) -> object:
+        self.problems.append(Problem(path, message))
+        return _FAIL
+
+    def build(self, cls: type, data: Any, path: str, depth: int) -> Any:
+        if depth > MAX_DEPTH:
+            return self.fail(path, f"must be nested at most {MAX_DEPTH} levels deep")
+        if not isinstance(data, dict):
+            return self.fail(path, f"must be a table (got {type(data).__name__} {data!r:.40})")
+        hints = typing.get_type_hints(cls)
+        fields = {f.alias: f for f in attrs.fields(cls)}
+        ok = True
+        for key in data:
+            if key not in fields and not (key == "type" and cls in _TAGS):
+                self.fail(
+                    _join(path, key), f"is not a field of {cls.__name__} ({', '.join(fields)})"
+                )
+                ok = False
+        kwargs: dict[str, Any] = {}
+        for alias, field in fields.items():
+            if alias not in data:
+                if field.default is attrs.NOTHING:
+                    self.fail(_join(path, alias), "is required")
+                    ok = False
+                continue
+            hint = hints[field.name]
+            if cls is EarnRules and field.name == "rules":
+                hint = _RULES_HINT
+            value = self.value(hint, data[alias], _join(path, alias), depth + 1)
+            if value is _FAIL:
+                ok = False
+            else:
+                kwargs[alias] = value
+        if not ok:
+            # Still report what single-field rules say about the fields that parsed.
+            for alias, value in kwargs.items():
+                check = fields[alias].validator
+                if check is None:
+                    continue
+                try:
+                    check(None, fields[alias], value)
+                except ValidationError as exc:
+                    self.fail(_join(path, alias), exc.message)
+                except Exception:  # a cross-field rule needs the whole value
+                    pass
+            return _FAIL
+        try:
+            return cls(**kwargs)
+        except ValidationError as exc:
+            field = exc.field if exc.field in {f.name for f in attrs.fields(cls)} else None
+            return self.fail(_join(path, field), exc.message)
+
+    def value(self, hint: Any, data: Any, path: str, depth: int) -> Any:
+        origin = typing.get_origin(hint)
+        if origin in (Union, types.UnionType):
+            options = [a for a in typing.get_args(hint) if a is not type(None)]
+            if data is None and len(options) < len(typing.get_args(hint)):
+                return None
+            tagged = [a for a in options if a in _TAGS]
+            if tagged:
+                if not isinstance(data, dict) or "type" not in data:
+                    kinds = ", ".join(repr(_TAGS[a]) for a in tagged)
+                    return self.fail(path, f"must be a table with a 'type' of {kinds}")
+                by_tag = {_TAGS[a]: a for a in tagged}
+                if data["type"] not in by_tag:
+                    return self.fail(
+                        _join(path, "type"),
+                        f"must be one of {', '.join(repr(k) for k in by_tag)} (got {data['type']!r})",
+                    )
+                return self.build(by_tag[data["type"]], data, path, depth)
+            return self.value(options[0], data, path, depth)
+        if origin in (tuple, frozenset):
+            if not isinstance(data, list):
+                return self.fail(path, f"must be a list (got {type(data).__name__} {data!r:.40})")
+            if len(data) > 10_000:
+                return self.fail(path, f"must have at most 10000 items (got {len(data)})")
+            inner = typing.get_args(hint)[0]
+            items = [
+                self.value(inner, item, f"{path}[{i}]", depth + 1) for i, item in enumerate(data)
+            ]
+            if any(item is _FAIL for item in items):
+                return _FAIL
+            return tuple(items) if origin is tuple else frozenset(items)
+        if isinstance(hint, type) and attrs.has(hint):
+            return self.build(hint, data, path, depth)
+        if isinstance(hint, type) and issubclass(hint, enum.Enum):
+            allowed = [m.value for m in hint]
+            if data not in allowed:
+                return self.fail(
+                    path, f"must be one of {', '.join(map(repr, allowed))} (got {data!r:.40})"
+                )
+            return hint(data)
+        if hint is bool:
+            return (
+                data
+                if isinstance(data, bool)
+                else self.fail(path, f"must be true or false (got {data!r:.40})")
+            )
+        if hint is int:
+            if isinstance(data, bool) or not isinstance(data, int):
+                return self.fail(path, f"must be a whole number (got {data!r:.40})")
+            return data
+        if hint is str:
+            if not isinstance(data, str) or len(data) > MAX_TEXT:
+                return self.fail(
+                    path, f"must be a string of at most {MAX_TEXT} characters (got {data!r:.40})"
+                )
+            return data
+        if hint is Decimal:
+            return self.decimal(data, path)
+        if hint is Fraction:
+            return self.fraction(data, path)
+        if hint is pendulum.DateTime:
+            return self.instant(data, path)
+        return self.fail(path, f"cannot be read (unsupported type {hint!r})")
+
+    def decimal(self, data: Any, path: str) -> Any:
+        if isinstance(data, Decimal) or (isinstance(data, int) and not isinstance(data, bool)):
+            return Decimal(data)
+        if isinstance(data, str) and len(data) <= 64:
+            try:
+                value = Decimal(data)
+            except InvalidOperation:
+                pass
+            else:
+                if value.is_finite():
+                    return value
+        return self.fail(
+            path, f"must be a decimal number written as a string such as '4.35' (got {data!r:.40})"
+        )
+
+    def fraction(self, data: Any, path: str) -> Any:
+        if isinstance(data, int) and not isinstance(data, bool):
+            return Fraction(data)
+        if isinstance(data, Decimal) and data.is_finite():
+            return Fraction(data)
+        if (
+            isinstance(data, str)
+            and re.fullmatch(r"-?\d{1,30}(/\d{1,30}|\.\d{1,30})?", data)
+            and not re.search(r"/0+$", data)
+        ):
+            return Fraction(data)
+        return self.fail(path, f"must be an exact number such as '3/2' or '1.5' (got {data!r:.40})")
+
+    def instant(self, data: Any, path: str) -> Any:
+        if isinstance(data, _dt.datetime):
+            candidate = data
+        elif isinstance(data, str) and len(data) <= 64:
+            try:
+                candidate = _dt.datetime.fromisoformat(data)
+            except ValueError:
+                return self.fail(
+                    path, f"must be an ISO 8601 instant with an offset (got {data!r:.40})"
+                )
+        else:
+            return self.fail(path, f"must be an ISO 8601 instant with an offset (got {data!r:.40})")
+        try:
+            return aware(candidate, field=path.rsplit(".", 1)[-1])
+        except ValidationError as exc:
+            return self.fail(path, exc.message)
+
+
+def load_programme(text: str | bytes, *, format: str = "toml") -> Programme:
+    """Read a programme from a TOML (default) or JSON document.
+
+    Every problem is collected, each with its path, into one error.
+
+    Raises:
+        ProgrammeDocumentError: the document has problems.
+
+    >>> p = load_programme('name = "demo"\\n[policies]\\nzone = "Europe/Warsaw"\\n')
+    >>> p.policies.zone
+    'Europe/Warsaw'
+    >>> load_programme('name = "x"\\n[earn]\\nrules = [{type = "per_spend", name = "s", points = 0}]\\n')
+    Traceback (most recent call last):
+    ...
+    servicemodel.exceptions.ProgrammeDocumentError: 1 problem in programme document:
+      earn.rules[0].points: 'points' must be a whole number from 1 to 1000000000000 (got 0)
+    """
+    data = _read(text, format, ProgrammeDocumentError)
+    loader = _Loader()
+    result = loader.build(Programme, data, "", 0)
+    if loader.problems or result is _FAIL:
+        raise ProgrammeDocumentError(loader.problems)
+    assert isinstance(result, Programme)
+    return result
+
+
+# ------------------------------------------------------------------ ledgers
+
+_COMMANDS: dict[str, tuple[str, ...]] = {
+    "earn": ("points", "awards", "lines", "expiry", "tally"),
+    "activate": ("earn",),
+    "redeem": ("points", "reward"),
+    "reverse_redemption": ("redemption",),
+    "return_purchase": ("earn", "lines", "tally"),
+    "adjust": ("points", "reason", "shortfall", "expiry"),
+}
+
+
+def dump_ledger(ledger: Ledger, *, format: str = "json") -> str:
+    """Write *ledger* (its policies and every accepted command) as JSON (default) or TOML.
+
+    Loading the document replays the commands, so the journal, balances and
+    receipts come back exactly.
+
+    >>> import pendulum
+    >>> ledger = Ledger()
+    >>> _ = ledger.earn(member="ann", points=5, at=pendulum.datetime(2025, 1, 1), key="k")
+    >>> again = load_ledger(dump_ledger(ledger))
+    >>> again.history("ann") == ledger.history("ann")
+    True
+    """
+    clock_zone = pendulum.timezone(ledger.policies.zone)
+    commands = []
+    for payload in ledger.commands():
+        name, member, micros, *rest = payload[:-1]
+        item: dict[str, Any] = {
+            "command": name,
+            "key": payload[-1],
+            "member": member,
+            "at": _instant_text(micros, clock_zone),
+        }
+        for field, value in zip(_COMMANDS[name], rest, strict=True):
+            if value is None or value == ():
+                continue
+            if field == "tally":
+                item[field] = {k: str(v) if isinstance(v, Decimal) else v for k, v in value}
+            elif field == "lines" and name == "return_purchase":
+                item[field] = [_CONVERTER.unstructure(x) for x in value]
+            elif field in ("awards", "lines", "expiry", "shortfall"):
+                item[field] = _CONVERTER.unstructure(value)
+            else:
+                item[field] = value
+        commands.append(item)
+    data = {"policies": _CONVERTER.unstructure(ledger.policies), "commands": commands}
+    return _write(data, format)
+
+
+def _instant_text(micros: int, tz: Any) -> str:
+    utc = _dt.datetime(1970, 1, 1, tzinfo=_dt.UTC) + _dt.timedelta(microseconds=micros)
+    return utc.astimezone(tz).isoformat()
+
+
+def load_ledger(text: str | bytes, *, format: str = "json") -> Ledger:
+    """Rebuild a ledger from a document written by :func:`dump_ledger`.
+
+    Raises:
+        LedgerDocumentError: the document has problems (all of them, with paths),
+            or a command in it is refused on replay.
+    """
+    data = _read(text, format, LedgerDocumentError)
+    loader = _Loader()
+    policies = loader.build(Policies, data.get("policies", {}), "policies", 0)
+    raw = data.get("commands", [])
+    for key in data:
+        if key not in ("policies", "commands"):
+            loader.fail(key, "is not a field of a ledger document (policies, commands)")
+    if not isinstance(raw, list):
+        loader.fail("commands", f"must be a list (got {type(raw).__name__})")
+        raw = []
+    from ._policies import Expiry, NegativeBalance
+
+    kinds: dict[str, Any] = {
+        "points": int,
+        "awards": tuple[Award, ...],
+        "lines": tuple[EarnLine, ...],
+        "expiry": Expiry,
+        "earn": str,
+        "reward": str,
+        "redemption": str,
+        "reason": str,
+        "shortfall": NegativeBalance,
+    }
+    calls: list[tuple[str, dict[str, Any]]] = []
+    for i, item in enumerate(raw):
+        path = f"commands[{i}]"
+        if not isinstance(item, dict) or item.get("command") not in _COMMANDS:
+            loader.fail(_join(path, "command"), f"must be one of {', '.join(map(repr, _COMMANDS))}")
+            continue
+        name = item["command"]
+        kwargs: dict[str, Any] = {}
+        for field in ("key", "member"):
+            value = loader.value(str, item.get(field), _join(path, field), 1)
+            if value is not _FAIL:
+                kwargs[field] = value
+        at = loader.instant(item.get("at"), _join(path, "at"))
+        if at is not _FAIL:
+            kwargs["at"] = at
+        for field, value in item.items():
+            if field in ("command", "key", "member", "at"):
+                continue
+            if field not in _COMMANDS[name]:
+                loader.fail(_join(path, field), f"is not a field of command {name!r}")
+                continue
+            if field == "tally":
+                if not isinstance(value, dict):
+                    loader.fail(_join(path, field), "must be a table of numbers")
+                    continue
+                tally = {}
+                for k, v in value.items():
+                    number = (
+                        v
+                        if isinstance(v, int) and not isinstance(v, bool)
+                        else loader.decimal(v, f"{path}.tally.{k}")
+                    )
+                    tally[k] = number
+                kwargs[field] = tally
+                continue
+            hint = (
+                tuple[ReturnedLine, ...]
+                if (field == "lines" and name == "return_purchase")
+                else kinds[field]
+            )
+            converted = loader.value(hint, value, _join(path, field), 1)
+            if converted is not _FAIL:
+                kwargs[field] = converted
+        calls.append((name, kwargs))
+    if loader.problems or policies is _FAIL:
+        raise LedgerDocumentError(loader.problems)
+    assert isinstance(policies, Policies)
+    ledger = Ledger(policies=policies)
+    for i, (name, kwargs) in enumerate(calls):
+        method: Callable[..., Any] = getattr(ledger, name)
+        try:
+            method(**kwargs)
+        except (ServiceModelError, TypeError) as exc:
+            raise LedgerDocumentError(
+                [Problem(f"commands[{i}]", f"was refused on replay: {exc}")]
+            ) from None
+    return ledger

@@ -1,0 +1,309 @@
+"""A loyalty programme: earn rules, ledger policies, tiers and a rewards catalogue."""
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections.abc import Iterable
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any, final
+
+import attrs
+
+from .._time import aware, to_micros
+from ..exceptions import IdempotencyConflict, RewardUnavailable, ValidationError
+from ._clock import LocalClock
+from ._ledger import Ledger
+from ._policies import Policies
+from ._rules import Activity, CapWindow, Earning, EarnRules, Order
+from ._tiers import Catalogue, Crossing, Tier, TierMetric, Tiers
+from ._values import Receipt, ReturnedLine
+
+__all__ = ["Programme"]
+
+
+def _name(_instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if not isinstance(value, str) or not value or value != value.strip() or len(value) > 256:
+        raise ValidationError(
+            f"'{attribute.name}' must be a non-empty string without surrounding blanks "
+            f"(got {value!r})",
+            field=attribute.name,
+            value=value,
+        )
+
+
+def _instance_of(kind: type) -> Any:
+    def check(_instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+        if not isinstance(value, kind):
+            raise ValidationError(
+                f"'{attribute.name}' must be a {kind.__name__} (got {value!r})",
+                field=attribute.name,
+                value=value,
+            )
+
+    return check
+
+
+def _optional_tiers(_instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if value is not None and not isinstance(value, Tiers):
+        raise ValidationError(
+            f"'tiers' must be Tiers or None (got {value!r})", field="tiers", value=value
+        )
+
+
+@final
+@attrs.frozen(kw_only=True)
+class Programme:
+    """A loyalty programme: what earns points, the ledger's policies, tiers and rewards.
+
+    The programme computes what a purchase earns (reading the member's tier
+    and cap usage from the ledger) and posts it; it checks a reward's window,
+    stock and cost before a redemption, which changes nothing if any check
+    fails. Programmes load from and dump to TOML or JSON documents
+    (:func:`load_programme`, :func:`dump_programme`).
+
+    >>> import pendulum
+    >>> from decimal import Decimal
+    >>> from servicemodel.loyalty import (Money, Order, OrderLine, PerSpend, Reward,
+    ...                                   Catalogue, Policies, EarnRules)
+    >>> programme = Programme(name="demo", policies=Policies(zone="Europe/Warsaw"),
+    ...     earn=EarnRules(rules=[PerSpend(name="spend")]),
+    ...     catalogue=Catalogue(rewards=[Reward(id="mug", cost=30)]))
+    >>> ledger = programme.new_ledger()
+    >>> t = pendulum.datetime(2025, 1, 10, tz="Europe/Warsaw")
+    >>> order = Order(id="o-1", lines=[OrderLine(line="1", product="tea",
+    ...                                          amount=Money(Decimal("42.50"), "PLN"))])
+    >>> programme.earn(ledger, member="ann", purchase=order, at=t, key="o-1").entries[0].points
+    42
+    >>> _ = programme.redeem(ledger, member="ann", reward="mug", at=t, key="r-1")
+    >>> ledger.balance("ann", as_of=t).available
+    12
+    """
+
+    name: str = attrs.field(validator=_name)
+    policies: Policies = attrs.field(factory=Policies, validator=_instance_of(Policies))
+    earn_rules: EarnRules = attrs.field(
+        factory=EarnRules, validator=_instance_of(EarnRules), alias="earn"
+    )
+    tiers: Tiers | None = attrs.field(default=None, validator=_optional_tiers)
+    catalogue: Catalogue = attrs.field(factory=Catalogue, validator=_instance_of(Catalogue))
+
+    def new_ledger(self) -> Ledger:
+        """Return an empty ledger under this programme's policies."""
+        return Ledger(policies=self.policies)
+
+    def _check_ledger(self, ledger: Ledger) -> None:
+        if not isinstance(ledger, Ledger) or ledger.policies != self.policies:
+            raise ValidationError(
+                "'ledger' must be a Ledger under this programme's policies "
+                "(make it with programme.new_ledger())",
+                field="ledger",
+                value=ledger,
+            )
+
+    def tier(self, ledger: Ledger, member: str, *, as_of: _dt.datetime) -> Tier:
+        """Return *member*'s tier at *as_of*.
+
+        Raises:
+            ValidationError: the programme has no tiers.
+        """
+        if self.tiers is None:
+            raise ValidationError(
+                f"'tiers' must be defined to ask for a tier (programme {self.name!r} has none)",
+                field="tiers",
+                value=None,
+            )
+        return self.tiers.tier_at(ledger, member, as_of)
+
+    def evaluate(
+        self, ledger: Ledger, *, member: str, purchase: Order | Activity, at: _dt.datetime
+    ) -> Earning:
+        """Return what *purchase* would earn *member* at *at* (nothing is posted).
+
+        Reads the member's tier (with the crossing rule) and cap usage in each
+        cap's window from the ledger.
+        """
+        instant = aware(at, field="at")
+        t = to_micros(instant)
+        used = self._cap_usage(ledger, member, t)
+        tiers = self.tiers
+        if tiers is None:
+            return self.earn_rules.evaluate(purchase, at=instant, used=used)
+        before_level = tiers.levels.index(tiers.tier_at(ledger, member, instant))
+        metric_before = tiers.metric_at(ledger, member, t)
+        if tiers.metric is TierMetric.SPEND_ROLLING:
+            contribution = purchase.total().amount if isinstance(purchase, Order) else Decimal(0)
+        else:
+            plain = self.earn_rules.evaluate(
+                purchase, at=instant, used=used, tier_factor=Fraction(1)
+            )
+            contribution = Decimal(plain.points)
+        metric_after = metric_before + contribution
+        after_level = max(before_level, tiers.levels.index(tiers.level_for(metric_after)))
+        rules = self.earn_rules
+        if after_level == before_level or tiers.crossing is Crossing.BEFORE:
+            return rules.evaluate(
+                purchase, at=instant, used=used, tier=tiers.levels[before_level].name
+            )
+        if tiers.crossing is Crossing.AFTER:
+            return rules.evaluate(
+                purchase, at=instant, used=used, tier=tiers.levels[after_level].name
+            )
+        # Split: each part of the contribution earns at the tier it falls in.
+        weighted = Fraction(0)
+        low = Fraction(metric_before)
+        high = Fraction(metric_after)
+        for index in range(before_level, after_level + 1):
+            start = (
+                max(low, Fraction(tiers.levels[index].threshold)) if index > before_level else low
+            )
+            end = (
+                min(high, Fraction(tiers.levels[index + 1].threshold))
+                if index < after_level
+                else high
+            )
+            if end > start:
+                weighted += (end - start) * rules.tier_factor(tiers.levels[index].name)
+        factor = weighted / (high - low)
+        return rules.evaluate(purchase, at=instant, used=used, tier_factor=factor)
+
+    def _cap_usage(self, ledger: Ledger, member: str, t: int) -> dict[str, int]:
+        clock = LocalClock(self.policies.zone)
+        used: dict[str, int] = {}
+        for cap in self.earn_rules.caps:
+            if cap.window is CapWindow.ORDER:
+                continue
+            if cap.window is CapWindow.DAY:
+                start = clock.start_of_day(clock.day(t))
+            elif cap.window is CapWindow.MONTH:
+                date = LocalClock.date_of(clock.day(t)).replace(day=1)
+                start = clock.start_of_day(LocalClock.day_of(date))
+            else:
+                start = -(1 << 62)
+            used[cap.name] = int(ledger.tally_micros(member, f"cap:{cap.name}", start, t + 1))
+        return used
+
+    def earn(
+        self,
+        ledger: Ledger,
+        *,
+        member: str,
+        purchase: Order | Activity,
+        at: _dt.datetime,
+        key: str,
+        expected_version: int | None = None,
+    ) -> Receipt:
+        """Compute what *purchase* earns and post it to *ledger* as one lot.
+
+        The lot records every rule's award (desired and granted) and each
+        line's points; a purchase whose award a cap rejected posts a lot of 0
+        points, so the rejection is on record.
+        """
+        self._check_ledger(ledger)
+        if ledger.knows(key):
+            return self._repeat(ledger, member, purchase, at, key)
+        earning = self.evaluate(ledger, member=member, purchase=purchase, at=at)
+        tally: dict[str, Any] = dict(earning.tally)
+        if isinstance(purchase, Order):
+            tally["spend"] = purchase.total().amount
+        return ledger.earn(
+            member=member,
+            points=earning.points,
+            at=at,
+            key=key,
+            awards=earning.awards,
+            lines=earning.lines,
+            tally=tally,
+            expected_version=expected_version,
+        )
+
+    @staticmethod
+    def _repeat(
+        ledger: Ledger, member: str, purchase: Order | Activity, at: _dt.datetime, key: str
+    ) -> Receipt:
+        """A repeated delivery: the recorded earn must be this purchase's (member, instant, lines)."""
+        payload = ledger.command(key)
+        t = to_micros(aware(at, field="at"))
+        lines = (
+            tuple((line.line, line.amount.amount) for line in purchase.lines)
+            if isinstance(purchase, Order)
+            else ()
+        )
+        recorded = (
+            tuple((line.line, line.amount) for line in payload[5]) if payload[0] == "earn" else None
+        )
+        if payload[0] != "earn" or payload[1] != member or payload[2] != t or recorded != lines:
+            raise IdempotencyConflict(
+                f"'key' {key!r} was already used for a different command; use a new key"
+            )
+        return ledger.receipt(key)
+
+    def return_purchase(
+        self,
+        ledger: Ledger,
+        *,
+        member: str,
+        earn: str,
+        at: _dt.datetime,
+        key: str,
+        lines: Iterable[ReturnedLine] | None = None,
+        expected_version: int | None = None,
+    ) -> Receipt:
+        """Return a purchase (or some lines) and take back its points; spend counts down."""
+        self._check_ledger(ledger)
+        returned = None if lines is None else tuple(lines)
+        amount = None
+        if returned is not None:
+            amount = sum((line.amount for line in returned), Decimal(0))
+        else:
+            for lot in ledger.lots(member, as_of=aware(at, field="at")):
+                if lot.key == earn:
+                    amount = sum((s.amount for s in lot.lines), Decimal(0))
+        tally = {"spend": -amount} if amount else None
+        return ledger.return_purchase(
+            member=member,
+            earn=earn,
+            at=at,
+            key=key,
+            lines=returned,
+            tally=tally,
+            expected_version=expected_version,
+        )
+
+    def redeem(
+        self,
+        ledger: Ledger,
+        *,
+        member: str,
+        reward: str,
+        at: _dt.datetime,
+        key: str,
+        expected_version: int | None = None,
+    ) -> Receipt:
+        """Redeem a catalogue reward: window, stock and points are all checked first.
+
+        Raises:
+            ValidationError: no such reward.
+            RewardUnavailable: outside the reward's window or out of stock.
+            InsufficientPoints: too few available points.
+        """
+        self._check_ledger(ledger)
+        item = self.catalogue.get(reward)
+        t = to_micros(aware(at, field="at"))
+        if not ledger.knows(key):
+            if not item.open_at(t):
+                raise RewardUnavailable(
+                    f"'reward' {reward!r} must be redeemed inside its window (got {at})"
+                )
+            if item.stock is not None and ledger.redeemed(reward) >= item.stock:
+                raise RewardUnavailable(
+                    f"'reward' {reward!r} must be in stock (all {item.stock} are redeemed)"
+                )
+        return ledger.redeem(
+            member=member,
+            points=item.cost,
+            at=at,
+            key=key,
+            reward=reward,
+            expected_version=expected_version,
+        )

@@ -1,0 +1,562 @@
+"""Recognition: agents earn points from resolved interactions.
+
+The rules follow Freshdesk Arcade: points for a fast resolution (strictly
+under an hour by default), for resolving on time (at or before the due
+instant), minus points for resolving late, points for first-contact
+resolution (resolved with at most one public agent reply and never
+reopened), and points for a happy (4-5) or minus points for an unhappy (1-2)
+CSAT rating. A reopen removes the speed and first-contact points but keeps
+the CSAT points. An interaction nobody is assigned to earns nobody points.
+
+Resolution awards are dated at the first resolution, CSAT awards at the
+rating. Monthly leaderboards count the awards dated in the month in the
+organisation's timezone, from the interactions as they stood at the end of
+that month, so the leaderboard (and the employee of the month) of a past
+month is the same whenever it is computed. Awards can be posted to a
+:class:`~servicemodel.loyalty.Ledger` (one member per agent), and are
+withdrawn there when a reopen takes them away.
+
+>>> import pendulum
+>>> from servicemodel.interactions import Assignment, Interaction, Message, StatusChange
+>>> t = pendulum.datetime(2025, 3, 3, 9, tz="Europe/Warsaw")
+>>> ticket = Interaction(id="T-1", customer_id="C-1", channel="chat", created_at=t, events=[
+...     Assignment(at=t, agent_id="ann"),
+...     Message(at=t.add(minutes=10), author="agent", author_id="ann"),
+...     StatusChange(at=t.add(minutes=20), status="solved"),
+... ])
+>>> [(a.rule.value, a.points) for a in awards(ticket, RecognitionPolicy())]
+[('fast_resolution', 10), ('on_time', 5), ('first_contact', 10)]
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import enum
+from collections.abc import Iterable, Mapping
+from typing import Any, final
+
+import attrs
+import pendulum
+
+from .._time import aware, duration_micros, from_micros, to_duration, to_micros, zone
+from ..exceptions import ValidationError
+from ..interactions import (
+    Interaction,
+    Message,
+    SatisfactionResponse,
+    Status,
+    StatusChange,
+)
+from ._ledger import Ledger
+from ._policies import NegativeBalance
+from ._values import Award, Receipt
+
+__all__ = [
+    "AgentAward",
+    "EmployeeOfTheMonth",
+    "Leaderboard",
+    "RecognitionPolicy",
+    "RecognitionRule",
+    "Standing",
+    "TieBreak",
+    "awards",
+    "employee_of_the_month",
+    "leaderboard",
+    "post_awards",
+]
+
+
+class RecognitionRule(enum.Enum):
+    """What an agent earned points for.
+
+    >>> RecognitionRule("first_contact").name
+    'FIRST_CONTACT'
+    """
+
+    FAST_RESOLUTION = "fast_resolution"
+    ON_TIME = "on_time"
+    LATE = "late"
+    FIRST_CONTACT = "first_contact"
+    HAPPY_CSAT = "happy_csat"
+    UNHAPPY_CSAT = "unhappy_csat"
+
+
+class TieBreak(enum.Enum):
+    """How equal scores are ranked.
+
+    ``earliest_to_score``: the agent who reached the final score first ranks
+    higher; ``co_winners``: equal scores share the rank. Remaining ties go by
+    agent id, so the order is always the same.
+
+    >>> TieBreak("co_winners").value
+    'co_winners'
+    """
+
+    EARLIEST_TO_SCORE = "earliest_to_score"
+    CO_WINNERS = "co_winners"
+
+
+def _signed(_instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or not -(10**6) <= value <= 10**6:
+        raise ValidationError(
+            f"'{attribute.name}' must be a whole number of points from -1000000 to 1000000 "
+            f"(got {value!r})",
+            field=attribute.name,
+            value=value,
+        )
+
+
+def _fast(value: Any) -> pendulum.Duration:
+    return to_duration(value, field="fast_under")
+
+
+def _within(value: Any) -> pendulum.Duration:
+    return to_duration(value, field="resolve_within")
+
+
+def _zone(_instance: Any, _attribute: Any, value: Any) -> None:
+    zone(value, field="zone")
+
+
+def _tie(value: Any) -> TieBreak:
+    try:
+        return TieBreak(value)
+    except ValueError:
+        raise ValidationError(
+            f"'tie_break' must be 'earliest_to_score' or 'co_winners' (got {value!r})",
+            field="tie_break",
+            value=value,
+        ) from None
+
+
+def _score(_instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 5:
+        raise ValidationError(
+            f"'{attribute.name}' must be a CSAT score from 1 to 5 (got {value!r})",
+            field=attribute.name,
+            value=value,
+        )
+
+
+def _samples(_instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 10**6:
+        raise ValidationError(
+            f"'minimum_samples' must be a whole number from 0 to 1000000 (got {value!r})",
+            field="minimum_samples",
+            value=value,
+        )
+
+
+@final
+@attrs.frozen(kw_only=True)
+class RecognitionPolicy:
+    """The points each recognition rule gives, and how leaderboards rank.
+
+    Args:
+        zone: the organisation's timezone (months are local).
+        fast_under: a resolution strictly faster than this is fast.
+        resolve_within: the due instant is creation plus this (calendar
+            time) unless a due instant is given per interaction.
+        happy_from / unhappy_to: CSAT scores counted happy (>=) and unhappy (<=).
+        minimum_samples: resolved interactions an agent needs in a month to be ranked.
+        tie_break: how equal scores are ranked.
+
+    >>> RecognitionPolicy(fast_under=pendulum.duration(minutes=30)).fast_points
+    10
+    """
+
+    zone: str = attrs.field(default="UTC", validator=_zone)
+    fast_under: pendulum.Duration = attrs.field(
+        factory=lambda: pendulum.duration(hours=1), converter=_fast
+    )
+    resolve_within: pendulum.Duration = attrs.field(
+        factory=lambda: pendulum.duration(hours=24), converter=_within
+    )
+    fast_points: int = attrs.field(default=10, validator=_signed)
+    on_time_points: int = attrs.field(default=5, validator=_signed)
+    late_points: int = attrs.field(default=-5, validator=_signed)
+    first_contact_points: int = attrs.field(default=10, validator=_signed)
+    happy_points: int = attrs.field(default=10, validator=_signed)
+    unhappy_points: int = attrs.field(default=-5, validator=_signed)
+    happy_from: int = attrs.field(default=4, validator=_score)
+    unhappy_to: int = attrs.field(default=2, validator=_score)
+    minimum_samples: int = attrs.field(default=5, validator=_samples)
+    tie_break: TieBreak = attrs.field(default=TieBreak.EARLIEST_TO_SCORE, converter=_tie)
+
+    @unhappy_to.validator
+    def _check(self, attribute: attrs.Attribute[Any], value: int) -> None:
+        if value >= self.happy_from:
+            raise ValidationError(
+                f"'unhappy_to' must be below 'happy_from' {self.happy_from} (got {value})",
+                field="unhappy_to",
+                value=value,
+            )
+
+
+@final
+@attrs.frozen(kw_only=True)
+class AgentAward:
+    """Points one agent earned (or lost) for one interaction under one rule.
+
+    >>> AgentAward(agent="ann", interaction="T-1", rule=RecognitionRule.LATE, points=-5,
+    ...            at=pendulum.datetime(2025, 3, 1)).points
+    -5
+    """
+
+    agent: str
+    interaction: str
+    rule: RecognitionRule
+    points: int
+    at: pendulum.DateTime
+
+    @property
+    def key(self) -> str:
+        """The idempotency key used when the award is posted to a ledger."""
+        return f"recognition:{self.interaction}:{self.rule.value}"
+
+
+def _as_of(interaction: Interaction, t: int | None) -> Interaction:
+    if t is None:
+        return interaction
+    kept = tuple(e for e in interaction.events if to_micros(e.at) <= t)
+    if len(kept) == len(interaction.events):
+        return interaction
+    return attrs.evolve(interaction, events=kept)
+
+
+def _resolution(interaction: Interaction) -> pendulum.DateTime | None:
+    for event in interaction.events:
+        if isinstance(event, StatusChange) and event.status in (Status.SOLVED, Status.CLOSED):
+            return event.at
+    return None
+
+
+def awards(
+    interaction: Interaction,
+    policy: RecognitionPolicy,
+    *,
+    due: _dt.datetime | None = None,
+    as_of: _dt.datetime | None = None,
+) -> tuple[AgentAward, ...]:
+    """Return the awards *interaction* gives its assignee, as it stands at *as_of*.
+
+    Args:
+        interaction: the interaction.
+        policy: the recognition policy.
+        due: when it was due (e.g. from an SLA policy); default creation
+            plus ``policy.resolve_within``.
+        as_of: ignore events after this instant (default: all events).
+
+    >>> import pendulum
+    >>> from servicemodel.interactions import Interaction
+    >>> awards(Interaction(id="T", customer_id="C", channel="email",
+    ...                    created_at=pendulum.datetime(2025, 1, 1)), RecognitionPolicy())
+    ()
+    """
+    if not isinstance(interaction, Interaction):
+        raise ValidationError(
+            f"'interaction' must be an Interaction (got {interaction!r})",
+            field="interaction",
+            value=interaction,
+        )
+    t = None if as_of is None else to_micros(aware(as_of, field="as_of"))
+    current = _as_of(interaction, t)
+    agent = current.assignee()
+    resolved = _resolution(current)
+    if agent is None or resolved is None:
+        return ()
+    result: list[AgentAward] = []
+
+    def give(rule: RecognitionRule, points: int, at: pendulum.DateTime) -> None:
+        if points:
+            result.append(
+                AgentAward(agent=agent, interaction=current.id, rule=rule, points=points, at=at)
+            )
+
+    created = to_micros(current.created_at)
+    solved = to_micros(resolved)
+    reopened = current.reopen_count() > 0
+    if not reopened and solved - created < duration_micros(policy.fast_under):
+        give(RecognitionRule.FAST_RESOLUTION, policy.fast_points, resolved)
+    deadline = (
+        to_micros(aware(due, field="due"))
+        if due is not None
+        else created + duration_micros(policy.resolve_within)
+    )
+    if solved <= deadline:
+        give(RecognitionRule.ON_TIME, policy.on_time_points, resolved)
+    else:
+        give(RecognitionRule.LATE, policy.late_points, resolved)
+    replies = sum(
+        1
+        for e in current.events
+        if isinstance(e, Message) and e.is_public_agent_reply() and to_micros(e.at) <= solved
+    )
+    if not reopened and replies <= 1:
+        give(RecognitionRule.FIRST_CONTACT, policy.first_contact_points, resolved)
+    ratings = [e for e in current.events if isinstance(e, SatisfactionResponse)]
+    if ratings:
+        last = ratings[-1]
+        if last.score >= policy.happy_from:
+            give(RecognitionRule.HAPPY_CSAT, policy.happy_points, last.at)
+        elif last.score <= policy.unhappy_to:
+            give(RecognitionRule.UNHAPPY_CSAT, policy.unhappy_points, last.at)
+    return tuple(result)
+
+
+def post_awards(
+    ledger: Ledger,
+    interaction: Interaction,
+    policy: RecognitionPolicy,
+    *,
+    at: _dt.datetime,
+    due: _dt.datetime | None = None,
+) -> tuple[Receipt, ...]:
+    """Post *interaction*'s awards (as of *at*) to *ledger*, one member per agent.
+
+    Positive awards are earns; negative ones deduct what the agent has
+    (never debt: ``within_balance``). An award already posted is not posted
+    again (idempotency keys); one the interaction no longer gives (a reopen
+    removed it) is withdrawn. Posting twice changes nothing.
+
+    >>> import pendulum
+    >>> from servicemodel.interactions import Interaction
+    >>> post_awards(Ledger(), Interaction(id="T", customer_id="C", channel="email",
+    ...             created_at=pendulum.datetime(2025, 1, 1)), RecognitionPolicy(),
+    ...             at=pendulum.datetime(2025, 1, 2))
+    ()
+    """
+    instant = aware(at, field="at")
+    current = {a.rule: a for a in awards(interaction, policy, due=due, as_of=instant)}
+    receipts: list[Receipt] = []
+    for rule in RecognitionRule:
+        key = f"recognition:{interaction.id}:{rule.value}"
+        award = current.get(rule)
+        if award is not None and not ledger.knows(key):
+            record = Award(
+                rule=f"recognition.{rule.value}",
+                desired=abs(award.points),
+                granted=abs(award.points),
+            )
+            if award.points > 0:
+                receipts.append(
+                    ledger.earn(
+                        member=award.agent,
+                        points=award.points,
+                        at=instant,
+                        key=key,
+                        awards=[record],
+                    )
+                )
+            else:
+                receipts.append(
+                    ledger.adjust(
+                        member=award.agent,
+                        points=award.points,
+                        at=instant,
+                        key=key,
+                        reason=f"recognition.{rule.value}",
+                        shortfall=NegativeBalance.WITHIN_BALANCE,
+                    )
+                )
+        elif award is None and ledger.knows(key) and not ledger.knows(f"{key}:withdrawn"):
+            payload = ledger.command(key)
+            member = payload[1]
+            if payload[0] == "earn":
+                receipts.append(
+                    ledger.return_purchase(
+                        member=member, earn=key, at=instant, key=f"{key}:withdrawn"
+                    )
+                )
+            else:
+                receipts.append(
+                    ledger.adjust(
+                        member=member,
+                        points=-payload[3],
+                        at=instant,
+                        key=f"{key}:withdrawn",
+                        reason=f"withdrawn recognition.{rule.value}",
+                    )
+                )
+    return tuple(receipts)
+
+
+@final
+@attrs.frozen(kw_only=True)
+class Standing:
+    """One agent's month: points, resolved interactions and rank.
+
+    ``reached_at`` is when the agent's running total last reached its final
+    value (used by the ``earliest_to_score`` tie-break).
+
+    >>> Standing(agent="ann", points=40, samples=6, rank=1,
+    ...          reached_at=pendulum.datetime(2025, 3, 20)).rank
+    1
+    """
+
+    agent: str
+    points: int
+    samples: int
+    rank: int
+    reached_at: pendulum.DateTime
+
+
+@final
+@attrs.frozen(kw_only=True)
+class Leaderboard:
+    """A month's ranking: eligible agents ranked, and those below the minimum samples.
+
+    >>> Leaderboard(month="2025-03", standings=(), below_minimum=()).month
+    '2025-03'
+    """
+
+    month: str
+    standings: tuple[Standing, ...]
+    below_minimum: tuple[Standing, ...]
+
+
+def _month_bounds(policy: RecognitionPolicy, year: int, month: int) -> tuple[int, int]:
+    if isinstance(year, bool) or not isinstance(year, int) or not 1900 <= year <= 9999:
+        raise ValidationError(
+            f"'year' must be from 1900 to 9999 (got {year!r})", field="year", value=year
+        )
+    if isinstance(month, bool) or not isinstance(month, int) or not 1 <= month <= 12:
+        raise ValidationError(
+            f"'month' must be from 1 to 12 (got {month!r})", field="month", value=month
+        )
+    start = pendulum.datetime(year, month, 1, tz=policy.zone)
+    return to_micros(start), to_micros(start.add(months=1))
+
+
+def leaderboard(
+    interactions: Iterable[Interaction],
+    policy: RecognitionPolicy,
+    *,
+    year: int,
+    month: int,
+    as_of: _dt.datetime,
+    due: Mapping[str, _dt.datetime] | None = None,
+) -> Leaderboard:
+    """Rank agents by the points of awards dated in a local month.
+
+    Interactions are read as they stood at the earlier of *as_of* and the
+    month's end, so a past month's board never changes. Agents with fewer
+    than ``minimum_samples`` resolved interactions in the month are listed
+    apart in ``below_minimum`` with rank 0 (not ranked).
+
+    >>> board = leaderboard([], RecognitionPolicy(), year=2025, month=3,
+    ...                     as_of=pendulum.datetime(2025, 4, 1))
+    >>> board.standings
+    ()
+    """
+    start, end = _month_bounds(policy, year, month)
+    cutoff = min(to_micros(aware(as_of, field="as_of")), end - 1)
+    tz = zone(policy.zone)
+    cut = from_micros(cutoff, tz)
+    due = due or {}
+    totals: dict[str, list[tuple[int, int]]] = {}
+    samples: dict[str, int] = {}
+    for interaction in interactions:
+        current = _as_of(interaction, cutoff)
+        resolved = _resolution(current)
+        agent = current.assignee()
+        if resolved is not None and agent is not None and start <= to_micros(resolved) < end:
+            samples[agent] = samples.get(agent, 0) + 1
+        for award in awards(current, policy, due=due.get(interaction.id), as_of=cut):
+            moment = to_micros(award.at)
+            if start <= moment < end:
+                totals.setdefault(award.agent, []).append((moment, award.points))
+    rows = []
+    for agent in sorted(set(totals) | set(samples)):
+        events = sorted(totals.get(agent, []))
+        total = sum(p for _, p in events)
+        reached = start
+        running = 0
+        for moment, points in events:
+            running += points
+            if running == total:
+                reached = moment
+                break
+        rows.append((agent, total, samples.get(agent, 0), reached))
+    eligible = [r for r in rows if r[2] >= policy.minimum_samples]
+    below = [r for r in rows if r[2] < policy.minimum_samples]
+    if policy.tie_break is TieBreak.EARLIEST_TO_SCORE:
+        eligible.sort(key=lambda r: (-r[1], r[3], r[0]))
+    else:
+        eligible.sort(key=lambda r: (-r[1], r[0]))
+    standings: list[Standing] = []
+    for index, (agent, total, count, reached) in enumerate(eligible):
+        if policy.tie_break is TieBreak.CO_WINNERS and index and eligible[index - 1][1] == total:
+            rank = standings[-1].rank
+        else:
+            rank = index + 1
+        standings.append(
+            Standing(
+                agent=agent,
+                points=total,
+                samples=count,
+                rank=rank,
+                reached_at=from_micros(reached, tz),
+            )
+        )
+    below_rows = tuple(
+        Standing(agent=a, points=t, samples=c, rank=0, reached_at=from_micros(r, tz))
+        for a, t, c, r in sorted(below, key=lambda r: (-r[1], r[0]))
+    )
+    return Leaderboard(
+        month=f"{year:04d}-{month:02d}", standings=tuple(standings), below_minimum=below_rows
+    )
+
+
+@final
+@attrs.frozen(kw_only=True)
+class EmployeeOfTheMonth:
+    """The winner(s) of a past month: the top of its leaderboard.
+
+    Several winners only under the ``co_winners`` tie-break; none when no
+    agent met the minimum samples.
+
+    >>> EmployeeOfTheMonth(month="2025-03", winners=("ann",), points=120).winners
+    ('ann',)
+    """
+
+    month: str
+    winners: tuple[str, ...]
+    points: int
+
+
+def employee_of_the_month(
+    interactions: Iterable[Interaction],
+    policy: RecognitionPolicy,
+    *,
+    year: int,
+    month: int,
+    as_of: _dt.datetime,
+    due: Mapping[str, _dt.datetime] | None = None,
+) -> EmployeeOfTheMonth:
+    """Return the employee of a month that is over at *as_of*.
+
+    The answer depends only on what happened by the month's end, so it is
+    the same whenever it is computed.
+
+    Raises:
+        ValidationError: the month is not over at *as_of*.
+
+    >>> employee_of_the_month([], RecognitionPolicy(), year=2025, month=3,
+    ...                       as_of=pendulum.datetime(2025, 4, 1)).winners
+    ()
+    """
+    _start, end = _month_bounds(policy, year, month)
+    if to_micros(aware(as_of, field="as_of")) < end:
+        raise ValidationError(
+            f"'as_of' must be after the month {year:04d}-{month:02d} ends (got {as_of}); "
+            "an employee of the month is named once the month is over",
+            field="as_of",
+            value=as_of,
+        )
+    board = leaderboard(interactions, policy, year=year, month=month, as_of=as_of, due=due)
+    if not board.standings:
+        return EmployeeOfTheMonth(month=board.month, winners=(), points=0)
+    top = board.standings[0]
+    winners = tuple(s.agent for s in board.standings if s.rank == 1)
+    return EmployeeOfTheMonth(month=board.month, winners=winners, points=top.points)

@@ -1,0 +1,85 @@
+"""Small converters shared by the team modules (exact numbers, dates, named collections)."""
+
+from __future__ import annotations
+
+import datetime as _dt
+from decimal import Decimal
+from fractions import Fraction
+
+import pendulum
+
+from ..exceptions import ValidationError
+
+__all__ = ["MAX_LEVEL", "MIN_LEVEL", "check_level", "exact", "local_date"]
+
+#: Skill levels run from 1 (foundation) to 5 (expert).
+MIN_LEVEL = 1
+MAX_LEVEL = 5
+
+_MAX_DENOMINATOR = 10**12
+
+
+def exact(value: object, *, field: str) -> Fraction:
+    """Return a number as an exact ``Fraction``; floats are read as they print (0.2 is 1/5).
+
+    ``int``, ``Fraction``, ``Decimal`` and finite ``float`` are accepted; ``bool``,
+    text and anything else are refused with a :class:`ValidationError`.
+
+    >>> exact(0.2, field="weight"), exact(Decimal("0.25"), field="weight")
+    (Fraction(1, 5), Fraction(1, 4))
+    """
+    if isinstance(value, bool) or not isinstance(value, int | float | Fraction | Decimal):
+        raise ValidationError(
+            f"'{field}' must be a number (got {type(value).__name__} {value!r})",
+            field=field,
+            value=value,
+        )
+    try:
+        result = Fraction(repr(value)) if isinstance(value, float) else Fraction(value)
+    except (ValueError, OverflowError):
+        raise ValidationError(
+            f"'{field}' must be a finite number (got {value!r})", field=field, value=value
+        ) from None
+    if result.denominator > _MAX_DENOMINATOR or abs(result.numerator) > 10**18 * result.denominator:
+        raise ValidationError(
+            f"'{field}' must be a number of reasonable size and precision (got {value!r})",
+            field=field,
+            value=value,
+        )
+    return result
+
+
+def local_date(value: object, *, field: str) -> pendulum.Date:
+    """Return a calendar date (``datetime.date``, not a datetime) as a ``pendulum.Date``.
+
+    >>> import datetime as dt
+    >>> local_date(dt.date(2023, 3, 1), field="hired_on")
+    Date(2023, 3, 1)
+    """
+    if isinstance(value, _dt.datetime) or not isinstance(value, _dt.date):
+        raise ValidationError(
+            f"'{field}' must be a calendar date such as datetime.date(2023, 3, 1) "
+            f"(got {type(value).__name__} {value!r})",
+            field=field,
+            value=value,
+        )
+    if isinstance(value, pendulum.Date):
+        return value
+    return pendulum.Date(value.year, value.month, value.day)
+
+
+def check_level(value: object, *, field: str) -> int:
+    """Return a skill level, an integer from 1 to 5.
+
+    >>> check_level(6, field="level")
+    Traceback (most recent call last):
+    ...
+    servicemodel.exceptions.ValidationError: 'level' must be an integer from 1 to 5 (got 6)
+    """
+    if isinstance(value, bool) or not isinstance(value, int) or not MIN_LEVEL <= value <= MAX_LEVEL:
+        raise ValidationError(
+            f"'{field}' must be an integer from {MIN_LEVEL} to {MAX_LEVEL} (got {value!r})",
+            field=field,
+            value=value,
+        )
+    return value

@@ -1,0 +1,483 @@
+"""Agent scorecards per period, built from the KPI engine's accumulators.
+
+Each agent's figures come from the same accumulators a KPI report uses
+(:mod:`servicemodel.kpi`), folded per agent and per workload stratum and
+merged exactly. Two rules make the comparison fair:
+
+* a minimum sample per metric: below it the metric is *hidden* (listed with
+  its n), never shown as 0 or as a noisy figure;
+* normalisation for workload mix by indirect standardisation: each figure
+  comes with the value the agent's own mix of strata (channel, priority,
+  kind) would predict from the whole team's figure in each stratum,
+
+      expected_a = sum_s n_{a,s} * team_s / sum_s n_{a,s}
+
+  so an agent who takes the hard phone complaints is held to what the team
+  achieves on phone complaints.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable, Mapping
+from fractions import Fraction
+from typing import Any, final
+
+import attrs
+import pendulum
+
+from .._time import aware, duration_micros, to_micros
+from .._validators import enum_member
+from ..exceptions import EmptySampleError, ValidationError
+from ..interactions import Interaction
+from ..kpi import (
+    Accumulator,
+    BusinessTime,
+    Csat,
+    DurationStats,
+    Fcr,
+    FirstReplyTime,
+    Interval,
+    Mean,
+    Rate,
+    ResolutionTime,
+)
+from ._qa_score import QaScore
+from ._quality import Review
+from ._training import Direction
+
+__all__ = [
+    "DEFAULT_MINIMUM_SAMPLES",
+    "HiddenMetric",
+    "MetricFigure",
+    "MixDimension",
+    "Scorecard",
+    "build_scorecards",
+]
+
+#: Minimum sample per metric below which a scorecard hides the metric.
+DEFAULT_MINIMUM_SAMPLES: Mapping[str, int] = {
+    "first_reply_time": 10,
+    "resolution_time": 10,
+    "fcr": 20,
+    "csat": 10,
+    "qa_score": 5,
+}
+
+_DIRECTIONS = {
+    "first_reply_time": Direction.LOWER,
+    "resolution_time": Direction.LOWER,
+    "fcr": Direction.HIGHER,
+    "csat": Direction.HIGHER,
+    "qa_score": Direction.HIGHER,
+}
+_INTERACTION_METRICS = ("first_reply_time", "resolution_time", "fcr", "csat")
+_METRICS = (*_INTERACTION_METRICS, "qa_score")
+_UNKNOWN = "unknown"
+
+
+class MixDimension(enum.Enum):
+    """A dimension of workload mix that scorecards normalise for.
+
+    >>> MixDimension("priority")
+    <MixDimension.PRIORITY: 'priority'>
+    """
+
+    CHANNEL = "channel"
+    PRIORITY = "priority"
+    KIND = "kind"
+
+
+@final
+@attrs.frozen(kw_only=True)
+class MetricFigure:
+    """One shown metric of a scorecard, with what the agent's workload mix predicts.
+
+    ``value`` is exact: a share in [0, 1] for ``fcr``, ``csat`` and
+    ``qa_score``; the mean in seconds for ``first_reply_time`` and
+    ``resolution_time`` (``unit`` says which). ``interval`` is the KPI
+    engine's interval (Wilson for rates, normal for the QA mean) and ``None``
+    for times, which the engine summarises by quantiles rather than a mean
+    interval. ``expected`` is the team's figure reweighted to the agent's mix.
+
+    >>> f = MetricFigure(metric="fcr", n=40, value=Fraction(3, 4), unit="share",
+    ...                  interval=None, expected=Fraction(7, 10), direction=Direction.HIGHER)
+    >>> f.versus_expected(), f.better_than_expected()
+    (Fraction(1, 20), True)
+    """
+
+    metric: str
+    n: int
+    value: Fraction
+    unit: str
+    interval: Interval | None
+    expected: Fraction
+    direction: Direction
+
+    def versus_expected(self) -> Fraction:
+        """value - expected (in the metric's unit; its sign alone does not say better or worse).
+
+        >>> MetricFigure(metric="first_reply_time", n=12, value=Fraction(600), unit="seconds",
+        ...              interval=None, expected=Fraction(900),
+        ...              direction=Direction.LOWER).versus_expected()
+        Fraction(-300, 1)
+        """
+        return self.value - self.expected
+
+    def better_than_expected(self) -> bool:
+        """True when the figure beats what the agent's mix predicts, in the metric's direction.
+
+        >>> MetricFigure(metric="first_reply_time", n=12, value=Fraction(600), unit="seconds",
+        ...              interval=None, expected=Fraction(900),
+        ...              direction=Direction.LOWER).better_than_expected()
+        True
+        """
+        gap = self.versus_expected()
+        return gap > 0 if self.direction is Direction.HIGHER else gap < 0
+
+
+@final
+@attrs.frozen(kw_only=True)
+class HiddenMetric:
+    """A metric a scorecard hides because its sample is below the minimum.
+
+    >>> HiddenMetric(metric="csat", n=3, minimum=10).metric
+    'csat'
+    """
+
+    metric: str
+    n: int
+    minimum: int
+
+
+@final
+@attrs.frozen(kw_only=True)
+class Scorecard:
+    """One agent's figures for one period.
+
+    ``volume`` counts the interactions assigned to the agent and created in
+    the period; ``mix`` counts them per stratum (``"email/normal/enquiry"``).
+    ``shown`` holds the metrics with enough sample, ``hidden`` the others.
+
+    >>> import pendulum
+    >>> card = Scorecard(agent_id="A-1", start=pendulum.datetime(2024, 6, 1),
+    ...                  end=pendulum.datetime(2024, 7, 1), volume=3, mix=(("chat", 3),),
+    ...                  shown=(), hidden=(HiddenMetric(metric="csat", n=2, minimum=10),))
+    >>> card.figure("csat")
+    Traceback (most recent call last):
+    ...
+    servicemodel.exceptions.EmptySampleError: csat is hidden for A-1: n = 2 is below the minimum sample of 10
+    """
+
+    agent_id: str
+    start: pendulum.DateTime
+    end: pendulum.DateTime
+    volume: int
+    mix: tuple[tuple[str, int], ...]
+    shown: tuple[MetricFigure, ...]
+    hidden: tuple[HiddenMetric, ...]
+
+    def figure(self, metric: str) -> MetricFigure:
+        """The shown figure of *metric*.
+
+        Raises:
+            EmptySampleError: the metric is hidden (below its minimum sample).
+            ValidationError: the scorecard does not measure *metric*.
+        """
+        for figure in self.shown:
+            if figure.metric == metric:
+                return figure
+        for hidden in self.hidden:
+            if hidden.metric == metric:
+                raise EmptySampleError(
+                    f"{metric} is hidden for {self.agent_id}: n = {hidden.n} is below the "
+                    f"minimum sample of {hidden.minimum}"
+                )
+        raise ValidationError(
+            f"'metric' must be one of {', '.join(repr(m) for m in _METRICS)} (got {metric!r})",
+            field="metric",
+            value=metric,
+        )
+
+    def is_shown(self, metric: str) -> bool:
+        """True when *metric* has enough sample to be shown.
+
+        >>> import pendulum
+        >>> Scorecard(agent_id="A", start=pendulum.datetime(2024, 6, 1),
+        ...           end=pendulum.datetime(2024, 7, 1), volume=0, mix=(), shown=(),
+        ...           hidden=()).is_shown("fcr")
+        False
+        """
+        return any(f.metric == metric for f in self.shown)
+
+
+def _minimums(value: Mapping[str, int] | None) -> dict[str, int]:
+    result = dict(DEFAULT_MINIMUM_SAMPLES)
+    if value is None:
+        return result
+    if not isinstance(value, Mapping):
+        raise ValidationError(
+            f"'minimum_samples' must map metric names to counts (got {value!r})",
+            field="minimum_samples",
+            value=value,
+        )
+    for metric, minimum in value.items():
+        if metric not in _DIRECTIONS:
+            raise ValidationError(
+                f"'minimum_samples' must name metrics among "
+                f"{', '.join(repr(m) for m in _METRICS)} (got {metric!r})",
+                field="minimum_samples",
+                value=metric,
+            )
+        if isinstance(minimum, bool) or not isinstance(minimum, int) or minimum < 1:
+            raise ValidationError(
+                f"'minimum_samples.{metric}' must be a positive integer (got {minimum!r})",
+                field=f"minimum_samples.{metric}",
+                value=minimum,
+            )
+        result[metric] = minimum
+    return result
+
+
+def _read(acc: Accumulator[Any]) -> tuple[int, Fraction, Interval | None]:
+    """Sample size, exact value and interval of a KPI accumulator (EmptySampleError if empty)."""
+    result = acc.result()
+    if isinstance(result, Rate):
+        return result.denominator, result.value, result.interval
+    if isinstance(result, Mean):
+        return result.n, result.value, result.interval
+    if isinstance(result, DurationStats):
+        micros = duration_micros(result.total)
+        return result.count, Fraction(micros, result.count * 1_000_000), None
+    raise TypeError(f"unexpected KPI result {type(result).__name__}")  # pragma: no cover
+
+
+def _sample(acc: Accumulator[Any]) -> int:
+    try:
+        return _read(acc)[0]
+    except EmptySampleError:
+        return 0
+
+
+def _stratum(interaction: Interaction, dimensions: tuple[MixDimension, ...]) -> str:
+    parts = []
+    for dimension in dimensions:
+        if dimension is MixDimension.CHANNEL:
+            parts.append(interaction.channel.value)
+        elif dimension is MixDimension.PRIORITY:
+            parts.append(interaction.current_priority().value)
+        else:
+            parts.append(interaction.kind.value)
+    return "/".join(parts) if parts else "all"
+
+
+def _dimensions(value: Iterable[MixDimension | str]) -> tuple[MixDimension, ...]:
+    if isinstance(value, str):
+        raise ValidationError(
+            f"'mix_by' must be a list of dimensions, not a single value (got {value!r})",
+            field="mix_by",
+            value=value,
+        )
+    chosen = tuple(enum_member(MixDimension, v, field="mix_by") for v in value)
+    if len(set(chosen)) != len(chosen):
+        raise ValidationError(
+            f"'mix_by' must not repeat a dimension (got {[d.value for d in chosen]!r})",
+            field="mix_by",
+            value=value,
+        )
+    return chosen
+
+
+def build_scorecards(
+    interactions: Iterable[Interaction],
+    *,
+    start: object,
+    end: object,
+    reviews: Iterable[Review] = (),
+    minimum_samples: Mapping[str, int] | None = None,
+    mix_by: Iterable[MixDimension | str] = (
+        MixDimension.CHANNEL,
+        MixDimension.PRIORITY,
+        MixDimension.KIND,
+    ),
+    calendar: BusinessTime | None = None,
+) -> tuple[Scorecard, ...]:
+    """Build one scorecard per agent for the period [start, end), sorted by agent id.
+
+    An interaction counts for the agent it is assigned to (its last
+    assignment) when it was created in the period; unassigned ones count for
+    nobody. A review counts for its ``agent_id`` when it was made in the
+    period, in the stratum of the interaction it reviews (``unknown`` when
+    that interaction is not among *interactions*). Metrics (the KPI engine's
+    default variants): ``first_reply_time`` and ``resolution_time`` (mean, in
+    business time with *calendar*), ``fcr`` (one-touch), ``csat`` (share of
+    4-5), ``qa_score`` (:class:`QaScore`). SLA compliance is not part of the
+    card until the KPI engine provides an accumulator for it.
+
+    The result does not depend on the order of *interactions* or *reviews*.
+
+    Args:
+        interactions: the interactions to score.
+        start: the period's first instant (aware).
+        end: the instant after the period (aware, after *start*).
+        reviews: QA reviews (:class:`Review`).
+        minimum_samples: per-metric minimums overriding :data:`DEFAULT_MINIMUM_SAMPLES`.
+        mix_by: the workload dimensions to normalise for (empty: no normalisation,
+            ``expected`` is then the team's overall figure).
+        calendar: a business calendar for the time metrics (``None``: calendar time).
+
+    Raises:
+        ValidationError: a bad argument (naive instants, end not after start,
+            an unknown metric or dimension, an item of the wrong type).
+
+    >>> import pendulum
+    >>> from servicemodel import Assignment, Interaction, Message, SatisfactionResponse, StatusChange
+    >>> t = pendulum.datetime(2024, 6, 3, 9)
+    >>> def ticket(n, agent, minutes, score):
+    ...     at = t.add(hours=n)
+    ...     return Interaction(id=f"T-{n}", customer_id="C", channel="email", created_at=at,
+    ...         events=[Assignment(at=at, agent_id=agent),
+    ...                 Message(at=at.add(minutes=minutes), author="agent"),
+    ...                 StatusChange(at=at.add(minutes=minutes + 1), status="solved"),
+    ...                 SatisfactionResponse(at=at.add(hours=1), score=score)])
+    >>> data = [ticket(n, "A-1", 10, 5) for n in range(12)] + [ticket(20, "A-2", 30, 2)]
+    >>> cards = build_scorecards(data, start=pendulum.datetime(2024, 6, 1),
+    ...                          end=pendulum.datetime(2024, 7, 1))
+    >>> [(c.agent_id, c.volume) for c in cards]
+    [('A-1', 12), ('A-2', 1)]
+    >>> cards[0].figure("csat").value, cards[0].is_shown("fcr"), cards[1].is_shown("csat")
+    (Fraction(1, 1), False, False)
+    """
+    begin = aware(start, field="start")
+    finish = aware(end, field="end")
+    lo, hi = to_micros(begin), to_micros(finish)
+    if hi <= lo:
+        raise ValidationError(
+            f"'end' must be after 'start' (got {finish.isoformat()} <= {begin.isoformat()})",
+            field="end",
+            value=end,
+        )
+    minimums = _minimums(minimum_samples)
+    dimensions = _dimensions(mix_by)
+    if calendar is not None and not isinstance(calendar, BusinessTime):
+        raise ValidationError(
+            f"'calendar' must be a business calendar or None (got {type(calendar).__name__})",
+            field="calendar",
+            value=calendar,
+        )
+
+    def fresh(metric: str) -> Accumulator[Any]:
+        if metric == "first_reply_time":
+            return FirstReplyTime.empty(calendar=calendar)
+        if metric == "resolution_time":
+            return ResolutionTime.empty(calendar=calendar)
+        if metric == "fcr":
+            return Fcr.empty()
+        if metric == "csat":
+            return Csat.empty()
+        return QaScore.empty()
+
+    cells: dict[tuple[str, str], dict[str, Accumulator[Any]]] = {}
+    volume: dict[str, dict[str, int]] = {}
+    strata: dict[str, str] = {}
+
+    def cell(agent: str, stratum: str) -> dict[str, Accumulator[Any]]:
+        key = (agent, stratum)
+        if key not in cells:
+            cells[key] = {m: fresh(m) for m in _METRICS}
+        return cells[key]
+
+    for index, interaction in enumerate(interactions):
+        if not isinstance(interaction, Interaction):
+            raise ValidationError(
+                f"'interactions[{index}]' must be an Interaction (got {interaction!r:.60})",
+                field=f"interactions[{index}]",
+                value=interaction,
+            )
+        if interaction.id in strata:
+            raise ValidationError(
+                f"'interactions[{index}]' must not repeat an interaction id "
+                f"(got {interaction.id!r} twice)",
+                field=f"interactions[{index}]",
+                value=interaction.id,
+            )
+        stratum = _stratum(interaction, dimensions)
+        strata[interaction.id] = stratum
+        agent = interaction.assignee()
+        created = to_micros(interaction.created_at)
+        if agent is None or not lo <= created < hi:
+            continue
+        counts = volume.setdefault(agent, {})
+        counts[stratum] = counts.get(stratum, 0) + 1
+        accs = cell(agent, stratum)
+        for metric in _INTERACTION_METRICS:
+            accs[metric].add(interaction)
+    for index, review in enumerate(reviews):
+        if not isinstance(review, Review):
+            raise ValidationError(
+                f"'reviews[{index}]' must be a team Review (got {review!r:.60})",
+                field=f"reviews[{index}]",
+                value=review,
+            )
+        if not lo <= to_micros(review.reviewed_at) < hi:
+            continue
+        stratum = strata.get(review.interaction_id, _UNKNOWN)
+        cell(review.agent_id, stratum)["qa_score"].add(review)
+
+    team: dict[tuple[str, str], Accumulator[Any]] = {}
+    for (_agent, stratum), accs in cells.items():
+        for metric, acc in accs.items():
+            key = (stratum, metric)
+            team[key] = acc if key not in team else team[key].merge(acc)
+    team_value: dict[tuple[str, str], Fraction] = {}
+    for key, acc in team.items():
+        try:
+            team_value[key] = _read(acc)[1]
+        except EmptySampleError:
+            continue
+
+    agents = sorted({agent for agent, _ in cells} | set(volume))
+    cards = []
+    for agent in agents:
+        own = {s: accs for (a, s), accs in cells.items() if a == agent}
+        shown: list[MetricFigure] = []
+        hidden: list[HiddenMetric] = []
+        for metric in _METRICS:
+            parts = [own[s][metric] for s in sorted(own)]
+            total = parts[0].empty_like()
+            for part in parts:
+                total = total.merge(part)
+            n = _sample(total)
+            if n < minimums[metric]:
+                hidden.append(HiddenMetric(metric=metric, n=n, minimum=minimums[metric]))
+                continue
+            _, value, interval = _read(total)
+            weighted = Fraction(0)
+            for stratum in sorted(own):
+                n_s = _sample(own[stratum][metric])
+                if n_s:
+                    weighted += n_s * team_value[(stratum, metric)]
+            shown.append(
+                MetricFigure(
+                    metric=metric,
+                    n=n,
+                    value=value,
+                    unit="seconds" if metric.endswith("_time") else "share",
+                    interval=interval,
+                    expected=weighted / n,
+                    direction=_DIRECTIONS[metric],
+                )
+            )
+        counts = volume.get(agent, {})
+        cards.append(
+            Scorecard(
+                agent_id=agent,
+                start=begin,
+                end=finish,
+                volume=sum(counts.values()),
+                mix=tuple(sorted(counts.items())),
+                shown=tuple(shown),
+                hidden=tuple(hidden),
+            )
+        )
+    return tuple(cards)

@@ -1,0 +1,365 @@
+"""Training: records of completed training and plans derived from skill and KPI gaps."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable
+from fractions import Fraction
+from typing import final
+
+import attrs
+import pendulum
+
+from .._time import aware, to_duration, to_micros
+from .._validators import between, enum_member, non_empty_str, optional_non_empty_str, to_tuple
+from ..exceptions import ValidationError
+from ._agents import Agent
+from ._common import exact
+from ._skills import GapKind, SkillProfile
+
+__all__ = [
+    "Direction",
+    "KpiGap",
+    "NeedSource",
+    "TrainingNeed",
+    "TrainingPlan",
+    "TrainingProgress",
+    "TrainingRecord",
+    "plan_training",
+]
+
+
+def _completed_at(value: object) -> pendulum.DateTime:
+    return aware(value, field="completed_at")
+
+
+@final
+@attrs.frozen(kw_only=True)
+class TrainingRecord:
+    """An agent completed training on a topic, with the assessment score (0 to 100).
+
+    >>> import pendulum
+    >>> TrainingRecord(agent_id="A-1", topic="product:router",
+    ...                completed_at=pendulum.datetime(2024, 6, 3, 15), score=86).score
+    86
+    """
+
+    agent_id: str = attrs.field(validator=non_empty_str)
+    topic: str = attrs.field(validator=non_empty_str)
+    completed_at: pendulum.DateTime = attrs.field(converter=_completed_at)
+    score: int = attrs.field(validator=between(0, 100))
+
+
+class Direction(enum.Enum):
+    """Which way a KPI improves: ``higher`` (FCR, CSAT) or ``lower`` (reply time).
+
+    >>> Direction("lower")
+    <Direction.LOWER: 'lower'>
+    """
+
+    HIGHER = "higher"
+    LOWER = "lower"
+
+
+def _direction(value: object) -> Direction:
+    return enum_member(Direction, value, field="direction")
+
+
+def _actual(value: object) -> Fraction:
+    return exact(value, field="actual")
+
+
+def _target(value: object) -> Fraction:
+    return exact(value, field="target")
+
+
+@final
+@attrs.frozen(kw_only=True)
+class KpiGap:
+    """A KPI measured against its target for one agent, e.g. FCR on a product.
+
+    The numbers are given (computed by :mod:`servicemodel.kpi` or anywhere
+    else); ``topic`` is the training topic that addresses the gap. Numbers
+    are kept exact (a float is read as it prints: 0.55 is 11/20).
+
+    >>> gap = KpiGap(metric="fcr", scope="product:router", actual=0.55, target=0.7,
+    ...              topic="product:router")
+    >>> gap.is_gap(), gap.shortfall()
+    (True, Fraction(3, 20))
+    """
+
+    metric: str = attrs.field(validator=non_empty_str)
+    actual: Fraction = attrs.field(converter=_actual)
+    target: Fraction = attrs.field(converter=_target)
+    topic: str = attrs.field(validator=non_empty_str)
+    direction: Direction = attrs.field(default=Direction.HIGHER, converter=_direction)
+    scope: str | None = attrs.field(default=None, validator=optional_non_empty_str)
+
+    def shortfall(self) -> Fraction:
+        """How far the KPI is on the wrong side of its target (0 or less: no gap).
+
+        >>> KpiGap(metric="frt_minutes", actual=50, target=30, topic="triage",
+        ...        direction="lower").shortfall()
+        Fraction(20, 1)
+        """
+        if self.direction is Direction.HIGHER:
+            return self.target - self.actual
+        return self.actual - self.target
+
+    def is_gap(self) -> bool:
+        """True when the KPI misses its target.
+
+        >>> KpiGap(metric="csat", actual=0.9, target=0.85, topic="tone").is_gap()
+        False
+        """
+        return self.shortfall() > 0
+
+    def describe(self) -> str:
+        """A short sentence with the numbers.
+
+        >>> KpiGap(metric="fcr", scope="product:router", actual=0.55, target=0.7,
+        ...        topic="product:router").describe()
+        'fcr on product:router is 11/20 against a target of 7/10 (higher is better)'
+        """
+        where = f" on {self.scope}" if self.scope else ""
+        return (
+            f"{self.metric}{where} is {self.actual} against a target of {self.target} "
+            f"({self.direction.value} is better)"
+        )
+
+
+class NeedSource(enum.Enum):
+    """What a training need was derived from.
+
+    >>> NeedSource.KPI_GAP.value
+    'kpi_gap'
+    """
+
+    MISSING_SKILL = "missing_skill"
+    SKILL_BELOW_LEVEL = "skill_below_level"
+    KPI_GAP = "kpi_gap"
+
+
+@final
+@attrs.frozen(kw_only=True)
+class TrainingNeed:
+    """One item of a training plan: a topic, why it is needed, and when it is due.
+
+    >>> import pendulum
+    >>> TrainingNeed(topic="empathy", source=NeedSource.SKILL_BELOW_LEVEL,
+    ...              reason="empathy held at 2, role tier1 needs 3",
+    ...              due=pendulum.datetime(2024, 7, 1)).topic
+    'empathy'
+    """
+
+    topic: str
+    source: NeedSource
+    reason: str
+    due: pendulum.DateTime
+
+
+class TrainingProgress(enum.Enum):
+    """Where a training need stands as of an instant.
+
+    ``done``: a passing record on the topic was completed after the plan was
+    made; ``overdue``: not done and past due; ``open``: not done, not yet due.
+
+    >>> TrainingProgress.OVERDUE.value
+    'overdue'
+    """
+
+    DONE = "done"
+    OPEN = "open"
+    OVERDUE = "overdue"
+
+
+def _needs(value: Iterable[TrainingNeed]) -> tuple[TrainingNeed, ...]:
+    return to_tuple(value)
+
+
+@final
+@attrs.frozen(kw_only=True)
+class TrainingPlan:
+    """The training an agent needs, made at ``created_at``, most urgent first.
+
+    Build it with :func:`plan_training`.
+
+    >>> import datetime as dt, pendulum
+    >>> ana = Agent(id="A-1", name="Ana", team="support", hired_on=dt.date(2024, 1, 8))
+    >>> plan = plan_training(ana, kpi_gaps=[KpiGap(metric="fcr", actual=0.5, target=0.7,
+    ...     topic="product:router")], as_of=pendulum.datetime(2024, 6, 1))
+    >>> [(n.topic, n.due.to_date_string()) for n in plan.needs]
+    [('product:router', '2024-06-15')]
+    """
+
+    agent_id: str
+    created_at: pendulum.DateTime
+    needs: tuple[TrainingNeed, ...] = attrs.field(converter=_needs)
+
+    def topics(self) -> tuple[str, ...]:
+        """The topics of the plan, in plan order.
+
+        >>> import pendulum
+        >>> TrainingPlan(agent_id="A", created_at=pendulum.datetime(2024, 1, 1),
+        ...              needs=[]).topics()
+        ()
+        """
+        return tuple(n.topic for n in self.needs)
+
+    def progress(
+        self, records: Iterable[TrainingRecord], *, as_of: object, pass_mark: int = 80
+    ) -> tuple[tuple[TrainingNeed, TrainingProgress], ...]:
+        """Each need with its progress as of *as_of*, given the agent's training records.
+
+        A need is done when a record of this agent on its topic, completed
+        after the plan was made and no later than *as_of*, scored at least
+        *pass_mark*. Records of other agents are ignored.
+
+        >>> import datetime as dt, pendulum
+        >>> ana = Agent(id="A-1", name="Ana", team="t", hired_on=dt.date(2024, 1, 8))
+        >>> plan = plan_training(ana, kpi_gaps=[KpiGap(metric="fcr", actual=0.5,
+        ...     target=0.7, topic="router")], as_of=pendulum.datetime(2024, 6, 1))
+        >>> [p.value for _, p in plan.progress([], as_of=pendulum.datetime(2024, 7, 1))]
+        ['overdue']
+        """
+        now = to_micros(aware(as_of, field="as_of"))
+        if (
+            isinstance(pass_mark, bool)
+            or not isinstance(pass_mark, int)
+            or not 0 <= pass_mark <= 100
+        ):
+            raise ValidationError(
+                f"'pass_mark' must be an integer between 0 and 100 (got {pass_mark!r})",
+                field="pass_mark",
+                value=pass_mark,
+            )
+        start = to_micros(self.created_at)
+        passed: set[str] = set()
+        for index, record in enumerate(records):
+            if not isinstance(record, TrainingRecord):
+                raise ValidationError(
+                    f"'records[{index}]' must be a TrainingRecord (got {record!r})",
+                    field=f"records[{index}]",
+                    value=record,
+                )
+            done = to_micros(record.completed_at)
+            if (
+                record.agent_id == self.agent_id
+                and record.score >= pass_mark
+                and start <= done <= now
+            ):
+                passed.add(record.topic)
+        result = []
+        for need in self.needs:
+            if need.topic in passed:
+                state = TrainingProgress.DONE
+            elif to_micros(need.due) < now:
+                state = TrainingProgress.OVERDUE
+            else:
+                state = TrainingProgress.OPEN
+            result.append((need, state))
+        return tuple(result)
+
+
+def plan_training(
+    agent: Agent,
+    *,
+    as_of: object,
+    profile: SkillProfile | None = None,
+    kpi_gaps: Iterable[KpiGap] = (),
+    skill_within: object = pendulum.duration(days=30),
+    kpi_within: object = pendulum.duration(days=14),
+) -> TrainingPlan:
+    """Derive an agent's training plan from skill gaps against a role and KPI gaps.
+
+    Three rules make the needs, each with a due date counted from *as_of*:
+
+    1. skills the role requires and the agent lacks (due after *skill_within*);
+    2. skills held below the role's level, largest shortfall first (same due date);
+    3. KPIs that miss their target, largest relative shortfall first (due
+       after *kpi_within*: a KPI gap hurts customers now). KPI entries that
+       meet their target add nothing.
+
+    The plan lists needs by due date, and in the order above within one due date.
+
+    A topic appears once; when a skill gap and a KPI gap share a topic, the
+    earlier due date and both reasons are kept.
+
+    Args:
+        agent: the agent the plan is for.
+        as_of: when the plan is made (aware datetime).
+        profile: the role profile to hold the agent against, if any.
+        kpi_gaps: measured KPIs with targets and the topic that addresses each.
+        skill_within: lead time for skill needs (default 30 days).
+        kpi_within: lead time for KPI needs (default 14 days).
+
+    Raises:
+        ValidationError: a bad argument (naive *as_of*, a non-positive lead time,
+            something other than a KpiGap among *kpi_gaps*).
+
+    >>> import datetime as dt, pendulum
+    >>> from servicemodel.team import SkillRequirement
+    >>> role = SkillProfile(role="tier1", requirements=[SkillRequirement("empathy", 3)])
+    >>> bo = Agent(id="A-2", name="Bo", team="support", hired_on=dt.date(2024, 2, 1),
+    ...            skills={"empathy": 2})
+    >>> plan = plan_training(bo, profile=role, as_of=pendulum.datetime(2024, 6, 1),
+    ...     kpi_gaps=[KpiGap(metric="fcr", scope="product:router", actual=0.55,
+    ...                      target=0.70, topic="product:router")])
+    >>> [(n.topic, n.source.value, n.due.to_date_string()) for n in plan.needs]
+    [('product:router', 'kpi_gap', '2024-06-15'), ('empathy', 'skill_below_level', '2024-07-01')]
+    """
+    if not isinstance(agent, Agent):
+        raise ValidationError(
+            f"'agent' must be an Agent (got {type(agent).__name__})", field="agent", value=agent
+        )
+    start = aware(as_of, field="as_of")
+    skill_due = start + to_duration(skill_within, field="skill_within")
+    kpi_due = start + to_duration(kpi_within, field="kpi_within")
+    gaps = list(kpi_gaps)
+    for index, gap in enumerate(gaps):
+        if not isinstance(gap, KpiGap):
+            raise ValidationError(
+                f"'kpi_gaps[{index}]' must be a KpiGap (got {gap!r})",
+                field=f"kpi_gaps[{index}]",
+                value=gap,
+            )
+    needs: dict[str, TrainingNeed] = {}
+
+    def add(need: TrainingNeed) -> None:
+        known = needs.get(need.topic)
+        if known is None:
+            needs[need.topic] = need
+            return
+        first, second = sorted((known, need), key=lambda n: to_micros(n.due))
+        needs[need.topic] = attrs.evolve(first, reason=f"{first.reason}; {second.reason}")
+
+    if profile is not None:
+        assessment = profile.assess(agent)
+        for skill_gap in assessment.gaps:
+            if skill_gap.kind is GapKind.MISSING:
+                source = NeedSource.MISSING_SKILL
+                reason = f"{skill_gap.skill} not held; role {profile.role} needs level {skill_gap.required}"
+            else:
+                source = NeedSource.SKILL_BELOW_LEVEL
+                reason = (
+                    f"{skill_gap.skill} held at {skill_gap.held}; "
+                    f"role {profile.role} needs {skill_gap.required}"
+                )
+            add(TrainingNeed(topic=skill_gap.skill, source=source, reason=reason, due=skill_due))
+
+    def relative(gap: KpiGap) -> Fraction:
+        return gap.shortfall() / abs(gap.target) if gap.target else gap.shortfall()
+
+    for kpi_gap in sorted(
+        (g for g in gaps if g.is_gap()), key=lambda g: (-relative(g), g.topic, g.metric)
+    ):
+        add(
+            TrainingNeed(
+                topic=kpi_gap.topic,
+                source=NeedSource.KPI_GAP,
+                reason=kpi_gap.describe(),
+                due=kpi_due,
+            )
+        )
+    ordered = sorted(needs.values(), key=lambda n: to_micros(n.due))  # stable: keeps rule order
+    return TrainingPlan(agent_id=agent.id, created_at=start, needs=ordered)

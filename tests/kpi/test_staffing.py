@@ -1,0 +1,152 @@
+"""Staffing: Erlang B/C/A exact values, the classic example, stability and the inverses."""
+
+from __future__ import annotations
+
+import datetime as dt
+from fractions import Fraction
+
+import pendulum
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from servicemodel.exceptions import ValidationError
+from servicemodel.kpi.staffing import (
+    ArrivalRate,
+    erlang_a,
+    erlang_b,
+    erlang_b_exact,
+    erlang_c,
+    erlang_c_exact,
+    max_arrival_rate,
+    required_agents,
+    required_agents_fractional,
+    service_level,
+)
+
+RATE = ArrivalRate(contacts=100, per=pendulum.duration(minutes=30))
+AHT = pendulum.duration(seconds=180)
+TWENTY = pendulum.duration(seconds=20)
+
+
+def test_exact_values_from_the_reference() -> None:
+    assert erlang_c_exact(2, 1) == Fraction(1, 3)
+    assert erlang_c_exact(3, 2) == Fraction(4, 9)
+    assert erlang_b_exact(3, 2) == Fraction(4, 19)
+    assert erlang_b(3, 2) == pytest.approx(4 / 19, rel=1e-15)
+    assert erlang_c(2, 1) == pytest.approx(1 / 3, rel=1e-15)
+
+
+def test_classic_example_100_per_30_minutes_180_s_80_in_20_s() -> None:
+    plan = required_agents(
+        RATE, AHT, target_level=0.8, target_time=TWENTY, max_occupancy=0.85, shrinkage=0.3
+    )
+    assert plan.traffic == 10
+    assert plan.agents == 14
+    assert plan.positions == 20
+    assert plan.wait_probability == 0.17413193359504983
+    assert plan.service_level == 0.8883500191794669
+    assert round(plan.asa.total_seconds(), 4) == 7.8359
+    assert plan.occupancy == 0.7142857142857143
+
+
+@pytest.mark.parametrize(
+    ("agents", "p_wait", "sl"),
+    [(11, 0.68212, 0.38961), (12, 0.44939, 0.64016), (13, 0.28527, 0.79559)],
+)
+def test_classic_example_with_fewer_agents(agents: int, p_wait: float, sl: float) -> None:
+    assert round(erlang_c(agents, 10), 5) == p_wait
+    assert round(service_level(agents, RATE, AHT, TWENTY), 5) == sl
+
+
+def test_durations_in_any_unit_give_the_same_answer() -> None:
+    minutes = required_agents(
+        ArrivalRate(contacts=200, per=pendulum.duration(hours=1)),
+        dt.timedelta(minutes=3),
+        target_level=0.8,
+        target_time=dt.timedelta(seconds=20),
+    )
+    assert minutes.agents == 14
+    assert minutes.traffic == 10
+
+
+def test_unstable_queue_waits_with_probability_one_never_more() -> None:
+    for agents in range(11):
+        assert erlang_c(agents, 10.0) == 1.0
+        assert service_level(agents, RATE, AHT, TWENTY) == 0.0
+
+
+@given(st.integers(1, 3000), st.floats(0.01, 3000))
+def test_probabilities_stay_in_unit_interval_at_scale(agents: int, traffic: float) -> None:
+    assert 0.0 <= erlang_b(agents, traffic) <= 1.0
+    assert 0.0 <= erlang_c(agents, traffic) <= 1.0
+
+
+def test_stable_at_two_thousand_five_hundred_agents() -> None:
+    big = ArrivalRate(contacts=50_000, per=pendulum.duration(hours=1))  # 2,500 Erlangs
+    plan = required_agents(big, AHT, target_level=0.8, target_time=TWENTY)
+    assert 2_500 < plan.agents < 2_600
+    assert 0.0 < plan.wait_probability < 1.0
+    assert 0.8 <= plan.service_level < 1.0
+    below = service_level(plan.agents - 1, big, AHT, TWENTY)
+    assert below < 0.8
+
+
+@given(st.integers(11, 40), st.integers(0, 120), st.integers(0, 120))
+def test_service_level_is_non_decreasing_in_the_threshold(agents: int, t1: int, t2: int) -> None:
+    low, high = sorted((t1, t2))
+    assert service_level(agents, RATE, AHT, dt.timedelta(seconds=low)) <= service_level(
+        agents, RATE, AHT, dt.timedelta(seconds=high)
+    )
+
+
+def test_fractional_agents_lie_between_the_integers() -> None:
+    n = required_agents_fractional(RATE, AHT, target_level=0.8, target_time=TWENTY)
+    assert 13 < n < 14
+
+
+def test_inverse_max_arrival_rate_meets_the_target_and_one_more_does_not() -> None:
+    rate = max_arrival_rate(
+        14, AHT, target_level=0.8, target_time=TWENTY, per=pendulum.duration(minutes=30)
+    )
+    assert service_level(14, rate, AHT, TWENTY) >= 0.8
+    more = ArrivalRate(contacts=rate.contacts + Fraction(1, 1000), per=rate.per)
+    assert service_level(14, more, AHT, TWENTY) < 0.8
+
+
+def test_occupancy_cap_and_shrinkage() -> None:
+    plan = required_agents(RATE, AHT, target_level=0.5, target_time=TWENTY, max_occupancy=0.6)
+    assert plan.agents == 17
+    assert plan.occupancy <= 0.6
+    assert (
+        required_agents(
+            RATE, AHT, target_level=0.8, target_time=TWENTY, shrinkage=Fraction(1, 2)
+        ).positions
+        == 28
+    )
+
+
+def test_erlang_a_tends_to_erlang_c_with_endless_patience_and_is_stable_overloaded() -> None:
+    patient = erlang_a(14, RATE, AHT, patience=pendulum.duration(days=300))
+    assert patient.wait_probability == pytest.approx(0.17413193359504983, rel=1e-4)
+    overloaded = erlang_a(
+        2000,
+        ArrivalRate(contacts=50_000, per=pendulum.duration(hours=1)),
+        AHT,
+        patience=pendulum.duration(minutes=2),
+    )
+    assert overloaded.wait_probability == 1.0
+    assert overloaded.abandon_probability == pytest.approx(0.2, rel=1e-6)
+
+
+def test_bad_arguments_are_refused_with_the_field_named() -> None:
+    with pytest.raises(ValidationError, match="'per' must be a duration"):
+        ArrivalRate(contacts=100, per=30)  # type: ignore[arg-type]
+    with pytest.raises(ValidationError, match=r"'target_level' must be a number in \(0, 1\)"):
+        required_agents(RATE, AHT, target_level=1.0, target_time=TWENTY)
+    with pytest.raises(ValidationError, match=r"'shrinkage' must be a number in \[0, 1\)"):
+        required_agents(RATE, AHT, target_level=0.8, target_time=TWENTY, shrinkage=1)
+    with pytest.raises(ValidationError, match="'handle_time' must be a duration"):
+        required_agents(RATE, 180, target_level=0.8, target_time=TWENTY)  # type: ignore[arg-type]
+    with pytest.raises(ValidationError, match="'agents' must be an integer"):
+        erlang_b(-1, 2.0)

@@ -1,0 +1,227 @@
+"""Tiers, the rewards catalogue and the programme that composes them."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pendulum
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from servicemodel.exceptions import (
+    IdempotencyConflict,
+    InsufficientPoints,
+    RewardUnavailable,
+    ValidationError,
+)
+from servicemodel.loyalty import (
+    Activity,
+    Cap,
+    CapMode,
+    CapWindow,
+    Catalogue,
+    Crossing,
+    Downgrade,
+    EarnRules,
+    EventKind,
+    Ledger,
+    Money,
+    Order,
+    OrderLine,
+    PerEvent,
+    Period,
+    PerSpend,
+    Policies,
+    Programme,
+    Reward,
+    Tier,
+    TierMetric,
+    TierMultiplier,
+    Tiers,
+)
+
+ZONE = "Europe/Warsaw"
+T0 = pendulum.datetime(2025, 1, 10, 12, tz=ZONE)
+LEVELS = [
+    Tier(name="base", threshold=0),
+    Tier(name="silver", threshold=100),
+    Tier(name="gold", threshold=300),
+]
+
+
+def order(key: str, amount: str) -> Order:
+    return Order(
+        id=key, lines=[OrderLine(line="1", product="x", amount=Money(Decimal(amount), "EUR"))]
+    )
+
+
+def programme(tiers: Tiers | None = None, **earn: object) -> Programme:
+    rules = EarnRules(
+        rules=[
+            PerSpend(name="spend"),
+            PerEvent(name="review", event=EventKind.REVIEW_POSTED, points=10),
+        ],
+        multipliers=[
+            TierMultiplier(tier="silver", factor=2),
+            TierMultiplier(tier="gold", factor=3),
+        ],
+        **earn,  # type: ignore[arg-type]
+    )
+    return Programme(
+        name="test",
+        policies=Policies(zone=ZONE),
+        earn=rules,
+        tiers=tiers,
+        catalogue=Catalogue(
+            rewards=[
+                Reward(id="mug", cost=50, stock=1),
+                Reward(
+                    id="summer",
+                    cost=40,
+                    available_from=T0.add(days=100),
+                    available_until=T0.add(days=190),
+                ),
+            ]
+        ),
+    )
+
+
+def test_rolling_window_tier_rises_with_points_and_falls_when_they_leave_the_window() -> None:
+    tiers = Tiers(levels=LEVELS, metric=TierMetric.POINTS_ROLLING, window_days=30)
+    ledger = Ledger(policies=Policies(zone=ZONE))
+    ledger.earn(member="m", points=150, at=T0, key="a")
+    assert tiers.tier_at(ledger, "m", T0).name == "silver"
+    assert tiers.tier_at(ledger, "m", T0.add(days=29)).name == "silver"
+    assert tiers.tier_at(ledger, "m", T0.add(days=31)).name == "base"
+    assert tiers.tier_at(ledger, "m", T0.subtract(seconds=1)).name == "base"
+
+
+def test_calendar_lifetime_and_spend_metrics() -> None:
+    ledger = Ledger(policies=Policies(zone=ZONE))
+    ledger.earn(member="m", points=120, at=pendulum.datetime(2024, 12, 31, 23, tz=ZONE), key="a")
+    ledger.earn(member="m", points=200, at=T0, key="b", tally={"spend": Decimal("350.00")})
+    calendar = Tiers(levels=LEVELS, metric=TierMetric.POINTS_CALENDAR, period=Period.YEAR)
+    lifetime = Tiers(levels=LEVELS, metric=TierMetric.POINTS_LIFETIME)
+    spend = Tiers(levels=LEVELS, metric=TierMetric.SPEND_ROLLING, window_days=365)
+    assert calendar.tier_at(ledger, "m", T0).name == "silver"  # 200 this year
+    assert lifetime.tier_at(ledger, "m", T0).name == "gold"  # 320 in all
+    assert spend.tier_at(ledger, "m", T0).name == "gold"  # 350.00 spent
+
+
+def test_grace_keeps_a_tier_and_one_step_downgrade_drops_one_level_per_grace_period() -> None:
+    ledger = Ledger(policies=Policies(zone=ZONE))
+    ledger.earn(member="m", points=400, at=T0, key="a")
+    immediate = Tiers(levels=LEVELS, window_days=30)
+    grace = Tiers(levels=LEVELS, window_days=30, grace_days=20)
+    one_step = Tiers(levels=LEVELS, window_days=30, downgrade=Downgrade.ONE_STEP, grace_days=30)
+    later = T0.add(days=40)
+    assert immediate.tier_at(ledger, "m", later).name == "base"
+    assert grace.tier_at(ledger, "m", later).name == "gold"
+    assert grace.tier_at(ledger, "m", T0.add(days=51)).name == "base"
+    assert one_step.tier_at(ledger, "m", T0.add(days=29)).name == "gold"
+    # Qualification lapses on day 30; gold is held through the 30-day grace,
+    # then the member drops one level per further grace period.
+    assert one_step.tier_at(ledger, "m", T0.add(days=45)).name == "gold"
+    assert one_step.tier_at(ledger, "m", T0.add(days=75)).name == "silver"
+    assert one_step.tier_at(ledger, "m", T0.add(days=95)).name == "base"
+
+
+def test_balance_based_downgrade_keeps_a_reached_tier_while_the_balance_covers_it() -> None:
+    ledger = Ledger(policies=Policies(zone=ZONE))
+    ledger.earn(member="m", points=400, at=T0, key="a")
+    tiers = Tiers(levels=LEVELS, window_days=30, downgrade=Downgrade.BALANCE_BASED)
+    assert tiers.tier_at(ledger, "m", T0.add(days=60)).name == "gold"
+    ledger.redeem(member="m", points=200, at=T0.add(days=61), key="r")
+    assert tiers.tier_at(ledger, "m", T0.add(days=61)).name == "silver"
+
+
+@pytest.mark.parametrize(
+    ("crossing", "points"), [(Crossing.BEFORE, 100), (Crossing.AFTER, 200), (Crossing.SPLIT, 150)]
+)
+def test_what_the_purchase_crossing_a_threshold_earns(crossing: Crossing, points: int) -> None:
+    tiers = Tiers(levels=LEVELS, metric=TierMetric.POINTS_LIFETIME, crossing=crossing)
+    prog = programme(tiers)
+    ledger = prog.new_ledger()
+    ledger.earn(member="m", points=50, at=T0, key="seed")
+    # 100 base points take the member from 50 to 150: half below silver (100), half above.
+    receipt = prog.earn(
+        ledger, member="m", purchase=order("o", "100.00"), at=T0.add(hours=1), key="o"
+    )
+    assert receipt.entries[0].points == points
+
+
+@given(st.lists(st.integers(1, 200), min_size=1, max_size=6), st.integers(1, 200))
+def test_tiers_are_monotone_in_the_qualifying_metric(earns: list[int], extra: int) -> None:
+    tiers = Tiers(levels=LEVELS, metric=TierMetric.POINTS_LIFETIME)
+    a = Ledger(policies=Policies(zone=ZONE))
+    b = Ledger(policies=Policies(zone=ZONE))
+    for i, points in enumerate(earns):
+        for book in (a, b):
+            book.earn(member="m", points=points, at=T0.add(hours=i), key=f"e{i}")
+    b.earn(member="m", points=extra, at=T0.add(hours=len(earns)), key="extra")
+    as_of = T0.add(days=1)
+    assert LEVELS.index(tiers.tier_at(b, "m", as_of)) >= LEVELS.index(tiers.tier_at(a, "m", as_of))
+    assert tiers.tier_at(a, "m", as_of) == tiers.tier_at(a, "m", as_of.in_timezone("UTC"))
+
+
+def test_tiers_refuse_bad_ladders() -> None:
+    with pytest.raises(ValidationError, match="'levels' must start with a tier of threshold 0"):
+        Tiers(levels=[Tier(name="silver", threshold=100)])
+    with pytest.raises(ValidationError, match="thresholds must rise strictly"):
+        Tiers(levels=[Tier(name="a", threshold=0), Tier(name="b", threshold=0)])
+    with pytest.raises(ValidationError, match="'grace_days' must be at least 1"):
+        Tiers(levels=LEVELS, downgrade=Downgrade.ONE_STEP)
+
+
+def test_redemption_checks_window_stock_and_points_or_changes_nothing() -> None:
+    prog = programme()
+    ledger = prog.new_ledger()
+    prog.earn(ledger, member="m", purchase=order("o1", "80.00"), at=T0, key="o1")
+    with pytest.raises(RewardUnavailable, match="inside its window"):
+        prog.redeem(ledger, member="m", reward="summer", at=T0, key="r0")
+    prog.redeem(ledger, member="m", reward="mug", at=T0, key="r1")
+    assert prog.redeem(ledger, member="m", reward="mug", at=T0, key="r1").version == 2
+    prog.earn(ledger, member="n", purchase=order("o2", "80.00"), at=T0, key="o2")
+    with pytest.raises(RewardUnavailable, match="in stock"):
+        prog.redeem(ledger, member="n", reward="mug", at=T0, key="r2")
+    ledger.reverse_redemption(member="m", redemption="r1", at=T0.add(hours=1), key="x1")
+    prog.redeem(ledger, member="n", reward="mug", at=T0.add(hours=1), key="r3")
+    with pytest.raises(InsufficientPoints):
+        prog.redeem(ledger, member="n", reward="summer", at=T0.add(days=101), key="r4")
+    with pytest.raises(ValidationError, match="'reward' must be one of"):
+        prog.redeem(ledger, member="n", reward="car", at=T0, key="r5")
+    assert ledger.version("n") == 2
+    assert ledger.balance("n", as_of=T0.add(days=101)).available == 30
+
+
+def test_a_daily_cap_counts_in_local_days_and_records_rejections() -> None:
+    prog = programme(caps=[Cap(name="daily", limit=100, window=CapWindow.DAY, mode=CapMode.REJECT)])
+    ledger = prog.new_ledger()
+    late = pendulum.datetime(2025, 1, 10, 23, 30, tz=ZONE)  # 22:30 UTC: still 10 January locally
+    prog.earn(ledger, member="m", purchase=order("a", "60.00"), at=late.subtract(hours=12), key="a")
+    rejected = prog.earn(ledger, member="m", purchase=order("b", "60.00"), at=late, key="b")
+    assert rejected.entries[0].points == 0
+    lot = ledger.lots("m", as_of=late)[1]
+    assert (lot.awards[0].desired, lot.awards[0].granted) == (60, 0)
+    next_day = prog.earn(
+        ledger, member="m", purchase=order("c", "60.00"), at=late.add(hours=1), key="c"
+    )
+    assert next_day.entries[0].points == 60
+
+
+def test_programme_duplicate_delivery_returns_the_first_receipt_and_a_changed_one_conflicts() -> (
+    None
+):
+    prog = programme(caps=[Cap(name="daily", limit=100, window=CapWindow.DAY)])
+    ledger = prog.new_ledger()
+    first = prog.earn(ledger, member="m", purchase=order("a", "80.00"), at=T0, key="a")
+    assert prog.earn(ledger, member="m", purchase=order("a", "80.00"), at=T0, key="a") == first
+    with pytest.raises(IdempotencyConflict):
+        prog.earn(ledger, member="m", purchase=order("a", "81.00"), at=T0, key="a")
+    review = prog.earn(
+        ledger, member="m", purchase=Activity(id="rv", kind="review_posted"), at=T0, key="rv"
+    )
+    assert review.entries[0].points == 10
+    with pytest.raises(ValidationError, match="programme's policies"):
+        prog.earn(Ledger(), member="m", purchase=order("z", "1.00"), at=T0, key="z")

@@ -1,0 +1,209 @@
+"""Recognition rules, leaderboards and the employee of the month; one test per rule."""
+
+from __future__ import annotations
+
+import pendulum
+import pytest
+
+from servicemodel.exceptions import ValidationError
+from servicemodel.interactions import (
+    Assignment,
+    Event,
+    Interaction,
+    Message,
+    SatisfactionResponse,
+    StatusChange,
+)
+from servicemodel.loyalty import Ledger, Policies
+from servicemodel.loyalty.recognition import (
+    RecognitionPolicy,
+    RecognitionRule,
+    TieBreak,
+    awards,
+    employee_of_the_month,
+    leaderboard,
+    post_awards,
+)
+
+ZONE = "Europe/Warsaw"
+T = pendulum.datetime(2025, 3, 3, 9, tz=ZONE)
+POLICY = RecognitionPolicy(zone=ZONE, minimum_samples=1)
+HALF_HOUR = pendulum.duration(minutes=30)
+
+
+def ticket(
+    id: str,
+    *,
+    agent: str | None = "ann",
+    solve_after: pendulum.Duration | None = HALF_HOUR,
+    replies: int = 1,
+    start: pendulum.DateTime = T,
+    extra: tuple[Event, ...] = (),
+) -> Interaction:
+    events: list[Event] = []
+    if agent is not None:
+        events.append(Assignment(at=start, agent_id=agent))
+    events.extend(
+        Message(at=start.add(minutes=1 + i), author="agent", author_id=agent)
+        for i in range(replies)
+    )
+    if solve_after is not None:
+        events.append(StatusChange(at=start + solve_after, status="solved"))
+    events.extend(extra)
+    return Interaction(id=id, customer_id="c", channel="email", created_at=start, events=events)
+
+
+def rules_of(interaction: Interaction, **kwargs: object) -> dict[RecognitionRule, int]:
+    return {a.rule: a.points for a in awards(interaction, POLICY, **kwargs)}  # type: ignore[arg-type]
+
+
+def test_fast_resolution_is_strictly_under_one_hour() -> None:
+    assert RecognitionRule.FAST_RESOLUTION in rules_of(
+        ticket("a", solve_after=pendulum.duration(minutes=59))
+    )
+    exactly = rules_of(ticket("b", solve_after=pendulum.duration(hours=1)))
+    assert RecognitionRule.FAST_RESOLUTION not in exactly
+
+
+def test_on_time_before_due_and_late_after_it_loses_points() -> None:
+    on_time = rules_of(ticket("a", solve_after=pendulum.duration(hours=23)))
+    assert on_time[RecognitionRule.ON_TIME] == 5
+    late = rules_of(ticket("b", solve_after=pendulum.duration(hours=25)))
+    assert late[RecognitionRule.LATE] == -5
+    assert RecognitionRule.ON_TIME not in late
+    given_due = rules_of(ticket("c", solve_after=pendulum.duration(hours=3)), due=T.add(hours=2))
+    assert given_due[RecognitionRule.LATE] == -5
+
+
+def test_first_contact_resolution_needs_at_most_one_agent_reply() -> None:
+    assert rules_of(ticket("a", replies=1))[RecognitionRule.FIRST_CONTACT] == 10
+    assert RecognitionRule.FIRST_CONTACT not in rules_of(ticket("b", replies=2))
+
+
+def test_happy_and_unhappy_csat() -> None:
+    happy = ticket("a", extra=(SatisfactionResponse(at=T.add(hours=2), score=5),))
+    unhappy = ticket("b", extra=(SatisfactionResponse(at=T.add(hours=2), score=1),))
+    neutral = ticket("c", extra=(SatisfactionResponse(at=T.add(hours=2), score=3),))
+    assert rules_of(happy)[RecognitionRule.HAPPY_CSAT] == 10
+    assert rules_of(unhappy)[RecognitionRule.UNHAPPY_CSAT] == -5
+    assert not {RecognitionRule.HAPPY_CSAT, RecognitionRule.UNHAPPY_CSAT} & set(rules_of(neutral))
+
+
+def test_a_reopen_removes_speed_and_fcr_points_but_keeps_csat_points() -> None:
+    reopened = ticket(
+        "a",
+        extra=(
+            SatisfactionResponse(at=T.add(minutes=40), score=5),
+            StatusChange(at=T.add(hours=2), status="open"),
+            StatusChange(at=T.add(hours=3), status="solved"),
+        ),
+    )
+    got = rules_of(reopened)
+    assert RecognitionRule.FAST_RESOLUTION not in got
+    assert RecognitionRule.FIRST_CONTACT not in got
+    assert got[RecognitionRule.HAPPY_CSAT] == 10
+    assert got[RecognitionRule.ON_TIME] == 5
+    before_reopen = rules_of(reopened, as_of=T.add(hours=1))
+    assert RecognitionRule.FAST_RESOLUTION in before_reopen
+
+
+def test_no_assignee_no_points() -> None:
+    assert (
+        awards(
+            ticket("a", agent=None, extra=(SatisfactionResponse(at=T.add(hours=1), score=5),)),
+            POLICY,
+        )
+        == ()
+    )
+    assert awards(ticket("b", solve_after=None), POLICY) == ()
+
+
+def test_posting_awards_is_idempotent_and_a_reopen_withdraws_them_in_the_ledger() -> None:
+    ledger = Ledger(policies=Policies(zone=ZONE))
+    solved = ticket("a")
+    post_awards(ledger, solved, POLICY, at=T.add(hours=1))
+    assert ledger.balance("ann", as_of=T.add(hours=1)).available == 25
+    assert post_awards(ledger, solved, POLICY, at=T.add(hours=1)) == ()
+    reopened = ticket("a", extra=(StatusChange(at=T.add(hours=2), status="open"),))
+    post_awards(ledger, reopened, POLICY, at=T.add(hours=2))
+    assert ledger.balance("ann", as_of=T.add(hours=2)).available == 5
+    late = ticket("b", solve_after=pendulum.duration(hours=30), replies=2)
+    post_awards(ledger, late, POLICY, at=T.add(hours=31))
+    assert ledger.balance("ann", as_of=T.add(hours=31)).available == 0  # within balance: no debt
+    assert ledger.balance("ann", as_of=T.add(hours=31)).debt == 0
+
+
+def test_monthly_leaderboard_uses_the_organisation_timezone_and_minimum_samples() -> None:
+    # 01:00 on 1 April in Warsaw is 23:00 on 31 March in UTC.
+    edge = pendulum.datetime(2025, 4, 1, 1, 0, tz=ZONE)
+    data = [
+        ticket("a1", agent="ann"),
+        ticket("a2", agent="ann", start=edge),
+        ticket("b1", agent="bob"),
+        ticket("b2", agent="bob", start=T.add(days=1), replies=2),
+    ]
+    after = pendulum.datetime(2025, 5, 1, tz=ZONE)
+    policy = RecognitionPolicy(zone=ZONE, minimum_samples=2)
+    board = leaderboard(data, policy, year=2025, month=3, as_of=after)
+    assert [(s.agent, s.points, s.samples, s.rank) for s in board.standings] == [("bob", 40, 2, 1)]
+    assert [(s.agent, s.samples, s.rank) for s in board.below_minimum] == [("ann", 1, 0)]
+    in_utc = RecognitionPolicy(zone="UTC", minimum_samples=2)
+    utc_board = leaderboard(data, in_utc, year=2025, month=3, as_of=after)
+    assert [(s.agent, s.points, s.rank) for s in utc_board.standings] == [
+        ("ann", 50, 1),
+        ("bob", 40, 2),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("tie_break", "winners"),
+    [(TieBreak.EARLIEST_TO_SCORE, ("bob",)), (TieBreak.CO_WINNERS, ("ann", "bob"))],
+)
+def test_ties_are_broken_by_the_named_rule(tie_break: TieBreak, winners: tuple[str, ...]) -> None:
+    data = [ticket("a", agent="ann", start=T.add(days=2)), ticket("b", agent="bob", start=T)]
+    policy = RecognitionPolicy(zone=ZONE, minimum_samples=1, tie_break=tie_break)
+    result = employee_of_the_month(
+        data, policy, year=2025, month=3, as_of=pendulum.datetime(2025, 4, 2, tz=ZONE)
+    )
+    assert result.winners == winners
+    assert result.points == 25
+
+
+def test_employee_of_a_past_month_is_the_same_whenever_it_is_computed() -> None:
+    march = [ticket("a", agent="ann"), ticket("b", agent="bob", replies=3)]
+    # In April, ann's ticket is reopened and rated badly, and bob gets a late happy rating.
+    april = [
+        ticket(
+            "a",
+            agent="ann",
+            extra=(
+                StatusChange(at=pendulum.datetime(2025, 4, 2, tz=ZONE), status="open"),
+                SatisfactionResponse(at=pendulum.datetime(2025, 4, 3, tz=ZONE), score=1),
+            ),
+        ),
+        ticket(
+            "b",
+            agent="bob",
+            replies=3,
+            extra=(SatisfactionResponse(at=pendulum.datetime(2025, 4, 3, tz=ZONE), score=5),),
+        ),
+    ]
+    first = employee_of_the_month(
+        march, POLICY, year=2025, month=3, as_of=pendulum.datetime(2025, 4, 1, tz=ZONE)
+    )
+    later = employee_of_the_month(
+        april, POLICY, year=2025, month=3, as_of=pendulum.datetime(2026, 1, 1, tz=ZONE)
+    )
+    assert first == later
+    assert first.winners == ("ann",)
+    with pytest.raises(ValidationError, match="'as_of' must be after the month 2025-03 ends"):
+        employee_of_the_month(
+            march, POLICY, year=2025, month=3, as_of=pendulum.datetime(2025, 3, 31, tz=ZONE)
+        )
+
+
+def test_recognition_policy_refuses_bad_values() -> None:
+    with pytest.raises(ValidationError, match="'unhappy_to' must be below 'happy_from'"):
+        RecognitionPolicy(happy_from=3, unhappy_to=3)
+    with pytest.raises(ValidationError, match="'tie_break' must be"):
+        RecognitionPolicy(tie_break="coin_toss")
