@@ -13,6 +13,7 @@ Requires Hypothesis (``pip install servicemodel[test]``).
 >>> test_created_before_events()
 """
 
+from ._sla import conditions, policies, policy_sets, targets
 from ._strategies import (
     ces_responses,
     csat_responses,
@@ -29,6 +30,7 @@ from ._team import qa_reviews, rubrics
 
 __all__ = [
     "ces_responses",
+    "conditions",
     "csat_responses",
     "customers",
     "feedback",
@@ -36,8 +38,11 @@ __all__ = [
     "instants",
     "interactions",
     "nps_responses",
+    "policies",
+    "policy_sets",
     "qa_reviews",
     "reviews",
     "rubrics",
+    "targets",
     "timezones",
 ]

@@ -1,0 +1,355 @@
+"""The integer clock engine: fold an interaction's log, then measure each clock.
+
+Everything here works on epoch microseconds and on any calendar object with
+the integer interface below, so it stays fast and is easy to test in
+isolation. Public values (pendulum instants, durations) are built in
+``_evaluate`` only when a result is read.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Sequence
+from typing import Protocol
+
+from ..exceptions import CalendarError
+from ..interactions import (
+    Assignment,
+    Event,
+    Message,
+    Priority,
+    PriorityChange,
+    Role,
+    Status,
+    StatusChange,
+    Visibility,
+)
+from ._metrics import STOP_STATUSES
+
+_STOPS = tuple(STOP_STATUSES)
+
+__all__ = ["IntegerCalendar", "Log", "Positions", "Running"]
+
+#: How far ahead :func:`next_flip` looks for a calendar that is open now to close.
+FLIP_HORIZON_US = 4 * 366 * 86_400_000_000
+_WEEK_US = 7 * 86_400_000_000
+
+
+class IntegerCalendar(Protocol):
+    """What the clocks need from a calendar (``BusinessCalendar`` provides it)."""
+
+    def elapsed_micros(self, start_us: int, end_us: int) -> int: ...
+
+    def add_micros(self, start_us: int, duration_us: int) -> int: ...
+
+    def segments_micros(self, start_us: int, end_us: int) -> tuple[tuple[int, int, str], ...]: ...
+
+
+class Positions:
+    """A calendar's business position of instants, memoised for one evaluation.
+
+    ``elapsed_micros(a, b)`` is ``pos(b) - pos(a)`` with ``pos(t)`` the
+    business time from a fixed origin, so each distinct instant costs one
+    calendar call however many clocks share it.
+    """
+
+    __slots__ = ("_calendar", "_origin", "_seen")
+
+    def __init__(self, calendar: IntegerCalendar, origin: int) -> None:
+        self._calendar = calendar
+        self._origin = origin
+        self._seen: dict[int, int] = {origin: 0}
+
+    def elapsed_micros(self, start_us: int, end_us: int) -> int:
+        """Business microseconds in ``[start_us, end_us)``."""
+        seen = self._seen
+        a = seen.get(start_us)
+        if a is None:
+            a = seen[start_us] = self._calendar.elapsed_micros(self._origin, start_us)
+        b = seen.get(end_us)
+        if b is None:
+            b = seen[end_us] = self._calendar.elapsed_micros(self._origin, end_us)
+        return b - a
+
+    def add_micros(self, start_us: int, duration_us: int) -> int:
+        """The calendar's own ``add_micros``."""
+        return self._calendar.add_micros(start_us, duration_us)
+
+    def segments_micros(self, start_us: int, end_us: int) -> tuple[tuple[int, int, str], ...]:
+        """The calendar's own ``segments_micros``."""
+        return self._calendar.segments_micros(start_us, end_us)
+
+
+_PUBLIC = Visibility.PUBLIC
+_AGENT = Role.AGENT
+_CUSTOMER = Role.CUSTOMER
+
+
+class Log:
+    """The facts of an interaction's log the clocks need, folded event by event.
+
+    ``statuses``, ``priorities`` and ``groups`` are timelines of
+    ``(since_us, value)``; reply-type metrics keep their instances as
+    ``[start_us, end_us | None]`` pairs. :meth:`feed` takes one event; feeding a
+    log in chunks gives the same state as feeding it at once.
+    """
+
+    __slots__ = (
+        "_next_open",
+        "_periodic_open",
+        "created",
+        "first_reply_end",
+        "groups",
+        "last_at",
+        "next_reply",
+        "periodic",
+        "priorities",
+        "seen",
+        "status",
+        "statuses",
+    )
+
+    def __init__(self, created: int, priority: Priority) -> None:
+        self.created = created
+        self.statuses: list[tuple[int, Status]] = [(created, Status.NEW)]
+        self.priorities: list[tuple[int, Priority]] = [(created, priority)]
+        self.groups: list[tuple[int, str | None]] = [(created, None)]
+        self.first_reply_end: int | None = None
+        self.next_reply: list[list[int | None]] = []
+        self.periodic: list[list[int | None]] = []
+        self.status = Status.NEW
+        self._next_open = False
+        self._periodic_open = False
+        self.last_at = created
+        self.seen = 0
+
+    def copy(self) -> Log:
+        """An independent copy (the tracker's values never share mutable state)."""
+        other = Log.__new__(Log)
+        other.created = self.created
+        other.statuses = list(self.statuses)
+        other.priorities = list(self.priorities)
+        other.groups = list(self.groups)
+        other.first_reply_end = self.first_reply_end
+        other.next_reply = [list(pair) for pair in self.next_reply]
+        other.periodic = [list(pair) for pair in self.periodic]
+        other.status = self.status
+        other._next_open = self._next_open
+        other._periodic_open = self._periodic_open
+        other.last_at = self.last_at
+        other.seen = self.seen
+        return other
+
+    def feed(self, at: int, event: Event) -> None:
+        """Fold one event that happened at *at* (microseconds, not before the last one)."""
+        self.seen += 1
+        self.last_at = at
+        if isinstance(event, Message):
+            if event.visibility is not _PUBLIC:
+                return
+            if event.author is _AGENT:
+                self._agent_reply(at)
+            elif event.author is _CUSTOMER:
+                self._customer_message(at)
+        elif isinstance(event, StatusChange):
+            self.status = event.status
+            self.statuses.append((at, event.status))
+            if event.status in _STOPS:
+                self._stop_replies(at)
+        elif isinstance(event, PriorityChange):
+            self.priorities.append((at, event.priority))
+        elif (
+            isinstance(event, Assignment)
+            and event.group is not None
+            and event.group != self.groups[-1][1]
+        ):
+            self.groups.append((at, event.group))
+
+    def _agent_reply(self, at: int) -> None:
+        if self.first_reply_end is None:
+            self.first_reply_end = at
+        if self._next_open:
+            self.next_reply[-1][1] = at
+            self._next_open = False
+        if self._periodic_open:
+            self.periodic[-1][1] = at
+            self._periodic_open = False
+        if self.status not in _STOPS:
+            self.periodic.append([at, None])
+            self._periodic_open = True
+
+    def _customer_message(self, at: int) -> None:
+        if self.first_reply_end is not None and not self._next_open and self.status not in _STOPS:
+            self.next_reply.append([at, None])
+            self._next_open = True
+
+    def _stop_replies(self, at: int) -> None:
+        if self.first_reply_end is None:
+            self.first_reply_end = at
+        if self._next_open:
+            self.next_reply[-1][1] = at
+            self._next_open = False
+        if self._periodic_open:
+            self.periodic[-1][1] = at
+            self._periodic_open = False
+
+    def completion(self) -> int | None:
+        """When the interaction was last solved or closed, if it still is."""
+        statuses = self.statuses
+        if statuses[-1][1] not in _STOPS:
+            return None
+        index = len(statuses) - 1
+        while index > 0 and statuses[index - 1][1] in _STOPS:
+            index -= 1
+        return statuses[index][0]
+
+
+class Running:
+    """The stretches during which one clock counts, as flat ``[a0, b0, a1, b1, ...]``.
+
+    When ``open_end`` is true the last stretch never ends (its ``b`` is unused).
+    """
+
+    __slots__ = ("bounds", "open_end")
+
+    def __init__(self, bounds: list[int], open_end: bool) -> None:
+        self.bounds = bounds
+        self.open_end = open_end
+
+    def __eq__(self, other: object) -> bool:
+        return (
+            isinstance(other, Running)
+            and self.bounds == other.bounds
+            and self.open_end == other.open_end
+        )
+
+    def __hash__(self) -> int:
+        return hash((tuple(self.bounds), self.open_end))
+
+    def __repr__(self) -> str:
+        return f"Running({self.bounds!r}, open_end={self.open_end!r})"
+
+
+def running(
+    statuses: Sequence[tuple[int, Status]],
+    start: int,
+    end: int | None,
+    excluded: tuple[Status, ...],
+) -> Running:
+    """The stretches of ``[start, end)`` whose status is not in *excluded* (pausing or stopping)."""
+    bounds: list[int] = []
+    open_end = False
+    count = len(statuses)
+    index = 0 if count == 1 else max(bisect_right(statuses, start, key=_first) - 1, 0)
+    while index < count:
+        since, status = statuses[index]
+        until = statuses[index + 1][0] if index + 1 < count else None
+        index += 1
+        a = since if since > start else start
+        b = end if end is not None and (until is None or until > end) else until
+        if b is not None and b <= a:
+            if end is not None and b >= end:
+                break
+            continue
+        if status not in excluded:
+            if bounds and bounds[-1] == a:
+                bounds[-1] = bounds[-2] if b is None else b
+            else:
+                bounds.append(a)
+                bounds.append(a if b is None else b)
+            if b is None:
+                bounds[-1] = bounds[-2]
+                open_end = True
+        if b is None or (end is not None and b >= end):
+            break
+    return Running(bounds, open_end)
+
+
+def _first(pair: tuple[int, object]) -> int:
+    return pair[0]
+
+
+def elapsed(calendar: IntegerCalendar, run: Running, upto: int) -> tuple[int, int]:
+    """Business and calendar microseconds counted in *run* before *upto*."""
+    bounds = run.bounds
+    business = 0
+    real = 0
+    last = len(bounds) - 2
+    for i in range(0, len(bounds), 2):
+        a = bounds[i]
+        if a >= upto:
+            break
+        b = upto if (i == last and run.open_end) or bounds[i + 1] > upto else bounds[i + 1]
+        business += calendar.elapsed_micros(a, b)
+        real += b - a
+    return business, real
+
+
+def reach(calendar: IntegerCalendar, run: Running, amount: int) -> int | None:
+    """The earliest instant at which *run* has counted *amount* business microseconds.
+
+    ``None`` when the clock stops counting before that (it is paused or done).
+
+    Raises:
+        CalendarError: the clock keeps running but its calendar never opens again.
+    """
+    bounds = run.bounds
+    used = 0
+    last = len(bounds) - 2
+    for i in range(0, len(bounds), 2):
+        a = bounds[i]
+        left = amount - used
+        if i == last and run.open_end:
+            return calendar.add_micros(a, left)
+        span = calendar.elapsed_micros(a, bounds[i + 1])
+        if span >= left:
+            return calendar.add_micros(a, left)
+        used += span
+    return None
+
+
+def crossed(
+    calendar: IntegerCalendar,
+    run: Running,
+    amount: int,
+    used: int,
+    completed: int | None,
+) -> bool:
+    """True when a clock that has used *used* is past *amount* (a target or a warning).
+
+    A running clock is past once its use reaches the amount; a completed one
+    only if it reached the amount strictly before it completed.
+    """
+    if used < amount:
+        return False
+    if completed is None or used > amount:
+        return True
+    at = reach(calendar, run, amount)
+    return at is not None and at < completed
+
+
+def is_open(calendar: IntegerCalendar, at: int) -> bool:
+    """True when *calendar* counts the microsecond starting at *at*."""
+    return calendar.elapsed_micros(at, at + 1) == 1
+
+
+def next_flip(calendar: IntegerCalendar, at: int) -> int | None:
+    """The next instant after *at* at which the calendar opens or closes.
+
+    ``None`` when a closed calendar never opens again, or an open one stays
+    open for longer than :data:`FLIP_HORIZON_US` (four years).
+    """
+    if not is_open(calendar, at):
+        try:
+            return calendar.add_micros(at, 1) - 1
+        except CalendarError:
+            return None
+    span = _WEEK_US
+    start = at
+    while start - at < FLIP_HORIZON_US:
+        for a, _b, label in calendar.segments_micros(start, start + span):
+            if label != "open":
+                return a
+        start += span
+        span *= 2
+    return None

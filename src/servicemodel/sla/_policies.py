@@ -1,0 +1,503 @@
+"""Targets, policies and ordered policy sets."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any, final
+
+import attrs
+import pendulum
+
+from .._time import aware, duration_micros, to_duration, to_micros
+from .._validators import enum_member, non_empty_str, optional_non_empty_str
+from ..customers import Customer
+from ..exceptions import ValidationError
+from ..interactions import Interaction, Priority, Status
+from ._conditions import Condition, Facts
+from ._metrics import PAUSABLE_STATUSES, Metric
+
+if TYPE_CHECKING:
+    from ._clock import IntegerCalendar
+
+__all__ = ["PolicySet", "PriorityChangeRule", "SlaPolicy", "Target"]
+
+#: Most policies in one set, and most calendars.
+MAX_POLICIES = 1_000
+MAX_CALENDARS = 100
+
+
+class PriorityChangeRule(enum.Enum):
+    """What a priority change does to running clocks.
+
+    ``keep_elapsed`` (the default, Zendesk's and Jira's rule) keeps the time
+    already used and swaps the target, so a breach can be retroactive.
+    ``restart`` (ServiceNow's default) starts the clock again from the change
+    under the new target.
+
+    >>> PriorityChangeRule("restart")
+    <PriorityChangeRule.RESTART: 'restart'>
+    """
+
+    KEEP_ELAPSED = "keep_elapsed"
+    RESTART = "restart"
+
+
+def _metric(value: object) -> Metric:
+    return enum_member(Metric, value, field="metric")
+
+
+def _within(value: object) -> pendulum.Duration:
+    return to_duration(value, field="within")
+
+
+def _warn_before(value: object) -> pendulum.Duration | None:
+    return None if value is None else to_duration(value, field="warn_before")
+
+
+def _paused_by(value: object) -> frozenset[Status] | None:
+    if value is None:
+        return None
+    if isinstance(value, str) or not isinstance(value, Iterable):
+        raise ValidationError(
+            f"'paused_by' must be a collection of statuses (got {value!r})",
+            field="paused_by",
+            value=value,
+        )
+    statuses = frozenset(enum_member(Status, v, field="paused_by") for v in value)
+    wrong = statuses - PAUSABLE_STATUSES
+    if wrong:
+        shown = sorted(s.value for s in wrong)
+        raise ValidationError(
+            f"'paused_by' must only name new, open, pending or on_hold; solved and closed "
+            f"stop clocks rather than pause them (got {shown!r})",
+            field="paused_by",
+            value=value,
+        )
+    return statuses
+
+
+@final
+@attrs.frozen(kw_only=True)
+class Target:
+    """How long one metric may take, on which calendar, and when to warn.
+
+    ``calendar`` names a calendar of the :class:`PolicySet`; ``None`` means
+    calendar time (every hour counts). Warn either at a percentage of the
+    target (``warn_percent``, 1-99) or a time before breach (``warn_before``,
+    shorter than the target), not both. ``paused_by`` replaces the metric's
+    default pausing statuses (``None`` keeps the default).
+
+    >>> import pendulum
+    >>> t = Target(metric="resolution", within=pendulum.duration(hours=8), warn_percent=75)
+    >>> t.warn_micros() == 6 * 3_600_000_000
+    True
+    >>> Target(metric="first_reply", within=pendulum.duration(hours=1),
+    ...        warn_before=pendulum.duration(hours=2))
+    Traceback (most recent call last):
+    ...
+    servicemodel.exceptions.ValidationError: 'warn_before' must be shorter than 'within' (got 2 hours >= 1 hour)
+    """
+
+    metric: Metric = attrs.field(converter=_metric)
+    within: pendulum.Duration = attrs.field(converter=_within)
+    calendar: str | None = attrs.field(default=None, validator=optional_non_empty_str)
+    warn_percent: int | None = attrs.field(default=None)
+    warn_before: pendulum.Duration | None = attrs.field(default=None, converter=_warn_before)
+    paused_by: frozenset[Status] | None = attrs.field(default=None, converter=_paused_by)
+
+    @warn_percent.validator
+    def _check_percent(self, _attribute: attrs.Attribute[Any], value: object) -> None:
+        if value is None:
+            return
+        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 99:
+            raise ValidationError(
+                f"'warn_percent' must be an integer from 1 to 99 (got {value!r})",
+                field="warn_percent",
+                value=value,
+            )
+
+    @warn_before.validator
+    def _check_before(self, _attribute: attrs.Attribute[Any], value: object) -> None:
+        if value is None:
+            return
+        if self.warn_percent is not None:
+            raise ValidationError(
+                "'warn_before' must not be combined with 'warn_percent'; choose one "
+                f"(got warn_percent={self.warn_percent!r})",
+                field="warn_before",
+                value=value,
+            )
+        assert isinstance(value, pendulum.Duration)
+        if duration_micros(value) >= duration_micros(self.within):
+            raise ValidationError(
+                f"'warn_before' must be shorter than 'within' "
+                f"(got {value.in_words()} >= {self.within.in_words()})",
+                field="warn_before",
+                value=value,
+            )
+
+    def within_micros(self) -> int:
+        """The target in microseconds.
+
+        >>> import pendulum
+        >>> Target(metric="resolution", within=pendulum.duration(minutes=1)).within_micros()
+        60000000
+        """
+        return duration_micros(self.within)
+
+    def warn_micros(self) -> int | None:
+        """The used time (microseconds) at which the clock warns, or ``None`` without a warning.
+
+        >>> import pendulum
+        >>> Target(metric="resolution", within=pendulum.duration(hours=1),
+        ...        warn_before=pendulum.duration(minutes=15)).warn_micros() == 45 * 60_000_000
+        True
+        """
+        within = duration_micros(self.within)
+        if self.warn_percent is not None:
+            return within * self.warn_percent // 100
+        if self.warn_before is not None:
+            return within - duration_micros(self.warn_before)
+        return None
+
+    def pausing_statuses(self) -> frozenset[Status]:
+        """The statuses that pause this target's clock (its own or the metric's default).
+
+        >>> import pendulum
+        >>> sorted(s.value for s in Target(metric="agent_work",
+        ...        within=pendulum.duration(hours=1)).pausing_statuses())
+        ['on_hold', 'pending']
+        """
+        return self.metric.rules.paused_by if self.paused_by is None else self.paused_by
+
+
+def _priority_targets(
+    value: Mapping[Any, Iterable[Target]] | Iterable[tuple[Any, Iterable[Target]]],
+) -> tuple[tuple[Priority, tuple[Target, ...]], ...]:
+    items: Iterable[Any] = value.items() if isinstance(value, Mapping) else value
+    pairs: list[tuple[Priority, tuple[Target, ...]]] = []
+    for item in items:
+        if not isinstance(item, tuple) or len(item) != 2:
+            raise ValidationError(
+                f"'targets' must map priorities to targets (got {item!r})",
+                field="targets",
+                value=item,
+            )
+        priority = enum_member(Priority, item[0], field="targets")
+        targets = item[1]
+        if isinstance(targets, Target) or not isinstance(targets, Iterable):
+            raise ValidationError(
+                f"'targets' must map each priority to a collection of targets (got {targets!r})",
+                field="targets",
+                value=targets,
+            )
+        pairs.append((priority, tuple(sorted(targets, key=_metric_rank))))
+    pairs.sort(key=lambda pair: pair[0].rank)
+    return tuple(pairs)
+
+
+_METRIC_RANK = {metric: rank for rank, metric in enumerate(Metric)}
+
+
+def _metric_rank(target: object) -> int:
+    return _METRIC_RANK.get(getattr(target, "metric", None), -1)  # type: ignore[arg-type]
+
+
+def _condition(value: object) -> Condition:
+    if not isinstance(value, Condition):
+        raise ValidationError(
+            f"'condition' must be a Condition (got {value!r})", field="condition", value=value
+        )
+    return value
+
+
+@final
+@attrs.frozen(kw_only=True)
+class SlaPolicy:
+    """A named policy: the interactions it applies to and its targets per priority.
+
+    >>> import pendulum
+    >>> from servicemodel.sla import FieldTest
+    >>> vip = SlaPolicy(
+    ...     name="VIP",
+    ...     condition=Condition.all_of(FieldTest(field="tags", operator="contains", values="vip")),
+    ...     targets={"urgent": [Target(metric="first_reply", within=pendulum.duration(minutes=30))]},
+    ... )
+    >>> vip.target(Priority.URGENT, Metric.FIRST_REPLY).within
+    Duration(minutes=30)
+    >>> vip.target(Priority.LOW, Metric.FIRST_REPLY) is None
+    True
+    """
+
+    name: str = attrs.field(validator=non_empty_str)
+    condition: Condition = attrs.field(factory=Condition, converter=_condition)
+    targets: tuple[tuple[Priority, tuple[Target, ...]], ...] = attrs.field(
+        default=(), converter=_priority_targets
+    )
+    description: str | None = attrs.field(default=None)
+
+    @targets.validator
+    def _check_targets(
+        self,
+        _attribute: attrs.Attribute[Any],
+        value: tuple[tuple[Priority, tuple[Target, ...]], ...],
+    ) -> None:
+        seen: set[Priority] = set()
+        for priority, targets in value:
+            if priority in seen:
+                raise ValidationError(
+                    f"'targets' must name each priority once (got {priority.value!r} twice)",
+                    field="targets",
+                    value=priority,
+                )
+            seen.add(priority)
+            metrics: set[Metric] = set()
+            for target in targets:
+                if not isinstance(target, Target):
+                    raise ValidationError(
+                        f"'targets' must hold Target values (got {target!r})",
+                        field="targets",
+                        value=target,
+                    )
+                if target.metric in metrics:
+                    raise ValidationError(
+                        f"'targets' must give {priority.value!r} one target per metric "
+                        f"(got {target.metric.value!r} twice)",
+                        field="targets",
+                        value=target.metric,
+                    )
+                metrics.add(target.metric)
+
+    @description.validator
+    def _check_description(self, _attribute: attrs.Attribute[Any], value: object) -> None:
+        if value is not None and (not isinstance(value, str) or len(value) > 4_096):
+            raise ValidationError(
+                f"'description' must be a string of at most 4096 characters (got {value!r:.80})",
+                field="description",
+                value=value,
+            )
+
+    def target(self, priority: Priority, metric: Metric) -> Target | None:
+        """The target for *metric* at *priority* (``None``: this policy sets none).
+
+        >>> SlaPolicy(name="empty").target(Priority.LOW, Metric.RESOLUTION) is None
+        True
+        """
+        for candidate, targets in self.targets:
+            if candidate is priority:
+                for target in targets:
+                    if target.metric is metric:
+                        return target
+        return None
+
+    def applies_to(
+        self,
+        interaction: Interaction,
+        *,
+        at: pendulum.DateTime | None = None,
+        customer: Customer | None = None,
+    ) -> bool:
+        """True when this policy's condition matches the interaction as it stood *at*.
+
+        Priority and group are read as of *at* (default: after the whole log);
+        segment and tier come from *customer* (missing without one).
+
+        >>> import pendulum
+        >>> from servicemodel import Interaction
+        >>> t = pendulum.datetime(2024, 6, 10, 9)
+        >>> SlaPolicy(name="all").applies_to(
+        ...     Interaction(id="T", customer_id="C", channel="chat", created_at=t))
+        True
+        """
+        return self.condition.matches(facts_of(interaction, at=at, customer=customer))
+
+
+def facts_of(
+    interaction: Interaction,
+    *,
+    at: pendulum.DateTime | None = None,
+    customer: Customer | None = None,
+) -> Facts:
+    """The condition facts of an interaction as of *at* (internal)."""
+    if at is None:
+        priority, group = interaction.current_priority(), interaction.group()
+    else:
+        limit = to_micros(aware(at, field="at"))
+        priority, group = interaction.priority_at(at), None
+        for event in interaction.events:
+            if to_micros(event.at) > limit:
+                break
+            if getattr(event, "group", None) is not None:
+                group = getattr(event, "group", None)
+    return Facts(
+        priority.value,
+        interaction.channel.value,
+        interaction.kind.value,
+        interaction.tags,
+        None if customer is None else customer.segment,
+        None if customer is None else customer.tier,
+        group,
+        dict(interaction.attributes),
+    )
+
+
+def _policies(value: Iterable[SlaPolicy]) -> tuple[SlaPolicy, ...]:
+    return tuple(value)
+
+
+def _calendars(value: object) -> tuple[tuple[str, IntegerCalendar], ...]:
+    if not isinstance(value, Mapping):
+        raise ValidationError(
+            f"'calendars' must map names to calendars such as BusinessCalendar (got {value!r})",
+            field="calendars",
+            value=value,
+        )
+    return tuple(sorted(value.items()))
+
+
+def _rule(value: object) -> PriorityChangeRule:
+    return enum_member(PriorityChangeRule, value, field="on_priority_change")
+
+
+@final
+@attrs.frozen(kw_only=True)
+class PolicySet:
+    """Ordered policies (the first that matches applies) and the calendars they name.
+
+    Policy names are unique; every calendar a target names must be among
+    ``calendars``. ``on_priority_change`` chooses what priority changes do to
+    running clocks (see :class:`PriorityChangeRule`).
+
+    >>> import pendulum
+    >>> PolicySet(policies=[SlaPolicy(name="A"), SlaPolicy(name="A")])
+    Traceback (most recent call last):
+    ...
+    servicemodel.exceptions.ValidationError: 'policies' must have unique names (got 'A' twice)
+    >>> PolicySet(policies=[SlaPolicy(name="A", targets={"low": [
+    ...     Target(metric="resolution", within=pendulum.duration(hours=8), calendar="office")]})])
+    Traceback (most recent call last):
+    ...
+    servicemodel.exceptions.ValidationError: 'calendar' must name a calendar of the policy set (got 'office'); known: none
+    """
+
+    policies: tuple[SlaPolicy, ...] = attrs.field(converter=_policies)
+    calendars: tuple[tuple[str, IntegerCalendar], ...] = attrs.field(
+        factory=dict, converter=_calendars
+    )
+    on_priority_change: PriorityChangeRule = attrs.field(
+        default=PriorityChangeRule.KEEP_ELAPSED, converter=_rule
+    )
+    _cache: dict[str, Any] = attrs.field(init=False, factory=dict, eq=False, hash=False, repr=False)
+
+    @policies.validator
+    def _check_policies(
+        self, _attribute: attrs.Attribute[Any], value: tuple[SlaPolicy, ...]
+    ) -> None:
+        if len(value) > MAX_POLICIES:
+            raise ValidationError(
+                f"'policies' must hold at most {MAX_POLICIES} policies (got {len(value)})",
+                field="policies",
+                value=len(value),
+            )
+        names: set[str] = set()
+        for policy in value:
+            if not isinstance(policy, SlaPolicy):
+                raise ValidationError(
+                    f"'policies' must hold SlaPolicy values (got {policy!r})",
+                    field="policies",
+                    value=policy,
+                )
+            if policy.name in names:
+                raise ValidationError(
+                    f"'policies' must have unique names (got {policy.name!r} twice)",
+                    field="policies",
+                    value=policy.name,
+                )
+            names.add(policy.name)
+
+    @calendars.validator
+    def _check_calendars(
+        self,
+        _attribute: attrs.Attribute[Any],
+        value: tuple[tuple[str, IntegerCalendar], ...],
+    ) -> None:
+        if len(value) > MAX_CALENDARS:
+            raise ValidationError(
+                f"'calendars' must hold at most {MAX_CALENDARS} calendars (got {len(value)})",
+                field="calendars",
+                value=len(value),
+            )
+        for name, calendar in value:
+            if not isinstance(name, str) or not name or name != name.strip():
+                raise ValidationError(
+                    f"'calendars' must be named by non-empty strings (got {name!r})",
+                    field="calendars",
+                    value=name,
+                )
+            if not all(
+                callable(getattr(calendar, method, None))
+                for method in ("elapsed_micros", "add_micros", "segments_micros")
+            ):
+                raise ValidationError(
+                    f"'calendars' must map names to calendars such as BusinessCalendar "
+                    f"(got {type(calendar).__name__} for {name!r})",
+                    field="calendars",
+                    value=calendar,
+                )
+        known = {name for name, _ in value}
+        for policy in self.policies:
+            for _priority, targets in policy.targets:
+                for target in targets:
+                    if target.calendar is not None and target.calendar not in known:
+                        shown = ", ".join(sorted(known)) or "none"
+                        raise ValidationError(
+                            f"'calendar' must name a calendar of the policy set "
+                            f"(got {target.calendar!r}); known: {shown}",
+                            field="calendar",
+                            value=target.calendar,
+                        )
+
+    def calendar(self, name: str | None) -> IntegerCalendar:
+        """The calendar called *name*; ``None`` gives calendar time (every hour counts).
+
+        Raises:
+            ValidationError: no calendar has that name.
+
+        >>> PolicySet(policies=[]).calendar(None).elapsed_micros(0, 10)
+        10
+        """
+        from ._calendar import BusinessCalendar
+
+        if name is None:
+            return BusinessCalendar.always()
+        for candidate, calendar in self.calendars:
+            if candidate == name:
+                return calendar
+        raise ValidationError(
+            f"'calendar' must name a calendar of the policy set (got {name!r})",
+            field="calendar",
+            value=name,
+        )
+
+    def policy_for(
+        self,
+        interaction: Interaction,
+        *,
+        at: pendulum.DateTime | None = None,
+        customer: Customer | None = None,
+    ) -> SlaPolicy | None:
+        """The first policy whose condition matches (``None``: no policy applies).
+
+        >>> import pendulum
+        >>> from servicemodel import Interaction
+        >>> t = pendulum.datetime(2024, 6, 10, 9)
+        >>> ps = PolicySet(policies=[SlaPolicy(name="first"), SlaPolicy(name="second")])
+        >>> ps.policy_for(Interaction(id="T", customer_id="C", channel="chat", created_at=t)).name
+        'first'
+        """
+        facts = facts_of(interaction, at=at, customer=customer)
+        for policy in self.policies:
+            if policy.condition.matches(facts):
+                return policy
+        return None
