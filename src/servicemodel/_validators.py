@@ -15,6 +15,7 @@ servicemodel.exceptions.ValidationError: 'value' must be between 1 and 5 (got 7)
 
 from __future__ import annotations
 
+import datetime as _dt
 import enum
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
@@ -22,12 +23,13 @@ from typing import Any, TypeVar
 import attrs
 import pendulum
 
-from ._time import aware
+from ._time import aware, to_micros
 from .exceptions import ValidationError
 
 __all__ = [
     "between",
     "enum_member",
+    "instant_key",
     "non_empty_str",
     "optional_aware",
     "optional_non_empty_str",
@@ -126,6 +128,22 @@ def enum_member(enum_type: type[E], value: object, *, field: str) -> E:
         raise ValidationError(
             f"'{field}' must be one of {allowed} (got {value!r})", field=field, value=value
         ) from None
+
+
+def instant_key(value: _dt.datetime | None) -> int | None:
+    """Equality key for instant fields: the instant itself, whatever zone shows it.
+
+    Aware datetimes in different zones compare unequal in a repeated hour
+    (PEP 495), so value classes compare their instants with this key
+    (``attrs.field(eq=instant_key)``), which also keeps hashing consistent.
+
+    >>> import pendulum
+    >>> a = pendulum.datetime(2004, 10, 31, 5).in_timezone("America/New_York")
+    >>> b = pendulum.parse("2004-10-31T01:00:00-04:00")
+    >>> a == b, instant_key(a) == instant_key(b)
+    (False, True)
+    """
+    return None if value is None else to_micros(value)
 
 
 def optional_aware(value: object, *, field: str) -> pendulum.DateTime | None:

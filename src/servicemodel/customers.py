@@ -14,7 +14,7 @@ import attrs
 import pendulum
 
 from ._time import aware, to_micros
-from ._validators import non_empty_str, optional_aware, optional_non_empty_str
+from ._validators import instant_key, non_empty_str, optional_aware, optional_non_empty_str
 from .exceptions import ValidationError
 
 __all__ = ["Customer"]
@@ -42,10 +42,12 @@ class Customer:
     """
 
     id: str = attrs.field(validator=non_empty_str)
-    acquired_at: pendulum.DateTime = attrs.field(converter=_acquired_at)
+    acquired_at: pendulum.DateTime = attrs.field(converter=_acquired_at, eq=instant_key)
     segment: str | None = attrs.field(default=None, validator=optional_non_empty_str)
     tier: str | None = attrs.field(default=None, validator=optional_non_empty_str)
-    churned_at: pendulum.DateTime | None = attrs.field(default=None, converter=_churned_at)
+    churned_at: pendulum.DateTime | None = attrs.field(
+        default=None, converter=_churned_at, eq=instant_key
+    )
 
     @churned_at.validator
     def _check_churn(

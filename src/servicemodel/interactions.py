@@ -36,6 +36,7 @@ from ._time import aware, to_duration, to_micros
 from ._validators import (
     between,
     enum_member,
+    instant_key,
     non_empty_str,
     optional_non_empty_str,
     string_set,
@@ -208,7 +209,7 @@ class Message:
     False
     """
 
-    at: pendulum.DateTime = attrs.field(converter=_at)
+    at: pendulum.DateTime = attrs.field(converter=_at, eq=instant_key)
     author: Role = attrs.field(converter=_role)
     visibility: Visibility = attrs.field(default=Visibility.PUBLIC, converter=_visibility)
     author_id: str | None = attrs.field(default=None, validator=optional_non_empty_str)
@@ -243,7 +244,7 @@ class StatusChange:
     <Status.PENDING: 'pending'>
     """
 
-    at: pendulum.DateTime = attrs.field(converter=_at)
+    at: pendulum.DateTime = attrs.field(converter=_at, eq=instant_key)
     status: Status = attrs.field(converter=_status)
 
 
@@ -257,7 +258,7 @@ class PriorityChange:
     <Priority.URGENT: 'urgent'>
     """
 
-    at: pendulum.DateTime = attrs.field(converter=_at)
+    at: pendulum.DateTime = attrs.field(converter=_at, eq=instant_key)
     priority: Priority = attrs.field(converter=_priority)
 
 
@@ -271,7 +272,7 @@ class Assignment:
     'billing'
     """
 
-    at: pendulum.DateTime = attrs.field(converter=_at)
+    at: pendulum.DateTime = attrs.field(converter=_at, eq=instant_key)
     agent_id: str | None = attrs.field(default=None, validator=optional_non_empty_str)
     group: str | None = attrs.field(default=None, validator=optional_non_empty_str)
 
@@ -288,7 +289,7 @@ class SatisfactionResponse:
     servicemodel.exceptions.ValidationError: 'score' must be between 1 and 5 (got 6)
     """
 
-    at: pendulum.DateTime = attrs.field(converter=_at)
+    at: pendulum.DateTime = attrs.field(converter=_at, eq=instant_key)
     score: int = attrs.field(validator=between(1, 5))
 
 
@@ -308,8 +309,8 @@ class StatusSpan:
     """
 
     status: Status
-    start: pendulum.DateTime
-    end: pendulum.DateTime | None
+    start: pendulum.DateTime = attrs.field(eq=instant_key)
+    end: pendulum.DateTime | None = attrs.field(eq=instant_key)
 
 
 def _attributes(value: object) -> tuple[tuple[str, str], ...]:
@@ -382,7 +383,7 @@ class Interaction:
     channel: Channel = attrs.field(converter=_channel)
     kind: Kind = attrs.field(default=Kind.ENQUIRY, converter=_kind)
     priority: Priority = attrs.field(default=Priority.NORMAL, converter=_priority)
-    created_at: pendulum.DateTime = attrs.field(converter=_created_at)
+    created_at: pendulum.DateTime = attrs.field(converter=_created_at, eq=instant_key)
     tags: frozenset[str] = attrs.field(default=frozenset(), converter=_tags)
     attributes: tuple[tuple[str, str], ...] = attrs.field(default=(), converter=_attributes)
     events: tuple[Event, ...] = attrs.field(default=(), converter=_events)

@@ -190,6 +190,29 @@ def _localise(parsed: _dt.datetime, text: str, named: _dt.tzinfo) -> pendulum.Da
     return from_micros(to_micros(parsed), named)
 
 
+def _shared_zone(*values: _dt.datetime | None) -> str | None:
+    """The name of the one named zone every given instant is shown in, if there is one."""
+    tz = None
+    for value in values:
+        if value is None:
+            continue
+        if type(value.tzinfo) is not pendulum.Timezone or value.tzinfo is pendulum.UTC:
+            return None
+        if tz is None:
+            tz = value.tzinfo
+        elif value.tzinfo is not tz:
+            return None
+    return tz.name if isinstance(tz, pendulum.Timezone) else None
+
+
+def _in_zone(value: pendulum.DateTime, text: str, named: _dt.tzinfo | None) -> pendulum.DateTime:
+    """Show a parsed instant in the record's named zone (keeping the instant and the fold)."""
+    if named is None:
+        return value
+    local = value.replace(tzinfo=named)
+    return local if local.utcoffset() == value.utcoffset() else _localise(value, text, named)
+
+
 def format_duration(value: _dt.timedelta) -> str:
     """Write a duration as ISO 8601 hours, minutes and (fractional) seconds.
 
@@ -504,14 +527,16 @@ _FEEDBACK_TYPES: dict[str, tuple[type[Feedback], str]] = {
     "review": (Review, "stars"),
 }
 _FEEDBACK_NAMES = {cls: name for name, (cls, _) in _FEEDBACK_TYPES.items()}
-_RESPONSE_KEYS = frozenset({"type", "customer_id", "at", "channel", "interaction_id", "comment"})
+_RESPONSE_KEYS = frozenset(
+    {"type", "customer_id", "at", "channel", "interaction_id", "comment", "timezone"}
+)
 _FEEDBACK_KEYS = {
     "csat": _RESPONSE_KEYS | {"score"},
     "nps": _RESPONSE_KEYS | {"score"},
     "ces": _RESPONSE_KEYS | {"score"},
     "review": _RESPONSE_KEYS | {"stars", "source"},
 }
-_CUSTOMER_KEYS = frozenset({"id", "acquired_at", "segment", "tier", "churned_at"})
+_CUSTOMER_KEYS = frozenset({"id", "acquired_at", "segment", "tier", "churned_at", "timezone"})
 _FEEDBACK_RULES = {**_RULES, "type": _one_of(tuple(_FEEDBACK_TYPES))}
 
 
@@ -538,6 +563,9 @@ def encode_feedback(item: Feedback) -> dict[str, Any]:
             out["source"] = item.source
     else:
         out["score"] = item.score
+    named = _shared_zone(item.at)
+    if named is not None:
+        out["timezone"] = named
     return out
 
 
@@ -558,8 +586,10 @@ def decode_feedback(record: Any) -> Feedback:
             _unknown(record, _FEEDBACK_KEYS[name], "")
         field = "customer_id"
         customer_id = record["customer_id"]
+        field = "timezone"
+        named = _named_zone(record["timezone"]) if "timezone" in record else None
         field = "at"
-        at = parse_instant(record["at"], "at")
+        at = _in_zone(parse_instant(record["at"], "at"), record["at"], named)
         field = "channel"
         channel = record.get("channel")
         channel = None if channel is None else _CHANNELS[channel]
@@ -599,6 +629,9 @@ def encode_customer(customer: Customer) -> dict[str, Any]:
         out["tier"] = customer.tier
     if customer.churned_at is not None:
         out["churned_at"] = customer.churned_at.isoformat()
+    named = _shared_zone(customer.acquired_at, customer.churned_at)
+    if named is not None:
+        out["timezone"] = named
     return out
 
 
@@ -615,11 +648,18 @@ def decode_customer(record: Any) -> Customer:
         if not record.keys() <= _CUSTOMER_KEYS:
             _unknown(record, _CUSTOMER_KEYS, "")
         identifier = record["id"]
+        field = "timezone"
+        named = _named_zone(record["timezone"]) if "timezone" in record else None
         field = "acquired_at"
-        acquired_at = parse_instant(record["acquired_at"], "acquired_at")
+        text = record["acquired_at"]
+        acquired_at = _in_zone(parse_instant(text, "acquired_at"), text, named)
         field = "churned_at"
         churned = record.get("churned_at")
-        churned_at = None if churned is None else parse_instant(churned, "churned_at")
+        churned_at = (
+            None
+            if churned is None
+            else _in_zone(parse_instant(churned, "churned_at"), churned, named)
+        )
     except ValidationError:
         raise
     except (KeyError, TypeError, ValueError, AttributeError, OverflowError):
