@@ -39,9 +39,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _registrations() -> list[Callable[[Any], None]]:
     # Sub-command modules, imported here so `servicemodel --version` stays fast to start.
-    from ._cli import sample, sla, summary, validate
+    from ._cli import assess, sample, sla, summary, validate
 
-    return [sample.register, sla.register, summary.register, validate.register]
+    return [assess.register, sample.register, sla.register, summary.register, validate.register]
 
 
 def main(argv: Sequence[str] | None = None) -> int:

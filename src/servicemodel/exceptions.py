@@ -11,6 +11,7 @@ already catches ``ValueError`` keeps working::
     ├── CalendarError (ValueError)             a calendar cannot answer (never opens again, …)
     ├── DocumentError (ValueError)             a document has problems; .problems
     │   ├── PolicyDocumentError                an SLA policy document
+    │   ├── ModelDocumentError                 a service model document
     │   ├── ProgrammeDocumentError             a loyalty programme document
     │   ├── LedgerDocumentError                a serialised loyalty ledger
     │   └── TeamDocumentError                  a QA rubric or role-profile document
@@ -46,6 +47,7 @@ __all__ = [
     "InsufficientPoints",
     "LedgerDocumentError",
     "LedgerError",
+    "ModelDocumentError",
     "PolicyDocumentError",
     "Problem",
     "ProgrammeDocumentError",
@@ -157,6 +159,16 @@ class DocumentError(ServiceModelError, ValueError):
         noun = "problem" if count == 1 else "problems"
         lines = "\n".join(f"  {p}" for p in self.problems)
         super().__init__(f"{count} {noun} in {self.kind}:\n{lines}")
+
+
+class ModelDocumentError(DocumentError):
+    """A service model document has problems (see :class:`DocumentError`).
+
+    >>> ModelDocumentError([Problem("goals[0].target", "is required")]).problems[0].path
+    'goals[0].target'
+    """
+
+    kind = "model document"
 
 
 class PolicyDocumentError(DocumentError):

@@ -1,0 +1,491 @@
+"""The service model value and its document format."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import enum
+import json
+from collections.abc import Iterable, Mapping
+from fractions import Fraction
+from typing import Any, TypeVar, final
+
+import attrs
+import pendulum
+
+from ._followup import FollowUpRule
+from ._time import parse_duration, zone
+from ._validators import enum_member, non_empty_str
+from .exceptions import DocumentError, ModelDocumentError, Problem, ValidationError
+from .goals import Goal, Scope
+from .interactions import Channel
+from .kpi import _accumulators as _kpi_registry
+from .loyalty import Programme, load_programme
+from .loyalty.recognition import RecognitionPolicy
+from .sla import PolicySet, load_policies
+from .sla._documents import _bounded, _Problems, _read
+
+E = TypeVar("E", bound=enum.Enum)
+
+__all__ = [
+    "FeedbackChannel",
+    "ModelDocumentError",
+    "ModelType",
+    "ServiceModel",
+    "load_model",
+]
+
+
+class ModelType(enum.Enum):
+    """How the service meets its customers, and what that implies.
+
+    - ``reactive``: customers come to us; speed and resolution matter most.
+    - ``proactive``: we reach out first (follow-up rules make an outreach
+      schedule); repeat contacts should fall.
+    - ``self_service``: customers help themselves; deflection is the measure.
+    - ``hybrid``: all of the above.
+
+    >>> ModelType("hybrid").tracked_kpis()[:3]
+    ('first_reply_time', 'resolution_time', 'csat')
+    """
+
+    REACTIVE = "reactive"
+    PROACTIVE = "proactive"
+    SELF_SERVICE = "self_service"
+    HYBRID = "hybrid"
+
+    def tracked_kpis(self) -> tuple[str, ...]:
+        """The KPIs (catalogue names) an assessment of this type reports.
+
+        >>> ModelType.SELF_SERVICE.tracked_kpis()
+        ('first_reply_time', 'resolution_time', 'csat', 'fcr', 'reopen_rate', 'self_service_deflection')
+        """
+        base = ("first_reply_time", "resolution_time", "csat", "fcr", "reopen_rate")
+        extra = {
+            ModelType.REACTIVE: (),
+            ModelType.PROACTIVE: ("nps",),
+            ModelType.SELF_SERVICE: ("self_service_deflection",),
+            ModelType.HYBRID: ("nps", "self_service_deflection"),
+        }[self]
+        return base + extra
+
+    def needs_follow_ups(self) -> bool:
+        """True for models that reach out first (proactive, hybrid).
+
+        >>> ModelType.PROACTIVE.needs_follow_ups(), ModelType.REACTIVE.needs_follow_ups()
+        (True, False)
+        """
+        return self in (ModelType.PROACTIVE, ModelType.HYBRID)
+
+    def needs_self_service(self) -> bool:
+        """True for models built on self-service (self_service, hybrid).
+
+        >>> ModelType.HYBRID.needs_self_service()
+        True
+        """
+        return self in (ModelType.SELF_SERVICE, ModelType.HYBRID)
+
+
+class FeedbackChannel(enum.Enum):
+    """How the model collects feedback.
+
+    >>> FeedbackChannel("reviews").value
+    'reviews'
+    """
+
+    CSAT = "csat"
+    NPS = "nps"
+    CES = "ces"
+    REVIEWS = "reviews"
+
+
+def _type(value: object) -> ModelType:
+    return enum_member(ModelType, value, field="type")
+
+
+def _members(enum_type: type[E], value: object, field: str) -> frozenset[E]:
+    if isinstance(value, str) or not isinstance(value, Iterable):
+        raise ValidationError(
+            f"'{field}' must be a collection of names, not a single value (got {value!r})",
+            field=field,
+            value=value,
+        )
+    return frozenset(enum_member(enum_type, v, field=field) for v in value)
+
+
+def _channels(value: object) -> frozenset[Channel]:
+    return _members(Channel, value, "channels")
+
+
+def _feedback(value: object) -> frozenset[FeedbackChannel]:
+    return _members(FeedbackChannel, value, "feedback")
+
+
+def _zone_name(_instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    zone(value, field=attribute.name)
+
+
+def _goals(value: Any) -> tuple[Goal, ...]:
+    return tuple(value)
+
+
+def _follow_ups(value: Any) -> tuple[FollowUpRule, ...]:
+    return tuple(value)
+
+
+@final
+@attrs.frozen(kw_only=True)
+class ServiceModel:
+    """A customer service model: its type, channels, SLAs, goals and rewards.
+
+    Build one in code or load it from a document with :func:`load_model`.
+    The type's implications are checked on construction: a proactive or
+    hybrid model needs at least one follow-up rule; a self-service or hybrid
+    model must offer the ``self_service`` channel.
+
+    >>> ServiceModel(name="Desk", type="proactive", channels=["email"])
+    Traceback (most recent call last):
+    ...
+    servicemodel.exceptions.ValidationError: 'follow_ups' must hold at least one rule for a proactive model (got none)
+    """
+
+    name: str = attrs.field(validator=non_empty_str)
+    type: ModelType = attrs.field(converter=_type)
+    timezone: str = attrs.field(default="UTC", validator=_zone_name)
+    channels: frozenset[Channel] = attrs.field(converter=_channels)
+    feedback: frozenset[FeedbackChannel] = attrs.field(
+        default=frozenset({FeedbackChannel.CSAT}), converter=_feedback
+    )
+    policies: PolicySet | None = attrs.field(default=None)
+    business_calendar: str | None = attrs.field(default=None)
+    goals: tuple[Goal, ...] = attrs.field(default=(), converter=_goals)
+    follow_ups: tuple[FollowUpRule, ...] = attrs.field(default=(), converter=_follow_ups)
+    recognition: RecognitionPolicy | None = attrs.field(default=None)
+    programme: Programme | None = attrs.field(default=None, eq=False)
+
+    def __attrs_post_init__(self) -> None:
+        if self.type.needs_follow_ups() and not self.follow_ups:
+            raise ValidationError(
+                f"'follow_ups' must hold at least one rule for a {self.type.value} model (got none)",
+                field="follow_ups",
+                value=(),
+            )
+        if self.type.needs_self_service() and Channel.SELF_SERVICE not in self.channels:
+            raise ValidationError(
+                f"'channels' must include 'self_service' for a {self.type.value} model "
+                f"(got {sorted(c.value for c in self.channels)})",
+                field="channels",
+                value=self.channels,
+            )
+        if self.business_calendar is not None and (
+            self.policies is None or self.business_calendar not in dict(self.policies.calendars)
+        ):
+            known = sorted(dict(self.policies.calendars)) if self.policies is not None else []
+            raise ValidationError(
+                f"'business_calendar' must name a calendar of the SLA policies {known} "
+                f"(got {self.business_calendar!r})",
+                field="business_calendar",
+                value=self.business_calendar,
+            )
+        for index, goal in enumerate(self.goals):
+            if goal.metric is not None and goal.metric not in _known_kpis():
+                raise ValidationError(
+                    f"'goals[{index}].metric' must be a KPI of the catalogue (got {goal.metric!r})",
+                    field=f"goals[{index}].metric",
+                    value=goal.metric,
+                )
+
+    def tracked_kpis(self) -> tuple[str, ...]:
+        """The KPIs the assessment reports: the type's, then the goals' own.
+
+        >>> ServiceModel(name="Desk", type="reactive", channels=["email"]).tracked_kpis()[:2]
+        ('first_reply_time', 'resolution_time')
+        """
+        kpis = list(self.type.tracked_kpis())
+        if FeedbackChannel.NPS in self.feedback and "nps" not in kpis:
+            kpis.append("nps")
+        if FeedbackChannel.CES in self.feedback:
+            kpis.append("ces")
+        for goal in self.goals:
+            if goal.metric is not None and goal.metric not in kpis and goal.metric in _known_kpis():
+                kpis.append(goal.metric)
+        return tuple(kpis)
+
+
+def _known_kpis() -> frozenset[str]:
+    return frozenset(_kpi_registry._REGISTRY) | {"sla_compliance"}
+
+
+# ------------------------------------------------------------------ documents
+
+_TOP = (
+    "name",
+    "type",
+    "timezone",
+    "channels",
+    "feedback",
+    "business_calendar",
+    "sla",
+    "goals",
+    "follow_ups",
+    "recognition",
+    "loyalty",
+)
+_GOAL_KEYS = (
+    "name",
+    "description",
+    "metric",
+    "variant",
+    "direction",
+    "baseline",
+    "target",
+    "start",
+    "deadline",
+    "owner",
+    "objective",
+    "scope",
+    "max_change_per_month",
+)
+_FOLLOW_UP_KEYS = ("name", "trigger", "after", "channel")
+_RECOGNITION_KEYS = (
+    "fast_under",
+    "resolve_within",
+    "fast_points",
+    "on_time_points",
+    "late_points",
+    "first_contact_points",
+    "happy_points",
+    "unhappy_points",
+    "happy_from",
+    "unhappy_to",
+    "minimum_samples",
+    "tie_break",
+)
+_MAX_GOALS = 100
+
+
+def _keys(
+    value: object, path: str, allowed: tuple[str, ...], problems: _Problems
+) -> dict[str, Any]:
+    if not isinstance(value, Mapping):
+        problems.add(path, f"must be an object (got {type(value).__name__})")
+        return {}
+    out: dict[str, Any] = {}
+    for key, item in value.items():
+        where = f"{path}.{key}" if path else str(key)
+        if key not in allowed:
+            problems.add(where, f"is not a known key; expected one of {', '.join(allowed)}")
+        else:
+            out[key] = item
+    return out
+
+
+def _value(value: object, path: str, problems: _Problems) -> Any:
+    """A goal value: a number, or a duration written as text ("45m")."""
+    if isinstance(value, bool) or value is None:
+        problems.add(path, f"must be a number or a duration such as '45m' (got {value!r})")
+        return None
+    if isinstance(value, int | float):
+        return Fraction(str(value)) if isinstance(value, float) else value
+    if isinstance(value, str):
+        try:
+            return parse_duration(value, field=path)
+        except ValidationError:
+            try:
+                return Fraction(value)
+            except (ValueError, ZeroDivisionError):
+                problems.add(path, f"must be a number or a duration such as '45m' (got {value!r})")
+                return None
+    problems.add(path, f"must be a number or a duration such as '45m' (got {value!r})")
+    return None
+
+
+def _instant(value: object, path: str, tz: str, problems: _Problems) -> pendulum.DateTime | None:
+    """A date ("2024-01-01", local midnight in the model's zone) or an aware timestamp."""
+    if isinstance(value, _dt.datetime):
+        if value.tzinfo is None:
+            return pendulum.instance(value, tz=tz)
+        return pendulum.instance(value)
+    if isinstance(value, _dt.date):
+        return pendulum.datetime(value.year, value.month, value.day, tz=tz)
+    if isinstance(value, str):
+        try:
+            if len(value) == 10:
+                day = _dt.date.fromisoformat(value)
+                return pendulum.datetime(day.year, day.month, day.day, tz=tz)
+            parsed = _dt.datetime.fromisoformat(value)
+        except ValueError:
+            pass
+        else:
+            if parsed.tzinfo is None:
+                return pendulum.instance(parsed, tz=tz)
+            return pendulum.instance(parsed)
+    problems.add(path, f"must be a date 'YYYY-MM-DD' or an ISO timestamp (got {value!r})")
+    return None
+
+
+def _sub_problems(error: DocumentError, prefix: str, problems: _Problems) -> None:
+    for problem in error.problems:
+        problems.add(f"{prefix}.{problem.path}" if problem.path else prefix, problem.message)
+
+
+def _build(label: str, path: str, problems: _Problems, factory: Any, **fields: Any) -> Any:
+    try:
+        return factory(**fields)
+    except ValidationError as error:
+        where = f"{path}.{error.field}" if error.field else path
+        message = error.message
+        if error.field and message.startswith(f"'{error.field}' "):
+            message = message[len(error.field) + 3 :]
+        problems.add(where, message)
+        return None
+    except TypeError as error:  # a field of the wrong type reached a constructor
+        problems.add(path, f"is not a valid {label} ({error})")
+        return None
+
+
+def load_model(source: Mapping[str, Any] | str | bytes | Any) -> ServiceModel:
+    """Load a service model document (a mapping, JSON or TOML text, or a path).
+
+    The document names the model, its type and channels, and may embed an
+    SLA policy document (``sla``, the format of :func:`servicemodel.sla.load_policies`),
+    goals, follow-up rules, a recognition policy and a loyalty programme
+    (``loyalty``, the format of :func:`servicemodel.loyalty.load_programme`).
+    Every problem is collected, each with its path (``goals[1].target``,
+    ``sla.policies[0].targets.urgent.first_reply``), into one error.
+    The format is described in ``docs/reference/model-document.md``.
+
+    Raises:
+        ModelDocumentError: the document has problems.
+
+    >>> model = load_model('''
+    ... name = "Northwind"
+    ... type = "reactive"
+    ... channels = ["email", "chat"]
+    ... ''')
+    >>> model.type.value, sorted(c.value for c in model.channels)
+    ('reactive', ['chat', 'email'])
+    >>> load_model({"name": "X", "type": "psychic", "channels": ["email"], "colour": "red"})
+    Traceback (most recent call last):
+    ...
+    servicemodel.exceptions.ModelDocumentError: 2 problems in model document:
+      colour: is not a known key; expected one of name, type, timezone, channels, feedback, business_calendar, sla, goals, follow_ups, recognition, loyalty
+      type: must be one of 'reactive', 'proactive', 'self_service', 'hybrid' (got 'psychic')
+    """
+    problems = _Problems()
+    data = _read(source, problems)
+    if problems.items or data is None or not _bounded(data, problems):
+        raise ModelDocumentError(problems.items or [Problem("", "document is empty")])
+    top = _keys(data, "", _TOP, problems)
+    for key in ("name", "type", "channels"):
+        if key not in top:
+            problems.add(key, "is required")
+    tz = top.get("timezone", "UTC")
+    try:
+        zone(tz, field="timezone")
+    except ValidationError as error:
+        problems.add("timezone", error.message.split(" ", 1)[1])
+        tz = "UTC"
+    fields: dict[str, Any] = {"timezone": tz}
+    for key, convert in (
+        ("name", None),
+        ("type", _type),
+        ("channels", _channels),
+        ("feedback", _feedback),
+    ):
+        if key in top:
+            try:
+                fields[key] = convert(top[key]) if convert else top[key]
+            except ValidationError as error:
+                problems.add(key, error.message.split(" ", 1)[1])
+    if "name" in fields and not (isinstance(fields["name"], str) and fields["name"].strip()):
+        problems.add("name", f"must be a non-empty string (got {fields['name']!r})")
+    if "sla" in top:
+        if not isinstance(top["sla"], Mapping):
+            problems.add("sla", f"must be an SLA policy document (got {type(top['sla']).__name__})")
+        else:
+            try:
+                fields["policies"] = load_policies(top["sla"])
+            except DocumentError as error:
+                _sub_problems(error, "sla", problems)
+    if "business_calendar" in top:
+        fields["business_calendar"] = top["business_calendar"]
+    goals = top.get("goals", [])
+    if not isinstance(goals, list) or len(goals) > _MAX_GOALS:
+        problems.add("goals", f"must be an array of at most {_MAX_GOALS} goals")
+        goals = []
+    built_goals = []
+    for index, raw in enumerate(goals):
+        path = f"goals[{index}]"
+        spec = _keys(raw, path, _GOAL_KEYS, problems)
+        if "name" not in spec:
+            problems.add(f"{path}.name", "is required")
+            continue
+        for key in ("baseline", "target", "max_change_per_month"):
+            if key in spec:
+                spec[key] = _value(spec[key], f"{path}.{key}", problems)
+        for key in ("start", "deadline"):
+            if key in spec:
+                spec[key] = _instant(spec[key], f"{path}.{key}", tz, problems)
+        if "scope" in spec:
+            scope = _keys(spec["scope"], f"{path}.scope", ("channel", "team", "segment"), problems)
+            spec["scope"] = _build("scope", f"{path}.scope", problems, Scope, **scope)
+            if spec["scope"] is None:
+                continue
+        goal = _build("goal", path, problems, Goal, **spec)
+        if goal is not None:
+            if goal.metric is not None and goal.metric not in _known_kpis():
+                problems.add(
+                    f"{path}.metric", f"must be a KPI of the catalogue (got {goal.metric!r})"
+                )
+            built_goals.append(goal)
+    fields["goals"] = built_goals
+    follow_ups = top.get("follow_ups", [])
+    if not isinstance(follow_ups, list):
+        problems.add("follow_ups", "must be an array of follow-up rules")
+        follow_ups = []
+    built_rules = []
+    for index, raw in enumerate(follow_ups):
+        path = f"follow_ups[{index}]"
+        spec = _keys(raw, path, _FOLLOW_UP_KEYS, problems)
+        missing = [k for k in _FOLLOW_UP_KEYS if k not in spec]
+        for key in missing:
+            problems.add(f"{path}.{key}", "is required")
+        if missing:
+            continue
+        if isinstance(spec["after"], str):
+            try:
+                spec["after"] = parse_duration(spec["after"], field="after")
+            except ValidationError as error:
+                problems.add(f"{path}.after", error.message.split(" ", 1)[1])
+                continue
+        rule = _build("follow-up rule", path, problems, FollowUpRule, **spec)
+        if rule is not None:
+            built_rules.append(rule)
+    fields["follow_ups"] = built_rules
+    if "recognition" in top:
+        spec = _keys(top["recognition"], "recognition", _RECOGNITION_KEYS, problems)
+        for key in ("fast_under", "resolve_within"):
+            if isinstance(spec.get(key), str):
+                try:
+                    spec[key] = parse_duration(spec[key], field=key)
+                except ValidationError as error:
+                    problems.add(f"recognition.{key}", error.message.split(" ", 1)[1])
+                    spec.pop(key)
+        fields["recognition"] = _build(
+            "recognition policy", "recognition", problems, RecognitionPolicy, zone=tz, **spec
+        )
+    if "loyalty" in top:
+        try:
+            fields["programme"] = load_programme(
+                json.dumps(top["loyalty"], default=str), format="json"
+            )
+        except DocumentError as error:
+            _sub_problems(error, "loyalty", problems)
+        except (TypeError, ValueError) as error:
+            problems.add("loyalty", f"must be a programme document ({error})")
+    if problems.items:
+        raise ModelDocumentError(problems.items)
+    model: ServiceModel | None = _build("service model", "", problems, ServiceModel, **fields)
+    if problems.items or model is None:
+        raise ModelDocumentError(problems.items or [Problem("", "is not a valid service model")])
+    return model

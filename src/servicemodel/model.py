@@ -1,0 +1,38 @@
+"""The service model itself, and its end-to-end assessment.
+
+A :class:`ServiceModel` names its type (reactive, proactive, self-service,
+hybrid), its channels and feedback channels, its SLA policies, SMART goals,
+proactive follow-up rules, recognition policy and loyalty programme.
+:func:`assess` evaluates it over interactions in one streaming pass and
+returns an :class:`Assessment` that renders as text, JSON or HTML.
+
+>>> model = load_model('''
+... name = "Northwind"
+... type = "reactive"
+... channels = ["email", "chat"]
+... ''')
+>>> model.tracked_kpis()[:2]
+('first_reply_time', 'resolution_time')
+"""
+
+from ._assessment import Assessment, ChannelShift, GoalReport, SlaLine, assess
+from ._followup import FollowUpRule, OutreachAction, Purchase, Trigger, schedule_outreach
+from ._service_model import FeedbackChannel, ModelDocumentError, ModelType, ServiceModel, load_model
+
+__all__ = [
+    "Assessment",
+    "ChannelShift",
+    "FeedbackChannel",
+    "FollowUpRule",
+    "GoalReport",
+    "ModelDocumentError",
+    "ModelType",
+    "OutreachAction",
+    "Purchase",
+    "ServiceModel",
+    "SlaLine",
+    "Trigger",
+    "assess",
+    "load_model",
+    "schedule_outreach",
+]
