@@ -1,0 +1,69 @@
+"""``servicemodel assess``: the main job on the sample, on files, and its errors."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pendulum
+import pytest
+
+from servicemodel import samples
+from servicemodel.cli import main
+from servicemodel.io import write_interactions
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "docs" / "examples"
+
+
+def test_assess_sample_prints_a_readable_assessment(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["assess", "--sample", "--count", "1500"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("Service model assessment: Northwind Broadband (sample) (hybrid)")
+    assert "1,500 interactions" in out
+    assert "SLA compliance" in out
+
+
+def test_assess_files_in_every_format(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    data = tmp_path / "data.jsonl"
+    write_interactions(
+        samples.generate(600, seed=5, start=pendulum.datetime(2024, 1, 1, tz="Europe/London")), data
+    )
+    model = str(EXAMPLES / "reactive.toml")
+    assert (
+        main(["assess", model, str(data), "--as-of", "2024-01-03T00:00:00Z", "--format", "json"])
+        == 0
+    )
+    report = json.loads(capsys.readouterr().out)
+    assert report["model"]["type"] == "reactive"
+    assert report["as_of"].startswith("2024-01-03T00:00:00")
+    html = tmp_path / "report.html"
+    assert main(["assess", model, str(data), "--format", "html", "-o", str(html)]) == 0
+    assert html.read_text().startswith("<!DOCTYPE html>")
+    assert main(["assess", model, str(data)]) == 0  # as_of found by a first pass
+    assert "600 interactions" in capsys.readouterr().out
+
+
+def test_assess_reports_document_problems(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = tmp_path / "model.toml"
+    bad.write_text('name = "X"\ntype = "psychic"\nchannels = ["email"]\n')
+    data = tmp_path / "data.jsonl"
+    data.write_text("")
+    assert main(["assess", str(bad), str(data), "--as-of", "2024-01-01T00:00:00Z"]) == 1
+    assert "type: must be one of" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["assess"], "give a MODEL document and a DATA file, or --sample"),
+        (["assess", "--sample", "--count", "0"], "--count must be from 1"),
+        (["assess", "--sample", "--as-of", "2024-01-01"], "--as-of must be a date and time"),
+    ],
+)
+def test_assess_usage_errors(
+    argv: list[str], message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(argv) == 2
+    assert message in capsys.readouterr().err
