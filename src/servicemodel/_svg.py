@@ -65,11 +65,14 @@ def _frame(title: str) -> list[str]:
     ]
 
 
+_INSET = 28  # keeps the first and last points (and bars, labels) clear of the edges
+
+
 def _x_positions(count: int) -> list[float]:
-    inner = _WIDTH - _LEFT - _RIGHT
+    inner = _WIDTH - _LEFT - _RIGHT - 2 * _INSET
     if count == 1:
-        return [_LEFT + inner / 2]
-    return [_LEFT + inner * i / (count - 1) for i in range(count)]
+        return [_LEFT + _INSET + inner / 2]
+    return [_LEFT + _INSET + inner * i / (count - 1) for i in range(count)]
 
 
 def _axes(
