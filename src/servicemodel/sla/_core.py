@@ -82,7 +82,16 @@ def _merge_segments(segments: list[Segment]) -> tuple[Segment, ...]:
 class Core:
     """What a calendar needs at run time: the UTC engine and how to label closed time."""
 
-    __slots__ = ("always", "engine", "offsets", "times", "wall_starts")
+    __slots__ = (
+        "always",
+        "engine",
+        "fold_until",
+        "hot",
+        "offsets",
+        "piece_era",
+        "times",
+        "wall_starts",
+    )
 
     def __init__(self, engine: _Engine, times: Sequence[int], offsets: Sequence[int]) -> None:
         self.engine = engine
@@ -93,11 +102,32 @@ class Core:
         # (PEP 495): fold 0 takes the offset before a change inside a gap or overlap.
         first = -(2**62)
         fold0, fold1 = [first], [first]
+        # An instant of era k before fold_until[k] reads a wall-clock time that the
+        # previous era already showed (a repeated hour): fold=1.
+        self.fold_until = [first]
         for k in range(1, len(self.times)):
             before, after = self.offsets[k - 1], self.offsets[k]
             fold0.append(self.times[k] + max(before, after))
             fold1.append(self.times[k] + min(before, after))
+            self.fold_until.append(self.times[k] + max(before - after, 0))
         self.wall_starts = (fold0, fold1)
+        # Every offset change of the display zone is a piece boundary of the engine (its
+        # eras are cut there), so each piece lies in one era: piece_era[p].
+        if not set(self.times) <= set(engine.pu):
+            raise AssertionError("the display zone's transitions must cut the engine's pieces")
+        self.piece_era = [bisect_right(self.times, u) - 1 for u in engine.pu]
+        #: What BusinessCalendar.add reads, in one attribute.
+        self.hot = (
+            fold0,
+            fold1,
+            self.offsets,
+            engine.pu,
+            engine.ptab,
+            engine.pf,
+            engine.f_hi,
+            self.fold_until,
+            self.piece_era,
+        )
 
     def instant_of_wall(self, wall: int, fold: int) -> int:
         """The instant a wall-clock reading (with its PEP 495 fold) denotes in the display zone."""
@@ -110,13 +140,7 @@ class Core:
     def wall_at(self, u: int) -> tuple[int, int]:
         """(wall-clock micros, fold) of instant *u* in the display zone."""
         k = bisect_right(self.times, u) - 1
-        off = self.offsets[k]
-        fold = 0
-        if k > 0:
-            prev = self.offsets[k - 1]
-            if prev > off and u + off < self.times[k] + prev:
-                fold = 1
-        return u + off, fold
+        return u + self.offsets[k], 1 if u < self.fold_until[k] else 0
 
     def day_start(self, day: int) -> int:
         """The first instant whose wall clock reads at least midnight of wall day *day*."""
