@@ -15,6 +15,7 @@ import datetime as _dt
 import itertools
 from bisect import bisect_right
 from collections.abc import Callable, Sequence
+from functools import lru_cache
 from typing import Final
 
 from ._engine import (
@@ -79,6 +80,26 @@ def _merge_segments(segments: list[Segment]) -> tuple[Segment, ...]:
     return tuple(out)
 
 
+@lru_cache(maxsize=64)
+def _zone_tables(
+    times: tuple[int, ...], offsets: tuple[int, ...]
+) -> tuple[list[int], list[int], list[int], list[int], list[int]]:
+    """Per zone, shared by its calendars (never mutated): times, offsets, the wall-clock
+    starts of the eras for fold=0 and fold=1, and fold_until."""
+    # Wall-clock starts of the eras for fold=0 and fold=1, as zoneinfo reads them
+    # (PEP 495): fold 0 takes the offset before a change inside a gap or overlap.
+    # An instant of era k before fold_until[k] reads a wall-clock time that the
+    # previous era already showed (a repeated hour): fold=1.
+    first = -(2**62)
+    fold0, fold1, fold_until = [first], [first], [first]
+    for k in range(1, len(times)):
+        before, after = offsets[k - 1], offsets[k]
+        fold0.append(times[k] + max(before, after))
+        fold1.append(times[k] + min(before, after))
+        fold_until.append(times[k] + max(before - after, 0))
+    return list(times), list(offsets), fold0, fold1, fold_until
+
+
 class Core:
     """What a calendar needs at run time: the UTC engine and how to label closed time."""
 
@@ -95,21 +116,10 @@ class Core:
 
     def __init__(self, engine: _Engine, times: Sequence[int], offsets: Sequence[int]) -> None:
         self.engine = engine
-        self.times = list(times)
-        self.offsets = list(offsets)
+        self.times, self.offsets, fold0, fold1, self.fold_until = _zone_tables(
+            tuple(times), tuple(offsets)
+        )
         self.always = not engine.windows and all(p.total == WEEK for p in engine.era_p)
-        # Wall-clock starts of the eras for fold=0 and fold=1, as zoneinfo reads them
-        # (PEP 495): fold 0 takes the offset before a change inside a gap or overlap.
-        first = -(2**62)
-        fold0, fold1 = [first], [first]
-        # An instant of era k before fold_until[k] reads a wall-clock time that the
-        # previous era already showed (a repeated hour): fold=1.
-        self.fold_until = [first]
-        for k in range(1, len(self.times)):
-            before, after = self.offsets[k - 1], self.offsets[k]
-            fold0.append(self.times[k] + max(before, after))
-            fold1.append(self.times[k] + min(before, after))
-            self.fold_until.append(self.times[k] + max(before - after, 0))
         self.wall_starts = (fold0, fold1)
         # Every offset change of the display zone is a piece boundary of the engine (its
         # eras are cut there), so each piece lies in one era: piece_era[p].

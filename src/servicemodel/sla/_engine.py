@@ -320,20 +320,23 @@ class _Engine:
             d = fb - eng.base(b)
             eng.win_d.append(d)
         fast: dict[int, _Pat] = {}
-        for u in sorted({*eng.era_t, *eng.win_a, *eng.win_b}):
+        era_t, win_a, win_b = eng.era_t, eng.win_a, eng.win_b
+        for u in sorted({*era_t, *win_a, *win_b}):
+            i = bisect_right(win_a, u) - 1
             eng.pu.append(u)
-            i = bisect_right(eng.win_a, u) - 1
             eng.pwin.append(i)
-            if i >= 0 and u < eng.win_b[i]:
+            if i >= 0 and u < win_b[i]:
                 eng.ptab.append(None)
+                eng.pf.append(eng.f(u))
                 continue
-            k = bisect_right(eng.era_t, u) - 1
+            # a pattern piece starts where a window ends or an era starts, where F is known
+            k = bisect_right(era_t, u) - 1
             pat = eng.era_p[k]
             if id(pat) not in fast:
                 fast[id(pat)] = _fast(pat)
-            c = eng.era_c[k] + (eng.win_d[i] if i >= 0 else 0)
-            eng.ptab.append((c, *fast[id(pat)]))
-        eng.pf = [eng.f(u) for u in eng.pu]
+            d = eng.win_d[i] if i >= 0 else 0
+            eng.ptab.append((eng.era_c[k] + d, *fast[id(pat)]))
+            eng.pf.append(eng.win_fb[i] if i >= 0 and u == win_b[i] else eng.era_b[k] + d)
         eng.pu.append(END)  # sentinels: searches never run off the end
         eng.pf.append(END)
         eng.f_hi = eng.f(hi)
