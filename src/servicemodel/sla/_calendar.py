@@ -12,7 +12,7 @@ import contextlib
 import datetime as _dt
 import enum
 import numbers
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Final, final
 
@@ -21,8 +21,12 @@ import pendulum
 
 from .._time import MAX_DURATION_DAYS, aware, zone
 from ..exceptions import CalendarError, ValidationError
+from ._build import UNITS_READABLE as _UNITS_READABLE
+from ._build import duration_of
 from ._core import Core, combined_core, wall_micros, weekly_core
 from ._engine import DAY
+from ._engine import W0 as _W0
+from ._engine import WEEK as _WEEK
 from ._zones import HI, LO
 
 if TYPE_CHECKING:
@@ -46,6 +50,10 @@ _HMS: Final = tuple((s // 3600, s // 60 % 60, s % 60) for s in range(86_400))
 _TD_DAYS: Final = _dt.timedelta.days.__get__
 _TD_SECONDS: Final = _dt.timedelta.seconds.__get__
 _TD_MICROS: Final = _dt.timedelta.microseconds.__get__
+_TD_FLOORDIV: Final = _dt.timedelta.__floordiv__
+_ONE_US: Final = _dt.timedelta(microseconds=1)
+_DateTime: Final = pendulum.DateTime
+_Duration: Final = pendulum.Duration
 
 
 class Overnight(enum.Enum):
@@ -77,6 +85,15 @@ class Combine(enum.Enum):
     UNION = "union"
     #: Open when every part is open (the customer's and the team's hours).
     INTERSECTION = "intersection"
+
+
+def _ymd(days: int) -> tuple[int, int, int]:
+    """(year, month, day) of wall day number *days* (days since 1970-01-01), cached."""
+    d = _dt.date.fromordinal(days + _EPOCH_ORDINAL)
+    ymd = (d.year, d.month, d.day)
+    if len(_YMD) < 200_000:
+        _YMD[days] = ymd
+    return ymd
 
 
 def _range_error(field: str, value: object) -> ValidationError:
@@ -116,7 +133,8 @@ def _instant(value: object, field: str, cal: BusinessCalendar | None = None) -> 
                 + value.microsecond
             )
             if _FAST_LO < wall < _FAST_HI:
-                return cal._core.instant_of_wall(wall, value.fold)
+                core = cal._core  # Core.instant_of_wall, inlined
+                return wall - core.offsets[bisect_right(core.wall_starts[value.fold], wall) - 1]
         off = value.utcoffset()
         if off is not None:
             u: int = (
@@ -140,6 +158,10 @@ def _instant(value: object, field: str, cal: BusinessCalendar | None = None) -> 
 
 def _duration(value: object, field: str) -> int:
     """Signed microseconds of a timedelta / pendulum Duration, bounded."""
+    if type(value) is _Duration and not (value.years or value.months):
+        micros: int = _TD_FLOORDIV(value, _ONE_US)  # exact: timedelta // timedelta
+        if -_MAX_DURATION <= micros <= _MAX_DURATION:
+            return micros
     if isinstance(value, pendulum.Duration) and (value.years or value.months):
         raise ValidationError(
             f"'{field}' must not be month- or year-based (got {value.in_words()}); "
@@ -155,7 +177,7 @@ def _duration(value: object, field: str) -> int:
             value=value,
         )
     # timedelta's own fields: pendulum.Duration redefines .seconds/.microseconds when negative
-    micros: int = (_TD_DAYS(value) * 86_400 + _TD_SECONDS(value)) * 1_000_000 + _TD_MICROS(value)
+    micros = (_TD_DAYS(value) * 86_400 + _TD_SECONDS(value)) * 1_000_000 + _TD_MICROS(value)
     if abs(micros) > _MAX_DURATION:
         raise ValidationError(
             f"'{field}' must be at most {MAX_DURATION_DAYS} days either way (got {value!r})",
@@ -761,9 +783,9 @@ class BusinessCalendar:
         b = _instant(end, "end", self)
         core = self._core
         if core.always:
-            return pendulum.Duration(microseconds=b - a)
+            return duration_of(b - a)
         f = core.engine.f
-        return pendulum.Duration(microseconds=f(b) - f(a))
+        return duration_of(f(b) - f(a))
 
     def add(self, start: _dt.datetime, duration: _dt.timedelta) -> pendulum.DateTime:
         """The earliest instant by which *duration* of business time has passed.
@@ -781,8 +803,78 @@ class BusinessCalendar:
         ...         pendulum.duration(hours=4))
         DateTime(2024, 6, 10, 13, 0, 0, tzinfo=Timezone('Europe/London'))
         """
-        u = _instant(start, "start", self)
-        d = _duration(duration, "duration")
+        # The hot path: _instant, _duration, _Engine.f, _Engine.earliest and _show
+        # inlined for the common case (a pendulum start in the calendar's zone, a
+        # positive Duration, pieces ruled by the weekly pattern); the rest goes
+        # through those functions. tests/sla check both routes against each other.
+        core = self._core
+        tz = self.timezone
+        starts0, starts1, offsets, pu, ptab, pf, f_hi, fold_until, piece_era = core.hot
+        if type(start) is _DateTime and start.tzinfo is tz:
+            wall = (
+                (start.toordinal() - _EPOCH_ORDINAL) * DAY
+                + _CLOCK_US[start.hour * 60 + start.minute]
+                + start.second * 1_000_000
+                + start.microsecond
+            )
+            if _FAST_LO < wall < _FAST_HI:
+                u = wall - offsets[bisect_right(starts1 if start.fold else starts0, wall) - 1]
+            else:
+                u = _instant(start, "start", self)
+        else:
+            u = _instant(start, "start", self)
+        # duration._years / _months: what .years / .months return, at a third of the cost
+        if (
+            type(duration) is _Duration
+            and _UNITS_READABLE
+            and not (duration._years or duration._months)
+        ):
+            d: int = _TD_FLOORDIV(duration, _ONE_US)  # exact: timedelta // timedelta
+            if not 0 < d <= _MAX_DURATION:
+                d = _duration(duration, "duration")  # raises when out of range
+                return self._add_slow(u, d)
+        else:
+            return self._add_slow(u, _duration(duration, "duration"))
+        if core.always:
+            return self._add_slow(u, d)
+        p = bisect_right(pu, u) - 1
+        e = ptab[p]
+        if e is None:
+            y = core.engine.f(u) + d
+        else:
+            c, total, starts, lens, cum, cumend, last_end = e
+            q, r = divmod(u - _W0, _WEEK)
+            j = bisect_right(starts, r) - 1
+            r -= starts[j]
+            y = c + q * total + cum[j] + (r if r < lens[j] else lens[j]) + d
+        if y > f_hi:
+            raise self._never_error(u, forward=True)
+        p = bisect_left(pf, y) - 1
+        e = ptab[p]
+        if e is None:
+            t = core.engine.earliest(y)
+        else:
+            c, total, starts, lens, cum, cumend, last_end = e
+            q, r = divmod(y - c, total)
+            if r == 0:
+                t = _W0 + (q - 1) * _WEEK + last_end
+            else:
+                j = bisect_left(cumend, r)
+                t = _W0 + q * _WEEK + starts[j] + (r - cum[j])
+        # t lies in (pu[p], pu[p + 1]], and each piece in one era of the zone
+        k = piece_era[p] if t < pu[p + 1] else piece_era[p + 1]
+        days, rest = divmod(t + offsets[k], DAY)
+        ymd = _YMD.get(days)
+        if ymd is None:
+            ymd = _ymd(days)
+        seconds, micro = divmod(rest, 1_000_000)
+        hour, minute, second = _HMS[seconds]
+        if t < fold_until[k]:
+            return _DateTime(ymd[0], ymd[1], ymd[2], hour, minute, second, micro, tz, fold=1)
+        return _DateTime(ymd[0], ymd[1], ymd[2], hour, minute, second, micro, tz)
+
+    def _add_slow(self, u: int, d: int) -> pendulum.DateTime:
+        """``add`` on integers for the cases the inlined path leaves out."""
         core = self._core
         if core.always or d == 0:
             return self._show(u + d)
@@ -937,25 +1029,20 @@ class BusinessCalendar:
 
     def _show(self, u: int) -> pendulum.DateTime:
         core = self._core
-        times = core.times
-        k = bisect_right(times, u) - 1
-        offsets = core.offsets
-        off = offsets[k]
-        fold = 0
-        if k > 0 and offsets[k - 1] > off and u + off < times[k] + offsets[k - 1]:
-            fold = 1  # the second pass through a repeated wall-clock hour
-        days, rest = divmod(u + off, DAY)
+        k = bisect_right(core.times, u) - 1
+        days, rest = divmod(u + core.offsets[k], DAY)
         ymd = _YMD.get(days)
         if ymd is None:
-            d = _dt.date.fromordinal(days + _EPOCH_ORDINAL)
-            ymd = (d.year, d.month, d.day)
-            if len(_YMD) < 200_000:
-                _YMD[days] = ymd
+            ymd = _ymd(days)
         seconds, micro = divmod(rest, 1_000_000)
         hour, minute, second = _HMS[seconds]
-        return pendulum.DateTime(
-            ymd[0], ymd[1], ymd[2], hour, minute, second, micro, tzinfo=self.timezone, fold=fold
-        )
+        # tzinfo positionally: pendulum.DateTime(..., tzinfo=tz) parses keywords at
+        # about twice the cost; fold only when set (the second pass through an hour).
+        if u < core.fold_until[k]:
+            return _DateTime(
+                ymd[0], ymd[1], ymd[2], hour, minute, second, micro, self.timezone, fold=1
+            )
+        return _DateTime(ymd[0], ymd[1], ymd[2], hour, minute, second, micro, self.timezone)
 
     def _open_at(self, u: int) -> bool:
         core = self._core

@@ -15,6 +15,7 @@ import datetime as _dt
 import itertools
 from bisect import bisect_right
 from collections.abc import Callable, Sequence
+from functools import lru_cache
 from typing import Final
 
 from ._engine import (
@@ -79,25 +80,64 @@ def _merge_segments(segments: list[Segment]) -> tuple[Segment, ...]:
     return tuple(out)
 
 
+@lru_cache(maxsize=64)
+def _zone_tables(
+    times: tuple[int, ...], offsets: tuple[int, ...]
+) -> tuple[list[int], list[int], list[int], list[int], list[int]]:
+    """Per zone, shared by its calendars (never mutated): times, offsets, the wall-clock
+    starts of the eras for fold=0 and fold=1, and fold_until."""
+    # Wall-clock starts of the eras for fold=0 and fold=1, as zoneinfo reads them
+    # (PEP 495): fold 0 takes the offset before a change inside a gap or overlap.
+    # An instant of era k before fold_until[k] reads a wall-clock time that the
+    # previous era already showed (a repeated hour): fold=1.
+    first = -(2**62)
+    fold0, fold1, fold_until = [first], [first], [first]
+    for k in range(1, len(times)):
+        before, after = offsets[k - 1], offsets[k]
+        fold0.append(times[k] + max(before, after))
+        fold1.append(times[k] + min(before, after))
+        fold_until.append(times[k] + max(before - after, 0))
+    return list(times), list(offsets), fold0, fold1, fold_until
+
+
 class Core:
     """What a calendar needs at run time: the UTC engine and how to label closed time."""
 
-    __slots__ = ("always", "engine", "offsets", "times", "wall_starts")
+    __slots__ = (
+        "always",
+        "engine",
+        "fold_until",
+        "hot",
+        "offsets",
+        "piece_era",
+        "times",
+        "wall_starts",
+    )
 
     def __init__(self, engine: _Engine, times: Sequence[int], offsets: Sequence[int]) -> None:
         self.engine = engine
-        self.times = list(times)
-        self.offsets = list(offsets)
+        self.times, self.offsets, fold0, fold1, self.fold_until = _zone_tables(
+            tuple(times), tuple(offsets)
+        )
         self.always = not engine.windows and all(p.total == WEEK for p in engine.era_p)
-        # Wall-clock starts of the eras for fold=0 and fold=1, as zoneinfo reads them
-        # (PEP 495): fold 0 takes the offset before a change inside a gap or overlap.
-        first = -(2**62)
-        fold0, fold1 = [first], [first]
-        for k in range(1, len(self.times)):
-            before, after = self.offsets[k - 1], self.offsets[k]
-            fold0.append(self.times[k] + max(before, after))
-            fold1.append(self.times[k] + min(before, after))
         self.wall_starts = (fold0, fold1)
+        # Every offset change of the display zone is a piece boundary of the engine (its
+        # eras are cut there), so each piece lies in one era: piece_era[p].
+        if not set(self.times) <= set(engine.pu):
+            raise AssertionError("the display zone's transitions must cut the engine's pieces")
+        self.piece_era = [bisect_right(self.times, u) - 1 for u in engine.pu]
+        #: What BusinessCalendar.add reads, in one attribute.
+        self.hot = (
+            fold0,
+            fold1,
+            self.offsets,
+            engine.pu,
+            engine.ptab,
+            engine.pf,
+            engine.f_hi,
+            self.fold_until,
+            self.piece_era,
+        )
 
     def instant_of_wall(self, wall: int, fold: int) -> int:
         """The instant a wall-clock reading (with its PEP 495 fold) denotes in the display zone."""
@@ -110,13 +150,7 @@ class Core:
     def wall_at(self, u: int) -> tuple[int, int]:
         """(wall-clock micros, fold) of instant *u* in the display zone."""
         k = bisect_right(self.times, u) - 1
-        off = self.offsets[k]
-        fold = 0
-        if k > 0:
-            prev = self.offsets[k - 1]
-            if prev > off and u + off < self.times[k] + prev:
-                fold = 1
-        return u + off, fold
+        return u + self.offsets[k], 1 if u < self.fold_until[k] else 0
 
     def day_start(self, day: int) -> int:
         """The first instant whose wall clock reads at least midnight of wall day *day*."""

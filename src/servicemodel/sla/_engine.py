@@ -23,6 +23,7 @@ from typing import Final
 
 __all__ = [
     "DAY",
+    "END",
     "MINUTE",
     "W0",
     "WEEK",
@@ -39,6 +40,8 @@ DAY: Final = 86_400_000_000
 WEEK: Final = 7 * DAY
 #: A Monday midnight (1969-12-29T00:00): the anchor of every weekly pattern.
 W0: Final = -3 * DAY
+#: Beyond any instant or business time on any axis.
+END: Final = 2**62
 
 Intervals = list[tuple[int, int]]
 
@@ -188,6 +191,24 @@ class _Pattern:
         return out
 
 
+#: A pattern laid out for the hot paths: (total, starts, lengths, cum, cumend, last end),
+#: each list led by an empty sentinel interval at -1 so that a search never lands before it.
+_Pat = tuple[int, list[int], list[int], list[int], list[int], int]
+#: A piece of the axis: F = c + the pattern's measure, as (c, *pattern).
+_Fast = tuple[int, int, list[int], list[int], list[int], list[int], int]
+
+
+def _fast(p: _Pattern) -> _Pat:
+    return (
+        p.total,
+        [-1, *p.starts],
+        [0, *(e - s for s, e in zip(p.starts, p.ends, strict=True))],
+        [0, *p.cum],
+        [0, *p.cumend],
+        p.ends[-1] if p.ends else 0,
+    )
+
+
 class _Engine:
     """Open time on ``[lo, hi)``: weekly patterns per era plus explicit windows."""
 
@@ -201,6 +222,10 @@ class _Engine:
         "hi",
         "last_total",
         "lo",
+        "pf",
+        "ptab",
+        "pu",
+        "pwin",
         "win_a",
         "win_b",
         "win_d",
@@ -235,6 +260,13 @@ class _Engine:
         self.xce: list[int] = []
         self.f_hi = 0
         self.last_total = 0
+        # Pieces: the axis cut at every era and window boundary. In piece p (from
+        # pu[p], where F is pf[p]) F is either c + the weekly measure of one pattern
+        # (ptab[p] is that pattern's fast tuple, see _fast) or given by window pwin[p].
+        self.pu: list[int] = []
+        self.pf: list[int] = []
+        self.ptab: list[_Fast | None] = []
+        self.pwin: list[int] = []
 
     @classmethod
     def build(
@@ -287,6 +319,26 @@ class _Engine:
             eng.win_fb.append(fb)
             d = fb - eng.base(b)
             eng.win_d.append(d)
+        fast: dict[int, _Pat] = {}
+        era_t, win_a, win_b = eng.era_t, eng.win_a, eng.win_b
+        for u in sorted({*era_t, *win_a, *win_b}):
+            i = bisect_right(win_a, u) - 1
+            eng.pu.append(u)
+            eng.pwin.append(i)
+            if i >= 0 and u < win_b[i]:
+                eng.ptab.append(None)
+                eng.pf.append(eng.f(u))
+                continue
+            # a pattern piece starts where a window ends or an era starts, where F is known
+            k = bisect_right(era_t, u) - 1
+            pat = eng.era_p[k]
+            if id(pat) not in fast:
+                fast[id(pat)] = _fast(pat)
+            d = eng.win_d[i] if i >= 0 else 0
+            eng.ptab.append((eng.era_c[k] + d, *fast[id(pat)]))
+            eng.pf.append(eng.win_fb[i] if i >= 0 and u == win_b[i] else eng.era_b[k] + d)
+        eng.pu.append(END)  # sentinels: searches never run off the end
+        eng.pf.append(END)
         eng.f_hi = eng.f(hi)
         return eng
 
@@ -296,41 +348,36 @@ class _Engine:
 
     def f(self, u: int) -> int:
         """Open time in ``[lo, u)``."""
-        i = bisect_right(self.win_a, u) - 1
-        if i >= 0:
-            if u < self.win_b[i]:
-                j = bisect_right(self.xs, u) - 1
-                if j < 0:
-                    return self.win_fa[i] - self.win_px[i]
-                xs = self.xs[j]
-                return self.win_fa[i] + self.xc[j] + min(u - xs, self.xe[j] - xs) - self.win_px[i]
-            d = self.win_d[i]
-        else:
-            d = 0
-        k = bisect_right(self.era_t, u) - 1
-        p = self.era_p[k]
+        p = bisect_right(self.pu, u) - 1
+        e = self.ptab[p]
+        if e is None:
+            i = self.pwin[p]
+            j = bisect_right(self.xs, u) - 1
+            if j < 0:
+                return self.win_fa[i] - self.win_px[i]
+            xs = self.xs[j]
+            return self.win_fa[i] + self.xc[j] + min(u - xs, self.xe[j] - xs) - self.win_px[i]
+        c, total, starts, lens, cum, _, _ = e
         q, r = divmod(u - W0, WEEK)
-        j = bisect_right(p.starts, r) - 1
-        if j < 0:
-            return self.era_c[k] + q * p.total + d
-        s = p.starts[j]
-        return self.era_c[k] + q * p.total + p.cum[j] + min(r - s, p.ends[j] - s) + d
+        j = bisect_right(starts, r) - 1
+        r -= starts[j]  # min() is a slow call here
+        return c + q * total + cum[j] + (r if r < lens[j] else lens[j])
 
     def earliest(self, y: int) -> int:
         """Earliest ``u`` with ``f(u) == y``, for ``0 < y <= f_hi``."""
-        i = bisect_left(self.win_fb, y)
-        if i < len(self.win_fb) and self.win_fa[i] < y:
+        p = bisect_left(self.pf, y) - 1
+        e = self.ptab[p]
+        if e is None:
+            i = self.pwin[p]
             target = self.win_px[i] + (y - self.win_fa[i])
             j = bisect_left(self.xce, target)
             return self.xe[j] - (self.xce[j] - target)
-        z = y - (self.win_d[i - 1] if i > 0 else 0)
-        k = bisect_left(self.era_b, z) - 1
-        p = self.era_p[k]
-        q, r = divmod(z - self.era_c[k], p.total)
+        c, total, starts, _, cum, cumend, last_end = e
+        q, r = divmod(y - c, total)
         if r == 0:
-            return W0 + (q - 1) * WEEK + p.ends[-1]
-        j = bisect_left(p.cumend, r)
-        return W0 + q * WEEK + p.starts[j] + (r - p.cum[j])
+            return W0 + (q - 1) * WEEK + last_end
+        j = bisect_left(cumend, r)
+        return W0 + q * WEEK + starts[j] + (r - cum[j])
 
     def open_in(self, lo: int, hi: int) -> Intervals:
         """The open intervals within ``[lo, hi)``, merged, in order."""
