@@ -20,12 +20,53 @@ from servicemodel import (
     StatusChange,
 )
 from servicemodel.kpi import AgentTime, QueueOutcome
+from servicemodel.sla import BusinessCalendar, Condition, FieldTest, PolicySet, SlaPolicy, Target
 
 BASE = pendulum.datetime(2024, 6, 3, 0, tz="UTC")
 CUSTOMERS = ("C1", "C2", "C3", "C4")
 CHANNELS = ("email", "chat", "phone", "self_service")
 TAGS = ("billing", "late", "broken", "refund")
 STATUSES = ("open", "pending", "on_hold", "solved", "closed")
+
+#: SLA policies for the compliance KPI: business-hours and calendar-time targets
+#: for every priority interactions() draws, several metrics each; AS_OF cuts the
+#: drawn logs (created within 40 days, events up to ~9 days later) mid-stream.
+OFFICE = BusinessCalendar.weekly("Europe/London", {"mon-fri": "09:00-17:00"})
+_HOUR = pendulum.duration(hours=1)
+POLICIES = PolicySet(
+    policies=[
+        SlaPolicy(
+            name="Chat",
+            condition=Condition.all_of(
+                FieldTest(field="channel", operator="equals", values="chat")
+            ),
+            targets={
+                "high": [Target(metric="first_reply", within=pendulum.duration(minutes=30))],
+                "normal": [
+                    Target(metric="first_reply", within=_HOUR),
+                    Target(metric="next_reply", within=_HOUR),
+                ],
+            },
+        ),
+        SlaPolicy(
+            name="Standard",
+            targets={
+                "low": [Target(metric="resolution", within=_HOUR * 40, calendar="office")],
+                "normal": [
+                    Target(metric="first_reply", within=_HOUR * 8, calendar="office"),
+                    Target(metric="requester_wait", within=_HOUR * 24, calendar="office"),
+                ],
+                "high": [
+                    Target(metric="first_reply", within=_HOUR * 2),
+                    Target(metric="agent_work", within=_HOUR * 16, calendar="office"),
+                    Target(metric="periodic_update", within=_HOUR * 12),
+                ],
+            },
+        ),
+    ],
+    calendars={"office": OFFICE},
+)
+AS_OF = BASE.add(days=30)
 
 
 @st.composite

@@ -18,8 +18,10 @@ from servicemodel import (
     StatusChange,
 )
 from servicemodel.exceptions import EmptySampleError, ValidationError
+from servicemodel.kpi import sla_compliance
+from servicemodel.sla import PolicySet, SlaPolicy, Target
 from servicemodel.team import Review, Rubric, build_scorecards
-from servicemodel.testing import interactions, qa_reviews
+from servicemodel.testing import interactions, policy_sets, qa_reviews
 
 JUNE = pendulum.datetime(2024, 6, 1, tz="Europe/London")
 JULY = pendulum.datetime(2024, 7, 1, tz="Europe/London")
@@ -186,6 +188,100 @@ def test_bad_arguments_are_refused() -> None:
         build_scorecards(["T-1"], start=JUNE, end=JULY)  # type: ignore[list-item]
 
 
+# First reply within 30 minutes (calendar time) for normal-priority tickets.
+HALF_HOUR = PolicySet(
+    policies=[
+        SlaPolicy(
+            name="Standard",
+            targets={
+                "normal": [Target(metric="first_reply", within=pendulum.duration(minutes=30))]
+            },
+        )
+    ]
+)
+
+
+def test_scorecard_sla_compliance_hidden_below_minimum_and_normalised_for_mix() -> None:
+    # Replies after 20 min or 10 min meet the 30-minute target, after 60 min breach it.
+    # phone 4 met + 4 breached, email 4 met       -> 8/12 = 2/3
+    # phone 2 breached, email 9 met + 1 breached  -> 9/12 = 3/4
+    # email 5 met                                 -> n = 5, below the minimum of 10
+    # Team by channel: phone 4/10 = 2/5, email 18/19.
+    data = (
+        [ticket("A-1", channel="phone", reply_minutes=20) for _ in range(4)]
+        + [ticket("A-1", channel="phone", reply_minutes=60) for _ in range(4)]
+        + [ticket("A-1", channel="email", reply_minutes=10) for _ in range(4)]
+        + [ticket("A-2", channel="phone", reply_minutes=60) for _ in range(2)]
+        + [ticket("A-2", channel="email", reply_minutes=10) for _ in range(9)]
+        + [ticket("A-2", channel="email", reply_minutes=60)]
+        + [ticket("A-3", channel="email", reply_minutes=10) for _ in range(5)]
+    )
+    one, two, three = build_scorecards(
+        data,
+        start=JUNE,
+        end=JULY,
+        mix_by=["channel"],
+        policies=HALF_HOUR,
+        as_of=JULY,
+        minimum_samples={"sla_compliance": 10},
+    )
+    sla1, sla2 = one.figure("sla_compliance"), two.figure("sla_compliance")
+    assert (sla1.n, sla1.value, sla1.unit) == (12, Fraction(2, 3), "share")
+    assert (sla2.n, sla2.value) == (12, Fraction(3, 4))
+    assert sla1.interval is not None
+    assert sla1.interval.low < Fraction(2, 3) < sla1.interval.high
+    # The card's figure is the KPI engine's figure over the agent's interactions.
+    assert sla_compliance(data[:12], HALF_HOUR, as_of=JULY).value == sla1.value
+    # Raw, A-2 looks better; against what each agent's channel mix predicts, A-1 is.
+    assert sla1.expected == (8 * Fraction(2, 5) + 4 * Fraction(18, 19)) / 12
+    assert sla2.expected == (2 * Fraction(2, 5) + 10 * Fraction(18, 19)) / 12
+    assert sla1.better_than_expected()
+    assert not sla2.better_than_expected()
+    assert not three.is_shown("sla_compliance")
+    assert ("sla_compliance", 5, 10) in {(h.metric, h.n, h.minimum) for h in three.hidden}
+    with pytest.raises(EmptySampleError, match="sla_compliance is hidden for A-3: n = 5"):
+        three.figure("sla_compliance")
+
+
+def test_scorecard_sla_compliance_counts_clocks_and_leaves_pending_out() -> None:
+    # As of 09:20 on the day, tickets answered at 09:10 met the target; the ones
+    # answered at 10:00 are still pending (20 of 30 minutes used) and not counted.
+    data = [ticket("A-1", reply_minutes=10) for _ in range(3)] + [
+        ticket("A-1", reply_minutes=60) for _ in range(2)
+    ]
+    (card,) = build_scorecards(
+        data,
+        start=JUNE,
+        end=JULY,
+        policies=HALF_HOUR,
+        as_of=pendulum.datetime(2024, 6, 3, 9, 20, tz="Europe/London"),
+        minimum_samples={"sla_compliance": 1},
+    )
+    figure = card.figure("sla_compliance")
+    assert (figure.n, figure.value) == (3, Fraction(1))
+    # The default minimum is 20 evaluated clocks.
+    (default,) = build_scorecards(data, start=JUNE, end=JULY, policies=HALF_HOUR, as_of=JULY)
+    assert {(h.metric, h.n, h.minimum) for h in default.hidden} >= {("sla_compliance", 5, 20)}
+
+
+def test_scorecards_without_policies_have_no_sla_compliance() -> None:
+    data = [ticket("A-1") for _ in range(3)]
+    (card,) = build_scorecards(data, start=JUNE, end=JULY)
+    assert "sla_compliance" not in {h.metric for h in card.hidden}
+    with pytest.raises(ValidationError, match="'metric' 'sla_compliance' is not on this card"):
+        card.figure("sla_compliance")
+    with pytest.raises(ValidationError, match="'as_of' must be given with 'policies'"):
+        build_scorecards(data, start=JUNE, end=JULY, policies=HALF_HOUR)
+    with pytest.raises(ValidationError, match="'policies' must be given with 'as_of'"):
+        build_scorecards(data, start=JUNE, end=JULY, as_of=JULY)
+    with pytest.raises(ValidationError, match="'policies' must be a PolicySet"):
+        build_scorecards(data, start=JUNE, end=JULY, policies=[], as_of=JULY)  # type: ignore[arg-type]
+    with pytest.raises(ValidationError, match="'as_of' must be timezone-aware"):
+        build_scorecards(data, start=JUNE, end=JULY, policies=HALF_HOUR, as_of=JULY.naive())
+    with pytest.raises(ValidationError, match="'customers' is only read by SLA conditions"):
+        build_scorecards(data, start=JUNE, end=JULY, customers=[])
+
+
 AGENTS = st.sampled_from(["A-1", "A-2", "A-3"])
 
 
@@ -203,18 +299,28 @@ def assigned(draw: st.DrawFn) -> Interaction:
     st.lists(qa_reviews(rubric=Rubric.standard(), agents=AGENTS), max_size=6).flatmap(
         lambda rs: st.tuples(st.just(rs), st.permutations(rs))
     ),
+    policy_sets(),
 )
 def test_scorecards_are_invariant_to_the_order_of_interactions(
     items: tuple[list[Interaction], list[Interaction]],
     reviews: tuple[list[Review], list[Review]],
+    policies: PolicySet,
 ) -> None:
     start = pendulum.datetime(2000, 1, 1)
     end = pendulum.datetime(2040, 1, 1)
-    minimums = dict.fromkeys(("first_reply_time", "resolution_time", "fcr", "csat", "qa_score"), 1)
-    a = build_scorecards(
-        items[0], reviews=reviews[0], start=start, end=end, minimum_samples=minimums
+    minimums = dict.fromkeys(
+        ("first_reply_time", "resolution_time", "fcr", "csat", "qa_score", "sla_compliance"), 1
     )
-    b = build_scorecards(
-        items[1], reviews=reviews[1], start=start, end=end, minimum_samples=minimums
+    a, b = (
+        build_scorecards(
+            xs,
+            reviews=rs,
+            start=start,
+            end=end,
+            minimum_samples=minimums,
+            policies=policies,
+            as_of=end,
+        )
+        for xs, rs in zip(items, reviews, strict=True)
     )
     assert a == b

@@ -64,6 +64,7 @@ from ._catalogue import (
 from ._functions import ces, csat, first_reply_time, nps, resolution_time, retention_rate
 from ._report import Cell, Period, Report, ReportRow, ReportState, report
 from ._sketch import RelativeErrorSketch
+from ._sla import SlaCompliance, TargetCompliance, sla_compliance
 from ._stats import (
     Count,
     Difference,
@@ -135,6 +136,8 @@ __all__ = [
     "SelfServiceDeflection",
     "ServiceLevel",
     "ServiceLevelFormula",
+    "SlaCompliance",
+    "TargetCompliance",
     "ThemeVariant",
     "Utilisation",
     "UtilisationVariant",
@@ -151,5 +154,6 @@ __all__ = [
     "resolution_time",
     "retention_rate",
     "service_level_rate",
+    "sla_compliance",
     "wilson_interval",
 ]

@@ -14,10 +14,14 @@ merged exactly. Two rules make the comparison fair:
 
   so an agent who takes the hard phone complaints is held to what the team
   achieves on phone complaints.
+
+SLA compliance joins the card when a policy set and an evaluation instant are
+given; its sample is the agent's met and breached SLA clocks.
 """
 
 from __future__ import annotations
 
+import datetime as _dt
 import enum
 from collections.abc import Iterable, Mapping
 from fractions import Fraction
@@ -28,6 +32,7 @@ import pendulum
 
 from .._time import aware, duration_micros, to_micros
 from .._validators import enum_member
+from ..customers import Customer
 from ..exceptions import EmptySampleError, ValidationError
 from ..interactions import Interaction
 from ..kpi import (
@@ -41,7 +46,9 @@ from ..kpi import (
     Mean,
     Rate,
     ResolutionTime,
+    SlaCompliance,
 )
+from ..sla import PolicySet
 from ._qa_score import QaScore
 from ._quality import Review
 from ._training import Direction
@@ -62,6 +69,7 @@ DEFAULT_MINIMUM_SAMPLES: Mapping[str, int] = {
     "fcr": 20,
     "csat": 10,
     "qa_score": 5,
+    "sla_compliance": 20,
 }
 
 _DIRECTIONS = {
@@ -70,9 +78,12 @@ _DIRECTIONS = {
     "fcr": Direction.HIGHER,
     "csat": Direction.HIGHER,
     "qa_score": Direction.HIGHER,
+    "sla_compliance": Direction.HIGHER,
 }
 _INTERACTION_METRICS = ("first_reply_time", "resolution_time", "fcr", "csat")
 _METRICS = (*_INTERACTION_METRICS, "qa_score")
+_SLA = "sla_compliance"
+_ALL_METRICS = (*_METRICS, _SLA)
 _UNKNOWN = "unknown"
 
 
@@ -93,8 +104,8 @@ class MixDimension(enum.Enum):
 class MetricFigure:
     """One shown metric of a scorecard, with what the agent's workload mix predicts.
 
-    ``value`` is exact: a share in [0, 1] for ``fcr``, ``csat`` and
-    ``qa_score``; the mean in seconds for ``first_reply_time`` and
+    ``value`` is exact: a share in [0, 1] for ``fcr``, ``csat``,
+    ``qa_score`` and ``sla_compliance``; the mean in seconds for ``first_reply_time`` and
     ``resolution_time`` (``unit`` says which). ``interval`` is the KPI
     engine's interval (Wilson for rates, normal for the QA mean) and ``None``
     for times, which the engine summarises by quantiles rather than a mean
@@ -182,7 +193,8 @@ class Scorecard:
 
         Raises:
             EmptySampleError: the metric is hidden (below its minimum sample).
-            ValidationError: the scorecard does not measure *metric*.
+            ValidationError: the scorecard does not measure *metric* (SLA
+                compliance needs ``policies`` and ``as_of`` when building cards).
         """
         for figure in self.shown:
             if figure.metric == metric:
@@ -193,8 +205,15 @@ class Scorecard:
                     f"{metric} is hidden for {self.agent_id}: n = {hidden.n} is below the "
                     f"minimum sample of {hidden.minimum}"
                 )
+        if metric == _SLA:
+            raise ValidationError(
+                f"'metric' {_SLA!r} is not on this card: build_scorecards measures it when "
+                "given policies= and as_of=",
+                field="metric",
+                value=metric,
+            )
         raise ValidationError(
-            f"'metric' must be one of {', '.join(repr(m) for m in _METRICS)} (got {metric!r})",
+            f"'metric' must be one of {', '.join(repr(m) for m in _ALL_METRICS)} (got {metric!r})",
             field="metric",
             value=metric,
         )
@@ -225,7 +244,7 @@ def _minimums(value: Mapping[str, int] | None) -> dict[str, int]:
         if metric not in _DIRECTIONS:
             raise ValidationError(
                 f"'minimum_samples' must name metrics among "
-                f"{', '.join(repr(m) for m in _METRICS)} (got {metric!r})",
+                f"{', '.join(repr(m) for m in _ALL_METRICS)} (got {metric!r})",
                 field="minimum_samples",
                 value=metric,
             )
@@ -301,6 +320,9 @@ def build_scorecards(
         MixDimension.KIND,
     ),
     calendar: BusinessTime | None = None,
+    policies: PolicySet | None = None,
+    as_of: _dt.datetime | None = None,
+    customers: Iterable[Customer] | None = None,
 ) -> tuple[Scorecard, ...]:
     """Build one scorecard per agent for the period [start, end), sorted by agent id.
 
@@ -311,8 +333,10 @@ def build_scorecards(
     that interaction is not among *interactions*). Metrics (the KPI engine's
     default variants): ``first_reply_time`` and ``resolution_time`` (mean, in
     business time with *calendar*), ``fcr`` (one-touch), ``csat`` (share of
-    4-5), ``qa_score`` (:class:`QaScore`). SLA compliance is not part of the
-    card until the KPI engine provides an accumulator for it.
+    4-5), ``qa_score`` (:class:`QaScore`) and, given *policies* and *as_of*,
+    ``sla_compliance`` (:class:`~servicemodel.kpi.SlaCompliance`: met / (met +
+    breached) SLA clocks of the agent's interactions evaluated as of *as_of*,
+    pending clocks left out; its sample is the number of evaluated clocks).
 
     The result does not depend on the order of *interactions* or *reviews*.
 
@@ -325,10 +349,15 @@ def build_scorecards(
         mix_by: the workload dimensions to normalise for (empty: no normalisation,
             ``expected`` is then the team's overall figure).
         calendar: a business calendar for the time metrics (``None``: calendar time).
+        policies: SLA policies; with *as_of*, adds ``sla_compliance`` to every card.
+        as_of: the instant the SLA clocks are evaluated at (aware; usually the
+            period's end or later, so the period's clocks have resolved).
+        customers: customer records for SLA conditions on segment or tier.
 
     Raises:
         ValidationError: a bad argument (naive instants, end not after start,
-            an unknown metric or dimension, an item of the wrong type).
+            an unknown metric or dimension, an item of the wrong type, *policies*
+            without *as_of* or the reverse).
 
     >>> import pendulum
     >>> from servicemodel import Assignment, Interaction, Message, SatisfactionResponse, StatusChange
@@ -366,7 +395,32 @@ def build_scorecards(
             value=calendar,
         )
 
+    if (policies is None) != (as_of is None):
+        missing = "as_of" if as_of is None else "policies"
+        raise ValidationError(
+            f"'{missing}' must be given with "
+            f"'{'policies' if missing == 'as_of' else 'as_of'}' to add SLA compliance "
+            "to the cards (or leave both out)",
+            field=missing,
+            value=None,
+        )
+    if customers is not None and policies is None:
+        raise ValidationError(
+            "'customers' is only read by SLA conditions: give policies= and as_of= too",
+            field="customers",
+            value=customers,
+        )
+    sla = (
+        None
+        if policies is None
+        else SlaCompliance.empty(policies=policies, as_of=as_of, customers=customers)
+    )
+    metrics = _METRICS if sla is None else _ALL_METRICS
+    fed = _INTERACTION_METRICS if sla is None else (*_INTERACTION_METRICS, _SLA)
+
     def fresh(metric: str) -> Accumulator[Any]:
+        if metric == _SLA and sla is not None:
+            return sla.empty_like()
         if metric == "first_reply_time":
             return FirstReplyTime.empty(calendar=calendar)
         if metric == "resolution_time":
@@ -384,7 +438,7 @@ def build_scorecards(
     def cell(agent: str, stratum: str) -> dict[str, Accumulator[Any]]:
         key = (agent, stratum)
         if key not in cells:
-            cells[key] = {m: fresh(m) for m in _METRICS}
+            cells[key] = {m: fresh(m) for m in metrics}
         return cells[key]
 
     for index, interaction in enumerate(interactions):
@@ -410,7 +464,7 @@ def build_scorecards(
         counts = volume.setdefault(agent, {})
         counts[stratum] = counts.get(stratum, 0) + 1
         accs = cell(agent, stratum)
-        for metric in _INTERACTION_METRICS:
+        for metric in fed:
             accs[metric].add(interaction)
     for index, review in enumerate(reviews):
         if not isinstance(review, Review):
@@ -442,7 +496,7 @@ def build_scorecards(
         own = {s: accs for (a, s), accs in cells.items() if a == agent}
         shown: list[MetricFigure] = []
         hidden: list[HiddenMetric] = []
-        for metric in _METRICS:
+        for metric in metrics:
             parts = [own[s][metric] for s in sorted(own)]
             total = parts[0].empty_like()
             for part in parts:
