@@ -27,12 +27,11 @@ from .kpi import (
     Rate,
     Report,
     ReportState,
+    SlaCompliance,
     rate_difference,
     wilson_interval,
 )
 from .loyalty.recognition import Leaderboard, MonthTally
-from .sla import Outcome
-from .sla import evaluate as evaluate_sla
 from .team import Finding
 
 __all__ = [
@@ -266,7 +265,7 @@ def assess(
     Args:
         model: the service model.
         interactions: any iterable (a list, or a reader's stream).
-        customers: customers (used for NPS/CES scope and contact counts).
+        customers: customers, for SLA policies with segment or tier conditions.
         feedback: survey responses and reviews (NPS, CES, CSAT surveys).
         as_of: the instant of the assessment.
         period: ``"day"``, ``"week"`` or ``"month"`` (default), in the model's zone.
@@ -313,7 +312,12 @@ def assess(
         if model.recognition is not None
         else None
     )
-    sla: dict[tuple[str, str, str], list[int]] = {}
+    customer_list = tuple(customers)
+    compliance = (
+        SlaCompliance(policies=model.policies, as_of=when, customers=customer_list)
+        if model.policies is not None
+        else None
+    )
     themes: dict[str, int] = {}
     complaints = 0
     last_contact: dict[str, int] = {}
@@ -346,17 +350,8 @@ def assess(
             by_team.add(interaction)
         if tally is not None:
             tally.add(interaction)
-        if model.policies is not None:
-            for outcome in evaluate_sla(interaction, model.policies, as_of=when).outcomes():
-                key = (outcome.policy, outcome.priority.value, outcome.metric.value)
-                counts = sla.setdefault(key, [0, 0, 0])
-                counts[
-                    0
-                    if outcome.outcome is Outcome.MET
-                    else 1
-                    if outcome.outcome is Outcome.BREACHED
-                    else 2
-                ] += 1
+        if compliance is not None:
+            compliance.add(interaction)
         if interaction.kind is Kind.COMPLAINT:
             complaints += 1
             for tag in interaction.tags or ("(untagged)",):
@@ -376,7 +371,6 @@ def assess(
             overall.add(item)
             if item.channel is not None:
                 by_channel.add(item)
-    del customers  # accepted for the interface; segments are not yet used by the KPIs here
     kpi_report = by_channel.result()
     overall_report = overall.result()
     mix_report = mix.result()
@@ -384,9 +378,20 @@ def assess(
     goals = tuple(
         _goal_report(goal, overall_report, kpi_report, team_report, when) for goal in model.goals
     )
-    sla_lines = tuple(
-        SlaLine(policy=p, priority=pr, metric=m, met=c[0], breached=c[1], pending=c[2])
-        for (p, pr, m), c in sorted(sla.items())
+    sla_lines = (
+        tuple(
+            SlaLine(
+                policy=t.policy,
+                priority=t.priority.value,
+                metric=t.metric.value,
+                met=t.met,
+                breached=t.breached,
+                pending=t.pending,
+            )
+            for t in compliance.breakdown()
+        )
+        if compliance is not None
+        else ()
     )
     shift = _channel_shift(mix_report)
     top_themes = tuple(sorted(themes.items(), key=lambda kv: (-kv[1], kv[0]))[:10])
