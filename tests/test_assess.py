@@ -213,3 +213,37 @@ def test_a_simple_case_by_hand() -> None:
     result = a.overall.rows[0].cell("csat").result
     assert isinstance(result, Rate)
     assert result.value == Fraction(1, 2)
+
+
+def test_contact_tally_purges_old_customers_and_stays_exact_in_order(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from servicemodel import _assessment
+    from servicemodel.kpi import Period
+
+    monkeypatch.setattr(_assessment._ContactTally, "_PURGE_EVERY", 7)
+    hour = 3_600_000_000
+    # regulars come back every few days; one-off customers never return
+    stream = [(f"R{i % 5}" if i % 2 else f"O{i}", i * 9 * hour) for i in range(400)]
+    tally = _assessment._ContactTally(Period.WEEK, "UTC")
+    for customer, at in stream:
+        tally.add(customer, at)
+    last: dict[str, int] = {}
+    expected = 0
+    for customer, at in stream:
+        if customer in last and at - last[customer] <= 7 * 24 * hour:
+            expected += 1
+        last[customer] = at
+    assert tally.exact
+    assert (tally.repeats, tally.total) == (expected, 400)
+    assert len(tally._last) < 40  # of 205 customers: those idle for over 8 days were dropped
+
+
+def test_contact_tally_flags_input_out_of_order() -> None:
+    from servicemodel import _assessment
+    from servicemodel.kpi import Period
+
+    tally = _assessment._ContactTally(Period.WEEK, "UTC")
+    tally.add("A", 10_000_000)
+    tally.add("A", 5_000_000)
+    assert not tally.exact

@@ -13,7 +13,7 @@ import pendulum
 
 from ._followup import OutreachAction, schedule_outreach
 from ._service_model import ServiceModel
-from ._time import aware, to_micros, zone
+from ._time import aware, from_micros, to_micros, zone
 from .customers import Customer
 from .exceptions import EmptySampleError, ValidationError
 from .feedback import Feedback
@@ -151,6 +151,7 @@ class Assessment:
     complaints: int
     repeat_contact: Rate | None
     contacts_per_customer: Mean | None
+    repeat_contact_exact: bool
     recognition: Leaderboard | None
     outreach: tuple[OutreachAction, ...]
     findings: tuple[Finding, ...]
@@ -256,7 +257,7 @@ def assess(
     priority and metric, each goal's SMART check and progress against its
     line, the shift in channel preference between the last two periods, top
     complaint themes, repeat contacts (a contact within 7 days of the same
-    customer's previous one) and contacts per customer, last month's
+    customer's previous one) and contacts per customer in the latest period, last month's
     recognition leaderboard, the outreach due in the next 7 days for a
     proactive model, and a ranked list of findings tied to their numbers.
 
@@ -321,9 +322,7 @@ def assess(
     )
     themes: dict[str, int] = {}
     complaints = 0
-    last_contact: dict[str, int] = {}
-    contacts: dict[str, int] = {}
-    repeats = contacts_total = 0
+    contact_tally = _ContactTally(cut, tz)
     solved_for_outreach: list[Interaction] = []
     outreach_from = (
         limit
@@ -357,14 +356,7 @@ def assess(
             complaints += 1
             for tag in interaction.tags or ("(untagged)",):
                 themes[tag] = themes.get(tag, 0) + 1
-        customer = interaction.customer_id
-        previous = last_contact.get(customer)
-        if previous is not None and 0 <= created - previous <= _REPEAT_WINDOW:
-            repeats += 1
-        if previous is None or created > previous:
-            last_contact[customer] = created
-        contacts[customer] = contacts.get(customer, 0) + 1
-        contacts_total += 1
+        contact_tally.add(interaction.customer_id, created)
         if model.follow_ups and created >= outreach_from:
             solved_for_outreach.append(interaction)
     for item in feedback:
@@ -396,16 +388,8 @@ def assess(
     )
     shift = _channel_shift(mix_report)
     top_themes = tuple(sorted(themes.items(), key=lambda kv: (-kv[1], kv[0]))[:10])
-    repeat = wilson_interval(repeats, contacts_total) if contacts_total else None
-    per_customer = (
-        Mean(
-            n=len(contacts),
-            value=Fraction(contacts_total, len(contacts)),
-            interval=_mean_interval(contacts),
-        )
-        if contacts
-        else None
-    )
+    repeat = contact_tally.repeat_rate()
+    per_customer = contact_tally.per_customer()
     outreach = (
         schedule_outreach(
             model.follow_ups,
@@ -434,6 +418,7 @@ def assess(
         complaints=complaints,
         repeat_contact=repeat,
         contacts_per_customer=per_customer,
+        repeat_contact_exact=contact_tally.exact,
         recognition=tally.result() if tally is not None else None,
         outreach=outreach,
         findings=assessment_findings,
@@ -459,6 +444,81 @@ def _metrics(model: ServiceModel, calendar: Any) -> list[Any]:
         else:
             chosen.append(name)
     return chosen
+
+
+class _ContactTally:
+    """Repeat contacts and contact frequency, in memory bounded by recent customers.
+
+    A contact is a repeat when the same customer's previous contact came at
+    most 7 days before it. Customers not seen for 7 days and a day of slack
+    are dropped from memory every 50,000 contacts; the count stays exact as
+    long as each contact arrives no earlier than that horizon plus the
+    window allows (true for input in creation order, as exports and the
+    samples are). Otherwise :attr:`exact` turns False and the figure is
+    reported as approximate. Contacts per customer are counted over the
+    latest period only, so memory is bounded by one period's customers.
+    """
+
+    _SLACK = 86_400_000_000
+    _PURGE_EVERY = 50_000
+
+    def __init__(self, period: Period, tz: str) -> None:
+        self._period = period
+        self._tz = pendulum.timezone(tz)
+        self._last: dict[str, int] = {}
+        self.repeats = 0
+        self.total = 0
+        self.exact = True
+        self._max_seen: int | None = None
+        self._horizon: int | None = None
+        self._bounds: tuple[int, int] | None = None
+        self._counts: dict[str, int] = {}
+
+    def add(self, customer: str, created: int) -> None:
+        self.total += 1
+        if self._horizon is not None and created < self._horizon + _REPEAT_WINDOW:
+            self.exact = False
+        previous = self._last.get(customer)
+        if previous is not None:
+            if created < previous:
+                self.exact = False
+            elif created - previous <= _REPEAT_WINDOW:
+                self.repeats += 1
+        if previous is None or created > previous:
+            self._last[customer] = created
+        if self._max_seen is None or created > self._max_seen:
+            self._max_seen = created
+        if self._bounds is None or created >= self._bounds[1]:
+            self._bounds = self._period_of(created)
+            self._counts = {}
+        if created >= self._bounds[0]:
+            self._counts[customer] = self._counts.get(customer, 0) + 1
+        if self.total % self._PURGE_EVERY == 0:
+            horizon = self._max_seen - _REPEAT_WINDOW - self._SLACK
+            self._last = {c: t for c, t in self._last.items() if t >= horizon}
+            self._horizon = horizon if self._horizon is None else max(self._horizon, horizon)
+
+    def _period_of(self, created: int) -> tuple[int, int]:
+        local = from_micros(created, self._tz)
+        unit = {Period.DAY: "day", Period.WEEK: "week", Period.MONTH: "month"}[self._period]
+        start = local.start_of(unit)
+        end = {Period.DAY: start.add(days=1), Period.WEEK: start.add(weeks=1)}.get(
+            self._period, start.add(months=1)
+        )
+        return to_micros(start), to_micros(end)
+
+    def repeat_rate(self) -> Rate | None:
+        return wilson_interval(self.repeats, self.total) if self.total else None
+
+    def per_customer(self) -> Mean | None:
+        counts = self._counts
+        if not counts:
+            return None
+        return Mean(
+            n=len(counts),
+            value=Fraction(sum(counts.values()), len(counts)),
+            interval=_mean_interval(counts),
+        )
 
 
 def _mean_interval(contacts: dict[str, int]) -> Any:
