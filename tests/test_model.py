@@ -149,3 +149,41 @@ def test_type_implies_the_tracked_kpis() -> None:
         ServiceModel(
             name="R", type="reactive", channels=["email"], goals=[Goal(name="g", metric="vibes")]
         )
+
+
+@pytest.mark.parametrize(
+    "value",
+    [float("nan"), float("inf"), "1e30000000", 10**5000, "nan", True, [1]],
+    ids=["nan", "inf", "exponent-string", "huge-int", "nan-string", "bool", "list"],
+)
+def test_hostile_goal_values_are_problems_not_crashes(value: object) -> None:
+    with pytest.raises(ModelDocumentError) as info:
+        load_model(
+            {
+                "name": "X",
+                "type": "reactive",
+                "channels": ["email"],
+                "goals": [{"name": "g", "metric": "csat", "target": value}],
+            }
+        )
+    assert [p.path for p in info.value.problems] == ["goals[0].target"]
+
+
+def test_huge_integers_anywhere_are_one_document_error() -> None:
+    for doc in (
+        {"name": 10**5000, "type": "reactive", "channels": ["email"]},
+        {"name": "X", "type": "reactive", "channels": [10**5000]},
+        '{"name": "X", "type": "reactive", "channels": ["email"], "x": 1' + "0" * 5000 + "}",
+    ):
+        with pytest.raises(ModelDocumentError):
+            load_model(doc)
+
+
+def test_model_collections_are_checked() -> None:
+    with pytest.raises(ValidationError, match=r"'goals\[0\]' must be a Goal"):
+        ServiceModel(name="X", type="reactive", channels=["email"], goals=[1])
+    with pytest.raises(ValidationError, match="'policies' must be a PolicySet"):
+        ServiceModel(name="X", type="reactive", channels=["email"], policies="p")  # type: ignore[arg-type]
+    with pytest.raises(ModelDocumentError) as info:
+        load_model({"name": " X ", "type": "reactive", "channels": ["email"]})
+    assert info.value.problems[0].path == "name"

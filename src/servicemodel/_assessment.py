@@ -215,8 +215,11 @@ def value_of(result: object, variant: str | None) -> Fraction | None:
             chosen = result.median
         elif variant == "mean":
             chosen = result.mean
-        elif variant.startswith("p") and variant[1:].isdigit():
-            chosen = result.percentile(f"{variant}")
+        elif variant.startswith("p") and variant[1:].isdigit() and 0 < int(variant[1:]) < 100:
+            try:
+                chosen = result.percentile(Fraction(int(variant[1:]), 100))
+            except ValidationError:
+                return None
         else:
             return None
         return Fraction(to_micros_duration(chosen), 1_000_000)
@@ -330,16 +333,17 @@ def assess(
         - _REPEAT_WINDOW
     )
     count = 0
-    for interaction in interactions:
-        if not isinstance(interaction, Interaction):
+    for position, item in enumerate(interactions):
+        if not isinstance(item, Interaction):
             raise ValidationError(
-                f"'interactions[{count}]' must be an Interaction (got {type(interaction).__name__})",
-                field=f"interactions[{count}]",
-                value=interaction,
+                f"'interactions[{position}]' must be an Interaction (got {type(item).__name__})",
+                field=f"interactions[{position}]",
+                value=item,
             )
-        created = to_micros(interaction.created_at)
+        created = to_micros(item.created_at)
         if created > limit:
             continue
+        interaction = _as_it_stood(item, limit)
         count += 1
         if progress is not None and count % 10_000 == 0:
             progress(count)
@@ -357,13 +361,15 @@ def assess(
             for tag in interaction.tags or ("(untagged)",):
                 themes[tag] = themes.get(tag, 0) + 1
         contact_tally.add(interaction.customer_id, created)
-        if model.follow_ups and created >= outreach_from:
-            solved_for_outreach.append(interaction)
-    for item in feedback:
-        if to_micros(item.at) <= limit:
-            overall.add(item)
-            if item.channel is not None:
-                by_channel.add(item)
+        if model.follow_ups:
+            solved = interaction.last_solved_at()
+            if solved is not None and to_micros(solved) >= outreach_from:
+                solved_for_outreach.append(interaction)
+    for response in feedback:
+        if to_micros(response.at) <= limit:
+            overall.add(response)
+            if response.channel is not None:
+                by_channel.add(response)
     kpi_report = by_channel.result()
     overall_report = overall.result()
     mix_report = mix.result()
@@ -444,6 +450,15 @@ def _metrics(model: ServiceModel, calendar: Any) -> list[Any]:
         else:
             chosen.append(name)
     return chosen
+
+
+def _as_it_stood(interaction: Interaction, limit: int) -> Interaction:
+    """The interaction without its events after *limit* (as it stood then)."""
+    events = interaction.events
+    if not events or to_micros(events[-1].at) <= limit:
+        return interaction
+    kept = [e for e in events if to_micros(e.at) <= limit]
+    return attrs.evolve(interaction, events=kept)
 
 
 class _ContactTally:

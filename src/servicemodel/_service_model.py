@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as _dt
 import enum
 import json
+import math
+import re
 from collections.abc import Iterable, Mapping
 from fractions import Fraction
 from typing import Any, TypeVar, final
@@ -124,12 +126,42 @@ def _zone_name(_instance: Any, attribute: attrs.Attribute[Any], value: Any) -> N
     zone(value, field=attribute.name)
 
 
+def _items(value: Any, kind: type[Any], field: str) -> tuple[Any, ...]:
+    if isinstance(value, str | bytes) or not isinstance(value, Iterable):
+        raise ValidationError(
+            f"'{field}' must be a collection of {kind.__name__} values (got {value!r})",
+            field=field,
+            value=value,
+        )
+    items = tuple(value)
+    for index, item in enumerate(items):
+        if not isinstance(item, kind):
+            raise ValidationError(
+                f"'{field}[{index}]' must be a {kind.__name__} (got {type(item).__name__})",
+                field=f"{field}[{index}]",
+                value=item,
+            )
+    return items
+
+
 def _goals(value: Any) -> tuple[Goal, ...]:
-    return tuple(value)
+    return _items(value, Goal, "goals")
 
 
 def _follow_ups(value: Any) -> tuple[FollowUpRule, ...]:
-    return tuple(value)
+    return _items(value, FollowUpRule, "follow_ups")
+
+
+def _optional(kind: type[Any], field: str) -> Any:
+    def check(_instance: Any, _attribute: Any, value: Any) -> None:
+        if value is not None and not isinstance(value, kind):
+            raise ValidationError(
+                f"'{field}' must be a {kind.__name__} or None (got {type(value).__name__})",
+                field=field,
+                value=value,
+            )
+
+    return check
 
 
 @final
@@ -155,12 +187,18 @@ class ServiceModel:
     feedback: frozenset[FeedbackChannel] = attrs.field(
         default=frozenset({FeedbackChannel.CSAT}), converter=_feedback
     )
-    policies: PolicySet | None = attrs.field(default=None)
+    policies: PolicySet | None = attrs.field(
+        default=None, validator=_optional(PolicySet, "policies")
+    )
     business_calendar: str | None = attrs.field(default=None)
     goals: tuple[Goal, ...] = attrs.field(default=(), converter=_goals)
     follow_ups: tuple[FollowUpRule, ...] = attrs.field(default=(), converter=_follow_ups)
-    recognition: RecognitionPolicy | None = attrs.field(default=None)
-    programme: Programme | None = attrs.field(default=None, eq=False)
+    recognition: RecognitionPolicy | None = attrs.field(
+        default=None, validator=_optional(RecognitionPolicy, "recognition")
+    )
+    programme: Programme | None = attrs.field(
+        default=None, eq=False, validator=_optional(Programme, "programme")
+    )
 
     def __attrs_post_init__(self) -> None:
         if self.type.needs_follow_ups() and not self.follow_ups:
@@ -279,24 +317,40 @@ def _keys(
     return out
 
 
+_NUMBER = re.compile(r"[+-]?\d{1,15}(?:\.\d{1,15})?")
+_LARGEST = 10**15
+
+
 def _value(value: object, path: str, problems: _Problems) -> Any:
-    """A goal value: a number, or a duration written as text ("45m")."""
+    """A goal value: a number (at most 10**15 in size), or a duration written as text ("45m")."""
+    rule = "must be a finite number of at most 15 digits, or a duration such as '45m'"
     if isinstance(value, bool) or value is None:
-        problems.add(path, f"must be a number or a duration such as '45m' (got {value!r})")
+        problems.add(path, f"{rule} (got {_safe(value)})")
         return None
-    if isinstance(value, int | float):
-        return Fraction(str(value)) if isinstance(value, float) else value
-    if isinstance(value, str):
+    if isinstance(value, int) and abs(value) <= _LARGEST:
+        return value
+    if isinstance(value, float) and math.isfinite(value) and abs(value) <= _LARGEST:
+        return Fraction(str(value))
+    if isinstance(value, str) and len(value) <= 64:
+        if _NUMBER.fullmatch(value.strip()):
+            return Fraction(value.strip())
         try:
             return parse_duration(value, field=path)
         except ValidationError:
-            try:
-                return Fraction(value)
-            except (ValueError, ZeroDivisionError):
-                problems.add(path, f"must be a number or a duration such as '45m' (got {value!r})")
-                return None
-    problems.add(path, f"must be a number or a duration such as '45m' (got {value!r})")
+            pass
+    problems.add(path, f"{rule} (got {_safe(value)})")
     return None
+
+
+def _safe(value: object) -> str:
+    """A short, always-printable description of a value from a document."""
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) > _LARGEST:
+        return "a very large integer"
+    try:
+        text = repr(value)
+    except ValueError:
+        return f"a {type(value).__name__}"
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def _instant(value: object, path: str, tz: str, problems: _Problems) -> pendulum.DateTime | None:
@@ -332,7 +386,7 @@ def _build(label: str, path: str, problems: _Problems, factory: Any, **fields: A
     try:
         return factory(**fields)
     except ValidationError as error:
-        where = f"{path}.{error.field}" if error.field else path
+        where = (f"{path}.{error.field}" if path else error.field) if error.field else path
         message = error.message
         if error.field and message.startswith(f"'{error.field}' "):
             message = message[len(error.field) + 3 :]
@@ -371,6 +425,19 @@ def load_model(source: Mapping[str, Any] | str | bytes | Any) -> ServiceModel:
       colour: is not a known key; expected one of name, type, timezone, channels, feedback, business_calendar, sla, goals, follow_ups, recognition, loyalty
       type: must be one of 'reactive', 'proactive', 'self_service', 'hybrid' (got 'psychic')
     """
+    try:
+        return _load_model(source)
+    except ModelDocumentError:
+        raise
+    except (ValidationError, ValueError, TypeError, OverflowError, RecursionError) as error:
+        # A value the checks above did not anticipate (a 5,000-digit integer in a
+        # message, an exotic type): still one servicemodel error, never a crash.
+        raise ModelDocumentError(
+            [Problem("", f"document could not be read ({type(error).__name__})")]
+        ) from None
+
+
+def _load_model(source: Mapping[str, Any] | str | bytes | Any) -> ServiceModel:
     problems = _Problems()
     data = _read(source, problems)
     if problems.items or data is None or not _bounded(data, problems):

@@ -127,16 +127,19 @@ def run(args: argparse.Namespace) -> int:
         return 1
     except (ServiceModelError, ValueError, OSError) as error:
         return _fail(str(error))
-    if args.format == "json":
-        output = json.dumps(result.to_json(), indent=2) + "\n"
-    elif args.format == "html":
-        output = result.to_html()
-    else:
-        output = result.to_text()
-    if args.output:
-        Path(args.output).write_text(output, encoding="utf-8")
-    else:
-        sys.stdout.write(output)
+    try:
+        if args.format == "json":
+            output = json.dumps(result.to_json(), indent=2) + "\n"
+        elif args.format == "html":
+            output = result.to_html()
+        else:
+            output = result.to_text()
+        if args.output:
+            Path(args.output).write_text(output, encoding="utf-8")
+        else:
+            sys.stdout.write(output)
+    except OSError as error:
+        return _fail(f"cannot write the report: {error}")
     return 0
 
 

@@ -209,8 +209,8 @@ def _in_zone(value: pendulum.DateTime, text: str, named: _dt.tzinfo | None) -> p
     """Show a parsed instant in the record's named zone (keeping the instant and the fold)."""
     if named is None:
         return value
-    local = value.replace(tzinfo=named)
-    return local if local.utcoffset() == value.utcoffset() else _localise(value, text, named)
+    del text
+    return from_micros(to_micros(value), named)
 
 
 def format_duration(value: _dt.timedelta) -> str:
@@ -482,12 +482,8 @@ def decode_interaction_checked(record: Any) -> Interaction:
         field = "timezone"
         named = _named_zone(record["timezone"]) if "timezone" in record else None
         if named is not None and created_at.utcoffset() is not None:
-            local = created_at.replace(tzinfo=named)
-            created_at = (
-                local
-                if local.utcoffset() == created_at.utcoffset()
-                else _localise(created_at, record["created_at"], named)
-            )
+            # the same instant, shown in the named zone (fold and DST gaps included)
+            created_at = from_micros(to_micros(created_at), named)
         field = "tags"
         tags = record.get("tags", ())
         if type(tags) is not list and tags != ():

@@ -182,7 +182,7 @@ def _decode(
     if type(attributes) is not dict:
         return None
     for name, value in attributes.items():
-        if not name or type(value) is not str:
+        if type(name) is not str or not name or type(value) is not str:
             return None
     raw_events = record.get("events", ())
     if type(raw_events) is not list and raw_events != ():
