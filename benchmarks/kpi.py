@@ -20,13 +20,20 @@ Run:  PYTHONPATH=src python benchmarks/kpi.py [--count 1000000] [--workdir DIR]
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
+# benchmarks/calendar.py would shadow the standard library's calendar module
+# (imported by pendulum's and pandas' dependencies): keep this folder off the path.
+if sys.path and Path(sys.path[0]).resolve() == Path(__file__).resolve().parent:
+    sys.path.pop(0)
+
 import argparse
 import gc
 import math
 import tempfile
 import time
 import tracemalloc
-from pathlib import Path
 from typing import Any
 
 import numpy as np

@@ -252,3 +252,19 @@ def ks_micros(at: Any) -> int:
     from servicemodel._time import to_micros
 
     return to_micros(at)
+
+
+def test_a_refused_batch_leaves_every_cell_of_the_report_state_unchanged() -> None:
+    week = np.array(["2024-06-10T09:00", "2024-06-18T09:00"], dtype="datetime64[us]")
+    spec: dict[str, Any] = {"metrics": ["csat", "nps"], "by": ["channel"], "period": "week"}
+    state = ReportState(**spec)
+    good = {"created_at": week, "csat": np.array([5.0, 2.0]), "channel": np.array(["a", "b"])}
+    state.add_batch(good, only=["csat"])
+    before = state.result()
+    bad = {"created_at": week, "csat": np.array([4.0, 9.0]), "channel": np.array(["a", "c"])}
+    with pytest.raises(ValidationError, match="'csat' must hold whole numbers between 1 and 5"):
+        state.add_batch(bad, only=["csat"])
+    assert state.result() == before
+    state.add_batch(good, only=["csat"])  # the same cells again: counts add up
+    assert [r.cell("csat").n for r in state.result().rows] == [2, 2]
+    assert [r.cell("nps").n for r in state.result().rows] == [0, 0]

@@ -21,6 +21,8 @@ from __future__ import annotations
 
 import abc
 import datetime as _dt
+import functools
+import itertools
 from collections.abc import Callable, Iterable, Mapping
 from fractions import Fraction
 from typing import Any, ClassVar, Generic, Protocol, Self, TypeVar, final, runtime_checkable
@@ -367,6 +369,46 @@ class Accumulator(abc.ABC, Generic[R]):
     def _add_batch(self, columns: Mapping[str, Any]) -> None:  # pragma: no cover - guarded
         raise NotImplementedError
 
+    def _batch_cells(self, columns: Mapping[str, Any], cells: Any, count: int) -> list[Self]:
+        """New accumulators, one per cell ``0..count-1``, fed the rows of that cell.
+
+        ``columns`` are numpy arrays of equal length and ``cells`` gives each
+        row's cell index. Cell ``c`` holds exactly the state :meth:`add_batch`
+        gives over the rows whose ``cells`` entry is ``c`` (an empty state when
+        there are none). Nothing is changed when a value is refused. This
+        default sorts the rows by cell once and feeds each slice through
+        :meth:`add_batch`; the KPIs whose state is counts or a duration summary
+        override it with one vectorised pass over all the cells.
+        """
+        import numpy as np
+
+        order = np.argsort(cells, kind="stable")
+        bounds = np.searchsorted(cells[order], np.arange(count + 1)).tolist()
+        ordered = {name: np.asarray(array)[order] for name, array in columns.items()}
+        made = []
+        for cell in range(count):
+            begin, end = bounds[cell], bounds[cell + 1]
+            acc = self.empty_like()
+            acc.add_batch({name: array[begin:end] for name, array in ordered.items()})
+            made.append(acc)
+        return made
+
+    def _bare(self) -> Self:
+        """A new accumulator sharing every slot of this one; the caller sets the state slots.
+
+        A cheap :meth:`empty_like` for building many states in bulk: options
+        are immutable values, so sharing them is safe, and each override of
+        :meth:`_batch_cells` replaces every mutable state slot it inherits.
+        """
+        twin = object.__new__(type(self))
+        for name in _slot_names(type(self)):
+            try:
+                value = getattr(self, name)
+            except AttributeError:  # pragma: no cover - every slot is set in __init__
+                continue
+            object.__setattr__(twin, name, value)
+        return twin
+
     @abc.abstractmethod
     def _absorb(self, other: Self) -> None: ...
 
@@ -394,6 +436,19 @@ class Accumulator(abc.ABC, Generic[R]):
             ),
             dtype=np.int64,
         )
+
+
+@functools.cache
+def _slot_names(cls: type) -> tuple[str, ...]:
+    return tuple(name for klass in cls.__mro__ for name in getattr(klass, "__slots__", ()) if name)
+
+
+def cell_counts(cells: Any, mask: Any, count: int) -> list[int]:
+    """How many rows of each cell ``0..count-1`` have *mask* set (one ``bincount``)."""
+    import numpy as np
+
+    counted: list[int] = np.bincount(cells[mask], minlength=count).tolist()
+    return counted
 
 
 def _keys(columns: Mapping[str, Any]) -> Iterable[Any]:
@@ -498,6 +553,20 @@ def text_column(columns: Mapping[str, Any], name: str) -> Any:
 
 
 # ------------------------------------------------------------------- durations
+
+
+def _check_durations(array: Any) -> tuple[int, int]:
+    """The minimum and maximum of a non-empty int64 array of durations, checked in range."""
+    low, high = int(array.min()), int(array.max())
+    if low < 0 or high > MAX_MICROS:
+        raise ValidationError(
+            f"'duration' must be between 0 and {MAX_MICROS} microseconds "
+            f"(got {low if low < 0 else high}); a negative duration means the "
+            "events are out of order",
+            field="duration",
+            value=low if low < 0 else high,
+        )
+    return low, high
 
 
 def _round_micros(value: Fraction) -> pendulum.Duration:
@@ -609,15 +678,7 @@ class DurationState:
 
         if array.size == 0:
             return
-        low, high = int(array.min()), int(array.max())
-        if low < 0 or high > MAX_MICROS:
-            raise ValidationError(
-                f"'duration' must be between 0 and {MAX_MICROS} microseconds "
-                f"(got {low if low < 0 else high}); a negative duration means the "
-                "events are out of order",
-                field="duration",
-                value=low if low < 0 else high,
-            )
+        low, high = _check_durations(array)
         self.sketch.add_array(array)
         if self.count == 0:
             self.minimum, self.maximum = low, high
@@ -633,6 +694,62 @@ class DurationState:
                 self.values = None
             else:
                 self.values.extend(int(v) for v in array)
+
+    @classmethod
+    def grouped(
+        cls, values: Any, cells: Any, count: int, *, alpha: float, exact_limit: int
+    ) -> list[DurationState]:
+        """One state per cell ``0..count-1``: what :meth:`add_array` gives over each cell's values.
+
+        *values* (int64 microseconds) and *cells* (each value's cell) are
+        read in one vectorised pass: counts by ``bincount``, totals, minima
+        and maxima by ``reduceat`` over the values sorted by cell, sketch
+        buckets by one ``bincount`` over (cell, bucket) pairs, and each small
+        cell's exact values as its slice of the sorted values.
+        """
+        import numpy as np
+
+        if values.size:
+            _check_durations(values)
+        counts: list[int] = np.bincount(cells, minlength=count).tolist()
+        # A stable sort keeps each cell's values in row order, as add_array would.
+        narrow = cells.astype(np.int32) if count < 2**31 else cells
+        order = np.argsort(narrow, kind="stable")
+        ordered = values[order]
+        bounds = [0, *itertools.accumulate(counts)]
+        filled = [c for c in range(count) if counts[c]]
+        starts = np.asarray([bounds[c] for c in filled], dtype=np.int64)
+        minima: list[int] = []
+        maxima: list[int] = []
+        totals: list[int] = []
+        if filled:
+            minima = np.minimum.reduceat(ordered, starts).tolist()
+            maxima = np.maximum.reduceat(ordered, starts).tolist()
+            if int(ordered.max()) * ordered.size < 2**62:
+                totals = np.add.reduceat(ordered, starts).tolist()
+            else:
+                totals = [sum(ordered[bounds[c] : bounds[c + 1]].tolist()) for c in filled]
+        sketches = RelativeErrorSketch.grouped(values, cells, count, alpha=alpha)
+        states: list[DurationState] = []
+        position = 0
+        for cell in range(count):
+            state = object.__new__(cls)
+            state.sketch = sketches[cell]
+            state.exact_limit = exact_limit
+            n = counts[cell]
+            state.count = n
+            if n:
+                state.minimum, state.maximum = minima[position], maxima[position]
+                state.total = totals[position]
+                position += 1
+                state.values = (
+                    ordered[bounds[cell] : bounds[cell + 1]].tolist() if n <= exact_limit else None
+                )
+            else:
+                state.minimum = state.maximum = state.total = 0
+                state.values = []
+            states.append(state)
+        return states
 
     def absorb(self, other: DurationState) -> None:
         if other.count == 0:
@@ -795,6 +912,30 @@ class DurationAccumulator(Accumulator[DurationStats]):
 
     def _add_micros(self, value: int) -> None:
         self._state.add(value)
+
+    def _batch_values(self, columns: Mapping[str, Any]) -> tuple[Any, Any]:  # pragma: no cover
+        """(durations as int64 microseconds, mask of the rows they come from)."""
+        raise NotImplementedError
+
+    def _add_batch(self, columns: Mapping[str, Any]) -> None:
+        values, _ = self._batch_values(columns)
+        self._state.add_array(values)
+
+    def _batch_cells(self, columns: Mapping[str, Any], cells: Any, count: int) -> list[Self]:
+        values, rows = self._batch_values(columns)
+        states = DurationState.grouped(
+            values,
+            cells[rows],
+            count,
+            alpha=self._state.sketch.alpha,
+            exact_limit=self._state.exact_limit,
+        )
+        made = []
+        for state in states:
+            acc = self._bare()
+            acc._state = state
+            made.append(acc)
+        return made
 
     def quantile(
         self, q: float | Fraction | str, *, method: QuantileMethod | str | None = None
