@@ -33,7 +33,7 @@ import pendulum
 from .._time import duration_from_micros, duration_micros
 from ..exceptions import EmptySampleError, ValidationError
 from ._sketch import MAX_MICROS, RelativeErrorSketch, check_alpha
-from ._stats import QuantileMethod, quantile_of, to_fraction
+from ._stats import QuantileMethod, quantile_of, quantile_ratio, round_half_even, to_fraction
 
 __all__ = [
     "Accumulator",
@@ -742,8 +742,12 @@ class DurationState:
                 state.minimum, state.maximum = minima[position], maxima[position]
                 state.total = totals[position]
                 position += 1
+                # Kept sorted (a multiset: add_array's order carries no meaning), so
+                # reading quantiles later sorts an already sorted list in linear time.
                 state.values = (
-                    ordered[bounds[cell] : bounds[cell + 1]].tolist() if n <= exact_limit else None
+                    np.sort(ordered[bounds[cell] : bounds[cell + 1]]).tolist()
+                    if n <= exact_limit
+                    else None
                 )
             else:
                 state.minimum = state.maximum = state.total = 0
@@ -820,26 +824,51 @@ class DurationState:
         kth, _ = self.kth_function()
         return quantile_of(self.count, q, method, kth)
 
+    def _kth_ratio(self) -> Callable[[int], tuple[int, int]]:
+        """:meth:`kth_function` as (numerator, denominator) pairs, for :func:`quantile_ratio`."""
+        if self.values is not None:
+            ordered = sorted(self.values)
+            return lambda k: (ordered[k], 1)
+        kth, _ = self.kth_function()
+
+        def ratio(k: int) -> tuple[int, int]:
+            value = kth(k)
+            return value.numerator, value.denominator
+
+        return ratio
+
     def stats(
         self, *, what: str, percentiles: tuple[Fraction, ...], method: QuantileMethod
     ) -> DurationStats:
         if self.count == 0:
             raise EmptySampleError(f"{what} needs at least one observation (got 0)")
-        kth, estimate = self.kth_function()
+        kth = self._kth_ratio()
+        # Each figure is quantile_of's exact value rounded half to even (as _round_micros
+        # rounds), computed in integers; the median asked again as a percentile is shared.
+        median = duration_from_micros(
+            round_half_even(*quantile_ratio(self.count, _HALF, method, kth))
+        )
+        chosen = [
+            median
+            if q == _HALF
+            else duration_from_micros(round_half_even(*quantile_ratio(self.count, q, method, kth)))
+            for q in percentiles
+        ]
         return DurationStats(
             count=self.count,
             total=duration_from_micros(self.total),
-            mean=_round_micros(Fraction(self.total, self.count)),
-            median=_round_micros(quantile_of(self.count, Fraction(1, 2), method, kth)),
+            mean=duration_from_micros(round_half_even(self.total, self.count)),
+            median=median,
             minimum=duration_from_micros(self.minimum),
             maximum=duration_from_micros(self.maximum),
-            percentiles=tuple(
-                (q, _round_micros(quantile_of(self.count, q, method, kth))) for q in percentiles
-            ),
+            percentiles=tuple(zip(percentiles, chosen, strict=True)),
             method=method,
-            estimate=estimate,
+            estimate="exact" if self.values is not None else "sketch",
             alpha=self.sketch.alpha,
         )
+
+
+_HALF = Fraction(1, 2)
 
 
 def check_percentiles(value: object) -> tuple[Fraction, ...]:
