@@ -268,3 +268,31 @@ def test_a_refused_batch_leaves_every_cell_of_the_report_state_unchanged() -> No
     state.add_batch(good, only=["csat"])  # the same cells again: counts add up
     assert [r.cell("csat").n for r in state.result().rows] == [2, 2]
     assert [r.cell("nps").n for r in state.result().rows] == [0, 0]
+
+
+def test_a_streamed_cell_keeps_a_bounded_state_past_its_exact_sample_cap() -> None:
+    import pickle
+
+    from servicemodel import Message
+
+    t = pendulum.datetime(2024, 6, 10, 9, tz="UTC")
+
+    def state_after(count: int) -> tuple[int, Any]:
+        state = ReportState(
+            metrics=[FirstReplyTime.empty(exact_limit=50)], by=["channel"], period="week"
+        )
+        for i in range(count):
+            reply = Message(at=t.add(minutes=1 + i % 20), author="agent")
+            state.add(
+                Interaction(
+                    id=str(i), customer_id="C", channel="chat", created_at=t, events=[reply]
+                )
+            )
+        return len(pickle.dumps(state)), state.result().rows[0].cell("first_reply_time").result
+
+    small, below = state_after(50)
+    large, above = state_after(2_000)
+    assert (below.estimate, below.count) == ("exact", 50)
+    assert (above.estimate, above.count) == ("sketch", 2_000)
+    # Past the cap only the sketch's bucket counts grow (in digits), not the stored values.
+    assert large < small + 64

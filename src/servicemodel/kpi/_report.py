@@ -56,6 +56,7 @@ class Period(enum.Enum):
 
 
 _DAY_US = 86_400_000_000
+_CACHE_LIMIT = 1 << 16  # slots remembered per clock (about two years of 15-minute slots)
 _SLOT_US = 900_000_000  # zone offsets are read per 15-minute UTC slot
 _DIMENSIONS = ("channel", "kind", "priority", "group", "assignee", "customer_id", "segment", "tier")
 _EPOCH = _dt.date(1970, 1, 1)
@@ -68,10 +69,13 @@ class _Clock:
         self.period = period
         self.zone = ZoneInfo(timezone)
         self._offsets: dict[int, int] = {}
+        self._keys: dict[int, int] = {}
 
     def _offset(self, slot: int) -> int:
         cached = self._offsets.get(slot)
         if cached is None:
+            if len(self._offsets) >= _CACHE_LIMIT:
+                self._offsets.clear()
             instant = _dt.datetime(1970, 1, 1, tzinfo=_dt.UTC) + _dt.timedelta(
                 microseconds=slot * _SLOT_US
             )
@@ -101,13 +105,26 @@ class _Clock:
         return offsets
 
     def key(self, micros: int) -> int:
-        day = (micros + self._offset(micros // _SLOT_US)) // _DAY_US
+        slot = micros // _SLOT_US
+        cached = self._keys.get(slot)
+        if cached is not None:
+            return cached
+        offset = self._offset(slot)
+        day = (micros + offset) // _DAY_US
         if self.period is Period.WEEK:
-            return day - (day + 3) % 7
-        if self.period is Period.MONTH:
+            key = day - (day + 3) % 7
+        elif self.period is Period.MONTH:
             date = _EPOCH + _dt.timedelta(days=day)
-            return (date.replace(day=1) - _EPOCH).days
-        return day
+            key = (date.replace(day=1) - _EPOCH).days
+        else:
+            key = day
+        if offset % _SLOT_US == 0:
+            # The slot then maps onto one local 15-minute slot, inside one local day:
+            # every instant of it has this key.
+            if len(self._keys) >= _CACHE_LIMIT:
+                self._keys.clear()
+            self._keys[slot] = key
+        return key
 
     def keys(self, micros: Any) -> Any:
         import numpy as np
@@ -567,7 +584,17 @@ class ReportState:
     Fraction(0, 1)
     """
 
-    __slots__ = ("_by", "_cells", "_clock", "_metrics", "_period", "_time", "_timezone")
+    __slots__ = (
+        "_by",
+        "_by_problem",
+        "_cells",
+        "_clock",
+        "_metrics",
+        "_period",
+        "_takers",
+        "_time",
+        "_timezone",
+    )
 
     def __init__(
         self,
@@ -599,6 +626,13 @@ class ReportState:
         self._clock = _Clock(self._period, timezone)
         self._time = time
         self._cells: dict[tuple[tuple[str | None, ...], int | None], list[Accumulator[Any]]] = {}
+        self._prepare()
+
+    def _prepare(self) -> None:
+        """The per-item lookups, computed once: which metrics take an item type, bad dimensions."""
+        self._takers: dict[type, tuple[int, ...]] = {}
+        unknown = [name for name in self._by if name not in _DIMENSIONS]
+        self._by_problem = unknown[0] if unknown else None
 
     def _like(self) -> ReportState:
         twin = object.__new__(ReportState)
@@ -611,14 +645,8 @@ class ReportState:
         )
         twin._clock = _Clock(self._period, self._timezone)
         twin._cells = {}
+        twin._prepare()
         return twin
-
-    def _row(self, key: tuple[tuple[str | None, ...], int | None]) -> list[Accumulator[Any]]:
-        row = self._cells.get(key)
-        if row is None:
-            row = [m.empty_like() for m in self._metrics]
-            self._cells[key] = row
-        return row
 
     def add(self, item: object) -> None:
         """Fold one item into its row (items no metric measures are ignored).
@@ -627,7 +655,12 @@ class ReportState:
             ValidationError: the report has periods and the item has no time,
                 or an accumulator refuses the item.
         """
-        takers = [i for i, m in enumerate(self._metrics) if m.accepts(item)]
+        kind = type(item)
+        takers = self._takers.get(kind)
+        if takers is None:
+            takers = tuple(i for i, m in enumerate(self._metrics) if m.accepts(item))
+            if all(type(m).accepts is Accumulator.accepts for m in self._metrics):
+                self._takers[kind] = takers  # the base accepts looks at the type only
         if not takers:
             return
         period: int | None = None
@@ -641,17 +674,19 @@ class ReportState:
                     value=item,
                 )
             period = self._clock.key(micros)
-        for name in self._by:
-            if name not in _DIMENSIONS:
-                raise ValidationError(
-                    f"'by' must name dimensions among {list(_DIMENSIONS)} for items (got {name!r})",
-                    field="by",
-                    value=name,
-                )
-        group = tuple(_dimension(item, name) for name in self._by)
-        row = self._row((group, period))
+        if self._by_problem is not None:
+            raise ValidationError(
+                f"'by' must name dimensions among {list(_DIMENSIONS)} for items "
+                f"(got {self._by_problem!r})",
+                field="by",
+                value=self._by_problem,
+            )
+        key = (tuple([_dimension(item, name) for name in self._by]), period)
+        row = self._cells.get(key)
+        if row is None:
+            row = self._cells[key] = [m.empty_like() for m in self._metrics]
         for index in takers:
-            row[index].add(item)
+            row[index]._add(item)  # accepts() already said yes: add() without asking again
 
     def add_many(self, items: Iterable[object]) -> None:
         """Fold every item of an iterable.
@@ -848,6 +883,7 @@ class ReportState:
         self._timezone, self._time = state["timezone"], state["time"]
         self._clock = _Clock(self._period, self._timezone)
         self._cells = state["cells"]
+        self._prepare()
 
 
 def _prototypes(

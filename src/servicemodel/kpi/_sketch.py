@@ -140,12 +140,20 @@ class RelativeErrorSketch:
         ...
         servicemodel.exceptions.ValidationError: 'value' must be an integer number of microseconds between 0 and 3155760000000000 (got -1)
         """
-        _check_value(value)
+        self.add_checked(_check_value(value))
+
+    def add_checked(self, value: int) -> None:
+        """:meth:`add` for a value the caller has checked (an int in [0, MAX_MICROS]).
+
+        >>> s = RelativeErrorSketch.empty(); s.add_checked(0); s.count
+        1
+        """
         if value == 0:
             self._zeros += 1
         else:
             index = bisect.bisect_left(_bounds(self.alpha)[0], value)
-            self._bins[index] = self._bins.get(index, 0) + 1
+            bins = self._bins
+            bins[index] = bins.get(index, 0) + 1
         self._count += 1
 
     def add_many(self, values: Iterable[int]) -> None:
