@@ -569,6 +569,25 @@ def _check_durations(array: Any) -> tuple[int, int]:
     return low, high
 
 
+_DURATIONS: dict[int, pendulum.Duration] = {}
+_DURATIONS_KEPT = 4_096
+
+
+def _duration(micros: int) -> pendulum.Duration:
+    """``duration_from_micros``, remembering recent values (Durations are immutable).
+
+    A report builds several durations per cell and many repeat (a minimum of
+    zero, the same maximum, a shared bucket value); building a pendulum
+    Duration costs far more than finding it again.
+    """
+    found = _DURATIONS.get(micros)
+    if found is None:
+        if len(_DURATIONS) >= _DURATIONS_KEPT:
+            _DURATIONS.clear()
+        found = _DURATIONS[micros] = duration_from_micros(micros)
+    return found
+
+
 def _round_micros(value: Fraction) -> pendulum.Duration:
     return duration_from_micros(round(value))
 
@@ -850,22 +869,20 @@ class DurationState:
         kth = self._kth_ratio()
         # Each figure is quantile_of's exact value rounded half to even (as _round_micros
         # rounds), computed in integers; the median asked again as a percentile is shared.
-        median = duration_from_micros(
-            round_half_even(*quantile_ratio(self.count, _HALF, method, kth))
-        )
+        median = _duration(round_half_even(*quantile_ratio(self.count, _HALF, method, kth)))
         chosen = [
             median
             if q == _HALF
-            else duration_from_micros(round_half_even(*quantile_ratio(self.count, q, method, kth)))
+            else _duration(round_half_even(*quantile_ratio(self.count, q, method, kth)))
             for q in percentiles
         ]
         return DurationStats(
             count=self.count,
-            total=duration_from_micros(self.total),
-            mean=duration_from_micros(round_half_even(self.total, self.count)),
+            total=_duration(self.total),
+            mean=_duration(round_half_even(self.total, self.count)),
             median=median,
-            minimum=duration_from_micros(self.minimum),
-            maximum=duration_from_micros(self.maximum),
+            minimum=_duration(self.minimum),
+            maximum=_duration(self.maximum),
             percentiles=tuple(zip(percentiles, chosen, strict=True)),
             method=method,
             estimate="exact" if self.values is not None else "sketch",
