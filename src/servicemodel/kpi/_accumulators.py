@@ -32,7 +32,7 @@ import pendulum
 
 from .._time import duration_from_micros, duration_micros
 from ..exceptions import EmptySampleError, ValidationError
-from ._sketch import MAX_MICROS, RelativeErrorSketch, check_alpha
+from ._sketch import MAX_MICROS, RelativeErrorSketch, check_alpha, check_value
 from ._stats import QuantileMethod, quantile_of, quantile_ratio, round_half_even, to_fraction
 
 __all__ = [
@@ -657,18 +657,45 @@ DEFAULT_EXACT_LIMIT = 1_000
 
 
 class DurationState:
-    """count, total, min, max, a sketch, and every value while the sample is small."""
+    """count, total, min, max, a sketch, and every value while the sample is small.
 
-    __slots__ = ("count", "exact_limit", "maximum", "minimum", "sketch", "total", "values")
+    While the values are kept (at most ``exact_limit``) the sketch is a
+    function of them, so it is built from them only when asked for (or when
+    the cap is passed and the values are dropped); past the cap the sketch is
+    the state. Either way ``sketch`` is the sketch of every value added.
+    """
+
+    __slots__ = (
+        "_sketch",
+        "alpha",
+        "count",
+        "exact_limit",
+        "maximum",
+        "minimum",
+        "total",
+        "values",
+    )
 
     def __init__(self, *, alpha: float, exact_limit: int) -> None:
         self.count = 0
         self.total = 0
         self.minimum = 0
         self.maximum = 0
-        self.sketch = RelativeErrorSketch.empty(alpha=alpha)
+        self.alpha = check_alpha(alpha)
+        self._sketch: RelativeErrorSketch | None = None
         self.exact_limit = exact_limit
         self.values: list[int] | None = []
+
+    @property
+    def sketch(self) -> RelativeErrorSketch:
+        """The relative-error sketch of every value added (built from the kept values on demand)."""
+        sketch = self._sketch
+        if sketch is None:
+            sketch = RelativeErrorSketch.empty(alpha=self.alpha)
+            for value in self.values or ():
+                sketch.add_checked(value)
+            self._sketch = sketch
+        return sketch
 
     def add(self, value: int) -> None:
         if not 0 <= value <= MAX_MICROS:
@@ -678,10 +705,18 @@ class DurationState:
                 field="duration",
                 value=value,
             )
-        if type(value) is int:
+        if type(value) is not int:
+            check_value(value)  # refuses what is not an int, as the sketch would
+        values = self.values
+        if values is None:
             self.sketch.add_checked(value)
+        elif self.count >= self.exact_limit:
+            self.sketch.add_checked(value)  # built from the kept values first
+            self.values = None  # the cap: beyond it only the sketch keeps the shape
         else:
-            self.sketch.add(value)  # checks the type and refuses what is not an int
+            values.append(value)
+            if self._sketch is not None:
+                self._sketch.add_checked(value)
         if self.count == 0:
             self.minimum = self.maximum = value
         elif value < self.minimum:
@@ -690,12 +725,6 @@ class DurationState:
             self.maximum = value
         self.count += 1
         self.total += value
-        values = self.values
-        if values is not None:
-            if self.count > self.exact_limit:
-                self.values = None  # the cap: beyond it only the sketch keeps the shape
-            else:
-                values.append(value)
 
     def add_array(self, array: Any) -> None:
         import numpy as np
@@ -703,7 +732,13 @@ class DurationState:
         if array.size == 0:
             return
         low, high = _check_durations(array)
-        self.sketch.add_array(array)
+        if self.values is not None and self.count + int(array.size) <= self.exact_limit:
+            self.values.extend(array.tolist())
+            if self._sketch is not None:
+                self._sketch.add_array(array)
+        else:
+            self.sketch.add_array(array)  # built from the kept values first
+            self.values = None
         if self.count == 0:
             self.minimum, self.maximum = low, high
         else:
@@ -713,11 +748,6 @@ class DurationState:
             self.total += int(np.sum(array, dtype=np.int64))
         else:
             self.total += sum(int(x) for x in array.tolist())
-        if self.values is not None:
-            if self.count > self.exact_limit:
-                self.values = None
-            else:
-                self.values.extend(int(v) for v in array)
 
     @classmethod
     def grouped(
@@ -753,12 +783,20 @@ class DurationState:
                 totals = np.add.reduceat(ordered, starts).tolist()
             else:
                 totals = [sum(ordered[bounds[c] : bounds[c + 1]].tolist()) for c in filled]
-        sketches = RelativeErrorSketch.grouped(values, cells, count, alpha=alpha)
+        # Cells within the cap keep their values (their sketches are built on demand);
+        # only the cells past it need their sketch now.
+        large = np.asarray(counts, dtype=np.int64) > exact_limit
+        sketches: list[RelativeErrorSketch | None] = [None] * count
+        if large.any():
+            mask = large[cells]
+            made = RelativeErrorSketch.grouped(values[mask], cells[mask], count, alpha=alpha)
+            sketches = [made[c] if large[c] else None for c in range(count)]
         states: list[DurationState] = []
         position = 0
         for cell in range(count):
             state = object.__new__(cls)
-            state.sketch = sketches[cell]
+            state.alpha = alpha
+            state._sketch = sketches[cell]
             state.exact_limit = exact_limit
             n = counts[cell]
             state.count = n
@@ -787,13 +825,18 @@ class DurationState:
         else:
             self.minimum = min(self.minimum, other.minimum)
             self.maximum = max(self.maximum, other.maximum)
+        if (
+            self.values is not None
+            and other.values is not None
+            and self.count + other.count <= self.exact_limit
+        ):
+            self.values.extend(other.values)
+            self._sketch = None  # rebuilt from the values when asked for
+        else:
+            self._sketch = self.sketch.merge(other.sketch)
+            self.values = None
         self.count += other.count
         self.total += other.total
-        self.sketch = self.sketch.merge(other.sketch)
-        if self.values is not None and other.values is not None and self.count <= self.exact_limit:
-            self.values.extend(other.values)
-        else:
-            self.values = None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -816,7 +859,7 @@ class DurationState:
                 raise TypeError("counts and microseconds must be non-negative integers")
             if sketch.count != count or (values is not None and len(values) != count):
                 raise TypeError("the sketch and values must hold 'count' values")
-            if sketch.alpha != self.sketch.alpha:
+            if sketch.alpha != self.alpha:
                 raise TypeError("the sketch's alpha must match the options")
         except (KeyError, TypeError) as error:
             raise ValidationError(
@@ -825,7 +868,7 @@ class DurationState:
                 value=data,
             ) from None
         self.count, self.total, self.minimum, self.maximum = count, total, minimum, maximum
-        self.sketch = sketch
+        self._sketch = sketch
         self.values = None if values is None else list(values)
 
     def kth_function(self) -> tuple[Callable[[int], Fraction], str]:
@@ -886,7 +929,7 @@ class DurationState:
             percentiles=tuple(zip(percentiles, chosen, strict=True)),
             method=method,
             estimate="exact" if self.values is not None else "sketch",
-            alpha=self.sketch.alpha,
+            alpha=self.alpha,
         )
 
 
@@ -965,7 +1008,7 @@ class DurationAccumulator(Accumulator[DurationStats]):
         return {
             "percentiles": [str(q) for q in self._percentiles],
             "method": self._method.value,
-            "alpha": self._state.sketch.alpha,
+            "alpha": self._state.alpha,
             "exact_limit": self._state.exact_limit,
         }
 
@@ -995,7 +1038,7 @@ class DurationAccumulator(Accumulator[DurationStats]):
             values,
             cells[rows],
             count,
-            alpha=self._state.sketch.alpha,
+            alpha=self._state.alpha,
             exact_limit=self._state.exact_limit,
         )
         made = []

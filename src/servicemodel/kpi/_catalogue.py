@@ -1913,7 +1913,7 @@ class AcquisitionToFirstContact(DurationAccumulator):
         ...
         servicemodel.exceptions.EmptySampleError: acquisition_to_first_contact needs at least one observation (got 0)
         """
-        state = DurationState(alpha=self._state.sketch.alpha, exact_limit=self._state.exact_limit)
+        state = DurationState(alpha=self._state.alpha, exact_limit=self._state.exact_limit)
         for key in sorted(self._acquired):
             first = self._first.get(key)
             if first is not None and first >= self._acquired[key]:

@@ -81,7 +81,7 @@ def bucket_of(alpha: float, value: int) -> int:
     return bisect.bisect_left(_bounds(alpha)[0], value)
 
 
-def _check_value(value: object) -> int:
+def check_value(value: object) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_MICROS:
         raise ValidationError(
             f"'value' must be an integer number of microseconds between 0 and {MAX_MICROS} "
@@ -140,7 +140,7 @@ class RelativeErrorSketch:
         ...
         servicemodel.exceptions.ValidationError: 'value' must be an integer number of microseconds between 0 and 3155760000000000 (got -1)
         """
-        self.add_checked(_check_value(value))
+        self.add_checked(check_value(value))
 
     def add_checked(self, value: int) -> None:
         """:meth:`add` for a value the caller has checked (an int in [0, MAX_MICROS]).
@@ -162,7 +162,7 @@ class RelativeErrorSketch:
         >>> s = RelativeErrorSketch.empty(); s.add_many([1, 2, 3]); s.count
         3
         """
-        checked = [_check_value(v) for v in values]
+        checked = [check_value(v) for v in values]
         for value in checked:
             self.add(value)
 
@@ -180,7 +180,7 @@ class RelativeErrorSketch:
             return
         if int(array.min()) < 0 or int(array.max()) > MAX_MICROS:
             bad = int(array.min()) if int(array.min()) < 0 else int(array.max())
-            _check_value(bad)
+            check_value(bad)
         positive = array[array > 0]
         zeros = int(array.size - positive.size)
         indices = np.searchsorted(_numpy_bounds(self.alpha), positive, side="left")
@@ -214,7 +214,7 @@ class RelativeErrorSketch:
         array = np.asarray(values, dtype=np.int64)
         cells = np.asarray(cells, dtype=np.int64)
         if array.size and (int(array.min()) < 0 or int(array.max()) > MAX_MICROS):
-            _check_value(int(array.min()) if int(array.min()) < 0 else int(array.max()))
+            check_value(int(array.min()) if int(array.min()) < 0 else int(array.max()))
         positive = array > 0
         zeros: list[int] = np.bincount(cells[~positive], minlength=count).tolist()
         bins: list[dict[int, int]] = [{} for _ in range(count)]
