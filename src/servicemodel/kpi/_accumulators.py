@@ -915,7 +915,7 @@ class DurationState:
         median = _duration(round_half_even(*quantile_ratio(self.count, _HALF, method, kth)))
         chosen = [
             median
-            if q == _HALF
+            if q.numerator == 1 and q.denominator == 2  # q == 1/2 without Fraction.__eq__
             else _duration(round_half_even(*quantile_ratio(self.count, q, method, kth)))
             for q in percentiles
         ]

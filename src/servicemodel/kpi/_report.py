@@ -712,9 +712,12 @@ class ReportState:
         ``channel``...) to the columns' actual names; *time* overrides the
         period column for this batch (``"at"`` for a table of survey answers)
         and *only* names the metrics this table feeds (the others are left
-        alone, as items they do not measure are). Rows are grouped by
-        sorting once on (group, period); each metric's ``add_batch`` then
-        sees one contiguous slice per cell.
+        alone, as items they do not measure are). Each row's (group, period)
+        is turned into one integer cell index, and each metric then fills all
+        its cells in one vectorised pass over the whole table (``bincount``
+        per cell, one business-time computation for the whole column),
+        giving every cell exactly the state ``add`` would give its rows.
+        Everything is checked before any cell changes.
 
         Raises:
             ValidationError: a needed column is missing or holds bad values.
