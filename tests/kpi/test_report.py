@@ -296,3 +296,23 @@ def test_a_streamed_cell_keeps_a_bounded_state_past_its_exact_sample_cap() -> No
     assert (above.estimate, above.count) == ("sketch", 2_000)
     # Past the cap only the sketch's bucket counts grow (in digits), not the stored values.
     assert large < small + 64
+
+
+def test_a_categorical_dimension_groups_as_its_text_does() -> None:
+    import pandas as pd
+
+    when = pd.to_datetime(["2024-06-10", "2024-06-11", "2024-06-18", "2024-06-19"], utc=True)
+    labels = ["chat", None, "chat", "email"]
+    text = pd.DataFrame({"created_at": when, "csat": [5.0, 1.0, 4.0, 2.0], "channel": labels})
+    categorical = text.assign(
+        channel=pd.Categorical(labels, categories=["phone", "email", "chat"])  # one unused
+    )
+    spec: dict[str, Any] = {"metrics": ["csat"], "by": ["channel"], "period": "week"}
+    expected = report(text, **spec)
+    assert report(categorical, **spec) == expected
+    assert [(r.group, str(r.period)) for r in expected.rows] == [
+        (("chat",), "2024-06-10"),
+        (("chat",), "2024-06-17"),
+        (("email",), "2024-06-17"),
+        ((None,), "2024-06-10"),
+    ]
