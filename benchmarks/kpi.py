@@ -1,32 +1,52 @@
-"""Benchmark: one weekly KPI report, three ways, from the same sample data.
+"""Benchmark: one weekly KPI report, computed several ways from the same sample data.
 
 The report: CSAT, NPS, median and p90 first reply time in business hours
 (Mon-Fri 09:00-17:00 Europe/London), FCR (one touch), by channel and ISO week
 in Europe/London.
 
-1. servicemodel batch path over DataFrames (``ReportState.add_batch``);
-2. servicemodel streaming the interactions and feedback from JSONL files;
-3. the pandas pipeline an analyst would write (vectorised, no row-wise
-   ``apply``; business hours with ``numpy.busday_count`` and clipping).
+1. servicemodel batch path over DataFrames (``ReportState.add_batch``, then
+   ``result()``), against
+2. the pandas pipeline an analyst would write over the same DataFrames
+   (vectorised, no row-wise ``apply``; business hours with
+   ``numpy.busday_count`` and clipping). Both start from the same in-memory
+   tables, so the batch target (no slower than pandas) is judged here.
+3. servicemodel streaming the interactions and feedback from the JSONL files
+   (``read_interactions`` + ``ReportState.add``), against
+4. the same pandas pipeline run end to end from the same JSONL files
+   (``json.loads`` per line into columns, the few event-log facts the report
+   needs pulled out in the same loop, then step 2). Both start from the same
+   files, so the streaming target (within 5x) is judged against this figure;
+   the ratio to the in-memory pipeline is printed too.
 
-Peak memory: tracemalloc peak for the two vectorised ways; for streaming, the
-resident set size (RSS) sampled along the stream (tracemalloc would slow the
-Python loop down), which must stay flat. Finally the numbers are checked
-against each other: counts exactly (CSAT, NPS, FCR), first reply quantiles
-within the sketch's relative error (1 %).
+The in-memory ways run three times back to back and the best time counts
+(the machine is shared). Peak memory: tracemalloc peak for the vectorised
+ways; for streaming, the resident set size (RSS) sampled along the stream
+(tracemalloc would slow the Python loop down), which must stay flat. Finally
+the numbers are checked against each other: counts exactly (CSAT, NPS, FCR),
+first reply quantiles within the sketch's relative error (1 %).
 
 Run:  PYTHONPATH=src python benchmarks/kpi.py [--count 1000000] [--workdir DIR]
+      (--count 100000 for a quick run; the full 1,000,000 takes several minutes,
+      most of it writing the sample files once and streaming them.)
 """
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
+# benchmarks/calendar.py would shadow the standard library's calendar module
+# (imported by pendulum's and pandas' dependencies): keep this folder off the path.
+if sys.path and Path(sys.path[0]).resolve() == Path(__file__).resolve().parent:
+    sys.path.pop(0)
+
 import argparse
 import gc
+import json
 import math
 import tempfile
 import time
 import tracemalloc
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -205,6 +225,70 @@ def way_pandas(tickets: pd.DataFrame, nps: pd.DataFrame) -> pd.DataFrame:
     return out.join(shares["nps_n"], how="outer")
 
 
+def way_pandas_from_jsonl(interactions_path: Path, feedback_path: Path) -> pd.DataFrame:
+    """The pandas pipeline end to end: JSONL -> columns -> DataFrames -> way_pandas."""
+    channel: list[str] = []
+    created: list[str] = []
+    first_reply: list[str | None] = []
+    first_solved: list[str | None] = []
+    replies: list[int] = []
+    csat: list[float] = []
+    loads = json.loads
+    with open(interactions_path, "rb") as handle:
+        for line in handle:
+            record = loads(line)
+            reply = solved = None
+            rating = math.nan
+            agent = 0
+            for event in record["events"]:
+                kind = event["type"]
+                if kind == "message":
+                    if event["author"] == "agent" and event.get("visibility") != "private":
+                        agent += 1
+                        if reply is None:
+                            reply = event["at"]
+                elif kind == "status_change":
+                    if solved is None and event["status"] == "solved":
+                        solved = event["at"]
+                elif kind == "satisfaction":
+                    rating = event["score"]
+            channel.append(record["channel"])
+            created.append(record["created_at"])
+            first_reply.append(reply)
+            first_solved.append(solved)
+            replies.append(agent)
+            csat.append(rating)
+    when = {"utc": True, "format": "ISO8601"}
+    tickets = pd.DataFrame(
+        {
+            "channel": pd.Categorical(channel),
+            "created_at": pd.to_datetime(created, **when),
+            "first_reply_at": pd.to_datetime(first_reply, **when),
+            "first_solved_at": pd.to_datetime(first_solved, **when),
+            "agent_replies": np.array(replies, dtype=np.int64),
+            "csat": np.array(csat, dtype=np.float64),
+        }
+    )
+    at: list[str] = []
+    score: list[int] = []
+    answer_channel: list[str | None] = []
+    with open(feedback_path, "rb") as handle:
+        for line in handle:
+            record = loads(line)
+            if record.get("type") == "nps":
+                at.append(record["at"])
+                score.append(record["score"])
+                answer_channel.append(record.get("channel"))
+    nps = pd.DataFrame(
+        {
+            "at": pd.to_datetime(at, **when),
+            "nps": np.array(score, dtype=np.int64),
+            "channel": pd.array(answer_channel),
+        }
+    )
+    return way_pandas(tickets, nps)
+
+
 # ------------------------------------------------------------------------- checking
 
 
@@ -234,59 +318,88 @@ def compare(ours: Any, theirs: pd.DataFrame, label: str) -> int:
     return problems
 
 
-def timed(label: str, run: Any, *, trace: bool) -> tuple[Any, float, float]:
-    gc.collect()
-    if trace:
-        tracemalloc.start()
-    began = time.perf_counter()
-    value = run()
-    seconds = time.perf_counter() - began
+def timed(label: str, run: Any, *, trace: bool, repeat: int = 1) -> tuple[Any, float, float]:
+    """Run *run* (best of *repeat* untraced runs, or once under tracemalloc) and print it."""
+    best = math.inf
     peak = 0.0
-    if trace:
-        peak = tracemalloc.get_traced_memory()[1] / 2**20
-        tracemalloc.stop()
-    print(f"  {label:<34} {seconds:9.2f} s" + (f"   peak {peak:8.1f} MB" if trace else ""))
-    return value, seconds, peak
+    value: Any = None
+    for _ in range(repeat):
+        gc.collect()
+        if trace:
+            tracemalloc.start()
+        began = time.perf_counter()
+        value = run()
+        best = min(best, time.perf_counter() - began)
+        if trace:
+            peak = tracemalloc.get_traced_memory()[1] / 2**20
+            tracemalloc.stop()
+    shown = f"   peak {peak:8.1f} MB" if trace else (f"   best of {repeat}" if repeat > 1 else "")
+    print(f"  {label:<40} {best:9.2f} s{shown}")
+    return value, best, peak
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--count", type=int, default=1_000_000)
+    parser.add_argument("--count", type=int, default=1_000_000, help="interactions to generate")
     parser.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()))
     args = parser.parse_args()
     interactions_path, feedback_path = make_files(args.count, args.workdir)
 
     print(f"\n{args.count:,} interactions; times (lower is better)")
+    print(" from the JSONL files:")
     samples: list[float] = []
     streamed, stream_s, _ = timed(
         "servicemodel streaming JSONL",
         lambda: way_stream(interactions_path, feedback_path, samples),
         trace=False,
     )
+    from_files, files_s, _ = timed(
+        "pandas pipeline end to end from JSONL",
+        lambda: way_pandas_from_jsonl(interactions_path, feedback_path),
+        trace=False,
+    )
     tickets, nps = make_frames(interactions_path, feedback_path)
+    print(" from the same in-memory DataFrames:")
     batch, _, batch_peak = timed(
-        "servicemodel batch (DataFrame)", lambda: way_batch(tickets, nps), trace=True
+        "servicemodel batch (traced)", lambda: way_batch(tickets, nps), trace=True
     )
     pandas_out, _, pandas_peak = timed(
-        "pandas pipeline", lambda: way_pandas(tickets, nps), trace=True
+        "pandas pipeline (traced)", lambda: way_pandas(tickets, nps), trace=True
     )
-    _, batch_s2, _ = timed(
-        "servicemodel batch (untraced)", lambda: way_batch(tickets, nps), trace=False
+    pandas_s2 = batch_s2 = math.inf
+    for _ in range(3):  # alternate, so both see the same load
+        _, seconds, _ = timed("servicemodel batch", lambda: way_batch(tickets, nps), trace=False)
+        batch_s2 = min(batch_s2, seconds)
+        _, seconds, _ = timed("pandas pipeline", lambda: way_pandas(tickets, nps), trace=False)
+        pandas_s2 = min(pandas_s2, seconds)
+    state = ReportState(**spec())
+    timed(
+        "  of which batch fill (add_batch)",
+        lambda: (
+            state.add_batch(tickets, only=["csat", "first_reply_time", "fcr"]),
+            state.add_batch(nps, time="at", only=["nps"]),
+        ),
+        trace=False,
     )
-    _, pandas_s2, _ = timed(
-        "pandas pipeline (untraced)", lambda: way_pandas(tickets, nps), trace=False
-    )
+    timed("  of which result() (the Report value)", state.result, trace=False)
 
     print("\nstreaming RSS along the stream (MB):", " ".join(f"{m:.0f}" for m in samples))
     print(f"streaming RSS growth first->last sample: {samples[-1] - samples[0]:+.1f} MB")
-    print("\nratios (servicemodel / pandas, untraced)")
-    print(f"  batch / pandas     = {batch_s2 / pandas_s2:6.2f}   (target <= 1)")
-    print(f"  streaming / pandas = {stream_s / pandas_s2:6.2f}   (target <= 5)")
+    print("\nratios (servicemodel / pandas, untraced, best times)")
+    print(
+        f"  batch / pandas (same DataFrames)          = {batch_s2 / pandas_s2:6.2f}   (target <= 1)"
+    )
+    print(
+        f"  streaming / pandas end to end (same JSONL) = {stream_s / files_s:6.2f}   "
+        "(target <= 5, judged here)"
+    )
+    print(f"  streaming / pandas in memory              = {stream_s / pandas_s2:6.2f}   (reported)")
     print(f"  peak memory batch / pandas = {batch_peak / pandas_peak:6.2f}")
 
     print("\nagreement")
     failures = compare(batch, pandas_out, "batch vs pandas")
     failures += compare(streamed, pandas_out, "streaming vs pandas")
+    failures += compare(streamed, from_files, "streaming vs pandas from JSONL")
     same = batch == streamed
     print(f"  batch report == streaming report: {same}")
     if failures or not same:

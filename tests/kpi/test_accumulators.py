@@ -221,24 +221,46 @@ def test_merge_laws_merge_equals_one_pass_and_round_trips(
 
 
 BATCHED = [(n, f) for n, f, s in CASES if f().columns and s is INTER]
+EXTRA_BATCHED: list[tuple[str, Callable[[], Accumulator[Any]]]] = [
+    ("csat", Csat.empty),
+    ("csat_mean", CsatMean.empty),
+    ("service_level", ServiceLevel.empty),
+    ("service_level_short", lambda: ServiceLevel.empty(short_abandon=5_000_000)),
+    ("abandonment", Abandonment.empty),
+    ("asa", lambda: Asa.empty(exact_limit=1)),
+]
 
 
 @settings(max_examples=40)
 @given(xs=st.lists(ks.interactions(), max_size=10))
 def test_batch_path_updates_the_same_state_as_add(xs: list[Any]) -> None:
     columns = interaction_columns(xs)
-    for _, factory in [
-        *BATCHED,
-        ("csat", Csat.empty),
-        ("csat_mean", CsatMean.empty),
-        ("service_level", ServiceLevel.empty),
-        ("service_level_short", lambda: ServiceLevel.empty(short_abandon=5_000_000)),
-        ("abandonment", Abandonment.empty),
-        ("asa", lambda: Asa.empty(exact_limit=1)),
-    ]:
+    for _, factory in [*BATCHED, *EXTRA_BATCHED]:
         batch = factory()
         batch.add_batch(columns)
         assert batch == fold(factory, xs)
+
+
+@settings(max_examples=40)
+@given(
+    data=st.data(),
+    xs=st.lists(ks.interactions(), max_size=10),
+    count=st.integers(1, 4),
+)
+def test_grouped_batch_path_gives_each_cell_the_state_add_gives_its_items(
+    data: st.DataObject, xs: list[Any], count: int
+) -> None:
+    import numpy as np
+
+    cells = data.draw(st.lists(st.integers(0, count - 1), min_size=len(xs), max_size=len(xs)))
+    columns = interaction_columns(xs)
+    index = np.array(cells, dtype=np.int64)
+    for _, factory in [*BATCHED, *EXTRA_BATCHED]:
+        made = factory()._batch_cells(columns, index, count)
+        assert len(made) == count
+        for cell, acc in enumerate(made):
+            assert acc == fold(factory, [x for x, c in zip(xs, cells, strict=True) if c == cell])
+            assert acc.options() == factory().options()
 
 
 def test_batch_cases_cover_the_interaction_kpis_with_columns() -> None:

@@ -252,3 +252,67 @@ def ks_micros(at: Any) -> int:
     from servicemodel._time import to_micros
 
     return to_micros(at)
+
+
+def test_a_refused_batch_leaves_every_cell_of_the_report_state_unchanged() -> None:
+    week = np.array(["2024-06-10T09:00", "2024-06-18T09:00"], dtype="datetime64[us]")
+    spec: dict[str, Any] = {"metrics": ["csat", "nps"], "by": ["channel"], "period": "week"}
+    state = ReportState(**spec)
+    good = {"created_at": week, "csat": np.array([5.0, 2.0]), "channel": np.array(["a", "b"])}
+    state.add_batch(good, only=["csat"])
+    before = state.result()
+    bad = {"created_at": week, "csat": np.array([4.0, 9.0]), "channel": np.array(["a", "c"])}
+    with pytest.raises(ValidationError, match="'csat' must hold whole numbers between 1 and 5"):
+        state.add_batch(bad, only=["csat"])
+    assert state.result() == before
+    state.add_batch(good, only=["csat"])  # the same cells again: counts add up
+    assert [r.cell("csat").n for r in state.result().rows] == [2, 2]
+    assert [r.cell("nps").n for r in state.result().rows] == [0, 0]
+
+
+def test_a_streamed_cell_keeps_a_bounded_state_past_its_exact_sample_cap() -> None:
+    import pickle
+
+    from servicemodel import Message
+
+    t = pendulum.datetime(2024, 6, 10, 9, tz="UTC")
+
+    def state_after(count: int) -> tuple[int, Any]:
+        state = ReportState(
+            metrics=[FirstReplyTime.empty(exact_limit=50)], by=["channel"], period="week"
+        )
+        for i in range(count):
+            reply = Message(at=t.add(minutes=1 + i % 20), author="agent")
+            state.add(
+                Interaction(
+                    id=str(i), customer_id="C", channel="chat", created_at=t, events=[reply]
+                )
+            )
+        return len(pickle.dumps(state)), state.result().rows[0].cell("first_reply_time").result
+
+    small, below = state_after(50)
+    large, above = state_after(2_000)
+    assert (below.estimate, below.count) == ("exact", 50)
+    assert (above.estimate, above.count) == ("sketch", 2_000)
+    # Past the cap only the sketch's bucket counts grow (in digits), not the stored values.
+    assert large < small + 64
+
+
+def test_a_categorical_dimension_groups_as_its_text_does() -> None:
+    import pandas as pd
+
+    when = pd.to_datetime(["2024-06-10", "2024-06-11", "2024-06-18", "2024-06-19"], utc=True)
+    labels = ["chat", None, "chat", "email"]
+    text = pd.DataFrame({"created_at": when, "csat": [5.0, 1.0, 4.0, 2.0], "channel": labels})
+    categorical = text.assign(
+        channel=pd.Categorical(labels, categories=["phone", "email", "chat"])  # one unused
+    )
+    spec: dict[str, Any] = {"metrics": ["csat"], "by": ["channel"], "period": "week"}
+    expected = report(text, **spec)
+    assert report(categorical, **spec) == expected
+    assert [(r.group, str(r.period)) for r in expected.rows] == [
+        (("chat",), "2024-06-10"),
+        (("chat",), "2024-06-17"),
+        (("email",), "2024-06-17"),
+        ((None,), "2024-06-10"),
+    ]

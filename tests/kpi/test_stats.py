@@ -205,3 +205,57 @@ def test_mean_of_a_histogram_is_exact() -> None:
     m = Mean.of_counts({1: 1, 4: 2})
     assert m.value == 3
     assert m.interval.low < 3 < m.interval.high
+
+
+SAMPLE_VALUES = st.one_of(
+    st.integers(0, 10**12),
+    st.fractions(min_value=0, max_value=10**6, max_denominator=10**6),
+    st.floats(0, 1e12, allow_nan=False).map(Fraction),
+)
+
+
+@given(
+    st.lists(SAMPLE_VALUES, min_size=1, max_size=40),
+    st.fractions(min_value=0, max_value=1, max_denominator=1000),
+    st.sampled_from(list(QuantileMethod)),
+)
+def test_integer_quantile_equals_the_fraction_definition(
+    values: list[Fraction | int], q: Fraction, method: QuantileMethod
+) -> None:
+    from servicemodel.kpi._stats import quantile_of, quantile_ratio, round_half_even
+
+    ordered = sorted(Fraction(v) for v in values)
+    exact = quantile_of(len(ordered), q, method, ordered.__getitem__)
+    numerator, denominator = quantile_ratio(
+        len(ordered), q, method, lambda k: (ordered[k].numerator, ordered[k].denominator)
+    )
+    assert denominator > 0
+    assert Fraction(numerator, denominator) == exact
+    assert round_half_even(numerator, denominator) == round(exact)
+
+
+@given(st.integers(-(10**9), 10**9), st.integers(1, 10**4))
+def test_round_half_even_rounds_like_fraction(numerator: int, denominator: int) -> None:
+    from servicemodel.kpi._stats import round_half_even
+
+    assert round_half_even(numerator, denominator) == round(Fraction(numerator, denominator))
+
+
+@given(st.integers(0, 10**6), st.integers(0, 10**6), st.integers(0, 10**6))
+def test_nps_figures_equal_their_fraction_definitions(p: int, m: int, d: int) -> None:
+    import math
+
+    if p + m + d == 0:
+        return
+    n = p + m + d
+    r = nps_score(promoters=p, passives=m, detractors=d)
+    share_p, share_d = Fraction(p, n), Fraction(d, n)
+    assert r.value == 100 * (share_p - share_d)
+    assert r.variance == share_p + share_d - (share_p - share_d) ** 2
+    n_adj = n + 3
+    sp, sd = Fraction(4 * p + 3, 4 * n_adj), Fraction(4 * d + 3, 4 * n_adj)
+    centre, variance = sp - sd, sp + sd - (sp - sd) ** 2
+    z = 1.9599639845400536  # the 95 % normal quantile
+    half = z * math.sqrt(variance / n_adj)
+    assert r.interval.low == min(max(-100.0, 100 * (float(centre) - half)), float(r.value))
+    assert r.interval.high == max(min(100.0, 100 * (float(centre) + half)), float(r.value))

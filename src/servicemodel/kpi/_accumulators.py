@@ -21,6 +21,8 @@ from __future__ import annotations
 
 import abc
 import datetime as _dt
+import functools
+import itertools
 from collections.abc import Callable, Iterable, Mapping
 from fractions import Fraction
 from typing import Any, ClassVar, Generic, Protocol, Self, TypeVar, final, runtime_checkable
@@ -30,8 +32,8 @@ import pendulum
 
 from .._time import duration_from_micros, duration_micros
 from ..exceptions import EmptySampleError, ValidationError
-from ._sketch import MAX_MICROS, RelativeErrorSketch, check_alpha
-from ._stats import QuantileMethod, quantile_of, to_fraction
+from ._sketch import MAX_MICROS, RelativeErrorSketch, check_alpha, check_value
+from ._stats import QuantileMethod, quantile_of, quantile_ratio, round_half_even, to_fraction
 
 __all__ = [
     "Accumulator",
@@ -367,6 +369,46 @@ class Accumulator(abc.ABC, Generic[R]):
     def _add_batch(self, columns: Mapping[str, Any]) -> None:  # pragma: no cover - guarded
         raise NotImplementedError
 
+    def _batch_cells(self, columns: Mapping[str, Any], cells: Any, count: int) -> list[Self]:
+        """New accumulators, one per cell ``0..count-1``, fed the rows of that cell.
+
+        ``columns`` are numpy arrays of equal length and ``cells`` gives each
+        row's cell index. Cell ``c`` holds exactly the state :meth:`add_batch`
+        gives over the rows whose ``cells`` entry is ``c`` (an empty state when
+        there are none). Nothing is changed when a value is refused. This
+        default sorts the rows by cell once and feeds each slice through
+        :meth:`add_batch`; the KPIs whose state is counts or a duration summary
+        override it with one vectorised pass over all the cells.
+        """
+        import numpy as np
+
+        order = np.argsort(cells, kind="stable")
+        bounds = np.searchsorted(cells[order], np.arange(count + 1)).tolist()
+        ordered = {name: np.asarray(array)[order] for name, array in columns.items()}
+        made = []
+        for cell in range(count):
+            begin, end = bounds[cell], bounds[cell + 1]
+            acc = self.empty_like()
+            acc.add_batch({name: array[begin:end] for name, array in ordered.items()})
+            made.append(acc)
+        return made
+
+    def _bare(self) -> Self:
+        """A new accumulator sharing every slot of this one; the caller sets the state slots.
+
+        A cheap :meth:`empty_like` for building many states in bulk: options
+        are immutable values, so sharing them is safe, and each override of
+        :meth:`_batch_cells` replaces every mutable state slot it inherits.
+        """
+        twin = object.__new__(type(self))
+        for name in _slot_names(type(self)):
+            try:
+                value = getattr(self, name)
+            except AttributeError:  # pragma: no cover - every slot is set in __init__
+                continue
+            object.__setattr__(twin, name, value)
+        return twin
+
     @abc.abstractmethod
     def _absorb(self, other: Self) -> None: ...
 
@@ -394,6 +436,19 @@ class Accumulator(abc.ABC, Generic[R]):
             ),
             dtype=np.int64,
         )
+
+
+@functools.cache
+def _slot_names(cls: type) -> tuple[str, ...]:
+    return tuple(name for klass in cls.__mro__ for name in getattr(klass, "__slots__", ()) if name)
+
+
+def cell_counts(cells: Any, mask: Any, count: int) -> list[int]:
+    """How many rows of each cell ``0..count-1`` have *mask* set (one ``bincount``)."""
+    import numpy as np
+
+    counted: list[int] = np.bincount(cells[mask], minlength=count).tolist()
+    return counted
 
 
 def _keys(columns: Mapping[str, Any]) -> Iterable[Any]:
@@ -500,6 +555,39 @@ def text_column(columns: Mapping[str, Any], name: str) -> Any:
 # ------------------------------------------------------------------- durations
 
 
+def _check_durations(array: Any) -> tuple[int, int]:
+    """The minimum and maximum of a non-empty int64 array of durations, checked in range."""
+    low, high = int(array.min()), int(array.max())
+    if low < 0 or high > MAX_MICROS:
+        raise ValidationError(
+            f"'duration' must be between 0 and {MAX_MICROS} microseconds "
+            f"(got {low if low < 0 else high}); a negative duration means the "
+            "events are out of order",
+            field="duration",
+            value=low if low < 0 else high,
+        )
+    return low, high
+
+
+_DURATIONS: dict[int, pendulum.Duration] = {}
+_DURATIONS_KEPT = 4_096
+
+
+def _duration(micros: int) -> pendulum.Duration:
+    """``duration_from_micros``, remembering recent values (Durations are immutable).
+
+    A report builds several durations per cell and many repeat (a minimum of
+    zero, the same maximum, a shared bucket value); building a pendulum
+    Duration costs far more than finding it again.
+    """
+    found = _DURATIONS.get(micros)
+    if found is None:
+        if len(_DURATIONS) >= _DURATIONS_KEPT:
+            _DURATIONS.clear()
+        found = _DURATIONS[micros] = duration_from_micros(micros)
+    return found
+
+
 def _round_micros(value: Fraction) -> pendulum.Duration:
     return duration_from_micros(round(value))
 
@@ -569,18 +657,45 @@ DEFAULT_EXACT_LIMIT = 1_000
 
 
 class DurationState:
-    """count, total, min, max, a sketch, and every value while the sample is small."""
+    """count, total, min, max, a sketch, and every value while the sample is small.
 
-    __slots__ = ("count", "exact_limit", "maximum", "minimum", "sketch", "total", "values")
+    While the values are kept (at most ``exact_limit``) the sketch is a
+    function of them, so it is built from them only when asked for (or when
+    the cap is passed and the values are dropped); past the cap the sketch is
+    the state. Either way ``sketch`` is the sketch of every value added.
+    """
+
+    __slots__ = (
+        "_sketch",
+        "alpha",
+        "count",
+        "exact_limit",
+        "maximum",
+        "minimum",
+        "total",
+        "values",
+    )
 
     def __init__(self, *, alpha: float, exact_limit: int) -> None:
         self.count = 0
         self.total = 0
         self.minimum = 0
         self.maximum = 0
-        self.sketch = RelativeErrorSketch.empty(alpha=alpha)
+        self.alpha = check_alpha(alpha)
+        self._sketch: RelativeErrorSketch | None = None
         self.exact_limit = exact_limit
         self.values: list[int] | None = []
+
+    @property
+    def sketch(self) -> RelativeErrorSketch:
+        """The relative-error sketch of every value added (built from the kept values on demand)."""
+        sketch = self._sketch
+        if sketch is None:
+            sketch = RelativeErrorSketch.empty(alpha=self.alpha)
+            for value in self.values or ():
+                sketch.add_checked(value)
+            self._sketch = sketch
+        return sketch
 
     def add(self, value: int) -> None:
         if not 0 <= value <= MAX_MICROS:
@@ -590,35 +705,40 @@ class DurationState:
                 field="duration",
                 value=value,
             )
-        self.sketch.add(value)
+        if type(value) is not int:
+            check_value(value)  # refuses what is not an int, as the sketch would
+        values = self.values
+        if values is None:
+            self.sketch.add_checked(value)
+        elif self.count >= self.exact_limit:
+            self.sketch.add_checked(value)  # built from the kept values first
+            self.values = None  # the cap: beyond it only the sketch keeps the shape
+        else:
+            values.append(value)
+            if self._sketch is not None:
+                self._sketch.add_checked(value)
         if self.count == 0:
             self.minimum = self.maximum = value
-        else:
-            self.minimum = min(self.minimum, value)
-            self.maximum = max(self.maximum, value)
+        elif value < self.minimum:
+            self.minimum = value
+        elif value > self.maximum:
+            self.maximum = value
         self.count += 1
         self.total += value
-        if self.values is not None:
-            if self.count > self.exact_limit:
-                self.values = None
-            else:
-                self.values.append(value)
 
     def add_array(self, array: Any) -> None:
         import numpy as np
 
         if array.size == 0:
             return
-        low, high = int(array.min()), int(array.max())
-        if low < 0 or high > MAX_MICROS:
-            raise ValidationError(
-                f"'duration' must be between 0 and {MAX_MICROS} microseconds "
-                f"(got {low if low < 0 else high}); a negative duration means the "
-                "events are out of order",
-                field="duration",
-                value=low if low < 0 else high,
-            )
-        self.sketch.add_array(array)
+        low, high = _check_durations(array)
+        if self.values is not None and self.count + int(array.size) <= self.exact_limit:
+            self.values.extend(array.tolist())
+            if self._sketch is not None:
+                self._sketch.add_array(array)
+        else:
+            self.sketch.add_array(array)  # built from the kept values first
+            self.values = None
         if self.count == 0:
             self.minimum, self.maximum = low, high
         else:
@@ -628,11 +748,74 @@ class DurationState:
             self.total += int(np.sum(array, dtype=np.int64))
         else:
             self.total += sum(int(x) for x in array.tolist())
-        if self.values is not None:
-            if self.count > self.exact_limit:
-                self.values = None
+
+    @classmethod
+    def grouped(
+        cls, values: Any, cells: Any, count: int, *, alpha: float, exact_limit: int
+    ) -> list[DurationState]:
+        """One state per cell ``0..count-1``: what :meth:`add_array` gives over each cell's values.
+
+        *values* (int64 microseconds) and *cells* (each value's cell) are
+        read in one vectorised pass: counts by ``bincount``, totals, minima
+        and maxima by ``reduceat`` over the values sorted by cell, sketch
+        buckets by one ``bincount`` over (cell, bucket) pairs, and each small
+        cell's exact values as its slice of the sorted values.
+        """
+        import numpy as np
+
+        if values.size:
+            _check_durations(values)
+        counts: list[int] = np.bincount(cells, minlength=count).tolist()
+        # A stable sort keeps each cell's values in row order, as add_array would.
+        narrow = cells.astype(np.int32) if count < 2**31 else cells
+        order = np.argsort(narrow, kind="stable")
+        ordered = values[order]
+        bounds = [0, *itertools.accumulate(counts)]
+        filled = [c for c in range(count) if counts[c]]
+        starts = np.asarray([bounds[c] for c in filled], dtype=np.int64)
+        minima: list[int] = []
+        maxima: list[int] = []
+        totals: list[int] = []
+        if filled:
+            minima = np.minimum.reduceat(ordered, starts).tolist()
+            maxima = np.maximum.reduceat(ordered, starts).tolist()
+            if int(ordered.max()) * ordered.size < 2**62:
+                totals = np.add.reduceat(ordered, starts).tolist()
             else:
-                self.values.extend(int(v) for v in array)
+                totals = [sum(ordered[bounds[c] : bounds[c + 1]].tolist()) for c in filled]
+        # Cells within the cap keep their values (their sketches are built on demand);
+        # only the cells past it need their sketch now.
+        large = np.asarray(counts, dtype=np.int64) > exact_limit
+        sketches: list[RelativeErrorSketch | None] = [None] * count
+        if large.any():
+            mask = large[cells]
+            made = RelativeErrorSketch.grouped(values[mask], cells[mask], count, alpha=alpha)
+            sketches = [made[c] if large[c] else None for c in range(count)]
+        states: list[DurationState] = []
+        position = 0
+        for cell in range(count):
+            state = object.__new__(cls)
+            state.alpha = alpha
+            state._sketch = sketches[cell]
+            state.exact_limit = exact_limit
+            n = counts[cell]
+            state.count = n
+            if n:
+                state.minimum, state.maximum = minima[position], maxima[position]
+                state.total = totals[position]
+                position += 1
+                # Kept sorted (a multiset: add_array's order carries no meaning), so
+                # reading quantiles later sorts an already sorted list in linear time.
+                state.values = (
+                    np.sort(ordered[bounds[cell] : bounds[cell + 1]]).tolist()
+                    if n <= exact_limit
+                    else None
+                )
+            else:
+                state.minimum = state.maximum = state.total = 0
+                state.values = []
+            states.append(state)
+        return states
 
     def absorb(self, other: DurationState) -> None:
         if other.count == 0:
@@ -642,13 +825,18 @@ class DurationState:
         else:
             self.minimum = min(self.minimum, other.minimum)
             self.maximum = max(self.maximum, other.maximum)
+        if (
+            self.values is not None
+            and other.values is not None
+            and self.count + other.count <= self.exact_limit
+        ):
+            self.values.extend(other.values)
+            self._sketch = None  # rebuilt from the values when asked for
+        else:
+            self._sketch = self.sketch.merge(other.sketch)
+            self.values = None
         self.count += other.count
         self.total += other.total
-        self.sketch = self.sketch.merge(other.sketch)
-        if self.values is not None and other.values is not None and self.count <= self.exact_limit:
-            self.values.extend(other.values)
-        else:
-            self.values = None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -671,7 +859,7 @@ class DurationState:
                 raise TypeError("counts and microseconds must be non-negative integers")
             if sketch.count != count or (values is not None and len(values) != count):
                 raise TypeError("the sketch and values must hold 'count' values")
-            if sketch.alpha != self.sketch.alpha:
+            if sketch.alpha != self.alpha:
                 raise TypeError("the sketch's alpha must match the options")
         except (KeyError, TypeError) as error:
             raise ValidationError(
@@ -680,7 +868,7 @@ class DurationState:
                 value=data,
             ) from None
         self.count, self.total, self.minimum, self.maximum = count, total, minimum, maximum
-        self.sketch = sketch
+        self._sketch = sketch
         self.values = None if values is None else list(values)
 
     def kth_function(self) -> tuple[Callable[[int], Fraction], str]:
@@ -703,26 +891,49 @@ class DurationState:
         kth, _ = self.kth_function()
         return quantile_of(self.count, q, method, kth)
 
+    def _kth_ratio(self) -> Callable[[int], tuple[int, int]]:
+        """:meth:`kth_function` as (numerator, denominator) pairs, for :func:`quantile_ratio`."""
+        if self.values is not None:
+            ordered = sorted(self.values)
+            return lambda k: (ordered[k], 1)
+        kth, _ = self.kth_function()
+
+        def ratio(k: int) -> tuple[int, int]:
+            value = kth(k)
+            return value.numerator, value.denominator
+
+        return ratio
+
     def stats(
         self, *, what: str, percentiles: tuple[Fraction, ...], method: QuantileMethod
     ) -> DurationStats:
         if self.count == 0:
             raise EmptySampleError(f"{what} needs at least one observation (got 0)")
-        kth, estimate = self.kth_function()
+        kth = self._kth_ratio()
+        # Each figure is quantile_of's exact value rounded half to even (as _round_micros
+        # rounds), computed in integers; the median asked again as a percentile is shared.
+        median = _duration(round_half_even(*quantile_ratio(self.count, _HALF, method, kth)))
+        chosen = [
+            median
+            if q.numerator == 1 and q.denominator == 2  # q == 1/2 without Fraction.__eq__
+            else _duration(round_half_even(*quantile_ratio(self.count, q, method, kth)))
+            for q in percentiles
+        ]
         return DurationStats(
             count=self.count,
-            total=duration_from_micros(self.total),
-            mean=_round_micros(Fraction(self.total, self.count)),
-            median=_round_micros(quantile_of(self.count, Fraction(1, 2), method, kth)),
-            minimum=duration_from_micros(self.minimum),
-            maximum=duration_from_micros(self.maximum),
-            percentiles=tuple(
-                (q, _round_micros(quantile_of(self.count, q, method, kth))) for q in percentiles
-            ),
+            total=_duration(self.total),
+            mean=_duration(round_half_even(self.total, self.count)),
+            median=median,
+            minimum=_duration(self.minimum),
+            maximum=_duration(self.maximum),
+            percentiles=tuple(zip(percentiles, chosen, strict=True)),
             method=method,
-            estimate=estimate,
-            alpha=self.sketch.alpha,
+            estimate="exact" if self.values is not None else "sketch",
+            alpha=self.alpha,
         )
+
+
+_HALF = Fraction(1, 2)
 
 
 def check_percentiles(value: object) -> tuple[Fraction, ...]:
@@ -748,7 +959,24 @@ def check_exact_limit(value: object) -> int:
 
 
 class DurationAccumulator(Accumulator[DurationStats]):
-    """Base of the time KPIs: durations in microseconds summarised by :class:`DurationStats`."""
+    """Base of the time KPIs: durations in microseconds summarised by :class:`DurationStats`.
+
+    The state is bounded, whatever the number of durations: count, total,
+    minimum and maximum (integers), a relative-error sketch (one integer count
+    per logarithmic bucket, at most a few thousand buckets for ``alpha``
+    = 0.01), and every value only while there are at most ``exact_limit``
+    of them (default 1,000, the cap). Past the cap the values are dropped
+    and quantiles come from the sketch, within ``alpha``; the mean, minimum
+    and maximum stay exact. So a report cell streamed a million rows holds
+    no more than one streamed a thousand.
+
+    >>> from servicemodel.kpi import FirstReplyTime
+    >>> acc = FirstReplyTime.empty(exact_limit=2)
+    >>> for minutes in (1, 2, 3):
+    ...     acc.add_duration(pendulum.duration(minutes=minutes))
+    >>> acc.result().estimate, acc.to_json()["state"]["values"]
+    ('sketch', None)
+    """
 
     __slots__ = ("_method", "_percentiles", "_state")
 
@@ -780,7 +1008,7 @@ class DurationAccumulator(Accumulator[DurationStats]):
         return {
             "percentiles": [str(q) for q in self._percentiles],
             "method": self._method.value,
-            "alpha": self._state.sketch.alpha,
+            "alpha": self._state.alpha,
             "exact_limit": self._state.exact_limit,
         }
 
@@ -795,6 +1023,30 @@ class DurationAccumulator(Accumulator[DurationStats]):
 
     def _add_micros(self, value: int) -> None:
         self._state.add(value)
+
+    def _batch_values(self, columns: Mapping[str, Any]) -> tuple[Any, Any]:  # pragma: no cover
+        """(durations as int64 microseconds, mask of the rows they come from)."""
+        raise NotImplementedError
+
+    def _add_batch(self, columns: Mapping[str, Any]) -> None:
+        values, _ = self._batch_values(columns)
+        self._state.add_array(values)
+
+    def _batch_cells(self, columns: Mapping[str, Any], cells: Any, count: int) -> list[Self]:
+        values, rows = self._batch_values(columns)
+        states = DurationState.grouped(
+            values,
+            cells[rows],
+            count,
+            alpha=self._state.alpha,
+            exact_limit=self._state.exact_limit,
+        )
+        made = []
+        for state in states:
+            acc = self._bare()
+            acc._state = state
+            made.append(acc)
+        return made
 
     def quantile(
         self, q: float | Fraction | str, *, method: QuantileMethod | str | None = None

@@ -41,6 +41,7 @@ from ._accumulators import (
     DurationAccumulator,
     DurationState,
     DurationStats,
+    cell_counts,
     duration_column,
     int_column,
     micros_column,
@@ -170,6 +171,21 @@ class _Histogram(Accumulator[Any]):
         counts = np.bincount(values[present] - self.low, minlength=len(self._counts))
         for i, c in enumerate(counts.tolist()):
             self._counts[i] += c
+
+    def _batch_cells(self, columns: Mapping[str, Any], cells: Any, count: int) -> list[Self]:
+        import numpy as np
+
+        values, present = int_column(columns, self.column, self.low, self.high)
+        width = len(self._counts)
+        table = np.bincount(
+            cells[present] * width + (values[present] - self.low), minlength=count * width
+        )
+        made = []
+        for counts in table.reshape(count, width).tolist():
+            acc = self._bare()
+            acc._counts = counts
+            made.append(acc)
+        return made
 
     def _absorb(self, other: Self) -> None:
         for i, c in enumerate(other._counts):
@@ -484,11 +500,14 @@ class FirstReplyTime(DurationAccumulator):
         if end is not None:
             self._add_micros(self._elapsed(to_micros(item.created_at), end))
 
-    def _add_batch(self, columns: Mapping[str, Any]) -> None:
-        _add_span_batch(self, columns, "created_at", "first_reply_at")
+    def _batch_values(self, columns: Mapping[str, Any]) -> tuple[Any, Any]:
+        return _span_values(self, columns, "created_at", "first_reply_at")
 
 
-def _add_span_batch(acc: DurationAccumulator, columns: Mapping[str, Any], a: str, b: str) -> None:
+def _span_values(
+    acc: DurationAccumulator, columns: Mapping[str, Any], a: str, b: str
+) -> tuple[Any, Any]:
+    """Elapsed time from column *a* to column *b* over the rows that have both."""
     import numpy as np
 
     starts = micros_column(columns, a)
@@ -499,7 +518,7 @@ def _add_span_batch(acc: DurationAccumulator, columns: Mapping[str, Any], a: str
         values = ends - starts
     else:
         values = acc._elapsed_many(starts.view("datetime64[us]"), ends.view("datetime64[us]"))
-    acc._state.add_array(np.asarray(values, dtype=np.int64))
+    return np.asarray(values, dtype=np.int64), ok
 
 
 @final
@@ -604,8 +623,8 @@ class ResolutionTime(DurationAccumulator):
         if solved is not None:
             self._add_micros(self._elapsed(to_micros(item.created_at), to_micros(solved)))
 
-    def _add_batch(self, columns: Mapping[str, Any]) -> None:
-        _add_span_batch(self, columns, *self.columns)
+    def _batch_values(self, columns: Mapping[str, Any]) -> tuple[Any, Any]:
+        return _span_values(self, columns, *self.columns)
 
     @classmethod
     def summarise_items(cls, items: Iterable[Interaction], **options: Any) -> DurationStats:
@@ -641,9 +660,10 @@ class _HandleTimeBase(DurationAccumulator):
         if value is not None:
             self._add_micros(value)
 
-    def _add_batch(self, columns: Mapping[str, Any]) -> None:
+    def _batch_values(self, columns: Mapping[str, Any]) -> tuple[Any, Any]:
         values = duration_column(columns, "handle_time")
-        self._state.add_array(values[values != NAT])
+        tracked = values != NAT
+        return values[tracked], tracked
 
 
 @final
@@ -1039,9 +1059,12 @@ class Asa(DurationAccumulator):
         if outcome is not None and outcome[1]:
             self._add_micros(outcome[0])
 
-    def _add_batch(self, columns: Mapping[str, Any]) -> None:
+    def _batch_values(self, columns: Mapping[str, Any]) -> tuple[Any, Any]:
+        import numpy as np
+
         wait, answered = queue_columns(columns)
-        self._state.add_array(wait[answered])
+        rows = np.flatnonzero(duration_column(columns, "wait") != NAT)[answered]
+        return wait[answered], rows
 
 
 # ====================================================================== resolution
@@ -1110,11 +1133,34 @@ class _KN(Accumulator[Rate]):
         self._n += 1
         self._k += success
 
+    def _trials(self, columns: Mapping[str, Any]) -> tuple[Any, Any]:  # pragma: no cover
+        """(mask of the rows that are trials, mask of the trials that succeed)."""
+        raise NotImplementedError
+
+    def _add_batch(self, columns: Mapping[str, Any]) -> None:
+        trial, success = self._trials(columns)
+        self._n += int(trial.sum())
+        self._k += int(success.sum())
+
+    def _batch_cells(self, columns: Mapping[str, Any], cells: Any, count: int) -> list[Self]:
+        trial, success = self._trials(columns)
+        made = []
+        for k, n in _kn_cells(cells, trial, success, count):
+            acc = self._bare()
+            acc._k, acc._n = k, n
+            made.append(acc)
+        return made
+
     def result(self) -> Rate:
         """The rate with its Wilson interval."""
         if self._n == 0:
             raise EmptySampleError(f"{self.name} needs at least one observation (got 0)")
         return wilson_interval(self._k, self._n)
+
+
+def _kn_cells(cells: Any, trial: Any, success: Any, count: int) -> Iterable[tuple[int, int]]:
+    """(successes, trials) per cell; *success* is a subset of *trial*."""
+    return zip(cell_counts(cells, success, count), cell_counts(cells, trial, count), strict=True)
 
 
 class _Rows(Accumulator[Any]):
@@ -1222,28 +1268,42 @@ class Fcr(Accumulator[Rate]):
         self._n += 1
         self._k += success
 
-    def _add_batch(self, columns: Mapping[str, Any]) -> None:
+    def _trials(self, columns: Mapping[str, Any]) -> tuple[Any, Any]:
+        """(solved rows, solved rows judged resolved at first contact) for the count variants."""
         solved = micros_column(columns, "first_solved_at") != NAT
         if self._variant is FcrVariant.ONE_TOUCH:
             replies, _ = int_column(columns, "agent_replies", 0, 2**62)
-            good = replies[solved] <= 1
-        elif self._variant is FcrVariant.NO_CUSTOMER_FOLLOW_UP:
-            follow, _ = int_column(columns, "customer_follow_ups", 0, 2**62)
-            reopens, _ = int_column(columns, "reopens", 0, 2**62)
-            good = (follow[solved] == 0) & (reopens[solved] == 0)
-        else:
-            customers = text_column(columns, "customer_id")
-            created = micros_column(columns, "created_at")
-            solved_at = micros_column(columns, "first_solved_at")
-            self._rows.extend(
-                (c, int(a), None if s == NAT else int(s))
-                for c, a, s in zip(
-                    customers.tolist(), created.tolist(), solved_at.tolist(), strict=True
-                )
-            )
+            return solved, solved & (replies <= 1)
+        follow, _ = int_column(columns, "customer_follow_ups", 0, 2**62)
+        reopens, _ = int_column(columns, "reopens", 0, 2**62)
+        return solved, solved & (follow == 0) & (reopens == 0)
+
+    def _batch_cells(self, columns: Mapping[str, Any], cells: Any, count: int) -> list[Fcr]:
+        if self._variant is FcrVariant.NO_REPEAT_WITHIN_WINDOW:
+            return super()._batch_cells(columns, cells, count)
+        trial, success = self._trials(columns)
+        made = []
+        for k, n in _kn_cells(cells, trial, success, count):
+            acc = self._bare()
+            acc._k, acc._n, acc._rows = k, n, []
+            made.append(acc)
+        return made
+
+    def _add_batch(self, columns: Mapping[str, Any]) -> None:
+        if self._variant is not FcrVariant.NO_REPEAT_WITHIN_WINDOW:
+            trial, success = self._trials(columns)
+            self._n += int(trial.sum())
+            self._k += int(success.sum())
             return
-        self._n += int(good.size)
-        self._k += int(good.sum())
+        customers = text_column(columns, "customer_id")
+        created = micros_column(columns, "created_at")
+        solved_at = micros_column(columns, "first_solved_at")
+        self._rows.extend(
+            (c, int(a), None if s == NAT else int(s))
+            for c, a, s in zip(
+                customers.tolist(), created.tolist(), solved_at.tolist(), strict=True
+            )
+        )
 
     def _absorb(self, other: Self) -> None:
         self._k += other._k
@@ -1330,11 +1390,10 @@ class ReopenRate(_KN):
         if item.first_solved_at() is not None:
             self._tally(item.reopen_count() > 0)
 
-    def _add_batch(self, columns: Mapping[str, Any]) -> None:
+    def _trials(self, columns: Mapping[str, Any]) -> tuple[Any, Any]:
         solved = micros_column(columns, "first_solved_at") != NAT
         reopens, _ = int_column(columns, "reopens", 0, 2**62)
-        self._n += int(solved.sum())
-        self._k += int((reopens[solved] > 0).sum())
+        return solved, solved & (reopens > 0)
 
 
 class DeflectionVariant(enum.Enum):
@@ -1386,19 +1445,18 @@ class SelfServiceDeflection(_KN):
         if selfish or self._variant is DeflectionVariant.AMONG_ALL_CONTACTS:
             self._tally(selfish and item.agent_reply_count() == 0)
 
-    def _add_batch(self, columns: Mapping[str, Any]) -> None:
+    def _trials(self, columns: Mapping[str, Any]) -> tuple[Any, Any]:
         import numpy as np
 
         channel = text_column(columns, "channel")
         replies, _ = int_column(columns, "agent_replies", 0, 2**62)
-        selfish = channel == Channel.SELF_SERVICE.value
+        selfish = np.asarray(channel == Channel.SELF_SERVICE.value, dtype=bool)
         base = (
             selfish
             if self._variant is DeflectionVariant.AMONG_SELF_SERVICE
             else np.ones_like(selfish)
         )
-        self._n += int(base.sum())
-        self._k += int((selfish & (replies == 0)).sum())
+        return base, selfish & (replies == 0)
 
 
 # ======================================================================= contacts
@@ -1855,7 +1913,7 @@ class AcquisitionToFirstContact(DurationAccumulator):
         ...
         servicemodel.exceptions.EmptySampleError: acquisition_to_first_contact needs at least one observation (got 0)
         """
-        state = DurationState(alpha=self._state.sketch.alpha, exact_limit=self._state.exact_limit)
+        state = DurationState(alpha=self._state.alpha, exact_limit=self._state.exact_limit)
         for key in sorted(self._acquired):
             first = self._first.get(key)
             if first is not None and first >= self._acquired[key]:

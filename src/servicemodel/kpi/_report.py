@@ -22,7 +22,6 @@ from __future__ import annotations
 import datetime as _dt
 import enum
 import html
-import itertools
 from collections.abc import Iterable, Mapping, Sequence
 from fractions import Fraction
 from typing import Any, final
@@ -57,6 +56,7 @@ class Period(enum.Enum):
 
 
 _DAY_US = 86_400_000_000
+_CACHE_LIMIT = 1 << 16  # slots remembered per clock (about two years of 15-minute slots)
 _SLOT_US = 900_000_000  # zone offsets are read per 15-minute UTC slot
 _DIMENSIONS = ("channel", "kind", "priority", "group", "assignee", "customer_id", "segment", "tier")
 _EPOCH = _dt.date(1970, 1, 1)
@@ -69,10 +69,13 @@ class _Clock:
         self.period = period
         self.zone = ZoneInfo(timezone)
         self._offsets: dict[int, int] = {}
+        self._keys: dict[int, int] = {}
 
     def _offset(self, slot: int) -> int:
         cached = self._offsets.get(slot)
         if cached is None:
+            if len(self._offsets) >= _CACHE_LIMIT:
+                self._offsets.clear()
             instant = _dt.datetime(1970, 1, 1, tzinfo=_dt.UTC) + _dt.timedelta(
                 microseconds=slot * _SLOT_US
             )
@@ -102,20 +105,40 @@ class _Clock:
         return offsets
 
     def key(self, micros: int) -> int:
-        day = (micros + self._offset(micros // _SLOT_US)) // _DAY_US
+        slot = micros // _SLOT_US
+        cached = self._keys.get(slot)
+        if cached is not None:
+            return cached
+        offset = self._offset(slot)
+        day = (micros + offset) // _DAY_US
         if self.period is Period.WEEK:
-            return day - (day + 3) % 7
-        if self.period is Period.MONTH:
+            key = day - (day + 3) % 7
+        elif self.period is Period.MONTH:
             date = _EPOCH + _dt.timedelta(days=day)
-            return (date.replace(day=1) - _EPOCH).days
-        return day
+            key = (date.replace(day=1) - _EPOCH).days
+        else:
+            key = day
+        if offset % _SLOT_US == 0:
+            # The slot then maps onto one local 15-minute slot, inside one local day:
+            # every instant of it has this key.
+            if len(self._keys) >= _CACHE_LIMIT:
+                self._keys.clear()
+            self._keys[slot] = key
+        return key
 
     def keys(self, micros: Any) -> Any:
         import numpy as np
 
         slots = micros // _SLOT_US
-        unique, inverse = np.unique(slots, return_inverse=True)
-        day = (micros + self._slot_offsets(unique)[inverse]) // _DAY_US
+        low = int(slots.min()) if slots.size else 0
+        high = int(slots.max()) if slots.size else -1
+        if high - low < max(4 * slots.size, 1 << 16):
+            # A dense table over the slots the batch spans: no sort of the rows.
+            table = self._slot_offsets(np.arange(low, high + 1, dtype=np.int64))
+            day = (micros + table[slots - low]) // _DAY_US
+        else:
+            unique, inverse = np.unique(slots, return_inverse=True)
+            day = (micros + self._slot_offsets(unique)[inverse]) // _DAY_US
         if self.period is Period.WEEK:
             return day - (day + 3) % 7
         if self.period is Period.MONTH:
@@ -470,6 +493,64 @@ def _as_time(columns: Mapping[str, Any], name: str) -> Any:
     return micros_column(columns, name).view("datetime64[us]")
 
 
+def _length(columns: Mapping[str, Any], name: str) -> int:
+    return len(columns[name])
+
+
+def _group_codes(
+    view: Mapping[str, Any], name: str, arrays: Mapping[str, Any]
+) -> tuple[Any, list[str | None]]:
+    """A dimension column as integer codes and the label of each code (None: missing).
+
+    A pandas categorical column gives its codes directly; any other column is
+    normalised as the metrics see it and factorised.
+    """
+    import numpy as np
+
+    raw = view[name]
+    accessor = getattr(raw, "cat", None) if hasattr(raw, "dtype") else None
+    if accessor is not None and name not in arrays:
+        names = [str(c) for c in accessor.categories.tolist()]
+        if len(set(names)) == len(names):
+            codes = np.asarray(accessor.codes, dtype=np.int64)
+            return np.where(codes < 0, len(names), codes), [*names, None]
+    values = arrays[name] if name in arrays else _normalise(view, name)
+    return _factorize(values)
+
+
+def _cell_index(digits: list[tuple[Any, int]], size: int) -> tuple[Any, list[tuple[int, ...]]]:
+    """Each row's cell index, and each cell's digits (sorted), from mixed-radix digits."""
+    import numpy as np
+
+    span = 1
+    for _, radix in digits:
+        span *= radix
+    if not digits or size == 0:
+        return np.zeros(size, dtype=np.int64), ([()] if size and not digits else [])
+    if span < 2**62:
+        codes = np.zeros(size, dtype=np.int64)
+        for column, radix in digits:
+            codes = codes * radix + column
+        if span <= max(4 * size, 1 << 20):
+            seen = np.zeros(span, dtype=bool)
+            seen[codes] = True
+            present = np.flatnonzero(seen)
+            lookup = np.zeros(span, dtype=np.int64)
+            lookup[present] = np.arange(present.size)
+            cells = lookup[codes]
+        else:
+            present, cells = np.unique(codes, return_inverse=True)
+        parts = []
+        rest = present
+        for _, radix in reversed(digits):
+            rest, digit = np.divmod(rest, radix)
+            parts.append(digit.tolist())
+        return cells.reshape(-1), list(zip(*reversed(parts), strict=True))
+    stacked = np.stack([column for column, _ in digits], axis=1)
+    unique_rows, cells = np.unique(stacked, axis=0, return_inverse=True)
+    return cells.reshape(-1), [tuple(r) for r in unique_rows.tolist()]
+
+
 def _factorize(values: Any) -> tuple[Any, list[str | None]]:
     import numpy as np
 
@@ -479,7 +560,7 @@ def _factorize(values: Any) -> tuple[Any, list[str | None]]:
         pass
     else:
         codes, uniques = pd.factorize(values, use_na_sentinel=True)
-        labels: list[str | None] = [str(u) for u in uniques.tolist()]
+        labels: list[str | None] = [str(u) for u in uniques]
         codes = np.where(codes < 0, len(labels), codes)
         return codes.astype(np.int64), [*labels, None]
     seen: dict[Any, int] = {}
@@ -503,7 +584,17 @@ class ReportState:
     Fraction(0, 1)
     """
 
-    __slots__ = ("_by", "_cells", "_clock", "_metrics", "_period", "_time", "_timezone")
+    __slots__ = (
+        "_by",
+        "_by_problem",
+        "_cells",
+        "_clock",
+        "_metrics",
+        "_period",
+        "_takers",
+        "_time",
+        "_timezone",
+    )
 
     def __init__(
         self,
@@ -535,6 +626,13 @@ class ReportState:
         self._clock = _Clock(self._period, timezone)
         self._time = time
         self._cells: dict[tuple[tuple[str | None, ...], int | None], list[Accumulator[Any]]] = {}
+        self._prepare()
+
+    def _prepare(self) -> None:
+        """The per-item lookups, computed once: which metrics take an item type, bad dimensions."""
+        self._takers: dict[type, tuple[int, ...]] = {}
+        unknown = [name for name in self._by if name not in _DIMENSIONS]
+        self._by_problem = unknown[0] if unknown else None
 
     def _like(self) -> ReportState:
         twin = object.__new__(ReportState)
@@ -547,14 +645,8 @@ class ReportState:
         )
         twin._clock = _Clock(self._period, self._timezone)
         twin._cells = {}
+        twin._prepare()
         return twin
-
-    def _row(self, key: tuple[tuple[str | None, ...], int | None]) -> list[Accumulator[Any]]:
-        row = self._cells.get(key)
-        if row is None:
-            row = [m.empty_like() for m in self._metrics]
-            self._cells[key] = row
-        return row
 
     def add(self, item: object) -> None:
         """Fold one item into its row (items no metric measures are ignored).
@@ -563,7 +655,12 @@ class ReportState:
             ValidationError: the report has periods and the item has no time,
                 or an accumulator refuses the item.
         """
-        takers = [i for i, m in enumerate(self._metrics) if m.accepts(item)]
+        kind = type(item)
+        takers = self._takers.get(kind)
+        if takers is None:
+            takers = tuple(i for i, m in enumerate(self._metrics) if m.accepts(item))
+            if all(type(m).accepts is Accumulator.accepts for m in self._metrics):
+                self._takers[kind] = takers  # the base accepts looks at the type only
         if not takers:
             return
         period: int | None = None
@@ -577,17 +674,19 @@ class ReportState:
                     value=item,
                 )
             period = self._clock.key(micros)
-        for name in self._by:
-            if name not in _DIMENSIONS:
-                raise ValidationError(
-                    f"'by' must name dimensions among {list(_DIMENSIONS)} for items (got {name!r})",
-                    field="by",
-                    value=name,
-                )
-        group = tuple(_dimension(item, name) for name in self._by)
-        row = self._row((group, period))
+        if self._by_problem is not None:
+            raise ValidationError(
+                f"'by' must name dimensions among {list(_DIMENSIONS)} for items "
+                f"(got {self._by_problem!r})",
+                field="by",
+                value=self._by_problem,
+            )
+        key = (tuple([_dimension(item, name) for name in self._by]), period)
+        row = self._cells.get(key)
+        if row is None:
+            row = self._cells[key] = [m.empty_like() for m in self._metrics]
         for index in takers:
-            row[index].add(item)
+            row[index]._add(item)  # accepts() already said yes: add() without asking again
 
     def add_many(self, items: Iterable[object]) -> None:
         """Fold every item of an iterable.
@@ -613,9 +712,12 @@ class ReportState:
         ``channel``...) to the columns' actual names; *time* overrides the
         period column for this batch (``"at"`` for a table of survey answers)
         and *only* names the metrics this table feeds (the others are left
-        alone, as items they do not measure are). Rows are grouped by
-        sorting once on (group, period); each metric's ``add_batch`` then
-        sees one contiguous slice per cell.
+        alone, as items they do not measure are). Each row's (group, period)
+        is turned into one integer cell index, and each metric then fills all
+        its cells in one vectorised pass over the whole table (``bincount``
+        per cell, one business-time computation for the whole column),
+        giving every cell exactly the state ``add`` would give its rows.
+        Everything is checked before any cell changes.
 
         Raises:
             ValidationError: a needed column is missing or holds bad values.
@@ -651,18 +753,23 @@ class ReportState:
                 field="columns",
                 value=missing,
             )
+        metric_columns = {c for i in fed for c in self._metrics[i].columns}
+        if self._period is not None:
+            metric_columns.add(time_column)
         arrays = {
             name: _normalise(view, name) if name != time_column else _as_time(view, name)
-            for name in needed
+            for name in sorted(metric_columns)
         }
-        size = len(next(iter(arrays.values()))) if arrays else 0
-        codes = np.zeros(size, dtype=np.int64)
+        size = _length(view, needed[0]) if needed else 0
+        # One integer code per row for its (group, period) cell: a mixed radix over
+        # the dimensions' label codes and the period keys.
+        digits: list[tuple[Any, int]] = []
         labels: list[list[str | None]] = []
         for name in self._by:
-            dim_codes, dim_labels = _factorize(arrays[name])
-            codes = codes * (len(dim_labels) + 1) + dim_codes
+            dim_codes, dim_labels = _group_codes(view, name, arrays)
+            digits.append((dim_codes, max(len(dim_labels), 1)))
             labels.append(dim_labels)
-        period_keys: Any = None
+        first_period = 0
         if self._period is not None:
             times = arrays[time_column].view(np.int64)
             if (times == NAT).any():
@@ -672,33 +779,29 @@ class ReportState:
                     value=None,
                 )
             period_keys = self._clock.keys(times)
-            unique_periods, period_codes = np.unique(period_keys, return_inverse=True)
-            codes = codes * (len(unique_periods) + 1) + period_codes
-        order = np.argsort(codes, kind="stable")
-        sorted_codes = codes[order]
-        starts: list[int] = (
-            np.flatnonzero(np.r_[True, sorted_codes[1:] != sorted_codes[:-1]]).tolist()
-            if size
-            else []
-        )
-        ordered = {name: array[order] for name, array in arrays.items()}
-        bounds = [*starts, size]
-        pending: list[tuple[tuple[tuple[str | None, ...], int | None], list[Accumulator[Any]]]] = []
-        for begin, end in itertools.pairwise(bounds):
-            first = int(order[begin])
-            group = tuple(_label_at(arrays[name], first) for name in self._by)
-            period = None if period_keys is None else int(period_keys[first])
-            part = {name: array[begin:end] for name, array in ordered.items()}
-            fresh = [self._metrics[index].empty_like() for index in fed]
-            for acc in fresh:
-                acc.add_batch(part)
-            pending.append(((group, period), fresh))
-        # Every slice was accepted: only now touch the state, so a bad batch changes nothing.
-        for key, fresh in pending:
-            existed = key in self._cells
-            row = self._row(key)
-            for index, acc in zip(fed, fresh, strict=True):
-                row[index] = row[index].merge(acc) if existed else acc
+            first_period = int(period_keys.min()) if size else 0
+            last_period = int(period_keys.max()) if size else 0
+            digits.append((period_keys - first_period, last_period - first_period + 1))
+        cells, cell_digits = _cell_index(digits, size)
+        count = len(cell_digits)
+        keys: list[tuple[tuple[str | None, ...], int | None]] = []
+        for cell in cell_digits:
+            group = tuple(labels[d][code] for d, code in enumerate(cell[: len(self._by)]))
+            period = None if self._period is None else first_period + cell[-1]
+            keys.append((group, period))
+        # Every metric fills all its cells in one vectorised pass, and only then is the
+        # state touched, so a bad batch changes nothing.
+        filled = {index: self._metrics[index]._batch_cells(arrays, cells, count) for index in fed}
+        for position, key in enumerate(keys):
+            row = self._cells.get(key)
+            if row is None:
+                self._cells[key] = [
+                    filled[index][position] if index in filled else metric.empty_like()
+                    for index, metric in enumerate(self._metrics)
+                ]
+            else:
+                for index, made in filled.items():
+                    row[index]._absorb(made[position])
 
     def merge(self, other: ReportState) -> ReportState:
         """A new state holding both; the specs (metrics, by, period, timezone) must match.
@@ -783,13 +886,7 @@ class ReportState:
         self._timezone, self._time = state["timezone"], state["time"]
         self._clock = _Clock(self._period, self._timezone)
         self._cells = state["cells"]
-
-
-def _label_at(array: Any, index: int) -> str | None:
-    value = array[index]
-    if value is None or (isinstance(value, float) and value != value):
-        return None
-    return str(value)
+        self._prepare()
 
 
 def _prototypes(

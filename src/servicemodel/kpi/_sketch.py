@@ -81,7 +81,7 @@ def bucket_of(alpha: float, value: int) -> int:
     return bisect.bisect_left(_bounds(alpha)[0], value)
 
 
-def _check_value(value: object) -> int:
+def check_value(value: object) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_MICROS:
         raise ValidationError(
             f"'value' must be an integer number of microseconds between 0 and {MAX_MICROS} "
@@ -140,12 +140,20 @@ class RelativeErrorSketch:
         ...
         servicemodel.exceptions.ValidationError: 'value' must be an integer number of microseconds between 0 and 3155760000000000 (got -1)
         """
-        _check_value(value)
+        self.add_checked(check_value(value))
+
+    def add_checked(self, value: int) -> None:
+        """:meth:`add` for a value the caller has checked (an int in [0, MAX_MICROS]).
+
+        >>> s = RelativeErrorSketch.empty(); s.add_checked(0); s.count
+        1
+        """
         if value == 0:
             self._zeros += 1
         else:
             index = bisect.bisect_left(_bounds(self.alpha)[0], value)
-            self._bins[index] = self._bins.get(index, 0) + 1
+            bins = self._bins
+            bins[index] = bins.get(index, 0) + 1
         self._count += 1
 
     def add_many(self, values: Iterable[int]) -> None:
@@ -154,7 +162,7 @@ class RelativeErrorSketch:
         >>> s = RelativeErrorSketch.empty(); s.add_many([1, 2, 3]); s.count
         3
         """
-        checked = [_check_value(v) for v in values]
+        checked = [check_value(v) for v in values]
         for value in checked:
             self.add(value)
 
@@ -172,7 +180,7 @@ class RelativeErrorSketch:
             return
         if int(array.min()) < 0 or int(array.max()) > MAX_MICROS:
             bad = int(array.min()) if int(array.min()) < 0 else int(array.max())
-            _check_value(bad)
+            check_value(bad)
         positive = array[array > 0]
         zeros = int(array.size - positive.size)
         indices = np.searchsorted(_numpy_bounds(self.alpha), positive, side="left")
@@ -184,6 +192,60 @@ class RelativeErrorSketch:
                 self._bins[key] = self._bins.get(key, 0) + int(counts[position])
         self._zeros += zeros
         self._count += int(array.size)
+
+    @classmethod
+    def grouped(
+        cls, values: Any, cells: Any, count: int, *, alpha: float = 0.01
+    ) -> list[RelativeErrorSketch]:
+        """One sketch per cell ``0..count-1`` from int64 *values* and each value's cell.
+
+        Each sketch is the one :meth:`add_array` builds over its cell's values:
+        the buckets come from the same table, and the (cell, bucket) pairs are
+        counted in one ``bincount`` (``unique`` when that table would be large).
+
+        >>> import numpy as np
+        >>> parts = RelativeErrorSketch.grouped(np.array([0, 10, 10]), np.array([1, 1, 0]), 3)
+        >>> [p.count for p in parts], parts[0] == parts[1]
+        ([1, 2, 0], False)
+        """
+        import numpy as np
+
+        alpha = check_alpha(alpha)
+        array = np.asarray(values, dtype=np.int64)
+        cells = np.asarray(cells, dtype=np.int64)
+        if array.size and (int(array.min()) < 0 or int(array.max()) > MAX_MICROS):
+            check_value(int(array.min()) if int(array.min()) < 0 else int(array.max()))
+        positive = array > 0
+        zeros: list[int] = np.bincount(cells[~positive], minlength=count).tolist()
+        bins: list[dict[int, int]] = [{} for _ in range(count)]
+        indices = np.searchsorted(_numpy_bounds(alpha), array[positive], side="left")
+        if indices.size:
+            owners = cells[positive]
+            low = int(indices.min())
+            span = int(indices.max()) - low + 1
+            if span * count <= max(4 * indices.size, 1 << 20):
+                table = np.bincount(owners * span + (indices - low), minlength=span * count)
+                keys = np.flatnonzero(table)
+                tallies = table[keys]
+            else:
+                keys, tallies = np.unique(owners * span + (indices - low), return_counts=True)
+            cell_of, bucket = np.divmod(keys, span)
+            edges = np.searchsorted(cell_of, np.arange(count + 1)).tolist()
+            buckets = (bucket + low).tolist()
+            numbers = tallies.tolist()
+            for cell in range(count):
+                begin, end = edges[cell], edges[cell + 1]
+                if begin < end:
+                    bins[cell] = dict(zip(buckets[begin:end], numbers[begin:end], strict=True))
+        made = []
+        for cell in range(count):
+            sketch = object.__new__(cls)
+            sketch.alpha = alpha
+            sketch._zeros = zeros[cell]
+            sketch._bins = bins[cell]
+            sketch._count = zeros[cell] + sum(bins[cell].values())
+            made.append(sketch)
+        return made
 
     def merge(self, other: RelativeErrorSketch) -> RelativeErrorSketch:
         """Return a new sketch holding the values of both.

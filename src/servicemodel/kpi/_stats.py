@@ -52,7 +52,17 @@ def _z(confidence: float) -> float:
             field="confidence",
             value=confidence,
         )
-    return NormalDist().inv_cdf(1 - (1 - float(confidence)) / 2)
+    level = float(confidence)
+    z = _Z.get(level)
+    if z is None:
+        z = NormalDist().inv_cdf(1 - (1 - level) / 2)
+        if len(_Z) < 64:
+            _Z[level] = z
+    return z
+
+
+#: Normal quantiles already computed, by confidence level (a report reads thousands).
+_Z: dict[float, float] = {}
 
 
 def _count(value: object, field: str) -> int:
@@ -224,12 +234,12 @@ def nps_score(
     n = p + m + d
     if n == 0:
         raise EmptySampleError("NPS needs at least one response (got 0)")
-    share_p, share_d = Fraction(p, n), Fraction(d, n)
-    variance = share_p + share_d - (share_p - share_d) ** 2
+    # Integer arithmetic, one Fraction per figure: (p + d) / n - ((p - d) / n)^2.
+    variance = Fraction((p + d) * n - (p - d) ** 2, n * n)
     centre, se = _adjusted_wald(p, d, n)
     low = max(-100.0, 100 * (centre - z * se))
     high = min(100.0, 100 * (centre + z * se))
-    value = 100 * (share_p - share_d)
+    value = Fraction(100 * (p - d), n)
     return Net(
         positive=p,
         neutral=m,
@@ -243,11 +253,11 @@ def nps_score(
 def _adjusted_wald(p: int, d: int, n: int) -> tuple[float, float]:
     """Centre (share scale) and standard error of the adjusted-Wald NPS."""
     n_adj = n + 3
-    sp = Fraction(4 * p + 3, 4 * n_adj)
-    sd = Fraction(4 * d + 3, 4 * n_adj)
-    centre = sp - sd
-    variance = sp + sd - centre**2
-    return float(centre), math.sqrt(variance / n_adj)
+    # shares sp = (4p + 3) / 4N and sd = (4d + 3) / 4N; centre = sp - sd = (p - d) / N;
+    # variance / N = (sp + sd - centre^2) / N, as one integer ratio (int / int rounds once).
+    centre = (p - d) / n_adj
+    variance = ((4 * (p + d) + 6) * n_adj - 4 * (p - d) ** 2) / (4 * n_adj**3)
+    return centre, math.sqrt(variance)
 
 
 @final
@@ -548,6 +558,53 @@ def quantile_of(
     if method is QuantileMethod.NEAREST:
         return kth(round(h))  # Fraction rounds half to even, like numpy
     return (kth(math.floor(h)) + kth(math.ceil(h))) / 2  # MIDPOINT
+
+
+def quantile_ratio(
+    n: int, q: Fraction, method: QuantileMethod, kth: Callable[[int], tuple[int, int]]
+) -> tuple[int, int]:
+    """:func:`quantile_of` in integer arithmetic: *kth* and the result are (numerator, denominator).
+
+    The same value as :func:`quantile_of` (denominators positive, not
+    necessarily reduced), without a ``Fraction`` per step; a report reads
+    thousands of quantiles.
+    """
+    if n == 0:
+        raise EmptySampleError("a quantile needs at least one observation (got 0)")
+    last = n - 1
+    qn, qd = q.numerator, q.denominator
+    if method in _PLOTTING:
+        a = _PLOTTING[method]
+        an, ad = a.numerator, a.denominator
+        hd = qd * ad
+        hn = n * qn * ad + an * qd + qn * (ad - 2 * an) - hd
+        hn = min(max(hn, 0), last * hd)
+        i, fn = divmod(hn, hd)
+        ln, ld = kth(i)
+        if fn == 0:
+            return ln, ld
+        un, ud = kth(i + 1)
+        return ln * ud * hd + fn * (un * ld - ln * ud), ld * ud * hd
+    if method is QuantileMethod.INVERTED_CDF:
+        return kth(max(0, -(-n * qn // qd) - 1))
+    if method is QuantileMethod.LOWER:
+        return kth(last * qn // qd)
+    if method is QuantileMethod.HIGHER:
+        return kth(-(-last * qn // qd))
+    if method is QuantileMethod.NEAREST:
+        return kth(round_half_even(last * qn, qd))
+    an, ad = kth(last * qn // qd)  # MIDPOINT
+    bn, bd = kth(-(-last * qn // qd))
+    return an * bd + bn * ad, 2 * ad * bd
+
+
+def round_half_even(numerator: int, denominator: int) -> int:
+    """round(Fraction(numerator, denominator)) for a positive denominator, in integers."""
+    floor, remainder = divmod(numerator, denominator)
+    twice = 2 * remainder
+    if twice < denominator or (twice == denominator and floor % 2 == 0):
+        return floor
+    return floor + 1
 
 
 def quantile(
