@@ -46,6 +46,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=1_000_000)
     parser.add_argument("--workdir", default=None, help="where to write the JSONL file")
+    parser.add_argument(
+        "--daily-volume",
+        type=int,
+        default=2_740,
+        help="sample interactions a day (default 2,740: 1,000,000 make one year of weekly cells)",
+    )
     args = parser.parse_args()
     model = load_model(
         resources.files("servicemodel.samples").joinpath("sample_model.toml").read_text()
@@ -53,7 +59,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory(dir=args.workdir) as directory:
         path = Path(directory) / "interactions.jsonl"
         began = time.perf_counter()
-        write_interactions(generate(args.count, seed=1, start=START), path)
+        profile = SampleProfile(daily_volume=args.daily_volume)
+        write_interactions(generate(args.count, seed=1, start=START, profile=profile), path)
         written = time.perf_counter() - began
         size = path.stat().st_size / 2**20
         print(f"wrote {args.count:,} sample interactions ({size:,.0f} MiB) in {written:,.1f} s")
