@@ -29,7 +29,7 @@ import pendulum
 
 from servicemodel.io import read_interactions, write_interactions
 from servicemodel.model import assess, load_model
-from servicemodel.samples import generate
+from servicemodel.samples import SampleProfile, generate
 
 START = pendulum.datetime(2024, 1, 1, tz="Europe/London")
 
