@@ -298,3 +298,16 @@ def test_percentile_goal_variants_are_measured() -> None:
     report = assess(model, [ticket], as_of=t.add(days=2)).goals[0]
     assert report.progress is not None
     assert abs(float(report.progress.latest) - 1800) < 1800 * 0.02  # sketch: 1% relative error
+
+
+def test_outreach_equals_the_schedule_over_the_interactions_as_they_stood(
+    result: object, hybrid: ServiceModel, data: list[Interaction]
+) -> None:
+    from servicemodel._assessment import _as_it_stood
+    from servicemodel._time import to_micros
+    from servicemodel.model import schedule_outreach
+
+    stood = [_as_it_stood(i, to_micros(AS_OF)) for i in included(data)]
+    expected = schedule_outreach(hybrid.follow_ups, stood, start=AS_OF, end=AS_OF.add(days=7))
+    assert result.outreach == expected  # type: ignore[attr-defined]
+    assert expected

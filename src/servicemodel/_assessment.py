@@ -18,7 +18,7 @@ from .customers import Customer
 from .exceptions import EmptySampleError, ValidationError
 from .feedback import Feedback
 from .goals import Goal, GoalStatus, Observation, Progress, SmartCheck
-from .interactions import Channel, Interaction, Kind
+from .interactions import Channel, Interaction, Kind, Status, StatusChange
 from .kpi import (
     DurationStats,
     Mean,
@@ -326,7 +326,7 @@ def assess(
     themes: dict[str, int] = {}
     complaints = 0
     contact_tally = _ContactTally(cut, tz)
-    solved_for_outreach: list[Interaction] = []
+    solved_for_outreach: list[tuple[str, str, Channel, Kind, pendulum.DateTime]] = []
     outreach_from = (
         limit
         - max((max(r.after.in_seconds(), 0) * 1_000_000 for r in model.follow_ups), default=0)
@@ -364,7 +364,16 @@ def assess(
         if model.follow_ups:
             solved = interaction.last_solved_at()
             if solved is not None and to_micros(solved) >= outreach_from:
-                solved_for_outreach.append(interaction)
+                # Keep only what a follow-up needs, not the whole log.
+                solved_for_outreach.append(
+                    (
+                        interaction.id,
+                        interaction.customer_id,
+                        interaction.channel,
+                        interaction.kind,
+                        solved,
+                    )
+                )
     for response in feedback:
         if to_micros(response.at) <= limit:
             overall.add(response)
@@ -399,7 +408,17 @@ def assess(
     outreach = (
         schedule_outreach(
             model.follow_ups,
-            solved_for_outreach,
+            (
+                Interaction(
+                    id=ident,
+                    customer_id=customer,
+                    channel=channel,
+                    kind=kind,
+                    created_at=solved,
+                    events=[StatusChange(at=solved, status=Status.SOLVED)],
+                )
+                for ident, customer, channel, kind, solved in solved_for_outreach
+            ),
             start=when,
             end=when.add(days=7),
         )
