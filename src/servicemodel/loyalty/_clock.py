@@ -22,9 +22,10 @@ _BUCKET = 6 * 3_600_000_000  # six hours: no zone changes offset twice within on
 _EPOCH = _dt.datetime(1970, 1, 1, tzinfo=_dt.UTC)
 _EPOCH_ORDINAL = _dt.date(1970, 1, 1).toordinal()
 _NAIVE_EPOCH = _dt.datetime(1970, 1, 1)
-_MIXED = 1 << 60  # an hour whose offset depends on the fold or changes within it
+_MIXED = 1 << 60  # a bucket whose offset depends on the fold or changes within it
 _MAX_ZONES = 16
 _CACHED_ZONES = (pendulum.Timezone, pendulum.FixedTimezone)
+_NO_ZONE = object()  # the reader's current zone before it has one (never a value's tzinfo)
 
 
 def add_months(day: _dt.date, months: int) -> _dt.date:
@@ -151,11 +152,13 @@ class InstantReader:
 
     :func:`~servicemodel._time.to_micros` asks the value's zone for its UTC
     offset, which is slow for ``pendulum.DateTime`` (a datetime subclass).
-    This reader caches, per zone, the offset of each local wall-clock hour
-    whose offset is the same for the whole hour and for both folds (every
-    hour away from a transition). Transition hours, other datetime types and
-    other tzinfo types take the exact general path, so the result is always
-    ``to_micros(aware(value))``; bad values raise the same errors.
+    This reader caches, per zone, the offset of each six hours of local
+    wall-clock time whose offset is the same throughout and for both folds
+    (all but those holding a transition; like :class:`LocalClock`, it assumes
+    no zone changes its offset twice within six hours). Transition buckets,
+    other datetime types and other tzinfo types take the exact general path,
+    so the result is always ``to_micros(aware(value))``; bad values raise the
+    same errors.
 
     >>> reader = InstantReader()
     >>> t = pendulum.datetime(2025, 3, 30, 3, 30, tz="Europe/Warsaw")
@@ -166,7 +169,7 @@ class InstantReader:
     __slots__ = ("_offsets", "_tz", "_zones")
 
     def __init__(self) -> None:
-        self._tz: _dt.tzinfo | None = None
+        self._tz: object = _NO_ZONE
         self._offsets: dict[int, int] = {}
         self._zones: dict[int, tuple[_dt.tzinfo, dict[int, int]]] = {}
 
@@ -185,10 +188,10 @@ class InstantReader:
                     + value.minute * 60
                     + value.second
                 ) * 1_000_000 + value.microsecond
-                hour = wall // HOUR
-                offset = offsets.get(hour)
+                bucket = wall // _BUCKET
+                offset = offsets.get(bucket)
                 if offset is None:
-                    offset = self._probe(offsets, tz, hour)
+                    offset = self._probe(offsets, tz, bucket)
                 if offset != _MIXED:
                     return wall - offset
         return to_micros(aware(value, field=field))
@@ -207,9 +210,9 @@ class InstantReader:
         return known[1]
 
     @staticmethod
-    def _probe(offsets: dict[int, int], tz: _dt.tzinfo | None, hour: int) -> int:
-        start = _NAIVE_EPOCH + _dt.timedelta(microseconds=hour * HOUR)
-        end = start + _dt.timedelta(microseconds=HOUR - 1)
+    def _probe(offsets: dict[int, int], tz: _dt.tzinfo | None, bucket: int) -> int:
+        start = _NAIVE_EPOCH + _dt.timedelta(microseconds=bucket * _BUCKET)
+        end = start + _dt.timedelta(microseconds=_BUCKET - 1)
         found = {
             instant.replace(tzinfo=tz, fold=fold).utcoffset()
             for instant in (start, end)
@@ -220,5 +223,5 @@ class InstantReader:
             (delta,) = found
             assert delta is not None
             offset = (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
-        offsets[hour] = offset
+        offsets[bucket] = offset
         return offset

@@ -64,6 +64,7 @@ from ._values import (
     Receipt,
     ReturnedLine,
     Totals,
+    receipt_maker,
 )
 
 __all__ = ["Explanation", "Ledger"]
@@ -90,6 +91,10 @@ _KIND_CODE: Final = {kind: code for code, kind in enumerate(_KINDS)}
 
 PENDING, ACTIVE, EXPIRED, VOIDED = range(4)
 _MAX_POINTS = 10**15
+# A query visits at most this many expiry-heap entries before it builds the
+# member's Fenwick tree instead; commands (which visit only what expires since
+# the member's last command, and then settle it) have no limit.
+_SCAN_BUDGET = 32
 _MAX_TEXT = 256
 
 
@@ -165,6 +170,7 @@ class _Account:
         "fen_index",
         "fen_times",
         "inactive_done",
+        "indexed",
         "last_activity",
         "last_at",
         "lots",
@@ -196,6 +202,8 @@ class _Account:
         self.use_heap: list[tuple[int, ...]] = []
         self.exp_heap: list[tuple[int, int]] = []
         self.pend_heap: list[tuple[int, int]] = []
+        # The Fenwick tree is built by the first query that needs it (see expiring_by).
+        self.indexed = False
         self.fen_times: list[int] = []
         self.fen_index: dict[int, int] = {}
         self.fen: list[int] = [0]
@@ -219,6 +227,7 @@ class _Account:
         other.use_heap = list(self.use_heap)
         other.exp_heap = list(self.exp_heap)
         other.pend_heap = list(self.pend_heap)
+        other.indexed = self.indexed
         other.fen_times = list(self.fen_times)
         other.fen_index = dict(self.fen_index)
         other.fen = list(self.fen)
@@ -228,9 +237,27 @@ class _Account:
         return other
 
     # Fenwick tree of available points by expiry instant ------------------
+    #
+    # Commands never need it: they only ask what expires between the member's
+    # last command and now, which the expiry heap answers by visiting just
+    # those entries (scan_expiring). A query far ahead on a member with many
+    # lots does need it: the first such query builds the tree from the lots,
+    # and from then on every command keeps it current (fen_register, fen_add).
+
+    def build_index(self) -> None:
+        """Build the Fenwick tree over the expiries of the lots that can still hold points."""
+        self.fen_times = sorted(
+            {
+                lot.expires
+                for lot in self.lots
+                if lot.state in (PENDING, ACTIVE) and lot.expires != NEVER
+            }
+        )
+        self.indexed = True
+        self._rebuild()
 
     def fen_register(self, expires: int) -> None:
-        if expires == NEVER or expires in self.fen_index:
+        if not self.indexed or expires == NEVER or expires in self.fen_index:
             return
         times = self.fen_times
         if not times or expires > times[-1]:
@@ -266,7 +293,7 @@ class _Account:
         self.fen = tree
 
     def fen_add(self, expires: int, delta: int) -> None:
-        if expires == NEVER:
+        if expires == NEVER or not self.indexed:
             return
         i = self.fen_index[expires]
         tree = self.fen
@@ -283,9 +310,50 @@ class _Account:
             i -= i & -i
         return total
 
-    def expiring_by(self, t: int) -> int:
-        """Available points in active lots expiring at or before *t*."""
+    def expiring_by(self, t: int, budget: int) -> int:
+        """Available points in active lots expiring at or before *t*.
+
+        Without the tree, scan the expiry heap if that visits at most *budget*
+        entries; otherwise build the tree first.
+        """
+        if not self.indexed:
+            found = self.scan_expiring(t, budget)
+            if found is not None:
+                return found
+            self.build_index()
         return self._prefix(bisect_right(self.fen_times, t))
+
+    def scan_expiring(self, t: int, budget: int) -> int | None:
+        """Like :meth:`expiring_by`, from the expiry heap; ``None`` past *budget* entries.
+
+        Every active lot with an expiry is in the heap exactly once (stale
+        entries are lots no longer active), so the active lots' points over
+        the entries at or before *t* are what the tree's prefix sum gives. A
+        heap's entries at or before *t* form a subtree at its root.
+        """
+        heap, lots = self.exp_heap, self.lots
+        n = len(heap)
+        if not n or heap[0][0] > t:
+            return 0
+        total = 0
+        stack = [0]
+        while stack:
+            i = stack.pop()
+            when, lot_id = heap[i]
+            if when > t:
+                continue
+            budget -= 1
+            if budget < 0:
+                return None
+            lot = lots[lot_id - 1]
+            if lot.state == ACTIVE:
+                total += lot.remaining
+            child = 2 * i + 1
+            if child < n:
+                stack.append(child)
+                if child + 1 < n:
+                    stack.append(child + 1)
+        return total
 
 
 def _check_text(value: object, field: str) -> str:
@@ -429,6 +497,7 @@ class Ledger:
         "_inactivity",
         "_journal",
         "_keys",
+        "_make_receipt",
         "_reader",
         "_rewards",
         "_source",
@@ -463,6 +532,7 @@ class Ledger:
         )
         self._reader = InstantReader()
         self._source = self._span
+        self._make_receipt = receipt_maker()
         # The policy expiry of lots earned in [start, end) of one local day, when it
         # depends on the day only: (start, end, expiry); empty until the first earn.
         self._day_expiry = (0, 0, NEVER)
@@ -553,9 +623,7 @@ class Ledger:
         self._keys[key] = (payload, member, version, first, last)
         account.snap_t.append(at)
         account.snap_v.append((account.avail, account.pend, account.debt))
-        return Receipt(
-            key=key, member=member, version=version, span=(first, last), source=self._source
-        )
+        return self._make_receipt(key, member, version, (first, last), self._source)
 
     def _receipt(self, key: str) -> Receipt:
         _payload, member, version, first, last = self._keys[key]
@@ -628,6 +696,10 @@ class Ledger:
             or (self._inactivity is not None and not acc.inactive_done)
         )
 
+    def _available(self, acc: _Account, t: int) -> int:
+        """The points *acc* can spend at *t* >= its last command, without mutating it."""
+        return self._view(acc, t, NEVER)[0] if self._due(acc, t) else acc.avail
+
     def _settle(self, acc: _Account, t: int) -> None:
         """Record every derived fact (activation, expiry) up to and including *t*."""
         if (
@@ -659,7 +731,7 @@ class Ledger:
             elif next_expiry == moment:
                 allocs = []
                 expired = 0
-                index, tree = acc.fen_index, acc.fen
+                indexed, index, tree = acc.indexed, acc.fen_index, acc.fen
                 n = len(tree)
                 while exp_heap and exp_heap[0][0] == moment:
                     lot = lots[heappop(exp_heap)[1] - 1]
@@ -670,10 +742,11 @@ class Ledger:
                     if remaining:
                         allocs.append((lot.id, remaining))
                         expired += remaining
-                        i = index[moment]
-                        while i < n:
-                            tree[i] -= remaining
-                            i += i & -i
+                        if indexed:
+                            i = index[moment]
+                            while i < n:
+                                tree[i] -= remaining
+                                i += i & -i
                         lot.remaining = 0
                 if expired:
                     acc.avail -= expired
@@ -741,7 +814,7 @@ class Ledger:
     def _take(self, acc: _Account, amount: int) -> tuple[tuple[int, int], ...]:
         """Take *amount* available points in consumption order (caller checked availability)."""
         heap, lots, allocs = acc.use_heap, acc.lots, []
-        index, tree = acc.fen_index, acc.fen
+        indexed, index, tree = acc.indexed, acc.fen_index, acc.fen
         n = len(tree)
         acc.avail -= amount
         while amount:
@@ -756,7 +829,7 @@ class Ledger:
             amount -= take
             allocs.append((lot.id, take))
             expires = lot.expires
-            if expires != NEVER:
+            if indexed and expires != NEVER:
                 i = index[expires]
                 while i < n:
                     tree[i] -= take
@@ -775,12 +848,16 @@ class Ledger:
 
     # -------------------------------------------------------- derived views
 
-    def _view(self, acc: _Account, t: int) -> tuple[int, int, int]:
-        """(available, pending, debt) at *t* >= the member's last command, without mutating."""
+    def _view(self, acc: _Account, t: int, budget: int = _SCAN_BUDGET) -> tuple[int, int, int]:
+        """(available, pending, debt) at *t* >= the member's last command, without mutating.
+
+        *budget* is how many expiry-heap entries the view may visit before it
+        builds the member's Fenwick tree instead (see ``_Account.expiring_by``).
+        """
         deadline = self._inactivity_deadline(acc) if self._inactivity is not None else NEVER
         horizon = t if t < deadline else deadline
         debt = acc.debt
-        avail = acc.avail - acc.expiring_by(t) if deadline > t else 0
+        avail = acc.avail - acc.expiring_by(t, budget) if deadline > t else 0
         pend = 0
         lots = acc.lots
         for when, lot_id in sorted(acc.pend_heap):
@@ -1322,7 +1399,8 @@ class Ledger:
         lot_id = len(lots) + 1
         lot = _Lot(lot_id, EARN, key, t, available, expires, points, award_items, shares)
         lots.append(lot)
-        if expires != NEVER and expires not in acc.fen_index:
+        indexed = acc.indexed
+        if indexed and expires != NEVER and expires not in acc.fen_index:
             acc.fen_register(expires)
         # _emit
         journal.append((member, EARN, t, points, (), lot_id, key, None, None))
@@ -1335,7 +1413,7 @@ class Ledger:
             acc.avail += points
             if expires != NEVER:
                 heappush(exp_heap, (expires, lot_id))
-                if points:
+                if indexed and points:
                     i = acc.fen_index[expires]
                     tree = acc.fen
                     n = len(tree)
@@ -1373,9 +1451,7 @@ class Ledger:
         self._keys[key] = (payload, member, version, first, last)
         acc.snap_t.append(t)
         acc.snap_v.append((acc.avail, acc.pend, acc.debt))
-        return Receipt(
-            key=key, member=member, version=version, span=(first, last), source=self._source
-        )
+        return self._make_receipt(key, member, version, (first, last), self._source)
 
     def _check_tally(self, tally: Mapping[str, Any] | None) -> tuple[tuple[str, Any], ...]:
         if tally is None:
@@ -1472,9 +1548,12 @@ class Ledger:
         >>> ledger.balance("ann", as_of=t.add(days=2)).available
         100
         """
-        _check_text(member, "member")
-        _check_text(key, "key")
-        _check_text(earn, "earn")
+        if type(member) is not str or not 0 < len(member) <= _MAX_TEXT or member.strip() != member:
+            _check_text(member, "member")
+        if type(key) is not str or not 0 < len(key) <= _MAX_TEXT or key.strip() != key:
+            _check_text(key, "key")
+        if type(earn) is not str or not 0 < len(earn) <= _MAX_TEXT or earn.strip() != earn:
+            _check_text(earn, "earn")
         t = self._reader.micros(at, "at")
         payload = ("activate", member, t, earn)
         acc, done = self._begin(key, payload, member, t, expected_version)
@@ -1528,7 +1607,7 @@ class Ledger:
         if acc is None or expected_version is not None or t < acc.last_at:
             acc = self._admit(acc, member, t, expected_version)
         due = self._due(acc, t)
-        available = self._view(acc, t)[0] if due else acc.avail
+        available = self._view(acc, t, NEVER)[0] if due else acc.avail
         if points > available:
             raise InsufficientPoints(
                 f"'points' must be at most the {available} available points of {member!r} "
@@ -1582,9 +1661,16 @@ class Ledger:
         >>> ledger.balance("ann", as_of=t.add(days=1)).available
         100
         """
-        _check_text(member, "member")
-        _check_text(key, "key")
-        _check_text(redemption, "redemption")
+        if type(member) is not str or not 0 < len(member) <= _MAX_TEXT or member.strip() != member:
+            _check_text(member, "member")
+        if type(key) is not str or not 0 < len(key) <= _MAX_TEXT or key.strip() != key:
+            _check_text(key, "key")
+        if (
+            type(redemption) is not str
+            or not 0 < len(redemption) <= _MAX_TEXT
+            or redemption.strip() != redemption
+        ):
+            _check_text(redemption, "redemption")
         t = self._reader.micros(at, "at")
         payload = ("reverse_redemption", member, t, redemption)
         acc, done = self._begin(key, payload, member, t, expected_version)
@@ -1666,9 +1752,12 @@ class Ledger:
         ...                        key="ret-1").entries[0].points
         100
         """
-        _check_text(member, "member")
-        _check_text(key, "key")
-        _check_text(earn, "earn")
+        if type(member) is not str or not 0 < len(member) <= _MAX_TEXT or member.strip() != member:
+            _check_text(member, "member")
+        if type(key) is not str or not 0 < len(key) <= _MAX_TEXT or key.strip() != key:
+            _check_text(key, "key")
+        if type(earn) is not str or not 0 < len(earn) <= _MAX_TEXT or earn.strip() != earn:
+            _check_text(earn, "earn")
         t = self._reader.micros(at, "at")
         returned = None if lines is None else tuple(lines)
         if returned is not None:
@@ -1692,7 +1781,7 @@ class Ledger:
         if pending and self.policies.pending.on_return is PendingReturn.VOID_ALL and claw:
             claw = lot.original - lot.clawed
         if not pending and policy is NegativeBalance.REFUSE and claw:
-            available = self._view(acc, t)[0]
+            available = self._available(acc, t)
             if claw > available:
                 raise InsufficientPoints(
                     f"'lines' would claw back {claw} points but only {available} are available "
@@ -1831,9 +1920,12 @@ class Ledger:
         >>> ledger.balance("ann", as_of=t)
         Balance(available=0, pending=0, debt=30)
         """
-        _check_text(member, "member")
-        _check_text(key, "key")
-        _check_text(reason, "reason")
+        if type(member) is not str or not 0 < len(member) <= _MAX_TEXT or member.strip() != member:
+            _check_text(member, "member")
+        if type(key) is not str or not 0 < len(key) <= _MAX_TEXT or key.strip() != key:
+            _check_text(key, "key")
+        if type(reason) is not str or not 0 < len(reason) <= _MAX_TEXT or reason.strip() != reason:
+            _check_text(reason, "reason")
         if isinstance(points, bool) or not isinstance(points, int) or points == 0:
             raise ValidationError(
                 f"'points' must be a non-zero whole number (got {points!r})",
@@ -1857,7 +1949,7 @@ class Ledger:
             return done
         assert acc is not None
         if points < 0 and shortfall is NegativeBalance.REFUSE:
-            available = self._view(acc, t)[0]
+            available = self._available(acc, t)
             if -points > available:
                 raise InsufficientPoints(
                     f"'points' must deduct at most the {available} available points of "

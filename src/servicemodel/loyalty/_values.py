@@ -271,6 +271,49 @@ class Receipt:
 
 _CREATES = frozenset({EntryKind.EARN, EntryKind.ADJUST, EntryKind.REISSUE})
 
+#: How a ledger builds the receipt of each command it accepts.
+ReceiptMaker = Callable[
+    [str, str, int, tuple[int, int], Callable[[tuple[int, int]], tuple[Entry, ...]] | None],
+    Receipt,
+]
+
+
+def receipt_maker() -> ReceiptMaker:
+    """Return a function ``(key, member, version, span, source) -> Receipt`` for hot paths.
+
+    It stores each field straight into its slot: what the attrs ``__init__``
+    does (:class:`Receipt` has no validators, converters or post-init), at half
+    the cost, because a frozen class's ``__init__`` goes through a guarded
+    ``__setattr__`` per field. The ledger uses it only with values it built.
+
+    >>> make = receipt_maker()
+    >>> make("k", "m", 1, (0, 1), None) == Receipt(key="k", member="m", version=1, span=(0, 1))
+    True
+    """
+    fields = [field.name for field in attrs.fields(Receipt)]
+    if fields != ["key", "member", "version", "span", "source"]:  # pragma: no cover
+        raise AssertionError(f"receipt_maker is out of date with Receipt's fields {fields}")
+    setters = [Receipt.__dict__[name].__set__ for name in fields]
+    set_key, set_member, set_version, set_span, set_source = setters
+    new = object.__new__
+
+    def make(
+        key: str,
+        member: str,
+        version: int,
+        span: tuple[int, int],
+        source: Callable[[tuple[int, int]], tuple[Entry, ...]] | None,
+    ) -> Receipt:
+        receipt: Receipt = new(Receipt)
+        set_key(receipt, key)
+        set_member(receipt, member)
+        set_version(receipt, version)
+        set_span(receipt, span)
+        set_source(receipt, source)
+        return receipt
+
+    return make
+
 
 @final
 @attrs.frozen(kw_only=True)
