@@ -1606,7 +1606,12 @@ class Ledger:
         acc = self._accounts.get(member)
         if acc is None or expected_version is not None or t < acc.last_at:
             acc = self._admit(acc, member, t, expected_version)
-        due = self._due(acc, t)
+        pend_heap, exp_heap = acc.pend_heap, acc.exp_heap
+        due = (
+            (pend_heap and pend_heap[0][0] <= t)
+            or (exp_heap and exp_heap[0][0] <= t)
+            or (self._inactivity is not None and not acc.inactive_done)
+        )
         available = self._view(acc, t, NEVER)[0] if due else acc.avail
         if points > available:
             raise InsufficientPoints(
@@ -1625,7 +1630,16 @@ class Ledger:
         acc.seqs.append(first)
         acc.last_activity = t
         acc.inactive_done = False
-        return self._commit(acc, key, payload, t, first)
+        # _commit
+        if not acc.version:
+            self._accounts[member] = acc
+        version = acc.version = acc.version + 1
+        acc.last_at = t
+        last = len(journal)
+        self._keys[key] = (payload, member, version, first, last)
+        acc.snap_t.append(t)
+        acc.snap_v.append((acc.avail, acc.pend, acc.debt))
+        return self._make_receipt(key, member, version, (first, last), self._source)
 
     def _redemption(self, acc: _Account | None, member: str, redemption: str) -> list[Any]:
         if acc is None or redemption not in acc.redemptions:
