@@ -168,6 +168,10 @@ class InstantReader:
 
     __slots__ = ("_offsets", "_tz", "_zones")
 
+    def __reduce__(self) -> tuple[type[InstantReader], tuple[()]]:
+        # The caches are keyed by the zones' identities: a copy starts empty.
+        return (InstantReader, ())
+
     def __init__(self) -> None:
         self._tz: object = _NO_ZONE
         self._offsets: dict[int, int] = {}

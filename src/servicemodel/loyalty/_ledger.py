@@ -64,7 +64,7 @@ from ._values import (
     Receipt,
     ReturnedLine,
     Totals,
-    receipt_maker,
+    make_receipt,
 )
 
 __all__ = ["Explanation", "Ledger"]
@@ -497,7 +497,6 @@ class Ledger:
         "_inactivity",
         "_journal",
         "_keys",
-        "_make_receipt",
         "_reader",
         "_rewards",
         "_source",
@@ -532,7 +531,6 @@ class Ledger:
         )
         self._reader = InstantReader()
         self._source = self._span
-        self._make_receipt = receipt_maker()
         # The policy expiry of lots earned in [start, end) of one local day, when it
         # depends on the day only: (start, end, expiry); empty until the first earn.
         self._day_expiry = (0, 0, NEVER)
@@ -623,7 +621,7 @@ class Ledger:
         self._keys[key] = (payload, member, version, first, last)
         account.snap_t.append(at)
         account.snap_v.append((account.avail, account.pend, account.debt))
-        return self._make_receipt(key, member, version, (first, last), self._source)
+        return make_receipt(key, member, version, (first, last), self._source)
 
     def _receipt(self, key: str) -> Receipt:
         _payload, member, version, first, last = self._keys[key]
@@ -1451,7 +1449,7 @@ class Ledger:
         self._keys[key] = (payload, member, version, first, last)
         acc.snap_t.append(t)
         acc.snap_v.append((acc.avail, acc.pend, acc.debt))
-        return self._make_receipt(key, member, version, (first, last), self._source)
+        return make_receipt(key, member, version, (first, last), self._source)
 
     def _check_tally(self, tally: Mapping[str, Any] | None) -> tuple[tuple[str, Any], ...]:
         if tally is None:
@@ -1639,7 +1637,7 @@ class Ledger:
         self._keys[key] = (payload, member, version, first, last)
         acc.snap_t.append(t)
         acc.snap_v.append((acc.avail, acc.pend, acc.debt))
-        return self._make_receipt(key, member, version, (first, last), self._source)
+        return make_receipt(key, member, version, (first, last), self._source)
 
     def _redemption(self, acc: _Account | None, member: str, redemption: str) -> list[Any]:
         if acc is None or redemption not in acc.redemptions:

@@ -271,48 +271,41 @@ class Receipt:
 
 _CREATES = frozenset({EntryKind.EARN, EntryKind.ADJUST, EntryKind.REISSUE})
 
-#: How a ledger builds the receipt of each command it accepts.
-ReceiptMaker = Callable[
-    [str, str, int, tuple[int, int], Callable[[tuple[int, int]], tuple[Entry, ...]] | None],
-    Receipt,
-]
+_RECEIPT_FIELDS = ("key", "member", "version", "span", "source")
+if tuple(field.name for field in attrs.fields(Receipt)) != _RECEIPT_FIELDS:  # pragma: no cover
+    raise AssertionError(
+        f"make_receipt is out of date with Receipt's fields {attrs.fields(Receipt)}"
+    )
+_SET_KEY, _SET_MEMBER, _SET_VERSION, _SET_SPAN, _SET_SOURCE = (
+    Receipt.__dict__[name].__set__ for name in _RECEIPT_FIELDS
+)
+_NEW = object.__new__
 
 
-def receipt_maker() -> ReceiptMaker:
-    """Return a function ``(key, member, version, span, source) -> Receipt`` for hot paths.
+def make_receipt(
+    key: str,
+    member: str,
+    version: int,
+    span: tuple[int, int],
+    source: Callable[[tuple[int, int]], tuple[Entry, ...]] | None,
+) -> Receipt:
+    """Build ``Receipt(key=..., member=..., version=..., span=..., source=...)`` on a hot path.
 
-    It stores each field straight into its slot: what the attrs ``__init__``
-    does (:class:`Receipt` has no validators, converters or post-init), at half
+    Each field goes straight into its slot: what the attrs ``__init__`` does
+    (:class:`Receipt` has no validators, converters or post-init), at half
     the cost, because a frozen class's ``__init__`` goes through a guarded
     ``__setattr__`` per field. The ledger uses it only with values it built.
 
-    >>> make = receipt_maker()
-    >>> make("k", "m", 1, (0, 1), None) == Receipt(key="k", member="m", version=1, span=(0, 1))
+    >>> make_receipt("k", "m", 1, (0, 1), None) == Receipt(key="k", member="m", version=1, span=(0, 1))
     True
     """
-    fields = [field.name for field in attrs.fields(Receipt)]
-    if fields != ["key", "member", "version", "span", "source"]:  # pragma: no cover
-        raise AssertionError(f"receipt_maker is out of date with Receipt's fields {fields}")
-    setters = [Receipt.__dict__[name].__set__ for name in fields]
-    set_key, set_member, set_version, set_span, set_source = setters
-    new = object.__new__
-
-    def make(
-        key: str,
-        member: str,
-        version: int,
-        span: tuple[int, int],
-        source: Callable[[tuple[int, int]], tuple[Entry, ...]] | None,
-    ) -> Receipt:
-        receipt: Receipt = new(Receipt)
-        set_key(receipt, key)
-        set_member(receipt, member)
-        set_version(receipt, version)
-        set_span(receipt, span)
-        set_source(receipt, source)
-        return receipt
-
-    return make
+    receipt: Receipt = _NEW(Receipt)
+    _SET_KEY(receipt, key)
+    _SET_MEMBER(receipt, member)
+    _SET_VERSION(receipt, version)
+    _SET_SPAN(receipt, span)
+    _SET_SOURCE(receipt, source)
+    return receipt
 
 
 @final
