@@ -12,15 +12,20 @@ import datetime as _dt
 
 import pendulum
 
-from .._time import zone
+from .._time import aware, to_micros, zone
 
-__all__ = ["DAY", "HOUR", "LocalClock", "add_months"]
+__all__ = ["DAY", "HOUR", "InstantReader", "LocalClock", "add_months"]
 
 HOUR = 3_600_000_000
 DAY = 86_400_000_000
 _BUCKET = 6 * 3_600_000_000  # six hours: no zone changes offset twice within one
 _EPOCH = _dt.datetime(1970, 1, 1, tzinfo=_dt.UTC)
 _EPOCH_ORDINAL = _dt.date(1970, 1, 1).toordinal()
+_NAIVE_EPOCH = _dt.datetime(1970, 1, 1)
+_MIXED = 1 << 60  # a bucket whose offset depends on the fold or changes within it
+_MAX_ZONES = 16
+_CACHED_ZONES = (pendulum.Timezone, pendulum.FixedTimezone)
+_NO_ZONE = object()  # the reader's current zone before it has one (never a value's tzinfo)
 
 
 def add_months(day: _dt.date, months: int) -> _dt.date:
@@ -140,3 +145,87 @@ class LocalClock:
             tzinfo=self.tz,
             fold=local.fold,
         )
+
+
+class InstantReader:
+    """Read aware datetimes as epoch microseconds, exactly, fast for pendulum values.
+
+    :func:`~servicemodel._time.to_micros` asks the value's zone for its UTC
+    offset, which is slow for ``pendulum.DateTime`` (a datetime subclass).
+    This reader caches, per zone, the offset of each six hours of local
+    wall-clock time whose offset is the same throughout and for both folds
+    (all but those holding a transition; like :class:`LocalClock`, it assumes
+    no zone changes its offset twice within six hours). Transition buckets,
+    other datetime types and other tzinfo types take the exact general path,
+    so the result is always ``to_micros(aware(value))``; bad values raise the
+    same errors.
+
+    >>> reader = InstantReader()
+    >>> t = pendulum.datetime(2025, 3, 30, 3, 30, tz="Europe/Warsaw")
+    >>> reader.micros(t, "at") == to_micros(t)
+    True
+    """
+
+    __slots__ = ("_offsets", "_tz", "_zones")
+
+    def __reduce__(self) -> tuple[type[InstantReader], tuple[()]]:
+        # The caches are keyed by the zones' identities: a copy starts empty.
+        return (InstantReader, ())
+
+    def __init__(self) -> None:
+        self._tz: object = _NO_ZONE
+        self._offsets: dict[int, int] = {}
+        self._zones: dict[int, tuple[_dt.tzinfo, dict[int, int]]] = {}
+
+    def micros(self, value: object, field: str) -> int:
+        """Return *value* (an aware datetime) as epoch micros; raise naming *field* if it is not one."""
+        if type(value) is pendulum.DateTime:
+            tz = value.tzinfo
+            if tz is self._tz:
+                offsets: dict[int, int] | None = self._offsets
+            else:
+                offsets = self._switch(tz)
+            if offsets is not None:
+                wall = (
+                    (value.toordinal() - _EPOCH_ORDINAL) * 86_400
+                    + value.hour * 3_600
+                    + value.minute * 60
+                    + value.second
+                ) * 1_000_000 + value.microsecond
+                bucket = wall // _BUCKET
+                offset = offsets.get(bucket)
+                if offset is None:
+                    offset = self._probe(offsets, tz, bucket)
+                if offset != _MIXED:
+                    return wall - offset
+        return to_micros(aware(value, field=field))
+
+    def _switch(self, tz: _dt.tzinfo | None) -> dict[int, int] | None:
+        if type(tz) not in _CACHED_ZONES:
+            return None
+        assert tz is not None
+        known = self._zones.get(id(tz))
+        if known is None or known[0] is not tz:
+            if len(self._zones) >= _MAX_ZONES:
+                return None
+            known = (tz, {})
+            self._zones[id(tz)] = known
+        self._tz, self._offsets = known
+        return known[1]
+
+    @staticmethod
+    def _probe(offsets: dict[int, int], tz: _dt.tzinfo | None, bucket: int) -> int:
+        start = _NAIVE_EPOCH + _dt.timedelta(microseconds=bucket * _BUCKET)
+        end = start + _dt.timedelta(microseconds=_BUCKET - 1)
+        found = {
+            instant.replace(tzinfo=tz, fold=fold).utcoffset()
+            for instant in (start, end)
+            for fold in (0, 1)
+        }
+        offset = _MIXED
+        if len(found) == 1:
+            (delta,) = found
+            assert delta is not None
+            offset = (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
+        offsets[bucket] = offset
+        return offset

@@ -27,7 +27,6 @@ from typing import Any, Final
 
 import pendulum
 
-from .._time import aware, to_micros
 from ..exceptions import (
     IdempotencyConflict,
     InsufficientPoints,
@@ -35,7 +34,7 @@ from ..exceptions import (
     ValidationError,
     VersionConflict,
 )
-from ._clock import LocalClock
+from ._clock import InstantReader, LocalClock
 from ._money import largest_remainder
 from ._policies import (
     NEVER,
@@ -47,6 +46,7 @@ from ._policies import (
     RedemptionReversal,
     ReturnAttribution,
     _expiry,
+    day_based,
     inactivity_of,
 )
 from ._values import (
@@ -64,6 +64,7 @@ from ._values import (
     Receipt,
     ReturnedLine,
     Totals,
+    make_receipt,
 )
 
 __all__ = ["Explanation", "Ledger"]
@@ -90,6 +91,10 @@ _KIND_CODE: Final = {kind: code for code, kind in enumerate(_KINDS)}
 
 PENDING, ACTIVE, EXPIRED, VOIDED = range(4)
 _MAX_POINTS = 10**15
+# A query visits at most this many expiry-heap entries before it builds the
+# member's Fenwick tree instead; commands (which visit only what expires since
+# the member's last command, and then settle it) have no limit.
+_SCAN_BUDGET = 32
 _MAX_TEXT = 256
 
 
@@ -159,13 +164,13 @@ class _Account:
 
     __slots__ = (
         "avail",
-        "counters",
         "debt",
         "exp_heap",
         "fen",
         "fen_index",
         "fen_times",
         "inactive_done",
+        "indexed",
         "last_activity",
         "last_at",
         "lots",
@@ -193,12 +198,12 @@ class _Account:
         self.avail = 0
         self.pend = 0
         self.debt = 0
-        # issued, spent, expired, reversed, voided, repaid, deducted, written_off, debt_incurred
-        self.counters = [0] * 9
         self.lots: list[_Lot] = []
         self.use_heap: list[tuple[int, ...]] = []
         self.exp_heap: list[tuple[int, int]] = []
         self.pend_heap: list[tuple[int, int]] = []
+        # The Fenwick tree is built by the first query that needs it (see expiring_by).
+        self.indexed = False
         self.fen_times: list[int] = []
         self.fen_index: dict[int, int] = {}
         self.fen: list[int] = [0]
@@ -218,11 +223,11 @@ class _Account:
         other.last_activity = self.last_activity
         other.inactive_done = self.inactive_done
         other.avail, other.pend, other.debt = self.avail, self.pend, self.debt
-        other.counters = list(self.counters)
         other.lots = [lot.copy() for lot in self.lots]
         other.use_heap = list(self.use_heap)
         other.exp_heap = list(self.exp_heap)
         other.pend_heap = list(self.pend_heap)
+        other.indexed = self.indexed
         other.fen_times = list(self.fen_times)
         other.fen_index = dict(self.fen_index)
         other.fen = list(self.fen)
@@ -232,17 +237,43 @@ class _Account:
         return other
 
     # Fenwick tree of available points by expiry instant ------------------
+    #
+    # Commands never need it: they only ask what expires between the member's
+    # last command and now, which the expiry heap answers by visiting just
+    # those entries (scan_expiring). A query far ahead on a member with many
+    # lots does need it: the first such query builds the tree from the lots,
+    # and from then on every command keeps it current (fen_register, fen_add).
+
+    def build_index(self) -> None:
+        """Build the Fenwick tree over the expiries of the lots that can still hold points."""
+        self.fen_times = sorted(
+            {
+                lot.expires
+                for lot in self.lots
+                if lot.state in (PENDING, ACTIVE) and lot.expires != NEVER
+            }
+        )
+        self.indexed = True
+        self._rebuild()
 
     def fen_register(self, expires: int) -> None:
-        if expires == NEVER or expires in self.fen_index:
+        if not self.indexed or expires == NEVER or expires in self.fen_index:
             return
         times = self.fen_times
         if not times or expires > times[-1]:
             times.append(expires)
             n = len(times)
             self.fen_index[expires] = n
-            low = n & -n
-            self.fen.append(self._prefix(n - 1) - self._prefix(n - low))
+            # The new node covers (n - lowbit(n), n]: the sum of the nodes that
+            # cover (n - lowbit(n), n - 1], reached from n - 1 down.
+            tree = self.fen
+            total = 0
+            i = n - 1
+            stop = n - (n & -n)
+            while i > stop:
+                total += tree[i]
+                i -= i & -i
+            tree.append(total)
             return
         times.insert(bisect_left(times, expires), expires)
         self._rebuild()
@@ -262,7 +293,7 @@ class _Account:
         self.fen = tree
 
     def fen_add(self, expires: int, delta: int) -> None:
-        if expires == NEVER:
+        if expires == NEVER or not self.indexed:
             return
         i = self.fen_index[expires]
         tree = self.fen
@@ -279,9 +310,50 @@ class _Account:
             i -= i & -i
         return total
 
-    def expiring_by(self, t: int) -> int:
-        """Available points in active lots expiring at or before *t*."""
+    def expiring_by(self, t: int, budget: int) -> int:
+        """Available points in active lots expiring at or before *t*.
+
+        Without the tree, scan the expiry heap if that visits at most *budget*
+        entries; otherwise build the tree first.
+        """
+        if not self.indexed:
+            found = self.scan_expiring(t, budget)
+            if found is not None:
+                return found
+            self.build_index()
         return self._prefix(bisect_right(self.fen_times, t))
+
+    def scan_expiring(self, t: int, budget: int) -> int | None:
+        """Like :meth:`expiring_by`, from the expiry heap; ``None`` past *budget* entries.
+
+        Every active lot with an expiry is in the heap exactly once (stale
+        entries are lots no longer active), so the active lots' points over
+        the entries at or before *t* are what the tree's prefix sum gives. A
+        heap's entries at or before *t* form a subtree at its root.
+        """
+        heap, lots = self.exp_heap, self.lots
+        n = len(heap)
+        if not n or heap[0][0] > t:
+            return 0
+        total = 0
+        stack = [0]
+        while stack:
+            i = stack.pop()
+            when, lot_id = heap[i]
+            if when > t:
+                continue
+            budget -= 1
+            if budget < 0:
+                return None
+            lot = lots[lot_id - 1]
+            if lot.state == ACTIVE:
+                total += lot.remaining
+            child = 2 * i + 1
+            if child < n:
+                stack.append(child)
+                if child + 1 < n:
+                    stack.append(child + 1)
+        return total
 
 
 def _check_text(value: object, field: str) -> str:
@@ -303,12 +375,6 @@ def _check_points(value: object, field: str = "points") -> int:
             value=value,
         )
     return value
-
-
-def _micros(value: object, field: str = "at") -> int:
-    if type(value) is pendulum.DateTime and value.tzinfo is not None:
-        return to_micros(value)
-    return to_micros(aware(value, field=field))
 
 
 class Explanation:
@@ -427,10 +493,14 @@ class Ledger:
         "_accounts",
         "_clock",
         "_consumption",
+        "_day_expiry",
         "_inactivity",
         "_journal",
         "_keys",
+        "_reader",
         "_rewards",
+        "_source",
+        "_use_order",
         "policies",
     )
 
@@ -451,6 +521,19 @@ class Ledger:
         self._keys: dict[str, tuple[tuple[Any, ...], str, int, int, int]] = {}
         self._rewards: dict[str, int] = {}
         self._consumption = policies.consumption
+        # How the consumption heap is keyed: 0 by expiry, 1 oldest lot first, 2 newest first.
+        self._use_order = (
+            0
+            if policies.consumption is Consumption.SOONEST_EXPIRING
+            else 1
+            if policies.consumption is Consumption.FIFO
+            else 2
+        )
+        self._reader = InstantReader()
+        self._source = self._span
+        # The policy expiry of lots earned in [start, end) of one local day, when it
+        # depends on the day only: (start, end, expiry); empty until the first earn.
+        self._day_expiry = (0, 0, NEVER)
 
     # ------------------------------------------------------------------ basics
 
@@ -489,13 +572,27 @@ class Ledger:
     ) -> tuple[_Account | None, Receipt | None]:
         known = self._keys.get(key)
         if known is not None:
-            if known[0] == payload:
-                return None, self._receipt(key)
-            raise IdempotencyConflict(
-                f"'key' {key!r} was already used for a different command "
-                f"({known[0][0]} for {known[1]!r}); use a new key for a new command"
-            )
+            return None, self._again(key, known, payload)
         account = self._accounts.get(member)
+        if account is None or expected is not None or at < account.last_at:
+            account = self._admit(account, member, at, expected)
+        return account, None
+
+    def _again(
+        self, key: str, known: tuple[tuple[Any, ...], str, int, int, int], payload: tuple[Any, ...]
+    ) -> Receipt:
+        """The first receipt of a command sent again, or a conflict if its payload differs."""
+        if known[0] == payload:
+            return self._receipt(key)
+        raise IdempotencyConflict(
+            f"'key' {key!r} was already used for a different command "
+            f"({known[0][0]} for {known[1]!r}); use a new key for a new command"
+        )
+
+    def _admit(
+        self, account: _Account | None, member: str, at: int, expected: int | None
+    ) -> _Account:
+        """Check the expected version and the time order; a new member gets a fresh account."""
         version = 0 if account is None else account.version
         if expected is not None and expected != version:
             raise VersionConflict(
@@ -510,18 +607,21 @@ class Ledger:
             )
         if account is None:
             account = _Account(member, self._journal)
-        return account, None
+        return account
 
     def _commit(
         self, account: _Account, key: str, payload: tuple[Any, ...], at: int, first: int
     ) -> Receipt:
-        self._accounts[account.member] = account
-        account.version += 1
+        member = account.member
+        if not account.version:
+            self._accounts[member] = account
+        version = account.version = account.version + 1
         account.last_at = at
-        self._keys[key] = (payload, account.member, account.version, first, len(self._journal))
+        last = len(self._journal)
+        self._keys[key] = (payload, member, version, first, last)
         account.snap_t.append(at)
         account.snap_v.append((account.avail, account.pend, account.debt))
-        return self._receipt(key)
+        return make_receipt(key, member, version, (first, last), self._source)
 
     def _receipt(self, key: str) -> Receipt:
         _payload, member, version, first, last = self._keys[key]
@@ -579,6 +679,25 @@ class Ledger:
             return NEVER
         return rule.deadline(self._clock, acc.last_activity)
 
+    def _due(self, acc: _Account, t: int) -> bool:
+        """Whether anything may activate or expire for *acc* by *t*.
+
+        When nothing is due, ``_settle(acc, t)`` does nothing and the available
+        points at *t* (``_view(acc, t)[0]``) are ``acc.avail``: no pending lot
+        activates by *t*, and every active lot with points expires after *t*
+        (each is in the expiry heap, whose earliest entry is after *t*).
+        """
+        pend_heap, exp_heap = acc.pend_heap, acc.exp_heap
+        return bool(
+            (pend_heap and pend_heap[0][0] <= t)
+            or (exp_heap and exp_heap[0][0] <= t)
+            or (self._inactivity is not None and not acc.inactive_done)
+        )
+
+    def _available(self, acc: _Account, t: int) -> int:
+        """The points *acc* can spend at *t* >= its last command, without mutating it."""
+        return self._view(acc, t, NEVER)[0] if self._due(acc, t) else acc.avail
+
     def _settle(self, acc: _Account, t: int) -> None:
         """Record every derived fact (activation, expiry) up to and including *t*."""
         if (
@@ -588,16 +707,20 @@ class Ledger:
         ):
             return
         lots = acc.lots
+        pend_heap, exp_heap = acc.pend_heap, acc.exp_heap
+        inactivity = self._inactivity is not None
         while True:
-            pend_heap, exp_heap = acc.pend_heap, acc.exp_heap
             while pend_heap and lots[pend_heap[0][1] - 1].state != PENDING:
                 heappop(pend_heap)
             while exp_heap and lots[exp_heap[0][1] - 1].state != ACTIVE:
                 heappop(exp_heap)
             next_activation = pend_heap[0][0] if pend_heap else NEVER
             next_expiry = exp_heap[0][0] if exp_heap else NEVER
-            deadline = self._inactivity_deadline(acc) if self._inactivity is not None else NEVER
-            moment = min(next_activation, next_expiry, deadline)
+            moment = next_activation if next_activation < next_expiry else next_expiry
+            if inactivity:
+                deadline = self._inactivity_deadline(acc)
+                if deadline < moment:
+                    moment = deadline
             if moment > t:
                 return
             if next_activation == moment:
@@ -605,19 +728,27 @@ class Ledger:
                 self._activate(acc, lot, moment)
             elif next_expiry == moment:
                 allocs = []
+                expired = 0
+                indexed, index, tree = acc.indexed, acc.fen_index, acc.fen
+                n = len(tree)
                 while exp_heap and exp_heap[0][0] == moment:
                     lot = lots[heappop(exp_heap)[1] - 1]
                     if lot.state != ACTIVE:
                         continue
                     lot.state = EXPIRED
-                    if lot.remaining:
-                        allocs.append((lot.id, lot.remaining))
-                        acc.fen_add(lot.expires, -lot.remaining)
-                        acc.avail -= lot.remaining
-                        acc.counters[2] += lot.remaining
+                    remaining = lot.remaining
+                    if remaining:
+                        allocs.append((lot.id, remaining))
+                        expired += remaining
+                        if indexed:
+                            i = index[moment]
+                            while i < n:
+                                tree[i] -= remaining
+                                i += i & -i
                         lot.remaining = 0
-                if allocs:
-                    self._emit(acc, EXPIRE, moment, sum(p for _, p in allocs), tuple(allocs))
+                if expired:
+                    acc.avail -= expired
+                    self._emit(acc, EXPIRE, moment, expired, tuple(allocs))
             else:
                 self._expire_all(acc, moment)
             if acc.record:
@@ -635,7 +766,6 @@ class Ledger:
                         acc.avail -= lot.remaining
                     else:
                         acc.pend -= lot.remaining
-                    acc.counters[2] += lot.remaining
                     lot.remaining = 0
                 lot.state = EXPIRED
         acc.swept = len(acc.lots)
@@ -650,7 +780,6 @@ class Ledger:
             lot.state = EXPIRED
             if lot.remaining:
                 acc.pend -= lot.remaining
-                acc.counters[2] += lot.remaining
                 self._emit(acc, EXPIRE, moment, lot.remaining, ((lot.id, lot.remaining),))
                 lot.remaining = 0
             return
@@ -683,23 +812,29 @@ class Ledger:
     def _take(self, acc: _Account, amount: int) -> tuple[tuple[int, int], ...]:
         """Take *amount* available points in consumption order (caller checked availability)."""
         heap, lots, allocs = acc.use_heap, acc.lots, []
+        indexed, index, tree = acc.indexed, acc.fen_index, acc.fen
+        n = len(tree)
+        acc.avail -= amount
         while amount:
             lot = lots[heap[0][1] - 1]
-            if lot.state != ACTIVE or not lot.remaining:
+            remaining = lot.remaining
+            if lot.state != ACTIVE or not remaining:
                 heappop(heap)
                 lot.in_use = False
                 continue
-            take = lot.remaining if lot.remaining < amount else amount
-            lot.remaining -= take
+            take = remaining if remaining < amount else amount
+            lot.remaining = remaining - take
             amount -= take
             allocs.append((lot.id, take))
-            if lot.expires != NEVER:
-                acc.fen_add(lot.expires, -take)
-            if not lot.remaining:
+            expires = lot.expires
+            if indexed and expires != NEVER:
+                i = index[expires]
+                while i < n:
+                    tree[i] -= take
+                    i += i & -i
+            if take == remaining:
                 heappop(heap)
                 lot.in_use = False
-        taken = sum(p for _, p in allocs)
-        acc.avail -= taken
         return tuple(allocs)
 
     def _repay(self, acc: _Account, at: int, key: str | None) -> None:
@@ -707,17 +842,20 @@ class Ledger:
             amount = min(acc.debt, acc.avail)
             allocs = self._take(acc, amount)
             acc.debt -= amount
-            acc.counters[5] += amount
             self._emit(acc, REPAY, at, amount, allocs, key=key)
 
     # -------------------------------------------------------- derived views
 
-    def _view(self, acc: _Account, t: int) -> tuple[int, int, int]:
-        """(available, pending, debt) at *t* >= the member's last command, without mutating."""
+    def _view(self, acc: _Account, t: int, budget: int = _SCAN_BUDGET) -> tuple[int, int, int]:
+        """(available, pending, debt) at *t* >= the member's last command, without mutating.
+
+        *budget* is how many expiry-heap entries the view may visit before it
+        builds the member's Fenwick tree instead (see ``_Account.expiring_by``).
+        """
         deadline = self._inactivity_deadline(acc) if self._inactivity is not None else NEVER
         horizon = t if t < deadline else deadline
         debt = acc.debt
-        avail = acc.avail - acc.expiring_by(t) if deadline > t else 0
+        avail = acc.avail - acc.expiring_by(t, budget) if deadline > t else 0
         pend = 0
         lots = acc.lots
         for when, lot_id in sorted(acc.pend_heap):
@@ -761,7 +899,7 @@ class Ledger:
         >>> Ledger().balance("nobody", as_of=pendulum.datetime(2025, 1, 1))
         Balance(available=0, pending=0, debt=0)
         """
-        t = _micros(as_of, "as_of")
+        t = self._reader.micros(as_of, "as_of")
         acc = self._accounts.get(member)
         if acc is None:
             return Balance(available=0, pending=0, debt=0)
@@ -799,7 +937,7 @@ class Ledger:
         >>> Ledger().history("nobody")
         ()
         """
-        t = None if as_of is None else _micros(as_of, "as_of")
+        t = None if as_of is None else self._reader.micros(as_of, "as_of")
         zone = self.policies.zone
         return tuple(self._entry(seq, rec, zone) for seq, rec in self._records(member, t))
 
@@ -870,7 +1008,7 @@ class Ledger:
         >>> Ledger().lots("nobody", as_of=pendulum.datetime(2025, 1, 1))
         ()
         """
-        t = _micros(as_of, "as_of")
+        t = self._reader.micros(as_of, "as_of")
         if member not in self._accounts:
             return ()
         rows, state = self._fold(member, t)
@@ -910,8 +1048,8 @@ class Ledger:
         ...                           pendulum.datetime(2026, 1, 1))
         ()
         """
-        a = _micros(start, "start")
-        b = _micros(end, "end")
+        a = self._reader.micros(start, "start")
+        b = self._reader.micros(end, "end")
         if b < a:
             raise ValidationError(
                 f"'end' must not be before 'start' (got {end!r} before {start!r})",
@@ -932,7 +1070,7 @@ class Ledger:
         >>> Ledger().explain("nobody", as_of=pendulum.datetime(2025, 1, 1)).lots
         ()
         """
-        t = _micros(as_of, "as_of")
+        t = self._reader.micros(as_of, "as_of")
         balance = self.balance(member, as_of=as_of)
         instant = self._clock.instant(t)
         if member not in self._accounts:
@@ -962,7 +1100,7 @@ class Ledger:
         >>> Ledger().totals("nobody", as_of=pendulum.datetime(2025, 1, 1)).issued
         0
         """
-        t = _micros(as_of, "as_of")
+        t = self._reader.micros(as_of, "as_of")
         c = dict.fromkeys(
             (
                 "issued",
@@ -1014,7 +1152,9 @@ class Ledger:
         ...                end=pendulum.datetime(2026, 1, 1))
         0
         """
-        return self.tally_micros(member, name, _micros(start, "start"), _micros(end, "end"))
+        return self.tally_micros(
+            member, name, self._reader.micros(start, "start"), self._reader.micros(end, "end")
+        )
 
     def tally_micros(self, member: str, name: str, start: int, end: int) -> Any:
         """Like :meth:`tally`, with instants as epoch microseconds.
@@ -1132,14 +1272,29 @@ class Ledger:
         lines: tuple[LineShare, ...] = (),
     ) -> _Lot:
         clock = self._clock
-        rule = self.policies.expiry if expiry is None else expiry
-        expires = rule.lot_expiry(clock, at)
+        expires = self._policy_expiry(at) if expiry is None else expiry.lot_expiry(clock, at)
         available = self.policies.pending.available_at(clock, at) if pending else at
         lot = _Lot(len(acc.lots) + 1, kind, key, at, available, expires, points, awards, lines)
         acc.lots.append(lot)
         acc.fen_register(expires)
-        acc.counters[0] += points
         return lot
+
+    def _policy_expiry(self, at: int) -> int:
+        """The policy's expiry for a lot earned at *at*, one computation per local day."""
+        start, end, expires = self._day_expiry
+        if start <= at < end:
+            return expires
+        clock = self._clock
+        rule = self.policies.expiry
+        expires = rule.lot_expiry(clock, at)
+        if day_based(rule):
+            day = clock.day(at)
+            start, end = clock.start_of_day(day), clock.start_of_day(day + 1)
+            # Reuse the answer only if the day has one UTC offset throughout (so every
+            # instant in [start, end) is on this local day): not on a transition day.
+            if start <= at < end and clock.offset(start) == clock.offset(end - 1):
+                self._day_expiry = (start, end, expires)
+        return expires
 
     def _place(self, acc: _Account, lot: _Lot, at: int, key: str) -> None:
         """Make a new lot pending or available (and repay debt from it)."""
@@ -1149,7 +1304,6 @@ class Ledger:
             return
         if lot.expires <= at:
             lot.state = EXPIRED
-            acc.counters[2] += lot.remaining
             self._emit(acc, EXPIRE, at, lot.remaining, ((lot.id, lot.remaining),))
             lot.remaining = 0
             return
@@ -1194,38 +1348,108 @@ class Ledger:
         >>> r.lot, r.entries[0].kind.value
         (1, 'earn')
         """
-        _check_text(member, "member")
-        _check_text(key, "key")
-        if points != 0 or type(points) is not int:
+        # The hot path: every step of _begin, _new_lot, _emit, _place, _tally and
+        # _commit is written out here; the rare branches call the general helpers.
+        if type(member) is not str or not 0 < len(member) <= _MAX_TEXT or member.strip() != member:
+            _check_text(member, "member")
+        if type(key) is not str or not 0 < len(key) <= _MAX_TEXT or key.strip() != key:
+            _check_text(key, "key")
+        if type(points) is not int or not 0 <= points <= _MAX_POINTS:
             _check_points(points)
-        t = _micros(at)
-        award_items = tuple(awards)
+        t = self._reader.micros(at, "at")
+        award_items = awards if type(awards) is tuple else tuple(awards)
         for item in award_items:
             if not isinstance(item, Award):
                 raise ValidationError(
                     f"'awards' must contain Award values (got {item!r})", field="awards", value=item
                 )
-        line_items = tuple(lines)
+        line_items = lines if type(lines) is tuple else tuple(lines)
         shares = self._shares(points, line_items) if line_items else ()
         if expiry is not None:
             _expiry(expiry)
-        tallies = self._check_tally(tally)
+        tallies = () if tally is None else self._check_tally(tally)
         payload = ("earn", member, t, points, award_items, line_items, expiry, tallies)
-        acc, done = self._begin(key, payload, member, t, expected_version)
-        if done is not None:
-            return done
-        assert acc is not None
-        self._settle(acc, t)
-        first = len(self._journal)
-        lot = self._new_lot(
-            acc, EARN, key, t, points, expiry, pending=True, awards=award_items, lines=shares
-        )
-        self._emit(acc, EARN, t, points, (), lot.id, key)
-        self._place(acc, lot, t, key)
+        known = self._keys.get(key)
+        if known is not None:
+            return self._again(key, known, payload)
+        acc = self._accounts.get(member)
+        if acc is None or expected_version is not None or t < acc.last_at:
+            acc = self._admit(acc, member, t, expected_version)
+        pend_heap, exp_heap = acc.pend_heap, acc.exp_heap
+        if (
+            (pend_heap and pend_heap[0][0] <= t)
+            or (exp_heap and exp_heap[0][0] <= t)
+            or (self._inactivity is not None and not acc.inactive_done)
+        ):
+            self._settle(acc, t)
+        journal = self._journal
+        first = len(journal)
+        # _new_lot
+        if expiry is not None:
+            expires = expiry.lot_expiry(self._clock, t)
+        else:
+            start, end, expires = self._day_expiry
+            if not start <= t < end:
+                expires = self._policy_expiry(t)
+        pending = self.policies.pending
+        available = t if not pending.length else pending.available_at(self._clock, t)
+        lots = acc.lots
+        lot_id = len(lots) + 1
+        lot = _Lot(lot_id, EARN, key, t, available, expires, points, award_items, shares)
+        lots.append(lot)
+        indexed = acc.indexed
+        if indexed and expires != NEVER and expires not in acc.fen_index:
+            acc.fen_register(expires)
+        # _emit
+        journal.append((member, EARN, t, points, (), lot_id, key, None, None))
+        acc.seqs.append(first)
+        # _place: the common case (available at once, not yet expired) written out
+        if available > t or expires <= t:
+            self._place(acc, lot, t, key)
+        else:
+            lot.state = ACTIVE
+            acc.avail += points
+            if expires != NEVER:
+                heappush(exp_heap, (expires, lot_id))
+                if indexed and points:
+                    i = acc.fen_index[expires]
+                    tree = acc.fen
+                    n = len(tree)
+                    while i < n:
+                        tree[i] += points
+                        i += i & -i
+            if points:
+                lot.in_use = True
+                order = self._use_order
+                heappush(
+                    acc.use_heap,
+                    ((expires if order == 0 else lot_id if order == 1 else -lot_id), lot_id),
+                )
+            if acc.debt:
+                self._repay(acc, t, key)
         acc.last_activity = t
         acc.inactive_done = False
-        self._tally(acc, t, (("points", points), *tallies))
-        return self._commit(acc, key, payload, t, first)
+        # _tally
+        if points:
+            tally_points = acc.tallies.get("points")
+            if tally_points is None:
+                acc.tallies["points"] = ([t], [points])
+            else:
+                times, sums = tally_points
+                times.append(t)
+                sums.append(sums[-1] + points)
+        if tallies:
+            self._tally(acc, t, tallies)
+        # _commit
+        if not acc.version:
+            self._accounts[member] = acc
+        version = acc.version = acc.version + 1
+        acc.last_at = t
+        last = len(journal)
+        self._keys[key] = (payload, member, version, first, last)
+        acc.snap_t.append(t)
+        acc.snap_v.append((acc.avail, acc.pend, acc.debt))
+        return make_receipt(key, member, version, (first, last), self._source)
 
     def _check_tally(self, tally: Mapping[str, Any] | None) -> tuple[tuple[str, Any], ...]:
         if tally is None:
@@ -1322,10 +1546,13 @@ class Ledger:
         >>> ledger.balance("ann", as_of=t.add(days=2)).available
         100
         """
-        _check_text(member, "member")
-        _check_text(key, "key")
-        _check_text(earn, "earn")
-        t = _micros(at)
+        if type(member) is not str or not 0 < len(member) <= _MAX_TEXT or member.strip() != member:
+            _check_text(member, "member")
+        if type(key) is not str or not 0 < len(key) <= _MAX_TEXT or key.strip() != key:
+            _check_text(key, "key")
+        if type(earn) is not str or not 0 < len(earn) <= _MAX_TEXT or earn.strip() != earn:
+            _check_text(earn, "earn")
+        t = self._reader.micros(at, "at")
         payload = ("activate", member, t, earn)
         acc, done = self._begin(key, payload, member, t, expected_version)
         if done is not None:
@@ -1361,34 +1588,56 @@ class Ledger:
         ...
         servicemodel.exceptions.InsufficientPoints: 'points' must be at most the 0 available points of 'ann' (got 1)
         """
-        _check_text(member, "member")
-        _check_text(key, "key")
-        _check_points(points)
+        if type(member) is not str or not 0 < len(member) <= _MAX_TEXT or member.strip() != member:
+            _check_text(member, "member")
+        if type(key) is not str or not 0 < len(key) <= _MAX_TEXT or key.strip() != key:
+            _check_text(key, "key")
+        if type(points) is not int or not 0 < points <= _MAX_POINTS:
+            _check_points(points)
         if reward is not None:
             _check_text(reward, "reward")
-        t = _micros(at)
+        t = self._reader.micros(at, "at")
         payload = ("redeem", member, t, points, reward)
-        acc, done = self._begin(key, payload, member, t, expected_version)
-        if done is not None:
-            return done
-        assert acc is not None
-        available = self._view(acc, t)[0]
+        known = self._keys.get(key)
+        if known is not None:
+            return self._again(key, known, payload)
+        acc = self._accounts.get(member)
+        if acc is None or expected_version is not None or t < acc.last_at:
+            acc = self._admit(acc, member, t, expected_version)
+        pend_heap, exp_heap = acc.pend_heap, acc.exp_heap
+        due = (
+            (pend_heap and pend_heap[0][0] <= t)
+            or (exp_heap and exp_heap[0][0] <= t)
+            or (self._inactivity is not None and not acc.inactive_done)
+        )
+        available = self._view(acc, t, NEVER)[0] if due else acc.avail
         if points > available:
             raise InsufficientPoints(
                 f"'points' must be at most the {available} available points of {member!r} "
                 f"(got {points})"
             )
-        self._settle(acc, t)
-        first = len(self._journal)
+        if due:
+            self._settle(acc, t)
+        journal = self._journal
+        first = len(journal)
         allocs = self._take(acc, points)
-        acc.counters[1] += points
         acc.redemptions[key] = [allocs, False, reward]
         if reward is not None:
             self._rewards[reward] = self._rewards.get(reward, 0) + 1
-        self._emit(acc, REDEEM, t, points, allocs, key=key, note=reward)
+        journal.append((member, REDEEM, t, points, allocs, None, key, None, reward))
+        acc.seqs.append(first)
         acc.last_activity = t
         acc.inactive_done = False
-        return self._commit(acc, key, payload, t, first)
+        # _commit
+        if not acc.version:
+            self._accounts[member] = acc
+        version = acc.version = acc.version + 1
+        acc.last_at = t
+        last = len(journal)
+        self._keys[key] = (payload, member, version, first, last)
+        acc.snap_t.append(t)
+        acc.snap_v.append((acc.avail, acc.pend, acc.debt))
+        return make_receipt(key, member, version, (first, last), self._source)
 
     def _redemption(self, acc: _Account | None, member: str, redemption: str) -> list[Any]:
         if acc is None or redemption not in acc.redemptions:
@@ -1424,10 +1673,17 @@ class Ledger:
         >>> ledger.balance("ann", as_of=t.add(days=1)).available
         100
         """
-        _check_text(member, "member")
-        _check_text(key, "key")
-        _check_text(redemption, "redemption")
-        t = _micros(at)
+        if type(member) is not str or not 0 < len(member) <= _MAX_TEXT or member.strip() != member:
+            _check_text(member, "member")
+        if type(key) is not str or not 0 < len(key) <= _MAX_TEXT or key.strip() != key:
+            _check_text(key, "key")
+        if (
+            type(redemption) is not str
+            or not 0 < len(redemption) <= _MAX_TEXT
+            or redemption.strip() != redemption
+        ):
+            _check_text(redemption, "redemption")
+        t = self._reader.micros(at, "at")
         payload = ("reverse_redemption", member, t, redemption)
         acc, done = self._begin(key, payload, member, t, expected_version)
         if done is not None:
@@ -1453,13 +1709,11 @@ class Ledger:
                     self._push_use(acc, lot)
                 else:
                     gone.append((lot_id, pts))
-            acc.counters[1] -= total
             self._emit(acc, RESTORE, t, total, allocs, key=key, ref=redemption)
             if gone:
                 for lot_id, pts in gone:
                     acc.lots[lot_id - 1].remaining -= pts
                 lost = sum(p for _, p in gone)
-                acc.counters[2] += lost
                 self._emit(acc, EXPIRE, t, lost, tuple(gone), key=key)
             self._repay(acc, t, key)
         else:
@@ -1510,10 +1764,13 @@ class Ledger:
         ...                        key="ret-1").entries[0].points
         100
         """
-        _check_text(member, "member")
-        _check_text(key, "key")
-        _check_text(earn, "earn")
-        t = _micros(at)
+        if type(member) is not str or not 0 < len(member) <= _MAX_TEXT or member.strip() != member:
+            _check_text(member, "member")
+        if type(key) is not str or not 0 < len(key) <= _MAX_TEXT or key.strip() != key:
+            _check_text(key, "key")
+        if type(earn) is not str or not 0 < len(earn) <= _MAX_TEXT or earn.strip() != earn:
+            _check_text(earn, "earn")
+        t = self._reader.micros(at, "at")
         returned = None if lines is None else tuple(lines)
         if returned is not None:
             for item in returned:
@@ -1536,7 +1793,7 @@ class Ledger:
         if pending and self.policies.pending.on_return is PendingReturn.VOID_ALL and claw:
             claw = lot.original - lot.clawed
         if not pending and policy is NegativeBalance.REFUSE and claw:
-            available = self._view(acc, t)[0]
+            available = self._available(acc, t)
             if claw > available:
                 raise InsufficientPoints(
                     f"'lines' would claw back {claw} points but only {available} are available "
@@ -1555,19 +1812,16 @@ class Ledger:
             voided = min(claw, lot.remaining)
             lot.remaining -= voided
             acc.pend -= voided
-            acc.counters[4] += voided
             if not lot.remaining:
                 lot.state = VOIDED
             self._emit(
                 acc, VOID, t, voided, ((lot.id, voided),) if voided else (), key=key, ref=earn
             )
             if claw > voided:
-                acc.counters[7] += claw - voided
                 self._emit(acc, WRITE_OFF, t, claw - voided, key=key, ref=earn)
         elif policy is NegativeBalance.ONLY_PENDING:
             self._emit(acc, REVERSE, t, 0, key=key, ref=earn)
             if claw:
-                acc.counters[7] += claw
                 self._emit(acc, WRITE_OFF, t, claw, key=key, ref=earn)
         else:
             self._clawback(acc, lot, claw, t, key, earn, policy)
@@ -1642,16 +1896,13 @@ class Ledger:
         if others:
             allocs.extend(self._take(acc, others))
         taken = own + others
-        acc.counters[3] += taken
         self._emit(acc, REVERSE, t, taken, tuple(allocs), key=key, ref=ref)
         short = rest - others
         if short:
             if policy is NegativeBalance.UNLIMITED:
                 acc.debt += short
-                acc.counters[8] += short
                 self._emit(acc, DEBT, t, short, key=key, ref=ref)
             else:
-                acc.counters[7] += short
                 self._emit(acc, WRITE_OFF, t, short, key=key, ref=ref)
 
     def adjust(
@@ -1681,9 +1932,12 @@ class Ledger:
         >>> ledger.balance("ann", as_of=t)
         Balance(available=0, pending=0, debt=30)
         """
-        _check_text(member, "member")
-        _check_text(key, "key")
-        _check_text(reason, "reason")
+        if type(member) is not str or not 0 < len(member) <= _MAX_TEXT or member.strip() != member:
+            _check_text(member, "member")
+        if type(key) is not str or not 0 < len(key) <= _MAX_TEXT or key.strip() != key:
+            _check_text(key, "key")
+        if type(reason) is not str or not 0 < len(reason) <= _MAX_TEXT or reason.strip() != reason:
+            _check_text(reason, "reason")
         if isinstance(points, bool) or not isinstance(points, int) or points == 0:
             raise ValidationError(
                 f"'points' must be a non-zero whole number (got {points!r})",
@@ -1700,14 +1954,14 @@ class Ledger:
             )
         if expiry is not None:
             _expiry(expiry)
-        t = _micros(at)
+        t = self._reader.micros(at, "at")
         payload = ("adjust", member, t, points, reason, shortfall, expiry)
         acc, done = self._begin(key, payload, member, t, expected_version)
         if done is not None:
             return done
         assert acc is not None
         if points < 0 and shortfall is NegativeBalance.REFUSE:
-            available = self._view(acc, t)[0]
+            available = self._available(acc, t)
             if -points > available:
                 raise InsufficientPoints(
                     f"'points' must deduct at most the {available} available points of "
@@ -1724,15 +1978,12 @@ class Ledger:
             wanted = -points
             taken = min(wanted, acc.avail)
             allocs = self._take(acc, taken) if taken else ()
-            acc.counters[6] += taken
             self._emit(acc, ADJUST, t, -taken, allocs, key=key, note=reason)
             short = wanted - taken
             if short and shortfall is NegativeBalance.UNLIMITED:
                 acc.debt += short
-                acc.counters[8] += short
                 self._emit(acc, DEBT, t, short, key=key, note=reason)
             elif short:
-                acc.counters[7] += short
                 self._emit(acc, WRITE_OFF, t, short, key=key, note=reason)
         acc.last_activity = t
         acc.inactive_done = False

@@ -468,6 +468,22 @@ class RedemptionReversal(enum.Enum):
     REISSUE = "reissue"
 
 
+def day_based(expiry: Expiry) -> bool:
+    """Return whether *expiry* gives every lot earned on one local day the same expiry.
+
+    True unless a rule counts from the exact instant of earning; the ledger
+    then reuses one day's answer for every lot earned that day.
+
+    >>> day_based(AfterDays(days=30)), day_based(AfterDays(days=30, convention="exact_instant"))
+    (True, False)
+    """
+    if isinstance(expiry, WhicheverFirst):
+        return all(day_based(rule) for rule in expiry.rules)
+    if isinstance(expiry, AfterDays | AfterMonths):
+        return expiry.convention is not DayCount.EXACT_INSTANT
+    return True
+
+
 def _expiry(value: Any) -> Expiry:
     if not isinstance(
         value,
