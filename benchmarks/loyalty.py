@@ -21,6 +21,13 @@ call is timed on its own.
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
+# benchmarks/calendar.py would shadow the standard library's calendar module.
+if sys.path and Path(sys.path[0]).resolve() == Path(__file__).resolve().parent:
+    sys.path.pop(0)
+
 import argparse
 import gc
 import random
