@@ -22,20 +22,25 @@ from ..exceptions import ValidationError
 from ..feedback import CesResponse, CsatResponse, Feedback, NpsResponse, Review
 from ..interactions import (
     Assignment,
-    Channel,
     Event,
     Interaction,
     Kind,
     Message,
     Priority,
     PriorityChange,
-    Role,
     SatisfactionResponse,
-    Status,
     StatusChange,
     Visibility,
 )
-from ._fast import fast_interaction
+from ._fast import (  # the enumeration lookup tables are shared with the fast path
+    _CHANNELS,
+    _KINDS,
+    _PRIORITIES,
+    _ROLES,
+    _STATUSES,
+    _VISIBILITIES,
+    fast_interaction,
+)
 
 __all__ = [
     "INTERACTION_FIELDS",
@@ -49,13 +54,6 @@ __all__ = [
     "format_duration",
     "parse_instant",
 ]
-
-_CHANNELS = {m.value: m for m in Channel}
-_KINDS = {m.value: m for m in Kind}
-_PRIORITIES = {m.value: m for m in Priority}
-_STATUSES = {m.value: m for m in Status}
-_ROLES = {m.value: m for m in Role}
-_VISIBILITIES = {m.value: m for m in Visibility}
 
 #: Top-level fields of an interaction record, in the order they are written.
 INTERACTION_FIELDS = (
