@@ -600,22 +600,27 @@ class DurationStats:
     ``estimate`` is ``"exact"`` while the sample is small enough to keep every
     value (at most ``exact_limit``) and ``"sketch"`` beyond, where quantiles
     come from a relative-error sketch within ``alpha`` of the exact ones. The
-    mean, minimum and maximum are always exact. Durations are rounded to the
-    microsecond for display; ``method`` names the quantile method.
+    mean, minimum and maximum are always exact. Each figure is held as whole
+    microseconds (``mean_micros``...; quantiles and the mean rounded half to
+    even) and read as a ``pendulum.Duration`` through ``mean``, ``median``,
+    ``total``, ``minimum``, ``maximum``, ``percentiles`` and
+    :meth:`percentile`; ``method`` names the quantile method.
 
     >>> from servicemodel.kpi import FirstReplyTime
     >>> stats = FirstReplyTime.summarise([60, 120, 180, 240, 3600, 90])
     >>> stats.mean.in_seconds(), stats.median.in_seconds(), stats.percentile(0.9).in_seconds()
     (715, 150, 1920)
+    >>> stats.median_micros
+    150000000
     """
 
     count: int
-    total: pendulum.Duration
-    mean: pendulum.Duration
-    median: pendulum.Duration
-    minimum: pendulum.Duration
-    maximum: pendulum.Duration
-    percentiles: tuple[tuple[Fraction, pendulum.Duration], ...]
+    total_micros: int
+    mean_micros: int
+    median_micros: int
+    minimum_micros: int
+    maximum_micros: int
+    percentile_micros: tuple[tuple[Fraction, int], ...]
     method: QuantileMethod
     estimate: str
     alpha: float
@@ -630,6 +635,66 @@ class DurationStats:
         """
         return self.count
 
+    @property
+    def total(self) -> pendulum.Duration:
+        """The sum of all durations.
+
+        >>> from servicemodel.kpi import FirstReplyTime
+        >>> FirstReplyTime.summarise([60, 90]).total.in_seconds()
+        150
+        """
+        return _duration(self.total_micros)
+
+    @property
+    def mean(self) -> pendulum.Duration:
+        """The mean duration, rounded half to even to the microsecond.
+
+        >>> from servicemodel.kpi import FirstReplyTime
+        >>> FirstReplyTime.summarise([60, 90]).mean.in_seconds()
+        75
+        """
+        return _duration(self.mean_micros)
+
+    @property
+    def median(self) -> pendulum.Duration:
+        """The median under ``method``, rounded half to even to the microsecond.
+
+        >>> from servicemodel.kpi import FirstReplyTime
+        >>> FirstReplyTime.summarise([60, 90, 600]).median.in_seconds()
+        90
+        """
+        return _duration(self.median_micros)
+
+    @property
+    def minimum(self) -> pendulum.Duration:
+        """The shortest duration.
+
+        >>> from servicemodel.kpi import FirstReplyTime
+        >>> FirstReplyTime.summarise([60, 90]).minimum.in_seconds()
+        60
+        """
+        return _duration(self.minimum_micros)
+
+    @property
+    def maximum(self) -> pendulum.Duration:
+        """The longest duration.
+
+        >>> from servicemodel.kpi import FirstReplyTime
+        >>> FirstReplyTime.summarise([60, 90]).maximum.in_seconds()
+        90
+        """
+        return _duration(self.maximum_micros)
+
+    @property
+    def percentiles(self) -> tuple[tuple[Fraction, pendulum.Duration], ...]:
+        """The percentiles asked for, as (level, duration) pairs in increasing level.
+
+        >>> from servicemodel.kpi import FirstReplyTime
+        >>> [(str(q), d.in_seconds()) for q, d in FirstReplyTime.summarise([60, 90]).percentiles]
+        [('1/2', 75), ('9/10', 87), ('19/20', 88)]
+        """
+        return tuple((q, _duration(micros)) for q, micros in self.percentile_micros)
+
     def percentile(self, q: float | Fraction | str) -> pendulum.Duration:
         """The duration at quantile *q* (one of the ``percentiles`` asked for).
 
@@ -641,11 +706,11 @@ class DurationStats:
         90
         """
         level = to_fraction(q)
-        for known, value in self.percentiles:
+        for known, micros in self.percentile_micros:
             if known == level:
-                return value
+                return _duration(micros)
         raise ValidationError(
-            f"'q' must be one of the computed percentiles {[str(k) for k, _ in self.percentiles]} "
+            f"'q' must be one of the computed percentiles {[str(k) for k, _ in self.percentile_micros]} "
             f"(got {q!r}); pass percentiles=... to the KPI",
             field="q",
             value=q,
@@ -912,21 +977,21 @@ class DurationState:
         kth = self._kth_ratio()
         # Each figure is quantile_of's exact value rounded half to even (as _round_micros
         # rounds), computed in integers; the median asked again as a percentile is shared.
-        median = _duration(round_half_even(*quantile_ratio(self.count, _HALF, method, kth)))
+        median = round_half_even(*quantile_ratio(self.count, _HALF, method, kth))
         chosen = [
             median
             if q.numerator == 1 and q.denominator == 2  # q == 1/2 without Fraction.__eq__
-            else _duration(round_half_even(*quantile_ratio(self.count, q, method, kth)))
+            else round_half_even(*quantile_ratio(self.count, q, method, kth))
             for q in percentiles
         ]
         return DurationStats(
             count=self.count,
-            total=_duration(self.total),
-            mean=_duration(round_half_even(self.total, self.count)),
-            median=median,
-            minimum=_duration(self.minimum),
-            maximum=_duration(self.maximum),
-            percentiles=tuple(zip(percentiles, chosen, strict=True)),
+            total_micros=self.total,
+            mean_micros=round_half_even(self.total, self.count),
+            median_micros=median,
+            minimum_micros=self.minimum,
+            maximum_micros=self.maximum,
+            percentile_micros=tuple(zip(percentiles, chosen, strict=True)),
             method=method,
             estimate="exact" if self.values is not None else "sketch",
             alpha=self.alpha,

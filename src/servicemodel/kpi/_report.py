@@ -248,11 +248,11 @@ def _flatten(metric: str, result: object) -> dict[str, Any]:
         }
     if isinstance(result, DurationStats):
         out: dict[str, Any] = {
-            f"{metric}_mean": _seconds(result.mean),
-            f"{metric}_median": _seconds(result.median),
+            f"{metric}_mean": result.mean_micros / 1_000_000,
+            f"{metric}_median": result.median_micros / 1_000_000,
         }
-        for q, value in result.percentiles:
-            out[f"{metric}_p{_percent_label(q)}"] = _seconds(value)
+        for q, micros in result.percentile_micros:
+            out[f"{metric}_p{_percent_label(q)}"] = micros / 1_000_000
         return out
     if isinstance(result, Mix):
         return {

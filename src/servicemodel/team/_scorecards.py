@@ -30,7 +30,7 @@ from typing import Any, final
 import attrs
 import pendulum
 
-from .._time import aware, duration_micros, to_micros
+from .._time import aware, to_micros
 from .._validators import enum_member
 from ..customers import Customer
 from ..exceptions import EmptySampleError, ValidationError
@@ -266,8 +266,7 @@ def _read(acc: Accumulator[Any]) -> tuple[int, Fraction, Interval | None]:
     if isinstance(result, Mean):
         return result.n, result.value, result.interval
     if isinstance(result, DurationStats):
-        micros = duration_micros(result.total)
-        return result.count, Fraction(micros, result.count * 1_000_000), None
+        return result.count, Fraction(result.total_micros, result.count * 1_000_000), None
     raise TypeError(f"unexpected KPI result {type(result).__name__}")  # pragma: no cover
 
 
