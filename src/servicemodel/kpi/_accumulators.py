@@ -821,29 +821,38 @@ class DurationState:
         """One state per cell ``0..count-1``: what :meth:`add_array` gives over each cell's values.
 
         *values* (int64 microseconds) and *cells* (each value's cell) are
-        read in one vectorised pass: counts by ``bincount``, totals, minima
-        and maxima by ``reduceat`` over the values sorted by cell, sketch
-        buckets by one ``bincount`` over (cell, bucket) pairs, and each small
-        cell's exact values as its slice of the sorted values.
+        read in one vectorised pass: counts by ``bincount``; the values sorted
+        by (cell, value) with one sort of packed ``cell << bits | value`` keys
+        (an argsort by cell when the pair does not fit 63 bits), so each cell's
+        minimum, maximum and total come from its slice and each small cell's
+        exact values are its slice, already in order; sketch buckets by one
+        ``bincount`` over (cell, bucket) pairs.
         """
         import numpy as np
 
         if values.size:
             _check_durations(values)
         counts: list[int] = np.bincount(cells, minlength=count).tolist()
-        # A stable sort keeps each cell's values in row order, as add_array would.
-        narrow = cells.astype(np.int32) if count < 2**31 else cells
-        order = np.argsort(narrow, kind="stable")
-        ordered = values[order]
         bounds = [0, *itertools.accumulate(counts)]
         filled = [c for c in range(count) if counts[c]]
-        starts = np.asarray([bounds[c] for c in filled], dtype=np.int64)
+        bits = int(values.max()).bit_length() if values.size else 0
+        packed = bits + max(count - 1, 0).bit_length() <= 62
+        if packed:
+            ordered = np.sort((cells.astype(np.int64) << bits) | values) & ((1 << bits) - 1)
+        else:
+            narrow = cells.astype(np.int32) if count < 2**31 else cells
+            ordered = values[np.argsort(narrow, kind="stable")]
         minima: list[int] = []
         maxima: list[int] = []
         totals: list[int] = []
         if filled:
-            minima = np.minimum.reduceat(ordered, starts).tolist()
-            maxima = np.maximum.reduceat(ordered, starts).tolist()
+            starts = np.asarray([bounds[c] for c in filled], dtype=np.int64)
+            if packed:
+                minima = ordered[starts].tolist()
+                maxima = ordered[np.asarray([bounds[c + 1] - 1 for c in filled])].tolist()
+            else:
+                minima = np.minimum.reduceat(ordered, starts).tolist()
+                maxima = np.maximum.reduceat(ordered, starts).tolist()
             if int(ordered.max()) * ordered.size < 2**62:
                 totals = np.add.reduceat(ordered, starts).tolist()
             else:
@@ -856,6 +865,9 @@ class DurationState:
             mask = large[cells]
             made = RelativeErrorSketch.grouped(values[mask], cells[mask], count, alpha=alpha)
             sketches = [made[c] if large[c] else None for c in range(count)]
+        # Kept sorted (a multiset: add_array's order carries no meaning), so reading
+        # quantiles later sorts an already sorted list in linear time.
+        kept = ordered.tolist() if packed and not large.all() else None
         states: list[DurationState] = []
         position = 0
         for cell in range(count):
@@ -869,13 +881,13 @@ class DurationState:
                 state.minimum, state.maximum = minima[position], maxima[position]
                 state.total = totals[position]
                 position += 1
-                # Kept sorted (a multiset: add_array's order carries no meaning), so
-                # reading quantiles later sorts an already sorted list in linear time.
-                state.values = (
-                    np.sort(ordered[bounds[cell] : bounds[cell + 1]]).tolist()
-                    if n <= exact_limit
-                    else None
-                )
+                begin, end = bounds[cell], bounds[cell + 1]
+                if n > exact_limit:
+                    state.values = None
+                elif kept is not None:
+                    state.values = kept[begin:end]
+                else:
+                    state.values = np.sort(ordered[begin:end]).tolist()
             else:
                 state.minimum = state.maximum = state.total = 0
                 state.values = []
@@ -959,7 +971,10 @@ class DurationState:
     def _kth_ratio(self) -> Callable[[int], tuple[int, int]]:
         """:meth:`kth_function` as (numerator, denominator) pairs, for :func:`quantile_ratio`."""
         if self.values is not None:
-            ordered = sorted(self.values)
+            # Sorted in place: the values are a multiset (to_json sorts them too), and a
+            # sorted list (as grouped keeps them) sorts again in linear time, without a copy.
+            ordered = self.values
+            ordered.sort()
             return lambda k: (ordered[k], 1)
         kth, _ = self.kth_function()
 

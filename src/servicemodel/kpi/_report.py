@@ -844,8 +844,14 @@ class ReportState:
         ()
         """
         rows = []
+        labels: dict[int, pendulum.Date] = {}  # many groups share each period's label
+        group_keys: dict[tuple[str | None, ...], Any] = {}
         for (group, period), accs in sorted(
-            self._cells.items(), key=lambda kv: (_sort_key(kv[0][0]), kv[0][1] or 0)
+            self._cells.items(),
+            key=lambda kv: (
+                group_keys.get(kv[0][0]) or group_keys.setdefault(kv[0][0], _sort_key(kv[0][0])),
+                kv[0][1] or 0,
+            ),
         ):
             cells = []
             for acc in accs:
@@ -855,13 +861,12 @@ class ReportState:
                     cells.append(Cell(metric=acc.name, result=None, n=0))
                 else:
                     cells.append(Cell(metric=acc.name, result=result, n=result.n))
-            rows.append(
-                ReportRow(
-                    group=group,
-                    period=None if period is None else _Clock.label(period),
-                    cells=tuple(cells),
-                )
-            )
+            label = None
+            if period is not None:
+                label = labels.get(period)
+                if label is None:
+                    label = labels[period] = _Clock.label(period)
+            rows.append(ReportRow(group=group, period=label, cells=tuple(cells)))
         return Report(
             metrics=tuple(m.name for m in self._metrics),
             by=self._by,

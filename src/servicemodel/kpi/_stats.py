@@ -63,6 +63,7 @@ def _z(confidence: float) -> float:
 
 #: Normal quantiles already computed, by confidence level (a report reads thousands).
 _Z: dict[float, float] = {}
+_DEFAULT_Z = NormalDist().inv_cdf(1 - (1 - _DEFAULT_CONFIDENCE) / 2)
 
 
 def _count(value: object, field: str) -> int:
@@ -125,9 +126,12 @@ def wilson_interval(k: int, n: int, *, confidence: float = _DEFAULT_CONFIDENCE) 
     >>> r.value, r.interval.low, round(r.interval.high, 4)
     (Fraction(0, 1), 0.0, 0.1611)
     """
-    k = _count(k, "k")
-    n = _count(n, "n")
-    z = _z(confidence)
+    if type(k) is int and type(n) is int and 0 <= k <= n and confidence == _DEFAULT_CONFIDENCE:
+        z = _DEFAULT_Z  # the common case, already checked: a report reads thousands of rates
+    else:
+        k = _count(k, "k")
+        n = _count(n, "n")
+        z = _z(confidence)
     if n == 0:
         raise EmptySampleError("a rate needs at least one trial (got n = 0)")
     if k > n:
@@ -227,10 +231,19 @@ def nps_score(
     >>> r.value, [round(b, 2) for b in (r.interval.low, r.interval.high)]
     (Fraction(40, 1), [23.38, 54.29])
     """
-    p = _count(promoters, "promoters")
-    m = _count(passives, "passives")
-    d = _count(detractors, "detractors")
-    z = _z(confidence)
+    if (
+        type(promoters) is int
+        and type(passives) is int
+        and type(detractors) is int
+        and min(promoters, passives, detractors) >= 0
+        and confidence == _DEFAULT_CONFIDENCE
+    ):
+        p, m, d, z = promoters, passives, detractors, _DEFAULT_Z  # the common case, checked
+    else:
+        p = _count(promoters, "promoters")
+        m = _count(passives, "passives")
+        d = _count(detractors, "detractors")
+        z = _z(confidence)
     n = p + m + d
     if n == 0:
         raise EmptySampleError("NPS needs at least one response (got 0)")
