@@ -7,6 +7,7 @@ import datetime as dt
 import functools
 import json
 import pickle
+import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -57,6 +58,7 @@ from servicemodel.kpi import (
     interaction_columns,
 )
 from servicemodel.kpi._accumulators import registry
+from servicemodel.kpi._report import _pack, _unpack
 
 T0 = ks.BASE.add(days=10)
 T1 = ks.BASE.add(days=25)
@@ -204,6 +206,25 @@ def check_round_trip(factory: Callable[[], Accumulator[Any]], xs: list[Any]) -> 
     assert pickle.loads(pickle.dumps(acc)) == acc
     assert acc.copy() == acc
     assert acc.empty_like() == factory()
+    check_figures(acc)
+
+
+def check_figures(acc: Accumulator[Any]) -> None:
+    """A report keeps a KPI's figures as plain values; rebuilt, they are its result."""
+    if isinstance(outcome(acc), tuple):  # empty: the figures refuse the same way
+        with pytest.raises(EmptySampleError, match=re.escape(outcome(acc)[1])):
+            acc._figures()
+        return
+    packed = _pack(acc._figures())
+    assert _unpack(packed) == acc.result()
+    if type(packed) is tuple:  # flat: nothing in it the garbage collector needs to track
+        assert _atoms_only(packed), packed
+
+
+def _atoms_only(value: object) -> bool:
+    if type(value) is tuple:
+        return all(_atoms_only(v) for v in value)
+    return type(value) in (int, float, str)
 
 
 @pytest.mark.parametrize(("items", "members"), GROUP_LIST, ids=GROUP_IDS)

@@ -316,3 +316,35 @@ def test_a_categorical_dimension_groups_as_its_text_does() -> None:
         (("email",), "2024-06-17"),
         ((None,), "2024-06-10"),
     ]
+
+
+@settings(max_examples=30)
+@given(items=ITEMS)
+def test_a_report_builds_its_rows_on_first_read_equal_to_rows_given_whole(items: list[Any]) -> None:
+    import pickle
+
+    from servicemodel.kpi import Report
+
+    state = ReportState(metrics=METRICS, by=["channel"], period="week", timezone="Europe/London")
+    state.add_many(items)
+    lazy = state.result()
+    eager = Report(
+        metrics=lazy.metrics,
+        by=lazy.by,
+        period=lazy.period,
+        timezone=lazy.timezone,
+        rows=list(state.result().rows),  # any sequence of rows: kept as a tuple
+    )
+    assert type(eager.rows) is tuple
+    assert lazy == eager
+    assert eager == lazy
+    assert hash(lazy) == hash(eager)
+    assert repr(lazy) == repr(eager)
+    assert len(lazy.rows) == len(eager.rows)
+    assert list(lazy.rows) == list(eager.rows)
+    assert lazy.rows[:1] == eager.rows[:1]
+    assert pickle.loads(pickle.dumps(lazy)) == eager
+    assert lazy.to_records() == eager.to_records()
+    different = state.result()
+    state.add(NpsResponse(customer_id="C1", at=ks.BASE, score=10, channel="chat"))
+    assert state.result() != different  # a new cell or a new count: the rows differ

@@ -257,6 +257,15 @@ class Accumulator(abc.ABC, Generic[R]):
     def result(self) -> R:
         """The figure; raises EmptySampleError when the sample is empty."""
 
+    def _figures(self) -> Any:
+        """:meth:`result`, or the same figures as a tuple of plain numbers.
+
+        A report keeps these per cell and builds the result objects only when
+        its rows are read; the KPIs a report reads most (rates, net scores,
+        duration summaries) override this to skip building the object twice.
+        """
+        return self.result()
+
     # -------------------------------------------------------------- serialisation
 
     def options(self) -> dict[str, Any]:
@@ -731,14 +740,15 @@ class DurationState:
     """
 
     __slots__ = (
+        "_array",
         "_sketch",
+        "_values",
         "alpha",
         "count",
         "exact_limit",
         "maximum",
         "minimum",
         "total",
-        "values",
     )
 
     def __init__(self, *, alpha: float, exact_limit: int) -> None:
@@ -749,7 +759,26 @@ class DurationState:
         self.alpha = check_alpha(alpha)
         self._sketch: RelativeErrorSketch | None = None
         self.exact_limit = exact_limit
-        self.values: list[int] | None = []
+        self._values: list[int] | None = []
+        self._array: Any = None
+
+    @property
+    def values(self) -> list[int] | None:
+        """Every value while the sample is small (``None`` past the cap), in no set order.
+
+        A state built by :meth:`grouped` holds its values as a sorted numpy slice
+        until they are first read here (quantiles read that slice directly).
+        """
+        array = self._array
+        if array is not None:
+            self._values = array.tolist()
+            self._array = None
+        return self._values
+
+    @values.setter
+    def values(self, values: list[int] | None) -> None:
+        self._values = values
+        self._array = None
 
     @property
     def sketch(self) -> RelativeErrorSketch:
@@ -865,9 +894,8 @@ class DurationState:
             mask = large[cells]
             made = RelativeErrorSketch.grouped(values[mask], cells[mask], count, alpha=alpha)
             sketches = [made[c] if large[c] else None for c in range(count)]
-        # Kept sorted (a multiset: add_array's order carries no meaning), so reading
-        # quantiles later sorts an already sorted list in linear time.
-        kept = ordered.tolist() if packed and not large.all() else None
+        # Small cells keep their values as slices of the sorted array (a multiset:
+        # add_array's order carries no meaning); quantiles read them without a copy.
         states: list[DurationState] = []
         position = 0
         for cell in range(count):
@@ -882,15 +910,14 @@ class DurationState:
                 state.total = totals[position]
                 position += 1
                 begin, end = bounds[cell], bounds[cell + 1]
-                if n > exact_limit:
-                    state.values = None
-                elif kept is not None:
-                    state.values = kept[begin:end]
-                else:
-                    state.values = np.sort(ordered[begin:end]).tolist()
+                state._values = None
+                state._array = None
+                if n <= exact_limit:
+                    state._array = ordered[begin:end] if packed else np.sort(ordered[begin:end])
             else:
                 state.minimum = state.maximum = state.total = 0
-                state.values = []
+                state._values = []
+                state._array = None
             states.append(state)
         return states
 
@@ -970,9 +997,12 @@ class DurationState:
 
     def _kth_ratio(self) -> Callable[[int], tuple[int, int]]:
         """:meth:`kth_function` as (numerator, denominator) pairs, for :func:`quantile_ratio`."""
+        array = self._array
+        if array is not None:  # grouped's sorted slice: read the few entries needed
+            return lambda k: (int(array[k]), 1)
         if self.values is not None:
             # Sorted in place: the values are a multiset (to_json sorts them too), and a
-            # sorted list (as grouped keeps them) sorts again in linear time, without a copy.
+            # sorted list sorts again in linear time, without a copy.
             ordered = self.values
             ordered.sort()
             return lambda k: (ordered[k], 1)
@@ -987,6 +1017,14 @@ class DurationState:
     def stats(
         self, *, what: str, percentiles: tuple[Fraction, ...], method: QuantileMethod
     ) -> DurationStats:
+        return duration_stats_from_figures(
+            self.figures(what=what, percentiles=percentiles, method=method)
+        )
+
+    def figures(
+        self, *, what: str, percentiles: tuple[Fraction, ...], method: QuantileMethod
+    ) -> tuple[Any, ...]:
+        """The figures of :meth:`stats` as plain numbers (see :func:`duration_stats_from_figures`)."""
         if self.count == 0:
             raise EmptySampleError(f"{what} needs at least one observation (got 0)")
         kth = self._kth_ratio()
@@ -999,18 +1037,50 @@ class DurationState:
             else round_half_even(*quantile_ratio(self.count, q, method, kth))
             for q in percentiles
         ]
-        return DurationStats(
-            count=self.count,
-            total_micros=self.total,
-            mean_micros=round_half_even(self.total, self.count),
-            median_micros=median,
-            minimum_micros=self.minimum,
-            maximum_micros=self.maximum,
-            percentile_micros=tuple(zip(percentiles, chosen, strict=True)),
-            method=method,
-            estimate="exact" if self.values is not None else "sketch",
-            alpha=self.alpha,
+        return (
+            DURATION_FIGURES,
+            self.count,
+            self.total,
+            round_half_even(self.total, self.count),
+            median,
+            self.minimum,
+            self.maximum,
+            tuple(q.numerator for q in percentiles),
+            tuple(q.denominator for q in percentiles),
+            tuple(chosen),
+            method.value,
+            "exact" if self._values is not None or self._array is not None else "sketch",
+            self.alpha,
         )
+
+
+DURATION_FIGURES = "durations"
+
+
+def duration_stats_from_figures(figures: tuple[Any, ...]) -> DurationStats:
+    """The :class:`DurationStats` of ``DurationState.figures``.
+
+    The figures are ``(DURATION_FIGURES, count, total, mean, median, minimum,
+    maximum, level numerators, level denominators, values at the levels,
+    method name, estimate, alpha)``, the durations in whole microseconds: plain
+    numbers and strings only, so a report can keep thousands of them without
+    the garbage collector tracking them, and build the objects when its rows
+    are read.
+    """
+    _, count, total, mean, median, low, high, qn, qd, values, name, estimate, alpha = figures
+    levels = tuple(Fraction(a, b) for a, b in zip(qn, qd, strict=True))
+    return DurationStats(
+        count=count,
+        total_micros=total,
+        mean_micros=mean,
+        median_micros=median,
+        minimum_micros=low,
+        maximum_micros=high,
+        percentile_micros=tuple(zip(levels, values, strict=True)),
+        method=QuantileMethod(name),
+        estimate=estimate,
+        alpha=alpha,
+    )
 
 
 _HALF = Fraction(1, 2)
@@ -1177,7 +1247,18 @@ class DurationAccumulator(Accumulator[DurationStats]):
         ...
         servicemodel.exceptions.EmptySampleError: first_reply_time needs at least one observation (got 0)
         """
-        return self._state.stats(what=self.name, percentiles=self._percentiles, method=self._method)
+        return self._summary_state().stats(
+            what=self.name, percentiles=self._percentiles, method=self._method
+        )
+
+    def _figures(self) -> Any:
+        return self._summary_state().figures(
+            what=self.name, percentiles=self._percentiles, method=self._method
+        )
+
+    def _summary_state(self) -> DurationState:
+        """The durations :meth:`result` summarises (a KPI that pairs its events late builds them)."""
+        return self._state
 
     @classmethod
     def summarise(

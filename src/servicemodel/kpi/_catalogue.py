@@ -47,7 +47,17 @@ from ._accumulators import (
     micros_column,
     text_column,
 )
-from ._stats import Count, Mean, Net, Rate, Ratio, nps_score, wilson_interval
+from ._stats import (
+    Count,
+    Mean,
+    Net,
+    Rate,
+    Ratio,
+    nps_figures,
+    nps_score,
+    rate_figures,
+    wilson_interval,
+)
 
 __all__ = [
     "Abandonment",
@@ -279,6 +289,12 @@ class Csat(_CsatScores):
         ...
         servicemodel.exceptions.EmptySampleError: csat needs at least one response (got 0)
         """
+        return wilson_interval(*self._kn())
+
+    def _figures(self) -> Any:
+        return rate_figures(*self._kn())
+
+    def _kn(self) -> tuple[int, int]:
         n = self._total()
         if self._variant is CsatVariant.TOP_BOX:
             k = self._count(5, 5)
@@ -288,7 +304,7 @@ class Csat(_CsatScores):
                 n = k + self._count(1, 2)
         if n == 0:
             raise EmptySampleError(f"{self.name} needs at least one response (got 0)")
-        return wilson_interval(k, n)
+        return k, n
 
 
 @final
@@ -344,6 +360,9 @@ class Nps(_Histogram):
         return nps_score(
             promoters=self._count(9, 10), passives=self._count(7, 8), detractors=self._count(0, 6)
         )
+
+    def _figures(self) -> Any:
+        return nps_figures(self._count(9, 10), self._count(7, 8), self._count(0, 6))
 
 
 class _CesScores(_Histogram):
@@ -1343,6 +1362,12 @@ class Fcr(Accumulator[Rate]):
         ...
         servicemodel.exceptions.EmptySampleError: fcr needs at least one solved interaction (got 0)
         """
+        return wilson_interval(*self._kn())
+
+    def _figures(self) -> Any:
+        return rate_figures(*self._kn())
+
+    def _kn(self) -> tuple[int, int]:
         k, n = self._k, self._n
         if self._variant is FcrVariant.NO_REPEAT_WITHIN_WINDOW:
             k = n = 0
@@ -1362,7 +1387,7 @@ class Fcr(Accumulator[Rate]):
                     k += after >= until
         if n == 0:
             raise EmptySampleError(f"{self.name} needs at least one solved interaction (got 0)")
-        return wilson_interval(k, n)
+        return k, n
 
 
 @final
@@ -1913,12 +1938,15 @@ class AcquisitionToFirstContact(DurationAccumulator):
         ...
         servicemodel.exceptions.EmptySampleError: acquisition_to_first_contact needs at least one observation (got 0)
         """
+        return super().result()
+
+    def _summary_state(self) -> DurationState:
         state = DurationState(alpha=self._state.alpha, exact_limit=self._state.exact_limit)
         for key in sorted(self._acquired):
             first = self._first.get(key)
             if first is not None and first >= self._acquired[key]:
                 state.add(self._elapsed(self._acquired[key], first))
-        return state.stats(what=self.name, percentiles=self._percentiles, method=self._method)
+        return state
 
 
 class _CustomerPeriod(_KN):

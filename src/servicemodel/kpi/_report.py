@@ -21,8 +21,9 @@ from __future__ import annotations
 
 import datetime as _dt
 import enum
+import functools
 import html
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from fractions import Fraction
 from typing import Any, final
 from zoneinfo import ZoneInfo
@@ -35,10 +36,27 @@ from .._validators import enum_member
 from ..customers import Customer
 from ..exceptions import EmptySampleError, ValidationError
 from ..interactions import Interaction
-from ._accumulators import NAT, Accumulator, BusinessTime, DurationAccumulator, DurationStats
+from ._accumulators import (
+    NAT,
+    Accumulator,
+    BusinessTime,
+    DurationAccumulator,
+    DurationStats,
+    duration_stats_from_figures,
+)
 from ._accumulators import registry as _registry
 from ._catalogue import AgentTime, Mix
-from ._stats import Count, Mean, Net, Rate, Ratio
+from ._stats import (
+    NET_FIGURES,
+    RATE_FIGURES,
+    Count,
+    Mean,
+    Net,
+    Rate,
+    Ratio,
+    net_from_figures,
+    rate_from_figures,
+)
 
 __all__ = ["Cell", "Period", "Report", "ReportRow", "ReportState", "report"]
 
@@ -129,16 +147,26 @@ class _Clock:
     def keys(self, micros: Any) -> Any:
         import numpy as np
 
-        slots = micros // _SLOT_US
-        low = int(slots.min()) if slots.size else 0
-        high = int(slots.max()) if slots.size else -1
-        if high - low < max(4 * slots.size, 1 << 16):
-            # A dense table over the slots the batch spans: no sort of the rows.
-            table = self._slot_offsets(np.arange(low, high + 1, dtype=np.int64))
-            day = (micros + table[slots - low]) // _DAY_US
+        days = micros // _DAY_US  # UTC days
+        low = int(days.min()) if days.size else 0
+        high = int(days.max()) if days.size else -1
+        if high - low < max(4 * days.size, 1 << 16):
+            # The offset at every UTC midnight the batch spans (one read per day, each
+            # day's end is the next day's start), and slot by slot only on the days
+            # whose start and end offsets differ (a transition day).
+            per_day = 86_400_000_000 // _SLOT_US
+            bounds = np.array(
+                [self._offset(d * per_day) for d in range(low, high + 2)], dtype=np.int64
+            )
+            index = days - low
+            offsets = bounds[:-1][index]
+            transitions = bounds[:-1] != bounds[1:]
+            if transitions.any():
+                rows = np.flatnonzero(transitions[index])
+                offsets[rows] = self._slot_offsets_of(micros[rows] // _SLOT_US)
         else:
-            unique, inverse = np.unique(slots, return_inverse=True)
-            day = (micros + self._slot_offsets(unique)[inverse]) // _DAY_US
+            offsets = self._slot_offsets_of(micros // _SLOT_US)
+        day = (micros + offsets) // _DAY_US
         if self.period is Period.WEEK:
             return day - (day + 3) % 7
         if self.period is Period.MONTH:
@@ -146,10 +174,27 @@ class _Clock:
             return months.astype("datetime64[D]").astype(np.int64)
         return day
 
+    def _slot_offsets_of(self, slots: Any) -> Any:
+        """The offset at each of *slots* (any order, repeats allowed)."""
+        import numpy as np
+
+        unique, inverse = np.unique(slots, return_inverse=True)
+        return self._slot_offsets(unique)[inverse]
+
     @staticmethod
     def label(key: int) -> pendulum.Date:
         date = _EPOCH + _dt.timedelta(days=key)
         return pendulum.Date(date.year, date.month, date.day)
+
+
+@functools.lru_cache(maxsize=32)
+def _clock(period: Period | None, timezone: str) -> _Clock:
+    """The clock of a (period, zone), shared so that its offsets are read once per zone.
+
+    Its caches only ever hold what the zone's rules give, like ``ZoneInfo``'s own
+    cache of zones (and pandas' of transitions), so sharing cannot change a key.
+    """
+    return _Clock(period, timezone)
 
 
 def _item_time(item: object) -> int | None:
@@ -268,6 +313,132 @@ def _percent_label(q: Fraction) -> str:
     return str(hundred.numerator) if hundred.denominator == 1 else f"{float(hundred):g}"
 
 
+class _Rows(Sequence[ReportRow]):
+    """A report's rows, built on first read from the figures ``ReportState.result`` computed.
+
+    Every figure (counts, exact values, interval bounds, quantiles) is
+    computed by ``result()`` and kept as plain numbers with each row's group
+    and period key; only the row, cell, date and result objects wrapping them
+    wait until the rows are read. Equal, hashed,
+    shown and pickled as the tuple of rows it stands for.
+    """
+
+    __slots__ = ("_figures", "_metrics", "_rows")
+
+    def __init__(
+        self,
+        metrics: tuple[str, ...],
+        figures: list[tuple[tuple[str | None, ...], int | None, tuple[Any, ...]]],
+    ) -> None:
+        self._metrics = metrics
+        self._figures: list[tuple[tuple[str | None, ...], int | None, tuple[Any, ...]]] | None = (
+            figures
+        )
+        self._rows: tuple[ReportRow, ...] | None = None
+
+    def _all(self) -> tuple[ReportRow, ...]:
+        rows = self._rows
+        if rows is None:
+            metrics = self._metrics
+            built = []
+            labels: dict[int, pendulum.Date] = {}  # many groups share each period's label
+            for group, key, packed in self._figures or ():
+                period = None
+                if key is not None:
+                    period = labels.get(key)
+                    if period is None:
+                        period = labels[key] = _Clock.label(key)
+                cells = []
+                for metric, figures in zip(metrics, packed, strict=True):
+                    result = _unpack(figures)
+                    cells.append(
+                        Cell(metric=metric, result=result, n=0 if result is None else result.n)
+                    )
+                built.append(ReportRow(group=group, period=period, cells=tuple(cells)))
+            rows = self._rows = tuple(built)
+            self._figures = None
+        return rows
+
+    def __getitem__(self, index: Any) -> Any:
+        return self._all()[index]
+
+    def __len__(self) -> int:
+        return len(self._all())
+
+    def __iter__(self) -> Iterator[ReportRow]:
+        return iter(self._all())
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, _Rows):
+            other = other._all()
+        return isinstance(other, tuple) and self._all() == other
+
+    def __hash__(self) -> int:
+        return hash(self._all())
+
+    def __repr__(self) -> str:
+        return repr(self._all())
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (tuple, (self._all(),))
+
+
+def _as_rows(rows: Iterable[ReportRow]) -> Sequence[ReportRow]:
+    return rows if isinstance(rows, _Rows) else tuple(rows)
+
+
+def _pack(result: object) -> Any:
+    """A result as a tuple of plain numbers (which the collector stops tracking), or itself.
+
+    The common result types of a report (rates, net scores, duration
+    summaries) are flattened so that a report of thousands of cells does not
+    keep thousands of tracked objects alive until its rows are read; the KPIs
+    that give their figures directly (``_figures``) are already flat.
+    """
+    if type(result) is tuple:
+        return result
+    if type(result) is Rate:
+        interval, value = result.interval, result.value
+        return (
+            RATE_FIGURES,
+            result.numerator,
+            result.denominator,
+            value.numerator,
+            value.denominator,
+            interval.low,
+            interval.high,
+            interval.confidence,
+        )
+    if type(result) is Net:
+        interval, value, variance = result.interval, result.value, result.variance
+        return (
+            NET_FIGURES,
+            result.positive,
+            result.neutral,
+            result.negative,
+            value.numerator,
+            value.denominator,
+            variance.numerator,
+            variance.denominator,
+            interval.low,
+            interval.high,
+            interval.confidence,
+        )
+    return result
+
+
+def _unpack(figures: Any) -> Any:
+    """The result whose figures :func:`_pack` (or a KPI's ``_figures``) gave."""
+    if type(figures) is not tuple:
+        return figures
+    kind = figures[0]
+    if kind == RATE_FIGURES:
+        return rate_from_figures(figures)
+    if kind == NET_FIGURES:
+        return net_from_figures(figures)
+    return duration_stats_from_figures(figures)
+
+
 @final
 @attrs.frozen(kw_only=True)
 class Report:
@@ -286,7 +457,7 @@ class Report:
     by: tuple[str, ...]
     period: Period | None
     timezone: str
-    rows: tuple[ReportRow, ...]
+    rows: Sequence[ReportRow] = attrs.field(converter=_as_rows)
 
     def to_records(self) -> list[dict[str, Any]]:
         """One flat dict per row: dimensions, ``period`` (ISO date), and per metric its
@@ -623,7 +794,7 @@ class ReportState:
                 value=timezone,
             )
         self._timezone = timezone
-        self._clock = _Clock(self._period, timezone)
+        self._clock = _clock(self._period, timezone)
         self._time = time
         self._cells: dict[tuple[tuple[str | None, ...], int | None], list[Accumulator[Any]]] = {}
         self._prepare()
@@ -643,7 +814,7 @@ class ReportState:
             self._timezone,
             self._time,
         )
-        twin._clock = _Clock(self._period, self._timezone)
+        twin._clock = _clock(self._period, self._timezone)
         twin._cells = {}
         twin._prepare()
         return twin
@@ -843,8 +1014,7 @@ class ReportState:
         >>> ReportState(metrics=["csat"]).result().rows
         ()
         """
-        rows = []
-        labels: dict[int, pendulum.Date] = {}  # many groups share each period's label
+        rows: list[tuple[tuple[str | None, ...], int | None, tuple[Any, ...]]] = []
         group_keys: dict[tuple[str | None, ...], Any] = {}
         for (group, period), accs in sorted(
             self._cells.items(),
@@ -853,26 +1023,19 @@ class ReportState:
                 kv[0][1] or 0,
             ),
         ):
-            cells = []
+            packed = []
             for acc in accs:
                 try:
-                    result = acc.result()
+                    packed.append(_pack(acc._figures()))
                 except EmptySampleError:
-                    cells.append(Cell(metric=acc.name, result=None, n=0))
-                else:
-                    cells.append(Cell(metric=acc.name, result=result, n=result.n))
-            label = None
-            if period is not None:
-                label = labels.get(period)
-                if label is None:
-                    label = labels[period] = _Clock.label(period)
-            rows.append(ReportRow(group=group, period=label, cells=tuple(cells)))
+                    packed.append(None)
+            rows.append((group, period, tuple(packed)))
         return Report(
             metrics=tuple(m.name for m in self._metrics),
             by=self._by,
             period=self._period,
             timezone=self._timezone,
-            rows=tuple(rows),
+            rows=_Rows(tuple(m.name for m in self._metrics), rows),
         )
 
     def __getstate__(self) -> dict[str, Any]:
@@ -889,7 +1052,7 @@ class ReportState:
         self._metrics = state["metrics"]
         self._by, self._period = state["by"], state["period"]
         self._timezone, self._time = state["timezone"], state["time"]
-        self._clock = _Clock(self._period, self._timezone)
+        self._clock = _clock(self._period, self._timezone)
         self._cells = state["cells"]
         self._prepare()
 

@@ -15,7 +15,7 @@ import math
 from collections.abc import Callable
 from fractions import Fraction
 from statistics import NormalDist
-from typing import final
+from typing import Any, final
 
 import attrs
 
@@ -96,7 +96,24 @@ class Interval:
         return self.low <= value <= self.high
 
 
-def _wilson(k: int, n: int, z: float, confidence: float) -> Interval:
+RATE_FIGURES = "rate"
+NET_FIGURES = "net"
+
+
+def rate_figures(
+    k: int, n: int, z: float = _DEFAULT_Z, confidence: float = _DEFAULT_CONFIDENCE
+) -> tuple[Any, ...]:
+    """The figures of :func:`wilson_interval` for trusted counts 0 <= k <= n, as plain numbers.
+
+    ``(RATE_FIGURES, k, n, value numerator, value denominator, low, high,
+    confidence)``; :func:`rate_from_figures` builds the :class:`Rate`. A report
+    keeps thousands of these instead of objects until its rows are read.
+
+    Raises:
+        EmptySampleError: n is 0.
+    """
+    if n == 0:
+        raise EmptySampleError("a rate needs at least one trial (got n = 0)")
     p = k / n
     z2 = z * z
     denominator = 1 + z2 / n
@@ -104,7 +121,16 @@ def _wilson(k: int, n: int, z: float, confidence: float) -> Interval:
     half = z / denominator * math.sqrt(p * (1 - p) / n + z2 / (4 * n * n))
     low = 0.0 if k == 0 else max(0.0, min(centre - half, p))
     high = 1.0 if k == n else min(1.0, max(centre + half, p))
-    return Interval(low, high, confidence)
+    common = math.gcd(k, n)
+    return (RATE_FIGURES, k, n, k // common, n // common, low, high, confidence)
+
+
+def rate_from_figures(figures: tuple[Any, ...]) -> Rate:
+    """The :class:`Rate` whose figures :func:`rate_figures` gave."""
+    _, k, n, vn, vd, low, high, confidence = figures
+    return Rate(
+        numerator=k, denominator=n, value=Fraction(vn, vd), interval=Interval(low, high, confidence)
+    )
 
 
 def wilson_interval(k: int, n: int, *, confidence: float = _DEFAULT_CONFIDENCE) -> Rate:
@@ -132,16 +158,9 @@ def wilson_interval(k: int, n: int, *, confidence: float = _DEFAULT_CONFIDENCE) 
         k = _count(k, "k")
         n = _count(n, "n")
         z = _z(confidence)
-    if n == 0:
-        raise EmptySampleError("a rate needs at least one trial (got n = 0)")
     if k > n:
         raise ValidationError(f"'k' must be at most n = {n} (got {k})", field="k", value=k)
-    return Rate(
-        numerator=k,
-        denominator=n,
-        value=Fraction(k, n),
-        interval=_wilson(k, n, z, float(confidence)),
-    )
+    return rate_from_figures(rate_figures(k, n, z, float(confidence)))
 
 
 @final
@@ -244,22 +263,54 @@ def nps_score(
         m = _count(passives, "passives")
         d = _count(detractors, "detractors")
         z = _z(confidence)
+    return net_from_figures(nps_figures(p, m, d, z, float(confidence)))
+
+
+def nps_figures(
+    p: int, m: int, d: int, z: float = _DEFAULT_Z, confidence: float = _DEFAULT_CONFIDENCE
+) -> tuple[Any, ...]:
+    """The figures of :func:`nps_score` for trusted counts, as plain numbers.
+
+    ``(NET_FIGURES, p, m, d, value numerator, value denominator, variance
+    numerator, variance denominator, low, high, confidence)``, fractions not
+    yet reduced; :func:`net_from_figures` builds the :class:`Net`.
+
+    Raises:
+        EmptySampleError: there are no responses.
+    """
     n = p + m + d
     if n == 0:
         raise EmptySampleError("NPS needs at least one response (got 0)")
-    # Integer arithmetic, one Fraction per figure: (p + d) / n - ((p - d) / n)^2.
-    variance = Fraction((p + d) * n - (p - d) ** 2, n * n)
+    # Integer arithmetic, one ratio per figure: (p + d) / n - ((p - d) / n)^2.
     centre, se = _adjusted_wald(p, d, n)
     low = max(-100.0, 100 * (centre - z * se))
     high = min(100.0, 100 * (centre + z * se))
-    value = Fraction(100 * (p - d), n)
+    value = 100 * (p - d) / n  # int / int: correctly rounded, as float(Fraction) is
+    return (
+        NET_FIGURES,
+        p,
+        m,
+        d,
+        100 * (p - d),
+        n,
+        (p + d) * n - (p - d) ** 2,
+        n * n,
+        min(low, value),
+        max(high, value),
+        confidence,
+    )
+
+
+def net_from_figures(figures: tuple[Any, ...]) -> Net:
+    """The :class:`Net` whose figures :func:`nps_figures` gave."""
+    _, p, m, d, vn, vd, wn, wd, low, high, confidence = figures
     return Net(
         positive=p,
         neutral=m,
         negative=d,
-        value=value,
-        variance=variance,
-        interval=Interval(min(low, float(value)), max(high, float(value)), float(confidence)),
+        value=Fraction(vn, vd),
+        variance=Fraction(wn, wd),
+        interval=Interval(low, high, confidence),
     )
 
 
