@@ -59,10 +59,25 @@ class BusinessTime(Protocol):
     """
 
     def elapsed_micros(self, start_us: int, end_us: int) -> int:
-        """Open microseconds in [start, end)."""
+        """Open microseconds in [start, end); instants are UTC epoch microseconds.
+
+        >>> from servicemodel.sla import BusinessCalendar
+        >>> calendar: BusinessTime = BusinessCalendar.weekly("UTC", {"mon-fri": "09:00-17:00"})
+        >>> mon_8 = 1718006400000000  # Mon 10 June 2024 08:00 UTC
+        >>> calendar.elapsed_micros(mon_8, mon_8 + 3 * 3_600_000_000) // 3_600_000_000
+        2
+        """
 
     def elapsed_many(self, starts: Any, ends: Any) -> Any:
-        """The same over datetime64[us] arrays, as int64 microseconds."""
+        """The same over datetime64[us] arrays, as int64 microseconds.
+
+        >>> import numpy as np
+        >>> from servicemodel.sla import BusinessCalendar
+        >>> calendar: BusinessTime = BusinessCalendar.weekly("UTC", {"mon-fri": "09:00-17:00"})
+        >>> starts = np.array(["2024-06-10T08:00", "2024-06-08T08:00"], dtype="datetime64[us]")
+        >>> (calendar.elapsed_many(starts, starts + np.timedelta64(3, "h")) // 3_600_000_000).tolist()
+        [2, 0]
+        """
 
 
 _REGISTRY: dict[str, type[Accumulator[Any]]] = {}
@@ -150,6 +165,16 @@ class Accumulator(abc.ABC, Generic[R]):
 
         Raises:
             ValidationError: the item is not one this KPI measures, or is invalid.
+
+        >>> from servicemodel.kpi import Csat
+        >>> acc = Csat.empty()
+        >>> acc.add(5); acc.add(2)
+        >>> acc.add("5")
+        Traceback (most recent call last):
+        ...
+        servicemodel.exceptions.ValidationError: 'item' must be one of ... for csat (got str '5')
+        >>> acc.result().value  # the refused item changed nothing
+        Fraction(1, 2)
         """
         if not self.accepts(item):
             kinds = ", ".join(t.__name__ for t in self.item_types)
@@ -255,7 +280,20 @@ class Accumulator(abc.ABC, Generic[R]):
 
     @abc.abstractmethod
     def result(self) -> R:
-        """The figure; raises EmptySampleError when the sample is empty."""
+        """The figure, from everything added and merged so far.
+
+        Raises:
+            EmptySampleError: nothing has been measured yet.
+
+        >>> from servicemodel.kpi import Nps
+        >>> acc = Nps.empty()
+        >>> acc.result()
+        Traceback (most recent call last):
+        ...
+        servicemodel.exceptions.EmptySampleError: NPS needs at least one response (got 0)
+        >>> acc.add_many([10, 10, 0]); acc.result().value
+        Fraction(100, 3)
+        """
 
     def _figures(self) -> Any:
         """:meth:`result`, or the same figures as a tuple of plain numbers.

@@ -623,7 +623,11 @@ class ResolutionTime(DurationAccumulator):
 
     @property
     def columns(self) -> tuple[str, ...]:  # type: ignore[override]
-        """The columns the batch path reads for this variant."""
+        """The columns the batch path reads for this variant.
+
+        >>> ResolutionTime.empty(variant="first").columns
+        ('created_at', 'first_solved_at')
+        """
         end = "last_solved_at" if self._variant is ResolutionVariant.FULL else "first_solved_at"
         return ("created_at", end)
 
@@ -1171,7 +1175,20 @@ class _KN(Accumulator[Rate]):
         return made
 
     def result(self) -> Rate:
-        """The rate with its Wilson interval."""
+        """The rate k/n with its 95% Wilson interval.
+
+        Raises:
+            EmptySampleError: no trial has been counted yet.
+
+        >>> import pendulum
+        >>> from servicemodel import Interaction
+        >>> t = pendulum.datetime(2024, 6, 10)
+        >>> acc = SelfServiceDeflection.empty()
+        >>> acc.add(Interaction(id="A", customer_id="C", channel="self_service", created_at=t))
+        >>> rate = acc.result()
+        >>> rate.value, rate.n, rate.interval.low < rate.interval.high == 1
+        (Fraction(1, 1), 1, True)
+        """
         if self._n == 0:
             raise EmptySampleError(f"{self.name} needs at least one observation (got 0)")
         return wilson_interval(self._k, self._n)
@@ -1257,7 +1274,13 @@ class Fcr(Accumulator[Rate]):
 
     @property
     def columns(self) -> tuple[str, ...]:  # type: ignore[override]
-        """The columns the batch path reads for this variant."""
+        """The columns the batch path reads for this variant.
+
+        >>> Fcr.empty().columns
+        ('first_solved_at', 'agent_replies')
+        >>> Fcr.empty(variant="no_customer_follow_up").columns
+        ('first_solved_at', 'customer_follow_ups', 'reopens')
+        """
         if self._variant is FcrVariant.ONE_TOUCH:
             return ("first_solved_at", "agent_replies")
         if self._variant is FcrVariant.NO_CUSTOMER_FOLLOW_UP:
@@ -1766,7 +1789,20 @@ class _Tally(Accumulator[Mix]):
         self._counts, self._n = counts, n
 
     def result(self) -> Mix:
-        """The mix of labels."""
+        """The mix of labels: a count per label out of ``n`` items.
+
+        Raises:
+            EmptySampleError: no item has been counted yet.
+
+        >>> import pendulum
+        >>> from servicemodel import Interaction
+        >>> t = pendulum.datetime(2024, 6, 10)
+        >>> acc = ChannelMix.empty()
+        >>> acc.add_many(Interaction(id=c, customer_id="C", channel=c, created_at=t)
+        ...              for c in ["chat", "email"])
+        >>> acc.result().counts, acc.result().n
+        ((('chat', 1), ('email', 1)), 2)
+        """
         if self._n == 0:
             raise EmptySampleError(f"{self.name} needs at least one item (got 0)")
         return Mix(counts=tuple(sorted(self._counts.items())), n=self._n)

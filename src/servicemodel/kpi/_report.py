@@ -511,6 +511,17 @@ class Report:
 
         Raises:
             ValidationError: the metric is not in the report, or the report has no periods.
+
+        >>> import matplotlib
+        >>> matplotlib.use("Agg")
+        >>> import numpy as np
+        >>> cols = {"created_at": np.array(["2024-06-10T09:00", "2024-06-11T09:00",
+        ...                                 "2024-06-18T09:00"], dtype="datetime64[us]"),
+        ...         "csat": np.array([5.0, 1.0, 4.0]),
+        ...         "channel": np.array(["chat", "email", "chat"], dtype=object)}
+        >>> ax = report(cols, metrics=["csat"], by=["channel"], period="week").plot("csat")
+        >>> len(ax.lines), ax.get_ylabel()  # one line per channel
+        (2, 'csat')
         """
         if metric not in self.metrics:
             raise ValidationError(
@@ -825,6 +836,16 @@ class ReportState:
         Raises:
             ValidationError: the report has periods and the item has no time,
                 or an accumulator refuses the item.
+
+        >>> from servicemodel import CsatResponse
+        >>> import pendulum
+        >>> state = ReportState(metrics=["csat"], by=["channel"])
+        >>> state.add(CsatResponse(customer_id="C-1", at=pendulum.datetime(2024, 6, 10), score=5,
+        ...                        channel="chat"))
+        >>> state.add("not measured")  # no metric measures it: ignored
+        >>> row = state.result().rows[0]
+        >>> row.group, row.cell("csat").n
+        (('chat',), 1)
         """
         kind = type(item)
         takers = self._takers.get(kind)
@@ -892,6 +913,14 @@ class ReportState:
 
         Raises:
             ValidationError: a needed column is missing or holds bad values.
+
+        >>> import numpy as np
+        >>> state = ReportState(metrics=["csat", "nps"], period="day")
+        >>> answers = {"at": np.array(["2024-06-10T09:00", "2024-06-11T09:00"],
+        ...                           dtype="datetime64[us]"), "score": np.array([5.0, 2.0])}
+        >>> state.add_batch(answers, names={"csat": "score"}, time="at", only=["csat"])
+        >>> [(str(row.period), row.cell("csat").n, row.cell("nps").n) for row in state.result().rows]
+        [('2024-06-10', 1, 0), ('2024-06-11', 1, 0)]
         """
         import numpy as np
 

@@ -15,6 +15,7 @@ Recognition of agents lives in :mod:`servicemodel.loyalty.recognition`.
 100
 """
 
+from ._clock import LocalClock
 from ._documents import dump_ledger, dump_programme, load_ledger, load_programme
 from ._ledger import Explanation, Ledger
 from ._money import Money, RoundingMode, largest_remainder, round_points
@@ -112,6 +113,7 @@ __all__ = [
     "Explanation",
     "Ledger",
     "LineShare",
+    "LocalClock",
     "Lot",
     "LotExplanation",
     "LotStatus",

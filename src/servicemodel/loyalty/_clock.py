@@ -47,7 +47,12 @@ class LocalClock:
     """Convert instants (UTC epoch micros) to and from wall-clock micros in one zone.
 
     Wall-clock micros count from 1970-01-01 00:00 local as if every day had 24
-    hours, so ``wall // DAY`` is the local day number.
+    hours, so ``wall // DAY`` is the local day number. Expiry policies take
+    one (``policy.lot_expiry(clock, earned_us)``) so that day and month
+    windows fall on the programme's local dates.
+
+    Args:
+        name: an IANA zone name, such as ``"Europe/Warsaw"``.
 
     >>> clock = LocalClock("Europe/Warsaw")
     >>> utc = clock.to_utc(clock.wall_of_day(_dt.date(2025, 2, 9)))
@@ -70,7 +75,11 @@ class LocalClock:
         return (offset.days * 86_400 + offset.seconds) * 1_000_000 + offset.microseconds
 
     def offset(self, micros: int) -> int:
-        """Return the zone's UTC offset (micros) in force at the instant *micros*."""
+        """Return the zone's UTC offset (micros) in force at the instant *micros*.
+
+        >>> LocalClock("Europe/Warsaw").offset(1718013600000000) // HOUR  # summer: UTC+2
+        2
+        """
         bucket = micros // _BUCKET
         cached = self._offsets.get(bucket)
         if cached is not None:
@@ -83,11 +92,21 @@ class LocalClock:
         return self._offset_exact(micros)
 
     def wall(self, micros: int) -> int:
-        """Return the local wall-clock micros of the instant *micros*."""
+        """Return the local wall-clock micros of the instant *micros*.
+
+        >>> noon = 1718013600000000  # 10 June 2024 10:00 UTC, 12:00 in Warsaw
+        >>> (LocalClock("Europe/Warsaw").wall(noon) - noon) // HOUR
+        2
+        """
         return micros + self.offset(micros)
 
     def day(self, micros: int) -> int:
-        """Return the local day number (days since 1970-01-01 local) of an instant."""
+        """Return the local day number (days since 1970-01-01 local) of an instant.
+
+        >>> clock = LocalClock("Europe/Warsaw")
+        >>> clock.date_of(clock.day(1718013600000000))  # 10 June 2024 10:00 UTC
+        datetime.date(2024, 6, 10)
+        """
         return (micros + self.offset(micros)) // DAY
 
     def to_utc(self, wall: int) -> int:
@@ -96,6 +115,13 @@ class LocalClock:
         An ambiguous wall time (the repeated hour in autumn) is the earlier
         instant; a wall time in a gap (spring forward) moves forward by the
         gap, as pendulum does.
+
+        >>> clock = LocalClock("Europe/Warsaw")
+        >>> clock.instant(clock.to_utc(clock.wall_of_day(_dt.date(2024, 6, 10)) + 12 * HOUR))
+        DateTime(2024, 6, 10, 12, 0, 0, tzinfo=Timezone('Europe/Warsaw'))
+        >>> gap = clock.wall_of_day(_dt.date(2024, 3, 31)) + 2 * HOUR + 30 * 60_000_000
+        >>> clock.instant(clock.to_utc(gap))  # 02:30 does not exist that night
+        DateTime(2024, 3, 31, 3, 30, 0, tzinfo=Timezone('Europe/Warsaw'))
         """
         before = self.offset(wall - DAY)
         after = self.offset(wall + DAY)
@@ -109,7 +135,12 @@ class LocalClock:
         return wall - min(before, after)
 
     def start_of_day(self, day: int) -> int:
-        """Return the first instant of local day number *day*."""
+        """Return the first instant of local day number *day*.
+
+        >>> clock = LocalClock("Europe/Warsaw")
+        >>> clock.instant(clock.start_of_day(clock.day_of(_dt.date(2024, 6, 10))))
+        DateTime(2024, 6, 10, 0, 0, 0, tzinfo=Timezone('Europe/Warsaw'))
+        """
         cached = self._day_start.get(day)
         if cached is None:
             cached = self.to_utc(day * DAY)
@@ -118,21 +149,37 @@ class LocalClock:
 
     @staticmethod
     def wall_of_day(day: _dt.date) -> int:
-        """Return the wall-clock micros of local midnight on *day*."""
+        """Return the wall-clock micros of local midnight on *day*.
+
+        >>> LocalClock.wall_of_day(_dt.date(1970, 1, 2)) == DAY
+        True
+        """
         return (day.toordinal() - _EPOCH_ORDINAL) * DAY
 
     @staticmethod
     def date_of(day: int) -> _dt.date:
-        """Return the calendar date of local day number *day*."""
+        """Return the calendar date of local day number *day*.
+
+        >>> LocalClock.date_of(19884)
+        datetime.date(2024, 6, 10)
+        """
         return _dt.date.fromordinal(day + _EPOCH_ORDINAL)
 
     @staticmethod
     def day_of(date: _dt.date) -> int:
-        """Return the local day number of *date*."""
+        """Return the local day number of *date*.
+
+        >>> LocalClock.day_of(_dt.date(2024, 6, 10))
+        19884
+        """
         return date.toordinal() - _EPOCH_ORDINAL
 
     def instant(self, micros: int) -> pendulum.DateTime:
-        """Return the instant *micros* as a pendulum DateTime in this zone."""
+        """Return the instant *micros* as a pendulum DateTime in this zone.
+
+        >>> LocalClock("America/New_York").instant(1718013600000000)
+        DateTime(2024, 6, 10, 6, 0, 0, tzinfo=Timezone('America/New_York'))
+        """
         local = (_EPOCH + _dt.timedelta(microseconds=micros)).astimezone(self.tz)
         return pendulum.DateTime(
             local.year,

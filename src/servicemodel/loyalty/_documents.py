@@ -473,6 +473,30 @@ def _instant_text(micros: int, tz: Any) -> str:
 def load_ledger(text: str | bytes, *, format: str = "json") -> Ledger:
     """Rebuild a ledger from a document written by :func:`dump_ledger`.
 
+    The document holds the ledger's policies and its commands; they are
+    replayed in order, so the rebuilt ledger answers every query as the
+    original did.
+
+    Args:
+        text: the document.
+        format: ``"json"`` or ``"toml"``.
+
+    Returns:
+        A new ledger.
+
+    >>> import pendulum
+    >>> ledger = Ledger()
+    >>> t = pendulum.datetime(2025, 1, 1)
+    >>> _ = ledger.earn(member="ann", points=50, at=t, key="o-1")
+    >>> _ = ledger.redeem(member="ann", points=20, at=t.add(days=1), key="r-1")
+    >>> load_ledger(dump_ledger(ledger)).balance("ann", as_of=t.add(days=2))
+    Balance(available=30, pending=0, debt=0)
+    >>> load_ledger('{"commands": 3}')
+    Traceback (most recent call last):
+    ...
+    servicemodel.exceptions.LedgerDocumentError: 1 problem in ledger document:
+      commands: must be a list (got int)
+
     Raises:
         LedgerDocumentError: the document has problems (all of them, with paths),
             or a command in it is refused on replay.

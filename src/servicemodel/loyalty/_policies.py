@@ -185,7 +185,15 @@ class NeverExpires:
     """
 
     def lot_expiry(self, clock: LocalClock, earned: int) -> int:
-        """Return the expiry instant (micros) of a lot earned at *earned*: never."""
+        """Return the expiry instant (micros) of a lot earned at *earned*: never.
+
+        "Never" is an instant past every date a calendar can show (``1 << 62``).
+
+        >>> clock = LocalClock("Europe/Warsaw")
+        >>> earned = 1738314000000000  # 31 January 2025 10:00 in Warsaw
+        >>> NeverExpires().lot_expiry(clock, earned) == 1 << 62
+        True
+        """
         return NEVER
 
 
@@ -208,7 +216,15 @@ class AfterDays:
     )
 
     def lot_expiry(self, clock: LocalClock, earned: int) -> int:
-        """Return the expiry instant (micros) of a lot earned at *earned*."""
+        """Return the expiry instant (micros) of a lot earned at *earned*.
+
+        >>> clock = LocalClock("Europe/Warsaw")
+        >>> earned = 1738314000000000  # 31 January 2025 10:00 in Warsaw
+        >>> clock.instant(AfterDays(days=30).lot_expiry(clock, earned))
+        DateTime(2025, 3, 2, 0, 0, 0, tzinfo=Timezone('Europe/Warsaw'))
+        >>> clock.instant(AfterDays(days=30, convention="exact_instant").lot_expiry(clock, earned))
+        DateTime(2025, 3, 2, 10, 0, 0, tzinfo=Timezone('Europe/Warsaw'))
+        """
         if self.convention is DayCount.EXACT_INSTANT:
             return clock.to_utc(clock.wall(earned) + self.days * DAY)
         day = clock.day(earned) + self.days
@@ -236,7 +252,13 @@ class AfterMonths:
     )
 
     def lot_expiry(self, clock: LocalClock, earned: int) -> int:
-        """Return the expiry instant (micros) of a lot earned at *earned*."""
+        """Return the expiry instant (micros) of a lot earned at *earned*.
+
+        >>> clock = LocalClock("Europe/Warsaw")
+        >>> earned = 1738314000000000  # 31 January 2025 10:00 in Warsaw
+        >>> clock.instant(AfterMonths(months=1).lot_expiry(clock, earned))  # clamped to February
+        DateTime(2025, 2, 28, 0, 0, 0, tzinfo=Timezone('Europe/Warsaw'))
+        """
         date = add_months(LocalClock.date_of(clock.day(earned)), self.months)
         return _after_date(clock, earned, date, self.convention)
 
@@ -259,7 +281,13 @@ class EndOfPeriod:
     extra: int = attrs.field(default=0, validator=_count(0, MAX_MONTHS))
 
     def lot_expiry(self, clock: LocalClock, earned: int) -> int:
-        """Return the expiry instant (micros) of a lot earned at *earned*."""
+        """Return the expiry instant (micros) of a lot earned at *earned*.
+
+        >>> clock = LocalClock("Europe/Warsaw")
+        >>> earned = 1738314000000000  # 31 January 2025 10:00 in Warsaw
+        >>> clock.instant(EndOfPeriod(period="quarter").lot_expiry(clock, earned))
+        DateTime(2025, 4, 1, 0, 0, 0, tzinfo=Timezone('Europe/Warsaw'))
+        """
         date = LocalClock.date_of(clock.day(earned))
         step = {Period.MONTH: 1, Period.QUARTER: 3, Period.YEAR: 12}[self.period]
         if self.period is Period.MONTH:
@@ -291,11 +319,23 @@ class AfterInactivity:
     )
 
     def lot_expiry(self, clock: LocalClock, earned: int) -> int:
-        """Inactivity sets no per-lot expiry: return never."""
+        """Inactivity sets no per-lot expiry: return never (see :meth:`deadline`).
+
+        >>> clock = LocalClock("Europe/Warsaw")
+        >>> earned = 1738314000000000  # 31 January 2025 10:00 in Warsaw
+        >>> AfterInactivity(days=365).lot_expiry(clock, earned) == NeverExpires().lot_expiry(clock, 0)
+        True
+        """
         return NEVER
 
     def deadline(self, clock: LocalClock, last_activity: int) -> int:
-        """Return the instant (micros) the balance expires if nothing happens after *last_activity*."""
+        """Return the instant (micros) the balance expires if nothing happens after *last_activity*.
+
+        >>> clock = LocalClock("Europe/Warsaw")
+        >>> last = 1738314000000000  # 31 January 2025 10:00 in Warsaw
+        >>> clock.instant(AfterInactivity(days=365).deadline(clock, last))
+        DateTime(2026, 1, 31, 0, 0, 0, tzinfo=Timezone('Europe/Warsaw'))
+        """
         return AfterDays(days=self.days, convention=self.convention).lot_expiry(
             clock, last_activity
         )
@@ -338,7 +378,14 @@ class WhicheverFirst:
             )
 
     def lot_expiry(self, clock: LocalClock, earned: int) -> int:
-        """Return the earliest per-lot expiry of the rules (micros)."""
+        """Return the earliest per-lot expiry of the rules (micros).
+
+        >>> clock = LocalClock("Europe/Warsaw")
+        >>> earned = 1738314000000000  # 31 January 2025 10:00 in Warsaw
+        >>> rule = WhicheverFirst(rules=[AfterMonths(months=1), EndOfPeriod(period="month")])
+        >>> clock.instant(rule.lot_expiry(clock, earned))  # the month ends first
+        DateTime(2025, 2, 1, 0, 0, 0, tzinfo=Timezone('Europe/Warsaw'))
+        """
         return min(rule.lot_expiry(clock, earned) for rule in self.rules)
 
 
@@ -405,7 +452,15 @@ class Pending:
     )
 
     def available_at(self, clock: LocalClock, earned: int) -> int:
-        """Return the instant (micros) points earned at *earned* become available."""
+        """Return the instant (micros) points earned at *earned* become available.
+
+        >>> clock = LocalClock("Europe/Warsaw")
+        >>> earned = 1738314000000000  # 31 January 2025 10:00 in Warsaw
+        >>> clock.instant(Pending(length=14).available_at(clock, earned))
+        DateTime(2025, 2, 14, 10, 0, 0, tzinfo=Timezone('Europe/Warsaw'))
+        >>> Pending().available_at(clock, earned) == earned
+        True
+        """
         if self.length == 0:
             return earned
         if self.unit is PendingUnit.HOURS:

@@ -89,7 +89,16 @@ class Programme:
     catalogue: Catalogue = attrs.field(factory=Catalogue, validator=_instance_of(Catalogue))
 
     def new_ledger(self) -> Ledger:
-        """Return an empty ledger under this programme's policies."""
+        """Return an empty ledger under this programme's policies.
+
+        The programme's commands take only ledgers made this way (or any
+        ledger under equal policies).
+
+        >>> from servicemodel.loyalty import AfterDays, Policies
+        >>> programme = Programme(name="demo", policies=Policies(expiry=AfterDays(days=90)))
+        >>> programme.new_ledger().policies.expiry
+        AfterDays(days=90, convention=<DayCount.EARN_DAY_IS_DAY_ONE: 'earn_day_is_day_one'>)
+        """
         return Ledger(policies=self.policies)
 
     def _check_ledger(self, ledger: Ledger) -> None:
@@ -106,6 +115,25 @@ class Programme:
 
         Raises:
             ValidationError: the programme has no tiers.
+
+        >>> import pendulum
+        >>> from decimal import Decimal
+        >>> from servicemodel.loyalty import (Catalogue, EarnRules, Money, Order, OrderLine,
+        ...     PerSpend, Policies, Reward, Tier, TierMultiplier, Tiers)
+        >>> programme = Programme(name="demo", policies=Policies(zone="Europe/Warsaw"),
+        ...     earn=EarnRules(rules=[PerSpend(name="spend")],
+        ...                    multipliers=[TierMultiplier(tier="gold", factor=2)]),
+        ...     tiers=Tiers(levels=[Tier(name="base", threshold=0), Tier(name="gold", threshold=100)]),
+        ...     catalogue=Catalogue(rewards=[Reward(id="mug", cost=30, stock=1)]))
+        >>> ledger, t = programme.new_ledger(), pendulum.datetime(2025, 1, 10, tz="Europe/Warsaw")
+        >>> def order(key, amount):
+        ...     line = OrderLine(line="1", product="tea", amount=Money(Decimal(amount), "PLN"))
+        ...     return Order(id=key, lines=[line])
+        >>> programme.tier(ledger, "ann", as_of=t).name
+        'base'
+        >>> _ = programme.earn(ledger, member="ann", purchase=order("o-1", "120.00"), at=t, key="o-1")
+        >>> programme.tier(ledger, "ann", as_of=t.add(days=1)).name
+        'gold'
         """
         if self.tiers is None:
             raise ValidationError(
@@ -122,6 +150,24 @@ class Programme:
 
         Reads the member's tier (with the crossing rule) and cap usage in each
         cap's window from the ledger.
+
+        >>> import pendulum
+        >>> from decimal import Decimal
+        >>> from servicemodel.loyalty import (Catalogue, EarnRules, Money, Order, OrderLine,
+        ...     PerSpend, Policies, Reward, Tier, TierMultiplier, Tiers)
+        >>> programme = Programme(name="demo", policies=Policies(zone="Europe/Warsaw"),
+        ...     earn=EarnRules(rules=[PerSpend(name="spend")],
+        ...                    multipliers=[TierMultiplier(tier="gold", factor=2)]),
+        ...     tiers=Tiers(levels=[Tier(name="base", threshold=0), Tier(name="gold", threshold=100)]),
+        ...     catalogue=Catalogue(rewards=[Reward(id="mug", cost=30, stock=1)]))
+        >>> ledger, t = programme.new_ledger(), pendulum.datetime(2025, 1, 10, tz="Europe/Warsaw")
+        >>> def order(key, amount):
+        ...     line = OrderLine(line="1", product="tea", amount=Money(Decimal(amount), "PLN"))
+        ...     return Order(id=key, lines=[line])
+        >>> programme.evaluate(ledger, member="ann", purchase=order("o-1", "40.00"), at=t).points
+        40
+        >>> ledger.balance("ann", as_of=t).available  # nothing was posted
+        0
         """
         instant = aware(at, field="at")
         t = to_micros(instant)
@@ -197,7 +243,32 @@ class Programme:
 
         The lot records every rule's award (desired and granted) and each
         line's points; a purchase whose award a cap rejected posts a lot of 0
-        points, so the rejection is on record.
+        points, so the rejection is on record. Sending the same key again
+        returns the first receipt and posts nothing.
+
+        Raises:
+            IdempotencyConflict: the key was used for a different command.
+
+        >>> import pendulum
+        >>> from decimal import Decimal
+        >>> from servicemodel.loyalty import (Catalogue, EarnRules, Money, Order, OrderLine,
+        ...     PerSpend, Policies, Reward, Tier, TierMultiplier, Tiers)
+        >>> programme = Programme(name="demo", policies=Policies(zone="Europe/Warsaw"),
+        ...     earn=EarnRules(rules=[PerSpend(name="spend")],
+        ...                    multipliers=[TierMultiplier(tier="gold", factor=2)]),
+        ...     tiers=Tiers(levels=[Tier(name="base", threshold=0), Tier(name="gold", threshold=100)]),
+        ...     catalogue=Catalogue(rewards=[Reward(id="mug", cost=30, stock=1)]))
+        >>> ledger, t = programme.new_ledger(), pendulum.datetime(2025, 1, 10, tz="Europe/Warsaw")
+        >>> def order(key, amount):
+        ...     line = OrderLine(line="1", product="tea", amount=Money(Decimal(amount), "PLN"))
+        ...     return Order(id=key, lines=[line])
+        >>> receipt = programme.earn(ledger, member="ann", purchase=order("o-1", "40.00"), at=t,
+        ...                          key="o-1")
+        >>> receipt.entries[0].points, ledger.balance("ann", as_of=t).available
+        (40, 40)
+        >>> programme.earn(ledger, member="ann", purchase=order("o-1", "40.00"), at=t,
+        ...                key="o-1") == receipt
+        True
         """
         self._check_ledger(ledger)
         if ledger.knows(key):
@@ -249,7 +320,33 @@ class Programme:
         lines: Iterable[ReturnedLine] | None = None,
         expected_version: int | None = None,
     ) -> Receipt:
-        """Return a purchase (or some lines) and take back its points; spend counts down."""
+        """Return a purchase (or some lines) and take back its points; spend counts down.
+
+        *earn* is the key the purchase was earned under. Points already spent
+        become debt, repaid by later points.
+
+        >>> import pendulum
+        >>> from decimal import Decimal
+        >>> from servicemodel.loyalty import (Catalogue, EarnRules, Money, Order, OrderLine,
+        ...     PerSpend, Policies, Reward, Tier, TierMultiplier, Tiers)
+        >>> programme = Programme(name="demo", policies=Policies(zone="Europe/Warsaw"),
+        ...     earn=EarnRules(rules=[PerSpend(name="spend")],
+        ...                    multipliers=[TierMultiplier(tier="gold", factor=2)]),
+        ...     tiers=Tiers(levels=[Tier(name="base", threshold=0), Tier(name="gold", threshold=100)]),
+        ...     catalogue=Catalogue(rewards=[Reward(id="mug", cost=30, stock=1)]))
+        >>> ledger, t = programme.new_ledger(), pendulum.datetime(2025, 1, 10, tz="Europe/Warsaw")
+        >>> def order(key, amount):
+        ...     line = OrderLine(line="1", product="tea", amount=Money(Decimal(amount), "PLN"))
+        ...     return Order(id=key, lines=[line])
+        >>> _ = programme.earn(ledger, member="ann", purchase=order("o-1", "40.00"), at=t, key="o-1")
+        >>> _ = programme.redeem(ledger, member="ann", reward="mug", at=t, key="r-1")
+        >>> receipt = programme.return_purchase(ledger, member="ann", earn="o-1",
+        ...                                     at=t.add(days=2), key="ret-1")
+        >>> [(e.kind.value, e.points) for e in receipt.entries]
+        [('reverse', 10), ('debt', 30)]
+        >>> ledger.balance("ann", as_of=t.add(days=2))
+        Balance(available=0, pending=0, debt=30)
+        """
         self._check_ledger(ledger)
         returned = None if lines is None else tuple(lines)
         amount = None
@@ -286,6 +383,29 @@ class Programme:
             ValidationError: no such reward.
             RewardUnavailable: outside the reward's window or out of stock.
             InsufficientPoints: too few available points.
+
+        >>> import pendulum
+        >>> from decimal import Decimal
+        >>> from servicemodel.loyalty import (Catalogue, EarnRules, Money, Order, OrderLine,
+        ...     PerSpend, Policies, Reward, Tier, TierMultiplier, Tiers)
+        >>> programme = Programme(name="demo", policies=Policies(zone="Europe/Warsaw"),
+        ...     earn=EarnRules(rules=[PerSpend(name="spend")],
+        ...                    multipliers=[TierMultiplier(tier="gold", factor=2)]),
+        ...     tiers=Tiers(levels=[Tier(name="base", threshold=0), Tier(name="gold", threshold=100)]),
+        ...     catalogue=Catalogue(rewards=[Reward(id="mug", cost=30, stock=1)]))
+        >>> ledger, t = programme.new_ledger(), pendulum.datetime(2025, 1, 10, tz="Europe/Warsaw")
+        >>> def order(key, amount):
+        ...     line = OrderLine(line="1", product="tea", amount=Money(Decimal(amount), "PLN"))
+        ...     return Order(id=key, lines=[line])
+        >>> _ = programme.earn(ledger, member="ann", purchase=order("o-1", "40.00"), at=t, key="o-1")
+        >>> programme.redeem(ledger, member="ann", reward="mug", at=t, key="r-1").entries[0].points
+        30
+        >>> programme.redeem(ledger, member="ann", reward="mug", at=t, key="r-2")
+        Traceback (most recent call last):
+        ...
+        servicemodel.exceptions.RewardUnavailable: 'reward' 'mug' must be in stock (all 1 are redeemed)
+        >>> ledger.balance("ann", as_of=t).available  # the refused redemption changed nothing
+        10
         """
         self._check_ledger(ledger)
         item = self.catalogue.get(reward)

@@ -246,7 +246,15 @@ class Order:
             raise ValidationError("'lines' must not be empty (got none)", field="lines", value=())
 
     def total(self) -> Money:
-        """Return the sum of the line totals."""
+        """Return the sum of the line totals.
+
+        >>> eur = lambda s: Money(Decimal(s), "EUR")
+        >>> order = Order(id="o", lines=[
+        ...     OrderLine(line="A", product="mug", amount=eur("9.00"), quantity=3),
+        ...     OrderLine(line="B", product="novel", category="books", amount=eur("20.00"), quantity=2)])
+        >>> order.total()
+        Money(amount=Decimal('29.00'), currency='EUR')
+        """
         total = self.lines[0].amount.zero()
         for line in self.lines:
             total = total + line.amount
@@ -312,11 +320,26 @@ class EarnRule(Protocol):
 
     @property
     def name(self) -> str:
-        """The rule's unique name (recorded on every award)."""
+        """The rule's unique name (recorded on every award).
+
+        >>> rule: EarnRule = PerEvent(name="review", event=EventKind.REVIEW_POSTED, points=50)
+        >>> rule.name
+        'review'
+        """
         ...
 
     def bases(self, purchase: Order | Activity) -> tuple[Basis, ...]:
-        """Return the exact values the rule gives, per line (or one for an event)."""
+        """Return the exact values the rule gives, per line (or one for an event).
+
+        Values are exact fractions; rounding happens later, in :class:`EarnRules`.
+        A rule that gives nothing for this purchase returns ``()``.
+
+        >>> rule: EarnRule = PerEvent(name="review", event=EventKind.REVIEW_POSTED, points=50)
+        >>> rule.bases(Activity(id="r-1", kind=EventKind.REVIEW_POSTED))
+        (Basis(line=None, points=Fraction(50, 1), base=None, rate=None),)
+        >>> rule.bases(Activity(id="b-1", kind=EventKind.BIRTHDAY))
+        ()
+        """
         ...
 
 
@@ -339,7 +362,15 @@ class PerSpend:
     categories: frozenset[str] = attrs.field(factory=frozenset, converter=_names)
 
     def bases(self, purchase: Order | Activity) -> tuple[Basis, ...]:
-        """Return each line's exact points: amount / per * points."""
+        """Return each line's exact points: amount / per * points.
+
+        >>> eur = lambda s: Money(Decimal(s), "EUR")
+        >>> order = Order(id="o", lines=[
+        ...     OrderLine(line="A", product="mug", amount=eur("9.00"), quantity=3),
+        ...     OrderLine(line="B", product="novel", category="books", amount=eur("20.00"), quantity=2)])
+        >>> [(b.line, b.points) for b in PerSpend(name="spend", points=2).bases(order)]
+        [('A', Fraction(18, 1)), ('B', Fraction(40, 1))]
+        """
         if not isinstance(purchase, Order):
             return ()
         rate = Fraction(self.points) / Fraction(self.per)
@@ -379,7 +410,15 @@ class PerProduct:
     points: int = attrs.field(validator=_whole(1))
 
     def bases(self, purchase: Order | Activity) -> tuple[Basis, ...]:
-        """Return the points of each line of the product (per unit)."""
+        """Return the points of each line of the product (per unit).
+
+        >>> eur = lambda s: Money(Decimal(s), "EUR")
+        >>> order = Order(id="o", lines=[
+        ...     OrderLine(line="A", product="mug", amount=eur("9.00"), quantity=3),
+        ...     OrderLine(line="B", product="novel", category="books", amount=eur("20.00"), quantity=2)])
+        >>> PerProduct(name="mugs", product="mug", points=10).bases(order)
+        (Basis(line='A', points=Fraction(30, 1), base=None, rate=None),)
+        """
         if not isinstance(purchase, Order):
             return ()
         return tuple(
@@ -403,7 +442,15 @@ class PerCategory:
     points: int = attrs.field(validator=_whole(1))
 
     def bases(self, purchase: Order | Activity) -> tuple[Basis, ...]:
-        """Return the points of each line in the category (per unit)."""
+        """Return the points of each line in the category (per unit).
+
+        >>> eur = lambda s: Money(Decimal(s), "EUR")
+        >>> order = Order(id="o", lines=[
+        ...     OrderLine(line="A", product="mug", amount=eur("9.00"), quantity=3),
+        ...     OrderLine(line="B", product="novel", category="books", amount=eur("20.00"), quantity=2)])
+        >>> PerCategory(name="books", category="books", points=5).bases(order)
+        (Basis(line='B', points=Fraction(10, 1), base=None, rate=None),)
+        """
         if not isinstance(purchase, Order):
             return ()
         return tuple(
@@ -428,7 +475,14 @@ class PerEvent:
     points: int = attrs.field(validator=_whole(1))
 
     def bases(self, purchase: Order | Activity) -> tuple[Basis, ...]:
-        """Return the event's points if the activity is this event."""
+        """Return the event's points if the activity is this event.
+
+        >>> rule = PerEvent(name="survey", event=EventKind.SURVEY_COMPLETED, points=20)
+        >>> rule.bases(Activity(id="s-1", kind=EventKind.SURVEY_COMPLETED))[0].points
+        Fraction(20, 1)
+        >>> rule.bases(Activity(id="r-1", kind=EventKind.REFERRAL))
+        ()
+        """
         if isinstance(purchase, Activity) and purchase.kind is self.event:
             return (Basis(line=None, points=Fraction(self.points)),)
         return ()
@@ -481,7 +535,13 @@ class PromotionMultiplier:
             )
 
     def applies(self, at: int) -> bool:
-        """Return whether the instant *at* (epoch micros) is inside the promotion."""
+        """Return whether the instant *at* (epoch micros) is inside the promotion.
+
+        >>> p = PromotionMultiplier(name="spring", factor=2,
+        ...     start=pendulum.datetime(2025, 3, 1), end=pendulum.datetime(2025, 4, 1))
+        >>> p.applies(to_micros(pendulum.datetime(2025, 3, 15))), p.applies(to_micros(p.end))
+        (True, False)
+        """
         return to_micros(self.start) <= at < to_micros(self.end)
 
 
@@ -560,7 +620,14 @@ class Cap:
     rule: str | None = attrs.field(default=None, validator=_optional_text)
 
     def apply(self, desired: int, used: int) -> int:
-        """Return the points granted of *desired* when *used* already count in the window."""
+        """Return the points granted of *desired* when *used* already count in the window.
+
+        >>> daily = Cap(name="daily", limit=500, window=CapWindow.DAY)
+        >>> daily.apply(300, 400), daily.apply(50, 400)  # clipped to the room left
+        (100, 50)
+        >>> Cap(name="daily", limit=500, window=CapWindow.DAY, mode=CapMode.REJECT).apply(300, 400)
+        0
+        """
         room = max(self.limit - used, 0) if self.window is not CapWindow.ORDER else self.limit
         if desired <= room:
             return desired
@@ -699,7 +766,23 @@ class EarnRules:
         tier: str | None,
         tier_factor: Fraction | None = None,
     ) -> Fraction:
-        """Return the product of the multipliers that apply (tier, promotion, channel)."""
+        """Return the product of the multipliers that apply (tier, promotion, channel).
+
+        *at* is the purchase instant in epoch microseconds; *tier_factor*, when
+        given, replaces the tier multipliers.
+
+        >>> spring = PromotionMultiplier(name="spring", factor=Decimal("1.5"),
+        ...     start=pendulum.datetime(2025, 3, 1), end=pendulum.datetime(2025, 4, 1))
+        >>> rules = EarnRules(rules=[PerSpend(name="spend")], multipliers=[
+        ...     TierMultiplier(tier="gold", factor=2), spring,
+        ...     ChannelMultiplier(channel="app", factor=Decimal("1.25"))])
+        >>> order = Order(id="o", channel="app", lines=[
+        ...     OrderLine(line="A", product="mug", amount=Money(Decimal("9.00"), "EUR"))])
+        >>> rules.factor(order, at=to_micros(pendulum.datetime(2025, 3, 15)), tier="gold")
+        Fraction(15, 4)
+        >>> rules.factor(order, at=to_micros(pendulum.datetime(2025, 5, 1)), tier=None)
+        Fraction(5, 4)
+        """
         factor = Fraction(1)
         for m in self.multipliers:
             if isinstance(m, TierMultiplier):
@@ -745,6 +828,19 @@ class EarnRules:
                 cap's current window.
             tier_factor: a tier multiplier to use instead of *tier*'s (the
                 programme passes a blended one for a split tier crossing).
+
+        Raises:
+            ValidationError: *at* is not an aware datetime.
+
+        >>> eur = lambda s: Money(Decimal(s), "EUR")
+        >>> order = Order(id="o", lines=[
+        ...     OrderLine(line="A", product="mug", amount=eur("9.00"), quantity=3),
+        ...     OrderLine(line="B", product="novel", category="books", amount=eur("20.00"), quantity=2)])
+        >>> rules = EarnRules(rules=[PerSpend(name="spend")],
+        ...                   multipliers=[TierMultiplier(tier="gold", factor=2)])
+        >>> earning = rules.evaluate(order, at=pendulum.datetime(2025, 3, 15), tier="gold")
+        >>> earning.points, [(line.line, line.points) for line in earning.lines]
+        (58, [('A', 18), ('B', 40)])
         """
         t = to_micros(aware(at, field="at"))
         used = used or {}

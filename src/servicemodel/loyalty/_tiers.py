@@ -226,7 +226,12 @@ class Tiers:
             )
 
     def level_for(self, metric: Decimal) -> Tier:
-        """Return the highest tier whose threshold *metric* reaches."""
+        """Return the highest tier whose threshold *metric* reaches.
+
+        >>> tiers = Tiers(levels=[Tier(name="base", threshold=0), Tier(name="gold", threshold=1000)])
+        >>> tiers.level_for(Decimal(999)).name, tiers.level_for(Decimal(1000)).name
+        ('base', 'gold')
+        """
         return self.levels[self._index(metric)]
 
     def _index(self, metric: Decimal) -> int:
@@ -241,7 +246,20 @@ class Tiers:
         return "spend" if self.metric is TierMetric.SPEND_ROLLING else "points"
 
     def metric_at(self, ledger: Ledger, member: str, t: int) -> Decimal:
-        """Return the qualifying metric of *member* at the instant *t* (epoch micros)."""
+        """Return the qualifying metric of *member* at the instant *t* (epoch micros).
+
+        >>> from servicemodel.loyalty import Policies
+        >>> ledger = Ledger(policies=Policies(zone="Europe/Warsaw"))
+        >>> t = pendulum.datetime(2025, 1, 10, 12, tz="Europe/Warsaw")
+        >>> _ = ledger.earn(member="ann", points=700, at=t, key="o-1")
+        >>> _ = ledger.earn(member="ann", points=500, at=t.add(months=2), key="o-2")
+        >>> tiers = Tiers(levels=[Tier(name="base", threshold=0), Tier(name="gold", threshold=1000)],
+        ...               metric=TierMetric.POINTS_LIFETIME)
+        >>> tiers.metric_at(ledger, "ann", to_micros(t.add(days=1)))
+        Decimal('700')
+        >>> tiers.metric_at(ledger, "ann", to_micros(t.add(months=3)))
+        Decimal('1200')
+        """
         clock = LocalClock(ledger.policies.zone)
         if self.metric is TierMetric.POINTS_LIFETIME:
             start = -(1 << 62)
@@ -369,7 +387,15 @@ class Reward:
             )
 
     def open_at(self, t: int) -> bool:
-        """Return whether the reward's window contains the instant *t* (epoch micros)."""
+        """Return whether the reward's window contains the instant *t* (epoch micros).
+
+        The window is ``[available_from, available_until)``.
+
+        >>> mug = Reward(id="mug", cost=500, available_from=pendulum.datetime(2025, 1, 1),
+        ...              available_until=pendulum.datetime(2025, 2, 1))
+        >>> mug.open_at(to_micros(pendulum.datetime(2025, 1, 15))), mug.open_at(to_micros(mug.available_until))
+        (True, False)
+        """
         if self.available_from is not None and t < to_micros(self.available_from):
             return False
         return self.available_until is None or t < to_micros(self.available_until)
@@ -409,6 +435,14 @@ class Catalogue:
 
         Raises:
             ValidationError: no such reward.
+
+        >>> catalogue = Catalogue(rewards=[Reward(id="mug", cost=500)])
+        >>> catalogue.get("mug").cost
+        500
+        >>> catalogue.get("tote")
+        Traceback (most recent call last):
+        ...
+        servicemodel.exceptions.ValidationError: 'reward' must be one of the catalogue's rewards ('mug') (got 'tote')
         """
         for item in self.rewards:
             if item.id == reward:

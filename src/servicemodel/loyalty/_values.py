@@ -230,7 +230,15 @@ class Entry:
 
     @property
     def at(self) -> pendulum.DateTime:
-        """The entry's instant in the programme's zone."""
+        """The entry's instant in the programme's zone.
+
+        >>> import pendulum
+        >>> from servicemodel.loyalty import Ledger, Policies
+        >>> ledger = Ledger(policies=Policies(zone="Europe/Warsaw"))
+        >>> t = pendulum.datetime(2025, 1, 10, 12, tz="Europe/Warsaw")
+        >>> ledger.earn(member="ann", points=100, at=t, key="o-1").entries[0].at
+        DateTime(2025, 1, 10, 12, 0, 0, tzinfo=Timezone('Europe/Warsaw'))
+        """
         return from_micros(self.micros, zone(self.zone))
 
 
@@ -257,12 +265,32 @@ class Receipt:
 
     @property
     def entries(self) -> tuple[Entry, ...]:
-        """The entries the command wrote, in order."""
+        """The entries the command wrote, in order.
+
+        >>> import pendulum
+        >>> from servicemodel.loyalty import Ledger, Policies
+        >>> ledger = Ledger(policies=Policies(zone="Europe/Warsaw"))
+        >>> t = pendulum.datetime(2025, 1, 10, 12, tz="Europe/Warsaw")
+        >>> _ = ledger.earn(member="ann", points=100, at=t, key="o-1")
+        >>> receipt = ledger.redeem(member="ann", points=40, at=t.add(days=1), key="r-1")
+        >>> [(e.kind.value, e.points) for e in receipt.entries]
+        [('redeem', 40)]
+        """
         return () if self.source is None else self.source(self.span)
 
     @property
     def lot(self) -> int | None:
-        """The lot the command created, if it created one."""
+        """The lot the command created, if it created one.
+
+        >>> import pendulum
+        >>> from servicemodel.loyalty import Ledger, Policies
+        >>> ledger = Ledger(policies=Policies(zone="Europe/Warsaw"))
+        >>> t = pendulum.datetime(2025, 1, 10, 12, tz="Europe/Warsaw")
+        >>> ledger.earn(member="ann", points=100, at=t, key="o-1").lot
+        1
+        >>> ledger.redeem(member="ann", points=40, at=t.add(days=1), key="r-1").lot is None
+        True
+        """
         for entry in self.entries:
             if entry.kind in _CREATES and entry.lot is not None:
                 return entry.lot
@@ -327,7 +355,11 @@ class Balance:
 
     @property
     def net(self) -> int:
-        """Available points minus debt."""
+        """Available points minus debt.
+
+        >>> Balance(available=250, pending=0, debt=100).net
+        150
+        """
         return self.available - self.debt
 
 
@@ -412,7 +444,20 @@ class Totals:
     debt: int = 0
 
     def balanced(self) -> bool:
-        """Return whether the conservation laws hold."""
+        """Return whether the conservation laws hold.
+
+        >>> import pendulum
+        >>> from servicemodel.loyalty import Ledger, Policies
+        >>> ledger = Ledger(policies=Policies(zone="Europe/Warsaw"))
+        >>> t = pendulum.datetime(2025, 1, 10, 12, tz="Europe/Warsaw")
+        >>> _ = ledger.earn(member="ann", points=100, at=t, key="o-1")
+        >>> _ = ledger.redeem(member="ann", points=40, at=t.add(days=1), key="r-1")
+        >>> totals = ledger.totals("ann", as_of=t.add(days=2))
+        >>> totals.issued, totals.available, totals.spent, totals.balanced()
+        (100, 60, 40, True)
+        >>> Totals(issued=100, available=50).balanced()  # 50 points unaccounted for
+        False
+        """
         outflow = (
             self.available
             + self.pending

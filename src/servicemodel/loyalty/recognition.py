@@ -212,7 +212,16 @@ class AgentAward:
 
     @property
     def key(self) -> str:
-        """The idempotency key used when the award is posted to a ledger."""
+        """The idempotency key used when the award is posted to a ledger.
+
+        One key per interaction and rule, so posting the same award twice
+        (a re-run over the same interactions) changes nothing.
+
+        >>> import pendulum
+        >>> AgentAward(agent="ann", interaction="T-1", rule=RecognitionRule.LATE, points=-5,
+        ...            at=pendulum.datetime(2025, 3, 1)).key
+        'recognition:T-1:late'
+        """
         return f"recognition:{self.interaction}:{self.rule.value}"
 
 

@@ -36,13 +36,55 @@ _WEEK_US = 7 * 86_400_000_000
 
 
 class IntegerCalendar(Protocol):
-    """What the clocks need from a calendar (``BusinessCalendar`` provides it)."""
+    """What the SLA clocks need from a calendar: business time on epoch microseconds.
 
-    def elapsed_micros(self, start_us: int, end_us: int) -> int: ...
+    :class:`BusinessCalendar` provides it; a :class:`PolicySet` holds its
+    calendars as this protocol, so any object with these three methods can
+    stand in for one (a calendar computed elsewhere, a test double). Instants
+    are UTC epoch microseconds and durations are microseconds.
 
-    def add_micros(self, start_us: int, duration_us: int) -> int: ...
+    >>> from servicemodel.sla import BusinessCalendar, PolicySet
+    >>> office = BusinessCalendar.weekly("UTC", {"mon-fri": "09:00-17:00"})
+    >>> calendar: IntegerCalendar = PolicySet(policies=[], calendars={"office": office}).calendar("office")
+    >>> calendar is office
+    True
+    """
 
-    def segments_micros(self, start_us: int, end_us: int) -> tuple[tuple[int, int, str], ...]: ...
+    def elapsed_micros(self, start_us: int, end_us: int) -> int:
+        """Business microseconds in ``[start_us, end_us)``; negative when ``end_us < start_us``.
+
+        >>> from servicemodel.sla import BusinessCalendar
+        >>> calendar: IntegerCalendar = BusinessCalendar.weekly("UTC", {"mon-fri": "09:00-17:00"})
+        >>> mon_8 = 1718006400000000  # Mon 10 June 2024 08:00 UTC
+        >>> calendar.elapsed_micros(mon_8, mon_8 + 3 * 3_600_000_000) // 3_600_000_000
+        2
+        """
+        ...
+
+    def add_micros(self, start_us: int, duration_us: int) -> int:
+        """The earliest instant *duration_us* business microseconds after *start_us*.
+
+        >>> from servicemodel.sla import BusinessCalendar
+        >>> calendar: IntegerCalendar = BusinessCalendar.weekly("UTC", {"mon-fri": "09:00-17:00"})
+        >>> mon_8 = 1718006400000000  # Mon 10 June 2024 08:00 UTC
+        >>> (calendar.add_micros(mon_8, 3_600_000_000) - mon_8) // 3_600_000_000  # 10:00
+        2
+        """
+        ...
+
+    def segments_micros(self, start_us: int, end_us: int) -> tuple[tuple[int, int, str], ...]:
+        """Partition ``[start_us, end_us)`` into ``(start, end, label)`` pieces.
+
+        ``"open"`` pieces count as business time; the other labels say why
+        time did not count (``"outside_hours"``, ``"holiday"``, ``"closure"``).
+
+        >>> from servicemodel.sla import BusinessCalendar
+        >>> calendar: IntegerCalendar = BusinessCalendar.weekly("UTC", {"mon-fri": "09:00-17:00"})
+        >>> mon_8 = 1718006400000000  # Mon 10 June 2024 08:00 UTC
+        >>> [label for _, _, label in calendar.segments_micros(mon_8, mon_8 + 3 * 3_600_000_000)]
+        ['outside_hours', 'open']
+        """
+        ...
 
 
 class Positions:

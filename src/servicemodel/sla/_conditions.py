@@ -63,7 +63,19 @@ class Match(enum.Enum):
 
 
 class Facts(NamedTuple):
-    """The facts a condition can test, as plain strings (internal)."""
+    """The facts about an interaction that a condition tests, as plain strings.
+
+    The evaluator builds them from an interaction (and its customer, when
+    given); build one by hand to try a :class:`Condition` or :class:`FieldTest`
+    on its own. Fields a customer record supplies (``segment``, ``tier``) are
+    ``None`` without one; ``attributes`` are the interaction's custom fields.
+
+    >>> facts = Facts("high", "chat", "incident", frozenset({"vip"}), None, "gold", None, {})
+    >>> FieldTest(field="tier", operator="equals", values="gold").matches(facts)
+    True
+    >>> Condition.any_of(FieldTest(field="channel", operator="equals", values="email")).matches(facts)
+    False
+    """
 
     priority: str
     channel: str
@@ -189,7 +201,7 @@ class FieldTest:
                 raise ValidationError(f"'values' {problem}", field="values", value=value)
 
     def matches(self, facts: Facts) -> bool:
-        """True when the interaction's facts pass this test (internal use).
+        """True when the interaction's facts pass this test.
 
         >>> test = FieldTest(field="tags", operator="contains", values="vip")
         >>> test.matches(Facts("normal", "email", "enquiry", frozenset({"vip"}),
@@ -301,7 +313,7 @@ class Condition:
         return 1 + max(nested, default=0)
 
     def matches(self, facts: Facts) -> bool:
-        """True when the facts satisfy this condition (internal use; see ``SlaPolicy.applies_to``).
+        """True when the facts satisfy this condition (``SlaPolicy.applies_to`` builds them).
 
         >>> Condition().matches(Facts("low", "chat", "request", frozenset(), None, None, None, {}))
         True

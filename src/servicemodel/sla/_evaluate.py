@@ -187,8 +187,8 @@ class MetricClock:
     calendar_us: int
     within_us: int
     warn_us: int | None
-    run: Running = attrs.field(repr=False)
-    calendar: IntegerCalendar = attrs.field(repr=False)
+    _run: Running = attrs.field(repr=False, alias="run")
+    _calendar: IntegerCalendar = attrs.field(repr=False, alias="calendar")
     statuses: tuple[tuple[int, Status], ...] = attrs.field(repr=False)
     zone: _dt.tzinfo = attrs.field(repr=False)
 
@@ -212,9 +212,9 @@ class MetricClock:
 
     def _reach_us(self, amount: int) -> int | None:
         if self.state is ClockState.ACTIVE or crossed(
-            self.calendar, self.run, amount, self.business_us, self.completed_us
+            self._calendar, self._run, amount, self.business_us, self.completed_us
         ):
-            return reach(self.calendar, self.run, amount)
+            return reach(self._calendar, self._run, amount)
         return None
 
     @property
@@ -294,7 +294,7 @@ class MetricClock:
         >>> _demo().counting
         True
         """
-        return self.state is ClockState.ACTIVE and is_open(self.calendar, self.as_of_us)
+        return self.state is ClockState.ACTIVE and is_open(self._calendar, self.as_of_us)
 
     def outcome(self) -> Outcome:
         """``breached`` once breached, ``met`` when completed in time, else ``pending``.
@@ -341,7 +341,7 @@ class MetricClock:
             if status in paused or (stops and status in _STOPS):
                 yield a, b, SegmentKind.PAUSED, status
             else:
-                for sa, sb, label in self.calendar.segments_micros(a, b):
+                for sa, sb, label in self._calendar.segments_micros(a, b):
                     yield sa, sb, _CALENDAR_KINDS[label], None
         if stop is not None and stop < upto:
             yield stop, upto, SegmentKind.AFTER_STOP, None
@@ -423,12 +423,12 @@ class SlaResult:
             candidates: list[int | None] = []
             try:
                 if clock.warn_us is not None and not clock.warned:
-                    candidates.append(reach(clock.calendar, clock.run, clock.warn_us))
+                    candidates.append(reach(clock._calendar, clock._run, clock.warn_us))
                 if not clock.breached:
-                    candidates.append(reach(clock.calendar, clock.run, clock.within_us))
+                    candidates.append(reach(clock._calendar, clock._run, clock.within_us))
             except CalendarError:
                 pass
-            candidates.append(next_flip(clock.calendar, as_of))
+            candidates.append(next_flip(clock._calendar, as_of))
             for at in candidates:
                 if at is not None and at > as_of and (best is None or at < best):
                     best = at
@@ -801,7 +801,7 @@ class SlaTracker:
     interaction: Interaction
     policies: PolicySet
     customer: Customer | None = None
-    log: Log = attrs.field(repr=False, eq=False)
+    _log: Log = attrs.field(repr=False, eq=False, alias="log")
 
     @classmethod
     def start(
@@ -845,7 +845,7 @@ class SlaTracker:
         ...
         servicemodel.exceptions.ValidationError: 'interaction' must continue the log seen so far (same id, created_at and earlier events); got 'U'
         """
-        seen = self.log.seen
+        seen = self._log.seen
         old = self.interaction
         if (
             interaction.id != old.id
@@ -859,7 +859,7 @@ class SlaTracker:
                 field="interaction",
                 value=interaction.id,
             )
-        log = self.log.copy()
+        log = self._log.copy()
         for event in interaction.events[seen:]:
             log.feed(to_micros(event.at), event)
         return SlaTracker(
@@ -881,14 +881,14 @@ class SlaTracker:
         ()
         """
         at, zone, _created = _as_of(as_of, self.interaction)
-        if at < self.log.last_at:
+        if at < self._log.last_at:
             raise ValidationError(
                 f"'as_of' must not be before the last event the tracker folded "
                 f"(got {aware(as_of, field='as_of').isoformat()}); use evaluate() to look back",
                 field="as_of",
                 value=as_of,
             )
-        return _compute(self.log, self.interaction, self.policies, at, zone, self.customer)
+        return _compute(self._log, self.interaction, self.policies, at, zone, self.customer)
 
 
 def _demo() -> MetricClock:

@@ -195,6 +195,19 @@ class Scorecard:
             EmptySampleError: the metric is hidden (below its minimum sample).
             ValidationError: the scorecard does not measure *metric* (SLA
                 compliance needs ``policies`` and ``as_of`` when building cards).
+
+        >>> import pendulum
+        >>> fcr = MetricFigure(metric="fcr", n=40, value=Fraction(3, 4), unit="share",
+        ...                    interval=None, expected=Fraction(7, 10), direction=Direction.HIGHER)
+        >>> card = Scorecard(agent_id="A-1", start=pendulum.datetime(2024, 6, 1),
+        ...                  end=pendulum.datetime(2024, 7, 1), volume=40, mix=(("chat", 40),),
+        ...                  shown=(fcr,), hidden=(HiddenMetric(metric="csat", n=2, minimum=10),))
+        >>> card.figure("fcr").value
+        Fraction(3, 4)
+        >>> card.figure("nps")
+        Traceback (most recent call last):
+        ...
+        servicemodel.exceptions.ValidationError: ...
         """
         for figure in self.shown:
             if figure.metric == metric:
