@@ -365,7 +365,7 @@ class Goal:
     ``max_change_per_month``) are numbers in the KPI's unit, or durations for
     time KPIs (compared in seconds).
 
-    Args:
+    Attributes:
         name: a short title.
         description: what is to change and for whom (the S of SMART).
         metric: the KPI's name in the catalogue, e.g. ``"csat"``, ``"first_reply_time"``.

@@ -69,7 +69,7 @@ class Money:
     because ``4.35`` as a float is not 4.35). Adding or comparing amounts in
     different currencies is an error, never a silent conversion.
 
-    Args:
+    Attributes:
         amount: the amount; negative amounts are allowed (refunds).
         currency: the ISO 4217 code, e.g. ``"EUR"``.
 

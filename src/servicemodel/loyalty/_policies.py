@@ -202,7 +202,7 @@ class NeverExpires:
 class AfterDays:
     """Points expire N days after they were earned, by the named day count.
 
-    Args:
+    Attributes:
         days: how many days (1 to 36525).
         convention: what counts as day 1 (see :class:`DayCount`).
 
@@ -268,7 +268,7 @@ class AfterMonths:
 class EndOfPeriod:
     """Points expire at the end of the (local) month, quarter or year they were earned in.
 
-    Args:
+    Attributes:
         period: month, quarter or year.
         extra: further whole periods of grace (``extra=1`` with ``year``:
             points earned in 2025 expire when 2026 ends).
@@ -561,7 +561,7 @@ def _zone_name(_instance: Any, _attribute: Any, value: Any) -> None:
 class Policies:
     """Every semantic choice of a ledger, each named.
 
-    Args:
+    Attributes:
         zone: the programme's IANA timezone; days, months and windows are local.
         consumption: which lots redemptions draw from first.
         expiry: when points expire.

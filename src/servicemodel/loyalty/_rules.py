@@ -602,7 +602,7 @@ class CapOrder(enum.Enum):
 class Cap:
     """A limit on points per order, local day, local month or lifetime.
 
-    Args:
+    Attributes:
         name: unique name; its usage is kept as the ledger tally ``cap:<name>``.
         limit: the most points granted in one window.
         window: order, day, month or lifetime.

@@ -89,7 +89,7 @@ def _rate(value: Any) -> Fraction | None:
 class EarnLine:
     """One line of an earn, as the programme computed it: value and rule points.
 
-    Args:
+    Attributes:
         line: the line's id within the order.
         amount: the line's value (used for proportional return attribution).
         points: the points the rules gave this line (used for line-attributed

@@ -153,7 +153,7 @@ def _samples(_instance: Any, attribute: attrs.Attribute[Any], value: Any) -> Non
 class RecognitionPolicy:
     """The points each recognition rule gives, and how leaderboards rank.
 
-    Args:
+    Attributes:
         zone: the organisation's timezone (months are local).
         fast_under: a resolution strictly faster than this is fast.
         resolve_within: the due instant is creation plus this (calendar

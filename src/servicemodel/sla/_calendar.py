@@ -769,7 +769,8 @@ class BusinessCalendar:
         """The business time in ``[start, end)``, negative when *end* is before *start*.
 
         Args:
-            start, end: aware datetimes in any zone.
+            start: an aware datetime in any zone.
+            end: an aware datetime in any zone.
 
         Raises:
             ValidationError: an argument is not an aware datetime within 1900-2200.
