@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from fractions import Fraction
 from typing import Any, assert_type
 
@@ -68,7 +68,7 @@ def functions(items: Iterable[Interaction]) -> None:
 def reports(items: Iterable[Interaction]) -> None:
     table = report(items, metrics=["csat"], by=["channel"], period="week")
     assert_type(table, Report)
-    assert_type(table.rows, tuple[ReportRow, ...])
+    assert_type(table.rows, Sequence[ReportRow])
     assert_type(table.to_records(), list[dict[str, Any]])
     report(items, ["csat"])  # type: ignore[call-arg]
     table.to_records().keys()  # type: ignore[attr-defined]
