@@ -175,3 +175,15 @@ def test_a_list_longer_than_ten_thousand_items_is_refused_whole() -> None:
     assert programme_problems(text) == [
         ("catalogue.rewards", "must have at most 10000 items (got 10001)")
     ]
+
+
+def test_an_unknown_day_count_is_reported_at_its_own_field() -> None:
+    expiry = {"type": "after_days", "days": 3, "convention": "whenever"}
+    text = json.dumps({"name": "x", "policies": {"expiry": expiry}})
+    assert programme_problems(text) == [
+        (
+            "policies.expiry.convention",
+            "must be one of 'earn_day_is_day_one', 'end_of_day_plus_n', 'exact_instant' "
+            "(got 'whenever')",
+        )
+    ]
