@@ -165,3 +165,73 @@ def test_the_policy_is_chosen_on_group_and_priority_as_they_stood_at_the_instant
     assert chosen(None) is None  # the whole log: returns
     assert policies.policies[1].applies_to(interaction, at=T0.add(minutes=15))
     assert not policies.policies[1].applies_to(interaction)
+
+
+def _resolution() -> Target:
+    return Target(metric="resolution", within=HOUR)
+
+
+@pytest.mark.parametrize(
+    ("targets", "message"),
+    [
+        ([("low",)], "'targets' must map priorities to targets (got ('low',))"),
+        ({"low": 5}, "'targets' must map each priority to a collection of targets (got 5)"),
+        (
+            [("low", [_resolution()]), ("low", [Target(metric="first_reply", within=HOUR)])],
+            "'targets' must name each priority once (got 'low' twice)",
+        ),
+        ({"low": ["x"]}, "'targets' must hold Target values (got 'x')"),
+        (
+            {"low": [_resolution(), _resolution()]},
+            "'targets' must give 'low' one target per metric (got 'resolution' twice)",
+        ),
+    ],
+    ids=["pair-too-short", "not-a-collection", "priority-twice", "not-a-target", "metric-twice"],
+)
+def test_policy_targets_are_refused_naming_the_problem(targets: object, message: str) -> None:
+    error = refused(SlaPolicy, name="A", targets=targets)
+    assert error.field == "targets"
+    assert str(error) == message
+
+
+def test_a_single_target_is_not_a_collection_of_targets() -> None:
+    error = refused(SlaPolicy, name="A", targets={"low": _resolution()})
+    assert str(error).startswith("'targets' must map each priority to a collection of targets")
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "field", "message"),
+    [
+        (
+            {"calendars": [("x", 1)]},
+            "calendars",
+            "'calendars' must map names to calendars such as BusinessCalendar (got [('x', 1)])",
+        ),
+        (
+            {"calendars": {" office": "calendar"}},
+            "calendars",
+            "'calendars' must be named by non-empty strings (got ' office')",
+        ),
+        ({"policies": ["A"]}, "policies", "'policies' must hold SlaPolicy values (got 'A')"),
+        (
+            {"policies": [SlaPolicy(name=f"p{i}") for i in range(1_001)]},
+            "policies",
+            "'policies' must hold at most 1000 policies (got 1001)",
+        ),
+    ],
+    ids=["calendars-pairs", "calendar-name-blank", "policy-text", "too-many-policies"],
+)
+def test_a_bad_policy_set_is_refused_naming_field_and_value(
+    kwargs: dict[str, Any], field: str, message: str
+) -> None:
+    error = refused(PolicySet, **{"policies": [], **kwargs})
+    assert error.field == field
+    assert str(error) == message
+
+
+def test_at_most_one_hundred_calendars_in_a_policy_set() -> None:
+    from servicemodel.sla import BusinessCalendar
+
+    always = BusinessCalendar.always()
+    error = refused(PolicySet, policies=[], calendars={f"c{i}": always for i in range(101)})
+    assert str(error) == "'calendars' must hold at most 100 calendars (got 101)"
