@@ -136,7 +136,10 @@ def _csv(source: PathOrFile, report: ErrorReport | None) -> Iterator[Interaction
         reader = csv.reader(file, strict=True)
         try:
             header = next(reader, None)
-        except (csv.Error, UnicodeDecodeError) as exc:
+        except UnicodeDecodeError as exc:
+            # The first chunk read holds a bad byte (not necessarily on the header line).
+            raise RecordError(f"line 1: the file must be UTF-8 ({exc})", line=1) from None
+        except csv.Error as exc:
             raise RecordError(f"line 1: the CSV header is malformed ({exc})", line=1) from None
         if header is None:
             return

@@ -59,7 +59,7 @@ def _count(low: int, high: int) -> Any:
     return check
 
 
-def _member_of(enum_type: type[enum.Enum]) -> Any:
+def _member_of(enum_type: type[enum.Enum], *, field: str) -> Any:
     allowed = ", ".join(repr(m.value) for m in enum_type)
 
     def convert(value: Any) -> Any:
@@ -69,9 +69,7 @@ def _member_of(enum_type: type[enum.Enum]) -> Any:
             return enum_type(value)
         except (ValueError, TypeError):
             raise ValidationError(
-                f"'{enum_type.__name__.lower()}' must be one of {allowed} (got {value!r})",
-                field=enum_type.__name__.lower(),
-                value=value,
+                f"'{field}' must be one of {allowed} (got {value!r})", field=field, value=value
             ) from None
 
     return convert
@@ -127,42 +125,42 @@ class Period(enum.Enum):
 
 
 def _to_day_count(value: Any) -> DayCount:
-    result: DayCount = _member_of(DayCount)(value)
+    result: DayCount = _member_of(DayCount, field="convention")(value)
     return result
 
 
 def _to_period(value: Any) -> Period:
-    result: Period = _member_of(Period)(value)
+    result: Period = _member_of(Period, field="period")(value)
     return result
 
 
 def _to_pending_unit(value: Any) -> PendingUnit:
-    result: PendingUnit = _member_of(PendingUnit)(value)
+    result: PendingUnit = _member_of(PendingUnit, field="unit")(value)
     return result
 
 
 def _to_pending_return(value: Any) -> PendingReturn:
-    result: PendingReturn = _member_of(PendingReturn)(value)
+    result: PendingReturn = _member_of(PendingReturn, field="on_return")(value)
     return result
 
 
 def _to_consumption(value: Any) -> Consumption:
-    result: Consumption = _member_of(Consumption)(value)
+    result: Consumption = _member_of(Consumption, field="consumption")(value)
     return result
 
 
 def _to_negative_balance(value: Any) -> NegativeBalance:
-    result: NegativeBalance = _member_of(NegativeBalance)(value)
+    result: NegativeBalance = _member_of(NegativeBalance, field="negative_balance")(value)
     return result
 
 
 def _to_return_attribution(value: Any) -> ReturnAttribution:
-    result: ReturnAttribution = _member_of(ReturnAttribution)(value)
+    result: ReturnAttribution = _member_of(ReturnAttribution, field="returns")(value)
     return result
 
 
 def _to_redemption_reversal(value: Any) -> RedemptionReversal:
-    result: RedemptionReversal = _member_of(RedemptionReversal)(value)
+    result: RedemptionReversal = _member_of(RedemptionReversal, field="reversal")(value)
     return result
 
 

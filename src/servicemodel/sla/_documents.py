@@ -440,6 +440,7 @@ def _calendars(value: object, problems: _Problems) -> dict[str, IntegerCalendar]
 def _calendar(value: object, path: str, problems: _Problems) -> IntegerCalendar | None:
     from ._calendar import BusinessCalendar, Overnight
 
+    before = len(problems.items)
     spec = _object(
         value,
         path,
@@ -450,7 +451,6 @@ def _calendar(value: object, path: str, problems: _Problems) -> IntegerCalendar 
     )
     if spec is None:
         return None
-    before = len(problems.items)
     timezone = spec.get("timezone")
     if "timezone" in spec and not isinstance(timezone, str):
         problems.add(
