@@ -1,6 +1,6 @@
 """Fuzzing every document loader: only the library's own errors escape, nothing hangs.
 
-Each loader is fed (a) arbitrary JSON-like trees, hostile text and hostile
+Each loader (and the ``validate`` command) is fed (a) arbitrary JSON-like trees, hostile text and hostile
 bytes, and (b) valid documents (the shipped examples, dumps of rich values)
 mutated in one to four places, as a mapping where the loader takes one and
 as JSON and TOML text. The law is in ``fuzz_support.obeys_law``; a refused
@@ -9,7 +9,10 @@ call also leaves a mapping it was given exactly as it was.
 
 from __future__ import annotations
 
+import contextlib
 import copy
+import io
+import json
 import sys
 import tempfile
 from collections.abc import Callable, Iterator
@@ -38,6 +41,7 @@ from fuzz_support import (
     to_toml,
 )
 
+from servicemodel.cli import main
 from servicemodel.exceptions import (
     LedgerDocumentError,
     ModelDocumentError,
@@ -212,3 +216,31 @@ def test_deeply_nested_mappings_are_refused_with_a_library_error(loader: Loader)
         document = {key: deep_value(100_000)}
         result = obeys_law(lambda: loader.load_mapping(document))  # type: ignore[misc]  # noqa: B023
         assert isinstance(result, loader.error)
+
+
+# ------------------------------------------------------------------ the CLI
+
+
+@fuzz_settings(scale=0.25)
+@given(
+    data=st.one_of(
+        hostile_bytes,
+        st.sampled_from(seeds.policy_documents()).flatmap(
+            lambda doc: mutated(doc, LOADERS[0].keys).map(lambda d: to_json(d).encode())
+        ),
+    ),
+    suffix=st.sampled_from([".json", ".toml", ".txt", ""]),
+    output=st.sampled_from(["text", "json"]),
+)
+def test_fuzz_the_validate_command(folder: Path, data: bytes, suffix: str, output: str) -> None:
+    # ``servicemodel validate FILE`` prints problems and exits 1, or exits 0; never a traceback.
+    path = folder / f"document{suffix}"
+    path.write_bytes(data)
+    stdout = io.StringIO()
+    with contextlib.redirect_stdout(stdout):
+        status = obeys_law(lambda: main(["validate", "--format", output, str(path)]))
+    assert status in (0, 1)
+    if output == "json":
+        report = json.loads(stdout.getvalue())
+        assert report["valid"] is (status == 0)
+        assert all(p["file"] == str(path) for p in report["problems"])
