@@ -203,7 +203,7 @@ def string_set(value: object, *, field: str) -> frozenset[str]:
             field=field,
             value=value,
         )
-    items = frozenset(value)
+    items = tuple(value)  # check before hashing: a list inside is a bad item, not a TypeError
     for item in items:
         if not isinstance(item, str) or not item or item != item.strip():
             raise ValidationError(
@@ -212,4 +212,4 @@ def string_set(value: object, *, field: str) -> frozenset[str]:
                 field=field,
                 value=item,
             )
-    return items
+    return frozenset(items)

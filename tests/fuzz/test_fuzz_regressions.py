@@ -170,3 +170,24 @@ def test_a_lone_surrogate_in_an_interaction_id_cannot_go_to_csv(tmp_path: Path) 
     assert list(read_interactions(io.StringIO(out.getvalue(), newline=""), format="csv")) == [
         tagged
     ]
+
+
+def test_interaction_tags_holding_a_list() -> None:
+    # Found by the thorough run: was TypeError (unhashable list) from string_set.
+    line = INTERACTION[:-1] + ',"tags":[["vip","billing"]]}'
+    with pytest.raises(RecordError) as caught:
+        list(read_interactions(io.StringIO(line), format="jsonl"))
+    assert caught.value.field == "tags"
+
+
+@pytest.mark.parametrize("at", ["9999-12-31T23:00:00+00:00", "0001-01-01T00:00:00+00:00"])
+def test_ledger_command_at_the_edge_of_the_calendar(at: str) -> None:
+    # Found by the thorough run: was OverflowError from the ledger's clock on replay.
+    text = (
+        '{"policies": {"zone": "Europe/Warsaw", "expiry": {"type": "after_days", "days": 30}},'
+        ' "commands": [{"command": "earn", "key": "k", "member": "m", "at": "' + at + '",'
+        ' "points": 5}]}'
+    )
+    with pytest.raises(LedgerDocumentError) as caught:
+        load_ledger(text)
+    assert caught.value.problems[0].path == "commands[0]"

@@ -562,7 +562,7 @@ def load_ledger(text: str | bytes, *, format: str = "json") -> Ledger:
         method: Callable[..., Any] = getattr(ledger, name)
         try:
             method(**kwargs)
-        except (ServiceModelError, TypeError) as exc:
+        except (ServiceModelError, TypeError, OverflowError) as exc:  # instants near year 1 or 9999
             raise LedgerDocumentError(
                 [Problem(f"commands[{i}]", f"was refused on replay: {exc}")]
             ) from None
