@@ -33,6 +33,7 @@ __all__ = [
     "non_empty_str",
     "optional_aware",
     "optional_non_empty_str",
+    "shown",
     "string_set",
     "to_tuple",
 ]
@@ -41,6 +42,25 @@ E = TypeVar("E", bound=enum.Enum)
 T = TypeVar("T")
 
 MAX_ID_LENGTH = 256
+
+
+def shown(value: object, limit: int = 60) -> str:
+    """A short repr of *value* for an error message; it never raises.
+
+    Document loaders quote what they got; the value may be a 5,000-digit
+    integer (whose repr raises ``ValueError``), nested past the recursion
+    limit, or a megabyte of text.
+
+    >>> shown("x" * 100)
+    "'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx..."
+    >>> shown(10**5000)
+    '<int>'
+    """
+    try:
+        text = repr(value)
+    except Exception:  # a huge integer, deep nesting, a hostile __repr__
+        text = f"<{type(value).__name__}>"
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def between(low: int, high: int) -> Callable[[Any, attrs.Attribute[Any], Any], None]:
@@ -183,7 +203,7 @@ def string_set(value: object, *, field: str) -> frozenset[str]:
             field=field,
             value=value,
         )
-    items = frozenset(value)
+    items = tuple(value)  # check before hashing: a list inside is a bad item, not a TypeError
     for item in items:
         if not isinstance(item, str) or not item or item != item.strip():
             raise ValidationError(
@@ -192,4 +212,4 @@ def string_set(value: object, *, field: str) -> frozenset[str]:
                 field=field,
                 value=item,
             )
-    return items
+    return frozenset(items)

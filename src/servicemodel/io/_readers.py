@@ -7,6 +7,7 @@ import json
 from collections.abc import Callable, Iterable, Iterator
 from typing import IO, Any, TypeVar
 
+from .._validators import shown
 from ..customers import Customer
 from ..exceptions import RecordError, ValidationError
 from ..feedback import Feedback
@@ -64,6 +65,23 @@ def _invalid_json(line: int, error: Exception) -> RecordError:
     )
 
 
+_NOT_JSON = object()
+
+
+def _after_bom(line: str | bytes) -> Any:
+    """The record of a text line that starts with a byte-order mark, else ``_NOT_JSON``.
+
+    ``json.loads`` skips a UTF-8 BOM in bytes but not in text; skipping it in
+    text too makes a file read the same from a path and from ``sys.stdin``.
+    """
+    if isinstance(line, str) and line.startswith("\ufeff"):
+        try:
+            return json.loads(line[1:])
+        except (ValueError, RecursionError):
+            pass
+    return _NOT_JSON
+
+
 def _jsonl(
     source: PathOrFile, decode: Callable[[Any], T], report: ErrorReport | None
 ) -> Iterator[T]:
@@ -73,13 +91,15 @@ def _jsonl(
             try:
                 record = loads(line)
             except (ValueError, RecursionError) as exc:
-                if not line.strip():
+                if not line.strip(b" \t\r\n" if isinstance(line, bytes) else " \t\r\n"):
+                    continue  # a blank line: JSON whitespace only, the same in bytes and text
+                record = _after_bom(line)
+                if record is _NOT_JSON:
+                    error = _invalid_json(number, exc)
+                    if report is None:
+                        raise error from None
+                    report.add(error)
                     continue
-                error = _invalid_json(number, exc)
-                if report is None:
-                    raise error from None
-                report.add(error)
-                continue
             try:
                 value = decode(record)
             except ValidationError as exc:
@@ -143,6 +163,8 @@ def _csv(source: PathOrFile, report: ErrorReport | None) -> Iterator[Interaction
             raise RecordError(f"line 1: the CSV header is malformed ({exc})", line=1) from None
         if header is None:
             return
+        if header and header[0].startswith("\ufeff"):  # a byte-order mark (Excel writes one)
+            header[0] = header[0][1:]
         _check_header(header)
         end = reader.line_num
         while True:
@@ -249,9 +271,18 @@ def _write_jsonl(
     with open_target(target) as file:
         write = file.write
         for item in items:
-            write(dumps(encode(item)) + "\n")
+            record = encode(item)
+            try:
+                write(dumps(record) + "\n")
+            except UnicodeEncodeError:
+                # A lone surrogate (JSON text may carry one as an escape, so readers
+                # accept it): UTF-8 cannot hold it, so write this record all-ASCII.
+                write(_ASCII_DUMPS(record) + "\n")
             count += 1
     return count
+
+
+_ASCII_DUMPS = json.JSONEncoder(ensure_ascii=True, separators=(",", ":")).encode
 
 
 def _write_csv(items: Iterable[Interaction], file: IO[str]) -> int:
@@ -261,22 +292,43 @@ def _write_csv(items: Iterable[Interaction], file: IO[str]) -> int:
     count = 0
     for item in items:
         record = encode_interaction(item)
-        writer.writerow(
-            [
-                record["id"],
-                record["customer_id"],
-                record["channel"],
-                record["kind"],
-                record["priority"],
-                record["created_at"],
-                dumps(record["tags"]),
-                dumps(record["attributes"]),
-                dumps(record["events"]),
-                record.get("timezone", ""),
-            ]
-        )
+        row = [
+            record["id"],
+            record["customer_id"],
+            record["channel"],
+            record["kind"],
+            record["priority"],
+            record["created_at"],
+            dumps(record["tags"]),
+            dumps(record["attributes"]),
+            dumps(record["events"]),
+            record.get("timezone", ""),
+        ]
+        try:
+            writer.writerow(row)
+        except UnicodeEncodeError:
+            # A lone surrogate: JSON cells can carry it escaped, plain cells cannot.
+            row[6:9] = [_ASCII_DUMPS(record[key]) for key in ("tags", "attributes", "events")]
+            bad = next((cell for cell in row if not _encodable(cell)), None)
+            if bad is not None:
+                raise ValidationError(
+                    f"'interactions' must hold text UTF-8 can encode to be written as CSV "
+                    f"(got {shown(bad)} in interaction {shown(record['id'])}); write JSONL, "
+                    "which escapes it",
+                    field="interactions",
+                    value=item,
+                ) from None
+            writer.writerow(row)
         count += 1
     return count
+
+
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def write_interactions(

@@ -29,6 +29,7 @@ import pendulum
 from cattrs.gen import make_dict_unstructure_fn
 
 from .._time import aware
+from .._validators import shown
 from ..exceptions import (
     DocumentError,
     LedgerDocumentError,
@@ -200,17 +201,18 @@ def _read(text: str | bytes, format: str, error: type[DocumentError]) -> dict[st
         raise error([Problem("", f"must be text (got {type(text).__name__})")])
     if len(text) > MAX_DOCUMENT:
         raise error([Problem("", f"must be at most {MAX_DOCUMENT} characters (got {len(text)})")])
+    if format not in ("toml", "json"):
+        raise ValidationError(
+            f"'format' must be 'toml' or 'json' (got {format!r})", field="format", value=format
+        )
     try:
-        if format == "toml":
-            data = tomllib.loads(text)
-        elif format == "json":
-            data = json.loads(text, parse_float=Decimal)
-        else:
-            raise ValidationError(
-                f"'format' must be 'toml' or 'json' (got {format!r})", field="format", value=format
-            )
+        data = tomllib.loads(text) if format == "toml" else json.loads(text, parse_float=Decimal)
     except (tomllib.TOMLDecodeError, json.JSONDecodeError, RecursionError) as exc:
         raise error([Problem("", f"must be valid {format.upper()} ({exc})")]) from None
+    except ValueError:  # an integer past the interpreter's digit limit
+        raise error(
+            [Problem("", f"must be valid {format.upper()} (a number has more than 4300 digits)")]
+        ) from None
     if not isinstance(data, dict):
         raise error([Problem("", f"must be a table at the top (got {type(data).__name__})")])
     return data
@@ -234,7 +236,7 @@ class _Loader:
         if depth > MAX_DEPTH:
             return self.fail(path, f"must be nested at most {MAX_DEPTH} levels deep")
         if not isinstance(data, dict):
-            return self.fail(path, f"must be a table (got {type(data).__name__} {data!r:.40})")
+            return self.fail(path, f"must be a table (got {type(data).__name__} {shown(data)})")
         hints = typing.get_type_hints(cls)
         fields = {f.alias: f for f in attrs.fields(cls)}
         ok = True
@@ -290,16 +292,16 @@ class _Loader:
                     kinds = ", ".join(repr(_TAGS[a]) for a in tagged)
                     return self.fail(path, f"must be a table with a 'type' of {kinds}")
                 by_tag = {_TAGS[a]: a for a in tagged}
-                if data["type"] not in by_tag:
+                if not isinstance(data["type"], str) or data["type"] not in by_tag:
                     return self.fail(
                         _join(path, "type"),
-                        f"must be one of {', '.join(repr(k) for k in by_tag)} (got {data['type']!r})",
+                        f"must be one of {', '.join(repr(k) for k in by_tag)} (got {shown(data['type'])})",
                     )
                 return self.build(by_tag[data["type"]], data, path, depth)
             return self.value(options[0], data, path, depth)
         if origin in (tuple, frozenset):
             if not isinstance(data, list):
-                return self.fail(path, f"must be a list (got {type(data).__name__} {data!r:.40})")
+                return self.fail(path, f"must be a list (got {type(data).__name__} {shown(data)})")
             if len(data) > 10_000:
                 return self.fail(path, f"must have at most 10000 items (got {len(data)})")
             inner = typing.get_args(hint)[0]
@@ -315,23 +317,23 @@ class _Loader:
             allowed = [m.value for m in hint]
             if data not in allowed:
                 return self.fail(
-                    path, f"must be one of {', '.join(map(repr, allowed))} (got {data!r:.40})"
+                    path, f"must be one of {', '.join(map(repr, allowed))} (got {shown(data)})"
                 )
             return hint(data)
         if hint is bool:
             return (
                 data
                 if isinstance(data, bool)
-                else self.fail(path, f"must be true or false (got {data!r:.40})")
+                else self.fail(path, f"must be true or false (got {shown(data)})")
             )
         if hint is int:
             if isinstance(data, bool) or not isinstance(data, int):
-                return self.fail(path, f"must be a whole number (got {data!r:.40})")
+                return self.fail(path, f"must be a whole number (got {shown(data)})")
             return data
         if hint is str:
             if not isinstance(data, str) or len(data) > MAX_TEXT:
                 return self.fail(
-                    path, f"must be a string of at most {MAX_TEXT} characters (got {data!r:.40})"
+                    path, f"must be a string of at most {MAX_TEXT} characters (got {shown(data)})"
                 )
             return data
         if hint is Decimal:
@@ -354,7 +356,7 @@ class _Loader:
                 if value.is_finite():
                     return value
         return self.fail(
-            path, f"must be a decimal number written as a string such as '4.35' (got {data!r:.40})"
+            path, f"must be a decimal number written as a string such as '4.35' (got {shown(data)})"
         )
 
     def fraction(self, data: Any, path: str) -> Any:
@@ -368,7 +370,9 @@ class _Loader:
             and not re.search(r"/0+$", data)
         ):
             return Fraction(data)
-        return self.fail(path, f"must be an exact number such as '3/2' or '1.5' (got {data!r:.40})")
+        return self.fail(
+            path, f"must be an exact number such as '3/2' or '1.5' (got {shown(data)})"
+        )
 
     def instant(self, data: Any, path: str) -> Any:
         if isinstance(data, _dt.datetime):
@@ -378,10 +382,12 @@ class _Loader:
                 candidate = _dt.datetime.fromisoformat(data)
             except ValueError:
                 return self.fail(
-                    path, f"must be an ISO 8601 instant with an offset (got {data!r:.40})"
+                    path, f"must be an ISO 8601 instant with an offset (got {shown(data)})"
                 )
         else:
-            return self.fail(path, f"must be an ISO 8601 instant with an offset (got {data!r:.40})")
+            return self.fail(
+                path, f"must be an ISO 8601 instant with an offset (got {shown(data)})"
+            )
         try:
             return aware(candidate, field=path.rsplit(".", 1)[-1])
         except ValidationError as exc:
@@ -527,7 +533,11 @@ def load_ledger(text: str | bytes, *, format: str = "json") -> Ledger:
     calls: list[tuple[str, dict[str, Any]]] = []
     for i, item in enumerate(raw):
         path = f"commands[{i}]"
-        if not isinstance(item, dict) or item.get("command") not in _COMMANDS:
+        if (
+            not isinstance(item, dict)
+            or not isinstance(item.get("command"), str)
+            or item["command"] not in _COMMANDS
+        ):
             loader.fail(_join(path, "command"), f"must be one of {', '.join(map(repr, _COMMANDS))}")
             continue
         name = item["command"]
@@ -576,7 +586,7 @@ def load_ledger(text: str | bytes, *, format: str = "json") -> Ledger:
         method: Callable[..., Any] = getattr(ledger, name)
         try:
             method(**kwargs)
-        except (ServiceModelError, TypeError) as exc:
+        except (ServiceModelError, TypeError, OverflowError) as exc:  # instants near year 1 or 9999
             raise LedgerDocumentError(
                 [Problem(f"commands[{i}]", f"was refused on replay: {exc}")]
             ) from None

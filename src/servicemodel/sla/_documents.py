@@ -168,6 +168,9 @@ def _read_file(path: Path, problems: _Problems) -> object:
     )
 
 
+_TOO_LONG_NUMBER = "invalid {syntax}: a number must have at most 4300 digits (got one with more)"
+
+
 class _DuplicateKey(Exception):
     pass
 
@@ -201,6 +204,8 @@ def _parse_text(text: str, syntax: str | None, problems: _Problems) -> object:
             problems.add(
                 "", f"invalid JSON: {error.msg} at line {error.lineno} column {error.colno}"
             )
+        except ValueError:  # an integer past the interpreter's digit limit
+            problems.add("", _TOO_LONG_NUMBER.format(syntax="JSON"))
         except RecursionError:
             problems.add("", f"document must not nest deeper than {MAX_NESTING} levels")
         return None
@@ -211,6 +216,8 @@ def _parse_text(text: str, syntax: str | None, problems: _Problems) -> object:
         if "\n" not in text and text.strip().lower().endswith((".toml", ".json")):
             hint = "; to read a file pass a pathlib.Path, not a string"
         problems.add("", f"invalid TOML: {error}{hint}")
+    except ValueError:  # an integer past the interpreter's digit limit
+        problems.add("", _TOO_LONG_NUMBER.format(syntax="TOML"))
     except RecursionError:
         problems.add("", f"document must not nest deeper than {MAX_NESTING} levels")
     return None

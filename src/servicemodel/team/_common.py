@@ -8,6 +8,7 @@ from fractions import Fraction
 
 import pendulum
 
+from .._validators import shown
 from ..exceptions import ValidationError
 
 __all__ = ["MAX_LEVEL", "MIN_LEVEL", "check_level", "exact", "local_date"]
@@ -30,7 +31,7 @@ def exact(value: object, *, field: str) -> Fraction:
     """
     if isinstance(value, bool) or not isinstance(value, int | float | Fraction | Decimal):
         raise ValidationError(
-            f"'{field}' must be a number (got {type(value).__name__} {value!r})",
+            f"'{field}' must be a number (got {type(value).__name__} {shown(value)})",
             field=field,
             value=value,
         )
@@ -38,11 +39,11 @@ def exact(value: object, *, field: str) -> Fraction:
         result = Fraction(repr(value)) if isinstance(value, float) else Fraction(value)
     except (ValueError, OverflowError):
         raise ValidationError(
-            f"'{field}' must be a finite number (got {value!r})", field=field, value=value
+            f"'{field}' must be a finite number (got {shown(value)})", field=field, value=value
         ) from None
     if result.denominator > _MAX_DENOMINATOR or abs(result.numerator) > 10**18 * result.denominator:
         raise ValidationError(
-            f"'{field}' must be a number of reasonable size and precision (got {value!r})",
+            f"'{field}' must be a number of reasonable size and precision (got {shown(value)})",
             field=field,
             value=value,
         )

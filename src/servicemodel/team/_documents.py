@@ -50,6 +50,7 @@ from collections.abc import Callable, Iterable, Mapping
 from fractions import Fraction
 from typing import Any, TypeVar
 
+from .._validators import shown
 from ..exceptions import Problem, ServiceModelError, TeamDocumentError, ValidationError
 from ._common import MAX_LEVEL, MIN_LEVEL
 from ._quality import Criterion, Rubric
@@ -119,6 +120,10 @@ def _parse(source: object, format: str) -> tuple[Mapping[str, Any] | None, list[
         return None, [Problem("", f"is not valid JSON: {error.msg} at line {error.lineno}")]
     except RecursionError:
         return None, [Problem("", "is nested too deeply")]
+    except ValueError:  # an integer past the interpreter's digit limit
+        return None, [
+            Problem("", f"is not valid {format.upper()}: a number has more than 4300 digits")
+        ]
     if not isinstance(data, Mapping):
         return None, [Problem("", f"must be a table/object at the top (got {type(data).__name__})")]
     return data, []
@@ -142,20 +147,20 @@ def _text(
         return None
     value = data[key]
     if not isinstance(value, str):
-        c.add(where, f"must be a string (got {value!r})")
+        c.add(where, f"must be a string (got {shown(value)})")
         return None
     return value
 
 
 def _number(c: _Collector, where: str, value: object) -> Fraction | None:
     if isinstance(value, bool):
-        c.add(where, f"must be a number or a fraction such as '1/3' (got {value!r})")
+        c.add(where, f"must be a number or a fraction such as '1/3' (got {shown(value)})")
         return None
     if isinstance(value, int):
         return Fraction(value)
     if isinstance(value, float):
         if value != value or value in (float("inf"), float("-inf")):
-            c.add(where, f"must be a finite number (got {value!r})")
+            c.add(where, f"must be a finite number (got {shown(value)})")
             return None
         return Fraction(repr(value))
     if isinstance(value, str):
@@ -164,13 +169,13 @@ def _number(c: _Collector, where: str, value: object) -> Fraction | None:
             return Fraction(int(match.group(1)), int(match.group(2)))
         if _DECIMAL_TEXT.fullmatch(value):
             return Fraction(value.strip())
-    c.add(where, f"must be a number or a fraction such as '1/3' (got {value!r})")
+    c.add(where, f"must be a number or a fraction such as '1/3' (got {shown(value)})")
     return None
 
 
 def _integer(c: _Collector, where: str, value: object) -> int | None:
     if isinstance(value, bool) or not isinstance(value, int):
-        c.add(where, f"must be an integer (got {value!r})")
+        c.add(where, f"must be an integer (got {shown(value)})")
         return None
     return value
 
@@ -189,7 +194,7 @@ def _table_list(c: _Collector, data: Mapping[str, Any], key: str) -> list[Mappin
     tables: list[Mapping[str, Any]] = []
     for index, item in enumerate(items):
         if not isinstance(item, Mapping):
-            c.add(f"{key}[{index}]", f"must be a table/object (got {item!r})")
+            c.add(f"{key}[{index}]", f"must be a table/object (got {shown(item)})")
         else:
             tables.append(item)
     return tables if len(tables) == len(items) else []
@@ -270,7 +275,7 @@ def load_rubric(source: str | bytes | Mapping[str, Any], *, format: str = "toml"
 
 def _requirements(c: _Collector, path: str, value: object) -> list[SkillRequirement]:
     if not isinstance(value, Mapping):
-        c.add(path, f"must be a table of skill names to levels (got {value!r})")
+        c.add(path, f"must be a table of skill names to levels (got {shown(value)})")
         return []
     if len(value) > _MAX_ITEMS:
         c.add(path, f"must have at most {_MAX_ITEMS} entries (got {len(value)})")
@@ -283,7 +288,7 @@ def _requirements(c: _Collector, path: str, value: object) -> list[SkillRequirem
             or not isinstance(level, int)
             or not MIN_LEVEL <= level <= MAX_LEVEL
         ):
-            c.add(where, f"must be an integer from {MIN_LEVEL} to {MAX_LEVEL} (got {level!r})")
+            c.add(where, f"must be an integer from {MIN_LEVEL} to {MAX_LEVEL} (got {shown(level)})")
             continue
         requirement = c.build(where, functools.partial(SkillRequirement, str(skill), level))
         if requirement is not None:
@@ -334,7 +339,9 @@ def load_skill_profiles(
         else:
             requirements = _requirements(c, f"{path}.requirements", item["requirements"])
         if role is not None and role in seen:
-            c.add(f"{path}.role", f"must be unique (got {role!r}, also profiles[{seen[role]}])")
+            c.add(
+                f"{path}.role", f"must be unique (got {shown(role)}, also profiles[{seen[role]}])"
+            )
         elif role is not None:
             seen[role] = index
         if len(c.problems) > before or role is None:

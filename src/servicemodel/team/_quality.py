@@ -11,7 +11,7 @@ import attrs
 import pendulum
 
 from .._time import aware
-from .._validators import enum_member, non_empty_str
+from .._validators import enum_member, non_empty_str, shown
 from ..exceptions import ValidationError
 from ._common import exact
 
@@ -53,7 +53,7 @@ class Criterion:
     def _check_scale(self, _attribute: attrs.Attribute[Any], value: object) -> None:
         if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= _MAX_SCALE:
             raise ValidationError(
-                f"'scale' must be an integer from 1 to {_MAX_SCALE} (got {value!r})",
+                f"'scale' must be an integer from 1 to {_MAX_SCALE} (got {shown(value)})",
                 field="scale",
                 value=value,
             )
@@ -65,7 +65,7 @@ class Criterion:
         if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < self.scale:
             raise ValidationError(
                 f"'auto_fail_at' must be an integer from 0 to {self.scale - 1}, below the "
-                f"top of the scale (got {value!r})",
+                f"top of the scale (got {shown(value)})",
                 field="auto_fail_at",
                 value=value,
             )
