@@ -60,8 +60,8 @@ for line in Path("benchmarks/mutation-equivalent.txt").read_text().splitlines():
     if line.strip() and not line.startswith("#"):
         name, _, reason = line.partition(" ")
         equivalent[name] = reason.strip()
-columns = ("killed", "survived", "timeout", "no tests", "other", "equivalent")
-print(f"{'module':<17}" + "".join(f"{c:>11}" for c in columns) + f"{'score':>8}{'time s':>8}")
+columns = ("killed", "survived", "timeout", "no tests", "other", "equivalent", "import-time")
+print(f"{'module':<17}" + "".join(f"{c:>12}" for c in columns) + f"{'score':>8}{'time s':>8}")
 total = dict.fromkeys(columns, 0)
 stale = []
 for module in modules:
@@ -78,20 +78,23 @@ for module in modules:
                 continue
             if name in equivalent:
                 if status == "survived":
-                    status = "equivalent"
+                    # "import-time:" entries are mutants of code that runs only while
+                    # the module is imported (before any mutant is switched on).
+                    is_import = equivalent[name].startswith("import-time:")
+                    status = "import-time" if is_import else "equivalent"
                 else:
                     stale.append(name)
             counts[status if status in columns else "other"] += 1
     for c in columns:
         total[c] += counts[c]
-    tested = sum(counts[c] for c in columns if c != "equivalent")
+    tested = sum(counts[c] for c in columns if c not in ("equivalent", "import-time"))
     # Timeouts count as detected (the mutant made the tests hang or spin).
     score = f"{100 * (counts['killed'] + counts['timeout']) / tested:.1f}%" if tested else "-"
-    print(f"{module:<17}" + "".join(f"{counts[c]:>11}" for c in columns)
+    print(f"{module:<17}" + "".join(f"{counts[c]:>12}" for c in columns)
           + f"{score:>8}{timing.get(module, '-'):>8}")
-tested = sum(total[c] for c in columns if c != "equivalent")
+tested = sum(total[c] for c in columns if c not in ("equivalent", "import-time"))
 score = f"{100 * (total['killed'] + total['timeout']) / tested:.1f}%" if tested else "-"
-print(f"{'total':<17}" + "".join(f"{total[c]:>11}" for c in columns) + f"{score:>8}")
+print(f"{'total':<17}" + "".join(f"{total[c]:>12}" for c in columns) + f"{score:>8}")
 print("score = (killed + timeout) / (killed + survived + timeout + no tests + other)")
 for name in stale:
     print(f"stale entry in benchmarks/mutation-equivalent.txt (no longer survives): {name}")
