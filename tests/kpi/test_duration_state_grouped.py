@@ -87,3 +87,14 @@ def test_grouped_totals_past_int64_are_summed_exactly() -> None:
     )
     assert (made[0].total, made[0].count, made[0].values) == (1_500 * MAX_MICROS, 1_500, None)
     assert (made[1].total, made[1].values) == (1, [1])
+
+
+def test_a_small_cell_does_not_keep_the_whole_batch_alive() -> None:
+    values = np.arange(100_000, dtype=np.int64)
+    cells = np.zeros(100_000, dtype=np.int64)
+    cells[:3] = 1  # cell 1 keeps its 3 values; cell 0 is past the cap (a sketch)
+    made = DurationState.grouped(values, cells, 2, alpha=0.01, exact_limit=1_000)
+    kept = made[1]._array
+    assert kept is not None
+    assert kept.base is None  # its own 3 values, not a view of the 100,000
+    assert made[1].values == [0, 1, 2]

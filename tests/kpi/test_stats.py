@@ -65,6 +65,8 @@ def test_wilson_is_symmetric_under_swapping_successes_and_failures(kn: tuple[int
 def test_wilson_refuses_empty_and_inconsistent_samples() -> None:
     with pytest.raises(EmptySampleError):
         wilson_interval(0, 0)
+    with pytest.raises(EmptySampleError):
+        wilson_interval(1, 0)  # no trials: empty first, whatever k says
     with pytest.raises(ValidationError, match="'k' must be at most n = 3 \\(got 4\\)"):
         wilson_interval(4, 3)
     with pytest.raises(ValidationError, match="'n' must be a non-negative integer"):

@@ -932,8 +932,8 @@ class DurationState:
             mask = large[cells]
             made = RelativeErrorSketch.grouped(values[mask], cells[mask], count, alpha=alpha)
             sketches = [made[c] if large[c] else None for c in range(count)]
-        # Small cells keep their values as slices of the sorted array (a multiset:
-        # add_array's order carries no meaning); quantiles read them without a copy.
+        # Small cells keep their values as sorted numpy arrays (a multiset: add_array's
+        # order carries no meaning) until they are read; quantiles read two entries.
         states: list[DurationState] = []
         position = 0
         for cell in range(count):
@@ -951,7 +951,10 @@ class DurationState:
                 state._values = None
                 state._array = None
                 if n <= exact_limit:
-                    state._array = ordered[begin:end] if packed else np.sort(ordered[begin:end])
+                    # A copy, not a view: a view would keep the whole batch's array alive.
+                    state._array = (
+                        ordered[begin:end].copy() if packed else np.sort(ordered[begin:end])
+                    )
             else:
                 state.minimum = state.maximum = state.total = 0
                 state._values = []

@@ -150,7 +150,7 @@ class _Clock:
         days = micros // _DAY_US  # UTC days
         low = int(days.min()) if days.size else 0
         high = int(days.max()) if days.size else -1
-        if high - low < max(4 * days.size, 1 << 16):
+        if high - low < max(days.size // 16, 1 << 10):
             # The offset at every UTC midnight the batch spans (one read per day, each
             # day's end is the next day's start), and slot by slot only on the days
             # whose start and end offsets differ (a transition day).
@@ -187,7 +187,7 @@ class _Clock:
         return pendulum.Date(date.year, date.month, date.day)
 
 
-@functools.lru_cache(maxsize=32)
+@functools.lru_cache(maxsize=8)
 def _clock(period: Period | None, timezone: str) -> _Clock:
     """The clock of a (period, zone), shared so that its offsets are read once per zone.
 
@@ -337,12 +337,13 @@ class _Rows(Sequence[ReportRow]):
         self._rows: tuple[ReportRow, ...] | None = None
 
     def _all(self) -> tuple[ReportRow, ...]:
+        figures = self._figures  # read first: another thread may finish the rows meanwhile
         rows = self._rows
         if rows is None:
             metrics = self._metrics
             built = []
             labels: dict[int, pendulum.Date] = {}  # many groups share each period's label
-            for group, key, packed in self._figures or ():
+            for group, key, packed in figures or ():
                 period = None
                 if key is not None:
                     period = labels.get(key)

@@ -152,12 +152,20 @@ def wilson_interval(k: int, n: int, *, confidence: float = _DEFAULT_CONFIDENCE) 
     >>> r.value, r.interval.low, round(r.interval.high, 4)
     (Fraction(0, 1), 0.0, 0.1611)
     """
-    if type(k) is int and type(n) is int and 0 <= k <= n and confidence == _DEFAULT_CONFIDENCE:
+    if (
+        type(k) is int
+        and type(n) is int
+        and 0 <= k <= n
+        and type(confidence) is float
+        and confidence == _DEFAULT_CONFIDENCE
+    ):
         z = _DEFAULT_Z  # the common case, already checked: a report reads thousands of rates
     else:
         k = _count(k, "k")
         n = _count(n, "n")
         z = _z(confidence)
+    if n == 0:
+        raise EmptySampleError("a rate needs at least one trial (got n = 0)")
     if k > n:
         raise ValidationError(f"'k' must be at most n = {n} (got {k})", field="k", value=k)
     return rate_from_figures(rate_figures(k, n, z, float(confidence)))
@@ -255,6 +263,7 @@ def nps_score(
         and type(passives) is int
         and type(detractors) is int
         and min(promoters, passives, detractors) >= 0
+        and type(confidence) is float
         and confidence == _DEFAULT_CONFIDENCE
     ):
         p, m, d, z = promoters, passives, detractors, _DEFAULT_Z  # the common case, checked
