@@ -1,0 +1,272 @@
+"""Edge cases of the quantile sketch found unchecked by mutation testing.
+
+Each value's bucket is checked against the definition (the smallest i with
+floor(gamma^i) >= x), ``kth`` against the sorted values, ``grouped`` (both
+its counting paths) against one sketch per cell, and every refusal by its
+exact sentence, field and value.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from fractions import Fraction
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from servicemodel.exceptions import EmptySampleError, ValidationError
+from servicemodel.kpi import RelativeErrorSketch
+from servicemodel.kpi._sketch import MAX_MICROS, _bounds, bucket_of
+
+
+def bucket(alpha: float, x: int) -> int:
+    """The bucket of x > 0 by its definition: the smallest i with floor(gamma^i) >= x."""
+    gamma = (1 + alpha) / (1 - alpha)
+    i = 0
+    while math.floor(gamma**i) < x:
+        i += 1
+    return i
+
+
+def representative(alpha: float, x: int) -> Fraction:
+    if x == 0:
+        return Fraction(0)
+    gamma = (1 + alpha) / (1 - alpha)
+    return Fraction(2 * gamma ** bucket(alpha, x) / (gamma + 1))
+
+
+def sketch_of(values: list[int], alpha: float = 0.01) -> RelativeErrorSketch:
+    s = RelativeErrorSketch.empty(alpha=alpha)
+    for v in values:
+        s.add(v)
+    return s
+
+
+EDGE_VALUES = [0, 1, 2, 3, 50, 51, 52, 99, 100, 101, 1_000_000, MAX_MICROS - 1, MAX_MICROS]
+
+
+@pytest.mark.parametrize("alpha", [0.01, 0.2, 0.0005, 0.5])
+def test_every_value_falls_in_the_bucket_its_definition_gives(alpha: float) -> None:
+    bounds = _bounds(alpha)[0]
+    near = {x for b in bounds[:60] for x in (b - 1, b, b + 1) if 0 < x <= MAX_MICROS}
+    xs = sorted(near | {MAX_MICROS})
+    for x in xs:
+        assert bucket_of(alpha, x) == bucket(alpha, x)
+    array_sketch = RelativeErrorSketch.empty(alpha=alpha)
+    array_sketch.add_array(np.array(xs, dtype=np.int64))
+    assert array_sketch == sketch_of(xs, alpha)
+    tally = Counter(bucket(alpha, x) for x in xs)
+    assert array_sketch.to_json()["bins"] == [[i, tally[i]] for i in sorted(tally)]
+
+
+@pytest.mark.parametrize("alpha", [0.01, 0.1])
+def test_kth_is_the_representative_of_the_kth_sorted_value(alpha: float) -> None:
+    values = [0, 0, 7, 7, 100, 3, 1_000_000, 1, 250, 3_600_000_000]
+    ordered = sorted(values)
+    s = sketch_of(values, alpha)
+    array_sketch = RelativeErrorSketch.empty(alpha=alpha)
+    array_sketch.add_array(np.array(values))
+    find = s.kth_finder()
+    for k, x in enumerate(ordered):
+        expected = representative(alpha, x)
+        assert s.kth(k) == expected
+        assert array_sketch.kth(k) == expected
+        assert find(k) == expected
+        assert abs(expected - x) <= alpha * x * (1 + 1e-12)
+
+
+@pytest.mark.parametrize("k", [-1, 3, 10])
+def test_kth_outside_the_sketch_is_refused_by_name(k: int) -> None:
+    s = sketch_of([5, 0, 9])
+    for call in (s.kth, s.kth_finder()):
+        with pytest.raises(ValidationError) as caught:
+            call(k)
+        assert str(caught.value) == f"'k' must be between 0 and 2 (got {k})"
+        assert (caught.value.field, caught.value.value) == ("k", k)
+
+
+def test_kth_of_an_empty_sketch_says_so() -> None:
+    with pytest.raises(EmptySampleError) as caught:
+        RelativeErrorSketch.empty().kth(0)
+    assert str(caught.value) == "a quantile needs at least one observation (got 0)"
+
+
+def test_a_sketch_of_zeros_only_answers_zero() -> None:
+    s = RelativeErrorSketch.empty()
+    s.add_array(np.zeros(4, dtype=np.int64))
+    assert s.count == 4
+    assert s.kth(3) == 0
+    assert s.to_json() == {"alpha": 0.01, "zeros": 4, "bins": []}
+
+
+@pytest.mark.parametrize("alpha", [0.0005, 0.5, 0.01])
+def test_alpha_bounds_are_inclusive(alpha: float) -> None:
+    assert RelativeErrorSketch.empty(alpha=alpha).alpha == float(alpha)
+    assert type(RelativeErrorSketch.empty(alpha=alpha).alpha) is float
+
+
+@pytest.mark.parametrize("alpha", [0.00049, 0.51, 0, True, "0.01", None])
+def test_a_bad_alpha_is_refused_by_name(alpha: object) -> None:
+    for call in (
+        lambda: RelativeErrorSketch.empty(alpha=alpha),  # type: ignore[arg-type]
+        lambda: RelativeErrorSketch.grouped(np.array([1]), np.array([0]), 1, alpha=alpha),  # type: ignore[arg-type]
+    ):
+        with pytest.raises(ValidationError) as caught:
+            call()
+        assert str(caught.value) == (
+            f"'alpha' must be a relative error between 0.0005 and 0.5 (got {alpha!r})"
+        )
+        assert caught.value.field == "alpha"
+        assert caught.value.value is alpha
+
+
+@pytest.mark.parametrize("bad", [-1, -(10**6), MAX_MICROS + 1])
+def test_a_bad_value_in_an_array_is_refused_by_name_and_adds_nothing(bad: int) -> None:
+    values = np.array([5, bad, 0, 7], dtype=np.int64)
+    s = sketch_of([3])
+    before = s.to_json()
+    sentence = (
+        f"'value' must be an integer number of microseconds between 0 and {MAX_MICROS} (got {bad})"
+    )
+    for call in (
+        lambda: s.add_array(values),
+        lambda: RelativeErrorSketch.grouped(values, np.array([0, 0, 1, 1]), 2),
+        lambda: s.add(bad),
+        lambda: s.add_many([1, bad]),
+    ):
+        with pytest.raises(ValidationError) as caught:
+            call()
+        assert str(caught.value) == sentence
+        assert (caught.value.field, caught.value.value) == ("value", bad)
+    assert s.to_json() == before
+    assert s.count == 1
+
+
+def test_a_negative_and_a_too_large_value_together_name_the_negative_one() -> None:
+    with pytest.raises(ValidationError) as caught:
+        RelativeErrorSketch.empty().add_array(np.array([MAX_MICROS + 1, -3]))
+    assert caught.value.value == -3
+    with pytest.raises(ValidationError) as caught:
+        RelativeErrorSketch.grouped(np.array([MAX_MICROS + 1, -3]), np.array([0, 0]), 1)
+    assert caught.value.value == -3
+
+
+def test_the_extreme_values_are_accepted_by_every_path() -> None:
+    values = [0, 1, MAX_MICROS]
+    s = RelativeErrorSketch.empty()
+    s.add_array(np.array(values))
+    (g,) = RelativeErrorSketch.grouped(np.array(values), np.array([0, 0, 0]), 1)
+    assert s == g == sketch_of(values)
+    assert s.count == g.count == 3
+
+
+def test_adding_an_empty_array_changes_nothing() -> None:
+    s = sketch_of([4, 0])
+    s.add_array(np.array([], dtype=np.int64))
+    assert s == sketch_of([4, 0])
+    assert s.count == 2
+
+
+def test_adding_arrays_accumulates_into_existing_buckets() -> None:
+    s = sketch_of([100, 0, 5])
+    s.add_array(np.array([100, 100, 0, 6_000, 5]))
+    assert s == sketch_of([100, 0, 5, 100, 100, 0, 6_000, 5])
+    assert s.count == 8
+    assert s.to_json()["zeros"] == 2
+
+
+def per_cell(
+    values: list[int], cells: list[int], count: int, alpha: float
+) -> list[RelativeErrorSketch]:
+    return [
+        sketch_of([v for v, c in zip(values, cells, strict=True) if c == cell], alpha)
+        for cell in range(count)
+    ]
+
+
+def assert_same(made: list[RelativeErrorSketch], expected: list[RelativeErrorSketch]) -> None:
+    assert len(made) == len(expected)
+    for got, want in zip(made, expected, strict=True):
+        assert got == want
+        assert got.count == want.count
+        assert got.alpha == want.alpha
+        assert got.to_json() == want.to_json()
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(0, 10**12) | st.sampled_from([0, 1, 2, MAX_MICROS]), st.integers(0, 4)
+        ),
+        max_size=40,
+    ),
+    st.sampled_from([0.01, 0.05]),
+)
+def test_grouped_builds_the_sketch_of_each_cell(pairs: list[tuple[int, int]], alpha: float) -> None:
+    values = [v for v, _ in pairs]
+    cells = [c for _, c in pairs]
+    made = RelativeErrorSketch.grouped(
+        np.array(values, dtype=np.int64), np.array(cells, dtype=np.int64), 5, alpha=alpha
+    )
+    assert_same(made, per_cell(values, cells, 5, alpha))
+
+
+def test_grouped_with_a_large_table_counts_with_unique() -> None:
+    # 2,000 cells x about 1,700 buckets is past the bincount limit (2**20 entries).
+    rng = np.random.default_rng(7)
+    count = 2_000
+    values = [1, 10**15, *rng.integers(0, 10**12, 500).tolist()]
+    cells = [0, count - 1, *rng.integers(0, count, 500).tolist()]
+    made = RelativeErrorSketch.grouped(np.array(values), np.array(cells), count)
+    assert_same(made, per_cell(values, cells, count, 0.01))
+
+
+def test_grouped_at_the_bincount_limit_and_just_past_it() -> None:
+    # span = buckets between the smallest and largest value; span * count against 2**20.
+    alpha = 0.01
+    for count in (1, 2, 3):
+        values = [1, 10**15, 10**15, 0]
+        cells = [0, count - 1, 0, count - 1]
+        made = RelativeErrorSketch.grouped(np.array(values), np.array(cells), count, alpha=alpha)
+        assert_same(made, per_cell(values, cells, count, alpha))
+
+
+def test_grouped_cells_with_nothing_are_empty_and_first_and_last_cells_count() -> None:
+    made = RelativeErrorSketch.grouped(np.array([5, 0, 9, 9]), np.array([0, 3, 3, 0]), 5)
+    assert [m.count for m in made] == [2, 0, 0, 2, 0]
+    assert made[1] == RelativeErrorSketch.empty()
+    assert made[0] == sketch_of([5, 9])
+    assert made[3] == sketch_of([0, 9])
+    assert made[3].kth(0) == 0
+
+
+def test_grouped_of_nothing_gives_empty_sketches() -> None:
+    made = RelativeErrorSketch.grouped(
+        np.array([], dtype=np.int64), np.array([], dtype=np.int64), 3
+    )
+    assert [m.count for m in made] == [0, 0, 0]
+    assert all(m == RelativeErrorSketch.empty() for m in made)
+    assert RelativeErrorSketch.grouped(np.array([0, 0]), np.array([1, 1]), 2)[1].count == 2
+
+
+def test_sketches_of_different_alpha_do_not_merge() -> None:
+    with pytest.raises(ValidationError) as caught:
+        RelativeErrorSketch.empty(alpha=0.01).merge(RelativeErrorSketch.empty(alpha=0.02))
+    assert str(caught.value) == "'alpha' must match to merge sketches (got 0.02 and 0.01)"
+    assert (caught.value.field, caught.value.value) == ("alpha", 0.02)
+
+
+def test_merge_and_copy_leave_their_operands_alone() -> None:
+    a, b = sketch_of([1, 100, 0]), sketch_of([100, 5])
+    merged = a.merge(b)
+    assert merged == sketch_of([1, 100, 0, 100, 5])
+    assert merged.count == 5
+    assert a == sketch_of([1, 100, 0])
+    assert b == sketch_of([100, 5])
+    copy = a.copy()
+    copy.add(7)
+    assert a.count == 3
+    assert copy.count == 4
