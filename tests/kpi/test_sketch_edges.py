@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
+from collections.abc import Callable
 from fractions import Fraction
 
 import numpy as np
@@ -218,8 +219,9 @@ def test_grouped_with_a_large_table_counts_with_unique() -> None:
     # 2,000 cells x about 1,700 buckets is past the bincount limit (2**20 entries).
     rng = np.random.default_rng(7)
     count = 2_000
-    values = [1, 10**15, *rng.integers(0, 10**12, 500).tolist()]
-    cells = [0, count - 1, *rng.integers(0, count, 500).tolist()]
+    # No value below 1,000: the lowest bucket is not 0, so keys are offset by it.
+    values = [1_000, 10**15, 0, *rng.integers(1_000, 10**12, 500).tolist()]
+    cells = [0, count - 1, 5, *rng.integers(0, count, 500).tolist()]
     made = RelativeErrorSketch.grouped(np.array(values), np.array(cells), count)
     assert_same(made, per_cell(values, cells, count, 0.01))
 
@@ -270,3 +272,22 @@ def test_merge_and_copy_leave_their_operands_alone() -> None:
     copy.add(7)
     assert a.count == 3
     assert copy.count == 4
+
+
+@pytest.mark.parametrize("bad", [True, False, 5.0, "5", None])
+def test_a_value_that_is_not_an_integer_is_refused_by_name(bad: object) -> None:
+    s = sketch_of([3])
+    calls: list[Callable[[], None]] = [
+        lambda: s.add(bad),  # type: ignore[arg-type]
+        lambda: s.add_many([1, bad]),  # type: ignore[list-item]
+    ]
+    for call in calls:
+        with pytest.raises(ValidationError) as caught:
+            call()
+        assert str(caught.value) == (
+            f"'value' must be an integer number of microseconds between 0 and {MAX_MICROS} "
+            f"(got {bad!r})"
+        )
+        assert caught.value.field == "value"
+        assert caught.value.value is bad
+    assert s == sketch_of([3])
