@@ -291,3 +291,74 @@ def test_a_value_that_is_not_an_integer_is_refused_by_name(bad: object) -> None:
         assert caught.value.field == "value"
         assert caught.value.value is bad
     assert s == sketch_of([3])
+
+
+def test_from_json_accepts_the_last_bucket_and_empty_counts_and_sums_repeated_buckets() -> None:
+    top = len(_bounds(0.01)[0]) - 1
+    s = RelativeErrorSketch.from_json(
+        {"alpha": 0.01, "zeros": 0, "bins": [[0, 1], [top, 2], [5, 0], [7, 2], [7, 3]]}
+    )
+    assert s.to_json() == {"alpha": 0.01, "zeros": 0, "bins": [[0, 1], [7, 5], [top, 2]]}
+    assert s.count == 8
+
+
+@pytest.mark.parametrize(
+    ("pair", "shown"),
+    [
+        ([-1, 1], "index -1"),
+        (["top", 1], "index 'top'"),
+        ([1.0, 1], "index 1.0"),
+        ([True, 1], "index True"),
+        ([3, -1], "count -1"),
+        ([3, 2.0], "count 2.0"),
+        ([3, "2"], "count '2'"),
+        ([3, False], "count False"),
+    ],
+)
+def test_from_json_refuses_a_bad_bin_by_name(pair: list[object], shown: str) -> None:
+    with pytest.raises(ValidationError) as caught:
+        RelativeErrorSketch.from_json({"alpha": 0.01, "zeros": 0, "bins": [[1, 1], pair]})
+    assert str(caught.value) == f"'bins' must hold [index, count] integer pairs (got {shown})"
+    assert caught.value.field == "bins"
+    assert caught.value.value is pair[0 if shown.startswith("index") else 1]
+
+
+def test_from_json_refuses_a_bucket_past_the_last() -> None:
+    limit = len(_bounds(0.01)[0])
+    with pytest.raises(ValidationError) as caught:
+        RelativeErrorSketch.from_json({"alpha": 0.01, "zeros": 0, "bins": [[limit, 1]]})
+    assert str(caught.value) == f"'bins' must hold [index, count] integer pairs (got index {limit})"
+    assert caught.value.value == limit
+
+
+@pytest.mark.parametrize("zeros", [-1, 2.0, "2", True, None])
+def test_from_json_refuses_bad_zeros_by_name(zeros: object) -> None:
+    with pytest.raises(ValidationError) as caught:
+        RelativeErrorSketch.from_json({"alpha": 0.01, "zeros": zeros, "bins": []})
+    assert str(caught.value) == f"'zeros' must be a non-negative integer (got {zeros!r})"
+    assert caught.value.field == "zeros"
+    assert caught.value.value is zeros
+
+
+@pytest.mark.parametrize(
+    "data", [{}, {"alpha": 0.01, "zeros": 0}, {"alpha": 0.01, "zeros": 0, "bins": [[1]]}, None]
+)
+def test_from_json_refuses_what_is_not_a_sketch(data: object) -> None:
+    with pytest.raises(ValidationError) as caught:
+        RelativeErrorSketch.from_json(data)  # type: ignore[arg-type]
+    assert str(caught.value) == (
+        f"'sketch' must be a dict with alpha, zeros and bins (got {data!r:.80})"
+    )
+    assert caught.value.field == "sketch"
+    assert caught.value.value is data
+
+
+def test_sketches_are_equal_only_with_the_same_alpha_zeros_and_buckets() -> None:
+    assert sketch_of([0, 5]) == sketch_of([5, 0])
+    assert sketch_of([0, 5]) != sketch_of([0, 500])  # same alpha and zeros
+    assert sketch_of([0, 5]) != sketch_of([5, 5])  # same alpha, other zeros
+    assert sketch_of([0, 5], alpha=0.01) != sketch_of([0, 5], alpha=0.02)
+    assert sketch_of([], alpha=0.01) != sketch_of([], alpha=0.02)  # same zeros and buckets
+    assert sketch_of([5]) != "sketch"
+    with_empty = RelativeErrorSketch.from_json({"alpha": 0.01, "zeros": 0, "bins": [[3, 0]]})
+    assert with_empty == RelativeErrorSketch.empty()

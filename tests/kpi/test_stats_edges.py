@@ -438,3 +438,12 @@ def test_an_integer_quantile_of_nothing_says_so() -> None:
     with pytest.raises(EmptySampleError) as caught:
         _stats.quantile_ratio(0, Fraction(1, 2), QuantileMethod.LINEAR, lambda k: (k, 1))
     assert str(caught.value) == "a quantile needs at least one observation (got 0)"
+
+
+def test_rate_figures_of_no_trials_say_so() -> None:
+    with pytest.raises(EmptySampleError) as caught:
+        _stats.rate_figures(0, 0)
+    assert str(caught.value) == "a rate needs at least one trial (got n = 0)"
+    figures = _stats.rate_figures(2, 4)
+    assert figures[:5] == (_stats.RATE_FIGURES, 2, 4, 1, 2)
+    assert _stats.rate_from_figures(figures) == wilson_interval(2, 4)
