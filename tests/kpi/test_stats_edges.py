@@ -447,3 +447,58 @@ def test_rate_figures_of_no_trials_say_so() -> None:
     figures = _stats.rate_figures(2, 4)
     assert figures[:5] == (_stats.RATE_FIGURES, 2, 4, 1, 2)
     assert _stats.rate_from_figures(figures) == wilson_interval(2, 4)
+
+
+@pytest.mark.parametrize("confidence", [0.95, 0.9])
+def test_a_rate_keeps_its_counts_unreduced(confidence: float) -> None:
+    r = wilson_interval(3, 12, confidence=confidence)
+    assert (r.numerator, r.denominator, r.n) == (3, 12, 12)
+    assert r.value == Fraction(1, 4)
+    assert r.percent() == 25.0
+
+
+def test_a_difference_is_significant_exactly_when_its_interval_excludes_zero() -> None:
+    all_or_nothing = rate_difference(wilson_interval(10, 10), wilson_interval(0, 10))
+    assert all_or_nothing.interval.contains(1)
+    assert all_or_nothing.significant()
+    even = rate_difference(wilson_interval(5, 10), wilson_interval(5, 10))
+    assert even.interval.contains(0)
+    assert not even.significant()
+    a = nps_score(promoters=20, passives=0, detractors=0)
+    b = nps_score(promoters=0, passives=0, detractors=20)
+    assert nps_difference(a, b).significant()
+    assert not nps_difference(a, a).significant()
+
+
+@pytest.mark.parametrize(
+    ("q", "rule"),
+    [
+        (None, "a number between 0 and 1"),
+        (True, "a number between 0 and 1"),
+        ([0.5], "a number between 0 and 1"),
+        ("half", "a number between 0 and 1"),
+        ("1/0", "a number between 0 and 1"),
+        (1.5, "between 0 and 1"),
+        (-0.1, "between 0 and 1"),
+        ("11/10", "between 0 and 1"),
+    ],
+)
+def test_a_bad_quantile_level_is_refused_by_name(q: object, rule: str) -> None:
+    with pytest.raises(ValidationError) as caught:
+        quantile([1, 2, 3], q)  # type: ignore[arg-type]
+    assert str(caught.value) == f"'q' must be {rule} (got {q!r})"
+    assert caught.value.field == "q"
+    assert caught.value.value is q
+
+
+def test_quantile_levels_are_read_exactly() -> None:
+    assert _stats.to_fraction(0.9) == Fraction(9, 10)
+    assert _stats.to_fraction("9/10") == Fraction(9, 10)
+    assert _stats.to_fraction(1) == 1
+    assert _stats.to_fraction(Fraction(0)) == 0
+    with pytest.raises(ValidationError) as caught:
+        _stats.to_fraction("x", field="level")
+    assert (str(caught.value), caught.value.field) == (
+        "'level' must be a number between 0 and 1 (got 'x')",
+        "level",
+    )
