@@ -55,7 +55,9 @@ from ._stats import (
     Rate,
     Ratio,
     net_from_figures,
+    net_to_figures,
     rate_from_figures,
+    rate_to_figures,
 )
 
 __all__ = ["Cell", "Period", "Report", "ReportRow", "ReportState", "report"]
@@ -399,32 +401,9 @@ def _pack(result: object) -> Any:
     if type(result) is tuple:
         return result
     if type(result) is Rate:
-        interval, value = result.interval, result.value
-        return (
-            RATE_FIGURES,
-            result.numerator,
-            result.denominator,
-            value.numerator,
-            value.denominator,
-            interval.low,
-            interval.high,
-            interval.confidence,
-        )
+        return rate_to_figures(result)
     if type(result) is Net:
-        interval, value, variance = result.interval, result.value, result.variance
-        return (
-            NET_FIGURES,
-            result.positive,
-            result.neutral,
-            result.negative,
-            value.numerator,
-            value.denominator,
-            variance.numerator,
-            variance.denominator,
-            interval.low,
-            interval.high,
-            interval.confidence,
-        )
+        return net_to_figures(result)
     return result
 
 

@@ -125,6 +125,21 @@ def rate_figures(
     return (RATE_FIGURES, k, n, k // common, n // common, low, high, confidence)
 
 
+def rate_to_figures(rate: Rate) -> tuple[Any, ...]:
+    """The figures of a :class:`Rate`, in the layout :func:`rate_figures` gives."""
+    interval, value = rate.interval, rate.value
+    return (
+        RATE_FIGURES,
+        rate.numerator,
+        rate.denominator,
+        value.numerator,
+        value.denominator,
+        interval.low,
+        interval.high,
+        interval.confidence,
+    )
+
+
 def rate_from_figures(figures: tuple[Any, ...]) -> Rate:
     """The :class:`Rate` whose figures :func:`rate_figures` gave."""
     _, k, n, vn, vd, low, high, confidence = figures
@@ -307,6 +322,24 @@ def nps_figures(
         min(low, value),
         max(high, value),
         confidence,
+    )
+
+
+def net_to_figures(net: Net) -> tuple[Any, ...]:
+    """The figures of a :class:`Net`, in the layout :func:`nps_figures` gives."""
+    interval, value, variance = net.interval, net.value, net.variance
+    return (
+        NET_FIGURES,
+        net.positive,
+        net.neutral,
+        net.negative,
+        value.numerator,
+        value.denominator,
+        variance.numerator,
+        variance.denominator,
+        interval.low,
+        interval.high,
+        interval.confidence,
     )
 
 
