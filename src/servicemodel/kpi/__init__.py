@@ -58,10 +58,12 @@ from ._catalogue import (
     ThemeVariant,
     Utilisation,
     UtilisationVariant,
+    catalogue,
     interaction_columns,
     service_level_rate,
 )
 from ._functions import ces, csat, first_reply_time, nps, resolution_time, retention_rate
+from ._names import Better, KpiName, KpiSpec, KpiUnit
 from ._report import Cell, Period, Report, ReportRow, ReportState, report
 from ._sketch import RelativeErrorSketch
 from ._sla import SlaCompliance, TargetCompliance, sla_compliance
@@ -89,6 +91,7 @@ __all__ = [
     "Aht",
     "Asa",
     "Backlog",
+    "Better",
     "BusinessTime",
     "Cell",
     "Ces",
@@ -111,6 +114,9 @@ __all__ = [
     "FirstReplyTime",
     "HandleTime",
     "Interval",
+    "KpiName",
+    "KpiSpec",
+    "KpiUnit",
     "Mean",
     "Mix",
     "Net",
@@ -141,6 +147,7 @@ __all__ = [
     "ThemeVariant",
     "Utilisation",
     "UtilisationVariant",
+    "catalogue",
     "ces",
     "csat",
     "first_reply_time",

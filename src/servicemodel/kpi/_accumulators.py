@@ -32,6 +32,7 @@ import pendulum
 
 from .._time import duration_from_micros, duration_micros
 from ..exceptions import EmptySampleError, ValidationError
+from ._names import KpiName
 from ._sketch import MAX_MICROS, RelativeErrorSketch, check_alpha, check_value
 from ._stats import QuantileMethod, quantile_of, quantile_ratio, round_half_even, to_fraction
 
@@ -80,13 +81,11 @@ class BusinessTime(Protocol):
         """
 
 
-_REGISTRY: dict[str, type[Accumulator[Any]]] = {}
-
-
 class Accumulator(abc.ABC, Generic[R]):
     """Base of every KPI accumulator: empty / add / add_batch / merge / result.
 
-    Subclasses name their KPI (``name``), the item types they measure
+    Subclasses name their KPI (``kpi``, a :class:`KpiName`; ``name`` is its
+    string), the item types they measure
     (``item_types``) and keep their state in integers or exact multisets.
     ``add`` mutates in place; ``merge`` returns a new accumulator and leaves
     both operands unchanged. Accumulators pickle, and ``to_json`` /
@@ -100,6 +99,8 @@ class Accumulator(abc.ABC, Generic[R]):
     Fraction(25, 1)
     """
 
+    kpi: ClassVar[KpiName]
+    #: The KPI's name as a string (``kpi.value``), for messages and JSON.
     name: ClassVar[str]
     item_types: ClassVar[tuple[type, ...]] = ()
     #: Canonical column names :meth:`add_batch` reads (empty: no batch path).
@@ -108,8 +109,8 @@ class Accumulator(abc.ABC, Generic[R]):
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
-        if "name" in cls.__dict__:
-            _REGISTRY[cls.name] = cls
+        if "kpi" in cls.__dict__:
+            cls.name = cls.kpi.value
 
     def __init__(self, *, calendar: BusinessTime | None = None) -> None:
         if calendar is not None and not isinstance(calendar, BusinessTime):
@@ -351,13 +352,7 @@ class Accumulator(abc.ABC, Generic[R]):
                 field="data",
                 value=data,
             )
-        target = _REGISTRY.get(data["kpi"])
-        if target is None or not (cls is Accumulator or issubclass(target, cls)):
-            raise ValidationError(
-                f"'kpi' must be one of {sorted(_REGISTRY)} (got {data['kpi']!r})",
-                field="kpi",
-                value=data["kpi"],
-            )
+        target = cls._named(data["kpi"])
         if data.get("business_time") and calendar is None:
             raise ValidationError(
                 f"'calendar' must be given: this {data['kpi']} state counts business time",
@@ -383,6 +378,29 @@ class Accumulator(abc.ABC, Generic[R]):
         return made
 
     @classmethod
+    def _named(cls, kpi: str) -> type[Accumulator[Any]]:
+        """The accumulator class of the KPI *kpi*: this class, or one of the catalogue under it."""
+        if "kpi" in cls.__dict__ and cls.name == kpi:
+            return cls
+        from ._catalogue import catalogue  # the catalogue's classes import this module
+
+        known = {
+            name.value: made
+            for name, made in catalogue().items()
+            if cls is Accumulator or issubclass(made, cls)
+        }
+        target = known.get(kpi)
+        if target is None:
+            outside = " (an accumulator outside servicemodel.kpi: use its own from_json)"
+            raise ValidationError(
+                f"'kpi' must be one of {sorted(known)} (got {kpi!r})"
+                + (outside if kpi in {n.value for n in KpiName} - set(known) else ""),
+                field="kpi",
+                value=kpi,
+            )
+        return target
+
+    @classmethod
     def _from_options(cls, options: dict[str, Any], calendar: BusinessTime | None) -> Self:
         if calendar is not None:
             return cls(calendar=calendar, **options)
@@ -402,7 +420,7 @@ class Accumulator(abc.ABC, Generic[R]):
         return {"json": self.to_json(), "calendar": self._calendar}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
-        twin = Accumulator.from_json(state["json"], calendar=state["calendar"])
+        twin = type(self).from_json(state["json"], calendar=state["calendar"])
         for klass in type(self).__mro__:
             for slot in getattr(klass, "__slots__", ()):
                 if hasattr(twin, slot):
@@ -501,11 +519,6 @@ def cell_counts(cells: Any, mask: Any, count: int) -> list[int]:
 def _keys(columns: Mapping[str, Any]) -> Iterable[Any]:
     keys = getattr(columns, "columns", None)
     return list(keys) if keys is not None else list(columns.keys())
-
-
-def registry() -> dict[str, type[Accumulator[Any]]]:
-    """Every KPI accumulator class by name."""
-    return dict(_REGISTRY)
 
 
 # ------------------------------------------------------------------------ columns

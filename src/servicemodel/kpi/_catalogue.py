@@ -14,6 +14,7 @@ import datetime as _dt
 import enum
 from collections.abc import Iterable, Mapping
 from fractions import Fraction
+from types import MappingProxyType
 from typing import Any, Self, final
 
 import attrs
@@ -47,6 +48,8 @@ from ._accumulators import (
     micros_column,
     text_column,
 )
+from ._names import KpiName
+from ._sla import SlaCompliance
 from ._stats import (
     Count,
     Mean,
@@ -100,6 +103,7 @@ __all__ = [
     "ThemeVariant",
     "Utilisation",
     "UtilisationVariant",
+    "catalogue",
     "interaction_columns",
     "service_level_rate",
 ]
@@ -271,7 +275,7 @@ class Csat(_CsatScores):
     Fraction(1, 2)
     """
 
-    name = "csat"
+    kpi = KpiName.CSAT
     __slots__ = ("_variant",)
 
     def __init__(self, *, variant: CsatVariant | str = CsatVariant.TOP_TWO_BOX) -> None:
@@ -316,7 +320,7 @@ class CsatMean(_CsatScores):
     Fraction(4, 1)
     """
 
-    name = "csat_mean"
+    kpi = KpiName.CSAT_MEAN
     __slots__ = ()
 
     def result(self) -> Mean:
@@ -343,7 +347,7 @@ class Nps(_Histogram):
     (Fraction(100, 3), Fraction(5, 9))
     """
 
-    name = "nps"
+    kpi = KpiName.NPS
     low, high, column = 0, 10, "nps"
     item_types = (int, NpsResponse)
     columns = ("nps",)
@@ -384,7 +388,7 @@ class Ces(_CesScores):
     Fraction(5, 1)
     """
 
-    name = "ces"
+    kpi = KpiName.CES
     __slots__ = ()
 
     def result(self) -> Mean:
@@ -407,7 +411,7 @@ class CesEasy(_CesScores):
     Fraction(1, 2)
     """
 
-    name = "ces_easy"
+    kpi = KpiName.CES_EASY
     __slots__ = ()
 
     def result(self) -> Rate:
@@ -430,7 +434,7 @@ class CesNetEasy(_CesScores):
     Fraction(25, 1)
     """
 
-    name = "ces_net_easy"
+    kpi = KpiName.CES_NET_EASY
     __slots__ = ()
 
     def result(self) -> Net:
@@ -458,7 +462,7 @@ class ReviewRatio(_Histogram):
     Fraction(3, 1)
     """
 
-    name = "review_ratio"
+    kpi = KpiName.REVIEW_RATIO
     low, high, column = 1, 5, "stars"
     item_types = (int, Review)
     columns = ("stars",)
@@ -509,7 +513,7 @@ class FirstReplyTime(DurationAccumulator):
     Duration(minutes=30)
     """
 
-    name = "first_reply_time"
+    kpi = KpiName.FIRST_REPLY_TIME
     item_types = (Interaction,)
     columns = ("created_at", "first_reply_at")
     __slots__ = ()
@@ -560,7 +564,7 @@ class NextReplyTime(DurationAccumulator):
     Duration(minutes=30)
     """
 
-    name = "next_reply_time"
+    kpi = KpiName.NEXT_REPLY_TIME
     item_types = (Interaction,)
     __slots__ = ()
 
@@ -611,7 +615,7 @@ class ResolutionTime(DurationAccumulator):
     (Duration(hours=5), Duration(hours=1))
     """
 
-    name = "resolution_time"
+    kpi = KpiName.RESOLUTION_TIME
     item_types = (Interaction,)
     __slots__ = ("_variant",)
 
@@ -705,7 +709,7 @@ class HandleTime(_HandleTimeBase):
     Duration(minutes=6)
     """
 
-    name = "handle_time"
+    kpi = KpiName.HANDLE_TIME
     __slots__ = ()
 
 
@@ -718,7 +722,7 @@ class Aht(_HandleTimeBase):
     Duration(minutes=5)
     """
 
-    name = "aht"
+    kpi = KpiName.AHT
     __slots__ = ()
 
 
@@ -990,7 +994,7 @@ class ServiceLevel(_QueueCounts):
     Fraction(1, 4)
     """
 
-    name = "service_level"
+    kpi = KpiName.SERVICE_LEVEL
     __slots__ = ("_formula",)
 
     def __init__(
@@ -1038,7 +1042,7 @@ class Abandonment(_QueueCounts):
     Fraction(1, 2)
     """
 
-    name = "abandonment"
+    kpi = KpiName.ABANDONMENT
     __slots__ = ()
 
     def result(self) -> Rate:
@@ -1072,7 +1076,7 @@ class Asa(DurationAccumulator):
     Duration(seconds=10)
     """
 
-    name = "asa"
+    kpi = KpiName.ASA
     item_types = (Interaction, QueueOutcome)
     columns = ("wait", "answered")
     __slots__ = ()
@@ -1255,7 +1259,7 @@ class Fcr(Accumulator[Rate]):
     Fraction(2, 3)
     """
 
-    name = "fcr"
+    kpi = KpiName.FCR
     item_types = (Interaction,)
     __slots__ = ("_k", "_n", "_rows", "_variant", "_window")
 
@@ -1429,7 +1433,7 @@ class ReopenRate(_KN):
     Fraction(1, 1)
     """
 
-    name = "reopen_rate"
+    kpi = KpiName.REOPEN_RATE
     item_types = (Interaction,)
     columns = ("first_solved_at", "reopens")
     __slots__ = ()
@@ -1474,7 +1478,7 @@ class SelfServiceDeflection(_KN):
     Fraction(1, 2)
     """
 
-    name = "self_service_deflection"
+    kpi = KpiName.SELF_SERVICE_DEFLECTION
     item_types = (Interaction,)
     columns = ("channel", "agent_replies")
     __slots__ = ("_variant",)
@@ -1539,7 +1543,7 @@ class RepeatContactRate(_Rows):
     Fraction(1, 4)
     """
 
-    name = "repeat_contact_rate"
+    kpi = KpiName.REPEAT_CONTACT_RATE
     item_types = (Interaction,)
     columns = ("customer_id", "created_at")
     __slots__ = ("_variant", "_window")
@@ -1605,7 +1609,7 @@ class ContactsPerCustomer(Accumulator[Mean]):
     Fraction(3, 2)
     """
 
-    name = "contacts_per_customer"
+    kpi = KpiName.CONTACTS_PER_CUSTOMER
     item_types = (Interaction,)
     columns = ("customer_id",)
     __slots__ = ("_counts",)
@@ -1689,7 +1693,7 @@ class ContactRate(Accumulator[Ratio]):
     Fraction(1, 4)
     """
 
-    name = "contact_rate"
+    kpi = KpiName.CONTACT_RATE
     item_types = (Interaction, Customer)
     __slots__ = ("_contacts", "_customers")
 
@@ -1822,7 +1826,7 @@ class ChannelMix(_Tally):
     Fraction(2, 3)
     """
 
-    name = "channel_mix"
+    kpi = KpiName.CHANNEL_MIX
     item_types = (Interaction,)
     columns = ("channel",)
     __slots__ = ()
@@ -1883,7 +1887,7 @@ class ComplaintThemes(_Tally):
     [('billing', Fraction(1, 1))]
     """
 
-    name = "complaint_themes"
+    kpi = KpiName.COMPLAINT_THEMES
     item_types = (Interaction,)
     __slots__ = ("_variant",)
 
@@ -1927,7 +1931,7 @@ class AcquisitionToFirstContact(DurationAccumulator):
     Duration(days=3)
     """
 
-    name = "acquisition_to_first_contact"
+    kpi = KpiName.ACQUISITION_TO_FIRST_CONTACT
     item_types = (Customer, Interaction)
     __slots__ = ("_acquired", "_first")
 
@@ -2029,7 +2033,7 @@ class Retention(_CustomerPeriod):
     Fraction(1, 2)
     """
 
-    name = "retention"
+    kpi = KpiName.RETENTION
     __slots__ = ()
 
     def _add(self, item: Customer) -> None:
@@ -2050,7 +2054,7 @@ class Churn(_CustomerPeriod):
     Fraction(1, 1)
     """
 
-    name = "churn"
+    kpi = KpiName.CHURN
     __slots__ = ()
 
     def _add(self, item: Customer) -> None:
@@ -2073,7 +2077,7 @@ class Backlog(Accumulator[Count]):
     1
     """
 
-    name = "backlog"
+    kpi = KpiName.BACKLOG
     item_types = (Interaction,)
     __slots__ = ("_at", "_n", "_open")
 
@@ -2228,7 +2232,7 @@ class Occupancy(_AgentRatio):
     Fraction(6, 7)
     """
 
-    name = "occupancy"
+    kpi = KpiName.OCCUPANCY
     __slots__ = ()
 
     def result(self) -> Ratio:
@@ -2266,7 +2270,7 @@ class Utilisation(_AgentRatio):
     Fraction(3, 4)
     """
 
-    name = "utilisation"
+    kpi = KpiName.UTILISATION
     __slots__ = ("_variant",)
 
     def __init__(
@@ -2383,3 +2387,59 @@ _COLUMN_NAMES = (
     "wait",
     "answered",
 )
+
+
+# ====================================================================== catalogue
+
+
+def _catalogue() -> dict[KpiName, type[Accumulator[Any]]]:
+    made: list[type[Accumulator[Any]]] = [
+        Csat,
+        CsatMean,
+        Nps,
+        Ces,
+        CesEasy,
+        CesNetEasy,
+        ReviewRatio,
+        FirstReplyTime,
+        NextReplyTime,
+        ResolutionTime,
+        HandleTime,
+        Aht,
+        ServiceLevel,
+        Abandonment,
+        Asa,
+        Fcr,
+        ReopenRate,
+        SelfServiceDeflection,
+        RepeatContactRate,
+        ContactsPerCustomer,
+        ContactRate,
+        ChannelMix,
+        ComplaintThemes,
+        AcquisitionToFirstContact,
+        Retention,
+        Churn,
+        Backlog,
+        Occupancy,
+        Utilisation,
+        SlaCompliance,
+    ]
+    return {cls.kpi: cls for cls in made}
+
+
+_CATALOGUE = _catalogue()
+
+
+def catalogue() -> Mapping[KpiName, type[Accumulator[Any]]]:
+    """The KPIs of this package: each :class:`KpiName` and the accumulator class that measures it.
+
+    Names measured outside this package (``qa_score``, by
+    :class:`servicemodel.team.QaScore`) are not in it.
+
+    >>> catalogue()[KpiName.CSAT].__name__
+    'Csat'
+    >>> KpiName.QA_SCORE in catalogue()
+    False
+    """
+    return MappingProxyType(_CATALOGUE)

@@ -44,8 +44,8 @@ from ._accumulators import (
     DurationStats,
     duration_stats_from_figures,
 )
-from ._accumulators import registry as _registry
-from ._catalogue import AgentTime, Mix
+from ._catalogue import AgentTime, Mix, catalogue
+from ._names import KpiName
 from ._stats import (
     NET_FIGURES,
     RATE_FIGURES,
@@ -259,8 +259,8 @@ class ReportRow:
     period: pendulum.Date | None
     cells: tuple[Cell, ...]
 
-    def cell(self, metric: str) -> Cell:
-        """The cell of *metric*.
+    def cell(self, metric: KpiName | str) -> Cell:
+        """The cell of *metric* (a KPI name, or an accumulator's name).
 
         Raises:
             ValidationError: the report has no such metric.
@@ -270,8 +270,9 @@ class ReportRow:
         ...
         servicemodel.exceptions.ValidationError: 'metric' must be one of [] (got 'csat')
         """
+        wanted = _value(metric)
         for cell in self.cells:
-            if cell.metric == metric:
+            if cell.metric == wanted:
                 return cell
         raise ValidationError(
             f"'metric' must be one of {[c.metric for c in self.cells]} (got {metric!r})",
@@ -761,7 +762,7 @@ class ReportState:
     def __init__(
         self,
         *,
-        metrics: Sequence[str | Accumulator[Any]],
+        metrics: Sequence[KpiName | str | Accumulator[Any]],
         by: Sequence[str] = (),
         period: Period | str | None = None,
         timezone: str = "UTC",
@@ -1067,7 +1068,7 @@ class ReportState:
 
 
 def _prototypes(
-    metrics: Sequence[str | Accumulator[Any]], calendar: BusinessTime | None
+    metrics: Sequence[KpiName | str | Accumulator[Any]], calendar: BusinessTime | None
 ) -> tuple[Accumulator[Any], ...]:
     if isinstance(metrics, str) or not metrics:
         raise ValidationError(
@@ -1075,13 +1076,13 @@ def _prototypes(
             field="metrics",
             value=metrics,
         )
-    known = _registry()
+    known = {name.value: cls for name, cls in catalogue().items()}
     made: list[Accumulator[Any]] = []
     for metric in metrics:
         if isinstance(metric, Accumulator):
             made.append(metric.empty_like())
-        elif isinstance(metric, str) and metric in known:
-            cls = known[metric]
+        elif isinstance(metric, (str, KpiName)) and _value(metric) in known:
+            cls = known[_value(metric)]
             if calendar is not None and issubclass(cls, DurationAccumulator):
                 made.append(cls.empty(calendar=calendar))
             else:
@@ -1109,10 +1110,14 @@ def _prototypes(
     return tuple(made)
 
 
+def _value(metric: str | KpiName) -> str:
+    return metric.value if isinstance(metric, KpiName) else metric
+
+
 def report(
     data: Any,
     *,
-    metrics: Sequence[str | Accumulator[Any]],
+    metrics: Sequence[KpiName | str | Accumulator[Any]],
     by: Sequence[str] = (),
     period: Period | str | None = None,
     timezone: str = "UTC",
