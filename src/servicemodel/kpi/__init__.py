@@ -16,7 +16,7 @@ Fraction(25, 1)
 0.2553
 """
 
-from ._accumulators import Accumulator, BusinessTime, DurationStats
+from ._accumulators import Accumulator, BusinessTime
 from ._catalogue import (
     Abandonment,
     AcquisitionToFirstContact,
@@ -62,6 +62,7 @@ from ._catalogue import (
     interaction_columns,
     service_level_rate,
 )
+from ._duration_stats import DurationStats
 from ._functions import ces, csat, first_reply_time, nps, resolution_time, retention_rate
 from ._names import Better, KpiName, KpiSpec, KpiUnit
 from ._report import Cell, Period, Report, ReportRow, ReportState, report

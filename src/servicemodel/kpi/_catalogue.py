@@ -36,18 +36,11 @@ from ..interactions import (
     StatusChange,
     Visibility,
 )
-from ._accumulators import (
-    NAT,
-    Accumulator,
-    DurationAccumulator,
-    DurationState,
-    DurationStats,
-    cell_counts,
-    duration_column,
-    int_column,
-    micros_column,
-    text_column,
-)
+from ._accumulators import Accumulator, cell_counts
+from ._column_readers import NAT, duration_column, int_column, micros_column, text_column
+from ._duration_accumulator import DurationAccumulator
+from ._duration_state import DurationState
+from ._duration_stats import DurationStats
 from ._names import KpiName
 from ._sla import SlaCompliance
 from ._stats import (

@@ -14,7 +14,7 @@ from typing import Any
 from ..exceptions import EmptySampleError, ValidationError
 from ..feedback import CesResponse, CsatResponse, NpsResponse
 from ..interactions import Interaction, SatisfactionResponse
-from ._accumulators import BusinessTime, DurationStats
+from ._accumulators import BusinessTime
 from ._catalogue import (
     Ces,
     Csat,
@@ -24,6 +24,7 @@ from ._catalogue import (
     ResolutionTime,
     ResolutionVariant,
 )
+from ._duration_stats import DurationStats
 from ._stats import Mean, Net, Rate, wilson_interval
 
 __all__ = [

@@ -34,16 +34,12 @@ from .._validators import enum_member
 from ..customers import Customer
 from ..exceptions import EmptySampleError, ValidationError
 from ..interactions import Interaction
-from ._accumulators import (
-    NAT,
-    Accumulator,
-    BusinessTime,
-    DurationAccumulator,
-    DurationStats,
-    duration_stats_from_figures,
-)
+from ._accumulators import Accumulator, BusinessTime
 from ._catalogue import AgentTime, Mix, catalogue
 from ._clock import Clock, Period
+from ._column_readers import NAT
+from ._duration_accumulator import DurationAccumulator
+from ._duration_stats import DurationStats, duration_stats_from_figures
 from ._names import KpiName
 from ._stats import (
     NET_FIGURES,
@@ -498,7 +494,7 @@ def _normalise(columns: Mapping[str, Any], name: str) -> Any:
     """A column as a plain numpy array in its canonical dtype (for sorting and slicing)."""
     import numpy as np
 
-    from ._accumulators import duration_column, micros_column, text_column
+    from ._column_readers import duration_column, micros_column, text_column
 
     kind = _COLUMN_KINDS.get(name, "text")
     if kind == "time":
@@ -517,7 +513,7 @@ def _normalise(columns: Mapping[str, Any], name: str) -> Any:
 
 
 def _as_time(columns: Mapping[str, Any], name: str) -> Any:
-    from ._accumulators import micros_column
+    from ._column_readers import micros_column
 
     return micros_column(columns, name).view("datetime64[us]")
 
