@@ -17,55 +17,40 @@ Fraction(25, 1)
 """
 
 from ._accumulators import Accumulator, BusinessTime
-from ._catalogue import (
-    Abandonment,
-    AcquisitionToFirstContact,
-    AgentTime,
-    Aht,
-    Asa,
-    Backlog,
-    Ces,
-    CesEasy,
-    CesNetEasy,
+from ._catalogue import catalogue
+from ._columns import interaction_columns
+from ._contacts import (
     ChannelMix,
-    Churn,
     ComplaintThemes,
     ContactRate,
     ContactsPerCustomer,
-    Csat,
-    CsatMean,
-    CsatVariant,
-    DeflectionVariant,
-    Fcr,
-    FcrVariant,
-    FirstReplyTime,
-    HandleTime,
     Mix,
-    NextReplyTime,
-    Nps,
-    Occupancy,
-    QueueOutcome,
-    ReopenRate,
     RepeatContactRate,
     RepeatVariant,
+    ThemeVariant,
+)
+from ._customers import AcquisitionToFirstContact, Backlog, Churn, Retention
+from ._duration_stats import DurationStats
+from ._durations import (
+    Aht,
+    FirstReplyTime,
+    HandleTime,
+    NextReplyTime,
     ResolutionTime,
     ResolutionVariant,
-    Retention,
-    ReviewRatio,
-    SelfServiceDeflection,
-    ServiceLevel,
-    ServiceLevelFormula,
-    ThemeVariant,
-    Utilisation,
-    UtilisationVariant,
-    catalogue,
-    interaction_columns,
-    service_level_rate,
 )
-from ._duration_stats import DurationStats
 from ._functions import ces, csat, first_reply_time, nps, resolution_time, retention_rate
 from ._names import Better, KpiName, KpiSpec, KpiUnit
+from ._queue import (
+    Abandonment,
+    Asa,
+    QueueOutcome,
+    ServiceLevel,
+    ServiceLevelFormula,
+    service_level_rate,
+)
 from ._report import Cell, Period, Report, ReportRow, ReportState, report
+from ._resolution import DeflectionVariant, Fcr, FcrVariant, ReopenRate, SelfServiceDeflection
 from ._sketch import RelativeErrorSketch
 from ._sla import SlaCompliance, TargetCompliance, sla_compliance
 from ._stats import (
@@ -83,6 +68,8 @@ from ._stats import (
     rate_difference,
     wilson_interval,
 )
+from ._surveys import Ces, CesEasy, CesNetEasy, Csat, CsatMean, CsatVariant, Nps, ReviewRatio
+from ._workforce import AgentTime, Occupancy, Utilisation, UtilisationVariant
 
 __all__ = [
     "Abandonment",

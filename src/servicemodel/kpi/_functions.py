@@ -15,17 +15,10 @@ from ..exceptions import EmptySampleError, ValidationError
 from ..feedback import CesResponse, CsatResponse, NpsResponse
 from ..interactions import Interaction, SatisfactionResponse
 from ._accumulators import BusinessTime
-from ._catalogue import (
-    Ces,
-    Csat,
-    CsatVariant,
-    FirstReplyTime,
-    Nps,
-    ResolutionTime,
-    ResolutionVariant,
-)
 from ._duration_stats import DurationStats
+from ._durations import FirstReplyTime, ResolutionTime, ResolutionVariant
 from ._stats import Mean, Net, Rate, wilson_interval
+from ._surveys import Ces, Csat, CsatVariant, Nps
 
 __all__ = [
     "ces",

@@ -35,9 +35,10 @@ from ..customers import Customer
 from ..exceptions import EmptySampleError, ValidationError
 from ..interactions import Interaction
 from ._accumulators import Accumulator, BusinessTime
-from ._catalogue import AgentTime, Mix, catalogue
+from ._catalogue import catalogue
 from ._clock import Clock, Period
 from ._column_readers import NAT
+from ._contacts import Mix
 from ._duration_accumulator import DurationAccumulator
 from ._duration_stats import DurationStats, duration_stats_from_figures
 from ._names import KpiName
@@ -54,6 +55,7 @@ from ._stats import (
     rate_from_figures,
     rate_to_figures,
 )
+from ._workforce import AgentTime
 
 __all__ = ["Cell", "Period", "Report", "ReportRow", "ReportState", "report"]
 
