@@ -247,10 +247,21 @@ class ReportState:
         >>> [(str(row.period), row.cell("csat").n, row.cell("nps").n) for row in state.result().rows]
         [('2024-06-10', 1, 0), ('2024-06-11', 1, 0)]
         """
-        import numpy as np
-
         view = Renamed(columns, names or {})
         time_column = self._time if time is None else time
+        fed = self._fed(only)
+        arrays, needed = self._batch_arrays(view, columns, fed, time_column)
+        size = batch_length(view, needed[0]) if needed else 0
+        cells, keys = self._cells_of_rows(view, arrays, time_column, size)
+        # Every metric fills all its cells in one vectorised pass, and only then is the
+        # state touched, so a bad batch changes nothing.
+        filled = {
+            index: self._metrics[index]._batch_cells(arrays, cells, len(keys)) for index in fed
+        }
+        self._absorb_filled(filled, keys)
+
+    def _fed(self, only: Sequence[str] | None) -> list[int]:
+        """The indices of the metrics a batch feeds (*only*, or all), each with a batch path."""
         known = [m.name for m in self._metrics]
         if only is not None and (isinstance(only, str) or any(o not in known for o in only)):
             raise ValidationError(
@@ -259,9 +270,6 @@ class ReportState:
                 value=only,
             )
         fed = [i for i, m in enumerate(self._metrics) if only is None or m.name in only]
-        needed = sorted({c for i in fed for c in self._metrics[i].columns} | set(self._by))
-        if self._period is not None:
-            needed = sorted({*needed, time_column})
         for metric in (self._metrics[i] for i in fed):
             if not metric.columns:
                 raise ValidationError(
@@ -270,6 +278,15 @@ class ReportState:
                     field="metrics",
                     value=metric.name,
                 )
+        return fed
+
+    def _batch_arrays(
+        self, view: Renamed, columns: Any, fed: list[int], time_column: str
+    ) -> tuple[dict[str, Any], list[str]]:
+        """The checked numpy arrays the fed metrics (and the period) read, and every needed name."""
+        needed = sorted({c for i in fed for c in self._metrics[i].columns} | set(self._by))
+        if self._period is not None:
+            needed = sorted({*needed, time_column})
         missing = [c for c in needed if c not in view]
         if missing:
             raise ValidationError(
@@ -285,9 +302,18 @@ class ReportState:
             name: normalise_column(view, name) if name != time_column else read_times(view, name)
             for name in sorted(metric_columns)
         }
-        size = batch_length(view, needed[0]) if needed else 0
-        # One integer code per row for its (group, period) cell: a mixed radix over
-        # the dimensions' label codes and the period keys.
+        return arrays, needed
+
+    def _cells_of_rows(
+        self, view: Renamed, arrays: dict[str, Any], time_column: str, size: int
+    ) -> tuple[Any, list[tuple[tuple[str | None, ...], int | None]]]:
+        """Each row's cell index, and each cell's (group, period) key.
+
+        A row's cell is one integer: a mixed radix over the dimensions' label
+        codes and the period keys.
+        """
+        import numpy as np
+
         digits: list[tuple[Any, int]] = []
         labels: list[list[str | None]] = []
         for name in self._by:
@@ -308,15 +334,19 @@ class ReportState:
             last_period = int(period_keys.max()) if size else 0
             digits.append((period_keys - first_period, last_period - first_period + 1))
         cells, cell_digits = cell_index(digits, size)
-        count = len(cell_digits)
         keys: list[tuple[tuple[str | None, ...], int | None]] = []
         for cell in cell_digits:
             group = tuple(labels[d][code] for d, code in enumerate(cell[: len(self._by)]))
             period = None if self._period is None else first_period + cell[-1]
             keys.append((group, period))
-        # Every metric fills all its cells in one vectorised pass, and only then is the
-        # state touched, so a bad batch changes nothing.
-        filled = {index: self._metrics[index]._batch_cells(arrays, cells, count) for index in fed}
+        return cells, keys
+
+    def _absorb_filled(
+        self,
+        filled: dict[int, list[Accumulator[Any]]],
+        keys: list[tuple[tuple[str | None, ...], int | None]],
+    ) -> None:
+        """Fold the states filled per metric (cell by cell, in *keys* order) into the rows."""
         for position, key in enumerate(keys):
             row = self._cells.get(key)
             if row is None:
