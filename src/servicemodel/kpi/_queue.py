@@ -173,24 +173,7 @@ def service_level_rate(
         "short_abandons": short_abandons,
         "short_abandons_within": sw,
     }
-    for name, value in counts.items():
-        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-            raise ValidationError(
-                f"'{name}' must be a non-negative integer (got {value!r})", field=name, value=value
-            )
-    for part, whole in (
-        ("answered_within", "answered"),
-        ("abandoned_within", "abandoned"),
-        ("short_abandons", "abandoned"),
-        ("short_abandons_within", "short_abandons"),
-        ("short_abandons_within", "abandoned_within"),
-    ):
-        if counts[part] > counts[whole]:
-            raise ValidationError(
-                f"'{part}' must not exceed '{whole}' (got {counts[part]} > {counts[whole]})",
-                field=part,
-                value=counts[part],
-            )
+    _check_queue_counts(counts)
     a_all, a_in = answered, answered_within
     b_all, b_in = abandoned - short_abandons, abandoned_within - sw
     offered = a_all + b_all
@@ -215,6 +198,28 @@ def service_level_rate(
             one.interval.confidence,
         ),
     )
+
+
+def _check_queue_counts(counts: dict[str, int]) -> None:
+    """Each count a non-negative integer, and no part larger than its whole."""
+    for name, value in counts.items():
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise ValidationError(
+                f"'{name}' must be a non-negative integer (got {value!r})", field=name, value=value
+            )
+    for part, whole in (
+        ("answered_within", "answered"),
+        ("abandoned_within", "abandoned"),
+        ("short_abandons", "abandoned"),
+        ("short_abandons_within", "short_abandons"),
+        ("short_abandons_within", "abandoned_within"),
+    ):
+        if counts[part] > counts[whole]:
+            raise ValidationError(
+                f"'{part}' must not exceed '{whole}' (got {counts[part]} > {counts[whole]})",
+                field=part,
+                value=counts[part],
+            )
 
 
 def _rate(k: int, n: int) -> Rate:
