@@ -166,27 +166,16 @@ class DurationState:
         self.total += value
 
     def add_array(self, array: Any) -> None:
+        """Fold an int64 array of microseconds: the one-cell case of :meth:`grouped`."""
         import numpy as np
 
         if array.size == 0:
             return
-        low, high = _check_durations(array)
-        if self.values is not None and self.count + int(array.size) <= self.exact_limit:
-            self.values.extend(array.tolist())
-            if self._sketch is not None:
-                self._sketch.add_array(array)
-        else:
-            self.sketch.add_array(array)  # built from the kept values first
-            self.values = None
-        if self.count == 0:
-            self.minimum, self.maximum = low, high
-        else:
-            self.minimum, self.maximum = min(self.minimum, low), max(self.maximum, high)
-        self.count += int(array.size)
-        if high * array.size < 2**62:
-            self.total += int(np.sum(array, dtype=np.int64))
-        else:
-            self.total += sum(int(x) for x in array.tolist())
+        cells = np.zeros(array.size, dtype=np.int64)
+        (part,) = DurationState.grouped(
+            array, cells, 1, alpha=self.alpha, exact_limit=self.exact_limit
+        )
+        self.absorb(part)
 
     @classmethod
     def grouped(
