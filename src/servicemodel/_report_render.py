@@ -7,7 +7,7 @@ from html import escape
 from typing import TYPE_CHECKING, Any
 
 from ._svg import Series, line_chart, stacked_bars
-from .kpi import DurationStats, Mean, Net, Rate
+from .kpi import DurationStats, KpiName, KpiUnit, Mean, Net, Rate
 
 if TYPE_CHECKING:
     from ._assessment import Assessment
@@ -48,13 +48,13 @@ def _duration(value: Any) -> str:
     return f"{minutes}m {secs:02d}s"
 
 
-def _goal_value(value: Fraction | None, metric: str | None) -> str:
+def _goal_value(value: Fraction | None, metric: KpiName | None) -> str:
     if value is None:
         return "—"
-    if metric is not None and metric.endswith("_time"):
+    if metric is not None and metric.spec.unit is KpiUnit.DURATION:
         seconds = float(value)
         return f"{seconds / 3600:.2f}h" if seconds >= 3600 else f"{seconds / 60:.1f}m"
-    if metric in ("nps",):
+    if metric is not None and metric.spec.unit is KpiUnit.NET:
         return f"{float(value):+.1f}"
     return f"{float(value):.3g}"
 
@@ -131,8 +131,8 @@ def render_json(a: Assessment) -> dict[str, Any]:
         "sla": [
             {
                 "policy": s.policy,
-                "priority": s.priority,
-                "metric": s.metric,
+                "priority": s.priority.value,
+                "metric": s.metric.value,
                 "met": s.met,
                 "breached": s.breached,
                 "pending": s.pending,
@@ -143,7 +143,7 @@ def render_json(a: Assessment) -> dict[str, Any]:
         "goals": [
             {
                 "name": g.goal.name,
-                "metric": g.goal.metric,
+                "metric": None if g.goal.metric is None else g.goal.metric.value,
                 "smart": {
                     c.letter: {"holds": c.holds, "reasons": list(c.reasons)}
                     for c in g.smart.letters
@@ -199,7 +199,7 @@ def render_json(a: Assessment) -> dict[str, Any]:
             {
                 "rank": i + 1,
                 "title": f.title,
-                "metric": f.metric,
+                "metric": f.metric.value,
                 "observed": _num(f.observed),
                 "target": _num(f.target),
                 "sample_size": f.sample_size,
@@ -248,7 +248,7 @@ def render_text(a: Assessment) -> str:
         for line in a.sla:
             rate = f"{float(line.rate.value):6.1%}" if line.met + line.breached else "   n/a"
             lines.append(
-                f"  {line.policy:<16} {line.priority:<7} {line.metric:<16} {rate}  "
+                f"  {line.policy:<16} {line.priority.value:<7} {line.metric.value:<16} {rate}  "
                 f"met {line.met}, breached {line.breached}, running {line.pending}"
             )
         lines.append("")
@@ -451,7 +451,7 @@ def render_html(a: Assessment) -> str:
         for s in a.sla:
             rate = f"{float(s.rate.value):.1%}" if s.met + s.breached else "n/a"
             parts.append(
-                f"<tr><td>{escape(s.policy)}</td><td>{escape(s.priority)}</td><td>{escape(s.metric)}</td>"
+                f"<tr><td>{escape(s.policy)}</td><td>{escape(s.priority.value)}</td><td>{escape(s.metric.value)}</td>"
                 f"<td>{rate}</td><td>{s.met}</td><td>{s.breached}</td><td>{s.pending}</td></tr>"
             )
         parts.append("</table>")

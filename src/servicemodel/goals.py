@@ -41,6 +41,7 @@ from ._time import aware, duration_micros, to_micros
 from ._validators import enum_member, optional_aware, optional_non_empty_str
 from .exceptions import EmptySampleError, ValidationError
 from .interactions import Channel
+from .kpi import KpiName
 
 __all__ = [
     "Direction",
@@ -160,6 +161,10 @@ def _target(value: object) -> Fraction | None:
 
 def _observed(value: object) -> Fraction:
     return _value(value, field="value")
+
+
+def _metric(value: object) -> KpiName | None:
+    return None if value is None else KpiName.of(value, field="metric")
 
 
 def _direction(value: object) -> Direction | None:
@@ -368,7 +373,8 @@ class Goal:
     Attributes:
         name: a short title.
         description: what is to change and for whom (the S of SMART).
-        metric: the KPI's name in the catalogue, e.g. ``"csat"``, ``"first_reply_time"``.
+        metric: the KPI's :class:`~servicemodel.kpi.KpiName` (its string is accepted,
+            e.g. ``"first_reply_time"``; a misspelt name is refused).
         variant: the KPI's variant, e.g. ``"median"``; ``None`` is its default.
         direction: ``"increase"`` or ``"decrease"``: which way is better.
         baseline: the KPI's value when the goal starts.
@@ -389,7 +395,7 @@ class Goal:
 
     name: str = attrs.field(validator=_check_name)
     description: str = attrs.field(default="", validator=attrs.validators.instance_of(str))
-    metric: str | None = attrs.field(default=None, validator=optional_non_empty_str)
+    metric: KpiName | None = attrs.field(default=None, converter=_metric)
     variant: str | None = attrs.field(default=None, validator=optional_non_empty_str)
     direction: Direction | None = attrs.field(default=None, converter=_direction)
     baseline: Fraction | None = attrs.field(default=None, converter=_baseline)
