@@ -308,3 +308,12 @@ def test_first_reply_is_not_before_creation(interaction: Interaction) -> None:
     assert (reply is None) == (interaction.agent_reply_count() == 0)
     if reply is not None:
         assert to_micros(reply) >= to_micros(interaction.created_at)
+
+
+def test_an_identifier_longer_than_256_characters_is_refused_with_its_length() -> None:
+    with pytest.raises(
+        ValidationError, match=r"^'id' must be at most 256 characters \(got 300 characters\)$"
+    ):
+        Interaction(
+            id="T" * 300, customer_id="C", channel="chat", created_at=pendulum.datetime(2024, 1, 1)
+        )

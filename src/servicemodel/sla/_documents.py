@@ -17,14 +17,13 @@ import tomllib
 from collections.abc import Mapping, Sequence
 from importlib import resources
 from pathlib import Path
-from typing import Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import pendulum
 
 from .._time import duration_micros, parse_duration
 from ..exceptions import CalendarError, PolicyDocumentError, Problem, ValidationError
 from ..interactions import Priority, Status
-from ._clock import IntegerCalendar
 from ._conditions import (
     MAX_CONDITION_DEPTH,
     MAX_TERMS,
@@ -39,6 +38,9 @@ from ._conditions import (
 )
 from ._metrics import PAUSABLE_STATUSES, Metric
 from ._policies import MAX_CALENDARS, MAX_POLICIES, PolicySet, PriorityChangeRule, SlaPolicy, Target
+
+if TYPE_CHECKING:
+    from ._calendar import BusinessCalendar
 
 __all__ = ["dump_policies", "dumps_policies", "load_policies", "policy_schema"]
 
@@ -331,7 +333,7 @@ def _list(
 def load_policies(
     source: Mapping[str, Any] | str | bytes | os.PathLike[str],
     *,
-    calendars: Mapping[str, IntegerCalendar] | None = None,
+    calendars: Mapping[str, BusinessCalendar] | None = None,
 ) -> PolicySet:
     """Load a policy document into a :class:`~servicemodel.sla.PolicySet`.
 
@@ -378,7 +380,7 @@ _CALENDAR_KEYS = ("timezone", "hours", "holidays", "closures", "openings", "over
 
 
 def _document(
-    data: object, given: dict[str, IntegerCalendar], problems: _Problems
+    data: object, given: dict[str, BusinessCalendar], problems: _Problems
 ) -> PolicySet | None:
     doc = _object(
         data, "", problems, allowed=_TOP_KEYS, required=("policies",), what="a policy document"
@@ -427,8 +429,8 @@ def _document(
         return None
 
 
-def _calendars(value: object, problems: _Problems) -> dict[str, IntegerCalendar]:
-    result: dict[str, IntegerCalendar] = {}
+def _calendars(value: object, problems: _Problems) -> dict[str, BusinessCalendar]:
+    result: dict[str, BusinessCalendar] = {}
     if not isinstance(value, Mapping):
         problems.add("calendars", f"must be an object mapping names to calendars {_got(value)}")
         return result
@@ -444,7 +446,7 @@ def _calendars(value: object, problems: _Problems) -> dict[str, IntegerCalendar]
     return result
 
 
-def _calendar(value: object, path: str, problems: _Problems) -> IntegerCalendar | None:
+def _calendar(value: object, path: str, problems: _Problems) -> BusinessCalendar | None:
     from ._calendar import BusinessCalendar, Overnight
 
     before = len(problems.items)
@@ -515,7 +517,7 @@ def _calendar(value: object, path: str, problems: _Problems) -> IntegerCalendar 
     if len(problems.items) > before:
         return None
     try:
-        calendar: IntegerCalendar = BusinessCalendar.weekly(
+        calendar: BusinessCalendar = BusinessCalendar.weekly(
             cast(str, timezone),
             cast("Mapping[str, str | Sequence[str]]", hours),
             holidays=holidays,
