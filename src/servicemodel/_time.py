@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as _dt
 import re
 from collections.abc import Callable
+from typing import cast
 
 import pendulum
 
@@ -266,6 +267,9 @@ def _units_readable() -> bool:
 _BUILD_DURATION = _choose_builder()
 #: ``.years``/``.months`` are properties; their slots cost a third (when pendulum has them).
 _UNITS_READABLE = _units_readable()
+#: The type whose values take the direct route in checked_micros (none when the
+#: years/months slots cannot be read).
+_DURATION: type = pendulum.Duration if _UNITS_READABLE else type(None)
 
 
 def duration_from_micros(micros: int) -> pendulum.Duration:
@@ -302,10 +306,12 @@ def checked_micros(
     ...
     servicemodel.exceptions.ValidationError: 'within' must not be month- or year-based (got 1 month); write it in days, e.g. '30d'
     """
-    if type(value) is pendulum.Duration and _UNITS_READABLE and not (value._years or value._months):
-        micros: int = _TD_FLOORDIV(value, _ONE_US)  # exact: timedelta // timedelta
-        if 0 < micros <= _MAX_MICROS:
-            return micros
+    if type(value) is _DURATION:
+        duration = cast(pendulum.Duration, value)
+        if not (duration._years or duration._months):
+            micros: int = _TD_FLOORDIV(duration, _ONE_US)  # exact: timedelta // timedelta
+            if 0 < micros <= _MAX_MICROS:
+                return micros
     if isinstance(value, pendulum.Duration) and (value.years or value.months):
         raise ValidationError(
             f"'{field}' must not be month- or year-based (got {value.in_words()}); "

@@ -132,8 +132,8 @@ class InteractionDecoder:
     """Build Interactions from decoded JSON records, naming the field of any error.
 
     Keeps, for the records it decodes, the zones it met, the work durations
-    it parsed and the ids it already checked, so a file's repeated values
-    are handled once.
+    it parsed and the names it already checked (tags, agents, groups), so a
+    file's repeated values are handled once (at most 8,192 of each).
 
     >>> decoder = InteractionDecoder()
     >>> ticket = decoder.decode({"id": "T-1", "customer_id": "C-1", "channel": "chat",
@@ -194,8 +194,9 @@ class InteractionDecoder:
             raise
         except _DECODE_ERRORS:
             raise field_error(record, field, "") from None
-        self._check_id(_ID, identifier)
-        self._check_id(_CUSTOMER_ID, customer_id)
+        # Record ids are unique: checked each time, never remembered.
+        _ID[1](None, _ID[0], identifier)
+        _CUSTOMER_ID[1](None, _CUSTOMER_ID[0], customer_id)
         events, keys = self._events(raw_events, parsed, text, named)
         check_log(created_at, priority, events, keys)
         interaction = _new(Interaction)
@@ -247,18 +248,21 @@ class InteractionDecoder:
         self, parsed: _dt.datetime, text: str, field: str, named: _dt.tzinfo | None
     ) -> pendulum.DateTime:
         """The instant of a parsed timestamp: in its own offset, or shown in the named zone."""
-        fixed = self._fixed.get(parsed.tzinfo)
-        if fixed is None:
-            fixed = fixed_zone(parsed, text, field)  # raises: naive, or not whole seconds
-            if len(self._fixed) < _MAX_CACHED:
-                self._fixed[parsed.tzinfo] = fixed
         if named is None:
-            local, zone = parsed, fixed
+            local = parsed
+            zone = self._fixed.get(parsed.tzinfo)
+            if zone is None:
+                zone = fixed_zone(parsed, text, field)  # raises: naive, or not whole seconds
+                if len(self._fixed) < _MAX_CACHED:
+                    self._fixed[parsed.tzinfo] = zone
         else:
+            offset = parsed.utcoffset()
+            if offset is None:
+                fixed_zone(parsed, text, field)  # raises: naive
             # Written as the zone's own wall time and offset (what the writer does): the
             # fields can be used as they are. Otherwise convert (the fold comes with it).
-            same = named.utcoffset(parsed) == parsed.utcoffset()
-            local, zone = (parsed if same else parsed.astimezone(named)), named
+            local = parsed if named.utcoffset(parsed) == offset else parsed.astimezone(named)
+            zone = named
         # tzinfo passed by position: keyword arguments cost the constructor more than
         # the rest of this line; fold only in a repeated hour.
         if local.fold:
@@ -298,6 +302,7 @@ class InteractionDecoder:
         keys = [created]
         last_text, parsed = created_text, created
         at: pendulum.DateTime | None = None
+        ids, durations = self._ids, self._durations
         for index, raw in enumerate(raw_events):
             field = "type"
             try:
@@ -314,7 +319,33 @@ class InteractionDecoder:
                     at = self._instant(parsed, text, "at", named)
                     last_text = text
                 keys.append(parsed)
-                events.append(self._event(raw, kind, at, index))
+                # Messages and status changes are most of a log: built here, in the loop.
+                event: Event
+                if kind == "message":
+                    field = "author"
+                    author = ROLES[raw["author"]]
+                    field = "visibility"
+                    visibility = VISIBILITIES[raw["visibility"]] if "visibility" in raw else _PUBLIC
+                    author_id, work = raw.get("author_id"), raw.get("work")
+                    if author_id is not None and author_id not in ids:
+                        self._check_id(_AUTHOR_ID, author_id)
+                    if work is not None:
+                        field = "work"
+                        work = durations.get(work) or self._work(work)
+                    event = _new(Message)
+                    _M_AT(event, at)
+                    _M_AUTHOR(event, author)
+                    _M_VISIBILITY(event, visibility)
+                    _M_AUTHOR_ID(event, author_id)
+                    _M_WORK(event, work)
+                elif kind == "status_change":
+                    field = "status"
+                    event = _new(StatusChange)
+                    _S_STATUS(event, STATUSES[raw["status"]])
+                    _S_AT(event, at)
+                else:
+                    event = self._other_event(raw, kind, at, index)
+                events.append(event)
             except ValidationError as error:
                 path = f"events[{index}]"
                 if error.field is not None and error.field.startswith(path):
@@ -324,34 +355,14 @@ class InteractionDecoder:
                 raise field_error(raw, field, f"events[{index}]", "event") from None
         return tuple(events), keys
 
-    def _event(self, raw: dict[str, Any], kind: str, at: pendulum.DateTime, index: int) -> Event:
-        """One event of a known kind whose keys and instant were read."""
+    def _other_event(
+        self, raw: dict[str, Any], kind: str, at: pendulum.DateTime, index: int
+    ) -> Event:
+        """An assignment, priority change or satisfaction response whose keys and instant were read."""
         field = kind
         try:
             event: Event
-            if kind == "message":
-                field = "author"
-                author = ROLES[raw["author"]]
-                field = "visibility"
-                visibility = VISIBILITIES[raw["visibility"]] if "visibility" in raw else _PUBLIC
-                author_id, work = raw.get("author_id"), raw.get("work")
-                if author_id is not None and author_id not in self._ids:
-                    self._check_id(_AUTHOR_ID, author_id)
-                event = _new(Message)
-                _M_AT(event, at)
-                _M_AUTHOR(event, author)
-                _M_VISIBILITY(event, visibility)
-                _M_AUTHOR_ID(event, author_id)
-                if work is not None:
-                    field = "work"
-                    work = self._durations.get(work) or self._work(work)
-                _M_WORK(event, work)
-            elif kind == "status_change":
-                field = "status"
-                event = _new(StatusChange)
-                _S_STATUS(event, STATUSES[raw["status"]])
-                _S_AT(event, at)
-            elif kind == "assignment":
+            if kind == "assignment":
                 agent_id, group = raw.get("agent_id"), raw.get("group")
                 if agent_id is not None:
                     self._check_id(_AGENT_ID, agent_id)
