@@ -38,23 +38,10 @@ if TYPE_CHECKING:
 
 __all__ = ["BusinessCalendar", "Combine", "Overnight"]
 
-_DAYS: Final = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-_MAX_ITEMS: Final = 100_000
-_MAX_DURATION: Final = MAX_DURATION_DAYS * DAY
 _LO_TEXT: Final = "1900-01-01T00:00:00Z"
 _HI_TEXT: Final = "2200-01-01T00:00:00Z"
-_EPOCH: Final = _dt.datetime(1970, 1, 1)
 _EPOCH_ORDINAL: Final = _dt.date(1970, 1, 1).toordinal()
-_FAST_LO: Final = LO + 2 * DAY
-_FAST_HI: Final = HI - 2 * DAY
-_CLOCK_US: Final = tuple(m * 60_000_000 for m in range(1440))
-_TD_DAYS: Final = _dt.timedelta.days.__get__
-_TD_SECONDS: Final = _dt.timedelta.seconds.__get__
-_TD_MICROS: Final = _dt.timedelta.microseconds.__get__
-_TD_FLOORDIV: Final = _dt.timedelta.__floordiv__
-_ONE_US: Final = _dt.timedelta(microseconds=1)
 _DateTime: Final = pendulum.DateTime
-_Duration: Final = pendulum.Duration
 
 
 class Overnight(enum.Enum):
@@ -132,11 +119,6 @@ def _instant(value: object, field: str, cal: BusinessCalendar | None = None) -> 
         )
     aware(value, field=field)  # raises the right error for naive datetimes and non-datetimes
     raise ValidationError(f"'{field}' must be an aware datetime (got {value!r})", field=field)
-
-
-def _duration(value: object, field: str) -> int:
-    """Signed microseconds of a timedelta / pendulum Duration, bounded."""
-    return checked_micros(value, field=field, allow_negative=True, allow_zero=True)
 
 
 def _to_zone(value: Any) -> _dt.tzinfo:
