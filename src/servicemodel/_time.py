@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime as _dt
 import re
 from collections.abc import Callable
-from typing import cast
+from typing import Any
 
 import pendulum
 
@@ -51,7 +51,7 @@ _UTC = pendulum.timezone("UTC")
 _TD_DAYS = _dt.timedelta.days.__get__
 _TD_SECONDS = _dt.timedelta.seconds.__get__
 _TD_MICROSECONDS = _dt.timedelta.microseconds.__get__
-_TD_FLOORDIV = _dt.timedelta.__floordiv__
+_TD_FLOORDIV: Callable[[Any, _dt.timedelta], int] = _dt.timedelta.__floordiv__
 _TD_NEW = _dt.timedelta.__new__
 _TD_TOTAL_SECONDS = _dt.timedelta.total_seconds
 _ONE_US = _dt.timedelta(microseconds=1)
@@ -306,12 +306,11 @@ def checked_micros(
     ...
     servicemodel.exceptions.ValidationError: 'within' must not be month- or year-based (got 1 month); write it in days, e.g. '30d'
     """
-    if type(value) is _DURATION:
-        duration = cast(pendulum.Duration, value)
-        if not (duration._years or duration._months):
-            micros: int = _TD_FLOORDIV(duration, _ONE_US)  # exact: timedelta // timedelta
-            if 0 < micros <= _MAX_MICROS:
-                return micros
+    # ._years / ._months: what .years / .months return, without the property calls
+    if type(value) is _DURATION and not (value._years or value._months):  # type: ignore[attr-defined]
+        micros: int = _TD_FLOORDIV(value, _ONE_US)  # exact: timedelta // timedelta
+        if 0 < micros <= _MAX_MICROS:
+            return micros
     if isinstance(value, pendulum.Duration) and (value.years or value.months):
         raise ValidationError(
             f"'{field}' must not be month- or year-based (got {value.in_words()}); "

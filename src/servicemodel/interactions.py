@@ -657,9 +657,12 @@ def check_log(
     ...
     servicemodel.exceptions.ValidationError: 'events[0].status' must change the status and never return to 'new' (got new -> new)
     """
-    previous: Any = keys[0] if keys is not None else to_micros(created_at)
-    status = Status.NEW
-    for index, event in enumerate(events):
+    if keys is None:
+        keys = [to_micros(created_at)]
+        keys.extend(to_micros(e.at) if type(e) in _EVENT_TYPE_SET else 0 for e in events)  # type: ignore[attr-defined]
+    previous = keys[0]
+    status, closed, new = Status.NEW, Status.CLOSED, Status.NEW
+    for index, (event, key) in enumerate(zip(events, keys[1:], strict=True)):
         kind = type(event)  # the event classes are final: no subclass to allow for
         if kind not in _EVENT_TYPE_SET:
             raise ValidationError(
@@ -668,11 +671,10 @@ def check_log(
                 field=f"events[{index}]",
                 value=event,
             )
-        key = keys[index + 1] if keys is not None else to_micros(event.at)  # type: ignore[attr-defined]
         if key < previous:
             raise _out_of_order(created_at, events, index)
         previous = key
-        if status is Status.CLOSED and kind is not SatisfactionResponse:
+        if status is closed and kind is not SatisfactionResponse:
             raise ValidationError(
                 f"'events[{index}]' must not follow the close of the interaction: a closed "
                 f"interaction takes only satisfaction responses (got {kind.__name__})",
@@ -681,7 +683,7 @@ def check_log(
             )
         if kind is StatusChange:
             new_status = event.status  # type: ignore[attr-defined]
-            if new_status is status or new_status is Status.NEW:
+            if new_status is status or new_status is new:
                 raise ValidationError(
                     f"'events[{index}].status' must change the status and never return to "
                     f"'new' (got {status.value} -> {new_status.value})",

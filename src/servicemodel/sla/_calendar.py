@@ -543,7 +543,14 @@ class BusinessCalendar:
                 u = _instant(start, "start", self)  # raises: out of range
         else:
             u = _instant(start, "start", self)
-        return zone.show(self._add(u, checked_micros(duration, "duration", True, True)))
+        d = checked_micros(duration, "duration", True, True)
+        core = self._core
+        if core.always:
+            return zone.show(u + d)
+        try:
+            return zone.show(core.engine.advance(u, d))  # the integer core, as in _add
+        except NeverReached as never:
+            raise self._never_error(u, forward=never.forward) from None
 
     def _add(self, u: int, d: int) -> int:
         """The integer core of :meth:`add` and :meth:`_add_us` (arguments checked)."""
