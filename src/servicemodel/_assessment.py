@@ -32,8 +32,7 @@ from .kpi import (
     wilson_interval,
 )
 from .kpi._accumulators import _REGISTRY
-from .loyalty.recognition import Leaderboard, MonthTally
-from .team import Finding
+from .team import Finding, Leaderboard, MonthTally
 
 __all__ = [
     "Assessment",

@@ -705,9 +705,23 @@ class Interaction:
         ...             SatisfactionResponse(at=t, score=5)]).satisfaction()
         5
         """
+        rating = self.rating()
+        return None if rating is None else rating.score
+
+    def rating(self) -> SatisfactionResponse | None:
+        """The latest satisfaction response, with its instant (``None``: not rated).
+
+        CSAT reads this rating: a later response replaces an earlier one.
+
+        >>> import pendulum
+        >>> t = pendulum.datetime(2024, 1, 1)
+        >>> Interaction(id="T", customer_id="C", channel="chat", created_at=t,
+        ...     events=[SatisfactionResponse(at=t.add(days=1), score=4)]).rating().at.day
+        2
+        """
         for event in reversed(self.events):
             if isinstance(event, SatisfactionResponse):
-                return event.score
+                return event
         return None
 
     def handle_time(self) -> pendulum.Duration:

@@ -4,7 +4,8 @@ Points are ``int``, money is ``Decimal`` with a currency, and every instant is
 an argument. A :class:`Ledger` records commands (earn, redeem, return, ...)
 under named :class:`Policies`; a :class:`Programme` composes earn rules,
 policies, tiers and a rewards catalogue and loads from TOML or JSON.
-Recognition of agents lives in :mod:`servicemodel.loyalty.recognition`.
+Points and ledgers know nothing of tickets: recognition of agents (which
+may pay out through a ledger) lives in :mod:`servicemodel.team`.
 
 >>> import pendulum
 >>> from decimal import Decimal
