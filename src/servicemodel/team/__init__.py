@@ -3,7 +3,7 @@
 Plain, typed values for the people side of a service model: who is on the
 team and what they can do (:class:`Agent`, :class:`SkillProfile`), what they
 need to learn (:func:`plan_training`), how well they serve (:class:`Rubric`,
-:class:`Review`, :func:`calibrate`), and what the team does about what the
+:class:`QaReview`, :func:`calibrate`), and what the team does about what the
 data shows (:class:`Finding`, :class:`ActionPlan`), and how they are
 recognised (:func:`awards`, :func:`leaderboard`, :func:`employee_of_the_month`).
 
@@ -31,7 +31,7 @@ from ._plans import (
     compare_before_after,
 )
 from ._qa_score import QaScore
-from ._quality import Criterion, Review, ReviewerKind, Rubric
+from ._quality import Criterion, QaReview, ReviewerKind, Rubric
 from ._recognition import (
     AgentAward,
     EmployeeOfTheMonth,
@@ -56,7 +56,7 @@ from ._scorecards import (
 )
 from ._skills import GapKind, SkillAssessment, SkillGap, SkillProfile, SkillRequirement
 from ._training import (
-    Direction,
+    Improvement,
     KpiGap,
     NeedSource,
     TrainingNeed,
@@ -74,11 +74,11 @@ __all__ = [  # noqa: RUF022 - plain sorted order, as tests/test_public_api.py ch
     "Candidate",
     "Criterion",
     "DEFAULT_MINIMUM_SAMPLES",
-    "Direction",
     "EmployeeOfTheMonth",
     "Finding",
     "GapKind",
     "HiddenMetric",
+    "Improvement",
     "KpiChange",
     "KpiGap",
     "Leaderboard",
@@ -89,10 +89,10 @@ __all__ = [  # noqa: RUF022 - plain sorted order, as tests/test_public_api.py ch
     "NeedSource",
     "PlanReview",
     "PlanStatus",
+    "QaReview",
     "QaScore",
     "RecognitionPolicy",
     "RecognitionRule",
-    "Review",
     "ReviewerKind",
     "Rubric",
     "Scorecard",

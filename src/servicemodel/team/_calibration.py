@@ -26,7 +26,7 @@ import attrs
 
 from ..exceptions import EmptySampleError, ValidationError
 from ._common import exact
-from ._quality import Review
+from ._quality import QaReview
 
 __all__ = ["Calibration", "calibrate", "krippendorff_alpha"]
 
@@ -126,7 +126,7 @@ class Calibration:
     units: int
 
 
-def calibrate(reviews: Iterable[Review]) -> Calibration:
+def calibrate(reviews: Iterable[QaReview]) -> Calibration:
     """Measure how well reviewers agree on the interactions they all reviewed.
 
     Every review must use the same rubric, and a reviewer may review an
@@ -140,19 +140,19 @@ def calibrate(reviews: Iterable[Review]) -> Calibration:
     >>> from servicemodel.team import Criterion, Rubric
     >>> rubric = Rubric(name="r", criteria=[Criterion(name="tone", weight=1)])
     >>> def rev(t, who, tone):
-    ...     return Review(interaction_id=t, agent_id="A", reviewer_id=who, rubric=rubric,
+    ...     return QaReview(interaction_id=t, agent_id="A", reviewer_id=who, rubric=rubric,
     ...                   ratings={"tone": tone}, reviewed_at=pendulum.datetime(2024, 6, 1))
     >>> result = calibrate([rev("T-1", "ann", 4), rev("T-1", "bo", 3),
     ...                     rev("T-2", "ann", 1), rev("T-2", "bo", 1)])
     >>> result.score_alpha, dict(result.reviewer_bias)
     (Fraction(8, 9), {'ann': Fraction(1, 8), 'bo': Fraction(-1, 8)})
     """
-    by_unit: dict[str, dict[str, Review]] = {}
+    by_unit: dict[str, dict[str, QaReview]] = {}
     rubric = None
     for index, review in enumerate(reviews):
-        if not isinstance(review, Review):
+        if not isinstance(review, QaReview):
             raise ValidationError(
-                f"'reviews[{index}]' must be a Review (got {review!r})",
+                f"'reviews[{index}]' must be a QaReview (got {review!r})",
                 field=f"reviews[{index}]",
                 value=review,
             )

@@ -50,8 +50,8 @@ from ..kpi import (
 )
 from ..sla import PolicySet
 from ._qa_score import QaScore
-from ._quality import Review
-from ._training import Direction
+from ._quality import QaReview
+from ._training import Improvement
 
 __all__ = [
     "DEFAULT_MINIMUM_SAMPLES",
@@ -73,12 +73,12 @@ DEFAULT_MINIMUM_SAMPLES: Mapping[str, int] = {
 }
 
 _DIRECTIONS = {
-    "first_reply_time": Direction.LOWER,
-    "resolution_time": Direction.LOWER,
-    "fcr": Direction.HIGHER,
-    "csat": Direction.HIGHER,
-    "qa_score": Direction.HIGHER,
-    "sla_compliance": Direction.HIGHER,
+    "first_reply_time": Improvement.LOWER,
+    "resolution_time": Improvement.LOWER,
+    "fcr": Improvement.HIGHER,
+    "csat": Improvement.HIGHER,
+    "qa_score": Improvement.HIGHER,
+    "sla_compliance": Improvement.HIGHER,
 }
 _INTERACTION_METRICS = ("first_reply_time", "resolution_time", "fcr", "csat")
 _METRICS = (*_INTERACTION_METRICS, "qa_score")
@@ -112,7 +112,7 @@ class MetricFigure:
     interval. ``expected`` is the team's figure reweighted to the agent's mix.
 
     >>> f = MetricFigure(metric="fcr", n=40, value=Fraction(3, 4), unit="share",
-    ...                  interval=None, expected=Fraction(7, 10), direction=Direction.HIGHER)
+    ...                  interval=None, expected=Fraction(7, 10), direction=Improvement.HIGHER)
     >>> f.versus_expected(), f.better_than_expected()
     (Fraction(1, 20), True)
     """
@@ -123,14 +123,14 @@ class MetricFigure:
     unit: str
     interval: Interval | None
     expected: Fraction
-    direction: Direction
+    direction: Improvement
 
     def versus_expected(self) -> Fraction:
         """value - expected (in the metric's unit; its sign alone does not say better or worse).
 
         >>> MetricFigure(metric="first_reply_time", n=12, value=Fraction(600), unit="seconds",
         ...              interval=None, expected=Fraction(900),
-        ...              direction=Direction.LOWER).versus_expected()
+        ...              direction=Improvement.LOWER).versus_expected()
         Fraction(-300, 1)
         """
         return self.value - self.expected
@@ -140,11 +140,11 @@ class MetricFigure:
 
         >>> MetricFigure(metric="first_reply_time", n=12, value=Fraction(600), unit="seconds",
         ...              interval=None, expected=Fraction(900),
-        ...              direction=Direction.LOWER).better_than_expected()
+        ...              direction=Improvement.LOWER).better_than_expected()
         True
         """
         gap = self.versus_expected()
-        return gap > 0 if self.direction is Direction.HIGHER else gap < 0
+        return gap > 0 if self.direction is Improvement.HIGHER else gap < 0
 
 
 @final
@@ -198,7 +198,7 @@ class Scorecard:
 
         >>> import pendulum
         >>> fcr = MetricFigure(metric="fcr", n=40, value=Fraction(3, 4), unit="share",
-        ...                    interval=None, expected=Fraction(7, 10), direction=Direction.HIGHER)
+        ...                    interval=None, expected=Fraction(7, 10), direction=Improvement.HIGHER)
         >>> card = Scorecard(agent_id="A-1", start=pendulum.datetime(2024, 6, 1),
         ...                  end=pendulum.datetime(2024, 7, 1), volume=40, mix=(("chat", 40),),
         ...                  shown=(fcr,), hidden=(HiddenMetric(metric="csat", n=2, minimum=10),))
@@ -324,7 +324,7 @@ def build_scorecards(
     *,
     start: object,
     end: object,
-    reviews: Iterable[Review] = (),
+    reviews: Iterable[QaReview] = (),
     minimum_samples: Mapping[str, int] | None = None,
     mix_by: Iterable[MixDimension | str] = (
         MixDimension.CHANNEL,
@@ -356,7 +356,7 @@ def build_scorecards(
         interactions: the interactions to score.
         start: the period's first instant (aware).
         end: the instant after the period (aware, after *start*).
-        reviews: QA reviews (:class:`Review`).
+        reviews: QA reviews (:class:`QaReview`).
         minimum_samples: per-metric minimums overriding :data:`DEFAULT_MINIMUM_SAMPLES`.
         mix_by: the workload dimensions to normalise for (empty: no normalisation,
             ``expected`` is then the team's overall figure).
@@ -479,9 +479,9 @@ def build_scorecards(
         for metric in fed:
             accs[metric].add(interaction)
     for index, review in enumerate(reviews):
-        if not isinstance(review, Review):
+        if not isinstance(review, QaReview):
             raise ValidationError(
-                f"'reviews[{index}]' must be a team Review (got {review!r:.60})",
+                f"'reviews[{index}]' must be a QaReview (got {review!r:.60})",
                 field=f"reviews[{index}]",
                 value=review,
             )

@@ -18,7 +18,7 @@ from ._common import exact
 from ._skills import GapKind, SkillProfile
 
 __all__ = [
-    "Direction",
+    "Improvement",
     "KpiGap",
     "NeedSource",
     "TrainingNeed",
@@ -50,19 +50,22 @@ class TrainingRecord:
     score: int = attrs.field(validator=between(0, 100))
 
 
-class Direction(enum.Enum):
+class Improvement(enum.Enum):
     """Which way a KPI improves: ``higher`` (FCR, CSAT) or ``lower`` (reply time).
 
-    >>> Direction("lower")
-    <Direction.LOWER: 'lower'>
+    (A goal's :class:`servicemodel.goals.Direction` says the same with
+    ``increase``/``decrease``; team does not import goals, see the layers.)
+
+    >>> Improvement("lower")
+    <Improvement.LOWER: 'lower'>
     """
 
     HIGHER = "higher"
     LOWER = "lower"
 
 
-def _direction(value: object) -> Direction:
-    return enum_member(Direction, value, field="direction")
+def _direction(value: object) -> Improvement:
+    return enum_member(Improvement, value, field="direction")
 
 
 def _actual(value: object) -> Fraction:
@@ -92,7 +95,7 @@ class KpiGap:
     actual: Fraction = attrs.field(converter=_actual)
     target: Fraction = attrs.field(converter=_target)
     topic: str = attrs.field(validator=non_empty_str)
-    direction: Direction = attrs.field(default=Direction.HIGHER, converter=_direction)
+    direction: Improvement = attrs.field(default=Improvement.HIGHER, converter=_direction)
     scope: str | None = attrs.field(default=None, validator=optional_non_empty_str)
 
     def shortfall(self) -> Fraction:
@@ -102,7 +105,7 @@ class KpiGap:
         ...        direction="lower").shortfall()
         Fraction(20, 1)
         """
-        if self.direction is Direction.HIGHER:
+        if self.direction is Improvement.HIGHER:
             return self.target - self.actual
         return self.actual - self.target
 
