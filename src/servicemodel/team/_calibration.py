@@ -26,7 +26,7 @@ import attrs
 
 from ..exceptions import EmptySampleError, ValidationError
 from ._common import exact
-from ._quality import QaReview
+from ._quality import QaReview, Rubric
 
 __all__ = ["Calibration", "calibrate", "krippendorff_alpha"]
 
@@ -147,6 +147,23 @@ def calibrate(reviews: Iterable[QaReview]) -> Calibration:
     >>> result.score_alpha, dict(result.reviewer_bias)
     (Fraction(8, 9), {'ann': Fraction(1, 8), 'bo': Fraction(-1, 8)})
     """
+    rubric, by_unit = _by_interaction(reviews)
+    shared = {u: rs for u, rs in by_unit.items() if len(rs) >= 2}
+    scores = {u: {who: r.score() for who, r in rs.items()} for u, rs in shared.items()}
+    per_criterion, constant = _criterion_alphas(rubric, shared)
+    return Calibration(
+        score_alpha=krippendorff_alpha(scores),
+        criterion_alpha=tuple(per_criterion),
+        constant_criteria=tuple(constant),
+        reviewer_bias=_reviewer_bias(scores),
+        units=len(shared),
+    )
+
+
+def _by_interaction(
+    reviews: Iterable[QaReview],
+) -> tuple[Rubric | None, dict[str, dict[str, QaReview]]]:
+    """The one rubric of the reviews, and the reviews by interaction and reviewer."""
     by_unit: dict[str, dict[str, QaReview]] = {}
     rubric = None
     for index, review in enumerate(reviews):
@@ -174,21 +191,32 @@ def calibrate(reviews: Iterable[QaReview]) -> Calibration:
                 value=(review.interaction_id, review.reviewer_id),
             )
         unit[review.reviewer_id] = review
-    shared = {u: rs for u, rs in by_unit.items() if len(rs) >= 2}
-    scores = {u: {who: r.score() for who, r in rs.items()} for u, rs in shared.items()}
-    score_alpha = krippendorff_alpha(scores)
+    return rubric, by_unit
+
+
+def _criterion_alphas(
+    rubric: Rubric | None, shared: Mapping[str, Mapping[str, QaReview]]
+) -> tuple[list[tuple[str, Fraction]], list[str]]:
+    """Alpha per criterion, and the criteria every reviewer rated the same (no alpha)."""
     per_criterion: list[tuple[str, Fraction]] = []
     constant: list[str] = []
-    if rubric is not None:
-        for criterion in rubric.criteria:
-            values = {
-                u: {who: r.rating(criterion.name) for who, r in rs.items()}
-                for u, rs in shared.items()
-            }
-            try:
-                per_criterion.append((criterion.name, krippendorff_alpha(values)))
-            except EmptySampleError:
-                constant.append(criterion.name)
+    if rubric is None:
+        return per_criterion, constant
+    for criterion in rubric.criteria:
+        values = {
+            u: {who: r.rating(criterion.name) for who, r in rs.items()} for u, rs in shared.items()
+        }
+        try:
+            per_criterion.append((criterion.name, krippendorff_alpha(values)))
+        except EmptySampleError:
+            constant.append(criterion.name)
+    return per_criterion, constant
+
+
+def _reviewer_bias(
+    scores: Mapping[str, Mapping[str, Fraction]],
+) -> tuple[tuple[str, Fraction], ...]:
+    """Each reviewer's mean deviation from the other reviewers of the same interaction."""
     deviations: dict[str, list[Fraction]] = {}
     for by_reviewer in scores.values():
         total = sum(by_reviewer.values(), Fraction(0))
@@ -196,11 +224,4 @@ def calibrate(reviews: Iterable[QaReview]) -> Calibration:
         for who, value in by_reviewer.items():
             others = (total - value) / (m - 1)
             deviations.setdefault(who, []).append(value - others)
-    bias = tuple((who, sum(ds, Fraction(0)) / len(ds)) for who, ds in sorted(deviations.items()))
-    return Calibration(
-        score_alpha=score_alpha,
-        criterion_alpha=tuple(per_criterion),
-        constant_criteria=tuple(constant),
-        reviewer_bias=bias,
-        units=len(shared),
-    )
+    return tuple((who, sum(ds, Fraction(0)) / len(ds)) for who, ds in sorted(deviations.items()))

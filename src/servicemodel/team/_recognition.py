@@ -350,52 +350,43 @@ def post_awards(
         key = f"recognition:{interaction.id}:{rule.value}"
         award = current.get(rule)
         if award is not None and not ledger.knows(key):
-            record = Award(
-                rule=f"recognition.{rule.value}",
-                desired=abs(award.points),
-                granted=abs(award.points),
-            )
-            if award.points > 0:
-                receipts.append(
-                    ledger.earn(
-                        member=award.agent,
-                        points=award.points,
-                        at=instant,
-                        key=key,
-                        awards=[record],
-                    )
-                )
-            else:
-                receipts.append(
-                    ledger.adjust(
-                        member=award.agent,
-                        points=award.points,
-                        at=instant,
-                        key=key,
-                        reason=f"recognition.{rule.value}",
-                        shortfall=NegativeBalance.WITHIN_BALANCE,
-                    )
-                )
+            receipts.append(_pay(ledger, award, at=instant))
         elif award is None and ledger.knows(key) and not ledger.knows(f"{key}:withdrawn"):
-            payload = ledger.command(key)
-            member = payload[1]
-            if payload[0] == "earn":
-                receipts.append(
-                    ledger.return_purchase(
-                        member=member, earn=key, at=instant, key=f"{key}:withdrawn"
-                    )
-                )
-            else:
-                receipts.append(
-                    ledger.adjust(
-                        member=member,
-                        points=-payload[3],
-                        at=instant,
-                        key=f"{key}:withdrawn",
-                        reason=f"withdrawn recognition.{rule.value}",
-                    )
-                )
+            receipts.append(_withdraw(ledger, key, rule, at=instant))
     return tuple(receipts)
+
+
+def _pay(ledger: Ledger, award: AgentAward, *, at: pendulum.DateTime) -> Receipt:
+    """Post one award: an earn when positive, a deduction within the balance when negative."""
+    rule = f"recognition.{award.rule.value}"
+    if award.points > 0:
+        record = Award(rule=rule, desired=award.points, granted=award.points)
+        return ledger.earn(
+            member=award.agent, points=award.points, at=at, key=award.key, awards=[record]
+        )
+    return ledger.adjust(
+        member=award.agent,
+        points=award.points,
+        at=at,
+        key=award.key,
+        reason=rule,
+        shortfall=NegativeBalance.WITHIN_BALANCE,
+    )
+
+
+def _withdraw(ledger: Ledger, key: str, rule: RecognitionRule, *, at: pendulum.DateTime) -> Receipt:
+    """Take back an award posted under *key* that the interaction no longer gives."""
+    payload = ledger.command(key)
+    member = payload[1]
+    if payload[0] == "earn":
+        return ledger.return_purchase(member=member, earn=key, at=at, key=f"{key}:withdrawn")
+    return ledger.adjust(
+        member=member,
+        points=-payload[3],
+        at=at,
+        key=f"{key}:withdrawn",
+        reason=f"withdrawn recognition.{rule.value}",
+    )
 
 
 @final
