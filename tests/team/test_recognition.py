@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pendulum
 import pytest
+from hypothesis import given
 
 from servicemodel.exceptions import ValidationError
 from servicemodel.interactions import (
@@ -25,6 +26,7 @@ from servicemodel.team import (
     leaderboard,
     post_awards,
 )
+from servicemodel.testing import interactions
 
 ZONE = "Europe/Warsaw"
 T = pendulum.datetime(2025, 3, 3, 9, tz=ZONE)
@@ -255,3 +257,21 @@ def test_happy_and_unhappy_ratings_are_what_the_csat_kpi_counts(
         csat = Csat.empty(variant=variant)
         csat.add(score)
         assert (csat.result().value == 1) is (score in happy)
+
+
+@given(interactions())
+def test_awards_agree_with_the_interaction_facts_and_the_kpis(interaction: Interaction) -> None:
+    got = {a.rule: a for a in awards(interaction, POLICY)}
+    resolved = interaction.first_solved_at()
+    if interaction.assignee() is None or resolved is None:
+        assert got == {}
+        return
+    timed = got.get(RecognitionRule.ON_TIME) or got[RecognitionRule.LATE]
+    assert timed.at == resolved
+    fcr = Fcr.empty()
+    fcr.add(interaction)
+    first_contact = fcr.result().value == 1 and interaction.reopen_count() == 0
+    assert (RecognitionRule.FIRST_CONTACT in got) is first_contact
+    score = interaction.satisfaction()
+    assert (RecognitionRule.HAPPY_CSAT in got) is (score is not None and score >= 4)
+    assert (RecognitionRule.UNHAPPY_CSAT in got) is (score is not None and score <= 2)
