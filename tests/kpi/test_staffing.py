@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 from fractions import Fraction
 
 import pendulum
@@ -16,11 +17,14 @@ from servicemodel.kpi.staffing import (
     erlang_a,
     erlang_b,
     erlang_b_exact,
+    erlang_b_fractional,
     erlang_c,
     erlang_c_exact,
+    erlang_c_fractional,
     max_arrival_rate,
     required_agents,
     required_agents_fractional,
+    required_trunks,
     service_level,
 )
 
@@ -150,3 +154,105 @@ def test_bad_arguments_are_refused_with_the_field_named() -> None:
         required_agents(RATE, 180, target_level=0.8, target_time=TWENTY)  # type: ignore[arg-type]
     with pytest.raises(ValidationError, match="'agents' must be an integer"):
         erlang_b(-1, 2.0)
+
+
+# --- Erlang B staffing and the continuous (fractional-agent) extension ----------------------
+
+
+def _erlang_b_direct(n: int, a: Fraction) -> Fraction:
+    """Erlang B from its definition, (A^n / n!) / sum_{k<=n} A^k / k!, exactly."""
+    term, total = Fraction(1), Fraction(1)
+    for k in range(1, n + 1):
+        term = term * a / k
+        total += term
+    return term / total
+
+
+def _erlang_b_by_gamma(x: float, a: float) -> float:
+    """B(x, A) = A^x e^-A / Gamma(x + 1, A), through SciPy's regularised incomplete gamma."""
+    from scipy.special import gammaincc, gammaln
+
+    return float(math.exp(x * math.log(a) - a - gammaln(x + 1)) / gammaincc(x + 1, a))
+
+
+@given(
+    st.floats(min_value=0, max_value=300, allow_nan=False),
+    st.floats(min_value=0.01, max_value=300, allow_nan=False),
+)
+def test_fractional_erlang_b_matches_the_incomplete_gamma_formula(x: float, a: float) -> None:
+    expected = _erlang_b_by_gamma(x, a)
+    assert math.isclose(erlang_b_fractional(x, a), expected, rel_tol=1e-9, abs_tol=1e-300)
+
+
+@given(st.integers(0, 400), st.floats(min_value=0, max_value=400, allow_nan=False))
+def test_fractional_erlang_b_is_erlang_b_at_whole_agents(n: int, a: float) -> None:
+    assert erlang_b_fractional(n, a) == erlang_b(n, a)
+    assert erlang_c_fractional(n, a) == erlang_c(n, a)
+
+
+@given(
+    st.floats(min_value=0, max_value=200, allow_nan=False),
+    st.floats(min_value=0.001, max_value=5, allow_nan=False),
+    st.floats(min_value=0.01, max_value=200, allow_nan=False),
+)
+def test_fractional_erlang_b_and_c_fall_as_agents_grow(x: float, step: float, a: float) -> None:
+    before, after = erlang_b_fractional(x, a), erlang_b_fractional(x + step, a)
+    assert after < before or before < 1e-290  # strictly, until floats underflow
+    assert erlang_c_fractional(x + step, a) <= erlang_c_fractional(x, a)
+
+
+@pytest.mark.parametrize("n", [1, 2, 7, 30])
+def test_fractional_erlang_b_is_continuous_at_whole_agents(n: int) -> None:
+    at = erlang_b(n, 6.5)
+    for side in (n - 1e-7, n + 1e-7):
+        assert erlang_b_fractional(side, 6.5) == pytest.approx(at, rel=1e-6)
+
+
+def test_fractional_erlang_c_is_one_when_agents_do_not_exceed_traffic() -> None:
+    assert erlang_c_fractional(9.5, 10) == 1.0
+    assert erlang_c_fractional(10.0, 10) == 1.0
+    assert 0 < erlang_c_fractional(10.25, 10) < 1
+
+
+@given(st.floats(min_value=0.2, max_value=60, allow_nan=False), st.integers(0, 6))
+def test_fractional_erlang_c_matches_the_incomplete_gamma_formula(a: float, extra: int) -> None:
+    x = a + extra + 0.37
+    b = _erlang_b_by_gamma(x, a)
+    expected = x * b / (x - a * (1 - b))
+    assert math.isclose(erlang_c_fractional(x, a), expected, rel_tol=1e-9)
+
+
+def test_fractional_erlang_b_without_traffic_blocks_nobody_once_there_is_an_agent() -> None:
+    assert erlang_b_fractional(0, 0) == 1.0
+    assert erlang_b_fractional(0.5, 0) == 0.0
+
+
+@pytest.mark.parametrize("agents", [-0.5, math.nan, math.inf, "3", True, 2_000_000])
+def test_fractional_erlang_refuses_bad_agents_by_name(agents: object) -> None:
+    with pytest.raises(ValidationError, match="'agents'") as caught:
+        erlang_b_fractional(agents, 3)  # type: ignore[arg-type]
+    assert caught.value.field == "agents"
+
+
+@given(st.integers(0, 40), st.sampled_from([0.001, 0.01, 0.02, 0.05, 0.1, 0.3, 0.9]))
+def test_required_trunks_is_the_fewest_with_blocking_at_most_the_target(
+    traffic: int, blocking: float
+) -> None:
+    n = required_trunks(traffic, max_blocking=blocking)
+    target = Fraction(repr(blocking))
+    assert _erlang_b_direct(n, Fraction(traffic)) <= target
+    if n > 0:
+        assert _erlang_b_direct(n - 1, Fraction(traffic)) > target
+
+
+def test_required_trunks_textbook_values() -> None:
+    # Erlang B tables: 2 E at 1 % needs 7 lines, 10 E at 2 % needs 17.
+    assert required_trunks(2, max_blocking=0.01) == 7
+    assert required_trunks(10, max_blocking=0.02) == 17
+    assert required_trunks(0, max_blocking=0.5) == 1
+
+
+@pytest.mark.parametrize("blocking", [0, 1, -0.1, 1.5, "1%"])
+def test_required_trunks_refuses_a_blocking_target_outside_zero_one(blocking: object) -> None:
+    with pytest.raises(ValidationError, match="'max_blocking'"):
+        required_trunks(3, max_blocking=blocking)  # type: ignore[arg-type]

@@ -37,6 +37,7 @@ import pendulum
 
 from .._time import duration_from_micros, duration_micros, to_duration
 from ..exceptions import ValidationError
+from ._special import upper_gamma_scaled
 
 __all__ = [
     "ArrivalRate",
@@ -45,11 +46,14 @@ __all__ = [
     "erlang_a",
     "erlang_b",
     "erlang_b_exact",
+    "erlang_b_fractional",
     "erlang_c",
     "erlang_c_exact",
+    "erlang_c_fractional",
     "max_arrival_rate",
     "required_agents",
     "required_agents_fractional",
+    "required_trunks",
     "service_level",
 ]
 
@@ -96,6 +100,13 @@ def _share(value: object, field: str, *, low_open: bool, high_open: bool) -> Fra
     )
 
 
+def _climb(b: float, start: float, steps: int, a: float) -> float:
+    """Erlang B at start + steps from its value *b* at *start*: B(x) = A B(x-1) / (x + A B(x-1))."""
+    for i in range(1, steps + 1):
+        b = a * b / (start + i + a * b)
+    return b
+
+
 def erlang_b(agents: int, traffic: float | Fraction) -> float:
     """The Erlang B blocking probability for *agents* servers offered *traffic* Erlangs.
 
@@ -104,12 +115,77 @@ def erlang_b(agents: int, traffic: float | Fraction) -> float:
     >>> 0 < erlang_b(3000, 2900.0) < 1
     True
     """
-    n = _agents(agents)
+    return _climb(1.0, 0.0, _agents(agents), _traffic(traffic))
+
+
+def _fractional_agents(value: object) -> float:
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int | float | Fraction)
+        or not 0 <= value <= _MAX_AGENTS
+        or value != value
+    ):
+        raise ValidationError(
+            f"'agents' must be a number between 0 and {_MAX_AGENTS} (got {value!r})",
+            field="agents",
+            value=value,
+        )
+    return float(value)
+
+
+def erlang_b_fractional(agents: float | Fraction, traffic: float | Fraction) -> float:
+    """Erlang B at a fractional number of agents: the continuous extension.
+
+    B(x, A) = A^x e^-A / Gamma(x + 1, A), with Gamma the upper incomplete gamma
+    function. It equals :func:`erlang_b` at whole numbers, falls smoothly
+    between them, and gives staffing curves without steps. The fractional part
+    is evaluated through the incomplete gamma function, the whole part by the
+    same recursion as :func:`erlang_b`.
+
+    >>> erlang_b_fractional(3, 2) == erlang_b(3, 2)
+    True
+    >>> erlang_b(4, 2) < round(erlang_b_fractional(3.5, 2), 6) < erlang_b(3, 2)
+    True
+    """
+    x = _fractional_agents(agents)
     a = _traffic(traffic)
-    b = 1.0
-    for i in range(1, n + 1):
-        b = a * b / (i + a * b)
-    return b
+    whole = math.floor(x)
+    part = x - whole
+    if a == 0:
+        return 1.0 if x == 0 else 0.0
+    if part == 0:
+        return _climb(1.0, 0.0, whole, a)
+    return _climb(1 / (a * upper_gamma_scaled(part + 1, a)), part, whole, a)
+
+
+def required_trunks(traffic: float | Fraction, *, max_blocking: float | Fraction) -> int:
+    """The fewest trunks (or agents, when callers are never queued) with blocking at most *max_blocking*.
+
+    Erlang B staffing: the smallest N with B(N, traffic) <= *max_blocking*;
+    blocked contacts are lost (busy signal), not queued. One recursion step
+    per candidate.
+
+    Raises:
+        ValidationError: *traffic* or *max_blocking* is out of range.
+
+    >>> required_trunks(2, max_blocking=0.01)
+    7
+    >>> required_trunks(10, max_blocking=0.02)
+    17
+    """
+    a = _traffic(traffic)
+    target = float(_share(max_blocking, "max_blocking", low_open=True, high_open=True))
+    n, b = 0, 1.0
+    while b > target:
+        if n >= _MAX_AGENTS:
+            raise ValidationError(
+                f"'max_blocking' needs more than {_MAX_AGENTS} trunks (got {max_blocking!r})",
+                field="max_blocking",
+                value=max_blocking,
+            )
+        b = _climb(b, n, 1, a)
+        n += 1
+    return n
 
 
 def erlang_b_exact(agents: int, traffic: int | Fraction) -> Fraction:
@@ -147,10 +223,30 @@ def erlang_c(agents: int, traffic: float | Fraction) -> float:
     """
     n = _agents(agents)
     a = _traffic(traffic)
+    return _wait_probability(n, a, erlang_b(n, a))
+
+
+def _wait_probability(n: float, a: float, b: float) -> float:
+    """Erlang C from Erlang B: N B / (N - A (1 - B)), and exactly 1 when N <= A."""
     if n <= a:
         return 1.0
-    b = erlang_b(n, a)
     return min(1.0, n * b / (n - a * (1 - b)))
+
+
+def erlang_c_fractional(agents: float | Fraction, traffic: float | Fraction) -> float:
+    """Erlang C at a fractional number of agents, from :func:`erlang_b_fractional`.
+
+    Exactly 1 when agents <= traffic (the queue is unstable); equal to
+    :func:`erlang_c` at whole numbers.
+
+    >>> erlang_c_fractional(2, 1) == erlang_c(2, 1)
+    True
+    >>> erlang_c(11, 10) < erlang_c_fractional(10.5, 10) < 1
+    True
+    """
+    x = _fractional_agents(agents)
+    a = _traffic(traffic)
+    return _wait_probability(x, a, erlang_b_fractional(x, a))
 
 
 def erlang_c_exact(agents: int, traffic: int | Fraction) -> Fraction:
@@ -232,7 +328,7 @@ def _sl(n: int, a: float, b: float, target_s: float, aht_s: float) -> tuple[floa
     """(P(wait), service level) for n agents given B(n, a)."""
     if n <= a:
         return 1.0, 0.0
-    c = min(1.0, n * b / (n - a * (1 - b)))
+    c = _wait_probability(n, a, b)
     return c, max(0.0, 1 - c * math.exp(-(n - a) * target_s / aht_s))
 
 
@@ -344,8 +440,8 @@ def required_agents(
                 field="target_level",
                 value=target_level,
             )
+        b = _climb(b, n, 1, a)
         n += 1
-        b = a * b / (n + a * b)
     asa_us = round(c * aht_us / (n - a))
     return Staffing(
         traffic=traffic,
