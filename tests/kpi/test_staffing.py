@@ -8,13 +8,14 @@ from fractions import Fraction
 
 import pendulum
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from servicemodel.exceptions import ValidationError
 from servicemodel.kpi.staffing import (
     ArrivalRate,
     erlang_a,
+    erlang_a_service_level,
     erlang_b,
     erlang_b_exact,
     erlang_b_fractional,
@@ -23,6 +24,7 @@ from servicemodel.kpi.staffing import (
     erlang_c_fractional,
     max_arrival_rate,
     required_agents,
+    required_agents_erlang_a,
     required_agents_fractional,
     required_trunks,
     service_level,
@@ -256,3 +258,140 @@ def test_required_trunks_textbook_values() -> None:
 def test_required_trunks_refuses_a_blocking_target_outside_zero_one(blocking: object) -> None:
     with pytest.raises(ValidationError, match="'max_blocking'"):
         required_trunks(3, max_blocking=blocking)  # type: ignore[arg-type]
+
+
+# --- Erlang A: occupancy, service level under abandonment, staffing --------------------------
+
+
+def _chain(n: int, lam: float, mu: float, theta: float, states: int = 400) -> list[float]:
+    """The M/M/n+M stationary distribution: birth-death products over a truncated chain."""
+    weights = [1.0]
+    for k in range(1, states):
+        weights.append(weights[-1] * lam / (min(k, n) * mu + max(0, k - n) * theta))
+    total = sum(weights)
+    return [w / total for w in weights]
+
+
+def _answered_by(most: int, n: int, mu: float, theta: float, seconds: float) -> list[float]:
+    """P(a tagged arrival meeting j waiting is answered by *seconds*), j = 0..most.
+
+    The tagged contact's own chain (0..most contacts ahead, then 'answered' or
+    'abandoned') run forward by uniformisation: sum over m of
+    Poisson(m; L t) P^m, with L the largest exit rate.
+    """
+    exits = [n * mu + ahead * theta + theta for ahead in range(most + 1)]
+    rate = max(exits)
+    # state vectors for every start at once: chance[j][ahead]; answered[j] accumulates
+    chance = [[1.0 if ahead == j else 0.0 for ahead in range(most + 1)] for j in range(most + 1)]
+    absorbed = [0.0] * (most + 1)  # P(answered within m jumps), per start
+    answered = [0.0] * (most + 1)
+    poisson = math.exp(-rate * seconds)
+    left = 1.0
+    m = 0
+    while left > 1e-13 and m < 100_000:
+        for j in range(most + 1):
+            answered[j] += poisson * absorbed[j]
+        left -= poisson
+        m += 1
+        poisson *= rate * seconds / m
+        for j in range(most + 1):
+            row = chance[j]
+            absorbed[j] += row[0] * (n * mu) / rate
+            moved = [0.0] * (most + 1)
+            for ahead in range(most + 1):
+                if row[ahead]:
+                    stay = 1 - exits[ahead] / rate
+                    moved[ahead] += row[ahead] * stay
+                    if ahead:
+                        moved[ahead - 1] += row[ahead] * (n * mu + ahead * theta) / rate
+            chance[j] = moved
+    return answered
+
+
+@settings(max_examples=40)  # the oracle is slow; the law holds for each example on its own
+@given(
+    st.integers(1, 6),
+    st.floats(min_value=0.2, max_value=3),
+    st.floats(min_value=0.5, max_value=3),
+    st.floats(min_value=0.3, max_value=2),
+    st.floats(min_value=0, max_value=4),
+)
+def test_erlang_a_matches_a_numerically_solved_birth_death_chain(
+    n: int, lam: float, mu: float, theta: float, seconds: float
+) -> None:
+    contacts = Fraction(lam).limit_denominator(10**6)
+    rate = ArrivalRate(contacts=contacts, per=pendulum.duration(seconds=1))
+    lam = float(rate.per_second())
+    handle = dt.timedelta(microseconds=round(1e6 / mu))
+    patience = dt.timedelta(microseconds=round(1e6 / theta))
+    mu, theta = 1e6 / round(1e6 / mu), 1e6 / round(1e6 / theta)
+    pi = _chain(n, lam, mu, theta)
+    result = erlang_a(n, rate, handle, patience=patience)
+    assert result.wait_probability == pytest.approx(sum(pi[n:]), abs=1e-9)
+    queue = sum((k - n) * p for k, p in enumerate(pi) if k > n)
+    assert result.mean_queue == pytest.approx(queue, abs=1e-8)
+    assert result.abandon_probability == pytest.approx(theta * queue / lam, abs=1e-9)
+    busy_agents = sum(min(k, n) * p for k, p in enumerate(pi))
+    assert result.occupancy == pytest.approx(busy_agents / n, abs=1e-9)
+    target = dt.timedelta(microseconds=round(seconds * 1e6))
+    answered = _answered_by(40, n, mu, theta, target.total_seconds())
+    level = sum(pi[:n]) + sum(pi[n + j] * answered[j] for j in range(41))
+    got = erlang_a_service_level(n, rate, handle, patience=patience, target_time=target)
+    assert got == pytest.approx(level, abs=1e-9)
+
+
+def test_erlang_a_service_level_tends_to_erlang_c_with_endless_patience() -> None:
+    patient = erlang_a_service_level(
+        14, RATE, AHT, patience=pendulum.duration(days=3000), target_time=TWENTY
+    )
+    assert patient == pytest.approx(service_level(14, RATE, AHT, TWENTY), rel=1e-4)
+
+
+def test_erlang_a_service_level_rises_with_agents_and_target_time() -> None:
+    patience = pendulum.duration(minutes=2)
+    by_agents = [
+        erlang_a_service_level(n, RATE, AHT, patience=patience, target_time=TWENTY)
+        for n in range(1, 20)
+    ]
+    assert by_agents == sorted(by_agents)
+    by_time = [
+        erlang_a_service_level(
+            10, RATE, AHT, patience=patience, target_time=pendulum.duration(seconds=s)
+        )
+        for s in (0, 10, 20, 60, 600)
+    ]
+    assert by_time == sorted(by_time)
+    assert by_time[0] == pytest.approx(
+        1 - erlang_a(10, RATE, AHT, patience=patience).wait_probability
+    )
+
+
+def test_erlang_a_occupancy_stays_below_one_however_large_the_overload() -> None:
+    flood = ArrivalRate(contacts=10_000, per=pendulum.duration(minutes=30))
+    result = erlang_a(10, flood, AHT, patience=pendulum.duration(seconds=30))
+    assert 0.99 < result.occupancy <= 1
+    assert 0.9 < result.abandon_probability < 1
+
+
+@given(st.sampled_from([0.5, 0.7, 0.8, 0.9, 0.95]), st.integers(10, 400))
+def test_required_agents_erlang_a_is_the_fewest_that_meet_the_target(
+    level: float, patience_s: int
+) -> None:
+    patience = pendulum.duration(seconds=patience_s)
+    plan = required_agents_erlang_a(
+        RATE, AHT, patience=patience, target_level=level, target_time=TWENTY
+    )
+    at = erlang_a_service_level(plan.agents, RATE, AHT, patience=patience, target_time=TWENTY)
+    assert plan.service_level == at >= level
+    below = (
+        erlang_a_service_level(plan.agents - 1, RATE, AHT, patience=patience, target_time=TWENTY)
+        if plan.agents > 1
+        else 0.0
+    )
+    assert below < level
+    assert plan.result == erlang_a(plan.agents, RATE, AHT, patience=patience)
+
+
+def test_erlang_a_needs_an_agent() -> None:
+    with pytest.raises(ValidationError, match="at least 1 for Erlang A"):
+        erlang_a(0, RATE, AHT, patience=pendulum.duration(minutes=1))

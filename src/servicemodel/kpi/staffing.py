@@ -37,13 +37,15 @@ import pendulum
 
 from .._time import duration_from_micros, duration_micros, to_duration
 from ..exceptions import ValidationError
-from ._special import upper_gamma_scaled
+from ._special import beta_regularized_ladder, upper_gamma_scaled
 
 __all__ = [
     "ArrivalRate",
     "ErlangA",
+    "ErlangAStaffing",
     "Staffing",
     "erlang_a",
+    "erlang_a_service_level",
     "erlang_b",
     "erlang_b_exact",
     "erlang_b_fractional",
@@ -52,6 +54,7 @@ __all__ = [
     "erlang_c_fractional",
     "max_arrival_rate",
     "required_agents",
+    "required_agents_erlang_a",
     "required_agents_fractional",
     "required_trunks",
     "service_level",
@@ -523,19 +526,119 @@ def max_arrival_rate(
 @final
 @attrs.frozen(kw_only=True)
 class ErlangA:
-    """Erlang A (M/M/N+M) results: waiting, abandoning, queue length, mean wait.
+    """Erlang A (M/M/N+M) results: waiting, abandoning, queue length, mean wait, occupancy.
+
+    ``occupancy`` is the share of agent time spent handling: the answered
+    traffic (offered traffic less what abandons) over the agents. Under
+    abandonment it never passes 1 however large the overload.
 
     >>> import pendulum
     >>> r = erlang_a(14, ArrivalRate(contacts=100, per=pendulum.duration(minutes=30)),
     ...     pendulum.duration(seconds=180), patience=pendulum.duration(minutes=2))
     >>> r.wait_probability < 0.17413193359504983, 0 < r.abandon_probability < 0.05
     (True, True)
+    >>> 0.69 < r.occupancy < 10 / 14
+    True
     """
 
     wait_probability: float
     abandon_probability: float
     mean_queue: float
     mean_wait: pendulum.Duration
+    occupancy: float
+
+
+@attrs.frozen(kw_only=True)
+class _Abandoning:
+    """The M/M/N+M queue for N agents: rates per second and what an arrival meets.
+
+    ``queue[j]`` is the stationary chance that an arrival finds every agent
+    busy and j contacts waiting (arrivals see time averages); ``busy`` the
+    chance it finds every agent busy (the sum of ``queue``).
+    """
+
+    agents: int
+    arrivals: float
+    service: float
+    abandon: float
+    busy: float
+    queue: tuple[float, ...]
+
+    @classmethod
+    def solve(
+        cls,
+        agents: int,
+        arrival_rate: ArrivalRate,
+        handle_time: _dt.timedelta,
+        patience: _dt.timedelta,
+    ) -> _Abandoning:
+        n = _agents(agents)
+        if n == 0:
+            raise ValidationError(
+                "'agents' must be at least 1 for Erlang A (got 0)", field="agents", value=0
+            )
+        lam = float(arrival_rate.per_second())
+        mu = 1e6 / _positive_duration_micros(handle_time, "handle_time")
+        theta = 1e6 / _positive_duration_micros(patience, "patience")
+        b = erlang_b(n, lam / mu)
+        if b == 0.0:  # no arrivals, or so many agents that nobody ever waits
+            return cls(agents=n, arrivals=lam, service=mu, abandon=theta, busy=0.0, queue=())
+        # t_j = prod_{i=1..j} lam / (n mu + i theta) relative to all-busy-and-none-waiting,
+        # in log space, until the terms are e^-50 below the largest and falling.
+        logs, log_t = [0.0], 0.0
+        while n * mu + len(logs) * theta <= lam or log_t > max(logs) - 50:
+            if len(logs) > _MAX_QUEUE_TERMS:
+                raise ValidationError(
+                    f"'patience' is too long for this overload (got {patience!r}); the queue "
+                    "tail does not converge",
+                    field="patience",
+                    value=patience,
+                )
+            log_t += math.log(lam) - math.log(n * mu + len(logs) * theta)
+            logs.append(log_t)
+        top = max(logs)
+        weights = [math.exp(t - top) for t in logs]
+        # P(n + j in the system) = t_j / (1/B - 1 + sum_j t_j), scaled by e^-top.
+        waiting = sum(weights)
+        total = (1 / b - 1) * math.exp(-top) + waiting
+        return cls(
+            agents=n,
+            arrivals=lam,
+            service=mu,
+            abandon=theta,
+            busy=min(1.0, waiting / total),
+            queue=tuple(w / total for w in weights),
+        )
+
+    def result(self) -> ErlangA:
+        lam = self.arrivals
+        mean_queue = sum(j * p for j, p in enumerate(self.queue))
+        p_abandon = min(1.0, self.abandon * mean_queue / lam) if lam > 0 else 0.0
+        return ErlangA(
+            wait_probability=self.busy,
+            abandon_probability=p_abandon,
+            mean_queue=mean_queue,
+            mean_wait=duration_from_micros(round(mean_queue / lam * 1e6) if lam > 0 else 0),
+            occupancy=min(1.0, lam * (1 - p_abandon) / (self.agents * self.service)),
+        )
+
+    def answered_within(self, seconds: float) -> float:
+        """The share of all arrivals answered within *seconds* (abandons count against).
+
+        An arrival that meets j waiting contacts is answered when j + 1 of the
+        contacts ahead have left (rates n mu + i theta for i = j ... 0) before its
+        own patience runs out. With c = n mu, that has probability
+        (c / theta) / (c / theta + j + 1) I_u(j + 1, c / theta + 1) by time T,
+        with u = 1 - e^-theta T and I the regularised incomplete beta function.
+        """
+        if not self.queue or seconds == 0:
+            return 1 - self.busy
+        ratio = self.agents * self.service / self.abandon
+        ladder = beta_regularized_ladder(
+            -math.expm1(-self.abandon * seconds), ratio + 1, len(self.queue)
+        )
+        waited = sum(p * ratio / (ratio + j + 1) * ladder[j] for j, p in enumerate(self.queue))
+        return min(1.0, 1 - self.busy + waited)
 
 
 def erlang_a(
@@ -551,9 +654,9 @@ def erlang_a(
     Erlang B for the lower states, so large agent counts stay finite.
 
     Raises:
-        ValidationError: an argument is out of range, or the queue is so
-            overloaded relative to patience that the tail sum would not
-            converge within two million terms.
+        ValidationError: an argument is out of range (at least one agent), or
+            the queue is so overloaded relative to patience that the tail sum
+            would not converge within two million terms.
 
     >>> import pendulum
     >>> r = erlang_a(5, ArrivalRate(contacts=10, per=pendulum.duration(minutes=1)),
@@ -561,49 +664,92 @@ def erlang_a(
     >>> r.wait_probability < 1, r.abandon_probability > 0
     (True, True)
     """
-    n = _agents(agents)
-    aht_s = _positive_duration_micros(handle_time, "handle_time") / 1e6
-    patience_s = _positive_duration_micros(patience, "patience") / 1e6
-    lam = float(arrival_rate.per_second())
-    mu, theta = 1 / aht_s, 1 / patience_s
-    a = lam / mu
-    b = erlang_b(n, a)
-    # t_k = prod_{i=1..k} lam / (n mu + i theta), summed in log space.
-    log_t, terms = 0.0, []
-    k = 0
-    while True:
-        k += 1
-        log_t += math.log(lam) - math.log(n * mu + k * theta) if lam > 0 else -math.inf
-        terms.append(log_t)
-        if log_t == -math.inf or (n * mu + k * theta > lam and log_t < -50 + max(terms)):
-            break
-        if k >= _MAX_QUEUE_TERMS:
+    return _Abandoning.solve(agents, arrival_rate, handle_time, patience).result()
+
+
+def erlang_a_service_level(
+    agents: int,
+    arrival_rate: ArrivalRate,
+    handle_time: _dt.timedelta,
+    *,
+    patience: _dt.timedelta,
+    target_time: _dt.timedelta,
+) -> float:
+    """The share of all offered contacts answered within *target_time* under abandonment.
+
+    Contacts that abandon count against the level, whenever they abandon (the
+    strictest of the abandon treatments; see ``ServiceLevelFormula``). With
+    endless patience it tends to the Erlang C service level.
+
+    >>> import pendulum
+    >>> rate = ArrivalRate(contacts=100, per=pendulum.duration(minutes=30))
+    >>> aht, t = pendulum.duration(seconds=180), pendulum.duration(seconds=20)
+    >>> sl = erlang_a_service_level(12, rate, aht, patience=pendulum.duration(minutes=2),
+    ...                             target_time=t)
+    >>> service_level(12, rate, aht, t) < sl < 1
+    True
+    """
+    target = _positive_duration_micros(target_time, "target_time", allow_zero=True) / 1e6
+    return _Abandoning.solve(agents, arrival_rate, handle_time, patience).answered_within(target)
+
+
+@final
+@attrs.frozen(kw_only=True)
+class ErlangAStaffing:
+    """The fewest agents that meet a service level under abandonment, and what they achieve.
+
+    >>> import pendulum
+    >>> plan = required_agents_erlang_a(ArrivalRate(contacts=100, per=pendulum.duration(minutes=30)),
+    ...     pendulum.duration(seconds=180), patience=pendulum.duration(minutes=2),
+    ...     target_level=0.8, target_time=pendulum.duration(seconds=20))
+    >>> plan.agents, round(plan.service_level, 4)
+    (12, 0.8256)
+    """
+
+    agents: int
+    service_level: float
+    result: ErlangA
+
+
+def required_agents_erlang_a(
+    arrival_rate: ArrivalRate,
+    handle_time: _dt.timedelta,
+    *,
+    patience: _dt.timedelta,
+    target_level: float | Fraction,
+    target_time: _dt.timedelta,
+) -> ErlangAStaffing:
+    """The fewest agents that answer *target_level* of all contacts within *target_time*.
+
+    Erlang A staffing: callers abandon after an exponential *patience*, and
+    abandons count against the level (:func:`erlang_a_service_level`). The
+    level rises with each agent, so the answer is found by doubling, then
+    bisection: about 2 log2(N) evaluations.
+
+    Raises:
+        ValidationError: an argument is out of range, or the target needs
+            more than a million agents.
+    """
+    level = float(_share(target_level, "target_level", low_open=True, high_open=True))
+    target = _positive_duration_micros(target_time, "target_time", allow_zero=True) / 1e6
+
+    def reaches(n: int) -> bool:
+        queue = _Abandoning.solve(n, arrival_rate, handle_time, patience)
+        return queue.answered_within(target) >= level
+
+    low, high = 0, 1  # the level is missed at `low` (0 agents answer nobody), met at `high`
+    while not reaches(high):
+        if high >= _MAX_AGENTS:
             raise ValidationError(
-                f"'patience' is too long for this overload (got {patience!r}); the queue "
-                "tail does not converge",
-                field="patience",
-                value=patience,
+                f"'target_level' needs more than {_MAX_AGENTS} agents (got {target_level!r})",
+                field="target_level",
+                value=target_level,
             )
-    top = max(terms)
-    s2 = sum(math.exp(t - top) for t in terms)
-    s3 = sum((i + 1) * math.exp(t - top) for i, t in enumerate(terms))
-    # pi_n = 1 / (1/B + S2); with scaling by exp(top): S2 = s2 e^top.
-    if b == 0.0:
-        return ErlangA(
-            wait_probability=0.0,
-            abandon_probability=0.0,
-            mean_queue=0.0,
-            mean_wait=pendulum.Duration(),
-        )
-    scale = math.exp(-top)
-    inv = (1 / b) * scale + s2  # (1/B + S2) * e^-top
-    p_wait = min(1.0, (scale + s2) / inv)
-    mean_queue = s3 / inv
-    p_abandon = min(1.0, theta * mean_queue / lam) if lam > 0 else 0.0
-    mean_wait_us = round(mean_queue / lam * 1e6) if lam > 0 else 0
-    return ErlangA(
-        wait_probability=p_wait,
-        abandon_probability=p_abandon,
-        mean_queue=mean_queue,
-        mean_wait=duration_from_micros(mean_wait_us),
+        low, high = high, min(2 * high, _MAX_AGENTS)
+    while high - low > 1:
+        middle = (low + high) // 2
+        low, high = (low, middle) if reaches(middle) else (middle, high)
+    queue = _Abandoning.solve(high, arrival_rate, handle_time, patience)
+    return ErlangAStaffing(
+        agents=high, service_level=queue.answered_within(target), result=queue.result()
     )
