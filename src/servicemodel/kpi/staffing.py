@@ -729,6 +729,14 @@ def required_agents_erlang_a(
     Raises:
         ValidationError: an argument is out of range, or the target needs
             more than a million agents.
+
+    >>> import pendulum
+    >>> rate = ArrivalRate(contacts=100, per=pendulum.duration(minutes=30))
+    >>> patient = required_agents_erlang_a(rate, pendulum.duration(seconds=180),
+    ...     patience=pendulum.duration(hours=5), target_level=0.8,
+    ...     target_time=pendulum.duration(seconds=20))
+    >>> patient.agents  # nearly Erlang C's 14: hardly anybody gives up
+    14
     """
     level = float(_share(target_level, "target_level", low_open=True, high_open=True))
     target = _positive_duration_micros(target_time, "target_time", allow_zero=True) / 1e6
