@@ -11,9 +11,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from servicemodel.exceptions import ValidationError
+from servicemodel.exceptions import OverloadError, ValidationError
 from servicemodel.kpi.staffing import (
     ArrivalRate,
+    average_speed_of_answer,
     erlang_a,
     erlang_a_service_level,
     erlang_b,
@@ -27,6 +28,7 @@ from servicemodel.kpi.staffing import (
     required_agents_erlang_a,
     required_agents_fractional,
     required_trunks,
+    schedule_positions,
     service_level,
 )
 
@@ -395,3 +397,52 @@ def test_required_agents_erlang_a_is_the_fewest_that_meet_the_target(
 def test_erlang_a_needs_an_agent() -> None:
     with pytest.raises(ValidationError, match="at least 1 for Erlang A"):
         erlang_a(0, RATE, AHT, patience=pendulum.duration(minutes=1))
+
+
+# --- rounding once, and overload said as such ----------------------------------------------
+
+
+@given(
+    st.lists(st.fractions(min_value=0, max_value=50, max_denominator=100), max_size=12),
+    st.sampled_from([Fraction(0), Fraction(1, 4), Fraction(3, 10)]),
+)
+def test_schedule_positions_rounds_the_sum_once(parts: list[Fraction], shrinkage: Fraction) -> None:
+    total = sum(parts, Fraction(0)) / (1 - shrinkage)
+    positions = schedule_positions(parts, shrinkage=shrinkage)
+    assert positions - 1 < total <= positions
+    rounded_each = sum(math.ceil(p / (1 - shrinkage)) for p in parts)
+    assert positions <= rounded_each
+
+
+def test_three_queues_of_two_point_two_agents_need_seven_positions_not_nine() -> None:
+    assert schedule_positions([2.2, 2.2, 2.2]) == 7
+    assert sum(schedule_positions([2.2]) for _ in range(3)) == 9
+
+
+def test_schedule_positions_refuses_a_bad_part_by_index() -> None:
+    with pytest.raises(ValidationError, match=r"'agents\[1\]'") as caught:
+        schedule_positions([1, -2])
+    assert caught.value.value == -2
+    with pytest.raises(ValidationError, match="'shrinkage'"):
+        schedule_positions([1], shrinkage=1)
+
+
+def test_average_speed_of_answer_is_the_classic_example_and_overload_is_an_error() -> None:
+    assert round(average_speed_of_answer(14, RATE, AHT).total_seconds(), 4) == 7.8359
+    plan = required_agents(RATE, AHT, target_level=0.8, target_time=TWENTY)
+    assert average_speed_of_answer(plan.agents, RATE, AHT) == plan.asa
+    for agents in (0, 9, 10):
+        with pytest.raises(OverloadError) as caught:
+            average_speed_of_answer(agents, RATE, AHT)
+        assert (caught.value.agents, caught.value.traffic) == (agents, 10.0)
+        assert isinstance(caught.value, ValueError)
+
+
+@given(st.integers(0, 30), st.integers(1, 600))
+def test_overload_never_gives_a_probability_above_one_or_a_negative_level(
+    agents: int, contacts: int
+) -> None:
+    rate = ArrivalRate(contacts=contacts, per=pendulum.duration(hours=1))
+    assert 0 <= erlang_c(agents, float(rate.traffic(AHT))) <= 1
+    assert 0 <= service_level(agents, rate, AHT, TWENTY) <= 1
+    assert 0 <= erlang_c_fractional(agents + 0.5, float(rate.traffic(AHT))) <= 1

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import math
+from collections.abc import Iterable
 from fractions import Fraction
 from typing import final
 
@@ -36,7 +37,7 @@ import attrs
 import pendulum
 
 from .._time import duration_from_micros, duration_micros, to_duration
-from ..exceptions import ValidationError
+from ..exceptions import OverloadError, ValidationError
 from ._special import beta_regularized_ladder, upper_gamma_scaled
 
 __all__ = [
@@ -44,6 +45,7 @@ __all__ = [
     "ErlangA",
     "ErlangAStaffing",
     "Staffing",
+    "average_speed_of_answer",
     "erlang_a",
     "erlang_a_service_level",
     "erlang_b",
@@ -57,6 +59,7 @@ __all__ = [
     "required_agents_erlang_a",
     "required_agents_fractional",
     "required_trunks",
+    "schedule_positions",
     "service_level",
 ]
 
@@ -358,6 +361,74 @@ def service_level(
     return _sl(n, a, erlang_b(n, a), target, aht)[1]
 
 
+def average_speed_of_answer(
+    agents: int, arrival_rate: ArrivalRate, handle_time: _dt.timedelta
+) -> pendulum.Duration:
+    """The mean wait over all contacts (Erlang C): C x AHT / (N - A).
+
+    Raises:
+        OverloadError: agents <= traffic: the queue grows without bound, and
+            there is no finite mean wait to report (never a negative one).
+
+    >>> import pendulum
+    >>> rate = ArrivalRate(contacts=100, per=pendulum.duration(minutes=30))
+    >>> round(average_speed_of_answer(14, rate, pendulum.duration(seconds=180)).total_seconds(), 4)
+    7.8359
+    >>> average_speed_of_answer(10, rate, pendulum.duration(seconds=180))
+    Traceback (most recent call last):
+    ...
+    servicemodel.exceptions.OverloadError: the queue is overloaded: 10 agents for 10.0 Erlangs of traffic (agents must exceed traffic)
+    """
+    n = _agents(agents)
+    aht_us = _positive_duration_micros(handle_time, "handle_time")
+    a = _traffic(arrival_rate.traffic(handle_time))
+    if n <= a:
+        raise OverloadError(agents=n, traffic=a)
+    return _asa(_wait_probability(n, a, erlang_b(n, a)), aht_us, n, a)
+
+
+def _asa(wait_probability: float, aht_us: int, n: int, a: float) -> pendulum.Duration:
+    """Erlang C's mean wait over all contacts, C x AHT / (N - A), for a stable queue."""
+    return duration_from_micros(round(wait_probability * aht_us / (n - a)))
+
+
+def schedule_positions(
+    agents: Iterable[int | float | Fraction], *, shrinkage: float | Fraction = 0
+) -> int:
+    """Positions to schedule for several queues or intervals, rounded once at the end.
+
+    Adds the (fractional) agents each queue or interval needs, grosses the sum
+    up for *shrinkage* and rounds up once, so that rounding every part first
+    never overstates the total (three queues needing 2.2 agents each need 7
+    positions, not 9).
+
+    Raises:
+        ValidationError: a negative or non-numeric agent figure, or shrinkage
+            outside [0, 1).
+
+    >>> schedule_positions([2.2, 2.2, 2.2])
+    7
+    >>> schedule_positions([13.05, 4.5], shrinkage=0.3)
+    26
+    """
+    shrink = _share(shrinkage, "shrinkage", low_open=False, high_open=True)
+    total = Fraction(0)
+    for index, value in enumerate(agents):
+        field = f"agents[{index}]"
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int | float | Fraction)
+            or not 0 <= value <= _MAX_AGENTS
+        ):
+            raise ValidationError(
+                f"'{field}' must be a number of agents between 0 and {_MAX_AGENTS} (got {value!r})",
+                field=field,
+                value=value,
+            )
+        total += Fraction(repr(value)) if isinstance(value, float) else Fraction(value)
+    return math.ceil(total / (1 - shrink))
+
+
 @final
 @attrs.frozen(kw_only=True)
 class Staffing:
@@ -445,14 +516,13 @@ def required_agents(
             )
         b = _climb(b, n, 1, a)
         n += 1
-    asa_us = round(c * aht_us / (n - a))
     return Staffing(
         traffic=traffic,
         agents=n,
-        positions=math.ceil(n / (1 - shrink)),
+        positions=schedule_positions([n], shrinkage=shrink),
         wait_probability=c,
         service_level=sl,
-        asa=duration_from_micros(asa_us),
+        asa=_asa(c, aht_us, n, a),
         occupancy=a / n,
     )
 
