@@ -18,6 +18,7 @@ recognised (:func:`awards`, :func:`leaderboard`, :func:`employee_of_the_month`).
 from ._agents import Agent, Candidate, Skill
 from ._calibration import Calibration, calibrate, krippendorff_alpha
 from ._documents import dump_rubric, dump_skill_profiles, load_rubric, load_skill_profiles
+from ._kappa import cohen_kappa
 from ._plans import (
     ActionPlan,
     Finding,
@@ -113,6 +114,7 @@ __all__ = [  # noqa: RUF022 - plain sorted order, as tests/test_public_api.py ch
     "awards",
     "build_scorecards",
     "calibrate",
+    "cohen_kappa",
     "compare_before_after",
     "dump_rubric",
     "dump_skill_profiles",
