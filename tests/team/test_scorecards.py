@@ -21,7 +21,7 @@ from servicemodel import (
 from servicemodel.exceptions import EmptySampleError, ValidationError
 from servicemodel.kpi import sla_compliance
 from servicemodel.sla import PolicySet, SlaPolicy, Target
-from servicemodel.team import Review, Rubric, build_scorecards
+from servicemodel.team import QaReview, Rubric, build_scorecards
 from servicemodel.team._common import exact
 from servicemodel.testing import interactions, policy_sets, qa_reviews
 
@@ -139,7 +139,7 @@ def test_period_unassigned_and_reviews_are_attributed() -> None:
     rubric = Rubric.standard()
     perfect = {c.name: 4 for c in rubric.criteria}
     reviews = [
-        Review(
+        QaReview(
             interaction_id=inside[0].id,
             agent_id="A-1",
             reviewer_id="Q",
@@ -147,7 +147,7 @@ def test_period_unassigned_and_reviews_are_attributed() -> None:
             ratings=perfect,
             reviewed_at=JUNE.add(days=10),
         ),
-        Review(
+        QaReview(
             interaction_id="elsewhere",
             agent_id="A-9",
             reviewer_id="Q",
@@ -155,7 +155,7 @@ def test_period_unassigned_and_reviews_are_attributed() -> None:
             ratings={**perfect, "accuracy": 0},
             reviewed_at=JUNE.add(days=10),
         ),
-        Review(
+        QaReview(
             interaction_id=inside[1].id,
             agent_id="A-1",
             reviewer_id="Q",
@@ -305,7 +305,7 @@ def assigned(draw: st.DrawFn) -> Interaction:
 )
 def test_scorecards_are_invariant_to_the_order_of_interactions(
     items: tuple[list[Interaction], list[Interaction]],
-    reviews: tuple[list[Review], list[Review]],
+    reviews: tuple[list[QaReview], list[QaReview]],
     policies: PolicySet,
 ) -> None:
     start = pendulum.datetime(2000, 1, 1)
