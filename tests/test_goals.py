@@ -64,7 +64,7 @@ def test_not_attainable_beyond_the_stated_monthly_bound() -> None:
     # 10 points in 6 months needs ~1.66 points a month; the bound allows 1.
     check = csat_goal(max_change_per_month=Fraction(1, 100)).smart_check()
     assert not check.letter("A").holds
-    assert "more than the stated bound of 0.01" in check.letter("A").reasons[0]
+    assert "more than the stated bound of 1 percentage points" in check.letter("A").reasons[0]
     assert csat_goal(max_change_per_month=Fraction(2, 100)).smart_check().letter("A").holds
 
 

@@ -604,7 +604,7 @@ def _goal_report(
             observations.append(Observation(at=at, value=value))
     else:
         note = f"the KPI {goal.metric!r} is not computed from interactions in this assessment"
-    smart = goal.smart_check(observations)
+    smart = goal.smart_check(observations, as_of=as_of)
     progress = None
     try:
         if goal.start is not None and to_micros(as_of) >= to_micros(goal.start):
