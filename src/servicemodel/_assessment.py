@@ -840,7 +840,8 @@ def _goal_report(
             tz = pendulum.timezone(source.timezone)
             end = _period_end(row.period, source.period, tz)
             at = min(end, as_of)
-            observations.append(Observation(at=at, value=value))
+            if goal.start is None or at >= goal.start:  # a period before the start is not the goal's
+                observations.append(Observation(at=at, value=value))
     else:
         note = f"the KPI {goal.metric!r} is not computed from interactions in this assessment"
     smart = goal.smart_check(observations, as_of=as_of)
@@ -931,8 +932,8 @@ def _goal_findings(goals: tuple[GoalReport, ...]) -> list[_Scored]:
                     evidence=p.explanation,
                     rule="a goal is flagged when it is missed, off track or at risk "
                     "(see its line under Goals)",
-                    next_step=f"look at {goal.metric} for {goal.scope.describe()} period by "
-                    "period, and at what changed where it fell behind the line",
+                    next_step=f"{goal.metric} for {goal.scope.describe()} period by period, and "
+                    "what changed where it fell behind the line",
                 ),
             )
         )
@@ -966,7 +967,7 @@ def _sla_findings(sla: tuple[SlaLine, ...]) -> list[_Scored]:
                         rule=f"an SLA line is flagged when even the top of its 95% interval is "
                         f"below {_pct(SLA_COMPLIANCE_THRESHOLD)} met (with at least "
                         f"{SLA_MINIMUM_CLOCKS} met or breached clocks)",
-                        next_step=f"look at the breached {line.priority} {line.metric} clocks: "
+                        next_step=f"the breached {line.priority} {line.metric} clocks: "
                         "when they started (hour, weekday), which channel and group they were in",
                     ),
                 )
@@ -994,8 +995,8 @@ def _shift_findings(shift: tuple[ChannelShift, ...]) -> list[_Scored]:
                         f"{s.change.interval.high:+.1%})",
                         rule="the largest change in a channel's share between the last two "
                         "periods whose 95% interval excludes zero",
-                        next_step=f"check staffing and response times on {s.channel}, "
-                        "and whether another channel is failing customers",
+                        next_step=f"staffing and response times on {s.channel}, and whether "
+                        "another channel is failing its customers",
                     ),
                 )
             ]
@@ -1026,8 +1027,8 @@ def _reopen_findings(overall: Report) -> list[_Scored]:
                 evidence=f"{r.numerator} of {r.denominator} reopened in the latest period",
                 rule=f"flagged when even the bottom of the latest period's 95% interval is "
                 f"above {_pct(REOPEN_THRESHOLD)}",
-                next_step="read a sample of reopened interactions: what the customer wrote "
-                "after the solve",
+                next_step="a sample of reopened interactions: what the customer wrote after "
+                "the solve",
             ),
         )
     ]
@@ -1050,7 +1051,7 @@ def _theme_findings(themes: tuple[tuple[str, int], ...], complaints: int) -> lis
                 evidence=f"{n} of {complaints} complaints carry '{theme}'",
                 rule=f"the most frequent tag on complaints, once there are at least "
                 f"{THEME_MINIMUM_COMPLAINTS} complaints",
-                next_step=f"read complaints tagged '{theme}' for a common cause",
+                next_step=f"the complaints tagged '{theme}', for a common cause",
             ),
         )
     ]
@@ -1075,8 +1076,8 @@ def _repeat_findings(repeat: Rate | None) -> list[_Scored]:
                 "same customer's previous one within 7 days",
                 rule=f"flagged when even the bottom of the 95% interval is above "
                 f"{_pct(REPEAT_THRESHOLD)}",
-                next_step="look at what the first contact of a repeating customer was about, "
-                "and whether it was solved",
+                next_step="what a repeating customer's first contact was about, and whether "
+                "it was solved",
             ),
         )
     ]
