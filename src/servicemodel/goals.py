@@ -742,7 +742,7 @@ class _Judgement:
     reaches: bool | None
 
     def _date(self, at: pendulum.DateTime) -> str:
-        return at.in_timezone(self.deadline.timezone_name or "UTC").format("YYYY-MM-DD")
+        return from_micros(to_micros(at), self.deadline.tzinfo).format("YYYY-MM-DD")  # type: ignore[arg-type]
 
     def trend_clause(self) -> str:
         """The trend and where it leads, or why there is none."""

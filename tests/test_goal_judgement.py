@@ -1,0 +1,170 @@
+"""One judgement: a goal's status, its projection and the sentence that explains them agree."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import pendulum
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from servicemodel._time import from_micros, to_micros
+from servicemodel.exceptions import EmptySampleError
+from servicemodel.goals import Goal, GoalStatus, Observation
+from servicemodel.testing import goals, observations
+
+JAN = pendulum.datetime(2024, 1, 1, tz="Europe/London")
+JUL = pendulum.datetime(2024, 6, 30, tz="Europe/London")
+
+
+@st.composite
+def judged(draw: st.DrawFn) -> tuple[Goal, list[Observation], pendulum.DateTime]:
+    goal = draw(goals())
+    series = draw(observations(goal))
+    assert goal.start is not None and goal.deadline is not None
+    start, deadline = to_micros(goal.start), to_micros(goal.deadline)
+    moment = draw(
+        st.one_of(
+            st.integers(start, deadline + (deadline - start)),
+            st.sampled_from([to_micros(o.at) for o in series]).filter(lambda m: m >= start),
+        )
+    )
+    return goal, series, from_micros(moment, goal.start.tzinfo)
+
+
+@given(judged())
+def test_status_projection_and_sentence_never_contradict(
+    case: tuple[Goal, list[Observation], pendulum.DateTime],
+) -> None:
+    goal, series, as_of = case
+    assert goal.direction is not None and goal.target is not None and goal.deadline is not None
+    try:
+        p = goal.progress(series, as_of)
+    except EmptySampleError:
+        counted = [o for o in series if goal.start <= o.at <= min(as_of, goal.deadline)]  # type: ignore[operator]
+        assert counted == []
+        return
+    meets = goal.direction.meets
+    over = as_of >= goal.deadline
+    # Judged only on what was measured by the deadline.
+    assert goal.start <= p.latest_at <= min(as_of, goal.deadline)  # type: ignore[operator]
+    ahead = meets(p.latest, p.expected)
+    reaches = None if p.projected is None else meets(p.projected, goal.target)
+    # The status follows from the same facts.
+    if over:
+        assert p.projected is None
+        assert p.status is (GoalStatus.ACHIEVED if meets(p.latest, goal.target) else GoalStatus.MISSED)
+    elif meets(p.latest, goal.target):
+        assert p.status is GoalStatus.ACHIEVED
+    elif ahead and reaches is not False:
+        assert p.status is GoalStatus.ON_TRACK
+    elif ahead or reaches:
+        assert p.status is GoalStatus.AT_RISK
+    else:
+        assert p.status is GoalStatus.OFF_TRACK
+    # A falling trend never projects a higher value, a rising one never a lower.
+    if p.projected is not None:
+        assert p.trend_per_month is not None
+        assert (p.projected > p.latest) == (p.trend_per_month > 0)
+        assert (p.projected < p.latest) == (p.trend_per_month < 0)
+    # The sentence says the status, and the verdict on the projection that the status used.
+    assert p.explanation.startswith(p.status.value.replace("_", " ") + ": ")
+    assert ("short of the target" in p.explanation) == (
+        p.status is GoalStatus.MISSED or reaches is False and p.status is not GoalStatus.ACHIEVED
+    )
+    assert ("reaching the target" in p.explanation) == (
+        bool(reaches) and p.status is not GoalStatus.ACHIEVED
+    )
+    assert goal.deadline.format("YYYY-MM-DD") in p.explanation
+    # SMART's A letter, at the same instant, gives the same trend verdict in the same words.
+    a = goal.smart_check(series, as_of=as_of).letter("A")
+    trend_reasons = [r for r in a.reasons if r.startswith("the observed trend")]
+    if p.status in (GoalStatus.ON_TRACK, GoalStatus.AT_RISK, GoalStatus.OFF_TRACK) and reaches is False:
+        assert len(trend_reasons) == 1
+        assert trend_reasons[0] in p.explanation
+    else:
+        assert trend_reasons == []
+
+
+def csat(**changes: object) -> Goal:
+    fields: dict[str, object] = {
+        "name": "Happier chat customers",
+        "description": "Share of 4-5 CSAT answers on chat",
+        "metric": "csat",
+        "direction": "increase",
+        "baseline": Fraction(70, 100),
+        "target": Fraction(85, 100),
+        "start": JAN,
+        "deadline": JUL,
+        "owner": "Chat team lead",
+        "objective": "reputation",
+    }
+    fields.update(changes)
+    return Goal(**fields)  # type: ignore[arg-type]
+
+
+def weekly(values: list[float], goal_start: pendulum.DateTime = JAN) -> list[Observation]:
+    return [Observation(at=goal_start.add(weeks=i + 1), value=v) for i, v in enumerate(values)]
+
+
+def test_ahead_of_the_line_with_a_trend_short_of_the_target_is_at_risk_not_on_track() -> None:
+    # The sample's chat CSAT: ahead of the line, but falling: main said "on track" beside
+    # "projects 0.7633 ... short of the target 0.85".
+    series = weekly([0.80, 0.80, 0.79, 0.80, 0.79, 0.80, 0.79, 0.79, 0.797])
+    as_of = JAN.add(weeks=9)
+    goal = csat()
+    p = goal.progress(series, as_of)
+    assert p.latest > p.expected
+    assert p.status is GoalStatus.AT_RISK
+    assert "short of the target 85.0%" in p.explanation
+    reason = goal.smart_check(series, as_of=as_of).letter("A").reasons[0]
+    assert reason in p.explanation
+
+
+def test_a_falling_trend_projects_below_the_latest_value() -> None:
+    # Main read the least-squares line at the deadline: 0.0593 for a falling reopen rate whose
+    # latest value is 0.049, and so called the goal "achieved" beside SMART "A: the observed
+    # trend (-0.01926 per month) projects 0.05933 at the deadline, short of the target 0.05".
+    goal = csat(
+        metric="reopen_rate",
+        direction="decrease",
+        baseline=Fraction(8, 100),
+        target=Fraction(5, 100),
+        deadline=JAN.add(weeks=7),
+    )
+    series = weekly([0.08, 0.08, 0.08, 0.08, 0.08, 0.049])
+    as_of = JAN.add(weeks=6)
+    p = goal.progress(series, as_of)
+    assert p.projected is not None and p.projected < p.latest
+    assert p.trend_per_month is not None and p.trend_per_month < 0
+    assert p.status is GoalStatus.ACHIEVED
+    assert goal.smart_check(series, as_of=as_of).letter("A").holds
+    assert goal.smart_check(series).letter("A").holds
+
+
+def test_a_past_deadline_is_judged_on_data_up_to_it_and_printed() -> None:
+    goal = csat(deadline=JAN.add(weeks=4))
+    series = weekly([0.72, 0.74, 0.75, 0.76, 0.90, 0.95])  # weeks 5 and 6 come after
+    p = goal.progress(series, JAN.add(weeks=30))
+    assert p.latest == Fraction(76, 100)
+    assert p.latest_at == JAN.add(weeks=4)
+    assert p.status is GoalStatus.MISSED
+    assert p.projected is None
+    assert p.explanation == (
+        "missed: by the deadline 2024-01-29 the latest value 76.0% (2024-01-29) fell short "
+        "of the target 85.0%"
+    )
+
+
+def test_no_observation_before_a_past_deadline_is_an_empty_sample() -> None:
+    goal = csat(deadline=JAN.add(days=3))
+    with pytest.raises(EmptySampleError, match="between its start and 2024-01-04"):
+        goal.progress(weekly([0.9]), JAN.add(weeks=5))
+
+
+def test_values_that_differ_from_the_target_never_look_equal_to_it() -> None:
+    goal = csat(direction="increase", target=Fraction(85, 100))
+    p = goal.progress(weekly([0.8499]), JAN.add(weeks=1))
+    assert "latest value 84.99%" in p.explanation
+    assert "the target is 85.0% by 2024-06-30" in p.explanation
