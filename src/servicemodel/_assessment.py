@@ -345,7 +345,8 @@ def _routing_tags(model: ServiceModel) -> frozenset[str]:
     return frozenset(found)
 
 
-def _supported(micros: int, *, field: str, value: object) -> None:
+def check_supported(micros: int, *, field: str, value: object) -> None:
+    """Refuse an instant (epoch microseconds) outside the span an assessment covers."""
     if not _FIRST_SUPPORTED <= micros < _END_SUPPORTED:
         raise ValidationError(
             f"'{field}' must lie between 1900-01-01 and 2200-01-01 UTC, the span an "
@@ -466,7 +467,7 @@ class _Pass:
                 )
             self.read += 1
             created = to_micros(item.created_at)
-            _supported(
+            check_supported(
                 created, field=f"interactions[{position}].created_at", value=item.created_at
             )
             if created > self.limit:
@@ -631,7 +632,7 @@ def assess(
     """
     model = _checked_model(model)
     when = aware(as_of, field="as_of")
-    _supported(to_micros(when), field="as_of", value=when.isoformat())
+    check_supported(to_micros(when), field="as_of", value=when.isoformat())
     zone(model.timezone)
     cut = Period(period) if not isinstance(period, Period) else period
     clock = _clock(model)
