@@ -37,8 +37,9 @@ def reactive(january: list[Interaction]) -> Assessment:
 @pytest.fixture(scope="module")
 def sample(january: list[Interaction]) -> Assessment:
     model = load_model(SAMPLE_MODEL)
-    return assess(model, january, as_of=pendulum.datetime(2024, 1, 6, 12, tz="Europe/London"),
-                  period="week")
+    return assess(
+        model, january, as_of=pendulum.datetime(2024, 1, 6, 12, tz="Europe/London"), period="week"
+    )
 
 
 def test_the_report_says_times_are_business_time_and_why_a_median_is_zero(
@@ -68,9 +69,13 @@ def test_without_a_business_calendar_the_report_says_calendar_time(
 def test_every_kpi_variant_is_named_and_defined(reactive: Assessment) -> None:
     text = reactive.to_text().splitlines()
     assert any(line.startswith("  fcr (one_touch): first-contact resolution") for line in text)
-    assert any(line.startswith("  csat (top_two_box): share of satisfaction answers of 4 or 5")
-               for line in text)
-    assert any(line.startswith("  n = the interactions or answers a figure rests on") for line in text)
+    assert any(
+        line.startswith("  csat (top_two_box): share of satisfaction answers of 4 or 5")
+        for line in text
+    )
+    assert any(
+        line.startswith("  n = the interactions or answers a figure rests on") for line in text
+    )
     definitions = {d["kpi"]: d for d in reactive.to_json()["definitions"]}
     assert definitions["fcr"]["variant"] == "one_touch"
     assert definitions["first_reply_time"]["clock"] == reactive.clock
@@ -81,12 +86,16 @@ def test_every_kpi_variant_is_named_and_defined(reactive: Assessment) -> None:
 def test_each_finding_names_its_rule_threshold_and_next_step(sample: Assessment) -> None:
     assert sample.findings
     for finding in sample.findings:
-        assert finding.rule and finding.next_step
+        assert finding.rule
+        assert finding.next_step
     sla = [f for f in sample.findings if f.metric == "sla_compliance"]
     assert sla
     assert all("below 90.0%" in f.title and "below 90.0% met" in f.rule for f in sla)
     text = sample.to_text()
-    assert "why flagged: an SLA line is flagged when even the top of its 95% interval is below 90.0%" in text
+    assert (
+        "why flagged: an SLA line is flagged when even the top of its 95% interval is below 90.0%"
+        in text
+    )
     assert "breached too often" not in text
     rows = sample.to_json()["findings"]
     assert all(row["rule"] and row["next_step"] for row in rows)
@@ -95,7 +104,7 @@ def test_each_finding_names_its_rule_threshold_and_next_step(sample: Assessment)
 def test_durations_read_alike_and_shares_as_percentages(sample: Assessment) -> None:
     text = sample.to_text()
     assert not re.search(r"\b\d+\.\dm\b", text)  # no '5.2m' beside '2m 30s'
-    goals = text[text.index("Goals (SMART"):]
+    goals = text[text.index("Goals (SMART") :]
     assert "target 20m 00s by 2024-03-31" in goals
     assert "csat for channel chat: target 85.0% by 2024-06-30" in goals
     assert not re.search(r"\b0\.\d{3}\b", goals)  # CSAT never as 0.797 beside 79.7%
@@ -137,7 +146,8 @@ def test_a_tag_the_sla_policies_route_on_is_not_a_complaint_theme(sample: Assess
     assert "vip" not in themes
     assert any(t.startswith("theme:") for t in themes)
     assert sample.complaints == sum(
-        1 for i in samples.generate(1500, seed=7, start=START)
+        1
+        for i in samples.generate(1500, seed=7, start=START)
         if i.kind.value == "complaint" and i.created_at <= sample.as_of
     )
 
@@ -145,8 +155,13 @@ def test_a_tag_the_sla_policies_route_on_is_not_a_complaint_theme(sample: Assess
 def contacts(channel: str, day: int, n: int) -> list[Interaction]:
     at = START.add(days=day, hours=10)
     return [
-        Interaction(id=f"{channel}-{day}-{i}", customer_id=f"C-{channel}-{i}", channel=channel,
-                    created_at=at, events=[Message(at=at, author="customer")])
+        Interaction(
+            id=f"{channel}-{day}-{i}",
+            customer_id=f"C-{channel}-{i}",
+            channel=channel,
+            created_at=at,
+            events=[Message(at=at, author="customer")],
+        )
         for i in range(n)
     ]
 
@@ -156,8 +171,12 @@ def contacts(channel: str, day: int, n: int) -> list[Interaction]:
 )
 def test_the_significance_legend_shows_only_with_a_star(latest_chat: int, starred: bool) -> None:
     model = ServiceModel(name="Desk", type="reactive", channels=["email", "chat"])
-    data = [*contacts("email", 1, 40), *contacts("chat", 1, 1),
-            *contacts("email", 2, 40), *contacts("chat", 2, latest_chat)]
+    data = [
+        *contacts("email", 1, 40),
+        *contacts("chat", 1, 1),
+        *contacts("email", 2, 40),
+        *contacts("chat", 2, latest_chat),
+    ]
     a = assess(model, data, as_of=START.add(days=3), period="day")
     assert any(s.change.significant() for s in a.channel_shift) is starred
     text = a.to_text()
@@ -201,9 +220,16 @@ def test_records_outside_the_supported_span_are_refused_by_name(day: str) -> Non
     model = load_model(EXAMPLES / "reactive.toml")
     at = pendulum.parse(f"{day}T10:00:00+00:00")
     assert isinstance(at, pendulum.DateTime)
-    odd = Interaction(id="T-1", customer_id="C-1", channel="email", created_at=at,
-                      events=[Message(at=at, author="customer")])
-    with pytest.raises(ValidationError, match=r"'interactions\[0\]\.created_at' must lie between 1900"):
+    odd = Interaction(
+        id="T-1",
+        customer_id="C-1",
+        channel="email",
+        created_at=at,
+        events=[Message(at=at, author="customer")],
+    )
+    with pytest.raises(
+        ValidationError, match=r"'interactions\[0\]\.created_at' must lie between 1900"
+    ):
         assess(model, [odd], as_of=START)
     with pytest.raises(ValidationError, match="'as_of' must lie between 1900"):
         assess(model, samples.generate(5, seed=1, start=START), as_of=at)
@@ -215,10 +241,21 @@ def test_the_command_refuses_records_outside_the_span_without_a_traceback(
 ) -> None:
     data = tmp_path / "odd.jsonl"
     record = {
-        "id": "T-1", "customer_id": "C-1", "channel": "email", "kind": "enquiry",
-        "priority": "normal", "created_at": f"{day}T10:00:00+00:00", "tags": [],
-        "events": [{"type": "message", "at": f"{day}T10:00:00+00:00", "author": "customer",
-                    "visibility": "public"}],
+        "id": "T-1",
+        "customer_id": "C-1",
+        "channel": "email",
+        "kind": "enquiry",
+        "priority": "normal",
+        "created_at": f"{day}T10:00:00+00:00",
+        "tags": [],
+        "events": [
+            {
+                "type": "message",
+                "at": f"{day}T10:00:00+00:00",
+                "author": "customer",
+                "visibility": "public",
+            }
+        ],
     }
     data.write_text(json.dumps(record) + "\n")
     assert main(["assess", str(EXAMPLES / "reactive.toml"), str(data)]) != 0

@@ -22,7 +22,8 @@ JUL = pendulum.datetime(2024, 6, 30, tz="Europe/London")
 def judged(draw: st.DrawFn) -> tuple[Goal, list[Observation], pendulum.DateTime]:
     goal = draw(goals())
     series = draw(observations(goal))
-    assert goal.start is not None and goal.deadline is not None
+    assert goal.start is not None
+    assert goal.deadline is not None
     start, deadline = to_micros(goal.start), to_micros(goal.deadline)
     moment = draw(
         st.one_of(
@@ -30,7 +31,7 @@ def judged(draw: st.DrawFn) -> tuple[Goal, list[Observation], pendulum.DateTime]
             st.sampled_from([to_micros(o.at) for o in series]).filter(lambda m: m >= start),
         )
     )
-    return goal, series, from_micros(moment, goal.start.tzinfo)
+    return goal, series, from_micros(moment, goal.start.timezone or pendulum.UTC)
 
 
 @given(judged())
@@ -38,7 +39,9 @@ def test_status_projection_and_sentence_never_contradict(
     case: tuple[Goal, list[Observation], pendulum.DateTime],
 ) -> None:
     goal, series, as_of = case
-    assert goal.direction is not None and goal.target is not None and goal.deadline is not None
+    assert goal.direction is not None
+    assert goal.target is not None
+    assert goal.deadline is not None
     try:
         p = goal.progress(series, as_of)
     except EmptySampleError:
@@ -54,7 +57,9 @@ def test_status_projection_and_sentence_never_contradict(
     # The status follows from the same facts.
     if over:
         assert p.projected is None
-        assert p.status is (GoalStatus.ACHIEVED if meets(p.latest, goal.target) else GoalStatus.MISSED)
+        assert p.status is (
+            GoalStatus.ACHIEVED if meets(p.latest, goal.target) else GoalStatus.MISSED
+        )
     elif meets(p.latest, goal.target):
         assert p.status is GoalStatus.ACHIEVED
     elif ahead and reaches is not False:
@@ -71,7 +76,7 @@ def test_status_projection_and_sentence_never_contradict(
     # The sentence says the status, and the verdict on the projection that the status used.
     assert p.explanation.startswith(p.status.value.replace("_", " ") + ": ")
     assert ("short of the target" in p.explanation) == (
-        p.status is GoalStatus.MISSED or reaches is False and p.status is not GoalStatus.ACHIEVED
+        p.status is GoalStatus.MISSED or (reaches is False and p.status is not GoalStatus.ACHIEVED)
     )
     assert ("reaching the target" in p.explanation) == (
         bool(reaches) and p.status is not GoalStatus.ACHIEVED
@@ -80,7 +85,10 @@ def test_status_projection_and_sentence_never_contradict(
     # SMART's A letter, at the same instant, gives the same trend verdict in the same words.
     a = goal.smart_check(series, as_of=as_of).letter("A")
     trend_reasons = [r for r in a.reasons if r.startswith("the observed trend")]
-    if p.status in (GoalStatus.ON_TRACK, GoalStatus.AT_RISK, GoalStatus.OFF_TRACK) and reaches is False:
+    if (
+        p.status in (GoalStatus.ON_TRACK, GoalStatus.AT_RISK, GoalStatus.OFF_TRACK)
+        and reaches is False
+    ):
         assert len(trend_reasons) == 1
         assert trend_reasons[0] in p.explanation
     else:
@@ -136,8 +144,10 @@ def test_a_falling_trend_projects_below_the_latest_value() -> None:
     series = weekly([0.08, 0.08, 0.08, 0.08, 0.08, 0.049])
     as_of = JAN.add(weeks=6)
     p = goal.progress(series, as_of)
-    assert p.projected is not None and p.projected < p.latest
-    assert p.trend_per_month is not None and p.trend_per_month < 0
+    assert p.projected is not None
+    assert p.projected < p.latest
+    assert p.trend_per_month is not None
+    assert p.trend_per_month < 0
     assert p.status is GoalStatus.ACHIEVED
     assert goal.smart_check(series, as_of=as_of).letter("A").holds
     assert goal.smart_check(series).letter("A").holds

@@ -443,7 +443,9 @@ class _Pass:
             by_team=ReportState(metrics=metrics, by=["group"], **options) if scoped_teams else None,
             mix=ReportState(metrics=["channel_mix"], by=[], period=cut, timezone=tz),
             recognition=(
-                _Recognition.start(model.recognition, when) if model.recognition is not None else None
+                _Recognition.start(model.recognition, when)
+                if model.recognition is not None
+                else None
             ),
             compliance=(
                 SlaCompliance(policies=model.policies, as_of=when, customers=customers)
@@ -682,6 +684,7 @@ def assess(
         ),
     )
 
+
 _TIME_KPIS = ("first_reply_time", "next_reply_time", "resolution_time", "handle_time")
 
 
@@ -841,7 +844,9 @@ def _goal_report(
             tz = pendulum.timezone(source.timezone)
             end = _period_end(row.period, source.period, tz)
             at = min(end, as_of)
-            if goal.start is None or at >= goal.start:  # a period before the start is not the goal's
+            if (
+                goal.start is None or at >= goal.start
+            ):  # a period before the start is not the goal's
                 observations.append(Observation(at=at, value=value))
     else:
         note = f"the KPI {goal.metric!r} is not computed from interactions in this assessment"

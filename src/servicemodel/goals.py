@@ -497,7 +497,7 @@ class Goal:
         return tuple(reasons)
 
     def _attainable(
-        self, observations: Iterable[Observation], as_of: pendulum.DateTime | None
+        self, observations: Iterable[Observation], as_of: _dt.datetime | None
     ) -> tuple[str, ...]:
         if (
             self.baseline is None
@@ -639,7 +639,7 @@ class Goal:
         >>> print(g.progress(obs, as_of=pendulum.datetime(2024, 3, 2)).explanation)
         off track: the latest value 79.0% (2024-03-01) is behind the 81.7% expected on the line for 2024-03-02, and with one observation there is no trend yet; the target is 90.0% by 2024-12-31
         """
-        self._line()
+        _, _, start, deadline = self._line()
         if self.direction is None:
             raise ValidationError(
                 "'direction' must be set to measure progress (got None)",
@@ -648,7 +648,7 @@ class Goal:
             )
         when = aware(as_of, field="as_of")
         moment = to_micros(when)
-        if moment < to_micros(self.start):  # type: ignore[arg-type]
+        if moment < start:
             raise ValidationError(
                 f"'as_of' must not be before the goal's start {self.start} (got {when.isoformat()})",
                 field="as_of",
@@ -659,12 +659,12 @@ class Goal:
         if judgement is None:
             raise EmptySampleError(
                 f"goal {self.name!r} needs at least one observation between its start and "
-                f"{from_micros(min(moment, to_micros(self.deadline)), when.tzinfo).isoformat()} "  # type: ignore[arg-type]
+                f"{from_micros(min(moment, deadline), _zone_of(when)).isoformat()} "
                 "(got 0)"
             )
         return Progress(
             as_of=when,
-            deadline=self.deadline,  # type: ignore[arg-type]
+            deadline=judgement.deadline,
             status=judgement.status,
             expected=judgement.expected,
             latest=judgement.latest,
@@ -676,7 +676,7 @@ class Goal:
 
     def _judge(self, observations: tuple[Observation, ...], moment: int) -> _Judgement | None:
         """The one judgement behind status, projection and sentence (None: no observation)."""
-        baseline, target, start, deadline = self._line()
+        _, target, _, deadline = self._line()
         assert self.direction is not None
         assert self.deadline is not None
         cutoff = min(moment, deadline)
@@ -690,9 +690,7 @@ class Goal:
         trend = _trend(points)
         slope = None if trend is None else trend[1]
         over = moment >= deadline
-        projected = (
-            None if slope is None or over else latest + slope * (deadline - latest_micros)
-        )
+        projected = None if slope is None or over else latest + slope * (deadline - latest_micros)
         ahead = direction.meets(latest, expected)
         reaches = None if projected is None else direction.meets(projected, target)
         if over:
@@ -710,7 +708,7 @@ class Goal:
             unit=self.unit(),
             target=target,
             deadline=self.deadline,
-            on=from_micros(cutoff, self.deadline.tzinfo),
+            on=from_micros(cutoff, _zone_of(self.deadline)),
             expected=expected,
             latest=latest,
             latest_at=latest_at,
@@ -742,7 +740,7 @@ class _Judgement:
     reaches: bool | None
 
     def _date(self, at: pendulum.DateTime) -> str:
-        return from_micros(to_micros(at), self.deadline.tzinfo).format("YYYY-MM-DD")  # type: ignore[arg-type]
+        return from_micros(to_micros(at), _zone_of(self.deadline)).format("YYYY-MM-DD")
 
     def trend_clause(self) -> str:
         """The trend and where it leads, or why there is none."""
@@ -786,6 +784,12 @@ class _Judgement:
         return f"{word}: {line}, and {self.trend_clause()}"
 
 
+def _zone_of(at: _dt.datetime) -> _dt.tzinfo:
+    zone = at.tzinfo
+    assert zone is not None  # every instant in a goal is aware
+    return zone
+
+
 def _count(n: int) -> str:
     return "one observation" if n == 1 else f"{n} observations"
 
@@ -798,6 +802,13 @@ def _unit_of(metric: str | None) -> str:
         return "duration"
     if metric in ("nps", "ces_net_easy"):
         return "net"
-    if metric in ("csat_mean", "ces", "review_ratio", "contacts_per_customer", "contact_rate", "backlog"):
+    if metric in (
+        "csat_mean",
+        "ces",
+        "review_ratio",
+        "contacts_per_customer",
+        "contact_rate",
+        "backlog",
+    ):
         return "number"
     return "rate"

@@ -56,7 +56,7 @@ def goals(draw: st.DrawFn) -> Goal:
         baseline=worse,
         target=better,
         start=start,
-        deadline=from_micros(to_micros(start) + span, start.tzinfo),
+        deadline=from_micros(to_micros(start) + span, start.timezone or pendulum.UTC),
         owner="owner",
         objective="performance",
     )
@@ -74,7 +74,8 @@ def observations(draw: st.DrawFn, goal: Goal, *, max_size: int = 12) -> list[Obs
     ...     assert all(o.at.tzinfo is not None for o in series)
     >>> check()
     """
-    assert goal.start is not None and goal.deadline is not None
+    assert goal.start is not None
+    assert goal.deadline is not None
     start, deadline = to_micros(goal.start), to_micros(goal.deadline)
     span = deadline - start
     _, _, low, high, denominator = next(k for k in _KPIS if k[0] == goal.metric)
@@ -82,4 +83,7 @@ def observations(draw: st.DrawFn, goal: Goal, *, max_size: int = 12) -> list[Obs
     pairs = draw(
         st.lists(st.tuples(moments, _value(low, high, denominator)), min_size=1, max_size=max_size)
     )
-    return [Observation(at=from_micros(at, goal.start.tzinfo), value=v) for at, v in pairs]
+    return [
+        Observation(at=from_micros(at, goal.start.timezone or pendulum.UTC), value=v)
+        for at, v in pairs
+    ]
