@@ -12,12 +12,12 @@ from pathlib import Path
 import pendulum
 import pytest
 
-from servicemodel import Interaction, Message, SatisfactionResponse, StatusChange, samples
+from servicemodel import Interaction, Message, Priority, SatisfactionResponse, StatusChange, samples
 from servicemodel.exceptions import ValidationError
 from servicemodel.goals import GoalStatus
 from servicemodel.kpi import Rate, csat
 from servicemodel.model import ServiceModel, assess, load_model
-from servicemodel.sla import Outcome, evaluate
+from servicemodel.sla import Metric, Outcome, evaluate
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "docs" / "examples"
 START = pendulum.datetime(2024, 1, 1, tz="Europe/London")
@@ -52,10 +52,10 @@ def test_sla_lines_agree_with_direct_evaluation(
     result: object, hybrid: ServiceModel, data: list[Interaction]
 ) -> None:
     assert hybrid.policies is not None
-    expected: dict[tuple[str, str, str], list[int]] = {}
+    expected: dict[tuple[str, Priority, Metric], list[int]] = {}
     for interaction in included(data):
         for o in evaluate(interaction, hybrid.policies, as_of=AS_OF).outcomes():
-            counts = expected.setdefault((o.policy, o.priority.value, o.metric.value), [0, 0, 0])
+            counts = expected.setdefault((o.policy, o.priority, o.metric), [0, 0, 0])
             counts[[Outcome.MET, Outcome.BREACHED, Outcome.PENDING].index(o.outcome)] += 1
     got = {(s.policy, s.priority, s.metric): [s.met, s.breached, s.pending] for s in result.sla}  # type: ignore[attr-defined]
     assert got == expected

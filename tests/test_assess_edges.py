@@ -64,9 +64,9 @@ GOALS = [
     Goal(
         name="ces",
         metric="ces",
-        direction="decrease",
-        baseline=5,
-        target=3,
+        direction="increase",  # CES 2.0: higher is easier
+        baseline=3,
+        target=5,
         start=T.add(days=3),
         deadline=T.add(months=3),
     ),

@@ -88,7 +88,7 @@ def test_each_finding_names_its_rule_threshold_and_next_step(sample: Assessment)
     for finding in sample.findings:
         assert finding.rule
         assert finding.next_step
-    sla = [f for f in sample.findings if f.metric == "sla_compliance"]
+    sla = [f for f in sample.findings if f.metric.value == "sla_compliance"]
     assert sla
     assert all("below 90.0%" in f.title and "below 90.0% met" in f.rule for f in sla)
     text = sample.to_text()

@@ -3,17 +3,23 @@
 from __future__ import annotations
 
 from fractions import Fraction
+from pathlib import Path
 
 import pendulum
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from servicemodel import samples
 from servicemodel._time import from_micros, to_micros
-from servicemodel.exceptions import EmptySampleError
+from servicemodel.cli import main
+from servicemodel.exceptions import EmptySampleError, ModelDocumentError, ValidationError
 from servicemodel.goals import Goal, GoalStatus, Observation
+from servicemodel.io import write_interactions
+from servicemodel.model import load_model
 from servicemodel.testing import goals, observations
 
+EXAMPLES = Path(__file__).resolve().parent.parent / "docs" / "examples"
 JAN = pendulum.datetime(2024, 1, 1, tz="Europe/London")
 JUL = pendulum.datetime(2024, 6, 30, tz="Europe/London")
 
@@ -178,3 +184,76 @@ def test_values_that_differ_from_the_target_never_look_equal_to_it() -> None:
     p = goal.progress(weekly([0.8499]), JAN.add(weeks=1))
     assert "latest value 84.99%" in p.explanation
     assert "the target is 85.0% by 2024-06-30" in p.explanation
+
+
+# ------------------------------------------------------------------ targets in the KPI's range
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        (
+            {"target": Fraction(-85, 100)},
+            "'target' must be a value of csat, a rate between 0 and 1 (got -0.85)",
+        ),
+        (
+            {"target": 85},
+            "'target' must be a value of csat, a rate between 0 and 1 (got 85); "
+            "write a rate as a share: 0.85 for 85%",
+        ),
+        (
+            {"baseline": Fraction(3, 2)},
+            "'baseline' must be a value of csat, a rate between 0 and 1 (got 1.5); "
+            "write a rate as a share: 0.015 for 1.5%",
+        ),
+        (
+            {"direction": "decrease"},
+            "'direction' must be 'increase' for csat, where higher is better (got 'decrease')",
+        ),
+        (
+            {"metric": "nps", "baseline": 10, "target": 140},
+            "'target' must be a value of nps, a net between -100 and 100 (got 140)",
+        ),
+        (
+            {"metric": "first_reply_time", "direction": "decrease", "baseline": 600, "target": -60},
+            "'target' must be a value of first_reply_time, a duration in seconds of at least 0 (got -60)",
+        ),
+    ],
+)
+def test_a_target_outside_the_kpis_range_or_direction_is_refused(
+    changes: dict[str, object], message: str
+) -> None:
+    with pytest.raises(ValidationError) as caught:
+        csat(**changes)
+    assert caught.value.message == message
+
+
+def test_targets_on_the_edge_of_the_range_are_accepted() -> None:
+    assert csat(baseline=0, target=1).target == 1
+    assert csat(metric="occupancy", direction="decrease", baseline=1, target=0).target == 0
+
+
+def test_a_model_document_with_an_absurd_target_names_the_goal(tmp_path: Path) -> None:
+    text = (EXAMPLES / "reactive.toml").read_text().replace("target = 0.75", "target = 75")
+    model = tmp_path / "model.toml"
+    model.write_text(text)
+    with pytest.raises(ModelDocumentError) as caught:
+        load_model(model)
+    assert any(
+        p.path == "goals[0].target" and "write a rate as a share: 0.75 for 75%" in p.message
+        for p in caught.value.problems
+    )
+
+
+def test_the_command_refuses_an_absurd_target(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = (EXAMPLES / "reactive.toml").read_text().replace("target = 0.75", "target = -0.75")
+    model = tmp_path / "model.toml"
+    model.write_text(text)
+    data = tmp_path / "data.jsonl"
+    write_interactions(samples.generate(50, seed=1, start=JAN), data)
+    assert main(["assess", str(model), str(data)]) == 1
+    err = capsys.readouterr().err
+    assert "goals[0].target" in err
+    assert "a rate between 0 and 1 (got -0.75)" in err

@@ -217,7 +217,8 @@ def test_observations_on_the_expected_line_are_on_track_at_every_date(
     offsets: list[int], direction: str
 ) -> None:
     target = Fraction(90, 100) if direction == "increase" else Fraction(70, 100)
-    goal = csat_goal(direction=direction, target=target)
+    metric = "csat" if direction == "increase" else "reopen_rate"  # each KPI's better way
+    goal = csat_goal(metric=metric, direction=direction, target=target)
     observations = [
         Observation(at=JAN.add(seconds=s), value=goal.expected_at(JAN.add(seconds=s)))
         for s in offsets

@@ -14,13 +14,15 @@ import pendulum
 from ._followup import OutreachAction, schedule_outreach
 from ._service_model import ServiceModel
 from ._time import aware, from_micros, to_micros, zone
+from ._validators import enum_member
 from .customers import Customer
 from .exceptions import EmptySampleError, ValidationError
 from .feedback import Feedback
 from .goals import Goal, GoalStatus, Observation, Progress, SmartCheck
-from .interactions import Channel, Interaction, Kind, Status, StatusChange
+from .interactions import Channel, Interaction, Kind, Priority, Status, StatusChange
 from .kpi import (
     DurationStats,
+    KpiName,
     Mean,
     Net,
     Period,
@@ -28,12 +30,12 @@ from .kpi import (
     Report,
     ReportState,
     SlaCompliance,
+    catalogue,
     rate_difference,
     wilson_interval,
 )
-from .kpi._accumulators import _REGISTRY
 from .loyalty.recognition import Leaderboard, MonthTally, RecognitionPolicy
-from .sla import Condition
+from .sla import Condition, Metric
 from .team import Finding
 
 __all__ = [
@@ -48,6 +50,14 @@ __all__ = [
 _REPEAT_WINDOW = 7 * 86_400_000_000
 
 
+def _priority(value: object) -> Priority:
+    return enum_member(Priority, value, field="priority")
+
+
+def _sla_metric(value: object) -> Metric:
+    return enum_member(Metric, value, field="metric")
+
+
 @final
 @attrs.frozen(kw_only=True)
 class SlaLine:
@@ -59,8 +69,8 @@ class SlaLine:
     """
 
     policy: str
-    priority: str
-    metric: str
+    priority: Priority = attrs.field(converter=_priority)
+    metric: Metric = attrs.field(converter=_sla_metric)
     met: int
     breached: int
     pending: int
@@ -299,7 +309,7 @@ def _definitions(metrics: list[Any], clock: str) -> tuple[KpiDefinition, ...]:
     """The definition of each KPI variant in *metrics*, with the clock of the time KPIs."""
     chosen = []
     for metric in metrics:
-        accumulator = _REGISTRY[metric]() if isinstance(metric, str) else metric
+        accumulator = catalogue()[KpiName(metric)]() if isinstance(metric, str) else metric
         name = accumulator.name
         variant = accumulator.options().get("variant")
         text = _DEFINITIONS.get((name, variant)) or _DEFINITIONS.get((name, None))
@@ -522,8 +532,8 @@ class _Pass:
         return tuple(
             SlaLine(
                 policy=t.policy,
-                priority=t.priority.value,
-                metric=t.metric.value,
+                priority=t.priority,
+                metric=t.metric,
                 met=t.met,
                 breached=t.breached,
                 pending=t.pending,
@@ -704,7 +714,7 @@ def _metrics(model: ServiceModel) -> list[Any]:
         if name == "sla_compliance":
             continue
         if name in _TIME_KPIS:
-            kind = _REGISTRY[name]
+            kind = catalogue()[KpiName(name)]
             options: dict[str, Any] = {"exact_limit": 0}
             if calendar is not None and name != "handle_time":
                 options["calendar"] = calendar
@@ -831,7 +841,7 @@ def _goal_report(
     if goal.scope.segment is not None:
         note = "segment scope is measured over all customers (segments are not in the interaction data)"
     observations = []
-    if goal.metric in source.metrics:
+    if goal.metric.value in source.metrics:
         for row in source.rows:
             if row.group != key or row.period is None:
                 continue
@@ -849,7 +859,7 @@ def _goal_report(
             ):  # a period before the start is not the goal's
                 observations.append(Observation(at=at, value=value))
     else:
-        note = f"the KPI {goal.metric!r} is not computed from interactions in this assessment"
+        note = f"the KPI {goal.metric.value!r} is not computed from interactions in this assessment"
     smart = goal.smart_check(observations, as_of=as_of)
     progress = None
     try:
@@ -938,7 +948,7 @@ def _goal_findings(goals: tuple[GoalReport, ...]) -> list[_Scored]:
                     evidence=p.explanation,
                     rule="a goal is flagged when it is missed, off track or at risk "
                     "(see its line under Goals)",
-                    next_step=f"{goal.metric} for {goal.scope.describe()} period by period, and "
+                    next_step=f"{goal.metric.value} for {goal.scope.describe()} period by period, and "
                     "what changed where it fell behind the line",
                 ),
             )

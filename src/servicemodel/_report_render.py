@@ -124,8 +124,8 @@ def render_json(a: Assessment) -> dict[str, Any]:
         "sla": [
             {
                 "policy": s.policy,
-                "priority": s.priority,
-                "metric": s.metric,
+                "priority": s.priority.value,
+                "metric": s.metric.value,
                 "met": s.met,
                 "breached": s.breached,
                 "pending": s.pending,
@@ -136,7 +136,7 @@ def render_json(a: Assessment) -> dict[str, Any]:
         "goals": [
             {
                 "name": g.goal.name,
-                "metric": g.goal.metric,
+                "metric": None if g.goal.metric is None else g.goal.metric.value,
                 "variant": g.goal.variant,
                 "unit": g.goal.unit(),
                 "scope": g.goal.scope.describe(),
@@ -206,7 +206,7 @@ def render_json(a: Assessment) -> dict[str, Any]:
             {
                 "rank": i + 1,
                 "title": f.title,
-                "metric": f.metric,
+                "metric": f.metric.value,
                 "observed": _num(f.observed),
                 "target": _num(f.target),
                 "sample_size": f.sample_size,
@@ -305,7 +305,7 @@ def _sla_text(a: Assessment) -> list[str]:
     for line in a.sla:
         rate = f"{float(line.rate.value):6.1%}" if line.met + line.breached else "   n/a"
         lines.append(
-            f"  {line.policy:<16} {line.priority:<7} {line.metric:<16} {rate}  "
+            f"  {line.policy:<16} {line.priority.value:<7} {line.metric.value:<16} {rate}  "
             f"met {line.met}, breached {line.breached}, pending {line.pending}"
         )
     return [*lines, ""]
@@ -323,7 +323,7 @@ def _goals_text(a: Assessment) -> list[str]:
         unit = goal.unit()
         status = g.progress.status.value.replace("_", " ") if g.progress else "not measured"
         lines.append(f"  {goal.name}: {status}")
-        kpi = goal.metric or "no KPI"
+        kpi = goal.metric.value if goal.metric is not None else "no KPI"
         if goal.variant:
             kpi += f" ({goal.variant})"
         due = goal.deadline.format("YYYY-MM-DD") if goal.deadline else "no deadline"
@@ -581,7 +581,7 @@ def render_html(a: Assessment) -> str:
         for s in a.sla:
             rate = f"{float(s.rate.value):.1%}" if s.met + s.breached else "n/a"
             parts.append(
-                f"<tr><td>{escape(s.policy)}</td><td>{escape(s.priority)}</td><td>{escape(s.metric)}</td>"
+                f"<tr><td>{escape(s.policy)}</td><td>{escape(s.priority.value)}</td><td>{escape(s.metric.value)}</td>"
                 f"<td>{rate}</td><td>{s.met}</td><td>{s.breached}</td><td>{s.pending}</td></tr>"
             )
         parts.append("</table>")

@@ -42,6 +42,7 @@ from ._time import aware, duration_micros, from_micros, to_micros
 from ._validators import enum_member, optional_aware, optional_non_empty_str
 from .exceptions import EmptySampleError, ValidationError
 from .interactions import Channel
+from .kpi import Better, KpiName, KpiUnit
 
 __all__ = [
     "Direction",
@@ -161,6 +162,10 @@ def _target(value: object) -> Fraction | None:
 
 def _observed(value: object) -> Fraction:
     return _value(value, field="value")
+
+
+def _metric(value: object) -> KpiName | None:
+    return None if value is None else KpiName.of(value, field="metric")
 
 
 def _direction(value: object) -> Direction | None:
@@ -379,7 +384,8 @@ class Goal:
     Attributes:
         name: a short title.
         description: what is to change and for whom (the S of SMART).
-        metric: the KPI's name in the catalogue, e.g. ``"csat"``, ``"first_reply_time"``.
+        metric: the KPI's :class:`~servicemodel.kpi.KpiName` (its string is accepted,
+            e.g. ``"first_reply_time"``; a misspelt name is refused).
         variant: the KPI's variant, e.g. ``"median"``; ``None`` is its default.
         direction: ``"increase"`` or ``"decrease"``: which way is better.
         baseline: the KPI's value when the goal starts.
@@ -400,7 +406,7 @@ class Goal:
 
     name: str = attrs.field(validator=_check_name)
     description: str = attrs.field(default="", validator=attrs.validators.instance_of(str))
-    metric: str | None = attrs.field(default=None, validator=optional_non_empty_str)
+    metric: KpiName | None = attrs.field(default=None, converter=_metric)
     variant: str | None = attrs.field(default=None, validator=optional_non_empty_str)
     direction: Direction | None = attrs.field(default=None, converter=_direction)
     baseline: Fraction | None = attrs.field(default=None, converter=_baseline)
@@ -411,6 +417,38 @@ class Goal:
     objective: Objective | None = attrs.field(default=None, converter=_objective)
     scope: Scope = attrs.field(factory=Scope, validator=attrs.validators.instance_of(Scope))
     max_change_per_month: Fraction | None = attrs.field(default=None, converter=_bound)
+
+    @baseline.validator
+    @target.validator
+    def _check_in_range(self, attribute: attrs.Attribute[Any], value: Fraction | None) -> None:
+        if value is None or self.metric is None:
+            return
+        spec = self.metric.spec
+        if spec.contains(value):
+            return
+        hint = ""
+        if spec.unit is KpiUnit.RATE and 1 < value <= 100:
+            hint = f"; write a rate as a share: {_plain(value / 100)} for {_plain(value)}%"
+        raise ValidationError(
+            f"'{attribute.name}' must be a value of {self.metric.value}, {spec.describe()} "
+            f"(got {_plain(value)}){hint}",
+            field=attribute.name,
+            value=value,
+        )
+
+    @direction.validator
+    def _check_direction(self, _attribute: attrs.Attribute[Any], value: Direction | None) -> None:
+        if value is None or self.metric is None:
+            return
+        better = self.metric.spec.better
+        wanted = {Better.HIGHER: Direction.INCREASE, Better.LOWER: Direction.DECREASE}.get(better)
+        if wanted is not None and value is not wanted:
+            raise ValidationError(
+                f"'direction' must be '{wanted.value}' for {self.metric.value}, where "
+                f"{better.value} is better (got '{value.value}')",
+                field="direction",
+                value=value,
+            )
 
     # ---------------------------------------------------------------- SMART
 
@@ -595,7 +633,10 @@ class Goal:
         return self.baseline, self.target, to_micros(self.start), to_micros(self.deadline)
 
     def unit(self) -> str:
-        """The unit the goal's values are written in: ``duration`` (seconds), ``rate``, ``net`` or ``number``.
+        """The unit the goal's values are written in: its KPI's :class:`~servicemodel.kpi.KpiUnit` value.
+
+        ``duration`` values are seconds, ``rate`` values shares in [0, 1], ``net``
+        values points; a goal without a KPI gives ``"number"``.
 
         >>> Goal(name="g", metric="csat").unit(), Goal(name="g", metric="first_reply_time").unit()
         ('rate', 'duration')
@@ -784,6 +825,14 @@ class _Judgement:
         return f"{word}: {line}, and {self.trend_clause()}"
 
 
+def _plain(value: Fraction) -> str:
+    """An exact value as a plain decimal where it has one, else as a fraction."""
+    if value.denominator == 1:
+        return str(value.numerator)
+    text = f"{float(value):.10g}"
+    return text if Fraction(text) == value else str(value)
+
+
 def _zone_of(at: _dt.datetime) -> _dt.tzinfo:
     zone = at.tzinfo
     assert zone is not None  # every instant in a goal is aware
@@ -794,21 +843,6 @@ def _count(n: int) -> str:
     return "one observation" if n == 1 else f"{n} observations"
 
 
-def _unit_of(metric: str | None) -> str:
-    """The unit of a KPI's values as goals write them."""
-    if metric is None:
-        return "number"
-    if metric.endswith("_time") or metric in ("aht", "asa", "acquisition_to_first_contact"):
-        return "duration"
-    if metric in ("nps", "ces_net_easy"):
-        return "net"
-    if metric in (
-        "csat_mean",
-        "ces",
-        "review_ratio",
-        "contacts_per_customer",
-        "contact_rate",
-        "backlog",
-    ):
-        return "number"
-    return "rate"
+def _unit_of(metric: KpiName | None) -> str:
+    """The unit of a KPI's values as goals write them (a KpiUnit's value; "number" without a KPI)."""
+    return "number" if metric is None else metric.spec.unit.value

@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from servicemodel._time import MAX_DURATION_DAYS
-from servicemodel.kpi._accumulators import DurationState
+from servicemodel.kpi._duration_state import DurationState
 
 MAX_MICROS = MAX_DURATION_DAYS * 86_400_000_000
 

@@ -21,12 +21,10 @@ from __future__ import annotations
 
 import datetime as _dt
 import enum
-import functools
 import html
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from fractions import Fraction
 from typing import Any, final
-from zoneinfo import ZoneInfo
 
 import attrs
 import pendulum
@@ -36,16 +34,14 @@ from .._validators import enum_member
 from ..customers import Customer
 from ..exceptions import EmptySampleError, ValidationError
 from ..interactions import Interaction
-from ._accumulators import (
-    NAT,
-    Accumulator,
-    BusinessTime,
-    DurationAccumulator,
-    DurationStats,
-    duration_stats_from_figures,
-)
-from ._accumulators import registry as _registry
-from ._catalogue import AgentTime, Mix
+from ._accumulators import Accumulator, BusinessTime
+from ._catalogue import catalogue
+from ._clock import Clock, Period
+from ._column_readers import NAT
+from ._contacts import Mix
+from ._duration_accumulator import DurationAccumulator
+from ._duration_stats import DurationStats, duration_stats_from_figures
+from ._names import KpiName
 from ._stats import (
     NET_FIGURES,
     RATE_FIGURES,
@@ -59,144 +55,12 @@ from ._stats import (
     rate_from_figures,
     rate_to_figures,
 )
+from ._workforce import AgentTime
 
 __all__ = ["Cell", "Period", "Report", "ReportRow", "ReportState", "report"]
 
 
-class Period(enum.Enum):
-    """How a report cuts time: by local day, ISO week (Monday start) or calendar month.
-
-    >>> Period("week")
-    <Period.WEEK: 'week'>
-    """
-
-    DAY = "day"
-    WEEK = "week"
-    MONTH = "month"
-
-
-_DAY_US = 86_400_000_000
-_CACHE_LIMIT = 1 << 16  # slots remembered per clock (about two years of 15-minute slots)
-_SLOT_US = 900_000_000  # zone offsets are read per 15-minute UTC slot
 _DIMENSIONS = ("channel", "kind", "priority", "group", "assignee", "customer_id", "segment", "tier")
-_EPOCH = _dt.date(1970, 1, 1)
-
-
-class _Clock:
-    """Local period keys (days since the epoch of the period's first day) in one zone."""
-
-    def __init__(self, period: Period | None, timezone: str) -> None:
-        self.period = period
-        self.zone = ZoneInfo(timezone)
-        self._offsets: dict[int, int] = {}
-        self._keys: dict[int, int] = {}
-
-    def _offset(self, slot: int) -> int:
-        cached = self._offsets.get(slot)
-        if cached is None:
-            if len(self._offsets) >= _CACHE_LIMIT:
-                self._offsets.clear()
-            instant = _dt.datetime(1970, 1, 1, tzinfo=_dt.UTC) + _dt.timedelta(
-                microseconds=slot * _SLOT_US
-            )
-            delta = instant.astimezone(self.zone).utcoffset() or _dt.timedelta()
-            cached = (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
-            self._offsets[slot] = cached
-        return cached
-
-    def _slot_offsets(self, slots: Any) -> Any:
-        """Offsets of sorted unique slots; per UTC day unless the day holds a transition.
-
-        The offset at a slot is what :meth:`_offset` gives; a day whose start
-        and next start share an offset takes it for all its slots, so only
-        transition days are read slot by slot.
-        """
-        import numpy as np
-
-        per_day = 86_400_000_000 // _SLOT_US
-        days = slots // per_day
-        unique_days, day_index = np.unique(days, return_inverse=True)
-        starts = np.array([self._offset(int(d) * per_day) for d in unique_days.tolist()])
-        ends = np.array([self._offset((int(d) + 1) * per_day) for d in unique_days.tolist()])
-        offsets = starts[day_index].astype(np.int64)
-        changing = (starts != ends)[day_index]
-        for position in np.flatnonzero(changing).tolist():
-            offsets[position] = self._offset(int(slots[position]))
-        return offsets
-
-    def key(self, micros: int) -> int:
-        slot = micros // _SLOT_US
-        cached = self._keys.get(slot)
-        if cached is not None:
-            return cached
-        offset = self._offset(slot)
-        day = (micros + offset) // _DAY_US
-        if self.period is Period.WEEK:
-            key = day - (day + 3) % 7
-        elif self.period is Period.MONTH:
-            date = _EPOCH + _dt.timedelta(days=day)
-            key = (date.replace(day=1) - _EPOCH).days
-        else:
-            key = day
-        if offset % _SLOT_US == 0:
-            # The slot then maps onto one local 15-minute slot, inside one local day:
-            # every instant of it has this key.
-            if len(self._keys) >= _CACHE_LIMIT:
-                self._keys.clear()
-            self._keys[slot] = key
-        return key
-
-    def keys(self, micros: Any) -> Any:
-        import numpy as np
-
-        days = micros // _DAY_US  # UTC days
-        low = int(days.min()) if days.size else 0
-        high = int(days.max()) if days.size else -1
-        if high - low < max(days.size // 16, 1 << 10):
-            # The offset at every UTC midnight the batch spans (one read per day, each
-            # day's end is the next day's start), and slot by slot only on the days
-            # whose start and end offsets differ (a transition day).
-            per_day = 86_400_000_000 // _SLOT_US
-            bounds = np.array(
-                [self._offset(d * per_day) for d in range(low, high + 2)], dtype=np.int64
-            )
-            index = days - low
-            offsets = bounds[:-1][index]
-            transitions = bounds[:-1] != bounds[1:]
-            if transitions.any():
-                rows = np.flatnonzero(transitions[index])
-                offsets[rows] = self._slot_offsets_of(micros[rows] // _SLOT_US)
-        else:
-            offsets = self._slot_offsets_of(micros // _SLOT_US)
-        day = (micros + offsets) // _DAY_US
-        if self.period is Period.WEEK:
-            return day - (day + 3) % 7
-        if self.period is Period.MONTH:
-            months = day.astype("datetime64[D]").astype("datetime64[M]")
-            return months.astype("datetime64[D]").astype(np.int64)
-        return day
-
-    def _slot_offsets_of(self, slots: Any) -> Any:
-        """The offset at each of *slots* (any order, repeats allowed)."""
-        import numpy as np
-
-        unique, inverse = np.unique(slots, return_inverse=True)
-        return self._slot_offsets(unique)[inverse]
-
-    @staticmethod
-    def label(key: int) -> pendulum.Date:
-        date = _EPOCH + _dt.timedelta(days=key)
-        return pendulum.Date(date.year, date.month, date.day)
-
-
-@functools.lru_cache(maxsize=8)
-def _clock(period: Period | None, timezone: str) -> _Clock:
-    """The clock of a (period, zone), shared so that its offsets are read once per zone.
-
-    Its caches only ever hold what the zone's rules give, like ``ZoneInfo``'s own
-    cache of zones (and pandas' of transitions), so sharing cannot change a key.
-    """
-    return _Clock(period, timezone)
 
 
 def _item_time(item: object) -> int | None:
@@ -259,8 +123,8 @@ class ReportRow:
     period: pendulum.Date | None
     cells: tuple[Cell, ...]
 
-    def cell(self, metric: str) -> Cell:
-        """The cell of *metric*.
+    def cell(self, metric: KpiName | str) -> Cell:
+        """The cell of *metric* (a KPI name, or an accumulator's name).
 
         Raises:
             ValidationError: the report has no such metric.
@@ -270,8 +134,9 @@ class ReportRow:
         ...
         servicemodel.exceptions.ValidationError: 'metric' must be one of [] (got 'csat')
         """
+        wanted = _value(metric)
         for cell in self.cells:
-            if cell.metric == metric:
+            if cell.metric == wanted:
                 return cell
         raise ValidationError(
             f"'metric' must be one of {[c.metric for c in self.cells]} (got {metric!r})",
@@ -350,7 +215,7 @@ class _Rows(Sequence[ReportRow]):
                 if key is not None:
                     period = labels.get(key)
                     if period is None:
-                        period = labels[key] = _Clock.label(key)
+                        period = labels[key] = Clock.label(key)
                 cells = []
                 for metric, figures in zip(metrics, packed, strict=True):
                     result = _unpack(figures)
@@ -631,7 +496,7 @@ def _normalise(columns: Mapping[str, Any], name: str) -> Any:
     """A column as a plain numpy array in its canonical dtype (for sorting and slicing)."""
     import numpy as np
 
-    from ._accumulators import duration_column, micros_column, text_column
+    from ._column_readers import duration_column, micros_column, text_column
 
     kind = _COLUMN_KINDS.get(name, "text")
     if kind == "time":
@@ -650,7 +515,7 @@ def _normalise(columns: Mapping[str, Any], name: str) -> Any:
 
 
 def _as_time(columns: Mapping[str, Any], name: str) -> Any:
-    from ._accumulators import micros_column
+    from ._column_readers import micros_column
 
     return micros_column(columns, name).view("datetime64[us]")
 
@@ -761,7 +626,7 @@ class ReportState:
     def __init__(
         self,
         *,
-        metrics: Sequence[str | Accumulator[Any]],
+        metrics: Sequence[KpiName | str | Accumulator[Any]],
         by: Sequence[str] = (),
         period: Period | str | None = None,
         timezone: str = "UTC",
@@ -785,7 +650,7 @@ class ReportState:
                 value=timezone,
             )
         self._timezone = timezone
-        self._clock = _clock(self._period, timezone)
+        self._clock = Clock(self._period, timezone)
         self._time = time
         self._cells: dict[tuple[tuple[str | None, ...], int | None], list[Accumulator[Any]]] = {}
         self._prepare()
@@ -805,7 +670,7 @@ class ReportState:
             self._timezone,
             self._time,
         )
-        twin._clock = _clock(self._period, self._timezone)
+        twin._clock = self._clock
         twin._cells = {}
         twin._prepare()
         return twin
@@ -1061,13 +926,13 @@ class ReportState:
         self._metrics = state["metrics"]
         self._by, self._period = state["by"], state["period"]
         self._timezone, self._time = state["timezone"], state["time"]
-        self._clock = _clock(self._period, self._timezone)
+        self._clock = Clock(self._period, self._timezone)
         self._cells = state["cells"]
         self._prepare()
 
 
 def _prototypes(
-    metrics: Sequence[str | Accumulator[Any]], calendar: BusinessTime | None
+    metrics: Sequence[KpiName | str | Accumulator[Any]], calendar: BusinessTime | None
 ) -> tuple[Accumulator[Any], ...]:
     if isinstance(metrics, str) or not metrics:
         raise ValidationError(
@@ -1075,13 +940,13 @@ def _prototypes(
             field="metrics",
             value=metrics,
         )
-    known = _registry()
+    known = {name.value: cls for name, cls in catalogue().items()}
     made: list[Accumulator[Any]] = []
     for metric in metrics:
         if isinstance(metric, Accumulator):
             made.append(metric.empty_like())
-        elif isinstance(metric, str) and metric in known:
-            cls = known[metric]
+        elif isinstance(metric, (str, KpiName)) and _value(metric) in known:
+            cls = known[_value(metric)]
             if calendar is not None and issubclass(cls, DurationAccumulator):
                 made.append(cls.empty(calendar=calendar))
             else:
@@ -1109,10 +974,14 @@ def _prototypes(
     return tuple(made)
 
 
+def _value(metric: str | KpiName) -> str:
+    return metric.value if isinstance(metric, KpiName) else metric
+
+
 def report(
     data: Any,
     *,
-    metrics: Sequence[str | Accumulator[Any]],
+    metrics: Sequence[KpiName | str | Accumulator[Any]],
     by: Sequence[str] = (),
     period: Period | str | None = None,
     timezone: str = "UTC",

@@ -14,7 +14,7 @@ import pendulum
 from .._time import aware, to_micros
 from .._validators import enum_member, non_empty_str, optional_aware, optional_non_empty_str
 from ..exceptions import ValidationError
-from ..kpi import Difference, Interval, Mean, Rate, rate_difference
+from ..kpi import Difference, Interval, KpiName, Mean, Rate, rate_difference
 from ._common import exact
 from ._training import Direction
 
@@ -53,6 +53,10 @@ def _sample_size(_instance: Any, _attribute: attrs.Attribute[Any], value: object
         )
 
 
+def _metric(value: object) -> KpiName:
+    return KpiName.of(value, field="metric")
+
+
 @final
 @attrs.frozen(kw_only=True)
 class Finding:
@@ -70,7 +74,7 @@ class Finding:
     """
 
     title: str = attrs.field(validator=non_empty_str)
-    metric: str = attrs.field(validator=non_empty_str)
+    metric: KpiName = attrs.field(converter=_metric)
     observed: Fraction = attrs.field(converter=_observed)
     sample_size: int = attrs.field(validator=_sample_size)
     target: Fraction | None = attrs.field(default=None, converter=_optional_exact_target)
@@ -86,9 +90,9 @@ class Finding:
         Raises:
             ValidationError: the finding has no target.
 
-        >>> Finding(title="Slow replies", metric="frt_minutes", observed=45, target=30,
-        ...         direction="lower", sample_size=500).gap()
-        Fraction(15, 1)
+        >>> Finding(title="Slow replies", metric="first_reply_time", observed=2700,
+        ...         target=1800, direction="lower", sample_size=500).gap()
+        Fraction(900, 1)
         """
         if self.target is None:
             raise ValidationError(
