@@ -78,7 +78,9 @@ def observations(draw: st.DrawFn, goal: Goal, *, max_size: int = 12) -> list[Obs
     assert goal.deadline is not None
     start, deadline = to_micros(goal.start), to_micros(goal.deadline)
     span = deadline - start
-    _, _, low, high, denominator = next(k for k in _KPIS if goal.metric is not None and k[0] == goal.metric.value)
+    _, _, low, high, denominator = next(
+        k for k in _KPIS if goal.metric is not None and k[0] == goal.metric.value
+    )
     moments = st.integers(start - span // 4, deadline + span // 2)
     pairs = draw(
         st.lists(st.tuples(moments, _value(low, high, denominator)), min_size=1, max_size=max_size)
