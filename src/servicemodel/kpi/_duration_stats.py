@@ -19,6 +19,7 @@ from ._stats import QuantileMethod, to_fraction
 
 __all__ = ["DurationStats"]
 
+
 def round_micros(value: Fraction) -> pendulum.Duration:
     return duration_from_micros(round(value))
 
