@@ -18,6 +18,7 @@ Fraction(25, 1)
 
 from ._accumulators import Accumulator, BusinessTime
 from ._catalogue import catalogue
+from ._clock import Period
 from ._columns import interaction_columns
 from ._contacts import (
     ChannelMix,
@@ -49,7 +50,8 @@ from ._queue import (
     ServiceLevelFormula,
     service_level_rate,
 )
-from ._report import Cell, Period, Report, ReportRow, ReportState, report
+from ._report import Cell, Report, ReportRow
+from ._report_state import ReportState, report
 from ._resolution import DeflectionVariant, Fcr, FcrVariant, ReopenRate, SelfServiceDeflection
 from ._sketch import RelativeErrorSketch
 from ._sla import SlaCompliance, TargetCompliance, sla_compliance

@@ -20,7 +20,6 @@ True
 from __future__ import annotations
 
 import abc
-import functools
 from collections.abc import Iterable, Mapping
 from typing import Any, ClassVar, Generic, Protocol, Self, TypeVar, runtime_checkable
 
@@ -89,12 +88,17 @@ class Accumulator(abc.ABC, Generic[R]):
     item_types: ClassVar[tuple[type, ...]] = ()
     #: Canonical column names :meth:`add_batch` reads (empty: no batch path).
     columns: ClassVar[tuple[str, ...]] = ()
+    #: Every slot of the class and its bases (set per class by ``__init_subclass__``).
+    _slot_names: ClassVar[tuple[str, ...]] = ()
     __slots__ = ("_calendar",)
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         if "kpi" in cls.__dict__:
             cls.name = cls.kpi.value
+        cls._slot_names = tuple(
+            name for klass in cls.__mro__ for name in getattr(klass, "__slots__", ()) if name
+        )
 
     def __init__(self, *, calendar: BusinessTime | None = None) -> None:
         if calendar is not None and not isinstance(calendar, BusinessTime):
@@ -405,10 +409,9 @@ class Accumulator(abc.ABC, Generic[R]):
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         twin = type(self).from_json(state["json"], calendar=state["calendar"])
-        for klass in type(self).__mro__:
-            for slot in getattr(klass, "__slots__", ()):
-                if hasattr(twin, slot):
-                    object.__setattr__(self, slot, getattr(twin, slot))
+        for slot in type(self)._slot_names:
+            if hasattr(twin, slot):
+                object.__setattr__(self, slot, getattr(twin, slot))
 
     # ------------------------------------------------------------ subclass hooks
 
@@ -450,7 +453,7 @@ class Accumulator(abc.ABC, Generic[R]):
         :meth:`_batch_cells` replaces every mutable state slot it inherits.
         """
         twin = object.__new__(type(self))
-        for name in _slot_names(type(self)):
+        for name in type(self)._slot_names:
             try:
                 value = getattr(self, name)
             except AttributeError:  # pragma: no cover - every slot is set in __init__
@@ -485,11 +488,6 @@ class Accumulator(abc.ABC, Generic[R]):
             ),
             dtype=np.int64,
         )
-
-
-@functools.cache
-def _slot_names(cls: type) -> tuple[str, ...]:
-    return tuple(name for klass in cls.__mro__ for name in getattr(klass, "__slots__", ()) if name)
 
 
 def cell_counts(cells: Any, mask: Any, count: int) -> list[int]:

@@ -33,6 +33,43 @@ def _check_durations(array: Any) -> tuple[int, int]:
     return low, high
 
 
+def _sorted_by_cell(values: Any, cells: Any, count: int) -> tuple[Any, bool]:
+    """The values ordered by cell, and whether each cell's slice is also sorted by value.
+
+    One sort of packed ``cell << bits | value`` keys when the pair fits 63
+    bits (then each slice is in order); otherwise a stable argsort by cell.
+    """
+    import numpy as np
+
+    bits = int(values.max()).bit_length() if values.size else 0
+    if bits + max(count - 1, 0).bit_length() <= 62:
+        return np.sort((cells.astype(np.int64) << bits) | values) & ((1 << bits) - 1), True
+    narrow = cells.astype(np.int32) if count < 2**31 else cells
+    return values[np.argsort(narrow, kind="stable")], False
+
+
+def _cell_summaries(
+    ordered: Any, packed: bool, bounds: list[int], filled: list[int]
+) -> tuple[list[int], list[int], list[int]]:
+    """The minimum, maximum and total of each filled cell's slice of *ordered*."""
+    import numpy as np
+
+    if not filled:
+        return [], [], []
+    starts = np.asarray([bounds[c] for c in filled], dtype=np.int64)
+    if packed:
+        minima = ordered[starts].tolist()
+        maxima = ordered[np.asarray([bounds[c + 1] - 1 for c in filled])].tolist()
+    else:
+        minima = np.minimum.reduceat(ordered, starts).tolist()
+        maxima = np.maximum.reduceat(ordered, starts).tolist()
+    if int(ordered.max()) * ordered.size < 2**62:
+        totals = np.add.reduceat(ordered, starts).tolist()
+    else:
+        totals = [sum(ordered[bounds[c] : bounds[c + 1]].tolist()) for c in filled]
+    return minima, maxima, totals
+
+
 DEFAULT_PERCENTILES = (Fraction(1, 2), Fraction(9, 10), Fraction(95, 100))
 DEFAULT_EXACT_LIMIT = 1_000
 _HALF = Fraction(1, 2)
@@ -129,27 +166,16 @@ class DurationState:
         self.total += value
 
     def add_array(self, array: Any) -> None:
+        """Fold an int64 array of microseconds: the one-cell case of :meth:`grouped`."""
         import numpy as np
 
         if array.size == 0:
             return
-        low, high = _check_durations(array)
-        if self.values is not None and self.count + int(array.size) <= self.exact_limit:
-            self.values.extend(array.tolist())
-            if self._sketch is not None:
-                self._sketch.add_array(array)
-        else:
-            self.sketch.add_array(array)  # built from the kept values first
-            self.values = None
-        if self.count == 0:
-            self.minimum, self.maximum = low, high
-        else:
-            self.minimum, self.maximum = min(self.minimum, low), max(self.maximum, high)
-        self.count += int(array.size)
-        if high * array.size < 2**62:
-            self.total += int(np.sum(array, dtype=np.int64))
-        else:
-            self.total += sum(int(x) for x in array.tolist())
+        cells = np.zeros(array.size, dtype=np.int64)
+        (part,) = DurationState.grouped(
+            array, cells, 1, alpha=self.alpha, exact_limit=self.exact_limit
+        )
+        self.absorb(part)
 
     @classmethod
     def grouped(
@@ -171,29 +197,10 @@ class DurationState:
             _check_durations(values)
         counts: list[int] = np.bincount(cells, minlength=count).tolist()
         bounds = [0, *itertools.accumulate(counts)]
-        filled = [c for c in range(count) if counts[c]]
-        bits = int(values.max()).bit_length() if values.size else 0
-        packed = bits + max(count - 1, 0).bit_length() <= 62
-        if packed:
-            ordered = np.sort((cells.astype(np.int64) << bits) | values) & ((1 << bits) - 1)
-        else:
-            narrow = cells.astype(np.int32) if count < 2**31 else cells
-            ordered = values[np.argsort(narrow, kind="stable")]
-        minima: list[int] = []
-        maxima: list[int] = []
-        totals: list[int] = []
-        if filled:
-            starts = np.asarray([bounds[c] for c in filled], dtype=np.int64)
-            if packed:
-                minima = ordered[starts].tolist()
-                maxima = ordered[np.asarray([bounds[c + 1] - 1 for c in filled])].tolist()
-            else:
-                minima = np.minimum.reduceat(ordered, starts).tolist()
-                maxima = np.maximum.reduceat(ordered, starts).tolist()
-            if int(ordered.max()) * ordered.size < 2**62:
-                totals = np.add.reduceat(ordered, starts).tolist()
-            else:
-                totals = [sum(ordered[bounds[c] : bounds[c + 1]].tolist()) for c in filled]
+        ordered, packed = _sorted_by_cell(values, cells, count)
+        minima, maxima, totals = _cell_summaries(
+            ordered, packed, bounds, [c for c in range(count) if counts[c]]
+        )
         # Cells within the cap keep their values (their sketches are built on demand);
         # only the cells past it need their sketch now.
         large = np.asarray(counts, dtype=np.int64) > exact_limit
@@ -202,33 +209,28 @@ class DurationState:
             mask = large[cells]
             made = RelativeErrorSketch.grouped(values[mask], cells[mask], count, alpha=alpha)
             sketches = [made[c] if large[c] else None for c in range(count)]
-        # Small cells keep their values as sorted numpy arrays (a multiset: add_array's
-        # order carries no meaning) until they are read; quantiles read two entries.
         states: list[DurationState] = []
         position = 0
         for cell in range(count):
             state = object.__new__(cls)
-            state.alpha = alpha
+            state.alpha, state.exact_limit = alpha, exact_limit
             state._sketch = sketches[cell]
-            state.exact_limit = exact_limit
-            n = counts[cell]
-            state.count = n
-            if n:
+            state.count = counts[cell]
+            state._array = None
+            if state.count:
                 state.minimum, state.maximum = minima[position], maxima[position]
                 state.total = totals[position]
                 position += 1
-                begin, end = bounds[cell], bounds[cell + 1]
                 state._values = None
-                state._array = None
-                if n <= exact_limit:
-                    # A copy, not a view: a view would keep the whole batch's array alive.
-                    state._array = (
-                        ordered[begin:end].copy() if packed else np.sort(ordered[begin:end])
-                    )
+                if state.count <= exact_limit:
+                    # Small cells keep their values as a sorted numpy array (a multiset:
+                    # add_array's order carries no meaning) until read. A copy, not a
+                    # view: a view would keep the whole batch's array alive.
+                    part = ordered[bounds[cell] : bounds[cell + 1]]
+                    state._array = part.copy() if packed else np.sort(part)
             else:
                 state.minimum = state.maximum = state.total = 0
                 state._values = []
-                state._array = None
             states.append(state)
         return states
 

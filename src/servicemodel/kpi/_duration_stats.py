@@ -19,24 +19,6 @@ from ._stats import QuantileMethod, to_fraction
 
 __all__ = ["DurationStats"]
 
-_DURATIONS: dict[int, pendulum.Duration] = {}
-_DURATIONS_KEPT = 4_096
-
-
-def _duration(micros: int) -> pendulum.Duration:
-    """``duration_from_micros``, remembering recent values (Durations are immutable).
-
-    A report builds several durations per cell and many repeat (a minimum of
-    zero, the same maximum, a shared bucket value); building a pendulum
-    Duration costs far more than finding it again.
-    """
-    found = _DURATIONS.get(micros)
-    if found is None:
-        if len(_DURATIONS) >= _DURATIONS_KEPT:
-            _DURATIONS.clear()
-        found = _DURATIONS[micros] = duration_from_micros(micros)
-    return found
-
 
 def round_micros(value: Fraction) -> pendulum.Duration:
     return duration_from_micros(round(value))
@@ -93,7 +75,7 @@ class DurationStats:
         >>> FirstReplyTime.summarise([60, 90]).total.in_seconds()
         150
         """
-        return _duration(self.total_micros)
+        return duration_from_micros(self.total_micros)
 
     @property
     def mean(self) -> pendulum.Duration:
@@ -103,7 +85,7 @@ class DurationStats:
         >>> FirstReplyTime.summarise([60, 90]).mean.in_seconds()
         75
         """
-        return _duration(self.mean_micros)
+        return duration_from_micros(self.mean_micros)
 
     @property
     def median(self) -> pendulum.Duration:
@@ -113,7 +95,7 @@ class DurationStats:
         >>> FirstReplyTime.summarise([60, 90, 600]).median.in_seconds()
         90
         """
-        return _duration(self.median_micros)
+        return duration_from_micros(self.median_micros)
 
     @property
     def minimum(self) -> pendulum.Duration:
@@ -123,7 +105,7 @@ class DurationStats:
         >>> FirstReplyTime.summarise([60, 90]).minimum.in_seconds()
         60
         """
-        return _duration(self.minimum_micros)
+        return duration_from_micros(self.minimum_micros)
 
     @property
     def maximum(self) -> pendulum.Duration:
@@ -133,7 +115,7 @@ class DurationStats:
         >>> FirstReplyTime.summarise([60, 90]).maximum.in_seconds()
         90
         """
-        return _duration(self.maximum_micros)
+        return duration_from_micros(self.maximum_micros)
 
     @property
     def percentiles(self) -> tuple[tuple[Fraction, pendulum.Duration], ...]:
@@ -143,7 +125,7 @@ class DurationStats:
         >>> [(str(q), d.in_seconds()) for q, d in FirstReplyTime.summarise([60, 90]).percentiles]
         [('1/2', 75), ('9/10', 87), ('19/20', 88)]
         """
-        return tuple((q, _duration(micros)) for q, micros in self.percentile_micros)
+        return tuple((q, duration_from_micros(micros)) for q, micros in self.percentile_micros)
 
     def percentile(self, q: float | Fraction | str) -> pendulum.Duration:
         """The duration at quantile *q* (one of the ``percentiles`` asked for).
@@ -158,7 +140,7 @@ class DurationStats:
         level = to_fraction(q)
         for known, micros in self.percentile_micros:
             if known == level:
-                return _duration(micros)
+                return duration_from_micros(micros)
         raise ValidationError(
             f"'q' must be one of the computed percentiles {[str(k) for k, _ in self.percentile_micros]} "
             f"(got {q!r}); pass percentiles=... to the KPI",

@@ -19,21 +19,14 @@ import pendulum
 from .._time import duration_micros, to_duration, to_micros
 from .._validators import enum_member
 from ..exceptions import EmptySampleError, ValidationError
-from ..interactions import (
-    Interaction,
-    Message,
-    StatusChange,
-)
+from ..interactions import Interaction, Message, StatusChange
 from ._accumulators import Accumulator
 from ._column_readers import NAT, duration_column
 from ._duration_accumulator import DurationAccumulator
 from ._names import KpiName
 from ._options import window_micros
 from ._resolution import ENDED
-from ._stats import (
-    Rate,
-    wilson_interval,
-)
+from ._stats import Rate, wilson_interval
 
 __all__ = [
     "Abandonment",
@@ -173,24 +166,7 @@ def service_level_rate(
         "short_abandons": short_abandons,
         "short_abandons_within": sw,
     }
-    for name, value in counts.items():
-        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-            raise ValidationError(
-                f"'{name}' must be a non-negative integer (got {value!r})", field=name, value=value
-            )
-    for part, whole in (
-        ("answered_within", "answered"),
-        ("abandoned_within", "abandoned"),
-        ("short_abandons", "abandoned"),
-        ("short_abandons_within", "short_abandons"),
-        ("short_abandons_within", "abandoned_within"),
-    ):
-        if counts[part] > counts[whole]:
-            raise ValidationError(
-                f"'{part}' must not exceed '{whole}' (got {counts[part]} > {counts[whole]})",
-                field=part,
-                value=counts[part],
-            )
+    _check_queue_counts(counts)
     a_all, a_in = answered, answered_within
     b_all, b_in = abandoned - short_abandons, abandoned_within - sw
     offered = a_all + b_all
@@ -215,6 +191,28 @@ def service_level_rate(
             one.interval.confidence,
         ),
     )
+
+
+def _check_queue_counts(counts: dict[str, int]) -> None:
+    """Each count a non-negative integer, and no part larger than its whole."""
+    for name, value in counts.items():
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise ValidationError(
+                f"'{name}' must be a non-negative integer (got {value!r})", field=name, value=value
+            )
+    for part, whole in (
+        ("answered_within", "answered"),
+        ("abandoned_within", "abandoned"),
+        ("short_abandons", "abandoned"),
+        ("short_abandons_within", "short_abandons"),
+        ("short_abandons_within", "abandoned_within"),
+    ):
+        if counts[part] > counts[whole]:
+            raise ValidationError(
+                f"'{part}' must not exceed '{whole}' (got {counts[part]} > {counts[whole]})",
+                field=part,
+                value=counts[part],
+            )
 
 
 def _rate(k: int, n: int) -> Rate:
