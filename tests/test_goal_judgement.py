@@ -75,10 +75,17 @@ def test_status_projection_and_sentence_never_contradict(
     else:
         assert p.status is GoalStatus.OFF_TRACK
     # A falling trend never projects a higher value, a rising one never a lower.
+    # A projection stays inside the KPI's range.
     if p.projected is not None:
         assert p.trend_per_month is not None
-        assert (p.projected > p.latest) == (p.trend_per_month > 0)
-        assert (p.projected < p.latest) == (p.trend_per_month < 0)
+        assert goal.metric is not None
+        assert goal.metric.spec.contains(p.projected)
+        if p.trend_per_month > 0:
+            assert p.projected >= p.latest
+        elif p.trend_per_month < 0:
+            assert p.projected <= p.latest
+        else:
+            assert p.projected == p.latest
     # The sentence says the status, and the verdict on the projection that the status used.
     assert p.explanation.startswith(p.status.value.replace("_", " ") + ": ")
     assert ("short of the target" in p.explanation) == (
@@ -257,3 +264,20 @@ def test_the_command_refuses_an_absurd_target(
     err = capsys.readouterr().err
     assert "goals[0].target" in err
     assert "a rate between 0 and 1 (got -0.75)" in err
+
+
+def test_a_projection_stays_inside_the_kpis_range() -> None:
+    # Two weeks rising 38 points a month would carry a share to 293% by June.
+    p = csat().progress(weekly([0.60, 0.794]), JAN.add(weeks=2))
+    assert p.projected == 1
+    assert p.trend_per_month is not None
+    assert p.trend_per_month > Fraction(1, 3)
+    assert "carries the latest value to 100.0% at the deadline 2024-06-30" in p.explanation
+
+
+def test_an_observation_outside_the_kpis_range_is_refused() -> None:
+    with pytest.raises(ValidationError) as caught:
+        csat().progress(weekly([0.8, 79.7]), JAN.add(weeks=2))
+    assert caught.value.message == (
+        "'observations[1].value' must be a value of csat, a rate between 0 and 1 (got 79.7)"
+    )

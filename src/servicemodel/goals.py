@@ -321,7 +321,8 @@ class Progress:
     deadline once it has passed); ``latest`` the last observation from the
     start up to ``as_of`` and never after the deadline; ``trend_per_month``
     the least-squares slope of those observations; ``projected`` the latest
-    value carried along that slope to the deadline (``None`` once the
+    value carried along that slope to the deadline, held inside the KPI's
+    range (``None`` once the
     deadline has passed, or with fewer than two observations at distinct
     instants). ``explanation`` says in one sentence why the status is what it
     is, with the same numbers; :meth:`Goal.progress` builds all of them from
@@ -585,6 +586,13 @@ class Goal:
                     field=f"observations[{index}]",
                     value=observation,
                 )
+            if self.metric is not None and not self.metric.spec.contains(observation.value):
+                raise ValidationError(
+                    f"'observations[{index}].value' must be a value of {self.metric.value}, "
+                    f"{self.metric.spec.describe()} (got {_plain(observation.value)})",
+                    field=f"observations[{index}].value",
+                    value=observation.value,
+                )
             at = to_micros(observation.at)
             if (start is None or at >= start) and (as_of is None or at <= as_of):
                 points.append((at, observation.value))
@@ -715,6 +723,17 @@ class Goal:
             explanation=judgement.sentence(),
         )
 
+    def _within_range(self, value: Fraction) -> Fraction:
+        """*value* held inside the KPI's range (a share never projects past 100%)."""
+        if self.metric is None:
+            return value
+        spec = self.metric.spec
+        if spec.low is not None and value < spec.low:
+            return spec.low
+        if spec.high is not None and value > spec.high:
+            return spec.high
+        return value
+
     def _judge(self, observations: tuple[Observation, ...], moment: int) -> _Judgement | None:
         """The one judgement behind status, projection and sentence (None: no observation)."""
         _, target, _, deadline = self._line()
@@ -731,7 +750,11 @@ class Goal:
         trend = _trend(points)
         slope = None if trend is None else trend[1]
         over = moment >= deadline
-        projected = None if slope is None or over else latest + slope * (deadline - latest_micros)
+        projected = (
+            None
+            if slope is None or over
+            else self._within_range(latest + slope * (deadline - latest_micros))
+        )
         ahead = direction.meets(latest, expected)
         reaches = None if projected is None else direction.meets(projected, target)
         if over:
