@@ -97,6 +97,9 @@ def test_each_finding_names_its_rule_threshold_and_next_step(sample: Assessment)
         in text
     )
     assert "breached too often" not in text
+    assert "Priority." not in text
+    assert "Metric." not in text
+    assert "SLA first_reply for urgent under 'Standard' is met" in text
     rows = sample.to_json()["findings"]
     assert all(row["rule"] and row["next_step"] for row in rows)
 

@@ -960,6 +960,7 @@ def _sla_findings(sla: tuple[SlaLine, ...]) -> list[_Scored]:
     """An SLA line whose compliance is below 90% even at the top of its 95% interval."""
     scored: list[_Scored] = []
     for line in sla:
+        priority, metric = line.priority.value, line.metric.value
         evaluated = line.met + line.breached
         if evaluated < SLA_MINIMUM_CLOCKS:
             continue
@@ -969,21 +970,21 @@ def _sla_findings(sla: tuple[SlaLine, ...]) -> list[_Scored]:
                 (
                     1.5 + float(SLA_COMPLIANCE_THRESHOLD - rate.value) * 5,
                     Finding(
-                        title=f"SLA {line.metric} for {line.priority} under '{line.policy}' "
+                        title=f"SLA {metric} for {priority} under '{line.policy}' "
                         f"is met {_pct(rate.value)} of the time, below "
                         f"{_pct(SLA_COMPLIANCE_THRESHOLD)}",
                         metric="sla_compliance",
                         observed=rate.value,
                         target=SLA_COMPLIANCE_THRESHOLD,
                         sample_size=evaluated,
-                        scope=f"{line.policy}/{line.priority}/{line.metric}",
+                        scope=f"{line.policy}/{priority}/{metric}",
                         evidence=f"{line.met} met, {line.breached} breached "
                         f"({_pct(rate.value)}, 95% interval {_pct(rate.interval.low)} to "
                         f"{_pct(rate.interval.high)})",
                         rule=f"an SLA line is flagged when even the top of its 95% interval is "
                         f"below {_pct(SLA_COMPLIANCE_THRESHOLD)} met (with at least "
                         f"{SLA_MINIMUM_CLOCKS} met or breached clocks)",
-                        next_step=f"the breached {line.priority} {line.metric} clocks: "
+                        next_step=f"the breached {priority} {metric} clocks: "
                         "when they started (hour, weekday), which channel and group they were in",
                     ),
                 )
