@@ -27,6 +27,7 @@ from .kpi import (
     Net,
     Period,
     Rate,
+    RepeatContactRate,
     Report,
     ReportState,
     SlaCompliance,
@@ -34,9 +35,8 @@ from .kpi import (
     rate_difference,
     wilson_interval,
 )
-from .loyalty.recognition import Leaderboard, MonthTally, RecognitionPolicy
 from .sla import Condition, Metric
-from .team import Finding
+from .team import Finding, Leaderboard, MonthTally, RecognitionPolicy
 
 __all__ = [
     "Assessment",
@@ -188,7 +188,6 @@ class Assessment:
     complaints: int
     repeat_contact: Rate | None
     contacts_per_customer: Mean | None
-    repeat_contact_exact: bool
     recognition: Leaderboard | None
     recognition_month_to_date: bool
     outreach: tuple[OutreachAction, ...]
@@ -407,6 +406,7 @@ class _Pass:
     """Everything the one pass over the interactions keeps, in memory bounded by periods and people."""
 
     model: ServiceModel
+    when: pendulum.DateTime
     limit: int
     by_channel: ReportState
     overall: ReportState
@@ -416,6 +416,7 @@ class _Pass:
     compliance: SlaCompliance | None
     routing_tags: frozenset[str]
     contacts: _ContactTally
+    repeat_contacts: RepeatContactRate
     outreach_from: int
     themes: dict[str, int] = attrs.Factory(dict)
     complaints: int = 0
@@ -447,6 +448,7 @@ class _Pass:
         )
         return cls(
             model=model,
+            when=when,
             limit=limit,
             by_channel=ReportState(metrics=metrics, by=["channel"], **options),
             overall=ReportState(metrics=metrics, by=[], **options),
@@ -464,6 +466,7 @@ class _Pass:
             ),
             routing_tags=_routing_tags(model),
             contacts=_ContactTally(cut, tz),
+            repeat_contacts=RepeatContactRate.empty(window=_REPEAT_WINDOW),
             outreach_from=limit - longest_follow_up - _REPEAT_WINDOW,
         )
 
@@ -487,7 +490,7 @@ class _Pass:
             self.count += 1
             if progress is not None and self.count % 10_000 == 0:
                 progress(self.count)
-            self._add(_as_it_stood(item, self.limit), created)
+            self._add(item.as_of(self.when), created)
 
     def _add(self, interaction: Interaction, created: int) -> None:
         self.by_channel.add(interaction)
@@ -505,6 +508,7 @@ class _Pass:
             for tag in themes or ("(untagged)",):
                 self.themes[tag] = self.themes.get(tag, 0) + 1
         self.contacts.add(interaction.customer_id, created)
+        self.repeat_contacts.add(interaction)
         if self.model.follow_ups:
             solved = interaction.last_solved_at()
             if solved is not None and to_micros(solved) >= self.outreach_from:
@@ -601,16 +605,17 @@ def assess(
 ) -> Assessment:
     """Assess *model* over *interactions* (and feedback) as of an instant.
 
-    One pass over the data, in memory that does not grow with the number of
-    interactions (it grows with customers, agents, groups and periods):
+    One pass over the data, in memory that grows with customers, agents,
+    groups and periods, and by one (customer, instant) pair per interaction
+    for the exact repeat-contact KPI:
     KPIs by channel and period and overall, SLA compliance per policy,
     priority and metric, each goal's SMART check and progress against its
     line, the shift in channel preference between the last two periods, top
     complaint themes (tags the SLA policies route on, such as a customer
-    tier, are not themes), repeat contacts (a contact within 7 days of the
-    same customer's previous one) and contacts per customer in the latest
-    period, last month's recognition leaderboard (this month's to date when
-    last month has no data), the outreach due in the next 7 days for a
+    tier, are not themes), repeat contacts (``kpi.RepeatContactRate``:
+    contacts followed by another from the same customer within 7 days) and
+    contacts per customer in the latest period, last month's recognition
+    leaderboard (this month's to date when last month has no data), the outreach due in the next 7 days for a
     proactive model, and a ranked list of findings, each with the rule and
     threshold that raised it and what to look at next.
 
@@ -663,7 +668,7 @@ def assess(
     sla_lines = state.sla_lines()
     shift = _channel_shift(state.mix.result())
     top_themes = tuple(sorted(state.themes.items(), key=lambda kv: (-kv[1], kv[0]))[:10])
-    repeat = state.contacts.repeat_rate()
+    repeat = state.repeat_contacts.result()
     recognition, month_to_date = (
         state.recognition.result() if state.recognition is not None else (None, False)
     )
@@ -685,7 +690,6 @@ def assess(
         complaints=state.complaints,
         repeat_contact=repeat,
         contacts_per_customer=state.contacts.per_customer(),
-        repeat_contact_exact=state.contacts.exact,
         recognition=recognition,
         recognition_month_to_date=month_to_date,
         outreach=state.outreach(when),
@@ -724,66 +728,21 @@ def _metrics(model: ServiceModel) -> list[Any]:
     return chosen
 
 
-def _as_it_stood(interaction: Interaction, limit: int) -> Interaction:
-    """The interaction without its events after *limit* (as it stood then)."""
-    events = interaction.events
-    if not events or to_micros(events[-1].at) <= limit:
-        return interaction
-    kept = [e for e in events if to_micros(e.at) <= limit]
-    return attrs.evolve(interaction, events=kept)
-
-
 class _ContactTally:
-    """Repeat contacts and contact frequency, in memory bounded by recent customers.
-
-    A contact is a repeat when the same customer's previous contact came at
-    most 7 days before it. Customers not seen for 7 days and a day of slack
-    are dropped from memory every 50,000 contacts; the count stays exact as
-    long as each contact arrives no earlier than that horizon plus the
-    window allows (true for input in creation order, as exports and the
-    samples are). Otherwise :attr:`exact` turns False and the figure is
-    reported as approximate. Contacts per customer are counted over the
-    latest period only, so memory is bounded by one period's customers.
-    """
-
-    _SLACK = 86_400_000_000
-    _PURGE_EVERY = 50_000
+    """Contacts per customer, counted over the latest period only (memory: one period's customers)."""
 
     def __init__(self, period: Period, tz: str) -> None:
         self._period = period
         self._tz = pendulum.timezone(tz)
-        self._last: dict[str, int] = {}
-        self.repeats = 0
-        self.total = 0
-        self.exact = True
-        self._max_seen: int | None = None
-        self._horizon: int | None = None
         self._bounds: tuple[int, int] | None = None
         self._counts: dict[str, int] = {}
 
     def add(self, customer: str, created: int) -> None:
-        self.total += 1
-        if self._horizon is not None and created < self._horizon + _REPEAT_WINDOW:
-            self.exact = False
-        previous = self._last.get(customer)
-        if previous is not None:
-            if created < previous:
-                self.exact = False
-            elif created - previous <= _REPEAT_WINDOW:
-                self.repeats += 1
-        if previous is None or created > previous:
-            self._last[customer] = created
-        if self._max_seen is None or created > self._max_seen:
-            self._max_seen = created
         if self._bounds is None or created >= self._bounds[1]:
             self._bounds = self._period_of(created)
             self._counts = {}
         if created >= self._bounds[0]:
             self._counts[customer] = self._counts.get(customer, 0) + 1
-        if self.total % self._PURGE_EVERY == 0:
-            horizon = self._max_seen - _REPEAT_WINDOW - self._SLACK
-            self._last = {c: t for c, t in self._last.items() if t >= horizon}
-            self._horizon = horizon if self._horizon is None else max(self._horizon, horizon)
 
     def _period_of(self, created: int) -> tuple[int, int]:
         local = from_micros(created, self._tz)
@@ -793,9 +752,6 @@ class _ContactTally:
             self._period, start.add(months=1)
         )
         return to_micros(start), to_micros(end)
-
-    def repeat_rate(self) -> Rate | None:
-        return wilson_interval(self.repeats, self.total) if self.total else None
 
     def per_customer(self) -> Mean | None:
         counts = self._counts
@@ -1089,8 +1045,8 @@ def _repeat_findings(repeat: Rate | None) -> list[_Scored]:
                 target=REPEAT_THRESHOLD,
                 direction="lower",
                 sample_size=repeat.denominator,
-                evidence=f"{repeat.numerator} of {repeat.denominator} contacts followed the "
-                "same customer's previous one within 7 days",
+                evidence=f"{repeat.numerator} of {repeat.denominator} contacts were followed by "
+                "another from the same customer within 7 days",
                 rule=f"flagged when even the bottom of the 95% interval is above "
                 f"{_pct(REPEAT_THRESHOLD)}",
                 next_step="what a repeating customer's first contact was about, and whether "
