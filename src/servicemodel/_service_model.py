@@ -6,14 +6,16 @@ import datetime as _dt
 import enum
 import json
 import math
+import os
 import re
 from collections.abc import Iterable, Mapping
 from fractions import Fraction
-from typing import Any, TypeVar, final
+from typing import Any, Literal, TypeVar, final
 
 import attrs
 import pendulum
 
+from . import _documents as doc
 from ._followup import FollowUpRule
 from ._time import parse_duration, zone
 from ._validators import enum_member, non_empty_str
@@ -24,7 +26,6 @@ from .kpi import _accumulators as _kpi_registry
 from .loyalty import Programme, load_programme
 from .loyalty.recognition import RecognitionPolicy
 from .sla import PolicySet, load_policies
-from .sla._documents import _bounded, _Problems, _read
 
 E = TypeVar("E", bound=enum.Enum)
 
@@ -302,7 +303,7 @@ _MAX_GOALS = 100
 
 
 def _keys(
-    value: object, path: str, allowed: tuple[str, ...], problems: _Problems
+    value: object, path: str, allowed: tuple[str, ...], problems: doc.Problems
 ) -> dict[str, Any]:
     if not isinstance(value, Mapping):
         problems.add(path, f"must be an object (got {type(value).__name__})")
@@ -321,7 +322,7 @@ _NUMBER = re.compile(r"[+-]?\d{1,15}(?:\.\d{1,15})?")
 _LARGEST = 10**15
 
 
-def _value(value: object, path: str, problems: _Problems) -> Any:
+def _value(value: object, path: str, problems: doc.Problems) -> Any:
     """A goal value: a number (at most 10**15 in size), or a duration written as text ("45m")."""
     rule = "must be a finite number of at most 15 digits, or a duration such as '45m'"
     if isinstance(value, bool) or value is None:
@@ -353,7 +354,7 @@ def _safe(value: object) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-def _instant(value: object, path: str, tz: str, problems: _Problems) -> pendulum.DateTime | None:
+def _instant(value: object, path: str, tz: str, problems: doc.Problems) -> pendulum.DateTime | None:
     """A date ("2024-01-01", local midnight in the model's zone) or an aware timestamp."""
     if isinstance(value, _dt.datetime):
         if value.tzinfo is None:
@@ -377,12 +378,12 @@ def _instant(value: object, path: str, tz: str, problems: _Problems) -> pendulum
     return None
 
 
-def _sub_problems(error: DocumentError, prefix: str, problems: _Problems) -> None:
+def _sub_problems(error: DocumentError, prefix: str, problems: doc.Problems) -> None:
     for problem in error.problems:
         problems.add(f"{prefix}.{problem.path}" if problem.path else prefix, problem.message)
 
 
-def _build(label: str, path: str, problems: _Problems, factory: Any, **fields: Any) -> Any:
+def _build(label: str, path: str, problems: doc.Problems, factory: Any, **fields: Any) -> Any:
     try:
         return factory(**fields)
     except ValidationError as error:
@@ -397,8 +398,12 @@ def _build(label: str, path: str, problems: _Problems, factory: Any, **fields: A
         return None
 
 
-def load_model(source: Mapping[str, Any] | str | bytes | Any) -> ServiceModel:
-    """Load a service model document (a mapping, JSON or TOML text, or a path).
+def load_model(
+    source: Mapping[str, Any] | str | bytes | os.PathLike[str],
+    *,
+    format: Literal["toml", "json"] | None = None,
+) -> ServiceModel:
+    """Load a service model document (a mapping, JSON or TOML text or bytes, or a path).
 
     The document names the model, its type and channels, and may embed an
     SLA policy document (``sla``, the format of :func:`servicemodel.sla.load_policies`),
@@ -426,7 +431,7 @@ def load_model(source: Mapping[str, Any] | str | bytes | Any) -> ServiceModel:
       type: must be one of 'reactive', 'proactive', 'self_service', 'hybrid' (got 'psychic')
     """
     try:
-        return _load_model(source)
+        return _load_model(source, format)
     except ModelDocumentError:
         raise
     except (ValidationError, ValueError, TypeError, OverflowError, RecursionError) as error:
@@ -437,11 +442,11 @@ def load_model(source: Mapping[str, Any] | str | bytes | Any) -> ServiceModel:
         ) from None
 
 
-def _load_model(source: Mapping[str, Any] | str | bytes | Any) -> ServiceModel:
-    problems = _Problems()
-    data = _read(source, problems)
-    if problems.items or data is None or not _bounded(data, problems):
-        raise ModelDocumentError(problems.items or [Problem("", "document is empty")])
+def _load_model(source: object, format: Literal["toml", "json"] | None) -> ServiceModel:
+    problems = doc.Problems()
+    data = doc.read(source, format=format, problems=problems)
+    if data is None:
+        raise ModelDocumentError(problems.items)
     top = _keys(data, "", _TOP, problems)
     for key in ("name", "type", "channels"):
         if key not in top:

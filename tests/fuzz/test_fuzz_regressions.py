@@ -38,7 +38,7 @@ def deep(depth: int) -> object:
 @pytest.mark.parametrize("text", ['{"version": ' + HUGE + "}", "version = " + HUGE])
 def test_policy_text_with_a_5000_digit_integer(text: str) -> None:
     # Was ValueError from json.loads / tomllib.loads ("Exceeds the limit (4300 digits)").
-    with pytest.raises(PolicyDocumentError, match="at most 4300 digits"):
+    with pytest.raises(PolicyDocumentError, match="at most 30 digits"):
         load_policies(text)
 
 
