@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import enum
 import json
+import math
 import os
 import tomllib
 from collections.abc import Callable, Iterable, Mapping
@@ -512,6 +513,8 @@ def _parse(text: str, format: str | None, problems: Problems, exact: bool) -> ob
 def _number_problem(value: object) -> str | None:
     if isinstance(value, bool):
         return None
+    if isinstance(value, float):
+        return None if math.isfinite(value) else f"must be a finite number (got {value!r})"
     if isinstance(value, int):
         if -_LARGEST < value < _LARGEST:
             return None
