@@ -141,7 +141,7 @@ def test_an_embedded_loyalty_programme_is_loaded() -> None:
                 "is not a field of Programme (name, policies, earn, tiers, catalogue)",
             ),
         ),
-        ([1], ("loyalty", "must be a table at the top (got list)")),
+        ([1], ("loyalty", "must be a programme document (got array [1])")),
     ],
     ids=["bad-zone", "unknown-key", "not-a-table"],
 )

@@ -61,6 +61,7 @@ __all__ = [
     "join",
     "kind",
     "name",
+    "number_problem",
     "read",
     "strip_field",
     "whole",
@@ -510,7 +511,14 @@ def _parse(text: str, format: str | None, problems: Problems, exact: bool) -> ob
     return None
 
 
-def _number_problem(value: object) -> str | None:
+def number_problem(value: object) -> str | None:
+    """What is wrong with a number found in a document (too many digits, not finite), if anything.
+
+    >>> number_problem(10**40)
+    'must be a number of at most 30 digits (got an integer of about 41 digits)'
+    >>> number_problem(Decimal("1e99999")) is not None, number_problem(Decimal("4.35"))
+    (True, None)
+    """
     if isinstance(value, bool):
         return None
     if isinstance(value, float):
@@ -532,7 +540,7 @@ def _number_problem(value: object) -> str | None:
             )
         return None
     if isinstance(value, Fraction):
-        return _number_problem(value.numerator) or _number_problem(value.denominator)
+        return number_problem(value.numerator) or number_problem(value.denominator)
     if isinstance(value, _Refused):
         return value.message
     return None
@@ -590,7 +598,7 @@ def _bounded(data: Mapping[str, Any], problems: Problems) -> bool:
                 problems.add(_path(node), f"must be at most {MAX_DOCUMENT_BYTES} characters")
                 return False
         else:
-            message = _number_problem(value)
+            message = number_problem(value)
             if message is not None:
                 problems.add(_path(node), message)
                 ok = False

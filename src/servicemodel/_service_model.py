@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as _dt
 import enum
-import json
 import math
 import os
 import re
@@ -378,11 +377,6 @@ def _instant(value: object, path: str, tz: str, problems: doc.Problems) -> pendu
     return None
 
 
-def _sub_problems(error: DocumentError, prefix: str, problems: doc.Problems) -> None:
-    for problem in error.problems:
-        problems.add(f"{prefix}.{problem.path}" if problem.path else prefix, problem.message)
-
-
 def _build(label: str, path: str, problems: doc.Problems, factory: Any, **fields: Any) -> Any:
     try:
         return factory(**fields)
@@ -478,7 +472,7 @@ def _load_model(source: object, format: Literal["toml", "json"] | None) -> Servi
             try:
                 fields["policies"] = load_policies(top["sla"])
             except DocumentError as error:
-                _sub_problems(error, "sla", problems)
+                problems.extend(error.problems, "sla")
     if "business_calendar" in top:
         fields["business_calendar"] = top["business_calendar"]
     goals = top.get("goals", [])
@@ -547,14 +541,13 @@ def _load_model(source: object, format: Literal["toml", "json"] | None) -> Servi
             "recognition policy", "recognition", problems, RecognitionPolicy, zone=tz, **spec
         )
     if "loyalty" in top:
-        try:
-            fields["programme"] = load_programme(
-                json.dumps(top["loyalty"], default=str), format="json"
-            )
-        except DocumentError as error:
-            _sub_problems(error, "loyalty", problems)
-        except (TypeError, ValueError) as error:
-            problems.add("loyalty", f"must be a programme document ({error})")
+        if not isinstance(top["loyalty"], Mapping):
+            problems.add("loyalty", f"must be a programme document {doc.got(top['loyalty'])}")
+        else:
+            try:
+                fields["programme"] = load_programme(top["loyalty"])
+            except DocumentError as error:
+                problems.extend(error.problems, "loyalty")
     if problems.items:
         raise ModelDocumentError(problems.items)
     model: ServiceModel | None = _build("service model", "", problems, ServiceModel, **fields)
