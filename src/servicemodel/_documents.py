@@ -526,7 +526,8 @@ def number_problem(value: object) -> str | None:
     if isinstance(value, int):
         if -_LARGEST < value < _LARGEST:
             return None
-        digits = int(value.bit_length() * 0.30103) + 1
+        bits = value.bit_length()
+        digits = len(str(abs(value))) if bits < 10_000 else int(bits * math.log10(2)) + 1
         return f"must be a number of at most {MAX_DIGITS} digits (got an integer of about {digits} digits)"
     if isinstance(value, Decimal):
         if not value.is_finite():
