@@ -17,7 +17,7 @@ import pendulum
 from . import _documents as doc
 from ._followup import FollowUpRule
 from ._time import parse_duration, zone
-from ._validators import enum_member, non_empty_str
+from ._validators import enum_member, non_empty_str, shown
 from .exceptions import DocumentError, ModelDocumentError, Problem, ValidationError
 from .goals import Goal, Scope
 from .interactions import Channel
@@ -304,17 +304,7 @@ _MAX_GOALS = 100
 def _keys(
     value: object, path: str, allowed: tuple[str, ...], problems: doc.Problems
 ) -> dict[str, Any]:
-    if not isinstance(value, Mapping):
-        problems.add(path, f"must be an object (got {type(value).__name__})")
-        return {}
-    out: dict[str, Any] = {}
-    for key, item in value.items():
-        where = f"{path}.{key}" if path else str(key)
-        if key not in allowed:
-            problems.add(where, f"is not a known key; expected one of {', '.join(allowed)}")
-        else:
-            out[key] = item
-    return out
+    return doc.fields(value, path, problems, allowed=allowed, what="a table") or {}
 
 
 _NUMBER = re.compile(r"[+-]?\d{1,15}(?:\.\d{1,15})?")
@@ -325,7 +315,7 @@ def _value(value: object, path: str, problems: doc.Problems) -> Any:
     """A goal value: a number (at most 10**15 in size), or a duration written as text ("45m")."""
     rule = "must be a finite number of at most 15 digits, or a duration such as '45m'"
     if isinstance(value, bool) or value is None:
-        problems.add(path, f"{rule} (got {_safe(value)})")
+        problems.add(path, f"{rule} (got {shown(value)})")
         return None
     if isinstance(value, int) and abs(value) <= _LARGEST:
         return value
@@ -338,19 +328,8 @@ def _value(value: object, path: str, problems: doc.Problems) -> Any:
             return parse_duration(value, field=path)
         except ValidationError:
             pass
-    problems.add(path, f"{rule} (got {_safe(value)})")
+    problems.add(path, f"{rule} (got {shown(value)})")
     return None
-
-
-def _safe(value: object) -> str:
-    """A short, always-printable description of a value from a document."""
-    if isinstance(value, int) and not isinstance(value, bool) and abs(value) > _LARGEST:
-        return "a very large integer"
-    try:
-        text = repr(value)
-    except ValueError:
-        return f"a {type(value).__name__}"
-    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def _instant(value: object, path: str, tz: str, problems: doc.Problems) -> pendulum.DateTime | None:
@@ -519,10 +498,8 @@ def _load_model(source: object, format: Literal["toml", "json"] | None) -> Servi
         if missing:
             continue
         if isinstance(spec["after"], str):
-            try:
-                spec["after"] = parse_duration(spec["after"], field="after")
-            except ValidationError as error:
-                problems.add(f"{path}.after", error.message.split(" ", 1)[1])
+            spec["after"] = doc.duration(spec["after"], f"{path}.after", problems)
+            if spec["after"] is None:
                 continue
         rule = _build("follow-up rule", path, problems, FollowUpRule, **spec)
         if rule is not None:
@@ -532,10 +509,8 @@ def _load_model(source: object, format: Literal["toml", "json"] | None) -> Servi
         spec = _keys(top["recognition"], "recognition", _RECOGNITION_KEYS, problems)
         for key in ("fast_under", "resolve_within"):
             if isinstance(spec.get(key), str):
-                try:
-                    spec[key] = parse_duration(spec[key], field=key)
-                except ValidationError as error:
-                    problems.add(f"recognition.{key}", error.message.split(" ", 1)[1])
+                spec[key] = doc.duration(spec[key], f"recognition.{key}", problems)
+                if spec[key] is None:
                     spec.pop(key)
         fields["recognition"] = _build(
             "recognition policy", "recognition", problems, RecognitionPolicy, zone=tz, **spec
