@@ -527,8 +527,8 @@ def number_problem(value: object) -> str | None:
         if -_LARGEST < value < _LARGEST:
             return None
         bits = value.bit_length()
-        digits = len(str(abs(value))) if bits < 10_000 else int(bits * math.log10(2)) + 1
-        return f"must be a number of at most {MAX_DIGITS} digits (got an integer of about {digits} digits)"
+        count = len(str(abs(value))) if bits < 10_000 else int(bits * math.log10(2)) + 1
+        return f"must be a number of at most {MAX_DIGITS} digits (got an integer of about {count} digits)"
     if isinstance(value, Decimal):
         if not value.is_finite():
             return f"must be a finite number (got {shown(value)})"

@@ -9,7 +9,7 @@ import os
 import re
 from collections.abc import Iterable, Mapping
 from fractions import Fraction
-from typing import Any, Literal, TypeVar, final
+from typing import Any, TypeVar, final
 
 import attrs
 import pendulum
@@ -374,7 +374,7 @@ def _build(label: str, path: str, problems: doc.Problems, factory: Any, **fields
 def load_model(
     source: Mapping[str, Any] | str | bytes | os.PathLike[str],
     *,
-    format: Literal["toml", "json"] | None = None,
+    format: str | None = None,
 ) -> ServiceModel:
     """Load a service model document (a mapping, JSON or TOML text or bytes, or a path).
 
@@ -415,7 +415,7 @@ def load_model(
         ) from None
 
 
-def _load_model(source: object, format: Literal["toml", "json"] | None) -> ServiceModel:
+def _load_model(source: object, format: str | None) -> ServiceModel:
     problems = doc.Problems()
     data = doc.read(source, format=format, problems=problems)
     if data is None:

@@ -61,7 +61,7 @@ def test_an_unknown_format_is_refused_by_name_both_ways() -> None:
     with pytest.raises(
         ValidationError, match=r"'format' must be one of 'toml', 'json', 'mapping' \(got 'yaml'\)"
     ):
-        dump_programme(Programme(name="x"), format="yaml")
+        dump_programme(Programme(name="x"), format="yaml")  # type: ignore[call-overload]
 
 
 @pytest.mark.parametrize(

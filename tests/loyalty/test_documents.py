@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Literal
 
 import pendulum
 import pytest
@@ -194,7 +195,9 @@ programmes = st.builds(
 
 
 @given(programmes, st.sampled_from(["toml", "json"]))
-def test_programme_documents_round_trip_losslessly(programme: Programme, fmt: str) -> None:
+def test_programme_documents_round_trip_losslessly(
+    programme: Programme, fmt: Literal["toml", "json"]
+) -> None:
     text = dump_programme(programme, format=fmt)
     assert load_programme(text, format=fmt) == programme
     assert dump_programme(load_programme(text, format=fmt), format=fmt) == text
@@ -262,7 +265,7 @@ commands = st.lists(
     st.sampled_from(["json", "toml"]),
 )
 def test_ledger_documents_round_trip_losslessly(
-    chosen: Policies, script: list[tuple[str, int, int]], fmt: str
+    chosen: Policies, script: list[tuple[str, int, int]], fmt: Literal["toml", "json"]
 ) -> None:
     ledger = Ledger(policies=chosen)
     now = T0

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from fractions import Fraction
-from typing import Any
+from typing import Any, Literal
 
 import pytest
 from hypothesis import given
@@ -142,7 +142,7 @@ def test_role_profile_problems_name_their_paths() -> None:
 
 
 @given(rubrics(), st.sampled_from(["toml", "json"]))
-def test_rubric_documents_round_trip(rubric: Rubric, fmt: str) -> None:
+def test_rubric_documents_round_trip(rubric: Rubric, fmt: Literal["toml", "json"]) -> None:
     assert load_rubric(dump_rubric(rubric, format=fmt), format=fmt) == rubric
 
 
@@ -161,7 +161,9 @@ def test_rubric_documents_round_trip(rubric: Rubric, fmt: str) -> None:
     ),
     st.sampled_from(["toml", "json"]),
 )
-def test_profile_documents_round_trip(profiles: list[SkillProfile], fmt: str) -> None:
+def test_profile_documents_round_trip(
+    profiles: list[SkillProfile], fmt: Literal["toml", "json"]
+) -> None:
     assert load_skill_profiles(dump_skill_profiles(profiles, format=fmt), format=fmt) == tuple(
         profiles
     )

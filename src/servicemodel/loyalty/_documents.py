@@ -154,7 +154,7 @@ def _write(data: dict[str, Any], format: str) -> str | dict[str, Any]:
 # ------------------------------------------------------------------ loading
 
 
-def _read(source: object, format: Format | None, loader: _Loader) -> Mapping[str, Any] | None:
+def _read(source: object, format: str | None, loader: _Loader) -> Mapping[str, Any] | None:
     return doc.read(source, format=format, problems=loader.problems, exact_numbers=True)
 
 
@@ -337,7 +337,7 @@ class _Loader:
             return self.fail(path, exc.message)
 
 
-def load_programme(source: Source, *, format: Format | None = None) -> Programme:
+def load_programme(source: Source, *, format: str | None = None) -> Programme:
     """Read a programme from a TOML or JSON document (text, bytes, a path or a mapping).
 
     *format* is ``"toml"`` or ``"json"``; by default a path's suffix decides,
@@ -427,7 +427,7 @@ def _instant_text(micros: int, tz: Any) -> str:
     return utc.astimezone(tz).isoformat()
 
 
-def load_ledger(source: Source, *, format: Format | None = None) -> Ledger:
+def load_ledger(source: Source, *, format: str | None = None) -> Ledger:
     """Rebuild a ledger from a document written by :func:`dump_ledger`.
 
     The document holds the ledger's policies and its commands; they are

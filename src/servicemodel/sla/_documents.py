@@ -52,7 +52,7 @@ MAX_RANGES_PER_DAY = 48
 def load_policies(
     source: Mapping[str, Any] | str | bytes | os.PathLike[str],
     *,
-    format: Literal["toml", "json"] | None = None,
+    format: str | None = None,
     calendars: Mapping[str, IntegerCalendar] | None = None,
 ) -> PolicySet:
     """Load a policy document into a :class:`~servicemodel.sla.PolicySet`.

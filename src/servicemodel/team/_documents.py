@@ -43,6 +43,7 @@ A role-profile document::
 from __future__ import annotations
 
 import functools
+import os
 import re
 from collections.abc import Iterable, Mapping
 from fractions import Fraction
@@ -66,7 +67,7 @@ _MAX_ITEMS = 1_000
 _FRACTION_TEXT = re.compile(r"\s*(\d{1,12})\s*/\s*(\d{1,12})\s*")
 _DECIMAL_TEXT = re.compile(r"\s*\d{1,12}(?:\.\d{1,12})?\s*")
 
-Source = Mapping[str, Any] | str | bytes
+Source = Mapping[str, Any] | str | bytes | os.PathLike[str]
 Format = Literal["toml", "json"]
 
 
@@ -159,7 +160,7 @@ def _criterion(c: doc.Problems, path: str, raw: Mapping[str, Any]) -> Criterion 
     )
 
 
-def _read(source: object, format: Format | None) -> tuple[doc.Problems, Mapping[str, Any]]:
+def _read(source: object, format: str | None) -> tuple[doc.Problems, Mapping[str, Any]]:
     problems = doc.Problems()
     data = doc.read(source, format=format, problems=problems)
     if data is None:
@@ -167,7 +168,7 @@ def _read(source: object, format: Format | None) -> tuple[doc.Problems, Mapping[
     return problems, data
 
 
-def load_rubric(source: Source, *, format: Format | None = None) -> Rubric:
+def load_rubric(source: Source, *, format: str | None = None) -> Rubric:
     """Load a rubric from a TOML or JSON document (text, bytes, a path or a mapping).
 
     Args:
@@ -223,9 +224,7 @@ def _requirements(c: doc.Problems, path: str, value: object) -> list[SkillRequir
     return result
 
 
-def load_skill_profiles(
-    source: Source, *, format: Format | None = None
-) -> tuple[SkillProfile, ...]:
+def load_skill_profiles(source: Source, *, format: str | None = None) -> tuple[SkillProfile, ...]:
     """Load role profiles from a TOML or JSON document (text, bytes, a path or a mapping).
 
     Raises:
