@@ -15,6 +15,7 @@ import tracemalloc
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +28,7 @@ from servicemodel.exceptions import (
     LedgerDocumentError,
     ModelDocumentError,
     PolicyDocumentError,
+    Problem,
     ProgrammeDocumentError,
     TeamDocumentError,
 )
@@ -389,3 +391,49 @@ def test_an_unknown_format_is_refused_by_name() -> None:
 def test_json_text_is_written_as_utf8_with_two_space_indent() -> None:
     assert json.loads(doc.write({"name": "Zoë"}, format="json")) == {"name": "Zoë"}
     assert doc.write({"name": "Zoë"}, format="json") == '{\n  "name": "Zoë"\n}\n'
+
+
+def test_problems_of_an_embedded_document_are_recorded_under_its_prefix() -> None:
+    problems = doc.Problems()
+    inner = [Problem("", "is empty"), Problem("[2].name", "is required"), Problem("a", "bad")]
+    problems.extend(inner, "sla")
+    problems.extend(inner)
+    assert [str(p) for p in problems.items] == [
+        "sla: is empty",
+        "sla[2].name: is required",
+        "sla.a: bad",
+        "is empty",
+        "[2].name: is required",
+        "a: bad",
+    ]
+
+
+def test_bytes_over_the_size_limit_are_refused_before_decoding() -> None:
+    problems = doc.Problems()
+    assert doc.read(b"#" * 1_000_001, format=None, problems=problems) is None
+    assert [str(p) for p in problems.items] == ["document must be at most 1000000 bytes (got more)"]
+
+
+def test_a_file_is_read_in_the_format_given_whatever_its_suffix(tmp_path: Path) -> None:
+    path = tmp_path / "document.txt"
+    path.write_text('{"a": true}')
+    assert doc.read(path, format="json", problems=doc.Problems()) == {"a": True}
+    assert doc.read(path, format=None, problems=doc.Problems()) == {"a": True}
+    assert doc.write({"a": True, "b": False}, format="toml") == "a = true\nb = false\n"
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        (Decimal("NaN"), "must be a finite number (got Decimal('NaN'))"),
+        (float("inf"), "must be a finite number (got inf)"),
+        (
+            Fraction(1, 10**40),
+            "must be a number of at most 30 digits (got an integer of about 41 digits)",
+        ),
+    ],
+)
+def test_numbers_in_a_mapping_are_bounded_like_numbers_in_text(value: object, message: str) -> None:
+    problems = doc.Problems()
+    assert doc.read({"a": [value]}, format=None, problems=problems) is None
+    assert [(p.path, p.message) for p in problems.items] == [("a[0]", message)]
