@@ -143,12 +143,6 @@ def to_micros(value: _dt.datetime) -> int:
     return seconds * 1_000_000 + value.microsecond - offset.microseconds
 
 
-# A portable IANA name: Area/Location words of letters, digits, '_', '-' and '+', at most
-# 64 characters; the files a system keeps beside the zones are not zones.
-_PORTABLE_ZONE = re.compile(r"(?!(?:right|posix)/)[A-Za-z][A-Za-z0-9_+-]*(?:/[A-Za-z0-9_+-]+){0,2}")
-_NOT_PORTABLE = frozenset({"localtime", "posixrules", "Factory"})
-
-
 def zone(name: str | _dt.tzinfo, *, field: str = "timezone") -> _dt.tzinfo:
     """Return the pendulum timezone for an IANA name or a tzinfo.
 
@@ -157,10 +151,6 @@ def zone(name: str | _dt.tzinfo, *, field: str = "timezone") -> _dt.tzinfo:
 
     >>> zone("Europe/London")
     Timezone('Europe/London')
-    >>> zone("localtime")
-    Traceback (most recent call last):
-    ...
-    servicemodel.exceptions.ValidationError: 'timezone' must be an IANA zone name such as 'Europe/London' (got 'localtime')
     >>> zone("Mars/Olympus")
     Traceback (most recent call last):
     ...
@@ -168,12 +158,7 @@ def zone(name: str | _dt.tzinfo, *, field: str = "timezone") -> _dt.tzinfo:
     """
     if isinstance(name, _dt.tzinfo):
         return _zone_of(name)
-    if (
-        not isinstance(name, str)
-        or len(name) > _MAX_TEXT
-        or not _PORTABLE_ZONE.fullmatch(name)
-        or name in _NOT_PORTABLE
-    ):
+    if not isinstance(name, str) or not name or len(name) > _MAX_TEXT:
         raise ValidationError(
             f"'{field}' must be an IANA zone name such as 'Europe/London' (got {name!r})",
             field=field,
