@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from fractions import Fraction
 from typing import Literal
 
 import pendulum
@@ -341,3 +342,16 @@ def test_ledger_document_problems_name_their_command() -> None:
     ]}"""
     with pytest.raises(LedgerDocumentError, match=r"commands\[0\]: was refused on replay"):
         load_ledger(refused)
+
+
+def test_numbers_with_a_point_are_exact_in_toml_json_and_mappings() -> None:
+    text = (
+        'name = "x"\n[earn]\nrules = [{type = "per_spend", name = "s", per = 2.5}]\n'
+        'multipliers = [{type = "tier", tier = "gold", factor = 1.1}]\n'
+    )
+    for source in (text, dump_programme(load_programme(text), format="json")):
+        programme = load_programme(source)
+        assert programme.earn_rules.rules[0].per == Decimal("2.5")
+        assert programme.earn_rules.multipliers[0].factor == Fraction(11, 10)
+    mapping = {"name": "x", "earn": {"rules": [{"type": "per_spend", "name": "s", "per": 0.1}]}}
+    assert load_programme(mapping).earn_rules.rules[0].per == Decimal("0.1")
