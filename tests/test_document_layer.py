@@ -348,7 +348,7 @@ def test_exact_numbers_read_points_as_decimals_in_both_syntaxes() -> None:
         ('{"a": 1e31}', "must be a number of at most 30 digits (got 1e31)"),
         (
             '{"a": ' + "9" * 31 + "}",
-            "must be a number of at most 30 digits (got an integer of about 31 digits)",
+            "must be a number of at most 30 digits (got 999999999999... of 31 characters)",
         ),
     ],
 )
@@ -437,3 +437,32 @@ def test_numbers_in_a_mapping_are_bounded_like_numbers_in_text(value: object, me
     problems = doc.Problems()
     assert doc.read({"a": [value]}, format=None, problems=problems) is None
     assert [(p.path, p.message) for p in problems.items] == [("a[0]", message)]
+
+
+@pytest.mark.parametrize(
+    ("number", "accepted"),
+    [
+        ("1" + "0" * 29, True),  # 30 digits before the point
+        ("1" + "0" * 30, False),
+        ("1e29", True),
+        ("1e30", False),
+        ("0." + "0" * 29 + "1", True),  # 30 digits after the point
+        ("0." + "0" * 30 + "1", False),
+        ("1.5e-29", True),
+        ("1.5e-30", False),
+        ("1.5" + "0" * 40, True),  # trailing zeros after the point say nothing
+        ("12345678901234567890123456789012345678.0", False),
+        ("0" * 40 + "1.5", True),  # nor do leading zeros before it (in a mapping's Decimal)
+    ],
+)
+@pytest.mark.parametrize("exact", [True, False])
+def test_a_number_may_have_30_digits_before_and_30_after_the_point(
+    number: str, accepted: bool, exact: bool
+) -> None:
+    text_data = doc.read(
+        '{"a": ' + number + "}", format=None, problems=doc.Problems(), exact_numbers=exact
+    )
+    mapping_data = doc.read({"a": Decimal(number)}, format=None, problems=doc.Problems())
+    assert (mapping_data is not None) is accepted
+    if not number.startswith("00"):  # JSON has no leading zeros
+        assert (text_data is not None) is accepted

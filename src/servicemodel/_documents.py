@@ -361,17 +361,27 @@ def _pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return marked
 
 
-def _digits(text: str) -> int:
-    mantissa = text.lower().split("e", 1)[0]
-    return sum(c.isdigit() for c in mantissa)
+def _within_digits(text: str) -> bool:
+    """Whether number text has at most MAX_DIGITS digits before and after the point.
+
+    Only the text is looked at (short of building a huge number): the point
+    moves by the exponent, and leading zeros of the whole part do not count.
+    """
+    if len(text) > 4 * MAX_DIGITS:
+        return False
+    mantissa, _, exponent_text = text.lower().partition("e")
+    exponent = int(exponent_text) if exponent_text else 0
+    whole, _, fraction = mantissa.lstrip("+-").partition(".")
+    whole = whole.lstrip("0")
+    before = len(whole) + exponent if whole else 0
+    after = len(fraction.rstrip("0")) - exponent
+    return before <= MAX_DIGITS and after <= MAX_DIGITS
 
 
 def _number_text(text: str, make: Callable[[str], Any]) -> Any:
     if text.lstrip("+-") in ("inf", "nan"):
         return _Refused(f"must be a finite number (got {text})")
-    digits = _digits(text)
-    exponent = text.lower().split("e", 1)[1] if "e" in text.lower() else "0"
-    if digits > 2 * MAX_DIGITS or len(exponent) > 4 or abs(int(exponent)) > MAX_DIGITS:
+    if not _within_digits(text):
         return _Refused(
             f"must be a number of at most {MAX_DIGITS} digits (got {_digits_shown(text)})"
         )
@@ -534,7 +544,9 @@ def number_problem(value: object) -> str | None:
             return f"must be a finite number (got {shown(value)})"
         _sign, digits, exponent = value.as_tuple()
         assert isinstance(exponent, int)
-        if len(digits) + exponent > MAX_DIGITS or exponent < -MAX_DIGITS:
+        zeros = len(digits) - len(bytes(digits).rstrip(b"\x00")) if any(digits) else 0
+        significant, exponent = len(digits) - zeros, exponent + zeros
+        if significant + exponent > MAX_DIGITS or exponent < -MAX_DIGITS:
             return (
                 f"must be a number of at most {MAX_DIGITS} digits before and after the point "
                 f"(got one of {len(digits)} digits, exponent {exponent})"
