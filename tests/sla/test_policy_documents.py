@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
 from typing import Any
 
@@ -316,14 +315,12 @@ def _deep_text(depth: int) -> str:
         json_like, st.dictionaries(st.just("policies"), json_like), st.integers(0, 150).map(_deep)
     )
 )
-def test_fuzz_only_policy_document_errors_escape_quickly(value: object) -> None:
+def test_fuzz_only_policy_document_errors_escape(value: object) -> None:
     for source in (value, json.dumps(value)):
-        started = time.perf_counter()
         found = _problems_or_none(source)
         assert found is None or (
             found and all(isinstance(p.path, str) and p.message for p in found)
         )
-        assert time.perf_counter() - started < 1.0
 
 
 def _problems_or_none(source: object) -> tuple[Problem, ...] | None:
@@ -335,8 +332,11 @@ def _problems_or_none(source: object) -> tuple[Problem, ...] | None:
 
 
 @given(st.integers(2, 200_000))
-def test_fuzz_deeply_nested_text_is_refused_quickly(depth: int) -> None:
-    started = time.perf_counter()
-    with pytest.raises(PolicyDocumentError):
+def test_fuzz_deeply_nested_text_is_refused(depth: int) -> None:
+    with pytest.raises(PolicyDocumentError) as caught:
         load_policies(_deep_text(depth))
-    assert time.perf_counter() - started < 1.0
+    (problem,) = caught.value.problems
+    if depth < 30:
+        assert problem.path == "policies[0]"
+    elif depth > 33:
+        assert "nest deeper than 32 levels" in problem.message
