@@ -17,6 +17,7 @@ Fraction(25, 1)
 """
 
 from ._accumulators import Accumulator, BusinessTime
+from ._binomial import clopper_pearson_interval
 from ._catalogue import catalogue
 from ._clock import Period
 from ._columns import interaction_columns
@@ -139,6 +140,7 @@ __all__ = [
     "UtilisationVariant",
     "catalogue",
     "ces",
+    "clopper_pearson_interval",
     "csat",
     "first_reply_time",
     "interaction_columns",
