@@ -123,14 +123,15 @@ def test_goals_are_checked_and_measured(result: object) -> None:
 def test_recognition_names_last_months_leaders(result: object) -> None:
     board = result.recognition  # type: ignore[attr-defined]
     assert board is not None
-    assert board.month == "2023-12"  # the month before as_of: nothing yet
+    # December has no data (the sample starts in January): January to date, said so.
+    assert (board.month, result.recognition_month_to_date) == ("2024-01", True)  # type: ignore[attr-defined]
     later = assess(
         load_model(EXAMPLES / "hybrid.toml"),
         samples.generate(3000, seed=11, start=START),
         as_of=pendulum.datetime(2024, 2, 1, tz="Europe/London"),
     )
     assert later.recognition is not None
-    assert later.recognition.month == "2024-01"
+    assert (later.recognition.month, later.recognition_month_to_date) == ("2024-01", False)
     assert later.recognition.standings
     points = [s.points for s in later.recognition.standings]
     assert points == sorted(points, reverse=True)

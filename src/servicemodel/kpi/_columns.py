@@ -16,9 +16,7 @@ from typing import Any
 
 from .._time import to_micros
 from ..exceptions import ValidationError
-from ..interactions import (
-    Interaction,
-)
+from ..interactions import Interaction
 from ._column_readers import NAT
 from ._durations import handle_micros
 from ._queue import queue_outcome

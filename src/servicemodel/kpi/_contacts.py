@@ -19,22 +19,13 @@ from .._time import to_micros
 from .._validators import enum_member
 from ..customers import Customer
 from ..exceptions import EmptySampleError, ValidationError
-from ..interactions import (
-    Channel,
-    Interaction,
-    Kind,
-)
+from ..interactions import Channel, Interaction, Kind
 from ._accumulators import Accumulator, state_counts
 from ._column_readers import micros_column, text_column
 from ._names import KpiName
 from ._options import SEVEN_DAYS, window_micros
 from ._shapes import RowMultiset
-from ._stats import (
-    Mean,
-    Rate,
-    Ratio,
-    wilson_interval,
-)
+from ._stats import Mean, Rate, Ratio, wilson_interval
 
 __all__ = [
     "ChannelMix",

@@ -14,11 +14,7 @@ from typing import Any, Self, final
 from .._time import to_micros
 from ..customers import Customer
 from ..exceptions import EmptySampleError, ValidationError
-from ..interactions import (
-    Interaction,
-    Status,
-    StatusChange,
-)
+from ..interactions import Interaction, Status, StatusChange
 from ._accumulators import Accumulator, state_counts
 from ._duration_accumulator import DurationAccumulator
 from ._duration_state import DurationState
@@ -27,9 +23,7 @@ from ._names import KpiName
 from ._options import instant_micros
 from ._resolution import ENDED
 from ._shapes import KOfN
-from ._stats import (
-    Count,
-)
+from ._stats import Count
 
 __all__ = ["AcquisitionToFirstContact", "Backlog", "Churn", "Retention"]
 

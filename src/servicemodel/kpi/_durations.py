@@ -15,12 +15,7 @@ from typing import Any, final
 
 from .._time import duration_micros, to_micros
 from .._validators import enum_member
-from ..interactions import (
-    Interaction,
-    Message,
-    Role,
-    Visibility,
-)
+from ..interactions import Interaction, Message, Role, Visibility
 from ._column_readers import NAT, duration_column, micros_column
 from ._duration_accumulator import DurationAccumulator
 from ._duration_stats import DurationStats

@@ -15,6 +15,7 @@ SEVEN_DAYS = pendulum.duration(days=7)
 
 
 def window_micros(value: object, field: str = "window") -> int:
+    """A non-negative window (a duration, or integer microseconds) in microseconds."""
     if isinstance(value, int) and not isinstance(value, bool):
         micros = value
     else:
@@ -27,6 +28,7 @@ def window_micros(value: object, field: str = "window") -> int:
 
 
 def instant_micros(value: object, field: str) -> int:
+    """An aware instant (or integer epoch microseconds) in epoch microseconds."""
     if isinstance(value, int) and not isinstance(value, bool):
         return value
     return to_micros(aware(value, field=field))

@@ -19,21 +19,14 @@ import pendulum
 from .._time import duration_micros, to_duration, to_micros
 from .._validators import enum_member
 from ..exceptions import EmptySampleError, ValidationError
-from ..interactions import (
-    Interaction,
-    Message,
-    StatusChange,
-)
+from ..interactions import Interaction, Message, StatusChange
 from ._accumulators import Accumulator
 from ._column_readers import NAT, duration_column
 from ._duration_accumulator import DurationAccumulator
 from ._names import KpiName
 from ._options import window_micros
 from ._resolution import ENDED
-from ._stats import (
-    Rate,
-    wilson_interval,
-)
+from ._stats import Rate, wilson_interval
 
 __all__ = [
     "Abandonment",

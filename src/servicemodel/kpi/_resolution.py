@@ -15,25 +15,13 @@ from typing import Any, Self, final
 from .._time import to_micros
 from .._validators import enum_member
 from ..exceptions import EmptySampleError, ValidationError
-from ..interactions import (
-    Channel,
-    Interaction,
-    Message,
-    Role,
-    Status,
-    StatusChange,
-    Visibility,
-)
+from ..interactions import Channel, Interaction, Message, Role, Status, StatusChange, Visibility
 from ._accumulators import Accumulator, state_counts
 from ._column_readers import NAT, int_column, micros_column, text_column
 from ._names import KpiName
 from ._options import SEVEN_DAYS, window_micros
 from ._shapes import KOfN, kn_cells, row_key
-from ._stats import (
-    Rate,
-    rate_figures,
-    wilson_interval,
-)
+from ._stats import Rate, rate_figures, wilson_interval
 
 __all__ = ["DeflectionVariant", "Fcr", "FcrVariant", "ReopenRate", "SelfServiceDeflection"]
 

@@ -12,10 +12,7 @@ from typing import Any, Self
 
 from ..exceptions import EmptySampleError, ValidationError
 from ._accumulators import Accumulator, cell_counts, state_counts
-from ._stats import (
-    Rate,
-    wilson_interval,
-)
+from ._stats import Rate, wilson_interval
 
 
 class KOfN(Accumulator[Rate]):

@@ -17,23 +17,11 @@ from typing import Any, Self, final
 from .._validators import enum_member
 from ..exceptions import EmptySampleError, ValidationError
 from ..feedback import CesResponse, CsatResponse, NpsResponse, Review
-from ..interactions import (
-    Interaction,
-    SatisfactionResponse,
-)
+from ..interactions import Interaction, SatisfactionResponse
 from ._accumulators import Accumulator
 from ._column_readers import int_column
 from ._names import KpiName
-from ._stats import (
-    Mean,
-    Net,
-    Rate,
-    Ratio,
-    nps_figures,
-    nps_score,
-    rate_figures,
-    wilson_interval,
-)
+from ._stats import Mean, Net, Rate, Ratio, nps_figures, nps_score, rate_figures, wilson_interval
 
 __all__ = ["Ces", "CesEasy", "CesNetEasy", "Csat", "CsatMean", "CsatVariant", "Nps", "ReviewRatio"]
 

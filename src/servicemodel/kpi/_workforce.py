@@ -25,9 +25,7 @@ from .._validators import enum_member, non_empty_str
 from ..exceptions import EmptySampleError, ValidationError
 from ._accumulators import Accumulator
 from ._names import KpiName
-from ._stats import (
-    Ratio,
-)
+from ._stats import Ratio
 
 __all__ = ["AgentTime", "Occupancy", "Utilisation", "UtilisationVariant"]
 

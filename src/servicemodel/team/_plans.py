@@ -64,7 +64,8 @@ class Finding:
 
     This is the first step of the problem-solving path (identify the issue).
     ``observed`` is the KPI value (exact), ``target`` what it should be,
-    ``sample_size`` how many observations it rests on.
+    ``sample_size`` how many observations it rests on. ``rule`` says which
+    rule raised it (with its threshold) and ``next_step`` what to look at next.
 
     >>> f = Finding(title="Router tickets come back", metric="fcr", scope="product:router",
     ...             observed=0.55, target=0.7, sample_size=240)
@@ -80,6 +81,8 @@ class Finding:
     direction: Improvement = attrs.field(default=Improvement.HIGHER, converter=_direction)
     scope: str | None = attrs.field(default=None, validator=optional_non_empty_str)
     evidence: str = attrs.field(default="", validator=attrs.validators.instance_of(str))
+    rule: str = attrs.field(default="", validator=attrs.validators.instance_of(str))
+    next_step: str = attrs.field(default="", validator=attrs.validators.instance_of(str))
 
     def gap(self) -> Fraction:
         """How far the observed value is on the wrong side of the target (0 when met).
