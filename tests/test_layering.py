@@ -35,6 +35,7 @@ LAYERS: Mapping[str, int] = {
     # 1: errors, the time and document layer, validators
     "servicemodel.exceptions": 1,
     "servicemodel._time": 1,
+    "servicemodel._zones": 1,
     "servicemodel._documents": 1,
     "servicemodel._validators": 1,
     "servicemodel._core": 1,

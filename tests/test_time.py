@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from servicemodel import Interaction
 from servicemodel._time import (
     MAX_DURATION_DAYS,
     ZONES,
@@ -302,3 +303,32 @@ def test_one_duration_rule_with_one_message() -> None:
     with pytest.raises(ValidationError, match="'d' must be positive"):
         checked_micros(dt.timedelta(), "d")
     assert checked_micros(dt.timedelta(), "d", allow_zero=True) == 0
+
+
+class PlusTwo(dt.tzinfo):
+    """A hand-written fixed zone: neither zoneinfo, datetime.timezone nor pendulum."""
+
+    def utcoffset(self, when: dt.datetime | None) -> dt.timedelta:
+        return dt.timedelta(hours=2)
+
+    def dst(self, when: dt.datetime | None) -> dt.timedelta:
+        return dt.timedelta(0)
+
+    def tzname(self, when: dt.datetime | None) -> str:
+        return "PLUS2"
+
+
+def test_a_custom_tzinfo_is_kept_and_counted_by_its_offset() -> None:
+    created = dt.datetime(2024, 6, 10, 9, tzinfo=PlusTwo())
+    ticket = Interaction(id="T", customer_id="C", channel="chat", created_at=created)
+    assert isinstance(ticket.created_at.tzinfo, PlusTwo)
+    assert to_micros(ticket.created_at) == to_micros(pendulum.datetime(2024, 6, 10, 7))
+
+
+def test_a_naive_instant_is_refused_with_the_remedy() -> None:
+    with pytest.raises(ValidationError) as caught:
+        to_micros(dt.datetime(2024, 1, 1))
+    assert caught.value.field == "instant"
+    assert str(caught.value).startswith(
+        "'instant' must be timezone-aware (got naive 2024-01-01T00:00:00); attach a timezone"
+    )

@@ -42,13 +42,13 @@ class BusinessTime(Protocol):
     False
     """
 
-    def elapsed_micros(self, start_us: int, end_us: int) -> int:
+    def _elapsed_us(self, start_us: int, end_us: int) -> int:
         """Open microseconds in [start, end); instants are UTC epoch microseconds.
 
         >>> from servicemodel.sla import BusinessCalendar
         >>> calendar: BusinessTime = BusinessCalendar.weekly("UTC", {"mon-fri": "09:00-17:00"})
         >>> mon_8 = 1718006400000000  # Mon 10 June 2024 08:00 UTC
-        >>> calendar.elapsed_micros(mon_8, mon_8 + 3 * 3_600_000_000) // 3_600_000_000
+        >>> calendar._elapsed_us(mon_8, mon_8 + 3 * 3_600_000_000) // 3_600_000_000
         2
         """
 
@@ -103,7 +103,7 @@ class Accumulator(abc.ABC, Generic[R]):
     def __init__(self, *, calendar: BusinessTime | None = None) -> None:
         if calendar is not None and not isinstance(calendar, BusinessTime):
             raise ValidationError(
-                "'calendar' must be a business calendar with elapsed_micros and elapsed_many, "
+                "'calendar' must be a business calendar with _elapsed_us and elapsed_many, "
                 f"or None for calendar time (got {type(calendar).__name__})",
                 field="calendar",
                 value=calendar,
@@ -475,7 +475,7 @@ class Accumulator(abc.ABC, Generic[R]):
     def _elapsed(self, start_us: int, end_us: int) -> int:
         if self._calendar is None:
             return end_us - start_us
-        return int(self._calendar.elapsed_micros(start_us, end_us))
+        return int(self._calendar._elapsed_us(start_us, end_us))
 
     def _elapsed_many(self, starts: Any, ends: Any) -> Any:
         import numpy as np

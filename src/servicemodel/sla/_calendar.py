@@ -8,7 +8,6 @@ is ``F(b) - F(a)`` and ``add(s, d)`` is the earliest ``t`` with
 
 from __future__ import annotations
 
-import contextlib
 import datetime as _dt
 import enum
 import numbers
@@ -31,6 +30,7 @@ from .._time import duration_from_micros as duration_of
 from ..exceptions import CalendarError, ValidationError
 from ._core import Core, combined_core, wall_micros, weekly_core
 from ._engine import DAY, NeverReached
+from ._schedule import check_holidays, check_hours, check_ranges, dates, parse_hours, ranges
 
 if TYPE_CHECKING:
     import numpy as np
@@ -38,23 +38,10 @@ if TYPE_CHECKING:
 
 __all__ = ["BusinessCalendar", "Combine", "Overnight"]
 
-_DAYS: Final = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-_MAX_ITEMS: Final = 100_000
-_MAX_DURATION: Final = MAX_DURATION_DAYS * DAY
 _LO_TEXT: Final = "1900-01-01T00:00:00Z"
 _HI_TEXT: Final = "2200-01-01T00:00:00Z"
-_EPOCH: Final = _dt.datetime(1970, 1, 1)
 _EPOCH_ORDINAL: Final = _dt.date(1970, 1, 1).toordinal()
-_FAST_LO: Final = LO + 2 * DAY
-_FAST_HI: Final = HI - 2 * DAY
-_CLOCK_US: Final = tuple(m * 60_000_000 for m in range(1440))
-_TD_DAYS: Final = _dt.timedelta.days.__get__
-_TD_SECONDS: Final = _dt.timedelta.seconds.__get__
-_TD_MICROS: Final = _dt.timedelta.microseconds.__get__
-_TD_FLOORDIV: Final = _dt.timedelta.__floordiv__
-_ONE_US: Final = _dt.timedelta(microseconds=1)
 _DateTime: Final = pendulum.DateTime
-_Duration: Final = pendulum.Duration
 
 
 class Overnight(enum.Enum):
@@ -134,233 +121,6 @@ def _instant(value: object, field: str, cal: BusinessCalendar | None = None) -> 
     raise ValidationError(f"'{field}' must be an aware datetime (got {value!r})", field=field)
 
 
-def _duration(value: object, field: str) -> int:
-    """Signed microseconds of a timedelta / pendulum Duration, bounded."""
-    return checked_micros(value, field=field, allow_negative=True, allow_zero=True)
-
-
-def _parse_clock(text: str, *, field: str, whole: str, is_end: bool) -> int:
-    hh, sep, mm = text.partition(":")
-    if (
-        sep != ":"
-        or len(hh) != 2
-        or len(mm) != 2
-        or not (hh.isascii() and hh.isdigit() and mm.isascii() and mm.isdigit())
-    ):
-        raise ValidationError(
-            f"'{field}' must be ranges like '09:00-17:00' (got {whole!r})", field=field, value=whole
-        )
-    h, m = int(hh), int(mm)
-    if (h == 24 and m == 0 and is_end) or (h < 24 and m < 60):
-        return h * 60 + m
-    raise ValidationError(
-        f"'{field}' must use times from 00:00 to 23:59 (24:00 only as an end) (got {whole!r})",
-        field=field,
-        value=whole,
-    )
-
-
-def _parse_range(text: object, *, field: str) -> tuple[int, int]:
-    if not isinstance(text, str) or len(text) > 32:
-        raise ValidationError(
-            f"'{field}' must be ranges like '09:00-17:00' (got {text!r})", field=field, value=text
-        )
-    left, sep, right = text.strip().partition("-")
-    if not sep:
-        raise ValidationError(
-            f"'{field}' must be ranges like '09:00-17:00' (got {text!r})", field=field, value=text
-        )
-    start = _parse_clock(left.strip(), field=field, whole=text, is_end=False)
-    end = _parse_clock(right.strip(), field=field, whole=text, is_end=True)
-    if end <= start:
-        end += 1440  # runs past midnight
-    return start, end
-
-
-def _parse_days(key: object) -> list[int]:
-    text = key.strip().lower() if isinstance(key, str) else None
-    if text is None or len(text) > 16:
-        raise ValidationError(
-            f"'hours' keys must be days like 'mon' or ranges like 'mon-fri' (got {key!r})",
-            field="hours",
-            value=key,
-        )
-    first, sep, last = text.partition("-")
-    if first.strip() not in _DAYS or (sep and last.strip() not in _DAYS):
-        raise ValidationError(
-            f"'hours' keys must be days like 'mon' or ranges like 'mon-fri' (got {key!r})",
-            field="hours",
-            value=key,
-        )
-    a = _DAYS.index(first.strip())
-    if not sep:
-        return [a]
-    b = _DAYS.index(last.strip())
-    return [(a + i) % 7 for i in range((b - a) % 7 + 1)]
-
-
-def _parse_hours(hours: object) -> tuple[tuple[int, int, int], ...]:
-    if not isinstance(hours, Mapping):
-        raise ValidationError(
-            f"'hours' must map days to ranges, e.g. {{'mon-fri': '09:00-17:00'}} (got {hours!r})",
-            field="hours",
-            value=hours,
-        )
-    seen: dict[int, object] = {}
-    out: list[tuple[int, int, int]] = []
-    for key, value in hours.items():
-        ranges = [value] if isinstance(value, str) else value
-        if not isinstance(ranges, Sequence) or len(ranges) > 48:
-            raise ValidationError(
-                f"'hours[{key!r}]' must be a range like '09:00-17:00' or a list of them "
-                f"(got {value!r})",
-                field=f"hours[{key!r}]",
-                value=value,
-            )
-        parsed = [_parse_range(r, field=f"hours[{key!r}]") for r in ranges]
-        for day in _parse_days(key):
-            if day in seen:
-                raise ValidationError(
-                    f"'hours' must name each day once (got {_DAYS[day]!r} in {seen[day]!r} "
-                    f"and {key!r})",
-                    field="hours",
-                    value=key,
-                )
-            seen[day] = key
-            out.extend((day, s, e) for s, e in parsed)
-    return tuple(sorted(out))
-
-
-def _local(value: object, tz: _dt.tzinfo, *, field: str) -> _dt.datetime:
-    """A naive local wall-clock datetime from a naive datetime, an aware one or ISO text."""
-    if isinstance(value, str) and len(value) <= 40:
-        with contextlib.suppress(ValueError):
-            value = _dt.datetime.fromisoformat(value)
-    if not isinstance(value, _dt.datetime):
-        raise ValidationError(
-            f"'{field}' must be a local datetime such as datetime(2024, 12, 24, 13, 0) "
-            f"(got {value!r})",
-            field=field,
-            value=value,
-        )
-    if value.tzinfo is not None and value.utcoffset() is not None:
-        value = value.astimezone(tz)
-    return _dt.datetime(
-        value.year,
-        value.month,
-        value.day,
-        value.hour,
-        value.minute,
-        value.second,
-        value.microsecond,
-    )
-
-
-def _ranges(
-    value: object, tz: _dt.tzinfo, *, field: str
-) -> tuple[tuple[_dt.datetime, _dt.datetime], ...]:
-    if isinstance(value, str | bytes) or not isinstance(value, Iterable):
-        raise ValidationError(
-            f"'{field}' must be a list of (start, end) local datetimes (got {value!r})",
-            field=field,
-            value=value,
-        )
-    out: list[tuple[_dt.datetime, _dt.datetime]] = []
-    for n, item in enumerate(value):
-        if n >= _MAX_ITEMS:
-            raise ValidationError(
-                f"'{field}' must have at most {_MAX_ITEMS} ranges", field=field, value=None
-            )
-        if isinstance(item, str | bytes) or not isinstance(item, Sequence) or len(item) != 2:
-            raise ValidationError(
-                f"'{field}[{n}]' must be a (start, end) pair (got {item!r})",
-                field=f"{field}[{n}]",
-                value=item,
-            )
-        start = _local(item[0], tz, field=f"{field}[{n}]")
-        end = _local(item[1], tz, field=f"{field}[{n}]")
-        if end <= start:
-            raise ValidationError(
-                f"'{field}[{n}]' must end after it starts (got {start.isoformat()} to "
-                f"{end.isoformat()})",
-                field=f"{field}[{n}]",
-                value=item,
-            )
-        out.append((start, end))
-    return tuple(sorted(out))
-
-
-def _dates(value: object) -> frozenset[_dt.date]:
-    if isinstance(value, str | bytes) or not isinstance(value, Iterable):
-        raise ValidationError(
-            f"'holidays' must be dates or a mapping of dates to names (got {value!r})",
-            field="holidays",
-            value=value,
-        )
-    out: set[_dt.date] = set()
-    for n, item in enumerate(value):
-        if n >= _MAX_ITEMS:
-            raise ValidationError(
-                f"'holidays' must have at most {_MAX_ITEMS} dates", field="holidays", value=None
-            )
-        if isinstance(item, _dt.datetime) or not isinstance(item, _dt.date):
-            raise ValidationError(
-                f"'holidays' must contain local dates such as date(2024, 12, 25) (got {item!r})",
-                field="holidays",
-                value=item,
-            )
-        out.add(_dt.date(item.year, item.month, item.day))
-    return frozenset(out)
-
-
-# --- attrs validators for direct construction -------------------------------------------
-
-
-def _check_hours(_inst: Any, _attr: attrs.Attribute[Any], value: Any) -> None:
-    for item in value:
-        ok = (
-            isinstance(item, tuple)
-            and len(item) == 3
-            and all(isinstance(x, int) and not isinstance(x, bool) for x in item)
-            and 0 <= item[0] <= 6
-            and 0 <= item[1] < 1440
-            and item[1] < item[2] <= item[1] + 1440
-        )
-        if not ok:
-            raise ValidationError(
-                "'hours' must hold (day 0-6, start minute 0-1439, end minute after start and "
-                f"at most a day later) triples; build calendars with BusinessCalendar.weekly "
-                f"(got {item!r})",
-                field="hours",
-                value=item,
-            )
-
-
-def _check_ranges(_inst: Any, attr: attrs.Attribute[Any], value: Any) -> None:
-    for item in value:
-        ok = (
-            isinstance(item, tuple)
-            and len(item) == 2
-            and all(isinstance(x, _dt.datetime) and x.tzinfo is None for x in item)
-            and item[0] < item[1]
-        )
-        if not ok:
-            raise ValidationError(
-                f"'{attr.name}' must hold (start, end) naive local datetimes with start < end; "
-                f"build calendars with BusinessCalendar.weekly (got {item!r})",
-                field=attr.name,
-                value=item,
-            )
-
-
-def _check_holidays(_inst: Any, _attr: attrs.Attribute[Any], value: Any) -> None:
-    for item in value:
-        if isinstance(item, _dt.datetime) or not isinstance(item, _dt.date):
-            raise ValidationError(
-                f"'holidays' must contain dates (got {item!r})", field="holidays", value=item
-            )
-
-
 def _to_zone(value: Any) -> _dt.tzinfo:
     return zone(value)
 
@@ -415,16 +175,16 @@ class BusinessCalendar:
 
     timezone: _dt.tzinfo = attrs.field(converter=_to_zone)
     hours: tuple[tuple[int, int, int], ...] = attrs.field(
-        converter=_sorted_tuple, validator=_check_hours
+        converter=_sorted_tuple, validator=check_hours
     )
     holidays: frozenset[_dt.date] = attrs.field(
-        default=frozenset(), converter=_frozen, validator=_check_holidays
+        default=frozenset(), converter=_frozen, validator=check_holidays
     )
     closures: tuple[tuple[_dt.datetime, _dt.datetime], ...] = attrs.field(
-        default=(), converter=_sorted_tuple, validator=_check_ranges
+        default=(), converter=_sorted_tuple, validator=check_ranges
     )
     openings: tuple[tuple[_dt.datetime, _dt.datetime], ...] = attrs.field(
-        default=(), converter=_sorted_tuple, validator=_check_ranges
+        default=(), converter=_sorted_tuple, validator=check_ranges
     )
     overnight: Overnight = attrs.field(default=Overnight.SPLIT_AT_MIDNIGHT)
     parts: tuple[BusinessCalendar, ...] = attrs.field(default=(), converter=_parts)
@@ -531,10 +291,10 @@ class BusinessCalendar:
         tz = zone(timezone)
         return cls(
             timezone=tz,
-            hours=_parse_hours(hours),
-            holidays=_dates(holidays),
-            closures=_ranges(closures, tz, field="closures"),
-            openings=_ranges(openings, tz, field="openings"),
+            hours=parse_hours(hours),
+            holidays=dates(holidays),
+            closures=ranges(closures, tz, field="closures"),
+            openings=ranges(openings, tz, field="openings"),
             overnight=overnight,
         )
 
@@ -543,7 +303,7 @@ class BusinessCalendar:
         """The 24x7 calendar: business time is absolute time.
 
         >>> cal = BusinessCalendar.always()
-        >>> cal.elapsed_micros(0, 3_600_000_000), cal.add_micros(5, 10)
+        >>> cal._elapsed_us(0, 3_600_000_000), cal._add_us(5, 10)
         (3600000000, 15)
         """
         return _ALWAYS
@@ -621,7 +381,7 @@ class BusinessCalendar:
 
     # --- integer interface (hot paths) --------------------------------------------------
 
-    def elapsed_micros(self, start_us: int, end_us: int) -> int:
+    def _elapsed_us(self, start_us: int, end_us: int) -> int:
         """Business microseconds in ``[start_us, end_us)``; negative when end < start.
 
         Instants are epoch microseconds (UTC). :meth:`always` gives the plain
@@ -632,9 +392,9 @@ class BusinessCalendar:
 
         >>> cal = BusinessCalendar.weekly("UTC", {"mon-fri": "09:00-17:00"})
         >>> mon_9 = 1718010000000000  # Mon 10 June 2024 09:00 UTC
-        >>> cal.elapsed_micros(mon_9 - 3_600_000_000, mon_9 + 3_600_000_000)
+        >>> cal._elapsed_us(mon_9 - 3_600_000_000, mon_9 + 3_600_000_000)
         3600000000
-        >>> cal.elapsed_micros(mon_9 + 3_600_000_000, mon_9)
+        >>> cal._elapsed_us(mon_9 + 3_600_000_000, mon_9)
         -3600000000
         """
         core = self._core
@@ -647,10 +407,10 @@ class BusinessCalendar:
         f = core.engine.f
         return f(end_us) - f(start_us)
 
-    def add_micros(self, start_us: int, duration_us: int) -> int:
+    def _add_us(self, start_us: int, duration_us: int) -> int:
         """The earliest instant after *duration_us* business microseconds from *start_us*.
 
-        ``add_micros(s, 0) == s``; a negative duration walks backwards to the
+        ``_add_us(s, 0) == s``; a negative duration walks backwards to the
         latest instant with that much business time before *start_us*.
 
         Raises:
@@ -659,7 +419,7 @@ class BusinessCalendar:
 
         >>> cal = BusinessCalendar.weekly("UTC", {"mon-fri": "09:00-17:00"})
         >>> fri_16 = 1717776000000000  # Fri 7 June 2024 16:00 UTC
-        >>> (cal.add_micros(fri_16, 7_200_000_000) - fri_16) // 3_600_000_000  # Mon 10:00
+        >>> (cal._add_us(fri_16, 7_200_000_000) - fri_16) // 3_600_000_000  # Mon 10:00
         66
         """
         core = self._core
@@ -678,7 +438,7 @@ class BusinessCalendar:
             start_us = _check_micros(start_us, "start_us")
         return self._add(start_us, duration_us)
 
-    def segments_micros(self, start_us: int, end_us: int) -> tuple[tuple[int, int, str], ...]:
+    def _segments_us(self, start_us: int, end_us: int) -> tuple[tuple[int, int, str], ...]:
         """Partition ``[start_us, end_us)`` into maximal labelled pieces.
 
         Labels: ``"open"`` (counted; special openings included),
@@ -695,7 +455,7 @@ class BusinessCalendar:
         >>> mon_9 = 1718010000000000  # Mon 10 June 2024 09:00 UTC
         >>> h = 3_600_000_000
         >>> [(round((a - mon_9) / h), round((b - mon_9) / h), label)
-        ...  for a, b, label in cal.segments_micros(mon_9, mon_9 + 48 * h)]
+        ...  for a, b, label in cal._segments_us(mon_9, mon_9 + 48 * h)]
         [(0, 8, 'open'), (8, 24, 'outside_hours'), (24, 32, 'holiday'), (32, 48, 'outside_hours')]
         """
         core = self._core
@@ -706,6 +466,36 @@ class BusinessCalendar:
         return core.segments(start, end)
 
     # --- pendulum interface --------------------------------------------------------------
+
+    def segments(
+        self, start: _dt.datetime, end: _dt.datetime
+    ) -> tuple[tuple[pendulum.DateTime, pendulum.DateTime, str], ...]:
+        """Partition ``[start, end)`` into maximal labelled pieces ``(from, to, label)``.
+
+        Labels: ``"open"`` (counted; special openings included),
+        ``"outside_hours"``, ``"holiday"`` (schedule time a holiday closed)
+        and ``"closure"`` (schedule time a closure closed). Empty when *end*
+        is not after *start*. In a union, closed time is named for the first
+        part that a holiday or closure shut (``"outside_hours"`` if none); in
+        an intersection, it is ``"outside_hours"`` if any closed part is
+        outside its hours, else the first closed part's label. Pieces are
+        shown in the calendar's zone.
+
+        Raises:
+            ValidationError: an argument is not an aware datetime within 1900-2200.
+
+        >>> cal = BusinessCalendar.weekly(
+        ...     "UTC", {"mon-fri": "09:00-17:00"}, holidays=[pendulum.date(2024, 6, 11)]
+        ... )
+        >>> mon_9 = pendulum.datetime(2024, 6, 10, 9)
+        >>> [(a.day, a.hour, b.day, b.hour, label)
+        ...  for a, b, label in cal.segments(mon_9, mon_9.add(days=2))]
+        [(10, 9, 10, 17, 'open'), (10, 17, 11, 9, 'outside_hours'), (11, 9, 11, 17, 'holiday'), (11, 17, 12, 9, 'outside_hours')]
+        """
+        a = _instant(start, "start", self)
+        b = _instant(end, "end", self)
+        show = self._core.zone.show
+        return tuple((show(s), show(e), label) for s, e, label in self._segments_us(a, b))
 
     def elapsed(self, start: _dt.datetime, end: _dt.datetime) -> pendulum.Duration:
         """The business time in ``[start, end)``, negative when *end* is before *start*.
@@ -753,10 +543,17 @@ class BusinessCalendar:
                 u = _instant(start, "start", self)  # raises: out of range
         else:
             u = _instant(start, "start", self)
-        return zone.show(self._add(u, checked_micros(duration, "duration", True, True)))
+        d = checked_micros(duration, "duration", True, True)
+        core = self._core
+        if core.always:
+            return zone.show(u + d)
+        try:
+            return zone.show(core.engine.advance(u, d))  # the integer core, as in _add
+        except NeverReached as never:
+            raise self._never_error(u, forward=never.forward) from None
 
     def _add(self, u: int, d: int) -> int:
-        """The integer core of :meth:`add` and :meth:`add_micros` (arguments checked)."""
+        """The integer core of :meth:`add` and :meth:`_add_us` (arguments checked)."""
         if self._core.always:
             return u + d
         try:
@@ -862,7 +659,7 @@ class BusinessCalendar:
 
         *starts* and *ends* are ``datetime64`` arrays of UTC instants (any
         unit) or pandas datetime columns (aware ones are converted to UTC).
-        Element ``i`` equals ``elapsed_micros(starts[i], ends[i])``. Needs the
+        Element ``i`` equals ``_elapsed_us(starts[i], ends[i])``. Needs the
         ``numpy`` extra.
 
         Raises:
@@ -885,7 +682,7 @@ class BusinessCalendar:
         *starts* are ``datetime64`` UTC instants (or a pandas datetime
         column), *durations* ``timedelta64`` values (or a pandas timedelta
         column); returns ``datetime64[us]`` UTC instants. Element ``i`` equals
-        ``add_micros(starts[i], durations[i])``. Needs the ``numpy`` extra.
+        ``_add_us(starts[i], durations[i])``. Needs the ``numpy`` extra.
 
         Raises:
             CalendarError: some deadline is never reached.

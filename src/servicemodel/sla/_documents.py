@@ -14,14 +14,13 @@ import json
 import os
 from collections.abc import Mapping, Sequence
 from importlib import resources
-from typing import Any, Literal, cast, overload
+from typing import TYPE_CHECKING, Any, Literal, cast, overload
 
 from .. import _documents as doc
 from .._time import duration_micros
 from .._validators import shown
 from ..exceptions import CalendarError, PolicyDocumentError, Problem, ValidationError
 from ..interactions import Priority, Status
-from ._clock import IntegerCalendar
 from ._conditions import (
     MAX_CONDITION_DEPTH,
     MAX_TERMS,
@@ -36,6 +35,9 @@ from ._conditions import (
 )
 from ._metrics import PAUSABLE_STATUSES, Metric
 from ._policies import MAX_CALENDARS, MAX_POLICIES, PolicySet, PriorityChangeRule, SlaPolicy, Target
+
+if TYPE_CHECKING:
+    from ._calendar import BusinessCalendar
 
 __all__ = ["dump_policies", "load_policies", "policy_schema"]
 
@@ -53,7 +55,7 @@ def load_policies(
     source: Mapping[str, Any] | str | bytes | os.PathLike[str],
     *,
     format: str | None = None,
-    calendars: Mapping[str, IntegerCalendar] | None = None,
+    calendars: Mapping[str, BusinessCalendar] | None = None,
 ) -> PolicySet:
     """Load a policy document into a :class:`~servicemodel.sla.PolicySet`.
 
@@ -101,7 +103,7 @@ _CALENDAR_KEYS = ("timezone", "hours", "holidays", "closures", "openings", "over
 
 
 def _document(
-    data: object, given: dict[str, IntegerCalendar], problems: doc.Problems
+    data: object, given: dict[str, BusinessCalendar], problems: doc.Problems
 ) -> PolicySet | None:
     top = doc.fields(
         data, "", problems, allowed=_TOP_KEYS, required=("policies",), what="a policy document"
@@ -152,8 +154,8 @@ def _document(
         return None
 
 
-def _calendars(value: object, problems: doc.Problems) -> dict[str, IntegerCalendar]:
-    result: dict[str, IntegerCalendar] = {}
+def _calendars(value: object, problems: doc.Problems) -> dict[str, BusinessCalendar]:
+    result: dict[str, BusinessCalendar] = {}
     if not isinstance(value, Mapping):
         problems.add("calendars", f"must be an object mapping names to calendars {doc.got(value)}")
         return result
@@ -169,7 +171,7 @@ def _calendars(value: object, problems: doc.Problems) -> dict[str, IntegerCalend
     return result
 
 
-def _calendar(value: object, path: str, problems: doc.Problems) -> IntegerCalendar | None:
+def _calendar(value: object, path: str, problems: doc.Problems) -> BusinessCalendar | None:
     from ._calendar import BusinessCalendar, Overnight
 
     before = len(problems.items)
@@ -242,7 +244,7 @@ def _calendar(value: object, path: str, problems: doc.Problems) -> IntegerCalend
     if len(problems.items) > before:
         return None
     try:
-        calendar: IntegerCalendar = BusinessCalendar.weekly(
+        calendar: BusinessCalendar = BusinessCalendar.weekly(
             cast(str, timezone),
             cast("Mapping[str, str | Sequence[str]]", hours),
             holidays=holidays,

@@ -1,4 +1,4 @@
-"""The fast decoding path only ever agrees with the checked path, or declines."""
+"""The interaction decoder: it restores what was written, and accepts only valid values."""
 
 from __future__ import annotations
 
@@ -6,19 +6,17 @@ import copy
 import json
 from typing import Any
 
+import attrs
 import pendulum
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from servicemodel import Interaction
 from servicemodel.exceptions import ValidationError
 from servicemodel.io import _codec
-from servicemodel.io._fast import fast_interaction
+from servicemodel.io._decoder import InteractionDecoder, decode_interaction
 from servicemodel.testing import interactions
-
-
-def caches() -> tuple[Any, Any, Any, Any]:
-    return _codec._ZONES, _codec._NAMED, _codec._DURATIONS, _codec._work
 
 
 def same(a: Interaction, b: Interaction) -> None:
@@ -32,13 +30,21 @@ def same(a: Interaction, b: Interaction) -> None:
 
 
 @given(interactions())
-def test_fast_path_builds_what_the_checked_path_builds(interaction: Interaction) -> None:
+def test_a_written_interaction_reads_back_the_same(interaction: Interaction) -> None:
     record = json.loads(json.dumps(_codec.encode_interaction(interaction)))
-    checked = _codec.decode_interaction_checked(record)  # also warms the caches
-    fast = fast_interaction(record, *caches())
-    assert fast is not None
-    same(fast, checked)
-    same(fast, interaction)
+    decoder = InteractionDecoder()
+    same(decoder.decode(record), interaction)
+    same(decoder.decode(copy.deepcopy(record)), interaction)  # again, with what it has seen
+
+
+def rebuilt(interaction: Interaction) -> Interaction:
+    """The same values, built again through the classes' own constructors and rules."""
+    events = [
+        type(e)(**{f.name: getattr(e, f.name) for f in attrs.fields(type(e))})
+        for e in interaction.events
+    ]
+    fields = {f.name: getattr(interaction, f.name) for f in attrs.fields(Interaction)}
+    return Interaction(**{**fields, "events": events})
 
 
 _JUNK = st.one_of(
@@ -109,8 +115,8 @@ def mutated_records(draw: st.DrawFn) -> dict[str, Any]:
 
 
 @given(mutated_records())
-def test_fast_path_never_accepts_what_the_checked_path_refuses(record: dict[str, Any]) -> None:
-    check_agrees(record)
+def test_the_decoder_accepts_only_valid_interactions(record: dict[str, Any]) -> None:
+    check_judged(record)
 
 
 _SINGLE_JUNK = [
@@ -136,22 +142,24 @@ _SINGLE_JUNK = [
 ]
 
 
-def check_agrees(record: dict[str, Any]) -> None:
+def check_judged(record: dict[str, Any], decoder: InteractionDecoder | None = None) -> None:
+    """A record is refused with a field-named error, or read into a valid interaction."""
     try:
-        checked = _codec.decode_interaction_checked(copy.deepcopy(record))
+        decoded = (decoder or InteractionDecoder()).decode(copy.deepcopy(record))
     except ValidationError:
-        assert fast_interaction(record, *caches()) is None, record
+        with pytest.raises(ValidationError) as fresh:  # a fresh decoder refuses it too
+            decode_interaction(copy.deepcopy(record))
+        assert fresh.value.field, record  # naming the field
         return
-    fast = fast_interaction(record, *caches())
-    if fast is not None:
-        same(fast, checked)
+    same(rebuilt(decoded), decoded)  # every class rule holds for what was accepted
 
 
 @settings(max_examples=25)
 @given(interactions(max_events=5))
-def test_every_single_field_mutation_is_judged_alike(interaction: Interaction) -> None:
+def test_every_single_field_mutation_is_refused_or_valid(interaction: Interaction) -> None:
     base = json.loads(json.dumps(_codec.encode_interaction(interaction)))
-    _codec.decode_interaction_checked(base)
+    decoder = InteractionDecoder()
+    decoder.decode(base)  # the decoder has now seen the record's zones, ids and durations
     places: list[tuple[Any, ...]] = [(k,) for k in [*sorted(base), "extra"]]
     for index, event in enumerate(base["events"]):
         places += [("events", index, k) for k in [*sorted(event), "extra", "score", "status"]]
@@ -162,4 +170,4 @@ def test_every_single_field_mutation_is_judged_alike(interaction: Interaction) -
             for step in place[:-1]:
                 target = target[step]
             target[place[-1]] = junk
-            check_agrees(record)
+            check_judged(record, decoder)

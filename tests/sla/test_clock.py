@@ -1,4 +1,4 @@
-"""Edge cases of the SLA clock arithmetic (elapsed, reach, crossed, next_flip)
+"""The SLA clock arithmetic (elapsed, reach, crossed, next_flip): its edge cases
 on a small calendar of explicit open windows, found unchecked by mutation
 testing: amounts met exactly at a stretch's end, several stretches, and
 flips far from the epoch.
@@ -28,10 +28,10 @@ class Windows:
     def __init__(self, *opens: tuple[int, int]) -> None:
         self.opens = opens
 
-    def elapsed_micros(self, start_us: int, end_us: int) -> int:
+    def _elapsed_us(self, start_us: int, end_us: int) -> int:
         return sum(max(0, min(b, end_us) - max(a, start_us)) for a, b in self.opens)
 
-    def add_micros(self, start_us: int, duration_us: int) -> int:
+    def _add_us(self, start_us: int, duration_us: int) -> int:
         if duration_us == 0:
             return start_us
         for a, b in self.opens:
@@ -43,12 +43,12 @@ class Windows:
             duration_us -= b - begin
         raise CalendarError("never opens again")
 
-    def segments_micros(self, start_us: int, end_us: int) -> tuple[tuple[int, int, str], ...]:
+    def _segments_us(self, start_us: int, end_us: int) -> tuple[tuple[int, int, str], ...]:
         cuts = sorted(
             {start_us, end_us, *(x for w in self.opens for x in w if start_us < x < end_us)}
         )
         return tuple(
-            (a, b, "open" if self.elapsed_micros(a, a + 1) else "closed")
+            (a, b, "open" if self._elapsed_us(a, a + 1) else "closed")
             for a, b in itertools.pairwise(cuts)
         )
 
