@@ -99,7 +99,9 @@ class Command:
             key=key,
             member=member,
             micros=micros,
-            arguments=tuple((field, _normal(field, arguments.get(field))) for field in fields),
+            arguments=tuple(
+                (field, _normal(command_name, field, arguments.get(field))) for field in fields
+            ),
         )
 
     def argument(self, name: str) -> Any:
@@ -138,7 +140,7 @@ class Command:
         return kwargs
 
 
-def _normal(field: str, value: Any) -> Any:
+def _normal(name: CommandName, field: str, value: Any) -> Any:
     """An argument as the ledger keeps it (tuples for collections, sorted tally pairs)."""
     if field == "tally":
         if value is None:
@@ -147,7 +149,10 @@ def _normal(field: str, value: Any) -> Any:
         return tuple(sorted((str(k), v) for k, v in items))
     if field == "awards":
         return () if value is None else tuple(value)
-    if field == "lines" and value is not None:
+    if field == "lines":
+        # An earn's lines default to none; a return's None means "every line".
+        if value is None:
+            return () if name is CommandName.EARN else None
         return tuple(value)
     return value
 
