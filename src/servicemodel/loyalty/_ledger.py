@@ -597,6 +597,28 @@ class Ledger:
         return 0 if account is None else account.version
 
     @_serialised
+    def journal(self, *, start: int = 0) -> tuple[Entry, ...]:
+        """Return the journal's entries from position *start* (0: all), for every member.
+
+        Besides each command's own entries (its receipt's), the journal holds
+        what a command recorded before it ran: activations and expiries up to
+        its instant.
+
+        >>> import pendulum
+        >>> ledger = Ledger()
+        >>> _ = ledger.earn(member="ann", points=5, at=pendulum.datetime(2025, 1, 1), key="k")
+        >>> [(e.seq, e.kind.value) for e in ledger.journal()]
+        [(1, 'earn')]
+        >>> ledger.journal(start=1)
+        ()
+        """
+        zone = self.policies.zone
+        return tuple(
+            self._entry(i + 1, rec, zone)
+            for i, rec in enumerate(self._journal[start:], start=max(start, 0))
+        )
+
+    @_serialised
     def commands(self) -> tuple[Command, ...]:
         """Return every accepted command, in the order they were accepted.
 

@@ -70,12 +70,18 @@ class StoreTransaction(Protocol):
         """*member*'s commands in the order they were applied."""
 
     def member_seqs(self, member: str) -> list[int]:
-        """The journal positions of *member*'s entries, in order."""
+        """The journal positions of *member*'s entries (settled ones too), in order."""
 
-    def append(self, command: Command, version: int, entries: Sequence[Entry]) -> tuple[int, ...]:
-        """Write an accepted command, its entries and the member's new *version*.
+    def append(
+        self, command: Command, version: int, settled: Sequence[Entry], entries: Sequence[Entry]
+    ) -> tuple[int, ...]:
+        """Write an accepted command, its journal entries and the member's new *version*.
 
-        Returns the journal positions given to *entries*. Raises
+        *settled* are the entries the ledger recorded before the command ran
+        (activations, expiries up to its instant; they belong to no
+        command), *entries* the command's own (its receipt's). Both go to the
+        journal in that order. Returns the journal positions given to them
+        (*settled*'s first, then *entries*'). Raises
         :class:`~servicemodel.exceptions.IdempotencyConflict` when the key
         is already in the store (the unique constraint).
         """

@@ -227,9 +227,14 @@ class StoredLedger:
         if found is not None:
             return self._receipt(found)
         changed.add(member)
-        seqs = tx.append(state.ledger.command(key), receipt.version, receipt.entries)
+        # The member's ledger holds only this member, so its journal is as long as seqs.
+        written = state.ledger.journal(start=len(state.seqs))
+        own = receipt.entries
+        settled = written[: len(written) - len(own)]
+        seqs = tx.append(state.ledger.command(key), receipt.version, settled, own)
         state.version = receipt.version
         state.seqs.extend(seqs)
+        seqs = seqs[len(settled) :]
         return self._receipt(
             StoredCommand(command=state.ledger.command(key), version=receipt.version, seqs=seqs)
         )

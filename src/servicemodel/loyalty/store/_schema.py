@@ -11,7 +11,9 @@ Tables (SQLite types; PostgreSQL uses the same names and columns):
 - ``members``: each member's version (the number of accepted commands);
 - ``commands``: each accepted command, ``key`` unique, ``(member, version)``
   unique, with the command as its ledger-document JSON;
-- ``entries``: the journal, one row per entry, ``seq`` its position.
+- ``entries``: the journal, one row per entry, ``seq`` its position,
+  ``command`` the command that wrote it (NULL for an activation or expiry a
+  command recorded before it ran).
 """
 
 from __future__ import annotations
@@ -34,7 +36,7 @@ _SQLITE_V1: Final = (
     " version INTEGER NOT NULL, micros INTEGER NOT NULL, command TEXT NOT NULL,"
     " UNIQUE (member, version))",
     "CREATE TABLE entries ("
-    " seq INTEGER PRIMARY KEY, command INTEGER NOT NULL REFERENCES commands (seq),"
+    " seq INTEGER PRIMARY KEY, command INTEGER REFERENCES commands (seq),"
     " member TEXT NOT NULL, kind TEXT NOT NULL, micros INTEGER NOT NULL,"
     " points INTEGER NOT NULL, allocations TEXT NOT NULL, lot INTEGER,"
     " key TEXT, ref TEXT, note TEXT)",

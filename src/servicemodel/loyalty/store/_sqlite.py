@@ -99,7 +99,9 @@ class _Transaction:
         )
         return [seq for (seq,) in cursor]
 
-    def append(self, command: Command, version: int, entries: Sequence[Entry]) -> tuple[int, ...]:
+    def append(
+        self, command: Command, version: int, settled: Sequence[Entry], entries: Sequence[Entry]
+    ) -> tuple[int, ...]:
         db = self._db
         member = command.member
         try:
@@ -121,11 +123,16 @@ class _Transaction:
         number = cursor.lastrowid
         row = db.execute("SELECT max(seq) FROM entries").fetchone()
         first = (row[0] or 0) + 1
-        seqs = tuple(range(first, first + len(entries)))
+        seqs = tuple(range(first, first + len(settled) + len(entries)))
+        rows = [(seq, None, member, *entry_row(e)) for seq, e in zip(seqs, settled, strict=False)]
+        rows.extend(
+            (seq, number, member, *entry_row(e))
+            for seq, e in zip(seqs[len(settled) :], entries, strict=True)
+        )
         db.executemany(
             "INSERT INTO entries (seq, command, member, kind, micros, points, allocations,"
             " lot, key, ref, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [(seq, number, member, *entry_row(e)) for seq, e in zip(seqs, entries, strict=True)],
+            rows,
         )
         db.execute(
             "INSERT INTO members (member, version) VALUES (?, ?)"
