@@ -534,6 +534,17 @@ def load_ledger(text: str | bytes, *, format: str = "json") -> Ledger:
         LedgerDocumentError: the document has problems (all of them, with paths),
             or a command in it is refused on replay.
     """
+    if isinstance(text, str | bytes) and len(text) > MAX_DOCUMENT:
+        raise LedgerDocumentError(
+            [
+                Problem(
+                    "",
+                    f"must be at most {MAX_DOCUMENT} characters (got {len(text)}); a larger "
+                    "ledger moves as JSON lines into a store: see "
+                    "servicemodel.loyalty.store.import_jsonl or `servicemodel ledger import`",
+                )
+            ]
+        )
     data = _read(text, format, LedgerDocumentError)
     loader = _Loader()
     policies = loader.build(Policies, data.get("policies", {}), "policies", 0)

@@ -471,7 +471,7 @@ class Explanation:
             )
             for x in self.lots
         ]
-        widths = [max(len(c), *(len(r[i]) for r in rows)) for i, c in enumerate(columns)]
+        widths = [max([len(c), *(len(r[i]) for r in rows)]) for i, c in enumerate(columns)]
         lines = [head]
         lines.extend(
             "  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)).rstrip()

@@ -33,6 +33,7 @@ from urllib.parse import urlsplit
 
 from ...exceptions import StoreError
 from .._policies import Policies
+from ._codec import command_from_json, command_to_json
 from ._interface import LedgerStore, StoredCommand, StoreTransaction
 from ._jsonl import export_jsonl, import_jsonl
 from ._ledger import StoredLedger
@@ -46,6 +47,8 @@ __all__ = [
     "StoreTransaction",
     "StoredCommand",
     "StoredLedger",
+    "command_from_json",
+    "command_to_json",
     "create_store",
     "export_jsonl",
     "import_jsonl",

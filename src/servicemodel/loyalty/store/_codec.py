@@ -19,17 +19,24 @@ from .._documents import command_data, command_from_data
 from .._values import Allocation
 
 __all__ = [
-    "command_text",
+    "command_from_json",
+    "command_to_json",
     "entry_row",
     "make_entry",
     "policies_text",
-    "read_command",
     "read_policies",
 ]
 
 
-def command_text(command: Command, zone: str) -> str:
-    """The command as one line of JSON (keys sorted, no blanks), instants in *zone*."""
+def command_to_json(command: Command, zone: str = "UTC") -> str:
+    """Write *command* as one line of JSON (keys sorted, no blanks), its instant in *zone*.
+
+    The object is the command as a ledger document holds it.
+
+    >>> from servicemodel.loyalty import Command
+    >>> command_to_json(Command.of("redeem", key="r-1", member="ann", micros=0, points=40))
+    '{"at":"1970-01-01T00:00:00+00:00","command":"redeem","key":"r-1","member":"ann","points":40}'
+    """
     return json.dumps(
         command_data(command, pendulum.timezone(zone)),
         sort_keys=True,
@@ -38,11 +45,20 @@ def command_text(command: Command, zone: str) -> str:
     )
 
 
-def read_command(text: str | bytes, path: str = "", zone: str = "UTC") -> Command:
-    """The command of one JSON text written by :func:`command_text` (or by hand).
+def command_from_json(text: str | bytes, path: str = "", zone: str = "UTC") -> Command:
+    """Read one command from JSON (as :func:`command_to_json` writes it, or by hand).
+
+    Args:
+        text: one JSON object.
+        path: where the text came from, for the problems (``"line 3"``).
+        zone: the ledger's zone, for the command's :attr:`~Command.at`.
 
     Raises:
-        LedgerDocumentError: the text is not a command; the problems carry *path*.
+        LedgerDocumentError: the text is not a command; every problem carries *path*.
+
+    >>> command_from_json('{"command": "earn", "key": "o-1", "member": "ann",'
+    ...                   ' "at": "2025-01-10T12:00:00+01:00", "points": 100}').argument("points")
+    100
     """
     from ...exceptions import LedgerDocumentError, Problem
 

@@ -17,7 +17,7 @@ from typing import IO, Any
 
 from ...exceptions import LedgerDocumentError, LedgerError, Problem, ValidationError
 from .. import Command, Ledger, Policies, dump_ledger, load_ledger
-from ._codec import command_text, read_command
+from ._codec import command_from_json, command_to_json
 from ._ledger import StoredLedger
 
 __all__ = ["export_jsonl", "import_jsonl"]
@@ -49,7 +49,7 @@ def export_jsonl(ledger: Ledger | StoredLedger, target: str | Path | IO[str]) ->
     target.write(json.dumps({"policies": header["policies"]}, ensure_ascii=False) + "\n")
     count = 0
     for command in ledger.commands():
-        target.write(command_text(command, zone) + "\n")
+        target.write(command_to_json(command, zone) + "\n")
         count += 1
     return count
 
@@ -99,7 +99,7 @@ def import_jsonl(
     for number, line in lines:
         if not line.strip():
             continue
-        pending.append((number, read_command(line, f"line {number}")))
+        pending.append((number, command_from_json(line, f"line {number}")))
         if len(pending) >= batch:
             count += _apply(ledger, pending)
             pending = []

@@ -21,11 +21,11 @@ from urllib.parse import parse_qs, urlsplit
 from ...exceptions import IdempotencyConflict, SchemaVersionError, StoreError, StoreNotFound
 from .. import Command, Entry, Policies
 from ._codec import (
-    command_text,
+    command_from_json,
+    command_to_json,
     entry_row,
     make_entry,
     policies_text,
-    read_command,
     read_policies,
 )
 from ._interface import StoredCommand
@@ -91,7 +91,7 @@ class _Transaction:
             "SELECT key, command FROM commands WHERE member = ? ORDER BY version", (member,)
         )
         for key, text in cursor:
-            yield read_command(text, key, self._store.policies.zone)
+            yield command_from_json(text, key, self._store.policies.zone)
 
     def member_seqs(self, member: str) -> list[int]:
         cursor = self._db.execute(
@@ -112,7 +112,7 @@ class _Transaction:
                     member,
                     version,
                     command.micros,
-                    command_text(command, self._store.policies.zone),
+                    command_to_json(command, self._store.policies.zone),
                 ),
             )
         except sqlite3.IntegrityError:
@@ -304,7 +304,7 @@ class SQLiteStore:
             )
         )
         return StoredCommand(
-            command=read_command(text, key, self._policies.zone), version=version, seqs=seqs
+            command=command_from_json(text, key, self._policies.zone), version=version, seqs=seqs
         )
 
     def entries(self, key: str) -> tuple[Entry, ...]:
@@ -330,7 +330,7 @@ class SQLiteStore:
             "SELECT seq, key, command FROM commands WHERE seq > ? ORDER BY seq"
         ):
             for _, key, text in rows:
-                yield read_command(text, key, self._policies.zone)
+                yield command_from_json(text, key, self._policies.zone)
 
     def journal(self) -> Iterator[Entry]:
         """Every journal entry, in order (streamed in pages, flat memory)."""
