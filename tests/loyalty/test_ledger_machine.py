@@ -1,7 +1,7 @@
 """Stateful property test: the ledger against a naive model, every invariant after every step.
 
 It runs on the in-memory ledger and on a ledger kept in each store (the
-``new_ledger`` fixture of this directory's conftest).
+``new_ledger`` fixture of tests/conftest.py).
 
 The naive model replays the accepted commands from the start for every
 question, with plain lists and linear scans instead of heaps, Fenwick trees
@@ -10,6 +10,7 @@ and snapshots. It shares only the policies' date arithmetic with the ledger.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -608,6 +609,5 @@ class LedgerMachine(RuleBasedStateMachine):
 def test_the_ledger_matches_the_naive_model_in_memory_and_in_every_store(
     new_ledger: Callable[[Policies], Any],
 ) -> None:
-    run_state_machine_as_test(
-        lambda: LedgerMachine(new_ledger), settings=settings(stateful_step_count=30)
-    )
+    machine: Any = functools.partial(LedgerMachine, new_ledger)
+    run_state_machine_as_test(machine, settings=settings(stateful_step_count=30))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import sys
 import threading
 from collections.abc import Callable, Iterator
@@ -49,11 +50,12 @@ def test_two_racing_redeems_of_60_against_100_points_never_overspend() -> None:
         ledger = Ledger(policies=Policies(zone="Europe/Warsaw"))
         ledger.earn(member="ann", points=100, at=T, key="o-1")
         results = race(
-            lambda ledger=ledger: ledger.redeem(member="ann", points=60, at=T, key="r-1"),
-            lambda ledger=ledger: ledger.redeem(member="ann", points=60, at=T, key="r-2"),
+            functools.partial(ledger.redeem, member="ann", points=60, at=T, key="r-1"),
+            functools.partial(ledger.redeem, member="ann", points=60, at=T, key="r-2"),
         )
         refused = [r for r in results if isinstance(r, BaseException)]
-        assert len(refused) == 1 and isinstance(refused[0], InsufficientPoints), results
+        assert len(refused) == 1, results
+        assert isinstance(refused[0], InsufficientPoints), results
         assert ledger.balance("ann", as_of=T).available == 40
         assert ledger.version("ann") == 2
 
@@ -62,8 +64,8 @@ def test_a_key_sent_from_two_threads_is_applied_once() -> None:
     for _ in range(200):
         ledger = Ledger(policies=Policies(zone="Europe/Warsaw"))
         first, second = race(
-            lambda ledger=ledger: ledger.earn(member="ann", points=10, at=T, key="k"),
-            lambda ledger=ledger: ledger.earn(member="ann", points=10, at=T, key="k"),
+            functools.partial(ledger.earn, member="ann", points=10, at=T, key="k"),
+            functools.partial(ledger.earn, member="ann", points=10, at=T, key="k"),
         )
         assert first == second
         assert ledger.version("ann") == 1
@@ -74,7 +76,7 @@ def test_concurrent_earns_for_different_members_keep_their_entries_apart() -> No
     ledger = Ledger(policies=Policies(zone="Europe/Warsaw"))
 
     def earns(member: str) -> list[tuple[str, ...]]:
-        mixed = []
+        mixed: list[tuple[str, ...]] = []
         for i in range(300):
             receipt = ledger.earn(
                 member=member, points=1 + i, at=T.add(minutes=i), key=f"{member}{i}"

@@ -60,7 +60,7 @@ def eur(text: str) -> Money:
 
 @pytest.fixture
 def ledger(new_ledger: Callable[[Policies], Any]) -> Callable[..., Any]:
-    """Make an empty ledger under Warsaw policies, kept in memory or in a store (conftest)."""
+    """Make an empty ledger under Warsaw policies, kept in memory or in a store (tests/conftest.py)."""
 
     def make(**kwargs: object) -> Any:
         return new_ledger(Policies(zone=ZONE, **kwargs))  # type: ignore[arg-type]

@@ -124,7 +124,9 @@ class _Transaction:
         row = db.execute("SELECT max(seq) FROM entries").fetchone()
         first = (row[0] or 0) + 1
         seqs = tuple(range(first, first + len(settled) + len(entries)))
-        rows = [(seq, None, member, *entry_row(e)) for seq, e in zip(seqs, settled, strict=False)]
+        rows: list[tuple[Any, ...]] = [
+            (seq, None, member, *entry_row(e)) for seq, e in zip(seqs, settled, strict=False)
+        ]
         rows.extend(
             (seq, number, member, *entry_row(e))
             for seq, e in zip(seqs[len(settled) :], entries, strict=True)
