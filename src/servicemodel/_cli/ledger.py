@@ -25,7 +25,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
 
-from ..exceptions import DocumentError, LedgerError, ServiceModelError, ValidationError
+from ..exceptions import LedgerError, ServiceModelError, ValidationError
 
 _PROG = "servicemodel ledger"
 
@@ -70,9 +70,6 @@ def run(args: argparse.Namespace) -> int:
     """Run one ledger action; return the exit status."""
     try:
         status: int = _ACTIONS[args.action](args)
-    except DocumentError as error:
-        print(f"{_PROG} {args.action}: {error}", file=sys.stderr)
-        return 1
     except (ServiceModelError, OSError) as error:
         print(f"{_PROG} {args.action}: {error}", file=sys.stderr)
         return 1
