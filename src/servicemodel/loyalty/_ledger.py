@@ -25,7 +25,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
 from heapq import heappop, heappush
-from typing import Any, Concatenate, Final, ParamSpec, TypeVar
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 import pendulum
 
@@ -38,6 +38,7 @@ from ..exceptions import (
 )
 from ._clock import InstantReader, LocalClock
 from ._commands import Command, command_of_payload
+from ._journal import Accepted, JournalEntry, to_entry
 from ._money import largest_remainder
 from ._policies import (
     NEVER,
@@ -71,26 +72,6 @@ from ._values import (
 )
 
 __all__ = ["Explanation", "Ledger"]
-
-# Kinds as small ints on the hot path.
-EARN, ACTIVATE, REDEEM, EXPIRE, REVERSE, VOID, ADJUST, DEBT, REPAY, RESTORE, REISSUE, WRITE_OFF = (
-    range(12)
-)
-_KINDS: Final = (
-    EntryKind.EARN,
-    EntryKind.ACTIVATE,
-    EntryKind.REDEEM,
-    EntryKind.EXPIRE,
-    EntryKind.REVERSE,
-    EntryKind.VOID,
-    EntryKind.ADJUST,
-    EntryKind.DEBT,
-    EntryKind.REPAY,
-    EntryKind.RESTORE,
-    EntryKind.REISSUE,
-    EntryKind.WRITE_OFF,
-)
-_KIND_CODE: Final = {kind: code for code, kind in enumerate(_KINDS)}
 
 PENDING, ACTIVE, EXPIRED, VOIDED = range(4)
 _MAX_POINTS = 10**15
@@ -128,7 +109,7 @@ class _Lot:
     def __init__(
         self,
         id: int,
-        kind: int,
+        kind: EntryKind,
         key: str,
         earned: int,
         available: int,
@@ -192,7 +173,7 @@ class _Account:
         "version",
     )
 
-    def __init__(self, member: str, out: list[tuple[Any, ...]]) -> None:
+    def __init__(self, member: str, out: list[JournalEntry]) -> None:
         self.member = member
         self.version = 0
         self.last_at = -NEVER
@@ -377,6 +358,8 @@ def _serialised(
 
 
 def _check_text(value: object, field: str) -> str:
+    if type(value) is str and 0 < len(value) <= _MAX_TEXT and value.strip() == value:
+        return value
     if not isinstance(value, str) or not value or value != value.strip() or len(value) > _MAX_TEXT:
         raise ValidationError(
             f"'{field}' must be a non-empty string of at most {_MAX_TEXT} characters "
@@ -545,8 +528,8 @@ class Ledger:
         self._clock = LocalClock(policies.zone)
         self._inactivity = inactivity_of(policies.expiry)
         self._accounts: dict[str, _Account] = {}
-        self._journal: list[tuple[Any, ...]] = []
-        self._keys: dict[str, tuple[tuple[Any, ...], str, int, int, int]] = {}
+        self._journal: list[JournalEntry] = []
+        self._keys: dict[str, Accepted] = {}
         self._rewards: dict[str, int] = {}
         self._consumption = policies.consumption
         # How the consumption heap is keyed: 0 by expiry, 1 oldest lot first, 2 newest first.
@@ -614,7 +597,7 @@ class Ledger:
         """
         zone = self.policies.zone
         return tuple(
-            self._entry(i + 1, rec, zone)
+            to_entry(i + 1, rec, zone)
             for i, rec in enumerate(self._journal[start:], start=max(start, 0))
         )
 
@@ -629,7 +612,9 @@ class Ledger:
         [('earn', 'k', 5)]
         """
         zone = self.policies.zone
-        return tuple(command_of_payload(known[0], key, zone) for key, known in self._keys.items())
+        return tuple(
+            command_of_payload(known.payload, key, zone) for key, known in self._keys.items()
+        )
 
     def apply(self, command: Command) -> Receipt:
         """Run *command* (as :meth:`commands` lists them) with the method of its name.
@@ -667,15 +652,13 @@ class Ledger:
             account = self._admit(account, member, at, expected)
         return account, None
 
-    def _again(
-        self, key: str, known: tuple[tuple[Any, ...], str, int, int, int], payload: tuple[Any, ...]
-    ) -> Receipt:
+    def _again(self, key: str, known: Accepted, payload: tuple[Any, ...]) -> Receipt:
         """The first receipt of a command sent again, or a conflict if its payload differs."""
-        if known[0] == payload:
+        if known.payload == payload:
             return self._receipt(key)
         raise IdempotencyConflict(
             f"'key' {key!r} was already used for a different command "
-            f"({known[0][0]} for {known[1]!r}); use a new key for a new command"
+            f"({known.payload[0]} for {known.member!r}); use a new key for a new command"
         )
 
     def _admit(
@@ -707,39 +690,26 @@ class Ledger:
         version = account.version = account.version + 1
         account.last_at = at
         last = len(self._journal)
-        self._keys[key] = (payload, member, version, first, last)
+        self._keys[key] = Accepted(payload, member, version, first, last)
         account.snap_t.append(at)
         account.snap_v.append((account.avail, account.pend, account.debt))
         return make_receipt(key, member, version, (first, last), self._source)
 
     def _receipt(self, key: str) -> Receipt:
-        _payload, member, version, first, last = self._keys[key]
+        known = self._keys[key]
         return Receipt(
-            key=key, member=member, version=version, span=(first, last), source=self._span
+            key=key,
+            member=known.member,
+            version=known.version,
+            span=(known.first, known.last),
+            source=self._span,
         )
 
     def _span(self, span: tuple[int, int]) -> tuple[Entry, ...]:
         first, last = span
         zone = self.policies.zone
         return tuple(
-            self._entry(first + i + 1, rec, zone) for i, rec in enumerate(self._journal[first:last])
-        )
-
-    @staticmethod
-    def _entry(seq: int | None, rec: tuple[Any, ...], zone: str) -> Entry:
-        member, kind, micros, points, allocs, lot, key, ref, note = rec
-        return Entry(
-            seq=seq,
-            kind=_KINDS[kind],
-            member=member,
-            micros=micros,
-            points=points,
-            allocations=tuple(Allocation(a, p) for a, p in allocs),
-            lot=lot,
-            key=key,
-            ref=ref,
-            note=note,
-            zone=zone,
+            to_entry(first + i + 1, rec, zone) for i, rec in enumerate(self._journal[first:last])
         )
 
     # ------------------------------------------------------------ emission
@@ -747,7 +717,7 @@ class Ledger:
     def _emit(
         self,
         acc: _Account,
-        kind: int,
+        kind: EntryKind,
         at: int,
         points: int,
         allocs: tuple[tuple[int, int], ...] = (),
@@ -756,7 +726,19 @@ class Ledger:
         ref: str | None = None,
         note: str | None = None,
     ) -> None:
-        acc.out.append((acc.member, kind, at, points, allocs, lot, key, ref, note))
+        acc.out.append(
+            JournalEntry(
+                member=acc.member,
+                kind=kind,
+                micros=at,
+                points=points,
+                allocations=allocs,
+                lot=lot,
+                key=key,
+                ref=ref,
+                note=note,
+            )
+        )
         if acc.record:
             acc.seqs.append(len(acc.out) - 1)
 
@@ -837,7 +819,7 @@ class Ledger:
                         lot.remaining = 0
                 if expired:
                     acc.avail -= expired
-                    self._emit(acc, EXPIRE, moment, expired, tuple(allocs))
+                    self._emit(acc, EntryKind.EXPIRE, moment, expired, tuple(allocs))
             else:
                 self._expire_all(acc, moment)
             if acc.record:
@@ -861,7 +843,12 @@ class Ledger:
         acc.inactive_done = True
         if allocs:
             self._emit(
-                acc, EXPIRE, moment, sum(p for _, p in allocs), tuple(allocs), note="inactivity"
+                acc,
+                EntryKind.EXPIRE,
+                moment,
+                sum(p for _, p in allocs),
+                tuple(allocs),
+                note="inactivity",
             )
 
     def _activate(self, acc: _Account, lot: _Lot, moment: int, key: str | None = None) -> None:
@@ -869,13 +856,15 @@ class Ledger:
             lot.state = EXPIRED
             if lot.remaining:
                 acc.pend -= lot.remaining
-                self._emit(acc, EXPIRE, moment, lot.remaining, ((lot.id, lot.remaining),))
+                self._emit(acc, EntryKind.EXPIRE, moment, lot.remaining, ((lot.id, lot.remaining),))
                 lot.remaining = 0
             return
         lot.state = ACTIVE
         acc.pend -= lot.remaining
         self._make_available(acc, lot)
-        self._emit(acc, ACTIVATE, moment, lot.remaining, ((lot.id, lot.remaining),), lot.id, key)
+        self._emit(
+            acc, EntryKind.ACTIVATE, moment, lot.remaining, ((lot.id, lot.remaining),), lot.id, key
+        )
         self._repay(acc, moment, key)
 
     def _make_available(self, acc: _Account, lot: _Lot) -> None:
@@ -931,7 +920,7 @@ class Ledger:
             amount = min(acc.debt, acc.avail)
             allocs = self._take(acc, amount)
             acc.debt -= amount
-            self._emit(acc, REPAY, at, amount, allocs, key=key)
+            self._emit(acc, EntryKind.REPAY, at, amount, allocs, key=key)
 
     # -------------------------------------------------------- derived views
 
@@ -1002,13 +991,13 @@ class Ledger:
         available, pending, debt = self._view(acc, t)
         return Balance(available=available, pending=pending, debt=debt)
 
-    def _records(self, member: str, as_of: int | None) -> list[tuple[int | None, tuple[Any, ...]]]:
+    def _records(self, member: str, as_of: int | None) -> list[tuple[int | None, JournalEntry]]:
         """The member's journal records up to *as_of*, plus derived ones after the last command."""
         acc = self._accounts.get(member)
         if acc is None:
             return []
         journal = self._journal
-        found: list[tuple[int | None, tuple[Any, ...]]] = [
+        found: list[tuple[int | None, JournalEntry]] = [
             (i + 1, journal[i]) for i in acc.seqs if as_of is None or journal[i][2] <= as_of
         ]
         if as_of is not None and as_of >= acc.last_at:
@@ -1030,15 +1019,17 @@ class Ledger:
         """
         t = None if as_of is None else self._reader.micros(as_of, "as_of")
         zone = self.policies.zone
-        return tuple(self._entry(seq, rec, zone) for seq, rec in self._records(member, t))
+        return tuple(to_entry(seq, rec, zone) for seq, rec in self._records(member, t))
 
     def _fold(self, member: str, t: int) -> tuple[dict[int, dict[str, int]], dict[int, int]]:
         rows: dict[int, dict[str, int]] = {}
         state: dict[int, int] = {}
         acc = self._accounts[member]
         for _seq, rec in self._records(member, t):
-            kind, points, allocs, lot_id = rec[1], rec[3], rec[4], rec[5]
-            if kind in (EARN, REISSUE) or (kind == ADJUST and points > 0):
+            kind, points, allocs, lot_id = rec.kind, rec.points, rec.allocations, rec.lot
+            if kind in (EntryKind.EARN, EntryKind.REISSUE) or (
+                kind == EntryKind.ADJUST and points > 0
+            ):
                 assert lot_id is not None
                 lot = acc.lots[lot_id - 1]
                 rows[lot_id] = dict.fromkeys(
@@ -1057,29 +1048,29 @@ class Ledger:
                 rows[lot_id]["remaining"] = points
                 state[lot_id] = ACTIVE if lot.available <= lot.earned else PENDING
                 continue
-            if kind == ACTIVATE:
+            if kind == EntryKind.ACTIVATE:
                 assert lot_id is not None
                 state[lot_id] = ACTIVE
                 continue
             column = {
-                REDEEM: "redeemed",
-                EXPIRE: "expired",
-                REVERSE: "reversed",
-                VOID: "voided",
-                REPAY: "repaid",
-                ADJUST: "deducted",
-                RESTORE: "restored",
+                EntryKind.REDEEM: "redeemed",
+                EntryKind.EXPIRE: "expired",
+                EntryKind.REVERSE: "reversed",
+                EntryKind.VOID: "voided",
+                EntryKind.REPAY: "repaid",
+                EntryKind.ADJUST: "deducted",
+                EntryKind.RESTORE: "restored",
             }.get(kind)
             if column is None:
                 continue
-            sign = 1 if kind == RESTORE else -1
+            sign = 1 if kind == EntryKind.RESTORE else -1
             for lot_id2, pts in allocs:
                 row = rows[lot_id2]
                 row[column] += pts
                 row["remaining"] += sign * pts
-                if kind == EXPIRE:
+                if kind == EntryKind.EXPIRE:
                     state[lot_id2] = EXPIRED
-                elif kind == VOID and row["remaining"] == 0:
+                elif kind == EntryKind.VOID and row["remaining"] == 0:
                     state[lot_id2] = VOIDED
         return rows, state
 
@@ -1114,7 +1105,7 @@ class Ledger:
                     member=member,
                     id=lot_id,
                     key=lot.key,
-                    kind=_KINDS[lot.kind],
+                    kind=lot.kind,
                     earned_at=clock.instant(lot.earned),
                     available_at=clock.instant(lot.available),
                     expires_at=None if lot.expires == NEVER else clock.instant(lot.expires),
@@ -1151,9 +1142,9 @@ class Ledger:
             )
         result: list[Expiring] = []
         for _seq, rec in self._records(member, b):
-            if rec[1] == EXPIRE and a <= rec[2] < b:
-                at = self._clock.instant(rec[2])
-                result.extend(Expiring(lot=lot, at=at, points=pts) for lot, pts in rec[4])
+            if rec.kind is EntryKind.EXPIRE and a <= rec.micros < b:
+                at = self._clock.instant(rec.micros)
+                result.extend(Expiring(lot=lot, at=at, points=pts) for lot, pts in rec.allocations)
         return tuple(result)
 
     @_serialised
@@ -1177,7 +1168,7 @@ class Ledger:
         lots = tuple(
             LotExplanation(
                 lot=lot_id,
-                kind=_KINDS[acc.lots[lot_id - 1].kind],
+                kind=acc.lots[lot_id - 1].kind,
                 key=acc.lots[lot_id - 1].key,
                 original=acc.lots[lot_id - 1].original,
                 status=self._status(state[lot_id], row["remaining"]),
@@ -1211,26 +1202,28 @@ class Ledger:
             0,
         )
         for _seq, rec in self._records(member, t):
-            kind, points = rec[1], rec[3]
-            if kind in (EARN, REISSUE) or (kind == ADJUST and points > 0):
+            kind, points = rec.kind, rec.points
+            if kind in (EntryKind.EARN, EntryKind.REISSUE) or (
+                kind == EntryKind.ADJUST and points > 0
+            ):
                 c["issued"] += points
-            elif kind == ADJUST:
+            elif kind == EntryKind.ADJUST:
                 c["deducted"] -= points
-            elif kind == REDEEM:
+            elif kind == EntryKind.REDEEM:
                 c["spent"] += points
-            elif kind == RESTORE:
+            elif kind == EntryKind.RESTORE:
                 c["spent"] -= points
-            elif kind == EXPIRE:
+            elif kind == EntryKind.EXPIRE:
                 c["expired"] += points
-            elif kind == REVERSE:
+            elif kind == EntryKind.REVERSE:
                 c["reversed"] += points
-            elif kind == VOID:
+            elif kind == EntryKind.VOID:
                 c["voided"] += points
-            elif kind == REPAY:
+            elif kind == EntryKind.REPAY:
                 c["repaid"] += points
-            elif kind == WRITE_OFF:
+            elif kind == EntryKind.WRITE_OFF:
                 c["written_off"] += points
-            elif kind == DEBT:
+            elif kind == EntryKind.DEBT:
                 c["debt_incurred"] += points
         balance = self.balance(member, as_of=as_of)
         return Totals(available=balance.available, pending=balance.pending, debt=balance.debt, **c)
@@ -1322,7 +1315,7 @@ class Ledger:
         """
         if key not in self._keys:
             raise LedgerError(f"'key' must be the key of an accepted command (got {key!r})")
-        return command_of_payload(self._keys[key][0], key, self.policies.zone)
+        return command_of_payload(self._keys[key].payload, key, self.policies.zone)
 
     @_serialised
     def knows(self, key: str) -> bool:
@@ -1361,7 +1354,7 @@ class Ledger:
     def _new_lot(
         self,
         acc: _Account,
-        kind: int,
+        kind: EntryKind,
         key: str,
         at: int,
         points: int,
@@ -1404,7 +1397,7 @@ class Ledger:
             return
         if lot.expires <= at:
             lot.state = EXPIRED
-            self._emit(acc, EXPIRE, at, lot.remaining, ((lot.id, lot.remaining),))
+            self._emit(acc, EntryKind.EXPIRE, at, lot.remaining, ((lot.id, lot.remaining),))
             lot.remaining = 0
             return
         lot.state = ACTIVE
@@ -1449,12 +1442,10 @@ class Ledger:
         >>> r.lot, r.entries[0].kind.value
         (1, 'earn')
         """
-        # The hot path: every step of _begin, _new_lot, _emit, _place, _tally and
-        # _commit is written out here; the rare branches call the general helpers.
-        if type(member) is not str or not 0 < len(member) <= _MAX_TEXT or member.strip() != member:
-            _check_text(member, "member")
-        if type(key) is not str or not 0 < len(key) <= _MAX_TEXT or key.strip() != key:
-            _check_text(key, "key")
+        # The hot path: the common case of _new_lot, _emit, _place and _tally is
+        # written out here (it is their only copy); rare branches call the helpers.
+        _check_text(member, "member")
+        _check_text(key, "key")
         if type(points) is not int or not 0 <= points <= _MAX_POINTS:
             _check_points(points)
         t = self._reader.micros(at, "at")
@@ -1470,12 +1461,10 @@ class Ledger:
             _expiry(expiry)
         tallies = () if tally is None else self._check_tally(tally)
         payload = ("earn", member, t, points, award_items, line_items, expiry, tallies)
-        known = self._keys.get(key)
-        if known is not None:
-            return self._again(key, known, payload)
-        acc = self._accounts.get(member)
-        if acc is None or expected_version is not None or t < acc.last_at:
-            acc = self._admit(acc, member, t, expected_version)
+        acc, done = self._begin(key, payload, member, t, expected_version)
+        if done is not None:
+            return done
+        assert acc is not None
         pend_heap, exp_heap = acc.pend_heap, acc.exp_heap
         if (
             (pend_heap and pend_heap[0][0] <= t)
@@ -1496,13 +1485,17 @@ class Ledger:
         available = t if not pending.length else pending.available_at(self._clock, t)
         lots = acc.lots
         lot_id = len(lots) + 1
-        lot = _Lot(lot_id, EARN, key, t, available, expires, points, award_items, shares)
+        lot = _Lot(lot_id, EntryKind.EARN, key, t, available, expires, points, award_items, shares)
         lots.append(lot)
         indexed = acc.indexed
         if indexed and expires != NEVER and expires not in acc.fen_index:
             acc.fen_register(expires)
         # _emit
-        journal.append((member, EARN, t, points, (), lot_id, key, None, None))
+        journal.append(
+            JournalEntry(
+                member=member, kind=EntryKind.EARN, micros=t, points=points, lot=lot_id, key=key
+            )
+        )
         acc.seqs.append(first)
         # _place: the common case (available at once, not yet expired) written out
         if available > t or expires <= t:
@@ -1541,16 +1534,7 @@ class Ledger:
                 sums.append(sums[-1] + points)
         if tallies:
             self._tally(acc, t, tallies)
-        # _commit
-        if not acc.version:
-            self._accounts[member] = acc
-        version = acc.version = acc.version + 1
-        acc.last_at = t
-        last = len(journal)
-        self._keys[key] = (payload, member, version, first, last)
-        acc.snap_t.append(t)
-        acc.snap_v.append((acc.avail, acc.pend, acc.debt))
-        return make_receipt(key, member, version, (first, last), self._source)
+        return self._commit(acc, key, payload, t, first)
 
     def _check_tally(self, tally: Mapping[str, Any] | None) -> tuple[tuple[str, Any], ...]:
         if tally is None:
@@ -1615,12 +1599,12 @@ class Ledger:
 
     def _earn_lot(self, acc: _Account | None, member: str, earn: str) -> _Lot:
         known = self._keys.get(earn)
-        if acc is None or known is None or known[1] != member or known[0][0] != "earn":
+        if acc is None or known is None or known.member != member or known.payload[0] != "earn":
             raise LedgerError(f"'earn' must be the key of an earn by {member!r} (got {earn!r})")
-        for index in range(known[3], known[4]):
+        for index in range(known.first, known.last):
             rec = self._journal[index]
-            if rec[1] == EARN:
-                lot: _Lot = acc.lots[rec[5] - 1]
+            if rec.kind is EntryKind.EARN and rec.lot is not None:
+                lot: _Lot = acc.lots[rec.lot - 1]
                 return lot
         raise LedgerError(f"'earn' must be the key of an earn by {member!r} (got {earn!r})")
 
@@ -1648,12 +1632,9 @@ class Ledger:
         >>> ledger.balance("ann", as_of=t.add(days=2)).available
         100
         """
-        if type(member) is not str or not 0 < len(member) <= _MAX_TEXT or member.strip() != member:
-            _check_text(member, "member")
-        if type(key) is not str or not 0 < len(key) <= _MAX_TEXT or key.strip() != key:
-            _check_text(key, "key")
-        if type(earn) is not str or not 0 < len(earn) <= _MAX_TEXT or earn.strip() != earn:
-            _check_text(earn, "earn")
+        _check_text(member, "member")
+        _check_text(key, "key")
+        _check_text(earn, "earn")
         t = self._reader.micros(at, "at")
         payload = ("activate", member, t, earn)
         acc, done = self._begin(key, payload, member, t, expected_version)
@@ -1691,22 +1672,18 @@ class Ledger:
         ...
         servicemodel.exceptions.InsufficientPoints: 'points' must be at most the 0 available points of 'ann' (got 1)
         """
-        if type(member) is not str or not 0 < len(member) <= _MAX_TEXT or member.strip() != member:
-            _check_text(member, "member")
-        if type(key) is not str or not 0 < len(key) <= _MAX_TEXT or key.strip() != key:
-            _check_text(key, "key")
+        _check_text(member, "member")
+        _check_text(key, "key")
         if type(points) is not int or not 0 < points <= _MAX_POINTS:
             _check_points(points)
         if reward is not None:
             _check_text(reward, "reward")
         t = self._reader.micros(at, "at")
         payload = ("redeem", member, t, points, reward)
-        known = self._keys.get(key)
-        if known is not None:
-            return self._again(key, known, payload)
-        acc = self._accounts.get(member)
-        if acc is None or expected_version is not None or t < acc.last_at:
-            acc = self._admit(acc, member, t, expected_version)
+        acc, done = self._begin(key, payload, member, t, expected_version)
+        if done is not None:
+            return done
+        assert acc is not None
         pend_heap, exp_heap = acc.pend_heap, acc.exp_heap
         due = (
             (pend_heap and pend_heap[0][0] <= t)
@@ -1727,20 +1704,21 @@ class Ledger:
         acc.redemptions[key] = [allocs, False, reward]
         if reward is not None:
             self._rewards[reward] = self._rewards.get(reward, 0) + 1
-        journal.append((member, REDEEM, t, points, allocs, None, key, None, reward))
+        journal.append(
+            JournalEntry(
+                member=member,
+                kind=EntryKind.REDEEM,
+                micros=t,
+                points=points,
+                allocations=allocs,
+                key=key,
+                note=reward,
+            )
+        )
         acc.seqs.append(first)
         acc.last_activity = t
         acc.inactive_done = False
-        # _commit
-        if not acc.version:
-            self._accounts[member] = acc
-        version = acc.version = acc.version + 1
-        acc.last_at = t
-        last = len(journal)
-        self._keys[key] = (payload, member, version, first, last)
-        acc.snap_t.append(t)
-        acc.snap_v.append((acc.avail, acc.pend, acc.debt))
-        return make_receipt(key, member, version, (first, last), self._source)
+        return self._commit(acc, key, payload, t, first)
 
     def _redemption(self, acc: _Account | None, member: str, redemption: str) -> list[Any]:
         if acc is None or redemption not in acc.redemptions:
@@ -1777,16 +1755,9 @@ class Ledger:
         >>> ledger.balance("ann", as_of=t.add(days=1)).available
         100
         """
-        if type(member) is not str or not 0 < len(member) <= _MAX_TEXT or member.strip() != member:
-            _check_text(member, "member")
-        if type(key) is not str or not 0 < len(key) <= _MAX_TEXT or key.strip() != key:
-            _check_text(key, "key")
-        if (
-            type(redemption) is not str
-            or not 0 < len(redemption) <= _MAX_TEXT
-            or redemption.strip() != redemption
-        ):
-            _check_text(redemption, "redemption")
+        _check_text(member, "member")
+        _check_text(key, "key")
+        _check_text(redemption, "redemption")
         t = self._reader.micros(at, "at")
         payload = ("reverse_redemption", member, t, redemption)
         acc, done = self._begin(key, payload, member, t, expected_version)
@@ -1813,16 +1784,16 @@ class Ledger:
                     self._push_use(acc, lot)
                 else:
                     gone.append((lot_id, pts))
-            self._emit(acc, RESTORE, t, total, allocs, key=key, ref=redemption)
+            self._emit(acc, EntryKind.RESTORE, t, total, allocs, key=key, ref=redemption)
             if gone:
                 for lot_id, pts in gone:
                     acc.lots[lot_id - 1].remaining -= pts
                 lost = sum(p for _, p in gone)
-                self._emit(acc, EXPIRE, t, lost, tuple(gone), key=key)
+                self._emit(acc, EntryKind.EXPIRE, t, lost, tuple(gone), key=key)
             self._repay(acc, t, key)
         else:
-            lot = self._new_lot(acc, REISSUE, key, t, total, None, pending=False)
-            self._emit(acc, REISSUE, t, total, (), lot.id, key, ref=redemption)
+            lot = self._new_lot(acc, EntryKind.REISSUE, key, t, total, None, pending=False)
+            self._emit(acc, EntryKind.REISSUE, t, total, (), lot.id, key, ref=redemption)
             self._place(acc, lot, t, key)
             acc.last_activity = t
             acc.inactive_done = False
@@ -1869,12 +1840,9 @@ class Ledger:
         ...                        key="ret-1").entries[0].points
         100
         """
-        if type(member) is not str or not 0 < len(member) <= _MAX_TEXT or member.strip() != member:
-            _check_text(member, "member")
-        if type(key) is not str or not 0 < len(key) <= _MAX_TEXT or key.strip() != key:
-            _check_text(key, "key")
-        if type(earn) is not str or not 0 < len(earn) <= _MAX_TEXT or earn.strip() != earn:
-            _check_text(earn, "earn")
+        _check_text(member, "member")
+        _check_text(key, "key")
+        _check_text(earn, "earn")
         t = self._reader.micros(at, "at")
         returned = None if lines is None else tuple(lines)
         if returned is not None:
@@ -1920,14 +1888,20 @@ class Ledger:
             if not lot.remaining:
                 lot.state = VOIDED
             self._emit(
-                acc, VOID, t, voided, ((lot.id, voided),) if voided else (), key=key, ref=earn
+                acc,
+                EntryKind.VOID,
+                t,
+                voided,
+                ((lot.id, voided),) if voided else (),
+                key=key,
+                ref=earn,
             )
             if claw > voided:
-                self._emit(acc, WRITE_OFF, t, claw - voided, key=key, ref=earn)
+                self._emit(acc, EntryKind.WRITE_OFF, t, claw - voided, key=key, ref=earn)
         elif policy is NegativeBalance.ONLY_PENDING:
-            self._emit(acc, REVERSE, t, 0, key=key, ref=earn)
+            self._emit(acc, EntryKind.REVERSE, t, 0, key=key, ref=earn)
             if claw:
-                self._emit(acc, WRITE_OFF, t, claw, key=key, ref=earn)
+                self._emit(acc, EntryKind.WRITE_OFF, t, claw, key=key, ref=earn)
         else:
             self._clawback(acc, lot, claw, t, key, earn, policy)
         self._tally(acc, t, (("points", -claw), *tallies))
@@ -2001,14 +1975,14 @@ class Ledger:
         if others:
             allocs.extend(self._take(acc, others))
         taken = own + others
-        self._emit(acc, REVERSE, t, taken, tuple(allocs), key=key, ref=ref)
+        self._emit(acc, EntryKind.REVERSE, t, taken, tuple(allocs), key=key, ref=ref)
         short = rest - others
         if short:
             if policy is NegativeBalance.UNLIMITED:
                 acc.debt += short
-                self._emit(acc, DEBT, t, short, key=key, ref=ref)
+                self._emit(acc, EntryKind.DEBT, t, short, key=key, ref=ref)
             else:
-                self._emit(acc, WRITE_OFF, t, short, key=key, ref=ref)
+                self._emit(acc, EntryKind.WRITE_OFF, t, short, key=key, ref=ref)
 
     @_serialised
     def adjust(
@@ -2038,12 +2012,9 @@ class Ledger:
         >>> ledger.balance("ann", as_of=t)
         Balance(available=0, pending=0, debt=30)
         """
-        if type(member) is not str or not 0 < len(member) <= _MAX_TEXT or member.strip() != member:
-            _check_text(member, "member")
-        if type(key) is not str or not 0 < len(key) <= _MAX_TEXT or key.strip() != key:
-            _check_text(key, "key")
-        if type(reason) is not str or not 0 < len(reason) <= _MAX_TEXT or reason.strip() != reason:
-            _check_text(reason, "reason")
+        _check_text(member, "member")
+        _check_text(key, "key")
+        _check_text(reason, "reason")
         if isinstance(points, bool) or not isinstance(points, int) or points == 0:
             raise ValidationError(
                 f"'points' must be a non-zero whole number (got {points!r})",
@@ -2077,20 +2048,20 @@ class Ledger:
         self._settle(acc, t)
         first = len(self._journal)
         if points > 0:
-            lot = self._new_lot(acc, ADJUST, key, t, points, expiry, pending=False)
-            self._emit(acc, ADJUST, t, points, (), lot.id, key, note=reason)
+            lot = self._new_lot(acc, EntryKind.ADJUST, key, t, points, expiry, pending=False)
+            self._emit(acc, EntryKind.ADJUST, t, points, (), lot.id, key, note=reason)
             self._place(acc, lot, t, key)
         else:
             wanted = -points
             taken = min(wanted, acc.avail)
             allocs = self._take(acc, taken) if taken else ()
-            self._emit(acc, ADJUST, t, -taken, allocs, key=key, note=reason)
+            self._emit(acc, EntryKind.ADJUST, t, -taken, allocs, key=key, note=reason)
             short = wanted - taken
             if short and shortfall is NegativeBalance.UNLIMITED:
                 acc.debt += short
-                self._emit(acc, DEBT, t, short, key=key, note=reason)
+                self._emit(acc, EntryKind.DEBT, t, short, key=key, note=reason)
             elif short:
-                self._emit(acc, WRITE_OFF, t, short, key=key, note=reason)
+                self._emit(acc, EntryKind.WRITE_OFF, t, short, key=key, note=reason)
         acc.last_activity = t
         acc.inactive_done = False
         return self._commit(acc, key, payload, t, first)
