@@ -340,14 +340,14 @@ class StoredLedger:
         changed.add(member)
         # The member's ledger holds only this member, so its journal is as long as seqs.
         written = state.ledger.journal(start=len(state.seqs))
-        own = receipt.entries
-        settled = written[: len(written) - len(own)]
-        seqs = tx.append(state.ledger.command(key), receipt.version, settled, own)
+        first, last = receipt.span
+        split = len(written) - (last - first)
+        command = state.ledger.command(key)
+        seqs = tx.append(command, receipt.version, written[:split], written[split:])
         state.version = receipt.version
         state.seqs.extend(seqs)
-        seqs = seqs[len(settled) :]
         return self._receipt(
-            StoredCommand(command=state.ledger.command(key), version=receipt.version, seqs=seqs)
+            StoredCommand(command=command, version=receipt.version, seqs=seqs[split:])
         )
 
     def _receipt(self, stored: StoredCommand) -> Receipt:
