@@ -156,47 +156,55 @@ class _Transaction:
         return [seq for (seq,) in rows]
 
     def append(self, command: Command, version: int, entries: Sequence[Entry]) -> tuple[int, ...]:
-        db = self._db
-        member = command.member
-        row = db.execute(
-            "INSERT INTO commands (key, member, version, micros, command)"
-            " VALUES (%s, %s, %s, %s, %s) ON CONFLICT (key) DO NOTHING RETURNING seq",
-            (
-                command.key,
-                member,
-                version,
-                command.micros,
-                command_text(command, self._store.policies.zone),
-            ),
+        # One statement: the command, its entries (positions drawn from the sequence in
+        # the entries' order) and the member's version. The member's row exists: lock()
+        # made it. A key already in the store inserts nothing and reports no command.
+        rows = [entry_row(entry) for entry in entries]
+        columns = list(zip(*rows, strict=True)) if rows else [[] for _ in range(8)]
+        row = self._db.execute(
+            _APPEND,
+            {
+                "key": command.key,
+                "member": command.member,
+                "version": version,
+                "micros": command.micros,
+                "command": command_text(command, self._store.policies.zone),
+                **{
+                    f"entry_{name}": list(values)
+                    for name, values in zip(_ENTRY_FIELDS, columns, strict=True)
+                },
+            },
         ).fetchone()
-        if row is None:
+        assert row is not None
+        number, seqs = row
+        if number is None:
             raise IdempotencyConflict(
                 f"'key' {command.key!r} was already used for a different command; "
                 "use a new key for a new command"
             )
-        number = row[0]
-        seqs: tuple[int, ...] = ()
-        if entries:
-            taken = db.execute(
-                "SELECT nextval('entries_seq') FROM generate_series(1, %s)", (len(entries),)
-            ).fetchall()
-            seqs = tuple(sorted(seq for (seq,) in taken))
-            with db.cursor() as cursor:
-                cursor.executemany(
-                    "INSERT INTO entries (seq, command, member, kind, micros, points,"
-                    " allocations, lot, key, ref, note)"
-                    " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
-                    [
-                        (seq, number, member, *entry_row(entry))
-                        for seq, entry in zip(seqs, entries, strict=True)
-                    ],
-                )
-        db.execute(
-            "INSERT INTO members (member, version) VALUES (%s, %s)"
-            " ON CONFLICT (member) DO UPDATE SET version = excluded.version",
-            (member, version),
-        )
-        return seqs
+        return tuple(seqs)
+
+
+# The columns of entry_row(), and their types as arrays.
+_ENTRY_FIELDS: Final = ("kind", "micros", "points", "allocations", "lot", "key", "ref", "note")
+_ENTRY_TYPES: Final = ("text", "bigint", "bigint", "text", "integer", "text", "text", "text")
+
+_APPEND: Final = (
+    "WITH c AS ("
+    " INSERT INTO commands (key, member, version, micros, command)"
+    " VALUES (%(key)s, %(member)s, %(version)s, %(micros)s, %(command)s)"
+    " ON CONFLICT (key) DO NOTHING RETURNING seq),"
+    " e AS ("
+    " INSERT INTO entries (seq, command, member, " + ", ".join(_ENTRY_FIELDS) + ")"
+    " SELECT nextval('entries_seq'), c.seq, %(member)s, " + ", ".join(f"u.{f}" for f in _ENTRY_FIELDS)
+    + " FROM c, (SELECT * FROM unnest("
+    + ", ".join(f"%(entry_{f})s::{t}[]" for f, t in zip(_ENTRY_FIELDS, _ENTRY_TYPES, strict=True))
+    + ") WITH ORDINALITY AS u (" + ", ".join(_ENTRY_FIELDS) + ", n) ORDER BY u.n) AS u"
+    " RETURNING seq),"
+    " m AS (UPDATE members SET version = %(version)s"
+    " WHERE member = %(member)s AND EXISTS (SELECT 1 FROM c))"
+    " SELECT (SELECT seq FROM c), ARRAY(SELECT seq FROM e ORDER BY seq)"
+)
 
 
 def _version(db: psycopg.Connection[Any], member: str) -> int:
