@@ -16,6 +16,7 @@ Recognition of agents lives in :mod:`servicemodel.loyalty.recognition`.
 """
 
 from ._clock import LocalClock
+from ._commands import Command, CommandName
 from ._documents import dump_ledger, dump_programme, load_ledger, load_programme
 from ._ledger import Explanation, Ledger
 from ._money import Money, RoundingMode, largest_remainder, round_points
@@ -96,6 +97,8 @@ __all__ = [
     "CapWindow",
     "Catalogue",
     "ChannelMultiplier",
+    "Command",
+    "CommandName",
     "Consumption",
     "Crossing",
     "DayCount",

@@ -28,7 +28,7 @@ import cattrs
 import pendulum
 from cattrs.gen import make_dict_unstructure_fn
 
-from .._time import aware
+from .._time import aware, to_micros
 from .._validators import shown
 from ..exceptions import (
     DocumentError,
@@ -38,12 +38,15 @@ from ..exceptions import (
     ServiceModelError,
     ValidationError,
 )
+from ._commands import Command
 from ._ledger import Ledger
 from ._policies import (
     AfterDays,
     AfterInactivity,
     AfterMonths,
     EndOfPeriod,
+    Expiry,
+    NegativeBalance,
     NeverExpires,
     Policies,
     WhicheverFirst,
@@ -446,29 +449,53 @@ def dump_ledger(ledger: Ledger, *, format: str = "json") -> str:
     True
     """
     clock_zone = pendulum.timezone(ledger.policies.zone)
-    commands = []
-    for payload in ledger.commands():
-        name, member, micros, *rest = payload[:-1]
-        item: dict[str, Any] = {
-            "command": name,
-            "key": payload[-1],
-            "member": member,
-            "at": _instant_text(micros, clock_zone),
-        }
-        for field, value in zip(_COMMANDS[name], rest, strict=True):
-            if value is None or value == ():
-                continue
-            if field == "tally":
-                item[field] = {k: str(v) if isinstance(v, Decimal) else v for k, v in value}
-            elif field == "lines" and name == "return_purchase":
-                item[field] = [_CONVERTER.unstructure(x) for x in value]
-            elif field in ("awards", "lines", "expiry", "shortfall"):
-                item[field] = _CONVERTER.unstructure(value)
-            else:
-                item[field] = value
-        commands.append(item)
+    commands = [command_data(command, clock_zone) for command in ledger.commands()]
     data = {"policies": _CONVERTER.unstructure(ledger.policies), "commands": commands}
     return _write(data, format)
+
+
+def command_data(command: Command, tz: Any) -> dict[str, Any]:
+    """One command as a ledger document holds it (a JSON-compatible mapping)."""
+    name = command.name.value
+    item: dict[str, Any] = {
+        "command": name,
+        "key": command.key,
+        "member": command.member,
+        "at": _instant_text(command.micros, tz),
+    }
+    for field, value in command.arguments:
+        if value is None or value == ():
+            continue
+        if field == "tally":
+            item[field] = {k: str(v) if isinstance(v, Decimal) else v for k, v in value}
+        elif field == "lines" and name == "return_purchase":
+            item[field] = [_CONVERTER.unstructure(x) for x in value]
+        elif field in ("awards", "lines", "expiry", "shortfall"):
+            item[field] = _CONVERTER.unstructure(value)
+        else:
+            item[field] = value
+    return item
+
+
+def command_from_data(item: Any, path: str) -> Command:
+    """The :class:`Command` of one command mapping of a ledger document.
+
+    Raises:
+        LedgerDocumentError: the mapping has problems (all of them, under *path*).
+    """
+    loader = _Loader()
+    call = _command_call(loader, item, path)
+    if loader.problems or call is None:
+        raise LedgerDocumentError(loader.problems)
+    name, kwargs = call
+    at = kwargs.pop("at")
+    return Command.of(
+        name,
+        key=kwargs.pop("key"),
+        member=kwargs.pop("member"),
+        micros=to_micros(at),
+        **kwargs,
+    )
 
 
 def _instant_text(micros: int, tz: Any) -> str:
@@ -507,6 +534,17 @@ def load_ledger(text: str | bytes, *, format: str = "json") -> Ledger:
         LedgerDocumentError: the document has problems (all of them, with paths),
             or a command in it is refused on replay.
     """
+    if isinstance(text, str | bytes) and len(text) > MAX_DOCUMENT:
+        raise LedgerDocumentError(
+            [
+                Problem(
+                    "",
+                    f"must be at most {MAX_DOCUMENT} characters (got {len(text)}); a larger "
+                    "ledger moves as JSON lines into a store: see "
+                    "servicemodel.loyalty.store.import_jsonl or `servicemodel ledger import`",
+                )
+            ]
+        )
     data = _read(text, format, LedgerDocumentError)
     loader = _Loader()
     policies = loader.build(Policies, data.get("policies", {}), "policies", 0)
@@ -517,67 +555,11 @@ def load_ledger(text: str | bytes, *, format: str = "json") -> Ledger:
     if not isinstance(raw, list):
         loader.fail("commands", f"must be a list (got {type(raw).__name__})")
         raw = []
-    from ._policies import Expiry, NegativeBalance
-
-    kinds: dict[str, Any] = {
-        "points": int,
-        "awards": tuple[Award, ...],
-        "lines": tuple[EarnLine, ...],
-        "expiry": Expiry,
-        "earn": str,
-        "reward": str,
-        "redemption": str,
-        "reason": str,
-        "shortfall": NegativeBalance,
-    }
     calls: list[tuple[str, dict[str, Any]]] = []
     for i, item in enumerate(raw):
-        path = f"commands[{i}]"
-        if (
-            not isinstance(item, dict)
-            or not isinstance(item.get("command"), str)
-            or item["command"] not in _COMMANDS
-        ):
-            loader.fail(_join(path, "command"), f"must be one of {', '.join(map(repr, _COMMANDS))}")
-            continue
-        name = item["command"]
-        kwargs: dict[str, Any] = {}
-        for field in ("key", "member"):
-            value = loader.value(str, item.get(field), _join(path, field), 1)
-            if value is not _FAIL:
-                kwargs[field] = value
-        at = loader.instant(item.get("at"), _join(path, "at"))
-        if at is not _FAIL:
-            kwargs["at"] = at
-        for field, value in item.items():
-            if field in ("command", "key", "member", "at"):
-                continue
-            if field not in _COMMANDS[name]:
-                loader.fail(_join(path, field), f"is not a field of command {name!r}")
-                continue
-            if field == "tally":
-                if not isinstance(value, dict):
-                    loader.fail(_join(path, field), "must be a table of numbers")
-                    continue
-                tally = {}
-                for k, v in value.items():
-                    number = (
-                        v
-                        if isinstance(v, int) and not isinstance(v, bool)
-                        else loader.decimal(v, f"{path}.tally.{k}")
-                    )
-                    tally[k] = number
-                kwargs[field] = tally
-                continue
-            hint = (
-                tuple[ReturnedLine, ...]
-                if (field == "lines" and name == "return_purchase")
-                else kinds[field]
-            )
-            converted = loader.value(hint, value, _join(path, field), 1)
-            if converted is not _FAIL:
-                kwargs[field] = converted
-        calls.append((name, kwargs))
+        call = _command_call(loader, item, f"commands[{i}]")
+        if call is not None:
+            calls.append(call)
     if loader.problems or policies is _FAIL:
         raise LedgerDocumentError(loader.problems)
     assert isinstance(policies, Policies)
@@ -591,3 +573,63 @@ def load_ledger(text: str | bytes, *, format: str = "json") -> Ledger:
                 [Problem(f"commands[{i}]", f"was refused on replay: {exc}")]
             ) from None
     return ledger
+
+
+def _command_call(loader: _Loader, item: Any, path: str) -> tuple[str, dict[str, Any]] | None:
+    """One command mapping as (method name, keyword arguments); problems go to *loader*."""
+    kinds: dict[str, Any] = {
+        "points": int,
+        "awards": tuple[Award, ...],
+        "lines": tuple[EarnLine, ...],
+        "expiry": Expiry,
+        "earn": str,
+        "reward": str,
+        "redemption": str,
+        "reason": str,
+        "shortfall": NegativeBalance,
+    }
+    if (
+        not isinstance(item, dict)
+        or not isinstance(item.get("command"), str)
+        or item["command"] not in _COMMANDS
+    ):
+        loader.fail(_join(path, "command"), f"must be one of {', '.join(map(repr, _COMMANDS))}")
+        return None
+    name = item["command"]
+    kwargs: dict[str, Any] = {}
+    for field in ("key", "member"):
+        value = loader.value(str, item.get(field), _join(path, field), 1)
+        if value is not _FAIL:
+            kwargs[field] = value
+    at = loader.instant(item.get("at"), _join(path, "at"))
+    if at is not _FAIL:
+        kwargs["at"] = at
+    for field, value in item.items():
+        if field in ("command", "key", "member", "at"):
+            continue
+        if field not in _COMMANDS[name]:
+            loader.fail(_join(path, field), f"is not a field of command {name!r}")
+            continue
+        if field == "tally":
+            if not isinstance(value, dict):
+                loader.fail(_join(path, field), "must be a table of numbers")
+                continue
+            tally = {}
+            for k, v in value.items():
+                number = (
+                    v
+                    if isinstance(v, int) and not isinstance(v, bool)
+                    else loader.decimal(v, f"{path}.tally.{k}")
+                )
+                tally[k] = number
+            kwargs[field] = tally
+            continue
+        hint = (
+            tuple[ReturnedLine, ...]
+            if (field == "lines" and name == "return_purchase")
+            else kinds[field]
+        )
+        converted = loader.value(hint, value, _join(path, field), 1)
+        if converted is not _FAIL:
+            kwargs[field] = converted
+    return name, kwargs

@@ -19,11 +19,13 @@ a walk over the journal.
 from __future__ import annotations
 
 import datetime as _dt
+import functools
+import threading
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
 from heapq import heappop, heappush
-from typing import Any, Final
+from typing import Any, Concatenate, Final, ParamSpec, TypeVar
 
 import pendulum
 
@@ -35,6 +37,7 @@ from ..exceptions import (
     VersionConflict,
 )
 from ._clock import InstantReader, LocalClock
+from ._commands import Command, command_of_payload
 from ._money import largest_remainder
 from ._policies import (
     NEVER,
@@ -356,6 +359,23 @@ class _Account:
         return total
 
 
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+def _serialised(
+    method: Callable[Concatenate[Ledger, _P], _R],
+) -> Callable[Concatenate[Ledger, _P], _R]:
+    """Run *method* holding the ledger's lock: one command or query at a time per ledger."""
+
+    @functools.wraps(method)
+    def locked(self: Ledger, /, *args: _P.args, **kwargs: _P.kwargs) -> _R:
+        with self._lock:
+            return method(self, *args, **kwargs)
+
+    return locked
+
+
 def _check_text(value: object, field: str) -> str:
     if not isinstance(value, str) or not value or value != value.strip() or len(value) > _MAX_TEXT:
         raise ValidationError(
@@ -451,7 +471,7 @@ class Explanation:
             )
             for x in self.lots
         ]
-        widths = [max(len(c), *(len(r[i]) for r in rows)) for i, c in enumerate(columns)]
+        widths = [max([len(c), *(len(r[i]) for r in rows)]) for i, c in enumerate(columns)]
         lines = [head]
         lines.extend(
             "  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)).rstrip()
@@ -471,6 +491,12 @@ class Ledger:
     accepted); a mismatch raises :class:`~servicemodel.exceptions.VersionConflict`.
     A refused command changes nothing. A member's commands must come in time
     order.
+
+    A ledger may be shared between threads: each command and each query holds
+    the ledger's lock while it runs, so commands apply one at a time, in full
+    or not at all. It is not shared between processes; a
+    :mod:`store <servicemodel.loyalty.store>` is how several processes keep
+    one ledger.
 
     Args:
         policies: the ledger's :class:`Policies`.
@@ -497,6 +523,7 @@ class Ledger:
         "_inactivity",
         "_journal",
         "_keys",
+        "_lock",
         "_reader",
         "_rewards",
         "_source",
@@ -514,6 +541,7 @@ class Ledger:
                 value=policies,
             )
         self.policies = policies
+        self._lock = threading.RLock()
         self._clock = LocalClock(policies.zone)
         self._inactivity = inactivity_of(policies.expiry)
         self._accounts: dict[str, _Account] = {}
@@ -537,9 +565,19 @@ class Ledger:
 
     # ------------------------------------------------------------------ basics
 
+    def __getstate__(self) -> dict[str, Any]:
+        # A lock is not copied or pickled: the copy gets its own (see __setstate__).
+        return {name: getattr(self, name) for name in Ledger.__slots__ if name != "_lock"}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        for name, value in state.items():
+            object.__setattr__(self, name, value)
+        self._lock = threading.RLock()
+
     def __repr__(self) -> str:
         return f"Ledger(members={len(self._accounts)}, entries={len(self._journal)})"
 
+    @_serialised
     def members(self) -> tuple[str, ...]:
         """Return the members with at least one accepted command, in first-seen order.
 
@@ -548,6 +586,7 @@ class Ledger:
         """
         return tuple(self._accounts)
 
+    @_serialised
     def version(self, member: str) -> int:
         """Return how many commands *member* has had accepted (0 for a new member).
 
@@ -557,13 +596,63 @@ class Ledger:
         account = self._accounts.get(member)
         return 0 if account is None else account.version
 
-    def commands(self) -> tuple[tuple[Any, ...], ...]:
-        """Return every accepted command's payload, in order (for serialisation).
+    @_serialised
+    def journal(self, *, start: int = 0) -> tuple[Entry, ...]:
+        """Return the journal's entries from position *start* (0: all), for every member.
 
-        >>> Ledger().commands()
+        Besides each command's own entries (its receipt's), the journal holds
+        what a command recorded before it ran: activations and expiries up to
+        its instant.
+
+        >>> import pendulum
+        >>> ledger = Ledger()
+        >>> _ = ledger.earn(member="ann", points=5, at=pendulum.datetime(2025, 1, 1), key="k")
+        >>> [(e.seq, e.kind.value) for e in ledger.journal()]
+        [(1, 'earn')]
+        >>> ledger.journal(start=1)
         ()
         """
-        return tuple((*known[0], key) for key, known in self._keys.items())
+        zone = self.policies.zone
+        return tuple(
+            self._entry(i + 1, rec, zone)
+            for i, rec in enumerate(self._journal[start:], start=max(start, 0))
+        )
+
+    @_serialised
+    def commands(self) -> tuple[Command, ...]:
+        """Return every accepted command, in the order they were accepted.
+
+        >>> import pendulum
+        >>> ledger = Ledger()
+        >>> _ = ledger.earn(member="ann", points=5, at=pendulum.datetime(2025, 1, 1), key="k")
+        >>> [(c.name.value, c.key, c.argument("points")) for c in ledger.commands()]
+        [('earn', 'k', 5)]
+        """
+        zone = self.policies.zone
+        return tuple(command_of_payload(known[0], key, zone) for key, known in self._keys.items())
+
+    def apply(self, command: Command) -> Receipt:
+        """Run *command* (as :meth:`commands` lists them) with the method of its name.
+
+        Raises:
+            ValidationError: *command* is not a :class:`Command`, or bad arguments.
+            LedgerError: the command is refused; nothing changed.
+
+        >>> import pendulum
+        >>> a = Ledger()
+        >>> _ = a.earn(member="ann", points=5, at=pendulum.datetime(2025, 1, 1), key="k")
+        >>> b = Ledger()
+        >>> b.apply(a.command("k")).version
+        1
+        """
+        if not isinstance(command, Command):
+            raise ValidationError(
+                f"'command' must be a Command value (got {command!r})",
+                field="command",
+                value=command,
+            )
+        method: Callable[..., Receipt] = getattr(self, command.name.value)
+        return method(**command.call())
 
     # ---------------------------------------------------------- command frame
 
@@ -889,6 +978,7 @@ class Ledger:
 
     # ---------------------------------------------------------------- queries
 
+    @_serialised
     def balance(self, member: str, *, as_of: _dt.datetime) -> Balance:
         """Return *member*'s balance as of an instant (past, present or future).
 
@@ -927,6 +1017,7 @@ class Ledger:
             found.extend((None, rec) for rec in shadow.out)
         return found
 
+    @_serialised
     def history(self, member: str, *, as_of: _dt.datetime | None = None) -> tuple[Entry, ...]:
         """Return *member*'s journal entries, in order.
 
@@ -1001,6 +1092,7 @@ class Ledger:
             return LotStatus.VOIDED
         return LotStatus.AVAILABLE if remaining else LotStatus.EXHAUSTED
 
+    @_serialised
     def lots(self, member: str, *, as_of: _dt.datetime) -> tuple[Lot, ...]:
         """Return *member*'s lots as they stand at *as_of* (created by then), oldest first.
 
@@ -1035,6 +1127,7 @@ class Ledger:
             )
         return tuple(result)
 
+    @_serialised
     def expiring_between(
         self, member: str, start: _dt.datetime, end: _dt.datetime
     ) -> tuple[Expiring, ...]:
@@ -1063,6 +1156,7 @@ class Ledger:
                 result.extend(Expiring(lot=lot, at=at, points=pts) for lot, pts in rec[4])
         return tuple(result)
 
+    @_serialised
     def explain(self, member: str, *, as_of: _dt.datetime) -> Explanation:
         """Explain *member*'s balance at *as_of*: totals and every lot's story.
 
@@ -1093,6 +1187,7 @@ class Ledger:
         )
         return Explanation(member=member, as_of=instant, balance=balance, totals=totals, lots=lots)
 
+    @_serialised
     def totals(self, member: str, *, as_of: _dt.datetime) -> Totals:
         """Return where every point issued to *member* went, as of an instant.
 
@@ -1156,6 +1251,7 @@ class Ledger:
             member, name, self._reader.micros(start, "start"), self._reader.micros(end, "end")
         )
 
+    @_serialised
     def tally_micros(self, member: str, name: str, start: int, end: int) -> Any:
         """Like :meth:`tally`, with instants as epoch microseconds.
 
@@ -1172,6 +1268,7 @@ class Ledger:
             return 0
         return sums[hi - 1] - (sums[lo - 1] if lo else 0)
 
+    @_serialised
     def tally_times(self, member: str, name: str, start: int, end: int) -> list[int]:
         """Return the instants (epoch micros) tally *name* changed in ``[start, end)``.
 
@@ -1184,6 +1281,7 @@ class Ledger:
         times = acc.tallies[name][0]
         return times[bisect_left(times, start) : bisect_left(times, end)]
 
+    @_serialised
     def redeemed(self, reward: str) -> int:
         """Return how many redemptions of *reward* stand (made and not reversed).
 
@@ -1192,6 +1290,7 @@ class Ledger:
         """
         return self._rewards.get(reward, 0)
 
+    @_serialised
     def receipt(self, key: str) -> Receipt:
         """Return the receipt of the accepted command with idempotency key *key*.
 
@@ -1207,11 +1306,9 @@ class Ledger:
             raise LedgerError(f"'key' must be the key of an accepted command (got {key!r})")
         return self._receipt(key)
 
-    def command(self, key: str) -> tuple[Any, ...]:
-        """Return the payload of the accepted command with idempotency key *key*.
-
-        The payload is ``(name, member, micros, ...)``, as in :meth:`commands`
-        without the trailing key.
+    @_serialised
+    def command(self, key: str) -> Command:
+        """Return the accepted command with idempotency key *key*.
 
         Raises:
             LedgerError: no command with that key.
@@ -1219,13 +1316,15 @@ class Ledger:
         >>> import pendulum
         >>> ledger = Ledger()
         >>> _ = ledger.earn(member="ann", points=5, at=pendulum.datetime(2025, 1, 1), key="k")
-        >>> ledger.command("k")[:4]
+        >>> c = ledger.command("k")
+        >>> c.name.value, c.member, c.micros, c.argument("points")
         ('earn', 'ann', 1735689600000000, 5)
         """
         if key not in self._keys:
             raise LedgerError(f"'key' must be the key of an accepted command (got {key!r})")
-        return self._keys[key][0]
+        return command_of_payload(self._keys[key][0], key, self.policies.zone)
 
+    @_serialised
     def knows(self, key: str) -> bool:
         """Return whether a command with idempotency key *key* was accepted.
 
@@ -1242,6 +1341,7 @@ class Ledger:
             times.append(at)
             sums.append((sums[-1] if sums else 0) + amount)
 
+    @_serialised
     def redemption_allocations(self, member: str, redemption: str) -> tuple[Allocation, ...]:
         """Return the lots and points a redemption drew (by its key).
 
@@ -1311,6 +1411,7 @@ class Ledger:
         self._make_available(acc, lot)
         self._repay(acc, at, key)
 
+    @_serialised
     def earn(
         self,
         *,
@@ -1523,6 +1624,7 @@ class Ledger:
                 return lot
         raise LedgerError(f"'earn' must be the key of an earn by {member!r} (got {earn!r})")
 
+    @_serialised
     def activate(
         self,
         *,
@@ -1567,6 +1669,7 @@ class Ledger:
         self._activate(acc, lot, t, key)
         return self._commit(acc, key, payload, t, first)
 
+    @_serialised
     def redeem(
         self,
         *,
@@ -1646,6 +1749,7 @@ class Ledger:
             )
         return acc.redemptions[redemption]
 
+    @_serialised
     def reverse_redemption(
         self,
         *,
@@ -1727,6 +1831,7 @@ class Ledger:
             self._rewards[record[2]] -= 1
         return self._commit(acc, key, payload, t, first)
 
+    @_serialised
     def return_purchase(
         self,
         *,
@@ -1905,6 +2010,7 @@ class Ledger:
             else:
                 self._emit(acc, WRITE_OFF, t, short, key=key, ref=ref)
 
+    @_serialised
     def adjust(
         self,
         *,
@@ -1991,8 +2097,8 @@ class Ledger:
 
     # ------------------------------------------------------------ replaying
 
-    def replay(self, commands: Iterable[tuple[Any, ...]]) -> None:
-        """Apply command payloads (as returned by :meth:`commands`) in order.
+    def replay(self, commands: Iterable[Command]) -> None:
+        """Apply commands (as returned by :meth:`commands`) in order.
 
         >>> import pendulum
         >>> a = Ledger()
@@ -2002,44 +2108,5 @@ class Ledger:
         >>> b.balance("ann", as_of=pendulum.datetime(2025, 1, 2)).available
         5
         """
-        handlers: dict[str, Callable[..., Receipt]] = {
-            "earn": lambda m, t, points, awards, lines, expiry, tally, key: self.earn(
-                member=m,
-                points=points,
-                at=self._clock.instant(t),
-                key=key,
-                awards=awards,
-                lines=lines,
-                expiry=expiry,
-                tally=dict(tally),
-            ),
-            "activate": lambda m, t, earn, key: self.activate(
-                member=m, earn=earn, at=self._clock.instant(t), key=key
-            ),
-            "redeem": lambda m, t, points, reward, key: self.redeem(
-                member=m, points=points, at=self._clock.instant(t), key=key, reward=reward
-            ),
-            "reverse_redemption": lambda m, t, redemption, key: self.reverse_redemption(
-                member=m, redemption=redemption, at=self._clock.instant(t), key=key
-            ),
-            "return_purchase": lambda m, t, earn, lines, tally, key: self.return_purchase(
-                member=m,
-                earn=earn,
-                at=self._clock.instant(t),
-                key=key,
-                lines=lines,
-                tally=dict(tally),
-            ),
-            "adjust": lambda m, t, points, reason, shortfall, expiry, key: self.adjust(
-                member=m,
-                points=points,
-                at=self._clock.instant(t),
-                key=key,
-                reason=reason,
-                shortfall=shortfall,
-                expiry=expiry,
-            ),
-        }
-        for payload in commands:
-            name, member, t, *rest = payload[:-1]
-            handlers[name](member, t, *rest, payload[-1])
+        for command in commands:
+            self.apply(command)

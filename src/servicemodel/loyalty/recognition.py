@@ -47,6 +47,7 @@ from ..interactions import (
     Status,
     StatusChange,
 )
+from ._commands import CommandName
 from ._ledger import Ledger
 from ._policies import NegativeBalance
 from ._values import Award, Receipt
@@ -371,8 +372,8 @@ def post_awards(
                 )
         elif award is None and ledger.knows(key) and not ledger.knows(f"{key}:withdrawn"):
             payload = ledger.command(key)
-            member = payload[1]
-            if payload[0] == "earn":
+            member = payload.member
+            if payload.name is CommandName.EARN:
                 receipts.append(
                     ledger.return_purchase(
                         member=member, earn=key, at=instant, key=f"{key}:withdrawn"
@@ -382,7 +383,7 @@ def post_awards(
                 receipts.append(
                     ledger.adjust(
                         member=member,
-                        points=-payload[3],
+                        points=-payload.argument("points"),
                         at=instant,
                         key=f"{key}:withdrawn",
                         reason=f"withdrawn recognition.{rule.value}",
