@@ -11,7 +11,11 @@ sums to each balance, and replaying the stored commands gives the stored state
 from __future__ import annotations
 
 import multiprocessing
+import sys
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
 
 from workload import (
     POLICIES,

@@ -168,14 +168,13 @@ def check_store(ledger: StoredLedger, *, as_of: _dt.datetime) -> Ledger:
         entries = by_member[member]
         balance = ledger.balance(member, as_of=as_of)
         assert balance == replayed.balance(member, as_of=as_of)
-        assert balance.available >= 0 and balance.debt == 0, (member, balance)
+        assert balance.available >= 0, (member, balance)
+        assert balance.debt == 0, (member, balance)
         assert {e.kind for e in entries} <= set(_SIGN), {e.kind for e in entries}
         total = sum(_SIGN[e.kind] * e.points for e in entries)
         assert total == balance.available + balance.pending - balance.debt, (member, total)
         assert ledger.version(member) == replayed.version(member)
-        assert [_unplaced(e) for e in entries] == [
-            _unplaced(e) for e in replayed.history(member)
-        ]
+        assert [_unplaced(e) for e in entries] == [_unplaced(e) for e in replayed.history(member)]
         assert tuple(entries) == ledger.history(member)
     return replayed
 

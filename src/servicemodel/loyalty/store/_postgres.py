@@ -28,11 +28,11 @@ from urllib.parse import urlsplit, urlunsplit
 from ...exceptions import IdempotencyConflict, SchemaVersionError, StoreError, StoreNotFound
 from .. import Command, Entry, Policies
 from ._codec import (
-    command_text,
+    command_from_json,
+    command_to_json,
     entry_row,
     make_entry,
     policies_text,
-    read_command,
     read_policies,
 )
 from ._interface import StoredCommand
@@ -62,7 +62,7 @@ POSTGRES_SCHEMA: Final = (
     " command TEXT NOT NULL, UNIQUE (member, version))",
     "CREATE SEQUENCE entries_seq",
     "CREATE TABLE entries ("
-    " seq BIGINT PRIMARY KEY, command BIGINT NOT NULL REFERENCES commands (seq),"
+    " seq BIGINT PRIMARY KEY, command BIGINT REFERENCES commands (seq),"
     " member TEXT NOT NULL, kind TEXT NOT NULL, micros BIGINT NOT NULL,"
     " points BIGINT NOT NULL, allocations TEXT NOT NULL, lot INTEGER,"
     " key TEXT, ref TEXT, note TEXT)",
@@ -140,14 +140,15 @@ class _Transaction:
         return _version(self._db, member)
 
     def find(self, key: str) -> StoredCommand | None:
-        return _find(self._db, key)
+        return _find(self._db, key, self._store.policies.zone)
 
     def member_commands(self, member: str) -> Iterator[Command]:
         rows = self._db.execute(
             "SELECT key, command FROM commands WHERE member = %s ORDER BY version", (member,)
         ).fetchall()
+        zone = self._store.policies.zone
         for key, text in rows:
-            yield read_command(text, key)
+            yield command_from_json(text, key, zone)
 
     def member_seqs(self, member: str) -> list[int]:
         rows = self._db.execute(
@@ -155,12 +156,16 @@ class _Transaction:
         ).fetchall()
         return [seq for (seq,) in rows]
 
-    def append(self, command: Command, version: int, entries: Sequence[Entry]) -> tuple[int, ...]:
-        # One statement: the command, its entries (positions drawn from the sequence in
-        # the entries' order) and the member's version. The member's row exists: lock()
-        # made it. A key already in the store inserts nothing and reports no command.
-        rows = [entry_row(entry) for entry in entries]
-        columns = list(zip(*rows, strict=True)) if rows else [[] for _ in range(8)]
+    def append(
+        self, command: Command, version: int, settled: Sequence[Entry], entries: Sequence[Entry]
+    ) -> tuple[int, ...]:
+        # One statement: the command, the journal entries (positions drawn from the
+        # sequence in the entries' order; *settled* ones belong to no command) and the
+        # member's version. The member's row exists: lock() made it. A key already in
+        # the store inserts nothing and reports no command.
+        rows = [(False, *entry_row(e)) for e in settled] + [(True, *entry_row(e)) for e in entries]
+        columns = list(zip(*rows, strict=True)) if rows else [() for _ in _ENTRY_FIELDS]
+        zone = self._store.policies.zone
         row = self._db.execute(
             _APPEND,
             {
@@ -168,7 +173,7 @@ class _Transaction:
                 "member": command.member,
                 "version": version,
                 "micros": command.micros,
-                "command": command_text(command, self._store.policies.zone),
+                "command": command_to_json(command, zone),
                 **{
                     f"entry_{name}": list(values)
                     for name, values in zip(_ENTRY_FIELDS, columns, strict=True)
@@ -185,9 +190,31 @@ class _Transaction:
         return tuple(seqs)
 
 
-# The columns of entry_row(), and their types as arrays.
-_ENTRY_FIELDS: Final = ("kind", "micros", "points", "allocations", "lot", "key", "ref", "note")
-_ENTRY_TYPES: Final = ("text", "bigint", "bigint", "text", "integer", "text", "text", "text")
+# Whether an entry is the command's own (not settled), then the columns of entry_row();
+# their types as arrays.
+_ENTRY_FIELDS: Final = (
+    "own",
+    "kind",
+    "micros",
+    "points",
+    "allocations",
+    "lot",
+    "key",
+    "ref",
+    "note",
+)
+_ENTRY_TYPES: Final = (
+    "boolean",
+    "text",
+    "bigint",
+    "bigint",
+    "text",
+    "integer",
+    "text",
+    "text",
+    "text",
+)
+_STORED_FIELDS: Final = _ENTRY_FIELDS[1:]
 
 _APPEND: Final = (
     "WITH c AS ("
@@ -195,11 +222,14 @@ _APPEND: Final = (
     " VALUES (%(key)s, %(member)s, %(version)s, %(micros)s, %(command)s)"
     " ON CONFLICT (key) DO NOTHING RETURNING seq),"
     " e AS ("
-    " INSERT INTO entries (seq, command, member, " + ", ".join(_ENTRY_FIELDS) + ")"
-    " SELECT nextval('entries_seq'), c.seq, %(member)s, " + ", ".join(f"u.{f}" for f in _ENTRY_FIELDS)
+    " INSERT INTO entries (seq, command, member, " + ", ".join(_STORED_FIELDS) + ")"
+    " SELECT nextval('entries_seq'), CASE WHEN u.own THEN c.seq END, %(member)s, "
+    + ", ".join(f"u.{f}" for f in _STORED_FIELDS)
     + " FROM c, (SELECT * FROM unnest("
     + ", ".join(f"%(entry_{f})s::{t}[]" for f, t in zip(_ENTRY_FIELDS, _ENTRY_TYPES, strict=True))
-    + ") WITH ORDINALITY AS u (" + ", ".join(_ENTRY_FIELDS) + ", n) ORDER BY u.n) AS u"
+    + ") WITH ORDINALITY AS u ("
+    + ", ".join(_ENTRY_FIELDS)
+    + ", n) ORDER BY u.n) AS u"
     " RETURNING seq),"
     " m AS (UPDATE members SET version = %(version)s"
     " WHERE member = %(member)s AND EXISTS (SELECT 1 FROM c))"
@@ -212,7 +242,7 @@ def _version(db: psycopg.Connection[Any], member: str) -> int:
     return 0 if row is None else int(row[0])
 
 
-def _find(db: psycopg.Connection[Any], key: str) -> StoredCommand | None:
+def _find(db: psycopg.Connection[Any], key: str, zone: str) -> StoredCommand | None:
     row = db.execute(
         "SELECT c.version, c.command,"
         " ARRAY(SELECT e.seq FROM entries e WHERE e.command = c.seq ORDER BY e.seq)"
@@ -222,7 +252,8 @@ def _find(db: psycopg.Connection[Any], key: str) -> StoredCommand | None:
     if row is None:
         return None
     version, text, seqs = row
-    return StoredCommand(command=read_command(text, key), version=version, seqs=tuple(seqs))
+    command = command_from_json(text, key, zone)
+    return StoredCommand(command=command, version=version, seqs=tuple(seqs))
 
 
 @final
@@ -269,11 +300,12 @@ class PostgresStore:
                         f"(got {redact(url)!r}, which has one); open it instead",
                         url=redact(url),
                     )
-                for statement in POSTGRES_SCHEMA:
-                    db.execute(statement)  # type: ignore[call-overload]
-                db.execute("INSERT INTO schema_version (version) VALUES (%s)", (SCHEMA_VERSION,))
+                # One round trip: the statements of a query without parameters.
+                db.execute(";".join(POSTGRES_SCHEMA).encode())
                 db.execute(
-                    "INSERT INTO ledger (id, policies) VALUES (1, %s)", (policies_text(policies),)
+                    "WITH v AS (INSERT INTO schema_version (version) VALUES (%s))"
+                    " INSERT INTO ledger (id, policies) VALUES (1, %s)",
+                    (SCHEMA_VERSION, policies_text(policies)),
                 )
         except BaseException:
             db.close()
@@ -368,7 +400,7 @@ class PostgresStore:
     def find(self, key: str) -> StoredCommand | None:
         """The stored command with *key*, if there is one."""
         with _errors(self._url):
-            return _find(self._connection(), key)
+            return _find(self._connection(), key, self._policies.zone)
 
     def entries(self, key: str) -> tuple[Entry, ...]:
         """The entries of the command with *key*, in order."""
@@ -399,7 +431,7 @@ class PostgresStore:
             "SELECT seq, key, command FROM commands WHERE seq > %s ORDER BY seq"
         ):
             for _, key, text in rows:
-                yield read_command(text, key)
+                yield command_from_json(text, key, self._policies.zone)
 
     def journal(self) -> Iterator[Entry]:
         """Every journal entry, in order (streamed in pages, flat memory)."""
