@@ -10,7 +10,6 @@ sums to each balance, and replaying the stored commands gives the stored state
 
 from __future__ import annotations
 
-import multiprocessing
 import sys
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from pathlib import Path
@@ -22,6 +21,7 @@ from workload import (
     check_outcomes,
     check_store,
     end_of,
+    forkserver,
     make_commands,
     send,
     send_from_process,
@@ -38,7 +38,7 @@ MEMBERS = 50
 def test_eight_processes_apply_each_key_once_and_never_overspend(store_url: str) -> None:
     commands = make_commands(seed=1, count=COMMANDS, members=MEMBERS)
     create_store(store_url, policies=POLICIES).close()
-    context = multiprocessing.get_context("forkserver")
+    context = forkserver()
     with ProcessPoolExecutor(WRITERS, mp_context=context) as pool:
         futures = [
             pool.submit(send_from_process, store_url, mine)
