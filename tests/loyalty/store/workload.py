@@ -166,7 +166,8 @@ def check_store(ledger: StoredLedger, *, as_of: _dt.datetime) -> Ledger:
     keys = [command.key for command in commands]
     assert len(keys) == len(set(keys)), "a key is stored twice"
     journal = list(ledger.journal())
-    seqs = [entry.seq for entry in journal]
+    seqs = [entry.seq for entry in journal if entry.seq is not None]
+    assert len(seqs) == len(journal), "every journal entry has a position"
     assert seqs == sorted(seqs), "journal positions must increase"
     assert len(set(seqs)) == len(seqs), "journal positions must be unique"
     replayed = Ledger(policies=ledger.policies)

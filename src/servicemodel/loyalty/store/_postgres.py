@@ -117,12 +117,18 @@ def _connect(url: str) -> psycopg.Connection[Any]:
 class _Transaction:
     """One PostgreSQL transaction (see :class:`~._interface.StoreTransaction`)."""
 
-    def __init__(self, store: PostgresStore, connection: psycopg.Connection[Any]) -> None:
+    def __init__(
+        self, store: PostgresStore, connection: psycopg.Connection[Any], *, writing: bool
+    ) -> None:
         self._store = store
         self._db = connection
+        self._writing = writing
 
     def lock(self, member: str) -> int:
         db = self._db
+        if not self._writing:
+            # A read-only transaction sees one snapshot: no writer can change it.
+            return _version(db, member)
         query = "SELECT version FROM members WHERE member = %s FOR UPDATE"
         row = db.execute(query, (member,)).fetchone()
         if row is None:
@@ -382,7 +388,7 @@ class PostgresStore:
         """One transaction: committed at the end of the block, rolled back if it raises."""
         connection = self._connection()
         with _errors(self._url), connection.transaction():
-            yield _Transaction(self, connection)
+            yield _Transaction(self, connection, writing=True)
 
     @contextmanager
     def reading(self) -> Iterator[_Transaction]:
@@ -390,7 +396,7 @@ class PostgresStore:
         connection = self._connection()
         with _errors(self._url), connection.transaction():
             connection.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-            yield _Transaction(self, connection)
+            yield _Transaction(self, connection, writing=False)
 
     def version(self, member: str) -> int:
         """*member*'s version (0 for a member the store has not seen)."""
@@ -447,7 +453,8 @@ class PostgresStore:
         after = 0
         while True:
             with _errors(self._url):
-                rows = self._connection().execute(query + f" LIMIT {_BATCH}", (after,)).fetchall()  # type: ignore[call-overload]
+                page = self._connection().execute(query + f" LIMIT {_BATCH}", (after,))
+                rows = page.fetchall()
             if not rows:
                 return
             yield rows
