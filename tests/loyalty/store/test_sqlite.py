@@ -15,9 +15,9 @@ from servicemodel.exceptions import (
     StoreNotFound,
 )
 from servicemodel.loyalty import AfterDays, Policies
-from servicemodel.loyalty.store import SCHEMA_VERSION, SQLiteStore, create_store, open_store
+from servicemodel.loyalty.store import SCHEMA_VERSION, create_store, open_store
 from servicemodel.loyalty.store._schema import _SQLITE_V1
-from servicemodel.loyalty.store._sqlite import sqlite_path
+from servicemodel.loyalty.store._sqlite import SQLiteStore, sqlite_path
 
 ZONE = "Europe/Warsaw"
 T = pendulum.datetime(2025, 1, 10, 12, tz=ZONE)

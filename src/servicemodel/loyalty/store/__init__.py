@@ -38,12 +38,10 @@ from ._interface import LedgerStore, StoredCommand, StoreTransaction
 from ._jsonl import export_jsonl, import_jsonl
 from ._ledger import StoredLedger
 from ._schema import SCHEMA_VERSION
-from ._sqlite import SQLiteStore
 
-__all__ = [
-    "SCHEMA_VERSION",
+__all__ = [  # noqa: RUF022 - plain sorted order, as tests/test_public_api.py checks
     "LedgerStore",
-    "SQLiteStore",
+    "SCHEMA_VERSION",
     "StoreTransaction",
     "StoredCommand",
     "StoredLedger",

@@ -108,16 +108,42 @@ class StoredLedger:
 
     @property
     def store(self) -> LedgerStore:
-        """The store underneath."""
+        """The store underneath.
+
+        >>> import pathlib, tempfile, pendulum
+        >>> from servicemodel.loyalty.store import create_store
+        >>> ledger = create_store("sqlite:///" + str(pathlib.Path(tempfile.mkdtemp(), "l.db")),
+        ...                       policies=Policies())
+        >>> t = pendulum.datetime(2025, 1, 10, 12)
+        >>> ledger.store.version("ann")
+        0
+        """
         return self._store
 
     @property
     def policies(self) -> Policies:
-        """The ledger's policies, fixed when the store was created."""
+        """The ledger's policies, fixed when the store was created.
+
+        >>> import pathlib, tempfile, pendulum
+        >>> from servicemodel.loyalty.store import create_store
+        >>> ledger = create_store("sqlite:///" + str(pathlib.Path(tempfile.mkdtemp(), "l.db")),
+        ...                       policies=Policies())
+        >>> t = pendulum.datetime(2025, 1, 10, 12)
+        >>> ledger.policies == Policies()
+        True
+        """
         return self._store.policies
 
     def close(self) -> None:
-        """Close the store's connection."""
+        """Close the store's connection.
+
+        >>> import pathlib, tempfile, pendulum
+        >>> from servicemodel.loyalty.store import create_store
+        >>> ledger = create_store("sqlite:///" + str(pathlib.Path(tempfile.mkdtemp(), "l.db")),
+        ...                       policies=Policies())
+        >>> t = pendulum.datetime(2025, 1, 10, 12)
+        >>> ledger.close()
+        """
         with self._lock:
             self._members.clear()
             self._store.close()
@@ -125,31 +151,106 @@ class StoredLedger:
     # --------------------------------------------------------------- commands
 
     def earn(self, **kwargs: Any) -> Receipt:
-        """Issue points, as :meth:`Ledger.earn <servicemodel.loyalty.Ledger.earn>`."""
+        """Issue points, as :meth:`Ledger.earn <servicemodel.loyalty.Ledger.earn>`.
+
+        >>> import pathlib, tempfile, pendulum
+        >>> from servicemodel.loyalty.store import create_store
+        >>> ledger = create_store("sqlite:///" + str(pathlib.Path(tempfile.mkdtemp(), "l.db")),
+        ...                       policies=Policies())
+        >>> t = pendulum.datetime(2025, 1, 10, 12)
+        >>> ledger.earn(member="ann", points=100, at=t, key="o-1").version
+        1
+        """
         return self._command("earn", kwargs)
 
     def activate(self, **kwargs: Any) -> Receipt:
-        """Make a pending lot available, as :meth:`Ledger.activate <servicemodel.loyalty.Ledger.activate>`."""
+        """Make a pending lot available, as :meth:`Ledger.activate <servicemodel.loyalty.Ledger.activate>`.
+
+        >>> import pathlib, tempfile, pendulum
+        >>> from servicemodel.loyalty.store import create_store
+        >>> ledger = create_store("sqlite:///" + str(pathlib.Path(tempfile.mkdtemp(), "l.db")),
+        ...                       policies=Policies())
+        >>> t = pendulum.datetime(2025, 1, 10, 12)
+        >>> from servicemodel.loyalty import Pending
+        >>> waiting = create_store("sqlite:///" + str(pathlib.Path(tempfile.mkdtemp(), "l.db")),
+        ...                        policies=Policies(pending=Pending(length=14)))
+        >>> _ = waiting.earn(member="ann", points=100, at=t, key="o-1")
+        >>> _ = waiting.activate(member="ann", earn="o-1", at=t.add(days=1), key="a-1")
+        >>> waiting.balance("ann", as_of=t.add(days=1)).available
+        100
+        """
         return self._command("activate", kwargs)
 
     def redeem(self, **kwargs: Any) -> Receipt:
-        """Spend points, as :meth:`Ledger.redeem <servicemodel.loyalty.Ledger.redeem>`."""
+        """Spend points, as :meth:`Ledger.redeem <servicemodel.loyalty.Ledger.redeem>`.
+
+        >>> import pathlib, tempfile, pendulum
+        >>> from servicemodel.loyalty.store import create_store
+        >>> ledger = create_store("sqlite:///" + str(pathlib.Path(tempfile.mkdtemp(), "l.db")),
+        ...                       policies=Policies())
+        >>> t = pendulum.datetime(2025, 1, 10, 12)
+        >>> _ = ledger.earn(member="ann", points=100, at=t, key="o-1")
+        >>> ledger.redeem(member="ann", points=40, at=t, key="r-1").entries[0].points
+        40
+        """
         return self._command("redeem", kwargs)
 
     def reverse_redemption(self, **kwargs: Any) -> Receipt:
-        """Undo a redemption, as :meth:`Ledger.reverse_redemption <servicemodel.loyalty.Ledger.reverse_redemption>`."""
+        """Undo a redemption, as :meth:`Ledger.reverse_redemption <servicemodel.loyalty.Ledger.reverse_redemption>`.
+
+        >>> import pathlib, tempfile, pendulum
+        >>> from servicemodel.loyalty.store import create_store
+        >>> ledger = create_store("sqlite:///" + str(pathlib.Path(tempfile.mkdtemp(), "l.db")),
+        ...                       policies=Policies())
+        >>> t = pendulum.datetime(2025, 1, 10, 12)
+        >>> _ = ledger.earn(member="ann", points=100, at=t, key="o-1")
+        >>> _ = ledger.redeem(member="ann", points=40, at=t, key="r-1")
+        >>> _ = ledger.reverse_redemption(member="ann", redemption="r-1", at=t, key="x-1")
+        >>> ledger.balance("ann", as_of=t).available
+        100
+        """
         return self._command("reverse_redemption", kwargs)
 
     def return_purchase(self, **kwargs: Any) -> Receipt:
-        """Take back a purchase's points, as :meth:`Ledger.return_purchase <servicemodel.loyalty.Ledger.return_purchase>`."""
+        """Take back a purchase's points, as :meth:`Ledger.return_purchase <servicemodel.loyalty.Ledger.return_purchase>`.
+
+        >>> import pathlib, tempfile, pendulum
+        >>> from servicemodel.loyalty.store import create_store
+        >>> ledger = create_store("sqlite:///" + str(pathlib.Path(tempfile.mkdtemp(), "l.db")),
+        ...                       policies=Policies())
+        >>> t = pendulum.datetime(2025, 1, 10, 12)
+        >>> _ = ledger.earn(member="ann", points=100, at=t, key="o-1")
+        >>> ledger.return_purchase(member="ann", earn="o-1", at=t, key="ret-1").version
+        2
+        """
         return self._command("return_purchase", kwargs)
 
     def adjust(self, **kwargs: Any) -> Receipt:
-        """Add or deduct points by hand, as :meth:`Ledger.adjust <servicemodel.loyalty.Ledger.adjust>`."""
+        """Add or deduct points by hand, as :meth:`Ledger.adjust <servicemodel.loyalty.Ledger.adjust>`.
+
+        >>> import pathlib, tempfile, pendulum
+        >>> from servicemodel.loyalty.store import create_store
+        >>> ledger = create_store("sqlite:///" + str(pathlib.Path(tempfile.mkdtemp(), "l.db")),
+        ...                       policies=Policies())
+        >>> t = pendulum.datetime(2025, 1, 10, 12)
+        >>> _ = ledger.adjust(member="ann", points=5, at=t, key="fix-1", reason="goodwill")
+        >>> ledger.balance("ann", as_of=t).available
+        5
+        """
         return self._command("adjust", kwargs)
 
     def apply(self, command: Command) -> Receipt:
-        """Run one :class:`~servicemodel.loyalty.Command` in its own transaction."""
+        """Run one :class:`~servicemodel.loyalty.Command` in its own transaction.
+
+        >>> import pathlib, tempfile, pendulum
+        >>> from servicemodel.loyalty.store import create_store
+        >>> ledger = create_store("sqlite:///" + str(pathlib.Path(tempfile.mkdtemp(), "l.db")),
+        ...                       policies=Policies())
+        >>> t = pendulum.datetime(2025, 1, 10, 12)
+        >>> from servicemodel.loyalty import Command
+        >>> ledger.apply(Command.of("earn", key="o-1", member="ann", micros=0, points=5)).version
+        1
+        """
         return self.apply_many((command,))[0]
 
     def apply_many(self, commands: Iterable[Command]) -> tuple[Receipt, ...]:
@@ -158,6 +259,16 @@ class StoredLedger:
         Raises:
             LedgerError: a command is refused (the message names its position);
                 nothing of the batch is written.
+
+        >>> import pathlib, tempfile, pendulum
+        >>> from servicemodel.loyalty.store import create_store
+        >>> ledger = create_store("sqlite:///" + str(pathlib.Path(tempfile.mkdtemp(), "l.db")),
+        ...                       policies=Policies())
+        >>> t = pendulum.datetime(2025, 1, 10, 12)
+        >>> from servicemodel.loyalty import Command
+        >>> batch = [Command.of("earn", key=f"o-{i}", member="ann", micros=i, points=5) for i in range(3)]
+        >>> [r.version for r in ledger.apply_many(batch)]
+        [1, 2, 3]
         """
         steps: list[tuple[str, str, Callable[[Ledger], Receipt]]] = []
         for i, command in enumerate(commands):
@@ -229,14 +340,14 @@ class StoredLedger:
         changed.add(member)
         # The member's ledger holds only this member, so its journal is as long as seqs.
         written = state.ledger.journal(start=len(state.seqs))
-        own = receipt.entries
-        settled = written[: len(written) - len(own)]
-        seqs = tx.append(state.ledger.command(key), receipt.version, settled, own)
+        first, last = receipt.span
+        split = len(written) - (last - first)
+        command = state.ledger.command(key)
+        seqs = tx.append(command, receipt.version, written[:split], written[split:])
         state.version = receipt.version
         state.seqs.extend(seqs)
-        seqs = seqs[len(settled) :]
         return self._receipt(
-            StoredCommand(command=state.ledger.command(key), version=receipt.version, seqs=seqs)
+            StoredCommand(command=command, version=receipt.version, seqs=seqs[split:])
         )
 
     def _receipt(self, stored: StoredCommand) -> Receipt:
@@ -278,23 +389,73 @@ class StoredLedger:
     # ---------------------------------------------------------------- queries
 
     def version(self, member: str) -> int:
-        """How many commands *member* has had accepted (0 for a new member)."""
+        """How many commands *member* has had accepted (0 for a new member).
+
+        >>> import pathlib, tempfile, pendulum
+        >>> from servicemodel.loyalty.store import create_store
+        >>> ledger = create_store("sqlite:///" + str(pathlib.Path(tempfile.mkdtemp(), "l.db")),
+        ...                       policies=Policies())
+        >>> t = pendulum.datetime(2025, 1, 10, 12)
+        >>> _ = ledger.earn(member="ann", points=100, at=t, key="o-1")
+        >>> ledger.version("ann"), ledger.version("bob")
+        (1, 0)
+        """
         return self._store.version(member)
 
     def members(self) -> Iterator[str]:
-        """Every member with an accepted command, in first-seen order (streamed)."""
+        """Every member with an accepted command, in first-seen order (streamed).
+
+        >>> import pathlib, tempfile, pendulum
+        >>> from servicemodel.loyalty.store import create_store
+        >>> ledger = create_store("sqlite:///" + str(pathlib.Path(tempfile.mkdtemp(), "l.db")),
+        ...                       policies=Policies())
+        >>> t = pendulum.datetime(2025, 1, 10, 12)
+        >>> _ = ledger.earn(member="ann", points=100, at=t, key="o-1")
+        >>> list(ledger.members())
+        ['ann']
+        """
         return self._store.members()
 
     def commands(self) -> Iterator[Command]:
-        """Every accepted command, in order (streamed)."""
+        """Every accepted command, in order (streamed).
+
+        >>> import pathlib, tempfile, pendulum
+        >>> from servicemodel.loyalty.store import create_store
+        >>> ledger = create_store("sqlite:///" + str(pathlib.Path(tempfile.mkdtemp(), "l.db")),
+        ...                       policies=Policies())
+        >>> t = pendulum.datetime(2025, 1, 10, 12)
+        >>> _ = ledger.earn(member="ann", points=100, at=t, key="o-1")
+        >>> [c.key for c in ledger.commands()]
+        ['o-1']
+        """
         return self._store.commands()
 
     def journal(self) -> Iterator[Entry]:
-        """Every journal entry, in order (streamed)."""
+        """Every journal entry, in order (streamed).
+
+        >>> import pathlib, tempfile, pendulum
+        >>> from servicemodel.loyalty.store import create_store
+        >>> ledger = create_store("sqlite:///" + str(pathlib.Path(tempfile.mkdtemp(), "l.db")),
+        ...                       policies=Policies())
+        >>> t = pendulum.datetime(2025, 1, 10, 12)
+        >>> _ = ledger.earn(member="ann", points=100, at=t, key="o-1")
+        >>> [(e.seq, e.kind.value) for e in ledger.journal()]
+        [(1, 'earn')]
+        """
         return self._store.journal()
 
     def knows(self, key: str) -> bool:
-        """Whether a command with idempotency key *key* was accepted."""
+        """Whether a command with idempotency key *key* was accepted.
+
+        >>> import pathlib, tempfile, pendulum
+        >>> from servicemodel.loyalty.store import create_store
+        >>> ledger = create_store("sqlite:///" + str(pathlib.Path(tempfile.mkdtemp(), "l.db")),
+        ...                       policies=Policies())
+        >>> t = pendulum.datetime(2025, 1, 10, 12)
+        >>> _ = ledger.earn(member="ann", points=100, at=t, key="o-1")
+        >>> ledger.knows("o-1"), ledger.knows("o-2")
+        (True, False)
+        """
         return self._store.find(key) is not None
 
     def receipt(self, key: str) -> Receipt:
@@ -302,6 +463,15 @@ class StoredLedger:
 
         Raises:
             LedgerError: no command with that key.
+
+        >>> import pathlib, tempfile, pendulum
+        >>> from servicemodel.loyalty.store import create_store
+        >>> ledger = create_store("sqlite:///" + str(pathlib.Path(tempfile.mkdtemp(), "l.db")),
+        ...                       policies=Policies())
+        >>> t = pendulum.datetime(2025, 1, 10, 12)
+        >>> _ = ledger.earn(member="ann", points=100, at=t, key="o-1")
+        >>> ledger.receipt("o-1").version
+        1
         """
         found = self._store.find(key)
         if found is None:
@@ -313,6 +483,15 @@ class StoredLedger:
 
         Raises:
             LedgerError: no command with that key.
+
+        >>> import pathlib, tempfile, pendulum
+        >>> from servicemodel.loyalty.store import create_store
+        >>> ledger = create_store("sqlite:///" + str(pathlib.Path(tempfile.mkdtemp(), "l.db")),
+        ...                       policies=Policies())
+        >>> t = pendulum.datetime(2025, 1, 10, 12)
+        >>> _ = ledger.earn(member="ann", points=100, at=t, key="o-1")
+        >>> ledger.command("o-1").argument("points")
+        100
         """
         found = self._store.find(key)
         if found is None:
@@ -320,39 +499,110 @@ class StoredLedger:
         return found.command
 
     def balance(self, member: str, *, as_of: _dt.datetime) -> Balance:
-        """*member*'s balance as of an instant, as :meth:`Ledger.balance <servicemodel.loyalty.Ledger.balance>`."""
+        """*member*'s balance as of an instant, as :meth:`Ledger.balance <servicemodel.loyalty.Ledger.balance>`.
+
+        >>> import pathlib, tempfile, pendulum
+        >>> from servicemodel.loyalty.store import create_store
+        >>> ledger = create_store("sqlite:///" + str(pathlib.Path(tempfile.mkdtemp(), "l.db")),
+        ...                       policies=Policies())
+        >>> t = pendulum.datetime(2025, 1, 10, 12)
+        >>> _ = ledger.earn(member="ann", points=100, at=t, key="o-1")
+        >>> ledger.balance("ann", as_of=t)
+        Balance(available=100, pending=0, debt=0)
+        """
         with self._lock:
             return self._state(member).ledger.balance(member, as_of=as_of)
 
     def lots(self, member: str, *, as_of: _dt.datetime) -> tuple[Lot, ...]:
-        """*member*'s lots as of an instant, as :meth:`Ledger.lots <servicemodel.loyalty.Ledger.lots>`."""
+        """*member*'s lots as of an instant, as :meth:`Ledger.lots <servicemodel.loyalty.Ledger.lots>`.
+
+        >>> import pathlib, tempfile, pendulum
+        >>> from servicemodel.loyalty.store import create_store
+        >>> ledger = create_store("sqlite:///" + str(pathlib.Path(tempfile.mkdtemp(), "l.db")),
+        ...                       policies=Policies())
+        >>> t = pendulum.datetime(2025, 1, 10, 12)
+        >>> _ = ledger.earn(member="ann", points=100, at=t, key="o-1")
+        >>> [lot.remaining for lot in ledger.lots("ann", as_of=t)]
+        [100]
+        """
         with self._lock:
             return self._state(member).ledger.lots(member, as_of=as_of)
 
     def totals(self, member: str, *, as_of: _dt.datetime) -> Totals:
-        """Where *member*'s points went, as :meth:`Ledger.totals <servicemodel.loyalty.Ledger.totals>`."""
+        """Where *member*'s points went, as :meth:`Ledger.totals <servicemodel.loyalty.Ledger.totals>`.
+
+        >>> import pathlib, tempfile, pendulum
+        >>> from servicemodel.loyalty.store import create_store
+        >>> ledger = create_store("sqlite:///" + str(pathlib.Path(tempfile.mkdtemp(), "l.db")),
+        ...                       policies=Policies())
+        >>> t = pendulum.datetime(2025, 1, 10, 12)
+        >>> _ = ledger.earn(member="ann", points=100, at=t, key="o-1")
+        >>> ledger.totals("ann", as_of=t).issued
+        100
+        """
         with self._lock:
             return self._state(member).ledger.totals(member, as_of=as_of)
 
     def explain(self, member: str, *, as_of: _dt.datetime) -> Explanation:
-        """How *member*'s balance came about, as :meth:`Ledger.explain <servicemodel.loyalty.Ledger.explain>`."""
+        """How *member*'s balance came about, as :meth:`Ledger.explain <servicemodel.loyalty.Ledger.explain>`.
+
+        >>> import pathlib, tempfile, pendulum
+        >>> from servicemodel.loyalty.store import create_store
+        >>> ledger = create_store("sqlite:///" + str(pathlib.Path(tempfile.mkdtemp(), "l.db")),
+        ...                       policies=Policies())
+        >>> t = pendulum.datetime(2025, 1, 10, 12)
+        >>> _ = ledger.earn(member="ann", points=100, at=t, key="o-1")
+        >>> len(ledger.explain("ann", as_of=t).lots)
+        1
+        """
         with self._lock:
             return self._state(member).ledger.explain(member, as_of=as_of)
 
     def expiring_between(
         self, member: str, start: _dt.datetime, end: _dt.datetime
     ) -> tuple[Expiring, ...]:
-        """Points expiring in ``[start, end)``, as :meth:`Ledger.expiring_between <servicemodel.loyalty.Ledger.expiring_between>`."""
+        """Points expiring in ``[start, end)``, as :meth:`Ledger.expiring_between <servicemodel.loyalty.Ledger.expiring_between>`.
+
+        >>> import pathlib, tempfile, pendulum
+        >>> from servicemodel.loyalty.store import create_store
+        >>> ledger = create_store("sqlite:///" + str(pathlib.Path(tempfile.mkdtemp(), "l.db")),
+        ...                       policies=Policies())
+        >>> t = pendulum.datetime(2025, 1, 10, 12)
+        >>> _ = ledger.earn(member="ann", points=100, at=t, key="o-1")
+        >>> ledger.expiring_between("ann", t, t.add(years=1))
+        ()
+        """
         with self._lock:
             return self._state(member).ledger.expiring_between(member, start, end)
 
     def tally(self, member: str, name: str, *, start: _dt.datetime, end: _dt.datetime) -> Any:
-        """A tally's sum in ``[start, end)``, as :meth:`Ledger.tally <servicemodel.loyalty.Ledger.tally>`."""
+        """A tally's sum in ``[start, end)``, as :meth:`Ledger.tally <servicemodel.loyalty.Ledger.tally>`.
+
+        >>> import pathlib, tempfile, pendulum
+        >>> from servicemodel.loyalty.store import create_store
+        >>> ledger = create_store("sqlite:///" + str(pathlib.Path(tempfile.mkdtemp(), "l.db")),
+        ...                       policies=Policies())
+        >>> t = pendulum.datetime(2025, 1, 10, 12)
+        >>> _ = ledger.earn(member="ann", points=100, at=t, key="o-1")
+        >>> ledger.tally("ann", "points", start=t, end=t.add(days=1))
+        100
+        """
         with self._lock:
             return self._state(member).ledger.tally(member, name, start=start, end=end)
 
     def redemption_allocations(self, member: str, redemption: str) -> tuple[Allocation, ...]:
-        """The lots a redemption drew, as :meth:`Ledger.redemption_allocations <servicemodel.loyalty.Ledger.redemption_allocations>`."""
+        """The lots a redemption drew, as :meth:`Ledger.redemption_allocations <servicemodel.loyalty.Ledger.redemption_allocations>`.
+
+        >>> import pathlib, tempfile, pendulum
+        >>> from servicemodel.loyalty.store import create_store
+        >>> ledger = create_store("sqlite:///" + str(pathlib.Path(tempfile.mkdtemp(), "l.db")),
+        ...                       policies=Policies())
+        >>> t = pendulum.datetime(2025, 1, 10, 12)
+        >>> _ = ledger.earn(member="ann", points=100, at=t, key="o-1")
+        >>> _ = ledger.redeem(member="ann", points=40, at=t, key="r-1")
+        >>> ledger.redemption_allocations("ann", "r-1")
+        (Allocation(lot=1, points=40),)
+        """
         with self._lock:
             return self._state(member).ledger.redemption_allocations(member, redemption)
 
@@ -360,6 +610,15 @@ class StoredLedger:
         """*member*'s journal entries, as :meth:`Ledger.history <servicemodel.loyalty.Ledger.history>`.
 
         ``seq`` is the entry's position in the store's journal.
+
+        >>> import pathlib, tempfile, pendulum
+        >>> from servicemodel.loyalty.store import create_store
+        >>> ledger = create_store("sqlite:///" + str(pathlib.Path(tempfile.mkdtemp(), "l.db")),
+        ...                       policies=Policies())
+        >>> t = pendulum.datetime(2025, 1, 10, 12)
+        >>> _ = ledger.earn(member="ann", points=100, at=t, key="o-1")
+        >>> [e.kind.value for e in ledger.history("ann")]
+        ['earn']
         """
         with self._lock:
             state = self._state(member)
