@@ -266,7 +266,7 @@ def _find(db: psycopg.Connection[Any], key: str, zone: str) -> StoredCommand | N
 class PostgresStore:
     """A ledger kept in a PostgreSQL database (see :mod:`servicemodel.loyalty.store`).
 
-    Open it with :func:`~servicemodel.loyalty.store.open_ledger`; this class
+    Open it with :func:`~servicemodel.loyalty.store.open_store`; this class
     is the store underneath. The database must exist; :meth:`create` makes
     the tables in it.
 
