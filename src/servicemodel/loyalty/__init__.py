@@ -18,7 +18,8 @@ Recognition of agents lives in :mod:`servicemodel.loyalty.recognition`.
 from ._clock import LocalClock
 from ._commands import Command, CommandName
 from ._documents import dump_ledger, dump_programme, load_ledger, load_programme
-from ._ledger import Explanation, Ledger
+from ._explain import Explanation
+from ._ledger import Ledger
 from ._money import Money, RoundingMode, largest_remainder, round_points
 from ._policies import (
     AfterDays,

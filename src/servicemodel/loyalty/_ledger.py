@@ -19,15 +19,10 @@ a walk over the journal.
 from __future__ import annotations
 
 import datetime as _dt
-import functools
 import threading
-from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Mapping
-from decimal import Decimal
 from heapq import heappush
-from typing import Any, Concatenate, ParamSpec, TypeVar
-
-import pendulum
+from typing import Any
 
 from ..exceptions import (
     IdempotencyConflict,
@@ -36,11 +31,19 @@ from ..exceptions import (
     ValidationError,
     VersionConflict,
 )
-from ._account import ACTIVE, EXPIRED, PENDING, VOIDED, Account, AccountRules, LotState
+from ._account import ACTIVE, VOIDED, Account, AccountRules, LotState
+from ._arguments import (
+    MAX_POINTS,
+    check_points,
+    check_tally,
+    check_text,
+    clawback,
+    clawback_amount,
+    line_shares,
+)
 from ._clock import InstantReader, LocalClock
-from ._commands import Command, command_of_payload
-from ._journal import Accepted, JournalEntry, to_entry
-from ._money import largest_remainder
+from ._commands import Command
+from ._journal import Accepted, JournalEntry
 from ._policies import (
     NEVER,
     Consumption,
@@ -49,159 +52,25 @@ from ._policies import (
     PendingReturn,
     Policies,
     RedemptionReversal,
-    ReturnAttribution,
     _expiry,
     day_based,
     inactivity_of,
 )
+from ._queries import LedgerQueries, serialised
 from ._values import (
-    Allocation,
     Award,
-    Balance,
     EarnLine,
-    Entry,
     EntryKind,
-    Expiring,
     LineShare,
-    Lot,
-    LotExplanation,
-    LotStatus,
     Receipt,
     ReturnedLine,
-    Totals,
     make_receipt,
 )
 
-__all__ = ["Explanation", "Ledger"]
-
-_MAX_POINTS = 10**15
-_MAX_TEXT = 256
+__all__ = ["Ledger"]
 
 
-_P = ParamSpec("_P")
-_R = TypeVar("_R")
-
-
-def _serialised(
-    method: Callable[Concatenate[Ledger, _P], _R],
-) -> Callable[Concatenate[Ledger, _P], _R]:
-    """Run *method* holding the ledger's lock: one command or query at a time per ledger."""
-
-    @functools.wraps(method)
-    def locked(self: Ledger, /, *args: _P.args, **kwargs: _P.kwargs) -> _R:
-        with self._lock:
-            return method(self, *args, **kwargs)
-
-    return locked
-
-
-def _check_text(value: object, field: str) -> str:
-    if type(value) is str and 0 < len(value) <= _MAX_TEXT and value.strip() == value:
-        return value
-    if not isinstance(value, str) or not value or value != value.strip() or len(value) > _MAX_TEXT:
-        raise ValidationError(
-            f"'{field}' must be a non-empty string of at most {_MAX_TEXT} characters "
-            f"without surrounding blanks (got {value!r})",
-            field=field,
-            value=value,
-        )
-    return value
-
-
-def _check_points(value: object, field: str = "points") -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or not 0 < value <= _MAX_POINTS:
-        raise ValidationError(
-            f"'{field}' must be a whole number of points from 1 to {_MAX_POINTS} (got {value!r})",
-            field=field,
-            value=value,
-        )
-    return value
-
-
-class Explanation:
-    """How a member's balance came about as of an instant.
-
-    Holds the balance, the totals (where every issued point went) and one
-    line per lot. ``str()`` renders a table.
-
-    >>> import pendulum
-    >>> ledger = Ledger(policies=Policies(zone="Europe/Warsaw"))
-    >>> t = pendulum.datetime(2025, 1, 10, tz="Europe/Warsaw")
-    >>> _ = ledger.earn(member="ann", points=100, at=t, key="e1")
-    >>> _ = ledger.redeem(member="ann", points=30, at=t.add(days=1), key="r1")
-    >>> print(ledger.explain("ann", as_of=t.add(days=2)))
-    ann as of 2025-01-12T00:00:00+01:00: available 70, pending 0, debt 0
-    lot  kind  key  original  redeemed  expired  reversed  voided  repaid  remaining  status
-    1    earn  e1   100       30        0        0         0       0       70         available
-    """
-
-    __slots__ = ("as_of", "balance", "lots", "member", "totals")
-
-    def __init__(
-        self,
-        *,
-        member: str,
-        as_of: pendulum.DateTime,
-        balance: Balance,
-        totals: Totals,
-        lots: tuple[LotExplanation, ...],
-    ) -> None:
-        self.member = member
-        self.as_of = as_of
-        self.balance = balance
-        self.totals = totals
-        self.lots = lots
-
-    def __repr__(self) -> str:
-        return (
-            f"Explanation(member={self.member!r}, balance={self.balance!r}, lots={len(self.lots)})"
-        )
-
-    def __str__(self) -> str:
-        b = self.balance
-        head = (
-            f"{self.member} as of {self.as_of.isoformat()}: available {b.available}, "
-            f"pending {b.pending}, debt {b.debt}"
-        )
-        columns = (
-            "lot",
-            "kind",
-            "key",
-            "original",
-            "redeemed",
-            "expired",
-            "reversed",
-            "voided",
-            "repaid",
-            "remaining",
-            "status",
-        )
-        rows = [
-            (
-                str(x.lot),
-                x.kind.value,
-                x.key,
-                str(x.original),
-                str(x.redeemed - x.restored),
-                str(x.expired),
-                str(x.reversed + x.deducted),
-                str(x.voided),
-                str(x.repaid),
-                str(x.remaining),
-                x.status.value,
-            )
-            for x in self.lots
-        ]
-        widths = [max([len(c), *(len(r[i]) for r in rows)]) for i, c in enumerate(columns)]
-        lines = [head]
-        lines.extend(
-            "  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)).rstrip()
-            for row in (columns, *rows)
-        )
-        return "\n".join(lines)
-
-
-class Ledger:
+class Ledger(LedgerQueries):
     """An append-only points ledger for many members, under one set of policies.
 
     Every command takes an idempotency ``key`` (unique across the ledger): the
@@ -300,62 +169,6 @@ class Ledger:
     def __repr__(self) -> str:
         return f"Ledger(members={len(self._accounts)}, entries={len(self._journal)})"
 
-    @_serialised
-    def members(self) -> tuple[str, ...]:
-        """Return the members with at least one accepted command, in first-seen order.
-
-        >>> Ledger().members()
-        ()
-        """
-        return tuple(self._accounts)
-
-    @_serialised
-    def version(self, member: str) -> int:
-        """Return how many commands *member* has had accepted (0 for a new member).
-
-        >>> Ledger().version("ann")
-        0
-        """
-        account = self._accounts.get(member)
-        return 0 if account is None else account.version
-
-    @_serialised
-    def journal(self, *, start: int = 0) -> tuple[Entry, ...]:
-        """Return the journal's entries from position *start* (0: all), for every member.
-
-        Besides each command's own entries (its receipt's), the journal holds
-        what a command recorded before it ran: activations and expiries up to
-        its instant.
-
-        >>> import pendulum
-        >>> ledger = Ledger()
-        >>> _ = ledger.earn(member="ann", points=5, at=pendulum.datetime(2025, 1, 1), key="k")
-        >>> [(e.seq, e.kind.value) for e in ledger.journal()]
-        [(1, 'earn')]
-        >>> ledger.journal(start=1)
-        ()
-        """
-        zone = self.policies.zone
-        return tuple(
-            to_entry(i + 1, rec, zone)
-            for i, rec in enumerate(self._journal[start:], start=max(start, 0))
-        )
-
-    @_serialised
-    def commands(self) -> tuple[Command, ...]:
-        """Return every accepted command, in the order they were accepted.
-
-        >>> import pendulum
-        >>> ledger = Ledger()
-        >>> _ = ledger.earn(member="ann", points=5, at=pendulum.datetime(2025, 1, 1), key="k")
-        >>> [(c.name.value, c.key, c.argument("points")) for c in ledger.commands()]
-        [('earn', 'k', 5)]
-        """
-        zone = self.policies.zone
-        return tuple(
-            command_of_payload(known.payload, key, zone) for key, known in self._keys.items()
-        )
-
     def apply(self, command: Command) -> Receipt:
         """Run *command* (as :meth:`commands` lists them) with the method of its name.
 
@@ -435,409 +248,6 @@ class Ledger:
         account.snap_v.append((account.avail, account.pend, account.debt))
         return make_receipt(key, member, version, (first, last), self._source)
 
-    def _receipt(self, key: str) -> Receipt:
-        known = self._keys[key]
-        return Receipt(
-            key=key,
-            member=known.member,
-            version=known.version,
-            span=(known.first, known.last),
-            source=self._span,
-        )
-
-    def _span(self, span: tuple[int, int]) -> tuple[Entry, ...]:
-        first, last = span
-        zone = self.policies.zone
-        return tuple(
-            to_entry(first + i + 1, rec, zone) for i, rec in enumerate(self._journal[first:last])
-        )
-
-    # ------------------------------------------------------------ emission
-
-    def _account(self, member: str) -> Account:
-        account = self._accounts.get(member)
-        if account is None:
-            return Account(member=member, out=[], rules=self._rules)
-        return account
-
-    # ---------------------------------------------------------------- queries
-
-    @_serialised
-    def balance(self, member: str, *, as_of: _dt.datetime) -> Balance:
-        """Return *member*'s balance as of an instant (past, present or future).
-
-        For an instant after the member's last command the answer assumes no
-        further commands: lots that expire or activate by then do so.
-
-        >>> import pendulum
-        >>> Ledger().balance("nobody", as_of=pendulum.datetime(2025, 1, 1))
-        Balance(available=0, pending=0, debt=0)
-        """
-        t = self._reader.micros(as_of, "as_of")
-        acc = self._accounts.get(member)
-        if acc is None:
-            return Balance(available=0, pending=0, debt=0)
-        if t < acc.last_at:
-            i = bisect_right(acc.snap_t, t) - 1
-            if i < 0:
-                return Balance(available=0, pending=0, debt=0)
-            available, pending, debt = acc.snap_v[i]
-            return Balance(available=available, pending=pending, debt=debt)
-        available, pending, debt = acc.view(t)
-        return Balance(available=available, pending=pending, debt=debt)
-
-    def _records(self, member: str, as_of: int | None) -> list[tuple[int | None, JournalEntry]]:
-        """The member's journal records up to *as_of*, plus derived ones after the last command."""
-        acc = self._accounts.get(member)
-        if acc is None:
-            return []
-        journal = self._journal
-        found: list[tuple[int | None, JournalEntry]] = [
-            (i + 1, journal[i]) for i in acc.seqs if as_of is None or journal[i].micros <= as_of
-        ]
-        if as_of is not None and as_of >= acc.last_at:
-            shadow = acc.clone()
-            shadow.settle(as_of)
-            found.extend((None, rec) for rec in shadow.out)
-        return found
-
-    @_serialised
-    def history(self, member: str, *, as_of: _dt.datetime | None = None) -> tuple[Entry, ...]:
-        """Return *member*'s journal entries, in order.
-
-        Without *as_of*: the recorded entries. With *as_of*: the entries up to
-        that instant, including derived ones (expiries, activations) after the
-        member's last command, which have ``seq=None``.
-
-        >>> Ledger().history("nobody")
-        ()
-        """
-        t = None if as_of is None else self._reader.micros(as_of, "as_of")
-        zone = self.policies.zone
-        return tuple(to_entry(seq, rec, zone) for seq, rec in self._records(member, t))
-
-    def _fold(self, member: str, t: int) -> tuple[dict[int, dict[str, int]], dict[int, int]]:
-        rows: dict[int, dict[str, int]] = {}
-        state: dict[int, int] = {}
-        acc = self._accounts[member]
-        for _seq, rec in self._records(member, t):
-            kind, points, allocs, lot_id = rec.kind, rec.points, rec.allocations, rec.lot
-            if kind in (EntryKind.EARN, EntryKind.REISSUE) or (
-                kind == EntryKind.ADJUST and points > 0
-            ):
-                assert lot_id is not None
-                lot = acc.lots[lot_id - 1]
-                rows[lot_id] = dict.fromkeys(
-                    (
-                        "remaining",
-                        "redeemed",
-                        "restored",
-                        "expired",
-                        "reversed",
-                        "voided",
-                        "repaid",
-                        "deducted",
-                    ),
-                    0,
-                )
-                rows[lot_id]["remaining"] = points
-                state[lot_id] = ACTIVE if lot.available <= lot.earned else PENDING
-                continue
-            if kind == EntryKind.ACTIVATE:
-                assert lot_id is not None
-                state[lot_id] = ACTIVE
-                continue
-            column = {
-                EntryKind.REDEEM: "redeemed",
-                EntryKind.EXPIRE: "expired",
-                EntryKind.REVERSE: "reversed",
-                EntryKind.VOID: "voided",
-                EntryKind.REPAY: "repaid",
-                EntryKind.ADJUST: "deducted",
-                EntryKind.RESTORE: "restored",
-            }.get(kind)
-            if column is None:
-                continue
-            sign = 1 if kind == EntryKind.RESTORE else -1
-            for lot_id2, pts in allocs:
-                row = rows[lot_id2]
-                row[column] += pts
-                row["remaining"] += sign * pts
-                if kind == EntryKind.EXPIRE:
-                    state[lot_id2] = EXPIRED
-                elif kind == EntryKind.VOID and row["remaining"] == 0:
-                    state[lot_id2] = VOIDED
-        return rows, state
-
-    def _status(self, code: int, remaining: int) -> LotStatus:
-        if code == PENDING:
-            return LotStatus.PENDING
-        if code == EXPIRED:
-            return LotStatus.EXPIRED
-        if code == VOIDED:
-            return LotStatus.VOIDED
-        return LotStatus.AVAILABLE if remaining else LotStatus.EXHAUSTED
-
-    @_serialised
-    def lots(self, member: str, *, as_of: _dt.datetime) -> tuple[Lot, ...]:
-        """Return *member*'s lots as they stand at *as_of* (created by then), oldest first.
-
-        >>> import pendulum
-        >>> Ledger().lots("nobody", as_of=pendulum.datetime(2025, 1, 1))
-        ()
-        """
-        t = self._reader.micros(as_of, "as_of")
-        if member not in self._accounts:
-            return ()
-        rows, state = self._fold(member, t)
-        acc = self._accounts[member]
-        clock = self._clock
-        result = []
-        for lot_id, row in rows.items():
-            lot = acc.lots[lot_id - 1]
-            result.append(
-                Lot(
-                    member=member,
-                    id=lot_id,
-                    key=lot.key,
-                    kind=lot.kind,
-                    earned_at=clock.instant(lot.earned),
-                    available_at=clock.instant(lot.available),
-                    expires_at=None if lot.expires == NEVER else clock.instant(lot.expires),
-                    original=lot.original,
-                    remaining=row["remaining"],
-                    status=self._status(state[lot_id], row["remaining"]),
-                    awards=lot.awards,
-                    lines=lot.lines,
-                )
-            )
-        return tuple(result)
-
-    @_serialised
-    def expiring_between(
-        self, member: str, start: _dt.datetime, end: _dt.datetime
-    ) -> tuple[Expiring, ...]:
-        """Return the points that expire (or expired) in ``[start, end)``, per lot.
-
-        After the member's last command this is a forecast assuming no
-        further commands.
-
-        >>> import pendulum
-        >>> Ledger().expiring_between("nobody", pendulum.datetime(2025, 1, 1),
-        ...                           pendulum.datetime(2026, 1, 1))
-        ()
-        """
-        a = self._reader.micros(start, "start")
-        b = self._reader.micros(end, "end")
-        if b < a:
-            raise ValidationError(
-                f"'end' must not be before 'start' (got {end!r} before {start!r})",
-                field="end",
-                value=end,
-            )
-        result: list[Expiring] = []
-        for _seq, rec in self._records(member, b):
-            if rec.kind is EntryKind.EXPIRE and a <= rec.micros < b:
-                at = self._clock.instant(rec.micros)
-                result.extend(Expiring(lot=lot, at=at, points=pts) for lot, pts in rec.allocations)
-        return tuple(result)
-
-    @_serialised
-    def explain(self, member: str, *, as_of: _dt.datetime) -> Explanation:
-        """Explain *member*'s balance at *as_of*: totals and every lot's story.
-
-        >>> import pendulum
-        >>> Ledger().explain("nobody", as_of=pendulum.datetime(2025, 1, 1)).lots
-        ()
-        """
-        t = self._reader.micros(as_of, "as_of")
-        balance = self.balance(member, as_of=as_of)
-        instant = self._clock.instant(t)
-        if member not in self._accounts:
-            return Explanation(
-                member=member, as_of=instant, balance=balance, totals=Totals(), lots=()
-            )
-        totals = self.totals(member, as_of=as_of)
-        rows, state = self._fold(member, t)
-        acc = self._accounts[member]
-        lots = tuple(
-            LotExplanation(
-                lot=lot_id,
-                kind=acc.lots[lot_id - 1].kind,
-                key=acc.lots[lot_id - 1].key,
-                original=acc.lots[lot_id - 1].original,
-                status=self._status(state[lot_id], row["remaining"]),
-                **row,
-            )
-            for lot_id, row in rows.items()
-        )
-        return Explanation(member=member, as_of=instant, balance=balance, totals=totals, lots=lots)
-
-    @_serialised
-    def totals(self, member: str, *, as_of: _dt.datetime) -> Totals:
-        """Return where every point issued to *member* went, as of an instant.
-
-        >>> import pendulum
-        >>> Ledger().totals("nobody", as_of=pendulum.datetime(2025, 1, 1)).issued
-        0
-        """
-        t = self._reader.micros(as_of, "as_of")
-        c = dict.fromkeys(
-            (
-                "issued",
-                "spent",
-                "expired",
-                "reversed",
-                "voided",
-                "repaid",
-                "deducted",
-                "written_off",
-                "debt_incurred",
-            ),
-            0,
-        )
-        for _seq, rec in self._records(member, t):
-            kind, points = rec.kind, rec.points
-            if kind in (EntryKind.EARN, EntryKind.REISSUE) or (
-                kind == EntryKind.ADJUST and points > 0
-            ):
-                c["issued"] += points
-            elif kind == EntryKind.ADJUST:
-                c["deducted"] -= points
-            elif kind == EntryKind.REDEEM:
-                c["spent"] += points
-            elif kind == EntryKind.RESTORE:
-                c["spent"] -= points
-            elif kind == EntryKind.EXPIRE:
-                c["expired"] += points
-            elif kind == EntryKind.REVERSE:
-                c["reversed"] += points
-            elif kind == EntryKind.VOID:
-                c["voided"] += points
-            elif kind == EntryKind.REPAY:
-                c["repaid"] += points
-            elif kind == EntryKind.WRITE_OFF:
-                c["written_off"] += points
-            elif kind == EntryKind.DEBT:
-                c["debt_incurred"] += points
-        balance = self.balance(member, as_of=as_of)
-        return Totals(available=balance.available, pending=balance.pending, debt=balance.debt, **c)
-
-    def tally(self, member: str, name: str, *, start: _dt.datetime, end: _dt.datetime) -> Any:
-        """Return the sum of tally *name* recorded for *member* in ``[start, end)``.
-
-        Tallies are counters commands carry (points earned under a cap, spend
-        for tier qualification). ``"points"`` is kept automatically: the
-        points of every earn, less the clawbacks of returns.
-
-        >>> import pendulum
-        >>> Ledger().tally("nobody", "points", start=pendulum.datetime(2025, 1, 1),
-        ...                end=pendulum.datetime(2026, 1, 1))
-        0
-        """
-        return self.tally_micros(
-            member, name, self._reader.micros(start, "start"), self._reader.micros(end, "end")
-        )
-
-    @_serialised
-    def tally_micros(self, member: str, name: str, start: int, end: int) -> Any:
-        """Like :meth:`tally`, with instants as epoch microseconds.
-
-        >>> Ledger().tally_micros("nobody", "points", 0, 1)
-        0
-        """
-        acc = self._accounts.get(member)
-        if acc is None or name not in acc.tallies:
-            return 0
-        times, sums = acc.tallies[name]
-        hi = bisect_left(times, end)
-        lo = bisect_left(times, start)
-        if hi <= lo:
-            return 0
-        return sums[hi - 1] - (sums[lo - 1] if lo else 0)
-
-    @_serialised
-    def tally_times(self, member: str, name: str, start: int, end: int) -> list[int]:
-        """Return the instants (epoch micros) tally *name* changed in ``[start, end)``.
-
-        >>> Ledger().tally_times("nobody", "points", 0, 1)
-        []
-        """
-        acc = self._accounts.get(member)
-        if acc is None or name not in acc.tallies:
-            return []
-        times = acc.tallies[name][0]
-        return times[bisect_left(times, start) : bisect_left(times, end)]
-
-    @_serialised
-    def redeemed(self, reward: str) -> int:
-        """Return how many redemptions of *reward* stand (made and not reversed).
-
-        >>> Ledger().redeemed("mug")
-        0
-        """
-        return self._rewards.get(reward, 0)
-
-    @_serialised
-    def receipt(self, key: str) -> Receipt:
-        """Return the receipt of the accepted command with idempotency key *key*.
-
-        Raises:
-            LedgerError: no command with that key.
-
-        >>> Ledger().receipt("nope")
-        Traceback (most recent call last):
-        ...
-        servicemodel.exceptions.LedgerError: 'key' must be the key of an accepted command (got 'nope')
-        """
-        if key not in self._keys:
-            raise LedgerError(f"'key' must be the key of an accepted command (got {key!r})")
-        return self._receipt(key)
-
-    @_serialised
-    def command(self, key: str) -> Command:
-        """Return the accepted command with idempotency key *key*.
-
-        Raises:
-            LedgerError: no command with that key.
-
-        >>> import pendulum
-        >>> ledger = Ledger()
-        >>> _ = ledger.earn(member="ann", points=5, at=pendulum.datetime(2025, 1, 1), key="k")
-        >>> c = ledger.command("k")
-        >>> c.name.value, c.member, c.micros, c.argument("points")
-        ('earn', 'ann', 1735689600000000, 5)
-        """
-        if key not in self._keys:
-            raise LedgerError(f"'key' must be the key of an accepted command (got {key!r})")
-        return command_of_payload(self._keys[key].payload, key, self.policies.zone)
-
-    @_serialised
-    def knows(self, key: str) -> bool:
-        """Return whether a command with idempotency key *key* was accepted.
-
-        >>> Ledger().knows("order-1")
-        False
-        """
-        return key in self._keys
-
-    @_serialised
-    def redemption_allocations(self, member: str, redemption: str) -> tuple[Allocation, ...]:
-        """Return the lots and points a redemption drew (by its key).
-
-        Raises:
-            LedgerError: no such redemption for *member*.
-
-        >>> Ledger().redemption_allocations("ann", "r-1")
-        Traceback (most recent call last):
-        ...
-        servicemodel.exceptions.LedgerError: 'redemption' must be the key of a redemption by 'ann' (got 'r-1')
-        """
-        record = self._redemption(self._accounts.get(member), member, redemption)
-        return tuple(Allocation(lot, pts) for lot, pts in record[0])
-
-    # --------------------------------------------------------------- commands
-
     def _new_lot(
         self,
         acc: Account,
@@ -878,7 +288,7 @@ class Ledger:
                 self._day_expiry = (start, end, expires)
         return expires
 
-    @_serialised
+    @serialised
     def earn(
         self,
         *,
@@ -918,10 +328,10 @@ class Ledger:
         """
         # The hot path: the common case of _new_lot, _emit, _place and _tally is
         # written out here (it is their only copy); rare branches call the helpers.
-        _check_text(member, "member")
-        _check_text(key, "key")
-        if type(points) is not int or not 0 <= points <= _MAX_POINTS:
-            _check_points(points)
+        check_text(member, "member")
+        check_text(key, "key")
+        if type(points) is not int or not 0 <= points <= MAX_POINTS:
+            check_points(points)
         t = self._reader.micros(at, "at")
         award_items = awards if type(awards) is tuple else tuple(awards)
         for item in award_items:
@@ -930,10 +340,10 @@ class Ledger:
                     f"'awards' must contain Award values (got {item!r})", field="awards", value=item
                 )
         line_items = lines if type(lines) is tuple else tuple(lines)
-        shares = self._shares(points, line_items) if line_items else ()
+        shares = line_shares(points, line_items, self.policies.returns) if line_items else ()
         if expiry is not None:
             _expiry(expiry)
-        tallies = () if tally is None else self._check_tally(tally)
+        tallies = () if tally is None else check_tally(tally)
         payload = ("earn", member, t, points, award_items, line_items, expiry, tallies)
         acc, done = self._begin(key, payload, member, t, expected_version)
         if done is not None:
@@ -1005,67 +415,6 @@ class Ledger:
             acc.tally(t, tallies)
         return self._commit(acc, key, payload, t, first)
 
-    def _check_tally(self, tally: Mapping[str, Any] | None) -> tuple[tuple[str, Any], ...]:
-        if tally is None:
-            return ()
-        if not isinstance(tally, Mapping):
-            raise ValidationError(
-                f"'tally' must be a mapping of names to numbers (got {tally!r})",
-                field="tally",
-                value=tally,
-            )
-        items = []
-        for name, amount in sorted(tally.items()):
-            _check_text(name, "tally")
-            if name == "points":
-                raise ValidationError(
-                    "'tally' must not set 'points'; the ledger keeps it (got 'points')",
-                    field="tally",
-                    value=name,
-                )
-            if isinstance(amount, bool) or not isinstance(amount, int | Decimal):
-                raise ValidationError(
-                    f"'tally.{name}' must be an int or Decimal (got {amount!r})",
-                    field=f"tally.{name}",
-                    value=amount,
-                )
-            items.append((name, amount))
-        return tuple(items)
-
-    def _shares(self, points: int, lines: tuple[EarnLine, ...]) -> tuple[LineShare, ...]:
-        names = set()
-        for line in lines:
-            if not isinstance(line, EarnLine):
-                raise ValidationError(
-                    f"'lines' must contain EarnLine values (got {line!r})",
-                    field="lines",
-                    value=line,
-                )
-            if line.line in names:
-                raise ValidationError(
-                    f"'lines' must have distinct line ids (got {line.line!r} twice)",
-                    field="lines",
-                    value=line.line,
-                )
-            names.add(line.line)
-        total = sum(line.points for line in lines)
-        if total != points:
-            raise ValidationError(
-                f"'lines' points must sum to the earn's {points} points (got {total})",
-                field="lines",
-                value=total,
-            )
-        if self.policies.returns is ReturnAttribution.LINE_ATTRIBUTED:
-            split = tuple(line.points for line in lines)
-        elif any(line.amount for line in lines):
-            split = largest_remainder(points, [line.amount for line in lines])
-        else:
-            split = tuple(line.points for line in lines)
-        return tuple(
-            LineShare(line=line.line, amount=line.amount, points=share)
-            for line, share in zip(lines, split, strict=True)
-        )
-
     def _earn_lot(self, acc: Account | None, member: str, earn: str) -> LotState:
         known = self._keys.get(earn)
         if acc is None or known is None or known.member != member or known.payload[0] != "earn":
@@ -1077,7 +426,7 @@ class Ledger:
                 return lot
         raise LedgerError(f"'earn' must be the key of an earn by {member!r} (got {earn!r})")
 
-    @_serialised
+    @serialised
     def activate(
         self,
         *,
@@ -1101,9 +450,9 @@ class Ledger:
         >>> ledger.balance("ann", as_of=t.add(days=2)).available
         100
         """
-        _check_text(member, "member")
-        _check_text(key, "key")
-        _check_text(earn, "earn")
+        check_text(member, "member")
+        check_text(key, "key")
+        check_text(earn, "earn")
         t = self._reader.micros(at, "at")
         payload = ("activate", member, t, earn)
         acc, done = self._begin(key, payload, member, t, expected_version)
@@ -1119,7 +468,7 @@ class Ledger:
         acc.activate(lot, t, key)
         return self._commit(acc, key, payload, t, first)
 
-    @_serialised
+    @serialised
     def redeem(
         self,
         *,
@@ -1141,12 +490,12 @@ class Ledger:
         ...
         servicemodel.exceptions.InsufficientPoints: 'points' must be at most the 0 available points of 'ann' (got 1)
         """
-        _check_text(member, "member")
-        _check_text(key, "key")
-        if type(points) is not int or not 0 < points <= _MAX_POINTS:
-            _check_points(points)
+        check_text(member, "member")
+        check_text(key, "key")
+        if type(points) is not int or not 0 < points <= MAX_POINTS:
+            check_points(points)
         if reward is not None:
-            _check_text(reward, "reward")
+            check_text(reward, "reward")
         t = self._reader.micros(at, "at")
         payload = ("redeem", member, t, points, reward)
         acc, done = self._begin(key, payload, member, t, expected_version)
@@ -1177,14 +526,7 @@ class Ledger:
         acc.inactive_done = False
         return self._commit(acc, key, payload, t, first)
 
-    def _redemption(self, acc: Account | None, member: str, redemption: str) -> list[Any]:
-        if acc is None or redemption not in acc.redemptions:
-            raise LedgerError(
-                f"'redemption' must be the key of a redemption by {member!r} (got {redemption!r})"
-            )
-        return acc.redemptions[redemption]
-
-    @_serialised
+    @serialised
     def reverse_redemption(
         self,
         *,
@@ -1212,9 +554,9 @@ class Ledger:
         >>> ledger.balance("ann", as_of=t.add(days=1)).available
         100
         """
-        _check_text(member, "member")
-        _check_text(key, "key")
-        _check_text(redemption, "redemption")
+        check_text(member, "member")
+        check_text(key, "key")
+        check_text(redemption, "redemption")
         t = self._reader.micros(at, "at")
         payload = ("reverse_redemption", member, t, redemption)
         acc, done = self._begin(key, payload, member, t, expected_version)
@@ -1259,7 +601,7 @@ class Ledger:
             self._rewards[record[2]] -= 1
         return self._commit(acc, key, payload, t, first)
 
-    @_serialised
+    @serialised
     def return_purchase(
         self,
         *,
@@ -1297,9 +639,9 @@ class Ledger:
         ...                        key="ret-1").entries[0].points
         100
         """
-        _check_text(member, "member")
-        _check_text(key, "key")
-        _check_text(earn, "earn")
+        check_text(member, "member")
+        check_text(key, "key")
+        check_text(earn, "earn")
         t = self._reader.micros(at, "at")
         returned = None if lines is None else tuple(lines)
         if returned is not None:
@@ -1310,14 +652,14 @@ class Ledger:
                         field="lines",
                         value=item,
                     )
-        tallies = self._check_tally(tally)
+        tallies = check_tally(tally)
         payload = ("return_purchase", member, t, earn, returned, tallies)
         acc, done = self._begin(key, payload, member, t, expected_version)
         if done is not None:
             return done
         assert acc is not None
         lot = self._earn_lot(self._accounts.get(member), member, earn)
-        claw, updates = self._clawback_amount(lot, returned, earn)
+        claw, updates = clawback_amount(lot, returned, earn)
         policy = self.policies.negative_balance
         pending = acc.pending_at(lot, t)
         if pending and self.policies.pending.on_return is PendingReturn.VOID_ALL and claw:
@@ -1359,88 +701,11 @@ class Ledger:
             if claw:
                 acc.emit(EntryKind.WRITE_OFF, t, claw, key=key, ref=earn)
         else:
-            self._clawback(acc, lot, claw, t, key, earn, policy)
+            clawback(acc, lot, claw, t, key, earn, policy)
         acc.tally(t, (("points", -claw), *tallies))
         return self._commit(acc, key, payload, t, first)
 
-    def _clawback_amount(
-        self, lot: LotState, returned: tuple[ReturnedLine, ...] | None, earn: str
-    ) -> tuple[int, dict[str, tuple[Decimal, int]]]:
-        if not lot.lines:
-            if returned:
-                raise LedgerError(
-                    f"'lines' must be omitted for earn {earn!r}, which recorded no lines "
-                    f"(got {len(returned)} lines)"
-                )
-            return lot.original - lot.clawed, {}
-        by_line = {share.line: share for share in lot.lines}
-        if returned is None:
-            returned = tuple(
-                ReturnedLine(
-                    line=s.line, amount=s.amount - lot.line_returned.get(s.line, Decimal(0))
-                )
-                for s in lot.lines
-            )
-        updates: dict[str, tuple[Decimal, int]] = {}
-        claw = 0
-        for item in returned:
-            share = by_line.get(item.line)
-            if share is None:
-                raise LedgerError(
-                    f"'lines' must name lines of earn {earn!r} ({', '.join(sorted(by_line))}) "
-                    f"(got {item.line!r})"
-                )
-            before_amount, before_points = updates.get(
-                item.line,
-                (lot.line_returned.get(item.line, Decimal(0)), lot.line_reversed.get(item.line, 0)),
-            )
-            amount = before_amount + item.amount
-            if amount > share.amount:
-                raise LedgerError(
-                    f"'lines' must not return more of line {item.line!r} than was bought "
-                    f"({share.amount}; already returned {before_amount}) (got {item.amount})"
-                )
-            if amount == share.amount or not share.amount:
-                target = share.points
-            else:
-                exact = share.points * amount / share.amount
-                target = int(exact.to_integral_value(rounding="ROUND_FLOOR"))
-            claw += target - before_points
-            updates[item.line] = (amount, target)
-        return min(claw, lot.original - lot.clawed), updates
-
-    def _clawback(
-        self,
-        acc: Account,
-        lot: LotState,
-        claw: int,
-        t: int,
-        key: str,
-        ref: str,
-        policy: NegativeBalance,
-    ) -> None:
-        allocs: list[tuple[int, int]] = []
-        own = min(claw, lot.remaining) if lot.state == ACTIVE else 0
-        if own:
-            lot.remaining -= own
-            acc.avail -= own
-            acc.fen_add(lot.expires, -own)
-            allocs.append((lot.id, own))
-        rest = claw - own
-        others = min(rest, acc.avail)
-        if others:
-            allocs.extend(acc.take(others))
-        taken = own + others
-        acc.emit(EntryKind.REVERSE, t, taken, tuple(allocs), key=key, ref=ref)
-        short = rest - others
-        if short:
-            if policy is NegativeBalance.UNLIMITED:
-                acc.debt += short
-                acc.emit(EntryKind.DEBT, t, short, key=key, ref=ref)
-            else:
-                acc.emit(EntryKind.WRITE_OFF, t, short, key=key, ref=ref)
-
-    @_serialised
+    @serialised
     def adjust(
         self,
         *,
@@ -1468,16 +733,16 @@ class Ledger:
         >>> ledger.balance("ann", as_of=t)
         Balance(available=0, pending=0, debt=30)
         """
-        _check_text(member, "member")
-        _check_text(key, "key")
-        _check_text(reason, "reason")
+        check_text(member, "member")
+        check_text(key, "key")
+        check_text(reason, "reason")
         if isinstance(points, bool) or not isinstance(points, int) or points == 0:
             raise ValidationError(
                 f"'points' must be a non-zero whole number (got {points!r})",
                 field="points",
                 value=points,
             )
-        _check_points(abs(points))
+        check_points(abs(points))
         if not isinstance(shortfall, NegativeBalance) or shortfall is NegativeBalance.ONLY_PENDING:
             raise ValidationError(
                 f"'shortfall' must be NegativeBalance.REFUSE, WITHIN_BALANCE or UNLIMITED "

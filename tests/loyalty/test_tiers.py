@@ -1,4 +1,4 @@
-"""Edge cases of tiers, rewards and the catalogue.
+"""Tiers, rewards and the catalogue (loyalty/_tiers.py): edge cases.
 
 Mutation testing found these unchecked: where each qualifying window starts
 and ends (to the microsecond), the calendar-period metric for every period,

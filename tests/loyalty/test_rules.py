@@ -1,4 +1,4 @@
-"""Edge cases of earn rules: caps in both orders, rounding place and stage,
+"""Earn rules (loyalty/_rules.py), edge cases: caps in both orders, rounding place and stage,
 per-line allocation, and the exact error sentences of the rule values.
 
 Mutation testing found these unchecked.

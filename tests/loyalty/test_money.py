@@ -1,4 +1,4 @@
-"""Edge cases of Money, round_points and largest_remainder.
+"""Money, round_points and largest_remainder (loyalty/_money.py): edge cases.
 
 These pin down behaviour that mutation testing found unchecked: the exact
 error sentences (field, rule, value), the strictness of comparisons, every
