@@ -148,7 +148,13 @@ def running_server(*, durable: bool = False) -> Iterator[PostgresServer]:
         demote: dict[str, Any] = {}
         install = source
         if os.geteuid() == 0:
-            account = pwd.getpwnam(_UNPRIVILEGED)
+            try:
+                account = pwd.getpwnam(_UNPRIVILEGED)
+            except KeyError:
+                raise ServerError(
+                    f"PostgreSQL refuses to run as root, and there is no {_UNPRIVILEGED!r} "
+                    "account to run it as: create one (useradd) or run the tests as a user"
+                ) from None
             demote = _demote(account)
             install = _copy_install(source, base / "pg")
             base.chmod(0o755)
