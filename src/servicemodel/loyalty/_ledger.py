@@ -56,7 +56,7 @@ from ._policies import (
     day_based,
     inactivity_of,
 )
-from ._queries import LedgerQueries, serialised
+from ._queries import LedgerQueries
 from ._values import (
     Award,
     EarnLine,
@@ -288,7 +288,6 @@ class Ledger(LedgerQueries):
                 self._day_expiry = (start, end, expires)
         return expires
 
-    @serialised
     def earn(
         self,
         *,
@@ -326,94 +325,106 @@ class Ledger(LedgerQueries):
         >>> r.lot, r.entries[0].kind.value
         (1, 'earn')
         """
-        # The hot path: the common case of _new_lot, _emit, _place and _tally is
-        # written out here (it is their only copy); rare branches call the helpers.
-        check_text(member, "member")
-        check_text(key, "key")
-        if type(points) is not int or not 0 <= points <= MAX_POINTS:
-            check_points(points)
-        t = self._reader.micros(at, "at")
-        award_items = awards if type(awards) is tuple else tuple(awards)
-        for item in award_items:
-            if not isinstance(item, Award):
-                raise ValidationError(
-                    f"'awards' must contain Award values (got {item!r})", field="awards", value=item
-                )
-        line_items = lines if type(lines) is tuple else tuple(lines)
-        shares = line_shares(points, line_items, self.policies.returns) if line_items else ()
-        if expiry is not None:
-            _expiry(expiry)
-        tallies = () if tally is None else check_tally(tally)
-        payload = ("earn", member, t, points, award_items, line_items, expiry, tallies)
-        acc, done = self._begin(key, payload, member, t, expected_version)
-        if done is not None:
-            return done
-        assert acc is not None
-        pend_heap, exp_heap = acc.pend_heap, acc.exp_heap
-        if (
-            (pend_heap and pend_heap[0][0] <= t)
-            or (exp_heap and exp_heap[0][0] <= t)
-            or (self._inactivity is not None and not acc.inactive_done)
-        ):
-            acc.settle(t)
-        first = len(self._journal)
-        # _new_lot
-        if expiry is not None:
-            expires = expiry.lot_expiry(self._clock, t)
-        else:
-            start, end, expires = self._day_expiry
-            if not start <= t < end:
-                expires = self._policy_expiry(t)
-        pending = self.policies.pending
-        available = t if not pending.length else pending.available_at(self._clock, t)
-        lots = acc.lots
-        lot_id = len(lots) + 1
-        lot = LotState(
-            lot_id, EntryKind.EARN, key, t, available, expires, points, points, award_items, shares
-        )
-        lots.append(lot)
-        indexed = acc.indexed
-        if indexed and expires != NEVER and expires not in acc.fen_index:
-            acc.fen_register(expires)
-        acc.emit(EntryKind.EARN, t, points, (), lot_id, key)
-        # _place: the common case (available at once, not yet expired) written out
-        if available > t or expires <= t:
-            acc.place(lot, t, key)
-        else:
-            lot.state = ACTIVE
-            acc.avail += points
-            if expires != NEVER:
-                heappush(exp_heap, (expires, lot_id))
-                if indexed and points:
-                    i = acc.fen_index[expires]
-                    tree = acc.fen
-                    n = len(tree)
-                    while i < n:
-                        tree[i] += points
-                        i += i & -i
-            if points:
-                lot.in_use = True
-                order = self._use_order
-                heappush(
-                    acc.use_heap,
-                    ((expires if order == 0 else lot_id if order == 1 else -lot_id), lot_id),
-                )
-            if acc.debt:
-                acc.repay(t, key)
-        acc.last_activity = t
-        acc.inactive_done = False
-        # _tally
-        if points:
-            tally_points = acc.tallies.get("points")
-            if tally_points is None:
-                acc.tallies["points"] = ([t], [points])
+        with self._lock:
+            # The hot path: the common case of _new_lot, _emit, _place and _tally is
+            # written out here (it is their only copy); rare branches call the helpers.
+            check_text(member, "member")
+            check_text(key, "key")
+            if type(points) is not int or not 0 <= points <= MAX_POINTS:
+                check_points(points)
+            t = self._reader.micros(at, "at")
+            award_items = awards if type(awards) is tuple else tuple(awards)
+            for item in award_items:
+                if not isinstance(item, Award):
+                    raise ValidationError(
+                        f"'awards' must contain Award values (got {item!r})",
+                        field="awards",
+                        value=item,
+                    )
+            line_items = lines if type(lines) is tuple else tuple(lines)
+            shares = line_shares(points, line_items, self.policies.returns) if line_items else ()
+            if expiry is not None:
+                _expiry(expiry)
+            tallies = () if tally is None else check_tally(tally)
+            payload = ("earn", member, t, points, award_items, line_items, expiry, tallies)
+            acc, done = self._begin(key, payload, member, t, expected_version)
+            if done is not None:
+                return done
+            assert acc is not None
+            pend_heap, exp_heap = acc.pend_heap, acc.exp_heap
+            if (
+                (pend_heap and pend_heap[0][0] <= t)
+                or (exp_heap and exp_heap[0][0] <= t)
+                or (self._inactivity is not None and not acc.inactive_done)
+            ):
+                acc.settle(t)
+            first = len(self._journal)
+            # _new_lot
+            if expiry is not None:
+                expires = expiry.lot_expiry(self._clock, t)
             else:
-                times, sums = tally_points
-                times.append(t)
-                sums.append(sums[-1] + points)
-        if tallies:
-            acc.tally(t, tallies)
-        return self._commit(acc, key, payload, t, first)
+                start, end, expires = self._day_expiry
+                if not start <= t < end:
+                    expires = self._policy_expiry(t)
+            pending = self.policies.pending
+            available = t if not pending.length else pending.available_at(self._clock, t)
+            lots = acc.lots
+            lot_id = len(lots) + 1
+            lot = LotState(
+                lot_id,
+                EntryKind.EARN,
+                key,
+                t,
+                available,
+                expires,
+                points,
+                points,
+                award_items,
+                shares,
+            )
+            lots.append(lot)
+            indexed = acc.indexed
+            if indexed and expires != NEVER and expires not in acc.fen_index:
+                acc.fen_register(expires)
+            acc.emit(EntryKind.EARN, t, points, (), lot_id, key)
+            # _place: the common case (available at once, not yet expired) written out
+            if available > t or expires <= t:
+                acc.place(lot, t, key)
+            else:
+                lot.state = ACTIVE
+                acc.avail += points
+                if expires != NEVER:
+                    heappush(exp_heap, (expires, lot_id))
+                    if indexed and points:
+                        i = acc.fen_index[expires]
+                        tree = acc.fen
+                        n = len(tree)
+                        while i < n:
+                            tree[i] += points
+                            i += i & -i
+                if points:
+                    lot.in_use = True
+                    order = self._use_order
+                    heappush(
+                        acc.use_heap,
+                        ((expires if order == 0 else lot_id if order == 1 else -lot_id), lot_id),
+                    )
+                if acc.debt:
+                    acc.repay(t, key)
+            acc.last_activity = t
+            acc.inactive_done = False
+            # _tally
+            if points:
+                tally_points = acc.tallies.get("points")
+                if tally_points is None:
+                    acc.tallies["points"] = ([t], [points])
+                else:
+                    times, sums = tally_points
+                    times.append(t)
+                    sums.append(sums[-1] + points)
+            if tallies:
+                acc.tally(t, tallies)
+            return self._commit(acc, key, payload, t, first)
 
     def _earn_lot(self, acc: Account | None, member: str, earn: str) -> LotState:
         known = self._keys.get(earn)
@@ -426,7 +437,6 @@ class Ledger(LedgerQueries):
                 return lot
         raise LedgerError(f"'earn' must be the key of an earn by {member!r} (got {earn!r})")
 
-    @serialised
     def activate(
         self,
         *,
@@ -450,25 +460,25 @@ class Ledger(LedgerQueries):
         >>> ledger.balance("ann", as_of=t.add(days=2)).available
         100
         """
-        check_text(member, "member")
-        check_text(key, "key")
-        check_text(earn, "earn")
-        t = self._reader.micros(at, "at")
-        payload = ("activate", member, t, earn)
-        acc, done = self._begin(key, payload, member, t, expected_version)
-        if done is not None:
-            return done
-        lot = self._earn_lot(self._accounts.get(member), member, earn)
-        assert acc is not None
-        if not acc.pending_at(lot, t):
-            raise LedgerError(f"'earn' {earn!r} must have a pending lot at {at} (it has not)")
-        acc.settle(t)
-        first = len(self._journal)
-        lot.available = t
-        acc.activate(lot, t, key)
-        return self._commit(acc, key, payload, t, first)
+        with self._lock:
+            check_text(member, "member")
+            check_text(key, "key")
+            check_text(earn, "earn")
+            t = self._reader.micros(at, "at")
+            payload = ("activate", member, t, earn)
+            acc, done = self._begin(key, payload, member, t, expected_version)
+            if done is not None:
+                return done
+            lot = self._earn_lot(self._accounts.get(member), member, earn)
+            assert acc is not None
+            if not acc.pending_at(lot, t):
+                raise LedgerError(f"'earn' {earn!r} must have a pending lot at {at} (it has not)")
+            acc.settle(t)
+            first = len(self._journal)
+            lot.available = t
+            acc.activate(lot, t, key)
+            return self._commit(acc, key, payload, t, first)
 
-    @serialised
     def redeem(
         self,
         *,
@@ -490,43 +500,43 @@ class Ledger(LedgerQueries):
         ...
         servicemodel.exceptions.InsufficientPoints: 'points' must be at most the 0 available points of 'ann' (got 1)
         """
-        check_text(member, "member")
-        check_text(key, "key")
-        if type(points) is not int or not 0 < points <= MAX_POINTS:
-            check_points(points)
-        if reward is not None:
-            check_text(reward, "reward")
-        t = self._reader.micros(at, "at")
-        payload = ("redeem", member, t, points, reward)
-        acc, done = self._begin(key, payload, member, t, expected_version)
-        if done is not None:
-            return done
-        assert acc is not None
-        pend_heap, exp_heap = acc.pend_heap, acc.exp_heap
-        due = (
-            (pend_heap and pend_heap[0][0] <= t)
-            or (exp_heap and exp_heap[0][0] <= t)
-            or (self._inactivity is not None and not acc.inactive_done)
-        )
-        available = acc.view(t, NEVER)[0] if due else acc.avail
-        if points > available:
-            raise InsufficientPoints(
-                f"'points' must be at most the {available} available points of {member!r} "
-                f"(got {points})"
+        with self._lock:
+            check_text(member, "member")
+            check_text(key, "key")
+            if type(points) is not int or not 0 < points <= MAX_POINTS:
+                check_points(points)
+            if reward is not None:
+                check_text(reward, "reward")
+            t = self._reader.micros(at, "at")
+            payload = ("redeem", member, t, points, reward)
+            acc, done = self._begin(key, payload, member, t, expected_version)
+            if done is not None:
+                return done
+            assert acc is not None
+            pend_heap, exp_heap = acc.pend_heap, acc.exp_heap
+            due = (
+                (pend_heap and pend_heap[0][0] <= t)
+                or (exp_heap and exp_heap[0][0] <= t)
+                or (self._inactivity is not None and not acc.inactive_done)
             )
-        if due:
-            acc.settle(t)
-        first = len(self._journal)
-        allocs = acc.take(points)
-        acc.redemptions[key] = [allocs, False, reward]
-        if reward is not None:
-            self._rewards[reward] = self._rewards.get(reward, 0) + 1
-        acc.emit(EntryKind.REDEEM, t, points, allocs, key=key, note=reward)
-        acc.last_activity = t
-        acc.inactive_done = False
-        return self._commit(acc, key, payload, t, first)
+            available = acc.view(t, NEVER)[0] if due else acc.avail
+            if points > available:
+                raise InsufficientPoints(
+                    f"'points' must be at most the {available} available points of {member!r} "
+                    f"(got {points})"
+                )
+            if due:
+                acc.settle(t)
+            first = len(self._journal)
+            allocs = acc.take(points)
+            acc.redemptions[key] = [allocs, False, reward]
+            if reward is not None:
+                self._rewards[reward] = self._rewards.get(reward, 0) + 1
+            acc.emit(EntryKind.REDEEM, t, points, allocs, key=key, note=reward)
+            acc.last_activity = t
+            acc.inactive_done = False
+            return self._commit(acc, key, payload, t, first)
 
-    @serialised
     def reverse_redemption(
         self,
         *,
@@ -554,54 +564,54 @@ class Ledger(LedgerQueries):
         >>> ledger.balance("ann", as_of=t.add(days=1)).available
         100
         """
-        check_text(member, "member")
-        check_text(key, "key")
-        check_text(redemption, "redemption")
-        t = self._reader.micros(at, "at")
-        payload = ("reverse_redemption", member, t, redemption)
-        acc, done = self._begin(key, payload, member, t, expected_version)
-        if done is not None:
-            return done
-        record = self._redemption(self._accounts.get(member), member, redemption)
-        if record[1]:
-            raise LedgerError(
-                f"'redemption' {redemption!r} must not be reversed twice (it already was)"
-            )
-        assert acc is not None
-        acc.settle(t)
-        first = len(self._journal)
-        allocs: tuple[tuple[int, int], ...] = record[0]
-        total = sum(p for _, p in allocs)
-        if self.policies.reversal is RedemptionReversal.RESTORE:
-            gone = []
-            for lot_id, pts in allocs:
-                lot = acc.lots[lot_id - 1]
-                lot.remaining += pts
-                if lot.state == ACTIVE:
-                    acc.avail += pts
-                    acc.fen_add(lot.expires, pts)
-                    acc.push_use(lot)
-                else:
-                    gone.append((lot_id, pts))
-            acc.emit(EntryKind.RESTORE, t, total, allocs, key=key, ref=redemption)
-            if gone:
-                for lot_id, pts in gone:
-                    acc.lots[lot_id - 1].remaining -= pts
-                lost = sum(p for _, p in gone)
-                acc.emit(EntryKind.EXPIRE, t, lost, tuple(gone), key=key)
-            acc.repay(t, key)
-        else:
-            lot = self._new_lot(acc, EntryKind.REISSUE, key, t, total, None, pending=False)
-            acc.emit(EntryKind.REISSUE, t, total, (), lot.id, key, ref=redemption)
-            acc.place(lot, t, key)
-            acc.last_activity = t
-            acc.inactive_done = False
-        record[1] = True
-        if record[2] is not None:
-            self._rewards[record[2]] -= 1
-        return self._commit(acc, key, payload, t, first)
+        with self._lock:
+            check_text(member, "member")
+            check_text(key, "key")
+            check_text(redemption, "redemption")
+            t = self._reader.micros(at, "at")
+            payload = ("reverse_redemption", member, t, redemption)
+            acc, done = self._begin(key, payload, member, t, expected_version)
+            if done is not None:
+                return done
+            record = self._redemption(self._accounts.get(member), member, redemption)
+            if record[1]:
+                raise LedgerError(
+                    f"'redemption' {redemption!r} must not be reversed twice (it already was)"
+                )
+            assert acc is not None
+            acc.settle(t)
+            first = len(self._journal)
+            allocs: tuple[tuple[int, int], ...] = record[0]
+            total = sum(p for _, p in allocs)
+            if self.policies.reversal is RedemptionReversal.RESTORE:
+                gone = []
+                for lot_id, pts in allocs:
+                    lot = acc.lots[lot_id - 1]
+                    lot.remaining += pts
+                    if lot.state == ACTIVE:
+                        acc.avail += pts
+                        acc.fen_add(lot.expires, pts)
+                        acc.push_use(lot)
+                    else:
+                        gone.append((lot_id, pts))
+                acc.emit(EntryKind.RESTORE, t, total, allocs, key=key, ref=redemption)
+                if gone:
+                    for lot_id, pts in gone:
+                        acc.lots[lot_id - 1].remaining -= pts
+                    lost = sum(p for _, p in gone)
+                    acc.emit(EntryKind.EXPIRE, t, lost, tuple(gone), key=key)
+                acc.repay(t, key)
+            else:
+                lot = self._new_lot(acc, EntryKind.REISSUE, key, t, total, None, pending=False)
+                acc.emit(EntryKind.REISSUE, t, total, (), lot.id, key, ref=redemption)
+                acc.place(lot, t, key)
+                acc.last_activity = t
+                acc.inactive_done = False
+            record[1] = True
+            if record[2] is not None:
+                self._rewards[record[2]] -= 1
+            return self._commit(acc, key, payload, t, first)
 
-    @serialised
     def return_purchase(
         self,
         *,
@@ -639,73 +649,73 @@ class Ledger(LedgerQueries):
         ...                        key="ret-1").entries[0].points
         100
         """
-        check_text(member, "member")
-        check_text(key, "key")
-        check_text(earn, "earn")
-        t = self._reader.micros(at, "at")
-        returned = None if lines is None else tuple(lines)
-        if returned is not None:
-            for item in returned:
-                if not isinstance(item, ReturnedLine):
-                    raise ValidationError(
-                        f"'lines' must contain ReturnedLine values (got {item!r})",
-                        field="lines",
-                        value=item,
+        with self._lock:
+            check_text(member, "member")
+            check_text(key, "key")
+            check_text(earn, "earn")
+            t = self._reader.micros(at, "at")
+            returned = None if lines is None else tuple(lines)
+            if returned is not None:
+                for item in returned:
+                    if not isinstance(item, ReturnedLine):
+                        raise ValidationError(
+                            f"'lines' must contain ReturnedLine values (got {item!r})",
+                            field="lines",
+                            value=item,
+                        )
+            tallies = check_tally(tally)
+            payload = ("return_purchase", member, t, earn, returned, tallies)
+            acc, done = self._begin(key, payload, member, t, expected_version)
+            if done is not None:
+                return done
+            assert acc is not None
+            lot = self._earn_lot(self._accounts.get(member), member, earn)
+            claw, updates = clawback_amount(lot, returned, earn)
+            policy = self.policies.negative_balance
+            pending = acc.pending_at(lot, t)
+            if pending and self.policies.pending.on_return is PendingReturn.VOID_ALL and claw:
+                claw = lot.original - lot.clawed
+            if not pending and policy is NegativeBalance.REFUSE and claw:
+                available = acc.available(t)
+                if claw > available:
+                    raise InsufficientPoints(
+                        f"'lines' would claw back {claw} points but only {available} are available "
+                        f"to {member!r} and the policy is 'refuse'"
                     )
-        tallies = check_tally(tally)
-        payload = ("return_purchase", member, t, earn, returned, tallies)
-        acc, done = self._begin(key, payload, member, t, expected_version)
-        if done is not None:
-            return done
-        assert acc is not None
-        lot = self._earn_lot(self._accounts.get(member), member, earn)
-        claw, updates = clawback_amount(lot, returned, earn)
-        policy = self.policies.negative_balance
-        pending = acc.pending_at(lot, t)
-        if pending and self.policies.pending.on_return is PendingReturn.VOID_ALL and claw:
-            claw = lot.original - lot.clawed
-        if not pending and policy is NegativeBalance.REFUSE and claw:
-            available = acc.available(t)
-            if claw > available:
-                raise InsufficientPoints(
-                    f"'lines' would claw back {claw} points but only {available} are available "
-                    f"to {member!r} and the policy is 'refuse'"
+            acc.settle(t)
+            first = len(self._journal)
+            if updates:
+                lot.line_returned = dict(lot.line_returned)
+                lot.line_reversed = dict(lot.line_reversed)
+            for line, (amount, points) in updates.items():
+                lot.line_returned[line] = amount
+                lot.line_reversed[line] = points
+            lot.clawed += claw
+            if pending:
+                voided = min(claw, lot.remaining)
+                lot.remaining -= voided
+                acc.pend -= voided
+                if not lot.remaining:
+                    lot.state = VOIDED
+                acc.emit(
+                    EntryKind.VOID,
+                    t,
+                    voided,
+                    ((lot.id, voided),) if voided else (),
+                    key=key,
+                    ref=earn,
                 )
-        acc.settle(t)
-        first = len(self._journal)
-        if updates:
-            lot.line_returned = dict(lot.line_returned)
-            lot.line_reversed = dict(lot.line_reversed)
-        for line, (amount, points) in updates.items():
-            lot.line_returned[line] = amount
-            lot.line_reversed[line] = points
-        lot.clawed += claw
-        if pending:
-            voided = min(claw, lot.remaining)
-            lot.remaining -= voided
-            acc.pend -= voided
-            if not lot.remaining:
-                lot.state = VOIDED
-            acc.emit(
-                EntryKind.VOID,
-                t,
-                voided,
-                ((lot.id, voided),) if voided else (),
-                key=key,
-                ref=earn,
-            )
-            if claw > voided:
-                acc.emit(EntryKind.WRITE_OFF, t, claw - voided, key=key, ref=earn)
-        elif policy is NegativeBalance.ONLY_PENDING:
-            acc.emit(EntryKind.REVERSE, t, 0, key=key, ref=earn)
-            if claw:
-                acc.emit(EntryKind.WRITE_OFF, t, claw, key=key, ref=earn)
-        else:
-            clawback(acc, lot, claw, t, key, earn, policy)
-        acc.tally(t, (("points", -claw), *tallies))
-        return self._commit(acc, key, payload, t, first)
+                if claw > voided:
+                    acc.emit(EntryKind.WRITE_OFF, t, claw - voided, key=key, ref=earn)
+            elif policy is NegativeBalance.ONLY_PENDING:
+                acc.emit(EntryKind.REVERSE, t, 0, key=key, ref=earn)
+                if claw:
+                    acc.emit(EntryKind.WRITE_OFF, t, claw, key=key, ref=earn)
+            else:
+                clawback(acc, lot, claw, t, key, earn, policy)
+            acc.tally(t, (("points", -claw), *tallies))
+            return self._commit(acc, key, payload, t, first)
 
-    @serialised
     def adjust(
         self,
         *,
@@ -733,59 +743,63 @@ class Ledger(LedgerQueries):
         >>> ledger.balance("ann", as_of=t)
         Balance(available=0, pending=0, debt=30)
         """
-        check_text(member, "member")
-        check_text(key, "key")
-        check_text(reason, "reason")
-        if isinstance(points, bool) or not isinstance(points, int) or points == 0:
-            raise ValidationError(
-                f"'points' must be a non-zero whole number (got {points!r})",
-                field="points",
-                value=points,
-            )
-        check_points(abs(points))
-        if not isinstance(shortfall, NegativeBalance) or shortfall is NegativeBalance.ONLY_PENDING:
-            raise ValidationError(
-                f"'shortfall' must be NegativeBalance.REFUSE, WITHIN_BALANCE or UNLIMITED "
-                f"(got {shortfall!r})",
-                field="shortfall",
-                value=shortfall,
-            )
-        if expiry is not None:
-            _expiry(expiry)
-        t = self._reader.micros(at, "at")
-        payload = ("adjust", member, t, points, reason, shortfall, expiry)
-        acc, done = self._begin(key, payload, member, t, expected_version)
-        if done is not None:
-            return done
-        assert acc is not None
-        if points < 0 and shortfall is NegativeBalance.REFUSE:
-            available = acc.available(t)
-            if -points > available:
-                raise InsufficientPoints(
-                    f"'points' must deduct at most the {available} available points of "
-                    f"{member!r} (got {points}); pass shortfall=NegativeBalance.UNLIMITED to "
-                    "record debt"
+        with self._lock:
+            check_text(member, "member")
+            check_text(key, "key")
+            check_text(reason, "reason")
+            if isinstance(points, bool) or not isinstance(points, int) or points == 0:
+                raise ValidationError(
+                    f"'points' must be a non-zero whole number (got {points!r})",
+                    field="points",
+                    value=points,
                 )
-        acc.settle(t)
-        first = len(self._journal)
-        if points > 0:
-            lot = self._new_lot(acc, EntryKind.ADJUST, key, t, points, expiry, pending=False)
-            acc.emit(EntryKind.ADJUST, t, points, (), lot.id, key, note=reason)
-            acc.place(lot, t, key)
-        else:
-            wanted = -points
-            taken = min(wanted, acc.avail)
-            allocs = acc.take(taken) if taken else ()
-            acc.emit(EntryKind.ADJUST, t, -taken, allocs, key=key, note=reason)
-            short = wanted - taken
-            if short and shortfall is NegativeBalance.UNLIMITED:
-                acc.debt += short
-                acc.emit(EntryKind.DEBT, t, short, key=key, note=reason)
-            elif short:
-                acc.emit(EntryKind.WRITE_OFF, t, short, key=key, note=reason)
-        acc.last_activity = t
-        acc.inactive_done = False
-        return self._commit(acc, key, payload, t, first)
+            check_points(abs(points))
+            if (
+                not isinstance(shortfall, NegativeBalance)
+                or shortfall is NegativeBalance.ONLY_PENDING
+            ):
+                raise ValidationError(
+                    f"'shortfall' must be NegativeBalance.REFUSE, WITHIN_BALANCE or UNLIMITED "
+                    f"(got {shortfall!r})",
+                    field="shortfall",
+                    value=shortfall,
+                )
+            if expiry is not None:
+                _expiry(expiry)
+            t = self._reader.micros(at, "at")
+            payload = ("adjust", member, t, points, reason, shortfall, expiry)
+            acc, done = self._begin(key, payload, member, t, expected_version)
+            if done is not None:
+                return done
+            assert acc is not None
+            if points < 0 and shortfall is NegativeBalance.REFUSE:
+                available = acc.available(t)
+                if -points > available:
+                    raise InsufficientPoints(
+                        f"'points' must deduct at most the {available} available points of "
+                        f"{member!r} (got {points}); pass shortfall=NegativeBalance.UNLIMITED to "
+                        "record debt"
+                    )
+            acc.settle(t)
+            first = len(self._journal)
+            if points > 0:
+                lot = self._new_lot(acc, EntryKind.ADJUST, key, t, points, expiry, pending=False)
+                acc.emit(EntryKind.ADJUST, t, points, (), lot.id, key, note=reason)
+                acc.place(lot, t, key)
+            else:
+                wanted = -points
+                taken = min(wanted, acc.avail)
+                allocs = acc.take(taken) if taken else ()
+                acc.emit(EntryKind.ADJUST, t, -taken, allocs, key=key, note=reason)
+                short = wanted - taken
+                if short and shortfall is NegativeBalance.UNLIMITED:
+                    acc.debt += short
+                    acc.emit(EntryKind.DEBT, t, short, key=key, note=reason)
+                elif short:
+                    acc.emit(EntryKind.WRITE_OFF, t, short, key=key, note=reason)
+            acc.last_activity = t
+            acc.inactive_done = False
+            return self._commit(acc, key, payload, t, first)
 
     # ------------------------------------------------------------ replaying
 
