@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import threading
 from collections.abc import Iterator
 
@@ -268,3 +269,21 @@ def test_journal_positions_increase_across_a_rolled_back_batch(
     assert len(seqs) == 2
     assert seqs == sorted(seqs)
     assert [c.key for c in ledger.commands()] == ["o-1", "o-3"]
+
+
+def _earn_in_child(ledger: StoredLedger) -> None:
+    ledger.earn(member="bob", points=5, at=T, key="o-child")
+    ledger.close()
+
+
+def test_a_forked_child_uses_its_own_connection_and_leaves_the_parents_open(
+    ledger: StoredLedger,
+) -> None:
+    ledger.earn(member="ann", points=10, at=T, key="o-1")
+    child = multiprocessing.get_context("fork").Process(target=_earn_in_child, args=(ledger,))
+    child.start()
+    child.join(60)
+    assert child.exitcode == 0
+    # The parent's connection was neither used nor closed by the child.
+    assert ledger.version("bob") == 1
+    assert ledger.earn(member="ann", points=1, at=T, key="o-2").version == 2

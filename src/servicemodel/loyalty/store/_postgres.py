@@ -280,7 +280,9 @@ class PostgresStore:
         self._url = url
         self._policies = policies
         self._local = threading.local()
-        self._connections: list[psycopg.Connection[Any]] = []
+        # Each connection with the process that made it: a forked child must not close
+        # (and so end the session of) a connection its parent still uses.
+        self._connections: list[tuple[int, psycopg.Connection[Any]]] = []
         self._guard = threading.Lock()
         self._closed = False
         self._adopt(connection)
@@ -356,10 +358,11 @@ class PostgresStore:
     # ------------------------------------------------------------ connections
 
     def _adopt(self, connection: psycopg.Connection[Any]) -> None:
+        pid = os.getpid()
         self._local.connection = connection
-        self._local.pid = os.getpid()
+        self._local.pid = pid
         with self._guard:
-            self._connections.append(connection)
+            self._connections.append((pid, connection))
 
     def _connection(self) -> psycopg.Connection[Any]:
         """This thread's connection (a new one on a thread's first use, or after a fork)."""
@@ -461,12 +464,14 @@ class PostgresStore:
             after = rows[-1][0]
 
     def close(self) -> None:
-        """Close every connection of the store (of every thread)."""
+        """Close every connection this process made for the store (in every thread)."""
+        pid = os.getpid()
         with self._guard:
             self._closed = True
             connections, self._connections = self._connections, []
-        for connection in connections:
-            connection.close()
+        for made_by, connection in connections:
+            if made_by == pid:
+                connection.close()
 
 
 def _has_schema(db: psycopg.Connection[Any]) -> bool:
