@@ -21,7 +21,6 @@ from ._duration_state import DurationState
 from ._duration_stats import DurationStats
 from ._names import KpiName
 from ._options import instant_micros
-from ._resolution import ENDED
 from ._shapes import KOfN
 from ._stats import Count
 
@@ -217,7 +216,7 @@ class Backlog(Accumulator[Count]):
                 if to_micros(event.at) > self._at:
                     break
                 status = event.status
-        self._open += status not in ENDED
+        self._open += not status.is_resolved
 
     def _absorb(self, other: Self) -> None:
         self._n += other._n

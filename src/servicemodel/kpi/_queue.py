@@ -25,7 +25,6 @@ from ._column_readers import NAT, duration_column
 from ._duration_accumulator import DurationAccumulator
 from ._names import KpiName
 from ._options import window_micros
-from ._resolution import ENDED
 from ._stats import Rate, wilson_interval
 
 __all__ = [
@@ -79,7 +78,7 @@ def queue_outcome(item: Interaction | QueueOutcome) -> tuple[int, bool] | None:
     for event in item.events:
         if isinstance(event, Message) and event.is_public_agent_reply():
             return to_micros(event.at) - created, True
-        if isinstance(event, StatusChange) and event.status in ENDED:
+        if isinstance(event, StatusChange) and event.status.is_resolved:
             return to_micros(event.at) - created, False
     return None
 

@@ -26,9 +26,6 @@ from ._stats import Rate, rate_figures, wilson_interval
 __all__ = ["DeflectionVariant", "Fcr", "FcrVariant", "ReopenRate", "SelfServiceDeflection"]
 
 
-ENDED = (Status.SOLVED, Status.CLOSED)
-
-
 class FcrVariant(enum.Enum):
     """How first-contact resolution is judged, among solved interactions.
 
