@@ -11,6 +11,7 @@ and snapshots. It shares only the policies' date arithmetic with the ledger.
 from __future__ import annotations
 
 import functools
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -607,7 +608,13 @@ class LedgerMachine(RuleBasedStateMachine):
 
 
 def test_the_ledger_matches_the_naive_model_in_memory_and_in_every_store(
-    new_ledger: Callable[[Policies], Any],
+    new_ledger: Callable[[Policies], Any], ledger_kind: str
 ) -> None:
     machine: Any = functools.partial(LedgerMachine, new_ledger)
-    run_state_machine_as_test(machine, settings=settings(stateful_step_count=30))
+    # A store makes a database per example: fewer examples there (the same rules run
+    # in memory at the profile's count), unless the acceptance load is asked for.
+    full = ledger_kind == "memory" or os.environ.get("SERVICEMODEL_STORE_LOAD") == "acceptance"
+    examples = settings().max_examples if full else 20
+    run_state_machine_as_test(
+        machine, settings=settings(stateful_step_count=30, max_examples=examples)
+    )

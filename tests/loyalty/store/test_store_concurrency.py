@@ -17,6 +17,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
 
 from workload import (
+    ACCEPTANCE,
     POLICIES,
     check_outcomes,
     check_store,
@@ -31,7 +32,7 @@ from workload import (
 from servicemodel.loyalty.store import create_store, open_store
 
 WRITERS = 8
-COMMANDS = 10_000
+COMMANDS = 10_000 if ACCEPTANCE else 1_500
 MEMBERS = 50
 
 

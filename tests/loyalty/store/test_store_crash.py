@@ -22,6 +22,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
 
 from workload import (
+    ACCEPTANCE,
     POLICIES,
     apply_until_killed,
     check_store,
@@ -31,7 +32,7 @@ from workload import (
 
 from servicemodel.loyalty.store import create_store, open_store
 
-KILLS = 50
+KILLS = 50 if ACCEPTANCE else 12
 
 
 def test_a_writer_killed_at_random_points_leaves_each_command_whole_or_absent(
