@@ -614,6 +614,24 @@ class Interaction:
         solves = self._resolutions()
         return solves[-1] if solves else None
 
+    def resolution_count(self) -> int:
+        """How many times the interaction was resolved (entered solved or closed from another status).
+
+        Resolved has the meaning of :meth:`first_solved_at`: closing a solved
+        interaction is not a new resolution, resolving it again after a reopen is.
+
+        >>> import pendulum
+        >>> t = pendulum.datetime(2024, 1, 1)
+        >>> Interaction(id="T", customer_id="C", channel="chat", created_at=t, events=[
+        ...     StatusChange(at=t.add(hours=1), status="solved"),
+        ...     StatusChange(at=t.add(hours=2), status="open"),
+        ...     StatusChange(at=t.add(hours=3), status="solved"),
+        ...     StatusChange(at=t.add(hours=4), status="closed"),
+        ... ]).resolution_count()
+        2
+        """
+        return len(self._resolutions())
+
     def reopen_count(self) -> int:
         """How many times a solved interaction was reopened (solved to open, pending or on hold).
 
