@@ -492,9 +492,23 @@ class Interaction:
         ... ]).first_reply_at() is None
         True
         """
+        reply = self.first_reply()
+        return None if reply is None else reply.at
+
+    def first_reply(self) -> Message | None:
+        """The first public message by a human agent (``None``: not yet); it dates :meth:`first_reply_at`.
+
+        >>> import pendulum
+        >>> t = pendulum.datetime(2024, 1, 1)
+        >>> Interaction(id="T", customer_id="C", channel="email", created_at=t, events=[
+        ...     Message(at=t, author="bot", author_id="helper"),
+        ...     Message(at=t.add(minutes=5), author="agent", author_id="A-1"),
+        ... ]).first_reply().author_id
+        'A-1'
+        """
         for event in self.events:
             if isinstance(event, Message) and event.is_public_agent_reply():
-                return event.at
+                return event
         return None
 
     def agent_reply_count(self) -> int:
