@@ -42,7 +42,9 @@ def first_reply_cards(attribution: Attribution | str, data: list[Interaction]) -
     cards = build_scorecards(
         data, start=START, end=END, minimum_samples=ONE, attribution=attribution
     )
-    return {c.agent_id: c.figure("first_reply_time").n for c in cards if c.is_shown("first_reply_time")}
+    return {
+        c.agent_id: c.figure("first_reply_time").n for c in cards if c.is_shown("first_reply_time")
+    }
 
 
 @pytest.mark.parametrize(
@@ -130,7 +132,7 @@ def test_a_csat_response_stays_with_the_agent_who_handled_it_when_rated() -> Non
 
 def test_an_unknown_attribution_or_a_single_bot_id_is_refused() -> None:
     with pytest.raises(ValidationError) as caught:
-        build_scorecards([], start=START, end=END, attribution="owner")  # type: ignore[arg-type]
+        build_scorecards([], start=START, end=END, attribution="owner")
     assert caught.value.field == "attribution"
     with pytest.raises(ValidationError) as caught:
         build_scorecards([], start=START, end=END, bots="helper")

@@ -198,4 +198,5 @@ def test_the_options_only_move_awards_between_speed_rules(interaction: Interacti
         resolved = interaction.first_solved_at()
         assert resolved is not None
         assert resolved == interaction.created_at.add(hours=24)
-        assert RecognitionRule.LATE in strict and RecognitionRule.ON_TIME in default
+        assert RecognitionRule.LATE in strict
+        assert RecognitionRule.ON_TIME in default

@@ -53,7 +53,8 @@ def test_the_median_and_p90_of_a_card_are_the_agents_own_quantiles() -> None:
     assert reply.value == Fraction(641 * 60, 10)
     assert reply.median == Fraction(270)
     assert reply.p90 == Fraction(69 * 60)
-    assert card.figure("fcr").median is None and card.figure("fcr").p90 is None
+    assert card.figure("fcr").median is None
+    assert card.figure("fcr").p90 is None
 
 
 def test_on_the_sample_data_the_median_shows_what_the_mean_hides() -> None:
@@ -65,11 +66,7 @@ def test_on_the_sample_data_the_median_shows_what_the_mean_hides() -> None:
             if not card.is_shown(metric):
                 continue
             figure = card.figure(metric)
-            own = [
-                i
-                for i in data
-                if i.assignee() == card.agent_id and START <= i.created_at < END
-            ]
+            own = [i for i in data if i.assignee() == card.agent_id and START <= i.created_at < END]
             if metric == "first_reply_time":
                 seconds = [
                     Fraction(int((r - i.created_at).total_seconds() * 10**6), 10**6)
@@ -102,7 +99,9 @@ def test_a_shown_time_figure_has_median_at_most_p90(items: list[Interaction]) ->
     for card in build_scorecards(assigned, start=start, end=end, minimum_samples=minimums):
         for figure in card.shown:
             if figure.metric in TIMES:
-                assert figure.median is not None and figure.p90 is not None
+                assert figure.median is not None
+                assert figure.p90 is not None
                 assert 0 <= figure.median <= figure.p90
             else:
-                assert figure.median is None and figure.p90 is None
+                assert figure.median is None
+                assert figure.p90 is None

@@ -72,7 +72,5 @@ def reply_credit(
 def rating_credit(interaction: Interaction, bots: frozenset[str]) -> str | None:
     """Who a CSAT response is credited to: the assignee when it was rated (else the last one)."""
     rating = interaction.rating()
-    credited = (
-        interaction.assignee() if rating is None else interaction.as_of(rating.at).assignee()
-    )
+    credited = interaction.assignee() if rating is None else interaction.as_of(rating.at).assignee()
     return None if credited in bots else credited
