@@ -200,3 +200,26 @@ def test_the_options_only_move_awards_between_speed_rules(interaction: Interacti
         assert resolved == interaction.created_at.add(hours=24)
         assert RecognitionRule.LATE in strict
         assert RecognitionRule.ON_TIME in default
+
+
+def test_a_model_document_names_the_arcade_options() -> None:
+    from servicemodel.model import load_model
+
+    model = load_model(
+        {
+            "name": "Desk",
+            "type": "reactive",
+            "channels": ["email"],
+            "recognition": {
+                "speed": "exclusive",
+                "on_time": "strictly_before_due",
+                "rescoring": "latest_resolution",
+            },
+        }
+    )
+    assert model.recognition is not None
+    assert (model.recognition.speed, model.recognition.on_time, model.recognition.rescoring) == (
+        SpeedRule.EXCLUSIVE,
+        OnTime.STRICTLY_BEFORE_DUE,
+        Rescoring.LATEST_RESOLUTION,
+    )
