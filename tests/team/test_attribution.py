@@ -144,12 +144,12 @@ AGENTS = st.sampled_from(["a", "b", "c"])
 
 @st.composite
 def handled(draw: st.DrawFn) -> Interaction:
-    item = draw(interactions(max_events=6))
+    item = draw(interactions(max_events=4))
     first = Assignment(at=item.created_at, agent_id=draw(AGENTS), group=draw(AGENTS))
     return attrs.evolve(item, events=[first, *item.events])
 
 
-@given(st.lists(handled(), max_size=10, unique_by=lambda i: i.id), st.sampled_from(Attribution))
+@given(st.lists(handled(), max_size=4, unique_by=lambda i: i.id), st.sampled_from(Attribution))
 def test_every_answered_interaction_credits_its_first_reply_once_and_never_a_bot(
     items: list[Interaction], attribution: Attribution
 ) -> None:

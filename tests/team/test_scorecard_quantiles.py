@@ -5,15 +5,11 @@ from __future__ import annotations
 import statistics
 from fractions import Fraction
 
-import attrs
 import pendulum
-from hypothesis import given
-from hypothesis import strategies as st
 
 from servicemodel import Assignment, Interaction, Message, StatusChange
 from servicemodel.samples import generate
 from servicemodel.team import build_scorecards
-from servicemodel.testing import interactions
 
 START = pendulum.datetime(2024, 6, 3)
 END = START.add(months=3)
@@ -85,23 +81,3 @@ def test_on_the_sample_data_the_median_shows_what_the_mean_hides() -> None:
                 ratios.append(figure.value / figure.median)
     # the skew the issue names: some agent's mean first reply is many times its median
     assert max(ratios) > 9
-
-
-@given(st.lists(interactions(max_events=6), max_size=10, unique_by=lambda i: i.id))
-def test_a_shown_time_figure_has_median_at_most_p90(items: list[Interaction]) -> None:
-    assigned = [
-        attrs.evolve(i, events=[Assignment(at=i.created_at, agent_id="A"), *i.events])
-        for i in items
-    ]
-    start = pendulum.datetime(2000, 1, 1)
-    end = pendulum.datetime(2040, 1, 1)
-    minimums = dict.fromkeys(TIMES, 1)
-    for card in build_scorecards(assigned, start=start, end=end, minimum_samples=minimums):
-        for figure in card.shown:
-            if figure.metric in TIMES:
-                assert figure.median is not None
-                assert figure.p90 is not None
-                assert 0 <= figure.median <= figure.p90
-            else:
-                assert figure.median is None
-                assert figure.p90 is None
