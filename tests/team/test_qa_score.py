@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pickle
 from fractions import Fraction
+from typing import Any
 
 import pendulum
 import pytest
@@ -125,3 +126,57 @@ def test_rubric_strategy_feeds_the_accumulator(rubric: Rubric) -> None:
             reviewed_at=pendulum.datetime(2024, 1, 1),
         )
     )
+
+
+# ------------------------------------------------------------------ corrupt saved states
+
+
+def state(**changes: Any) -> dict[str, Any]:
+    good = QaScore.empty().to_json()
+    good["state"] = {**good["state"], **changes} if changes else good["state"]
+    return good
+
+
+@pytest.mark.parametrize(
+    ("document", "field", "message"),
+    [
+        ({**state(), "state": [1]}, "state", "'state' must be a dict (got [1])"),
+        (state(n=-1), "state.n", "'state.n' must be a non-negative integer (got -1)"),
+        (state(n=True), "state.n", "'state.n' must be a non-negative integer (got True)"),
+        (
+            state(total="1/0"),
+            "state.total",
+            "'state.total' must be a non-negative fraction such as '17/20' (got '1/0')",
+        ),
+        (
+            state(squares="-1"),
+            "state.squares",
+            "'state.squares' must be a non-negative fraction such as '17/20' (got '-1')",
+        ),
+        (
+            state(total=1.5),
+            "state.total",
+            "'state.total' must be a non-negative fraction such as '17/20' (got 1.5)",
+        ),
+    ],
+    ids=[
+        "not-a-dict",
+        "negative-n",
+        "bool-n",
+        "zero-denominator",
+        "negative-squares",
+        "float-total",
+    ],
+)
+def test_a_corrupt_qa_state_is_refused_naming_the_field(
+    document: dict[str, Any], field: str, message: str
+) -> None:
+    with pytest.raises(ValidationError) as caught:
+        Accumulator.from_json(document)
+    assert caught.value.field == field
+    assert str(caught.value) == message
+
+
+def test_a_qa_state_may_write_whole_numbers_as_integers() -> None:
+    loaded = Accumulator.from_json(state(n=2, total=1, squares=1, denominator=1))
+    assert loaded.result().value == Fraction(1, 2)

@@ -13,25 +13,24 @@ from __future__ import annotations
 
 import datetime as _dt
 import enum
-import json
+import os
 import re
-import tomllib
 import types
 import typing
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
-from typing import Any, Union
+from typing import Any, Literal, Union, overload
 
 import attrs
 import cattrs
 import pendulum
 from cattrs.gen import make_dict_unstructure_fn
 
+from .. import _documents as doc
 from .._time import aware
 from .._validators import shown
 from ..exceptions import (
-    DocumentError,
     LedgerDocumentError,
     Problem,
     ProgrammeDocumentError,
@@ -63,7 +62,6 @@ from ._values import Award, EarnLine, ReturnedLine
 
 __all__ = ["dump_ledger", "dump_programme", "load_ledger", "load_programme"]
 
-MAX_DOCUMENT = 1_000_000
 MAX_DEPTH = 16
 MAX_TEXT = 256
 
@@ -127,95 +125,37 @@ def _converter() -> cattrs.Converter:
 _CONVERTER = _converter()
 
 
-def _key(name: str) -> str:
-    return name if re.fullmatch(r"[A-Za-z0-9_-]+", name) else json.dumps(name, ensure_ascii=False)
+Source = Mapping[str, Any] | str | bytes | os.PathLike[str]
+Format = Literal["toml", "json"]
 
 
-def _to_toml(data: dict[str, Any]) -> str:
-    lines: list[str] = []
-
-    def scalar(value: Any) -> str:
-        if isinstance(value, bool):
-            return "true" if value else "false"
-        if isinstance(value, int):
-            return str(value)
-        if isinstance(value, str):
-            return json.dumps(value, ensure_ascii=False)
-        if isinstance(value, list):
-            return "[" + ", ".join(scalar(v) for v in value) + "]"
-        raise TypeError(f"cannot write {value!r} to TOML")
-
-    def is_tables(value: Any) -> bool:
-        return isinstance(value, list) and bool(value) and all(isinstance(v, dict) for v in value)
-
-    def table(node: dict[str, Any], prefix: str) -> None:
-        for key, value in node.items():
-            if not isinstance(value, dict) and not is_tables(value):
-                lines.append(f"{_key(key)} = {scalar(value)}")
-        for key, value in node.items():
-            name = f"{prefix}.{_key(key)}" if prefix else _key(key)
-            if isinstance(value, dict):
-                lines.append("")
-                lines.append(f"[{name}]")
-                table(value, name)
-            elif is_tables(value):
-                for item in value:
-                    lines.append("")
-                    lines.append(f"[[{name}]]")
-                    table(item, name)
-
-    table(data, "")
-    return "\n".join(lines).strip() + "\n"
-
-
-def dump_programme(programme: Programme, *, format: str = "toml") -> str:
-    """Write *programme* as a TOML (default) or JSON document.
+@overload
+def dump_programme(programme: Programme, *, format: Literal["mapping"]) -> dict[str, Any]: ...
+@overload
+def dump_programme(programme: Programme, *, format: Format = ...) -> str: ...
+def dump_programme(programme: Programme, *, format: str = "toml") -> str | dict[str, Any]:
+    """Write *programme* as a TOML (default) or JSON document, or plain data (``"mapping"``).
 
     >>> print(dump_programme(Programme(name="demo")), end="")
     name = "demo"
+    >>> dump_programme(Programme(name="demo"), format="mapping")
+    {'name': 'demo'}
     """
-    data = _CONVERTER.unstructure(programme)
-    return _write(data, format)
+    return _write(_CONVERTER.unstructure(programme), format)
 
 
-def _write(data: dict[str, Any], format: str) -> str:
-    if format == "json":
-        return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
-    if format == "toml":
-        return _to_toml(data)
-    raise ValidationError(
-        f"'format' must be 'toml' or 'json' (got {format!r})", field="format", value=format
-    )
+def _write(data: dict[str, Any], format: str) -> str | dict[str, Any]:
+    doc.check_format(format, allowed=(*doc.FORMATS, "mapping"))
+    if format == "mapping":
+        return data
+    return doc.write(data, format=format)
 
 
 # ------------------------------------------------------------------ loading
 
 
-def _read(text: str | bytes, format: str, error: type[DocumentError]) -> dict[str, Any]:
-    if isinstance(text, bytes):
-        try:
-            text = text.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            raise error([Problem("", f"must be UTF-8 text ({exc.reason})")]) from None
-    if not isinstance(text, str):
-        raise error([Problem("", f"must be text (got {type(text).__name__})")])
-    if len(text) > MAX_DOCUMENT:
-        raise error([Problem("", f"must be at most {MAX_DOCUMENT} characters (got {len(text)})")])
-    if format not in ("toml", "json"):
-        raise ValidationError(
-            f"'format' must be 'toml' or 'json' (got {format!r})", field="format", value=format
-        )
-    try:
-        data = tomllib.loads(text) if format == "toml" else json.loads(text, parse_float=Decimal)
-    except (tomllib.TOMLDecodeError, json.JSONDecodeError, RecursionError) as exc:
-        raise error([Problem("", f"must be valid {format.upper()} ({exc})")]) from None
-    except ValueError:  # an integer past the interpreter's digit limit
-        raise error(
-            [Problem("", f"must be valid {format.upper()} (a number has more than 4300 digits)")]
-        ) from None
-    if not isinstance(data, dict):
-        raise error([Problem("", f"must be a table at the top (got {type(data).__name__})")])
-    return data
+def _read(source: object, format: str | None, loader: _Loader) -> Mapping[str, Any] | None:
+    return doc.read(source, format=format, problems=loader.problems, exact_numbers=True)
 
 
 def _join(path: str, name: str | None) -> str:
@@ -226,16 +166,16 @@ def _join(path: str, name: str | None) -> str:
 
 class _Loader:
     def __init__(self) -> None:
-        self.problems: list[Problem] = []
+        self.problems = doc.Problems()
 
     def fail(self, path: str, message: str) -> object:
-        self.problems.append(Problem(path, message))
+        self.problems.add(path, message)
         return _FAIL
 
     def build(self, cls: type, data: Any, path: str, depth: int) -> Any:
         if depth > MAX_DEPTH:
             return self.fail(path, f"must be nested at most {MAX_DEPTH} levels deep")
-        if not isinstance(data, dict):
+        if not isinstance(data, Mapping):
             return self.fail(path, f"must be a table (got {type(data).__name__} {shown(data)})")
         hints = typing.get_type_hints(cls)
         fields = {f.alias: f for f in attrs.fields(cls)}
@@ -288,7 +228,7 @@ class _Loader:
                 return None
             tagged = [a for a in options if a in _TAGS]
             if tagged:
-                if not isinstance(data, dict) or "type" not in data:
+                if not isinstance(data, Mapping) or "type" not in data:
                     kinds = ", ".join(repr(_TAGS[a]) for a in tagged)
                     return self.fail(path, f"must be a table with a 'type' of {kinds}")
                 by_tag = {_TAGS[a]: a for a in tagged}
@@ -300,7 +240,7 @@ class _Loader:
                 return self.build(by_tag[data["type"]], data, path, depth)
             return self.value(options[0], data, path, depth)
         if origin in (tuple, frozenset):
-            if not isinstance(data, list):
+            if not isinstance(data, list | tuple):
                 return self.fail(path, f"must be a list (got {type(data).__name__} {shown(data)})")
             if len(data) > 10_000:
                 return self.fail(path, f"must have at most 10000 items (got {len(data)})")
@@ -347,6 +287,8 @@ class _Loader:
     def decimal(self, data: Any, path: str) -> Any:
         if isinstance(data, Decimal) or (isinstance(data, int) and not isinstance(data, bool)):
             return Decimal(data)
+        if isinstance(data, float):  # a mapping's float: its shortest text is what was meant
+            data = repr(data)
         if isinstance(data, str) and len(data) <= 64:
             try:
                 value = Decimal(data)
@@ -354,7 +296,8 @@ class _Loader:
                 pass
             else:
                 if value.is_finite():
-                    return value
+                    too_big = doc.number_problem(value)
+                    return value if too_big is None else self.fail(path, too_big)
         return self.fail(
             path, f"must be a decimal number written as a string such as '4.35' (got {shown(data)})"
         )
@@ -394,10 +337,12 @@ class _Loader:
             return self.fail(path, exc.message)
 
 
-def load_programme(text: str | bytes, *, format: str = "toml") -> Programme:
-    """Read a programme from a TOML (default) or JSON document.
+def load_programme(source: Source, *, format: str | None = None) -> Programme:
+    """Read a programme from a TOML or JSON document (text, bytes, a path or a mapping).
 
-    Every problem is collected, each with its path, into one error.
+    *format* is ``"toml"`` or ``"json"``; by default a path's suffix decides,
+    and text starting with ``{`` is JSON. Every problem is collected, each
+    with its path, into one error.
 
     Raises:
         ProgrammeDocumentError: the document has problems.
@@ -411,11 +356,11 @@ def load_programme(text: str | bytes, *, format: str = "toml") -> Programme:
     servicemodel.exceptions.ProgrammeDocumentError: 1 problem in programme document:
       earn.rules[0].points: 'points' must be a whole number from 1 to 1000000000000 (got 0)
     """
-    data = _read(text, format, ProgrammeDocumentError)
     loader = _Loader()
-    result = loader.build(Programme, data, "", 0)
+    data = _read(source, format, loader)
+    result = _FAIL if data is None else loader.build(Programme, data, "", 0)
     if loader.problems or result is _FAIL:
-        raise ProgrammeDocumentError(loader.problems)
+        raise ProgrammeDocumentError(loader.problems.items)
     assert isinstance(result, Programme)
     return result
 
@@ -432,8 +377,14 @@ _COMMANDS: dict[str, tuple[str, ...]] = {
 }
 
 
-def dump_ledger(ledger: Ledger, *, format: str = "json") -> str:
+@overload
+def dump_ledger(ledger: Ledger, *, format: Literal["mapping"]) -> dict[str, Any]: ...
+@overload
+def dump_ledger(ledger: Ledger, *, format: Format = ...) -> str: ...
+def dump_ledger(ledger: Ledger, *, format: str = "json") -> str | dict[str, Any]:
     """Write *ledger* (its policies and every accepted command) as JSON (default) or TOML.
+
+    ``format="mapping"`` gives the same document as plain data.
 
     Loading the document replays the commands, so the journal, balances and
     receipts come back exactly.
@@ -476,7 +427,7 @@ def _instant_text(micros: int, tz: Any) -> str:
     return utc.astimezone(tz).isoformat()
 
 
-def load_ledger(text: str | bytes, *, format: str = "json") -> Ledger:
+def load_ledger(source: Source, *, format: str | None = None) -> Ledger:
     """Rebuild a ledger from a document written by :func:`dump_ledger`.
 
     The document holds the ledger's policies and its commands; they are
@@ -484,8 +435,9 @@ def load_ledger(text: str | bytes, *, format: str = "json") -> Ledger:
     original did.
 
     Args:
-        text: the document.
-        format: ``"json"`` or ``"toml"``.
+        source: the document: text, UTF-8 bytes, a ``pathlib.Path`` or a mapping.
+        format: ``"json"`` or ``"toml"``; by default a path's suffix
+            decides, and text starting with ``{`` is JSON.
 
     Returns:
         A new ledger.
@@ -507,14 +459,16 @@ def load_ledger(text: str | bytes, *, format: str = "json") -> Ledger:
         LedgerDocumentError: the document has problems (all of them, with paths),
             or a command in it is refused on replay.
     """
-    data = _read(text, format, LedgerDocumentError)
     loader = _Loader()
+    data = _read(source, format, loader)
+    if data is None:
+        raise LedgerDocumentError(loader.problems.items)
     policies = loader.build(Policies, data.get("policies", {}), "policies", 0)
     raw = data.get("commands", [])
     for key in data:
         if key not in ("policies", "commands"):
             loader.fail(key, "is not a field of a ledger document (policies, commands)")
-    if not isinstance(raw, list):
+    if not isinstance(raw, list | tuple):
         loader.fail("commands", f"must be a list (got {type(raw).__name__})")
         raw = []
     from ._policies import Expiry, NegativeBalance
@@ -534,7 +488,7 @@ def load_ledger(text: str | bytes, *, format: str = "json") -> Ledger:
     for i, item in enumerate(raw):
         path = f"commands[{i}]"
         if (
-            not isinstance(item, dict)
+            not isinstance(item, Mapping)
             or not isinstance(item.get("command"), str)
             or item["command"] not in _COMMANDS
         ):
@@ -556,7 +510,7 @@ def load_ledger(text: str | bytes, *, format: str = "json") -> Ledger:
                 loader.fail(_join(path, field), f"is not a field of command {name!r}")
                 continue
             if field == "tally":
-                if not isinstance(value, dict):
+                if not isinstance(value, Mapping):
                     loader.fail(_join(path, field), "must be a table of numbers")
                     continue
                 tally = {}
@@ -579,7 +533,7 @@ def load_ledger(text: str | bytes, *, format: str = "json") -> Ledger:
                 kwargs[field] = converted
         calls.append((name, kwargs))
     if loader.problems or policies is _FAIL:
-        raise LedgerDocumentError(loader.problems)
+        raise LedgerDocumentError(loader.problems.items)
     assert isinstance(policies, Policies)
     ledger = Ledger(policies=policies)
     for i, (name, kwargs) in enumerate(calls):

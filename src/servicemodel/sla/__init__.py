@@ -23,7 +23,7 @@ DateTime(2024, 6, 10, 13, 0, 0, tzinfo=Timezone('Europe/London'))
 from ._calendar import BusinessCalendar, Combine, Overnight
 from ._clock import IntegerCalendar
 from ._conditions import Condition, Facts, FieldTest, Match, Operator
-from ._documents import dump_policies, dumps_policies, load_policies, policy_schema
+from ._documents import dump_policies, load_policies, policy_schema
 from ._evaluate import (
     ClockState,
     MetricClock,
@@ -64,7 +64,6 @@ __all__ = [
     "SlaTracker",
     "Target",
     "dump_policies",
-    "dumps_policies",
     "evaluate",
     "load_policies",
     "policy_schema",

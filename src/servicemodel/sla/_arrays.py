@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from .._time import HI, LO
 from ..exceptions import ValidationError
-from ._zones import HI, LO
 
 if TYPE_CHECKING:
     import numpy as np

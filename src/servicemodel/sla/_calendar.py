@@ -12,22 +12,25 @@ import contextlib
 import datetime as _dt
 import enum
 import numbers
-from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Final, final
 
 import attrs
 import pendulum
 
-from .._time import MAX_DURATION_DAYS, aware, zone
+from .._time import (
+    HI,
+    LO,
+    MAX_DURATION_DAYS,
+    aware,
+    checked_micros,
+    to_micros,
+    zone,
+)
+from .._time import duration_from_micros as duration_of
 from ..exceptions import CalendarError, ValidationError
-from ._build import UNITS_READABLE as _UNITS_READABLE
-from ._build import duration_of
 from ._core import Core, combined_core, wall_micros, weekly_core
-from ._engine import DAY
-from ._engine import W0 as _W0
-from ._engine import WEEK as _WEEK
-from ._zones import HI, LO
+from ._engine import DAY, NeverReached
 
 if TYPE_CHECKING:
     import numpy as np
@@ -42,11 +45,9 @@ _LO_TEXT: Final = "1900-01-01T00:00:00Z"
 _HI_TEXT: Final = "2200-01-01T00:00:00Z"
 _EPOCH: Final = _dt.datetime(1970, 1, 1)
 _EPOCH_ORDINAL: Final = _dt.date(1970, 1, 1).toordinal()
-_YMD: dict[int, tuple[int, int, int]] = {}  # wall day number -> (year, month, day)
 _FAST_LO: Final = LO + 2 * DAY
 _FAST_HI: Final = HI - 2 * DAY
 _CLOCK_US: Final = tuple(m * 60_000_000 for m in range(1440))
-_HMS: Final = tuple((s // 3600, s // 60 % 60, s % 60) for s in range(86_400))
 _TD_DAYS: Final = _dt.timedelta.days.__get__
 _TD_SECONDS: Final = _dt.timedelta.seconds.__get__
 _TD_MICROS: Final = _dt.timedelta.microseconds.__get__
@@ -87,15 +88,6 @@ class Combine(enum.Enum):
     INTERSECTION = "intersection"
 
 
-def _ymd(days: int) -> tuple[int, int, int]:
-    """(year, month, day) of wall day number *days* (days since 1970-01-01), cached."""
-    d = _dt.date.fromordinal(days + _EPOCH_ORDINAL)
-    ymd = (d.year, d.month, d.day)
-    if len(_YMD) < 200_000:
-        _YMD[days] = ymd
-    return ymd
-
-
 def _range_error(field: str, value: object) -> ValidationError:
     return ValidationError(
         f"'{field}' must be an instant between {_LO_TEXT} and {_HI_TEXT} "
@@ -121,70 +113,30 @@ def _check_micros(value: object, field: str) -> int:
 def _instant(value: object, field: str, cal: BusinessCalendar | None = None) -> int:
     """Epoch microseconds of any aware datetime, or a ValidationError naming *field*.
 
-    A datetime in *cal*'s own zone is resolved with the calendar's cached
-    offset transitions (same answer as ``utcoffset()``, at a third of the cost).
+    A datetime in *cal*'s own zone is looked up in the zone's offset table
+    (same answer as ``utcoffset()``, at a third of the cost).
     """
-    if isinstance(value, _dt.datetime):
+    if isinstance(value, _dt.datetime) and value.tzinfo is not None:
         if cal is not None and value.tzinfo is cal.timezone:
-            wall = (
-                (value.toordinal() - _EPOCH_ORDINAL) * 86_400_000_000
-                + _CLOCK_US[value.hour * 60 + value.minute]
-                + value.second * 1_000_000
-                + value.microsecond
-            )
-            if _FAST_LO < wall < _FAST_HI:
-                core = cal._core  # Core.instant_of_wall, inlined
-                return wall - core.offsets[bisect_right(core.wall_starts[value.fold], wall) - 1]
-        off = value.utcoffset()
-        if off is not None:
-            u: int = (
-                (value.toordinal() - _EPOCH_ORDINAL) * 86_400_000_000
-                + _CLOCK_US[value.hour * 60 + value.minute]
-                + value.second * 1_000_000
-                + value.microsecond
-                - (_TD_DAYS(off) * 86_400 + _TD_SECONDS(off)) * 1_000_000
-                - _TD_MICROS(off)
-            )
-            if LO <= u <= HI:
-                return u
-            raise ValidationError(
-                f"'{field}' must be between {_LO_TEXT} and {_HI_TEXT} (got {value.isoformat()})",
-                field=field,
-                value=value,
-            )
+            u = cal._core.zone.instant_of(value)
+        elif value.utcoffset() is not None:
+            u = to_micros(value)
+        else:
+            u = to_micros(aware(value, field=field))  # raises: naive
+        if LO <= u <= HI:
+            return u
+        raise ValidationError(
+            f"'{field}' must be between {_LO_TEXT} and {_HI_TEXT} (got {value.isoformat()})",
+            field=field,
+            value=value,
+        )
     aware(value, field=field)  # raises the right error for naive datetimes and non-datetimes
     raise ValidationError(f"'{field}' must be an aware datetime (got {value!r})", field=field)
 
 
 def _duration(value: object, field: str) -> int:
     """Signed microseconds of a timedelta / pendulum Duration, bounded."""
-    if type(value) is _Duration and not (value.years or value.months):
-        micros: int = _TD_FLOORDIV(value, _ONE_US)  # exact: timedelta // timedelta
-        if -_MAX_DURATION <= micros <= _MAX_DURATION:
-            return micros
-    if isinstance(value, pendulum.Duration) and (value.years or value.months):
-        raise ValidationError(
-            f"'{field}' must not be month- or year-based (got {value.in_words()}); "
-            "write it in days, e.g. pendulum.duration(days=30)",
-            field=field,
-            value=value,
-        )
-    if not isinstance(value, _dt.timedelta):
-        raise ValidationError(
-            f"'{field}' must be a duration such as timedelta(hours=4) "
-            f"(got {type(value).__name__} {value!r})",
-            field=field,
-            value=value,
-        )
-    # timedelta's own fields: pendulum.Duration redefines .seconds/.microseconds when negative
-    micros = (_TD_DAYS(value) * 86_400 + _TD_SECONDS(value)) * 1_000_000 + _TD_MICROS(value)
-    if abs(micros) > _MAX_DURATION:
-        raise ValidationError(
-            f"'{field}' must be at most {MAX_DURATION_DAYS} days either way (got {value!r})",
-            field=field,
-            value=value,
-        )
-    return micros
+    return checked_micros(value, field=field, allow_negative=True, allow_zero=True)
 
 
 def _parse_clock(text: str, *, field: str, whole: str, is_end: bool) -> int:
@@ -724,17 +676,7 @@ class BusinessCalendar:
             return int(start_us) + duration_us
         if not (type(start_us) is int and LO <= start_us <= HI):
             start_us = _check_micros(start_us, "start_us")
-        if duration_us == 0:
-            return start_us
-        eng = core.engine
-        y = eng.f(start_us) + duration_us
-        if duration_us > 0:
-            if y > eng.f_hi:
-                raise self._never_error(start_us, forward=True)
-            return eng.earliest(y)
-        if y < 0:
-            raise self._never_error(start_us, forward=False)
-        return eng.earliest(y + 1) - 1
+        return self._add(start_us, duration_us)
 
     def segments_micros(self, start_us: int, end_us: int) -> tuple[tuple[int, int, str], ...]:
         """Partition ``[start_us, end_us)`` into maximal labelled pieces.
@@ -804,90 +746,23 @@ class BusinessCalendar:
         ...         pendulum.duration(hours=4))
         DateTime(2024, 6, 10, 13, 0, 0, tzinfo=Timezone('Europe/London'))
         """
-        # The hot path: _instant, _duration, _Engine.f, _Engine.earliest and _show
-        # inlined for the common case (a pendulum start in the calendar's zone, a
-        # positive Duration, pieces ruled by the weekly pattern); the rest goes
-        # through those functions. tests/sla check both routes against each other.
-        core = self._core
-        tz = self.timezone
-        starts0, starts1, offsets, pu, ptab, pf, f_hi, fold_until, piece_era = core.hot
-        if type(start) is _DateTime and start.tzinfo is tz:
-            wall = (
-                (start.toordinal() - _EPOCH_ORDINAL) * DAY
-                + _CLOCK_US[start.hour * 60 + start.minute]
-                + start.second * 1_000_000
-                + start.microsecond
-            )
-            if _FAST_LO < wall < _FAST_HI:
-                u = wall - offsets[bisect_right(starts1 if start.fold else starts0, wall) - 1]
-            else:
-                u = _instant(start, "start", self)
+        zone = self._core.zone
+        if type(start) is _DateTime and start.tzinfo is zone.tz:
+            u = zone.instant_of(start)
+            if not LO <= u <= HI:
+                u = _instant(start, "start", self)  # raises: out of range
         else:
             u = _instant(start, "start", self)
-        # duration._years / _months: what .years / .months return, at a third of the cost
-        if (
-            type(duration) is _Duration
-            and _UNITS_READABLE
-            and not (duration._years or duration._months)
-        ):
-            d: int = _TD_FLOORDIV(duration, _ONE_US)  # exact: timedelta // timedelta
-            if not 0 < d <= _MAX_DURATION:
-                d = _duration(duration, "duration")  # raises when out of range
-                return self._add_slow(u, d)
-        else:
-            return self._add_slow(u, _duration(duration, "duration"))
-        if core.always:
-            return self._add_slow(u, d)
-        p = bisect_right(pu, u) - 1
-        e = ptab[p]
-        if e is None:
-            y = core.engine.f(u) + d
-        else:
-            c, total, starts, lens, cum, cumend, last_end = e
-            q, r = divmod(u - _W0, _WEEK)
-            j = bisect_right(starts, r) - 1
-            r -= starts[j]
-            y = c + q * total + cum[j] + (r if r < lens[j] else lens[j]) + d
-        if y > f_hi:
-            raise self._never_error(u, forward=True)
-        p = bisect_left(pf, y) - 1
-        e = ptab[p]
-        if e is None:
-            t = core.engine.earliest(y)
-        else:
-            c, total, starts, lens, cum, cumend, last_end = e
-            q, r = divmod(y - c, total)
-            if r == 0:
-                t = _W0 + (q - 1) * _WEEK + last_end
-            else:
-                j = bisect_left(cumend, r)
-                t = _W0 + q * _WEEK + starts[j] + (r - cum[j])
-        # t lies in (pu[p], pu[p + 1]], and each piece in one era of the zone
-        k = piece_era[p] if t < pu[p + 1] else piece_era[p + 1]
-        days, rest = divmod(t + offsets[k], DAY)
-        ymd = _YMD.get(days)
-        if ymd is None:
-            ymd = _ymd(days)
-        seconds, micro = divmod(rest, 1_000_000)
-        hour, minute, second = _HMS[seconds]
-        if t < fold_until[k]:
-            return _DateTime(ymd[0], ymd[1], ymd[2], hour, minute, second, micro, tz, fold=1)
-        return _DateTime(ymd[0], ymd[1], ymd[2], hour, minute, second, micro, tz)
+        return zone.show(self._add(u, checked_micros(duration, "duration", True, True)))
 
-    def _add_slow(self, u: int, d: int) -> pendulum.DateTime:
-        """``add`` on integers for the cases the inlined path leaves out."""
-        core = self._core
-        if core.always or d == 0:
-            return self._show(u + d)
-        eng = core.engine
-        y = eng.f(u) + d
-        if d > 0:
-            if y > eng.f_hi:
-                raise self._never_error(u, forward=True)
-            return self._show(eng.earliest(y))
-        if y < 0:
-            raise self._never_error(u, forward=False)
-        return self._show(eng.earliest(y + 1) - 1)
+    def _add(self, u: int, d: int) -> int:
+        """The integer core of :meth:`add` and :meth:`add_micros` (arguments checked)."""
+        if self._core.always:
+            return u + d
+        try:
+            return self._core.engine.advance(u, d)
+        except NeverReached as never:
+            raise self._never_error(u, forward=never.forward) from None
 
     def is_open(self, at: _dt.datetime) -> bool:
         """Whether the calendar is open at the instant *at*.
@@ -971,13 +846,14 @@ class BusinessCalendar:
         core = self._core
         if core.always:
             raise CalendarError("a 24x7 calendar never closes, so its business days never end")
-        day = self._business_day_from(core.wall_at(u)[0] // DAY)
+        day = self._business_day_from(core.zone.wall_fold(u)[0] // DAY)
         for _ in range(n):
             day = self._business_day_from(day + 1)
-        end_of_day = core.day_start(day + 1)
+        end_of_day = core.zone.day_start(day + 1)
         if self._open_at(end_of_day - 1):
             return self._show(self._next_close(end_of_day - 1))
-        return self._show(core.engine.earliest(core.engine.f(end_of_day)))
+        # the end of the day's last open interval: back to open time, then forward over it
+        return self._show(core.engine.advance(end_of_day, -1) + 1)
 
     # --- numpy interface -----------------------------------------------------------------
 
@@ -1029,21 +905,7 @@ class BusinessCalendar:
     # --- helpers -------------------------------------------------------------------------
 
     def _show(self, u: int) -> pendulum.DateTime:
-        core = self._core
-        k = bisect_right(core.times, u) - 1
-        days, rest = divmod(u + core.offsets[k], DAY)
-        ymd = _YMD.get(days)
-        if ymd is None:
-            ymd = _ymd(days)
-        seconds, micro = divmod(rest, 1_000_000)
-        hour, minute, second = _HMS[seconds]
-        # tzinfo positionally: pendulum.DateTime(..., tzinfo=tz) parses keywords at
-        # about twice the cost; fold only when set (the second pass through an hour).
-        if u < core.fold_until[k]:
-            return _DateTime(
-                ymd[0], ymd[1], ymd[2], hour, minute, second, micro, self.timezone, fold=1
-            )
-        return _DateTime(ymd[0], ymd[1], ymd[2], hour, minute, second, micro, self.timezone)
+        return self._core.zone.show(u)
 
     def _open_at(self, u: int) -> bool:
         core = self._core
@@ -1056,11 +918,7 @@ class BusinessCalendar:
         core = self._core
         if core.always:
             return u
-        eng = core.engine
-        y = eng.f(u) + 1
-        if y > eng.f_hi:
-            raise self._never_error(u, forward=True)
-        return eng.earliest(y) - 1
+        return self._add(u, 1) - 1
 
     def _next_close(self, u: int) -> int:
         core = self._core
@@ -1085,10 +943,10 @@ class BusinessCalendar:
     def _business_day_from(self, day: int) -> int:
         core = self._core
         eng = core.engine
-        start = core.day_start(day)
-        if eng.f(core.day_start(day + 1)) > eng.f(start):
+        start = core.zone.day_start(day)
+        if eng.f(core.zone.day_start(day + 1)) > eng.f(start):
             return day
-        return core.wall_at(self._next_open(start))[0] // DAY
+        return core.zone.wall_fold(self._next_open(start))[0] // DAY
 
     def _never_error(self, u: int, *, forward: bool) -> CalendarError:
         eng = self._core.engine
