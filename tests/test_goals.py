@@ -64,7 +64,7 @@ def test_not_attainable_beyond_the_stated_monthly_bound() -> None:
     # 10 points in 6 months needs ~1.66 points a month; the bound allows 1.
     check = csat_goal(max_change_per_month=Fraction(1, 100)).smart_check()
     assert not check.letter("A").holds
-    assert "more than the stated bound of 0.01" in check.letter("A").reasons[0]
+    assert "more than the stated bound of 1 percentage points" in check.letter("A").reasons[0]
     assert csat_goal(max_change_per_month=Fraction(2, 100)).smart_check().letter("A").holds
 
 
@@ -217,7 +217,8 @@ def test_observations_on_the_expected_line_are_on_track_at_every_date(
     offsets: list[int], direction: str
 ) -> None:
     target = Fraction(90, 100) if direction == "increase" else Fraction(70, 100)
-    goal = csat_goal(direction=direction, target=target)
+    metric = "csat" if direction == "increase" else "reopen_rate"  # each KPI's better way
+    goal = csat_goal(metric=metric, direction=direction, target=target)
     observations = [
         Observation(at=JAN.add(seconds=s), value=goal.expected_at(JAN.add(seconds=s)))
         for s in offsets

@@ -39,6 +39,7 @@ LAYERS: Mapping[str, int] = {
     "servicemodel._validators": 1,
     "servicemodel._core": 1,
     "servicemodel._version": 1,
+    "servicemodel._display": 1,  # how reports show numbers (goals and the report share it)
     # 2: the domain's facts (the root package re-exports these core types)
     "servicemodel": 2,
     "servicemodel.interactions": 2,

@@ -21,7 +21,7 @@ from ._validators import enum_member, non_empty_str, shown
 from .exceptions import DocumentError, ModelDocumentError, Problem, ValidationError
 from .goals import Goal, Scope
 from .interactions import Channel
-from .kpi import _accumulators as _kpi_registry
+from .kpi import catalogue
 from .loyalty import Programme, load_programme
 from .sla import PolicySet, load_policies
 from .team import RecognitionPolicy
@@ -224,13 +224,6 @@ class ServiceModel:
                 field="business_calendar",
                 value=self.business_calendar,
             )
-        for index, goal in enumerate(self.goals):
-            if goal.metric is not None and goal.metric not in _known_kpis():
-                raise ValidationError(
-                    f"'goals[{index}].metric' must be a KPI of the catalogue (got {goal.metric!r})",
-                    field=f"goals[{index}].metric",
-                    value=goal.metric,
-                )
 
     def tracked_kpis(self) -> tuple[str, ...]:
         """The KPIs the assessment reports: the type's, then the goals' own.
@@ -244,13 +237,11 @@ class ServiceModel:
         if FeedbackChannel.CES in self.feedback:
             kpis.append("ces")
         for goal in self.goals:
-            if goal.metric is not None and goal.metric not in kpis and goal.metric in _known_kpis():
-                kpis.append(goal.metric)
+            # A goal's KPI is reported when this package's catalogue measures it.
+            metric = goal.metric
+            if metric is not None and metric in catalogue() and metric.value not in kpis:
+                kpis.append(metric.value)
         return tuple(kpis)
-
-
-def _known_kpis() -> frozenset[str]:
-    return frozenset(_kpi_registry._REGISTRY) | {"sla_compliance"}
 
 
 # ------------------------------------------------------------------ documents
@@ -480,10 +471,6 @@ def _load_model(source: object, format: str | None) -> ServiceModel:
                 continue
         goal = _build("goal", path, problems, Goal, **spec)
         if goal is not None:
-            if goal.metric is not None and goal.metric not in _known_kpis():
-                problems.add(
-                    f"{path}.metric", f"must be a KPI of the catalogue (got {goal.metric!r})"
-                )
             built_goals.append(goal)
     fields["goals"] = built_goals
     follow_ups = top.get("follow_ups", [])

@@ -69,7 +69,7 @@ def test_empty_is_the_identity(a: list[QaReview]) -> None:
 @given(samples)
 def test_state_round_trips_through_json_and_pickle(a: list[QaReview]) -> None:
     x = fold(a)
-    assert Accumulator.from_json(x.to_json()) == x
+    assert QaScore.from_json(x.to_json()) == x
     assert pickle.loads(pickle.dumps(x)) == x
 
 
@@ -111,6 +111,8 @@ def test_only_reviews_are_accepted_and_bad_state_is_refused() -> None:
         "state": {"n": 1, "auto_fails": 2, "total": "1/2", "squares": "1/4", "denominator": 2},
     }
     with pytest.raises(ValidationError, match="consistent QA sample"):
+        QaScore.from_json(bad)
+    with pytest.raises(ValidationError, match=r"outside servicemodel\.kpi: use its own from_json"):
         Accumulator.from_json(bad)
 
 

@@ -12,7 +12,7 @@ from typing import Any
 
 import pendulum
 
-from ..exceptions import DocumentError, ServiceModelError
+from ..exceptions import DocumentError, EmptySampleError, ServiceModelError
 from ..interactions import Interaction
 
 SAMPLE_START = pendulum.datetime(2024, 1, 1, tz="Europe/London")
@@ -70,12 +70,16 @@ def _progress(count: int) -> None:
 
 
 def _midnight_after(instants: Iterator[pendulum.DateTime], tz: str) -> pendulum.DateTime:
+    from .._assessment import check_supported
+    from .._time import to_micros
+
     latest = None
     for at in instants:
+        check_supported(to_micros(at), field="created_at", value=at.isoformat())
         if latest is None or at > latest:
             latest = at
     if latest is None:
-        return SAMPLE_START
+        raise EmptySampleError("no interaction to assess: the data file holds none (got 0)")
     return latest.in_timezone(tz).start_of("day").add(days=1)
 
 
