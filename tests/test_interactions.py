@@ -393,3 +393,12 @@ def test_resolution_facts_follow_the_resolved_statuses(interaction: Interaction)
     ]
     assert interaction.first_solved_at() == (entries[0] if entries else None)
     assert interaction.last_solved_at() == (entries[-1] if entries else None)
+    assert interaction.resolution_count() == len(entries)
+
+
+@given(interactions())
+def test_the_first_reply_is_the_first_public_human_agent_message(interaction: Interaction) -> None:
+    replies = [m for m in interaction.messages() if m.is_public_agent_reply()]
+    reply = interaction.first_reply()
+    assert reply == (replies[0] if replies else None)
+    assert interaction.first_reply_at() == (None if reply is None else reply.at)

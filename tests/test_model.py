@@ -295,7 +295,7 @@ def test_recognition_names_its_csat_variant() -> None:
             "recognition.happy_from",
             "is not a known key; expected one of fast_under, resolve_within, fast_points, "
             "on_time_points, late_points, first_contact_points, happy_points, unhappy_points, "
-            "csat, minimum_samples, tie_break",
+            "csat, minimum_samples, tie_break, speed, on_time, rescoring",
         ),
         (
             "recognition.csat",

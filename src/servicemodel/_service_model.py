@@ -287,6 +287,9 @@ _RECOGNITION_KEYS = (
     "csat",
     "minimum_samples",
     "tie_break",
+    "speed",
+    "on_time",
+    "rescoring",
 )
 _MAX_GOALS = 100
 

@@ -446,9 +446,23 @@ class Interaction:
         ... ]).first_reply_at() is None
         True
         """
+        reply = self.first_reply()
+        return None if reply is None else reply.at
+
+    def first_reply(self) -> Message | None:
+        """The first public message by a human agent (``None``: not yet); it dates :meth:`first_reply_at`.
+
+        >>> import pendulum
+        >>> t = pendulum.datetime(2024, 1, 1)
+        >>> Interaction(id="T", customer_id="C", channel="email", created_at=t, events=[
+        ...     Message(at=t, author="bot", author_id="helper"),
+        ...     Message(at=t.add(minutes=5), author="agent", author_id="A-1"),
+        ... ]).first_reply().author_id
+        'A-1'
+        """
         for event in self.events:
             if isinstance(event, Message) and event.is_public_agent_reply():
-                return event.at
+                return event
         return None
 
     def agent_reply_count(self) -> int:
@@ -567,6 +581,24 @@ class Interaction:
         """
         solves = self._resolutions()
         return solves[-1] if solves else None
+
+    def resolution_count(self) -> int:
+        """How many times the interaction was resolved (entered solved or closed from another status).
+
+        Resolved has the meaning of :meth:`first_solved_at`: closing a solved
+        interaction is not a new resolution, resolving it again after a reopen is.
+
+        >>> import pendulum
+        >>> t = pendulum.datetime(2024, 1, 1)
+        >>> Interaction(id="T", customer_id="C", channel="chat", created_at=t, events=[
+        ...     StatusChange(at=t.add(hours=1), status="solved"),
+        ...     StatusChange(at=t.add(hours=2), status="open"),
+        ...     StatusChange(at=t.add(hours=3), status="solved"),
+        ...     StatusChange(at=t.add(hours=4), status="closed"),
+        ... ]).resolution_count()
+        2
+        """
+        return len(self._resolutions())
 
     def reopen_count(self) -> int:
         """How many times a solved interaction was reopened (solved to open, pending or on hold).

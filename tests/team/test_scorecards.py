@@ -303,7 +303,7 @@ def assigned(draw: st.DrawFn) -> Interaction:
     ),
     policy_sets(),
 )
-def test_scorecards_are_invariant_to_the_order_of_interactions(
+def test_scorecards_are_invariant_to_the_order_of_interactions_and_quantiles_are_ordered(
     items: tuple[list[Interaction], list[Interaction]],
     reviews: tuple[list[QaReview], list[QaReview]],
     policies: PolicySet,
@@ -326,6 +326,15 @@ def test_scorecards_are_invariant_to_the_order_of_interactions(
         for xs, rs in zip(items, reviews, strict=True)
     )
     assert a == b
+    for card in a:
+        for figure in card.shown:
+            if figure.unit == "seconds":
+                assert figure.median is not None
+                assert figure.p90 is not None
+                assert 0 <= figure.median <= figure.p90
+            else:
+                assert figure.median is None
+                assert figure.p90 is None
 
 
 @pytest.mark.parametrize(

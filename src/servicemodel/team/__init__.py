@@ -16,6 +16,7 @@ recognised (:func:`awards`, :func:`leaderboard`, :func:`employee_of_the_month`).
 """
 
 from ._agents import Agent, Candidate, Skill
+from ._attribution import Attribution
 from ._calibration import Calibration, calibrate, krippendorff_alpha
 from ._documents import dump_rubric, dump_skill_profiles, load_rubric, load_skill_profiles
 from ._kappa import cohen_kappa
@@ -38,8 +39,11 @@ from ._recognition import (
     EmployeeOfTheMonth,
     Leaderboard,
     MonthTally,
+    OnTime,
     RecognitionPolicy,
     RecognitionRule,
+    Rescoring,
+    SpeedRule,
     Standing,
     TieBreak,
     awards,
@@ -71,6 +75,7 @@ __all__ = [  # noqa: RUF022 - plain sorted order, as tests/test_public_api.py ch
     "ActionPlan",
     "Agent",
     "AgentAward",
+    "Attribution",
     "Calibration",
     "Candidate",
     "Criterion",
@@ -88,12 +93,14 @@ __all__ = [  # noqa: RUF022 - plain sorted order, as tests/test_public_api.py ch
     "MonthTally",
     "Movement",
     "NeedSource",
+    "OnTime",
     "PlanReview",
     "PlanStatus",
     "QaReview",
     "QaScore",
     "RecognitionPolicy",
     "RecognitionRule",
+    "Rescoring",
     "ReviewerKind",
     "Rubric",
     "Scorecard",
@@ -103,6 +110,7 @@ __all__ = [  # noqa: RUF022 - plain sorted order, as tests/test_public_api.py ch
     "SkillProfile",
     "SkillRequirement",
     "Solution",
+    "SpeedRule",
     "Standing",
     "Step",
     "StepStatus",

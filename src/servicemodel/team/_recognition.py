@@ -2,10 +2,17 @@
 
 The rules follow Freshdesk Arcade: points for a fast resolution (strictly
 under an hour by default), for resolving on time (at or before the due
-instant), minus points for resolving late, points for first-contact
-resolution, and points for a happy or minus points for an unhappy CSAT
-rating. A reopen removes the speed and first-contact points but keeps the
-CSAT points. An interaction nobody is assigned to earns nobody points.
+instant by default), minus points for resolving late, points for
+first-contact resolution, and points for a happy or minus points for an
+unhappy CSAT rating. A reopen removes the speed and first-contact points but
+keeps the CSAT points. An interaction nobody is assigned to earns nobody
+points. Three named options make the scoring Arcade's own (the defaults keep
+servicemodel's earlier scoring): ``speed=SpeedRule.EXCLUSIVE`` gives one speed
+award per resolution (fast, or else on time, or else late);
+``on_time=OnTime.STRICTLY_BEFORE_DUE`` makes resolving at the due instant
+late; ``rescoring=Rescoring.LATEST_RESOLUTION`` takes every resolution award
+away while the interaction is reopened and scores it afresh when it is
+resolved again.
 
 The facts come from the interaction and the judgements from the KPI
 catalogue, so recognition never disagrees with a report: "resolved" and
@@ -49,6 +56,7 @@ import attrs
 import pendulum
 
 from .._time import aware, duration_micros, from_micros, to_duration, to_micros, zone
+from .._validators import enum_member
 from ..exceptions import EmptySampleError, ValidationError
 from ..interactions import Interaction
 from ..kpi import Csat, CsatVariant, Fcr
@@ -59,8 +67,11 @@ __all__ = [
     "EmployeeOfTheMonth",
     "Leaderboard",
     "MonthTally",
+    "OnTime",
     "RecognitionPolicy",
     "RecognitionRule",
+    "Rescoring",
+    "SpeedRule",
     "Standing",
     "TieBreak",
     "awards",
@@ -100,6 +111,54 @@ class TieBreak(enum.Enum):
     CO_WINNERS = "co_winners"
 
 
+class SpeedRule(enum.Enum):
+    """Whether the speed awards of one resolution exclude each other.
+
+    ``cumulative`` (default): a fast resolution also earns the on-time award
+    when it is on time. ``exclusive`` (Freshdesk Arcade): each resolution
+    earns exactly one speed award, fast, or else on time, or else late.
+
+    >>> SpeedRule("exclusive").name
+    'EXCLUSIVE'
+    """
+
+    CUMULATIVE = "cumulative"
+    EXCLUSIVE = "exclusive"
+
+
+class OnTime(enum.Enum):
+    """Which resolutions are on time against the due instant.
+
+    ``at_or_before_due`` (default): resolving at the due instant is on time.
+    ``strictly_before_due``: only a resolution before the due instant is on
+    time; one at the due instant is late.
+
+    >>> OnTime("strictly_before_due").name
+    'STRICTLY_BEFORE_DUE'
+    """
+
+    AT_OR_BEFORE_DUE = "at_or_before_due"
+    STRICTLY_BEFORE_DUE = "strictly_before_due"
+
+
+class Rescoring(enum.Enum):
+    """Which resolution a reopened interaction is scored at.
+
+    ``first_resolution`` (default): the resolution awards are judged at the
+    first resolution and stay; a reopen removes only the fast and
+    first-contact awards. ``latest_resolution`` (Freshdesk Arcade): a reopen
+    takes every resolution award away; when the interaction is resolved again
+    it is scored afresh at that resolution (speed measured from creation),
+    and first contact is never earned again. CSAT awards stay either way.
+
+    >>> Rescoring("latest_resolution").name
+    'LATEST_RESOLUTION'
+    """
+
+    FIRST_RESOLUTION = "first_resolution"
+    LATEST_RESOLUTION = "latest_resolution"
+
+
 def _signed(_instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
     if isinstance(value, bool) or not isinstance(value, int) or not -(10**6) <= value <= 10**6:
         raise ValidationError(
@@ -131,6 +190,18 @@ def _tie(value: Any) -> TieBreak:
             field="tie_break",
             value=value,
         ) from None
+
+
+def _speed(value: Any) -> SpeedRule:
+    return enum_member(SpeedRule, value, field="speed")
+
+
+def _on_time(value: Any) -> OnTime:
+    return enum_member(OnTime, value, field="on_time")
+
+
+def _rescoring(value: Any) -> Rescoring:
+    return enum_member(Rescoring, value, field="rescoring")
 
 
 _HAPPY_VARIANTS = (CsatVariant.TOP_TWO_BOX, CsatVariant.TOP_BOX)
@@ -200,9 +271,17 @@ class RecognitionPolicy:
             as bad (1-2).
         minimum_samples: resolved interactions an agent needs in a month to be ranked.
         tie_break: how equal scores are ranked.
+        speed: whether one resolution's speed awards exclude each other
+            (:class:`SpeedRule`).
+        on_time: whether a resolution at the due instant is on time
+            (:class:`OnTime`).
+        rescoring: which resolution a reopened interaction is scored at
+            (:class:`Rescoring`).
 
     >>> RecognitionPolicy(fast_under=pendulum.duration(minutes=30)).fast_points
     10
+    >>> RecognitionPolicy(speed="exclusive").speed
+    <SpeedRule.EXCLUSIVE: 'exclusive'>
     """
 
     zone: str = attrs.field(default="UTC", validator=_zone)
@@ -221,12 +300,19 @@ class RecognitionPolicy:
     csat: CsatVariant = attrs.field(default=CsatVariant.TOP_TWO_BOX, converter=_csat)
     minimum_samples: int = attrs.field(default=5, validator=_samples)
     tie_break: TieBreak = attrs.field(default=TieBreak.EARLIEST_TO_SCORE, converter=_tie)
+    speed: SpeedRule = attrs.field(default=SpeedRule.CUMULATIVE, converter=_speed)
+    on_time: OnTime = attrs.field(default=OnTime.AT_OR_BEFORE_DUE, converter=_on_time)
+    rescoring: Rescoring = attrs.field(default=Rescoring.FIRST_RESOLUTION, converter=_rescoring)
 
 
 @final
 @attrs.frozen(kw_only=True)
 class AgentAward:
     """Points one agent earned (or lost) for one interaction under one rule.
+
+    ``resolution`` says which resolution of the interaction a resolution award
+    is for (1: the first; higher only under ``Rescoring.LATEST_RESOLUTION``
+    after a reopen); CSAT awards are always 1.
 
     >>> AgentAward(agent="ann", interaction="T-1", rule=RecognitionRule.LATE, points=-5,
     ...            at=pendulum.datetime(2025, 3, 1)).points
@@ -238,20 +324,44 @@ class AgentAward:
     rule: RecognitionRule
     points: int
     at: pendulum.DateTime
+    resolution: int = 1
 
     @property
     def key(self) -> str:
         """The idempotency key used when the award is posted to a ledger.
 
-        One key per interaction and rule, so posting the same award twice
-        (a re-run over the same interactions) changes nothing.
+        One key per interaction, rule and resolution, so posting the same
+        award twice (a re-run over the same interactions) changes nothing,
+        and an interaction scored afresh after a reopen posts anew.
 
         >>> import pendulum
         >>> AgentAward(agent="ann", interaction="T-1", rule=RecognitionRule.LATE, points=-5,
         ...            at=pendulum.datetime(2025, 3, 1)).key
         'recognition:T-1:late'
         """
-        return f"recognition:{self.interaction}:{self.rule.value}"
+        return _key(self.interaction, self.rule, self.resolution)
+
+
+def _key(interaction: str, rule: RecognitionRule, resolution: int) -> str:
+    base = f"recognition:{interaction}:{rule.value}"
+    return base if resolution == 1 else f"{base}:{resolution}"
+
+
+def _scored_resolution(
+    current: Interaction, policy: RecognitionPolicy
+) -> tuple[pendulum.DateTime, int] | None:
+    """The resolution the policy scores (instant and ordinal), ``None`` when none is scored.
+
+    Under ``latest_resolution`` a reopened interaction has none until it is
+    resolved again.
+    """
+    if policy.rescoring is Rescoring.FIRST_RESOLUTION:
+        first = current.first_solved_at()
+        return None if first is None else (first, 1)
+    latest = current.last_solved_at()
+    if latest is None or not current.status().is_resolved:
+        return None
+    return latest, current.resolution_count()
 
 
 def awards(
@@ -284,41 +394,72 @@ def awards(
         )
     current = interaction if as_of is None else interaction.as_of(aware(as_of, field="as_of"))
     agent = current.assignee()
-    resolved = current.first_solved_at()
-    if agent is None or resolved is None:
+    if agent is None:
+        return ()
+    scored = _scored_resolution(current, policy)
+    if scored is None and current.first_solved_at() is None:
         return ()
     result: list[AgentAward] = []
 
-    def give(rule: RecognitionRule, points: int, at: pendulum.DateTime) -> None:
+    def give(rule: RecognitionRule, points: int, at: pendulum.DateTime, resolution: int) -> None:
         if points:
             result.append(
-                AgentAward(agent=agent, interaction=current.id, rule=rule, points=points, at=at)
+                AgentAward(
+                    agent=agent,
+                    interaction=current.id,
+                    rule=rule,
+                    points=points,
+                    at=at,
+                    resolution=resolution,
+                )
             )
 
+    if scored is not None:
+        resolved, ordinal = scored
+        for rule, points in _resolution_awards(current, policy, resolved, due):
+            give(rule, points, resolved, ordinal)
+    rating = current.rating()
+    if rating is not None:
+        happy, unhappy = _csat_bands(policy.csat)
+        if rating.score in happy:
+            give(RecognitionRule.HAPPY_CSAT, policy.happy_points, rating.at, 1)
+        elif rating.score in unhappy:
+            give(RecognitionRule.UNHAPPY_CSAT, policy.unhappy_points, rating.at, 1)
+    return tuple(result)
+
+
+def _resolution_awards(
+    current: Interaction,
+    policy: RecognitionPolicy,
+    resolved: pendulum.DateTime,
+    due: _dt.datetime | None,
+) -> list[tuple[RecognitionRule, int]]:
+    """The speed and first-contact awards of the scored resolution at *resolved*."""
     created = to_micros(current.created_at)
     solved = to_micros(resolved)
     reopened = current.reopen_count() > 0
-    if not reopened and solved - created < duration_micros(policy.fast_under):
-        give(RecognitionRule.FAST_RESOLUTION, policy.fast_points, resolved)
+    rescored = policy.rescoring is Rescoring.LATEST_RESOLUTION
     deadline = (
         to_micros(aware(due, field="due"))
         if due is not None
         else created + duration_micros(policy.resolve_within)
     )
-    if solved <= deadline:
-        give(RecognitionRule.ON_TIME, policy.on_time_points, resolved)
+    fast = (rescored or not reopened) and solved - created < duration_micros(policy.fast_under)
+    if policy.on_time is OnTime.STRICTLY_BEFORE_DUE:
+        on_time = solved < deadline
     else:
-        give(RecognitionRule.LATE, policy.late_points, resolved)
+        on_time = solved <= deadline
+    found: list[tuple[RecognitionRule, int]] = []
+    if fast:
+        found.append((RecognitionRule.FAST_RESOLUTION, policy.fast_points))
+    if not (fast and policy.speed is SpeedRule.EXCLUSIVE):
+        if on_time:
+            found.append((RecognitionRule.ON_TIME, policy.on_time_points))
+        else:
+            found.append((RecognitionRule.LATE, policy.late_points))
     if not reopened and policy.first_contact_points and _first_contact(current):
-        give(RecognitionRule.FIRST_CONTACT, policy.first_contact_points, resolved)
-    rating = current.rating()
-    if rating is not None:
-        happy, unhappy = _csat_bands(policy.csat)
-        if rating.score in happy:
-            give(RecognitionRule.HAPPY_CSAT, policy.happy_points, rating.at)
-        elif rating.score in unhappy:
-            give(RecognitionRule.UNHAPPY_CSAT, policy.unhappy_points, rating.at)
-    return tuple(result)
+        found.append((RecognitionRule.FIRST_CONTACT, policy.first_contact_points))
+    return found
 
 
 def post_awards(
@@ -344,15 +485,18 @@ def post_awards(
     ()
     """
     instant = aware(at, field="at")
-    current = {a.rule: a for a in awards(interaction, policy, due=due, as_of=instant)}
+    given = awards(interaction, policy, due=due, as_of=instant)
+    current = {(a.rule, a.resolution): a for a in given}
+    rounds = max(1, interaction.as_of(instant).resolution_count())
     receipts: list[Receipt] = []
     for rule in RecognitionRule:
-        key = f"recognition:{interaction.id}:{rule.value}"
-        award = current.get(rule)
-        if award is not None and not ledger.knows(key):
-            receipts.append(_pay(ledger, award, at=instant))
-        elif award is None and ledger.knows(key) and not ledger.knows(f"{key}:withdrawn"):
-            receipts.append(_withdraw(ledger, key, rule, at=instant))
+        for resolution in range(1, rounds + 1):
+            key = _key(interaction.id, rule, resolution)
+            award = current.get((rule, resolution))
+            if award is not None and not ledger.knows(key):
+                receipts.append(_pay(ledger, award, at=instant))
+            elif award is None and ledger.knows(key) and not ledger.knows(f"{key}:withdrawn"):
+                receipts.append(_withdraw(ledger, key, rule, at=instant))
     return tuple(receipts)
 
 
@@ -515,9 +659,9 @@ class MonthTally:
         if to_micros(interaction.created_at) >= end:
             return
         current = interaction.as_of(self._cut)
-        resolved = current.first_solved_at()
+        scored = _scored_resolution(current, self._policy)
         agent = current.assignee()
-        if resolved is not None and agent is not None and start <= to_micros(resolved) < end:
+        if scored is not None and agent is not None and start <= to_micros(scored[0]) < end:
             self._samples[agent] = self._samples.get(agent, 0) + 1
         for award in awards(current, self._policy, due=self._due.get(interaction.id)):
             moment = to_micros(award.at)

@@ -49,6 +49,7 @@ from ..kpi import (
     SlaCompliance,
 )
 from ..sla import PolicySet
+from ._attribution import Attribution, bot_ids, rating_credit, reply_credit
 from ._qa_score import QaScore
 from ._quality import QaReview
 from ._training import Improvement
@@ -124,6 +125,8 @@ class MetricFigure:
     interval: Interval | None
     expected: Fraction
     direction: Improvement
+    median: Fraction | None = None
+    p90: Fraction | None = None
 
     def versus_expected(self) -> Fraction:
         """value - expected (in the metric's unit; its sign alone does not say better or worse).
@@ -271,6 +274,19 @@ def _minimums(value: Mapping[str, int] | None) -> dict[str, int]:
     return result
 
 
+_SECOND = 1_000_000
+_P90 = Fraction(9, 10)
+
+
+def _quantiles(acc: Accumulator[Any]) -> tuple[Fraction | None, Fraction | None]:
+    """Median and 90th percentile in seconds of a duration KPI (``None`` for other KPIs)."""
+    result = acc.result()
+    if not isinstance(result, DurationStats):
+        return None, None
+    p90 = dict(result.percentile_micros)[_P90]
+    return Fraction(result.median_micros, _SECOND), Fraction(p90, _SECOND)
+
+
 def _read(acc: Accumulator[Any]) -> tuple[int, Fraction, Interval | None]:
     """Sample size, exact value and interval of a KPI accumulator (EmptySampleError if empty)."""
     result = acc.result()
@@ -335,12 +351,19 @@ def build_scorecards(
     policies: PolicySet | None = None,
     as_of: _dt.datetime | None = None,
     customers: Iterable[Customer] | None = None,
+    attribution: Attribution | str = Attribution.LAST_ASSIGNEE,
+    bots: Iterable[str] = (),
 ) -> tuple[Scorecard, ...]:
     """Build one scorecard per agent for the period [start, end), sorted by agent id.
 
     An interaction counts for the agent it is assigned to (its last
     assignment) when it was created in the period; unassigned ones count for
-    nobody. A review counts for its ``agent_id`` when it was made in the
+    nobody. Two facts are credited by their own rule (:class:`Attribution`):
+    the first reply time goes to whom *attribution* names (default the last
+    assignee; or the replier, or the assignee or team when the reply was
+    sent), and a CSAT response to the agent the interaction was assigned to
+    when it was rated, even if it was reassigned later. Ids in *bots* never
+    get credit (bot messages are never replies anyway). A review counts for its ``agent_id`` when it was made in the
     period, in the stratum of the interaction it reviews (``unknown`` when
     that interaction is not among *interactions*). Metrics (the KPI engine's
     default variants): ``first_reply_time`` and ``resolution_time`` (mean, in
@@ -365,6 +388,9 @@ def build_scorecards(
         as_of: the instant the SLA clocks are evaluated at (aware; usually the
             period's end or later, so the period's clocks have resolved).
         customers: customer records for SLA conditions on segment or tier.
+        attribution: who the first reply time is credited to.
+        bots: ids of bots (automations an interaction may be assigned to); they
+            are credited with nothing and get no card.
 
     Raises:
         ValidationError: a bad argument (naive instants, end not after start,
@@ -395,6 +421,8 @@ def build_scorecards(
     _check_calendar(calendar)
     sla = _sla_compliance(policies, as_of, customers)
     fold = _Fold(
+        attribution=enum_member(Attribution, attribution, field="attribution"),
+        bots=bot_ids(bots),
         lo=to_micros(begin),
         hi=to_micros(finish),
         dimensions=dimensions,
@@ -461,6 +489,8 @@ def _sla_compliance(
 class _Fold:
     """The KPI accumulators of every (agent, stratum) cell of one period, fed item by item."""
 
+    attribution: Attribution
+    bots: frozenset[str]
     lo: int
     hi: int
     dimensions: tuple[MixDimension, ...]
@@ -510,14 +540,26 @@ class _Fold:
                 )
             stratum = _stratum(interaction, self.dimensions)
             self.strata[interaction.id] = stratum
-            agent = interaction.assignee()
-            if agent is None or not self.lo <= to_micros(interaction.created_at) < self.hi:
+            if not self.lo <= to_micros(interaction.created_at) < self.hi:
                 continue
-            counts = self.volume.setdefault(agent, {})
-            counts[stratum] = counts.get(stratum, 0) + 1
-            accumulators = self.cell(agent, stratum)
+            agent = interaction.assignee()
+            if agent in self.bots:
+                agent = None
+            if agent is not None:
+                counts = self.volume.setdefault(agent, {})
+                counts[stratum] = counts.get(stratum, 0) + 1
             for metric in fed:
-                accumulators[metric].add(interaction)
+                credited = self.credited(interaction, metric, agent)
+                if credited is not None:
+                    self.cell(credited, stratum)[metric].add(interaction)
+
+    def credited(self, interaction: Interaction, metric: str, agent: str | None) -> str | None:
+        """Who *metric*'s fact of *interaction* counts for (*agent*: its last assignee)."""
+        if metric == "first_reply_time":
+            return reply_credit(interaction, self.attribution, self.bots)
+        if metric == "csat":
+            return rating_credit(interaction, self.bots)
+        return agent
 
     def add_reviews(self, reviews: Iterable[QaReview]) -> None:
         """Fold the reviews made in the period into the reviewed interaction's stratum."""
@@ -602,6 +644,7 @@ def _figure(
 ) -> MetricFigure:
     """A shown metric: the agent's value and what the team would score on the agent's mix."""
     n, value, interval = _read(total)
+    median, p90 = _quantiles(total)
     weighted = Fraction(0)
     for stratum in sorted(own):
         n_s = _sample(own[stratum][metric])
@@ -615,4 +658,6 @@ def _figure(
         interval=interval,
         expected=weighted / n,
         direction=_DIRECTIONS[metric],
+        median=median,
+        p90=p90,
     )
