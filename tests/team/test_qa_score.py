@@ -174,11 +174,11 @@ def test_a_corrupt_qa_state_is_refused_naming_the_field(
     document: dict[str, Any], field: str, message: str
 ) -> None:
     with pytest.raises(ValidationError) as caught:
-        Accumulator.from_json(document)
+        QaScore.from_json(document)
     assert caught.value.field == field
     assert str(caught.value) == message
 
 
 def test_a_qa_state_may_write_whole_numbers_as_integers() -> None:
-    loaded = Accumulator.from_json(state(n=2, total=1, squares=1, denominator=1))
+    loaded = QaScore.from_json(state(n=2, total=1, squares=1, denominator=1))
     assert loaded.result().value == Fraction(1, 2)
