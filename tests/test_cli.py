@@ -119,8 +119,8 @@ def test_summary_reports_bad_records(
     captured = capsys.readouterr()
     assert captured.out.startswith("2 interactions")
     assert "skipped 1 bad record:\n  line 2:" in captured.err
-    assert main(["summary", str(tmp_path / "missing.jsonl")]) == 1
-    assert "cannot read" in capsys.readouterr().err
+    assert main(["summary", str(tmp_path / "missing.jsonl")]) == 3  # a file error, not bad input
+    assert "cannot read the interactions file" in capsys.readouterr().err
 
 
 def test_no_command_prints_help(capsys: pytest.CaptureFixture[str]) -> None:
