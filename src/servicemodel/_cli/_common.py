@@ -105,12 +105,10 @@ def checked_readable(path: str, what: str) -> str:
 
 
 def printable(text: str) -> str:
-    """*text* with any lone surrogate (not writable as UTF-8) shown as its ``\\udXXX`` escape."""
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return text.encode("utf-8", "backslashreplace").decode("utf-8")
-    return text
+    """*text* with any lone surrogate written as its escape (the report's own rule)."""
+    from .._report_render import printable as report_printable
+
+    return report_printable(text)
 
 
 def write_output(text: str, path: str | None, *, stdout: TextIO | None = None) -> None:
