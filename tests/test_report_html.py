@@ -56,7 +56,8 @@ def test_the_page_fits_the_screen_it_is_opened_on(page: str) -> None:
     assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in page
     assert "svg.chart{display:block;width:100%;height:auto}" in page
     for _, svg in figures(page):
-        assert svg.get("width") is None and svg.get("height") is None  # no fixed 640 px
+        assert svg.get("width") is None
+        assert svg.get("height") is None
     assert ".sm-report pre{white-space:pre-wrap;overflow-wrap:anywhere" in page
     # Wide tables scroll inside their own box instead of widening the page.
     assert page.count("<div class='scroll'><table>") == page.count("<table>")
@@ -116,7 +117,7 @@ def test_goal_and_trend_charts_put_a_week_on_the_same_day(
     page: str, assessment: Assessment
 ) -> None:
     charts = figures(page)
-    trend = [texts(svg, "x-tick") for caption, svg in charts if caption.startswith("csat by")][0]
+    trend = next(texts(svg, "x-tick") for caption, svg in charts if caption.startswith("csat by"))
     goals = [texts(svg, "x-tick") for caption, svg in charts if caption.startswith("Goal:")]
     assert goals
     assert trend == ["1 Jan", "8 Jan", "15 Jan"]  # Mondays, the report's week start
