@@ -364,7 +364,7 @@ def _scale_of(kind: object, largest: float) -> _Scale:
     return _Scale(1.0, "value")
 
 
-def _period_label(period: Any, all_periods: list[Any], kind: Period) -> str:
+def _period_label(period: pendulum.Date, all_periods: list[Any], kind: Period) -> str:
     one_year = len({p.year for p in all_periods}) <= 1
     if kind is Period.MONTH:
         return period.format("MMM") if one_year else period.format("MMM YYYY")
@@ -394,7 +394,7 @@ def _trend_chart(a: Assessment, metric: str) -> str | None:
     rows = sorted((r for r in a.overall.rows if r.period is not None), key=lambda r: r.period)  # type: ignore[arg-type,return-value]
     if not rows or metric not in a.overall.metrics:
         return None
-    periods = [r.period for r in rows]
+    periods = [r.period for r in rows if r.period is not None]
     values: list[float | None] = []
     lows: list[float | None] = []
     highs: list[float | None] = []
@@ -448,7 +448,7 @@ def _mix_chart(a: Assessment) -> str | None:
     )
     if not rows:
         return None
-    periods = [r.period for r in rows]
+    periods = [r.period for r in rows if r.period is not None]
     labels = [_period_label(p, periods, a.period) for p in periods]
     channels = sorted({label for r in rows for label, _ in r.cell("channel_mix").result.counts})  # type: ignore[union-attr]
     stacks = []

@@ -14,15 +14,15 @@ import os
 import sys
 import time
 from collections.abc import Iterable, Iterator
-from typing import IO, Any, TextIO
+from typing import IO, Any, TextIO, cast
 
-__all__ = ["Progress", "read_with_progress"]
+__all__ = ["ProgressLine", "read_with_progress"]
 
 _BAR = 24
 _EVERY = 0.1  # seconds between redraws
 
 
-class Progress:
+class ProgressLine:
     """Draws ``label  [#####.....]  42%  84.0 of 200.0 MB  120,000 interactions`` on *stream*."""
 
     def __init__(self, label: str, stream: TextIO, *, size: int | None) -> None:
@@ -57,7 +57,7 @@ class Progress:
             self.stream.flush()
 
 
-def _counted(items: Iterable[Any], progress: Progress, raw: IO[bytes] | None) -> Iterator[Any]:
+def _counted(items: Iterable[Any], progress: ProgressLine, raw: IO[bytes] | None) -> Iterator[Any]:
     count = 0
     for item in items:
         count += 1
@@ -91,7 +91,7 @@ def read_with_progress(
         if not out.isatty():
             yield items
             return
-        progress = Progress(label, out, size=None)
+        progress = ProgressLine(label, out, size=None)
         try:
             yield _counted(items, progress, None)
         finally:
@@ -102,11 +102,12 @@ def read_with_progress(
         return
     with open(source, "rb") as raw:
         size = os.fstat(raw.fileno()).st_size
-        progress = Progress(label, out, size=size)
+        progress = ProgressLine(label, out, size=size)
         try:
             if source.lower().endswith(".gz"):
                 with gzip.GzipFile(fileobj=raw, mode="rb") as unzipped:
-                    yield _counted(read_interactions(unzipped, format=chosen), progress, raw)
+                    lines = cast("IO[bytes]", unzipped)
+                    yield _counted(read_interactions(lines, format=chosen), progress, raw)
             else:
                 yield _counted(read_interactions(raw, format=chosen), progress, raw)
         finally:
