@@ -333,3 +333,25 @@ def test_a_pipe_sees_no_progress(data: Path) -> None:
     )
     assert done.returncode == 0
     assert done.stderr == b""
+
+
+# ------------------------------------------------------------------ the README's first command
+
+
+def test_the_main_job_renders_every_format_without_any_extra(tmp_path: Path) -> None:
+    # The README's first command, with the optional libraries made unimportable.
+    script = (
+        "import sys\n"
+        "for name in ('matplotlib', 'pandas', 'numpy', 'dask'):\n"
+        "    sys.modules[name] = None\n"
+        "from servicemodel.cli import main\n"
+        f"assert main(['assess', '--sample', '--count', '1500', '--format', 'html', "
+        f"'-o', {str(tmp_path / 'r.html')!r}]) == 0\n"
+        "sys.exit(main(['assess', '--sample', '--count', '1500']))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, env=ENV, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("Service model assessment: Northwind Broadband (sample)")
+    assert (tmp_path / "r.html").read_text(encoding="utf-8").count("<svg") >= 3
