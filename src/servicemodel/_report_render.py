@@ -315,7 +315,7 @@ def render_text(a: Assessment) -> str:
             lines.append(
                 f"  {o.due_at.format('YYYY-MM-DD HH:mm')} {o.channel.value:<6} {o.customer_id} ({o.reason})"
             )
-    return printable("\n".join(lines).rstrip() + "\n")
+    return "\n".join(lines).rstrip() + "\n"
 
 
 _CSS = """
