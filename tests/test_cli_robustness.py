@@ -12,8 +12,10 @@ import json
 import os
 import pty
 import resource
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pendulum
@@ -355,3 +357,34 @@ def test_the_main_job_renders_every_format_without_any_extra(tmp_path: Path) -> 
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("Service model assessment: Northwind Broadband (sample)")
     assert (tmp_path / "r.html").read_text(encoding="utf-8").count("<svg") >= 3
+
+
+# ------------------------------------------------------------------ Ctrl-C
+
+
+def test_ctrl_c_while_reading_is_status_130_with_one_line() -> None:
+    reader = subprocess.Popen(
+        [*COMMAND, "summary"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=ENV,
+    )
+    try:
+        # Wait until the command is blocked reading its (still open, empty) stdin.
+        wchan = Path(f"/proc/{reader.pid}/wchan")
+        for _ in range(3_000):
+            if "pipe_read" in wchan.read_text():
+                break
+            time.sleep(0.01)
+        else:
+            pytest.fail(f"the command never waited on its input ({wchan.read_text()!r})")
+        reader.send_signal(signal.SIGINT)
+        out, err = reader.communicate(timeout=60)
+    finally:
+        if reader.poll() is None:
+            reader.kill()
+            reader.wait()
+    assert reader.returncode == 130
+    assert err == b"servicemodel summary: interrupted\n"
+    assert out == b""
