@@ -21,6 +21,7 @@ __all__ = [
     "checked_readable",
     "parse_as_of",
     "printable",
+    "usage",
     "write_output",
 ]
 

@@ -88,44 +88,35 @@ def _midnight_after(instants: Iterable[pendulum.DateTime], tz: str) -> pendulum.
 
 
 def _looks_like_data(name: str) -> bool:
-    from ..io._files import resolve_format
+    """Whether *name*'s suffix names an interactions format (the readers' own rule)."""
+    from ..io._files import Format, resolve_format
 
     try:
-        resolve_format(None, name, allowed=_formats())
+        resolve_format(None, name, allowed=(Format.JSONL, Format.CSV))
     except ValidationError:
         return False
     return True
 
 
-def _formats() -> tuple[Any, ...]:
-    from ..io._files import Format
-
-    return (Format.JSONL, Format.CSV)
-
-
 def _check_files(args: argparse.Namespace) -> None:
     """Refuse swapped or unreadable MODEL and DATA before any work, each with its remedy."""
-    from ..io._files import resolve_format
-
     model, data = args.model, args.data
-    if _looks_like_data(model) and data != "-" and data.lower().endswith(_DOCUMENT_SUFFIXES):
+    data_is_document = data != "-" and data.lower().endswith(_DOCUMENT_SUFFIXES)
+    if _looks_like_data(model) and data_is_document:
         raise usage(
             f"MODEL comes first, then DATA: the arguments look swapped ({model!r} is "
             f"interactions, {data!r} a document); run: servicemodel assess {data} {model}"
         )
-    if data != "-" and args.data_format is None:
-        try:
-            resolve_format(None, data, allowed=_formats())
-        except ValidationError:
-            hint = (
-                f"; if {data!r} is the model document, MODEL comes first, then DATA"
-                if data.lower().endswith(_DOCUMENT_SUFFIXES)
-                else ""
-            )
-            raise usage(
-                f"cannot tell the format of DATA {data!r} from its name: name it .jsonl or "
-                f".csv (optionally .gz) or give --data-format jsonl or --data-format csv{hint}"
-            ) from None
+    if data != "-" and args.data_format is None and not _looks_like_data(data):
+        hint = (
+            f"; if {data!r} is the model document, MODEL comes first, then DATA"
+            if data_is_document
+            else ""
+        )
+        raise usage(
+            f"cannot tell the format of DATA {data!r} from its name: name it .jsonl or "
+            f".csv (optionally .gz) or give --data-format jsonl or --data-format csv{hint}"
+        )
     checked_readable(model, "the model document")
     if data != "-":
         checked_readable(data, "the interactions file")
