@@ -7,7 +7,7 @@
 # Print the report of the last run only:    bash benchmarks/mutation.sh --report
 #
 # Not run in CI: on a 2-core machine the whole campaign takes hours (see
-# docs/explanation/mutation-testing.md for the figures per module).
+# docs/development/mutation-testing.md for the figures per module).
 #
 # mutmut copies src/ and tests/ into mutants/, rewrites every function of the
 # modules listed under [tool.mutmut] only_mutate in pyproject.toml into a

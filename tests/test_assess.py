@@ -15,7 +15,7 @@ import pytest
 from servicemodel import Interaction, Message, SatisfactionResponse, StatusChange, samples
 from servicemodel.exceptions import ValidationError
 from servicemodel.goals import GoalStatus
-from servicemodel.kpi import Rate, csat
+from servicemodel.kpi import Rate, RepeatContactRate, csat
 from servicemodel.model import ServiceModel, assess, load_model
 from servicemodel.sla import Outcome, evaluate
 
@@ -66,13 +66,7 @@ def test_overall_csat_agrees_with_the_kpi_function(result: object, data: list[In
     rows = result.overall.rows  # type: ignore[attr-defined]
     total_k = sum(r.cell("csat").result.numerator for r in rows if not r.cell("csat").missing())
     total_n = sum(r.cell("csat").result.denominator for r in rows if not r.cell("csat").missing())
-    from servicemodel._assessment import _as_it_stood
-    from servicemodel._time import to_micros
-
-    limit = to_micros(AS_OF)
-    ratings = [
-        r for i in included(data) if (r := _as_it_stood(i, limit).satisfaction()) is not None
-    ]
+    ratings = [r for i in included(data) if (r := i.as_of(AS_OF).satisfaction()) is not None]
     direct = csat(ratings)
     assert Fraction(total_k, total_n) == direct.value
 
@@ -86,17 +80,20 @@ def test_complaint_themes_and_repeat_contacts(result: object, data: list[Interac
         for tag in {t for i in complaints for t in i.tags}
     )
     assert theme in {t for i in complaints for t in i.tags}
-    ordered = sorted(included(data), key=lambda i: i.created_at)
-    last: dict[str, pendulum.DateTime] = {}
-    repeats = 0
-    for i in ordered:
-        if (
-            i.customer_id in last
-            and (i.created_at - last[i.customer_id]).total_seconds() <= 7 * 86400
-        ):
-            repeats += 1
-        last[i.customer_id] = i.created_at
-    assert result.repeat_contact.numerator == repeats  # type: ignore[attr-defined]
+    # one definition: the repeat_contact_rate KPI over the interactions assessed
+    kpi = RepeatContactRate.empty()
+    kpi.add_many(included(data))
+    assert result.repeat_contact == kpi.result()  # type: ignore[attr-defined]
+    # which counts a contact followed by another from the customer within 7 days
+    by_customer: dict[str, list[pendulum.DateTime]] = {}
+    for i in included(data):
+        by_customer.setdefault(i.customer_id, []).append(i.created_at)
+    followed = sum(
+        any(0 < (later - t).total_seconds() <= 7 * 86400 for later in times)
+        for times in by_customer.values()
+        for t in times
+    )
+    assert result.repeat_contact.numerator == followed  # type: ignore[attr-defined]
 
 
 def test_channel_shift_compares_the_last_two_periods(result: object) -> None:
@@ -221,38 +218,18 @@ def test_a_simple_case_by_hand() -> None:
     assert result.value == Fraction(1, 2)
 
 
-def test_contact_tally_purges_old_customers_and_stays_exact_in_order(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    from servicemodel import _assessment
-    from servicemodel.kpi import Period
-
-    monkeypatch.setattr(_assessment._ContactTally, "_PURGE_EVERY", 7)
-    hour = 3_600_000_000
-    # regulars come back every few days; one-off customers never return
-    stream = [(f"R{i % 5}" if i % 2 else f"O{i}", i * 9 * hour) for i in range(400)]
-    tally = _assessment._ContactTally(Period.WEEK, "UTC")
-    for customer, at in stream:
-        tally.add(customer, at)
-    last: dict[str, int] = {}
-    expected = 0
-    for customer, at in stream:
-        if customer in last and at - last[customer] <= 7 * 24 * hour:
-            expected += 1
-        last[customer] = at
-    assert tally.exact
-    assert (tally.repeats, tally.total) == (expected, 400)
-    assert len(tally._last) < 40  # of 205 customers: those idle for over 8 days were dropped
-
-
-def test_contact_tally_flags_input_out_of_order() -> None:
-    from servicemodel import _assessment
-    from servicemodel.kpi import Period
-
-    tally = _assessment._ContactTally(Period.WEEK, "UTC")
-    tally.add("A", 10_000_000)
-    tally.add("A", 5_000_000)
-    assert not tally.exact
+def test_repeat_contacts_do_not_depend_on_the_input_order() -> None:
+    t = pendulum.datetime(2024, 1, 10, tz="UTC")
+    contacts = [
+        Interaction(id=str(n), customer_id=c, channel="email", created_at=t.add(days=d))
+        for n, (c, d) in enumerate([("A", 0), ("A", 3), ("B", 1), ("A", 20), ("B", 9)])
+    ]
+    model = ServiceModel(name="Desk", type="reactive", channels=["email"])
+    forward = assess(model, contacts, as_of=t.add(days=30))
+    backward = assess(model, contacts[::-1], as_of=t.add(days=30))
+    assert forward.repeat_contact == backward.repeat_contact
+    assert forward.repeat_contact is not None
+    assert (forward.repeat_contact.numerator, forward.repeat_contact.denominator) == (1, 5)
 
 
 def test_reads_interactions_as_they_stood_at_as_of() -> None:
@@ -303,11 +280,9 @@ def test_percentile_goal_variants_are_measured() -> None:
 def test_outreach_equals_the_schedule_over_the_interactions_as_they_stood(
     result: object, hybrid: ServiceModel, data: list[Interaction]
 ) -> None:
-    from servicemodel._assessment import _as_it_stood
-    from servicemodel._time import to_micros
     from servicemodel.model import schedule_outreach
 
-    stood = [_as_it_stood(i, to_micros(AS_OF)) for i in included(data)]
+    stood = [i.as_of(AS_OF) for i in included(data)]
     expected = schedule_outreach(hybrid.follow_ups, stood, start=AS_OF, end=AS_OF.add(days=7))
     assert result.outreach == expected  # type: ignore[attr-defined]
     assert expected

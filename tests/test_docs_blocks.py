@@ -1,6 +1,6 @@
 """Every fenced code block in the docs runs as a test, each kind its own way.
 
-The rules (why: docs/explanation/documentation.md):
+The rules (why: docs/development/documentation.md):
 
 - ``python``: a block with ``>>>`` is a doctest, run by pytest's
   ``--doctest-glob=*.md`` (checked here: it starts with ``>>>`` and its file

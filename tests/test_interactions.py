@@ -9,6 +9,7 @@ import attrs
 import pendulum
 import pytest
 from hypothesis import given
+from hypothesis import strategies as st
 
 from servicemodel import (
     Assignment,
@@ -24,7 +25,7 @@ from servicemodel import (
     StatusChange,
     Visibility,
 )
-from servicemodel._time import to_micros
+from servicemodel._time import from_micros, to_micros
 from servicemodel.exceptions import ValidationError
 from servicemodel.testing import interactions
 
@@ -308,3 +309,78 @@ def test_first_reply_is_not_before_creation(interaction: Interaction) -> None:
     assert (reply is None) == (interaction.agent_reply_count() == 0)
     if reply is not None:
         assert to_micros(reply) >= to_micros(interaction.created_at)
+
+
+def test_a_close_without_a_solve_is_the_resolution() -> None:
+    i = ticket(StatusChange(at=at(10), status="open"), StatusChange(at=at(30), status="closed"))
+    assert i.first_solved_at() == at(30)
+    assert i.last_solved_at() == at(30)
+
+
+def test_closing_a_solved_interaction_does_not_resolve_it_again() -> None:
+    i = ticket(StatusChange(at=at(10), status="solved"), StatusChange(at=at(30), status="closed"))
+    assert (i.first_solved_at(), i.last_solved_at()) == (at(10), at(10))
+    assert i.reopen_count() == 0
+
+
+def test_resolved_statuses_are_solved_and_closed_only() -> None:
+    assert {s for s in Status if s.is_resolved} == {Status.SOLVED, Status.CLOSED}
+
+
+def test_as_of_keeps_the_events_up_to_the_instant_inclusive() -> None:
+    i = ticket(
+        Message(at=at(5), author="agent"),
+        StatusChange(at=at(10), status="solved"),
+        StatusChange(at=at(20), status="open"),
+        SatisfactionResponse(at=at(20), score=2),
+    )
+    then = i.as_of(at(10))
+    assert then.events == i.events[:2]
+    assert (then.status(), then.reopen_count(), then.satisfaction()) == (Status.SOLVED, 0, None)
+    assert then.id == i.id
+    assert then.created_at == i.created_at
+    assert i.as_of(at(20)) is i
+    assert i.as_of(at(-1)).events == ()
+    assert i.as_of(at(15).in_timezone("Asia/Tokyo")).events == i.events[:2]
+
+
+def test_as_of_refuses_a_naive_instant() -> None:
+    with pytest.raises(ValidationError, match="'at'"):
+        ticket().as_of(dt.datetime(2024, 6, 10, 9))
+
+
+@given(interactions(), st.integers(0, 50), st.sampled_from([-1, 0, 1]))
+def test_as_of_is_the_log_cut_at_the_instant(
+    interaction: Interaction, pick: int, nudge: int
+) -> None:
+    moments = [interaction.created_at, *(e.at for e in interaction.events)]
+    limit = to_micros(moments[pick % len(moments)]) + nudge
+    cut = from_micros(limit, pendulum.UTC)
+    then = interaction.as_of(cut)
+    assert then.events == tuple(e for e in interaction.events if to_micros(e.at) <= limit)
+    assert then.as_of(cut) is then
+    # the status then is the status of the timeline's span that covers the instant
+    covering = [
+        s.status
+        for s in interaction.status_timeline()
+        if to_micros(s.start) <= limit and (s.end is None or limit < to_micros(s.end))
+    ]
+    if to_micros(interaction.created_at) <= limit:
+        assert then.status() is covering[-1]
+    first = interaction.first_solved_at()
+    if first is not None and to_micros(first) <= limit:
+        assert then.first_solved_at() == first
+    else:
+        assert then.first_solved_at() is None
+
+
+@given(interactions())
+def test_resolution_facts_follow_the_resolved_statuses(interaction: Interaction) -> None:
+    spans = interaction.status_timeline()
+    entries = [
+        s.start
+        for before, s in itertools.pairwise(spans)
+        if s.status.is_resolved and not before.status.is_resolved
+    ]
+    assert interaction.first_solved_at() == (entries[0] if entries else None)
+    assert interaction.last_solved_at() == (entries[-1] if entries else None)

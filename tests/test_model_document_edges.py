@@ -111,6 +111,22 @@ def test_a_bad_recognition_duration_is_reported_at_its_key() -> None:
     ]
 
 
+def test_recognition_names_its_csat_variant() -> None:
+    assert problems(recognition={"csat": "mean", "happy_from": 4}) == [
+        (
+            "recognition.happy_from",
+            "is not a known key; expected one of fast_under, resolve_within, fast_points, "
+            "on_time_points, late_points, first_contact_points, happy_points, unhappy_points, "
+            "csat, minimum_samples, tie_break",
+        ),
+        (
+            "recognition.csat",
+            "must be 'top_two_box' or 'top_box': the CSAT variant whose satisfied ratings "
+            "are happy (got 'mean')",
+        ),
+    ]
+
+
 def test_feedback_must_name_a_collection_of_measures() -> None:
     assert problems(feedback="csat") == [
         ("feedback", "must be a collection of names, not a single value (got 'csat')")

@@ -148,6 +148,22 @@ def test_exports_are_callables_type_aliases_or_constants() -> None:
         assert alias or not callable(obj), f"{module_name}.{name} is an unchecked callable"
 
 
+def test_no_type_name_is_exported_with_two_meanings() -> None:
+    """A class (or enum, or type alias) name means one thing across the whole surface.
+
+    ``team.QaReview`` is not ``feedback.Review``; ``loyalty.CalendarPeriod``
+    is not ``kpi.Period``; ``team.Improvement`` is not ``goals.Direction``.
+    The same object re-exported (``servicemodel.Interaction``) is one meaning.
+    """
+    meanings: dict[str, dict[int, str]] = {}
+    for module_name, name, obj in _exports():
+        alias = typing.get_origin(obj) is not None or isinstance(obj, types.UnionType)
+        if inspect.isclass(obj) or alias:
+            meanings.setdefault(name, {}).setdefault(id(obj), module_name)
+    clashes = {name: sorted(homes.values()) for name, homes in meanings.items() if len(homes) > 1}
+    assert clashes == {}
+
+
 def test_no_private_names_are_exported() -> None:
     """``_name`` never appears in ``__all__``; dunder metadata (``__version__``) may."""
     for module_name, name, _ in _exports():

@@ -9,8 +9,8 @@ import pytest
 
 from servicemodel import Interaction, samples
 from servicemodel.goals import Goal
-from servicemodel.loyalty.recognition import leaderboard
 from servicemodel.model import Assessment, ServiceModel, assess, load_model
+from servicemodel.team import leaderboard
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "docs" / "examples"
 AS_OF = pendulum.datetime(2024, 2, 1, tz="Europe/London")

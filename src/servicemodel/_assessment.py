@@ -25,6 +25,7 @@ from .kpi import (
     Net,
     Period,
     Rate,
+    RepeatContactRate,
     Report,
     ReportState,
     SlaCompliance,
@@ -32,8 +33,7 @@ from .kpi import (
     wilson_interval,
 )
 from .kpi._accumulators import _REGISTRY
-from .loyalty.recognition import Leaderboard, MonthTally
-from .team import Finding
+from .team import Finding, Leaderboard, MonthTally
 
 __all__ = [
     "Assessment",
@@ -151,7 +151,6 @@ class Assessment:
     complaints: int
     repeat_contact: Rate | None
     contacts_per_customer: Mean | None
-    repeat_contact_exact: bool
     recognition: Leaderboard | None
     outreach: tuple[OutreachAction, ...]
     findings: tuple[Finding, ...]
@@ -281,13 +280,15 @@ def assess(
 ) -> Assessment:
     """Assess *model* over *interactions* (and feedback) as of an instant.
 
-    One pass over the data, in memory that does not grow with the number of
-    interactions (it grows with customers, agents, groups and periods):
+    One pass over the data, in memory that grows with customers, agents,
+    groups and periods, and by one (customer, instant) pair per interaction
+    for the exact repeat-contact KPI:
     KPIs by channel and period and overall, SLA compliance per policy,
     priority and metric, each goal's SMART check and progress against its
     line, the shift in channel preference between the last two periods, top
-    complaint themes, repeat contacts (a contact within 7 days of the same
-    customer's previous one) and contacts per customer in the latest period, last month's
+    complaint themes, repeat contacts (``kpi.RepeatContactRate``: contacts
+    followed by another from the same customer within 7 days) and contacts
+    per customer in the latest period, last month's
     recognition leaderboard, the outreach due in the next 7 days for a
     proactive model, and a ranked list of findings tied to their numbers.
 
@@ -353,6 +354,7 @@ def assess(
     themes: dict[str, int] = {}
     complaints = 0
     contact_tally = _ContactTally(cut, tz)
+    repeat_contacts = RepeatContactRate.empty(window=_REPEAT_WINDOW)
     solved_for_outreach: list[tuple[str, str, Channel, Kind, pendulum.DateTime]] = []
     outreach_from = (
         limit
@@ -370,7 +372,7 @@ def assess(
         created = to_micros(item.created_at)
         if created > limit:
             continue
-        interaction = _as_it_stood(item, limit)
+        interaction = item.as_of(when)
         count += 1
         if progress is not None and count % 10_000 == 0:
             progress(count)
@@ -388,6 +390,7 @@ def assess(
             for tag in interaction.tags or ("(untagged)",):
                 themes[tag] = themes.get(tag, 0) + 1
         contact_tally.add(interaction.customer_id, created)
+        repeat_contacts.add(interaction)
         if model.follow_ups:
             solved = interaction.last_solved_at()
             if solved is not None and to_micros(solved) >= outreach_from:
@@ -430,7 +433,7 @@ def assess(
     )
     shift = _channel_shift(mix_report)
     top_themes = tuple(sorted(themes.items(), key=lambda kv: (-kv[1], kv[0]))[:10])
-    repeat = contact_tally.repeat_rate()
+    repeat = repeat_contacts.result() if count else None
     per_customer = contact_tally.per_customer()
     outreach = (
         schedule_outreach(
@@ -470,7 +473,6 @@ def assess(
         complaints=complaints,
         repeat_contact=repeat,
         contacts_per_customer=per_customer,
-        repeat_contact_exact=contact_tally.exact,
         recognition=tally.result() if tally is not None else None,
         outreach=outreach,
         findings=assessment_findings,
@@ -498,66 +500,21 @@ def _metrics(model: ServiceModel, calendar: Any) -> list[Any]:
     return chosen
 
 
-def _as_it_stood(interaction: Interaction, limit: int) -> Interaction:
-    """The interaction without its events after *limit* (as it stood then)."""
-    events = interaction.events
-    if not events or to_micros(events[-1].at) <= limit:
-        return interaction
-    kept = [e for e in events if to_micros(e.at) <= limit]
-    return attrs.evolve(interaction, events=kept)
-
-
 class _ContactTally:
-    """Repeat contacts and contact frequency, in memory bounded by recent customers.
-
-    A contact is a repeat when the same customer's previous contact came at
-    most 7 days before it. Customers not seen for 7 days and a day of slack
-    are dropped from memory every 50,000 contacts; the count stays exact as
-    long as each contact arrives no earlier than that horizon plus the
-    window allows (true for input in creation order, as exports and the
-    samples are). Otherwise :attr:`exact` turns False and the figure is
-    reported as approximate. Contacts per customer are counted over the
-    latest period only, so memory is bounded by one period's customers.
-    """
-
-    _SLACK = 86_400_000_000
-    _PURGE_EVERY = 50_000
+    """Contacts per customer, counted over the latest period only (memory: one period's customers)."""
 
     def __init__(self, period: Period, tz: str) -> None:
         self._period = period
         self._tz = pendulum.timezone(tz)
-        self._last: dict[str, int] = {}
-        self.repeats = 0
-        self.total = 0
-        self.exact = True
-        self._max_seen: int | None = None
-        self._horizon: int | None = None
         self._bounds: tuple[int, int] | None = None
         self._counts: dict[str, int] = {}
 
     def add(self, customer: str, created: int) -> None:
-        self.total += 1
-        if self._horizon is not None and created < self._horizon + _REPEAT_WINDOW:
-            self.exact = False
-        previous = self._last.get(customer)
-        if previous is not None:
-            if created < previous:
-                self.exact = False
-            elif created - previous <= _REPEAT_WINDOW:
-                self.repeats += 1
-        if previous is None or created > previous:
-            self._last[customer] = created
-        if self._max_seen is None or created > self._max_seen:
-            self._max_seen = created
         if self._bounds is None or created >= self._bounds[1]:
             self._bounds = self._period_of(created)
             self._counts = {}
         if created >= self._bounds[0]:
             self._counts[customer] = self._counts.get(customer, 0) + 1
-        if self.total % self._PURGE_EVERY == 0:
-            horizon = self._max_seen - _REPEAT_WINDOW - self._SLACK
-            self._last = {c: t for c, t in self._last.items() if t >= horizon}
-            self._horizon = horizon if self._horizon is None else max(self._horizon, horizon)
 
     def _period_of(self, created: int) -> tuple[int, int]:
         local = from_micros(created, self._tz)
@@ -567,9 +524,6 @@ class _ContactTally:
             self._period, start.add(months=1)
         )
         return to_micros(start), to_micros(end)
-
-    def repeat_rate(self) -> Rate | None:
-        return wilson_interval(self.repeats, self.total) if self.total else None
 
     def per_customer(self) -> Mean | None:
         counts = self._counts

@@ -177,7 +177,6 @@ def render_json(a: Assessment) -> dict[str, Any]:
         "complaint_themes": [{"theme": t, "count": n} for t, n in a.complaint_themes],
         "complaints": a.complaints,
         "repeat_contact": _result_json(a.repeat_contact),
-        "repeat_contact_exact": a.repeat_contact_exact,
         "contacts_per_customer": _result_json(a.contacts_per_customer),
         "recognition": None
         if a.recognition is None
@@ -289,7 +288,6 @@ def render_text(a: Assessment) -> str:
         lines.append(
             f"Repeat contacts within 7 days: {float(a.repeat_contact.value):.1%} "
             f"of {a.repeat_contact.denominator}"
-            + ("" if a.repeat_contact_exact else " (approximate: input not in creation order)")
         )
     if a.contacts_per_customer is not None:
         lines.append(

@@ -22,9 +22,9 @@ from .goals import Goal, Scope
 from .interactions import Channel
 from .kpi import _accumulators as _kpi_registry
 from .loyalty import Programme, load_programme
-from .loyalty.recognition import RecognitionPolicy
 from .sla import PolicySet, load_policies
 from .sla._documents import _bounded, _Problems, _read
+from .team import RecognitionPolicy
 
 E = TypeVar("E", bound=enum.Enum)
 
@@ -293,8 +293,7 @@ _RECOGNITION_KEYS = (
     "first_contact_points",
     "happy_points",
     "unhappy_points",
-    "happy_from",
-    "unhappy_to",
+    "csat",
     "minimum_samples",
     "tie_break",
 )

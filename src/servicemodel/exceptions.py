@@ -9,6 +9,7 @@ already catches ``ValueError`` keeps working::
     │   └── RecordError                        a bad record in a data file; .line
     ├── EmptySampleError (ValueError)          a KPI over no observations
     ├── CalendarError (ValueError)             a calendar cannot answer (never opens again, …)
+    ├── OverloadError (ValueError)             a queue with no more agents than its traffic
     ├── DocumentError (ValueError)             a document has problems; .problems
     │   ├── PolicyDocumentError                an SLA policy document
     │   ├── ModelDocumentError                 a service model document
@@ -48,6 +49,7 @@ __all__ = [
     "LedgerDocumentError",
     "LedgerError",
     "ModelDocumentError",
+    "OverloadError",
     "PolicyDocumentError",
     "Problem",
     "ProgrammeDocumentError",
@@ -120,6 +122,26 @@ class CalendarError(ServiceModelError, ValueError):
     >>> isinstance(CalendarError("never opens"), ValueError)
     True
     """
+
+
+class OverloadError(ServiceModelError, ValueError):
+    """A queue has no more agents than its traffic: waits grow without bound.
+
+    Carries ``.agents`` and ``.traffic`` (Erlangs), so a planner can say by how
+    much the queue is overloaded instead of showing a negative wait.
+
+    >>> err = OverloadError(agents=9, traffic=10.0)
+    >>> err.agents, err.traffic, str(err)
+    (9, 10.0, 'the queue is overloaded: 9 agents for 10.0 Erlangs of traffic (agents must exceed traffic)')
+    """
+
+    def __init__(self, *, agents: float, traffic: float) -> None:
+        super().__init__(
+            f"the queue is overloaded: {agents} agents for {traffic} Erlangs of traffic "
+            "(agents must exceed traffic)"
+        )
+        self.agents = agents
+        self.traffic = traffic
 
 
 @final

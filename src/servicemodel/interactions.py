@@ -25,6 +25,7 @@ time) is derived from the events by methods, never stored twice.
 
 from __future__ import annotations
 
+import datetime as _dt
 import enum
 from collections.abc import Iterable, Mapping
 from typing import Any, TypeAlias, final
@@ -129,6 +130,20 @@ class Status(enum.Enum):
     ON_HOLD = "on_hold"
     SOLVED = "solved"
     CLOSED = "closed"
+
+    @property
+    def is_resolved(self) -> bool:
+        """True for ``solved`` and ``closed``: in these an interaction counts as resolved.
+
+        This is the one definition of "resolved" that every consumer uses: SLA
+        clocks stop in these statuses, resolution time and first-contact
+        resolution count from the first entry into one of them, and a backlog
+        counts the interactions in neither.
+
+        >>> [s.value for s in Status if s.is_resolved]
+        ['solved', 'closed']
+        """
+        return self is Status.SOLVED or self is Status.CLOSED
 
 
 class Role(enum.Enum):
@@ -569,13 +584,51 @@ class Interaction:
         spans.append(StatusSpan(status=status, start=start, end=None))
         return tuple(spans)
 
-    def _solves(self) -> list[pendulum.DateTime]:
-        return [
-            e.at for e in self.events if isinstance(e, StatusChange) and e.status is Status.SOLVED
-        ]
+    def as_of(self, at: _dt.datetime) -> Interaction:
+        """The interaction as it stood at *at*: the same thread without the events after it.
+
+        Every fact asked of the result (status, first reply, resolution,
+        reopens, rating, assignee) is the fact as it was known at *at*; an
+        event at *at* itself counts. The interaction itself is returned when no
+        event is later, and an instant before creation leaves no events.
+
+        Raises:
+            ValidationError: *at* is not a timezone-aware datetime.
+
+        >>> import pendulum
+        >>> t = pendulum.datetime(2024, 1, 1)
+        >>> i = Interaction(id="T", customer_id="C", channel="chat", created_at=t, events=[
+        ...     StatusChange(at=t.add(hours=1), status="solved"),
+        ...     StatusChange(at=t.add(hours=2), status="open"),
+        ... ])
+        >>> i.as_of(t.add(hours=1)).status(), i.as_of(t.add(hours=3)) is i
+        (<Status.SOLVED: 'solved'>, True)
+        """
+        limit = to_micros(aware(at, field="at"))
+        events = self.events
+        if not events or to_micros(events[-1].at) <= limit:
+            return self
+        kept = tuple(e for e in events if to_micros(e.at) <= limit)
+        return attrs.evolve(self, events=kept)
+
+    def _resolutions(self) -> list[pendulum.DateTime]:
+        """The instants the interaction entered a resolved status from an unresolved one."""
+        found: list[pendulum.DateTime] = []
+        resolved = False
+        for event in self.events:
+            if isinstance(event, StatusChange):
+                now = event.status.is_resolved
+                if now and not resolved:
+                    found.append(event.at)
+                resolved = now
+        return found
 
     def first_solved_at(self) -> pendulum.DateTime | None:
-        """When the interaction was first solved (``None``: never).
+        """When the interaction was first resolved (``None``: never).
+
+        Resolved means solved or closed (:attr:`Status.is_resolved`): an
+        interaction closed without being solved first is resolved when it is
+        closed, and closing a solved interaction does not resolve it again.
 
         >>> import pendulum
         >>> t = pendulum.datetime(2024, 1, 1)
@@ -583,11 +636,13 @@ class Interaction:
         ...     events=[StatusChange(at=t.add(hours=1), status="solved")]).first_solved_at()
         DateTime(2024, 1, 1, 1, 0, 0, tzinfo=Timezone('UTC'))
         """
-        solves = self._solves()
+        solves = self._resolutions()
         return solves[0] if solves else None
 
     def last_solved_at(self) -> pendulum.DateTime | None:
-        """When the interaction was last solved (``None``: never); later than the first after a reopen.
+        """When the interaction was last resolved (``None``: never); later than the first after a reopen.
+
+        Resolved has the meaning of :meth:`first_solved_at`.
 
         >>> import pendulum
         >>> t = pendulum.datetime(2024, 1, 1)
@@ -595,10 +650,11 @@ class Interaction:
         ...     StatusChange(at=t.add(hours=1), status="solved"),
         ...     StatusChange(at=t.add(hours=2), status="open"),
         ...     StatusChange(at=t.add(hours=3), status="solved"),
+        ...     StatusChange(at=t.add(hours=4), status="closed"),
         ... ]).last_solved_at()
         DateTime(2024, 1, 1, 3, 0, 0, tzinfo=Timezone('UTC'))
         """
-        solves = self._solves()
+        solves = self._resolutions()
         return solves[-1] if solves else None
 
     def reopen_count(self) -> int:
@@ -692,9 +748,23 @@ class Interaction:
         ...             SatisfactionResponse(at=t, score=5)]).satisfaction()
         5
         """
+        rating = self.rating()
+        return None if rating is None else rating.score
+
+    def rating(self) -> SatisfactionResponse | None:
+        """The latest satisfaction response, with its instant (``None``: not rated).
+
+        CSAT reads this rating: a later response replaces an earlier one.
+
+        >>> import pendulum
+        >>> t = pendulum.datetime(2024, 1, 1)
+        >>> Interaction(id="T", customer_id="C", channel="chat", created_at=t,
+        ...     events=[SatisfactionResponse(at=t.add(days=1), score=4)]).rating().at.day
+        2
+        """
         for event in reversed(self.events):
             if isinstance(event, SatisfactionResponse):
-                return event.score
+                return event
         return None
 
     def handle_time(self) -> pendulum.Duration:

@@ -14,6 +14,7 @@ from servicemodel.loyalty import (
     AfterDays,
     AfterInactivity,
     AfterMonths,
+    CalendarPeriod,
     Cap,
     CapMode,
     CapOrder,
@@ -36,7 +37,6 @@ from servicemodel.loyalty import (
     PendingUnit,
     PerCategory,
     PerEvent,
-    Period,
     PerProduct,
     PerSpend,
     Policies,
@@ -69,7 +69,7 @@ simple_expiry = st.one_of(
     st.builds(NeverExpires),
     st.builds(AfterDays, days=days, convention=conventions),
     st.builds(AfterMonths, months=st.integers(1, 60), convention=conventions),
-    st.builds(EndOfPeriod, period=st.sampled_from(Period), extra=st.integers(0, 3)),
+    st.builds(EndOfPeriod, period=st.sampled_from(CalendarPeriod), extra=st.integers(0, 3)),
     st.builds(AfterInactivity, days=days, convention=conventions),
 )
 expiry = st.one_of(
@@ -165,7 +165,7 @@ tiers = (
             levels=st.just(levels),
             metric=st.sampled_from(TierMetric),
             window_days=st.integers(0, 800),
-            period=st.sampled_from(Period),
+            period=st.sampled_from(CalendarPeriod),
             crossing=st.sampled_from(Crossing),
             downgrade=st.sampled_from([Downgrade.IMMEDIATE, Downgrade.BALANCE_BASED]),
             grace_days=st.integers(0, 90),

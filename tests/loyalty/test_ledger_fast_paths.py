@@ -28,6 +28,7 @@ from servicemodel.loyalty import (
     AfterDays,
     AfterInactivity,
     AfterMonths,
+    CalendarPeriod,
     DayCount,
     EarnLine,
     EndOfPeriod,
@@ -37,7 +38,6 @@ from servicemodel.loyalty import (
     LotStatus,
     NegativeBalance,
     NeverExpires,
-    Period,
     Policies,
     WhicheverFirst,
 )
@@ -154,9 +154,9 @@ DAY_BASED_RULES = [
     AfterDays(days=1, convention=DayCount.END_OF_DAY_PLUS_N),
     AfterMonths(months=1),
     AfterMonths(months=13, convention=DayCount.END_OF_DAY_PLUS_N),
-    EndOfPeriod(period=Period.MONTH),
-    EndOfPeriod(period=Period.QUARTER, extra=1),
-    WhicheverFirst(rules=[AfterDays(days=45), EndOfPeriod(period=Period.MONTH, extra=1)]),
+    EndOfPeriod(period=CalendarPeriod.MONTH),
+    EndOfPeriod(period=CalendarPeriod.QUARTER, extra=1),
+    WhicheverFirst(rules=[AfterDays(days=45), EndOfPeriod(period=CalendarPeriod.MONTH, extra=1)]),
     NeverExpires(),
     # Not day based: the ledger must not reuse a day's answer for these.
     AfterDays(days=7, convention=DayCount.EXACT_INSTANT),
@@ -195,7 +195,7 @@ def test_lots_earned_every_twenty_minutes_around_each_transition_get_their_rules
     # Goose Bay fell back at 00:01 in 2008: after the first minute of 2 November
     # came another hour of 1 November, so one day's instants were not contiguous.
     clock = LocalClock(zone)
-    for rule in (AfterDays(days=30), EndOfPeriod(period=Period.MONTH)):
+    for rule in (AfterDays(days=30), EndOfPeriod(period=CalendarPeriod.MONTH)):
         ledger = Ledger(policies=Policies(zone=zone, expiry=rule))
         i = 0
         for moment in transitions(zone, year, year):

@@ -17,6 +17,7 @@ from servicemodel.exceptions import (
 )
 from servicemodel.loyalty import (
     Activity,
+    CalendarPeriod,
     Cap,
     CapMode,
     CapWindow,
@@ -30,7 +31,6 @@ from servicemodel.loyalty import (
     Order,
     OrderLine,
     PerEvent,
-    Period,
     PerSpend,
     Policies,
     Programme,
@@ -101,7 +101,7 @@ def test_calendar_lifetime_and_spend_metrics() -> None:
     ledger = Ledger(policies=Policies(zone=ZONE))
     ledger.earn(member="m", points=120, at=pendulum.datetime(2024, 12, 31, 23, tz=ZONE), key="a")
     ledger.earn(member="m", points=200, at=T0, key="b", tally={"spend": Decimal("350.00")})
-    calendar = Tiers(levels=LEVELS, metric=TierMetric.POINTS_CALENDAR, period=Period.YEAR)
+    calendar = Tiers(levels=LEVELS, metric=TierMetric.POINTS_CALENDAR, period=CalendarPeriod.YEAR)
     lifetime = Tiers(levels=LEVELS, metric=TierMetric.POINTS_LIFETIME)
     spend = Tiers(levels=LEVELS, metric=TierMetric.SPEND_ROLLING, window_days=365)
     assert calendar.tier_at(ledger, "m", T0).name == "silver"  # 200 this year

@@ -17,10 +17,10 @@ import pytest
 from servicemodel._time import to_micros
 from servicemodel.exceptions import ValidationError
 from servicemodel.loyalty import (
+    CalendarPeriod,
     Catalogue,
     Downgrade,
     Ledger,
-    Period,
     Policies,
     Reward,
     Tier,
@@ -73,19 +73,19 @@ def test_the_rolling_window_excludes_its_first_instant_and_includes_as_of() -> N
     ("period", "as_of", "counted"),
     [
         # month: the 1st at local midnight starts the period
-        (Period.MONTH, local(2025, 5, 20), 100),
+        (CalendarPeriod.MONTH, local(2025, 5, 20), 100),
         # quarter: every month of Q2 starts at 1 April, Q3 at 1 July
-        (Period.QUARTER, local(2025, 4, 1), 100),
-        (Period.QUARTER, local(2025, 5, 15), 100 + 20 + 100),
-        (Period.QUARTER, local(2025, 6, 30, 23), 100 + 20 + 100),
-        (Period.QUARTER, local(2025, 7, 1), 1),
+        (CalendarPeriod.QUARTER, local(2025, 4, 1), 100),
+        (CalendarPeriod.QUARTER, local(2025, 5, 15), 100 + 20 + 100),
+        (CalendarPeriod.QUARTER, local(2025, 6, 30, 23), 100 + 20 + 100),
+        (CalendarPeriod.QUARTER, local(2025, 7, 1), 1),
         # year: 1 January at local midnight
-        (Period.YEAR, local(2025, 3, 3), 1000),
-        (Period.YEAR, local(2025, 5, 20), 1000 + 10_000 + 100 + 20 + 100),
+        (CalendarPeriod.YEAR, local(2025, 3, 3), 1000),
+        (CalendarPeriod.YEAR, local(2025, 5, 20), 1000 + 10_000 + 100 + 20 + 100),
     ],
 )
 def test_the_calendar_metric_counts_the_current_local_period_only(
-    period: Period, as_of: pendulum.DateTime, counted: int
+    period: CalendarPeriod, as_of: pendulum.DateTime, counted: int
 ) -> None:
     ledger = Ledger(policies=Policies(zone=ZONE))
     ledger.earn(member="m", points=7, at=local(2024, 12, 31, 23, 59), key="old-year")
@@ -194,7 +194,7 @@ def test_bad_enumeration_values_are_refused_with_the_allowed_ones() -> None:
     assert err.message == (
         "'downgrade' must be one of 'immediate', 'one_step', 'balance_based' (got None)"
     )
-    assert Tiers(levels=LEVELS, crossing="split", period="month").period is Period.MONTH
+    assert Tiers(levels=LEVELS, crossing="split", period="month").period is CalendarPeriod.MONTH
 
 
 def test_bad_ladders_are_refused() -> None:

@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from servicemodel.exceptions import EmptySampleError, ValidationError
-from servicemodel.team import Criterion, Review, Rubric, calibrate, krippendorff_alpha
+from servicemodel.team import Criterion, QaReview, Rubric, calibrate, krippendorff_alpha
 
 # Krippendorff (2011), "Computing Krippendorff's alpha-reliability", the 4-coder
 # 12-unit example with missing values: interval alpha = 0.849.
@@ -97,8 +97,8 @@ TONE = Rubric(
 )
 
 
-def rev(t: str, who: str, tone: int, accuracy: int = 4) -> Review:
-    return Review(
+def rev(t: str, who: str, tone: int, accuracy: int = 4) -> QaReview:
+    return QaReview(
         interaction_id=t,
         agent_id="A-1",
         reviewer_id=who,
@@ -130,7 +130,7 @@ def test_calibration_reports_alpha_per_criterion_and_reviewer_bias() -> None:
 
 def test_calibration_refuses_mixed_rubrics_and_repeated_reviews() -> None:
     other = Rubric(name="other", criteria=[Criterion(name="tone", weight=1)])
-    mixed = Review(
+    mixed = QaReview(
         interaction_id="T-1",
         agent_id="A-1",
         reviewer_id="bo",

@@ -10,8 +10,8 @@ import pytest
 from servicemodel.exceptions import ValidationError
 from servicemodel.team import (
     ActionPlan,
-    Direction,
     Finding,
+    Improvement,
     PlanStatus,
     Solution,
     Step,
@@ -119,8 +119,8 @@ def test_finding_gap_respects_the_direction_and_is_never_negative() -> None:
         title="slow", metric="frt", observed=20, target=30, direction="lower", sample_size=9
     )
     assert slow.gap() == 0
-    assert Solution(title="bot triage", expected_effect=-5).improves(Direction.LOWER)
-    assert not Solution(title="bot triage", expected_effect=-5).improves(Direction.HIGHER)
+    assert Solution(title="bot triage", expected_effect=-5).improves(Improvement.LOWER)
+    assert not Solution(title="bot triage", expected_effect=-5).improves(Improvement.HIGHER)
     with pytest.raises(ValidationError, match="'target' must be set"):
         Finding(title="f", metric="m", observed=1, sample_size=1).gap()
     with pytest.raises(ValidationError, match="'sample_size' must be a positive integer"):
@@ -146,16 +146,16 @@ def test_plan_review_reports_overdue_steps_and_a_significant_fcr_rise() -> None:
 
 def test_a_small_change_is_no_clear_change_and_lower_is_better_flips_the_sign() -> None:
     from servicemodel.kpi import Mean, wilson_interval
-    from servicemodel.team import Direction, Movement, compare_before_after
+    from servicemodel.team import Improvement, Movement, compare_before_after
 
     small = compare_before_after(
-        wilson_interval(50, 100), wilson_interval(53, 100), direction=Direction.HIGHER
+        wilson_interval(50, 100), wilson_interval(53, 100), direction=Improvement.HIGHER
     )
     assert small.movement is Movement.NO_CLEAR_CHANGE
     slower = compare_before_after(
         Mean.of_sums(n=4, total=40, squares=404),
         Mean.of_sums(n=4, total=80, squares=1604),
-        direction=Direction.LOWER,
+        direction=Improvement.LOWER,
     )
     assert slower.difference.method == "mover"
     assert slower.difference.value == 10

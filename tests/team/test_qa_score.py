@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from servicemodel.exceptions import EmptySampleError, ValidationError
 from servicemodel.kpi import Accumulator, Mean
-from servicemodel.team import Criterion, QaScore, Review, Rubric
+from servicemodel.team import Criterion, QaReview, QaScore, Rubric
 from servicemodel.testing import qa_reviews, rubrics
 
 RUBRIC = Rubric(
@@ -27,7 +27,7 @@ reviews = st.one_of(qa_reviews(rubric=RUBRIC), qa_reviews())
 samples = st.lists(reviews, max_size=8)
 
 
-def fold(items: list[Review]) -> QaScore:
+def fold(items: list[QaReview]) -> QaScore:
     acc = QaScore.empty()
     acc.add_many(items)
     return acc
@@ -42,46 +42,46 @@ def outcome(acc: QaScore) -> tuple[Mean, object] | str:
 
 @given(samples, samples)
 def test_result_of_the_whole_equals_result_of_merged_parts(
-    a: list[Review], b: list[Review]
+    a: list[QaReview], b: list[QaReview]
 ) -> None:
     assert outcome(fold(a + b)) == outcome(fold(a).merge(fold(b)))
     assert fold(a + b) == fold(a).merge(fold(b))
 
 
 @given(samples, samples, samples)
-def test_merge_is_associative(a: list[Review], b: list[Review], c: list[Review]) -> None:
+def test_merge_is_associative(a: list[QaReview], b: list[QaReview], c: list[QaReview]) -> None:
     x, y, z = fold(a), fold(b), fold(c)
     assert x.merge(y).merge(z) == x.merge(y.merge(z))
 
 
 @given(samples, samples)
-def test_merge_is_commutative(a: list[Review], b: list[Review]) -> None:
+def test_merge_is_commutative(a: list[QaReview], b: list[QaReview]) -> None:
     assert fold(a).merge(fold(b)) == fold(b).merge(fold(a))
 
 
 @given(samples)
-def test_empty_is_the_identity(a: list[Review]) -> None:
+def test_empty_is_the_identity(a: list[QaReview]) -> None:
     x = fold(a)
     assert x.merge(QaScore.empty()) == x == QaScore.empty().merge(x)
 
 
 @given(samples)
-def test_state_round_trips_through_json_and_pickle(a: list[Review]) -> None:
+def test_state_round_trips_through_json_and_pickle(a: list[QaReview]) -> None:
     x = fold(a)
     assert Accumulator.from_json(x.to_json()) == x
     assert pickle.loads(pickle.dumps(x)) == x
 
 
 @given(st.lists(qa_reviews(rubric=RUBRIC), min_size=1, max_size=10))
-def test_mean_is_exact_and_the_interval_holds_it_within_zero_one(items: list[Review]) -> None:
+def test_mean_is_exact_and_the_interval_holds_it_within_zero_one(items: list[QaReview]) -> None:
     result = fold(items).result()
     assert result.value == sum((r.score() for r in items), Fraction(0)) / len(items)
     assert 0 <= result.interval.low <= float(result.value) <= result.interval.high <= 1
 
 
 def test_auto_failed_reviews_count_as_zero_and_in_the_auto_fail_rate() -> None:
-    def review(tone: int, accuracy: int) -> Review:
-        return Review(
+    def review(tone: int, accuracy: int) -> QaReview:
+        return QaReview(
             interaction_id="T",
             agent_id="A",
             reviewer_id="Q",
@@ -116,7 +116,7 @@ def test_only_reviews_are_accepted_and_bad_state_is_refused() -> None:
 @given(rubrics())
 def test_rubric_strategy_feeds_the_accumulator(rubric: Rubric) -> None:
     assert QaScore.empty().accepts(
-        Review(
+        QaReview(
             interaction_id="T",
             agent_id="A",
             reviewer_id="Q",

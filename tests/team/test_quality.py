@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from servicemodel.exceptions import ValidationError
-from servicemodel.team import Criterion, Review, ReviewerKind, Rubric
+from servicemodel.team import Criterion, QaReview, ReviewerKind, Rubric
 from servicemodel.testing import qa_reviews, rubrics
 
 AT = pendulum.datetime(2024, 6, 3, 10, tz="Europe/London")
@@ -23,8 +23,8 @@ ALL_FOURS = {
 }
 
 
-def review(rubric: Rubric, **ratings: int) -> Review:
-    return Review(
+def review(rubric: Rubric, **ratings: int) -> QaReview:
+    return QaReview(
         interaction_id="T-1",
         agent_id="A-1",
         reviewer_id="Q-1",
@@ -143,7 +143,7 @@ def test_duplicate_criterion_names_are_refused() -> None:
 
 
 def test_mystery_shopper_review_is_a_review_like_any_other() -> None:
-    shopper = Review(
+    shopper = QaReview(
         interaction_id="MS-7",
         agent_id="A-1",
         reviewer_id="shopper-3",
@@ -157,7 +157,7 @@ def test_mystery_shopper_review_is_a_review_like_any_other() -> None:
 
 
 @given(qa_reviews())
-def test_scores_lie_in_zero_one_and_auto_fail_means_zero(r: Review) -> None:
+def test_scores_lie_in_zero_one_and_auto_fail_means_zero(r: QaReview) -> None:
     score = r.score()
     assert 0 <= score <= 1
     if r.auto_failed():

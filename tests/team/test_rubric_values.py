@@ -6,7 +6,7 @@ import pendulum
 import pytest
 
 from servicemodel.exceptions import ValidationError
-from servicemodel.team import Criterion, Review, Rubric
+from servicemodel.team import Criterion, QaReview, Rubric
 
 TONE = Rubric(name="r", criteria=[Criterion(name="tone", weight=1)])
 
@@ -42,7 +42,7 @@ def test_scoring_needs_a_mapping_of_ratings() -> None:
 
 def test_a_review_takes_ratings_as_pairs_and_refuses_text() -> None:
     at = pendulum.datetime(2024, 6, 1)
-    review = Review(
+    review = QaReview(
         interaction_id="T",
         agent_id="A",
         reviewer_id="Q",
@@ -52,7 +52,7 @@ def test_a_review_takes_ratings_as_pairs_and_refuses_text() -> None:
     )
     assert review.score() == TONE.score({"tone": 3})
     with pytest.raises(ValidationError) as caught:
-        Review(
+        QaReview(
             interaction_id="T",
             agent_id="A",
             reviewer_id="Q",

@@ -20,7 +20,7 @@ from servicemodel import (
 from servicemodel.exceptions import EmptySampleError, ValidationError
 from servicemodel.kpi import sla_compliance
 from servicemodel.sla import PolicySet, SlaPolicy, Target
-from servicemodel.team import Review, Rubric, build_scorecards
+from servicemodel.team import QaReview, Rubric, build_scorecards
 from servicemodel.testing import interactions, policy_sets, qa_reviews
 
 JUNE = pendulum.datetime(2024, 6, 1, tz="Europe/London")
@@ -137,7 +137,7 @@ def test_period_unassigned_and_reviews_are_attributed() -> None:
     rubric = Rubric.standard()
     perfect = {c.name: 4 for c in rubric.criteria}
     reviews = [
-        Review(
+        QaReview(
             interaction_id=inside[0].id,
             agent_id="A-1",
             reviewer_id="Q",
@@ -145,7 +145,7 @@ def test_period_unassigned_and_reviews_are_attributed() -> None:
             ratings=perfect,
             reviewed_at=JUNE.add(days=10),
         ),
-        Review(
+        QaReview(
             interaction_id="elsewhere",
             agent_id="A-9",
             reviewer_id="Q",
@@ -153,7 +153,7 @@ def test_period_unassigned_and_reviews_are_attributed() -> None:
             ratings={**perfect, "accuracy": 0},
             reviewed_at=JUNE.add(days=10),
         ),
-        Review(
+        QaReview(
             interaction_id=inside[1].id,
             agent_id="A-1",
             reviewer_id="Q",
@@ -303,7 +303,7 @@ def assigned(draw: st.DrawFn) -> Interaction:
 )
 def test_scorecards_are_invariant_to_the_order_of_interactions(
     items: tuple[list[Interaction], list[Interaction]],
-    reviews: tuple[list[Review], list[Review]],
+    reviews: tuple[list[QaReview], list[QaReview]],
     policies: PolicySet,
 ) -> None:
     start = pendulum.datetime(2000, 1, 1)

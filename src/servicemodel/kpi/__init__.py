@@ -17,6 +17,7 @@ Fraction(25, 1)
 """
 
 from ._accumulators import Accumulator, BusinessTime, DurationStats
+from ._binomial import clopper_pearson_interval
 from ._catalogue import (
     Abandonment,
     AcquisitionToFirstContact,
@@ -142,6 +143,7 @@ __all__ = [
     "Utilisation",
     "UtilisationVariant",
     "ces",
+    "clopper_pearson_interval",
     "csat",
     "first_reply_time",
     "interaction_columns",

@@ -4,7 +4,8 @@ Points are ``int``, money is ``Decimal`` with a currency, and every instant is
 an argument. A :class:`Ledger` records commands (earn, redeem, return, ...)
 under named :class:`Policies`; a :class:`Programme` composes earn rules,
 policies, tiers and a rewards catalogue and loads from TOML or JSON.
-Recognition of agents lives in :mod:`servicemodel.loyalty.recognition`.
+Points and ledgers know nothing of tickets: recognition of agents (which
+may pay out through a ledger) lives in :mod:`servicemodel.team`.
 
 >>> import pendulum
 >>> from decimal import Decimal
@@ -23,6 +24,7 @@ from ._policies import (
     AfterDays,
     AfterInactivity,
     AfterMonths,
+    CalendarPeriod,
     Consumption,
     DayCount,
     EndOfPeriod,
@@ -32,7 +34,6 @@ from ._policies import (
     Pending,
     PendingReturn,
     PendingUnit,
-    Period,
     Policies,
     RedemptionReversal,
     ReturnAttribution,
@@ -90,6 +91,7 @@ __all__ = [
     "Award",
     "Balance",
     "Basis",
+    "CalendarPeriod",
     "Cap",
     "CapMode",
     "CapOrder",
@@ -129,7 +131,6 @@ __all__ = [
     "PerEvent",
     "PerProduct",
     "PerSpend",
-    "Period",
     "Policies",
     "Programme",
     "PromotionMultiplier",

@@ -24,6 +24,7 @@ __all__ = [
     "AfterDays",
     "AfterInactivity",
     "AfterMonths",
+    "CalendarPeriod",
     "Consumption",
     "DayCount",
     "EndOfPeriod",
@@ -33,7 +34,6 @@ __all__ = [
     "Pending",
     "PendingReturn",
     "PendingUnit",
-    "Period",
     "Policies",
     "RedemptionReversal",
     "ReturnAttribution",
@@ -112,10 +112,10 @@ class DayCount(enum.Enum):
     EXACT_INSTANT = "exact_instant"
 
 
-class Period(enum.Enum):
+class CalendarPeriod(enum.Enum):
     """A calendar period in programme-local time.
 
-    >>> Period("quarter").value
+    >>> CalendarPeriod("quarter").value
     'quarter'
     """
 
@@ -129,8 +129,8 @@ def _to_day_count(value: Any) -> DayCount:
     return result
 
 
-def _to_period(value: Any) -> Period:
-    result: Period = _member_of(Period, field="period")(value)
+def _to_period(value: Any) -> CalendarPeriod:
+    result: CalendarPeriod = _member_of(CalendarPeriod, field="period")(value)
     return result
 
 
@@ -271,11 +271,11 @@ class EndOfPeriod:
         extra: further whole periods of grace (``extra=1`` with ``year``:
             points earned in 2025 expire when 2026 ends).
 
-    >>> EndOfPeriod(period=Period.YEAR).extra
+    >>> EndOfPeriod(period=CalendarPeriod.YEAR).extra
     0
     """
 
-    period: Period = attrs.field(converter=_to_period)
+    period: CalendarPeriod = attrs.field(converter=_to_period)
     extra: int = attrs.field(default=0, validator=_count(0, MAX_MONTHS))
 
     def lot_expiry(self, clock: LocalClock, earned: int) -> int:
@@ -287,10 +287,12 @@ class EndOfPeriod:
         DateTime(2025, 4, 1, 0, 0, 0, tzinfo=Timezone('Europe/Warsaw'))
         """
         date = LocalClock.date_of(clock.day(earned))
-        step = {Period.MONTH: 1, Period.QUARTER: 3, Period.YEAR: 12}[self.period]
-        if self.period is Period.MONTH:
+        step = {CalendarPeriod.MONTH: 1, CalendarPeriod.QUARTER: 3, CalendarPeriod.YEAR: 12}[
+            self.period
+        ]
+        if self.period is CalendarPeriod.MONTH:
             first = date.replace(day=1)
-        elif self.period is Period.QUARTER:
+        elif self.period is CalendarPeriod.QUARTER:
             first = date.replace(month=(date.month - 1) // 3 * 3 + 1, day=1)
         else:
             first = date.replace(month=1, day=1)

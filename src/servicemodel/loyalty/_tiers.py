@@ -23,7 +23,7 @@ from .._time import aware, to_micros
 from ..exceptions import ValidationError
 from ._clock import DAY, LocalClock
 from ._ledger import Ledger
-from ._policies import Period
+from ._policies import CalendarPeriod
 
 __all__ = ["Catalogue", "Crossing", "Downgrade", "Reward", "Tier", "TierMetric", "Tiers"]
 
@@ -166,8 +166,8 @@ def _to_downgrade(value: Any) -> Downgrade:
     return result
 
 
-def _to_period(value: Any) -> Period:
-    result: Period = _enum_of(Period, value)
+def _to_period(value: Any) -> CalendarPeriod:
+    result: CalendarPeriod = _enum_of(CalendarPeriod, value)
     return result
 
 
@@ -188,7 +188,7 @@ class Tiers:
     levels: tuple[Tier, ...] = attrs.field(converter=_levels)
     metric: TierMetric = attrs.field(default=TierMetric.POINTS_ROLLING, converter=_to_metric)
     window_days: int = attrs.field(default=365, validator=_days)
-    period: Period = attrs.field(default=Period.YEAR, converter=_to_period)
+    period: CalendarPeriod = attrs.field(default=CalendarPeriod.YEAR, converter=_to_period)
     crossing: Crossing = attrs.field(default=Crossing.AFTER, converter=_to_crossing)
     downgrade: Downgrade = attrs.field(default=Downgrade.IMMEDIATE, converter=_to_downgrade)
     grace_days: int = attrs.field(default=0, validator=_days)
@@ -265,9 +265,9 @@ class Tiers:
             start = -(1 << 62)
         elif self.metric is TierMetric.POINTS_CALENDAR:
             date = LocalClock.date_of(clock.day(t))
-            if self.period is Period.MONTH:
+            if self.period is CalendarPeriod.MONTH:
                 first = date.replace(day=1)
-            elif self.period is Period.QUARTER:
+            elif self.period is CalendarPeriod.QUARTER:
                 first = date.replace(month=(date.month - 1) // 3 * 3 + 1, day=1)
             else:
                 first = date.replace(month=1, day=1)

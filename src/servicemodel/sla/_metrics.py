@@ -121,8 +121,6 @@ _RULES: dict[Metric, MetricRules] = {
 }
 
 #: Statuses that may pause a clock (solved and closed stop clocks instead).
-PAUSABLE_STATUSES: frozenset[Status] = frozenset(
-    {Status.NEW, Status.OPEN, Status.PENDING, Status.ON_HOLD}
-)
-#: Statuses in which the interaction is done: they stop every clock.
-STOP_STATUSES: frozenset[Status] = frozenset({Status.SOLVED, Status.CLOSED})
+PAUSABLE_STATUSES: frozenset[Status] = frozenset(s for s in Status if not s.is_resolved)
+#: Statuses in which the interaction is resolved (``Status.is_resolved``): they stop every clock.
+STOP_STATUSES: frozenset[Status] = frozenset(s for s in Status if s.is_resolved)

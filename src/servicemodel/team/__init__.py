@@ -3,8 +3,9 @@
 Plain, typed values for the people side of a service model: who is on the
 team and what they can do (:class:`Agent`, :class:`SkillProfile`), what they
 need to learn (:func:`plan_training`), how well they serve (:class:`Rubric`,
-:class:`Review`, :func:`calibrate`), and what the team does about what the
-data shows (:class:`Finding`, :class:`ActionPlan`).
+:class:`QaReview`, :func:`calibrate`), and what the team does about what the
+data shows (:class:`Finding`, :class:`ActionPlan`), and how they are
+recognised (:func:`awards`, :func:`leaderboard`, :func:`employee_of_the_month`).
 
 >>> import datetime as dt
 >>> from servicemodel.team import Agent, SkillProfile, SkillRequirement
@@ -17,6 +18,7 @@ data shows (:class:`Finding`, :class:`ActionPlan`).
 from ._agents import Agent, Candidate, Skill
 from ._calibration import Calibration, calibrate, krippendorff_alpha
 from ._documents import dump_rubric, dump_skill_profiles, load_rubric, load_skill_profiles
+from ._kappa import cohen_kappa
 from ._plans import (
     ActionPlan,
     Finding,
@@ -30,7 +32,21 @@ from ._plans import (
     compare_before_after,
 )
 from ._qa_score import QaScore
-from ._quality import Criterion, Review, ReviewerKind, Rubric
+from ._quality import Criterion, QaReview, ReviewerKind, Rubric
+from ._recognition import (
+    AgentAward,
+    EmployeeOfTheMonth,
+    Leaderboard,
+    MonthTally,
+    RecognitionPolicy,
+    RecognitionRule,
+    Standing,
+    TieBreak,
+    awards,
+    employee_of_the_month,
+    leaderboard,
+    post_awards,
+)
 from ._scorecards import (
     DEFAULT_MINIMUM_SAMPLES,
     HiddenMetric,
@@ -41,7 +57,7 @@ from ._scorecards import (
 )
 from ._skills import GapKind, SkillAssessment, SkillGap, SkillProfile, SkillRequirement
 from ._training import (
-    Direction,
+    Improvement,
     KpiGap,
     NeedSource,
     TrainingNeed,
@@ -54,24 +70,30 @@ from ._training import (
 __all__ = [  # noqa: RUF022 - plain sorted order, as tests/test_public_api.py checks
     "ActionPlan",
     "Agent",
+    "AgentAward",
     "Calibration",
     "Candidate",
     "Criterion",
     "DEFAULT_MINIMUM_SAMPLES",
-    "Direction",
+    "EmployeeOfTheMonth",
     "Finding",
     "GapKind",
     "HiddenMetric",
+    "Improvement",
     "KpiChange",
     "KpiGap",
+    "Leaderboard",
     "MetricFigure",
     "MixDimension",
+    "MonthTally",
     "Movement",
     "NeedSource",
     "PlanReview",
     "PlanStatus",
+    "QaReview",
     "QaScore",
-    "Review",
+    "RecognitionPolicy",
+    "RecognitionRule",
     "ReviewerKind",
     "Rubric",
     "Scorecard",
@@ -81,19 +103,26 @@ __all__ = [  # noqa: RUF022 - plain sorted order, as tests/test_public_api.py ch
     "SkillProfile",
     "SkillRequirement",
     "Solution",
+    "Standing",
     "Step",
     "StepStatus",
+    "TieBreak",
     "TrainingNeed",
     "TrainingPlan",
     "TrainingProgress",
     "TrainingRecord",
+    "awards",
     "build_scorecards",
     "calibrate",
+    "cohen_kappa",
     "compare_before_after",
     "dump_rubric",
     "dump_skill_profiles",
+    "employee_of_the_month",
     "krippendorff_alpha",
+    "leaderboard",
     "load_rubric",
     "load_skill_profiles",
     "plan_training",
+    "post_awards",
 ]

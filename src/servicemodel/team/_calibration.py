@@ -26,7 +26,7 @@ import attrs
 
 from ..exceptions import EmptySampleError, ValidationError
 from ._common import exact
-from ._quality import Review
+from ._quality import QaReview, Rubric
 
 __all__ = ["Calibration", "calibrate", "krippendorff_alpha"]
 
@@ -126,7 +126,7 @@ class Calibration:
     units: int
 
 
-def calibrate(reviews: Iterable[Review]) -> Calibration:
+def calibrate(reviews: Iterable[QaReview]) -> Calibration:
     """Measure how well reviewers agree on the interactions they all reviewed.
 
     Every review must use the same rubric, and a reviewer may review an
@@ -140,19 +140,36 @@ def calibrate(reviews: Iterable[Review]) -> Calibration:
     >>> from servicemodel.team import Criterion, Rubric
     >>> rubric = Rubric(name="r", criteria=[Criterion(name="tone", weight=1)])
     >>> def rev(t, who, tone):
-    ...     return Review(interaction_id=t, agent_id="A", reviewer_id=who, rubric=rubric,
+    ...     return QaReview(interaction_id=t, agent_id="A", reviewer_id=who, rubric=rubric,
     ...                   ratings={"tone": tone}, reviewed_at=pendulum.datetime(2024, 6, 1))
     >>> result = calibrate([rev("T-1", "ann", 4), rev("T-1", "bo", 3),
     ...                     rev("T-2", "ann", 1), rev("T-2", "bo", 1)])
     >>> result.score_alpha, dict(result.reviewer_bias)
     (Fraction(8, 9), {'ann': Fraction(1, 8), 'bo': Fraction(-1, 8)})
     """
-    by_unit: dict[str, dict[str, Review]] = {}
+    rubric, by_unit = _by_interaction(reviews)
+    shared = {u: rs for u, rs in by_unit.items() if len(rs) >= 2}
+    scores = {u: {who: r.score() for who, r in rs.items()} for u, rs in shared.items()}
+    per_criterion, constant = _criterion_alphas(rubric, shared)
+    return Calibration(
+        score_alpha=krippendorff_alpha(scores),
+        criterion_alpha=tuple(per_criterion),
+        constant_criteria=tuple(constant),
+        reviewer_bias=_reviewer_bias(scores),
+        units=len(shared),
+    )
+
+
+def _by_interaction(
+    reviews: Iterable[QaReview],
+) -> tuple[Rubric | None, dict[str, dict[str, QaReview]]]:
+    """The one rubric of the reviews, and the reviews by interaction and reviewer."""
+    by_unit: dict[str, dict[str, QaReview]] = {}
     rubric = None
     for index, review in enumerate(reviews):
-        if not isinstance(review, Review):
+        if not isinstance(review, QaReview):
             raise ValidationError(
-                f"'reviews[{index}]' must be a Review (got {review!r})",
+                f"'reviews[{index}]' must be a QaReview (got {review!r})",
                 field=f"reviews[{index}]",
                 value=review,
             )
@@ -174,21 +191,32 @@ def calibrate(reviews: Iterable[Review]) -> Calibration:
                 value=(review.interaction_id, review.reviewer_id),
             )
         unit[review.reviewer_id] = review
-    shared = {u: rs for u, rs in by_unit.items() if len(rs) >= 2}
-    scores = {u: {who: r.score() for who, r in rs.items()} for u, rs in shared.items()}
-    score_alpha = krippendorff_alpha(scores)
+    return rubric, by_unit
+
+
+def _criterion_alphas(
+    rubric: Rubric | None, shared: Mapping[str, Mapping[str, QaReview]]
+) -> tuple[list[tuple[str, Fraction]], list[str]]:
+    """Alpha per criterion, and the criteria every reviewer rated the same (no alpha)."""
     per_criterion: list[tuple[str, Fraction]] = []
     constant: list[str] = []
-    if rubric is not None:
-        for criterion in rubric.criteria:
-            values = {
-                u: {who: r.rating(criterion.name) for who, r in rs.items()}
-                for u, rs in shared.items()
-            }
-            try:
-                per_criterion.append((criterion.name, krippendorff_alpha(values)))
-            except EmptySampleError:
-                constant.append(criterion.name)
+    if rubric is None:
+        return per_criterion, constant
+    for criterion in rubric.criteria:
+        values = {
+            u: {who: r.rating(criterion.name) for who, r in rs.items()} for u, rs in shared.items()
+        }
+        try:
+            per_criterion.append((criterion.name, krippendorff_alpha(values)))
+        except EmptySampleError:
+            constant.append(criterion.name)
+    return per_criterion, constant
+
+
+def _reviewer_bias(
+    scores: Mapping[str, Mapping[str, Fraction]],
+) -> tuple[tuple[str, Fraction], ...]:
+    """Each reviewer's mean deviation from the other reviewers of the same interaction."""
     deviations: dict[str, list[Fraction]] = {}
     for by_reviewer in scores.values():
         total = sum(by_reviewer.values(), Fraction(0))
@@ -196,11 +224,4 @@ def calibrate(reviews: Iterable[Review]) -> Calibration:
         for who, value in by_reviewer.items():
             others = (total - value) / (m - 1)
             deviations.setdefault(who, []).append(value - others)
-    bias = tuple((who, sum(ds, Fraction(0)) / len(ds)) for who, ds in sorted(deviations.items()))
-    return Calibration(
-        score_alpha=score_alpha,
-        criterion_alpha=tuple(per_criterion),
-        constant_criteria=tuple(constant),
-        reviewer_bias=bias,
-        units=len(shared),
-    )
+    return tuple((who, sum(ds, Fraction(0)) / len(ds)) for who, ds in sorted(deviations.items()))

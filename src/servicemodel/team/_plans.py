@@ -16,7 +16,7 @@ from .._validators import enum_member, non_empty_str, optional_aware, optional_n
 from ..exceptions import ValidationError
 from ..kpi import Difference, Interval, Mean, Rate, rate_difference
 from ._common import exact
-from ._training import Direction
+from ._training import Improvement
 
 __all__ = [
     "ActionPlan",
@@ -40,8 +40,8 @@ def _optional_exact_target(value: object) -> Fraction | None:
     return None if value is None else exact(value, field="target")
 
 
-def _direction(value: object) -> Direction:
-    return enum_member(Direction, value, field="direction")
+def _direction(value: object) -> Improvement:
+    return enum_member(Improvement, value, field="direction")
 
 
 def _sample_size(_instance: Any, _attribute: attrs.Attribute[Any], value: object) -> None:
@@ -73,7 +73,7 @@ class Finding:
     observed: Fraction = attrs.field(converter=_observed)
     sample_size: int = attrs.field(validator=_sample_size)
     target: Fraction | None = attrs.field(default=None, converter=_optional_exact_target)
-    direction: Direction = attrs.field(default=Direction.HIGHER, converter=_direction)
+    direction: Improvement = attrs.field(default=Improvement.HIGHER, converter=_direction)
     scope: str | None = attrs.field(default=None, validator=optional_non_empty_str)
     evidence: str = attrs.field(default="", validator=attrs.validators.instance_of(str))
 
@@ -93,7 +93,7 @@ class Finding:
             )
         gap = (
             self.target - self.observed
-            if self.direction is Direction.HIGHER
+            if self.direction is Improvement.HIGHER
             else self.observed - self.target
         )
         return max(gap, Fraction(0))
@@ -118,14 +118,16 @@ class Solution:
     effort: str | None = attrs.field(default=None, validator=optional_non_empty_str)
     rationale: str = attrs.field(default="", validator=attrs.validators.instance_of(str))
 
-    def improves(self, direction: Direction) -> bool:
+    def improves(self, direction: Improvement) -> bool:
         """True when the expected effect moves the metric the right way.
 
-        >>> Solution(title="x", expected_effect=-5).improves(Direction.LOWER)
+        >>> Solution(title="x", expected_effect=-5).improves(Improvement.LOWER)
         True
         """
         return (
-            self.expected_effect > 0 if direction is Direction.HIGHER else self.expected_effect < 0
+            self.expected_effect > 0
+            if direction is Improvement.HIGHER
+            else self.expected_effect < 0
         )
 
 
@@ -458,7 +460,7 @@ class KpiChange:
 
     >>> from servicemodel.kpi import wilson_interval
     >>> change = compare_before_after(wilson_interval(132, 240), wilson_interval(170, 240),
-    ...                               direction=Direction.HIGHER)
+    ...                               direction=Improvement.HIGHER)
     >>> change.difference.value, change.movement.value
     (Fraction(19, 120), 'improved')
     """
@@ -485,7 +487,7 @@ def _mover(after: Mean, before: Mean) -> Difference:
 
 
 def compare_before_after(
-    before: Rate | Mean, after: Rate | Mean, *, direction: Direction
+    before: Rate | Mean, after: Rate | Mean, *, direction: Improvement
 ) -> KpiChange:
     """Compare a KPI before and after a change: the difference with its interval.
 
@@ -500,7 +502,7 @@ def compare_before_after(
 
     >>> from servicemodel.kpi import wilson_interval
     >>> compare_before_after(wilson_interval(50, 100), wilson_interval(53, 100),
-    ...                      direction=Direction.HIGHER).movement.value
+    ...                      direction=Improvement.HIGHER).movement.value
     'no_clear_change'
     """
     direction = _direction(direction)
@@ -526,7 +528,7 @@ def compare_before_after(
         )
     if not difference.significant():
         movement = Movement.NO_CLEAR_CHANGE
-    elif (difference.value > 0) == (direction is Direction.HIGHER):
+    elif (difference.value > 0) == (direction is Improvement.HIGHER):
         movement = Movement.IMPROVED
     else:
         movement = Movement.WORSENED

@@ -14,7 +14,7 @@ from typing import Any, Self, final
 
 from ..exceptions import EmptySampleError, ValidationError
 from ..kpi import Accumulator, Interval, Mean, Rate, wilson_interval
-from ._quality import Review
+from ._quality import QaReview
 
 __all__ = ["QaScore"]
 
@@ -50,10 +50,10 @@ class QaScore(Accumulator[Mean]):
     clipped to [0, 1].
 
     >>> import pendulum
-    >>> from servicemodel.team import Criterion, Review, Rubric
+    >>> from servicemodel.team import Criterion, QaReview, Rubric
     >>> rubric = Rubric(name="r", criteria=[Criterion(name="tone", weight=1)])
     >>> def review(tone):
-    ...     return Review(interaction_id="T", agent_id="A", reviewer_id="Q", rubric=rubric,
+    ...     return QaReview(interaction_id="T", agent_id="A", reviewer_id="Q", rubric=rubric,
     ...                   ratings={"tone": tone}, reviewed_at=pendulum.datetime(2024, 6, 1))
     >>> a, b = QaScore.empty(), QaScore.empty()
     >>> a.add(review(4)); a.add(review(3)); b.add(review(2))
@@ -64,7 +64,7 @@ class QaScore(Accumulator[Mean]):
     """
 
     name = "qa_score"
-    item_types = (Review,)
+    item_types = (QaReview,)
     __slots__ = ("_denominator", "_fails", "_n", "_squares", "_total")
 
     def __init__(self) -> None:
@@ -75,7 +75,7 @@ class QaScore(Accumulator[Mean]):
         self._squares = Fraction(0)
         self._denominator = 1
 
-    def _add(self, item: Review) -> None:
+    def _add(self, item: QaReview) -> None:
         score = item.score()
         self._n += 1
         self._fails += bool(item.auto_failed())

@@ -15,7 +15,7 @@ from .._validators import enum_member, non_empty_str, shown
 from ..exceptions import ValidationError
 from ._common import exact
 
-__all__ = ["Criterion", "Review", "ReviewerKind", "Rubric"]
+__all__ = ["Criterion", "QaReview", "ReviewerKind", "Rubric"]
 
 _MAX_SCALE = 100
 _MAX_CRITERIA = 100
@@ -334,7 +334,7 @@ def _ratings(value: object) -> tuple[tuple[str, int], ...]:
 
 @final
 @attrs.frozen(kw_only=True)
-class Review:
+class QaReview:
     """One interaction rated against a rubric by one reviewer.
 
     ``ratings`` maps every criterion of ``rubric`` to a whole number on its
@@ -342,7 +342,7 @@ class Review:
     is checked against the rubric on construction.
 
     >>> import pendulum
-    >>> review = Review(interaction_id="T-1", agent_id="A-1", reviewer_id="Q-1",
+    >>> review = QaReview(interaction_id="T-1", agent_id="A-1", reviewer_id="Q-1",
     ...     rubric=Rubric.standard(), reviewed_at=pendulum.datetime(2024, 6, 3, 10),
     ...     ratings={"clear_communication": 4, "empathy": 3, "response_quality": 4,
     ...              "product_knowledge": 2, "accuracy": 4})
@@ -366,7 +366,7 @@ class Review:
         """The rating given on *criterion*.
 
         >>> import pendulum
-        >>> r = Review(interaction_id="T", agent_id="A", reviewer_id="Q",
+        >>> r = QaReview(interaction_id="T", agent_id="A", reviewer_id="Q",
         ...            rubric=Rubric(name="r", criteria=[Criterion(name="tone", weight=1)]),
         ...            ratings={"tone": 3}, reviewed_at=pendulum.datetime(2024, 1, 1))
         >>> r.rating("tone")
@@ -379,7 +379,7 @@ class Review:
         """The review's score, a share in [0, 1]; 0 when an auto-fail fires.
 
         >>> import pendulum
-        >>> r = Review(interaction_id="T", agent_id="A", reviewer_id="Q",
+        >>> r = QaReview(interaction_id="T", agent_id="A", reviewer_id="Q",
         ...            rubric=Rubric(name="r", criteria=[Criterion(name="tone", weight=1)]),
         ...            ratings={"tone": 3}, reviewed_at=pendulum.datetime(2024, 1, 1))
         >>> r.score()
@@ -393,7 +393,7 @@ class Review:
         >>> import pendulum
         >>> gate = Criterion(name="data_protection", weight=0, scale=1, auto_fail_at=0)
         >>> rubric = Rubric(name="r", criteria=[Criterion(name="tone", weight=1), gate])
-        >>> Review(interaction_id="T", agent_id="A", reviewer_id="Q", rubric=rubric,
+        >>> QaReview(interaction_id="T", agent_id="A", reviewer_id="Q", rubric=rubric,
         ...        ratings={"tone": 4, "data_protection": 0},
         ...        reviewed_at=pendulum.datetime(2024, 1, 1)).auto_failed()
         ('data_protection',)

@@ -50,8 +50,8 @@ from ..kpi import (
 )
 from ..sla import PolicySet
 from ._qa_score import QaScore
-from ._quality import Review
-from ._training import Direction
+from ._quality import QaReview
+from ._training import Improvement
 
 __all__ = [
     "DEFAULT_MINIMUM_SAMPLES",
@@ -73,12 +73,12 @@ DEFAULT_MINIMUM_SAMPLES: Mapping[str, int] = {
 }
 
 _DIRECTIONS = {
-    "first_reply_time": Direction.LOWER,
-    "resolution_time": Direction.LOWER,
-    "fcr": Direction.HIGHER,
-    "csat": Direction.HIGHER,
-    "qa_score": Direction.HIGHER,
-    "sla_compliance": Direction.HIGHER,
+    "first_reply_time": Improvement.LOWER,
+    "resolution_time": Improvement.LOWER,
+    "fcr": Improvement.HIGHER,
+    "csat": Improvement.HIGHER,
+    "qa_score": Improvement.HIGHER,
+    "sla_compliance": Improvement.HIGHER,
 }
 _INTERACTION_METRICS = ("first_reply_time", "resolution_time", "fcr", "csat")
 _METRICS = (*_INTERACTION_METRICS, "qa_score")
@@ -112,7 +112,7 @@ class MetricFigure:
     interval. ``expected`` is the team's figure reweighted to the agent's mix.
 
     >>> f = MetricFigure(metric="fcr", n=40, value=Fraction(3, 4), unit="share",
-    ...                  interval=None, expected=Fraction(7, 10), direction=Direction.HIGHER)
+    ...                  interval=None, expected=Fraction(7, 10), direction=Improvement.HIGHER)
     >>> f.versus_expected(), f.better_than_expected()
     (Fraction(1, 20), True)
     """
@@ -123,14 +123,14 @@ class MetricFigure:
     unit: str
     interval: Interval | None
     expected: Fraction
-    direction: Direction
+    direction: Improvement
 
     def versus_expected(self) -> Fraction:
         """value - expected (in the metric's unit; its sign alone does not say better or worse).
 
         >>> MetricFigure(metric="first_reply_time", n=12, value=Fraction(600), unit="seconds",
         ...              interval=None, expected=Fraction(900),
-        ...              direction=Direction.LOWER).versus_expected()
+        ...              direction=Improvement.LOWER).versus_expected()
         Fraction(-300, 1)
         """
         return self.value - self.expected
@@ -140,11 +140,11 @@ class MetricFigure:
 
         >>> MetricFigure(metric="first_reply_time", n=12, value=Fraction(600), unit="seconds",
         ...              interval=None, expected=Fraction(900),
-        ...              direction=Direction.LOWER).better_than_expected()
+        ...              direction=Improvement.LOWER).better_than_expected()
         True
         """
         gap = self.versus_expected()
-        return gap > 0 if self.direction is Direction.HIGHER else gap < 0
+        return gap > 0 if self.direction is Improvement.HIGHER else gap < 0
 
 
 @final
@@ -198,7 +198,7 @@ class Scorecard:
 
         >>> import pendulum
         >>> fcr = MetricFigure(metric="fcr", n=40, value=Fraction(3, 4), unit="share",
-        ...                    interval=None, expected=Fraction(7, 10), direction=Direction.HIGHER)
+        ...                    interval=None, expected=Fraction(7, 10), direction=Improvement.HIGHER)
         >>> card = Scorecard(agent_id="A-1", start=pendulum.datetime(2024, 6, 1),
         ...                  end=pendulum.datetime(2024, 7, 1), volume=40, mix=(("chat", 40),),
         ...                  shown=(fcr,), hidden=(HiddenMetric(metric="csat", n=2, minimum=10),))
@@ -324,7 +324,7 @@ def build_scorecards(
     *,
     start: object,
     end: object,
-    reviews: Iterable[Review] = (),
+    reviews: Iterable[QaReview] = (),
     minimum_samples: Mapping[str, int] | None = None,
     mix_by: Iterable[MixDimension | str] = (
         MixDimension.CHANNEL,
@@ -356,7 +356,7 @@ def build_scorecards(
         interactions: the interactions to score.
         start: the period's first instant (aware).
         end: the instant after the period (aware, after *start*).
-        reviews: QA reviews (:class:`Review`).
+        reviews: QA reviews (:class:`QaReview`).
         minimum_samples: per-metric minimums overriding :data:`DEFAULT_MINIMUM_SAMPLES`.
         mix_by: the workload dimensions to normalise for (empty: no normalisation,
             ``expected`` is then the team's overall figure).
@@ -389,17 +389,42 @@ def build_scorecards(
     >>> cards[0].figure("csat").value, cards[0].is_shown("fcr"), cards[1].is_shown("csat")
     (Fraction(1, 1), False, False)
     """
+    begin, finish = _period(start, end)
+    minimums = _minimums(minimum_samples)
+    dimensions = _dimensions(mix_by)
+    _check_calendar(calendar)
+    sla = _sla_compliance(policies, as_of, customers)
+    fold = _Fold(
+        lo=to_micros(begin),
+        hi=to_micros(finish),
+        dimensions=dimensions,
+        metrics=_METRICS if sla is None else _ALL_METRICS,
+        calendar=calendar,
+        sla=sla,
+    )
+    fold.add_interactions(interactions)
+    fold.add_reviews(reviews)
+    expected = fold.team_values()
+    return tuple(
+        _scorecard(agent, fold, minimums, expected, start=begin, end=finish)
+        for agent in fold.agents()
+    )
+
+
+def _period(start: object, end: object) -> tuple[pendulum.DateTime, pendulum.DateTime]:
+    """The period's bounds, aware, with *end* after *start*."""
     begin = aware(start, field="start")
     finish = aware(end, field="end")
-    lo, hi = to_micros(begin), to_micros(finish)
-    if hi <= lo:
+    if to_micros(finish) <= to_micros(begin):
         raise ValidationError(
             f"'end' must be after 'start' (got {finish.isoformat()} <= {begin.isoformat()})",
             field="end",
             value=end,
         )
-    minimums = _minimums(minimum_samples)
-    dimensions = _dimensions(mix_by)
+    return begin, finish
+
+
+def _check_calendar(calendar: object) -> None:
     if calendar is not None and not isinstance(calendar, BusinessTime):
         raise ValidationError(
             f"'calendar' must be a business calendar or None (got {type(calendar).__name__})",
@@ -407,6 +432,11 @@ def build_scorecards(
             value=calendar,
         )
 
+
+def _sla_compliance(
+    policies: PolicySet | None, as_of: _dt.datetime | None, customers: Iterable[Customer] | None
+) -> SlaCompliance | None:
+    """The SLA compliance accumulator the cards fold, or ``None`` when no policies are given."""
     if (policies is None) != (as_of is None):
         missing = "as_of" if as_of is None else "policies"
         raise ValidationError(
@@ -422,128 +452,167 @@ def build_scorecards(
             field="customers",
             value=customers,
         )
-    sla = (
-        None
-        if policies is None
-        else SlaCompliance.empty(policies=policies, as_of=as_of, customers=customers)
-    )
-    metrics = _METRICS if sla is None else _ALL_METRICS
-    fed = _INTERACTION_METRICS if sla is None else (*_INTERACTION_METRICS, _SLA)
+    if policies is None:
+        return None
+    return SlaCompliance.empty(policies=policies, as_of=as_of, customers=customers)
 
-    def fresh(metric: str) -> Accumulator[Any]:
-        if metric == _SLA and sla is not None:
-            return sla.empty_like()
+
+@attrs.define
+class _Fold:
+    """The KPI accumulators of every (agent, stratum) cell of one period, fed item by item."""
+
+    lo: int
+    hi: int
+    dimensions: tuple[MixDimension, ...]
+    metrics: tuple[str, ...]
+    calendar: BusinessTime | None
+    sla: SlaCompliance | None
+    cells: dict[tuple[str, str], dict[str, Accumulator[Any]]] = attrs.field(factory=dict)
+    volume: dict[str, dict[str, int]] = attrs.field(factory=dict)
+    strata: dict[str, str] = attrs.field(factory=dict)
+
+    def fresh(self, metric: str) -> Accumulator[Any]:
+        """An empty accumulator of *metric*, with the card's options."""
+        if metric == _SLA and self.sla is not None:
+            return self.sla.empty_like()
         if metric == "first_reply_time":
-            return FirstReplyTime.empty(calendar=calendar)
+            return FirstReplyTime.empty(calendar=self.calendar)
         if metric == "resolution_time":
-            return ResolutionTime.empty(calendar=calendar)
+            return ResolutionTime.empty(calendar=self.calendar)
         if metric == "fcr":
             return Fcr.empty()
         if metric == "csat":
             return Csat.empty()
         return QaScore.empty()
 
-    cells: dict[tuple[str, str], dict[str, Accumulator[Any]]] = {}
-    volume: dict[str, dict[str, int]] = {}
-    strata: dict[str, str] = {}
-
-    def cell(agent: str, stratum: str) -> dict[str, Accumulator[Any]]:
+    def cell(self, agent: str, stratum: str) -> dict[str, Accumulator[Any]]:
         key = (agent, stratum)
-        if key not in cells:
-            cells[key] = {m: fresh(m) for m in metrics}
-        return cells[key]
+        if key not in self.cells:
+            self.cells[key] = {m: self.fresh(m) for m in self.metrics}
+        return self.cells[key]
 
-    for index, interaction in enumerate(interactions):
-        if not isinstance(interaction, Interaction):
-            raise ValidationError(
-                f"'interactions[{index}]' must be an Interaction (got {interaction!r:.60})",
-                field=f"interactions[{index}]",
-                value=interaction,
-            )
-        if interaction.id in strata:
-            raise ValidationError(
-                f"'interactions[{index}]' must not repeat an interaction id "
-                f"(got {interaction.id!r} twice)",
-                field=f"interactions[{index}]",
-                value=interaction.id,
-            )
-        stratum = _stratum(interaction, dimensions)
-        strata[interaction.id] = stratum
-        agent = interaction.assignee()
-        created = to_micros(interaction.created_at)
-        if agent is None or not lo <= created < hi:
-            continue
-        counts = volume.setdefault(agent, {})
-        counts[stratum] = counts.get(stratum, 0) + 1
-        accs = cell(agent, stratum)
-        for metric in fed:
-            accs[metric].add(interaction)
-    for index, review in enumerate(reviews):
-        if not isinstance(review, Review):
-            raise ValidationError(
-                f"'reviews[{index}]' must be a team Review (got {review!r:.60})",
-                field=f"reviews[{index}]",
-                value=review,
-            )
-        if not lo <= to_micros(review.reviewed_at) < hi:
-            continue
-        stratum = strata.get(review.interaction_id, _UNKNOWN)
-        cell(review.agent_id, stratum)["qa_score"].add(review)
-
-    team: dict[tuple[str, str], Accumulator[Any]] = {}
-    for (_agent, stratum), accs in cells.items():
-        for metric, acc in accs.items():
-            key = (stratum, metric)
-            team[key] = acc if key not in team else team[key].merge(acc)
-    team_value: dict[tuple[str, str], Fraction] = {}
-    for key, acc in team.items():
-        try:
-            team_value[key] = _read(acc)[1]
-        except EmptySampleError:
-            continue
-
-    agents = sorted({agent for agent, _ in cells} | set(volume))
-    cards = []
-    for agent in agents:
-        own = {s: accs for (a, s), accs in cells.items() if a == agent}
-        shown: list[MetricFigure] = []
-        hidden: list[HiddenMetric] = []
-        for metric in metrics:
-            parts = [own[s][metric] for s in sorted(own)]
-            total = parts[0].empty_like()
-            for part in parts:
-                total = total.merge(part)
-            n = _sample(total)
-            if n < minimums[metric]:
-                hidden.append(HiddenMetric(metric=metric, n=n, minimum=minimums[metric]))
-                continue
-            _, value, interval = _read(total)
-            weighted = Fraction(0)
-            for stratum in sorted(own):
-                n_s = _sample(own[stratum][metric])
-                if n_s:
-                    weighted += n_s * team_value[(stratum, metric)]
-            shown.append(
-                MetricFigure(
-                    metric=metric,
-                    n=n,
-                    value=value,
-                    unit="seconds" if metric.endswith("_time") else "share",
-                    interval=interval,
-                    expected=weighted / n,
-                    direction=_DIRECTIONS[metric],
+    def add_interactions(self, interactions: Iterable[Interaction]) -> None:
+        """Fold the interactions created in the period into their assignee's cells."""
+        fed = tuple(m for m in self.metrics if m != "qa_score")
+        for index, interaction in enumerate(interactions):
+            if not isinstance(interaction, Interaction):
+                raise ValidationError(
+                    f"'interactions[{index}]' must be an Interaction (got {interaction!r:.60})",
+                    field=f"interactions[{index}]",
+                    value=interaction,
                 )
-            )
-        counts = volume.get(agent, {})
-        cards.append(
-            Scorecard(
-                agent_id=agent,
-                start=begin,
-                end=finish,
-                volume=sum(counts.values()),
-                mix=tuple(sorted(counts.items())),
-                shown=tuple(shown),
-                hidden=tuple(hidden),
-            )
-        )
-    return tuple(cards)
+            if interaction.id in self.strata:
+                raise ValidationError(
+                    f"'interactions[{index}]' must not repeat an interaction id "
+                    f"(got {interaction.id!r} twice)",
+                    field=f"interactions[{index}]",
+                    value=interaction.id,
+                )
+            stratum = _stratum(interaction, self.dimensions)
+            self.strata[interaction.id] = stratum
+            agent = interaction.assignee()
+            if agent is None or not self.lo <= to_micros(interaction.created_at) < self.hi:
+                continue
+            counts = self.volume.setdefault(agent, {})
+            counts[stratum] = counts.get(stratum, 0) + 1
+            accumulators = self.cell(agent, stratum)
+            for metric in fed:
+                accumulators[metric].add(interaction)
+
+    def add_reviews(self, reviews: Iterable[QaReview]) -> None:
+        """Fold the reviews made in the period into the reviewed interaction's stratum."""
+        for index, review in enumerate(reviews):
+            if not isinstance(review, QaReview):
+                raise ValidationError(
+                    f"'reviews[{index}]' must be a QaReview (got {review!r:.60})",
+                    field=f"reviews[{index}]",
+                    value=review,
+                )
+            if not self.lo <= to_micros(review.reviewed_at) < self.hi:
+                continue
+            stratum = self.strata.get(review.interaction_id, _UNKNOWN)
+            self.cell(review.agent_id, stratum)["qa_score"].add(review)
+
+    def team_values(self) -> dict[tuple[str, str], Fraction]:
+        """The whole team's exact value per (stratum, metric), where it has a sample."""
+        team: dict[tuple[str, str], Accumulator[Any]] = {}
+        for (_agent, stratum), accumulators in self.cells.items():
+            for metric, accumulator in accumulators.items():
+                key = (stratum, metric)
+                team[key] = accumulator if key not in team else team[key].merge(accumulator)
+        values: dict[tuple[str, str], Fraction] = {}
+        for key, accumulator in team.items():
+            try:
+                values[key] = _read(accumulator)[1]
+            except EmptySampleError:
+                continue
+        return values
+
+    def agents(self) -> list[str]:
+        return sorted({agent for agent, _ in self.cells} | set(self.volume))
+
+    def own(self, agent: str) -> dict[str, dict[str, Accumulator[Any]]]:
+        """One agent's cells by stratum."""
+        return {s: accumulators for (a, s), accumulators in self.cells.items() if a == agent}
+
+
+def _scorecard(
+    agent: str,
+    fold: _Fold,
+    minimums: Mapping[str, int],
+    team_values: Mapping[tuple[str, str], Fraction],
+    *,
+    start: pendulum.DateTime,
+    end: pendulum.DateTime,
+) -> Scorecard:
+    own = fold.own(agent)
+    shown: list[MetricFigure] = []
+    hidden: list[HiddenMetric] = []
+    for metric in fold.metrics:
+        total = _merged([own[s][metric] for s in sorted(own)])
+        n = _sample(total)
+        if n < minimums[metric]:
+            hidden.append(HiddenMetric(metric=metric, n=n, minimum=minimums[metric]))
+        else:
+            shown.append(_figure(metric, total, own, team_values))
+    counts = fold.volume.get(agent, {})
+    return Scorecard(
+        agent_id=agent,
+        start=start,
+        end=end,
+        volume=sum(counts.values()),
+        mix=tuple(sorted(counts.items())),
+        shown=tuple(shown),
+        hidden=tuple(hidden),
+    )
+
+
+def _merged(parts: list[Accumulator[Any]]) -> Accumulator[Any]:
+    total = parts[0].empty_like()
+    for part in parts:
+        total = total.merge(part)
+    return total
+
+
+def _figure(
+    metric: str,
+    total: Accumulator[Any],
+    own: Mapping[str, Mapping[str, Accumulator[Any]]],
+    team_values: Mapping[tuple[str, str], Fraction],
+) -> MetricFigure:
+    """A shown metric: the agent's value and what the team would score on the agent's mix."""
+    n, value, interval = _read(total)
+    weighted = Fraction(0)
+    for stratum in sorted(own):
+        n_s = _sample(own[stratum][metric])
+        if n_s:
+            weighted += n_s * team_values[(stratum, metric)]
+    return MetricFigure(
+        metric=metric,
+        n=n,
+        value=value,
+        unit="seconds" if metric.endswith("_time") else "share",
+        interval=interval,
+        expected=weighted / n,
+        direction=_DIRECTIONS[metric],
+    )

@@ -18,7 +18,7 @@ from ._common import exact
 from ._skills import GapKind, SkillProfile
 
 __all__ = [
-    "Direction",
+    "Improvement",
     "KpiGap",
     "NeedSource",
     "TrainingNeed",
@@ -50,19 +50,22 @@ class TrainingRecord:
     score: int = attrs.field(validator=between(0, 100))
 
 
-class Direction(enum.Enum):
+class Improvement(enum.Enum):
     """Which way a KPI improves: ``higher`` (FCR, CSAT) or ``lower`` (reply time).
 
-    >>> Direction("lower")
-    <Direction.LOWER: 'lower'>
+    (A goal's :class:`servicemodel.goals.Direction` says the same with
+    ``increase``/``decrease``; team does not import goals, see the layers.)
+
+    >>> Improvement("lower")
+    <Improvement.LOWER: 'lower'>
     """
 
     HIGHER = "higher"
     LOWER = "lower"
 
 
-def _direction(value: object) -> Direction:
-    return enum_member(Direction, value, field="direction")
+def _direction(value: object) -> Improvement:
+    return enum_member(Improvement, value, field="direction")
 
 
 def _actual(value: object) -> Fraction:
@@ -92,7 +95,7 @@ class KpiGap:
     actual: Fraction = attrs.field(converter=_actual)
     target: Fraction = attrs.field(converter=_target)
     topic: str = attrs.field(validator=non_empty_str)
-    direction: Direction = attrs.field(default=Direction.HIGHER, converter=_direction)
+    direction: Improvement = attrs.field(default=Improvement.HIGHER, converter=_direction)
     scope: str | None = attrs.field(default=None, validator=optional_non_empty_str)
 
     def shortfall(self) -> Fraction:
@@ -102,7 +105,7 @@ class KpiGap:
         ...        direction="lower").shortfall()
         Fraction(20, 1)
         """
-        if self.direction is Direction.HIGHER:
+        if self.direction is Improvement.HIGHER:
             return self.target - self.actual
         return self.actual - self.target
 
@@ -315,6 +318,13 @@ def plan_training(
     start = aware(as_of, field="as_of")
     skill_due = start + to_duration(skill_within, field="skill_within")
     kpi_due = start + to_duration(kpi_within, field="kpi_within")
+    gaps = _kpi_gaps(kpi_gaps)
+    needs = _one_per_topic([*_skill_needs(agent, profile, skill_due), *_kpi_needs(gaps, kpi_due)])
+    ordered = sorted(needs, key=lambda n: to_micros(n.due))  # stable: keeps rule order
+    return TrainingPlan(agent_id=agent.id, created_at=start, needs=ordered)
+
+
+def _kpi_gaps(kpi_gaps: Iterable[KpiGap]) -> list[KpiGap]:
     gaps = list(kpi_gaps)
     for index, gap in enumerate(gaps):
         if not isinstance(gap, KpiGap):
@@ -323,43 +333,54 @@ def plan_training(
                 field=f"kpi_gaps[{index}]",
                 value=gap,
             )
-    needs: dict[str, TrainingNeed] = {}
+    return gaps
 
-    def add(need: TrainingNeed) -> None:
-        known = needs.get(need.topic)
-        if known is None:
-            needs[need.topic] = need
-            return
-        first, second = sorted((known, need), key=lambda n: to_micros(n.due))
-        needs[need.topic] = attrs.evolve(first, reason=f"{first.reason}; {second.reason}")
 
-    if profile is not None:
-        assessment = profile.assess(agent)
-        for skill_gap in assessment.gaps:
-            if skill_gap.kind is GapKind.MISSING:
-                source = NeedSource.MISSING_SKILL
-                reason = f"{skill_gap.skill} not held; role {profile.role} needs level {skill_gap.required}"
-            else:
-                source = NeedSource.SKILL_BELOW_LEVEL
-                reason = (
-                    f"{skill_gap.skill} held at {skill_gap.held}; "
-                    f"role {profile.role} needs {skill_gap.required}"
-                )
-            add(TrainingNeed(topic=skill_gap.skill, source=source, reason=reason, due=skill_due))
+def _skill_needs(
+    agent: Agent, profile: SkillProfile | None, due: pendulum.DateTime
+) -> list[TrainingNeed]:
+    """Rules 1 and 2: missing skills, then skills below the role's level (largest first)."""
+    if profile is None:
+        return []
+    needs = []
+    for skill_gap in profile.assess(agent).gaps:
+        if skill_gap.kind is GapKind.MISSING:
+            source = NeedSource.MISSING_SKILL
+            reason = (
+                f"{skill_gap.skill} not held; role {profile.role} needs level {skill_gap.required}"
+            )
+        else:
+            source = NeedSource.SKILL_BELOW_LEVEL
+            reason = (
+                f"{skill_gap.skill} held at {skill_gap.held}; "
+                f"role {profile.role} needs {skill_gap.required}"
+            )
+        needs.append(TrainingNeed(topic=skill_gap.skill, source=source, reason=reason, due=due))
+    return needs
+
+
+def _kpi_needs(gaps: list[KpiGap], due: pendulum.DateTime) -> list[TrainingNeed]:
+    """Rule 3: KPIs missing their target, largest relative shortfall first."""
 
     def relative(gap: KpiGap) -> Fraction:
         return gap.shortfall() / abs(gap.target) if gap.target else gap.shortfall()
 
-    for kpi_gap in sorted(
-        (g for g in gaps if g.is_gap()), key=lambda g: (-relative(g), g.topic, g.metric)
-    ):
-        add(
-            TrainingNeed(
-                topic=kpi_gap.topic,
-                source=NeedSource.KPI_GAP,
-                reason=kpi_gap.describe(),
-                due=kpi_due,
-            )
+    return [
+        TrainingNeed(topic=gap.topic, source=NeedSource.KPI_GAP, reason=gap.describe(), due=due)
+        for gap in sorted(
+            (g for g in gaps if g.is_gap()), key=lambda g: (-relative(g), g.topic, g.metric)
         )
-    ordered = sorted(needs.values(), key=lambda n: to_micros(n.due))  # stable: keeps rule order
-    return TrainingPlan(agent_id=agent.id, created_at=start, needs=ordered)
+    ]
+
+
+def _one_per_topic(needs: list[TrainingNeed]) -> list[TrainingNeed]:
+    """One need per topic, in first-seen order: the earlier due date, both reasons."""
+    merged: dict[str, TrainingNeed] = {}
+    for need in needs:
+        known = merged.get(need.topic)
+        if known is None:
+            merged[need.topic] = need
+            continue
+        first, second = sorted((known, need), key=lambda n: to_micros(n.due))
+        merged[need.topic] = attrs.evolve(first, reason=f"{first.reason}; {second.reason}")
+    return list(merged.values())

@@ -6,7 +6,7 @@ from fractions import Fraction
 
 from hypothesis import strategies as st
 
-from ..team import Criterion, Review, ReviewerKind, Rubric
+from ..team import Criterion, QaReview, ReviewerKind, Rubric
 from ._strategies import identifiers, instants
 
 
@@ -48,7 +48,7 @@ def qa_reviews(
     *,
     rubric: Rubric | None = None,
     agents: st.SearchStrategy[str] | None = None,
-) -> Review:
+) -> QaReview:
     """Draw a valid QA review (every criterion rated on its scale) of one interaction.
 
     >>> from hypothesis import given
@@ -59,7 +59,7 @@ def qa_reviews(
     """
     chosen = rubric if rubric is not None else draw(rubrics())
     ratings = {c.name: draw(st.integers(0, c.scale)) for c in chosen.criteria}
-    return Review(
+    return QaReview(
         interaction_id=draw(identifiers()),
         agent_id=draw(agents if agents is not None else identifiers()),
         reviewer_id=draw(identifiers()),

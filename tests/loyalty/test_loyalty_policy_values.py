@@ -1,4 +1,4 @@
-"""Loyalty policies and recognition policies built in code: refusals name their field."""
+"""Loyalty policies built in code: refusals name their field."""
 
 from __future__ import annotations
 
@@ -17,7 +17,6 @@ from servicemodel.loyalty import (
     Policies,
     WhicheverFirst,
 )
-from servicemodel.loyalty.recognition import RecognitionPolicy, awards, leaderboard
 
 WARSAW = "Europe/Warsaw"
 
@@ -90,49 +89,3 @@ def test_whichever_first_takes_only_simple_rules() -> None:
     assert str(error).startswith(
         "'rules' must contain only simple expiry rules, not WhicheverFirst"
     )
-
-
-@pytest.mark.parametrize(
-    ("kwargs", "field", "message"),
-    [
-        (
-            {"fast_points": True},
-            "fast_points",
-            "'fast_points' must be a whole number of points from -1000000 to 1000000 (got True)",
-        ),
-        (
-            {"late_points": -(10**7)},
-            "late_points",
-            "'late_points' must be a whole number of points from -1000000 to 1000000 (got -10000000)",
-        ),
-        ({"happy_from": 6}, "happy_from", "'happy_from' must be a CSAT score from 1 to 5 (got 6)"),
-    ],
-)
-def test_a_bad_recognition_policy_is_refused_naming_its_field(
-    kwargs: dict[str, Any], field: str, message: str
-) -> None:
-    error = refused(RecognitionPolicy, **kwargs)
-    assert error.field == field
-    assert str(error) == message
-
-
-@pytest.mark.parametrize(
-    ("year", "month", "field", "message"),
-    [
-        (1800, 1, "year", "'year' must be from 1900 to 9999 (got 1800)"),
-        (2025, 13, "month", "'month' must be from 1 to 12 (got 13)"),
-    ],
-)
-def test_a_leaderboard_month_must_be_a_real_month(
-    year: int, month: int, field: str, message: str
-) -> None:
-    as_of = pendulum.datetime(2025, 1, 1)
-    error = refused(leaderboard, [], RecognitionPolicy(), year=year, month=month, as_of=as_of)
-    assert error.field == field
-    assert str(error) == message
-
-
-def test_awards_are_given_for_interactions_only() -> None:
-    error = refused(awards, "T-1", RecognitionPolicy())
-    assert error.field == "interaction"
-    assert str(error) == "'interaction' must be an Interaction (got 'T-1')"

@@ -1,12 +1,20 @@
-"""Recognition: agents earn points from resolved interactions.
+"""Recognition of agents: points from resolved interactions, leaderboards, employee of the month.
 
 The rules follow Freshdesk Arcade: points for a fast resolution (strictly
 under an hour by default), for resolving on time (at or before the due
 instant), minus points for resolving late, points for first-contact
-resolution (resolved with at most one public agent reply and never
-reopened), and points for a happy (4-5) or minus points for an unhappy (1-2)
-CSAT rating. A reopen removes the speed and first-contact points but keeps
-the CSAT points. An interaction nobody is assigned to earns nobody points.
+resolution, and points for a happy or minus points for an unhappy CSAT
+rating. A reopen removes the speed and first-contact points but keeps the
+CSAT points. An interaction nobody is assigned to earns nobody points.
+
+The facts come from the interaction and the judgements from the KPI
+catalogue, so recognition never disagrees with a report: "resolved" and
+its instant are :meth:`Interaction.first_solved_at
+<servicemodel.interactions.Interaction.first_solved_at>` (solved or closed);
+first contact is what :class:`~servicemodel.kpi.Fcr` (one touch) counts as
+resolved at first contact, for an interaction never reopened; happy is what
+the policy's :class:`~servicemodel.kpi.Csat` variant counts as satisfied
+(4-5 by default) and unhappy what CSAT counts as bad (1-2).
 
 Resolution awards are dated at the first resolution, CSAT awards at the
 rating. Monthly leaderboards count the awards dated in the month in the
@@ -18,6 +26,7 @@ withdrawn there when a reopen takes them away.
 
 >>> import pendulum
 >>> from servicemodel.interactions import Assignment, Interaction, Message, StatusChange
+>>> from servicemodel.team import RecognitionPolicy, awards
 >>> t = pendulum.datetime(2025, 3, 3, 9, tz="Europe/Warsaw")
 >>> ticket = Interaction(id="T-1", customer_id="C-1", channel="chat", created_at=t, events=[
 ...     Assignment(at=t, agent_id="ann"),
@@ -32,6 +41,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import enum
+import functools
 from collections.abc import Iterable, Mapping
 from typing import Any, final
 
@@ -39,17 +49,10 @@ import attrs
 import pendulum
 
 from .._time import aware, duration_micros, from_micros, to_duration, to_micros, zone
-from ..exceptions import ValidationError
-from ..interactions import (
-    Interaction,
-    Message,
-    SatisfactionResponse,
-    Status,
-    StatusChange,
-)
-from ._ledger import Ledger
-from ._policies import NegativeBalance
-from ._values import Award, Receipt
+from ..exceptions import EmptySampleError, ValidationError
+from ..interactions import Interaction
+from ..kpi import Csat, CsatVariant, Fcr
+from ..loyalty import Award, Ledger, NegativeBalance, Receipt
 
 __all__ = [
     "AgentAward",
@@ -130,13 +133,47 @@ def _tie(value: Any) -> TieBreak:
         ) from None
 
 
-def _score(_instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 5:
-        raise ValidationError(
-            f"'{attribute.name}' must be a CSAT score from 1 to 5 (got {value!r})",
-            field=attribute.name,
-            value=value,
-        )
+_HAPPY_VARIANTS = (CsatVariant.TOP_TWO_BOX, CsatVariant.TOP_BOX)
+
+
+def _csat(value: Any) -> CsatVariant:
+    for variant in _HAPPY_VARIANTS:
+        if value is variant or value == variant.value:
+            return variant
+    raise ValidationError(
+        "'csat' must be 'top_two_box' or 'top_box': the CSAT variant whose satisfied "
+        f"ratings are happy (got {value!r})",
+        field="csat",
+        value=value,
+    )
+
+
+@functools.cache
+def _csat_bands(variant: CsatVariant) -> tuple[frozenset[int], frozenset[int]]:
+    """The happy and unhappy scores: what the CSAT KPI counts as satisfied, and as bad."""
+
+    def share(score: int, kind: CsatVariant) -> Any:
+        accumulator = Csat.empty(variant=kind)
+        accumulator.add(score)
+        try:
+            return accumulator.result().value
+        except EmptySampleError:  # a score the variant leaves out (neutral 3)
+            return None
+
+    happy = frozenset(s for s in range(1, 6) if share(s, variant) == 1)
+    bad = frozenset(
+        s
+        for s in range(1, 6)
+        if s not in happy and share(s, CsatVariant.GOOD_OVER_GOOD_AND_BAD) == 0
+    )
+    return happy, bad
+
+
+def _first_contact(interaction: Interaction) -> bool:
+    """What the FCR KPI (one touch) counts as resolved at first contact."""
+    accumulator = Fcr.empty()
+    accumulator.add(interaction)
+    return bool(accumulator.result().value == 1)
 
 
 def _samples(_instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
@@ -158,7 +195,9 @@ class RecognitionPolicy:
         fast_under: a resolution strictly faster than this is fast.
         resolve_within: the due instant is creation plus this (calendar
             time) unless a due instant is given per interaction.
-        happy_from / unhappy_to: CSAT scores counted happy (>=) and unhappy (<=).
+        csat: the CSAT variant whose satisfied ratings are happy (``top_two_box``,
+            4-5, or ``top_box``, 5); unhappy ratings are those CSAT counts
+            as bad (1-2).
         minimum_samples: resolved interactions an agent needs in a month to be ranked.
         tie_break: how equal scores are ranked.
 
@@ -179,19 +218,9 @@ class RecognitionPolicy:
     first_contact_points: int = attrs.field(default=10, validator=_signed)
     happy_points: int = attrs.field(default=10, validator=_signed)
     unhappy_points: int = attrs.field(default=-5, validator=_signed)
-    happy_from: int = attrs.field(default=4, validator=_score)
-    unhappy_to: int = attrs.field(default=2, validator=_score)
+    csat: CsatVariant = attrs.field(default=CsatVariant.TOP_TWO_BOX, converter=_csat)
     minimum_samples: int = attrs.field(default=5, validator=_samples)
     tie_break: TieBreak = attrs.field(default=TieBreak.EARLIEST_TO_SCORE, converter=_tie)
-
-    @unhappy_to.validator
-    def _check(self, attribute: attrs.Attribute[Any], value: int) -> None:
-        if value >= self.happy_from:
-            raise ValidationError(
-                f"'unhappy_to' must be below 'happy_from' {self.happy_from} (got {value})",
-                field="unhappy_to",
-                value=value,
-            )
 
 
 @final
@@ -225,22 +254,6 @@ class AgentAward:
         return f"recognition:{self.interaction}:{self.rule.value}"
 
 
-def _as_of(interaction: Interaction, t: int | None) -> Interaction:
-    if t is None:
-        return interaction
-    kept = tuple(e for e in interaction.events if to_micros(e.at) <= t)
-    if len(kept) == len(interaction.events):
-        return interaction
-    return attrs.evolve(interaction, events=kept)
-
-
-def _resolution(interaction: Interaction) -> pendulum.DateTime | None:
-    for event in interaction.events:
-        if isinstance(event, StatusChange) and event.status in (Status.SOLVED, Status.CLOSED):
-            return event.at
-    return None
-
-
 def awards(
     interaction: Interaction,
     policy: RecognitionPolicy,
@@ -269,10 +282,9 @@ def awards(
             field="interaction",
             value=interaction,
         )
-    t = None if as_of is None else to_micros(aware(as_of, field="as_of"))
-    current = _as_of(interaction, t)
+    current = interaction if as_of is None else interaction.as_of(aware(as_of, field="as_of"))
     agent = current.assignee()
-    resolved = _resolution(current)
+    resolved = current.first_solved_at()
     if agent is None or resolved is None:
         return ()
     result: list[AgentAward] = []
@@ -297,20 +309,15 @@ def awards(
         give(RecognitionRule.ON_TIME, policy.on_time_points, resolved)
     else:
         give(RecognitionRule.LATE, policy.late_points, resolved)
-    replies = sum(
-        1
-        for e in current.events
-        if isinstance(e, Message) and e.is_public_agent_reply() and to_micros(e.at) <= solved
-    )
-    if not reopened and replies <= 1:
+    if not reopened and policy.first_contact_points and _first_contact(current):
         give(RecognitionRule.FIRST_CONTACT, policy.first_contact_points, resolved)
-    ratings = [e for e in current.events if isinstance(e, SatisfactionResponse)]
-    if ratings:
-        last = ratings[-1]
-        if last.score >= policy.happy_from:
-            give(RecognitionRule.HAPPY_CSAT, policy.happy_points, last.at)
-        elif last.score <= policy.unhappy_to:
-            give(RecognitionRule.UNHAPPY_CSAT, policy.unhappy_points, last.at)
+    rating = current.rating()
+    if rating is not None:
+        happy, unhappy = _csat_bands(policy.csat)
+        if rating.score in happy:
+            give(RecognitionRule.HAPPY_CSAT, policy.happy_points, rating.at)
+        elif rating.score in unhappy:
+            give(RecognitionRule.UNHAPPY_CSAT, policy.unhappy_points, rating.at)
     return tuple(result)
 
 
@@ -343,52 +350,43 @@ def post_awards(
         key = f"recognition:{interaction.id}:{rule.value}"
         award = current.get(rule)
         if award is not None and not ledger.knows(key):
-            record = Award(
-                rule=f"recognition.{rule.value}",
-                desired=abs(award.points),
-                granted=abs(award.points),
-            )
-            if award.points > 0:
-                receipts.append(
-                    ledger.earn(
-                        member=award.agent,
-                        points=award.points,
-                        at=instant,
-                        key=key,
-                        awards=[record],
-                    )
-                )
-            else:
-                receipts.append(
-                    ledger.adjust(
-                        member=award.agent,
-                        points=award.points,
-                        at=instant,
-                        key=key,
-                        reason=f"recognition.{rule.value}",
-                        shortfall=NegativeBalance.WITHIN_BALANCE,
-                    )
-                )
+            receipts.append(_pay(ledger, award, at=instant))
         elif award is None and ledger.knows(key) and not ledger.knows(f"{key}:withdrawn"):
-            payload = ledger.command(key)
-            member = payload[1]
-            if payload[0] == "earn":
-                receipts.append(
-                    ledger.return_purchase(
-                        member=member, earn=key, at=instant, key=f"{key}:withdrawn"
-                    )
-                )
-            else:
-                receipts.append(
-                    ledger.adjust(
-                        member=member,
-                        points=-payload[3],
-                        at=instant,
-                        key=f"{key}:withdrawn",
-                        reason=f"withdrawn recognition.{rule.value}",
-                    )
-                )
+            receipts.append(_withdraw(ledger, key, rule, at=instant))
     return tuple(receipts)
+
+
+def _pay(ledger: Ledger, award: AgentAward, *, at: pendulum.DateTime) -> Receipt:
+    """Post one award: an earn when positive, a deduction within the balance when negative."""
+    rule = f"recognition.{award.rule.value}"
+    if award.points > 0:
+        record = Award(rule=rule, desired=award.points, granted=award.points)
+        return ledger.earn(
+            member=award.agent, points=award.points, at=at, key=award.key, awards=[record]
+        )
+    return ledger.adjust(
+        member=award.agent,
+        points=award.points,
+        at=at,
+        key=award.key,
+        reason=rule,
+        shortfall=NegativeBalance.WITHIN_BALANCE,
+    )
+
+
+def _withdraw(ledger: Ledger, key: str, rule: RecognitionRule, *, at: pendulum.DateTime) -> Receipt:
+    """Take back an award posted under *key* that the interaction no longer gives."""
+    payload = ledger.command(key)
+    member = payload[1]
+    if payload[0] == "earn":
+        return ledger.return_purchase(member=member, earn=key, at=at, key=f"{key}:withdrawn")
+    return ledger.adjust(
+        member=member,
+        points=-payload[3],
+        at=at,
+        key=f"{key}:withdrawn",
+        reason=f"withdrawn recognition.{rule.value}",
+    )
 
 
 @final
@@ -516,14 +514,12 @@ class MonthTally:
         start, end = self._start, self._end
         if to_micros(interaction.created_at) >= end:
             return
-        current = _as_of(interaction, self._cutoff)
-        resolved = _resolution(current)
+        current = interaction.as_of(self._cut)
+        resolved = current.first_solved_at()
         agent = current.assignee()
         if resolved is not None and agent is not None and start <= to_micros(resolved) < end:
             self._samples[agent] = self._samples.get(agent, 0) + 1
-        for award in awards(
-            current, self._policy, due=self._due.get(interaction.id), as_of=self._cut
-        ):
+        for award in awards(current, self._policy, due=self._due.get(interaction.id)):
             moment = to_micros(award.at)
             if start <= moment < end:
                 self._totals.setdefault(award.agent, []).append((moment, award.points))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pendulum
 import pytest
+from hypothesis import given
 
 from servicemodel.exceptions import ValidationError
 from servicemodel.interactions import (
@@ -14,8 +15,9 @@ from servicemodel.interactions import (
     SatisfactionResponse,
     StatusChange,
 )
+from servicemodel.kpi import Csat, Fcr, ResolutionTime
 from servicemodel.loyalty import Ledger, Policies
-from servicemodel.loyalty.recognition import (
+from servicemodel.team import (
     RecognitionPolicy,
     RecognitionRule,
     TieBreak,
@@ -24,6 +26,7 @@ from servicemodel.loyalty.recognition import (
     leaderboard,
     post_awards,
 )
+from servicemodel.testing import interactions
 
 ZONE = "Europe/Warsaw"
 T = pendulum.datetime(2025, 3, 3, 9, tz=ZONE)
@@ -203,7 +206,72 @@ def test_employee_of_a_past_month_is_the_same_whenever_it_is_computed() -> None:
 
 
 def test_recognition_policy_refuses_bad_values() -> None:
-    with pytest.raises(ValidationError, match="'unhappy_to' must be below 'happy_from'"):
-        RecognitionPolicy(happy_from=3, unhappy_to=3)
+    with pytest.raises(ValidationError, match="'csat' must be 'top_two_box' or 'top_box'"):
+        RecognitionPolicy(csat="good_over_good_and_bad")
     with pytest.raises(ValidationError, match="'tie_break' must be"):
         RecognitionPolicy(tie_break="coin_toss")
+
+
+def test_a_close_without_a_solve_resolves_as_the_kpis_count_it() -> None:
+    closed = ticket(
+        "a", solve_after=None, extra=(StatusChange(at=T.add(minutes=40), status="closed"),)
+    )
+    got = awards(closed, POLICY)
+    assert {a.rule for a in got} == {
+        RecognitionRule.FAST_RESOLUTION,
+        RecognitionRule.ON_TIME,
+        RecognitionRule.FIRST_CONTACT,
+    }
+    assert all(a.at == T.add(minutes=40) for a in got)
+    resolution = ResolutionTime.empty()
+    resolution.add(closed)
+    assert resolution.result().n == 1
+
+
+def test_first_contact_is_the_fcr_kpi_so_a_reply_after_the_solve_counts() -> None:
+    # One reply before the solve and one after it (no reopen): the FCR KPI
+    # (one touch) does not count this as resolved at first contact, and
+    # neither does recognition.
+    late_reply = ticket(
+        "a", extra=(Message(at=T.add(minutes=45), author="agent", author_id="ann"),)
+    )
+    fcr = Fcr.empty()
+    fcr.add(late_reply)
+    assert fcr.result().value == 0
+    assert RecognitionRule.FIRST_CONTACT not in rules_of(late_reply)
+
+
+@pytest.mark.parametrize(
+    ("variant", "happy", "unhappy"),
+    [("top_two_box", {4, 5}, {1, 2}), ("top_box", {5}, {1, 2})],
+)
+def test_happy_and_unhappy_ratings_are_what_the_csat_kpi_counts(
+    variant: str, happy: set[int], unhappy: set[int]
+) -> None:
+    policy = RecognitionPolicy(zone=ZONE, csat=variant)
+    for score in range(1, 6):
+        rated = ticket("a", extra=(SatisfactionResponse(at=T.add(hours=2), score=score),))
+        rules = {a.rule for a in awards(rated, policy)}
+        assert (RecognitionRule.HAPPY_CSAT in rules) is (score in happy)
+        assert (RecognitionRule.UNHAPPY_CSAT in rules) is (score in unhappy)
+        csat = Csat.empty(variant=variant)
+        csat.add(score)
+        assert (csat.result().value == 1) is (score in happy)
+
+
+@given(interactions())
+def test_awards_agree_with_the_interaction_facts_and_the_kpis(interaction: Interaction) -> None:
+    got = {a.rule: a for a in awards(interaction, POLICY)}
+    resolved = interaction.first_solved_at()
+    if interaction.assignee() is None or resolved is None:
+        assert got == {}
+        return
+    timed = got.get(RecognitionRule.ON_TIME) or got[RecognitionRule.LATE]
+    assert timed.at == resolved
+    fcr = Fcr.empty()
+    fcr.add(interaction)
+    first_contact = fcr.result().value == 1 and interaction.reopen_count() == 0
+    assert (RecognitionRule.FIRST_CONTACT in got) is first_contact
+    score = interaction.satisfaction()
+    assert (RecognitionRule.HAPPY_CSAT in got) is (score is not None and score >= 4)
+    assert (RecognitionRule.UNHAPPY_CSAT in got) is (score is not None and score <= 2)
