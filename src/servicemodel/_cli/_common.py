@@ -119,7 +119,7 @@ def write_output(text: str, path: str | None, *, stdout: TextIO | None = None) -
     was written, so a full disk, a size limit or a kill midway leaves the previous
     file as it was. Lone surrogates are written as escapes, never as a crash.
     """
-    from ..io._files import open_target
+    from ..io import write_text
 
     text = printable(text)
     if path is None:
@@ -130,8 +130,7 @@ def write_output(text: str, path: str | None, *, stdout: TextIO | None = None) -
     if os.path.isdir(path):
         raise CommandError(f"cannot write the report to {path!r}: it is a directory", Exit.FILE)
     try:
-        with open_target(path) as target:
-            target.write(text)
+        write_text(path, text)
     except OSError as error:
         raise CommandError(
             f"cannot write the report to {path!r}: {error.strerror or error}; "

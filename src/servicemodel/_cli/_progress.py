@@ -76,16 +76,13 @@ def read_with_progress(
     The line is drawn only when *stream* (default stderr) is a terminal; otherwise
     this is :func:`servicemodel.io.read_interactions` and nothing more.
     """
-    from ..io import read_interactions
-    from ..io._files import Format, resolve_format
+    from ..io import Format, read_interactions
 
     out = sys.stderr if stream is None else stream
-    chosen = resolve_format(
-        format,
-        None if source == "-" else source,
-        allowed=(Format.JSONL, Format.CSV),
-        default=Format.JSONL if source == "-" else None,
-    )
+    if format is not None:
+        chosen = Format(format)
+    else:
+        chosen = Format.JSONL if source == "-" else Format.of_path(source)
     if source == "-":
         items = read_interactions(sys.stdin.buffer, format=chosen)
         if not out.isatty():

@@ -89,10 +89,10 @@ def _midnight_after(instants: Iterable[pendulum.DateTime], tz: str) -> pendulum.
 
 def _looks_like_data(name: str) -> bool:
     """Whether *name*'s suffix names an interactions format (the readers' own rule)."""
-    from ..io._files import Format, resolve_format
+    from ..io import Format
 
     try:
-        resolve_format(None, name, allowed=(Format.JSONL, Format.CSV))
+        Format.of_path(name)
     except ValidationError:
         return False
     return True

@@ -8,7 +8,7 @@ import sys
 from typing import Any
 
 from ..exceptions import ServiceModelError
-from ._common import EXIT_STATUS_HELP, CommandError, Exit, usage
+from ._common import EXIT_STATUS_HELP, CommandError, Exit, parse_as_of, usage
 
 DEFAULT_START = "2024-01-01T00:00:00+00:00"
 
@@ -47,18 +47,9 @@ def register(subparsers: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     """Write the sample; return the exit status (failures raise)."""
     from ..io import write_interactions
-    from ..io._codec import parse_instant
     from ..samples import SampleProfile, generate
 
-    try:
-        start = parse_instant(args.start, "start")
-    except ServiceModelError as error:
-        raise usage(str(error)) from None
-    except (TypeError, ValueError):
-        raise usage(
-            f"'--start' must be an ISO 8601 instant with a UTC offset such as {DEFAULT_START} "
-            f"(got {args.start!r})"
-        ) from None
+    start = parse_as_of(args.start, option="--start")
     try:
         interactions = generate(
             args.count,
