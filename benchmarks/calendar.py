@@ -402,8 +402,7 @@ def main() -> None:
         got = utc.elapsed_many(starts_np, ends_np)
         agree = int((got == recipe(starts_np, ends_np)).sum())
         scalar = [
-            utc.elapsed_micros(int(a), int(b))
-            for a, b in zip(a_us[:2000], b_us[:2000], strict=True)
+            utc._elapsed_us(int(a), int(b)) for a, b in zip(a_us[:2000], b_us[:2000], strict=True)
         ]
         print(
             f"  {DRAW_NAMES[d]:<16} ours {ours_many * 1e3:7.1f} ms, recipe {recipe_t * 1e3:7.1f} ms"

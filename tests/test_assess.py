@@ -12,12 +12,12 @@ from pathlib import Path
 import pendulum
 import pytest
 
-from servicemodel import Interaction, Message, SatisfactionResponse, StatusChange, samples
+from servicemodel import Interaction, Message, Priority, SatisfactionResponse, StatusChange, samples
 from servicemodel.exceptions import ValidationError
 from servicemodel.goals import GoalStatus
 from servicemodel.kpi import Rate, RepeatContactRate, csat
 from servicemodel.model import ServiceModel, assess, load_model
-from servicemodel.sla import Outcome, evaluate
+from servicemodel.sla import Metric, Outcome, evaluate
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "docs" / "examples"
 START = pendulum.datetime(2024, 1, 1, tz="Europe/London")
@@ -52,10 +52,10 @@ def test_sla_lines_agree_with_direct_evaluation(
     result: object, hybrid: ServiceModel, data: list[Interaction]
 ) -> None:
     assert hybrid.policies is not None
-    expected: dict[tuple[str, str, str], list[int]] = {}
+    expected: dict[tuple[str, Priority, Metric], list[int]] = {}
     for interaction in included(data):
         for o in evaluate(interaction, hybrid.policies, as_of=AS_OF).outcomes():
-            counts = expected.setdefault((o.policy, o.priority.value, o.metric.value), [0, 0, 0])
+            counts = expected.setdefault((o.policy, o.priority, o.metric), [0, 0, 0])
             counts[[Outcome.MET, Outcome.BREACHED, Outcome.PENDING].index(o.outcome)] += 1
     got = {(s.policy, s.priority, s.metric): [s.met, s.breached, s.pending] for s in result.sla}  # type: ignore[attr-defined]
     assert got == expected
@@ -123,14 +123,15 @@ def test_goals_are_checked_and_measured(result: object) -> None:
 def test_recognition_names_last_months_leaders(result: object) -> None:
     board = result.recognition  # type: ignore[attr-defined]
     assert board is not None
-    assert board.month == "2023-12"  # the month before as_of: nothing yet
+    # December has no data (the sample starts in January): January to date, said so.
+    assert (board.month, result.recognition_month_to_date) == ("2024-01", True)  # type: ignore[attr-defined]
     later = assess(
         load_model(EXAMPLES / "hybrid.toml"),
         samples.generate(3000, seed=11, start=START),
         as_of=pendulum.datetime(2024, 2, 1, tz="Europe/London"),
     )
     assert later.recognition is not None
-    assert later.recognition.month == "2024-01"
+    assert (later.recognition.month, later.recognition_month_to_date) == ("2024-01", False)
     assert later.recognition.standings
     points = [s.points for s in later.recognition.standings]
     assert points == sorted(points, reverse=True)

@@ -64,9 +64,9 @@ GOALS = [
     Goal(
         name="ces",
         metric="ces",
-        direction="decrease",
-        baseline=5,
-        target=3,
+        direction="increase",  # CES 2.0: higher is easier
+        baseline=3,
+        target=5,
         start=T.add(days=3),
         deadline=T.add(months=3),
     ),
@@ -153,7 +153,7 @@ def test_the_text_report_shows_feedback_kpis_and_goal_notes(assessment: Assessme
     )
     assert "     note: the goal has not started" in text.splitlines()
     assert any(
-        line.startswith("     latest +100.0, expected +2.2, target +50.0, projected +")
+        line.startswith("     latest +100.0, expected on the line +2.2, projected at the deadline ")
         for line in text.splitlines()
     )
 

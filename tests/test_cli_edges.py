@@ -56,27 +56,14 @@ def test_assess_from_stdin_needs_as_of(tmp_path: Path, capsys: pytest.CaptureFix
     )
 
 
-def test_assess_of_an_empty_file_without_as_of_uses_the_sample_start(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    model = tmp_path / "m.toml"
-    model.write_text('name = "X"\ntype = "reactive"\nchannels = ["email"]\n')
-    data = tmp_path / "none.jsonl"
-    data.write_text("")
-    assert main(["assess", str(model), str(data), "--format", "json"]) == 0
-    report = json.loads(capsys.readouterr().out)
-    assert report["interactions"] == 0
-    assert report["as_of"].startswith("2024-01-01T00:00:00")
-
-
 def test_assess_reports_a_report_it_cannot_write(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     model = tmp_path / "m.toml"
     model.write_text('name = "X"\ntype = "reactive"\nchannels = ["email"]\n')
-    data = tmp_path / "none.jsonl"
-    data.write_text("")
-    argv = ["assess", str(model), str(data), "--as-of", "2024-01-01T00:00:00Z", "-o", str(tmp_path)]
+    data = tmp_path / "one.jsonl"
+    data.write_text(RECORD.format(id="T-1", channel="email") + "\n")
+    argv = ["assess", str(model), str(data), "--as-of", "2024-07-01T00:00:00Z", "-o", str(tmp_path)]
     assert main(argv) == 3
     assert capsys.readouterr().err.startswith(
         f"servicemodel assess: cannot write the report to {str(tmp_path)!r}: it is a directory"

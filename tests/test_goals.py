@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from fractions import Fraction
 
 import pendulum
@@ -64,7 +65,7 @@ def test_not_attainable_beyond_the_stated_monthly_bound() -> None:
     # 10 points in 6 months needs ~1.66 points a month; the bound allows 1.
     check = csat_goal(max_change_per_month=Fraction(1, 100)).smart_check()
     assert not check.letter("A").holds
-    assert "more than the stated bound of 0.01" in check.letter("A").reasons[0]
+    assert "more than the stated bound of 1 percentage points" in check.letter("A").reasons[0]
     assert csat_goal(max_change_per_month=Fraction(2, 100)).smart_check().letter("A").holds
 
 
@@ -217,7 +218,8 @@ def test_observations_on_the_expected_line_are_on_track_at_every_date(
     offsets: list[int], direction: str
 ) -> None:
     target = Fraction(90, 100) if direction == "increase" else Fraction(70, 100)
-    goal = csat_goal(direction=direction, target=target)
+    metric = "csat" if direction == "increase" else "reopen_rate"  # each KPI's better way
+    goal = csat_goal(metric=metric, direction=direction, target=target)
     observations = [
         Observation(at=JAN.add(seconds=s), value=goal.expected_at(JAN.add(seconds=s)))
         for s in offsets
@@ -225,3 +227,41 @@ def test_observations_on_the_expected_line_are_on_track_at_every_date(
     for s in offsets:
         status = goal.progress(observations, as_of=JAN.add(seconds=s)).status
         assert status is GoalStatus.ON_TRACK
+
+
+def test_goal_values_take_decimals_exactly() -> None:
+    assert Goal(name="g", baseline=Decimal("1.5")).baseline == Fraction(3, 2)
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        (Decimal("NaN"), "'target' must be finite (got Decimal('NaN'))"),
+        (
+            pendulum.duration(months=1),
+            "'target' must not be month- or year-based (got Duration(months=1))",
+        ),
+    ],
+)
+def test_goal_values_refuse_non_finite_and_calendar_based_values(
+    value: object, message: str
+) -> None:
+    with pytest.raises(ValidationError) as caught:
+        Goal(name="g", target=value)
+    assert caught.value.field == "target"
+    assert str(caught.value) == message
+
+
+def test_goal_progress_needs_observations_not_pairs() -> None:
+    goal = Goal(
+        name="g",
+        metric="csat",
+        direction="increase",
+        baseline=0.5,
+        target=0.9,
+        start=pendulum.datetime(2024, 1, 1),
+        deadline=pendulum.datetime(2024, 6, 1),
+    )
+    with pytest.raises(ValidationError) as caught:
+        goal.progress([(pendulum.datetime(2024, 2, 1), 0.6)], pendulum.datetime(2024, 3, 1))  # type: ignore[list-item]
+    assert caught.value.field == "observations[0]"

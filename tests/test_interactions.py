@@ -311,6 +311,15 @@ def test_first_reply_is_not_before_creation(interaction: Interaction) -> None:
         assert to_micros(reply) >= to_micros(interaction.created_at)
 
 
+def test_an_identifier_longer_than_256_characters_is_refused_with_its_length() -> None:
+    with pytest.raises(
+        ValidationError, match=r"^'id' must be at most 256 characters \(got 300 characters\)$"
+    ):
+        Interaction(
+            id="T" * 300, customer_id="C", channel="chat", created_at=pendulum.datetime(2024, 1, 1)
+        )
+
+
 def test_a_close_without_a_solve_is_the_resolution() -> None:
     i = ticket(StatusChange(at=at(10), status="open"), StatusChange(at=at(30), status="closed"))
     assert i.first_solved_at() == at(30)

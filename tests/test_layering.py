@@ -35,10 +35,12 @@ LAYERS: Mapping[str, int] = {
     # 1: errors, the time and document layer, validators
     "servicemodel.exceptions": 1,
     "servicemodel._time": 1,
+    "servicemodel._zones": 1,
     "servicemodel._documents": 1,
     "servicemodel._validators": 1,
     "servicemodel._core": 1,
     "servicemodel._version": 1,
+    "servicemodel._display": 1,  # how reports show numbers (goals and the report share it)
     # 2: the domain's facts (the root package re-exports these core types)
     "servicemodel": 2,
     "servicemodel.interactions": 2,

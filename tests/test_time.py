@@ -10,9 +10,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from servicemodel import Interaction
 from servicemodel._time import (
     MAX_DURATION_DAYS,
+    ZONES,
+    ZoneTable,
     aware,
+    checked_micros,
     duration_from_micros,
     duration_micros,
     from_micros,
@@ -20,6 +24,9 @@ from servicemodel._time import (
     to_duration,
     to_micros,
     zone,
+)
+from servicemodel._time import (
+    _same_duration as same_duration,
 )
 from servicemodel.exceptions import ValidationError
 from servicemodel.testing import instants, timezones
@@ -180,3 +187,148 @@ def test_zone_names() -> None:
     for bad in ["", "Not/AZone", "x" * 100]:
         with pytest.raises(ValidationError, match="'timezone' must be an IANA zone name"):
             zone(bad)
+
+
+DAY = 86_400_000_000
+
+
+@given(
+    micros=st.integers(-MAX_DURATION_DAYS * DAY, MAX_DURATION_DAYS * DAY)
+    | st.sampled_from([0, 1, -1, 999_999, -999_999, DAY, -DAY, DAY - 1, 7 * DAY, -7 * DAY - 1])
+)
+def test_duration_from_micros_builds_exactly_pendulums_duration(micros: int) -> None:
+    fast, slow = duration_from_micros(micros), pendulum.Duration(microseconds=micros)
+    assert same_duration(fast, slow)
+    at = pendulum.datetime(2024, 3, 30, 12, tz="Europe/London")
+    assert at + fast == at + slow  # pendulum adds through the stored signature
+    assert at - fast == at - slow
+    assert same_duration(-fast, -slow)
+    assert same_duration(fast * 3, slow * 3)
+    assert abs(fast) == abs(slow)
+    assert type(abs(fast)) is type(abs(slow))
+    again = duration_from_micros(micros)
+    assert again is not fast  # a fresh object each time (pendulum caches fields on it)
+    assert again.__dict__["_signature"] is not fast.__dict__["_signature"]
+
+
+def test_the_duration_check_tells_builds_apart() -> None:
+    assert not same_duration(duration_from_micros(3_600_000_000), pendulum.Duration(hours=1))
+    assert not same_duration(duration_from_micros(1), duration_from_micros(2))
+    wrong = duration_from_micros(90_000_000)
+    wrong.__dict__["_seconds"] = 30  # what a builder that forgot the minutes would give
+    assert not same_duration(wrong, pendulum.Duration(microseconds=90_000_000))
+
+
+# --- the zone table -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "name", ["localtime", "Factory", "posixrules", "europe/london", "../etc/passwd", "/UTC", 7]
+)
+def test_names_that_are_not_portable_iana_zones_are_refused(name: object) -> None:
+    with pytest.raises(ValidationError, match="'tz' must be an IANA zone name") as info:
+        ZONES.zone(name, field="tz")  # type: ignore[arg-type]
+    assert info.value.field == "tz"
+    assert info.value.value == name
+
+
+def test_the_table_hands_out_one_offset_table_per_zone() -> None:
+    table = ZoneTable()
+    london = table.offsets("Europe/London")
+    assert table.offsets(pendulum.timezone("Europe/London")) is london
+    assert table.offsets(ZoneInfo("Europe/London")) is london  # the same zone, from the stdlib
+    assert table.offsets("Europe/Paris") is not london
+
+
+@given(moment=instants(zones=timezones()), far=st.booleans())
+def test_the_offset_table_reads_instants_as_the_zone_itself_does(
+    moment: pendulum.DateTime, far: bool
+) -> None:
+    if far:  # outside the tabled range the zone itself is asked
+        moment = moment.replace(year=moment.year + 300 if moment.year < 2000 else 1700)
+    assert moment.tzinfo is not None
+    table = ZONES.offsets(moment.tzinfo)
+    u = to_micros(moment)
+    offset = moment.utcoffset()
+    assert offset is not None
+    assert table.offset_at(u) == duration_micros(offset)
+    assert table.instant_of(moment) == u
+    wall, fold = table.wall_fold(u)
+    assert (wall, fold) == (u + duration_micros(offset), moment.fold)
+    assert table.instant_of_wall(wall, fold) == u
+    shown = table.show(u)
+    assert (shown, shown.fold, shown.tzinfo) == (moment, moment.fold, moment.tzinfo)
+    assert shown.isoformat() == moment.isoformat()
+
+
+@pytest.mark.parametrize("fold", [0, 1])
+@pytest.mark.parametrize(
+    ("wall", "expected"),
+    [
+        # a gap (31 March 2024, 02:30 does not exist in Warsaw): fold 0 reads it at UTC+1
+        (dt.datetime(2024, 3, 31, 2, 30), {0: "2024-03-31T01:30:00", 1: "2024-03-31T00:30:00"}),
+        # a repeated hour (27 October 2024, 02:30 happens twice): fold 0 is the first
+        (dt.datetime(2024, 10, 27, 2, 30), {0: "2024-10-27T00:30:00", 1: "2024-10-27T01:30:00"}),
+    ],
+)
+def test_wall_readings_in_gaps_and_repeats_follow_pep_495(
+    wall: dt.datetime, expected: dict[int, str], fold: int
+) -> None:
+    warsaw = ZONES.offsets("Europe/Warsaw")
+    micros = round((wall - dt.datetime(1970, 1, 1)) / dt.timedelta(microseconds=1))
+    u = warsaw.instant_of_wall(micros, fold)
+    assert from_micros(u).isoformat() == expected[fold] + "+00:00"
+    assert u == to_micros(wall.replace(tzinfo=ZoneInfo("Europe/Warsaw"), fold=fold))
+
+
+def test_a_day_starts_at_its_first_wall_clock_midnight() -> None:
+    santiago = ZONES.offsets("America/Santiago")  # clocks jump from 00:00 to 01:00
+    day = (dt.date(2024, 9, 8) - dt.date(1970, 1, 1)).days
+    start = santiago.show(santiago.day_start(day))
+    assert (start.day, start.hour) == (8, 1)
+    assert santiago.show(santiago.day_start(day) - 1).day == 7
+
+
+def test_one_duration_rule_with_one_message() -> None:
+    assert parse_duration("1h30m") == pendulum.duration(hours=1, minutes=30)
+    with pytest.raises(ValidationError, match="'duration' must be a duration such as"):
+        parse_duration("soon")
+    assert checked_micros(dt.timedelta(minutes=-1), "d", allow_negative=True) == -60_000_000
+    too_long = dt.timedelta(days=MAX_DURATION_DAYS + 1)
+    for value, flags in ((too_long, {}), (-too_long, {"allow_negative": True})):
+        with pytest.raises(ValidationError, match=f"'d' must be at most {MAX_DURATION_DAYS} days"):
+            checked_micros(value, "d", **flags)
+    with pytest.raises(ValidationError, match="'d' must not be negative"):
+        checked_micros(dt.timedelta(minutes=-1), "d")
+    with pytest.raises(ValidationError, match="'d' must be positive"):
+        checked_micros(dt.timedelta(), "d")
+    assert checked_micros(dt.timedelta(), "d", allow_zero=True) == 0
+
+
+class PlusTwo(dt.tzinfo):
+    """A hand-written fixed zone: neither zoneinfo, datetime.timezone nor pendulum."""
+
+    def utcoffset(self, when: dt.datetime | None) -> dt.timedelta:
+        return dt.timedelta(hours=2)
+
+    def dst(self, when: dt.datetime | None) -> dt.timedelta:
+        return dt.timedelta(0)
+
+    def tzname(self, when: dt.datetime | None) -> str:
+        return "PLUS2"
+
+
+def test_a_custom_tzinfo_is_kept_and_counted_by_its_offset() -> None:
+    created = dt.datetime(2024, 6, 10, 9, tzinfo=PlusTwo())
+    ticket = Interaction(id="T", customer_id="C", channel="chat", created_at=created)
+    assert isinstance(ticket.created_at.tzinfo, PlusTwo)
+    assert to_micros(ticket.created_at) == to_micros(pendulum.datetime(2024, 6, 10, 7))
+
+
+def test_a_naive_instant_is_refused_with_the_remedy() -> None:
+    with pytest.raises(ValidationError) as caught:
+        to_micros(dt.datetime(2024, 1, 1))
+    assert caught.value.field == "instant"
+    assert str(caught.value).startswith(
+        "'instant' must be timezone-aware (got naive 2024-01-01T00:00:00); attach a timezone"
+    )

@@ -12,7 +12,6 @@ import pendulum
 from servicemodel import Interaction
 from servicemodel.sla import (
     BusinessCalendar,
-    IntegerCalendar,
     Metric,
     MetricClock,
     PolicySet,
@@ -26,23 +25,22 @@ from servicemodel.sla import (
 def calendars(cal: BusinessCalendar, start: pendulum.DateTime) -> None:
     assert_type(cal.elapsed(start, start.add(hours=1)), pendulum.Duration)
     assert_type(cal.add(start, dt.timedelta(hours=2)), pendulum.DateTime)
-    assert_type(cal.elapsed_micros(0, 10), int)
+    segments = cal.segments(start, start.add(hours=1))
+    assert_type(segments, tuple[tuple[pendulum.DateTime, pendulum.DateTime, str], ...])
     starts = np.array(["2024-06-10T09:00"], dtype="datetime64[us]")
     assert_type(cal.elapsed_many(starts, starts), npt.NDArray[np.int64])
     assert_type(
         cal.add_many(starts, np.array([60], dtype="timedelta64[s]")), npt.NDArray[np.datetime64]
     )
-    integer: IntegerCalendar = cal  # a BusinessCalendar is an IntegerCalendar
-    assert_type(integer.add_micros(0, 1), int)
     cal.elapsed(start, 3600)  # type: ignore[arg-type]
     cal.add(start, "2h")  # type: ignore[arg-type]
-    _ = cal.elapsed_micros(0, 10).days  # type: ignore[attr-defined]
+    _ = cal.elapsed(start, start).hour  # type: ignore[attr-defined]
 
 
 def policies(ticket: Interaction, at: pendulum.DateTime) -> None:
     loaded = load_policies({"policies": []})
     assert_type(loaded, PolicySet)
-    assert_type(loaded.calendar(None), IntegerCalendar)
+    assert_type(loaded.calendar(None), BusinessCalendar)
     result = evaluate(ticket, loaded, as_of=at)
     assert_type(result, SlaResult)
     assert_type(result.breached(), bool)

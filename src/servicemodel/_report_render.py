@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 import pendulum
 
+from ._display import show, show_seconds
 from ._svg import Series, line_chart, stacked_bars
 from .kpi import DurationStats, Mean, Net, Period, Rate
 
@@ -41,25 +42,11 @@ def _show(result: object) -> str:
 
 
 def _duration(value: Any) -> str:
-    seconds = int(value.total_seconds())
-    hours, rest = divmod(seconds, 3600)
-    minutes, secs = divmod(rest, 60)
-    if hours >= 48:
-        return f"{hours // 24}d {hours % 24}h"
-    if hours:
-        return f"{hours}h {minutes:02d}m"
-    return f"{minutes}m {secs:02d}s"
+    return show_seconds(value.total_seconds())
 
 
-def _goal_value(value: Fraction | None, metric: str | None) -> str:
-    if value is None:
-        return "—"
-    if metric is not None and metric.endswith("_time"):
-        seconds = float(value)
-        return f"{seconds / 3600:.2f}h" if seconds >= 3600 else f"{seconds / 60:.1f}m"
-    if metric in ("nps",):
-        return f"{float(value):+.1f}"
-    return f"{float(value):.3g}"
+def _goal_value(value: Fraction | None, unit: str) -> str:
+    return "—" if value is None else show(value, unit)
 
 
 def _result_json(result: object) -> Any:
@@ -128,14 +115,20 @@ def render_json(a: Assessment) -> dict[str, Any]:
         },
         "as_of": a.as_of.isoformat(),
         "period": a.period.value,
+        "latest_period_partial": a.latest_period_partial,
         "interactions": a.interactions,
+        "clock": a.clock,
+        "definitions": [
+            {"kpi": d.name, "variant": d.variant, "definition": d.definition, "clock": d.clock}
+            for d in a.definitions
+        ],
         "kpis_by_channel": kpi_rows,
         "kpis_overall": overall_rows,
         "sla": [
             {
                 "policy": s.policy,
-                "priority": s.priority,
-                "metric": s.metric,
+                "priority": s.priority.value,
+                "metric": s.metric.value,
                 "met": s.met,
                 "breached": s.breached,
                 "pending": s.pending,
@@ -146,14 +139,24 @@ def render_json(a: Assessment) -> dict[str, Any]:
         "goals": [
             {
                 "name": g.goal.name,
-                "metric": g.goal.metric,
+                "metric": None if g.goal.metric is None else g.goal.metric.value,
+                "variant": g.goal.variant,
+                "unit": g.goal.unit(),
+                "scope": g.goal.scope.describe(),
+                "baseline": _num(g.goal.baseline),
+                "target": _num(g.goal.target),
+                "start": g.goal.start.isoformat() if g.goal.start else None,
+                "deadline": g.goal.deadline.isoformat() if g.goal.deadline else None,
                 "smart": {
                     c.letter: {"holds": c.holds, "reasons": list(c.reasons)}
                     for c in g.smart.letters
                 },
                 "status": g.progress.status.value if g.progress else None,
+                "explanation": g.progress.explanation if g.progress else None,
                 "expected": _num(g.progress.expected) if g.progress else None,
                 "latest": _num(g.progress.latest) if g.progress else None,
+                "latest_at": g.progress.latest_at.isoformat() if g.progress else None,
+                "trend_per_month": _num(g.progress.trend_per_month) if g.progress else None,
                 "projected": _num(g.progress.projected) if g.progress else None,
                 "observations": [
                     {"at": o.at.isoformat(), "value": _num(o.value)} for o in g.observations
@@ -182,6 +185,10 @@ def render_json(a: Assessment) -> dict[str, Any]:
         if a.recognition is None
         else {
             "month": a.recognition.month,
+            "month_to_date": a.recognition_month_to_date,
+            "minimum_samples": a.model.recognition.minimum_samples
+            if a.model.recognition is not None
+            else None,
             "standings": [
                 {"agent": s.agent, "points": s.points, "samples": s.samples, "rank": s.rank}
                 for s in a.recognition.standings
@@ -201,12 +208,14 @@ def render_json(a: Assessment) -> dict[str, Any]:
             {
                 "rank": i + 1,
                 "title": f.title,
-                "metric": f.metric,
+                "metric": f.metric.value,
                 "observed": _num(f.observed),
                 "target": _num(f.target),
                 "sample_size": f.sample_size,
                 "scope": f.scope,
                 "evidence": f.evidence,
+                "rule": f.rule,
+                "next_step": f.next_step,
             }
             for i, f in enumerate(a.findings)
         ],
@@ -221,67 +230,153 @@ def _latest_rows(a: Assessment) -> list[Any]:
     return [r for r in rows if r.period == last]
 
 
-def render_text(a: Assessment) -> str:
-    """The assessment as plain text for a terminal."""
-    lines = [
-        f"Service model assessment: {a.model.name} ({a.model.type.value}), "
-        f"as of {a.as_of.format('YYYY-MM-DD HH:mm')} {a.model.timezone}",
-        f"{a.interactions:,} interactions; periods: {a.period.value}",
-        "",
-    ]
-    if a.findings:
-        lines.append("What needs attention most")
-        for i, f in enumerate(a.findings, 1):
-            lines.append(f"  {i}. {f.title}")
-            if f.evidence:
-                lines.append(f"     {f.evidence}")
-        lines.append("")
+_LETTERS = {
+    "S": "specific",
+    "M": "measurable",
+    "A": "attainable",
+    "R": "relevant",
+    "T": "time-bound",
+}
+
+
+def _findings_text(a: Assessment) -> list[str]:
+    if not a.findings:
+        return []
+    lines = ["What needs attention most"]
+    first_with: dict[str, int] = {}
+    for i, f in enumerate(a.findings, 1):
+        lines.append(f"  {i}. {f.title}")
+        if f.evidence:
+            lines.append(f"     {f.evidence}")
+        if f.rule in first_with:
+            lines.append(f"     why flagged: the rule of {first_with[f.rule]}.")
+        elif f.rule:
+            first_with[f.rule] = i
+            lines.append(f"     why flagged: {f.rule}")
+        if f.next_step:
+            lines.append(f"     next: {f.next_step}")
+    return [*lines, ""]
+
+
+def _period_label(a: Assessment, period: Any) -> str:
+    label = f"latest {a.period.value} ({period}"
+    if a.latest_period_partial:
+        label += f", partial: up to {a.as_of.format('YYYY-MM-DD HH:mm')}"
+    return label + ")"
+
+
+def _kpis_text(a: Assessment) -> list[str]:
     latest = _latest_rows(a)
-    if latest:
-        period = latest[0].period
-        lines.append(f"KPIs by channel, latest {a.period.value} ({period})")
-        for row in sorted(latest, key=lambda r: str(r.group)):
-            channel = row.group[0] if row.group else "all"
-            cells = ", ".join(f"{c.metric} {_show(c.result)}" for c in row.cells if not c.missing())
-            lines.append(f"  {channel:<13} {cells or 'no data'}")
-        lines.append("")
-    if a.sla:
-        lines.append("SLA compliance (met / met + breached)")
-        for line in a.sla:
-            rate = f"{float(line.rate.value):6.1%}" if line.met + line.breached else "   n/a"
+    if not latest:
+        return []
+    lines = [f"KPIs by channel, {_period_label(a, latest[0].period)}"]
+    zero_business = False
+    for row in sorted(latest, key=lambda r: str(r.group)):
+        channel = row.group[0] if row.group else "all"
+        cells = []
+        for c in row.cells:
+            if c.missing():
+                continue
+            cells.append(f"{c.metric} {_show(c.result)}")
+            if isinstance(c.result, DurationStats) and c.result.median.total_seconds() == 0:
+                zero_business = True
+        lines.append(f"  {channel:<13} {', '.join(cells) or 'no data'}")
+    lines.append(
+        "  n = the interactions or answers a figure rests on; times are medians, in " + a.clock
+    )
+    if zero_business and a.clock != "calendar time":
+        lines.append(
+            "  a median of 0m 00s means at least half of those contacts were handled entirely "
+            "while the calendar was closed"
+        )
+    lines.append("")
+    lines.append("What the KPIs measure")
+    for d in a.definitions:
+        variant = f" ({d.variant})" if d.variant else ""
+        lines.append(f"  {d.name}{variant}: {d.definition}")
+    return [*lines, ""]
+
+
+def _sla_text(a: Assessment) -> list[str]:
+    if not a.sla:
+        return []
+    lines = [
+        "SLA compliance: met / (met + breached); pending = clocks still running at the as-of "
+        "instant, not yet met or breached"
+    ]
+    for line in a.sla:
+        rate = f"{float(line.rate.value):6.1%}" if line.met + line.breached else "   n/a"
+        lines.append(
+            f"  {line.policy:<16} {line.priority.value:<7} {line.metric.value:<16} {rate}  "
+            f"met {line.met}, breached {line.breached}, pending {line.pending}"
+        )
+    return [*lines, ""]
+
+
+def _goals_text(a: Assessment) -> list[str]:
+    if not a.goals:
+        return []
+    lines = [
+        "Goals (SMART: specific, measurable, attainable, relevant, time-bound; each goal is "
+        "judged on its KPI's value per period up to its deadline)"
+    ]
+    for g in a.goals:
+        goal = g.goal
+        unit = goal.unit()
+        status = g.progress.status.value.replace("_", " ") if g.progress else "not measured"
+        lines.append(f"  {goal.name}: {status}")
+        kpi = goal.metric.value if goal.metric is not None else "no KPI"
+        if goal.variant:
+            kpi += f" ({goal.variant})"
+        due = goal.deadline.format("YYYY-MM-DD") if goal.deadline else "no deadline"
+        since = goal.start.format("YYYY-MM-DD") if goal.start else "no start"
+        lines.append(
+            f"     {kpi} for {goal.scope.describe()}: target {_goal_value(goal.target, unit)} "
+            f"by {due}, from a baseline of {_goal_value(goal.baseline, unit)} on {since}"
+        )
+        if g.progress is not None:
+            p = g.progress
             lines.append(
-                f"  {line.policy:<16} {line.priority:<7} {line.metric:<16} {rate}  "
-                f"met {line.met}, breached {line.breached}, running {line.pending}"
+                f"     latest {_goal_value(p.latest, unit)}, expected on the line "
+                f"{_goal_value(p.expected, unit)}, projected at the deadline "
+                f"{_goal_value(p.projected, unit)}"
             )
-        lines.append("")
-    if a.goals:
-        lines.append("Goals")
-        for g in a.goals:
-            status = g.progress.status.value.replace("_", " ") if g.progress else "not measured"
-            smart = "SMART" if g.smart.holds else "not SMART: " + "; ".join(g.smart.failures())
-            lines.append(f"  {g.goal.name}: {status} ({smart})")
-            if g.progress is not None:
-                metric = g.goal.metric
-                lines.append(
-                    f"     latest {_goal_value(g.progress.latest, metric)}, expected "
-                    f"{_goal_value(g.progress.expected, metric)}, target "
-                    f"{_goal_value(g.goal.target, metric)}, projected "
-                    f"{_goal_value(g.progress.projected, metric)}"
-                )
-            if g.note:
-                lines.append(f"     note: {g.note}")
-        lines.append("")
-    if a.channel_shift:
-        lines.append("Channel preference, previous -> latest period")
-        for s in a.channel_shift[:7]:
-            mark = "  *" if s.change.significant() else ""
-            lines.append(
-                f"  {s.channel:<13} {float(s.previous.value):6.1%} -> {float(s.latest.value):6.1%}{mark}"
-            )
+            lines.append(f"     {p.explanation}")
+        if g.smart.holds:
+            lines.append("     SMART: all five letters hold")
+        else:
+            for check in g.smart.letters:
+                for reason in check.reasons:
+                    lines.append(
+                        f"     not SMART, {check.letter} ({_LETTERS[check.letter]}): {reason}"
+                    )
+        if g.note:
+            lines.append(f"     note: {g.note}")
+    return [*lines, ""]
+
+
+def _shift_text(a: Assessment) -> list[str]:
+    if not a.channel_shift:
+        return []
+    lines = ["Channel preference, share of contacts in the previous -> latest period"]
+    starred = False
+    for s in a.channel_shift[:7]:
+        mark = "  *" if s.change.significant() else ""
+        starred = starred or bool(mark)
+        lines.append(
+            f"  {s.channel:<13} {float(s.previous.value):6.1%} -> {float(s.latest.value):6.1%}{mark}"
+        )
+    if starred:
         lines.append("  (* the change is significant at 95%)")
-        lines.append("")
+    else:
+        lines.append("  (no change is significant at 95%)")
+    return [*lines, ""]
+
+
+def _contacts_text(a: Assessment) -> list[str]:
+    lines = []
     if a.complaint_themes:
-        lines.append(f"Top complaint themes ({a.complaints} complaints)")
+        lines.append(f"Top complaint themes (tags on {a.complaints} complaints)")
         lines.extend(f"  {theme:<24} {n}" for theme, n in a.complaint_themes[:5])
         lines.append("")
     if a.repeat_contact is not None:
@@ -295,24 +390,59 @@ def render_text(a: Assessment) -> str:
             f"{float(a.contacts_per_customer.value):.2f} "
             f"over {a.contacts_per_customer.n} customers"
         )
-    if a.recognition is not None:
-        lines.append("")
-        lines.append(f"Recognition, {a.recognition.month}")
-        if a.recognition.standings:
-            for standing in a.recognition.standings[:5]:
-                lines.append(
-                    f"  #{standing.rank} {standing.agent}: {standing.points} points over "
-                    f"{standing.samples} resolved"
-                )
-        else:
-            lines.append("  nobody reached the minimum sample")
-    if a.outreach:
-        lines.append("")
-        lines.append(f"Outreach due in the next 7 days: {len(a.outreach)}")
-        for o in a.outreach[:5]:
+    return lines
+
+
+def _recognition_text(a: Assessment) -> list[str]:
+    if a.recognition is None:
+        return []
+    board = a.recognition
+    heading = f"Recognition, {board.month}"
+    if a.recognition_month_to_date:
+        heading += f" to {a.as_of.format('YYYY-MM-DD')} (last month has no data)"
+    lines = ["", heading]
+    if board.standings:
+        for standing in board.standings[:5]:
             lines.append(
-                f"  {o.due_at.format('YYYY-MM-DD HH:mm')} {o.channel.value:<6} {o.customer_id} ({o.reason})"
+                f"  #{standing.rank} {standing.agent}: {standing.points} points over "
+                f"{standing.samples} resolved"
             )
+    else:
+        minimum = a.model.recognition.minimum_samples if a.model.recognition else 0
+        lines.append(
+            f"  nobody reached the minimum of {minimum} resolved interactions "
+            f"({len(board.below_minimum)} agents had fewer)"
+        )
+    return lines
+
+
+def _outreach_text(a: Assessment) -> list[str]:
+    if not a.outreach:
+        return []
+    lines = ["", f"Outreach due in the next 7 days: {len(a.outreach)}"]
+    for o in a.outreach[:5]:
+        lines.append(
+            f"  {o.due_at.format('YYYY-MM-DD HH:mm')} {o.channel.value:<6} {o.customer_id} ({o.reason})"
+        )
+    return lines
+
+
+def render_text(a: Assessment) -> str:
+    """The assessment as plain text for a terminal."""
+    lines = [
+        f"Service model assessment: {a.model.name} ({a.model.type.value}), "
+        f"as of {a.as_of.format('YYYY-MM-DD HH:mm')} {a.model.timezone}",
+        f"{a.interactions:,} interactions; periods: {a.period.value}; times are {a.clock}",
+        "",
+        *_findings_text(a),
+        *_kpis_text(a),
+        *_sla_text(a),
+        *_goals_text(a),
+        *_shift_text(a),
+        *_contacts_text(a),
+        *_recognition_text(a),
+        *_outreach_text(a),
+    ]
     return "\n".join(lines).rstrip() + "\n"
 
 
@@ -362,7 +492,7 @@ def _scale_of(kind: object, largest: float) -> _Scale:
     return _Scale(1.0, "value")
 
 
-def _period_label(period: pendulum.Date, all_periods: list[Any], kind: Period) -> str:
+def _axis_label(period: pendulum.Date, all_periods: list[Any], kind: Period) -> str:
     one_year = len({p.year for p in all_periods}) <= 1
     if kind is Period.MONTH:
         return period.format("MMM") if one_year else period.format("MMM YYYY")
@@ -379,13 +509,18 @@ def _figure(title: str, svg: str) -> str:
     return f"<figure><figcaption>{escape(title)}</figcaption>{svg}</figure>"
 
 
-def _kind_of(a: Assessment, metric: str) -> object:
+def _name(metric: object) -> str:
+    """A KPI's name as written in the report (``first_reply_time``)."""
+    return str(getattr(metric, "value", metric))
+
+
+def _kind_of(a: Assessment, metric: Any) -> object:
     for report in (a.overall, a.kpis):
         for row in report.rows:
             for cell in row.cells:
                 if cell.metric == metric and not cell.missing():
                     return type(cell.result)
-    return DurationStats if metric.endswith("_time") else None
+    return DurationStats if _name(metric).endswith("_time") else None
 
 
 def _trend_chart(a: Assessment, metric: str) -> str | None:
@@ -421,13 +556,17 @@ def _trend_chart(a: Assessment, metric: str) -> str | None:
         return [None if v is None else v * scale.factor for v in items]
 
     banded = any(lo is not None for lo in lows)
-    what = f"median {metric}" if kind is DurationStats else metric
+    what = f"median {_name(metric)}" if kind is DurationStats else _name(metric)
     title = f"{what} by {a.period.value}" + (", with 95% interval" if banded else "")
-    labels = [_period_label(p, periods, a.period) for p in periods]
+    labels = [_axis_label(p, periods, a.period) for p in periods]
     svg = line_chart(
         title,
         labels,
-        [Series(name=metric, values=scaled(values), lower=scaled(lows), upper=scaled(highs))],
+        [
+            Series(
+                name=_name(metric), values=scaled(values), lower=scaled(lows), upper=scaled(highs)
+            )
+        ],
         y_unit=scale.unit,
         x_title=_x_title(periods, a.period),
         suffix=scale.suffix,
@@ -447,7 +586,7 @@ def _mix_chart(a: Assessment) -> str | None:
     if not rows:
         return None
     periods = [r.period for r in rows if r.period is not None]
-    labels = [_period_label(p, periods, a.period) for p in periods]
+    labels = [_axis_label(p, periods, a.period) for p in periods]
     channels = sorted({label for r in rows for label, _ in r.cell("channel_mix").result.counts})  # type: ignore[union-attr]
     stacks = []
     for channel in channels:
@@ -495,12 +634,12 @@ def _goal_chart(a: Assessment, goal_report: Any) -> str | None:
     title = f"Goal: {goal.name} — observed vs expected path to the target"
     svg = line_chart(
         title,
-        [_period_label(p, shown, a.period) for p in shown],
+        [_axis_label(p, shown, a.period) for p in shown],
         [
             Series(name="observed", values=[v * scale.factor for v in actual]),
             Series(name="expected", values=[v * scale.factor for v in expected], dashed=True),
         ],
-        y_unit=f"{goal.metric}, {scale.unit}",
+        y_unit=f"{_name(goal.metric)}, {scale.unit}",
         x_title=_x_title(shown, a.period),
         suffix=scale.suffix,
     )
@@ -562,9 +701,10 @@ def render_html_fragment(a: Assessment) -> str:
         for s in a.sla:
             rate = f"{float(s.rate.value):.1%}" if s.met + s.breached else "n/a"
             parts.append(
-                f"<tr><td>{escape(s.policy)}</td><td>{escape(s.priority)}</td>"
-                f"<td>{escape(s.metric)}</td><td class='n'>{rate}</td><td class='n'>{s.met}</td>"
-                f"<td class='n'>{s.breached}</td><td class='n'>{s.pending}</td></tr>"
+                f"<tr><td>{escape(s.policy)}</td><td>{escape(s.priority.value)}</td>"
+                f"<td>{escape(s.metric.value)}</td><td class='n'>{rate}</td>"
+                f"<td class='n'>{s.met}</td><td class='n'>{s.breached}</td>"
+                f"<td class='n'>{s.pending}</td></tr>"
             )
         parts.append("</table></div>")
     text = render_text(a)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime as _dt
 import enum
-import json
 import math
+import os
 import re
 from collections.abc import Iterable, Mapping
 from fractions import Fraction
@@ -14,16 +14,16 @@ from typing import Any, TypeVar, final
 import attrs
 import pendulum
 
+from . import _documents as doc
 from ._followup import FollowUpRule
 from ._time import parse_duration, zone
-from ._validators import enum_member, non_empty_str
+from ._validators import enum_member, non_empty_str, shown
 from .exceptions import DocumentError, ModelDocumentError, Problem, ValidationError
 from .goals import Goal, Scope
 from .interactions import Channel
-from .kpi import _accumulators as _kpi_registry
+from .kpi import catalogue
 from .loyalty import Programme, load_programme
 from .sla import PolicySet, load_policies
-from .sla._documents import _bounded, _Problems, _read
 from .team import RecognitionPolicy
 
 E = TypeVar("E", bound=enum.Enum)
@@ -224,13 +224,6 @@ class ServiceModel:
                 field="business_calendar",
                 value=self.business_calendar,
             )
-        for index, goal in enumerate(self.goals):
-            if goal.metric is not None and goal.metric not in _known_kpis():
-                raise ValidationError(
-                    f"'goals[{index}].metric' must be a KPI of the catalogue (got {goal.metric!r})",
-                    field=f"goals[{index}].metric",
-                    value=goal.metric,
-                )
 
     def tracked_kpis(self) -> tuple[str, ...]:
         """The KPIs the assessment reports: the type's, then the goals' own.
@@ -244,13 +237,11 @@ class ServiceModel:
         if FeedbackChannel.CES in self.feedback:
             kpis.append("ces")
         for goal in self.goals:
-            if goal.metric is not None and goal.metric not in kpis and goal.metric in _known_kpis():
-                kpis.append(goal.metric)
+            # A goal's KPI is reported when this package's catalogue measures it.
+            metric = goal.metric
+            if metric is not None and metric in catalogue() and metric.value not in kpis:
+                kpis.append(metric.value)
         return tuple(kpis)
-
-
-def _known_kpis() -> frozenset[str]:
-    return frozenset(_kpi_registry._REGISTRY) | {"sla_compliance"}
 
 
 # ------------------------------------------------------------------ documents
@@ -301,30 +292,20 @@ _MAX_GOALS = 100
 
 
 def _keys(
-    value: object, path: str, allowed: tuple[str, ...], problems: _Problems
+    value: object, path: str, allowed: tuple[str, ...], problems: doc.Problems
 ) -> dict[str, Any]:
-    if not isinstance(value, Mapping):
-        problems.add(path, f"must be an object (got {type(value).__name__})")
-        return {}
-    out: dict[str, Any] = {}
-    for key, item in value.items():
-        where = f"{path}.{key}" if path else str(key)
-        if key not in allowed:
-            problems.add(where, f"is not a known key; expected one of {', '.join(allowed)}")
-        else:
-            out[key] = item
-    return out
+    return doc.fields(value, path, problems, allowed=allowed, what="a table") or {}
 
 
 _NUMBER = re.compile(r"[+-]?\d{1,15}(?:\.\d{1,15})?")
 _LARGEST = 10**15
 
 
-def _value(value: object, path: str, problems: _Problems) -> Any:
+def _value(value: object, path: str, problems: doc.Problems) -> Any:
     """A goal value: a number (at most 10**15 in size), or a duration written as text ("45m")."""
     rule = "must be a finite number of at most 15 digits, or a duration such as '45m'"
     if isinstance(value, bool) or value is None:
-        problems.add(path, f"{rule} (got {_safe(value)})")
+        problems.add(path, f"{rule} (got {shown(value)})")
         return None
     if isinstance(value, int) and abs(value) <= _LARGEST:
         return value
@@ -337,22 +318,11 @@ def _value(value: object, path: str, problems: _Problems) -> Any:
             return parse_duration(value, field=path)
         except ValidationError:
             pass
-    problems.add(path, f"{rule} (got {_safe(value)})")
+    problems.add(path, f"{rule} (got {shown(value)})")
     return None
 
 
-def _safe(value: object) -> str:
-    """A short, always-printable description of a value from a document."""
-    if isinstance(value, int) and not isinstance(value, bool) and abs(value) > _LARGEST:
-        return "a very large integer"
-    try:
-        text = repr(value)
-    except ValueError:
-        return f"a {type(value).__name__}"
-    return text if len(text) <= 60 else text[:57] + "..."
-
-
-def _instant(value: object, path: str, tz: str, problems: _Problems) -> pendulum.DateTime | None:
+def _instant(value: object, path: str, tz: str, problems: doc.Problems) -> pendulum.DateTime | None:
     """A date ("2024-01-01", local midnight in the model's zone) or an aware timestamp."""
     if isinstance(value, _dt.datetime):
         if value.tzinfo is None:
@@ -376,12 +346,7 @@ def _instant(value: object, path: str, tz: str, problems: _Problems) -> pendulum
     return None
 
 
-def _sub_problems(error: DocumentError, prefix: str, problems: _Problems) -> None:
-    for problem in error.problems:
-        problems.add(f"{prefix}.{problem.path}" if problem.path else prefix, problem.message)
-
-
-def _build(label: str, path: str, problems: _Problems, factory: Any, **fields: Any) -> Any:
+def _build(label: str, path: str, problems: doc.Problems, factory: Any, **fields: Any) -> Any:
     try:
         return factory(**fields)
     except ValidationError as error:
@@ -396,8 +361,12 @@ def _build(label: str, path: str, problems: _Problems, factory: Any, **fields: A
         return None
 
 
-def load_model(source: Mapping[str, Any] | str | bytes | Any) -> ServiceModel:
-    """Load a service model document (a mapping, JSON or TOML text, or a path).
+def load_model(
+    source: Mapping[str, Any] | str | bytes | os.PathLike[str],
+    *,
+    format: str | None = None,
+) -> ServiceModel:
+    """Load a service model document (a mapping, JSON or TOML text or bytes, or a path).
 
     The document names the model, its type and channels, and may embed an
     SLA policy document (``sla``, the format of :func:`servicemodel.sla.load_policies`),
@@ -425,7 +394,7 @@ def load_model(source: Mapping[str, Any] | str | bytes | Any) -> ServiceModel:
       type: must be one of 'reactive', 'proactive', 'self_service', 'hybrid' (got 'psychic')
     """
     try:
-        return _load_model(source)
+        return _load_model(source, format)
     except ModelDocumentError:
         raise
     except (ValidationError, ValueError, TypeError, OverflowError, RecursionError) as error:
@@ -436,11 +405,11 @@ def load_model(source: Mapping[str, Any] | str | bytes | Any) -> ServiceModel:
         ) from None
 
 
-def _load_model(source: Mapping[str, Any] | str | bytes | Any) -> ServiceModel:
-    problems = _Problems()
-    data = _read(source, problems)
-    if problems.items or data is None or not _bounded(data, problems):
-        raise ModelDocumentError(problems.items or [Problem("", "document is empty")])
+def _load_model(source: object, format: str | None) -> ServiceModel:
+    problems = doc.Problems()
+    data = doc.read(source, format=format, problems=problems)
+    if data is None:
+        raise ModelDocumentError(problems.items)
     top = _keys(data, "", _TOP, problems)
     for key in ("name", "type", "channels"):
         if key not in top:
@@ -472,7 +441,7 @@ def _load_model(source: Mapping[str, Any] | str | bytes | Any) -> ServiceModel:
             try:
                 fields["policies"] = load_policies(top["sla"])
             except DocumentError as error:
-                _sub_problems(error, "sla", problems)
+                problems.extend(error.problems, "sla")
     if "business_calendar" in top:
         fields["business_calendar"] = top["business_calendar"]
     goals = top.get("goals", [])
@@ -499,10 +468,6 @@ def _load_model(source: Mapping[str, Any] | str | bytes | Any) -> ServiceModel:
                 continue
         goal = _build("goal", path, problems, Goal, **spec)
         if goal is not None:
-            if goal.metric is not None and goal.metric not in _known_kpis():
-                problems.add(
-                    f"{path}.metric", f"must be a KPI of the catalogue (got {goal.metric!r})"
-                )
             built_goals.append(goal)
     fields["goals"] = built_goals
     follow_ups = top.get("follow_ups", [])
@@ -519,10 +484,8 @@ def _load_model(source: Mapping[str, Any] | str | bytes | Any) -> ServiceModel:
         if missing:
             continue
         if isinstance(spec["after"], str):
-            try:
-                spec["after"] = parse_duration(spec["after"], field="after")
-            except ValidationError as error:
-                problems.add(f"{path}.after", error.message.split(" ", 1)[1])
+            spec["after"] = doc.duration(spec["after"], f"{path}.after", problems)
+            if spec["after"] is None:
                 continue
         rule = _build("follow-up rule", path, problems, FollowUpRule, **spec)
         if rule is not None:
@@ -532,23 +495,20 @@ def _load_model(source: Mapping[str, Any] | str | bytes | Any) -> ServiceModel:
         spec = _keys(top["recognition"], "recognition", _RECOGNITION_KEYS, problems)
         for key in ("fast_under", "resolve_within"):
             if isinstance(spec.get(key), str):
-                try:
-                    spec[key] = parse_duration(spec[key], field=key)
-                except ValidationError as error:
-                    problems.add(f"recognition.{key}", error.message.split(" ", 1)[1])
+                spec[key] = doc.duration(spec[key], f"recognition.{key}", problems)
+                if spec[key] is None:
                     spec.pop(key)
         fields["recognition"] = _build(
             "recognition policy", "recognition", problems, RecognitionPolicy, zone=tz, **spec
         )
     if "loyalty" in top:
-        try:
-            fields["programme"] = load_programme(
-                json.dumps(top["loyalty"], default=str), format="json"
-            )
-        except DocumentError as error:
-            _sub_problems(error, "loyalty", problems)
-        except (TypeError, ValueError) as error:
-            problems.add("loyalty", f"must be a programme document ({error})")
+        if not isinstance(top["loyalty"], Mapping):
+            problems.add("loyalty", f"must be a programme document {doc.got(top['loyalty'])}")
+        else:
+            try:
+                fields["programme"] = load_programme(top["loyalty"])
+            except DocumentError as error:
+                problems.extend(error.problems, "loyalty")
     if problems.items:
         raise ModelDocumentError(problems.items)
     model: ServiceModel | None = _build("service model", "", problems, ServiceModel, **fields)

@@ -7,23 +7,33 @@ place that converts between the two and parses duration text.
 >>> import datetime as dt
 >>> to_micros(dt.datetime(1970, 1, 1, 0, 0, 1, tzinfo=dt.timezone.utc))
 1000000
->>> parse_duration("1h30m", field="within")
+>>> parse_duration("1h30m")
 Duration(hours=1, minutes=30)
+>>> ZONES.offsets("Europe/London").offset_at(1717750800000000) // 3_600_000_000
+1
 """
 
 from __future__ import annotations
 
 import datetime as _dt
 import re
-from zoneinfo import ZoneInfo
+from collections.abc import Callable
+from typing import Any
 
 import pendulum
 
+from ._zones import HI, LO, ZONES, ZoneOffsets, ZoneTable, zone, zone_of
 from .exceptions import ValidationError
 
 __all__ = [
+    "HI",
+    "LO",
     "MAX_DURATION_DAYS",
+    "ZONES",
+    "ZoneOffsets",
+    "ZoneTable",
     "aware",
+    "checked_micros",
     "duration_from_micros",
     "duration_micros",
     "from_micros",
@@ -41,23 +51,16 @@ _UTC = pendulum.timezone("UTC")
 _TD_DAYS = _dt.timedelta.days.__get__
 _TD_SECONDS = _dt.timedelta.seconds.__get__
 _TD_MICROSECONDS = _dt.timedelta.microseconds.__get__
+_TD_FLOORDIV: Callable[[Any, _dt.timedelta], int] = _dt.timedelta.__floordiv__
+_TD_NEW = _dt.timedelta.__new__
+_TD_TOTAL_SECONDS = _dt.timedelta.total_seconds
+_ONE_US = _dt.timedelta(microseconds=1)
+_MAX_MICROS = MAX_DURATION_DAYS * 86_400_000_000
 
 _NAIVE_HINT = (
     "attach a timezone, e.g. pendulum.datetime(2024, 6, 7, 9, tz='Europe/London') "
     "or datetime(..., tzinfo=zoneinfo.ZoneInfo('Europe/London'))"
 )
-
-
-def _zone_of(tzinfo: _dt.tzinfo) -> _dt.tzinfo:
-    """Return the pendulum zone equal to a stdlib tzinfo (or the tzinfo itself)."""
-    if isinstance(tzinfo, pendulum.Timezone | pendulum.FixedTimezone):
-        return tzinfo
-    if isinstance(tzinfo, ZoneInfo):
-        return pendulum.timezone(tzinfo.key)
-    if isinstance(tzinfo, _dt.timezone):
-        offset = tzinfo.utcoffset(None)
-        return pendulum.FixedTimezone(int(offset.total_seconds())) if offset else _UTC
-    return tzinfo
 
 
 def aware(value: object, *, field: str) -> pendulum.DateTime:
@@ -106,7 +109,7 @@ def aware(value: object, *, field: str) -> pendulum.DateTime:
             value.minute,
             value.second,
             value.microsecond,
-            tzinfo=_zone_of(tzinfo),
+            tzinfo=zone_of(tzinfo),
             fold=value.fold,
         )
     raise ValidationError(
@@ -141,37 +144,6 @@ def to_micros(value: _dt.datetime) -> int:
         - offset.seconds
     )
     return seconds * 1_000_000 + value.microsecond - offset.microseconds
-
-
-def zone(name: str | _dt.tzinfo, *, field: str = "timezone") -> _dt.tzinfo:
-    """Return the pendulum timezone for an IANA name or a tzinfo.
-
-    Raises:
-        ValidationError: the name is not a known IANA zone.
-
-    >>> zone("Europe/London")
-    Timezone('Europe/London')
-    >>> zone("Mars/Olympus")
-    Traceback (most recent call last):
-    ...
-    servicemodel.exceptions.ValidationError: 'timezone' must be an IANA zone name such as 'Europe/London' (got 'Mars/Olympus')
-    """
-    if isinstance(name, _dt.tzinfo):
-        return _zone_of(name)
-    if not isinstance(name, str) or not name or len(name) > _MAX_TEXT:
-        raise ValidationError(
-            f"'{field}' must be an IANA zone name such as 'Europe/London' (got {name!r})",
-            field=field,
-            value=name,
-        )
-    try:
-        return pendulum.timezone(name)
-    except Exception:  # pendulum raises its own InvalidTimezone / ValueError kinds
-        raise ValidationError(
-            f"'{field}' must be an IANA zone name such as 'Europe/London' (got {name!r})",
-            field=field,
-            value=name,
-        ) from None
 
 
 def from_micros(micros: int, tz: _dt.tzinfo = _UTC) -> pendulum.DateTime:
@@ -211,33 +183,134 @@ def duration_micros(value: _dt.timedelta) -> int:
     return (days * 86_400 + seconds) * 1_000_000 + micros
 
 
-def duration_from_micros(micros: int) -> pendulum.Duration:
-    """Build a ``pendulum.Duration`` of exactly *micros* microseconds.
+def _built_duration(micros: int) -> pendulum.Duration:
+    # pendulum.Duration(microseconds=micros) is a Python constructor taking nine keyword
+    # arguments and costs as much as a whole calendar lookup. This is the body of its
+    # __new__ for that call (years, months and every other argument zero), statement for
+    # statement, minus the keyword handling; _choose_builder checks it against pendulum.
+    self = _TD_NEW(pendulum.Duration, 0, 0, micros)
+    total = _TD_TOTAL_SECONDS(self)
+    m = -1 if total < 0 else 1
+    whole = abs(int(total))
+    days = whole // 86_400 * m
+    self.__dict__ = {
+        "_total": total,
+        "_microseconds": round(total % m * 1e6),
+        "_seconds": whole % 86_400 * m,
+        "_days": days,
+        "_remaining_days": abs(days) % 7 * m,
+        "_weeks": abs(days) // 7 * m,
+        "_months": 0,
+        "_years": 0,
+        "_signature": {
+            "years": 0,
+            "months": 0,
+            "weeks": 0,
+            "days": 0,
+            "hours": 0,
+            "minutes": 0,
+            "seconds": 0,
+            "microseconds": micros,
+        },
+    }
+    return self
 
-    >>> duration_from_micros(5_400_000_000)
-    Duration(hours=1, minutes=30)
-    """
+
+def _pendulum_duration(micros: int) -> pendulum.Duration:
     return pendulum.Duration(microseconds=micros)
 
 
-def to_duration(value: object, *, field: str, allow_zero: bool = False) -> pendulum.Duration:
-    """Return *value* (a timedelta or pendulum Duration) as a ``pendulum.Duration``.
+def _same_duration(a: pendulum.Duration, b: pendulum.Duration) -> bool:
+    """Whether two durations are indistinguishable: type, value, state, every field."""
+    fields: tuple[str, ...] = ("years", "months", "weeks", "days", "remaining_days", "hours")
+    fields += ("minutes", "seconds", "remaining_seconds", "microseconds", "invert")
+    return (
+        type(a) is type(b)
+        and a == b
+        and hash(a) == hash(b)
+        and list(vars(a).items()) == list(vars(b).items())
+        and all(getattr(a, f) == getattr(b, f) for f in fields)
+        and duration_micros(a) == duration_micros(b)
+        and repr(a) == repr(b)
+        and a.in_words() == b.in_words()
+    )
 
-    Month- and year-based pendulum durations are refused: their length depends
-    on the calendar. Negative durations are refused, and zero unless
-    *allow_zero*.
+
+def _choose_builder() -> Callable[[int], pendulum.Duration]:
+    """The direct builder if, with this pendulum, it builds exactly what pendulum builds."""
+    samples: tuple[int, ...] = (0, 1, -1, 999_999, -999_999, 1_000_000, 86_399_999_999)
+    samples += (86_400_000_000,)
+    samples += (-86_400_000_001, 604_800_000_000, 3_155_760_000_000_000, -3_155_760_000_001)
+    samples += (123_456_789_012, -987_654_321)
+    try:
+        if all(_same_duration(_built_duration(n), _pendulum_duration(n)) for n in samples):
+            return _built_duration
+    except Exception:  # any change in pendulum's internals: keep its own constructor
+        pass
+    return _pendulum_duration  # pragma: no cover - only with a pendulum that changed
+
+
+def _units_readable() -> bool:
+    """Whether a Duration's years and months may be read from ``_years``/``_months``."""
+    samples = (
+        pendulum.Duration(years=2, months=3, hours=1),
+        pendulum.Duration(months=-1),
+        pendulum.Duration(years=1),
+        pendulum.duration(days=3),
+    )
+    try:
+        return all((d._years, d._months) == (d.years, d.months) for d in samples)
+    except AttributeError:  # pragma: no cover - only with a pendulum that changed
+        return False
+
+
+_BUILD_DURATION = _choose_builder()
+#: ``.years``/``.months`` are properties; their slots cost a third (when pendulum has them).
+_UNITS_READABLE = _units_readable()
+#: The type whose values take the direct route in checked_micros (none when the
+#: years/months slots cannot be read).
+_DURATION: type = pendulum.Duration if _UNITS_READABLE else type(None)
+
+
+def duration_from_micros(micros: int) -> pendulum.Duration:
+    """Build a ``pendulum.Duration`` of exactly *micros* microseconds.
+
+    The result is the very value ``pendulum.Duration(microseconds=micros)``
+    builds (same fields, repr and words), at about half the cost.
+
+    >>> duration_from_micros(5_400_000_000)
+    Duration(hours=1, minutes=30)
+    >>> duration_from_micros(-1) == pendulum.Duration(microseconds=-1)
+    True
+    """
+    return _BUILD_DURATION(micros)
+
+
+def checked_micros(
+    value: object, field: str, allow_negative: bool = False, allow_zero: bool = False
+) -> int:
+    """Return the exact microseconds of a duration value, checked: the one duration rule.
+
+    *value* is a ``timedelta`` or a ``pendulum.Duration``. Month- and
+    year-based pendulum durations are refused (their length depends on the
+    calendar), as are negative ones unless *allow_negative*, zero unless
+    *allow_zero*, and any longer than :data:`MAX_DURATION_DAYS` days either way.
 
     Raises:
         ValidationError: the value is not a usable duration.
 
-    >>> import datetime as dt
-    >>> to_duration(dt.timedelta(minutes=90), field="within")
-    Duration(hours=1, minutes=30)
-    >>> to_duration(pendulum.duration(months=1), field="within")
+    >>> checked_micros(pendulum.duration(minutes=-1), field="d", allow_negative=True)
+    -60000000
+    >>> checked_micros(pendulum.duration(months=1), field="within")
     Traceback (most recent call last):
     ...
     servicemodel.exceptions.ValidationError: 'within' must not be month- or year-based (got 1 month); write it in days, e.g. '30d'
     """
+    # ._years / ._months: what .years / .months return, without the property calls
+    if type(value) is _DURATION and not (value._years or value._months):  # type: ignore[attr-defined]
+        micros: int = _TD_FLOORDIV(value, _ONE_US)  # exact: timedelta // timedelta
+        if 0 < micros <= _MAX_MICROS:
+            return micros
     if isinstance(value, pendulum.Duration) and (value.years or value.months):
         raise ValidationError(
             f"'{field}' must not be month- or year-based (got {value.in_words()}); "
@@ -253,14 +326,35 @@ def to_duration(value: object, *, field: str, allow_zero: bool = False) -> pendu
             value=value,
         )
     micros = duration_micros(value)
-    _check_duration_micros(micros, field=field, allow_zero=allow_zero, shown=value)
+    _check_duration_micros(
+        micros, field=field, allow_zero=allow_zero, allow_negative=allow_negative, shown=value
+    )
+    return micros
+
+
+def to_duration(value: object, *, field: str, allow_zero: bool = False) -> pendulum.Duration:
+    """Return *value* (a timedelta or pendulum Duration) as a ``pendulum.Duration``.
+
+    The value is checked by :func:`checked_micros` (never negative; zero only
+    with *allow_zero*).
+
+    Raises:
+        ValidationError: the value is not a usable duration.
+
+    >>> import datetime as dt
+    >>> to_duration(dt.timedelta(minutes=90), field="within")
+    Duration(hours=1, minutes=30)
+    """
+    micros = checked_micros(value, field=field, allow_zero=allow_zero)
     if isinstance(value, pendulum.Duration):
         return value
     return duration_from_micros(micros)
 
 
-def _check_duration_micros(micros: int, *, field: str, allow_zero: bool, shown: object) -> None:
-    if micros < 0:
+def _check_duration_micros(
+    micros: int, *, field: str, allow_zero: bool, shown: object, allow_negative: bool = False
+) -> None:
+    if micros < 0 and not allow_negative:
         raise ValidationError(
             f"'{field}' must not be negative (got {shown!r})", field=field, value=shown
         )
@@ -268,9 +362,9 @@ def _check_duration_micros(micros: int, *, field: str, allow_zero: bool, shown: 
         raise ValidationError(
             f"'{field}' must be positive (got {shown!r})", field=field, value=shown
         )
-    if micros > MAX_DURATION_DAYS * 86_400_000_000:
+    if abs(micros) > _MAX_MICROS:
         raise ValidationError(
-            f"'{field}' must be at most {MAX_DURATION_DAYS} days (got {shown!r})",
+            f"'{field}' must be at most {MAX_DURATION_DAYS} days long (got {shown!r})",
             field=field,
             value=shown,
         )
@@ -284,7 +378,9 @@ _ISO_CALENDAR = re.compile(r"P(?:\d+Y)?(?:\d+M)?(?:\d+W)?(?:\d+D)?(?:T.*)?")
 _UNIT_SECONDS = (7 * 86_400, 86_400, 3_600, 60, 1)
 
 
-def parse_duration(text: object, *, field: str, allow_zero: bool = False) -> pendulum.Duration:
+def parse_duration(
+    text: object, *, field: str = "duration", allow_zero: bool = False
+) -> pendulum.Duration:
     """Parse a duration written as compact text or ISO 8601.
 
     Compact text is whole numbers with units in the order w, d, h, m, s:

@@ -44,9 +44,16 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _registrations() -> list[Callable[[Any], None]]:
     # Sub-command modules, imported here so `servicemodel --version` stays fast to start.
-    from ._cli import assess, sample, sla, summary, validate
+    from ._cli import assess, ledger, sample, sla, summary, validate
 
-    return [assess.register, sample.register, sla.register, summary.register, validate.register]
+    return [
+        assess.register,
+        ledger.register,
+        sample.register,
+        sla.register,
+        summary.register,
+        validate.register,
+    ]
 
 
 def main(argv: Sequence[str] | None = None) -> int:

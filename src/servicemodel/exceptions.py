@@ -21,6 +21,9 @@ already catches ``ValueError`` keeps working::
         ├── VersionConflict                    expected version is not the current one
         ├── InsufficientPoints (ValueError)    not enough available points
         └── RewardUnavailable (ValueError)     a reward is out of stock or outside its window
+    └── StoreError                             a ledger store cannot be used; .url
+        ├── StoreNotFound (FileNotFoundError)  no store at the URL (create it first)
+        └── SchemaVersionError                 the store's schema is newer than this library
 
 Messages follow one shape: ``'<field>' must be <rule> (got <value>)``, plus the
 remedy where there is one.
@@ -55,7 +58,10 @@ __all__ = [
     "ProgrammeDocumentError",
     "RecordError",
     "RewardUnavailable",
+    "SchemaVersionError",
     "ServiceModelError",
+    "StoreError",
+    "StoreNotFound",
     "TeamDocumentError",
     "ValidationError",
     "VersionConflict",
@@ -273,5 +279,37 @@ class RewardUnavailable(LedgerError, ValueError):
     """A reward cannot be redeemed now: out of stock or outside its window.
 
     >>> issubclass(RewardUnavailable, LedgerError)
+    True
+    """
+
+
+class StoreError(ServiceModelError):
+    """A ledger store cannot be used (missing, wrong schema, bad URL, database error).
+
+    ``.url`` is the store's URL without any password.
+
+    >>> e = StoreError("'url' must name a store (got 'x')", url="x")
+    >>> e.url
+    'x'
+    """
+
+    def __init__(self, message: str, *, url: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.url = url
+
+
+class StoreNotFound(StoreError, FileNotFoundError):
+    """There is no ledger store at the URL; create one first.
+
+    >>> issubclass(StoreNotFound, FileNotFoundError)
+    True
+    """
+
+
+class SchemaVersionError(StoreError):
+    """The store's schema was written by a newer servicemodel (or is not a ledger store).
+
+    >>> issubclass(SchemaVersionError, StoreError)
     True
     """

@@ -37,10 +37,12 @@ from typing import Any, final
 import attrs
 import pendulum
 
-from ._time import aware, duration_micros, to_micros
+from ._display import show, show_beside, show_change
+from ._time import aware, duration_micros, from_micros, to_micros
 from ._validators import enum_member, optional_aware, optional_non_empty_str
 from .exceptions import EmptySampleError, ValidationError
 from .interactions import Channel
+from .kpi import Better, KpiName, KpiUnit
 
 __all__ = [
     "Direction",
@@ -160,6 +162,10 @@ def _target(value: object) -> Fraction | None:
 
 def _observed(value: object) -> Fraction:
     return _value(value, field="value")
+
+
+def _metric(value: object) -> KpiName | None:
+    return None if value is None else KpiName.of(value, field="metric")
 
 
 def _direction(value: object) -> Direction | None:
@@ -308,27 +314,38 @@ class SmartCheck:
 @final
 @attrs.frozen(kw_only=True)
 class Progress:
-    """A goal's progress at an instant.
+    """A goal's progress at an instant: one judgement, its numbers and the sentence that explains it.
 
     ``expected`` is the value on the straight line from the baseline at the
-    start to the target at the deadline; ``latest`` the last observation at or
-    before ``as_of``; ``projected`` the least-squares trend of the
-    observations since the start, read at the deadline (``None`` with fewer
-    than two observations at distinct instants).
+    start to the target at the deadline, read at ``as_of`` (or at the
+    deadline once it has passed); ``latest`` the last observation from the
+    start up to ``as_of`` and never after the deadline; ``trend_per_month``
+    the least-squares slope of those observations; ``projected`` the latest
+    value carried along that slope to the deadline, held inside the KPI's
+    range (``None`` once the
+    deadline has passed, or with fewer than two observations at distinct
+    instants). ``explanation`` says in one sentence why the status is what it
+    is, with the same numbers; :meth:`Goal.progress` builds all of them from
+    one judgement, so they never contradict.
 
     >>> import pendulum
-    >>> Progress(as_of=pendulum.datetime(2024, 1, 1), status=GoalStatus.ON_TRACK,
-    ...          expected=Fraction(1), latest=Fraction(1), latest_at=pendulum.datetime(2024, 1, 1),
-    ...          projected=None).status.value
-    'on_track'
+    >>> g = Goal(name="CSAT", metric="csat", direction="increase", baseline=0.80, target=0.90,
+    ...          start=pendulum.datetime(2024, 1, 1), deadline=pendulum.datetime(2024, 12, 31))
+    >>> p = g.progress([Observation(at=pendulum.datetime(2024, 3, 1), value=0.79)],
+    ...                as_of=pendulum.datetime(2024, 3, 2))
+    >>> p.status.value, p.projected
+    ('off_track', None)
     """
 
     as_of: pendulum.DateTime
+    deadline: pendulum.DateTime
     status: GoalStatus
     expected: Fraction
     latest: Fraction
     latest_at: pendulum.DateTime
+    trend_per_month: Fraction | None
     projected: Fraction | None
+    explanation: str
 
 
 def _trend(points: Sequence[tuple[int, Fraction]]) -> tuple[Fraction, Fraction] | None:
@@ -368,7 +385,8 @@ class Goal:
     Attributes:
         name: a short title.
         description: what is to change and for whom (the S of SMART).
-        metric: the KPI's name in the catalogue, e.g. ``"csat"``, ``"first_reply_time"``.
+        metric: the KPI's :class:`~servicemodel.kpi.KpiName` (its string is accepted,
+            e.g. ``"first_reply_time"``; a misspelt name is refused).
         variant: the KPI's variant, e.g. ``"median"``; ``None`` is its default.
         direction: ``"increase"`` or ``"decrease"``: which way is better.
         baseline: the KPI's value when the goal starts.
@@ -389,7 +407,7 @@ class Goal:
 
     name: str = attrs.field(validator=_check_name)
     description: str = attrs.field(default="", validator=attrs.validators.instance_of(str))
-    metric: str | None = attrs.field(default=None, validator=optional_non_empty_str)
+    metric: KpiName | None = attrs.field(default=None, converter=_metric)
     variant: str | None = attrs.field(default=None, validator=optional_non_empty_str)
     direction: Direction | None = attrs.field(default=None, converter=_direction)
     baseline: Fraction | None = attrs.field(default=None, converter=_baseline)
@@ -401,18 +419,54 @@ class Goal:
     scope: Scope = attrs.field(factory=Scope, validator=attrs.validators.instance_of(Scope))
     max_change_per_month: Fraction | None = attrs.field(default=None, converter=_bound)
 
+    @baseline.validator
+    @target.validator
+    def _check_in_range(self, attribute: attrs.Attribute[Any], value: Fraction | None) -> None:
+        if value is None or self.metric is None:
+            return
+        spec = self.metric.spec
+        if spec.contains(value):
+            return
+        hint = ""
+        if spec.unit is KpiUnit.RATE and 1 < value <= 100:
+            hint = f"; write a rate as a share: {_plain(value / 100)} for {_plain(value)}%"
+        raise ValidationError(
+            f"'{attribute.name}' must be a value of {self.metric.value}, {spec.describe()} "
+            f"(got {_plain(value)}){hint}",
+            field=attribute.name,
+            value=value,
+        )
+
+    @direction.validator
+    def _check_direction(self, _attribute: attrs.Attribute[Any], value: Direction | None) -> None:
+        if value is None or self.metric is None:
+            return
+        better = self.metric.spec.better
+        wanted = {Better.HIGHER: Direction.INCREASE, Better.LOWER: Direction.DECREASE}.get(better)
+        if wanted is not None and value is not wanted:
+            raise ValidationError(
+                f"'direction' must be '{wanted.value}' for {self.metric.value}, where "
+                f"{better.value} is better (got '{value.value}')",
+                field="direction",
+                value=value,
+            )
+
     # ---------------------------------------------------------------- SMART
 
-    def smart_check(self, observations: Iterable[Observation] = ()) -> SmartCheck:
+    def smart_check(
+        self, observations: Iterable[Observation] = (), *, as_of: _dt.datetime | None = None
+    ) -> SmartCheck:
         """Check the goal against the five SMART letters.
 
         - **S**pecific: it names a KPI and describes what changes for whom.
         - **M**easurable: a KPI, a direction, a baseline and a target, with the
           target an improvement on the baseline in that direction.
         - **A**ttainable: the improvement needed per month is within
-          ``max_change_per_month`` (when given), and, with two or more
-          *observations* since the start, the observed trend reaches the
-          target by the deadline.
+          ``max_change_per_month`` (when given), and, unless the target is
+          already reached, the latest of the *observations* carried along
+          their trend reaches the target by the deadline: the same judgement
+          and the same sentence as :meth:`progress` at *as_of* (default: the
+          last observation, or the deadline if that is earlier).
         - **R**elevant: it serves a stated objective.
         - **T**ime-bound: it has a start and a later deadline.
 
@@ -423,7 +477,11 @@ class Goal:
             letters=(
                 LetterCheck(letter="S", holds=not (r := self._specific()), reasons=r),
                 LetterCheck(letter="M", holds=not (r := self._measurable()), reasons=r),
-                LetterCheck(letter="A", holds=not (r := self._attainable(observations)), reasons=r),
+                LetterCheck(
+                    letter="A",
+                    holds=not (r := self._attainable(observations, as_of)),
+                    reasons=r,
+                ),
                 LetterCheck(
                     letter="R",
                     holds=self.objective is not None,
@@ -458,8 +516,8 @@ class Goal:
             and not self.direction.better(self.target, self.baseline)
         ):
             reasons.append(
-                f"the target {_show(self.target)} does not improve on the baseline "
-                f"{_show(self.baseline)} in the direction '{self.direction.value}'"
+                f"the target {show(self.target, self.unit())} does not improve on the baseline "
+                f"{show(self.baseline, self.unit())} in the direction '{self.direction.value}'"
             )
         return tuple(reasons)
 
@@ -477,7 +535,9 @@ class Goal:
             reasons.append("the deadline is not after the start")
         return tuple(reasons)
 
-    def _attainable(self, observations: Iterable[Observation]) -> tuple[str, ...]:
+    def _attainable(
+        self, observations: Iterable[Observation], as_of: _dt.datetime | None
+    ) -> tuple[str, ...]:
         if (
             self.baseline is None
             or self.target is None
@@ -493,20 +553,23 @@ class Goal:
         needed = abs(self.target - self.baseline) / (span / _MICROS_PER_MONTH)
         reasons = []
         if self.max_change_per_month is not None and needed > self.max_change_per_month:
+            unit = self.unit()
             reasons.append(
-                f"needs {_show(needed)} per month, more than the stated bound of "
-                f"{_show(self.max_change_per_month)}"
+                f"needs {show_change(needed, unit).lstrip('+')} per month, more than the "
+                f"stated bound of {show_change(self.max_change_per_month, unit).lstrip('+')}"
             )
-        points = self._points(observations, as_of=None)
-        trend = _trend(points)
-        if trend is not None:
-            projected = trend[0] + trend[1] * to_micros(self.deadline)
-            if not self.direction.meets(projected, self.target):
-                per_month = trend[1] * _MICROS_PER_MONTH
-                reasons.append(
-                    f"the observed trend ({_show(per_month)} per month) projects "
-                    f"{_show(projected)} at the deadline, short of the target {_show(self.target)}"
-                )
+        kept = tuple(observations)
+        points = self._points(kept, as_of=None)
+        if points:
+            moment = (
+                min(points[-1][0], to_micros(self.deadline))
+                if as_of is None
+                else to_micros(aware(as_of, field="as_of"))
+            )
+            if moment >= to_micros(self.start):
+                judgement = self._judge(kept, moment)
+                if judgement is not None and judgement.reaches is False:
+                    reasons.append(judgement.trend_clause())
         return tuple(reasons)
 
     # ---------------------------------------------------------------- progress
@@ -522,6 +585,13 @@ class Goal:
                     f"'observations[{index}]' must be an Observation (got {observation!r})",
                     field=f"observations[{index}]",
                     value=observation,
+                )
+            if self.metric is not None and not self.metric.spec.contains(observation.value):
+                raise ValidationError(
+                    f"'observations[{index}].value' must be a value of {self.metric.value}, "
+                    f"{self.metric.spec.describe()} (got {_plain(observation.value)})",
+                    field=f"observations[{index}].value",
+                    value=observation.value,
                 )
             at = to_micros(observation.at)
             if (start is None or at >= start) and (as_of is None or at <= as_of):
@@ -570,36 +640,55 @@ class Goal:
         assert self.deadline is not None
         return self.baseline, self.target, to_micros(self.start), to_micros(self.deadline)
 
-    def progress(self, observations: Iterable[Observation], as_of: pendulum.DateTime) -> Progress:
-        """Report progress at *as_of* from observations of the goal's KPI.
+    def unit(self) -> str:
+        """The unit the goal's values are written in: its KPI's :class:`~servicemodel.kpi.KpiUnit` value.
 
-        Status, in order of precedence:
+        ``duration`` values are seconds, ``rate`` values shares in [0, 1], ``net``
+        values points; a goal without a KPI gives ``"number"``.
 
-        - at or after the deadline: ``achieved`` if the latest value reaches
-          the target, else ``missed``;
+        >>> Goal(name="g", metric="csat").unit(), Goal(name="g", metric="first_reply_time").unit()
+        ('rate', 'duration')
+        """
+        return _unit_of(self.metric)
+
+    def progress(self, observations: Iterable[Observation], as_of: _dt.datetime) -> Progress:
+        """Judge progress at *as_of* from observations of the goal's KPI.
+
+        Only observations from the start up to *as_of*, and never after the
+        deadline, count: a goal is judged on what was measured by its
+        deadline. The status, in order of precedence:
+
+        - at or after the deadline: ``achieved`` if the latest value by the
+          deadline reaches the target, else ``missed``;
         - ``achieved``: the latest value already reaches the target;
         - ``on_track``: the latest value is at least as good as the expected
-          value on the line at *as_of*;
-        - ``at_risk``: behind the line, but the trend projects the target by
-          the deadline;
+          value on the line at *as_of*, and the trend (when there is one)
+          carries it to the target by the deadline;
+        - ``at_risk``: one of those two holds and the other does not (ahead
+          of the line but the trend falls short, or behind the line but the
+          trend reaches the target);
         - ``off_track``: behind the line, and the trend does not reach the
           target (or there is no trend yet).
 
-        Only observations from the start up to *as_of* count.
+        The projection is the latest value carried along the least-squares
+        trend (per month) of the counted observations to the deadline, so a
+        falling trend never projects a higher value. :attr:`Progress.explanation`
+        says all of this in one sentence with the same numbers.
 
         Raises:
             ValidationError: the goal lacks what a line needs (see :meth:`expected_at`),
                 or *as_of* is before the start.
-            EmptySampleError: no observation lies between the start and *as_of*.
+            EmptySampleError: no observation lies between the start and *as_of*
+                (or the deadline, if earlier).
 
         >>> import pendulum
-        >>> g = Goal(name="CSAT", direction="increase", baseline=0.80, target=0.90,
+        >>> g = Goal(name="CSAT", metric="csat", direction="increase", baseline=0.80, target=0.90,
         ...          start=pendulum.datetime(2024, 1, 1), deadline=pendulum.datetime(2024, 12, 31))
         >>> obs = [Observation(at=pendulum.datetime(2024, 3, 1), value=0.79)]
-        >>> g.progress(obs, as_of=pendulum.datetime(2024, 3, 2)).status.value
-        'off_track'
+        >>> print(g.progress(obs, as_of=pendulum.datetime(2024, 3, 2)).explanation)
+        off track: the latest value 79.0% (2024-03-01) is behind the 81.7% expected on the line for 2024-03-02, and with one observation there is no trend yet; the target is 90.0% by 2024-12-31
         """
-        _, target, start, deadline = self._line()
+        _, _, start, deadline = self._line()
         if self.direction is None:
             raise ValidationError(
                 "'direction' must be set to measure progress (got None)",
@@ -615,40 +704,168 @@ class Goal:
                 value=when,
             )
         kept = tuple(observations)
-        points = self._points(kept, as_of=moment)
-        if not points:
+        judgement = self._judge(kept, moment)
+        if judgement is None:
             raise EmptySampleError(
                 f"goal {self.name!r} needs at least one observation between its start and "
-                f"{when.isoformat()} (got 0)"
+                f"{from_micros(min(moment, deadline), _zone_of(when)).isoformat()} "
+                "(got 0)"
             )
-        expected = self.expected_at(when)
-        latest_micros, latest = points[-1]
-        trend = _trend(points)
-        projected = None if trend is None else trend[0] + trend[1] * deadline
+        return Progress(
+            as_of=when,
+            deadline=judgement.deadline,
+            status=judgement.status,
+            expected=judgement.expected,
+            latest=judgement.latest,
+            latest_at=judgement.latest_at,
+            trend_per_month=judgement.trend_per_month,
+            projected=judgement.projected,
+            explanation=judgement.sentence(),
+        )
+
+    def _within_range(self, value: Fraction) -> Fraction:
+        """*value* held inside the KPI's range (a share never projects past 100%)."""
+        if self.metric is None:
+            return value
+        spec = self.metric.spec
+        if spec.low is not None and value < spec.low:
+            return spec.low
+        if spec.high is not None and value > spec.high:
+            return spec.high
+        return value
+
+    def _judge(self, observations: tuple[Observation, ...], moment: int) -> _Judgement | None:
+        """The one judgement behind status, projection and sentence (None: no observation)."""
+        _, target, _, deadline = self._line()
+        assert self.direction is not None
+        assert self.deadline is not None
+        cutoff = min(moment, deadline)
+        points = self._points(observations, as_of=cutoff)
+        if not points:
+            return None
         direction = self.direction
-        if moment >= deadline:
+        latest_micros, latest = points[-1]
+        latest_at = next(o.at for o in observations if to_micros(o.at) == latest_micros)
+        expected = self.expected_at(from_micros(cutoff))
+        trend = _trend(points)
+        slope = None if trend is None else trend[1]
+        over = moment >= deadline
+        projected = (
+            None
+            if slope is None or over
+            else self._within_range(latest + slope * (deadline - latest_micros))
+        )
+        ahead = direction.meets(latest, expected)
+        reaches = None if projected is None else direction.meets(projected, target)
+        if over:
             status = GoalStatus.ACHIEVED if direction.meets(latest, target) else GoalStatus.MISSED
         elif direction.meets(latest, target):
             status = GoalStatus.ACHIEVED
-        elif direction.meets(latest, expected):
+        elif ahead and reaches is not False:
             status = GoalStatus.ON_TRACK
-        elif projected is not None and direction.meets(projected, target):
+        elif ahead or reaches:
             status = GoalStatus.AT_RISK
         else:
             status = GoalStatus.OFF_TRACK
-        latest_at = next(o.at for o in kept if to_micros(o.at) == latest_micros)
-        return Progress(
-            as_of=when,
+        return _Judgement(
             status=status,
+            unit=self.unit(),
+            target=target,
+            deadline=self.deadline,
+            on=from_micros(cutoff, _zone_of(self.deadline)),
             expected=expected,
             latest=latest,
             latest_at=latest_at,
+            count=len(points),
+            trend_per_month=None if slope is None else slope * _MICROS_PER_MONTH,
             projected=projected,
+            ahead=ahead,
+            reaches=None if status is GoalStatus.ACHIEVED else reaches,
         )
 
 
-def _show(value: Fraction) -> str:
-    """Show an exact value briefly: integers as such, others to 4 significant decimals."""
+@final
+@attrs.frozen(kw_only=True)
+class _Judgement:
+    """A goal's standing and the facts it rests on; :meth:`sentence` says it in words."""
+
+    status: GoalStatus
+    unit: str
+    target: Fraction
+    deadline: pendulum.DateTime
+    on: pendulum.DateTime
+    expected: Fraction
+    latest: Fraction
+    latest_at: pendulum.DateTime
+    count: int
+    trend_per_month: Fraction | None
+    projected: Fraction | None
+    ahead: bool
+    reaches: bool | None
+
+    def _date(self, at: pendulum.DateTime) -> str:
+        return from_micros(to_micros(at), _zone_of(self.deadline)).format("YYYY-MM-DD")
+
+    def trend_clause(self) -> str:
+        """The trend and where it leads, or why there is none."""
+        if self.trend_per_month is None or self.projected is None:
+            if self.status in (GoalStatus.ACHIEVED, GoalStatus.MISSED):
+                return ""
+            return f"with {_count(self.count)} there is no trend yet"
+        verdict = "reaching" if self.reaches else "short of"
+        return (
+            f"the observed trend ({show_change(self.trend_per_month, self.unit)} per month over "
+            f"{_count(self.count)}) carries the latest value to "
+            f"{show_beside(self.projected, self.target, self.unit)} at the deadline "
+            f"{self._date(self.deadline)}, {verdict} the target {show(self.target, self.unit)}"
+        )
+
+    def sentence(self) -> str:
+        """Why the status is what it is, with the judgement's own numbers."""
+        latest = show_beside(self.latest, self.target, self.unit)
+        target = show(self.target, self.unit)
+        word = self.status.value.replace("_", " ")
+        seen = f"the latest value {latest} ({self._date(self.latest_at)})"
+        if self.status is GoalStatus.MISSED:
+            return f"missed: by the deadline {self._date(self.deadline)} {seen} fell short of the target {target}"
+        if self.status is GoalStatus.ACHIEVED:
+            when = (
+                f"by the deadline {self._date(self.deadline)} {seen} reached"
+                if self.on >= self.deadline
+                else f"{seen} already reaches"
+            )
+            return f"achieved: {when} the target {target} (due {self._date(self.deadline)})"
+        side = "is at or ahead of" if self.ahead else "is behind"
+        line = (
+            f"{seen} {side} the {show_beside(self.expected, self.latest, self.unit)} expected on "
+            f"the line for {self._date(self.on)}"
+        )
+        if self.projected is None:
+            return (
+                f"{word}: {line}, and {self.trend_clause()}; the target is {target} by "
+                f"{self._date(self.deadline)}"
+            )
+        return f"{word}: {line}, and {self.trend_clause()}"
+
+
+def _plain(value: Fraction) -> str:
+    """An exact value as a plain decimal where it has one, else as a fraction."""
     if value.denominator == 1:
         return str(value.numerator)
-    return f"{float(value):.4g}"
+    text = f"{float(value):.10g}"
+    return text if Fraction(text) == value else str(value)
+
+
+def _zone_of(at: _dt.datetime) -> _dt.tzinfo:
+    zone = at.tzinfo
+    assert zone is not None  # every instant in a goal is aware
+    return zone
+
+
+def _count(n: int) -> str:
+    return "one observation" if n == 1 else f"{n} observations"
+
+
+def _unit_of(metric: KpiName | None) -> str:
+    """The unit of a KPI's values as goals write them (a KpiUnit's value; "number" without a KPI)."""
+    return "number" if metric is None else metric.spec.unit.value

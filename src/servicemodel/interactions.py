@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import enum
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, TypeAlias, final
 
 import attrs
@@ -60,6 +60,7 @@ __all__ = [
     "StatusChange",
     "StatusSpan",
     "Visibility",
+    "check_log",
 ]
 
 
@@ -365,7 +366,7 @@ def _events(value: Iterable[Event]) -> tuple[Event, ...]:
     return to_tuple(value)
 
 
-_CLOSED_ALLOWED = (SatisfactionResponse,)
+_EVENT_TYPE_SET = frozenset(_EVENT_TYPES)
 
 
 @final
@@ -405,54 +406,7 @@ class Interaction:
 
     @events.validator
     def _check_events(self, _attribute: attrs.Attribute[Any], events: tuple[Event, ...]) -> None:
-        previous = to_micros(self.created_at)
-        previous_name = "created_at"
-        status = Status.NEW
-        priority = self.priority
-        for index, event in enumerate(events):
-            name = f"events[{index}]"
-            if not isinstance(event, _EVENT_TYPES):
-                raise ValidationError(
-                    f"'{name}' must be an interaction event (Message, StatusChange, "
-                    f"PriorityChange, Assignment, SatisfactionResponse) (got {event!r})",
-                    field=name,
-                    value=event,
-                )
-            at = to_micros(event.at)
-            if at < previous:
-                earlier = "'created_at'" if index == 0 else f"'{previous_name}'"
-                raise ValidationError(
-                    f"'{name}.at' must not be before {earlier} "
-                    f"(got {event.at.isoformat()} < {_iso_of(self, index)})",
-                    field=f"{name}.at",
-                    value=event.at,
-                )
-            previous, previous_name = at, f"events[{index}].at"
-            if status is Status.CLOSED and not isinstance(event, _CLOSED_ALLOWED):
-                raise ValidationError(
-                    f"'{name}' must not follow the close of the interaction: a closed "
-                    f"interaction takes only satisfaction responses (got {type(event).__name__})",
-                    field=name,
-                    value=event,
-                )
-            if isinstance(event, StatusChange):
-                if event.status is status or event.status is Status.NEW:
-                    raise ValidationError(
-                        f"'{name}.status' must change the status and never return to 'new' "
-                        f"(got {status.value} -> {event.status.value})",
-                        field=f"{name}.status",
-                        value=event.status,
-                    )
-                status = event.status
-            elif isinstance(event, PriorityChange):
-                if event.priority is priority:
-                    raise ValidationError(
-                        f"'{name}.priority' must change the priority "
-                        f"(got {priority.value} -> {event.priority.value})",
-                        field=f"{name}.priority",
-                        value=event.priority,
-                    )
-                priority = event.priority
+        check_log(self.created_at, self.priority, events)
 
     def __repr__(self) -> str:
         """One short line: who, where, what, when, and how many events (not the whole log).
@@ -789,7 +743,91 @@ class Interaction:
         return total
 
 
-def _iso_of(interaction: Interaction, index: int) -> str:
-    if index == 0:
-        return interaction.created_at.isoformat()
-    return interaction.events[index - 1].at.isoformat()
+def check_log(
+    created_at: pendulum.DateTime,
+    priority: Priority,
+    events: Sequence[object],
+    keys: Sequence[Any] | None = None,
+) -> None:
+    """Check an interaction's log against the rules of :class:`Interaction`.
+
+    Events must be interaction events, in time order, not before
+    *created_at*; status changes must change the status, never return to
+    ``new`` and never leave ``closed``; after ``closed`` only satisfaction
+    responses may arrive; a priority change must change the priority
+    (starting from *priority*). *keys*, when given, order like the instants
+    (``keys[0]`` for *created_at*, ``keys[i + 1]`` for ``events[i]``): the
+    record decoder passes the timestamps it parsed; otherwise the instants
+    are read from the events.
+
+    Raises:
+        ValidationError: a rule is broken; the error names the event index.
+
+    >>> import pendulum
+    >>> t = pendulum.datetime(2024, 6, 10, 9)
+    >>> check_log(t, Priority.NORMAL, [StatusChange(at=t, status="new")])
+    Traceback (most recent call last):
+    ...
+    servicemodel.exceptions.ValidationError: 'events[0].status' must change the status and never return to 'new' (got new -> new)
+    """
+    if keys is None:
+        keys = [to_micros(created_at)]
+        keys.extend(to_micros(e.at) if type(e) in _EVENT_TYPE_SET else 0 for e in events)  # type: ignore[attr-defined]
+    previous = keys[0]
+    status, closed, new = Status.NEW, Status.CLOSED, Status.NEW
+    for index, (event, key) in enumerate(zip(events, keys[1:], strict=True)):
+        kind = type(event)  # the event classes are final: no subclass to allow for
+        if kind not in _EVENT_TYPE_SET:
+            raise ValidationError(
+                f"'events[{index}]' must be an interaction event (Message, StatusChange, "
+                f"PriorityChange, Assignment, SatisfactionResponse) (got {event!r})",
+                field=f"events[{index}]",
+                value=event,
+            )
+        if key < previous:
+            raise _out_of_order(created_at, events, index)
+        previous = key
+        if status is closed and kind is not SatisfactionResponse:
+            raise ValidationError(
+                f"'events[{index}]' must not follow the close of the interaction: a closed "
+                f"interaction takes only satisfaction responses (got {kind.__name__})",
+                field=f"events[{index}]",
+                value=event,
+            )
+        if kind is StatusChange:
+            new_status = event.status  # type: ignore[attr-defined]
+            if new_status is status or new_status is new:
+                raise ValidationError(
+                    f"'events[{index}].status' must change the status and never return to "
+                    f"'new' (got {status.value} -> {new_status.value})",
+                    field=f"events[{index}].status",
+                    value=new_status,
+                )
+            status = new_status
+        elif kind is PriorityChange:
+            new_priority = event.priority  # type: ignore[attr-defined]
+            if new_priority is priority:
+                raise ValidationError(
+                    f"'events[{index}].priority' must change the priority "
+                    f"(got {priority.value} -> {new_priority.value})",
+                    field=f"events[{index}].priority",
+                    value=new_priority,
+                )
+            priority = new_priority
+
+
+def _out_of_order(
+    created_at: pendulum.DateTime, events: Sequence[Any], index: int
+) -> ValidationError:
+    before, name = (
+        (created_at, "created_at")
+        if index == 0
+        else (events[index - 1].at, f"events[{index - 1}].at")
+    )
+    at = events[index].at
+    return ValidationError(
+        f"'events[{index}].at' must not be before '{name}' "
+        f"(got {at.isoformat()} < {before.isoformat()})",
+        field=f"events[{index}].at",
+        value=at,
+    )

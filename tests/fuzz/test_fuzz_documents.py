@@ -77,7 +77,7 @@ LOADERS = (
         PolicyDocumentError,
         seeds.policy_documents,
         ("version", "policies", "calendars", "name", "targets", "when", "within", "hours"),
-        lambda text, syntax: load_policies(text),
+        lambda text, syntax: load_policies(text, format=syntax),
         load_policies,
         load_policies,
     ),
@@ -86,7 +86,7 @@ LOADERS = (
         ModelDocumentError,
         seeds.model_documents,
         ("name", "type", "channels", "sla", "goals", "follow_ups", "loyalty", "timezone"),
-        lambda text, syntax: load_model(text),
+        lambda text, syntax: load_model(text, format=syntax),
         load_model,
         load_model,
     ),
@@ -96,6 +96,8 @@ LOADERS = (
         seeds.programme_documents,
         ("name", "policies", "earn", "tiers", "catalogue", "rules", "type", "zone"),
         lambda text, syntax: load_programme(text, format=syntax),
+        load_programme,
+        load_programme,
     ),
     Loader(
         "ledger",
@@ -103,6 +105,8 @@ LOADERS = (
         seeds.ledger_documents,
         ("policies", "commands", "command", "key", "member", "at", "points", "lines"),
         lambda text, syntax: load_ledger(text, format=syntax),
+        load_ledger,
+        load_ledger,
         same=lambda ledger: ledger.commands(),
     ),
     Loader(
@@ -112,6 +116,7 @@ LOADERS = (
         ("name", "criteria", "weight", "scale", "auto_fail_at", "description"),
         lambda text, syntax: load_rubric(text, format=syntax),
         load_rubric,
+        load_rubric,
     ),
     Loader(
         "profiles",
@@ -119,6 +124,7 @@ LOADERS = (
         lambda: (seeds.PROFILES,),
         ("profiles", "role", "description", "requirements"),
         lambda text, syntax: load_skill_profiles(text, format=syntax),
+        load_skill_profiles,
         load_skill_profiles,
     ),
 )

@@ -38,7 +38,7 @@ def deep(depth: int) -> object:
 @pytest.mark.parametrize("text", ['{"version": ' + HUGE + "}", "version = " + HUGE])
 def test_policy_text_with_a_5000_digit_integer(text: str) -> None:
     # Was ValueError from json.loads / tomllib.loads ("Exceeds the limit (4300 digits)").
-    with pytest.raises(PolicyDocumentError, match="at most 4300 digits"):
+    with pytest.raises(PolicyDocumentError, match="at most 30 digits"):
         load_policies(text)
 
 
@@ -46,9 +46,9 @@ def test_policy_text_with_a_5000_digit_integer(text: str) -> None:
 def test_programme_and_ledger_text_with_a_5000_digit_integer(syntax: str) -> None:
     # Was ValueError from the parser.
     text = '{"name": ' + HUGE + "}" if syntax == "json" else "name = " + HUGE
-    with pytest.raises(ProgrammeDocumentError, match="more than 4300 digits"):
+    with pytest.raises(ProgrammeDocumentError, match="at most 30 digits"):
         load_programme(text, format=syntax)
-    with pytest.raises(LedgerDocumentError, match="more than 4300 digits"):
+    with pytest.raises(LedgerDocumentError, match="at most 30 digits"):
         load_ledger(text, format=syntax)
 
 
@@ -57,7 +57,7 @@ def test_programme_field_holding_a_huge_toml_hex_integer() -> None:
     with pytest.raises(ProgrammeDocumentError) as caught:
         load_programme("name = " + HUGE_HEX)
     assert caught.value.problems[0].path == "name"
-    assert "(got <int>)" in caught.value.problems[0].message
+    assert caught.value.problems[0].message.startswith("must be a number of at most 30 digits")
 
 
 def test_ledger_command_name_that_is_a_list() -> None:
@@ -80,7 +80,7 @@ def test_programme_tagged_rule_whose_type_is_a_list() -> None:
 def test_team_text_with_a_5000_digit_integer(load: object, syntax: str) -> None:
     # Was ValueError from the parser.
     text = '{"name": ' + HUGE + "}" if syntax == "json" else "name = " + HUGE
-    with pytest.raises(TeamDocumentError, match="more than 4300 digits"):
+    with pytest.raises(TeamDocumentError, match="at most 30 digits"):
         load(text, format=syntax)  # type: ignore[operator]
 
 
@@ -89,7 +89,7 @@ def test_rubric_name_holding_a_huge_toml_hex_integer() -> None:
     with pytest.raises(TeamDocumentError) as caught:
         load_rubric("name = " + HUGE_HEX + '\ncriteria = [{name = "a", weight = 1}]\n')
     assert [(p.path, p.message) for p in caught.value.problems] == [
-        ("name", "must be a string (got <int>)")
+        ("name", "must be a number of at most 30 digits (got an integer of about 6021 digits)")
     ]
 
 
@@ -97,8 +97,8 @@ def test_rubric_name_holding_a_value_nested_past_the_recursion_limit() -> None:
     # Was RecursionError from the repr in "must be a string (got ...)".
     with pytest.raises(TeamDocumentError) as caught:
         load_rubric({"name": deep(100_000), "criteria": []})
-    assert caught.value.problems[0].path == "name"
-    assert caught.value.problems[0].message == "must be a string (got <list>)"
+    assert caught.value.problems[0].path == "name" + "[0]" * 31
+    assert caught.value.problems[0].message == "must not nest deeper than 32 levels"
 
 
 @pytest.mark.parametrize("field", ["weight", "scale", "auto_fail_at"])
@@ -107,7 +107,8 @@ def test_rubric_criterion_number_with_5000_digits(field: str) -> None:
     criterion: dict[str, object] = {"name": "a", "weight": 1, field: 10**5000}
     with pytest.raises(TeamDocumentError) as caught:
         load_rubric({"name": "r", "criteria": [criterion]})
-    assert "(got <int>)" in str(caught.value) or "(got <Fraction>)" in str(caught.value)
+    assert [p.path for p in caught.value.problems] == [f"criteria[0].{field}"]
+    assert "must be a number of at most 30 digits" in str(caught.value)
 
 
 # ------------------------------------------------------------------ readers and writers

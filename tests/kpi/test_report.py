@@ -362,13 +362,13 @@ def test_a_report_builds_its_rows_on_first_read_equal_to_rows_given_whole(items:
 def test_period_keys_of_a_batch_equal_each_instant_read_alone(
     data: st.DataObject, zone_name: str, period: str, span_days: int
 ) -> None:
-    from servicemodel.kpi._report import Period, _Clock
+    from servicemodel.kpi._clock import Clock, Period
 
     # Spans past 1,024 days with few rows take the sparse path, shorter ones the dense one.
     start = 1_262_304_000_000_000  # 2010-01-01 UTC, in microseconds
     micros = data.draw(
         st.lists(st.integers(start, start + span_days * 86_400_000_000), min_size=1, max_size=40)
     )
-    batch = _Clock(Period(period), zone_name).keys(np.array(micros, dtype=np.int64)).tolist()
-    alone = [_Clock(Period(period), zone_name).key(m) for m in micros]
+    batch = Clock(Period(period), zone_name).keys(np.array(micros, dtype=np.int64)).tolist()
+    alone = [Clock(Period(period), zone_name).key(m) for m in micros]
     assert batch == alone

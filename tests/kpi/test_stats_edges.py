@@ -1,6 +1,6 @@
 """Edge cases of the KPI statistics found unchecked by mutation testing.
 
-Exact error sentences (field and value), the confidence bounds, the cache of
+Exact error sentences (field and value), the confidence bounds, the
 normal quantiles, the clamps of the NPS intervals, means of one, two and three
 observations, and intervals at confidence levels other than the default,
 each against a figure computed here from the textbook formula.
@@ -93,30 +93,11 @@ def test_confidence_levels_close_to_zero_and_one_are_accepted() -> None:
     assert wide.interval.high == pytest.approx(high, abs=1e-12)
 
 
-def test_the_normal_quantile_is_computed_cached_and_read_back(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    monkeypatch.setattr(_stats, "_Z", {})
-    first = _stats._z(0.9)
-    assert first == pytest.approx(1.6448536269514722, abs=1e-12)
-    assert {0.9: first} == _stats._Z
-    assert _stats._z(0.9) == first  # read back from the cache
-    assert _stats._z(Fraction(9, 10)) == first  # type: ignore[arg-type]  # same level
+def test_the_normal_quantile_of_a_confidence_level_is_the_textbook_value() -> None:
+    assert _stats._z(0.9) == pytest.approx(1.6448536269514722, abs=1e-12)
+    assert _stats._z(Fraction(9, 10)) == _stats._z(0.9)  # type: ignore[arg-type]  # same level
     assert _stats._z(0.8) == pytest.approx(1.2815515655446004, abs=1e-12)
     assert _stats._z(0.99) == pytest.approx(2.5758293035489004, abs=1e-12)
-
-
-def test_the_cache_of_normal_quantiles_stops_growing_at_64_levels(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    full = {i / 1000: 0.0 for i in range(1, 64)}
-    monkeypatch.setattr(_stats, "_Z", full)
-    _stats._z(0.5)  # the 64th level is kept
-    assert len(_stats._Z) == 64
-    assert 0.5 in _stats._Z
-    assert _stats._z(0.9) == pytest.approx(1.6448536269514722, abs=1e-12)
-    assert len(_stats._Z) == 64
-    assert 0.9 not in _stats._Z
 
 
 # --- counts -------------------------------------------------------------------------

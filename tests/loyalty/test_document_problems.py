@@ -33,25 +33,35 @@ def programme_problems(text: object, *, format: str = "json") -> list[tuple[str,
 
 def test_bytes_that_are_not_utf8_are_refused_as_text() -> None:
     assert programme_problems(b'name = "\xff"', format="toml") == [
-        ("", "must be UTF-8 text (invalid start byte)")
+        ("", "document must be UTF-8 text (invalid start byte at byte 8)")
     ]
 
 
-def test_a_document_must_be_text() -> None:
-    assert programme_problems(5) == [("", "must be text (got int)")]
+def test_a_document_must_be_text_bytes_a_path_or_a_mapping() -> None:
+    assert programme_problems(5) == [
+        (
+            "",
+            "document must be a mapping, JSON or TOML text, bytes, or a path to a .json or "
+            ".toml file (got integer 5)",
+        )
+    ]
 
 
 def test_a_document_over_the_size_limit_is_refused_before_parsing() -> None:
     assert programme_problems("#" * 2_000_001, format="toml") == [
-        ("", "must be at most 1000000 characters (got 2000001)")
+        ("", "document must be at most 1000000 bytes (got 2000001 characters)")
     ]
 
 
 def test_an_unknown_format_is_refused_by_name_both_ways() -> None:
-    with pytest.raises(ValidationError, match=r"'format' must be 'toml' or 'json' \(got 'yaml'\)"):
+    with pytest.raises(
+        ValidationError, match=r"'format' must be one of 'toml', 'json' \(got 'yaml'\)"
+    ):
         load_programme('name = "x"', format="yaml")
-    with pytest.raises(ValidationError, match=r"'format' must be 'toml' or 'json' \(got 'yaml'\)"):
-        dump_programme(Programme(name="x"), format="yaml")
+    with pytest.raises(
+        ValidationError, match=r"'format' must be one of 'toml', 'json', 'mapping' \(got 'yaml'\)"
+    ):
+        dump_programme(Programme(name="x"), format="yaml")  # type: ignore[call-overload]
 
 
 @pytest.mark.parametrize(

@@ -1,5 +1,8 @@
 """Stateful property test: the ledger against a naive model, every invariant after every step.
 
+It runs on the in-memory ledger and on a ledger kept in each store (the
+``new_ledger`` fixture of tests/conftest.py).
+
 The naive model replays the accepted commands from the start for every
 question, with plain lists and linear scans instead of heaps, Fenwick trees
 and snapshots. It shares only the policies' date arithmetic with the ledger.
@@ -7,6 +10,8 @@ and snapshots. It shares only the policies' date arithmetic with the ledger.
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -14,7 +19,13 @@ from typing import Any
 import pendulum
 from hypothesis import settings
 from hypothesis import strategies as st
-from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
+from hypothesis.stateful import (
+    RuleBasedStateMachine,
+    initialize,
+    invariant,
+    rule,
+    run_state_machine_as_test,
+)
 
 from servicemodel.exceptions import IdempotencyConflict, LedgerError
 from servicemodel.loyalty import (
@@ -320,8 +331,9 @@ def rank(policies: Policies, lot: Any) -> tuple[float, ...]:
 
 
 class LedgerMachine(RuleBasedStateMachine):
-    def __init__(self) -> None:
+    def __init__(self, new_ledger: Callable[[Policies], Any]) -> None:
         super().__init__()
+        self.new_ledger = new_ledger
         self.now = START
         self.counter = 0
         self.times: list[pendulum.DateTime] = []
@@ -332,7 +344,7 @@ class LedgerMachine(RuleBasedStateMachine):
     @initialize(policies=POLICIES)
     def setup(self, policies: Policies) -> None:
         self.policies = policies
-        self.ledger = Ledger(policies=policies)
+        self.ledger = self.new_ledger(policies)
         self.naive = Naive(policies)
 
     # ----------------------------------------------------------------- helpers
@@ -594,5 +606,8 @@ class LedgerMachine(RuleBasedStateMachine):
             assert replayed.balance(member, as_of=later) == self.ledger.balance(member, as_of=later)
 
 
-LedgerMachine.TestCase.settings = settings(stateful_step_count=30)
-TestLedgerMachine = LedgerMachine.TestCase
+def test_the_ledger_matches_the_naive_model_in_memory_and_in_every_store(
+    new_ledger: Callable[[Policies], Any],
+) -> None:
+    machine: Any = functools.partial(LedgerMachine, new_ledger)
+    run_state_machine_as_test(machine, settings=settings(stateful_step_count=30))

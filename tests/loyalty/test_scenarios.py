@@ -7,8 +7,10 @@ soonest-expiring first and "earn day is day 1" unless a test says otherwise.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from decimal import Decimal
 from fractions import Fraction
+from typing import Any
 
 import pendulum
 import pytest
@@ -25,7 +27,6 @@ from servicemodel.loyalty import (
     EarnLine,
     EarnRules,
     EntryKind,
-    Ledger,
     LotStatus,
     Money,
     NegativeBalance,
@@ -57,11 +58,19 @@ def eur(text: str) -> Money:
     return Money(Decimal(text), "EUR")
 
 
-def ledger(**kwargs: object) -> Ledger:
-    return Ledger(policies=Policies(zone=ZONE, **kwargs))  # type: ignore[arg-type]
+@pytest.fixture
+def ledger(new_ledger: Callable[[Policies], Any]) -> Callable[..., Any]:
+    """Make an empty ledger under Warsaw policies, kept in memory or in a store (tests/conftest.py)."""
+
+    def make(**kwargs: object) -> Any:
+        return new_ledger(Policies(zone=ZONE, **kwargs))  # type: ignore[arg-type]
+
+    return make
 
 
-def test_scenario_1_redeem_draws_soonest_expiring_and_the_rest_expires_at_local_midnight() -> None:
+def test_scenario_1_redeem_draws_soonest_expiring_and_the_rest_expires_at_local_midnight(
+    ledger: Callable[..., Any],
+) -> None:
     book = ledger(expiry=AfterDays(days=365))
     book.earn(member="m", points=100, at=at(2025, 1, 10), key="e1")
     book.earn(member="m", points=50, at=at(2025, 2, 1), key="e2")
@@ -78,9 +87,9 @@ def test_scenario_1_redeem_draws_soonest_expiring_and_the_rest_expires_at_local_
     assert totals.balanced()
 
 
-def test_scenario_2_soonest_expiring_keeps_the_never_expiring_lot_oldest_first_loses_points() -> (
-    None
-):
+def test_scenario_2_soonest_expiring_keeps_the_never_expiring_lot_oldest_first_loses_points(
+    ledger: Callable[..., Any],
+) -> None:
     for consumption, available_after, expired in (
         (Consumption.SOONEST_EXPIRING, 100, 0),
         (Consumption.FIFO, 0, 100),
@@ -113,7 +122,7 @@ def test_scenario_2_soonest_expiring_keeps_the_never_expiring_lot_oldest_first_l
     ],
 )
 def test_scenario_3_thirty_days_under_each_day_count_convention(
-    convention: DayCount, expires: pendulum.DateTime
+    convention: DayCount, expires: pendulum.DateTime, ledger: Callable[..., Any]
 ) -> None:
     book = ledger(expiry=AfterDays(days=30, convention=convention))
     book.earn(member="m", points=10, at=at(2025, 1, 10, 14), key="e")
@@ -126,7 +135,9 @@ def test_scenario_3_thirty_days_under_each_day_count_convention(
         assert book.balance("m", as_of=at(2025, 2, 9, 23, 59, 59)).available == 10
 
 
-def test_scenario_4_month_arithmetic_clamps_and_365_days_is_not_a_year_in_a_leap_year() -> None:
+def test_scenario_4_month_arithmetic_clamps_and_365_days_is_not_a_year_in_a_leap_year(
+    ledger: Callable[..., Any],
+) -> None:
     months = ledger(expiry=AfterMonths(months=1, convention=DayCount.EXACT_INSTANT))
     months.earn(member="m", points=1, at=at(2024, 1, 31, 12), key="jan31")
     assert months.lots("m", as_of=at(2024, 2, 1))[0].expires_at == at(2024, 2, 29, 12)
@@ -141,9 +152,9 @@ def test_scenario_4_month_arithmetic_clamps_and_365_days_is_not_a_year_in_a_leap
     assert by_year.lots("m", as_of=at(2024, 1, 1))[0].expires_at == at(2025, 1, 1)
 
 
-def test_scenario_5_pending_points_cannot_be_redeemed_and_a_return_voids_them_without_debt() -> (
-    None
-):
+def test_scenario_5_pending_points_cannot_be_redeemed_and_a_return_voids_them_without_debt(
+    ledger: Callable[..., Any],
+) -> None:
     book = ledger(pending=Pending(length=14))
     book.earn(
         member="m",
@@ -174,7 +185,12 @@ def test_scenario_5_pending_points_cannot_be_redeemed_and_a_return_voids_them_wi
     ],
 )
 def test_scenario_6_full_return_after_spending_under_each_negative_balance_policy(
-    policy: NegativeBalance, available: int, debt: int, reversed_: int, written_off: int
+    policy: NegativeBalance,
+    available: int,
+    debt: int,
+    reversed_: int,
+    written_off: int,
+    ledger: Callable[..., Any],
 ) -> None:
     book = ledger(negative_balance=policy)
     book.earn(member="m", points=100, at=at(2025, 1, 1), key="o1")
@@ -189,7 +205,7 @@ def test_scenario_6_full_return_after_spending_under_each_negative_balance_polic
         assert balance.net == -80
 
 
-def test_scenario_6_refuse_policy_raises_and_changes_nothing() -> None:
+def test_scenario_6_refuse_policy_raises_and_changes_nothing(ledger: Callable[..., Any]) -> None:
     book = ledger(negative_balance=NegativeBalance.REFUSE)
     book.earn(member="m", points=100, at=at(2025, 1, 1), key="o1")
     book.redeem(member="m", points=80, at=at(2025, 1, 2), key="r1")
@@ -201,7 +217,9 @@ def test_scenario_6_refuse_policy_raises_and_changes_nothing() -> None:
     assert book.balance("m", as_of=at(2025, 1, 3)).available == 20
 
 
-def test_scenario_7_debt_is_repaid_by_later_earns_and_never_expires() -> None:
+def test_scenario_7_debt_is_repaid_by_later_earns_and_never_expires(
+    ledger: Callable[..., Any],
+) -> None:
     book = ledger(expiry=AfterDays(days=30))
     book.earn(member="m", points=100, at=at(2025, 1, 1), key="o1")
     book.redeem(member="m", points=80, at=at(2025, 1, 2), key="r1")
@@ -248,7 +266,7 @@ def _scenario_8_order() -> tuple[EarnRules, Order]:
     [(ReturnAttribution.PROPORTIONAL, 35), (ReturnAttribution.LINE_ATTRIBUTED, 20)],
 )
 def test_scenario_8_return_of_line_c_proportional_35_line_attributed_20_full_return_exactly_70(
-    attribution: ReturnAttribution, reversed_for_c: int
+    attribution: ReturnAttribution, reversed_for_c: int, ledger: Callable[..., Any]
 ) -> None:
     rules, order = _scenario_8_order()
     earning = rules.evaluate(order, at=at(2025, 1, 1))
@@ -277,9 +295,9 @@ def test_scenario_8_return_of_line_c_proportional_35_line_attributed_20_full_ret
     assert book.balance("m", as_of=at(2025, 1, 4)).available == 0
 
 
-def test_scenario_9_clawback_reverses_the_recorded_award_after_the_rate_changed_or_rule_deleted() -> (
-    None
-):
+def test_scenario_9_clawback_reverses_the_recorded_award_after_the_rate_changed_or_rule_deleted(
+    ledger: Callable[..., Any],
+) -> None:
     order = Order(id="o9", lines=[OrderLine(line="A", product="x", amount=eur("50.00"))])
     old = EarnRules(rules=[PerSpend(name="spend", points=1)])
     earning = old.evaluate(order, at=at(2025, 1, 1))
@@ -353,7 +371,9 @@ def test_scenario_12_gold_double_with_order_cap_500_records_desired_and_granted(
     assert (silver.points, silver.desired) == (400, 400)
 
 
-def test_scenario_13_duplicate_delivery_writes_one_lot_and_a_changed_payload_conflicts() -> None:
+def test_scenario_13_duplicate_delivery_writes_one_lot_and_a_changed_payload_conflicts(
+    ledger: Callable[..., Any],
+) -> None:
     book = ledger()
     first = book.earn(member="m", points=100, at=at(2025, 1, 1), key="evt-1")
     journal = book.history("m")
@@ -372,7 +392,9 @@ def test_scenario_13_duplicate_delivery_writes_one_lot_and_a_changed_payload_con
     assert book.earn(member="m", points=100, at=stdlib, key="evt-1") == first
 
 
-def test_a_return_inside_the_pending_period_voids_the_whole_lot_under_void_all() -> None:
+def test_a_return_inside_the_pending_period_voids_the_whole_lot_under_void_all(
+    ledger: Callable[..., Any],
+) -> None:
     lines = [
         EarnLine(line="A", amount=Decimal("30.00"), points=30),
         EarnLine(line="B", amount=Decimal("70.00"), points=70),

@@ -8,18 +8,23 @@ import pendulum
 import pytest
 
 from servicemodel import Interaction, Priority
+from servicemodel.customers import Customer
 from servicemodel.exceptions import ValidationError
-from servicemodel.interactions import Assignment, PriorityChange
-from servicemodel.sla import Condition, FieldTest, Metric, PolicySet, SlaPolicy, Target
+from servicemodel.interactions import Assignment, PriorityChange, Status
+from servicemodel.sla import (
+    BusinessCalendar,
+    Condition,
+    FieldTest,
+    Metric,
+    PolicySet,
+    PriorityChangeRule,
+    SlaPolicy,
+    Target,
+)
+from servicemodel.sla._policies import facts_of
 
 HOUR = pendulum.duration(hours=1)
 T0 = pendulum.datetime(2024, 6, 10, 9)
-
-
-def refused(build: Any, **kwargs: Any) -> ValidationError:
-    with pytest.raises(ValidationError) as caught:
-        build(**kwargs)
-    return caught.value
 
 
 @pytest.mark.parametrize(
@@ -235,3 +240,340 @@ def test_at_most_one_hundred_calendars_in_a_policy_set() -> None:
     always = BusinessCalendar.always()
     error = refused(PolicySet, policies=[], calendars={f"c{i}": always for i in range(101)})
     assert str(error) == "'calendars' must hold at most 100 calendars (got 101)"
+
+
+US = 1
+
+
+def refused(build: Any, *args: Any, **kwargs: Any) -> ValidationError:
+    with pytest.raises(ValidationError) as caught:
+        build(*args, **kwargs)
+    return caught.value
+
+
+# --- targets ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("percent", "micros"), [(1, 36_000_000), (99, 3_564_000_000)])
+def test_warn_percent_bounds_are_inclusive(percent: int, micros: int) -> None:
+    target = Target(metric="resolution", within=HOUR, warn_percent=percent)
+    assert target.warn_percent == percent
+    assert target._warn_us() == micros
+
+
+def test_warn_percent_rounds_down_to_the_microsecond() -> None:
+    target = Target(metric="resolution", within=pendulum.duration(microseconds=7), warn_percent=50)
+    assert target._warn_us() == 3
+
+
+@pytest.mark.parametrize("percent", [0, 100, -5, 50.0, "50", True])
+def test_a_bad_warn_percent_is_refused_with_its_value(percent: object) -> None:
+    error = refused(Target, metric="resolution", within=HOUR, warn_percent=percent)
+    assert str(error) == f"'warn_percent' must be an integer from 1 to 99 (got {percent!r})"
+    assert error.field == "warn_percent"
+    assert error.value is percent
+
+
+def test_a_warning_one_microsecond_before_the_target_is_accepted() -> None:
+    before = pendulum.duration(hours=1) - pendulum.duration(microseconds=1)
+    target = Target(metric="resolution", within=HOUR, warn_before=before)
+    assert target._warn_us() == US
+    assert Target(metric="resolution", within=HOUR)._warn_us() is None
+    assert target._within_us() == 3_600_000_000
+
+
+def test_warn_before_refusals_carry_the_value() -> None:
+    two = pendulum.duration(hours=2)
+    error = refused(Target, metric="resolution", within=HOUR, warn_before=two)
+    assert str(error) == "'warn_before' must be shorter than 'within' (got 2 hours >= 1 hour)"
+    assert (error.field, error.value) == ("warn_before", two)
+    five = pendulum.duration(minutes=5)
+    error = refused(Target, metric="resolution", within=HOUR, warn_percent=10, warn_before=five)
+    assert (error.field, error.value) == ("warn_before", five)
+    error = refused(Target, metric="resolution", within=HOUR, warn_before="soon")
+    assert error.field == "warn_before"
+
+
+def test_paused_by_refusals_carry_the_value() -> None:
+    for value in ("pending", 3):
+        error = refused(Target, metric="resolution", within=HOUR, paused_by=value)
+        assert (error.field, error.value) == ("paused_by", value)
+    stopping = ["solved"]
+    error = refused(Target, metric="resolution", within=HOUR, paused_by=stopping)
+    assert str(error) == (
+        "'paused_by' must only name new, open, pending or on_hold; solved and closed stop "
+        "clocks rather than pause them (got ['solved'])"
+    )
+    assert error.value is stopping
+    error = refused(Target, metric="resolution", within=HOUR, paused_by=["lunch"])
+    assert error.field == "paused_by"
+
+
+def test_paused_by_replaces_the_metric_default_and_none_keeps_it() -> None:
+    default = Target(metric="agent_work", within=HOUR)
+    assert default.paused_by is None
+    assert default.pausing_statuses() == frozenset({Status.PENDING, Status.ON_HOLD})
+    own = Target(metric="agent_work", within=HOUR, paused_by=["new", Status.OPEN])
+    assert own.paused_by == frozenset({Status.NEW, Status.OPEN})
+    assert own.pausing_statuses() == frozenset({Status.NEW, Status.OPEN})
+    none = Target(metric="agent_work", within=HOUR, paused_by=[])
+    assert none.pausing_statuses() == frozenset()
+
+
+def test_a_target_names_its_metric_and_calendar() -> None:
+    error = refused(Target, metric="speed", within=HOUR)
+    assert error.field == "metric"
+    error = refused(Target, metric="resolution", within="soon")
+    assert error.field == "within"
+    error = refused(Target, metric="resolution", within=HOUR, calendar="")
+    assert error.field == "calendar"
+    target = Target(metric=Metric.NEXT_REPLY, within=HOUR, calendar="office")
+    assert (target.metric, target.calendar) == (Metric.NEXT_REPLY, "office")
+
+
+# --- policies ----------------------------------------------------------------------
+
+
+def test_targets_are_ordered_by_priority_rank_and_metric_order() -> None:
+    policy = SlaPolicy(
+        name="A",
+        targets={
+            "low": [
+                Target(metric="resolution", within=HOUR),
+                Target(metric="first_reply", within=HOUR),
+                Target(metric="agent_work", within=HOUR),
+            ],
+            "urgent": [Target(metric="next_reply", within=HOUR)],
+            "normal": [Target(metric="periodic_update", within=HOUR)],
+        },
+    )
+    assert [p for p, _ in policy.targets] == sorted(
+        (Priority.LOW, Priority.URGENT, Priority.NORMAL), key=lambda p: p.rank
+    )
+    low = dict(policy.targets)[Priority.LOW]
+    assert [t.metric for t in low] == [Metric.FIRST_REPLY, Metric.AGENT_WORK, Metric.RESOLUTION]
+    assert policy == SlaPolicy(name="A", targets=list(reversed(list(policy.targets))))
+    for priority, targets in policy.targets:
+        for target in targets:
+            assert policy.target(priority, target.metric) is target
+
+
+def test_target_refusals_carry_the_value() -> None:
+    item = ("low",)
+    error = refused(SlaPolicy, name="A", targets=[item])
+    assert error.value is item
+    error = refused(SlaPolicy, name="A", targets=[("low", 5)])
+    assert error.value == 5
+    error = refused(SlaPolicy, name="A", targets=["lo"])
+    assert (error.field, error.value) == ("targets", "lo")
+    error = refused(SlaPolicy, name="A", targets={"lowest": []})
+    assert error.field == "targets"
+    resolution = Target(metric="resolution", within=HOUR)
+    error = refused(SlaPolicy, name="A", targets=[("low", [resolution]), ("low", [])])
+    assert (error.field, error.value) == ("targets", Priority.LOW)
+    error = refused(SlaPolicy, name="A", targets={"low": [resolution, "x"]})
+    assert (error.field, error.value) == ("targets", "x")
+    error = refused(SlaPolicy, name="A", targets={"high": [resolution, resolution]})
+    assert str(error) == "'targets' must give 'high' one target per metric (got 'resolution' twice)"
+    assert (error.field, error.value) == ("targets", Metric.RESOLUTION)
+
+
+def test_one_target_per_metric_is_per_priority() -> None:
+    resolution = Target(metric="resolution", within=HOUR)
+    policy = SlaPolicy(name="A", targets={"low": [resolution], "high": [resolution]})
+    assert policy.target(Priority.HIGH, Metric.RESOLUTION) is resolution
+    assert policy.target(Priority.LOW, Metric.RESOLUTION) is resolution
+
+
+@pytest.mark.parametrize("description", [None, "", "x" * 4_096])
+def test_a_description_of_up_to_4096_characters_is_accepted(description: str | None) -> None:
+    assert SlaPolicy(name="A", description=description).description == description
+
+
+@pytest.mark.parametrize("description", [7, "x" * 4_097])
+def test_a_bad_description_is_refused_with_its_value(description: object) -> None:
+    error = refused(SlaPolicy, name="A", description=description)
+    assert str(error) == (
+        f"'description' must be a string of at most 4096 characters (got {description!r:.80})"
+    )
+    assert (error.field, error.value) == ("description", description)
+
+
+def test_a_condition_refusal_carries_the_value() -> None:
+    value: dict[str, list[object]] = {"all": []}
+    error = refused(SlaPolicy, name="A", condition=value)
+    assert (error.field, error.value) == ("condition", value)
+    assert SlaPolicy(name="A").condition == Condition()
+
+
+# --- facts -------------------------------------------------------------------------
+
+
+def _interaction() -> Interaction:
+    return Interaction(
+        id="T-1",
+        customer_id="C-1",
+        channel="email",
+        kind="complaint",
+        created_at=T0,
+        tags=["vip"],
+        attributes={"region": "eu"},
+        events=[
+            Assignment(at=T0.add(minutes=10), group="billing"),
+            Assignment(at=T0.add(minutes=15), agent_id="A-1"),
+            PriorityChange(at=T0.add(minutes=20), priority="urgent"),
+            Assignment(at=T0.add(minutes=30), group="returns"),
+        ],
+    )
+
+
+def test_facts_at_the_instant_of_an_event_include_it() -> None:
+    interaction = _interaction()
+    at_assignment = facts_of(interaction, at=T0.add(minutes=10))
+    assert at_assignment.group == "billing"
+    before = facts_of(interaction, at=T0.add(minutes=10).subtract(microseconds=1))
+    assert before.group is None
+    assert facts_of(interaction, at=T0.add(minutes=15)).group == "billing"  # no group named
+    assert facts_of(interaction, at=T0.add(minutes=20)).priority == "urgent"
+    assert facts_of(interaction, at=T0.add(minutes=30)).group == "returns"
+    assert facts_of(interaction, at=T0.add(minutes=29)).group == "billing"
+
+
+def test_facts_read_every_field_of_the_interaction_and_customer() -> None:
+    interaction = _interaction()
+    customer = Customer(id="C-1", acquired_at=T0, segment="enterprise", tier="gold")
+    facts = facts_of(interaction, customer=customer)
+    assert facts.priority == "urgent"
+    assert facts.channel == "email"
+    assert facts.kind == "complaint"
+    assert facts.tags == frozenset({"vip"})
+    assert (facts.segment, facts.tier) == ("enterprise", "gold")
+    assert facts.group == "returns"
+    assert dict(facts.attributes) == {"region": "eu"}
+    bare = facts_of(interaction, at=T0)
+    assert (bare.priority, bare.segment, bare.tier, bare.group) == ("normal", None, None, None)
+    assert facts_of(interaction, at=T0, customer=customer).tier == "gold"
+
+
+def test_a_naive_instant_is_refused_by_name() -> None:
+    error = refused(facts_of, _interaction(), at=pendulum.naive(2024, 6, 10, 9))
+    assert error.field == "at"
+
+
+# --- policy sets --------------------------------------------------------------------
+
+
+def test_one_thousand_policies_and_one_hundred_calendars_are_accepted() -> None:
+    always = BusinessCalendar.always()
+    policies = PolicySet(
+        policies=[SlaPolicy(name=f"p{i}") for i in range(1_000)],
+        calendars={f"c{i}": always for i in range(100)},
+    )
+    assert len(policies.policies) == 1_000
+    assert len(policies.calendars) == 100
+
+
+def test_policy_set_refusals_carry_the_value() -> None:
+    always = BusinessCalendar.always()
+    error = refused(PolicySet, policies=[SlaPolicy(name=f"p{i}") for i in range(1_001)])
+    assert error.value == 1_001
+    error = refused(PolicySet, policies=[], calendars={f"c{i}": always for i in range(101)})
+    assert (error.field, error.value) == ("calendars", 101)
+    error = refused(PolicySet, policies=["A"])
+    assert error.value == "A"
+    error = refused(PolicySet, policies=[SlaPolicy(name="A"), SlaPolicy(name="A")])
+    assert (error.field, error.value) == ("policies", "A")
+    pairs = [("x", 1)]
+    error = refused(PolicySet, policies=[], calendars=pairs)
+    assert error.value is pairs
+    for name in ("", " x", 5):
+        error = refused(PolicySet, policies=[], calendars={name: always})
+        assert str(error) == f"'calendars' must be named by non-empty strings (got {name!r})"
+        assert (error.field, error.value) == ("calendars", name)
+
+
+class _LookAlike:
+    """Something with a calendar's methods that is not a BusinessCalendar."""
+
+    def elapsed(self, *args: object) -> int:
+        return 0
+
+    def add(self, *args: object) -> int:
+        return 0
+
+
+def test_a_calendar_must_be_a_business_calendar() -> None:
+    look_alike = _LookAlike()
+    error = refused(PolicySet, policies=[], calendars={"office": look_alike})
+    assert str(error) == (
+        "'calendars' must map names to calendars such as BusinessCalendar "
+        "(got _LookAlike for 'office')"
+    )
+    assert (error.field, error.value) == ("calendars", look_alike)
+    office = BusinessCalendar.weekly("UTC", {"mon-fri": "09:00-17:00"})
+    assert PolicySet(policies=[], calendars={"office": office}).calendar("office") is office
+
+
+def test_an_unknown_calendar_lists_the_known_ones() -> None:
+    always = BusinessCalendar.always()
+    policy = SlaPolicy(
+        name="A", targets={"low": [Target(metric="resolution", within=HOUR, calendar="shop")]}
+    )
+    error = refused(PolicySet, policies=[policy], calendars={"office": always, "depot": always})
+    assert str(error) == (
+        "'calendar' must name a calendar of the policy set (got 'shop'); known: depot, office"
+    )
+    assert (error.field, error.value) == ("calendar", "shop")
+    fine = PolicySet(policies=[policy], calendars={"shop": always})
+    assert fine.calendar("shop") is always
+
+
+def test_calendars_are_kept_sorted_by_name_and_found_by_name() -> None:
+    always = BusinessCalendar.always()
+    office = BusinessCalendar.weekly("Europe/London", {"mon-fri": "09:00-17:00"})
+    policies = PolicySet(policies=[], calendars={"z": always, "a": office})
+    assert [name for name, _ in policies.calendars] == ["a", "z"]
+    assert policies.calendar("a") is office
+    assert policies.calendar("z") is always
+    assert policies.calendar(None)._elapsed_us(0, 7) == 7
+    error = refused(policies.calendar, "b")
+    assert (error.field, error.value) == ("calendar", "b")
+
+
+def test_the_priority_change_rule_is_read_and_checked() -> None:
+    assert PolicySet(policies=[]).on_priority_change is PriorityChangeRule.KEEP_ELAPSED
+    assert (
+        PolicySet(policies=[], on_priority_change="restart").on_priority_change
+        is PriorityChangeRule.RESTART
+    )
+    error = refused(PolicySet, policies=[], on_priority_change="reset")
+    assert error.field == "on_priority_change"
+
+
+def test_the_first_matching_policy_applies_and_none_when_none_matches() -> None:
+    vip = SlaPolicy(
+        name="VIP",
+        condition=Condition.all_of(FieldTest(field="tags", operator="contains", values="vip")),
+    )
+    email = SlaPolicy(
+        name="Email",
+        condition=Condition.all_of(FieldTest(field="channel", operator="equals", values="email")),
+    )
+    interaction = _interaction()
+    assert PolicySet(policies=[vip, email]).policy_for(interaction) is vip
+    assert PolicySet(policies=[email, vip]).policy_for(interaction) is email
+    chat = SlaPolicy(
+        name="Chat",
+        condition=Condition.all_of(FieldTest(field="channel", operator="equals", values="chat")),
+    )
+    assert PolicySet(policies=[chat]).policy_for(interaction) is None
+    assert PolicySet(policies=[chat, email]).policy_for(interaction) is email
+    gold = SlaPolicy(
+        name="Gold",
+        condition=Condition.all_of(FieldTest(field="tier", operator="equals", values="gold")),
+    )
+    customer = Customer(id="C-1", acquired_at=T0, tier="gold")
+    assert PolicySet(policies=[gold]).policy_for(interaction) is None
+    assert PolicySet(policies=[gold]).policy_for(interaction, customer=customer) is gold
+    assert gold.applies_to(interaction, customer=customer)
+    assert not gold.applies_to(interaction)

@@ -214,7 +214,7 @@ def test_pauses_wholly_outside_business_hours_change_nothing(
     low, high = data.draw(st.sampled_from(stretches))
     closed = [
         (max(a, low), min(b, high))
-        for a, b, label in OFFICE.segments_micros(low, high)
+        for a, b, label in OFFICE._segments_us(low, high)
         if label != "open" and min(b, high) - max(a, low) > 1
     ]
     assume(closed)
@@ -284,7 +284,7 @@ def test_next_change_is_never_before_as_of_and_nothing_changes_until_it(
 ) -> None:
     as_of = last_at(interaction) + data.draw(st.integers(0, 5 * 24 * HOUR))
     result = evaluate(interaction, policies, as_of=from_micros(as_of))
-    change = result.next_change_us()
+    change = result._next_change_us()
     if change is None:
         later = as_of + data.draw(st.integers(1, 30 * 24 * HOUR))
         assert snapshot(evaluate(interaction, policies, as_of=from_micros(later))) == snapshot(

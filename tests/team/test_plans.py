@@ -116,15 +116,22 @@ def test_chosen_must_be_a_candidate_and_a_plan_needs_steps() -> None:
 def test_finding_gap_respects_the_direction_and_is_never_negative() -> None:
     assert str(FINDING.gap()) == "3/20"
     slow = Finding(
-        title="slow", metric="frt", observed=20, target=30, direction="lower", sample_size=9
+        title="slow",
+        metric="first_reply_time",
+        observed=20,
+        target=30,
+        direction="lower",
+        sample_size=9,
     )
     assert slow.gap() == 0
     assert Solution(title="bot triage", expected_effect=-5).improves(Improvement.LOWER)
     assert not Solution(title="bot triage", expected_effect=-5).improves(Improvement.HIGHER)
     with pytest.raises(ValidationError, match="'target' must be set"):
-        Finding(title="f", metric="m", observed=1, sample_size=1).gap()
+        Finding(title="f", metric="csat", observed=1, sample_size=1).gap()
     with pytest.raises(ValidationError, match="'sample_size' must be a positive integer"):
-        Finding(title="f", metric="m", observed=1, sample_size=0)
+        Finding(title="f", metric="csat", observed=1, sample_size=0)
+    with pytest.raises(ValidationError, match=r"'metric' must be one of 'csat', .*got 'frt'"):
+        Finding(title="f", metric="frt", observed=1, sample_size=1)
 
 
 def test_plan_review_reports_overdue_steps_and_a_significant_fcr_rise() -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pickle
 from fractions import Fraction
+from typing import Any
 
 import pendulum
 import pytest
@@ -68,7 +69,7 @@ def test_empty_is_the_identity(a: list[QaReview]) -> None:
 @given(samples)
 def test_state_round_trips_through_json_and_pickle(a: list[QaReview]) -> None:
     x = fold(a)
-    assert Accumulator.from_json(x.to_json()) == x
+    assert QaScore.from_json(x.to_json()) == x
     assert pickle.loads(pickle.dumps(x)) == x
 
 
@@ -110,6 +111,8 @@ def test_only_reviews_are_accepted_and_bad_state_is_refused() -> None:
         "state": {"n": 1, "auto_fails": 2, "total": "1/2", "squares": "1/4", "denominator": 2},
     }
     with pytest.raises(ValidationError, match="consistent QA sample"):
+        QaScore.from_json(bad)
+    with pytest.raises(ValidationError, match=r"outside servicemodel\.kpi: use its own from_json"):
         Accumulator.from_json(bad)
 
 
@@ -125,3 +128,57 @@ def test_rubric_strategy_feeds_the_accumulator(rubric: Rubric) -> None:
             reviewed_at=pendulum.datetime(2024, 1, 1),
         )
     )
+
+
+# ------------------------------------------------------------------ corrupt saved states
+
+
+def state(**changes: Any) -> dict[str, Any]:
+    good = QaScore.empty().to_json()
+    good["state"] = {**good["state"], **changes} if changes else good["state"]
+    return good
+
+
+@pytest.mark.parametrize(
+    ("document", "field", "message"),
+    [
+        ({**state(), "state": [1]}, "state", "'state' must be a dict (got [1])"),
+        (state(n=-1), "state.n", "'state.n' must be a non-negative integer (got -1)"),
+        (state(n=True), "state.n", "'state.n' must be a non-negative integer (got True)"),
+        (
+            state(total="1/0"),
+            "state.total",
+            "'state.total' must be a non-negative fraction such as '17/20' (got '1/0')",
+        ),
+        (
+            state(squares="-1"),
+            "state.squares",
+            "'state.squares' must be a non-negative fraction such as '17/20' (got '-1')",
+        ),
+        (
+            state(total=1.5),
+            "state.total",
+            "'state.total' must be a non-negative fraction such as '17/20' (got 1.5)",
+        ),
+    ],
+    ids=[
+        "not-a-dict",
+        "negative-n",
+        "bool-n",
+        "zero-denominator",
+        "negative-squares",
+        "float-total",
+    ],
+)
+def test_a_corrupt_qa_state_is_refused_naming_the_field(
+    document: dict[str, Any], field: str, message: str
+) -> None:
+    with pytest.raises(ValidationError) as caught:
+        Accumulator.from_json(document)
+    assert caught.value.field == field
+    assert str(caught.value) == message
+
+
+def test_a_qa_state_may_write_whole_numbers_as_integers() -> None:
+    loaded = Accumulator.from_json(state(n=2, total=1, squares=1, denominator=1))
+    assert loaded.result().value == Fraction(1, 2)

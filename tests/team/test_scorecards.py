@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from fractions import Fraction
 
 import attrs
@@ -21,6 +22,7 @@ from servicemodel.exceptions import EmptySampleError, ValidationError
 from servicemodel.kpi import sla_compliance
 from servicemodel.sla import PolicySet, SlaPolicy, Target
 from servicemodel.team import QaReview, Rubric, build_scorecards
+from servicemodel.team._common import exact
 from servicemodel.testing import interactions, policy_sets, qa_reviews
 
 JUNE = pendulum.datetime(2024, 6, 1, tz="Europe/London")
@@ -324,3 +326,23 @@ def test_scorecards_are_invariant_to_the_order_of_interactions(
         for xs, rs in zip(items, reviews, strict=True)
     )
     assert a == b
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        (float("inf"), "'w' must be a finite number (got inf)"),
+        (Decimal("NaN"), "'w' must be a finite number (got Decimal('NaN'))"),
+        (1e-300, "'w' must be a number of reasonable size and precision (got 1e-300)"),
+        (
+            10**19,
+            "'w' must be a number of reasonable size and precision (got 10000000000000000000)",
+        ),
+    ],
+)
+def test_exact_team_numbers_refuse_infinite_and_unreasonable_values(
+    value: object, message: str
+) -> None:
+    with pytest.raises(ValidationError) as caught:
+        exact(value, field="w")
+    assert str(caught.value) == message

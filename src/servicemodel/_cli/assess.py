@@ -11,7 +11,7 @@ from typing import Any
 
 import pendulum
 
-from ..exceptions import ModelDocumentError, ValidationError
+from ..exceptions import EmptySampleError, ModelDocumentError, ValidationError
 from ._common import (
     EXIT_STATUS_HELP,
     CommandError,
@@ -78,12 +78,16 @@ def register(subparsers: Any) -> None:
 
 
 def _midnight_after(instants: Iterable[pendulum.DateTime], tz: str) -> pendulum.DateTime:
+    from .._assessment import check_supported
+    from .._time import to_micros
+
     latest = None
     for at in instants:
+        check_supported(to_micros(at), field="created_at", value=at.isoformat())
         if latest is None or at > latest:
             latest = at
     if latest is None:
-        return SAMPLE_START
+        raise EmptySampleError("no interaction to assess: the data file holds none (got 0)")
     return latest.in_timezone(tz).start_of("day").add(days=1)
 
 

@@ -1,27 +1,102 @@
-"""``servicemodel validate``: check SLA policy documents and print every problem."""
+"""``servicemodel validate``: check documents of every kind and print every problem."""
 
 from __future__ import annotations
 
 import argparse
 import json
 import sys
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from ..exceptions import PolicyDocumentError
+from .. import _documents as doc
+from ..exceptions import DocumentError
+
+
+def _load_policies(path: Path) -> object:
+    from ..sla import load_policies
+
+    return load_policies(path)
+
+
+def _load_model(path: Path) -> object:
+    from ..model import load_model
+
+    return load_model(path)
+
+
+def _load_programme(path: Path) -> object:
+    from ..loyalty import load_programme
+
+    return load_programme(path)
+
+
+def _load_ledger(path: Path) -> object:
+    from ..loyalty import load_ledger
+
+    return load_ledger(path)
+
+
+def _load_rubric(path: Path) -> object:
+    from ..team import load_rubric
+
+    return load_rubric(path)
+
+
+def _load_profiles(path: Path) -> object:
+    from ..team import load_skill_profiles
+
+    return load_skill_profiles(path)
+
+
+def _is_policies(data: Mapping[str, Any]) -> bool:
+    return isinstance(data.get("policies"), list) and "type" not in data
+
+
+def _is_model(data: Mapping[str, Any]) -> bool:
+    return "type" in data or "channels" in data
+
+
+def _is_programme(data: Mapping[str, Any]) -> bool:
+    return "commands" not in data and (
+        any(key in data for key in ("earn", "tiers", "catalogue"))
+        or isinstance(data.get("policies"), Mapping)
+    )
+
+
+#: Each kind: how to recognise it by its top-level keys (said in words, then as a test), and its loader.
+KINDS: dict[str, tuple[str, Callable[[Mapping[str, Any]], bool], Callable[[Path], object]]] = {
+    "policies": ("an array 'policies'", _is_policies, _load_policies),
+    "model": ("'type' or 'channels'", _is_model, _load_model),
+    "programme": (
+        "'earn', 'tiers', 'catalogue' or a table 'policies'",
+        _is_programme,
+        _load_programme,
+    ),
+    "ledger": ("'commands'", lambda data: "commands" in data, _load_ledger),
+    "rubric": ("'criteria'", lambda data: "criteria" in data, _load_rubric),
+    "profiles": ("'profiles'", lambda data: "profiles" in data, _load_profiles),
+}
 
 
 def register(subparsers: Any) -> None:
     """Add the ``validate`` sub-command."""
     parser: argparse.ArgumentParser = subparsers.add_parser(
         "validate",
-        help="check SLA policy documents",
+        help="check documents (SLA policies, models, programmes, ledgers, rubrics, profiles)",
         description=(
-            "Load each SLA policy document (.json or .toml) and print every problem with "
-            "its file, path and message. Exit status: 0 when all are valid, 1 otherwise."
+            "Load each document (.json or .toml) and print every problem with its file, "
+            "path and message. The kind of each document is recognised from its top-level "
+            "keys, or named with --kind. Exit status: 0 when all are valid, 1 otherwise."
         ),
     )
-    parser.add_argument("files", nargs="+", metavar="FILE", help="policy documents to check")
+    parser.add_argument("files", nargs="+", metavar="FILE", help="documents to check")
+    parser.add_argument(
+        "--kind",
+        choices=sorted(KINDS),
+        default=None,
+        help="the kind of every FILE (default: recognised from each document's keys)",
+    )
     parser.add_argument(
         "--format",
         choices=["text", "json"],
@@ -31,24 +106,51 @@ def register(subparsers: Any) -> None:
     parser.set_defaults(run=run)
 
 
-def check(files: list[str]) -> list[dict[str, str]]:
-    """Every problem of every file, as records with ``file``, ``path`` and ``message``."""
-    from ..sla import load_policies
+def recognise(data: Mapping[str, Any]) -> list[str]:
+    """The kinds whose top-level keys *data* has, in the order of :data:`KINDS`."""
+    return [name for name, (_, test, _) in KINDS.items() if test(data)]
 
-    problems: list[dict[str, str]] = []
-    for name in files:
-        try:
-            load_policies(Path(name))
-        except PolicyDocumentError as error:
-            problems.extend(
-                {"file": name, "path": p.path, "message": p.message} for p in error.problems
-            )
-    return problems
+
+def _unrecognised(found: list[str]) -> str:
+    tried = "; ".join(f"{name} ({words})" for name, (words, _, _) in KINDS.items())
+    if found:
+        return (
+            f"could be any of {', '.join(found)}; name the kind with --kind "
+            f"({', '.join(sorted(KINDS))})"
+        )
+    return (
+        f"is not a document kind this command recognises; tried {tried}; "
+        f"name the kind with --kind ({', '.join(sorted(KINDS))})"
+    )
+
+
+def check_file(name: str, kind: str | None = None) -> list[dict[str, str]]:
+    """Every problem of one file, as records with ``file``, ``path`` and ``message``."""
+    path = Path(name)
+    if kind is None:
+        problems = doc.Problems()
+        data = doc.read(path, format=None, problems=problems)
+        if data is None:
+            return [{"file": name, "path": p.path, "message": p.message} for p in problems.items]
+        found = recognise(data)
+        if len(found) != 1:
+            return [{"file": name, "path": "", "message": _unrecognised(found)}]
+        kind = found[0]
+    try:
+        KINDS[kind][2](path)
+    except DocumentError as error:
+        return [{"file": name, "path": p.path, "message": p.message} for p in error.problems]
+    return []
+
+
+def check(files: list[str], kind: str | None = None) -> list[dict[str, str]]:
+    """Every problem of every file, as records with ``file``, ``path`` and ``message``."""
+    return [problem for name in files for problem in check_file(name, kind)]
 
 
 def run(args: argparse.Namespace) -> int:
     """Check the files; print the problems; return 1 if there were any, else 0."""
-    problems = check(args.files)
+    problems = check(args.files, args.kind)
     if args.format == "json":
         json.dump(
             {"valid": not problems, "files": len(args.files), "problems": problems},

@@ -1,11 +1,11 @@
 """Interactions, feedback and customers to and from JSON-ready dicts.
 
-Decoding is the hot path of every reader, so it is written for speed: enum
-values are looked up in dicts, timestamps go through ``datetime.fromisoformat``
-into a ``pendulum.DateTime`` with a cached fixed-offset zone, and the domain
-classes are built directly (their converters pass already-typed values
-through). A local ``field`` variable tracks what is being decoded, so any
-failure names the exact field without a second, slower pass.
+Records are written here, and feedback and customer records read; the
+vocabulary tables, the record keys and the field-named errors are shared
+with the interaction decoder (``_decoder``). Enum values are looked up in
+dicts, timestamps go through ``datetime.fromisoformat`` into a
+``pendulum.DateTime``, and a local ``field`` variable tracks what is being
+decoded, so any failure names the exact field.
 """
 
 from __future__ import annotations
@@ -16,44 +16,56 @@ from typing import Any
 
 import pendulum
 
-from .._time import duration_micros, from_micros, parse_duration, to_micros, zone
+from .._time import duration_micros, from_micros, to_micros, zone
 from ..customers import Customer
 from ..exceptions import ValidationError
 from ..feedback import CesResponse, CsatResponse, Feedback, NpsResponse, Review
 from ..interactions import (
     Assignment,
+    Channel,
     Event,
     Interaction,
     Kind,
     Message,
     Priority,
     PriorityChange,
+    Role,
     SatisfactionResponse,
+    Status,
     StatusChange,
     Visibility,
 )
-from ._fast import (  # the enumeration lookup tables are shared with the fast path
-    _CHANNELS,
-    _KINDS,
-    _PRIORITIES,
-    _ROLES,
-    _STATUSES,
-    _VISIBILITIES,
-    fast_interaction,
-)
 
 __all__ = [
+    "CHANNELS",
+    "EVENT_KEYS",
     "INTERACTION_FIELDS",
+    "INTERACTION_KEYS",
+    "KINDS",
+    "PRIORITIES",
+    "ROLES",
+    "STATUSES",
+    "VISIBILITIES",
     "decode_customer",
     "decode_feedback",
-    "decode_interaction",
-    "decode_interaction_checked",
     "encode_customer",
     "encode_feedback",
     "encode_interaction",
+    "field_error",
+    "fixed_zone",
     "format_duration",
     "parse_instant",
+    "qualified",
+    "unknown_field",
 ]
+
+#: The vocabularies of the record format: document value to enum member.
+CHANNELS = {m.value: m for m in Channel}
+KINDS = {m.value: m for m in Kind}
+PRIORITIES = {m.value: m for m in Priority}
+STATUSES = {m.value: m for m in Status}
+ROLES = {m.value: m for m in Role}
+VISIBILITIES = {m.value: m for m in Visibility}
 
 #: Top-level fields of an interaction record, in the order they are written.
 INTERACTION_FIELDS = (
@@ -68,8 +80,8 @@ INTERACTION_FIELDS = (
     "events",
     "timezone",
 )
-_INTERACTION_KEYS = frozenset(INTERACTION_FIELDS)
-_EVENT_KEYS = {
+INTERACTION_KEYS = frozenset(INTERACTION_FIELDS)
+EVENT_KEYS = {
     "message": frozenset({"type", "at", "author", "visibility", "author_id", "work"}),
     "status_change": frozenset({"type", "at", "status"}),
     "priority_change": frozenset({"type", "at", "priority"}),
@@ -89,9 +101,9 @@ _TIMESTAMP_RULE = (
 _RULES = {
     "id": "a non-empty string",
     "customer_id": "a non-empty string",
-    "channel": _one_of(_CHANNELS),
-    "kind": _one_of(_KINDS),
-    "priority": _one_of(_PRIORITIES),
+    "channel": _one_of(CHANNELS),
+    "kind": _one_of(KINDS),
+    "priority": _one_of(PRIORITIES),
     "created_at": _TIMESTAMP_RULE,
     "at": _TIMESTAMP_RULE,
     "acquired_at": _TIMESTAMP_RULE,
@@ -99,10 +111,10 @@ _RULES = {
     "tags": "a list of strings",
     "attributes": "an object mapping names to strings",
     "events": "a list of event objects",
-    "type": _one_of(tuple(_EVENT_KEYS)),
-    "status": _one_of(_STATUSES),
-    "author": _one_of(_ROLES),
-    "visibility": _one_of(_VISIBILITIES),
+    "type": _one_of(tuple(EVENT_KEYS)),
+    "status": _one_of(STATUSES),
+    "author": _one_of(ROLES),
+    "visibility": _one_of(VISIBILITIES),
     "work": "an ISO 8601 duration such as 'PT4M30S'",
     "score": "an integer",
     "timezone": "an IANA zone name such as 'Europe/London'",
@@ -112,12 +124,14 @@ _RULES = {
 # ------------------------------------------------------------------ instants
 
 _fromisoformat = _dt.datetime.fromisoformat
-_DateTime = pendulum.DateTime
-_ZONES: dict[object, _dt.tzinfo] = {_dt.UTC: pendulum.UTC}
-_MAX_CACHED_ZONES = 2_048
 
 
-def _zone_for(parsed: _dt.datetime, text: str, field: str) -> _dt.tzinfo:
+def fixed_zone(parsed: _dt.datetime, text: str, field: str) -> _dt.tzinfo:
+    """The pendulum zone of a parsed timestamp's UTC offset; naive or sub-second offsets raise.
+
+    >>> fixed_zone(_fromisoformat("2024-06-10T09:00:00+01:00"), "...", "at")
+    FixedTimezone(3600, name="+01:00")
+    """
     offset = parsed.utcoffset()
     if offset is None:
         raise ValidationError(
@@ -132,10 +146,9 @@ def _zone_for(parsed: _dt.datetime, text: str, field: str) -> _dt.tzinfo:
             field=field,
             value=text,
         )
-    zone = pendulum.FixedTimezone(offset.days * 86_400 + offset.seconds)
-    if len(_ZONES) < _MAX_CACHED_ZONES:
-        _ZONES[parsed.tzinfo] = zone
-    return zone
+    if not offset:
+        return pendulum.UTC
+    return pendulum.FixedTimezone(offset.days * 86_400 + offset.seconds)
 
 
 def parse_instant(text: str, field: str) -> pendulum.DateTime:
@@ -145,10 +158,7 @@ def parse_instant(text: str, field: str) -> pendulum.DateTime:
     DateTime(2024, 6, 10, 9, 0, 0, tzinfo=FixedTimezone(3600, name="+01:00"))
     """
     parsed = _fromisoformat(text)
-    zone = _ZONES.get(parsed.tzinfo)
-    if zone is None:
-        zone = _zone_for(parsed, text, field)
-    return _DateTime(
+    return pendulum.DateTime(
         parsed.year,
         parsed.month,
         parsed.day,
@@ -156,36 +166,12 @@ def parse_instant(text: str, field: str) -> pendulum.DateTime:
         parsed.minute,
         parsed.second,
         parsed.microsecond,
-        tzinfo=zone,
+        tzinfo=fixed_zone(parsed, text, field),
     )
 
 
-_NAMED: dict[object, _dt.tzinfo] = {}
-
-
 def _named_zone(name: object) -> _dt.tzinfo:
-    found = _NAMED.get(name)
-    if found is None:
-        found = zone(name if isinstance(name, str) else repr(name), field="timezone")
-        if len(_NAMED) < _MAX_CACHED_ZONES:
-            _NAMED[name] = found
-    return found
-
-
-def _localise(parsed: _dt.datetime, text: str, named: _dt.tzinfo) -> pendulum.DateTime:
-    """The instant *parsed* (written with an offset) in the named zone, with the right fold.
-
-    The usual case (the wall time and offset of the zone itself) is handled by
-    the caller; this is the fold=1 case of a repeated hour, and the fallback
-    for a timestamp written in another offset.
-    """
-    if parsed.utcoffset() is None:
-        _zone_for(parsed, text, "at")  # raises: naive
-    fields = (parsed.year, parsed.month, parsed.day, parsed.hour, parsed.minute, parsed.second)
-    local = _DateTime(*fields, parsed.microsecond, tzinfo=named, fold=1)
-    if local.utcoffset() == parsed.utcoffset():
-        return local
-    return from_micros(to_micros(parsed), named)
+    return zone(name if isinstance(name, str) else repr(name), field="timezone")
 
 
 def _shared_zone(*values: _dt.datetime | None) -> str | None:
@@ -234,18 +220,6 @@ def format_duration(value: _dt.timedelta) -> str:
     return text
 
 
-_DURATIONS: dict[object, pendulum.Duration] = {}
-_MAX_CACHED_DURATIONS = 8_192
-
-
-def _work(text: object) -> pendulum.Duration:
-    # Work durations repeat a lot and Durations are immutable: parse each text once.
-    value = parse_duration(text, field="work", allow_zero=True)
-    if len(_DURATIONS) < _MAX_CACHED_DURATIONS:
-        _DURATIONS[text] = value
-    return value
-
-
 # ------------------------------------------------------------------ errors
 
 
@@ -254,7 +228,7 @@ def _describe(value: object) -> str:
     return text if len(text) <= 80 else text[:77] + "..."
 
 
-def _field_error(
+def field_error(
     container: object,
     field: str,
     path: str,
@@ -279,7 +253,7 @@ def _field_error(
     )
 
 
-def _qualified(error: ValidationError, path: str) -> ValidationError:
+def qualified(error: ValidationError, path: str) -> ValidationError:
     """Re-aim an error raised by a value class (field 'score') at its place ('events[2].score')."""
     field = error.field
     if field is None:
@@ -291,7 +265,7 @@ def _qualified(error: ValidationError, path: str) -> ValidationError:
     return ValidationError(message, field=full, value=error.value)
 
 
-def _unknown(container: Mapping[str, object], known: frozenset[str], path: str) -> None:
+def unknown_field(container: Mapping[str, object], known: frozenset[str], path: str) -> None:
     extra = sorted(k for k in container if k not in known)
     if extra:
         full = f"{path}.{extra[0]}" if path else extra[0]
@@ -373,145 +347,6 @@ def encode_interaction(interaction: Interaction) -> dict[str, Any]:
     return record
 
 
-def _decode_event(raw: Any, index: int, named: _dt.tzinfo | None) -> Event:
-    field = "type"
-    try:
-        kind = raw["type"]
-        known = _EVENT_KEYS[kind]
-        if not raw.keys() <= known:
-            _unknown(raw, known, f"events[{index}]")
-        field = "at"
-        # parse_instant, inlined: this line runs for every event of every record.
-        text = raw["at"]
-        parsed = _fromisoformat(text)
-        if named is None:
-            zone = _ZONES.get(parsed.tzinfo)
-            if zone is None:
-                zone = _zone_for(parsed, text, "at")
-        else:
-            zone = named
-        at = _DateTime(
-            parsed.year,
-            parsed.month,
-            parsed.day,
-            parsed.hour,
-            parsed.minute,
-            parsed.second,
-            parsed.microsecond,
-            tzinfo=zone,
-        )
-        if named is not None and at.utcoffset() != parsed.utcoffset():
-            at = _localise(parsed, text, named)
-        if kind == "message":
-            field = "author"
-            author = _ROLES[raw["author"]]
-            field = "visibility"
-            visibility = _VISIBILITIES[raw["visibility"]] if "visibility" in raw else None
-            field = "work"
-            work = raw.get("work")
-            if work is not None:
-                work = _DURATIONS.get(work) or _work(work)
-            return Message(
-                at=at,
-                author=author,
-                visibility=visibility or Visibility.PUBLIC,
-                author_id=raw.get("author_id"),
-                work=work,
-            )
-        if kind == "status_change":
-            field = "status"
-            return StatusChange(at=at, status=_STATUSES[raw["status"]])
-        if kind == "assignment":
-            return Assignment(at=at, agent_id=raw.get("agent_id"), group=raw.get("group"))
-        if kind == "priority_change":
-            field = "priority"
-            return PriorityChange(at=at, priority=_PRIORITIES[raw["priority"]])
-        field = "score"
-        return SatisfactionResponse(at=at, score=raw["score"])
-    except ValidationError as error:
-        path = f"events[{index}]"
-        if error.field is not None and error.field.startswith(path):
-            raise
-        raise _qualified(error, path) from None
-    except (KeyError, TypeError, ValueError, AttributeError, OverflowError):
-        raise _field_error(raw, field, f"events[{index}]", "event") from None
-
-
-def decode_interaction(record: Any) -> Interaction:
-    """Build an interaction from its decoded JSON record, or raise ValidationError naming the field.
-
-    >>> decode_interaction({"id": "T-1", "customer_id": "C-1", "channel": "fax",
-    ...                     "created_at": "2024-06-10T09:00:00Z"})
-    Traceback (most recent call last):
-    ...
-    servicemodel.exceptions.ValidationError: 'channel' must be one of 'phone', ... (got 'fax')
-    """
-    fast = fast_interaction(record, _ZONES, _NAMED, _DURATIONS, _work)
-    if fast is not None:
-        return fast
-    return decode_interaction_checked(record)
-
-
-def decode_interaction_checked(record: Any) -> Interaction:
-    """Decode a record field by field through the value classes (the path that names errors).
-
-    :func:`decode_interaction` tries the fast path first and comes here for
-    anything out of the ordinary.
-
-    >>> decode_interaction_checked({"id": "T-1", "customer_id": "C-1", "channel": "chat",
-    ...                             "created_at": "2024-06-10T09:00:00Z"}).channel.value
-    'chat'
-    """
-    field = "id"
-    try:
-        if not record.keys() <= _INTERACTION_KEYS:
-            _unknown(record, _INTERACTION_KEYS, "")
-        identifier = record["id"]
-        field = "customer_id"
-        customer_id = record["customer_id"]
-        field = "channel"
-        channel = _CHANNELS[record["channel"]]
-        field = "kind"
-        kind = _KINDS[record["kind"]] if "kind" in record else Kind.ENQUIRY
-        field = "priority"
-        priority = _PRIORITIES[record["priority"]] if "priority" in record else Priority.NORMAL
-        field = "created_at"
-        created_at = parse_instant(record["created_at"], "created_at")
-        field = "timezone"
-        named = _named_zone(record["timezone"]) if "timezone" in record else None
-        if named is not None and created_at.utcoffset() is not None:
-            # the same instant, shown in the named zone (fold and DST gaps included)
-            created_at = from_micros(to_micros(created_at), named)
-        field = "tags"
-        tags = record.get("tags", ())
-        if type(tags) is not list and tags != ():
-            raise TypeError
-        field = "attributes"
-        attributes = record.get("attributes", ())
-        if type(attributes) is not dict and attributes != ():
-            raise TypeError
-        field = "events"
-        raw_events = record.get("events", ())
-        if type(raw_events) is not list and raw_events != ():
-            raise TypeError
-    except ValidationError:
-        raise
-    except (KeyError, TypeError, ValueError, AttributeError, OverflowError):
-        raise _field_error(record, field, "") from None
-    events = [_decode_event(raw, index, named) for index, raw in enumerate(raw_events)]
-    return Interaction(
-        id=identifier,
-        customer_id=customer_id,
-        channel=channel,
-        kind=kind,
-        priority=priority,
-        created_at=created_at,
-        tags=tags,
-        attributes=attributes,
-        events=events,
-    )
-
-
 # ------------------------------------------------------------------ feedback and customers
 
 _FEEDBACK_TYPES: dict[str, tuple[type[Feedback], str]] = {
@@ -577,7 +412,7 @@ def decode_feedback(record: Any) -> Feedback:
         name = record["type"]
         cls, score_field = _FEEDBACK_TYPES[name]
         if not record.keys() <= _FEEDBACK_KEYS[name]:
-            _unknown(record, _FEEDBACK_KEYS[name], "")
+            unknown_field(record, _FEEDBACK_KEYS[name], "")
         field = "customer_id"
         customer_id = record["customer_id"]
         field = "timezone"
@@ -586,7 +421,7 @@ def decode_feedback(record: Any) -> Feedback:
         at = _in_zone(parse_instant(record["at"], "at"), record["at"], named)
         field = "channel"
         channel = record.get("channel")
-        channel = None if channel is None else _CHANNELS[channel]
+        channel = None if channel is None else CHANNELS[channel]
         field = score_field
         score = record[score_field]
         field = "comment"
@@ -601,7 +436,7 @@ def decode_feedback(record: Any) -> Feedback:
     except ValidationError:
         raise
     except (KeyError, TypeError, ValueError, AttributeError, OverflowError):
-        raise _field_error(record, field, "", rules=_FEEDBACK_RULES) from None
+        raise field_error(record, field, "", rules=_FEEDBACK_RULES) from None
     if cls is Review:
         return Review(stars=score, source=record.get("source"), **common)
     built: Feedback = cls(score=score, **common)
@@ -640,7 +475,7 @@ def decode_customer(record: Any) -> Customer:
     field = "id"
     try:
         if not record.keys() <= _CUSTOMER_KEYS:
-            _unknown(record, _CUSTOMER_KEYS, "")
+            unknown_field(record, _CUSTOMER_KEYS, "")
         identifier = record["id"]
         field = "timezone"
         named = _named_zone(record["timezone"]) if "timezone" in record else None
@@ -657,7 +492,7 @@ def decode_customer(record: Any) -> Customer:
     except ValidationError:
         raise
     except (KeyError, TypeError, ValueError, AttributeError, OverflowError):
-        raise _field_error(record, field, "") from None
+        raise field_error(record, field, "") from None
     return Customer(
         id=identifier,
         acquired_at=acquired_at,

@@ -16,11 +16,11 @@ from ._codec import (
     INTERACTION_FIELDS,
     decode_customer,
     decode_feedback,
-    decode_interaction,
     encode_customer,
     encode_feedback,
     encode_interaction,
 )
+from ._decoder import InteractionDecoder
 from ._files import Format, PathOrFile, open_binary, open_target, open_text, resolve_format
 from ._report import ErrorReport
 
@@ -152,6 +152,7 @@ def _check_header(header: list[str]) -> None:
 
 
 def _csv(source: PathOrFile, report: ErrorReport | None) -> Iterator[Interaction]:
+    decode = InteractionDecoder().decode
     with open_text(source) as file:
         reader = csv.reader(file, strict=True)
         try:
@@ -197,7 +198,7 @@ def _csv(source: PathOrFile, report: ErrorReport | None) -> Iterator[Interaction
                         f"(got {len(row)})",
                         value=row,
                     )
-                value = decode_interaction(_csv_record(header, row))
+                value = decode(_csv_record(header, row))
             except ValidationError as exc:
                 error = _record_error(start, exc)
                 if report is None:
@@ -260,7 +261,7 @@ def read_interactions(
     report = _check_on_error(on_error)
     if chosen is Format.CSV:
         return _csv(path_or_file, report)
-    return _jsonl(path_or_file, decode_interaction, report)
+    return _jsonl(path_or_file, InteractionDecoder().decode, report)
 
 
 def _write_jsonl(

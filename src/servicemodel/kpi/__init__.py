@@ -16,54 +16,44 @@ Fraction(25, 1)
 0.2553
 """
 
-from ._accumulators import Accumulator, BusinessTime, DurationStats
+from ._accumulators import Accumulator, BusinessTime
 from ._binomial import clopper_pearson_interval
-from ._catalogue import (
-    Abandonment,
-    AcquisitionToFirstContact,
-    AgentTime,
-    Aht,
-    Asa,
-    Backlog,
-    Ces,
-    CesEasy,
-    CesNetEasy,
+from ._catalogue import catalogue
+from ._clock import Period
+from ._columns import interaction_columns
+from ._contacts import (
     ChannelMix,
-    Churn,
     ComplaintThemes,
     ContactRate,
     ContactsPerCustomer,
-    Csat,
-    CsatMean,
-    CsatVariant,
-    DeflectionVariant,
-    Fcr,
-    FcrVariant,
-    FirstReplyTime,
-    HandleTime,
     Mix,
-    NextReplyTime,
-    Nps,
-    Occupancy,
-    QueueOutcome,
-    ReopenRate,
     RepeatContactRate,
     RepeatVariant,
+    ThemeVariant,
+)
+from ._customers import AcquisitionToFirstContact, Backlog, Churn, Retention
+from ._duration_stats import DurationStats
+from ._durations import (
+    Aht,
+    FirstReplyTime,
+    HandleTime,
+    NextReplyTime,
     ResolutionTime,
     ResolutionVariant,
-    Retention,
-    ReviewRatio,
-    SelfServiceDeflection,
-    ServiceLevel,
-    ServiceLevelFormula,
-    ThemeVariant,
-    Utilisation,
-    UtilisationVariant,
-    interaction_columns,
-    service_level_rate,
 )
 from ._functions import ces, csat, first_reply_time, nps, resolution_time, retention_rate
-from ._report import Cell, Period, Report, ReportRow, ReportState, report
+from ._names import Better, KpiName, KpiSpec, KpiUnit
+from ._queue import (
+    Abandonment,
+    Asa,
+    QueueOutcome,
+    ServiceLevel,
+    ServiceLevelFormula,
+    service_level_rate,
+)
+from ._report import Cell, Report, ReportRow
+from ._report_state import ReportState, report
+from ._resolution import DeflectionVariant, Fcr, FcrVariant, ReopenRate, SelfServiceDeflection
 from ._sketch import RelativeErrorSketch
 from ._sla import SlaCompliance, TargetCompliance, sla_compliance
 from ._stats import (
@@ -81,6 +71,8 @@ from ._stats import (
     rate_difference,
     wilson_interval,
 )
+from ._surveys import Ces, CesEasy, CesNetEasy, Csat, CsatMean, CsatVariant, Nps, ReviewRatio
+from ._workforce import AgentTime, Occupancy, Utilisation, UtilisationVariant
 
 __all__ = [
     "Abandonment",
@@ -90,6 +82,7 @@ __all__ = [
     "Aht",
     "Asa",
     "Backlog",
+    "Better",
     "BusinessTime",
     "Cell",
     "Ces",
@@ -112,6 +105,9 @@ __all__ = [
     "FirstReplyTime",
     "HandleTime",
     "Interval",
+    "KpiName",
+    "KpiSpec",
+    "KpiUnit",
     "Mean",
     "Mix",
     "Net",
@@ -142,6 +138,7 @@ __all__ = [
     "ThemeVariant",
     "Utilisation",
     "UtilisationVariant",
+    "catalogue",
     "ces",
     "clopper_pearson_interval",
     "csat",

@@ -14,17 +14,11 @@ from typing import Any
 from ..exceptions import EmptySampleError, ValidationError
 from ..feedback import CesResponse, CsatResponse, NpsResponse
 from ..interactions import Interaction, SatisfactionResponse
-from ._accumulators import BusinessTime, DurationStats
-from ._catalogue import (
-    Ces,
-    Csat,
-    CsatVariant,
-    FirstReplyTime,
-    Nps,
-    ResolutionTime,
-    ResolutionVariant,
-)
+from ._accumulators import BusinessTime
+from ._duration_stats import DurationStats
+from ._durations import FirstReplyTime, ResolutionTime, ResolutionVariant
 from ._stats import Mean, Net, Rate, wilson_interval
+from ._surveys import Ces, Csat, CsatVariant, Nps
 
 __all__ = [
     "ces",

@@ -38,6 +38,7 @@ from ..exceptions import EmptySampleError, ValidationError
 from ..interactions import Interaction, Priority
 from ..sla import Metric, Outcome, PolicySet, evaluate
 from ._accumulators import Accumulator, BusinessTime
+from ._names import KpiName
 from ._stats import Rate, wilson_interval
 
 __all__ = ["SlaCompliance", "TargetCompliance", "sla_compliance"]
@@ -191,7 +192,7 @@ class SlaCompliance(Accumulator[Rate]):
     (Fraction(1, 1), 1)
     """
 
-    name = "sla_compliance"
+    kpi = KpiName.SLA_COMPLIANCE
     item_types = (Interaction,)
     __slots__ = (
         "_as_of",

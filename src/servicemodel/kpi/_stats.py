@@ -53,16 +53,9 @@ def _z(confidence: float) -> float:
             value=confidence,
         )
     level = float(confidence)
-    z = _Z.get(level)
-    if z is None:
-        z = NormalDist().inv_cdf(1 - (1 - level) / 2)
-        if len(_Z) < 64:
-            _Z[level] = z
-    return z
+    return NormalDist().inv_cdf(1 - (1 - level) / 2)
 
 
-#: Normal quantiles already computed, by confidence level (a report reads thousands).
-_Z: dict[float, float] = {}
 _DEFAULT_Z = NormalDist().inv_cdf(1 - (1 - _DEFAULT_CONFIDENCE) / 2)
 
 

@@ -20,7 +20,9 @@ from pathlib import Path
 from typing import Any
 
 from ._accumulators import Accumulator, BusinessTime
-from ._report import Period, Report, ReportState
+from ._clock import Period
+from ._report import Report
+from ._report_state import ReportState
 
 __all__ = ["report_bag", "report_files"]
 

@@ -17,8 +17,10 @@ may pay out through a ledger) lives in :mod:`servicemodel.team`.
 """
 
 from ._clock import LocalClock
+from ._commands import Command, CommandName
 from ._documents import dump_ledger, dump_programme, load_ledger, load_programme
-from ._ledger import Explanation, Ledger
+from ._explain import Explanation
+from ._ledger import Ledger
 from ._money import Money, RoundingMode, largest_remainder, round_points
 from ._policies import (
     AfterDays,
@@ -98,6 +100,8 @@ __all__ = [
     "CapWindow",
     "Catalogue",
     "ChannelMultiplier",
+    "Command",
+    "CommandName",
     "Consumption",
     "Crossing",
     "DayCount",

@@ -2,8 +2,9 @@
 
 Day and month windows (expiry dates, caps per day, monthly leaderboards) are
 defined in the programme's timezone. This module converts between UTC epoch
-microseconds and local wall-clock microseconds with small caches, so the hot
-path never builds a pendulum value.
+microseconds and local wall-clock microseconds through the zone's offset
+table (:class:`~servicemodel._time.ZoneOffsets`), so the hot path never
+builds a pendulum value.
 """
 
 from __future__ import annotations
@@ -12,20 +13,14 @@ import datetime as _dt
 
 import pendulum
 
-from .._time import aware, to_micros, zone
+from .._time import ZONES, ZoneOffsets, aware, to_micros, zone
 
 __all__ = ["DAY", "HOUR", "InstantReader", "LocalClock", "add_months"]
 
 HOUR = 3_600_000_000
 DAY = 86_400_000_000
-_BUCKET = 6 * 3_600_000_000  # six hours: no zone changes offset twice within one
-_EPOCH = _dt.datetime(1970, 1, 1, tzinfo=_dt.UTC)
 _EPOCH_ORDINAL = _dt.date(1970, 1, 1).toordinal()
-_NAIVE_EPOCH = _dt.datetime(1970, 1, 1)
-_MIXED = 1 << 60  # a bucket whose offset depends on the fold or changes within it
-_MAX_ZONES = 16
-_CACHED_ZONES = (pendulum.Timezone, pendulum.FixedTimezone)
-_NO_ZONE = object()  # the reader's current zone before it has one (never a value's tzinfo)
+_TABLED_ZONES = (pendulum.Timezone, pendulum.FixedTimezone)
 
 
 def add_months(day: _dt.date, months: int) -> _dt.date:
@@ -60,19 +55,12 @@ class LocalClock:
     DateTime(2025, 2, 9, 0, 0, 0, tzinfo=Timezone('Europe/Warsaw'))
     """
 
-    __slots__ = ("_day_start", "_offsets", "name", "tz")
+    __slots__ = ("_zone", "name", "tz")
 
     def __init__(self, name: str) -> None:
         self.name = name
         self.tz = zone(name)
-        self._offsets: dict[int, int] = {}
-        self._day_start: dict[int, int] = {}
-
-    def _offset_exact(self, micros: int) -> int:
-        moment = _EPOCH + _dt.timedelta(microseconds=micros)
-        offset = moment.astimezone(self.tz).utcoffset()
-        assert offset is not None
-        return (offset.days * 86_400 + offset.seconds) * 1_000_000 + offset.microseconds
+        self._zone = ZONES.offsets(self.tz)
 
     def offset(self, micros: int) -> int:
         """Return the zone's UTC offset (micros) in force at the instant *micros*.
@@ -80,16 +68,7 @@ class LocalClock:
         >>> LocalClock("Europe/Warsaw").offset(1718013600000000) // HOUR  # summer: UTC+2
         2
         """
-        bucket = micros // _BUCKET
-        cached = self._offsets.get(bucket)
-        if cached is not None:
-            return cached
-        start = bucket * _BUCKET
-        first = self._offset_exact(start)
-        if first == self._offset_exact(start + _BUCKET - 1):
-            self._offsets[bucket] = first
-            return first
-        return self._offset_exact(micros)
+        return self._zone.offset_at(micros)
 
     def wall(self, micros: int) -> int:
         """Return the local wall-clock micros of the instant *micros*.
@@ -98,7 +77,7 @@ class LocalClock:
         >>> (LocalClock("Europe/Warsaw").wall(noon) - noon) // HOUR
         2
         """
-        return micros + self.offset(micros)
+        return micros + self._zone.offset_at(micros)
 
     def day(self, micros: int) -> int:
         """Return the local day number (days since 1970-01-01 local) of an instant.
@@ -107,7 +86,7 @@ class LocalClock:
         >>> clock.date_of(clock.day(1718013600000000))  # 10 June 2024 10:00 UTC
         datetime.date(2024, 6, 10)
         """
-        return (micros + self.offset(micros)) // DAY
+        return (micros + self._zone.offset_at(micros)) // DAY
 
     def to_utc(self, wall: int) -> int:
         """Return the instant shown as local wall-clock *wall*.
@@ -123,16 +102,7 @@ class LocalClock:
         >>> clock.instant(clock.to_utc(gap))  # 02:30 does not exist that night
         DateTime(2024, 3, 31, 3, 30, 0, tzinfo=Timezone('Europe/Warsaw'))
         """
-        before = self.offset(wall - DAY)
-        after = self.offset(wall + DAY)
-        best: int | None = None
-        for candidate in {before, after}:
-            utc = wall - candidate
-            if self.offset(utc) == candidate and (best is None or utc < best):
-                best = utc
-        if best is not None:
-            return best
-        return wall - min(before, after)
+        return self._zone.instant_of_wall(wall, 0)
 
     def start_of_day(self, day: int) -> int:
         """Return the first instant of local day number *day*.
@@ -141,11 +111,7 @@ class LocalClock:
         >>> clock.instant(clock.start_of_day(clock.day_of(_dt.date(2024, 6, 10))))
         DateTime(2024, 6, 10, 0, 0, 0, tzinfo=Timezone('Europe/Warsaw'))
         """
-        cached = self._day_start.get(day)
-        if cached is None:
-            cached = self.to_utc(day * DAY)
-            self._day_start[day] = cached
-        return cached
+        return self._zone.instant_of_wall(day * DAY, 0)
 
     @staticmethod
     def wall_of_day(day: _dt.date) -> int:
@@ -180,18 +146,7 @@ class LocalClock:
         >>> LocalClock("America/New_York").instant(1718013600000000)
         DateTime(2024, 6, 10, 6, 0, 0, tzinfo=Timezone('America/New_York'))
         """
-        local = (_EPOCH + _dt.timedelta(microseconds=micros)).astimezone(self.tz)
-        return pendulum.DateTime(
-            local.year,
-            local.month,
-            local.day,
-            local.hour,
-            local.minute,
-            local.second,
-            local.microsecond,
-            tzinfo=self.tz,
-            fold=local.fold,
-        )
+        return self._zone.show(micros)
 
 
 class InstantReader:
@@ -199,13 +154,12 @@ class InstantReader:
 
     :func:`~servicemodel._time.to_micros` asks the value's zone for its UTC
     offset, which is slow for ``pendulum.DateTime`` (a datetime subclass).
-    This reader caches, per zone, the offset of each six hours of local
-    wall-clock time whose offset is the same throughout and for both folds
-    (all but those holding a transition; like :class:`LocalClock`, it assumes
-    no zone changes its offset twice within six hours). Transition buckets,
-    other datetime types and other tzinfo types take the exact general path,
-    so the result is always ``to_micros(aware(value))``; bad values raise the
-    same errors.
+    This reader reads a pendulum value's wall clock and fold and looks the
+    instant up in its zone's offset table (the zone table's
+    :meth:`~servicemodel._time.ZoneOffsets.instant_of_wall`, PEP 495 rules),
+    keeping the table of the last zone it saw. Other datetime types and other
+    tzinfo types take the general path, so the result is always
+    ``to_micros(aware(value))``; bad values raise the same errors.
 
     >>> reader = InstantReader()
     >>> t = pendulum.datetime(2025, 3, 30, 3, 30, tz="Europe/Warsaw")
@@ -213,66 +167,24 @@ class InstantReader:
     True
     """
 
-    __slots__ = ("_offsets", "_tz", "_zones")
-
-    def __reduce__(self) -> tuple[type[InstantReader], tuple[()]]:
-        # The caches are keyed by the zones' identities: a copy starts empty.
-        return (InstantReader, ())
+    __slots__ = ("_table", "_tz")
 
     def __init__(self) -> None:
-        self._tz: object = _NO_ZONE
-        self._offsets: dict[int, int] = {}
-        self._zones: dict[int, tuple[_dt.tzinfo, dict[int, int]]] = {}
+        self._tz: _dt.tzinfo | None = None
+        self._table: ZoneOffsets | None = None
 
     def micros(self, value: object, field: str) -> int:
         """Return *value* (an aware datetime) as epoch micros; raise naming *field* if it is not one."""
         if type(value) is pendulum.DateTime:
             tz = value.tzinfo
-            if tz is self._tz:
-                offsets: dict[int, int] | None = self._offsets
-            else:
-                offsets = self._switch(tz)
-            if offsets is not None:
-                wall = (
-                    (value.toordinal() - _EPOCH_ORDINAL) * 86_400
-                    + value.hour * 3_600
-                    + value.minute * 60
-                    + value.second
-                ) * 1_000_000 + value.microsecond
-                bucket = wall // _BUCKET
-                offset = offsets.get(bucket)
-                if offset is None:
-                    offset = self._probe(offsets, tz, bucket)
-                if offset != _MIXED:
-                    return wall - offset
+            table = self._table
+            if tz is not self._tz:
+                table = self._switch(tz)
+            if table is not None:
+                return table.instant_of(value)
         return to_micros(aware(value, field=field))
 
-    def _switch(self, tz: _dt.tzinfo | None) -> dict[int, int] | None:
-        if type(tz) not in _CACHED_ZONES:
-            return None
-        assert tz is not None
-        known = self._zones.get(id(tz))
-        if known is None or known[0] is not tz:
-            if len(self._zones) >= _MAX_ZONES:
-                return None
-            known = (tz, {})
-            self._zones[id(tz)] = known
-        self._tz, self._offsets = known
-        return known[1]
-
-    @staticmethod
-    def _probe(offsets: dict[int, int], tz: _dt.tzinfo | None, bucket: int) -> int:
-        start = _NAIVE_EPOCH + _dt.timedelta(microseconds=bucket * _BUCKET)
-        end = start + _dt.timedelta(microseconds=_BUCKET - 1)
-        found = {
-            instant.replace(tzinfo=tz, fold=fold).utcoffset()
-            for instant in (start, end)
-            for fold in (0, 1)
-        }
-        offset = _MIXED
-        if len(found) == 1:
-            (delta,) = found
-            assert delta is not None
-            offset = (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
-        offsets[bucket] = offset
-        return offset
+    def _switch(self, tz: _dt.tzinfo | None) -> ZoneOffsets | None:
+        table = ZONES.offsets(tz) if type(tz) in _TABLED_ZONES and tz is not None else None
+        self._tz, self._table = tz, table
+        return table

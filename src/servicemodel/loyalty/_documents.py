@@ -13,37 +13,39 @@ from __future__ import annotations
 
 import datetime as _dt
 import enum
-import json
+import os
 import re
-import tomllib
 import types
 import typing
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
-from typing import Any, Union
+from typing import Any, Literal, Union, overload
 
 import attrs
 import cattrs
 import pendulum
 from cattrs.gen import make_dict_unstructure_fn
 
-from .._time import aware
+from .. import _documents as doc
+from .._time import aware, to_micros
 from .._validators import shown
 from ..exceptions import (
-    DocumentError,
     LedgerDocumentError,
     Problem,
     ProgrammeDocumentError,
     ServiceModelError,
     ValidationError,
 )
+from ._commands import Command
 from ._ledger import Ledger
 from ._policies import (
     AfterDays,
     AfterInactivity,
     AfterMonths,
     EndOfPeriod,
+    Expiry,
+    NegativeBalance,
     NeverExpires,
     Policies,
     WhicheverFirst,
@@ -63,7 +65,6 @@ from ._values import Award, EarnLine, ReturnedLine
 
 __all__ = ["dump_ledger", "dump_programme", "load_ledger", "load_programme"]
 
-MAX_DOCUMENT = 1_000_000
 MAX_DEPTH = 16
 MAX_TEXT = 256
 
@@ -127,95 +128,37 @@ def _converter() -> cattrs.Converter:
 _CONVERTER = _converter()
 
 
-def _key(name: str) -> str:
-    return name if re.fullmatch(r"[A-Za-z0-9_-]+", name) else json.dumps(name, ensure_ascii=False)
+Source = Mapping[str, Any] | str | bytes | os.PathLike[str]
+Format = Literal["toml", "json"]
 
 
-def _to_toml(data: dict[str, Any]) -> str:
-    lines: list[str] = []
-
-    def scalar(value: Any) -> str:
-        if isinstance(value, bool):
-            return "true" if value else "false"
-        if isinstance(value, int):
-            return str(value)
-        if isinstance(value, str):
-            return json.dumps(value, ensure_ascii=False)
-        if isinstance(value, list):
-            return "[" + ", ".join(scalar(v) for v in value) + "]"
-        raise TypeError(f"cannot write {value!r} to TOML")
-
-    def is_tables(value: Any) -> bool:
-        return isinstance(value, list) and bool(value) and all(isinstance(v, dict) for v in value)
-
-    def table(node: dict[str, Any], prefix: str) -> None:
-        for key, value in node.items():
-            if not isinstance(value, dict) and not is_tables(value):
-                lines.append(f"{_key(key)} = {scalar(value)}")
-        for key, value in node.items():
-            name = f"{prefix}.{_key(key)}" if prefix else _key(key)
-            if isinstance(value, dict):
-                lines.append("")
-                lines.append(f"[{name}]")
-                table(value, name)
-            elif is_tables(value):
-                for item in value:
-                    lines.append("")
-                    lines.append(f"[[{name}]]")
-                    table(item, name)
-
-    table(data, "")
-    return "\n".join(lines).strip() + "\n"
-
-
-def dump_programme(programme: Programme, *, format: str = "toml") -> str:
-    """Write *programme* as a TOML (default) or JSON document.
+@overload
+def dump_programme(programme: Programme, *, format: Literal["mapping"]) -> dict[str, Any]: ...
+@overload
+def dump_programme(programme: Programme, *, format: Format = ...) -> str: ...
+def dump_programme(programme: Programme, *, format: str = "toml") -> str | dict[str, Any]:
+    """Write *programme* as a TOML (default) or JSON document, or plain data (``"mapping"``).
 
     >>> print(dump_programme(Programme(name="demo")), end="")
     name = "demo"
+    >>> dump_programme(Programme(name="demo"), format="mapping")
+    {'name': 'demo'}
     """
-    data = _CONVERTER.unstructure(programme)
-    return _write(data, format)
+    return _write(_CONVERTER.unstructure(programme), format)
 
 
-def _write(data: dict[str, Any], format: str) -> str:
-    if format == "json":
-        return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
-    if format == "toml":
-        return _to_toml(data)
-    raise ValidationError(
-        f"'format' must be 'toml' or 'json' (got {format!r})", field="format", value=format
-    )
+def _write(data: dict[str, Any], format: str) -> str | dict[str, Any]:
+    doc.check_format(format, allowed=(*doc.FORMATS, "mapping"))
+    if format == "mapping":
+        return data
+    return doc.write(data, format=format)
 
 
 # ------------------------------------------------------------------ loading
 
 
-def _read(text: str | bytes, format: str, error: type[DocumentError]) -> dict[str, Any]:
-    if isinstance(text, bytes):
-        try:
-            text = text.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            raise error([Problem("", f"must be UTF-8 text ({exc.reason})")]) from None
-    if not isinstance(text, str):
-        raise error([Problem("", f"must be text (got {type(text).__name__})")])
-    if len(text) > MAX_DOCUMENT:
-        raise error([Problem("", f"must be at most {MAX_DOCUMENT} characters (got {len(text)})")])
-    if format not in ("toml", "json"):
-        raise ValidationError(
-            f"'format' must be 'toml' or 'json' (got {format!r})", field="format", value=format
-        )
-    try:
-        data = tomllib.loads(text) if format == "toml" else json.loads(text, parse_float=Decimal)
-    except (tomllib.TOMLDecodeError, json.JSONDecodeError, RecursionError) as exc:
-        raise error([Problem("", f"must be valid {format.upper()} ({exc})")]) from None
-    except ValueError:  # an integer past the interpreter's digit limit
-        raise error(
-            [Problem("", f"must be valid {format.upper()} (a number has more than 4300 digits)")]
-        ) from None
-    if not isinstance(data, dict):
-        raise error([Problem("", f"must be a table at the top (got {type(data).__name__})")])
-    return data
+def _read(source: object, format: str | None, loader: _Loader) -> Mapping[str, Any] | None:
+    return doc.read(source, format=format, problems=loader.problems, exact_numbers=True)
 
 
 def _join(path: str, name: str | None) -> str:
@@ -226,16 +169,16 @@ def _join(path: str, name: str | None) -> str:
 
 class _Loader:
     def __init__(self) -> None:
-        self.problems: list[Problem] = []
+        self.problems = doc.Problems()
 
     def fail(self, path: str, message: str) -> object:
-        self.problems.append(Problem(path, message))
+        self.problems.add(path, message)
         return _FAIL
 
     def build(self, cls: type, data: Any, path: str, depth: int) -> Any:
         if depth > MAX_DEPTH:
             return self.fail(path, f"must be nested at most {MAX_DEPTH} levels deep")
-        if not isinstance(data, dict):
+        if not isinstance(data, Mapping):
             return self.fail(path, f"must be a table (got {type(data).__name__} {shown(data)})")
         hints = typing.get_type_hints(cls)
         fields = {f.alias: f for f in attrs.fields(cls)}
@@ -288,7 +231,7 @@ class _Loader:
                 return None
             tagged = [a for a in options if a in _TAGS]
             if tagged:
-                if not isinstance(data, dict) or "type" not in data:
+                if not isinstance(data, Mapping) or "type" not in data:
                     kinds = ", ".join(repr(_TAGS[a]) for a in tagged)
                     return self.fail(path, f"must be a table with a 'type' of {kinds}")
                 by_tag = {_TAGS[a]: a for a in tagged}
@@ -300,7 +243,7 @@ class _Loader:
                 return self.build(by_tag[data["type"]], data, path, depth)
             return self.value(options[0], data, path, depth)
         if origin in (tuple, frozenset):
-            if not isinstance(data, list):
+            if not isinstance(data, list | tuple):
                 return self.fail(path, f"must be a list (got {type(data).__name__} {shown(data)})")
             if len(data) > 10_000:
                 return self.fail(path, f"must have at most 10000 items (got {len(data)})")
@@ -347,6 +290,8 @@ class _Loader:
     def decimal(self, data: Any, path: str) -> Any:
         if isinstance(data, Decimal) or (isinstance(data, int) and not isinstance(data, bool)):
             return Decimal(data)
+        if isinstance(data, float):  # a mapping's float: its shortest text is what was meant
+            data = repr(data)
         if isinstance(data, str) and len(data) <= 64:
             try:
                 value = Decimal(data)
@@ -354,7 +299,8 @@ class _Loader:
                 pass
             else:
                 if value.is_finite():
-                    return value
+                    too_big = doc.number_problem(value)
+                    return value if too_big is None else self.fail(path, too_big)
         return self.fail(
             path, f"must be a decimal number written as a string such as '4.35' (got {shown(data)})"
         )
@@ -394,10 +340,12 @@ class _Loader:
             return self.fail(path, exc.message)
 
 
-def load_programme(text: str | bytes, *, format: str = "toml") -> Programme:
-    """Read a programme from a TOML (default) or JSON document.
+def load_programme(source: Source, *, format: str | None = None) -> Programme:
+    """Read a programme from a TOML or JSON document (text, bytes, a path or a mapping).
 
-    Every problem is collected, each with its path, into one error.
+    *format* is ``"toml"`` or ``"json"``; by default a path's suffix decides,
+    and text starting with ``{`` is JSON. Every problem is collected, each
+    with its path, into one error.
 
     Raises:
         ProgrammeDocumentError: the document has problems.
@@ -411,11 +359,11 @@ def load_programme(text: str | bytes, *, format: str = "toml") -> Programme:
     servicemodel.exceptions.ProgrammeDocumentError: 1 problem in programme document:
       earn.rules[0].points: 'points' must be a whole number from 1 to 1000000000000 (got 0)
     """
-    data = _read(text, format, ProgrammeDocumentError)
     loader = _Loader()
-    result = loader.build(Programme, data, "", 0)
+    data = _read(source, format, loader)
+    result = _FAIL if data is None else loader.build(Programme, data, "", 0)
     if loader.problems or result is _FAIL:
-        raise ProgrammeDocumentError(loader.problems)
+        raise ProgrammeDocumentError(loader.problems.items)
     assert isinstance(result, Programme)
     return result
 
@@ -432,8 +380,14 @@ _COMMANDS: dict[str, tuple[str, ...]] = {
 }
 
 
-def dump_ledger(ledger: Ledger, *, format: str = "json") -> str:
+@overload
+def dump_ledger(ledger: Ledger, *, format: Literal["mapping"]) -> dict[str, Any]: ...
+@overload
+def dump_ledger(ledger: Ledger, *, format: Format = ...) -> str: ...
+def dump_ledger(ledger: Ledger, *, format: str = "json") -> str | dict[str, Any]:
     """Write *ledger* (its policies and every accepted command) as JSON (default) or TOML.
+
+    ``format="mapping"`` gives the same document as plain data.
 
     Loading the document replays the commands, so the journal, balances and
     receipts come back exactly.
@@ -446,29 +400,53 @@ def dump_ledger(ledger: Ledger, *, format: str = "json") -> str:
     True
     """
     clock_zone = pendulum.timezone(ledger.policies.zone)
-    commands = []
-    for payload in ledger.commands():
-        name, member, micros, *rest = payload[:-1]
-        item: dict[str, Any] = {
-            "command": name,
-            "key": payload[-1],
-            "member": member,
-            "at": _instant_text(micros, clock_zone),
-        }
-        for field, value in zip(_COMMANDS[name], rest, strict=True):
-            if value is None or value == ():
-                continue
-            if field == "tally":
-                item[field] = {k: str(v) if isinstance(v, Decimal) else v for k, v in value}
-            elif field == "lines" and name == "return_purchase":
-                item[field] = [_CONVERTER.unstructure(x) for x in value]
-            elif field in ("awards", "lines", "expiry", "shortfall"):
-                item[field] = _CONVERTER.unstructure(value)
-            else:
-                item[field] = value
-        commands.append(item)
+    commands = [command_data(command, clock_zone) for command in ledger.commands()]
     data = {"policies": _CONVERTER.unstructure(ledger.policies), "commands": commands}
     return _write(data, format)
+
+
+def command_data(command: Command, tz: Any) -> dict[str, Any]:
+    """One command as a ledger document holds it (a JSON-compatible mapping)."""
+    name = command.name.value
+    item: dict[str, Any] = {
+        "command": name,
+        "key": command.key,
+        "member": command.member,
+        "at": _instant_text(command.micros, tz),
+    }
+    for field, value in command.arguments:
+        if value is None or value == ():
+            continue
+        if field == "tally":
+            item[field] = {k: str(v) if isinstance(v, Decimal) else v for k, v in value}
+        elif field == "lines" and name == "return_purchase":
+            item[field] = [_CONVERTER.unstructure(x) for x in value]
+        elif field in ("awards", "lines", "expiry", "shortfall"):
+            item[field] = _CONVERTER.unstructure(value)
+        else:
+            item[field] = value
+    return item
+
+
+def command_from_data(item: Any, path: str) -> Command:
+    """The :class:`Command` of one command mapping of a ledger document.
+
+    Raises:
+        LedgerDocumentError: the mapping has problems (all of them, under *path*).
+    """
+    loader = _Loader()
+    call = _command_call(loader, item, path)
+    if loader.problems or call is None:
+        raise LedgerDocumentError(loader.problems.items)
+    name, kwargs = call
+    at = kwargs.pop("at")
+    return Command.of(
+        name,
+        key=kwargs.pop("key"),
+        member=kwargs.pop("member"),
+        micros=to_micros(at),
+        **kwargs,
+    )
 
 
 def _instant_text(micros: int, tz: Any) -> str:
@@ -476,7 +454,7 @@ def _instant_text(micros: int, tz: Any) -> str:
     return utc.astimezone(tz).isoformat()
 
 
-def load_ledger(text: str | bytes, *, format: str = "json") -> Ledger:
+def load_ledger(source: Source, *, format: str | None = None) -> Ledger:
     """Rebuild a ledger from a document written by :func:`dump_ledger`.
 
     The document holds the ledger's policies and its commands; they are
@@ -484,8 +462,9 @@ def load_ledger(text: str | bytes, *, format: str = "json") -> Ledger:
     original did.
 
     Args:
-        text: the document.
-        format: ``"json"`` or ``"toml"``.
+        source: the document: text, UTF-8 bytes, a ``pathlib.Path`` or a mapping.
+        format: ``"json"`` or ``"toml"``; by default a path's suffix
+            decides, and text starting with ``{`` is JSON.
 
     Returns:
         A new ledger.
@@ -507,79 +486,25 @@ def load_ledger(text: str | bytes, *, format: str = "json") -> Ledger:
         LedgerDocumentError: the document has problems (all of them, with paths),
             or a command in it is refused on replay.
     """
-    data = _read(text, format, LedgerDocumentError)
     loader = _Loader()
+    data = _read(source, format, loader)
+    if data is None:
+        raise LedgerDocumentError(_with_store_hint(loader.problems.items))
     policies = loader.build(Policies, data.get("policies", {}), "policies", 0)
     raw = data.get("commands", [])
     for key in data:
         if key not in ("policies", "commands"):
             loader.fail(key, "is not a field of a ledger document (policies, commands)")
-    if not isinstance(raw, list):
+    if not isinstance(raw, list | tuple):
         loader.fail("commands", f"must be a list (got {type(raw).__name__})")
         raw = []
-    from ._policies import Expiry, NegativeBalance
-
-    kinds: dict[str, Any] = {
-        "points": int,
-        "awards": tuple[Award, ...],
-        "lines": tuple[EarnLine, ...],
-        "expiry": Expiry,
-        "earn": str,
-        "reward": str,
-        "redemption": str,
-        "reason": str,
-        "shortfall": NegativeBalance,
-    }
     calls: list[tuple[str, dict[str, Any]]] = []
     for i, item in enumerate(raw):
-        path = f"commands[{i}]"
-        if (
-            not isinstance(item, dict)
-            or not isinstance(item.get("command"), str)
-            or item["command"] not in _COMMANDS
-        ):
-            loader.fail(_join(path, "command"), f"must be one of {', '.join(map(repr, _COMMANDS))}")
-            continue
-        name = item["command"]
-        kwargs: dict[str, Any] = {}
-        for field in ("key", "member"):
-            value = loader.value(str, item.get(field), _join(path, field), 1)
-            if value is not _FAIL:
-                kwargs[field] = value
-        at = loader.instant(item.get("at"), _join(path, "at"))
-        if at is not _FAIL:
-            kwargs["at"] = at
-        for field, value in item.items():
-            if field in ("command", "key", "member", "at"):
-                continue
-            if field not in _COMMANDS[name]:
-                loader.fail(_join(path, field), f"is not a field of command {name!r}")
-                continue
-            if field == "tally":
-                if not isinstance(value, dict):
-                    loader.fail(_join(path, field), "must be a table of numbers")
-                    continue
-                tally = {}
-                for k, v in value.items():
-                    number = (
-                        v
-                        if isinstance(v, int) and not isinstance(v, bool)
-                        else loader.decimal(v, f"{path}.tally.{k}")
-                    )
-                    tally[k] = number
-                kwargs[field] = tally
-                continue
-            hint = (
-                tuple[ReturnedLine, ...]
-                if (field == "lines" and name == "return_purchase")
-                else kinds[field]
-            )
-            converted = loader.value(hint, value, _join(path, field), 1)
-            if converted is not _FAIL:
-                kwargs[field] = converted
-        calls.append((name, kwargs))
+        call = _command_call(loader, item, f"commands[{i}]")
+        if call is not None:
+            calls.append(call)
     if loader.problems or policies is _FAIL:
-        raise LedgerDocumentError(loader.problems)
+        raise LedgerDocumentError(loader.problems.items)
     assert isinstance(policies, Policies)
     ledger = Ledger(policies=policies)
     for i, (name, kwargs) in enumerate(calls):
@@ -591,3 +516,74 @@ def load_ledger(text: str | bytes, *, format: str = "json") -> Ledger:
                 [Problem(f"commands[{i}]", f"was refused on replay: {exc}")]
             ) from None
     return ledger
+
+
+def _command_call(loader: _Loader, item: Any, path: str) -> tuple[str, dict[str, Any]] | None:
+    """One command mapping as (method name, keyword arguments); problems go to *loader*."""
+    kinds: dict[str, Any] = {
+        "points": int,
+        "awards": tuple[Award, ...],
+        "lines": tuple[EarnLine, ...],
+        "expiry": Expiry,
+        "earn": str,
+        "reward": str,
+        "redemption": str,
+        "reason": str,
+        "shortfall": NegativeBalance,
+    }
+    if (
+        not isinstance(item, Mapping)
+        or not isinstance(item.get("command"), str)
+        or item["command"] not in _COMMANDS
+    ):
+        loader.fail(_join(path, "command"), f"must be one of {', '.join(map(repr, _COMMANDS))}")
+        return None
+    name = item["command"]
+    kwargs: dict[str, Any] = {}
+    for field in ("key", "member"):
+        value = loader.value(str, item.get(field), _join(path, field), 1)
+        if value is not _FAIL:
+            kwargs[field] = value
+    at = loader.instant(item.get("at"), _join(path, "at"))
+    if at is not _FAIL:
+        kwargs["at"] = at
+    for field, value in item.items():
+        if field in ("command", "key", "member", "at"):
+            continue
+        if field not in _COMMANDS[name]:
+            loader.fail(_join(path, field), f"is not a field of command {name!r}")
+            continue
+        if field == "tally":
+            if not isinstance(value, Mapping):
+                loader.fail(_join(path, field), "must be a table of numbers")
+                continue
+            tally = {}
+            for k, v in value.items():
+                number = (
+                    v
+                    if isinstance(v, int) and not isinstance(v, bool)
+                    else loader.decimal(v, f"{path}.tally.{k}")
+                )
+                tally[k] = number
+            kwargs[field] = tally
+            continue
+        hint = (
+            tuple[ReturnedLine, ...]
+            if (field == "lines" and name == "return_purchase")
+            else kinds[field]
+        )
+        converted = loader.value(hint, value, _join(path, field), 1)
+        if converted is not _FAIL:
+            kwargs[field] = converted
+    return name, kwargs
+
+
+def _with_store_hint(problems: Any) -> list[Problem]:
+    """*problems*, a size refusal telling how a large ledger moves instead."""
+    hint = (
+        "; a larger ledger moves as JSON lines into a store: see "
+        "servicemodel.loyalty.store.import_jsonl or `servicemodel ledger import`"
+    )
+    return [
+        Problem(p.path, p.message + hint) if "must be at most" in p.message else p for p in problems
+    ]

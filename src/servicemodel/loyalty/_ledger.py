@@ -19,13 +19,10 @@ a walk over the journal.
 from __future__ import annotations
 
 import datetime as _dt
-from bisect import bisect_left, bisect_right
+import threading
 from collections.abc import Callable, Iterable, Mapping
-from decimal import Decimal
-from heapq import heappop, heappush
-from typing import Any, Final
-
-import pendulum
+from heapq import heappush
+from typing import Any
 
 from ..exceptions import (
     IdempotencyConflict,
@@ -34,8 +31,19 @@ from ..exceptions import (
     ValidationError,
     VersionConflict,
 )
+from ._account import ACTIVE, VOIDED, Account, AccountRules, LotState
+from ._arguments import (
+    MAX_POINTS,
+    check_points,
+    check_tally,
+    check_text,
+    clawback,
+    clawback_amount,
+    line_shares,
+)
 from ._clock import InstantReader, LocalClock
-from ._money import largest_remainder
+from ._commands import Command
+from ._journal import Accepted, JournalEntry
 from ._policies import (
     NEVER,
     Consumption,
@@ -44,423 +52,25 @@ from ._policies import (
     PendingReturn,
     Policies,
     RedemptionReversal,
-    ReturnAttribution,
     _expiry,
     day_based,
     inactivity_of,
 )
+from ._queries import LedgerQueries
 from ._values import (
-    Allocation,
     Award,
-    Balance,
     EarnLine,
-    Entry,
     EntryKind,
-    Expiring,
     LineShare,
-    Lot,
-    LotExplanation,
-    LotStatus,
     Receipt,
     ReturnedLine,
-    Totals,
     make_receipt,
 )
 
-__all__ = ["Explanation", "Ledger"]
-
-# Kinds as small ints on the hot path.
-EARN, ACTIVATE, REDEEM, EXPIRE, REVERSE, VOID, ADJUST, DEBT, REPAY, RESTORE, REISSUE, WRITE_OFF = (
-    range(12)
-)
-_KINDS: Final = (
-    EntryKind.EARN,
-    EntryKind.ACTIVATE,
-    EntryKind.REDEEM,
-    EntryKind.EXPIRE,
-    EntryKind.REVERSE,
-    EntryKind.VOID,
-    EntryKind.ADJUST,
-    EntryKind.DEBT,
-    EntryKind.REPAY,
-    EntryKind.RESTORE,
-    EntryKind.REISSUE,
-    EntryKind.WRITE_OFF,
-)
-_KIND_CODE: Final = {kind: code for code, kind in enumerate(_KINDS)}
-
-PENDING, ACTIVE, EXPIRED, VOIDED = range(4)
-_MAX_POINTS = 10**15
-# A query visits at most this many expiry-heap entries before it builds the
-# member's Fenwick tree instead; commands (which visit only what expires since
-# the member's last command, and then settle it) have no limit.
-_SCAN_BUDGET = 32
-_MAX_TEXT = 256
+__all__ = ["Ledger"]
 
 
-# Shared, never mutated: a lot copies them before its first return.
-_EMPTY_RETURNED: dict[str, Decimal] = {}
-_EMPTY_REVERSED: dict[str, int] = {}
-
-
-class _Lot:
-    __slots__ = (
-        "available",
-        "awards",
-        "clawed",
-        "earned",
-        "expires",
-        "id",
-        "in_use",
-        "key",
-        "kind",
-        "line_returned",
-        "line_reversed",
-        "lines",
-        "original",
-        "remaining",
-        "state",
-    )
-
-    def __init__(
-        self,
-        id: int,
-        kind: int,
-        key: str,
-        earned: int,
-        available: int,
-        expires: int,
-        original: int,
-        awards: tuple[Award, ...],
-        lines: tuple[LineShare, ...],
-    ) -> None:
-        self.id = id
-        self.kind = kind
-        self.key = key
-        self.earned = earned
-        self.available = available
-        self.expires = expires
-        self.original = original
-        self.remaining = original
-        self.state = PENDING
-        self.in_use = False
-        self.awards = awards
-        self.lines = lines
-        self.clawed = 0
-        self.line_returned: dict[str, Decimal] = _EMPTY_RETURNED
-        self.line_reversed: dict[str, int] = _EMPTY_REVERSED
-
-    def copy(self) -> _Lot:
-        other = _Lot.__new__(_Lot)
-        for name in _Lot.__slots__:
-            setattr(other, name, getattr(self, name))
-        other.line_returned = dict(self.line_returned)
-        other.line_reversed = dict(self.line_reversed)
-        return other
-
-
-class _Account:
-    """One member's mutable state (internal)."""
-
-    __slots__ = (
-        "avail",
-        "debt",
-        "exp_heap",
-        "fen",
-        "fen_index",
-        "fen_times",
-        "inactive_done",
-        "indexed",
-        "last_activity",
-        "last_at",
-        "lots",
-        "member",
-        "out",
-        "pend",
-        "pend_heap",
-        "record",
-        "redemptions",
-        "seqs",
-        "snap_t",
-        "snap_v",
-        "swept",
-        "tallies",
-        "use_heap",
-        "version",
-    )
-
-    def __init__(self, member: str, out: list[tuple[Any, ...]]) -> None:
-        self.member = member
-        self.version = 0
-        self.last_at = -NEVER
-        self.last_activity = -NEVER
-        self.inactive_done = True
-        self.avail = 0
-        self.pend = 0
-        self.debt = 0
-        self.lots: list[_Lot] = []
-        self.use_heap: list[tuple[int, ...]] = []
-        self.exp_heap: list[tuple[int, int]] = []
-        self.pend_heap: list[tuple[int, int]] = []
-        # The Fenwick tree is built by the first query that needs it (see expiring_by).
-        self.indexed = False
-        self.fen_times: list[int] = []
-        self.fen_index: dict[int, int] = {}
-        self.fen: list[int] = [0]
-        self.snap_t: list[int] = []
-        self.snap_v: list[tuple[int, int, int]] = []
-        self.seqs: list[int] = []
-        self.tallies: dict[str, tuple[list[int], list[Any]]] = {}
-        self.redemptions: dict[str, list[Any]] = {}
-        self.swept = 0
-        self.out = out
-        self.record = True
-
-    def clone(self) -> _Account:
-        other = _Account(self.member, [])
-        other.version = self.version
-        other.last_at = self.last_at
-        other.last_activity = self.last_activity
-        other.inactive_done = self.inactive_done
-        other.avail, other.pend, other.debt = self.avail, self.pend, self.debt
-        other.lots = [lot.copy() for lot in self.lots]
-        other.use_heap = list(self.use_heap)
-        other.exp_heap = list(self.exp_heap)
-        other.pend_heap = list(self.pend_heap)
-        other.indexed = self.indexed
-        other.fen_times = list(self.fen_times)
-        other.fen_index = dict(self.fen_index)
-        other.fen = list(self.fen)
-        other.swept = self.swept
-        other.redemptions = {k: list(v) for k, v in self.redemptions.items()}
-        other.record = False
-        return other
-
-    # Fenwick tree of available points by expiry instant ------------------
-    #
-    # Commands never need it: they only ask what expires between the member's
-    # last command and now, which the expiry heap answers by visiting just
-    # those entries (scan_expiring). A query far ahead on a member with many
-    # lots does need it: the first such query builds the tree from the lots,
-    # and from then on every command keeps it current (fen_register, fen_add).
-
-    def build_index(self) -> None:
-        """Build the Fenwick tree over the expiries of the lots that can still hold points."""
-        self.fen_times = sorted(
-            {
-                lot.expires
-                for lot in self.lots
-                if lot.state in (PENDING, ACTIVE) and lot.expires != NEVER
-            }
-        )
-        self.indexed = True
-        self._rebuild()
-
-    def fen_register(self, expires: int) -> None:
-        if not self.indexed or expires == NEVER or expires in self.fen_index:
-            return
-        times = self.fen_times
-        if not times or expires > times[-1]:
-            times.append(expires)
-            n = len(times)
-            self.fen_index[expires] = n
-            # The new node covers (n - lowbit(n), n]: the sum of the nodes that
-            # cover (n - lowbit(n), n - 1], reached from n - 1 down.
-            tree = self.fen
-            total = 0
-            i = n - 1
-            stop = n - (n & -n)
-            while i > stop:
-                total += tree[i]
-                i -= i & -i
-            tree.append(total)
-            return
-        times.insert(bisect_left(times, expires), expires)
-        self._rebuild()
-
-    def _rebuild(self) -> None:
-        self.fen_index = {t: i + 1 for i, t in enumerate(self.fen_times)}
-        n = len(self.fen_times)
-        values = [0] * (n + 1)
-        for lot in self.lots:
-            if lot.state == ACTIVE and lot.remaining and lot.expires != NEVER:
-                values[self.fen_index[lot.expires]] += lot.remaining
-        tree = values
-        for i in range(1, n + 1):
-            parent = i + (i & -i)
-            if parent <= n:
-                tree[parent] += tree[i]
-        self.fen = tree
-
-    def fen_add(self, expires: int, delta: int) -> None:
-        if expires == NEVER or not self.indexed:
-            return
-        i = self.fen_index[expires]
-        tree = self.fen
-        n = len(tree) - 1
-        while i <= n:
-            tree[i] += delta
-            i += i & -i
-
-    def _prefix(self, i: int) -> int:
-        tree = self.fen
-        total = 0
-        while i > 0:
-            total += tree[i]
-            i -= i & -i
-        return total
-
-    def expiring_by(self, t: int, budget: int) -> int:
-        """Available points in active lots expiring at or before *t*.
-
-        Without the tree, scan the expiry heap if that visits at most *budget*
-        entries; otherwise build the tree first.
-        """
-        if not self.indexed:
-            found = self.scan_expiring(t, budget)
-            if found is not None:
-                return found
-            self.build_index()
-        return self._prefix(bisect_right(self.fen_times, t))
-
-    def scan_expiring(self, t: int, budget: int) -> int | None:
-        """Like :meth:`expiring_by`, from the expiry heap; ``None`` past *budget* entries.
-
-        Every active lot with an expiry is in the heap exactly once (stale
-        entries are lots no longer active), so the active lots' points over
-        the entries at or before *t* are what the tree's prefix sum gives. A
-        heap's entries at or before *t* form a subtree at its root.
-        """
-        heap, lots = self.exp_heap, self.lots
-        n = len(heap)
-        if not n or heap[0][0] > t:
-            return 0
-        total = 0
-        stack = [0]
-        while stack:
-            i = stack.pop()
-            when, lot_id = heap[i]
-            if when > t:
-                continue
-            budget -= 1
-            if budget < 0:
-                return None
-            lot = lots[lot_id - 1]
-            if lot.state == ACTIVE:
-                total += lot.remaining
-            child = 2 * i + 1
-            if child < n:
-                stack.append(child)
-                if child + 1 < n:
-                    stack.append(child + 1)
-        return total
-
-
-def _check_text(value: object, field: str) -> str:
-    if not isinstance(value, str) or not value or value != value.strip() or len(value) > _MAX_TEXT:
-        raise ValidationError(
-            f"'{field}' must be a non-empty string of at most {_MAX_TEXT} characters "
-            f"without surrounding blanks (got {value!r})",
-            field=field,
-            value=value,
-        )
-    return value
-
-
-def _check_points(value: object, field: str = "points") -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or not 0 < value <= _MAX_POINTS:
-        raise ValidationError(
-            f"'{field}' must be a whole number of points from 1 to {_MAX_POINTS} (got {value!r})",
-            field=field,
-            value=value,
-        )
-    return value
-
-
-class Explanation:
-    """How a member's balance came about as of an instant.
-
-    Holds the balance, the totals (where every issued point went) and one
-    line per lot. ``str()`` renders a table.
-
-    >>> import pendulum
-    >>> ledger = Ledger(policies=Policies(zone="Europe/Warsaw"))
-    >>> t = pendulum.datetime(2025, 1, 10, tz="Europe/Warsaw")
-    >>> _ = ledger.earn(member="ann", points=100, at=t, key="e1")
-    >>> _ = ledger.redeem(member="ann", points=30, at=t.add(days=1), key="r1")
-    >>> print(ledger.explain("ann", as_of=t.add(days=2)))
-    ann as of 2025-01-12T00:00:00+01:00: available 70, pending 0, debt 0
-    lot  kind  key  original  redeemed  expired  reversed  voided  repaid  remaining  status
-    1    earn  e1   100       30        0        0         0       0       70         available
-    """
-
-    __slots__ = ("as_of", "balance", "lots", "member", "totals")
-
-    def __init__(
-        self,
-        *,
-        member: str,
-        as_of: pendulum.DateTime,
-        balance: Balance,
-        totals: Totals,
-        lots: tuple[LotExplanation, ...],
-    ) -> None:
-        self.member = member
-        self.as_of = as_of
-        self.balance = balance
-        self.totals = totals
-        self.lots = lots
-
-    def __repr__(self) -> str:
-        return (
-            f"Explanation(member={self.member!r}, balance={self.balance!r}, lots={len(self.lots)})"
-        )
-
-    def __str__(self) -> str:
-        b = self.balance
-        head = (
-            f"{self.member} as of {self.as_of.isoformat()}: available {b.available}, "
-            f"pending {b.pending}, debt {b.debt}"
-        )
-        columns = (
-            "lot",
-            "kind",
-            "key",
-            "original",
-            "redeemed",
-            "expired",
-            "reversed",
-            "voided",
-            "repaid",
-            "remaining",
-            "status",
-        )
-        rows = [
-            (
-                str(x.lot),
-                x.kind.value,
-                x.key,
-                str(x.original),
-                str(x.redeemed - x.restored),
-                str(x.expired),
-                str(x.reversed + x.deducted),
-                str(x.voided),
-                str(x.repaid),
-                str(x.remaining),
-                x.status.value,
-            )
-            for x in self.lots
-        ]
-        widths = [max(len(c), *(len(r[i]) for r in rows)) for i, c in enumerate(columns)]
-        lines = [head]
-        lines.extend(
-            "  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)).rstrip()
-            for row in (columns, *rows)
-        )
-        return "\n".join(lines)
-
-
-class Ledger:
+class Ledger(LedgerQueries):
     """An append-only points ledger for many members, under one set of policies.
 
     Every command takes an idempotency ``key`` (unique across the ledger): the
@@ -471,6 +81,12 @@ class Ledger:
     accepted); a mismatch raises :class:`~servicemodel.exceptions.VersionConflict`.
     A refused command changes nothing. A member's commands must come in time
     order.
+
+    A ledger may be shared between threads: each command and each query holds
+    the ledger's lock while it runs, so commands apply one at a time, in full
+    or not at all. It is not shared between processes; a
+    :mod:`store <servicemodel.loyalty.store>` is how several processes keep
+    one ledger.
 
     Args:
         policies: the ledger's :class:`Policies`.
@@ -497,8 +113,10 @@ class Ledger:
         "_inactivity",
         "_journal",
         "_keys",
+        "_lock",
         "_reader",
         "_rewards",
+        "_rules",
         "_source",
         "_use_order",
         "policies",
@@ -514,11 +132,13 @@ class Ledger:
                 value=policies,
             )
         self.policies = policies
+        self._lock = threading.RLock()
         self._clock = LocalClock(policies.zone)
         self._inactivity = inactivity_of(policies.expiry)
-        self._accounts: dict[str, _Account] = {}
-        self._journal: list[tuple[Any, ...]] = []
-        self._keys: dict[str, tuple[tuple[Any, ...], str, int, int, int]] = {}
+        self._rules = AccountRules(self._clock, self._inactivity, policies.consumption)
+        self._accounts: dict[str, Account] = {}
+        self._journal: list[JournalEntry] = []
+        self._keys: dict[str, Accepted] = {}
         self._rewards: dict[str, int] = {}
         self._consumption = policies.consumption
         # How the consumption heap is keyed: 0 by expiry, 1 oldest lot first, 2 newest first.
@@ -537,39 +157,46 @@ class Ledger:
 
     # ------------------------------------------------------------------ basics
 
+    def __getstate__(self) -> dict[str, Any]:
+        # A lock is not copied or pickled: the copy gets its own (see __setstate__).
+        return {name: getattr(self, name) for name in Ledger.__slots__ if name != "_lock"}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        for name, value in state.items():
+            object.__setattr__(self, name, value)
+        self._lock = threading.RLock()
+
     def __repr__(self) -> str:
         return f"Ledger(members={len(self._accounts)}, entries={len(self._journal)})"
 
-    def members(self) -> tuple[str, ...]:
-        """Return the members with at least one accepted command, in first-seen order.
+    def apply(self, command: Command) -> Receipt:
+        """Run *command* (as :meth:`commands` lists them) with the method of its name.
 
-        >>> Ledger().members()
-        ()
+        Raises:
+            ValidationError: *command* is not a :class:`Command`, or bad arguments.
+            LedgerError: the command is refused; nothing changed.
+
+        >>> import pendulum
+        >>> a = Ledger()
+        >>> _ = a.earn(member="ann", points=5, at=pendulum.datetime(2025, 1, 1), key="k")
+        >>> b = Ledger()
+        >>> b.apply(a.command("k")).version
+        1
         """
-        return tuple(self._accounts)
-
-    def version(self, member: str) -> int:
-        """Return how many commands *member* has had accepted (0 for a new member).
-
-        >>> Ledger().version("ann")
-        0
-        """
-        account = self._accounts.get(member)
-        return 0 if account is None else account.version
-
-    def commands(self) -> tuple[tuple[Any, ...], ...]:
-        """Return every accepted command's payload, in order (for serialisation).
-
-        >>> Ledger().commands()
-        ()
-        """
-        return tuple((*known[0], key) for key, known in self._keys.items())
+        if not isinstance(command, Command):
+            raise ValidationError(
+                f"'command' must be a Command value (got {command!r})",
+                field="command",
+                value=command,
+            )
+        method: Callable[..., Receipt] = getattr(self, command.name.value)
+        return method(**command.call())
 
     # ---------------------------------------------------------- command frame
 
     def _begin(
         self, key: str, payload: tuple[Any, ...], member: str, at: int, expected: int | None
-    ) -> tuple[_Account | None, Receipt | None]:
+    ) -> tuple[Account | None, Receipt | None]:
         known = self._keys.get(key)
         if known is not None:
             return None, self._again(key, known, payload)
@@ -578,20 +205,18 @@ class Ledger:
             account = self._admit(account, member, at, expected)
         return account, None
 
-    def _again(
-        self, key: str, known: tuple[tuple[Any, ...], str, int, int, int], payload: tuple[Any, ...]
-    ) -> Receipt:
+    def _again(self, key: str, known: Accepted, payload: tuple[Any, ...]) -> Receipt:
         """The first receipt of a command sent again, or a conflict if its payload differs."""
-        if known[0] == payload:
+        if known.payload == payload:
             return self._receipt(key)
         raise IdempotencyConflict(
             f"'key' {key!r} was already used for a different command "
-            f"({known[0][0]} for {known[1]!r}); use a new key for a new command"
+            f"({known.payload[0]} for {known.member!r}); use a new key for a new command"
         )
 
     def _admit(
-        self, account: _Account | None, member: str, at: int, expected: int | None
-    ) -> _Account:
+        self, account: Account | None, member: str, at: int, expected: int | None
+    ) -> Account:
         """Check the expected version and the time order; a new member gets a fresh account."""
         version = 0 if account is None else account.version
         if expected is not None and expected != version:
@@ -606,11 +231,11 @@ class Ledger:
                 f"(got {self._clock.instant(at).isoformat()}); commands are applied in time order"
             )
         if account is None:
-            account = _Account(member, self._journal)
+            account = Account(member=member, out=self._journal, rules=self._rules)
         return account
 
     def _commit(
-        self, account: _Account, key: str, payload: tuple[Any, ...], at: int, first: int
+        self, account: Account, key: str, payload: tuple[Any, ...], at: int, first: int
     ) -> Receipt:
         member = account.member
         if not account.version:
@@ -618,650 +243,15 @@ class Ledger:
         version = account.version = account.version + 1
         account.last_at = at
         last = len(self._journal)
-        self._keys[key] = (payload, member, version, first, last)
+        self._keys[key] = Accepted(payload, member, version, first, last)
         account.snap_t.append(at)
         account.snap_v.append((account.avail, account.pend, account.debt))
         return make_receipt(key, member, version, (first, last), self._source)
 
-    def _receipt(self, key: str) -> Receipt:
-        _payload, member, version, first, last = self._keys[key]
-        return Receipt(
-            key=key, member=member, version=version, span=(first, last), source=self._span
-        )
-
-    def _span(self, span: tuple[int, int]) -> tuple[Entry, ...]:
-        first, last = span
-        zone = self.policies.zone
-        return tuple(
-            self._entry(first + i + 1, rec, zone) for i, rec in enumerate(self._journal[first:last])
-        )
-
-    @staticmethod
-    def _entry(seq: int | None, rec: tuple[Any, ...], zone: str) -> Entry:
-        member, kind, micros, points, allocs, lot, key, ref, note = rec
-        return Entry(
-            seq=seq,
-            kind=_KINDS[kind],
-            member=member,
-            micros=micros,
-            points=points,
-            allocations=tuple(Allocation(a, p) for a, p in allocs),
-            lot=lot,
-            key=key,
-            ref=ref,
-            note=note,
-            zone=zone,
-        )
-
-    # ------------------------------------------------------------ emission
-
-    def _emit(
-        self,
-        acc: _Account,
-        kind: int,
-        at: int,
-        points: int,
-        allocs: tuple[tuple[int, int], ...] = (),
-        lot: int | None = None,
-        key: str | None = None,
-        ref: str | None = None,
-        note: str | None = None,
-    ) -> None:
-        acc.out.append((acc.member, kind, at, points, allocs, lot, key, ref, note))
-        if acc.record:
-            acc.seqs.append(len(acc.out) - 1)
-
-    # ----------------------------------------------------------- settlement
-
-    def _inactivity_deadline(self, acc: _Account) -> int:
-        rule = self._inactivity
-        if rule is None or acc.inactive_done:
-            return NEVER
-        return rule.deadline(self._clock, acc.last_activity)
-
-    def _due(self, acc: _Account, t: int) -> bool:
-        """Whether anything may activate or expire for *acc* by *t*.
-
-        When nothing is due, ``_settle(acc, t)`` does nothing and the available
-        points at *t* (``_view(acc, t)[0]``) are ``acc.avail``: no pending lot
-        activates by *t*, and every active lot with points expires after *t*
-        (each is in the expiry heap, whose earliest entry is after *t*).
-        """
-        pend_heap, exp_heap = acc.pend_heap, acc.exp_heap
-        return bool(
-            (pend_heap and pend_heap[0][0] <= t)
-            or (exp_heap and exp_heap[0][0] <= t)
-            or (self._inactivity is not None and not acc.inactive_done)
-        )
-
-    def _available(self, acc: _Account, t: int) -> int:
-        """The points *acc* can spend at *t* >= its last command, without mutating it."""
-        return self._view(acc, t, NEVER)[0] if self._due(acc, t) else acc.avail
-
-    def _settle(self, acc: _Account, t: int) -> None:
-        """Record every derived fact (activation, expiry) up to and including *t*."""
-        if (
-            (not acc.pend_heap or acc.pend_heap[0][0] > t)
-            and (not acc.exp_heap or acc.exp_heap[0][0] > t)
-            and (self._inactivity is None or acc.inactive_done)
-        ):
-            return
-        lots = acc.lots
-        pend_heap, exp_heap = acc.pend_heap, acc.exp_heap
-        inactivity = self._inactivity is not None
-        while True:
-            while pend_heap and lots[pend_heap[0][1] - 1].state != PENDING:
-                heappop(pend_heap)
-            while exp_heap and lots[exp_heap[0][1] - 1].state != ACTIVE:
-                heappop(exp_heap)
-            next_activation = pend_heap[0][0] if pend_heap else NEVER
-            next_expiry = exp_heap[0][0] if exp_heap else NEVER
-            moment = next_activation if next_activation < next_expiry else next_expiry
-            if inactivity:
-                deadline = self._inactivity_deadline(acc)
-                if deadline < moment:
-                    moment = deadline
-            if moment > t:
-                return
-            if next_activation == moment:
-                lot = lots[heappop(pend_heap)[1] - 1]
-                self._activate(acc, lot, moment)
-            elif next_expiry == moment:
-                allocs = []
-                expired = 0
-                indexed, index, tree = acc.indexed, acc.fen_index, acc.fen
-                n = len(tree)
-                while exp_heap and exp_heap[0][0] == moment:
-                    lot = lots[heappop(exp_heap)[1] - 1]
-                    if lot.state != ACTIVE:
-                        continue
-                    lot.state = EXPIRED
-                    remaining = lot.remaining
-                    if remaining:
-                        allocs.append((lot.id, remaining))
-                        expired += remaining
-                        if indexed:
-                            i = index[moment]
-                            while i < n:
-                                tree[i] -= remaining
-                                i += i & -i
-                        lot.remaining = 0
-                if expired:
-                    acc.avail -= expired
-                    self._emit(acc, EXPIRE, moment, expired, tuple(allocs))
-            else:
-                self._expire_all(acc, moment)
-            if acc.record:
-                acc.snap_t.append(moment)
-                acc.snap_v.append((acc.avail, acc.pend, acc.debt))
-
-    def _expire_all(self, acc: _Account, moment: int) -> None:
-        allocs = []
-        for lot in acc.lots[acc.swept :]:
-            if lot.state in (PENDING, ACTIVE):
-                if lot.remaining:
-                    allocs.append((lot.id, lot.remaining))
-                    if lot.state == ACTIVE:
-                        acc.fen_add(lot.expires, -lot.remaining)
-                        acc.avail -= lot.remaining
-                    else:
-                        acc.pend -= lot.remaining
-                    lot.remaining = 0
-                lot.state = EXPIRED
-        acc.swept = len(acc.lots)
-        acc.inactive_done = True
-        if allocs:
-            self._emit(
-                acc, EXPIRE, moment, sum(p for _, p in allocs), tuple(allocs), note="inactivity"
-            )
-
-    def _activate(self, acc: _Account, lot: _Lot, moment: int, key: str | None = None) -> None:
-        if lot.expires <= moment:
-            lot.state = EXPIRED
-            if lot.remaining:
-                acc.pend -= lot.remaining
-                self._emit(acc, EXPIRE, moment, lot.remaining, ((lot.id, lot.remaining),))
-                lot.remaining = 0
-            return
-        lot.state = ACTIVE
-        acc.pend -= lot.remaining
-        self._make_available(acc, lot)
-        self._emit(acc, ACTIVATE, moment, lot.remaining, ((lot.id, lot.remaining),), lot.id, key)
-        self._repay(acc, moment, key)
-
-    def _make_available(self, acc: _Account, lot: _Lot) -> None:
-        """Put an ACTIVE lot's remaining points into the available structures."""
-        acc.avail += lot.remaining
-        if lot.expires != NEVER:
-            heappush(acc.exp_heap, (lot.expires, lot.id))
-            acc.fen_add(lot.expires, lot.remaining)
-        self._push_use(acc, lot)
-
-    def _push_use(self, acc: _Account, lot: _Lot) -> None:
-        if lot.in_use or not lot.remaining:
-            return
-        lot.in_use = True
-        order = self._consumption
-        if order is Consumption.SOONEST_EXPIRING:
-            heappush(acc.use_heap, (lot.expires, lot.id))
-        elif order is Consumption.FIFO:
-            heappush(acc.use_heap, (lot.id, lot.id))
-        else:
-            heappush(acc.use_heap, (-lot.id, lot.id))
-
-    def _take(self, acc: _Account, amount: int) -> tuple[tuple[int, int], ...]:
-        """Take *amount* available points in consumption order (caller checked availability)."""
-        heap, lots, allocs = acc.use_heap, acc.lots, []
-        indexed, index, tree = acc.indexed, acc.fen_index, acc.fen
-        n = len(tree)
-        acc.avail -= amount
-        while amount:
-            lot = lots[heap[0][1] - 1]
-            remaining = lot.remaining
-            if lot.state != ACTIVE or not remaining:
-                heappop(heap)
-                lot.in_use = False
-                continue
-            take = remaining if remaining < amount else amount
-            lot.remaining = remaining - take
-            amount -= take
-            allocs.append((lot.id, take))
-            expires = lot.expires
-            if indexed and expires != NEVER:
-                i = index[expires]
-                while i < n:
-                    tree[i] -= take
-                    i += i & -i
-            if take == remaining:
-                heappop(heap)
-                lot.in_use = False
-        return tuple(allocs)
-
-    def _repay(self, acc: _Account, at: int, key: str | None) -> None:
-        if acc.debt and acc.avail:
-            amount = min(acc.debt, acc.avail)
-            allocs = self._take(acc, amount)
-            acc.debt -= amount
-            self._emit(acc, REPAY, at, amount, allocs, key=key)
-
-    # -------------------------------------------------------- derived views
-
-    def _view(self, acc: _Account, t: int, budget: int = _SCAN_BUDGET) -> tuple[int, int, int]:
-        """(available, pending, debt) at *t* >= the member's last command, without mutating.
-
-        *budget* is how many expiry-heap entries the view may visit before it
-        builds the member's Fenwick tree instead (see ``_Account.expiring_by``).
-        """
-        deadline = self._inactivity_deadline(acc) if self._inactivity is not None else NEVER
-        horizon = t if t < deadline else deadline
-        debt = acc.debt
-        avail = acc.avail - acc.expiring_by(t, budget) if deadline > t else 0
-        pend = 0
-        lots = acc.lots
-        for when, lot_id in sorted(acc.pend_heap):
-            lot = lots[lot_id - 1]
-            if lot.state != PENDING:
-                continue
-            if when > horizon:
-                if deadline > t and lot.expires > t:
-                    pend += lot.remaining
-                continue
-            if lot.expires <= when:
-                continue
-            points = lot.remaining
-            repay = debt if debt < points else points
-            debt -= repay
-            if lot.expires > t and deadline > t:
-                avail += points - repay
-        return avail, pend, debt
-
-    def _pending_at(self, acc: _Account, lot: _Lot, t: int) -> bool:
-        if lot.state != PENDING or lot.available <= t or lot.expires <= t:
-            return False
-        deadline = self._inactivity_deadline(acc) if self._inactivity is not None else NEVER
-        return deadline > t
-
-    def _account(self, member: str) -> _Account:
-        account = self._accounts.get(member)
-        if account is None:
-            return _Account(member, [])
-        return account
-
-    # ---------------------------------------------------------------- queries
-
-    def balance(self, member: str, *, as_of: _dt.datetime) -> Balance:
-        """Return *member*'s balance as of an instant (past, present or future).
-
-        For an instant after the member's last command the answer assumes no
-        further commands: lots that expire or activate by then do so.
-
-        >>> import pendulum
-        >>> Ledger().balance("nobody", as_of=pendulum.datetime(2025, 1, 1))
-        Balance(available=0, pending=0, debt=0)
-        """
-        t = self._reader.micros(as_of, "as_of")
-        acc = self._accounts.get(member)
-        if acc is None:
-            return Balance(available=0, pending=0, debt=0)
-        if t < acc.last_at:
-            i = bisect_right(acc.snap_t, t) - 1
-            if i < 0:
-                return Balance(available=0, pending=0, debt=0)
-            available, pending, debt = acc.snap_v[i]
-            return Balance(available=available, pending=pending, debt=debt)
-        available, pending, debt = self._view(acc, t)
-        return Balance(available=available, pending=pending, debt=debt)
-
-    def _records(self, member: str, as_of: int | None) -> list[tuple[int | None, tuple[Any, ...]]]:
-        """The member's journal records up to *as_of*, plus derived ones after the last command."""
-        acc = self._accounts.get(member)
-        if acc is None:
-            return []
-        journal = self._journal
-        found: list[tuple[int | None, tuple[Any, ...]]] = [
-            (i + 1, journal[i]) for i in acc.seqs if as_of is None or journal[i][2] <= as_of
-        ]
-        if as_of is not None and as_of >= acc.last_at:
-            shadow = acc.clone()
-            self._settle(shadow, as_of)
-            found.extend((None, rec) for rec in shadow.out)
-        return found
-
-    def history(self, member: str, *, as_of: _dt.datetime | None = None) -> tuple[Entry, ...]:
-        """Return *member*'s journal entries, in order.
-
-        Without *as_of*: the recorded entries. With *as_of*: the entries up to
-        that instant, including derived ones (expiries, activations) after the
-        member's last command, which have ``seq=None``.
-
-        >>> Ledger().history("nobody")
-        ()
-        """
-        t = None if as_of is None else self._reader.micros(as_of, "as_of")
-        zone = self.policies.zone
-        return tuple(self._entry(seq, rec, zone) for seq, rec in self._records(member, t))
-
-    def _fold(self, member: str, t: int) -> tuple[dict[int, dict[str, int]], dict[int, int]]:
-        rows: dict[int, dict[str, int]] = {}
-        state: dict[int, int] = {}
-        acc = self._accounts[member]
-        for _seq, rec in self._records(member, t):
-            kind, points, allocs, lot_id = rec[1], rec[3], rec[4], rec[5]
-            if kind in (EARN, REISSUE) or (kind == ADJUST and points > 0):
-                assert lot_id is not None
-                lot = acc.lots[lot_id - 1]
-                rows[lot_id] = dict.fromkeys(
-                    (
-                        "remaining",
-                        "redeemed",
-                        "restored",
-                        "expired",
-                        "reversed",
-                        "voided",
-                        "repaid",
-                        "deducted",
-                    ),
-                    0,
-                )
-                rows[lot_id]["remaining"] = points
-                state[lot_id] = ACTIVE if lot.available <= lot.earned else PENDING
-                continue
-            if kind == ACTIVATE:
-                assert lot_id is not None
-                state[lot_id] = ACTIVE
-                continue
-            column = {
-                REDEEM: "redeemed",
-                EXPIRE: "expired",
-                REVERSE: "reversed",
-                VOID: "voided",
-                REPAY: "repaid",
-                ADJUST: "deducted",
-                RESTORE: "restored",
-            }.get(kind)
-            if column is None:
-                continue
-            sign = 1 if kind == RESTORE else -1
-            for lot_id2, pts in allocs:
-                row = rows[lot_id2]
-                row[column] += pts
-                row["remaining"] += sign * pts
-                if kind == EXPIRE:
-                    state[lot_id2] = EXPIRED
-                elif kind == VOID and row["remaining"] == 0:
-                    state[lot_id2] = VOIDED
-        return rows, state
-
-    def _status(self, code: int, remaining: int) -> LotStatus:
-        if code == PENDING:
-            return LotStatus.PENDING
-        if code == EXPIRED:
-            return LotStatus.EXPIRED
-        if code == VOIDED:
-            return LotStatus.VOIDED
-        return LotStatus.AVAILABLE if remaining else LotStatus.EXHAUSTED
-
-    def lots(self, member: str, *, as_of: _dt.datetime) -> tuple[Lot, ...]:
-        """Return *member*'s lots as they stand at *as_of* (created by then), oldest first.
-
-        >>> import pendulum
-        >>> Ledger().lots("nobody", as_of=pendulum.datetime(2025, 1, 1))
-        ()
-        """
-        t = self._reader.micros(as_of, "as_of")
-        if member not in self._accounts:
-            return ()
-        rows, state = self._fold(member, t)
-        acc = self._accounts[member]
-        clock = self._clock
-        result = []
-        for lot_id, row in rows.items():
-            lot = acc.lots[lot_id - 1]
-            result.append(
-                Lot(
-                    member=member,
-                    id=lot_id,
-                    key=lot.key,
-                    kind=_KINDS[lot.kind],
-                    earned_at=clock.instant(lot.earned),
-                    available_at=clock.instant(lot.available),
-                    expires_at=None if lot.expires == NEVER else clock.instant(lot.expires),
-                    original=lot.original,
-                    remaining=row["remaining"],
-                    status=self._status(state[lot_id], row["remaining"]),
-                    awards=lot.awards,
-                    lines=lot.lines,
-                )
-            )
-        return tuple(result)
-
-    def expiring_between(
-        self, member: str, start: _dt.datetime, end: _dt.datetime
-    ) -> tuple[Expiring, ...]:
-        """Return the points that expire (or expired) in ``[start, end)``, per lot.
-
-        After the member's last command this is a forecast assuming no
-        further commands.
-
-        >>> import pendulum
-        >>> Ledger().expiring_between("nobody", pendulum.datetime(2025, 1, 1),
-        ...                           pendulum.datetime(2026, 1, 1))
-        ()
-        """
-        a = self._reader.micros(start, "start")
-        b = self._reader.micros(end, "end")
-        if b < a:
-            raise ValidationError(
-                f"'end' must not be before 'start' (got {end!r} before {start!r})",
-                field="end",
-                value=end,
-            )
-        result: list[Expiring] = []
-        for _seq, rec in self._records(member, b):
-            if rec[1] == EXPIRE and a <= rec[2] < b:
-                at = self._clock.instant(rec[2])
-                result.extend(Expiring(lot=lot, at=at, points=pts) for lot, pts in rec[4])
-        return tuple(result)
-
-    def explain(self, member: str, *, as_of: _dt.datetime) -> Explanation:
-        """Explain *member*'s balance at *as_of*: totals and every lot's story.
-
-        >>> import pendulum
-        >>> Ledger().explain("nobody", as_of=pendulum.datetime(2025, 1, 1)).lots
-        ()
-        """
-        t = self._reader.micros(as_of, "as_of")
-        balance = self.balance(member, as_of=as_of)
-        instant = self._clock.instant(t)
-        if member not in self._accounts:
-            return Explanation(
-                member=member, as_of=instant, balance=balance, totals=Totals(), lots=()
-            )
-        totals = self.totals(member, as_of=as_of)
-        rows, state = self._fold(member, t)
-        acc = self._accounts[member]
-        lots = tuple(
-            LotExplanation(
-                lot=lot_id,
-                kind=_KINDS[acc.lots[lot_id - 1].kind],
-                key=acc.lots[lot_id - 1].key,
-                original=acc.lots[lot_id - 1].original,
-                status=self._status(state[lot_id], row["remaining"]),
-                **row,
-            )
-            for lot_id, row in rows.items()
-        )
-        return Explanation(member=member, as_of=instant, balance=balance, totals=totals, lots=lots)
-
-    def totals(self, member: str, *, as_of: _dt.datetime) -> Totals:
-        """Return where every point issued to *member* went, as of an instant.
-
-        >>> import pendulum
-        >>> Ledger().totals("nobody", as_of=pendulum.datetime(2025, 1, 1)).issued
-        0
-        """
-        t = self._reader.micros(as_of, "as_of")
-        c = dict.fromkeys(
-            (
-                "issued",
-                "spent",
-                "expired",
-                "reversed",
-                "voided",
-                "repaid",
-                "deducted",
-                "written_off",
-                "debt_incurred",
-            ),
-            0,
-        )
-        for _seq, rec in self._records(member, t):
-            kind, points = rec[1], rec[3]
-            if kind in (EARN, REISSUE) or (kind == ADJUST and points > 0):
-                c["issued"] += points
-            elif kind == ADJUST:
-                c["deducted"] -= points
-            elif kind == REDEEM:
-                c["spent"] += points
-            elif kind == RESTORE:
-                c["spent"] -= points
-            elif kind == EXPIRE:
-                c["expired"] += points
-            elif kind == REVERSE:
-                c["reversed"] += points
-            elif kind == VOID:
-                c["voided"] += points
-            elif kind == REPAY:
-                c["repaid"] += points
-            elif kind == WRITE_OFF:
-                c["written_off"] += points
-            elif kind == DEBT:
-                c["debt_incurred"] += points
-        balance = self.balance(member, as_of=as_of)
-        return Totals(available=balance.available, pending=balance.pending, debt=balance.debt, **c)
-
-    def tally(self, member: str, name: str, *, start: _dt.datetime, end: _dt.datetime) -> Any:
-        """Return the sum of tally *name* recorded for *member* in ``[start, end)``.
-
-        Tallies are counters commands carry (points earned under a cap, spend
-        for tier qualification). ``"points"`` is kept automatically: the
-        points of every earn, less the clawbacks of returns.
-
-        >>> import pendulum
-        >>> Ledger().tally("nobody", "points", start=pendulum.datetime(2025, 1, 1),
-        ...                end=pendulum.datetime(2026, 1, 1))
-        0
-        """
-        return self.tally_micros(
-            member, name, self._reader.micros(start, "start"), self._reader.micros(end, "end")
-        )
-
-    def tally_micros(self, member: str, name: str, start: int, end: int) -> Any:
-        """Like :meth:`tally`, with instants as epoch microseconds.
-
-        >>> Ledger().tally_micros("nobody", "points", 0, 1)
-        0
-        """
-        acc = self._accounts.get(member)
-        if acc is None or name not in acc.tallies:
-            return 0
-        times, sums = acc.tallies[name]
-        hi = bisect_left(times, end)
-        lo = bisect_left(times, start)
-        if hi <= lo:
-            return 0
-        return sums[hi - 1] - (sums[lo - 1] if lo else 0)
-
-    def tally_times(self, member: str, name: str, start: int, end: int) -> list[int]:
-        """Return the instants (epoch micros) tally *name* changed in ``[start, end)``.
-
-        >>> Ledger().tally_times("nobody", "points", 0, 1)
-        []
-        """
-        acc = self._accounts.get(member)
-        if acc is None or name not in acc.tallies:
-            return []
-        times = acc.tallies[name][0]
-        return times[bisect_left(times, start) : bisect_left(times, end)]
-
-    def redeemed(self, reward: str) -> int:
-        """Return how many redemptions of *reward* stand (made and not reversed).
-
-        >>> Ledger().redeemed("mug")
-        0
-        """
-        return self._rewards.get(reward, 0)
-
-    def receipt(self, key: str) -> Receipt:
-        """Return the receipt of the accepted command with idempotency key *key*.
-
-        Raises:
-            LedgerError: no command with that key.
-
-        >>> Ledger().receipt("nope")
-        Traceback (most recent call last):
-        ...
-        servicemodel.exceptions.LedgerError: 'key' must be the key of an accepted command (got 'nope')
-        """
-        if key not in self._keys:
-            raise LedgerError(f"'key' must be the key of an accepted command (got {key!r})")
-        return self._receipt(key)
-
-    def command(self, key: str) -> tuple[Any, ...]:
-        """Return the payload of the accepted command with idempotency key *key*.
-
-        The payload is ``(name, member, micros, ...)``, as in :meth:`commands`
-        without the trailing key.
-
-        Raises:
-            LedgerError: no command with that key.
-
-        >>> import pendulum
-        >>> ledger = Ledger()
-        >>> _ = ledger.earn(member="ann", points=5, at=pendulum.datetime(2025, 1, 1), key="k")
-        >>> ledger.command("k")[:4]
-        ('earn', 'ann', 1735689600000000, 5)
-        """
-        if key not in self._keys:
-            raise LedgerError(f"'key' must be the key of an accepted command (got {key!r})")
-        return self._keys[key][0]
-
-    def knows(self, key: str) -> bool:
-        """Return whether a command with idempotency key *key* was accepted.
-
-        >>> Ledger().knows("order-1")
-        False
-        """
-        return key in self._keys
-
-    def _tally(self, acc: _Account, at: int, tally: Iterable[tuple[str, Any]]) -> None:
-        for name, amount in tally:
-            if not amount:
-                continue
-            times, sums = acc.tallies.setdefault(name, ([], []))
-            times.append(at)
-            sums.append((sums[-1] if sums else 0) + amount)
-
-    def redemption_allocations(self, member: str, redemption: str) -> tuple[Allocation, ...]:
-        """Return the lots and points a redemption drew (by its key).
-
-        Raises:
-            LedgerError: no such redemption for *member*.
-
-        >>> Ledger().redemption_allocations("ann", "r-1")
-        Traceback (most recent call last):
-        ...
-        servicemodel.exceptions.LedgerError: 'redemption' must be the key of a redemption by 'ann' (got 'r-1')
-        """
-        record = self._redemption(self._accounts.get(member), member, redemption)
-        return tuple(Allocation(lot, pts) for lot, pts in record[0])
-
-    # --------------------------------------------------------------- commands
-
     def _new_lot(
         self,
-        acc: _Account,
-        kind: int,
+        acc: Account,
+        kind: EntryKind,
         key: str,
         at: int,
         points: int,
@@ -1270,11 +260,13 @@ class Ledger:
         pending: bool,
         awards: tuple[Award, ...] = (),
         lines: tuple[LineShare, ...] = (),
-    ) -> _Lot:
+    ) -> LotState:
         clock = self._clock
         expires = self._policy_expiry(at) if expiry is None else expiry.lot_expiry(clock, at)
         available = self.policies.pending.available_at(clock, at) if pending else at
-        lot = _Lot(len(acc.lots) + 1, kind, key, at, available, expires, points, awards, lines)
+        lot = LotState(
+            len(acc.lots) + 1, kind, key, at, available, expires, points, points, awards, lines
+        )
         acc.lots.append(lot)
         acc.fen_register(expires)
         return lot
@@ -1295,21 +287,6 @@ class Ledger:
             if start <= at < end and clock.offset(start) == clock.offset(end - 1):
                 self._day_expiry = (start, end, expires)
         return expires
-
-    def _place(self, acc: _Account, lot: _Lot, at: int, key: str) -> None:
-        """Make a new lot pending or available (and repay debt from it)."""
-        if lot.available > at:
-            acc.pend += lot.remaining
-            heappush(acc.pend_heap, (lot.available, lot.id))
-            return
-        if lot.expires <= at:
-            lot.state = EXPIRED
-            self._emit(acc, EXPIRE, at, lot.remaining, ((lot.id, lot.remaining),))
-            lot.remaining = 0
-            return
-        lot.state = ACTIVE
-        self._make_available(acc, lot)
-        self._repay(acc, at, key)
 
     def earn(
         self,
@@ -1348,178 +325,115 @@ class Ledger:
         >>> r.lot, r.entries[0].kind.value
         (1, 'earn')
         """
-        # The hot path: every step of _begin, _new_lot, _emit, _place, _tally and
-        # _commit is written out here; the rare branches call the general helpers.
-        if type(member) is not str or not 0 < len(member) <= _MAX_TEXT or member.strip() != member:
-            _check_text(member, "member")
-        if type(key) is not str or not 0 < len(key) <= _MAX_TEXT or key.strip() != key:
-            _check_text(key, "key")
-        if type(points) is not int or not 0 <= points <= _MAX_POINTS:
-            _check_points(points)
-        t = self._reader.micros(at, "at")
-        award_items = awards if type(awards) is tuple else tuple(awards)
-        for item in award_items:
-            if not isinstance(item, Award):
-                raise ValidationError(
-                    f"'awards' must contain Award values (got {item!r})", field="awards", value=item
-                )
-        line_items = lines if type(lines) is tuple else tuple(lines)
-        shares = self._shares(points, line_items) if line_items else ()
-        if expiry is not None:
-            _expiry(expiry)
-        tallies = () if tally is None else self._check_tally(tally)
-        payload = ("earn", member, t, points, award_items, line_items, expiry, tallies)
-        known = self._keys.get(key)
-        if known is not None:
-            return self._again(key, known, payload)
-        acc = self._accounts.get(member)
-        if acc is None or expected_version is not None or t < acc.last_at:
-            acc = self._admit(acc, member, t, expected_version)
-        pend_heap, exp_heap = acc.pend_heap, acc.exp_heap
-        if (
-            (pend_heap and pend_heap[0][0] <= t)
-            or (exp_heap and exp_heap[0][0] <= t)
-            or (self._inactivity is not None and not acc.inactive_done)
-        ):
-            self._settle(acc, t)
-        journal = self._journal
-        first = len(journal)
-        # _new_lot
-        if expiry is not None:
-            expires = expiry.lot_expiry(self._clock, t)
-        else:
-            start, end, expires = self._day_expiry
-            if not start <= t < end:
-                expires = self._policy_expiry(t)
-        pending = self.policies.pending
-        available = t if not pending.length else pending.available_at(self._clock, t)
-        lots = acc.lots
-        lot_id = len(lots) + 1
-        lot = _Lot(lot_id, EARN, key, t, available, expires, points, award_items, shares)
-        lots.append(lot)
-        indexed = acc.indexed
-        if indexed and expires != NEVER and expires not in acc.fen_index:
-            acc.fen_register(expires)
-        # _emit
-        journal.append((member, EARN, t, points, (), lot_id, key, None, None))
-        acc.seqs.append(first)
-        # _place: the common case (available at once, not yet expired) written out
-        if available > t or expires <= t:
-            self._place(acc, lot, t, key)
-        else:
-            lot.state = ACTIVE
-            acc.avail += points
-            if expires != NEVER:
-                heappush(exp_heap, (expires, lot_id))
-                if indexed and points:
-                    i = acc.fen_index[expires]
-                    tree = acc.fen
-                    n = len(tree)
-                    while i < n:
-                        tree[i] += points
-                        i += i & -i
-            if points:
-                lot.in_use = True
-                order = self._use_order
-                heappush(
-                    acc.use_heap,
-                    ((expires if order == 0 else lot_id if order == 1 else -lot_id), lot_id),
-                )
-            if acc.debt:
-                self._repay(acc, t, key)
-        acc.last_activity = t
-        acc.inactive_done = False
-        # _tally
-        if points:
-            tally_points = acc.tallies.get("points")
-            if tally_points is None:
-                acc.tallies["points"] = ([t], [points])
+        with self._lock:
+            # The hot path: the common case of _new_lot, _emit, _place and _tally is
+            # written out here (it is their only copy); rare branches call the helpers.
+            check_text(member, "member")
+            check_text(key, "key")
+            if type(points) is not int or not 0 <= points <= MAX_POINTS:
+                check_points(points)
+            t = self._reader.micros(at, "at")
+            award_items = awards if type(awards) is tuple else tuple(awards)
+            for item in award_items:
+                if not isinstance(item, Award):
+                    raise ValidationError(
+                        f"'awards' must contain Award values (got {item!r})",
+                        field="awards",
+                        value=item,
+                    )
+            line_items = lines if type(lines) is tuple else tuple(lines)
+            shares = line_shares(points, line_items, self.policies.returns) if line_items else ()
+            if expiry is not None:
+                _expiry(expiry)
+            tallies = () if tally is None else check_tally(tally)
+            payload = ("earn", member, t, points, award_items, line_items, expiry, tallies)
+            acc, done = self._begin(key, payload, member, t, expected_version)
+            if done is not None:
+                return done
+            assert acc is not None
+            pend_heap, exp_heap = acc.pend_heap, acc.exp_heap
+            if (
+                (pend_heap and pend_heap[0][0] <= t)
+                or (exp_heap and exp_heap[0][0] <= t)
+                or (self._inactivity is not None and not acc.inactive_done)
+            ):
+                acc.settle(t)
+            first = len(self._journal)
+            # _new_lot
+            if expiry is not None:
+                expires = expiry.lot_expiry(self._clock, t)
             else:
-                times, sums = tally_points
-                times.append(t)
-                sums.append(sums[-1] + points)
-        if tallies:
-            self._tally(acc, t, tallies)
-        # _commit
-        if not acc.version:
-            self._accounts[member] = acc
-        version = acc.version = acc.version + 1
-        acc.last_at = t
-        last = len(journal)
-        self._keys[key] = (payload, member, version, first, last)
-        acc.snap_t.append(t)
-        acc.snap_v.append((acc.avail, acc.pend, acc.debt))
-        return make_receipt(key, member, version, (first, last), self._source)
-
-    def _check_tally(self, tally: Mapping[str, Any] | None) -> tuple[tuple[str, Any], ...]:
-        if tally is None:
-            return ()
-        if not isinstance(tally, Mapping):
-            raise ValidationError(
-                f"'tally' must be a mapping of names to numbers (got {tally!r})",
-                field="tally",
-                value=tally,
+                start, end, expires = self._day_expiry
+                if not start <= t < end:
+                    expires = self._policy_expiry(t)
+            pending = self.policies.pending
+            available = t if not pending.length else pending.available_at(self._clock, t)
+            lots = acc.lots
+            lot_id = len(lots) + 1
+            lot = LotState(
+                lot_id,
+                EntryKind.EARN,
+                key,
+                t,
+                available,
+                expires,
+                points,
+                points,
+                award_items,
+                shares,
             )
-        items = []
-        for name, amount in sorted(tally.items()):
-            _check_text(name, "tally")
-            if name == "points":
-                raise ValidationError(
-                    "'tally' must not set 'points'; the ledger keeps it (got 'points')",
-                    field="tally",
-                    value=name,
-                )
-            if isinstance(amount, bool) or not isinstance(amount, int | Decimal):
-                raise ValidationError(
-                    f"'tally.{name}' must be an int or Decimal (got {amount!r})",
-                    field=f"tally.{name}",
-                    value=amount,
-                )
-            items.append((name, amount))
-        return tuple(items)
+            lots.append(lot)
+            indexed = acc.indexed
+            if indexed and expires != NEVER and expires not in acc.fen_index:
+                acc.fen_register(expires)
+            acc.emit(EntryKind.EARN, t, points, (), lot_id, key)
+            # _place: the common case (available at once, not yet expired) written out
+            if available > t or expires <= t:
+                acc.place(lot, t, key)
+            else:
+                lot.state = ACTIVE
+                acc.avail += points
+                if expires != NEVER:
+                    heappush(exp_heap, (expires, lot_id))
+                    if indexed and points:
+                        i = acc.fen_index[expires]
+                        tree = acc.fen
+                        n = len(tree)
+                        while i < n:
+                            tree[i] += points
+                            i += i & -i
+                if points:
+                    lot.in_use = True
+                    order = self._use_order
+                    heappush(
+                        acc.use_heap,
+                        ((expires if order == 0 else lot_id if order == 1 else -lot_id), lot_id),
+                    )
+                if acc.debt:
+                    acc.repay(t, key)
+            acc.last_activity = t
+            acc.inactive_done = False
+            # _tally
+            if points:
+                tally_points = acc.tallies.get("points")
+                if tally_points is None:
+                    acc.tallies["points"] = ([t], [points])
+                else:
+                    times, sums = tally_points
+                    times.append(t)
+                    sums.append(sums[-1] + points)
+            if tallies:
+                acc.tally(t, tallies)
+            return self._commit(acc, key, payload, t, first)
 
-    def _shares(self, points: int, lines: tuple[EarnLine, ...]) -> tuple[LineShare, ...]:
-        names = set()
-        for line in lines:
-            if not isinstance(line, EarnLine):
-                raise ValidationError(
-                    f"'lines' must contain EarnLine values (got {line!r})",
-                    field="lines",
-                    value=line,
-                )
-            if line.line in names:
-                raise ValidationError(
-                    f"'lines' must have distinct line ids (got {line.line!r} twice)",
-                    field="lines",
-                    value=line.line,
-                )
-            names.add(line.line)
-        total = sum(line.points for line in lines)
-        if total != points:
-            raise ValidationError(
-                f"'lines' points must sum to the earn's {points} points (got {total})",
-                field="lines",
-                value=total,
-            )
-        if self.policies.returns is ReturnAttribution.LINE_ATTRIBUTED:
-            split = tuple(line.points for line in lines)
-        elif any(line.amount for line in lines):
-            split = largest_remainder(points, [line.amount for line in lines])
-        else:
-            split = tuple(line.points for line in lines)
-        return tuple(
-            LineShare(line=line.line, amount=line.amount, points=share)
-            for line, share in zip(lines, split, strict=True)
-        )
-
-    def _earn_lot(self, acc: _Account | None, member: str, earn: str) -> _Lot:
+    def _earn_lot(self, acc: Account | None, member: str, earn: str) -> LotState:
         known = self._keys.get(earn)
-        if acc is None or known is None or known[1] != member or known[0][0] != "earn":
+        if acc is None or known is None or known.member != member or known.payload[0] != "earn":
             raise LedgerError(f"'earn' must be the key of an earn by {member!r} (got {earn!r})")
-        for index in range(known[3], known[4]):
+        for index in range(known.first, known.last):
             rec = self._journal[index]
-            if rec[1] == EARN:
-                lot: _Lot = acc.lots[rec[5] - 1]
+            if rec.kind is EntryKind.EARN and rec.lot is not None:
+                lot: LotState = acc.lots[rec.lot - 1]
                 return lot
         raise LedgerError(f"'earn' must be the key of an earn by {member!r} (got {earn!r})")
 
@@ -1546,26 +460,24 @@ class Ledger:
         >>> ledger.balance("ann", as_of=t.add(days=2)).available
         100
         """
-        if type(member) is not str or not 0 < len(member) <= _MAX_TEXT or member.strip() != member:
-            _check_text(member, "member")
-        if type(key) is not str or not 0 < len(key) <= _MAX_TEXT or key.strip() != key:
-            _check_text(key, "key")
-        if type(earn) is not str or not 0 < len(earn) <= _MAX_TEXT or earn.strip() != earn:
-            _check_text(earn, "earn")
-        t = self._reader.micros(at, "at")
-        payload = ("activate", member, t, earn)
-        acc, done = self._begin(key, payload, member, t, expected_version)
-        if done is not None:
-            return done
-        lot = self._earn_lot(self._accounts.get(member), member, earn)
-        assert acc is not None
-        if not self._pending_at(acc, lot, t):
-            raise LedgerError(f"'earn' {earn!r} must have a pending lot at {at} (it has not)")
-        self._settle(acc, t)
-        first = len(self._journal)
-        lot.available = t
-        self._activate(acc, lot, t, key)
-        return self._commit(acc, key, payload, t, first)
+        with self._lock:
+            check_text(member, "member")
+            check_text(key, "key")
+            check_text(earn, "earn")
+            t = self._reader.micros(at, "at")
+            payload = ("activate", member, t, earn)
+            acc, done = self._begin(key, payload, member, t, expected_version)
+            if done is not None:
+                return done
+            lot = self._earn_lot(self._accounts.get(member), member, earn)
+            assert acc is not None
+            if not acc.pending_at(lot, t):
+                raise LedgerError(f"'earn' {earn!r} must have a pending lot at {at} (it has not)")
+            acc.settle(t)
+            first = len(self._journal)
+            lot.available = t
+            acc.activate(lot, t, key)
+            return self._commit(acc, key, payload, t, first)
 
     def redeem(
         self,
@@ -1588,63 +500,42 @@ class Ledger:
         ...
         servicemodel.exceptions.InsufficientPoints: 'points' must be at most the 0 available points of 'ann' (got 1)
         """
-        if type(member) is not str or not 0 < len(member) <= _MAX_TEXT or member.strip() != member:
-            _check_text(member, "member")
-        if type(key) is not str or not 0 < len(key) <= _MAX_TEXT or key.strip() != key:
-            _check_text(key, "key")
-        if type(points) is not int or not 0 < points <= _MAX_POINTS:
-            _check_points(points)
-        if reward is not None:
-            _check_text(reward, "reward")
-        t = self._reader.micros(at, "at")
-        payload = ("redeem", member, t, points, reward)
-        known = self._keys.get(key)
-        if known is not None:
-            return self._again(key, known, payload)
-        acc = self._accounts.get(member)
-        if acc is None or expected_version is not None or t < acc.last_at:
-            acc = self._admit(acc, member, t, expected_version)
-        pend_heap, exp_heap = acc.pend_heap, acc.exp_heap
-        due = (
-            (pend_heap and pend_heap[0][0] <= t)
-            or (exp_heap and exp_heap[0][0] <= t)
-            or (self._inactivity is not None and not acc.inactive_done)
-        )
-        available = self._view(acc, t, NEVER)[0] if due else acc.avail
-        if points > available:
-            raise InsufficientPoints(
-                f"'points' must be at most the {available} available points of {member!r} "
-                f"(got {points})"
+        with self._lock:
+            check_text(member, "member")
+            check_text(key, "key")
+            if type(points) is not int or not 0 < points <= MAX_POINTS:
+                check_points(points)
+            if reward is not None:
+                check_text(reward, "reward")
+            t = self._reader.micros(at, "at")
+            payload = ("redeem", member, t, points, reward)
+            acc, done = self._begin(key, payload, member, t, expected_version)
+            if done is not None:
+                return done
+            assert acc is not None
+            pend_heap, exp_heap = acc.pend_heap, acc.exp_heap
+            due = (
+                (pend_heap and pend_heap[0][0] <= t)
+                or (exp_heap and exp_heap[0][0] <= t)
+                or (self._inactivity is not None and not acc.inactive_done)
             )
-        if due:
-            self._settle(acc, t)
-        journal = self._journal
-        first = len(journal)
-        allocs = self._take(acc, points)
-        acc.redemptions[key] = [allocs, False, reward]
-        if reward is not None:
-            self._rewards[reward] = self._rewards.get(reward, 0) + 1
-        journal.append((member, REDEEM, t, points, allocs, None, key, None, reward))
-        acc.seqs.append(first)
-        acc.last_activity = t
-        acc.inactive_done = False
-        # _commit
-        if not acc.version:
-            self._accounts[member] = acc
-        version = acc.version = acc.version + 1
-        acc.last_at = t
-        last = len(journal)
-        self._keys[key] = (payload, member, version, first, last)
-        acc.snap_t.append(t)
-        acc.snap_v.append((acc.avail, acc.pend, acc.debt))
-        return make_receipt(key, member, version, (first, last), self._source)
-
-    def _redemption(self, acc: _Account | None, member: str, redemption: str) -> list[Any]:
-        if acc is None or redemption not in acc.redemptions:
-            raise LedgerError(
-                f"'redemption' must be the key of a redemption by {member!r} (got {redemption!r})"
-            )
-        return acc.redemptions[redemption]
+            available = acc.view(t, NEVER)[0] if due else acc.avail
+            if points > available:
+                raise InsufficientPoints(
+                    f"'points' must be at most the {available} available points of {member!r} "
+                    f"(got {points})"
+                )
+            if due:
+                acc.settle(t)
+            first = len(self._journal)
+            allocs = acc.take(points)
+            acc.redemptions[key] = [allocs, False, reward]
+            if reward is not None:
+                self._rewards[reward] = self._rewards.get(reward, 0) + 1
+            acc.emit(EntryKind.REDEEM, t, points, allocs, key=key, note=reward)
+            acc.last_activity = t
+            acc.inactive_done = False
+            return self._commit(acc, key, payload, t, first)
 
     def reverse_redemption(
         self,
@@ -1673,59 +564,53 @@ class Ledger:
         >>> ledger.balance("ann", as_of=t.add(days=1)).available
         100
         """
-        if type(member) is not str or not 0 < len(member) <= _MAX_TEXT or member.strip() != member:
-            _check_text(member, "member")
-        if type(key) is not str or not 0 < len(key) <= _MAX_TEXT or key.strip() != key:
-            _check_text(key, "key")
-        if (
-            type(redemption) is not str
-            or not 0 < len(redemption) <= _MAX_TEXT
-            or redemption.strip() != redemption
-        ):
-            _check_text(redemption, "redemption")
-        t = self._reader.micros(at, "at")
-        payload = ("reverse_redemption", member, t, redemption)
-        acc, done = self._begin(key, payload, member, t, expected_version)
-        if done is not None:
-            return done
-        record = self._redemption(self._accounts.get(member), member, redemption)
-        if record[1]:
-            raise LedgerError(
-                f"'redemption' {redemption!r} must not be reversed twice (it already was)"
-            )
-        assert acc is not None
-        self._settle(acc, t)
-        first = len(self._journal)
-        allocs: tuple[tuple[int, int], ...] = record[0]
-        total = sum(p for _, p in allocs)
-        if self.policies.reversal is RedemptionReversal.RESTORE:
-            gone = []
-            for lot_id, pts in allocs:
-                lot = acc.lots[lot_id - 1]
-                lot.remaining += pts
-                if lot.state == ACTIVE:
-                    acc.avail += pts
-                    acc.fen_add(lot.expires, pts)
-                    self._push_use(acc, lot)
-                else:
-                    gone.append((lot_id, pts))
-            self._emit(acc, RESTORE, t, total, allocs, key=key, ref=redemption)
-            if gone:
-                for lot_id, pts in gone:
-                    acc.lots[lot_id - 1].remaining -= pts
-                lost = sum(p for _, p in gone)
-                self._emit(acc, EXPIRE, t, lost, tuple(gone), key=key)
-            self._repay(acc, t, key)
-        else:
-            lot = self._new_lot(acc, REISSUE, key, t, total, None, pending=False)
-            self._emit(acc, REISSUE, t, total, (), lot.id, key, ref=redemption)
-            self._place(acc, lot, t, key)
-            acc.last_activity = t
-            acc.inactive_done = False
-        record[1] = True
-        if record[2] is not None:
-            self._rewards[record[2]] -= 1
-        return self._commit(acc, key, payload, t, first)
+        with self._lock:
+            check_text(member, "member")
+            check_text(key, "key")
+            check_text(redemption, "redemption")
+            t = self._reader.micros(at, "at")
+            payload = ("reverse_redemption", member, t, redemption)
+            acc, done = self._begin(key, payload, member, t, expected_version)
+            if done is not None:
+                return done
+            record = self._redemption(self._accounts.get(member), member, redemption)
+            if record[1]:
+                raise LedgerError(
+                    f"'redemption' {redemption!r} must not be reversed twice (it already was)"
+                )
+            assert acc is not None
+            acc.settle(t)
+            first = len(self._journal)
+            allocs: tuple[tuple[int, int], ...] = record[0]
+            total = sum(p for _, p in allocs)
+            if self.policies.reversal is RedemptionReversal.RESTORE:
+                gone = []
+                for lot_id, pts in allocs:
+                    lot = acc.lots[lot_id - 1]
+                    lot.remaining += pts
+                    if lot.state == ACTIVE:
+                        acc.avail += pts
+                        acc.fen_add(lot.expires, pts)
+                        acc.push_use(lot)
+                    else:
+                        gone.append((lot_id, pts))
+                acc.emit(EntryKind.RESTORE, t, total, allocs, key=key, ref=redemption)
+                if gone:
+                    for lot_id, pts in gone:
+                        acc.lots[lot_id - 1].remaining -= pts
+                    lost = sum(p for _, p in gone)
+                    acc.emit(EntryKind.EXPIRE, t, lost, tuple(gone), key=key)
+                acc.repay(t, key)
+            else:
+                lot = self._new_lot(acc, EntryKind.REISSUE, key, t, total, None, pending=False)
+                acc.emit(EntryKind.REISSUE, t, total, (), lot.id, key, ref=redemption)
+                acc.place(lot, t, key)
+                acc.last_activity = t
+                acc.inactive_done = False
+            record[1] = True
+            if record[2] is not None:
+                self._rewards[record[2]] -= 1
+            return self._commit(acc, key, payload, t, first)
 
     def return_purchase(
         self,
@@ -1764,146 +649,72 @@ class Ledger:
         ...                        key="ret-1").entries[0].points
         100
         """
-        if type(member) is not str or not 0 < len(member) <= _MAX_TEXT or member.strip() != member:
-            _check_text(member, "member")
-        if type(key) is not str or not 0 < len(key) <= _MAX_TEXT or key.strip() != key:
-            _check_text(key, "key")
-        if type(earn) is not str or not 0 < len(earn) <= _MAX_TEXT or earn.strip() != earn:
-            _check_text(earn, "earn")
-        t = self._reader.micros(at, "at")
-        returned = None if lines is None else tuple(lines)
-        if returned is not None:
-            for item in returned:
-                if not isinstance(item, ReturnedLine):
-                    raise ValidationError(
-                        f"'lines' must contain ReturnedLine values (got {item!r})",
-                        field="lines",
-                        value=item,
+        with self._lock:
+            check_text(member, "member")
+            check_text(key, "key")
+            check_text(earn, "earn")
+            t = self._reader.micros(at, "at")
+            returned = None if lines is None else tuple(lines)
+            if returned is not None:
+                for item in returned:
+                    if not isinstance(item, ReturnedLine):
+                        raise ValidationError(
+                            f"'lines' must contain ReturnedLine values (got {item!r})",
+                            field="lines",
+                            value=item,
+                        )
+            tallies = check_tally(tally)
+            payload = ("return_purchase", member, t, earn, returned, tallies)
+            acc, done = self._begin(key, payload, member, t, expected_version)
+            if done is not None:
+                return done
+            assert acc is not None
+            lot = self._earn_lot(self._accounts.get(member), member, earn)
+            claw, updates = clawback_amount(lot, returned, earn)
+            policy = self.policies.negative_balance
+            pending = acc.pending_at(lot, t)
+            if pending and self.policies.pending.on_return is PendingReturn.VOID_ALL and claw:
+                claw = lot.original - lot.clawed
+            if not pending and policy is NegativeBalance.REFUSE and claw:
+                available = acc.available(t)
+                if claw > available:
+                    raise InsufficientPoints(
+                        f"'lines' would claw back {claw} points but only {available} are available "
+                        f"to {member!r} and the policy is 'refuse'"
                     )
-        tallies = self._check_tally(tally)
-        payload = ("return_purchase", member, t, earn, returned, tallies)
-        acc, done = self._begin(key, payload, member, t, expected_version)
-        if done is not None:
-            return done
-        assert acc is not None
-        lot = self._earn_lot(self._accounts.get(member), member, earn)
-        claw, updates = self._clawback_amount(lot, returned, earn)
-        policy = self.policies.negative_balance
-        pending = self._pending_at(acc, lot, t)
-        if pending and self.policies.pending.on_return is PendingReturn.VOID_ALL and claw:
-            claw = lot.original - lot.clawed
-        if not pending and policy is NegativeBalance.REFUSE and claw:
-            available = self._available(acc, t)
-            if claw > available:
-                raise InsufficientPoints(
-                    f"'lines' would claw back {claw} points but only {available} are available "
-                    f"to {member!r} and the policy is 'refuse'"
+            acc.settle(t)
+            first = len(self._journal)
+            if updates:
+                lot.line_returned = dict(lot.line_returned)
+                lot.line_reversed = dict(lot.line_reversed)
+            for line, (amount, points) in updates.items():
+                lot.line_returned[line] = amount
+                lot.line_reversed[line] = points
+            lot.clawed += claw
+            if pending:
+                voided = min(claw, lot.remaining)
+                lot.remaining -= voided
+                acc.pend -= voided
+                if not lot.remaining:
+                    lot.state = VOIDED
+                acc.emit(
+                    EntryKind.VOID,
+                    t,
+                    voided,
+                    ((lot.id, voided),) if voided else (),
+                    key=key,
+                    ref=earn,
                 )
-        self._settle(acc, t)
-        first = len(self._journal)
-        if updates:
-            lot.line_returned = dict(lot.line_returned)
-            lot.line_reversed = dict(lot.line_reversed)
-        for line, (amount, points) in updates.items():
-            lot.line_returned[line] = amount
-            lot.line_reversed[line] = points
-        lot.clawed += claw
-        if pending:
-            voided = min(claw, lot.remaining)
-            lot.remaining -= voided
-            acc.pend -= voided
-            if not lot.remaining:
-                lot.state = VOIDED
-            self._emit(
-                acc, VOID, t, voided, ((lot.id, voided),) if voided else (), key=key, ref=earn
-            )
-            if claw > voided:
-                self._emit(acc, WRITE_OFF, t, claw - voided, key=key, ref=earn)
-        elif policy is NegativeBalance.ONLY_PENDING:
-            self._emit(acc, REVERSE, t, 0, key=key, ref=earn)
-            if claw:
-                self._emit(acc, WRITE_OFF, t, claw, key=key, ref=earn)
-        else:
-            self._clawback(acc, lot, claw, t, key, earn, policy)
-        self._tally(acc, t, (("points", -claw), *tallies))
-        return self._commit(acc, key, payload, t, first)
-
-    def _clawback_amount(
-        self, lot: _Lot, returned: tuple[ReturnedLine, ...] | None, earn: str
-    ) -> tuple[int, dict[str, tuple[Decimal, int]]]:
-        if not lot.lines:
-            if returned:
-                raise LedgerError(
-                    f"'lines' must be omitted for earn {earn!r}, which recorded no lines "
-                    f"(got {len(returned)} lines)"
-                )
-            return lot.original - lot.clawed, {}
-        by_line = {share.line: share for share in lot.lines}
-        if returned is None:
-            returned = tuple(
-                ReturnedLine(
-                    line=s.line, amount=s.amount - lot.line_returned.get(s.line, Decimal(0))
-                )
-                for s in lot.lines
-            )
-        updates: dict[str, tuple[Decimal, int]] = {}
-        claw = 0
-        for item in returned:
-            share = by_line.get(item.line)
-            if share is None:
-                raise LedgerError(
-                    f"'lines' must name lines of earn {earn!r} ({', '.join(sorted(by_line))}) "
-                    f"(got {item.line!r})"
-                )
-            before_amount, before_points = updates.get(
-                item.line,
-                (lot.line_returned.get(item.line, Decimal(0)), lot.line_reversed.get(item.line, 0)),
-            )
-            amount = before_amount + item.amount
-            if amount > share.amount:
-                raise LedgerError(
-                    f"'lines' must not return more of line {item.line!r} than was bought "
-                    f"({share.amount}; already returned {before_amount}) (got {item.amount})"
-                )
-            if amount == share.amount or not share.amount:
-                target = share.points
+                if claw > voided:
+                    acc.emit(EntryKind.WRITE_OFF, t, claw - voided, key=key, ref=earn)
+            elif policy is NegativeBalance.ONLY_PENDING:
+                acc.emit(EntryKind.REVERSE, t, 0, key=key, ref=earn)
+                if claw:
+                    acc.emit(EntryKind.WRITE_OFF, t, claw, key=key, ref=earn)
             else:
-                exact = share.points * amount / share.amount
-                target = int(exact.to_integral_value(rounding="ROUND_FLOOR"))
-            claw += target - before_points
-            updates[item.line] = (amount, target)
-        return min(claw, lot.original - lot.clawed), updates
-
-    def _clawback(
-        self,
-        acc: _Account,
-        lot: _Lot,
-        claw: int,
-        t: int,
-        key: str,
-        ref: str,
-        policy: NegativeBalance,
-    ) -> None:
-        allocs: list[tuple[int, int]] = []
-        own = min(claw, lot.remaining) if lot.state == ACTIVE else 0
-        if own:
-            lot.remaining -= own
-            acc.avail -= own
-            acc.fen_add(lot.expires, -own)
-            allocs.append((lot.id, own))
-        rest = claw - own
-        others = min(rest, acc.avail)
-        if others:
-            allocs.extend(self._take(acc, others))
-        taken = own + others
-        self._emit(acc, REVERSE, t, taken, tuple(allocs), key=key, ref=ref)
-        short = rest - others
-        if short:
-            if policy is NegativeBalance.UNLIMITED:
-                acc.debt += short
-                self._emit(acc, DEBT, t, short, key=key, ref=ref)
-            else:
-                self._emit(acc, WRITE_OFF, t, short, key=key, ref=ref)
+                clawback(acc, lot, claw, t, key, earn, policy)
+            acc.tally(t, (("points", -claw), *tallies))
+            return self._commit(acc, key, payload, t, first)
 
     def adjust(
         self,
@@ -1932,67 +743,68 @@ class Ledger:
         >>> ledger.balance("ann", as_of=t)
         Balance(available=0, pending=0, debt=30)
         """
-        if type(member) is not str or not 0 < len(member) <= _MAX_TEXT or member.strip() != member:
-            _check_text(member, "member")
-        if type(key) is not str or not 0 < len(key) <= _MAX_TEXT or key.strip() != key:
-            _check_text(key, "key")
-        if type(reason) is not str or not 0 < len(reason) <= _MAX_TEXT or reason.strip() != reason:
-            _check_text(reason, "reason")
-        if isinstance(points, bool) or not isinstance(points, int) or points == 0:
-            raise ValidationError(
-                f"'points' must be a non-zero whole number (got {points!r})",
-                field="points",
-                value=points,
-            )
-        _check_points(abs(points))
-        if not isinstance(shortfall, NegativeBalance) or shortfall is NegativeBalance.ONLY_PENDING:
-            raise ValidationError(
-                f"'shortfall' must be NegativeBalance.REFUSE, WITHIN_BALANCE or UNLIMITED "
-                f"(got {shortfall!r})",
-                field="shortfall",
-                value=shortfall,
-            )
-        if expiry is not None:
-            _expiry(expiry)
-        t = self._reader.micros(at, "at")
-        payload = ("adjust", member, t, points, reason, shortfall, expiry)
-        acc, done = self._begin(key, payload, member, t, expected_version)
-        if done is not None:
-            return done
-        assert acc is not None
-        if points < 0 and shortfall is NegativeBalance.REFUSE:
-            available = self._available(acc, t)
-            if -points > available:
-                raise InsufficientPoints(
-                    f"'points' must deduct at most the {available} available points of "
-                    f"{member!r} (got {points}); pass shortfall=NegativeBalance.UNLIMITED to "
-                    "record debt"
+        with self._lock:
+            check_text(member, "member")
+            check_text(key, "key")
+            check_text(reason, "reason")
+            if isinstance(points, bool) or not isinstance(points, int) or points == 0:
+                raise ValidationError(
+                    f"'points' must be a non-zero whole number (got {points!r})",
+                    field="points",
+                    value=points,
                 )
-        self._settle(acc, t)
-        first = len(self._journal)
-        if points > 0:
-            lot = self._new_lot(acc, ADJUST, key, t, points, expiry, pending=False)
-            self._emit(acc, ADJUST, t, points, (), lot.id, key, note=reason)
-            self._place(acc, lot, t, key)
-        else:
-            wanted = -points
-            taken = min(wanted, acc.avail)
-            allocs = self._take(acc, taken) if taken else ()
-            self._emit(acc, ADJUST, t, -taken, allocs, key=key, note=reason)
-            short = wanted - taken
-            if short and shortfall is NegativeBalance.UNLIMITED:
-                acc.debt += short
-                self._emit(acc, DEBT, t, short, key=key, note=reason)
-            elif short:
-                self._emit(acc, WRITE_OFF, t, short, key=key, note=reason)
-        acc.last_activity = t
-        acc.inactive_done = False
-        return self._commit(acc, key, payload, t, first)
+            check_points(abs(points))
+            if (
+                not isinstance(shortfall, NegativeBalance)
+                or shortfall is NegativeBalance.ONLY_PENDING
+            ):
+                raise ValidationError(
+                    f"'shortfall' must be NegativeBalance.REFUSE, WITHIN_BALANCE or UNLIMITED "
+                    f"(got {shortfall!r})",
+                    field="shortfall",
+                    value=shortfall,
+                )
+            if expiry is not None:
+                _expiry(expiry)
+            t = self._reader.micros(at, "at")
+            payload = ("adjust", member, t, points, reason, shortfall, expiry)
+            acc, done = self._begin(key, payload, member, t, expected_version)
+            if done is not None:
+                return done
+            assert acc is not None
+            if points < 0 and shortfall is NegativeBalance.REFUSE:
+                available = acc.available(t)
+                if -points > available:
+                    raise InsufficientPoints(
+                        f"'points' must deduct at most the {available} available points of "
+                        f"{member!r} (got {points}); pass shortfall=NegativeBalance.UNLIMITED to "
+                        "record debt"
+                    )
+            acc.settle(t)
+            first = len(self._journal)
+            if points > 0:
+                lot = self._new_lot(acc, EntryKind.ADJUST, key, t, points, expiry, pending=False)
+                acc.emit(EntryKind.ADJUST, t, points, (), lot.id, key, note=reason)
+                acc.place(lot, t, key)
+            else:
+                wanted = -points
+                taken = min(wanted, acc.avail)
+                allocs = acc.take(taken) if taken else ()
+                acc.emit(EntryKind.ADJUST, t, -taken, allocs, key=key, note=reason)
+                short = wanted - taken
+                if short and shortfall is NegativeBalance.UNLIMITED:
+                    acc.debt += short
+                    acc.emit(EntryKind.DEBT, t, short, key=key, note=reason)
+                elif short:
+                    acc.emit(EntryKind.WRITE_OFF, t, short, key=key, note=reason)
+            acc.last_activity = t
+            acc.inactive_done = False
+            return self._commit(acc, key, payload, t, first)
 
     # ------------------------------------------------------------ replaying
 
-    def replay(self, commands: Iterable[tuple[Any, ...]]) -> None:
-        """Apply command payloads (as returned by :meth:`commands`) in order.
+    def replay(self, commands: Iterable[Command]) -> None:
+        """Apply commands (as returned by :meth:`commands`) in order.
 
         >>> import pendulum
         >>> a = Ledger()
@@ -2002,44 +814,5 @@ class Ledger:
         >>> b.balance("ann", as_of=pendulum.datetime(2025, 1, 2)).available
         5
         """
-        handlers: dict[str, Callable[..., Receipt]] = {
-            "earn": lambda m, t, points, awards, lines, expiry, tally, key: self.earn(
-                member=m,
-                points=points,
-                at=self._clock.instant(t),
-                key=key,
-                awards=awards,
-                lines=lines,
-                expiry=expiry,
-                tally=dict(tally),
-            ),
-            "activate": lambda m, t, earn, key: self.activate(
-                member=m, earn=earn, at=self._clock.instant(t), key=key
-            ),
-            "redeem": lambda m, t, points, reward, key: self.redeem(
-                member=m, points=points, at=self._clock.instant(t), key=key, reward=reward
-            ),
-            "reverse_redemption": lambda m, t, redemption, key: self.reverse_redemption(
-                member=m, redemption=redemption, at=self._clock.instant(t), key=key
-            ),
-            "return_purchase": lambda m, t, earn, lines, tally, key: self.return_purchase(
-                member=m,
-                earn=earn,
-                at=self._clock.instant(t),
-                key=key,
-                lines=lines,
-                tally=dict(tally),
-            ),
-            "adjust": lambda m, t, points, reason, shortfall, expiry, key: self.adjust(
-                member=m,
-                points=points,
-                at=self._clock.instant(t),
-                key=key,
-                reason=reason,
-                shortfall=shortfall,
-                expiry=expiry,
-            ),
-        }
-        for payload in commands:
-            name, member, t, *rest = payload[:-1]
-            handlers[name](member, t, *rest, payload[-1])
+        for command in commands:
+            self.apply(command)

@@ -13,6 +13,7 @@ import attrs
 from .._time import aware, to_micros
 from ..exceptions import IdempotencyConflict, RewardUnavailable, ValidationError
 from ._clock import LocalClock
+from ._commands import CommandName
 from ._ledger import Ledger
 from ._policies import Policies
 from ._rules import Activity, CapWindow, Earning, EarnRules, Order
@@ -300,10 +301,13 @@ class Programme:
             if isinstance(purchase, Order)
             else ()
         )
+        is_earn = payload.name is CommandName.EARN
         recorded = (
-            tuple((line.line, line.amount) for line in payload[5]) if payload[0] == "earn" else None
+            tuple((line.line, line.amount) for line in payload.argument("lines") or ())
+            if is_earn
+            else None
         )
-        if payload[0] != "earn" or payload[1] != member or payload[2] != t or recorded != lines:
+        if not is_earn or payload.member != member or payload.micros != t or recorded != lines:
             raise IdempotencyConflict(
                 f"'key' {key!r} was already used for a different command; use a new key"
             )

@@ -21,9 +21,8 @@ DateTime(2024, 6, 10, 13, 0, 0, tzinfo=Timezone('Europe/London'))
 """
 
 from ._calendar import BusinessCalendar, Combine, Overnight
-from ._clock import IntegerCalendar
-from ._conditions import Condition, Facts, FieldTest, Match, Operator
-from ._documents import dump_policies, dumps_policies, load_policies, policy_schema
+from ._conditions import Condition, FieldTest, Match, Operator
+from ._documents import dump_policies, load_policies, policy_schema
 from ._evaluate import (
     ClockState,
     MetricClock,
@@ -44,9 +43,7 @@ __all__ = [
     "ClockState",
     "Combine",
     "Condition",
-    "Facts",
     "FieldTest",
-    "IntegerCalendar",
     "Match",
     "Metric",
     "MetricClock",
@@ -64,7 +61,6 @@ __all__ = [
     "SlaTracker",
     "Target",
     "dump_policies",
-    "dumps_policies",
     "evaluate",
     "load_policies",
     "policy_schema",

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from .._time import HI, LO
 from ..exceptions import ValidationError
-from ._zones import HI, LO
 
 if TYPE_CHECKING:
     import numpy as np
@@ -185,10 +185,10 @@ def add_many(cal: BusinessCalendar, starts: Any, durations: Any) -> npt.NDArray[
         y = fs + d
         if forward.any():
             k = int(np.argmax(np.where(forward, y, np.iinfo(np.int64).min)))
-            hi = max(hi, cal.add_micros(int(s[k]), int(d[k])) + 1)
+            hi = max(hi, cal._add_us(int(s[k]), int(d[k])) + 1)
         if backward.any():
             k = int(np.argmin(np.where(backward, y, np.iinfo(np.int64).max)))
-            lo = min(lo, cal.add_micros(int(s[k]), int(d[k])))
+            lo = min(lo, cal._add_us(int(s[k]), int(d[k])))
     else:
         return s.astype("datetime64[us]")  # type: ignore[no-any-return]
     table = _Table(cal, lo, min(hi, eng.hi))

@@ -8,26 +8,29 @@ is ``F(b) - F(a)`` and ``add(s, d)`` is the earliest ``t`` with
 
 from __future__ import annotations
 
-import contextlib
 import datetime as _dt
 import enum
 import numbers
-from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Final, final
 
 import attrs
 import pendulum
 
-from .._time import MAX_DURATION_DAYS, aware, zone
+from .._time import (
+    HI,
+    LO,
+    MAX_DURATION_DAYS,
+    aware,
+    checked_micros,
+    to_micros,
+    zone,
+)
+from .._time import duration_from_micros as duration_of
 from ..exceptions import CalendarError, ValidationError
-from ._build import UNITS_READABLE as _UNITS_READABLE
-from ._build import duration_of
 from ._core import Core, combined_core, wall_micros, weekly_core
-from ._engine import DAY
-from ._engine import W0 as _W0
-from ._engine import WEEK as _WEEK
-from ._zones import HI, LO
+from ._engine import DAY, NeverReached
+from ._schedule import check_holidays, check_hours, check_ranges, dates, parse_hours, ranges
 
 if TYPE_CHECKING:
     import numpy as np
@@ -35,25 +38,10 @@ if TYPE_CHECKING:
 
 __all__ = ["BusinessCalendar", "Combine", "Overnight"]
 
-_DAYS: Final = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-_MAX_ITEMS: Final = 100_000
-_MAX_DURATION: Final = MAX_DURATION_DAYS * DAY
 _LO_TEXT: Final = "1900-01-01T00:00:00Z"
 _HI_TEXT: Final = "2200-01-01T00:00:00Z"
-_EPOCH: Final = _dt.datetime(1970, 1, 1)
 _EPOCH_ORDINAL: Final = _dt.date(1970, 1, 1).toordinal()
-_YMD: dict[int, tuple[int, int, int]] = {}  # wall day number -> (year, month, day)
-_FAST_LO: Final = LO + 2 * DAY
-_FAST_HI: Final = HI - 2 * DAY
-_CLOCK_US: Final = tuple(m * 60_000_000 for m in range(1440))
-_HMS: Final = tuple((s // 3600, s // 60 % 60, s % 60) for s in range(86_400))
-_TD_DAYS: Final = _dt.timedelta.days.__get__
-_TD_SECONDS: Final = _dt.timedelta.seconds.__get__
-_TD_MICROS: Final = _dt.timedelta.microseconds.__get__
-_TD_FLOORDIV: Final = _dt.timedelta.__floordiv__
-_ONE_US: Final = _dt.timedelta(microseconds=1)
 _DateTime: Final = pendulum.DateTime
-_Duration: Final = pendulum.Duration
 
 
 class Overnight(enum.Enum):
@@ -87,15 +75,6 @@ class Combine(enum.Enum):
     INTERSECTION = "intersection"
 
 
-def _ymd(days: int) -> tuple[int, int, int]:
-    """(year, month, day) of wall day number *days* (days since 1970-01-01), cached."""
-    d = _dt.date.fromordinal(days + _EPOCH_ORDINAL)
-    ymd = (d.year, d.month, d.day)
-    if len(_YMD) < 200_000:
-        _YMD[days] = ymd
-    return ymd
-
-
 def _range_error(field: str, value: object) -> ValidationError:
     return ValidationError(
         f"'{field}' must be an instant between {_LO_TEXT} and {_HI_TEXT} "
@@ -121,292 +100,25 @@ def _check_micros(value: object, field: str) -> int:
 def _instant(value: object, field: str, cal: BusinessCalendar | None = None) -> int:
     """Epoch microseconds of any aware datetime, or a ValidationError naming *field*.
 
-    A datetime in *cal*'s own zone is resolved with the calendar's cached
-    offset transitions (same answer as ``utcoffset()``, at a third of the cost).
+    A datetime in *cal*'s own zone is looked up in the zone's offset table
+    (same answer as ``utcoffset()``, at a third of the cost).
     """
-    if isinstance(value, _dt.datetime):
+    if isinstance(value, _dt.datetime) and value.tzinfo is not None:
         if cal is not None and value.tzinfo is cal.timezone:
-            wall = (
-                (value.toordinal() - _EPOCH_ORDINAL) * 86_400_000_000
-                + _CLOCK_US[value.hour * 60 + value.minute]
-                + value.second * 1_000_000
-                + value.microsecond
-            )
-            if _FAST_LO < wall < _FAST_HI:
-                core = cal._core  # Core.instant_of_wall, inlined
-                return wall - core.offsets[bisect_right(core.wall_starts[value.fold], wall) - 1]
-        off = value.utcoffset()
-        if off is not None:
-            u: int = (
-                (value.toordinal() - _EPOCH_ORDINAL) * 86_400_000_000
-                + _CLOCK_US[value.hour * 60 + value.minute]
-                + value.second * 1_000_000
-                + value.microsecond
-                - (_TD_DAYS(off) * 86_400 + _TD_SECONDS(off)) * 1_000_000
-                - _TD_MICROS(off)
-            )
-            if LO <= u <= HI:
-                return u
-            raise ValidationError(
-                f"'{field}' must be between {_LO_TEXT} and {_HI_TEXT} (got {value.isoformat()})",
-                field=field,
-                value=value,
-            )
+            u = cal._core.zone.instant_of(value)
+        elif value.utcoffset() is not None:
+            u = to_micros(value)
+        else:
+            u = to_micros(aware(value, field=field))  # raises: naive
+        if LO <= u <= HI:
+            return u
+        raise ValidationError(
+            f"'{field}' must be between {_LO_TEXT} and {_HI_TEXT} (got {value.isoformat()})",
+            field=field,
+            value=value,
+        )
     aware(value, field=field)  # raises the right error for naive datetimes and non-datetimes
     raise ValidationError(f"'{field}' must be an aware datetime (got {value!r})", field=field)
-
-
-def _duration(value: object, field: str) -> int:
-    """Signed microseconds of a timedelta / pendulum Duration, bounded."""
-    if type(value) is _Duration and not (value.years or value.months):
-        micros: int = _TD_FLOORDIV(value, _ONE_US)  # exact: timedelta // timedelta
-        if -_MAX_DURATION <= micros <= _MAX_DURATION:
-            return micros
-    if isinstance(value, pendulum.Duration) and (value.years or value.months):
-        raise ValidationError(
-            f"'{field}' must not be month- or year-based (got {value.in_words()}); "
-            "write it in days, e.g. pendulum.duration(days=30)",
-            field=field,
-            value=value,
-        )
-    if not isinstance(value, _dt.timedelta):
-        raise ValidationError(
-            f"'{field}' must be a duration such as timedelta(hours=4) "
-            f"(got {type(value).__name__} {value!r})",
-            field=field,
-            value=value,
-        )
-    # timedelta's own fields: pendulum.Duration redefines .seconds/.microseconds when negative
-    micros = (_TD_DAYS(value) * 86_400 + _TD_SECONDS(value)) * 1_000_000 + _TD_MICROS(value)
-    if abs(micros) > _MAX_DURATION:
-        raise ValidationError(
-            f"'{field}' must be at most {MAX_DURATION_DAYS} days either way (got {value!r})",
-            field=field,
-            value=value,
-        )
-    return micros
-
-
-def _parse_clock(text: str, *, field: str, whole: str, is_end: bool) -> int:
-    hh, sep, mm = text.partition(":")
-    if (
-        sep != ":"
-        or len(hh) != 2
-        or len(mm) != 2
-        or not (hh.isascii() and hh.isdigit() and mm.isascii() and mm.isdigit())
-    ):
-        raise ValidationError(
-            f"'{field}' must be ranges like '09:00-17:00' (got {whole!r})", field=field, value=whole
-        )
-    h, m = int(hh), int(mm)
-    if (h == 24 and m == 0 and is_end) or (h < 24 and m < 60):
-        return h * 60 + m
-    raise ValidationError(
-        f"'{field}' must use times from 00:00 to 23:59 (24:00 only as an end) (got {whole!r})",
-        field=field,
-        value=whole,
-    )
-
-
-def _parse_range(text: object, *, field: str) -> tuple[int, int]:
-    if not isinstance(text, str) or len(text) > 32:
-        raise ValidationError(
-            f"'{field}' must be ranges like '09:00-17:00' (got {text!r})", field=field, value=text
-        )
-    left, sep, right = text.strip().partition("-")
-    if not sep:
-        raise ValidationError(
-            f"'{field}' must be ranges like '09:00-17:00' (got {text!r})", field=field, value=text
-        )
-    start = _parse_clock(left.strip(), field=field, whole=text, is_end=False)
-    end = _parse_clock(right.strip(), field=field, whole=text, is_end=True)
-    if end <= start:
-        end += 1440  # runs past midnight
-    return start, end
-
-
-def _parse_days(key: object) -> list[int]:
-    text = key.strip().lower() if isinstance(key, str) else None
-    if text is None or len(text) > 16:
-        raise ValidationError(
-            f"'hours' keys must be days like 'mon' or ranges like 'mon-fri' (got {key!r})",
-            field="hours",
-            value=key,
-        )
-    first, sep, last = text.partition("-")
-    if first.strip() not in _DAYS or (sep and last.strip() not in _DAYS):
-        raise ValidationError(
-            f"'hours' keys must be days like 'mon' or ranges like 'mon-fri' (got {key!r})",
-            field="hours",
-            value=key,
-        )
-    a = _DAYS.index(first.strip())
-    if not sep:
-        return [a]
-    b = _DAYS.index(last.strip())
-    return [(a + i) % 7 for i in range((b - a) % 7 + 1)]
-
-
-def _parse_hours(hours: object) -> tuple[tuple[int, int, int], ...]:
-    if not isinstance(hours, Mapping):
-        raise ValidationError(
-            f"'hours' must map days to ranges, e.g. {{'mon-fri': '09:00-17:00'}} (got {hours!r})",
-            field="hours",
-            value=hours,
-        )
-    seen: dict[int, object] = {}
-    out: list[tuple[int, int, int]] = []
-    for key, value in hours.items():
-        ranges = [value] if isinstance(value, str) else value
-        if not isinstance(ranges, Sequence) or len(ranges) > 48:
-            raise ValidationError(
-                f"'hours[{key!r}]' must be a range like '09:00-17:00' or a list of them "
-                f"(got {value!r})",
-                field=f"hours[{key!r}]",
-                value=value,
-            )
-        parsed = [_parse_range(r, field=f"hours[{key!r}]") for r in ranges]
-        for day in _parse_days(key):
-            if day in seen:
-                raise ValidationError(
-                    f"'hours' must name each day once (got {_DAYS[day]!r} in {seen[day]!r} "
-                    f"and {key!r})",
-                    field="hours",
-                    value=key,
-                )
-            seen[day] = key
-            out.extend((day, s, e) for s, e in parsed)
-    return tuple(sorted(out))
-
-
-def _local(value: object, tz: _dt.tzinfo, *, field: str) -> _dt.datetime:
-    """A naive local wall-clock datetime from a naive datetime, an aware one or ISO text."""
-    if isinstance(value, str) and len(value) <= 40:
-        with contextlib.suppress(ValueError):
-            value = _dt.datetime.fromisoformat(value)
-    if not isinstance(value, _dt.datetime):
-        raise ValidationError(
-            f"'{field}' must be a local datetime such as datetime(2024, 12, 24, 13, 0) "
-            f"(got {value!r})",
-            field=field,
-            value=value,
-        )
-    if value.tzinfo is not None and value.utcoffset() is not None:
-        value = value.astimezone(tz)
-    return _dt.datetime(
-        value.year,
-        value.month,
-        value.day,
-        value.hour,
-        value.minute,
-        value.second,
-        value.microsecond,
-    )
-
-
-def _ranges(
-    value: object, tz: _dt.tzinfo, *, field: str
-) -> tuple[tuple[_dt.datetime, _dt.datetime], ...]:
-    if isinstance(value, str | bytes) or not isinstance(value, Iterable):
-        raise ValidationError(
-            f"'{field}' must be a list of (start, end) local datetimes (got {value!r})",
-            field=field,
-            value=value,
-        )
-    out: list[tuple[_dt.datetime, _dt.datetime]] = []
-    for n, item in enumerate(value):
-        if n >= _MAX_ITEMS:
-            raise ValidationError(
-                f"'{field}' must have at most {_MAX_ITEMS} ranges", field=field, value=None
-            )
-        if isinstance(item, str | bytes) or not isinstance(item, Sequence) or len(item) != 2:
-            raise ValidationError(
-                f"'{field}[{n}]' must be a (start, end) pair (got {item!r})",
-                field=f"{field}[{n}]",
-                value=item,
-            )
-        start = _local(item[0], tz, field=f"{field}[{n}]")
-        end = _local(item[1], tz, field=f"{field}[{n}]")
-        if end <= start:
-            raise ValidationError(
-                f"'{field}[{n}]' must end after it starts (got {start.isoformat()} to "
-                f"{end.isoformat()})",
-                field=f"{field}[{n}]",
-                value=item,
-            )
-        out.append((start, end))
-    return tuple(sorted(out))
-
-
-def _dates(value: object) -> frozenset[_dt.date]:
-    if isinstance(value, str | bytes) or not isinstance(value, Iterable):
-        raise ValidationError(
-            f"'holidays' must be dates or a mapping of dates to names (got {value!r})",
-            field="holidays",
-            value=value,
-        )
-    out: set[_dt.date] = set()
-    for n, item in enumerate(value):
-        if n >= _MAX_ITEMS:
-            raise ValidationError(
-                f"'holidays' must have at most {_MAX_ITEMS} dates", field="holidays", value=None
-            )
-        if isinstance(item, _dt.datetime) or not isinstance(item, _dt.date):
-            raise ValidationError(
-                f"'holidays' must contain local dates such as date(2024, 12, 25) (got {item!r})",
-                field="holidays",
-                value=item,
-            )
-        out.add(_dt.date(item.year, item.month, item.day))
-    return frozenset(out)
-
-
-# --- attrs validators for direct construction -------------------------------------------
-
-
-def _check_hours(_inst: Any, _attr: attrs.Attribute[Any], value: Any) -> None:
-    for item in value:
-        ok = (
-            isinstance(item, tuple)
-            and len(item) == 3
-            and all(isinstance(x, int) and not isinstance(x, bool) for x in item)
-            and 0 <= item[0] <= 6
-            and 0 <= item[1] < 1440
-            and item[1] < item[2] <= item[1] + 1440
-        )
-        if not ok:
-            raise ValidationError(
-                "'hours' must hold (day 0-6, start minute 0-1439, end minute after start and "
-                f"at most a day later) triples; build calendars with BusinessCalendar.weekly "
-                f"(got {item!r})",
-                field="hours",
-                value=item,
-            )
-
-
-def _check_ranges(_inst: Any, attr: attrs.Attribute[Any], value: Any) -> None:
-    for item in value:
-        ok = (
-            isinstance(item, tuple)
-            and len(item) == 2
-            and all(isinstance(x, _dt.datetime) and x.tzinfo is None for x in item)
-            and item[0] < item[1]
-        )
-        if not ok:
-            raise ValidationError(
-                f"'{attr.name}' must hold (start, end) naive local datetimes with start < end; "
-                f"build calendars with BusinessCalendar.weekly (got {item!r})",
-                field=attr.name,
-                value=item,
-            )
-
-
-def _check_holidays(_inst: Any, _attr: attrs.Attribute[Any], value: Any) -> None:
-    for item in value:
-        if isinstance(item, _dt.datetime) or not isinstance(item, _dt.date):
-            raise ValidationError(
-                f"'holidays' must contain dates (got {item!r})", field="holidays", value=item
-            )
 
 
 def _to_zone(value: Any) -> _dt.tzinfo:
@@ -463,16 +175,16 @@ class BusinessCalendar:
 
     timezone: _dt.tzinfo = attrs.field(converter=_to_zone)
     hours: tuple[tuple[int, int, int], ...] = attrs.field(
-        converter=_sorted_tuple, validator=_check_hours
+        converter=_sorted_tuple, validator=check_hours
     )
     holidays: frozenset[_dt.date] = attrs.field(
-        default=frozenset(), converter=_frozen, validator=_check_holidays
+        default=frozenset(), converter=_frozen, validator=check_holidays
     )
     closures: tuple[tuple[_dt.datetime, _dt.datetime], ...] = attrs.field(
-        default=(), converter=_sorted_tuple, validator=_check_ranges
+        default=(), converter=_sorted_tuple, validator=check_ranges
     )
     openings: tuple[tuple[_dt.datetime, _dt.datetime], ...] = attrs.field(
-        default=(), converter=_sorted_tuple, validator=_check_ranges
+        default=(), converter=_sorted_tuple, validator=check_ranges
     )
     overnight: Overnight = attrs.field(default=Overnight.SPLIT_AT_MIDNIGHT)
     parts: tuple[BusinessCalendar, ...] = attrs.field(default=(), converter=_parts)
@@ -579,10 +291,10 @@ class BusinessCalendar:
         tz = zone(timezone)
         return cls(
             timezone=tz,
-            hours=_parse_hours(hours),
-            holidays=_dates(holidays),
-            closures=_ranges(closures, tz, field="closures"),
-            openings=_ranges(openings, tz, field="openings"),
+            hours=parse_hours(hours),
+            holidays=dates(holidays),
+            closures=ranges(closures, tz, field="closures"),
+            openings=ranges(openings, tz, field="openings"),
             overnight=overnight,
         )
 
@@ -591,7 +303,7 @@ class BusinessCalendar:
         """The 24x7 calendar: business time is absolute time.
 
         >>> cal = BusinessCalendar.always()
-        >>> cal.elapsed_micros(0, 3_600_000_000), cal.add_micros(5, 10)
+        >>> cal._elapsed_us(0, 3_600_000_000), cal._add_us(5, 10)
         (3600000000, 15)
         """
         return _ALWAYS
@@ -669,7 +381,7 @@ class BusinessCalendar:
 
     # --- integer interface (hot paths) --------------------------------------------------
 
-    def elapsed_micros(self, start_us: int, end_us: int) -> int:
+    def _elapsed_us(self, start_us: int, end_us: int) -> int:
         """Business microseconds in ``[start_us, end_us)``; negative when end < start.
 
         Instants are epoch microseconds (UTC). :meth:`always` gives the plain
@@ -680,9 +392,9 @@ class BusinessCalendar:
 
         >>> cal = BusinessCalendar.weekly("UTC", {"mon-fri": "09:00-17:00"})
         >>> mon_9 = 1718010000000000  # Mon 10 June 2024 09:00 UTC
-        >>> cal.elapsed_micros(mon_9 - 3_600_000_000, mon_9 + 3_600_000_000)
+        >>> cal._elapsed_us(mon_9 - 3_600_000_000, mon_9 + 3_600_000_000)
         3600000000
-        >>> cal.elapsed_micros(mon_9 + 3_600_000_000, mon_9)
+        >>> cal._elapsed_us(mon_9 + 3_600_000_000, mon_9)
         -3600000000
         """
         core = self._core
@@ -695,10 +407,10 @@ class BusinessCalendar:
         f = core.engine.f
         return f(end_us) - f(start_us)
 
-    def add_micros(self, start_us: int, duration_us: int) -> int:
+    def _add_us(self, start_us: int, duration_us: int) -> int:
         """The earliest instant after *duration_us* business microseconds from *start_us*.
 
-        ``add_micros(s, 0) == s``; a negative duration walks backwards to the
+        ``_add_us(s, 0) == s``; a negative duration walks backwards to the
         latest instant with that much business time before *start_us*.
 
         Raises:
@@ -707,7 +419,7 @@ class BusinessCalendar:
 
         >>> cal = BusinessCalendar.weekly("UTC", {"mon-fri": "09:00-17:00"})
         >>> fri_16 = 1717776000000000  # Fri 7 June 2024 16:00 UTC
-        >>> (cal.add_micros(fri_16, 7_200_000_000) - fri_16) // 3_600_000_000  # Mon 10:00
+        >>> (cal._add_us(fri_16, 7_200_000_000) - fri_16) // 3_600_000_000  # Mon 10:00
         66
         """
         core = self._core
@@ -724,19 +436,9 @@ class BusinessCalendar:
             return int(start_us) + duration_us
         if not (type(start_us) is int and LO <= start_us <= HI):
             start_us = _check_micros(start_us, "start_us")
-        if duration_us == 0:
-            return start_us
-        eng = core.engine
-        y = eng.f(start_us) + duration_us
-        if duration_us > 0:
-            if y > eng.f_hi:
-                raise self._never_error(start_us, forward=True)
-            return eng.earliest(y)
-        if y < 0:
-            raise self._never_error(start_us, forward=False)
-        return eng.earliest(y + 1) - 1
+        return self._add(start_us, duration_us)
 
-    def segments_micros(self, start_us: int, end_us: int) -> tuple[tuple[int, int, str], ...]:
+    def _segments_us(self, start_us: int, end_us: int) -> tuple[tuple[int, int, str], ...]:
         """Partition ``[start_us, end_us)`` into maximal labelled pieces.
 
         Labels: ``"open"`` (counted; special openings included),
@@ -753,7 +455,7 @@ class BusinessCalendar:
         >>> mon_9 = 1718010000000000  # Mon 10 June 2024 09:00 UTC
         >>> h = 3_600_000_000
         >>> [(round((a - mon_9) / h), round((b - mon_9) / h), label)
-        ...  for a, b, label in cal.segments_micros(mon_9, mon_9 + 48 * h)]
+        ...  for a, b, label in cal._segments_us(mon_9, mon_9 + 48 * h)]
         [(0, 8, 'open'), (8, 24, 'outside_hours'), (24, 32, 'holiday'), (32, 48, 'outside_hours')]
         """
         core = self._core
@@ -764,6 +466,36 @@ class BusinessCalendar:
         return core.segments(start, end)
 
     # --- pendulum interface --------------------------------------------------------------
+
+    def segments(
+        self, start: _dt.datetime, end: _dt.datetime
+    ) -> tuple[tuple[pendulum.DateTime, pendulum.DateTime, str], ...]:
+        """Partition ``[start, end)`` into maximal labelled pieces ``(from, to, label)``.
+
+        Labels: ``"open"`` (counted; special openings included),
+        ``"outside_hours"``, ``"holiday"`` (schedule time a holiday closed)
+        and ``"closure"`` (schedule time a closure closed). Empty when *end*
+        is not after *start*. In a union, closed time is named for the first
+        part that a holiday or closure shut (``"outside_hours"`` if none); in
+        an intersection, it is ``"outside_hours"`` if any closed part is
+        outside its hours, else the first closed part's label. Pieces are
+        shown in the calendar's zone.
+
+        Raises:
+            ValidationError: an argument is not an aware datetime within 1900-2200.
+
+        >>> cal = BusinessCalendar.weekly(
+        ...     "UTC", {"mon-fri": "09:00-17:00"}, holidays=[pendulum.date(2024, 6, 11)]
+        ... )
+        >>> mon_9 = pendulum.datetime(2024, 6, 10, 9)
+        >>> [(a.day, a.hour, b.day, b.hour, label)
+        ...  for a, b, label in cal.segments(mon_9, mon_9.add(days=2))]
+        [(10, 9, 10, 17, 'open'), (10, 17, 11, 9, 'outside_hours'), (11, 9, 11, 17, 'holiday'), (11, 17, 12, 9, 'outside_hours')]
+        """
+        a = _instant(start, "start", self)
+        b = _instant(end, "end", self)
+        show = self._core.zone.show
+        return tuple((show(s), show(e), label) for s, e, label in self._segments_us(a, b))
 
     def elapsed(self, start: _dt.datetime, end: _dt.datetime) -> pendulum.Duration:
         """The business time in ``[start, end)``, negative when *end* is before *start*.
@@ -804,90 +536,30 @@ class BusinessCalendar:
         ...         pendulum.duration(hours=4))
         DateTime(2024, 6, 10, 13, 0, 0, tzinfo=Timezone('Europe/London'))
         """
-        # The hot path: _instant, _duration, _Engine.f, _Engine.earliest and _show
-        # inlined for the common case (a pendulum start in the calendar's zone, a
-        # positive Duration, pieces ruled by the weekly pattern); the rest goes
-        # through those functions. tests/sla check both routes against each other.
-        core = self._core
-        tz = self.timezone
-        starts0, starts1, offsets, pu, ptab, pf, f_hi, fold_until, piece_era = core.hot
-        if type(start) is _DateTime and start.tzinfo is tz:
-            wall = (
-                (start.toordinal() - _EPOCH_ORDINAL) * DAY
-                + _CLOCK_US[start.hour * 60 + start.minute]
-                + start.second * 1_000_000
-                + start.microsecond
-            )
-            if _FAST_LO < wall < _FAST_HI:
-                u = wall - offsets[bisect_right(starts1 if start.fold else starts0, wall) - 1]
-            else:
-                u = _instant(start, "start", self)
+        zone = self._core.zone
+        if type(start) is _DateTime and start.tzinfo is zone.tz:
+            u = zone.instant_of(start)
+            if not LO <= u <= HI:
+                u = _instant(start, "start", self)  # raises: out of range
         else:
             u = _instant(start, "start", self)
-        # duration._years / _months: what .years / .months return, at a third of the cost
-        if (
-            type(duration) is _Duration
-            and _UNITS_READABLE
-            and not (duration._years or duration._months)
-        ):
-            d: int = _TD_FLOORDIV(duration, _ONE_US)  # exact: timedelta // timedelta
-            if not 0 < d <= _MAX_DURATION:
-                d = _duration(duration, "duration")  # raises when out of range
-                return self._add_slow(u, d)
-        else:
-            return self._add_slow(u, _duration(duration, "duration"))
-        if core.always:
-            return self._add_slow(u, d)
-        p = bisect_right(pu, u) - 1
-        e = ptab[p]
-        if e is None:
-            y = core.engine.f(u) + d
-        else:
-            c, total, starts, lens, cum, cumend, last_end = e
-            q, r = divmod(u - _W0, _WEEK)
-            j = bisect_right(starts, r) - 1
-            r -= starts[j]
-            y = c + q * total + cum[j] + (r if r < lens[j] else lens[j]) + d
-        if y > f_hi:
-            raise self._never_error(u, forward=True)
-        p = bisect_left(pf, y) - 1
-        e = ptab[p]
-        if e is None:
-            t = core.engine.earliest(y)
-        else:
-            c, total, starts, lens, cum, cumend, last_end = e
-            q, r = divmod(y - c, total)
-            if r == 0:
-                t = _W0 + (q - 1) * _WEEK + last_end
-            else:
-                j = bisect_left(cumend, r)
-                t = _W0 + q * _WEEK + starts[j] + (r - cum[j])
-        # t lies in (pu[p], pu[p + 1]], and each piece in one era of the zone
-        k = piece_era[p] if t < pu[p + 1] else piece_era[p + 1]
-        days, rest = divmod(t + offsets[k], DAY)
-        ymd = _YMD.get(days)
-        if ymd is None:
-            ymd = _ymd(days)
-        seconds, micro = divmod(rest, 1_000_000)
-        hour, minute, second = _HMS[seconds]
-        if t < fold_until[k]:
-            return _DateTime(ymd[0], ymd[1], ymd[2], hour, minute, second, micro, tz, fold=1)
-        return _DateTime(ymd[0], ymd[1], ymd[2], hour, minute, second, micro, tz)
-
-    def _add_slow(self, u: int, d: int) -> pendulum.DateTime:
-        """``add`` on integers for the cases the inlined path leaves out."""
+        d = checked_micros(duration, "duration", True, True)
         core = self._core
-        if core.always or d == 0:
-            return self._show(u + d)
-        eng = core.engine
-        y = eng.f(u) + d
-        if d > 0:
-            if y > eng.f_hi:
-                raise self._never_error(u, forward=True)
-            return self._show(eng.earliest(y))
-        if y < 0:
-            raise self._never_error(u, forward=False)
-        return self._show(eng.earliest(y + 1) - 1)
+        if core.always:
+            return zone.show(u + d)
+        try:
+            return zone.show(core.engine.advance(u, d))  # the integer core, as in _add
+        except NeverReached as never:
+            raise self._never_error(u, forward=never.forward) from None
+
+    def _add(self, u: int, d: int) -> int:
+        """The integer core of :meth:`add` and :meth:`_add_us` (arguments checked)."""
+        if self._core.always:
+            return u + d
+        try:
+            return self._core.engine.advance(u, d)
+        except NeverReached as never:
+            raise self._never_error(u, forward=never.forward) from None
 
     def is_open(self, at: _dt.datetime) -> bool:
         """Whether the calendar is open at the instant *at*.
@@ -971,13 +643,14 @@ class BusinessCalendar:
         core = self._core
         if core.always:
             raise CalendarError("a 24x7 calendar never closes, so its business days never end")
-        day = self._business_day_from(core.wall_at(u)[0] // DAY)
+        day = self._business_day_from(core.zone.wall_fold(u)[0] // DAY)
         for _ in range(n):
             day = self._business_day_from(day + 1)
-        end_of_day = core.day_start(day + 1)
+        end_of_day = core.zone.day_start(day + 1)
         if self._open_at(end_of_day - 1):
             return self._show(self._next_close(end_of_day - 1))
-        return self._show(core.engine.earliest(core.engine.f(end_of_day)))
+        # the end of the day's last open interval: back to open time, then forward over it
+        return self._show(core.engine.advance(end_of_day, -1) + 1)
 
     # --- numpy interface -----------------------------------------------------------------
 
@@ -986,7 +659,7 @@ class BusinessCalendar:
 
         *starts* and *ends* are ``datetime64`` arrays of UTC instants (any
         unit) or pandas datetime columns (aware ones are converted to UTC).
-        Element ``i`` equals ``elapsed_micros(starts[i], ends[i])``. Needs the
+        Element ``i`` equals ``_elapsed_us(starts[i], ends[i])``. Needs the
         ``numpy`` extra.
 
         Raises:
@@ -1009,7 +682,7 @@ class BusinessCalendar:
         *starts* are ``datetime64`` UTC instants (or a pandas datetime
         column), *durations* ``timedelta64`` values (or a pandas timedelta
         column); returns ``datetime64[us]`` UTC instants. Element ``i`` equals
-        ``add_micros(starts[i], durations[i])``. Needs the ``numpy`` extra.
+        ``_add_us(starts[i], durations[i])``. Needs the ``numpy`` extra.
 
         Raises:
             CalendarError: some deadline is never reached.
@@ -1029,21 +702,7 @@ class BusinessCalendar:
     # --- helpers -------------------------------------------------------------------------
 
     def _show(self, u: int) -> pendulum.DateTime:
-        core = self._core
-        k = bisect_right(core.times, u) - 1
-        days, rest = divmod(u + core.offsets[k], DAY)
-        ymd = _YMD.get(days)
-        if ymd is None:
-            ymd = _ymd(days)
-        seconds, micro = divmod(rest, 1_000_000)
-        hour, minute, second = _HMS[seconds]
-        # tzinfo positionally: pendulum.DateTime(..., tzinfo=tz) parses keywords at
-        # about twice the cost; fold only when set (the second pass through an hour).
-        if u < core.fold_until[k]:
-            return _DateTime(
-                ymd[0], ymd[1], ymd[2], hour, minute, second, micro, self.timezone, fold=1
-            )
-        return _DateTime(ymd[0], ymd[1], ymd[2], hour, minute, second, micro, self.timezone)
+        return self._core.zone.show(u)
 
     def _open_at(self, u: int) -> bool:
         core = self._core
@@ -1056,11 +715,7 @@ class BusinessCalendar:
         core = self._core
         if core.always:
             return u
-        eng = core.engine
-        y = eng.f(u) + 1
-        if y > eng.f_hi:
-            raise self._never_error(u, forward=True)
-        return eng.earliest(y) - 1
+        return self._add(u, 1) - 1
 
     def _next_close(self, u: int) -> int:
         core = self._core
@@ -1085,10 +740,10 @@ class BusinessCalendar:
     def _business_day_from(self, day: int) -> int:
         core = self._core
         eng = core.engine
-        start = core.day_start(day)
-        if eng.f(core.day_start(day + 1)) > eng.f(start):
+        start = core.zone.day_start(day)
+        if eng.f(core.zone.day_start(day + 1)) > eng.f(start):
             return day
-        return core.wall_at(self._next_open(start))[0] // DAY
+        return core.zone.wall_fold(self._next_open(start))[0] // DAY
 
     def _never_error(self, u: int, *, forward: bool) -> CalendarError:
         eng = self._core.engine

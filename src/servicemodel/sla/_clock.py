@@ -50,29 +50,29 @@ class IntegerCalendar(Protocol):
     True
     """
 
-    def elapsed_micros(self, start_us: int, end_us: int) -> int:
+    def _elapsed_us(self, start_us: int, end_us: int) -> int:
         """Business microseconds in ``[start_us, end_us)``; negative when ``end_us < start_us``.
 
         >>> from servicemodel.sla import BusinessCalendar
         >>> calendar: IntegerCalendar = BusinessCalendar.weekly("UTC", {"mon-fri": "09:00-17:00"})
         >>> mon_8 = 1718006400000000  # Mon 10 June 2024 08:00 UTC
-        >>> calendar.elapsed_micros(mon_8, mon_8 + 3 * 3_600_000_000) // 3_600_000_000
+        >>> calendar._elapsed_us(mon_8, mon_8 + 3 * 3_600_000_000) // 3_600_000_000
         2
         """
         ...
 
-    def add_micros(self, start_us: int, duration_us: int) -> int:
+    def _add_us(self, start_us: int, duration_us: int) -> int:
         """The earliest instant *duration_us* business microseconds after *start_us*.
 
         >>> from servicemodel.sla import BusinessCalendar
         >>> calendar: IntegerCalendar = BusinessCalendar.weekly("UTC", {"mon-fri": "09:00-17:00"})
         >>> mon_8 = 1718006400000000  # Mon 10 June 2024 08:00 UTC
-        >>> (calendar.add_micros(mon_8, 3_600_000_000) - mon_8) // 3_600_000_000  # 10:00
+        >>> (calendar._add_us(mon_8, 3_600_000_000) - mon_8) // 3_600_000_000  # 10:00
         2
         """
         ...
 
-    def segments_micros(self, start_us: int, end_us: int) -> tuple[tuple[int, int, str], ...]:
+    def _segments_us(self, start_us: int, end_us: int) -> tuple[tuple[int, int, str], ...]:
         """Partition ``[start_us, end_us)`` into ``(start, end, label)`` pieces.
 
         ``"open"`` pieces count as business time; the other labels say why
@@ -81,7 +81,7 @@ class IntegerCalendar(Protocol):
         >>> from servicemodel.sla import BusinessCalendar
         >>> calendar: IntegerCalendar = BusinessCalendar.weekly("UTC", {"mon-fri": "09:00-17:00"})
         >>> mon_8 = 1718006400000000  # Mon 10 June 2024 08:00 UTC
-        >>> [label for _, _, label in calendar.segments_micros(mon_8, mon_8 + 3 * 3_600_000_000)]
+        >>> [label for _, _, label in calendar._segments_us(mon_8, mon_8 + 3 * 3_600_000_000)]
         ['outside_hours', 'open']
         """
         ...
@@ -90,7 +90,7 @@ class IntegerCalendar(Protocol):
 class Positions:
     """A calendar's business position of instants, memoised for one evaluation.
 
-    ``elapsed_micros(a, b)`` is ``pos(b) - pos(a)`` with ``pos(t)`` the
+    ``_elapsed_us(a, b)`` is ``pos(b) - pos(a)`` with ``pos(t)`` the
     business time from a fixed origin, so each distinct instant costs one
     calendar call however many clocks share it.
     """
@@ -102,24 +102,24 @@ class Positions:
         self._origin = origin
         self._seen: dict[int, int] = {origin: 0}
 
-    def elapsed_micros(self, start_us: int, end_us: int) -> int:
+    def _elapsed_us(self, start_us: int, end_us: int) -> int:
         """Business microseconds in ``[start_us, end_us)``."""
         seen = self._seen
         a = seen.get(start_us)
         if a is None:
-            a = seen[start_us] = self._calendar.elapsed_micros(self._origin, start_us)
+            a = seen[start_us] = self._calendar._elapsed_us(self._origin, start_us)
         b = seen.get(end_us)
         if b is None:
-            b = seen[end_us] = self._calendar.elapsed_micros(self._origin, end_us)
+            b = seen[end_us] = self._calendar._elapsed_us(self._origin, end_us)
         return b - a
 
-    def add_micros(self, start_us: int, duration_us: int) -> int:
-        """The calendar's own ``add_micros``."""
-        return self._calendar.add_micros(start_us, duration_us)
+    def _add_us(self, start_us: int, duration_us: int) -> int:
+        """The calendar's own ``_add_us``."""
+        return self._calendar._add_us(start_us, duration_us)
 
-    def segments_micros(self, start_us: int, end_us: int) -> tuple[tuple[int, int, str], ...]:
-        """The calendar's own ``segments_micros``."""
-        return self._calendar.segments_micros(start_us, end_us)
+    def _segments_us(self, start_us: int, end_us: int) -> tuple[tuple[int, int, str], ...]:
+        """The calendar's own ``_segments_us``."""
+        return self._calendar._segments_us(start_us, end_us)
 
 
 _PUBLIC = Visibility.PUBLIC
@@ -322,7 +322,7 @@ def elapsed(calendar: IntegerCalendar, run: Running, upto: int) -> tuple[int, in
         if a >= upto:
             break
         b = upto if (i == last and run.open_end) or bounds[i + 1] > upto else bounds[i + 1]
-        business += calendar.elapsed_micros(a, b)
+        business += calendar._elapsed_us(a, b)
         real += b - a
     return business, real
 
@@ -342,10 +342,10 @@ def reach(calendar: IntegerCalendar, run: Running, amount: int) -> int | None:
         a = bounds[i]
         left = amount - used
         if i == last and run.open_end:
-            return calendar.add_micros(a, left)
-        span = calendar.elapsed_micros(a, bounds[i + 1])
+            return calendar._add_us(a, left)
+        span = calendar._elapsed_us(a, bounds[i + 1])
         if span >= left:
-            return calendar.add_micros(a, left)
+            return calendar._add_us(a, left)
         used += span
     return None
 
@@ -372,7 +372,7 @@ def crossed(
 
 def is_open(calendar: IntegerCalendar, at: int) -> bool:
     """True when *calendar* counts the microsecond starting at *at*."""
-    return calendar.elapsed_micros(at, at + 1) == 1
+    return calendar._elapsed_us(at, at + 1) == 1
 
 
 def next_flip(calendar: IntegerCalendar, at: int) -> int | None:
@@ -383,13 +383,13 @@ def next_flip(calendar: IntegerCalendar, at: int) -> int | None:
     """
     if not is_open(calendar, at):
         try:
-            return calendar.add_micros(at, 1) - 1
+            return calendar._add_us(at, 1) - 1
         except CalendarError:
             return None
     span = _WEEK_US
     start = at
     while start - at < FLIP_HORIZON_US:
-        for a, _b, label in calendar.segments_micros(start, start + span):
+        for a, _b, label in calendar._segments_us(start, start + span):
             if label != "open":
                 return a
         start += span

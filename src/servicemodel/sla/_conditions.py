@@ -66,14 +66,13 @@ class Facts(NamedTuple):
     """The facts about an interaction that a condition tests, as plain strings.
 
     The evaluator builds them from an interaction (and its customer, when
-    given); build one by hand to try a :class:`Condition` or :class:`FieldTest`
-    on its own. Fields a customer record supplies (``segment``, ``tier``) are
+    given); users ask ``SlaPolicy.applies_to(interaction)``. Fields a customer record supplies (``segment``, ``tier``) are
     ``None`` without one; ``attributes`` are the interaction's custom fields.
 
     >>> facts = Facts("high", "chat", "incident", frozenset({"vip"}), None, "gold", None, {})
-    >>> FieldTest(field="tier", operator="equals", values="gold").matches(facts)
+    >>> FieldTest(field="tier", operator="equals", values="gold")._matches(facts)
     True
-    >>> Condition.any_of(FieldTest(field="channel", operator="equals", values="email")).matches(facts)
+    >>> Condition.any_of(FieldTest(field="channel", operator="equals", values="email"))._matches(facts)
     False
     """
 
@@ -200,11 +199,11 @@ class FieldTest:
             if problem is not None:
                 raise ValidationError(f"'values' {problem}", field="values", value=value)
 
-    def matches(self, facts: Facts) -> bool:
+    def _matches(self, facts: Facts) -> bool:
         """True when the interaction's facts pass this test.
 
         >>> test = FieldTest(field="tags", operator="contains", values="vip")
-        >>> test.matches(Facts("normal", "email", "enquiry", frozenset({"vip"}),
+        >>> test._matches(Facts("normal", "email", "enquiry", frozenset({"vip"}),
         ...                    None, None, None, {}))
         True
         """
@@ -312,12 +311,12 @@ class Condition:
         nested = [t.depth() for t in self.terms if isinstance(t, Condition)]
         return 1 + max(nested, default=0)
 
-    def matches(self, facts: Facts) -> bool:
+    def _matches(self, facts: Facts) -> bool:
         """True when the facts satisfy this condition (``SlaPolicy.applies_to`` builds them).
 
-        >>> Condition().matches(Facts("low", "chat", "request", frozenset(), None, None, None, {}))
+        >>> Condition()._matches(Facts("low", "chat", "request", frozenset(), None, None, None, {}))
         True
         """
         if self.match is Match.ALL:
-            return all(term.matches(facts) for term in self.terms)
-        return any(term.matches(facts) for term in self.terms)
+            return all(term._matches(facts) for term in self.terms)
+        return any(term._matches(facts) for term in self.terms)

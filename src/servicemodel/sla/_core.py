@@ -15,9 +15,9 @@ import datetime as _dt
 import itertools
 from bisect import bisect_right
 from collections.abc import Callable, Sequence
-from functools import lru_cache
 from typing import Final
 
+from .._time import HI, LO, ZONES, ZoneOffsets
 from ._engine import (
     DAY,
     MINUTE,
@@ -32,7 +32,6 @@ from ._engine import (
     subtract,
     union,
 )
-from ._zones import HI, LO, transitions
 
 __all__ = [
     "CLOSURE",
@@ -80,89 +79,21 @@ def _merge_segments(segments: list[Segment]) -> tuple[Segment, ...]:
     return tuple(out)
 
 
-@lru_cache(maxsize=64)
-def _zone_tables(
-    times: tuple[int, ...], offsets: tuple[int, ...]
-) -> tuple[list[int], list[int], list[int], list[int], list[int]]:
-    """Per zone, shared by its calendars (never mutated): times, offsets, the wall-clock
-    starts of the eras for fold=0 and fold=1, and fold_until."""
-    # Wall-clock starts of the eras for fold=0 and fold=1, as zoneinfo reads them
-    # (PEP 495): fold 0 takes the offset before a change inside a gap or overlap.
-    # An instant of era k before fold_until[k] reads a wall-clock time that the
-    # previous era already showed (a repeated hour): fold=1.
-    first = -(2**62)
-    fold0, fold1, fold_until = [first], [first], [first]
-    for k in range(1, len(times)):
-        before, after = offsets[k - 1], offsets[k]
-        fold0.append(times[k] + max(before, after))
-        fold1.append(times[k] + min(before, after))
-        fold_until.append(times[k] + max(before - after, 0))
-    return list(times), list(offsets), fold0, fold1, fold_until
-
-
 class Core:
-    """What a calendar needs at run time: the UTC engine and how to label closed time."""
+    """What a calendar needs at run time: the UTC engine, its zone, how to label closed time."""
 
-    __slots__ = (
-        "always",
-        "engine",
-        "fold_until",
-        "hot",
-        "offsets",
-        "piece_era",
-        "times",
-        "wall_starts",
-    )
+    __slots__ = ("always", "engine", "piece_era", "zone")
 
-    def __init__(self, engine: _Engine, times: Sequence[int], offsets: Sequence[int]) -> None:
+    def __init__(self, engine: _Engine, zone: ZoneOffsets) -> None:
         self.engine = engine
-        self.times, self.offsets, fold0, fold1, self.fold_until = _zone_tables(
-            tuple(times), tuple(offsets)
-        )
+        #: The display zone: the one offset table of the calendar's timezone.
+        self.zone = zone
         self.always = not engine.windows and all(p.total == WEEK for p in engine.era_p)
-        self.wall_starts = (fold0, fold1)
         # Every offset change of the display zone is a piece boundary of the engine (its
         # eras are cut there), so each piece lies in one era: piece_era[p].
-        if not set(self.times) <= set(engine.pu):
+        if not set(zone.times) <= set(engine.pu):
             raise AssertionError("the display zone's transitions must cut the engine's pieces")
-        self.piece_era = [bisect_right(self.times, u) - 1 for u in engine.pu]
-        #: What BusinessCalendar.add reads, in one attribute.
-        self.hot = (
-            fold0,
-            fold1,
-            self.offsets,
-            engine.pu,
-            engine.ptab,
-            engine.pf,
-            engine.f_hi,
-            self.fold_until,
-            self.piece_era,
-        )
-
-    def instant_of_wall(self, wall: int, fold: int) -> int:
-        """The instant a wall-clock reading (with its PEP 495 fold) denotes in the display zone."""
-        return wall - self.offsets[bisect_right(self.wall_starts[fold], wall) - 1]
-
-    def offset_at(self, u: int) -> int:
-        """The display zone's UTC offset at instant *u*."""
-        return self.offsets[bisect_right(self.times, u) - 1]
-
-    def wall_at(self, u: int) -> tuple[int, int]:
-        """(wall-clock micros, fold) of instant *u* in the display zone."""
-        k = bisect_right(self.times, u) - 1
-        return u + self.offsets[k], 1 if u < self.fold_until[k] else 0
-
-    def day_start(self, day: int) -> int:
-        """The first instant whose wall clock reads at least midnight of wall day *day*."""
-        w = day * DAY
-        k = max(bisect_right(self.times, w - max(self.offsets)) - 1, 0)
-        while True:
-            off = self.offsets[k]
-            nxt = self.times[k + 1] if k + 1 < len(self.times) else None
-            u = max(self.times[k], w - off)
-            if nxt is None or u < nxt:
-                return u
-            k += 1
+        self.piece_era = [bisect_right(zone.times, u) - 1 for u in engine.pu]
 
     def segments(self, start: int, end: int) -> tuple[Segment, ...]:
         """Partition ``[start, end)`` into maximal labelled pieces."""
@@ -190,12 +121,11 @@ class _WeeklyCore(Core):
     def __init__(
         self,
         engine: _Engine,
-        times: Sequence[int],
-        offsets: Sequence[int],
+        zone: ZoneOffsets,
         holiday_zones: Intervals,
         closure_zones: Intervals,
     ) -> None:
-        super().__init__(engine, times, offsets)
+        super().__init__(engine, zone)
         self.hol_s = [s for s, _ in holiday_zones]
         self.hol_e = [e for _, e in holiday_zones]
         self.clo_s = [s for s, _ in closure_zones]
@@ -205,12 +135,13 @@ class _WeeklyCore(Core):
         if not self.hol_s and not self.clo_s:
             return [(lo, hi, OUTSIDE_HOURS)]
         out: list[Segment] = []
-        k = bisect_right(self.times, lo) - 1
+        times, offsets = self.zone.times, self.zone.offsets
+        k = bisect_right(times, lo) - 1
         cur = lo
         while cur < hi:
-            nxt = self.times[k + 1] if k + 1 < len(self.times) else hi
+            nxt = times[k + 1] if k + 1 < len(times) else hi
             stop = min(nxt, hi)
-            off = self.offsets[k]
+            off = offsets[k]
             out.extend(
                 (s - off, e - off, lab) for s, e, lab in self._wall_labels(cur + off, stop + off)
             )
@@ -247,7 +178,7 @@ class _CombinedCore(Core):
     __slots__ = ("is_union", "parts")
 
     def __init__(self, engine: _Engine, parts: Sequence[Core], *, is_union: bool) -> None:
-        super().__init__(engine, parts[0].times, parts[0].offsets)
+        super().__init__(engine, parts[0].zone)
         self.parts = tuple(parts)
         self.is_union = is_union
 
@@ -314,7 +245,8 @@ def weekly_core(
     """Build the core of a one-zone weekly calendar (all wall values in wall micros)."""
     pieces = _pieces(hours, start_day_owns=start_day_owns)
     wall_pattern = _Pattern(merge((a, b) for a, b, _ in pieces))
-    times, offsets = transitions(tz)
+    zone = ZONES.offsets(tz)
+    times, offsets = zone.times, zone.offsets
     off_min, off_max = min(offsets), max(offsets)
     wlo, whi = LO + off_min - DAY, HI + off_max + DAY
     closures = merge(closures)
@@ -371,7 +303,7 @@ def weekly_core(
             k += 1
         utc_windows.append((a, b, merge(found)))
     engine = _Engine.build(LO, HI, eras, utc_windows)
-    return _WeeklyCore(engine, times, offsets, merge(holiday_zones), merge(closure_zones))
+    return _WeeklyCore(engine, zone, merge(holiday_zones), merge(closure_zones))
 
 
 def combined_core(parts: Sequence[Core], *, is_union: bool) -> Core:

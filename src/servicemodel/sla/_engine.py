@@ -11,7 +11,7 @@ with slope 0 or 1, so ``elapsed = F(b) - F(a)`` and the earliest ``t`` with
 
 >>> week = _Pattern.of([(W0, W0 + 10)])
 >>> eng = _Engine.build(W0, W0 + 3 * WEEK, [(W0, week)], [])
->>> eng.f(W0 + WEEK + 5), eng.earliest(15) - W0 == WEEK + 5
+>>> eng.f(W0 + WEEK + 5), eng.advance(W0, 15) - W0 == WEEK + 5
 (15, True)
 """
 
@@ -28,6 +28,7 @@ __all__ = [
     "W0",
     "WEEK",
     "Intervals",
+    "NeverReached",
     "clip",
     "intersect",
     "merge",
@@ -44,6 +45,14 @@ W0: Final = -3 * DAY
 END: Final = 2**62
 
 Intervals = list[tuple[int, int]]
+
+
+class NeverReached(Exception):
+    """:meth:`_Engine.advance` ran past the supported range (the caller words the error)."""
+
+    def __init__(self, *, forward: bool) -> None:
+        super().__init__(forward)
+        self.forward = forward
 
 
 def merge(intervals: Iterable[tuple[int, int]]) -> Intervals:
@@ -363,21 +372,41 @@ class _Engine:
         r -= starts[j]  # min() is a slow call here
         return c + q * total + cum[j] + (r if r < lens[j] else lens[j])
 
-    def earliest(self, y: int) -> int:
-        """Earliest ``u`` with ``f(u) == y``, for ``0 < y <= f_hi``."""
+    def advance(self, u: int, d: int) -> int:
+        """The earliest ``t`` with ``f(t) == f(u) + d``; walking back for ``d < 0``.
+
+        For ``d < 0`` the result is the latest ``t`` with ``f(t) == f(u) + d``
+        after which time is open, so that ``f(advance(u, d)) - f(u) == d``
+        either way; ``advance(u, 0) == u``. Raises :class:`NeverReached` when
+        the target lies beyond the open time of ``[lo, hi)``.
+        """
+        if d == 0:
+            return u
+        y = self.f(u) + d
+        if d > 0:
+            if y > self.f_hi:
+                raise NeverReached(forward=True)
+        else:
+            if y < 0:
+                raise NeverReached(forward=False)
+            y += 1
+        # the earliest t with f(t) == y, for 0 < y <= f_hi
         p = bisect_left(self.pf, y) - 1
         e = self.ptab[p]
         if e is None:
             i = self.pwin[p]
             target = self.win_px[i] + (y - self.win_fa[i])
             j = bisect_left(self.xce, target)
-            return self.xe[j] - (self.xce[j] - target)
-        c, total, starts, _, cum, cumend, last_end = e
-        q, r = divmod(y - c, total)
-        if r == 0:
-            return W0 + (q - 1) * WEEK + last_end
-        j = bisect_left(cumend, r)
-        return W0 + q * WEEK + starts[j] + (r - cum[j])
+            t = self.xe[j] - (self.xce[j] - target)
+        else:
+            c, total, starts, _, cum, cumend, last_end = e
+            q, r = divmod(y - c, total)
+            if r == 0:
+                t = W0 + (q - 1) * WEEK + last_end
+            else:
+                j = bisect_left(cumend, r)
+                t = W0 + q * WEEK + starts[j] + (r - cum[j])
+        return t if d > 0 else t - 1
 
     def open_in(self, lo: int, hi: int) -> Intervals:
         """The open intervals within ``[lo, hi)``, merged, in order."""

@@ -18,7 +18,7 @@ from ._conditions import Condition, Facts
 from ._metrics import PAUSABLE_STATUSES, Metric
 
 if TYPE_CHECKING:
-    from ._clock import IntegerCalendar
+    from ._calendar import BusinessCalendar
 
 __all__ = ["PolicySet", "PriorityChangeRule", "SlaPolicy", "Target"]
 
@@ -90,7 +90,7 @@ class Target:
 
     >>> import pendulum
     >>> t = Target(metric="resolution", within=pendulum.duration(hours=8), warn_percent=75)
-    >>> t.warn_micros() == 6 * 3_600_000_000
+    >>> t._warn_us() == 6 * 3_600_000_000
     True
     >>> Target(metric="first_reply", within=pendulum.duration(hours=1),
     ...        warn_before=pendulum.duration(hours=2))
@@ -137,21 +137,21 @@ class Target:
                 value=value,
             )
 
-    def within_micros(self) -> int:
+    def _within_us(self) -> int:
         """The target in microseconds.
 
         >>> import pendulum
-        >>> Target(metric="resolution", within=pendulum.duration(minutes=1)).within_micros()
+        >>> Target(metric="resolution", within=pendulum.duration(minutes=1))._within_us()
         60000000
         """
         return duration_micros(self.within)
 
-    def warn_micros(self) -> int | None:
+    def _warn_us(self) -> int | None:
         """The used time (microseconds) at which the clock warns, or ``None`` without a warning.
 
         >>> import pendulum
         >>> Target(metric="resolution", within=pendulum.duration(hours=1),
-        ...        warn_before=pendulum.duration(minutes=15)).warn_micros() == 45 * 60_000_000
+        ...        warn_before=pendulum.duration(minutes=15))._warn_us() == 45 * 60_000_000
         True
         """
         within = duration_micros(self.within)
@@ -310,7 +310,7 @@ class SlaPolicy:
         ...     Interaction(id="T", customer_id="C", channel="chat", created_at=t))
         True
         """
-        return self.condition.matches(facts_of(interaction, at=at, customer=customer))
+        return self.condition._matches(facts_of(interaction, at=at, customer=customer))
 
 
 def facts_of(
@@ -346,7 +346,7 @@ def _policies(value: Iterable[SlaPolicy]) -> tuple[SlaPolicy, ...]:
     return tuple(value)
 
 
-def _calendars(value: object) -> tuple[tuple[str, IntegerCalendar], ...]:
+def _calendars(value: object) -> tuple[tuple[str, BusinessCalendar], ...]:
     if not isinstance(value, Mapping):
         raise ValidationError(
             f"'calendars' must map names to calendars such as BusinessCalendar (got {value!r})",
@@ -382,7 +382,7 @@ class PolicySet:
     """
 
     policies: tuple[SlaPolicy, ...] = attrs.field(converter=_policies)
-    calendars: tuple[tuple[str, IntegerCalendar], ...] = attrs.field(
+    calendars: tuple[tuple[str, BusinessCalendar], ...] = attrs.field(
         factory=dict, converter=_calendars
     )
     on_priority_change: PriorityChangeRule = attrs.field(
@@ -420,8 +420,10 @@ class PolicySet:
     def _check_calendars(
         self,
         _attribute: attrs.Attribute[Any],
-        value: tuple[tuple[str, IntegerCalendar], ...],
+        value: tuple[tuple[str, BusinessCalendar], ...],
     ) -> None:
+        from ._calendar import BusinessCalendar
+
         if len(value) > MAX_CALENDARS:
             raise ValidationError(
                 f"'calendars' must hold at most {MAX_CALENDARS} calendars (got {len(value)})",
@@ -435,10 +437,7 @@ class PolicySet:
                     field="calendars",
                     value=name,
                 )
-            if not all(
-                callable(getattr(calendar, method, None))
-                for method in ("elapsed_micros", "add_micros", "segments_micros")
-            ):
+            if not isinstance(calendar, BusinessCalendar):
                 raise ValidationError(
                     f"'calendars' must map names to calendars such as BusinessCalendar "
                     f"(got {type(calendar).__name__} for {name!r})",
@@ -458,14 +457,16 @@ class PolicySet:
                             value=target.calendar,
                         )
 
-    def calendar(self, name: str | None) -> IntegerCalendar:
+    def calendar(self, name: str | None) -> BusinessCalendar:
         """The calendar called *name*; ``None`` gives calendar time (every hour counts).
 
         Raises:
             ValidationError: no calendar has that name.
 
-        >>> PolicySet(policies=[]).calendar(None).elapsed_micros(0, 10)
-        10
+        >>> import pendulum
+        >>> t = pendulum.datetime(2024, 6, 8, 12)  # a Saturday: calendar time counts it
+        >>> PolicySet(policies=[]).calendar(None).elapsed(t, t.add(hours=2))
+        Duration(hours=2)
         """
         from ._calendar import BusinessCalendar
 
@@ -498,6 +499,6 @@ class PolicySet:
         """
         facts = facts_of(interaction, at=at, customer=customer)
         for policy in self.policies:
-            if policy.condition.matches(facts):
+            if policy.condition._matches(facts):
                 return policy
         return None

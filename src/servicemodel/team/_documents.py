@@ -43,15 +43,15 @@ A role-profile document::
 from __future__ import annotations
 
 import functools
-import json
+import os
 import re
-import tomllib
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from fractions import Fraction
-from typing import Any, TypeVar
+from typing import Any, Literal, overload
 
+from .. import _documents as doc
 from .._validators import shown
-from ..exceptions import Problem, ServiceModelError, TeamDocumentError, ValidationError
+from ..exceptions import TeamDocumentError
 from ._common import MAX_LEVEL, MIN_LEVEL
 from ._quality import Criterion, Rubric
 from ._skills import SkillProfile, SkillRequirement
@@ -63,84 +63,18 @@ __all__ = [
     "load_skill_profiles",
 ]
 
-_MAX_BYTES = 1_000_000
 _MAX_ITEMS = 1_000
 _FRACTION_TEXT = re.compile(r"\s*(\d{1,12})\s*/\s*(\d{1,12})\s*")
 _DECIMAL_TEXT = re.compile(r"\s*\d{1,12}(?:\.\d{1,12})?\s*")
-_FORMATS = ("toml", "json")
 
-T = TypeVar("T")
-
-
-class _Collector:
-    def __init__(self) -> None:
-        self.problems: list[Problem] = []
-
-    def add(self, path: str, message: str) -> None:
-        self.problems.append(Problem(path, message))
-
-    def build(self, path: str, make: Callable[[], T]) -> T | None:
-        """Call a constructor, turning its ValidationError into a problem at *path*."""
-        try:
-            return make()
-        except ValidationError as error:
-            where = f"{path}.{error.field}" if path and error.field else (path or error.field or "")
-            message = error.message
-            if error.field:
-                message = message.replace(f"'{error.field}' ", "", 1)
-            self.add(where, message)
-            return None
-
-
-def _parse(source: object, format: str) -> tuple[Mapping[str, Any] | None, list[Problem]]:
-    if isinstance(source, Mapping):
-        return source, []
-    if format not in _FORMATS:
-        raise ValidationError(
-            f"'format' must be one of 'toml', 'json' (got {format!r})", field="format", value=format
-        )
-    if isinstance(source, bytes):
-        try:
-            source = source.decode("utf-8")
-        except UnicodeDecodeError as error:
-            return None, [Problem("", f"must be UTF-8 text ({error.reason} at byte {error.start})")]
-    if not isinstance(source, str):
-        raise ValidationError(
-            f"'source' must be text, bytes or a mapping (got {type(source).__name__})",
-            field="source",
-            value=source,
-        )
-    if len(source) > _MAX_BYTES:
-        return None, [Problem("", f"must be at most {_MAX_BYTES} characters (got {len(source)})")]
-    try:
-        data = tomllib.loads(source) if format == "toml" else json.loads(source)
-    except tomllib.TOMLDecodeError as error:
-        return None, [Problem("", f"is not valid TOML: {error}")]
-    except json.JSONDecodeError as error:
-        return None, [Problem("", f"is not valid JSON: {error.msg} at line {error.lineno}")]
-    except RecursionError:
-        return None, [Problem("", "is nested too deeply")]
-    except ValueError:  # an integer past the interpreter's digit limit
-        return None, [
-            Problem("", f"is not valid {format.upper()}: a number has more than 4300 digits")
-        ]
-    if not isinstance(data, Mapping):
-        return None, [Problem("", f"must be a table/object at the top (got {type(data).__name__})")]
-    return data, []
-
-
-def _unknown_keys(c: _Collector, path: str, data: Mapping[str, Any], known: Iterable[str]) -> None:
-    allowed = set(known)
-    for key in data:
-        if key not in allowed:
-            where = f"{path}.{key}" if path else str(key)
-            c.add(where, f"is not a known key (known: {', '.join(sorted(allowed))})")
+Source = Mapping[str, Any] | str | bytes | os.PathLike[str]
+Format = Literal["toml", "json"]
 
 
 def _text(
-    c: _Collector, path: str, data: Mapping[str, Any], key: str, *, required: bool
+    c: doc.Problems, path: str, data: Mapping[str, Any], key: str, *, required: bool
 ) -> str | None:
-    where = f"{path}.{key}" if path else key
+    where = doc.join(path, key)
     if key not in data:
         if required:
             c.add(where, "is required")
@@ -152,16 +86,13 @@ def _text(
     return value
 
 
-def _number(c: _Collector, where: str, value: object) -> Fraction | None:
+def _number(c: doc.Problems, where: str, value: object) -> Fraction | None:
     if isinstance(value, bool):
         c.add(where, f"must be a number or a fraction such as '1/3' (got {shown(value)})")
         return None
     if isinstance(value, int):
         return Fraction(value)
     if isinstance(value, float):
-        if value != value or value in (float("inf"), float("-inf")):
-            c.add(where, f"must be a finite number (got {shown(value)})")
-            return None
         return Fraction(repr(value))
     if isinstance(value, str):
         match = _FRACTION_TEXT.fullmatch(value)
@@ -173,28 +104,24 @@ def _number(c: _Collector, where: str, value: object) -> Fraction | None:
     return None
 
 
-def _integer(c: _Collector, where: str, value: object) -> int | None:
+def _integer(c: doc.Problems, where: str, value: object) -> int | None:
     if isinstance(value, bool) or not isinstance(value, int):
         c.add(where, f"must be an integer (got {shown(value)})")
         return None
     return value
 
 
-def _table_list(c: _Collector, data: Mapping[str, Any], key: str) -> list[Mapping[str, Any]]:
+def _table_list(c: doc.Problems, data: Mapping[str, Any], key: str) -> list[Mapping[str, Any]]:
     if key not in data:
         c.add(key, "is required")
         return []
-    items = data[key]
-    if not isinstance(items, list):
-        c.add(key, f"must be a list of tables/objects (got {type(items).__name__})")
-        return []
-    if len(items) > _MAX_ITEMS:
-        c.add(key, f"must have at most {_MAX_ITEMS} entries (got {len(items)})")
+    items = doc.array(data[key], key, c, limit=_MAX_ITEMS, what="tables/objects")
+    if items is None:
         return []
     tables: list[Mapping[str, Any]] = []
     for index, item in enumerate(items):
         if not isinstance(item, Mapping):
-            c.add(f"{key}[{index}]", f"must be a table/object (got {shown(item)})")
+            c.add(doc.at(key, index), f"must be a table/object (got {shown(item)})")
         else:
             tables.append(item)
     return tables if len(tables) == len(items) else []
@@ -203,23 +130,23 @@ def _table_list(c: _Collector, data: Mapping[str, Any], key: str) -> list[Mappin
 _CRITERION_KEYS = ("name", "weight", "scale", "auto_fail_at", "description")
 
 
-def _criterion(c: _Collector, path: str, data: Mapping[str, Any]) -> Criterion | None:
-    _unknown_keys(c, path, data, _CRITERION_KEYS)
-    before = len(c.problems)
+def _criterion(c: doc.Problems, path: str, raw: Mapping[str, Any]) -> Criterion | None:
+    before = len(c)
+    data = doc.fields(
+        raw, path, c, allowed=_CRITERION_KEYS, required=("weight",), what="a criterion"
+    )
+    if data is None:
+        return None
     name = _text(c, path, data, "name", required=True)
     description = _text(c, path, data, "description", required=False) or ""
-    weight = None
-    if "weight" not in data:
-        c.add(f"{path}.weight", "is required")
-    else:
-        weight = _number(c, f"{path}.weight", data["weight"])
+    weight = _number(c, f"{path}.weight", data["weight"]) if "weight" in data else None
     scale = _integer(c, f"{path}.scale", data["scale"]) if "scale" in data else 4
     auto_fail_at = (
         _integer(c, f"{path}.auto_fail_at", data["auto_fail_at"])
         if "auto_fail_at" in data
         else None
     )
-    if len(c.problems) > before or name is None or weight is None or scale is None:
+    if len(c) > before or name is None or weight is None or scale is None:
         return None
     return c.build(
         path,
@@ -233,32 +160,21 @@ def _criterion(c: _Collector, path: str, data: Mapping[str, Any]) -> Criterion |
     )
 
 
-def _rubric(data: Mapping[str, Any], problems: list[Problem]) -> Rubric:
-    c = _Collector()
-    c.problems.extend(problems)
-    if c.problems:
-        raise TeamDocumentError(c.problems)
-    _unknown_keys(c, "", data, ("name", "criteria"))
-    name = _text(c, "", data, "name", required=True)
-    criteria = [
-        _criterion(c, f"criteria[{i}]", item)
-        for i, item in enumerate(_table_list(c, data, "criteria"))
-    ]
-    if c.problems or name is None:
-        raise TeamDocumentError(c.problems)
-    built = [x for x in criteria if x is not None]
-    rubric = c.build("", lambda: Rubric(name=name, criteria=built))
-    if rubric is None:
-        raise TeamDocumentError(c.problems)
-    return rubric
+def _read(source: object, format: str | None) -> tuple[doc.Problems, Mapping[str, Any]]:
+    problems = doc.Problems()
+    data = doc.read(source, format=format, problems=problems)
+    if data is None:
+        raise TeamDocumentError(problems.items)
+    return problems, data
 
 
-def load_rubric(source: str | bytes | Mapping[str, Any], *, format: str = "toml") -> Rubric:
-    """Load a rubric from TOML or JSON text (or an already parsed mapping).
+def load_rubric(source: Source, *, format: str | None = None) -> Rubric:
+    """Load a rubric from a TOML or JSON document (text, bytes, a path or a mapping).
 
     Args:
-        source: the document text, UTF-8 bytes, or a mapping.
-        format: ``"toml"`` (default) or ``"json"`` for text.
+        source: the document text, UTF-8 bytes, a ``pathlib.Path`` or a mapping.
+        format: ``"toml"`` or ``"json"``; by default a path's suffix decides,
+            and text starting with ``{`` is JSON.
 
     Raises:
         TeamDocumentError: every problem found, each with its path.
@@ -269,11 +185,23 @@ def load_rubric(source: str | bytes | Mapping[str, Any], *, format: str = "toml"
     servicemodel.exceptions.TeamDocumentError: 1 problem in team document:
       criteria: weights must sum to 1 (got 9/10)
     """
-    data, problems = _parse(source, format)
-    return _rubric(data or {}, problems)
+    c, data = _read(source, format)
+    doc.fields(data, "", c, allowed=("name", "criteria"), what="a rubric")
+    name = _text(c, "", data, "name", required=True)
+    criteria = [
+        _criterion(c, doc.at("criteria", i), item)
+        for i, item in enumerate(_table_list(c, data, "criteria"))
+    ]
+    if c.items or name is None:
+        raise TeamDocumentError(c.items)
+    built = [x for x in criteria if x is not None]
+    rubric = c.build("", lambda: Rubric(name=name, criteria=built))
+    if rubric is None:
+        raise TeamDocumentError(c.items)
+    return rubric
 
 
-def _requirements(c: _Collector, path: str, value: object) -> list[SkillRequirement]:
+def _requirements(c: doc.Problems, path: str, value: object) -> list[SkillRequirement]:
     if not isinstance(value, Mapping):
         c.add(path, f"must be a table of skill names to levels (got {shown(value)})")
         return []
@@ -296,10 +224,8 @@ def _requirements(c: _Collector, path: str, value: object) -> list[SkillRequirem
     return result
 
 
-def load_skill_profiles(
-    source: str | bytes | Mapping[str, Any], *, format: str = "toml"
-) -> tuple[SkillProfile, ...]:
-    """Load role profiles from TOML or JSON text (or a mapping), in document order.
+def load_skill_profiles(source: Source, *, format: str | None = None) -> tuple[SkillProfile, ...]:
+    """Load role profiles from a TOML or JSON document (text, bytes, a path or a mapping).
 
     Raises:
         TeamDocumentError: every problem found, each with its path.
@@ -311,26 +237,20 @@ def load_skill_profiles(
     ... ''')
     >>> [(r.skill, r.level) for r in profiles[0].requirements]
     [('empathy', 3), ('product:router', 2)]
-    >>> load_skill_profiles('{"profiles": [{"role": "t1", "requirements": {"empathy": 9}}]}',
-    ...                     format="json")
+    >>> load_skill_profiles('{"profiles": [{"role": "t1", "requirements": {"empathy": 9}}]}')
     Traceback (most recent call last):
     ...
     servicemodel.exceptions.TeamDocumentError: 1 problem in team document:
       profiles[0].requirements.empathy: must be an integer from 1 to 5 (got 9)
     """
-    data, problems = _parse(source, format)
-    c = _Collector()
-    c.problems.extend(problems)
-    if c.problems:
-        raise TeamDocumentError(c.problems)
-    assert data is not None
-    _unknown_keys(c, "", data, ("profiles",))
+    c, data = _read(source, format)
+    doc.fields(data, "", c, allowed=("profiles",), what="role profiles")
     profiles: list[SkillProfile] = []
     seen: dict[str, int] = {}
     for index, item in enumerate(_table_list(c, data, "profiles")):
-        path = f"profiles[{index}]"
-        _unknown_keys(c, path, item, ("role", "description", "requirements"))
-        before = len(c.problems)
+        path = doc.at("profiles", index)
+        doc.fields(item, path, c, allowed=("role", "description", "requirements"), what="a profile")
+        before = len(c)
         role = _text(c, path, item, "role", required=True)
         description = _text(c, path, item, "description", required=False) or ""
         if "requirements" not in item:
@@ -344,7 +264,7 @@ def load_skill_profiles(
             )
         elif role is not None:
             seen[role] = index
-        if len(c.problems) > before or role is None:
+        if len(c) > before or role is None:
             continue
         profile = c.build(
             path,
@@ -354,8 +274,8 @@ def load_skill_profiles(
         )
         if profile is not None:
             profiles.append(profile)
-    if c.problems:
-        raise TeamDocumentError(c.problems)
+    if c.items:
+        raise TeamDocumentError(c.items)
     return tuple(profiles)
 
 
@@ -404,49 +324,21 @@ def _profiles_document(profiles: Iterable[SkillProfile]) -> dict[str, Any]:
     return {"profiles": items}
 
 
-def _toml_value(value: object) -> str:
-    if isinstance(value, str):
-        return json.dumps(value, ensure_ascii=False).replace("\x7f", "\\u007f")
-    if isinstance(value, bool):  # pragma: no cover - documents hold no booleans
-        return "true" if value else "false"
-    if isinstance(value, int | float):
-        return repr(value)
-    if isinstance(value, Mapping):
-        inner = ", ".join(f"{_toml_value(str(k))} = {_toml_value(v)}" for k, v in value.items())
-        return "{ " + inner + " }" if inner else "{}"
-    raise ServiceModelError(f"cannot write {value!r} as TOML")  # pragma: no cover
+def _write(document: dict[str, Any], format: str) -> str | dict[str, Any]:
+    doc.check_format(format, allowed=(*doc.FORMATS, "mapping"))
+    if format == "mapping":
+        return document
+    return doc.write(document, format=format, inline=frozenset({"requirements"}))
 
 
-def _to_toml(document: Mapping[str, Any]) -> str:
-    lines: list[str] = []
-    tables: list[tuple[str, list[Mapping[str, Any]]]] = []
-    for key, value in document.items():
-        if isinstance(value, list) and value:
-            tables.append((key, value))
-        elif isinstance(value, list):
-            lines.append(f"{key} = []")
-        else:
-            lines.append(f"{key} = {_toml_value(value)}")
-    for key, items in tables:
-        for item in items:
-            lines.append("")
-            lines.append(f"[[{key}]]")
-            lines.extend(f"{k} = {_toml_value(v)}" for k, v in item.items())
-    return "\n".join(lines).lstrip("\n") + "\n"
+@overload
+def dump_rubric(rubric: Rubric, *, format: Literal["mapping"]) -> dict[str, Any]: ...
+@overload
+def dump_rubric(rubric: Rubric, *, format: Format = ...) -> str: ...
+def dump_rubric(rubric: Rubric, *, format: str = "toml") -> str | dict[str, Any]:
+    """Write a rubric as a TOML (default) or JSON document, or plain data (``"mapping"``).
 
-
-def _dump(document: Mapping[str, Any], format: str) -> str:
-    if format == "json":
-        return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
-    if format == "toml":
-        return _to_toml(document)
-    raise ValidationError(
-        f"'format' must be one of 'toml', 'json' (got {format!r})", field="format", value=format
-    )
-
-
-def dump_rubric(rubric: Rubric, *, format: str = "toml") -> str:
-    """Write a rubric as a TOML or JSON document that :func:`load_rubric` reads back.
+    :func:`load_rubric` reads every form back.
 
     Weights are written as numbers when a decimal is exact, else as ``"n/d"``.
 
@@ -459,11 +351,21 @@ def dump_rubric(rubric: Rubric, *, format: str = "toml") -> str:
     scale = 4
     <BLANKLINE>
     """
-    return _dump(_rubric_document(rubric), format)
+    return _write(_rubric_document(rubric), format)
 
 
-def dump_skill_profiles(profiles: Iterable[SkillProfile], *, format: str = "toml") -> str:
-    """Write role profiles as a document that :func:`load_skill_profiles` reads back.
+@overload
+def dump_skill_profiles(
+    profiles: Iterable[SkillProfile], *, format: Literal["mapping"]
+) -> dict[str, Any]: ...
+@overload
+def dump_skill_profiles(profiles: Iterable[SkillProfile], *, format: Format = ...) -> str: ...
+def dump_skill_profiles(
+    profiles: Iterable[SkillProfile], *, format: str = "toml"
+) -> str | dict[str, Any]:
+    """Write role profiles as a TOML (default) or JSON document, or plain data (``"mapping"``).
+
+    :func:`load_skill_profiles` reads every form back.
 
     >>> p = SkillProfile(role="tier1", requirements=[SkillRequirement("empathy", 3)])
     >>> print(dump_skill_profiles([p], format="json"))
@@ -479,4 +381,4 @@ def dump_skill_profiles(profiles: Iterable[SkillProfile], *, format: str = "toml
     }
     <BLANKLINE>
     """
-    return _dump(_profiles_document(profiles), format)
+    return _write(_profiles_document(profiles), format)

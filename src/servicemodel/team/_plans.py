@@ -14,7 +14,7 @@ import pendulum
 from .._time import aware, to_micros
 from .._validators import enum_member, non_empty_str, optional_aware, optional_non_empty_str
 from ..exceptions import ValidationError
-from ..kpi import Difference, Interval, Mean, Rate, rate_difference
+from ..kpi import Difference, Interval, KpiName, Mean, Rate, rate_difference
 from ._common import exact
 from ._training import Improvement
 
@@ -53,6 +53,10 @@ def _sample_size(_instance: Any, _attribute: attrs.Attribute[Any], value: object
         )
 
 
+def _metric(value: object) -> KpiName:
+    return KpiName.of(value, field="metric")
+
+
 @final
 @attrs.frozen(kw_only=True)
 class Finding:
@@ -60,7 +64,8 @@ class Finding:
 
     This is the first step of the problem-solving path (identify the issue).
     ``observed`` is the KPI value (exact), ``target`` what it should be,
-    ``sample_size`` how many observations it rests on.
+    ``sample_size`` how many observations it rests on. ``rule`` says which
+    rule raised it (with its threshold) and ``next_step`` what to look at next.
 
     >>> f = Finding(title="Router tickets come back", metric="fcr", scope="product:router",
     ...             observed=0.55, target=0.7, sample_size=240)
@@ -69,13 +74,15 @@ class Finding:
     """
 
     title: str = attrs.field(validator=non_empty_str)
-    metric: str = attrs.field(validator=non_empty_str)
+    metric: KpiName = attrs.field(converter=_metric)
     observed: Fraction = attrs.field(converter=_observed)
     sample_size: int = attrs.field(validator=_sample_size)
     target: Fraction | None = attrs.field(default=None, converter=_optional_exact_target)
     direction: Improvement = attrs.field(default=Improvement.HIGHER, converter=_direction)
     scope: str | None = attrs.field(default=None, validator=optional_non_empty_str)
     evidence: str = attrs.field(default="", validator=attrs.validators.instance_of(str))
+    rule: str = attrs.field(default="", validator=attrs.validators.instance_of(str))
+    next_step: str = attrs.field(default="", validator=attrs.validators.instance_of(str))
 
     def gap(self) -> Fraction:
         """How far the observed value is on the wrong side of the target (0 when met).
@@ -83,9 +90,9 @@ class Finding:
         Raises:
             ValidationError: the finding has no target.
 
-        >>> Finding(title="Slow replies", metric="frt_minutes", observed=45, target=30,
-        ...         direction="lower", sample_size=500).gap()
-        Fraction(15, 1)
+        >>> Finding(title="Slow replies", metric="first_reply_time", observed=2700,
+        ...         target=1800, direction="lower", sample_size=500).gap()
+        Fraction(900, 1)
         """
         if self.target is None:
             raise ValidationError(

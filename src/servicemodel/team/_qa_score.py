@@ -13,7 +13,7 @@ from fractions import Fraction
 from typing import Any, Self, final
 
 from ..exceptions import EmptySampleError, ValidationError
-from ..kpi import Accumulator, Interval, Mean, Rate, wilson_interval
+from ..kpi import Accumulator, Interval, KpiName, Mean, Rate, wilson_interval
 from ._quality import QaReview
 
 __all__ = ["QaScore"]
@@ -59,11 +59,11 @@ class QaScore(Accumulator[Mean]):
     >>> a.add(review(4)); a.add(review(3)); b.add(review(2))
     >>> a.merge(b).result().value
     Fraction(3, 4)
-    >>> Accumulator.from_json(a.to_json()) == a
+    >>> QaScore.from_json(a.to_json()) == a
     True
     """
 
-    name = "qa_score"
+    kpi = KpiName.QA_SCORE
     item_types = (QaReview,)
     __slots__ = ("_denominator", "_fails", "_n", "_squares", "_total")
 

@@ -52,7 +52,7 @@ from .._time import aware, duration_micros, from_micros, to_duration, to_micros,
 from ..exceptions import EmptySampleError, ValidationError
 from ..interactions import Interaction
 from ..kpi import Csat, CsatVariant, Fcr
-from ..loyalty import Award, Ledger, NegativeBalance, Receipt
+from ..loyalty import Award, CommandName, Ledger, NegativeBalance, Receipt
 
 __all__ = [
     "AgentAward",
@@ -377,12 +377,12 @@ def _pay(ledger: Ledger, award: AgentAward, *, at: pendulum.DateTime) -> Receipt
 def _withdraw(ledger: Ledger, key: str, rule: RecognitionRule, *, at: pendulum.DateTime) -> Receipt:
     """Take back an award posted under *key* that the interaction no longer gives."""
     payload = ledger.command(key)
-    member = payload[1]
-    if payload[0] == "earn":
+    member = payload.member
+    if payload.name is CommandName.EARN:
         return ledger.return_purchase(member=member, earn=key, at=at, key=f"{key}:withdrawn")
     return ledger.adjust(
         member=member,
-        points=-payload[3],
+        points=-payload.argument("points"),
         at=at,
         key=f"{key}:withdrawn",
         reason=f"withdrawn recognition.{rule.value}",

@@ -13,6 +13,7 @@ Requires Hypothesis (``pip install servicemodel[test]``).
 >>> test_created_before_events()
 """
 
+from ._goals import goals, observations
 from ._sla import conditions, policies, policy_sets, targets
 from ._strategies import (
     ces_responses,
@@ -34,10 +35,12 @@ __all__ = [
     "csat_responses",
     "customers",
     "feedback",
+    "goals",
     "identifiers",
     "instants",
     "interactions",
     "nps_responses",
+    "observations",
     "policies",
     "policy_sets",
     "qa_reviews",

@@ -93,7 +93,7 @@ def targets(
     >>> from hypothesis import given
     >>> @given(targets())
     ... def check(value):
-    ...     assert value.within_micros() > 0
+    ...     assert value._within_us() > 0
     >>> check()
     """
     within = draw(

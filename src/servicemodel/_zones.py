@@ -1,0 +1,382 @@
+"""Zones: the zone table, portable IANA names, and each zone's offsets as a table of eras.
+
+Part of the time layer (:mod:`servicemodel._time` re-exports these names).
+
+>>> ZONES.offsets("Europe/London").offset_at(1717750800000000) // 3_600_000_000
+1
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from bisect import bisect_right
+from zoneinfo import ZoneInfo, available_timezones
+
+import pendulum
+
+from .exceptions import ValidationError
+
+__all__ = ["HI", "LO", "ZONES", "ZoneOffsets", "ZoneTable", "zone", "zone_of"]
+
+_MAX_TEXT = 64
+_EPOCH_ORDINAL = _dt.date(1970, 1, 1).toordinal()
+_UTC = pendulum.timezone("UTC")
+
+
+def zone_of(tzinfo: _dt.tzinfo) -> _dt.tzinfo:
+    """Return the pendulum zone equal to a stdlib tzinfo (or the tzinfo itself).
+
+    >>> zone_of(ZoneInfo("Europe/Paris"))
+    Timezone('Europe/Paris')
+    """
+    if isinstance(tzinfo, pendulum.Timezone | pendulum.FixedTimezone):
+        return tzinfo
+    if isinstance(tzinfo, ZoneInfo):
+        return pendulum.timezone(tzinfo.key)
+    if isinstance(tzinfo, _dt.timezone):
+        offset = tzinfo.utcoffset(None)
+        return pendulum.FixedTimezone(int(offset.total_seconds())) if offset else _UTC
+    return tzinfo
+
+
+def zone(name: str | _dt.tzinfo, *, field: str = "timezone") -> _dt.tzinfo:
+    """Return the pendulum timezone for a portable IANA name or a tzinfo.
+
+    Shorthand for ``ZONES.zone(name, field=field)``; see :meth:`ZoneTable.zone`.
+
+    Raises:
+        ValidationError: the name is not a portable IANA zone name.
+
+    >>> zone("Europe/London")
+    Timezone('Europe/London')
+    >>> zone("Mars/Olympus")
+    Traceback (most recent call last):
+    ...
+    servicemodel.exceptions.ValidationError: 'timezone' must be an IANA zone name such as 'Europe/London' (got 'Mars/Olympus')
+    """
+    return ZONES.zone(name, field=field)
+
+
+_US = 1_000_000
+_DAY_US = 86_400 * _US
+#: Instants with exact offset tables: [1900-01-01, 2200-01-01) UTC, in epoch microseconds.
+LO = (_dt.date(1900, 1, 1).toordinal() - _EPOCH_ORDINAL) * _DAY_US
+HI = (_dt.date(2200, 1, 1).toordinal() - _EPOCH_ORDINAL) * _DAY_US
+_NAIVE_EPOCH = _dt.datetime(1970, 1, 1)
+_AWARE_EPOCH = _dt.datetime(1970, 1, 1, tzinfo=_dt.UTC)
+#: Names in the tz database that are not zones a document may name: the host's own
+#: zone under a file name, and the database's placeholders.
+_NOT_PORTABLE = frozenset({"localtime", "posixrules", "Factory"})
+_NAME_SHAPE = re.compile(r"[A-Za-z][A-Za-z0-9_+\-]*(?:/[A-Za-z0-9_+\-]+)*")
+_MAX_TABLES = 256
+_MAX_DATES = 100_000
+#: (hour, minute, second) of each second of a day.
+_DateTime = pendulum.DateTime
+_CLOCK_US = tuple(m * 60_000_000 for m in range(1440))
+_HMS = tuple((s // 3600, s // 60 % 60, s % 60) for s in range(86_400))
+
+
+def _offset_of(delta: _dt.timedelta | None) -> int:
+    assert delta is not None  # an aware datetime's utcoffset()
+    return (delta.days * 86_400 + delta.seconds) * _US + delta.microseconds
+
+
+def _exact_offset(tz: _dt.tzinfo, micros: int) -> int:
+    """The zone's offset at the instant *micros*, asked of the tzinfo itself."""
+    return _offset_of(
+        (_AWARE_EPOCH + _dt.timedelta(microseconds=micros)).astimezone(tz).utcoffset()
+    )
+
+
+def _scan_transitions(tz: _dt.tzinfo) -> tuple[list[int], list[int]]:
+    """Era starts and offsets (micros) of *tz* over [LO, HI); the first era starts at LO.
+
+    The zone is sampled once a day and each change is located to the second by
+    bisection, so two changes less than a day apart that cancel out would be
+    missed (no zone in the tz database has one in the supported range).
+    """
+    if isinstance(tz, pendulum.FixedTimezone | _dt.timezone):
+        return [LO], [_exact_offset(tz, 0)]
+
+    def at(second: int) -> int:
+        return _offset_of(_dt.datetime.fromtimestamp(second, tz).utcoffset())
+
+    lo, hi, step = LO // _US, HI // _US, 86_400
+    times, offsets = [LO], [at(lo)]
+    prev_t, prev_o = lo, offsets[0]
+    t = lo + step
+    while t < hi + step:
+        o = at(t)
+        if o != prev_o:
+            a, b = prev_t, t  # at(a) == prev_o, at(b) != prev_o
+            while b - a > 1:
+                m = (a + b) // 2
+                if at(m) == prev_o:
+                    a = m
+                else:
+                    b = m
+            times.append(b * _US)
+            offsets.append(o if b == t else at(b))
+            prev_o = offsets[-1]
+            if prev_o != o:  # a second change inside the same day
+                prev_t = b
+                t = b + 1
+                continue
+        prev_t, prev_o = t, o
+        t += step
+    return times, offsets
+
+
+class ZoneOffsets:
+    """One zone's UTC offsets as a table of eras: the one offset lookup.
+
+    Instants are epoch microseconds; *wall* values are local wall-clock
+    microseconds counted from 1970-01-01 00:00 local as if every day had 24
+    hours (so ``wall // 86_400_000_000`` is the local day number). Within
+    [1900, 2200) every answer is a binary search in the table; outside it the
+    zone itself is asked. Wall readings follow PEP 495 (and zoneinfo): in a
+    repeated hour ``fold=0`` is the earlier instant; in a gap ``fold=0`` reads
+    the wall time with the offset from before the gap, which moves it forward.
+
+    Build them through :data:`ZONES` (``ZONES.offsets("Europe/London")``) so
+    each zone's table is computed once.
+
+    >>> london = ZONES.offsets("Europe/London")
+    >>> noon = 1718017200000000  # 10 June 2024 11:00 UTC
+    >>> (london.wall(noon) - noon) // 3_600_000_000
+    1
+    >>> london.instant_of_wall(london.wall(noon)) == noon
+    True
+    """
+
+    __slots__ = ("_dates", "fold_until", "offsets", "times", "tz", "wall_starts")
+
+    def __init__(self, tz: _dt.tzinfo) -> None:
+        self.tz = tz
+        self._dates: dict[int, tuple[int, int, int]] = {}
+        #: Era starts (instants) and each era's offset, in microseconds.
+        self.times, self.offsets = _scan_transitions(tz)
+        # The wall-clock starts of the eras as fold=0 and fold=1 read them (PEP 495:
+        # fold 0 takes the offset before a change inside a gap or overlap), and, per
+        # era, the instant before which its wall clock repeats the previous era's.
+        first = -(2**62)
+        fold0, fold1, fold_until = [first], [first], [first]
+        for k in range(1, len(self.times)):
+            before, after = self.offsets[k - 1], self.offsets[k]
+            fold0.append(self.times[k] + max(before, after))
+            fold1.append(self.times[k] + min(before, after))
+            fold_until.append(self.times[k] + max(before - after, 0))
+        self.wall_starts = (fold0, fold1)
+        self.fold_until = fold_until
+
+    def offset_at(self, micros: int) -> int:
+        """The UTC offset (micros) in force at the instant *micros*.
+
+        >>> ZONES.offsets("Europe/Warsaw").offset_at(1718013600000000) // 3_600_000_000
+        2
+        """
+        if LO <= micros < HI:
+            return self.offsets[bisect_right(self.times, micros) - 1]
+        return _exact_offset(self.tz, micros)
+
+    def wall(self, micros: int) -> int:
+        """The local wall-clock micros of the instant *micros*.
+
+        >>> ZONES.offsets("UTC").wall(5)
+        5
+        """
+        return micros + self.offset_at(micros)
+
+    def wall_fold(self, micros: int) -> tuple[int, int]:
+        """(wall-clock micros, PEP 495 fold) of the instant *micros*.
+
+        >>> london = ZONES.offsets("Europe/London")
+        >>> again = 1729992600000000  # 27 October 2024 01:30 UTC: 01:30 GMT, the second time
+        >>> london.wall_fold(again - 3_600_000_000)[1], london.wall_fold(again)[1]
+        (0, 1)
+        """
+        if LO <= micros < HI:
+            k = bisect_right(self.times, micros) - 1
+            return micros + self.offsets[k], 1 if micros < self.fold_until[k] else 0
+        local = (_AWARE_EPOCH + _dt.timedelta(microseconds=micros)).astimezone(self.tz)
+        return micros + _offset_of(local.utcoffset()), local.fold
+
+    def instant_of_wall(self, wall: int, fold: int = 0) -> int:
+        """The instant a wall-clock reading (with its PEP 495 *fold*) denotes.
+
+        >>> warsaw = ZONES.offsets("Europe/Warsaw")
+        >>> gap = 1711852200000000  # wall 31 March 2024 02:30, a time that does not exist
+        >>> (warsaw.instant_of_wall(gap) - gap) // 60_000_000  # read at UTC+1: 03:30 local
+        -60
+        """
+        if LO < wall < HI:
+            starts = self.wall_starts[fold]
+            return wall - self.offsets[bisect_right(starts, wall) - 1]
+        naive = _NAIVE_EPOCH + _dt.timedelta(microseconds=wall)
+        return wall - _offset_of(naive.replace(tzinfo=self.tz, fold=fold).utcoffset())
+
+    def instant_of(self, value: _dt.datetime) -> int:
+        """The instant (epoch micros) of a datetime whose tzinfo is this zone.
+
+        Reads the wall clock and fold of *value* and looks them up in the
+        table: ``to_micros(value)`` at a third of the cost.
+
+        >>> london = ZONES.offsets("Europe/London")
+        >>> t = london.show(1729992600000000)  # 01:30 GMT on 27 October 2024, the second time
+        >>> t.fold, london.instant_of(t) == 1729992600000000
+        (1, True)
+        """
+        wall = (
+            (value.toordinal() - _EPOCH_ORDINAL) * _DAY_US
+            + _CLOCK_US[value.hour * 60 + value.minute]
+            + value.second * _US
+            + value.microsecond
+        )
+        if LO < wall < HI:
+            return wall - self.offsets[bisect_right(self.wall_starts[value.fold], wall) - 1]
+        return self.instant_of_wall(wall, value.fold)
+
+    def day_start(self, day: int) -> int:
+        """The first instant whose wall clock reads at least midnight of local day *day*.
+
+        >>> ZONES.offsets("UTC").day_start(1) == 86_400_000_000
+        True
+        """
+        w = day * _DAY_US
+        if not LO < w < HI:
+            return self.instant_of_wall(w)
+        k = max(bisect_right(self.times, w - max(self.offsets)) - 1, 0)
+        while True:
+            u = max(self.times[k], w - self.offsets[k])
+            if k + 1 == len(self.times) or u < self.times[k + 1]:
+                return u
+            k += 1
+
+    def show(self, micros: int) -> pendulum.DateTime:
+        """The instant *micros* as a ``pendulum.DateTime`` in this zone.
+
+        >>> ZONES.offsets("America/New_York").show(1718013600000000)
+        DateTime(2024, 6, 10, 6, 0, 0, tzinfo=Timezone('America/New_York'))
+        """
+        if not LO <= micros < HI:
+            wall, fold = self.wall_fold(micros)
+            local = _NAIVE_EPOCH + _dt.timedelta(microseconds=wall)
+            fields = (local.year, local.month, local.day, local.hour, local.minute, local.second)
+            return pendulum.DateTime(*fields, local.microsecond, self.tz, fold=fold)
+        k = bisect_right(self.times, micros) - 1
+        days, rest = divmod(micros + self.offsets[k], _DAY_US)
+        ymd = self._dates.get(days)
+        if ymd is None:
+            ymd = self._date(days)
+        seconds, micro = divmod(rest, _US)
+        hour, minute, second = _HMS[seconds]
+        # tzinfo positionally: DateTime(..., tzinfo=tz) parses keywords at about twice
+        # the cost; fold only when set (the second pass through a repeated hour).
+        if micros < self.fold_until[k]:
+            return _DateTime(ymd[0], ymd[1], ymd[2], hour, minute, second, micro, self.tz, fold=1)
+        return _DateTime(ymd[0], ymd[1], ymd[2], hour, minute, second, micro, self.tz)
+
+    def _date(self, days: int) -> tuple[int, int, int]:
+        """(year, month, day) of local day number *days*, remembered (at most 100,000)."""
+        d = _dt.date.fromordinal(days + _EPOCH_ORDINAL)
+        ymd = (d.year, d.month, d.day)
+        if len(self._dates) < _MAX_DATES:
+            self._dates[days] = ymd
+        return ymd
+
+
+class ZoneTable:
+    """The zone table: portable IANA names to zones, and zones to offset tables.
+
+    One table serves the library (:data:`ZONES`). A zone's offset table takes
+    about a tenth of a second to compute, so the table keeps it for the
+    process; what it holds is read from the tz database and never changes
+    while the process runs. It holds at most 256 offset tables; past that it
+    computes them afresh for each caller.
+
+    >>> table = ZoneTable()
+    >>> table.zone("Asia/Tokyo")
+    Timezone('Asia/Tokyo')
+    >>> table.offsets("Asia/Tokyo") is table.offsets(table.zone("Asia/Tokyo"))
+    True
+    """
+
+    __slots__ = ("_known", "_tables")
+
+    def __init__(self) -> None:
+        self._known: frozenset[str] | None = None
+        self._tables: dict[object, ZoneOffsets] = {}
+
+    def is_portable(self, name: str) -> bool:
+        """Whether *name* is a zone of the tz database that any host resolves alike.
+
+        Names the database lists only as files of one host (``localtime``) or
+        as placeholders (``Factory``, ``posixrules``) are not.
+
+        >>> ZONES.is_portable("America/Sao_Paulo"), ZONES.is_portable("localtime")
+        (True, False)
+        """
+        if not _NAME_SHAPE.fullmatch(name) or name in _NOT_PORTABLE:
+            return False
+        if self._known is None:
+            self._known = frozenset(available_timezones())
+        return name in self._known or name == "UTC"
+
+    def zone(self, name: str | _dt.tzinfo, *, field: str = "timezone") -> _dt.tzinfo:
+        """Return the pendulum timezone for a portable IANA name, or for a tzinfo.
+
+        Raises:
+            ValidationError: the name is not a portable IANA zone name.
+
+        >>> ZONES.zone("localtime")
+        Traceback (most recent call last):
+        ...
+        servicemodel.exceptions.ValidationError: 'timezone' must be an IANA zone name such as 'Europe/London' (got 'localtime')
+        """
+        if isinstance(name, _dt.tzinfo):
+            return zone_of(name)
+        if not isinstance(name, str) or len(name) > _MAX_TEXT or not self.is_portable(name):
+            raise ValidationError(
+                f"'{field}' must be an IANA zone name such as 'Europe/London' (got {name!r})",
+                field=field,
+                value=name,
+            )
+        try:
+            return pendulum.timezone(name)
+        except Exception:  # listed but unreadable on this host: pendulum's own error kinds
+            raise ValidationError(
+                f"'{field}' must be an IANA zone name such as 'Europe/London' (got {name!r})",
+                field=field,
+                value=name,
+            ) from None
+
+    def offsets(self, tz: str | _dt.tzinfo) -> ZoneOffsets:
+        """Return the offset table of a zone (by portable name or tzinfo), built once.
+
+        Raises:
+            ValidationError: a name is not a portable IANA zone name.
+
+        >>> ZONES.offsets("UTC").offset_at(0)
+        0
+        """
+        found = self.zone(tz)
+        key = _key_of(found)
+        table = self._tables.get(key)
+        if table is None:
+            table = ZoneOffsets(found)
+            if len(self._tables) < _MAX_TABLES:
+                self._tables[key] = table
+        return table
+
+
+def _key_of(tz: _dt.tzinfo) -> object:
+    # A named zone by identity (pendulum hands out one instance per name), so that
+    # results carry the very tzinfo they were asked in; fixed offsets by their offset.
+    if isinstance(tz, pendulum.FixedTimezone):
+        return ("fixed", tz.offset)
+    return tz
+
+
+#: The library's zone table.
+ZONES = ZoneTable()

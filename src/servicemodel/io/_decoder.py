@@ -1,0 +1,405 @@
+"""Interaction records to Interactions: the one decoder.
+
+Decoding is the hot path of every reader, so it is written for speed, and
+it is the only implementation: there is no second, slower path to fall back
+on. Each field is read once and checked once, by the rule the value classes
+use themselves (the attrs validators and converters of the fields, and
+:func:`~servicemodel.interactions.check_log` for the order and transitions
+of the log); values that need no check (enum members looked up in tables,
+instants built here with their zone) are set on the new objects directly.
+A local ``field`` variable tracks what is being decoded, so any failure names
+the exact field (``events[3].status``).
+
+A :class:`InteractionDecoder` owns its caches (zones met, work durations
+parsed, ids already checked); a reader makes one per file.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections.abc import Callable
+from typing import Any, Final, cast
+
+import attrs
+import pendulum
+
+from .._time import ZONES, parse_duration
+from ..exceptions import ValidationError
+from ..interactions import (
+    Assignment,
+    Event,
+    Interaction,
+    Kind,
+    Message,
+    Priority,
+    PriorityChange,
+    SatisfactionResponse,
+    StatusChange,
+    Visibility,
+    check_log,
+)
+from ._codec import (
+    CHANNELS,
+    EVENT_KEYS,
+    INTERACTION_KEYS,
+    KINDS,
+    PRIORITIES,
+    ROLES,
+    STATUSES,
+    VISIBILITIES,
+    field_error,
+    fixed_zone,
+    qualified,
+    unknown_field,
+)
+
+__all__ = ["InteractionDecoder", "decode_interaction"]
+
+_fromisoformat: Final = _dt.datetime.fromisoformat
+_DateTime: Final = pendulum.DateTime
+_new: Final = object.__new__
+_PUBLIC: Final = Visibility.PUBLIC
+_DECODE_ERRORS: Final = (KeyError, TypeError, ValueError, AttributeError, OverflowError)
+_MAX_CACHED: Final = 8_192
+
+Rule = Callable[[Any, "attrs.Attribute[Any]", Any], None]
+
+
+def _validator(cls: type, name: str) -> tuple[attrs.Attribute[Any], Rule]:
+    """A field of a value class with its own validator: the rule the class applies."""
+    attribute = getattr(attrs.fields(cls), name)
+    assert attribute.validator is not None
+    return attribute, attribute.validator
+
+
+def _converter(cls: type, name: str) -> Callable[[Any], Any]:
+    """A field's own converter: the normalisation (and checks) the class applies."""
+    converter = getattr(attrs.fields(cls), name).converter
+    assert callable(converter)
+    return cast(Callable[[Any], Any], converter)
+
+
+# The field rules, taken from the classes themselves.
+_ID = _validator(Interaction, "id")
+_CUSTOMER_ID = _validator(Interaction, "customer_id")
+_AUTHOR_ID = _validator(Message, "author_id")
+_AGENT_ID = _validator(Assignment, "agent_id")
+_GROUP = _validator(Assignment, "group")
+_SCORE = _validator(SatisfactionResponse, "score")
+_TAGS = _converter(Interaction, "tags")
+_ATTRIBUTES = _converter(Interaction, "attributes")
+_WORK = _converter(Message, "work")
+
+
+def _setters(cls: type, *names: str) -> tuple[Any, ...]:
+    # A frozen slotted class's slot descriptors: setting through them skips the
+    # class's __setattr__ (which refuses), once the value passed the field's rule.
+    return tuple(cls.__dict__[name].__set__ for name in names)
+
+
+_M_AT, _M_AUTHOR, _M_VISIBILITY, _M_AUTHOR_ID, _M_WORK = _setters(
+    Message, "at", "author", "visibility", "author_id", "work"
+)
+_S_AT, _S_STATUS = _setters(StatusChange, "at", "status")
+_A_AT, _A_AGENT_ID, _A_GROUP = _setters(Assignment, "at", "agent_id", "group")
+_P_AT, _P_PRIORITY = _setters(PriorityChange, "at", "priority")
+_R_AT, _R_SCORE = _setters(SatisfactionResponse, "at", "score")
+(
+    _I_ID,
+    _I_CUSTOMER_ID,
+    _I_CHANNEL,
+    _I_KIND,
+    _I_PRIORITY,
+    _I_CREATED_AT,
+    _I_TAGS,
+    _I_ATTRIBUTES,
+    _I_EVENTS,
+) = _setters(
+    Interaction,
+    "id",
+    "customer_id",
+    "channel",
+    "kind",
+    "priority",
+    "created_at",
+    "tags",
+    "attributes",
+    "events",
+)
+
+
+class InteractionDecoder:
+    """Build Interactions from decoded JSON records, naming the field of any error.
+
+    Keeps, for the records it decodes, the zones it met, the work durations
+    it parsed and the names it already checked (tags, agents, groups), so a
+    file's repeated values are handled once (at most 8,192 of each).
+
+    >>> decoder = InteractionDecoder()
+    >>> ticket = decoder.decode({"id": "T-1", "customer_id": "C-1", "channel": "chat",
+    ...                          "created_at": "2024-06-10T09:00:00Z"})
+    >>> ticket.channel.value
+    'chat'
+    >>> decoder.decode({"id": "T-1", "customer_id": "C-1", "channel": "chat",
+    ...                 "created_at": "2024-06-10T09:00:00Z",
+    ...                 "events": [{"type": "status_change", "at": "2024-06-10T08:00:00Z",
+    ...                             "status": "open"}]})
+    Traceback (most recent call last):
+    ...
+    servicemodel.exceptions.ValidationError: 'events[0].at' must not be before 'created_at' (got 2024-06-10T08:00:00+00:00 < 2024-06-10T09:00:00+00:00)
+    """
+
+    __slots__ = ("_durations", "_fixed", "_ids", "_named")
+
+    def __init__(self) -> None:
+        self._fixed: dict[object, _dt.tzinfo] = {_dt.UTC: pendulum.UTC}
+        self._named: dict[object, _dt.tzinfo] = {}
+        self._durations: dict[object, pendulum.Duration] = {}
+        self._ids: set[str] = set()
+
+    def decode(self, record: Any) -> Interaction:
+        """Return the interaction of one record, or raise ValidationError naming the field."""
+        field = "id"
+        try:
+            if not record.keys() <= INTERACTION_KEYS:
+                unknown_field(record, INTERACTION_KEYS, "")
+            identifier = record["id"]
+            field = "customer_id"
+            customer_id = record["customer_id"]
+            field = "channel"
+            channel = CHANNELS[record["channel"]]
+            field = "kind"
+            kind = KINDS[record["kind"]] if "kind" in record else Kind.ENQUIRY
+            field = "priority"
+            priority = PRIORITIES[record["priority"]] if "priority" in record else Priority.NORMAL
+            field = "timezone"
+            named = self._zone_named(record["timezone"]) if "timezone" in record else None
+            field = "created_at"
+            text = record["created_at"]
+            parsed = _fromisoformat(text)
+            created_at = self._instant(parsed, text, "created_at", named)
+            field = "tags"
+            tags = record.get("tags", ())
+            if type(tags) is not list and tags != ():
+                raise TypeError
+            field = "attributes"
+            attributes = record.get("attributes", ())
+            if type(attributes) is not dict and attributes != ():
+                raise TypeError
+            field = "events"
+            raw_events = record.get("events", ())
+            if type(raw_events) is not list and raw_events != ():
+                raise TypeError
+        except ValidationError:
+            raise
+        except _DECODE_ERRORS:
+            raise field_error(record, field, "") from None
+        # Record ids are unique: checked each time, never remembered.
+        _ID[1](None, _ID[0], identifier)
+        _CUSTOMER_ID[1](None, _CUSTOMER_ID[0], customer_id)
+        events, keys = self._events(raw_events, parsed, text, named)
+        check_log(created_at, priority, events, keys)
+        interaction = _new(Interaction)
+        _I_ID(interaction, identifier)
+        _I_CUSTOMER_ID(interaction, customer_id)
+        _I_CHANNEL(interaction, channel)
+        _I_KIND(interaction, kind)
+        _I_PRIORITY(interaction, priority)
+        _I_CREATED_AT(interaction, created_at)
+        _I_TAGS(interaction, self._tags(tags))
+        _I_ATTRIBUTES(interaction, _ATTRIBUTES(attributes) if attributes else ())
+        _I_EVENTS(interaction, events)
+        return interaction
+
+    # ------------------------------------------------------------------ fields
+
+    def _check_id(self, field: tuple[attrs.Attribute[Any], Rule], value: object) -> None:
+        """The field's own rule (non-empty, no surrounding blanks, bounded), once per id."""
+        if type(value) is str and value in self._ids:
+            return
+        attribute, rule = field
+        rule(None, attribute, value)
+        if len(self._ids) < _MAX_CACHED:
+            self._ids.add(value)  # type: ignore[arg-type]  # the rule passed: a str
+
+    def _tags(self, tags: list[Any] | tuple[()]) -> frozenset[str]:
+        if all(type(tag) is str and tag in self._ids for tag in tags):
+            return frozenset(tags)
+        checked: frozenset[str] = _TAGS(tags)
+        if len(self._ids) < _MAX_CACHED:
+            self._ids.update(checked)
+        return checked
+
+    def _zone_named(self, name: object) -> _dt.tzinfo:
+        found = self._named.get(name) if isinstance(name, str) else None
+        if found is None:
+            found = ZONES.zone(name if isinstance(name, str) else repr(name), field="timezone")
+            if len(self._named) < _MAX_CACHED:
+                self._named[name] = found
+        return found
+
+    def _work(self, text: object) -> pendulum.Duration:
+        found: pendulum.Duration = _WORK(parse_duration(text, field="work", allow_zero=True))
+        if len(self._durations) < _MAX_CACHED:
+            self._durations[text] = found
+        return found
+
+    def _instant(
+        self, parsed: _dt.datetime, text: str, field: str, named: _dt.tzinfo | None
+    ) -> pendulum.DateTime:
+        """The instant of a parsed timestamp: in its own offset, or shown in the named zone."""
+        if named is None:
+            local = parsed
+            zone = self._fixed.get(parsed.tzinfo)
+            if zone is None:
+                zone = fixed_zone(parsed, text, field)  # raises: naive, or not whole seconds
+                if len(self._fixed) < _MAX_CACHED:
+                    self._fixed[parsed.tzinfo] = zone
+        else:
+            offset = parsed.utcoffset()
+            if offset is None:
+                fixed_zone(parsed, text, field)  # raises: naive
+            # Written as the zone's own wall time and offset (what the writer does): the
+            # fields can be used as they are. Otherwise convert (the fold comes with it).
+            local = parsed if named.utcoffset(parsed) == offset else parsed.astimezone(named)
+            zone = named
+        # tzinfo passed by position: keyword arguments cost the constructor more than
+        # the rest of this line; fold only in a repeated hour.
+        if local.fold:
+            return _DateTime(
+                local.year,
+                local.month,
+                local.day,
+                local.hour,
+                local.minute,
+                local.second,
+                local.microsecond,
+                zone,
+                fold=1,
+            )
+        return _DateTime(
+            local.year,
+            local.month,
+            local.day,
+            local.hour,
+            local.minute,
+            local.second,
+            local.microsecond,
+            zone,
+        )
+
+    # ------------------------------------------------------------------ events
+
+    def _events(
+        self,
+        raw_events: list[Any] | tuple[()],
+        created: _dt.datetime,
+        created_text: str,
+        named: _dt.tzinfo | None,
+    ) -> tuple[tuple[Event, ...], list[_dt.datetime]]:
+        """The events, and the parsed timestamps (``created`` first) that order them."""
+        events: list[Event] = []
+        keys = [created]
+        last_text, parsed = created_text, created
+        at: pendulum.DateTime | None = None
+        ids, durations = self._ids, self._durations
+        for index, raw in enumerate(raw_events):
+            field = "type"
+            try:
+                kind = raw["type"]
+                known = EVENT_KEYS[kind]
+                if not raw.keys() <= known:
+                    unknown_field(raw, known, f"events[{index}]")
+                field = "at"
+                text = raw["at"]
+                if text != last_text or at is None:
+                    # Events often share an instant (a reply and the status change it
+                    # makes): parse and build each distinct timestamp once.
+                    parsed = _fromisoformat(text)
+                    at = self._instant(parsed, text, "at", named)
+                    last_text = text
+                keys.append(parsed)
+                # Messages and status changes are most of a log: built here, in the loop.
+                event: Event
+                if kind == "message":
+                    field = "author"
+                    author = ROLES[raw["author"]]
+                    field = "visibility"
+                    visibility = VISIBILITIES[raw["visibility"]] if "visibility" in raw else _PUBLIC
+                    author_id, work = raw.get("author_id"), raw.get("work")
+                    if author_id is not None and author_id not in ids:
+                        self._check_id(_AUTHOR_ID, author_id)
+                    if work is not None:
+                        field = "work"
+                        work = durations.get(work) or self._work(work)
+                    event = _new(Message)
+                    _M_AT(event, at)
+                    _M_AUTHOR(event, author)
+                    _M_VISIBILITY(event, visibility)
+                    _M_AUTHOR_ID(event, author_id)
+                    _M_WORK(event, work)
+                elif kind == "status_change":
+                    field = "status"
+                    event = _new(StatusChange)
+                    _S_STATUS(event, STATUSES[raw["status"]])
+                    _S_AT(event, at)
+                else:
+                    event = self._other_event(raw, kind, at, index)
+                events.append(event)
+            except ValidationError as error:
+                path = f"events[{index}]"
+                if error.field is not None and error.field.startswith(path):
+                    raise
+                raise qualified(error, path) from None
+            except _DECODE_ERRORS:
+                raise field_error(raw, field, f"events[{index}]", "event") from None
+        return tuple(events), keys
+
+    def _other_event(
+        self, raw: dict[str, Any], kind: str, at: pendulum.DateTime, index: int
+    ) -> Event:
+        """An assignment, priority change or satisfaction response whose keys and instant were read."""
+        field = kind
+        try:
+            event: Event
+            if kind == "assignment":
+                agent_id, group = raw.get("agent_id"), raw.get("group")
+                if agent_id is not None:
+                    self._check_id(_AGENT_ID, agent_id)
+                if group is not None:
+                    self._check_id(_GROUP, group)
+                event = _new(Assignment)
+                _A_AT(event, at)
+                _A_AGENT_ID(event, agent_id)
+                _A_GROUP(event, group)
+            elif kind == "priority_change":
+                field = "priority"
+                event = _new(PriorityChange)
+                _P_PRIORITY(event, PRIORITIES[raw["priority"]])
+                _P_AT(event, at)
+            else:  # "satisfaction": the only kind left in EVENT_KEYS
+                field = "score"
+                score = raw["score"]
+                _SCORE[1](None, _SCORE[0], score)
+                event = _new(SatisfactionResponse)
+                _R_AT(event, at)
+                _R_SCORE(event, score)
+        except ValidationError:
+            raise
+        except _DECODE_ERRORS:
+            raise field_error(raw, field, f"events[{index}]", "event") from None
+        return event
+
+
+def decode_interaction(record: Any) -> Interaction:
+    """Build an interaction from its decoded JSON record, or raise ValidationError naming the field.
+
+    A one-off :class:`InteractionDecoder`; readers keep one per file.
+
+    >>> decode_interaction({"id": "T-1", "customer_id": "C-1", "channel": "fax",
+    ...                     "created_at": "2024-06-10T09:00:00Z"})
+    Traceback (most recent call last):
+    ...
+    servicemodel.exceptions.ValidationError: 'channel' must be one of 'phone', ... (got 'fax')
+    """
+    return InteractionDecoder().decode(record)

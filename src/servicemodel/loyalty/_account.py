@@ -1,0 +1,530 @@
+"""One member's account: its lots, balances, heaps and expiry index, and how they change.
+
+An :class:`Account` is the mutable state of one member in a ledger; its
+methods are the account-level rules the ledger's commands use: settle what
+became due (activations, expiries, inactivity), take points in consumption
+order, repay debt, and view the balance at a later instant without changing
+anything. Entries go to the journal through :meth:`Account.emit`, the one
+place they are made.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable
+from decimal import Decimal
+from heapq import heappop, heappush
+from typing import Any, Final
+
+import attrs
+
+from ._clock import LocalClock
+from ._journal import JournalEntry
+from ._policies import NEVER, AfterInactivity, Consumption
+from ._values import Award, EntryKind, LineShare
+
+__all__ = [
+    "ACTIVE",
+    "EXPIRED",
+    "PENDING",
+    "SCAN_BUDGET",
+    "VOIDED",
+    "Account",
+    "AccountRules",
+    "LotState",
+]
+
+#: Where a lot stands inside the ledger (LotStatus is what queries show).
+PENDING, ACTIVE, EXPIRED, VOIDED = range(4)
+#: A query visits at most this many expiry-heap entries before it builds the
+#: member's Fenwick tree instead; commands (which visit only what expires since
+#: the member's last command, and then settle it) have no limit.
+SCAN_BUDGET: Final = 32
+
+# Shared, never mutated: a lot copies them before its first return.
+_EMPTY_RETURNED: dict[str, Decimal] = {}
+_EMPTY_REVERSED: dict[str, int] = {}
+
+_new_record = tuple.__new__
+if JournalEntry._fields != (
+    "member",
+    "kind",
+    "micros",
+    "points",
+    "allocations",
+    "lot",
+    "key",
+    "ref",
+    "note",
+):  # pragma: no cover
+    raise AssertionError(f"emit is out of date with JournalEntry's fields {JournalEntry._fields}")
+
+
+@attrs.frozen
+class AccountRules:
+    """What every account of one ledger shares: its clock and the rules accounts apply."""
+
+    clock: LocalClock
+    inactivity: AfterInactivity | None
+    consumption: Consumption
+
+
+@attrs.define
+class LotState:
+    """One lot inside the ledger (mutable; :class:`~servicemodel.loyalty.Lot` is its view)."""
+
+    id: int
+    kind: EntryKind
+    key: str
+    earned: int
+    available: int
+    expires: int
+    original: int
+    remaining: int
+    awards: tuple[Award, ...]
+    lines: tuple[LineShare, ...]
+    state: int = PENDING
+    in_use: bool = False
+    clawed: int = 0
+    line_returned: dict[str, Decimal] = _EMPTY_RETURNED
+    line_reversed: dict[str, int] = _EMPTY_REVERSED
+
+    def copy(self) -> LotState:
+        """A copy whose returned-line records are its own."""
+        return attrs.evolve(
+            self, line_returned=dict(self.line_returned), line_reversed=dict(self.line_reversed)
+        )
+
+
+@attrs.define
+class Account:
+    """One member's mutable state, and the account-level rules that change it."""
+
+    member: str
+    out: list[JournalEntry]
+    rules: AccountRules
+    version: int = 0
+    last_at: int = -NEVER
+    last_activity: int = -NEVER
+    inactive_done: bool = True
+    avail: int = 0
+    pend: int = 0
+    debt: int = 0
+    lots: list[LotState] = attrs.Factory(list)
+    use_heap: list[tuple[int, int]] = attrs.Factory(list)
+    exp_heap: list[tuple[int, int]] = attrs.Factory(list)
+    pend_heap: list[tuple[int, int]] = attrs.Factory(list)
+    # The Fenwick tree is built by the first query that needs it (see expiring_by).
+    indexed: bool = False
+    fen_times: list[int] = attrs.Factory(list)
+    fen_index: dict[int, int] = attrs.Factory(dict)
+    fen: list[int] = attrs.Factory(lambda: [0])
+    # The balance (available, pending, debt) after every entry, by instant.
+    snap_t: list[int] = attrs.Factory(list)
+    snap_v: list[tuple[int, int, int]] = attrs.Factory(list)
+    # The member's positions in the ledger's journal.
+    seqs: list[int] = attrs.Factory(list)
+    tallies: dict[str, tuple[list[int], list[Any]]] = attrs.Factory(dict)
+    redemptions: dict[str, list[Any]] = attrs.Factory(dict)
+    swept: int = 0
+    # Whether entries are recorded (False for a shadow that answers a query).
+    record: bool = True
+
+    def clone(self) -> Account:
+        """A shadow copy that settles into its own journal and records nothing."""
+        return attrs.evolve(
+            self,
+            out=[],
+            lots=[lot.copy() for lot in self.lots],
+            use_heap=list(self.use_heap),
+            exp_heap=list(self.exp_heap),
+            pend_heap=list(self.pend_heap),
+            fen_times=list(self.fen_times),
+            fen_index=dict(self.fen_index),
+            fen=list(self.fen),
+            snap_t=[],
+            snap_v=[],
+            seqs=[],
+            tallies={},
+            redemptions={k: list(v) for k, v in self.redemptions.items()},
+            record=False,
+        )
+
+    # Fenwick tree of available points by expiry instant ------------------
+    #
+    # Commands never need it: they only ask what expires between the member's
+    # last command and now, which the expiry heap answers by visiting just
+    # those entries (scan_expiring). A query far ahead on a member with many
+    # lots does need it: the first such query builds the tree from the lots,
+    # and from then on every command keeps it current (fen_register, fen_add).
+
+    def build_index(self) -> None:
+        """Build the Fenwick tree over the expiries of the lots that can still hold points."""
+        self.fen_times = sorted(
+            {
+                lot.expires
+                for lot in self.lots
+                if lot.state in (PENDING, ACTIVE) and lot.expires != NEVER
+            }
+        )
+        self.indexed = True
+        self._rebuild()
+
+    def fen_register(self, expires: int) -> None:
+        if not self.indexed or expires == NEVER or expires in self.fen_index:
+            return
+        times = self.fen_times
+        if not times or expires > times[-1]:
+            times.append(expires)
+            n = len(times)
+            self.fen_index[expires] = n
+            # The new node covers (n - lowbit(n), n]: the sum of the nodes that
+            # cover (n - lowbit(n), n - 1], reached from n - 1 down.
+            tree = self.fen
+            total = 0
+            i = n - 1
+            stop = n - (n & -n)
+            while i > stop:
+                total += tree[i]
+                i -= i & -i
+            tree.append(total)
+            return
+        times.insert(bisect_left(times, expires), expires)
+        self._rebuild()
+
+    def _rebuild(self) -> None:
+        self.fen_index = {t: i + 1 for i, t in enumerate(self.fen_times)}
+        n = len(self.fen_times)
+        values = [0] * (n + 1)
+        for lot in self.lots:
+            if lot.state == ACTIVE and lot.remaining and lot.expires != NEVER:
+                values[self.fen_index[lot.expires]] += lot.remaining
+        tree = values
+        for i in range(1, n + 1):
+            parent = i + (i & -i)
+            if parent <= n:
+                tree[parent] += tree[i]
+        self.fen = tree
+
+    def fen_add(self, expires: int, delta: int) -> None:
+        if expires == NEVER or not self.indexed:
+            return
+        i = self.fen_index[expires]
+        tree = self.fen
+        n = len(tree) - 1
+        while i <= n:
+            tree[i] += delta
+            i += i & -i
+
+    def _prefix(self, i: int) -> int:
+        tree = self.fen
+        total = 0
+        while i > 0:
+            total += tree[i]
+            i -= i & -i
+        return total
+
+    def expiring_by(self, t: int, budget: int) -> int:
+        """Available points in active lots expiring at or before *t*.
+
+        Without the tree, scan the expiry heap if that visits at most *budget*
+        entries; otherwise build the tree first.
+        """
+        if not self.indexed:
+            found = self.scan_expiring(t, budget)
+            if found is not None:
+                return found
+            self.build_index()
+        return self._prefix(bisect_right(self.fen_times, t))
+
+    def scan_expiring(self, t: int, budget: int) -> int | None:
+        """Like :meth:`expiring_by`, from the expiry heap; ``None`` past *budget* entries.
+
+        Every active lot with an expiry is in the heap exactly once (stale
+        entries are lots no longer active), so the active lots' points over
+        the entries at or before *t* are what the tree's prefix sum gives. A
+        heap's entries at or before *t* form a subtree at its root.
+        """
+        heap, lots = self.exp_heap, self.lots
+        n = len(heap)
+        if not n or heap[0][0] > t:
+            return 0
+        total = 0
+        stack = [0]
+        while stack:
+            i = stack.pop()
+            when, lot_id = heap[i]
+            if when > t:
+                continue
+            budget -= 1
+            if budget < 0:
+                return None
+            lot = lots[lot_id - 1]
+            if lot.state == ACTIVE:
+                total += lot.remaining
+            child = 2 * i + 1
+            if child < n:
+                stack.append(child)
+                if child + 1 < n:
+                    stack.append(child + 1)
+        return total
+
+    # ------------------------------------------------------------- the rules
+
+    def emit(
+        self,
+        kind: EntryKind,
+        at: int,
+        points: int,
+        allocs: tuple[tuple[int, int], ...] = (),
+        lot: int | None = None,
+        key: str | None = None,
+        ref: str | None = None,
+        note: str | None = None,
+    ) -> None:
+        # The one place entries are made: the fields in JournalEntry's order, built as
+        # a tuple (its keyword constructor costs three times as much on this path).
+        self.out.append(
+            _new_record(JournalEntry, (self.member, kind, at, points, allocs, lot, key, ref, note))
+        )
+        if self.record:
+            self.seqs.append(len(self.out) - 1)
+
+    # ----------------------------------------------------------- settlement
+
+    def inactivity_deadline(self) -> int:
+        rule = self.rules.inactivity
+        if rule is None or self.inactive_done:
+            return NEVER
+        return rule.deadline(self.rules.clock, self.last_activity)
+
+    def due(self, t: int) -> bool:
+        """Whether anything may activate or expire for the member by *t*.
+
+        When nothing is due, ``settle(t)`` does nothing and the available
+        points at *t* (``view(t)[0]``) are ``self.avail``: no pending lot
+        activates by *t*, and every active lot with points expires after *t*
+        (each is in the expiry heap, whose earliest entry is after *t*).
+        """
+        pend_heap, exp_heap = self.pend_heap, self.exp_heap
+        return bool(
+            (pend_heap and pend_heap[0][0] <= t)
+            or (exp_heap and exp_heap[0][0] <= t)
+            or (self.rules.inactivity is not None and not self.inactive_done)
+        )
+
+    def available(self, t: int) -> int:
+        """The points the member can spend at *t* >= its last command, without mutating it."""
+        return self.view(t, NEVER)[0] if self.due(t) else self.avail
+
+    def settle(self, t: int) -> None:
+        """Record every derived fact (activation, expiry) up to and including *t*."""
+        if (
+            (not self.pend_heap or self.pend_heap[0][0] > t)
+            and (not self.exp_heap or self.exp_heap[0][0] > t)
+            and (self.rules.inactivity is None or self.inactive_done)
+        ):
+            return
+        lots = self.lots
+        pend_heap, exp_heap = self.pend_heap, self.exp_heap
+        inactivity = self.rules.inactivity is not None
+        while True:
+            while pend_heap and lots[pend_heap[0][1] - 1].state != PENDING:
+                heappop(pend_heap)
+            while exp_heap and lots[exp_heap[0][1] - 1].state != ACTIVE:
+                heappop(exp_heap)
+            next_activation = pend_heap[0][0] if pend_heap else NEVER
+            next_expiry = exp_heap[0][0] if exp_heap else NEVER
+            moment = next_activation if next_activation < next_expiry else next_expiry
+            if inactivity:
+                deadline = self.inactivity_deadline()
+                if deadline < moment:
+                    moment = deadline
+            if moment > t:
+                return
+            if next_activation == moment:
+                lot = lots[heappop(pend_heap)[1] - 1]
+                self.activate(lot, moment)
+            elif next_expiry == moment:
+                allocs = []
+                expired = 0
+                indexed, index, tree = self.indexed, self.fen_index, self.fen
+                n = len(tree)
+                while exp_heap and exp_heap[0][0] == moment:
+                    lot = lots[heappop(exp_heap)[1] - 1]
+                    if lot.state != ACTIVE:
+                        continue
+                    lot.state = EXPIRED
+                    remaining = lot.remaining
+                    if remaining:
+                        allocs.append((lot.id, remaining))
+                        expired += remaining
+                        if indexed:
+                            i = index[moment]
+                            while i < n:
+                                tree[i] -= remaining
+                                i += i & -i
+                        lot.remaining = 0
+                if expired:
+                    self.avail -= expired
+                    self.emit(EntryKind.EXPIRE, moment, expired, tuple(allocs))
+            else:
+                self.expire_all(moment)
+            if self.record:
+                self.snap_t.append(moment)
+                self.snap_v.append((self.avail, self.pend, self.debt))
+
+    def expire_all(self, moment: int) -> None:
+        allocs = []
+        for lot in self.lots[self.swept :]:
+            if lot.state in (PENDING, ACTIVE):
+                if lot.remaining:
+                    allocs.append((lot.id, lot.remaining))
+                    if lot.state == ACTIVE:
+                        self.fen_add(lot.expires, -lot.remaining)
+                        self.avail -= lot.remaining
+                    else:
+                        self.pend -= lot.remaining
+                    lot.remaining = 0
+                lot.state = EXPIRED
+        self.swept = len(self.lots)
+        self.inactive_done = True
+        if allocs:
+            self.emit(
+                EntryKind.EXPIRE,
+                moment,
+                sum(p for _, p in allocs),
+                tuple(allocs),
+                note="inactivity",
+            )
+
+    def activate(self, lot: LotState, moment: int, key: str | None = None) -> None:
+        if lot.expires <= moment:
+            lot.state = EXPIRED
+            if lot.remaining:
+                self.pend -= lot.remaining
+                self.emit(EntryKind.EXPIRE, moment, lot.remaining, ((lot.id, lot.remaining),))
+                lot.remaining = 0
+            return
+        lot.state = ACTIVE
+        self.pend -= lot.remaining
+        self.make_available(lot)
+        self.emit(
+            EntryKind.ACTIVATE, moment, lot.remaining, ((lot.id, lot.remaining),), lot.id, key
+        )
+        self.repay(moment, key)
+
+    def make_available(self, lot: LotState) -> None:
+        """Put an ACTIVE lot's remaining points into the available structures."""
+        self.avail += lot.remaining
+        if lot.expires != NEVER:
+            heappush(self.exp_heap, (lot.expires, lot.id))
+            self.fen_add(lot.expires, lot.remaining)
+        self.push_use(lot)
+
+    def push_use(self, lot: LotState) -> None:
+        if lot.in_use or not lot.remaining:
+            return
+        lot.in_use = True
+        order = self.rules.consumption
+        if order is Consumption.SOONEST_EXPIRING:
+            heappush(self.use_heap, (lot.expires, lot.id))
+        elif order is Consumption.FIFO:
+            heappush(self.use_heap, (lot.id, lot.id))
+        else:
+            heappush(self.use_heap, (-lot.id, lot.id))
+
+    def take(self, amount: int) -> tuple[tuple[int, int], ...]:
+        """Take *amount* available points in consumption order (caller checked availability)."""
+        heap, lots, allocs = self.use_heap, self.lots, []
+        indexed, index, tree = self.indexed, self.fen_index, self.fen
+        n = len(tree)
+        self.avail -= amount
+        while amount:
+            lot = lots[heap[0][1] - 1]
+            remaining = lot.remaining
+            if lot.state != ACTIVE or not remaining:
+                heappop(heap)
+                lot.in_use = False
+                continue
+            take = remaining if remaining < amount else amount
+            lot.remaining = remaining - take
+            amount -= take
+            allocs.append((lot.id, take))
+            expires = lot.expires
+            if indexed and expires != NEVER:
+                i = index[expires]
+                while i < n:
+                    tree[i] -= take
+                    i += i & -i
+            if take == remaining:
+                heappop(heap)
+                lot.in_use = False
+        return tuple(allocs)
+
+    def repay(self, at: int, key: str | None) -> None:
+        if self.debt and self.avail:
+            amount = min(self.debt, self.avail)
+            allocs = self.take(amount)
+            self.debt -= amount
+            self.emit(EntryKind.REPAY, at, amount, allocs, key=key)
+
+    # -------------------------------------------------------- derived views
+
+    def view(self, t: int, budget: int = SCAN_BUDGET) -> tuple[int, int, int]:
+        """(available, pending, debt) at *t* >= the member's last command, without mutating.
+
+        *budget* is how many expiry-heap entries the view may visit before it
+        builds the member's Fenwick tree instead (see ``Account.expiring_by``).
+        """
+        deadline = self.inactivity_deadline() if self.rules.inactivity is not None else NEVER
+        horizon = t if t < deadline else deadline
+        debt = self.debt
+        avail = self.avail - self.expiring_by(t, budget) if deadline > t else 0
+        pend = 0
+        lots = self.lots
+        for when, lot_id in sorted(self.pend_heap):
+            lot = lots[lot_id - 1]
+            if lot.state != PENDING:
+                continue
+            if when > horizon:
+                if deadline > t and lot.expires > t:
+                    pend += lot.remaining
+                continue
+            if lot.expires <= when:
+                continue
+            points = lot.remaining
+            repay = debt if debt < points else points
+            debt -= repay
+            if lot.expires > t and deadline > t:
+                avail += points - repay
+        return avail, pend, debt
+
+    def pending_at(self, lot: LotState, t: int) -> bool:
+        if lot.state != PENDING or lot.available <= t or lot.expires <= t:
+            return False
+        deadline = self.inactivity_deadline() if self.rules.inactivity is not None else NEVER
+        return deadline > t
+
+    def place(self, lot: LotState, at: int, key: str) -> None:
+        """Make a new lot pending or available (and repay debt from it)."""
+        if lot.available > at:
+            self.pend += lot.remaining
+            heappush(self.pend_heap, (lot.available, lot.id))
+            return
+        if lot.expires <= at:
+            lot.state = EXPIRED
+            self.emit(EntryKind.EXPIRE, at, lot.remaining, ((lot.id, lot.remaining),))
+            lot.remaining = 0
+            return
+        lot.state = ACTIVE
+        self.make_available(lot)
+        self.repay(at, key)
+
+    def tally(self, at: int, tally: Iterable[tuple[str, Any]]) -> None:
+        for name, amount in tally:
+            if not amount:
+                continue
+            times, sums = self.tallies.setdefault(name, ([], []))
+            times.append(at)
+            sums.append((sums[-1] if sums else 0) + amount)

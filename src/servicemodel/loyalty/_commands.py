@@ -1,0 +1,175 @@
+"""Ledger commands as typed values: what was asked of a ledger, by name and arguments.
+
+A :class:`Command` is what a ledger keeps for idempotency and replays: its
+name (a :class:`CommandName`), its idempotency key, the member, the instant
+and the command's own arguments. Stores write commands down and read them
+back; JSON lines hold one command each.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import enum
+from typing import Any, Final, final
+
+import attrs
+import pendulum
+
+from .._time import from_micros, zone
+
+__all__ = ["COMMAND_FIELDS", "Command", "CommandName"]
+
+
+class CommandName(enum.Enum):
+    """The commands a ledger accepts, named as its methods.
+
+    >>> CommandName("reverse_redemption")
+    <CommandName.REVERSE_REDEMPTION: 'reverse_redemption'>
+    """
+
+    EARN = "earn"
+    ACTIVATE = "activate"
+    REDEEM = "redeem"
+    REVERSE_REDEMPTION = "reverse_redemption"
+    RETURN_PURCHASE = "return_purchase"
+    ADJUST = "adjust"
+
+
+#: Each command's own arguments, in the order the ledger keeps them.
+COMMAND_FIELDS: Final[dict[str, tuple[str, ...]]] = {
+    "earn": ("points", "awards", "lines", "expiry", "tally"),
+    "activate": ("earn",),
+    "redeem": ("points", "reward"),
+    "reverse_redemption": ("redemption",),
+    "return_purchase": ("earn", "lines", "tally"),
+    "adjust": ("points", "reason", "shortfall", "expiry"),
+}
+
+_EPOCH: Final = _dt.datetime(1970, 1, 1, tzinfo=_dt.UTC)
+
+
+@final
+@attrs.frozen(kw_only=True)
+class Command:
+    """One ledger command: its name, key, member, instant and arguments.
+
+    ``micros`` is the instant in epoch microseconds (:attr:`at` shows it in
+    ``zone``). ``arguments`` are the command's own arguments as
+    ``(name, value)`` pairs in the order of :data:`COMMAND_FIELDS`; an
+    argument left at its default is still listed (``None`` or ``()``).
+    :meth:`Ledger.apply <servicemodel.loyalty.Ledger.apply>` runs a command,
+    :meth:`Ledger.commands <servicemodel.loyalty.Ledger.commands>` lists the
+    accepted ones.
+
+    >>> c = Command.of("redeem", key="r-1", member="ann", micros=0, points=40)
+    >>> c.name, c.argument("points"), c.argument("reward")
+    (<CommandName.REDEEM: 'redeem'>, 40, None)
+    """
+
+    name: CommandName = attrs.field(converter=CommandName)
+    key: str
+    member: str
+    micros: int
+    arguments: tuple[tuple[str, Any], ...] = ()
+    zone: str = attrs.field(default="UTC", eq=False, repr=False)
+
+    @classmethod
+    def of(
+        cls, name: str | CommandName, *, key: str, member: str, micros: int, **arguments: Any
+    ) -> Command:
+        """Build a command from keyword arguments (missing ones take their defaults).
+
+        >>> Command.of("activate", key="a", member="ann", micros=5, earn="o-1").arguments
+        (('earn', 'o-1'),)
+        """
+        command_name = CommandName(name)
+        fields = COMMAND_FIELDS[command_name.value]
+        unknown = sorted(set(arguments) - set(fields))
+        if unknown:
+            from ..exceptions import ValidationError
+
+            raise ValidationError(
+                f"'{unknown[0]}' is not an argument of command {command_name.value!r} "
+                f"(it takes {', '.join(fields)})",
+                field=unknown[0],
+                value=arguments[unknown[0]],
+            )
+        return cls(
+            name=command_name,
+            key=key,
+            member=member,
+            micros=micros,
+            arguments=tuple(
+                (field, _normal(command_name, field, arguments.get(field))) for field in fields
+            ),
+        )
+
+    def argument(self, name: str) -> Any:
+        """Return the argument *name* (``None`` when the command has no such argument).
+
+        >>> Command.of("earn", key="k", member="m", micros=0, points=5).argument("points")
+        5
+        """
+        for field, value in self.arguments:
+            if field == name:
+                return value
+        return None
+
+    @property
+    def at(self) -> pendulum.DateTime:
+        """The command's instant in its zone.
+
+        >>> Command.of("earn", key="k", member="m", micros=0, points=1).at
+        DateTime(1970, 1, 1, 0, 0, 0, tzinfo=Timezone('UTC'))
+        """
+        return from_micros(self.micros, zone(self.zone))
+
+    def call(self) -> dict[str, Any]:
+        """The keyword arguments of the ledger method that runs this command.
+
+        >>> sorted(Command.of("redeem", key="r", member="m", micros=0, points=3).call())
+        ['at', 'key', 'member', 'points', 'reward']
+        """
+        kwargs: dict[str, Any] = {
+            "member": self.member,
+            "key": self.key,
+            "at": _EPOCH + _dt.timedelta(microseconds=self.micros),
+        }
+        for field, value in self.arguments:
+            kwargs[field] = dict(value) if field == "tally" else value
+        return kwargs
+
+
+def _normal(name: CommandName, field: str, value: Any) -> Any:
+    """An argument as the ledger keeps it (tuples for collections, sorted tally pairs)."""
+    if field == "tally":
+        if value is None:
+            return ()
+        items = value.items() if hasattr(value, "items") else value
+        return tuple(sorted((str(k), v) for k, v in items))
+    if field == "awards":
+        return () if value is None else tuple(value)
+    if field == "lines":
+        # An earn's lines default to none; a return's None means "every line".
+        if value is None:
+            return () if name is CommandName.EARN else None
+        return tuple(value)
+    return value
+
+
+def command_of_payload(payload: tuple[Any, ...], key: str, zone_name: str) -> Command:
+    """The :class:`Command` of a ledger's kept payload ``(name, member, micros, *arguments)``."""
+    name, member, micros, *rest = payload
+    return Command(
+        name=CommandName(name),
+        key=key,
+        member=member,
+        micros=micros,
+        arguments=tuple(zip(COMMAND_FIELDS[name], rest, strict=True)),
+        zone=zone_name,
+    )
+
+
+def payload_of(command: Command) -> tuple[Any, ...]:
+    """The payload a ledger keeps for *command* (what idempotency compares)."""
+    return (command.name.value, command.member, command.micros, *(v for _, v in command.arguments))

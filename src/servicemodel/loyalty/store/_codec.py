@@ -1,0 +1,113 @@
+"""How commands, entries and policies are written to a store's columns and read back.
+
+Every store and the JSON-lines files use these, so a command has one text
+form: the mapping of a ledger document (see :func:`~servicemodel.loyalty.dump_ledger`).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any
+
+import attrs
+import pendulum
+
+from .. import Command, Entry, EntryKind, Ledger, Policies, dump_ledger, load_ledger
+from .._documents import command_data, command_from_data
+from .._values import Allocation
+
+__all__ = [
+    "command_from_json",
+    "command_to_json",
+    "entry_row",
+    "make_entry",
+    "policies_text",
+    "read_policies",
+]
+
+
+def command_to_json(command: Command, zone: str = "UTC") -> str:
+    """Write *command* as one line of JSON (keys sorted, no blanks), its instant in *zone*.
+
+    The object is the command as a ledger document holds it.
+
+    >>> from servicemodel.loyalty import Command
+    >>> command_to_json(Command.of("redeem", key="r-1", member="ann", micros=0, points=40))
+    '{"at":"1970-01-01T00:00:00+00:00","command":"redeem","key":"r-1","member":"ann","points":40}'
+    """
+    return json.dumps(
+        command_data(command, pendulum.timezone(zone)),
+        sort_keys=True,
+        separators=(",", ":"),
+        ensure_ascii=False,
+    )
+
+
+def command_from_json(text: str | bytes, path: str = "", zone: str = "UTC") -> Command:
+    """Read one command from JSON (as :func:`command_to_json` writes it, or by hand).
+
+    Args:
+        text: one JSON object.
+        path: where the text came from, for the problems (``"line 3"``).
+        zone: the ledger's zone, for the command's :attr:`~Command.at`.
+
+    Raises:
+        LedgerDocumentError: the text is not a command; every problem carries *path*.
+
+    >>> command_from_json('{"command": "earn", "key": "o-1", "member": "ann",'
+    ...                   ' "at": "2025-01-10T12:00:00+01:00", "points": 100}').argument("points")
+    100
+    """
+    from ...exceptions import LedgerDocumentError, Problem
+
+    try:
+        data: Any = json.loads(text, parse_float=Decimal)
+    except (ValueError, RecursionError) as exc:
+        raise LedgerDocumentError([Problem(path, f"must be valid JSON ({exc})")]) from None
+    return attrs.evolve(command_from_data(data, path), zone=zone)
+
+
+def policies_text(policies: Policies) -> str:
+    """The policies as a ledger document without commands."""
+    return dump_ledger(Ledger(policies=policies))
+
+
+def read_policies(text: str) -> Policies:
+    """The policies of a text written by :func:`policies_text`."""
+    return load_ledger(text).policies
+
+
+def entry_row(
+    entry: Entry,
+) -> tuple[str, int, int, str, int | None, str | None, str | None, str | None]:
+    """An entry's columns after (seq, command, member): kind .. note."""
+    return (
+        entry.kind.value,
+        entry.micros,
+        entry.points,
+        json.dumps([[a.lot, a.points] for a in entry.allocations], separators=(",", ":")),
+        entry.lot,
+        entry.key,
+        entry.ref,
+        entry.note,
+    )
+
+
+def make_entry(row: Sequence[Any], zone: str) -> Entry:
+    """The entry of a row ``(seq, member, kind, micros, points, allocations, lot, key, ref, note)``."""
+    seq, member, kind, micros, points, allocations, lot, key, ref, note = row
+    return Entry(
+        seq=seq,
+        kind=EntryKind(kind),
+        member=member,
+        micros=micros,
+        points=points,
+        allocations=tuple(Allocation(a, p) for a, p in json.loads(allocations)),
+        lot=lot,
+        key=key,
+        ref=ref,
+        note=note,
+        zone=zone,
+    )

@@ -1,0 +1,317 @@
+"""What a ledger store does: the one small interface every database implements.
+
+A store keeps a ledger's commands, its journal and each member's version.
+It decides nothing: the ledger's rules run in :class:`~servicemodel.loyalty.Ledger`
+(see :mod:`._ledger`), and the store makes each command's writes atomic,
+refuses a second use of an idempotency key (a unique constraint), and
+serialises the commands of one member (a row lock, or the whole database
+for SQLite).
+
+A store implementation provides:
+
+- ``create(url, *, policies)`` and ``open(url)`` class methods: create the
+  versioned schema (refusing an existing store), or open a store and check
+  its schema version (refusing a newer one, migrating an older one);
+- :meth:`LedgerStore.transaction`: one database transaction, committed when
+  the block ends and rolled back when it raises;
+- reads outside a transaction for queries and streaming.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import AbstractContextManager
+from typing import Protocol, final
+
+import attrs
+
+from .._commands import Command
+from .._policies import Policies
+from .._values import Entry
+
+__all__ = ["LedgerStore", "StoreTransaction", "StoredCommand"]
+
+
+@final
+@attrs.frozen(kw_only=True)
+class StoredCommand:
+    """An accepted command as a store keeps it.
+
+    ``version`` is the member's version after the command; ``seqs`` are the
+    journal positions of the command's entries, in order.
+
+    >>> from servicemodel.loyalty import Command
+    >>> c = Command.of("redeem", key="r", member="ann", micros=0, points=5)
+    >>> StoredCommand(command=c, version=2, seqs=(7,)).version
+    2
+    """
+
+    command: Command
+    version: int
+    seqs: tuple[int, ...]
+
+
+class StoreTransaction(Protocol):
+    """One database transaction of a store (see :meth:`LedgerStore.transaction`).
+
+    >>> from servicemodel.loyalty.store import StoreTransaction
+    >>> StoreTransaction.__name__
+    'StoreTransaction'
+    """
+
+    def lock(self, member: str) -> int:
+        """Serialise with every other writer of *member* until the transaction ends.
+
+        Returns the member's version (0 for a member the store has not seen).
+
+        >>> import pathlib, tempfile, pendulum
+        >>> from servicemodel.loyalty.store import create_store
+        >>> ledger = create_store("sqlite:///" + str(pathlib.Path(tempfile.mkdtemp(), "l.db")),
+        ...                       policies=Policies())
+        >>> _ = ledger.earn(member="ann", points=5, at=pendulum.datetime(2025, 1, 1), key="o-1")
+        >>> store = ledger.store
+        >>> with store.transaction() as tx:
+        ...     tx.lock("ann")
+        1
+        """
+
+    def version(self, member: str) -> int:
+        """*member*'s version without locking it (0 for a member the store has not seen).
+
+        >>> import pathlib, tempfile, pendulum
+        >>> from servicemodel.loyalty.store import create_store
+        >>> ledger = create_store("sqlite:///" + str(pathlib.Path(tempfile.mkdtemp(), "l.db")),
+        ...                       policies=Policies())
+        >>> _ = ledger.earn(member="ann", points=5, at=pendulum.datetime(2025, 1, 1), key="o-1")
+        >>> store = ledger.store
+        >>> with store.reading() as tx:
+        ...     tx.version("bob")
+        0
+        """
+
+    def find(self, key: str) -> StoredCommand | None:
+        """The stored command with idempotency key *key*, if there is one.
+
+        >>> import pathlib, tempfile, pendulum
+        >>> from servicemodel.loyalty.store import create_store
+        >>> ledger = create_store("sqlite:///" + str(pathlib.Path(tempfile.mkdtemp(), "l.db")),
+        ...                       policies=Policies())
+        >>> _ = ledger.earn(member="ann", points=5, at=pendulum.datetime(2025, 1, 1), key="o-1")
+        >>> store = ledger.store
+        >>> with store.reading() as tx:
+        ...     tx.find("o-1").command.member
+        'ann'
+        """
+
+    def member_commands(self, member: str) -> Iterator[Command]:
+        """*member*'s commands in the order they were applied.
+
+        >>> import pathlib, tempfile, pendulum
+        >>> from servicemodel.loyalty.store import create_store
+        >>> ledger = create_store("sqlite:///" + str(pathlib.Path(tempfile.mkdtemp(), "l.db")),
+        ...                       policies=Policies())
+        >>> _ = ledger.earn(member="ann", points=5, at=pendulum.datetime(2025, 1, 1), key="o-1")
+        >>> store = ledger.store
+        >>> with store.reading() as tx:
+        ...     [c.key for c in tx.member_commands("ann")]
+        ['o-1']
+        """
+
+    def member_seqs(self, member: str) -> list[int]:
+        """The journal positions of *member*'s entries (settled ones too), in order.
+
+        >>> import pathlib, tempfile, pendulum
+        >>> from servicemodel.loyalty.store import create_store
+        >>> ledger = create_store("sqlite:///" + str(pathlib.Path(tempfile.mkdtemp(), "l.db")),
+        ...                       policies=Policies())
+        >>> _ = ledger.earn(member="ann", points=5, at=pendulum.datetime(2025, 1, 1), key="o-1")
+        >>> store = ledger.store
+        >>> with store.reading() as tx:
+        ...     tx.member_seqs("ann")
+        [1]
+        """
+
+    def append(
+        self, command: Command, version: int, settled: Sequence[Entry], entries: Sequence[Entry]
+    ) -> tuple[int, ...]:
+        """Write an accepted command, its journal entries and the member's new *version*.
+
+        *settled* are the entries the ledger recorded before the command ran
+        (activations, expiries up to its instant; they belong to no
+        command), *entries* the command's own (its receipt's). Both go to the
+        journal in that order. Returns the journal positions given to them
+        (*settled*'s first, then *entries*'). Raises
+        :class:`~servicemodel.exceptions.IdempotencyConflict` when the key
+        is already in the store (the unique constraint).
+
+        >>> import pathlib, tempfile, pendulum
+        >>> from servicemodel.loyalty.store import create_store
+        >>> ledger = create_store("sqlite:///" + str(pathlib.Path(tempfile.mkdtemp(), "l.db")),
+        ...                       policies=Policies())
+        >>> _ = ledger.earn(member="ann", points=5, at=pendulum.datetime(2025, 1, 1), key="o-1")
+        >>> store = ledger.store
+        >>> from servicemodel.loyalty import Command, Entry, EntryKind
+        >>> command = Command.of("adjust", key="fix", member="bob", micros=0, points=3, reason="x")
+        >>> entry = Entry(seq=None, kind=EntryKind.ADJUST, member="bob", micros=0, points=3, lot=1)
+        >>> with store.transaction() as tx:
+        ...     tx.append(command, 1, (), (entry,))
+        (2,)
+        """
+
+
+class LedgerStore(Protocol):
+    """A database that keeps one ledger (its policies, commands and journal).
+
+    >>> import pathlib, tempfile
+    >>> from servicemodel.loyalty.store import create_store
+    >>> ledger = create_store("sqlite:///" + str(pathlib.Path(tempfile.mkdtemp(), "l.db")),
+    ...                       policies=Policies())
+    >>> ledger.store.version("ann")
+    0
+    """
+
+    @property
+    def url(self) -> str:
+        """Where the store is (as given to ``open``).
+
+        >>> import pathlib, tempfile, pendulum
+        >>> from servicemodel.loyalty.store import create_store
+        >>> ledger = create_store("sqlite:///" + str(pathlib.Path(tempfile.mkdtemp(), "l.db")),
+        ...                       policies=Policies())
+        >>> _ = ledger.earn(member="ann", points=5, at=pendulum.datetime(2025, 1, 1), key="o-1")
+        >>> store = ledger.store
+        >>> store.url.startswith("sqlite:///")
+        True
+        """
+
+    @property
+    def policies(self) -> Policies:
+        """The ledger's policies, fixed when the store was created.
+
+        >>> import pathlib, tempfile, pendulum
+        >>> from servicemodel.loyalty.store import create_store
+        >>> ledger = create_store("sqlite:///" + str(pathlib.Path(tempfile.mkdtemp(), "l.db")),
+        ...                       policies=Policies())
+        >>> _ = ledger.earn(member="ann", points=5, at=pendulum.datetime(2025, 1, 1), key="o-1")
+        >>> store = ledger.store
+        >>> store.policies == Policies()
+        True
+        """
+
+    def transaction(self) -> AbstractContextManager[StoreTransaction]:
+        """One transaction: committed at the end of the block, rolled back if it raises.
+
+        >>> import pathlib, tempfile, pendulum
+        >>> from servicemodel.loyalty.store import create_store
+        >>> ledger = create_store("sqlite:///" + str(pathlib.Path(tempfile.mkdtemp(), "l.db")),
+        ...                       policies=Policies())
+        >>> _ = ledger.earn(member="ann", points=5, at=pendulum.datetime(2025, 1, 1), key="o-1")
+        >>> store = ledger.store
+        >>> with store.transaction() as tx:
+        ...     tx.lock("ann")
+        1
+        """
+
+    def reading(self) -> AbstractContextManager[StoreTransaction]:
+        """A read-only transaction: one consistent view for several reads.
+
+        >>> import pathlib, tempfile, pendulum
+        >>> from servicemodel.loyalty.store import create_store
+        >>> ledger = create_store("sqlite:///" + str(pathlib.Path(tempfile.mkdtemp(), "l.db")),
+        ...                       policies=Policies())
+        >>> _ = ledger.earn(member="ann", points=5, at=pendulum.datetime(2025, 1, 1), key="o-1")
+        >>> store = ledger.store
+        >>> with store.reading() as tx:
+        ...     tx.version("ann")
+        1
+        """
+
+    def version(self, member: str) -> int:
+        """*member*'s version (0 for a member the store has not seen).
+
+        >>> import pathlib, tempfile, pendulum
+        >>> from servicemodel.loyalty.store import create_store
+        >>> ledger = create_store("sqlite:///" + str(pathlib.Path(tempfile.mkdtemp(), "l.db")),
+        ...                       policies=Policies())
+        >>> _ = ledger.earn(member="ann", points=5, at=pendulum.datetime(2025, 1, 1), key="o-1")
+        >>> store = ledger.store
+        >>> store.version("ann"), store.version("bob")
+        (1, 0)
+        """
+
+    def find(self, key: str) -> StoredCommand | None:
+        """The stored command with idempotency key *key*, if there is one.
+
+        >>> import pathlib, tempfile, pendulum
+        >>> from servicemodel.loyalty.store import create_store
+        >>> ledger = create_store("sqlite:///" + str(pathlib.Path(tempfile.mkdtemp(), "l.db")),
+        ...                       policies=Policies())
+        >>> _ = ledger.earn(member="ann", points=5, at=pendulum.datetime(2025, 1, 1), key="o-1")
+        >>> store = ledger.store
+        >>> store.find("o-1").version, store.find("o-2") is None
+        (1, True)
+        """
+
+    def entries(self, key: str) -> tuple[Entry, ...]:
+        """The journal entries of the command with key *key*, in order.
+
+        >>> import pathlib, tempfile, pendulum
+        >>> from servicemodel.loyalty.store import create_store
+        >>> ledger = create_store("sqlite:///" + str(pathlib.Path(tempfile.mkdtemp(), "l.db")),
+        ...                       policies=Policies())
+        >>> _ = ledger.earn(member="ann", points=5, at=pendulum.datetime(2025, 1, 1), key="o-1")
+        >>> store = ledger.store
+        >>> [e.kind.value for e in store.entries("o-1")]
+        ['earn']
+        """
+
+    def members(self) -> Iterator[str]:
+        """Every member with an accepted command, in first-seen order.
+
+        >>> import pathlib, tempfile, pendulum
+        >>> from servicemodel.loyalty.store import create_store
+        >>> ledger = create_store("sqlite:///" + str(pathlib.Path(tempfile.mkdtemp(), "l.db")),
+        ...                       policies=Policies())
+        >>> _ = ledger.earn(member="ann", points=5, at=pendulum.datetime(2025, 1, 1), key="o-1")
+        >>> store = ledger.store
+        >>> list(store.members())
+        ['ann']
+        """
+
+    def commands(self) -> Iterator[Command]:
+        """Every accepted command in the order it was applied (streamed).
+
+        >>> import pathlib, tempfile, pendulum
+        >>> from servicemodel.loyalty.store import create_store
+        >>> ledger = create_store("sqlite:///" + str(pathlib.Path(tempfile.mkdtemp(), "l.db")),
+        ...                       policies=Policies())
+        >>> _ = ledger.earn(member="ann", points=5, at=pendulum.datetime(2025, 1, 1), key="o-1")
+        >>> store = ledger.store
+        >>> [c.key for c in store.commands()]
+        ['o-1']
+        """
+
+    def journal(self) -> Iterator[Entry]:
+        """Every journal entry in order (streamed).
+
+        >>> import pathlib, tempfile, pendulum
+        >>> from servicemodel.loyalty.store import create_store
+        >>> ledger = create_store("sqlite:///" + str(pathlib.Path(tempfile.mkdtemp(), "l.db")),
+        ...                       policies=Policies())
+        >>> _ = ledger.earn(member="ann", points=5, at=pendulum.datetime(2025, 1, 1), key="o-1")
+        >>> store = ledger.store
+        >>> [e.seq for e in store.journal()]
+        [1]
+        """
+
+    def close(self) -> None:
+        """Release the connection; the store object is unusable afterwards.
+
+        >>> import pathlib, tempfile, pendulum
+        >>> from servicemodel.loyalty.store import create_store
+        >>> ledger = create_store("sqlite:///" + str(pathlib.Path(tempfile.mkdtemp(), "l.db")),
+        ...                       policies=Policies())
+        >>> _ = ledger.earn(member="ann", points=5, at=pendulum.datetime(2025, 1, 1), key="o-1")
+        >>> store = ledger.store
+        >>> store.close()
+        """

@@ -1,0 +1,629 @@
+"""A ledger kept in a store: the ledger's rules, the store's durability.
+
+:class:`StoredLedger` answers as :class:`~servicemodel.loyalty.Ledger` does
+and runs every command through one: the member's commands are replayed into
+an in-memory ledger of that member alone (on first use, then kept in a
+bounded cache), the command runs there, and its entries are written in the
+same transaction that checked the key and locked the member. Nothing else
+is ever read: opening a store with millions of commands reads none of them.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import functools
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any, final
+
+import attrs
+
+from ...exceptions import IdempotencyConflict, LedgerError, StoreError, ValidationError
+from .. import (
+    Allocation,
+    Balance,
+    Command,
+    Entry,
+    Expiring,
+    Explanation,
+    Ledger,
+    Lot,
+    Policies,
+    Receipt,
+    Totals,
+)
+from ._interface import LedgerStore, StoredCommand, StoreTransaction
+
+__all__ = ["StoredLedger"]
+
+
+@attrs.define
+class _Member:
+    """One member's state: the member's own ledger, its version, its journal positions."""
+
+    ledger: Ledger
+    version: int
+    seqs: list[int]
+
+
+def _entries_of(store: LedgerStore, key: str, span: tuple[int, int]) -> tuple[Entry, ...]:
+    return store.entries(key)
+
+
+@final
+class StoredLedger:
+    """A points ledger kept in a store (SQLite or PostgreSQL), safe to share.
+
+    It has the commands and queries of :class:`~servicemodel.loyalty.Ledger`
+    with the same rules and results (its journal positions ``seq`` count the
+    store's journal). Each command is one transaction: the idempotency key
+    is unique in the store, so a key sent twice (from any process) applies
+    once and the second caller gets the first receipt; a member's commands
+    are serialised, so two redeems never overspend; a refused command writes
+    nothing. Threads may share one ``StoredLedger``; processes each open
+    their own.
+
+    Make one with :func:`create_store` or :func:`open_store`; close it (or
+    use it as a context manager) when done.
+
+    Args:
+        store: the store underneath.
+        cache: how many members' states to keep in memory (least recently used go).
+
+    >>> import pathlib, tempfile, pendulum
+    >>> from servicemodel.loyalty import Policies
+    >>> from servicemodel.loyalty.store import create_store, open_store
+    >>> url = "sqlite:///" + str(pathlib.Path(tempfile.mkdtemp(), "ledger.db"))
+    >>> with create_store(url, policies=Policies(zone="Europe/Warsaw")) as ledger:
+    ...     t = pendulum.datetime(2025, 1, 10, tz="Europe/Warsaw")
+    ...     _ = ledger.earn(member="ann", points=100, at=t, key="order-1")
+    ...     ledger.redeem(member="ann", points=30, at=t, key="r-1").version
+    2
+    >>> with open_store(url) as again:
+    ...     again.balance("ann", as_of=t)
+    Balance(available=70, pending=0, debt=0)
+    """
+
+    def __init__(self, store: LedgerStore, *, cache: int = 10_000) -> None:
+        if isinstance(cache, bool) or not isinstance(cache, int) or cache < 1:
+            raise ValidationError(
+                f"'cache' must be a whole number of members, at least 1 (got {cache!r})",
+                field="cache",
+                value=cache,
+            )
+        self._store = store
+        self._size = cache
+        self._members: OrderedDict[str, _Member] = OrderedDict()
+        self._lock = threading.RLock()
+
+    def __repr__(self) -> str:
+        return f"StoredLedger(url={self._store.url!r})"
+
+    def __enter__(self) -> StoredLedger:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def store(self) -> LedgerStore:
+        """The store underneath.
+
+        >>> import pathlib, tempfile, pendulum
+        >>> from servicemodel.loyalty.store import create_store
+        >>> ledger = create_store("sqlite:///" + str(pathlib.Path(tempfile.mkdtemp(), "l.db")),
+        ...                       policies=Policies())
+        >>> t = pendulum.datetime(2025, 1, 10, 12)
+        >>> ledger.store.version("ann")
+        0
+        """
+        return self._store
+
+    @property
+    def policies(self) -> Policies:
+        """The ledger's policies, fixed when the store was created.
+
+        >>> import pathlib, tempfile, pendulum
+        >>> from servicemodel.loyalty.store import create_store
+        >>> ledger = create_store("sqlite:///" + str(pathlib.Path(tempfile.mkdtemp(), "l.db")),
+        ...                       policies=Policies())
+        >>> t = pendulum.datetime(2025, 1, 10, 12)
+        >>> ledger.policies == Policies()
+        True
+        """
+        return self._store.policies
+
+    def close(self) -> None:
+        """Close the store's connection.
+
+        >>> import pathlib, tempfile, pendulum
+        >>> from servicemodel.loyalty.store import create_store
+        >>> ledger = create_store("sqlite:///" + str(pathlib.Path(tempfile.mkdtemp(), "l.db")),
+        ...                       policies=Policies())
+        >>> t = pendulum.datetime(2025, 1, 10, 12)
+        >>> ledger.close()
+        """
+        with self._lock:
+            self._members.clear()
+            self._store.close()
+
+    # --------------------------------------------------------------- commands
+
+    def earn(self, **kwargs: Any) -> Receipt:
+        """Issue points, as :meth:`Ledger.earn <servicemodel.loyalty.Ledger.earn>`.
+
+        >>> import pathlib, tempfile, pendulum
+        >>> from servicemodel.loyalty.store import create_store
+        >>> ledger = create_store("sqlite:///" + str(pathlib.Path(tempfile.mkdtemp(), "l.db")),
+        ...                       policies=Policies())
+        >>> t = pendulum.datetime(2025, 1, 10, 12)
+        >>> ledger.earn(member="ann", points=100, at=t, key="o-1").version
+        1
+        """
+        return self._command("earn", kwargs)
+
+    def activate(self, **kwargs: Any) -> Receipt:
+        """Make a pending lot available, as :meth:`Ledger.activate <servicemodel.loyalty.Ledger.activate>`.
+
+        >>> import pathlib, tempfile, pendulum
+        >>> from servicemodel.loyalty.store import create_store
+        >>> ledger = create_store("sqlite:///" + str(pathlib.Path(tempfile.mkdtemp(), "l.db")),
+        ...                       policies=Policies())
+        >>> t = pendulum.datetime(2025, 1, 10, 12)
+        >>> from servicemodel.loyalty import Pending
+        >>> waiting = create_store("sqlite:///" + str(pathlib.Path(tempfile.mkdtemp(), "l.db")),
+        ...                        policies=Policies(pending=Pending(length=14)))
+        >>> _ = waiting.earn(member="ann", points=100, at=t, key="o-1")
+        >>> _ = waiting.activate(member="ann", earn="o-1", at=t.add(days=1), key="a-1")
+        >>> waiting.balance("ann", as_of=t.add(days=1)).available
+        100
+        """
+        return self._command("activate", kwargs)
+
+    def redeem(self, **kwargs: Any) -> Receipt:
+        """Spend points, as :meth:`Ledger.redeem <servicemodel.loyalty.Ledger.redeem>`.
+
+        >>> import pathlib, tempfile, pendulum
+        >>> from servicemodel.loyalty.store import create_store
+        >>> ledger = create_store("sqlite:///" + str(pathlib.Path(tempfile.mkdtemp(), "l.db")),
+        ...                       policies=Policies())
+        >>> t = pendulum.datetime(2025, 1, 10, 12)
+        >>> _ = ledger.earn(member="ann", points=100, at=t, key="o-1")
+        >>> ledger.redeem(member="ann", points=40, at=t, key="r-1").entries[0].points
+        40
+        """
+        return self._command("redeem", kwargs)
+
+    def reverse_redemption(self, **kwargs: Any) -> Receipt:
+        """Undo a redemption, as :meth:`Ledger.reverse_redemption <servicemodel.loyalty.Ledger.reverse_redemption>`.
+
+        >>> import pathlib, tempfile, pendulum
+        >>> from servicemodel.loyalty.store import create_store
+        >>> ledger = create_store("sqlite:///" + str(pathlib.Path(tempfile.mkdtemp(), "l.db")),
+        ...                       policies=Policies())
+        >>> t = pendulum.datetime(2025, 1, 10, 12)
+        >>> _ = ledger.earn(member="ann", points=100, at=t, key="o-1")
+        >>> _ = ledger.redeem(member="ann", points=40, at=t, key="r-1")
+        >>> _ = ledger.reverse_redemption(member="ann", redemption="r-1", at=t, key="x-1")
+        >>> ledger.balance("ann", as_of=t).available
+        100
+        """
+        return self._command("reverse_redemption", kwargs)
+
+    def return_purchase(self, **kwargs: Any) -> Receipt:
+        """Take back a purchase's points, as :meth:`Ledger.return_purchase <servicemodel.loyalty.Ledger.return_purchase>`.
+
+        >>> import pathlib, tempfile, pendulum
+        >>> from servicemodel.loyalty.store import create_store
+        >>> ledger = create_store("sqlite:///" + str(pathlib.Path(tempfile.mkdtemp(), "l.db")),
+        ...                       policies=Policies())
+        >>> t = pendulum.datetime(2025, 1, 10, 12)
+        >>> _ = ledger.earn(member="ann", points=100, at=t, key="o-1")
+        >>> ledger.return_purchase(member="ann", earn="o-1", at=t, key="ret-1").version
+        2
+        """
+        return self._command("return_purchase", kwargs)
+
+    def adjust(self, **kwargs: Any) -> Receipt:
+        """Add or deduct points by hand, as :meth:`Ledger.adjust <servicemodel.loyalty.Ledger.adjust>`.
+
+        >>> import pathlib, tempfile, pendulum
+        >>> from servicemodel.loyalty.store import create_store
+        >>> ledger = create_store("sqlite:///" + str(pathlib.Path(tempfile.mkdtemp(), "l.db")),
+        ...                       policies=Policies())
+        >>> t = pendulum.datetime(2025, 1, 10, 12)
+        >>> _ = ledger.adjust(member="ann", points=5, at=t, key="fix-1", reason="goodwill")
+        >>> ledger.balance("ann", as_of=t).available
+        5
+        """
+        return self._command("adjust", kwargs)
+
+    def apply(self, command: Command) -> Receipt:
+        """Run one :class:`~servicemodel.loyalty.Command` in its own transaction.
+
+        >>> import pathlib, tempfile, pendulum
+        >>> from servicemodel.loyalty.store import create_store
+        >>> ledger = create_store("sqlite:///" + str(pathlib.Path(tempfile.mkdtemp(), "l.db")),
+        ...                       policies=Policies())
+        >>> t = pendulum.datetime(2025, 1, 10, 12)
+        >>> from servicemodel.loyalty import Command
+        >>> ledger.apply(Command.of("earn", key="o-1", member="ann", micros=0, points=5)).version
+        1
+        """
+        return self.apply_many((command,))[0]
+
+    def apply_many(self, commands: Iterable[Command]) -> tuple[Receipt, ...]:
+        """Run commands in order in ONE transaction: all are written, or none.
+
+        Raises:
+            LedgerError: a command is refused (the message names its position);
+                nothing of the batch is written.
+
+        >>> import pathlib, tempfile, pendulum
+        >>> from servicemodel.loyalty.store import create_store
+        >>> ledger = create_store("sqlite:///" + str(pathlib.Path(tempfile.mkdtemp(), "l.db")),
+        ...                       policies=Policies())
+        >>> t = pendulum.datetime(2025, 1, 10, 12)
+        >>> from servicemodel.loyalty import Command
+        >>> batch = [Command.of("earn", key=f"o-{i}", member="ann", micros=i, points=5) for i in range(3)]
+        >>> [r.version for r in ledger.apply_many(batch)]
+        [1, 2, 3]
+        """
+        steps: list[tuple[str, str, Callable[[Ledger], Receipt]]] = []
+        for i, command in enumerate(commands):
+            if not isinstance(command, Command):
+                raise ValidationError(
+                    f"'commands[{i}]' must be a Command value (got {command!r})",
+                    field=f"commands[{i}]",
+                    value=command,
+                )
+            steps.append(
+                (command.member, command.key, functools.partial(Ledger.apply, command=command))
+            )
+        return self._run(steps)
+
+    def _command(self, name: str, kwargs: dict[str, Any]) -> Receipt:
+        member, key = kwargs.get("member"), kwargs.get("key")
+        if type(member) is not str or type(key) is not str or not member or not key:
+            # The ledger's own checks say what is wrong with them.
+            getattr(Ledger(policies=self.policies), name)(**kwargs)
+            raise ValidationError(  # pragma: no cover - the ledger refused above
+                f"'member' and 'key' must be strings (got {member!r}, {key!r})"
+            )
+
+        def run(ledger: Ledger) -> Receipt:
+            method: Callable[..., Receipt] = getattr(ledger, name)
+            return method(**kwargs)
+
+        return self._run([(member, key, run)])[0]
+
+    def _run(
+        self, steps: list[tuple[str, str, Callable[[Ledger], Receipt]]]
+    ) -> tuple[Receipt, ...]:
+        # A member whose in-memory state ran a command that is then not committed
+        # (a later command of the batch refused, the database failed) is dropped
+        # from the cache and reloaded from the store when next used.
+        changed: set[str] = set()
+        receipts = []
+        with self._lock:
+            try:
+                with self._store.transaction() as tx:
+                    for member, key, run in steps:
+                        receipts.append(self._step(tx, member, key, run, changed))
+            except BaseException:
+                for member in changed:
+                    self._members.pop(member, None)
+                raise
+        return tuple(receipts)
+
+    def _step(
+        self,
+        tx: StoreTransaction,
+        member: str,
+        key: str,
+        run: Callable[[Ledger], Receipt],
+        changed: set[str],
+    ) -> Receipt:
+        version = tx.lock(member)
+        found = tx.find(key)
+        if found is not None and found.command.member != member:
+            raise IdempotencyConflict(
+                f"'key' {key!r} was already used for a different command "
+                f"({found.command.name.value} for {found.command.member!r}); "
+                "use a new key for a new command"
+            )
+        state = self._sync(tx, member, version)
+        receipt = run(state.ledger)  # the ledger's rules; a refusal leaves it unchanged
+        if found is not None:
+            return self._receipt(found)
+        changed.add(member)
+        # The member's ledger holds only this member, so its journal is as long as seqs.
+        written = state.ledger.journal(start=len(state.seqs))
+        first, last = receipt.span
+        split = len(written) - (last - first)
+        command = state.ledger.command(key)
+        seqs = tx.append(command, receipt.version, written[:split], written[split:])
+        state.version = receipt.version
+        state.seqs.extend(seqs)
+        return self._receipt(
+            StoredCommand(command=command, version=receipt.version, seqs=seqs[split:])
+        )
+
+    def _receipt(self, stored: StoredCommand) -> Receipt:
+        seqs = stored.seqs
+        span = (seqs[0] - 1, seqs[-1]) if seqs else (0, 0)
+        return Receipt(
+            key=stored.command.key,
+            member=stored.command.member,
+            version=stored.version,
+            span=span,
+            source=functools.partial(_entries_of, self._store, stored.command.key),
+        )
+
+    def _sync(self, tx: StoreTransaction, member: str, version: int) -> _Member:
+        """The member's state at *version*: from the cache, or replayed from the store."""
+        state = self._members.get(member)
+        if state is not None and state.version == version:
+            self._members.move_to_end(member)
+            return state
+        ledger = Ledger(policies=self.policies)
+        for command in tx.member_commands(member):
+            ledger.apply(command)
+        if ledger.version(member) != version:
+            raise StoreError(
+                f"the store at {self._store.url!r} holds {ledger.version(member)} commands of "
+                f"{member!r} but records version {version}",
+                url=self._store.url,
+            )
+        state = _Member(ledger=ledger, version=version, seqs=tx.member_seqs(member))
+        self._members[member] = state
+        if len(self._members) > self._size:
+            self._members.popitem(last=False)
+        return state
+
+    def _state(self, member: str) -> _Member:
+        with self._store.reading() as tx:
+            return self._sync(tx, member, tx.version(member))
+
+    # ---------------------------------------------------------------- queries
+
+    def version(self, member: str) -> int:
+        """How many commands *member* has had accepted (0 for a new member).
+
+        >>> import pathlib, tempfile, pendulum
+        >>> from servicemodel.loyalty.store import create_store
+        >>> ledger = create_store("sqlite:///" + str(pathlib.Path(tempfile.mkdtemp(), "l.db")),
+        ...                       policies=Policies())
+        >>> t = pendulum.datetime(2025, 1, 10, 12)
+        >>> _ = ledger.earn(member="ann", points=100, at=t, key="o-1")
+        >>> ledger.version("ann"), ledger.version("bob")
+        (1, 0)
+        """
+        return self._store.version(member)
+
+    def members(self) -> Iterator[str]:
+        """Every member with an accepted command, in first-seen order (streamed).
+
+        >>> import pathlib, tempfile, pendulum
+        >>> from servicemodel.loyalty.store import create_store
+        >>> ledger = create_store("sqlite:///" + str(pathlib.Path(tempfile.mkdtemp(), "l.db")),
+        ...                       policies=Policies())
+        >>> t = pendulum.datetime(2025, 1, 10, 12)
+        >>> _ = ledger.earn(member="ann", points=100, at=t, key="o-1")
+        >>> list(ledger.members())
+        ['ann']
+        """
+        return self._store.members()
+
+    def commands(self) -> Iterator[Command]:
+        """Every accepted command, in order (streamed).
+
+        >>> import pathlib, tempfile, pendulum
+        >>> from servicemodel.loyalty.store import create_store
+        >>> ledger = create_store("sqlite:///" + str(pathlib.Path(tempfile.mkdtemp(), "l.db")),
+        ...                       policies=Policies())
+        >>> t = pendulum.datetime(2025, 1, 10, 12)
+        >>> _ = ledger.earn(member="ann", points=100, at=t, key="o-1")
+        >>> [c.key for c in ledger.commands()]
+        ['o-1']
+        """
+        return self._store.commands()
+
+    def journal(self) -> Iterator[Entry]:
+        """Every journal entry, in order (streamed).
+
+        >>> import pathlib, tempfile, pendulum
+        >>> from servicemodel.loyalty.store import create_store
+        >>> ledger = create_store("sqlite:///" + str(pathlib.Path(tempfile.mkdtemp(), "l.db")),
+        ...                       policies=Policies())
+        >>> t = pendulum.datetime(2025, 1, 10, 12)
+        >>> _ = ledger.earn(member="ann", points=100, at=t, key="o-1")
+        >>> [(e.seq, e.kind.value) for e in ledger.journal()]
+        [(1, 'earn')]
+        """
+        return self._store.journal()
+
+    def knows(self, key: str) -> bool:
+        """Whether a command with idempotency key *key* was accepted.
+
+        >>> import pathlib, tempfile, pendulum
+        >>> from servicemodel.loyalty.store import create_store
+        >>> ledger = create_store("sqlite:///" + str(pathlib.Path(tempfile.mkdtemp(), "l.db")),
+        ...                       policies=Policies())
+        >>> t = pendulum.datetime(2025, 1, 10, 12)
+        >>> _ = ledger.earn(member="ann", points=100, at=t, key="o-1")
+        >>> ledger.knows("o-1"), ledger.knows("o-2")
+        (True, False)
+        """
+        return self._store.find(key) is not None
+
+    def receipt(self, key: str) -> Receipt:
+        """The receipt of the accepted command with key *key*.
+
+        Raises:
+            LedgerError: no command with that key.
+
+        >>> import pathlib, tempfile, pendulum
+        >>> from servicemodel.loyalty.store import create_store
+        >>> ledger = create_store("sqlite:///" + str(pathlib.Path(tempfile.mkdtemp(), "l.db")),
+        ...                       policies=Policies())
+        >>> t = pendulum.datetime(2025, 1, 10, 12)
+        >>> _ = ledger.earn(member="ann", points=100, at=t, key="o-1")
+        >>> ledger.receipt("o-1").version
+        1
+        """
+        found = self._store.find(key)
+        if found is None:
+            raise LedgerError(f"'key' must be the key of an accepted command (got {key!r})")
+        return self._receipt(found)
+
+    def command(self, key: str) -> Command:
+        """The accepted command with key *key*.
+
+        Raises:
+            LedgerError: no command with that key.
+
+        >>> import pathlib, tempfile, pendulum
+        >>> from servicemodel.loyalty.store import create_store
+        >>> ledger = create_store("sqlite:///" + str(pathlib.Path(tempfile.mkdtemp(), "l.db")),
+        ...                       policies=Policies())
+        >>> t = pendulum.datetime(2025, 1, 10, 12)
+        >>> _ = ledger.earn(member="ann", points=100, at=t, key="o-1")
+        >>> ledger.command("o-1").argument("points")
+        100
+        """
+        found = self._store.find(key)
+        if found is None:
+            raise LedgerError(f"'key' must be the key of an accepted command (got {key!r})")
+        return found.command
+
+    def balance(self, member: str, *, as_of: _dt.datetime) -> Balance:
+        """*member*'s balance as of an instant, as :meth:`Ledger.balance <servicemodel.loyalty.Ledger.balance>`.
+
+        >>> import pathlib, tempfile, pendulum
+        >>> from servicemodel.loyalty.store import create_store
+        >>> ledger = create_store("sqlite:///" + str(pathlib.Path(tempfile.mkdtemp(), "l.db")),
+        ...                       policies=Policies())
+        >>> t = pendulum.datetime(2025, 1, 10, 12)
+        >>> _ = ledger.earn(member="ann", points=100, at=t, key="o-1")
+        >>> ledger.balance("ann", as_of=t)
+        Balance(available=100, pending=0, debt=0)
+        """
+        with self._lock:
+            return self._state(member).ledger.balance(member, as_of=as_of)
+
+    def lots(self, member: str, *, as_of: _dt.datetime) -> tuple[Lot, ...]:
+        """*member*'s lots as of an instant, as :meth:`Ledger.lots <servicemodel.loyalty.Ledger.lots>`.
+
+        >>> import pathlib, tempfile, pendulum
+        >>> from servicemodel.loyalty.store import create_store
+        >>> ledger = create_store("sqlite:///" + str(pathlib.Path(tempfile.mkdtemp(), "l.db")),
+        ...                       policies=Policies())
+        >>> t = pendulum.datetime(2025, 1, 10, 12)
+        >>> _ = ledger.earn(member="ann", points=100, at=t, key="o-1")
+        >>> [lot.remaining for lot in ledger.lots("ann", as_of=t)]
+        [100]
+        """
+        with self._lock:
+            return self._state(member).ledger.lots(member, as_of=as_of)
+
+    def totals(self, member: str, *, as_of: _dt.datetime) -> Totals:
+        """Where *member*'s points went, as :meth:`Ledger.totals <servicemodel.loyalty.Ledger.totals>`.
+
+        >>> import pathlib, tempfile, pendulum
+        >>> from servicemodel.loyalty.store import create_store
+        >>> ledger = create_store("sqlite:///" + str(pathlib.Path(tempfile.mkdtemp(), "l.db")),
+        ...                       policies=Policies())
+        >>> t = pendulum.datetime(2025, 1, 10, 12)
+        >>> _ = ledger.earn(member="ann", points=100, at=t, key="o-1")
+        >>> ledger.totals("ann", as_of=t).issued
+        100
+        """
+        with self._lock:
+            return self._state(member).ledger.totals(member, as_of=as_of)
+
+    def explain(self, member: str, *, as_of: _dt.datetime) -> Explanation:
+        """How *member*'s balance came about, as :meth:`Ledger.explain <servicemodel.loyalty.Ledger.explain>`.
+
+        >>> import pathlib, tempfile, pendulum
+        >>> from servicemodel.loyalty.store import create_store
+        >>> ledger = create_store("sqlite:///" + str(pathlib.Path(tempfile.mkdtemp(), "l.db")),
+        ...                       policies=Policies())
+        >>> t = pendulum.datetime(2025, 1, 10, 12)
+        >>> _ = ledger.earn(member="ann", points=100, at=t, key="o-1")
+        >>> len(ledger.explain("ann", as_of=t).lots)
+        1
+        """
+        with self._lock:
+            return self._state(member).ledger.explain(member, as_of=as_of)
+
+    def expiring_between(
+        self, member: str, start: _dt.datetime, end: _dt.datetime
+    ) -> tuple[Expiring, ...]:
+        """Points expiring in ``[start, end)``, as :meth:`Ledger.expiring_between <servicemodel.loyalty.Ledger.expiring_between>`.
+
+        >>> import pathlib, tempfile, pendulum
+        >>> from servicemodel.loyalty.store import create_store
+        >>> ledger = create_store("sqlite:///" + str(pathlib.Path(tempfile.mkdtemp(), "l.db")),
+        ...                       policies=Policies())
+        >>> t = pendulum.datetime(2025, 1, 10, 12)
+        >>> _ = ledger.earn(member="ann", points=100, at=t, key="o-1")
+        >>> ledger.expiring_between("ann", t, t.add(years=1))
+        ()
+        """
+        with self._lock:
+            return self._state(member).ledger.expiring_between(member, start, end)
+
+    def tally(self, member: str, name: str, *, start: _dt.datetime, end: _dt.datetime) -> Any:
+        """A tally's sum in ``[start, end)``, as :meth:`Ledger.tally <servicemodel.loyalty.Ledger.tally>`.
+
+        >>> import pathlib, tempfile, pendulum
+        >>> from servicemodel.loyalty.store import create_store
+        >>> ledger = create_store("sqlite:///" + str(pathlib.Path(tempfile.mkdtemp(), "l.db")),
+        ...                       policies=Policies())
+        >>> t = pendulum.datetime(2025, 1, 10, 12)
+        >>> _ = ledger.earn(member="ann", points=100, at=t, key="o-1")
+        >>> ledger.tally("ann", "points", start=t, end=t.add(days=1))
+        100
+        """
+        with self._lock:
+            return self._state(member).ledger.tally(member, name, start=start, end=end)
+
+    def redemption_allocations(self, member: str, redemption: str) -> tuple[Allocation, ...]:
+        """The lots a redemption drew, as :meth:`Ledger.redemption_allocations <servicemodel.loyalty.Ledger.redemption_allocations>`.
+
+        >>> import pathlib, tempfile, pendulum
+        >>> from servicemodel.loyalty.store import create_store
+        >>> ledger = create_store("sqlite:///" + str(pathlib.Path(tempfile.mkdtemp(), "l.db")),
+        ...                       policies=Policies())
+        >>> t = pendulum.datetime(2025, 1, 10, 12)
+        >>> _ = ledger.earn(member="ann", points=100, at=t, key="o-1")
+        >>> _ = ledger.redeem(member="ann", points=40, at=t, key="r-1")
+        >>> ledger.redemption_allocations("ann", "r-1")
+        (Allocation(lot=1, points=40),)
+        """
+        with self._lock:
+            return self._state(member).ledger.redemption_allocations(member, redemption)
+
+    def history(self, member: str, *, as_of: _dt.datetime | None = None) -> tuple[Entry, ...]:
+        """*member*'s journal entries, as :meth:`Ledger.history <servicemodel.loyalty.Ledger.history>`.
+
+        ``seq`` is the entry's position in the store's journal.
+
+        >>> import pathlib, tempfile, pendulum
+        >>> from servicemodel.loyalty.store import create_store
+        >>> ledger = create_store("sqlite:///" + str(pathlib.Path(tempfile.mkdtemp(), "l.db")),
+        ...                       policies=Policies())
+        >>> t = pendulum.datetime(2025, 1, 10, 12)
+        >>> _ = ledger.earn(member="ann", points=100, at=t, key="o-1")
+        >>> [e.kind.value for e in ledger.history("ann")]
+        ['earn']
+        """
+        with self._lock:
+            state = self._state(member)
+            entries = state.ledger.history(member, as_of=as_of)
+            seqs = state.seqs
+            return tuple(
+                e if e.seq is None else attrs.evolve(e, seq=seqs[e.seq - 1]) for e in entries
+            )

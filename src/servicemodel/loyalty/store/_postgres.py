@@ -1,0 +1,514 @@
+"""The PostgreSQL store: psycopg 3, for applications with several processes.
+
+Each command is one transaction. A command first locks its member's row
+(``SELECT ... FOR UPDATE``; a new member's row is inserted first), so the
+commands of one member run one at a time across threads and processes while
+the commands of different members run side by side. The idempotency key is
+a unique constraint: a key inserted by another transaction that has not
+committed yet makes the insert wait, then ``ON CONFLICT DO NOTHING`` reports
+it without aborting the transaction. Journal positions come from a sequence:
+they increase with each member's entries and across the journal, and a
+transaction that rolls back leaves a gap.
+
+Each thread uses its own connection (made on first use), so threads do not
+wait for each other except on the same member. The URL is any libpq URL
+(``postgresql://user:password@host:port/database?options``); psycopg is
+imported only when a PostgreSQL store is opened (the ``postgres`` extra).
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any, Final, final
+from urllib.parse import urlsplit, urlunsplit
+
+from ...exceptions import IdempotencyConflict, SchemaVersionError, StoreError, StoreNotFound
+from .. import Command, Entry, Policies
+from ._codec import (
+    command_from_json,
+    command_to_json,
+    entry_row,
+    make_entry,
+    policies_text,
+    read_policies,
+)
+from ._interface import StoredCommand
+from ._schema import SCHEMA_VERSION
+
+if TYPE_CHECKING:
+    import psycopg
+
+__all__ = ["POSTGRES_SCHEMA", "PostgresStore"]
+
+_SCHEMES: Final = ("postgresql", "postgres")
+_BATCH: Final = 1_000
+# The advisory lock that serialises creating and opening stores in one database.
+_SCHEMA_LOCK: Final = 0x5E_12_1C_E0
+
+#: The schema at :data:`~._schema.SCHEMA_VERSION` in PostgreSQL's types: the
+#: tables and columns of the SQLite schema, ``BIGINT`` for instants, points and
+#: positions, and a sequence for journal positions.
+POSTGRES_SCHEMA: Final = (
+    "CREATE TABLE schema_version (version INTEGER NOT NULL)",
+    "CREATE TABLE ledger (id INTEGER PRIMARY KEY CHECK (id = 1), policies TEXT NOT NULL)",
+    "CREATE TABLE members ("
+    " member TEXT PRIMARY KEY, version INTEGER NOT NULL CHECK (version >= 0))",
+    "CREATE TABLE commands ("
+    " seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY, key TEXT NOT NULL UNIQUE,"
+    " member TEXT NOT NULL, version INTEGER NOT NULL, micros BIGINT NOT NULL,"
+    " command TEXT NOT NULL, UNIQUE (member, version))",
+    "CREATE SEQUENCE entries_seq",
+    "CREATE TABLE entries ("
+    " seq BIGINT PRIMARY KEY, command BIGINT REFERENCES commands (seq),"
+    " member TEXT NOT NULL, kind TEXT NOT NULL, micros BIGINT NOT NULL,"
+    " points BIGINT NOT NULL, allocations TEXT NOT NULL, lot INTEGER,"
+    " key TEXT, ref TEXT, note TEXT)",
+    "CREATE INDEX entries_by_member ON entries (member, seq)",
+    "CREATE INDEX entries_by_command ON entries (command, seq)",
+)
+
+_ENTRY_COLUMNS: Final = "seq, member, kind, micros, points, allocations, lot, key, ref, note"
+
+
+def redact(url: str) -> str:
+    """*url* without its password (for messages).
+
+    >>> redact("postgresql://ann:secret@db.example:5432/points")
+    'postgresql://ann:***@db.example:5432/points'
+    >>> redact("postgresql:///points?host=/run/postgresql")
+    'postgresql:///points?host=/run/postgresql'
+    """
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
+    return urlunsplit(parts._replace(netloc=netloc))
+
+
+def _check_url(url: str) -> None:
+    if urlsplit(url).scheme not in _SCHEMES:
+        raise StoreError(
+            f"'url' must be a postgresql:// URL (got {redact(url)!r})", url=redact(url)
+        )
+
+
+def _connect(url: str) -> psycopg.Connection[Any]:
+    """An autocommit connection (transactions are explicit); errors become StoreError."""
+    try:
+        import psycopg
+    except ImportError:  # pragma: no cover - the extra is installed wherever tests run
+        raise StoreError(
+            "a PostgreSQL store needs psycopg 3: pip install 'servicemodel[postgres]'",
+            url=redact(url),
+        ) from None
+    try:
+        return psycopg.connect(url, autocommit=True)
+    except psycopg.Error as exc:
+        raise StoreError(
+            f"'url' {redact(url)!r} cannot be opened as PostgreSQL: {exc}".strip(),
+            url=redact(url),
+        ) from None
+
+
+@final
+class _Transaction:
+    """One PostgreSQL transaction (see :class:`~._interface.StoreTransaction`)."""
+
+    def __init__(
+        self, store: PostgresStore, connection: psycopg.Connection[Any], *, writing: bool
+    ) -> None:
+        self._store = store
+        self._db = connection
+        self._writing = writing
+
+    def lock(self, member: str) -> int:
+        db = self._db
+        if not self._writing:
+            # A read-only transaction sees one snapshot: no writer can change it.
+            return _version(db, member)
+        query = "SELECT version FROM members WHERE member = %s FOR UPDATE"
+        row = db.execute(query, (member,)).fetchone()
+        if row is None:
+            # A new member: insert its row (waiting for, then yielding to, another
+            # transaction inserting it at the same time) and lock it.
+            db.execute(
+                "INSERT INTO members (member, version) VALUES (%s, 0) ON CONFLICT DO NOTHING",
+                (member,),
+            )
+            row = db.execute(query, (member,)).fetchone()
+        assert row is not None
+        return int(row[0])
+
+    def version(self, member: str) -> int:
+        return _version(self._db, member)
+
+    def find(self, key: str) -> StoredCommand | None:
+        return _find(self._db, key, self._store.policies.zone)
+
+    def member_commands(self, member: str) -> Iterator[Command]:
+        rows = self._db.execute(
+            "SELECT key, command FROM commands WHERE member = %s ORDER BY version", (member,)
+        ).fetchall()
+        zone = self._store.policies.zone
+        for key, text in rows:
+            yield command_from_json(text, key, zone)
+
+    def member_seqs(self, member: str) -> list[int]:
+        rows = self._db.execute(
+            "SELECT seq FROM entries WHERE member = %s ORDER BY seq", (member,)
+        ).fetchall()
+        return [seq for (seq,) in rows]
+
+    def append(
+        self, command: Command, version: int, settled: Sequence[Entry], entries: Sequence[Entry]
+    ) -> tuple[int, ...]:
+        # One statement: the command, the journal entries (positions drawn from the
+        # sequence in the entries' order; *settled* ones belong to no command) and the
+        # member's version. The member's row exists: lock() made it. A key already in
+        # the store inserts nothing and reports no command.
+        rows = [(False, *entry_row(e)) for e in settled] + [(True, *entry_row(e)) for e in entries]
+        columns = list(zip(*rows, strict=True)) if rows else [() for _ in _ENTRY_FIELDS]
+        zone = self._store.policies.zone
+        row = self._db.execute(
+            _APPEND,
+            {
+                "key": command.key,
+                "member": command.member,
+                "version": version,
+                "micros": command.micros,
+                "command": command_to_json(command, zone),
+                **{
+                    f"entry_{name}": list(values)
+                    for name, values in zip(_ENTRY_FIELDS, columns, strict=True)
+                },
+            },
+        ).fetchone()
+        assert row is not None
+        number, seqs = row
+        if number is None:
+            raise IdempotencyConflict(
+                f"'key' {command.key!r} was already used for a different command; "
+                "use a new key for a new command"
+            )
+        return tuple(seqs)
+
+
+# Whether an entry is the command's own (not settled), then the columns of entry_row();
+# their types as arrays.
+_ENTRY_FIELDS: Final = (
+    "own",
+    "kind",
+    "micros",
+    "points",
+    "allocations",
+    "lot",
+    "key",
+    "ref",
+    "note",
+)
+_ENTRY_TYPES: Final = (
+    "boolean",
+    "text",
+    "bigint",
+    "bigint",
+    "text",
+    "integer",
+    "text",
+    "text",
+    "text",
+)
+_STORED_FIELDS: Final = _ENTRY_FIELDS[1:]
+
+_APPEND: Final = (
+    "WITH c AS ("
+    " INSERT INTO commands (key, member, version, micros, command)"
+    " VALUES (%(key)s, %(member)s, %(version)s, %(micros)s, %(command)s)"
+    " ON CONFLICT (key) DO NOTHING RETURNING seq),"
+    " e AS ("
+    " INSERT INTO entries (seq, command, member, " + ", ".join(_STORED_FIELDS) + ")"
+    " SELECT nextval('entries_seq'), CASE WHEN u.own THEN c.seq END, %(member)s, "
+    + ", ".join(f"u.{f}" for f in _STORED_FIELDS)
+    + " FROM c, (SELECT * FROM unnest("
+    + ", ".join(f"%(entry_{f})s::{t}[]" for f, t in zip(_ENTRY_FIELDS, _ENTRY_TYPES, strict=True))
+    + ") WITH ORDINALITY AS u ("
+    + ", ".join(_ENTRY_FIELDS)
+    + ", n) ORDER BY u.n) AS u"
+    " RETURNING seq),"
+    " m AS (UPDATE members SET version = %(version)s"
+    " WHERE member = %(member)s AND EXISTS (SELECT 1 FROM c))"
+    " SELECT (SELECT seq FROM c), ARRAY(SELECT seq FROM e ORDER BY seq)"
+)
+
+
+def _version(db: psycopg.Connection[Any], member: str) -> int:
+    row = db.execute("SELECT version FROM members WHERE member = %s", (member,)).fetchone()
+    return 0 if row is None else int(row[0])
+
+
+def _find(db: psycopg.Connection[Any], key: str, zone: str) -> StoredCommand | None:
+    row = db.execute(
+        "SELECT c.version, c.command,"
+        " ARRAY(SELECT e.seq FROM entries e WHERE e.command = c.seq ORDER BY e.seq)"
+        " FROM commands c WHERE c.key = %s",
+        (key,),
+    ).fetchone()
+    if row is None:
+        return None
+    version, text, seqs = row
+    command = command_from_json(text, key, zone)
+    return StoredCommand(command=command, version=version, seqs=tuple(seqs))
+
+
+@final
+class PostgresStore:
+    """A ledger kept in a PostgreSQL database (see :mod:`servicemodel.loyalty.store`).
+
+    Open it with :func:`~servicemodel.loyalty.store.open_store`; this class
+    is the store underneath. The database must exist; :meth:`create` makes
+    the tables in it.
+
+    >>> PostgresStore.open("sqlite:///points.db")
+    Traceback (most recent call last):
+    ...
+    servicemodel.exceptions.StoreError: 'url' must be a postgresql:// URL (got 'sqlite:///points.db')
+    """
+
+    def __init__(self, url: str, connection: psycopg.Connection[Any], policies: Policies) -> None:
+        self._url = url
+        self._policies = policies
+        self._local = threading.local()
+        # Each connection with the process that made it: a forked child must not close
+        # (and so end the session of) a connection its parent still uses.
+        self._connections: list[tuple[int, psycopg.Connection[Any]]] = []
+        self._guard = threading.Lock()
+        self._closed = False
+        self._adopt(connection)
+
+    # ---------------------------------------------------------------- opening
+
+    @classmethod
+    def create(cls, url: str, *, policies: Policies) -> PostgresStore:
+        """Create the tables of a new store in the database at *url*.
+
+        Raises:
+            StoreError: the database already holds a store, cannot be reached,
+                or the URL is not a PostgreSQL URL.
+        """
+        _check_url(url)
+        db = _connect(url)
+        try:
+            with db.transaction():
+                db.execute("SELECT pg_advisory_xact_lock(%s)", (_SCHEMA_LOCK,))
+                if _has_schema(db):
+                    raise StoreError(
+                        f"'url' must name a database without a ledger store to create one "
+                        f"(got {redact(url)!r}, which has one); open it instead",
+                        url=redact(url),
+                    )
+                # One round trip: the statements of a query without parameters.
+                db.execute(";".join(POSTGRES_SCHEMA).encode())
+                db.execute(
+                    "WITH v AS (INSERT INTO schema_version (version) VALUES (%s))"
+                    " INSERT INTO ledger (id, policies) VALUES (1, %s)",
+                    (SCHEMA_VERSION, policies_text(policies)),
+                )
+        except BaseException:
+            db.close()
+            raise
+        return cls(url, db, policies)
+
+    @classmethod
+    def open(cls, url: str) -> PostgresStore:
+        """Open the store in the database at *url* and check its schema version.
+
+        Raises:
+            StoreNotFound: the database holds no ledger store.
+            SchemaVersionError: a newer servicemodel wrote the store.
+            StoreError: the database cannot be reached, or the URL is not a
+                PostgreSQL URL.
+        """
+        _check_url(url)
+        db = _connect(url)
+        try:
+            with db.transaction():
+                if not _has_schema(db):
+                    raise StoreNotFound(
+                        f"'url' must name a database holding a ledger store (got {redact(url)!r}, "
+                        "which has none); create it with `servicemodel ledger init`",
+                        url=redact(url),
+                    )
+                rows = db.execute("SELECT version FROM schema_version").fetchall()
+                _check_version(rows, url)
+                row = db.execute("SELECT policies FROM ledger").fetchone()
+                if row is None:
+                    raise SchemaVersionError(
+                        f"'url' must name a ledger store (got {redact(url)!r}, "
+                        "which has no policies)",
+                        url=redact(url),
+                    )
+                policies = read_policies(row[0])
+        except BaseException:
+            db.close()
+            raise
+        return cls(url, db, policies)
+
+    # ------------------------------------------------------------ connections
+
+    def _adopt(self, connection: psycopg.Connection[Any]) -> None:
+        pid = os.getpid()
+        self._local.connection = connection
+        self._local.pid = pid
+        with self._guard:
+            self._connections.append((pid, connection))
+
+    def _connection(self) -> psycopg.Connection[Any]:
+        """This thread's connection (a new one on a thread's first use, or after a fork)."""
+        if self._closed:
+            raise StoreError(f"the store at {redact(self._url)!r} is closed", url=redact(self._url))
+        connection: psycopg.Connection[Any] | None = getattr(self._local, "connection", None)
+        if connection is None or self._local.pid != os.getpid():
+            connection = _connect(self._url)
+            self._adopt(connection)
+        return connection
+
+    # ------------------------------------------------------------ the interface
+
+    @property
+    def url(self) -> str:
+        """The URL the store was opened with."""
+        return self._url
+
+    @property
+    def policies(self) -> Policies:
+        """The ledger's policies, as created."""
+        return self._policies
+
+    @contextmanager
+    def transaction(self) -> Iterator[_Transaction]:
+        """One transaction: committed at the end of the block, rolled back if it raises."""
+        connection = self._connection()
+        with _errors(self._url), connection.transaction():
+            yield _Transaction(self, connection, writing=True)
+
+    @contextmanager
+    def reading(self) -> Iterator[_Transaction]:
+        """A read-only, repeatable-read transaction: one consistent view for several reads."""
+        connection = self._connection()
+        with _errors(self._url), connection.transaction():
+            connection.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            yield _Transaction(self, connection, writing=False)
+
+    def version(self, member: str) -> int:
+        """*member*'s version (0 for a member the store has not seen)."""
+        with _errors(self._url):
+            return _version(self._connection(), member)
+
+    def find(self, key: str) -> StoredCommand | None:
+        """The stored command with *key*, if there is one."""
+        with _errors(self._url):
+            return _find(self._connection(), key, self._policies.zone)
+
+    def entries(self, key: str) -> tuple[Entry, ...]:
+        """The entries of the command with *key*, in order."""
+        zone = self._policies.zone
+        with _errors(self._url):
+            rows = (
+                self._connection()
+                .execute(
+                    "SELECT e.seq, e.member, e.kind, e.micros, e.points, e.allocations, e.lot,"
+                    " e.key, e.ref, e.note FROM entries e JOIN commands c ON e.command = c.seq"
+                    " WHERE c.key = %s ORDER BY e.seq",
+                    (key,),
+                )
+                .fetchall()
+            )
+        return tuple(make_entry(row, zone) for row in rows)
+
+    def members(self) -> Iterator[str]:
+        """Every member with an accepted command, in first-seen order (streamed)."""
+        for rows in self._pages(
+            "SELECT seq, member FROM commands WHERE version = 1 AND seq > %s ORDER BY seq"
+        ):
+            yield from (member for _, member in rows)
+
+    def commands(self) -> Iterator[Command]:
+        """Every accepted command, in order (streamed in pages, flat memory)."""
+        for rows in self._pages(
+            "SELECT seq, key, command FROM commands WHERE seq > %s ORDER BY seq"
+        ):
+            for _, key, text in rows:
+                yield command_from_json(text, key, self._policies.zone)
+
+    def journal(self) -> Iterator[Entry]:
+        """Every journal entry, in order (streamed in pages, flat memory)."""
+        zone = self._policies.zone
+        for rows in self._pages(
+            f"SELECT {_ENTRY_COLUMNS} FROM entries WHERE seq > %s ORDER BY seq"
+        ):
+            for row in rows:
+                yield make_entry(row, zone)
+
+    def _pages(self, query: str) -> Iterator[list[Any]]:
+        """Pages of *query* (first column the position), one statement each."""
+        after = 0
+        while True:
+            with _errors(self._url):
+                page = self._connection().execute(query + f" LIMIT {_BATCH}", (after,))
+                rows = page.fetchall()
+            if not rows:
+                return
+            yield rows
+            after = rows[-1][0]
+
+    def close(self) -> None:
+        """Close every connection this process made for the store (in every thread)."""
+        pid = os.getpid()
+        with self._guard:
+            self._closed = True
+            connections, self._connections = self._connections, []
+        for made_by, connection in connections:
+            if made_by == pid:
+                connection.close()
+
+
+def _has_schema(db: psycopg.Connection[Any]) -> bool:
+    row = db.execute("SELECT to_regclass('schema_version') IS NOT NULL").fetchone()
+    return bool(row and row[0])
+
+
+def _check_version(rows: list[Any], url: str) -> None:
+    if len(rows) != 1 or not isinstance(rows[0][0], int) or rows[0][0] < 1:
+        raise SchemaVersionError(
+            f"'url' must name a ledger store (got {redact(url)!r}, "
+            "whose schema version is unreadable)",
+            url=redact(url),
+        )
+    version: int = rows[0][0]
+    if version > SCHEMA_VERSION:
+        raise SchemaVersionError(
+            f"the store at {redact(url)!r} has schema version {version}, newer than the "
+            f"{SCHEMA_VERSION} this servicemodel reads; upgrade servicemodel to open it",
+            url=redact(url),
+        )
+    if version < SCHEMA_VERSION:
+        raise SchemaVersionError(
+            f"the store at {redact(url)!r} has schema version {version}, but PostgreSQL "
+            f"stores start at version {SCHEMA_VERSION}; it was not written by servicemodel",
+            url=redact(url),
+        )
+
+
+@contextmanager
+def _errors(url: str) -> Iterator[None]:
+    """Database errors (a lost connection, a server shutting down) become StoreError."""
+    import psycopg
+
+    try:
+        yield
+    except psycopg.Error as exc:
+        raise StoreError(
+            f"the PostgreSQL store at {redact(url)!r} failed: {exc}".strip(), url=redact(url)
+        ) from exc

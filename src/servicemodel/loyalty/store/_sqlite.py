@@ -1,0 +1,395 @@
+"""The SQLite store: one file, the standard library's sqlite3, no server.
+
+The file is in WAL mode, so readers never wait for the writer. A write
+transaction starts with ``BEGIN IMMEDIATE``, which takes SQLite's one write
+lock: commands are serialised across threads and processes (which is more
+than per member, and simple). ``synchronous=FULL`` (the default) syncs every
+commit to disk; ``?synchronous=normal`` in the URL trades the last commits
+before a power cut (never before a process crash) for speed.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Final, final
+from urllib.parse import parse_qs, urlsplit
+
+from ...exceptions import IdempotencyConflict, SchemaVersionError, StoreError, StoreNotFound
+from .. import Command, Entry, Policies
+from ._codec import (
+    command_from_json,
+    command_to_json,
+    entry_row,
+    make_entry,
+    policies_text,
+    read_policies,
+)
+from ._interface import StoredCommand
+from ._schema import MIGRATIONS, SCHEMA_VERSION, SQLITE_SCHEMA
+
+__all__ = ["SQLiteStore", "sqlite_path"]
+
+_SYNCHRONOUS: Final = ("full", "normal", "extra")
+_BATCH: Final = 1_000
+
+
+def sqlite_path(url: str) -> tuple[Path, str]:
+    """The file and the ``synchronous`` setting of an ``sqlite:///path`` URL.
+
+    ``sqlite:///ledger.db`` is relative to the working directory,
+    ``sqlite:////var/lib/ledger.db`` absolute.
+
+    >>> sqlite_path("sqlite:///data/ledger.db?synchronous=normal")
+    (PosixPath('data/ledger.db'), 'normal')
+    """
+    parts = urlsplit(url)
+    if (
+        parts.scheme != "sqlite"
+        or parts.netloc
+        or not parts.path.startswith("/")
+        or parts.path == "/"
+    ):
+        raise StoreError(
+            f"'url' must be sqlite:///PATH (relative) or sqlite:////PATH (absolute) (got {url!r})",
+            url=url,
+        )
+    options = parse_qs(parts.query, keep_blank_values=True)
+    unknown = sorted(set(options) - {"synchronous"})
+    synchronous = options.get("synchronous", ["full"])[-1].lower()
+    if unknown or synchronous not in _SYNCHRONOUS:
+        raise StoreError(
+            f"'url' options must be synchronous=full|normal|extra (got {parts.query!r})", url=url
+        )
+    return Path(parts.path[1:]), synchronous
+
+
+@final
+class _Transaction:
+    """One SQLite transaction (see :class:`~._interface.StoreTransaction`)."""
+
+    def __init__(self, store: SQLiteStore) -> None:
+        self._store = store
+        self._db = store._db
+
+    def lock(self, member: str) -> int:
+        # BEGIN IMMEDIATE already holds the database's write lock.
+        return self.version(member)
+
+    def version(self, member: str) -> int:
+        row = self._db.execute("SELECT version FROM members WHERE member = ?", (member,)).fetchone()
+        return 0 if row is None else int(row[0])
+
+    def find(self, key: str) -> StoredCommand | None:
+        return self._store._find(self._db, key)
+
+    def member_commands(self, member: str) -> Iterator[Command]:
+        cursor = self._db.execute(
+            "SELECT key, command FROM commands WHERE member = ? ORDER BY version", (member,)
+        )
+        for key, text in cursor:
+            yield command_from_json(text, key, self._store.policies.zone)
+
+    def member_seqs(self, member: str) -> list[int]:
+        cursor = self._db.execute(
+            "SELECT seq FROM entries WHERE member = ? ORDER BY seq", (member,)
+        )
+        return [seq for (seq,) in cursor]
+
+    def append(
+        self, command: Command, version: int, settled: Sequence[Entry], entries: Sequence[Entry]
+    ) -> tuple[int, ...]:
+        db = self._db
+        member = command.member
+        try:
+            cursor = db.execute(
+                "INSERT INTO commands (key, member, version, micros, command) VALUES (?, ?, ?, ?, ?)",
+                (
+                    command.key,
+                    member,
+                    version,
+                    command.micros,
+                    command_to_json(command, self._store.policies.zone),
+                ),
+            )
+        except sqlite3.IntegrityError:
+            raise IdempotencyConflict(
+                f"'key' {command.key!r} was already used for a different command; "
+                "use a new key for a new command"
+            ) from None
+        number = cursor.lastrowid
+        row = db.execute("SELECT max(seq) FROM entries").fetchone()
+        first = (row[0] or 0) + 1
+        seqs = tuple(range(first, first + len(settled) + len(entries)))
+        rows: list[tuple[Any, ...]] = [
+            (seq, None, member, *entry_row(e)) for seq, e in zip(seqs, settled, strict=False)
+        ]
+        rows.extend(
+            (seq, number, member, *entry_row(e))
+            for seq, e in zip(seqs[len(settled) :], entries, strict=True)
+        )
+        db.executemany(
+            "INSERT INTO entries (seq, command, member, kind, micros, points, allocations,"
+            " lot, key, ref, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            rows,
+        )
+        db.execute(
+            "INSERT INTO members (member, version) VALUES (?, ?)"
+            " ON CONFLICT (member) DO UPDATE SET version = excluded.version",
+            (member, version),
+        )
+        return seqs
+
+
+@final
+class SQLiteStore:
+    """A ledger kept in one SQLite file (see :mod:`servicemodel.loyalty.store`).
+
+    Open it with :func:`~servicemodel.loyalty.store.open_ledger`; this class
+    is the store underneath.
+
+    >>> import tempfile, pathlib
+    >>> from servicemodel.loyalty import Policies
+    >>> url = "sqlite:///" + str(pathlib.Path(tempfile.mkdtemp(), "l.db"))
+    >>> store = SQLiteStore.create(url, policies=Policies(zone="Europe/Warsaw"))
+    >>> store.policies.zone, store.version("ann")
+    ('Europe/Warsaw', 0)
+    >>> store.close()
+    """
+
+    def __init__(self, url: str, db: sqlite3.Connection, policies: Policies) -> None:
+        self._url = url
+        self._db = db
+        self._policies = policies
+        self._lock = threading.RLock()
+
+    # ---------------------------------------------------------------- opening
+
+    @classmethod
+    def create(cls, url: str, *, policies: Policies) -> SQLiteStore:
+        """Create a new store at *url* with the current schema; refuse an existing file.
+
+        Raises:
+            StoreError: the file exists, or the URL is not an SQLite URL.
+        """
+        path, synchronous = sqlite_path(url)
+        if path.exists():
+            raise StoreError(
+                f"'url' must name a new file to create a store (got {url!r}, which exists); "
+                "open it instead",
+                url=url,
+            )
+        if not path.parent.is_dir():
+            raise StoreNotFound(
+                f"'url' must be in an existing directory (got {url!r}; "
+                f"{str(path.parent)!r} does not exist)",
+                url=url,
+            )
+        db = cls._connect(url, path, synchronous)
+        try:
+            with _immediate(db):
+                for statement in SQLITE_SCHEMA:
+                    db.execute(statement)
+                db.execute("INSERT INTO schema_version (version) VALUES (?)", (SCHEMA_VERSION,))
+                db.execute(
+                    "INSERT INTO ledger (id, policies) VALUES (1, ?)", (policies_text(policies),)
+                )
+        except BaseException:
+            db.close()
+            path.unlink(missing_ok=True)
+            raise
+        return cls(url, db, policies)
+
+    @classmethod
+    def open(cls, url: str) -> SQLiteStore:
+        """Open the store at *url*, migrating an older schema to the current one.
+
+        Raises:
+            StoreNotFound: no file at *url*.
+            SchemaVersionError: the file is not a ledger store, or a newer
+                servicemodel wrote it.
+        """
+        path, synchronous = sqlite_path(url)
+        if not path.is_file():
+            raise StoreNotFound(
+                f"'url' must name an existing ledger store (got {url!r}; no such file); "
+                "create it with `servicemodel ledger init`",
+                url=url,
+            )
+        db = cls._connect(url, path, synchronous)
+        try:
+            with _immediate(db):
+                version = _schema_version(db, url)
+                for step in range(version, SCHEMA_VERSION):
+                    for statement in MIGRATIONS[step]:
+                        db.execute(statement)
+                if version != SCHEMA_VERSION:
+                    db.execute("UPDATE schema_version SET version = ?", (SCHEMA_VERSION,))
+            (text,) = db.execute("SELECT policies FROM ledger").fetchone()
+            policies = read_policies(text)
+        except BaseException:
+            db.close()
+            raise
+        return cls(url, db, policies)
+
+    @staticmethod
+    def _connect(url: str, path: Path, synchronous: str) -> sqlite3.Connection:
+        try:
+            db = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=60.0)
+            db.execute("PRAGMA journal_mode = WAL")
+            db.execute(f"PRAGMA synchronous = {synchronous.upper()}")
+        except sqlite3.Error as exc:
+            raise StoreError(f"'url' {url!r} cannot be opened as SQLite: {exc}", url=url) from None
+        return db
+
+    # ------------------------------------------------------------ the interface
+
+    @property
+    def url(self) -> str:
+        """The URL the store was opened with.
+
+        >>> import tempfile, pathlib
+        >>> url = "sqlite:///" + str(pathlib.Path(tempfile.mkdtemp(), "l.db"))
+        >>> SQLiteStore.create(url, policies=Policies()).url == url
+        True
+        """
+        return self._url
+
+    @property
+    def policies(self) -> Policies:
+        """The ledger's policies, as created."""
+        return self._policies
+
+    @contextmanager
+    def transaction(self) -> Iterator[_Transaction]:
+        """One write transaction (``BEGIN IMMEDIATE``): commit at the end, roll back on error."""
+        with self._lock, _immediate(self._db):
+            yield _Transaction(self)
+
+    @contextmanager
+    def reading(self) -> Iterator[_Transaction]:
+        """One read transaction: a consistent snapshot for several reads."""
+        with self._lock:
+            self._db.execute("BEGIN")
+            try:
+                yield _Transaction(self)
+            finally:
+                self._db.execute("COMMIT")
+
+    def version(self, member: str) -> int:
+        """*member*'s version (0 for a member the store has not seen)."""
+        with self._lock:
+            row = self._db.execute(
+                "SELECT version FROM members WHERE member = ?", (member,)
+            ).fetchone()
+        return 0 if row is None else int(row[0])
+
+    def find(self, key: str) -> StoredCommand | None:
+        """The stored command with *key*, if there is one."""
+        with self._lock:
+            return self._find(self._db, key)
+
+    def _find(self, db: sqlite3.Connection, key: str) -> StoredCommand | None:
+        row = db.execute(
+            "SELECT seq, version, command FROM commands WHERE key = ?", (key,)
+        ).fetchone()
+        if row is None:
+            return None
+        number, version, text = row
+        seqs = tuple(
+            seq
+            for (seq,) in db.execute(
+                "SELECT seq FROM entries WHERE command = ? ORDER BY seq", (number,)
+            )
+        )
+        return StoredCommand(
+            command=command_from_json(text, key, self._policies.zone), version=version, seqs=seqs
+        )
+
+    def entries(self, key: str) -> tuple[Entry, ...]:
+        """The entries of the command with *key*, in order."""
+        zone = self._policies.zone
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT e.seq, e.member, e.kind, e.micros, e.points, e.allocations, e.lot, e.key,"
+                " e.ref, e.note FROM entries e JOIN commands c ON e.command = c.seq"
+                " WHERE c.key = ? ORDER BY e.seq",
+                (key,),
+            ).fetchall()
+        return tuple(make_entry(row, zone) for row in rows)
+
+    def members(self) -> Iterator[str]:
+        """Every member, in first-seen order (streamed)."""
+        for rows in self._pages("SELECT rowid, member FROM members WHERE rowid > ? ORDER BY rowid"):
+            yield from (member for _, member in rows)
+
+    def commands(self) -> Iterator[Command]:
+        """Every accepted command, in order (streamed in pages, flat memory)."""
+        for rows in self._pages(
+            "SELECT seq, key, command FROM commands WHERE seq > ? ORDER BY seq"
+        ):
+            for _, key, text in rows:
+                yield command_from_json(text, key, self._policies.zone)
+
+    def journal(self) -> Iterator[Entry]:
+        """Every journal entry, in order (streamed in pages, flat memory)."""
+        zone = self._policies.zone
+        for rows in self._pages(
+            "SELECT seq, member, kind, micros, points, allocations, lot, key, ref, note"
+            " FROM entries WHERE seq > ? ORDER BY seq"
+        ):
+            for row in rows:
+                yield make_entry(row, zone)
+
+    def _pages(self, query: str) -> Iterator[list[Any]]:
+        """Pages of *query* (first column the position), each read under the lock."""
+        after = 0
+        while True:
+            with self._lock:
+                rows = self._db.execute(query + f" LIMIT {_BATCH}", (after,)).fetchall()
+            if not rows:
+                return
+            yield rows
+            after = rows[-1][0]
+
+    def close(self) -> None:
+        """Close the connection."""
+        with self._lock:
+            self._db.close()
+
+
+@contextmanager
+def _immediate(db: sqlite3.Connection) -> Iterator[None]:
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+    db.execute("COMMIT")
+
+
+def _schema_version(db: sqlite3.Connection, url: str) -> int:
+    try:
+        row = db.execute("SELECT version FROM schema_version").fetchone()
+    except sqlite3.DatabaseError as exc:
+        raise SchemaVersionError(
+            f"'url' must name a ledger store (got {url!r}, which has no schema version: {exc})",
+            url=url,
+        ) from None
+    if row is None or not isinstance(row[0], int) or row[0] < 1:
+        raise SchemaVersionError(
+            f"'url' must name a ledger store (got {url!r}, whose schema version is unreadable)",
+            url=url,
+        )
+    version: int = row[0]
+    if version > SCHEMA_VERSION:
+        raise SchemaVersionError(
+            f"the store at {url!r} has schema version {version}, newer than the "
+            f"{SCHEMA_VERSION} this servicemodel reads; upgrade servicemodel to open it",
+            url=url,
+        )
+    return version

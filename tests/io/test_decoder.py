@@ -1,0 +1,173 @@
+"""The interaction decoder: it restores what was written, and accepts only valid values."""
+
+from __future__ import annotations
+
+import copy
+import json
+from typing import Any
+
+import attrs
+import pendulum
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from servicemodel import Interaction
+from servicemodel.exceptions import ValidationError
+from servicemodel.io import _codec
+from servicemodel.io._decoder import InteractionDecoder, decode_interaction
+from servicemodel.testing import interactions
+
+
+def same(a: Interaction, b: Interaction) -> None:
+    assert a == b
+    assert a.created_at.utcoffset() == b.created_at.utcoffset()
+    for x, y in zip(a.events, b.events, strict=True):
+        assert type(x) is type(y)
+        assert x == y
+        assert type(x.at) is pendulum.DateTime
+        assert x.at.utcoffset() == y.at.utcoffset()
+
+
+@given(interactions())
+def test_a_written_interaction_reads_back_the_same(interaction: Interaction) -> None:
+    record = json.loads(json.dumps(_codec.encode_interaction(interaction)))
+    decoder = InteractionDecoder()
+    same(decoder.decode(record), interaction)
+    same(decoder.decode(copy.deepcopy(record)), interaction)  # again, with what it has seen
+
+
+def rebuilt(interaction: Interaction) -> Interaction:
+    """The same values, built again through the classes' own constructors and rules."""
+    events = [
+        type(e)(**{f.name: getattr(e, f.name) for f in attrs.fields(type(e))})
+        for e in interaction.events
+    ]
+    fields = {f.name: getattr(interaction, f.name) for f in attrs.fields(Interaction)}
+    return Interaction(**{**fields, "events": events})
+
+
+_JUNK = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-3, 12),
+    st.sampled_from(
+        [
+            "",
+            " x",
+            "new",
+            "closed",
+            "solved",
+            "open",
+            "urgent",
+            "low",
+            "chat",
+            "fax",
+            "agent",
+            "bot",
+            "private",
+            "message",
+            "status_change",
+            "priority_change",
+            "assignment",
+            "satisfaction",
+            "PT5M",
+            "-PT5M",
+            "2024-01-01T00:00:00",
+            "2024-01-01T00:00:00Z",
+            "1999-01-01T00:00:00+01:00",
+            "Europe/London",
+            "Mars/Base",
+        ]
+    ),
+    st.lists(st.sampled_from(["a", "", " b"]), max_size=2),
+    st.dictionaries(st.sampled_from(["a", ""]), st.sampled_from(["x", 1]), max_size=2),
+)
+
+
+@st.composite
+def mutated_records(draw: st.DrawFn) -> dict[str, Any]:
+    record: dict[str, Any] = json.loads(
+        json.dumps(_codec.encode_interaction(draw(interactions(max_events=6))))
+    )
+    for _ in range(draw(st.integers(1, 3))):
+        target: Any = record
+        events = record.get("events")
+        if not isinstance(events, list):
+            events = []
+        dicts = [e for e in events if isinstance(e, dict)]
+        if len(dicts) > 0 and draw(st.booleans()):
+            target = dicts[draw(st.integers(0, len(dicts) - 1))]
+        action = draw(st.sampled_from(["set", "delete", "add", "swap"]))
+        keys = sorted(target)
+        if action == "set" and keys:
+            target[draw(st.sampled_from(keys))] = draw(_JUNK)
+        elif action == "delete" and keys:
+            del target[draw(st.sampled_from(keys))]
+        elif action == "add":
+            target[draw(st.sampled_from(["extra", "score", "status", "work", "timezone"]))] = draw(
+                _JUNK
+            )
+        elif action == "swap" and len(events) > 1:
+            i = draw(st.integers(0, len(events) - 2))
+            events[i], events[i + 1] = events[i + 1], events[i]
+    return record
+
+
+@given(mutated_records())
+def test_the_decoder_accepts_only_valid_interactions(record: dict[str, Any]) -> None:
+    check_judged(record)
+
+
+_SINGLE_JUNK = [
+    None,
+    True,
+    0,
+    6,
+    -1,
+    "",
+    " x",
+    "new",
+    "closed",
+    "urgent",
+    "fax",
+    "bot",
+    "PT5M",
+    "-PT5M",
+    "2024-01-01T00:00:00",
+    "1999-01-01T00:00:00+01:00",
+    "Mars/Base",
+    ["a", ""],
+    {"": "x"},
+]
+
+
+def check_judged(record: dict[str, Any], decoder: InteractionDecoder | None = None) -> None:
+    """A record is refused with a field-named error, or read into a valid interaction."""
+    try:
+        decoded = (decoder or InteractionDecoder()).decode(copy.deepcopy(record))
+    except ValidationError:
+        with pytest.raises(ValidationError) as fresh:  # a fresh decoder refuses it too
+            decode_interaction(copy.deepcopy(record))
+        assert fresh.value.field, record  # naming the field
+        return
+    same(rebuilt(decoded), decoded)  # every class rule holds for what was accepted
+
+
+@settings(max_examples=25)
+@given(interactions(max_events=5))
+def test_every_single_field_mutation_is_refused_or_valid(interaction: Interaction) -> None:
+    base = json.loads(json.dumps(_codec.encode_interaction(interaction)))
+    decoder = InteractionDecoder()
+    decoder.decode(base)  # the decoder has now seen the record's zones, ids and durations
+    places: list[tuple[Any, ...]] = [(k,) for k in [*sorted(base), "extra"]]
+    for index, event in enumerate(base["events"]):
+        places += [("events", index, k) for k in [*sorted(event), "extra", "score", "status"]]
+    for place in places:
+        for junk in _SINGLE_JUNK:
+            record = copy.deepcopy(base)
+            target = record
+            for step in place[:-1]:
+                target = target[step]
+            target[place[-1]] = junk
+            check_judged(record, decoder)

@@ -1,0 +1,289 @@
+"""The PostgreSQL store on a real server: schema versions, refusals, locks, connections, errors."""
+
+from __future__ import annotations
+
+import multiprocessing
+import threading
+from collections.abc import Iterator
+
+import pendulum
+import psycopg
+import pytest
+
+from pg_server import PostgresServer
+from servicemodel.exceptions import (
+    IdempotencyConflict,
+    InsufficientPoints,
+    SchemaVersionError,
+    StoreError,
+    StoreNotFound,
+)
+from servicemodel.loyalty import AfterDays, Command, Policies
+from servicemodel.loyalty.store import SCHEMA_VERSION, StoredLedger, create_store, open_store
+from servicemodel.loyalty.store._postgres import PostgresStore
+
+ZONE = "Europe/Warsaw"
+T = pendulum.datetime(2025, 1, 10, 12, tz=ZONE)
+POLICIES = Policies(zone=ZONE, expiry=AfterDays(days=30))
+
+
+@pytest.fixture
+def url(postgres: PostgresServer) -> str:
+    return postgres.create_database()
+
+
+@pytest.fixture
+def ledger(url: str) -> Iterator[StoredLedger]:
+    with create_store(url, policies=POLICIES) as made:
+        yield made
+
+
+def counts(url: str) -> tuple[int, int, int]:
+    with psycopg.connect(url) as db:
+        row = db.execute(
+            "SELECT (SELECT count(*) FROM commands), (SELECT count(*) FROM entries),"
+            " (SELECT count(*) FROM members)"
+        ).fetchone()
+    assert row is not None
+    return row[0], row[1], row[2]
+
+
+def sql(url: str, statement: str) -> None:
+    with psycopg.connect(url, autocommit=True) as db:
+        db.execute(statement.encode())
+
+
+def test_a_created_store_opens_again_with_its_policies_and_commands(
+    url: str, ledger: StoredLedger
+) -> None:
+    ledger.earn(member="ann", points=100, at=T, key="o-1")
+    ledger.earn(member="bob", points=10, at=T, key="o-2")
+    ledger.redeem(member="ann", points=40, at=T.add(days=1), key="r-1")
+    assert ledger.store.url == url
+    with open_store(url) as again:
+        assert again.policies == POLICIES
+        assert list(again.members()) == ["ann", "bob"]
+        assert [c.key for c in again.commands()] == ["o-1", "o-2", "r-1"]
+        assert [e.seq for e in again.journal()] == [1, 2, 3]
+        assert again.balance("ann", as_of=T.add(days=1)).available == 60
+        assert again.receipt("r-1").version == 2
+        assert again.history("ann") == ledger.history("ann")
+
+
+def test_create_refuses_a_database_that_holds_a_store(url: str, ledger: StoredLedger) -> None:
+    with pytest.raises(StoreError, match=r"which has one\); open it instead"):
+        create_store(url, policies=POLICIES)
+
+
+def test_open_refuses_a_database_without_a_store_and_says_how_to_create_one(url: str) -> None:
+    with pytest.raises(StoreNotFound, match="servicemodel ledger init") as caught:
+        open_store(url)
+    assert caught.value.url == url
+
+
+def test_a_store_written_by_a_newer_schema_is_refused_with_a_clear_error(
+    url: str, ledger: StoredLedger
+) -> None:
+    sql(url, f"UPDATE schema_version SET version = {SCHEMA_VERSION + 1}")
+    with pytest.raises(SchemaVersionError, match="upgrade servicemodel"):
+        open_store(url)
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ("INSERT INTO schema_version VALUES (2)", "unreadable"),
+        ("DELETE FROM schema_version", "unreadable"),
+        ("UPDATE schema_version SET version = 1", "not written by servicemodel"),
+        ("DELETE FROM ledger", "no policies"),
+    ],
+)
+def test_a_damaged_or_foreign_schema_is_refused(
+    url: str, ledger: StoredLedger, change: str, message: str
+) -> None:
+    sql(url, change)
+    with pytest.raises(SchemaVersionError, match=message):
+        open_store(url)
+
+
+def test_a_url_that_is_not_postgresql_is_refused_by_the_postgresql_store() -> None:
+    with pytest.raises(StoreError, match="must be a postgresql:// URL"):
+        PostgresStore.create("sqlite:///x.db", policies=POLICIES)
+
+
+def test_an_unreachable_server_is_a_store_error_without_the_password(tmp_path: object) -> None:
+    bad = f"postgresql://ann:secret@/ledger?host={tmp_path}&connect_timeout=2"
+    with pytest.raises(StoreError, match="cannot be opened as PostgreSQL") as caught:
+        open_store(bad)
+    assert "secret" not in str(caught.value)
+    assert caught.value.url == f"postgresql://ann:***@/ledger?host={tmp_path}&connect_timeout=2"
+
+
+def test_a_refused_command_writes_nothing_not_even_the_new_members_row(
+    url: str, ledger: StoredLedger
+) -> None:
+    ledger.earn(member="ann", points=10, at=T, key="o-1")
+    before = counts(url)
+    with pytest.raises(InsufficientPoints):
+        ledger.redeem(member="bob", points=1, at=T, key="r-1")
+    with pytest.raises(InsufficientPoints):
+        ledger.redeem(member="ann", points=11, at=T, key="r-2")
+    assert counts(url) == before == (1, 1, 1)
+    assert list(ledger.members()) == ["ann"]
+
+
+def test_a_key_already_stored_is_reported_by_append_and_the_transaction_goes_on(
+    url: str, ledger: StoredLedger
+) -> None:
+    receipt = ledger.earn(member="ann", points=10, at=T, key="o-1")
+    store = ledger.store
+    again = Command.of("earn", key="o-1", member="bob", micros=0, points=5)
+    with store.transaction() as tx:
+        assert tx.lock("bob") == 0
+        with pytest.raises(IdempotencyConflict, match="'o-1' was already used"):
+            tx.append(again, 1, (), receipt.entries)
+        # ON CONFLICT DO NOTHING: the transaction is not aborted by the refusal.
+        assert tx.version("ann") == 1
+    assert store.version("bob") == 0
+    assert list(store.members()) == ["ann"]
+    assert counts(url)[:2] == (1, 1)
+
+
+def test_racing_redeems_from_two_connections_never_overspend(url: str) -> None:
+    with create_store(url, policies=POLICIES) as first:
+        first.earn(member="ann", points=100, at=T, key="o-1")
+    results: list[str] = []
+
+    def redeem(key: str, barrier: threading.Barrier) -> None:
+        with open_store(url) as mine:
+            mine.balance("ann", as_of=T)  # load the member before the race
+            barrier.wait()
+            try:
+                mine.redeem(member="ann", points=60, at=T.add(days=1), key=key)
+                results.append("ok")
+            except InsufficientPoints:
+                results.append("refused")
+
+    for trial in range(3):
+        barrier = threading.Barrier(2)
+        threads = [
+            threading.Thread(target=redeem, args=(f"r{trial}-{side}", barrier)) for side in "ab"
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    assert sorted(results) == ["ok", *["refused"] * 5]
+    with open_store(url) as again:
+        assert again.balance("ann", as_of=T.add(days=1)).available == 40
+        assert again.version("ann") == 2
+
+
+def test_threads_of_one_store_have_their_own_connections_and_transactions(
+    url: str, ledger: StoredLedger
+) -> None:
+    store = ledger.store
+    inside = threading.Event()
+    done = threading.Event()
+    command = Command.of("earn", key="o-b", member="bob", micros=0, points=5)
+
+    def other() -> None:
+        inside.wait(30)
+        with store.transaction() as tx:
+            tx.lock("bob")
+            tx.append(command, 1, (), ())
+        done.set()
+
+    def mine() -> None:
+        with store.transaction() as tx:
+            tx.lock("ann")
+            inside.set()
+            # The other thread commits while this transaction is open: it has its own.
+            assert done.wait(30)
+            raise RuntimeError("roll back this one")
+
+    thread = threading.Thread(target=other)
+    thread.start()
+    with pytest.raises(RuntimeError, match="roll back"):
+        mine()
+    thread.join()
+    assert store.version("bob") == 1
+    assert store.version("ann") == 0
+
+
+def test_a_reading_transaction_sees_one_snapshot(url: str, ledger: StoredLedger) -> None:
+    ledger.earn(member="ann", points=10, at=T, key="o-1")
+    with ledger.store.reading() as tx, open_store(url) as other:
+        assert tx.version("ann") == 1
+        other.earn(member="ann", points=5, at=T, key="o-2")
+        assert tx.version("ann") == 1
+        assert tx.lock("ann") == 1
+    assert ledger.store.version("ann") == 2
+
+
+def test_a_lost_connection_is_a_store_error_and_the_next_call_reconnects_not(
+    url: str, ledger: StoredLedger
+) -> None:
+    ledger.earn(member="ann", points=10, at=T, key="o-1")
+    sql(
+        url,
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+        " WHERE datname = current_database() AND pid <> pg_backend_pid()",
+    )
+    with pytest.raises(StoreError, match="failed"):
+        ledger.version("ann")
+
+
+def test_a_closed_store_refuses_to_be_used(url: str) -> None:
+    store = PostgresStore.create(url, policies=POLICIES)
+    store.close()
+    with pytest.raises(StoreError, match="is closed"):
+        store.version("ann")
+
+
+def test_two_stores_in_two_schemas_of_one_database_are_separate(postgres: PostgresServer) -> None:
+    first, second = postgres.create_schema(), postgres.create_schema()
+    with (
+        create_store(first, policies=POLICIES) as a,
+        create_store(second, policies=Policies()) as b,
+    ):
+        a.earn(member="ann", points=10, at=T, key="o-1")
+        b.earn(member="ann", points=20, at=T, key="o-1")
+        assert a.balance("ann", as_of=T).available == 10
+        assert b.balance("ann", as_of=T).available == 20
+        assert b.policies == Policies()
+
+
+def test_journal_positions_increase_across_a_rolled_back_batch(
+    url: str, ledger: StoredLedger
+) -> None:
+    ledger.earn(member="ann", points=10, at=T, key="o-1")
+    batch = [
+        Command.of("earn", key="o-2", member="bob", micros=T.int_timestamp * 10**6, points=5),
+        Command.of("redeem", key="r-1", member="bob", micros=T.int_timestamp * 10**6, points=50),
+    ]
+    with pytest.raises(InsufficientPoints):
+        ledger.apply_many(batch)
+    ledger.earn(member="bob", points=5, at=T, key="o-3")
+    seqs = [e.seq or 0 for e in ledger.journal()]
+    assert len(seqs) == 2
+    assert seqs == sorted(seqs)
+    assert [c.key for c in ledger.commands()] == ["o-1", "o-3"]
+
+
+def _earn_in_child(ledger: StoredLedger) -> None:
+    ledger.earn(member="bob", points=5, at=T, key="o-child")
+    ledger.close()
+
+
+def test_a_forked_child_uses_its_own_connection_and_leaves_the_parents_open(
+    ledger: StoredLedger,
+) -> None:
+    ledger.earn(member="ann", points=10, at=T, key="o-1")
+    child = multiprocessing.get_context("fork").Process(target=_earn_in_child, args=(ledger,))
+    child.start()
+    child.join(60)
+    assert child.exitcode == 0
+    # The parent's connection was neither used nor closed by the child.
+    assert ledger.version("bob") == 1
+    assert ledger.earn(member="ann", points=1, at=T, key="o-2").version == 2

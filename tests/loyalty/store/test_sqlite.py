@@ -1,0 +1,183 @@
+"""The SQLite store: creating and opening, the schema version, migrations, and its errors."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pendulum
+import pytest
+
+from servicemodel.exceptions import (
+    LedgerDocumentError,
+    SchemaVersionError,
+    StoreError,
+    StoreNotFound,
+)
+from servicemodel.loyalty import AfterDays, Policies
+from servicemodel.loyalty.store import SCHEMA_VERSION, create_store, open_store
+from servicemodel.loyalty.store._schema import _SQLITE_V1
+from servicemodel.loyalty.store._sqlite import SQLiteStore, sqlite_path
+
+ZONE = "Europe/Warsaw"
+T = pendulum.datetime(2025, 1, 10, 12, tz=ZONE)
+POLICIES = Policies(zone=ZONE, expiry=AfterDays(days=30))
+
+
+def url(tmp_path: Path, name: str = "ledger.db") -> str:
+    return f"sqlite:///{tmp_path / name}"
+
+
+def test_a_created_store_opens_again_with_its_policies_and_commands(tmp_path: Path) -> None:
+    with create_store(url(tmp_path), policies=POLICIES) as ledger:
+        ledger.earn(member="ann", points=100, at=T, key="o-1")
+    with open_store(url(tmp_path)) as again:
+        assert again.policies == POLICIES
+        assert again.version("ann") == 1
+        assert again.balance("ann", as_of=T.add(days=29)).available == 100
+        assert again.balance("ann", as_of=T.add(days=31)).available == 0
+
+
+def test_create_refuses_an_existing_file_and_a_missing_directory(tmp_path: Path) -> None:
+    create_store(url(tmp_path), policies=POLICIES).close()
+    with pytest.raises(StoreError, match="must name a new file"):
+        create_store(url(tmp_path), policies=Policies())
+    with pytest.raises(StoreNotFound, match="existing directory"):
+        create_store(url(tmp_path, "no/such/dir.db"), policies=POLICIES)
+    with open_store(url(tmp_path)) as again:  # the refusal changed nothing
+        assert again.policies == POLICIES
+
+
+def test_open_refuses_a_missing_store_with_how_to_create_one(tmp_path: Path) -> None:
+    with pytest.raises(StoreNotFound, match="servicemodel ledger init") as caught:
+        open_store(url(tmp_path))
+    assert caught.value.url == url(tmp_path)
+    assert isinstance(caught.value, FileNotFoundError)
+    assert not (tmp_path / "ledger.db").exists()
+
+
+def test_open_refuses_a_file_that_is_not_a_ledger_store(tmp_path: Path) -> None:
+    db = sqlite3.connect(tmp_path / "other.db")
+    db.execute("CREATE TABLE t (x)")
+    db.commit()
+    db.close()
+    with pytest.raises(SchemaVersionError, match="must name a ledger store"):
+        open_store(url(tmp_path, "other.db"))
+    (tmp_path / "text.db").write_text("not a database at all, " * 100)
+    with pytest.raises(StoreError, match="cannot be opened as SQLite"):
+        open_store(url(tmp_path, "text.db"))
+
+
+def test_a_store_written_by_a_newer_schema_is_refused_with_a_clear_error(tmp_path: Path) -> None:
+    create_store(url(tmp_path), policies=POLICIES).close()
+    db = sqlite3.connect(tmp_path / "ledger.db")
+    db.execute("UPDATE schema_version SET version = ?", (SCHEMA_VERSION + 1,))
+    db.commit()
+    db.close()
+    with pytest.raises(SchemaVersionError) as caught:
+        open_store(url(tmp_path))
+    message = str(caught.value)
+    assert f"schema version {SCHEMA_VERSION + 1}" in message
+    assert "upgrade servicemodel" in message
+
+
+def test_an_unreadable_schema_version_is_refused(tmp_path: Path) -> None:
+    create_store(url(tmp_path), policies=POLICIES).close()
+    db = sqlite3.connect(tmp_path / "ledger.db")
+    db.execute("DELETE FROM schema_version")
+    db.commit()
+    db.close()
+    with pytest.raises(SchemaVersionError, match="unreadable"):
+        open_store(url(tmp_path))
+
+
+def test_a_version_1_store_is_migrated_on_open_and_keeps_its_commands(tmp_path: Path) -> None:
+    # Write a version-1 store by hand (its tables without the later indexes).
+    with create_store(url(tmp_path, "source.db"), policies=POLICIES) as source:
+        source.earn(member="ann", points=100, at=T, key="o-1")
+        source.redeem(member="ann", points=40, at=T.add(days=1), key="r-1")
+    old = sqlite3.connect(tmp_path / "old.db")
+    for statement in _SQLITE_V1:
+        old.execute(statement)
+    old.execute("INSERT INTO schema_version VALUES (1)")
+    old.execute(f"ATTACH DATABASE '{tmp_path / 'source.db'}' AS src")
+    for table in ("ledger", "members", "commands", "entries"):
+        old.execute(f"INSERT INTO {table} SELECT * FROM src.{table}")
+    old.commit()
+    old.execute("DETACH DATABASE src")
+    old.close()
+    with open_store(url(tmp_path, "old.db")) as migrated:
+        assert migrated.balance("ann", as_of=T.add(days=2)).available == 60
+    db = sqlite3.connect(tmp_path / "old.db")
+    assert db.execute("SELECT version FROM schema_version").fetchall() == [(SCHEMA_VERSION,)]
+    indexes = {name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type='index'")}
+    assert {"entries_by_member", "entries_by_command"} <= indexes
+    db.close()
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        "sqlite://ledger.db",
+        "sqlite:///",
+        "sqlite:///x.db?synchronous=sometimes",
+        "sqlite:///x.db?journal=off",
+        "mysql://host/db",
+        "ledger.db",
+    ],
+)
+def test_a_bad_url_is_refused_by_name(tmp_path: Path, bad: str) -> None:
+    with pytest.raises(StoreError, match="'url'"):
+        create_store(bad, policies=POLICIES)
+    with pytest.raises(StoreError, match="'url'"):
+        open_store(bad)
+
+
+def test_a_url_that_is_not_text_is_refused() -> None:
+    with pytest.raises(StoreError, match="must be a store URL string"):
+        open_store(5)  # type: ignore[arg-type]
+
+
+def test_sqlite_urls_relative_absolute_and_synchronous() -> None:
+    assert sqlite_path("sqlite:///a/b.db") == (Path("a/b.db"), "full")
+    assert sqlite_path("sqlite:////var/b.db?synchronous=NORMAL") == (Path("/var/b.db"), "normal")
+
+
+def test_a_postgresql_url_without_the_extra_says_what_to_install(tmp_path: Path) -> None:
+    try:
+        import servicemodel.loyalty.store._postgres  # type: ignore[import-not-found,unused-ignore] # noqa: F401
+    except ImportError:
+        with pytest.raises(StoreError, match=r"servicemodel\[postgres\]") as caught:
+            open_store("postgresql://user:secret@localhost/ledger")
+        assert "secret" not in str(caught.value)
+        assert caught.value.url == "postgresql://user:***@localhost/ledger"
+    else:  # the PostgreSQL store is there: a refused connection names the URL without the password
+        with pytest.raises(StoreError) as caught:
+            open_store("postgresql://user:secret@localhost:1/ledger")
+        assert "secret" not in str(caught.value)
+
+
+def test_a_member_loads_on_first_use_and_no_other_member_is_read(tmp_path: Path) -> None:
+    with create_store(url(tmp_path), policies=POLICIES) as ledger:
+        ledger.earn(member="ann", points=100, at=T, key="a-1")
+        ledger.earn(member="bob", points=50, at=T, key="b-1")
+    # Spoil bob's stored command: any read of it fails.
+    db = sqlite3.connect(tmp_path / "ledger.db")
+    db.execute("UPDATE commands SET command = '{\"command\": 1}' WHERE member = 'bob'")
+    db.commit()
+    db.close()
+    with open_store(url(tmp_path)) as again:
+        assert again.balance("ann", as_of=T).available == 100
+        again.redeem(member="ann", points=10, at=T, key="a-2")
+        with pytest.raises(LedgerDocumentError, match="b-1"):
+            again.balance("bob", as_of=T)
+
+
+def test_the_store_class_underneath_answers_the_interface(tmp_path: Path) -> None:
+    store = SQLiteStore.create(url(tmp_path), policies=POLICIES)
+    assert store.find("nope") is None
+    assert list(store.members()) == []
+    assert list(store.journal()) == []
+    with store.reading() as tx:
+        assert tx.version("ann") == 0
+    store.close()
