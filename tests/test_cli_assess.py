@@ -58,8 +58,9 @@ def test_assess_reports_document_problems(
     ("argv", "message"),
     [
         (["assess"], "give a MODEL document and a DATA file, or --sample"),
-        (["assess", "--sample", "--count", "0"], "--count must be from 1"),
-        (["assess", "--sample", "--as-of", "2024-01-01"], "--as-of must be a date and time"),
+        (["assess", "--sample", "--count", "0"], "'--count' must be from 1"),
+        (["assess", "--sample", "--as-of", "2024-01-01T00:00"], "'--as-of' must carry an offset"),
+        (["assess", "--sample", "--as-of", "soon"], "'--as-of' must be a date and time"),
     ],
 )
 def test_assess_usage_errors(

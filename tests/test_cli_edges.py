@@ -64,8 +64,10 @@ def test_assess_reports_a_report_it_cannot_write(
     data = tmp_path / "one.jsonl"
     data.write_text(RECORD.format(id="T-1", channel="email") + "\n")
     argv = ["assess", str(model), str(data), "--as-of", "2024-07-01T00:00:00Z", "-o", str(tmp_path)]
-    assert main(argv) == 2
-    assert capsys.readouterr().err.startswith("servicemodel assess: cannot write the report: ")
+    assert main(argv) == 3
+    assert capsys.readouterr().err.startswith(
+        f"servicemodel assess: cannot write the report to {str(tmp_path)!r}: it is a directory"
+    )
 
 
 # ------------------------------------------------------------------ sample
@@ -116,18 +118,17 @@ def policies(tmp_path: Path) -> Path:
 @pytest.mark.parametrize(
     ("as_of", "message"),
     [
-        ("soon", "servicemodel sla: --as-of must be an ISO 8601 instant ("),
-        ("2024-06-10", "servicemodel sla: --as-of must be a date and time (got '2024-06-10')"),
+        ("soon", "servicemodel sla: '--as-of' must be a date and time with an offset such as"),
+        ("2024-06-10", "servicemodel sla: '--as-of' must be a date and time with an offset, "),
     ],
 )
 def test_sla_refuses_an_as_of_that_is_not_an_instant(
-    tmp_path: Path, policies: Path, as_of: str, message: str
+    tmp_path: Path, policies: Path, as_of: str, message: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     data = tmp_path / "d.jsonl"
     data.write_text("")
-    with pytest.raises(SystemExit) as caught:
-        main(["sla", str(data), "--policies", str(policies), "--as-of", as_of])
-    assert str(caught.value.code).startswith(message)
+    assert main(["sla", str(data), "--policies", str(policies), "--as-of", as_of]) == 2
+    assert capsys.readouterr().err.startswith(message)
 
 
 def test_sla_says_when_no_policy_applies(

@@ -238,6 +238,33 @@ class Assessment:
 
         return render_html(self)
 
+    def _repr_html_(self) -> str:
+        from ._report_render import render_html_fragment
+
+        return render_html_fragment(self)
+
+    def to_pandas(self) -> Any:
+        """The KPIs as a pandas DataFrame (needs the ``pandas`` extra): one row per channel
+        and period, then one per period over every channel (``channel`` is ``"all"``).
+
+        ``period`` holds dates (each period's first day) and durations are
+        ``timedelta64`` columns, as in :meth:`servicemodel.kpi.Report.to_pandas`.
+
+        >>> import pendulum
+        >>> from servicemodel import samples
+        >>> from servicemodel.model import ServiceModel
+        >>> data = samples.generate(200, seed=1, start=pendulum.datetime(2024, 1, 1))
+        >>> frame = assess(ServiceModel(name="Desk", type="reactive", channels=["email"]),
+        ...                data, as_of=pendulum.datetime(2024, 2, 1)).to_pandas()
+        >>> frame["period"].dtype.kind, frame["first_reply_time_median"].dtype.kind  # M, m: dates, durations
+        ('M', 'm')
+        """
+        import pandas as pd
+
+        overall = self.overall.to_pandas()
+        overall.insert(0, "channel", "all")
+        return pd.concat([self.kpis.to_pandas(), overall], ignore_index=True)
+
 
 # ------------------------------------------------------------------ values of results
 

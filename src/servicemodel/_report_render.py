@@ -6,14 +6,17 @@ from fractions import Fraction
 from html import escape
 from typing import TYPE_CHECKING, Any
 
+import attrs
+import pendulum
+
 from ._display import show, show_seconds
 from ._svg import Series, line_chart, stacked_bars
-from .kpi import DurationStats, Mean, Net, Rate
+from .kpi import DurationStats, Mean, Net, Period, Rate
 
 if TYPE_CHECKING:
     from ._assessment import Assessment
 
-__all__ = ["render_html", "render_json", "render_text"]
+__all__ = ["printable", "render_html", "render_html_fragment", "render_json", "render_text"]
 
 SCHEMA_VERSION = 1
 
@@ -444,30 +447,101 @@ def render_text(a: Assessment) -> str:
 
 
 _CSS = """
-body{font-family:system-ui,sans-serif;margin:2rem auto;max-width:980px;color:#222}
-h1{font-size:1.5rem}h2{font-size:1.15rem;margin-top:2rem;border-bottom:1px solid #ddd}
-table{border-collapse:collapse;font-size:.85rem}td,th{padding:.25rem .6rem;border-bottom:1px solid #eee;text-align:left}
-.bad{color:#b00020}.good{color:#1b5e20}figure{margin:1rem 0}
+.sm-report{font-family:system-ui,sans-serif;color:#222;line-height:1.4;max-width:980px;margin:0 auto}
+.sm-report h1{font-size:1.5rem;margin:.5rem 0}
+.sm-report h2{font-size:1.15rem;margin-top:2rem;border-bottom:1px solid #ddd}
+.sm-report .scroll{max-width:100%;overflow-x:auto}
+.sm-report table{border-collapse:collapse;font-size:.85rem}
+.sm-report td,.sm-report th{padding:.25rem .6rem;border-bottom:1px solid #eee;text-align:left;vertical-align:top}
+.sm-report td.n,.sm-report th.n{text-align:right;font-variant-numeric:tabular-nums}
+.sm-report .bad{color:#b00020}.sm-report .good{color:#1b5e20}
+.sm-report .charts{display:grid;grid-template-columns:repeat(auto-fill,minmax(min(100%,440px),1fr));gap:0 1.5rem}
+.sm-report figure{margin:1.2rem 0;min-width:0}
+.sm-report figcaption{font-weight:600;font-size:.95rem;margin-bottom:.2rem}
+.sm-report svg.chart{display:block;width:100%;height:auto}
+.sm-report pre{white-space:pre-wrap;overflow-wrap:anywhere;font-size:.8rem;background:#f7f7f7;padding:.6rem}
+.sm-report li{margin-bottom:.4rem;overflow-wrap:anywhere}
+@media (max-width:560px){.sm-report svg.chart text{font-size:15px}.sm-report svg.chart text.legend{font-size:12px}}
 """
+_PAGE_CSS = "body{margin:1rem}"
+
+
+@attrs.frozen
+class _Scale:
+    """How a KPI's values are drawn: multiplied by ``factor``, in ``unit``, ticks with ``suffix``."""
+
+    factor: float
+    unit: str
+    suffix: str = ""
+
+
+def _scale_of(kind: object, largest: float) -> _Scale:
+    # largest: the largest value to draw, in the KPI's own unit (seconds for durations).
+    if kind is Rate:
+        return _Scale(100.0, "per cent", "%")
+    if kind is Net:
+        return _Scale(1.0, "points (-100 to 100)")
+    if kind is Mean:
+        return _Scale(1.0, "mean score")
+    if kind is DurationStats:
+        if largest >= 48 * 3600:
+            return _Scale(1 / 86_400, "days")
+        if largest >= 3 * 3600:
+            return _Scale(1 / 3600, "hours")
+        return _Scale(1 / 60, "minutes")
+    return _Scale(1.0, "value")
+
+
+def _axis_label(period: pendulum.Date, all_periods: list[Any], kind: Period) -> str:
+    one_year = len({p.year for p in all_periods}) <= 1
+    if kind is Period.MONTH:
+        return period.format("MMM") if one_year else period.format("MMM YYYY")
+    return period.format("D MMM") if one_year else period.format("D MMM YYYY")
+
+
+def _x_title(periods: list[Any], kind: Period) -> str:
+    years = sorted({p.year for p in periods})
+    what = {Period.DAY: "day", Period.WEEK: "week starting (Monday)", Period.MONTH: "month"}[kind]
+    return f"{what}, {years[0]}" if len(years) == 1 else what
+
+
+def _figure(title: str, svg: str) -> str:
+    return f"<figure><figcaption>{escape(title)}</figcaption>{svg}</figure>"
+
+
+def _name(metric: object) -> str:
+    """A KPI's name as written in the report (``first_reply_time``)."""
+    return str(getattr(metric, "value", metric))
+
+
+def _kind_of(a: Assessment, metric: Any) -> object:
+    for report in (a.overall, a.kpis):
+        for row in report.rows:
+            for cell in row.cells:
+                if cell.metric == metric and not cell.missing():
+                    return type(cell.result)
+    return DurationStats if _name(metric).endswith("_time") else None
 
 
 def _trend_chart(a: Assessment, metric: str) -> str | None:
     rows = sorted((r for r in a.overall.rows if r.period is not None), key=lambda r: r.period)  # type: ignore[arg-type,return-value]
     if not rows or metric not in a.overall.metrics:
         return None
-    labels: list[str] = []
+    periods = [r.period for r in rows if r.period is not None]
     values: list[float | None] = []
     lows: list[float | None] = []
     highs: list[float | None] = []
+    kind: object = None
     for row in rows:
-        labels.append(str(row.period))
         result = row.cell(metric).result
         if isinstance(result, Rate | Net | Mean):
+            kind = type(result)
             values.append(float(result.value))
             lows.append(result.interval.low)
             highs.append(result.interval.high)
         elif isinstance(result, DurationStats):
-            values.append(result.median.total_seconds() / 60)
+            kind = DurationStats
+            values.append(result.median.total_seconds())
             lows.append(None)
             highs.append(None)
         else:
@@ -476,12 +550,28 @@ def _trend_chart(a: Assessment, metric: str) -> str | None:
             highs.append(None)
     if all(v is None for v in values):
         return None
-    unit = " (median minutes)" if metric.endswith("_time") else ""
-    return line_chart(
-        f"{metric}{unit} by {a.period.value}, with 95% interval",
+    scale = _scale_of(kind, max(v for v in values if v is not None))
+
+    def scaled(items: list[float | None]) -> list[float | None]:
+        return [None if v is None else v * scale.factor for v in items]
+
+    banded = any(lo is not None for lo in lows)
+    what = f"median {_name(metric)}" if kind is DurationStats else _name(metric)
+    title = f"{what} by {a.period.value}" + (", with 95% interval" if banded else "")
+    labels = [_axis_label(p, periods, a.period) for p in periods]
+    svg = line_chart(
+        title,
         labels,
-        [Series(name=metric, values=values, lower=lows, upper=highs)],
+        [
+            Series(
+                name=_name(metric), values=scaled(values), lower=scaled(lows), upper=scaled(highs)
+            )
+        ],
+        y_unit=scale.unit,
+        x_title=_x_title(periods, a.period),
+        suffix=scale.suffix,
     )
+    return _figure(title, svg)
 
 
 def _mix_chart(a: Assessment) -> str | None:
@@ -495,7 +585,8 @@ def _mix_chart(a: Assessment) -> str | None:
     )
     if not rows:
         return None
-    labels = [str(r.period) for r in rows]
+    periods = [r.period for r in rows if r.period is not None]
+    labels = [_axis_label(p, periods, a.period) for p in periods]
     channels = sorted({label for r in rows for label, _ in r.cell("channel_mix").result.counts})  # type: ignore[union-attr]
     stacks = []
     for channel in channels:
@@ -505,40 +596,68 @@ def _mix_chart(a: Assessment) -> str | None:
                 [float(dict(r.cell("channel_mix").result.counts).get(channel, 0)) for r in rows],  # type: ignore[union-attr]
             )
         )
-    return stacked_bars(f"Channel mix by {a.period.value}", labels, stacks)
+    title = f"Channel mix by {a.period.value}"
+    svg = stacked_bars(
+        title, labels, stacks, y_unit="% of interactions", x_title=_x_title(periods, a.period)
+    )
+    return _figure(title, svg)
 
 
-def _goal_chart(goal_report: Any) -> str | None:
+def _period_of(at: pendulum.DateTime, starts: list[pendulum.DateTime]) -> int | None:
+    """The index of the last period start at or before *at* (the period it falls in)."""
+    found = None
+    for i, start in enumerate(starts):
+        if start <= at:
+            found = i
+    return found
+
+
+def _goal_chart(a: Assessment, goal_report: Any) -> str | None:
     goal = goal_report.goal
     if not goal_report.observations or goal.start is None or goal.deadline is None:
         return None
     try:
         points = sorted(goal_report.observations, key=lambda o: o.at)
-        labels = [o.at.format("YYYY-MM-DD") for o in points]
         expected = [float(goal.expected_at(o.at)) for o in points]
     except Exception:
         return None
+    periods = sorted({r.period for r in a.overall.rows if r.period is not None})
+    tz = pendulum.timezone(a.model.timezone)
+    starts = [pendulum.datetime(p.year, p.month, p.day, tz=tz) for p in periods]
+    shown: list[Any] = []
+    for o in points:
+        index = _period_of(o.at, starts)
+        shown.append(o.at.in_timezone(tz).date() if index is None else periods[index])
+    kind = _kind_of(a, goal.metric)
     actual = [float(o.value) for o in points]
-    return line_chart(
-        f"Goal: {goal.name} — observed vs expected line",
-        labels,
+    scale = _scale_of(kind, max(map(abs, [*actual, *expected, float(goal.target)])))
+    title = f"Goal: {goal.name} — observed vs expected path to the target"
+    svg = line_chart(
+        title,
+        [_axis_label(p, shown, a.period) for p in shown],
         [
-            Series(name="observed", values=actual),
-            Series(name="expected", values=expected, dashed=True),
+            Series(name="observed", values=[v * scale.factor for v in actual]),
+            Series(name="expected", values=[v * scale.factor for v in expected], dashed=True),
         ],
+        y_unit=f"{_name(goal.metric)}, {scale.unit}",
+        x_title=_x_title(shown, a.period),
+        suffix=scale.suffix,
     )
+    return _figure(title, svg)
 
 
-def render_html(a: Assessment) -> str:
-    """One self-contained HTML page: the text sections as tables, and inline SVG charts."""
+def _as_of_text(a: Assessment) -> str:
+    local = a.as_of.in_timezone(a.model.timezone)
+    return f"{local.format('dddd D MMMM YYYY, HH:mm')} ({a.model.timezone})"
+
+
+def render_html_fragment(a: Assessment) -> str:
+    """The report as one ``<div>`` with its own style: what a notebook shows inline."""
     data = render_json(a)
     parts = [
-        "<!DOCTYPE html>",
-        '<html lang="en"><head><meta charset="utf-8">',
-        f"<title>{escape(a.model.name)} — service model assessment</title>",
-        f"<style>{_CSS}</style></head><body>",
+        f'<div class="sm-report"><style>{_CSS}</style>',
         f"<h1>{escape(a.model.name)} — {escape(a.model.type.value)} service model</h1>",
-        f"<p>As of {escape(a.as_of.isoformat())}; {a.interactions:,} interactions; "
+        f"<p>As of {escape(_as_of_text(a))}; {a.interactions:,} interactions; "
         f"periods: {escape(a.period.value)}.</p>",
     ]
     if a.findings:
@@ -551,12 +670,13 @@ def render_html(a: Assessment) -> str:
     charts = [c for c in (_trend_chart(a, m) for m in a.overall.metrics) if c]
     mix = _mix_chart(a)
     if charts or mix:
-        parts.append("<h2>Trends</h2>")
-        figures: list[str] = [*charts, *([mix] if mix else [])]
-        parts.extend(f"<figure>{chart}</figure>" for chart in figures)
+        parts.append("<h2>Trends</h2><div class='charts'>")
+        parts.extend([*charts, *([mix] if mix else [])])
+        parts.append("</div>")
     if a.goals:
         parts.append(
-            "<h2>Goals</h2><table><tr><th>goal</th><th>status</th><th>SMART</th><th>note</th></tr>"
+            "<h2>Goals</h2><div class='scroll'><table><tr><th>goal</th><th>status</th>"
+            "<th>SMART</th><th>note</th></tr>"
         )
         for g in a.goals:
             status = g.progress.status.value.replace("_", " ") if g.progress else "not measured"
@@ -566,24 +686,61 @@ def render_html(a: Assessment) -> str:
                 f"<tr><td>{escape(g.goal.name)}</td><td class='{css}'>{escape(status)}</td>"
                 f"<td>{escape(smart)}</td><td>{escape(g.note)}</td></tr>"
             )
-        parts.append("</table>")
-        for g in a.goals:
-            goal_chart = _goal_chart(g)
-            if goal_chart:
-                parts.append(f"<figure>{goal_chart}</figure>")
+        parts.append("</table></div>")
+        goal_charts = [c for c in (_goal_chart(a, g) for g in a.goals) if c]
+        if goal_charts:
+            parts.append("<div class='charts'>")
+            parts.extend(goal_charts)
+            parts.append("</div>")
     if a.sla:
         parts.append(
-            "<h2>SLA compliance</h2><table><tr><th>policy</th><th>priority</th><th>metric</th>"
-            "<th>compliance</th><th>met</th><th>breached</th><th>running</th></tr>"
+            "<h2>SLA compliance</h2><div class='scroll'><table><tr><th>policy</th>"
+            "<th>priority</th><th>metric</th><th class='n'>compliance</th><th class='n'>met</th>"
+            "<th class='n'>breached</th><th class='n'>running</th></tr>"
         )
         for s in a.sla:
             rate = f"{float(s.rate.value):.1%}" if s.met + s.breached else "n/a"
             parts.append(
-                f"<tr><td>{escape(s.policy)}</td><td>{escape(s.priority.value)}</td><td>{escape(s.metric.value)}</td>"
-                f"<td>{rate}</td><td>{s.met}</td><td>{s.breached}</td><td>{s.pending}</td></tr>"
+                f"<tr><td>{escape(s.policy)}</td><td>{escape(s.priority.value)}</td>"
+                f"<td>{escape(s.metric.value)}</td><td class='n'>{rate}</td>"
+                f"<td class='n'>{s.met}</td><td class='n'>{s.breached}</td>"
+                f"<td class='n'>{s.pending}</td></tr>"
             )
-        parts.append("</table>")
+        parts.append("</table></div>")
     text = render_text(a)
     parts.append("<h2>Full report</h2><pre>" + escape(text) + "</pre>")
-    parts.append("</body></html>")
-    return "\n".join(parts)
+    parts.append("</div>")
+    return printable("\n".join(parts))
+
+
+def render_html(a: Assessment) -> str:
+    """One self-contained HTML page: the text sections as tables, and inline SVG charts.
+
+    The page adapts to the screen (readable from a phone's 400 px to a desktop's
+    1280 px) and holds no scripts; any text no UTF-8 encoder takes (a lone
+    surrogate in an id or tag) is written as its ``\\udXXX`` escape.
+    """
+    return "\n".join(
+        [
+            "<!DOCTYPE html>",
+            '<html lang="en"><head><meta charset="utf-8">',
+            '<meta name="viewport" content="width=device-width, initial-scale=1">',
+            printable(f"<title>{escape(a.model.name)} — service model assessment</title>"),
+            f"<style>{_PAGE_CSS}</style></head><body>",
+            render_html_fragment(a),
+            "</body></html>",
+        ]
+    )
+
+
+def printable(text: str) -> str:
+    """*text* with any lone surrogate (not writable as UTF-8) shown as its ``\\udXXX`` escape.
+
+    >>> printable("C\\ud800")
+    'C\\\\ud800'
+    """
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "backslashreplace").decode("utf-8")
+    return text

@@ -408,6 +408,49 @@ class Interaction:
     def _check_events(self, _attribute: attrs.Attribute[Any], events: tuple[Event, ...]) -> None:
         check_log(self.created_at, self.priority, events)
 
+    def __repr__(self) -> str:
+        """One short line: who, where, what, when, and how many events (not the whole log).
+
+        >>> import pendulum
+        >>> Interaction(id="T-1", customer_id="C-9", channel="chat", kind="complaint",
+        ...             created_at=pendulum.datetime(2024, 6, 10, 9))
+        <Interaction T-1: chat complaint from C-9, normal priority, created 2024-06-10T09:00:00+00:00, 0 events>
+        """
+        count = len(self.events)
+        return (
+            f"<Interaction {self.id}: {self.channel.value} {self.kind.value} from "
+            f"{self.customer_id}, {self.priority.value} priority, created "
+            f"{self.created_at.isoformat()}, {count} event{'' if count == 1 else 's'}>"
+        )
+
+    def _repr_html_(self) -> str:
+        """A notebook's view: the facts in a heading, then the events as a table."""
+        from html import escape
+
+        head = (
+            f"<p><strong>Interaction {escape(self.id)}</strong>: {self.channel.value} "
+            f"{self.kind.value} from {escape(self.customer_id)}, {self.priority.value} "
+            f"priority, created {self.created_at.isoformat()}, now {self.status().value}</p>"
+        )
+        rows = []
+        for event in self.events:
+            fields = attrs.asdict(event, recurse=False)
+            at = fields.pop("at")
+            detail = ", ".join(
+                f"{name} {getattr(value, 'value', value)}"
+                for name, value in fields.items()
+                if value is not None
+            )
+            rows.append(
+                f"<tr><td>{at.isoformat()}</td><td>{type(event).__name__}</td>"
+                f"<td>{escape(detail)}</td></tr>"
+            )
+        table = (
+            "<table><tr><th>at</th><th>event</th><th>detail</th></tr>" + "".join(rows) + "</table>"
+        )
+        text = head + (table if rows else "<p>no events</p>")
+        return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
     # ----------------------------------------------------------------- derived facts
 
     def attribute(self, name: str) -> str | None:

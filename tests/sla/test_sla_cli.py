@@ -108,9 +108,12 @@ def test_sla_prints_each_interactions_clocks(
     assert "BREACHED" in capsys.readouterr().out.splitlines()[0]
 
 
-def test_sla_refuses_an_instant_without_offset(files: dict[str, Path]) -> None:
-    with pytest.raises(SystemExit, match="must carry an offset"):
-        main(["sla", "-", "--policies", str(files["good"]), "--as-of", "2024-06-10T10:30:00"])
+def test_sla_refuses_an_instant_without_offset(
+    files: dict[str, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    argv = ["sla", "-", "--policies", str(files["good"]), "--as-of", "2024-06-10T10:30:00"]
+    assert main(argv) == 2  # a usage error, as in every command
+    assert "'--as-of' must carry an offset" in capsys.readouterr().err
 
 
 def test_sla_reports_a_bad_policy_document(

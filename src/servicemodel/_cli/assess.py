@@ -4,18 +4,27 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
-from collections.abc import Iterator
+from collections.abc import Iterable
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import pendulum
 
-from ..exceptions import DocumentError, EmptySampleError, ServiceModelError
-from ..interactions import Interaction
+from ..exceptions import EmptySampleError, ModelDocumentError, ValidationError
+from ._common import (
+    EXIT_STATUS_HELP,
+    CommandError,
+    Exit,
+    checked_readable,
+    parse_as_of,
+    usage,
+    write_output,
+)
+from ._progress import read_with_progress
 
 SAMPLE_START = pendulum.datetime(2024, 1, 1, tz="Europe/London")
+_DOCUMENT_SUFFIXES = (".toml", ".json")
 
 
 def register(subparsers: Any) -> None:
@@ -29,6 +38,8 @@ def register(subparsers: Any) -> None:
             "the findings that need attention most. --sample runs the bundled sample model "
             "on generated sample data."
         ),
+        epilog=EXIT_STATUS_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("model", nargs="?", help="model document (.toml or .json)")
     parser.add_argument("data", nargs="?", help="interactions (.jsonl, .csv, optionally .gz), or -")
@@ -39,8 +50,9 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--seed", type=int, default=7, help="sample seed with --sample")
     parser.add_argument(
         "--as-of",
-        help="assessment instant, ISO 8601 with an offset (default: midnight after the last "
-        "interaction's day, which costs a first pass over the file)",
+        help="assessment instant: ISO 8601 with an offset (2024-01-05T09:00:00+00:00), or a "
+        "date, meaning midnight at its start in the model's timezone (default: midnight "
+        "after the last interaction's day, which costs a first pass over the file)",
     )
     parser.add_argument(
         "--period",
@@ -48,28 +60,24 @@ def register(subparsers: Any) -> None:
         default=None,
         help="KPI periods (default: week with --sample, month otherwise)",
     )
-    parser.add_argument("--format", choices=["text", "json", "html"], default="text")
-    parser.add_argument("-o", "--output", help="write the report to this file instead of stdout")
+    parser.add_argument(
+        "--data-format",
+        choices=["jsonl", "csv"],
+        default=None,
+        help="format of DATA (default: from its suffix, jsonl for -)",
+    )
+    parser.add_argument(
+        "--format", choices=["text", "json", "html"], default="text", help="report format"
+    )
+    parser.add_argument(
+        "-o",
+        "--output",
+        help="write the report to this file (replaced only once complete) instead of stdout",
+    )
     parser.set_defaults(run=run)
 
 
-def _fail(message: str) -> int:
-    print(f"servicemodel assess: {message}", file=sys.stderr)
-    return 2
-
-
-def _instant(text: str) -> pendulum.DateTime:
-    value = pendulum.parse(text)
-    if not isinstance(value, pendulum.DateTime) or not any(m in text[10:] for m in "Zz+-"):
-        raise ValueError(f"--as-of must be a date and time with an offset (got {text!r})")
-    return value
-
-
-def _progress(count: int) -> None:
-    print(f"\rassessed {count:,} interactions", end="", file=sys.stderr, flush=True)
-
-
-def _midnight_after(instants: Iterator[pendulum.DateTime], tz: str) -> pendulum.DateTime:
+def _midnight_after(instants: Iterable[pendulum.DateTime], tz: str) -> pendulum.DateTime:
     from .._assessment import check_supported
     from .._time import to_micros
 
@@ -83,69 +91,90 @@ def _midnight_after(instants: Iterator[pendulum.DateTime], tz: str) -> pendulum.
     return latest.in_timezone(tz).start_of("day").add(days=1)
 
 
+def _looks_like_data(name: str) -> bool:
+    """Whether *name*'s suffix names an interactions format (the readers' own rule)."""
+    from ..io import Format
+
+    try:
+        Format.of_path(name)
+    except ValidationError:
+        return False
+    return True
+
+
+def _check_files(args: argparse.Namespace) -> None:
+    """Refuse swapped or unreadable MODEL and DATA before any work, each with its remedy."""
+    model, data = args.model, args.data
+    data_is_document = data != "-" and data.lower().endswith(_DOCUMENT_SUFFIXES)
+    if _looks_like_data(model) and data_is_document:
+        raise usage(
+            f"MODEL comes first, then DATA: the arguments look swapped ({model!r} is "
+            f"interactions, {data!r} a document); run: servicemodel assess {data} {model}"
+        )
+    if data != "-" and args.data_format is None and not _looks_like_data(data):
+        hint = (
+            f"; if {data!r} is the model document, MODEL comes first, then DATA"
+            if data_is_document
+            else ""
+        )
+        raise usage(
+            f"cannot tell the format of DATA {data!r} from its name: name it .jsonl or "
+            f".csv (optionally .gz) or give --data-format jsonl or --data-format csv{hint}"
+        )
+    checked_readable(model, "the model document")
+    if data != "-":
+        checked_readable(data, "the interactions file")
+
+
 def run(args: argparse.Namespace) -> int:
     """Run ``servicemodel assess`` and return its exit status."""
-    from ..io import read_interactions
     from ..model import assess, load_model
     from ..samples import generate
 
-    try:
-        data: Any
-        if args.sample:
-            if args.model or args.data:
-                return _fail("--sample takes no MODEL or DATA")
-            if not 1 <= args.count <= 10_000_000:
-                return _fail(f"--count must be from 1 to 10,000,000 (got {args.count})")
-            text = resources.files("servicemodel.samples").joinpath("sample_model.toml").read_text()
-            model = load_model(text)
-            data = list(generate(args.count, seed=args.seed, start=SAMPLE_START))
-            as_of = (
-                _instant(args.as_of)
-                if args.as_of
-                else _midnight_after((i.created_at for i in data), model.timezone)
-            )
-            period = args.period or "week"
-        else:
-            if not args.model or not args.data:
-                return _fail("give a MODEL document and a DATA file, or --sample")
+    data: Any
+    if args.sample:
+        if args.model or args.data:
+            raise usage("--sample takes no MODEL or DATA")
+        if not 1 <= args.count <= 10_000_000:
+            raise usage(f"'--count' must be from 1 to 10,000,000 (got {args.count})")
+        text = resources.files("servicemodel.samples").joinpath("sample_model.toml").read_text()
+        model = load_model(text)
+        data = list(generate(args.count, seed=args.seed, start=SAMPLE_START))
+        as_of = (
+            parse_as_of(args.as_of, zone=model.timezone)
+            if args.as_of
+            else _midnight_after((i.created_at for i in data), model.timezone)
+        )
+        result = assess(model, data, as_of=as_of, period=args.period or "week")
+    else:
+        if not args.model or not args.data:
+            raise usage("give a MODEL document and a DATA file, or --sample")
+        _check_files(args)
+        if args.data == "-" and not args.as_of:
+            raise usage("--as-of is required when reading interactions from stdin")
+        try:
             model = load_model(Path(args.model))
-            source: Any = sys.stdin.buffer if args.data == "-" else Path(args.data)
-            if args.as_of:
-                as_of = _instant(args.as_of)
-            elif args.data == "-":
-                return _fail("--as-of is required when reading interactions from stdin")
-            else:
-                as_of = _midnight_after(
-                    (i.created_at for i in read_interactions(source)), model.timezone
-                )
-            data = read_interactions(source)
-            period = args.period or "month"
-        progress = _progress if sys.stderr.isatty() else None
-        result = assess(model, _checked(data), as_of=as_of, period=period, progress=progress)
-        if progress is not None:
-            print(file=sys.stderr)
-    except DocumentError as error:
-        print(f"servicemodel assess: {args.model or 'sample model'}:", file=sys.stderr)
-        for problem in error.problems:
-            print(f"  {problem}", file=sys.stderr)
-        return 1
-    except (ServiceModelError, ValueError, OSError) as error:
-        return _fail(str(error))
-    try:
-        if args.format == "json":
-            output = json.dumps(result.to_json(), indent=2) + "\n"
-        elif args.format == "html":
-            output = result.to_html()
+        except ModelDocumentError as error:
+            hint = (
+                f"\nhint: {args.model!r} looks like interactions; MODEL comes first, then DATA"
+                if _looks_like_data(args.model)
+                else ""
+            )
+            raise CommandError(f"{args.model}: {error}{hint}", Exit.INVALID_INPUT) from None
+        if args.as_of:
+            as_of = parse_as_of(args.as_of, zone=model.timezone)
         else:
-            output = result.to_text()
-        if args.output:
-            Path(args.output).write_text(output, encoding="utf-8")
-        else:
-            sys.stdout.write(output)
-    except OSError as error:
-        return _fail(f"cannot write the report: {error}")
-    return 0
-
-
-def _checked(items: Any) -> Iterator[Interaction]:
-    yield from items
+            with read_with_progress(
+                args.data, format=args.data_format, label="finding the last day"
+            ) as items:
+                as_of = _midnight_after((i.created_at for i in items), model.timezone)
+        with read_with_progress(args.data, format=args.data_format, label="assessing") as items:
+            result = assess(model, items, as_of=as_of, period=args.period or "month")
+    if args.format == "json":
+        output = json.dumps(result.to_json(), indent=2) + "\n"
+    elif args.format == "html":
+        output = result.to_html()
+    else:
+        output = result.to_text()
+    write_output(output, args.output)
+    return Exit.OK

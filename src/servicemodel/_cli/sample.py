@@ -8,6 +8,7 @@ import sys
 from typing import Any
 
 from ..exceptions import ServiceModelError
+from ._common import EXIT_STATUS_HELP, CommandError, Exit, parse_as_of, usage
 
 DEFAULT_START = "2024-01-01T00:00:00+00:00"
 
@@ -18,6 +19,8 @@ def register(subparsers: Any) -> None:
         "sample",
         help="write deterministic sample interactions",
         description="Write COUNT synthetic interactions (the same seed gives the same data).",
+        epilog=EXIT_STATUS_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--count", type=int, default=1000, help="how many (default 1000)")
     parser.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
@@ -42,43 +45,32 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Write the sample; return the exit status."""
+    """Write the sample; return the exit status (failures raise)."""
     from ..io import write_interactions
-    from ..io._codec import parse_instant
     from ..samples import SampleProfile, generate
 
+    start = parse_as_of(args.start, option="--start")
     try:
-        try:
-            start = parse_instant(args.start, "start")
-        except (TypeError, ValueError) as exc:
-            if isinstance(exc, ServiceModelError):
-                raise
-            print(
-                f"servicemodel sample: '--start' must be an ISO 8601 instant with a UTC offset "
-                f"such as {DEFAULT_START} (got {args.start!r})",
-                file=sys.stderr,
-            )
-            return 2
         interactions = generate(
             args.count,
             seed=args.seed,
             start=start,
             profile=SampleProfile(timezone=args.timezone),
         )
-        if args.output is not None:
-            write_interactions(interactions, args.output, format=args.format)
-            return 0
+    except ServiceModelError as error:  # every input of this command is an option
+        raise usage(str(error)) from None
+    if args.output is None:
         write_interactions(interactions, sys.stdout, format=args.format or "jsonl")
-        sys.stdout.flush()
-    except ServiceModelError as error:
-        print(f"servicemodel sample: {error}", file=sys.stderr)
-        return 2
-    except BrokenPipeError:
-        # The reader went away (``| head``): stop quietly, as Unix tools do.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        return 0
-    return 0
+        return Exit.OK
+    if os.path.isdir(args.output):
+        raise CommandError(f"cannot write {args.output!r}: it is a directory", Exit.FILE)
+    try:
+        write_interactions(interactions, args.output, format=args.format)
+    except OSError as error:
+        raise CommandError(
+            f"cannot write {args.output!r}: {error.strerror or error}", Exit.FILE
+        ) from None
+    return Exit.OK
 
 
 __all__ = ["register", "run"]

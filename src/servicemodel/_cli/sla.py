@@ -10,7 +10,8 @@ from typing import Any
 
 import pendulum
 
-from ..exceptions import CalendarError, ServiceModelError
+from ..exceptions import CalendarError, PolicyDocumentError
+from ._common import EXIT_STATUS_HELP, CommandError, Exit, checked_readable, parse_as_of, printable
 
 
 def register(subparsers: Any) -> None:
@@ -22,6 +23,8 @@ def register(subparsers: Any) -> None:
             "Read interactions (JSONL or CSV; - for stdin) and print each one's SLA clocks "
             "under a policy document as of an instant."
         ),
+        epilog=EXIT_STATUS_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("file", help="interactions file (.jsonl, .csv, optionally .gz), or -")
     parser.add_argument("--policies", required=True, help="policy document (.json or .toml)")
@@ -39,22 +42,6 @@ def register(subparsers: Any) -> None:
     parser.set_defaults(run=run)
 
 
-def _instant(text: str) -> pendulum.DateTime:
-    try:
-        value = pendulum.parse(text)
-    except Exception as error:  # pendulum raises several parser error kinds
-        raise SystemExit(
-            f"servicemodel sla: --as-of must be an ISO 8601 instant ({error})"
-        ) from None
-    if not isinstance(value, pendulum.DateTime) or "T" not in text.upper():
-        raise SystemExit(f"servicemodel sla: --as-of must be a date and time (got {text!r})")
-    if not any(mark in text[10:] for mark in ("Z", "z", "+", "-")):
-        raise SystemExit(
-            f"servicemodel sla: --as-of must carry an offset or Z, e.g. {text}Z (got {text!r})"
-        )
-    return value
-
-
 def _text(value: pendulum.DateTime | None) -> str:
     return "-" if value is None else value.isoformat()
 
@@ -68,44 +55,48 @@ def _due(clock: Any) -> pendulum.DateTime | None:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Evaluate and print the clocks; return 0, or 1 when an input is invalid."""
+    """Evaluate and print the clocks; return the exit status (failures raise)."""
     from ..io import read_interactions
     from ..sla import evaluate, load_policies
 
-    as_of = _instant(args.as_of)
+    as_of = parse_as_of(args.as_of)
+    checked_readable(args.policies, "the policy document")
+    if args.file != "-":
+        checked_readable(args.file, "the interactions file")
     try:
         policies = load_policies(Path(args.policies))
-        source: Any = sys.stdin if args.file == "-" else args.file
-        for interaction in read_interactions(source):
-            result = evaluate(interaction, policies, as_of=as_of)
-            for clock in result.clocks:
-                record = {
-                    "interaction": interaction.id,
-                    "policy": clock.policy,
-                    "priority": clock.priority.value,
-                    "metric": clock.metric.value,
-                    "cycle": clock.cycle,
-                    "state": clock.state.value,
-                    "breached": clock.breached,
-                    "started_at": _text(clock.started_at),
-                    "due_at": _text(_due(clock)),
-                    "completed_at": _text(clock.completed_at),
-                    "business_elapsed_s": clock.business_us // 1_000_000,
-                    "remaining_s": (clock.within_us - clock.business_us) // 1_000_000,
-                    "percent_used": round(float(clock.percent_used), 1),
-                }
-                if args.format == "jsonl":
-                    print(json.dumps(record, ensure_ascii=False))
-                else:
-                    flag = "BREACHED" if clock.breached else ""
-                    print(
+    except PolicyDocumentError as error:
+        raise CommandError(f"{args.policies}: {error}", Exit.INVALID_INPUT) from None
+    source: Any = sys.stdin if args.file == "-" else args.file
+    for interaction in read_interactions(source, format="jsonl" if args.file == "-" else None):
+        result = evaluate(interaction, policies, as_of=as_of)
+        for clock in result.clocks:
+            record = {
+                "interaction": interaction.id,
+                "policy": clock.policy,
+                "priority": clock.priority.value,
+                "metric": clock.metric.value,
+                "cycle": clock.cycle,
+                "state": clock.state.value,
+                "breached": clock.breached,
+                "started_at": _text(clock.started_at),
+                "due_at": _text(_due(clock)),
+                "completed_at": _text(clock.completed_at),
+                "business_elapsed_s": clock.business_us // 1_000_000,
+                "remaining_s": (clock.within_us - clock.business_us) // 1_000_000,
+                "percent_used": round(float(clock.percent_used), 1),
+            }
+            if args.format == "jsonl":
+                print(printable(json.dumps(record, ensure_ascii=False)))
+            else:
+                flag = "BREACHED" if clock.breached else ""
+                print(
+                    printable(
                         f"{record['interaction']:<12} {record['metric']:<16}{record['cycle']:>2} "
                         f"{record['state']:<10}{record['percent_used']:>7}%  "
                         f"due {record['due_at']:<26}{flag}"
                     )
-            if not result.clocks and args.format == "text":
-                print(f"{interaction.id:<12} no SLA policy applies")
-    except ServiceModelError as error:
-        print(f"servicemodel sla: {error}", file=sys.stderr)
-        return 1
-    return 0
+                )
+        if not result.clocks and args.format == "text":
+            print(printable(f"{interaction.id:<12} no SLA policy applies"))
+    return Exit.OK

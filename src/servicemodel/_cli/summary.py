@@ -8,8 +8,8 @@ from collections import Counter
 from collections.abc import Iterable
 from typing import Any, TextIO
 
-from ..exceptions import ServiceModelError
 from ..interactions import Interaction
+from ._common import EXIT_STATUS_HELP, Exit, checked_readable, printable
 
 
 def register(subparsers: Any) -> None:
@@ -18,6 +18,8 @@ def register(subparsers: Any) -> None:
         "summary",
         help="summarise an interactions file",
         description="Read interactions (JSONL from stdin by default) and print a short summary.",
+        epilog=EXIT_STATUS_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument(
         "file", nargs="?", default="-", help="JSONL or CSV file, or - for stdin (default)"
@@ -128,7 +130,7 @@ def summarise(interactions: Iterable[Interaction], out: TextIO) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Read and summarise; return the exit status (1 when bad records were met)."""
+    """Read and summarise; return the exit status (1 when bad records were skipped)."""
     from ..io import ErrorReport, read_interactions
 
     report = ErrorReport(keep=20) if args.on_error == "collect" else None
@@ -137,18 +139,12 @@ def run(args: argparse.Namespace) -> int:
         fmt = args.format or "jsonl"
     else:
         source, fmt = args.file, args.format
-    try:
-        summarise(read_interactions(source, format=fmt, on_error=report), sys.stdout)
-    except ServiceModelError as error:
-        print(f"servicemodel summary: {error}", file=sys.stderr)
-        return 1
-    except OSError as error:
-        print(f"servicemodel summary: cannot read {args.file!r}: {error}", file=sys.stderr)
-        return 1
+        checked_readable(args.file, "the interactions file")
+    summarise(read_interactions(source, format=fmt, on_error=report), sys.stdout)
     if report:
-        print(f"servicemodel summary: skipped {report}", file=sys.stderr)
-        return 1
-    return 0
+        print(printable(f"servicemodel summary: skipped {report}"), file=sys.stderr)
+        return Exit.INVALID_INPUT
+    return Exit.OK
 
 
 __all__ = ["register", "run", "summarise"]

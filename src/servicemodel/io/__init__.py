@@ -21,7 +21,7 @@ is documented in ``docs/reference/data-format.md``.
 (True, '2024-06-10T09:00:00+01:00')
 """
 
-from ._files import Format, PathOrFile
+from ._files import Format, PathOrFile, write_text
 from ._readers import (
     read_customers,
     read_feedback,
@@ -42,4 +42,5 @@ __all__ = [
     "write_customers",
     "write_feedback",
     "write_interactions",
+    "write_text",
 ]

@@ -14,7 +14,15 @@ from typing import IO, Any, TypeAlias, cast
 from .._validators import enum_member
 from ..exceptions import ValidationError
 
-__all__ = ["Format", "PathOrFile", "open_binary", "open_target", "open_text", "resolve_format"]
+__all__ = [
+    "Format",
+    "PathOrFile",
+    "open_binary",
+    "open_target",
+    "open_text",
+    "resolve_format",
+    "write_text",
+]
 
 #: A file-system path, or an open file object (text or binary).
 PathOrFile: TypeAlias = str | os.PathLike[str] | IO[Any]
@@ -29,6 +37,18 @@ class Format(enum.Enum):
 
     JSONL = "jsonl"
     CSV = "csv"
+
+    @classmethod
+    def of_path(cls, path: str | os.PathLike[str]) -> Format:
+        """The format a file name's suffix names (``.jsonl``, ``.ndjson``, ``.csv``, then ``.gz``).
+
+        Raises:
+            ValidationError: the suffix names no format.
+
+        >>> Format.of_path("interactions.csv.gz")
+        <Format.CSV: 'csv'>
+        """
+        return resolve_format(None, path, allowed=(cls.JSONL, cls.CSV))
 
 
 _SUFFIXES = {".jsonl": Format.JSONL, ".ndjson": Format.JSONL, ".csv": Format.CSV}
@@ -193,3 +213,23 @@ def open_target(target: PathOrFile) -> Iterator[IO[str]]:
         with contextlib.suppress(OSError):
             os.unlink(temporary)
         raise
+
+
+def write_text(path: str | os.PathLike[str], text: str) -> None:
+    """Write *text* to *path* as UTF-8, whole or not at all (a ``.gz`` path is compressed).
+
+    The text goes to a temporary file beside *path* that replaces it only once
+    all was written, so a full disk, a file-size limit or a kill midway leaves
+    the file that was there as it was.
+
+    Raises:
+        OSError: the file cannot be written; *path* is unchanged.
+
+    >>> import pathlib, tempfile
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "report.html"
+    >>> write_text(path, "<p>done</p>")
+    >>> path.read_text(encoding="utf-8")
+    '<p>done</p>'
+    """
+    with open_target(path) as target:
+        target.write(text)

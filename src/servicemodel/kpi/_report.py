@@ -281,12 +281,29 @@ class Report:
     def to_pandas(self) -> Any:
         """The records as a pandas DataFrame (needs the ``pandas`` extra).
 
+        ``period`` is a date column (``datetime64``, the period's first day) and
+        every duration column a ``timedelta64`` column, so they sort, plot and
+        compute as what they are.
+
         >>> Report(metrics=(), by=(), period=None, timezone="UTC", rows=()).to_pandas().shape
         (0, 0)
         """
         import pandas as pd
 
-        return pd.DataFrame.from_records(self.to_records())
+        frame = pd.DataFrame.from_records(self.to_records())
+        if "period" in frame and frame["period"].notna().any():
+            frame["period"] = pd.to_datetime(frame["period"])
+        durations = {
+            column
+            for row in self.rows
+            for cell in row.cells
+            if isinstance(cell.result, DurationStats)
+            for column in _flatten(cell.metric, cell.result)
+        }
+        for column in sorted(durations):
+            # Seconds came from whole microseconds: round back to them exactly.
+            frame[column] = pd.to_timedelta(frame[column], unit="s").dt.round("us")
+        return frame
 
     def _repr_html_(self) -> str:
         head = [*self.by, "period", *self.metrics]
