@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
+import attrs
 import pendulum
 import pytest
 
@@ -153,6 +154,27 @@ def test_a_tag_the_sla_policies_route_on_is_not_a_complaint_theme(sample: Assess
         for i in samples.generate(1500, seed=7, start=START)
         if i.kind.value == "complaint" and i.created_at <= sample.as_of
     )
+
+
+def test_a_model_whose_policies_do_not_route_on_vip_lists_only_its_theme_tags(
+    reactive: Assessment, january: list[Interaction]
+) -> None:
+    # reactive.toml routes on no tag; its theme_tag_prefix keeps 'vip' and 'product:...' out.
+    themes = dict(reactive.complaint_themes)
+    assert themes, "the sample's complaints carry theme tags"
+    assert all(tag.startswith("theme:") for tag in themes)
+    model = load_model(EXAMPLES / "reactive.toml")
+    without = assess(
+        attrs.evolve(model, theme_tag_prefix=None),
+        january,
+        as_of=pendulum.datetime(2024, 1, 6, tz="Europe/London"),
+    )
+    assert "vip" in dict(without.complaint_themes)
+
+
+def test_a_theme_tag_prefix_must_be_text() -> None:
+    with pytest.raises(ValidationError, match="theme_tag_prefix"):
+        ServiceModel(name="Desk", type="reactive", channels=["email"], theme_tag_prefix="")
 
 
 def contacts(channel: str, day: int, n: int) -> list[Interaction]:

@@ -260,7 +260,7 @@ def surrogate_data(tmp_path: Path, data: Path) -> Path:
     for line in data.read_text().splitlines():
         record = json.loads(line)
         record["customer_id"] = "C\ud800" + record["customer_id"]
-        record["tags"] = ["bill\udc00ing"]
+        record["tags"] = ["theme:bill\udc00ing"]
         lines.append(json.dumps(record))
     path.write_text("\n".join(lines) + "\n")
     return path
@@ -283,7 +283,7 @@ def test_a_lone_surrogate_reaches_stdout_as_an_escape(
 ) -> None:
     assert main(["assess", MODEL, str(surrogate_data)]) == 0
     out = capsysbinary.readouterr().out.decode("utf-8")
-    assert "bill\\udc00ing" in out
+    assert "theme:bill\\udc00ing" in out
 
 
 # ------------------------------------------------------------------ progress on a terminal

@@ -127,3 +127,22 @@ def test_an_unknown_kind_is_a_usage_error(capsys: pytest.CaptureFixture[str]) ->
         main(["validate", "--kind", "novel", "x.toml"])
     assert caught.value.code == 2
     assert "invalid choice: 'novel'" in capsys.readouterr().err
+
+
+def test_a_missing_document_is_a_file_error_like_every_command(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    status = main(["validate", str(tmp_path / "missing.toml")])
+    assert status == 3
+    assert "cannot read document" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("command", [["validate"], ["ledger"], ["ledger", "apply"]])
+def test_help_shows_the_one_exit_status_table(
+    command: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit):
+        main([*command, "--help"])
+    out = capsys.readouterr().out
+    assert "exit status (the same for every command):" in out
+    assert "3    a file cannot be read or written" in out

@@ -519,6 +519,13 @@ class _Pass:
                 progress(self.count)
             self._add(item.as_of(self.when), created)
 
+    def _is_theme(self, tag: str) -> bool:
+        """A complaint's tag names its theme unless it routes SLAs or lacks the model's prefix."""
+        prefix = self.model.theme_tag_prefix
+        if prefix is not None and not tag.startswith(prefix):
+            return False
+        return tag not in self.routing_tags
+
     def _add(self, interaction: Interaction, created: int) -> None:
         self.by_channel.add(interaction)
         self.overall.add(interaction)
@@ -531,7 +538,7 @@ class _Pass:
             self.compliance.add(interaction)
         if interaction.kind is Kind.COMPLAINT:
             self.complaints += 1
-            themes = [t for t in interaction.tags if t not in self.routing_tags]
+            themes = [t for t in interaction.tags if self._is_theme(t)]
             for tag in themes or ("(untagged)",):
                 self.themes[tag] = self.themes.get(tag, 0) + 1
         self.contacts.add(interaction.customer_id, created)
@@ -639,7 +646,8 @@ def assess(
     priority and metric, each goal's SMART check and progress against its
     line, the shift in channel preference between the last two periods, top
     complaint themes (tags the SLA policies route on, such as a customer
-    tier, are not themes), repeat contacts (``kpi.RepeatContactRate``:
+    tier, are not themes; with the model's ``theme_tag_prefix`` only tags
+    with that prefix are), repeat contacts (``kpi.RepeatContactRate``:
     contacts followed by another from the same customer within 7 days) and
     contacts per customer in the latest period, last month's recognition
     leaderboard (this month's to date when last month has no data), the outreach due in the next 7 days for a

@@ -191,6 +191,9 @@ class ServiceModel:
         default=None, validator=_optional(PolicySet, "policies")
     )
     business_calendar: str | None = attrs.field(default=None)
+    theme_tag_prefix: str | None = attrs.field(
+        default=None, validator=attrs.validators.optional(non_empty_str)
+    )
     goals: tuple[Goal, ...] = attrs.field(default=(), converter=_goals)
     follow_ups: tuple[FollowUpRule, ...] = attrs.field(default=(), converter=_follow_ups)
     recognition: RecognitionPolicy | None = attrs.field(
@@ -253,6 +256,7 @@ _TOP = (
     "channels",
     "feedback",
     "business_calendar",
+    "theme_tag_prefix",
     "sla",
     "goals",
     "follow_ups",
@@ -393,7 +397,7 @@ def load_model(
     Traceback (most recent call last):
     ...
     servicemodel.exceptions.ModelDocumentError: 2 problems in model document:
-      colour: is not a known key; expected one of name, type, timezone, channels, feedback, business_calendar, sla, goals, follow_ups, recognition, loyalty
+      colour: is not a known key; expected one of name, type, timezone, channels, feedback, business_calendar, theme_tag_prefix, sla, goals, follow_ups, recognition, loyalty
       type: must be one of 'reactive', 'proactive', 'self_service', 'hybrid' (got 'psychic')
     """
     try:
@@ -447,6 +451,8 @@ def _load_model(source: object, format: str | None) -> ServiceModel:
                 problems.extend(error.problems, "sla")
     if "business_calendar" in top:
         fields["business_calendar"] = top["business_calendar"]
+    if "theme_tag_prefix" in top:
+        fields["theme_tag_prefix"] = top["theme_tag_prefix"]
     goals = top.get("goals", [])
     if not isinstance(goals, list) or len(goals) > _MAX_GOALS:
         problems.add("goals", f"must be an array of at most {_MAX_GOALS} goals")

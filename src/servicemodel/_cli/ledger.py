@@ -25,7 +25,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
 
-from ..exceptions import LedgerError, ServiceModelError, ValidationError
+from ..exceptions import LedgerError, ServiceModelError, StoreNotFound, ValidationError
+from ._common import EXIT_STATUS_HELP, Exit
 
 _PROG = "servicemodel ledger"
 
@@ -37,14 +38,21 @@ def register(subparsers: Any) -> None:
         help="keep a points ledger in SQLite or PostgreSQL",
         description=(
             "Create a ledger store, apply commands to it, ask a balance, and move a ledger "
-            "to and from JSON lines. --store is sqlite:///PATH or postgresql://... "
-            "Exit status: 0 done, 1 refused (store or command), 2 bad command line."
+            "to and from JSON lines. --store is sqlite:///PATH or postgresql://..."
         ),
+        epilog=EXIT_STATUS_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     actions = parser.add_subparsers(title="actions", metavar="ACTION", required=True)
 
     def action(name: str, help: str) -> argparse.ArgumentParser:
-        sub: argparse.ArgumentParser = actions.add_parser(name, help=help, description=help)
+        sub: argparse.ArgumentParser = actions.add_parser(
+            name,
+            help=help,
+            description=help,
+            epilog=EXIT_STATUS_HELP,
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
         sub.add_argument("--store", required=True, metavar="URL", help="the store's URL")
         sub.set_defaults(run=run, action=name)
         return sub
@@ -70,9 +78,12 @@ def run(args: argparse.Namespace) -> int:
     """Run one ledger action; return the exit status."""
     try:
         status: int = _ACTIONS[args.action](args)
-    except (ServiceModelError, OSError) as error:
+    except (StoreNotFound, OSError) as error:  # a store or file that cannot be read: status 3
         print(f"{_PROG} {args.action}: {error}", file=sys.stderr)
-        return 1
+        return Exit.FILE
+    except ServiceModelError as error:
+        print(f"{_PROG} {args.action}: {error}", file=sys.stderr)
+        return Exit.INVALID_INPUT
     return status
 
 

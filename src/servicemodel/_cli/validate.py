@@ -11,6 +11,7 @@ from typing import Any
 
 from .. import _documents as doc
 from ..exceptions import DocumentError
+from ._common import EXIT_STATUS_HELP, checked_readable
 
 
 def _load_policies(path: Path) -> object:
@@ -87,8 +88,10 @@ def register(subparsers: Any) -> None:
         description=(
             "Load each document (.json or .toml) and print every problem with its file, "
             "path and message. The kind of each document is recognised from its top-level "
-            "keys, or named with --kind. Exit status: 0 when all are valid, 1 otherwise."
+            "keys, or named with --kind."
         ),
+        epilog=EXIT_STATUS_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("files", nargs="+", metavar="FILE", help="documents to check")
     parser.add_argument(
@@ -149,7 +152,13 @@ def check(files: list[str], kind: str | None = None) -> list[dict[str, str]]:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Check the files; print the problems; return 1 if there were any, else 0."""
+    """Check the files; print the problems; return 1 if there were any, else 0.
+
+    A file that cannot be read at all is a file error (status 3), not a problem
+    of its document.
+    """
+    for name in args.files:
+        checked_readable(name, "document")
     problems = check(args.files, args.kind)
     if args.format == "json":
         json.dump(
