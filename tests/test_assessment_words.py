@@ -103,6 +103,11 @@ def test_each_finding_names_its_rule_threshold_and_next_step(sample: Assessment)
     assert "SLA first_reply for urgent under 'Standard' is met" in text
     rows = sample.to_json()["findings"]
     assert all(row["rule"] and row["next_step"] for row in rows)
+    # a rule already stated is referred back to by the finding that stated it
+    repeats = [i for i, f in enumerate(sample.findings, 1) if f.rule == sample.findings[0].rule]
+    if len(repeats) > 1:
+        assert f"why flagged: the same rule as finding {repeats[0]} above." in text
+    assert "the rule of " not in text
 
 
 def test_durations_read_alike_and_shares_as_percentages(sample: Assessment) -> None:

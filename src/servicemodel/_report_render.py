@@ -249,7 +249,7 @@ def _findings_text(a: Assessment) -> list[str]:
         if f.evidence:
             lines.append(f"     {f.evidence}")
         if f.rule in first_with:
-            lines.append(f"     why flagged: the rule of {first_with[f.rule]}.")
+            lines.append(f"     why flagged: the same rule as finding {first_with[f.rule]} above.")
         elif f.rule:
             first_with[f.rule] = i
             lines.append(f"     why flagged: {f.rule}")
