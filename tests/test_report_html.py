@@ -94,6 +94,19 @@ def test_rates_are_per_cent_in_charts_as_in_tables(page: str) -> None:
     ticks = texts(csat, "y-tick")
     assert all(t.endswith("%") for t in ticks)
     assert max(number(t) for t in ticks) > 1  # 80%, not 0.8
+    # the goal charts of rates too: 'csat, per cent', ticks like 85%, not 0.85
+    goals = [svg for caption, svg in figures(page) if caption.startswith("Goal: Happier")]
+    assert goals
+    (goal,) = goals
+    assert texts(goal, "y-unit") == ["csat, per cent"]
+    goal_ticks = texts(goal, "y-tick")
+    assert all(t.endswith("%") for t in goal_ticks)
+    assert max(number(t) for t in goal_ticks) > 1
+
+
+def test_the_sla_table_says_pending_as_the_text_and_json_do(page: str) -> None:
+    assert "<th class='n'>pending</th>" in page
+    assert "running</th>" not in page
 
 
 def test_a_chart_promises_an_interval_only_when_it_draws_one(page: str) -> None:

@@ -11,7 +11,7 @@ import pendulum
 
 from ._display import show, show_seconds
 from ._svg import Series, line_chart, stacked_bars
-from .kpi import DurationStats, Mean, Net, Period, Rate
+from .kpi import DurationStats, KpiName, KpiUnit, Mean, Net, Period, Rate
 
 if TYPE_CHECKING:
     from ._assessment import Assessment
@@ -514,7 +514,17 @@ def _name(metric: object) -> str:
     return str(getattr(metric, "value", metric))
 
 
+_KIND_OF_UNIT = {
+    KpiUnit.RATE: Rate,
+    KpiUnit.NET: Net,
+    KpiUnit.SCORE: Mean,
+    KpiUnit.DURATION: DurationStats,
+}
+
+
 def _kind_of(a: Assessment, metric: Any) -> object:
+    if isinstance(metric, KpiName) and metric.spec.unit in _KIND_OF_UNIT:
+        return _KIND_OF_UNIT[metric.spec.unit]  # the KPI's own unit: per cent for a rate
     for report in (a.overall, a.kpis):
         for row in report.rows:
             for cell in row.cells:
@@ -696,7 +706,7 @@ def render_html_fragment(a: Assessment) -> str:
         parts.append(
             "<h2>SLA compliance</h2><div class='scroll'><table><tr><th>policy</th>"
             "<th>priority</th><th>metric</th><th class='n'>compliance</th><th class='n'>met</th>"
-            "<th class='n'>breached</th><th class='n'>running</th></tr>"
+            "<th class='n'>breached</th><th class='n'>pending</th></tr>"
         )
         for s in a.sla:
             rate = f"{float(s.rate.value):.1%}" if s.met + s.breached else "n/a"
