@@ -151,3 +151,13 @@ def test_a_lone_surrogate_in_the_data_does_not_break_the_page() -> None:
     page = assess(model, data, as_of=AS_OF, period="week").to_html()
     assert "theme:bill\\udc00ing" in page
     page.encode("utf-8")  # writable as it is
+
+
+def test_each_finding_on_the_page_says_why_it_was_flagged_and_what_next(
+    assessment: Assessment, page: str
+) -> None:
+    assert assessment.findings
+    listed = page.split("<h2>What needs attention most</h2>", 1)[1].split("</ol>", 1)[0]
+    assert listed.count("<li>") == len(assessment.findings)
+    assert listed.count("why flagged: ") == len(assessment.findings)
+    assert listed.count("next: ") == len(assessment.findings)

@@ -673,8 +673,10 @@ def render_html_fragment(a: Assessment) -> str:
     if a.findings:
         parts.append("<h2>What needs attention most</h2><ol>")
         for f in data["findings"]:
+            why = f"<br><small>why flagged: {escape(f['rule'])}</small>" if f["rule"] else ""
+            step = f"<br><small>next: {escape(f['next_step'])}</small>" if f["next_step"] else ""
             parts.append(
-                f"<li><strong>{escape(f['title'])}</strong><br>{escape(f['evidence'])}</li>"
+                f"<li><strong>{escape(f['title'])}</strong><br>{escape(f['evidence'])}{why}{step}</li>"
             )
         parts.append("</ol>")
     charts = [c for c in (_trend_chart(a, m) for m in a.overall.metrics) if c]
