@@ -32,7 +32,8 @@ def _agents(value: object, field: str = "agents") -> int:
     return value
 
 
-def _traffic(value: object) -> float:
+def _bounded(value: object, field: str, what: str) -> float:
+    """*value* as a float if it is a real number in [0, a million]; an error naming *field* if not."""
     if (
         isinstance(value, bool)
         or not isinstance(value, int | float | Fraction)
@@ -40,11 +41,15 @@ def _traffic(value: object) -> float:
         or value != value
     ):
         raise ValidationError(
-            f"'traffic' must be a number of Erlangs between 0 and {_MAX_AGENTS} (got {value!r})",
-            field="traffic",
+            f"'{field}' must be {what} between 0 and {_MAX_AGENTS} (got {value!r})",
+            field=field,
             value=value,
         )
     return float(value)
+
+
+def _traffic(value: object) -> float:
+    return _bounded(value, "traffic", "a number of Erlangs")
 
 
 def _share(value: object, field: str, *, low_open: bool, high_open: bool) -> Fraction:
@@ -80,18 +85,7 @@ def erlang_b(agents: int, traffic: float | Fraction) -> float:
 
 
 def _fractional_agents(value: object) -> float:
-    if (
-        isinstance(value, bool)
-        or not isinstance(value, int | float | Fraction)
-        or not 0 <= value <= _MAX_AGENTS
-        or value != value
-    ):
-        raise ValidationError(
-            f"'agents' must be a number between 0 and {_MAX_AGENTS} (got {value!r})",
-            field="agents",
-            value=value,
-        )
-    return float(value)
+    return _bounded(value, "agents", "a number")
 
 
 def erlang_b_fractional(agents: float | Fraction, traffic: float | Fraction) -> float:
