@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 from typing import Literal
@@ -13,6 +14,7 @@ from hypothesis import strategies as st
 
 from servicemodel.exceptions import LedgerDocumentError, ProgrammeDocumentError, ServiceModelError
 from servicemodel.loyalty import (
+    ActivityKind,
     AfterDays,
     AfterInactivity,
     AfterMonths,
@@ -31,6 +33,8 @@ from servicemodel.loyalty import (
     EarnRules,
     EndOfPeriod,
     EventKind,
+    ExpiredReturn,
+    ExpiryStart,
     Ledger,
     NegativeBalance,
     NeverExpires,
@@ -67,15 +71,30 @@ T0 = pendulum.datetime(2025, 1, 1, tz="Europe/Warsaw")
 names = st.text("abcdefgh-_ ", min_size=1, max_size=8).map(str.strip).filter(bool)
 days = st.integers(1, 1000)
 conventions = st.sampled_from(DayCount)
-simple_expiry = st.one_of(
+per_lot_expiry = st.one_of(
     st.builds(NeverExpires),
     st.builds(AfterDays, days=days, convention=conventions),
     st.builds(AfterMonths, months=st.integers(1, 60), convention=conventions),
     st.builds(EndOfPeriod, period=st.sampled_from(CalendarPeriod), extra=st.integers(0, 3)),
-    st.builds(AfterInactivity, days=days, convention=conventions),
 )
+inactivity = st.one_of(
+    st.builds(AfterInactivity, days=days, convention=conventions),
+    st.builds(
+        AfterInactivity,
+        months=st.integers(1, 60),
+        convention=conventions,
+        since=st.one_of(st.none(), st.dates(min_value=date(2000, 1, 1))),
+        activity=st.frozensets(st.sampled_from(ActivityKind)),
+    ),
+)
+simple_expiry = st.one_of(per_lot_expiry, inactivity)
 expiry = st.one_of(
-    simple_expiry, st.builds(WhicheverFirst, rules=st.lists(simple_expiry, min_size=1, max_size=3))
+    simple_expiry,
+    st.builds(
+        lambda rules, extra: WhicheverFirst(rules=[*rules, *extra]),
+        st.lists(per_lot_expiry, min_size=1, max_size=3),
+        st.lists(inactivity, max_size=1),
+    ),
 )
 policies = st.builds(
     Policies,
@@ -91,6 +110,8 @@ policies = st.builds(
     negative_balance=st.sampled_from(NegativeBalance),
     returns=st.sampled_from(ReturnAttribution),
     reversal=st.sampled_from(RedemptionReversal),
+    expiry_start=st.sampled_from(ExpiryStart),
+    expired_return=st.sampled_from(ExpiredReturn),
 )
 factors = st.fractions(min_value=0, max_value=10, max_denominator=100)
 instants = st.integers(0, 10**6).map(lambda m: T0.add(minutes=m))

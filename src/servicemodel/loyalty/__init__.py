@@ -23,6 +23,7 @@ from ._explain import Explanation
 from ._ledger import Ledger
 from ._money import Money, RoundingMode, largest_remainder, round_points
 from ._policies import (
+    ActivityKind,
     AfterDays,
     AfterInactivity,
     AfterMonths,
@@ -30,7 +31,9 @@ from ._policies import (
     Consumption,
     DayCount,
     EndOfPeriod,
+    ExpiredReturn,
     Expiry,
+    ExpiryStart,
     NegativeBalance,
     NeverExpires,
     Pending,
@@ -86,6 +89,7 @@ from ._values import (
 
 __all__ = [
     "Activity",
+    "ActivityKind",
     "AfterDays",
     "AfterInactivity",
     "AfterMonths",
@@ -114,8 +118,10 @@ __all__ = [
     "Entry",
     "EntryKind",
     "EventKind",
+    "ExpiredReturn",
     "Expiring",
     "Expiry",
+    "ExpiryStart",
     "Explanation",
     "Ledger",
     "LineShare",

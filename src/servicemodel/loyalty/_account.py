@@ -20,7 +20,7 @@ import attrs
 
 from ._clock import LocalClock
 from ._journal import JournalEntry
-from ._policies import NEVER, AfterInactivity, Consumption
+from ._policies import NEVER, ActivityKind, AfterInactivity, Consumption
 from ._values import Award, EntryKind, LineShare
 
 __all__ = [
@@ -86,6 +86,9 @@ class LotState:
     state: int = PENDING
     in_use: bool = False
     clawed: int = 0
+    # Points the lot lost to expiry, and how many of them returns have matched.
+    expired: int = 0
+    forgiven: int = 0
     line_returned: dict[str, Decimal] = _EMPTY_RETURNED
     line_reversed: dict[str, int] = _EMPTY_REVERSED
 
@@ -292,6 +295,18 @@ class Account:
 
     # ----------------------------------------------------------- settlement
 
+    def touch(self, at: int, kind: ActivityKind) -> None:
+        """Record a command of *kind* at *at* for the inactivity clock.
+
+        Activity (by the rule's set) restarts the clock; any command starts
+        it when it is not running (a new member, or a balance that expired
+        for inactivity).
+        """
+        rule = self.rules.inactivity
+        if self.inactive_done or rule is None or kind in rule.activity:
+            self.last_activity = at
+            self.inactive_done = False
+
     def inactivity_deadline(self) -> int:
         rule = self.rules.inactivity
         if rule is None or self.inactive_done:
@@ -359,6 +374,7 @@ class Account:
                     if remaining:
                         allocs.append((lot.id, remaining))
                         expired += remaining
+                        lot.expired += remaining
                         if indexed:
                             i = index[moment]
                             while i < n:
@@ -380,6 +396,7 @@ class Account:
             if lot.state in (PENDING, ACTIVE):
                 if lot.remaining:
                     allocs.append((lot.id, lot.remaining))
+                    lot.expired += lot.remaining
                     if lot.state == ACTIVE:
                         self.fen_add(lot.expires, -lot.remaining)
                         self.avail -= lot.remaining
@@ -404,6 +421,7 @@ class Account:
             if lot.remaining:
                 self.pend -= lot.remaining
                 self.emit(EntryKind.EXPIRE, moment, lot.remaining, ((lot.id, lot.remaining),))
+                lot.expired += lot.remaining
                 lot.remaining = 0
             return
         lot.state = ACTIVE
@@ -515,6 +533,7 @@ class Account:
         if lot.expires <= at:
             lot.state = EXPIRED
             self.emit(EntryKind.EXPIRE, at, lot.remaining, ((lot.id, lot.remaining),))
+            lot.expired += lot.remaining
             lot.remaining = 0
             return
         lot.state = ACTIVE

@@ -1,8 +1,7 @@
-"""A command's arguments and the arithmetic of returns, checked and computed apart from the ledger.
+"""A command's arguments, checked apart from the ledger.
 
-The text and points checks every command runs, the tally and line checks of
-an earn, and what a return takes back (:func:`clawback_amount`) and from
-where (:func:`clawback`).
+The text and points checks every command runs, and the tally and line
+checks of an earn (what a return takes back is in ``_returns``).
 """
 
 from __future__ import annotations
@@ -11,11 +10,10 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any, Final
 
-from ..exceptions import LedgerError, ValidationError
-from ._account import ACTIVE, Account, LotState
+from ..exceptions import ValidationError
 from ._money import largest_remainder
-from ._policies import NegativeBalance, ReturnAttribution
-from ._values import EarnLine, EntryKind, LineShare, ReturnedLine
+from ._policies import ReturnAttribution
+from ._values import EarnLine, LineShare
 
 __all__ = [
     "MAX_POINTS",
@@ -23,8 +21,6 @@ __all__ = [
     "check_points",
     "check_tally",
     "check_text",
-    "clawback",
-    "clawback_amount",
     "line_shares",
 ]
 
@@ -118,79 +114,3 @@ def line_shares(
         LineShare(line=line.line, amount=line.amount, points=share)
         for line, share in zip(lines, split, strict=True)
     )
-
-
-def clawback_amount(
-    lot: LotState, returned: tuple[ReturnedLine, ...] | None, earn: str
-) -> tuple[int, dict[str, tuple[Decimal, int]]]:
-    if not lot.lines:
-        if returned:
-            raise LedgerError(
-                f"'lines' must be omitted for earn {earn!r}, which recorded no lines "
-                f"(got {len(returned)} lines)"
-            )
-        return lot.original - lot.clawed, {}
-    by_line = {share.line: share for share in lot.lines}
-    if returned is None:
-        returned = tuple(
-            ReturnedLine(line=s.line, amount=s.amount - lot.line_returned.get(s.line, Decimal(0)))
-            for s in lot.lines
-        )
-    updates: dict[str, tuple[Decimal, int]] = {}
-    claw = 0
-    for item in returned:
-        share = by_line.get(item.line)
-        if share is None:
-            raise LedgerError(
-                f"'lines' must name lines of earn {earn!r} ({', '.join(sorted(by_line))}) "
-                f"(got {item.line!r})"
-            )
-        before_amount, before_points = updates.get(
-            item.line,
-            (lot.line_returned.get(item.line, Decimal(0)), lot.line_reversed.get(item.line, 0)),
-        )
-        amount = before_amount + item.amount
-        if amount > share.amount:
-            raise LedgerError(
-                f"'lines' must not return more of line {item.line!r} than was bought "
-                f"({share.amount}; already returned {before_amount}) (got {item.amount})"
-            )
-        if amount == share.amount or not share.amount:
-            target = share.points
-        else:
-            exact = share.points * amount / share.amount
-            target = int(exact.to_integral_value(rounding="ROUND_FLOOR"))
-        claw += target - before_points
-        updates[item.line] = (amount, target)
-    return min(claw, lot.original - lot.clawed), updates
-
-
-def clawback(
-    acc: Account,
-    lot: LotState,
-    claw: int,
-    t: int,
-    key: str,
-    ref: str,
-    policy: NegativeBalance,
-) -> None:
-    allocs: list[tuple[int, int]] = []
-    own = min(claw, lot.remaining) if lot.state == ACTIVE else 0
-    if own:
-        lot.remaining -= own
-        acc.avail -= own
-        acc.fen_add(lot.expires, -own)
-        allocs.append((lot.id, own))
-    rest = claw - own
-    others = min(rest, acc.avail)
-    if others:
-        allocs.extend(acc.take(others))
-    taken = own + others
-    acc.emit(EntryKind.REVERSE, t, taken, tuple(allocs), key=key, ref=ref)
-    short = rest - others
-    if short:
-        if policy is NegativeBalance.UNLIMITED:
-            acc.debt += short
-            acc.emit(EntryKind.DEBT, t, short, key=key, ref=ref)
-        else:
-            acc.emit(EntryKind.WRITE_OFF, t, short, key=key, ref=ref)

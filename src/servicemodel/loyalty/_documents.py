@@ -105,7 +105,10 @@ def _converter() -> cattrs.Converter:
         lambda f: str(f.numerator) if f.denominator == 1 else f"{f.numerator}/{f.denominator}",
     )
     conv.register_unstructure_hook(pendulum.DateTime, lambda d: d.isoformat())
-    conv.register_unstructure_hook_func(_is_frozenset, sorted)
+    conv.register_unstructure_hook(_dt.date, lambda d: d.isoformat())
+    conv.register_unstructure_hook_func(
+        _is_frozenset, lambda s: sorted(conv.unstructure(x, unstructure_as=type(x)) for x in s)
+    )
     conv.register_unstructure_hook(enum.Enum, lambda e: e.value)
 
     def attrs_hook(cls: type) -> Callable[[Any], dict[str, Any]]:
@@ -285,6 +288,8 @@ class _Loader:
             return self.fraction(data, path)
         if hint is pendulum.DateTime:
             return self.instant(data, path)
+        if hint is _dt.date:
+            return self.date(data, path)
         return self.fail(path, f"cannot be read (unsupported type {hint!r})")
 
     def decimal(self, data: Any, path: str) -> Any:
@@ -319,6 +324,16 @@ class _Loader:
         return self.fail(
             path, f"must be an exact number such as '3/2' or '1.5' (got {shown(data)})"
         )
+
+    def date(self, data: Any, path: str) -> Any:
+        if isinstance(data, _dt.date) and not isinstance(data, _dt.datetime):
+            return data
+        if isinstance(data, str) and len(data) == 10:
+            try:
+                return _dt.date.fromisoformat(data)
+            except ValueError:
+                pass
+        return self.fail(path, f"must be a date written as 'YYYY-MM-DD' (got {shown(data)})")
 
     def instant(self, data: Any, path: str) -> Any:
         if isinstance(data, _dt.datetime):

@@ -19,6 +19,7 @@ a walk over the journal.
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import threading
 from collections.abc import Callable, Iterable, Mapping
 from heapq import heappush
@@ -31,32 +32,25 @@ from ..exceptions import (
     ValidationError,
     VersionConflict,
 )
-from ._account import ACTIVE, VOIDED, Account, AccountRules, LotState
-from ._arguments import (
-    MAX_POINTS,
-    check_points,
-    check_tally,
-    check_text,
-    clawback,
-    clawback_amount,
-    line_shares,
-)
+from ._account import ACTIVE, Account, AccountRules, LotState
+from ._arguments import MAX_POINTS, check_points, check_tally, check_text, line_shares
 from ._clock import InstantReader, LocalClock
 from ._commands import Command
+from ._expiry import _expiry, day_based, inactivity_of
 from ._journal import Accepted, JournalEntry
 from ._policies import (
     NEVER,
+    ActivityKind,
     Consumption,
     Expiry,
+    ExpiryStart,
     NegativeBalance,
-    PendingReturn,
     Policies,
     RedemptionReversal,
-    _expiry,
-    day_based,
-    inactivity_of,
+    lot_expiry,
 )
 from ._queries import LedgerQueries
+from ._returns import clawback_amount, expired_by, forgivable, take_back, voids_all
 from ._values import (
     Award,
     EarnLine,
@@ -110,6 +104,8 @@ class Ledger(LedgerQueries):
         "_clock",
         "_consumption",
         "_day_expiry",
+        "_earn_counts",
+        "_from_available",
         "_inactivity",
         "_journal",
         "_keys",
@@ -135,6 +131,9 @@ class Ledger(LedgerQueries):
         self._lock = threading.RLock()
         self._clock = LocalClock(policies.zone)
         self._inactivity = inactivity_of(policies.expiry)
+        # Whether an earn restarts the inactivity clock (any command starts a stopped one).
+        self._earn_counts = self._inactivity is None or self._inactivity.counts(ActivityKind.EARN)
+        self._from_available = policies.expiry_start is ExpiryStart.AVAILABLE
         self._rules = AccountRules(self._clock, self._inactivity, policies.consumption)
         self._accounts: dict[str, Account] = {}
         self._journal: list[JournalEntry] = []
@@ -262,14 +261,23 @@ class Ledger(LedgerQueries):
         lines: tuple[LineShare, ...] = (),
     ) -> LotState:
         clock = self._clock
-        expires = self._policy_expiry(at) if expiry is None else expiry.lot_expiry(clock, at)
         available = self.policies.pending.available_at(clock, at) if pending else at
+        expires = self._lot_expiry(at, available, expiry)
         lot = LotState(
             len(acc.lots) + 1, kind, key, at, available, expires, points, points, awards, lines
         )
         acc.lots.append(lot)
         acc.fen_register(expires)
         return lot
+
+    def _lot_expiry(self, at: int, available: int, expiry: Expiry | None) -> int:
+        """When a lot earned at *at*, available from *available*, expires (by *expiry* or the policy's)."""
+        expires_from = (
+            self._policy_expiry
+            if expiry is None
+            else functools.partial(expiry.lot_expiry, self._clock)
+        )
+        return lot_expiry(self.policies.expiry_start, expires_from, at, available)
 
     def _policy_expiry(self, at: int) -> int:
         """The policy's expiry for a lot earned at *at*, one computation per local day."""
@@ -368,6 +376,8 @@ class Ledger(LedgerQueries):
                     expires = self._policy_expiry(t)
             pending = self.policies.pending
             available = t if not pending.length else pending.available_at(self._clock, t)
+            if expires <= available or self._from_available:
+                expires = self._lot_expiry(t, available, expiry)
             lots = acc.lots
             lot_id = len(lots) + 1
             lot = LotState(
@@ -411,8 +421,9 @@ class Ledger(LedgerQueries):
                     )
                 if acc.debt:
                     acc.repay(t, key)
-            acc.last_activity = t
-            acc.inactive_done = False
+            if self._earn_counts or acc.inactive_done:  # Account.touch, written out
+                acc.last_activity = t
+                acc.inactive_done = False
             # _tally
             if points:
                 tally_points = acc.tallies.get("points")
@@ -475,8 +486,8 @@ class Ledger(LedgerQueries):
                 raise LedgerError(f"'earn' {earn!r} must have a pending lot at {at} (it has not)")
             acc.settle(t)
             first = len(self._journal)
-            lot.available = t
             acc.activate(lot, t, key)
+            acc.touch(t, ActivityKind.ACTIVATE)
             return self._commit(acc, key, payload, t, first)
 
     def redeem(
@@ -533,8 +544,7 @@ class Ledger(LedgerQueries):
             if reward is not None:
                 self._rewards[reward] = self._rewards.get(reward, 0) + 1
             acc.emit(EntryKind.REDEEM, t, points, allocs, key=key, note=reward)
-            acc.last_activity = t
-            acc.inactive_done = False
+            acc.touch(t, ActivityKind.REDEEM)
             return self._commit(acc, key, payload, t, first)
 
     def reverse_redemption(
@@ -598,15 +608,16 @@ class Ledger(LedgerQueries):
                 if gone:
                     for lot_id, pts in gone:
                         acc.lots[lot_id - 1].remaining -= pts
+                        acc.lots[lot_id - 1].expired += pts
                     lost = sum(p for _, p in gone)
                     acc.emit(EntryKind.EXPIRE, t, lost, tuple(gone), key=key)
                 acc.repay(t, key)
+                acc.touch(t, ActivityKind.RESTORE)
             else:
                 lot = self._new_lot(acc, EntryKind.REISSUE, key, t, total, None, pending=False)
                 acc.emit(EntryKind.REISSUE, t, total, (), lot.id, key, ref=redemption)
                 acc.place(lot, t, key)
-                acc.last_activity = t
-                acc.inactive_done = False
+                acc.touch(t, ActivityKind.REISSUE)
             record[1] = True
             if record[2] is not None:
                 self._rewards[record[2]] -= 1
@@ -671,16 +682,19 @@ class Ledger(LedgerQueries):
             assert acc is not None
             lot = self._earn_lot(self._accounts.get(member), member, earn)
             claw, updates = clawback_amount(lot, returned, earn)
-            policy = self.policies.negative_balance
+            policies = self.policies
             pending = acc.pending_at(lot, t)
-            if pending and self.policies.pending.on_return is PendingReturn.VOID_ALL and claw:
+            if voids_all(policies, pending, claw):
                 claw = lot.original - lot.clawed
-            if not pending and policy is NegativeBalance.REFUSE and claw:
+            if not pending and policies.negative_balance is NegativeBalance.REFUSE and claw:
+                needed = claw - forgivable(
+                    lot, claw, expired_by(acc, lot, t), policies.expired_return
+                )
                 available = acc.available(t)
-                if claw > available:
+                if needed > available:
                     raise InsufficientPoints(
-                        f"'lines' would claw back {claw} points but only {available} are available "
-                        f"to {member!r} and the policy is 'refuse'"
+                        f"'lines' would claw back {needed} points but only {available} are "
+                        f"available to {member!r} and the policy is 'refuse'"
                     )
             acc.settle(t)
             first = len(self._journal)
@@ -690,29 +704,8 @@ class Ledger(LedgerQueries):
             for line, (amount, points) in updates.items():
                 lot.line_returned[line] = amount
                 lot.line_reversed[line] = points
-            lot.clawed += claw
-            if pending:
-                voided = min(claw, lot.remaining)
-                lot.remaining -= voided
-                acc.pend -= voided
-                if not lot.remaining:
-                    lot.state = VOIDED
-                acc.emit(
-                    EntryKind.VOID,
-                    t,
-                    voided,
-                    ((lot.id, voided),) if voided else (),
-                    key=key,
-                    ref=earn,
-                )
-                if claw > voided:
-                    acc.emit(EntryKind.WRITE_OFF, t, claw - voided, key=key, ref=earn)
-            elif policy is NegativeBalance.ONLY_PENDING:
-                acc.emit(EntryKind.REVERSE, t, 0, key=key, ref=earn)
-                if claw:
-                    acc.emit(EntryKind.WRITE_OFF, t, claw, key=key, ref=earn)
-            else:
-                clawback(acc, lot, claw, t, key, earn, policy)
+            take_back(acc, lot, claw, t, key, earn, policies, pending=pending)
+            acc.touch(t, ActivityKind.RETURN)
             acc.tally(t, (("points", -claw), *tallies))
             return self._commit(acc, key, payload, t, first)
 
@@ -797,8 +790,7 @@ class Ledger(LedgerQueries):
                     acc.emit(EntryKind.DEBT, t, short, key=key, note=reason)
                 elif short:
                     acc.emit(EntryKind.WRITE_OFF, t, short, key=key, note=reason)
-            acc.last_activity = t
-            acc.inactive_done = False
+            acc.touch(t, ActivityKind.ADJUST)
             return self._commit(acc, key, payload, t, first)
 
     # ------------------------------------------------------------ replaying

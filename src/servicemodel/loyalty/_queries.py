@@ -225,9 +225,13 @@ class LedgerQueries:
         zone = self.policies.zone
         return tuple(to_entry(seq, rec, zone) for seq, rec in self._records(member, t))
 
-    def _fold(self, member: str, t: int) -> tuple[dict[int, dict[str, int]], dict[int, int]]:
+    def _fold(
+        self, member: str, t: int
+    ) -> tuple[dict[int, dict[str, int]], dict[int, int], dict[int, int]]:
+        """Per lot as of *t*: its points by where they went, its state, and when it activated."""
         rows: dict[int, dict[str, int]] = {}
         state: dict[int, int] = {}
+        activated: dict[int, int] = {}
         acc = self._accounts[member]
         for _seq, rec in self._records(member, t):
             kind, points, allocs, lot_id = rec.kind, rec.points, rec.allocations, rec.lot
@@ -255,6 +259,7 @@ class LedgerQueries:
             if kind == EntryKind.ACTIVATE:
                 assert lot_id is not None
                 state[lot_id] = ACTIVE
+                activated[lot_id] = rec.micros
                 continue
             column = {
                 EntryKind.REDEEM: "redeemed",
@@ -276,7 +281,7 @@ class LedgerQueries:
                     state[lot_id2] = EXPIRED
                 elif kind == EntryKind.VOID and row["remaining"] == 0:
                     state[lot_id2] = VOIDED
-        return rows, state
+        return rows, state, activated
 
     def _status(self, code: int, remaining: int) -> LotStatus:
         if code == PENDING:
@@ -300,7 +305,7 @@ class LedgerQueries:
         t = self._reader.micros(as_of, "as_of")
         if member not in self._accounts:
             return ()
-        rows, state = self._fold(member, t)
+        rows, state, activated = self._fold(member, t)
         acc = self._accounts[member]
         clock = self._clock
         result = []
@@ -313,7 +318,7 @@ class LedgerQueries:
                     key=lot.key,
                     kind=lot.kind,
                     earned_at=clock.instant(lot.earned),
-                    available_at=clock.instant(lot.available),
+                    available_at=clock.instant(activated.get(lot_id, lot.available)),
                     expires_at=None if lot.expires == NEVER else clock.instant(lot.expires),
                     original=lot.original,
                     remaining=row["remaining"],
@@ -373,7 +378,7 @@ class LedgerQueries:
                 member=member, as_of=instant, balance=balance, totals=Totals(), lots=()
             )
         totals = self.totals(member, as_of=as_of)
-        rows, state = self._fold(member, t)
+        rows, state, _activated = self._fold(member, t)
         acc = self._accounts[member]
         lots = tuple(
             LotExplanation(
