@@ -14,9 +14,11 @@ import functools
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
+import attrs
 import pendulum
 from hypothesis import settings
 from hypothesis import strategies as st
@@ -30,12 +32,15 @@ from hypothesis.stateful import (
 
 from servicemodel.exceptions import IdempotencyConflict, LedgerError
 from servicemodel.loyalty import (
+    ActivityKind,
     AfterDays,
     AfterInactivity,
     Consumption,
     DayCount,
     EarnLine,
     EntryKind,
+    ExpiredReturn,
+    ExpiryStart,
     Ledger,
     LotStatus,
     NegativeBalance,
@@ -64,6 +69,8 @@ class NLot:
     shares: dict[str, int] = field(default_factory=dict)
     returned: set[str] = field(default_factory=set)
     clawed: int = 0
+    expired: int = 0
+    forgiven: int = 0
 
 
 @dataclass
@@ -175,6 +182,7 @@ class Naive:
                 if lot.expires <= moment:
                     lot.state = "expired"
                     m.counters["expired"] += lot.remaining
+                    lot.expired += lot.remaining
                     lot.remaining = 0
                 else:
                     lot.state = "active"
@@ -184,18 +192,24 @@ class Naive:
                     if lot.state == "active" and lot.expires == moment:
                         lot.state = "expired"
                         m.counters["expired"] += lot.remaining
+                        lot.expired += lot.remaining
                         lot.remaining = 0
             else:
                 for lot in m.lots:
                     if lot.state in ("pending", "active"):
                         lot.state = "expired"
                         m.counters["expired"] += lot.remaining
+                        lot.expired += lot.remaining
                         lot.remaining = 0
                 m.inactive_done = True
 
     def _new_lot(self, m: NMember, at: int, points: int, *, pending: bool) -> NLot:
-        expires = self.policies.expiry.lot_expiry(self.clock, at)
         available_at = self.policies.pending.available_at(self.clock, at) if pending else at
+        # Expiry counts from the earn, or from availability when the policy says so or
+        # when the lot would otherwise expire before it could be spent.
+        expires = self.policies.expiry.lot_expiry(self.clock, at)
+        if self.policies.expiry_start is ExpiryStart.AVAILABLE or expires <= available_at:
+            expires = self.policies.expiry.lot_expiry(self.clock, available_at)
         lot = NLot(len(m.lots) + 1, at, available_at, expires, points, points, "pending")
         m.lots.append(lot)
         m.counters["issued"] += points
@@ -204,9 +218,11 @@ class Naive:
             self._repay(m)
         return lot
 
-    def _activity(self, m: NMember, at: int) -> None:
-        m.last_activity = at
-        m.inactive_done = False
+    def _activity(self, m: NMember, at: int, kind: ActivityKind) -> None:
+        # Activity restarts the inactivity clock; any command starts a stopped one.
+        if self.inactivity is None or m.inactive_done or kind in self.inactivity.activity:
+            m.last_activity = at
+            m.inactive_done = False
 
     # --------------------------------------------------------------- commands
 
@@ -221,18 +237,19 @@ class Naive:
             else:
                 split = list(largest_remainder(points, [amount for _, amount, _ in lines]))
             lot.shares = {name: s for (name, _, _), s in zip(lines, split, strict=True)}
-        self._activity(m, at)
+        self._activity(m, at, ActivityKind.EARN)
 
     def _redeem(self, m: NMember, at: int, *, key: str, points: int) -> None:
         allocations = self._take(m, points)
         m.counters["spent"] += points
         m.redemptions[key] = (allocations, False)
-        self._activity(m, at)
+        self._activity(m, at, ActivityKind.REDEEM)
 
     def _activate(self, m: NMember, at: int, *, earn: str) -> None:
         lot = m.lots[m.earns[earn] - 1]
         lot.state = "active"
         self._repay(m)
+        self._activity(m, at, ActivityKind.ACTIVATE)
 
     def _reverse(self, m: NMember, at: int, *, redemption: str) -> None:
         allocations, _ = m.redemptions[redemption]
@@ -246,11 +263,13 @@ class Naive:
                     lot.remaining += points
                 else:
                     m.counters["expired"] += points
+                    lot.expired += points
             self._repay(m)
+            self._activity(m, at, ActivityKind.RESTORE)
         else:
             m.counters["spent"] += total
             self._new_lot(m, at, total, pending=False)
-            self._activity(m, at)
+            self._activity(m, at, ActivityKind.REISSUE)
 
     def _return(self, m: NMember, at: int, *, earn: str, lines: list[str] | None) -> None:
         lot = m.lots[m.earns[earn] - 1]
@@ -269,11 +288,19 @@ class Naive:
             m.counters["written_off"] += claw - voided
             if not lot.remaining:
                 lot.state = "voided"
+            self._activity(m, at, ActivityKind.RETURN)
             return
+        self._activity(m, at, ActivityKind.RETURN)
         policy = self.policies.negative_balance
         if policy is NegativeBalance.ONLY_PENDING:
             m.counters["written_off"] += claw
             return
+        if self.policies.expired_return is ExpiredReturn.NOT_AGAIN:
+            # What the lot lost to expiry is not taken again (once per expired point).
+            forgiven = max(0, min(claw, lot.expired - lot.forgiven))
+            lot.forgiven += forgiven
+            m.counters["written_off"] += forgiven
+            claw -= forgiven
         own = min(claw, lot.remaining) if lot.state == "active" else 0
         lot.remaining -= own
         others = min(claw - own, self._available(m))
@@ -297,7 +324,7 @@ class Naive:
                 m.debt += short
             else:
                 m.counters["written_off"] += short
-        self._activity(m, at)
+        self._activity(m, at, ActivityKind.ADJUST)
 
 
 START = pendulum.datetime(2025, 3, 1, 9, tz="Europe/Warsaw")
@@ -311,10 +338,22 @@ POLICIES = st.builds(
         [
             NeverExpires(),
             AfterDays(days=5),
+            AfterDays(days=1),  # shorter than the pending period: counted from availability
             AfterDays(days=3, convention=DayCount.EXACT_INSTANT),
             WhicheverFirst(rules=[AfterDays(days=20), AfterInactivity(days=6)]),
+            # Switched on from a date, counted in months, only redemptions count.
+            AfterInactivity(months=1, since=date(2025, 3, 20), activity={"redeem"}),
+            # Admin adjustments and returns do not count; returns and activations do.
+            WhicheverFirst(
+                rules=[
+                    AfterDays(days=9),
+                    AfterInactivity(days=4, activity={"earn", "redeem", "return", "activate"}),
+                ]
+            ),
         ]
     ),
+    expiry_start=st.sampled_from(ExpiryStart),
+    expired_return=st.sampled_from(ExpiredReturn),
     pending=st.sampled_from([Pending(), Pending(length=2), Pending(length=30, unit="hours")]),
     negative_balance=st.sampled_from(NegativeBalance),
     returns=st.sampled_from(ReturnAttribution),
@@ -357,14 +396,43 @@ class LedgerMachine(RuleBasedStateMachine):
     def micros(self, instant: pendulum.DateTime) -> int:
         return int(instant.timestamp()) * 1_000_000 + instant.microsecond
 
+    def answers_about_the_past(self, member: str) -> list[tuple[Any, ...]]:
+        """What the ledger says about instants before now (a later command must not change it)."""
+        probes = {self.now.subtract(microseconds=1), self.now.subtract(hours=30)}
+        probes.update(t.subtract(microseconds=1) for t in self.times[-2:])
+        for lot in self.ledger.lots(member, as_of=self.now)[-2:]:
+            probes.add(lot.available_at)
+            if lot.expires_at is not None:
+                probes.add(lot.expires_at)
+        return [
+            self.answers_about_the_past_at(member, probe)
+            for probe in sorted(p for p in probes if p < self.now)
+        ]
+
+    def answers_about_the_past_at(self, member: str, probe: Any) -> tuple[Any, ...]:
+        # A derived entry gets its journal position (seq) when a later command records it.
+        return (
+            probe,
+            self.ledger.balance(member, as_of=probe),
+            self.ledger.totals(member, as_of=probe),
+            self.ledger.lots(member, as_of=probe),
+            [attrs.evolve(e, seq=None) for e in self.ledger.history(member, as_of=probe)],
+            self.ledger.expiring_between(member, probe.subtract(days=40), probe),
+        )
+
     def send(self, method: str, kwargs: dict[str, Any], naive: tuple[Any, ...] | None) -> Any:
         member = kwargs["member"]
         before = (self.ledger.history(member), self.ledger.version(member))
+        past = self.answers_about_the_past(member)
         try:
             receipt = getattr(self.ledger, method)(**kwargs)
         except LedgerError:
             assert (self.ledger.history(member), self.ledger.version(member)) == before
             return None
+        finally:
+            for answer in past:
+                # Answers about instants before the command are the same after it.
+                assert self.answers_about_the_past_at(member, answer[0]) == answer, answer[0]
         assert receipt.version == before[1] + 1
         if naive is not None:
             self.naive.record(naive)
