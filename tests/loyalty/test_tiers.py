@@ -187,7 +187,7 @@ def test_bad_enumeration_values_are_refused_with_the_allowed_ones() -> None:
     err = _refusal(Tiers, levels=LEVELS, metric="weekly")
     assert err.message == (
         "'tiermetric' must be one of 'points_rolling', 'points_calendar', "
-        "'points_lifetime', 'spend_rolling' (got 'weekly')"
+        "'points_lifetime', 'spend_rolling', 'balance' (got 'weekly')"
     )
     assert (err.field, err.value) == ("tiermetric", "weekly")
     err = _refusal(Tiers, levels=LEVELS, downgrade=None)

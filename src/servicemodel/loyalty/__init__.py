@@ -16,6 +16,7 @@ may pay out through a ledger) lives in :mod:`servicemodel.team`.
 100
 """
 
+from ._caps import Cap, CapCount, CapMode, CapOrder, CapWindow
 from ._clock import LocalClock
 from ._commands import Command, CommandName
 from ._documents import dump_ledger, dump_programme, load_ledger, load_programme
@@ -45,20 +46,13 @@ from ._policies import (
     WhicheverFirst,
 )
 from ._programme import Programme
+from ._purchases import Activity, EventKind, Order, OrderLine
 from ._rules import (
-    Activity,
     Basis,
-    Cap,
-    CapMode,
-    CapOrder,
-    CapWindow,
     ChannelMultiplier,
     Earning,
     EarnRule,
     EarnRules,
-    EventKind,
-    Order,
-    OrderLine,
     PerCategory,
     PerEvent,
     PerProduct,
@@ -99,6 +93,7 @@ __all__ = [
     "Basis",
     "CalendarPeriod",
     "Cap",
+    "CapCount",
     "CapMode",
     "CapOrder",
     "CapWindow",

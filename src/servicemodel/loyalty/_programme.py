@@ -12,13 +12,15 @@ import attrs
 
 from .._time import aware, to_micros
 from ..exceptions import IdempotencyConflict, RewardUnavailable, ValidationError
+from ._caps import CapCount, CapWindow
 from ._clock import LocalClock
 from ._commands import CommandName
 from ._ledger import Ledger
 from ._policies import Policies
-from ._rules import Activity, CapWindow, Earning, EarnRules, Order
+from ._purchases import Activity, Order
+from ._rules import Earning, EarnRules
 from ._tiers import Catalogue, Crossing, Tier, TierMetric, Tiers
-from ._values import Receipt, ReturnedLine
+from ._values import EntryKind, Receipt, ReturnedLine
 
 __all__ = ["Programme"]
 
@@ -180,6 +182,15 @@ class Programme:
         metric_before = tiers.metric_at(ledger, member, t)
         if tiers.metric is TierMetric.SPEND_ROLLING:
             contribution = purchase.total().amount if isinstance(purchase, Order) else Decimal(0)
+        elif tiers.metric is TierMetric.BALANCE:
+            # What the purchase adds to the available balance now: nothing while pending,
+            # and debt is repaid first.
+            plain = self.earn_rules.evaluate(
+                purchase, at=instant, used=used, tier_factor=Fraction(1)
+            )
+            debt = ledger.balance(member, as_of=instant).debt
+            waits = self.policies.pending.length > 0
+            contribution = Decimal(0 if waits else max(plain.points - debt, 0))
         else:
             plain = self.earn_rules.evaluate(
                 purchase, at=instant, used=used, tier_factor=Fraction(1)
@@ -220,15 +231,60 @@ class Programme:
         for cap in self.earn_rules.caps:
             if cap.window is CapWindow.ORDER:
                 continue
-            if cap.window is CapWindow.DAY:
-                start = clock.start_of_day(clock.day(t))
-            elif cap.window is CapWindow.MONTH:
-                date = LocalClock.date_of(clock.day(t)).replace(day=1)
-                start = clock.start_of_day(LocalClock.day_of(date))
-            else:
-                start = -(1 << 62)
+            start = cap.window_start(clock, t)
             used[cap.name] = int(ledger.tally_micros(member, f"cap:{cap.name}", start, t + 1))
         return used
+
+    def _room_back(
+        self,
+        ledger: Ledger,
+        member: str,
+        earn: str,
+        returned: tuple[ReturnedLine, ...] | None,
+        t: int,
+    ) -> dict[str, int]:
+        """The cap room a return gives back under ``CapCount.KEPT`` (negative cap tallies).
+
+        Each cap that counted the earn gets back its share of what it counted, in
+        proportion to the value returned so far (all of it once the whole order
+        is back), less what earlier returns of the order gave back; only while
+        the return falls in the window the earn was counted in.
+        """
+        if self.earn_rules.cap_count is not CapCount.KEPT or not ledger.knows(earn):
+            return {}
+        command = ledger.command(earn)
+        if command.name is not CommandName.EARN or command.member != member:
+            return {}  # the ledger refuses such a return, naming the problem
+        counted = dict(command.argument("tally") or ())
+        total = sum((line.amount for line in command.argument("lines") or ()), Decimal(0))
+        before = Decimal(0)
+        given: dict[str, int] = {}
+        earlier = dict.fromkeys(
+            e.key
+            for e in ledger.history(member)
+            if e.ref == earn and e.key and e.kind in (EntryKind.REVERSE, EntryKind.VOID)
+        )
+        for key in earlier:
+            previous = ledger.command(key)
+            lines = previous.argument("lines")
+            before = total if lines is None else before + sum(x.amount for x in lines)
+            for name, value in previous.argument("tally") or ():
+                if name.startswith("cap:"):
+                    given[name] = given.get(name, 0) - int(value)
+        after = total if returned is None else before + sum(x.amount for x in returned)
+        clock = LocalClock(self.policies.zone)
+        room: dict[str, int] = {}
+        for cap in self.earn_rules.caps:
+            name = f"cap:{cap.name}"
+            used = int(counted.get(name, 0))
+            if not used or cap.window is CapWindow.ORDER:
+                continue
+            if cap.window_start(clock, command.micros) != cap.window_start(clock, t):
+                continue  # the window the earn was counted in is over
+            share = used if after >= total else int(used * after // total) if total else 0
+            if share > given.get(name, 0):
+                room[name] = -(share - given.get(name, 0))
+        return room
 
     def earn(
         self,
@@ -360,14 +416,20 @@ class Programme:
             for lot in ledger.lots(member, as_of=aware(at, field="at")):
                 if lot.key == earn:
                     amount = sum((s.amount for s in lot.lines), Decimal(0))
-        tally = {"spend": -amount} if amount else None
+        tally: dict[str, Any] = {"spend": -amount} if amount else {}
+        known = ledger.command(key) if ledger.knows(key) else None
+        if known is not None and known.name is CommandName.RETURN_PURCHASE:
+            tally = dict(known.argument("tally") or ())  # a repeated delivery: as first sent
+        else:
+            t = to_micros(aware(at, field="at"))
+            tally.update(self._room_back(ledger, member, earn, returned, t))
         return ledger.return_purchase(
             member=member,
             earn=earn,
             at=at,
             key=key,
             lines=returned,
-            tally=tally,
+            tally=tally or None,
             expected_version=expected_version,
         )
 

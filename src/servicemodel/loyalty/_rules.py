@@ -1,9 +1,10 @@
 """Earn rules: what a purchase or an event is worth in points.
 
 Rules give exact values (``Fraction``); a named :class:`Rounding` turns them
-into points per line or per order, before or after multipliers; caps clip
-or reject, and both the desired and the granted points are recorded.
-Custom rules satisfy the :class:`EarnRule` protocol.
+into points per line or per order, before or after multipliers; caps (in
+``_caps``) clip or reject, and both the desired and the granted points are
+recorded. Custom rules satisfy the :class:`EarnRule` protocol. What earns
+(orders and events) is in ``_purchases``.
 """
 
 from __future__ import annotations
@@ -20,23 +21,26 @@ import pendulum
 
 from .._time import aware, to_micros
 from ..exceptions import ValidationError
+from ._caps import Cap, CapCount, CapOrder, _to_cap_count, _to_cap_order
 from ._money import Money, RoundingMode, largest_remainder, round_points
+from ._purchases import (
+    Activity,
+    EventKind,
+    Order,
+    _enum,
+    _optional_text,
+    _text,
+    _to_event_kind,
+    _whole,
+)
 from ._values import Award, EarnLine
 
 __all__ = [
-    "Activity",
     "Basis",
-    "Cap",
-    "CapMode",
-    "CapOrder",
-    "CapWindow",
     "ChannelMultiplier",
     "EarnRule",
     "EarnRules",
     "Earning",
-    "EventKind",
-    "Order",
-    "OrderLine",
     "PerCategory",
     "PerEvent",
     "PerProduct",
@@ -47,36 +51,6 @@ __all__ = [
     "RoundingStage",
     "TierMultiplier",
 ]
-
-_MAX_POINTS = 10**12
-
-
-def _text(_instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-    if not isinstance(value, str) or not value or value != value.strip() or len(value) > 256:
-        raise ValidationError(
-            f"'{attribute.name}' must be a non-empty string without surrounding blanks "
-            f"(got {value!r})",
-            field=attribute.name,
-            value=value,
-        )
-
-
-def _optional_text(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-    if value is not None:
-        _text(instance, attribute, value)
-
-
-def _whole(low: int) -> Any:
-    def check(_instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= _MAX_POINTS:
-            raise ValidationError(
-                f"'{attribute.name}' must be a whole number from {low} to {_MAX_POINTS} "
-                f"(got {value!r})",
-                field=attribute.name,
-                value=value,
-            )
-
-    return check
 
 
 def _factor(value: Any) -> Fraction:
@@ -113,15 +87,6 @@ def _positive_decimal(value: Any) -> Decimal:
     return amount
 
 
-def _non_negative_money(_instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-    if not isinstance(value, Money) or value.amount < 0:
-        raise ValidationError(
-            f"'{attribute.name}' must be Money of at least 0 (got {value!r})",
-            field=attribute.name,
-            value=value,
-        )
-
-
 def _names(value: Any) -> frozenset[str]:
     if isinstance(value, str) or not isinstance(value, Iterable):
         raise ValidationError(
@@ -130,38 +95,6 @@ def _names(value: Any) -> frozenset[str]:
             value=value,
         )
     return frozenset(value)
-
-
-def _enum(enum_type: type[enum.Enum]) -> Any:
-    allowed = ", ".join(repr(m.value) for m in enum_type)
-
-    def convert(value: Any) -> Any:
-        if isinstance(value, enum_type):
-            return value
-        try:
-            return enum_type(value)
-        except (ValueError, TypeError):
-            name = enum_type.__name__.lower()
-            raise ValidationError(
-                f"'{name}' must be one of {allowed} (got {value!r})", field=name, value=value
-            ) from None
-
-    return convert
-
-
-def _to_event_kind(value: Any) -> EventKind:
-    result: EventKind = _enum(EventKind)(value)
-    return result
-
-
-def _to_cap_window(value: Any) -> CapWindow:
-    result: CapWindow = _enum(CapWindow)(value)
-    return result
-
-
-def _to_cap_mode(value: Any) -> CapMode:
-    result: CapMode = _enum(CapMode)(value)
-    return result
 
 
 def _to_rounding_mode(value: Any) -> RoundingMode:
@@ -177,120 +110,6 @@ def _to_rounding_place(value: Any) -> RoundingPlace:
 def _to_rounding_stage(value: Any) -> RoundingStage:
     result: RoundingStage = _enum(RoundingStage)(value)
     return result
-
-
-def _to_cap_order(value: Any) -> CapOrder:
-    result: CapOrder = _enum(CapOrder)(value)
-    return result
-
-
-@final
-@attrs.frozen(kw_only=True)
-class OrderLine:
-    """One line of an order: what was bought, its category, quantity and line total.
-
-    >>> OrderLine(line="A", product="mug", amount=Money(Decimal("10.00"), "EUR")).quantity
-    1
-    """
-
-    line: str = attrs.field(validator=_text)
-    product: str = attrs.field(validator=_text)
-    amount: Money = attrs.field(validator=_non_negative_money)
-    category: str | None = attrs.field(default=None, validator=_optional_text)
-    quantity: int = attrs.field(default=1, validator=_whole(1))
-
-
-def _lines(value: Any) -> tuple[OrderLine, ...]:
-    items = tuple(value)
-    seen: set[str] = set()
-    for item in items:
-        if not isinstance(item, OrderLine):
-            raise ValidationError(
-                f"'lines' must contain OrderLine values (got {item!r})", field="lines", value=item
-            )
-        if item.line in seen:
-            raise ValidationError(
-                f"'lines' must have distinct line ids (got {item.line!r} twice)",
-                field="lines",
-                value=item.line,
-            )
-        seen.add(item.line)
-    currencies = {item.amount.currency for item in items}
-    if len(currencies) > 1:
-        raise ValidationError(
-            f"'lines' must share one currency (got {', '.join(sorted(currencies))})",
-            field="lines",
-            value=sorted(currencies),
-        )
-    return items
-
-
-@final
-@attrs.frozen(kw_only=True)
-class Order:
-    """A purchase: its id, lines and the channel it came through.
-
-    >>> eur = lambda s: Money(Decimal(s), "EUR")
-    >>> order = Order(id="o-1", lines=[OrderLine(line="A", product="mug", amount=eur("9.99"))])
-    >>> order.total()
-    Money(amount=Decimal('9.99'), currency='EUR')
-    """
-
-    id: str = attrs.field(validator=_text)
-    lines: tuple[OrderLine, ...] = attrs.field(converter=_lines)
-    channel: str | None = attrs.field(default=None, validator=_optional_text)
-
-    @lines.validator
-    def _check(self, attribute: attrs.Attribute[Any], value: tuple[OrderLine, ...]) -> None:
-        if not value:
-            raise ValidationError("'lines' must not be empty (got none)", field="lines", value=())
-
-    def total(self) -> Money:
-        """Return the sum of the line totals.
-
-        >>> eur = lambda s: Money(Decimal(s), "EUR")
-        >>> order = Order(id="o", lines=[
-        ...     OrderLine(line="A", product="mug", amount=eur("9.00"), quantity=3),
-        ...     OrderLine(line="B", product="novel", category="books", amount=eur("20.00"), quantity=2)])
-        >>> order.total()
-        Money(amount=Decimal('29.00'), currency='EUR')
-        """
-        total = self.lines[0].amount.zero()
-        for line in self.lines:
-            total = total + line.amount
-        return total
-
-
-class EventKind(enum.Enum):
-    """Events that can earn points without a purchase.
-
-    >>> EventKind("review_posted")
-    <EventKind.REVIEW_POSTED: 'review_posted'>
-    """
-
-    SURVEY_COMPLETED = "survey_completed"
-    REVIEW_POSTED = "review_posted"
-    REFERRAL = "referral"
-    BIRTHDAY = "birthday"
-    SIGN_UP = "sign_up"
-
-
-@final
-@attrs.frozen(kw_only=True)
-class Activity:
-    """An event that may earn points (a survey, a review, a referral, a birthday).
-
-    >>> Activity(id="survey-9", kind=EventKind.SURVEY_COMPLETED).kind.value
-    'survey_completed'
-    """
-
-    id: str = attrs.field(validator=_text)
-    kind: EventKind = attrs.field(converter=_to_event_kind)
-    channel: str | None = attrs.field(default=None, validator=_optional_text)
-
-
-#: What rules earn on.
-Purchase: TypeAlias = Order | Activity
 
 
 @final
@@ -562,78 +381,6 @@ class ChannelMultiplier:
 Multiplier: TypeAlias = TierMultiplier | PromotionMultiplier | ChannelMultiplier
 
 
-class CapWindow(enum.Enum):
-    """The window a cap counts over (days and months in programme-local time).
-
-    >>> CapWindow("month").value
-    'month'
-    """
-
-    ORDER = "order"
-    DAY = "day"
-    MONTH = "month"
-    LIFETIME = "lifetime"
-
-
-class CapMode(enum.Enum):
-    """What happens above a cap: ``clip`` grants up to the cap; ``reject`` grants nothing.
-
-    >>> CapMode("reject").name
-    'REJECT'
-    """
-
-    CLIP = "clip"
-    REJECT = "reject"
-
-
-class CapOrder(enum.Enum):
-    """Whether multipliers apply before the cap (``multiply_then_cap``) or after it.
-
-    >>> CapOrder("cap_then_multiply").value
-    'cap_then_multiply'
-    """
-
-    MULTIPLY_THEN_CAP = "multiply_then_cap"
-    CAP_THEN_MULTIPLY = "cap_then_multiply"
-
-
-@final
-@attrs.frozen(kw_only=True)
-class Cap:
-    """A limit on points per order, local day, local month or lifetime.
-
-    Attributes:
-        name: unique name; its usage is kept as the ledger tally ``cap:<name>``.
-        limit: the most points granted in one window.
-        window: order, day, month or lifetime.
-        mode: clip to the limit, or reject the whole award when over it.
-        rule: the rule it limits (``None``: the order's total).
-
-    >>> Cap(name="per-order", limit=500, window=CapWindow.ORDER).mode
-    <CapMode.CLIP: 'clip'>
-    """
-
-    name: str = attrs.field(validator=_text)
-    limit: int = attrs.field(validator=_whole(0))
-    window: CapWindow = attrs.field(converter=_to_cap_window)
-    mode: CapMode = attrs.field(default=CapMode.CLIP, converter=_to_cap_mode)
-    rule: str | None = attrs.field(default=None, validator=_optional_text)
-
-    def apply(self, desired: int, used: int) -> int:
-        """Return the points granted of *desired* when *used* already count in the window.
-
-        >>> daily = Cap(name="daily", limit=500, window=CapWindow.DAY)
-        >>> daily.apply(300, 400), daily.apply(50, 400)  # clipped to the room left
-        (100, 50)
-        >>> Cap(name="daily", limit=500, window=CapWindow.DAY, mode=CapMode.REJECT).apply(300, 400)
-        0
-        """
-        room = max(self.limit - used, 0) if self.window is not CapWindow.ORDER else self.limit
-        if desired <= room:
-            return desired
-        return room if self.mode is CapMode.CLIP else 0
-
-
 class RoundingPlace(enum.Enum):
     """Where exact values are rounded: each line, or the order's total per rule.
 
@@ -757,6 +504,7 @@ class EarnRules:
     caps: tuple[Cap, ...] = attrs.field(factory=tuple, converter=_caps)
     rounding: Rounding = attrs.field(factory=Rounding)
     cap_order: CapOrder = attrs.field(default=CapOrder.MULTIPLY_THEN_CAP, converter=_to_cap_order)
+    cap_count: CapCount = attrs.field(default=CapCount.GRANTED, converter=_to_cap_count)
 
     def factor(
         self,

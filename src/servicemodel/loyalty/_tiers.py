@@ -84,6 +84,8 @@ class TierMetric(enum.Enum):
     local days; ``points_calendar`` counts the current local calendar
     ``period``; ``points_lifetime`` counts everything. Points are the points
     earned (less clawbacks of returns); adjustments and reissues do not count.
+    ``balance`` is the member's available balance at the instant (what they
+    could spend: redemptions and expiry lower it, adjustments raise it).
 
     >>> TierMetric("points_lifetime").value
     'points_lifetime'
@@ -93,6 +95,7 @@ class TierMetric(enum.Enum):
     POINTS_CALENDAR = "points_calendar"
     POINTS_LIFETIME = "points_lifetime"
     SPEND_ROLLING = "spend_rolling"
+    BALANCE = "balance"
 
 
 class Crossing(enum.Enum):
@@ -261,6 +264,8 @@ class Tiers:
         Decimal('1200')
         """
         clock = LocalClock(ledger.policies.zone)
+        if self.metric is TierMetric.BALANCE:
+            return Decimal(ledger.balance(member, as_of=clock.instant(t)).available)
         if self.metric is TierMetric.POINTS_LIFETIME:
             start = -(1 << 62)
         elif self.metric is TierMetric.POINTS_CALENDAR:
@@ -276,6 +281,14 @@ class Tiers:
             start = clock.to_utc(clock.wall(t) - self.window_days * DAY) + 1
         return Decimal(ledger.tally_micros(member, self._tally, start, t + 1))
 
+    def _moments(self, ledger: Ledger, member: str, start: int, end: int) -> list[int]:
+        """The instants in ``[start, end)`` at which the qualifying metric may have risen."""
+        if self.metric is not TierMetric.BALANCE:
+            return ledger.tally_times(member, self._tally, start, end)
+        clock = LocalClock(ledger.policies.zone)
+        entries = ledger.history(member, as_of=clock.instant(end - 1))
+        return sorted({e.micros for e in entries if start <= e.micros < end})
+
     def _qualified(self, ledger: Ledger, member: str, t: int) -> int:
         return self._index(self.metric_at(ledger, member, t))
 
@@ -286,7 +299,7 @@ class Tiers:
         clock = LocalClock(ledger.policies.zone)
         since = clock.to_utc(clock.wall(t) - self.grace_days * DAY)
         best = self._qualified(ledger, member, since)
-        for moment in ledger.tally_times(member, self._tally, since, t + 1):
+        for moment in self._moments(ledger, member, since, t + 1):
             best = max(best, self._qualified(ledger, member, moment))
         return best
 
@@ -311,7 +324,7 @@ class Tiers:
             return held
         if self.downgrade is Downgrade.BALANCE_BASED:
             reached = self._qualified(ledger, member, t)
-            for moment in ledger.tally_times(member, self._tally, -(1 << 62), t + 1):
+            for moment in self._moments(ledger, member, -(1 << 62), t + 1):
                 reached = max(reached, self._qualified(ledger, member, moment))
             clock = LocalClock(ledger.policies.zone)
             balance = ledger.balance(member, as_of=clock.instant(t)).available
@@ -319,7 +332,7 @@ class Tiers:
             return max(held, covered)
         # One step per grace period, walking back to the first qualifying moment.
         clock = LocalClock(ledger.policies.zone)
-        times = ledger.tally_times(member, self._tally, -(1 << 62), t + 1)
+        times = self._moments(ledger, member, -(1 << 62), t + 1)
         if not times:
             return held
         chain = [t]

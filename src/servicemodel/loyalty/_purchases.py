@@ -1,0 +1,183 @@
+"""What earns points: orders with their lines, and events such as a review or a birthday."""
+
+from __future__ import annotations
+
+import enum
+from typing import Any, TypeAlias, final
+
+import attrs
+
+from ..exceptions import ValidationError
+from ._money import Money
+
+__all__ = ["Activity", "EventKind", "Order", "OrderLine", "Purchase"]
+
+MAX_POINTS = 10**12
+
+
+def _text(_instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if not isinstance(value, str) or not value or value != value.strip() or len(value) > 256:
+        raise ValidationError(
+            f"'{attribute.name}' must be a non-empty string without surrounding blanks "
+            f"(got {value!r})",
+            field=attribute.name,
+            value=value,
+        )
+
+
+def _optional_text(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if value is not None:
+        _text(instance, attribute, value)
+
+
+def _whole(low: int) -> Any:
+    def check(_instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= MAX_POINTS:
+            raise ValidationError(
+                f"'{attribute.name}' must be a whole number from {low} to {MAX_POINTS} "
+                f"(got {value!r})",
+                field=attribute.name,
+                value=value,
+            )
+
+    return check
+
+
+def _non_negative_money(_instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if not isinstance(value, Money) or value.amount < 0:
+        raise ValidationError(
+            f"'{attribute.name}' must be Money of at least 0 (got {value!r})",
+            field=attribute.name,
+            value=value,
+        )
+
+
+def _enum(enum_type: type[enum.Enum]) -> Any:
+    allowed = ", ".join(repr(m.value) for m in enum_type)
+
+    def convert(value: Any) -> Any:
+        if isinstance(value, enum_type):
+            return value
+        try:
+            return enum_type(value)
+        except (ValueError, TypeError):
+            name = enum_type.__name__.lower()
+            raise ValidationError(
+                f"'{name}' must be one of {allowed} (got {value!r})", field=name, value=value
+            ) from None
+
+    return convert
+
+
+def _to_event_kind(value: Any) -> EventKind:
+    result: EventKind = _enum(EventKind)(value)
+    return result
+
+
+@final
+@attrs.frozen(kw_only=True)
+class OrderLine:
+    """One line of an order: what was bought, its category, quantity and line total.
+
+    >>> OrderLine(line="A", product="mug", amount=Money(Decimal("10.00"), "EUR")).quantity
+    1
+    """
+
+    line: str = attrs.field(validator=_text)
+    product: str = attrs.field(validator=_text)
+    amount: Money = attrs.field(validator=_non_negative_money)
+    category: str | None = attrs.field(default=None, validator=_optional_text)
+    quantity: int = attrs.field(default=1, validator=_whole(1))
+
+
+def _lines(value: Any) -> tuple[OrderLine, ...]:
+    items = tuple(value)
+    seen: set[str] = set()
+    for item in items:
+        if not isinstance(item, OrderLine):
+            raise ValidationError(
+                f"'lines' must contain OrderLine values (got {item!r})", field="lines", value=item
+            )
+        if item.line in seen:
+            raise ValidationError(
+                f"'lines' must have distinct line ids (got {item.line!r} twice)",
+                field="lines",
+                value=item.line,
+            )
+        seen.add(item.line)
+    currencies = {item.amount.currency for item in items}
+    if len(currencies) > 1:
+        raise ValidationError(
+            f"'lines' must share one currency (got {', '.join(sorted(currencies))})",
+            field="lines",
+            value=sorted(currencies),
+        )
+    return items
+
+
+@final
+@attrs.frozen(kw_only=True)
+class Order:
+    """A purchase: its id, lines and the channel it came through.
+
+    >>> eur = lambda s: Money(Decimal(s), "EUR")
+    >>> order = Order(id="o-1", lines=[OrderLine(line="A", product="mug", amount=eur("9.99"))])
+    >>> order.total()
+    Money(amount=Decimal('9.99'), currency='EUR')
+    """
+
+    id: str = attrs.field(validator=_text)
+    lines: tuple[OrderLine, ...] = attrs.field(converter=_lines)
+    channel: str | None = attrs.field(default=None, validator=_optional_text)
+
+    @lines.validator
+    def _check(self, attribute: attrs.Attribute[Any], value: tuple[OrderLine, ...]) -> None:
+        if not value:
+            raise ValidationError("'lines' must not be empty (got none)", field="lines", value=())
+
+    def total(self) -> Money:
+        """Return the sum of the line totals.
+
+        >>> eur = lambda s: Money(Decimal(s), "EUR")
+        >>> order = Order(id="o", lines=[
+        ...     OrderLine(line="A", product="mug", amount=eur("9.00"), quantity=3),
+        ...     OrderLine(line="B", product="novel", category="books", amount=eur("20.00"), quantity=2)])
+        >>> order.total()
+        Money(amount=Decimal('29.00'), currency='EUR')
+        """
+        total = self.lines[0].amount.zero()
+        for line in self.lines:
+            total = total + line.amount
+        return total
+
+
+class EventKind(enum.Enum):
+    """Events that can earn points without a purchase.
+
+    >>> EventKind("review_posted")
+    <EventKind.REVIEW_POSTED: 'review_posted'>
+    """
+
+    SURVEY_COMPLETED = "survey_completed"
+    REVIEW_POSTED = "review_posted"
+    REFERRAL = "referral"
+    BIRTHDAY = "birthday"
+    SIGN_UP = "sign_up"
+
+
+@final
+@attrs.frozen(kw_only=True)
+class Activity:
+    """An event that may earn points (a survey, a review, a referral, a birthday).
+
+    >>> Activity(id="survey-9", kind=EventKind.SURVEY_COMPLETED).kind.value
+    'survey_completed'
+    """
+
+    id: str = attrs.field(validator=_text)
+    kind: EventKind = attrs.field(converter=_to_event_kind)
+    channel: str | None = attrs.field(default=None, validator=_optional_text)
+
+
+#: What rules earn on.
+Purchase: TypeAlias = Order | Activity
