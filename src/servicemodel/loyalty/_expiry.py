@@ -397,8 +397,8 @@ class AfterInactivity:
         >>> clock.instant(AfterInactivity(months=1).deadline(clock, last))  # clamped to February
         DateTime(2025, 2, 28, 0, 0, 0, tzinfo=Timezone('Europe/Warsaw'))
         >>> switched = AfterInactivity(days=30, since=_dt.date(2025, 6, 1))
-        >>> clock.instant(switched.deadline(clock, last))  # counted from the switch
-        DateTime(2025, 6, 30, 0, 0, 0, tzinfo=Timezone('Europe/Warsaw'))
+        >>> clock.instant(switched.deadline(clock, last))  # 1 June is day 1 of 30
+        DateTime(2025, 7, 1, 0, 0, 0, tzinfo=Timezone('Europe/Warsaw'))
         """
         start = last_activity
         if self.since is not None:

@@ -79,6 +79,7 @@ def _to_event_kind(value: Any) -> EventKind:
 class OrderLine:
     """One line of an order: what was bought, its category, quantity and line total.
 
+    >>> from decimal import Decimal
     >>> OrderLine(line="A", product="mug", amount=Money(Decimal("10.00"), "EUR")).quantity
     1
     """
@@ -120,6 +121,7 @@ def _lines(value: Any) -> tuple[OrderLine, ...]:
 class Order:
     """A purchase: its id, lines and the channel it came through.
 
+    >>> from decimal import Decimal
     >>> eur = lambda s: Money(Decimal(s), "EUR")
     >>> order = Order(id="o-1", lines=[OrderLine(line="A", product="mug", amount=eur("9.99"))])
     >>> order.total()
@@ -138,6 +140,7 @@ class Order:
     def total(self) -> Money:
         """Return the sum of the line totals.
 
+        >>> from decimal import Decimal
         >>> eur = lambda s: Money(Decimal(s), "EUR")
         >>> order = Order(id="o", lines=[
         ...     OrderLine(line="A", product="mug", amount=eur("9.00"), quantity=3),

@@ -167,6 +167,7 @@ class EarnRule(Protocol):
 class PerSpend:
     """``points`` for every ``per`` of money spent (optionally only in some categories).
 
+    >>> from servicemodel.loyalty import OrderLine
     >>> rule = PerSpend(name="spend", points=100, per=Decimal("1.00"))
     >>> order = Order(id="o", lines=[OrderLine(line="A", product="x",
     ...                                        amount=Money(Decimal("4.35"), "EUR"))])
@@ -183,6 +184,7 @@ class PerSpend:
     def bases(self, purchase: Order | Activity) -> tuple[Basis, ...]:
         """Return each line's exact points: amount / per * points.
 
+        >>> from servicemodel.loyalty import OrderLine
         >>> eur = lambda s: Money(Decimal(s), "EUR")
         >>> order = Order(id="o", lines=[
         ...     OrderLine(line="A", product="mug", amount=eur("9.00"), quantity=3),
@@ -231,6 +233,7 @@ class PerProduct:
     def bases(self, purchase: Order | Activity) -> tuple[Basis, ...]:
         """Return the points of each line of the product (per unit).
 
+        >>> from servicemodel.loyalty import OrderLine
         >>> eur = lambda s: Money(Decimal(s), "EUR")
         >>> order = Order(id="o", lines=[
         ...     OrderLine(line="A", product="mug", amount=eur("9.00"), quantity=3),
@@ -263,6 +266,7 @@ class PerCategory:
     def bases(self, purchase: Order | Activity) -> tuple[Basis, ...]:
         """Return the points of each line in the category (per unit).
 
+        >>> from servicemodel.loyalty import OrderLine
         >>> eur = lambda s: Money(Decimal(s), "EUR")
         >>> order = Order(id="o", lines=[
         ...     OrderLine(line="A", product="mug", amount=eur("9.00"), quantity=3),
@@ -490,6 +494,7 @@ def _caps(value: Any) -> tuple[Cap, ...]:
 class EarnRules:
     """Rules, multipliers and caps composed, with the rounding and cap order named.
 
+    >>> from servicemodel.loyalty import CapWindow, OrderLine
     >>> eur = lambda s: Money(Decimal(s), "EUR")
     >>> rules = EarnRules(rules=[PerSpend(name="spend")], multipliers=[TierMultiplier(tier="gold", factor=2)],
     ...                   caps=[Cap(name="order", limit=500, window=CapWindow.ORDER)])
@@ -519,6 +524,7 @@ class EarnRules:
         *at* is the purchase instant in epoch microseconds; *tier_factor*, when
         given, replaces the tier multipliers.
 
+        >>> from servicemodel.loyalty import OrderLine
         >>> spring = PromotionMultiplier(name="spring", factor=Decimal("1.5"),
         ...     start=pendulum.datetime(2025, 3, 1), end=pendulum.datetime(2025, 4, 1))
         >>> rules = EarnRules(rules=[PerSpend(name="spend")], multipliers=[
@@ -580,6 +586,7 @@ class EarnRules:
         Raises:
             ValidationError: *at* is not an aware datetime.
 
+        >>> from servicemodel.loyalty import OrderLine
         >>> eur = lambda s: Money(Decimal(s), "EUR")
         >>> order = Order(id="o", lines=[
         ...     OrderLine(line="A", product="mug", amount=eur("9.00"), quantity=3),
