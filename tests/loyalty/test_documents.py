@@ -20,6 +20,7 @@ from servicemodel.loyalty import (
     AfterMonths,
     CalendarPeriod,
     Cap,
+    CapCount,
     CapMode,
     CapOrder,
     CapWindow,
@@ -174,6 +175,7 @@ earn_rules = st.builds(
         stage=st.sampled_from(RoundingStage),
     ),
     cap_order=st.sampled_from(CapOrder),
+    cap_count=st.sampled_from(CapCount),
 )
 tiers = (
     st.lists(st.integers(1, 10**6), max_size=3, unique=True)
@@ -376,3 +378,70 @@ def test_numbers_with_a_point_are_exact_in_toml_json_and_mappings() -> None:
         assert programme.earn_rules.multipliers[0].factor == Fraction(11, 10)
     mapping = {"name": "x", "earn": {"rules": [{"type": "per_spend", "name": "s", "per": 0.1}]}}
     assert load_programme(mapping).earn_rules.rules[0].per == Decimal("0.1")
+
+
+def test_a_programme_document_names_every_issue_20_option() -> None:
+    text = """
+name = "club"
+
+[policies]
+zone = "Europe/Warsaw"
+expiry_start = "available"
+expired_return = "take_again"
+
+[policies.expiry]
+type = "after_inactivity"
+months = 18
+since = 2025-07-01
+activity = ["earn", "redeem"]
+
+[earn]
+cap_count = "kept"
+
+[tiers]
+metric = "balance"
+levels = [{name = "base", threshold = "0"}, {name = "gold", threshold = "1000"}]
+"""
+    programme = load_programme(text)
+    expiry = programme.policies.expiry
+    assert isinstance(expiry, AfterInactivity)
+    assert (expiry.months, expiry.days, expiry.since) == (18, None, date(2025, 7, 1))
+    assert expiry.activity == {ActivityKind.EARN, ActivityKind.REDEEM}
+    assert programme.policies.expiry_start is ExpiryStart.AVAILABLE
+    assert programme.policies.expired_return is ExpiredReturn.TAKE_AGAIN
+    assert programme.earn_rules.cap_count is CapCount.KEPT
+    assert programme.tiers is not None
+    assert programme.tiers.metric is TierMetric.BALANCE
+    assert load_programme(dump_programme(programme)) == programme
+    assert load_programme(dump_programme(programme, format="json")) == programme
+    dumped = dump_programme(programme, format="mapping")
+    assert dumped["policies"]["expiry"]["since"] == "2025-07-01"
+    assert dumped["policies"]["expiry"]["activity"] == ["earn", "redeem"]
+
+
+@pytest.mark.parametrize(
+    ("expiry", "path", "message"),
+    [
+        (
+            {"type": "after_inactivity", "days": 30, "months": 2},
+            "policies.expiry.months",
+            "'days' or 'months' must be given, not both and not neither",
+        ),
+        (
+            {"type": "after_inactivity", "days": 30, "since": "1 July"},
+            "policies.expiry.since",
+            "must be a date written as 'YYYY-MM-DD'",
+        ),
+        (
+            {"type": "after_inactivity", "days": 30, "activity": ["earn", "login"]},
+            "policies.expiry.activity[1]",
+            "must be one of 'earn', 'redeem', 'adjust'",
+        ),
+    ],
+)
+def test_bad_inactivity_options_name_their_path(expiry: object, path: str, message: str) -> None:
+    with pytest.raises(ProgrammeDocumentError) as caught:
+        load_programme({"name": "x", "policies": {"expiry": expiry}})
+    assert any(p.path == path and message in p.message for p in caught.value.problems), (
+        caught.value.problems
+    )

@@ -22,6 +22,7 @@ from servicemodel.loyalty import (
     Award,
     CalendarPeriod,
     Cap,
+    CapCount,
     CapMode,
     CapWindow,
     Catalogue,
@@ -411,3 +412,93 @@ def test_a_receipt_of_a_redemption_created_no_lot() -> None:
     assert earned.lot is not None
     spent = ledger.redeem(member="ann", points=10, at=T.add(hours=1), key="r-1")
     assert spent.lot is None
+
+
+# ----------------------------------------------- caps: what a return gives back
+
+
+def _capped(count: CapCount, window: CapWindow = CapWindow.DAY) -> Programme:
+    return programme(caps=[Cap(name="cap", limit=100, window=window)], cap_count=count)
+
+
+def test_a_cancelled_order_gives_its_cap_room_back_when_caps_count_what_is_kept() -> None:
+    kept, granted = _capped(CapCount.KEPT), _capped(CapCount.GRANTED)
+    for prog in (kept, granted):
+        ledger = prog.new_ledger()
+        prog.earn(ledger, member="m", purchase=order("a", "80.00"), at=T0, key="a")
+        prog.return_purchase(ledger, member="m", earn="a", at=T0.add(hours=1), key="ret-a")
+        second = prog.earn(
+            ledger, member="m", purchase=order("b", "80.00"), at=T0.add(hours=2), key="b"
+        )
+        expected = 80 if prog is kept else 20
+        assert second.entries[0].points == expected
+        assert ledger.tally("m", "cap:cap", start=T0, end=T0.add(hours=3)) == expected + (
+            0 if prog is kept else 80
+        )
+
+
+def test_a_return_after_the_caps_window_ended_gives_no_room_to_the_new_window() -> None:
+    prog = _capped(CapCount.KEPT)
+    ledger = prog.new_ledger()
+    prog.earn(ledger, member="m", purchase=order("a", "80.00"), at=T0, key="a")
+    next_day = T0.add(days=1)
+    prog.return_purchase(ledger, member="m", earn="a", at=next_day, key="ret-a")
+    assert ledger.tally("m", "cap:cap", start=next_day, end=next_day.add(hours=1)) == 0
+    later = prog.earn(
+        ledger, member="m", purchase=order("b", "150.00"), at=next_day.add(hours=1), key="b"
+    )
+    assert later.entries[0].points == 100
+
+
+def test_partial_returns_give_back_a_lifetime_caps_room_exactly_once_all_is_returned() -> None:
+    prog = _capped(CapCount.KEPT, CapWindow.LIFETIME)
+    ledger = prog.new_ledger()
+    lines = [
+        OrderLine(line=str(i), product="x", amount=Money(Decimal("30.00"), "EUR")) for i in range(3)
+    ]
+    prog.earn(ledger, member="m", purchase=Order(id="a", lines=lines), at=T0, key="a")
+    used = lambda: ledger.tally("m", "cap:cap", start=T0, end=T0.add(days=400))  # noqa: E731
+    assert used() == 90
+    for i in range(2):
+        prog.return_purchase(
+            ledger,
+            member="m",
+            earn="a",
+            at=T0.add(days=10 * (i + 1)),
+            key=f"ret-{i}",
+            lines=[ReturnedLine(line=str(i), amount=Decimal("30.00"))],
+        )
+    assert used() == 30
+    # The rest, by "everything not yet returned": exactly what the order used, no drift.
+    receipt = prog.return_purchase(ledger, member="m", earn="a", at=T0.add(days=40), key="ret-x")
+    assert used() == 0
+    again = prog.return_purchase(ledger, member="m", earn="a", at=T0.add(days=40), key="ret-x")
+    assert again == receipt
+
+
+# ----------------------------------------------- tiers by the current balance
+
+
+def test_tier_by_balance_rises_with_points_and_falls_when_they_are_spent() -> None:
+    by_balance = Tiers(levels=LEVELS, metric=TierMetric.BALANCE)
+    lifetime = Tiers(levels=LEVELS, metric=TierMetric.POINTS_LIFETIME)
+    ledger = Ledger(policies=Policies(zone=ZONE))
+    ledger.earn(member="m", points=150, at=T0, key="a")
+    ledger.adjust(member="m", points=200, at=T0.add(days=1), key="fix", reason="goodwill")
+    assert by_balance.tier_at(ledger, "m", T0).name == "silver"
+    assert by_balance.tier_at(ledger, "m", T0.add(days=1)).name == "gold"
+    ledger.redeem(member="m", points=300, at=T0.add(days=2), key="r")
+    assert by_balance.tier_at(ledger, "m", T0.add(days=2)).name == "base"
+    assert lifetime.tier_at(ledger, "m", T0.add(days=2)).name == "silver"
+    graceful = Tiers(levels=LEVELS, metric=TierMetric.BALANCE, grace_days=5)
+    assert graceful.tier_at(ledger, "m", T0.add(days=3)).name == "gold"
+    assert graceful.tier_at(ledger, "m", T0.add(days=7)).name == "base"
+
+
+def test_a_purchase_crossing_a_balance_threshold_earns_at_the_new_tier() -> None:
+    tiers = Tiers(levels=LEVELS, metric=TierMetric.BALANCE, crossing=Crossing.AFTER)
+    prog = programme(tiers=tiers)
+    ledger = prog.new_ledger()
+    prog.earn(ledger, member="m", purchase=order("a", "90.00"), at=T0, key="a")
+    crossing = prog.earn(ledger, member="m", purchase=order("b", "20.00"), at=T0, key="b")
+    assert crossing.entries[0].points == 40  # silver (x2) for all of it
