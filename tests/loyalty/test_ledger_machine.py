@@ -50,6 +50,9 @@ from servicemodel.loyalty import (
     RedemptionReversal,
     ReturnAttribution,
     ReturnedLine,
+    Tier,
+    TierMetric,
+    Tiers,
     WhicheverFirst,
     largest_remainder,
 )
@@ -361,6 +364,13 @@ POLICIES = st.builds(
 )
 
 
+#: Tiers by the available balance (point 12 of issue 20), checked against the naive balance.
+BY_BALANCE = Tiers(
+    levels=[Tier(name="base", threshold=0), Tier(name="silver", threshold=150)],
+    metric=TierMetric.BALANCE,
+)
+
+
 def rank(policies: Policies, lot: Any) -> tuple[float, ...]:
     if policies.consumption is Consumption.SOONEST_EXPIRING:
         expires = lot.expires_at.timestamp() if lot.expires_at is not None else float("inf")
@@ -647,6 +657,16 @@ class LedgerMachine(RuleBasedStateMachine):
             balance = self.ledger.balance(member, as_of=self.now)
             assert balance.available >= 0
             assert balance.debt == 0 or balance.available == 0
+
+    @invariant()
+    def a_tier_by_balance_follows_the_available_balance(self) -> None:
+        if not hasattr(self, "ledger"):
+            return
+        for member in MEMBERS:
+            for probe in (self.now, self.now.add(days=8)):
+                available = self.naive.balance(member, self.micros(probe))[0]
+                tier = BY_BALANCE.tier_at(self.ledger, member, probe)
+                assert tier == BY_BALANCE.level_for(Decimal(available)), (member, probe)
 
     @invariant()
     def time_alone_never_raises_the_balance(self) -> None:

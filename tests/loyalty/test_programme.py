@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from servicemodel._time import to_micros
 from servicemodel.exceptions import (
     IdempotencyConflict,
     InsufficientPoints,
@@ -32,6 +33,7 @@ from servicemodel.loyalty import (
     EarnRules,
     EventKind,
     Ledger,
+    LocalClock,
     Money,
     Order,
     OrderLine,
@@ -502,3 +504,55 @@ def test_a_purchase_crossing_a_balance_threshold_earns_at_the_new_tier() -> None
     prog.earn(ledger, member="m", purchase=order("a", "90.00"), at=T0, key="a")
     crossing = prog.earn(ledger, member="m", purchase=order("b", "20.00"), at=T0, key="b")
     assert crossing.entries[0].points == 40  # silver (x2) for all of it
+
+
+@given(
+    window=st.sampled_from([CapWindow.DAY, CapWindow.MONTH, CapWindow.LIFETIME]),
+    steps=st.lists(
+        st.tuples(
+            st.sampled_from(["earn", "return_line", "return_all"]),
+            st.integers(0, 30),  # hours after the previous step
+            st.integers(1, 150),  # the order's value in whole euros
+            st.integers(0, 50),  # which order a return picks
+        ),
+        max_size=25,
+    ),
+)
+def test_caps_that_count_what_is_kept_never_exceed_the_limit_and_end_at_zero(
+    window: CapWindow, steps: list[tuple[str, int, int, int]]
+) -> None:
+    prog = _capped(CapCount.KEPT, window)
+    ledger = prog.new_ledger()
+    clock = LocalClock(ZONE)
+    cap = prog.earn_rules.caps[0]
+    now, orders, returned = T0, [], set()
+    for kind, hours, value, pick in steps:
+        now = now.add(hours=hours)
+        if kind == "earn":
+            key = f"o{len(orders)}"
+            lines = [
+                OrderLine(line=n, product="x", amount=Money(Decimal(value), "EUR")) for n in "ab"
+            ]
+            prog.earn(ledger, member="m", purchase=Order(id=key, lines=lines), at=now, key=key)
+            orders.append(key)
+        elif orders:
+            earn = orders[pick % len(orders)]
+            line = "a" if kind == "return_line" else None
+            if (earn, line) in returned or (earn, None) in returned:
+                continue
+            lines = None
+            if line is not None:
+                lot = next(x for x in ledger.lots("m", as_of=now) if x.key == earn)
+                lines = [ReturnedLine(line="a", amount=lot.lines[0].amount)]
+            prog.return_purchase(
+                ledger, member="m", earn=earn, at=now, key=f"r{len(returned)}", lines=lines
+            )
+            returned.add((earn, line))
+        t = to_micros(now)
+        used = ledger.tally_micros("m", "cap:cap", cap.window_start(clock, t), t + 1)
+        assert 0 <= used <= cap.limit
+    if window is CapWindow.LIFETIME:
+        for i, earn in enumerate(orders):
+            prog.return_purchase(ledger, member="m", earn=earn, at=now, key=f"end{i}")
+        everything = ledger.tally("m", "cap:cap", start=T0, end=now.add(microseconds=1))
+        assert everything == 0
