@@ -459,7 +459,11 @@ def test_partial_returns_give_back_a_lifetime_caps_room_exactly_once_all_is_retu
         OrderLine(line=str(i), product="x", amount=Money(Decimal("30.00"), "EUR")) for i in range(3)
     ]
     prog.earn(ledger, member="m", purchase=Order(id="a", lines=lines), at=T0, key="a")
-    used = lambda: ledger.tally("m", "cap:cap", start=T0, end=T0.add(days=400))  # noqa: E731
+
+    def used() -> int:
+        result: int = ledger.tally("m", "cap:cap", start=T0, end=T0.add(days=400))
+        return result
+
     assert used() == 90
     for i in range(2):
         prog.return_purchase(
@@ -525,22 +529,24 @@ def test_caps_that_count_what_is_kept_never_exceed_the_limit_and_end_at_zero(
     ledger = prog.new_ledger()
     clock = LocalClock(ZONE)
     cap = prog.earn_rules.caps[0]
-    now, orders, returned = T0, [], set()
+    now = T0
+    orders: list[str] = []
+    returned: set[tuple[str, str | None]] = set()
     for kind, hours, value, pick in steps:
         now = now.add(hours=hours)
         if kind == "earn":
             key = f"o{len(orders)}"
-            lines = [
+            bought = [
                 OrderLine(line=n, product="x", amount=Money(Decimal(value), "EUR")) for n in "ab"
             ]
-            prog.earn(ledger, member="m", purchase=Order(id=key, lines=lines), at=now, key=key)
+            prog.earn(ledger, member="m", purchase=Order(id=key, lines=bought), at=now, key=key)
             orders.append(key)
         elif orders:
             earn = orders[pick % len(orders)]
             line = "a" if kind == "return_line" else None
             if (earn, line) in returned or (earn, None) in returned:
                 continue
-            lines = None
+            lines: list[ReturnedLine] | None = None
             if line is not None:
                 lot = next(x for x in ledger.lots("m", as_of=now) if x.key == earn)
                 lines = [ReturnedLine(line="a", amount=lot.lines[0].amount)]
