@@ -480,6 +480,32 @@ class Account:
                 lot.in_use = False
         return tuple(allocs)
 
+    def restore(
+        self, allocs: tuple[tuple[int, int], ...], total: int, t: int, key: str, ref: str
+    ) -> None:
+        """Put a redemption's allocations back into their lots (restore reversal).
+
+        Points whose lot has expired (or is otherwise no longer active) expire at
+        once, at *t*; what comes back repays debt first.
+        """
+        gone = []
+        for lot_id, pts in allocs:
+            lot = self.lots[lot_id - 1]
+            lot.remaining += pts
+            if lot.state == ACTIVE:
+                self.avail += pts
+                self.fen_add(lot.expires, pts)
+                self.push_use(lot)
+            else:
+                gone.append((lot_id, pts))
+        self.emit(EntryKind.RESTORE, t, total, allocs, key=key, ref=ref)
+        if gone:
+            for lot_id, pts in gone:
+                self.lots[lot_id - 1].remaining -= pts
+                self.lots[lot_id - 1].expired += pts
+            self.emit(EntryKind.EXPIRE, t, sum(p for _, p in gone), tuple(gone), key=key)
+        self.repay(t, key)
+
     def repay(self, at: int, key: str | None) -> None:
         if self.debt and self.avail:
             amount = min(self.debt, self.avail)

@@ -594,24 +594,7 @@ class Ledger(LedgerQueries):
             allocs: tuple[tuple[int, int], ...] = record[0]
             total = sum(p for _, p in allocs)
             if self.policies.reversal is RedemptionReversal.RESTORE:
-                gone = []
-                for lot_id, pts in allocs:
-                    lot = acc.lots[lot_id - 1]
-                    lot.remaining += pts
-                    if lot.state == ACTIVE:
-                        acc.avail += pts
-                        acc.fen_add(lot.expires, pts)
-                        acc.push_use(lot)
-                    else:
-                        gone.append((lot_id, pts))
-                acc.emit(EntryKind.RESTORE, t, total, allocs, key=key, ref=redemption)
-                if gone:
-                    for lot_id, pts in gone:
-                        acc.lots[lot_id - 1].remaining -= pts
-                        acc.lots[lot_id - 1].expired += pts
-                    lost = sum(p for _, p in gone)
-                    acc.emit(EntryKind.EXPIRE, t, lost, tuple(gone), key=key)
-                acc.repay(t, key)
+                acc.restore(allocs, total, t, key, redemption)
                 acc.touch(t, ActivityKind.RESTORE)
             else:
                 lot = self._new_lot(acc, EntryKind.REISSUE, key, t, total, None, pending=False)
