@@ -30,6 +30,7 @@ ALL_MODULES=(
     loyalty._money
     loyalty._tiers
     loyalty._rules
+    loyalty._caps
     sla._conditions
     sla._clock
     sla._policies
