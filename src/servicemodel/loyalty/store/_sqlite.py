@@ -3,13 +3,21 @@
 The file is in WAL mode, so readers never wait for the writer. A write
 transaction starts with ``BEGIN IMMEDIATE``, which takes SQLite's one write
 lock: commands are serialised across threads and processes (which is more
-than per member, and simple). ``synchronous=FULL`` (the default) syncs every
-commit to disk; ``?synchronous=normal`` in the URL trades the last commits
-before a power cut (never before a process crash) for speed.
+than per member, and simple).
+
+Durability is the ``synchronous`` option of the URL. ``normal`` (the
+default) writes every commit to the write-ahead log before the commit
+returns, and syncs the log to disk at checkpoints: a process that crashes
+or is killed (SIGKILL) loses nothing it committed, and the file is never
+damaged; a power cut or an operating-system crash may lose the last
+commits (never part of one). ``?synchronous=full`` also syncs each commit,
+for power-loss durability, at the cost of one disk flush per transaction;
+``extra`` syncs the folder too.
 """
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import threading
 from collections.abc import Iterable, Iterator, Sequence
@@ -33,7 +41,7 @@ from ._schema import MIGRATIONS, SCHEMA_VERSION, SQLITE_SCHEMA
 
 __all__ = ["SQLiteStore", "sqlite_path"]
 
-_SYNCHRONOUS: Final = ("full", "normal", "extra")
+_SYNCHRONOUS: Final = ("normal", "full", "extra")
 _BATCH: Final = 1_000
 
 
@@ -43,8 +51,8 @@ def sqlite_path(url: str) -> tuple[Path, str]:
     ``sqlite:///ledger.db`` is relative to the working directory,
     ``sqlite:////var/lib/ledger.db`` absolute.
 
-    >>> sqlite_path("sqlite:///data/ledger.db?synchronous=normal")
-    (PosixPath('data/ledger.db'), 'normal')
+    >>> sqlite_path("sqlite:///data/ledger.db?synchronous=full")
+    (PosixPath('data/ledger.db'), 'full')
     """
     parts = urlsplit(url)
     if (
@@ -59,10 +67,10 @@ def sqlite_path(url: str) -> tuple[Path, str]:
         )
     options = parse_qs(parts.query, keep_blank_values=True)
     unknown = sorted(set(options) - {"synchronous"})
-    synchronous = options.get("synchronous", ["full"])[-1].lower()
+    synchronous = options.get("synchronous", ["normal"])[-1].lower()
     if unknown or synchronous not in _SYNCHRONOUS:
         raise StoreError(
-            f"'url' options must be synchronous=full|normal|extra (got {parts.query!r})", url=url
+            f"'url' options must be synchronous=normal|full|extra (got {parts.query!r})", url=url
         )
     return Path(parts.path[1:]), synchronous
 
@@ -104,8 +112,19 @@ class _Transaction:
         return version
 
     def lock_many(self, members: Iterable[str]) -> None:
-        # The one write lock serialises whole transactions: there is no order to keep.
-        pass
+        # The one write lock serialises whole transactions: there is no order to keep,
+        # only the versions to read, in one statement.
+        names = [m for m in set(members) if m not in self._versions]
+        if not names:
+            return
+        self._versions.update(dict.fromkeys(names, 0))
+        self._versions.update(
+            self._db.execute(
+                "SELECT member, version FROM members"
+                " WHERE member IN (SELECT value FROM json_each(?))",
+                (json.dumps(names),),
+            ).fetchall()
+        )
 
     def version(self, member: str) -> int:
         if self._writing and member in self._versions:
