@@ -4,8 +4,17 @@
 and runs every command through one: the member's commands are replayed into
 an in-memory ledger of that member alone (on first use, then kept in a
 bounded cache), the command runs there, and its entries are written in the
-same transaction that checked the key and locked the member. Nothing else
-is ever read: opening a store with millions of commands reads none of them.
+same transaction that locked the member. Nothing else is ever read: opening
+a store with millions of commands reads none of them.
+
+The cached state is checked against the member's version in the store, read
+in the same transaction as the lock; when another writer has moved the
+member on, the cached ledger runs only the commands it has not seen (the
+rules are deterministic, so it reaches the state a full replay reaches).
+A key is unique across the store, but a member's ledger knows only that
+member's keys: a key that another member's command holds is refused by the
+store's unique constraint, and checked before a refusal is reported, so the
+conflict is reported first, as the in-memory ledger reports it.
 """
 
 from __future__ import annotations
