@@ -65,14 +65,16 @@ BATCH = 1_000
 TARGETS = {"1 per txn": 2_000, "1,000 per txn": 50_000}
 
 
-def build_commands(count: int, members: int, seed: int, prefix: str = "c") -> list[Command]:
-    """Mixed commands in time order, one second apart."""
+def build_commands(
+    count: int, members: int, seed: int, prefix: str = "c", offset: int = 0
+) -> list[Command]:
+    """Mixed commands in time order, one second apart, the first *offset* seconds after START."""
     rng = random.Random(seed)
     commands = []
     for i in range(count):
         member = f"{prefix}m{rng.randrange(members)}"
-        key = f"{prefix}{i}"
-        micros = START + i * 1_000_000
+        key = f"{prefix}{offset + i}"
+        micros = START + (offset + i) * 1_000_000
         roll = rng.random()
         if roll < 0.3:
             command = Command.of("redeem", key=key, member=member, micros=micros, points=5)
@@ -207,14 +209,25 @@ def filled(place: Place, kind: str, entries: int) -> tuple[str, int]:
         Command.of("earn", key=f"own-{i}", member="ann", micros=START + i, points=10)
         for i in range(10)
     ]
-    # Each accepted command of this mix writes one entry (no pending or expiring points).
-    others, written = accepted(build_commands(entries, 10_000, seed=entries, prefix="f"))
-    assert written == len(others)
-    others = others[: entries - len(own)]
+    memory = Ledger(policies=POLICIES)
+    offset, chunk = 0, 100_000
     with create_store(url, policies=POLICIES) as ledger:
         ledger.apply_many(own)
-        apply_batches(ledger, others, BATCH)
-    return url, len(own) + len(others)
+        memory.replay(own)
+        written = len(own)
+        while written < entries:
+            batch = []
+            for command in build_commands(chunk, 10_000, seed=offset, prefix="f", offset=offset):
+                if written >= entries:
+                    break
+                try:
+                    written += len(memory.apply(command).entries)
+                except LedgerError:
+                    continue
+                batch.append(command)
+            apply_batches(ledger, batch, BATCH)
+            offset += chunk
+    return url, written
 
 
 def lookups(place: Place, kinds: list[str], sizes: tuple[int, int], rounds: int) -> None:
