@@ -70,10 +70,16 @@ class PostgresServer:
         self._shared: str | None = None
 
     def cpu_seconds(self) -> float:
-        """CPU time used so far by the server: the postmaster and its ended backends."""
-        fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
-        utime, stime, cutime, cstime = (int(x) for x in fields[11:15])
-        return (utime + stime + cutime + cstime) / os.sysconf("SC_CLK_TCK")
+        """CPU time used so far by the server: the postmaster, its ended and its running backends."""
+        pid = self.process.pid
+        _, fields = _stat(Path(f"/proc/{pid}/stat"))
+        ticks = sum(int(x) for x in fields[11:15])  # its own and its ended children's
+        for entry in Path("/proc").iterdir():
+            if entry.name.isdigit():
+                parent, fields = _stat(entry / "stat")
+                if parent == pid:
+                    ticks += int(fields[11]) + int(fields[12])
+        return ticks / os.sysconf("SC_CLK_TCK")
 
     def url(self, database: str = "postgres") -> str:
         """Return the ``postgresql://`` URL of *database* on this server (over the socket)."""
@@ -102,6 +108,15 @@ class PostgresServer:
         with psycopg.connect(self._shared, autocommit=True) as connection:
             connection.execute(f'CREATE SCHEMA "{name}"')
         return f"{self._shared}&options=-csearch_path%3D{name}"
+
+
+def _stat(path: Path) -> tuple[int, list[str]]:
+    """A process's parent and the fields of its ``stat`` after the name (0, [] once it is gone)."""
+    try:
+        fields = path.read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return 0, []
+    return int(fields[1]), fields
 
 
 def _copy_install(source: Path, target: Path) -> Path:

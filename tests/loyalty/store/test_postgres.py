@@ -287,3 +287,44 @@ def test_a_forked_child_uses_its_own_connection_and_leaves_the_parents_open(
     # The parent's connection was neither used nor closed by the child.
     assert ledger.version("bob") == 1
     assert ledger.earn(member="ann", points=1, at=T, key="o-2").version == 2
+
+
+def test_batches_touching_the_same_members_in_opposite_orders_never_deadlock(url: str) -> None:
+    # Each batch locks its members in one ordered statement before it runs, so two
+    # batches wait for each other instead of each holding a member the other needs.
+    members = [f"m{i}" for i in range(20)]
+    create_store(url, policies=POLICIES).close()
+    errors: list[BaseException] = []
+
+    def send(side: str, order: list[str], barrier: threading.Barrier) -> None:
+        with open_store(url) as mine:
+            for round_ in range(10):
+                batch = [
+                    Command.of(
+                        "earn",
+                        key=f"{side}-{round_}-{member}",
+                        member=member,
+                        micros=T.int_timestamp * 1_000_000 + round_,
+                        points=1,
+                    )
+                    for member in order
+                ]
+                barrier.wait()
+                try:
+                    mine.apply_many(batch)
+                except BaseException as exc:
+                    errors.append(exc)
+
+    barrier = threading.Barrier(2)
+    threads = [
+        threading.Thread(target=send, args=("a", members, barrier)),
+        threading.Thread(target=send, args=("b", members[::-1], barrier)),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    with open_store(url) as again:
+        assert {again.version(member) for member in members} == {20}
+        assert again.balance("m7", as_of=T.add(days=1)).available == 20

@@ -139,8 +139,8 @@ def test_a_url_that_is_not_text_is_refused() -> None:
 
 
 def test_sqlite_urls_relative_absolute_and_synchronous() -> None:
-    assert sqlite_path("sqlite:///a/b.db") == (Path("a/b.db"), "full")
-    assert sqlite_path("sqlite:////var/b.db?synchronous=NORMAL") == (Path("/var/b.db"), "normal")
+    assert sqlite_path("sqlite:///a/b.db") == (Path("a/b.db"), "normal")
+    assert sqlite_path("sqlite:////var/b.db?synchronous=FULL") == (Path("/var/b.db"), "full")
 
 
 def test_a_postgresql_url_without_the_extra_says_what_to_install(tmp_path: Path) -> None:

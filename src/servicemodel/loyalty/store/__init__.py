@@ -5,7 +5,9 @@ in a database; :class:`StoredLedger` runs the ledger's own rules over it,
 one transaction per command. URLs name the store:
 
 - ``sqlite:///relative/path.db`` or ``sqlite:////absolute/path.db``
-  (options: ``?synchronous=full`` (default), ``normal`` or ``extra``);
+  (options: ``?synchronous=normal`` (the default: safe against a process
+  crash), ``full`` (also against a power cut: one disk flush per commit) or
+  ``extra``);
 - ``postgresql://user@host:port/database`` (needs ``servicemodel[postgres]``).
 
 :func:`create_store` makes a new store with the current schema version;

@@ -4,8 +4,17 @@
 and runs every command through one: the member's commands are replayed into
 an in-memory ledger of that member alone (on first use, then kept in a
 bounded cache), the command runs there, and its entries are written in the
-same transaction that checked the key and locked the member. Nothing else
-is ever read: opening a store with millions of commands reads none of them.
+same transaction that locked the member. Nothing else is ever read: opening
+a store with millions of commands reads none of them.
+
+The cached state is checked against the member's version in the store, read
+in the same transaction as the lock; when another writer has moved the
+member on, the cached ledger runs only the commands it has not seen (the
+rules are deterministic, so it reaches the state a full replay reaches).
+A key is unique across the store, but a member's ledger knows only that
+member's keys: a key that another member's command holds is refused by the
+store's unique constraint, and checked before a refusal is reported, so the
+conflict is reported first, as the in-memory ledger reports it.
 """
 
 from __future__ import annotations
@@ -33,7 +42,7 @@ from .. import (
     Receipt,
     Totals,
 )
-from ._interface import LedgerStore, StoredCommand, StoreTransaction
+from ._interface import LedgerStore, StoreTransaction
 
 __all__ = ["StoredLedger"]
 
@@ -309,6 +318,8 @@ class StoredLedger:
         with self._lock:
             try:
                 with self._store.transaction() as tx:
+                    if len(steps) > 1:
+                        tx.lock_many({member for member, _, _ in steps})
                     for member, key, run in steps:
                         receipts.append(self._step(tx, member, key, run, changed))
             except BaseException:
@@ -325,7 +336,36 @@ class StoredLedger:
         run: Callable[[Ledger], Receipt],
         changed: set[str],
     ) -> Receipt:
-        version = tx.lock(member)
+        state = self._sync(tx, member, tx.lock(member))
+        known = state.version
+        try:
+            receipt = run(state.ledger)  # the ledger's rules; a refusal leaves it unchanged
+        except LedgerError:
+            # A key is checked before anything else, as the ledger checks it; the
+            # member's ledger knows only the member's own keys.
+            self._refuse_key_of_another_member(tx, key, member)
+            raise
+        if receipt.version <= known:
+            # Sent again: the member's ledger answered with the first receipt.
+            first, last = receipt.span
+            return self._receipt(key, member, receipt.version, tuple(state.seqs[first:last]))
+        changed.add(member)
+        # The member's ledger holds only this member, so its journal is as long as seqs.
+        written = state.ledger.journal(start=len(state.seqs))
+        first, last = receipt.span
+        split = len(written) - (last - first)
+        command = state.ledger.command(key)
+        try:
+            seqs = tx.append(command, receipt.version, written[:split], written[split:])
+        except IdempotencyConflict:
+            self._refuse_key_of_another_member(tx, key, member)
+            raise
+        state.version = receipt.version
+        state.seqs.extend(seqs)
+        return self._receipt(key, member, receipt.version, seqs[split:])
+
+    def _refuse_key_of_another_member(self, tx: StoreTransaction, key: str, member: str) -> None:
+        """Raise IdempotencyConflict if *key* is stored for a command of another member."""
         found = tx.find(key)
         if found is not None and found.command.member != member:
             raise IdempotencyConflict(
@@ -333,50 +373,43 @@ class StoredLedger:
                 f"({found.command.name.value} for {found.command.member!r}); "
                 "use a new key for a new command"
             )
-        state = self._sync(tx, member, version)
-        receipt = run(state.ledger)  # the ledger's rules; a refusal leaves it unchanged
-        if found is not None:
-            return self._receipt(found)
-        changed.add(member)
-        # The member's ledger holds only this member, so its journal is as long as seqs.
-        written = state.ledger.journal(start=len(state.seqs))
-        first, last = receipt.span
-        split = len(written) - (last - first)
-        command = state.ledger.command(key)
-        seqs = tx.append(command, receipt.version, written[:split], written[split:])
-        state.version = receipt.version
-        state.seqs.extend(seqs)
-        return self._receipt(
-            StoredCommand(command=command, version=receipt.version, seqs=seqs[split:])
-        )
 
-    def _receipt(self, stored: StoredCommand) -> Receipt:
-        seqs = stored.seqs
+    def _receipt(self, key: str, member: str, version: int, seqs: tuple[int, ...]) -> Receipt:
         span = (seqs[0] - 1, seqs[-1]) if seqs else (0, 0)
         return Receipt(
-            key=stored.command.key,
-            member=stored.command.member,
-            version=stored.version,
+            key=key,
+            member=member,
+            version=version,
             span=span,
-            source=functools.partial(_entries_of, self._store, stored.command.key),
+            source=functools.partial(_entries_of, self._store, key),
         )
 
     def _sync(self, tx: StoreTransaction, member: str, version: int) -> _Member:
-        """The member's state at *version*: from the cache, or replayed from the store."""
+        """The member's state at *version*: from the cache, caught up, or replayed from the store.
+
+        A cached state behind the store (another writer's commands) runs only
+        the commands it has not seen, in order: the rules give the state that
+        replaying all of them gives.
+        """
         state = self._members.get(member)
         if state is not None and state.version == version:
             self._members.move_to_end(member)
             return state
-        ledger = Ledger(policies=self.policies)
-        for command in tx.member_commands(member):
-            ledger.apply(command)
-        if ledger.version(member) != version:
-            raise StoreError(
-                f"the store at {self._store.url!r} holds {ledger.version(member)} commands of "
-                f"{member!r} but records version {version}",
-                url=self._store.url,
-            )
-        state = _Member(ledger=ledger, version=version, seqs=tx.member_seqs(member))
+        if state is None or state.version > version:
+            state = _Member(ledger=Ledger(policies=self.policies), version=0, seqs=[])
+        self._members.pop(member, None)
+        if version:  # a member the store has not seen has nothing to read
+            ledger = state.ledger
+            for command in tx.member_commands(member, after=state.version):
+                ledger.apply(command)
+            if ledger.version(member) != version:
+                raise StoreError(
+                    f"the store at {self._store.url!r} holds {ledger.version(member)} commands "
+                    f"of {member!r} but records version {version}",
+                    url=self._store.url,
+                )
+            state.version = version
+            state.seqs.extend(tx.member_seqs(member, after=state.seqs[-1] if state.seqs else 0))
         self._members[member] = state
         if len(self._members) > self._size:
             self._members.popitem(last=False)
@@ -476,7 +509,7 @@ class StoredLedger:
         found = self._store.find(key)
         if found is None:
             raise LedgerError(f"'key' must be the key of an accepted command (got {key!r})")
-        return self._receipt(found)
+        return self._receipt(found.command.key, found.command.member, found.version, found.seqs)
 
     def command(self, key: str) -> Command:
         """The accepted command with key *key*.

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, Final, final
 from urllib.parse import urlsplit, urlunsplit
@@ -123,12 +123,17 @@ class _Transaction:
         self._store = store
         self._db = connection
         self._writing = writing
+        # The versions of the members this transaction has locked.
+        self._versions: dict[str, int] = {}
 
     def lock(self, member: str) -> int:
         db = self._db
         if not self._writing:
             # A read-only transaction sees one snapshot: no writer can change it.
             return _version(db, member)
+        version = self._versions.get(member)
+        if version is not None:
+            return version  # locked already: only this transaction changes it
         query = "SELECT version FROM members WHERE member = %s FOR UPDATE"
         row = db.execute(query, (member,)).fetchone()
         if row is None:
@@ -140,25 +145,49 @@ class _Transaction:
             )
             row = db.execute(query, (member,)).fetchone()
         assert row is not None
-        return int(row[0])
+        version = self._versions[member] = int(row[0])
+        return version
+
+    def lock_many(self, members: Iterable[str]) -> None:
+        # Rows are locked in the members' order (ORDER BY before FOR UPDATE locks in
+        # that order), so two batches never wait for each other in a cycle. New
+        # members' rows are inserted in the same order first.
+        if not self._writing:
+            return
+        names = sorted(set(members) - set(self._versions))
+        if not names:
+            return
+        self._db.execute(
+            "INSERT INTO members (member, version)"
+            " SELECT m, 0 FROM unnest(%s::text[]) AS m ORDER BY m ON CONFLICT DO NOTHING",
+            (names,),
+        )
+        rows = self._db.execute(
+            "SELECT member, version FROM members WHERE member = ANY(%s) ORDER BY member FOR UPDATE",
+            (names,),
+        ).fetchall()
+        self._versions.update((member, int(version)) for member, version in rows)
 
     def version(self, member: str) -> int:
+        if member in self._versions:
+            return self._versions[member]
         return _version(self._db, member)
 
     def find(self, key: str) -> StoredCommand | None:
         return _find(self._db, key, self._store.policies.zone)
 
-    def member_commands(self, member: str) -> Iterator[Command]:
+    def member_commands(self, member: str, *, after: int = 0) -> Iterator[Command]:
         rows = self._db.execute(
-            "SELECT key, command FROM commands WHERE member = %s ORDER BY version", (member,)
+            "SELECT key, command FROM commands WHERE member = %s AND version > %s ORDER BY version",
+            (member, after),
         ).fetchall()
         zone = self._store.policies.zone
         for key, text in rows:
             yield command_from_json(text, key, zone)
 
-    def member_seqs(self, member: str) -> list[int]:
+    def member_seqs(self, member: str, *, after: int = 0) -> list[int]:
         rows = self._db.execute(
-            "SELECT seq FROM entries WHERE member = %s ORDER BY seq", (member,)
+            "SELECT seq FROM entries WHERE member = %s AND seq > %s ORDER BY seq", (member, after)
         ).fetchall()
         return [seq for (seq,) in rows]
 
@@ -193,6 +222,7 @@ class _Transaction:
                 f"'key' {command.key!r} was already used for a different command; "
                 "use a new key for a new command"
             )
+        self._versions[command.member] = version
         return tuple(seqs)
 
 

@@ -3,16 +3,24 @@
 The file is in WAL mode, so readers never wait for the writer. A write
 transaction starts with ``BEGIN IMMEDIATE``, which takes SQLite's one write
 lock: commands are serialised across threads and processes (which is more
-than per member, and simple). ``synchronous=FULL`` (the default) syncs every
-commit to disk; ``?synchronous=normal`` in the URL trades the last commits
-before a power cut (never before a process crash) for speed.
+than per member, and simple).
+
+Durability is the ``synchronous`` option of the URL. ``normal`` (the
+default) writes every commit to the write-ahead log before the commit
+returns, and syncs the log to disk at checkpoints: a process that crashes
+or is killed (SIGKILL) loses nothing it committed, and the file is never
+damaged; a power cut or an operating-system crash may lose the last
+commits (never part of one). ``?synchronous=full`` also syncs each commit,
+for power-loss durability, at the cost of one disk flush per transaction;
+``extra`` syncs the folder too.
 """
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Final, final
@@ -33,7 +41,7 @@ from ._schema import MIGRATIONS, SCHEMA_VERSION, SQLITE_SCHEMA
 
 __all__ = ["SQLiteStore", "sqlite_path"]
 
-_SYNCHRONOUS: Final = ("full", "normal", "extra")
+_SYNCHRONOUS: Final = ("normal", "full", "extra")
 _BATCH: Final = 1_000
 
 
@@ -43,8 +51,8 @@ def sqlite_path(url: str) -> tuple[Path, str]:
     ``sqlite:///ledger.db`` is relative to the working directory,
     ``sqlite:////var/lib/ledger.db`` absolute.
 
-    >>> sqlite_path("sqlite:///data/ledger.db?synchronous=normal")
-    (PosixPath('data/ledger.db'), 'normal')
+    >>> sqlite_path("sqlite:///data/ledger.db?synchronous=full")
+    (PosixPath('data/ledger.db'), 'full')
     """
     parts = urlsplit(url)
     if (
@@ -59,43 +67,88 @@ def sqlite_path(url: str) -> tuple[Path, str]:
         )
     options = parse_qs(parts.query, keep_blank_values=True)
     unknown = sorted(set(options) - {"synchronous"})
-    synchronous = options.get("synchronous", ["full"])[-1].lower()
+    synchronous = options.get("synchronous", ["normal"])[-1].lower()
     if unknown or synchronous not in _SYNCHRONOUS:
         raise StoreError(
-            f"'url' options must be synchronous=full|normal|extra (got {parts.query!r})", url=url
+            f"'url' options must be synchronous=normal|full|extra (got {parts.query!r})", url=url
         )
     return Path(parts.path[1:]), synchronous
 
 
 @final
 class _Transaction:
-    """One SQLite transaction (see :class:`~._interface.StoreTransaction`)."""
+    """One SQLite transaction (see :class:`~._interface.StoreTransaction`).
 
-    def __init__(self, store: SQLiteStore) -> None:
+    ``BEGIN IMMEDIATE`` holds the database's write lock for the whole
+    transaction, so nothing but this transaction changes a member's version
+    or the journal's end: both are read once and then kept here. The journal
+    rows and member versions of appended commands are gathered and written by
+    one ``executemany`` each, before any read of the transaction and before
+    its commit; the command row is inserted at once, so a key already stored
+    is reported by the command that reuses it.
+    """
+
+    def __init__(self, store: SQLiteStore, *, writing: bool) -> None:
         self._store = store
         self._db = store._db
+        self._writing = writing
+        self._versions: dict[str, int] = {}
+        self._written: dict[str, int] = {}
+        self._next_seq = 0  # 0: not read yet
+        self._entries: list[tuple[Any, ...]] = []
+
+    def flush(self) -> None:
+        """Write the gathered journal rows and member versions."""
+        if self._written:
+            self._db.executemany(_INSERT_ENTRIES, self._entries)
+            self._db.executemany(_UPSERT_MEMBER, self._written.items())
+            self._entries, self._written = [], {}
 
     def lock(self, member: str) -> int:
         # BEGIN IMMEDIATE already holds the database's write lock.
-        return self.version(member)
+        version = self._versions.get(member)
+        if version is None:
+            version = self._versions[member] = self.version(member)
+        return version
+
+    def lock_many(self, members: Iterable[str]) -> None:
+        # The one write lock serialises whole transactions: there is no order to keep,
+        # only the versions to read, in one statement.
+        names = [m for m in set(members) if m not in self._versions]
+        if not names:
+            return
+        self._versions.update(dict.fromkeys(names, 0))
+        self._versions.update(
+            self._db.execute(
+                "SELECT member, version FROM members"
+                " WHERE member IN (SELECT value FROM json_each(?))",
+                (json.dumps(names),),
+            ).fetchall()
+        )
 
     def version(self, member: str) -> int:
+        if self._writing and member in self._versions:
+            return self._versions[member]
         row = self._db.execute("SELECT version FROM members WHERE member = ?", (member,)).fetchone()
         return 0 if row is None else int(row[0])
 
     def find(self, key: str) -> StoredCommand | None:
+        self.flush()
         return self._store._find(self._db, key)
 
-    def member_commands(self, member: str) -> Iterator[Command]:
+    def member_commands(self, member: str, *, after: int = 0) -> Iterator[Command]:
         cursor = self._db.execute(
-            "SELECT key, command FROM commands WHERE member = ? ORDER BY version", (member,)
+            "SELECT key, command FROM commands WHERE member = ? AND version > ? ORDER BY version",
+            (member, after),
         )
+        zone = self._store.policies.zone
         for key, text in cursor:
-            yield command_from_json(text, key, self._store.policies.zone)
+            yield command_from_json(text, key, zone)
 
-    def member_seqs(self, member: str) -> list[int]:
+    def member_seqs(self, member: str, *, after: int = 0) -> list[int]:
+        self.flush()
         cursor = self._db.execute(
-            "SELECT seq FROM entries WHERE member = ? ORDER BY seq", (member,)
+            "SELECT seq FROM entries WHERE member = ? AND seq > ? ORDER BY seq", (member, after)
         )
         return [seq for (seq,) in cursor]
 
@@ -121,27 +174,29 @@ class _Transaction:
                 "use a new key for a new command"
             ) from None
         number = cursor.lastrowid
-        row = db.execute("SELECT max(seq) FROM entries").fetchone()
-        first = (row[0] or 0) + 1
-        seqs = tuple(range(first, first + len(settled) + len(entries)))
-        rows: list[tuple[Any, ...]] = [
-            (seq, None, member, *entry_row(e)) for seq, e in zip(seqs, settled, strict=False)
-        ]
+        first = self._next_seq
+        if not first:
+            row = db.execute("SELECT max(seq) FROM entries").fetchone()
+            first = (row[0] or 0) + 1
+        count = len(settled)
+        rows = self._entries
+        rows.extend((first + i, None, member, *entry_row(e)) for i, e in enumerate(settled))
         rows.extend(
-            (seq, number, member, *entry_row(e))
-            for seq, e in zip(seqs[len(settled) :], entries, strict=True)
+            (first + count + i, number, member, *entry_row(e)) for i, e in enumerate(entries)
         )
-        db.executemany(
-            "INSERT INTO entries (seq, command, member, kind, micros, points, allocations,"
-            " lot, key, ref, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            rows,
-        )
-        db.execute(
-            "INSERT INTO members (member, version) VALUES (?, ?)"
-            " ON CONFLICT (member) DO UPDATE SET version = excluded.version",
-            (member, version),
-        )
-        return seqs
+        self._next_seq = first + count + len(entries)
+        self._versions[member] = self._written[member] = version
+        return tuple(range(first, self._next_seq))
+
+
+_INSERT_ENTRIES: Final = (
+    "INSERT INTO entries (seq, command, member, kind, micros, points, allocations,"
+    " lot, key, ref, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+_UPSERT_MEMBER: Final = (
+    "INSERT INTO members (member, version) VALUES (?, ?)"
+    " ON CONFLICT (member) DO UPDATE SET version = excluded.version"
+)
 
 
 @final
@@ -267,7 +322,9 @@ class SQLiteStore:
     def transaction(self) -> Iterator[_Transaction]:
         """One write transaction (``BEGIN IMMEDIATE``): commit at the end, roll back on error."""
         with self._lock, _immediate(self._db):
-            yield _Transaction(self)
+            tx = _Transaction(self, writing=True)
+            yield tx
+            tx.flush()
 
     @contextmanager
     def reading(self) -> Iterator[_Transaction]:
@@ -275,7 +332,7 @@ class SQLiteStore:
         with self._lock:
             self._db.execute("BEGIN")
             try:
-                yield _Transaction(self)
+                yield _Transaction(self, writing=False)
             finally:
                 self._db.execute("COMMIT")
 
