@@ -1,6 +1,12 @@
-"""The events of an interaction's log: messages, status, priority and assignment changes, ratings.
+"""The events of an interaction's log.
 
-Each event is a frozen value with an aware instant ``at``.
+Messages, status, priority and assignment changes and ratings are what
+happened in the conversation. Tag, field and schedule changes say how the
+ticket's routing facts changed while it was open, and ``PolicyApplied`` /
+``TargetApplied`` keep what a helpdesk itself recorded about its SLAs (the
+policy it applied, the target it stamped), so that an import can be
+evaluated exactly as the vendor did. Each event is a frozen value with an
+aware instant ``at``.
 :mod:`servicemodel.interactions` re-exports them; import them from there (or
 from :mod:`servicemodel`).
 
@@ -11,23 +17,36 @@ True
 
 from __future__ import annotations
 
-from typing import TypeAlias, final
+from typing import Any, TypeAlias, final
 
 import attrs
 import pendulum
 
 from ._time import aware, to_duration
-from ._validators import between, enum_member, instant_key, optional_non_empty_str
+from ._validators import (
+    between,
+    enum_member,
+    instant_key,
+    non_empty_str,
+    optional_non_empty_str,
+    string_set,
+)
 from ._vocabulary import Priority, Role, Status, Visibility
+from .exceptions import ValidationError
 
 __all__ = [
     "EVENT_TYPES",
     "Assignment",
     "Event",
+    "FieldChange",
     "Message",
+    "PolicyApplied",
     "PriorityChange",
     "SatisfactionResponse",
+    "ScheduleChange",
     "StatusChange",
+    "TagChange",
+    "TargetApplied",
 ]
 
 
@@ -54,6 +73,18 @@ def _priority(value: object) -> Priority:
 
 def _work(value: object) -> pendulum.Duration | None:
     return None if value is None else to_duration(value, field="work", allow_zero=True)
+
+
+def _added(value: object) -> frozenset[str]:
+    return string_set(value, field="added")
+
+
+def _removed(value: object) -> frozenset[str]:
+    return string_set(value, field="removed")
+
+
+def _target_within(value: object) -> pendulum.Duration:
+    return to_duration(value, field="within")
 
 
 @final
@@ -154,7 +185,162 @@ class SatisfactionResponse:
     score: int = attrs.field(validator=between(1, 5))
 
 
+@final
+@attrs.frozen(kw_only=True)
+class TagChange:
+    """Tags were added to and/or removed from the interaction.
+
+    The interaction's ``tags`` are its tags at creation; each change applies
+    from its instant (:meth:`Interaction.tags_at`). Adding a tag it already
+    has, or removing one it lacks, changes nothing (as a helpdesk trigger
+    does); a change must name at least one tag and never the same tag on
+    both sides.
+
+    >>> import pendulum
+    >>> sorted(TagChange(at=pendulum.datetime(2024, 1, 1), added=["vip"]).added)
+    ['vip']
+    >>> TagChange(at=pendulum.datetime(2024, 1, 1), added=["vip"], removed=["vip"])
+    Traceback (most recent call last):
+    ...
+    servicemodel.exceptions.ValidationError: 'removed' must not name a tag that is also added (got ['vip'])
+    """
+
+    at: pendulum.DateTime = attrs.field(converter=_at, eq=instant_key)
+    added: frozenset[str] = attrs.field(default=frozenset(), converter=_added)
+    removed: frozenset[str] = attrs.field(default=frozenset(), converter=_removed)
+
+    @removed.validator
+    def _check_removed(self, _attribute: attrs.Attribute[Any], value: frozenset[str]) -> None:
+        both = value & self.added
+        if both:
+            raise ValidationError(
+                f"'removed' must not name a tag that is also added (got {sorted(both)!r})",
+                field="removed",
+                value=sorted(both),
+            )
+        if not value and not self.added:
+            raise ValidationError(
+                "'added' or 'removed' must name at least one tag (got neither)",
+                field="added",
+                value=self.added,
+            )
+
+
+@final
+@attrs.frozen(kw_only=True)
+class FieldChange:
+    """A custom field (an entry of ``attributes``) was set, changed or cleared (``value=None``).
+
+    Ticket forms, brands and other fields a policy condition tests as
+    ``attributes.<name>`` change this way; :meth:`Interaction.attributes_at`
+    gives the fields in force at an instant.
+
+    >>> import pendulum
+    >>> FieldChange(at=pendulum.datetime(2024, 1, 1), name="form", value="returns").value
+    'returns'
+    >>> FieldChange(at=pendulum.datetime(2024, 1, 1), name="form", value=3)
+    Traceback (most recent call last):
+    ...
+    servicemodel.exceptions.ValidationError: 'value' must be a string, or None to clear the field (got 3)
+    """
+
+    at: pendulum.DateTime = attrs.field(converter=_at, eq=instant_key)
+    name: str = attrs.field(validator=non_empty_str)
+    value: str | None = attrs.field(default=None)
+
+    @value.validator
+    def _check_value(self, _attribute: attrs.Attribute[Any], value: object) -> None:
+        if value is not None and not isinstance(value, str):
+            raise ValidationError(
+                f"'value' must be a string, or None to clear the field (got {value!r})",
+                field="value",
+                value=value,
+            )
+
+
+@final
+@attrs.frozen(kw_only=True)
+class ScheduleChange:
+    """The interaction moved to another business schedule (a calendar named in the policy set).
+
+    From *at* on, a target on the ticket's schedule (``sla.SCHEDULE``)
+    counts on the calendar called ``schedule`` (a Zendesk ``ticket_schedule``
+    row, a re-route to another region). A change at ``created_at`` sets the
+    schedule the ticket starts with.
+
+    >>> import pendulum
+    >>> ScheduleChange(at=pendulum.datetime(2024, 1, 1), schedule="emea").schedule
+    'emea'
+    """
+
+    at: pendulum.DateTime = attrs.field(converter=_at, eq=instant_key)
+    schedule: str = attrs.field(validator=non_empty_str)
+
+
+@final
+@attrs.frozen(kw_only=True)
+class PolicyApplied:
+    """The helpdesk applied the SLA policy called ``policy`` from *at* (``None``: it removed it).
+
+    Kept as the vendor recorded it; ``PolicySet(selection="vendor")``
+    evaluates with these instead of the policies' own conditions.
+
+    >>> import pendulum
+    >>> PolicyApplied(at=pendulum.datetime(2024, 1, 1), policy="Gold").policy
+    'Gold'
+    """
+
+    at: pendulum.DateTime = attrs.field(converter=_at, eq=instant_key)
+    policy: str | None = attrs.field(validator=optional_non_empty_str)
+
+
+@final
+@attrs.frozen(kw_only=True)
+class TargetApplied:
+    """The helpdesk stamped a target on one metric of the interaction at *at*.
+
+    Zendesk stamps each SLA metric's target when it starts (for next reply,
+    at each instance), with whether it counts business hours. ``metric`` is
+    an SLA metric's name (``servicemodel.sla.Metric`` values such as
+    ``"next_reply"``); ``calendar`` names the calendar the target counts on,
+    ``"@schedule"`` for the ticket's schedule, or ``None`` for calendar time.
+    ``PolicySet(stamped_targets="use")`` evaluates with these.
+
+    >>> import pendulum
+    >>> TargetApplied(at=pendulum.datetime(2024, 1, 1), metric="next_reply",
+    ...               within=pendulum.duration(hours=2), calendar="@schedule").within
+    Duration(hours=2)
+    """
+
+    at: pendulum.DateTime = attrs.field(converter=_at, eq=instant_key)
+    metric: str = attrs.field(validator=non_empty_str)
+    within: pendulum.Duration = attrs.field(converter=_target_within)
+    calendar: str | None = attrs.field(default=None, validator=optional_non_empty_str)
+
+
 #: Any event of an interaction's log.
-Event: TypeAlias = Message | StatusChange | PriorityChange | Assignment | SatisfactionResponse
+Event: TypeAlias = (
+    Message
+    | StatusChange
+    | PriorityChange
+    | Assignment
+    | SatisfactionResponse
+    | TagChange
+    | FieldChange
+    | ScheduleChange
+    | PolicyApplied
+    | TargetApplied
+)
 #: The event classes, in the order of :data:`Event`.
-EVENT_TYPES = (Message, StatusChange, PriorityChange, Assignment, SatisfactionResponse)
+EVENT_TYPES = (
+    Message,
+    StatusChange,
+    PriorityChange,
+    Assignment,
+    SatisfactionResponse,
+    TagChange,
+    FieldChange,
+    ScheduleChange,
+    PolicyApplied,
+    TargetApplied,
+)

@@ -47,7 +47,10 @@ class Kind(enum.Enum):
 class Priority(enum.Enum):
     """Urgency, lowest first; :attr:`rank` orders them.
 
-    >>> Priority.URGENT.rank > Priority.LOW.rank
+    ``none`` is a ticket without a priority (Zendesk allows one): it ranks
+    below ``low``, and an SLA policy sets targets for it only if it names it.
+
+    >>> Priority.URGENT.rank > Priority.LOW.rank > Priority.NONE.rank
     True
     """
 
@@ -55,18 +58,19 @@ class Priority(enum.Enum):
     NORMAL = "normal"
     HIGH = "high"
     URGENT = "urgent"
+    NONE = "none"
 
     @property
     def rank(self) -> int:
-        """0 for low up to 3 for urgent.
+        """-1 for none, 0 for low up to 3 for urgent.
 
-        >>> Priority.HIGH.rank
-        2
+        >>> Priority.HIGH.rank, Priority.NONE.rank
+        (2, -1)
         """
         return _PRIORITY_RANK[self]
 
 
-_PRIORITY_RANK = {p: i for i, p in enumerate(Priority)}
+_PRIORITY_RANK = {p: i for i, p in enumerate(Priority)} | {Priority.NONE: -1}
 
 
 class Status(enum.Enum):

@@ -36,10 +36,15 @@ from ._events import (
     EVENT_TYPES,
     Assignment,
     Event,
+    FieldChange,
     Message,
+    PolicyApplied,
     PriorityChange,
     SatisfactionResponse,
+    ScheduleChange,
     StatusChange,
+    TagChange,
+    TargetApplied,
 )
 from ._time import aware, to_micros
 from ._validators import (
@@ -56,21 +61,27 @@ __all__ = [
     "Assignment",
     "Channel",
     "Event",
+    "FieldChange",
     "Interaction",
     "Kind",
     "Message",
+    "PolicyApplied",
     "Priority",
     "PriorityChange",
     "Role",
     "SatisfactionResponse",
+    "ScheduleChange",
     "Status",
     "StatusChange",
     "StatusSpan",
+    "TagChange",
+    "TargetApplied",
     "Visibility",
     "check_log",
 ]
 
 _EVENT_TYPES = EVENT_TYPES
+_EVENT_NAMES = ", ".join(cls.__name__ for cls in EVENT_TYPES)
 
 
 def _created_at(value: object) -> pendulum.DateTime:
@@ -461,6 +472,85 @@ class Interaction:
                 priority = event.priority
         return priority
 
+    def tags_at(self, at: _dt.datetime) -> frozenset[str]:
+        """The tags in force at an instant: ``tags`` with every tag change up to *at* applied.
+
+        A change at *at* itself applies (as for :meth:`priority_at`).
+
+        Raises:
+            ValidationError: *at* is not a timezone-aware datetime.
+
+        >>> import pendulum
+        >>> t = pendulum.datetime(2024, 1, 1)
+        >>> i = Interaction(id="T", customer_id="C", channel="chat", created_at=t, tags=["new"],
+        ...     events=[TagChange(at=t.add(hours=1), added=["vip"], removed=["new"])])
+        >>> sorted(i.tags_at(t)), sorted(i.tags_at(t.add(hours=1)))
+        (['new'], ['vip'])
+        """
+        limit = to_micros(aware(at, field="at"))
+        tags = self.tags
+        for event in self.events:
+            if type(event) is TagChange:
+                if to_micros(event.at) > limit:
+                    break
+                tags = (tags | event.added) - event.removed
+        return tags
+
+    def attributes_at(self, at: _dt.datetime) -> tuple[tuple[str, str], ...]:
+        """The custom fields in force at an instant (sorted pairs, like ``attributes``).
+
+        ``attributes`` holds the fields at creation; each :class:`FieldChange`
+        up to *at* (inclusive) sets or clears one.
+
+        Raises:
+            ValidationError: *at* is not a timezone-aware datetime.
+
+        >>> import pendulum
+        >>> t = pendulum.datetime(2024, 1, 1)
+        >>> i = Interaction(id="T", customer_id="C", channel="chat", created_at=t,
+        ...     attributes={"form": "general"},
+        ...     events=[FieldChange(at=t.add(hours=1), name="form", value="returns")])
+        >>> i.attributes_at(t), i.attributes_at(t.add(hours=1))
+        ((('form', 'general'),), (('form', 'returns'),))
+        """
+        limit = to_micros(aware(at, field="at"))
+        fields: dict[str, str] | None = None
+        for event in self.events:
+            if type(event) is FieldChange:
+                if to_micros(event.at) > limit:
+                    break
+                if fields is None:
+                    fields = dict(self.attributes)
+                if event.value is None:
+                    fields.pop(event.name, None)
+                else:
+                    fields[event.name] = event.value
+        return self.attributes if fields is None else tuple(sorted(fields.items()))
+
+    def schedule_at(self, at: _dt.datetime) -> str | None:
+        """The schedule named by the last :class:`ScheduleChange` up to *at* (``None``: none yet).
+
+        ``None`` means the policy set's default schedule applies.
+
+        Raises:
+            ValidationError: *at* is not a timezone-aware datetime.
+
+        >>> import pendulum
+        >>> t = pendulum.datetime(2024, 1, 1)
+        >>> i = Interaction(id="T", customer_id="C", channel="chat", created_at=t,
+        ...     events=[ScheduleChange(at=t.add(hours=1), schedule="emea")])
+        >>> i.schedule_at(t) is None, i.schedule_at(t.add(hours=2))
+        (True, 'emea')
+        """
+        limit = to_micros(aware(at, field="at"))
+        schedule = None
+        for event in self.events:
+            if type(event) is ScheduleChange:
+                if to_micros(event.at) > limit:
+                    break
+                schedule = event.schedule
+        return schedule
+
     def current_priority(self) -> Priority:
         """The priority after the last priority change.
 
@@ -590,8 +680,7 @@ def check_log(
         kind = type(event)  # the event classes are final: no subclass to allow for
         if kind not in _EVENT_TYPE_SET:
             raise ValidationError(
-                f"'events[{index}]' must be an interaction event (Message, StatusChange, "
-                f"PriorityChange, Assignment, SatisfactionResponse) (got {event!r})",
+                f"'events[{index}]' must be an interaction event ({_EVENT_NAMES}) (got {event!r})",
                 field=f"events[{index}]",
                 value=event,
             )
