@@ -40,8 +40,7 @@ from ._metrics import Metric, MetricRules
 from ._options import SCHEDULE, History, ScheduleRule, Selection, StampedTargets
 from ._policies import PolicySet, PriorityChangeRule, SlaPolicy, Target
 
-__all__ = [
-    "SCHEDULE",
+__all__ = [  # noqa: RUF022 -- plain sorted order (tests/test_public_api.py), SCHEDULE among the S
     "BusinessCalendar",
     "ClockState",
     "Combine",
@@ -58,6 +57,7 @@ __all__ = [
     "Overnight",
     "PolicySet",
     "PriorityChangeRule",
+    "SCHEDULE",
     "ScheduleRule",
     "Segment",
     "SegmentKind",
