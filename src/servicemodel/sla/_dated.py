@@ -49,6 +49,19 @@ class Piecewise:
         self.starts = list(starts)
         self.calendars = list(calendars)
 
+    def __eq__(self, other: object) -> bool:
+        return (
+            isinstance(other, Piecewise)
+            and self.starts == other.starts
+            and self.calendars == other.calendars
+        )
+
+    def __hash__(self) -> int:
+        return hash((tuple(self.starts), tuple(self.calendars)))
+
+    def __repr__(self) -> str:
+        return f"Piecewise({self.starts!r}, {self.calendars!r})"
+
     def _piece(self, at: int) -> int:
         return max(bisect_right(self.starts, at) - 1, 0)
 
