@@ -37,7 +37,7 @@ def policies(stamps: str, **options: object) -> PolicySet:
         calendars={"office": OFFICE},
         schedule="office",
         stamped_targets=stamps,
-        **options,  # type: ignore[arg-type]
+        **options,
     )
 
 

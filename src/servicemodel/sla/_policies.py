@@ -377,6 +377,10 @@ def _policies(value: Iterable[SlaPolicy]) -> tuple[SlaPolicy, ...]:
 
 
 def _calendars(value: object) -> tuple[tuple[str, BusinessCalendar | DatedCalendar], ...]:
+    if isinstance(value, tuple) and all(
+        isinstance(pair, tuple) and len(pair) == 2 for pair in value
+    ):
+        value = dict(value)  # the stored form (attrs.evolve passes it back)
     if not isinstance(value, Mapping):
         raise ValidationError(
             f"'calendars' must map names to calendars such as BusinessCalendar (got {value!r})",
