@@ -37,8 +37,10 @@ from ._evaluate import (
 from ._holidays import public_holidays
 from ._metrics import Metric, MetricRules
 from ._policies import PolicySet, PriorityChangeRule, SlaPolicy, Target
+from ._rules import BreachRule, ReopenRule
 
 __all__ = [
+    "BreachRule",
     "BusinessCalendar",
     "ClockState",
     "Combine",
@@ -53,6 +55,7 @@ __all__ = [
     "Overnight",
     "PolicySet",
     "PriorityChangeRule",
+    "ReopenRule",
     "Segment",
     "SegmentKind",
     "SlaOutcome",

@@ -28,7 +28,7 @@ from ._metrics import STOP_STATUSES
 
 _STOPS = tuple(STOP_STATUSES)
 
-__all__ = ["IntegerCalendar", "Log", "Positions", "Running"]
+__all__ = ["IntegerCalendar", "Log", "Positions", "Running", "resolution_cycles"]
 
 #: How far ahead :func:`next_flip` looks for a calendar that is open now to close.
 FLIP_HORIZON_US = 4 * 366 * 86_400_000_000
@@ -244,6 +244,31 @@ class Log:
         while index > 0 and statuses[index - 1][1] in _STOPS:
             index -= 1
         return statuses[index][0]
+
+
+def resolution_cycles(statuses: Sequence[tuple[int, Status]]) -> list[tuple[int, int | None]]:
+    """The cycles of a resolution-type clock that starts anew on each reopen (``ReopenRule.NEW_CYCLE``).
+
+    The first cycle runs from creation to the first resolve (solved or
+    closed); each reopen (leaving a resolved status) starts the next, which
+    ends at the following resolve. An unresolved cycle has no end (``None``).
+
+    >>> from servicemodel import Status
+    >>> resolution_cycles([(0, Status.NEW), (5, Status.SOLVED), (7, Status.OPEN), (9, Status.CLOSED)])
+    [(0, 5), (7, 9)]
+    """
+    cycles: list[tuple[int, int | None]] = []
+    start: int | None = statuses[0][0]
+    for at, status in statuses[1:]:
+        resolved = status in _STOPS
+        if resolved and start is not None:
+            cycles.append((start, at))
+            start = None
+        elif not resolved and start is None:
+            start = at
+    if start is not None:
+        cycles.append((start, None))
+    return cycles
 
 
 class Running:

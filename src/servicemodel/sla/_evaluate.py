@@ -11,10 +11,10 @@ import pendulum
 
 from .._time import aware, to_micros
 from ..customers import Customer
-from ..exceptions import ValidationError
-from ..interactions import Interaction, Priority
+from ..exceptions import CalendarError, ValidationError
+from ..interactions import Interaction, Priority, Status
 from ._calendar import BusinessCalendar
-from ._clock import Log, Positions, crossed, elapsed, running
+from ._clock import Log, Positions, crossed, elapsed, reach, resolution_cycles, running
 from ._conditions import Facts
 from ._metrics import STOP_STATUSES, Metric
 from ._policies import PolicySet, PriorityChangeRule, Target
@@ -28,6 +28,7 @@ from ._results import (
     SlaResult,
     _first,
 )
+from ._rules import BreachRule, ReopenRule
 
 if TYPE_CHECKING:
     from ._clock import IntegerCalendar
@@ -53,21 +54,44 @@ _STOPS = tuple(STOP_STATUSES)
 
 
 class _Target:
-    """A target compiled for the hot path (microseconds, tuples, the calendar object)."""
+    """A target compiled for the hot path (microseconds, tuples, the calendar object).
 
-    __slots__ = ("always", "calendar", "excluded", "paused", "policy", "target", "warn", "within")
+    ``within`` and ``warn`` are ``None`` for a business-days target (``days``):
+    its business time depends on when its clock starts (:meth:`amounts`).
+    """
 
-    def __init__(self, policy: str, target: Target, calendar: IntegerCalendar) -> None:
+    __slots__ = (
+        "always",
+        "calendar",
+        "days",
+        "excluded",
+        "paused",
+        "policy",
+        "target",
+        "warn",
+        "within",
+    )
+
+    def __init__(self, policy: str, target: Target, calendar: BusinessCalendar) -> None:
         self.policy = policy
         self.target = target
         self.within = target._within_us()
         self.warn = target._warn_us()
+        self.days = target.business_days
         # Tuples, not sets: membership by identity avoids hashing enum members on the hot path.
         self.paused = tuple(target.pausing_statuses())
         stops = () if target.metric in _REPLY_METRICS else tuple(STOP_STATUSES)
         self.excluded = self.paused + stops
         self.calendar = calendar
         self.always = calendar is BusinessCalendar.always()
+
+    def amounts(self, counter: IntegerCalendar, start: int) -> tuple[int, int | None]:
+        """The target and warning (business microseconds) of a clock started at *start*."""
+        if self.days is None:
+            assert self.within is not None
+            return self.within, self.warn
+        within = counter._elapsed_us(start, self.calendar._business_days_due_us(start, self.days))
+        return within, self.target._warn_us(within)
 
 
 #: Per policy: (priority, targets indexed by metric position) pairs.
@@ -190,6 +214,8 @@ def _compute(
     statuses = tuple(log.statuses)
     completion = log.completion()
     restart = policies.on_priority_change is PriorityChangeRule.RESTART
+    record = policies.breaches is BreachRule.RECORD and not single
+    cycles = policies.on_reopen is ReopenRule.NEW_CYCLE
     status_now = log.status
     positions: dict[int, IntegerCalendar] = {}
     clocks: list[MetricClock] = []
@@ -202,22 +228,22 @@ def _compute(
             windows = log.next_reply  # type: ignore[assignment]
         elif position == 2:
             windows = log.periodic  # type: ignore[assignment]
+        elif cycles:
+            windows = resolution_cycles(statuses)
         else:
             windows = [(created, None)]
         for cycle, (start, end) in enumerate(windows):
-            done = end if reply else completion
+            done = end if reply or cycles else completion
             k = 0 if single else bisect_right(times, as_of if done is None else done) - 1
             spec = rows[k][position]
             if spec is None:
                 continue
+            began = start
             if restart and not single:
                 start = _restart(times, keys, rows, position, start, k)
             run = running(statuses, start, end, spec.excluded)
-            calendar = positions.get(id(spec.calendar))
-            if calendar is None:
-                calendar = positions[id(spec.calendar)] = (
-                    spec.calendar if spec.always else Positions(spec.calendar, created)
-                )
+            calendar = _counter(positions, spec, created)
+            within, warn = spec.amounts(calendar, start)
             business, real = elapsed(calendar, run, as_of)
             if done is not None:
                 state = ClockState.COMPLETED
@@ -225,7 +251,24 @@ def _compute(
                 state = ClockState.PAUSED
             else:
                 state = ClockState.ACTIVE
-            warn = spec.warn
+            recorded = (
+                _recorded_breach(
+                    times,
+                    keys,
+                    rows,
+                    position,
+                    began,
+                    end,
+                    done,
+                    k,
+                    restart,
+                    statuses,
+                    positions,
+                    created,
+                )
+                if record
+                else None
+            )
             clocks.append(
                 MetricClock(
                     metric=metric,
@@ -234,8 +277,8 @@ def _compute(
                     target=spec.target,
                     cycle=cycle,
                     state=state,
-                    breached=business >= spec.within
-                    and crossed(calendar, run, spec.within, business, done),
+                    breached=recorded is not None
+                    or (business >= within and crossed(calendar, run, within, business, done)),
                     warned=warn is not None
                     and business >= warn
                     and crossed(calendar, run, warn, business, done),
@@ -244,12 +287,13 @@ def _compute(
                     as_of_us=as_of,
                     business_us=business,
                     calendar_us=real,
-                    within_us=spec.within,
+                    within_us=within,
                     warn_us=warn,
                     run=run,
                     calendar=spec.calendar,
                     statuses=statuses,
                     zone=zone,
+                    recorded_breach_us=recorded,
                 )
             )
     index = keys[0 if single else bisect_right(times, as_of) - 1][0]
@@ -260,6 +304,55 @@ def _compute(
         as_of_us=as_of,
         zone=zone,
     )
+
+
+def _counter(positions: dict[int, IntegerCalendar], spec: _Target, created: int) -> IntegerCalendar:
+    """The calendar a target counts on, memoised per calendar for one evaluation."""
+    calendar = positions.get(id(spec.calendar))
+    if calendar is None:
+        calendar = positions[id(spec.calendar)] = (
+            spec.calendar if spec.always else Positions(spec.calendar, created)
+        )
+    return calendar
+
+
+def _recorded_breach(
+    times: list[int],
+    keys: list[tuple[int, Priority]],
+    rows: list[tuple[_Target | None, ...]],
+    position: int,
+    start: int,
+    end: int | None,
+    done: int | None,
+    k: int,
+    restart: bool,
+    statuses: tuple[tuple[int, Status], ...],
+    positions: dict[int, IntegerCalendar],
+    created: int,
+) -> int | None:
+    """When a target in force before key *k* was breached while it was in force (``BreachRule.RECORD``).
+
+    Under each earlier key ``j`` the clock looked breached from the moment it
+    had used that target up to the next change ``times[j + 1]``: the first
+    such breach is the record (``None``: no earlier target was breached).
+    """
+    for j in range(k):
+        if times[j + 1] <= start:
+            continue
+        spec = rows[j][position]
+        if spec is None:
+            continue
+        begin = _restart(times, keys, rows, position, start, j) if restart else start
+        run = running(statuses, begin, end, spec.excluded)
+        calendar = _counter(positions, spec, created)
+        try:
+            within, _warn = spec.amounts(calendar, begin)
+            at = reach(calendar, run, within)
+        except CalendarError:
+            continue
+        if at is not None and at < times[j + 1] and (done is None or at < done):
+            return at
+    return None
 
 
 def _restart(
