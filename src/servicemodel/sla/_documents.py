@@ -35,6 +35,8 @@ from ._conditions import (
 )
 from ._metrics import PAUSABLE_STATUSES, Metric
 from ._policies import MAX_CALENDARS, MAX_POLICIES, PolicySet, PriorityChangeRule, SlaPolicy, Target
+from ._rules import BreachRule, ReopenRule
+from ._target_text import days_text, read_size
 
 if TYPE_CHECKING:
     from ._calendar import BusinessCalendar
@@ -96,7 +98,7 @@ def load_policies(
     return result
 
 
-_TOP_KEYS = ("version", "on_priority_change", "calendars", "policies")
+_TOP_KEYS = ("version", "on_priority_change", "breaches", "on_reopen", "calendars", "policies")
 _POLICY_KEYS = ("name", "description", "when", "calendar", "targets")
 _TARGET_KEYS = ("within", "calendar", "warn_percent", "warn_before", "paused_by")
 _CALENDAR_KEYS = ("timezone", "hours", "holidays", "closures", "openings", "overnight")
@@ -122,6 +124,12 @@ def _document(
             )
             or rule
         )
+    breaches = BreachRule.AS_OF
+    if "breaches" in top:
+        breaches = doc.choice(BreachRule, top["breaches"], "breaches", problems) or breaches
+    on_reopen = ReopenRule.RESUME
+    if "on_reopen" in top:
+        on_reopen = doc.choice(ReopenRule, top["on_reopen"], "on_reopen", problems) or on_reopen
     calendars = dict(given)
     if "calendars" in top:
         calendars.update(_calendars(top["calendars"], problems))
@@ -148,7 +156,13 @@ def _document(
     if problems.items:
         return None
     try:
-        return PolicySet(policies=policies, calendars=calendars, on_priority_change=rule)
+        return PolicySet(
+            policies=policies,
+            calendars=calendars,
+            on_priority_change=rule,
+            breaches=breaches,
+            on_reopen=on_reopen,
+        )
     except ValidationError as error:  # a rule checked only by the values themselves
         problems.add(error.field or "", doc.strip_field(error.message, error.field))
         return None
@@ -416,10 +430,16 @@ def _target(
     problems: doc.Problems,
 ) -> Target | None:
     if isinstance(value, str):
-        within = doc.duration(value, path, problems)
-        if within is None or metric is None:
+        size = read_size(value, path, problems)
+        if (
+            size is None
+            or metric is None
+            or not _has_calendar(size, default_calendar, path, problems)
+        ):
             return None
-        return Target(metric=metric, within=within, calendar=default_calendar)
+        return Target(
+            metric=metric, within=size[0], business_days=size[1], calendar=default_calendar
+        )
     spec = doc.fields(
         value,
         path,
@@ -431,14 +451,20 @@ def _target(
     if spec is None:
         return None
     before = len(problems.items)
-    within = (
-        doc.duration(spec["within"], doc.join(path, "within"), problems)
-        if "within" in spec
-        else None
+    size = (
+        read_size(spec["within"], doc.join(path, "within"), problems) if "within" in spec else None
     )
+    within, days = (None, None) if size is None else size
     calendar = default_calendar
     if "calendar" in spec:
         calendar = _calendar_name(spec["calendar"], doc.join(path, "calendar"), calendars, problems)
+    if size is not None and not _has_calendar(size, calendar, doc.join(path, "within"), problems):
+        size = None
+    if days is not None and "warn_before" in spec:
+        problems.add(
+            doc.join(path, "warn_before"),
+            "must not be combined with a business-days target; use 'warn_percent'",
+        )
     warn_percent = doc.whole(spec.get("warn_percent"))
     if "warn_percent" in spec and (warn_percent is None or not 1 <= warn_percent <= 99):
         problems.add(
@@ -476,11 +502,12 @@ def _target(
                 )
             elif status is not None:
                 paused_by.append(status)
-    if len(problems.items) > before or within is None or metric is None:
+    if len(problems.items) > before or size is None or metric is None:
         return None
     return Target(
         metric=metric,
         within=within,
+        business_days=days,
         calendar=calendar,
         warn_percent=warn_percent,
         warn_before=warn_before,
@@ -608,8 +635,26 @@ def _dump_condition(condition: Condition) -> dict[str, Any]:
     return {condition.match.value: terms}
 
 
+def _has_calendar(
+    size: tuple[object, int | None], calendar: str | None, path: str, problems: doc.Problems
+) -> bool:
+    """A business-days target needs a calendar (its own or its policy's): business days are open days."""
+    if size[1] is not None and calendar is None:
+        problems.add(
+            path,
+            "needs a calendar: business days are the days a calendar opens; name one with "
+            "'calendar' on the target or its policy",
+        )
+        return False
+    return True
+
+
 def _dump_target(target: Target) -> str | dict[str, Any]:
-    within = _duration_text(target.within)
+    if target.within is None:
+        assert target.business_days is not None
+        within = days_text(target.business_days)
+    else:
+        within = _duration_text(target.within)
     spec: dict[str, Any] = {"within": within}
     if target.calendar is not None:
         spec["calendar"] = target.calendar
@@ -673,6 +718,10 @@ def _document_of(policies: PolicySet) -> dict[str, Any]:
     document: dict[str, Any] = {"version": FORMAT_VERSION}
     if policies.on_priority_change is not PriorityChangeRule.KEEP_ELAPSED:
         document["on_priority_change"] = policies.on_priority_change.value
+    if policies.breaches is not BreachRule.AS_OF:
+        document["breaches"] = policies.breaches.value
+    if policies.on_reopen is not ReopenRule.RESUME:
+        document["on_reopen"] = policies.on_reopen.value
     if policies.calendars:
         document["calendars"] = {
             name: _dump_calendar(cal, name) for name, cal in policies.calendars
