@@ -406,6 +406,12 @@ def _policies(value: Iterable[SlaPolicy]) -> tuple[SlaPolicy, ...]:
 
 
 def _calendars(value: object) -> tuple[tuple[str, BusinessCalendar], ...]:
+    if (
+        isinstance(value, tuple)
+        and all(isinstance(p, tuple) and len(p) == 2 for p in value)
+        and len({p[0] for p in value}) == len(value)
+    ):
+        value = dict(value)  # the stored form, as attrs.evolve passes it back
     if not isinstance(value, Mapping):
         raise ValidationError(
             f"'calendars' must map names to calendars such as BusinessCalendar (got {value!r})",
