@@ -333,8 +333,8 @@ def test_next_change_is_never_before_as_of_and_nothing_changes_until_it(
     assert snapshot(evaluate(interaction, policies, as_of=from_micros(change))) != snapshot(result)
 
 
-def _as(policies: PolicySet, **options: object) -> PolicySet:
-    return attrs.evolve(policies, **options)  # type: ignore[misc]
+def _as(policies: PolicySet, **options: Any) -> PolicySet:
+    return attrs.evolve(policies, **options)
 
 
 @given(interactions(max_events=8), POLICIES, st.data())

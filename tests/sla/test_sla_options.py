@@ -69,7 +69,7 @@ def tiered(metric: str, **options: object) -> PolicySet:
                 },
             )
         ],
-        **options,  # type: ignore[arg-type]
+        **options,
     )
 
 

@@ -33,6 +33,7 @@ from ..interactions import (
     Message,
     Priority,
     PriorityChange,
+    Role,
     SatisfactionResponse,
     StatusChange,
     Visibility,
@@ -114,6 +115,7 @@ _R_AT, _R_SCORE = _setters(SatisfactionResponse, "at", "score")
     _I_TAGS,
     _I_ATTRIBUTES,
     _I_EVENTS,
+    _I_OPENED_BY,
 ) = _setters(
     Interaction,
     "id",
@@ -125,6 +127,7 @@ _R_AT, _R_SCORE = _setters(SatisfactionResponse, "at", "score")
     "tags",
     "attributes",
     "events",
+    "opened_by",
 )
 
 
@@ -186,6 +189,8 @@ class InteractionDecoder:
             attributes = record.get("attributes", ())
             if type(attributes) is not dict and attributes != ():
                 raise TypeError
+            field = "opened_by"
+            opened_by = ROLES[record["opened_by"]] if "opened_by" in record else Role.CUSTOMER
             field = "events"
             raw_events = record.get("events", ())
             if type(raw_events) is not list and raw_events != ():
@@ -209,6 +214,7 @@ class InteractionDecoder:
         _I_TAGS(interaction, self._tags(tags))
         _I_ATTRIBUTES(interaction, _ATTRIBUTES(attributes) if attributes else ())
         _I_EVENTS(interaction, events)
+        _I_OPENED_BY(interaction, opened_by)
         return interaction
 
     # ------------------------------------------------------------------ fields

@@ -12,11 +12,13 @@ from bisect import bisect_right
 from collections.abc import Sequence
 from typing import Protocol
 
+from .._opening import is_opening
 from ..exceptions import CalendarError
 from ..interactions import (
     Assignment,
     Event,
     Message,
+    OpeningMessage,
     Priority,
     PriorityChange,
     Role,
@@ -133,10 +135,13 @@ class Log:
     ``statuses``, ``priorities`` and ``groups`` are timelines of
     ``(since_us, value)``; reply-type metrics keep their instances as
     ``[start_us, end_us | None]`` pairs. :meth:`feed` takes one event; feeding a
-    log in chunks gives the same state as feeding it at once.
+    log in chunks gives the same state as feeding it at once. An agent's
+    message that opened the interaction is not a reply under
+    :attr:`OpeningMessage.NOT_A_REPLY` (``opened_by_agent`` and ``opening``).
     """
 
     __slots__ = (
+        "_messaged",
         "_next_open",
         "_periodic_open",
         "created",
@@ -144,6 +149,8 @@ class Log:
         "groups",
         "last_at",
         "next_reply",
+        "opened_by_agent",
+        "opening",
         "periodic",
         "priorities",
         "seen",
@@ -151,8 +158,18 @@ class Log:
         "statuses",
     )
 
-    def __init__(self, created: int, priority: Priority) -> None:
+    def __init__(
+        self,
+        created: int,
+        priority: Priority,
+        *,
+        opened_by_agent: bool = False,
+        opening: OpeningMessage = OpeningMessage.NOT_A_REPLY,
+    ) -> None:
         self.created = created
+        self.opened_by_agent = opened_by_agent
+        self.opening = opening
+        self._messaged = False
         self.statuses: list[tuple[int, Status]] = [(created, Status.NEW)]
         self.priorities: list[tuple[int, Priority]] = [(created, priority)]
         self.groups: list[tuple[int, str | None]] = [(created, None)]
@@ -169,6 +186,9 @@ class Log:
         """An independent copy (the tracker's values never share mutable state)."""
         other = Log.__new__(Log)
         other.created = self.created
+        other.opened_by_agent = self.opened_by_agent
+        other.opening = self.opening
+        other._messaged = self._messaged
         other.statuses = list(self.statuses)
         other.priorities = list(self.priorities)
         other.groups = list(self.groups)
@@ -187,9 +207,15 @@ class Log:
         self.seen += 1
         self.last_at = at
         if isinstance(event, Message):
+            first = not self._messaged
+            self._messaged = True
             if event.visibility is not _PUBLIC:
                 return
             if event.author is _AGENT:
+                if first and is_opening(
+                    event, first=True, opened_by_agent=self.opened_by_agent, opening=self.opening
+                ):
+                    return
                 self._agent_reply(at)
             elif event.author is _CUSTOMER:
                 self._customer_message(at)

@@ -12,7 +12,7 @@ import pendulum
 from .._time import aware, to_micros
 from ..customers import Customer
 from ..exceptions import CalendarError, ValidationError
-from ..interactions import Interaction, Priority, Status
+from ..interactions import Interaction, Priority, Role, Status
 from ._calendar import BusinessCalendar
 from ._clock import Log, Positions, crossed, elapsed, reach, resolution_cycles, running
 from ._conditions import Facts
@@ -374,9 +374,17 @@ def _restart(
 # ----------------------------------------------------------------- public entry points
 
 
-def _fold(interaction: Interaction, upto: int | None, created: int | None = None) -> Log:
+def _fold(
+    interaction: Interaction,
+    policies: PolicySet,
+    upto: int | None,
+    created: int | None = None,
+) -> Log:
     log = Log(
-        to_micros(interaction.created_at) if created is None else created, interaction.priority
+        to_micros(interaction.created_at) if created is None else created,
+        interaction.priority,
+        opened_by_agent=interaction.opened_by is Role.AGENT,
+        opening=policies.opening_message,
     )
     for event in interaction.events:
         at = to_micros(event.at)
@@ -445,7 +453,9 @@ def evaluate(
     DateTime(2024, 6, 10, 15, 0, 0, tzinfo=Timezone('UTC'))
     """
     at, zone, created = _as_of(as_of, interaction)
-    return _compute(_fold(interaction, at, created), interaction, policies, at, zone, customer)
+    return _compute(
+        _fold(interaction, policies, at, created), interaction, policies, at, zone, customer
+    )
 
 
 @final
@@ -498,7 +508,7 @@ class SlaTracker:
             interaction=interaction,
             policies=policies,
             customer=customer,
-            log=_fold(interaction, None),
+            log=_fold(interaction, policies, None),
         )
 
     def update(self, interaction: Interaction) -> SlaTracker:
@@ -524,6 +534,7 @@ class SlaTracker:
             interaction.id != old.id
             or interaction.created_at != old.created_at
             or interaction.priority is not old.priority
+            or interaction.opened_by is not old.opened_by
             or interaction.events[:seen] != old.events[:seen]
         ):
             raise ValidationError(

@@ -13,7 +13,7 @@ from .._time import aware, duration_micros, to_duration, to_micros
 from .._validators import enum_member, non_empty_str, optional_non_empty_str
 from ..customers import Customer
 from ..exceptions import ValidationError
-from ..interactions import Interaction, Priority, Status
+from ..interactions import Interaction, OpeningMessage, Priority, Status
 from ._conditions import Condition, Facts
 from ._metrics import PAUSABLE_STATUSES, Metric
 from ._rules import BreachRule, ReopenRule
@@ -433,6 +433,10 @@ def _on_reopen(value: object) -> ReopenRule:
     return enum_member(ReopenRule, value, field="on_reopen")
 
 
+def _opening_message(value: object) -> OpeningMessage:
+    return enum_member(OpeningMessage, value, field="opening_message")
+
+
 @final
 @attrs.frozen(kw_only=True)
 class PolicySet:
@@ -443,7 +447,9 @@ class PolicySet:
     running clocks (see :class:`PriorityChangeRule`), ``breaches`` whether a
     breach stays once it happened (see :class:`BreachRule`), and ``on_reopen``
     whether a reopen resumes resolution-type clocks or starts a new cycle (see
-    :class:`ReopenRule`).
+    :class:`ReopenRule`), and ``opening_message`` whether the message that
+    opened an agent-opened interaction is a reply that stops ``first_reply``
+    (see :class:`~servicemodel.OpeningMessage`; by default it is not).
 
     >>> import pendulum
     >>> PolicySet(policies=[SlaPolicy(name="A"), SlaPolicy(name="A")])
@@ -466,6 +472,9 @@ class PolicySet:
     )
     breaches: BreachRule = attrs.field(default=BreachRule.AS_OF, converter=_breaches)
     on_reopen: ReopenRule = attrs.field(default=ReopenRule.RESUME, converter=_on_reopen)
+    opening_message: OpeningMessage = attrs.field(
+        default=OpeningMessage.NOT_A_REPLY, converter=_opening_message
+    )
     _cache: dict[str, Any] = attrs.field(init=False, factory=dict, eq=False, hash=False, repr=False)
 
     @policies.validator

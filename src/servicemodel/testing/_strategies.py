@@ -108,7 +108,7 @@ def interactions(
 
     Status changes only change the status, never return to ``new``, and nothing
     but satisfaction responses follows ``closed``; priority changes change the
-    priority; gaps between events run from 0 to 3 days.
+    priority; gaps between events run from 0 to 3 days. Any role may have opened it.
 
     >>> from hypothesis import given
     >>> @given(interactions(max_events=3))
@@ -177,6 +177,7 @@ def interactions(
         tags=draw(st.frozensets(identifiers(), max_size=3)),
         attributes=draw(st.dictionaries(identifiers(), _texts, max_size=3)),
         events=events,
+        opened_by=draw(st.sampled_from(Role)),
     )
 
 
