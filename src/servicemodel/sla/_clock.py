@@ -207,15 +207,15 @@ class Log:
         self.seen += 1
         self.last_at = at
         if isinstance(event, Message):
-            first = not self._messaged
-            self._messaged = True
-            if event.visibility is not _PUBLIC:
-                return
-            if event.author is _AGENT:
-                if first and is_opening(
+            if not self._messaged:
+                self._messaged = True
+                if is_opening(
                     event, first=True, opened_by_agent=self.opened_by_agent, opening=self.opening
                 ):
                     return
+            if event.visibility is not _PUBLIC:
+                return
+            if event.author is _AGENT:
                 self._agent_reply(at)
             elif event.author is _CUSTOMER:
                 self._customer_message(at)

@@ -788,7 +788,7 @@ def policy_schema() -> dict[str, Any]:
     >>> schema["$schema"]
     'https://json-schema.org/draft/2020-12/schema'
     >>> sorted(schema["properties"])
-    ['calendars', 'on_priority_change', 'policies', 'version']
+    ['breaches', 'calendars', 'on_priority_change', 'on_reopen', 'policies', 'version']
     """
     text = resources.files("servicemodel.sla").joinpath("policy.schema.json").read_text("utf-8")
     schema: dict[str, Any] = json.loads(text)

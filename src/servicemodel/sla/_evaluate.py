@@ -242,8 +242,12 @@ def _compute(
             if restart and not single:
                 start = _restart(times, keys, rows, position, start, k)
             run = running(statuses, start, end, spec.excluded)
-            calendar = _counter(positions, spec, created)
-            within, warn = spec.amounts(calendar, start)
+            calendar = positions.get(id(spec.calendar)) or _counter(positions, spec, created)
+            fixed = spec.within
+            if fixed is not None:
+                within, warn = fixed, spec.warn
+            else:
+                within, warn = spec.amounts(calendar, start)
             business, real = elapsed(calendar, run, as_of)
             if done is not None:
                 state = ClockState.COMPLETED
