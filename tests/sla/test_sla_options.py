@@ -428,3 +428,26 @@ def test_each_clock_has_its_own_next_change_and_the_result_takes_the_earliest() 
     assert result.next_change() == at(10)
     done = evaluate(ticket(Message(at=at(9.5), author="agent")), policies, as_of=at(9.75))
     assert done.clock(Metric.FIRST_REPLY).next_change() is None  # type: ignore[union-attr]
+
+
+def test_document_options_round_trip_and_bad_values_are_problems_with_their_path() -> None:
+    from servicemodel import OpeningMessage
+    from servicemodel.exceptions import PolicyDocumentError
+    from servicemodel.sla import dump_policies
+
+    document = {
+        "breaches": "record",
+        "on_reopen": "new_cycle",
+        "opening_message": "counts_as_reply",
+        "policies": [{"name": "A", "targets": {"normal": {"resolution": "8h"}}}],
+    }
+    policies = load_policies(document)
+    assert (policies.breaches, policies.on_reopen, policies.opening_message) == (
+        BreachRule.RECORD,
+        ReopenRule.NEW_CYCLE,
+        OpeningMessage.COUNTS_AS_REPLY,
+    )
+    assert load_policies(dump_policies(policies, format="toml"), format="toml") == policies
+    with pytest.raises(PolicyDocumentError) as caught:
+        load_policies({**document, "breaches": "never", "on_reopen": 3})
+    assert [p.path for p in caught.value.problems] == ["breaches", "on_reopen"]

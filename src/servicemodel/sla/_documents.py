@@ -10,11 +10,14 @@ field, and sizes and nesting are bounded before anything is walked.
 from __future__ import annotations
 
 import datetime as _dt
+import enum
 import json
 import os
 from collections.abc import Mapping, Sequence
 from importlib import resources
 from typing import TYPE_CHECKING, Any, Literal, cast, overload
+
+import attrs
 
 from .. import _documents as doc
 from .._time import duration_micros
@@ -34,8 +37,7 @@ from ._conditions import (
     check_value_for,
 )
 from ._metrics import PAUSABLE_STATUSES, Metric
-from ._policies import MAX_CALENDARS, MAX_POLICIES, PolicySet, PriorityChangeRule, SlaPolicy, Target
-from ._rules import BreachRule, ReopenRule
+from ._policies import MAX_CALENDARS, MAX_POLICIES, PolicySet, SlaPolicy, Target
 from ._target_text import days_text, read_size
 
 if TYPE_CHECKING:
@@ -98,7 +100,15 @@ def load_policies(
     return result
 
 
-_TOP_KEYS = ("version", "on_priority_change", "breaches", "on_reopen", "calendars", "policies")
+_TOP_KEYS = (
+    "version",
+    "on_priority_change",
+    "breaches",
+    "on_reopen",
+    "opening_message",
+    "calendars",
+    "policies",
+)
 _POLICY_KEYS = ("name", "description", "when", "calendar", "targets")
 _TARGET_KEYS = ("within", "calendar", "warn_percent", "warn_before", "paused_by")
 _CALENDAR_KEYS = ("timezone", "hours", "holidays", "closures", "openings", "overnight")
@@ -116,20 +126,11 @@ def _document(
         version = top["version"]
         if doc.whole(version) != FORMAT_VERSION:
             problems.add("version", f"must be {FORMAT_VERSION} {doc.got(version)}")
-    rule = PriorityChangeRule.KEEP_ELAPSED
-    if "on_priority_change" in top:
-        rule = (
-            doc.choice(
-                PriorityChangeRule, top["on_priority_change"], "on_priority_change", problems
-            )
-            or rule
-        )
-    breaches = BreachRule.AS_OF
-    if "breaches" in top:
-        breaches = doc.choice(BreachRule, top["breaches"], "breaches", problems) or breaches
-    on_reopen = ReopenRule.RESUME
-    if "on_reopen" in top:
-        on_reopen = doc.choice(ReopenRule, top["on_reopen"], "on_reopen", problems) or on_reopen
+    options: dict[str, Any] = {}
+    for key, default in _option_defaults():
+        if key in top:
+            chosen = doc.choice(type(default), top[key], key, problems)
+            options[key] = default if chosen is None else chosen
     calendars = dict(given)
     if "calendars" in top:
         calendars.update(_calendars(top["calendars"], problems))
@@ -156,16 +157,20 @@ def _document(
     if problems.items:
         return None
     try:
-        return PolicySet(
-            policies=policies,
-            calendars=calendars,
-            on_priority_change=rule,
-            breaches=breaches,
-            on_reopen=on_reopen,
-        )
+        return PolicySet(policies=policies, calendars=calendars, **options)
     except ValidationError as error:  # a rule checked only by the values themselves
         problems.add(error.field or "", doc.strip_field(error.message, error.field))
         return None
+
+
+#: The policy set's options, each a top-level document key named like its field.
+_OPTIONS = ("on_priority_change", "breaches", "on_reopen", "opening_message")
+
+
+def _option_defaults() -> list[tuple[str, enum.Enum]]:
+    """Each option's key and default, read from :class:`PolicySet` itself."""
+    fields = attrs.fields_dict(PolicySet)
+    return [(key, cast(enum.Enum, fields[key].default)) for key in _OPTIONS]
 
 
 def _calendars(value: object, problems: doc.Problems) -> dict[str, BusinessCalendar]:
@@ -716,12 +721,10 @@ def _dump_calendar(calendar: object, name: str) -> dict[str, Any]:
 
 def _document_of(policies: PolicySet) -> dict[str, Any]:
     document: dict[str, Any] = {"version": FORMAT_VERSION}
-    if policies.on_priority_change is not PriorityChangeRule.KEEP_ELAPSED:
-        document["on_priority_change"] = policies.on_priority_change.value
-    if policies.breaches is not BreachRule.AS_OF:
-        document["breaches"] = policies.breaches.value
-    if policies.on_reopen is not ReopenRule.RESUME:
-        document["on_reopen"] = policies.on_reopen.value
+    for key, default in _option_defaults():
+        value = getattr(policies, key)
+        if value is not default:
+            document[key] = value.value
     if policies.calendars:
         document["calendars"] = {
             name: _dump_calendar(cal, name) for name, cal in policies.calendars
@@ -788,7 +791,7 @@ def policy_schema() -> dict[str, Any]:
     >>> schema["$schema"]
     'https://json-schema.org/draft/2020-12/schema'
     >>> sorted(schema["properties"])
-    ['breaches', 'calendars', 'on_priority_change', 'on_reopen', 'policies', 'version']
+    ['breaches', 'calendars', 'on_priority_change', 'on_reopen', 'opening_message', 'policies', 'version']
     """
     text = resources.files("servicemodel.sla").joinpath("policy.schema.json").read_text("utf-8")
     schema: dict[str, Any] = json.loads(text)

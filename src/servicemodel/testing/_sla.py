@@ -8,7 +8,7 @@ from typing import Any
 import pendulum
 from hypothesis import strategies as st
 
-from ..interactions import Channel, Kind, Priority, Status
+from ..interactions import Channel, Kind, OpeningMessage, Priority, Status
 from ..sla import (
     BreachRule,
     Condition,
@@ -173,4 +173,5 @@ def policy_sets(
         on_priority_change=draw(st.sampled_from(PriorityChangeRule)),
         breaches=draw(st.sampled_from(BreachRule)),
         on_reopen=draw(st.sampled_from(ReopenRule)),
+        opening_message=draw(st.sampled_from(OpeningMessage)),
     )
