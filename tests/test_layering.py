@@ -46,6 +46,7 @@ LAYERS: Mapping[str, int] = {
     "servicemodel.interactions": 2,
     "servicemodel._vocabulary": 2,  # the interactions' enums (interactions re-exports them)
     "servicemodel._events": 2,  # the interactions' events (interactions re-exports them)
+    "servicemodel._opening": 2,  # whether an agent's opening message is a reply
     "servicemodel.feedback": 2,
     "servicemodel.customers": 2,
     # 3

@@ -46,6 +46,7 @@ from ._events import (
     TagChange,
     TargetApplied,
 )
+from ._opening import OpeningMessage, is_opening
 from ._time import aware, to_micros
 from ._validators import (
     enum_member,
@@ -65,6 +66,7 @@ __all__ = [
     "Interaction",
     "Kind",
     "Message",
+    "OpeningMessage",
     "PolicyApplied",
     "Priority",
     "PriorityChange",
@@ -86,6 +88,10 @@ _EVENT_NAMES = ", ".join(cls.__name__ for cls in EVENT_TYPES)
 
 def _created_at(value: object) -> pendulum.DateTime:
     return aware(value, field="created_at")
+
+
+def _opened_by(value: object) -> Role:
+    return enum_member(Role, value, field="opened_by")
 
 
 def _priority(value: object) -> Priority:
@@ -172,7 +178,10 @@ class Interaction:
     e.g. ``events[3].at``.
 
     ``attributes`` holds custom fields (name to text); a mapping is accepted
-    and stored as sorted pairs so the value stays hashable.
+    and stored as sorted pairs so the value stays hashable. ``opened_by``
+    says who opened the interaction (default the customer); when an agent
+    did, the log's first public agent message opened it and is not a reply
+    (see :class:`OpeningMessage`).
 
     >>> import pendulum
     >>> t = pendulum.datetime(2024, 6, 10, 9)
@@ -193,6 +202,7 @@ class Interaction:
     tags: frozenset[str] = attrs.field(default=frozenset(), converter=_tags)
     attributes: tuple[tuple[str, str], ...] = attrs.field(default=(), converter=_attributes)
     events: tuple[Event, ...] = attrs.field(default=(), converter=_events)
+    opened_by: Role = attrs.field(default=Role.CUSTOMER, converter=_opened_by)
 
     @events.validator
     def _check_events(self, _attribute: attrs.Attribute[Any], events: tuple[Event, ...]) -> None:
@@ -267,23 +277,29 @@ class Interaction:
         """
         return tuple(e for e in self.events if isinstance(e, Message))
 
-    def first_reply_at(self) -> pendulum.DateTime | None:
-        """When the first public message by a human agent was sent (``None``: not yet).
+    def first_reply_at(
+        self, *, opening: OpeningMessage = OpeningMessage.NOT_A_REPLY
+    ) -> pendulum.DateTime | None:
+        """When the first reply (:meth:`first_reply`) was sent (``None``: not yet).
 
-        Bot messages, automatic acknowledgements and private notes do not count.
+        Bot messages, automatic acknowledgements, private notes and the message
+        that opened an agent-opened interaction do not count.
 
         >>> import pendulum
         >>> t = pendulum.datetime(2024, 1, 1)
-        >>> Interaction(id="T", customer_id="C", channel="email", created_at=t, events=[
-        ...     Message(at=t, author="agent", visibility="private"),
-        ... ]).first_reply_at() is None
-        True
+        >>> outbound = Interaction(id="T", customer_id="C", channel="email", created_at=t,
+        ...     opened_by="agent", events=[Message(at=t, author="agent"),
+        ...     Message(at=t.add(hours=2), author="customer"), Message(at=t.add(hours=3), author="agent")])
+        >>> outbound.first_reply_at().hour, outbound.first_reply_at(opening=OpeningMessage.COUNTS_AS_REPLY).hour
+        (3, 0)
         """
-        reply = self.first_reply()
+        reply = self.first_reply(opening=opening)
         return None if reply is None else reply.at
 
-    def first_reply(self) -> Message | None:
-        """The first public message by a human agent (``None``: not yet); it dates :meth:`first_reply_at`.
+    def first_reply(
+        self, *, opening: OpeningMessage = OpeningMessage.NOT_A_REPLY
+    ) -> Message | None:
+        """The first reply: the first of :meth:`replies` (``None``: not yet).
 
         >>> import pendulum
         >>> t = pendulum.datetime(2024, 1, 1)
@@ -293,22 +309,68 @@ class Interaction:
         ... ]).first_reply().author_id
         'A-1'
         """
+        skipped = self.opening_message(opening=opening)
         for event in self.events:
-            if isinstance(event, Message) and event.is_public_agent_reply():
+            if (
+                isinstance(event, Message)
+                and event.is_public_agent_reply()
+                and event is not skipped
+            ):
                 return event
         return None
 
-    def agent_reply_count(self) -> int:
-        """How many public human agent messages the thread has.
+    def opening_message(
+        self, *, opening: OpeningMessage = OpeningMessage.NOT_A_REPLY
+    ) -> Message | None:
+        """The message that opened an agent-opened interaction and is not a reply (``None``: none).
+
+        >>> import pendulum
+        >>> t = pendulum.datetime(2024, 1, 1)
+        >>> Interaction(id="T", customer_id="C", channel="email", created_at=t, opened_by="agent",
+        ...     events=[Message(at=t, author="agent")]).opening_message().at == t
+        True
+        """
+        first = next((e for e in self.events if isinstance(e, Message)), None)
+        if first is None or not is_opening(
+            first, first=True, opened_by_agent=self.opened_by is Role.AGENT, opening=opening
+        ):
+            return None
+        return first
+
+    def replies(
+        self, *, opening: OpeningMessage = OpeningMessage.NOT_A_REPLY
+    ) -> tuple[Message, ...]:
+        """The agent replies: public human agent messages, less an uncounted opening message.
+
+        This is the one definition of a reply that first reply, reply counts,
+        first-contact resolution and the SLA clocks use (see
+        :class:`OpeningMessage` for *opening*).
 
         >>> import pendulum
         >>> t = pendulum.datetime(2024, 1, 1)
         >>> Interaction(id="T", customer_id="C", channel="chat", created_at=t, events=[
         ...     Message(at=t, author="agent"), Message(at=t, author="bot"),
+        ... ]).replies()[0].author.value
+        'agent'
+        """
+        skipped = self.opening_message(opening=opening)
+        return tuple(
+            e
+            for e in self.events
+            if isinstance(e, Message) and e.is_public_agent_reply() and e is not skipped
+        )
+
+    def agent_reply_count(self, *, opening: OpeningMessage = OpeningMessage.NOT_A_REPLY) -> int:
+        """How many agent replies the thread has (:meth:`replies`).
+
+        >>> import pendulum
+        >>> t = pendulum.datetime(2024, 1, 1)
+        >>> Interaction(id="T", customer_id="C", channel="chat", created_at=t, opened_by="agent",
+        ...     events=[Message(at=t, author="agent"), Message(at=t.add(hours=1), author="agent"),
         ... ]).agent_reply_count()
         1
         """
-        return sum(1 for e in self.events if isinstance(e, Message) and e.is_public_agent_reply())
+        return len(self.replies(opening=opening))
 
     def status(self) -> Status:
         """The status after the last status change (``new`` when there is none).

@@ -84,6 +84,7 @@ INTERACTION_FIELDS = (
     "attributes",
     "events",
     "timezone",
+    "opened_by",
 )
 INTERACTION_KEYS = frozenset(INTERACTION_FIELDS)
 EVENT_KEYS = {
@@ -124,6 +125,7 @@ _RULES = {
     "type": _one_of(tuple(EVENT_KEYS)),
     "status": _one_of(STATUSES),
     "author": _one_of(ROLES),
+    "opened_by": _one_of(ROLES),
     "visibility": _one_of(VISIBILITIES),
     "work": "an ISO 8601 duration such as 'PT4M30S'",
     "score": "an integer",
@@ -399,6 +401,8 @@ def encode_interaction(interaction: Interaction) -> dict[str, Any]:
     ):
         # Every timestamp is in one named zone: name it, so reading restores the zone.
         record["timezone"] = tz.name
+    if interaction.opened_by is not Role.CUSTOMER:
+        record["opened_by"] = interaction.opened_by.value
     return record
 
 

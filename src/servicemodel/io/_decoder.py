@@ -35,6 +35,7 @@ from ..interactions import (
     PolicyApplied,
     Priority,
     PriorityChange,
+    Role,
     SatisfactionResponse,
     ScheduleChange,
     StatusChange,
@@ -119,6 +120,7 @@ _R_AT, _R_SCORE = _setters(SatisfactionResponse, "at", "score")
     _I_TAGS,
     _I_ATTRIBUTES,
     _I_EVENTS,
+    _I_OPENED_BY,
 ) = _setters(
     Interaction,
     "id",
@@ -130,6 +132,7 @@ _R_AT, _R_SCORE = _setters(SatisfactionResponse, "at", "score")
     "tags",
     "attributes",
     "events",
+    "opened_by",
 )
 
 
@@ -191,6 +194,8 @@ class InteractionDecoder:
             attributes = record.get("attributes", ())
             if type(attributes) is not dict and attributes != ():
                 raise TypeError
+            field = "opened_by"
+            opened_by = ROLES[record["opened_by"]] if "opened_by" in record else Role.CUSTOMER
             field = "events"
             raw_events = record.get("events", ())
             if type(raw_events) is not list and raw_events != ():
@@ -214,6 +219,7 @@ class InteractionDecoder:
         _I_TAGS(interaction, self._tags(tags))
         _I_ATTRIBUTES(interaction, _ATTRIBUTES(attributes) if attributes else ())
         _I_EVENTS(interaction, events)
+        _I_OPENED_BY(interaction, opened_by)
         return interaction
 
     # ------------------------------------------------------------------ fields

@@ -39,8 +39,10 @@ from ._holidays import public_holidays
 from ._metrics import Metric, MetricRules
 from ._options import SCHEDULE, History, ScheduleRule, Selection, StampedTargets
 from ._policies import PolicySet, PriorityChangeRule, SlaPolicy, Target
+from ._rules import BreachRule, ReopenRule
 
 __all__ = [  # noqa: RUF022 -- plain sorted order (tests/test_public_api.py), SCHEDULE among the S
+    "BreachRule",
     "BusinessCalendar",
     "ClockState",
     "Combine",
@@ -57,6 +59,7 @@ __all__ = [  # noqa: RUF022 -- plain sorted order (tests/test_public_api.py), SC
     "Overnight",
     "PolicySet",
     "PriorityChangeRule",
+    "ReopenRule",
     "SCHEDULE",
     "ScheduleRule",
     "Segment",

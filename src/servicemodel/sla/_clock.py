@@ -12,6 +12,7 @@ from bisect import bisect_right
 from collections.abc import Sequence
 from typing import Any, Protocol
 
+from .._opening import is_opening
 from .._time import duration_micros
 from ..exceptions import CalendarError
 from ..interactions import (
@@ -19,6 +20,7 @@ from ..interactions import (
     Event,
     FieldChange,
     Message,
+    OpeningMessage,
     PolicyApplied,
     Priority,
     PriorityChange,
@@ -34,7 +36,7 @@ from ._metrics import STOP_STATUSES
 
 _STOPS = tuple(STOP_STATUSES)
 
-__all__ = ["IntegerCalendar", "Log", "Positions", "Running"]
+__all__ = ["IntegerCalendar", "Log", "Positions", "Running", "resolution_cycles"]
 
 #: How far ahead :func:`next_flip` looks for a calendar that is open now to close.
 FLIP_HORIZON_US = 4 * 366 * 86_400_000_000
@@ -143,10 +145,13 @@ class Log:
     stamped targets as ``(at_us, within_us, calendar)``. Reply-type metrics
     keep their instances as ``[start_us, end_us | None]`` pairs. :meth:`feed`
     takes one event; feeding a log in chunks gives the same state as feeding
-    it at once.
+    it at once. An agent's
+    message that opened the interaction is not a reply under
+    :attr:`OpeningMessage.NOT_A_REPLY` (``opened_by_agent`` and ``opening``).
     """
 
     __slots__ = (
+        "_messaged",
         "_next_open",
         "_periodic_open",
         "created",
@@ -155,6 +160,8 @@ class Log:
         "groups",
         "last_at",
         "next_reply",
+        "opened_by_agent",
+        "opening",
         "periodic",
         "priorities",
         "schedules",
@@ -172,8 +179,14 @@ class Log:
         priority: Priority,
         tags: frozenset[str] = frozenset(),
         fields: tuple[tuple[str, str], ...] = (),
+        *,
+        opened_by_agent: bool = False,
+        opening: OpeningMessage = OpeningMessage.NOT_A_REPLY,
     ) -> None:
         self.created = created
+        self.opened_by_agent = opened_by_agent
+        self.opening = opening
+        self._messaged = False
         self.statuses: list[tuple[int, Status]] = [(created, Status.NEW)]
         self.priorities: list[tuple[int, Priority]] = [(created, priority)]
         self.groups: list[tuple[int, str | None]] = [(created, None)]
@@ -195,6 +208,9 @@ class Log:
         """An independent copy (the tracker's values never share mutable state)."""
         other = Log.__new__(Log)
         other.created = self.created
+        other.opened_by_agent = self.opened_by_agent
+        other.opening = self.opening
+        other._messaged = self._messaged
         other.statuses = list(self.statuses)
         other.priorities = list(self.priorities)
         other.groups = list(self.groups)
@@ -218,6 +234,12 @@ class Log:
         self.seen += 1
         self.last_at = at
         if isinstance(event, Message):
+            if not self._messaged:
+                self._messaged = True
+                if is_opening(
+                    event, first=True, opened_by_agent=self.opened_by_agent, opening=self.opening
+                ):
+                    return
             if event.visibility is not _PUBLIC:
                 return
             if event.author is _AGENT:
@@ -307,6 +329,31 @@ def _put(timeline: list[tuple[int, Any]], at: int, value: object) -> None:
         timeline[-1] = (at, value)
     else:
         timeline.append((at, value))
+
+
+def resolution_cycles(statuses: Sequence[tuple[int, Status]]) -> list[tuple[int, int | None]]:
+    """The cycles of a resolution-type clock that starts anew on each reopen (``ReopenRule.NEW_CYCLE``).
+
+    The first cycle runs from creation to the first resolve (solved or
+    closed); each reopen (leaving a resolved status) starts the next, which
+    ends at the following resolve. An unresolved cycle has no end (``None``).
+
+    >>> from servicemodel import Status
+    >>> resolution_cycles([(0, Status.NEW), (5, Status.SOLVED), (7, Status.OPEN), (9, Status.CLOSED)])
+    [(0, 5), (7, 9)]
+    """
+    cycles: list[tuple[int, int | None]] = []
+    start: int | None = statuses[0][0]
+    for at, status in statuses[1:]:
+        resolved = status in _STOPS
+        if resolved and start is not None:
+            cycles.append((start, at))
+            start = None
+        elif not resolved and start is None:
+            start = at
+    if start is not None:
+        cycles.append((start, None))
+    return cycles
 
 
 class Running:

@@ -105,6 +105,12 @@ class Piecewise:
             i -= 1
         return calendars[0]._add_us(pos, -left)
 
+    def _business_days_due_us(self, u: int, n: int) -> int:
+        """The end of the *n*-th business day after *u*, on the calendar in force at *u*."""
+        calendar: Any = self.calendars[self._piece(u)]
+        due: int = calendar._business_days_due_us(u, n)
+        return due
+
     def _segments_us(self, start_us: int, end_us: int) -> tuple[tuple[int, int, str], ...]:
         starts, calendars = self.starts, self.calendars
         out: list[tuple[int, int, str]] = []
@@ -269,6 +275,10 @@ class DatedCalendar:
     def _add_us(self, start_us: int, duration_us: int) -> int:
         """The earliest instant *duration_us* business microseconds after *start_us*."""
         return self._piecewise._add_us(start_us, duration_us)
+
+    def _business_days_due_us(self, u: int, n: int) -> int:
+        """The end of the *n*-th business day after *u*, counted on the version in force at *u*."""
+        return self._version_us(u)._business_days_due_us(u, n)
 
     def _segments_us(self, start_us: int, end_us: int) -> tuple[tuple[int, int, str], ...]:
         """``[start_us, end_us)`` in labelled pieces, each from the version then in force."""

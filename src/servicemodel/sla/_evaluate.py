@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import datetime as _dt
 from bisect import bisect_right
-from typing import TYPE_CHECKING, Any, final
+from typing import TYPE_CHECKING, Any, Protocol, final
 
 import attrs
 import pendulum
 
 from .._time import aware, duration_from_micros, from_micros, to_micros
 from ..customers import Customer
-from ..exceptions import ValidationError
-from ..interactions import Interaction, Priority
+from ..exceptions import CalendarError, ValidationError
+from ..interactions import Interaction, Priority, Role, Status
 from ._calendar import BusinessCalendar
-from ._clock import Log, Positions, crossed, elapsed, running
+from ._clock import Log, Positions, crossed, elapsed, reach, resolution_cycles, running
 from ._conditions import Facts
 from ._dated import DatedCalendar, Piecewise
 from ._metrics import STOP_STATUSES, Metric
@@ -30,6 +30,7 @@ from ._results import (
     SlaResult,
     _first,
 )
+from ._rules import BreachRule, ReopenRule
 
 if TYPE_CHECKING:
     from ._clock import IntegerCalendar
@@ -57,6 +58,9 @@ _STOPS = tuple(STOP_STATUSES)
 class _Target:
     """A target compiled for the hot path (microseconds, tuples, the calendar object).
 
+    ``within`` and ``warn`` are ``None`` for a business-days target (``days``):
+    its business time depends on when its clock starts (:meth:`amounts`).
+
     ``calendar`` is ``None`` when the calendar depends on the evaluation (the
     ticket's schedule, or a dated calendar read as it is now); ``name`` then
     says which one.
@@ -65,6 +69,7 @@ class _Target:
     __slots__ = (
         "always",
         "calendar",
+        "days",
         "excluded",
         "name",
         "paused",
@@ -79,6 +84,7 @@ class _Target:
         self.target = target
         self.within = target._within_us()
         self.warn = target._warn_us()
+        self.days = target.business_days
         # Tuples, not sets: membership by identity avoids hashing enum members on the hot path.
         self.paused = tuple(target.pausing_statuses())
         stops = () if target.metric in _REPLY_METRICS else tuple(STOP_STATUSES)
@@ -86,6 +92,26 @@ class _Target:
         self.name = target.calendar
         self.calendar = calendar
         self.always = calendar is BusinessCalendar.always()
+
+    def amounts(
+        self, counter: IntegerCalendar, start: int, counted_on: _DayCalendar
+    ) -> tuple[int, int | None]:
+        """The target and warning (business microseconds) of a clock started at *start*.
+
+        *counted_on* is the calendar the clock counts on (resolved for this
+        evaluation); *counter* counts its business time.
+        """
+        if self.days is None:
+            assert self.within is not None
+            return self.within, self.warn
+        within = counter._elapsed_us(start, counted_on._business_days_due_us(start, self.days))
+        return within, self.target._warn_us(within)
+
+
+class _DayCalendar(Protocol):
+    """A calendar that also knows its business days (every calendar a target counts on)."""
+
+    def _business_days_due_us(self, u: int, n: int) -> int: ...
 
 
 def _static_calendar(policies: PolicySet, name: str | None) -> IntegerCalendar | None:
@@ -372,7 +398,9 @@ def _compute(
     restart = policies.on_priority_change is PriorityChangeRule.RESTART
     stamps = _stamps(log, policies)
     made: dict[tuple[Any, ...], _Target] = {}
-    dynamic: _Calendars | None = None
+    dynamic = _Calendars(policies, log, as_of)
+    record = policies.breaches is BreachRule.RECORD and not single
+    cycles = policies.on_reopen is ReopenRule.NEW_CYCLE
     status_now = log.status
     positions: dict[int, IntegerCalendar] = {}
     clocks: list[MetricClock] = []
@@ -385,10 +413,12 @@ def _compute(
             windows = log.next_reply  # type: ignore[assignment]
         elif position == 2:
             windows = log.periodic  # type: ignore[assignment]
+        elif cycles:
+            windows = resolution_cycles(statuses)
         else:
             windows = [(created, None)]
         for cycle, (start, end) in enumerate(windows):
-            done = end if reply else completion
+            done = end if reply or cycles else completion
             k = 0 if single else bisect_right(times, as_of if done is None else done) - 1
             spec = rows[k][position]
             if stamps is not None and keys[k][0] >= 0:
@@ -405,19 +435,16 @@ def _compute(
                 )
             if spec is None:
                 continue
+            began = start
             if restart and not single:
                 start = _restart(times, keys, rows, position, start, k)
             run = running(statuses, start, end, spec.excluded)
-            counted_on = spec.calendar
-            if counted_on is None:
-                if dynamic is None:
-                    dynamic = _Calendars(policies, log, as_of)
-                counted_on = dynamic.of(spec.name)
-            calendar = positions.get(id(counted_on))
-            if calendar is None:
-                calendar = positions[id(counted_on)] = (
-                    counted_on if spec.always else Positions(counted_on, created)
-                )
+            counted_on, calendar = _counter(positions, spec, created, dynamic)
+            fixed = spec.within
+            if fixed is not None:
+                within, warn = fixed, spec.warn
+            else:
+                within, warn = spec.amounts(calendar, start, counted_on)
             business, real = elapsed(calendar, run, as_of)
             if done is not None:
                 state = ClockState.COMPLETED
@@ -425,7 +452,25 @@ def _compute(
                 state = ClockState.PAUSED
             else:
                 state = ClockState.ACTIVE
-            warn = spec.warn
+            recorded = (
+                _recorded_breach(
+                    times,
+                    keys,
+                    rows,
+                    position,
+                    began,
+                    end,
+                    done,
+                    k,
+                    restart,
+                    statuses,
+                    positions,
+                    created,
+                    dynamic,
+                )
+                if record
+                else None
+            )
             clocks.append(
                 MetricClock(
                     metric=metric,
@@ -434,8 +479,8 @@ def _compute(
                     target=spec.target,
                     cycle=cycle,
                     state=state,
-                    breached=business >= spec.within
-                    and crossed(calendar, run, spec.within, business, done),
+                    breached=recorded is not None
+                    or (business >= within and crossed(calendar, run, within, business, done)),
                     warned=warn is not None
                     and business >= warn
                     and crossed(calendar, run, warn, business, done),
@@ -444,12 +489,13 @@ def _compute(
                     as_of_us=as_of,
                     business_us=business,
                     calendar_us=real,
-                    within_us=spec.within,
+                    within_us=within,
                     warn_us=warn,
                     run=run,
                     calendar=counted_on,
                     statuses=statuses,
                     zone=zone,
+                    recorded_breach_us=recorded,
                 )
             )
     index = keys[0 if single else bisect_right(times, as_of) - 1][0]
@@ -460,6 +506,61 @@ def _compute(
         as_of_us=as_of,
         zone=zone,
     )
+
+
+def _counter(
+    positions: dict[int, IntegerCalendar], spec: _Target, created: int, calendars: _Calendars
+) -> tuple[Any, IntegerCalendar]:
+    """The calendar a target counts on in this evaluation, and its counter memoised per calendar."""
+    counted_on: Any = spec.calendar
+    if counted_on is None:
+        counted_on = calendars.of(spec.name)
+    counter = positions.get(id(counted_on))
+    if counter is None:
+        counter = positions[id(counted_on)] = (
+            counted_on if spec.always else Positions(counted_on, created)
+        )
+    return counted_on, counter
+
+
+def _recorded_breach(
+    times: list[int],
+    keys: list[tuple[int, Priority]],
+    rows: list[tuple[_Target | None, ...]],
+    position: int,
+    start: int,
+    end: int | None,
+    done: int | None,
+    k: int,
+    restart: bool,
+    statuses: tuple[tuple[int, Status], ...],
+    positions: dict[int, IntegerCalendar],
+    created: int,
+    calendars: _Calendars,
+) -> int | None:
+    """When a target in force before key *k* was breached while it was in force (``BreachRule.RECORD``).
+
+    Under each earlier key ``j`` the clock looked breached from the moment it
+    had used that target up to the next change ``times[j + 1]``: the first
+    such breach is the record (``None``: no earlier target was breached).
+    """
+    for j in range(k):
+        if times[j + 1] <= start:
+            continue
+        spec = rows[j][position]
+        if spec is None:
+            continue
+        begin = _restart(times, keys, rows, position, start, j) if restart else start
+        run = running(statuses, begin, end, spec.excluded)
+        try:
+            counted_on, calendar = _counter(positions, spec, created, calendars)
+            within, _warn = spec.amounts(calendar, begin, counted_on)
+            at = reach(calendar, run, within)
+        except CalendarError:
+            continue
+        if at is not None and at < times[j + 1] and (done is None or at < done):
+            return at
+    return None
 
 
 def _restart(
@@ -481,12 +582,19 @@ def _restart(
 # ----------------------------------------------------------------- public entry points
 
 
-def _fold(interaction: Interaction, upto: int | None, created: int | None = None) -> Log:
+def _fold(
+    interaction: Interaction,
+    policies: PolicySet,
+    upto: int | None,
+    created: int | None = None,
+) -> Log:
     log = Log(
         to_micros(interaction.created_at) if created is None else created,
         interaction.priority,
         interaction.tags,
         interaction.attributes,
+        opened_by_agent=interaction.opened_by is Role.AGENT,
+        opening=policies.opening_message,
     )
     for event in interaction.events:
         at = to_micros(event.at)
@@ -555,7 +663,9 @@ def evaluate(
     DateTime(2024, 6, 10, 15, 0, 0, tzinfo=Timezone('UTC'))
     """
     at, zone, created = _as_of(as_of, interaction)
-    return _compute(_fold(interaction, at, created), interaction, policies, at, zone, customer)
+    return _compute(
+        _fold(interaction, policies, at, created), interaction, policies, at, zone, customer
+    )
 
 
 @final
@@ -608,7 +718,7 @@ class SlaTracker:
             interaction=interaction,
             policies=policies,
             customer=customer,
-            log=_fold(interaction, None),
+            log=_fold(interaction, policies, None),
         )
 
     def update(self, interaction: Interaction) -> SlaTracker:
@@ -636,6 +746,7 @@ class SlaTracker:
             or interaction.priority is not old.priority
             or interaction.tags != old.tags
             or interaction.attributes != old.attributes
+            or interaction.opened_by is not old.opened_by
             or interaction.events[:seen] != old.events[:seen]
         ):
             raise ValidationError(

@@ -20,10 +20,11 @@ from .._validators import (
 )
 from ..customers import Customer
 from ..exceptions import ValidationError
-from ..interactions import Interaction, Priority, Status
+from ..interactions import Interaction, OpeningMessage, Priority, Status
 from ._conditions import Condition, Facts
 from ._metrics import PAUSABLE_STATUSES, Metric
 from ._options import SCHEDULE, History, ScheduleRule, Selection, StampedTargets
+from ._rules import BreachRule, ReopenRule
 
 if TYPE_CHECKING:
     from ._calendar import BusinessCalendar
@@ -34,6 +35,8 @@ __all__ = ["PolicySet", "PriorityChangeRule", "SlaPolicy", "Target"]
 #: Most policies in one set, and most calendars.
 MAX_POLICIES = 1_000
 MAX_CALENDARS = 100
+#: Most business days a target may allow.
+MAX_DAYS = 3_660
 
 
 class PriorityChangeRule(enum.Enum):
@@ -56,8 +59,8 @@ def _metric(value: object) -> Metric:
     return enum_member(Metric, value, field="metric")
 
 
-def _within(value: object) -> pendulum.Duration:
-    return to_duration(value, field="within")
+def _within(value: object) -> pendulum.Duration | None:
+    return None if value is None else to_duration(value, field="within")
 
 
 def _warn_before(value: object) -> pendulum.Duration | None:
@@ -91,12 +94,22 @@ def _paused_by(value: object) -> frozenset[Status] | None:
 class Target:
     """How long one metric may take, on which calendar, and when to warn.
 
+    A target is either business time (``within``: "16h" counts sixteen open
+    hours of the calendar) or business days (``business_days=N``: by the end
+    of the Nth next business day after the clock starts, as
+    :meth:`BusinessCalendar.end_of_business_day` counts them; a day target
+    needs a ``calendar``). The two differ: from Monday 16:00 on a 09:00-17:00
+    calendar, ``within=16h`` is due Wednesday 16:00 and ``business_days=2``
+    Wednesday 17:00. A day target is turned into business time when its clock
+    starts, so a pause moves the deadline by the open time it took.
+
     ``calendar`` names a calendar of the :class:`PolicySet`, or is
     :data:`SCHEDULE` (``"@schedule"``) for the ticket's schedule; ``None``
     means calendar time (every hour counts). Warn either at a percentage of the
     target (``warn_percent``, 1-99) or a time before breach (``warn_before``,
-    shorter than the target), not both. ``paused_by`` replaces the metric's
-    default pausing statuses (``None`` keeps the default).
+    shorter than the target; not with ``business_days``), not both.
+    ``paused_by`` replaces the metric's default pausing statuses (``None``
+    keeps the default).
 
     >>> import pendulum
     >>> t = Target(metric="resolution", within=pendulum.duration(hours=8), warn_percent=75)
@@ -110,11 +123,51 @@ class Target:
     """
 
     metric: Metric = attrs.field(converter=_metric)
-    within: pendulum.Duration = attrs.field(converter=_within)
+    within: pendulum.Duration | None = attrs.field(default=None, converter=_within)
     calendar: str | None = attrs.field(default=None, validator=optional_non_empty_str)
     warn_percent: int | None = attrs.field(default=None)
     warn_before: pendulum.Duration | None = attrs.field(default=None, converter=_warn_before)
     paused_by: frozenset[Status] | None = attrs.field(default=None, converter=_paused_by)
+    business_days: int | None = attrs.field(default=None)
+
+    @business_days.validator
+    def _check_days(self, _attribute: attrs.Attribute[Any], value: object) -> None:
+        if value is None:
+            if self.within is None:
+                raise ValidationError(
+                    "'within' must be given: a target is a duration ('within') or a number "
+                    "of business days ('business_days') (got neither)",
+                    field="within",
+                    value=None,
+                )
+            return
+        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_DAYS:
+            raise ValidationError(
+                f"'business_days' must be an integer from 1 to {MAX_DAYS} (got {value!r})",
+                field="business_days",
+                value=value,
+            )
+        if self.within is not None:
+            raise ValidationError(
+                "'business_days' must not be combined with 'within'; choose one "
+                f"(got within={self.within.in_words()!r})",
+                field="business_days",
+                value=value,
+            )
+        if self.calendar is None:
+            raise ValidationError(
+                "'business_days' needs a 'calendar': business days are the days a calendar "
+                f"opens (got business_days={value} on calendar time)",
+                field="business_days",
+                value=value,
+            )
+        if self.warn_before is not None:
+            raise ValidationError(
+                "'warn_before' must not be combined with 'business_days'; use 'warn_percent' "
+                f"(got {self.warn_before.in_words()})",
+                field="warn_before",
+                value=self.warn_before,
+            )
 
     @warn_percent.validator
     def _check_percent(self, _attribute: attrs.Attribute[Any], value: object) -> None:
@@ -139,7 +192,7 @@ class Target:
                 value=value,
             )
         assert isinstance(value, pendulum.Duration)
-        if duration_micros(value) >= duration_micros(self.within):
+        if self.within is not None and duration_micros(value) >= duration_micros(self.within):
             raise ValidationError(
                 f"'warn_before' must be shorter than 'within' "
                 f"(got {value.in_words()} >= {self.within.in_words()})",
@@ -147,24 +200,30 @@ class Target:
                 value=value,
             )
 
-    def _within_us(self) -> int:
-        """The target in microseconds.
+    def _within_us(self) -> int | None:
+        """The target in microseconds (``None`` for a business-days target: it depends on the start).
 
         >>> import pendulum
         >>> Target(metric="resolution", within=pendulum.duration(minutes=1))._within_us()
         60000000
         """
-        return duration_micros(self.within)
+        return None if self.within is None else duration_micros(self.within)
 
-    def _warn_us(self) -> int | None:
+    def _warn_us(self, within: int | None = None) -> int | None:
         """The used time (microseconds) at which the clock warns, or ``None`` without a warning.
+
+        *within* is the target in microseconds (default: ``within``; a
+        business-days target passes the business time its clock was given).
 
         >>> import pendulum
         >>> Target(metric="resolution", within=pendulum.duration(hours=1),
         ...        warn_before=pendulum.duration(minutes=15))._warn_us() == 45 * 60_000_000
         True
         """
-        within = duration_micros(self.within)
+        if within is None:
+            within = self._within_us()
+            if within is None:
+                return None
         if self.warn_percent is not None:
             return within * self.warn_percent // 100
         if self.warn_before is not None:
@@ -382,10 +441,12 @@ def _policies(value: Iterable[SlaPolicy]) -> tuple[SlaPolicy, ...]:
 
 
 def _calendars(value: object) -> tuple[tuple[str, BusinessCalendar | DatedCalendar], ...]:
-    if isinstance(value, tuple) and all(
-        isinstance(pair, tuple) and len(pair) == 2 for pair in value
+    if (
+        isinstance(value, tuple)
+        and all(isinstance(p, tuple) and len(p) == 2 for p in value)
+        and len({p[0] for p in value}) == len(value)
     ):
-        value = dict(value)  # the stored form (attrs.evolve passes it back)
+        value = dict(value)  # the stored form, as attrs.evolve passes it back
     if not isinstance(value, Mapping):
         raise ValidationError(
             f"'calendars' must map names to calendars such as BusinessCalendar (got {value!r})",
@@ -397,6 +458,18 @@ def _calendars(value: object) -> tuple[tuple[str, BusinessCalendar | DatedCalend
 
 def _rule(value: object) -> PriorityChangeRule:
     return enum_member(PriorityChangeRule, value, field="on_priority_change")
+
+
+def _breaches(value: object) -> BreachRule:
+    return enum_member(BreachRule, value, field="breaches")
+
+
+def _on_reopen(value: object) -> ReopenRule:
+    return enum_member(ReopenRule, value, field="on_reopen")
+
+
+def _opening_message(value: object) -> OpeningMessage:
+    return enum_member(OpeningMessage, value, field="opening_message")
 
 
 def _selection(value: object) -> Selection:
@@ -443,6 +516,13 @@ class PolicySet:
       or as they are at the evaluation instant (:class:`History`);
     - ``stamped_targets``: whether targets the helpdesk stamped replace the
       policy's (:class:`StampedTargets`).
+    - ``breaches``: whether a breach stays once it happened
+      (:class:`BreachRule`);
+    - ``on_reopen``: whether a reopen resumes resolution-type clocks or
+      starts a new cycle (:class:`ReopenRule`);
+    - ``opening_message``: whether the message that opened an agent-opened
+      interaction is a reply that stops ``first_reply``
+      (:class:`~servicemodel.OpeningMessage`; by default it is not).
 
     >>> import pendulum
     >>> PolicySet(policies=[SlaPolicy(name="A"), SlaPolicy(name="A")])
@@ -462,6 +542,11 @@ class PolicySet:
     )
     on_priority_change: PriorityChangeRule = attrs.field(
         default=PriorityChangeRule.KEEP_ELAPSED, converter=_rule
+    )
+    breaches: BreachRule = attrs.field(default=BreachRule.AS_OF, converter=_breaches)
+    on_reopen: ReopenRule = attrs.field(default=ReopenRule.RESUME, converter=_on_reopen)
+    opening_message: OpeningMessage = attrs.field(
+        default=OpeningMessage.NOT_A_REPLY, converter=_opening_message
     )
     selection: Selection = attrs.field(default=Selection.CONDITIONS, converter=_selection)
     schedule: str | None = attrs.field(default=None, validator=optional_non_empty_str)

@@ -154,11 +154,11 @@ def interactions(
 
     Status changes only change the status, never return to ``new``, and nothing
     but satisfaction responses follows ``closed``; priority changes change the
-    priority; gaps between events run from 0 to 3 days. With *routing*, the
-    log also holds tag, field and schedule changes and a helpdesk's SLA
-    stamps (``PolicyApplied``, ``TargetApplied``), drawn from small
-    vocabularies (tags ``a``-``c``, fields ``form`` and ``brand``, schedules
-    ``north`` and ``south``, policies ``P0``-``P2``) so that they matter.
+    priority; gaps between events run from 0 to 3 days. Any role may have opened it.
+    With *routing*, the log also holds tag, field and schedule changes and a
+    helpdesk's SLA stamps (``PolicyApplied``, ``TargetApplied``), drawn from
+    small vocabularies (tags ``a``-``c``, fields ``form`` and ``brand``,
+    schedules ``north`` and ``south``, policies ``P0``-``P2``) so that they matter.
 
     >>> from hypothesis import given
     >>> @given(interactions(max_events=3))
@@ -230,6 +230,7 @@ def interactions(
         tags=draw(st.frozensets(identifiers(), max_size=3)),
         attributes=draw(st.dictionaries(identifiers(), _texts, max_size=3)),
         events=events,
+        opened_by=draw(st.sampled_from(Role)),
     )
 
 
