@@ -122,7 +122,7 @@ def test_every_problem_is_reported_with_its_path() -> None:
     assert problems(document) == [
         (
             "colour",
-            "is not a known key; expected one of version, on_priority_change, calendars, policies",
+            "is not a known key; expected one of version, on_priority_change, breaches, on_reopen, opening_message, calendars, policies",
         ),
         ("version", "must be 1 (got integer 2)"),
         ("policies[0].targets.urgent.first_reply", "must be positive (got '0m')"),
@@ -137,7 +137,7 @@ def test_every_problem_is_reported_with_its_path() -> None:
         ),
         (
             "policies[2].when.all[0].equals",
-            "must be one of 'low', 'normal', 'high', 'urgent' (got 'critical')",
+            "must be one of 'low', 'normal', 'high', 'urgent', 'none' (got 'critical')",
         ),
         (
             "policies[2].targets.urgent.first_reply.warn_before",
@@ -161,7 +161,7 @@ def test_every_problem_is_reported_with_its_path() -> None:
         ),
         (
             "policies[2].targets.critical",
-            "must be one of 'low', 'normal', 'high', 'urgent' (got string 'critical')",
+            "must be one of 'low', 'normal', 'high', 'urgent', 'none' (got string 'critical')",
         ),
     ]
 

@@ -143,3 +143,41 @@ def test_schema_and_loader_agree_on_shape_mutations(document: dict[str, Any]) ->
     # Documents the loader rejects for their shape, the schema rejects too, and the
     # schema accepts only what the loader loads.
     assert VALIDATOR.is_valid(document) == loads(document)
+
+
+def _days_document(target: object, *, policy_calendar: str | None = "office") -> dict[str, Any]:
+    policy: dict[str, Any] = {"name": "Office", "targets": {"normal": {"resolution": target}}}
+    if policy_calendar is not None:
+        policy["calendar"] = policy_calendar
+    return {
+        "calendars": {"office": {"timezone": "Europe/London", "hours": {"mon-fri": "09:00-17:00"}}},
+        "on_reopen": "new_cycle",
+        "breaches": "record",
+        "policies": [policy],
+    }
+
+
+def test_business_day_targets_are_accepted_and_refused_alike_by_schema_and_loader() -> None:
+    accepted = [
+        _days_document("2 business days"),
+        _days_document("1 business day"),
+        _days_document("3660 business days"),
+        _days_document({"within": "5 business days", "warn_percent": 80}),
+        _days_document({"within": "5 business days", "calendar": "office"}, policy_calendar=None),
+    ]
+    refused = [
+        _days_document("2 business days", policy_calendar=None),
+        _days_document({"within": "2 business days", "calendar": None}),
+        _days_document({"within": "2 business days", "warn_before": "1h"}),
+        _days_document("0 business days"),
+        _days_document("3661 business days"),
+        _days_document("02 business days"),
+        _days_document("2 business  days"),
+        _days_document("two business days"),
+    ]
+    for document in accepted:
+        assert VALIDATOR.is_valid(document), document
+        assert loads(document), document
+    for document in refused:
+        assert not VALIDATOR.is_valid(document), document
+        assert not loads(document), document

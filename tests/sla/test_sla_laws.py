@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
 import attrs
@@ -12,6 +13,7 @@ from hypothesis import strategies as st
 from servicemodel import Interaction, Status, StatusChange
 from servicemodel._time import from_micros, to_micros
 from servicemodel.sla import (
+    BreachRule,
     BusinessCalendar,
     ClockState,
     Condition,
@@ -19,6 +21,7 @@ from servicemodel.sla import (
     Metric,
     PolicySet,
     PriorityChangeRule,
+    ReopenRule,
     SlaPolicy,
     SlaResult,
     SlaTracker,
@@ -35,7 +38,7 @@ OFFICE = BusinessCalendar.weekly(
 HOUR = 3_600_000_000
 
 
-def _targets(scale: int, calendar: str | None) -> list[Target]:
+def _targets(scale: int, calendar: str | None, *, days: bool = False) -> list[Target]:
     return [
         Target(
             metric=Metric.FIRST_REPLY,
@@ -63,35 +66,68 @@ def _targets(scale: int, calendar: str | None) -> list[Target]:
             calendar=calendar,
             warn_percent=80,
         ),
-        Target(
+        Target(metric=Metric.RESOLUTION, business_days=scale, calendar=calendar, warn_percent=60)
+        if days and calendar is not None
+        else Target(
             metric=Metric.RESOLUTION, within=pendulum.duration(hours=scale * 8), calendar=calendar
         ),
     ]
 
 
-def policy_set(rule: PriorityChangeRule, calendar: str | None = "office") -> PolicySet:
+def policy_set(
+    rule: PriorityChangeRule,
+    calendar: str | None = "office",
+    *,
+    breaches: BreachRule = BreachRule.AS_OF,
+    on_reopen: ReopenRule = ReopenRule.RESUME,
+    days: bool = False,
+) -> PolicySet:
     urgent = SlaPolicy(
         name="Urgent",
         condition=Condition.all_of(
             FieldTest(field="priority", operator="in", values=["urgent", "high"])
         ),
-        targets={"urgent": _targets(1, calendar), "high": _targets(2, calendar)},
+        targets={
+            "urgent": _targets(1, calendar, days=days),
+            "high": _targets(2, calendar, days=days),
+        },
     )
     default = SlaPolicy(
         name="Default",
         targets={
-            "normal": _targets(4, calendar),
-            "low": _targets(8, calendar),
-            "high": _targets(3, calendar),
+            "normal": _targets(4, calendar, days=days),
+            "low": _targets(8, calendar, days=days),
+            "high": _targets(3, calendar, days=days),
         },
     )
     return PolicySet(
-        policies=[urgent, default], calendars={"office": OFFICE}, on_priority_change=rule
+        policies=[urgent, default],
+        calendars={"office": OFFICE},
+        on_priority_change=rule,
+        breaches=breaches,
+        on_reopen=on_reopen,
     )
 
 
-POLICIES = st.sampled_from([policy_set(r, c) for r in PriorityChangeRule for c in ("office", None)])
-OFFICE_POLICIES = st.sampled_from([policy_set(r) for r in PriorityChangeRule])
+#: Every combination of the options, with business-time and business-day resolution targets.
+ALL_SETS = [
+    policy_set(r, c, breaches=b, on_reopen=o, days=d)
+    for r in PriorityChangeRule
+    for c in ("office", None)
+    for b in BreachRule
+    for o in ReopenRule
+    for d in ((False, True) if c else (False,))
+]
+POLICIES = st.sampled_from(ALL_SETS)
+OFFICE_POLICIES = st.sampled_from(
+    [
+        policy_set(r, breaches=b, on_reopen=o, days=d)
+        for r in PriorityChangeRule
+        for b in BreachRule
+        for o in ReopenRule
+        for d in (False, True)
+    ]
+)
 
 
 def last_at(interaction: Interaction) -> int:
@@ -295,3 +331,110 @@ def test_next_change_is_never_before_as_of_and_nothing_changes_until_it(
     between = data.draw(st.integers(as_of, change - 1))
     assert snapshot(evaluate(interaction, policies, as_of=from_micros(between))) == snapshot(result)
     assert snapshot(evaluate(interaction, policies, as_of=from_micros(change))) != snapshot(result)
+
+
+def _as(policies: PolicySet, **options: Any) -> PolicySet:
+    return attrs.evolve(policies, **options)
+
+
+@given(interactions(max_events=8), POLICIES, st.data())
+def test_under_record_a_breach_never_clears_and_every_as_of_breach_is_kept(
+    interaction: Interaction, policies: PolicySet, data: st.DataObject
+) -> None:
+    record = _as(policies, breaches=BreachRule.RECORD)
+    as_of = _as(policies, breaches=BreachRule.AS_OF)
+    created = to_micros(interaction.created_at)
+    horizon = last_at(interaction) + 5 * 24 * HOUR
+    first = from_micros(data.draw(st.integers(created, horizon)))
+    second = from_micros(data.draw(st.integers(to_micros(first), horizon)))
+    early = {(c.metric, c.cycle): c for c in evaluate(interaction, record, as_of=first).clocks}
+    late = {(c.metric, c.cycle): c for c in evaluate(interaction, record, as_of=second).clocks}
+    plain = {(c.metric, c.cycle): c for c in evaluate(interaction, as_of, as_of=first).clocks}
+    for key, clock in plain.items():
+        # the record only adds breaches: whatever as_of shows breached, the record shows too
+        assert early[key].breached >= clock.breached
+        if not early[key].breached:
+            assert early[key] == clock
+    for key, clock in early.items():
+        if clock.breached and key in late:
+            assert late[key].breached
+            if clock.recorded_breach_us is not None:
+                assert late[key].breached_at == clock.breached_at
+
+
+@given(interactions(max_events=8), POLICIES, st.data())
+def test_new_cycles_split_resolution_clocks_at_each_reopen_only(
+    interaction: Interaction, policies: PolicySet, data: st.DataObject
+) -> None:
+    as_of = from_micros(last_at(interaction) + data.draw(st.integers(0, 3 * 24 * HOUR)))
+    resumed = evaluate(interaction, _as(policies, on_reopen=ReopenRule.RESUME), as_of=as_of)
+    cycled = evaluate(interaction, _as(policies, on_reopen=ReopenRule.NEW_CYCLE), as_of=as_of)
+    reopens = sum(
+        1
+        for a, b in zip(
+            interaction.status_timeline(), interaction.status_timeline()[1:], strict=False
+        )
+        if a.status.is_resolved and not b.status.is_resolved
+    )
+    for metric in (Metric.REQUESTER_WAIT, Metric.AGENT_WORK, Metric.RESOLUTION):
+        cycles = cycled.cycles(metric)
+        (whole,) = resumed.cycles(metric) or (None,)
+        if whole is None:
+            continue
+        if not cycles:
+            continue  # the target in force when a cycle ends may be none
+        if reopens == 0:
+            assert cycles == (whole,)
+            continue
+        assert [c.cycle for c in cycles] == list(range(len(cycles)))
+        assert len(cycles) <= reopens + 1
+        # the cycles never overlap, and together they count what the resumed clock counts
+        for before, after in itertools.pairwise(cycles):
+            assert before.completed_us is not None
+            assert before.completed_us <= after.started_us
+        if all(c.target == whole.target for c in cycles) and len(cycles) == reopens + 1:
+            assert sum(c.calendar_us for c in cycles) == whole.calendar_us
+    assert cycled.breached() == any(c.breached for c in cycled.clocks)
+
+
+@given(interactions(max_events=4), st.integers(1, 6), st.data())
+def test_a_business_day_target_is_due_when_a_business_day_ends(
+    interaction: Interaction, days: int, data: st.DataObject
+) -> None:
+    policies = PolicySet(
+        policies=[
+            SlaPolicy(
+                name="Days",
+                targets={
+                    p: [Target(metric=Metric.RESOLUTION, business_days=days, calendar="office")]
+                    for p in ("low", "normal", "high", "urgent", "none")
+                },
+            )
+        ],
+        calendars={"office": OFFICE},
+    )
+    fresh = attrs.evolve(interaction, events=())
+    clock = evaluate(fresh, policies, as_of=fresh.created_at).clocks[0]
+    due = clock.due_at
+    assert due is not None
+    # a close: open just before, closed from it on
+    due_us = to_micros(due)
+    assert OFFICE.is_open(from_micros(due_us - 1))
+    assert not OFFICE.is_open(due)
+    # on the Nth business day after the start's local date
+    start_day = fresh.created_at.in_timezone("Europe/London").date()
+    local_due = from_micros(due_us - 1).in_timezone("Europe/London").date()
+    business = [
+        start_day.add(days=n)
+        for n in range(1, (local_due - start_day).days + 1)
+        if OFFICE.open_intervals(
+            pendulum.datetime(*start_day.add(days=n).timetuple()[:3], tz="Europe/London"),
+            pendulum.datetime(*start_day.add(days=n + 1).timetuple()[:3], tz="Europe/London"),
+        )
+    ]
+    assert len(business) == days
+    assert business[-1] == local_due
+    # the same as ending that day with the calendar's own rule
+    assert due == OFFICE.end_of_business_day(
+        pendulum.datetime(*local_due.timetuple()[:3], tz="Europe/London"), 0
+    )

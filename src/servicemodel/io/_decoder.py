@@ -28,13 +28,19 @@ from ..exceptions import ValidationError
 from ..interactions import (
     Assignment,
     Event,
+    FieldChange,
     Interaction,
     Kind,
     Message,
+    PolicyApplied,
     Priority,
     PriorityChange,
+    Role,
     SatisfactionResponse,
+    ScheduleChange,
     StatusChange,
+    TagChange,
+    TargetApplied,
     Visibility,
     check_log,
 )
@@ -114,6 +120,7 @@ _R_AT, _R_SCORE = _setters(SatisfactionResponse, "at", "score")
     _I_TAGS,
     _I_ATTRIBUTES,
     _I_EVENTS,
+    _I_OPENED_BY,
 ) = _setters(
     Interaction,
     "id",
@@ -125,6 +132,7 @@ _R_AT, _R_SCORE = _setters(SatisfactionResponse, "at", "score")
     "tags",
     "attributes",
     "events",
+    "opened_by",
 )
 
 
@@ -186,6 +194,8 @@ class InteractionDecoder:
             attributes = record.get("attributes", ())
             if type(attributes) is not dict and attributes != ():
                 raise TypeError
+            field = "opened_by"
+            opened_by = ROLES[record["opened_by"]] if "opened_by" in record else Role.CUSTOMER
             field = "events"
             raw_events = record.get("events", ())
             if type(raw_events) is not list and raw_events != ():
@@ -209,6 +219,7 @@ class InteractionDecoder:
         _I_TAGS(interaction, self._tags(tags))
         _I_ATTRIBUTES(interaction, _ATTRIBUTES(attributes) if attributes else ())
         _I_EVENTS(interaction, events)
+        _I_OPENED_BY(interaction, opened_by)
         return interaction
 
     # ------------------------------------------------------------------ fields
@@ -377,18 +388,62 @@ class InteractionDecoder:
                 event = _new(PriorityChange)
                 _P_PRIORITY(event, PRIORITIES[raw["priority"]])
                 _P_AT(event, at)
-            else:  # "satisfaction": the only kind left in EVENT_KEYS
+            elif kind == "satisfaction":
                 field = "score"
                 score = raw["score"]
                 _SCORE[1](None, _SCORE[0], score)
                 event = _new(SatisfactionResponse)
                 _R_AT(event, at)
                 _R_SCORE(event, score)
+            else:
+                event = _routing_event(raw, kind, at, index)
         except ValidationError:
             raise
         except _DECODE_ERRORS:
             raise field_error(raw, field, f"events[{index}]", "event") from None
         return event
+
+
+def _routing_event(raw: dict[str, Any], kind: str, at: pendulum.DateTime, index: int) -> Event:
+    """A tag, field or schedule change or a vendor's SLA stamp, built by its class (rare events).
+
+    The classes' own converters and validators check the values; a missing
+    key or a JSON value of the wrong type is named by its field.
+    """
+    field = "type"
+    try:
+        if kind == "tag_change":
+            field = "added"
+            added = raw.get("added", [])
+            if type(added) is not list:
+                raise TypeError
+            field = "removed"
+            removed = raw.get("removed", [])
+            if type(removed) is not list:
+                raise TypeError
+            return TagChange(at=at, added=added, removed=removed)
+        if kind == "field_change":
+            field = "name"
+            name = raw["name"]
+            field = "value"
+            return FieldChange(at=at, name=name, value=raw["value"])
+        if kind == "schedule_change":
+            field = "schedule"
+            return ScheduleChange(at=at, schedule=raw["schedule"])
+        if kind == "policy_applied":
+            field = "policy"
+            return PolicyApplied(at=at, policy=raw["policy"])
+        # "target_applied": the only kind left in EVENT_KEYS
+        field = "metric"
+        metric = raw["metric"]
+        field = "within"
+        within = parse_duration(raw["within"], field="within")
+        field = "calendar"
+        return TargetApplied(at=at, metric=metric, within=within, calendar=raw.get("calendar"))
+    except ValidationError:
+        raise
+    except _DECODE_ERRORS:
+        raise field_error(raw, field, f"events[{index}]", "event") from None
 
 
 def decode_interaction(record: Any) -> Interaction:

@@ -304,6 +304,7 @@ def _write_csv(items: Iterable[Interaction], file: IO[str]) -> int:
             dumps(record["attributes"]),
             dumps(record["events"]),
             record.get("timezone", ""),
+            record.get("opened_by", ""),
         ]
         try:
             writer.writerow(row)

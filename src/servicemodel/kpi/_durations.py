@@ -113,8 +113,13 @@ class NextReplyTime(DurationAccumulator):
         replied = False
         waiting: int | None = None
         spans: list[int] = []
+        opening = item.opening_message()  # an agent's opening message is not a reply
         for event in item.events:
-            if not isinstance(event, Message) or event.visibility is not Visibility.PUBLIC:
+            if (
+                not isinstance(event, Message)
+                or event.visibility is not Visibility.PUBLIC
+                or event is opening
+            ):
                 continue
             if event.author is Role.AGENT:
                 if replied and waiting is not None:

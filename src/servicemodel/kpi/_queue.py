@@ -75,8 +75,9 @@ def queue_outcome(item: Interaction | QueueOutcome) -> tuple[int, bool] | None:
     if isinstance(item, QueueOutcome):
         return item.waited_micros(), item.answered
     created = to_micros(item.created_at)
+    opening = item.opening_message()
     for event in item.events:
-        if isinstance(event, Message) and event.is_public_agent_reply():
+        if isinstance(event, Message) and event.is_public_agent_reply() and event is not opening:
             return to_micros(event.at) - created, True
         if isinstance(event, StatusChange) and event.status.is_resolved:
             return to_micros(event.at) - created, False

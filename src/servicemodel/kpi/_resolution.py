@@ -15,7 +15,7 @@ from typing import Any, Self, final
 from .._time import to_micros
 from .._validators import enum_member
 from ..exceptions import EmptySampleError, ValidationError
-from ..interactions import Channel, Interaction, Message, Role, Status, StatusChange, Visibility
+from ..interactions import Channel, Interaction, Message, Status, StatusChange
 from ._accumulators import Accumulator, state_counts
 from ._column_readers import NAT, int_column, micros_column, text_column
 from ._names import KpiName
@@ -46,17 +46,17 @@ class FcrVariant(enum.Enum):
 
 
 def customer_follow_ups(item: Interaction) -> int:
-    """Public customer messages after the first public agent reply and before the first solve."""
+    """Public customer messages after the first reply (:meth:`Interaction.first_reply`) and before the first solve."""
+    first = item.first_reply()
     replied = False
     count = 0
     for event in item.events:
         if isinstance(event, StatusChange) and event.status is Status.SOLVED:
             break
-        if isinstance(event, Message) and event.visibility is Visibility.PUBLIC:
-            if event.author is Role.AGENT:
-                replied = True
-            elif event.author is Role.CUSTOMER and replied:
-                count += 1
+        if event is first:
+            replied = True
+        elif replied and isinstance(event, Message) and event.is_public_customer_message():
+            count += 1
     return count
 
 

@@ -22,6 +22,7 @@ DateTime(2024, 6, 10, 13, 0, 0, tzinfo=Timezone('Europe/London'))
 
 from ._calendar import BusinessCalendar, Combine, Overnight
 from ._conditions import Condition, FieldTest, Match, Operator
+from ._dated import DatedCalendar
 from ._documents import dump_policies, load_policies, policy_schema
 from ._evaluate import (
     ClockState,
@@ -36,14 +37,19 @@ from ._evaluate import (
 )
 from ._holidays import public_holidays
 from ._metrics import Metric, MetricRules
+from ._options import SCHEDULE, History, ScheduleRule, Selection, StampedTargets
 from ._policies import PolicySet, PriorityChangeRule, SlaPolicy, Target
+from ._rules import BreachRule, ReopenRule
 
-__all__ = [
+__all__ = [  # noqa: RUF022 -- plain sorted order (tests/test_public_api.py), SCHEDULE among the S
+    "BreachRule",
     "BusinessCalendar",
     "ClockState",
     "Combine",
     "Condition",
+    "DatedCalendar",
     "FieldTest",
+    "History",
     "Match",
     "Metric",
     "MetricClock",
@@ -53,12 +59,17 @@ __all__ = [
     "Overnight",
     "PolicySet",
     "PriorityChangeRule",
+    "ReopenRule",
+    "SCHEDULE",
+    "ScheduleRule",
     "Segment",
     "SegmentKind",
+    "Selection",
     "SlaOutcome",
     "SlaPolicy",
     "SlaResult",
     "SlaTracker",
+    "StampedTargets",
     "Target",
     "dump_policies",
     "evaluate",

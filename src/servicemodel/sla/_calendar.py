@@ -640,17 +640,41 @@ class BusinessCalendar:
                 field="n",
                 value=n,
             )
+        return self._show(self._end_of_business_day_us(u, n))
+
+    def _end_of_business_day_us(self, u: int, n: int) -> int:
+        """:meth:`end_of_business_day` on epoch microseconds."""
+        day = self._business_day_from(self._local_day(u))
+        for _ in range(n):
+            day = self._business_day_from(day + 1)
+        return self._day_end_us(day)
+
+    def _business_days_due_us(self, u: int, n: int) -> int:
+        """The end of the *n*-th business day after the local date of *u* (``n >= 1``).
+
+        What a target of "N business days" means: the days counted are the
+        business days after the day the clock started, whether or not that
+        day was one itself.
+        """
+        day = self._local_day(u)
+        for _ in range(n):
+            day = self._business_day_from(day + 1)
+        return self._day_end_us(day)
+
+    def _local_day(self, u: int) -> int:
         core = self._core
         if core.always:
             raise CalendarError("a 24x7 calendar never closes, so its business days never end")
-        day = self._business_day_from(core.zone.wall_fold(u)[0] // DAY)
-        for _ in range(n):
-            day = self._business_day_from(day + 1)
+        return core.zone.wall_fold(u)[0] // DAY
+
+    def _day_end_us(self, day: int) -> int:
+        """When the open time of business day *day* (days since the epoch, local) ends."""
+        core = self._core
         end_of_day = core.zone.day_start(day + 1)
         if self._open_at(end_of_day - 1):
-            return self._show(self._next_close(end_of_day - 1))
+            return self._next_close(end_of_day - 1)
         # the end of the day's last open interval: back to open time, then forward over it
-        return self._show(core.engine.advance(end_of_day, -1) + 1)
+        return core.engine.advance(end_of_day, -1) + 1
 
     # --- numpy interface -----------------------------------------------------------------
 

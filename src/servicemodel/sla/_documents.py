@@ -10,11 +10,14 @@ field, and sizes and nesting are bounded before anything is walked.
 from __future__ import annotations
 
 import datetime as _dt
+import enum
 import json
 import os
 from collections.abc import Mapping, Sequence
 from importlib import resources
 from typing import TYPE_CHECKING, Any, Literal, cast, overload
+
+import attrs
 
 from .. import _documents as doc
 from .._time import duration_micros
@@ -34,7 +37,9 @@ from ._conditions import (
     check_value_for,
 )
 from ._metrics import PAUSABLE_STATUSES, Metric
-from ._policies import MAX_CALENDARS, MAX_POLICIES, PolicySet, PriorityChangeRule, SlaPolicy, Target
+from ._options import History, ScheduleRule, Selection, StampedTargets
+from ._policies import MAX_CALENDARS, MAX_POLICIES, PolicySet, SlaPolicy, Target
+from ._target_text import days_text, read_size
 
 if TYPE_CHECKING:
     from ._calendar import BusinessCalendar
@@ -96,7 +101,15 @@ def load_policies(
     return result
 
 
-_TOP_KEYS = ("version", "on_priority_change", "calendars", "policies")
+_TOP_KEYS = (
+    "version",
+    "on_priority_change",
+    "breaches",
+    "on_reopen",
+    "opening_message",
+    "calendars",
+    "policies",
+)
 _POLICY_KEYS = ("name", "description", "when", "calendar", "targets")
 _TARGET_KEYS = ("within", "calendar", "warn_percent", "warn_before", "paused_by")
 _CALENDAR_KEYS = ("timezone", "hours", "holidays", "closures", "openings", "overnight")
@@ -114,14 +127,11 @@ def _document(
         version = top["version"]
         if doc.whole(version) != FORMAT_VERSION:
             problems.add("version", f"must be {FORMAT_VERSION} {doc.got(version)}")
-    rule = PriorityChangeRule.KEEP_ELAPSED
-    if "on_priority_change" in top:
-        rule = (
-            doc.choice(
-                PriorityChangeRule, top["on_priority_change"], "on_priority_change", problems
-            )
-            or rule
-        )
+    options: dict[str, Any] = {}
+    for key, default in _option_defaults():
+        if key in top:
+            chosen = doc.choice(type(default), top[key], key, problems)
+            options[key] = default if chosen is None else chosen
     calendars = dict(given)
     if "calendars" in top:
         calendars.update(_calendars(top["calendars"], problems))
@@ -148,10 +158,20 @@ def _document(
     if problems.items:
         return None
     try:
-        return PolicySet(policies=policies, calendars=calendars, on_priority_change=rule)
+        return PolicySet(policies=policies, calendars=calendars, **options)
     except ValidationError as error:  # a rule checked only by the values themselves
         problems.add(error.field or "", doc.strip_field(error.message, error.field))
         return None
+
+
+#: The policy set's options, each a top-level document key named like its field.
+_OPTIONS = ("on_priority_change", "breaches", "on_reopen", "opening_message")
+
+
+def _option_defaults() -> list[tuple[str, enum.Enum]]:
+    """Each option's key and default, read from :class:`PolicySet` itself."""
+    fields = attrs.fields_dict(PolicySet)
+    return [(key, cast(enum.Enum, fields[key].default)) for key in _OPTIONS]
 
 
 def _calendars(value: object, problems: doc.Problems) -> dict[str, BusinessCalendar]:
@@ -416,10 +436,16 @@ def _target(
     problems: doc.Problems,
 ) -> Target | None:
     if isinstance(value, str):
-        within = doc.duration(value, path, problems)
-        if within is None or metric is None:
+        size = read_size(value, path, problems)
+        if (
+            size is None
+            or metric is None
+            or not _has_calendar(size, default_calendar, path, problems)
+        ):
             return None
-        return Target(metric=metric, within=within, calendar=default_calendar)
+        return Target(
+            metric=metric, within=size[0], business_days=size[1], calendar=default_calendar
+        )
     spec = doc.fields(
         value,
         path,
@@ -431,14 +457,20 @@ def _target(
     if spec is None:
         return None
     before = len(problems.items)
-    within = (
-        doc.duration(spec["within"], doc.join(path, "within"), problems)
-        if "within" in spec
-        else None
+    size = (
+        read_size(spec["within"], doc.join(path, "within"), problems) if "within" in spec else None
     )
+    within, days = (None, None) if size is None else size
     calendar = default_calendar
     if "calendar" in spec:
         calendar = _calendar_name(spec["calendar"], doc.join(path, "calendar"), calendars, problems)
+    if size is not None and not _has_calendar(size, calendar, doc.join(path, "within"), problems):
+        size = None
+    if days is not None and "warn_before" in spec:
+        problems.add(
+            doc.join(path, "warn_before"),
+            "must not be combined with a business-days target; use 'warn_percent'",
+        )
     warn_percent = doc.whole(spec.get("warn_percent"))
     if "warn_percent" in spec and (warn_percent is None or not 1 <= warn_percent <= 99):
         problems.add(
@@ -476,11 +508,12 @@ def _target(
                 )
             elif status is not None:
                 paused_by.append(status)
-    if len(problems.items) > before or within is None or metric is None:
+    if len(problems.items) > before or size is None or metric is None:
         return None
     return Target(
         metric=metric,
         within=within,
+        business_days=days,
         calendar=calendar,
         warn_percent=warn_percent,
         warn_before=warn_before,
@@ -608,8 +641,26 @@ def _dump_condition(condition: Condition) -> dict[str, Any]:
     return {condition.match.value: terms}
 
 
+def _has_calendar(
+    size: tuple[object, int | None], calendar: str | None, path: str, problems: doc.Problems
+) -> bool:
+    """A business-days target needs a calendar (its own or its policy's): business days are open days."""
+    if size[1] is not None and calendar is None:
+        problems.add(
+            path,
+            "needs a calendar: business days are the days a calendar opens; name one with "
+            "'calendar' on the target or its policy",
+        )
+        return False
+    return True
+
+
 def _dump_target(target: Target) -> str | dict[str, Any]:
-    within = _duration_text(target.within)
+    if target.within is None:
+        assert target.business_days is not None
+        within = days_text(target.business_days)
+    else:
+        within = _duration_text(target.within)
     spec: dict[str, Any] = {"within": within}
     if target.calendar is not None:
         spec["calendar"] = target.calendar
@@ -669,10 +720,45 @@ def _dump_calendar(calendar: object, name: str) -> dict[str, Any]:
     return document
 
 
+#: PolicySet options the document format does not hold yet, with their defaults.
+_UNWRITTEN_OPTIONS = (
+    ("selection", Selection.CONDITIONS),
+    ("schedule", None),
+    ("on_schedule_change", ScheduleRule.IN_FORCE),
+    ("history", History.AS_THEN),
+    ("stamped_targets", StampedTargets.IGNORE),
+)
+
+
+def _check_writable(policies: PolicySet) -> None:
+    """Refuse what a policy document cannot hold yet, rather than drop it silently."""
+    for name, default in _UNWRITTEN_OPTIONS:
+        value = getattr(policies, name)
+        if value is not default:
+            shown = getattr(value, "value", value)
+            raise ValidationError(
+                f"'{name}' cannot be written to a policy document yet (got {shown!r}); "
+                f"documents hold the default ({getattr(default, 'value', default)!r})",
+                field=name,
+                value=value,
+            )
+    for policy in policies.policies:
+        if policy.effective_from is not None:
+            raise ValidationError(
+                f"'effective_from' cannot be written to a policy document yet "
+                f"(got {policy.effective_from.isoformat()} on {policy.name!r})",
+                field="effective_from",
+                value=policy.effective_from,
+            )
+
+
 def _document_of(policies: PolicySet) -> dict[str, Any]:
+    _check_writable(policies)
     document: dict[str, Any] = {"version": FORMAT_VERSION}
-    if policies.on_priority_change is not PriorityChangeRule.KEEP_ELAPSED:
-        document["on_priority_change"] = policies.on_priority_change.value
+    for key, default in _option_defaults():
+        value = getattr(policies, key)
+        if value is not default:
+            document[key] = value.value
     if policies.calendars:
         document["calendars"] = {
             name: _dump_calendar(cal, name) for name, cal in policies.calendars
@@ -739,7 +825,7 @@ def policy_schema() -> dict[str, Any]:
     >>> schema["$schema"]
     'https://json-schema.org/draft/2020-12/schema'
     >>> sorted(schema["properties"])
-    ['calendars', 'on_priority_change', 'policies', 'version']
+    ['breaches', 'calendars', 'on_priority_change', 'on_reopen', 'opening_message', 'policies', 'version']
     """
     text = resources.files("servicemodel.sla").joinpath("policy.schema.json").read_text("utf-8")
     schema: dict[str, Any] = json.loads(text)

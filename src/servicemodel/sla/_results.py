@@ -189,6 +189,7 @@ class MetricClock:
     _calendar: IntegerCalendar = attrs.field(repr=False, alias="calendar")
     statuses: tuple[tuple[int, Status], ...] = attrs.field(repr=False)
     zone: _dt.tzinfo = attrs.field(repr=False)
+    recorded_breach_us: int | None = None
 
     @property
     def started_at(self) -> pendulum.DateTime:
@@ -244,10 +245,53 @@ class MetricClock:
     def breached_at(self) -> pendulum.DateTime | None:
         """When the target was breached (``None`` unless ``breached``).
 
+        Under :attr:`BreachRule.RECORD <servicemodel.sla.BreachRule.RECORD>` a
+        breach of an earlier target is kept with the instant it happened
+        (``recorded_breach_us``); otherwise this is ``due_at``.
+
         >>> _demo().breached_at is None
         True
         """
+        if self.recorded_breach_us is not None:
+            return from_micros(self.recorded_breach_us, self.zone)
         return self.due_at if self.breached else None
+
+    def _next_change_us(self) -> int | None:
+        """:meth:`next_change` in epoch microseconds.
+
+        >>> _demo()._next_change_us() == 1718038800000000
+        True
+        """
+        if self.state is not ClockState.ACTIVE:
+            return None
+        as_of = self.as_of_us
+        candidates: list[int | None] = []
+        try:
+            if self.warn_us is not None and not self.warned:
+                candidates.append(reach(self._calendar, self._run, self.warn_us))
+            if not self.breached:
+                candidates.append(reach(self._calendar, self._run, self.within_us))
+        except CalendarError:
+            pass
+        candidates.append(next_flip(self._calendar, as_of))
+        best: int | None = None
+        for at in candidates:
+            if at is not None and at > as_of and (best is None or at < best):
+                best = at
+        return best
+
+    def next_change(self) -> pendulum.DateTime | None:
+        """The next instant at which this clock warns, breaches, or starts or stops counting.
+
+        ``None`` for a paused or completed clock (only a new event changes
+        it) and for one that will not change without a new event.
+        :meth:`SlaResult.next_change` is the earliest of its clocks'.
+
+        >>> _demo().next_change()
+        DateTime(2024, 6, 10, 17, 0, 0, tzinfo=Timezone('UTC'))
+        """
+        at = self._next_change_us()
+        return None if at is None else from_micros(at, self.zone)
 
     @property
     def business_elapsed(self) -> pendulum.Duration:
@@ -388,7 +432,7 @@ class SlaResult:
         return from_micros(self.as_of_us, self.zone)
 
     def clock(self, metric: Metric) -> MetricClock | None:
-        """The latest instance of *metric* (``None``: no target for it).
+        """The latest instance of *metric* (``None``: no target for it); see :meth:`cycles` for all.
 
         >>> _demo_result().clock(Metric.RESOLUTION).state
         <ClockState.ACTIVE: 'active'>
@@ -398,6 +442,19 @@ class SlaResult:
             if clock.metric is metric:
                 found = clock
         return found
+
+    def cycles(self, metric: Metric) -> tuple[MetricClock, ...]:
+        """Every instance (cycle) of *metric*'s clock, oldest first (empty: no target for it).
+
+        Repeating metrics (``next_reply``, ``periodic_update``) have one
+        instance per cycle, and so do resolution-type metrics under
+        :attr:`ReopenRule.NEW_CYCLE <servicemodel.sla.ReopenRule.NEW_CYCLE>`;
+        ``clock.cycle`` numbers them from 0.
+
+        >>> [c.cycle for c in _demo_result().cycles(Metric.RESOLUTION)]
+        [0]
+        """
+        return tuple(clock for clock in self.clocks if clock.metric is metric)
 
     def breached(self) -> bool:
         """True when any clock has breached.
@@ -414,22 +471,10 @@ class SlaResult:
         True
         """
         best: int | None = None
-        as_of = self.as_of_us
         for clock in self.clocks:
-            if clock.state is not ClockState.ACTIVE:
-                continue
-            candidates: list[int | None] = []
-            try:
-                if clock.warn_us is not None and not clock.warned:
-                    candidates.append(reach(clock._calendar, clock._run, clock.warn_us))
-                if not clock.breached:
-                    candidates.append(reach(clock._calendar, clock._run, clock.within_us))
-            except CalendarError:
-                pass
-            candidates.append(next_flip(clock._calendar, as_of))
-            for at in candidates:
-                if at is not None and at > as_of and (best is None or at < best):
-                    best = at
+            at = clock._next_change_us()
+            if at is not None and (best is None or at < best):
+                best = at
         return best
 
     def next_change(self) -> pendulum.DateTime | None:

@@ -8,8 +8,9 @@ from typing import Any
 import pendulum
 from hypothesis import strategies as st
 
-from ..interactions import Channel, Kind, Priority, Status
+from ..interactions import Channel, Kind, OpeningMessage, Priority, Status
 from ..sla import (
+    BreachRule,
     Condition,
     FieldTest,
     Match,
@@ -17,6 +18,7 @@ from ..sla import (
     Operator,
     PolicySet,
     PriorityChangeRule,
+    ReopenRule,
     SlaPolicy,
     Target,
 )
@@ -90,6 +92,9 @@ def targets(
 ) -> Target:
     """Draw valid targets (optionally for one metric, on one of *calendars* or calendar time).
 
+    A target on a named calendar is sometimes a number of business days
+    (``business_days``) instead of business time.
+
     >>> from hypothesis import given
     >>> @given(targets())
     ... def check(value):
@@ -102,7 +107,11 @@ def targets(
             st.integers(1, 10 * 86_400 * _SECOND),
         )
     )
-    warn = draw(st.sampled_from(["none", "percent", "before"]))
+    calendar = draw(st.none() | st.sampled_from(list(calendars))) if calendars else None
+    days = draw(st.none() | st.integers(1, 10)) if calendar is not None else None
+    warn = draw(
+        st.sampled_from(["none", "percent", "before"] if days is None else ["none", "percent"])
+    )
     percent = draw(st.integers(1, 99)) if warn == "percent" else None
     before = None
     if warn == "before" and within > 1:
@@ -110,8 +119,9 @@ def targets(
     paused = draw(st.none() | st.frozensets(st.sampled_from(_PAUSABLE)))
     return Target(
         metric=metric if metric is not None else draw(st.sampled_from(Metric)),
-        within=pendulum.Duration(microseconds=within),
-        calendar=draw(st.none() | st.sampled_from(list(calendars))) if calendars else None,
+        within=pendulum.Duration(microseconds=within) if days is None else None,
+        business_days=days,
+        calendar=calendar,
         warn_percent=percent,
         warn_before=before,
         paused_by=paused,
@@ -161,4 +171,7 @@ def policy_sets(
         policies=[draw(policies(name=n, calendars=sorted(named))) for n in names],
         calendars=named,
         on_priority_change=draw(st.sampled_from(PriorityChangeRule)),
+        breaches=draw(st.sampled_from(BreachRule)),
+        on_reopen=draw(st.sampled_from(ReopenRule)),
+        opening_message=draw(st.sampled_from(OpeningMessage)),
     )
