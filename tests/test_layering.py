@@ -44,6 +44,7 @@ LAYERS: Mapping[str, int] = {
     # 2: the domain's facts (the root package re-exports these core types)
     "servicemodel": 2,
     "servicemodel.interactions": 2,
+    "servicemodel._interaction_history": 2,  # the histories Interaction reads from its events
     "servicemodel.feedback": 2,
     "servicemodel.customers": 2,
     # 3

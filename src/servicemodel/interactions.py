@@ -33,6 +33,7 @@ from typing import Any, TypeAlias, final
 import attrs
 import pendulum
 
+from ._interaction_history import InteractionHistory
 from ._time import aware, to_duration, to_micros
 from ._validators import (
     between,
@@ -371,7 +372,7 @@ _EVENT_TYPE_SET = frozenset(_EVENT_TYPES)
 
 @final
 @attrs.frozen(kw_only=True)
-class Interaction:
+class Interaction(InteractionHistory):
     """One customer contact thread and its time-ordered events.
 
     The log is checked on construction: events must be interaction events, in

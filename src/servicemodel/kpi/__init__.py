@@ -71,6 +71,7 @@ from ._stats import (
     rate_difference,
     wilson_interval,
 )
+from ._status_time import AgentWaitTime, AgentWorkTime, OnHoldTime, RequesterWaitTime
 from ._surveys import Ces, CesEasy, CesNetEasy, Csat, CsatMean, CsatVariant, Nps, ReviewRatio
 from ._workforce import AgentTime, Occupancy, Utilisation, UtilisationVariant
 
@@ -79,6 +80,8 @@ __all__ = [
     "Accumulator",
     "AcquisitionToFirstContact",
     "AgentTime",
+    "AgentWaitTime",
+    "AgentWorkTime",
     "Aht",
     "Asa",
     "Backlog",
@@ -114,6 +117,7 @@ __all__ = [
     "NextReplyTime",
     "Nps",
     "Occupancy",
+    "OnHoldTime",
     "Period",
     "QuantileMethod",
     "QueueOutcome",
@@ -126,6 +130,7 @@ __all__ = [
     "Report",
     "ReportRow",
     "ReportState",
+    "RequesterWaitTime",
     "ResolutionTime",
     "ResolutionVariant",
     "Retention",

@@ -25,6 +25,7 @@ from ._names import KpiName
 from ._queue import Abandonment, Asa, ServiceLevel
 from ._resolution import Fcr, ReopenRate, SelfServiceDeflection
 from ._sla import SlaCompliance
+from ._status_time import AgentWaitTime, AgentWorkTime, OnHoldTime, RequesterWaitTime
 from ._surveys import Ces, CesEasy, CesNetEasy, Csat, CsatMean, Nps, ReviewRatio
 from ._workforce import Occupancy, Utilisation
 
@@ -45,6 +46,10 @@ def _catalogue() -> dict[KpiName, type[Accumulator[Any]]]:
         ResolutionTime,
         HandleTime,
         Aht,
+        RequesterWaitTime,
+        AgentWorkTime,
+        AgentWaitTime,
+        OnHoldTime,
         ServiceLevel,
         Abandonment,
         Asa,

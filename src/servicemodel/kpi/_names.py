@@ -163,6 +163,10 @@ class KpiName(enum.Enum):
     NEXT_REPLY_TIME = "next_reply_time"
     RESOLUTION_TIME = "resolution_time"
     HANDLE_TIME = "handle_time"
+    REQUESTER_WAIT_TIME = "requester_wait_time"
+    AGENT_WORK_TIME = "agent_work_time"
+    AGENT_WAIT_TIME = "agent_wait_time"
+    ON_HOLD_TIME = "on_hold_time"
     AHT = "aht"
     SERVICE_LEVEL = "service_level"
     ABANDONMENT = "abandonment"
@@ -235,6 +239,11 @@ _SPECS: dict[KpiName, KpiSpec] = {
     KpiName.NEXT_REPLY_TIME: _duration(),
     KpiName.RESOLUTION_TIME: _duration(),
     KpiName.HANDLE_TIME: _duration(),
+    KpiName.REQUESTER_WAIT_TIME: _duration(),
+    KpiName.AGENT_WORK_TIME: _duration(),
+    # Neither: time pending on the customer is theirs to take, not a service failure.
+    KpiName.AGENT_WAIT_TIME: KpiSpec(unit=KpiUnit.DURATION, better=Better.NEITHER, low=0),
+    KpiName.ON_HOLD_TIME: _duration(),
     KpiName.AHT: _duration(),
     KpiName.SERVICE_LEVEL: _rate(Better.HIGHER),
     KpiName.ABANDONMENT: _rate(Better.LOWER),

@@ -1,0 +1,147 @@
+"""Ticket metrics an analyst who knows Zendesk expects: status times, assignments, ratings, touches."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pendulum
+import pytest
+
+from servicemodel import Interaction, StatusChange
+from servicemodel.exceptions import EmptySampleError, ValidationError
+from servicemodel.kpi import (
+    AgentWaitTime,
+    AgentWorkTime,
+    Better,
+    DurationStats,
+    KpiName,
+    KpiUnit,
+    OnHoldTime,
+    RequesterWaitTime,
+    catalogue,
+    report,
+)
+from servicemodel.sla import BusinessCalendar
+
+T = pendulum.datetime(2024, 6, 10, 9, tz="Europe/London")  # a Monday, 09:00 London
+OFFICE = BusinessCalendar.weekly("Europe/London", {"mon-fri": "09:00-17:00"})
+
+
+def thread(*events: Any, at: pendulum.DateTime = T, **fields: Any) -> Interaction:
+    fields.setdefault("id", "T")
+    fields.setdefault("customer_id", "C")
+    fields.setdefault("channel", "email")
+    return Interaction(created_at=at, events=list(events), **fields)
+
+
+def hours(acc_type: Any, items: list[Interaction], **options: Any) -> list[float]:
+    acc = acc_type.empty(**options)
+    acc.add_many(items)
+    result = acc.result()
+    return [result.total.total_seconds() / 3600, result.count]
+
+
+# ------------------------------------------------------------------ status times (point 22)
+
+REOPENED = thread(
+    StatusChange(at=T.add(hours=1), status="pending"),  # 1 h new
+    StatusChange(at=T.add(hours=3), status="open"),  # 2 h pending
+    StatusChange(at=T.add(hours=4), status="on_hold"),  # 1 h open
+    StatusChange(at=T.add(hours=6), status="solved"),  # 2 h on hold
+    StatusChange(at=T.add(days=1), status="open"),  # reopened the next morning
+    StatusChange(at=T.add(days=1, hours=1), status="solved"),  # 1 h open
+)
+
+
+def test_status_times_split_a_reopened_tickets_life_by_status_in_calendar_time() -> None:
+    assert hours(RequesterWaitTime, [REOPENED]) == [5, 1]  # new 1 + open 2 + on hold 2
+    assert hours(AgentWorkTime, [REOPENED]) == [3, 1]  # new 1 + open 2
+    assert hours(AgentWaitTime, [REOPENED]) == [2, 1]  # pending 2
+    assert hours(OnHoldTime, [REOPENED]) == [2, 1]
+
+
+def test_status_times_in_business_time_count_only_open_hours() -> None:
+    friday = pendulum.datetime(2024, 6, 14, 16, tz="Europe/London")
+    waited_over_weekend = thread(
+        StatusChange(at=friday.add(days=3), status="solved"),  # Fri 16:00 -> Mon 16:00
+        at=friday,
+    )
+    assert hours(RequesterWaitTime, [waited_over_weekend]) == [72, 1]
+    assert hours(RequesterWaitTime, [waited_over_weekend], calendar=OFFICE) == [8, 1]
+    assert hours(AgentWorkTime, [REOPENED], calendar=OFFICE) == [3, 1]
+
+
+def test_status_times_skip_unresolved_interactions_unless_read_as_of_an_instant() -> None:
+    still_open = thread(StatusChange(at=T.add(hours=1), status="on_hold"))
+    with pytest.raises(EmptySampleError):
+        RequesterWaitTime.summarise_items([still_open])
+    # As of T + 5 h: 1 h new + 4 h on hold so far; an interaction created later is skipped.
+    later = thread(at=T.add(days=2), id="later")
+    as_of = T.add(hours=5)
+    assert hours(RequesterWaitTime, [still_open, later], as_of=as_of) == [5, 1]
+    assert hours(OnHoldTime, [still_open], as_of=as_of) == [4, 1]
+    # A resolved interaction read before its solve counts only up to the instant.
+    assert hours(AgentWaitTime, [REOPENED], as_of=T.add(hours=2)) == [1, 1]
+
+
+def test_status_time_kpis_are_named_durations_with_a_better_direction() -> None:
+    for name, cls, better in [
+        ("requester_wait_time", RequesterWaitTime, Better.LOWER),
+        ("agent_work_time", AgentWorkTime, Better.LOWER),
+        ("agent_wait_time", AgentWaitTime, Better.NEITHER),
+        ("on_hold_time", OnHoldTime, Better.LOWER),
+    ]:
+        kpi = KpiName.of(name)
+        assert catalogue()[kpi] is cls
+        assert kpi.spec.unit is KpiUnit.DURATION
+        assert kpi.spec.low == 0
+        assert kpi.spec.better is better
+
+
+def test_status_times_come_out_of_a_report_in_business_time() -> None:
+    email = thread(StatusChange(at=T.add(hours=2), status="solved"))
+    chat = thread(
+        StatusChange(at=T.add(hours=1), status="pending"),
+        StatusChange(at=T.add(hours=9), status="solved"),
+        id="chat",
+        channel="chat",
+    )
+    table = report(
+        [email, chat],
+        metrics=["requester_wait_time", "agent_wait_time"],
+        by=["channel"],
+        calendar=OFFICE,
+    )
+    cells = {}
+    for row in table.rows:
+        for name in ("requester_wait_time", "agent_wait_time"):
+            result = row.cell(name).result
+            if result is not None:
+                assert isinstance(result, DurationStats)
+                cells[row.group[0], name] = result.median.in_minutes()
+    # Chat: pending 10:00 -> 18:00 London, business time stops at 17:00.
+    assert cells == {
+        ("chat", "requester_wait_time"): 60,
+        ("chat", "agent_wait_time"): 7 * 60,
+        ("email", "requester_wait_time"): 120,
+        ("email", "agent_wait_time"): 0,  # resolved without a pending stretch: zero, counted
+    }
+
+
+def test_status_time_refuses_a_naive_as_of() -> None:
+    import datetime as dt
+
+    with pytest.raises(ValidationError, match="'as_of'"):
+        RequesterWaitTime.empty(as_of=dt.datetime(2024, 1, 1))
+
+
+def test_interaction_status_spans_cut_at_until_and_leave_later_stretches_out() -> None:
+    spans = REOPENED.status_spans({"open"}, until=T.add(hours=3, minutes=30))
+    assert [(s.start, s.end) for s in spans] == [(T.add(hours=3), T.add(hours=3, minutes=30))]
+    assert REOPENED.status_spans({"open"}, until=T.add(hours=3)) == ()
+    spans = REOPENED.status_spans({"open"}, until=T.add(days=1, minutes=30))
+    assert [(s.start, s.end) for s in spans] == [
+        (T.add(hours=3), T.add(hours=4)),
+        (T.add(days=1), T.add(days=1, minutes=30)),
+    ]
+    assert REOPENED.status_at(T.add(hours=3, minutes=30)).value == "open"
