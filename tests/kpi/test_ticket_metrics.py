@@ -2,22 +2,28 @@
 
 from __future__ import annotations
 
+from fractions import Fraction
 from typing import Any
 
 import pendulum
 import pytest
 
-from servicemodel import Interaction, StatusChange
+from servicemodel import Assignment, Interaction, StatusChange
 from servicemodel.exceptions import EmptySampleError, ValidationError
 from servicemodel.kpi import (
     AgentWaitTime,
     AgentWorkTime,
     Better,
+    DistinctAssignees,
+    DistinctGroups,
     DurationStats,
     KpiName,
     KpiUnit,
     OnHoldTime,
+    Reassignments,
     RequesterWaitTime,
+    TimeToFirstAssignment,
+    UnassignedTime,
     catalogue,
     report,
 )
@@ -34,11 +40,11 @@ def thread(*events: Any, at: pendulum.DateTime = T, **fields: Any) -> Interactio
     return Interaction(created_at=at, events=list(events), **fields)
 
 
-def hours(acc_type: Any, items: list[Interaction], **options: Any) -> list[float]:
+def hours(acc_type: Any, items: list[Interaction], **options: Any) -> list[Any]:
     acc = acc_type.empty(**options)
     acc.add_many(items)
     result = acc.result()
-    return [result.total.total_seconds() / 3600, result.count]
+    return [Fraction(result.total.in_seconds(), 3600), result.count]
 
 
 # ------------------------------------------------------------------ status times (point 22)
@@ -145,3 +151,94 @@ def test_interaction_status_spans_cut_at_until_and_leave_later_stretches_out() -
         (T.add(days=1), T.add(days=1, minutes=30)),
     ]
     assert REOPENED.status_at(T.add(hours=3, minutes=30)).value == "open"
+
+
+# ------------------------------------------------------------------ assignment history (point 23)
+
+HANDED_ON = thread(
+    Assignment(at=T, group="tier-1"),  # a group alone: still no agent
+    Assignment(at=T.add(minutes=20), agent_id="A-1", group="tier-1"),
+    Assignment(at=T.add(hours=1), agent_id=None),  # back to the queue
+    Assignment(at=T.add(hours=2), agent_id="A-2", group="billing"),
+    Assignment(at=T.add(hours=3), agent_id="A-2"),  # the same agent again: no handoff
+    Assignment(at=T.add(hours=4), agent_id="A-1"),
+    StatusChange(at=T.add(hours=5), status="solved"),
+)
+
+
+def test_interaction_tells_its_assignment_history() -> None:
+    assert HANDED_ON.reassignment_count() == 2  # A-1 -> A-2 -> A-1
+    assert HANDED_ON.assignees() == ("A-1", "A-2")
+    assert HANDED_ON.assigned_groups() == ("tier-1", "billing")
+    assert HANDED_ON.first_assigned_at() == T.add(minutes=20)
+    assert HANDED_ON.unassigned_spans(T.add(hours=5)) == (
+        (T, T.add(minutes=20)),
+        (T.add(hours=1), T.add(hours=2)),
+    )
+    assert thread().first_assigned_at() is None
+    assert thread().unassigned_spans(T.add(hours=1)) == ((T, T.add(hours=1)),)
+
+
+def mean(acc_type: Any, items: list[Interaction]) -> Any:
+    acc = acc_type.empty()
+    acc.add_many(items)
+    return acc.result().value
+
+
+def test_assignment_kpis_average_over_every_interaction_zero_included() -> None:
+    never = thread(id="never")
+    assert mean(Reassignments, [HANDED_ON, never]) == 1
+    assert mean(DistinctAssignees, [HANDED_ON, never]) == 1
+    assert mean(DistinctGroups, [HANDED_ON, never, never]) == Fraction(2, 3)
+
+
+def test_time_to_first_assignment_and_unassigned_time_in_calendar_and_business_time() -> None:
+    friday = pendulum.datetime(2024, 6, 14, 16, tz="Europe/London")
+    weekend = thread(
+        Assignment(at=friday.add(days=3), agent_id="A-1"),  # Mon 16:00
+        StatusChange(at=friday.add(days=3, hours=2), status="solved"),
+        at=friday,
+        id="weekend",
+    )
+    assert hours(TimeToFirstAssignment, [weekend]) == [72, 1]
+    assert hours(TimeToFirstAssignment, [weekend], calendar=OFFICE) == [8, 1]
+    assert hours(TimeToFirstAssignment, [thread(id="never")] * 2 + [weekend]) == [72, 1]
+    assert hours(UnassignedTime, [HANDED_ON]) == [Fraction(4, 3), 1]
+    assert hours(UnassignedTime, [weekend], calendar=OFFICE) == [8, 1]
+
+
+def test_unassigned_time_waits_for_the_resolution_unless_read_as_of_an_instant() -> None:
+    queued = thread(id="queued")  # never assigned, still open
+    with pytest.raises(EmptySampleError):
+        hours(UnassignedTime, [queued])
+    assert hours(UnassignedTime, [queued], as_of=T.add(hours=3)) == [3, 1]
+    # HANDED_ON as it stood at T + 1 h 30: unresolved, 20 min + 30 min unassigned so far.
+    assert hours(UnassignedTime, [HANDED_ON], as_of=T.add(hours=1, minutes=30)) == [
+        Fraction(5, 6),
+        1,
+    ]
+
+
+def test_assignment_kpis_are_named_with_units_and_directions() -> None:
+    for name, cls, unit in [
+        ("reassignments", Reassignments, KpiUnit.RATIO),
+        ("distinct_assignees", DistinctAssignees, KpiUnit.RATIO),
+        ("distinct_groups", DistinctGroups, KpiUnit.RATIO),
+        ("time_to_first_assignment", TimeToFirstAssignment, KpiUnit.DURATION),
+        ("unassigned_time", UnassignedTime, KpiUnit.DURATION),
+    ]:
+        kpi = KpiName.of(name)
+        assert catalogue()[kpi] is cls
+        assert kpi.spec.unit is unit
+        assert kpi.spec.better is Better.LOWER
+
+
+def test_reassignments_come_out_of_a_report_by_channel() -> None:
+    table = report(
+        [HANDED_ON, thread(id="chat", channel="chat")], metrics=["reassignments"], by=["channel"]
+    )
+    values = {row.group[0]: row.cell("reassignments").result for row in table.rows}
+    assert {k: (v.value, v.n) for k, v in values.items()} == {  # type: ignore[union-attr]
+        "chat": (0, 1),
+        "email": (2, 1),
+    }

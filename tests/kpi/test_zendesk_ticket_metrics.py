@@ -33,8 +33,12 @@ from servicemodel import Assignment, Interaction, Message, StatusChange
 from servicemodel.kpi import (
     AgentWaitTime,
     AgentWorkTime,
+    DistinctAssignees,
     OnHoldTime,
+    Reassignments,
     RequesterWaitTime,
+    TimeToFirstAssignment,
+    UnassignedTime,
 )
 from servicemodel.sla import BusinessCalendar
 
@@ -147,3 +151,25 @@ def test_open_ticket_112_requester_wait_at_the_run_clock_matches_the_peer() -> N
     assert minutes(AgentWorkTime, 112, as_of=RUN_CLOCK) == 661725
     with pytest.raises(Exception, match="needs at least one observation"):
         minutes(RequesterWaitTime, 112)  # without as_of only final (resolved) figures count
+
+
+def test_assignment_history_matches_dbt_zendesk_for_the_seed_tickets() -> None:
+    # Every seed ticket has one assignee row, agent 1 at creation: the peer's
+    # unique_assignee_count and assignee_stations_count are 1, its
+    # first_agent_assignment_date is created_at and its
+    # ticket_unassigned_duration_calendar_minutes is 0. (Its count_ticket_handoffs
+    # is another figure: distinct internal users who commented, 0 for ticket 112.)
+    seeds = [ticket(n) for n in sorted(SEEDS)]
+    distinct = DistinctAssignees.empty()
+    distinct.add_many(seeds)
+    assert distinct.result().value == 1
+    assert distinct.result().n == len(seeds)
+    handoffs = Reassignments.empty()
+    handoffs.add_many(seeds)
+    assert handoffs.result().value == 0
+    first = TimeToFirstAssignment.empty()
+    first.add_many(seeds)
+    assert first.result().maximum_micros == 0
+    unassigned = UnassignedTime.empty(as_of=RUN_CLOCK)
+    unassigned.add_many(seeds)
+    assert unassigned.result().maximum_micros == 0

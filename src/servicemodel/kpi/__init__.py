@@ -17,6 +17,13 @@ Fraction(25, 1)
 """
 
 from ._accumulators import Accumulator, BusinessTime
+from ._assignment import (
+    DistinctAssignees,
+    DistinctGroups,
+    Reassignments,
+    TimeToFirstAssignment,
+    UnassignedTime,
+)
 from ._binomial import clopper_pearson_interval
 from ._catalogue import catalogue
 from ._clock import Period
@@ -102,6 +109,8 @@ __all__ = [
     "CsatVariant",
     "DeflectionVariant",
     "Difference",
+    "DistinctAssignees",
+    "DistinctGroups",
     "DurationStats",
     "Fcr",
     "FcrVariant",
@@ -123,6 +132,7 @@ __all__ = [
     "QueueOutcome",
     "Rate",
     "Ratio",
+    "Reassignments",
     "RelativeErrorSketch",
     "ReopenRate",
     "RepeatContactRate",
@@ -141,6 +151,8 @@ __all__ = [
     "SlaCompliance",
     "TargetCompliance",
     "ThemeVariant",
+    "TimeToFirstAssignment",
+    "UnassignedTime",
     "Utilisation",
     "UtilisationVariant",
     "catalogue",

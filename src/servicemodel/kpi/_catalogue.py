@@ -12,6 +12,13 @@ from types import MappingProxyType
 from typing import Any
 
 from ._accumulators import Accumulator
+from ._assignment import (
+    DistinctAssignees,
+    DistinctGroups,
+    Reassignments,
+    TimeToFirstAssignment,
+    UnassignedTime,
+)
 from ._contacts import (
     ChannelMix,
     ComplaintThemes,
@@ -50,6 +57,11 @@ def _catalogue() -> dict[KpiName, type[Accumulator[Any]]]:
         AgentWorkTime,
         AgentWaitTime,
         OnHoldTime,
+        Reassignments,
+        DistinctAssignees,
+        DistinctGroups,
+        TimeToFirstAssignment,
+        UnassignedTime,
         ServiceLevel,
         Abandonment,
         Asa,

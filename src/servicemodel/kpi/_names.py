@@ -167,6 +167,11 @@ class KpiName(enum.Enum):
     AGENT_WORK_TIME = "agent_work_time"
     AGENT_WAIT_TIME = "agent_wait_time"
     ON_HOLD_TIME = "on_hold_time"
+    REASSIGNMENTS = "reassignments"
+    DISTINCT_ASSIGNEES = "distinct_assignees"
+    DISTINCT_GROUPS = "distinct_groups"
+    TIME_TO_FIRST_ASSIGNMENT = "time_to_first_assignment"
+    UNASSIGNED_TIME = "unassigned_time"
     AHT = "aht"
     SERVICE_LEVEL = "service_level"
     ABANDONMENT = "abandonment"
@@ -244,6 +249,12 @@ _SPECS: dict[KpiName, KpiSpec] = {
     # Neither: time pending on the customer is theirs to take, not a service failure.
     KpiName.AGENT_WAIT_TIME: KpiSpec(unit=KpiUnit.DURATION, better=Better.NEITHER, low=0),
     KpiName.ON_HOLD_TIME: _duration(),
+    # Per-interaction counts, averaged: each handoff makes the customer wait and repeat.
+    KpiName.REASSIGNMENTS: KpiSpec(unit=KpiUnit.RATIO, better=Better.LOWER, low=0),
+    KpiName.DISTINCT_ASSIGNEES: KpiSpec(unit=KpiUnit.RATIO, better=Better.LOWER, low=0),
+    KpiName.DISTINCT_GROUPS: KpiSpec(unit=KpiUnit.RATIO, better=Better.LOWER, low=0),
+    KpiName.TIME_TO_FIRST_ASSIGNMENT: _duration(),
+    KpiName.UNASSIGNED_TIME: _duration(),
     KpiName.AHT: _duration(),
     KpiName.SERVICE_LEVEL: _rate(Better.HIGHER),
     KpiName.ABANDONMENT: _rate(Better.LOWER),

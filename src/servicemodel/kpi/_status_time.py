@@ -21,14 +21,12 @@ statuses the SLA metrics of the same names count (``new``, ``open`` and
 from __future__ import annotations
 
 import datetime as _dt
-from collections.abc import Iterable
 from typing import Any, ClassVar, final
 
 from .._time import from_micros, to_micros
 from ..interactions import Interaction, Status
 from ..sla import Metric
 from ._duration_accumulator import DurationAccumulator
-from ._duration_stats import DurationStats
 from ._names import KpiName
 from ._options import instant_micros
 
@@ -79,19 +77,6 @@ class StatusTime(DurationAccumulator):
             if span.end is not None:  # always: status_spans ends every stretch
                 total += self._elapsed(to_micros(span.start), to_micros(span.end))
         self._add_micros(total)
-
-    @classmethod
-    def summarise_items(cls, items: Iterable[Interaction], **options: Any) -> DurationStats:
-        """Summarise this KPI over some interactions (documentation helper).
-
-        >>> RequesterWaitTime.summarise_items([])
-        Traceback (most recent call last):
-        ...
-        servicemodel.exceptions.EmptySampleError: requester_wait_time needs at least one observation (got 0)
-        """
-        acc = cls.empty(**options)
-        acc.add_many(items)
-        return acc.result()
 
 
 @final
