@@ -8,20 +8,24 @@ from typing import Any
 import pendulum
 import pytest
 
-from servicemodel import Assignment, Interaction, StatusChange
+from servicemodel import Assignment, Interaction, SatisfactionResponse, StatusChange
 from servicemodel.exceptions import EmptySampleError, ValidationError
 from servicemodel.kpi import (
     AgentWaitTime,
     AgentWorkTime,
     Better,
+    Csat,
     DistinctAssignees,
     DistinctGroups,
     DurationStats,
+    FirstCsat,
     KpiName,
     KpiUnit,
     OnHoldTime,
     Reassignments,
     RequesterWaitTime,
+    SatisfactionBadToGood,
+    SatisfactionGoodToBad,
     TimeToFirstAssignment,
     UnassignedTime,
     catalogue,
@@ -242,3 +246,54 @@ def test_reassignments_come_out_of_a_report_by_channel() -> None:
         "chat": (0, 1),
         "email": (2, 1),
     }
+
+
+# ------------------------------------------------------------------ satisfaction history (point 23)
+
+
+def rated(*scores: int, id: str = "R") -> Interaction:
+    return thread(
+        *(SatisfactionResponse(at=T.add(days=d + 1), score=s) for d, s in enumerate(scores)),
+        id=id,
+    )
+
+
+def test_interaction_tells_its_first_and_latest_rating_and_verdict_changes() -> None:
+    changed = rated(5, 3, 1, 4)
+    assert changed.first_rating().score == 5  # type: ignore[union-attr]
+    assert changed.satisfaction() == 4  # the latest, which CSAT reads
+    assert [r.score for r in changed.ratings()] == [5, 3, 1, 4]
+    assert changed.went_good_to_bad()  # 5 -> (3 passed over) -> 1
+    assert changed.went_bad_to_good()  # 1 -> 4
+    assert not rated(4, 3, 5).went_good_to_bad()  # neutral is not bad
+    assert not rated(2, 3).went_bad_to_good()
+    assert thread().first_rating() is None
+
+
+def test_first_csat_reads_first_ratings_where_csat_reads_latest_ones() -> None:
+    items = [rated(5, 1, id="a"), rated(2, 5, id="b"), rated(4, id="c"), thread(id="unrated")]
+    first, latest = FirstCsat.empty(), Csat.empty()
+    first.add_many(items)
+    latest.add_many(items)
+    assert (first.result().value, first.result().n) == (Fraction(2, 3), 3)
+    assert (latest.result().value, latest.result().n) == (Fraction(2, 3), 3)
+    # The same interactions, judged differently: a and b swapped verdicts.
+    good_bad = FirstCsat.empty(variant="good_over_good_and_bad")
+    good_bad.add_many([rated(5, id="a"), rated(3, id="n"), rated(1, 5, id="b")])
+    assert good_bad.result().value == Fraction(1, 2)
+    with pytest.raises(ValidationError, match="'item' must be one of Interaction"):
+        FirstCsat.empty().add(5)
+
+
+def test_satisfaction_changes_are_rates_among_rated_interactions() -> None:
+    items = [rated(5, 1, id="a"), rated(2, 5, id="b"), rated(4, id="c"), thread(id="unrated")]
+    down, up = SatisfactionGoodToBad.empty(), SatisfactionBadToGood.empty()
+    down.add_many(items)
+    up.add_many(items)
+    assert (down.result().value, down.result().n) == (Fraction(1, 3), 3)
+    assert (up.result().value, up.result().n) == (Fraction(1, 3), 3)
+    assert KpiName.SATISFACTION_GOOD_TO_BAD.spec.better is Better.LOWER
+    assert KpiName.SATISFACTION_BAD_TO_GOOD.spec.better is Better.HIGHER
+    assert KpiName.FIRST_CSAT.spec.unit is KpiUnit.RATE
+    table = report(items, metrics=["first_csat", "satisfaction_good_to_bad"])
+    assert table.rows[0].cell("satisfaction_good_to_bad").n == 3

@@ -61,6 +61,7 @@ from ._queue import (
 from ._report import Cell, Report, ReportRow
 from ._report_state import ReportState, report
 from ._resolution import DeflectionVariant, Fcr, FcrVariant, ReopenRate, SelfServiceDeflection
+from ._satisfaction import FirstCsat, SatisfactionBadToGood, SatisfactionGoodToBad
 from ._sketch import RelativeErrorSketch
 from ._sla import SlaCompliance, TargetCompliance, sla_compliance
 from ._stats import (
@@ -114,6 +115,7 @@ __all__ = [
     "DurationStats",
     "Fcr",
     "FcrVariant",
+    "FirstCsat",
     "FirstReplyTime",
     "HandleTime",
     "Interval",
@@ -145,6 +147,8 @@ __all__ = [
     "ResolutionVariant",
     "Retention",
     "ReviewRatio",
+    "SatisfactionBadToGood",
+    "SatisfactionGoodToBad",
     "SelfServiceDeflection",
     "ServiceLevel",
     "ServiceLevelFormula",

@@ -31,6 +31,7 @@ from ._durations import Aht, FirstReplyTime, HandleTime, NextReplyTime, Resoluti
 from ._names import KpiName
 from ._queue import Abandonment, Asa, ServiceLevel
 from ._resolution import Fcr, ReopenRate, SelfServiceDeflection
+from ._satisfaction import FirstCsat, SatisfactionBadToGood, SatisfactionGoodToBad
 from ._sla import SlaCompliance
 from ._status_time import AgentWaitTime, AgentWorkTime, OnHoldTime, RequesterWaitTime
 from ._surveys import Ces, CesEasy, CesNetEasy, Csat, CsatMean, Nps, ReviewRatio
@@ -43,6 +44,9 @@ def _catalogue() -> dict[KpiName, type[Accumulator[Any]]]:
     made: list[type[Accumulator[Any]]] = [
         Csat,
         CsatMean,
+        FirstCsat,
+        SatisfactionGoodToBad,
+        SatisfactionBadToGood,
         Nps,
         Ces,
         CesEasy,

@@ -154,6 +154,9 @@ class KpiName(enum.Enum):
 
     CSAT = "csat"
     CSAT_MEAN = "csat_mean"
+    FIRST_CSAT = "first_csat"
+    SATISFACTION_GOOD_TO_BAD = "satisfaction_good_to_bad"
+    SATISFACTION_BAD_TO_GOOD = "satisfaction_bad_to_good"
     NPS = "nps"
     CES = "ces"
     CES_EASY = "ces_easy"
@@ -234,6 +237,9 @@ def _mix() -> KpiSpec:
 _SPECS: dict[KpiName, KpiSpec] = {
     KpiName.CSAT: _rate(Better.HIGHER),
     KpiName.CSAT_MEAN: KpiSpec(unit=KpiUnit.SCORE, better=Better.HIGHER, low=1, high=5),
+    KpiName.FIRST_CSAT: _rate(Better.HIGHER),
+    KpiName.SATISFACTION_GOOD_TO_BAD: _rate(Better.LOWER),
+    KpiName.SATISFACTION_BAD_TO_GOOD: _rate(Better.HIGHER),
     KpiName.NPS: _net(),
     # CES 2.0 asks how far one agrees that it was easy: higher is easier.
     KpiName.CES: KpiSpec(unit=KpiUnit.SCORE, better=Better.HIGHER, low=1, high=7),
