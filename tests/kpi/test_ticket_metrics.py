@@ -8,25 +8,30 @@ from typing import Any
 import pendulum
 import pytest
 
-from servicemodel import Assignment, Interaction, SatisfactionResponse, StatusChange
+from servicemodel import Assignment, Interaction, Message, SatisfactionResponse, StatusChange
 from servicemodel.exceptions import EmptySampleError, ValidationError
 from servicemodel.kpi import (
     AgentWaitTime,
     AgentWorkTime,
+    Backlog,
     Better,
     Csat,
     DistinctAssignees,
     DistinctGroups,
     DurationStats,
+    Fcr,
     FirstCsat,
     KpiName,
     KpiUnit,
+    MultiTouchResolution,
     OnHoldTime,
+    OpenAge,
     Reassignments,
     RequesterWaitTime,
     SatisfactionBadToGood,
     SatisfactionGoodToBad,
     TimeToFirstAssignment,
+    TwoTouchResolution,
     UnassignedTime,
     catalogue,
     report,
@@ -297,3 +302,51 @@ def test_satisfaction_changes_are_rates_among_rated_interactions() -> None:
     assert KpiName.FIRST_CSAT.spec.unit is KpiUnit.RATE
     table = report(items, metrics=["first_csat", "satisfaction_good_to_bad"])
     assert table.rows[0].cell("satisfaction_good_to_bad").n == 3
+
+
+# ------------------------------------------------------------------ touches and open age (point 23)
+
+
+def solved_after(replies: int, id: str = "S") -> Interaction:
+    events: list[Any] = [Message(at=T.add(minutes=m), author="agent") for m in range(replies)]
+    events.append(Message(at=T.add(minutes=30), author="agent", visibility="private"))
+    return thread(*events, StatusChange(at=T.add(hours=1), status="solved"), id=id)
+
+
+def test_one_two_and_multi_touch_split_the_solved_interactions() -> None:
+    items = [solved_after(n, id=str(n)) for n in (0, 1, 2, 2, 3, 7)]
+    items.append(thread(Message(at=T, author="agent"), id="open"))  # unsolved: not counted
+    shares = []
+    for acc in (Fcr.empty(), TwoTouchResolution.empty(), MultiTouchResolution.empty()):
+        acc.add_many(items)
+        shares.append((acc.result().value, acc.result().n))
+    assert shares == [(Fraction(1, 3), 6), (Fraction(1, 3), 6), (Fraction(1, 3), 6)]
+    assert KpiName.MULTI_TOUCH_RESOLUTION.spec.better is Better.LOWER
+    assert KpiName.TWO_TOUCH_RESOLUTION.spec.better is Better.NEITHER
+
+
+def test_open_age_measures_the_backlog_at_the_instant_in_calendar_and_business_time() -> None:
+    friday = pendulum.datetime(2024, 6, 14, 16, tz="Europe/London")
+    monday = friday.add(days=3)  # Mon 16:00
+    items = [
+        thread(at=friday, id="weekend"),  # open: 72 h, 8 business hours
+        thread(StatusChange(at=monday, status="solved"), at=friday, id="solved at the instant"),
+        thread(
+            StatusChange(at=friday.add(hours=1), status="solved"),
+            StatusChange(at=friday.add(days=1), status="open"),
+            at=friday,
+            id="reopened",
+        ),
+        thread(at=monday.add(minutes=1), id="later"),
+    ]
+    assert hours(OpenAge, items, at=monday) == [144, 2]
+    assert hours(OpenAge, items, at=monday, calendar=OFFICE) == [16, 2]
+    backlog = Backlog.empty(at=monday)
+    backlog.add_many(items)
+    assert backlog.result().value == 2  # the same interactions are open
+    with pytest.raises(EmptySampleError):
+        hours(OpenAge, items, at=friday.subtract(days=1))
+    table = report(items, metrics=[OpenAge.empty(at=monday, calendar=OFFICE)])
+    assert table.rows[0].cell("open_age").n == 2
+    with pytest.raises(ValidationError, match="needs options"):
+        report(items, metrics=["open_age"])

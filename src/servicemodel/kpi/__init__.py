@@ -38,7 +38,7 @@ from ._contacts import (
     RepeatVariant,
     ThemeVariant,
 )
-from ._customers import AcquisitionToFirstContact, Backlog, Churn, Retention
+from ._customers import AcquisitionToFirstContact, Backlog, Churn, OpenAge, Retention
 from ._duration_stats import DurationStats
 from ._durations import (
     Aht,
@@ -81,6 +81,7 @@ from ._stats import (
 )
 from ._status_time import AgentWaitTime, AgentWorkTime, OnHoldTime, RequesterWaitTime
 from ._surveys import Ces, CesEasy, CesNetEasy, Csat, CsatMean, CsatVariant, Nps, ReviewRatio
+from ._touches import MultiTouchResolution, TwoTouchResolution
 from ._workforce import AgentTime, Occupancy, Utilisation, UtilisationVariant
 
 __all__ = [
@@ -124,11 +125,13 @@ __all__ = [
     "KpiUnit",
     "Mean",
     "Mix",
+    "MultiTouchResolution",
     "Net",
     "NextReplyTime",
     "Nps",
     "Occupancy",
     "OnHoldTime",
+    "OpenAge",
     "Period",
     "QuantileMethod",
     "QueueOutcome",
@@ -156,6 +159,7 @@ __all__ = [
     "TargetCompliance",
     "ThemeVariant",
     "TimeToFirstAssignment",
+    "TwoTouchResolution",
     "UnassignedTime",
     "Utilisation",
     "UtilisationVariant",

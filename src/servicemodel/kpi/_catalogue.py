@@ -26,7 +26,7 @@ from ._contacts import (
     ContactsPerCustomer,
     RepeatContactRate,
 )
-from ._customers import AcquisitionToFirstContact, Backlog, Churn, Retention
+from ._customers import AcquisitionToFirstContact, Backlog, Churn, OpenAge, Retention
 from ._durations import Aht, FirstReplyTime, HandleTime, NextReplyTime, ResolutionTime
 from ._names import KpiName
 from ._queue import Abandonment, Asa, ServiceLevel
@@ -35,6 +35,7 @@ from ._satisfaction import FirstCsat, SatisfactionBadToGood, SatisfactionGoodToB
 from ._sla import SlaCompliance
 from ._status_time import AgentWaitTime, AgentWorkTime, OnHoldTime, RequesterWaitTime
 from ._surveys import Ces, CesEasy, CesNetEasy, Csat, CsatMean, Nps, ReviewRatio
+from ._touches import MultiTouchResolution, TwoTouchResolution
 from ._workforce import Occupancy, Utilisation
 
 __all__ = ["catalogue"]
@@ -70,6 +71,8 @@ def _catalogue() -> dict[KpiName, type[Accumulator[Any]]]:
         Abandonment,
         Asa,
         Fcr,
+        TwoTouchResolution,
+        MultiTouchResolution,
         ReopenRate,
         SelfServiceDeflection,
         RepeatContactRate,
@@ -81,6 +84,7 @@ def _catalogue() -> dict[KpiName, type[Accumulator[Any]]]:
         Retention,
         Churn,
         Backlog,
+        OpenAge,
         Occupancy,
         Utilisation,
         SlaCompliance,

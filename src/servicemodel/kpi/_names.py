@@ -180,6 +180,8 @@ class KpiName(enum.Enum):
     ABANDONMENT = "abandonment"
     ASA = "asa"
     FCR = "fcr"
+    TWO_TOUCH_RESOLUTION = "two_touch_resolution"
+    MULTI_TOUCH_RESOLUTION = "multi_touch_resolution"
     REOPEN_RATE = "reopen_rate"
     SELF_SERVICE_DEFLECTION = "self_service_deflection"
     REPEAT_CONTACT_RATE = "repeat_contact_rate"
@@ -191,6 +193,7 @@ class KpiName(enum.Enum):
     RETENTION = "retention"
     CHURN = "churn"
     BACKLOG = "backlog"
+    OPEN_AGE = "open_age"
     OCCUPANCY = "occupancy"
     UTILISATION = "utilisation"
     SLA_COMPLIANCE = "sla_compliance"
@@ -266,6 +269,9 @@ _SPECS: dict[KpiName, KpiSpec] = {
     KpiName.ABANDONMENT: _rate(Better.LOWER),
     KpiName.ASA: _duration(),
     KpiName.FCR: _rate(Better.HIGHER),
+    # Neither: two touches beat many but miss one; the share moves both ways as FCR improves.
+    KpiName.TWO_TOUCH_RESOLUTION: _rate(Better.NEITHER),
+    KpiName.MULTI_TOUCH_RESOLUTION: _rate(Better.LOWER),
     KpiName.REOPEN_RATE: _rate(Better.LOWER),
     KpiName.SELF_SERVICE_DEFLECTION: _rate(Better.HIGHER),
     KpiName.REPEAT_CONTACT_RATE: _rate(Better.LOWER),
@@ -280,6 +286,7 @@ _SPECS: dict[KpiName, KpiSpec] = {
     KpiName.RETENTION: _rate(Better.HIGHER),
     KpiName.CHURN: _rate(Better.LOWER),
     KpiName.BACKLOG: KpiSpec(unit=KpiUnit.COUNT, better=Better.LOWER, low=0),
+    KpiName.OPEN_AGE: _duration(),
     # Workforce ratios are kept in a band: too high burns agents out.
     KpiName.OCCUPANCY: KpiSpec(unit=KpiUnit.RATIO, better=Better.NEITHER, low=0, high=1),
     KpiName.UTILISATION: KpiSpec(unit=KpiUnit.RATIO, better=Better.NEITHER, low=0, high=1),
