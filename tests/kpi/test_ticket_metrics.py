@@ -2,13 +2,25 @@
 
 from __future__ import annotations
 
+import itertools
+import sys
 from fractions import Fraction
+from pathlib import Path
 from typing import Any
 
 import pendulum
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from servicemodel import Assignment, Interaction, Message, SatisfactionResponse, StatusChange
+from servicemodel import (
+    Assignment,
+    Interaction,
+    Message,
+    SatisfactionResponse,
+    Status,
+    StatusChange,
+)
 from servicemodel.exceptions import EmptySampleError, ValidationError
 from servicemodel.kpi import (
     AgentWaitTime,
@@ -37,6 +49,9 @@ from servicemodel.kpi import (
     report,
 )
 from servicemodel.sla import BusinessCalendar
+
+sys.path.insert(0, str(Path(__file__).parent))
+import kpi_strategies as ks
 
 T = pendulum.datetime(2024, 6, 10, 9, tz="Europe/London")  # a Monday, 09:00 London
 OFFICE = BusinessCalendar.weekly("Europe/London", {"mon-fri": "09:00-17:00"})
@@ -350,3 +365,44 @@ def test_open_age_measures_the_backlog_at_the_instant_in_calendar_and_business_t
     assert table.rows[0].cell("open_age").n == 2
     with pytest.raises(ValidationError, match="needs options"):
         report(items, metrics=["open_age"])
+
+
+# ------------------------------------------------------------------ laws
+
+
+@settings(max_examples=60)
+@given(item=ks.interactions(), cut=st.integers(0, 60 * 24 * 50))
+def test_requester_wait_is_agent_work_plus_on_hold_and_all_statuses_fill_the_life(
+    item: Interaction, cut: int
+) -> None:
+    as_of = ks.BASE.add(minutes=cut)
+    if item.created_at > as_of:
+        with pytest.raises(EmptySampleError):
+            hours(RequesterWaitTime, [item], as_of=as_of)
+        return
+    for calendar in (None, ks.OFFICE):
+        wait, work, hold = (
+            hours(kind, [item], as_of=as_of, calendar=calendar)[0]
+            for kind in (RequesterWaitTime, AgentWorkTime, OnHoldTime)
+        )
+        assert wait == work + hold
+    spans = item.status_spans(list(Status), until=as_of)
+    if item.created_at < as_of:
+        assert spans[0].start == item.created_at
+        assert all(a.end == b.start for a, b in itertools.pairwise(spans))
+        assert spans[-1].end == as_of
+    else:
+        assert spans == ()
+
+
+@settings(max_examples=60)
+@given(item=ks.interactions())
+def test_assignment_history_laws(item: Interaction) -> None:
+    agents = item.assignees()
+    assert item.reassignment_count() >= max(len(agents) - 1, 0)
+    assert (item.first_assigned_at() is None) == (not agents)
+    until = item.created_at.add(days=60)
+    unassigned = sum((b - a for a, b in item.unassigned_spans(until)), start=pendulum.duration())
+    assert pendulum.duration() <= unassigned <= until - item.created_at
+    if not agents:
+        assert unassigned == until - item.created_at
