@@ -71,8 +71,6 @@ class InteractionHistory:
         created_at: pendulum.DateTime
         events: tuple[Event, ...]
 
-        def status_timeline(self) -> tuple[StatusSpan, ...]: ...
-
     # ------------------------------------------------------------------ statuses
 
     def status_at(self, at: _dt.datetime) -> Status:
@@ -92,14 +90,12 @@ class InteractionHistory:
         >>> i.status_at(t).value, i.status_at(t.add(hours=1)).value
         ('new', 'solved')
         """
-        from .interactions import Status, StatusChange
-
         limit = to_micros(aware(at, field="at"))
-        status = Status.NEW
-        for event in self.events:
-            if to_micros(event.at) > limit:
-                break
-            if isinstance(event, StatusChange):
+        status = _events.Status.NEW
+        for event in self.events:  # in time order: the first later change ends the search
+            if isinstance(event, _events.StatusChange):
+                if to_micros(event.at) > limit:
+                    break
                 status = event.status
         return status
 
@@ -130,35 +126,30 @@ class InteractionHistory:
         >>> [s.end.hour for s in i.status_spans(["new", "open"], until=t.add(hours=5))]
         [1, 5]
         """
-        from .interactions import Status, StatusSpan
-
-        wanted = frozenset(enum_member(Status, s, field="statuses") for s in statuses)
-        limit = None if until is None else to_micros(aware(until, field="until"))
+        wanted = frozenset(enum_member(_events.Status, s, field="statuses") for s in statuses)
+        end = None if until is None else aware(until, field="until")
+        limit = None if end is None else to_micros(end)
         found: list[StatusSpan] = []
-        for span in self.status_timeline():
-            if span.status not in wanted:
-                continue
-            start = to_micros(span.start)
-            if limit is not None and start >= limit:
-                break
-            end = span.end
-            if end is None or (limit is not None and to_micros(end) > limit):
-                if until is None:
-                    continue
-                end = aware(until, field="until")
-            found.append(StatusSpan(status=span.status, start=span.start, end=end))
+        status, start = _events.Status.NEW, self.created_at
+        for event in self.events:
+            if isinstance(event, _events.StatusChange):
+                if limit is not None and to_micros(event.at) >= limit:
+                    break
+                if status in wanted:
+                    found.append(_events.StatusSpan(status=status, start=start, end=event.at))
+                status, start = event.status, event.at
+        if end is not None and status in wanted and to_micros(start) < to_micros(end):
+            found.append(_events.StatusSpan(status=status, start=start, end=end))
         return tuple(found)
 
     # --------------------------------------------------------------- assignments
 
     def _agent_changes(self) -> list[tuple[pendulum.DateTime, str | None]]:
         """(instant, agent or None) at each assignment that changed the agent."""
-        from .interactions import Assignment
-
         changes: list[tuple[pendulum.DateTime, str | None]] = []
         current: str | None = None
         for event in self.events:
-            if isinstance(event, Assignment) and event.agent_id != current:
+            if isinstance(event, _events.Assignment) and event.agent_id != current:
                 current = event.agent_id
                 changes.append((event.at, current))
         return changes
@@ -188,10 +179,10 @@ class InteractionHistory:
         ...     Assignment(at=t, group="billing")]).assigned_groups()
         ('tier-1', 'billing')
         """
-        from .interactions import Assignment
-
         seen = dict.fromkeys(
-            e.group for e in self.events if isinstance(e, Assignment) and e.group is not None
+            e.group
+            for e in self.events
+            if isinstance(e, _events.Assignment) and e.group is not None
         )
         return tuple(seen)
 
@@ -283,9 +274,7 @@ class InteractionHistory:
         ...             SatisfactionResponse(at=t, score=5)]).ratings()]
         [2, 5]
         """
-        from .interactions import SatisfactionResponse
-
-        return tuple(e for e in self.events if isinstance(e, SatisfactionResponse))
+        return tuple(e for e in self.events if isinstance(e, _events.SatisfactionResponse))
 
     def first_rating(self) -> SatisfactionResponse | None:
         """The first satisfaction response (``None``: not rated); later ones may replace it.
@@ -334,3 +323,8 @@ class InteractionHistory:
         True
         """
         return (-1, 1) in self._verdict_changes()
+
+
+# At the end: interactions.py imports this module before defining its classes,
+# so the event classes are looked up on the module when a method runs.
+from . import interactions as _events  # noqa: E402

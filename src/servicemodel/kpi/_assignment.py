@@ -201,11 +201,12 @@ class UnassignedTime(DurationAccumulator):
 
     kpi = KpiName.UNASSIGNED_TIME
     item_types = (Interaction,)
-    __slots__ = ("_as_of",)
+    __slots__ = ("_as_of", "_until")
 
     def __init__(self, *, as_of: _dt.datetime | int | None = None, **options: Any) -> None:
         super().__init__(**options)
         self._as_of = None if as_of is None else instant_micros(as_of, "as_of")
+        self._until = None if self._as_of is None else from_micros(self._as_of)
 
     def options(self) -> dict[str, Any]:
         return {"as_of": self._as_of, **super().options()}
@@ -214,15 +215,15 @@ class UnassignedTime(DurationAccumulator):
         return {**super()._native_options(), "as_of": self._as_of}
 
     def _add(self, item: Interaction) -> None:
-        if self._as_of is not None:
-            if to_micros(item.created_at) > self._as_of:
+        if self._until is not None:
+            if to_micros(item.created_at) > to_micros(self._until):
                 return
-            item = item.as_of(from_micros(self._as_of))
+            item = item.as_of(self._until)
         solved = item.last_solved_at()
         if item.status().is_resolved and solved is not None:
             until = solved
-        elif self._as_of is not None:
-            until = from_micros(self._as_of)
+        elif self._until is not None:
+            until = self._until
         else:
             return
         total = 0

@@ -11,6 +11,8 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Any, Self, final
 
+import pendulum
+
 from .._time import from_micros, to_micros
 from ..customers import Customer
 from ..exceptions import EmptySampleError, ValidationError
@@ -195,11 +197,12 @@ class Backlog(Accumulator[Count]):
 
     kpi = KpiName.BACKLOG
     item_types = (Interaction,)
-    __slots__ = ("_at", "_n", "_open")
+    __slots__ = ("_at", "_instant", "_n", "_open")
 
     def __init__(self, *, at: _dt.datetime | int) -> None:
         super().__init__()
         self._at = instant_micros(at, "at")
+        self._instant = from_micros(self._at)
         self._n = 0
         self._open = 0
 
@@ -208,7 +211,7 @@ class Backlog(Accumulator[Count]):
 
     def _add(self, item: Interaction) -> None:
         self._n += 1
-        self._open += _open_at(item, self._at)
+        self._open += _open_at(item, self._at, self._instant)
 
     def _absorb(self, other: Self) -> None:
         self._n += other._n
@@ -234,11 +237,11 @@ class Backlog(Accumulator[Count]):
         return Count(value=self._open, n=self._n)
 
 
-def _open_at(item: Interaction, at: int) -> bool:
-    """True when *item* was created by *at* (epoch µs) and is neither solved nor closed then."""
+def _open_at(item: Interaction, at: int, instant: pendulum.DateTime) -> bool:
+    """True when *item* was created by *at* (epoch µs; *instant* the same) and is unresolved then."""
     if to_micros(item.created_at) > at:
         return False
-    return not item.status_at(from_micros(at)).is_resolved
+    return not item.status_at(instant).is_resolved
 
 
 @final
@@ -262,11 +265,12 @@ class OpenAge(DurationAccumulator):
 
     kpi = KpiName.OPEN_AGE
     item_types = (Interaction,)
-    __slots__ = ("_at",)
+    __slots__ = ("_at", "_instant")
 
     def __init__(self, *, at: _dt.datetime | int, **options: Any) -> None:
         super().__init__(**options)
         self._at = instant_micros(at, "at")
+        self._instant = from_micros(self._at)
 
     def options(self) -> dict[str, Any]:
         return {"at": self._at, **super().options()}
@@ -275,5 +279,5 @@ class OpenAge(DurationAccumulator):
         return {**super()._native_options(), "at": self._at}
 
     def _add(self, item: Interaction) -> None:
-        if _open_at(item, self._at):
+        if _open_at(item, self._at, self._instant):
             self._add_micros(self._elapsed(to_micros(item.created_at), self._at))

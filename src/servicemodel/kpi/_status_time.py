@@ -51,11 +51,12 @@ class StatusTime(DurationAccumulator):
 
     counted: ClassVar[frozenset[Status]]
     item_types = (Interaction,)
-    __slots__ = ("_as_of",)
+    __slots__ = ("_as_of", "_until")
 
     def __init__(self, *, as_of: _dt.datetime | int | None = None, **options: Any) -> None:
         super().__init__(**options)
         self._as_of = None if as_of is None else instant_micros(as_of, "as_of")
+        self._until = None if self._as_of is None else from_micros(self._as_of)
 
     def options(self) -> dict[str, Any]:
         return {"as_of": self._as_of, **super().options()}
@@ -71,7 +72,7 @@ class StatusTime(DurationAccumulator):
         else:
             if to_micros(item.created_at) > self._as_of:
                 return
-            spans = item.status_spans(self.counted, until=from_micros(self._as_of))
+            spans = item.status_spans(self.counted, until=self._until)
         total = 0
         for span in spans:
             if span.end is not None:  # always: status_spans ends every stretch
