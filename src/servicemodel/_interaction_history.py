@@ -71,8 +71,6 @@ class InteractionHistory:
         created_at: pendulum.DateTime
         events: tuple[Event, ...]
 
-    # ------------------------------------------------------------------ statuses
-
     def status_at(self, at: _dt.datetime) -> Status:
         """The status in force at *at* (a change at *at* itself applies; ``new`` before any).
 
@@ -138,11 +136,9 @@ class InteractionHistory:
                 if status in wanted:
                     found.append(_events.StatusSpan(status=status, start=start, end=event.at))
                 status, start = event.status, event.at
-        if end is not None and status in wanted and to_micros(start) < to_micros(end):
+        if end is not None and limit is not None and status in wanted and to_micros(start) < limit:
             found.append(_events.StatusSpan(status=status, start=start, end=end))
         return tuple(found)
-
-    # --------------------------------------------------------------- assignments
 
     def _agent_changes(self) -> list[tuple[pendulum.DateTime, str | None]]:
         """(instant, agent or None) at each assignment that changed the agent."""
@@ -260,8 +256,6 @@ class InteractionHistory:
         if start is not None and limit > to_micros(start):
             spans.append((start, end))
         return tuple(spans)
-
-    # -------------------------------------------------------------- satisfaction
 
     def ratings(self) -> tuple[SatisfactionResponse, ...]:
         """Every satisfaction response, in time order (the last is :meth:`rating`).
