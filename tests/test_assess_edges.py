@@ -168,3 +168,20 @@ def test_a_goal_with_an_impossible_percentile_variant_has_no_observations() -> N
     assert value_of(stats, "p100") is None
     assert value_of(stats, "average") is None
     assert value_of("not a result", None) is None
+
+
+def test_a_goal_on_requester_wait_counts_on_the_models_business_calendar() -> None:
+    from servicemodel.model import load_model
+
+    with open("docs/examples/reactive.toml", encoding="utf-8") as source:
+        text = source.read()
+    text = text.replace('metric = "fcr"', 'metric = "requester_wait_time"')
+    text = text.replace('direction = "increase"', 'direction = "decrease"')
+    text = text.replace("baseline = 0.6", "baseline = 7200").replace(
+        "target = 0.75", "target = 3600"
+    )
+    model = load_model(text, format="toml")
+    assert "requester_wait_time" in model.tracked_kpis()
+    report = assess(model, DATA, as_of=AS_OF)
+    definitions = {d["kpi"]: d for d in report.to_json()["definitions"]}
+    assert definitions["requester_wait_time"]["clock"] == report.clock != ""

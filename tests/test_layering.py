@@ -47,6 +47,7 @@ LAYERS: Mapping[str, int] = {
     "servicemodel._vocabulary": 2,  # the interactions' enums (interactions re-exports them)
     "servicemodel._events": 2,  # the interactions' events (interactions re-exports them)
     "servicemodel._opening": 2,  # whether an agent's opening message is a reply
+    "servicemodel._interaction_history": 2,  # the histories Interaction reads from its events
     "servicemodel.feedback": 2,
     "servicemodel.customers": 2,
     # 3

@@ -734,7 +734,18 @@ def assess(
     )
 
 
-_TIME_KPIS = ("first_reply_time", "next_reply_time", "resolution_time", "handle_time")
+_TIME_KPIS = (
+    "first_reply_time",
+    "next_reply_time",
+    "resolution_time",
+    "handle_time",
+    "requester_wait_time",
+    "agent_work_time",
+    "agent_wait_time",
+    "on_hold_time",
+    "time_to_first_assignment",
+    "unassigned_time",
+)
 
 
 def _business_calendar(model: ServiceModel) -> Any:

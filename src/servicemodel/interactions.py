@@ -46,6 +46,7 @@ from ._events import (
     TagChange,
     TargetApplied,
 )
+from ._interaction_history import InteractionHistory
 from ._opening import OpeningMessage, is_opening
 from ._time import aware, to_micros
 from ._validators import (
@@ -167,7 +168,7 @@ _EVENT_TYPE_SET = frozenset(_EVENT_TYPES)
 
 @final
 @attrs.frozen(kw_only=True)
-class Interaction:
+class Interaction(InteractionHistory):
     """One customer contact thread and its time-ordered events.
 
     The log is checked on construction: events must be interaction events, in

@@ -9,6 +9,7 @@ import pendulum
 from hypothesis import strategies as st
 
 from servicemodel import (
+    Assignment,
     CesResponse,
     CsatResponse,
     Customer,
@@ -78,7 +79,9 @@ def interactions(draw: st.DrawFn) -> Interaction:
     for _ in range(draw(st.integers(0, 7))):
         t = t.add(seconds=draw(st.integers(0, 60 * 60 * 30)))
         kind = draw(
-            st.sampled_from(["customer", "agent", "agent", "bot", "private", "status", "rate"])
+            st.sampled_from(
+                ["customer", "agent", "agent", "bot", "private", "status", "rate", "assign"]
+            )
         )
         if status == "closed" and kind != "rate":
             continue
@@ -88,6 +91,14 @@ def interactions(draw: st.DrawFn) -> Interaction:
             events.append(StatusChange(at=t, status=status))
         elif kind == "rate":
             events.append(SatisfactionResponse(at=t, score=draw(st.integers(1, 5))))
+        elif kind == "assign":
+            events.append(
+                Assignment(
+                    at=t,
+                    agent_id=draw(st.sampled_from([None, "A1", "A2", "A3"])),
+                    group=draw(st.sampled_from([None, "tier-1", "billing"])),
+                )
+            )
         elif kind == "private":
             events.append(Message(at=t, author="agent", visibility="private"))
         elif kind == "agent":

@@ -17,6 +17,13 @@ Fraction(25, 1)
 """
 
 from ._accumulators import Accumulator, BusinessTime
+from ._assignment import (
+    DistinctAssignees,
+    DistinctGroups,
+    Reassignments,
+    TimeToFirstAssignment,
+    UnassignedTime,
+)
 from ._binomial import clopper_pearson_interval
 from ._catalogue import catalogue
 from ._clock import Period
@@ -31,7 +38,7 @@ from ._contacts import (
     RepeatVariant,
     ThemeVariant,
 )
-from ._customers import AcquisitionToFirstContact, Backlog, Churn, Retention
+from ._customers import AcquisitionToFirstContact, Backlog, Churn, OpenAge, Retention
 from ._duration_stats import DurationStats
 from ._durations import (
     Aht,
@@ -54,6 +61,7 @@ from ._queue import (
 from ._report import Cell, Report, ReportRow
 from ._report_state import ReportState, report
 from ._resolution import DeflectionVariant, Fcr, FcrVariant, ReopenRate, SelfServiceDeflection
+from ._satisfaction import FirstCsat, SatisfactionBadToGood, SatisfactionGoodToBad
 from ._sketch import RelativeErrorSketch
 from ._sla import SlaCompliance, TargetCompliance, sla_compliance
 from ._stats import (
@@ -71,7 +79,9 @@ from ._stats import (
     rate_difference,
     wilson_interval,
 )
+from ._status_time import AgentWaitTime, AgentWorkTime, OnHoldTime, RequesterWaitTime
 from ._surveys import Ces, CesEasy, CesNetEasy, Csat, CsatMean, CsatVariant, Nps, ReviewRatio
+from ._touches import MultiTouchResolution, TwoTouchResolution
 from ._workforce import AgentTime, Occupancy, Utilisation, UtilisationVariant
 
 __all__ = [
@@ -79,6 +89,8 @@ __all__ = [
     "Accumulator",
     "AcquisitionToFirstContact",
     "AgentTime",
+    "AgentWaitTime",
+    "AgentWorkTime",
     "Aht",
     "Asa",
     "Backlog",
@@ -99,9 +111,12 @@ __all__ = [
     "CsatVariant",
     "DeflectionVariant",
     "Difference",
+    "DistinctAssignees",
+    "DistinctGroups",
     "DurationStats",
     "Fcr",
     "FcrVariant",
+    "FirstCsat",
     "FirstReplyTime",
     "HandleTime",
     "Interval",
@@ -110,15 +125,19 @@ __all__ = [
     "KpiUnit",
     "Mean",
     "Mix",
+    "MultiTouchResolution",
     "Net",
     "NextReplyTime",
     "Nps",
     "Occupancy",
+    "OnHoldTime",
+    "OpenAge",
     "Period",
     "QuantileMethod",
     "QueueOutcome",
     "Rate",
     "Ratio",
+    "Reassignments",
     "RelativeErrorSketch",
     "ReopenRate",
     "RepeatContactRate",
@@ -126,16 +145,22 @@ __all__ = [
     "Report",
     "ReportRow",
     "ReportState",
+    "RequesterWaitTime",
     "ResolutionTime",
     "ResolutionVariant",
     "Retention",
     "ReviewRatio",
+    "SatisfactionBadToGood",
+    "SatisfactionGoodToBad",
     "SelfServiceDeflection",
     "ServiceLevel",
     "ServiceLevelFormula",
     "SlaCompliance",
     "TargetCompliance",
     "ThemeVariant",
+    "TimeToFirstAssignment",
+    "TwoTouchResolution",
+    "UnassignedTime",
     "Utilisation",
     "UtilisationVariant",
     "catalogue",

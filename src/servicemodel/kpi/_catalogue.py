@@ -12,6 +12,13 @@ from types import MappingProxyType
 from typing import Any
 
 from ._accumulators import Accumulator
+from ._assignment import (
+    DistinctAssignees,
+    DistinctGroups,
+    Reassignments,
+    TimeToFirstAssignment,
+    UnassignedTime,
+)
 from ._contacts import (
     ChannelMix,
     ComplaintThemes,
@@ -19,13 +26,16 @@ from ._contacts import (
     ContactsPerCustomer,
     RepeatContactRate,
 )
-from ._customers import AcquisitionToFirstContact, Backlog, Churn, Retention
+from ._customers import AcquisitionToFirstContact, Backlog, Churn, OpenAge, Retention
 from ._durations import Aht, FirstReplyTime, HandleTime, NextReplyTime, ResolutionTime
 from ._names import KpiName
 from ._queue import Abandonment, Asa, ServiceLevel
 from ._resolution import Fcr, ReopenRate, SelfServiceDeflection
+from ._satisfaction import FirstCsat, SatisfactionBadToGood, SatisfactionGoodToBad
 from ._sla import SlaCompliance
+from ._status_time import AgentWaitTime, AgentWorkTime, OnHoldTime, RequesterWaitTime
 from ._surveys import Ces, CesEasy, CesNetEasy, Csat, CsatMean, Nps, ReviewRatio
+from ._touches import MultiTouchResolution, TwoTouchResolution
 from ._workforce import Occupancy, Utilisation
 
 __all__ = ["catalogue"]
@@ -35,6 +45,9 @@ def _catalogue() -> dict[KpiName, type[Accumulator[Any]]]:
     made: list[type[Accumulator[Any]]] = [
         Csat,
         CsatMean,
+        FirstCsat,
+        SatisfactionGoodToBad,
+        SatisfactionBadToGood,
         Nps,
         Ces,
         CesEasy,
@@ -45,10 +58,21 @@ def _catalogue() -> dict[KpiName, type[Accumulator[Any]]]:
         ResolutionTime,
         HandleTime,
         Aht,
+        RequesterWaitTime,
+        AgentWorkTime,
+        AgentWaitTime,
+        OnHoldTime,
+        Reassignments,
+        DistinctAssignees,
+        DistinctGroups,
+        TimeToFirstAssignment,
+        UnassignedTime,
         ServiceLevel,
         Abandonment,
         Asa,
         Fcr,
+        TwoTouchResolution,
+        MultiTouchResolution,
         ReopenRate,
         SelfServiceDeflection,
         RepeatContactRate,
@@ -60,6 +84,7 @@ def _catalogue() -> dict[KpiName, type[Accumulator[Any]]]:
         Retention,
         Churn,
         Backlog,
+        OpenAge,
         Occupancy,
         Utilisation,
         SlaCompliance,

@@ -1,4 +1,4 @@
-"""The customer KPIs: time to first contact, retention, churn and the open backlog.
+"""The customer KPIs: time to first contact, retention, churn, the open backlog and its age.
 
 >>> import pendulum
 >>> from servicemodel.kpi import Backlog
@@ -11,10 +11,12 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Any, Self, final
 
-from .._time import to_micros
+import pendulum
+
+from .._time import from_micros, to_micros
 from ..customers import Customer
 from ..exceptions import EmptySampleError, ValidationError
-from ..interactions import Interaction, Status, StatusChange
+from ..interactions import Interaction
 from ._accumulators import Accumulator, state_counts
 from ._duration_accumulator import DurationAccumulator
 from ._duration_state import DurationState
@@ -24,7 +26,7 @@ from ._options import instant_micros
 from ._shapes import KOfN
 from ._stats import Count
 
-__all__ = ["AcquisitionToFirstContact", "Backlog", "Churn", "Retention"]
+__all__ = ["AcquisitionToFirstContact", "Backlog", "Churn", "OpenAge", "Retention"]
 
 
 @final
@@ -195,11 +197,12 @@ class Backlog(Accumulator[Count]):
 
     kpi = KpiName.BACKLOG
     item_types = (Interaction,)
-    __slots__ = ("_at", "_n", "_open")
+    __slots__ = ("_at", "_instant", "_n", "_open")
 
     def __init__(self, *, at: _dt.datetime | int) -> None:
         super().__init__()
         self._at = instant_micros(at, "at")
+        self._instant = from_micros(self._at)
         self._n = 0
         self._open = 0
 
@@ -208,15 +211,7 @@ class Backlog(Accumulator[Count]):
 
     def _add(self, item: Interaction) -> None:
         self._n += 1
-        if to_micros(item.created_at) > self._at:
-            return
-        status = Status.NEW
-        for event in item.events:
-            if isinstance(event, StatusChange):
-                if to_micros(event.at) > self._at:
-                    break
-                status = event.status
-        self._open += not status.is_resolved
+        self._open += _open_at(item, self._at, self._instant)
 
     def _absorb(self, other: Self) -> None:
         self._n += other._n
@@ -240,3 +235,49 @@ class Backlog(Accumulator[Count]):
         if self._n == 0:
             raise EmptySampleError(f"{self.name} needs at least one interaction (got 0)")
         return Count(value=self._open, n=self._n)
+
+
+def _open_at(item: Interaction, at: int, instant: pendulum.DateTime) -> bool:
+    """True when *item* was created by *at* (epoch µs; *instant* the same) and is unresolved then."""
+    if to_micros(item.created_at) > at:
+        return False
+    return not item.status_at(instant).is_resolved
+
+
+@final
+class OpenAge(DurationAccumulator):
+    """The age at ``at`` of each interaction open then (created by ``at``, not solved or closed at ``at``).
+
+    The interactions :class:`Backlog` counts, each measured from creation to
+    ``at``: calendar time, or business time with ``calendar=``. Zendesk's
+    unsolved ticket age, read at the report instant. Needs event logs.
+
+    >>> import pendulum
+    >>> from servicemodel import Interaction, StatusChange
+    >>> t = pendulum.datetime(2024, 6, 10, 9)
+    >>> waiting = Interaction(id="1", customer_id="C", channel="chat", created_at=t)
+    >>> done = Interaction(id="2", customer_id="C", channel="chat", created_at=t,
+    ...                    events=[StatusChange(at=t.add(hours=1), status="solved")])
+    >>> acc = OpenAge.empty(at=t.add(hours=5)); acc.add_many([waiting, done])
+    >>> acc.result().median, acc.result().count
+    (Duration(hours=5), 1)
+    """
+
+    kpi = KpiName.OPEN_AGE
+    item_types = (Interaction,)
+    __slots__ = ("_at", "_instant")
+
+    def __init__(self, *, at: _dt.datetime | int, **options: Any) -> None:
+        super().__init__(**options)
+        self._at = instant_micros(at, "at")
+        self._instant = from_micros(self._at)
+
+    def options(self) -> dict[str, Any]:
+        return {"at": self._at, **super().options()}
+
+    def _native_options(self) -> dict[str, Any]:
+        return {**super()._native_options(), "at": self._at}
+
+    def _add(self, item: Interaction) -> None:
+        if _open_at(item, self._at, self._instant):
+            self._add_micros(self._elapsed(to_micros(item.created_at), self._at))

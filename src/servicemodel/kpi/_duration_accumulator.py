@@ -198,6 +198,23 @@ class DurationAccumulator(Accumulator[DurationStats]):
         return self._state
 
     @classmethod
+    def summarise_items(cls, items: Iterable[Any], **options: Any) -> DurationStats:
+        """Summarise this KPI over some items, such as interactions (a one-call fold).
+
+        Raises:
+            EmptySampleError: no item gave a duration.
+
+        >>> from servicemodel.kpi import ResolutionTime
+        >>> ResolutionTime.summarise_items([])
+        Traceback (most recent call last):
+        ...
+        servicemodel.exceptions.EmptySampleError: resolution_time needs at least one observation (got 0)
+        """
+        acc = cls.empty(**options)
+        acc.add_many(items)
+        return acc.result()
+
+    @classmethod
     def summarise(
         cls,
         seconds: Iterable[int | float | Fraction],

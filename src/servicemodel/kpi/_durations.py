@@ -10,7 +10,7 @@ Duration(minutes=4)
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from typing import Any, final
 
 from .._time import duration_micros, to_micros
@@ -18,7 +18,6 @@ from .._validators import enum_member
 from ..interactions import Interaction, Message, Role, Visibility
 from ._column_readers import NAT, duration_column, micros_column
 from ._duration_accumulator import DurationAccumulator
-from ._duration_stats import DurationStats
 from ._names import KpiName
 
 __all__ = [
@@ -198,19 +197,6 @@ class ResolutionTime(DurationAccumulator):
 
     def _batch_values(self, columns: Mapping[str, Any]) -> tuple[Any, Any]:
         return _span_values(self, columns, *self.columns)
-
-    @classmethod
-    def summarise_items(cls, items: Iterable[Interaction], **options: Any) -> DurationStats:
-        """Summarise resolution times of some interactions (documentation helper).
-
-        >>> ResolutionTime.summarise_items([])
-        Traceback (most recent call last):
-        ...
-        servicemodel.exceptions.EmptySampleError: resolution_time needs at least one observation (got 0)
-        """
-        acc = cls.empty(**options)
-        acc.add_many(items)
-        return acc.result()
 
 
 def handle_micros(item: Interaction) -> int | None:

@@ -154,6 +154,9 @@ class KpiName(enum.Enum):
 
     CSAT = "csat"
     CSAT_MEAN = "csat_mean"
+    FIRST_CSAT = "first_csat"
+    SATISFACTION_GOOD_TO_BAD = "satisfaction_good_to_bad"
+    SATISFACTION_BAD_TO_GOOD = "satisfaction_bad_to_good"
     NPS = "nps"
     CES = "ces"
     CES_EASY = "ces_easy"
@@ -163,11 +166,22 @@ class KpiName(enum.Enum):
     NEXT_REPLY_TIME = "next_reply_time"
     RESOLUTION_TIME = "resolution_time"
     HANDLE_TIME = "handle_time"
+    REQUESTER_WAIT_TIME = "requester_wait_time"
+    AGENT_WORK_TIME = "agent_work_time"
+    AGENT_WAIT_TIME = "agent_wait_time"
+    ON_HOLD_TIME = "on_hold_time"
+    REASSIGNMENTS = "reassignments"
+    DISTINCT_ASSIGNEES = "distinct_assignees"
+    DISTINCT_GROUPS = "distinct_groups"
+    TIME_TO_FIRST_ASSIGNMENT = "time_to_first_assignment"
+    UNASSIGNED_TIME = "unassigned_time"
     AHT = "aht"
     SERVICE_LEVEL = "service_level"
     ABANDONMENT = "abandonment"
     ASA = "asa"
     FCR = "fcr"
+    TWO_TOUCH_RESOLUTION = "two_touch_resolution"
+    MULTI_TOUCH_RESOLUTION = "multi_touch_resolution"
     REOPEN_RATE = "reopen_rate"
     SELF_SERVICE_DEFLECTION = "self_service_deflection"
     REPEAT_CONTACT_RATE = "repeat_contact_rate"
@@ -179,6 +193,7 @@ class KpiName(enum.Enum):
     RETENTION = "retention"
     CHURN = "churn"
     BACKLOG = "backlog"
+    OPEN_AGE = "open_age"
     OCCUPANCY = "occupancy"
     UTILISATION = "utilisation"
     SLA_COMPLIANCE = "sla_compliance"
@@ -225,6 +240,9 @@ def _mix() -> KpiSpec:
 _SPECS: dict[KpiName, KpiSpec] = {
     KpiName.CSAT: _rate(Better.HIGHER),
     KpiName.CSAT_MEAN: KpiSpec(unit=KpiUnit.SCORE, better=Better.HIGHER, low=1, high=5),
+    KpiName.FIRST_CSAT: _rate(Better.HIGHER),
+    KpiName.SATISFACTION_GOOD_TO_BAD: _rate(Better.LOWER),
+    KpiName.SATISFACTION_BAD_TO_GOOD: _rate(Better.HIGHER),
     KpiName.NPS: _net(),
     # CES 2.0 asks how far one agrees that it was easy: higher is easier.
     KpiName.CES: KpiSpec(unit=KpiUnit.SCORE, better=Better.HIGHER, low=1, high=7),
@@ -235,11 +253,25 @@ _SPECS: dict[KpiName, KpiSpec] = {
     KpiName.NEXT_REPLY_TIME: _duration(),
     KpiName.RESOLUTION_TIME: _duration(),
     KpiName.HANDLE_TIME: _duration(),
+    KpiName.REQUESTER_WAIT_TIME: _duration(),
+    KpiName.AGENT_WORK_TIME: _duration(),
+    # Neither: time pending on the customer is theirs to take, not a service failure.
+    KpiName.AGENT_WAIT_TIME: KpiSpec(unit=KpiUnit.DURATION, better=Better.NEITHER, low=0),
+    KpiName.ON_HOLD_TIME: _duration(),
+    # Per-interaction counts, averaged: each handoff makes the customer wait and repeat.
+    KpiName.REASSIGNMENTS: KpiSpec(unit=KpiUnit.RATIO, better=Better.LOWER, low=0),
+    KpiName.DISTINCT_ASSIGNEES: KpiSpec(unit=KpiUnit.RATIO, better=Better.LOWER, low=0),
+    KpiName.DISTINCT_GROUPS: KpiSpec(unit=KpiUnit.RATIO, better=Better.LOWER, low=0),
+    KpiName.TIME_TO_FIRST_ASSIGNMENT: _duration(),
+    KpiName.UNASSIGNED_TIME: _duration(),
     KpiName.AHT: _duration(),
     KpiName.SERVICE_LEVEL: _rate(Better.HIGHER),
     KpiName.ABANDONMENT: _rate(Better.LOWER),
     KpiName.ASA: _duration(),
     KpiName.FCR: _rate(Better.HIGHER),
+    # Neither: two touches beat many but miss one; the share moves both ways as FCR improves.
+    KpiName.TWO_TOUCH_RESOLUTION: _rate(Better.NEITHER),
+    KpiName.MULTI_TOUCH_RESOLUTION: _rate(Better.LOWER),
     KpiName.REOPEN_RATE: _rate(Better.LOWER),
     KpiName.SELF_SERVICE_DEFLECTION: _rate(Better.HIGHER),
     KpiName.REPEAT_CONTACT_RATE: _rate(Better.LOWER),
@@ -254,6 +286,7 @@ _SPECS: dict[KpiName, KpiSpec] = {
     KpiName.RETENTION: _rate(Better.HIGHER),
     KpiName.CHURN: _rate(Better.LOWER),
     KpiName.BACKLOG: KpiSpec(unit=KpiUnit.COUNT, better=Better.LOWER, low=0),
+    KpiName.OPEN_AGE: _duration(),
     # Workforce ratios are kept in a band: too high burns agents out.
     KpiName.OCCUPANCY: KpiSpec(unit=KpiUnit.RATIO, better=Better.NEITHER, low=0, high=1),
     KpiName.UTILISATION: KpiSpec(unit=KpiUnit.RATIO, better=Better.NEITHER, low=0, high=1),

@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Mapping
-from typing import Any, Self, final
+from typing import Any, ClassVar, Self, final
 
+from .._interaction_history import BAD_SCORES, GOOD_SCORES
 from .._validators import enum_member
 from ..exceptions import EmptySampleError, ValidationError
 from ..feedback import CesResponse, CsatResponse, NpsResponse, Review
@@ -125,8 +126,8 @@ class CsatVariant(enum.Enum):
 
 class _CsatScores(_Histogram):
     low, high, column = 1, 5, "csat"
-    item_types = (int, CsatResponse, SatisfactionResponse, Interaction)
-    columns = ("csat",)
+    item_types: ClassVar[tuple[type, ...]] = (int, CsatResponse, SatisfactionResponse, Interaction)
+    columns: ClassVar[tuple[str, ...]] = ("csat",)
     __slots__ = ()
 
     def _score(self, item: Any) -> int | None:
@@ -135,24 +136,9 @@ class _CsatScores(_Histogram):
         return super()._score(item)
 
 
-@final
-class Csat(_CsatScores):
-    """CSAT: the share of satisfied responses on the 1-5 scale.
+class CsatShare(_CsatScores):
+    """Base of the CSAT shares: the variant rule (good = 4-5, bad = 1-2) read from the histogram."""
 
-    Variants (``variant=``): ``top_two_box`` (default, 4-5 over all
-    responses), ``top_box`` (5 over all), ``good_over_good_and_bad`` (4-5 over
-    4-5 and 1-2, neutral 3 left out: Zendesk's good / (good + bad)). Items:
-    scores, :class:`~servicemodel.CsatResponse`, satisfaction responses, or
-    interactions (their latest rating; unrated ones are skipped). Column:
-    ``csat``.
-
-    >>> acc = Csat.empty()
-    >>> acc.add_many([5, 4, 3, 1])
-    >>> acc.result().value
-    Fraction(1, 2)
-    """
-
-    kpi = KpiName.CSAT
     __slots__ = ("_variant",)
 
     def __init__(self, *, variant: CsatVariant | str = CsatVariant.TOP_TWO_BOX) -> None:
@@ -178,14 +164,35 @@ class Csat(_CsatScores):
     def _kn(self) -> tuple[int, int]:
         n = self._total()
         if self._variant is CsatVariant.TOP_BOX:
-            k = self._count(5, 5)
+            k = self._count(self.high, self.high)
         else:
-            k = self._count(4, 5)
+            k = self._count(*GOOD_SCORES)
             if self._variant is CsatVariant.GOOD_OVER_GOOD_AND_BAD:
-                n = k + self._count(1, 2)
+                n = k + self._count(*BAD_SCORES)
         if n == 0:
             raise EmptySampleError(f"{self.name} needs at least one response (got 0)")
         return k, n
+
+
+@final
+class Csat(CsatShare):
+    """CSAT: the share of satisfied responses on the 1-5 scale.
+
+    Variants (``variant=``): ``top_two_box`` (default, 4-5 over all
+    responses), ``top_box`` (5 over all), ``good_over_good_and_bad`` (4-5 over
+    4-5 and 1-2, neutral 3 left out: Zendesk's good / (good + bad)). Items:
+    scores, :class:`~servicemodel.CsatResponse`, satisfaction responses, or
+    interactions (their latest rating; unrated ones are skipped). Column:
+    ``csat``.
+
+    >>> acc = Csat.empty()
+    >>> acc.add_many([5, 4, 3, 1])
+    >>> acc.result().value
+    Fraction(1, 2)
+    """
+
+    kpi = KpiName.CSAT
+    __slots__ = ()
 
 
 @final
