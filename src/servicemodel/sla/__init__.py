@@ -37,13 +37,19 @@ from ._evaluate import (
 from ._holidays import public_holidays
 from ._metrics import Metric, MetricRules
 from ._policies import PolicySet, PriorityChangeRule, SlaPolicy, Target
+from ._profile import Profile
+from ._reasons import Reason
+from ._reconcile import Discrepancy, Figure, ReconciledRow, Reconciliation, Verdict, reconcile
+from ._recorded import RecordedSla
 
 __all__ = [
     "BusinessCalendar",
     "ClockState",
     "Combine",
     "Condition",
+    "Discrepancy",
     "FieldTest",
+    "Figure",
     "Match",
     "Metric",
     "MetricClock",
@@ -53,6 +59,11 @@ __all__ = [
     "Overnight",
     "PolicySet",
     "PriorityChangeRule",
+    "Profile",
+    "Reason",
+    "ReconciledRow",
+    "Reconciliation",
+    "RecordedSla",
     "Segment",
     "SegmentKind",
     "SlaOutcome",
@@ -60,9 +71,11 @@ __all__ = [
     "SlaResult",
     "SlaTracker",
     "Target",
+    "Verdict",
     "dump_policies",
     "evaluate",
     "load_policies",
     "policy_schema",
     "public_holidays",
+    "reconcile",
 ]

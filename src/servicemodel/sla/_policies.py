@@ -347,6 +347,8 @@ def _policies(value: Iterable[SlaPolicy]) -> tuple[SlaPolicy, ...]:
 
 
 def _calendars(value: object) -> tuple[tuple[str, BusinessCalendar], ...]:
+    if isinstance(value, tuple) and all(isinstance(p, tuple) and len(p) == 2 for p in value):
+        value = dict(value)  # the stored form, as attrs.evolve hands it back
     if not isinstance(value, Mapping):
         raise ValidationError(
             f"'calendars' must map names to calendars such as BusinessCalendar (got {value!r})",
