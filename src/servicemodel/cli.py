@@ -44,11 +44,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _registrations() -> list[Callable[[Any], None]]:
     # Sub-command modules, imported here so `servicemodel --version` stays fast to start.
-    from ._cli import assess, ledger, sample, sla, summary, validate
+    from ._cli import assess, ledger, reconcile, sample, sla, summary, validate
 
     return [
         assess.register,
         ledger.register,
+        reconcile.register,
         sample.register,
         sla.register,
         summary.register,
