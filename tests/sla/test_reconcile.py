@@ -10,13 +10,11 @@ from __future__ import annotations
 from fractions import Fraction
 
 import attrs
-import pendulum
 import pytest
 
 from servicemodel import Interaction, Message, PriorityChange, StatusChange
 from servicemodel.exceptions import ValidationError
 from servicemodel.sla import (
-    BusinessCalendar,
     Figure,
     PolicySet,
     Profile,
@@ -24,82 +22,21 @@ from servicemodel.sla import (
     RecordedSla,
     SlaPolicy,
     SlaResult,
-    Target,
     Verdict,
     evaluate,
     reconcile,
 )
-
-NY = BusinessCalendar.weekly("America/New_York", {"mon-fri": "09:00-17:00"})
-RUN = pendulum.datetime(2026, 12, 6, 2, 45)  # the dbt run clock
-
-
-def utc(text: str) -> pendulum.DateTime:
-    parsed = pendulum.parse(text, tz="UTC")
-    assert isinstance(parsed, pendulum.DateTime)
-    return parsed
-
-
-def minutes(n: float) -> pendulum.Duration:
-    return pendulum.duration(microseconds=round(n * 60_000_000))
-
-
-def policies(**targets: Target) -> PolicySet:
-    return PolicySet(
-        policies=[SlaPolicy(name="Standard SLA", targets={"normal": list(targets.values())})],
-        calendars={"ny": NY},
-    )
-
-
-def business(metric: str, within: int) -> Target:
-    return Target(metric=metric, within=minutes(within), calendar="ny")
-
-
-def calendar_time(metric: str, within: int) -> Target:
-    return Target(metric=metric, within=minutes(within))
-
-
-def ticket_109() -> Interaction:
-    at = utc
-    return Interaction(
-        id="109",
-        customer_id="10",
-        channel="email",
-        created_at=at("2025-06-17 13:00"),
-        events=[
-            Message(at=at("2025-06-17 13:00"), author="customer"),
-            Message(at=at("2025-06-17 13:30"), author="agent"),
-            StatusChange(at=at("2025-06-17 13:30"), status="open"),
-            Message(at=at("2025-06-17 15:00"), author="agent"),
-            StatusChange(at=at("2025-06-17 15:00"), status="pending"),
-            Message(at=at("2025-06-18 14:00"), author="customer"),
-            StatusChange(at=at("2025-06-18 14:00"), status="open"),
-            StatusChange(at=at("2025-06-18 16:30"), status="on_hold"),
-            StatusChange(at=at("2025-06-19 14:00"), status="open"),
-            Message(at=at("2025-06-19 17:00"), author="agent"),
-            StatusChange(at=at("2025-06-19 17:00"), status="solved"),
-        ],
-    )
-
-
-def ticket_110() -> Interaction:
-    at = utc
-    return Interaction(
-        id="110",
-        customer_id="11",
-        channel="email",
-        created_at=at("2025-06-23 10:00"),
-        events=[
-            Message(at=at("2025-06-23 10:00"), author="customer"),
-            StatusChange(at=at("2025-06-23 11:00"), status="open"),
-            Message(at=at("2025-06-23 11:00"), author="agent"),
-            StatusChange(at=at("2025-06-23 12:00"), status="pending"),
-            Message(at=at("2025-06-24 09:00"), author="customer"),
-            StatusChange(at=at("2025-06-24 09:00"), status="open"),
-            Message(at=at("2025-06-24 12:00"), author="agent"),
-            StatusChange(at=at("2025-06-24 12:00"), status="solved"),
-        ],
-    )
+from zendesk_demo import (
+    NY,
+    RUN,
+    business,
+    calendar_time,
+    minutes,
+    policies,
+    ticket_109,
+    ticket_110,
+    utc,
+)
 
 
 def dbt_row(ticket: str, metric: str, **figures: object) -> RecordedSla:
