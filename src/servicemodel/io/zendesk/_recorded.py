@@ -24,6 +24,7 @@ from ...exceptions import RecordError, ValidationError
 from ...interactions import Priority
 from ...sla import Metric, RecordedSla
 from .._files import PathOrFile, open_text
+from ._log import instant
 
 __all__ = ["read_recorded_sla", "read_ticket_metric_events"]
 
@@ -86,22 +87,10 @@ _MAX_DECIMAL_DIGITS = 30
 # ----------------------------------------------------------------- cells
 
 
-def _utc(text: str, field: str) -> pendulum.DateTime:
-    """A warehouse timestamp: ``YYYY-MM-DD HH:MM:SS[.ffffff]`` in UTC, or ISO 8601 with an offset."""
-    raw = text.strip()
-    if raw.endswith("+00"):
-        raw += ":00"
-    try:
-        parsed = _dt.datetime.fromisoformat(raw.replace("Z", "+00:00"))
-    except ValueError:
-        raise ValidationError(
-            f"'{field}' must be a timestamp such as 2025-06-02 11:00:00 (UTC) (got {text!r})",
-            field=field,
-            value=text,
-        ) from None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=_dt.UTC)
-    return pendulum.instance(aware(parsed, field=field)).in_timezone("UTC")
+def _utc(text: str, field: str, *, naive_is_utc: bool = True) -> pendulum.DateTime:
+    """A vendor timestamp as a UTC instant (the warehouse writes UTC without an offset)."""
+    parsed, _ = instant(text.strip(), field, naive_is_utc=naive_is_utc)
+    return pendulum.instance(parsed).in_timezone("UTC")
 
 
 def _minutes(text: object, field: str) -> pendulum.Duration:
@@ -447,7 +436,7 @@ def _fold(instances: dict[tuple[str, str, int], _Instance], event: object) -> No
             field="type",
             value=kind,
         )
-    at = _utc(_text(event, "time"), "time")
+    at = _utc(_text(event, "time"), "time", naive_is_utc=False)
     instance = _instance(event)
     if name in _NOT_CARRIED:
         return
