@@ -44,6 +44,8 @@ LAYERS: Mapping[str, int] = {
     # 2: the domain's facts (the root package re-exports these core types)
     "servicemodel": 2,
     "servicemodel.interactions": 2,
+    "servicemodel._vocabulary": 2,  # the interactions' enums (interactions re-exports them)
+    "servicemodel._events": 2,  # the interactions' events (interactions re-exports them)
     "servicemodel.feedback": 2,
     "servicemodel.customers": 2,
     # 3

@@ -26,169 +26,66 @@ time) is derived from the events by methods, never stored twice.
 from __future__ import annotations
 
 import datetime as _dt
-import enum
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any, TypeAlias, final
+from typing import Any, final
 
 import attrs
 import pendulum
 
-from ._time import aware, to_duration, to_micros
+from ._events import (
+    EVENT_TYPES,
+    Assignment,
+    Event,
+    FieldChange,
+    Message,
+    PolicyApplied,
+    PriorityChange,
+    SatisfactionResponse,
+    ScheduleChange,
+    StatusChange,
+    TagChange,
+    TargetApplied,
+)
+from ._time import aware, to_micros
 from ._validators import (
-    between,
     enum_member,
     instant_key,
     non_empty_str,
-    optional_non_empty_str,
     string_set,
     to_tuple,
 )
+from ._vocabulary import Channel, Kind, Priority, Role, Status, Visibility
 from .exceptions import ValidationError
 
 __all__ = [
     "Assignment",
     "Channel",
     "Event",
+    "FieldChange",
     "Interaction",
     "Kind",
     "Message",
+    "PolicyApplied",
     "Priority",
     "PriorityChange",
     "Role",
     "SatisfactionResponse",
+    "ScheduleChange",
     "Status",
     "StatusChange",
     "StatusSpan",
+    "TagChange",
+    "TargetApplied",
     "Visibility",
     "check_log",
 ]
 
-
-class Channel(enum.Enum):
-    """How the customer reached us.
-
-    >>> Channel("web_form")
-    <Channel.WEB_FORM: 'web_form'>
-    """
-
-    PHONE = "phone"
-    EMAIL = "email"
-    CHAT = "chat"
-    SOCIAL = "social"
-    WEB_FORM = "web_form"
-    SELF_SERVICE = "self_service"
-    IN_PERSON = "in_person"
-
-
-class Kind(enum.Enum):
-    """What the contact is about.
-
-    >>> Kind.COMPLAINT.value
-    'complaint'
-    """
-
-    COMPLAINT = "complaint"
-    ENQUIRY = "enquiry"
-    REQUEST = "request"
-    FEEDBACK = "feedback"
-
-
-class Priority(enum.Enum):
-    """Urgency, lowest first; :attr:`rank` orders them.
-
-    >>> Priority.URGENT.rank > Priority.LOW.rank
-    True
-    """
-
-    LOW = "low"
-    NORMAL = "normal"
-    HIGH = "high"
-    URGENT = "urgent"
-
-    @property
-    def rank(self) -> int:
-        """0 for low up to 3 for urgent.
-
-        >>> Priority.HIGH.rank
-        2
-        """
-        return _PRIORITY_RANK[self]
-
-
-_PRIORITY_RANK = {p: i for i, p in enumerate(Priority)}
-
-
-class Status(enum.Enum):
-    """Where an interaction stands; every interaction starts as ``new``.
-
-    >>> Status.ON_HOLD.value
-    'on_hold'
-    """
-
-    NEW = "new"
-    OPEN = "open"
-    PENDING = "pending"
-    ON_HOLD = "on_hold"
-    SOLVED = "solved"
-    CLOSED = "closed"
-
-    @property
-    def is_resolved(self) -> bool:
-        """True for ``solved`` and ``closed``: in these an interaction counts as resolved.
-
-        This is the one definition of "resolved" that every consumer uses: SLA
-        clocks stop in these statuses, resolution time and first-contact
-        resolution count from the first entry into one of them, and a backlog
-        counts the interactions in neither.
-
-        >>> [s.value for s in Status if s.is_resolved]
-        ['solved', 'closed']
-        """
-        return self is Status.SOLVED or self is Status.CLOSED
-
-
-class Role(enum.Enum):
-    """Who wrote a message: the customer, a human agent, or a bot/automation.
-
-    >>> Role("bot")
-    <Role.BOT: 'bot'>
-    """
-
-    CUSTOMER = "customer"
-    AGENT = "agent"
-    BOT = "bot"
-
-
-class Visibility(enum.Enum):
-    """Whether the customer can see a message (private notes are internal).
-
-    >>> Visibility.PRIVATE.value
-    'private'
-    """
-
-    PUBLIC = "public"
-    PRIVATE = "private"
-
-
-# Named converters (mypy's attrs plugin needs named functions); each names its field.
-def _at(value: object) -> pendulum.DateTime:
-    return aware(value, field="at")
+_EVENT_TYPES = EVENT_TYPES
+_EVENT_NAMES = ", ".join(cls.__name__ for cls in EVENT_TYPES)
 
 
 def _created_at(value: object) -> pendulum.DateTime:
     return aware(value, field="created_at")
-
-
-def _role(value: object) -> Role:
-    return enum_member(Role, value, field="author")
-
-
-def _visibility(value: object) -> Visibility:
-    return enum_member(Visibility, value, field="visibility")
-
-
-def _status(value: object) -> Status:
-    return enum_member(Status, value, field="status")
 
 
 def _priority(value: object) -> Priority:
@@ -205,113 +102,6 @@ def _kind(value: object) -> Kind:
 
 def _tags(value: object) -> frozenset[str]:
     return string_set(value, field="tags")
-
-
-def _work(value: object) -> pendulum.Duration | None:
-    return None if value is None else to_duration(value, field="work", allow_zero=True)
-
-
-@final
-@attrs.frozen(kw_only=True)
-class Message:
-    """A message in the thread: customer, agent or bot; public or a private note.
-
-    ``work`` is the effort the author spent on it when known (a call's talk and
-    wrap-up time, a tracked reply); handle time adds up the agents' ``work``.
-
-    >>> import pendulum
-    >>> m = Message(at=pendulum.datetime(2024, 6, 10, 9), author="agent", visibility="private")
-    >>> m.is_public_agent_reply()
-    False
-    """
-
-    at: pendulum.DateTime = attrs.field(converter=_at, eq=instant_key)
-    author: Role = attrs.field(converter=_role)
-    visibility: Visibility = attrs.field(default=Visibility.PUBLIC, converter=_visibility)
-    author_id: str | None = attrs.field(default=None, validator=optional_non_empty_str)
-    work: pendulum.Duration | None = attrs.field(default=None, converter=_work)
-
-    def is_public_agent_reply(self) -> bool:
-        """True for a public message written by a human agent (what first_reply counts).
-
-        >>> import pendulum
-        >>> Message(at=pendulum.datetime(2024, 1, 1), author="bot").is_public_agent_reply()
-        False
-        """
-        return self.author is Role.AGENT and self.visibility is Visibility.PUBLIC
-
-    def is_public_customer_message(self) -> bool:
-        """True for a public message written by the customer.
-
-        >>> import pendulum
-        >>> Message(at=pendulum.datetime(2024, 1, 1), author="customer").is_public_customer_message()
-        True
-        """
-        return self.author is Role.CUSTOMER and self.visibility is Visibility.PUBLIC
-
-
-@final
-@attrs.frozen(kw_only=True)
-class StatusChange:
-    """The interaction moved to a new status.
-
-    >>> import pendulum
-    >>> StatusChange(at=pendulum.datetime(2024, 1, 1), status="pending").status
-    <Status.PENDING: 'pending'>
-    """
-
-    at: pendulum.DateTime = attrs.field(converter=_at, eq=instant_key)
-    status: Status = attrs.field(converter=_status)
-
-
-@final
-@attrs.frozen(kw_only=True)
-class PriorityChange:
-    """The interaction's priority changed.
-
-    >>> import pendulum
-    >>> PriorityChange(at=pendulum.datetime(2024, 1, 1), priority="urgent").priority
-    <Priority.URGENT: 'urgent'>
-    """
-
-    at: pendulum.DateTime = attrs.field(converter=_at, eq=instant_key)
-    priority: Priority = attrs.field(converter=_priority)
-
-
-@final
-@attrs.frozen(kw_only=True)
-class Assignment:
-    """The interaction was assigned to an agent and/or a group (``None`` unassigns).
-
-    >>> import pendulum
-    >>> Assignment(at=pendulum.datetime(2024, 1, 1), agent_id="A-1", group="billing").group
-    'billing'
-    """
-
-    at: pendulum.DateTime = attrs.field(converter=_at, eq=instant_key)
-    agent_id: str | None = attrs.field(default=None, validator=optional_non_empty_str)
-    group: str | None = attrs.field(default=None, validator=optional_non_empty_str)
-
-
-@final
-@attrs.frozen(kw_only=True)
-class SatisfactionResponse:
-    """The customer rated this interaction (CSAT, 1 to 5).
-
-    >>> import pendulum
-    >>> SatisfactionResponse(at=pendulum.datetime(2024, 1, 1), score=6)
-    Traceback (most recent call last):
-    ...
-    servicemodel.exceptions.ValidationError: 'score' must be between 1 and 5 (got 6)
-    """
-
-    at: pendulum.DateTime = attrs.field(converter=_at, eq=instant_key)
-    score: int = attrs.field(validator=between(1, 5))
-
-
-#: Any event of an interaction's log.
-Event: TypeAlias = Message | StatusChange | PriorityChange | Assignment | SatisfactionResponse
-_EVENT_TYPES = (Message, StatusChange, PriorityChange, Assignment, SatisfactionResponse)
 
 
 @final
@@ -682,6 +472,85 @@ class Interaction:
                 priority = event.priority
         return priority
 
+    def tags_at(self, at: _dt.datetime) -> frozenset[str]:
+        """The tags in force at an instant: ``tags`` with every tag change up to *at* applied.
+
+        A change at *at* itself applies (as for :meth:`priority_at`).
+
+        Raises:
+            ValidationError: *at* is not a timezone-aware datetime.
+
+        >>> import pendulum
+        >>> t = pendulum.datetime(2024, 1, 1)
+        >>> i = Interaction(id="T", customer_id="C", channel="chat", created_at=t, tags=["new"],
+        ...     events=[TagChange(at=t.add(hours=1), added=["vip"], removed=["new"])])
+        >>> sorted(i.tags_at(t)), sorted(i.tags_at(t.add(hours=1)))
+        (['new'], ['vip'])
+        """
+        limit = to_micros(aware(at, field="at"))
+        tags = self.tags
+        for event in self.events:
+            if type(event) is TagChange:
+                if to_micros(event.at) > limit:
+                    break
+                tags = (tags | event.added) - event.removed
+        return tags
+
+    def attributes_at(self, at: _dt.datetime) -> tuple[tuple[str, str], ...]:
+        """The custom fields in force at an instant (sorted pairs, like ``attributes``).
+
+        ``attributes`` holds the fields at creation; each :class:`FieldChange`
+        up to *at* (inclusive) sets or clears one.
+
+        Raises:
+            ValidationError: *at* is not a timezone-aware datetime.
+
+        >>> import pendulum
+        >>> t = pendulum.datetime(2024, 1, 1)
+        >>> i = Interaction(id="T", customer_id="C", channel="chat", created_at=t,
+        ...     attributes={"form": "general"},
+        ...     events=[FieldChange(at=t.add(hours=1), name="form", value="returns")])
+        >>> i.attributes_at(t), i.attributes_at(t.add(hours=1))
+        ((('form', 'general'),), (('form', 'returns'),))
+        """
+        limit = to_micros(aware(at, field="at"))
+        fields: dict[str, str] | None = None
+        for event in self.events:
+            if type(event) is FieldChange:
+                if to_micros(event.at) > limit:
+                    break
+                if fields is None:
+                    fields = dict(self.attributes)
+                if event.value is None:
+                    fields.pop(event.name, None)
+                else:
+                    fields[event.name] = event.value
+        return self.attributes if fields is None else tuple(sorted(fields.items()))
+
+    def schedule_at(self, at: _dt.datetime) -> str | None:
+        """The schedule named by the last :class:`ScheduleChange` up to *at* (``None``: none yet).
+
+        ``None`` means the policy set's default schedule applies.
+
+        Raises:
+            ValidationError: *at* is not a timezone-aware datetime.
+
+        >>> import pendulum
+        >>> t = pendulum.datetime(2024, 1, 1)
+        >>> i = Interaction(id="T", customer_id="C", channel="chat", created_at=t,
+        ...     events=[ScheduleChange(at=t.add(hours=1), schedule="emea")])
+        >>> i.schedule_at(t) is None, i.schedule_at(t.add(hours=2))
+        (True, 'emea')
+        """
+        limit = to_micros(aware(at, field="at"))
+        schedule = None
+        for event in self.events:
+            if type(event) is ScheduleChange:
+                if to_micros(event.at) > limit:
+                    break
+                schedule = event.schedule
+        return schedule
+
     def current_priority(self) -> Priority:
         """The priority after the last priority change.
 
@@ -811,8 +680,7 @@ def check_log(
         kind = type(event)  # the event classes are final: no subclass to allow for
         if kind not in _EVENT_TYPE_SET:
             raise ValidationError(
-                f"'events[{index}]' must be an interaction event (Message, StatusChange, "
-                f"PriorityChange, Assignment, SatisfactionResponse) (got {event!r})",
+                f"'events[{index}]' must be an interaction event ({_EVENT_NAMES}) (got {event!r})",
                 field=f"events[{index}]",
                 value=event,
             )

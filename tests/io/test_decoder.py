@@ -29,7 +29,7 @@ def same(a: Interaction, b: Interaction) -> None:
         assert x.at.utcoffset() == y.at.utcoffset()
 
 
-@given(interactions())
+@given(interactions() | interactions(routing=True))
 def test_a_written_interaction_reads_back_the_same(interaction: Interaction) -> None:
     record = json.loads(json.dumps(_codec.encode_interaction(interaction)))
     decoder = InteractionDecoder()

@@ -137,7 +137,7 @@ def test_every_problem_is_reported_with_its_path() -> None:
         ),
         (
             "policies[2].when.all[0].equals",
-            "must be one of 'low', 'normal', 'high', 'urgent' (got 'critical')",
+            "must be one of 'low', 'normal', 'high', 'urgent', 'none' (got 'critical')",
         ),
         (
             "policies[2].targets.urgent.first_reply.warn_before",
@@ -161,7 +161,7 @@ def test_every_problem_is_reported_with_its_path() -> None:
         ),
         (
             "policies[2].targets.critical",
-            "must be one of 'low', 'normal', 'high', 'urgent' (got string 'critical')",
+            "must be one of 'low', 'normal', 'high', 'urgent', 'none' (got string 'critical')",
         ),
     ]
 

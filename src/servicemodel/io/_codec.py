@@ -24,15 +24,20 @@ from ..interactions import (
     Assignment,
     Channel,
     Event,
+    FieldChange,
     Interaction,
     Kind,
     Message,
+    PolicyApplied,
     Priority,
     PriorityChange,
     Role,
     SatisfactionResponse,
+    ScheduleChange,
     Status,
     StatusChange,
+    TagChange,
+    TargetApplied,
     Visibility,
 )
 
@@ -87,6 +92,11 @@ EVENT_KEYS = {
     "priority_change": frozenset({"type", "at", "priority"}),
     "assignment": frozenset({"type", "at", "agent_id", "group"}),
     "satisfaction": frozenset({"type", "at", "score"}),
+    "tag_change": frozenset({"type", "at", "added", "removed"}),
+    "field_change": frozenset({"type", "at", "name", "value"}),
+    "schedule_change": frozenset({"type", "at", "schedule"}),
+    "policy_applied": frozenset({"type", "at", "policy"}),
+    "target_applied": frozenset({"type", "at", "metric", "within", "calendar"}),
 }
 
 
@@ -119,6 +129,15 @@ _RULES = {
     "score": "an integer",
     "timezone": "an IANA zone name such as 'Europe/London'",
     "stars": "an integer",
+    "added": "a list of strings",
+    "removed": "a list of strings",
+    "name": "a non-empty string",
+    "value": "a string or null",
+    "schedule": "a non-empty string",
+    "policy": "a non-empty string or null",
+    "metric": "an SLA metric's name such as 'next_reply'",
+    "within": "an ISO 8601 duration such as 'PT2H'",
+    "calendar": "a calendar's name, '@schedule' or null",
 }
 
 # ------------------------------------------------------------------ instants
@@ -286,6 +305,11 @@ _EVENT_TYPES = {
     PriorityChange: "priority_change",
     Assignment: "assignment",
     SatisfactionResponse: "satisfaction",
+    TagChange: "tag_change",
+    FieldChange: "field_change",
+    ScheduleChange: "schedule_change",
+    PolicyApplied: "policy_applied",
+    TargetApplied: "target_applied",
 }
 
 
@@ -314,7 +338,38 @@ def _encode_event(event: Event) -> dict[str, Any]:
         if event.group is not None:
             out["group"] = event.group
         return out
-    return {"type": "satisfaction", "at": at, "score": event.score}
+    if type(event) is SatisfactionResponse:
+        return {"type": "satisfaction", "at": at, "score": event.score}
+    return _encode_routing_event(event, at)
+
+
+def _encode_routing_event(
+    event: TagChange | FieldChange | ScheduleChange | PolicyApplied | TargetApplied, at: str
+) -> dict[str, Any]:
+    """The record of a tag, field or schedule change, or of a vendor's SLA stamp."""
+    if type(event) is TagChange:
+        out: dict[str, Any] = {"type": "tag_change", "at": at}
+        if event.added:
+            out["added"] = sorted(event.added)
+        if event.removed:
+            out["removed"] = sorted(event.removed)
+        return out
+    if type(event) is FieldChange:
+        return {"type": "field_change", "at": at, "name": event.name, "value": event.value}
+    if type(event) is ScheduleChange:
+        return {"type": "schedule_change", "at": at, "schedule": event.schedule}
+    if type(event) is PolicyApplied:
+        return {"type": "policy_applied", "at": at, "policy": event.policy}
+    assert type(event) is TargetApplied
+    out = {
+        "type": "target_applied",
+        "at": at,
+        "metric": event.metric,
+        "within": format_duration(event.within),
+    }
+    if event.calendar is not None:
+        out["calendar"] = event.calendar
+    return out
 
 
 def encode_interaction(interaction: Interaction) -> dict[str, Any]:

@@ -28,13 +28,18 @@ from ..exceptions import ValidationError
 from ..interactions import (
     Assignment,
     Event,
+    FieldChange,
     Interaction,
     Kind,
     Message,
+    PolicyApplied,
     Priority,
     PriorityChange,
     SatisfactionResponse,
+    ScheduleChange,
     StatusChange,
+    TagChange,
+    TargetApplied,
     Visibility,
     check_log,
 )
@@ -377,18 +382,62 @@ class InteractionDecoder:
                 event = _new(PriorityChange)
                 _P_PRIORITY(event, PRIORITIES[raw["priority"]])
                 _P_AT(event, at)
-            else:  # "satisfaction": the only kind left in EVENT_KEYS
+            elif kind == "satisfaction":
                 field = "score"
                 score = raw["score"]
                 _SCORE[1](None, _SCORE[0], score)
                 event = _new(SatisfactionResponse)
                 _R_AT(event, at)
                 _R_SCORE(event, score)
+            else:
+                event = _routing_event(raw, kind, at, index)
         except ValidationError:
             raise
         except _DECODE_ERRORS:
             raise field_error(raw, field, f"events[{index}]", "event") from None
         return event
+
+
+def _routing_event(raw: dict[str, Any], kind: str, at: pendulum.DateTime, index: int) -> Event:
+    """A tag, field or schedule change or a vendor's SLA stamp, built by its class (rare events).
+
+    The classes' own converters and validators check the values; a missing
+    key or a JSON value of the wrong type is named by its field.
+    """
+    field = "type"
+    try:
+        if kind == "tag_change":
+            field = "added"
+            added = raw.get("added", [])
+            if type(added) is not list:
+                raise TypeError
+            field = "removed"
+            removed = raw.get("removed", [])
+            if type(removed) is not list:
+                raise TypeError
+            return TagChange(at=at, added=added, removed=removed)
+        if kind == "field_change":
+            field = "name"
+            name = raw["name"]
+            field = "value"
+            return FieldChange(at=at, name=name, value=raw["value"])
+        if kind == "schedule_change":
+            field = "schedule"
+            return ScheduleChange(at=at, schedule=raw["schedule"])
+        if kind == "policy_applied":
+            field = "policy"
+            return PolicyApplied(at=at, policy=raw["policy"])
+        # "target_applied": the only kind left in EVENT_KEYS
+        field = "metric"
+        metric = raw["metric"]
+        field = "within"
+        within = parse_duration(raw["within"], field="within")
+        field = "calendar"
+        return TargetApplied(at=at, metric=metric, within=within, calendar=raw.get("calendar"))
+    except ValidationError:
+        raise
+    except _DECODE_ERRORS:
+        raise field_error(raw, field, f"events[{index}]", "event") from None
 
 
 def decode_interaction(record: Any) -> Interaction:

@@ -163,7 +163,7 @@ class FieldTest:
     >>> FieldTest(field="priority", operator="equals", values="critical")
     Traceback (most recent call last):
     ...
-    servicemodel.exceptions.ValidationError: 'values' must be one of 'low', 'normal', 'high', 'urgent' (got 'critical')
+    servicemodel.exceptions.ValidationError: 'values' must be one of 'low', 'normal', 'high', 'urgent', 'none' (got 'critical')
     """
 
     field: str = attrs.field()

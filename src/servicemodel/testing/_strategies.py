@@ -15,15 +15,20 @@ from ..interactions import (
     Assignment,
     Channel,
     Event,
+    FieldChange,
     Interaction,
     Kind,
     Message,
+    PolicyApplied,
     Priority,
     PriorityChange,
     Role,
     SatisfactionResponse,
+    ScheduleChange,
     Status,
     StatusChange,
+    TagChange,
+    TargetApplied,
     Visibility,
 )
 
@@ -97,18 +102,63 @@ def _duration(micros: int) -> pendulum.Duration:
     return pendulum.Duration(microseconds=micros)
 
 
+_ROUTING = ("tags", "field", "schedule", "policy", "target")
+_TAGS = ("a", "b", "c")
+_METRICS = ("first_reply", "next_reply", "periodic_update", "requester_wait", "agent_work")
+
+
+def _routing_event(choice: str, at: pendulum.DateTime) -> st.SearchStrategy[Event]:
+    """A tag, field or schedule change, or a helpdesk's SLA stamp, at *at*."""
+    if choice == "tags":
+        return st.tuples(
+            st.frozensets(st.sampled_from(_TAGS), max_size=2),
+            st.frozensets(st.sampled_from(_TAGS), max_size=2),
+        ).map(
+            lambda pair: TagChange(
+                at=at, added=pair[0] or {"a"}, removed=pair[1] - (pair[0] or {"a"})
+            )
+        )
+    if choice == "field":
+        return st.builds(
+            FieldChange,
+            at=st.just(at),
+            name=st.sampled_from(("form", "brand")),
+            value=st.none() | st.sampled_from(("x", "y")),
+        )
+    if choice == "schedule":
+        return st.builds(
+            ScheduleChange, at=st.just(at), schedule=st.sampled_from(("north", "south"))
+        )
+    if choice == "policy":
+        return st.builds(
+            PolicyApplied, at=st.just(at), policy=st.none() | st.sampled_from(("P0", "P1", "P2"))
+        )
+    return st.builds(
+        TargetApplied,
+        at=st.just(at),
+        metric=st.sampled_from(_METRICS),
+        within=st.integers(1, 8).map(lambda h: pendulum.duration(hours=h)),
+        calendar=st.sampled_from((None, "@schedule", "north")),
+    )
+
+
 @st.composite
 def interactions(
     draw: st.DrawFn,
     *,
     max_events: int = 12,
     channels: Sequence[Channel] = tuple(Channel),
+    routing: bool = False,
 ) -> Interaction:
     """Draw a valid interaction with up to *max_events* events in time order.
 
     Status changes only change the status, never return to ``new``, and nothing
     but satisfaction responses follows ``closed``; priority changes change the
-    priority; gaps between events run from 0 to 3 days.
+    priority; gaps between events run from 0 to 3 days. With *routing*, the
+    log also holds tag, field and schedule changes and a helpdesk's SLA
+    stamps (``PolicyApplied``, ``TargetApplied``), drawn from small
+    vocabularies (tags ``a``-``c``, fields ``form`` and ``brand``, schedules
+    ``north`` and ``south``, policies ``P0``-``P2``) so that they matter.
 
     >>> from hypothesis import given
     >>> @given(interactions(max_events=3))
@@ -137,6 +187,7 @@ def interactions(
                 "priority",
                 "assignment",
                 "satisfaction",
+                *(_ROUTING if routing else ()),
             ]
         )
         choice = draw(st.sampled_from(choices))
@@ -165,8 +216,10 @@ def interactions(
                     group=draw(st.none() | identifiers()),
                 )
             )
-        else:
+        elif choice == "satisfaction":
             events.append(SatisfactionResponse(at=at, score=draw(st.integers(1, 5))))
+        else:
+            events.append(draw(_routing_event(choice, at)))
     return Interaction(
         id=draw(identifiers()),
         customer_id=draw(identifiers()),
