@@ -13,6 +13,8 @@ record and the field, or is collected with ``on_error=``):
 Public API (stable):
 
 * ``read_tables(folder, *, instance=None, grouping=Grouping.IN_MEMORY, on_error=None)``
+* ``read_export(folder, *, instance=None, grouping=..., on_error=None)``: either shape,
+  found from the files in the folder
 * ``read_policies(folder, *, on_problem=None) -> (PolicySet, {schedule id: BusinessCalendar})``
 * :class:`Grouping`
 * ``read_recorded_sla(path_or_file)`` and ``read_ticket_metric_events(path_or_file, *, as_of=None)``:
@@ -27,12 +29,14 @@ is not carried over is listed in ``docs/reference/zendesk.md``.
 True
 """
 
+from ._export import read_export
 from ._read_policies import read_policies
 from ._recorded import read_recorded_sla, read_ticket_metric_events
 from ._tables import Grouping, read_tables
 
 __all__ = [
     "Grouping",
+    "read_export",
     "read_policies",
     "read_recorded_sla",
     "read_tables",
