@@ -17,7 +17,6 @@ from pathlib import Path
 
 import pendulum
 import pytest
-from zendesk_demo import SEEDS, SLA_POLICIES
 
 from servicemodel.io.zendesk import read_policies, read_recorded_sla, read_tables
 from servicemodel.sla import (
@@ -29,6 +28,7 @@ from servicemodel.sla import (
     evaluate,
     reconcile,
 )
+from zendesk_demo import SEEDS, SLA_POLICIES
 
 #: The run clock of the dbt run ("now" inside the SQL).
 RUN = pendulum.datetime(2026, 12, 6, 2, 45)

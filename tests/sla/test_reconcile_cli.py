@@ -126,3 +126,13 @@ def test_bad_recorded_rows_and_unknown_formats_are_refused(
     assert "'--recorded-format' is needed" in capsys.readouterr().err
     files["recorded"] = tmp_path / "missing.csv"
     assert main(_args(files, "--recorded-format", "sla-policies")) == 3
+
+
+def test_policies_are_needed_unless_the_file_is_an_export_folder(
+    files: dict[str, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = _args(files)
+    at = args.index("--policies")
+    del args[at : at + 2]
+    assert main(args) == 2
+    assert "'--policies' is needed" in capsys.readouterr().err

@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..exceptions import PolicyDocumentError, ValidationError
+
+if TYPE_CHECKING:
+    from ..interactions import Interaction
 from ._common import (
     EXIT_STATUS_HELP,
     CommandError,
@@ -40,8 +45,17 @@ def register(subparsers: Any) -> None:
         epilog=EXIT_STATUS_HELP,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("file", help="interactions file (.jsonl, .csv, optionally .gz), or -")
-    parser.add_argument("--policies", required=True, help="policy document (.json or .toml)")
+    parser.add_argument(
+        "file",
+        help="interactions file (.jsonl, .csv, optionally .gz), -, or a Zendesk export folder "
+        "(imported on the fly as by `servicemodel import zendesk`)",
+    )
+    parser.add_argument(
+        "--policies",
+        default=None,
+        help="policy document (.json or .toml); required unless FILE is an export folder, "
+        "whose own policies and schedules are used by default",
+    )
     parser.add_argument(
         "--recorded",
         required=True,
@@ -99,20 +113,33 @@ def _source(args: argparse.Namespace) -> str:
 def run(args: argparse.Namespace) -> int:
     """Evaluate, reconcile and print; return the exit status (failures raise)."""
     from ..io import read_interactions
-    from ..io.zendesk import read_recorded_sla, read_ticket_metric_events
+    from ..io.zendesk import (
+        read_export,
+        read_policies,
+        read_recorded_sla,
+        read_ticket_metric_events,
+    )
     from ..sla import Profile, evaluate, load_policies, reconcile
 
     as_of = parse_as_of(args.as_of)
     source = _source(args)
     profile = Profile.named(args.profile or _DEFAULT_PROFILE[source])
-    checked_readable(args.policies, "the policy document")
+    folder = args.file != "-" and os.path.isdir(args.file)
+    if args.policies is None and not folder:
+        raise usage("'--policies' is needed: FILE is not an export folder with its own policies")
+    if args.policies is not None:
+        checked_readable(args.policies, "the policy document")
     checked_readable(args.recorded, "the recorded SLA file")
-    if args.file != "-":
+    if args.file != "-" and not folder:
         checked_readable(args.file, "the interactions file")
     try:
-        policies = profile.apply(load_policies(Path(args.policies)))
+        if args.policies is not None:
+            policies = load_policies(Path(args.policies))
+        else:
+            policies, _calendars = read_policies(args.file)
     except PolicyDocumentError as error:
-        raise CommandError(f"{args.policies}: {error}", Exit.INVALID_INPUT) from None
+        raise CommandError(f"{args.policies or args.file}: {error}", Exit.INVALID_INPUT) from None
+    policies = profile.apply(policies)
     try:
         if source == "sla-policies":
             recorded = list(read_recorded_sla(args.recorded))
@@ -120,10 +147,14 @@ def run(args: argparse.Namespace) -> int:
             recorded = list(read_ticket_metric_events(args.recorded, as_of=as_of))
     except ValidationError as error:
         raise CommandError(f"{args.recorded}: {error}", Exit.INVALID_INPUT) from None
-    stream: Any = sys.stdin if args.file == "-" else args.file
+    if folder:
+        interactions: Iterable[Interaction] = read_export(args.file)
+    else:
+        stream: Any = sys.stdin if args.file == "-" else args.file
+        interactions = read_interactions(stream, format="jsonl" if args.file == "-" else None)
     results = [
         evaluate(interaction, policies, as_of=as_of)
-        for interaction in read_interactions(stream, format="jsonl" if args.file == "-" else None)
+        for interaction in interactions
         if interaction.created_at <= as_of  # created later: no clock yet
     ]
     outcome = reconcile(results, recorded, profile=profile)
