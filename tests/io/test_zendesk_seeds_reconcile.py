@@ -109,7 +109,9 @@ def test_the_figures_behind_the_agreement_are_the_hand_checked_ones(
     }
 
     def minutes(ticket: str, metric: str, started: str) -> float:
-        clock = clocks[(ticket, metric, pendulum.parse(started))]
+        at = pendulum.parse(started)
+        assert isinstance(at, pendulum.DateTime)
+        clock = clocks[(ticket, metric, at)]
         return clock.business_us / 60_000_000
 
     assert minutes("101", "first_reply", "2025-06-02T11:00:00Z") == 40
