@@ -136,3 +136,33 @@ def test_policies_are_needed_unless_the_file_is_an_export_folder(
     del args[at : at + 2]
     assert main(args) == 2
     assert "'--policies' is needed" in capsys.readouterr().err
+
+
+def test_zendesks_own_metric_events_are_read_from_json_under_the_zendesk_profile(
+    files: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def event(kind: str, at: str, **more: object) -> dict[str, object]:
+        return {"ticket_id": 109, "metric": "reply_time", "instance_id": 1, "type": kind,
+                "time": at, **more}  # fmt: skip
+
+    sla = {"target": 60, "business_hours": True, "policy": {"title": "Standard SLA"}}
+    page = {
+        "ticket_metric_events": [
+            event("activate", "2025-06-17T13:00:00Z"),
+            event("apply_sla", "2025-06-17T13:00:00Z", sla=sla),
+            event("breach", "2025-06-17T14:00:00Z"),
+            event("fulfill", "2025-06-17T13:30:00Z"),
+            event("update_status", "2025-06-17T13:30:00Z", status={"business": 30, "calendar": 30}),
+        ]
+    }
+    events = tmp_path / "ticket_metric_events.json"
+    events.write_text(json.dumps(page))
+    files["recorded"] = events
+    assert main(_args(files, "--format", "json")) == 0
+    record = json.loads(capsys.readouterr().out)
+    assert record["profile"] == "zendesk"
+    [row] = [r for r in record["rows"] if r["vendor"] is not None]
+    assert (row["interaction"], row["metric"], row["verdict"]) == ("109", "first_reply", "agree")
+    assert row["vendor"]["fulfilled_at"] == "2025-06-17T13:30:00Z"
+    # servicemodel's other clocks, which the events did not record
+    assert record["counts"]["servicemodel_only"] == 5
