@@ -34,7 +34,7 @@ def ticket(*events: object, **fields: object) -> Interaction:
         channel="email",
         created_at=T,
         events=events,  # type: ignore[arg-type]
-        **fields,  # type: ignore[arg-type]
+        **fields,
     )
 
 

@@ -22,6 +22,7 @@ DateTime(2024, 6, 10, 13, 0, 0, tzinfo=Timezone('Europe/London'))
 
 from ._calendar import BusinessCalendar, Combine, Overnight
 from ._conditions import Condition, FieldTest, Match, Operator
+from ._dated import DatedCalendar
 from ._documents import dump_policies, load_policies, policy_schema
 from ._evaluate import (
     ClockState,
@@ -36,20 +37,23 @@ from ._evaluate import (
 )
 from ._holidays import public_holidays
 from ._metrics import Metric, MetricRules
+from ._options import SCHEDULE, History, ScheduleRule, Selection, StampedTargets
 from ._policies import PolicySet, PriorityChangeRule, SlaPolicy, Target
 from ._profile import Profile
 from ._reasons import Reason
 from ._reconcile import Discrepancy, Figure, ReconciledRow, Reconciliation, Verdict, reconcile
 from ._recorded import RecordedSla
 
-__all__ = [
+__all__ = [  # noqa: RUF022 -- plain sorted order (tests/test_public_api.py), SCHEDULE among the S
     "BusinessCalendar",
     "ClockState",
     "Combine",
     "Condition",
+    "DatedCalendar",
     "Discrepancy",
     "FieldTest",
     "Figure",
+    "History",
     "Match",
     "Metric",
     "MetricClock",
@@ -64,12 +68,16 @@ __all__ = [
     "ReconciledRow",
     "Reconciliation",
     "RecordedSla",
+    "SCHEDULE",
+    "ScheduleRule",
     "Segment",
     "SegmentKind",
+    "Selection",
     "SlaOutcome",
     "SlaPolicy",
     "SlaResult",
     "SlaTracker",
+    "StampedTargets",
     "Target",
     "Verdict",
     "dump_policies",

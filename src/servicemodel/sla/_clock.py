@@ -10,18 +10,24 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Sequence
-from typing import Protocol
+from typing import Any, Protocol
 
+from .._time import duration_micros
 from ..exceptions import CalendarError
 from ..interactions import (
     Assignment,
     Event,
+    FieldChange,
     Message,
+    PolicyApplied,
     Priority,
     PriorityChange,
     Role,
+    ScheduleChange,
     Status,
     StatusChange,
+    TagChange,
+    TargetApplied,
     Visibility,
 )
 from ._metrics import STOP_STATUSES
@@ -130,32 +136,52 @@ _CUSTOMER = Role.CUSTOMER
 class Log:
     """The facts of an interaction's log the clocks need, folded event by event.
 
-    ``statuses``, ``priorities`` and ``groups`` are timelines of
-    ``(since_us, value)``; reply-type metrics keep their instances as
-    ``[start_us, end_us | None]`` pairs. :meth:`feed` takes one event; feeding a
-    log in chunks gives the same state as feeding it at once.
+    ``statuses``, ``priorities``, ``groups``, ``tags``, ``fields`` (custom
+    fields as sorted pairs), ``schedules`` (``None``: the default schedule)
+    and ``vendor`` (the policy the helpdesk applied, ``None``: none) are
+    timelines of ``(since_us, value)``; ``stamps`` holds each metric's
+    stamped targets as ``(at_us, within_us, calendar)``. Reply-type metrics
+    keep their instances as ``[start_us, end_us | None]`` pairs. :meth:`feed`
+    takes one event; feeding a log in chunks gives the same state as feeding
+    it at once.
     """
 
     __slots__ = (
         "_next_open",
         "_periodic_open",
         "created",
+        "fields",
         "first_reply_end",
         "groups",
         "last_at",
         "next_reply",
         "periodic",
         "priorities",
+        "schedules",
         "seen",
+        "stamps",
         "status",
         "statuses",
+        "tags",
+        "vendor",
     )
 
-    def __init__(self, created: int, priority: Priority) -> None:
+    def __init__(
+        self,
+        created: int,
+        priority: Priority,
+        tags: frozenset[str] = frozenset(),
+        fields: tuple[tuple[str, str], ...] = (),
+    ) -> None:
         self.created = created
         self.statuses: list[tuple[int, Status]] = [(created, Status.NEW)]
         self.priorities: list[tuple[int, Priority]] = [(created, priority)]
         self.groups: list[tuple[int, str | None]] = [(created, None)]
+        self.tags: list[tuple[int, frozenset[str]]] = [(created, tags)]
+        self.fields: list[tuple[int, tuple[tuple[str, str], ...]]] = [(created, fields)]
+        self.schedules: list[tuple[int, str | None]] = [(created, None)]
+        self.vendor: list[tuple[int, str | None]] = [(created, None)]
+        self.stamps: dict[str, list[tuple[int, int, str | None]]] = {}
         self.first_reply_end: int | None = None
         self.next_reply: list[list[int | None]] = []
         self.periodic: list[list[int | None]] = []
@@ -172,6 +198,11 @@ class Log:
         other.statuses = list(self.statuses)
         other.priorities = list(self.priorities)
         other.groups = list(self.groups)
+        other.tags = list(self.tags)
+        other.fields = list(self.fields)
+        other.schedules = list(self.schedules)
+        other.vendor = list(self.vendor)
+        other.stamps = {metric: list(stamps) for metric, stamps in self.stamps.items()}
         other.first_reply_end = self.first_reply_end
         other.next_reply = [list(pair) for pair in self.next_reply]
         other.periodic = [list(pair) for pair in self.periodic]
@@ -200,12 +231,36 @@ class Log:
                 self._stop_replies(at)
         elif isinstance(event, PriorityChange):
             self.priorities.append((at, event.priority))
-        elif (
-            isinstance(event, Assignment)
-            and event.group is not None
-            and event.group != self.groups[-1][1]
-        ):
-            self.groups.append((at, event.group))
+        elif isinstance(event, Assignment):
+            if event.group is not None and event.group != self.groups[-1][1]:
+                self.groups.append((at, event.group))
+        else:
+            self._routing(at, event)
+
+    def _routing(self, at: int, event: Event) -> None:
+        """Fold a tag, field or schedule change or a vendor's stamp (other events change nothing)."""
+        if isinstance(event, TagChange):
+            tags = (self.tags[-1][1] | event.added) - event.removed
+            if tags != self.tags[-1][1]:
+                _put(self.tags, at, tags)
+        elif isinstance(event, FieldChange):
+            fields = dict(self.fields[-1][1])
+            if event.value is None:
+                fields.pop(event.name, None)
+            else:
+                fields[event.name] = event.value
+            pairs = tuple(sorted(fields.items()))
+            if pairs != self.fields[-1][1]:
+                _put(self.fields, at, pairs)
+        elif isinstance(event, ScheduleChange):
+            if event.schedule != self.schedules[-1][1]:
+                _put(self.schedules, at, event.schedule)
+        elif isinstance(event, PolicyApplied):
+            if event.policy != self.vendor[-1][1]:
+                _put(self.vendor, at, event.policy)
+        elif isinstance(event, TargetApplied):
+            stamp = (at, duration_micros(event.within), event.calendar)
+            self.stamps.setdefault(event.metric, []).append(stamp)
 
     def _agent_reply(self, at: int) -> None:
         if self.first_reply_end is None:
@@ -244,6 +299,14 @@ class Log:
         while index > 0 and statuses[index - 1][1] in _STOPS:
             index -= 1
         return statuses[index][0]
+
+
+def _put(timeline: list[tuple[int, Any]], at: int, value: object) -> None:
+    """Append a value to a timeline; a second change at the same instant replaces the first."""
+    if timeline[-1][0] == at:
+        timeline[-1] = (at, value)
+    else:
+        timeline.append((at, value))
 
 
 class Running:

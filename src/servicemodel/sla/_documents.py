@@ -34,6 +34,7 @@ from ._conditions import (
     check_value_for,
 )
 from ._metrics import PAUSABLE_STATUSES, Metric
+from ._options import History, ScheduleRule, Selection, StampedTargets
 from ._policies import MAX_CALENDARS, MAX_POLICIES, PolicySet, PriorityChangeRule, SlaPolicy, Target
 
 if TYPE_CHECKING:
@@ -669,7 +670,40 @@ def _dump_calendar(calendar: object, name: str) -> dict[str, Any]:
     return document
 
 
+#: PolicySet options the document format does not hold yet, with their defaults.
+_UNWRITTEN_OPTIONS = (
+    ("selection", Selection.CONDITIONS),
+    ("schedule", None),
+    ("on_schedule_change", ScheduleRule.IN_FORCE),
+    ("history", History.AS_THEN),
+    ("stamped_targets", StampedTargets.IGNORE),
+)
+
+
+def _check_writable(policies: PolicySet) -> None:
+    """Refuse what a policy document cannot hold yet, rather than drop it silently."""
+    for name, default in _UNWRITTEN_OPTIONS:
+        value = getattr(policies, name)
+        if value is not default:
+            shown = getattr(value, "value", value)
+            raise ValidationError(
+                f"'{name}' cannot be written to a policy document yet (got {shown!r}); "
+                f"documents hold the default ({getattr(default, 'value', default)!r})",
+                field=name,
+                value=value,
+            )
+    for policy in policies.policies:
+        if policy.effective_from is not None:
+            raise ValidationError(
+                f"'effective_from' cannot be written to a policy document yet "
+                f"(got {policy.effective_from.isoformat()} on {policy.name!r})",
+                field="effective_from",
+                value=policy.effective_from,
+            )
+
+
 def _document_of(policies: PolicySet) -> dict[str, Any]:
+    _check_writable(policies)
     document: dict[str, Any] = {"version": FORMAT_VERSION}
     if policies.on_priority_change is not PriorityChangeRule.KEEP_ELAPSED:
         document["on_priority_change"] = policies.on_priority_change.value

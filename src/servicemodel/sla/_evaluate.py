@@ -9,14 +9,16 @@ from typing import TYPE_CHECKING, Any, final
 import attrs
 import pendulum
 
-from .._time import aware, to_micros
+from .._time import aware, duration_from_micros, from_micros, to_micros
 from ..customers import Customer
 from ..exceptions import ValidationError
 from ..interactions import Interaction, Priority
 from ._calendar import BusinessCalendar
 from ._clock import Log, Positions, crossed, elapsed, running
 from ._conditions import Facts
+from ._dated import DatedCalendar, Piecewise
 from ._metrics import STOP_STATUSES, Metric
+from ._options import SCHEDULE, History, ScheduleRule, Selection, StampedTargets
 from ._policies import PolicySet, PriorityChangeRule, Target
 from ._results import (
     ClockState,
@@ -53,11 +55,26 @@ _STOPS = tuple(STOP_STATUSES)
 
 
 class _Target:
-    """A target compiled for the hot path (microseconds, tuples, the calendar object)."""
+    """A target compiled for the hot path (microseconds, tuples, the calendar object).
 
-    __slots__ = ("always", "calendar", "excluded", "paused", "policy", "target", "warn", "within")
+    ``calendar`` is ``None`` when the calendar depends on the evaluation (the
+    ticket's schedule, or a dated calendar read as it is now); ``name`` then
+    says which one.
+    """
 
-    def __init__(self, policy: str, target: Target, calendar: IntegerCalendar) -> None:
+    __slots__ = (
+        "always",
+        "calendar",
+        "excluded",
+        "name",
+        "paused",
+        "policy",
+        "target",
+        "warn",
+        "within",
+    )
+
+    def __init__(self, policy: str, target: Target, calendar: IntegerCalendar | None) -> None:
         self.policy = policy
         self.target = target
         self.within = target._within_us()
@@ -66,8 +83,19 @@ class _Target:
         self.paused = tuple(target.pausing_statuses())
         stops = () if target.metric in _REPLY_METRICS else tuple(STOP_STATUSES)
         self.excluded = self.paused + stops
+        self.name = target.calendar
         self.calendar = calendar
         self.always = calendar is BusinessCalendar.always()
+
+
+def _static_calendar(policies: PolicySet, name: str | None) -> IntegerCalendar | None:
+    """The calendar a target counts on when it is the same for every evaluation, else ``None``."""
+    if name == SCHEDULE:
+        return None
+    calendar = policies.calendar(name)
+    if isinstance(calendar, DatedCalendar) and policies.history is History.AS_NOW:
+        return None
+    return calendar
 
 
 #: Per policy: (priority, targets indexed by metric position) pairs.
@@ -85,7 +113,7 @@ def _compile(policies: PolicySet) -> list[_Rows]:
                 row: list[_Target | None] = [None] * len(_METRICS)
                 for target in targets:
                     row[_METRICS.index(target.metric)] = _Target(
-                        policy.name, target, policies.calendar(target.calendar)
+                        policy.name, target, _static_calendar(policies, target.calendar)
                     )
                 rows.append((priority, tuple(row)))
             compiled.append(tuple(rows))
@@ -108,71 +136,223 @@ _EMPTY: dict[str, str] = {}
 _MEMO_LIMIT = 4_096
 
 
+def _at(timeline: list[tuple[int, Any]], moment: int) -> Any:
+    """The value of a ``(since, value)`` timeline at *moment*."""
+    return timeline[bisect_right(timeline, moment, key=_first) - 1][1]
+
+
 def _keys(
     log: Log,
     policies: PolicySet,
     interaction: Interaction,
     customer: Customer | None,
+    as_of: int,
 ) -> tuple[list[int], list[tuple[int, Priority]]]:
-    """The applicable (policy index, priority) over time; index -1: no policy applies."""
-    priorities, groups = log.priorities, log.groups
+    """The applicable (policy index, priority) over time; index -1: no policy applies.
+
+    The policy is the first whose condition matches the facts of each moment
+    (priority, group, tags, fields) among the versions in force, or with
+    ``selection="vendor"`` the one the helpdesk applied.
+    """
+    priorities = log.priorities
+    era_times, _eras = policies._eras()
+    dated = len(era_times) > 1
+    as_now = policies.history is History.AS_NOW
+    era_now = bisect_right(era_times, as_of) - 1
+    vendor = policies.selection is Selection.VENDOR
     static = (
         interaction.channel._value_,
         interaction.kind._value_,
-        interaction.tags,
-        interaction.attributes,
         None if customer is None else customer.segment,
         None if customer is None else customer.tier,
     )
     memo: dict[tuple[Any, ...], int] = policies._cache.setdefault("matches", {})
-    if len(priorities) == 1 and len(groups) == 1:
+    groups, tags, fields = log.groups, log.tags, log.fields
+    if (
+        len(priorities) == 1
+        and len(groups) == 1
+        and len(tags) == 1
+        and len(fields) == 1
+        and len(log.vendor) == 1
+        and (as_now or not dated)
+    ):
         priority = priorities[0][1]
-        index = _match(policies, memo, static, priority._value_, None)
+        if vendor:
+            index = _applied(policies, log.vendor[0][1], era_now, log.created)
+        else:
+            index = _match(
+                policies, memo, static, era_now, priority._value_, None, tags[0][1], fields[0][1]
+            )
         return [log.created], [(index, priority)]
-    moments = sorted({t for t, _ in priorities} | {t for t, _ in groups})
+    timelines = (priorities, log.vendor) if vendor else (priorities, groups, tags, fields)
+    moments = {t for timeline in timelines for t, _ in timeline}
+    if dated and not as_now:
+        moments.update(t for t in era_times if log.created < t <= as_of)
     times: list[int] = []
     keys: list[tuple[int, Priority]] = []
-    for moment in moments:
-        priority = priorities[bisect_right(priorities, moment, key=_first) - 1][1]
-        group = groups[bisect_right(groups, moment, key=_first) - 1][1]
-        key = (_match(policies, memo, static, priority._value_, group), priority)
+    for moment in sorted(moments):
+        era = era_now if as_now else bisect_right(era_times, moment) - 1
+        priority = _at(priorities, moment)
+        if vendor:
+            index = _applied(policies, _at(log.vendor, moment), era, moment)
+        else:
+            index = _match(
+                policies,
+                memo,
+                static,
+                era,
+                priority._value_,
+                _at(groups, moment),
+                _at(tags, moment),
+                _at(fields, moment),
+            )
+        key = (index, priority)
         if not keys or keys[-1] != key:
             times.append(moment)
             keys.append(key)
     return times, keys
 
 
+def _applied(policies: PolicySet, name: str | None, era: int, moment: int) -> int:
+    """The index of the policy a helpdesk applied (-1: none), in the version of era *era*."""
+    if name is None:
+        return -1
+    index = policies._by_name(era).get(name)
+    if index is None:
+        known = ", ".join(sorted({p.name for p in policies.policies})) or "none"
+        raise ValidationError(
+            f"'policy' must name a policy of the policy set (got {name!r}, applied at "
+            f"{from_micros(moment).isoformat()}); known: {known}",
+            field="policy",
+            value=name,
+        )
+    return index
+
+
 def _match(
     policies: PolicySet,
     memo: dict[tuple[Any, ...], int],
     static: tuple[Any, ...],
+    era: int,
     priority: str,
     group: str | None,
+    tags: frozenset[str],
+    fields: tuple[tuple[str, str], ...],
 ) -> int:
-    """The index of the first policy matching these facts (-1: none), remembered per policy set."""
-    key = (priority, group, static)
+    """The index of the first policy in force matching these facts (-1: none), remembered."""
+    key = (priority, group, era, tags, fields, static)
     index = memo.get(key)
     if index is None:
-        channel, kind, tags, attributes, segment, tier = static
+        channel, kind, segment, tier = static
         facts = Facts(
-            priority,
-            channel,
-            kind,
-            tags,
-            segment,
-            tier,
-            group,
-            dict(attributes) if attributes else _EMPTY,
+            priority, channel, kind, tags, segment, tier, group, dict(fields) if fields else _EMPTY
         )
         index = -1
-        for i, policy in enumerate(policies.policies):
-            if policy.condition._matches(facts):
+        candidates = policies.policies
+        for i in policies._eras()[1][era]:
+            if candidates[i].condition._matches(facts):
                 index = i
                 break
         if len(memo) >= _MEMO_LIMIT:
             memo.clear()
         memo[key] = index
     return index
+
+
+class _Calendars:
+    """The calendars that depend on one evaluation: the ticket's schedule, versions as of now."""
+
+    __slots__ = ("_as_of", "_log", "_policies", "_seen")
+
+    def __init__(self, policies: PolicySet, log: Log, as_of: int) -> None:
+        self._policies = policies
+        self._log = log
+        self._as_of = as_of
+        self._seen: dict[str | None, IntegerCalendar] = {}
+
+    def of(self, name: str | None) -> IntegerCalendar:
+        """The calendar called *name* in this evaluation (:data:`SCHEDULE`: the ticket's)."""
+        found = self._seen.get(name)
+        if found is None:
+            found = self._seen[name] = self._schedule() if name == SCHEDULE else self._named(name)
+        return found
+
+    def _named(self, name: str | None) -> IntegerCalendar:
+        calendar = self._policies.calendar(name)
+        if isinstance(calendar, DatedCalendar) and self._policies.history is History.AS_NOW:
+            return calendar._version_us(self._as_of)
+        return calendar
+
+    def _schedule(self) -> IntegerCalendar:
+        policies = self._policies
+        timeline = [(t, policies.schedule if n is None else n) for t, n in self._log.schedules]
+        if policies.on_schedule_change is ScheduleRule.LAST_SCHEDULE:
+            timeline = timeline[-1:]
+        starts: list[int] = []
+        calendars: list[IntegerCalendar] = []
+        names: list[str | None] = []
+        for at, name in timeline:
+            if names and names[-1] == name:
+                continue
+            starts.append(at)
+            names.append(name)
+            calendars.append(self._scheduled(name, at))
+        return calendars[0] if len(calendars) == 1 else Piecewise(starts, calendars)
+
+    def _scheduled(self, name: str | None, at: int) -> IntegerCalendar:
+        """The calendar of a schedule the ticket had; unknown or missing schedules are named."""
+        known = [n for n, _ in self._policies.calendars]
+        if name is None or name not in known:
+            raise ValidationError(
+                f"'schedule' must name a calendar of the policy set for a target on the "
+                f"ticket's schedule (got {name!r} from {from_micros(at).isoformat()}); "
+                f"known: {', '.join(known) or 'none'}",
+                field="schedule",
+                value=name,
+            )
+        return self._named(name)
+
+
+_METRIC_NAMES = {metric._value_: metric for metric in _METRICS}
+
+
+def _stamps(log: Log, policies: PolicySet) -> dict[str, list[tuple[int, int, str | None]]] | None:
+    """The stamped targets to use per metric name (``None``: none or not used); names checked."""
+    if policies.stamped_targets is not StampedTargets.USE or not log.stamps:
+        return None
+    for name in log.stamps:
+        if name not in _METRIC_NAMES:
+            shown = ", ".join(repr(m) for m in _METRIC_NAMES)
+            raise ValidationError(
+                f"'metric' of a TargetApplied event must be one of {shown} (got {name!r})",
+                field="metric",
+                value=name,
+            )
+    return log.stamps
+
+
+def _stamp_at(stamp: tuple[int, int, str | None]) -> int:
+    return stamp[0]
+
+
+def _stamped(
+    policies: PolicySet,
+    policy: str,
+    metric: Metric,
+    stamps: list[tuple[int, int, str | None]] | None,
+    upto: int,
+    made: dict[tuple[Any, ...], _Target],
+) -> _Target | None:
+    """The target stamped last at or before *upto* on *metric* (``None``: no stamp)."""
+    if not stamps or stamps[0][0] > upto:
+        return None
+    _at_us, within, calendar = stamps[bisect_right(stamps, upto, key=_stamp_at) - 1]
+    key = (policy, metric, within, calendar)
+    found = made.get(key)
+    if found is None:
+        target = Target(metric=metric, within=duration_from_micros(within), calendar=calendar)
+        found = made[key] = _Target(policy, target, _static_calendar(policies, calendar))
+    return found
 
 
 def _compute(
@@ -184,12 +364,15 @@ def _compute(
     customer: Customer | None,
 ) -> SlaResult:
     compiled = _compile(policies)
-    times, keys = _keys(log, policies, interaction, customer)
+    times, keys = _keys(log, policies, interaction, customer, as_of)
     rows = [_row(compiled, index, priority) for index, priority in keys]
     single = len(times) == 1
     statuses = tuple(log.statuses)
     completion = log.completion()
     restart = policies.on_priority_change is PriorityChangeRule.RESTART
+    stamps = _stamps(log, policies)
+    made: dict[tuple[Any, ...], _Target] = {}
+    dynamic: _Calendars | None = None
     status_now = log.status
     positions: dict[int, IntegerCalendar] = {}
     clocks: list[MetricClock] = []
@@ -208,15 +391,32 @@ def _compute(
             done = end if reply else completion
             k = 0 if single else bisect_right(times, as_of if done is None else done) - 1
             spec = rows[k][position]
+            if stamps is not None and keys[k][0] >= 0:
+                spec = (
+                    _stamped(
+                        policies,
+                        policies.policies[keys[k][0]].name,
+                        metric,
+                        stamps.get(metric._value_),
+                        as_of if done is None else done,
+                        made,
+                    )
+                    or spec
+                )
             if spec is None:
                 continue
             if restart and not single:
                 start = _restart(times, keys, rows, position, start, k)
             run = running(statuses, start, end, spec.excluded)
-            calendar = positions.get(id(spec.calendar))
+            counted_on = spec.calendar
+            if counted_on is None:
+                if dynamic is None:
+                    dynamic = _Calendars(policies, log, as_of)
+                counted_on = dynamic.of(spec.name)
+            calendar = positions.get(id(counted_on))
             if calendar is None:
-                calendar = positions[id(spec.calendar)] = (
-                    spec.calendar if spec.always else Positions(spec.calendar, created)
+                calendar = positions[id(counted_on)] = (
+                    counted_on if spec.always else Positions(counted_on, created)
                 )
             business, real = elapsed(calendar, run, as_of)
             if done is not None:
@@ -247,7 +447,7 @@ def _compute(
                     within_us=spec.within,
                     warn_us=warn,
                     run=run,
-                    calendar=spec.calendar,
+                    calendar=counted_on,
                     statuses=statuses,
                     zone=zone,
                 )
@@ -283,7 +483,10 @@ def _restart(
 
 def _fold(interaction: Interaction, upto: int | None, created: int | None = None) -> Log:
     log = Log(
-        to_micros(interaction.created_at) if created is None else created, interaction.priority
+        to_micros(interaction.created_at) if created is None else created,
+        interaction.priority,
+        interaction.tags,
+        interaction.attributes,
     )
     for event in interaction.events:
         at = to_micros(event.at)
@@ -431,6 +634,8 @@ class SlaTracker:
             interaction.id != old.id
             or interaction.created_at != old.created_at
             or interaction.priority is not old.priority
+            or interaction.tags != old.tags
+            or interaction.attributes != old.attributes
             or interaction.events[:seen] != old.events[:seen]
         ):
             raise ValidationError(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+from bisect import bisect_right
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any, final
 
@@ -10,15 +11,23 @@ import attrs
 import pendulum
 
 from .._time import aware, duration_micros, to_duration, to_micros
-from .._validators import enum_member, non_empty_str, optional_non_empty_str
+from .._validators import (
+    enum_member,
+    instant_key,
+    non_empty_str,
+    optional_aware,
+    optional_non_empty_str,
+)
 from ..customers import Customer
 from ..exceptions import ValidationError
 from ..interactions import Interaction, Priority, Status
 from ._conditions import Condition, Facts
 from ._metrics import PAUSABLE_STATUSES, Metric
+from ._options import SCHEDULE, History, ScheduleRule, Selection, StampedTargets
 
 if TYPE_CHECKING:
     from ._calendar import BusinessCalendar
+    from ._dated import DatedCalendar
 
 __all__ = ["PolicySet", "PriorityChangeRule", "SlaPolicy", "Target"]
 
@@ -204,6 +213,10 @@ def _metric_rank(target: object) -> int:
     return _METRIC_RANK.get(getattr(target, "metric", None), -1)  # type: ignore[arg-type]
 
 
+def _effective_from(value: object) -> pendulum.DateTime | None:
+    return optional_aware(value, field="effective_from")
+
+
 def _condition(value: object) -> Condition:
     if not isinstance(value, Condition):
         raise ValidationError(
@@ -228,6 +241,12 @@ class SlaPolicy:
     Duration(minutes=30)
     >>> vip.target(Priority.LOW, Metric.FIRST_REPLY) is None
     True
+
+    ``effective_from`` dates a version of a policy: a :class:`PolicySet` may
+    hold several policies of one name with different ``effective_from``, and
+    each applies from its instant until the next version (``None``: since
+    always). An edit to a policy is then a new version, and the tickets
+    before it keep the targets they had (see :class:`History`).
     """
 
     name: str = attrs.field(validator=non_empty_str)
@@ -236,6 +255,9 @@ class SlaPolicy:
         default=(), converter=_priority_targets
     )
     description: str | None = attrs.field(default=None)
+    effective_from: pendulum.DateTime | None = attrs.field(
+        default=None, converter=_effective_from, eq=instant_key
+    )
 
     @targets.validator
     def _check_targets(
@@ -277,6 +299,11 @@ class SlaPolicy:
                 field="description",
                 value=value,
             )
+
+    def _since_us(self) -> int:
+        """``effective_from`` in epoch microseconds (before every instant when ``None``)."""
+        since = self.effective_from
+        return _SINCE_ALWAYS if since is None else to_micros(since)
 
     def target(self, priority: Priority, metric: Metric) -> Target | None:
         """The target for *metric* at *priority* (``None``: this policy sets none).
@@ -322,6 +349,8 @@ def facts_of(
     """The condition facts of an interaction as of *at* (internal)."""
     if at is None:
         priority, group = interaction.current_priority(), interaction.group()
+        last = interaction.events[-1].at if interaction.events else interaction.created_at
+        tags, fields = interaction.tags_at(last), interaction.attributes_at(last)
     else:
         limit = to_micros(aware(at, field="at"))
         priority, group = interaction.priority_at(at), None
@@ -330,15 +359,16 @@ def facts_of(
                 break
             if getattr(event, "group", None) is not None:
                 group = getattr(event, "group", None)
+        tags, fields = interaction.tags_at(at), interaction.attributes_at(at)
     return Facts(
         priority.value,
         interaction.channel.value,
         interaction.kind.value,
-        interaction.tags,
+        tags,
         None if customer is None else customer.segment,
         None if customer is None else customer.tier,
         group,
-        dict(interaction.attributes),
+        dict(fields),
     )
 
 
@@ -346,9 +376,11 @@ def _policies(value: Iterable[SlaPolicy]) -> tuple[SlaPolicy, ...]:
     return tuple(value)
 
 
-def _calendars(value: object) -> tuple[tuple[str, BusinessCalendar], ...]:
-    if isinstance(value, tuple) and all(isinstance(p, tuple) and len(p) == 2 for p in value):
-        value = dict(value)  # the stored form, as attrs.evolve hands it back
+def _calendars(value: object) -> tuple[tuple[str, BusinessCalendar | DatedCalendar], ...]:
+    if isinstance(value, tuple) and all(
+        isinstance(pair, tuple) and len(pair) == 2 for pair in value
+    ):
+        value = dict(value)  # the stored form (attrs.evolve passes it back)
     if not isinstance(value, Mapping):
         raise ValidationError(
             f"'calendars' must map names to calendars such as BusinessCalendar (got {value!r})",
@@ -362,14 +394,50 @@ def _rule(value: object) -> PriorityChangeRule:
     return enum_member(PriorityChangeRule, value, field="on_priority_change")
 
 
+def _selection(value: object) -> Selection:
+    return enum_member(Selection, value, field="selection")
+
+
+def _schedule_rule(value: object) -> ScheduleRule:
+    return enum_member(ScheduleRule, value, field="on_schedule_change")
+
+
+def _history(value: object) -> History:
+    return enum_member(History, value, field="history")
+
+
+def _stamped(value: object) -> StampedTargets:
+    return enum_member(StampedTargets, value, field="stamped_targets")
+
+
+#: Before every instant: the era of the policies without ``effective_from``.
+_SINCE_ALWAYS = -(2**62)
+
+
 @final
 @attrs.frozen(kw_only=True)
 class PolicySet:
     """Ordered policies (the first that matches applies) and the calendars they name.
 
-    Policy names are unique; every calendar a target names must be among
-    ``calendars``. ``on_priority_change`` chooses what priority changes do to
-    running clocks (see :class:`PriorityChangeRule`).
+    Policy names are unique (versions of one policy share a name and differ
+    in ``effective_from``); every calendar a target names must be among
+    ``calendars`` (a :class:`BusinessCalendar` or a :class:`DatedCalendar`),
+    or be :data:`SCHEDULE`, the ticket's schedule, which needs a default
+    ``schedule``. The options say how to read a ticket's changing facts and
+    a helpdesk's own records:
+
+    - ``on_priority_change``: what priority changes do to running clocks
+      (:class:`PriorityChangeRule`);
+    - ``selection``: the policy whose conditions match the ticket as it
+      stood, or the one the helpdesk applied (:class:`Selection`);
+    - ``schedule``: the calendar a ticket counts on before any
+      :class:`~servicemodel.ScheduleChange` (Zendesk's default schedule);
+    - ``on_schedule_change``: the schedule in force at each instant, or the
+      last one (:class:`ScheduleRule`);
+    - ``history``: effective-dated policies and calendars as they were then,
+      or as they are at the evaluation instant (:class:`History`);
+    - ``stamped_targets``: whether targets the helpdesk stamped replace the
+      policy's (:class:`StampedTargets`).
 
     >>> import pendulum
     >>> PolicySet(policies=[SlaPolicy(name="A"), SlaPolicy(name="A")])
@@ -384,12 +452,19 @@ class PolicySet:
     """
 
     policies: tuple[SlaPolicy, ...] = attrs.field(converter=_policies)
-    calendars: tuple[tuple[str, BusinessCalendar], ...] = attrs.field(
+    calendars: tuple[tuple[str, BusinessCalendar | DatedCalendar], ...] = attrs.field(
         factory=dict, converter=_calendars
     )
     on_priority_change: PriorityChangeRule = attrs.field(
         default=PriorityChangeRule.KEEP_ELAPSED, converter=_rule
     )
+    selection: Selection = attrs.field(default=Selection.CONDITIONS, converter=_selection)
+    schedule: str | None = attrs.field(default=None, validator=optional_non_empty_str)
+    on_schedule_change: ScheduleRule = attrs.field(
+        default=ScheduleRule.IN_FORCE, converter=_schedule_rule
+    )
+    history: History = attrs.field(default=History.AS_THEN, converter=_history)
+    stamped_targets: StampedTargets = attrs.field(default=StampedTargets.IGNORE, converter=_stamped)
     _cache: dict[str, Any] = attrs.field(init=False, factory=dict, eq=False, hash=False, repr=False)
 
     @policies.validator
@@ -402,7 +477,7 @@ class PolicySet:
                 field="policies",
                 value=len(value),
             )
-        names: set[str] = set()
+        versions: dict[str, set[int]] = {}
         for policy in value:
             if not isinstance(policy, SlaPolicy):
                 raise ValidationError(
@@ -410,21 +485,27 @@ class PolicySet:
                     field="policies",
                     value=policy,
                 )
-            if policy.name in names:
+            since = policy._since_us()
+            seen = versions.setdefault(policy.name, set())
+            if since in seen:
                 raise ValidationError(
-                    f"'policies' must have unique names (got {policy.name!r} twice)",
+                    f"'policies' must have unique names (got {policy.name!r} twice)"
+                    if since == _SINCE_ALWAYS
+                    else f"'policies' must give each version of {policy.name!r} its own "
+                    f"'effective_from' (got {policy.effective_from!r} twice)",
                     field="policies",
                     value=policy.name,
                 )
-            names.add(policy.name)
+            seen.add(since)
 
     @calendars.validator
     def _check_calendars(
         self,
         _attribute: attrs.Attribute[Any],
-        value: tuple[tuple[str, BusinessCalendar], ...],
+        value: tuple[tuple[str, BusinessCalendar | DatedCalendar], ...],
     ) -> None:
         from ._calendar import BusinessCalendar
+        from ._dated import DatedCalendar
 
         if len(value) > MAX_CALENDARS:
             raise ValidationError(
@@ -439,7 +520,14 @@ class PolicySet:
                     field="calendars",
                     value=name,
                 )
-            if not isinstance(calendar, BusinessCalendar):
+            if name == SCHEDULE:
+                raise ValidationError(
+                    f"'calendars' must not use the name {SCHEDULE!r}: it means the ticket's "
+                    f"schedule (got a calendar named {name!r})",
+                    field="calendars",
+                    value=name,
+                )
+            if not isinstance(calendar, BusinessCalendar | DatedCalendar):
                 raise ValidationError(
                     f"'calendars' must map names to calendars such as BusinessCalendar "
                     f"(got {type(calendar).__name__} for {name!r})",
@@ -447,10 +535,26 @@ class PolicySet:
                     value=calendar,
                 )
         known = {name for name, _ in value}
+        if self.schedule is not None and self.schedule not in known:
+            shown = ", ".join(sorted(known)) or "none"
+            raise ValidationError(
+                f"'schedule' must name a calendar of the policy set "
+                f"(got {self.schedule!r}); known: {shown}",
+                field="schedule",
+                value=self.schedule,
+            )
         for policy in self.policies:
             for _priority, targets in policy.targets:
                 for target in targets:
-                    if target.calendar is not None and target.calendar not in known:
+                    if target.calendar == SCHEDULE:
+                        if self.schedule is None:
+                            raise ValidationError(
+                                f"'schedule' must name the default calendar when a target "
+                                f"counts on the ticket's schedule ({SCHEDULE!r}) (got None)",
+                                field="schedule",
+                                value=None,
+                            )
+                    elif target.calendar is not None and target.calendar not in known:
                         shown = ", ".join(sorted(known)) or "none"
                         raise ValidationError(
                             f"'calendar' must name a calendar of the policy set "
@@ -459,8 +563,11 @@ class PolicySet:
                             value=target.calendar,
                         )
 
-    def calendar(self, name: str | None) -> BusinessCalendar:
+    def calendar(self, name: str | None) -> BusinessCalendar | DatedCalendar:
         """The calendar called *name*; ``None`` gives calendar time (every hour counts).
+
+        :data:`SCHEDULE` names no calendar of its own: the evaluation reads
+        it from the ticket's schedule.
 
         Raises:
             ValidationError: no calendar has that name.
@@ -492,6 +599,9 @@ class PolicySet:
     ) -> SlaPolicy | None:
         """The first policy whose condition matches (``None``: no policy applies).
 
+        With versions (``effective_from``), the versions in force at *at*
+        take part (without *at*: the latest version of each policy).
+
         >>> import pendulum
         >>> from servicemodel import Interaction
         >>> t = pendulum.datetime(2024, 6, 10, 9)
@@ -500,7 +610,47 @@ class PolicySet:
         'first'
         """
         facts = facts_of(interaction, at=at, customer=customer)
-        for policy in self.policies:
-            if policy.condition._matches(facts):
-                return policy
+        times, eras = self._eras()
+        era = eras[-1 if at is None else bisect_right(times, to_micros(aware(at, field="at"))) - 1]
+        for index in era:
+            if self.policies[index].condition._matches(facts):
+                return self.policies[index]
         return None
+
+    def _eras(self) -> tuple[list[int], list[tuple[int, ...]]]:
+        """When the set of policy versions in force changes, and which (by index) are in force.
+
+        The first era starts before every instant and holds the policies
+        without ``effective_from``; each later one starts at a version's
+        instant and holds, per name, the latest version started by then, in
+        the order of :attr:`policies`.
+        """
+        found: tuple[list[int], list[tuple[int, ...]]] | None = self._cache.get("eras")
+        if found is None:
+            times = sorted({_SINCE_ALWAYS, *(p._since_us() for p in self.policies)})
+            eras: list[tuple[int, ...]] = []
+            for time in times:
+                latest: dict[str, int] = {}
+                for index, policy in enumerate(self.policies):
+                    since = policy._since_us()
+                    if since <= time and (
+                        policy.name not in latest
+                        or self.policies[latest[policy.name]]._since_us() < since
+                    ):
+                        latest[policy.name] = index
+                eras.append(tuple(sorted(latest.values())))
+            found = self._cache["eras"] = (times, eras)
+        return found
+
+    def _by_name(self, era: int) -> dict[str, int]:
+        """The index of each policy name's version in force in era *era*, else its first version."""
+        cache: dict[int, dict[str, int]] = self._cache.setdefault("by_name", {})
+        names = cache.get(era)
+        if names is None:
+            names = {}
+            for index, policy in enumerate(self.policies):
+                names.setdefault(policy.name, index)
+            for index in self._eras()[1][era]:
+                names[self.policies[index].name] = index
+            cache[era] = names
+        return names
