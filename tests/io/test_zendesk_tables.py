@@ -8,9 +8,20 @@ import shutil
 
 import pytest
 
-from servicemodel import Role, Status
+from servicemodel import Interaction, Role, Status
 from servicemodel.exceptions import RecordError, ValidationError
-from servicemodel.interactions import Assignment, Message, PriorityChange, StatusChange
+from servicemodel.interactions import (
+    Assignment,
+    FieldChange,
+    Message,
+    PolicyApplied,
+    Priority,
+    PriorityChange,
+    ScheduleChange,
+    StatusChange,
+    TagChange,
+    TargetApplied,
+)
 from servicemodel.io import ErrorReport
 from servicemodel.io.zendesk import Grouping, read_tables
 
@@ -49,33 +60,38 @@ def _append(path: pathlib.Path, values: dict[str, str]) -> None:
     _write(path, header, rows)
 
 
-def _by_id(folder: pathlib.Path, **options: object) -> dict[str, object]:
-    return {i.id: i for i in read_tables(folder, **options)}  # type: ignore[arg-type]
+def _by_id(folder: pathlib.Path, instance: str | None = None) -> dict[str, Interaction]:
+    return {i.id: i for i in read_tables(folder, instance=instance)}
 
 
 def test_the_seed_tickets_become_fifteen_interactions_with_their_logs() -> None:
     tickets = _by_id(TABLES)
     assert sorted(tickets) == [str(n) for n in range(101, 116)]
     t101 = tickets["101"]
-    assert [type(e).__name__ for e in t101.events] == [  # type: ignore[attr-defined]
+    assert [type(e).__name__ for e in t101.events] == [
         "Message",
         "Assignment",
+        "ScheduleChange",  # the default schedule (the earliest created)
+        "PolicyApplied",
+        "TargetApplied",
         "Message",
         "StatusChange",
         "StatusChange",
         "StatusChange",
     ]
-    assert t101.status() is Status.CLOSED  # type: ignore[attr-defined]
-    assert t101.first_reply().author_id == "1"  # type: ignore[attr-defined]
-    assert t101.group() == "360008426314"  # type: ignore[attr-defined]
-    assert t101.tags == frozenset({"demo"})  # type: ignore[attr-defined]
-    assert t101.attribute("type") == "question"  # type: ignore[attr-defined]
+    assert t101.status() is Status.CLOSED
+    reply = t101.first_reply()
+    assert reply is not None
+    assert reply.author_id == "1"
+    assert t101.group() == "360008426314"
+    assert t101.tags == frozenset({"demo"})
+    assert t101.attribute("type") == "question"
 
 
 def test_a_priority_raised_after_creation_is_a_priority_change_from_the_first_priority() -> None:
     t111 = _by_id(TABLES)["111"]
-    assert t111.priority.value == "normal"  # type: ignore[attr-defined]
-    changes = [e for e in t111.events if isinstance(e, PriorityChange)]  # type: ignore[attr-defined]
+    assert t111.priority.value == "normal"
+    changes = [e for e in t111.events if isinstance(e, PriorityChange)]
     assert [(c.priority.value, c.at.isoformat()) for c in changes] == [
         ("urgent", "2025-06-24T14:10:00+00:00")
     ]
@@ -83,10 +99,10 @@ def test_a_priority_raised_after_creation_is_a_priority_change_from_the_first_pr
 
 def test_a_private_note_is_no_reply_and_hold_is_on_hold() -> None:
     tickets = _by_id(TABLES)
-    note = tickets["114"].messages()[1]  # type: ignore[attr-defined]
+    note = tickets["114"].messages()[1]
     assert (note.author, note.visibility.value) == (Role.AGENT, "private")
-    assert tickets["114"].first_reply_at() is None  # type: ignore[attr-defined]
-    statuses = [e.status.value for e in tickets["109"].events if isinstance(e, StatusChange)]  # type: ignore[attr-defined]
+    assert tickets["114"].first_reply_at() is None
+    statuses = [e.status.value for e in tickets["109"].events if isinstance(e, StatusChange)]
     assert statuses == ["open", "pending", "open", "on_hold", "open", "solved"]
 
 
@@ -203,7 +219,7 @@ def test_an_agent_who_later_became_an_end_user_still_wrote_as_an_agent(
 ) -> None:
     folder = _copy(tmp_path)
     _edit(folder / "user.csv", {"id": "1"}, {"role": "end-user"})  # Alice left
-    before = _by_id(folder)["101"].messages()[1]  # type: ignore[attr-defined]
+    before = _by_id(folder)["101"].messages()[1]
     assert before.author is Role.CUSTOMER  # without the audit log, today's role is all we know
     _write(
         folder / "audit_log.csv",
@@ -231,7 +247,7 @@ def test_an_agent_who_later_became_an_end_user_still_wrote_as_an_agent(
         ],
     )
     tickets = _by_id(folder)
-    assert tickets["101"].messages()[1].author is Role.AGENT  # type: ignore[attr-defined]
+    assert tickets["101"].messages()[1].author is Role.AGENT
 
 
 def test_instances_label_every_id_so_two_helpdesks_import_together() -> None:
@@ -276,7 +292,7 @@ def test_chat_messages_keep_their_authors(tmp_path: pathlib.Path) -> None:
             ["c1", "2025-09-02 14:04:00", "ChatMessage", "10", "Thanks"],
         ],
     )
-    messages = _by_id(folder)["112"].messages()  # type: ignore[attr-defined]
+    messages = _by_id(folder)["112"].messages()
     assert [(m.author.value, m.author_id) for m in messages] == [
         ("customer", "10"),
         ("bot", None),
@@ -300,3 +316,82 @@ def test_every_message_of_the_seeds_is_public_except_the_note_and_authors_are_kn
             if isinstance(event, Message):
                 assert event.author in (Role.CUSTOMER, Role.AGENT)
                 assert event.author_id in {"1", "2", "10", "11"}
+
+
+def test_sla_history_becomes_the_vendor_s_own_sla_events() -> None:
+    tickets = _by_id(TABLES)
+    t111 = tickets["111"]
+    applied = [
+        (e.at.isoformat()[11:16], e.policy) for e in t111.events if isinstance(e, PolicyApplied)
+    ]
+    assert applied == [("14:00", "Standard SLA"), ("14:10", "Urgent SLA")]
+    stamped = [
+        (e.metric, e.within.in_minutes(), e.calendar)
+        for e in t111.events
+        if isinstance(e, TargetApplied)
+    ]
+    assert stamped == [("first_reply", 60, "@schedule"), ("first_reply", 15, "@schedule")]
+    t104 = tickets["104"]
+    calendar_time = [(e.metric, e.calendar) for e in t104.events if isinstance(e, TargetApplied)]
+    assert calendar_time == [("first_reply", None), ("next_reply", None), ("next_reply", None)]
+
+
+def test_ticket_schedules_switch_the_schedule_and_one_at_creation_starts_it() -> None:
+    tickets = _by_id(TABLES)
+
+    def switches(ticket: str) -> list[tuple[str, str]]:
+        events = tickets[ticket].events
+        return [
+            (e.at.isoformat()[11:16], e.schedule) for e in events if isinstance(e, ScheduleChange)
+        ]
+
+    assert switches("108") == [("06:00", "100"), ("06:30", "200")]  # re-routed to London
+    assert switches("115") == [("16:00", "200")]  # a trigger at creation: London from the start
+    assert switches("101") == [("11:00", "100")]  # the default schedule
+
+
+def test_tags_and_fields_with_history_change_over_time(tmp_path: pathlib.Path) -> None:
+    folder = _copy(tmp_path)
+    for field, updated, value in (
+        ("tags", "2025-06-02 11:00:00", "demo printer"),
+        ("tags", "2025-06-02 13:40:00", "demo vip"),
+        ("360041597112", "2025-06-02 13:40:00", "set_up_app"),
+        ("ticket_form_id", "2025-06-02 11:00:00", "1"),
+        ("ticket_form_id", "2025-06-02 15:00:00", "2"),
+    ):
+        _append(
+            folder / "ticket_field_history.csv",
+            {"field_name": field, "ticket_id": "101", "updated": updated, "value": value},
+        )
+    t101 = _by_id(folder)["101"]
+    assert t101.tags == frozenset({"demo", "printer"})
+    [change] = [e for e in t101.events if isinstance(e, TagChange)]
+    assert (change.added, change.removed) == (frozenset({"vip"}), frozenset({"printer"}))
+    assert t101.attribute("ticket_form_id") == "1"
+    fields = [(e.name, e.value) for e in t101.events if isinstance(e, FieldChange)]
+    assert fields == [("custom_fields_360041597112", "set_up_app"), ("ticket_form_id", "2")]
+
+
+def test_a_ticket_without_priority_has_none(tmp_path: pathlib.Path) -> None:
+    folder = _copy(tmp_path)
+    header, rows = _rows(folder / "ticket_field_history.csv")
+    keep = [r for r in rows if not (r[0] == "priority" and r[1] == "112")]
+    _write(folder / "ticket_field_history.csv", header, keep)
+    _edit(folder / "ticket.csv", {"id": "112"}, {"priority": ""})
+    assert _by_id(folder)["112"].priority is Priority.NONE
+
+
+def test_a_bad_sla_stamp_is_refused_with_its_row(tmp_path: pathlib.Path) -> None:
+    folder = _copy(tmp_path)
+    _edit(
+        folder / "ticket_field_history.csv",
+        {"field_name": "first_reply_time", "ticket_id": "103"},
+        {"value": "sixty"},
+    )
+    with pytest.raises(RecordError) as caught:
+        list(read_tables(folder))
+    assert (caught.value.file, caught.value.record, caught.value.field) == (
+        "ticket_field_history.csv",
+        "103",
+        "value",
+    )

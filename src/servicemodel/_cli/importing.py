@@ -95,7 +95,9 @@ def run(args: argparse.Namespace) -> int:
     problems: list[Problem] | None = [] if args.skip_bad else None
     policy_text = None
     if args.policies_out is not None:
-        policies, _calendars = read_policies(args.source, on_problem=problems)
+        policies, _calendars = read_policies(
+            args.source, instance=args.instance, on_problem=problems
+        )
         policy_text = dump_policies(policies, format="json" if policy_format == "json" else "toml")
     items = read_export(args.source, instance=args.instance, grouping=grouping, on_error=report)
     progress = ProgressLine("importing", sys.stderr, size=None) if sys.stderr.isatty() else None

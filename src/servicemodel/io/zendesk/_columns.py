@@ -177,3 +177,19 @@ def check_folder(folder: object) -> str:
             value=folder,
         )
     return path
+
+
+def check_instance(instance: object) -> None:
+    """Refuse an instance label that cannot prefix ids (``<instance>:<id>``)."""
+    if instance is not None and (
+        not isinstance(instance, str)
+        or not instance.strip()
+        or instance != instance.strip()
+        or ":" in instance
+    ):
+        raise ValidationError(
+            f"'instance' must be a non-empty label without ':' or surrounding blanks "
+            f"(got {instance!r})",
+            field="instance",
+            value=instance,
+        )

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
+from collections.abc import Iterable
 from typing import Any, Final, cast, final
 
 from ...exceptions import RecordError, ValidationError
@@ -22,7 +23,10 @@ from .._decoder import InteractionDecoder
 from ._columns import record_error
 from ._vocab import PRIORITIES, STATUSES
 
-__all__ = ["Origin", "TicketLog", "instant"]
+__all__ = ["SCHEDULE", "Origin", "TicketLog", "instant"]
+
+#: The calendar name that means "the ticket's schedule" in a stamped target.
+SCHEDULE: Final = "@schedule"
 
 _fromisoformat: Final = _dt.datetime.fromisoformat
 _UTC: Final = _dt.UTC
@@ -31,8 +35,12 @@ _UTC: Final = _dt.UTC
 Origin = tuple[str, int, str]
 
 # Events at the same second: a message first (the reply that solves), then
-# status, priority, assignment, and a rating last.
-_MESSAGE, _STATUS, _PRIORITY, _ASSIGNMENT, _RATING = range(5)
+# status, priority, assignment, the SLA facts, and a rating last.
+_MESSAGE, _STATUS, _PRIORITY, _ASSIGNMENT, _TAGS, _FIELD, _SCHEDULE, _POLICY, _TARGET, _RATING = (
+    range(10)
+)
+#: A ticket_schedule row this close after creation sets the starting schedule (Fivetran's rule).
+SCHEDULE_GRACE: Final = _dt.timedelta(seconds=5)
 _EVENT_INDEX: Final = re.compile(r"events\[(\d+)\]")
 
 
@@ -81,7 +89,9 @@ class TicketLog:
 
     __slots__ = (
         "_events",
+        "_fields",
         "_priorities",
+        "_tag_sets",
         "attributes",
         "channel",
         "created",
@@ -107,6 +117,8 @@ class TicketLog:
         self.attributes: dict[str, str] = {}
         self._events: list[tuple[_dt.datetime, int, int, str, object, object, Origin]] = []
         self._priorities: list[tuple[_dt.datetime, str, str, Origin]] = []
+        self._tag_sets: list[tuple[_dt.datetime, str, frozenset[str], Origin]] = []
+        self._fields: list[tuple[_dt.datetime, str, str, str | None, Origin]] = []
 
     def _add(
         self, key: _dt.datetime, rank: int, text: str, a: object, b: object, o: Origin
@@ -171,6 +183,42 @@ class TicketLog:
         """A satisfaction answer on 1-5."""
         self._add(at[0], _RATING, at[1], score, None, origin)
 
+    def tag_set(self, at: tuple[_dt.datetime, str], tags: Iterable[str], origin: Origin) -> None:
+        """The ticket's whole tag list from *at* (a history row); the first one is its start."""
+        self._tag_sets.append((at[0], at[1], frozenset(t for t in tags if t), origin))
+
+    def field(
+        self, at: tuple[_dt.datetime, str], name: str, value: str | None, origin: Origin
+    ) -> None:
+        """A kept field (an attribute) took *value* from *at* (``None``: cleared)."""
+        self._fields.append((at[0], at[1], name, value or None, origin))
+
+    def schedule(self, at: tuple[_dt.datetime, str], schedule: str, origin: Origin) -> None:
+        """The ticket counts business hours on *schedule* from *at*.
+
+        A change within a few seconds after creation is the schedule the
+        ticket starts with (a trigger fired by the creation itself).
+        """
+        created = self.created_key
+        if created is not None and created <= at[0] <= created + SCHEDULE_GRACE:
+            at = (created, self.created)
+        self._add(at[0], _SCHEDULE, at[1], schedule, None, origin)
+
+    def policy(self, at: tuple[_dt.datetime, str], title: str | None, origin: Origin) -> None:
+        """Zendesk applied the policy called *title* (``None``: removed every policy)."""
+        self._add(at[0], _POLICY, at[1], title or None, None, origin)
+
+    def target(
+        self,
+        at: tuple[_dt.datetime, str],
+        metric: str,
+        minutes: int,
+        business: bool,
+        origin: Origin,
+    ) -> None:
+        """Zendesk stamped a target of *minutes* on *metric* (business or calendar hours)."""
+        self._add(at[0], _TARGET, at[1], metric, (minutes, business), origin)
+
     # ------------------------------------------------------------------ building
 
     def _initial_priority(self) -> tuple[str, list[tuple[_dt.datetime, str, str, Origin]]]:
@@ -198,11 +246,13 @@ class TicketLog:
             (key, _PRIORITY, len(entries) + n, text, value, None, origin)
             for n, (key, text, value, origin) in enumerate(later)
         )
+        tags = self._tag_changes(entries)
+        attributes = self._field_changes(entries)
         entries.sort(key=lambda e: (e[0], e[1], e[2]))
         events: list[dict[str, Any]] = []
         origins: list[Origin] = []
         status = "new"
-        priority = initial or "normal"
+        priority = initial or "none"
         agent: str | None = None
         group: str | None = None
         for _key, rank, _seq, text, a, b, origin in entries:
@@ -219,7 +269,7 @@ class TicketLog:
                 status = a  # type: ignore[assignment]
                 event = {"type": "status_change", "at": text, "status": a}
             elif rank == _PRIORITY:
-                value = a or "normal"
+                value = a or "none"
                 if value == priority:
                     continue
                 priority = value  # type: ignore[assignment]
@@ -237,6 +287,25 @@ class TicketLog:
                     event["agent_id"] = agent
                 if group is not None:
                     event["group"] = group
+            elif rank == _TAGS:
+                added, removed = cast("tuple[list[str], list[str]]", (a, b))
+                event = {"type": "tag_change", "at": text, "added": added, "removed": removed}
+            elif rank == _FIELD:
+                event = {"type": "field_change", "at": text, "name": a, "value": b}
+            elif rank == _SCHEDULE:
+                event = {"type": "schedule_change", "at": text, "schedule": a}
+            elif rank == _POLICY:
+                event = {"type": "policy_applied", "at": text, "policy": a}
+            elif rank == _TARGET:
+                minutes, business = cast("tuple[int, bool]", b)
+                event = {
+                    "type": "target_applied",
+                    "at": text,
+                    "metric": a,
+                    "within": f"PT{minutes}M",
+                }
+                if business:
+                    event["calendar"] = SCHEDULE
             else:
                 event = {"type": "satisfaction", "at": text, "score": a}
             events.append(event)
@@ -246,16 +315,60 @@ class TicketLog:
             "customer_id": self.customer_id,
             "channel": self.channel,
             "kind": self.kind,
-            "priority": initial or "normal",
+            "priority": initial or "none",
             "created_at": self.created,
-            "tags": self.tags,
-            "attributes": self.attributes,
+            "tags": tags,
+            "attributes": attributes,
             "events": events,
         }
         try:
             return decoder.decode(record)
         except ValidationError as error:
             raise self._located(error, origins) from None
+
+    def _tag_changes(self, entries: list[Any]) -> list[str]:
+        """The tags at creation; adds a tag change to *entries* for each later tag list."""
+        sets = sorted(self._tag_sets, key=lambda t: t[0])
+        created = self.created_key
+        if not sets:
+            return self.tags
+        current: frozenset[str] = frozenset(self.tags)
+        start = sets
+        if created is not None and sets[0][0] <= created:
+            current, start = sets[0][2], sets[1:]
+        else:
+            current = frozenset()
+        first = current
+        for key, text, tags, origin in start:
+            added, removed = sorted(tags - current), sorted(current - tags)
+            if added or removed:
+                entries.append((key, _TAGS, len(entries), text, added, removed, origin))
+            current = tags
+        return sorted(first)
+
+    def _field_changes(self, entries: list[Any]) -> dict[str, str]:
+        """The kept fields at creation; adds a field change to *entries* for each later value.
+
+        A field with history takes its value at creation from the history
+        (today's value from the ticket row is only for fields without one).
+        """
+        initial = dict(self.attributes)
+        created = self.created_key
+        fields = sorted(self._fields, key=lambda f: f[0])
+        for name in {f[2] for f in fields}:
+            initial.pop(name, None)
+        running: dict[str, str | None] = {}
+        for key, text, name, value, origin in fields:
+            if created is not None and key <= created:
+                if value is None:
+                    initial.pop(name, None)
+                else:
+                    initial[name] = value
+                running[name] = value
+            elif running.get(name) != value:
+                entries.append((key, _FIELD, len(entries), text, name, value, origin))
+                running[name] = value
+        return initial
 
     def _located(self, error: ValidationError, origins: list[Origin]) -> RecordError:
         field = error.field or ""

@@ -129,7 +129,7 @@ def calendar_of(schedule: Schedule, problems: list[Problem]) -> BusinessCalendar
 
 
 def _test(
-    condition: Mapping[str, Any], path: str, problems: list[Problem]
+    condition: Mapping[str, Any], path: str, problems: list[Problem], prefix: str = ""
 ) -> FieldTest | Condition | None:
     """One Zendesk condition as a field test, or ``None`` with a problem naming it."""
     field, operator, value = (
@@ -181,6 +181,7 @@ def _test(
             return None
         if field == "group_id":
             name = "group"
+            values = [prefix + v for v in values]  # group ids carry the instance, as on tickets
         elif field == "via_id":
             mapped = [_VIA_IDS.get(v) for v in values]
             if None in mapped:
@@ -224,8 +225,12 @@ def build_policy(
     path: str,
     default_calendar: str | None,
     problems: list[Problem],
+    prefix: str = "",
 ) -> SlaPolicy | None:
-    """One Zendesk SLA policy document as an SlaPolicy (``None``: problems were noted)."""
+    """One Zendesk SLA policy document as an SlaPolicy (``None``: problems were noted).
+
+    *prefix* (``<instance>:``) goes before the policy's name and the group ids it tests.
+    """
     start = len(problems)
     title = document.get("title")
     if not isinstance(title, str) or not title.strip():
@@ -244,7 +249,7 @@ def build_policy(
             if not isinstance(condition, Mapping):
                 problems.append(Problem(where, f"must be a condition object (got {condition!r})"))
                 continue
-            test = _test(condition, where, problems)
+            test = _test(condition, where, problems, prefix)
             if test is not None:
                 terms[key].append(test)
     condition = Condition.all_of(*terms["all"])
@@ -277,7 +282,7 @@ def build_policy(
     description = document.get("description")
     try:
         return SlaPolicy(
-            name=title,
+            name=prefix + title,
             condition=condition,
             targets=targets,
             description=description if isinstance(description, str) else None,

@@ -9,7 +9,7 @@ from typing import Any, Final
 
 from ...exceptions import Problem, ValidationError
 from ...sla import BusinessCalendar, PolicySet, SlaPolicy
-from ._columns import Table, check_folder, find_table
+from ._columns import Table, check_folder, check_instance, find_table
 from ._policies import Schedule, build_policy, calendar_of, default_schedule, policy_set
 
 __all__ = ["read_policies"]
@@ -47,7 +47,7 @@ def _table_schedules(folder: str, problems: list[Problem]) -> list[Schedule]:
 
 
 def _table_policies(
-    table: Table, default: str | None, problems: list[Problem]
+    table: Table, default: str | None, problems: list[Problem], prefix: str
 ) -> list[tuple[int, SlaPolicy]]:
     columns = (
         "sla_policy_id",
@@ -87,7 +87,8 @@ def _table_policies(
             "filter": {"all": [{"field": "sla_policy_id", "operator": "is", "value": pid}]},
             "policy_metrics": metrics,
         }
-        policy = build_policy(document, f"{table.file} sla_policy_id {pid}", default, problems)
+        where = f"{table.file} sla_policy_id {pid}"
+        policy = build_policy(document, where, default, problems, prefix)
         if policy is not None:
             policies.append((position, policy))
     return policies
@@ -155,7 +156,7 @@ def _api_schedules(folder: str, problems: list[Problem]) -> list[Schedule]:
 
 
 def read_policies(
-    folder: object, *, on_problem: list[Problem] | None = None
+    folder: object, *, instance: str | None = None, on_problem: list[Problem] | None = None
 ) -> tuple[PolicySet, dict[str, BusinessCalendar]]:
     """The SLA policies and business-hours calendars of a Zendesk export folder.
 
@@ -169,6 +170,8 @@ def read_policies(
 
     Args:
         folder: the export folder.
+        instance: the instance label given to :func:`read_tables`; it prefixes
+            calendar and policy names and the group ids conditions test.
         on_problem: ``None`` raises every problem at once; a list collects
             them (a policy with a problem is left out).
 
@@ -196,19 +199,23 @@ def read_policies(
             field="on_problem",
             value=on_problem,
         )
+    check_instance(instance)
+    prefix = "" if instance is None else f"{instance}:"
     problems: list[Problem] = []
     schedules = _table_schedules(path, problems) + _api_schedules(path, problems)
     calendars: dict[str, BusinessCalendar] = {}
     for schedule in schedules:
         calendar = calendar_of(schedule, problems)
         if calendar is not None:
-            calendars[schedule.id] = calendar
+            calendars[prefix + schedule.id] = calendar
     default = default_schedule(schedules)
-    default_name = default.id if default is not None and default.id in calendars else None
+    default_name = (
+        prefix + default.id if default is not None and prefix + default.id in calendars else None
+    )
     policies: list[tuple[int, SlaPolicy]] = []
     history = find_table(path, "sla_policy_metric_history")
     if history is not None:
-        policies.extend(_table_policies(history, default_name, problems))
+        policies.extend(_table_policies(history, default_name, problems, prefix))
     api = os.path.join(path, "sla_policies.json")
     if os.path.isfile(api):
         document = _json(api, problems)
@@ -217,7 +224,7 @@ def read_policies(
             if not isinstance(item, Mapping):
                 problems.append(Problem(where, f"must be a policy object (got {item!r:.80})"))
                 continue
-            policy = build_policy(item, where, default_name, problems)
+            policy = build_policy(item, where, default_name, problems, prefix)
             position = item.get("position")
             if policy is not None:
                 policies.append((position if isinstance(position, int) else index, policy))

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import enum
+import json
 from collections.abc import Iterator, Sequence
 from typing import Final
 
@@ -19,10 +20,10 @@ from ...exceptions import RecordError, ValidationError
 from ...interactions import Interaction
 from .._decoder import InteractionDecoder
 from .._report import ErrorReport
-from ._columns import Table, check_folder, find_table, record_error
-from ._log import Origin, TicketLog, instant, located
+from ._columns import Table, check_folder, check_instance, find_table, record_error
+from ._log import SCHEDULE_GRACE, Origin, TicketLog, instant, located
 from ._users import Users
-from ._vocab import CHANNELS, CSAT_SCORES, KINDS, UNRATED
+from ._vocab import CHANNELS, CSAT_SCORES, KINDS, METRICS, UNRATED
 
 __all__ = ["Grouping", "read_tables"]
 
@@ -46,6 +47,9 @@ _HISTORY: Final = ("ticket_id", "updated", "field_name", "value")
 _TAG: Final = ("ticket_id", "tag")
 _RATING: Final = ("ticket_id", "created_at", "score")
 _POLICY: Final = ("ticket_id", "policy_applied_at", "sla_policy_id")
+_SCHEDULE: Final = ("ticket_id", "created_at", "schedule_id")
+#: History fields kept as attributes (custom fields, by id, as ``custom_fields_<id>``).
+_KEPT_FIELDS: Final = frozenset({"type", "brand_id", "ticket_form_id", "organization_id"})
 _CHAT: Final = ("chat_id", "ticket_id")
 _CHAT_EVENT: Final = ("chat_id", "created_at", "type", "actor_id")
 _TRUE: Final = frozenset({"true", "t", "1", "yes"})
@@ -199,12 +203,14 @@ class _Reader:
             ("ticket_tag", _TAG),
             ("satisfaction_rating", _RATING),
             ("ticket_sla_policy", _POLICY),
+            ("ticket_schedule", _SCHEDULE),
         ):
             table = find_table(folder, name)
             if table is not None:
                 table.require(columns[:4])
                 self.children[name] = _Rows(table, columns, streaming=self.streaming)
         self.chats = _chat_events(folder)
+        self.default_schedule = _default_schedule(folder)
 
     def tickets(self, report: ErrorReport | None) -> Iterator[Interaction]:
         decoder = InteractionDecoder()
@@ -315,6 +321,7 @@ class _Reader:
             log.assignment(created, agent, group, (file, line, "assignee_id"))
         if "status" not in tracked:
             log.status(created, row[4], (file, line, "status"))
+        self._schedules(log, created, children.get("ticket_schedule", []))
         self._comments(log, children.get("ticket_comment", []))
         self._ratings(log, children.get("satisfaction_rating", []))
         for at, author, author_id, origin in self.chats.pop(ticket_id, ()):
@@ -363,7 +370,33 @@ class _Reader:
                 )
             elif field == "satisfaction_score" and ratings:
                 self._rating(log, updated, value, (file, line, "value"))
-            # Other fields (SLA targets, custom fields, requester) are not events of the log.
+            elif field == "tags":
+                at = self._instant(updated, (file, line, "updated"), ticket)
+                log.tag_set(at, value.split(), (file, line, "value"))
+            elif field == "sla_policy":
+                at = self._instant(updated, (file, line, "updated"), ticket)
+                log.policy(at, prefix + value if value else None, (file, line, "value"))
+            elif field in METRICS:
+                at = self._instant(updated, (file, line, "updated"), ticket)
+                minutes, business = _stamped(value, (file, line, "value"), ticket)
+                log.target(at, METRICS[field], minutes, business, (file, line, "value"))
+            elif field in _KEPT_FIELDS or field.isdigit():
+                at = self._instant(updated, (file, line, "updated"), ticket)
+                name = field if field in _KEPT_FIELDS else f"custom_fields_{field}"
+                log.field(at, name, value, (file, line, "value"))
+            # Other fields (requester, satisfaction comments, ...) are not events of the log.
+
+    def _schedules(
+        self, log: TicketLog, created: tuple[_dt.datetime, str], rows: list[tuple[int, list[str]]]
+    ) -> None:
+        file = self.children["ticket_schedule"].table.file if rows else ""
+        starts = False
+        for line, (_ticket, at, schedule) in rows:
+            when = self._instant(at, (file, line, "created_at"), log.id)
+            starts = starts or created[0] <= when[0] <= created[0] + SCHEDULE_GRACE
+            log.schedule(when, self.prefix + schedule, (file, line, "schedule_id"))
+        if not starts and self.default_schedule is not None:
+            log.schedule(created, self.prefix + self.default_schedule, log.origin)
 
     def _rating(self, log: TicketLog, at: str, value: str, origin: Origin) -> None:
         if value in UNRATED:
@@ -432,6 +465,39 @@ class _Reader:
                 value=author_id,
             )
         return role
+
+
+def _stamped(value: str, origin: Origin, ticket: str) -> tuple[int, bool]:
+    """The minutes and business-hours flag of an SLA field's history value."""
+    try:
+        stamp = json.loads(value)
+        minutes, business = stamp["minutes"], stamp["in_business_hours"]
+        if type(minutes) is not int or type(business) is not bool or minutes <= 0:
+            raise TypeError
+    except (ValueError, TypeError, KeyError):
+        raise record_error(
+            origin[0],
+            origin[1],
+            ticket,
+            f"'{origin[2]}' must be an SLA target such as "
+            f'{{"minutes": 60, "in_business_hours": true}} (got {value!r})',
+            field=origin[2],
+            value=value,
+        ) from None
+    return minutes, business
+
+
+def _default_schedule(folder: str) -> str | None:
+    """Zendesk's default schedule: the earliest created (``None``: the export has none)."""
+    table = find_table(folder, "schedule")
+    if table is None:
+        return None
+    table.require(("id", "created_at"))
+    found = min(
+        ((created, len(sid), sid) for _line, (sid, created) in table.rows(("id", "created_at"))),
+        default=None,
+    )
+    return None if found is None else found[2]
 
 
 def _chat_events(folder: str) -> dict[str, list[tuple[str, str, str, Origin]]]:
@@ -516,18 +582,7 @@ def read_tables(
             field="grouping",
             value=grouping,
         )
-    if instance is not None and (
-        not isinstance(instance, str)
-        or not instance.strip()
-        or instance != instance.strip()
-        or ":" in instance
-    ):
-        raise ValidationError(
-            f"'instance' must be a non-empty label without ':' or surrounding blanks "
-            f"(got {instance!r})",
-            field="instance",
-            value=instance,
-        )
+    check_instance(instance)
 
     def generate() -> Iterator[Interaction]:
         reader = _Reader(path, instance=instance, grouping=grouping)
