@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pendulum
 
-from servicemodel import Interaction, Message, StatusChange
+from servicemodel import Interaction, Message, PolicyApplied, StatusChange
 from servicemodel.sla import BusinessCalendar, PolicySet, SlaPolicy, Target
 
 
@@ -45,9 +45,9 @@ def minutes(n: float) -> pendulum.Duration:
     return pendulum.duration(microseconds=round(n * 60_000_000))
 
 
-def policies(**targets: Target) -> PolicySet:
+def policies(name: str = "Standard SLA", **targets: Target) -> PolicySet:
     return PolicySet(
-        policies=[SlaPolicy(name="Standard SLA", targets={"normal": list(targets.values())})],
+        policies=[SlaPolicy(name=name, targets={"normal": list(targets.values())})],
         calendars={"ny": NY},
     )
 
@@ -69,6 +69,7 @@ def ticket_109() -> Interaction:
         created_at=at("2025-06-17 13:00"),
         events=[
             Message(at=at("2025-06-17 13:00"), author="customer"),
+            PolicyApplied(at=at("2025-06-17 13:00"), policy="Standard SLA"),
             Message(at=at("2025-06-17 13:30"), author="agent"),
             StatusChange(at=at("2025-06-17 13:30"), status="open"),
             Message(at=at("2025-06-17 15:00"), author="agent"),
@@ -92,6 +93,7 @@ def ticket_110() -> Interaction:
         created_at=at("2025-06-23 10:00"),
         events=[
             Message(at=at("2025-06-23 10:00"), author="customer"),
+            PolicyApplied(at=at("2025-06-23 10:00"), policy="Calendar SLA"),
             StatusChange(at=at("2025-06-23 11:00"), status="open"),
             Message(at=at("2025-06-23 11:00"), author="agent"),
             StatusChange(at=at("2025-06-23 12:00"), status="pending"),

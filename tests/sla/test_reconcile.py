@@ -89,13 +89,14 @@ def test_without_the_peers_rules_the_same_differences_are_unexplained() -> None:
 
 def test_a_met_work_clock_is_compared_by_the_deadline_it_had_when_it_stopped() -> None:
     chosen = policies(
+        "Calendar SLA",
         first=calendar_time("first_reply", 240),
         work=calendar_time("agent_work", 600),
         wait=calendar_time("requester_wait", 1440),
     )
     result = evaluate(ticket_110(), chosen, as_of=RUN)
     common = {
-        "policy": "Standard SLA",
+        "policy": "Calendar SLA",
         "priority": "normal",
         "business_hours": False,
         "started_at": utc("2025-06-23 10:00"),
