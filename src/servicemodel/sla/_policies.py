@@ -91,8 +91,9 @@ def _paused_by(value: object) -> frozenset[Status] | None:
 class Target:
     """How long one metric may take, on which calendar, and when to warn.
 
-    ``calendar`` names a calendar of the :class:`PolicySet`; ``None`` means
-    calendar time (every hour counts). Warn either at a percentage of the
+    ``calendar`` names a calendar of the :class:`PolicySet`, or is
+    :data:`SCHEDULE` (``"@schedule"``) for the ticket's schedule; ``None``
+    means calendar time (every hour counts). Warn either at a percentage of the
     target (``warn_percent``, 1-99) or a time before breach (``warn_before``,
     shorter than the target), not both. ``paused_by`` replaces the metric's
     default pausing statuses (``None`` keeps the default).
@@ -247,6 +248,10 @@ class SlaPolicy:
     each applies from its instant until the next version (``None``: since
     always). An edit to a policy is then a new version, and the tickets
     before it keep the targets they had (see :class:`History`).
+
+    >>> edited = attrs.evolve(vip, effective_from=pendulum.datetime(2025, 1, 1))
+    >>> PolicySet(policies=[vip, edited]).policies[1].effective_from.year
+    2025
     """
 
     name: str = attrs.field(validator=non_empty_str)
