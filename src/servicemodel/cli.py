@@ -44,11 +44,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _registrations() -> list[Callable[[Any], None]]:
     # Sub-command modules, imported here so `servicemodel --version` stays fast to start.
-    from ._cli import assess, ledger, sample, sla, summary, validate
+    from ._cli import assess, importing, ledger, reconcile, sample, sla, summary, validate
 
     return [
         assess.register,
+        importing.register,
         ledger.register,
+        reconcile.register,
         sample.register,
         sla.register,
         summary.register,

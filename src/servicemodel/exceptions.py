@@ -6,7 +6,7 @@ already catches ``ValueError`` keeps working::
 
     ServiceModelError (Exception)
     ├── ValidationError (ValueError)           a value breaks a rule; .field, .value
-    │   └── RecordError                        a bad record in a data file; .line
+    │   └── RecordError                        a bad record in a data file; .line (.file, .record)
     ├── EmptySampleError (ValueError)          a KPI over no observations
     ├── CalendarError (ValueError)             a calendar cannot answer (never opens again, …)
     ├── OverloadError (ValueError)             a queue with no more agents than its traffic
@@ -99,17 +99,30 @@ class ValidationError(ServiceModelError, ValueError):
 class RecordError(ValidationError):
     """A record in a data file is bad; names the line (1-based) and the field.
 
+    An importer that reads several files also names the file (``.file``) and
+    the record by its own id (``.record``, e.g. the ticket id); both are
+    ``None`` where a reader has one file and line numbers only.
+
     >>> e = RecordError("line 3: 'channel' must be one of ... (got 'fax')",
     ...                 line=3, field="channel", value="fax")
-    >>> e.line, e.field
-    (3, 'channel')
+    >>> e.line, e.field, e.file
+    (3, 'channel', None)
     """
 
     def __init__(
-        self, message: str, *, line: int, field: str | None = None, value: object = None
+        self,
+        message: str,
+        *,
+        line: int,
+        field: str | None = None,
+        value: object = None,
+        file: str | None = None,
+        record: str | None = None,
     ) -> None:
         super().__init__(message, field=field, value=value)
         self.line = line
+        self.file = file
+        self.record = record
 
 
 class EmptySampleError(ServiceModelError, ValueError):

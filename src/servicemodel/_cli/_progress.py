@@ -71,7 +71,7 @@ def _counted(items: Iterable[Any], progress: ProgressLine, raw: IO[bytes] | None
 def read_with_progress(
     source: str, *, format: str | None, label: str, stream: TextIO | None = None
 ) -> Iterator[Iterator[Any]]:
-    """Interactions from *source* (a path, or ``-`` for stdin), with a progress line.
+    """Interactions from *source* (a path, ``-`` for stdin, or an export folder), with a progress line.
 
     The line is drawn only when *stream* (default stderr) is a terminal; otherwise
     this is :func:`servicemodel.io.read_interactions` and nothing more.
@@ -79,6 +79,19 @@ def read_with_progress(
     from ..io import Format, read_interactions
 
     out = sys.stderr if stream is None else stream
+    if source != "-" and os.path.isdir(source):  # a helpdesk export folder
+        from ..io.zendesk import read_export
+
+        items = read_export(source)
+        if not out.isatty():
+            yield items
+            return
+        progress = ProgressLine(label, out, size=None)
+        try:
+            yield _counted(items, progress, None)
+        finally:
+            progress.close()
+        return
     if format is not None:
         chosen = Format(format)
     else:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 from collections.abc import Iterable
 from importlib import resources
 from pathlib import Path
@@ -42,7 +43,12 @@ def register(subparsers: Any) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("model", nargs="?", help="model document (.toml or .json)")
-    parser.add_argument("data", nargs="?", help="interactions (.jsonl, .csv, optionally .gz), or -")
+    parser.add_argument(
+        "data",
+        nargs="?",
+        help="interactions (.jsonl, .csv, optionally .gz), -, or a Zendesk export folder "
+        "(imported on the fly as by `servicemodel import zendesk`)",
+    )
     parser.add_argument(
         "--sample", action="store_true", help="use the bundled sample model and data"
     )
@@ -105,6 +111,9 @@ def _looks_like_data(name: str) -> bool:
 def _check_files(args: argparse.Namespace) -> None:
     """Refuse swapped or unreadable MODEL and DATA before any work, each with its remedy."""
     model, data = args.model, args.data
+    if data != "-" and os.path.isdir(data):  # a helpdesk export folder, imported on the fly
+        checked_readable(model, "the model document")
+        return
     data_is_document = data != "-" and data.lower().endswith(_DOCUMENT_SUFFIXES)
     if _looks_like_data(model) and data_is_document:
         raise usage(

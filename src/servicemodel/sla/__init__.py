@@ -39,6 +39,10 @@ from ._holidays import public_holidays
 from ._metrics import Metric, MetricRules
 from ._options import SCHEDULE, History, ScheduleRule, Selection, StampedTargets
 from ._policies import PolicySet, PriorityChangeRule, SlaPolicy, Target
+from ._profile import Profile
+from ._reasons import Reason
+from ._reconcile import Discrepancy, Figure, ReconciledRow, Reconciliation, Verdict, reconcile
+from ._recorded import RecordedSla
 from ._rules import BreachRule, ReopenRule
 
 __all__ = [  # noqa: RUF022 -- plain sorted order (tests/test_public_api.py), SCHEDULE among the S
@@ -48,7 +52,9 @@ __all__ = [  # noqa: RUF022 -- plain sorted order (tests/test_public_api.py), SC
     "Combine",
     "Condition",
     "DatedCalendar",
+    "Discrepancy",
     "FieldTest",
+    "Figure",
     "History",
     "Match",
     "Metric",
@@ -59,6 +65,11 @@ __all__ = [  # noqa: RUF022 -- plain sorted order (tests/test_public_api.py), SC
     "Overnight",
     "PolicySet",
     "PriorityChangeRule",
+    "Profile",
+    "Reason",
+    "ReconciledRow",
+    "Reconciliation",
+    "RecordedSla",
     "ReopenRule",
     "SCHEDULE",
     "ScheduleRule",
@@ -71,9 +82,11 @@ __all__ = [  # noqa: RUF022 -- plain sorted order (tests/test_public_api.py), SC
     "SlaTracker",
     "StampedTargets",
     "Target",
+    "Verdict",
     "dump_policies",
     "evaluate",
     "load_policies",
     "policy_schema",
     "public_holidays",
+    "reconcile",
 ]

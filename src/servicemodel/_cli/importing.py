@@ -1,0 +1,123 @@
+"""``servicemodel import``: turn a helpdesk export into servicemodel's interactions file."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from ._common import EXIT_STATUS_HELP, CommandError, Exit, usage, write_output
+from ._progress import ProgressLine
+
+__all__ = ["register", "run"]
+
+
+def register(subparsers: Any) -> None:
+    """Add the ``import`` sub-command."""
+    parser: argparse.ArgumentParser = subparsers.add_parser(
+        "import",
+        help="import a helpdesk export (Zendesk) into an interactions file",
+        description=(
+            "Import a Zendesk export folder (the Fivetran warehouse tables as CSV or Parquet) "
+            "into servicemodel's interactions file, and optionally its SLA policies and "
+            "business-hours schedules into a policy document. Every field's mapping is in "
+            "docs/reference/zendesk.md."
+        ),
+        epilog=EXIT_STATUS_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("vendor", choices=["zendesk"], help="the helpdesk the export is from")
+    parser.add_argument("source", help="the export folder")
+    parser.add_argument(
+        "-o",
+        "--output",
+        required=True,
+        help="interactions file to write (.jsonl or .csv, optionally .gz); replaced only once "
+        "complete",
+    )
+    parser.add_argument(
+        "--policies-out", help="also write the SLA policies and calendars (.toml or .json)"
+    )
+    parser.add_argument(
+        "--instance",
+        help="label of the helpdesk instance: prefixes every id, for importing several together",
+    )
+    parser.add_argument(
+        "--sorted",
+        action="store_true",
+        help="the tables are sorted by ticket id: stream them in flat memory",
+    )
+    parser.add_argument(
+        "--skip-bad",
+        action="store_true",
+        help="leave out bad tickets and policies, listing each on stderr, instead of stopping",
+    )
+    parser.set_defaults(run=run)
+
+
+def _counted(items: Iterable[Any], progress: ProgressLine | None) -> Iterator[Any]:
+    count = 0
+    for item in items:
+        count += 1
+        if progress is not None and count % 256 == 1:
+            progress.update(count, None)
+        yield item
+    if progress is not None:
+        progress.update(count, None, force=True)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run ``servicemodel import`` and return its exit status."""
+    from ..exceptions import Problem
+    from ..io import ErrorReport, Format, write_interactions
+    from ..io.zendesk import Grouping, read_export, read_policies
+    from ..sla import dump_policies
+
+    if not os.path.isdir(args.source):
+        raise CommandError(f"cannot read the export folder {args.source!r}", Exit.FILE)
+    try:
+        Format.of_path(args.output)
+    except Exception:
+        raise usage(
+            f"'--output' must name a .jsonl or .csv file (optionally .gz) (got {args.output!r})"
+        ) from None
+    policy_format = None
+    if args.policies_out is not None:
+        policy_format = os.path.splitext(args.policies_out)[1].lower().lstrip(".")
+        if policy_format not in ("toml", "json"):
+            raise usage(
+                f"'--policies-out' must name a .toml or .json file (got {args.policies_out!r})"
+            )
+    report = ErrorReport() if args.skip_bad else None
+    grouping = Grouping.TICKET_ORDER if args.sorted else Grouping.IN_MEMORY
+    problems: list[Problem] | None = [] if args.skip_bad else None
+    policy_text = None
+    if args.policies_out is not None:
+        policies, _calendars = read_policies(
+            args.source, instance=args.instance, on_problem=problems
+        )
+        policy_text = dump_policies(policies, format="json" if policy_format == "json" else "toml")
+    items = read_export(args.source, instance=args.instance, grouping=grouping, on_error=report)
+    progress = ProgressLine("importing", sys.stderr, size=None) if sys.stderr.isatty() else None
+    try:
+        count = write_interactions(_counted(items, progress), args.output)
+    except OSError as error:
+        raise CommandError(
+            f"cannot write {args.output!r}: {error.strerror or error}; the file there (if any) "
+            "is unchanged",
+            Exit.FILE,
+        ) from None
+    finally:
+        if progress is not None:
+            progress.close()
+    if policy_text is not None:
+        write_output(policy_text, args.policies_out)
+    for problem in problems or ():
+        print(f"servicemodel import: left out: {problem}", file=sys.stderr)
+    if report:
+        print(f"servicemodel import: left out {report}", file=sys.stderr)
+    noun = "interaction" if count == 1 else "interactions"
+    print(f"imported {count:,} {noun} into {args.output}", file=sys.stderr)
+    return Exit.OK

@@ -1,0 +1,195 @@
+"""The warehouse tables of a folder: which file holds a table, and its rows as text.
+
+A table is found as ``<name>.csv``, ``<name>.csv.gz`` or ``<name>.parquet``
+(dbt seed names such as ``ticket_data.csv`` are accepted too). Rows come as
+lists of text cells, whatever the file format, with the 1-based line (CSV:
+the line the record starts on; Parquet: the row number) so that every error
+names the file, the record and the field.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+from collections.abc import Iterator, Sequence
+from typing import Final, final
+
+from ...exceptions import RecordError, ValidationError
+from .._files import open_text
+
+__all__ = ["Table", "find_table", "location", "record_error"]
+
+_SUFFIXES: Final = (".csv", ".csv.gz", ".parquet")
+_BATCH: Final = 65_536
+
+
+def location(file: str, line: int, record: str | None) -> str:
+    """How an error names its place: ``ticket.csv line 4 (ticket 101)``."""
+    where = f"{file} line {line}"
+    return f"{where} (ticket {record})" if record is not None else where
+
+
+def record_error(
+    file: str,
+    line: int,
+    record: str | None,
+    message: str,
+    *,
+    field: str | None = None,
+    value: object = None,
+) -> RecordError:
+    """A RecordError naming the file, the line, the ticket and the field."""
+    return RecordError(
+        f"{location(file, line, record)}: {message}",
+        line=line,
+        field=field,
+        value=value,
+        file=file,
+        record=record,
+    )
+
+
+@final
+class Table:
+    """One table of the folder: its name, its file, and its columns by name."""
+
+    __slots__ = ("_header", "file", "name", "path")
+
+    def __init__(self, name: str, path: str) -> None:
+        self.name = name
+        self.path = path
+        self.file = os.path.basename(path)
+        self._header: list[str] | None = None
+
+    @property
+    def is_parquet(self) -> bool:
+        return self.path.endswith(".parquet")
+
+    def columns(self) -> list[str]:
+        """The column names (read once)."""
+        if self._header is None:
+            if self.is_parquet:
+                from ._parquet import parquet_columns
+
+                self._header = parquet_columns(self.path)
+            else:
+                with open_text(self.path) as text:
+                    try:
+                        header = next(csv.reader(text, strict=True), [])
+                    except (csv.Error, UnicodeDecodeError) as exc:
+                        raise record_error(
+                            self.file, 1, None, f"the CSV header is malformed ({exc})"
+                        ) from None
+                if header and header[0].startswith("\ufeff"):
+                    header[0] = header[0][1:]
+                self._header = header
+        return self._header
+
+    def require(self, needed: Sequence[str]) -> None:
+        """Refuse a table that lacks a column the importer reads."""
+        header = self.columns()
+        missing = [name for name in needed if name not in header]
+        if missing:
+            raise record_error(
+                self.file,
+                1,
+                None,
+                f"the {self.name} table lacks the column(s) {', '.join(missing)} "
+                f"(got {', '.join(header)})",
+                field="header",
+                value=header,
+            )
+
+    def rows(self, wanted: Sequence[str]) -> Iterator[tuple[int, list[str]]]:
+        """``(line, cells)`` with the cells of *wanted* columns (``""`` where absent), in order.
+
+        Rows marked ``_fivetran_deleted`` are left out.
+        """
+        header = self.columns()
+        if self.is_parquet:
+            from ._parquet import parquet_rows
+
+            yield from parquet_rows(self.path, self.file, header, wanted)
+            return
+        yield from self._csv_rows(header, wanted)
+
+    def _csv_rows(
+        self, header: list[str], wanted: Sequence[str]
+    ) -> Iterator[tuple[int, list[str]]]:
+        positions = [header.index(name) if name in header else -1 for name in wanted]
+        deleted = header.index("_fivetran_deleted") if "_fivetran_deleted" in header else -1
+        width = len(header)
+        file = self.file
+        simple = all(p >= 0 for p in positions)
+        with open_text(self.path) as text:
+            reader = csv.reader(text, strict=True)
+            try:
+                next(reader, None)
+            except (csv.Error, UnicodeDecodeError) as exc:
+                raise record_error(file, 1, None, f"the CSV header is malformed ({exc})") from None
+            end = reader.line_num
+            while True:
+                start = end + 1
+                try:
+                    row = next(reader, None)
+                except (csv.Error, UnicodeDecodeError) as exc:
+                    raise record_error(
+                        file, start, None, f"the CSV record is malformed ({exc})"
+                    ) from None
+                if row is None:
+                    return
+                end = reader.line_num
+                if not row:
+                    continue
+                if len(row) != width:
+                    raise record_error(
+                        file,
+                        start,
+                        None,
+                        f"the CSV record must have {width} cells like the header (got {len(row)})",
+                        value=row,
+                    )
+                if deleted >= 0 and row[deleted].lower() == "true":
+                    continue
+                if simple:
+                    yield start, [row[p] for p in positions]
+                else:
+                    yield start, [row[p] if p >= 0 else "" for p in positions]
+
+
+def find_table(folder: str, name: str) -> Table | None:
+    """The table called *name* in *folder*, or ``None`` when the folder has none."""
+    for stem in (name, f"{name}_data"):
+        for suffix in _SUFFIXES:
+            path = os.path.join(folder, stem + suffix)
+            if os.path.isfile(path):
+                return Table(name, path)
+    return None
+
+
+def check_folder(folder: object) -> str:
+    """The folder as a path, or a ValidationError when it is not a folder."""
+    path = os.fspath(folder) if isinstance(folder, str | os.PathLike) else None
+    if not isinstance(path, str) or not os.path.isdir(path):
+        raise ValidationError(
+            f"'folder' must be a folder holding the exported tables (got {folder!r})",
+            field="folder",
+            value=folder,
+        )
+    return path
+
+
+def check_instance(instance: object) -> None:
+    """Refuse an instance label that cannot prefix ids (``<instance>:<id>``)."""
+    if instance is not None and (
+        not isinstance(instance, str)
+        or not instance.strip()
+        or instance != instance.strip()
+        or ":" in instance
+    ):
+        raise ValidationError(
+            f"'instance' must be a non-empty label without ':' or surrounding blanks "
+            f"(got {instance!r})",
+            field="instance",
+            value=instance,
+        )

@@ -1,0 +1,390 @@
+"""One ticket's history, collected from any Zendesk shape and built into an Interaction.
+
+Both shapes (the warehouse tables and the API's JSON) feed the same
+:class:`TicketLog`: messages with their author's role, status, priority and
+assignment changes, satisfaction answers, each with the place it came from.
+:meth:`TicketLog.build` orders them, turns the vendor's history into
+servicemodel's log (a status that does not change is no event; the first
+``new`` is the start), and decodes the record with the same
+:class:`~servicemodel.io._decoder.InteractionDecoder` that reads servicemodel's
+own files, so an imported interaction passes every rule a read one does.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from collections.abc import Iterable
+from typing import Any, Final, cast, final
+
+from ...exceptions import RecordError, ValidationError
+from ...interactions import Interaction
+from .._decoder import InteractionDecoder
+from ._columns import record_error
+from ._vocab import PRIORITIES, STATUSES
+
+__all__ = ["SCHEDULE", "Origin", "TicketLog", "instant"]
+
+#: The calendar name that means "the ticket's schedule" in a stamped target.
+SCHEDULE: Final = "@schedule"
+
+_fromisoformat: Final = _dt.datetime.fromisoformat
+_UTC: Final = _dt.UTC
+
+#: Where a fact came from: (file, line, the vendor's field).
+Origin = tuple[str, int, str]
+
+# Events at the same second: a message first (the reply that solves), then
+# status, priority, assignment, the SLA facts, and a rating last.
+_MESSAGE, _STATUS, _PRIORITY, _ASSIGNMENT, _TAGS, _FIELD, _SCHEDULE, _POLICY, _TARGET, _RATING = (
+    range(10)
+)
+#: A ticket_schedule row this close after creation sets the starting schedule (Fivetran's rule).
+SCHEDULE_GRACE: Final = _dt.timedelta(seconds=5)
+_EVENT_INDEX: Final = re.compile(r"events\[(\d+)\]")
+
+
+def instant(text: str, field: str, *, naive_is_utc: bool) -> tuple[_dt.datetime, str]:
+    """``(aware datetime, ISO text with offset)`` of a vendor timestamp.
+
+    The warehouse tables write UTC without an offset (Fivetran's convention):
+    with *naive_is_utc* such a value is UTC. Otherwise a timestamp without a
+    zone is refused.
+
+    Raises:
+        ValidationError: the text is not an ISO 8601 timestamp, or has no zone
+            where one is required.
+
+    >>> instant("2025-06-02 11:00:00", "created", naive_is_utc=True)[1]
+    '2025-06-02 11:00:00+00:00'
+    >>> instant("2025-06-02T11:00:00", "created_at", naive_is_utc=False)
+    Traceback (most recent call last):
+    ...
+    servicemodel.exceptions.ValidationError: 'created_at' must be an ISO 8601 timestamp with a zone, such as '2025-06-02T11:00:00Z' (got '2025-06-02T11:00:00')
+    """
+    try:
+        parsed = _fromisoformat(text)
+    except (TypeError, ValueError):
+        raise ValidationError(
+            f"'{field}' must be an ISO 8601 timestamp such as '2025-06-02T11:00:00Z' "
+            f"(got {text!r})",
+            field=field,
+            value=text,
+        ) from None
+    if parsed.tzinfo is None:
+        if not naive_is_utc:
+            raise ValidationError(
+                f"'{field}' must be an ISO 8601 timestamp with a zone, such as "
+                f"'2025-06-02T11:00:00Z' (got {text!r})",
+                field=field,
+                value=text,
+            )
+        return parsed.replace(tzinfo=_UTC), text + "+00:00"
+    return parsed, text
+
+
+@final
+class TicketLog:
+    """The facts of one ticket as they are read, in any order."""
+
+    __slots__ = (
+        "_events",
+        "_fields",
+        "_priorities",
+        "_tag_sets",
+        "attributes",
+        "channel",
+        "created",
+        "created_key",
+        "customer_id",
+        "id",
+        "kind",
+        "origin",
+        "priority",
+        "tags",
+    )
+
+    def __init__(self, ticket_id: str, origin: Origin) -> None:
+        self.id = ticket_id
+        self.origin = origin
+        self.customer_id = ""
+        self.channel = ""
+        self.kind = "enquiry"
+        self.priority = ""  # the ticket's current priority, used when no history says more
+        self.created = ""
+        self.created_key: _dt.datetime | None = None
+        self.tags: list[str] = []
+        self.attributes: dict[str, str] = {}
+        self._events: list[tuple[_dt.datetime, int, int, str, object, object, Origin]] = []
+        self._priorities: list[tuple[_dt.datetime, str, str, Origin]] = []
+        self._tag_sets: list[tuple[_dt.datetime, str, frozenset[str], Origin]] = []
+        self._fields: list[tuple[_dt.datetime, str, str, str | None, Origin]] = []
+
+    def _add(
+        self, key: _dt.datetime, rank: int, text: str, a: object, b: object, o: Origin
+    ) -> None:
+        self._events.append((key, rank, len(self._events), text, a, b, o))
+
+    def message(
+        self,
+        at: tuple[_dt.datetime, str],
+        author: str,
+        public: bool,
+        author_id: str | None,
+        origin: Origin,
+    ) -> None:
+        """A comment: who wrote it (customer, agent or bot) and whether the customer saw it."""
+        self._add(at[0], _MESSAGE, at[1], author, (public, author_id), origin)
+
+    def status(self, at: tuple[_dt.datetime, str], value: str, origin: Origin) -> None:
+        """A status the ticket took (the vendor's word, checked here)."""
+        mapped = STATUSES.get(value)
+        if mapped is None:
+            known = ", ".join(repr(s) for s in STATUSES)
+            raise record_error(
+                origin[0],
+                origin[1],
+                self.id,
+                f"'{origin[2]}' must be a Zendesk ticket status: one of {known} (got {value!r})",
+                field=origin[2],
+                value=value,
+            )
+        self._add(at[0], _STATUS, at[1], mapped, None, origin)
+
+    def priority_change(self, at: tuple[_dt.datetime, str], value: str, origin: Origin) -> None:
+        """A priority the ticket took (empty: none)."""
+        self._priorities.append((at[0], at[1], self.vendor_priority(value, origin), origin))
+
+    def vendor_priority(self, value: str, origin: Origin) -> str:
+        """The servicemodel priority of a Zendesk priority ('' stays '': none set)."""
+        if value == "":
+            return ""
+        mapped = PRIORITIES.get(value)
+        if mapped is None:
+            known = ", ".join(repr(p) for p in PRIORITIES)
+            raise record_error(
+                origin[0],
+                origin[1],
+                self.id,
+                f"'{origin[2]}' must be a Zendesk priority: one of {known} or empty "
+                f"(got {value!r})",
+                field=origin[2],
+                value=value,
+            )
+        return mapped
+
+    def assignment(
+        self, at: tuple[_dt.datetime, str], agent: str | None, group: str | None, origin: Origin
+    ) -> None:
+        """The assignee (``agent``) or group changed; ``""`` unassigns, ``None`` leaves it."""
+        self._add(at[0], _ASSIGNMENT, at[1], agent, group, origin)
+
+    def rating(self, at: tuple[_dt.datetime, str], score: int, origin: Origin) -> None:
+        """A satisfaction answer on 1-5."""
+        self._add(at[0], _RATING, at[1], score, None, origin)
+
+    def tag_set(self, at: tuple[_dt.datetime, str], tags: Iterable[str], origin: Origin) -> None:
+        """The ticket's whole tag list from *at* (a history row); the first one is its start."""
+        self._tag_sets.append((at[0], at[1], frozenset(t for t in tags if t), origin))
+
+    def field(
+        self, at: tuple[_dt.datetime, str], name: str, value: str | None, origin: Origin
+    ) -> None:
+        """A kept field (an attribute) took *value* from *at* (``None``: cleared)."""
+        self._fields.append((at[0], at[1], name, value or None, origin))
+
+    def schedule(self, at: tuple[_dt.datetime, str], schedule: str, origin: Origin) -> None:
+        """The ticket counts business hours on *schedule* from *at*.
+
+        A change within a few seconds after creation is the schedule the
+        ticket starts with (a trigger fired by the creation itself).
+        """
+        created = self.created_key
+        if created is not None and created <= at[0] <= created + SCHEDULE_GRACE:
+            at = (created, self.created)
+        self._add(at[0], _SCHEDULE, at[1], schedule, None, origin)
+
+    def policy(self, at: tuple[_dt.datetime, str], title: str | None, origin: Origin) -> None:
+        """Zendesk applied the policy called *title* (``None``: removed every policy)."""
+        self._add(at[0], _POLICY, at[1], title or None, None, origin)
+
+    def target(
+        self,
+        at: tuple[_dt.datetime, str],
+        metric: str,
+        minutes: int,
+        business: bool,
+        origin: Origin,
+    ) -> None:
+        """Zendesk stamped a target of *minutes* on *metric* (business or calendar hours)."""
+        self._add(at[0], _TARGET, at[1], metric, (minutes, business), origin)
+
+    # ------------------------------------------------------------------ building
+
+    def _initial_priority(self) -> tuple[str, list[tuple[_dt.datetime, str, str, Origin]]]:
+        """The priority at creation and the later changes (in time order)."""
+        changes = sorted(self._priorities, key=lambda p: p[0])
+        created = self.created_key
+        initial = ""
+        later = changes
+        if changes and created is not None and changes[0][0] <= created:
+            initial = changes[0][2]
+            later = changes[1:]
+        elif not changes:
+            initial = self.priority
+        return initial, later
+
+    def build(self, decoder: InteractionDecoder) -> Interaction:
+        """The interaction, checked by the decoder; errors name the row they came from.
+
+        Raises:
+            RecordError: a fact breaks a rule of the interaction log.
+        """
+        initial, later = self._initial_priority()
+        entries = list(self._events)
+        entries.extend(
+            (key, _PRIORITY, len(entries) + n, text, value, None, origin)
+            for n, (key, text, value, origin) in enumerate(later)
+        )
+        tags = self._tag_changes(entries)
+        attributes = self._field_changes(entries)
+        entries.sort(key=lambda e: (e[0], e[1], e[2]))
+        events: list[dict[str, Any]] = []
+        origins: list[Origin] = []
+        status = "new"
+        priority = initial or "none"
+        agent: str | None = None
+        group: str | None = None
+        for _key, rank, _seq, text, a, b, origin in entries:
+            if rank == _MESSAGE:
+                public, author_id = cast("tuple[bool, str | None]", b)
+                event: dict[str, Any] = {"type": "message", "at": text, "author": a}
+                if not public:
+                    event["visibility"] = "private"
+                if author_id is not None:
+                    event["author_id"] = author_id
+            elif rank == _STATUS:
+                if a == status:
+                    continue  # the start ('new'), or a custom status of the same category
+                status = a  # type: ignore[assignment]
+                event = {"type": "status_change", "at": text, "status": a}
+            elif rank == _PRIORITY:
+                value = a or "none"
+                if value == priority:
+                    continue
+                priority = value  # type: ignore[assignment]
+                event = {"type": "priority_change", "at": text, "priority": value}
+            elif rank == _ASSIGNMENT:
+                if a is not None:
+                    agent = a or None  # type: ignore[assignment]
+                if b is not None:
+                    group = b or None  # type: ignore[assignment]
+                if events and events[-1]["type"] == "assignment" and events[-1]["at"] == text:
+                    events.pop()  # one assignment per instant: the assignee and group after it
+                    origins.pop()
+                event = {"type": "assignment", "at": text}
+                if agent is not None:
+                    event["agent_id"] = agent
+                if group is not None:
+                    event["group"] = group
+            elif rank == _TAGS:
+                added, removed = cast("tuple[list[str], list[str]]", (a, b))
+                event = {"type": "tag_change", "at": text, "added": added, "removed": removed}
+            elif rank == _FIELD:
+                event = {"type": "field_change", "at": text, "name": a, "value": b}
+            elif rank == _SCHEDULE:
+                event = {"type": "schedule_change", "at": text, "schedule": a}
+            elif rank == _POLICY:
+                event = {"type": "policy_applied", "at": text, "policy": a}
+            elif rank == _TARGET:
+                minutes, business = cast("tuple[int, bool]", b)
+                event = {
+                    "type": "target_applied",
+                    "at": text,
+                    "metric": a,
+                    "within": f"PT{minutes}M",
+                }
+                if business:
+                    event["calendar"] = SCHEDULE
+            else:
+                event = {"type": "satisfaction", "at": text, "score": a}
+            events.append(event)
+            origins.append(origin)
+        record: dict[str, Any] = {
+            "id": self.id,
+            "customer_id": self.customer_id,
+            "channel": self.channel,
+            "kind": self.kind,
+            "priority": initial or "none",
+            "created_at": self.created,
+            "tags": tags,
+            "attributes": attributes,
+            "events": events,
+        }
+        try:
+            return decoder.decode(record)
+        except ValidationError as error:
+            raise self._located(error, origins) from None
+
+    def _tag_changes(self, entries: list[Any]) -> list[str]:
+        """The tags at creation; adds a tag change to *entries* for each later tag list."""
+        sets = sorted(self._tag_sets, key=lambda t: t[0])
+        created = self.created_key
+        if not sets:
+            return self.tags
+        current: frozenset[str] = frozenset(self.tags)
+        start = sets
+        if created is not None and sets[0][0] <= created:
+            current, start = sets[0][2], sets[1:]
+        else:
+            current = frozenset()
+        first = current
+        for key, text, tags, origin in start:
+            added, removed = sorted(tags - current), sorted(current - tags)
+            if added or removed:
+                entries.append((key, _TAGS, len(entries), text, added, removed, origin))
+            current = tags
+        return sorted(first)
+
+    def _field_changes(self, entries: list[Any]) -> dict[str, str]:
+        """The kept fields at creation; adds a field change to *entries* for each later value.
+
+        A field with history takes its value at creation from the history
+        (today's value from the ticket row is only for fields without one).
+        """
+        initial = dict(self.attributes)
+        created = self.created_key
+        fields = sorted(self._fields, key=lambda f: f[0])
+        for name in {f[2] for f in fields}:
+            initial.pop(name, None)
+        running: dict[str, str | None] = {}
+        for key, text, name, value, origin in fields:
+            if created is not None and key <= created:
+                if value is None:
+                    initial.pop(name, None)
+                else:
+                    initial[name] = value
+                running[name] = value
+            elif running.get(name) != value:
+                entries.append((key, _FIELD, len(entries), text, name, value, origin))
+                running[name] = value
+        return initial
+
+    def _located(self, error: ValidationError, origins: list[Origin]) -> RecordError:
+        field = error.field or ""
+        match = _EVENT_INDEX.match(field)
+        file, line, _name = self.origin
+        if match is not None and int(match.group(1)) < len(origins):
+            file, line, _name = origins[int(match.group(1))]
+        return record_error(
+            file, line, self.id, error.message, field=error.field, value=error.value
+        )
+
+
+def located(error: ValidationError, origin: Origin, record: str | None) -> RecordError:
+    """A field error re-aimed at the row it came from."""
+    if isinstance(error, RecordError):
+        return error
+    return record_error(
+        origin[0], origin[1], record, error.message, field=error.field, value=error.value
+    )

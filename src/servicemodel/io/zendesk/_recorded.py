@@ -1,0 +1,502 @@
+"""Read what Zendesk (or a warehouse package) recorded about SLAs, as :class:`RecordedSla` rows.
+
+Two sources:
+
+* ``zendesk__sla_policies``, the SLA table of Fivetran's dbt_zendesk package
+  (CSV, as exported from the warehouse): one row per SLA event;
+* Zendesk's ticket metric events (``GET /api/v2/incremental/ticket_metric_events``,
+  JSON pages, a JSON list or JSON lines): the vendor's own SLA log.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as _dt
+import json
+from collections.abc import Iterator, Mapping
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+import pendulum
+
+from ..._time import aware, duration_from_micros, to_micros
+from ...exceptions import RecordError, ValidationError
+from ...interactions import Priority
+from ...sla import Metric, RecordedSla
+from .._files import PathOrFile, open_text
+from ._log import instant
+
+__all__ = ["read_recorded_sla", "read_ticket_metric_events"]
+
+_SLA_POLICIES_COLUMNS = (
+    "ticket_id",
+    "sla_policy_name",
+    "metric",
+    "sla_applied_at",
+    "target",
+    "in_business_hours",
+    "priority_applied",
+    "sla_breach_at",
+    "sla_elapsed_time",
+    "is_active_sla",
+    "is_sla_breach",
+)
+
+#: dbt_zendesk's metric names (the package supports these four).
+_DBT_METRICS = {
+    "first_reply_time": Metric.FIRST_REPLY,
+    "next_reply_time": Metric.NEXT_REPLY,
+    "agent_work_time": Metric.AGENT_WORK,
+    "requester_wait_time": Metric.REQUESTER_WAIT,
+}
+_REPLY = (Metric.FIRST_REPLY, Metric.NEXT_REPLY)
+
+#: Zendesk priorities; "medium" appears in exports and means normal.
+_PRIORITIES = {
+    "low": Priority.LOW,
+    "normal": Priority.NORMAL,
+    "medium": Priority.NORMAL,
+    "high": Priority.HIGH,
+    "urgent": Priority.URGENT,
+}
+
+#: Ticket metric event metrics with a servicemodel metric (reply_time splits by instance).
+_EVENT_METRICS = {
+    "agent_work_time": Metric.AGENT_WORK,
+    "requester_wait_time": Metric.REQUESTER_WAIT,
+    "resolution_time": Metric.RESOLUTION,
+    "periodic_update_time": Metric.PERIODIC_UPDATE,
+}
+#: Metrics Zendesk records that servicemodel has no clock for: read and left out.
+_NOT_CARRIED = frozenset({"pausable_update_time", "group_ownership_time"})
+_EVENT_TYPES = frozenset(
+    {
+        "activate",
+        "pause",
+        "fulfill",
+        "apply_sla",
+        "apply_group_sla",
+        "breach",
+        "update_status",
+        "measure",
+    }
+)
+_MAX_DECIMAL_DIGITS = 30
+
+
+# ----------------------------------------------------------------- cells
+
+
+def _utc(text: str, field: str, *, naive_is_utc: bool = True) -> pendulum.DateTime:
+    """A vendor timestamp as a UTC instant (the warehouse writes UTC without an offset)."""
+    parsed, _ = instant(text.strip(), field, naive_is_utc=naive_is_utc)
+    return pendulum.instance(parsed).in_timezone("UTC")
+
+
+def _minutes(text: object, field: str) -> pendulum.Duration:
+    """Minutes (a decimal number, as dbt writes them, or an integer) as an exact duration."""
+    try:
+        if isinstance(text, bool) or not isinstance(text, (str, int)):
+            raise InvalidOperation
+        if isinstance(text, str) and len(text) > _MAX_DECIMAL_DIGITS:
+            raise InvalidOperation
+        number = Decimal(text)
+        if not number.is_finite() or number < 0:
+            raise InvalidOperation
+    except InvalidOperation:
+        raise ValidationError(
+            f"'{field}' must be a number of minutes of at least 0 (got {text!r})",
+            field=field,
+            value=text,
+        ) from None
+    return duration_from_micros(int(number * 60_000_000))
+
+
+def _flag(text: str, field: str) -> bool | None:
+    value = text.strip().lower()
+    if value == "":
+        return None
+    if value in ("true", "t", "1"):
+        return True
+    if value in ("false", "f", "0"):
+        return False
+    raise ValidationError(
+        f"'{field}' must be true, false or empty (got {text!r})", field=field, value=text
+    )
+
+
+def _priority(text: str) -> Priority | None:
+    value = text.strip().lower()
+    if value == "":
+        return None
+    priority = _PRIORITIES.get(value)
+    if priority is None:
+        raise ValidationError(
+            f"'priority_applied' must be one of low, normal, medium, high, urgent (got {text!r})",
+            field="priority_applied",
+            value=text,
+        )
+    return priority
+
+
+def _ticket_id(value: object, field: str) -> str:
+    if isinstance(value, bool) or not isinstance(value, (str, int)) or str(value).strip() == "":
+        raise ValidationError(
+            f"'{field}' must be a ticket id (got {value!r})", field=field, value=value
+        )
+    return str(value).strip()
+
+
+def _line_error(line: int, error: ValidationError) -> RecordError:
+    return RecordError(
+        f"line {line}: {error.message}", line=line, field=error.field, value=error.value
+    )
+
+
+# ----------------------------------------------------------------- zendesk__sla_policies
+
+
+def read_recorded_sla(path_or_file: PathOrFile) -> Iterator[RecordedSla]:
+    """Read dbt_zendesk's ``zendesk__sla_policies`` table (CSV) as recorded SLA rows.
+
+    Each row is one SLA event: a ticket's metric instance with the policy,
+    the priority in force when it was applied, the target, the breach flag,
+    one instant and the elapsed minutes. The instant ``sla_breach_at`` means
+    different things by case, and lands in the field that names it: the
+    breach (breached rows), the reply or solve that met a reply metric
+    (``fulfilled_at``), the deadline a met agent-work or requester-wait clock
+    had when it stopped, or the predicted breach of an active one
+    (``due_at``). Timestamps without an offset are UTC. Extra columns
+    (``sla_event_id``, ``source_relation``) are ignored.
+
+    Args:
+        path_or_file: a path (``.csv`` or ``.csv.gz``) or a text or binary file.
+
+    Yields:
+        One :class:`~servicemodel.sla.RecordedSla` per row, in file order.
+
+    Raises:
+        RecordError: a row is malformed; names the line and the column.
+
+    >>> import io
+    >>> table = io.StringIO(
+    ...     "ticket_id,sla_policy_name,metric,sla_applied_at,target,in_business_hours,"
+    ...     "priority_applied,sla_breach_at,sla_elapsed_time,is_active_sla,is_sla_breach\\n"
+    ...     "102,Standard SLA,first_reply_time,2025-06-06 20:30:00,60,true,normal,"
+    ...     "2025-06-09 13:30:00,105.0000,false,true\\n")
+    >>> [row] = read_recorded_sla(table)
+    >>> row.metric.value, row.breached, row.breached_at, row.elapsed.in_minutes()
+    ('first_reply', True, DateTime(2025, 6, 9, 13, 30, 0, tzinfo=Timezone('UTC')), 105)
+    """
+    with open_text(path_or_file) as file:
+        reader = csv.reader(file, strict=True)
+        try:
+            header = next(reader, None)
+        except (csv.Error, UnicodeDecodeError) as exc:
+            raise RecordError(f"line 1: the CSV header is malformed ({exc})", line=1) from None
+        if header is None:
+            return
+        header = [name.lstrip("\ufeff").strip() for name in header]
+        missing = [name for name in _SLA_POLICIES_COLUMNS if name not in header]
+        if missing:
+            raise RecordError(
+                f"line 1: the CSV header lacks the column(s) {', '.join(missing)} of "
+                f"zendesk__sla_policies (got {','.join(header)})",
+                line=1,
+                field="header",
+                value=header,
+            )
+        end = reader.line_num
+        while True:
+            start = end + 1
+            try:
+                row = next(reader, None)
+            except (csv.Error, UnicodeDecodeError) as exc:
+                raise RecordError(
+                    f"line {start}: the CSV record is malformed ({exc})", line=start
+                ) from None
+            if row is None:
+                return
+            end = reader.line_num
+            if not row:
+                continue
+            try:
+                if len(row) != len(header):
+                    raise ValidationError(
+                        f"the CSV record must have {len(header)} cells like the header "
+                        f"(got {len(row)})",
+                        value=row,
+                    )
+                yield _sla_policies_row(dict(zip(header, row, strict=True)))
+            except ValidationError as exc:
+                raise _line_error(start, exc) from None
+
+
+def _sla_policies_row(cells: Mapping[str, str]) -> RecordedSla:
+    name = cells["metric"].strip()
+    metric = _DBT_METRICS.get(name)
+    if metric is None:
+        raise ValidationError(
+            f"'metric' must be one of {', '.join(_DBT_METRICS)} (got {name!r})",
+            field="metric",
+            value=name,
+        )
+    active = _flag(cells["is_active_sla"], "is_active_sla")
+    breached = None if active else _flag(cells["is_sla_breach"], "is_sla_breach")
+    when = cells["sla_breach_at"].strip()
+    at = _utc(when, "sla_breach_at") if when else None
+    elapsed = cells["sla_elapsed_time"].strip()
+    target = cells["target"].strip()
+    policy = cells["sla_policy_name"].strip()
+    business = _flag(cells["in_business_hours"], "in_business_hours")
+    return RecordedSla(
+        interaction_id=_ticket_id(cells["ticket_id"], "ticket_id"),
+        metric=metric,
+        started_at=_utc(cells["sla_applied_at"], "sla_applied_at"),
+        policy=policy or None,
+        priority=_priority(cells["priority_applied"]),
+        target=_minutes(target, "target") if target else None,
+        business_hours=business,
+        breached=breached,
+        breached_at=at if breached else None,
+        fulfilled_at=at if breached is False and metric in _REPLY else None,
+        due_at=at if breached is None or (breached is False and metric not in _REPLY) else None,
+        elapsed=_minutes(elapsed, "sla_elapsed_time") if elapsed else None,
+        source="dbt_zendesk",
+    )
+
+
+# ----------------------------------------------------------------- ticket metric events
+
+
+def _events(path_or_file: PathOrFile) -> Iterator[tuple[int, Any]]:
+    """(line, event) pairs from a page (``{"ticket_metric_events": [...]}``), a list, or JSON lines."""
+    with open_text(path_or_file) as file:
+        text = file.read()
+    stripped = text.lstrip("\ufeff").strip()
+    if not stripped:
+        return
+    try:
+        whole = json.loads(stripped)
+    except (ValueError, RecursionError):
+        whole = None
+    else:
+        if isinstance(whole, Mapping) and "ticket_metric_events" in whole:
+            whole = whole["ticket_metric_events"]
+        if isinstance(whole, list):
+            for item in whole:
+                yield 1, item
+            return
+        if isinstance(whole, Mapping):
+            yield 1, whole
+            return
+    for number, line in enumerate(stripped.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except (ValueError, RecursionError) as exc:
+            raise RecordError(
+                f"line {number}: the record must be valid JSON (got {type(exc).__name__}: {exc})",
+                line=number,
+            ) from None
+        items = record.get("ticket_metric_events") if isinstance(record, Mapping) else None
+        for item in items if isinstance(items, list) else [record]:
+            yield number, item
+
+
+def _text(event: Mapping[str, Any], key: str) -> str:
+    value = event.get(key)
+    if not isinstance(value, str) or not value:
+        raise ValidationError(
+            f"'{key}' must be a non-empty string (got {value!r})", field=key, value=value
+        )
+    return value
+
+
+def _instance(event: Mapping[str, Any]) -> int:
+    value = event.get("instance_id")
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ValidationError(
+            f"'instance_id' must be an integer of at least 0 (got {value!r})",
+            field="instance_id",
+            value=value,
+        )
+    return value
+
+
+class _Instance:
+    """The events of one metric instance of one ticket, folded in time order."""
+
+    __slots__ = ("activated", "breach", "fulfilled", "sla", "status")
+
+    def __init__(self) -> None:
+        self.activated: pendulum.DateTime | None = None
+        self.fulfilled: pendulum.DateTime | None = None
+        self.breach: pendulum.DateTime | None = None
+        self.sla: Mapping[str, Any] | None = None
+        self.status: Mapping[str, Any] | None = None
+
+    def feed(self, kind: str, at: pendulum.DateTime, event: Mapping[str, Any]) -> None:
+        if kind == "activate":
+            if self.activated is None:
+                self.activated = at
+            self.fulfilled = None  # a reopen activates the clock again
+        elif kind == "fulfill":
+            self.fulfilled = at
+        elif kind == "breach":
+            self.breach = at
+        elif kind == "apply_sla":
+            sla = event.get("sla")
+            if not isinstance(sla, Mapping):
+                raise ValidationError(
+                    f"'sla' must be an object on an apply_sla event (got {sla!r})",
+                    field="sla",
+                    value=sla,
+                )
+            self.sla = sla
+            if self.activated is None:
+                self.activated = at
+        elif kind == "update_status":
+            status = event.get("status")
+            if isinstance(status, Mapping):
+                self.status = status
+
+
+def read_ticket_metric_events(
+    path_or_file: PathOrFile,
+    *,
+    as_of: pendulum.DateTime | _dt.datetime | None = None,
+) -> Iterator[RecordedSla]:
+    """Read Zendesk's ticket metric events (its own SLA log) as recorded SLA rows.
+
+    Events are grouped by ticket, metric and instance; deleted events are
+    ignored, and so is an instance without an ``apply_sla`` event (Zendesk
+    activates every metric, with or without a target). ``reply_time``
+    instance 1 is the first reply, instances 2 and on are next replies
+    (cycle 0, 1, ...); ``pausable_update_time`` and ``group_ownership_time``
+    have no servicemodel metric and are left out. A breach event later than
+    the fulfilment did not happen; one later than *as_of* (the export time) is
+    the predicted breach of a running clock.
+
+    Args:
+        path_or_file: a page of the API (``{"ticket_metric_events": [...]}``),
+            a JSON list of events, or one event (or page) per line.
+        as_of: when the events were exported (aware); ``None``: every
+            recorded breach has happened.
+
+    Yields:
+        One :class:`~servicemodel.sla.RecordedSla` per ticket, metric and
+        instance with a target, by ticket and first event.
+
+    Raises:
+        RecordError: an event is malformed; names its line and field.
+
+    >>> import io, json
+    >>> page = {"ticket_metric_events": [
+    ...   {"id": 1, "ticket_id": 7, "metric": "reply_time", "instance_id": 1, "type": "activate",
+    ...    "time": "2025-06-02T11:00:00Z"},
+    ...   {"id": 2, "ticket_id": 7, "metric": "reply_time", "instance_id": 1, "type": "apply_sla",
+    ...    "time": "2025-06-02T11:00:00Z", "sla": {"target": 60, "business_hours": True,
+    ...    "policy": {"id": 1, "title": "Standard SLA"}}},
+    ...   {"id": 3, "ticket_id": 7, "metric": "reply_time", "instance_id": 1, "type": "fulfill",
+    ...    "time": "2025-06-02T13:40:00Z"},
+    ...   {"id": 4, "ticket_id": 7, "metric": "reply_time", "instance_id": 1, "type": "update_status",
+    ...    "time": "2025-06-02T13:40:00Z", "status": {"calendar": 160, "business": 40}}]}
+    >>> [row] = read_ticket_metric_events(io.StringIO(json.dumps(page)))
+    >>> row.metric.value, row.cycle, row.breached, row.elapsed.in_minutes(), row.policy
+    ('first_reply', 0, False, 40, 'Standard SLA')
+    """
+    limit = None if as_of is None else to_micros(aware(as_of, field="as_of"))
+    instances: dict[tuple[str, str, int], _Instance] = {}
+    for line, event in _events(path_or_file):
+        try:
+            _fold(instances, event)
+        except ValidationError as exc:
+            raise _line_error(line, exc) from None
+    for (ticket, name, instance), folded in instances.items():
+        row = _instance_row(ticket, name, instance, folded, limit)
+        if row is not None:
+            yield row
+
+
+def _fold(instances: dict[tuple[str, str, int], _Instance], event: object) -> None:
+    if not isinstance(event, Mapping):
+        raise ValidationError(
+            f"a ticket metric event must be a JSON object (got {event!r})", value=event
+        )
+    if event.get("deleted") is True:
+        return
+    ticket = _ticket_id(event.get("ticket_id"), "ticket_id")
+    name = _text(event, "metric")
+    kind = _text(event, "type")
+    if kind not in _EVENT_TYPES:
+        raise ValidationError(
+            f"'type' must be one of {', '.join(sorted(_EVENT_TYPES))} (got {kind!r})",
+            field="type",
+            value=kind,
+        )
+    at = _utc(_text(event, "time"), "time", naive_is_utc=False)
+    instance = _instance(event)
+    if name in _NOT_CARRIED:
+        return
+    if name != "reply_time" and name not in _EVENT_METRICS:
+        allowed = ", ".join(sorted({"reply_time", *_EVENT_METRICS, *_NOT_CARRIED}))
+        raise ValidationError(
+            f"'metric' must be one of {allowed} (got {name!r})", field="metric", value=name
+        )
+    instances.setdefault((ticket, name, instance), _Instance()).feed(kind, at, event)
+
+
+def _instance_row(
+    ticket: str, name: str, instance: int, folded: _Instance, limit: int | None
+) -> RecordedSla | None:
+    sla = folded.sla
+    if sla is None:
+        return None
+    if name == "reply_time":
+        metric = Metric.FIRST_REPLY if instance <= 1 else Metric.NEXT_REPLY
+        cycle = 0 if instance <= 1 else instance - 2
+    else:
+        metric = _EVENT_METRICS[name]
+        cycle = max(instance - 1, 0)
+    business = sla.get("business_hours")
+    business = business if isinstance(business, bool) else None
+    seconds = sla.get("target_in_seconds")
+    if isinstance(seconds, int) and not isinstance(seconds, bool) and seconds > 0:
+        target = duration_from_micros(seconds * 1_000_000)
+    else:
+        target = _minutes(sla.get("target"), "sla.target")
+    policy = sla.get("policy")
+    title = policy.get("title") if isinstance(policy, Mapping) else None
+    breach, fulfilled = folded.breach, folded.fulfilled
+    if breach is not None and fulfilled is not None and breach > fulfilled:
+        breach = None  # fulfilled first: the scheduled breach did not happen
+    due = None
+    if breach is not None and limit is not None and to_micros(breach) > limit:
+        due, breach = breach, None  # still in the future when exported
+    if breach is not None:
+        breached: bool | None = True
+    else:
+        breached = False if fulfilled is not None else None
+    elapsed = None
+    status = folded.status
+    if status is not None and fulfilled is not None:
+        minutes = status.get("business" if business else "calendar")
+        if minutes is not None:
+            elapsed = _minutes(minutes, "status")
+    return RecordedSla(
+        interaction_id=ticket,
+        metric=metric,
+        cycle=cycle,
+        started_at=folded.activated,
+        policy=title if isinstance(title, str) and title.strip() == title and title else None,
+        target=target,
+        business_hours=business,
+        breached=breached,
+        breached_at=breach,
+        fulfilled_at=fulfilled,
+        due_at=due,
+        elapsed=elapsed,
+        source="zendesk",
+    )

@@ -1,0 +1,591 @@
+"""The Fivetran warehouse shape: a folder of tables, read ticket by ticket.
+
+``ticket`` gives each interaction; ``ticket_comment`` its messages (the
+author's role from ``user``, as it was when they wrote when ``audit_log`` is
+there); ``ticket_field_history`` its status, priority, assignee, group and
+satisfaction history; ``ticket_tag`` its tags; ``ticket_chat`` and
+``ticket_chat_event`` the conversation of chat and messaging tickets;
+``satisfaction_rating`` its ratings when the export has that table.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import enum
+import json
+from collections.abc import Iterator, Sequence
+from typing import Final
+
+from ...exceptions import RecordError, ValidationError
+from ...interactions import Interaction
+from .._decoder import InteractionDecoder
+from .._report import ErrorReport
+from ._columns import Table, check_folder, check_instance, find_table, record_error
+from ._log import SCHEDULE_GRACE, Origin, TicketLog, instant, located
+from ._users import Users
+from ._vocab import CHANNELS, CSAT_SCORES, KINDS, METRICS, UNRATED
+
+__all__ = ["Grouping", "read_tables"]
+
+_TICKET: Final = (
+    "id",
+    "created_at",
+    "requester_id",
+    "submitter_id",
+    "status",
+    "priority",
+    "type",
+    "via_channel",
+    "assignee_id",
+    "group_id",
+    "brand_id",
+    "organization_id",
+    "ticket_form_id",
+)
+_COMMENT: Final = ("ticket_id", "created", "public", "user_id", "id")
+_HISTORY: Final = ("ticket_id", "updated", "field_name", "value")
+_TAG: Final = ("ticket_id", "tag")
+_RATING: Final = ("ticket_id", "created_at", "score")
+_POLICY: Final = ("ticket_id", "policy_applied_at", "sla_policy_id")
+_SCHEDULE: Final = ("ticket_id", "created_at", "schedule_id")
+#: History fields kept as attributes (custom fields, by id, as ``custom_fields_<id>``).
+_KEPT_FIELDS: Final = frozenset({"type", "brand_id", "ticket_form_id", "organization_id"})
+_CHAT: Final = ("chat_id", "ticket_id")
+_CHAT_EVENT: Final = ("chat_id", "created_at", "type", "actor_id")
+_TRUE: Final = frozenset({"true", "t", "1", "yes"})
+_FALSE: Final = frozenset({"false", "f", "0", "no"})
+#: Ticket columns kept as attributes (name in servicemodel -> column).
+_ATTRIBUTES: Final = (
+    ("type", 6),
+    ("via", 7),
+    ("brand_id", 10),
+    ("organization_id", 11),
+    ("ticket_form_id", 12),
+)
+_MERGED_TAG: Final = "closed_by_merge"
+
+
+class Grouping(enum.Enum):
+    """How the rows of one ticket are brought together.
+
+    ``in_memory`` (the default) accepts tables in any row order and holds the
+    comment and history rows in memory while tickets stream out.
+    ``ticket_order`` streams every table at once in flat memory; the tables
+    must then be sorted by ticket id (the ``ticket`` table by ``id``), as a
+    warehouse query with ``ORDER BY ticket_id`` writes them. A row out of
+    order is refused when it is met (even while ``on_error`` collects bad
+    tickets), so a reading that ends without error had sorted tables; tickets
+    yielded before the refusal may lack rows, as a writer that replaces its
+    output only at the end (``write_interactions`` to a path) never shows.
+
+    >>> Grouping("ticket_order")
+    <Grouping.TICKET_ORDER: 'ticket_order'>
+    """
+
+    IN_MEMORY = "in_memory"
+    TICKET_ORDER = "ticket_order"
+
+
+class _Rows:
+    """The rows of one child table for each ticket, in memory or streamed in ticket order."""
+
+    __slots__ = ("_held", "_iterator", "_last", "_pending", "_streaming", "table")
+
+    def __init__(self, table: Table, columns: Sequence[str], *, streaming: bool) -> None:
+        table.require(columns[:1])
+        self.table = table
+        self._streaming = streaming
+        self._iterator = table.rows(columns)
+        self._held: dict[str, list[tuple[int, list[str]]]] = {}
+        self._pending: tuple[int, int, list[str]] | None = None
+        self._last = -1
+        if not streaming:
+            held = self._held
+            for line, row in self._iterator:
+                found = held.get(row[0])
+                if found is None:
+                    held[row[0]] = [(line, row)]
+                else:
+                    found.append((line, row))
+
+    def finish(self) -> None:
+        """Read what is left (rows of no ticket), so an unsorted tail is still refused."""
+        if self._streaming:
+            self.take("", 1 << 62)
+
+    def take(self, ticket: str, number: int) -> list[tuple[int, list[str]]]:
+        """The rows of *ticket* (whose id as a number is *number* when streaming)."""
+        if not self._streaming:
+            return self._held.pop(ticket, [])
+        found: list[tuple[int, list[str]]] = []
+        while True:
+            if self._pending is None:
+                nxt = next(self._iterator, None)
+                if nxt is None:
+                    return found
+                line, row = nxt
+                key = _number(row[0], self.table.file, line, "ticket_id")
+                if key < self._last:
+                    raise record_error(
+                        self.table.file,
+                        line,
+                        row[0],
+                        f"'ticket_id' must not decrease when the tables are read in ticket "
+                        f"order (got {row[0]} after {self._last}); sort the table by ticket_id "
+                        f"or read with grouping=Grouping.IN_MEMORY",
+                        field="ticket_id",
+                        value=row[0],
+                    )
+                self._last = key
+                self._pending = (key, line, row)
+            key, line, row = self._pending
+            if key > number:
+                return found
+            self._pending = None
+            if key == number:
+                found.append((line, row))
+            # key < number: a row of a ticket the ticket table does not have (deleted): left out
+
+
+def _number(text: str, file: str, line: int, field: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise record_error(
+            file,
+            line,
+            text or None,
+            f"'{field}' must be a Zendesk id (a whole number) to read tables in ticket order "
+            f"(got {text!r})",
+            field=field,
+            value=text,
+        ) from None
+
+
+def _flag(text: str, origin: Origin, ticket: str) -> bool:
+    lowered = text.lower()
+    if lowered in _TRUE:
+        return True
+    if lowered in _FALSE:
+        return False
+    raise record_error(
+        origin[0],
+        origin[1],
+        ticket,
+        f"'{origin[2]}' must be true or false (got {text!r})",
+        field=origin[2],
+        value=text,
+    )
+
+
+class _Reader:
+    """Reads one folder's tables; :meth:`tickets` yields the interactions."""
+
+    def __init__(self, folder: str, *, instance: str | None, grouping: Grouping) -> None:
+        ticket = find_table(folder, "ticket")
+        if ticket is None:
+            raise ValidationError(
+                f"'folder' must hold a ticket table (ticket.csv, ticket.csv.gz or "
+                f"ticket.parquet) (got none in {folder!r})",
+                field="folder",
+                value=folder,
+            )
+        ticket.require(("id", "created_at", "requester_id", "status"))
+        self.ticket = ticket
+        self.instance = instance
+        self.prefix = "" if instance is None else f"{instance}:"
+        self.streaming = grouping is Grouping.TICKET_ORDER
+        self.users = Users.from_tables(find_table(folder, "user"), find_table(folder, "audit_log"))
+        self.children: dict[str, _Rows] = {}
+        for name, columns in (
+            ("ticket_comment", _COMMENT),
+            ("ticket_field_history", _HISTORY),
+            ("ticket_tag", _TAG),
+            ("satisfaction_rating", _RATING),
+            ("ticket_sla_policy", _POLICY),
+            ("ticket_schedule", _SCHEDULE),
+        ):
+            table = find_table(folder, name)
+            if table is not None:
+                table.require(columns[:4])
+                self.children[name] = _Rows(table, columns, streaming=self.streaming)
+        self.chats = _chat_events(folder)
+        self.default_schedule = _default_schedule(folder)
+
+    def tickets(self, report: ErrorReport | None) -> Iterator[Interaction]:
+        decoder = InteractionDecoder()
+        file = self.ticket.file
+        last = -1
+        for line, row in self.ticket.rows(_TICKET):
+            ticket_id = row[0]
+            number = -1
+            if self.streaming:
+                number = _number(ticket_id, file, line, "id")
+                if number <= last:
+                    raise record_error(
+                        file,
+                        line,
+                        ticket_id,
+                        f"'id' must increase when the tables are read in ticket order "
+                        f"(got {ticket_id} after {last}); sort the ticket table by id or read "
+                        f"with grouping=Grouping.IN_MEMORY",
+                        field="id",
+                        value=ticket_id,
+                    )
+                last = number
+            children = {name: rows.take(ticket_id, number) for name, rows in self.children.items()}
+            try:
+                interaction = self._interaction(line, row, children, decoder)
+            except RecordError as error:
+                if report is None:
+                    raise
+                report.add(error)
+                continue
+            if interaction is not None:
+                yield interaction
+        for rows in self.children.values():
+            rows.finish()
+
+    # ------------------------------------------------------------------ one ticket
+
+    def _interaction(
+        self,
+        line: int,
+        row: list[str],
+        children: dict[str, list[tuple[int, list[str]]]],
+        decoder: InteractionDecoder,
+    ) -> Interaction | None:
+        file = self.ticket.file
+        ticket_id = row[0]
+        if row[4] == "deleted":
+            return None  # a deleted ticket: left out (the reference says why)
+        prefix = self.prefix
+        log = TicketLog(prefix + ticket_id, (file, line, "id"))
+        if not ticket_id:
+            raise record_error(file, line, None, "'id' is required (got nothing)", field="id")
+        tags = [r[1] for _line, r in children.get("ticket_tag", ()) if r[1]]
+        if _MERGED_TAG in tags:
+            return None  # merged into another ticket: its thread lives on there
+        log.tags = tags
+        created = self._instant(row[1], (file, line, "created_at"), ticket_id)
+        log.created, log.created_key = created[1], created[0]
+        if not row[2]:
+            raise record_error(
+                file,
+                line,
+                ticket_id,
+                "'requester_id' is required (got nothing)",
+                field="requester_id",
+            )
+        log.customer_id = prefix + row[2]
+        channel = CHANNELS.get(row[7])
+        if channel is None:
+            known = ", ".join(repr(c) for c in CHANNELS)
+            raise record_error(
+                file,
+                line,
+                ticket_id,
+                f"'via_channel' must be a Zendesk channel: one of {known} (got {row[7]!r})",
+                field="via_channel",
+                value=row[7],
+            )
+        log.channel = channel.value
+        kind = KINDS.get(row[6])
+        if kind is None:
+            known = ", ".join(repr(k) for k in KINDS if k)
+            raise record_error(
+                file,
+                line,
+                ticket_id,
+                f"'type' must be a Zendesk ticket type: one of {known} or empty (got {row[6]!r})",
+                field="type",
+                value=row[6],
+            )
+        log.kind = kind.value
+        log.priority = log.vendor_priority(row[5], (file, line, "priority"))
+        attributes = {name: row[index] for name, index in _ATTRIBUTES if row[index]}
+        if self.instance is not None:
+            attributes["instance"] = self.instance
+        applied = children.get("ticket_sla_policy")
+        if applied:
+            # The policy Zendesk applied last: read_policies' table policies test it.
+            attributes["sla_policy_id"] = max(applied, key=lambda r: r[1][1])[1][2]
+        log.attributes = attributes
+        history = children.get("ticket_field_history", [])
+        self._history(log, history, ratings="satisfaction_rating" not in self.children)
+        tracked = {r[2] for _l, r in history}
+        agent = prefix + row[8] if row[8] and "assignee_id" not in tracked else None
+        group = prefix + row[9] if row[9] and "group_id" not in tracked else None
+        if agent is not None or group is not None:
+            # A field without history: its current value, from creation (the reference says why).
+            log.assignment(created, agent, group, (file, line, "assignee_id"))
+        if "status" not in tracked:
+            log.status(created, row[4], (file, line, "status"))
+        self._schedules(log, created, children.get("ticket_schedule", []))
+        self._comments(log, children.get("ticket_comment", []))
+        self._ratings(log, children.get("satisfaction_rating", []))
+        for at, author, author_id, origin in self.chats.pop(ticket_id, ()):
+            log.message(
+                self._instant(at, origin, ticket_id),
+                self._chat_author(author, author_id, origin, ticket_id, at),
+                True,
+                prefix + author_id if author_id else None,
+                origin,
+            )
+        return log.build(decoder)
+
+    def _instant(self, text: str, origin: Origin, ticket: str) -> tuple[_dt.datetime, str]:
+        try:
+            return instant(text, origin[2], naive_is_utc=True)
+        except ValidationError as error:
+            raise located(error, origin, ticket) from None
+
+    def _history(self, log: TicketLog, rows: list[tuple[int, list[str]]], *, ratings: bool) -> None:
+        file = self.children["ticket_field_history"].table.file if rows else ""
+        prefix = self.prefix
+        ticket = log.id
+        for line, (_ticket, updated, field, value) in rows:
+            if field == "status":
+                origin = (file, line, "value")
+                log.status(self._instant(updated, (file, line, "updated"), ticket), value, origin)
+            elif field == "priority":
+                log.priority_change(
+                    self._instant(updated, (file, line, "updated"), ticket),
+                    value,
+                    (file, line, "value"),
+                )
+            elif field == "assignee_id":
+                log.assignment(
+                    self._instant(updated, (file, line, "updated"), ticket),
+                    prefix + value if value else "",
+                    None,
+                    (file, line, "value"),
+                )
+            elif field == "group_id":
+                log.assignment(
+                    self._instant(updated, (file, line, "updated"), ticket),
+                    None,
+                    prefix + value if value else "",
+                    (file, line, "value"),
+                )
+            elif field == "satisfaction_score" and ratings:
+                self._rating(log, updated, value, (file, line, "value"))
+            elif field == "tags":
+                at = self._instant(updated, (file, line, "updated"), ticket)
+                log.tag_set(at, value.split(), (file, line, "value"))
+            elif field == "sla_policy":
+                at = self._instant(updated, (file, line, "updated"), ticket)
+                log.policy(at, prefix + value if value else None, (file, line, "value"))
+            elif field in METRICS:
+                at = self._instant(updated, (file, line, "updated"), ticket)
+                minutes, business = _stamped(value, (file, line, "value"), ticket)
+                log.target(at, METRICS[field], minutes, business, (file, line, "value"))
+            elif field in _KEPT_FIELDS or field.isdigit():
+                at = self._instant(updated, (file, line, "updated"), ticket)
+                name = field if field in _KEPT_FIELDS else f"custom_fields_{field}"
+                log.field(at, name, value, (file, line, "value"))
+            # Other fields (requester, satisfaction comments, ...) are not events of the log.
+
+    def _schedules(
+        self, log: TicketLog, created: tuple[_dt.datetime, str], rows: list[tuple[int, list[str]]]
+    ) -> None:
+        file = self.children["ticket_schedule"].table.file if rows else ""
+        starts = False
+        for line, (_ticket, at, schedule) in rows:
+            when = self._instant(at, (file, line, "created_at"), log.id)
+            starts = starts or created[0] <= when[0] <= created[0] + SCHEDULE_GRACE
+            log.schedule(when, self.prefix + schedule, (file, line, "schedule_id"))
+        if not starts and self.default_schedule is not None:
+            log.schedule(created, self.prefix + self.default_schedule, log.origin)
+
+    def _rating(self, log: TicketLog, at: str, value: str, origin: Origin) -> None:
+        if value in UNRATED:
+            return
+        score = CSAT_SCORES.get(value)
+        if score is None:
+            raise record_error(
+                origin[0],
+                origin[1],
+                log.id,
+                f"'{origin[2]}' must be a Zendesk satisfaction score: good, bad, offered or "
+                f"unoffered (got {value!r})",
+                field=origin[2],
+                value=value,
+            )
+        log.rating(self._instant(at, (origin[0], origin[1], "created_at"), log.id), score, origin)
+
+    def _ratings(self, log: TicketLog, rows: list[tuple[int, list[str]]]) -> None:
+        if not rows:
+            return
+        file = self.children["satisfaction_rating"].table.file
+        for line, (_ticket, created, score) in rows:
+            self._rating(log, created, score, (file, line, "score"))
+
+    def _comments(self, log: TicketLog, rows: list[tuple[int, list[str]]]) -> None:
+        if not rows:
+            return
+        file = self.children["ticket_comment"].table.file
+        users = self.users
+        prefix = self.prefix
+        ticket = log.id
+        for line, (_ticket, created, public, user_id, _id) in rows:
+            at = self._instant(created, (file, line, "created"), ticket)
+            role = users.role_at(user_id, at[0])
+            if role is None:
+                raise record_error(
+                    file,
+                    line,
+                    ticket,
+                    f"'user_id' must name a user of the {users.file} (got {user_id!r}); a "
+                    f"comment's author decides whether it is the customer's or an agent's",
+                    field="user_id",
+                    value=user_id,
+                )
+            log.message(
+                at,
+                role,
+                _flag(public, (file, line, "public"), ticket),
+                prefix + user_id,
+                (file, line, "user_id"),
+            )
+
+    def _chat_author(
+        self, author: str, author_id: str, origin: Origin, ticket: str, at: str
+    ) -> str:
+        if author != "user":
+            return author
+        role = self.users.role_at(author_id, instant(at, "created_at", naive_is_utc=True)[0])
+        if role is None:
+            raise record_error(
+                origin[0],
+                origin[1],
+                ticket,
+                f"'actor_id' must name a user of the {self.users.file} (got {author_id!r})",
+                field="actor_id",
+                value=author_id,
+            )
+        return role
+
+
+def _stamped(value: str, origin: Origin, ticket: str) -> tuple[int, bool]:
+    """The minutes and business-hours flag of an SLA field's history value."""
+    try:
+        stamp = json.loads(value)
+        minutes, business = stamp["minutes"], stamp["in_business_hours"]
+        if type(minutes) is not int or type(business) is not bool or minutes <= 0:
+            raise TypeError
+    except (ValueError, TypeError, KeyError):
+        raise record_error(
+            origin[0],
+            origin[1],
+            ticket,
+            f"'{origin[2]}' must be an SLA target such as "
+            f'{{"minutes": 60, "in_business_hours": true}} (got {value!r})',
+            field=origin[2],
+            value=value,
+        ) from None
+    return minutes, business
+
+
+def _default_schedule(folder: str) -> str | None:
+    """Zendesk's default schedule: the earliest created (``None``: the export has none)."""
+    table = find_table(folder, "schedule")
+    if table is None:
+        return None
+    table.require(("id", "created_at"))
+    found = min(
+        ((created, len(sid), sid) for _line, (sid, created) in table.rows(("id", "created_at"))),
+        default=None,
+    )
+    return None if found is None else found[2]
+
+
+def _chat_events(folder: str) -> dict[str, list[tuple[str, str, str, Origin]]]:
+    """Chat and messaging messages by ticket: (at, author kind, author id, origin).
+
+    ``actor_id`` is a user id, ``agent:<id>`` for an agent, or ``__trigger`` /
+    ``__system`` (or empty) for what Zendesk itself sent: a bot's message.
+    """
+    chats, events = find_table(folder, "ticket_chat"), find_table(folder, "ticket_chat_event")
+    found: dict[str, list[tuple[str, str, str, Origin]]] = {}
+    if chats is None or events is None:
+        return found
+    chats.require(_CHAT)
+    events.require(_CHAT_EVENT)
+    tickets = {chat: ticket for _line, (chat, ticket) in chats.rows(_CHAT)}
+    for line, (chat, at, kind, actor) in events.rows(_CHAT_EVENT):
+        if kind != "ChatMessage" or chat not in tickets:
+            continue
+        origin = (events.file, line, "actor_id")
+        if actor.startswith("agent:"):
+            entry = (at, "agent", actor[len("agent:") :], origin)
+        elif actor in ("", "__trigger", "__system") or actor.startswith("__"):
+            entry = (at, "bot", "", origin)
+        else:
+            entry = (at, "user", actor, origin)
+        found.setdefault(tickets[chat], []).append(entry)
+    return found
+
+
+def read_tables(
+    folder: object,
+    *,
+    instance: str | None = None,
+    grouping: Grouping = Grouping.IN_MEMORY,
+    on_error: ErrorReport | None = None,
+) -> Iterator[Interaction]:
+    """Stream the interactions of a folder of Zendesk warehouse tables (CSV or Parquet).
+
+    See :mod:`servicemodel.io.zendesk` for the tables read and how each
+    field maps.
+
+    Args:
+        folder: the folder holding ``ticket.csv`` (or ``.csv.gz``, ``.parquet``)
+            and the other tables.
+        instance: a label for the helpdesk instance; when given, every id
+            (ticket, customer, author, agent, group) is prefixed with
+            ``<instance>:`` and each interaction carries the attribute
+            ``instance``, so several instances can be imported together.
+        grouping: how a ticket's rows are brought together (see :class:`Grouping`).
+        on_error: ``None`` stops at the first bad ticket with a
+            :class:`~servicemodel.exceptions.RecordError`; an
+            :class:`~servicemodel.io.ErrorReport` collects bad tickets and goes on.
+
+    Raises:
+        RecordError: a bad row; names the file (``.file``), the line
+            (``.line``), the ticket (``.record``) and the field (``.field``).
+        ValidationError: *folder* is not a folder with a ticket table.
+
+    >>> import pathlib, tempfile
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (folder / "ticket.csv").write_text(
+    ...     "id,created_at,requester_id,status,priority,type,via_channel\\n"
+    ...     "7,2025-06-02 11:00:00,10,solved,high,incident,email\\n")
+    >>> _ = (folder / "user.csv").write_text("id,role\\n10,end-user\\n1,agent\\n")
+    >>> _ = (folder / "ticket_comment.csv").write_text(
+    ...     "id,ticket_id,created,public,user_id\\n"
+    ...     "1,7,2025-06-02 11:00:00,true,10\\n2,7,2025-06-02 11:40:00,true,1\\n")
+    >>> [ticket] = read_tables(folder)
+    >>> ticket.kind.value, ticket.priority.value, ticket.first_reply_at().isoformat()
+    ('complaint', 'high', '2025-06-02T11:40:00+00:00')
+    """
+    path = check_folder(folder)
+    if on_error is not None and not isinstance(on_error, ErrorReport):
+        raise ValidationError(
+            f"'on_error' must be None or an ErrorReport (got {on_error!r})",
+            field="on_error",
+            value=on_error,
+        )
+    if not isinstance(grouping, Grouping):
+        raise ValidationError(
+            f"'grouping' must be a Grouping such as Grouping.IN_MEMORY (got {grouping!r})",
+            field="grouping",
+            value=grouping,
+        )
+    check_instance(instance)
+
+    def generate() -> Iterator[Interaction]:
+        reader = _Reader(path, instance=instance, grouping=grouping)
+        yield from reader.tickets(on_error)
+
+    return generate()

@@ -1,0 +1,119 @@
+"""Who wrote what: each Zendesk user's role, as it was when they wrote.
+
+The ``user`` table holds today's role only, and a deactivated agent becomes
+an end-user, so their old replies would read as the customer's. Where the
+export has the ``audit_log`` table, its role changes ("Support role changed
+from Staff to not set") give each user's role over time, and a comment
+takes the role its author had when it was written.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as _dt
+import re
+from collections.abc import Iterable
+from typing import Final, final
+
+from ...exceptions import ValidationError
+from ._columns import Table, record_error
+from ._log import instant
+from ._vocab import ROLES
+
+__all__ = ["SYSTEM_USER", "Users"]
+
+#: Zendesk's own system user: what it writes is a bot's.
+SYSTEM_USER: Final = "-1"
+_ROLE_CHANGE: Final = re.compile(r"Support role changed from (.+?) to (.+?)(?:\\n|\n|$)")
+_CUSTOMER_WORDS: Final = frozenset({"not set", "end-user", "end user", "end_user"})
+
+
+def _role_word(text: str) -> str:
+    return "customer" if text.strip().lower() in _CUSTOMER_WORDS else "agent"
+
+
+@final
+class Users:
+    """User ids and their roles (customer or agent), with role changes over time."""
+
+    __slots__ = ("_changes", "_roles", "file")
+
+    def __init__(self) -> None:
+        self._roles: dict[str, str] = {SYSTEM_USER: "bot"}
+        self._changes: dict[str, tuple[list[_dt.datetime], list[str], list[str]]] = {}
+        self.file = "user table"
+
+    @classmethod
+    def from_tables(cls, users: Table | None, audit_log: Table | None) -> Users:
+        """Read the ``user`` table (id, role) and, if present, the ``audit_log`` role changes."""
+        found = cls()
+        if users is not None:
+            found.file = users.file
+            users.require(("id", "role"))
+            for line, (user_id, role) in users.rows(("id", "role")):
+                found.add(user_id, role, (users.file, line))
+        if audit_log is not None:
+            audit_log.require(("source_type", "source_id", "created_at", "change_description"))
+            rows = audit_log.rows(("source_type", "source_id", "created_at", "change_description"))
+            for line, (kind, user_id, created, text) in rows:
+                if kind != "user":
+                    continue
+                for before, after in _ROLE_CHANGE.findall(text):
+                    try:
+                        at = instant(created, "created_at", naive_is_utc=True)[0]
+                    except ValidationError as error:
+                        raise record_error(
+                            audit_log.file,
+                            line,
+                            None,
+                            error.message,
+                            field="created_at",
+                            value=created,
+                        ) from None
+                    found.change(user_id, at, _role_word(before), _role_word(after))
+        return found
+
+    def add(self, user_id: str, role: str, where: tuple[str, int]) -> None:
+        """Know a user and their current role (a Zendesk role: end-user, agent or admin)."""
+        mapped = ROLES.get(role)
+        if mapped is None:
+            known = ", ".join(repr(r) for r in ROLES)
+            raise record_error(
+                where[0],
+                where[1],
+                None,
+                f"'role' must be a Zendesk user role: one of {known} (got {role!r})",
+                field="role",
+                value=role,
+            )
+        if not user_id:
+            raise record_error(
+                where[0], where[1], None, "'id' is required (got nothing)", field="id", value=""
+            )
+        self._roles[user_id] = mapped.value
+
+    def change(self, user_id: str, at: _dt.datetime, before: str, after: str) -> None:
+        """Record that *user_id*'s role changed from *before* to *after* at *at*."""
+        times, befores, afters = self._changes.setdefault(user_id, ([], [], []))
+        index = bisect.bisect_right(times, at)
+        times.insert(index, at)
+        befores.insert(index, before)
+        afters.insert(index, after)
+        self._roles.setdefault(user_id, after)
+
+    def knows(self, user_id: str) -> bool:
+        """Whether the export names this user."""
+        return user_id in self._roles
+
+    def role_at(self, user_id: str, at: _dt.datetime) -> str | None:
+        """The role *user_id* had at *at* (``None``: an unknown user)."""
+        changes = self._changes.get(user_id)
+        if changes is None:
+            return self._roles.get(user_id)
+        times, befores, afters = changes
+        index = bisect.bisect_right(times, at)
+        return befores[index] if index < len(times) else afters[-1]
+
+    def ids(self) -> Iterable[str]:
+        """Every known user id."""
+        return self._roles.keys()

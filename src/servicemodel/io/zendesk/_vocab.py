@@ -1,0 +1,108 @@
+"""Zendesk's vocabularies and what each value becomes in servicemodel.
+
+One table per vendor field; ``docs/reference/zendesk.md`` prints the same
+tables for people. A value outside a table is an error that names it: the
+importer never guesses.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+from ...interactions import Channel, Kind, Role
+
+__all__ = [
+    "CHANNELS",
+    "CSAT_SCORES",
+    "KINDS",
+    "METRICS",
+    "PRIORITIES",
+    "ROLES",
+    "STATUSES",
+    "UNRATED",
+]
+
+#: Ticket status -> servicemodel status value. Custom statuses arrive as their
+#: category here; ``on-hold`` is how the Fivetran seeds write ``hold``.
+#: ``deleted`` is not a status: a deleted ticket is left out (see the reference).
+STATUSES: Final[dict[str, str]] = {
+    "new": "new",
+    "open": "open",
+    "pending": "pending",
+    "hold": "on_hold",
+    "on-hold": "on_hold",
+    "solved": "solved",
+    "closed": "closed",
+}
+
+#: Ticket priority -> servicemodel priority value (empty: no priority set).
+#: ``medium`` appears in Fivetran's test seeds for ``normal``.
+PRIORITIES: Final[dict[str, str]] = {
+    "low": "low",
+    "normal": "normal",
+    "medium": "normal",
+    "high": "high",
+    "urgent": "urgent",
+}
+
+#: ``via.channel`` (the channel a ticket was created through) -> Channel.
+CHANNELS: Final[dict[str, Channel]] = {
+    "email": Channel.EMAIL,
+    "web": Channel.WEB_FORM,
+    "web_form": Channel.WEB_FORM,
+    "web_widget": Channel.WEB_FORM,
+    "mobile_sdk": Channel.WEB_FORM,
+    "mobile": Channel.WEB_FORM,
+    "api": Channel.WEB_FORM,
+    "rule": Channel.WEB_FORM,
+    "sample_ticket": Channel.WEB_FORM,
+    "closed_ticket": Channel.EMAIL,
+    "chat": Channel.CHAT,
+    "native_messaging": Channel.CHAT,
+    "messaging": Channel.CHAT,
+    "sms": Channel.CHAT,
+    "whatsapp": Channel.CHAT,
+    "voice": Channel.PHONE,
+    "phone": Channel.PHONE,
+    "twitter": Channel.SOCIAL,
+    "facebook": Channel.SOCIAL,
+    "instagram": Channel.SOCIAL,
+    "any_channel": Channel.SOCIAL,
+    "help_center": Channel.SELF_SERVICE,
+    "forum": Channel.SELF_SERVICE,
+}
+
+#: Ticket ``type`` -> Kind (empty: enquiry). The raw type is also kept as the
+#: attribute ``type``, so policies on it stay exact.
+KINDS: Final[dict[str, Kind]] = {
+    "": Kind.ENQUIRY,
+    "question": Kind.ENQUIRY,
+    "incident": Kind.COMPLAINT,
+    "problem": Kind.COMPLAINT,
+    "task": Kind.REQUEST,
+}
+
+#: User ``role`` -> the Role of what they write.
+ROLES: Final[dict[str, Role]] = {
+    "end-user": Role.CUSTOMER,
+    "end_user": Role.CUSTOMER,
+    "agent": Role.AGENT,
+    "admin": Role.AGENT,
+}
+
+#: Satisfaction ``score`` -> CSAT 1-5 (good is satisfied, bad is not: CSAT's share of
+#: 4-5 equals Zendesk's share of good).
+CSAT_SCORES: Final[dict[str, int]] = {"good": 5, "bad": 1}
+#: Scores that are not an answer (a survey offered, or not offered).
+UNRATED: Final[frozenset[str]] = frozenset({"offered", "unoffered", ""})
+
+#: SLA policy metric -> servicemodel metric value.
+METRICS: Final[dict[str, str]] = {
+    "first_reply_time": "first_reply",
+    "next_reply_time": "next_reply",
+    "periodic_update_time": "periodic_update",
+    "pausable_update_time": "periodic_update",
+    "requester_wait_time": "requester_wait",
+    "agent_work_time": "agent_work",
+    "total_resolution_time": "resolution",
+}

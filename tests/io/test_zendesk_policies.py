@@ -1,0 +1,137 @@
+"""Zendesk SLA policies and schedules become a PolicySet and business calendars."""
+
+from __future__ import annotations
+
+import json
+import pathlib
+import shutil
+
+import pendulum
+import pytest
+
+from servicemodel.exceptions import PolicyDocumentError, Problem
+from servicemodel.interactions import Priority
+from servicemodel.io.zendesk import read_policies, read_tables
+from servicemodel.sla import Metric, dump_policies, load_policies
+
+FIXTURES = pathlib.Path(__file__).parents[1] / "fixtures" / "zendesk"
+NY = "America/New_York"
+
+
+def test_a_schedule_is_a_weekly_calendar_in_its_iana_zone_with_its_holidays() -> None:
+    problems: list[Problem] = []
+    _policies, calendars = read_policies(FIXTURES / "tables", on_problem=problems)
+    ny = calendars["100"]
+    friday = pendulum.datetime(2025, 6, 6, 16, 30, tz=NY)
+    assert ny.add(friday, pendulum.duration(hours=1)) == pendulum.datetime(2025, 6, 9, 9, 30, tz=NY)
+    assert not ny.is_open(pendulum.datetime(2025, 7, 4, 12, tz=NY))  # Independence Day
+    assert not ny.is_open(pendulum.datetime(2025, 12, 25, 12, tz=NY))  # inside a 3-day holiday
+    london = calendars["200"]
+    assert london.is_open(pendulum.datetime(2025, 6, 16, 8, 30, tz="Europe/London"))
+
+
+def test_both_shapes_give_the_same_calendars() -> None:
+    _p, from_tables = read_policies(FIXTURES / "tables", on_problem=[])
+    _p, from_api = read_policies(FIXTURES / "api")
+    assert from_tables == from_api
+
+
+def test_the_latest_policy_metric_history_gives_the_targets_and_medium_is_refused_by_row() -> None:
+    with pytest.raises(PolicyDocumentError) as caught:
+        read_policies(FIXTURES / "tables")
+    paths = [p.path for p in caught.value.problems]
+    assert paths == [
+        "sla_policy_metric_history.csv line 14.priority",
+        "sla_policy_metric_history.csv line 23.priority",
+    ]
+    assert "'medium'" in str(caught.value)
+    problems: list[Problem] = []
+    policies, _calendars = read_policies(FIXTURES / "tables", on_problem=problems)
+    assert len(problems) == 2
+    assert [p.name for p in policies.policies] == ["policy 1001"]
+    target = policies.policies[0].target(Priority.URGENT, Metric.FIRST_REPLY)
+    assert target is not None
+    assert target.within == pendulum.duration(minutes=45)
+    assert target.calendar == "100"  # business hours: the default (earliest) schedule
+
+
+def test_api_policies_keep_zendesk_order_conditions_and_hours() -> None:
+    policies, _calendars = read_policies(FIXTURES / "api")
+    assert [p.name for p in policies.policies] == ["Urgent SLA", "Standard SLA", "Calendar SLA"]
+    standard = policies.policies[1]
+    pausable = standard.target(Priority.LOW, Metric.PERIODIC_UPDATE)
+    assert pausable is not None
+    assert pausable.calendar is None
+    assert {s.value for s in pausable.pausing_statuses()} == {"pending"}
+    assert load_policies(dump_policies(policies)) == policies  # a document other services read
+
+
+def test_api_policies_pick_the_seed_tickets_like_zendesk_did() -> None:
+    policies, _calendars = read_policies(FIXTURES / "api")
+    tickets = {i.id: i for i in read_tables(FIXTURES / "tables")}
+    assert policies.policy_for(tickets["101"]).name == "Standard SLA"  # type: ignore[union-attr]
+    assert policies.policy_for(tickets["111"]).name == "Urgent SLA"  # type: ignore[union-attr]
+    at_creation = tickets["111"].created_at
+    assert policies.policy_for(tickets["111"], at=at_creation).name == "Standard SLA"  # type: ignore[union-attr]
+
+
+def _with_policy(tmp_path: pathlib.Path, policy: dict[str, object]) -> pathlib.Path:
+    folder = tmp_path / "api"
+    shutil.copytree(FIXTURES / "api", folder)
+    (folder / "sla_policies.json").write_text(json.dumps({"sla_policies": [policy]}))
+    return folder
+
+
+def test_a_condition_servicemodel_cannot_express_is_refused_by_name_with_its_path(
+    tmp_path: pathlib.Path,
+) -> None:
+    silver = {  # the documented example of GET /api/v2/slas/policies
+        "id": 25,
+        "title": "Silver Plan",
+        "description": "Organizations: Silver Plan",
+        "position": 3,
+        "filter": {
+            "all": [
+                {"field": "type", "operator": "is", "value": "incident"},
+                {"field": "via_id", "operator": "is", "value": "4"},
+                {"field": "custom_status_id", "operator": "includes", "value": ["1", "2"]},
+            ],
+            "any": [],
+        },
+        "policy_metrics": [
+            {
+                "priority": "low",
+                "metric": "first_reply_time",
+                "target": 60,
+                "business_hours": False,
+            },
+            {
+                "priority": "urgent",
+                "metric": "requester_wait_time",
+                "target": 120,
+                "target_in_seconds": 7200,
+                "business_hours": True,
+            },
+        ],
+    }
+    folder = _with_policy(tmp_path, silver)
+    with pytest.raises(PolicyDocumentError) as caught:
+        read_policies(folder)
+    [problem] = caught.value.problems
+    assert problem.path == "sla_policies.json: sla_policies[0].filter.all[2]"
+    assert "'custom_status_id'" in problem.message
+    collected: list[Problem] = []
+    policies, _calendars = read_policies(folder, on_problem=collected)
+    assert collected == [problem]
+    assert policies.policies == ()
+
+
+def test_a_zone_zendesk_does_not_have_is_refused_with_its_schedule(tmp_path: pathlib.Path) -> None:
+    folder = tmp_path / "api"
+    shutil.copytree(FIXTURES / "api", folder)
+    document = json.loads((folder / "schedules.json").read_text())
+    document["schedules"][1]["time_zone"] = "Middle Earth"
+    (folder / "schedules.json").write_text(json.dumps(document))
+    with pytest.raises(PolicyDocumentError) as caught:
+        read_policies(folder)
+    assert [p.path for p in caught.value.problems] == ["schedules.json: schedules[1].time_zone"]

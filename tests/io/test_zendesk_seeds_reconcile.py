@@ -1,0 +1,201 @@
+"""Acceptance: the reference demo's Zendesk tables, imported and evaluated, reconcile with dbt_zendesk.
+
+The seeds (../shared/reference/zendesk-dbt/seeds/) go through the real importer
+(tickets, schedules, policies and the SLA targets Zendesk applied), the clocks are
+evaluated under the dbt_zendesk profile as of the package's run clock, and every
+row of ``outputs/zendesk__sla_policies.csv`` must agree (breached or not, breach or
+fulfilment instant to the minute, elapsed minutes) except the rows where the peer
+is approximate or wrong. Those are KNOWN below, each checked as a difference with
+its figure, both values and its reason, and each listed in
+docs/reference/reconciliation.md (the last test keeps the two in step).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import attrs
+import pendulum
+import pytest
+
+from servicemodel import Interaction, PolicyApplied, TargetApplied
+from servicemodel.exceptions import Problem
+from servicemodel.io.zendesk import read_policies, read_recorded_sla, read_tables
+from servicemodel.sla import (
+    Figure,
+    PolicySet,
+    Profile,
+    Reason,
+    Reconciliation,
+    SlaPolicy,
+    Verdict,
+    evaluate,
+    reconcile,
+)
+from zendesk_demo import SEEDS, SLA_POLICIES
+
+#: The run clock of the dbt run ("now" inside the SQL).
+RUN = pendulum.datetime(2026, 12, 6, 2, 45)
+DOCS = Path(__file__).resolve().parents[2] / "docs" / "reference" / "reconciliation.md"
+
+#: (ticket, metric) -> [(figure, dbt_zendesk's value, servicemodel's value, reason)]
+KNOWN: dict[tuple[str, str], list[tuple[Figure, str, str, Reason]]] = {
+    # 120 business minutes Tue 17 June and 120 more Wed 18 June reach 240 at 16:00Z
+    ("109", "agent_work"): [
+        (
+            Figure.BREACHED_AT,
+            "2025-06-19T13:30:00Z",
+            "2025-06-18T16:00:00Z",
+            Reason.PEER_MAX_OVER_PERIODS,
+        )
+    ],
+    # 120 + 150 open, then on hold from 16:30Z: 480 reached Wed 18 June at 20:00Z
+    ("109", "requester_wait"): [
+        (
+            Figure.BREACHED_AT,
+            "2025-06-19T12:00:00Z",
+            "2025-06-18T20:00:00Z",
+            Reason.PEER_MAX_OVER_PERIODS,
+        )
+    ],
+    # the urgent target (15 min, breached 14:15Z, elapsed 20) agrees; the peer
+    # reports the priority at creation
+    ("111", "first_reply"): [(Figure.PRIORITY, "normal", "urgent", Reason.PRIORITY_AT_START)],
+    # open 65 weeks at the run: the peer counts 52 weeks of business minutes
+    ("112", "first_reply"): [(Figure.ELAPSED, "265725.45 min", "156420 min", Reason.WEEK_CAP)],
+}
+
+
+#: What read_policies could not take from the seeds (collected, not raised): the
+#: importer does not map the priority 'medium' of sla_policy_metric_history yet.
+#: Policy 1002 carries them and applies to none of the demo tickets.
+IMPORT_PROBLEMS = (
+    "sla_policy_metric_history_data.csv line 14.priority: must be one of low, normal, high, "
+    "urgent (got 'medium')",
+    "sla_policy_metric_history_data.csv line 23.priority: must be one of low, normal, high, "
+    "urgent (got 'medium')",
+)
+
+
+def _imported() -> tuple[list[Interaction], PolicySet]:
+    """The seeds through the real importer: tickets, schedules, and the policies they name.
+
+    The tickets name their policies with PolicyApplied events ('Standard SLA', ...) taken
+    from ticket_field_history, and carry every target Zendesk stamped (TargetApplied).
+    read_policies does not make a policy of those names yet (it reads
+    sla_policy_metric_history, whose policies apply to other tickets), so the names the
+    import applied and the policy set lacks are added here without targets: every
+    target still comes from the import's stamps. Once the importer makes them, nothing
+    is added.
+    """
+    problems: list[Problem] = []
+    tickets = list(read_tables(SEEDS))
+    policies, _calendars = read_policies(SEEDS, on_problem=problems)
+    assert [str(problem) for problem in problems] in ([], list(IMPORT_PROBLEMS))
+    named = {policy.name for policy in policies.policies}
+    applied = {
+        event.policy
+        for ticket in tickets
+        for event in ticket.events
+        if isinstance(event, PolicyApplied) and event.policy is not None
+    }
+    missing = [SlaPolicy(name=name) for name in sorted(applied - named)]
+    return tickets, attrs.evolve(policies, policies=[*policies.policies, *missing])
+
+
+@pytest.fixture(scope="module")
+def outcome() -> Reconciliation:
+    profile = Profile.dbt_zendesk()
+    tickets, policies = _imported()
+    applied = profile.apply(policies)
+    results = [evaluate(ticket, applied, as_of=RUN) for ticket in tickets]
+    return reconcile(results, read_recorded_sla(SLA_POLICIES), profile=profile)
+
+
+def test_the_import_applies_the_policies_and_stamps_the_targets_the_peer_read() -> None:
+    tickets, _policies = _imported()
+    assert sorted(ticket.id for ticket in tickets) == [str(n) for n in range(101, 116)]
+    stamps = [e for t in tickets for e in t.events if isinstance(e, TargetApplied)]
+    # one stamp per SLA field-history row of the seeds (FRT, NRT, AWT, RWT)
+    assert len(stamps) == 23
+
+
+def test_every_peer_row_is_matched_to_a_clock(outcome: Reconciliation) -> None:
+    recorded = [row for row in outcome.rows if row.recorded is not None]
+    assert len(recorded) == 22
+    assert [row for row in recorded if row.clock is None] == []
+
+
+def test_every_row_agrees_except_the_known_differences(outcome: Reconciliation) -> None:
+    found: dict[tuple[str, str], list[tuple[Figure, str, str, Reason]]] = {}
+    for row in outcome.rows:
+        if row.recorded is None or row.verdict is Verdict.AGREE:
+            continue
+        found[(row.interaction_id, row.metric.value)] = [
+            (d.field, d.vendor, d.servicemodel, d.reason) for d in row.differences
+        ]
+    assert found == KNOWN
+    agreeing = [r for r in outcome.rows if r.recorded is not None and r.verdict is Verdict.AGREE]
+    assert len(agreeing) == 22 - len(KNOWN)
+
+
+def test_the_known_differences_are_the_peers_and_none_is_unexplained(
+    outcome: Reconciliation,
+) -> None:
+    assert outcome.unexplained() == ()
+    assert all(reason.peer_rule for rows in KNOWN.values() for *_, reason in rows)
+
+
+def test_the_figures_behind_the_agreement_are_the_hand_checked_ones(
+    outcome: Reconciliation,
+) -> None:
+    """NOTES.md's hand check, read from servicemodel's clocks (not only from 'agree')."""
+    clocks = {
+        (row.interaction_id, row.metric.value, row.clock.started_at): row.clock
+        for row in outcome.rows
+        if row.clock is not None
+    }
+
+    def minutes(ticket: str, metric: str, started: str) -> float:
+        at = pendulum.parse(started)
+        assert isinstance(at, pendulum.DateTime)
+        clock = clocks[(ticket, metric, at)]
+        return clock.business_us / 60_000_000
+
+    assert minutes("101", "first_reply", "2025-06-02T11:00:00Z") == 40
+    assert minutes("102", "first_reply", "2025-06-06T20:30:00Z") == 105
+    assert minutes("106", "first_reply", "2025-07-03T20:00:00Z") == 105  # the 4 July holiday
+    assert minutes("107", "first_reply", "2025-10-31T20:30:00Z") == 90  # DST ends on Sunday
+    assert minutes("108", "first_reply", "2025-06-16T06:00:00Z") == 45  # NY, then London
+    assert minutes("109", "agent_work", "2025-06-17T13:00:00Z") == 450
+    assert minutes("109", "requester_wait", "2025-06-17T13:00:00Z") == 780
+    assert minutes("113", "first_reply", "2025-06-28T12:00:00Z") == 0  # a weekend reply
+    assert minutes("115", "first_reply", "2025-08-22T16:00:00Z") == 90  # London bank holiday
+
+
+def _documented() -> dict[tuple[str, str], list[tuple[str, str, str, str]]]:
+    text = DOCS.read_text(encoding="utf-8")
+    section = text.split("## Known differences on the reference demo", 1)[1]
+    rows: dict[tuple[str, str], list[tuple[str, str, str, str]]] = {}
+    for line in section.splitlines():
+        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+        if len(cells) != 6 or not cells[0].isdigit():
+            continue
+        ticket, metric, figure, peer, ours, why = cells
+        reason = re.match(r"`(\w+)`", why)
+        assert reason is not None, line
+        rows.setdefault((ticket, metric), []).append((figure, peer, ours, reason.group(1)))
+    return rows
+
+
+def test_the_docs_list_each_known_difference_with_both_values_and_the_reason() -> None:
+    def shown(value: str) -> str:
+        # the docs write instants as '2025-06-19 13:30Z'
+        return re.sub(r"^(\d{4}-\d\d-\d\d)T(\d\d:\d\d):00Z$", r"\1 \2Z", value)
+
+    expected = {
+        key: [(f.value, shown(peer), shown(ours), why.value) for f, peer, ours, why in rows]
+        for key, rows in KNOWN.items()
+    }
+    assert _documented() == expected
