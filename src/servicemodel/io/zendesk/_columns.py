@@ -10,8 +10,9 @@ names the file, the record and the field.
 from __future__ import annotations
 
 import csv
+import operator
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Final, final
 
 from ...exceptions import RecordError, ValidationError
@@ -121,6 +122,7 @@ class Table:
         width = len(header)
         file = self.file
         simple = all(p >= 0 for p in positions)
+        pick = _picker(positions)
         with open_text(self.path) as text:
             reader = csv.reader(text, strict=True)
             try:
@@ -152,9 +154,18 @@ class Table:
                 if deleted >= 0 and row[deleted].lower() == "true":
                     continue
                 if simple:
-                    yield start, [row[p] for p in positions]
+                    yield start, pick(row)
                 else:
                     yield start, [row[p] if p >= 0 else "" for p in positions]
+
+
+def _picker(positions: list[int]) -> Callable[[list[str]], list[str]]:
+    """A fast ``row -> [row[p] for p in positions]``."""
+    if len(positions) == 1:
+        (only,) = positions
+        return lambda row: [row[only]]
+    get = operator.itemgetter(*positions)
+    return lambda row: list(get(row))
 
 
 def find_table(folder: str, name: str) -> Table | None:

@@ -248,7 +248,7 @@ class TicketLog:
         )
         tags = self._tag_changes(entries)
         attributes = self._field_changes(entries)
-        entries.sort(key=lambda e: (e[0], e[1], e[2]))
+        entries.sort()  # by instant, rank, then arrival (unique): later items never compared
         events: list[dict[str, Any]] = []
         origins: list[Origin] = []
         status = "new"
@@ -256,24 +256,28 @@ class TicketLog:
         agent: str | None = None
         group: str | None = None
         for _key, rank, _seq, text, a, b, origin in entries:
-            if rank == _MESSAGE:
+            if rank == _STATUS:
+                if a == status:
+                    continue  # the start ('new'), or a custom status of the same category
+                status = a  # type: ignore[assignment]
+                event: dict[str, Any] = {"type": "status_change", "at": text, "status": a}
+            elif rank == _MESSAGE:
                 public, author_id = cast("tuple[bool, str | None]", b)
-                event: dict[str, Any] = {"type": "message", "at": text, "author": a}
+                event = {"type": "message", "at": text, "author": a}
                 if not public:
                     event["visibility"] = "private"
                 if author_id is not None:
                     event["author_id"] = author_id
-            elif rank == _STATUS:
-                if a == status:
-                    continue  # the start ('new'), or a custom status of the same category
-                status = a  # type: ignore[assignment]
-                event = {"type": "status_change", "at": text, "status": a}
-            elif rank == _PRIORITY:
-                value = a or "none"
-                if value == priority:
-                    continue
-                priority = value  # type: ignore[assignment]
-                event = {"type": "priority_change", "at": text, "priority": value}
+            elif rank == _TARGET:
+                minutes, business = cast("tuple[int, bool]", b)
+                event = {
+                    "type": "target_applied",
+                    "at": text,
+                    "metric": a,
+                    "within": f"PT{minutes}M",
+                }
+                if business:
+                    event["calendar"] = SCHEDULE
             elif rank == _ASSIGNMENT:
                 if a is not None:
                     agent = a or None  # type: ignore[assignment]
@@ -287,25 +291,21 @@ class TicketLog:
                     event["agent_id"] = agent
                 if group is not None:
                     event["group"] = group
+            elif rank == _POLICY:
+                event = {"type": "policy_applied", "at": text, "policy": a}
+            elif rank == _SCHEDULE:
+                event = {"type": "schedule_change", "at": text, "schedule": a}
+            elif rank == _PRIORITY:
+                value = a or "none"
+                if value == priority:
+                    continue
+                priority = value  # type: ignore[assignment]
+                event = {"type": "priority_change", "at": text, "priority": value}
             elif rank == _TAGS:
                 added, removed = cast("tuple[list[str], list[str]]", (a, b))
                 event = {"type": "tag_change", "at": text, "added": added, "removed": removed}
             elif rank == _FIELD:
                 event = {"type": "field_change", "at": text, "name": a, "value": b}
-            elif rank == _SCHEDULE:
-                event = {"type": "schedule_change", "at": text, "schedule": a}
-            elif rank == _POLICY:
-                event = {"type": "policy_applied", "at": text, "policy": a}
-            elif rank == _TARGET:
-                minutes, business = cast("tuple[int, bool]", b)
-                event = {
-                    "type": "target_applied",
-                    "at": text,
-                    "metric": a,
-                    "within": f"PT{minutes}M",
-                }
-                if business:
-                    event["calendar"] = SCHEDULE
             else:
                 event = {"type": "satisfaction", "at": text, "score": a}
             events.append(event)
