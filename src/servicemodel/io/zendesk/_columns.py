@@ -101,7 +101,7 @@ class Table:
                 value=header,
             )
 
-    def rows(self, wanted: Sequence[str]) -> Iterator[tuple[int, list[str]]]:
+    def rows(self, wanted: Sequence[str]) -> Iterator[tuple[int, Sequence[str]]]:
         """``(line, cells)`` with the cells of *wanted* columns (``""`` where absent), in order.
 
         Rows marked ``_fivetran_deleted`` are left out.
@@ -116,7 +116,7 @@ class Table:
 
     def _csv_rows(
         self, header: list[str], wanted: Sequence[str]
-    ) -> Iterator[tuple[int, list[str]]]:
+    ) -> Iterator[tuple[int, Sequence[str]]]:
         positions = [header.index(name) if name in header else -1 for name in wanted]
         deleted = header.index("_fivetran_deleted") if "_fivetran_deleted" in header else -1
         width = len(header)
@@ -156,16 +156,15 @@ class Table:
                 if simple:
                     yield start, pick(row)
                 else:
-                    yield start, [row[p] if p >= 0 else "" for p in positions]
+                    yield start, tuple(row[p] if p >= 0 else "" for p in positions)
 
 
-def _picker(positions: list[int]) -> Callable[[list[str]], list[str]]:
-    """A fast ``row -> [row[p] for p in positions]``."""
+def _picker(positions: list[int]) -> Callable[[list[str]], tuple[str, ...]]:
+    """A fast ``row -> tuple(row[p] for p in positions)``."""
     if len(positions) == 1:
         (only,) = positions
-        return lambda row: [row[only]]
-    get = operator.itemgetter(*positions)
-    return lambda row: list(get(row))
+        return lambda row: (row[only],)
+    return operator.itemgetter(*positions)
 
 
 def find_table(folder: str, name: str) -> Table | None:

@@ -134,7 +134,8 @@ class TicketLog:
         origin: Origin,
     ) -> None:
         """A comment: who wrote it (customer, agent or bot) and whether the customer saw it."""
-        self._add(at[0], _MESSAGE, at[1], author, (public, author_id), origin)
+        events = self._events
+        events.append((at[0], _MESSAGE, len(events), at[1], author, (public, author_id), origin))
 
     def status(self, at: tuple[_dt.datetime, str], value: str, origin: Origin) -> None:
         """A status the ticket took (the vendor's word, checked here)."""
@@ -149,7 +150,8 @@ class TicketLog:
                 field=origin[2],
                 value=value,
             )
-        self._add(at[0], _STATUS, at[1], mapped, None, origin)
+        events = self._events
+        events.append((at[0], _STATUS, len(events), at[1], mapped, None, origin))
 
     def priority_change(self, at: tuple[_dt.datetime, str], value: str, origin: Origin) -> None:
         """A priority the ticket took (empty: none)."""
@@ -223,7 +225,9 @@ class TicketLog:
 
     def _initial_priority(self) -> tuple[str, list[tuple[_dt.datetime, str, str, Origin]]]:
         """The priority at creation and the later changes (in time order)."""
-        changes = sorted(self._priorities, key=lambda p: p[0])
+        changes = self._priorities
+        if len(changes) > 1:
+            changes.sort(key=lambda p: p[0])
         created = self.created_key
         initial = ""
         later = changes
@@ -237,17 +241,19 @@ class TicketLog:
     def build(self, decoder: InteractionDecoder) -> Interaction:
         """The interaction, checked by the decoder; errors name the row they came from.
 
+        Called once per log: the log's lists become the interaction's.
+
         Raises:
             RecordError: a fact breaks a rule of the interaction log.
         """
         initial, later = self._initial_priority()
-        entries = list(self._events)
+        entries = self._events  # built once: the log's own list becomes the ordered one
         entries.extend(
             (key, _PRIORITY, len(entries) + n, text, value, None, origin)
             for n, (key, text, value, origin) in enumerate(later)
         )
-        tags = self._tag_changes(entries)
-        attributes = self._field_changes(entries)
+        tags = self._tag_changes(entries) if self._tag_sets else self.tags
+        attributes = self._field_changes(entries) if self._fields else self.attributes
         entries.sort()  # by instant, rank, then arrival (unique): later items never compared
         events: list[dict[str, Any]] = []
         origins: list[Origin] = []

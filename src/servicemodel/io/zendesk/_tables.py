@@ -121,8 +121,8 @@ class _Rows:
         self.table = table
         self._streaming = streaming
         self._iterator = table.rows(columns)
-        self._held: dict[str, list[tuple[int, list[str]]]] = {}
-        self._pending: tuple[int, int, list[str]] | None = None
+        self._held: dict[str, list[tuple[int, Sequence[str]]]] = {}
+        self._pending: tuple[int, int, Sequence[str]] | None = None
         self._last = -1
         if not streaming:
             held = self._held
@@ -138,11 +138,11 @@ class _Rows:
         if self._streaming:
             self.take("", 1 << 62)
 
-    def take(self, ticket: str, number: int) -> list[tuple[int, list[str]]]:
+    def take(self, ticket: str, number: int) -> list[tuple[int, Sequence[str]]]:
         """The rows of *ticket* (whose id as a number is *number* when streaming)."""
         if not self._streaming:
             return self._held.pop(ticket, [])
-        found: list[tuple[int, list[str]]] = []
+        found: list[tuple[int, Sequence[str]]] = []
         pending = self._pending
         if pending is not None:
             key, line, row = pending
@@ -283,8 +283,8 @@ class _Reader:
     def _interaction(
         self,
         line: int,
-        row: list[str],
-        children: dict[str, list[tuple[int, list[str]]]],
+        row: Sequence[str],
+        children: dict[str, list[tuple[int, Sequence[str]]]],
         decoder: InteractionDecoder,
     ) -> Interaction | None:
         file = self.ticket.file
@@ -379,7 +379,7 @@ class _Reader:
         return found
 
     def _history(
-        self, log: TicketLog, rows: list[tuple[int, list[str]]], *, ratings: bool
+        self, log: TicketLog, rows: list[tuple[int, Sequence[str]]], *, ratings: bool
     ) -> set[int]:
         """Read the history rows into *log*; return the kinds of field it tracks."""
         tracked: set[int] = set()
@@ -430,7 +430,10 @@ class _Reader:
         return found
 
     def _schedules(
-        self, log: TicketLog, created: tuple[_dt.datetime, str], rows: list[tuple[int, list[str]]]
+        self,
+        log: TicketLog,
+        created: tuple[_dt.datetime, str],
+        rows: list[tuple[int, Sequence[str]]],
     ) -> None:
         file = self.children["ticket_schedule"].table.file if rows else ""
         starts = False
@@ -457,22 +460,23 @@ class _Reader:
             )
         log.rating(self._instant(at, (origin[0], origin[1], "created_at"), log.id), score, origin)
 
-    def _ratings(self, log: TicketLog, rows: list[tuple[int, list[str]]]) -> None:
+    def _ratings(self, log: TicketLog, rows: list[tuple[int, Sequence[str]]]) -> None:
         if not rows:
             return
         file = self.children["satisfaction_rating"].table.file
         for line, (_ticket, created, score) in rows:
             self._rating(log, created, score, (file, line, "score"))
 
-    def _comments(self, log: TicketLog, rows: list[tuple[int, list[str]]]) -> None:
+    def _comments(self, log: TicketLog, rows: list[tuple[int, Sequence[str]]]) -> None:
         if not rows:
             return
         file = self.children["ticket_comment"].table.file
         users = self.users
         prefix = self.prefix
         ticket = log.id
+        times = self._times
         for line, (_ticket, created, public, user_id, _id) in rows:
-            at = self._instant(created, (file, line, "created"), ticket)
+            at = times.get(created) or self._instant(created, (file, line, "created"), ticket)
             role = users.role_at(user_id, at[0])
             if role is None:
                 raise record_error(
