@@ -255,6 +255,7 @@ class TicketLog:
         tags = self._tag_changes(entries) if self._tag_sets else self.tags
         attributes = self._field_changes(entries) if self._fields else self.attributes
         entries.sort()  # by instant, rank, then arrival (unique): later items never compared
+        _settle_ties(entries)
         events: list[dict[str, Any]] = []
         origins: list[Origin] = []
         status = "new"
@@ -385,6 +386,25 @@ class TicketLog:
         return record_error(
             file, line, self.id, error.message, field=error.field, value=error.value
         )
+
+
+def _settle_ties(entries: list[Any]) -> None:
+    """Order events of one kind at one instant by what they say, not by the rows' order.
+
+    Two comments or targets in the same second arrive in whatever order the
+    export wrote its rows; ordering them by content makes the log the same
+    for any row order.
+    """
+    start = 0
+    count = len(entries)
+    while start < count:
+        end = start + 1
+        key, rank = entries[start][0], entries[start][1]
+        while end < count and entries[end][0] == key and entries[end][1] == rank:
+            end += 1
+        if end - start > 1:
+            entries[start:end] = sorted(entries[start:end], key=lambda e: repr((e[4], e[5])))
+        start = end
 
 
 def located(error: ValidationError, origin: Origin, record: str | None) -> RecordError:
