@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import csv
 import pathlib
+import random
 import shutil
+import tempfile
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from servicemodel import Interaction, Role, Status
 from servicemodel.exceptions import RecordError, ValidationError
@@ -395,3 +399,19 @@ def test_a_bad_sla_stamp_is_refused_with_its_row(tmp_path: pathlib.Path) -> None
         "103",
         "value",
     )
+
+
+@settings(max_examples=15)
+@given(st.randoms(use_true_random=False))
+def test_the_row_order_of_the_tables_does_not_change_the_interactions(
+    shuffle: random.Random,
+) -> None:
+    expected = list(read_tables(TABLES))
+    with tempfile.TemporaryDirectory() as directory:
+        folder = pathlib.Path(directory) / "export"
+        shutil.copytree(TABLES, folder)
+        for name in ("ticket_comment", "ticket_field_history", "ticket_tag", "ticket_schedule"):
+            header, rows = _rows(folder / f"{name}.csv")
+            shuffle.shuffle(rows)
+            _write(folder / f"{name}.csv", header, rows)
+        assert list(read_tables(folder)) == expected

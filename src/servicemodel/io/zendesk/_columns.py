@@ -10,8 +10,9 @@ names the file, the record and the field.
 from __future__ import annotations
 
 import csv
+import operator
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Final, final
 
 from ...exceptions import RecordError, ValidationError
@@ -100,7 +101,7 @@ class Table:
                 value=header,
             )
 
-    def rows(self, wanted: Sequence[str]) -> Iterator[tuple[int, list[str]]]:
+    def rows(self, wanted: Sequence[str]) -> Iterator[tuple[int, Sequence[str]]]:
         """``(line, cells)`` with the cells of *wanted* columns (``""`` where absent), in order.
 
         Rows marked ``_fivetran_deleted`` are left out.
@@ -115,12 +116,13 @@ class Table:
 
     def _csv_rows(
         self, header: list[str], wanted: Sequence[str]
-    ) -> Iterator[tuple[int, list[str]]]:
+    ) -> Iterator[tuple[int, Sequence[str]]]:
         positions = [header.index(name) if name in header else -1 for name in wanted]
         deleted = header.index("_fivetran_deleted") if "_fivetran_deleted" in header else -1
         width = len(header)
         file = self.file
         simple = all(p >= 0 for p in positions)
+        pick = _picker(positions)
         with open_text(self.path) as text:
             reader = csv.reader(text, strict=True)
             try:
@@ -152,9 +154,17 @@ class Table:
                 if deleted >= 0 and row[deleted].lower() == "true":
                     continue
                 if simple:
-                    yield start, [row[p] for p in positions]
+                    yield start, pick(row)
                 else:
-                    yield start, [row[p] if p >= 0 else "" for p in positions]
+                    yield start, tuple(row[p] if p >= 0 else "" for p in positions)
+
+
+def _picker(positions: list[int]) -> Callable[[list[str]], tuple[str, ...]]:
+    """A fast ``row -> tuple(row[p] for p in positions)``."""
+    if len(positions) == 1:
+        (only,) = positions
+        return lambda row: (row[only],)
+    return operator.itemgetter(*positions)
 
 
 def find_table(folder: str, name: str) -> Table | None:

@@ -134,7 +134,8 @@ class TicketLog:
         origin: Origin,
     ) -> None:
         """A comment: who wrote it (customer, agent or bot) and whether the customer saw it."""
-        self._add(at[0], _MESSAGE, at[1], author, (public, author_id), origin)
+        events = self._events
+        events.append((at[0], _MESSAGE, len(events), at[1], author, (public, author_id), origin))
 
     def status(self, at: tuple[_dt.datetime, str], value: str, origin: Origin) -> None:
         """A status the ticket took (the vendor's word, checked here)."""
@@ -149,7 +150,8 @@ class TicketLog:
                 field=origin[2],
                 value=value,
             )
-        self._add(at[0], _STATUS, at[1], mapped, None, origin)
+        events = self._events
+        events.append((at[0], _STATUS, len(events), at[1], mapped, None, origin))
 
     def priority_change(self, at: tuple[_dt.datetime, str], value: str, origin: Origin) -> None:
         """A priority the ticket took (empty: none)."""
@@ -223,7 +225,9 @@ class TicketLog:
 
     def _initial_priority(self) -> tuple[str, list[tuple[_dt.datetime, str, str, Origin]]]:
         """The priority at creation and the later changes (in time order)."""
-        changes = sorted(self._priorities, key=lambda p: p[0])
+        changes = self._priorities
+        if len(changes) > 1:
+            changes.sort(key=lambda p: p[0])
         created = self.created_key
         initial = ""
         later = changes
@@ -237,18 +241,21 @@ class TicketLog:
     def build(self, decoder: InteractionDecoder) -> Interaction:
         """The interaction, checked by the decoder; errors name the row they came from.
 
+        Called once per log: the log's lists become the interaction's.
+
         Raises:
             RecordError: a fact breaks a rule of the interaction log.
         """
         initial, later = self._initial_priority()
-        entries = list(self._events)
+        entries = self._events  # built once: the log's own list becomes the ordered one
         entries.extend(
             (key, _PRIORITY, len(entries) + n, text, value, None, origin)
             for n, (key, text, value, origin) in enumerate(later)
         )
-        tags = self._tag_changes(entries)
-        attributes = self._field_changes(entries)
-        entries.sort(key=lambda e: (e[0], e[1], e[2]))
+        tags = self._tag_changes(entries) if self._tag_sets else self.tags
+        attributes = self._field_changes(entries) if self._fields else self.attributes
+        entries.sort()  # by instant, rank, then arrival (unique): later items never compared
+        _settle_ties(entries)
         events: list[dict[str, Any]] = []
         origins: list[Origin] = []
         status = "new"
@@ -256,24 +263,28 @@ class TicketLog:
         agent: str | None = None
         group: str | None = None
         for _key, rank, _seq, text, a, b, origin in entries:
-            if rank == _MESSAGE:
+            if rank == _STATUS:
+                if a == status:
+                    continue  # the start ('new'), or a custom status of the same category
+                status = a  # type: ignore[assignment]
+                event: dict[str, Any] = {"type": "status_change", "at": text, "status": a}
+            elif rank == _MESSAGE:
                 public, author_id = cast("tuple[bool, str | None]", b)
-                event: dict[str, Any] = {"type": "message", "at": text, "author": a}
+                event = {"type": "message", "at": text, "author": a}
                 if not public:
                     event["visibility"] = "private"
                 if author_id is not None:
                     event["author_id"] = author_id
-            elif rank == _STATUS:
-                if a == status:
-                    continue  # the start ('new'), or a custom status of the same category
-                status = a  # type: ignore[assignment]
-                event = {"type": "status_change", "at": text, "status": a}
-            elif rank == _PRIORITY:
-                value = a or "none"
-                if value == priority:
-                    continue
-                priority = value  # type: ignore[assignment]
-                event = {"type": "priority_change", "at": text, "priority": value}
+            elif rank == _TARGET:
+                minutes, business = cast("tuple[int, bool]", b)
+                event = {
+                    "type": "target_applied",
+                    "at": text,
+                    "metric": a,
+                    "within": f"PT{minutes}M",
+                }
+                if business:
+                    event["calendar"] = SCHEDULE
             elif rank == _ASSIGNMENT:
                 if a is not None:
                     agent = a or None  # type: ignore[assignment]
@@ -287,25 +298,21 @@ class TicketLog:
                     event["agent_id"] = agent
                 if group is not None:
                     event["group"] = group
+            elif rank == _POLICY:
+                event = {"type": "policy_applied", "at": text, "policy": a}
+            elif rank == _SCHEDULE:
+                event = {"type": "schedule_change", "at": text, "schedule": a}
+            elif rank == _PRIORITY:
+                value = a or "none"
+                if value == priority:
+                    continue
+                priority = value  # type: ignore[assignment]
+                event = {"type": "priority_change", "at": text, "priority": value}
             elif rank == _TAGS:
                 added, removed = cast("tuple[list[str], list[str]]", (a, b))
                 event = {"type": "tag_change", "at": text, "added": added, "removed": removed}
             elif rank == _FIELD:
                 event = {"type": "field_change", "at": text, "name": a, "value": b}
-            elif rank == _SCHEDULE:
-                event = {"type": "schedule_change", "at": text, "schedule": a}
-            elif rank == _POLICY:
-                event = {"type": "policy_applied", "at": text, "policy": a}
-            elif rank == _TARGET:
-                minutes, business = cast("tuple[int, bool]", b)
-                event = {
-                    "type": "target_applied",
-                    "at": text,
-                    "metric": a,
-                    "within": f"PT{minutes}M",
-                }
-                if business:
-                    event["calendar"] = SCHEDULE
             else:
                 event = {"type": "satisfaction", "at": text, "score": a}
             events.append(event)
@@ -379,6 +386,25 @@ class TicketLog:
         return record_error(
             file, line, self.id, error.message, field=error.field, value=error.value
         )
+
+
+def _settle_ties(entries: list[Any]) -> None:
+    """Order events of one kind at one instant by what they say, not by the rows' order.
+
+    Two comments or targets in the same second arrive in whatever order the
+    export wrote its rows; ordering them by content makes the log the same
+    for any row order.
+    """
+    start = 0
+    count = len(entries)
+    while start < count:
+        end = start + 1
+        key, rank = entries[start][0], entries[start][1]
+        while end < count and entries[end][0] == key and entries[end][1] == rank:
+            end += 1
+        if end - start > 1:
+            entries[start:end] = sorted(entries[start:end], key=lambda e: repr((e[4], e[5])))
+        start = end
 
 
 def located(error: ValidationError, origin: Origin, record: str | None) -> RecordError:

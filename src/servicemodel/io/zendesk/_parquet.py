@@ -54,7 +54,7 @@ def _as_text(pa: Any, column: Any) -> list[str]:
 
 def parquet_rows(
     path: str, file: str, header: list[str], wanted: Sequence[str]
-) -> Iterator[tuple[int, list[str]]]:
+) -> Iterator[tuple[int, Sequence[str]]]:
     """``(row number, cells)`` of the *wanted* columns, a batch at a time."""
     pa = _pyarrow()
     present = [name for name in wanted if name in header]
@@ -72,7 +72,7 @@ def parquet_rows(
             for index, row in enumerate(zip(*cells, strict=True)):
                 if deleted is not None and deleted[index] == "true":
                     continue
-                yield number + index + 1, list(row)
+                yield number + index + 1, row
             number += batch.num_rows
     except (OSError, pa.lib.ArrowException) as exc:
         raise record_error(

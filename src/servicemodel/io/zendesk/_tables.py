@@ -63,6 +63,31 @@ _ATTRIBUTES: Final = (
     ("ticket_form_id", 12),
 )
 _MERGED_TAG: Final = "closed_by_merge"
+_MAX_CACHED: Final = 65_536
+# What a ticket_field_history row is, by its field_name (custom fields: by a numeric name).
+(
+    _H_STATUS,
+    _H_TARGET,
+    _H_POLICY,
+    _H_ASSIGNEE,
+    _H_GROUP,
+    _H_PRIORITY,
+    _H_RATING,
+    _H_TAGS,
+    _H_KEPT,
+    _H_CUSTOM,
+) = range(10)
+_HISTORY_CODES: Final = {
+    "status": _H_STATUS,
+    **dict.fromkeys(METRICS, _H_TARGET),
+    "sla_policy": _H_POLICY,
+    "assignee_id": _H_ASSIGNEE,
+    "group_id": _H_GROUP,
+    "priority": _H_PRIORITY,
+    "satisfaction_score": _H_RATING,
+    "tags": _H_TAGS,
+    **dict.fromkeys(_KEPT_FIELDS, _H_KEPT),
+}
 
 
 class Grouping(enum.Enum):
@@ -96,8 +121,8 @@ class _Rows:
         self.table = table
         self._streaming = streaming
         self._iterator = table.rows(columns)
-        self._held: dict[str, list[tuple[int, list[str]]]] = {}
-        self._pending: tuple[int, int, list[str]] | None = None
+        self._held: dict[str, list[tuple[int, Sequence[str]]]] = {}
+        self._pending: tuple[int, int, Sequence[str]] | None = None
         self._last = -1
         if not streaming:
             held = self._held
@@ -113,38 +138,43 @@ class _Rows:
         if self._streaming:
             self.take("", 1 << 62)
 
-    def take(self, ticket: str, number: int) -> list[tuple[int, list[str]]]:
+    def take(self, ticket: str, number: int) -> list[tuple[int, Sequence[str]]]:
         """The rows of *ticket* (whose id as a number is *number* when streaming)."""
         if not self._streaming:
             return self._held.pop(ticket, [])
-        found: list[tuple[int, list[str]]] = []
-        while True:
-            if self._pending is None:
-                nxt = next(self._iterator, None)
-                if nxt is None:
-                    return found
-                line, row = nxt
-                key = _number(row[0], self.table.file, line, "ticket_id")
-                if key < self._last:
-                    raise record_error(
-                        self.table.file,
-                        line,
-                        row[0],
-                        f"'ticket_id' must not decrease when the tables are read in ticket "
-                        f"order (got {row[0]} after {self._last}); sort the table by ticket_id "
-                        f"or read with grouping=Grouping.IN_MEMORY",
-                        field="ticket_id",
-                        value=row[0],
-                    )
-                self._last = key
-                self._pending = (key, line, row)
-            key, line, row = self._pending
+        found: list[tuple[int, Sequence[str]]] = []
+        pending = self._pending
+        if pending is not None:
+            key, line, row = pending
             if key > number:
                 return found
             self._pending = None
             if key == number:
                 found.append((line, row))
+        for line, row in self._iterator:
+            if row[0] == ticket:  # most rows: the ticket being read
+                found.append((line, row))
+                continue
+            key = _number(row[0], self.table.file, line, "ticket_id")
+            if key < self._last:
+                raise record_error(
+                    self.table.file,
+                    line,
+                    row[0],
+                    f"'ticket_id' must not decrease when the tables are read in ticket "
+                    f"order (got {row[0]} after {self._last}); sort the table by ticket_id "
+                    f"or read with grouping=Grouping.IN_MEMORY",
+                    field="ticket_id",
+                    value=row[0],
+                )
+            self._last = key
+            if key > number:
+                self._pending = (key, line, row)
+                return found
+            if key == number:  # the same id written otherwise ('0101')
+                found.append((line, row))
             # key < number: a row of a ticket the ticket table does not have (deleted): left out
+        return found
 
 
 def _number(text: str, file: str, line: int, field: str) -> int:
@@ -211,6 +241,8 @@ class _Reader:
                 self.children[name] = _Rows(table, columns, streaming=self.streaming)
         self.chats = _chat_events(folder)
         self.default_schedule = _default_schedule(folder)
+        self._times: dict[str, tuple[_dt.datetime, str]] = {}
+        self._stamps: dict[str, tuple[int, bool]] = {}
 
     def tickets(self, report: ErrorReport | None) -> Iterator[Interaction]:
         decoder = InteractionDecoder()
@@ -251,8 +283,8 @@ class _Reader:
     def _interaction(
         self,
         line: int,
-        row: list[str],
-        children: dict[str, list[tuple[int, list[str]]]],
+        row: Sequence[str],
+        children: dict[str, list[tuple[int, Sequence[str]]]],
         decoder: InteractionDecoder,
     ) -> Interaction | None:
         file = self.ticket.file
@@ -312,14 +344,13 @@ class _Reader:
             attributes["sla_policy_id"] = max(applied, key=lambda r: r[1][1])[1][2]
         log.attributes = attributes
         history = children.get("ticket_field_history", [])
-        self._history(log, history, ratings="satisfaction_rating" not in self.children)
-        tracked = {r[2] for _l, r in history}
-        agent = prefix + row[8] if row[8] and "assignee_id" not in tracked else None
-        group = prefix + row[9] if row[9] and "group_id" not in tracked else None
+        tracked = self._history(log, history, ratings="satisfaction_rating" not in self.children)
+        agent = prefix + row[8] if row[8] and _H_ASSIGNEE not in tracked else None
+        group = prefix + row[9] if row[9] and _H_GROUP not in tracked else None
         if agent is not None or group is not None:
             # A field without history: its current value, from creation (the reference says why).
             log.assignment(created, agent, group, (file, line, "assignee_id"))
-        if "status" not in tracked:
+        if _H_STATUS not in tracked:
             log.status(created, row[4], (file, line, "status"))
         self._schedules(log, created, children.get("ticket_schedule", []))
         self._comments(log, children.get("ticket_comment", []))
@@ -335,59 +366,74 @@ class _Reader:
         return log.build(decoder)
 
     def _instant(self, text: str, origin: Origin, ticket: str) -> tuple[_dt.datetime, str]:
-        try:
-            return instant(text, origin[2], naive_is_utc=True)
-        except ValidationError as error:
-            raise located(error, origin, ticket) from None
+        # A ticket's rows share few instants (creation writes half a dozen): parse each once.
+        found = self._times.get(text)
+        if found is None:
+            try:
+                found = instant(text, origin[2], naive_is_utc=True)
+            except ValidationError as error:
+                raise located(error, origin, ticket) from None
+            if len(self._times) >= _MAX_CACHED:
+                self._times.clear()
+            self._times[text] = found
+        return found
 
-    def _history(self, log: TicketLog, rows: list[tuple[int, list[str]]], *, ratings: bool) -> None:
+    def _history(
+        self, log: TicketLog, rows: list[tuple[int, Sequence[str]]], *, ratings: bool
+    ) -> set[int]:
+        """Read the history rows into *log*; return the kinds of field it tracks."""
+        tracked: set[int] = set()
         file = self.children["ticket_field_history"].table.file if rows else ""
         prefix = self.prefix
         ticket = log.id
+        times = self._times
+        codes = _HISTORY_CODES
         for line, (_ticket, updated, field, value) in rows:
-            if field == "status":
-                origin = (file, line, "value")
-                log.status(self._instant(updated, (file, line, "updated"), ticket), value, origin)
-            elif field == "priority":
-                log.priority_change(
-                    self._instant(updated, (file, line, "updated"), ticket),
-                    value,
-                    (file, line, "value"),
-                )
-            elif field == "assignee_id":
-                log.assignment(
-                    self._instant(updated, (file, line, "updated"), ticket),
-                    prefix + value if value else "",
-                    None,
-                    (file, line, "value"),
-                )
-            elif field == "group_id":
-                log.assignment(
-                    self._instant(updated, (file, line, "updated"), ticket),
-                    None,
-                    prefix + value if value else "",
-                    (file, line, "value"),
-                )
-            elif field == "satisfaction_score" and ratings:
-                self._rating(log, updated, value, (file, line, "value"))
-            elif field == "tags":
-                at = self._instant(updated, (file, line, "updated"), ticket)
-                log.tag_set(at, value.split(), (file, line, "value"))
-            elif field == "sla_policy":
-                at = self._instant(updated, (file, line, "updated"), ticket)
-                log.policy(at, prefix + value if value else None, (file, line, "value"))
-            elif field in METRICS:
-                at = self._instant(updated, (file, line, "updated"), ticket)
-                minutes, business = _stamped(value, (file, line, "value"), ticket)
-                log.target(at, METRICS[field], minutes, business, (file, line, "value"))
-            elif field in _KEPT_FIELDS or field.isdigit():
-                at = self._instant(updated, (file, line, "updated"), ticket)
-                name = field if field in _KEPT_FIELDS else f"custom_fields_{field}"
-                log.field(at, name, value, (file, line, "value"))
-            # Other fields (requester, satisfaction comments, ...) are not events of the log.
+            code = codes.get(field)
+            if code is None:
+                if not field.isdigit():
+                    continue  # not an event of the log (requester, satisfaction comment, ...)
+                code = _H_CUSTOM
+            tracked.add(code)
+            at = times.get(updated) or self._instant(updated, (file, line, "updated"), ticket)
+            origin = (file, line, "value")
+            if code == _H_STATUS:
+                log.status(at, value, origin)
+            elif code == _H_TARGET:
+                minutes, business = self._stamp(value, origin, ticket)
+                log.target(at, METRICS[field], minutes, business, origin)
+            elif code == _H_POLICY:
+                log.policy(at, prefix + value if value else None, origin)
+            elif code == _H_ASSIGNEE:
+                log.assignment(at, prefix + value if value else "", None, origin)
+            elif code == _H_GROUP:
+                log.assignment(at, None, prefix + value if value else "", origin)
+            elif code == _H_PRIORITY:
+                log.priority_change(at, value, origin)
+            elif code == _H_RATING:
+                if ratings:
+                    self._rating(log, updated, value, origin)
+            elif code == _H_TAGS:
+                log.tag_set(at, value.split(), origin)
+            elif code == _H_KEPT:
+                log.field(at, field, value, origin)
+            else:
+                log.field(at, f"custom_fields_{field}", value, origin)
+        return tracked
+
+    def _stamp(self, value: str, origin: Origin, ticket: str) -> tuple[int, bool]:
+        found = self._stamps.get(value)
+        if found is None:
+            found = _stamped(value, origin, ticket)
+            if len(self._stamps) < _MAX_CACHED:
+                self._stamps[value] = found
+        return found
 
     def _schedules(
-        self, log: TicketLog, created: tuple[_dt.datetime, str], rows: list[tuple[int, list[str]]]
+        self,
+        log: TicketLog,
+        created: tuple[_dt.datetime, str],
+        rows: list[tuple[int, Sequence[str]]],
     ) -> None:
         file = self.children["ticket_schedule"].table.file if rows else ""
         starts = False
@@ -414,22 +460,23 @@ class _Reader:
             )
         log.rating(self._instant(at, (origin[0], origin[1], "created_at"), log.id), score, origin)
 
-    def _ratings(self, log: TicketLog, rows: list[tuple[int, list[str]]]) -> None:
+    def _ratings(self, log: TicketLog, rows: list[tuple[int, Sequence[str]]]) -> None:
         if not rows:
             return
         file = self.children["satisfaction_rating"].table.file
         for line, (_ticket, created, score) in rows:
             self._rating(log, created, score, (file, line, "score"))
 
-    def _comments(self, log: TicketLog, rows: list[tuple[int, list[str]]]) -> None:
+    def _comments(self, log: TicketLog, rows: list[tuple[int, Sequence[str]]]) -> None:
         if not rows:
             return
         file = self.children["ticket_comment"].table.file
         users = self.users
         prefix = self.prefix
         ticket = log.id
+        times = self._times
         for line, (_ticket, created, public, user_id, _id) in rows:
-            at = self._instant(created, (file, line, "created"), ticket)
+            at = times.get(created) or self._instant(created, (file, line, "created"), ticket)
             role = users.role_at(user_id, at[0])
             if role is None:
                 raise record_error(

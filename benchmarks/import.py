@@ -1,0 +1,235 @@
+"""Benchmark: import Zendesk-shaped tables against reading servicemodel's own JSONL.
+
+Run:  PYTHONPATH=src python benchmarks/import.py [--count 1000000] [--rounds 3]
+
+Generates ``--count`` tickets in the Fivetran table shapes (``ticket``,
+``ticket_comment``, ``ticket_field_history``, ``ticket_tag``,
+``ticket_schedule``, ``user``, ``schedule``) by repeating the 15 designed seed
+tickets of ``tests/fixtures/zendesk/tables`` with shifted times, new ids and
+5,000 customers, sorted by ticket id. It imports them once and writes the
+result as servicemodel's JSONL (the same tickets). Then, in interleaved
+rounds, it times (process CPU time) ``read_tables(..., grouping=TICKET_ORDER)``
+and ``read_interactions`` of that JSONL, and prints both rates and the median
+of the paired ratios (import speed / JSONL speed; the goal is at least 0.5).
+The peak resident memory of an import alone is measured in a fresh process
+at two sizes (``--count`` and a tenth of it): flat memory means the two peaks
+are close.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+# benchmarks/ holds calendar.py: keep the folder off the path so that the standard
+# library's calendar module (imported by pendulum) is the one found.
+if sys.path and Path(sys.path[0]).resolve() == Path(__file__).resolve().parent:
+    sys.path.pop(0)
+
+import argparse
+import calendar
+import csv
+import gc
+import os
+import statistics
+import subprocess
+import tempfile
+import textwrap
+import time
+from collections import defaultdict
+
+from servicemodel.io import read_interactions, write_interactions
+from servicemodel.io.zendesk import Grouping, read_tables
+
+SEEDS = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "zendesk" / "tables"
+#: Timestamp columns of each generated table.
+TIMES = {
+    "ticket": ("created_at", "updated_at"),
+    "ticket_comment": ("created",),
+    "ticket_field_history": ("updated",),
+    "ticket_tag": (),
+    "ticket_schedule": ("created_at",),
+}
+CUSTOMERS = 5_000
+SEED_CUSTOMERS = frozenset({"10", "11"})
+SHIFT = 3_593  # seconds between repetitions of the seed tickets (not a round number)
+
+
+def _read(name: str) -> tuple[list[str], list[list[str]]]:
+    with (SEEDS / f"{name}.csv").open(newline="", encoding="utf-8") as file:
+        rows = list(csv.reader(file))
+    return rows[0], rows[1:]
+
+
+def _epoch(text: str) -> int:
+    return calendar.timegm(time.strptime(text[:19], "%Y-%m-%d %H:%M:%S"))
+
+
+def generate(folder: Path, count: int) -> None:
+    """Write *count* tickets, sorted by id, in the seed tables' shapes."""
+    templates: dict[str, tuple[list[str], dict[str, list[list[str]]]]] = {}
+    for name in TIMES:
+        header, rows = _read(name)
+        key = header.index("id" if name == "ticket" else "ticket_id")
+        grouped: dict[str, list[list[str]]] = defaultdict(list)
+        for row in rows:
+            grouped[row[key]].append(row)
+        templates[name] = (header, grouped)
+    seeds = sorted(templates["ticket"][1], key=int)
+    files = {
+        name: (folder / f"{name}.csv").open("w", newline="", encoding="utf-8") for name in TIMES
+    }
+    try:
+        writers = {name: csv.writer(file) for name, file in files.items()}
+        plans = {}
+        for name, (header, grouped) in templates.items():
+            writers[name].writerow(header)
+            key = header.index("id" if name == "ticket" else "ticket_id")
+            times = [header.index(c) for c in TIMES[name]]
+            people = [
+                header.index(c) for c in ("requester_id", "submitter_id", "user_id") if c in header
+            ]
+            plans[name] = (
+                key,
+                times,
+                people,
+                {
+                    seed: [(row, [_epoch(row[i]) if row[i] else 0 for i in times]) for row in rows]
+                    for seed, rows in grouped.items()
+                },
+            )
+        strftime, gmtime = time.strftime, time.gmtime
+        for number in range(count):
+            seed = seeds[number % len(seeds)]
+            shift = (number // len(seeds)) * SHIFT
+            ticket = str(number + 1)
+            customer = str(1_000 + number % CUSTOMERS)
+            for name, (key, times, people, rows_of) in plans.items():
+                write = writers[name].writerow
+                for row, epochs in rows_of.get(seed, ()):
+                    out = list(row)
+                    out[key] = ticket
+                    for index, epoch in zip(times, epochs, strict=True):
+                        if epoch:
+                            out[index] = strftime("%Y-%m-%d %H:%M:%S", gmtime(epoch + shift))
+                    for index in people:
+                        if out[index] in SEED_CUSTOMERS:
+                            out[index] = customer
+                    if name == "ticket_field_history" and out[0] == "requester_id":
+                        out[-1] = customer
+                    write(out)
+    finally:
+        for file in files.values():
+            file.close()
+    header, rows = _read("user")
+    role = header.index("role")
+    with (folder / "user.csv").open("w", newline="", encoding="utf-8") as file:
+        writer = csv.writer(file)
+        writer.writerow(header)
+        for row in rows:
+            if row[0] not in SEED_CUSTOMERS:
+                writer.writerow(row)
+        template = next(r for r in rows if r[role] == "end-user")
+        for number in range(CUSTOMERS):
+            writer.writerow([str(1_000 + number), *template[1:]])
+    for name in ("schedule", "schedule_holiday"):
+        (folder / f"{name}.csv").write_bytes((SEEDS / f"{name}.csv").read_bytes())
+
+
+def _import(folder: Path) -> int:
+    return sum(1 for _ in read_tables(folder, grouping=Grouping.TICKET_ORDER))
+
+
+def _jsonl(path: Path) -> int:
+    return sum(1 for _ in read_interactions(path))
+
+
+def _cpu(function: object, argument: Path) -> tuple[float, int]:
+    gc.collect()
+    began = time.process_time()
+    count = function(argument)  # type: ignore[operator]
+    return time.process_time() - began, count
+
+
+_PEAK = textwrap.dedent(
+    """
+    import resource, sys
+    from servicemodel.io.zendesk import Grouping, read_tables
+    count = sum(1 for _ in read_tables(sys.argv[1], grouping=Grouping.TICKET_ORDER))
+    print(count, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+    """
+)
+
+
+def peak_rss_mib(folder: Path) -> tuple[int, float]:
+    """Tickets imported and the peak resident memory (MiB) of an import in a fresh process."""
+    done = subprocess.run(
+        [sys.executable, "-c", _PEAK, str(folder)],
+        check=True,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)},
+    )
+    count, kib = done.stdout.split()
+    return int(count), int(kib) / 1024
+
+
+def run(count: int, rounds: int) -> None:
+    print(f"servicemodel Zendesk import benchmark: {count:,} tickets from the 15 seed shapes")
+    with tempfile.TemporaryDirectory() as directory:
+        root = Path(directory)
+        folder, small = root / "tables", root / "small"
+        folder.mkdir()
+        small.mkdir()
+        began = time.perf_counter()
+        generate(folder, count)
+        generate(small, max(count // 10, 15))
+        size = sum(p.stat().st_size for p in folder.iterdir())
+        print(
+            f"{'generated tables':<40}{size / 2**20:>10,.1f} MiB  {time.perf_counter() - began:7.1f} s"
+        )
+        jsonl = root / "interactions.jsonl"
+        written = write_interactions(read_tables(folder, grouping=Grouping.TICKET_ORDER), jsonl)
+        assert written == count, (written, count)
+        print(f"{'same tickets as JSONL':<40}{jsonl.stat().st_size / 2**20:>10,.1f} MiB")
+        ratios, imports, reads = [], [], []
+        for _ in range(rounds):
+            seconds_import, n_import = _cpu(_import, folder)
+            seconds_read, n_read = _cpu(_jsonl, jsonl)
+            assert n_import == n_read == count
+            imports.append(seconds_import)
+            reads.append(seconds_read)
+            ratios.append(seconds_read / seconds_import)
+        median_import, median_read = statistics.median(imports), statistics.median(reads)
+        print(
+            f"{'read_tables (ticket order)':<40}{count / median_import:>10,.0f} tickets/s  "
+            f"{median_import:6.2f} s CPU"
+        )
+        print(
+            f"{'read_interactions (own JSONL)':<40}{count / median_read:>10,.0f} tickets/s  "
+            f"{median_read:6.2f} s CPU"
+        )
+        print(
+            f"{'import speed / JSONL speed':<40}{statistics.median(ratios):>10.2f}  "
+            f"(median of {rounds} paired rounds; goal >= 0.5)"
+        )
+        small_count, small_peak = peak_rss_mib(small)
+        full_count, full_peak = peak_rss_mib(folder)
+        print(
+            f"{'peak RSS of an import (fresh process)':<40}{small_peak:>10,.0f} MiB at "
+            f"{small_count:,} tickets, {full_peak:,.0f} MiB at {full_count:,}"
+        )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--count", type=int, default=1_000_000, help="tickets to generate")
+    parser.add_argument("--rounds", type=int, default=3, help="interleaved timing rounds")
+    args = parser.parse_args()
+    if args.count < 15:
+        parser.error("--count must be at least 15 (one of each seed ticket)")
+    run(args.count, max(1, args.rounds))
+
+
+if __name__ == "__main__":
+    main()
