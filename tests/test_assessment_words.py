@@ -81,7 +81,7 @@ def test_every_kpi_variant_is_named_and_defined(reactive: Assessment) -> None:
     assert definitions["fcr"]["variant"] == "one_touch"
     assert definitions["first_reply_time"]["clock"] == reactive.clock
     assert definitions["csat"]["clock"] == ""
-    assert set(definitions) == set(reactive.overall.metrics)
+    assert set(definitions) == {name.value for name in reactive.overall.metrics}
 
 
 def test_each_finding_names_its_rule_threshold_and_next_step(sample: Assessment) -> None:

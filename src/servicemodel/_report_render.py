@@ -94,14 +94,14 @@ def render_json(a: Assessment) -> dict[str, Any]:
         {
             "channel": row.group[0] if row.group else None,
             "period": row.period.isoformat() if row.period else None,
-            "kpis": {cell.metric: _result_json(cell.result) for cell in row.cells},
+            "kpis": {cell.metric.value: _result_json(cell.result) for cell in row.cells},
         }
         for row in a.kpis.rows
     ]
     overall_rows = [
         {
             "period": row.period.isoformat() if row.period else None,
-            "kpis": {cell.metric: _result_json(cell.result) for cell in row.cells},
+            "kpis": {cell.metric.value: _result_json(cell.result) for cell in row.cells},
         }
         for row in a.overall.rows
     ]
@@ -119,7 +119,12 @@ def render_json(a: Assessment) -> dict[str, Any]:
         "interactions": a.interactions,
         "clock": a.clock,
         "definitions": [
-            {"kpi": d.name, "variant": d.variant, "definition": d.definition, "clock": d.clock}
+            {
+                "kpi": d.name.value,
+                "variant": d.variant,
+                "definition": d.definition,
+                "clock": d.clock,
+            }
             for d in a.definitions
         ],
         "kpis_by_channel": kpi_rows,
@@ -277,7 +282,7 @@ def _kpis_text(a: Assessment) -> list[str]:
         for c in row.cells:
             if c.missing():
                 continue
-            cells.append(f"{c.metric} {_show(c.result)}")
+            cells.append(f"{c.metric.value} {_show(c.result)}")
             if isinstance(c.result, DurationStats) and c.result.median.total_seconds() == 0:
                 zero_business = True
         lines.append(f"  {channel:<13} {', '.join(cells) or 'no data'}")
@@ -293,7 +298,7 @@ def _kpis_text(a: Assessment) -> list[str]:
     lines.append("What the KPIs measure")
     for d in a.definitions:
         variant = f" ({d.variant})" if d.variant else ""
-        lines.append(f"  {d.name}{variant}: {d.definition}")
+        lines.append(f"  {d.name.value}{variant}: {d.definition}")
     return [*lines, ""]
 
 
@@ -528,12 +533,12 @@ def _kind_of(a: Assessment, metric: Any) -> object:
     for report in (a.overall, a.kpis):
         for row in report.rows:
             for cell in row.cells:
-                if cell.metric == metric and not cell.missing():
+                if cell.metric.value == _name(metric) and not cell.missing():
                     return type(cell.result)
     return DurationStats if _name(metric).endswith("_time") else None
 
 
-def _trend_chart(a: Assessment, metric: str) -> str | None:
+def _trend_chart(a: Assessment, metric: KpiName) -> str | None:
     rows = sorted((r for r in a.overall.rows if r.period is not None), key=lambda r: r.period)  # type: ignore[arg-type,return-value]
     if not rows or metric not in a.overall.metrics:
         return None

@@ -21,7 +21,7 @@ from ._validators import enum_member, non_empty_str, shown
 from .exceptions import DocumentError, ModelDocumentError, Problem, ValidationError
 from .goals import Goal, Scope
 from .interactions import Channel
-from .kpi import catalogue
+from .kpi import KpiName, catalogue
 from .loyalty import Programme, load_programme
 from .sla import PolicySet, load_policies
 from .team import RecognitionPolicy
@@ -46,8 +46,8 @@ class ModelType(enum.Enum):
     - ``self_service``: customers help themselves; deflection is the measure.
     - ``hybrid``: all of the above.
 
-    >>> ModelType("hybrid").tracked_kpis()[:3]
-    ('first_reply_time', 'resolution_time', 'csat')
+    >>> [name.value for name in ModelType("hybrid").tracked_kpis()[:3]]
+    ['first_reply_time', 'resolution_time', 'csat']
     """
 
     REACTIVE = "reactive"
@@ -55,18 +55,24 @@ class ModelType(enum.Enum):
     SELF_SERVICE = "self_service"
     HYBRID = "hybrid"
 
-    def tracked_kpis(self) -> tuple[str, ...]:
-        """The KPIs (catalogue names) an assessment of this type reports.
+    def tracked_kpis(self) -> tuple[KpiName, ...]:
+        """The KPIs an assessment of this type reports.
 
-        >>> ModelType.SELF_SERVICE.tracked_kpis()
-        ('first_reply_time', 'resolution_time', 'csat', 'fcr', 'reopen_rate', 'self_service_deflection')
+        >>> [name.value for name in ModelType.SELF_SERVICE.tracked_kpis()]
+        ['first_reply_time', 'resolution_time', 'csat', 'fcr', 'reopen_rate', 'self_service_deflection']
         """
-        base = ("first_reply_time", "resolution_time", "csat", "fcr", "reopen_rate")
-        extra = {
+        base = (
+            KpiName.FIRST_REPLY_TIME,
+            KpiName.RESOLUTION_TIME,
+            KpiName.CSAT,
+            KpiName.FCR,
+            KpiName.REOPEN_RATE,
+        )
+        extra: tuple[KpiName, ...] = {
             ModelType.REACTIVE: (),
-            ModelType.PROACTIVE: ("nps",),
-            ModelType.SELF_SERVICE: ("self_service_deflection",),
-            ModelType.HYBRID: ("nps", "self_service_deflection"),
+            ModelType.PROACTIVE: (KpiName.NPS,),
+            ModelType.SELF_SERVICE: (KpiName.SELF_SERVICE_DEFLECTION,),
+            ModelType.HYBRID: (KpiName.NPS, KpiName.SELF_SERVICE_DEFLECTION),
         }[self]
         return base + extra
 
@@ -228,22 +234,22 @@ class ServiceModel:
                 value=self.business_calendar,
             )
 
-    def tracked_kpis(self) -> tuple[str, ...]:
+    def tracked_kpis(self) -> tuple[KpiName, ...]:
         """The KPIs the assessment reports: the type's, then the goals' own.
 
         >>> ServiceModel(name="Desk", type="reactive", channels=["email"]).tracked_kpis()[:2]
-        ('first_reply_time', 'resolution_time')
+        (<KpiName.FIRST_REPLY_TIME: 'first_reply_time'>, <KpiName.RESOLUTION_TIME: 'resolution_time'>)
         """
         kpis = list(self.type.tracked_kpis())
-        if FeedbackChannel.NPS in self.feedback and "nps" not in kpis:
-            kpis.append("nps")
+        if FeedbackChannel.NPS in self.feedback and KpiName.NPS not in kpis:
+            kpis.append(KpiName.NPS)
         if FeedbackChannel.CES in self.feedback:
-            kpis.append("ces")
+            kpis.append(KpiName.CES)
         for goal in self.goals:
             # A goal's KPI is reported when this package's catalogue measures it.
             metric = goal.metric
-            if metric is not None and metric in catalogue() and metric.value not in kpis:
-                kpis.append(metric.value)
+            if metric is not None and metric in catalogue() and metric not in kpis:
+                kpis.append(metric)
         return tuple(kpis)
 
 

@@ -23,24 +23,27 @@ from ._pass import _TIME_KPIS, _business_calendar, _metrics, _Pass, check_suppor
 from ._results import Assessment, KpiDefinition
 
 #: What each KPI variant the assessment reports measures, in the report's words.
-_DEFINITIONS: dict[tuple[str, str | None], str] = {
-    ("first_reply_time", None): "creation to the first public reply by a human agent "
+_DEFINITIONS: dict[tuple[KpiName, str | None], str] = {
+    (KpiName.FIRST_REPLY_TIME, None): "creation to the first public reply by a human agent "
     "(bots and private notes do not count); unanswered interactions are left out",
-    ("next_reply_time", None): "each unanswered public customer message to the next public "
+    (KpiName.NEXT_REPLY_TIME, None): "each unanswered public customer message to the next public "
     "agent reply",
-    ("resolution_time", "full"): "creation to the last solve (a reopened interaction counts "
+    (KpiName.RESOLUTION_TIME, "full"): "creation to the last solve (a reopened interaction counts "
     "until it is solved again); unsolved interactions are left out",
-    ("handle_time", None): "the agents' recorded work per interaction (always working time, "
+    (KpiName.HANDLE_TIME, None): "the agents' recorded work per interaction (always working time, "
     "not measured on a calendar); interactions without recorded work are left out",
-    ("csat", "top_two_box"): "share of satisfaction answers of 4 or 5 on the 1-5 scale",
-    ("fcr", "one_touch"): "first-contact resolution, one_touch variant: share of solved "
+    (KpiName.CSAT, "top_two_box"): "share of satisfaction answers of 4 or 5 on the 1-5 scale",
+    (KpiName.FCR, "one_touch"): "first-contact resolution, one_touch variant: share of solved "
     "interactions solved with at most one public agent reply",
-    ("reopen_rate", None): "share of solved interactions reopened at least once",
-    ("self_service_deflection", "among_self_service"): "share of self-service contacts that "
+    (KpiName.REOPEN_RATE, None): "share of solved interactions reopened at least once",
+    (KpiName.SELF_SERVICE_DEFLECTION, "among_self_service"): "share of self-service contacts that "
     "never needed a human agent reply",
-    ("nps", None): "net promoter score: % of answers 9-10 minus % of answers 0-6, in points "
+    (KpiName.NPS, None): "net promoter score: % of answers 9-10 minus % of answers 0-6, in points "
     "from -100 to +100",
-    ("ces", None): "customer effort score: mean agreement (1-7) that it was easy; higher is easier",
+    (
+        KpiName.CES,
+        None,
+    ): "customer effort score: mean agreement (1-7) that it was easy; higher is easier",
 }
 
 
@@ -48,13 +51,13 @@ def _definitions(metrics: list[Any], clock: str) -> tuple[KpiDefinition, ...]:
     """The definition of each KPI variant in *metrics*, with the clock of the time KPIs."""
     chosen = []
     for metric in metrics:
-        accumulator = catalogue()[KpiName(metric)]() if isinstance(metric, str) else metric
-        name = accumulator.name
+        accumulator = catalogue()[metric]() if isinstance(metric, KpiName) else metric
+        name = accumulator.kpi
         variant = accumulator.options().get("variant")
         text = _DEFINITIONS.get((name, variant)) or _DEFINITIONS.get((name, None))
         if text is None:  # a goal's own KPI: its class says what it measures
-            text = (type(accumulator).__doc__ or name).strip().splitlines()[0].rstrip(".")
-        timed = name in _TIME_KPIS and name != "handle_time"
+            text = (type(accumulator).__doc__ or name.value).strip().splitlines()[0].rstrip(".")
+        timed = name in _TIME_KPIS and name is not KpiName.HANDLE_TIME
         chosen.append(
             KpiDefinition(
                 name=name,

@@ -6,6 +6,7 @@ from fractions import Fraction
 
 from ..goals import GoalStatus
 from ..kpi import (
+    KpiName,
     Rate,
     Report,
 )
@@ -131,7 +132,7 @@ def _shift_findings(shift: tuple[ChannelShift, ...]) -> list[_Scored]:
 def _reopen_findings(overall: Report) -> list[_Scored]:
     """A latest period whose reopen rate is above 10% even at the bottom of its interval."""
     rows = [r for r in overall.rows if r.period is not None]
-    if not rows or "reopen_rate" not in overall.metrics:
+    if not rows or KpiName.REOPEN_RATE not in overall.metrics:
         return []
     row = max(rows, key=lambda r: r.period)  # type: ignore[arg-type, return-value]
     cell = row.cell("reopen_rate")

@@ -69,7 +69,7 @@ def _goal_report(
     if goal.scope.segment is not None:
         note = "segment scope is measured over all customers (segments are not in the interaction data)"
     observations = []
-    if goal.metric.value in source.metrics:
+    if goal.metric in source.metrics:
         for row in source.rows:
             if row.group != key or row.period is None:
                 continue

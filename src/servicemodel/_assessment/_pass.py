@@ -326,7 +326,14 @@ def _latest_period_partial(report: Report, when: pendulum.DateTime) -> bool:
     return to_micros(_period_end(max(starts), report.period, tz)) >= to_micros(when)
 
 
-_TIME_KPIS = ("first_reply_time", "next_reply_time", "resolution_time", "handle_time")
+_TIME_KPIS = frozenset(
+    {
+        KpiName.FIRST_REPLY_TIME,
+        KpiName.NEXT_REPLY_TIME,
+        KpiName.RESOLUTION_TIME,
+        KpiName.HANDLE_TIME,
+    }
+)
 
 
 def _business_calendar(model: ServiceModel) -> Any:
@@ -342,12 +349,12 @@ def _metrics(model: ServiceModel) -> list[Any]:
     calendar = _business_calendar(model)
     chosen: list[Any] = []
     for name in model.tracked_kpis():
-        if name == "sla_compliance":
+        if name is KpiName.SLA_COMPLIANCE:
             continue
         if name in _TIME_KPIS:
-            kind = catalogue()[KpiName(name)]
+            kind = catalogue()[name]
             options: dict[str, Any] = {"exact_limit": 0}
-            if calendar is not None and name != "handle_time":
+            if calendar is not None and name is not KpiName.HANDLE_TIME:
                 options["calendar"] = calendar
             chosen.append(kind(**options))
         else:

@@ -14,6 +14,7 @@ from ..exceptions import EmptySampleError
 from ..goals import Goal, Observation, Progress, SmartCheck
 from ..interactions import Priority
 from ..kpi import (
+    KpiName,
     Mean,
     Period,
     Rate,
@@ -30,6 +31,10 @@ def _priority(value: object) -> Priority:
 
 def _sla_metric(value: object) -> Metric:
     return enum_member(Metric, value, field="metric")
+
+
+def _kpi_name(value: object) -> KpiName:
+    return KpiName.of(value, field="name")
 
 
 @final
@@ -113,16 +118,18 @@ class GoalReport:
 class KpiDefinition:
     """What one KPI in the report measures: its variant, its definition and its clock.
 
+    ``name`` is a :class:`~servicemodel.kpi.KpiName` (its string is accepted).
+
     ``clock`` says how the time KPIs count time (business time on a named
     calendar, or calendar time); it is empty for KPIs that are not times.
 
     >>> KpiDefinition(name="fcr", variant="one_touch",
     ...               definition="share of solved interactions solved with at most one public agent reply",
-    ...               clock="").variant
-    'one_touch'
+    ...               clock="").name
+    <KpiName.FCR: 'fcr'>
     """
 
-    name: str
+    name: KpiName = attrs.field(converter=_kpi_name)
     variant: str | None
     definition: str
     clock: str
