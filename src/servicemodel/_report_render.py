@@ -14,7 +14,8 @@ from ._svg import Series, line_chart, stacked_bars
 from .kpi import DurationStats, KpiName, KpiUnit, Mean, Net, Period, Rate
 
 if TYPE_CHECKING:
-    from ._assessment import Assessment
+    from ._assessment import Assessment, GoalReport
+    from .team import Finding
 
 __all__ = ["printable", "render_html", "render_html_fragment", "render_json", "render_text"]
 
@@ -141,35 +142,7 @@ def render_json(a: Assessment) -> dict[str, Any]:
             }
             for s in a.sla
         ],
-        "goals": [
-            {
-                "name": g.goal.name,
-                "metric": None if g.goal.metric is None else g.goal.metric.value,
-                "variant": g.goal.variant,
-                "unit": g.goal.unit(),
-                "scope": g.goal.scope.describe(),
-                "baseline": _num(g.goal.baseline),
-                "target": _num(g.goal.target),
-                "start": g.goal.start.isoformat() if g.goal.start else None,
-                "deadline": g.goal.deadline.isoformat() if g.goal.deadline else None,
-                "smart": {
-                    c.letter: {"holds": c.holds, "reasons": list(c.reasons)}
-                    for c in g.smart.letters
-                },
-                "status": g.progress.status.value if g.progress else None,
-                "explanation": g.progress.explanation if g.progress else None,
-                "expected": _num(g.progress.expected) if g.progress else None,
-                "latest": _num(g.progress.latest) if g.progress else None,
-                "latest_at": g.progress.latest_at.isoformat() if g.progress else None,
-                "trend_per_month": _num(g.progress.trend_per_month) if g.progress else None,
-                "projected": _num(g.progress.projected) if g.progress else None,
-                "observations": [
-                    {"at": o.at.isoformat(), "value": _num(o.value)} for o in g.observations
-                ],
-                "note": g.note,
-            }
-            for g in a.goals
-        ],
+        "goals": [_goal_json(g) for g in a.goals],
         "channel_shift": [
             {
                 "channel": s.channel,
@@ -186,19 +159,7 @@ def render_json(a: Assessment) -> dict[str, Any]:
         "complaints": a.complaints,
         "repeat_contact": _result_json(a.repeat_contact),
         "contacts_per_customer": _result_json(a.contacts_per_customer),
-        "recognition": None
-        if a.recognition is None
-        else {
-            "month": a.recognition.month,
-            "month_to_date": a.recognition_month_to_date,
-            "minimum_samples": a.model.recognition.minimum_samples
-            if a.model.recognition is not None
-            else None,
-            "standings": [
-                {"agent": s.agent, "points": s.points, "samples": s.samples, "rank": s.rank}
-                for s in a.recognition.standings
-            ],
-        },
+        "recognition": _recognition_json(a),
         "outreach": [
             {
                 "rule": o.rule,
@@ -209,21 +170,66 @@ def render_json(a: Assessment) -> dict[str, Any]:
             }
             for o in a.outreach
         ],
-        "findings": [
-            {
-                "rank": i + 1,
-                "title": f.title,
-                "metric": f.metric.value,
-                "observed": _num(f.observed),
-                "target": _num(f.target),
-                "sample_size": f.sample_size,
-                "scope": f.scope,
-                "evidence": f.evidence,
-                "rule": f.rule,
-                "next_step": f.next_step,
-            }
-            for i, f in enumerate(a.findings)
+        "findings": [_finding_json(rank, f) for rank, f in enumerate(a.findings, 1)],
+    }
+
+
+def _goal_json(g: GoalReport) -> dict[str, Any]:
+    """One goal's report: the goal, its SMART check, its progress and observations."""
+    return {
+        "name": g.goal.name,
+        "metric": None if g.goal.metric is None else g.goal.metric.value,
+        "variant": g.goal.variant,
+        "unit": g.goal.unit(),
+        "scope": g.goal.scope.describe(),
+        "baseline": _num(g.goal.baseline),
+        "target": _num(g.goal.target),
+        "start": g.goal.start.isoformat() if g.goal.start else None,
+        "deadline": g.goal.deadline.isoformat() if g.goal.deadline else None,
+        "smart": {
+            c.letter: {"holds": c.holds, "reasons": list(c.reasons)} for c in g.smart.letters
+        },
+        "status": g.progress.status.value if g.progress else None,
+        "explanation": g.progress.explanation if g.progress else None,
+        "expected": _num(g.progress.expected) if g.progress else None,
+        "latest": _num(g.progress.latest) if g.progress else None,
+        "latest_at": g.progress.latest_at.isoformat() if g.progress else None,
+        "trend_per_month": _num(g.progress.trend_per_month) if g.progress else None,
+        "projected": _num(g.progress.projected) if g.progress else None,
+        "observations": [{"at": o.at.isoformat(), "value": _num(o.value)} for o in g.observations],
+        "note": g.note,
+    }
+
+
+def _recognition_json(a: Assessment) -> dict[str, Any] | None:
+    """The recognition leaderboard, or None when the model recognises nobody."""
+    if a.recognition is None:
+        return None
+    policy = a.model.recognition
+    return {
+        "month": a.recognition.month,
+        "month_to_date": a.recognition_month_to_date,
+        "minimum_samples": policy.minimum_samples if policy is not None else None,
+        "standings": [
+            {"agent": s.agent, "points": s.points, "samples": s.samples, "rank": s.rank}
+            for s in a.recognition.standings
         ],
+    }
+
+
+def _finding_json(rank: int, f: Finding) -> dict[str, Any]:
+    """One finding, ranked (1 is the most pressing)."""
+    return {
+        "rank": rank,
+        "title": f.title,
+        "metric": f.metric.value,
+        "observed": _num(f.observed),
+        "target": _num(f.target),
+        "sample_size": f.sample_size,
+        "scope": f.scope,
+        "evidence": f.evidence,
+        "rule": f.rule,
+        "next_step": f.next_step,
     }
 
 

@@ -424,6 +424,35 @@ def _load_model(source: object, format: str | None) -> ServiceModel:
     if data is None:
         raise ModelDocumentError(problems.items)
     top = _keys(data, "", _TOP, problems)
+    fields = _top_fields(top, problems)
+    tz = fields["timezone"]
+    if "sla" in top:
+        sla = top["sla"]
+        wrong = f"must be an SLA policy document (got {type(sla).__name__})"
+        fields["policies"] = _nested("sla", sla, load_policies, wrong, problems)
+    fields["goals"] = _goal_documents(top.get("goals", []), tz, problems)
+    fields["follow_ups"] = _follow_up_documents(top.get("follow_ups", []), problems)
+    if "recognition" in top:
+        fields["recognition"] = _recognition(top["recognition"], tz, problems)
+    if "loyalty" in top:
+        loyalty = top["loyalty"]
+        wrong = f"must be a programme document {doc.got(loyalty)}"
+        fields["programme"] = _nested("loyalty", loyalty, load_programme, wrong, problems)
+    if problems.items:
+        raise ModelDocumentError(problems.items)
+    fields = {key: value for key, value in fields.items() if value is not _ABSENT}
+    model: ServiceModel | None = _build("service model", "", problems, ServiceModel, **fields)
+    if problems.items or model is None:
+        raise ModelDocumentError(problems.items or [Problem("", "is not a valid service model")])
+    return model
+
+
+#: A part of the document that could not be read (its problems are recorded).
+_ABSENT: Any = object()
+
+
+def _top_fields(top: dict[str, Any], problems: doc.Problems) -> dict[str, Any]:
+    """The model's own fields: name, type, timezone, channels, feedback, calendar, theme prefix."""
     for key in ("name", "type", "channels"):
         if key not in top:
             problems.add(key, "is required")
@@ -447,23 +476,30 @@ def _load_model(source: object, format: str | None) -> ServiceModel:
                 problems.add(key, error.message.split(" ", 1)[1])
     if "name" in fields and not (isinstance(fields["name"], str) and fields["name"].strip()):
         problems.add("name", f"must be a non-empty string (got {fields['name']!r})")
-    if "sla" in top:
-        if not isinstance(top["sla"], Mapping):
-            problems.add("sla", f"must be an SLA policy document (got {type(top['sla']).__name__})")
-        else:
-            try:
-                fields["policies"] = load_policies(top["sla"])
-            except DocumentError as error:
-                problems.extend(error.problems, "sla")
-    if "business_calendar" in top:
-        fields["business_calendar"] = top["business_calendar"]
-    if "theme_tag_prefix" in top:
-        fields["theme_tag_prefix"] = top["theme_tag_prefix"]
-    goals = top.get("goals", [])
+    for key in ("business_calendar", "theme_tag_prefix"):
+        if key in top:
+            fields[key] = top[key]
+    return fields
+
+
+def _nested(key: str, value: object, load: Any, wrong: str, problems: doc.Problems) -> Any:
+    """A document held under *key* (SLA policies, a programme), its problems under that path."""
+    if not isinstance(value, Mapping):
+        problems.add(key, wrong)
+        return _ABSENT
+    try:
+        return load(value)
+    except DocumentError as error:
+        problems.extend(error.problems, key)
+        return _ABSENT
+
+
+def _goal_documents(goals: object, tz: str, problems: doc.Problems) -> list[Goal]:
+    """The goals, each at its path ``goals[i]``; a goal with a problem is left out."""
     if not isinstance(goals, list) or len(goals) > _MAX_GOALS:
         problems.add("goals", f"must be an array of at most {_MAX_GOALS} goals")
-        goals = []
-    built_goals = []
+        return []
+    built = []
     for index, raw in enumerate(goals):
         path = f"goals[{index}]"
         spec = _keys(raw, path, _GOAL_KEYS, problems)
@@ -483,13 +519,16 @@ def _load_model(source: object, format: str | None) -> ServiceModel:
                 continue
         goal = _build("goal", path, problems, Goal, **spec)
         if goal is not None:
-            built_goals.append(goal)
-    fields["goals"] = built_goals
-    follow_ups = top.get("follow_ups", [])
+            built.append(goal)
+    return built
+
+
+def _follow_up_documents(follow_ups: object, problems: doc.Problems) -> list[FollowUpRule]:
+    """The follow-up rules, each at its path ``follow_ups[i]``; a rule with a problem is left out."""
     if not isinstance(follow_ups, list):
         problems.add("follow_ups", "must be an array of follow-up rules")
-        follow_ups = []
-    built_rules = []
+        return []
+    built = []
     for index, raw in enumerate(follow_ups):
         path = f"follow_ups[{index}]"
         spec = _keys(raw, path, _FOLLOW_UP_KEYS, problems)
@@ -504,29 +543,19 @@ def _load_model(source: object, format: str | None) -> ServiceModel:
                 continue
         rule = _build("follow-up rule", path, problems, FollowUpRule, **spec)
         if rule is not None:
-            built_rules.append(rule)
-    fields["follow_ups"] = built_rules
-    if "recognition" in top:
-        spec = _keys(top["recognition"], "recognition", _RECOGNITION_KEYS, problems)
-        for key in ("fast_under", "resolve_within"):
-            if isinstance(spec.get(key), str):
-                spec[key] = doc.duration(spec[key], f"recognition.{key}", problems)
-                if spec[key] is None:
-                    spec.pop(key)
-        fields["recognition"] = _build(
-            "recognition policy", "recognition", problems, RecognitionPolicy, zone=tz, **spec
-        )
-    if "loyalty" in top:
-        if not isinstance(top["loyalty"], Mapping):
-            problems.add("loyalty", f"must be a programme document {doc.got(top['loyalty'])}")
-        else:
-            try:
-                fields["programme"] = load_programme(top["loyalty"])
-            except DocumentError as error:
-                problems.extend(error.problems, "loyalty")
-    if problems.items:
-        raise ModelDocumentError(problems.items)
-    model: ServiceModel | None = _build("service model", "", problems, ServiceModel, **fields)
-    if problems.items or model is None:
-        raise ModelDocumentError(problems.items or [Problem("", "is not a valid service model")])
-    return model
+            built.append(rule)
+    return built
+
+
+def _recognition(raw: object, tz: str, problems: doc.Problems) -> RecognitionPolicy | None:
+    """The recognition policy, in the model's zone; its durations may be written as text."""
+    spec = _keys(raw, "recognition", _RECOGNITION_KEYS, problems)
+    for key in ("fast_under", "resolve_within"):
+        if isinstance(spec.get(key), str):
+            spec[key] = doc.duration(spec[key], f"recognition.{key}", problems)
+            if spec[key] is None:
+                spec.pop(key)
+    policy: RecognitionPolicy | None = _build(
+        "recognition policy", "recognition", problems, RecognitionPolicy, zone=tz, **spec
+    )
+    return policy
