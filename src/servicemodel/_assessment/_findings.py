@@ -129,35 +129,59 @@ def _shift_findings(shift: tuple[ChannelShift, ...]) -> list[_Scored]:
     return []
 
 
+def _rate_above(
+    rate: Rate,
+    threshold: Fraction,
+    *,
+    score: float,
+    metric: KpiName,
+    happens: str,
+    evidence: str,
+    interval: str,
+    next_step: str,
+) -> list[_Scored]:
+    """A rate that should stay low, flagged when even the bottom of its 95% interval is above
+    *threshold*; *happens* says what the rate counts, *interval* whose interval it is."""
+    if rate.interval.low <= threshold:
+        return []
+    return [
+        (
+            score,
+            Finding(
+                title=f"{happens} {_pct(rate.value)} of the time, above {_pct(threshold)}",
+                metric=metric,
+                observed=rate.value,
+                target=threshold,
+                direction="lower",
+                sample_size=rate.denominator,
+                evidence=evidence,
+                rule=f"flagged when even the bottom of {interval} 95% interval is above "
+                f"{_pct(threshold)}",
+                next_step=next_step,
+            ),
+        )
+    ]
+
+
 def _reopen_findings(overall: Report) -> list[_Scored]:
     """A latest period whose reopen rate is above 10% even at the bottom of its interval."""
     rows = [r for r in overall.rows if r.period is not None]
     if not rows or KpiName.REOPEN_RATE not in overall.metrics:
         return []
     row = max(rows, key=lambda r: r.period)  # type: ignore[arg-type, return-value]
-    cell = row.cell("reopen_rate")
-    r = cell.result
-    if cell.missing() or not isinstance(r, Rate) or r.interval.low <= REOPEN_THRESHOLD:
+    r = row.cell(KpiName.REOPEN_RATE).result
+    if not isinstance(r, Rate):
         return []
-    return [
-        (
-            1.2,
-            Finding(
-                title=f"Solved interactions are reopened {_pct(r.value)} of the time, above "
-                f"{_pct(REOPEN_THRESHOLD)}",
-                metric="reopen_rate",
-                observed=r.value,
-                target=REOPEN_THRESHOLD,
-                direction="lower",
-                sample_size=r.denominator,
-                evidence=f"{r.numerator} of {r.denominator} reopened in the latest period",
-                rule=f"flagged when even the bottom of the latest period's 95% interval is "
-                f"above {_pct(REOPEN_THRESHOLD)}",
-                next_step="a sample of reopened interactions: what the customer wrote after "
-                "the solve",
-            ),
-        )
-    ]
+    return _rate_above(
+        r,
+        REOPEN_THRESHOLD,
+        score=1.2,
+        metric=KpiName.REOPEN_RATE,
+        happens="Solved interactions are reopened",
+        evidence=f"{r.numerator} of {r.denominator} reopened in the latest period",
+        interval="the latest period's",
+        next_step="a sample of reopened interactions: what the customer wrote after the solve",
+    )
 
 
 def _theme_findings(themes: tuple[tuple[str, int], ...], complaints: int) -> list[_Scored]:
@@ -184,29 +208,20 @@ def _theme_findings(themes: tuple[tuple[str, int], ...], complaints: int) -> lis
 
 
 def _repeat_findings(repeat: Rate | None) -> list[_Scored]:
-    """Repeat contacts above 20% even at the bottom of their interval."""
-    if repeat is None or repeat.denominator < 20 or repeat.interval.low <= REPEAT_THRESHOLD:
+    """Repeat contacts above 20% even at the bottom of their interval (20 contacts or more)."""
+    if repeat is None or repeat.denominator < 20:
         return []
-    return [
-        (
-            1.0,
-            Finding(
-                title=f"Customers come back within a week {_pct(repeat.value)} of the time, "
-                f"above {_pct(REPEAT_THRESHOLD)}",
-                metric="repeat_contact_rate",
-                observed=repeat.value,
-                target=REPEAT_THRESHOLD,
-                direction="lower",
-                sample_size=repeat.denominator,
-                evidence=f"{repeat.numerator} of {repeat.denominator} contacts were followed by "
-                "another from the same customer within 7 days",
-                rule=f"flagged when even the bottom of the 95% interval is above "
-                f"{_pct(REPEAT_THRESHOLD)}",
-                next_step="what a repeating customer's first contact was about, and whether "
-                "it was solved",
-            ),
-        )
-    ]
+    return _rate_above(
+        repeat,
+        REPEAT_THRESHOLD,
+        score=1.0,
+        metric=KpiName.REPEAT_CONTACT_RATE,
+        happens="Customers come back within a week",
+        evidence=f"{repeat.numerator} of {repeat.denominator} contacts were followed by "
+        "another from the same customer within 7 days",
+        interval="the",
+        next_step="what a repeating customer's first contact was about, and whether it was solved",
+    )
 
 
 def _findings(
