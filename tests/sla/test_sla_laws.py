@@ -167,12 +167,12 @@ def _figures(result: SlaResult) -> list[tuple[Any, ...]]:
         (
             c.metric,
             c.cycle,
-            c.business_us,
+            c.business_elapsed,
             c.breached,
             c.warned,
             c.state,
-            c.started_us,
-            c.completed_us,
+            c.started_at,
+            c.completed_at,
         )
         for c in result.clocks
     ]

@@ -10,6 +10,7 @@ from typing import Any
 
 import pendulum
 
+from .._time import duration_micros
 from ..exceptions import CalendarError, PolicyDocumentError
 from ._common import EXIT_STATUS_HELP, CommandError, Exit, checked_readable, parse_as_of, printable
 
@@ -82,8 +83,8 @@ def run(args: argparse.Namespace) -> int:
                 "started_at": _text(clock.started_at),
                 "due_at": _text(_due(clock)),
                 "completed_at": _text(clock.completed_at),
-                "business_elapsed_s": clock.business_us // 1_000_000,
-                "remaining_s": (clock.within_us - clock.business_us) // 1_000_000,
+                "business_elapsed_s": duration_micros(clock.business_elapsed) // 1_000_000,
+                "remaining_s": duration_micros(clock.remaining) // 1_000_000,
                 "percent_used": round(float(clock.percent_used), 1),
             }
             if args.format == "jsonl":

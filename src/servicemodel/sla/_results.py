@@ -178,13 +178,15 @@ class MetricClock:
     state: ClockState
     breached: bool
     warned: bool
-    started_us: int
-    completed_us: int | None
-    as_of_us: int
-    business_us: int
-    calendar_us: int
-    within_us: int
-    warn_us: int | None
+    # The figures as integers (epoch and duration microseconds): private, read through
+    # the pendulum-valued properties below; the evaluator passes them by these aliases.
+    _started_us: int = attrs.field(alias="started_us", repr=False)
+    _completed_us: int | None = attrs.field(alias="completed_us", repr=False)
+    _as_of_us: int = attrs.field(alias="as_of_us", repr=False)
+    _business_us: int = attrs.field(alias="business_us", repr=False)
+    _calendar_us: int = attrs.field(alias="calendar_us", repr=False)
+    _within_us: int = attrs.field(alias="within_us", repr=False)
+    _warn_us: int | None = attrs.field(alias="warn_us", repr=False)
     _run: Running = attrs.field(repr=False, alias="run")
     _calendar: IntegerCalendar = attrs.field(repr=False, alias="calendar")
     statuses: tuple[tuple[int, Status], ...] = attrs.field(repr=False)
@@ -197,7 +199,7 @@ class MetricClock:
         >>> _demo().started_at
         DateTime(2024, 6, 10, 9, 0, 0, tzinfo=Timezone('UTC'))
         """
-        return from_micros(self.started_us, self.zone)
+        return from_micros(self._started_us, self.zone)
 
     @property
     def completed_at(self) -> pendulum.DateTime | None:
@@ -206,11 +208,11 @@ class MetricClock:
         >>> _demo().completed_at is None
         True
         """
-        return None if self.completed_us is None else from_micros(self.completed_us, self.zone)
+        return None if self._completed_us is None else from_micros(self._completed_us, self.zone)
 
     def _reach_us(self, amount: int) -> int | None:
         if self.state is ClockState.ACTIVE or crossed(
-            self._calendar, self._run, amount, self.business_us, self.completed_us
+            self._calendar, self._run, amount, self._business_us, self._completed_us
         ):
             return reach(self._calendar, self._run, amount)
         return None
@@ -225,7 +227,7 @@ class MetricClock:
         >>> _demo().due_at
         DateTime(2024, 6, 10, 17, 0, 0, tzinfo=Timezone('UTC'))
         """
-        at = self._reach_us(self.within_us)
+        at = self._reach_us(self._within_us)
         return None if at is None else from_micros(at, self.zone)
 
     @property
@@ -235,9 +237,9 @@ class MetricClock:
         >>> _demo().warn_at is None
         True
         """
-        if self.warn_us is None:
+        if self._warn_us is None:
             return None
-        at = self._reach_us(self.warn_us)
+        at = self._reach_us(self._warn_us)
         return None if at is None else from_micros(at, self.zone)
 
     @property
@@ -256,7 +258,7 @@ class MetricClock:
         >>> _demo().business_elapsed
         Duration(hours=2)
         """
-        return duration_from_micros(self.business_us)
+        return duration_from_micros(self._business_us)
 
     @property
     def calendar_elapsed(self) -> pendulum.Duration:
@@ -265,7 +267,7 @@ class MetricClock:
         >>> _demo().calendar_elapsed
         Duration(hours=2)
         """
-        return duration_from_micros(self.calendar_us)
+        return duration_from_micros(self._calendar_us)
 
     @property
     def remaining(self) -> pendulum.Duration:
@@ -274,7 +276,7 @@ class MetricClock:
         >>> _demo().remaining
         Duration(hours=6)
         """
-        return duration_from_micros(self.within_us - self.business_us)
+        return duration_from_micros(self._within_us - self._business_us)
 
     @property
     def percent_used(self) -> Fraction:
@@ -283,7 +285,7 @@ class MetricClock:
         >>> _demo().percent_used
         Fraction(25, 1)
         """
-        return Fraction(self.business_us * 100, self.within_us)
+        return Fraction(self._business_us * 100, self._within_us)
 
     @property
     def counting(self) -> bool:
@@ -292,7 +294,7 @@ class MetricClock:
         >>> _demo().counting
         True
         """
-        return self.state is ClockState.ACTIVE and is_open(self._calendar, self.as_of_us)
+        return self.state is ClockState.ACTIVE and is_open(self._calendar, self._as_of_us)
 
     def outcome(self) -> Outcome:
         """``breached`` once breached, ``met`` when completed in time, else ``pending``.
@@ -321,8 +323,8 @@ class MetricClock:
         )
 
     def _segments_us(self) -> Iterator[tuple[int, int, SegmentKind, Status | None]]:
-        start, upto = self.started_us, self.as_of_us
-        stop = self.completed_us
+        start, upto = self._started_us, self._as_of_us
+        stop = self._completed_us
         limit = upto if stop is None or stop > upto else stop
         paused = self.target.pausing_statuses()
         stops = self.metric not in _REPLY_METRICS
@@ -375,7 +377,7 @@ class SlaResult:
     interaction_id: str
     policy: str | None
     clocks: tuple[MetricClock, ...]
-    as_of_us: int
+    _as_of_us: int = attrs.field(alias="as_of_us", repr=False)
     zone: _dt.tzinfo = attrs.field(repr=False)
 
     @property
@@ -385,7 +387,7 @@ class SlaResult:
         >>> _demo_result().as_of
         DateTime(2024, 6, 10, 11, 0, 0, tzinfo=Timezone('UTC'))
         """
-        return from_micros(self.as_of_us, self.zone)
+        return from_micros(self._as_of_us, self.zone)
 
     def clock(self, metric: Metric) -> MetricClock | None:
         """The latest instance of *metric* (``None``: no target for it).
@@ -414,16 +416,16 @@ class SlaResult:
         True
         """
         best: int | None = None
-        as_of = self.as_of_us
+        as_of = self._as_of_us
         for clock in self.clocks:
             if clock.state is not ClockState.ACTIVE:
                 continue
             candidates: list[int | None] = []
             try:
-                if clock.warn_us is not None and not clock.warned:
-                    candidates.append(reach(clock._calendar, clock._run, clock.warn_us))
+                if clock._warn_us is not None and not clock.warned:
+                    candidates.append(reach(clock._calendar, clock._run, clock._warn_us))
                 if not clock.breached:
-                    candidates.append(reach(clock._calendar, clock._run, clock.within_us))
+                    candidates.append(reach(clock._calendar, clock._run, clock._within_us))
             except CalendarError:
                 pass
             candidates.append(next_flip(clock._calendar, as_of))
