@@ -14,7 +14,8 @@ from ._svg import Series, line_chart, stacked_bars
 from .kpi import DurationStats, KpiName, KpiUnit, Mean, Net, Period, Rate
 
 if TYPE_CHECKING:
-    from ._assessment import Assessment, GoalReport
+    from ._assessment import Assessment, ChannelShift, GoalReport, SlaLine
+    from .kpi import ReportRow
     from .team import Finding
 
 __all__ = ["printable", "render_html", "render_html_fragment", "render_json", "render_text"]
@@ -91,21 +92,6 @@ def _result_json(result: object) -> Any:
 
 def render_json(a: Assessment) -> dict[str, Any]:
     """The assessment as JSON-ready data (schema version 1, see docs/reference/assessment-json.md)."""
-    kpi_rows = [
-        {
-            "channel": row.group[0] if row.group else None,
-            "period": row.period.isoformat() if row.period else None,
-            "kpis": {cell.metric.value: _result_json(cell.result) for cell in row.cells},
-        }
-        for row in a.kpis.rows
-    ]
-    overall_rows = [
-        {
-            "period": row.period.isoformat() if row.period else None,
-            "kpis": {cell.metric.value: _result_json(cell.result) for cell in row.cells},
-        }
-        for row in a.overall.rows
-    ]
     return {
         "schema_version": SCHEMA_VERSION,
         "model": {
@@ -128,33 +114,14 @@ def render_json(a: Assessment) -> dict[str, Any]:
             }
             for d in a.definitions
         ],
-        "kpis_by_channel": kpi_rows,
-        "kpis_overall": overall_rows,
-        "sla": [
-            {
-                "policy": s.policy,
-                "priority": s.priority.value,
-                "metric": s.metric.value,
-                "met": s.met,
-                "breached": s.breached,
-                "pending": s.pending,
-                "compliance": _result_json(s.rate) if s.met + s.breached else None,
-            }
-            for s in a.sla
+        "kpis_by_channel": [
+            {"channel": row.group[0] if row.group else None, **_row_json(row)}
+            for row in a.kpis.rows
         ],
+        "kpis_overall": [_row_json(row) for row in a.overall.rows],
+        "sla": [_sla_json(line) for line in a.sla],
         "goals": [_goal_json(g) for g in a.goals],
-        "channel_shift": [
-            {
-                "channel": s.channel,
-                "previous": _num(s.previous.value),
-                "latest": _num(s.latest.value),
-                "change": _num(s.change.value),
-                "low": s.change.interval.low,
-                "high": s.change.interval.high,
-                "significant": s.change.significant(),
-            }
-            for s in a.channel_shift
-        ],
+        "channel_shift": [_shift_json(shift) for shift in a.channel_shift],
         "complaint_themes": [{"theme": t, "count": n} for t, n in a.complaint_themes],
         "complaints": a.complaints,
         "repeat_contact": _result_json(a.repeat_contact),
@@ -171,6 +138,40 @@ def render_json(a: Assessment) -> dict[str, Any]:
             for o in a.outreach
         ],
         "findings": [_finding_json(rank, f) for rank, f in enumerate(a.findings, 1)],
+    }
+
+
+def _row_json(row: ReportRow) -> dict[str, Any]:
+    """One report row: its period and each KPI's figures."""
+    return {
+        "period": row.period.isoformat() if row.period else None,
+        "kpis": {cell.metric.value: _result_json(cell.result) for cell in row.cells},
+    }
+
+
+def _sla_json(s: SlaLine) -> dict[str, Any]:
+    """One SLA line: its counts and, once a clock met or breached, its compliance."""
+    return {
+        "policy": s.policy,
+        "priority": s.priority.value,
+        "metric": s.metric.value,
+        "met": s.met,
+        "breached": s.breached,
+        "pending": s.pending,
+        "compliance": _result_json(s.rate) if s.met + s.breached else None,
+    }
+
+
+def _shift_json(s: ChannelShift) -> dict[str, Any]:
+    """One channel's change in share between the last two periods."""
+    return {
+        "channel": s.channel,
+        "previous": _num(s.previous.value),
+        "latest": _num(s.latest.value),
+        "change": _num(s.change.value),
+        "low": s.change.interval.low,
+        "high": s.change.interval.high,
+        "significant": s.change.significant(),
     }
 
 
