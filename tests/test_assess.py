@@ -8,15 +8,18 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from fractions import Fraction
 from pathlib import Path
+from typing import Any
 
 import pendulum
 import pytest
 
 from servicemodel import Interaction, Message, Priority, SatisfactionResponse, StatusChange, samples
 from servicemodel.exceptions import ValidationError
-from servicemodel.goals import GoalStatus
-from servicemodel.kpi import Rate, RepeatContactRate, csat
-from servicemodel.model import ServiceModel, assess, load_model
+from servicemodel.feedback import CesResponse, Feedback, NpsResponse
+from servicemodel.goals import Goal, GoalStatus, Scope
+from servicemodel.interactions import Assignment
+from servicemodel.kpi import KpiName, Rate, RepeatContactRate, csat
+from servicemodel.model import Assessment, GoalReport, ServiceModel, assess, load_model
 from servicemodel.sla import Metric, Outcome, evaluate
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "docs" / "examples"
@@ -251,8 +254,6 @@ def test_reads_interactions_as_they_stood_at_as_of() -> None:
 
 
 def test_percentile_goal_variants_are_measured() -> None:
-    from servicemodel.goals import Goal
-
     t = pendulum.datetime(2024, 1, 1, tz="UTC")
     ticket = Interaction(
         id="1",
@@ -286,3 +287,199 @@ def test_outreach_equals_the_schedule_over_the_interactions_as_they_stood(
     expected = schedule_outreach(hybrid.follow_ups, stood, start=AS_OF, end=AS_OF.add(days=7))
     assert result.outreach == expected  # type: ignore[attr-defined]
     assert expected
+
+
+# ------------------------------------------------------------------ a small case by hand:
+# goal scopes and notes, feedback KPIs, and how they are rendered
+
+DAY0 = pendulum.datetime(2024, 3, 4, 9, tz="UTC")
+HAND_AS_OF = DAY0.add(days=3, hours=1)
+HAND_SPAN: dict[str, Any] = {"start": DAY0.subtract(days=1), "deadline": DAY0.add(months=3)}
+HAND_FASTER: dict[str, Any] = {"direction": "decrease", "baseline": 3600, "target": 600}
+
+
+def hand_ticket(number: int, group: str, reply_minutes: int, day: int = 0) -> Interaction:
+    created = DAY0.add(days=day)
+    return Interaction(
+        id=str(number),
+        customer_id=f"C{number}",
+        channel="email",
+        created_at=created,
+        events=[
+            Assignment(at=created.add(minutes=1), group=group),
+            Message(at=created.add(minutes=reply_minutes), author="agent"),
+        ],
+    )
+
+
+# Day 0: billing replies in 10 and 30 minutes, returns in 60; day 2: returns in 70.
+HAND_DATA = [
+    hand_ticket(1, "billing", 10),
+    hand_ticket(2, "billing", 30),
+    hand_ticket(3, "returns", 60),
+]
+HAND_DATA.append(hand_ticket(4, "returns", 70, day=2))
+HAND_FEEDBACK: list[Feedback] = [
+    NpsResponse(customer_id="C1", at=DAY0.add(hours=1), score=10, channel="email"),
+    NpsResponse(customer_id="C2", at=DAY0.add(hours=2), score=3),  # no channel: overall only
+    CesResponse(customer_id="C3", at=DAY0.add(hours=3), score=2, channel="email"),
+    NpsResponse(customer_id="C4", at=DAY0.add(days=2, hours=2), score=9, channel="email"),
+    CesResponse(customer_id="C4", at=DAY0.add(days=2, hours=3), score=6, channel="email"),
+    NpsResponse(
+        customer_id="C5", at=HAND_AS_OF.add(minutes=1), score=0, channel="email"
+    ),  # too late
+]
+HAND_GOALS = [
+    Goal(name="no metric", target=1),
+    Goal(
+        name="billing",
+        metric="first_reply_time",
+        scope=Scope(team="billing"),
+        **HAND_FASTER,
+        **HAND_SPAN,
+    ),
+    Goal(
+        name="vip",
+        metric="first_reply_time",
+        scope=Scope(segment="vip"),
+        **HAND_FASTER,
+        **HAND_SPAN,
+    ),
+    Goal(
+        name="sla",
+        metric="sla_compliance",
+        direction="increase",
+        baseline=0.5,
+        target=0.9,
+        **HAND_SPAN,
+    ),
+    Goal(
+        name="later",
+        metric="first_reply_time",
+        start=DAY0.add(days=10),
+        deadline=DAY0.add(months=3),
+        **HAND_FASTER,
+    ),
+    Goal(name="mean", metric="first_reply_time", variant="mean", **HAND_FASTER, **HAND_SPAN),
+    Goal(name="nps", metric="nps", direction="increase", baseline=0, target=50, **HAND_SPAN),
+    Goal(
+        name="ces",
+        metric="ces",
+        direction="increase",  # CES 2.0: higher is easier
+        baseline=3,
+        target=5,
+        start=DAY0.add(days=3),
+        deadline=DAY0.add(months=3),
+    ),
+]
+
+
+@pytest.fixture(scope="module")
+def by_hand() -> Assessment:
+    model = ServiceModel(
+        name="Desk", type="reactive", channels=["email"], feedback=["nps", "ces"], goals=HAND_GOALS
+    )
+    return assess(model, HAND_DATA, feedback=HAND_FEEDBACK, as_of=HAND_AS_OF, period="day")
+
+
+def goal_report(assessment: Assessment, name: str) -> GoalReport:
+    return next(g for g in assessment.goals if g.goal.name == name)
+
+
+def days_and_values(found: GoalReport) -> list[tuple[int, Fraction]]:
+    return [(o.at.day, o.value) for o in found.observations]
+
+
+def test_a_team_goal_is_measured_on_that_teams_interactions_only(by_hand: Assessment) -> None:
+    billing = goal_report(by_hand, "billing")
+    assert days_and_values(billing) == [(4, Fraction(1200))]
+    assert billing.progress is not None
+    assert billing.progress.latest == 1200
+    assert billing.progress.status is GoalStatus.ON_TRACK
+    assert billing.note == ""
+
+
+def test_a_mean_goal_reads_the_mean_not_the_median(by_hand: Assessment) -> None:
+    mean = goal_report(by_hand, "mean")
+    # Day 0: (10 + 30 + 60) / 3 minutes = 2000 s; the median would be 1800 s.
+    assert days_and_values(mean) == [(4, Fraction(2000)), (6, Fraction(4200))]
+
+
+def test_a_segment_goal_is_measured_over_everyone_and_says_so(by_hand: Assessment) -> None:
+    vip = goal_report(by_hand, "vip")
+    assert len(vip.observations) == 2
+    assert vip.note == (
+        "segment scope is measured over all customers (segments are not in the interaction data)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "note"),
+    [
+        ("no metric", "no KPI named"),
+        ("sla", "the KPI 'sla_compliance' is not computed from interactions in this assessment"),
+        ("later", "the goal has not started"),
+        ("ces", "no observation since the goal started"),
+    ],
+)
+def test_a_goal_without_progress_says_why(by_hand: Assessment, name: str, note: str) -> None:
+    unmeasured = goal_report(by_hand, name)
+    assert unmeasured.progress is None
+    assert unmeasured.note == note
+
+
+def test_feedback_counts_overall_and_by_channel_until_as_of(by_hand: Assessment) -> None:
+    nps = goal_report(by_hand, "nps")
+    # Day 0: one promoter and one detractor overall; day 2: one promoter; the late 0 is left out.
+    assert days_and_values(nps) == [(4, Fraction(0)), (6, Fraction(100))]
+    assert nps.progress is not None
+    assert nps.progress.status is GoalStatus.ACHIEVED
+    email = by_hand.to_json()["kpis_by_channel"]
+    assert email[0]["kpis"]["nps"]["kind"] == "net"
+    assert (email[0]["kpis"]["nps"]["value"], email[0]["kpis"]["nps"]["n"]) == (100.0, 1)
+    assert email[1]["kpis"]["ces"] == {
+        "kind": "mean",
+        "value": 6.0,
+        "n": 1,
+        "low": 6.0,
+        "high": 6.0,
+    }
+
+
+def test_the_text_report_shows_feedback_kpis_and_goal_notes(by_hand: Assessment) -> None:
+    text = by_hand.to_text()
+    assert (
+        "  email         first_reply_time median 1h 10m (n=1), nps +100.0 (n=1), ces 6 (n=1)"
+        in text.splitlines()
+    )
+    assert "     note: the goal has not started" in text.splitlines()
+    assert any(
+        line.startswith("     latest +100.0, expected on the line +2.2, projected at the deadline ")
+        for line in text.splitlines()
+    )
+
+
+@pytest.mark.parametrize("variant", ["p100", "p0", "average"])
+def test_a_goal_with_an_impossible_variant_has_no_observations(variant: str) -> None:
+    goal = Goal(name="odd", metric="first_reply_time", variant=variant, **HAND_FASTER, **HAND_SPAN)
+    model = ServiceModel(name="Desk", type="reactive", channels=["email"], goals=[goal])
+    (odd,) = assess(model, HAND_DATA, as_of=HAND_AS_OF, period="day").goals
+    assert odd.observations == ()
+    assert odd.progress is None
+    assert odd.note == "no observation since the goal started"
+
+
+def test_a_goal_on_requester_wait_counts_on_the_models_business_calendar(
+    data: list[Interaction],
+) -> None:
+    text = (EXAMPLES / "reactive.toml").read_text(encoding="utf-8")
+    text = text.replace('metric = "fcr"', 'metric = "requester_wait_time"')
+    text = text.replace('direction = "increase"', 'direction = "decrease"')
+    text = text.replace("baseline = 0.6", "baseline = 7200").replace(
+        "target = 0.75", "target = 3600"
+    )
+    model = load_model(text, format="toml")
+    assert KpiName.REQUESTER_WAIT_TIME in model.tracked_kpis()
+    report = assess(model, data, as_of=AS_OF)
+    definitions = {d["kpi"]: d for d in report.to_json()["definitions"]}
+    assert definitions["requester_wait_time"]["clock"] == report.clock != ""

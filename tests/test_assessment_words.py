@@ -14,8 +14,10 @@ import pytest
 from servicemodel import Interaction, Message, samples
 from servicemodel.cli import main
 from servicemodel.exceptions import EmptySampleError, ValidationError
+from servicemodel.goals import Goal
 from servicemodel.io import write_interactions
 from servicemodel.model import Assessment, ServiceModel, assess, load_model
+from servicemodel.team import leaderboard
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "docs" / "examples"
@@ -81,7 +83,7 @@ def test_every_kpi_variant_is_named_and_defined(reactive: Assessment) -> None:
     assert definitions["fcr"]["variant"] == "one_touch"
     assert definitions["first_reply_time"]["clock"] == reactive.clock
     assert definitions["csat"]["clock"] == ""
-    assert set(definitions) == set(reactive.overall.metrics)
+    assert set(definitions) == {name.value for name in reactive.overall.metrics}
 
 
 def test_each_finding_names_its_rule_threshold_and_next_step(sample: Assessment) -> None:
@@ -303,3 +305,72 @@ def test_the_command_refuses_an_empty_data_file(
     captured = capsys.readouterr()
     assert captured.out == ""
     assert "no interaction to assess" in captured.err
+
+
+# ------------------------------------------------------------------ recognition and goals in the text
+
+FEBRUARY = pendulum.datetime(2024, 2, 1, tz="Europe/London")
+
+
+@pytest.fixture(scope="module")
+def january_by_week() -> tuple[ServiceModel, list[Interaction], Assessment]:
+    model = load_model(EXAMPLES / "hybrid.toml")
+    data = list(
+        samples.generate(1500, seed=3, start=pendulum.datetime(2024, 1, 26, tz="Europe/London"))
+    )
+    return model, data, assess(model, data, as_of=FEBRUARY, period="week")
+
+
+def test_the_text_report_lists_last_months_five_leaders(
+    january_by_week: tuple[ServiceModel, list[Interaction], Assessment],
+) -> None:
+    model, data, assessment = january_by_week
+    assert model.recognition is not None
+    board = leaderboard(data, model.recognition, year=2024, month=1, as_of=FEBRUARY)
+    assert assessment.recognition == board
+    assert len(board.standings) > 5
+    lines = assessment.to_text().splitlines()
+    start = lines.index("Recognition, 2024-01")
+    expected = [
+        f"  #{s.rank} {s.agent}: {s.points} points over {s.samples} resolved"
+        for s in board.standings[:5]
+    ]
+    assert lines[start + 1 : start + 6] == expected
+    assert not lines[start + 6].startswith("  #")
+
+
+def test_a_month_without_enough_samples_says_so() -> None:
+    model = load_model(EXAMPLES / "hybrid.toml")
+    data = list(
+        samples.generate(30, seed=3, start=pendulum.datetime(2024, 1, 30, tz="Europe/London"))
+    )
+    lines = assess(model, data, as_of=FEBRUARY, period="week").to_text().splitlines()
+    start = lines.index("Recognition, 2024-01")
+    below = len(assess(model, data, as_of=FEBRUARY, period="week").recognition.below_minimum)  # type: ignore[union-attr]
+    assert below > 0
+    assert lines[start + 1] == (
+        f"  nobody reached the minimum of 10 resolved interactions ({below} agents had fewer)"
+    )
+
+
+def test_a_goal_without_observations_renders_as_not_measured_without_a_chart() -> None:
+    goal = Goal(
+        name="faster",
+        metric="first_reply_time",
+        direction="decrease",
+        baseline=3600,
+        target=600,
+        start=pendulum.datetime(2024, 1, 20),
+        deadline=pendulum.datetime(2024, 6, 1),
+    )
+    model = ServiceModel(name="Desk", type="reactive", channels=["email"], goals=[goal])
+    data = samples.generate(40, seed=1, start=pendulum.datetime(2024, 1, 2))
+    assessment = assess(model, data, as_of=pendulum.datetime(2024, 2, 1), period="day")
+    text = assessment.to_text()
+    assert "  faster: not measured" in text.splitlines()
+    assert "     note: no observation since the goal started" in text
+    html = assessment.to_html()
+    assert "Goal: faster" not in html  # no observations: no goal chart
+    report = assessment.to_json()["goals"][0]
+    assert (report["status"], report["latest"], report["observations"]) == (None, None, [])
+    assert report["note"] == "no observation since the goal started"

@@ -68,3 +68,45 @@ def test_assess_usage_errors(
 ) -> None:
     assert main(argv) == 2
     assert message in capsys.readouterr().err
+
+
+RECORD = (
+    '{{"id":"{id}","customer_id":"C","channel":"{channel}","created_at":"2024-06-10T09:00:00Z"}}'
+)
+
+
+# ------------------------------------------------------------------ refusals
+
+
+@pytest.fixture
+def small_model(tmp_path: Path) -> Path:
+    model = tmp_path / "m.toml"
+    model.write_text('name = "X"\ntype = "reactive"\nchannels = ["email"]\n')
+    return model
+
+
+def test_assess_sample_takes_no_model_or_data(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["assess", "--sample", "model.toml"]) == 2
+    assert capsys.readouterr().err == "servicemodel assess: --sample takes no MODEL or DATA\n"
+
+
+def test_assess_from_stdin_needs_as_of(
+    small_model: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["assess", str(small_model), "-"]) == 2
+    assert capsys.readouterr().err == (
+        "servicemodel assess: --as-of is required when reading interactions from stdin\n"
+    )
+
+
+def test_assess_reports_a_report_it_cannot_write(
+    tmp_path: Path, small_model: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    model = small_model
+    data = tmp_path / "one.jsonl"
+    data.write_text(RECORD.format(id="T-1", channel="email") + "\n")
+    argv = ["assess", str(model), str(data), "--as-of", "2024-07-01T00:00:00Z", "-o", str(tmp_path)]
+    assert main(argv) == 3
+    assert capsys.readouterr().err.startswith(
+        f"servicemodel assess: cannot write the report to {str(tmp_path)!r}: it is a directory"
+    )

@@ -12,6 +12,7 @@ import pytest
 
 from servicemodel.exceptions import ModelDocumentError, ValidationError
 from servicemodel.goals import Goal
+from servicemodel.kpi import KpiName
 from servicemodel.model import FollowUpRule, ModelType, ServiceModel, load_model
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "docs" / "examples"
@@ -140,13 +141,14 @@ def test_business_calendar_must_be_a_policy_calendar() -> None:
 
 def test_type_implies_the_tracked_kpis() -> None:
     reactive = ServiceModel(name="R", type="reactive", channels=["email"])
-    assert "self_service_deflection" not in reactive.tracked_kpis()
+    assert KpiName.FIRST_REPLY_TIME in reactive.tracked_kpis()
+    assert KpiName.SELF_SERVICE_DEFLECTION not in reactive.tracked_kpis()
     hybrid = load_model(EXAMPLES / "hybrid.toml")
-    assert {"self_service_deflection", "nps", "ces"} <= set(hybrid.tracked_kpis())
+    assert {KpiName.SELF_SERVICE_DEFLECTION, KpiName.NPS, KpiName.CES} <= set(hybrid.tracked_kpis())
     with_goal = ServiceModel(
         name="R", type="reactive", channels=["email"], goals=[Goal(name="g", metric="contact_rate")]
     )
-    assert with_goal.tracked_kpis()[-1] == "contact_rate"
+    assert with_goal.tracked_kpis()[-1] is KpiName.CONTACT_RATE
     with pytest.raises(ValidationError, match=r"'metric' must be one of 'csat', .*\(got 'vibes'\)"):
         Goal(name="g", metric="vibes")
 

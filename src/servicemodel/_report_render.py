@@ -14,7 +14,9 @@ from ._svg import Series, line_chart, stacked_bars
 from .kpi import DurationStats, KpiName, KpiUnit, Mean, Net, Period, Rate
 
 if TYPE_CHECKING:
-    from ._assessment import Assessment
+    from ._assessment import Assessment, ChannelShift, GoalReport, SlaLine
+    from .kpi import ReportRow
+    from .team import Finding
 
 __all__ = ["printable", "render_html", "render_html_fragment", "render_json", "render_text"]
 
@@ -90,21 +92,6 @@ def _result_json(result: object) -> Any:
 
 def render_json(a: Assessment) -> dict[str, Any]:
     """The assessment as JSON-ready data (schema version 1, see docs/reference/assessment-json.md)."""
-    kpi_rows = [
-        {
-            "channel": row.group[0] if row.group else None,
-            "period": row.period.isoformat() if row.period else None,
-            "kpis": {cell.metric: _result_json(cell.result) for cell in row.cells},
-        }
-        for row in a.kpis.rows
-    ]
-    overall_rows = [
-        {
-            "period": row.period.isoformat() if row.period else None,
-            "kpis": {cell.metric: _result_json(cell.result) for cell in row.cells},
-        }
-        for row in a.overall.rows
-    ]
     return {
         "schema_version": SCHEMA_VERSION,
         "model": {
@@ -119,81 +106,27 @@ def render_json(a: Assessment) -> dict[str, Any]:
         "interactions": a.interactions,
         "clock": a.clock,
         "definitions": [
-            {"kpi": d.name, "variant": d.variant, "definition": d.definition, "clock": d.clock}
+            {
+                "kpi": d.name.value,
+                "variant": d.variant,
+                "definition": d.definition,
+                "clock": d.clock,
+            }
             for d in a.definitions
         ],
-        "kpis_by_channel": kpi_rows,
-        "kpis_overall": overall_rows,
-        "sla": [
-            {
-                "policy": s.policy,
-                "priority": s.priority.value,
-                "metric": s.metric.value,
-                "met": s.met,
-                "breached": s.breached,
-                "pending": s.pending,
-                "compliance": _result_json(s.rate) if s.met + s.breached else None,
-            }
-            for s in a.sla
+        "kpis_by_channel": [
+            {"channel": row.group[0] if row.group else None, **_row_json(row)}
+            for row in a.kpis.rows
         ],
-        "goals": [
-            {
-                "name": g.goal.name,
-                "metric": None if g.goal.metric is None else g.goal.metric.value,
-                "variant": g.goal.variant,
-                "unit": g.goal.unit(),
-                "scope": g.goal.scope.describe(),
-                "baseline": _num(g.goal.baseline),
-                "target": _num(g.goal.target),
-                "start": g.goal.start.isoformat() if g.goal.start else None,
-                "deadline": g.goal.deadline.isoformat() if g.goal.deadline else None,
-                "smart": {
-                    c.letter: {"holds": c.holds, "reasons": list(c.reasons)}
-                    for c in g.smart.letters
-                },
-                "status": g.progress.status.value if g.progress else None,
-                "explanation": g.progress.explanation if g.progress else None,
-                "expected": _num(g.progress.expected) if g.progress else None,
-                "latest": _num(g.progress.latest) if g.progress else None,
-                "latest_at": g.progress.latest_at.isoformat() if g.progress else None,
-                "trend_per_month": _num(g.progress.trend_per_month) if g.progress else None,
-                "projected": _num(g.progress.projected) if g.progress else None,
-                "observations": [
-                    {"at": o.at.isoformat(), "value": _num(o.value)} for o in g.observations
-                ],
-                "note": g.note,
-            }
-            for g in a.goals
-        ],
-        "channel_shift": [
-            {
-                "channel": s.channel,
-                "previous": _num(s.previous.value),
-                "latest": _num(s.latest.value),
-                "change": _num(s.change.value),
-                "low": s.change.interval.low,
-                "high": s.change.interval.high,
-                "significant": s.change.significant(),
-            }
-            for s in a.channel_shift
-        ],
+        "kpis_overall": [_row_json(row) for row in a.overall.rows],
+        "sla": [_sla_json(line) for line in a.sla],
+        "goals": [_goal_json(g) for g in a.goals],
+        "channel_shift": [_shift_json(shift) for shift in a.channel_shift],
         "complaint_themes": [{"theme": t, "count": n} for t, n in a.complaint_themes],
         "complaints": a.complaints,
         "repeat_contact": _result_json(a.repeat_contact),
         "contacts_per_customer": _result_json(a.contacts_per_customer),
-        "recognition": None
-        if a.recognition is None
-        else {
-            "month": a.recognition.month,
-            "month_to_date": a.recognition_month_to_date,
-            "minimum_samples": a.model.recognition.minimum_samples
-            if a.model.recognition is not None
-            else None,
-            "standings": [
-                {"agent": s.agent, "points": s.points, "samples": s.samples, "rank": s.rank}
-                for s in a.recognition.standings
-            ],
-        },
+        "recognition": _recognition_json(a),
         "outreach": [
             {
                 "rule": o.rule,
@@ -204,21 +137,100 @@ def render_json(a: Assessment) -> dict[str, Any]:
             }
             for o in a.outreach
         ],
-        "findings": [
-            {
-                "rank": i + 1,
-                "title": f.title,
-                "metric": f.metric.value,
-                "observed": _num(f.observed),
-                "target": _num(f.target),
-                "sample_size": f.sample_size,
-                "scope": f.scope,
-                "evidence": f.evidence,
-                "rule": f.rule,
-                "next_step": f.next_step,
-            }
-            for i, f in enumerate(a.findings)
+        "findings": [_finding_json(rank, f) for rank, f in enumerate(a.findings, 1)],
+    }
+
+
+def _row_json(row: ReportRow) -> dict[str, Any]:
+    """One report row: its period and each KPI's figures."""
+    return {
+        "period": row.period.isoformat() if row.period else None,
+        "kpis": {cell.metric.value: _result_json(cell.result) for cell in row.cells},
+    }
+
+
+def _sla_json(s: SlaLine) -> dict[str, Any]:
+    """One SLA line: its counts and, once a clock met or breached, its compliance."""
+    return {
+        "policy": s.policy,
+        "priority": s.priority.value,
+        "metric": s.metric.value,
+        "met": s.met,
+        "breached": s.breached,
+        "pending": s.pending,
+        "compliance": _result_json(s.rate) if s.met + s.breached else None,
+    }
+
+
+def _shift_json(s: ChannelShift) -> dict[str, Any]:
+    """One channel's change in share between the last two periods."""
+    return {
+        "channel": s.channel,
+        "previous": _num(s.previous.value),
+        "latest": _num(s.latest.value),
+        "change": _num(s.change.value),
+        "low": s.change.interval.low,
+        "high": s.change.interval.high,
+        "significant": s.change.significant(),
+    }
+
+
+def _goal_json(g: GoalReport) -> dict[str, Any]:
+    """One goal's report: the goal, its SMART check, its progress and observations."""
+    return {
+        "name": g.goal.name,
+        "metric": None if g.goal.metric is None else g.goal.metric.value,
+        "variant": g.goal.variant,
+        "unit": g.goal.unit(),
+        "scope": g.goal.scope.describe(),
+        "baseline": _num(g.goal.baseline),
+        "target": _num(g.goal.target),
+        "start": g.goal.start.isoformat() if g.goal.start else None,
+        "deadline": g.goal.deadline.isoformat() if g.goal.deadline else None,
+        "smart": {
+            c.letter: {"holds": c.holds, "reasons": list(c.reasons)} for c in g.smart.letters
+        },
+        "status": g.progress.status.value if g.progress else None,
+        "explanation": g.progress.explanation if g.progress else None,
+        "expected": _num(g.progress.expected) if g.progress else None,
+        "latest": _num(g.progress.latest) if g.progress else None,
+        "latest_at": g.progress.latest_at.isoformat() if g.progress else None,
+        "trend_per_month": _num(g.progress.trend_per_month) if g.progress else None,
+        "projected": _num(g.progress.projected) if g.progress else None,
+        "observations": [{"at": o.at.isoformat(), "value": _num(o.value)} for o in g.observations],
+        "note": g.note,
+    }
+
+
+def _recognition_json(a: Assessment) -> dict[str, Any] | None:
+    """The recognition leaderboard, or None when the model recognises nobody."""
+    if a.recognition is None:
+        return None
+    policy = a.model.recognition
+    return {
+        "month": a.recognition.month,
+        "month_to_date": a.recognition_month_to_date,
+        "minimum_samples": policy.minimum_samples if policy is not None else None,
+        "standings": [
+            {"agent": s.agent, "points": s.points, "samples": s.samples, "rank": s.rank}
+            for s in a.recognition.standings
         ],
+    }
+
+
+def _finding_json(rank: int, f: Finding) -> dict[str, Any]:
+    """One finding, ranked (1 is the most pressing)."""
+    return {
+        "rank": rank,
+        "title": f.title,
+        "metric": f.metric.value,
+        "observed": _num(f.observed),
+        "target": _num(f.target),
+        "sample_size": f.sample_size,
+        "scope": f.scope,
+        "evidence": f.evidence,
+        "rule": f.rule,
+        "next_step": f.next_step,
     }
 
 
@@ -277,7 +289,7 @@ def _kpis_text(a: Assessment) -> list[str]:
         for c in row.cells:
             if c.missing():
                 continue
-            cells.append(f"{c.metric} {_show(c.result)}")
+            cells.append(f"{c.metric.value} {_show(c.result)}")
             if isinstance(c.result, DurationStats) and c.result.median.total_seconds() == 0:
                 zero_business = True
         lines.append(f"  {channel:<13} {', '.join(cells) or 'no data'}")
@@ -293,7 +305,7 @@ def _kpis_text(a: Assessment) -> list[str]:
     lines.append("What the KPIs measure")
     for d in a.definitions:
         variant = f" ({d.variant})" if d.variant else ""
-        lines.append(f"  {d.name}{variant}: {d.definition}")
+        lines.append(f"  {d.name.value}{variant}: {d.definition}")
     return [*lines, ""]
 
 
@@ -528,12 +540,12 @@ def _kind_of(a: Assessment, metric: Any) -> object:
     for report in (a.overall, a.kpis):
         for row in report.rows:
             for cell in row.cells:
-                if cell.metric == metric and not cell.missing():
+                if cell.metric.value == _name(metric) and not cell.missing():
                     return type(cell.result)
     return DurationStats if _name(metric).endswith("_time") else None
 
 
-def _trend_chart(a: Assessment, metric: str) -> str | None:
+def _trend_chart(a: Assessment, metric: KpiName) -> str | None:
     rows = sorted((r for r in a.overall.rows if r.period is not None), key=lambda r: r.period)  # type: ignore[arg-type,return-value]
     if not rows or metric not in a.overall.metrics:
         return None

@@ -21,7 +21,7 @@ from ._validators import enum_member, non_empty_str, shown
 from .exceptions import DocumentError, ModelDocumentError, Problem, ValidationError
 from .goals import Goal, Scope
 from .interactions import Channel
-from .kpi import catalogue
+from .kpi import KpiName, catalogue
 from .loyalty import Programme, load_programme
 from .sla import PolicySet, load_policies
 from .team import RecognitionPolicy
@@ -46,8 +46,8 @@ class ModelType(enum.Enum):
     - ``self_service``: customers help themselves; deflection is the measure.
     - ``hybrid``: all of the above.
 
-    >>> ModelType("hybrid").tracked_kpis()[:3]
-    ('first_reply_time', 'resolution_time', 'csat')
+    >>> [name.value for name in ModelType("hybrid").tracked_kpis()[:3]]
+    ['first_reply_time', 'resolution_time', 'csat']
     """
 
     REACTIVE = "reactive"
@@ -55,18 +55,24 @@ class ModelType(enum.Enum):
     SELF_SERVICE = "self_service"
     HYBRID = "hybrid"
 
-    def tracked_kpis(self) -> tuple[str, ...]:
-        """The KPIs (catalogue names) an assessment of this type reports.
+    def tracked_kpis(self) -> tuple[KpiName, ...]:
+        """The KPIs an assessment of this type reports.
 
-        >>> ModelType.SELF_SERVICE.tracked_kpis()
-        ('first_reply_time', 'resolution_time', 'csat', 'fcr', 'reopen_rate', 'self_service_deflection')
+        >>> [name.value for name in ModelType.SELF_SERVICE.tracked_kpis()]
+        ['first_reply_time', 'resolution_time', 'csat', 'fcr', 'reopen_rate', 'self_service_deflection']
         """
-        base = ("first_reply_time", "resolution_time", "csat", "fcr", "reopen_rate")
-        extra = {
+        base = (
+            KpiName.FIRST_REPLY_TIME,
+            KpiName.RESOLUTION_TIME,
+            KpiName.CSAT,
+            KpiName.FCR,
+            KpiName.REOPEN_RATE,
+        )
+        extra: tuple[KpiName, ...] = {
             ModelType.REACTIVE: (),
-            ModelType.PROACTIVE: ("nps",),
-            ModelType.SELF_SERVICE: ("self_service_deflection",),
-            ModelType.HYBRID: ("nps", "self_service_deflection"),
+            ModelType.PROACTIVE: (KpiName.NPS,),
+            ModelType.SELF_SERVICE: (KpiName.SELF_SERVICE_DEFLECTION,),
+            ModelType.HYBRID: (KpiName.NPS, KpiName.SELF_SERVICE_DEFLECTION),
         }[self]
         return base + extra
 
@@ -228,22 +234,22 @@ class ServiceModel:
                 value=self.business_calendar,
             )
 
-    def tracked_kpis(self) -> tuple[str, ...]:
+    def tracked_kpis(self) -> tuple[KpiName, ...]:
         """The KPIs the assessment reports: the type's, then the goals' own.
 
         >>> ServiceModel(name="Desk", type="reactive", channels=["email"]).tracked_kpis()[:2]
-        ('first_reply_time', 'resolution_time')
+        (<KpiName.FIRST_REPLY_TIME: 'first_reply_time'>, <KpiName.RESOLUTION_TIME: 'resolution_time'>)
         """
         kpis = list(self.type.tracked_kpis())
-        if FeedbackChannel.NPS in self.feedback and "nps" not in kpis:
-            kpis.append("nps")
+        if FeedbackChannel.NPS in self.feedback and KpiName.NPS not in kpis:
+            kpis.append(KpiName.NPS)
         if FeedbackChannel.CES in self.feedback:
-            kpis.append("ces")
+            kpis.append(KpiName.CES)
         for goal in self.goals:
             # A goal's KPI is reported when this package's catalogue measures it.
             metric = goal.metric
-            if metric is not None and metric in catalogue() and metric.value not in kpis:
-                kpis.append(metric.value)
+            if metric is not None and metric in catalogue() and metric not in kpis:
+                kpis.append(metric)
         return tuple(kpis)
 
 
@@ -418,6 +424,35 @@ def _load_model(source: object, format: str | None) -> ServiceModel:
     if data is None:
         raise ModelDocumentError(problems.items)
     top = _keys(data, "", _TOP, problems)
+    fields = _top_fields(top, problems)
+    tz = fields["timezone"]
+    if "sla" in top:
+        sla = top["sla"]
+        wrong = f"must be an SLA policy document (got {type(sla).__name__})"
+        fields["policies"] = _nested("sla", sla, load_policies, wrong, problems)
+    fields["goals"] = _goal_documents(top.get("goals", []), tz, problems)
+    fields["follow_ups"] = _follow_up_documents(top.get("follow_ups", []), problems)
+    if "recognition" in top:
+        fields["recognition"] = _recognition(top["recognition"], tz, problems)
+    if "loyalty" in top:
+        loyalty = top["loyalty"]
+        wrong = f"must be a programme document {doc.got(loyalty)}"
+        fields["programme"] = _nested("loyalty", loyalty, load_programme, wrong, problems)
+    if problems.items:
+        raise ModelDocumentError(problems.items)
+    fields = {key: value for key, value in fields.items() if value is not _ABSENT}
+    model: ServiceModel | None = _build("service model", "", problems, ServiceModel, **fields)
+    if problems.items or model is None:
+        raise ModelDocumentError(problems.items or [Problem("", "is not a valid service model")])
+    return model
+
+
+#: A part of the document that could not be read (its problems are recorded).
+_ABSENT: Any = object()
+
+
+def _top_fields(top: dict[str, Any], problems: doc.Problems) -> dict[str, Any]:
+    """The model's own fields: name, type, timezone, channels, feedback, calendar, theme prefix."""
     for key in ("name", "type", "channels"):
         if key not in top:
             problems.add(key, "is required")
@@ -441,23 +476,30 @@ def _load_model(source: object, format: str | None) -> ServiceModel:
                 problems.add(key, error.message.split(" ", 1)[1])
     if "name" in fields and not (isinstance(fields["name"], str) and fields["name"].strip()):
         problems.add("name", f"must be a non-empty string (got {fields['name']!r})")
-    if "sla" in top:
-        if not isinstance(top["sla"], Mapping):
-            problems.add("sla", f"must be an SLA policy document (got {type(top['sla']).__name__})")
-        else:
-            try:
-                fields["policies"] = load_policies(top["sla"])
-            except DocumentError as error:
-                problems.extend(error.problems, "sla")
-    if "business_calendar" in top:
-        fields["business_calendar"] = top["business_calendar"]
-    if "theme_tag_prefix" in top:
-        fields["theme_tag_prefix"] = top["theme_tag_prefix"]
-    goals = top.get("goals", [])
+    for key in ("business_calendar", "theme_tag_prefix"):
+        if key in top:
+            fields[key] = top[key]
+    return fields
+
+
+def _nested(key: str, value: object, load: Any, wrong: str, problems: doc.Problems) -> Any:
+    """A document held under *key* (SLA policies, a programme), its problems under that path."""
+    if not isinstance(value, Mapping):
+        problems.add(key, wrong)
+        return _ABSENT
+    try:
+        return load(value)
+    except DocumentError as error:
+        problems.extend(error.problems, key)
+        return _ABSENT
+
+
+def _goal_documents(goals: object, tz: str, problems: doc.Problems) -> list[Goal]:
+    """The goals, each at its path ``goals[i]``; a goal with a problem is left out."""
     if not isinstance(goals, list) or len(goals) > _MAX_GOALS:
         problems.add("goals", f"must be an array of at most {_MAX_GOALS} goals")
-        goals = []
-    built_goals = []
+        return []
+    built = []
     for index, raw in enumerate(goals):
         path = f"goals[{index}]"
         spec = _keys(raw, path, _GOAL_KEYS, problems)
@@ -477,13 +519,16 @@ def _load_model(source: object, format: str | None) -> ServiceModel:
                 continue
         goal = _build("goal", path, problems, Goal, **spec)
         if goal is not None:
-            built_goals.append(goal)
-    fields["goals"] = built_goals
-    follow_ups = top.get("follow_ups", [])
+            built.append(goal)
+    return built
+
+
+def _follow_up_documents(follow_ups: object, problems: doc.Problems) -> list[FollowUpRule]:
+    """The follow-up rules, each at its path ``follow_ups[i]``; a rule with a problem is left out."""
     if not isinstance(follow_ups, list):
         problems.add("follow_ups", "must be an array of follow-up rules")
-        follow_ups = []
-    built_rules = []
+        return []
+    built = []
     for index, raw in enumerate(follow_ups):
         path = f"follow_ups[{index}]"
         spec = _keys(raw, path, _FOLLOW_UP_KEYS, problems)
@@ -498,29 +543,19 @@ def _load_model(source: object, format: str | None) -> ServiceModel:
                 continue
         rule = _build("follow-up rule", path, problems, FollowUpRule, **spec)
         if rule is not None:
-            built_rules.append(rule)
-    fields["follow_ups"] = built_rules
-    if "recognition" in top:
-        spec = _keys(top["recognition"], "recognition", _RECOGNITION_KEYS, problems)
-        for key in ("fast_under", "resolve_within"):
-            if isinstance(spec.get(key), str):
-                spec[key] = doc.duration(spec[key], f"recognition.{key}", problems)
-                if spec[key] is None:
-                    spec.pop(key)
-        fields["recognition"] = _build(
-            "recognition policy", "recognition", problems, RecognitionPolicy, zone=tz, **spec
-        )
-    if "loyalty" in top:
-        if not isinstance(top["loyalty"], Mapping):
-            problems.add("loyalty", f"must be a programme document {doc.got(top['loyalty'])}")
-        else:
-            try:
-                fields["programme"] = load_programme(top["loyalty"])
-            except DocumentError as error:
-                problems.extend(error.problems, "loyalty")
-    if problems.items:
-        raise ModelDocumentError(problems.items)
-    model: ServiceModel | None = _build("service model", "", problems, ServiceModel, **fields)
-    if problems.items or model is None:
-        raise ModelDocumentError(problems.items or [Problem("", "is not a valid service model")])
-    return model
+            built.append(rule)
+    return built
+
+
+def _recognition(raw: object, tz: str, problems: doc.Problems) -> RecognitionPolicy | None:
+    """The recognition policy, in the model's zone; its durations may be written as text."""
+    spec = _keys(raw, "recognition", _RECOGNITION_KEYS, problems)
+    for key in ("fast_under", "resolve_within"):
+        if isinstance(spec.get(key), str):
+            spec[key] = doc.duration(spec[key], f"recognition.{key}", problems)
+            if spec[key] is None:
+                spec.pop(key)
+    policy: RecognitionPolicy | None = _build(
+        "recognition policy", "recognition", problems, RecognitionPolicy, zone=tz, **spec
+    )
+    return policy

@@ -11,8 +11,8 @@ returns an :class:`Assessment` that renders as text, JSON or HTML.
 ... type = "reactive"
 ... channels = ["email", "chat"]
 ... ''')
->>> model.tracked_kpis()[:2]
-('first_reply_time', 'resolution_time')
+>>> [name.value for name in model.tracked_kpis()[:2]]
+['first_reply_time', 'resolution_time']
 """
 
 from ._assessment import Assessment, ChannelShift, GoalReport, KpiDefinition, SlaLine, assess

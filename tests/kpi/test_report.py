@@ -372,3 +372,19 @@ def test_period_keys_of_a_batch_equal_each_instant_read_alone(
     batch = Clock(Period(period), zone_name).keys(np.array(micros, dtype=np.int64)).tolist()
     alone = [Clock(Period(period), zone_name).key(m) for m in micros]
     assert batch == alone
+
+
+def test_a_reports_metrics_are_kpi_names_and_a_misspelt_one_is_refused() -> None:
+    from servicemodel.kpi import Cell, KpiName, Report
+
+    table = report([5, 4, 1], metrics=["csat"])
+    assert table.metrics == (KpiName.CSAT,)
+    assert table.rows[0].cells[0].metric is KpiName.CSAT
+    assert table.rows[0].cell(KpiName.CSAT) == table.rows[0].cell("csat")
+    assert table.to_records()[0]["csat_n"] == 3
+    with pytest.raises(
+        ValidationError, match=r"'metrics\[0\]' must be one of 'csat', .*\(got 'cast'\)"
+    ):
+        Report(metrics=("cast",), by=(), period=None, timezone="UTC", rows=())
+    with pytest.raises(ValidationError, match=r"'metric' must be one of 'csat', .*\(got 'nsp'\)"):
+        Cell(metric="nsp", result=None, n=0)

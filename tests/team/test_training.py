@@ -9,6 +9,7 @@ import pendulum
 import pytest
 
 from servicemodel.exceptions import ValidationError
+from servicemodel.kpi import KpiName
 from servicemodel.team import (
     Agent,
     KpiGap,
@@ -42,12 +43,16 @@ def test_training_plan_from_a_kpi_gap_low_fcr_on_a_product() -> None:
 
 def test_a_kpi_that_meets_its_target_adds_no_training() -> None:
     met = KpiGap(metric="csat", actual=Fraction(9, 10), target=Fraction(85, 100), topic="tone")
-    slow = KpiGap(metric="frt_minutes", actual=20, target=30, direction="lower", topic="triage")
+    slow = KpiGap(
+        metric="first_reply_time", actual=1200, target=1800, direction="lower", topic="triage"
+    )
     assert plan_training(BO, kpi_gaps=[met, slow], as_of=AS_OF).needs == ()
 
 
 def test_lower_is_better_kpi_above_target_is_a_gap() -> None:
-    slow = KpiGap(metric="frt_minutes", actual=45, target=30, direction="lower", topic="triage")
+    slow = KpiGap(
+        metric="first_reply_time", actual=2700, target=1800, direction="lower", topic="triage"
+    )
     assert plan_training(BO, kpi_gaps=[slow], as_of=AS_OF).topics() == ("triage",)
 
 
@@ -111,3 +116,11 @@ def test_plan_refuses_naive_as_of_and_zero_lead_time() -> None:
         plan_training(BO, as_of=dt.datetime(2024, 6, 3))
     with pytest.raises(ValidationError, match="'kpi_within' must be positive"):
         plan_training(BO, as_of=AS_OF, kpi_within=dt.timedelta(0))
+
+
+def test_a_misspelt_kpi_gap_metric_is_refused_naming_the_known_ones() -> None:
+    with pytest.raises(
+        ValidationError, match=r"'metric' must be one of 'csat', .*\(got 'frt_minutes'\)"
+    ):
+        KpiGap(metric="frt_minutes", actual=50, target=30, topic="triage")
+    assert KpiGap(metric="fcr", actual=0.5, target=0.7, topic="t").metric is KpiName.FCR

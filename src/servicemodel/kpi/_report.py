@@ -43,16 +43,33 @@ from ._stats import (
 __all__ = ["Cell", "Report", "ReportRow"]
 
 
+def _kpi_name(value: object) -> KpiName:
+    return value if type(value) is KpiName else KpiName.of(value, field="metric")
+
+
+def _kpi_names(value: object) -> tuple[KpiName, ...]:
+    if isinstance(value, str) or not isinstance(value, Iterable):
+        raise ValidationError(
+            f"'metrics' must be a list of KPI names (got {value!r})", field="metrics", value=value
+        )
+    return tuple(
+        m if type(m) is KpiName else KpiName.of(m, field=f"metrics[{i}]")
+        for i, m in enumerate(value)
+    )
+
+
 @final
 @attrs.frozen(kw_only=True)
 class Cell:
     """One metric in one row: its result, or ``None`` (missing) with n = 0 when undefined.
 
+    ``metric`` is a :class:`KpiName` (its string is accepted; a misspelt one is refused).
+
     >>> Cell(metric="csat", result=None, n=0).missing()
     True
     """
 
-    metric: str
+    metric: KpiName = attrs.field(converter=_kpi_name)
     result: Rate | Net | Mean | Ratio | Count | DurationStats | Mix | None
     n: int
 
@@ -91,10 +108,10 @@ class ReportRow:
         """
         wanted = metric_value(metric)
         for cell in self.cells:
-            if cell.metric == wanted:
+            if cell.metric.value == wanted:
                 return cell
         raise ValidationError(
-            f"'metric' must be one of {[c.metric for c in self.cells]} (got {metric!r})",
+            f"'metric' must be one of {[c.metric.value for c in self.cells]} (got {metric!r})",
             field="metric",
             value=metric,
         )
@@ -149,7 +166,7 @@ class LazyRows(Sequence[ReportRow]):
 
     def __init__(
         self,
-        metrics: tuple[str, ...],
+        metrics: tuple[KpiName, ...],
         figures: list[tuple[tuple[str | None, ...], int | None, tuple[Any, ...]]],
     ) -> None:
         self._metrics = metrics
@@ -247,13 +264,13 @@ class Report:
     Export with :meth:`to_records`, :meth:`to_pandas` (extra ``pandas``),
     view in a notebook (``_repr_html_``) or draw a trend with :meth:`plot`
     (extra ``plot``). Missing cells (empty samples) export as ``None`` with
-    n = 0.
+    n = 0. ``metrics`` are :class:`KpiName` values (their strings are accepted).
 
     >>> Report(metrics=("csat",), by=(), period=None, timezone="UTC", rows=()).to_records()
     []
     """
 
-    metrics: tuple[str, ...]
+    metrics: tuple[KpiName, ...] = attrs.field(converter=_kpi_names)
     by: tuple[str, ...]
     period: Period | None
     timezone: str
@@ -273,8 +290,8 @@ class Report:
             record: dict[str, Any] = dict(zip(self.by, row.group, strict=True))
             record["period"] = None if row.period is None else row.period.isoformat()
             for cell in row.cells:
-                record.update(_flatten(cell.metric, cell.result))
-                record[f"{cell.metric}_n"] = cell.n
+                record.update(_flatten(cell.metric.value, cell.result))
+                record[f"{cell.metric.value}_n"] = cell.n
             records.append(record)
         return records
 
@@ -298,7 +315,7 @@ class Report:
             for row in self.rows
             for cell in row.cells
             if isinstance(cell.result, DurationStats)
-            for column in _flatten(cell.metric, cell.result)
+            for column in _flatten(cell.metric.value, cell.result)
         }
         for column in sorted(durations):
             # Seconds came from whole microseconds: round back to them exactly.
@@ -306,7 +323,7 @@ class Report:
         return frame
 
     def _repr_html_(self) -> str:
-        head = [*self.by, "period", *self.metrics]
+        head = [*self.by, "period", *(m.value for m in self.metrics)]
         lines = [
             "<table>",
             "<thead><tr>" + "".join(f"<th>{html.escape(h)}</th>" for h in head) + "</tr></thead>",
@@ -320,7 +337,7 @@ class Report:
         lines.extend(["</tbody>", "</table>"])
         return "\n".join(lines)
 
-    def plot(self, metric: str, *, ax: Any = None) -> Any:
+    def plot(self, metric: KpiName | str, *, ax: Any = None) -> Any:
         """Draw *metric* over the periods, one line per group, with its interval band.
 
         Durations draw the median (no band). Needs the ``plot`` extra
@@ -341,9 +358,10 @@ class Report:
         >>> len(ax.lines), ax.get_ylabel()  # one line per channel
         (2, 'csat')
         """
-        if metric not in self.metrics:
+        name = metric_value(metric)
+        if name not in [m.value for m in self.metrics]:
             raise ValidationError(
-                f"'metric' must be one of {list(self.metrics)} (got {metric!r})",
+                f"'metric' must be one of {[m.value for m in self.metrics]} (got {metric!r})",
                 field="metric",
                 value=metric,
             )
@@ -376,7 +394,7 @@ class Report:
                 continue
             series.setdefault(row.group, []).append(point)
         for group, points in sorted(series.items(), key=lambda kv: group_sort_key(kv[0])):
-            label = " / ".join("—" if g is None else g for g in group) or metric
+            label = " / ".join("—" if g is None else g for g in group) or name
             xs = [p[0] for p in points]
             (line,) = ax.plot(xs, [p[1] for p in points], marker="o", label=label)
             if all(p[2] is not None for p in points):
@@ -388,7 +406,7 @@ class Report:
                     color=line.get_color(),
                 )
         ax.set_xlabel(self.period.value)
-        ax.set_ylabel(metric)
+        ax.set_ylabel(name)
         if series:
             ax.legend()
         return ax

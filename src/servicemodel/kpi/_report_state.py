@@ -415,12 +415,13 @@ class ReportState:
                 except EmptySampleError:
                     packed.append(None)
             rows.append((group, period, tuple(packed)))
+        metrics = tuple(m.kpi for m in self._metrics)
         return Report(
-            metrics=tuple(m.name for m in self._metrics),
+            metrics=metrics,
             by=self._by,
             period=self._period,
             timezone=self._timezone,
-            rows=LazyRows(tuple(m.name for m in self._metrics), rows),
+            rows=LazyRows(metrics, rows),
         )
 
     def __getstate__(self) -> dict[str, Any]:

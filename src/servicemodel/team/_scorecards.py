@@ -43,6 +43,7 @@ from ..kpi import (
     Fcr,
     FirstReplyTime,
     Interval,
+    KpiName,
     Mean,
     Rate,
     ResolutionTime,
@@ -100,6 +101,10 @@ class MixDimension(enum.Enum):
     KIND = "kind"
 
 
+def _kpi_name(value: object) -> KpiName:
+    return KpiName.of(value, field="metric")
+
+
 @final
 @attrs.frozen(kw_only=True)
 class MetricFigure:
@@ -118,7 +123,7 @@ class MetricFigure:
     (Fraction(1, 20), True)
     """
 
-    metric: str
+    metric: KpiName = attrs.field(converter=_kpi_name)
     n: int
     value: Fraction
     unit: str
@@ -156,10 +161,10 @@ class HiddenMetric:
     """A metric a scorecard hides because its sample is below the minimum.
 
     >>> HiddenMetric(metric="csat", n=3, minimum=10).metric
-    'csat'
+    <KpiName.CSAT: 'csat'>
     """
 
-    metric: str
+    metric: KpiName = attrs.field(converter=_kpi_name)
     n: int
     minimum: int
 
@@ -191,13 +196,14 @@ class Scorecard:
     shown: tuple[MetricFigure, ...]
     hidden: tuple[HiddenMetric, ...]
 
-    def figure(self, metric: str) -> MetricFigure:
+    def figure(self, metric: KpiName | str) -> MetricFigure:
         """The shown figure of *metric*.
 
         Raises:
             EmptySampleError: the metric is hidden (below its minimum sample).
-            ValidationError: the scorecard does not measure *metric* (SLA
-                compliance needs ``policies`` and ``as_of`` when building cards).
+            ValidationError: *metric* is not a KPI's name, or the scorecard does not
+                measure it (SLA compliance needs ``policies`` and ``as_of`` when
+                building cards).
 
         >>> import pendulum
         >>> fcr = MetricFigure(metric="fcr", n=40, value=Fraction(3, 4), unit="share",
@@ -212,16 +218,17 @@ class Scorecard:
         ...
         servicemodel.exceptions.ValidationError: ...
         """
+        wanted = KpiName.of(metric, field="metric")
         for figure in self.shown:
-            if figure.metric == metric:
+            if figure.metric is wanted:
                 return figure
         for hidden in self.hidden:
-            if hidden.metric == metric:
+            if hidden.metric is wanted:
                 raise EmptySampleError(
-                    f"{metric} is hidden for {self.agent_id}: n = {hidden.n} is below the "
+                    f"{wanted.value} is hidden for {self.agent_id}: n = {hidden.n} is below the "
                     f"minimum sample of {hidden.minimum}"
                 )
-        if metric == _SLA:
+        if wanted.value == _SLA:
             raise ValidationError(
                 f"'metric' {_SLA!r} is not on this card: build_scorecards measures it when "
                 "given policies= and as_of=",
@@ -234,7 +241,7 @@ class Scorecard:
             value=metric,
         )
 
-    def is_shown(self, metric: str) -> bool:
+    def is_shown(self, metric: KpiName | str) -> bool:
         """True when *metric* has enough sample to be shown.
 
         >>> import pendulum
@@ -243,7 +250,8 @@ class Scorecard:
         ...           hidden=()).is_shown("fcr")
         False
         """
-        return any(f.metric == metric for f in self.shown)
+        wanted = KpiName.of(metric, field="metric")
+        return any(f.metric is wanted for f in self.shown)
 
 
 def _minimums(value: Mapping[str, int] | None) -> dict[str, int]:

@@ -13,6 +13,7 @@ import pendulum
 from .._time import aware, to_duration, to_micros
 from .._validators import between, enum_member, non_empty_str, optional_non_empty_str, to_tuple
 from ..exceptions import ValidationError
+from ..kpi import KpiName
 from ._agents import Agent
 from ._common import exact
 from ._skills import GapKind, SkillProfile
@@ -76,10 +77,17 @@ def _target(value: object) -> Fraction:
     return exact(value, field="target")
 
 
+def _metric(value: object) -> KpiName:
+    return KpiName.of(value, field="metric")
+
+
 @final
 @attrs.frozen(kw_only=True)
 class KpiGap:
     """A KPI measured against its target for one agent, e.g. FCR on a product.
+
+    ``metric`` is a :class:`~servicemodel.kpi.KpiName` (its string is accepted;
+    a misspelt one is refused, naming the known ones).
 
     The numbers are given (computed by :mod:`servicemodel.kpi` or anywhere
     else); ``topic`` is the training topic that addresses the gap. Numbers
@@ -91,7 +99,7 @@ class KpiGap:
     (True, Fraction(3, 20))
     """
 
-    metric: str = attrs.field(validator=non_empty_str)
+    metric: KpiName = attrs.field(converter=_metric)
     actual: Fraction = attrs.field(converter=_actual)
     target: Fraction = attrs.field(converter=_target)
     topic: str = attrs.field(validator=non_empty_str)
@@ -101,9 +109,9 @@ class KpiGap:
     def shortfall(self) -> Fraction:
         """How far the KPI is on the wrong side of its target (0 or less: no gap).
 
-        >>> KpiGap(metric="frt_minutes", actual=50, target=30, topic="triage",
+        >>> KpiGap(metric="first_reply_time", actual=3000, target=1800, topic="triage",
         ...        direction="lower").shortfall()
-        Fraction(20, 1)
+        Fraction(1200, 1)
         """
         if self.direction is Improvement.HIGHER:
             return self.target - self.actual
@@ -126,7 +134,7 @@ class KpiGap:
         """
         where = f" on {self.scope}" if self.scope else ""
         return (
-            f"{self.metric}{where} is {self.actual} against a target of {self.target} "
+            f"{self.metric.value}{where} is {self.actual} against a target of {self.target} "
             f"({self.direction.value} is better)"
         )
 
@@ -368,7 +376,7 @@ def _kpi_needs(gaps: list[KpiGap], due: pendulum.DateTime) -> list[TrainingNeed]
     return [
         TrainingNeed(topic=gap.topic, source=NeedSource.KPI_GAP, reason=gap.describe(), due=due)
         for gap in sorted(
-            (g for g in gaps if g.is_gap()), key=lambda g: (-relative(g), g.topic, g.metric)
+            (g for g in gaps if g.is_gap()), key=lambda g: (-relative(g), g.topic, g.metric.value)
         )
     ]
 

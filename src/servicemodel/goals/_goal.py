@@ -1,155 +1,32 @@
-"""SMART goals and their progress against a KPI.
-
-A :class:`Goal` names a KPI (and its variant), the direction that counts as
-better, a baseline and a target, when it starts and when it is due, who owns
-it, the objective it serves and the scope it covers. It checks itself against
-the five SMART letters and reports progress from observations of its KPI.
-
-Values are exact: numbers become :class:`fractions.Fraction`, durations
-become seconds (as a ``Fraction``), so "on the line" means exactly on it.
-
->>> import pendulum
->>> goal = Goal(
-...     name="Faster first replies on chat",
-...     description="Median first reply time on chat for all customers",
-...     metric="first_reply_time", variant="median", direction="decrease",
-...     baseline=pendulum.duration(minutes=10), target=pendulum.duration(minutes=4),
-...     start=pendulum.datetime(2024, 1, 1), deadline=pendulum.datetime(2024, 7, 1),
-...     owner="Head of Support", objective="performance", scope=Scope(channel="chat"),
-... )
->>> goal.smart_check().holds
-True
->>> p = goal.progress([Observation(at=pendulum.datetime(2024, 4, 1), value=pendulum.duration(minutes=6))],
-...                   as_of=pendulum.datetime(2024, 4, 1))
->>> p.status
-<GoalStatus.ON_TRACK: 'on_track'>
-"""
+"""The SMART goal: what it measures, how it checks itself and how it judges its progress."""
 
 from __future__ import annotations
 
 import datetime as _dt
-import enum
-from collections.abc import Iterable, Sequence
-from decimal import Decimal
+from collections.abc import Iterable
 from fractions import Fraction
 from typing import Any, final
 
 import attrs
 import pendulum
 
-from ._display import show, show_beside, show_change
-from ._time import aware, duration_micros, from_micros, to_micros
-from ._validators import enum_member, optional_aware, optional_non_empty_str
-from .exceptions import EmptySampleError, ValidationError
-from .interactions import Channel
-from .kpi import Better, KpiName, KpiUnit
-
-__all__ = [
-    "Direction",
-    "Goal",
-    "GoalStatus",
-    "LetterCheck",
-    "Objective",
-    "Observation",
-    "Progress",
-    "Scope",
-    "SmartCheck",
-]
-
-_MICROS_PER_MONTH = Fraction(365 * 86_400 * 1_000_000, 12) + Fraction(86_400 * 1_000_000, 48)
-"""A mean Gregorian month (365.2425 days / 12) in microseconds: the unit of 'per month'."""
-
-
-class Direction(enum.Enum):
-    """Which way is better for the goal's KPI.
-
-    >>> Direction("decrease").better(3, 5)
-    True
-    """
-
-    INCREASE = "increase"
-    DECREASE = "decrease"
-
-    def better(self, a: Fraction | int, b: Fraction | int) -> bool:
-        """True when *a* is strictly better than *b* in this direction.
-
-        >>> Direction.INCREASE.better(5, 3)
-        True
-        """
-        return a > b if self is Direction.INCREASE else a < b
-
-    def meets(self, value: Fraction | int, target: Fraction | int) -> bool:
-        """True when *value* reaches *target* (equal counts as reached).
-
-        >>> Direction.DECREASE.meets(4, 4)
-        True
-        """
-        return value >= target if self is Direction.INCREASE else value <= target
-
-
-class Objective(enum.Enum):
-    """The business objective a goal serves (the R of SMART).
-
-    >>> Objective("retention")
-    <Objective.RETENTION: 'retention'>
-    """
-
-    RETENTION = "retention"
-    REPUTATION = "reputation"
-    SALES = "sales"
-    PERFORMANCE = "performance"
-    EMPLOYEE_SATISFACTION = "employee_satisfaction"
-    RESOURCE_MANAGEMENT = "resource_management"
-    COST = "cost"
-
-
-class GoalStatus(enum.Enum):
-    """Where a goal stands at an instant.
-
-    >>> [s.value for s in GoalStatus][:3]
-    ['on_track', 'at_risk', 'off_track']
-    """
-
-    ON_TRACK = "on_track"
-    AT_RISK = "at_risk"
-    OFF_TRACK = "off_track"
-    ACHIEVED = "achieved"
-    MISSED = "missed"
-
-
-def _value(value: object, *, field: str) -> Fraction:
-    """Normalise a goal value: numbers exactly, durations as seconds."""
-    if isinstance(value, bool):
-        raise ValidationError(
-            f"'{field}' must be a number or a duration (got {value!r})", field=field, value=value
-        )
-    if isinstance(value, Fraction | int):
-        return Fraction(value)
-    if isinstance(value, Decimal):
-        if not value.is_finite():
-            raise ValidationError(
-                f"'{field}' must be finite (got {value!r})", field=field, value=value
-            )
-        return Fraction(value)
-    if isinstance(value, float):
-        if value != value or value in (float("inf"), float("-inf")):
-            raise ValidationError(
-                f"'{field}' must be finite (got {value!r})", field=field, value=value
-            )
-        return Fraction(str(value))
-    if isinstance(value, _dt.timedelta):
-        if isinstance(value, pendulum.Duration) and (value.years or value.months):
-            raise ValidationError(
-                f"'{field}' must not be month- or year-based (got {value!r})",
-                field=field,
-                value=value,
-            )
-        return Fraction(duration_micros(value), 1_000_000)
-    raise ValidationError(
-        f"'{field}' must be a number or a duration (got {type(value).__name__} {value!r})",
-        field=field,
-        value=value,
-    )
+from .._display import show, show_change
+from .._time import aware, from_micros, to_micros
+from .._validators import enum_member, optional_aware, optional_non_empty_str
+from ..exceptions import EmptySampleError, ValidationError
+from ..kpi import Better, KpiName, KpiUnit
+from ._judgement import _MICROS_PER_MONTH, Progress, _Judgement, _trend, _zone_of
+from ._values import (
+    Direction,
+    GoalStatus,
+    LetterCheck,
+    Objective,
+    Observation,
+    Scope,
+    SmartCheck,
+    _plain,
+    _value,
+)
 
 
 def _baseline(value: object) -> Fraction | None:
@@ -158,10 +35,6 @@ def _baseline(value: object) -> Fraction | None:
 
 def _target(value: object) -> Fraction | None:
     return None if value is None else _value(value, field="target")
-
-
-def _observed(value: object) -> Fraction:
-    return _value(value, field="value")
 
 
 def _metric(value: object) -> KpiName | None:
@@ -176,20 +49,12 @@ def _objective(value: object) -> Objective | None:
     return None if value is None else enum_member(Objective, value, field="objective")
 
 
-def _channel(value: object) -> Channel | None:
-    return None if value is None else enum_member(Channel, value, field="channel")
-
-
 def _start(value: object) -> pendulum.DateTime | None:
     return optional_aware(value, field="start")
 
 
 def _deadline(value: object) -> pendulum.DateTime | None:
     return optional_aware(value, field="deadline")
-
-
-def _at(value: object) -> pendulum.DateTime:
-    return aware(value, field="at")
 
 
 def _bound(value: object) -> Fraction | None:
@@ -203,164 +68,6 @@ def _bound(value: object) -> Fraction | None:
             value=value,
         )
     return bound
-
-
-@final
-@attrs.frozen(kw_only=True)
-class Scope:
-    """Whom a goal covers: a channel, a team, a customer segment; ``None`` is everyone.
-
-    >>> Scope(channel="chat", segment="smb").describe()
-    'channel chat, segment smb'
-    >>> Scope().describe()
-    'everyone'
-    """
-
-    channel: Channel | None = attrs.field(default=None, converter=_channel)
-    team: str | None = attrs.field(default=None, validator=optional_non_empty_str)
-    segment: str | None = attrs.field(default=None, validator=optional_non_empty_str)
-
-    def describe(self) -> str:
-        """A short human description of the scope.
-
-        >>> Scope(team="tier-2").describe()
-        'team tier-2'
-        """
-        parts = []
-        if self.channel is not None:
-            parts.append(f"channel {self.channel.value}")
-        if self.team is not None:
-            parts.append(f"team {self.team}")
-        if self.segment is not None:
-            parts.append(f"segment {self.segment}")
-        return ", ".join(parts) or "everyone"
-
-
-@final
-@attrs.frozen(kw_only=True)
-class Observation:
-    """One measured value of the goal's KPI at an instant.
-
-    >>> import pendulum
-    >>> Observation(at=pendulum.datetime(2024, 1, 1), value=0.85).value
-    Fraction(17, 20)
-    """
-
-    at: pendulum.DateTime = attrs.field(converter=_at)
-    value: Fraction = attrs.field(converter=_observed)
-
-
-@final
-@attrs.frozen(kw_only=True)
-class LetterCheck:
-    """Whether one SMART letter holds, and the reasons when it does not.
-
-    >>> LetterCheck(letter="T", holds=False, reasons=("no deadline",)).holds
-    False
-    """
-
-    letter: str
-    holds: bool
-    reasons: tuple[str, ...] = ()
-
-
-@final
-@attrs.frozen(kw_only=True)
-class SmartCheck:
-    """The five SMART letters checked; :attr:`holds` when all of them hold.
-
-    >>> SmartCheck(letters=(LetterCheck(letter="S", holds=True),)).holds
-    True
-    """
-
-    letters: tuple[LetterCheck, ...]
-
-    @property
-    def holds(self) -> bool:
-        """True when every letter holds.
-
-        >>> SmartCheck(letters=()).holds
-        True
-        """
-        return all(letter.holds for letter in self.letters)
-
-    def letter(self, letter: str) -> LetterCheck:
-        """The check of one letter ("S", "M", "A", "R" or "T").
-
-        Raises:
-            ValidationError: *letter* is not one of S, M, A, R, T.
-
-        >>> SmartCheck(letters=(LetterCheck(letter="R", holds=False, reasons=("x",)),)).letter("R").reasons
-        ('x',)
-        """
-        for check in self.letters:
-            if check.letter == letter:
-                return check
-        raise ValidationError(
-            f"'letter' must be one of 'S', 'M', 'A', 'R', 'T' (got {letter!r})",
-            field="letter",
-            value=letter,
-        )
-
-    def failures(self) -> tuple[str, ...]:
-        """Every reason a letter fails, prefixed with its letter.
-
-        >>> SmartCheck(letters=(LetterCheck(letter="T", holds=False, reasons=("no deadline",)),)).failures()
-        ('T: no deadline',)
-        """
-        return tuple(f"{c.letter}: {r}" for c in self.letters for r in c.reasons)
-
-
-@final
-@attrs.frozen(kw_only=True)
-class Progress:
-    """A goal's progress at an instant: one judgement, its numbers and the sentence that explains it.
-
-    ``expected`` is the value on the straight line from the baseline at the
-    start to the target at the deadline, read at ``as_of`` (or at the
-    deadline once it has passed); ``latest`` the last observation from the
-    start up to ``as_of`` and never after the deadline; ``trend_per_month``
-    the least-squares slope of those observations; ``projected`` the latest
-    value carried along that slope to the deadline, held inside the KPI's
-    range (``None`` once the
-    deadline has passed, or with fewer than two observations at distinct
-    instants). ``explanation`` says in one sentence why the status is what it
-    is, with the same numbers; :meth:`Goal.progress` builds all of them from
-    one judgement, so they never contradict.
-
-    >>> import pendulum
-    >>> g = Goal(name="CSAT", metric="csat", direction="increase", baseline=0.80, target=0.90,
-    ...          start=pendulum.datetime(2024, 1, 1), deadline=pendulum.datetime(2024, 12, 31))
-    >>> p = g.progress([Observation(at=pendulum.datetime(2024, 3, 1), value=0.79)],
-    ...                as_of=pendulum.datetime(2024, 3, 2))
-    >>> p.status.value, p.projected
-    ('off_track', None)
-    """
-
-    as_of: pendulum.DateTime
-    deadline: pendulum.DateTime
-    status: GoalStatus
-    expected: Fraction
-    latest: Fraction
-    latest_at: pendulum.DateTime
-    trend_per_month: Fraction | None
-    projected: Fraction | None
-    explanation: str
-
-
-def _trend(points: Sequence[tuple[int, Fraction]]) -> tuple[Fraction, Fraction] | None:
-    """Least-squares (intercept, slope per microsecond), exactly; None if undefined."""
-    n = len(points)
-    if n < 2:
-        return None
-    mean_t = Fraction(sum(t for t, _ in points), n)
-    mean_v = sum((v for _, v in points), Fraction(0)) / n
-    sxx = sum(((t - mean_t) ** 2 for t, _ in points), Fraction(0))
-    if sxx == 0:
-        return None
-    sxy = sum(((t - mean_t) * (v - mean_v) for t, v in points), Fraction(0))
-    slope = sxy / sxx
-    return mean_v - slope * mean_t, slope
 
 
 def _check_name(_instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
@@ -782,88 +489,6 @@ class Goal:
             ahead=ahead,
             reaches=None if status is GoalStatus.ACHIEVED else reaches,
         )
-
-
-@final
-@attrs.frozen(kw_only=True)
-class _Judgement:
-    """A goal's standing and the facts it rests on; :meth:`sentence` says it in words."""
-
-    status: GoalStatus
-    unit: str
-    target: Fraction
-    deadline: pendulum.DateTime
-    on: pendulum.DateTime
-    expected: Fraction
-    latest: Fraction
-    latest_at: pendulum.DateTime
-    count: int
-    trend_per_month: Fraction | None
-    projected: Fraction | None
-    ahead: bool
-    reaches: bool | None
-
-    def _date(self, at: pendulum.DateTime) -> str:
-        return from_micros(to_micros(at), _zone_of(self.deadline)).format("YYYY-MM-DD")
-
-    def trend_clause(self) -> str:
-        """The trend and where it leads, or why there is none."""
-        if self.trend_per_month is None or self.projected is None:
-            if self.status in (GoalStatus.ACHIEVED, GoalStatus.MISSED):
-                return ""
-            return f"with {_count(self.count)} there is no trend yet"
-        verdict = "reaching" if self.reaches else "short of"
-        return (
-            f"the observed trend ({show_change(self.trend_per_month, self.unit)} per month over "
-            f"{_count(self.count)}) carries the latest value to "
-            f"{show_beside(self.projected, self.target, self.unit)} at the deadline "
-            f"{self._date(self.deadline)}, {verdict} the target {show(self.target, self.unit)}"
-        )
-
-    def sentence(self) -> str:
-        """Why the status is what it is, with the judgement's own numbers."""
-        latest = show_beside(self.latest, self.target, self.unit)
-        target = show(self.target, self.unit)
-        word = self.status.value.replace("_", " ")
-        seen = f"the latest value {latest} ({self._date(self.latest_at)})"
-        if self.status is GoalStatus.MISSED:
-            return f"missed: by the deadline {self._date(self.deadline)} {seen} fell short of the target {target}"
-        if self.status is GoalStatus.ACHIEVED:
-            when = (
-                f"by the deadline {self._date(self.deadline)} {seen} reached"
-                if self.on >= self.deadline
-                else f"{seen} already reaches"
-            )
-            return f"achieved: {when} the target {target} (due {self._date(self.deadline)})"
-        side = "is at or ahead of" if self.ahead else "is behind"
-        line = (
-            f"{seen} {side} the {show_beside(self.expected, self.latest, self.unit)} expected on "
-            f"the line for {self._date(self.on)}"
-        )
-        if self.projected is None:
-            return (
-                f"{word}: {line}, and {self.trend_clause()}; the target is {target} by "
-                f"{self._date(self.deadline)}"
-            )
-        return f"{word}: {line}, and {self.trend_clause()}"
-
-
-def _plain(value: Fraction) -> str:
-    """An exact value as a plain decimal where it has one, else as a fraction."""
-    if value.denominator == 1:
-        return str(value.numerator)
-    text = f"{float(value):.10g}"
-    return text if Fraction(text) == value else str(value)
-
-
-def _zone_of(at: _dt.datetime) -> _dt.tzinfo:
-    zone = at.tzinfo
-    assert zone is not None  # every instant in a goal is aware
-    return zone
-
-
-def _count(n: int) -> str:
-    return "one observation" if n == 1 else f"{n} observations"
 
 
 def _unit_of(metric: KpiName | None) -> str:
