@@ -400,9 +400,7 @@ def test_resolution_facts_follow_the_resolved_statuses(interaction: Interaction)
 def test_the_first_reply_is_the_first_public_human_agent_message(interaction: Interaction) -> None:
     # An agent-opened interaction's opening message is not a reply (OpeningMessage.NOT_A_REPLY).
     opening = interaction.opening_message()
-    replies = [
-        m for m in interaction.messages() if m.is_public_agent_reply() and m is not opening
-    ]
+    replies = [m for m in interaction.messages() if m.is_public_agent_reply() and m is not opening]
     reply = interaction.first_reply()
     assert reply == (replies[0] if replies else None)
     assert interaction.first_reply_at() == (None if reply is None else reply.at)

@@ -8,6 +8,7 @@ the older reading stays available as ``OpeningMessage.COUNTS_AS_REPLY``.
 from __future__ import annotations
 
 import io
+from typing import Any
 
 import attrs
 import pendulum
@@ -117,7 +118,7 @@ def test_kpis_follow_the_same_rule() -> None:
     assert deflection.result().value == 1  # the agent's opening message is not an agent reply
 
 
-def _first_reply_policies(**options: object) -> PolicySet:
+def _first_reply_policies(**options: Any) -> PolicySet:
     return PolicySet(
         policies=[
             SlaPolicy(

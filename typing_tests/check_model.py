@@ -10,6 +10,7 @@ import pendulum
 
 from servicemodel import Interaction
 from servicemodel.goals import Goal, GoalStatus, Observation, Progress, SmartCheck
+from servicemodel.kpi import KpiName
 from servicemodel.model import Assessment, ServiceModel, assess, load_model
 from servicemodel.team import MetricFigure, Scorecard, build_scorecards
 
@@ -29,7 +30,7 @@ def goals(goal: Goal, observations: Iterable[Observation], at: pendulum.DateTime
 def model(items: Iterable[Interaction], at: pendulum.DateTime) -> None:
     service = load_model('name = "N"\ntype = "reactive"\nchannels = ["email"]\n')
     assert_type(service, ServiceModel)
-    assert_type(service.tracked_kpis(), tuple[str, ...])
+    assert_type(service.tracked_kpis(), tuple[KpiName, ...])
     assessment = assess(service, items, as_of=at)
     assert_type(assessment, Assessment)
     assert_type(assessment.to_text(), str)

@@ -12,6 +12,7 @@ import pendulum
 from servicemodel import Interaction
 from servicemodel.sla import (
     BusinessCalendar,
+    DatedCalendar,
     Metric,
     MetricClock,
     PolicySet,
@@ -40,7 +41,7 @@ def calendars(cal: BusinessCalendar, start: pendulum.DateTime) -> None:
 def policies(ticket: Interaction, at: pendulum.DateTime) -> None:
     loaded = load_policies({"policies": []})
     assert_type(loaded, PolicySet)
-    assert_type(loaded.calendar(None), BusinessCalendar)
+    assert_type(loaded.calendar(None), BusinessCalendar | DatedCalendar)
     result = evaluate(ticket, loaded, as_of=at)
     assert_type(result, SlaResult)
     assert_type(result.breached(), bool)

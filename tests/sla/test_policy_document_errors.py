@@ -183,7 +183,9 @@ def test_overnight_names_a_rule_and_the_named_rule_is_used() -> None:
         )
     ]
     policies = load_policies(with_office(overnight="start_day"))
-    assert policies.calendar("office").overnight is Overnight.START_DAY
+    office = policies.calendar("office")
+    assert isinstance(office, BusinessCalendar)
+    assert office.overnight is Overnight.START_DAY
 
 
 @pytest.mark.parametrize(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pendulum
 import pytest
@@ -64,7 +65,7 @@ def ticket(
     )
 
 
-def one_policy(*targets: Target, priority: str = "normal", **options: object) -> PolicySet:
+def one_policy(*targets: Target, priority: str = "normal", **options: Any) -> PolicySet:
     return PolicySet(
         policies=[SlaPolicy(name="Standard", targets={priority: targets})],
         **options,

@@ -3,6 +3,8 @@ and the per-cycle accessors of a result."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pendulum
 import pytest
 
@@ -57,7 +59,7 @@ def ticket(
     )
 
 
-def tiered(metric: str, **options: object) -> PolicySet:
+def tiered(metric: str, **options: Any) -> PolicySet:
     """Urgent 2h, normal 8h, on calendar time."""
     return PolicySet(
         policies=[

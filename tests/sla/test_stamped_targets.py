@@ -66,7 +66,7 @@ TICKET = Interaction(
 )
 
 
-def next_replies(result_policies: PolicySet) -> list[tuple[pendulum.Duration, bool]]:
+def next_replies(result_policies: PolicySet) -> list[tuple[pendulum.Duration | None, bool]]:
     result = evaluate(TICKET, result_policies, as_of=T.add(days=2))
     return [(c.target.within, c.breached) for c in result.clocks if c.metric is Metric.NEXT_REPLY]
 
