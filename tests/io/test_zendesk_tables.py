@@ -415,3 +415,20 @@ def test_the_row_order_of_the_tables_does_not_change_the_interactions(
             shuffle.shuffle(rows)
             _write(folder / f"{name}.csv", header, rows)
         assert list(read_tables(folder)) == expected
+
+
+def test_a_ticket_an_agent_opened_for_the_customer_is_opened_by_the_agent(
+    tmp_path: pathlib.Path,
+) -> None:
+    folder = _copy(tmp_path)
+    # Agent 1 submits ticket 101 for requester 10 and writes its first comment.
+    _edit(folder / "ticket.csv", {"id": "101"}, {"submitter_id": "1"})
+    _edit(folder / "ticket_comment.csv", {"id": "5001"}, {"user_id": "1"})
+    tickets = _by_id(folder)
+    outbound, inbound = tickets["101"], tickets["102"]
+    assert outbound.opened_by is Role.AGENT
+    assert inbound.opened_by is Role.CUSTOMER
+    opening = outbound.opening_message()
+    assert opening is not None and opening.at == outbound.created_at
+    # The creating comment is not the first reply (Zendesk's rule).
+    assert outbound.first_reply_at() != outbound.created_at

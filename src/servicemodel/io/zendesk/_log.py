@@ -99,6 +99,7 @@ class TicketLog:
         "customer_id",
         "id",
         "kind",
+        "opened_by",
         "origin",
         "priority",
         "tags",
@@ -110,6 +111,7 @@ class TicketLog:
         self.customer_id = ""
         self.channel = ""
         self.kind = "enquiry"
+        self.opened_by = "customer"
         self.priority = ""  # the ticket's current priority, used when no history says more
         self.created = ""
         self.created_key: _dt.datetime | None = None
@@ -328,6 +330,8 @@ class TicketLog:
             "attributes": attributes,
             "events": events,
         }
+        if self.opened_by != "customer":
+            record["opened_by"] = self.opened_by
         try:
             return decoder.decode(record)
         except ValidationError as error:

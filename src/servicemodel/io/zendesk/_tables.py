@@ -310,6 +310,13 @@ class _Reader:
                 field="requester_id",
             )
         log.customer_id = prefix + row[2]
+        submitter = row[3]
+        if (
+            submitter
+            and submitter != row[2]
+            and self.users.role_at(submitter, created[0]) == "agent"
+        ):
+            log.opened_by = "agent"  # an agent opened it for the customer (an outbound ticket)
         channel = CHANNELS.get(row[7])
         if channel is None:
             known = ", ".join(repr(c) for c in CHANNELS)
