@@ -429,6 +429,7 @@ def test_a_ticket_an_agent_opened_for_the_customer_is_opened_by_the_agent(
     assert outbound.opened_by is Role.AGENT
     assert inbound.opened_by is Role.CUSTOMER
     opening = outbound.opening_message()
-    assert opening is not None and opening.at == outbound.created_at
+    assert opening is not None
+    assert opening.at == outbound.created_at
     # The creating comment is not the first reply (Zendesk's rule).
     assert outbound.first_reply_at() != outbound.created_at
