@@ -739,44 +739,60 @@ def check_log(
         keys.extend(to_micros(e.at) if type(e) in _EVENT_TYPE_SET else 0 for e in events)  # type: ignore[attr-defined]
     previous = keys[0]
     status, closed, new = Status.NEW, Status.CLOSED, Status.NEW
-    for index, (event, key) in enumerate(zip(events, keys[1:], strict=True)):
+    types = _EVENT_TYPE_SET
+    # One pass, cheapest test first: this runs for every record a reader decodes.
+    # keys[index] belongs to events[index - 1].
+    for index, event in enumerate(events, 1):
         kind = type(event)  # the event classes are final: no subclass to allow for
-        if kind not in _EVENT_TYPE_SET:
+        key = keys[index]
+        if kind not in types:
             raise ValidationError(
-                f"'events[{index}]' must be an interaction event ({_EVENT_NAMES}) (got {event!r})",
-                field=f"events[{index}]",
+                f"'events[{index - 1}]' must be an interaction event ({_EVENT_NAMES}) "
+                f"(got {event!r})",
+                field=f"events[{index - 1}]",
                 value=event,
             )
         if key < previous:
-            raise _out_of_order(created_at, events, index)
+            raise _out_of_order(created_at, events, index - 1)
         previous = key
-        if status is closed and kind is not SatisfactionResponse:
-            raise ValidationError(
-                f"'events[{index}]' must not follow the close of the interaction: a closed "
-                f"interaction takes only satisfaction responses (got {kind.__name__})",
-                field=f"events[{index}]",
-                value=event,
-            )
         if kind is StatusChange:
             new_status = event.status  # type: ignore[attr-defined]
-            if new_status is status or new_status is new:
-                raise ValidationError(
-                    f"'events[{index}].status' must change the status and never return to "
-                    f"'new' (got {status.value} -> {new_status.value})",
-                    field=f"events[{index}].status",
-                    value=new_status,
-                )
+            if status is closed or new_status is status or new_status is new:
+                raise _bad_status(index - 1, event, status, new_status)
             status = new_status
+        elif status is closed:
+            if kind is not SatisfactionResponse:
+                raise _after_close(index - 1, event)
         elif kind is PriorityChange:
             new_priority = event.priority  # type: ignore[attr-defined]
             if new_priority is priority:
                 raise ValidationError(
-                    f"'events[{index}].priority' must change the priority "
+                    f"'events[{index - 1}].priority' must change the priority "
                     f"(got {priority.value} -> {new_priority.value})",
-                    field=f"events[{index}].priority",
+                    field=f"events[{index - 1}].priority",
                     value=new_priority,
                 )
             priority = new_priority
+
+
+def _after_close(index: int, event: object) -> ValidationError:
+    return ValidationError(
+        f"'events[{index}]' must not follow the close of the interaction: a closed "
+        f"interaction takes only satisfaction responses (got {type(event).__name__})",
+        field=f"events[{index}]",
+        value=event,
+    )
+
+
+def _bad_status(index: int, event: object, status: Status, new_status: Status) -> ValidationError:
+    if status is Status.CLOSED:
+        return _after_close(index, event)
+    return ValidationError(
+        f"'events[{index}].status' must change the status and never return to "
+        f"'new' (got {status.value} -> {new_status.value})",
+        field=f"events[{index}].status",
+        value=new_status,
+    )
 
 
 def _out_of_order(
