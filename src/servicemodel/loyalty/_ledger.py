@@ -63,6 +63,16 @@ from ._values import (
 
 __all__ = ["Ledger"]
 
+# Entry kinds as module constants: an enum member looked up on its class costs
+# about five times a global on the command paths.
+_new_record = tuple.__new__
+_ADJUST = EntryKind.ADJUST
+_DEBT = EntryKind.DEBT
+_EARN = EntryKind.EARN
+_REDEEM = EntryKind.REDEEM
+_REISSUE = EntryKind.REISSUE
+_WRITE_OFF = EntryKind.WRITE_OFF
+
 
 class Ledger(LedgerQueries):
     """An append-only points ledger for many members, under one set of policies.
@@ -242,7 +252,8 @@ class Ledger(LedgerQueries):
         version = account.version = account.version + 1
         account.last_at = at
         last = len(self._journal)
-        self._keys[key] = Accepted(payload, member, version, first, last)
+        # (tuple.__new__: a NamedTuple's own constructor costs twice as much here)
+        self._keys[key] = _new_record(Accepted, (payload, member, version, first, last))
         account.snap_t.append(at)
         account.snap_v.append((account.avail, account.pend, account.debt))
         return make_receipt(key, member, version, (first, last), self._source)
@@ -382,7 +393,7 @@ class Ledger(LedgerQueries):
             lot_id = len(lots) + 1
             lot = LotState(
                 lot_id,
-                EntryKind.EARN,
+                _EARN,
                 key,
                 t,
                 available,
@@ -396,7 +407,7 @@ class Ledger(LedgerQueries):
             indexed = acc.indexed
             if indexed and expires != NEVER and expires not in acc.fen_index:
                 acc.fen_register(expires)
-            acc.emit(EntryKind.EARN, t, points, (), lot_id, key)
+            acc.emit(_EARN, t, points, (), lot_id, key)
             # _place: the common case (available at once, not yet expired) written out
             if available > t or expires <= t:
                 acc.place(lot, t, key)
@@ -443,7 +454,7 @@ class Ledger(LedgerQueries):
             raise LedgerError(f"'earn' must be the key of an earn by {member!r} (got {earn!r})")
         for index in range(known.first, known.last):
             rec = self._journal[index]
-            if rec.kind is EntryKind.EARN and rec.lot is not None:
+            if rec.kind is _EARN and rec.lot is not None:
                 lot: LotState = acc.lots[rec.lot - 1]
                 return lot
         raise LedgerError(f"'earn' must be the key of an earn by {member!r} (got {earn!r})")
@@ -543,7 +554,7 @@ class Ledger(LedgerQueries):
             acc.redemptions[key] = [allocs, False, reward]
             if reward is not None:
                 self._rewards[reward] = self._rewards.get(reward, 0) + 1
-            acc.emit(EntryKind.REDEEM, t, points, allocs, key=key, note=reward)
+            acc.emit(_REDEEM, t, points, allocs, key=key, note=reward)
             acc.touch(t, ActivityKind.REDEEM)
             return self._commit(acc, key, payload, t, first)
 
@@ -597,8 +608,8 @@ class Ledger(LedgerQueries):
                 acc.restore(allocs, total, t, key, redemption)
                 acc.touch(t, ActivityKind.RESTORE)
             else:
-                lot = self._new_lot(acc, EntryKind.REISSUE, key, t, total, None, pending=False)
-                acc.emit(EntryKind.REISSUE, t, total, (), lot.id, key, ref=redemption)
+                lot = self._new_lot(acc, _REISSUE, key, t, total, None, pending=False)
+                acc.emit(_REISSUE, t, total, (), lot.id, key, ref=redemption)
                 acc.place(lot, t, key)
                 acc.touch(t, ActivityKind.REISSUE)
             record[1] = True
@@ -759,20 +770,20 @@ class Ledger(LedgerQueries):
             acc.settle(t)
             first = len(self._journal)
             if points > 0:
-                lot = self._new_lot(acc, EntryKind.ADJUST, key, t, points, expiry, pending=False)
-                acc.emit(EntryKind.ADJUST, t, points, (), lot.id, key, note=reason)
+                lot = self._new_lot(acc, _ADJUST, key, t, points, expiry, pending=False)
+                acc.emit(_ADJUST, t, points, (), lot.id, key, note=reason)
                 acc.place(lot, t, key)
             else:
                 wanted = -points
                 taken = min(wanted, acc.avail)
                 allocs = acc.take(taken) if taken else ()
-                acc.emit(EntryKind.ADJUST, t, -taken, allocs, key=key, note=reason)
+                acc.emit(_ADJUST, t, -taken, allocs, key=key, note=reason)
                 short = wanted - taken
                 if short and shortfall is NegativeBalance.UNLIMITED:
                     acc.debt += short
-                    acc.emit(EntryKind.DEBT, t, short, key=key, note=reason)
+                    acc.emit(_DEBT, t, short, key=key, note=reason)
                 elif short:
-                    acc.emit(EntryKind.WRITE_OFF, t, short, key=key, note=reason)
+                    acc.emit(_WRITE_OFF, t, short, key=key, note=reason)
             acc.touch(t, ActivityKind.ADJUST)
             return self._commit(acc, key, payload, t, first)
 
