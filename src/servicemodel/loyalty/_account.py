@@ -318,7 +318,7 @@ class Account:
         rule = self.rules.inactivity
         if rule is None or self.inactive_done:
             return NEVER
-        return rule.deadline(self.rules.clock, self.last_activity)
+        return rule._deadline(self.rules.clock, self.last_activity)
 
     def due(self, t: int) -> bool:
         """Whether anything may activate or expire for the member by *t*.

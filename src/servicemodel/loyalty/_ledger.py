@@ -272,7 +272,7 @@ class Ledger(LedgerQueries):
         lines: tuple[LineShare, ...] = (),
     ) -> LotState:
         clock = self._clock
-        available = self.policies.pending.available_at(clock, at) if pending else at
+        available = self.policies.pending._available_at(clock, at) if pending else at
         expires = self._lot_expiry(at, available, expiry)
         lot = LotState(
             len(acc.lots) + 1, kind, key, at, available, expires, points, points, awards, lines
@@ -286,7 +286,7 @@ class Ledger(LedgerQueries):
         expires_from = (
             self._policy_expiry
             if expiry is None
-            else functools.partial(expiry.lot_expiry, self._clock)
+            else functools.partial(expiry._lot_expiry, self._clock)
         )
         return lot_expiry(self.policies.expiry_start, expires_from, at, available)
 
@@ -297,7 +297,7 @@ class Ledger(LedgerQueries):
             return expires
         clock = self._clock
         rule = self.policies.expiry
-        expires = rule.lot_expiry(clock, at)
+        expires = rule._lot_expiry(clock, at)
         if day_based(rule):
             day = clock.day(at)
             start, end = clock.start_of_day(day), clock.start_of_day(day + 1)
@@ -380,13 +380,13 @@ class Ledger(LedgerQueries):
             first = len(self._journal)
             # _new_lot
             if expiry is not None:
-                expires = expiry.lot_expiry(self._clock, t)
+                expires = expiry._lot_expiry(self._clock, t)
             else:
                 start, end, expires = self._day_expiry
                 if not start <= t < end:
                     expires = self._policy_expiry(t)
             pending = self.policies.pending
-            available = t if not pending.length else pending.available_at(self._clock, t)
+            available = t if not pending.length else pending._available_at(self._clock, t)
             if expires <= available or self._from_available:
                 expires = self._lot_expiry(t, available, expiry)
             lots = acc.lots
