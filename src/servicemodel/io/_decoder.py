@@ -283,20 +283,8 @@ class InteractionDecoder:
             )
             zone = named
         # tzinfo passed by position: keyword arguments cost the constructor more than
-        # the rest of this line; fold only in a repeated hour.
-        if local.fold:
-            return _DateTime(
-                local.year,
-                local.month,
-                local.day,
-                local.hour,
-                local.minute,
-                local.second,
-                local.microsecond,
-                zone,
-                fold=1,
-            )
-        return _DateTime(
+        # the rest of this line; the fold is set only in a repeated hour.
+        instant = _DateTime(
             local.year,
             local.month,
             local.day,
@@ -306,6 +294,7 @@ class InteractionDecoder:
             local.microsecond,
             zone,
         )
+        return instant.replace(fold=1) if local.fold else instant
 
     # ------------------------------------------------------------------ events
 
