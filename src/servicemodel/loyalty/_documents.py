@@ -28,7 +28,7 @@ import pendulum
 from cattrs.gen import make_dict_unstructure_fn
 
 from .. import _documents as doc
-from .._time import aware, to_micros
+from .._time import ZONES, aware, to_micros
 from .._validators import shown
 from ..exceptions import (
     LedgerDocumentError,
@@ -37,7 +37,7 @@ from ..exceptions import (
     ServiceModelError,
     ValidationError,
 )
-from ._commands import Command
+from ._commands import COMMAND_FIELDS, Command, payload_of
 from ._ledger import Ledger
 from ._policies import (
     AfterDays,
@@ -422,14 +422,25 @@ def dump_ledger(ledger: Ledger, *, format: str = "json") -> str | dict[str, Any]
 
 def command_data(command: Command, tz: Any) -> dict[str, Any]:
     """One command as a ledger document holds it (a JSON-compatible mapping)."""
-    name = command.name.value
+    return payload_data(payload_of(command), command.key, tz)
+
+
+def payload_data(payload: tuple[Any, ...], key: str, tz: Any) -> dict[str, Any]:
+    """The command a ledger kept as *payload* ``(name, member, micros, *arguments)`` under *key*.
+
+    As :func:`command_data` gives it, without building the command first.
+
+    >>> payload_data(("redeem", "ann", 0, 40, None), "r-1", pendulum.timezone("UTC"))
+    {'command': 'redeem', 'key': 'r-1', 'member': 'ann', 'at': '1970-01-01T00:00:00+00:00', 'points': 40}
+    """
+    name, member, micros, *arguments = payload
     item: dict[str, Any] = {
         "command": name,
-        "key": command.key,
-        "member": command.member,
-        "at": _instant_text(command.micros, tz),
+        "key": key,
+        "member": member,
+        "at": _instant_text(micros, tz),
     }
-    for field, value in command.arguments:
+    for field, value in zip(COMMAND_FIELDS[name], arguments, strict=True):
         if value is None or value == ():
             continue
         if field == "tally":
@@ -464,9 +475,25 @@ def command_from_data(item: Any, path: str) -> Command:
     )
 
 
+_EPOCH = _dt.datetime(1970, 1, 1)
+# Fixed zones by UTC offset (micros), for the instants' text (few offsets occur).
+_FIXED: dict[int, _dt.timezone] = {}
+
+
 def _instant_text(micros: int, tz: Any) -> str:
-    utc = _dt.datetime(1970, 1, 1, tzinfo=_dt.UTC) + _dt.timedelta(microseconds=micros)
-    return utc.astimezone(tz).isoformat()
+    """The instant *micros* in ISO 8601 at *tz*'s offset then (as ``astimezone(tz)`` shows it).
+
+    >>> _instant_text(1_735_689_600_000_000, pendulum.timezone("Europe/Warsaw"))
+    '2025-01-01T01:00:00+01:00'
+    """
+    offset = ZONES.offsets(tz).offset_at(micros)
+    fixed = _FIXED.get(offset)
+    if fixed is None:
+        fixed = _dt.timezone(_dt.timedelta(microseconds=offset))
+        if len(_FIXED) < 1_000:
+            _FIXED[offset] = fixed
+    local = _EPOCH + _dt.timedelta(microseconds=micros + offset)
+    return local.replace(tzinfo=fixed).isoformat()
 
 
 def load_ledger(source: Source, *, format: str | None = None) -> Ledger:

@@ -15,17 +15,25 @@ import attrs
 import pendulum
 
 from .. import Command, Entry, EntryKind, Ledger, Policies, dump_ledger, load_ledger
-from .._documents import command_data, command_from_data
+from .._documents import command_data, command_from_data, payload_data
+from .._journal import JournalEntry
 from .._values import Allocation
 
 __all__ = [
+    "EntryRow",
     "command_from_json",
     "command_to_json",
     "entry_row",
+    "journal_rows",
     "make_entry",
+    "payload_json",
     "policies_text",
     "read_policies",
 ]
+
+#: An entry's columns after (seq, command, member): kind, micros, points, allocations
+#: (JSON), lot, key, ref, note.
+EntryRow = tuple[str, int, int, str, int | None, str | None, str | None, str | None]
 
 # One encoder for every command (json.dumps with options would build one per call).
 _ENCODER: Final = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
@@ -41,6 +49,15 @@ def command_to_json(command: Command, zone: str = "UTC") -> str:
     '{"at":"1970-01-01T00:00:00+00:00","command":"redeem","key":"r-1","member":"ann","points":40}'
     """
     return _ENCODER.encode(command_data(command, pendulum.timezone(zone)))
+
+
+def payload_json(payload: tuple[Any, ...], key: str, zone: str) -> str:
+    """The JSON of the command a ledger accepted as *payload* with *key* (its kept form).
+
+    >>> payload_json(("redeem", "ann", 0, 40, None), "r-1", "UTC")
+    '{"at":"1970-01-01T00:00:00+00:00","command":"redeem","key":"r-1","member":"ann","points":40}'
+    """
+    return _ENCODER.encode(payload_data(payload, key, pendulum.timezone(zone)))
 
 
 def command_from_json(text: str | bytes, path: str = "", zone: str = "UTC") -> Command:
@@ -77,15 +94,13 @@ def read_policies(text: str) -> Policies:
     return load_ledger(text).policies
 
 
-def entry_row(
-    entry: Entry,
-) -> tuple[str, int, int, str, int | None, str | None, str | None, str | None]:
+def entry_row(entry: Entry) -> EntryRow:
     """An entry's columns after (seq, command, member): kind .. note."""
     return (
         entry.kind.value,
         entry.micros,
         entry.points,
-        _allocations_text(entry.allocations),
+        _allocations_text([(a.lot, a.points) for a in entry.allocations]),
         entry.lot,
         entry.key,
         entry.ref,
@@ -93,15 +108,28 @@ def entry_row(
     )
 
 
-def _allocations_text(allocations: tuple[Allocation, ...]) -> str:
-    """The allocations as JSON ``[[lot,points],...]`` (what ``json.dumps`` writes, faster).
+def journal_rows(records: Sequence[JournalEntry]) -> list[EntryRow]:
+    """The columns of journal records as a ledger keeps them (as :func:`entry_row` of their entries).
 
-    >>> _allocations_text((Allocation(1, 5), Allocation(3, -2)))
+    >>> from servicemodel.loyalty import EntryKind
+    >>> journal_rows([JournalEntry("ann", EntryKind.REDEEM, 0, 5, ((1, 5),))])
+    [('redeem', 0, 5, '[[1,5]]', None, None, None, None)]
+    """
+    return [
+        (kind.value, micros, points, _allocations_text(allocations), lot, key, ref, note)
+        for _, kind, micros, points, allocations, lot, key, ref, note in records
+    ]
+
+
+def _allocations_text(allocations: Sequence[tuple[int, int]]) -> str:
+    """The ``(lot, points)`` pairs as JSON ``[[lot,points],...]`` (what ``json.dumps`` writes, faster).
+
+    >>> _allocations_text(((1, 5), (3, -2)))
     '[[1,5],[3,-2]]'
     """
     if not allocations:
         return "[]"
-    return "[" + ",".join(f"[{a.lot:d},{a.points:d}]" for a in allocations) + "]"
+    return "[" + ",".join(f"[{lot:d},{points:d}]" for lot, points in allocations) + "]"
 
 
 def make_entry(row: Sequence[Any], zone: str) -> Entry:

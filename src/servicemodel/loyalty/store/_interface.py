@@ -21,15 +21,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
-from typing import Protocol, final
+from typing import NamedTuple, Protocol, final
 
 import attrs
 
 from .._commands import Command
 from .._policies import Policies
 from .._values import Entry
+from ._codec import EntryRow, command_to_json, entry_row
 
-__all__ = ["LedgerStore", "StoreTransaction", "StoredCommand"]
+__all__ = ["LedgerStore", "StoreTransaction", "StoredCommand", "Written"]
 
 
 @final
@@ -49,6 +50,52 @@ class StoredCommand:
     command: Command
     version: int
     seqs: tuple[int, ...]
+
+
+class Written(NamedTuple):
+    """An accepted command as a store writes it, in the store's columns.
+
+    ``command`` is the command's JSON (:func:`~servicemodel.loyalty.store.command_to_json`),
+    ``version`` the member's version after it; ``settled`` are the rows of the
+    entries the ledger recorded before the command ran (activations, expiries
+    up to its instant; they belong to no command), ``entries`` the rows of
+    the command's own (its receipt's). The ledger decided all of it; the store
+    only writes it down.
+
+    >>> from servicemodel.loyalty import Command
+    >>> w = Written.of(Command.of("redeem", key="r", member="ann", micros=0, points=5), 2, (), ())
+    >>> w.key, w.member, w.version
+    ('r', 'ann', 2)
+    """
+
+    key: str
+    member: str
+    micros: int
+    version: int
+    command: str
+    settled: Sequence[EntryRow]
+    entries: Sequence[EntryRow]
+
+    @classmethod
+    def of(
+        cls, command: Command, version: int, settled: Sequence[Entry], entries: Sequence[Entry]
+    ) -> Written:
+        """*command*, accepted at *version*, with its settled and own entries.
+
+        >>> from servicemodel.loyalty import Command
+        >>> Written.of(Command.of("redeem", key="r", member="ann", micros=0, points=5), 1, (), ())
+        ... # doctest: +ELLIPSIS
+        Written(key='r', member='ann', micros=0, version=1, command='{"at":...}', settled=[], entries=[])
+        """
+        return cls(
+            key=command.key,
+            member=command.member,
+            micros=command.micros,
+            version=version,
+            command=command_to_json(command, command.zone),
+            settled=[entry_row(e) for e in settled],
+            entries=[entry_row(e) for e in entries],
+        )
 
 
 class StoreTransaction(Protocol):
@@ -152,21 +199,17 @@ class StoreTransaction(Protocol):
         [1]
         """
 
-    def append(
-        self, command: Command, version: int, settled: Sequence[Entry], entries: Sequence[Entry]
-    ) -> tuple[int, ...]:
-        """Write an accepted command, its journal entries and the member's new *version*.
+    def append(self, written: Written) -> tuple[int, ...]:
+        """Write an accepted command, its journal entries and the member's new version.
 
-        *settled* are the entries the ledger recorded before the command ran
-        (activations, expiries up to its instant; they belong to no
-        command), *entries* the command's own (its receipt's). Both go to the
-        journal in that order. Returns the journal positions given to them
-        (*settled*'s first, then *entries*'). Raises
-        :class:`~servicemodel.exceptions.IdempotencyConflict` when the key
-        is already in the store (the unique constraint). *command*'s member
-        must be locked in this transaction. A store may hold the journal rows
-        back and write a whole batch's in one statement, but every later read
-        of the transaction sees them, and the commit writes them.
+        The settled entries go to the journal first, then the command's own
+        (see :class:`Written`). Returns the journal positions given to them,
+        in that order. Raises :class:`~servicemodel.exceptions.IdempotencyConflict`
+        when the key is already in the store (the unique constraint). The
+        member must be locked in this transaction. A store may hold the rows
+        back and write a whole batch's with one statement per table, but
+        every later read of the transaction sees them, and the commit writes
+        them.
 
         >>> import pathlib, tempfile, pendulum
         >>> from servicemodel.loyalty.store import create_store
@@ -178,7 +221,9 @@ class StoreTransaction(Protocol):
         >>> command = Command.of("adjust", key="fix", member="bob", micros=0, points=3, reason="x")
         >>> entry = Entry(seq=None, kind=EntryKind.ADJUST, member="bob", micros=0, points=3, lot=1)
         >>> with store.transaction() as tx:
-        ...     tx.append(command, 1, (), (entry,))
+        ...     tx.lock("bob")
+        ...     tx.append(Written.of(command, 1, (), (entry,)))
+        0
         (2,)
         """
 

@@ -42,7 +42,8 @@ from .. import (
     Receipt,
     Totals,
 )
-from ._interface import LedgerStore, StoreTransaction
+from ._codec import journal_rows, payload_json
+from ._interface import LedgerStore, StoreTransaction, Written
 
 __all__ = ["StoredLedger"]
 
@@ -102,6 +103,7 @@ class StoredLedger:
                 value=cache,
             )
         self._store = store
+        self._zone = store.policies.zone
         self._size = cache
         self._members: OrderedDict[str, _Member] = OrderedDict()
         self._lock = threading.RLock()
@@ -350,13 +352,24 @@ class StoredLedger:
             first, last = receipt.span
             return self._receipt(key, member, receipt.version, tuple(state.seqs[first:last]))
         changed.add(member)
-        # The member's ledger holds only this member, so its journal is as long as seqs.
-        written = state.ledger.journal(start=len(state.seqs))
-        first, last = receipt.span
-        split = len(written) - (last - first)
-        command = state.ledger.command(key)
+        # What the ledger recorded, as it keeps it: the member's ledger holds only this
+        # member, so its journal is as long as seqs; the command's own entries are the
+        # receipt's span, the ones before it were settled before the command ran.
+        start = len(state.seqs)
+        accepted, records = state.ledger._written(key, start)
+        rows = journal_rows(records)
+        split = receipt.span[0] - start
+        written = Written(
+            key=key,
+            member=member,
+            micros=accepted.payload[2],
+            version=receipt.version,
+            command=payload_json(accepted.payload, key, self._zone),
+            settled=rows[:split],
+            entries=rows[split:],
+        )
         try:
-            seqs = tx.append(command, receipt.version, written[:split], written[split:])
+            seqs = tx.append(written)
         except IdempotencyConflict:
             self._refuse_key_of_another_member(tx, key, member)
             raise

@@ -20,7 +20,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Final, final
@@ -30,13 +30,11 @@ from ...exceptions import IdempotencyConflict, SchemaVersionError, StoreError, S
 from .. import Command, Entry, Policies
 from ._codec import (
     command_from_json,
-    command_to_json,
-    entry_row,
     make_entry,
     policies_text,
     read_policies,
 )
-from ._interface import StoredCommand
+from ._interface import StoredCommand, Written
 from ._schema import MIGRATIONS, SCHEMA_VERSION, SQLITE_SCHEMA
 
 __all__ = ["SQLiteStore", "sqlite_path"]
@@ -152,43 +150,39 @@ class _Transaction:
         )
         return [seq for (seq,) in cursor]
 
-    def append(
-        self, command: Command, version: int, settled: Sequence[Entry], entries: Sequence[Entry]
-    ) -> tuple[int, ...]:
+    def append(self, written: Written) -> tuple[int, ...]:
         db = self._db
-        member = command.member
+        member = written.member
         try:
-            cursor = db.execute(
-                "INSERT INTO commands (key, member, version, micros, command) VALUES (?, ?, ?, ?, ?)",
-                (
-                    command.key,
-                    member,
-                    version,
-                    command.micros,
-                    command_to_json(command, self._store.policies.zone),
-                ),
-            )
+            number = db.execute(
+                _INSERT_COMMAND,
+                (written.key, member, written.version, written.micros, written.command),
+            ).lastrowid
         except sqlite3.IntegrityError:
             raise IdempotencyConflict(
-                f"'key' {command.key!r} was already used for a different command; "
+                f"'key' {written.key!r} was already used for a different command; "
                 "use a new key for a new command"
             ) from None
-        number = cursor.lastrowid
         first = self._next_seq
         if not first:
             row = db.execute("SELECT max(seq) FROM entries").fetchone()
             first = (row[0] or 0) + 1
-        count = len(settled)
+        seq = first
         rows = self._entries
-        rows.extend((first + i, None, member, *entry_row(e)) for i, e in enumerate(settled))
-        rows.extend(
-            (first + count + i, number, member, *entry_row(e)) for i, e in enumerate(entries)
-        )
-        self._next_seq = first + count + len(entries)
-        self._versions[member] = self._written[member] = version
-        return tuple(range(first, self._next_seq))
+        for entry in written.settled:
+            rows.append((seq, None, member, *entry))
+            seq += 1
+        for entry in written.entries:
+            rows.append((seq, number, member, *entry))
+            seq += 1
+        self._next_seq = seq
+        self._versions[member] = self._written[member] = written.version
+        return tuple(range(first, seq))
 
 
+_INSERT_COMMAND: Final = (
+    "INSERT INTO commands (key, member, version, micros, command) VALUES (?, ?, ?, ?, ?)"
+)
 _INSERT_ENTRIES: Final = (
     "INSERT INTO entries (seq, command, member, kind, micros, points, allocations,"
     " lot, key, ref, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
