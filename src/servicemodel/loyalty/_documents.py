@@ -28,7 +28,7 @@ import pendulum
 from cattrs.gen import make_dict_unstructure_fn
 
 from .. import _documents as doc
-from .._time import ZONES, aware, to_micros
+from .._time import aware, to_micros
 from .._validators import shown
 from ..exceptions import (
     LedgerDocumentError,
@@ -475,25 +475,9 @@ def command_from_data(item: Any, path: str) -> Command:
     )
 
 
-_EPOCH = _dt.datetime(1970, 1, 1)
-# Fixed zones by UTC offset (micros), for the instants' text (few offsets occur).
-_FIXED: dict[int, _dt.timezone] = {}
-
-
 def _instant_text(micros: int, tz: Any) -> str:
-    """The instant *micros* in ISO 8601 at *tz*'s offset then (as ``astimezone(tz)`` shows it).
-
-    >>> _instant_text(1_735_689_600_000_000, pendulum.timezone("Europe/Warsaw"))
-    '2025-01-01T01:00:00+01:00'
-    """
-    offset = ZONES.offsets(tz).offset_at(micros)
-    fixed = _FIXED.get(offset)
-    if fixed is None:
-        fixed = _dt.timezone(_dt.timedelta(microseconds=offset))
-        if len(_FIXED) < 1_000:
-            _FIXED[offset] = fixed
-    local = _EPOCH + _dt.timedelta(microseconds=micros + offset)
-    return local.replace(tzinfo=fixed).isoformat()
+    utc = _dt.datetime(1970, 1, 1, tzinfo=_dt.UTC) + _dt.timedelta(microseconds=micros)
+    return utc.astimezone(tz).isoformat()
 
 
 def load_ledger(source: Source, *, format: str | None = None) -> Ledger:

@@ -23,16 +23,17 @@ __all__ = [
     "EntryRow",
     "command_from_json",
     "command_to_json",
-    "entry_row",
     "journal_rows",
     "make_entry",
+    "numbered_rows",
     "payload_json",
     "policies_text",
     "read_policies",
+    "record_of",
 ]
 
-#: An entry's columns after (seq, command, member): kind, micros, points, allocations
-#: (JSON), lot, key, ref, note.
+#: A journal record's columns after (seq, command, member): kind, micros, points,
+#: allocations (JSON), lot, key, ref, note.
 EntryRow = tuple[str, int, int, str, int | None, str | None, str | None, str | None]
 
 # One encoder for every command (json.dumps with options would build one per call).
@@ -94,13 +95,20 @@ def read_policies(text: str) -> Policies:
     return load_ledger(text).policies
 
 
-def entry_row(entry: Entry) -> EntryRow:
-    """An entry's columns after (seq, command, member): kind .. note."""
-    return (
-        entry.kind.value,
+def record_of(entry: Entry) -> JournalEntry:
+    """The journal record of a public entry (as the ledger kept it).
+
+    >>> from servicemodel.loyalty import Allocation, EntryKind
+    >>> record_of(Entry(seq=1, kind=EntryKind.REDEEM, member="ann", micros=0, points=5,
+    ...                 allocations=(Allocation(1, 5),))).allocations
+    ((1, 5),)
+    """
+    return JournalEntry(
+        entry.member,
+        entry.kind,
         entry.micros,
         entry.points,
-        _allocations_text([(a.lot, a.points) for a in entry.allocations]),
+        tuple((a.lot, a.points) for a in entry.allocations),
         entry.lot,
         entry.key,
         entry.ref,
@@ -109,7 +117,7 @@ def entry_row(entry: Entry) -> EntryRow:
 
 
 def journal_rows(records: Sequence[JournalEntry]) -> list[EntryRow]:
-    """The columns of journal records as a ledger keeps them (as :func:`entry_row` of their entries).
+    """The columns of journal records after (seq, command, member): kind .. note.
 
     >>> from servicemodel.loyalty import EntryKind
     >>> journal_rows([JournalEntry("ann", EntryKind.REDEEM, 0, 5, ((1, 5),))])
@@ -118,6 +126,37 @@ def journal_rows(records: Sequence[JournalEntry]) -> list[EntryRow]:
     return [
         (kind.value, micros, points, _allocations_text(allocations), lot, key, ref, note)
         for _, kind, micros, points, allocations, lot, key, ref, note in records
+    ]
+
+
+def numbered_rows(
+    records: Sequence[JournalEntry], first: int, command: int | None, settled: int
+) -> list[tuple[Any, ...]]:
+    """Whole ``entries`` rows: (seq, command, member, kind .. note), *first* the first seq.
+
+    The first *settled* records belong to no command (``None``), the rest to *command*.
+
+    >>> from servicemodel.loyalty import EntryKind
+    >>> numbered_rows([JournalEntry("ann", EntryKind.REDEEM, 0, 5, ((1, 5),))], 7, 3, 0)
+    [(7, 3, 'ann', 'redeem', 0, 5, '[[1,5]]', None, None, None, None)]
+    """
+    return [
+        (
+            first + i,
+            None if i < settled else command,
+            member,
+            kind.value,
+            micros,
+            points,
+            _allocations_text(allocations),
+            lot,
+            key,
+            ref,
+            note,
+        )
+        for i, (member, kind, micros, points, allocations, lot, key, ref, note) in enumerate(
+            records
+        )
     ]
 
 

@@ -26,9 +26,10 @@ from typing import NamedTuple, Protocol, final
 import attrs
 
 from .._commands import Command
+from .._journal import JournalEntry
 from .._policies import Policies
 from .._values import Entry
-from ._codec import EntryRow, command_to_json, entry_row
+from ._codec import command_to_json, record_of
 
 __all__ = ["LedgerStore", "StoreTransaction", "StoredCommand", "Written"]
 
@@ -53,19 +54,22 @@ class StoredCommand:
 
 
 class Written(NamedTuple):
-    """An accepted command as a store writes it, in the store's columns.
+    """An accepted command as a store writes it: what the ledger recorded, as it keeps it.
 
     ``command`` is the command's JSON (:func:`~servicemodel.loyalty.store.command_to_json`),
-    ``version`` the member's version after it; ``settled`` are the rows of the
-    entries the ledger recorded before the command ran (activations, expiries
-    up to its instant; they belong to no command), ``entries`` the rows of
-    the command's own (its receipt's). The ledger decided all of it; the store
-    only writes it down.
+    ``version`` the member's version after it. ``records`` are the journal
+    lines the command wrote, in order: first the ``settled`` ones, which the
+    ledger recorded before the command ran (activations, expiries up to its
+    instant; they belong to no command), then the command's own (its
+    receipt's). Each record has an entry's fields (``member``, ``kind``,
+    ``micros``, ``points``, ``allocations`` as ``(lot, points)`` pairs, ``lot``,
+    ``key``, ``ref``, ``note``). The ledger decided all of it; the store only
+    writes it down (:mod:`._codec` gives the columns).
 
     >>> from servicemodel.loyalty import Command
     >>> w = Written.of(Command.of("redeem", key="r", member="ann", micros=0, points=5), 2, (), ())
-    >>> w.key, w.member, w.version
-    ('r', 'ann', 2)
+    >>> w.key, w.member, w.version, w.records
+    ('r', 'ann', 2, ())
     """
 
     key: str
@@ -73,8 +77,8 @@ class Written(NamedTuple):
     micros: int
     version: int
     command: str
-    settled: Sequence[EntryRow]
-    entries: Sequence[EntryRow]
+    records: Sequence[JournalEntry]
+    settled: int
 
     @classmethod
     def of(
@@ -85,7 +89,7 @@ class Written(NamedTuple):
         >>> from servicemodel.loyalty import Command
         >>> Written.of(Command.of("redeem", key="r", member="ann", micros=0, points=5), 1, (), ())
         ... # doctest: +ELLIPSIS
-        Written(key='r', member='ann', micros=0, version=1, command='{"at":...}', settled=[], entries=[])
+        Written(key='r', member='ann', micros=0, version=1, command='{"at":...}', records=(), settled=0)
         """
         return cls(
             key=command.key,
@@ -93,8 +97,8 @@ class Written(NamedTuple):
             micros=command.micros,
             version=version,
             command=command_to_json(command, command.zone),
-            settled=[entry_row(e) for e in settled],
-            entries=[entry_row(e) for e in entries],
+            records=tuple(record_of(e) for e in (*settled, *entries)),
+            settled=len(settled),
         )
 
 

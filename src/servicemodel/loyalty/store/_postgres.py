@@ -29,6 +29,7 @@ from ...exceptions import IdempotencyConflict, SchemaVersionError, StoreError, S
 from .. import Command, Entry, Policies
 from ._codec import (
     command_from_json,
+    journal_rows,
     make_entry,
     policies_text,
     read_policies,
@@ -194,9 +195,8 @@ class _Transaction:
         # sequence in the entries' order; settled ones belong to no command) and the
         # member's version. The member's row exists: lock() made it. A key already in
         # the store inserts nothing and reports no command.
-        rows = [(False, *row) for row in written.settled] + [
-            (True, *row) for row in written.entries
-        ]
+        settled = written.settled
+        rows = [(i >= settled, *row) for i, row in enumerate(journal_rows(written.records))]
         columns = list(zip(*rows, strict=True)) if rows else [() for _ in _ENTRY_FIELDS]
         row = self._db.execute(
             _APPEND,
@@ -223,7 +223,7 @@ class _Transaction:
         return tuple(seqs)
 
 
-# Whether an entry is the command's own (not settled), then the columns of entry_row();
+# Whether an entry is the command's own (not settled), then the columns of journal_rows();
 # their types as arrays.
 _ENTRY_FIELDS: Final = (
     "own",

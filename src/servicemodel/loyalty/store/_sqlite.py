@@ -31,6 +31,7 @@ from .. import Command, Entry, Policies
 from ._codec import (
     command_from_json,
     make_entry,
+    numbered_rows,
     policies_text,
     read_policies,
 )
@@ -167,17 +168,11 @@ class _Transaction:
         if not first:
             row = db.execute("SELECT max(seq) FROM entries").fetchone()
             first = (row[0] or 0) + 1
-        seq = first
-        rows = self._entries
-        for entry in written.settled:
-            rows.append((seq, None, member, *entry))
-            seq += 1
-        for entry in written.entries:
-            rows.append((seq, number, member, *entry))
-            seq += 1
-        self._next_seq = seq
+        records = written.records
+        self._entries.extend(numbered_rows(records, first, number, written.settled))
+        self._next_seq = last = first + len(records)
         self._versions[member] = self._written[member] = written.version
-        return tuple(range(first, seq))
+        return tuple(range(first, last))
 
 
 _INSERT_COMMAND: Final = (
