@@ -7,7 +7,7 @@ form: the mapping of a ledger document (see :func:`~servicemodel.loyalty.dump_le
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import Any, Final
 
@@ -40,6 +40,44 @@ EntryRow = tuple[str, int, int, str, int | None, str | None, str | None, str | N
 _ENCODER: Final = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
+def _reused_encoder() -> Callable[[Any], str]:
+    """``_ENCODER.encode``, or the same encoding by one C encoder kept for every call.
+
+    ``JSONEncoder.encode`` builds a C encoder at each call; CPython's
+    ``json.encoder.c_make_encoder`` makes one that can be kept (without the
+    check for circular data, which a command never holds). It is used only
+    where it exists and writes what ``_ENCODER`` writes.
+    """
+    make = getattr(json.encoder, "c_make_encoder", None)
+    if make is None:  # pragma: no cover - CPython has it
+        return _ENCODER.encode
+    try:
+        chunks = make(
+            None,
+            _ENCODER.default,
+            json.encoder.encode_basestring,
+            None,
+            _ENCODER.key_separator,
+            _ENCODER.item_separator,
+            True,  # sort_keys
+            False,  # skipkeys
+            True,  # allow_nan
+        )
+    except TypeError:  # pragma: no cover - another signature
+        return _ENCODER.encode
+
+    def encode(data: Any) -> str:
+        return "".join(chunks(data, 0))
+
+    sample = {"b": [1, "é\n", None, True, 2.5], "a": {"z": "x", "y": -3}}
+    if encode(sample) != _ENCODER.encode(sample):  # pragma: no cover - not CPython's
+        return _ENCODER.encode
+    return encode
+
+
+_encode: Final = _reused_encoder()
+
+
 def command_to_json(command: Command, zone: str = "UTC") -> str:
     """Write *command* as one line of JSON (keys sorted, no blanks), its instant in *zone*.
 
@@ -49,7 +87,7 @@ def command_to_json(command: Command, zone: str = "UTC") -> str:
     >>> command_to_json(Command.of("redeem", key="r-1", member="ann", micros=0, points=40))
     '{"at":"1970-01-01T00:00:00+00:00","command":"redeem","key":"r-1","member":"ann","points":40}'
     """
-    return _ENCODER.encode(command_data(command, pendulum.timezone(zone)))
+    return _encode(command_data(command, pendulum.timezone(zone)))
 
 
 def payload_json(payload: tuple[Any, ...], key: str, zone: str) -> str:
@@ -58,7 +96,7 @@ def payload_json(payload: tuple[Any, ...], key: str, zone: str) -> str:
     >>> payload_json(("redeem", "ann", 0, 40, None), "r-1", "UTC")
     '{"at":"1970-01-01T00:00:00+00:00","command":"redeem","key":"r-1","member":"ann","points":40}'
     """
-    return _ENCODER.encode(payload_data(payload, key, pendulum.timezone(zone)))
+    return _encode(payload_data(payload, key, pendulum.timezone(zone)))
 
 
 def command_from_json(text: str | bytes, path: str = "", zone: str = "UTC") -> Command:
