@@ -144,6 +144,21 @@ class StoreTransaction(Protocol):
         0
         """
 
+    def expect(self, keys: Iterable[str]) -> None:
+        """The idempotency keys the commands about to be appended carry (a batch's).
+
+        A store may look them up at once, so that :meth:`append` reports a
+        key already stored without a statement of its own (SQLite does), or
+        do nothing; the unique constraint decides either way.
+
+        >>> import pathlib, tempfile
+        >>> from servicemodel.loyalty.store import create_store
+        >>> ledger = create_store("sqlite:///" + str(pathlib.Path(tempfile.mkdtemp(), "l.db")),
+        ...                       policies=Policies())
+        >>> with ledger.store.transaction() as tx:
+        ...     tx.expect(["o-1", "o-2"])
+        """
+
     def version(self, member: str) -> int:
         """*member*'s version without locking it (0 for a member the store has not seen).
 

@@ -328,6 +328,7 @@ class StoredLedger:
                 with self._store.transaction() as tx:
                     if len(steps) > 1:
                         tx.lock_many({step.member for step in steps})
+                        tx.expect([step.key for step in steps])
                     for step in steps:
                         receipts.append(self._step(tx, step, changed))
             except BaseException:

@@ -79,12 +79,14 @@ class _Transaction:
     """One SQLite transaction (see :class:`~._interface.StoreTransaction`).
 
     ``BEGIN IMMEDIATE`` holds the database's write lock for the whole
-    transaction, so nothing but this transaction changes a member's version
-    or the journal's end: both are read once and then kept here. The journal
-    rows and member versions of appended commands are gathered and written by
-    one ``executemany`` each, before any read of the transaction and before
-    its commit; the command row is inserted at once, so a key already stored
-    is reported by the command that reuses it.
+    transaction, so nothing but this transaction changes a member's version,
+    the journal's end or the set of stored keys: each is read once and then
+    kept here. The rows of appended commands (the command, its journal rows,
+    the member's version) are gathered and written by one ``executemany`` per
+    table, before any read of the transaction and before its commit. A key
+    already stored is reported by the command that reuses it: the keys a
+    batch :meth:`expect` s are looked up at once, any other key is inserted at
+    once; the unique constraint holds either way.
     """
 
     def __init__(self, store: SQLiteStore, *, writing: bool) -> None:
@@ -94,14 +96,40 @@ class _Transaction:
         self._versions: dict[str, int] = {}
         self._written: dict[str, int] = {}
         self._next_seq = 0  # 0: not read yet
+        self._next_command = 0  # 0: not read yet
+        self._commands: list[tuple[Any, ...]] = []
         self._entries: list[tuple[Any, ...]] = []
+        # The keys expect() looked up, and those of them stored or appended here.
+        self._expected: set[str] = set()
+        self._taken: set[str] = set()
 
     def flush(self) -> None:
-        """Write the gathered journal rows and member versions."""
+        """Write the gathered command rows, journal rows and member versions."""
         if self._written:
-            self._db.executemany(_INSERT_ENTRIES, self._entries)
-            self._db.executemany(_UPSERT_MEMBER, self._written.items())
-            self._entries, self._written = [], {}
+            db = self._db
+            try:
+                db.executemany(_INSERT_COMMAND, self._commands)
+            except sqlite3.IntegrityError:  # pragma: no cover - expect() saw every key
+                raise IdempotencyConflict(
+                    "a key of this transaction was already used for a different command; "
+                    "use a new key for a new command"
+                ) from None
+            db.executemany(_INSERT_ENTRIES, self._entries)
+            db.executemany(_UPSERT_MEMBER, self._written.items())
+            self._commands, self._entries, self._written = [], [], {}
+
+    def expect(self, keys: Iterable[str]) -> None:
+        names = [k for k in set(keys) if k not in self._expected]
+        if not names:
+            return
+        self._expected.update(names)
+        self._taken.update(
+            key
+            for (key,) in self._db.execute(
+                "SELECT key FROM commands WHERE key IN (SELECT value FROM json_each(?))",
+                (json.dumps(names),),
+            )
+        )
 
     def lock(self, member: str) -> int:
         # BEGIN IMMEDIATE already holds the database's write lock.
@@ -153,17 +181,23 @@ class _Transaction:
 
     def append(self, written: Written) -> tuple[int, ...]:
         db = self._db
-        member = written.member
-        try:
-            number = db.execute(
-                _INSERT_COMMAND,
-                (written.key, member, written.version, written.micros, written.command),
-            ).lastrowid
-        except sqlite3.IntegrityError:
-            raise IdempotencyConflict(
-                f"'key' {written.key!r} was already used for a different command; "
-                "use a new key for a new command"
-            ) from None
+        key, member = written.key, written.member
+        number = self._next_command
+        if not number:
+            row = db.execute("SELECT max(seq) FROM commands").fetchone()
+            number = (row[0] or 0) + 1
+        command = (number, key, member, written.version, written.micros, written.command)
+        if key in self._expected:
+            if key in self._taken:
+                raise _conflict(key)
+            self._taken.add(key)
+            self._commands.append(command)
+        else:
+            try:
+                db.execute(_INSERT_COMMAND, command)
+            except sqlite3.IntegrityError:
+                raise _conflict(key) from None
+        self._next_command = number + 1
         first = self._next_seq
         if not first:
             row = db.execute("SELECT max(seq) FROM entries").fetchone()
@@ -175,8 +209,14 @@ class _Transaction:
         return tuple(range(first, last))
 
 
+def _conflict(key: str) -> IdempotencyConflict:
+    return IdempotencyConflict(
+        f"'key' {key!r} was already used for a different command; use a new key for a new command"
+    )
+
+
 _INSERT_COMMAND: Final = (
-    "INSERT INTO commands (key, member, version, micros, command) VALUES (?, ?, ?, ?, ?)"
+    "INSERT INTO commands (seq, key, member, version, micros, command) VALUES (?, ?, ?, ?, ?, ?)"
 )
 _INSERT_ENTRIES: Final = (
     "INSERT INTO entries (seq, command, member, kind, micros, points, allocations,"
