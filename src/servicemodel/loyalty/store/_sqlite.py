@@ -181,31 +181,34 @@ class _Transaction:
 
     def append(self, written: Written) -> tuple[int, ...]:
         db = self._db
-        key, member = written.key, written.member
+        key, member, version = written.key, written.member, written.version
         number = self._next_command
-        if not number:
-            row = db.execute("SELECT max(seq) FROM commands").fetchone()
-            number = (row[0] or 0) + 1
-        command = (number, key, member, written.version, written.micros, written.command)
         if key in self._expected:
             if key in self._taken:
                 raise _conflict(key)
+            if not number:
+                (end,) = db.execute("SELECT max(seq) FROM commands").fetchone()
+                number = (end or 0) + 1
             self._taken.add(key)
-            self._commands.append(command)
+            self._commands.append((number, key, member, version, written.micros, written.command))
         else:
             try:
-                db.execute(_INSERT_COMMAND, command)
+                # With no rows held back, the table numbers the command itself.
+                seq = number if self._commands else None
+                row = (seq, key, member, version, written.micros, written.command)
+                cursor = db.execute(_INSERT_COMMAND, row)
             except sqlite3.IntegrityError:
                 raise _conflict(key) from None
+            number = int(cursor.lastrowid or 0)
         self._next_command = number + 1
         first = self._next_seq
         if not first:
-            row = db.execute("SELECT max(seq) FROM entries").fetchone()
-            first = (row[0] or 0) + 1
+            (end,) = db.execute("SELECT max(seq) FROM entries").fetchone()
+            first = (end or 0) + 1
         records = written.records
         self._entries.extend(numbered_rows(records, first, number, written.settled))
         self._next_seq = last = first + len(records)
-        self._versions[member] = self._written[member] = written.version
+        self._versions[member] = self._written[member] = version
         return tuple(range(first, last))
 
 
