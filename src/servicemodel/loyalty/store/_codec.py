@@ -21,6 +21,7 @@ from .._values import Allocation
 
 __all__ = [
     "EntryRow",
+    "Record",
     "command_from_json",
     "command_to_json",
     "journal_rows",
@@ -35,6 +36,20 @@ __all__ = [
 #: A journal record's columns after (seq, command, member): kind, micros, points,
 #: allocations (JSON), lot, key, ref, note.
 EntryRow = tuple[str, int, int, str, int | None, str | None, str | None, str | None]
+
+#: A journal record as a ledger keeps it: an entry's fields in order (member,
+#: kind, micros, points, allocations as ``(lot, points)`` pairs, lot, key, ref, note).
+Record = tuple[
+    str,
+    EntryKind,
+    int,
+    int,
+    tuple[tuple[int, int], ...],
+    int | None,
+    str | None,
+    str | None,
+    str | None,
+]
 
 # One encoder for every command (json.dumps with options would build one per call).
 _ENCODER: Final = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
@@ -154,7 +169,7 @@ def record_of(entry: Entry) -> JournalEntry:
     )
 
 
-def journal_rows(records: Sequence[JournalEntry]) -> list[EntryRow]:
+def journal_rows(records: Sequence[Record]) -> list[EntryRow]:
     """The columns of journal records after (seq, command, member): kind .. note.
 
     >>> from servicemodel.loyalty import EntryKind
@@ -168,7 +183,7 @@ def journal_rows(records: Sequence[JournalEntry]) -> list[EntryRow]:
 
 
 def numbered_rows(
-    records: Sequence[JournalEntry], first: int, command: int | None, settled: int
+    records: Sequence[Record], first: int, command: int | None, settled: int
 ) -> list[tuple[Any, ...]]:
     """Whole ``entries`` rows: (seq, command, member, kind .. note), *first* the first seq.
 

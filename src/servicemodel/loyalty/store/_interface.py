@@ -26,10 +26,9 @@ from typing import NamedTuple, Protocol, final
 import attrs
 
 from .._commands import Command
-from .._journal import JournalEntry
 from .._policies import Policies
 from .._values import Entry
-from ._codec import command_to_json, record_of
+from ._codec import Record, command_to_json, record_of
 
 __all__ = ["LedgerStore", "StoreTransaction", "StoredCommand", "Written"]
 
@@ -77,7 +76,7 @@ class Written(NamedTuple):
     micros: int
     version: int
     command: str
-    records: Sequence[JournalEntry]
+    records: Sequence[Record]
     settled: int
 
     @classmethod
