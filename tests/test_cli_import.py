@@ -10,7 +10,7 @@ import pytest
 
 from servicemodel.cli import main
 from servicemodel.io import read_interactions
-from servicemodel.io.zendesk import read_tables
+from servicemodel.io.zendesk import read_policies, read_tables
 from servicemodel.sla import load_policies
 
 ROOT = Path(__file__).resolve().parent
@@ -23,18 +23,15 @@ def test_import_writes_what_the_reader_gives_and_the_policies(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     out, policies = tmp_path / "interactions.jsonl", tmp_path / "policies.toml"
-    folder = tmp_path / "export"
-    shutil.copytree(TABLES, folder)
-    for name in ("sla_policy_metric_history.csv",):
-        (folder / name).unlink()  # its 'medium' rows are refused (see the skip test)
     status = main(
-        ["import", "zendesk", str(folder), "-o", str(out), "--policies-out", str(policies)]
+        ["import", "zendesk", str(TABLES), "-o", str(out), "--policies-out", str(policies)]
     )
     assert status == 0
     assert list(read_interactions(out)) == list(read_tables(TABLES))
     assert "imported 15 interactions" in capsys.readouterr().err
     loaded = load_policies(policies)
     assert sorted(name for name, _calendar in loaded.calendars) == ["100", "200"]
+    assert loaded == read_policies(TABLES)[0]  # the ticket's schedule and all
 
 
 def test_import_stops_at_a_bad_row_naming_it_and_writes_nothing(
@@ -59,13 +56,19 @@ def test_import_stops_at_a_bad_row_naming_it_and_writes_nothing(
 def test_import_skip_bad_leaves_out_a_policy_it_cannot_express_and_says_so(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    folder = tmp_path / "export"
+    shutil.copytree(TABLES, folder)
+    history = folder / "sla_policy_metric_history.csv"
+    history.write_text(history.read_text().replace(",medium,720,", ",critical,720,"))
     out, policies = tmp_path / "i.csv", tmp_path / "p.json"
-    args = ["import", "zendesk", str(TABLES), "-o", str(out), "--policies-out", str(policies)]
+    args = ["import", "zendesk", str(folder), "-o", str(out), "--policies-out", str(policies)]
     assert main(args) == 1
     assert "line 14.priority" in capsys.readouterr().err
     assert main([*args, "--skip-bad"]) == 0
     assert "left out: sla_policy_metric_history.csv line 14.priority" in capsys.readouterr().err
-    assert [p["name"] for p in json.loads(policies.read_text())["policies"]] == ["policy 1001"]
+    names = [p["name"] for p in json.loads(policies.read_text())["policies"]]
+    assert names[0] == "policy 1001"
+    assert "policy 1002" not in names
 
 
 def test_import_usage_and_file_errors(tmp_path: Path) -> None:

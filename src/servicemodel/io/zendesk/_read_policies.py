@@ -10,7 +10,14 @@ from typing import Any, Final
 from ...exceptions import Problem, ValidationError
 from ...sla import BusinessCalendar, PolicySet, SlaPolicy
 from ._columns import Table, check_folder, check_instance, find_table
-from ._policies import Schedule, build_policy, calendar_of, default_schedule, policy_set
+from ._policies import (
+    Schedule,
+    applied_policy,
+    build_policy,
+    calendar_of,
+    default_schedule,
+    policy_set,
+)
 
 __all__ = ["read_policies"]
 
@@ -92,6 +99,19 @@ def _table_policies(
         if policy is not None:
             policies.append((position, policy))
     return policies
+
+
+def _applied_titles(folder: str) -> list[str]:
+    """The titles of the policies Zendesk applied to tickets (``sla_policy`` history rows)."""
+    table = find_table(folder, "ticket_field_history")
+    if table is None or not {"field_name", "value"} <= set(table.columns()):
+        return []
+    titles = {
+        value
+        for _line, (field, value) in table.rows(("field_name", "value"))
+        if field == "sla_policy" and value
+    }
+    return sorted(titles)
 
 
 def _json(path: str, problems: list[Problem]) -> Any:
@@ -228,4 +248,10 @@ def read_policies(
             position = item.get("position")
             if policy is not None:
                 policies.append((position if isinstance(position, int) else index, policy))
-    return policy_set(policies, calendars, problems, on_problem)
+    named = {policy.name for _position, policy in policies}
+    last = max((position for position, _policy in policies), default=0)
+    for title in _applied_titles(path):
+        if prefix + title not in named:
+            last += 1
+            policies.append((last, applied_policy(prefix + title)))
+    return policy_set(policies, calendars, problems, on_problem, default_name)
