@@ -16,6 +16,8 @@ Public API (stable):
 * ``read_export(folder, *, instance=None, grouping=..., on_error=None)``: either shape,
   found from the files in the folder
 * ``read_policies(folder, *, on_problem=None) -> (PolicySet, {schedule id: BusinessCalendar})``
+* ``refresh(earlier, later, *, instance=None, grouping=..., on_error=None)``: an earlier
+  import brought up to date with a later export (the same as one full import)
 * :class:`Grouping`
 * ``read_recorded_sla(path_or_file)`` and ``read_ticket_metric_events(path_or_file, *, as_of=None)``:
   what Zendesk (or dbt_zendesk) recorded about SLAs, as
@@ -32,6 +34,7 @@ True
 from ._export import read_export
 from ._read_policies import read_policies
 from ._recorded import read_recorded_sla, read_ticket_metric_events
+from ._refresh import refresh
 from ._tables import Grouping, read_tables
 
 __all__ = [
@@ -41,4 +44,5 @@ __all__ = [
     "read_recorded_sla",
     "read_tables",
     "read_ticket_metric_events",
+    "refresh",
 ]
