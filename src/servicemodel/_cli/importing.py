@@ -5,11 +5,10 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Iterable, Iterator
 from typing import Any
 
 from ._common import EXIT_STATUS_HELP, CommandError, Exit, usage, write_output
-from ._progress import ProgressLine
+from ._progress import export_progress
 
 __all__ = ["register", "run"]
 
@@ -57,17 +56,6 @@ def register(subparsers: Any) -> None:
     parser.set_defaults(run=run)
 
 
-def _counted(items: Iterable[Any], progress: ProgressLine | None) -> Iterator[Any]:
-    count = 0
-    for item in items:
-        count += 1
-        if progress is not None and count % 256 == 1:
-            progress.update(count, None)
-        yield item
-    if progress is not None:
-        progress.update(count, None, force=True)
-
-
 def run(args: argparse.Namespace) -> int:
     """Run ``servicemodel import`` and return its exit status."""
     from ..exceptions import Problem
@@ -100,18 +88,15 @@ def run(args: argparse.Namespace) -> int:
         )
         policy_text = dump_policies(policies, format="json" if policy_format == "json" else "toml")
     items = read_export(args.source, instance=args.instance, grouping=grouping, on_error=report)
-    progress = ProgressLine("importing", sys.stderr, size=None) if sys.stderr.isatty() else None
     try:
-        count = write_interactions(_counted(items, progress), args.output)
+        with export_progress(args.source, items, label="importing") as counted:
+            count = write_interactions(counted, args.output)
     except OSError as error:
         raise CommandError(
             f"cannot write {args.output!r}: {error.strerror or error}; the file there (if any) "
             "is unchanged",
             Exit.FILE,
         ) from None
-    finally:
-        if progress is not None:
-            progress.close()
     if policy_text is not None:
         write_output(policy_text, args.policies_out)
     for problem in problems or ():

@@ -15,6 +15,7 @@ Public API (stable):
 * ``read_tables(folder, *, instance=None, grouping=Grouping.IN_MEMORY, on_error=None)``
 * ``read_export(folder, *, instance=None, grouping=..., on_error=None)``: either shape,
   found from the files in the folder
+* ``count_tickets(folder)``: the ticket rows of an export, for a progress bar
 * ``read_policies(folder, *, on_problem=None) -> (PolicySet, {schedule id: BusinessCalendar})``
 * ``refresh(earlier, later, *, instance=None, grouping=..., on_error=None)``: an earlier
   import brought up to date with a later export (the same as one full import)
@@ -31,7 +32,7 @@ is not carried over is listed in ``docs/reference/zendesk.md``.
 True
 """
 
-from ._export import read_export
+from ._export import count_tickets, read_export
 from ._read_policies import read_policies
 from ._recorded import read_recorded_sla, read_ticket_metric_events
 from ._refresh import refresh
@@ -39,6 +40,7 @@ from ._tables import Grouping, read_tables
 
 __all__ = [
     "Grouping",
+    "count_tickets",
     "read_export",
     "read_policies",
     "read_recorded_sla",

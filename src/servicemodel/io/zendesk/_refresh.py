@@ -7,23 +7,16 @@ from collections.abc import Iterable, Iterator
 from ...exceptions import ValidationError
 from ...interactions import Interaction
 from .._report import ErrorReport
-from ._columns import check_folder, check_instance, find_table
-from ._export import read_export
+from ._columns import check_folder, check_instance
+from ._export import read_export, ticket_table
 from ._tables import Grouping
 
 __all__ = ["refresh"]
 
 
-def _changed(folder: str, prefix: str) -> frozenset[str]:
+def _changed(folder: str, later: object, prefix: str) -> frozenset[str]:
     """The ids (with the instance prefix) of every ticket row of the later export, deleted too."""
-    table = find_table(folder, "ticket")
-    if table is None:
-        raise ValidationError(
-            f"'later' must hold a Zendesk export: a ticket table (ticket.csv, ticket.csv.gz, "
-            f"ticket.parquet) (got none in {folder!r})",
-            field="later",
-            value=folder,
-        )
+    table = ticket_table(folder, later, field="later")
     table.require(("id",))
     return frozenset(prefix + cells[0] for _line, cells in table.rows(("id",), with_deleted=True))
 
@@ -83,7 +76,7 @@ def refresh(
     """
     path = check_folder(later)
     check_instance(instance)
-    changed = _changed(path, "" if instance is None else f"{instance}:")
+    changed = _changed(path, later, "" if instance is None else f"{instance}:")
     if isinstance(earlier, Interaction) or not isinstance(earlier, Iterable):
         raise ValidationError(
             f"'earlier' must be an iterable of interactions (got {type(earlier).__name__})",
