@@ -191,8 +191,10 @@ def run(args: argparse.Namespace) -> int:
 
     data: Any
     if args.sample:
-        if args.model or args.data or args.policies or args.profile:
-            raise usage("--sample takes no MODEL, DATA, --policies or --profile")
+        if args.model or args.data:
+            raise usage("--sample takes no MODEL or DATA")
+        if args.policies or args.profile:
+            raise usage("--sample takes no --policies or --profile: its model has its own")
         if not 1 <= args.count <= 10_000_000:
             raise usage(f"'--count' must be from 1 to 10,000,000 (got {args.count})")
         text = resources.files("servicemodel.samples").joinpath("sample_model.toml").read_text()
