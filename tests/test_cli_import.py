@@ -186,3 +186,29 @@ def test_a_long_import_draws_a_bar_over_the_exports_tickets(
     assert main(["assess", str(ZENDESK_MODEL), str(SEEDS), "--as-of", RUN]) == 0
     assert "assessing  [########################] 100%  15 of 15 tickets" in terminal.getvalue()
     assert "Service model assessment: Support" in capsys.readouterr().out
+
+
+def test_import_agents_keeps_a_leavers_replies_an_agents(tmp_path: Path) -> None:
+    folder = tmp_path / "export"
+    shutil.copytree(TABLES, folder)
+    users = folder / "user.csv"
+    lines = users.read_text().splitlines()
+    header = lines[0].split(",")
+    role = header.index("role")
+    edited = [lines[0]]
+    for line in lines[1:]:
+        cells = line.split(",")
+        if cells[0] == "1":
+            cells[role] = "end-user"  # Alice left; the export has no audit log
+        edited.append(",".join(cells))
+    users.write_text("\n".join(edited) + "\n")
+    out = tmp_path / "t.jsonl"
+
+    def first_reply_author() -> str:
+        [ticket] = [t for t in read_interactions(out) if t.id == "101"]
+        return ticket.messages()[1].author.value
+
+    assert main(["import", "zendesk", str(folder), "-o", str(out)]) == 0
+    assert first_reply_author() == "customer"
+    assert main(["import", "zendesk", str(folder), "-o", str(out), "--agents", "1, 2"]) == 0
+    assert first_reply_author() == "agent"

@@ -44,6 +44,12 @@ def register(subparsers: Any) -> None:
         help="label of the helpdesk instance: prefixes every id, for importing several together",
     )
     parser.add_argument(
+        "--agents",
+        help="comma-separated user ids of the team: their comments are an agent's whatever the "
+        "user table says (for an export without audit_log, where an agent who left reads as an "
+        "end-user)",
+    )
+    parser.add_argument(
         "--sorted",
         action="store_true",
         help="the tables are sorted by ticket id: stream them in flat memory",
@@ -87,7 +93,10 @@ def run(args: argparse.Namespace) -> int:
             args.source, instance=args.instance, on_problem=problems
         )
         policy_text = dump_policies(policies, format="json" if policy_format == "json" else "toml")
-    items = read_export(args.source, instance=args.instance, grouping=grouping, on_error=report)
+    agents = None if args.agents is None else [a.strip() for a in args.agents.split(",")]
+    items = read_export(
+        args.source, instance=args.instance, grouping=grouping, on_error=report, agents=agents
+    )
     try:
         with export_progress(args.source, items, label="importing") as counted:
             count = write_interactions(counted, args.output)

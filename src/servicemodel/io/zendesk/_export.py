@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from ...exceptions import ValidationError
 from ...interactions import Interaction
@@ -19,10 +19,12 @@ def read_export(
     instance: str | None = None,
     grouping: Grouping = Grouping.IN_MEMORY,
     on_error: ErrorReport | None = None,
+    agents: Iterable[str] | None = None,
 ) -> Iterator[Interaction]:
     """Stream the interactions of a Zendesk export folder, whichever shape it has.
 
-    A folder with a ``ticket`` table is read by :func:`read_tables`.
+    A folder with a ``ticket`` table is read by :func:`read_tables` (see it
+    for the arguments).
 
     Raises:
         ValidationError: the folder holds no Zendesk export.
@@ -35,7 +37,7 @@ def read_export(
     """
     path = check_folder(folder)
     ticket_table(path, folder)
-    return read_tables(path, instance=instance, grouping=grouping, on_error=on_error)
+    return read_tables(path, instance=instance, grouping=grouping, on_error=on_error, agents=agents)
 
 
 def ticket_table(path: str, folder: object, *, field: str = "folder") -> Table:

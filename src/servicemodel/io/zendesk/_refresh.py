@@ -28,6 +28,7 @@ def refresh(
     instance: str | None = None,
     grouping: Grouping = Grouping.IN_MEMORY,
     on_error: ErrorReport | None = None,
+    agents: Iterable[str] | None = None,
 ) -> Iterator[Interaction]:
     """The interactions of an earlier import, brought up to date with a later export.
 
@@ -54,6 +55,7 @@ def refresh(
         instance: the instance label of *later*, as given to :func:`read_tables`.
         grouping: how *later*'s tables are grouped (see :class:`Grouping`).
         on_error: collect *later*'s bad tickets instead of raising.
+        agents: user ids whose comments are an agent's (see :func:`read_tables`).
 
     Raises:
         ValidationError: *later* is not an export folder with a ticket table.
@@ -83,7 +85,9 @@ def refresh(
             field="earlier",
             value=earlier,
         )
-    latest = read_export(path, instance=instance, grouping=grouping, on_error=on_error)
+    latest = read_export(
+        path, instance=instance, grouping=grouping, on_error=on_error, agents=agents
+    )
     return _refreshed(earlier, changed, latest)
 
 
