@@ -19,7 +19,7 @@ def read_export(
     instance: str | None = None,
     grouping: Grouping = Grouping.IN_MEMORY,
     on_error: ErrorReport | None = None,
-    agents: Iterable[str] | None = None,
+    agents: Iterable[str | int] | None = None,
 ) -> Iterator[Interaction]:
     """Stream the interactions of a Zendesk export folder, whichever shape it has.
 

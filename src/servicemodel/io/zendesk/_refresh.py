@@ -28,7 +28,7 @@ def refresh(
     instance: str | None = None,
     grouping: Grouping = Grouping.IN_MEMORY,
     on_error: ErrorReport | None = None,
-    agents: Iterable[str] | None = None,
+    agents: Iterable[str | int] | None = None,
 ) -> Iterator[Interaction]:
     """The interactions of an earlier import, brought up to date with a later export.
 

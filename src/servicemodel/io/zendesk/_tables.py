@@ -596,7 +596,7 @@ def read_tables(
     instance: str | None = None,
     grouping: Grouping = Grouping.IN_MEMORY,
     on_error: ErrorReport | None = None,
-    agents: Iterable[str] | None = None,
+    agents: Iterable[str | int] | None = None,
 ) -> Iterator[Interaction]:
     """Stream the interactions of a folder of Zendesk warehouse tables (CSV or Parquet).
 
