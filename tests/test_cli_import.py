@@ -212,3 +212,29 @@ def test_import_agents_keeps_a_leavers_replies_an_agents(tmp_path: Path) -> None
     assert first_reply_author() == "customer"
     assert main(["import", "zendesk", str(folder), "-o", str(out), "--agents", "1, 2"]) == 0
     assert first_reply_author() == "agent"
+
+
+def test_import_onto_an_earlier_import_brings_it_up_to_date(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "tickets.jsonl"
+    assert main(["import", "zendesk", str(TABLES), "-o", str(out)]) == 0
+    later = tmp_path / "later"
+    shutil.copytree(TABLES, later)
+    with (later / "ticket.csv").open(newline="") as file:
+        rows = [row for row in csv.DictReader(file) if row["id"] == "103"]
+    with (later / "ticket.csv").open("w", newline="") as file:
+        writer = csv.DictWriter(file, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerow({**rows[0], "status": "deleted"})
+    terminal = Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    assert main(["import", "zendesk", str(later), "-o", str(out), "--onto", str(out)]) == 0
+    assert "importing  14 interactions" in terminal.getvalue()  # a count: not the later's alone
+    assert sorted(i.id for i in read_interactions(out)) == [
+        str(n) for n in range(101, 116) if n != 103
+    ]
+    assert main(["import", "zendesk", str(TABLES), "-o", str(out), "--onto", str(out)]) == 0
+    assert list(read_interactions(out)) == list(read_tables(TABLES))
+    missing = str(tmp_path / "none.jsonl")
+    assert main(["import", "zendesk", str(later), "-o", str(out), "--onto", missing]) == 3

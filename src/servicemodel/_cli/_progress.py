@@ -75,16 +75,25 @@ def _bar(share: float) -> str:
 
 @contextlib.contextmanager
 def export_progress(
-    folder: str, items: Iterable[Any], *, label: str, stream: TextIO | None = None
+    folder: str,
+    items: Iterable[Any],
+    *,
+    label: str,
+    stream: TextIO | None = None,
+    bar: bool = True,
 ) -> Iterator[Iterator[Any]]:
-    """*items* imported from the export *folder*, with a bar over its tickets on a terminal."""
+    """*items* imported from the export *folder*, with a bar over its tickets on a terminal.
+
+    ``bar=False`` (the items are not the folder's tickets alone): the count only.
+    """
     from ..io.zendesk import count_tickets
 
     out = sys.stderr if stream is None else stream
     if not out.isatty():
         yield iter(items)
         return
-    progress = ProgressLine(label, out, size=None, tickets=count_tickets(folder))
+    total = count_tickets(folder) if bar else None
+    progress = ProgressLine(label, out, size=None, tickets=total)
     try:
         yield _counted(items, progress, None)
     finally:

@@ -7,7 +7,7 @@ import os
 import sys
 from typing import Any
 
-from ._common import EXIT_STATUS_HELP, CommandError, Exit, usage, write_output
+from ._common import EXIT_STATUS_HELP, CommandError, Exit, checked_readable, usage, write_output
 from ._progress import export_progress
 
 __all__ = ["register", "run"]
@@ -44,6 +44,13 @@ def register(subparsers: Any) -> None:
         help="label of the helpdesk instance: prefixes every id, for importing several together",
     )
     parser.add_argument(
+        "--onto",
+        metavar="EARLIER",
+        help="an earlier import (interactions file) that SOURCE, a later export of the tickets "
+        "changed since, brings up to date: its tickets replace the earlier ones, deleted ones "
+        "are removed (the same as importing the full export); EARLIER may be the --output file",
+    )
+    parser.add_argument(
         "--agents",
         help="comma-separated user ids of the team: their comments are an agent's whatever the "
         "user table says (for an export without audit_log, where an agent who left reads as an "
@@ -65,8 +72,8 @@ def register(subparsers: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     """Run ``servicemodel import`` and return its exit status."""
     from ..exceptions import Problem
-    from ..io import ErrorReport, Format, write_interactions
-    from ..io.zendesk import Grouping, read_export, read_policies
+    from ..io import ErrorReport, Format, read_interactions, write_interactions
+    from ..io.zendesk import Grouping, read_export, read_policies, refresh
     from ..sla import dump_policies
 
     if not os.path.isdir(args.source):
@@ -94,11 +101,24 @@ def run(args: argparse.Namespace) -> int:
         )
         policy_text = dump_policies(policies, format="json" if policy_format == "json" else "toml")
     agents = None if args.agents is None else [a.strip() for a in args.agents.split(",")]
-    items = read_export(
-        args.source, instance=args.instance, grouping=grouping, on_error=report, agents=agents
-    )
+    if args.onto is not None:
+        checked_readable(args.onto, "the earlier import")
+        items = refresh(
+            read_interactions(args.onto),
+            args.source,
+            instance=args.instance,
+            grouping=grouping,
+            on_error=report,
+            agents=agents,
+        )
+    else:
+        items = read_export(
+            args.source, instance=args.instance, grouping=grouping, on_error=report, agents=agents
+        )
     try:
-        with export_progress(args.source, items, label="importing") as counted:
+        with export_progress(
+            args.source, items, label="importing", bar=args.onto is None
+        ) as counted:
             count = write_interactions(counted, args.output)
     except OSError as error:
         raise CommandError(
