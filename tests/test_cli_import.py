@@ -94,7 +94,7 @@ def test_assess_reads_an_export_folder_directly(capsys: pytest.CaptureFixture[st
     assert "15 interactions" in capsys.readouterr().out
 
 
-ZENDESK_MODEL = ROOT.parent / "docs" / "examples" / "zendesk.toml"
+ZENDESK_MODEL = ROOT.parent / "docs" / "examples" / "zendesk" / "support.toml"
 RUN = "2026-12-06T02:45:00Z"  # the dbt_zendesk run of the reference demo
 
 
