@@ -14,7 +14,9 @@ from ...interactions import Channel, Kind, Role
 __all__ = [
     "CHANNELS",
     "CSAT_SCORES",
+    "DELETED",
     "KINDS",
+    "MERGED_TAG",
     "METRICS",
     "PRIORITIES",
     "ROLES",
@@ -34,6 +36,11 @@ STATUSES: Final[dict[str, str]] = {
     "solved": "solved",
     "closed": "closed",
 }
+
+#: The status of a deleted ticket in an export: not a status, the ticket is left out.
+DELETED: Final = "deleted"
+#: The tag Zendesk puts on a ticket merged into another: left out, its thread lives on there.
+MERGED_TAG: Final = "closed_by_merge"
 
 #: Ticket priority -> servicemodel priority value (empty: no priority set).
 #: ``medium`` appears in Fivetran's test seeds for ``normal``.
