@@ -23,7 +23,7 @@ from ._columns import Table, check_folder, check_instance, find_table, record_er
 from ._history import H_RATING, apply_field, field_code, stamped, untracked
 from ._log import SCHEDULE_GRACE, Origin, TicketLog, instant, located
 from ._users import Users
-from ._vocab import DELETED, MERGED_TAG
+from ._vocab import DELETED, MERGED_TAG, TICKET_ATTRIBUTES
 
 __all__ = ["Grouping", "read_tables"]
 
@@ -53,13 +53,7 @@ _CHAT_EVENT: Final = ("chat_id", "created_at", "type", "actor_id")
 _TRUE: Final = frozenset({"true", "t", "1", "yes"})
 _FALSE: Final = frozenset({"false", "f", "0", "no"})
 #: Ticket columns kept as attributes (name in servicemodel -> column).
-_ATTRIBUTES: Final = (
-    ("type", 6),
-    ("via", 7),
-    ("brand_id", 10),
-    ("organization_id", 11),
-    ("ticket_form_id", 12),
-)
+_ATTRIBUTES: Final = tuple((name, _TICKET.index(column)) for name, column in TICKET_ATTRIBUTES)
 _MAX_CACHED: Final = 65_536
 
 
