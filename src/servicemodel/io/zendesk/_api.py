@@ -214,7 +214,7 @@ class _Reader:
                         public,
                     )
                 author = "bot" if by_rule else self.users.author(a, when[0], origin, ticket)
-                log.message(when, author, public, prefix + a if a and not by_rule else None, origin)
+                log.message(when, author, public, prefix + a if a else None, origin)
             elif kind == F_FIELD:
                 code = field_code(a)
                 if code is None:

@@ -8,7 +8,6 @@ holds too), until the ticket itself is read from the ticket pages:
   ``Comment`` or ``VoiceComment`` is a message at the audit's time, by its
   ``author_id``; ``Create`` and ``Change`` are field changes;
   ``CommentPrivacyChange`` makes an earlier comment private (or public);
-  ``SatisfactionRating`` is a satisfaction score;
 * ticket events (``GET /api/v2/incremental/ticket_events``,
   ``ticket_events*.json``): each child event names the field it changes
   by its key (``"status": "solved"``); a comment is a full ``Comment`` child
@@ -167,11 +166,8 @@ class Facts:
                             (file, line, f"{where}.public"),
                         ),
                     )
-                elif kind == "SatisfactionRating":
-                    score = field_text(event.get("score"))
-                    origin = (file, line, f"{where}.score")
-                    self._add(ticket, (at, F_FIELD, "satisfaction_score", score, origin))
-                # Notifications, CCs, macros, ...: not events of the log (the reference lists them).
+                # A rating is read from its satisfaction_score change (a SatisfactionRating
+                # event says it again); notifications, CCs, macros, ...: not events of the log.
 
     def _ticket_events(self, path: str) -> None:
         file = os.path.basename(path)
@@ -187,18 +183,18 @@ class Facts:
                 if not isinstance(child, Mapping):
                     continue
                 where = f"child_events[{n}]"
+                if "comment_present" in child:
+                    if child.get("comment_present") is True:
+                        origin = (file, line, "updater_id")
+                        comment = (child.get("comment_public"), False, None)
+                        self._add(ticket, (at, F_COMMENT, field_text(updater), comment, origin))
+                    continue
                 if child.get("type") in _COMMENTS or child.get("event_type") in _COMMENTS:
                     when = _text(child.get("created_at")) or at
                     comment = (child.get("public"), _by_rule(child.get("via")), child.get("id"))
                     origin = (file, line, f"{where}.author_id")
                     writer = field_text(child.get("author_id", updater))
                     self._add(ticket, (when, F_COMMENT, writer, comment, origin))
-                    continue
-                if "comment_present" in child:
-                    if child.get("comment_present") is True:
-                        origin = (file, line, "updater_id")
-                        comment = (child.get("comment_public"), False, None)
-                        self._add(ticket, (at, F_COMMENT, field_text(updater), comment, origin))
                     continue
                 for name, value in child.items():
                     if name in _ENVELOPE:
