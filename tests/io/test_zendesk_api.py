@@ -12,7 +12,13 @@ import pytest
 
 from servicemodel import Interaction, Role, Status
 from servicemodel.exceptions import RecordError, ValidationError
-from servicemodel.interactions import Assignment, PolicyApplied, SatisfactionResponse, TargetApplied
+from servicemodel.interactions import (
+    Assignment,
+    FieldChange,
+    PolicyApplied,
+    SatisfactionResponse,
+    TargetApplied,
+)
 from servicemodel.io import ErrorReport, read_interactions, write_interactions
 from servicemodel.io.zendesk import read_api, read_export, read_tables
 
@@ -338,3 +344,31 @@ def test_a_folder_without_ticket_pages_is_refused(tmp_path: pathlib.Path) -> Non
         read_export(tmp_path)
     with pytest.raises(ValidationError, match="'instance'"):
         read_api(API, instance="a:b")
+
+
+def test_a_ticket_event_s_custom_field_is_a_field_change_and_its_timestamp_may_be_epoch(
+    tmp_path: pathlib.Path,
+) -> None:
+    folder = _copy(tmp_path)
+    page = _load(folder / "ticket_events.json")
+    update = page["ticket_events"][2]  # 104, 2025-06-10 12:00
+    del update["created_at"]  # the epoch 'timestamp' says the same instant
+    update["child_events"].append(
+        {
+            "id": 1040303,
+            "via": "Mail",
+            "via_reference_id": None,
+            "custom_ticket_fields": {"360041597112": "set_up_app"},
+            "event_type": "Change",
+            "previous_value": None,
+        }
+    )
+    _save(folder / "ticket_events.json", page)
+    t104 = _by_id(folder)["104"]
+    [change] = [e for e in t104.events if isinstance(e, FieldChange)]
+    assert (change.name, change.value, change.at.isoformat()) == (
+        "custom_fields_360041597112",
+        "set_up_app",
+        "2025-06-10T12:00:00+00:00",
+    )
+    assert t104.messages() == _by_id(API)["104"].messages()

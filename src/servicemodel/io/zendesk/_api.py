@@ -62,34 +62,35 @@ def has_ticket_pages(folder: str) -> bool:
     return bool(page_files(folder, _TICKETS))
 
 
-def _users(folder: str, pages: list[str]) -> Users:
-    """Every user and their role: ``users*.json`` pages, else the ticket pages' sideload."""
+def _index(folder: str, pages: list[str]) -> tuple[Users, dict[str, tuple[int, int]]]:
+    """Every user and their role, and where each ticket's latest version is.
+
+    Users come from ``users*.json`` pages, else from the ticket pages'
+    ``users`` sideload. An incremental export repeats a ticket each time it
+    is updated: only its last version is read. One pass, a page at a time.
+    """
     users = Users()
-    sources = page_files(folder, "users")
-    if sources:
-        users.file = "users pages"
-    else:
-        sources = pages
-        users.file = "users sideloaded in the ticket pages"
-    for path in sources:
-        file = os.path.basename(path)
-        for _key, line, user in page_records(path, ("users",)):
-            if not isinstance(user, Mapping):
-                raise record_error(
-                    file, line, None, f"a user must be a JSON object (got {user!r:.80})"
-                )
-            users.add(field_text(user.get("id")), field_text(user.get("role")), (file, line))
-    return users
-
-
-def _latest(pages: list[str]) -> dict[str, tuple[int, int]]:
-    """Where each ticket's latest version is: an incremental export repeats updated tickets."""
     latest: dict[str, tuple[int, int]] = {}
+    user_pages = page_files(folder, "users")
+    users.file = "users pages" if user_pages else "users sideloaded in the ticket pages"
+    keys = (_TICKETS,) if user_pages else (_TICKETS, "users")
     for number, path in enumerate(pages):
-        for _key, line, ticket in page_records(path, (_TICKETS,)):
-            if isinstance(ticket, Mapping):
-                latest[field_text(ticket.get("id"))] = (number, line)
-    return latest
+        for key, line, record in page_records(path, keys):
+            if key == _TICKETS:
+                if isinstance(record, Mapping):
+                    latest[field_text(record.get("id"))] = (number, line)
+            else:
+                _user(users, os.path.basename(path), line, record)
+    for path in user_pages:
+        for _key, line, record in page_records(path, ("users",)):
+            _user(users, os.path.basename(path), line, record)
+    return users, latest
+
+
+def _user(users: Users, file: str, line: int, user: object) -> None:
+    if not isinstance(user, Mapping):
+        raise record_error(file, line, None, f"a user must be a JSON object (got {user!r:.80})")
+    users.add(field_text(user.get("id")), field_text(user.get("role")), (file, line))
 
 
 class _Reader:
@@ -99,8 +100,7 @@ class _Reader:
         self.pages = page_files(folder, _TICKETS)
         self.instance = instance
         self.prefix = "" if instance is None else f"{instance}:"
-        self.users = _users(folder, self.pages)
-        self.latest = _latest(self.pages)
+        self.users, self.latest = _index(folder, self.pages)
         self.facts = Facts.read(folder)
         default = default_schedule(_api_schedules(folder, []))
         self.default_schedule = None if default is None else default.id
@@ -205,7 +205,7 @@ class _Reader:
             if kind == F_COMMENT:
                 when = self._instant(text, (origin[0], origin[1], "created_at"), ticket)
                 public, by_rule, comment = b
-                public = privacy.get(comment, public) if comment is not None else public
+                public = privacy.get(comment, public) if comment else public
                 if not isinstance(public, bool):
                     raise bad_fact(
                         (origin[0], origin[1], origin[2].replace("author_id", "public")),

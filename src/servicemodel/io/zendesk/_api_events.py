@@ -147,7 +147,7 @@ class Facts:
                             at,
                             F_COMMENT,
                             field_text(writer),
-                            (event.get("public"), by_rule, event.get("id")),
+                            (event.get("public"), by_rule, field_text(event.get("id"))),
                             (file, line, f"{where}.author_id"),
                         ),
                     )
@@ -161,7 +161,7 @@ class Facts:
                         (
                             at,
                             F_PRIVACY,
-                            event.get("comment_id"),
+                            field_text(event.get("comment_id")),
                             event.get("public"),
                             (file, line, f"{where}.public"),
                         ),
@@ -186,12 +186,16 @@ class Facts:
                 if "comment_present" in child:
                     if child.get("comment_present") is True:
                         origin = (file, line, "updater_id")
-                        comment = (child.get("comment_public"), False, None)
+                        comment = (child.get("comment_public"), False, "")
                         self._add(ticket, (at, F_COMMENT, field_text(updater), comment, origin))
                     continue
                 if child.get("type") in _COMMENTS or child.get("event_type") in _COMMENTS:
                     when = _text(child.get("created_at")) or at
-                    comment = (child.get("public"), _by_rule(child.get("via")), child.get("id"))
+                    comment = (
+                        child.get("public"),
+                        _by_rule(child.get("via")),
+                        field_text(child.get("id")),
+                    )
                     origin = (file, line, f"{where}.author_id")
                     writer = field_text(child.get("author_id", updater))
                     self._add(ticket, (when, F_COMMENT, writer, comment, origin))
