@@ -8,6 +8,7 @@ import pathlib
 import shutil
 from typing import Any
 
+import pendulum
 import pytest
 
 from servicemodel import Interaction, Role, Status
@@ -20,7 +21,14 @@ from servicemodel.interactions import (
     TargetApplied,
 )
 from servicemodel.io import ErrorReport, read_interactions, write_interactions
-from servicemodel.io.zendesk import read_api, read_export, read_tables
+from servicemodel.io.zendesk import (
+    read_api,
+    read_export,
+    read_policies,
+    read_tables,
+    read_ticket_metric_events,
+)
+from servicemodel.sla import Profile, evaluate, reconcile
 
 FIXTURES = pathlib.Path(__file__).parents[1] / "fixtures" / "zendesk"
 API = FIXTURES / "api"
@@ -372,3 +380,16 @@ def test_a_ticket_event_s_custom_field_is_a_field_change_and_its_timestamp_may_b
         "2025-06-10T12:00:00+00:00",
     )
     assert t104.messages() == _by_id(API)["104"].messages()
+
+
+def test_the_api_export_reconciles_with_its_own_ticket_metric_events() -> None:
+    as_of = pendulum.datetime(2025, 7, 5)
+    profile = Profile.named("zendesk")
+    policies, _calendars = read_policies(API)
+    policies = profile.apply(policies)
+    results = [evaluate(i, policies, as_of=as_of) for i in read_api(API)]
+    recorded = list(read_ticket_metric_events(API / "ticket_metric_events.json", as_of=as_of))
+    outcome = reconcile(results, recorded, profile=profile)
+    counts = outcome.counts()
+    assert (counts["agree"], counts["differ"], counts["vendor_only"]) == (len(recorded), 0, 0)
+    assert len(recorded) == 9
