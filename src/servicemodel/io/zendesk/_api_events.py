@@ -23,6 +23,7 @@ from __future__ import annotations
 import datetime as _dt
 import os
 from collections.abc import Mapping
+from sys import intern
 from typing import Any, Final
 
 from ...exceptions import RecordError
@@ -118,6 +119,15 @@ class Facts:
         return self.by_ticket.pop(ticket, [])
 
     def _add(self, ticket: str, fact: Fact) -> None:
+        # Held until the ticket is read: share the strings that repeat (times, fields, values).
+        at, kind, a, b, (file, line, field) = fact
+        fact = (
+            intern(at),
+            kind,
+            intern(a) if type(a) is str else a,
+            intern(b) if type(b) is str and len(b) <= 64 else b,
+            (file, line, intern(field)),
+        )
         found = self.by_ticket.get(ticket)
         if found is None:
             self.by_ticket[ticket] = [fact]
