@@ -393,3 +393,22 @@ def test_the_api_export_reconciles_with_its_own_ticket_metric_events() -> None:
     counts = outcome.counts()
     assert (counts["agree"], counts["differ"], counts["vendor_only"]) == (len(recorded), 0, 0)
     assert len(recorded) == 9
+
+
+def test_a_history_record_without_a_ticket_and_a_page_with_a_byte_order_mark(
+    tmp_path: pathlib.Path,
+) -> None:
+    folder = _copy(tmp_path)
+    text = (folder / "satisfaction_ratings.json").read_text(encoding="utf-8")
+    (folder / "satisfaction_ratings.json").write_text("\ufeff" + text, encoding="utf-8")
+    assert list(read_api(folder)) == list(read_api(API))
+    page = _load(folder / "audits_116.json")
+    del page["audits"][3]["ticket_id"]
+    _save(folder / "audits_116.json", page)
+    with pytest.raises(RecordError) as caught:
+        list(read_api(folder))
+    assert (caught.value.file, caught.value.field, caught.value.value) == (
+        "audits_116.json",
+        "ticket_id",
+        None,
+    )

@@ -150,6 +150,8 @@ def page_records(path: str, keys: Sequence[str]) -> Iterator[tuple[str, int, Any
     except UnicodeDecodeError as error:
         raise record_error(file, 1, None, f"the JSON page must be UTF-8 text ({error})") from None
     page = _Page(file, text)
+    if text.startswith("\ufeff"):
+        page.position = page.mark = 1  # a byte-order mark some tools write
     first = page.peek()
     if first == "[":
         for line, record in page.items():
