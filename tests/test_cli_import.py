@@ -14,7 +14,7 @@ import pytest
 
 from servicemodel.cli import main
 from servicemodel.io import read_interactions
-from servicemodel.io.zendesk import read_policies, read_tables
+from servicemodel.io.zendesk import read_api, read_policies, read_tables
 from servicemodel.sla import load_policies
 from zendesk_demo import SEEDS, SLA_POLICIES
 
@@ -238,3 +238,18 @@ def test_import_onto_an_earlier_import_brings_it_up_to_date(
     assert list(read_interactions(out)) == list(read_tables(TABLES))
     missing = str(tmp_path / "none.jsonl")
     assert main(["import", "zendesk", str(later), "-o", str(out), "--onto", missing]) == 3
+
+
+def test_import_reads_an_api_export_folder(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out, policies = tmp_path / "interactions.jsonl", tmp_path / "policies.toml"
+    args = ["import", "zendesk", str(API), "-o", str(out), "--policies-out", str(policies)]
+    assert main(args) == 0
+    assert list(read_interactions(out)) == list(read_api(API))
+    assert "imported 6 interactions" in capsys.readouterr().err
+    assert [p.name for p in load_policies(policies).policies] == [
+        "Urgent SLA",
+        "Standard SLA",
+        "Calendar SLA",
+    ]

@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import json
 import pathlib
+import shutil
 import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -25,7 +27,7 @@ from hypothesis import strategies as st
 from servicemodel import Interaction, Role
 from servicemodel.exceptions import ValidationError
 from servicemodel.io import ErrorReport
-from servicemodel.io.zendesk import read_tables, refresh
+from servicemodel.io.zendesk import count_tickets, read_api, read_tables, refresh
 
 START = dt.datetime(2025, 6, 2, 8, 0)  # a Monday, UTC
 AGENTS = ("1", "2")
@@ -249,3 +251,27 @@ def test_a_refresh_checks_its_arguments_and_collects_bad_tickets(tmp_path: pathl
     report = ErrorReport()
     assert list(refresh([], tmp_path / "later", on_error=report)) == []
     assert len(report) == 1
+
+
+def test_api_pages_refresh_an_earlier_import_as_the_full_export_reads(
+    tmp_path: pathlib.Path,
+) -> None:
+    """Page 2 of the fixture's incremental export holds ticket 101 again and the deleted 117."""
+    api = pathlib.Path(__file__).parents[1] / "fixtures" / "zendesk" / "api"
+    earlier, later = tmp_path / "earlier", tmp_path / "later"
+    page_2 = shutil.ignore_patterns("tickets_2.json", "audits_111*.json", "audits_116.json")
+    shutil.copytree(api, earlier, ignore=page_2)  # and the audits of its tickets
+    shutil.copytree(api, later, ignore=shutil.ignore_patterns("tickets_1.json"))
+    users = {  # a later export names every user its tickets need
+        user["id"]: user
+        for page in ("tickets_1.json", "tickets_2.json")
+        for user in json.loads((api / page).read_text())["users"]
+    }
+    (later / "users.json").write_text(json.dumps({"users": list(users.values())}))
+    full = imported(read_api(api))
+    first = imported(read_api(earlier))
+    assert sorted(first) == ["101", "104", "109"]
+    refreshed = imported(refresh(first.values(), later))
+    assert refreshed == full
+    assert "117" not in refreshed  # deleted
+    assert count_tickets(api) == 8  # 101 once, 117 (deleted) too

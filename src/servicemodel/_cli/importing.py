@@ -19,10 +19,10 @@ def register(subparsers: Any) -> None:
         "import",
         help="import a helpdesk export (Zendesk) into an interactions file",
         description=(
-            "Import a Zendesk export folder (the Fivetran warehouse tables as CSV or Parquet) "
-            "into servicemodel's interactions file, and optionally its SLA policies and "
-            "business-hours schedules into a policy document. Every field's mapping is in "
-            "docs/reference/zendesk.md."
+            "Import a Zendesk export folder (the Fivetran warehouse tables as CSV or Parquet, "
+            "or the REST API's saved JSON pages) into servicemodel's interactions file, and "
+            "optionally its SLA policies and business-hours schedules into a policy document. "
+            "Every field's mapping is in docs/reference/zendesk.md."
         ),
         epilog=EXIT_STATUS_HELP,
         formatter_class=argparse.RawDescriptionHelpFormatter,

@@ -8,17 +8,15 @@ from ...exceptions import ValidationError
 from ...interactions import Interaction
 from .._report import ErrorReport
 from ._columns import check_folder, check_instance
-from ._export import read_export, ticket_table
+from ._export import read_export, ticket_ids
 from ._tables import Grouping
 
 __all__ = ["refresh"]
 
 
-def _changed(folder: str, later: object, prefix: str) -> frozenset[str]:
-    """The ids (with the instance prefix) of every ticket row of the later export, deleted too."""
-    table = ticket_table(folder, later, field="later")
-    table.require(("id",))
-    return frozenset(prefix + cells[0] for _line, cells in table.rows(("id",), with_deleted=True))
+def _changed(folder: str, prefix: str) -> frozenset[str]:
+    """The ids (with the instance prefix) of every ticket of the later export, deleted too."""
+    return frozenset(prefix + ticket for ticket in ticket_ids(folder, field="later"))
 
 
 def refresh(
@@ -36,10 +34,10 @@ def refresh(
     earlier export, each whole (all its rows, as Zendesk's incremental ticket
     export gives whole tickets, or a warehouse query selects the tickets
     updated since the last import with all their comments and history), and
-    the users and schedules they need. Each ticket of *later*'s ticket table
-    replaces the earlier interaction with its id (the latest version wins); a
-    ticket that *later* marks deleted (status ``deleted``, or
-    ``_fivetran_deleted``) or merged is removed; every other earlier
+    the users and schedules they need, in either shape (tables or API pages).
+    Each ticket of *later* replaces the earlier interaction with its id (the
+    latest version wins); a ticket that *later* marks deleted (status
+    ``deleted``, or ``_fivetran_deleted``) or merged is removed; every other earlier
     interaction is kept as it is. The result is the same set of interactions
     as one import of the full export (a property test checks it): unchanged
     interactions first, in their earlier order, then *later*'s.
@@ -58,7 +56,7 @@ def refresh(
         agents: user ids whose comments are an agent's (see :func:`read_tables`).
 
     Raises:
-        ValidationError: *later* is not an export folder with a ticket table.
+        ValidationError: *later* is not an export folder.
         RecordError: a bad row of *later* (unless collected).
 
     >>> import pathlib, tempfile
@@ -78,7 +76,7 @@ def refresh(
     """
     path = check_folder(later)
     check_instance(instance)
-    changed = _changed(path, later, "" if instance is None else f"{instance}:")
+    changed = _changed(path, "" if instance is None else f"{instance}:")
     if isinstance(earlier, Interaction) or not isinstance(earlier, Iterable):
         raise ValidationError(
             f"'earlier' must be an iterable of interactions (got {type(earlier).__name__})",
