@@ -253,3 +253,23 @@ def test_import_reads_an_api_export_folder(
         "Standard SLA",
         "Calendar SLA",
     ]
+
+
+def test_reconcile_from_the_imported_files_is_the_reconcile_of_the_export(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    tickets, policies = tmp_path / "tickets.jsonl", tmp_path / "policies.toml"
+    args = ["import", "zendesk", str(SEEDS), "-o", str(tickets), "--policies-out", str(policies)]
+    assert main(args) == 0
+    capsys.readouterr()
+    recorded = ["--recorded", str(SLA_POLICIES), "--as-of", RUN, "--format", "json"]
+    assert main(["reconcile", str(SEEDS), *recorded]) == 0
+    from_folder = json.loads(capsys.readouterr().out)
+    assert main(["reconcile", str(tickets), "--policies", str(policies), *recorded]) == 0
+    assert json.loads(capsys.readouterr().out) == from_folder
+    assert from_folder["counts"] == {
+        "agree": 18,
+        "differ": 4,
+        "vendor_only": 0,
+        "servicemodel_only": 0,
+    }
