@@ -1,8 +1,8 @@
 """Imports that agree over time: an earlier import refreshed by a later export is the full import.
 
 Zendesk-shaped tables are generated as a history of rows in time (tickets with
-their comments, status and priority changes, deletions, and an agent whose
-role is taken away); a cut instant splits them into what an export at the cut
+their comments, status and priority changes, chat conversations, deletions,
+and an agent whose role is taken away, in two instances); a cut instant splits them into what an export at the cut
 held (every row up to it, each ticket row as it stood then) and a later export
 of every ticket changed since, whole. Importing the earlier export and
 refreshing it with the later one gives the same interactions as one import
@@ -32,7 +32,6 @@ from servicemodel.io.zendesk import count_tickets, read_api, read_tables, refres
 START = dt.datetime(2025, 6, 2, 8, 0)  # a Monday, UTC
 AGENTS = ("1", "2")
 CUSTOMERS = ("10", "11", "12")
-#: Alice (user 1) is an agent until this many minutes after START, if she leaves at all.
 TICKET_COLUMNS = ["id", "created_at", "requester_id", "submitter_id", "status", "priority"]
 TICKET_COLUMNS += ["type", "via_channel", "_fivetran_deleted"]
 
@@ -45,10 +44,12 @@ class Ticket:
     channel: str
     comments: list[tuple[int, str, bool]] = field(default_factory=list)  # (at, user, public)
     history: list[tuple[int, str, str]] = field(default_factory=list)  # (at, field, value)
+    chat: list[tuple[int, str, str]] = field(default_factory=list)  # (at, event type, actor)
     deleted: int | None = None  # when the ticket was deleted (status 'deleted')
 
     def times(self) -> list[int]:
         found = [self.created, *(c[0] for c in self.comments), *(h[0] for h in self.history)]
+        found += [event[0] for event in self.chat]
         return found if self.deleted is None else [*found, self.deleted]
 
 
@@ -79,8 +80,12 @@ def tickets(draw: st.DrawFn, number: int) -> Ticket:
     now = created
     for gap in steps:
         now += gap
-        kind = draw(st.sampled_from(["reply", "customer", "note", "status", "priority"]))
-        if kind == "reply":
+        kind = draw(st.sampled_from(["reply", "customer", "note", "status", "priority", "chat"]))
+        if kind == "chat" and ticket.channel == "chat":  # the conversation of a chat ticket
+            actor = draw(st.sampled_from(["agent:1", "agent:2", "__trigger", requester]))
+            event = draw(st.sampled_from(["ChatMessage", "ChatMessage", "ChatJoin"]))
+            ticket.chat.append((now, event, actor))
+        elif kind == "reply":
             ticket.comments.append((now, draw(st.sampled_from(AGENTS)), True))
         elif kind == "customer":
             ticket.comments.append((now, requester, True))
@@ -159,6 +164,21 @@ def write_export(
             [t.id, name, at(when), value]
             for t in chosen
             for when, name, value in t.history
+            if when <= until
+        ),
+    )
+    write(
+        folder / "ticket_chat.csv",
+        ["chat_id", "ticket_id", "channel"],
+        ([f"chat-{t.id}", t.id, "native_messaging"] for t in chosen if t.chat),
+    )
+    write(
+        folder / "ticket_chat_event.csv",
+        ["chat_id", "created_at", "type", "actor_id"],
+        (
+            [f"chat-{t.id}", at(when), event, actor]
+            for t in chosen
+            for when, event, actor in t.chat
             if when <= until
         ),
     )
