@@ -2,8 +2,9 @@
 
 Zendesk-shaped tables are generated as a history of rows in time (tickets with
 their comments, status and priority changes, chat conversations, deletions,
-and an agent whose role is taken away, with or without an instance label); a cut instant splits them into what an export at the cut
-held (every row up to it, each ticket row as it stood then) and a later export
+and an agent whose role is taken away, with or without an instance label); a
+cut instant splits them into what an export at the cut held (every row up to
+it, each ticket row as it stood then) and a later export
 of every ticket changed since, whole. Importing the earlier export and
 refreshing it with the later one gives the same interactions as one import
 of the full export.
