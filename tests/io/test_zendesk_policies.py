@@ -11,7 +11,7 @@ import pytest
 
 from servicemodel.exceptions import PolicyDocumentError, Problem
 from servicemodel.interactions import Priority
-from servicemodel.io.zendesk import read_policies, read_tables
+from servicemodel.io.zendesk import read_api, read_policies, read_tables
 from servicemodel.sla import SCHEDULE, Metric, Profile, dump_policies, evaluate, load_policies
 from zendesk_demo import SEEDS
 
@@ -172,7 +172,9 @@ def test_a_condition_servicemodel_cannot_express_is_refused_by_name_with_its_pat
     collected: list[Problem] = []
     policies, _calendars = read_policies(folder, on_problem=collected)
     assert collected == [problem]
-    assert policies.policies == ()
+    # left out; the titles the tickets were applied remain, as applied
+    assert [p.name for p in policies.policies] == ["Calendar SLA", "Standard SLA", "Urgent SLA"]
+    assert all(not p.targets for p in policies.policies)
 
 
 def test_a_zone_zendesk_does_not_have_is_refused_with_its_schedule(tmp_path: pathlib.Path) -> None:
@@ -184,3 +186,23 @@ def test_a_zone_zendesk_does_not_have_is_refused_with_its_schedule(tmp_path: pat
     with pytest.raises(PolicyDocumentError) as caught:
         read_policies(folder)
     assert [p.path for p in caught.value.problems] == ["schedules.json: schedules[1].time_zone"]
+
+
+def test_a_policy_renamed_since_it_was_applied_is_a_policy_of_its_old_title(
+    tmp_path: pathlib.Path,
+) -> None:
+    folder = tmp_path / "api"
+    shutil.copytree(FIXTURES / "api", folder)
+    document = json.loads((folder / "sla_policies.json").read_text())
+    for policy in document["sla_policies"]:
+        if policy["title"] == "Standard SLA":
+            policy["title"] = "Standard SLA 2026"
+    (folder / "sla_policies.json").write_text(json.dumps(document))
+    policies, _calendars = read_policies(folder)
+    names = [p.name for p in policies.policies]
+    assert names == ["Urgent SLA", "Standard SLA 2026", "Calendar SLA", "Standard SLA"]
+    vendor = Profile.zendesk().apply(policies)
+    for ticket in read_api(folder):  # each counts under the policy Zendesk applied then
+        evaluate(ticket, vendor, as_of=pendulum.datetime(2026, 12, 6))
+    ticket = next(t for t in read_api(folder) if t.id == "101")
+    assert evaluate(ticket, vendor, as_of=pendulum.datetime(2026, 12, 6)).policy == "Standard SLA"
