@@ -23,7 +23,7 @@ import pendulum
 
 from ...exceptions import PolicyDocumentError, Problem, ValidationError
 from ...sla import BusinessCalendar, Condition, FieldTest, PolicySet, SlaPolicy, Target
-from ._zones import iana_zone
+from .._rails_zones import iana_zone
 
 __all__ = ["Schedule", "build_policy", "calendar_of", "policy_set"]
 

@@ -20,10 +20,10 @@ from ...exceptions import RecordError, ValidationError
 from ...interactions import Interaction
 from .._decoder import InteractionDecoder
 from .._report import ErrorReport
+from .._ticket_log import SCHEDULE_GRACE, Origin, TicketLog, instant, located
 from ._columns import Table, check_folder, check_instance, find_table, record_error
-from ._log import SCHEDULE_GRACE, Origin, TicketLog, instant, located
 from ._users import Users
-from ._vocab import CHANNELS, CSAT_SCORES, KINDS, METRICS, UNRATED
+from ._vocab import CHANNELS, CSAT_SCORES, KINDS, METRICS, UNRATED, VOCABULARY
 
 __all__ = ["Grouping", "read_tables"]
 
@@ -292,7 +292,7 @@ class _Reader:
         if row[4] == "deleted":
             return None  # a deleted ticket: left out (the reference says why)
         prefix = self.prefix
-        log = TicketLog(prefix + ticket_id, (file, line, "id"))
+        log = TicketLog(prefix + ticket_id, (file, line, "id"), VOCABULARY)
         if not ticket_id:
             raise record_error(file, line, None, "'id' is required (got nothing)", field="id")
         tags = [r[1] for _line, r in children.get("ticket_tag", ()) if r[1]]

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Final
 
 from ...interactions import Channel, Kind, Role
+from .._ticket_log import Vocabulary
 
 __all__ = [
     "CHANNELS",
@@ -20,6 +21,7 @@ __all__ = [
     "ROLES",
     "STATUSES",
     "UNRATED",
+    "VOCABULARY",
 ]
 
 #: Ticket status -> servicemodel status value. Custom statuses arrive as their
@@ -106,3 +108,6 @@ METRICS: Final[dict[str, str]] = {
     "agent_work_time": "agent_work",
     "total_resolution_time": "resolution",
 }
+
+#: The statuses and priorities as a ticket log reads them.
+VOCABULARY: Final = Vocabulary("Zendesk", STATUSES, PRIORITIES)

@@ -1,7 +1,7 @@
-"""One ticket's history, collected from any Zendesk shape and built into an Interaction.
+"""One ticket's history, collected from any helpdesk's export and built into an Interaction.
 
-Both shapes (the warehouse tables and the API's JSON) feed the same
-:class:`TicketLog`: messages with their author's role, status, priority and
+Every importer (each Zendesk shape, Freshdesk) feeds the same
+:class:`TicketLog`, with its vendor's :class:`Vocabulary`: messages with their author's role, status, priority and
 assignment changes, satisfaction answers, each with the place it came from.
 :meth:`TicketLog.build` orders them, turns the vendor's history into
 servicemodel's log (a status that does not change is no event; the first
@@ -17,13 +17,20 @@ import re
 from collections.abc import Iterable
 from typing import Any, Final, cast, final
 
-from ...exceptions import RecordError, ValidationError
-from ...interactions import Interaction
-from .._decoder import InteractionDecoder
-from ._columns import record_error
-from ._vocab import PRIORITIES, STATUSES
+from ..exceptions import RecordError, ValidationError
+from ..interactions import Interaction
+from ._decoder import InteractionDecoder
 
-__all__ = ["SCHEDULE", "Origin", "TicketLog", "instant"]
+__all__ = [
+    "SCHEDULE",
+    "Origin",
+    "TicketLog",
+    "Vocabulary",
+    "check_instance",
+    "instant",
+    "location",
+    "record_error",
+]
 
 #: The calendar name that means "the ticket's schedule" in a stamped target.
 SCHEDULE: Final = "@schedule"
@@ -42,6 +49,65 @@ _MESSAGE, _STATUS, _PRIORITY, _ASSIGNMENT, _TAGS, _FIELD, _SCHEDULE, _POLICY, _T
 #: A ticket_schedule row this close after creation sets the starting schedule (Fivetran's rule).
 SCHEDULE_GRACE: Final = _dt.timedelta(seconds=5)
 _EVENT_INDEX: Final = re.compile(r"events\[(\d+)\]")
+
+
+def location(file: str, line: int, record: str | None) -> str:
+    """How an error names its place: ``ticket.csv line 4 (ticket 101)``."""
+    where = f"{file} line {line}"
+    return f"{where} (ticket {record})" if record is not None else where
+
+
+def record_error(
+    file: str,
+    line: int,
+    record: str | None,
+    message: str,
+    *,
+    field: str | None = None,
+    value: object = None,
+) -> RecordError:
+    """A RecordError naming the file, the line, the ticket and the field."""
+    return RecordError(
+        f"{location(file, line, record)}: {message}",
+        line=line,
+        field=field,
+        value=value,
+        file=file,
+        record=record,
+    )
+
+
+def check_instance(instance: object) -> None:
+    """Refuse an instance label that cannot prefix ids (``<instance>:<id>``)."""
+    if instance is not None and (
+        not isinstance(instance, str)
+        or not instance.strip()
+        or instance != instance.strip()
+        or ":" in instance
+    ):
+        raise ValidationError(
+            f"'instance' must be a non-empty label without ':' or surrounding blanks "
+            f"(got {instance!r})",
+            field="instance",
+            value=instance,
+        )
+
+
+@final
+class Vocabulary:
+    """A helpdesk's words for statuses and priorities, and what each becomes in servicemodel.
+
+    *statuses* and *priorities* map the vendor's value (as text) to
+    servicemodel's status and priority values; *vendor* names the helpdesk
+    in the error for a value outside them.
+    """
+
+    __slots__ = ("priorities", "statuses", "vendor")
+
+    def __init__(self, vendor: str, statuses: dict[str, str], priorities: dict[str, str]) -> None:
+        self.vendor = vendor
+        self.statuses = statuses
+        self.priorities = priorities
 
 
 def instant(text: str, field: str, *, naive_is_utc: bool) -> tuple[_dt.datetime, str]:
@@ -92,6 +158,7 @@ class TicketLog:
         "_fields",
         "_priorities",
         "_tag_sets",
+        "_vocabulary",
         "attributes",
         "channel",
         "created",
@@ -105,7 +172,8 @@ class TicketLog:
         "tags",
     )
 
-    def __init__(self, ticket_id: str, origin: Origin) -> None:
+    def __init__(self, ticket_id: str, origin: Origin, vocabulary: Vocabulary) -> None:
+        self._vocabulary = vocabulary
         self.id = ticket_id
         self.origin = origin
         self.customer_id = ""
@@ -141,14 +209,16 @@ class TicketLog:
 
     def status(self, at: tuple[_dt.datetime, str], value: str, origin: Origin) -> None:
         """A status the ticket took (the vendor's word, checked here)."""
-        mapped = STATUSES.get(value)
+        statuses = self._vocabulary.statuses
+        mapped = statuses.get(value)
         if mapped is None:
-            known = ", ".join(repr(s) for s in STATUSES)
+            known = ", ".join(repr(s) for s in statuses)
             raise record_error(
                 origin[0],
                 origin[1],
                 self.id,
-                f"'{origin[2]}' must be a Zendesk ticket status: one of {known} (got {value!r})",
+                f"'{origin[2]}' must be a {self._vocabulary.vendor} ticket status: one of {known} "
+                f"(got {value!r})",
                 field=origin[2],
                 value=value,
             )
@@ -160,17 +230,18 @@ class TicketLog:
         self._priorities.append((at[0], at[1], self.vendor_priority(value, origin), origin))
 
     def vendor_priority(self, value: str, origin: Origin) -> str:
-        """The servicemodel priority of a Zendesk priority ('' stays '': none set)."""
+        """The servicemodel priority of a vendor priority ('' stays '': none set)."""
         if value == "":
             return ""
-        mapped = PRIORITIES.get(value)
+        priorities = self._vocabulary.priorities
+        mapped = priorities.get(value)
         if mapped is None:
-            known = ", ".join(repr(p) for p in PRIORITIES)
+            known = ", ".join(repr(p) for p in priorities)
             raise record_error(
                 origin[0],
                 origin[1],
                 self.id,
-                f"'{origin[2]}' must be a Zendesk priority: one of {known} or empty "
+                f"'{origin[2]}' must be a {self._vocabulary.vendor} priority: one of {known} or empty "
                 f"(got {value!r})",
                 field=origin[2],
                 value=value,
