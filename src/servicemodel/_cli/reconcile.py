@@ -101,6 +101,13 @@ def register(subparsers: Any) -> None:
         action="store_true",
         help="in text, also list the rows that agree (default: only the differences)",
     )
+    parser.add_argument(
+        "--bot",
+        action="append",
+        default=[],
+        metavar="USER_ID",
+        help="freshdesk export folder: a user whose conversations are a bot's (repeat for several)",
+    )
     parser.add_argument("--output", "-o", default=None, help="write to this file instead of stdout")
     parser.set_defaults(run=run)
 
@@ -170,7 +177,7 @@ def run(args: argparse.Namespace) -> int:
     except ValidationError as error:
         raise CommandError(f"{args.recorded}: {error}", Exit.INVALID_INPUT) from None
     if folder and source == "freshdesk":
-        interactions: Iterable[Interaction] = freshdesk.read_export(args.file)
+        interactions: Iterable[Interaction] = freshdesk.read_export(args.file, bots=args.bot)
     elif folder:
         interactions = read_export(args.file)
     else:

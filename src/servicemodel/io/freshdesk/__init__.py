@@ -14,9 +14,10 @@ the record and the field, or is collected with ``on_error=``).
 Public API (stable):
 
 * ``read_export(folder, *, instance=None, statuses=None, kinds=None, bots=(), on_error=None)``
-* ``read_policies(folder, *, instance=None, business_day=BusinessDay.HOURS_24, on_problem=None)
-  -> (PolicySet, {business hours id: BusinessCalendar})``
+* ``read_policies(folder, *, instance=None, business_day=BusinessDay.HOURS_24,
+  hours=TicketHours.GROUP, on_problem=None) -> (PolicySet, {business hours id: BusinessCalendar})``
 * :class:`BusinessDay`: what a target of whole days means (Freshdesk changed it in 2026)
+* :class:`TicketHours`: the business hours of the ticket's group, or the default ones
 * ``read_recorded_sla(folder, *, instance=None)``: Freshdesk's own due times and
   escalation flags as :class:`~servicemodel.sla.RecordedSla` rows for
   :func:`servicemodel.sla.reconcile`
@@ -30,7 +31,7 @@ True
 """
 
 from ._export import read_export
-from ._policies import BusinessDay, read_policies
+from ._policies import BusinessDay, TicketHours, read_policies
 from ._recorded import read_recorded_sla
 
-__all__ = ["BusinessDay", "read_export", "read_policies", "read_recorded_sla"]
+__all__ = ["BusinessDay", "TicketHours", "read_export", "read_policies", "read_recorded_sla"]

@@ -47,7 +47,8 @@ class JsonFile:
             ) from None
 
     def _broken(self, text: str, error: json.JSONDecodeError) -> RecordError:
-        end = "" if error.pos < len(text.rstrip()) else " (the file ends too soon: truncated?)"
+        whole = text.rstrip().endswith(("]", "}"))
+        end = "" if whole else " (the file ends too soon: truncated?)"
         return record_error(
             self.file, error.lineno, None, f"the file is not valid JSON: {error.msg}{end}"
         )

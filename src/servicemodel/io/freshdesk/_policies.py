@@ -32,7 +32,7 @@ from .._ticket_log import check_instance
 from ._files import find_files
 from ._vocab import PRIORITY_KEYS
 
-__all__ = ["BusinessDay", "read_policies"]
+__all__ = ["BusinessDay", "TicketHours", "read_policies"]
 
 _DAYS: Final = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _CLOCK: Final = re.compile(r"(\d{1,2}):(\d\d)(?::(\d\d))? ?([ap]m)", re.IGNORECASE)
@@ -72,6 +72,24 @@ class BusinessDay(enum.Enum):
 
     HOURS_24 = "hours_24"
     WORKING_DAY = "working_day"
+
+
+class TicketHours(enum.Enum):
+    """Which business hours a ticket's business-hours targets count on.
+
+    ``group`` (the default, Freshdesk's rule): the business hours of the
+    ticket's group, the default ones for a ticket without a group or whose
+    group has none (the targets name the ticket's schedule, which the
+    importer sets from the group). ``default``: the default business hours
+    for every ticket, which a policy document can hold (documents cannot
+    name the ticket's schedule yet).
+
+    >>> TicketHours("default")
+    <TicketHours.DEFAULT: 'default'>
+    """
+
+    GROUP = "group"
+    DEFAULT = "default"
 
 
 def _minute(text: object, path: str, problems: list[Problem], *, end: bool) -> int | None:
@@ -204,6 +222,7 @@ def _targets(
     *,
     day_seconds: int | None,
     business_day: BusinessDay,
+    calendar: str | None,
 ) -> dict[str, list[Target]] | None:
     if not isinstance(sla_target, Mapping) or not sla_target:
         problems.append(Problem(path, f"must give targets per priority (got {sla_target!r})"))
@@ -250,7 +269,7 @@ def _targets(
                     Target(
                         metric=metric,
                         within=pendulum.duration(seconds=seconds),
-                        calendar=SCHEDULE if business else None,
+                        calendar=calendar if business else None,
                         paused_by=TIMER_OFF,
                     )
                 )
@@ -264,6 +283,7 @@ def read_policies(
     *,
     instance: str | None = None,
     business_day: BusinessDay = BusinessDay.HOURS_24,
+    hours: TicketHours = TicketHours.GROUP,
     on_problem: list[Problem] | None = None,
 ) -> tuple[PolicySet, dict[str, BusinessCalendar]]:
     """Read ``sla_policies.json`` and ``business_hours.json`` of a Freshdesk export folder.
@@ -274,13 +294,14 @@ def read_policies(
             conditions test with ``<instance>:``, as :func:`read_export` does ids.
         business_day: what a business-hours target of whole days means (see
             :class:`BusinessDay`).
+        hours: which business hours a ticket counts on (see :class:`TicketHours`).
         on_problem: ``None`` raises every problem at once; a list collects
             them (a policy or calendar with a problem is left out).
 
     Returns:
         The policy set (by position, the default policy last; business-hours
-        targets on the ticket's schedule, the default business hours before
-        any group's) and the calendars by business-hours id.
+        targets on the ticket's schedule, or on the default business hours
+        with ``hours=TicketHours.DEFAULT``) and the calendars by business-hours id.
 
     Raises:
         PolicyDocumentError: a condition, target or business hours that
@@ -315,6 +336,12 @@ def read_policies(
             f"'business_day' must be a BusinessDay such as BusinessDay.HOURS_24 (got {business_day!r})",
             field="business_day",
             value=business_day,
+        )
+    if not isinstance(hours, TicketHours):
+        raise ValidationError(
+            f"'hours' must be a TicketHours such as TicketHours.GROUP (got {hours!r})",
+            field="hours",
+            value=hours,
         )
     if on_problem is not None and not isinstance(on_problem, list):
         raise ValidationError(
@@ -360,6 +387,7 @@ def read_policies(
                 problems,
                 day_seconds=day_seconds,
                 business_day=business_day,
+                calendar=SCHEDULE if hours is TicketHours.GROUP else default,
             )
             business = any(t.calendar for each in (targets or {}).values() for t in each)
             if business and default is None:
@@ -395,4 +423,5 @@ def read_policies(
             raise PolicyDocumentError(problems)
         on_problem.extend(problems)
     ordered = [policy for _rank, policy in sorted(policies, key=lambda p: p[0])]
-    return PolicySet(policies=ordered, calendars=calendars, schedule=default), calendars
+    schedule = default if hours is TicketHours.GROUP else None
+    return PolicySet(policies=ordered, calendars=calendars, schedule=schedule), calendars
