@@ -261,6 +261,17 @@ def test_an_unknown_activity_status_label_names_the_activities_file(tmp_path: Pa
         "1013",
         "activity.status",
     )
+    assert caught.value.line == _line_of(path, '"performed_at": "26-10-2026 10:00:00 +0000"')
+
+
+def test_the_order_of_records_in_the_files_does_not_change_the_import(
+    tmp_path: Path, tickets: dict[str, Interaction]
+) -> None:
+    folder = _copy(tmp_path)
+    _edit(folder / "conversations.json", lambda data: data.reverse())
+    for path in (folder / "ticket_activities").iterdir():
+        _edit(path, lambda data: data["activities_data"].reverse())
+    assert {t.id: t for t in read_export(folder, bots=[BOT])} == tickets
 
 
 def test_a_custom_status_maps_by_name_or_by_the_callers_table(tmp_path: Path) -> None:
