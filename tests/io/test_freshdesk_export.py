@@ -196,6 +196,18 @@ def test_without_the_activities_export_stats_give_the_status_history(tmp_path: P
     assert _statuses(tickets["1005"]) == [("11-09 14:00", "open")]
 
 
+def test_tickets_saved_as_pages_in_a_folder_read_as_one_file(
+    tmp_path: Path, tickets: dict[str, Interaction]
+) -> None:
+    folder = _copy(tmp_path)
+    pages = json.loads((folder / "tickets.json").read_text())
+    (folder / "tickets.json").unlink()
+    (folder / "tickets").mkdir()
+    (folder / "tickets" / "1.json").write_text(json.dumps(pages[:10]))
+    (folder / "tickets" / "2.json").write_text(json.dumps(pages[10:]))
+    assert list(read_export(folder, bots=[BOT])) == list(tickets.values())
+
+
 def test_an_unknown_status_code_names_file_record_and_field(tmp_path: Path) -> None:
     folder = _copy(tmp_path)
     _edit(folder / "tickets.json", lambda data: data[2].update(status=12))
