@@ -306,6 +306,15 @@ def test_bad_tickets_are_collected_with_on_error_and_the_rest_imported(tmp_path:
     assert report.errors[0].field == "priority"
 
 
+def test_conversations_without_the_agents_list_are_refused(tmp_path: Path) -> None:
+    folder = _copy(tmp_path)
+    (folder / "agents.json").unlink()
+    with pytest.raises(
+        ValidationError, match=r"must hold agents\.json when it holds conversations"
+    ):
+        list(read_export(folder))
+
+
 def test_a_folder_without_tickets_or_wrong_arguments_are_refused(tmp_path: Path) -> None:
     with pytest.raises(ValidationError, match="must hold a Freshdesk export"):
         list(read_export(tmp_path))
