@@ -1,8 +1,9 @@
 """One ticket's history, collected from any helpdesk's export and built into an Interaction.
 
 Every importer (each Zendesk shape, Freshdesk) feeds the same
-:class:`TicketLog`, with its vendor's :class:`Vocabulary`: messages with their author's role, status, priority and
-assignment changes, satisfaction answers, each with the place it came from.
+:class:`TicketLog`, with its vendor's :class:`Vocabulary`: messages with
+their author's role, status, priority and assignment changes, satisfaction
+answers, each with the place it came from.
 :meth:`TicketLog.build` orders them, turns the vendor's history into
 servicemodel's log (a status that does not change is no event; the first
 ``new`` is the start), and decodes the record with the same
@@ -20,23 +21,13 @@ from typing import Any, Final, cast, final
 from ..exceptions import RecordError, ValidationError
 from ..interactions import Interaction
 from ._decoder import InteractionDecoder
+from ._vendor import record_error
 
-__all__ = [
-    "SCHEDULE",
-    "Origin",
-    "TicketLog",
-    "Vocabulary",
-    "check_instance",
-    "instant",
-    "location",
-    "record_error",
-]
+__all__ = ["SCHEDULE", "SCHEDULE_GRACE", "Origin", "TicketLog", "Vocabulary", "located"]
 
 #: The calendar name that means "the ticket's schedule" in a stamped target.
 SCHEDULE: Final = "@schedule"
 
-_fromisoformat: Final = _dt.datetime.fromisoformat
-_UTC: Final = _dt.UTC
 
 #: Where a fact came from: (file, line, the vendor's field).
 Origin = tuple[str, int, str]
@@ -49,48 +40,6 @@ _MESSAGE, _STATUS, _PRIORITY, _ASSIGNMENT, _TAGS, _FIELD, _SCHEDULE, _POLICY, _T
 #: A ticket_schedule row this close after creation sets the starting schedule (Fivetran's rule).
 SCHEDULE_GRACE: Final = _dt.timedelta(seconds=5)
 _EVENT_INDEX: Final = re.compile(r"events\[(\d+)\]")
-
-
-def location(file: str, line: int, record: str | None) -> str:
-    """How an error names its place: ``ticket.csv line 4 (ticket 101)``."""
-    where = f"{file} line {line}"
-    return f"{where} (ticket {record})" if record is not None else where
-
-
-def record_error(
-    file: str,
-    line: int,
-    record: str | None,
-    message: str,
-    *,
-    field: str | None = None,
-    value: object = None,
-) -> RecordError:
-    """A RecordError naming the file, the line, the ticket and the field."""
-    return RecordError(
-        f"{location(file, line, record)}: {message}",
-        line=line,
-        field=field,
-        value=value,
-        file=file,
-        record=record,
-    )
-
-
-def check_instance(instance: object) -> None:
-    """Refuse an instance label that cannot prefix ids (``<instance>:<id>``)."""
-    if instance is not None and (
-        not isinstance(instance, str)
-        or not instance.strip()
-        or instance != instance.strip()
-        or ":" in instance
-    ):
-        raise ValidationError(
-            f"'instance' must be a non-empty label without ':' or surrounding blanks "
-            f"(got {instance!r})",
-            field="instance",
-            value=instance,
-        )
 
 
 @final
@@ -108,45 +57,6 @@ class Vocabulary:
         self.vendor = vendor
         self.statuses = statuses
         self.priorities = priorities
-
-
-def instant(text: str, field: str, *, naive_is_utc: bool) -> tuple[_dt.datetime, str]:
-    """``(aware datetime, ISO text with offset)`` of a vendor timestamp.
-
-    The warehouse tables write UTC without an offset (Fivetran's convention):
-    with *naive_is_utc* such a value is UTC. Otherwise a timestamp without a
-    zone is refused.
-
-    Raises:
-        ValidationError: the text is not an ISO 8601 timestamp, or has no zone
-            where one is required.
-
-    >>> instant("2025-06-02 11:00:00", "created", naive_is_utc=True)[1]
-    '2025-06-02 11:00:00+00:00'
-    >>> instant("2025-06-02T11:00:00", "created_at", naive_is_utc=False)
-    Traceback (most recent call last):
-    ...
-    servicemodel.exceptions.ValidationError: 'created_at' must be an ISO 8601 timestamp with a zone, such as '2025-06-02T11:00:00Z' (got '2025-06-02T11:00:00')
-    """
-    try:
-        parsed = _fromisoformat(text)
-    except (TypeError, ValueError):
-        raise ValidationError(
-            f"'{field}' must be an ISO 8601 timestamp such as '2025-06-02T11:00:00Z' "
-            f"(got {text!r})",
-            field=field,
-            value=text,
-        ) from None
-    if parsed.tzinfo is None:
-        if not naive_is_utc:
-            raise ValidationError(
-                f"'{field}' must be an ISO 8601 timestamp with a zone, such as "
-                f"'2025-06-02T11:00:00Z' (got {text!r})",
-                field=field,
-                value=text,
-            )
-        return parsed.replace(tzinfo=_UTC), text + "+00:00"
-    return parsed, text
 
 
 @final

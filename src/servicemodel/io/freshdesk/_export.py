@@ -18,7 +18,8 @@ from ...exceptions import RecordError, ValidationError
 from ...interactions import Interaction, Kind
 from .._decoder import InteractionDecoder
 from .._report import ErrorReport
-from .._ticket_log import Origin, TicketLog, Vocabulary, check_instance, located, record_error
+from .._ticket_log import Origin, TicketLog, Vocabulary, located
+from .._vendor import check_instance, record_error
 from ._files import JsonFile, find_files, stamp
 from ._people import Directory, StatusTable
 from ._vocab import (

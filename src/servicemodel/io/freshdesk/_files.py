@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from typing import Any, Final
 
 from ...exceptions import RecordError, ValidationError
-from .._ticket_log import instant, record_error
+from .._vendor import instant, record_error
 
 __all__ = ["JsonFile", "find_files", "stamp"]
 

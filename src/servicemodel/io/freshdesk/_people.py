@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping
 from typing import Final, final
 
 from ...exceptions import ValidationError
-from .._ticket_log import record_error
+from .._vendor import record_error
 from ._files import find_files
 from ._vocab import STATUS_WORDS, STATUSES
 

@@ -28,7 +28,7 @@ from ...exceptions import PolicyDocumentError, Problem, ValidationError
 from ...interactions import Status
 from ...sla import SCHEDULE, BusinessCalendar, Condition, FieldTest, PolicySet, SlaPolicy, Target
 from .._rails_zones import iana_zone
-from .._ticket_log import check_instance
+from .._vendor import check_instance
 from ._files import find_files
 from ._vocab import PRIORITY_KEYS
 

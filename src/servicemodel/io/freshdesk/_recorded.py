@@ -16,7 +16,8 @@ from typing import Any
 
 from ...exceptions import RecordError, ValidationError
 from ...sla import Metric, RecordedSla
-from .._ticket_log import check_instance, located, record_error
+from .._ticket_log import located
+from .._vendor import check_instance, record_error
 from ._files import find_files, stamp
 from ._people import StatusTable
 

@@ -17,7 +17,7 @@ from typing import Final, final
 
 from ...exceptions import ValidationError
 from .._files import open_text
-from .._ticket_log import check_instance, location, record_error
+from .._vendor import check_instance, location, record_error
 
 __all__ = ["Table", "check_instance", "find_table", "location", "record_error"]
 

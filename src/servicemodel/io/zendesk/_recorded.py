@@ -24,7 +24,7 @@ from ...exceptions import RecordError, ValidationError
 from ...interactions import Priority
 from ...sla import Metric, RecordedSla
 from .._files import PathOrFile, open_text
-from .._ticket_log import instant
+from .._vendor import instant
 
 __all__ = ["read_recorded_sla", "read_ticket_metric_events"]
 

@@ -20,7 +20,8 @@ from ...exceptions import RecordError, ValidationError
 from ...interactions import Interaction
 from .._decoder import InteractionDecoder
 from .._report import ErrorReport
-from .._ticket_log import SCHEDULE_GRACE, Origin, TicketLog, instant, located
+from .._ticket_log import SCHEDULE_GRACE, Origin, TicketLog, located
+from .._vendor import instant
 from ._columns import Table, check_folder, check_instance, find_table, record_error
 from ._users import Users
 from ._vocab import CHANNELS, CSAT_SCORES, KINDS, METRICS, UNRATED, VOCABULARY

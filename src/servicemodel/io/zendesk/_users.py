@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from typing import Final, final
 
 from ...exceptions import ValidationError
-from .._ticket_log import instant
+from .._vendor import instant
 from ._columns import Table, record_error
 from ._vocab import ROLES
 
