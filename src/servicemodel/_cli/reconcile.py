@@ -73,8 +73,8 @@ def register(subparsers: Any) -> None:
         default=None,
         help="sla-policies: dbt_zendesk's zendesk__sla_policies CSV; metric-events: Zendesk's "
         "ticket metric events JSON; freshdesk: a Freshdesk export folder or its tickets.json "
-        "(default: a folder or tickets.json is freshdesk, else by extension, .csv or "
-        ".json/.jsonl)",
+        "(default: tickets.json or a folder holding it is freshdesk, else by extension, .csv "
+        "or .json/.jsonl)",
     )
     parser.add_argument(
         "--as-of",
@@ -115,8 +115,14 @@ def register(subparsers: Any) -> None:
 def _source(args: argparse.Namespace) -> str:
     if args.recorded_format is not None:
         return str(args.recorded_format)
-    if os.path.isdir(args.recorded) or os.path.basename(args.recorded) == "tickets.json":
-        return "freshdesk"
+    if os.path.basename(args.recorded) == "tickets.json" or (
+        os.path.isdir(args.recorded)
+        and any(
+            os.path.exists(os.path.join(args.recorded, name))
+            for name in ("tickets.json", "tickets")
+        )
+    ):
+        return "freshdesk"  # a Freshdesk export folder, or its tickets
     name = args.recorded.lower().removesuffix(".gz")
     if name.endswith(".csv"):
         return "sla-policies"
