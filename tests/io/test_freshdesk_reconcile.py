@@ -129,6 +129,12 @@ def test_cli_import_then_assess_then_reconcile(
         "reconciliation under profile freshdesk: 41 agree, 1 differ (0 unexplained)"
     )
     assert "1018       resolution" in text
+    recorded = str(FIXTURES / "tickets.json")
+    argv = ["reconcile", str(out), "--policies", str(policies), "--recorded", recorded]
+    assert main([*argv, "--as-of", as_of]) == 0
+    text = capsys.readouterr().out
+    assert text.startswith("reconciliation under profile freshdesk:")
+    assert "1008       first_reply" in text  # London hours: the document counts New York's
 
 
 def test_cli_import_stops_at_a_bad_ticket_and_skip_bad_goes_on(
