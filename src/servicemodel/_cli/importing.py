@@ -20,11 +20,12 @@ def register(subparsers: Any) -> None:
         "import",
         help="import a helpdesk export (Zendesk, Freshdesk) into an interactions file",
         description=(
-            "Import a Zendesk export folder (the Fivetran warehouse tables as CSV or Parquet) "
-            "into servicemodel's interactions file, and optionally its SLA policies and "
-            "business-hours schedules into a policy document. A Freshdesk export is a folder of "
-            "saved API v2 responses (tickets.json, conversations.json, ...). Every field's "
-            "mapping is in docs/reference/zendesk.md and docs/reference/freshdesk.md."
+            "Import a Zendesk export folder (the Fivetran warehouse tables as CSV or Parquet, "
+            "or the REST API's saved JSON pages) into servicemodel's interactions file, and "
+            "optionally its SLA policies and business-hours schedules into a policy document. "
+            "A Freshdesk export is a folder of saved API v2 responses (tickets.json, "
+            "conversations.json, ...). Every field's mapping is in docs/reference/zendesk.md "
+            "and docs/reference/freshdesk.md."
         ),
         epilog=EXIT_STATUS_HELP,
         formatter_class=argparse.RawDescriptionHelpFormatter,

@@ -15,11 +15,11 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any, Final, cast, final
 
 from ..exceptions import RecordError, ValidationError
-from ..interactions import Interaction
+from ..interactions import Channel, Interaction, Kind
 from ._decoder import InteractionDecoder
 from ._vendor import record_error
 
@@ -44,19 +44,35 @@ _EVENT_INDEX: Final = re.compile(r"events\[(\d+)\]")
 
 @final
 class Vocabulary:
-    """A helpdesk's words for statuses and priorities, and what each becomes in servicemodel.
+    """A helpdesk's words for a ticket's facts, and what each becomes in servicemodel.
 
     *statuses* and *priorities* map the vendor's value (as text) to
-    servicemodel's status and priority values; *vendor* names the helpdesk
-    in the error for a value outside them.
+    servicemodel's status and priority values, *channels* and *kinds* to a
+    Channel and a Kind, *scores* a satisfaction answer to CSAT 1-5 (*unrated*
+    are answers that are none); *vendor* names the helpdesk in the error for
+    a value outside them. A log reads only the tables its importer gives.
     """
 
-    __slots__ = ("priorities", "statuses", "vendor")
+    __slots__ = ("channels", "kinds", "priorities", "scores", "statuses", "unrated", "vendor")
 
-    def __init__(self, vendor: str, statuses: dict[str, str], priorities: dict[str, str]) -> None:
+    def __init__(
+        self,
+        vendor: str,
+        statuses: Mapping[str, str],
+        priorities: Mapping[str, str],
+        *,
+        channels: Mapping[str, Channel] | None = None,
+        kinds: Mapping[str, Kind] | None = None,
+        scores: Mapping[str, int] | None = None,
+        unrated: Iterable[str] = (),
+    ) -> None:
         self.vendor = vendor
         self.statuses = statuses
         self.priorities = priorities
+        self.channels: Mapping[str, Channel] = channels or {}
+        self.kinds: Mapping[str, Kind] = kinds or {}
+        self.scores: Mapping[str, int] = scores or {}
+        self.unrated = frozenset(unrated)
 
 
 @final
@@ -157,6 +173,61 @@ class TicketLog:
                 value=value,
             )
         return mapped
+
+    def vendor_channel(self, value: str, origin: Origin) -> str:
+        """The servicemodel channel of a vendor's channel (Zendesk's ``via.channel``)."""
+        channels = self._vocabulary.channels
+        channel = channels.get(value)
+        if channel is None:
+            known = ", ".join(repr(c) for c in channels)
+            raise record_error(
+                origin[0],
+                origin[1],
+                self.id,
+                f"'{origin[2]}' must be a {self._vocabulary.vendor} channel: one of {known} "
+                f"(got {value!r})",
+                field=origin[2],
+                value=value,
+            )
+        return channel.value
+
+    def vendor_kind(self, value: str, origin: Origin) -> str:
+        """The servicemodel kind of a vendor's ticket ``type`` ('' is a question)."""
+        kinds = self._vocabulary.kinds
+        kind = kinds.get(value)
+        if kind is None:
+            known = ", ".join(repr(k) for k in kinds if k)
+            raise record_error(
+                origin[0],
+                origin[1],
+                self.id,
+                f"'{origin[2]}' must be a {self._vocabulary.vendor} ticket type: one of {known} "
+                f"or empty "
+                f"(got {value!r})",
+                field=origin[2],
+                value=value,
+            )
+        return kind.value
+
+    def satisfaction(self, at: tuple[_dt.datetime, str], value: str, origin: Origin) -> None:
+        """A vendor's satisfaction answer (Zendesk: good, bad; offered and unoffered are none)."""
+        vocabulary = self._vocabulary
+        if value in vocabulary.unrated:
+            return
+        score = vocabulary.scores.get(value)
+        if score is None:
+            words = [*vocabulary.scores, *sorted(w for w in vocabulary.unrated if w)]
+            known = ", ".join(words[:-1]) + " or " + words[-1] if len(words) > 1 else "".join(words)
+            raise record_error(
+                origin[0],
+                origin[1],
+                self.id,
+                f"'{origin[2]}' must be a {vocabulary.vendor} satisfaction score: {known} "
+                f"(got {value!r})",
+                field=origin[2],
+                value=value,
+            )
+        self.rating(at, score, origin)
 
     def assignment(
         self, at: tuple[_dt.datetime, str], agent: str | None, group: str | None, origin: Origin
