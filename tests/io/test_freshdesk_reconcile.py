@@ -132,9 +132,7 @@ def test_cli_import_then_assess_then_reconcile(
     recorded = str(FIXTURES / "tickets.json")
     argv = ["reconcile", str(out), "--policies", str(policies), "--recorded", recorded]
     assert main([*argv, "--as-of", as_of]) == 0
-    text = capsys.readouterr().out
-    assert text.startswith("reconciliation under profile freshdesk:")
-    assert "1008       first_reply" in text  # London hours: the document counts New York's
+    assert capsys.readouterr().out == text  # the files say what the export folder says
 
 
 def test_cli_import_stops_at_a_bad_ticket_and_skip_bad_goes_on(

@@ -119,14 +119,7 @@ def run(args: argparse.Namespace) -> int:
                 args.source,
                 instance=args.instance,
                 business_day=freshdesk.BusinessDay(args.business_day),
-                hours=freshdesk.TicketHours.DEFAULT,  # a document cannot name a ticket's schedule
                 on_problem=problems,
-            )
-            print(
-                "servicemodel import: the policy document counts business hours on the default "
-                "business hours (a document cannot name each group's yet); reconcile from the "
-                "export folder to count each group's",
-                file=sys.stderr,
             )
         else:
             policies, _calendars = read_policies(

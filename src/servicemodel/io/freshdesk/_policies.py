@@ -81,8 +81,7 @@ class TicketHours(enum.Enum):
     ticket's group, the default ones for a ticket without a group or whose
     group has none (the targets name the ticket's schedule, which the
     importer sets from the group). ``default``: the default business hours
-    for every ticket, which a policy document can hold (documents cannot
-    name the ticket's schedule yet).
+    for every ticket, whatever its group.
 
     >>> TicketHours("default")
     <TicketHours.DEFAULT: 'default'>
