@@ -135,6 +135,28 @@ def test_cli_import_then_assess_then_reconcile(
     assert capsys.readouterr().out == text  # the files say what the export folder says
 
 
+def test_cli_assess_reads_an_export_folder_with_its_own_policies(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    model = tmp_path / "model.json"
+    model.write_text(json.dumps({"name": "Support", "type": "reactive", "channels": ["email"]}))
+    argv = ["assess", str(model), str(FIXTURES), "--as-of", "2027-01-01T00:00:00Z"]
+    assert main([*argv, "--format", "json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["interactions"] == 21
+    breached = {
+        (line["policy"], line["priority"], line["metric"]): line["breached"]
+        for line in report["sla"]
+        if line["breached"]
+    }
+    assert breached == {  # the four breaches Freshdesk escalated
+        ("VIP", "urgent", "first_reply"): 1,
+        ("Default SLA Policy", "urgent", "first_reply"): 1,
+        ("Default SLA Policy", "low", "resolution"): 1,
+        ("Default SLA Policy", "urgent", "resolution"): 1,
+    }
+
+
 def test_cli_import_stops_at_a_bad_ticket_and_skip_bad_goes_on(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

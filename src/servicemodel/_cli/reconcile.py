@@ -19,6 +19,7 @@ from ._common import (
     CommandError,
     Exit,
     checked_readable,
+    is_freshdesk_export,
     parse_as_of,
     usage,
     write_output,
@@ -115,7 +116,7 @@ def register(subparsers: Any) -> None:
 def _source(args: argparse.Namespace) -> str:
     if args.recorded_format is not None:
         return str(args.recorded_format)
-    if _freshdesk_tickets(args.recorded):
+    if is_freshdesk_export(args.recorded):
         return "freshdesk"
     name = args.recorded.lower().removesuffix(".gz")
     if name.endswith(".csv"):
@@ -126,21 +127,6 @@ def _source(args: argparse.Namespace) -> str:
         f"'--recorded-format' is needed: the extension of {args.recorded!r} does not say "
         "whether it is sla-policies (.csv) or metric-events (.json, .jsonl)"
     )
-
-
-def _freshdesk_tickets(path: str) -> bool:
-    """Whether *path* is Freshdesk's ``tickets.json`` (a JSON array) or a folder holding it.
-
-    Zendesk's API pages are also called ``tickets.json``, but hold an object.
-    """
-    if os.path.isdir(path):
-        if os.path.isdir(os.path.join(path, "tickets")):
-            return True
-        path = os.path.join(path, "tickets.json")
-    if os.path.basename(path) != "tickets.json" or not os.path.isfile(path):
-        return False
-    with open(path, encoding="utf-8-sig", errors="replace") as file:
-        return file.read(4096).lstrip().startswith("[")
 
 
 def run(args: argparse.Namespace) -> int:
