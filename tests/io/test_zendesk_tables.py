@@ -354,6 +354,33 @@ def test_sla_history_becomes_the_vendor_s_own_sla_events() -> None:
     assert calendar_time == [("first_reply", None), ("next_reply", None), ("next_reply", None)]
 
 
+def test_a_pausable_update_stamp_is_left_out_and_keeps_the_periodic_stamp(
+    tmp_path: pathlib.Path,
+) -> None:
+    """Issue 15 (1.2): a stamp carries no pause, so pausable stamps make no TargetApplied;
+    the periodic update's stamp at the same instant is not overwritten."""
+    folder = _copy(tmp_path)
+    history = folder / "ticket_field_history.csv"
+    for name, minutes in (("periodic_update_time", 30), ("pausable_update_time", 240)):
+        _append(
+            history,
+            {
+                "field_name": name,
+                "ticket_id": "104",
+                "updated": "2025-06-10 12:00:00",
+                "_fivetran_synced": "2026-01-01 00:00:00",
+                "value": f'{{"minutes":{minutes},"in_business_hours":false}}',
+            },
+        )
+    t104 = _by_id(folder)["104"]
+    periodic = [
+        e.within.in_minutes()
+        for e in t104.events
+        if isinstance(e, TargetApplied) and e.metric == "periodic_update"
+    ]
+    assert periodic == [30]
+
+
 def test_ticket_schedules_switch_the_schedule_and_one_at_creation_starts_it() -> None:
     tickets = _by_id(TABLES)
 

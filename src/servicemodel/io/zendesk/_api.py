@@ -37,7 +37,7 @@ from ._pages import page_files, page_records
 from ._policies import default_schedule
 from ._read_policies import _api_schedules
 from ._users import Users, agent_ids
-from ._vocab import DELETED, EVENT_METRICS, MERGED_TAG, TICKET_ATTRIBUTES, event_metric
+from ._vocab import DELETED, EVENT_METRICS, MERGED_TAG, NOT_CARRIED, TICKET_ATTRIBUTES, event_metric
 
 __all__ = ["api_ticket_ids", "has_ticket_pages", "read_api"]
 
@@ -252,8 +252,10 @@ class _Reader:
         stamps.sort(key=lambda s: s[0][0])
         current: object = None
         for at, metric, (instance, minutes, business, title), origin in stamps:
+            if metric in NOT_CARRIED:
+                continue  # left out, as read_ticket_metric_events does
             if metric != "reply_time" and metric not in EVENT_METRICS:
-                continue  # pausable_update_time, group_ownership_time: no servicemodel metric
+                continue  # not a metric servicemodel has a clock for
             if isinstance(instance, bool) or not isinstance(instance, int):
                 raise bad_fact(
                     (origin[0], origin[1], "instance_id"),

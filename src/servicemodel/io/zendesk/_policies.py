@@ -25,7 +25,7 @@ import pendulum
 
 from ...exceptions import PolicyDocumentError, Problem, ValidationError
 from ...sla import SCHEDULE, BusinessCalendar, Condition, FieldTest, PolicySet, SlaPolicy, Target
-from ._vocab import PRIORITIES
+from ._vocab import PRIORITIES, SLA_METRICS
 from ._zones import iana_zone
 
 __all__ = ["Schedule", "applied_policy", "build_policy", "calendar_of", "policy_set"]
@@ -33,15 +33,6 @@ __all__ = ["Schedule", "applied_policy", "build_policy", "calendar_of", "policy_
 _WEEK: Final = 10_080
 _DAY: Final = 1_440
 _PRIORITIES: Final = ("low", "normal", "high", "urgent")
-_METRICS: Final = {
-    "first_reply_time": ("first_reply", None),
-    "next_reply_time": ("next_reply", None),
-    "periodic_update_time": ("periodic_update", None),
-    "pausable_update_time": ("periodic_update", ("pending",)),
-    "requester_wait_time": ("requester_wait", None),
-    "agent_work_time": ("agent_work", None),
-    "total_resolution_time": ("resolution", None),
-}
 #: via_id values whose channel name stands for them alone (others are refused by name).
 _VIA_IDS: Final = {
     "0": "web",
@@ -312,10 +303,10 @@ def _target(
         problems.append(Problem(path, f"must be a policy metric object (got {metric!r})"))
         return None
     name, priority = metric.get("metric"), metric.get("priority")
-    mapped = _METRICS.get(str(name))
+    mapped = SLA_METRICS.get(str(name))
     if mapped is None:
         problems.append(
-            Problem(f"{path}.metric", f"must be one of {', '.join(_METRICS)} (got {name!r})")
+            Problem(f"{path}.metric", f"must be one of {', '.join(SLA_METRICS)} (got {name!r})")
         )
         return None
     if not isinstance(priority, str) or priority not in PRIORITIES:

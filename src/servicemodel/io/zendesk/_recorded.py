@@ -25,7 +25,7 @@ from ...interactions import Priority
 from ...sla import Metric, RecordedSla
 from .._files import PathOrFile, open_text
 from ._log import instant
-from ._vocab import EVENT_METRICS, PRIORITIES, event_metric
+from ._vocab import EVENT_METRICS, NOT_CARRIED, PRIORITIES, event_metric
 
 __all__ = ["read_recorded_sla", "read_ticket_metric_events"]
 
@@ -57,8 +57,6 @@ _PRIORITIES = {name: Priority(value) for name, value in PRIORITIES.items()}
 
 #: Ticket metric event metrics with a servicemodel metric (reply_time splits by instance).
 _EVENT_METRICS = {name: Metric(value) for name, value in EVENT_METRICS.items()}
-#: Metrics Zendesk records that servicemodel has no clock for: read and left out.
-_NOT_CARRIED = frozenset({"pausable_update_time", "group_ownership_time"})
 _EVENT_TYPES = frozenset(
     {
         "activate",
@@ -428,10 +426,10 @@ def _fold(instances: dict[tuple[str, str, int], _Instance], event: object) -> No
         )
     at = _utc(_text(event, "time"), "time", naive_is_utc=False)
     instance = _instance(event)
-    if name in _NOT_CARRIED:
+    if name in NOT_CARRIED:
         return
     if name != "reply_time" and name not in _EVENT_METRICS:
-        allowed = ", ".join(sorted({"reply_time", *_EVENT_METRICS, *_NOT_CARRIED}))
+        allowed = ", ".join(sorted({"reply_time", *_EVENT_METRICS, *NOT_CARRIED}))
         raise ValidationError(
             f"'metric' must be one of {allowed} (got {name!r})", field="metric", value=name
         )
