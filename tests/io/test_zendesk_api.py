@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import json
 import pathlib
+import random
 import shutil
 from typing import Any
 
@@ -382,7 +383,9 @@ def test_a_ticket_event_s_custom_field_is_a_field_change_and_its_timestamp_may_b
     assert t104.messages() == _by_id(API)["104"].messages()
 
 
-def test_the_api_export_reconciles_with_its_own_ticket_metric_events() -> None:
+def test_the_api_export_reconciles_with_its_own_ticket_metric_events(
+    tmp_path: pathlib.Path,
+) -> None:
     as_of = pendulum.datetime(2025, 7, 5)
     profile = Profile.named("zendesk")
     policies, _calendars = read_policies(API)
@@ -393,6 +396,14 @@ def test_the_api_export_reconciles_with_its_own_ticket_metric_events() -> None:
     counts = outcome.counts()
     assert (counts["agree"], counts["differ"], counts["vendor_only"]) == (len(recorded), 0, 0)
     assert len(recorded) == 9
+    # Issue 15 (1.3): the same events in another order give the same rows and the same outcome.
+    page = _load(API / "ticket_metric_events.json")
+    random.Random(15).shuffle(page["ticket_metric_events"])
+    shuffled_file = tmp_path / "ticket_metric_events.json"
+    _save(shuffled_file, page)
+    shuffled = list(read_ticket_metric_events(shuffled_file, as_of=as_of))
+    assert sorted(shuffled, key=repr) == sorted(recorded, key=repr)
+    assert reconcile(results, shuffled, profile=profile).counts() == counts
 
 
 def test_a_history_record_without_a_ticket_and_a_page_with_a_byte_order_mark(

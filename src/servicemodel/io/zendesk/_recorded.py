@@ -314,16 +314,43 @@ def _instance(event: Mapping[str, Any]) -> int:
 
 
 class _Instance:
-    """The events of one metric instance of one ticket, folded in time order."""
+    """The events of one metric instance of one ticket, folded in time order.
 
-    __slots__ = ("activated", "breach", "fulfilled", "sla", "status")
+    Events are gathered as read (:meth:`add`) and folded by time, then id
+    (:meth:`fold`): a file need not list them in order.
+    """
+
+    __slots__ = ("activated", "breach", "fulfilled", "gathered", "sla", "sla_line", "status")
 
     def __init__(self) -> None:
         self.activated: pendulum.DateTime | None = None
         self.fulfilled: pendulum.DateTime | None = None
         self.breach: pendulum.DateTime | None = None
         self.sla: Mapping[str, Any] | None = None
+        self.sla_line = 0
         self.status: Mapping[str, Any] | None = None
+        self.gathered: list[tuple[int, int, int, int, str, pendulum.DateTime, Any]] = []
+
+    def add(self, line: int, kind: str, at: pendulum.DateTime, event: Mapping[str, Any]) -> None:
+        """Keep one event (of *line*) to fold later."""
+        ident = event.get("id")
+        if isinstance(ident, int) and not isinstance(ident, bool):
+            rank, tie = 0, ident
+        else:
+            rank, tie = 1, len(self.gathered)
+        self.gathered.append((to_micros(at), rank, tie, line, kind, at, event))
+
+    def fold(self) -> None:
+        """Fold the gathered events by time, then id (then as read, for events without one)."""
+        self.gathered.sort(key=lambda g: g[:3])
+        for _us, _has, _id, line, kind, at, event in self.gathered:
+            try:
+                self.feed(kind, at, event)
+            except ValidationError as exc:
+                raise _line_error(line, exc) from None
+            if kind == "apply_sla":
+                self.sla_line = line
+        self.gathered = []
 
     def feed(self, kind: str, at: pendulum.DateTime, event: Mapping[str, Any]) -> None:
         if kind == "activate":
@@ -399,16 +426,20 @@ def read_ticket_metric_events(
     instances: dict[tuple[str, str, int], _Instance] = {}
     for line, event in _events(path_or_file):
         try:
-            _fold(instances, event)
+            _gather(instances, line, event)
         except ValidationError as exc:
             raise _line_error(line, exc) from None
     for (ticket, name, instance), folded in instances.items():
-        row = _instance_row(ticket, name, instance, folded, limit)
+        folded.fold()
+        try:
+            row = _instance_row(ticket, name, instance, folded, limit)
+        except ValidationError as exc:
+            raise _line_error(folded.sla_line, exc) from None
         if row is not None:
             yield row
 
 
-def _fold(instances: dict[tuple[str, str, int], _Instance], event: object) -> None:
+def _gather(instances: dict[tuple[str, str, int], _Instance], line: int, event: object) -> None:
     if not isinstance(event, Mapping):
         raise ValidationError(
             f"a ticket metric event must be a JSON object (got {event!r})", value=event
@@ -433,7 +464,7 @@ def _fold(instances: dict[tuple[str, str, int], _Instance], event: object) -> No
         raise ValidationError(
             f"'metric' must be one of {allowed} (got {name!r})", field="metric", value=name
         )
-    instances.setdefault((ticket, name, instance), _Instance()).feed(kind, at, event)
+    instances.setdefault((ticket, name, instance), _Instance()).add(line, kind, at, event)
 
 
 def _instance_row(
