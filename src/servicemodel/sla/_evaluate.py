@@ -514,6 +514,7 @@ def _compute(
                     statuses=statuses,
                     zone=zone,
                     recorded_breach_us=recorded,
+                    started_priority=keys[0 if single else bisect_right(times, began) - 1][1],
                 )
             )
     index = keys[0 if single else bisect_right(times, as_of) - 1][0]
