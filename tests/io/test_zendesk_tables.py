@@ -8,6 +8,7 @@ import random
 import shutil
 import tempfile
 
+import pendulum
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -379,6 +380,26 @@ def test_a_pausable_update_stamp_is_left_out_and_keeps_the_periodic_stamp(
         if isinstance(e, TargetApplied) and e.metric == "periodic_update"
     ]
     assert periodic == [30]
+
+
+@pytest.mark.parametrize("rows_reversed", [False, True])
+def test_comments_in_the_same_second_follow_their_comment_ids(
+    tmp_path: pathlib.Path, rows_reversed: bool
+) -> None:
+    """Issue 15 (1.5): a customer message and the agent's reply in one second keep
+    the order Zendesk numbered them, whatever the rows' order (not 'agent' < 'customer')."""
+    folder = _copy(tmp_path)
+    comments = folder / "ticket_comment.csv"
+    same = "2025-06-02 15:00:00"
+    rows = [
+        {"id": "5902", "created": same, "public": "true", "ticket_id": "101", "user_id": "1"},
+        {"id": "5901", "created": same, "public": "true", "ticket_id": "101", "user_id": "10"},
+    ]
+    for values in rows[::-1] if rows_reversed else rows:
+        _append(comments, {"_fivetran_synced": "2026-01-01 00:00:00", **values})
+    t101 = _by_id(folder)["101"]
+    at_same = [m.author for m in t101.messages() if m.at == pendulum.datetime(2025, 6, 2, 15)]
+    assert at_same == [Role.CUSTOMER, Role.AGENT]
 
 
 def test_ticket_schedules_switch_the_schedule_and_one_at_creation_starts_it() -> None:

@@ -32,7 +32,7 @@ from ._history import (
     stamped,
     untracked,
 )
-from ._log import Origin, TicketLog, instant, located
+from ._log import Origin, TicketLog, comment_order, instant, located
 from ._pages import page_files, page_records
 from ._policies import default_schedule
 from ._read_policies import _api_schedules
@@ -226,7 +226,9 @@ class _Reader:
                         public,
                     )
                 author = "bot" if by_rule else self.users.author(a, when[0], origin, ticket)
-                log.message(when, author, public, prefix + a if a else None, origin)
+                log.message(
+                    when, author, public, prefix + a if a else None, origin, comment_order(comment)
+                )
             elif kind == F_FIELD:
                 code = field_code(a)
                 if code is None:

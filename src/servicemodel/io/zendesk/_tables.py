@@ -21,7 +21,7 @@ from .._decoder import InteractionDecoder
 from .._report import ErrorReport
 from ._columns import Table, check_folder, check_instance, find_table, record_error
 from ._history import H_RATING, apply_field, field_code, stamped, untracked
-from ._log import SCHEDULE_GRACE, Origin, TicketLog, instant, located
+from ._log import SCHEDULE_GRACE, Origin, TicketLog, comment_order, instant, located
 from ._users import Users, agent_ids
 from ._vocab import DELETED, MERGED_TAG, TICKET_ATTRIBUTES
 
@@ -395,7 +395,7 @@ class _Reader:
         prefix = self.prefix
         ticket = log.id
         times = self._times
-        for line, (_ticket, created, public, user_id, _id) in rows:
+        for line, (_ticket, created, public, user_id, comment_id) in rows:
             at = times.get(created) or self._instant(created, (file, line, "created"), ticket)
             log.message(
                 at,
@@ -403,6 +403,7 @@ class _Reader:
                 _flag(public, (file, line, "public"), ticket),
                 prefix + user_id,
                 (file, line, "user_id"),
+                comment_order(comment_id),
             )
 
     def _chat_author(
