@@ -402,6 +402,36 @@ def test_comments_in_the_same_second_follow_their_comment_ids(
     assert at_same == [Role.CUSTOMER, Role.AGENT]
 
 
+def test_each_applied_sla_policy_holds_from_when_zendesk_applied_it(
+    tmp_path: pathlib.Path,
+) -> None:
+    """Issue 15 (1.6): ticket_sla_policy rows are dated changes of ``sla_policy_id``
+    (timestamps parsed, not compared as text), not the last one fixed from creation."""
+    folder = _copy(tmp_path)
+    applied = folder / "ticket_sla_policy.csv"
+    synced = "2026-01-01 00:00:00"
+    later = {
+        "ticket_id": "101",
+        "sla_policy_id": "1002",
+        "policy_applied_at": "2025-06-02 13:00:00",
+    }
+    first = {
+        "ticket_id": "101",
+        "sla_policy_id": "1001",
+        "policy_applied_at": "2025-06-02T11:00:00Z",
+    }
+    for values in (later, first):
+        _append(applied, {"_fivetran_synced": synced, **values})
+    t101 = _by_id(folder)["101"]
+    assert t101.attribute("sla_policy_id") == "1001"
+    changes = [
+        (e.at, e.value)
+        for e in t101.events
+        if isinstance(e, FieldChange) and e.name == "sla_policy_id"
+    ]
+    assert changes == [(pendulum.datetime(2025, 6, 2, 13), "1002")]
+
+
 def test_ticket_schedules_switch_the_schedule_and_one_at_creation_starts_it() -> None:
     tickets = _by_id(TABLES)
 

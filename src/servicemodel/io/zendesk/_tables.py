@@ -294,11 +294,19 @@ class _Reader:
         attributes = {name: row[index] for name, index in _ATTRIBUTES if row[index]}
         if self.instance is not None:
             attributes["instance"] = self.instance
+        log.attributes = attributes
         applied = children.get("ticket_sla_policy")
         if applied:
-            # The policy Zendesk applied last: read_policies' table policies test it.
-            attributes["sla_policy_id"] = max(applied, key=lambda r: r[1][1])[1][2]
-        log.attributes = attributes
+            # The policy Zendesk applied, from when it applied it (read_policies' table
+            # policies test the attribute): at creation or later, as a field change.
+            policy_file = self.children["ticket_sla_policy"].table.file
+            for policy_line, policy_row in applied:
+                at = self._instant(
+                    policy_row[1], (policy_file, policy_line, "policy_applied_at"), ticket_id
+                )
+                log.field(
+                    at, "sla_policy_id", policy_row[2], (policy_file, policy_line, "sla_policy_id")
+                )
         history = children.get("ticket_field_history", [])
         tracked = self._history(log, history, ratings="satisfaction_rating" not in self.children)
         untracked(
