@@ -301,11 +301,14 @@ class _Reader:
             # policies test the attribute): at creation or later, as a field change.
             policy_file = self.children["ticket_sla_policy"].table.file
             for policy_line, policy_row in applied:
-                at = self._instant(
+                applied_at = self._instant(
                     policy_row[1], (policy_file, policy_line, "policy_applied_at"), ticket_id
                 )
                 log.field(
-                    at, "sla_policy_id", policy_row[2], (policy_file, policy_line, "sla_policy_id")
+                    applied_at,
+                    "sla_policy_id",
+                    policy_row[2],
+                    (policy_file, policy_line, "sla_policy_id"),
                 )
         history = children.get("ticket_field_history", [])
         tracked = self._history(log, history, ratings="satisfaction_rating" not in self.children)
