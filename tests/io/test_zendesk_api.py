@@ -206,6 +206,28 @@ def test_users_may_come_from_users_pages_instead_of_the_sideload(tmp_path: pathl
     assert list(read_api(folder)) == list(read_api(API))
 
 
+def test_target_in_seconds_wins_over_minutes_in_every_reader(tmp_path: pathlib.Path) -> None:
+    """Issue 15 (3): one reading of a target; the API stamps took whole minutes only."""
+    folder = _copy(tmp_path)
+    page = _load(folder / "ticket_metric_events.json")
+    [applied] = [e for e in page["ticket_metric_events"] if e["id"] == 800102]
+    applied["sla"]["target_in_seconds"] = 90
+    _save(folder / "ticket_metric_events.json", page)
+    t101 = _by_id(folder)["101"]
+    [stamp] = [e for e in t101.events if isinstance(e, TargetApplied)]
+    assert stamp.within == pendulum.duration(seconds=90)
+    [row] = [
+        r
+        for r in read_ticket_metric_events(folder / "ticket_metric_events.json")
+        if r.interaction_id == "101" and r.metric.value == "first_reply"
+    ]
+    assert row.target == pendulum.duration(seconds=90)
+    applied["sla"]["target_in_seconds"] = 1.5
+    _save(folder / "ticket_metric_events.json", page)
+    with pytest.raises(RecordError, match="'sla.target_in_seconds' must be a positive whole"):
+        list(read_api(folder))
+
+
 def test_instances_prefix_every_id() -> None:
     t109 = _by_id(API, instance="eu")["eu:109"]
     assert t109.customer_id == "eu:10"

@@ -37,6 +37,7 @@ from ._pages import page_files, page_records
 from ._policies import default_schedule
 from ._read_policies import _api_schedules
 from ._users import Users, agent_ids
+from ._targets import target_seconds
 from ._vocab import DELETED, EVENT_METRICS, MERGED_TAG, NOT_CARRIED, TICKET_ATTRIBUTES, event_metric
 
 __all__ = ["api_ticket_ids", "has_ticket_pages", "read_api"]
@@ -253,7 +254,7 @@ class _Reader:
                 stamps.append((at, metric, stamp, origin))
         stamps.sort(key=lambda s: s[0][0])
         current: object = None
-        for at, metric, (instance, minutes, business, title), origin in stamps:
+        for at, metric, (instance, (minutes, exact), business, title), origin in stamps:
             if metric in NOT_CARRIED:
                 continue  # left out, as read_ticket_metric_events does
             if metric != "reply_time" and metric not in EVENT_METRICS:
@@ -265,13 +266,17 @@ class _Reader:
                     f"must be a whole number (got {instance!r})",
                     instance,
                 )
-            if isinstance(minutes, bool) or not isinstance(minutes, int) or minutes <= 0:
-                raise bad_fact(
-                    (origin[0], origin[1], "sla.target"),
+            try:
+                seconds = target_seconds(minutes, exact)
+            except ValidationError as error:
+                raise record_error(
+                    origin[0],
+                    origin[1],
                     ticket,
-                    f"must be a positive whole number of minutes (got {minutes!r})",
-                    minutes,
-                )
+                    error.message.replace(f"'{error.field}'", f"'sla.{error.field}'", 1),
+                    field=f"sla.{error.field}",
+                    value=error.value,
+                ) from None
             if not isinstance(business, bool):
                 raise bad_fact(
                     (origin[0], origin[1], "sla.business_hours"),
@@ -282,7 +287,7 @@ class _Reader:
             if isinstance(title, str) and title and title != current:
                 log.policy(at, self.prefix + title, (origin[0], origin[1], "sla.policy"))
                 current = title
-            log.target(at, event_metric(metric, instance), minutes, business, origin)
+            log.target(at, event_metric(metric, instance), seconds, business, origin)
 
 
 def read_api(

@@ -39,7 +39,7 @@ F_COMMENT, F_FIELD, F_PRIVACY, F_RATING, F_SLA = range(5)
 #: (time text, what it is, a, b, where it came from): a comment is (author id, (public,
 #: written by a rule, comment id)); a field change (field, value text); a privacy change
 #: (comment id, public); a rating (score, None); an SLA stamp (metric event metric,
-#: (instance, minutes, business hours, policy title)).
+#: (instance, (target minutes, target seconds), business hours, policy title)).
 Fact = tuple[str, int, Any, Any, Origin]
 
 _COMMENTS: Final = frozenset({"Comment", "VoiceComment"})
@@ -247,7 +247,8 @@ class Facts:
                 )
             policy = sla.get("policy")
             title = policy.get("title") if isinstance(policy, Mapping) else None
-            stamp = (event.get("instance_id"), sla.get("target"), sla.get("business_hours"), title)
+            target = (sla.get("target"), sla.get("target_in_seconds"))
+            stamp = (event.get("instance_id"), target, sla.get("business_hours"), title)
             fact = (
                 _text(event.get("time")),
                 F_SLA,

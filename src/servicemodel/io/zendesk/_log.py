@@ -271,12 +271,12 @@ class TicketLog:
         self,
         at: tuple[_dt.datetime, str],
         metric: str,
-        minutes: int,
+        seconds: int,
         business: bool,
         origin: Origin,
     ) -> None:
-        """Zendesk stamped a target of *minutes* on *metric* (business or calendar hours)."""
-        self._add(at[0], _TARGET, at[1], metric, (minutes, business), origin)
+        """Zendesk stamped a target of *seconds* on *metric* (business or calendar hours)."""
+        self._add(at[0], _TARGET, at[1], metric, (seconds, business), origin)
 
     # ------------------------------------------------------------------ building
 
@@ -333,12 +333,12 @@ class TicketLog:
                 if author_id is not None:
                     event["author_id"] = author_id
             elif rank == _TARGET:
-                minutes, business = cast("tuple[int, bool]", b)
+                seconds, business = cast("tuple[int, bool]", b)
                 event = {
                     "type": "target_applied",
                     "at": text,
                     "metric": a,
-                    "within": f"PT{minutes}M",
+                    "within": f"PT{seconds}S",
                 }
                 if business:
                     event["calendar"] = SCHEDULE

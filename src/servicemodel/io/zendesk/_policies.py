@@ -25,6 +25,7 @@ import pendulum
 
 from ...exceptions import PolicyDocumentError, Problem, ValidationError
 from ...sla import SCHEDULE, BusinessCalendar, Condition, FieldTest, PolicySet, SlaPolicy, Target
+from ._targets import target_seconds
 from ._vocab import PRIORITIES, SLA_METRICS
 from ._zones import iana_zone
 
@@ -316,16 +317,12 @@ def _target(
             )
         )
         return None
-    seconds = metric.get("target_in_seconds")
-    minutes = metric.get("target")
-    if isinstance(seconds, int) and not isinstance(seconds, bool):
-        within = pendulum.duration(seconds=seconds)
-    elif isinstance(minutes, int) and not isinstance(minutes, bool):
-        within = pendulum.duration(minutes=minutes)
-    else:
-        problems.append(
-            Problem(f"{path}.target", f"must be a whole number of minutes (got {minutes!r})")
+    try:
+        within = pendulum.duration(
+            seconds=target_seconds(metric.get("target"), metric.get("target_in_seconds"))
         )
+    except ValidationError as error:
+        problems.append(Problem(f"{path}.{error.field}", error.message))
         return None
     business = metric.get("business_hours")
     if not isinstance(business, bool):

@@ -25,6 +25,7 @@ from ...interactions import Priority
 from ...sla import Metric, RecordedSla
 from .._files import PathOrFile, open_text
 from ._log import instant
+from ._targets import target_seconds
 from ._vocab import EVENT_METRICS, NOT_CARRIED, PRIORITIES, event_metric
 
 __all__ = ["read_recorded_sla", "read_ticket_metric_events"]
@@ -477,11 +478,13 @@ def _instance_row(
     cycle = max(instance - (2 if name == "reply_time" else 1), 0)
     business = sla.get("business_hours")
     business = business if isinstance(business, bool) else None
-    seconds = sla.get("target_in_seconds")
-    if isinstance(seconds, int) and not isinstance(seconds, bool) and seconds > 0:
-        target = duration_from_micros(seconds * 1_000_000)
-    else:
-        target = _minutes(sla.get("target"), "sla.target")
+    seconds = target_seconds(
+        sla.get("target"),
+        sla.get("target_in_seconds"),
+        minutes_field="sla.target",
+        seconds_field="sla.target_in_seconds",
+    )
+    target = duration_from_micros(seconds * 1_000_000)
     policy = sla.get("policy")
     title = policy.get("title") if isinstance(policy, Mapping) else None
     breach, fulfilled = folded.breach, folded.fulfilled
