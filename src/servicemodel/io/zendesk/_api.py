@@ -36,8 +36,8 @@ from ._log import Origin, TicketLog, comment_order, instant, located
 from ._pages import page_files, page_records
 from ._policies import default_schedule
 from ._read_policies import _api_schedules
-from ._users import Users, agent_ids
 from ._targets import target_seconds
+from ._users import Users, agent_ids
 from ._vocab import DELETED, EVENT_METRICS, MERGED_TAG, NOT_CARRIED, TICKET_ATTRIBUTES, event_metric
 
 __all__ = ["api_ticket_ids", "has_ticket_pages", "read_api"]
