@@ -13,7 +13,7 @@ import pendulum
 import pytest
 
 from servicemodel import Interaction, Role, Status
-from servicemodel.exceptions import RecordError, ValidationError
+from servicemodel.exceptions import PolicyDocumentError, RecordError, ValidationError
 from servicemodel.interactions import (
     Assignment,
     FieldChange,
@@ -225,6 +225,18 @@ def test_target_in_seconds_wins_over_minutes_in_every_reader(tmp_path: pathlib.P
     applied["sla"]["target_in_seconds"] = 1.5
     _save(folder / "ticket_metric_events.json", page)
     with pytest.raises(RecordError, match=r"'sla\.target_in_seconds' must be a positive whole"):
+        list(read_api(folder))
+
+
+def test_a_malformed_schedule_page_is_refused_not_skipped_for_the_default(
+    tmp_path: pathlib.Path,
+) -> None:
+    """Issue 15 (4): read_api no longer discards schedules.json problems."""
+    folder = _copy(tmp_path)
+    page = _load(folder / "schedules.json")
+    page["schedules"][0] = {"name": "no id"}
+    _save(folder / "schedules.json", page)
+    with pytest.raises(PolicyDocumentError, match=r"schedules\.json: schedules\[0\]"):
         list(read_api(folder))
 
 

@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from servicemodel import Interaction, Role, Status
-from servicemodel.exceptions import RecordError, ValidationError
+from servicemodel.exceptions import PolicyDocumentError, RecordError, ValidationError
 from servicemodel.interactions import (
     Assignment,
     FieldChange,
@@ -28,7 +28,7 @@ from servicemodel.interactions import (
     TargetApplied,
 )
 from servicemodel.io import ErrorReport
-from servicemodel.io.zendesk import Grouping, read_tables
+from servicemodel.io.zendesk import Grouping, read_policies, read_tables
 
 TABLES = pathlib.Path(__file__).parents[1] / "fixtures" / "zendesk" / "tables"
 
@@ -430,6 +430,21 @@ def test_each_applied_sla_policy_holds_from_when_zendesk_applied_it(
         if isinstance(e, FieldChange) and e.name == "sla_policy_id"
     ]
     assert changes == [(pendulum.datetime(2025, 6, 2, 13), "1002")]
+
+
+def test_a_schedule_created_at_that_is_no_timestamp_is_refused_by_every_reader(
+    tmp_path: pathlib.Path,
+) -> None:
+    """Issue 15 (3): one rule picks the default schedule, and checks ``created_at``."""
+    folder = _copy(tmp_path)
+    header, rows = _rows(folder / "schedule.csv")
+    rows[0][header.index("created_at")] = "yesterday"
+    _write(folder / "schedule.csv", header, rows)
+    with pytest.raises(PolicyDocumentError, match="schedule.csv line 2.created_at") as caught:
+        list(read_tables(folder))
+    assert "'yesterday'" in str(caught.value)
+    with pytest.raises(PolicyDocumentError, match="schedule.csv line 2.created_at"):
+        read_policies(folder)
 
 
 def test_ticket_schedules_switch_the_schedule_and_one_at_creation_starts_it() -> None:

@@ -34,8 +34,7 @@ from ._history import (
 )
 from ._log import Origin, TicketLog, comment_order, instant, located
 from ._pages import page_files, page_records
-from ._policies import default_schedule
-from ._read_policies import _api_schedules
+from ._read_policies import default_schedule_id
 from ._targets import target_seconds
 from ._users import Users, agent_ids
 from ._vocab import DELETED, EVENT_METRICS, MERGED_TAG, NOT_CARRIED, TICKET_ATTRIBUTES, event_metric
@@ -115,8 +114,7 @@ class _Reader:
         self.prefix = "" if instance is None else f"{instance}:"
         self.users, self.latest = _index(folder, self.pages, agents)
         self.facts = Facts.read(folder)
-        default = default_schedule(_api_schedules(folder, []))
-        self.default_schedule = None if default is None else default.id
+        self.default_schedule = default_schedule_id(folder, tables=False)
         self._times: dict[str, tuple[_dt.datetime, str]] = {}
 
     def tickets(self, report: ErrorReport | None) -> Iterator[Interaction]:

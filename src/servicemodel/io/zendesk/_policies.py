@@ -25,6 +25,7 @@ import pendulum
 
 from ...exceptions import PolicyDocumentError, Problem, ValidationError
 from ...sla import SCHEDULE, BusinessCalendar, Condition, FieldTest, PolicySet, SlaPolicy, Target
+from ._log import instant
 from ._targets import target_seconds
 from ._vocab import PRIORITIES, SLA_METRICS
 from ._zones import iana_zone
@@ -352,9 +353,29 @@ def _target(
 
 
 def default_schedule(schedules: Iterable[Schedule]) -> Schedule | None:
-    """Zendesk's default schedule: the earliest created (ties: the lowest id)."""
-    ordered = sorted(schedules, key=lambda s: (s.created_at, len(s.id), s.id))
-    return ordered[0] if ordered else None
+    """Zendesk's default schedule: the earliest created (ties: the lowest id).
+
+    The one rule every reader uses. ``created_at`` is read as an instant (a
+    table's without an offset is UTC); a schedule without one counts as the
+    earliest, as before any dated one.
+
+    Raises:
+        ValidationError: a ``created_at`` is not a timestamp; names the schedule.
+    """
+    keyed = []
+    for schedule in schedules:
+        created: _dt.datetime | None = None
+        if schedule.created_at:
+            try:
+                created = instant(schedule.created_at, "created_at", naive_is_utc=True)[0]
+            except ValidationError as error:
+                raise ValidationError(
+                    f"{schedule.path}: {error.message}", field=schedule.path, value=error.value
+                ) from None
+        keyed.append((created is not None, created, len(schedule.id), schedule.id, schedule))
+    if not keyed:
+        return None
+    return min(keyed, key=lambda k: k[:4])[4]
 
 
 def applied_policy(title: str) -> SlaPolicy:

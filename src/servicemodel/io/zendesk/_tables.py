@@ -22,6 +22,7 @@ from .._report import ErrorReport
 from ._columns import Table, check_folder, check_instance, find_table, record_error
 from ._history import H_RATING, apply_field, field_code, stamped, untracked
 from ._log import SCHEDULE_GRACE, Origin, TicketLog, comment_order, instant, located
+from ._read_policies import default_schedule_id
 from ._users import Users, agent_ids
 from ._vocab import DELETED, MERGED_TAG, TICKET_ATTRIBUTES
 
@@ -216,7 +217,7 @@ class _Reader:
                 table.require(columns[:4])
                 self.children[name] = _Rows(table, columns, streaming=self.streaming)
         self.chats = _chat_events(folder)
-        self.default_schedule = _default_schedule(folder)
+        self.default_schedule = default_schedule_id(folder, tables=True)
         self._times: dict[str, tuple[_dt.datetime, str]] = {}
         self._stamps: dict[str, tuple[int, bool]] = {}
 
@@ -433,19 +434,6 @@ class _Reader:
                 value=author_id,
             )
         return role
-
-
-def _default_schedule(folder: str) -> str | None:
-    """Zendesk's default schedule: the earliest created (``None``: the export has none)."""
-    table = find_table(folder, "schedule")
-    if table is None:
-        return None
-    table.require(("id", "created_at"))
-    found = min(
-        ((created, len(sid), sid) for _line, (sid, created) in table.rows(("id", "created_at"))),
-        default=None,
-    )
-    return None if found is None else found[2]
 
 
 def _chat_events(folder: str) -> dict[str, list[tuple[str, str, str, Origin]]]:
