@@ -440,10 +440,10 @@ def test_a_schedule_created_at_that_is_no_timestamp_is_refused_by_every_reader(
     header, rows = _rows(folder / "schedule.csv")
     rows[0][header.index("created_at")] = "yesterday"
     _write(folder / "schedule.csv", header, rows)
-    with pytest.raises(PolicyDocumentError, match="schedule.csv line 2.created_at") as caught:
+    with pytest.raises(PolicyDocumentError, match=r"schedule\.csv line 2\.created_at") as caught:
         list(read_tables(folder))
     assert "'yesterday'" in str(caught.value)
-    with pytest.raises(PolicyDocumentError, match="schedule.csv line 2.created_at"):
+    with pytest.raises(PolicyDocumentError, match=r"schedule\.csv line 2\.created_at"):
         read_policies(folder)
 
 
