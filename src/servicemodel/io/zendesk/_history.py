@@ -18,6 +18,7 @@ from typing import Final
 
 from ._columns import record_error
 from ._log import Origin, TicketLog
+from ._pages import load_json
 from ._targets import target_seconds
 from ._vocab import METRICS
 
@@ -119,12 +120,12 @@ def stamped(value: str, origin: Origin, ticket: str) -> tuple[int, bool]:
     (3600, True)
     """
     try:
-        stamp = json.loads(value)
+        stamp = load_json(value)
         business = stamp["in_business_hours"]
         seconds = target_seconds(stamp["minutes"], minutes_field="minutes")
         if type(business) is not bool:
             raise TypeError
-    except (ValueError, TypeError, KeyError, RecursionError):
+    except (ValueError, TypeError, KeyError):
         raise record_error(
             origin[0],
             origin[1],

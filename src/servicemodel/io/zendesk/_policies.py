@@ -360,7 +360,8 @@ def default_schedule(schedules: Iterable[Schedule]) -> Schedule | None:
     earliest, as before any dated one.
 
     Raises:
-        ValidationError: a ``created_at`` is not a timestamp; names the schedule.
+        ValidationError: a ``created_at`` is not a timestamp; ``field`` is the
+            schedule's place (``schedule.csv line 2``).
     """
     keyed = []
     for schedule in schedules:
@@ -370,7 +371,7 @@ def default_schedule(schedules: Iterable[Schedule]) -> Schedule | None:
                 created = instant(schedule.created_at, "created_at", naive_is_utc=True)[0]
             except ValidationError as error:
                 raise ValidationError(
-                    f"{schedule.path}: {error.message}", field=schedule.path, value=error.value
+                    error.message, field=schedule.path, value=error.value
                 ) from None
         keyed.append((created is not None, created, len(schedule.id), schedule.id, schedule))
     if not keyed:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Iterator, Mapping
 from typing import Any, Final
@@ -10,7 +9,7 @@ from typing import Any, Final
 from ...exceptions import PolicyDocumentError, Problem, ValidationError
 from ...sla import BusinessCalendar, PolicySet, SlaPolicy
 from ._columns import Table, check_folder, check_instance, find_table
-from ._pages import page_files, page_records
+from ._pages import load_json, page_files, page_records
 from ._policies import (
     Schedule,
     applied_policy,
@@ -75,7 +74,7 @@ def _pick_default(schedules: list[Schedule], problems: list[Problem]) -> Schedul
     try:
         return default_schedule(schedules)
     except ValidationError as error:
-        problems.append(Problem(f"{error.field}.created_at", error.message.split(": ", 1)[1]))
+        problems.append(Problem(f"{error.field}.created_at", error.message))
         return None
 
 
@@ -154,7 +153,7 @@ def _applied_titles(folder: str) -> list[str]:
 def _json(path: str, problems: list[Problem]) -> Any:
     try:
         with open(path, encoding="utf-8") as file:
-            return json.load(file)
+            return load_json(file.read().removeprefix("\ufeff"))
     except (ValueError, UnicodeDecodeError) as exc:
         problems.append(Problem(os.path.basename(path), f"must be a JSON document ({exc})"))
         return None

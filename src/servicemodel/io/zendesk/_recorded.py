@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import csv
 import datetime as _dt
-import json
 from collections.abc import Iterator, Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -25,6 +24,7 @@ from ...interactions import Priority
 from ...sla import Metric, RecordedSla
 from .._files import PathOrFile, open_text
 from ._log import instant
+from ._pages import load_json
 from ._targets import target_seconds
 from ._vocab import EVENT_METRICS, NOT_CARRIED, PRIORITIES, event_metric
 
@@ -266,8 +266,8 @@ def _events(path_or_file: PathOrFile) -> Iterator[tuple[int, Any]]:
     if not stripped:
         return
     try:
-        whole = json.loads(stripped)
-    except (ValueError, RecursionError):
+        whole = load_json(stripped)
+    except ValueError:
         whole = None
     else:
         if isinstance(whole, Mapping) and "ticket_metric_events" in whole:
@@ -283,8 +283,8 @@ def _events(path_or_file: PathOrFile) -> Iterator[tuple[int, Any]]:
         if not line.strip():
             continue
         try:
-            record = json.loads(line)
-        except (ValueError, RecursionError) as exc:
+            record = load_json(line)
+        except ValueError as exc:
             raise RecordError(
                 f"line {number}: the record must be valid JSON (got {type(exc).__name__}: {exc})",
                 line=number,
