@@ -14,13 +14,23 @@ from __future__ import annotations
 import datetime as _dt
 import os
 from collections.abc import Iterable, Iterator, Mapping
-from typing import Final
+from typing import Any, Final
 
 from ...exceptions import RecordError, ValidationError
 from ...interactions import Interaction
 from .._decoder import InteractionDecoder
 from .._report import ErrorReport
-from ._api_events import F_COMMENT, F_FIELD, F_PRIVACY, F_RATING, F_SLA, Fact, Facts, bad_fact
+from ._api_events import (
+    F_COMMENT,
+    F_FIELD,
+    F_PRIVACY,
+    F_RATING,
+    F_SLA,
+    Fact,
+    Facts,
+    api_id,
+    bad_fact,
+)
 from ._columns import check_folder, check_instance, record_error
 from ._history import (
     H_POLICY,
@@ -153,17 +163,37 @@ class _Reader:
             raise record_error(
                 file, line, None, f"a ticket must be a JSON object (got {ticket!r:.80})"
             )
-        ticket_id = field_text(ticket.get("id"))
+        ticket_id = api_id(ticket.get("id"))
+        if ticket_id is None:
+            raise record_error(
+                file,
+                line,
+                None,
+                f"'id' must be a Zendesk id, a whole number (got {ticket.get('id')!r:.80})",
+                field="id",
+                value=ticket.get("id"),
+            )
         if not ticket_id:
             raise record_error(file, line, None, "'id' is required (got nothing)", field="id")
         if self.latest.get(ticket_id) != (number, line):
             return None  # a later page has this ticket as it was updated later
+        row = _row(ticket, file, line, ticket_id)
         facts = self.facts.pop(ticket_id)
-        row = {name: field_text(ticket.get(name)) for name in _COLUMNS}
         via = ticket.get("via")
         row["via_channel"] = field_text(via.get("channel")) if isinstance(via, Mapping) else ""
         tags = ticket.get("tags")
-        tags = [t for t in tags if isinstance(t, str) and t] if isinstance(tags, list) else []
+        if tags is not None and not (
+            isinstance(tags, list) and all(isinstance(t, str) for t in tags)
+        ):
+            raise record_error(
+                file,
+                line,
+                ticket_id,
+                f"'tags' must be a list of tags (got {tags!r:.80})",
+                field="tags",
+                value=tags,
+            )
+        tags = [t for t in tags if t] if tags else []
         if row["status"] == DELETED or MERGED_TAG in tags:
             return None  # deleted, or merged into another ticket (the reference says why)
         prefix = self.prefix
@@ -286,6 +316,32 @@ class _Reader:
                 log.policy(at, self.prefix + title, (origin[0], origin[1], "sla.policy"))
                 current = title
             log.target(at, event_metric(metric, instance), seconds, business, origin)
+
+
+def _row(ticket: Mapping[str, Any], file: str, line: int, ticket_id: str) -> dict[str, str]:
+    """The ticket's fields as the tables write them; ids and words checked."""
+    row = {}
+    for name in _COLUMNS:
+        value = ticket.get(name)
+        text = api_id(value) if name.endswith("_id") else _word(value)
+        if text is None:
+            kind = "a Zendesk id, a whole number" if name.endswith("_id") else "text"
+            raise record_error(
+                file,
+                line,
+                ticket_id,
+                f"'{name}' must be {kind} (got {value!r:.80})",
+                field=name,
+                value=value,
+            )
+        row[name] = text
+    return row
+
+
+def _word(value: object) -> str | None:
+    if value is None:
+        return ""
+    return value if isinstance(value, str) else None
 
 
 def read_api(

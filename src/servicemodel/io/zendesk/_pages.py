@@ -232,14 +232,26 @@ def page_records(path: str, keys: Sequence[str]) -> Iterator[tuple[str, int, Any
         if page.peek() == "}":
             page.position += 1
         else:
+            seen: set[str] = set()
             while True:
                 name = page.value()
                 if not isinstance(name, str):
                     raise _malformed(file, text, page.position, "a key must be a string")
+                if name in seen:
+                    raise _malformed(
+                        file, text, page.position, f"the key {name!r} appears twice in the page"
+                    )
+                seen.add(name)
                 page.expect(":")
                 if name in keys and page.peek() == "[":
                     for line, record in page.items():
                         yield name, line, record
+                elif name in keys and not name.endswith("s") and page.peek() == "{":
+                    page.blank()
+                    line = page.line_here()
+                    yield name, line, page.value()  # one record ({"audit": {...}})
+                elif name in keys and page.value() is not None:  # null: none
+                    raise _malformed(file, text, page.position, f"'{name}' must be a list")
                 else:
                     page.value()
                 if page.peek() == ",":

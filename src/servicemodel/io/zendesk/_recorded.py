@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import csv
 import datetime as _dt
+import os
+import zlib
 from collections.abc import Iterator, Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -71,6 +73,8 @@ _EVENT_TYPES = frozenset(
     }
 )
 _MAX_DECIMAL_DIGITS = 30
+#: At most 10**12 minutes (two million years): a larger figure is no elapsed time.
+_MAX_MINUTE_DIGITS = 12
 
 
 # ----------------------------------------------------------------- cells
@@ -90,7 +94,7 @@ def _minutes(text: object, field: str) -> pendulum.Duration:
         if isinstance(text, str) and len(text) > _MAX_DECIMAL_DIGITS:
             raise InvalidOperation
         number = Decimal(text)
-        if not number.is_finite() or number < 0:
+        if not number.is_finite() or number < 0 or number.adjusted() > _MAX_MINUTE_DIGITS:
             raise InvalidOperation
     except InvalidOperation:
         raise ValidationError(
@@ -136,6 +140,28 @@ def _ticket_id(value: object, field: str) -> str:
     return str(value).strip()
 
 
+def _in_file(path_or_file: PathOrFile, rows: Iterator[RecordedSla]) -> Iterator[RecordedSla]:
+    """*rows*, with each error naming the file it came from (when it has a name)."""
+    name = getattr(path_or_file, "name", path_or_file)
+    shown = os.path.basename(os.fspath(name)) if isinstance(name, str | os.PathLike) else None
+    try:
+        yield from rows
+    except RecordError as error:
+        if not shown or error.file is not None:
+            raise
+        raise RecordError(
+            f"{shown} {error.message}",
+            line=error.line,
+            field=error.field,
+            value=error.value,
+            file=shown,
+        ) from None
+    except (OSError, EOFError, zlib.error) as error:  # a corrupt or cut .gz
+        raise RecordError(
+            f"{shown or 'the file'} is unreadable ({error})", line=1, file=shown
+        ) from None
+
+
 def _line_error(line: int, error: ValidationError) -> RecordError:
     return RecordError(
         f"line {line}: {error.message}", line=line, field=error.field, value=error.value
@@ -177,6 +203,10 @@ def read_recorded_sla(path_or_file: PathOrFile) -> Iterator[RecordedSla]:
     >>> row.metric.value, row.breached, row.breached_at, row.elapsed.in_minutes()
     ('first_reply', True, DateTime(2025, 6, 9, 13, 30, 0, tzinfo=Timezone('UTC')), 105)
     """
+    return _in_file(path_or_file, _recorded_rows(path_or_file))
+
+
+def _recorded_rows(path_or_file: PathOrFile) -> Iterator[RecordedSla]:
     with open_text(path_or_file) as file:
         reader = csv.reader(file, strict=True)
         try:
@@ -423,6 +453,12 @@ def read_ticket_metric_events(
     >>> row.metric.value, row.cycle, row.breached, row.elapsed.in_minutes(), row.policy
     ('first_reply', 0, False, 40, 'Standard SLA')
     """
+    return _in_file(path_or_file, _metric_event_rows(path_or_file, as_of))
+
+
+def _metric_event_rows(
+    path_or_file: PathOrFile, as_of: pendulum.DateTime | _dt.datetime | None
+) -> Iterator[RecordedSla]:
     limit = None if as_of is None else to_micros(aware(as_of, field="as_of"))
     instances: dict[tuple[str, str, int], _Instance] = {}
     for line, event in _events(path_or_file):

@@ -326,7 +326,7 @@ class _Reader:
         self._ratings(log, children.get("satisfaction_rating", []))
         for at, author, author_id, origin in self.chats.pop(ticket_id, ()):
             log.message(
-                self._instant(at, origin, ticket_id),
+                self._instant(at, (origin[0], origin[1], "created_at"), ticket_id),
                 self._chat_author(author, author_id, origin, ticket_id, at),
                 True,
                 prefix + author_id if author_id else None,
