@@ -31,7 +31,7 @@ from ._api_events import (
     api_id,
     bad_fact,
 )
-from ._columns import check_folder, check_instance, record_error
+from ._columns import check_reader, record_error
 from ._history import (
     H_POLICY,
     H_RATING,
@@ -388,14 +388,7 @@ def read_api(
     >>> ticket.kind.value, ticket.priority.value, ticket.first_reply_at().isoformat()
     ('complaint', 'high', '2025-06-02T11:40:00+00:00')
     """
-    path = check_folder(folder)
-    if on_error is not None and not isinstance(on_error, ErrorReport):
-        raise ValidationError(
-            f"'on_error' must be None or an ErrorReport (got {on_error!r})",
-            field="on_error",
-            value=on_error,
-        )
-    check_instance(instance)
+    path = check_reader(folder, instance, on_error)
     team = agent_ids(agents)
     if not has_ticket_pages(path):
         raise ValidationError(

@@ -18,6 +18,7 @@ from typing import Final, final
 
 from ...exceptions import RecordError, ValidationError
 from .._files import open_text
+from .._report import ErrorReport
 
 __all__ = ["Table", "find_table", "location", "record_error"]
 
@@ -213,3 +214,17 @@ def check_instance(instance: object) -> None:
             field="instance",
             value=instance,
         )
+
+
+def check_reader(folder: object, instance: object, on_error: object) -> str:
+    """The checks every reader of an export makes: the folder (as a path), the
+    instance label and the error report."""
+    path = check_folder(folder)
+    if on_error is not None and not isinstance(on_error, ErrorReport):
+        raise ValidationError(
+            f"'on_error' must be None or an ErrorReport (got {on_error!r})",
+            field="on_error",
+            value=on_error,
+        )
+    check_instance(instance)
+    return path

@@ -19,7 +19,7 @@ from ...exceptions import RecordError, ValidationError
 from ...interactions import Interaction
 from .._decoder import InteractionDecoder
 from .._report import ErrorReport
-from ._columns import Table, check_folder, check_instance, find_table, record_error
+from ._columns import Table, check_reader, find_table, record_error
 from ._history import H_RATING, apply_field, field_code, stamped, untracked
 from ._log import SCHEDULE_GRACE, Origin, TicketLog, comment_order, instant, located
 from ._read_policies import default_schedule_id
@@ -510,20 +510,13 @@ def read_tables(
     >>> ticket.kind.value, ticket.priority.value, ticket.first_reply_at().isoformat()
     ('complaint', 'high', '2025-06-02T11:40:00+00:00')
     """
-    path = check_folder(folder)
-    if on_error is not None and not isinstance(on_error, ErrorReport):
-        raise ValidationError(
-            f"'on_error' must be None or an ErrorReport (got {on_error!r})",
-            field="on_error",
-            value=on_error,
-        )
+    path = check_reader(folder, instance, on_error)
     if not isinstance(grouping, Grouping):
         raise ValidationError(
             f"'grouping' must be a Grouping such as Grouping.IN_MEMORY (got {grouping!r})",
             field="grouping",
             value=grouping,
         )
-    check_instance(instance)
     team = agent_ids(agents)
 
     def generate() -> Iterator[Interaction]:
