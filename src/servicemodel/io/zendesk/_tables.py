@@ -64,8 +64,8 @@ class Grouping(enum.Enum):
     ``in_memory`` (the default) accepts tables in any row order and holds the
     comment and history rows in memory while tickets stream out.
     ``ticket_order`` streams the ticket, comment, history, tag, rating,
-    policy and schedule tables at once in flat memory (the user, schedule
-    and chat tables are small or per chat and are held in memory whole); the
+    policy and schedule tables at once in flat memory (the user and schedule
+    tables, and the chat messages, are still held in memory whole); the
     tables must then be sorted by ticket id (the ``ticket`` table by ``id``), as a
     warehouse query with ``ORDER BY ticket_id`` writes them. A row out of
     order is refused when it is met (even while ``on_error`` collects bad
