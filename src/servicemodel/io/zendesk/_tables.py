@@ -66,8 +66,9 @@ class Grouping(enum.Enum):
     ``ticket_order`` streams the per-ticket tables (ticket, comments, field
     history, tags, ratings, ticket_sla_policy, ticket_schedule) at once in
     flat memory; the user and schedule tables and the chat messages are still
-    held in memory whole. The per-ticket tables must then be sorted by ticket id (the ``ticket`` table by ``id``), as a
-    warehouse query with ``ORDER BY ticket_id`` writes them. A row out of
+    held in memory whole. The per-ticket tables must then be sorted by ticket
+    id (the ``ticket`` table by ``id``), as a warehouse query with ``ORDER BY
+    ticket_id`` writes them. A row out of
     order is refused when it is met (even while ``on_error`` collects bad
     tickets), so a reading that ends without error had sorted tables; tickets
     yielded before the refusal may lack rows, as a writer that replaces its
