@@ -266,3 +266,19 @@ def test_a_bad_target_in_the_metric_events_names_file_and_line(tmp_path: pathlib
     deep = io.StringIO('{"ticket_metric_events": ' + "[" * 100_000 + "}")
     with pytest.raises(RecordError, match="nests too deeply"):
         list(read_ticket_metric_events(deep))
+
+
+def test_metric_events_of_a_page_name_the_line_each_starts_on(tmp_path: pathlib.Path) -> None:
+    """Issue 15 (3): one page reader: a page's events keep their lines, as in read_api."""
+    good = {"id": 1, "ticket_id": 7, "metric": "reply_time", "instance_id": 1}
+    bad_sla = {"target": 0, "business_hours": True}
+    lines = [
+        '{"ticket_metric_events": [',
+        json.dumps({**good, "type": "activate", "time": AT}) + ",",
+        json.dumps({**good, "id": 2, "type": "apply_sla", "time": AT, "sla": bad_sla}),
+        "]}",
+    ]
+    path = tmp_path / "ticket_metric_events.json"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    with pytest.raises(RecordError, match=r"^ticket_metric_events\.json line 3: 'sla\.target'"):
+        list(read_ticket_metric_events(path))

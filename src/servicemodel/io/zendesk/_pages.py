@@ -20,7 +20,7 @@ from typing import Any, Final
 from ...exceptions import RecordError
 from ._columns import record_error
 
-__all__ = ["JsonRefused", "load_json", "page_files", "page_records"]
+__all__ = ["JsonRefused", "load_json", "page_files", "page_records", "text_records"]
 
 #: The most digits a JSON number may have (the document layer's bound): ids and
 #: counts fit; a longer one is a typo or an attack, refused before it is built.
@@ -220,6 +220,11 @@ def page_records(path: str, keys: Sequence[str]) -> Iterator[tuple[str, int, Any
             text = stream.read()
     except UnicodeDecodeError as error:
         raise record_error(file, 1, None, f"the JSON page must be UTF-8 text ({error})") from None
+    return text_records(file, text, keys)
+
+
+def text_records(file: str, text: str, keys: Sequence[str]) -> Iterator[tuple[str, int, Any]]:
+    """:func:`page_records` of a page's text (*file* names it in errors)."""
     page = _Page(file, text)
     if text.startswith("\ufeff"):
         page.position = page.mark = 1  # a byte-order mark some tools write

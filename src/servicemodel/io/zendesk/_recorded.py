@@ -26,7 +26,7 @@ from ...interactions import Priority
 from ...sla import Metric, RecordedSla
 from .._files import PathOrFile, open_text
 from ._log import instant
-from ._pages import load_json
+from ._pages import load_json, text_records
 from ._targets import target_seconds
 from ._vocab import EVENT_METRICS, NOT_CARRIED, PRIORITIES, event_metric
 
@@ -147,10 +147,11 @@ def _in_file(path_or_file: PathOrFile, rows: Iterator[RecordedSla]) -> Iterator[
     try:
         yield from rows
     except RecordError as error:
-        if not shown or error.file is not None:
+        if not shown or error.file not in (None, "the events"):
             raise
+        message = error.message.removeprefix("the events ")
         raise RecordError(
-            f"{shown} {error.message}",
+            f"{shown} {message}",
             line=error.line,
             field=error.field,
             value=error.value,
@@ -300,11 +301,12 @@ def _events(path_or_file: PathOrFile) -> Iterator[tuple[int, Any]]:
     except ValueError:
         whole = None
     else:
-        if isinstance(whole, Mapping) and "ticket_metric_events" in whole:
-            whole = whole["ticket_metric_events"]
-        if isinstance(whole, list):
-            for item in whole:
-                yield 1, item
+        if isinstance(whole, list) or (
+            isinstance(whole, Mapping) and "ticket_metric_events" in whole
+        ):
+            # A page or a list: each event with the line it starts on, as read_api reads it.
+            for _key, start, item in text_records("the events", text, ("ticket_metric_events",)):
+                yield start, item
             return
         if isinstance(whole, Mapping):
             yield 1, whole
