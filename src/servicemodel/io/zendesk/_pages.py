@@ -17,6 +17,7 @@ import re
 from collections.abc import Iterator, Sequence
 from typing import Any, Final
 
+from ..._documents import MAX_DIGITS
 from ...exceptions import RecordError
 from ._columns import record_error
 
@@ -24,7 +25,7 @@ __all__ = ["JsonRefused", "load_json", "page_files", "page_records", "text_recor
 
 #: The most digits a JSON number may have (the document layer's bound): ids and
 #: counts fit; a longer one is a typo or an attack, refused before it is built.
-_MAX_DIGITS: Final = 30
+_MAX_DIGITS: Final = MAX_DIGITS
 
 
 class JsonRefused(ValueError):
