@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as _dt
 import enum
 import numbers
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Final, final
 
 import attrs
@@ -194,6 +194,14 @@ class BusinessCalendar:
     parts: tuple[BusinessCalendar, ...] = attrs.field(default=(), converter=_parts)
     combine: Combine | None = attrs.field(default=None)
     _core: Core = attrs.field(init=False, repr=False, eq=False, hash=False)
+    # What add reads on every call, bound once: (zone, its read, the walk, its show, 24x7).
+    _hot: tuple[
+        _dt.tzinfo,
+        Callable[[_dt.datetime], int],
+        Callable[[int, int], int],
+        Callable[[int], pendulum.DateTime],
+        bool,
+    ] = attrs.field(init=False, repr=False, eq=False, hash=False)
 
     @overnight.validator
     def _check_overnight(self, _attr: attrs.Attribute[Any], value: Any) -> None:
@@ -249,6 +257,9 @@ class BusinessCalendar:
                 start_day_owns=self.overnight is Overnight.START_DAY,
             )
         object.__setattr__(self, "_core", core)
+        zone = core.zone
+        hot = (zone.tz, zone.instant_of, core.engine.advance, zone.show, core.always)
+        object.__setattr__(self, "_hot", hot)
 
     # --- construction -------------------------------------------------------------------
 
@@ -540,10 +551,9 @@ class BusinessCalendar:
         ...         pendulum.duration(hours=4))
         DateTime(2024, 6, 10, 13, 0, 0, tzinfo=Timezone('Europe/London'))
         """
-        core = self._core
-        zone = core.zone
-        if type(start) is _DateTime and start.tzinfo is zone.tz:
-            u = zone.instant_of(start)
+        tz, instant_of, advance, show, always = self._hot
+        if type(start) is _DateTime and start.tzinfo is tz:
+            u = instant_of(start)
             if not LO <= u <= HI:
                 u = _instant(start, "start", self)  # raises: out of range
         else:
@@ -555,10 +565,10 @@ class BusinessCalendar:
                 d = checked_micros(duration, "duration", True, True)
         else:
             d = checked_micros(duration, "duration", True, True)
-        if core.always:
-            return zone.show(u + d)
+        if always:
+            return show(u + d)
         try:
-            return zone.show(core.engine.advance(u, d))  # the integer core, as in _add
+            return show(advance(u, d))  # the integer core, as in _add
         except NeverReached as never:
             raise self._never_error(u, forward=never.forward) from None
 

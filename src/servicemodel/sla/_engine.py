@@ -229,6 +229,7 @@ class _Engine:
         "era_t",
         "f_hi",
         "hi",
+        "hot",
         "last_total",
         "lo",
         "pf",
@@ -276,6 +277,8 @@ class _Engine:
         self.pf: list[int] = []
         self.ptab: list[_Fast | None] = []
         self.pwin: list[int] = []
+        #: What advance reads on every call, bound once: (pu, ptab, pf, f_hi).
+        self.hot: tuple[list[int], list[_Fast | None], list[int], int] = ([], [], [], 0)
 
     @classmethod
     def build(
@@ -349,6 +352,7 @@ class _Engine:
         eng.pu.append(END)  # sentinels: searches never run off the end
         eng.pf.append(END)
         eng.f_hi = eng.f(hi)
+        eng.hot = (eng.pu, eng.ptab, eng.pf, eng.f_hi)
         return eng
 
     def base(self, u: int) -> int:
@@ -384,8 +388,9 @@ class _Engine:
             return u
         # F(u), as f computes it, written here for the weekly pieces: advance is the
         # body of BusinessCalendar.add, whose benchmark cannot afford the extra call.
-        p = bisect_right(self.pu, u) - 1
-        e = self.ptab[p]
+        pu, ptab, pf, f_hi = self.hot
+        p = bisect_right(pu, u) - 1
+        e = ptab[p]
         if e is None:
             y = self.f(u) + d
         else:
@@ -395,15 +400,15 @@ class _Engine:
             r -= starts[j]
             y = c + q * total + cum[j] + (r if r < lens[j] else lens[j]) + d
         if d > 0:
-            if y > self.f_hi:
+            if y > f_hi:
                 raise NeverReached(forward=True)
         else:
             if y < 0:
                 raise NeverReached(forward=False)
             y += 1
         # the earliest t with f(t) == y, for 0 < y <= f_hi
-        p = bisect_left(self.pf, y) - 1
-        e = self.ptab[p]
+        p = bisect_left(pf, y) - 1
+        e = ptab[p]
         if e is None:
             i = self.pwin[p]
             target = self.win_px[i] + (y - self.win_fa[i])
