@@ -194,7 +194,7 @@ class BusinessCalendar:
     parts: tuple[BusinessCalendar, ...] = attrs.field(default=(), converter=_parts)
     combine: Combine | None = attrs.field(default=None)
     _core: Core = attrs.field(init=False, repr=False, eq=False, hash=False)
-    # What add reads on every call, bound once: (zone, its read, the walk, its show, 24x7).
+    # What add reads on every call, bound once: zone, its read, the walk, its show, 24x7.
     _hot: tuple[
         _dt.tzinfo,
         Callable[[_dt.datetime], int],
@@ -258,7 +258,7 @@ class BusinessCalendar:
             )
         object.__setattr__(self, "_core", core)
         zone = core.zone
-        hot = (zone.tz, zone.instant_of, core.engine.advance, zone.show, core.always)
+        hot = (zone.tz, zone.instant_of, core.engine.f, zone.show, core.always)
         object.__setattr__(self, "_hot", hot)
 
     # --- construction -------------------------------------------------------------------
@@ -551,7 +551,7 @@ class BusinessCalendar:
         ...         pendulum.duration(hours=4))
         DateTime(2024, 6, 10, 13, 0, 0, tzinfo=Timezone('Europe/London'))
         """
-        tz, instant_of, advance, show, always = self._hot
+        tz, instant_of, walk, show, always = self._hot
         if type(start) is _DateTime and start.tzinfo is tz:
             u = instant_of(start)
             if not LO <= u <= HI:
@@ -568,7 +568,7 @@ class BusinessCalendar:
         if always:
             return show(u + d)
         try:
-            return show(advance(u, d))  # the integer core, as in _add
+            return show(walk(u, d))  # the integer core, as in _add
         except NeverReached as never:
             raise self._never_error(u, forward=never.forward) from None
 
@@ -577,7 +577,7 @@ class BusinessCalendar:
         if self._core.always:
             return u + d
         try:
-            return self._core.engine.advance(u, d)
+            return self._core.engine.f(u, d)
         except NeverReached as never:
             raise self._never_error(u, forward=never.forward) from None
 
@@ -694,7 +694,7 @@ class BusinessCalendar:
         if self._open_at(end_of_day - 1):
             return self._next_close(end_of_day - 1)
         # the end of the day's last open interval: back to open time, then forward over it
-        return core.engine.advance(end_of_day, -1) + 1
+        return core.engine.f(end_of_day, -1) + 1
 
     # --- numpy interface -----------------------------------------------------------------
 
