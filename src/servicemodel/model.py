@@ -23,6 +23,8 @@ from ._assessment import (
     KpiDefinition,
     SlaLine,
     assess,
+    assess_bag,
+    assess_files,
 )
 from ._followup import FollowUpRule, OutreachAction, Purchase, Trigger, schedule_outreach
 from ._service_model import FeedbackChannel, ModelDocumentError, ModelType, ServiceModel, load_model
@@ -43,6 +45,8 @@ __all__ = [
     "SlaLine",
     "Trigger",
     "assess",
+    "assess_bag",
+    "assess_files",
     "load_model",
     "schedule_outreach",
 ]
