@@ -12,7 +12,7 @@ import pytest
 from distributed import LocalCluster
 
 from servicemodel import samples
-from servicemodel.exceptions import ValidationError
+from servicemodel.exceptions import RecordError, ValidationError
 from servicemodel.io import read_interactions, split_jsonl, write_interactions
 from servicemodel.model import assess, assess_bag, assess_files, load_model
 from servicemodel.samples import SampleProfile
@@ -95,3 +95,15 @@ def test_scheduler_and_address_are_one_choice() -> None:
         assess_bag(MODEL, bag, as_of=AS_OF, address="")
     with pytest.raises(ValidationError, match="at least one file or part"):
         assess_files(MODEL, [], read=read_interactions, as_of=AS_OF)
+
+
+def test_a_bad_record_stops_the_run_with_its_line_in_the_whole_file(tmp_path: Path) -> None:
+    path = tmp_path / "interactions.jsonl"
+    write_interactions(DATA[:40], path)
+    lines = path.read_text().splitlines(keepends=True)
+    lines[30] = lines[30].replace('"channel":"', '"channel":"fax-', 1)
+    path.write_text("".join(lines))
+    with pytest.raises(RecordError, match=r"^line 31: 'channel'"):
+        assess_files(
+            MODEL, split_jsonl(path, 3), read=read_interactions, as_of=AS_OF, scheduler="sync"
+        )
