@@ -113,7 +113,7 @@ def run_way(way: str, path: str, as_of: str, partitions: int) -> dict[str, Any]:
                 threads_per_worker=1,
                 processes=True,
                 memory_limit=0,
-                dashboard_address=None,
+                dashboard_address=":0",
                 silence_logs=logging.ERROR,
             ) as cluster,
             Client(cluster) as client,  # type: ignore[no-untyped-call]

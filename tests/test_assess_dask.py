@@ -65,7 +65,7 @@ def test_a_cluster_of_two_workers_at_an_address_gives_the_report_bit_for_bit(
     data_file: Path, whole: str
 ) -> None:
     with LocalCluster(  # type: ignore[no-untyped-call]
-        n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None
+        n_workers=2, threads_per_worker=1, processes=False, dashboard_address=":0"
     ) as cluster:
         result = assess_files(
             MODEL,
