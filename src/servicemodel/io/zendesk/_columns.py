@@ -110,9 +110,8 @@ class Table:
         if self.is_parquet:
             from ._parquet import parquet_rows
 
-            yield from parquet_rows(self.path, self.file, header, wanted)
-            return
-        yield from self._csv_rows(header, wanted)
+            return parquet_rows(self.path, self.file, header, wanted)
+        return self._csv_rows(header, wanted)
 
     def _csv_rows(
         self, header: list[str], wanted: Sequence[str]
@@ -121,8 +120,10 @@ class Table:
         deleted = header.index("_fivetran_deleted") if "_fivetran_deleted" in header else -1
         width = len(header)
         file = self.file
-        simple = all(p >= 0 for p in positions)
-        pick = _picker(positions)
+        if all(p >= 0 for p in positions):
+            pick = _picker(positions)
+        else:
+            pick = lambda row: tuple(row[p] if p >= 0 else "" for p in positions)  # noqa: E731
         with open_text(self.path) as text:
             reader = csv.reader(text, strict=True)
             try:
@@ -130,33 +131,28 @@ class Table:
             except (csv.Error, UnicodeDecodeError) as exc:
                 raise record_error(file, 1, None, f"the CSV header is malformed ({exc})") from None
             end = reader.line_num
-            while True:
-                start = end + 1
-                try:
-                    row = next(reader, None)
-                except (csv.Error, UnicodeDecodeError) as exc:
-                    raise record_error(
-                        file, start, None, f"the CSV record is malformed ({exc})"
-                    ) from None
-                if row is None:
-                    return
-                end = reader.line_num
-                if not row:
-                    continue
-                if len(row) != width:
-                    raise record_error(
-                        file,
-                        start,
-                        None,
-                        f"the CSV record must have {width} cells like the header (got {len(row)})",
-                        value=row,
-                    )
-                if deleted >= 0 and row[deleted].lower() == "true":
-                    continue
-                if simple:
+            try:
+                for row in reader:
+                    start = end + 1  # the line the record starts on
+                    end = reader.line_num
+                    if len(row) != width or not width:
+                        if not row:
+                            continue  # a blank line
+                        raise record_error(
+                            file,
+                            start,
+                            None,
+                            f"the CSV record must have {width} cells like the header "
+                            f"(got {len(row)})",
+                            value=row,
+                        )
+                    if deleted >= 0 and row[deleted].lower() == "true":
+                        continue
                     yield start, pick(row)
-                else:
-                    yield start, tuple(row[p] if p >= 0 else "" for p in positions)
+            except (csv.Error, UnicodeDecodeError) as exc:
+                raise record_error(
+                    file, end + 1, None, f"the CSV record is malformed ({exc})"
+                ) from None
 
 
 def _picker(positions: list[int]) -> Callable[[list[str]], tuple[str, ...]]:
