@@ -259,10 +259,11 @@ class TicketLog:
         """
         initial, later = self._initial_priority()
         entries = self._events  # built once: the log's own list becomes the ordered one
-        entries.extend(
-            (key, _PRIORITY, len(entries) + n, text, value, None, origin)
-            for n, (key, text, value, origin) in enumerate(later)
-        )
+        if later:
+            entries.extend(
+                (key, _PRIORITY, len(entries) + n, text, value, None, origin)
+                for n, (key, text, value, origin) in enumerate(later)
+            )
         tags = self._tag_changes(entries) if self._tag_sets else self.tags
         attributes = self._field_changes(entries) if self._fields else self.attributes
         entries.sort()  # by instant, rank, then arrival (unique): later items never compared

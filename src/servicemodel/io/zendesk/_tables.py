@@ -63,6 +63,9 @@ _ATTRIBUTES: Final = (
     ("ticket_form_id", 12),
 )
 _MERGED_TAG: Final = "closed_by_merge"
+#: The vocabularies by value (an enum member's ``value`` is a slow property).
+_CHANNEL_VALUES: Final = {word: channel.value for word, channel in CHANNELS.items()}
+_KIND_VALUES: Final = {word: kind.value for word, kind in KINDS.items()}
 #: Instants and SLA stamps remembered: a ticket's rows share their instants, tickets seldom
 #: do, and a small cache stays in the processor's cache (65,536 made large imports slower).
 _MAX_CACHED: Final = 1_024
@@ -321,7 +324,7 @@ class _Reader:
             and self.users.role_at(submitter, created[0]) == "agent"
         ):
             log.opened_by = "agent"  # an agent opened it for the customer (an outbound ticket)
-        channel = CHANNELS.get(row[7])
+        channel = _CHANNEL_VALUES.get(row[7])
         if channel is None:
             known = ", ".join(repr(c) for c in CHANNELS)
             raise record_error(
@@ -332,8 +335,8 @@ class _Reader:
                 field="via_channel",
                 value=row[7],
             )
-        log.channel = channel.value
-        kind = KINDS.get(row[6])
+        log.channel = channel
+        kind = _KIND_VALUES.get(row[6])
         if kind is None:
             known = ", ".join(repr(k) for k in KINDS if k)
             raise record_error(
@@ -344,7 +347,7 @@ class _Reader:
                 field="type",
                 value=row[6],
             )
-        log.kind = kind.value
+        log.kind = kind
         log.priority = log.vendor_priority(row[5], (file, line, "priority"))
         attributes = {name: row[index] for name, index in _ATTRIBUTES if row[index]}
         if self.instance is not None:
@@ -363,9 +366,15 @@ class _Reader:
             log.assignment(created, agent, group, (file, line, "assignee_id"))
         if _H_STATUS not in tracked:
             log.status(created, row[4], (file, line, "status"))
-        self._schedules(log, created, children.get("ticket_schedule", []))
-        self._comments(log, children.get("ticket_comment", []))
-        self._ratings(log, children.get("satisfaction_rating", []))
+        schedules = children.get("ticket_schedule")
+        if schedules or self.default_schedule is not None:
+            self._schedules(log, created, schedules or [])
+        comments = children.get("ticket_comment")
+        if comments:
+            self._comments(log, comments)
+        ratings = children.get("satisfaction_rating")
+        if ratings:
+            self._ratings(log, ratings)
         for at, author, author_id, origin in self.chats.pop(ticket_id, ()):
             log.message(
                 self._instant(at, origin, ticket_id),
