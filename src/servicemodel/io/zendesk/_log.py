@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as _dt
 import re
 from collections.abc import Iterable
-from typing import Any, Final, cast, final
+from typing import Any, Final, final
 
 from ...exceptions import RecordError, ValidationError
 from ...interactions import Interaction
@@ -270,25 +270,27 @@ class TicketLog:
         _settle_ties(entries)
         events: list[dict[str, Any]] = []
         origins: list[Origin] = []
+        add_event, add_origin = events.append, origins.append
         status = "new"
         priority = initial or "none"
         agent: str | None = None
         group: str | None = None
-        for _key, rank, _seq, text, a, b, origin in entries:
+        ordered: list[tuple[Any, ...]] = entries  # each kind's a and b (their types: above)
+        for _key, rank, _seq, text, a, b, origin in ordered:
             if rank == _STATUS:
                 if a == status:
                     continue  # the start ('new'), or a custom status of the same category
-                status = a  # type: ignore[assignment]
+                status = a
                 event: dict[str, Any] = {"type": "status_change", "at": text, "status": a}
             elif rank == _MESSAGE:
-                public, author_id = cast("tuple[bool, str | None]", b)
+                public, author_id = b
                 event = {"type": "message", "at": text, "author": a}
                 if not public:
                     event["visibility"] = "private"
                 if author_id is not None:
                     event["author_id"] = author_id
             elif rank == _TARGET:
-                minutes, business = cast("tuple[int, bool]", b)
+                minutes, business = b
                 event = {
                     "type": "target_applied",
                     "at": text,
@@ -299,9 +301,9 @@ class TicketLog:
                     event["calendar"] = SCHEDULE
             elif rank == _ASSIGNMENT:
                 if a is not None:
-                    agent = a or None  # type: ignore[assignment]
+                    agent = a or None
                 if b is not None:
-                    group = b or None  # type: ignore[assignment]
+                    group = b or None
                 if events and events[-1]["type"] == "assignment" and events[-1]["at"] == text:
                     events.pop()  # one assignment per instant: the assignee and group after it
                     origins.pop()
@@ -318,17 +320,16 @@ class TicketLog:
                 value = a or "none"
                 if value == priority:
                     continue
-                priority = value  # type: ignore[assignment]
+                priority = value
                 event = {"type": "priority_change", "at": text, "priority": value}
             elif rank == _TAGS:
-                added, removed = cast("tuple[list[str], list[str]]", (a, b))
-                event = {"type": "tag_change", "at": text, "added": added, "removed": removed}
+                event = {"type": "tag_change", "at": text, "added": a, "removed": b}
             elif rank == _FIELD:
                 event = {"type": "field_change", "at": text, "name": a, "value": b}
             else:
                 event = {"type": "satisfaction", "at": text, "score": a}
-            events.append(event)
-            origins.append(origin)
+            add_event(event)
+            add_origin(origin)
         record: dict[str, Any] = {
             "id": self.id,
             "customer_id": self.customer_id,
