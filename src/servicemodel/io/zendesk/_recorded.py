@@ -25,6 +25,7 @@ from ...interactions import Priority
 from ...sla import Metric, RecordedSla
 from .._files import PathOrFile, open_text
 from ._log import instant
+from ._vocab import EVENT_METRICS, PRIORITIES, event_metric
 
 __all__ = ["read_recorded_sla", "read_ticket_metric_events"]
 
@@ -51,22 +52,11 @@ _DBT_METRICS = {
 }
 _REPLY = (Metric.FIRST_REPLY, Metric.NEXT_REPLY)
 
-#: Zendesk priorities; "medium" appears in exports and means normal.
-_PRIORITIES = {
-    "low": Priority.LOW,
-    "normal": Priority.NORMAL,
-    "medium": Priority.NORMAL,
-    "high": Priority.HIGH,
-    "urgent": Priority.URGENT,
-}
+#: Zendesk priorities (the importer's vocabulary: "medium" means normal).
+_PRIORITIES = {name: Priority(value) for name, value in PRIORITIES.items()}
 
 #: Ticket metric event metrics with a servicemodel metric (reply_time splits by instance).
-_EVENT_METRICS = {
-    "agent_work_time": Metric.AGENT_WORK,
-    "requester_wait_time": Metric.REQUESTER_WAIT,
-    "resolution_time": Metric.RESOLUTION,
-    "periodic_update_time": Metric.PERIODIC_UPDATE,
-}
+_EVENT_METRICS = {name: Metric(value) for name, value in EVENT_METRICS.items()}
 #: Metrics Zendesk records that servicemodel has no clock for: read and left out.
 _NOT_CARRIED = frozenset({"pausable_update_time", "group_ownership_time"})
 _EVENT_TYPES = frozenset(
@@ -132,7 +122,7 @@ def _priority(text: str) -> Priority | None:
     priority = _PRIORITIES.get(value)
     if priority is None:
         raise ValidationError(
-            f"'priority_applied' must be one of low, normal, medium, high, urgent (got {text!r})",
+            f"'priority_applied' must be one of {', '.join(PRIORITIES)} (got {text!r})",
             field="priority_applied",
             value=text,
         )
@@ -454,12 +444,8 @@ def _instance_row(
     sla = folded.sla
     if sla is None:
         return None
-    if name == "reply_time":
-        metric = Metric.FIRST_REPLY if instance <= 1 else Metric.NEXT_REPLY
-        cycle = 0 if instance <= 1 else instance - 2
-    else:
-        metric = _EVENT_METRICS[name]
-        cycle = max(instance - 1, 0)
+    metric = Metric(event_metric(name, instance))
+    cycle = max(instance - (2 if name == "reply_time" else 1), 0)
     business = sla.get("business_hours")
     business = business if isinstance(business, bool) else None
     seconds = sla.get("target_in_seconds")
