@@ -12,42 +12,24 @@ from __future__ import annotations
 import csv
 import operator
 import os
+import zlib
 from collections.abc import Callable, Iterator, Sequence
 from typing import Final, final
 
-from ...exceptions import RecordError, ValidationError
+from ...exceptions import ValidationError
 from .._files import open_text
+from .._report import ErrorReport
+from .._vendor import check_instance, location, record_error
 
-__all__ = ["Table", "find_table", "location", "record_error"]
+__all__ = ["Table", "check_instance", "find_table", "location", "record_error"]
 
 _SUFFIXES: Final = (".csv", ".csv.gz", ".parquet")
 _BATCH: Final = 65_536
 
 
-def location(file: str, line: int, record: str | None) -> str:
-    """How an error names its place: ``ticket.csv line 4 (ticket 101)``."""
-    where = f"{file} line {line}"
-    return f"{where} (ticket {record})" if record is not None else where
-
-
-def record_error(
-    file: str,
-    line: int,
-    record: str | None,
-    message: str,
-    *,
-    field: str | None = None,
-    value: object = None,
-) -> RecordError:
-    """A RecordError naming the file, the line, the ticket and the field."""
-    return RecordError(
-        f"{location(file, line, record)}: {message}",
-        line=line,
-        field=field,
-        value=value,
-        file=file,
-        record=record,
-    )
+#: What reading a table's text can raise: bad CSV, bad UTF-8, a corrupt or cut
+#: ``.csv.gz`` (BadGzipFile is an OSError; a cut stream is an EOFError).
+_UNREADABLE: Final = (csv.Error, UnicodeDecodeError, OSError, EOFError, zlib.error)
 
 
 @final
@@ -77,7 +59,7 @@ class Table:
                 with open_text(self.path) as text:
                     try:
                         header = next(csv.reader(text, strict=True), [])
-                    except (csv.Error, UnicodeDecodeError) as exc:
+                    except _UNREADABLE as exc:
                         raise record_error(
                             self.file, 1, None, f"the CSV header is malformed ({exc})"
                         ) from None
@@ -132,7 +114,7 @@ class Table:
             reader = csv.reader(text, strict=True)
             try:
                 next(reader, None)
-            except (csv.Error, UnicodeDecodeError) as exc:
+            except _UNREADABLE as exc:
                 raise record_error(file, 1, None, f"the CSV header is malformed ({exc})") from None
             end = reader.line_num
             try:
@@ -153,7 +135,7 @@ class Table:
                     if deleted >= 0 and row[deleted].lower() == "true":
                         continue
                     yield start, pick(row)
-            except (csv.Error, UnicodeDecodeError) as exc:
+            except _UNREADABLE as exc:
                 raise record_error(
                     file, end + 1, None, f"the CSV record is malformed ({exc})"
                 ) from None
@@ -189,17 +171,15 @@ def check_folder(folder: object) -> str:
     return path
 
 
-def check_instance(instance: object) -> None:
-    """Refuse an instance label that cannot prefix ids (``<instance>:<id>``)."""
-    if instance is not None and (
-        not isinstance(instance, str)
-        or not instance.strip()
-        or instance != instance.strip()
-        or ":" in instance
-    ):
+def check_reader(folder: object, instance: object, on_error: object) -> str:
+    """The checks every reader of an export makes: the folder (as a path), the
+    instance label and the error report."""
+    path = check_folder(folder)
+    if on_error is not None and not isinstance(on_error, ErrorReport):
         raise ValidationError(
-            f"'instance' must be a non-empty label without ':' or surrounding blanks "
-            f"(got {instance!r})",
-            field="instance",
-            value=instance,
+            f"'on_error' must be None or an ErrorReport (got {on_error!r})",
+            field="on_error",
+            value=on_error,
         )
+    check_instance(instance)
+    return path
