@@ -20,6 +20,7 @@ from typing import Any, Final, cast, final
 from ...exceptions import RecordError, ValidationError
 from ...interactions import Interaction
 from .._decoder import InteractionDecoder
+from .._vendor import instant
 from ._columns import record_error
 from ._vocab import PRIORITIES, STATUSES
 
@@ -27,9 +28,6 @@ __all__ = ["SCHEDULE", "Origin", "TicketLog", "instant"]
 
 #: The calendar name that means "the ticket's schedule" in a stamped target.
 SCHEDULE: Final = "@schedule"
-
-_fromisoformat: Final = _dt.datetime.fromisoformat
-_UTC: Final = _dt.UTC
 
 #: Where a fact came from: (file, line, the vendor's field).
 Origin = tuple[str, int, str]
@@ -42,45 +40,6 @@ _MESSAGE, _STATUS, _PRIORITY, _ASSIGNMENT, _TAGS, _FIELD, _SCHEDULE, _POLICY, _T
 #: A ticket_schedule row this close after creation sets the starting schedule (Fivetran's rule).
 SCHEDULE_GRACE: Final = _dt.timedelta(seconds=5)
 _EVENT_INDEX: Final = re.compile(r"events\[(\d+)\]")
-
-
-def instant(text: str, field: str, *, naive_is_utc: bool) -> tuple[_dt.datetime, str]:
-    """``(aware datetime, ISO text with offset)`` of a vendor timestamp.
-
-    The warehouse tables write UTC without an offset (Fivetran's convention):
-    with *naive_is_utc* such a value is UTC. Otherwise a timestamp without a
-    zone is refused.
-
-    Raises:
-        ValidationError: the text is not an ISO 8601 timestamp, or has no zone
-            where one is required.
-
-    >>> instant("2025-06-02 11:00:00", "created", naive_is_utc=True)[1]
-    '2025-06-02 11:00:00+00:00'
-    >>> instant("2025-06-02T11:00:00", "created_at", naive_is_utc=False)
-    Traceback (most recent call last):
-    ...
-    servicemodel.exceptions.ValidationError: 'created_at' must be an ISO 8601 timestamp with a zone, such as '2025-06-02T11:00:00Z' (got '2025-06-02T11:00:00')
-    """
-    try:
-        parsed = _fromisoformat(text)
-    except (TypeError, ValueError):
-        raise ValidationError(
-            f"'{field}' must be an ISO 8601 timestamp such as '2025-06-02T11:00:00Z' "
-            f"(got {text!r})",
-            field=field,
-            value=text,
-        ) from None
-    if parsed.tzinfo is None:
-        if not naive_is_utc:
-            raise ValidationError(
-                f"'{field}' must be an ISO 8601 timestamp with a zone, such as "
-                f"'2025-06-02T11:00:00Z' (got {text!r})",
-                field=field,
-                value=text,
-            )
-        return parsed.replace(tzinfo=_UTC), text + "+00:00"
-    return parsed, text
 
 
 @final
