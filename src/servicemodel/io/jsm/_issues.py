@@ -1,0 +1,535 @@
+"""One JSM issue (with ``expand=changelog``) rebuilt as an interaction's event log.
+
+The reporter is the customer; the request itself (the issue's creation) is
+the first message, written by whoever created the issue; every comment is a
+message whose author's ``accountType`` says who wrote it and whose
+``jsdPublic`` says whether the customer saw it; the changelog's ``status``,
+``priority``, ``assignee`` and ``labels`` items are the status, priority,
+assignment and tag changes. The record is decoded by the same
+:class:`~servicemodel.io._decoder.InteractionDecoder` that reads
+servicemodel's own files, so an imported interaction passes every rule a read
+one does. Each event remembers the JSON path it came from, so an error names
+the issue and the field.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from collections.abc import Mapping
+from typing import Any, Final, final
+
+from ...exceptions import RecordError, ValidationError
+from ...interactions import Channel, Interaction, Kind, Role, Status
+from .._decoder import InteractionDecoder
+from .._vendor import instant, record_error
+from ._source import SavedIssue
+from ._vocab import ACCOUNT_TYPES, CATEGORIES, CHANNELS, KINDS
+
+__all__ = ["IssueReader", "lowered", "sla_fields"]
+
+# Events at one instant: the message first (the reply that solves), then
+# status, priority, assignment, tags, and a rating last.
+_MESSAGE, _STATUS, _PRIORITY, _ASSIGNMENT, _TAGS, _RATING = range(6)
+_EVENT_INDEX: Final = re.compile(r"events\[(\d+)\]")
+_CHANNEL_PROPERTY: Final = "request.channel.type"
+
+#: An entry of the log: (instant, rank, arrival, event without "at", JSON path).
+_Entry = tuple[_dt.datetime, int, int, dict[str, Any], str]
+
+
+def lowered(table: Mapping[str, Any] | None, field: str) -> dict[str, Any]:
+    """A user's name table with case-insensitive keys (names are compared lower-case)."""
+    if table is None:
+        return {}
+    if not isinstance(table, Mapping):
+        raise ValidationError(
+            f"'{field}' must map JSM names to servicemodel values (got {table!r})",
+            field=field,
+            value=table,
+        )
+    return {str(name).strip().lower(): value for name, value in table.items()}
+
+
+def sla_fields(saved: SavedIssue) -> list[tuple[str, Mapping[str, Any]]]:
+    """The issue's SLA fields, ``(field id, value)``: values with ``completedCycles``."""
+    fields = saved.issue.get("fields")
+    if not isinstance(fields, Mapping):
+        return []
+    return [
+        (name, value)
+        for name, value in fields.items()
+        if isinstance(value, Mapping) and "completedCycles" in value
+    ]
+
+
+@final
+class IssueReader:
+    """Turns saved issues into interactions under one set of name tables."""
+
+    __slots__ = ("_channels", "_decoder", "_priorities", "_statuses", "channel", "prefix")
+
+    def __init__(
+        self,
+        *,
+        instance: str | None,
+        statuses: Mapping[str, Status],
+        priorities: Mapping[str, str],
+        channel: Channel,
+    ) -> None:
+        self.prefix = "" if instance is None else f"{instance}:"
+        self._statuses = statuses
+        self._priorities = priorities
+        self._channels = CHANNELS
+        self.channel = channel
+        self._decoder = InteractionDecoder()
+
+    def interaction(self, saved: SavedIssue, instance: str | None) -> Interaction:
+        """The interaction of one saved issue.
+
+        Raises:
+            RecordError: a field is missing or holds a value the tables do not
+                know; names the file, the issue and the field.
+        """
+        return _Issue(self, saved, instance).build(self._decoder)
+
+    def status(self, name: object, path: str, issue: _Issue) -> Status:
+        """The Status of a JSM status name (its category only for the current status)."""
+        if isinstance(name, str):
+            found = self._statuses.get(name.strip().lower())
+            if found is not None:
+                return found
+            if name == issue.current_status and issue.current_category in CATEGORIES:
+                return CATEGORIES[issue.current_category]
+        known = ", ".join(repr(s) for s in sorted(self._statuses))
+        raise issue.error(
+            f"'{path}' must be a JSM status the importer knows: one of {known}, or the "
+            f"current status with its category (got {name!r}); map your workflow's statuses "
+            f"with statuses={{'<name>': 'open'}}",
+            path,
+            name,
+        )
+
+    def priority(self, name: object, path: str, issue: _Issue) -> str:
+        """The priority value of a JSM priority name (``none`` for no priority)."""
+        if name is None or name == "":
+            return "none"
+        if isinstance(name, str):
+            found = self._priorities.get(name.strip().lower())
+            if found is not None:
+                return str(found)
+        known = ", ".join(repr(p) for p in sorted(self._priorities))
+        raise issue.error(
+            f"'{path}' must be a JSM priority the importer knows: one of {known} (got "
+            f"{name!r}); map your scheme's priorities with priorities={{'<name>': 'high'}}",
+            path,
+            name,
+        )
+
+    def channel_of(self, value: object, path: str, issue: _Issue) -> str:
+        """The channel value of a request channel (the property's ``value``)."""
+        if isinstance(value, Mapping):
+            value = value.get("value")
+        if isinstance(value, str):
+            found = self._channels.get(value.strip().lower())
+            if found is not None:
+                return found.value
+        known = ", ".join(repr(c) for c in self._channels)
+        raise issue.error(
+            f"'{path}' must be a JSM request channel: one of {known} (got {value!r})",
+            path,
+            value,
+        )
+
+
+def _account(value: object) -> tuple[str, str] | None:
+    """``(accountId, accountType)`` of a user object (``None``: no user)."""
+    if not isinstance(value, Mapping):
+        return None
+    account, kind = value.get("accountId"), value.get("accountType")
+    if not isinstance(account, str) or not account:
+        return None
+    return account, kind if isinstance(kind, str) else ""
+
+
+class _Issue:
+    """The facts of one issue, collected into entries and built into a record."""
+
+    __slots__ = (
+        "attributes",
+        "created",
+        "current_category",
+        "current_status",
+        "entries",
+        "fields",
+        "issue",
+        "key",
+        "kind",
+        "reader",
+        "reporter",
+        "saved",
+        "tags",
+    )
+
+    def __init__(self, reader: IssueReader, saved: SavedIssue, instance: str | None) -> None:
+        self.reader = reader
+        self.saved = saved
+        self.issue = saved.issue
+        key = self.issue.get("key")
+        self.key = key if isinstance(key, str) and key else None
+        fields = self.issue.get("fields")
+        if not isinstance(fields, Mapping):
+            raise self.error("'fields' must be an object (got nothing)", "fields", fields)
+        self.fields: Mapping[str, Any] = fields
+        if self.key is None:
+            raise self.error("'key' is required, e.g. 'HELP-1' (got nothing)", "key", key)
+        status = fields.get("status")
+        status = status if isinstance(status, Mapping) else {}
+        self.current_status = status.get("name")
+        category = status.get("statusCategory")
+        self.current_category = category.get("key") if isinstance(category, Mapping) else None
+        self.entries: list[_Entry] = []
+        self.reporter = _account(fields.get("reporter"))
+        self.tags: list[str] = []
+        self.created = self.at(fields.get("created"), "fields.created")
+        self._attributes_and_kind(instance)
+
+    # ------------------------------------------------------------------ helpers
+
+    def error(self, message: str, field: str, value: object) -> RecordError:
+        """A RecordError naming this issue's file, line and *field*."""
+        return record_error(
+            self.saved.file,
+            self.saved.line,
+            self.key,
+            message,
+            field=field,
+            value=value,
+            noun="issue",
+        )
+
+    def at(self, text: object, path: str) -> _dt.datetime:
+        """A Jira timestamp (``2024-01-15T10:30:00.000+0000``) as an aware datetime."""
+        if not isinstance(text, str):
+            raise self.error(
+                f"'{path}' must be a timestamp such as '2024-01-15T10:30:00.000+0000' "
+                f"(got {text!r})",
+                path,
+                text,
+            )
+        try:
+            return instant(text, path, naive_is_utc=False)[0]
+        except ValidationError as exc:
+            raise self.error(exc.message, path, text) from None
+
+    def add(self, at: _dt.datetime, rank: int, event: dict[str, Any], path: str) -> None:
+        self.entries.append((at, rank, len(self.entries), event, path))
+
+    def role(self, account: tuple[str, str], path: str) -> Role:
+        """Who an account writes as on this issue (its own reporter is the customer)."""
+        role = ACCOUNT_TYPES.get(account[1])
+        if role is None:
+            known = ", ".join(repr(a) for a in ACCOUNT_TYPES)
+            raise self.error(
+                f"'{path}.accountType' must be one of {known} (got {account[1]!r})",
+                f"{path}.accountType",
+                account[1],
+            )
+        if role is Role.AGENT and self.reporter is not None and account[0] == self.reporter[0]:
+            return Role.CUSTOMER
+        return role
+
+    # ------------------------------------------------------------------ reading
+
+    def _attributes_and_kind(self, instance: str | None) -> None:
+        fields = self.fields
+        attributes: dict[str, str] = {}
+        if instance is not None:
+            attributes["instance"] = instance
+        identifier = self.issue.get("id")
+        if isinstance(identifier, str | int) and not isinstance(identifier, bool):
+            attributes["jira_id"] = str(identifier)
+        issue_type = fields.get("issuetype")
+        type_name = issue_type.get("name") if isinstance(issue_type, Mapping) else None
+        if isinstance(type_name, str) and type_name:
+            attributes["issue_type"] = type_name
+        for value in fields.values():
+            request = value.get("requestType") if isinstance(value, Mapping) else None
+            if isinstance(request, Mapping) and isinstance(request.get("name"), str):
+                attributes["request_type"] = request["name"]
+        if isinstance(self.current_status, str) and self.current_status:
+            attributes["jsm_status"] = self.current_status
+        self.attributes: dict[str, str] = attributes
+        self.kind: Kind | None = (
+            KINDS.get(type_name.strip().lower()) if isinstance(type_name, str) else None
+        )
+
+    def build(self, decoder: InteractionDecoder) -> Interaction:
+        fields = self.fields
+        prefix = self.reader.prefix
+        if self.reporter is None:
+            raise self.error(
+                "'fields.reporter' must be a user with an 'accountId' (got "
+                f"{fields.get('reporter')!r})",
+                "fields.reporter",
+                fields.get("reporter"),
+            )
+        creator = _account(fields.get("creator")) or self.reporter
+        opener = self.role(creator, "fields.creator")
+        self.add(
+            self.created,
+            _MESSAGE,
+            {"type": "message", "author": opener.value, "author_id": prefix + creator[0]},
+            "fields.created",
+        )
+        histories = self._histories()
+        self._statuses(histories)
+        priority = self._priorities(histories)
+        self._assignments(histories)
+        self._labels(histories)
+        self._comments()
+        self._rating()
+        channel = self.reader.channel.value
+        properties = self.issue.get("properties")
+        if isinstance(properties, Mapping) and _CHANNEL_PROPERTY in properties:
+            channel = self.reader.channel_of(
+                properties[_CHANNEL_PROPERTY], f"properties.{_CHANNEL_PROPERTY}", self
+            )
+        self.entries.sort(key=lambda e: (e[0], e[1], e[2]))
+        events: list[dict[str, Any]] = []
+        paths: list[str] = []
+        status, current_priority = Status.NEW.value, priority
+        for at, rank, _seq, event, path in self.entries:
+            if rank == _STATUS:
+                if event["status"] == status:
+                    continue
+                status = event["status"]
+            elif rank == _PRIORITY:
+                if event["priority"] == current_priority:
+                    continue
+                current_priority = event["priority"]
+            events.append({"at": at.isoformat(), **event})
+            paths.append(path)
+        record: dict[str, Any] = {
+            "id": prefix + str(self.key),
+            "customer_id": prefix + self.reporter[0],
+            "channel": channel,
+            "kind": (self.kind or Kind.ENQUIRY).value,
+            "priority": priority,
+            "created_at": self.created.isoformat(),
+            "tags": self.tags,
+            "attributes": self.attributes,
+            "events": events,
+        }
+        if opener is not Role.CUSTOMER:
+            record["opened_by"] = opener.value
+        try:
+            return decoder.decode(record)
+        except ValidationError as exc:
+            field = exc.field or ""
+            match = _EVENT_INDEX.match(field)
+            if match is not None and int(match.group(1)) < len(paths):
+                field = paths[int(match.group(1))]
+            raise self.error(exc.message, field, exc.value) from None
+
+    def _histories(self) -> list[tuple[_dt.datetime, Mapping[str, Any], str]]:
+        """The changelog's histories in time order, refusing a capped changelog."""
+        changelog = self.issue.get("changelog")
+        if changelog is None:
+            return []
+        if not isinstance(changelog, Mapping):
+            raise self.error(
+                f"'changelog' must be an object (got {changelog!r})", "changelog", changelog
+            )
+        key = "histories" if "histories" in changelog else "values"
+        histories = changelog.get(key)
+        if not isinstance(histories, list):
+            raise self.error(
+                f"'changelog.histories' must be a list (got {histories!r})",
+                "changelog.histories",
+                histories,
+            )
+        total = changelog.get("total")
+        if isinstance(total, int) and not isinstance(total, bool) and total > len(histories):
+            raise self.error(
+                f"'changelog.total' says the issue has {total} histories but the changelog "
+                f"holds {len(histories)}: JSM caps the changelog fetched through search, so "
+                "the status history is incomplete; fetch the whole history with GET "
+                f"/rest/api/3/issue/{self.key}/changelog and save it as the issue's "
+                "'changelog' (the importer does not trust a capped changelog)",
+                "changelog.total",
+                total,
+            )
+        found = []
+        for index, history in enumerate(histories):
+            path = f"changelog.{key}[{index}]"
+            if not isinstance(history, Mapping):
+                raise self.error(f"'{path}' must be an object (got {history!r})", path, history)
+            found.append((self.at(history.get("created"), f"{path}.created"), history, path))
+        found.sort(key=lambda h: h[0])
+        return found
+
+    def _items(
+        self, histories: list[tuple[_dt.datetime, Mapping[str, Any], str]], name: str
+    ) -> list[tuple[_dt.datetime, Mapping[str, Any], str]]:
+        found = []
+        for at, history, path in histories:
+            items = history.get("items")
+            if not isinstance(items, list):
+                raise self.error(
+                    f"'{path}.items' must be a list (got {items!r})", f"{path}.items", items
+                )
+            for index, item in enumerate(items):
+                if isinstance(item, Mapping) and (item.get("fieldId") or item.get("field")) == name:
+                    found.append((at, item, f"{path}.items[{index}]"))
+        return found
+
+    def _statuses(self, histories: list[tuple[_dt.datetime, Mapping[str, Any], str]]) -> None:
+        items = self._items(histories, "status")
+        reader = self.reader
+        if items:
+            first = reader.status(items[0][1].get("fromString"), f"{items[0][2]}.fromString", self)
+        else:
+            first = reader.status(self.current_status, "fields.status.name", self)
+        self.add(self.created, _STATUS, {"type": "status_change", "status": first.value}, "")
+        for at, item, path in items:
+            status = reader.status(item.get("toString"), f"{path}.toString", self)
+            self.add(at, _STATUS, {"type": "status_change", "status": status.value}, path)
+
+    def _priorities(self, histories: list[tuple[_dt.datetime, Mapping[str, Any], str]]) -> str:
+        items = self._items(histories, "priority")
+        reader = self.reader
+        if items:
+            path = f"{items[0][2]}.fromString"
+            initial = reader.priority(items[0][1].get("fromString"), path, self)
+        else:
+            current = self.fields.get("priority")
+            name = current.get("name") if isinstance(current, Mapping) else None
+            initial = reader.priority(name, "fields.priority.name", self)
+        for at, item, path in items:
+            value = reader.priority(item.get("toString"), f"{path}.toString", self)
+            self.add(at, _PRIORITY, {"type": "priority_change", "priority": value}, path)
+        return initial
+
+    def _assignments(self, histories: list[tuple[_dt.datetime, Mapping[str, Any], str]]) -> None:
+        items = self._items(histories, "assignee")
+        prefix = self.reader.prefix
+        if items:
+            first = items[0][1]
+            initial = first.get("tmpFromAccountId") or first.get("from")
+        else:
+            current = _account(self.fields.get("assignee"))
+            initial = None if current is None else current[0]
+        if isinstance(initial, str) and initial:
+            self.add(
+                self.created,
+                _ASSIGNMENT,
+                {"type": "assignment", "agent_id": prefix + initial},
+                "fields.assignee",
+            )
+        for at, item, path in items:
+            to = item.get("tmpToAccountId") or item.get("to")
+            event: dict[str, Any] = {"type": "assignment"}
+            if isinstance(to, str) and to:
+                event["agent_id"] = prefix + to
+            self.add(at, _ASSIGNMENT, event, path)
+
+    def _labels(self, histories: list[tuple[_dt.datetime, Mapping[str, Any], str]]) -> None:
+        items = self._items(histories, "labels")
+        labels = self.fields.get("labels")
+        now = [t for t in labels if isinstance(t, str) and t] if isinstance(labels, list) else []
+        if not items:
+            self.tags = sorted(set(now))
+            return
+        current = set((items[0][1].get("fromString") or "").split())
+        self.tags = sorted(current)
+        for at, item, path in items:
+            after = set((item.get("toString") or "").split())
+            added, removed = sorted(after - current), sorted(current - after)
+            if added or removed:
+                event = {"type": "tag_change", "added": added, "removed": removed}
+                self.add(at, _TAGS, event, path)
+            current = after
+
+    def _comments(self) -> None:
+        holder = self.fields.get("comment")
+        if holder is None:
+            return
+        comments = holder.get("comments") if isinstance(holder, Mapping) else None
+        if not isinstance(comments, list):
+            raise self.error(
+                f"'fields.comment.comments' must be a list (got {holder!r})",
+                "fields.comment.comments",
+                holder,
+            )
+        total = holder.get("total")
+        if isinstance(total, int) and not isinstance(total, bool) and total > len(comments):
+            raise self.error(
+                f"'fields.comment.total' says the issue has {total} comments but the export "
+                f"holds {len(comments)}: fetch them all with GET "
+                f"/rest/api/3/issue/{self.key}/comment and save them as 'fields.comment'",
+                "fields.comment.total",
+                total,
+            )
+        prefix = self.reader.prefix
+        for index, comment in enumerate(comments):
+            path = f"fields.comment.comments[{index}]"
+            if not isinstance(comment, Mapping):
+                raise self.error(f"'{path}' must be an object (got {comment!r})", path, comment)
+            author = _account(comment.get("author"))
+            if author is None:
+                raise self.error(
+                    f"'{path}.author' must be a user with an 'accountId' and an 'accountType' "
+                    f"(got {comment.get('author')!r})",
+                    f"{path}.author",
+                    comment.get("author"),
+                )
+            public = comment.get("jsdPublic", True)
+            if not isinstance(public, bool):
+                raise self.error(
+                    f"'{path}.jsdPublic' must be true or false (got {public!r})",
+                    f"{path}.jsdPublic",
+                    public,
+                )
+            event = {
+                "type": "message",
+                "author": self.role(author, f"{path}.author").value,
+                "author_id": prefix + author[0],
+            }
+            if not public:
+                event["visibility"] = "private"
+            self.add(self.at(comment.get("created"), f"{path}.created"), _MESSAGE, event, path)
+
+    def _rating(self) -> None:
+        """The request's satisfaction (a field ``{"rating": 1-5}``), dated by "Satisfaction date"."""
+        names = self.saved.names
+        dated: object = None
+        rating: tuple[str, object] | None = None
+        for name, value in self.fields.items():
+            if isinstance(value, Mapping) and set(value) == {"rating"}:
+                rating = (name, value["rating"])
+            label = names.get(name)
+            if isinstance(label, str) and label.strip().lower() == "satisfaction date":
+                dated = (name, value)
+        if rating is None:
+            return
+        field, score = rating
+        if isinstance(score, bool) or not isinstance(score, int) or not 1 <= score <= 5:
+            raise self.error(
+                f"'fields.{field}.rating' must be a satisfaction rating from 1 to 5 (got "
+                f"{score!r})",
+                f"fields.{field}.rating",
+                score,
+            )
+        if isinstance(dated, tuple) and dated[1] is not None:
+            at = self.at(dated[1], f"fields.{dated[0]}")
+        elif self.fields.get("resolutiondate") is not None:
+            at = self.at(self.fields.get("resolutiondate"), "fields.resolutiondate")
+        else:
+            raise self.error(
+                f"'fields.{field}' is a satisfaction rating without a date: export the "
+                "'Satisfaction date' field with expand=names, or the issue's resolutiondate",
+                f"fields.{field}",
+                score,
+            )
+        self.add(at, _RATING, {"type": "satisfaction", "score": score}, f"fields.{field}")
