@@ -27,9 +27,10 @@ from ._common import (
 _SOURCES = {
     "sla-policies": "dbt_zendesk's zendesk__sla_policies table (CSV)",
     "metric-events": "Zendesk's ticket metric events (JSON page, list or lines)",
+    "jsm": "Jira Service Management issues with their SLA fields (JSON file or folder)",
 }
 #: The profile that matches each source's semantics when --profile is not given.
-_DEFAULT_PROFILE = {"sla-policies": "dbt_zendesk", "metric-events": "zendesk"}
+_DEFAULT_PROFILE = {"sla-policies": "dbt_zendesk", "metric-events": "zendesk", "jsm": "jsm"}
 
 
 def register(subparsers: Any) -> None:
@@ -66,7 +67,8 @@ def register(subparsers: Any) -> None:
         choices=sorted(_SOURCES),
         default=None,
         help="sla-policies: dbt_zendesk's zendesk__sla_policies CSV; metric-events: Zendesk's "
-        "ticket metric events JSON (default: by extension, .csv or .json/.jsonl)",
+        "ticket metric events JSON; jsm: saved JSM issues, whose SLA fields hold the cycles "
+        "(default: by extension, .csv or .json/.jsonl; a folder is jsm)",
     )
     parser.add_argument(
         "--as-of",
@@ -76,10 +78,18 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument(
         "--profile",
-        choices=["default", "dbt_zendesk", "zendesk"],
+        choices=["default", "dbt_zendesk", "zendesk", "jsm"],
         default=None,
         help="the vendor semantics to evaluate under and the peer rules to name "
-        "(default: dbt_zendesk for sla-policies, zendesk for metric-events)",
+        "(default: dbt_zendesk for sla-policies, zendesk for metric-events, jsm for jsm)",
+    )
+    parser.add_argument(
+        "--sla-metric",
+        action="append",
+        default=[],
+        metavar="NAME=METRIC",
+        help="jsm: the servicemodel metric an SLA measures (e.g. 'Time to triage=first_reply'; "
+        "'NAME=none' leaves it out); repeatable",
     )
     parser.add_argument(
         "--format",
@@ -99,6 +109,8 @@ def register(subparsers: Any) -> None:
 def _source(args: argparse.Namespace) -> str:
     if args.recorded_format is not None:
         return str(args.recorded_format)
+    if os.path.isdir(args.recorded):
+        return "jsm"
     name = args.recorded.lower().removesuffix(".gz")
     if name.endswith(".csv"):
         return "sla-policies"
@@ -125,11 +137,19 @@ def run(args: argparse.Namespace) -> int:
     source = _source(args)
     profile = Profile.named(args.profile or _DEFAULT_PROFILE[source])
     folder = args.file != "-" and os.path.isdir(args.file)
+    if args.policies is None and source == "jsm":
+        from ..io.jsm import reconcile_issues
+
+        try:
+            reconcile_issues(args.recorded, policies=None, as_of=as_of)
+        except ValidationError as error:
+            raise usage(str(error)) from None
     if args.policies is None and not folder:
         raise usage("'--policies' is needed: FILE is not an export folder with its own policies")
     if args.policies is not None:
         checked_readable(args.policies, "the policy document")
-    checked_readable(args.recorded, "the recorded SLA file")
+    if not (source == "jsm" and os.path.isdir(args.recorded)):
+        checked_readable(args.recorded, "the recorded SLA file")
     if args.file != "-" and not folder:
         checked_readable(args.file, "the interactions file")
     try:
@@ -141,7 +161,16 @@ def run(args: argparse.Namespace) -> int:
         raise CommandError(f"{args.policies or args.file}: {error}", Exit.INVALID_INPUT) from None
     policies = profile.apply(policies)
     try:
-        if source == "sla-policies":
+        if source == "jsm":
+            from ..io.jsm import read_recorded_sla as read_jsm_sla
+            from .importing import pairs
+
+            metrics = {
+                name: None if metric.lower() == "none" else metric
+                for name, metric in pairs(args.sla_metric, "--sla-metric").items()
+            }
+            recorded = list(read_jsm_sla(args.recorded, metrics=metrics))
+        elif source == "sla-policies":
             recorded = list(read_recorded_sla(args.recorded))
         else:
             recorded = list(read_ticket_metric_events(args.recorded, as_of=as_of))

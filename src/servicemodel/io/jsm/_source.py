@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Iterator, Mapping
 from typing import Any, Final, final
 
@@ -22,6 +23,8 @@ __all__ = ["SavedIssue", "saved_issues"]
 
 _SUFFIXES: Final = (".json", ".jsonl", ".ndjson", ".json.gz", ".jsonl.gz", ".ndjson.gz")
 _EMPTY: Final[Mapping[str, Any]] = {}
+#: An issue's key as the API writes it, to name the issue a broken file stops in.
+_KEY: Final = re.compile(r'"key"\s*:\s*"([A-Z][A-Z0-9_]*-[0-9]+)"')
 
 
 @final
@@ -67,15 +70,20 @@ def _files(source: object) -> list[str]:
 
 
 def _truncated(file: str, exc: json.JSONDecodeError, text: str) -> RecordError:
+    """The error of a file that is not complete JSON, naming the issue it broke off in."""
     ended = exc.pos >= len(text.rstrip())
     why = "the file ends inside a JSON value (a truncated download?)" if ended else exc.msg
+    keys = _KEY.findall(text, 0, exc.pos)
+    record = keys[-1] if keys else None
+    inside = f" (issue {record})" if record is not None else ""
     return RecordError(
-        f"{file} line {exc.lineno}: the file must be complete JSON: {why} "
+        f"{file} line {exc.lineno}{inside}: the file must be complete JSON: {why} "
         f"(at line {exc.lineno}, column {exc.colno})",
         line=exc.lineno,
         field="json",
         value=text[max(exc.pos - 20, 0) : exc.pos + 20],
         file=file,
+        record=record,
     )
 
 
@@ -142,11 +150,12 @@ def _read(paths: list[str]) -> Iterator[SavedIssue]:
                     except json.JSONDecodeError as exc:
                         error = _truncated(file, exc, text)
                         raise RecordError(
-                            str(error).replace(f" line {exc.lineno}:", f" line {number}:", 1),
+                            str(error).replace(f" line {exc.lineno}", f" line {number}", 1),
                             line=number,
                             field="json",
                             value=error.value,
                             file=file,
+                            record=error.record,
                         ) from None
                     yield from _unpack(value, file, number)
                 continue
