@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import io
 import json
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pendulum
 import pytest
@@ -211,3 +213,60 @@ def test_a_source_without_saved_issues_is_refused_at_once(tmp_path: Path) -> Non
         read_issues(tmp_path)
     with pytest.raises(ValidationError, match="no such file"):
         read_issues(tmp_path / "missing.json")
+
+
+def _one_issue(tmp_path: Path, change: Callable[[dict[str, Any]], None]) -> Path:
+    """HELP-1 of the fixtures, changed by *change*, saved alone."""
+    page = json.loads((EXPORT / "page-1.json").read_text(encoding="utf-8"))
+    issue = page["issues"][0]
+    change(issue)
+    path = tmp_path / "one.json"
+    path.write_text(json.dumps(issue), encoding="utf-8")
+    return path
+
+
+def test_comments_cut_short_are_named_like_a_capped_changelog(tmp_path: Path) -> None:
+    path = _one_issue(tmp_path, lambda i: i["fields"]["comment"].update(total=7))
+    with pytest.raises(RecordError, match="holds 1") as caught:
+        list(read_issues(path))
+    assert caught.value.field == "fields.comment.total"
+
+
+def test_a_full_changelog_from_the_changelog_endpoint_is_read_like_the_expanded_one(
+    tmp_path: Path,
+) -> None:
+    def full(issue: dict[str, Any]) -> None:
+        histories = issue["changelog"]["histories"]
+        issue["changelog"] = {"startAt": 0, "total": 1, "isLast": True, "values": histories}
+
+    [ticket] = read_issues(_one_issue(tmp_path, full))
+    assert ticket == next(read_issues(EXPORT))
+
+
+def test_without_the_channel_property_the_given_channel_applies(tmp_path: Path) -> None:
+    path = _one_issue(tmp_path, lambda i: i.pop("properties"))
+    assert next(read_issues(path)).channel.value == "web_form"
+    assert next(read_issues(path, channel="phone")).channel.value == "phone"
+
+
+def test_a_licensed_user_who_reported_the_issue_writes_as_its_customer(tmp_path: Path) -> None:
+    employee = {"accountId": "5b10-emp", "accountType": "atlassian"}
+
+    def raised_by_employee(issue: dict[str, Any]) -> None:
+        issue["fields"]["reporter"] = issue["fields"]["creator"] = employee
+        issue["fields"]["comment"]["comments"].append(
+            {"author": employee, "created": "2024-06-10T11:00:00.000+0100", "jsdPublic": True}
+        )
+        issue["fields"]["comment"]["total"] = 2
+
+    [ticket] = read_issues(_one_issue(tmp_path, raised_by_employee))
+    authors = [e.author for e in ticket.events if isinstance(e, Message)]
+    assert authors == [Role.CUSTOMER, Role.AGENT, Role.CUSTOMER]
+    assert ticket.opened_by is Role.CUSTOMER
+
+
+def test_an_unknown_account_type_names_the_field(tmp_path: Path) -> None:
+    path = _one_issue(tmp_path, lambda i: i["fields"]["creator"].update(accountType="robot"))
+    with pytest.raises(RecordError) as caught:
+        list(read_issues(path))
+    assert caught.value.field == "fields.creator.accountType"

@@ -274,8 +274,10 @@ class _Issue:
                 "fields.reporter",
                 fields.get("reporter"),
             )
-        creator = _account(fields.get("creator")) or self.reporter
-        opener = self.role(creator, "fields.creator")
+        creator = _account(fields.get("creator"))
+        opener_path = "fields.creator" if creator is not None else "fields.reporter"
+        creator = creator or self.reporter
+        opener = self.role(creator, opener_path)
         self.add(
             self.created,
             _MESSAGE,
