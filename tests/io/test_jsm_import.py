@@ -270,3 +270,14 @@ def test_an_unknown_account_type_names_the_field(tmp_path: Path) -> None:
     with pytest.raises(RecordError) as caught:
         list(read_issues(path))
     assert caught.value.field == "fields.creator.accountType"
+
+
+def test_the_log_does_not_depend_on_the_order_the_api_listed_things_in(tmp_path: Path) -> None:
+    page = json.loads((EXPORT / "page-1.json").read_text(encoding="utf-8"))
+    for issue in page["issues"]:
+        issue["fields"]["comment"]["comments"].reverse()
+        issue["changelog"]["histories"].reverse()  # the changelog endpoint lists newest first
+    (tmp_path / "reversed.json").write_text(json.dumps(page), encoding="utf-8")
+    assert list(read_issues(tmp_path / "reversed.json")) == list(
+        read_issues(EXPORT / "page-1.json")
+    )

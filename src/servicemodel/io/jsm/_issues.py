@@ -34,8 +34,10 @@ _MESSAGE, _STATUS, _PRIORITY, _ASSIGNMENT, _TAGS, _RATING = range(6)
 _EVENT_INDEX: Final = re.compile(r"events\[(\d+)\]")
 _CHANNEL_PROPERTY: Final = "request.channel.type"
 
-#: An entry of the log: (instant, rank, arrival, event without "at", JSON path).
-_Entry = tuple[_dt.datetime, int, int, dict[str, Any], str]
+#: An entry of the log: (instant, rank, tie, event without "at", JSON path). The tie
+#: puts the facts at creation first, then orders by content, so the log does not
+#: depend on the order the API listed comments and histories in.
+_Entry = tuple[_dt.datetime, int, tuple[int, str], dict[str, Any], str]
 
 
 def lowered(table: Mapping[str, Any] | None, field: str) -> dict[str, Any]:
@@ -142,6 +144,12 @@ class IssueReader:
         )
 
 
+def _history_order(identifier: object, index: int) -> tuple[int, str]:
+    """How histories at one instant are ordered: by their numeric id (Jira's order)."""
+    text = str(identifier) if isinstance(identifier, str | int) else ""
+    return (int(text), "") if text.isdigit() else (-1, text or f"{index:09d}")
+
+
 def _account(value: object) -> tuple[str, str] | None:
     """``(accountId, accountType)`` of a user object (``None``: no user)."""
     if not isinstance(value, Mapping):
@@ -222,8 +230,17 @@ class _Issue:
         except ValidationError as exc:
             raise self.error(exc.message, path, text) from None
 
-    def add(self, at: _dt.datetime, rank: int, event: dict[str, Any], path: str) -> None:
-        self.entries.append((at, rank, len(self.entries), event, path))
+    def add(
+        self,
+        at: _dt.datetime,
+        rank: int,
+        event: dict[str, Any],
+        path: str,
+        *,
+        at_creation: bool = False,
+    ) -> None:
+        tie = (0 if at_creation else 1, repr(sorted(event.items())))
+        self.entries.append((at, rank, tie, event, path))
 
     def role(self, account: tuple[str, str], path: str) -> Role:
         """Who an account writes as on this issue (its own reporter is the customer)."""
@@ -283,6 +300,7 @@ class _Issue:
             _MESSAGE,
             {"type": "message", "author": opener.value, "author_id": prefix + creator[0]},
             "fields.created",
+            at_creation=True,
         )
         histories = self._histories()
         self._statuses(histories)
@@ -297,7 +315,7 @@ class _Issue:
             channel = self.reader.channel_of(
                 properties[_CHANNEL_PROPERTY], f"properties.{_CHANNEL_PROPERTY}", self
             )
-        self.entries.sort(key=lambda e: (e[0], e[1], e[2]))
+        self.entries.sort(key=lambda e: (e[0], e[1], e[2]))  # events never compared
         events: list[dict[str, Any]] = []
         paths: list[str] = []
         status, current_priority = Status.NEW.value, priority
@@ -367,9 +385,10 @@ class _Issue:
             path = f"changelog.{key}[{index}]"
             if not isinstance(history, Mapping):
                 raise self.error(f"'{path}' must be an object (got {history!r})", path, history)
-            found.append((self.at(history.get("created"), f"{path}.created"), history, path))
-        found.sort(key=lambda h: h[0])
-        return found
+            at = self.at(history.get("created"), f"{path}.created")
+            found.append((at, _history_order(history.get("id"), index), history, path))
+        found.sort(key=lambda h: (h[0], h[1]))  # by time, then by id: never the listing order
+        return [(at, history, path) for at, _order, history, path in found]
 
     def _items(
         self, histories: list[tuple[_dt.datetime, Mapping[str, Any], str]], name: str
@@ -393,7 +412,13 @@ class _Issue:
             first = reader.status(items[0][1].get("fromString"), f"{items[0][2]}.fromString", self)
         else:
             first = reader.status(self.current_status, "fields.status.name", self)
-        self.add(self.created, _STATUS, {"type": "status_change", "status": first.value}, "")
+        self.add(
+            self.created,
+            _STATUS,
+            {"type": "status_change", "status": first.value},
+            "fields.status",
+            at_creation=True,
+        )
         for at, item, path in items:
             status = reader.status(item.get("toString"), f"{path}.toString", self)
             self.add(at, _STATUS, {"type": "status_change", "status": status.value}, path)
@@ -428,6 +453,7 @@ class _Issue:
                 _ASSIGNMENT,
                 {"type": "assignment", "agent_id": prefix + initial},
                 "fields.assignee",
+                at_creation=True,
             )
         for at, item, path in items:
             to = item.get("tmpToAccountId") or item.get("to")
