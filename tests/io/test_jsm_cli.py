@@ -70,6 +70,14 @@ def test_reconcile_needs_the_policy_document_and_says_why(
     assert report["reasons"] == {"open_clock": 2, "target": 2}
 
 
+def test_reconcile_imports_a_folder_of_saved_issues_on_the_fly(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    args = ["reconcile", str(EXPORT), "--recorded", str(EXPORT), "--as-of", "2024-12-31T12:00Z"]
+    assert main([*args, "--policies", str(FIXTURES / "policies.toml")]) == 0
+    assert "43 agree, 3 differ (0 unexplained)" in capsys.readouterr().out
+
+
 def test_assess_runs_on_the_imported_issues(
     imported: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -48,8 +48,9 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument(
         "file",
-        help="interactions file (.jsonl, .csv, optionally .gz), -, or a Zendesk export folder "
-        "(imported on the fly as by `servicemodel import zendesk`)",
+        help="interactions file (.jsonl, .csv, optionally .gz), -, or an export folder "
+        "(imported on the fly as by `servicemodel import zendesk`, or `import jsm` with "
+        "--recorded-format jsm)",
     )
     parser.add_argument(
         "--policies",
@@ -176,8 +177,12 @@ def run(args: argparse.Namespace) -> int:
             recorded = list(read_ticket_metric_events(args.recorded, as_of=as_of))
     except ValidationError as error:
         raise CommandError(f"{args.recorded}: {error}", Exit.INVALID_INPUT) from None
-    if folder:
-        interactions: Iterable[Interaction] = read_export(args.file)
+    if folder and source == "jsm":
+        from ..io.jsm import read_issues
+
+        interactions: Iterable[Interaction] = read_issues(args.file)
+    elif folder:
+        interactions = read_export(args.file)
     else:
         stream: Any = sys.stdin if args.file == "-" else args.file
         interactions = read_interactions(stream, format="jsonl" if args.file == "-" else None)
