@@ -69,7 +69,15 @@ def sla_fields(saved: SavedIssue) -> list[tuple[str, Mapping[str, Any]]]:
 class IssueReader:
     """Turns saved issues into interactions under one set of name tables."""
 
-    __slots__ = ("_channels", "_decoder", "_priorities", "_statuses", "channel", "prefix")
+    __slots__ = (
+        "_channels",
+        "_decoder",
+        "_priorities",
+        "_statuses",
+        "channel",
+        "instance",
+        "prefix",
+    )
 
     def __init__(
         self,
@@ -79,6 +87,7 @@ class IssueReader:
         priorities: Mapping[str, str],
         channel: Channel,
     ) -> None:
+        self.instance = instance
         self.prefix = "" if instance is None else f"{instance}:"
         self._statuses = statuses
         self._priorities = priorities
@@ -86,14 +95,14 @@ class IssueReader:
         self.channel = channel
         self._decoder = InteractionDecoder()
 
-    def interaction(self, saved: SavedIssue, instance: str | None) -> Interaction:
+    def interaction(self, saved: SavedIssue) -> Interaction:
         """The interaction of one saved issue.
 
         Raises:
             RecordError: a field is missing or holds a value the tables do not
                 know; names the file, the issue and the field.
         """
-        return _Issue(self, saved, instance).build(self._decoder)
+        return _Issue(self, saved).build(self._decoder)
 
     def status(self, name: object, path: str, issue: _Issue) -> Status:
         """The Status of a JSM status name (its category only for the current status)."""
@@ -179,7 +188,7 @@ class _Issue:
         "tags",
     )
 
-    def __init__(self, reader: IssueReader, saved: SavedIssue, instance: str | None) -> None:
+    def __init__(self, reader: IssueReader, saved: SavedIssue) -> None:
         self.reader = reader
         self.saved = saved
         self.issue = saved.issue
@@ -200,7 +209,7 @@ class _Issue:
         self.reporter = _account(fields.get("reporter"))
         self.tags: list[str] = []
         self.created = self.at(fields.get("created"), "fields.created")
-        self._attributes_and_kind(instance)
+        self._attributes_and_kind(reader.instance)
 
     # ------------------------------------------------------------------ helpers
 

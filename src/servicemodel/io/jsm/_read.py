@@ -103,7 +103,7 @@ def read_issues(
     def generate() -> Iterator[Interaction]:
         for saved in files:
             try:
-                yield reader.interaction(saved, instance)
+                yield reader.interaction(saved)
             except RecordError as error:
                 if on_error is None:
                     raise
