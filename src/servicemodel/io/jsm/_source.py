@@ -23,6 +23,7 @@ __all__ = ["SavedIssue", "saved_issues"]
 
 _SUFFIXES: Final = (".json", ".jsonl", ".ndjson", ".json.gz", ".jsonl.gz", ".ndjson.gz")
 _EMPTY: Final[Mapping[str, Any]] = {}
+_NO_LINES: Final[Mapping[str, int]] = {}
 #: An issue's key as the API writes it, to name the issue a broken file stops in.
 _KEY: Final = re.compile(r'"key"\s*:\s*"([A-Z][A-Z0-9_]*-[0-9]+)"')
 
@@ -87,7 +88,20 @@ def _truncated(file: str, exc: json.JSONDecodeError, text: str) -> RecordError:
     )
 
 
-def _unpack(value: object, file: str, line: int) -> Iterator[SavedIssue]:
+def _key_lines(text: str) -> dict[str, int]:
+    """The line each issue key first appears on, to name an issue of a whole-file page."""
+    lines: dict[str, int] = {}
+    line, last = 1, 0
+    for match in _KEY.finditer(text):
+        line += text.count("\n", last, match.start())
+        last = match.start()
+        lines.setdefault(match.group(1), line)
+    return lines
+
+
+def _unpack(
+    value: object, file: str, line: int, lines: Mapping[str, int] = _NO_LINES
+) -> Iterator[SavedIssue]:
     if isinstance(value, Mapping) and "issues" in value:
         issues = value["issues"]
         names = value.get("names")
@@ -102,12 +116,17 @@ def _unpack(value: object, file: str, line: int) -> Iterator[SavedIssue]:
                 file=file,
             )
         for issue in issues:
-            yield _one(issue, names, file, line)
+            yield _one(issue, names, file, _line_of(issue, line, lines))
     elif isinstance(value, list):
         for issue in value:
-            yield _one(issue, _EMPTY, file, line)
+            yield _one(issue, _EMPTY, file, _line_of(issue, line, lines))
     else:
-        yield _one(value, _EMPTY, file, line)
+        yield _one(value, _EMPTY, file, _line_of(value, line, lines))
+
+
+def _line_of(issue: object, line: int, lines: Mapping[str, int]) -> int:
+    key = issue.get("key") if isinstance(issue, Mapping) else None
+    return lines.get(key, line) if isinstance(key, str) else line
 
 
 def _one(issue: object, names: Mapping[str, Any], file: str, line: int) -> SavedIssue:
@@ -168,4 +187,4 @@ def _read(paths: list[str]) -> Iterator[SavedIssue]:
             raise RecordError(
                 f"{file} line 1: the JSON is nested too deeply", line=1, field="json", file=file
             ) from None
-        yield from _unpack(value, file, 1)
+        yield from _unpack(value, file, 1, _key_lines(text))
