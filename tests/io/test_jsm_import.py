@@ -284,3 +284,20 @@ def test_the_log_does_not_depend_on_the_order_the_api_listed_things_in(tmp_path:
     assert list(read_issues(tmp_path / "reversed.json")) == list(
         read_issues(EXPORT / "page-1.json")
     )
+
+
+def test_request_feedback_saved_beside_the_issue_is_its_satisfaction(tmp_path: Path) -> None:
+    def rated(issue: dict[str, Any]) -> None:
+        issue["feedback"] = {"type": "csat", "rating": 2, "comment": {"body": "slow"}}
+        issue["fields"]["resolutiondate"] = "2024-06-10T14:00:00.000+0100"
+
+    [ticket] = read_issues(_one_issue(tmp_path, rated))
+    [rating] = [e for e in ticket.events if isinstance(e, SatisfactionResponse)]
+    assert (rating.score, rating.at.isoformat()) == (2, "2024-06-10T14:00:00+01:00")
+
+
+def test_a_rating_outside_one_to_five_names_the_field(tmp_path: Path) -> None:
+    path = _one_issue(tmp_path, lambda i: i.update(feedback={"type": "csat", "rating": 9}))
+    with pytest.raises(RecordError, match="from 1 to 5") as caught:
+        list(read_issues(path))
+    assert caught.value.field == "feedback.rating"

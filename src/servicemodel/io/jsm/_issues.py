@@ -538,24 +538,38 @@ class _Issue:
             self.add(self.at(comment.get("created"), f"{path}.created"), _MESSAGE, event, path)
 
     def _rating(self) -> None:
-        """The request's satisfaction (a field ``{"rating": 1-5}``), dated by "Satisfaction date"."""
+        """The request's satisfaction, dated by "Satisfaction date" (else the resolution).
+
+        The rating is the Satisfaction field (``{"rating": 1-5}``) or, saved
+        beside the issue as ``feedback``, the Service Desk API's request
+        feedback (``{"type": "csat", "rating": 1-5}``).
+        """
         names = self.saved.names
         dated: object = None
         rating: tuple[str, object] | None = None
         for name, value in self.fields.items():
             if isinstance(value, Mapping) and set(value) == {"rating"}:
-                rating = (name, value["rating"])
+                rating = (f"fields.{name}", value["rating"])
             label = names.get(name)
             if isinstance(label, str) and label.strip().lower() == "satisfaction date":
                 dated = (name, value)
+        feedback = self.issue.get("feedback")
+        if rating is None and feedback is not None:
+            if not isinstance(feedback, Mapping) or feedback.get("type") != "csat":
+                raise self.error(
+                    f"'feedback' must be the request's CSAT feedback, {{'type': 'csat', "
+                    f"'rating': 1-5}} (got {feedback!r})",
+                    "feedback",
+                    feedback,
+                )
+            rating = ("feedback", feedback.get("rating"))
         if rating is None:
             return
-        field, score = rating
+        path, score = rating
         if isinstance(score, bool) or not isinstance(score, int) or not 1 <= score <= 5:
             raise self.error(
-                f"'fields.{field}.rating' must be a satisfaction rating from 1 to 5 (got "
-                f"{score!r})",
-                f"fields.{field}.rating",
+                f"'{path}.rating' must be a satisfaction rating from 1 to 5 (got {score!r})",
+                f"{path}.rating",
                 score,
             )
         if isinstance(dated, tuple) and dated[1] is not None:
@@ -564,9 +578,9 @@ class _Issue:
             at = self.at(self.fields.get("resolutiondate"), "fields.resolutiondate")
         else:
             raise self.error(
-                f"'fields.{field}' is a satisfaction rating without a date: export the "
+                f"'{path}' is a satisfaction rating without a date: export the "
                 "'Satisfaction date' field with expand=names, or the issue's resolutiondate",
-                f"fields.{field}",
+                path,
                 score,
             )
-        self.add(at, _RATING, {"type": "satisfaction", "score": score}, f"fields.{field}")
+        self.add(at, _RATING, {"type": "satisfaction", "score": score}, path)
