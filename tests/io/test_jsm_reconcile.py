@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import attrs
 import pendulum
 import pytest
 
@@ -113,3 +114,15 @@ def test_an_unknown_sla_is_named_and_can_be_mapped_or_left_out(tmp_path: Path) -
     mapped = list(read_recorded_sla(path, metrics={"Time to triage": "first_reply"}))
     left_out = list(read_recorded_sla(path, metrics={"Time to triage": None}))
     assert len(mapped) == len(left_out) + 1
+
+
+def test_the_first_matching_goal_wins_as_in_jsms_goal_order(policies: PolicySet) -> None:
+    swapped = attrs.evolve(policies, policies=tuple(reversed(policies.policies)))
+    outcome = reconcile_issues(EXPORT, policies=swapped, as_of=EXPORTED)
+    found = {(r.interaction_id, r.metric.value, r.cycle): r for r in outcome.rows}
+    # Standard (4h) now comes before VIP (1h): HELP-14's goal is no longer JSM's.
+    row = found[("HELP-14", "first_reply", 0)]
+    first = row.differences[0]
+    assert (first.field.value, first.reason.value) == ("target", "target")
+    assert row.clock is not None
+    assert row.clock.policy == "Standard"
