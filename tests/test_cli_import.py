@@ -10,7 +10,7 @@ import pytest
 
 from servicemodel.cli import main
 from servicemodel.io import read_interactions
-from servicemodel.io.zendesk import read_tables
+from servicemodel.io.zendesk import read_api, read_tables
 from servicemodel.sla import load_policies
 
 ROOT = Path(__file__).resolve().parent
@@ -84,3 +84,18 @@ def test_assess_reads_an_export_folder_directly(capsys: pytest.CaptureFixture[st
     assert report["as_of"].startswith("2025-11-01")  # midnight after the last ticket's day
     assert main(["assess", str(MODEL), str(TABLES)]) == 0
     assert "15 interactions" in capsys.readouterr().out
+
+
+def test_import_reads_an_api_export_folder(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out, policies = tmp_path / "interactions.jsonl", tmp_path / "policies.toml"
+    args = ["import", "zendesk", str(API), "-o", str(out), "--policies-out", str(policies)]
+    assert main(args) == 0
+    assert list(read_interactions(out)) == list(read_api(API))
+    assert "imported 6 interactions" in capsys.readouterr().err
+    assert [p.name for p in load_policies(policies).policies] == [
+        "Urgent SLA",
+        "Standard SLA",
+        "Calendar SLA",
+    ]

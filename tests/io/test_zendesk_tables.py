@@ -433,3 +433,24 @@ def test_a_ticket_an_agent_opened_for_the_customer_is_opened_by_the_agent(
     assert opening.at == outbound.created_at
     # The creating comment is not the first reply (Zendesk's rule).
     assert outbound.first_reply_at() != outbound.created_at
+
+
+@pytest.mark.parametrize(
+    ("name", "cut"),
+    [
+        ("ticket_comment.csv", "5030,2026-01-01 00:00:00,comm"),  # mid-row
+        ("ticket.csv", '"FRT bh achieved; NRT bh 120 applied'),  # inside a quoted cell
+    ],
+)
+def test_a_truncated_table_is_a_record_error_naming_the_file(
+    tmp_path: pathlib.Path, name: str, cut: str
+) -> None:
+    folder = _copy(tmp_path)
+    text = (folder / name).read_text(encoding="utf-8")
+    end = text.index(cut) + len(cut)
+    (folder / name).write_text(text[:end], encoding="utf-8")
+    with pytest.raises(RecordError) as caught:
+        list(read_tables(folder, on_error=ErrorReport()))  # a broken file is never skipped
+    error = caught.value
+    assert error.file == name
+    assert error.line == text[:end].count("\n") + 1

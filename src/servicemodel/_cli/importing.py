@@ -21,12 +21,12 @@ def register(subparsers: Any) -> None:
         help="import a helpdesk export (Zendesk, Jira Service Management) into an "
         "interactions file",
         description=(
-            "Import a Zendesk export folder (the Fivetran warehouse tables as CSV or Parquet) "
-            "into servicemodel's interactions file, and optionally its SLA policies and "
-            "business-hours schedules into a policy document. Every field's mapping is in "
-            "docs/reference/zendesk.md. A Jira Service Management source is a JSON file or "
-            "a folder of issues saved from the REST API with expand=changelog "
-            "(docs/reference/jsm.md); JSM exposes no SLA policies."
+            "Import a Zendesk export folder (the Fivetran warehouse tables as CSV or Parquet, "
+            "or the REST API's saved JSON pages) into servicemodel's interactions file, and "
+            "optionally its SLA policies and business-hours schedules into a policy document. "
+            "Every field's mapping is in docs/reference/zendesk.md. A Jira Service Management "
+            "source is a JSON file or a folder of issues saved from the REST API with "
+            "expand=changelog (docs/reference/jsm.md); JSM exposes no SLA policies."
         ),
         epilog=EXIT_STATUS_HELP,
         formatter_class=argparse.RawDescriptionHelpFormatter,

@@ -22,7 +22,7 @@ from ...interactions import Interaction
 from .._decoder import InteractionDecoder
 from .._vendor import instant
 from ._columns import record_error
-from ._vocab import PRIORITIES, STATUSES
+from ._vocab import CHANNELS, CSAT_SCORES, KINDS, PRIORITIES, STATUSES, UNRATED
 
 __all__ = ["SCHEDULE", "Origin", "TicketLog", "instant"]
 
@@ -135,6 +135,54 @@ class TicketLog:
                 value=value,
             )
         return mapped
+
+    def vendor_channel(self, value: str, origin: Origin) -> str:
+        """The servicemodel channel of a Zendesk ``via.channel``."""
+        channel = CHANNELS.get(value)
+        if channel is None:
+            known = ", ".join(repr(c) for c in CHANNELS)
+            raise record_error(
+                origin[0],
+                origin[1],
+                self.id,
+                f"'{origin[2]}' must be a Zendesk channel: one of {known} (got {value!r})",
+                field=origin[2],
+                value=value,
+            )
+        return channel.value
+
+    def vendor_kind(self, value: str, origin: Origin) -> str:
+        """The servicemodel kind of a Zendesk ticket ``type`` ('' is a question)."""
+        kind = KINDS.get(value)
+        if kind is None:
+            known = ", ".join(repr(k) for k in KINDS if k)
+            raise record_error(
+                origin[0],
+                origin[1],
+                self.id,
+                f"'{origin[2]}' must be a Zendesk ticket type: one of {known} or empty "
+                f"(got {value!r})",
+                field=origin[2],
+                value=value,
+            )
+        return kind.value
+
+    def satisfaction(self, at: tuple[_dt.datetime, str], value: str, origin: Origin) -> None:
+        """A Zendesk satisfaction score (good, bad; offered and unoffered are no answer)."""
+        if value in UNRATED:
+            return
+        score = CSAT_SCORES.get(value)
+        if score is None:
+            raise record_error(
+                origin[0],
+                origin[1],
+                self.id,
+                f"'{origin[2]}' must be a Zendesk satisfaction score: good, bad, offered or "
+                f"unoffered (got {value!r})",
+                field=origin[2],
+                value=value,
+            )
+        self.rating(at, score, origin)
 
     def assignment(
         self, at: tuple[_dt.datetime, str], agent: str | None, group: str | None, origin: Origin

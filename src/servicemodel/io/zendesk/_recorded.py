@@ -25,6 +25,7 @@ from ...interactions import Priority
 from ...sla import Metric, RecordedSla
 from .._files import PathOrFile, open_text
 from ._log import instant
+from ._vocab import EVENT_METRICS, event_metric
 
 __all__ = ["read_recorded_sla", "read_ticket_metric_events"]
 
@@ -61,12 +62,7 @@ _PRIORITIES = {
 }
 
 #: Ticket metric event metrics with a servicemodel metric (reply_time splits by instance).
-_EVENT_METRICS = {
-    "agent_work_time": Metric.AGENT_WORK,
-    "requester_wait_time": Metric.REQUESTER_WAIT,
-    "resolution_time": Metric.RESOLUTION,
-    "periodic_update_time": Metric.PERIODIC_UPDATE,
-}
+_EVENT_METRICS = {name: Metric(value) for name, value in EVENT_METRICS.items()}
 #: Metrics Zendesk records that servicemodel has no clock for: read and left out.
 _NOT_CARRIED = frozenset({"pausable_update_time", "group_ownership_time"})
 _EVENT_TYPES = frozenset(
@@ -454,12 +450,8 @@ def _instance_row(
     sla = folded.sla
     if sla is None:
         return None
-    if name == "reply_time":
-        metric = Metric.FIRST_REPLY if instance <= 1 else Metric.NEXT_REPLY
-        cycle = 0 if instance <= 1 else instance - 2
-    else:
-        metric = _EVENT_METRICS[name]
-        cycle = max(instance - 1, 0)
+    metric = Metric(event_metric(name, instance))
+    cycle = max(instance - (2 if name == "reply_time" else 1), 0)
     business = sla.get("business_hours")
     business = business if isinstance(business, bool) else None
     seconds = sla.get("target_in_seconds")

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime as _dt
 import enum
-import json
 from collections.abc import Iterator, Sequence
 from typing import Final
 
@@ -21,9 +20,10 @@ from ...interactions import Interaction
 from .._decoder import InteractionDecoder
 from .._report import ErrorReport
 from ._columns import Table, check_folder, check_instance, find_table, record_error
+from ._history import H_RATING, apply_field, field_code, stamped, untracked
 from ._log import SCHEDULE_GRACE, Origin, TicketLog, instant, located
 from ._users import Users
-from ._vocab import CHANNELS, CSAT_SCORES, KINDS, METRICS, UNRATED
+from ._vocab import DELETED, MERGED_TAG, TICKET_ATTRIBUTES
 
 __all__ = ["Grouping", "read_tables"]
 
@@ -48,46 +48,13 @@ _TAG: Final = ("ticket_id", "tag")
 _RATING: Final = ("ticket_id", "created_at", "score")
 _POLICY: Final = ("ticket_id", "policy_applied_at", "sla_policy_id")
 _SCHEDULE: Final = ("ticket_id", "created_at", "schedule_id")
-#: History fields kept as attributes (custom fields, by id, as ``custom_fields_<id>``).
-_KEPT_FIELDS: Final = frozenset({"type", "brand_id", "ticket_form_id", "organization_id"})
 _CHAT: Final = ("chat_id", "ticket_id")
 _CHAT_EVENT: Final = ("chat_id", "created_at", "type", "actor_id")
 _TRUE: Final = frozenset({"true", "t", "1", "yes"})
 _FALSE: Final = frozenset({"false", "f", "0", "no"})
 #: Ticket columns kept as attributes (name in servicemodel -> column).
-_ATTRIBUTES: Final = (
-    ("type", 6),
-    ("via", 7),
-    ("brand_id", 10),
-    ("organization_id", 11),
-    ("ticket_form_id", 12),
-)
-_MERGED_TAG: Final = "closed_by_merge"
+_ATTRIBUTES: Final = tuple((name, _TICKET.index(column)) for name, column in TICKET_ATTRIBUTES)
 _MAX_CACHED: Final = 65_536
-# What a ticket_field_history row is, by its field_name (custom fields: by a numeric name).
-(
-    _H_STATUS,
-    _H_TARGET,
-    _H_POLICY,
-    _H_ASSIGNEE,
-    _H_GROUP,
-    _H_PRIORITY,
-    _H_RATING,
-    _H_TAGS,
-    _H_KEPT,
-    _H_CUSTOM,
-) = range(10)
-_HISTORY_CODES: Final = {
-    "status": _H_STATUS,
-    **dict.fromkeys(METRICS, _H_TARGET),
-    "sla_policy": _H_POLICY,
-    "assignee_id": _H_ASSIGNEE,
-    "group_id": _H_GROUP,
-    "priority": _H_PRIORITY,
-    "satisfaction_score": _H_RATING,
-    "tags": _H_TAGS,
-    **dict.fromkeys(_KEPT_FIELDS, _H_KEPT),
-}
 
 
 class Grouping(enum.Enum):
@@ -289,14 +256,14 @@ class _Reader:
     ) -> Interaction | None:
         file = self.ticket.file
         ticket_id = row[0]
-        if row[4] == "deleted":
+        if row[4] == DELETED:
             return None  # a deleted ticket: left out (the reference says why)
         prefix = self.prefix
         log = TicketLog(prefix + ticket_id, (file, line, "id"))
         if not ticket_id:
             raise record_error(file, line, None, "'id' is required (got nothing)", field="id")
         tags = [r[1] for _line, r in children.get("ticket_tag", ()) if r[1]]
-        if _MERGED_TAG in tags:
+        if MERGED_TAG in tags:
             return None  # merged into another ticket: its thread lives on there
         log.tags = tags
         created = self._instant(row[1], (file, line, "created_at"), ticket_id)
@@ -310,37 +277,10 @@ class _Reader:
                 field="requester_id",
             )
         log.customer_id = prefix + row[2]
-        submitter = row[3]
-        if (
-            submitter
-            and submitter != row[2]
-            and self.users.role_at(submitter, created[0]) == "agent"
-        ):
-            log.opened_by = "agent"  # an agent opened it for the customer (an outbound ticket)
-        channel = CHANNELS.get(row[7])
-        if channel is None:
-            known = ", ".join(repr(c) for c in CHANNELS)
-            raise record_error(
-                file,
-                line,
-                ticket_id,
-                f"'via_channel' must be a Zendesk channel: one of {known} (got {row[7]!r})",
-                field="via_channel",
-                value=row[7],
-            )
-        log.channel = channel.value
-        kind = KINDS.get(row[6])
-        if kind is None:
-            known = ", ".join(repr(k) for k in KINDS if k)
-            raise record_error(
-                file,
-                line,
-                ticket_id,
-                f"'type' must be a Zendesk ticket type: one of {known} or empty (got {row[6]!r})",
-                field="type",
-                value=row[6],
-            )
-        log.kind = kind.value
+        # An agent who opened it for the customer (an outbound ticket) opens it.
+        log.opened_by = self.users.opened_by(row[2], row[3], created[0])
+        log.channel = log.vendor_channel(row[7], (file, line, "via_channel"))
+        log.kind = log.vendor_kind(row[6], (file, line, "type"))
         log.priority = log.vendor_priority(row[5], (file, line, "priority"))
         attributes = {name: row[index] for name, index in _ATTRIBUTES if row[index]}
         if self.instance is not None:
@@ -352,13 +292,14 @@ class _Reader:
         log.attributes = attributes
         history = children.get("ticket_field_history", [])
         tracked = self._history(log, history, ratings="satisfaction_rating" not in self.children)
-        agent = prefix + row[8] if row[8] and _H_ASSIGNEE not in tracked else None
-        group = prefix + row[9] if row[9] and _H_GROUP not in tracked else None
-        if agent is not None or group is not None:
-            # A field without history: its current value, from creation (the reference says why).
-            log.assignment(created, agent, group, (file, line, "assignee_id"))
-        if _H_STATUS not in tracked:
-            log.status(created, row[4], (file, line, "status"))
+        untracked(
+            log,
+            tracked,
+            created,
+            (row[4], row[8], row[9]),
+            ((file, line, "status"), (file, line, "assignee_id")),
+            prefix,
+        )
         self._schedules(log, created, children.get("ticket_schedule", []))
         self._comments(log, children.get("ticket_comment", []))
         self._ratings(log, children.get("satisfaction_rating", []))
@@ -394,44 +335,22 @@ class _Reader:
         prefix = self.prefix
         ticket = log.id
         times = self._times
-        codes = _HISTORY_CODES
+        stamp = self._stamp
         for line, (_ticket, updated, field, value) in rows:
-            code = codes.get(field)
+            code = field_code(field)
             if code is None:
-                if not field.isdigit():
-                    continue  # not an event of the log (requester, satisfaction comment, ...)
-                code = _H_CUSTOM
+                continue  # not an event of the log (requester, satisfaction comment, ...)
             tracked.add(code)
+            if code == H_RATING and not ratings:
+                continue  # the ratings table gives them, so none counts twice
             at = times.get(updated) or self._instant(updated, (file, line, "updated"), ticket)
-            origin = (file, line, "value")
-            if code == _H_STATUS:
-                log.status(at, value, origin)
-            elif code == _H_TARGET:
-                minutes, business = self._stamp(value, origin, ticket)
-                log.target(at, METRICS[field], minutes, business, origin)
-            elif code == _H_POLICY:
-                log.policy(at, prefix + value if value else None, origin)
-            elif code == _H_ASSIGNEE:
-                log.assignment(at, prefix + value if value else "", None, origin)
-            elif code == _H_GROUP:
-                log.assignment(at, None, prefix + value if value else "", origin)
-            elif code == _H_PRIORITY:
-                log.priority_change(at, value, origin)
-            elif code == _H_RATING:
-                if ratings:
-                    self._rating(log, updated, value, origin)
-            elif code == _H_TAGS:
-                log.tag_set(at, value.split(), origin)
-            elif code == _H_KEPT:
-                log.field(at, field, value, origin)
-            else:
-                log.field(at, f"custom_fields_{field}", value, origin)
+            apply_field(log, code, at, field, value, (file, line, "value"), prefix, stamp)
         return tracked
 
     def _stamp(self, value: str, origin: Origin, ticket: str) -> tuple[int, bool]:
         found = self._stamps.get(value)
         if found is None:
-            found = _stamped(value, origin, ticket)
+            found = stamped(value, origin, ticket)
             if len(self._stamps) < _MAX_CACHED:
                 self._stamps[value] = found
         return found
@@ -451,28 +370,13 @@ class _Reader:
         if not starts and self.default_schedule is not None:
             log.schedule(created, self.prefix + self.default_schedule, log.origin)
 
-    def _rating(self, log: TicketLog, at: str, value: str, origin: Origin) -> None:
-        if value in UNRATED:
-            return
-        score = CSAT_SCORES.get(value)
-        if score is None:
-            raise record_error(
-                origin[0],
-                origin[1],
-                log.id,
-                f"'{origin[2]}' must be a Zendesk satisfaction score: good, bad, offered or "
-                f"unoffered (got {value!r})",
-                field=origin[2],
-                value=value,
-            )
-        log.rating(self._instant(at, (origin[0], origin[1], "created_at"), log.id), score, origin)
-
     def _ratings(self, log: TicketLog, rows: list[tuple[int, Sequence[str]]]) -> None:
         if not rows:
             return
         file = self.children["satisfaction_rating"].table.file
         for line, (_ticket, created, score) in rows:
-            self._rating(log, created, score, (file, line, "score"))
+            at = self._instant(created, (file, line, "created_at"), log.id)
+            log.satisfaction(at, score, (file, line, "score"))
 
     def _comments(self, log: TicketLog, rows: list[tuple[int, Sequence[str]]]) -> None:
         if not rows:
@@ -484,20 +388,9 @@ class _Reader:
         times = self._times
         for line, (_ticket, created, public, user_id, _id) in rows:
             at = times.get(created) or self._instant(created, (file, line, "created"), ticket)
-            role = users.role_at(user_id, at[0])
-            if role is None:
-                raise record_error(
-                    file,
-                    line,
-                    ticket,
-                    f"'user_id' must name a user of the {users.file} (got {user_id!r}); a "
-                    f"comment's author decides whether it is the customer's or an agent's",
-                    field="user_id",
-                    value=user_id,
-                )
             log.message(
                 at,
-                role,
+                users.author(user_id, at[0], (file, line, "user_id"), ticket),
                 _flag(public, (file, line, "public"), ticket),
                 prefix + user_id,
                 (file, line, "user_id"),
@@ -519,26 +412,6 @@ class _Reader:
                 value=author_id,
             )
         return role
-
-
-def _stamped(value: str, origin: Origin, ticket: str) -> tuple[int, bool]:
-    """The minutes and business-hours flag of an SLA field's history value."""
-    try:
-        stamp = json.loads(value)
-        minutes, business = stamp["minutes"], stamp["in_business_hours"]
-        if type(minutes) is not int or type(business) is not bool or minutes <= 0:
-            raise TypeError
-    except (ValueError, TypeError, KeyError):
-        raise record_error(
-            origin[0],
-            origin[1],
-            ticket,
-            f"'{origin[2]}' must be an SLA target such as "
-            f'{{"minutes": 60, "in_business_hours": true}} (got {value!r})',
-            field=origin[2],
-            value=value,
-        ) from None
-    return minutes, business
 
 
 def _default_schedule(folder: str) -> str | None:

@@ -114,6 +114,33 @@ class Users:
         index = bisect.bisect_right(times, at)
         return befores[index] if index < len(times) else afters[-1]
 
+    def author(
+        self, user_id: str, at: _dt.datetime, origin: tuple[str, int, str], ticket: str
+    ) -> str:
+        """The role of the author of a comment (customer, agent or bot), or a RecordError.
+
+        An author the export does not name is refused: whether a comment is
+        the customer's or an agent's decides every reply metric.
+        """
+        role = self.role_at(user_id, at)
+        if role is None:
+            raise record_error(
+                origin[0],
+                origin[1],
+                ticket,
+                f"'{origin[2]}' must name a user of the {self.file} (got {user_id!r}); a "
+                f"comment's author decides whether it is the customer's or an agent's",
+                field=origin[2],
+                value=user_id,
+            )
+        return role
+
+    def opened_by(self, requester: str, submitter: str, at: _dt.datetime) -> str:
+        """Who opened a ticket: ``agent`` when an agent submitted it for the requester."""
+        if submitter and submitter != requester and self.role_at(submitter, at) == "agent":
+            return "agent"
+        return "customer"
+
     def ids(self) -> Iterable[str]:
         """Every known user id."""
         return self._roles.keys()

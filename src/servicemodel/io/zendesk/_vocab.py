@@ -14,12 +14,17 @@ from ...interactions import Channel, Kind, Role
 __all__ = [
     "CHANNELS",
     "CSAT_SCORES",
+    "DELETED",
+    "EVENT_METRICS",
     "KINDS",
+    "MERGED_TAG",
     "METRICS",
     "PRIORITIES",
     "ROLES",
     "STATUSES",
+    "TICKET_ATTRIBUTES",
     "UNRATED",
+    "event_metric",
 ]
 
 #: Ticket status -> servicemodel status value. Custom statuses arrive as their
@@ -34,6 +39,11 @@ STATUSES: Final[dict[str, str]] = {
     "solved": "solved",
     "closed": "closed",
 }
+
+#: The status of a deleted ticket in an export: not a status, the ticket is left out.
+DELETED: Final = "deleted"
+#: The tag Zendesk puts on a ticket merged into another: left out, its thread lives on there.
+MERGED_TAG: Final = "closed_by_merge"
 
 #: Ticket priority -> servicemodel priority value (empty: no priority set).
 #: ``medium`` appears in Fivetran's test seeds for ``normal``.
@@ -106,3 +116,35 @@ METRICS: Final[dict[str, str]] = {
     "agent_work_time": "agent_work",
     "total_resolution_time": "resolution",
 }
+
+#: Ticket metric event metric -> servicemodel metric value (``reply_time``: see event_metric).
+EVENT_METRICS: Final[dict[str, str]] = {
+    "agent_work_time": "agent_work",
+    "requester_wait_time": "requester_wait",
+    "resolution_time": "resolution",
+    "periodic_update_time": "periodic_update",
+}
+
+
+def event_metric(name: str, instance: int) -> str:
+    """The servicemodel metric of a ticket metric event's metric and instance.
+
+    ``reply_time`` instance 1 is the first reply, later instances next replies.
+
+    >>> event_metric("reply_time", 1), event_metric("reply_time", 3), event_metric("agent_work_time", 1)
+    ('first_reply', 'next_reply', 'agent_work')
+    """
+    if name == "reply_time":
+        return "first_reply" if instance <= 1 else "next_reply"
+    return EVENT_METRICS[name]
+
+
+#: Ticket fields kept as attributes: (attribute, the ticket table's column). The API's
+#: ticket has the same fields by name, ``via_channel`` being ``via.channel``.
+TICKET_ATTRIBUTES: Final = (
+    ("type", "type"),
+    ("via", "via_channel"),
+    ("brand_id", "brand_id"),
+    ("organization_id", "organization_id"),
+    ("ticket_form_id", "ticket_form_id"),
+)

@@ -1,0 +1,333 @@
+"""The REST API shape: saved JSON pages of the incremental exports, read ticket by ticket.
+
+``tickets*.json`` (pages of ``GET /api/v2/incremental/tickets/cursor``) give
+each interaction; ``users*.json`` (or the ``users`` sideload of the ticket
+pages) the role of each author; audits or ticket events, satisfaction
+ratings and ticket metric events its history (see :mod:`._api_events`).
+Every field maps by the rules the table reader uses (:mod:`._history`,
+:class:`~._log.TicketLog`, :class:`~._users.Users`), so the same tickets
+give the same interactions from either shape.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import os
+from collections.abc import Iterator, Mapping
+from typing import Final
+
+from ...exceptions import RecordError, ValidationError
+from ...interactions import Interaction
+from .._decoder import InteractionDecoder
+from .._report import ErrorReport
+from ._api_events import F_COMMENT, F_FIELD, F_PRIVACY, F_RATING, F_SLA, Fact, Facts, bad_fact
+from ._columns import check_folder, check_instance, record_error
+from ._history import (
+    H_POLICY,
+    H_RATING,
+    H_TARGET,
+    apply_field,
+    field_code,
+    field_text,
+    stamped,
+    untracked,
+)
+from ._log import Origin, TicketLog, instant, located
+from ._pages import page_files, page_records
+from ._policies import default_schedule
+from ._read_policies import _api_schedules
+from ._users import Users
+from ._vocab import DELETED, EVENT_METRICS, MERGED_TAG, TICKET_ATTRIBUTES, event_metric
+
+__all__ = ["has_ticket_pages", "read_api"]
+
+_TICKETS: Final = "tickets"
+#: The ticket's fields by the table's column names (``via_channel`` is ``via.channel``).
+_COLUMNS: Final = (
+    "requester_id",
+    "submitter_id",
+    "status",
+    "priority",
+    "type",
+    "assignee_id",
+    "group_id",
+    "brand_id",
+    "organization_id",
+    "ticket_form_id",
+)
+
+
+def has_ticket_pages(folder: str) -> bool:
+    """Whether *folder* holds the API shape: pages of the incremental ticket export."""
+    return bool(page_files(folder, _TICKETS))
+
+
+def _index(folder: str, pages: list[str]) -> tuple[Users, dict[str, tuple[int, int]]]:
+    """Every user and their role, and where each ticket's latest version is.
+
+    Users come from ``users*.json`` pages, else from the ticket pages'
+    ``users`` sideload. An incremental export repeats a ticket each time it
+    is updated: only its last version is read. One pass, a page at a time.
+    """
+    users = Users()
+    latest: dict[str, tuple[int, int]] = {}
+    user_pages = page_files(folder, "users")
+    users.file = "users pages" if user_pages else "users sideloaded in the ticket pages"
+    keys = (_TICKETS,) if user_pages else (_TICKETS, "users")
+    for number, path in enumerate(pages):
+        for key, line, record in page_records(path, keys):
+            if key == _TICKETS:
+                if isinstance(record, Mapping):
+                    latest[field_text(record.get("id"))] = (number, line)
+            else:
+                _user(users, os.path.basename(path), line, record)
+    for path in user_pages:
+        for _key, line, record in page_records(path, ("users",)):
+            _user(users, os.path.basename(path), line, record)
+    return users, latest
+
+
+def _user(users: Users, file: str, line: int, user: object) -> None:
+    if not isinstance(user, Mapping):
+        raise record_error(file, line, None, f"a user must be a JSON object (got {user!r:.80})")
+    users.add(field_text(user.get("id")), field_text(user.get("role")), (file, line))
+
+
+class _Reader:
+    """Reads one folder's pages; :meth:`tickets` yields the interactions."""
+
+    def __init__(self, folder: str, *, instance: str | None) -> None:
+        self.pages = page_files(folder, _TICKETS)
+        self.instance = instance
+        self.prefix = "" if instance is None else f"{instance}:"
+        self.users, self.latest = _index(folder, self.pages)
+        self.facts = Facts.read(folder)
+        default = default_schedule(_api_schedules(folder, []))
+        self.default_schedule = None if default is None else default.id
+        self._times: dict[str, tuple[_dt.datetime, str]] = {}
+
+    def tickets(self, report: ErrorReport | None) -> Iterator[Interaction]:
+        decoder = InteractionDecoder()
+        for number, path in enumerate(self.pages):
+            file = os.path.basename(path)
+            for _key, line, ticket in page_records(path, (_TICKETS,)):
+                try:
+                    interaction = self._interaction(file, number, line, ticket, decoder)
+                except RecordError as error:
+                    if report is None:
+                        raise
+                    report.add(error)
+                    continue
+                if interaction is not None:
+                    yield interaction
+
+    def _instant(self, text: object, origin: Origin, ticket: str) -> tuple[_dt.datetime, str]:
+        if not isinstance(text, str):
+            raise bad_fact(origin, ticket, f"must be an ISO 8601 timestamp (got {text!r})", text)
+        found = self._times.get(text)
+        if found is None:
+            try:
+                found = instant(text, origin[2], naive_is_utc=False)
+            except ValidationError as error:
+                raise located(error, origin, ticket) from None
+            if len(self._times) >= 65_536:
+                self._times.clear()
+            self._times[text] = found
+        return found
+
+    def _interaction(
+        self, file: str, number: int, line: int, ticket: object, decoder: InteractionDecoder
+    ) -> Interaction | None:
+        if not isinstance(ticket, Mapping):
+            raise record_error(
+                file, line, None, f"a ticket must be a JSON object (got {ticket!r:.80})"
+            )
+        ticket_id = field_text(ticket.get("id"))
+        if not ticket_id:
+            raise record_error(file, line, None, "'id' is required (got nothing)", field="id")
+        if self.latest.get(ticket_id) != (number, line):
+            return None  # a later page has this ticket as it was updated later
+        facts = self.facts.pop(ticket_id)
+        row = {name: field_text(ticket.get(name)) for name in _COLUMNS}
+        via = ticket.get("via")
+        row["via_channel"] = field_text(via.get("channel")) if isinstance(via, Mapping) else ""
+        tags = ticket.get("tags")
+        tags = [t for t in tags if isinstance(t, str) and t] if isinstance(tags, list) else []
+        if row["status"] == DELETED or MERGED_TAG in tags:
+            return None  # deleted, or merged into another ticket (the reference says why)
+        prefix = self.prefix
+        log = TicketLog(prefix + ticket_id, (file, line, "id"))
+        log.tags = tags
+        created = self._instant(ticket.get("created_at"), (file, line, "created_at"), ticket_id)
+        log.created, log.created_key = created[1], created[0]
+        if not row["requester_id"]:
+            raise record_error(
+                file,
+                line,
+                ticket_id,
+                "'requester_id' is required (got nothing)",
+                field="requester_id",
+            )
+        log.customer_id = prefix + row["requester_id"]
+        log.opened_by = self.users.opened_by(row["requester_id"], row["submitter_id"], created[0])
+        log.channel = log.vendor_channel(row["via_channel"], (file, line, "via.channel"))
+        log.kind = log.vendor_kind(row["type"], (file, line, "type"))
+        log.priority = log.vendor_priority(row["priority"], (file, line, "priority"))
+        attributes = {name: row[column] for name, column in TICKET_ATTRIBUTES if row[column]}
+        if self.instance is not None:
+            attributes["instance"] = self.instance
+        log.attributes = attributes
+        tracked = self._history(log, facts)
+        untracked(
+            log,
+            tracked,
+            created,
+            (row["status"], row["assignee_id"], row["group_id"]),
+            ((file, line, "status"), (file, line, "assignee_id")),
+            prefix,
+        )
+        if self.default_schedule is not None:
+            log.schedule(created, prefix + self.default_schedule, log.origin)
+        if H_TARGET not in tracked and H_POLICY not in tracked:
+            self._stamps(log, facts)
+        return log.build(decoder)
+
+    def _history(self, log: TicketLog, facts: list[Fact]) -> set[int]:
+        """Read the comments, field changes and ratings into *log*; return the fields tracked."""
+        tracked: set[int] = set()
+        prefix = self.prefix
+        ticket = log.id
+        # A privacy change corrects the comment it names (the latest change wins).
+        privacy = {
+            a: b for _t, kind, a, b, _o in facts if kind == F_PRIVACY and isinstance(b, bool)
+        }
+        for text, kind, a, b, origin in facts:
+            if kind == F_COMMENT:
+                when = self._instant(text, (origin[0], origin[1], "created_at"), ticket)
+                public, by_rule, comment = b
+                public = privacy.get(comment, public) if comment else public
+                if not isinstance(public, bool):
+                    raise bad_fact(
+                        (origin[0], origin[1], origin[2].replace("author_id", "public")),
+                        ticket,
+                        f"must be true or false (got {public!r})",
+                        public,
+                    )
+                author = "bot" if by_rule else self.users.author(a, when[0], origin, ticket)
+                log.message(when, author, public, prefix + a if a else None, origin)
+            elif kind == F_FIELD:
+                code = field_code(a)
+                if code is None:
+                    continue  # not an event of the log (subject, requester, ...)
+                tracked.add(code)
+                if code == H_RATING and self.facts.has_ratings:
+                    continue  # the ratings export gives them, so none counts twice
+                when = self._instant(text, (origin[0], origin[1], "created_at"), ticket)
+                apply_field(log, code, when, a, b, origin, prefix, stamped)
+            elif kind == F_RATING:
+                when = self._instant(text, (origin[0], origin[1], "created_at"), ticket)
+                log.satisfaction(when, a, origin)
+        return tracked
+
+    def _stamps(self, log: TicketLog, facts: list[Fact]) -> None:
+        """The policies and targets of the ticket metric events (``apply_sla``), in time order."""
+        ticket = log.id
+        stamps = []
+        for text, kind, metric, stamp, origin in facts:
+            if kind == F_SLA:
+                at = self._instant(text, (origin[0], origin[1], "time"), ticket)
+                stamps.append((at, metric, stamp, origin))
+        stamps.sort(key=lambda s: s[0][0])
+        current: object = None
+        for at, metric, (instance, minutes, business, title), origin in stamps:
+            if metric != "reply_time" and metric not in EVENT_METRICS:
+                continue  # pausable_update_time, group_ownership_time: no servicemodel metric
+            if isinstance(instance, bool) or not isinstance(instance, int):
+                raise bad_fact(
+                    (origin[0], origin[1], "instance_id"),
+                    ticket,
+                    f"must be a whole number (got {instance!r})",
+                    instance,
+                )
+            if isinstance(minutes, bool) or not isinstance(minutes, int) or minutes <= 0:
+                raise bad_fact(
+                    (origin[0], origin[1], "sla.target"),
+                    ticket,
+                    f"must be a positive whole number of minutes (got {minutes!r})",
+                    minutes,
+                )
+            if not isinstance(business, bool):
+                raise bad_fact(
+                    (origin[0], origin[1], "sla.business_hours"),
+                    ticket,
+                    f"must be true or false (got {business!r})",
+                    business,
+                )
+            if isinstance(title, str) and title and title != current:
+                log.policy(at, self.prefix + title, (origin[0], origin[1], "sla.policy"))
+                current = title
+            log.target(at, event_metric(metric, instance), minutes, business, origin)
+
+
+def read_api(
+    folder: object,
+    *,
+    instance: str | None = None,
+    on_error: ErrorReport | None = None,
+) -> Iterator[Interaction]:
+    """Stream the interactions of a folder of the Zendesk REST API's JSON exports.
+
+    See :mod:`servicemodel.io.zendesk` and ``docs/reference/zendesk.md`` for
+    the files read and how each field maps.
+
+    Args:
+        folder: the folder holding ``tickets.json`` (or ``tickets_<n>.json``
+            pages) and the other exports.
+        instance: a label for the helpdesk instance (see :func:`read_tables`).
+        on_error: ``None`` stops at the first bad ticket with a
+            :class:`~servicemodel.exceptions.RecordError`; an
+            :class:`~servicemodel.io.ErrorReport` collects bad tickets and goes on.
+
+    Raises:
+        RecordError: a bad record or page; names the file (``.file``), the
+            line (``.line``), the ticket (``.record``) and the field (``.field``).
+        ValidationError: *folder* is not a folder with ticket pages.
+
+    >>> import json, pathlib, tempfile
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (folder / "tickets.json").write_text(json.dumps({
+    ...     "tickets": [{"id": 7, "created_at": "2025-06-02T11:00:00Z", "requester_id": 10,
+    ...                  "status": "solved", "priority": "high", "type": "incident",
+    ...                  "via": {"channel": "email"}}],
+    ...     "users": [{"id": 10, "role": "end-user"}, {"id": 1, "role": "agent"}],
+    ...     "end_of_stream": True}))
+    >>> _ = (folder / "audits.json").write_text(json.dumps({"audits": [
+    ...     {"ticket_id": 7, "created_at": "2025-06-02T11:00:00Z", "author_id": 10,
+    ...      "events": [{"type": "Comment", "public": True, "author_id": 10}]},
+    ...     {"ticket_id": 7, "created_at": "2025-06-02T11:40:00Z", "author_id": 1,
+    ...      "events": [{"type": "Comment", "public": True, "author_id": 1}]}]}))
+    >>> [ticket] = read_api(folder)
+    >>> ticket.kind.value, ticket.priority.value, ticket.first_reply_at().isoformat()
+    ('complaint', 'high', '2025-06-02T11:40:00+00:00')
+    """
+    path = check_folder(folder)
+    if on_error is not None and not isinstance(on_error, ErrorReport):
+        raise ValidationError(
+            f"'on_error' must be None or an ErrorReport (got {on_error!r})",
+            field="on_error",
+            value=on_error,
+        )
+    check_instance(instance)
+    if not has_ticket_pages(path):
+        raise ValidationError(
+            f"'folder' must hold pages of the incremental ticket export (tickets.json or "
+            f"tickets_<n>.json) (got none in {path!r})",
+            field="folder",
+            value=folder,
+        )
+
+    def generate() -> Iterator[Interaction]:
+        reader = _Reader(path, instance=instance)
+        yield from reader.tickets(on_error)
+
+    return generate()
