@@ -46,6 +46,7 @@ LAYERS: Mapping[str, int] = {
     "servicemodel.interactions": 2,
     "servicemodel._vocabulary": 2,  # the interactions' enums (interactions re-exports them)
     "servicemodel._events": 2,  # the interactions' events (interactions re-exports them)
+    "servicemodel._log_rules": 2,  # the rules of an interaction's log (interactions re-exports)
     "servicemodel._opening": 2,  # whether an agent's opening message is a reply
     "servicemodel._interaction_history": 2,  # the histories Interaction reads from its events
     "servicemodel.feedback": 2,

@@ -17,21 +17,23 @@ def register(subparsers: Any) -> None:
     """Add the ``import`` sub-command."""
     parser: argparse.ArgumentParser = subparsers.add_parser(
         "import",
-        help="import a helpdesk export (Zendesk, Jira Service Management) into an "
+        help="import a helpdesk export (Zendesk, Freshdesk, Jira Service Management) into an "
         "interactions file",
         description=(
             "Import a Zendesk export folder (the Fivetran warehouse tables as CSV or Parquet, "
             "or the REST API's saved JSON pages) into servicemodel's interactions file, and "
             "optionally its SLA policies and business-hours schedules into a policy document. "
-            "Every field's mapping is in docs/reference/zendesk.md. A Jira Service Management "
-            "source is a JSON file or a folder of issues saved from the REST API with "
-            "expand=changelog (docs/reference/jsm.md); JSM exposes no SLA policies."
+            "A Freshdesk export is a folder of saved API v2 responses (tickets.json, "
+            "conversations.json, ...). A Jira Service Management source is a JSON file or a "
+            "folder of issues saved from the REST API with expand=changelog; JSM exposes no SLA "
+            "policies. Every field's mapping is in docs/reference/zendesk.md, "
+            "docs/reference/freshdesk.md and docs/reference/jsm.md."
         ),
         epilog=EXIT_STATUS_HELP,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument(
-        "vendor", choices=["zendesk", "jsm"], help="the helpdesk the export is from"
+        "vendor", choices=["zendesk", "freshdesk", "jsm"], help="the helpdesk the export is from"
     )
     parser.add_argument(
         "source", help="the export folder (jsm: a saved-issues JSON file or a folder of them)"
@@ -67,6 +69,20 @@ def register(subparsers: Any) -> None:
         "--sorted",
         action="store_true",
         help="the tables are sorted by ticket id: stream them in flat memory",
+    )
+    parser.add_argument(
+        "--bot",
+        action="append",
+        default=[],
+        metavar="USER_ID",
+        help="freshdesk: a user whose conversations are a bot's (repeat for several)",
+    )
+    parser.add_argument(
+        "--business-day",
+        choices=["hours_24", "working_day"],
+        default="hours_24",
+        help="freshdesk: a target of whole days is 24 business hours a day (Freshdesk since "
+        "2026, the default) or one working day of the business hours (before)",
     )
     parser.add_argument(
         "--skip-bad",
@@ -111,7 +127,7 @@ def pairs(values: list[str], option: str) -> dict[str, str]:
 def run(args: argparse.Namespace) -> int:
     """Run ``servicemodel import`` and return its exit status."""
     from ..exceptions import Problem
-    from ..io import ErrorReport, Format, read_interactions, write_interactions
+    from ..io import ErrorReport, Format, freshdesk, read_interactions, write_interactions
     from ..io.zendesk import Grouping, read_export, read_policies, refresh
     from ..sla import dump_policies
 
@@ -137,12 +153,26 @@ def run(args: argparse.Namespace) -> int:
     problems: list[Problem] | None = [] if args.skip_bad else None
     policy_text = None
     if args.policies_out is not None:
-        policies, _calendars = read_policies(
-            args.source, instance=args.instance, on_problem=problems
-        )
+        if args.vendor == "freshdesk":
+            policies, _calendars = freshdesk.read_policies(
+                args.source,
+                instance=args.instance,
+                business_day=freshdesk.BusinessDay(args.business_day),
+                on_problem=problems,
+            )
+        else:
+            policies, _calendars = read_policies(
+                args.source, instance=args.instance, on_problem=problems
+            )
         policy_text = dump_policies(policies, format="json" if policy_format == "json" else "toml")
     agents = None if args.agents is None else [a.strip() for a in args.agents.split(",")]
-    if args.onto is not None:
+    if args.vendor == "freshdesk":
+        if args.onto is not None or agents is not None:
+            raise usage("'--onto' and '--agents' are for Zendesk exports")
+        items = freshdesk.read_export(
+            args.source, instance=args.instance, bots=args.bot, on_error=report
+        )
+    elif args.onto is not None:
         checked_readable(args.onto, "the earlier import")
         items = refresh(
             read_interactions(args.onto),
@@ -158,7 +188,10 @@ def run(args: argparse.Namespace) -> int:
         )
     try:
         with export_progress(
-            args.source, items, label="importing", bar=args.onto is None
+            args.source,
+            items,
+            label="importing",
+            bar=args.onto is None and args.vendor == "zendesk",
         ) as counted:
             count = write_interactions(counted, args.output)
     except OSError as error:

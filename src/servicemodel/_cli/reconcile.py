@@ -19,6 +19,7 @@ from ._common import (
     CommandError,
     Exit,
     checked_readable,
+    is_freshdesk_export,
     parse_as_of,
     usage,
     write_output,
@@ -27,10 +28,16 @@ from ._common import (
 _SOURCES = {
     "sla-policies": "dbt_zendesk's zendesk__sla_policies table (CSV)",
     "metric-events": "Zendesk's ticket metric events (JSON page, list or lines)",
+    "freshdesk": "Freshdesk's tickets (tickets.json, or its export folder): due times and flags",
     "jsm": "Jira Service Management issues with their SLA fields (JSON file or folder)",
 }
 #: The profile that matches each source's semantics when --profile is not given.
-_DEFAULT_PROFILE = {"sla-policies": "dbt_zendesk", "metric-events": "zendesk", "jsm": "jsm"}
+_DEFAULT_PROFILE = {
+    "sla-policies": "dbt_zendesk",
+    "metric-events": "zendesk",
+    "freshdesk": "freshdesk",
+    "jsm": "jsm",
+}
 
 
 def register(subparsers: Any) -> None:
@@ -49,8 +56,8 @@ def register(subparsers: Any) -> None:
     parser.add_argument(
         "file",
         help="interactions file (.jsonl, .csv, optionally .gz), -, or an export folder "
-        "(imported on the fly as by `servicemodel import zendesk`, or `import jsm` with "
-        "--recorded-format jsm)",
+        "(imported on the fly as by `servicemodel import zendesk`, or `import freshdesk|jsm` "
+        "with --recorded-format freshdesk|jsm)",
     )
     parser.add_argument(
         "--policies",
@@ -68,8 +75,10 @@ def register(subparsers: Any) -> None:
         choices=sorted(_SOURCES),
         default=None,
         help="sla-policies: dbt_zendesk's zendesk__sla_policies CSV; metric-events: Zendesk's "
-        "ticket metric events JSON; jsm: saved JSM issues, whose SLA fields hold the cycles "
-        "(default: by extension, .csv or .json/.jsonl; a folder is jsm)",
+        "ticket metric events JSON; freshdesk: a Freshdesk export folder or its tickets.json; "
+        "jsm: saved JSM issues, whose SLA fields hold the cycles (default: Freshdesk's "
+        "tickets.json or a folder holding it is freshdesk, another folder jsm, else by "
+        "extension, .csv or .json/.jsonl)",
     )
     parser.add_argument(
         "--as-of",
@@ -79,10 +88,11 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument(
         "--profile",
-        choices=["default", "dbt_zendesk", "zendesk", "jsm"],
+        choices=["default", "dbt_zendesk", "zendesk", "jsm", "freshdesk"],
         default=None,
         help="the vendor semantics to evaluate under and the peer rules to name "
-        "(default: dbt_zendesk for sla-policies, zendesk for metric-events, jsm for jsm)",
+        "(default: dbt_zendesk for sla-policies, zendesk for metric-events, jsm for jsm, "
+        "freshdesk for freshdesk)",
     )
     parser.add_argument(
         "--sla-metric",
@@ -103,6 +113,13 @@ def register(subparsers: Any) -> None:
         action="store_true",
         help="in text, also list the rows that agree (default: only the differences)",
     )
+    parser.add_argument(
+        "--bot",
+        action="append",
+        default=[],
+        metavar="USER_ID",
+        help="freshdesk export folder: a user whose conversations are a bot's (repeat for several)",
+    )
     parser.add_argument("--output", "-o", default=None, help="write to this file instead of stdout")
     parser.set_defaults(run=run)
 
@@ -110,6 +127,8 @@ def register(subparsers: Any) -> None:
 def _source(args: argparse.Namespace) -> str:
     if args.recorded_format is not None:
         return str(args.recorded_format)
+    if is_freshdesk_export(args.recorded):
+        return "freshdesk"
     if os.path.isdir(args.recorded):
         return "jsm"
     name = args.recorded.lower().removesuffix(".gz")
@@ -125,7 +144,7 @@ def _source(args: argparse.Namespace) -> str:
 
 def run(args: argparse.Namespace) -> int:
     """Evaluate, reconcile and print; return the exit status (failures raise)."""
-    from ..io import read_interactions
+    from ..io import freshdesk, read_interactions
     from ..io.zendesk import (
         read_export,
         read_policies,
@@ -149,20 +168,30 @@ def run(args: argparse.Namespace) -> int:
         raise usage("'--policies' is needed: FILE is not an export folder with its own policies")
     if args.policies is not None:
         checked_readable(args.policies, "the policy document")
-    if not (source == "jsm" and os.path.isdir(args.recorded)):
+    recorded_folder = None
+    if source == "freshdesk":
+        recorded_folder = (
+            args.recorded if os.path.isdir(args.recorded) else os.path.dirname(args.recorded)
+        )
+        checked_readable(os.path.join(recorded_folder or ".", "tickets.json"), "the tickets")
+    elif not (source == "jsm" and os.path.isdir(args.recorded)):
         checked_readable(args.recorded, "the recorded SLA file")
     if args.file != "-" and not folder:
         checked_readable(args.file, "the interactions file")
     try:
         if args.policies is not None:
             policies = load_policies(Path(args.policies))
+        elif source == "freshdesk":
+            policies, _calendars = freshdesk.read_policies(args.file)
         else:
             policies, _calendars = read_policies(args.file)
     except PolicyDocumentError as error:
         raise CommandError(f"{args.policies or args.file}: {error}", Exit.INVALID_INPUT) from None
     policies = profile.apply(policies)
     try:
-        if source == "jsm":
+        if recorded_folder is not None:
+            recorded = list(freshdesk.read_recorded_sla(recorded_folder or "."))
+        elif source == "jsm":
             from ..io.jsm import read_recorded_sla as read_jsm_sla
             from .importing import pairs
 
@@ -177,10 +206,12 @@ def run(args: argparse.Namespace) -> int:
             recorded = list(read_ticket_metric_events(args.recorded, as_of=as_of))
     except ValidationError as error:
         raise CommandError(f"{args.recorded}: {error}", Exit.INVALID_INPUT) from None
-    if folder and source == "jsm":
+    if folder and source == "freshdesk":
+        interactions: Iterable[Interaction] = freshdesk.read_export(args.file, bots=args.bot)
+    elif folder and source == "jsm":
         from ..io.jsm import read_issues
 
-        interactions: Iterable[Interaction] = read_issues(args.file)
+        interactions = read_issues(args.file)
     elif folder:
         interactions = read_export(args.file)
     else:
