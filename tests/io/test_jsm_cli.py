@@ -34,7 +34,7 @@ def test_import_stops_at_a_bad_issue_naming_it_or_skips_it(
     bad = FIXTURES / "bad" / "unknown_channel.json"
     assert main(["import", "jsm", str(bad), "-o", str(out)]) == 1
     err = capsys.readouterr().err
-    assert "unknown_channel.json line 181 (issue HELP-2)" in err  # where its key is
+    assert "unknown_channel.json line 181 (ticket HELP-2)" in err  # where its key is
     assert "'properties.request.channel.type'" in err
     assert not out.exists()
     assert main(["import", "jsm", str(bad), "-o", str(out), "--skip-bad"]) == 0

@@ -184,7 +184,7 @@ def test_bad_input_is_a_record_error_naming_file_issue_and_field(
     lines = (BAD / f"{name}.json").read_text(encoding="utf-8").splitlines()
     if name != "truncated":  # the issue's line: where its key is
         assert '"key": "HELP-2"' in lines[error.line - 1]
-    assert str(error).startswith(f"{name}.json line {error.line} (issue HELP-2): ")
+    assert str(error).startswith(f"{name}.json line {error.line} (ticket HELP-2): ")
 
 
 def test_on_error_collects_the_bad_issue_and_keeps_the_good_one() -> None:

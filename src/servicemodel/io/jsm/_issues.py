@@ -5,39 +5,39 @@ the first message, written by whoever created the issue; every comment is a
 message whose author's ``accountType`` says who wrote it and whose
 ``jsdPublic`` says whether the customer saw it; the changelog's ``status``,
 ``priority``, ``assignee`` and ``labels`` items are the status, priority,
-assignment and tag changes. The record is decoded by the same
-:class:`~servicemodel.io._decoder.InteractionDecoder` that reads
-servicemodel's own files, so an imported interaction passes every rule a read
-one does. Each event remembers the JSON path it came from, so an error names
-the issue and the field.
+assignment and tag changes. The facts feed the :class:`TicketLog` every
+importer shares (its ordering, its rule that a status that does not change
+is no event, its decoding by the reader of servicemodel's own files); each
+fact carries the JSON path it came from, so an error names the issue and the
+field.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
-import re
 from collections.abc import Mapping
 from typing import Any, Final, final
 
 from ...exceptions import RecordError, ValidationError
-from ...interactions import Channel, Interaction, Kind, Role, Status
+from ...interactions import Channel, Interaction, Kind, Priority, Role, Status
 from .._decoder import InteractionDecoder
+from .._ticket_log import Origin, TicketLog, Vocabulary
 from .._vendor import instant, record_error
 from ._source import SavedIssue
 from ._vocab import ACCOUNT_TYPES, CATEGORIES, CHANNELS, KINDS
 
 __all__ = ["IssueReader", "lowered", "sla_fields"]
 
-# Events at one instant: the message first (the reply that solves), then
-# status, priority, assignment, tags, and a rating last.
-_MESSAGE, _STATUS, _PRIORITY, _ASSIGNMENT, _TAGS, _RATING = range(6)
-_EVENT_INDEX: Final = re.compile(r"events\[(\d+)\]")
 _CHANNEL_PROPERTY: Final = "request.channel.type"
-
-#: An entry of the log: (instant, rank, tie, event without "at", JSON path). The tie
-#: puts the facts at creation first, then orders by content, so the log does not
-#: depend on the order the API listed comments and histories in.
-_Entry = tuple[_dt.datetime, int, tuple[int, str], dict[str, Any], str]
+#: The log's vocabulary: JSM's names are mapped before they reach the log, so it
+#: holds servicemodel's own values.
+_VOCABULARY: Final = Vocabulary(
+    "JSM",
+    {status.value: status.value for status in Status},
+    {p.value: p.value for p in Priority if p is not Priority.NONE},
+)
+#: A changelog history, read: (instant, the history, its JSON path).
+_History = tuple[_dt.datetime, Mapping[str, Any], str]
 
 
 def lowered(table: Mapping[str, Any] | None, field: str) -> dict[str, Any]:
@@ -173,19 +173,16 @@ class _Issue:
     """The facts of one issue, collected into entries and built into a record."""
 
     __slots__ = (
-        "attributes",
         "created",
         "current_category",
         "current_status",
-        "entries",
         "fields",
         "issue",
         "key",
-        "kind",
+        "log",
         "reader",
         "reporter",
         "saved",
-        "tags",
     )
 
     def __init__(self, reader: IssueReader, saved: SavedIssue) -> None:
@@ -205,10 +202,10 @@ class _Issue:
         self.current_status = status.get("name")
         category = status.get("statusCategory")
         self.current_category = category.get("key") if isinstance(category, Mapping) else None
-        self.entries: list[_Entry] = []
         self.reporter = _account(fields.get("reporter"))
-        self.tags: list[str] = []
+        self.log = TicketLog(reader.prefix + self.key, self.where("key"), _VOCABULARY)
         self.created = self.at(fields.get("created"), "fields.created")
+        self.log.created_key, self.log.created = self.created
         self._attributes_and_kind(reader.instance)
 
     # ------------------------------------------------------------------ helpers
@@ -216,17 +213,15 @@ class _Issue:
     def error(self, message: str, field: str, value: object) -> RecordError:
         """A RecordError naming this issue's file, line and *field*."""
         return record_error(
-            self.saved.file,
-            self.saved.line,
-            self.key,
-            message,
-            field=field,
-            value=value,
-            noun="issue",
+            self.saved.file, self.saved.line, self.key, message, field=field, value=value
         )
 
-    def at(self, text: object, path: str) -> _dt.datetime:
-        """A Jira timestamp (``2024-01-15T10:30:00.000+0000``) as an aware datetime."""
+    def where(self, path: str) -> Origin:
+        """Where a fact came from: this issue's file and line, and the JSON path."""
+        return (self.saved.file, self.saved.line, path)
+
+    def at(self, text: object, path: str) -> tuple[_dt.datetime, str]:
+        """A Jira timestamp (``2024-01-15T10:30:00.000+0000``) as ``(aware, ISO text)``."""
         if not isinstance(text, str):
             raise self.error(
                 f"'{path}' must be a timestamp such as '2024-01-15T10:30:00.000+0000' "
@@ -235,21 +230,10 @@ class _Issue:
                 text,
             )
         try:
-            return instant(text, path, naive_is_utc=False)[0]
+            found = instant(text, path, naive_is_utc=False)[0]
         except ValidationError as exc:
             raise self.error(exc.message, path, text) from None
-
-    def add(
-        self,
-        at: _dt.datetime,
-        rank: int,
-        event: dict[str, Any],
-        path: str,
-        *,
-        at_creation: bool = False,
-    ) -> None:
-        tie = (0 if at_creation else 1, repr(sorted(event.items())))
-        self.entries.append((at, rank, tie, event, path))
+        return found, found.isoformat()
 
     def role(self, account: tuple[str, str], path: str) -> Role:
         """Who an account writes as on this issue (its own reporter is the customer)."""
@@ -285,10 +269,9 @@ class _Issue:
                 attributes["request_type"] = request["name"]
         if isinstance(self.current_status, str) and self.current_status:
             attributes["jsm_status"] = self.current_status
-        self.attributes: dict[str, str] = attributes
-        self.kind: Kind | None = (
-            KINDS.get(type_name.strip().lower()) if isinstance(type_name, str) else None
-        )
+        self.log.attributes = attributes
+        kind = KINDS.get(type_name.strip().lower()) if isinstance(type_name, str) else None
+        self.log.kind = (kind or Kind.ENQUIRY).value
 
     def build(self, decoder: InteractionDecoder) -> Interaction:
         fields = self.fields
@@ -304,64 +287,29 @@ class _Issue:
         opener_path = "fields.creator" if creator is not None else "fields.reporter"
         creator = creator or self.reporter
         opener = self.role(creator, opener_path)
-        self.add(
-            self.created,
-            _MESSAGE,
-            {"type": "message", "author": opener.value, "author_id": prefix + creator[0]},
-            "fields.created",
-            at_creation=True,
+        log = self.log
+        log.customer_id = prefix + self.reporter[0]
+        if opener is not Role.CUSTOMER:
+            log.opened_by = opener.value
+        log.message(
+            self.created, opener.value, True, prefix + creator[0], self.where("fields.created")
         )
         histories = self._histories()
         self._statuses(histories)
-        priority = self._priorities(histories)
+        self._priorities(histories)
         self._assignments(histories)
         self._labels(histories)
         self._comments()
         self._rating()
-        channel = self.reader.channel.value
+        log.channel = self.reader.channel.value
         properties = self.issue.get("properties")
         if isinstance(properties, Mapping) and _CHANNEL_PROPERTY in properties:
-            channel = self.reader.channel_of(
+            log.channel = self.reader.channel_of(
                 properties[_CHANNEL_PROPERTY], f"properties.{_CHANNEL_PROPERTY}", self
             )
-        self.entries.sort(key=lambda e: (e[0], e[1], e[2]))  # events never compared
-        events: list[dict[str, Any]] = []
-        paths: list[str] = []
-        status, current_priority = Status.NEW.value, priority
-        for at, rank, _seq, event, path in self.entries:
-            if rank == _STATUS:
-                if event["status"] == status:
-                    continue
-                status = event["status"]
-            elif rank == _PRIORITY:
-                if event["priority"] == current_priority:
-                    continue
-                current_priority = event["priority"]
-            events.append({"at": at.isoformat(), **event})
-            paths.append(path)
-        record: dict[str, Any] = {
-            "id": prefix + str(self.key),
-            "customer_id": prefix + self.reporter[0],
-            "channel": channel,
-            "kind": (self.kind or Kind.ENQUIRY).value,
-            "priority": priority,
-            "created_at": self.created.isoformat(),
-            "tags": self.tags,
-            "attributes": self.attributes,
-            "events": events,
-        }
-        if opener is not Role.CUSTOMER:
-            record["opened_by"] = opener.value
-        try:
-            return decoder.decode(record)
-        except ValidationError as exc:
-            field = exc.field or ""
-            match = _EVENT_INDEX.match(field)
-            if match is not None and int(match.group(1)) < len(paths):
-                field = paths[int(match.group(1))]
-            raise self.error(exc.message, field, exc.value) from None
+        return log.build(decoder)
 
-    def _histories(self) -> list[tuple[_dt.datetime, Mapping[str, Any], str]]:
+    def _histories(self) -> list[_History]:
         """The changelog's histories in time order, refusing a capped changelog."""
         changelog = self.issue.get("changelog")
         if changelog is None:
@@ -394,14 +342,12 @@ class _Issue:
             path = f"changelog.{key}[{index}]"
             if not isinstance(history, Mapping):
                 raise self.error(f"'{path}' must be an object (got {history!r})", path, history)
-            at = self.at(history.get("created"), f"{path}.created")
+            at = self.at(history.get("created"), f"{path}.created")[0]
             found.append((at, _history_order(history.get("id"), index), history, path))
         found.sort(key=lambda h: (h[0], h[1]))  # by time, then by id: never the listing order
         return [(at, history, path) for at, _order, history, path in found]
 
-    def _items(
-        self, histories: list[tuple[_dt.datetime, Mapping[str, Any], str]], name: str
-    ) -> list[tuple[_dt.datetime, Mapping[str, Any], str]]:
+    def _items(self, histories: list[_History], name: str) -> list[_History]:
         found = []
         for at, history, path in histories:
             items = history.get("items")
@@ -414,42 +360,39 @@ class _Issue:
                     found.append((at, item, f"{path}.items[{index}]"))
         return found
 
-    def _statuses(self, histories: list[tuple[_dt.datetime, Mapping[str, Any], str]]) -> None:
+    def _statuses(self, histories: list[_History]) -> None:
         items = self._items(histories, "status")
-        reader = self.reader
+        reader, log = self.reader, self.log
         if items:
-            first = reader.status(items[0][1].get("fromString"), f"{items[0][2]}.fromString", self)
+            path = f"{items[0][2]}.fromString"
+            first = reader.status(items[0][1].get("fromString"), path, self)
         else:
-            first = reader.status(self.current_status, "fields.status.name", self)
-        self.add(
-            self.created,
-            _STATUS,
-            {"type": "status_change", "status": first.value},
-            "fields.status",
-            at_creation=True,
-        )
+            path = "fields.status.name"
+            first = reader.status(self.current_status, path, self)
+        log.status(self.created, first.value, self.where(path))
         for at, item, path in items:
             status = reader.status(item.get("toString"), f"{path}.toString", self)
-            self.add(at, _STATUS, {"type": "status_change", "status": status.value}, path)
+            log.status((at, at.isoformat()), status.value, self.where(path))
 
-    def _priorities(self, histories: list[tuple[_dt.datetime, Mapping[str, Any], str]]) -> str:
+    def _priorities(self, histories: list[_History]) -> None:
         items = self._items(histories, "priority")
-        reader = self.reader
+        reader, log = self.reader, self.log
         if items:
             path = f"{items[0][2]}.fromString"
             initial = reader.priority(items[0][1].get("fromString"), path, self)
         else:
             current = self.fields.get("priority")
             name = current.get("name") if isinstance(current, Mapping) else None
-            initial = reader.priority(name, "fields.priority.name", self)
+            path = "fields.priority.name"
+            initial = reader.priority(name, path, self)
+        log.priority_change(self.created, _none_is_empty(initial), self.where(path))
         for at, item, path in items:
             value = reader.priority(item.get("toString"), f"{path}.toString", self)
-            self.add(at, _PRIORITY, {"type": "priority_change", "priority": value}, path)
-        return initial
+            log.priority_change((at, at.isoformat()), _none_is_empty(value), self.where(path))
 
-    def _assignments(self, histories: list[tuple[_dt.datetime, Mapping[str, Any], str]]) -> None:
+    def _assignments(self, histories: list[_History]) -> None:
         items = self._items(histories, "assignee")
-        prefix = self.reader.prefix
+        prefix, log = self.reader.prefix, self.log
         if items:
             first = items[0][1]
             initial = first.get("tmpFromAccountId") or first.get("from")
@@ -457,36 +400,25 @@ class _Issue:
             current = _account(self.fields.get("assignee"))
             initial = None if current is None else current[0]
         if isinstance(initial, str) and initial:
-            self.add(
-                self.created,
-                _ASSIGNMENT,
-                {"type": "assignment", "agent_id": prefix + initial},
-                "fields.assignee",
-                at_creation=True,
-            )
+            log.assignment(self.created, prefix + initial, None, self.where("fields.assignee"))
         for at, item, path in items:
             to = item.get("tmpToAccountId") or item.get("to")
-            event: dict[str, Any] = {"type": "assignment"}
-            if isinstance(to, str) and to:
-                event["agent_id"] = prefix + to
-            self.add(at, _ASSIGNMENT, event, path)
+            agent = prefix + to if isinstance(to, str) and to else ""  # "": unassigned
+            log.assignment((at, at.isoformat()), agent, None, self.where(path))
 
-    def _labels(self, histories: list[tuple[_dt.datetime, Mapping[str, Any], str]]) -> None:
+    def _labels(self, histories: list[_History]) -> None:
         items = self._items(histories, "labels")
-        labels = self.fields.get("labels")
-        now = [t for t in labels if isinstance(t, str) and t] if isinstance(labels, list) else []
+        log = self.log
         if not items:
-            self.tags = sorted(set(now))
+            labels = self.fields.get("labels")
+            now = labels if isinstance(labels, list) else []
+            log.tags = sorted({t for t in now if isinstance(t, str) and t})
             return
-        current = set((items[0][1].get("fromString") or "").split())
-        self.tags = sorted(current)
+        first = (items[0][1].get("fromString") or "").split()
+        log.tag_set(self.created, first, self.where(f"{items[0][2]}.fromString"))
         for at, item, path in items:
-            after = set((item.get("toString") or "").split())
-            added, removed = sorted(after - current), sorted(current - after)
-            if added or removed:
-                event = {"type": "tag_change", "added": added, "removed": removed}
-                self.add(at, _TAGS, event, path)
-            current = after
+            after = (item.get("toString") or "").split()
+            log.tag_set((at, at.isoformat()), after, self.where(f"{path}.toString"))
 
     def _comments(self) -> None:
         holder = self.fields.get("comment")
@@ -528,14 +460,13 @@ class _Issue:
                     f"{path}.jsdPublic",
                     public,
                 )
-            event = {
-                "type": "message",
-                "author": self.role(author, f"{path}.author").value,
-                "author_id": prefix + author[0],
-            }
-            if not public:
-                event["visibility"] = "private"
-            self.add(self.at(comment.get("created"), f"{path}.created"), _MESSAGE, event, path)
+            self.log.message(
+                self.at(comment.get("created"), f"{path}.created"),
+                self.role(author, f"{path}.author").value,
+                public,
+                prefix + author[0],
+                self.where(path),
+            )
 
     def _rating(self) -> None:
         """The request's satisfaction, dated by "Satisfaction date" (else the resolution).
@@ -583,4 +514,9 @@ class _Issue:
                 path,
                 score,
             )
-        self.add(at, _RATING, {"type": "satisfaction", "score": score}, path)
+        self.log.rating(at, score, self.where(path))
+
+
+def _none_is_empty(priority: str) -> str:
+    """The log's word for a priority: ``""`` when none is set."""
+    return "" if priority == Priority.NONE.value else priority

@@ -169,7 +169,6 @@ def _rows(
                 exc.message,
                 field=exc.field,
                 value=exc.value,
-                noun="issue",
             ) from None
 
 

@@ -76,7 +76,7 @@ def _truncated(file: str, exc: json.JSONDecodeError, text: str) -> RecordError:
     why = "the file ends inside a JSON value (a truncated download?)" if ended else exc.msg
     keys = _KEY.findall(text, 0, exc.pos)
     record = keys[-1] if keys else None
-    inside = f" (issue {record})" if record is not None else ""
+    inside = f" (ticket {record})" if record is not None else ""
     return RecordError(
         f"{file} line {exc.lineno}{inside}: the file must be complete JSON: {why} "
         f"(at line {exc.lineno}, column {exc.colno})",
