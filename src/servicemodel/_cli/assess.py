@@ -81,7 +81,7 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument(
         "--profile",
-        choices=["default", "zendesk", "dbt_zendesk", "freshdesk"],
+        choices=["default", "zendesk", "dbt_zendesk", "jsm", "freshdesk"],
         default=None,
         help="evaluate the SLA policies under a vendor's semantics (the policy and targets the "
         "helpdesk applied, its schedule rule); default: zendesk (freshdesk) for a Zendesk "
