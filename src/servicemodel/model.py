@@ -15,12 +15,23 @@ returns an :class:`Assessment` that renders as text, JSON or HTML.
 ['first_reply_time', 'resolution_time']
 """
 
-from ._assessment import Assessment, ChannelShift, GoalReport, KpiDefinition, SlaLine, assess
+from ._assessment import (
+    Assessment,
+    AssessmentState,
+    ChannelShift,
+    GoalReport,
+    KpiDefinition,
+    SlaLine,
+    assess,
+    assess_bag,
+    assess_files,
+)
 from ._followup import FollowUpRule, OutreachAction, Purchase, Trigger, schedule_outreach
 from ._service_model import FeedbackChannel, ModelDocumentError, ModelType, ServiceModel, load_model
 
 __all__ = [
     "Assessment",
+    "AssessmentState",
     "ChannelShift",
     "FeedbackChannel",
     "FollowUpRule",
@@ -34,6 +45,8 @@ __all__ = [
     "SlaLine",
     "Trigger",
     "assess",
+    "assess_bag",
+    "assess_files",
     "load_model",
     "schedule_outreach",
 ]
