@@ -32,7 +32,7 @@ from typing import Any, final
 import attrs
 import pendulum
 
-from ._events import (
+from ._log._events import (
     EVENT_TYPES,
     Assignment,
     Event,
@@ -46,8 +46,9 @@ from ._events import (
     TagChange,
     TargetApplied,
 )
-from ._interaction_history import InteractionHistory
-from ._opening import OpeningMessage, is_opening
+from ._log._interaction_history import InteractionHistory
+from ._log._opening import OpeningMessage, is_opening
+from ._log._vocabulary import Channel, Kind, Priority, Role, Status, Visibility
 from ._time import aware, to_micros
 from ._validators import (
     enum_member,
@@ -56,7 +57,6 @@ from ._validators import (
     string_set,
     to_tuple,
 )
-from ._vocabulary import Channel, Kind, Priority, Role, Status, Visibility
 from .exceptions import ValidationError
 
 __all__ = [

@@ -15,9 +15,15 @@ returns an :class:`Assessment` that renders as text, JSON or HTML.
 ['first_reply_time', 'resolution_time']
 """
 
-from ._assessment import Assessment, ChannelShift, GoalReport, KpiDefinition, SlaLine, assess
-from ._followup import FollowUpRule, OutreachAction, Purchase, Trigger, schedule_outreach
-from ._service_model import FeedbackChannel, ModelDocumentError, ModelType, ServiceModel, load_model
+from ._model._assessment import Assessment, ChannelShift, GoalReport, KpiDefinition, SlaLine, assess
+from ._model._followup import FollowUpRule, OutreachAction, Purchase, Trigger, schedule_outreach
+from ._model._service_model import (
+    FeedbackChannel,
+    ModelDocumentError,
+    ModelType,
+    ServiceModel,
+    load_model,
+)
 
 __all__ = [
     "Assessment",

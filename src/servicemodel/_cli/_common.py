@@ -107,7 +107,7 @@ def checked_readable(path: str, what: str) -> str:
 
 def printable(text: str) -> str:
     """*text* with any lone surrogate written as its escape (the report's own rule)."""
-    from .._report_render import printable as report_printable
+    from .._model._report_render import printable as report_printable
 
     return report_printable(text)
 

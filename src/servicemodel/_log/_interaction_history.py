@@ -34,11 +34,11 @@ from typing import TYPE_CHECKING
 
 import pendulum
 
-from ._time import aware, to_micros
-from ._validators import enum_member
+from .._time import aware, to_micros
+from .._validators import enum_member
 
 if TYPE_CHECKING:
-    from .interactions import Event, SatisfactionResponse, Status, StatusSpan
+    from ..interactions import Event, SatisfactionResponse, Status, StatusSpan
 
 __all__ = ["BAD_SCORES", "GOOD_SCORES", "InteractionHistory"]
 
@@ -321,4 +321,4 @@ class InteractionHistory:
 
 # At the end: interactions.py imports this module before defining its classes,
 # so the event classes are looked up on the module when a method runs.
-from . import interactions as _events  # noqa: E402
+from .. import interactions as _events  # noqa: E402

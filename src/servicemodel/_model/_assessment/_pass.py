@@ -10,14 +10,12 @@ from typing import Any
 import attrs
 import pendulum
 
-from .._followup import OutreachAction, schedule_outreach
-from .._service_model import ServiceModel
-from .._time import from_micros, to_micros
-from ..customers import Customer
-from ..exceptions import ValidationError
-from ..feedback import Feedback
-from ..interactions import Channel, Interaction, Kind, Status, StatusChange
-from ..kpi import (
+from ..._time import from_micros, to_micros
+from ...customers import Customer
+from ...exceptions import ValidationError
+from ...feedback import Feedback
+from ...interactions import Channel, Interaction, Kind, Status, StatusChange
+from ...kpi import (
     KpiName,
     Mean,
     Period,
@@ -28,8 +26,10 @@ from ..kpi import (
     catalogue,
     rate_difference,
 )
-from ..sla import Condition
-from ..team import Leaderboard, MonthTally, RecognitionPolicy
+from ...sla import Condition
+from ...team import Leaderboard, MonthTally, RecognitionPolicy
+from .._followup import OutreachAction, schedule_outreach
+from .._service_model import ServiceModel
 from ._findings import _findings
 from ._goal_reports import _goal_report, _period_end
 from ._results import Assessment, ChannelShift, KpiDefinition, SlaLine
@@ -405,7 +405,7 @@ class _ContactTally:
 
 
 def _mean_interval(contacts: dict[str, int]) -> Any:
-    from ..kpi import Interval
+    from ...kpi import Interval
 
     n = len(contacts)
     mean = sum(contacts.values()) / n

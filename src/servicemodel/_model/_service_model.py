@@ -14,17 +14,17 @@ from typing import Any, TypeVar, final
 import attrs
 import pendulum
 
-from . import _documents as doc
+from .. import _documents as doc
+from .._time import parse_duration, zone
+from .._validators import enum_member, non_empty_str, shown
+from ..exceptions import DocumentError, ModelDocumentError, Problem, ValidationError
+from ..goals import Goal, Scope
+from ..interactions import Channel
+from ..kpi import KpiName, catalogue
+from ..loyalty import Programme, load_programme
+from ..sla import PolicySet, load_policies
+from ..team import RecognitionPolicy
 from ._followup import FollowUpRule
-from ._time import parse_duration, zone
-from ._validators import enum_member, non_empty_str, shown
-from .exceptions import DocumentError, ModelDocumentError, Problem, ValidationError
-from .goals import Goal, Scope
-from .interactions import Channel
-from .kpi import KpiName, catalogue
-from .loyalty import Programme, load_programme
-from .sla import PolicySet, load_policies
-from .team import RecognitionPolicy
 
 E = TypeVar("E", bound=enum.Enum)
 
