@@ -685,27 +685,6 @@ class Interaction(InteractionHistory):
                 return event
         return None
 
-    def handle_time(self) -> pendulum.Duration:
-        """The agents' recorded effort: the sum of ``work`` over human agent messages.
-
-        Messages without ``work`` add nothing, so the result is zero when no
-        effort was tracked.
-
-        >>> import pendulum
-        >>> t = pendulum.datetime(2024, 1, 1)
-        >>> Interaction(id="T", customer_id="C", channel="phone", created_at=t, events=[
-        ...     Message(at=t, author="agent", work=pendulum.duration(minutes=4)),
-        ...     Message(at=t.add(minutes=5), author="agent", visibility="private",
-        ...             work=pendulum.duration(minutes=1)),
-        ... ]).handle_time()
-        Duration(minutes=5)
-        """
-        total = pendulum.Duration()
-        for event in self.events:
-            if isinstance(event, Message) and event.author is Role.AGENT and event.work:
-                total += event.work
-        return total
-
 
 def check_log(
     created_at: pendulum.DateTime,

@@ -200,13 +200,9 @@ class ResolutionTime(DurationAccumulator):
 
 
 def handle_micros(item: Interaction) -> int | None:
-    tracked = False
-    total = 0
-    for event in item.events:
-        if isinstance(event, Message) and event.author is Role.AGENT and event.work is not None:
-            tracked = True
-            total += duration_micros(event.work)
-    return total if tracked else None
+    """The interaction's tracked handle time in microseconds (``None``: not tracked)."""
+    tracked = item.tracked_handle_time()
+    return None if tracked is None else duration_micros(tracked)
 
 
 class _HandleTimeBase(DurationAccumulator):
