@@ -44,6 +44,7 @@ LAYERS: Mapping[str, int] = {
     "servicemodel._time": 1,
     "servicemodel._zones": 1,
     "servicemodel._documents": 1,
+    "servicemodel._structure": 1,  # the document layer's cattrs half
     "servicemodel._validators": 1,
     "servicemodel._core": 1,
     "servicemodel._version": 1,
@@ -210,6 +211,7 @@ ROOT_ENTRIES: Mapping[str, int] = {
     "_time.py": 1,
     "_zones.py": 1,
     "_documents.py": 1,
+    "_structure.py": 1,
     "_validators.py": 1,
     "_display.py": 1,
     "_version.py": 1,
