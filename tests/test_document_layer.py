@@ -481,6 +481,16 @@ class Tree:
     leaves: tuple[Leaf, ...]
 
 
+def _refuse_odd(_instance: object, _attribute: object, value: int) -> None:
+    if value % 2:
+        raise TypeError("odd")
+
+
+@attrs.frozen
+class Even:
+    n: int = attrs.field(validator=_refuse_odd)
+
+
 def test_a_converters_errors_become_problems_at_their_paths() -> None:
     converter = structuring.converter()
     converter.register_structure_hook_func(
@@ -504,3 +514,6 @@ def test_a_converters_errors_become_problems_at_their_paths() -> None:
     assert structuring.structure(converter, {"leaves": [{"name": "b"}]}, Tree, problems) == Tree(
         leaves=(Leaf(name="b"),)
     )
+    problems = doc.Problems()
+    assert structuring.structure(converter, {"n": 3}, Even, problems, "even") is None
+    assert [str(p) for p in problems.items] == ["even: is not valid (odd)"]

@@ -49,11 +49,18 @@ def _integer(value: object, _type: object) -> int:
     return value
 
 
-def converter() -> cattrs.Converter:
+def _as_written(value: object, _type: object) -> object:
+    return value
+
+
+def converter(*, strict: bool = True) -> cattrs.Converter:
     """A package's converter: unknown keys refused, every error kept, strings and integers strict.
 
     A string is never made from a number, nor an integer from text or a
-    boolean: the document must say what it means.
+    boolean: the document must say what it means. With ``strict=False`` the
+    values go as written to the classes' own converters and validators, which
+    name the rule (``must be a non-empty string (got 5)``); a package then
+    adds hooks only for what a document writes differently.
 
     >>> problems = Problems()
     >>> @attrs.frozen
@@ -67,6 +74,13 @@ def converter() -> cattrs.Converter:
     size: must be an integer (got '2')
     colour: is not a known key; expected one of name, size
     """
+    if not strict:
+        made = cattrs.Converter(
+            forbid_extra_keys=True, detailed_validation=True, prefer_attrib_converters=True
+        )
+        for plain in (str, int, bool):
+            made.register_structure_hook(plain, _as_written)
+        return made
     made = cattrs.Converter(forbid_extra_keys=True, detailed_validation=True)
     made.register_structure_hook(str, _text)
     made.register_structure_hook(int, _integer)
@@ -87,7 +101,7 @@ def structure(
     """
     try:
         return converter.structure(data, cls)
-    except (cattrs.BaseValidationError, ValidationError, KeyError) as error:
+    except (cattrs.BaseValidationError, ValidationError, KeyError, TypeError) as error:
         _record(error, path, problems)
         return None
 
@@ -136,10 +150,22 @@ def _record(error: BaseException, path: str, problems: Problems) -> None:
             _record(sub, _noted(sub, path), problems)
     elif isinstance(error, KeyError):
         problems.add(path, "is required")  # the note named the missing key
-    else:  # a ValidationError
-        assert isinstance(error, ValidationError)
+    elif isinstance(error, ValidationError):
         where = join(path, error.field) if error.field else path
         problems.add(where, strip_field(error.message, error.field))
+    else:  # a value of the wrong type reached a constructor
+        _wrong_type(error, path, problems)
+
+
+def _wrong_type(error: BaseException, path: str, problems: Problems) -> None:
+    """attrs' ``instance_of`` refusal (message, attribute, type, value) at the attribute's path."""
+    args = error.args
+    if len(args) == 4 and isinstance(args[1], attrs.Attribute):
+        kinds = args[2] if isinstance(args[2], tuple) else (args[2],)
+        wanted = " or ".join(getattr(k, "__name__", str(k)) for k in kinds)
+        problems.add(join(path, args[1].name), f"must be of type {wanted} (got {shown(args[3])})")
+    else:
+        problems.add(path, f"is not valid ({error})")
 
 
 def _noted(error: BaseException, path: str) -> str:
