@@ -30,6 +30,7 @@ from ..team import RecognitionPolicy
 from ._followup import FollowUpRule
 
 E = TypeVar("E", bound=enum.Enum)
+T = TypeVar("T")
 
 __all__ = [
     "FeedbackChannel",
@@ -485,8 +486,25 @@ def _load_model(source: object, format: str | None) -> ServiceModel:
         wrong = f"must be an SLA policy document (got {type(sla).__name__})"
         fields["policies"] = _nested("sla", sla, load_policies, wrong, problems)
     conv = _converter(tz)
-    fields["goals"] = _goal_documents(top.get("goals", []), conv, problems)
-    fields["follow_ups"] = _follow_up_documents(top.get("follow_ups", []), conv, problems)
+    fields["goals"] = _each(
+        "goals",
+        top.get("goals", []),
+        Goal,
+        conv,
+        problems,
+        keys=_GOAL_KEYS,
+        wrong=f"must be an array of at most {_MAX_GOALS} goals",
+        limit=_MAX_GOALS,
+    )
+    fields["follow_ups"] = _each(
+        "follow_ups",
+        top.get("follow_ups", []),
+        FollowUpRule,
+        conv,
+        problems,
+        keys=_FOLLOW_UP_KEYS,
+        wrong="must be an array of follow-up rules",
+    )
     if "recognition" in top:
         fields["recognition"] = _recognition(top["recognition"], tz, conv, problems)
     if "loyalty" in top:
@@ -549,35 +567,27 @@ def _nested(key: str, value: object, load: Any, wrong: str, problems: doc.Proble
         return _ABSENT
 
 
-def _goal_documents(goals: object, conv: cattrs.Converter, problems: doc.Problems) -> list[Goal]:
-    """The goals, each at its path ``goals[i]``; a goal with a problem is left out."""
-    if not isinstance(goals, list) or len(goals) > _MAX_GOALS:
-        problems.add("goals", f"must be an array of at most {_MAX_GOALS} goals")
+def _each(
+    key: str,
+    value: object,
+    cls: type[T],
+    conv: cattrs.Converter,
+    problems: doc.Problems,
+    *,
+    keys: tuple[str, ...],
+    wrong: str,
+    limit: int | None = None,
+) -> list[T]:
+    """The tables of the array under *key*, each structured at ``key[i]``; one with a problem is left out."""
+    if not isinstance(value, list) or (limit is not None and len(value) > limit):
+        problems.add(key, wrong)
         return []
     built = []
-    for index, raw in enumerate(goals):
-        path = f"goals[{index}]"
-        spec = _keys(raw, path, _GOAL_KEYS, problems)
-        goal = structuring.structure(conv, spec, Goal, problems, path)
-        if goal is not None:
-            built.append(goal)
-    return built
-
-
-def _follow_up_documents(
-    follow_ups: object, conv: cattrs.Converter, problems: doc.Problems
-) -> list[FollowUpRule]:
-    """The follow-up rules, each at its path ``follow_ups[i]``; a rule with a problem is left out."""
-    if not isinstance(follow_ups, list):
-        problems.add("follow_ups", "must be an array of follow-up rules")
-        return []
-    built = []
-    for index, raw in enumerate(follow_ups):
-        path = f"follow_ups[{index}]"
-        spec = _keys(raw, path, _FOLLOW_UP_KEYS, problems)
-        rule = structuring.structure(conv, spec, FollowUpRule, problems, path)
-        if rule is not None:
-            built.append(rule)
+    for index, raw in enumerate(value):
+        path = doc.at(key, index)
+        item = structuring.structure(conv, _keys(raw, path, keys, problems), cls, problems, path)
+        if item is not None:
+            built.append(item)
     return built
 
 
