@@ -15,7 +15,7 @@ from typing import Any, Self, final
 from .._time import to_micros
 from .._validators import enum_member
 from ..exceptions import EmptySampleError, ValidationError
-from ..interactions import Channel, Interaction, Message, Status, StatusChange
+from ..interactions import Channel, Interaction, Message
 from ._accumulators import Accumulator, state_counts
 from ._column_readers import NAT, int_column, micros_column, text_column
 from ._names import KpiName
@@ -46,13 +46,18 @@ class FcrVariant(enum.Enum):
 
 
 def customer_follow_ups(item: Interaction) -> int:
-    """Public customer messages after the first reply (:meth:`Interaction.first_reply`) and before the first solve."""
+    """Public customer messages after the first reply (:meth:`Interaction.first_reply`) and before
+    the first resolution (:meth:`Interaction.first_solved_at`: solved or closed)."""
     first = item.first_reply()
+    if first is None:
+        return 0
+    solved = item.first_solved_at()
+    until = None if solved is None else to_micros(solved)
     replied = False
     count = 0
     for event in item.events:
-        if isinstance(event, StatusChange) and event.status is Status.SOLVED:
-            break
+        if until is not None and to_micros(event.at) > until:
+            break  # a message at the resolution's instant was written with it
         if event is first:
             replied = True
         elif replied and isinstance(event, Message) and event.is_public_customer_message():
