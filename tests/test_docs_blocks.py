@@ -12,7 +12,10 @@ The rules (why: docs/development/documentation.md):
 - ``csv``: a header-only block must be the writer's header; rows are read
   by ``read_interactions``.
 - ``sh`` / ``console``: ``servicemodel ...`` commands run in-process through
-  ``servicemodel.cli.main`` in a temporary directory and must exit 0; the
+  ``servicemodel.cli.main`` in a temporary directory and must exit 0 (a block
+  that names ``examples/`` finds docs/examples there, and one that names
+  ``zendesk-export/`` the Zendesk reference demo: its tables in that folder and
+  dbt_zendesk's ``zendesk__sla_policies.csv`` beside it); the
   install and test lines of the quick start must be the commands ``.ci/run``
   runs (they need a network and a fresh virtualenv, so they are checked, not run).
 - Any other language, or none, fails: add a rule here before adding the block.
@@ -26,6 +29,7 @@ import io
 import json
 import re
 import shlex
+import shutil
 import tomllib
 from collections.abc import Callable, Iterator
 from fnmatch import fnmatch
@@ -309,8 +313,20 @@ def run_command(command: str, where: str) -> str:
     return ""
 
 
+def _inputs(block: Block, tmp_path: Path) -> None:
+    """The files a shell block names that are not made by its own commands."""
+    if "examples/" in block.text:
+        shutil.copytree(ROOT / "docs" / "examples", tmp_path / "examples")
+    if "zendesk-export/" in block.text:
+        from zendesk_demo import SEEDS, SLA_POLICIES
+
+        shutil.copytree(SEEDS, tmp_path / "zendesk-export")
+        shutil.copy(SLA_POLICIES, tmp_path / SLA_POLICIES.name)
+
+
 def check_sh(block: Block, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
+    _inputs(block, tmp_path)
     text = block.text.replace("\\\n", " ")
     for line in text.splitlines():
         for command in line.split("&&"):
@@ -319,6 +335,7 @@ def check_sh(block: Block, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> N
 
 def check_console(block: Block, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
+    _inputs(block, tmp_path)
     sessions: list[tuple[str, list[str]]] = []
     for line in block.text.replace("\\\n", " ").splitlines():
         if line.startswith("$ "):

@@ -1,8 +1,8 @@
 """The reference demo of Zendesk data with dbt_zendesk's SLA figures, for the tests.
 
-``REFERENCE`` is ``shared/reference/zendesk-dbt`` (SCENARIOS.txt, NOTES.md, seeds/,
-outputs/), found beside the repository (``../shared`` from the checkout, or from a
-worktree's parent). A few demo tickets are also built by hand here, on the NY
+``REFERENCE`` is ``tests/fixtures/zendesk-dbt`` (seeds/ and the peer's outputs/), a
+copy of the shared reference data set ``shared/reference/zendesk-dbt`` (whose
+SCENARIOS.txt and NOTES.md explain every ticket). A few demo tickets are also built by hand here, on the NY
 schedule (Mon-Fri 09:00-17:00 America/New_York), for tests of reconcile itself.
 """
 
@@ -17,14 +17,8 @@ from servicemodel.sla import BusinessCalendar, PolicySet, SlaPolicy, Target
 
 
 def _reference() -> Path:
-    here = Path(__file__).resolve()
-    for parent in here.parents:
-        candidate = parent / "shared" / "reference" / "zendesk-dbt"
-        if candidate.is_dir():
-            return candidate
-    raise FileNotFoundError(
-        "shared/reference/zendesk-dbt not found beside the checkout: the seed tests need it"
-    )
+    """The demo data set: the copy in tests/fixtures (seeds and the peer's outputs)."""
+    return Path(__file__).resolve().parent / "fixtures" / "zendesk-dbt"
 
 
 REFERENCE = _reference()

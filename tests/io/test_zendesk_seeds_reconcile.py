@@ -15,12 +15,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import attrs
 import pendulum
 import pytest
 
 from servicemodel import Interaction, PolicyApplied, TargetApplied
-from servicemodel.exceptions import Problem
 from servicemodel.io.zendesk import read_policies, read_recorded_sla, read_tables
 from servicemodel.sla import (
     Figure,
@@ -28,7 +26,6 @@ from servicemodel.sla import (
     Profile,
     Reason,
     Reconciliation,
-    SlaPolicy,
     Verdict,
     evaluate,
     reconcile,
@@ -67,41 +64,9 @@ KNOWN: dict[tuple[str, str], list[tuple[Figure, str, str, Reason]]] = {
 }
 
 
-#: What read_policies could not take from the seeds (collected, not raised): the
-#: importer does not map the priority 'medium' of sla_policy_metric_history yet.
-#: Policy 1002 carries them and applies to none of the demo tickets.
-IMPORT_PROBLEMS = (
-    "sla_policy_metric_history_data.csv line 14.priority: must be one of low, normal, high, "
-    "urgent (got 'medium')",
-    "sla_policy_metric_history_data.csv line 23.priority: must be one of low, normal, high, "
-    "urgent (got 'medium')",
-)
-
-
 def _imported() -> tuple[list[Interaction], PolicySet]:
-    """The seeds through the real importer: tickets, schedules, and the policies they name.
-
-    The tickets name their policies with PolicyApplied events ('Standard SLA', ...) taken
-    from ticket_field_history, and carry every target Zendesk stamped (TargetApplied).
-    read_policies does not make a policy of those names yet (it reads
-    sla_policy_metric_history, whose policies apply to other tickets), so the names the
-    import applied and the policy set lacks are added here without targets: every
-    target still comes from the import's stamps. Once the importer makes them, nothing
-    is added.
-    """
-    problems: list[Problem] = []
-    tickets = list(read_tables(SEEDS))
-    policies, _calendars = read_policies(SEEDS, on_problem=problems)
-    assert [str(problem) for problem in problems] in ([], list(IMPORT_PROBLEMS))
-    named = {policy.name for policy in policies.policies}
-    applied = {
-        event.policy
-        for ticket in tickets
-        for event in ticket.events
-        if isinstance(event, PolicyApplied) and event.policy is not None
-    }
-    missing = [SlaPolicy(name=name) for name in sorted(applied - named)]
-    return tickets, attrs.evolve(policies, policies=[*policies.policies, *missing])
+    """The seeds through the real importer, as they are: tickets, schedules and policies."""
+    return list(read_tables(SEEDS)), read_policies(SEEDS)[0]
 
 
 @pytest.fixture(scope="module")
@@ -114,8 +79,10 @@ def outcome() -> Reconciliation:
 
 
 def test_the_import_applies_the_policies_and_stamps_the_targets_the_peer_read() -> None:
-    tickets, _policies = _imported()
+    tickets, policies = _imported()
     assert sorted(ticket.id for ticket in tickets) == [str(n) for n in range(101, 116)]
+    applied = {e.policy for t in tickets for e in t.events if isinstance(e, PolicyApplied)}
+    assert applied <= {policy.name for policy in policies.policies}
     stamps = [e for t in tickets for e in t.events if isinstance(e, TargetApplied)]
     # one stamp per SLA field-history row of the seeds (FRT, NRT, AWT, RWT)
     assert len(stamps) == 23

@@ -254,6 +254,20 @@ def test_an_agent_who_later_became_an_end_user_still_wrote_as_an_agent(
     assert tickets["101"].messages()[1].author is Role.AGENT
 
 
+def test_without_the_audit_log_the_teams_ids_keep_a_leavers_replies_an_agents(
+    tmp_path: pathlib.Path,
+) -> None:
+    folder = _copy(tmp_path)
+    _edit(folder / "user.csv", {"id": "1"}, {"role": "end-user"})  # Alice left, no audit log
+    reply = next(iter(read_tables(folder, agents=["1", 2]))).messages()[1]
+    assert (reply.author, reply.author_id) == (Role.AGENT, "1")
+    [eu] = [i for i in read_tables(folder, instance="eu", agents={"1"}) if i.id == "eu:101"]
+    assert eu.messages()[1].author is Role.AGENT  # ids as in the tables, without the label
+    for wrong in ("1", [""], [None]):
+        with pytest.raises(ValidationError, match="'agents'"):
+            read_tables(folder, agents=wrong)  # type: ignore[arg-type]
+
+
 def test_instances_label_every_id_so_two_helpdesks_import_together() -> None:
     eu = list(read_tables(TABLES, instance="eu"))
     us = list(read_tables(TABLES, instance="us"))

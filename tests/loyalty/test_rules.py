@@ -119,6 +119,50 @@ def test_cap_then_multiply_with_an_odd_factor_rounds_the_capped_value() -> None:
     assert rules.evaluate(order("400.00"), at=AT, tier="gold").points == 155  # 154.5 half up
 
 
+def test_a_daily_cap_counts_what_a_later_lifetime_cap_left_not_what_it_let_pass() -> None:
+    rules = EarnRules(
+        rules=[PerSpend(name="spend")],
+        caps=[
+            Cap(name="daily", limit=100, window=CapWindow.DAY),
+            Cap(name="lifetime", limit=250, window=CapWindow.LIFETIME),
+        ],
+    )
+    # The daily room is 46 but only 28 of lifetime room is left: 28 granted, 28 counted.
+    earning = rules.evaluate(order("52.00"), at=AT, used={"daily": 54, "lifetime": 222})
+    assert earning.points == 28
+    assert earning.tally == (("cap:daily", 28), ("cap:lifetime", 28))
+
+
+@pytest.mark.parametrize(
+    ("cap_order", "tally"),
+    [
+        # 2 x 80 = 160 spend points clipped to 100 by the rule's cap, plus 2 x 20 bonus:
+        # the order cap leaves 120 of 140, of which the rule's share is 85 5/7 -> 86
+        (CapOrder.MULTIPLY_THEN_CAP, (("cap:order", 120), ("cap:spend", 86))),
+        # base points: 80 spend (under the rule's 100) + 20 bonus; the order cap leaves 60
+        (CapOrder.CAP_THEN_MULTIPLY, (("cap:order", 60), ("cap:spend", 48))),
+    ],
+)
+def test_a_rule_cap_counts_the_rules_share_of_what_the_order_cap_left(
+    cap_order: CapOrder, tally: tuple[tuple[str, int], ...]
+) -> None:
+    rules = EarnRules(
+        rules=[PerSpend(name="spend"), PerProduct(name="bonus", product="x", points=20)],
+        multipliers=[GOLD],
+        caps=[
+            Cap(name="spend", limit=100, window=CapWindow.DAY, rule="spend"),
+            Cap(
+                name="order",
+                limit=120 if cap_order is CapOrder.MULTIPLY_THEN_CAP else 60,
+                window=CapWindow.DAY,
+            ),
+        ],
+        cap_order=cap_order,
+    )
+    earning = rules.evaluate(order("80.00"), at=AT, tier="gold")
+    assert earning.tally == tally
+
+
 def test_a_windowed_cap_leaves_only_the_unused_room() -> None:
     cap = Cap(name="daily", limit=100, window=CapWindow.DAY)
     rules = EarnRules(rules=[PerSpend(name="spend")], caps=[cap])

@@ -122,7 +122,7 @@ def test_every_problem_is_reported_with_its_path() -> None:
     assert problems(document) == [
         (
             "colour",
-            "is not a known key; expected one of version, on_priority_change, breaches, on_reopen, opening_message, calendars, policies",
+            "is not a known key; expected one of version, on_priority_change, breaches, on_reopen, opening_message, calendars, schedule, policies",
         ),
         ("version", "must be 1 (got integer 2)"),
         ("policies[0].targets.urgent.first_reply", "must be positive (got '0m')"),

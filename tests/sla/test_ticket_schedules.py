@@ -145,3 +145,20 @@ def test_a_target_on_the_tickets_schedule_needs_a_known_default_schedule() -> No
         PolicySet(policies=[], calendars={"office": OFFICE}, schedule="nowhere")
     with pytest.raises(ValidationError, match="'calendars' must not use the name '@schedule'"):
         PolicySet(policies=[], calendars={SCHEDULE: OFFICE})
+
+
+def test_a_document_holds_the_default_schedule_and_targets_on_the_tickets_schedule() -> None:
+    from servicemodel.exceptions import PolicyDocumentError
+    from servicemodel.sla import dump_policies, load_policies
+
+    chosen = policies()
+    written = dump_policies(chosen, format="mapping")
+    assert written["schedule"] == "office"
+    assert written["policies"][0]["targets"]["normal"]["first_reply"]["calendar"] == SCHEDULE
+    assert load_policies(dump_policies(chosen)) == chosen
+    with pytest.raises(PolicyDocumentError) as caught:
+        load_policies({**written, "schedule": "mars"})
+    assert [p.path for p in caught.value.problems] == ["schedule"]
+    without = {key: value for key, value in written.items() if key != "schedule"}
+    with pytest.raises(PolicyDocumentError, match="schedule: must name the default calendar"):
+        load_policies(without)

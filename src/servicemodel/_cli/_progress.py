@@ -1,9 +1,11 @@
 """A progress line on stderr while a command reads a long input, only when stderr is a terminal.
 
 The line shows how much of the file was read (from the position in the file,
-compressed or not) and how many interactions came from it; from a pipe, where
-the size is unknown, only the count. It is redrawn at most ten times a second
-and erased when the reading ends, so a terminal keeps only the report.
+compressed or not) and how many interactions came from it; from a helpdesk
+export folder, how many of its tickets were imported (counted first, from the
+ticket table's ids); from a pipe, where the size is unknown, only the count.
+It is redrawn at most ten times a second and erased when the reading ends, so
+a terminal keeps only the report.
 """
 
 from __future__ import annotations
@@ -16,19 +18,26 @@ import time
 from collections.abc import Iterable, Iterator
 from typing import IO, Any, TextIO, cast
 
-__all__ = ["ProgressLine", "read_with_progress"]
+__all__ = ["ProgressLine", "export_progress", "read_with_progress"]
 
 _BAR = 24
 _EVERY = 0.1  # seconds between redraws
 
 
 class ProgressLine:
-    """Draws ``label  [#####.....]  42%  84.0 of 200.0 MB  120,000 interactions`` on *stream*."""
+    """Draws ``label  [#####.....]  42%  84.0 of 200.0 MB  120,000 interactions`` on *stream*.
 
-    def __init__(self, label: str, stream: TextIO, *, size: int | None) -> None:
+    With *tickets* (the number an export holds) instead of a *size*, the bar
+    is ``420 of 1,000 tickets``.
+    """
+
+    def __init__(
+        self, label: str, stream: TextIO, *, size: int | None, tickets: int | None = None
+    ) -> None:
         self.label = label
         self.stream = stream
         self.size = size
+        self.tickets = tickets
         self._drawn_at = -_EVERY
         self._width = 0
 
@@ -39,11 +48,13 @@ class ProgressLine:
             return
         self._drawn_at = now
         line = f"{self.label}  {count:,} interactions"
-        if self.size and position is not None:
+        if self.tickets:
+            share = min(1.0, count / self.tickets)
+            line = f"{self.label}  {_bar(share)}  {count:,} of {self.tickets:,} tickets"
+        elif self.size and position is not None:
             share = min(1.0, position / self.size)
-            filled = round(share * _BAR)
             line = (
-                f"{self.label}  [{'#' * filled}{'.' * (_BAR - filled)}] {share:4.0%}  "
+                f"{self.label}  {_bar(share)}  "
                 f"{position / 1e6:,.1f} of {self.size / 1e6:,.1f} MB  {count:,} interactions"
             )
         self._width = max(self._width, len(line))
@@ -55,6 +66,38 @@ class ProgressLine:
         if self._width:
             self.stream.write("\r" + " " * self._width + "\r")
             self.stream.flush()
+
+
+def _bar(share: float) -> str:
+    filled = round(share * _BAR)
+    return f"[{'#' * filled}{'.' * (_BAR - filled)}] {share:4.0%}"
+
+
+@contextlib.contextmanager
+def export_progress(
+    folder: str,
+    items: Iterable[Any],
+    *,
+    label: str,
+    stream: TextIO | None = None,
+    bar: bool = True,
+) -> Iterator[Iterator[Any]]:
+    """*items* imported from the export *folder*, with a bar over its tickets on a terminal.
+
+    ``bar=False`` (the items are not the folder's tickets alone): the count only.
+    """
+    from ..io.zendesk import count_tickets
+
+    out = sys.stderr if stream is None else stream
+    if not out.isatty():
+        yield iter(items)
+        return
+    total = count_tickets(folder) if bar else None
+    progress = ProgressLine(label, out, size=None, tickets=total)
+    try:
+        yield _counted(items, progress, None)
+    finally:
+        progress.close()
 
 
 def _counted(items: Iterable[Any], progress: ProgressLine, raw: IO[bytes] | None) -> Iterator[Any]:
@@ -82,15 +125,8 @@ def read_with_progress(
     if source != "-" and os.path.isdir(source):  # a helpdesk export folder
         from ..io.zendesk import read_export
 
-        items = read_export(source)
-        if not out.isatty():
+        with export_progress(source, read_export(source), label=label, stream=out) as items:
             yield items
-            return
-        progress = ProgressLine(label, out, size=None)
-        try:
-            yield _counted(items, progress, None)
-        finally:
-            progress.close()
         return
     if format is not None:
         chosen = Format(format)

@@ -73,6 +73,20 @@ def register(subparsers: Any) -> None:
         help="format of DATA (default: from its suffix, jsonl for -)",
     )
     parser.add_argument(
+        "--policies",
+        help="SLA policy document (.toml or .json, e.g. written by `servicemodel import zendesk "
+        "--policies-out`): replaces the model's own sla section. When DATA is an export folder "
+        "and the model has no sla section, the export's own policies and schedules count",
+    )
+    parser.add_argument(
+        "--profile",
+        choices=["default", "zendesk", "dbt_zendesk"],
+        default=None,
+        help="evaluate the SLA policies under a vendor's semantics (the policy and targets the "
+        "helpdesk applied, its schedule rule); default: zendesk for an export's own policies, "
+        "otherwise the document's own options",
+    )
+    parser.add_argument(
         "--format", choices=["text", "json", "html"], default="text", help="report format"
     )
     parser.add_argument(
@@ -135,6 +149,41 @@ def _check_files(args: argparse.Namespace) -> None:
         checked_readable(data, "the interactions file")
 
 
+def _with_policies(model: Any, args: argparse.Namespace) -> Any:
+    """*model* with the SLA policies of ``--policies`` (or of the export), under ``--profile``."""
+    import attrs
+
+    from ..exceptions import PolicyDocumentError
+    from ..io.zendesk import read_policies
+    from ..sla import Profile, load_policies
+
+    policies, profile = model.policies, args.profile
+    source = args.model
+    try:
+        if args.policies is not None:
+            source = args.policies
+            checked_readable(args.policies, "the policy document")
+            policies = load_policies(Path(args.policies))
+        elif policies is None and args.data != "-" and os.path.isdir(args.data):
+            source = args.data
+            policies, _calendars = read_policies(args.data)
+            profile = profile or "zendesk"  # titles Zendesk applied count only as applied
+    except PolicyDocumentError as error:
+        raise CommandError(f"{source}: {error}", Exit.INVALID_INPUT) from None
+    if profile is not None:
+        if policies is None:
+            raise usage(
+                "'--profile' needs SLA policies: the model has no sla section; give --policies"
+            )
+        policies = Profile.named(profile).apply(policies)
+    if policies is model.policies:
+        return model
+    try:
+        return attrs.evolve(model, policies=policies)
+    except ValidationError as error:  # the model's business_calendar is not among them
+        raise CommandError(f"{source}: {error}", Exit.INVALID_INPUT) from None
+
+
 def run(args: argparse.Namespace) -> int:
     """Run ``servicemodel assess`` and return its exit status."""
     from ..model import assess, load_model
@@ -144,6 +193,8 @@ def run(args: argparse.Namespace) -> int:
     if args.sample:
         if args.model or args.data:
             raise usage("--sample takes no MODEL or DATA")
+        if args.policies or args.profile:
+            raise usage("--sample takes no --policies or --profile: its model has its own")
         if not 1 <= args.count <= 10_000_000:
             raise usage(f"'--count' must be from 1 to 10,000,000 (got {args.count})")
         text = resources.files("servicemodel.samples").joinpath("sample_model.toml").read_text()
@@ -170,6 +221,7 @@ def run(args: argparse.Namespace) -> int:
                 else ""
             )
             raise CommandError(f"{args.model}: {error}{hint}", Exit.INVALID_INPUT) from None
+        model = _with_policies(model, args)
         if args.as_of:
             as_of = parse_as_of(args.as_of, zone=model.timezone)
         else:

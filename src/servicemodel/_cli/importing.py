@@ -5,11 +5,10 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Iterable, Iterator
 from typing import Any
 
-from ._common import EXIT_STATUS_HELP, CommandError, Exit, usage, write_output
-from ._progress import ProgressLine
+from ._common import EXIT_STATUS_HELP, CommandError, Exit, checked_readable, usage, write_output
+from ._progress import export_progress
 
 __all__ = ["register", "run"]
 
@@ -45,6 +44,19 @@ def register(subparsers: Any) -> None:
         help="label of the helpdesk instance: prefixes every id, for importing several together",
     )
     parser.add_argument(
+        "--onto",
+        metavar="EARLIER",
+        help="an earlier import (interactions file) that SOURCE, a later export of the tickets "
+        "changed since, brings up to date: its tickets replace the earlier ones, deleted ones "
+        "are removed (the same as importing the full export); EARLIER may be the --output file",
+    )
+    parser.add_argument(
+        "--agents",
+        help="comma-separated user ids of the team: their comments are an agent's whatever the "
+        "user table says (for an export without audit_log, where an agent who left reads as an "
+        "end-user)",
+    )
+    parser.add_argument(
         "--sorted",
         action="store_true",
         help="the tables are sorted by ticket id: stream them in flat memory",
@@ -57,22 +69,11 @@ def register(subparsers: Any) -> None:
     parser.set_defaults(run=run)
 
 
-def _counted(items: Iterable[Any], progress: ProgressLine | None) -> Iterator[Any]:
-    count = 0
-    for item in items:
-        count += 1
-        if progress is not None and count % 256 == 1:
-            progress.update(count, None)
-        yield item
-    if progress is not None:
-        progress.update(count, None, force=True)
-
-
 def run(args: argparse.Namespace) -> int:
     """Run ``servicemodel import`` and return its exit status."""
     from ..exceptions import Problem
-    from ..io import ErrorReport, Format, write_interactions
-    from ..io.zendesk import Grouping, read_export, read_policies
+    from ..io import ErrorReport, Format, read_interactions, write_interactions
+    from ..io.zendesk import Grouping, read_export, read_policies, refresh
     from ..sla import dump_policies
 
     if not os.path.isdir(args.source):
@@ -99,19 +100,32 @@ def run(args: argparse.Namespace) -> int:
             args.source, instance=args.instance, on_problem=problems
         )
         policy_text = dump_policies(policies, format="json" if policy_format == "json" else "toml")
-    items = read_export(args.source, instance=args.instance, grouping=grouping, on_error=report)
-    progress = ProgressLine("importing", sys.stderr, size=None) if sys.stderr.isatty() else None
+    agents = None if args.agents is None else [a.strip() for a in args.agents.split(",")]
+    if args.onto is not None:
+        checked_readable(args.onto, "the earlier import")
+        items = refresh(
+            read_interactions(args.onto),
+            args.source,
+            instance=args.instance,
+            grouping=grouping,
+            on_error=report,
+            agents=agents,
+        )
+    else:
+        items = read_export(
+            args.source, instance=args.instance, grouping=grouping, on_error=report, agents=agents
+        )
     try:
-        count = write_interactions(_counted(items, progress), args.output)
+        with export_progress(
+            args.source, items, label="importing", bar=args.onto is None
+        ) as counted:
+            count = write_interactions(counted, args.output)
     except OSError as error:
         raise CommandError(
             f"cannot write {args.output!r}: {error.strerror or error}; the file there (if any) "
             "is unchanged",
             Exit.FILE,
         ) from None
-    finally:
-        if progress is not None:
-            progress.close()
     if policy_text is not None:
         write_output(policy_text, args.policies_out)
     for problem in problems or ():

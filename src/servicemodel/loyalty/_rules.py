@@ -607,11 +607,13 @@ class EarnRules:
         tallies: dict[str, int] = {}
 
         def cap(value: int, rule: str | None) -> int:
-            for c in self.caps:
-                if c.rule == rule:
-                    granted = c.apply(value, used.get(c.name, 0))
-                    tallies[c.name] = tallies.get(c.name, 0) + granted
-                    value = granted
+            # Each cap counts what the whole chain let through, not what passed it
+            # alone: a later cap's clip is room the earlier cap did not grant.
+            chain = [c for c in self.caps if c.rule == rule]
+            for c in chain:
+                value = c.apply(value, used.get(c.name, 0))
+            for c in chain:
+                tallies[c.name] = tallies.get(c.name, 0) + value
             return value
 
         def rounded(values: list[Fraction], scale: Fraction) -> int:
@@ -644,14 +646,15 @@ class EarnRules:
             records.append((rule.name, bases[0], multiplied, granted, pre_total, list(bases)))
         desired_total = sum(r[2] for r in records)
         granted_parts = [r[3] for r in records]
+        # What the rules' caps counted: multiplied points, or base points when
+        # the caps apply before the multipliers.
+        counted = [r[3] if multiply_first else r[4] for r in records]
+        left = cap(sum(counted), None)
         if multiply_first:
-            total = cap(sum(granted_parts), None)
+            total = left
         else:
-            base_total = cap(sum(r[4] for r in records), None)
             total = (
-                sum(granted_parts)
-                if base_total == sum(r[4] for r in records)
-                else round_points(base_total * factor, mode)
+                sum(granted_parts) if left == sum(counted) else round_points(left * factor, mode)
             )
         if total != sum(granted_parts):
             granted_parts = (
@@ -659,6 +662,13 @@ class EarnRules:
                 if any(granted_parts)
                 else [0] * len(records)
             )
+        if left != sum(counted):
+            # A rule's caps count the rule's share of what the order's caps left.
+            shares = largest_remainder(left, counted)
+            for (name, *_), was, share in zip(records, counted, shares, strict=True):
+                for c in self.caps:
+                    if c.rule == name:
+                        tallies[c.name] += share - was
         awards = []
         for (name, first, desired, _g, _p, bases), granted in zip(
             records, granted_parts, strict=True

@@ -37,7 +37,7 @@ from ._conditions import (
     check_value_for,
 )
 from ._metrics import PAUSABLE_STATUSES, Metric
-from ._options import History, ScheduleRule, Selection, StampedTargets
+from ._options import SCHEDULE, History, ScheduleRule, Selection, StampedTargets
 from ._policies import MAX_CALENDARS, MAX_POLICIES, PolicySet, SlaPolicy, Target
 from ._target_text import days_text, read_size
 
@@ -108,6 +108,7 @@ _TOP_KEYS = (
     "on_reopen",
     "opening_message",
     "calendars",
+    "schedule",
     "policies",
 )
 _POLICY_KEYS = ("name", "description", "when", "calendar", "targets")
@@ -136,6 +137,12 @@ def _document(
     if "calendars" in top:
         calendars.update(_calendars(top["calendars"], problems))
     names = frozenset(calendars)
+    if "schedule" in top:
+        schedule = top["schedule"]
+        if schedule is not None and (not isinstance(schedule, str) or schedule == SCHEDULE):
+            problems.add("schedule", f"must name a calendar, or be null {doc.got(schedule)}")
+        else:
+            options["schedule"] = _calendar_name(schedule, "schedule", names, problems)
     policies: list[SlaPolicy] = []
     seen: dict[str, int] = {}
     items = doc.array(
@@ -389,6 +396,8 @@ def _calendar_name(
     if not isinstance(value, str):
         problems.add(path, f"must name a calendar, or be null for calendar time {doc.got(value)}")
         return None
+    if value == SCHEDULE:
+        return value  # the ticket's schedule: the set then needs a default 'schedule'
     if value not in calendars:
         known = ", ".join(sorted(calendars)) or "none defined"
         problems.add(
@@ -723,7 +732,6 @@ def _dump_calendar(calendar: object, name: str) -> dict[str, Any]:
 #: PolicySet options the document format does not hold yet, with their defaults.
 _UNWRITTEN_OPTIONS = (
     ("selection", Selection.CONDITIONS),
-    ("schedule", None),
     ("on_schedule_change", ScheduleRule.IN_FORCE),
     ("history", History.AS_THEN),
     ("stamped_targets", StampedTargets.IGNORE),
@@ -763,6 +771,8 @@ def _document_of(policies: PolicySet) -> dict[str, Any]:
         document["calendars"] = {
             name: _dump_calendar(cal, name) for name, cal in policies.calendars
         }
+    if policies.schedule is not None:
+        document["schedule"] = policies.schedule
     items: list[dict[str, Any]] = []
     for policy in policies.policies:
         item: dict[str, Any] = {"name": policy.name}
@@ -825,7 +835,7 @@ def policy_schema() -> dict[str, Any]:
     >>> schema["$schema"]
     'https://json-schema.org/draft/2020-12/schema'
     >>> sorted(schema["properties"])
-    ['breaches', 'calendars', 'on_priority_change', 'on_reopen', 'opening_message', 'policies', 'version']
+    ['breaches', 'calendars', 'on_priority_change', 'on_reopen', 'opening_message', 'policies', 'schedule', 'version']
     """
     text = resources.files("servicemodel.sla").joinpath("policy.schema.json").read_text("utf-8")
     schema: dict[str, Any] = json.loads(text)

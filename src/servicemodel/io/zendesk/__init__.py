@@ -15,11 +15,15 @@ record and the field, or is collected with ``on_error=``):
 
 Public API (stable):
 
-* ``read_tables(folder, *, instance=None, grouping=Grouping.IN_MEMORY, on_error=None)``
-* ``read_api(folder, *, instance=None, on_error=None)``
-* ``read_export(folder, *, instance=None, grouping=..., on_error=None)``: either shape,
-  found from the files in the folder
+* ``read_tables(folder, *, instance=None, grouping=Grouping.IN_MEMORY, on_error=None,
+  agents=None)``
+* ``read_api(folder, *, instance=None, on_error=None, agents=None)``
+* ``read_export(folder, *, instance=None, grouping=..., on_error=None, agents=None)``: either
+  shape, found from the files in the folder
+* ``count_tickets(folder)``: the tickets of an export, for a progress bar
 * ``read_policies(folder, *, on_problem=None) -> (PolicySet, {schedule id: BusinessCalendar})``
+* ``refresh(earlier, later, *, instance=None, grouping=..., on_error=None)``: an earlier
+  import brought up to date with a later export (the same as one full import)
 * :class:`Grouping`
 * ``read_recorded_sla(path_or_file)`` and ``read_ticket_metric_events(path_or_file, *, as_of=None)``:
   what Zendesk (or dbt_zendesk) recorded about SLAs, as
@@ -34,17 +38,20 @@ True
 """
 
 from ._api import read_api
-from ._export import read_export
+from ._export import count_tickets, read_export
 from ._read_policies import read_policies
 from ._recorded import read_recorded_sla, read_ticket_metric_events
+from ._refresh import refresh
 from ._tables import Grouping, read_tables
 
 __all__ = [
     "Grouping",
+    "count_tickets",
     "read_api",
     "read_export",
     "read_policies",
     "read_recorded_sla",
     "read_tables",
     "read_ticket_metric_events",
+    "refresh",
 ]

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import os
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Final
 
 from ...exceptions import RecordError, ValidationError
@@ -36,10 +36,10 @@ from ._log import Origin, TicketLog, instant, located
 from ._pages import page_files, page_records
 from ._policies import default_schedule
 from ._read_policies import _api_schedules
-from ._users import Users
+from ._users import Users, agent_ids
 from ._vocab import DELETED, EVENT_METRICS, MERGED_TAG, TICKET_ATTRIBUTES, event_metric
 
-__all__ = ["has_ticket_pages", "read_api"]
+__all__ = ["api_ticket_ids", "has_ticket_pages", "read_api"]
 
 _TICKETS: Final = "tickets"
 #: The ticket's fields by the table's column names (``via_channel`` is ``via.channel``).
@@ -62,14 +62,24 @@ def has_ticket_pages(folder: str) -> bool:
     return bool(page_files(folder, _TICKETS))
 
 
-def _index(folder: str, pages: list[str]) -> tuple[Users, dict[str, tuple[int, int]]]:
+def api_ticket_ids(folder: str) -> Iterator[str]:
+    """The id of every ticket record of the ticket pages (a ticket once per version)."""
+    for path in page_files(folder, _TICKETS):
+        for _key, _line, record in page_records(path, (_TICKETS,)):
+            if isinstance(record, Mapping):
+                yield field_text(record.get("id"))
+
+
+def _index(
+    folder: str, pages: list[str], agents: frozenset[str] = frozenset()
+) -> tuple[Users, dict[str, tuple[int, int]]]:
     """Every user and their role, and where each ticket's latest version is.
 
     Users come from ``users*.json`` pages, else from the ticket pages'
     ``users`` sideload. An incremental export repeats a ticket each time it
     is updated: only its last version is read. One pass, a page at a time.
     """
-    users = Users()
+    users = Users(agents)
     latest: dict[str, tuple[int, int]] = {}
     user_pages = page_files(folder, "users")
     users.file = "users pages" if user_pages else "users sideloaded in the ticket pages"
@@ -96,11 +106,13 @@ def _user(users: Users, file: str, line: int, user: object) -> None:
 class _Reader:
     """Reads one folder's pages; :meth:`tickets` yields the interactions."""
 
-    def __init__(self, folder: str, *, instance: str | None) -> None:
+    def __init__(
+        self, folder: str, *, instance: str | None, agents: frozenset[str] = frozenset()
+    ) -> None:
         self.pages = page_files(folder, _TICKETS)
         self.instance = instance
         self.prefix = "" if instance is None else f"{instance}:"
-        self.users, self.latest = _index(folder, self.pages)
+        self.users, self.latest = _index(folder, self.pages, agents)
         self.facts = Facts.read(folder)
         default = default_schedule(_api_schedules(folder, []))
         self.default_schedule = None if default is None else default.id
@@ -274,6 +286,7 @@ def read_api(
     *,
     instance: str | None = None,
     on_error: ErrorReport | None = None,
+    agents: Iterable[str | int] | None = None,
 ) -> Iterator[Interaction]:
     """Stream the interactions of a folder of the Zendesk REST API's JSON exports.
 
@@ -287,6 +300,8 @@ def read_api(
         on_error: ``None`` stops at the first bad ticket with a
             :class:`~servicemodel.exceptions.RecordError`; an
             :class:`~servicemodel.io.ErrorReport` collects bad tickets and goes on.
+        agents: user ids whose comments are an agent's at every instant (see
+            :func:`read_tables`).
 
     Raises:
         RecordError: a bad record or page; names the file (``.file``), the
@@ -318,6 +333,7 @@ def read_api(
             value=on_error,
         )
     check_instance(instance)
+    team = agent_ids(agents)
     if not has_ticket_pages(path):
         raise ValidationError(
             f"'folder' must hold pages of the incremental ticket export (tickets.json or "
@@ -327,7 +343,7 @@ def read_api(
         )
 
     def generate() -> Iterator[Interaction]:
-        reader = _Reader(path, instance=instance)
+        reader = _Reader(path, instance=instance, agents=team)
         yield from reader.tickets(on_error)
 
     return generate()

@@ -101,24 +101,28 @@ class Table:
                 value=header,
             )
 
-    def rows(self, wanted: Sequence[str]) -> Iterator[tuple[int, Sequence[str]]]:
+    def rows(
+        self, wanted: Sequence[str], *, with_deleted: bool = False
+    ) -> Iterator[tuple[int, Sequence[str]]]:
         """``(line, cells)`` with the cells of *wanted* columns (``""`` where absent), in order.
 
-        Rows marked ``_fivetran_deleted`` are left out.
+        Rows marked ``_fivetran_deleted`` are left out, unless *with_deleted*.
         """
         header = self.columns()
         if self.is_parquet:
             from ._parquet import parquet_rows
 
-            yield from parquet_rows(self.path, self.file, header, wanted)
+            yield from parquet_rows(self.path, self.file, header, wanted, with_deleted)
             return
-        yield from self._csv_rows(header, wanted)
+        yield from self._csv_rows(header, wanted, with_deleted)
 
     def _csv_rows(
-        self, header: list[str], wanted: Sequence[str]
+        self, header: list[str], wanted: Sequence[str], with_deleted: bool = False
     ) -> Iterator[tuple[int, Sequence[str]]]:
         positions = [header.index(name) if name in header else -1 for name in wanted]
         deleted = header.index("_fivetran_deleted") if "_fivetran_deleted" in header else -1
+        if with_deleted:
+            deleted = -1
         width = len(header)
         file = self.file
         simple = all(p >= 0 for p in positions)

@@ -53,14 +53,16 @@ def _as_text(pa: Any, column: Any) -> list[str]:
 
 
 def parquet_rows(
-    path: str, file: str, header: list[str], wanted: Sequence[str]
+    path: str, file: str, header: list[str], wanted: Sequence[str], with_deleted: bool = False
 ) -> Iterator[tuple[int, Sequence[str]]]:
-    """``(row number, cells)`` of the *wanted* columns, a batch at a time."""
+    """``(row number, cells)`` of the *wanted* columns, a batch at a time.
+
+    Rows marked ``_fivetran_deleted`` are left out, unless *with_deleted*.
+    """
     pa = _pyarrow()
     present = [name for name in wanted if name in header]
-    read = list(
-        dict.fromkeys([*present, *(["_fivetran_deleted"] if "_fivetran_deleted" in header else [])])
-    )
+    marked = "_fivetran_deleted" in header and not with_deleted
+    read = list(dict.fromkeys([*present, *(["_fivetran_deleted"] if marked else [])]))
     number = 0
     try:
         batches = pa.parquet.ParquetFile(path).iter_batches(batch_size=_BATCH, columns=read)
@@ -68,7 +70,7 @@ def parquet_rows(
             columns = {name: _as_text(pa, batch.column(name)) for name in read}
             blank = [""] * batch.num_rows
             cells = [columns.get(name, blank) for name in wanted]
-            deleted = columns.get("_fivetran_deleted")
+            deleted = columns.get("_fivetran_deleted") if marked else None
             for index, row in enumerate(zip(*cells, strict=True)):
                 if deleted is not None and deleted[index] == "true":
                     continue

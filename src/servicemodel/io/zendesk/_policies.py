@@ -5,7 +5,9 @@ plus holidays) becomes a :class:`~servicemodel.sla.BusinessCalendar` named by
 the schedule's id. A policy (``filter`` with ``all`` / ``any`` conditions,
 ``policy_metrics`` per priority, business or calendar hours) becomes a
 :class:`~servicemodel.sla.SlaPolicy`; business-hours targets count on the
-default schedule (the earliest created, Zendesk's default). A condition
+ticket's schedule (:data:`~servicemodel.sla.SCHEDULE`), which is the default
+schedule (the earliest created, Zendesk's default) until the ticket is moved
+to another. A condition
 servicemodel cannot express is a :class:`~servicemodel.exceptions.Problem`
 with its path: raised together in a
 :class:`~servicemodel.exceptions.PolicyDocumentError`, or collected into a
@@ -22,10 +24,11 @@ from typing import Any, Final
 import pendulum
 
 from ...exceptions import PolicyDocumentError, Problem, ValidationError
-from ...sla import BusinessCalendar, Condition, FieldTest, PolicySet, SlaPolicy, Target
+from ...sla import SCHEDULE, BusinessCalendar, Condition, FieldTest, PolicySet, SlaPolicy, Target
+from ._vocab import PRIORITIES
 from ._zones import iana_zone
 
-__all__ = ["Schedule", "build_policy", "calendar_of", "policy_set"]
+__all__ = ["Schedule", "applied_policy", "build_policy", "calendar_of", "policy_set"]
 
 _WEEK: Final = 10_080
 _DAY: Final = 1_440
@@ -155,13 +158,14 @@ def _test(
     try:
         if field == "priority":
             ranks = {p: i for i, p in enumerate(_PRIORITIES)}
-            if values[0] not in ranks:
-                refuse("the priority is not one of " + ", ".join(_PRIORITIES))
+            value = PRIORITIES.get(values[0])
+            if value is None:
+                refuse("the priority is not one of " + ", ".join(PRIORITIES))
                 return None
-            rank = ranks[values[0]]
+            rank = ranks[value]
             chosen = {
-                "is": [values[0]],
-                "is_not": [p for p in _PRIORITIES if p != values[0]],
+                "is": [value],
+                "is_not": [p for p in _PRIORITIES if p != value],
                 "less_than": [p for p in _PRIORITIES if ranks[p] < rank],
                 "greater_than": [p for p in _PRIORITIES if ranks[p] > rank],
             }.get(str(operator))
@@ -256,7 +260,7 @@ def build_policy(
     if terms["any"]:
         condition = Condition.all_of(*terms["all"], Condition.any_of(*terms["any"]))
     targets: dict[str, list[Target]] = {}
-    seen: dict[tuple[str, str], str] = {}
+    seen: dict[tuple[str, str], tuple[str, bool]] = {}
     for index, metric in enumerate(document.get("policy_metrics") or []):
         where = f"{path}.policy_metrics[{index}]"
         if isinstance(metric, Mapping) and isinstance(metric.get("where"), str):
@@ -264,18 +268,26 @@ def build_policy(
         target = _target(metric, where, default_calendar, problems)
         if target is None:
             continue
-        priority, value = target
+        priority, value, exact = target
         slot = (priority, value.metric.value)
+        if slot in seen and seen[slot][1] != exact:
+            # the seeds' 'medium' beside a 'normal' row: the value Zendesk has wins
+            if exact:
+                seen[slot] = (where, exact)
+                targets[priority] = [
+                    value if t.metric is value.metric else t for t in targets[priority]
+                ]
+            continue
         if slot in seen:
             problems.append(
                 Problem(
                     where,
                     f"gives {priority!r} a second {value.metric.value} target (the first is "
-                    f"{seen[slot]}); servicemodel keeps one target per metric and priority",
+                    f"{seen[slot][0]}); servicemodel keeps one target per metric and priority",
                 )
             )
             continue
-        seen[slot] = where
+        seen[slot] = (where, exact)
         targets.setdefault(priority, []).append(value)
     if len(problems) > start:
         return None
@@ -294,7 +306,8 @@ def build_policy(
 
 def _target(
     metric: object, path: str, default_calendar: str | None, problems: list[Problem]
-) -> tuple[str, Target] | None:
+) -> tuple[str, Target, bool] | None:
+    """A policy metric as (priority, target, whether the priority was written as Zendesk has it)."""
     if not isinstance(metric, Mapping):
         problems.append(Problem(path, f"must be a policy metric object (got {metric!r})"))
         return None
@@ -305,10 +318,10 @@ def _target(
             Problem(f"{path}.metric", f"must be one of {', '.join(_METRICS)} (got {name!r})")
         )
         return None
-    if priority not in _PRIORITIES:
+    if not isinstance(priority, str) or priority not in PRIORITIES:
         problems.append(
             Problem(
-                f"{path}.priority", f"must be one of {', '.join(_PRIORITIES)} (got {priority!r})"
+                f"{path}.priority", f"must be one of {', '.join(PRIORITIES)} (got {priority!r})"
             )
         )
         return None
@@ -341,13 +354,13 @@ def _target(
         target = Target(
             metric=mapped[0],
             within=within,
-            calendar=default_calendar if business else None,
+            calendar=SCHEDULE if business else None,
             paused_by=mapped[1],
         )
     except ValidationError as error:
         problems.append(Problem(path, error.message))
         return None
-    return str(priority), target
+    return PRIORITIES[priority], target, PRIORITIES[priority] == priority
 
 
 def default_schedule(schedules: Iterable[Schedule]) -> Schedule | None:
@@ -356,16 +369,38 @@ def default_schedule(schedules: Iterable[Schedule]) -> Schedule | None:
     return ordered[0] if ordered else None
 
 
+def applied_policy(title: str) -> SlaPolicy:
+    """A policy the export names only by the title Zendesk applied to tickets.
+
+    Its conditions and targets are not in the export: it matches no ticket by
+    conditions and has no targets of its own, so it counts where Zendesk
+    applied it (``selection="vendor"``) with the targets Zendesk stamped on
+    each ticket (``stamped_targets="use"``), as the Zendesk profiles set.
+    """
+    return SlaPolicy(
+        name=title,
+        condition=Condition.any_of(),
+        description=(
+            "applied by Zendesk (ticket_field_history sla_policy); its conditions and targets "
+            "are not in the export: the targets Zendesk stamped on each ticket count"
+        ),
+    )
+
+
 def policy_set(
     policies: list[tuple[int, SlaPolicy]],
     calendars: dict[str, BusinessCalendar],
     problems: list[Problem],
     on_problem: list[Problem] | None,
+    schedule: str | None = None,
 ) -> tuple[PolicySet, dict[str, BusinessCalendar]]:
-    """The policy set (ordered by Zendesk's position) and the calendars, or the problems raised."""
+    """The policy set (ordered by Zendesk's position) and the calendars, or the problems raised.
+
+    *schedule* is the default schedule's calendar: a ticket counts on it until moved.
+    """
     if problems:
         if on_problem is None:
             raise PolicyDocumentError(problems)
         on_problem.extend(problems)
     ordered = [policy for _position, policy in sorted(policies, key=lambda p: p[0])]
-    return PolicySet(policies=ordered, calendars=calendars), calendars
+    return PolicySet(policies=ordered, calendars=calendars, schedule=schedule), calendars

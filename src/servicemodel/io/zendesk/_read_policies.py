@@ -10,7 +10,15 @@ from typing import Any, Final
 from ...exceptions import Problem, ValidationError
 from ...sla import BusinessCalendar, PolicySet, SlaPolicy
 from ._columns import Table, check_folder, check_instance, find_table
-from ._policies import Schedule, build_policy, calendar_of, default_schedule, policy_set
+from ._pages import page_files, page_records
+from ._policies import (
+    Schedule,
+    applied_policy,
+    build_policy,
+    calendar_of,
+    default_schedule,
+    policy_set,
+)
 
 __all__ = ["read_policies"]
 
@@ -94,6 +102,30 @@ def _table_policies(
     return policies
 
 
+def _applied_titles(folder: str) -> list[str]:
+    """The titles of the policies Zendesk applied to tickets.
+
+    From the tables, the ``sla_policy`` rows of ``ticket_field_history``; from
+    the API pages, the policy of each ``apply_sla`` ticket metric event.
+    """
+    titles: set[str] = set()
+    table = find_table(folder, "ticket_field_history")
+    if table is not None and {"field_name", "value"} <= set(table.columns()):
+        titles.update(
+            value
+            for _line, (field, value) in table.rows(("field_name", "value"))
+            if field == "sla_policy" and value
+        )
+    for path in page_files(folder, "ticket_metric_events"):
+        for _key, _line, event in page_records(path, ("ticket_metric_events",)):
+            sla = event.get("sla") if isinstance(event, Mapping) else None
+            policy = sla.get("policy") if isinstance(sla, Mapping) else None
+            title = policy.get("title") if isinstance(policy, Mapping) else None
+            if isinstance(title, str) and title and event.get("type") == "apply_sla":
+                titles.add(title)
+    return sorted(titles)
+
+
 def _json(path: str, problems: list[Problem]) -> Any:
     try:
         with open(path, encoding="utf-8") as file:
@@ -166,7 +198,14 @@ def read_policies(
     ``sla_policy_metric_history`` as one policy per id that applies to the
     tickets Zendesk applied it to (the attribute ``sla_policy_id``).
     Calendars are named by schedule id; business-hours targets count on the
-    default schedule (the earliest created).
+    ticket's schedule (``"@schedule"``), the set's ``schedule`` (the default
+    schedule, the earliest created) until a ticket is moved to another. A
+    policy title Zendesk applied to tickets (``ticket_field_history`` rows, or
+    ``apply_sla`` ticket metric events) that no policy document defines (the
+    tables keep none; a policy renamed or deleted since is not in
+    ``sla_policies.json``) becomes a policy of that name without conditions
+    or targets (see :func:`applied_policy`): under the Zendesk profiles the
+    tickets count under it with the targets Zendesk stamped on them.
 
     Args:
         folder: the export folder.
@@ -228,4 +267,10 @@ def read_policies(
             position = item.get("position")
             if policy is not None:
                 policies.append((position if isinstance(position, int) else index, policy))
-    return policy_set(policies, calendars, problems, on_problem)
+    named = {policy.name for _position, policy in policies}
+    last = max((position for position, _policy in policies), default=0)
+    for title in _applied_titles(path):
+        if prefix + title not in named:
+            last += 1
+            policies.append((last, applied_policy(prefix + title)))
+    return policy_set(policies, calendars, problems, on_problem, default_name)

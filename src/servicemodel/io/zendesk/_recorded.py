@@ -25,7 +25,7 @@ from ...interactions import Priority
 from ...sla import Metric, RecordedSla
 from .._files import PathOrFile, open_text
 from ._log import instant
-from ._vocab import EVENT_METRICS, event_metric
+from ._vocab import EVENT_METRICS, PRIORITIES, event_metric
 
 __all__ = ["read_recorded_sla", "read_ticket_metric_events"]
 
@@ -52,14 +52,8 @@ _DBT_METRICS = {
 }
 _REPLY = (Metric.FIRST_REPLY, Metric.NEXT_REPLY)
 
-#: Zendesk priorities; "medium" appears in exports and means normal.
-_PRIORITIES = {
-    "low": Priority.LOW,
-    "normal": Priority.NORMAL,
-    "medium": Priority.NORMAL,
-    "high": Priority.HIGH,
-    "urgent": Priority.URGENT,
-}
+#: Zendesk priorities (the importer's vocabulary: "medium" means normal).
+_PRIORITIES = {name: Priority(value) for name, value in PRIORITIES.items()}
 
 #: Ticket metric event metrics with a servicemodel metric (reply_time splits by instance).
 _EVENT_METRICS = {name: Metric(value) for name, value in EVENT_METRICS.items()}
@@ -128,7 +122,7 @@ def _priority(text: str) -> Priority | None:
     priority = _PRIORITIES.get(value)
     if priority is None:
         raise ValidationError(
-            f"'priority_applied' must be one of low, normal, medium, high, urgent (got {text!r})",
+            f"'priority_applied' must be one of {', '.join(PRIORITIES)} (got {text!r})",
             field="priority_applied",
             value=text,
         )

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import enum
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Final
 
 from ...exceptions import RecordError, ValidationError
@@ -22,7 +22,7 @@ from .._report import ErrorReport
 from ._columns import Table, check_folder, check_instance, find_table, record_error
 from ._history import H_RATING, apply_field, field_code, stamped, untracked
 from ._log import SCHEDULE_GRACE, Origin, TicketLog, instant, located
-from ._users import Users
+from ._users import Users, agent_ids
 from ._vocab import DELETED, MERGED_TAG, TICKET_ATTRIBUTES
 
 __all__ = ["Grouping", "read_tables"]
@@ -178,7 +178,14 @@ def _flag(text: str, origin: Origin, ticket: str) -> bool:
 class _Reader:
     """Reads one folder's tables; :meth:`tickets` yields the interactions."""
 
-    def __init__(self, folder: str, *, instance: str | None, grouping: Grouping) -> None:
+    def __init__(
+        self,
+        folder: str,
+        *,
+        instance: str | None,
+        grouping: Grouping,
+        agents: frozenset[str] = frozenset(),
+    ) -> None:
         ticket = find_table(folder, "ticket")
         if ticket is None:
             raise ValidationError(
@@ -192,7 +199,9 @@ class _Reader:
         self.instance = instance
         self.prefix = "" if instance is None else f"{instance}:"
         self.streaming = grouping is Grouping.TICKET_ORDER
-        self.users = Users.from_tables(find_table(folder, "user"), find_table(folder, "audit_log"))
+        self.users = Users.from_tables(
+            find_table(folder, "user"), find_table(folder, "audit_log"), agents
+        )
         self.children: dict[str, _Rows] = {}
         for name, columns in (
             ("ticket_comment", _COMMENT),
@@ -460,6 +469,7 @@ def read_tables(
     instance: str | None = None,
     grouping: Grouping = Grouping.IN_MEMORY,
     on_error: ErrorReport | None = None,
+    agents: Iterable[str | int] | None = None,
 ) -> Iterator[Interaction]:
     """Stream the interactions of a folder of Zendesk warehouse tables (CSV or Parquet).
 
@@ -477,6 +487,10 @@ def read_tables(
         on_error: ``None`` stops at the first bad ticket with a
             :class:`~servicemodel.exceptions.RecordError`; an
             :class:`~servicemodel.io.ErrorReport` collects bad tickets and goes on.
+        agents: user ids (as in the tables, without the instance) whose
+            comments are an agent's at every instant, whatever the ``user``
+            table and ``audit_log`` say: the team, for an export without the
+            audit log, where an agent who left reads as an end-user.
 
     Raises:
         RecordError: a bad row; names the file (``.file``), the line
@@ -510,9 +524,10 @@ def read_tables(
             value=grouping,
         )
     check_instance(instance)
+    team = agent_ids(agents)
 
     def generate() -> Iterator[Interaction]:
-        reader = _Reader(path, instance=instance, grouping=grouping)
+        reader = _Reader(path, instance=instance, grouping=grouping, agents=team)
         yield from reader.tickets(on_error)
 
     return generate()

@@ -4,7 +4,9 @@ The ``user`` table holds today's role only, and a deactivated agent becomes
 an end-user, so their old replies would read as the customer's. Where the
 export has the ``audit_log`` table, its role changes ("Support role changed
 from Staff to not set") give each user's role over time, and a comment
-takes the role its author had when it was written.
+takes the role its author had when it was written. Without it, a list of
+the team's user ids (``agents=``, as dbt_zendesk's ``internal_user_criteria``)
+makes their comments an agent's whatever the tables say.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from ._columns import Table, record_error
 from ._log import instant
 from ._vocab import ROLES
 
-__all__ = ["SYSTEM_USER", "Users"]
+__all__ = ["SYSTEM_USER", "Users", "agent_ids"]
 
 #: Zendesk's own system user: what it writes is a bot's.
 SYSTEM_USER: Final = "-1"
@@ -36,17 +38,23 @@ def _role_word(text: str) -> str:
 class Users:
     """User ids and their roles (customer or agent), with role changes over time."""
 
-    __slots__ = ("_changes", "_roles", "file")
+    __slots__ = ("_agents", "_changes", "_roles", "file")
 
-    def __init__(self) -> None:
+    def __init__(self, agents: frozenset[str] = frozenset()) -> None:
         self._roles: dict[str, str] = {SYSTEM_USER: "bot"}
         self._changes: dict[str, tuple[list[_dt.datetime], list[str], list[str]]] = {}
+        self._agents = agents
         self.file = "user table"
 
     @classmethod
-    def from_tables(cls, users: Table | None, audit_log: Table | None) -> Users:
-        """Read the ``user`` table (id, role) and, if present, the ``audit_log`` role changes."""
-        found = cls()
+    def from_tables(
+        cls, users: Table | None, audit_log: Table | None, agents: frozenset[str] = frozenset()
+    ) -> Users:
+        """Read the ``user`` table (id, role) and, if present, the ``audit_log`` role changes.
+
+        The ids in *agents* are agents at every instant, whatever the tables say.
+        """
+        found = cls(agents)
         if users is not None:
             found.file = users.file
             users.require(("id", "role"))
@@ -103,10 +111,12 @@ class Users:
 
     def knows(self, user_id: str) -> bool:
         """Whether the export names this user."""
-        return user_id in self._roles
+        return user_id in self._roles or user_id in self._agents
 
     def role_at(self, user_id: str, at: _dt.datetime) -> str | None:
         """The role *user_id* had at *at* (``None``: an unknown user)."""
+        if user_id in self._agents:
+            return "agent"
         changes = self._changes.get(user_id)
         if changes is None:
             return self._roles.get(user_id)
@@ -144,3 +154,22 @@ class Users:
     def ids(self) -> Iterable[str]:
         """Every known user id."""
         return self._roles.keys()
+
+
+def agent_ids(agents: object) -> frozenset[str]:
+    """The ``agents=`` argument as a set of user ids, or a ValidationError naming it."""
+    if agents is None:
+        return frozenset()
+    if isinstance(agents, str | bytes) or not isinstance(agents, Iterable):
+        raise ValidationError(
+            f"'agents' must be a collection of Zendesk user ids (got {agents!r})",
+            field="agents",
+            value=agents,
+        )
+    found = [str(a) if isinstance(a, int) and not isinstance(a, bool) else a for a in agents]
+    wrong = [a for a in found if not isinstance(a, str) or not a.strip()]
+    if wrong:
+        raise ValidationError(
+            f"'agents' must hold Zendesk user ids (got {wrong[0]!r})", field="agents", value=agents
+        )
+    return frozenset(found)
