@@ -432,17 +432,29 @@ class Interaction(InteractionHistory):
         kept = tuple(e for e in events if to_micros(e.at) <= limit)
         return attrs.evolve(self, events=kept)
 
-    def _resolutions(self) -> list[pendulum.DateTime]:
-        """The instants the interaction entered a resolved status from an unresolved one."""
-        found: list[pendulum.DateTime] = []
+    def _resolutions(self) -> list[StatusChange]:
+        """The status changes by which the interaction entered a resolved status from an unresolved one."""
+        found: list[StatusChange] = []
         resolved = False
         for event in self.events:
             if isinstance(event, StatusChange):
                 now = event.status.is_resolved
                 if now and not resolved:
-                    found.append(event.at)
+                    found.append(event)
                 resolved = now
         return found
+
+    def first_resolution(self) -> StatusChange | None:
+        """The status change that first resolved the interaction (``None``: never); see :meth:`first_solved_at`.
+
+        >>> import pendulum
+        >>> t = pendulum.datetime(2024, 1, 1)
+        >>> Interaction(id="T", customer_id="C", channel="chat", created_at=t,
+        ...     events=[StatusChange(at=t, status="closed")]).first_resolution().status
+        <Status.CLOSED: 'closed'>
+        """
+        solves = self._resolutions()
+        return solves[0] if solves else None
 
     def first_solved_at(self) -> pendulum.DateTime | None:
         """When the interaction was first resolved (``None``: never).
@@ -457,8 +469,8 @@ class Interaction(InteractionHistory):
         ...     events=[StatusChange(at=t.add(hours=1), status="solved")]).first_solved_at()
         DateTime(2024, 1, 1, 1, 0, 0, tzinfo=Timezone('UTC'))
         """
-        solves = self._resolutions()
-        return solves[0] if solves else None
+        first = self.first_resolution()
+        return None if first is None else first.at
 
     def last_solved_at(self) -> pendulum.DateTime | None:
         """When the interaction was last resolved (``None``: never); later than the first after a reopen.
@@ -476,7 +488,7 @@ class Interaction(InteractionHistory):
         DateTime(2024, 1, 1, 3, 0, 0, tzinfo=Timezone('UTC'))
         """
         solves = self._resolutions()
-        return solves[-1] if solves else None
+        return solves[-1].at if solves else None
 
     def resolution_count(self) -> int:
         """How many times the interaction was resolved (entered solved or closed from another status).

@@ -40,12 +40,28 @@ from .._validators import enum_member
 if TYPE_CHECKING:
     from ..interactions import Event, SatisfactionResponse, Status, StatusSpan
 
-__all__ = ["BAD_SCORES", "GOOD_SCORES", "InteractionHistory"]
+__all__ = ["BAD_SCORES", "GOOD_SCORES", "InteractionHistory", "handle_micros"]
 
 #: Ratings (inclusive bounds on 1-5) that count as good: 4 and 5.
 GOOD_SCORES = (4, 5)
 #: Ratings (inclusive bounds on 1-5) that count as bad: 1 and 2.
 BAD_SCORES = (1, 2)
+
+
+def handle_micros(item: InteractionHistory) -> int | None:
+    """The one rule of handle time, in microseconds: the ``work`` of human agent messages summed.
+
+    ``None`` when no agent message records its work (not tracked). The
+    interaction's :meth:`~InteractionHistory.handle_time` and
+    :meth:`~InteractionHistory.tracked_handle_time` are this figure as a
+    duration; the handle-time KPIs add it up as it is.
+    """
+    total: int | None = None
+    message, agent = _events.Message, _events.Role.AGENT
+    for event in item.events:
+        if type(event) is message and event.author is agent and event.work is not None:
+            total = (total or 0) + duration_micros(event.work)
+    return total
 
 
 def _verdict(score: int) -> int:
@@ -298,7 +314,7 @@ class InteractionHistory:
         ... ]).handle_time()
         Duration(minutes=5)
         """
-        return duration_from_micros(self._work_micros() or 0)
+        return duration_from_micros(handle_micros(self) or 0)
 
     def tracked_handle_time(self) -> pendulum.Duration | None:
         """The handle time when a human agent message records its ``work`` (``None``: not tracked).
@@ -314,20 +330,8 @@ class InteractionHistory:
         >>> i.tracked_handle_time() is None, i.handle_time()
         (True, Duration())
         """
-        micros = self._work_micros()
+        micros = handle_micros(self)
         return None if micros is None else duration_from_micros(micros)
-
-    def _work_micros(self) -> int | None:
-        """The one rule of handle time, in microseconds (``None``: no agent message records work)."""
-        total: int | None = None
-        for event in self.events:
-            if (
-                isinstance(event, _events.Message)
-                and event.author is _events.Role.AGENT
-                and event.work is not None
-            ):
-                total = (total or 0) + duration_micros(event.work)
-        return total
 
     def ratings(self) -> tuple[SatisfactionResponse, ...]:
         """Every satisfaction response, in time order (the last is :meth:`rating`).

@@ -74,14 +74,21 @@ class QueueOutcome:
 def queue_outcome(item: Interaction | QueueOutcome) -> tuple[int, bool] | None:
     if isinstance(item, QueueOutcome):
         return item.waited_micros(), item.answered
-    # the interaction's own facts: its first reply, and when it was first resolved;
-    # a reply at the instant of the resolution answered the customer
-    created = to_micros(item.created_at)
-    reply, solved = item.first_reply_at(), item.first_solved_at()
+    return first_outcome(item.created_at, item.first_reply_at(), item.first_solved_at())
+
+
+def first_outcome(
+    created: _dt.datetime, reply: _dt.datetime | None, solved: _dt.datetime | None
+) -> tuple[int, bool] | None:
+    """(wait µs, answered) from the interaction's facts: its first reply and its first resolution.
+
+    A reply at the instant of the resolution answered the customer.
+    """
+    start = to_micros(created)
     if reply is not None and (solved is None or reply <= solved):
-        return to_micros(reply) - created, True
+        return to_micros(reply) - start, True
     if solved is not None:
-        return to_micros(solved) - created, False
+        return to_micros(solved) - start, False
     return None
 
 

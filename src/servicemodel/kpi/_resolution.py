@@ -47,17 +47,16 @@ class FcrVariant(enum.Enum):
 
 def customer_follow_ups(item: Interaction) -> int:
     """Public customer messages after the first reply (:meth:`Interaction.first_reply`) and before
-    the first resolution (:meth:`Interaction.first_solved_at`: solved or closed)."""
+    the first resolution (:meth:`Interaction.first_resolution`: solved or closed), in log order."""
     first = item.first_reply()
     if first is None:
         return 0
-    solved = item.first_solved_at()
-    until = None if solved is None else to_micros(solved)
+    resolution = item.first_resolution()
     replied = False
     count = 0
     for event in item.events:
-        if until is not None and to_micros(event.at) > until:
-            break  # a message at the resolution's instant was written with it
+        if event is resolution:
+            break
         if event is first:
             replied = True
         elif replied and isinstance(event, Message) and event.is_public_customer_message():
