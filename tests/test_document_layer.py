@@ -474,6 +474,7 @@ def test_a_number_may_have_30_digits_before_and_30_after_the_point(
 class Leaf:
     name: str
     size: int | None = None
+    shown: bool = True
 
 
 @attrs.frozen
@@ -500,12 +501,13 @@ def test_a_converters_errors_become_problems_at_their_paths() -> None:
         ),
     )
     problems = doc.Problems()
-    data = {"leaves": [{"name": "a"}, {"size": True, "colour": 1}], "x": 0}
+    data = {"leaves": [{"name": "a"}, {"size": True, "shown": "no", "colour": 1}], "x": 0}
     assert structuring.structure(converter, data, Tree, problems) is None
     assert [(p.path, p.message) for p in problems.items] == [
         ("leaves[1].name", "is required"),
         ("leaves[1].size", "must be an integer (got True)"),
-        ("leaves[1].colour", "is not a known key; expected one of name, size"),
+        ("leaves[1].shown", "must be true or false (got 'no')"),
+        ("leaves[1].colour", "is not a known key; expected one of name, size, shown"),
         ("x", "is not a known key; expected one of leaves"),
     ]
     problems = doc.Problems()

@@ -49,6 +49,12 @@ def _integer(value: object, _type: object) -> int:
     return value
 
 
+def _boolean(value: object, _type: object) -> bool:
+    if not isinstance(value, bool):
+        raise refuse("must be true or false", value)
+    return value
+
+
 def _as_written(value: object, _type: object) -> object:
     return value
 
@@ -57,7 +63,8 @@ def converter(*, strict: bool = True) -> cattrs.Converter:
     """A package's converter: unknown keys refused, every error kept, strings and integers strict.
 
     A string is never made from a number, nor an integer from text or a
-    boolean: the document must say what it means. With ``strict=False`` the
+    boolean, nor a boolean from anything else: the document must say what it
+    means. With ``strict=False`` the
     values go as written to the classes' own converters and validators, which
     name the rule (``must be a non-empty string (got 5)``); a package then
     adds hooks only for what a document writes differently.
@@ -84,6 +91,7 @@ def converter(*, strict: bool = True) -> cattrs.Converter:
     made = cattrs.Converter(forbid_extra_keys=True, detailed_validation=True)
     made.register_structure_hook(str, _text)
     made.register_structure_hook(int, _integer)
+    made.register_structure_hook(bool, _boolean)
     # a document has no null to mean "none": an optional integer is an integer when given
     made.register_structure_hook_func(lambda hint: hint == int | None, _integer)
     return made
@@ -126,7 +134,7 @@ def structure_items(
             if not isinstance(raw, Mapping):
                 raise refuse("must be a table/object", raw)
             built.append(converter.structure(raw, item))
-        except (cattrs.BaseValidationError, ValidationError, KeyError) as error:
+        except (cattrs.BaseValidationError, ValidationError, KeyError, TypeError) as error:
             note(error, index, item)
             errors.append(error)
     if errors:
