@@ -486,25 +486,10 @@ def _load_model(source: object, format: str | None) -> ServiceModel:
         wrong = f"must be an SLA policy document (got {type(sla).__name__})"
         fields["policies"] = _nested("sla", sla, load_policies, wrong, problems)
     conv = _converter(tz)
-    fields["goals"] = _each(
-        "goals",
-        top.get("goals", []),
-        Goal,
-        conv,
-        problems,
-        keys=_GOAL_KEYS,
-        wrong=f"must be an array of at most {_MAX_GOALS} goals",
-        limit=_MAX_GOALS,
-    )
-    fields["follow_ups"] = _each(
-        "follow_ups",
-        top.get("follow_ups", []),
-        FollowUpRule,
-        conv,
-        problems,
-        keys=_FOLLOW_UP_KEYS,
-        wrong="must be an array of follow-up rules",
-    )
+    for key, (cls, keys, wrong, limit) in _ARRAYS.items():
+        fields[key] = _each(
+            key, top.get(key, []), cls, conv, problems, keys=keys, wrong=wrong, limit=limit
+        )
     if "recognition" in top:
         fields["recognition"] = _recognition(top["recognition"], tz, conv, problems)
     if "loyalty" in top:
@@ -519,6 +504,12 @@ def _load_model(source: object, format: str | None) -> ServiceModel:
         raise ModelDocumentError(problems.items or [Problem("", "is not a valid service model")])
     return model
 
+
+#: The arrays of tables a model document holds: class, keys, the message for a wrong array, its limit.
+_ARRAYS: dict[str, tuple[type[Any], tuple[str, ...], str, int | None]] = {
+    "goals": (Goal, _GOAL_KEYS, f"must be an array of at most {_MAX_GOALS} goals", _MAX_GOALS),
+    "follow_ups": (FollowUpRule, _FOLLOW_UP_KEYS, "must be an array of follow-up rules", None),
+}
 
 #: A part of the document that could not be read (its problems are recorded).
 _ABSENT: Any = object()
