@@ -469,8 +469,8 @@ class Interaction(InteractionHistory):
         ...     events=[StatusChange(at=t.add(hours=1), status="solved")]).first_solved_at()
         DateTime(2024, 1, 1, 1, 0, 0, tzinfo=Timezone('UTC'))
         """
-        first = self.first_resolution()
-        return None if first is None else first.at
+        solves = self._resolutions()
+        return solves[0].at if solves else None
 
     def last_solved_at(self) -> pendulum.DateTime | None:
         """When the interaction was last resolved (``None``: never); later than the first after a reopen.
