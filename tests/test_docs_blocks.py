@@ -13,7 +13,8 @@ The rules (why: docs/development/documentation.md):
   by ``read_interactions``.
 - ``sh`` / ``console``: ``servicemodel ...`` commands run in-process through
   ``servicemodel.cli.main`` in a temporary directory and must exit 0 (a block
-  that names ``examples/`` finds docs/examples there, and one that names
+  that names ``examples/`` finds docs/examples there (``docs/examples/``, as
+  from the repository's root, finds it at that path), and one that names
   ``zendesk-export/`` the Zendesk reference demo: its tables in that folder and
   dbt_zendesk's ``zendesk__sla_policies.csv`` beside it); the
   install and test lines of the quick start must be the commands ``.ci/run``
@@ -315,7 +316,9 @@ def run_command(command: str, where: str) -> str:
 
 def _inputs(block: Block, tmp_path: Path) -> None:
     """The files a shell block names that are not made by its own commands."""
-    if "examples/" in block.text:
+    if "docs/examples/" in block.text:  # a path from the repository's root
+        shutil.copytree(ROOT / "docs" / "examples", tmp_path / "docs" / "examples")
+    elif "examples/" in block.text:
         shutil.copytree(ROOT / "docs" / "examples", tmp_path / "examples")
     if "zendesk-export/" in block.text:
         from zendesk_demo import SEEDS, SLA_POLICIES

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import json
 import pathlib
+import random
 import shutil
 from typing import Any
 
@@ -12,7 +13,7 @@ import pendulum
 import pytest
 
 from servicemodel import Interaction, Role, Status
-from servicemodel.exceptions import RecordError, ValidationError
+from servicemodel.exceptions import PolicyDocumentError, RecordError, ValidationError
 from servicemodel.interactions import (
     Assignment,
     FieldChange,
@@ -142,7 +143,9 @@ def test_the_seed_tickets_keep_their_authors_notes_priorities_and_sla_stamps() -
     note = tickets["114"].messages()[1]  # ticket events without the comment sideload
     assert (note.author, note.visibility.value, note.author_id) == (Role.AGENT, "private", "1")
     assert tickets["114"].first_reply_at() is None
-    bot = tickets["109"].messages()[0]  # a trigger's acknowledgement
+    # the customer's comment, then a trigger's acknowledgement in the same second (comment ids)
+    assert tickets["109"].messages()[0].author is Role.CUSTOMER
+    bot = tickets["109"].messages()[1]
     assert (bot.author, bot.author_id) == (Role.BOT, "-1")
     reply = tickets["109"].first_reply()
     assert reply is not None
@@ -203,11 +206,45 @@ def test_users_may_come_from_users_pages_instead_of_the_sideload(tmp_path: pathl
     assert list(read_api(folder)) == list(read_api(API))
 
 
+def test_target_in_seconds_wins_over_minutes_in_every_reader(tmp_path: pathlib.Path) -> None:
+    """Issue 15 (3): one reading of a target; the API stamps took whole minutes only."""
+    folder = _copy(tmp_path)
+    page = _load(folder / "ticket_metric_events.json")
+    [applied] = [e for e in page["ticket_metric_events"] if e["id"] == 800102]
+    applied["sla"]["target_in_seconds"] = 90
+    _save(folder / "ticket_metric_events.json", page)
+    t101 = _by_id(folder)["101"]
+    [stamp] = [e for e in t101.events if isinstance(e, TargetApplied)]
+    assert stamp.within == pendulum.duration(seconds=90)
+    [row] = [
+        r
+        for r in read_ticket_metric_events(folder / "ticket_metric_events.json")
+        if r.interaction_id == "101" and r.metric.value == "first_reply"
+    ]
+    assert row.target == pendulum.duration(seconds=90)
+    applied["sla"]["target_in_seconds"] = 1.5
+    _save(folder / "ticket_metric_events.json", page)
+    with pytest.raises(RecordError, match=r"'sla\.target_in_seconds' must be a positive whole"):
+        list(read_api(folder))
+
+
+def test_a_malformed_schedule_page_is_refused_not_skipped_for_the_default(
+    tmp_path: pathlib.Path,
+) -> None:
+    """Issue 15 (4): read_api no longer discards schedules.json problems."""
+    folder = _copy(tmp_path)
+    page = _load(folder / "schedules.json")
+    page["schedules"][0] = {"name": "no id"}
+    _save(folder / "schedules.json", page)
+    with pytest.raises(PolicyDocumentError, match=r"schedules\.json: schedules\[0\]"):
+        list(read_api(folder))
+
+
 def test_instances_prefix_every_id() -> None:
     t109 = _by_id(API, instance="eu")["eu:109"]
     assert t109.customer_id == "eu:10"
     assert t109.attribute("instance") == "eu"
-    assert t109.messages()[1].author_id == "eu:10"
+    assert t109.messages()[0].author_id == "eu:10"
     assert next(e for e in t109.events if isinstance(e, PolicyApplied)).policy == "eu:Standard SLA"
 
 
@@ -382,7 +419,9 @@ def test_a_ticket_event_s_custom_field_is_a_field_change_and_its_timestamp_may_b
     assert t104.messages() == _by_id(API)["104"].messages()
 
 
-def test_the_api_export_reconciles_with_its_own_ticket_metric_events() -> None:
+def test_the_api_export_reconciles_with_its_own_ticket_metric_events(
+    tmp_path: pathlib.Path,
+) -> None:
     as_of = pendulum.datetime(2025, 7, 5)
     profile = Profile.named("zendesk")
     policies, _calendars = read_policies(API)
@@ -393,6 +432,14 @@ def test_the_api_export_reconciles_with_its_own_ticket_metric_events() -> None:
     counts = outcome.counts()
     assert (counts["agree"], counts["differ"], counts["vendor_only"]) == (len(recorded), 0, 0)
     assert len(recorded) == 9
+    # Issue 15 (1.3): the same events in another order give the same rows and the same outcome.
+    page = _load(API / "ticket_metric_events.json")
+    random.Random(15).shuffle(page["ticket_metric_events"])
+    shuffled_file = tmp_path / "ticket_metric_events.json"
+    _save(shuffled_file, page)
+    shuffled = list(read_ticket_metric_events(shuffled_file, as_of=as_of))
+    assert sorted(shuffled, key=repr) == sorted(recorded, key=repr)
+    assert reconcile(results, shuffled, profile=profile).counts() == counts
 
 
 def test_a_history_record_without_a_ticket_and_a_page_with_a_byte_order_mark(

@@ -8,6 +8,8 @@ from typing import Any
 
 import pendulum
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from servicemodel import Priority
 from servicemodel.exceptions import RecordError
@@ -156,6 +158,40 @@ def test_metric_events_fold_into_one_row_per_instance_with_a_target() -> None:
     )
     assert following.business_hours is False
     assert following.source == "zendesk"
+
+
+_ORDERED = [
+    {**e, "id": number}
+    for number, e in enumerate(
+        [
+            event("activate", "2025-06-02T11:00:00Z"),
+            event("apply_sla", "2025-06-02T11:00:00Z", **sla(60)),
+            event("breach", "2025-06-02T12:00:00Z"),
+            event("fulfill", "2025-06-02T13:40:00Z"),
+            event("update_status", "2025-06-02T13:40:00Z", status={"business": 40, "calendar": 9}),
+            event("apply_sla", "2025-06-02T11:00:00Z", metric="resolution_time", **sla(600)),
+            event("fulfill", "2025-06-02T12:00:00Z", metric="resolution_time"),
+            event("activate", "2025-06-02T13:00:00Z", metric="resolution_time"),
+            event("fulfill", "2025-06-02T13:00:00Z", metric="agent_work_time"),
+            event("apply_sla", "2025-06-02T11:00:00Z", metric="agent_work_time", **sla(90)),
+        ],
+        start=1,
+    )
+]
+
+
+@given(st.permutations(_ORDERED))
+def test_events_in_any_file_order_fold_by_time_into_the_same_rows(
+    shuffled: list[dict[str, Any]],
+) -> None:
+    """Issue 15 (1.3): events are folded by (time, id), not in the file's order."""
+
+    def key(row: Any) -> tuple[str, str, int]:
+        return (row.interaction_id, row.metric.value, row.cycle)
+
+    expected = sorted(read(_ORDERED), key=key)
+    assert sorted(read(shuffled), key=key) == expected
+    assert [r.breached for r in expected] == [False, True, None]
 
 
 def test_a_breach_after_the_export_is_the_running_clocks_due_time() -> None:

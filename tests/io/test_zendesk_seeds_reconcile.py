@@ -15,10 +15,11 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import attrs
 import pendulum
 import pytest
 
-from servicemodel import Interaction, PolicyApplied, TargetApplied
+from servicemodel import Interaction, PolicyApplied, Priority, TargetApplied
 from servicemodel.io.zendesk import read_policies, read_recorded_sla, read_tables
 from servicemodel.sla import (
     Figure,
@@ -111,7 +112,47 @@ def test_the_known_differences_are_the_peers_and_none_is_unexplained(
     outcome: Reconciliation,
 ) -> None:
     assert outcome.unexplained() == ()
-    assert all(reason.peer_rule for rows in KNOWN.values() for *_, reason in rows)
+    reasons = {d.reason for row in outcome.rows for d in row.differences}
+    assert reasons == {Reason.PEER_MAX_OVER_PERIODS, Reason.PRIORITY_AT_START, Reason.WEEK_CAP}
+
+
+def _perturbed(ticket: str, metric: str, **changes: object) -> list[Reason]:
+    """The reasons of one seed row's differences once its vendor figures are changed."""
+    profile = Profile.dbt_zendesk()
+    tickets, policies = _imported()
+    applied = profile.apply(policies)
+    [result] = [evaluate(t, applied, as_of=RUN) for t in tickets if t.id == ticket]
+    rows = [
+        attrs.evolve(r, **changes)
+        for r in read_recorded_sla(SLA_POLICIES)
+        if (r.interaction_id, r.metric.value) == (ticket, metric)
+    ]
+    outcome = reconcile([result], rows, profile=profile)
+    return [d.reason for row in outcome.rows if row.recorded is not None for d in row.differences]
+
+
+@pytest.mark.parametrize(
+    ("ticket", "metric", "changes", "reason"),
+    [
+        # the priority at the clock's start was normal, not low
+        ("111", "first_reply", {"priority": Priority.LOW}, Reason.UNEXPLAINED),
+        # the peer's breach earlier than ours is no projection over later periods
+        (
+            "109",
+            "agent_work",
+            {"breached_at": pendulum.datetime(2025, 6, 18, 15)},
+            Reason.UNEXPLAINED,
+        ),
+        # neither ours nor 52 weeks of business time plus calendar time after: the
+        # clock still runs, so only the evaluation instant is left to explain it
+        ("112", "first_reply", {"elapsed": pendulum.duration(minutes=200_000)}, Reason.OPEN_CLOCK),
+    ],
+)
+def test_a_peer_rule_is_named_only_when_its_own_condition_holds(
+    ticket: str, metric: str, changes: dict[str, object], reason: Reason
+) -> None:
+    """Issue 15 (1.4): each peer rule checks its condition; otherwise another reason."""
+    assert _perturbed(ticket, metric, **changes) == [reason]
 
 
 def test_the_figures_behind_the_agreement_are_the_hand_checked_ones(

@@ -8,12 +8,13 @@ import random
 import shutil
 import tempfile
 
+import pendulum
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from servicemodel import Interaction, Role, Status
-from servicemodel.exceptions import RecordError, ValidationError
+from servicemodel.exceptions import PolicyDocumentError, RecordError, ValidationError
 from servicemodel.interactions import (
     Assignment,
     FieldChange,
@@ -27,7 +28,7 @@ from servicemodel.interactions import (
     TargetApplied,
 )
 from servicemodel.io import ErrorReport
-from servicemodel.io.zendesk import Grouping, read_tables
+from servicemodel.io.zendesk import Grouping, read_policies, read_tables
 
 TABLES = pathlib.Path(__file__).parents[1] / "fixtures" / "zendesk" / "tables"
 
@@ -352,6 +353,98 @@ def test_sla_history_becomes_the_vendor_s_own_sla_events() -> None:
     t104 = tickets["104"]
     calendar_time = [(e.metric, e.calendar) for e in t104.events if isinstance(e, TargetApplied)]
     assert calendar_time == [("first_reply", None), ("next_reply", None), ("next_reply", None)]
+
+
+def test_a_pausable_update_stamp_is_left_out_and_keeps_the_periodic_stamp(
+    tmp_path: pathlib.Path,
+) -> None:
+    """Issue 15 (1.2): a stamp carries no pause, so pausable stamps make no TargetApplied;
+    the periodic update's stamp at the same instant is not overwritten."""
+    folder = _copy(tmp_path)
+    history = folder / "ticket_field_history.csv"
+    for name, minutes in (("periodic_update_time", 30), ("pausable_update_time", 240)):
+        _append(
+            history,
+            {
+                "field_name": name,
+                "ticket_id": "104",
+                "updated": "2025-06-10 12:00:00",
+                "_fivetran_synced": "2026-01-01 00:00:00",
+                "value": f'{{"minutes":{minutes},"in_business_hours":false}}',
+            },
+        )
+    t104 = _by_id(folder)["104"]
+    periodic = [
+        e.within.in_minutes()
+        for e in t104.events
+        if isinstance(e, TargetApplied) and e.metric == "periodic_update"
+    ]
+    assert periodic == [30]
+
+
+@pytest.mark.parametrize("rows_reversed", [False, True])
+def test_comments_in_the_same_second_follow_their_comment_ids(
+    tmp_path: pathlib.Path, rows_reversed: bool
+) -> None:
+    """Issue 15 (1.5): a customer message and the agent's reply in one second keep
+    the order Zendesk numbered them, whatever the rows' order (not 'agent' < 'customer')."""
+    folder = _copy(tmp_path)
+    comments = folder / "ticket_comment.csv"
+    same = "2025-06-02 15:00:00"
+    rows = [
+        {"id": "5902", "created": same, "public": "true", "ticket_id": "101", "user_id": "1"},
+        {"id": "5901", "created": same, "public": "true", "ticket_id": "101", "user_id": "10"},
+    ]
+    for values in rows[::-1] if rows_reversed else rows:
+        _append(comments, {"_fivetran_synced": "2026-01-01 00:00:00", **values})
+    t101 = _by_id(folder)["101"]
+    at_same = [m.author for m in t101.messages() if m.at == pendulum.datetime(2025, 6, 2, 15)]
+    assert at_same == [Role.CUSTOMER, Role.AGENT]
+
+
+def test_each_applied_sla_policy_holds_from_when_zendesk_applied_it(
+    tmp_path: pathlib.Path,
+) -> None:
+    """Issue 15 (1.6): ticket_sla_policy rows are dated changes of ``sla_policy_id``
+    (timestamps parsed, not compared as text), not the last one fixed from creation."""
+    folder = _copy(tmp_path)
+    applied = folder / "ticket_sla_policy.csv"
+    synced = "2026-01-01 00:00:00"
+    later = {
+        "ticket_id": "101",
+        "sla_policy_id": "1002",
+        "policy_applied_at": "2025-06-02 13:00:00",
+    }
+    first = {
+        "ticket_id": "101",
+        "sla_policy_id": "1001",
+        "policy_applied_at": "2025-06-02T11:00:00Z",
+    }
+    for values in (later, first):
+        _append(applied, {"_fivetran_synced": synced, **values})
+    t101 = _by_id(folder)["101"]
+    assert t101.attribute("sla_policy_id") == "1001"
+    changes = [
+        (e.at, e.value)
+        for e in t101.events
+        if isinstance(e, FieldChange) and e.name == "sla_policy_id"
+    ]
+    assert changes == [(pendulum.datetime(2025, 6, 2, 13), "1002")]
+
+
+def test_a_schedule_created_at_that_is_no_timestamp_is_refused_by_every_reader(
+    tmp_path: pathlib.Path,
+) -> None:
+    """Issue 15 (3): one rule picks the default schedule, and checks ``created_at``."""
+    folder = _copy(tmp_path)
+    header, rows = _rows(folder / "schedule.csv")
+    rows[0][header.index("created_at")] = "yesterday"
+    _write(folder / "schedule.csv", header, rows)
+    with pytest.raises(PolicyDocumentError, match=r"schedule\.csv line 2\.created_at") as caught:
+        list(read_tables(folder))
+    assert "'yesterday'" in str(caught.value)
+    with pytest.raises(PolicyDocumentError, match=r"schedule\.csv line 2\.created_at"):
+        read_policies(folder)
 
 
 def test_ticket_schedules_switch_the_schedule_and_one_at_creation_starts_it() -> None:

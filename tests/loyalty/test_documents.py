@@ -445,3 +445,26 @@ def test_bad_inactivity_options_name_their_path(expiry: object, path: str, messa
     assert any(p.path == path and message in p.message for p in caught.value.problems), (
         caught.value.problems
     )
+
+
+@given(
+    zone=st.sampled_from(
+        ["UTC", "Europe/Warsaw", "America/St_Johns", "Australia/Lord_Howe", "Asia/Kathmandu"]
+    ),
+    instants=st.lists(
+        st.integers(min_value=-3_000_000_000_000_000, max_value=8_000_000_000_000_000),
+        min_size=1,
+        max_size=5,
+    ),
+)
+def test_a_commands_instant_is_written_as_astimezone_writes_it(
+    zone: str, instants: list[int]
+) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from servicemodel.loyalty._documents import _instant_text
+
+    tz = pendulum.timezone(zone)
+    for micros in [*instants, *(m + 1 for m in instants)]:
+        utc = datetime(1970, 1, 1, tzinfo=UTC) + timedelta(microseconds=micros)
+        assert _instant_text(micros, tz) == utc.astimezone(tz).isoformat()

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pendulum
 import pytest
 
-from servicemodel import Interaction, Message, PolicyApplied, TargetApplied
+from servicemodel import Interaction, Message, PolicyApplied, StatusChange, TargetApplied
 from servicemodel.exceptions import ValidationError
+from servicemodel.interactions import Status
 from servicemodel.sla import (
     SCHEDULE,
     BusinessCalendar,
@@ -120,3 +121,74 @@ def test_a_stamp_on_an_unknown_metric_is_refused_only_when_stamps_are_used() -> 
     assert len(evaluate(odd, policies("ignore"), as_of=T.add(hours=1)).clocks) == 1
     with pytest.raises(ValidationError, match="'metric' of a TargetApplied event must be one of"):
         evaluate(odd, policies("use"), as_of=T.add(hours=1))
+
+
+def test_a_stamp_sets_the_time_and_keeps_the_policys_pause_and_warning() -> None:
+    """Issue 15 (1.1): a stamp overrides ``within`` only; paused_by and warn_percent stay."""
+    paused = SlaPolicy(
+        name="P",
+        targets={
+            "normal": [
+                Target(
+                    metric="periodic_update",
+                    within=pendulum.duration(hours=1),
+                    paused_by=["pending"],
+                    warn_percent=50,
+                )
+            ]
+        },
+    )
+    ticket = Interaction(
+        id="T-2",
+        customer_id="C-1",
+        channel="email",
+        priority="normal",
+        created_at=T,
+        events=[
+            PolicyApplied(at=T, policy="P"),
+            TargetApplied(at=T, metric="periodic_update", within=pendulum.duration(minutes=90)),
+            Message(at=T.add(minutes=10), author="agent"),
+            StatusChange(at=T.add(minutes=10), status="pending"),
+        ],
+    )
+    policy_set = PolicySet(policies=[paused], stamped_targets=StampedTargets.USE)
+    clock = next(
+        c
+        for c in evaluate(ticket, policy_set, as_of=T.add(hours=3)).clocks
+        if c.metric is Metric.PERIODIC_UPDATE
+    )
+    assert clock.target.within == pendulum.duration(minutes=90)
+    assert clock.target.paused_by == frozenset({Status.PENDING})
+    assert clock.target.warn_percent == 50
+    assert clock.state.value == "paused"
+    assert not clock.breached
+
+
+def test_a_stamp_shorter_than_warn_before_drops_the_warning() -> None:
+    before = SlaPolicy(
+        name="P",
+        targets={
+            "normal": [
+                Target(
+                    metric="first_reply",
+                    within=pendulum.duration(hours=2),
+                    warn_before=pendulum.duration(hours=1),
+                )
+            ]
+        },
+    )
+    ticket = Interaction(
+        id="T-3",
+        customer_id="C-1",
+        channel="email",
+        priority="normal",
+        created_at=T,
+        events=[
+            PolicyApplied(at=T, policy="P"),
+            TargetApplied(at=T, metric="first_reply", within=pendulum.duration(minutes=30)),
+        ],
+    )
+    policy_set = PolicySet(policies=[before], stamped_targets=StampedTargets.USE)
+    clock = evaluate(ticket, policy_set, as_of=T.add(minutes=5)).clocks[0]
+    assert clock.target.within == pendulum.duration(minutes=30)
+    assert clock.target.warn_before is None

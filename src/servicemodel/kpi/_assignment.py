@@ -17,16 +17,14 @@ Fraction(1, 1)
 
 from __future__ import annotations
 
-import datetime as _dt
 from typing import Any, Self, final
 
-from .._time import from_micros, to_micros
+from .._time import to_micros
 from ..exceptions import EmptySampleError
 from ..interactions import Interaction
 from ._accumulators import Accumulator, state_counts
-from ._duration_accumulator import DurationAccumulator
+from ._duration_accumulator import AsOfDuration, DurationAccumulator
 from ._names import KpiName
-from ._options import instant_micros
 from ._stats import Mean
 
 __all__ = [
@@ -178,7 +176,7 @@ class TimeToFirstAssignment(DurationAccumulator):
 
 
 @final
-class UnassignedTime(DurationAccumulator):
+class UnassignedTime(AsOfDuration):
     """Time without an assigned agent, from creation until the interaction was (last) resolved.
 
     Without ``as_of`` (default) only resolved interactions are measured,
@@ -201,22 +199,11 @@ class UnassignedTime(DurationAccumulator):
 
     kpi = KpiName.UNASSIGNED_TIME
     item_types = (Interaction,)
-    __slots__ = ("_as_of", "_until")
-
-    def __init__(self, *, as_of: _dt.datetime | int | None = None, **options: Any) -> None:
-        super().__init__(**options)
-        self._as_of = None if as_of is None else instant_micros(as_of, "as_of")
-        self._until = None if self._as_of is None else from_micros(self._as_of)
-
-    def options(self) -> dict[str, Any]:
-        return {"as_of": self._as_of, **super().options()}
-
-    def _native_options(self) -> dict[str, Any]:
-        return {**super()._native_options(), "as_of": self._as_of}
+    __slots__ = ()
 
     def _add(self, item: Interaction) -> None:
         if self._until is not None:
-            if to_micros(item.created_at) > to_micros(self._until):
+            if not self._counts(item):
                 return
             item = item.as_of(self._until)
         solved = item.last_solved_at()

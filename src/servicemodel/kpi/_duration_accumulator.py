@@ -14,11 +14,13 @@ from typing import Any, Self
 
 import pendulum
 
-from .._time import duration_micros
+from .._time import duration_micros, from_micros, to_micros
 from ..exceptions import EmptySampleError, ValidationError
+from ..interactions import Interaction
 from ._accumulators import Accumulator, BusinessTime
 from ._duration_state import DEFAULT_EXACT_LIMIT, DEFAULT_PERCENTILES, DurationState
 from ._duration_stats import DurationStats, round_micros
+from ._options import instant_micros
 from ._sketch import check_alpha
 from ._stats import QuantileMethod, to_fraction
 
@@ -232,3 +234,31 @@ class DurationAccumulator(Accumulator[DurationStats]):
                 round(Fraction(repr(value) if isinstance(value, float) else value) * 1_000_000)
             )
         return acc.result()
+
+
+class AsOfDuration(DurationAccumulator):
+    """A duration per interaction measured either once it is resolved or as of an instant.
+
+    Without ``as_of`` only resolved interactions count (each figure is final);
+    with it, every interaction created by then counts, as it stood at ``as_of``
+    (:meth:`_counts` says which; ``_until`` is ``as_of`` as a datetime).
+    """
+
+    __slots__ = ("_as_of", "_until")
+
+    def __init__(self, *, as_of: _dt.datetime | int | None = None, **options: Any) -> None:
+        super().__init__(**options)
+        self._as_of = None if as_of is None else instant_micros(as_of, "as_of")
+        self._until = None if self._as_of is None else from_micros(self._as_of)
+
+    def options(self) -> dict[str, Any]:
+        return {"as_of": self._as_of, **super().options()}
+
+    def _native_options(self) -> dict[str, Any]:
+        return {**super()._native_options(), "as_of": self._as_of}
+
+    def _counts(self, item: Interaction) -> bool:
+        """Whether *item* is measured: resolved (no ``as_of``), else created by ``as_of``."""
+        if self._as_of is None:
+            return item.status().is_resolved
+        return to_micros(item.created_at) <= self._as_of

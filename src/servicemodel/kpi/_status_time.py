@@ -20,15 +20,13 @@ statuses the SLA metrics of the same names count (``new``, ``open`` and
 
 from __future__ import annotations
 
-import datetime as _dt
-from typing import Any, ClassVar, final
+from typing import ClassVar, final
 
-from .._time import from_micros, to_micros
+from .._time import to_micros
 from ..interactions import Interaction, Status
 from ..sla import Metric
-from ._duration_accumulator import DurationAccumulator
+from ._duration_accumulator import AsOfDuration
 from ._names import KpiName
-from ._options import instant_micros
 
 __all__ = ["AgentWaitTime", "AgentWorkTime", "OnHoldTime", "RequesterWaitTime"]
 
@@ -38,7 +36,7 @@ def _counted_by(metric: Metric) -> frozenset[Status]:
     return frozenset(s for s in Status if not s.is_resolved) - metric.rules.paused_by
 
 
-class StatusTime(DurationAccumulator):
+class StatusTime(AsOfDuration):
     """Base of the status-time KPIs: per interaction, the time spent in ``counted`` statuses.
 
     Without ``as_of`` (default) only resolved interactions (solved or
@@ -51,28 +49,12 @@ class StatusTime(DurationAccumulator):
 
     counted: ClassVar[frozenset[Status]]
     item_types = (Interaction,)
-    __slots__ = ("_as_of", "_until")
-
-    def __init__(self, *, as_of: _dt.datetime | int | None = None, **options: Any) -> None:
-        super().__init__(**options)
-        self._as_of = None if as_of is None else instant_micros(as_of, "as_of")
-        self._until = None if self._as_of is None else from_micros(self._as_of)
-
-    def options(self) -> dict[str, Any]:
-        return {"as_of": self._as_of, **super().options()}
-
-    def _native_options(self) -> dict[str, Any]:
-        return {**super()._native_options(), "as_of": self._as_of}
+    __slots__ = ()
 
     def _add(self, item: Interaction) -> None:
-        if self._as_of is None:
-            if not item.status().is_resolved:
-                return
-            spans = item.status_spans(self.counted)
-        else:
-            if to_micros(item.created_at) > self._as_of:
-                return
-            spans = item.status_spans(self.counted, until=self._until)
+        if not self._counts(item):
+            return
+        spans = item.status_spans(self.counted, until=self._until)
         total = 0
         for span in spans:
             if span.end is not None:  # always: status_spans ends every stretch

@@ -21,6 +21,8 @@ HOUR = 3_600_000_000
 DAY = 86_400_000_000
 _EPOCH_ORDINAL = _dt.date(1970, 1, 1).toordinal()
 _TABLED_ZONES = (pendulum.Timezone, pendulum.FixedTimezone)
+_UTC_EPOCH = _dt.datetime(1970, 1, 1, tzinfo=_dt.UTC)
+_ONE_MICRO = _dt.timedelta(microseconds=1)
 
 
 def add_months(day: _dt.date, months: int) -> _dt.date:
@@ -157,13 +159,19 @@ class InstantReader:
     This reader reads a pendulum value's wall clock and fold and looks the
     instant up in its zone's offset table (the zone table's
     :meth:`~servicemodel._time.ZoneOffsets.instant_of_wall`, PEP 495 rules),
-    keeping the table of the last zone it saw. Other datetime types and other
-    tzinfo types take the general path, so the result is always
-    ``to_micros(aware(value))``; bad values raise the same errors.
+    keeping the table of the last zone it saw. A standard-library datetime in
+    UTC (``datetime.UTC``, as :meth:`Command.call
+    <servicemodel.loyalty.Command.call>` gives) is its distance from the
+    epoch. Other datetime types and other tzinfo types take the general
+    path, so the result is always ``to_micros(aware(value))``; bad values
+    raise the same errors.
 
     >>> reader = InstantReader()
     >>> t = pendulum.datetime(2025, 3, 30, 3, 30, tz="Europe/Warsaw")
     >>> reader.micros(t, "at") == to_micros(t)
+    True
+    >>> u = _dt.datetime(2025, 3, 30, 1, 30, 0, 7, tzinfo=_dt.UTC)
+    >>> reader.micros(u, "at") == to_micros(aware(u, field="at"))
     True
     """
 
@@ -182,6 +190,8 @@ class InstantReader:
                 table = self._switch(tz)
             if table is not None:
                 return table.instant_of(value)
+        elif type(value) is _dt.datetime and value.tzinfo is _dt.UTC:
+            return (value - _UTC_EPOCH) // _ONE_MICRO
         return to_micros(aware(value, field=field))
 
     def _switch(self, tz: _dt.tzinfo | None) -> ZoneOffsets | None:

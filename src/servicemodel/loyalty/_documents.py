@@ -17,6 +17,7 @@ import os
 import re
 import types
 import typing
+from bisect import bisect_right
 from collections.abc import Callable, Mapping
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
@@ -28,7 +29,7 @@ import pendulum
 from cattrs.gen import make_dict_unstructure_fn
 
 from .. import _documents as doc
-from .._time import aware, to_micros
+from .._time import HI, LO, ZONES, aware, to_micros
 from .._validators import shown
 from ..exceptions import (
     LedgerDocumentError,
@@ -37,7 +38,7 @@ from ..exceptions import (
     ServiceModelError,
     ValidationError,
 )
-from ._commands import Command
+from ._commands import COMMAND_FIELDS, Command, payload_of
 from ._ledger import Ledger
 from ._policies import (
     AfterDays,
@@ -422,14 +423,25 @@ def dump_ledger(ledger: Ledger, *, format: str = "json") -> str | dict[str, Any]
 
 def command_data(command: Command, tz: Any) -> dict[str, Any]:
     """One command as a ledger document holds it (a JSON-compatible mapping)."""
-    name = command.name.value
+    return payload_data(payload_of(command), command.key, tz)
+
+
+def payload_data(payload: tuple[Any, ...], key: str, tz: Any) -> dict[str, Any]:
+    """The command a ledger kept as *payload* ``(name, member, micros, *arguments)`` under *key*.
+
+    As :func:`command_data` gives it, without building the command first.
+
+    >>> payload_data(("redeem", "ann", 0, 40, None), "r-1", pendulum.timezone("UTC"))
+    {'command': 'redeem', 'key': 'r-1', 'member': 'ann', 'at': '1970-01-01T00:00:00+00:00', 'points': 40}
+    """
+    name, member, micros, *arguments = payload
     item: dict[str, Any] = {
         "command": name,
-        "key": command.key,
-        "member": command.member,
-        "at": _instant_text(command.micros, tz),
+        "key": key,
+        "member": member,
+        "at": _instant_text(micros, tz),
     }
-    for field, value in command.arguments:
+    for field, value in zip(COMMAND_FIELDS[name], arguments, strict=True):
         if value is None or value == ():
             continue
         if field == "tally":
@@ -464,9 +476,47 @@ def command_from_data(item: Any, path: str) -> Command:
     )
 
 
+_NAIVE_EPOCH = _dt.datetime(1970, 1, 1)
+# Per zone, the last era of one UTC offset an instant fell in:
+# (start, end, offset in micros, the offset as isoformat() writes it).
+_ERAS: dict[Any, tuple[int, int, int, str]] = {}
+
+
 def _instant_text(micros: int, tz: Any) -> str:
-    utc = _dt.datetime(1970, 1, 1, tzinfo=_dt.UTC) + _dt.timedelta(microseconds=micros)
-    return utc.astimezone(tz).isoformat()
+    """The instant *micros* in ISO 8601 as ``astimezone(tz).isoformat()`` writes it.
+
+    The zone's offset comes from its table (kept per zone for the era of the
+    last instant, so a run of commands asks once); instants outside the
+    tables' range, and zones without a table, go through ``astimezone``.
+
+    >>> _instant_text(1_735_689_600_000_000, pendulum.timezone("Europe/Warsaw"))
+    '2025-01-01T01:00:00+01:00'
+    """
+    era = _ERAS.get(tz)
+    if era is None or not era[0] <= micros < era[1]:
+        era = _era(micros, tz)
+        if era is None:
+            utc = _dt.datetime(1970, 1, 1, tzinfo=_dt.UTC) + _dt.timedelta(microseconds=micros)
+            return utc.astimezone(tz).isoformat()
+    local = _NAIVE_EPOCH + _dt.timedelta(microseconds=micros + era[2])
+    return local.isoformat() + era[3]
+
+
+def _era(micros: int, tz: Any) -> tuple[int, int, int, str] | None:
+    """The era of *tz*'s offset table holding *micros*, kept for the next instant."""
+    if not isinstance(tz, pendulum.Timezone | pendulum.FixedTimezone) or not LO <= micros < HI:
+        return None
+    table = ZONES.offsets(tz)
+    k = bisect_right(table.times, micros) - 1
+    start = max(table.times[k], LO)
+    end = table.times[k + 1] if k + 1 < len(table.times) else HI
+    offset = table.offsets[k]
+    fixed = _dt.timezone(_dt.timedelta(microseconds=offset))
+    suffix = _NAIVE_EPOCH.replace(tzinfo=fixed).isoformat()[len("1970-01-01T00:00:00") :]
+    era = (start, min(end, HI), offset, suffix)
+    if len(_ERAS) < 64 or tz in _ERAS:
+        _ERAS[tz] = era
+    return era
 
 
 def load_ledger(source: Source, *, format: str | None = None) -> Ledger:

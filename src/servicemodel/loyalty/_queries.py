@@ -150,6 +150,15 @@ class LedgerQueries:
             source=self._span,
         )
 
+    def _written(self, key: str, start: int) -> tuple[tuple[Any, ...], list[JournalEntry]]:
+        """The payload accepted for *key*, and the journal's records from position *start*.
+
+        A store persists these as the ledger recorded them (see
+        :mod:`servicemodel.loyalty.store`), without public entries in between.
+        """
+        with self._lock:
+            return self._keys[key].payload, self._journal[start:]
+
     def _span(self, span: tuple[int, int]) -> tuple[Entry, ...]:
         first, last = span
         zone = self.policies.zone

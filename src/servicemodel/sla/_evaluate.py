@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, Protocol, final
 import attrs
 import pendulum
 
-from .._time import aware, duration_from_micros, from_micros, to_micros
+from .._time import aware, duration_from_micros, duration_micros, from_micros, to_micros
 from ..customers import Customer
 from ..exceptions import CalendarError, ValidationError
 from ..interactions import Interaction, Priority, Role, Status
@@ -368,15 +368,32 @@ def _stamped(
     stamps: list[tuple[int, int, str | None]] | None,
     upto: int,
     made: dict[tuple[Any, ...], _Target],
+    base: Target | None,
 ) -> _Target | None:
-    """The target stamped last at or before *upto* on *metric* (``None``: no stamp)."""
+    """The target stamped last at or before *upto* on *metric* (``None``: no stamp).
+
+    A stamp sets how long (``within``) and on which calendar the clock counts
+    (``None``: calendar time, as :class:`~servicemodel.TargetApplied` says);
+    the rest of the policy's target (*base*: pausing statuses, warnings) stays.
+    A ``warn_before`` not shorter than the stamped time is dropped (no
+    warning); a ``business_days`` target becomes the stamped duration.
+    """
     if not stamps or stamps[0][0] > upto:
         return None
     _at_us, within, calendar = stamps[bisect_right(stamps, upto, key=_stamp_at) - 1]
-    key = (policy, metric, within, calendar)
+    key = (policy, metric, within, calendar, None if base is None else id(base))
     found = made.get(key)
     if found is None:
-        target = Target(metric=metric, within=duration_from_micros(within), calendar=calendar)
+        duration = duration_from_micros(within)
+        if base is None:
+            target = Target(metric=metric, within=duration, calendar=calendar)
+        else:
+            before = base.warn_before
+            if before is not None and duration_micros(before) >= within:
+                before = None
+            target = attrs.evolve(
+                base, within=duration, calendar=calendar, business_days=None, warn_before=before
+            )
         found = made[key] = _Target(policy, target, _static_calendar(policies, calendar))
     return found
 
@@ -430,6 +447,7 @@ def _compute(
                         stamps.get(metric._value_),
                         as_of if done is None else done,
                         made,
+                        None if spec is None else spec.target,
                     )
                     or spec
                 )
@@ -496,6 +514,7 @@ def _compute(
                     statuses=statuses,
                     zone=zone,
                     recorded_breach_us=recorded,
+                    started_priority=keys[0 if single else bisect_right(times, began) - 1][1],
                 )
             )
     index = keys[0 if single else bisect_right(times, as_of) - 1][0]

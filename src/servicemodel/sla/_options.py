@@ -69,9 +69,10 @@ class StampedTargets(enum.Enum):
     """Whether targets a helpdesk stamped on the ticket replace the policy's targets.
 
     ``ignore`` (the default): the policy's targets apply. ``use``: a
-    :class:`~servicemodel.TargetApplied` stamp replaces the target of its
-    metric in the policy in force (the latest stamp at or before the clock's
-    completion, or the evaluation instant while it runs).
+    :class:`~servicemodel.TargetApplied` stamp sets the time and calendar of
+    its metric's target in the policy in force (the latest stamp at or before
+    the clock's completion, or the evaluation instant while it runs); the
+    target's pausing statuses and warning stay.
 
     >>> StampedTargets("use")
     <StampedTargets.USE: 'use'>

@@ -18,7 +18,7 @@ import pendulum
 from .._time import duration_from_micros, duration_micros, from_micros, to_micros
 from .._validators import non_empty_str
 from ..exceptions import CalendarError, ValidationError
-from ._clock import Running, reach
+from ._clock import Running, elapsed, reach
 from ._metrics import Metric
 from ._profile import Profile
 from ._reasons import Reason
@@ -28,8 +28,9 @@ from ._results import ClockState, MetricClock, SlaResult
 __all__ = ["Discrepancy", "Figure", "ReconciledRow", "Reconciliation", "Verdict", "reconcile"]
 
 _MINUTE_US = 60_000_000
+_WEEK_US = 7 * 24 * 3_600 * 1_000_000
 #: dbt_zendesk's max_ticket_length_weeks.
-_WEEK_CAP_US = 52 * 7 * 24 * 3_600 * 1_000_000
+_WEEK_CAP_US = 52 * _WEEK_US
 _WORK_METRICS = (Metric.AGENT_WORK, Metric.REQUESTER_WAIT)
 _METRIC_ORDER = {metric: rank for rank, metric in enumerate(Metric)}
 
@@ -404,34 +405,43 @@ def _compare(row: RecordedSla, clock: MetricClock, profile: Profile) -> tuple[Di
             vendor=theirs_text,
             servicemodel=ours_text,
             size=None if gap is None else duration_from_micros(gap),
-            reason=_reason(field, gap, clock, profile, target_differs=target_differs),
+            reason=_reason(field, gap, clock, profile, row, target_differs=target_differs),
         )
         for field, theirs_text, ours_text, gap in found
     )
 
 
 def _reason(
-    field: Figure, gap: int | None, clock: MetricClock, profile: Profile, *, target_differs: bool
+    field: Figure,
+    gap: int | None,
+    clock: MetricClock,
+    profile: Profile,
+    row: RecordedSla,
+    *,
+    target_differs: bool,
 ) -> Reason:
-    """The named rule behind one difference (the first that applies)."""
+    """The named rule behind one difference: the first whose own condition holds."""
     rules = profile.peer_rules
-    if field is Figure.PRIORITY and Reason.PRIORITY_AT_START in rules:
+    if (
+        field is Figure.PRIORITY
+        and Reason.PRIORITY_AT_START in rules
+        and row.priority is not None
+        and clock.started_priority is row.priority
+    ):
         return Reason.PRIORITY_AT_START
     if target_differs or field in (Figure.TARGET, Figure.BUSINESS_HOURS):
         return Reason.TARGET
     if (
         field in (Figure.BREACHED_AT, Figure.DUE_AT)
-        and clock.metric in _WORK_METRICS
         and Reason.PEER_MAX_OVER_PERIODS in rules
-        and gap is not None
-        and gap < 0
+        and _peer_max_over_periods(clock, gap)
     ):
         return Reason.PEER_MAX_OVER_PERIODS
-    end = clock.as_of_us if clock.completed_us is None else clock.completed_us
     if (
         field is Figure.ELAPSED
         and Reason.WEEK_CAP in rules
-        and end - clock.started_us > _WEEK_CAP_US
+        and row.elapsed is not None
+        and _week_capped(clock, duration_micros(row.elapsed), profile._tolerance_us())
     ):
         return Reason.WEEK_CAP
     if clock.state is not ClockState.COMPLETED and field in (
@@ -441,6 +451,48 @@ def _reason(
     ):
         return Reason.OPEN_CLOCK
     return Reason.UNEXPLAINED
+
+
+def _peer_max_over_periods(clock: MetricClock, gap: int | None) -> bool:
+    """Whether the peer's later breach is its projection per status period.
+
+    It is, on an agent-work or requester-wait clock, when the vendor's instant
+    is later than ours and the clock kept counting after our breach (a later
+    status period projects a later breach); a clock that stopped counting at
+    its breach leaves nothing to project.
+    """
+    return (
+        clock.metric in _WORK_METRICS
+        and gap is not None
+        and gap < 0
+        and clock.business_us > clock.within_us
+    )
+
+
+def _week_capped(clock: MetricClock, vendor_us: int, tolerance: int) -> bool:
+    """Whether the vendor's elapsed time is 52 weeks of business time plus calendar time after.
+
+    The clock ran longer than 52 weeks, and the vendor's figure lies between
+    business time up to 51 and to 53 weeks after the start, each plus the
+    calendar time the clock ran after it (the peer counts whole weeks of its
+    schedule, so the cut falls within a week of the 52nd).
+    """
+    end = clock.as_of_us if clock.completed_us is None else clock.completed_us
+    start = clock.started_us
+    if end - start <= _WEEK_CAP_US:
+        return False
+    calendar, run = clock._calendar, clock._run
+    _business, real = elapsed(calendar, run, end)
+
+    def capped(cut: int) -> int:
+        business_then, real_then = elapsed(calendar, run, cut)
+        return business_then + real - real_then
+
+    return (
+        capped(start + _WEEK_CAP_US + _WEEK_US) - tolerance
+        <= vendor_us
+        <= capped(start + _WEEK_CAP_US - _WEEK_US) + tolerance
+    )
 
 
 # ----------------------------------------------------------------- matching

@@ -190,6 +190,9 @@ class MetricClock:
     statuses: tuple[tuple[int, Status], ...] = attrs.field(repr=False)
     zone: _dt.tzinfo = attrs.field(repr=False)
     recorded_breach_us: int | None = None
+    #: The priority in force when the clock first started (before any restart);
+    #: ``priority`` is the one whose target measured it. ``None``: not known.
+    started_priority: Priority | None = None
 
     @property
     def started_at(self) -> pendulum.DateTime:

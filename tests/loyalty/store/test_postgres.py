@@ -19,7 +19,13 @@ from servicemodel.exceptions import (
     StoreNotFound,
 )
 from servicemodel.loyalty import AfterDays, Command, Policies
-from servicemodel.loyalty.store import SCHEMA_VERSION, StoredLedger, create_store, open_store
+from servicemodel.loyalty.store import (
+    SCHEMA_VERSION,
+    StoredLedger,
+    Written,
+    create_store,
+    open_store,
+)
 from servicemodel.loyalty.store._postgres import PostgresStore
 
 ZONE = "Europe/Warsaw"
@@ -141,7 +147,7 @@ def test_a_key_already_stored_is_reported_by_append_and_the_transaction_goes_on(
     with store.transaction() as tx:
         assert tx.lock("bob") == 0
         with pytest.raises(IdempotencyConflict, match="'o-1' was already used"):
-            tx.append(again, 1, (), receipt.entries)
+            tx.append(Written.of(again, 1, (), receipt.entries))
         # ON CONFLICT DO NOTHING: the transaction is not aborted by the refusal.
         assert tx.version("ann") == 1
     assert store.version("bob") == 0
@@ -191,7 +197,7 @@ def test_threads_of_one_store_have_their_own_connections_and_transactions(
         inside.wait(30)
         with store.transaction() as tx:
             tx.lock("bob")
-            tx.append(command, 1, (), ())
+            tx.append(Written.of(command, 1, (), ()))
         done.set()
 
     def mine() -> None:

@@ -123,6 +123,33 @@ def test_a_key_used_by_another_member_is_a_conflict_and_writes_nothing(tmp_path:
         assert ledger.version("bob") == 0
 
 
+def test_a_batch_reusing_a_key_of_another_member_is_a_conflict_and_writes_nothing(
+    tmp_path: Path,
+) -> None:
+    micros = T.int_timestamp * 1_000_000
+    with create_store(url(tmp_path), policies=POLICIES) as ledger:
+        ledger.earn(member="ann", points=100, at=T, key="k")
+        before = rows(tmp_path)
+        stored = [
+            Command.of("earn", key="b-1", member="bob", micros=micros, points=5),
+            Command.of("earn", key="k", member="bob", micros=micros, points=100),
+        ]
+        with pytest.raises(IdempotencyConflict, match="'ann'"):
+            ledger.apply_many(stored)
+        in_batch = [
+            Command.of("earn", key="c-1", member="cat", micros=micros, points=5),
+            Command.of("earn", key="c-1", member="dan", micros=micros, points=5),
+        ]
+        with pytest.raises(IdempotencyConflict, match="'cat'"):
+            ledger.apply_many(in_batch)
+        assert rows(tmp_path) == before
+        # The same command twice in a batch applies once; both get its receipt.
+        again = ledger.apply_many([in_batch[0], stored[0], in_batch[0]])
+        assert again[0] == again[2]
+        assert again[0].entries == again[2].entries
+        assert rows(tmp_path) == (before[0] + 2, before[1] + 2, before[2] + 2)
+
+
 def test_a_key_sent_twice_through_two_connections_applies_once(tmp_path: Path) -> None:
     first = create_store(url(tmp_path), policies=POLICIES)
     second = open_store(url(tmp_path))

@@ -14,14 +14,24 @@ from __future__ import annotations
 import datetime as _dt
 import os
 from collections.abc import Iterable, Iterator, Mapping
-from typing import Final
+from typing import Any, Final
 
 from ...exceptions import RecordError, ValidationError
 from ...interactions import Interaction
 from .._decoder import InteractionDecoder
 from .._report import ErrorReport
-from ._api_events import F_COMMENT, F_FIELD, F_PRIVACY, F_RATING, F_SLA, Fact, Facts, bad_fact
-from ._columns import check_folder, check_instance, record_error
+from ._api_events import (
+    F_COMMENT,
+    F_FIELD,
+    F_PRIVACY,
+    F_RATING,
+    F_SLA,
+    Fact,
+    Facts,
+    api_id,
+    bad_fact,
+)
+from ._columns import check_reader, record_error
 from ._history import (
     H_POLICY,
     H_RATING,
@@ -32,12 +42,12 @@ from ._history import (
     stamped,
     untracked,
 )
-from ._log import Origin, TicketLog, instant, located
+from ._log import Origin, TicketLog, comment_order, instant, located
 from ._pages import page_files, page_records
-from ._policies import default_schedule
-from ._read_policies import _api_schedules
+from ._read_policies import default_schedule_id
+from ._targets import target_seconds
 from ._users import Users, agent_ids
-from ._vocab import DELETED, EVENT_METRICS, MERGED_TAG, TICKET_ATTRIBUTES, event_metric
+from ._vocab import DELETED, EVENT_METRICS, MERGED_TAG, NOT_CARRIED, TICKET_ATTRIBUTES, event_metric
 
 __all__ = ["api_ticket_ids", "has_ticket_pages", "read_api"]
 
@@ -114,8 +124,7 @@ class _Reader:
         self.prefix = "" if instance is None else f"{instance}:"
         self.users, self.latest = _index(folder, self.pages, agents)
         self.facts = Facts.read(folder)
-        default = default_schedule(_api_schedules(folder, []))
-        self.default_schedule = None if default is None else default.id
+        self.default_schedule = default_schedule_id(folder, tables=False)
         self._times: dict[str, tuple[_dt.datetime, str]] = {}
 
     def tickets(self, report: ErrorReport | None) -> Iterator[Interaction]:
@@ -154,17 +163,37 @@ class _Reader:
             raise record_error(
                 file, line, None, f"a ticket must be a JSON object (got {ticket!r:.80})"
             )
-        ticket_id = field_text(ticket.get("id"))
+        ticket_id = api_id(ticket.get("id"))
+        if ticket_id is None:
+            raise record_error(
+                file,
+                line,
+                None,
+                f"'id' must be a Zendesk id, a whole number (got {ticket.get('id')!r:.80})",
+                field="id",
+                value=ticket.get("id"),
+            )
         if not ticket_id:
             raise record_error(file, line, None, "'id' is required (got nothing)", field="id")
         if self.latest.get(ticket_id) != (number, line):
             return None  # a later page has this ticket as it was updated later
+        row = _row(ticket, file, line, ticket_id)
         facts = self.facts.pop(ticket_id)
-        row = {name: field_text(ticket.get(name)) for name in _COLUMNS}
         via = ticket.get("via")
         row["via_channel"] = field_text(via.get("channel")) if isinstance(via, Mapping) else ""
         tags = ticket.get("tags")
-        tags = [t for t in tags if isinstance(t, str) and t] if isinstance(tags, list) else []
+        if tags is not None and not (
+            isinstance(tags, list) and all(isinstance(t, str) for t in tags)
+        ):
+            raise record_error(
+                file,
+                line,
+                ticket_id,
+                f"'tags' must be a list of tags (got {tags!r:.80})",
+                field="tags",
+                value=tags,
+            )
+        tags = [t for t in tags if t] if tags else []
         if row["status"] == DELETED or MERGED_TAG in tags:
             return None  # deleted, or merged into another ticket (the reference says why)
         prefix = self.prefix
@@ -226,7 +255,9 @@ class _Reader:
                         public,
                     )
                 author = "bot" if by_rule else self.users.author(a, when[0], origin, ticket)
-                log.message(when, author, public, prefix + a if a else None, origin)
+                log.message(
+                    when, author, public, prefix + a if a else None, origin, comment_order(comment)
+                )
             elif kind == F_FIELD:
                 code = field_code(a)
                 if code is None:
@@ -251,9 +282,11 @@ class _Reader:
                 stamps.append((at, metric, stamp, origin))
         stamps.sort(key=lambda s: s[0][0])
         current: object = None
-        for at, metric, (instance, minutes, business, title), origin in stamps:
+        for at, metric, (instance, (minutes, exact), business, title), origin in stamps:
+            if metric in NOT_CARRIED:
+                continue  # left out, as read_ticket_metric_events does
             if metric != "reply_time" and metric not in EVENT_METRICS:
-                continue  # pausable_update_time, group_ownership_time: no servicemodel metric
+                continue  # not a metric servicemodel has a clock for
             if isinstance(instance, bool) or not isinstance(instance, int):
                 raise bad_fact(
                     (origin[0], origin[1], "instance_id"),
@@ -261,13 +294,17 @@ class _Reader:
                     f"must be a whole number (got {instance!r})",
                     instance,
                 )
-            if isinstance(minutes, bool) or not isinstance(minutes, int) or minutes <= 0:
-                raise bad_fact(
-                    (origin[0], origin[1], "sla.target"),
+            try:
+                seconds = target_seconds(minutes, exact)
+            except ValidationError as error:
+                raise record_error(
+                    origin[0],
+                    origin[1],
                     ticket,
-                    f"must be a positive whole number of minutes (got {minutes!r})",
-                    minutes,
-                )
+                    error.message.replace(f"'{error.field}'", f"'sla.{error.field}'", 1),
+                    field=f"sla.{error.field}",
+                    value=error.value,
+                ) from None
             if not isinstance(business, bool):
                 raise bad_fact(
                     (origin[0], origin[1], "sla.business_hours"),
@@ -278,7 +315,33 @@ class _Reader:
             if isinstance(title, str) and title and title != current:
                 log.policy(at, self.prefix + title, (origin[0], origin[1], "sla.policy"))
                 current = title
-            log.target(at, event_metric(metric, instance), minutes, business, origin)
+            log.target(at, event_metric(metric, instance), seconds, business, origin)
+
+
+def _row(ticket: Mapping[str, Any], file: str, line: int, ticket_id: str) -> dict[str, str]:
+    """The ticket's fields as the tables write them; ids and words checked."""
+    row = {}
+    for name in _COLUMNS:
+        value = ticket.get(name)
+        text = api_id(value) if name.endswith("_id") else _word(value)
+        if text is None:
+            kind = "a Zendesk id, a whole number" if name.endswith("_id") else "text"
+            raise record_error(
+                file,
+                line,
+                ticket_id,
+                f"'{name}' must be {kind} (got {value!r:.80})",
+                field=name,
+                value=value,
+            )
+        row[name] = text
+    return row
+
+
+def _word(value: object) -> str | None:
+    if value is None:
+        return ""
+    return value if isinstance(value, str) else None
 
 
 def read_api(
@@ -325,14 +388,7 @@ def read_api(
     >>> ticket.kind.value, ticket.priority.value, ticket.first_reply_at().isoformat()
     ('complaint', 'high', '2025-06-02T11:40:00+00:00')
     """
-    path = check_folder(folder)
-    if on_error is not None and not isinstance(on_error, ErrorReport):
-        raise ValidationError(
-            f"'on_error' must be None or an ErrorReport (got {on_error!r})",
-            field="on_error",
-            value=on_error,
-        )
-    check_instance(instance)
+    path = check_reader(folder, instance, on_error)
     team = agent_ids(agents)
     if not has_ticket_pages(path):
         raise ValidationError(

@@ -39,7 +39,7 @@ F_COMMENT, F_FIELD, F_PRIVACY, F_RATING, F_SLA = range(5)
 #: (time text, what it is, a, b, where it came from): a comment is (author id, (public,
 #: written by a rule, comment id)); a field change (field, value text); a privacy change
 #: (comment id, public); a rating (score, None); an SLA stamp (metric event metric,
-#: (instance, minutes, business hours, policy title)).
+#: (instance, (target minutes, target seconds), business hours, policy title)).
 Fact = tuple[str, int, Any, Any, Origin]
 
 _COMMENTS: Final = frozenset({"Comment", "VoiceComment"})
@@ -73,7 +73,7 @@ def _ticket(record: object, file: str, line: int, what: str) -> tuple[str, Mappi
     if not isinstance(record, Mapping):
         raise record_error(file, line, None, f"{what} must be a JSON object (got {record!r:.80})")
     ticket = record.get("ticket_id")
-    if isinstance(ticket, bool) or not isinstance(ticket, int | str) or ticket == "":
+    if not api_id(ticket):
         raise record_error(
             file,
             line,
@@ -87,6 +87,72 @@ def _ticket(record: object, file: str, line: int, what: str) -> tuple[str, Mappi
 
 def _text(value: object) -> str:
     return value if isinstance(value, str) else ""
+
+
+def api_id(value: object) -> str | None:
+    """A Zendesk id as text: a whole number (or its digits) of at most 30 digits.
+
+    ``None`` when *value* is no id (a float, list, object, boolean, or text
+    that is not digits); an absent id (``None``, ``""``) is ``""``.
+
+    >>> api_id(360), api_id("360"), api_id(None), api_id(7.5), api_id([1]), api_id(True)
+    ('360', '360', '', None, None, None)
+    """
+    if value is None or value == "":
+        return ""
+    if type(value) is int and -(10**30) < value < 10**30:
+        return str(value)
+    if type(value) is str and len(value) <= 30 and value.isascii() and value.lstrip("-").isdigit():
+        return value
+    return None
+
+
+def _list(value: object, file: str, line: int, ticket: str, field: str) -> list[Any]:
+    """A list the record must hold at *field* (absent: empty)."""
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise record_error(
+            file,
+            line,
+            ticket,
+            f"'{field}' must be a list (got {value!r:.80})",
+            field=field,
+            value=value,
+        )
+    return value
+
+
+def _member(value: object, file: str, line: int, ticket: str, field: str) -> Mapping[str, Any]:
+    """An event of a list: an object with a ``type`` (or ``event_type``) text."""
+    if not isinstance(value, Mapping):
+        raise record_error(
+            file,
+            line,
+            ticket,
+            f"'{field}' must be a JSON object (got {value!r:.80})",
+            field=field,
+            value=value,
+        )
+    return value
+
+
+def _epoch(value: object, file: str, line: int, ticket: str) -> str:
+    """A ticket event's ``timestamp`` (Unix seconds) as ISO text."""
+    try:
+        if type(value) is not int:
+            raise ValueError
+        return _dt.datetime.fromtimestamp(value, _dt.UTC).isoformat()
+    except (ValueError, OverflowError, OSError):
+        raise record_error(
+            file,
+            line,
+            ticket,
+            f"'timestamp' must be whole seconds since 1970 of a date from year 1 to 9999 "
+            f"(got {value!r:.40})",
+            field="timestamp",
+            value=value,
+        ) from None
 
 
 class Facts:
@@ -141,12 +207,20 @@ class Facts:
             at = _text(audit.get("created_at"))
             author = audit.get("author_id")
             rule = _by_rule(audit.get("via"))
-            events = audit.get("events")
-            for n, event in enumerate(events if isinstance(events, list) else ()):
-                if not isinstance(event, Mapping):
-                    continue
-                kind = event.get("type")
+            events = _list(audit.get("events"), file, line, ticket, "events")
+            for n, item in enumerate(events):
                 where = f"events[{n}]"
+                event = _member(item, file, line, ticket, where)
+                kind = event.get("type")
+                if not isinstance(kind, str) or not kind:
+                    raise record_error(
+                        file,
+                        line,
+                        ticket,
+                        f"'{where}.type' must be the event's type, such as 'Comment' (got {kind!r})",
+                        field=f"{where}.type",
+                        value=kind,
+                    )
                 if kind in _COMMENTS:
                     writer = event.get("author_id", author)
                     via = event.get("via")
@@ -184,15 +258,13 @@ class Facts:
         for _key, line, record in page_records(path, ("ticket_events",)):
             ticket, update = _ticket(record, file, line, "a ticket event")
             at = _text(update.get("created_at"))
-            if not at and isinstance(update.get("timestamp"), int):
-                stamp = _dt.datetime.fromtimestamp(update["timestamp"], _dt.UTC)
-                at = stamp.isoformat()
+            if not at and update.get("timestamp") is not None:
+                at = _epoch(update.get("timestamp"), file, line, ticket)
             updater = update.get("updater_id")
-            children = update.get("child_events")
-            for n, child in enumerate(children if isinstance(children, list) else ()):
-                if not isinstance(child, Mapping):
-                    continue
+            children = _list(update.get("child_events"), file, line, ticket, "child_events")
+            for n, item in enumerate(children):
                 where = f"child_events[{n}]"
+                child = _member(item, file, line, ticket, where)
                 if "comment_present" in child:
                     if child.get("comment_present") is True:
                         origin = (file, line, "updater_id")
@@ -247,7 +319,8 @@ class Facts:
                 )
             policy = sla.get("policy")
             title = policy.get("title") if isinstance(policy, Mapping) else None
-            stamp = (event.get("instance_id"), sla.get("target"), sla.get("business_hours"), title)
+            target = (sla.get("target"), sla.get("target_in_seconds"))
+            stamp = (event.get("instance_id"), target, sla.get("business_hours"), title)
             fact = (
                 _text(event.get("time")),
                 F_SLA,

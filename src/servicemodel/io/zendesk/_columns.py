@@ -12,16 +12,23 @@ from __future__ import annotations
 import csv
 import operator
 import os
+import zlib
 from collections.abc import Callable, Iterator, Sequence
 from typing import Final, final
 
 from ...exceptions import RecordError, ValidationError
 from .._files import open_text
+from .._report import ErrorReport
 
 __all__ = ["Table", "find_table", "location", "record_error"]
 
 _SUFFIXES: Final = (".csv", ".csv.gz", ".parquet")
 _BATCH: Final = 65_536
+
+
+#: What reading a table's text can raise: bad CSV, bad UTF-8, a corrupt or cut
+#: ``.csv.gz`` (BadGzipFile is an OSError; a cut stream is an EOFError).
+_UNREADABLE: Final = (csv.Error, UnicodeDecodeError, OSError, EOFError, zlib.error)
 
 
 def location(file: str, line: int, record: str | None) -> str:
@@ -77,7 +84,7 @@ class Table:
                 with open_text(self.path) as text:
                     try:
                         header = next(csv.reader(text, strict=True), [])
-                    except (csv.Error, UnicodeDecodeError) as exc:
+                    except _UNREADABLE as exc:
                         raise record_error(
                             self.file, 1, None, f"the CSV header is malformed ({exc})"
                         ) from None
@@ -131,14 +138,14 @@ class Table:
             reader = csv.reader(text, strict=True)
             try:
                 next(reader, None)
-            except (csv.Error, UnicodeDecodeError) as exc:
+            except _UNREADABLE as exc:
                 raise record_error(file, 1, None, f"the CSV header is malformed ({exc})") from None
             end = reader.line_num
             while True:
                 start = end + 1
                 try:
                     row = next(reader, None)
-                except (csv.Error, UnicodeDecodeError) as exc:
+                except _UNREADABLE as exc:
                     raise record_error(
                         file, start, None, f"the CSV record is malformed ({exc})"
                     ) from None
@@ -207,3 +214,17 @@ def check_instance(instance: object) -> None:
             field="instance",
             value=instance,
         )
+
+
+def check_reader(folder: object, instance: object, on_error: object) -> str:
+    """The checks every reader of an export makes: the folder (as a path), the
+    instance label and the error report."""
+    path = check_folder(folder)
+    if on_error is not None and not isinstance(on_error, ErrorReport):
+        raise ValidationError(
+            f"'on_error' must be None or an ErrorReport (got {on_error!r})",
+            field="on_error",
+            value=on_error,
+        )
+    check_instance(instance)
+    return path

@@ -18,6 +18,8 @@ from typing import Final
 
 from ._columns import record_error
 from ._log import Origin, TicketLog
+from ._pages import load_json
+from ._targets import target_seconds
 from ._vocab import METRICS
 
 __all__ = [
@@ -61,7 +63,7 @@ CODES: Final = {
     **dict.fromkeys(KEPT_FIELDS, H_KEPT),
 }
 
-#: A parser of an SLA stamp's text: (value, origin, ticket) -> (minutes, in business hours).
+#: A parser of an SLA stamp's text: (value, origin, ticket) -> (seconds, in business hours).
 Stamp = Callable[[str, Origin, str], tuple[int, bool]]
 
 
@@ -91,8 +93,8 @@ def apply_field(
     if code == H_STATUS:
         log.status(at, value, origin)
     elif code == H_TARGET:
-        minutes, business = stamp(value, origin, log.id)
-        log.target(at, METRICS[field], minutes, business, origin)
+        seconds, business = stamp(value, origin, log.id)
+        log.target(at, METRICS[field], seconds, business, origin)
     elif code == H_POLICY:
         log.policy(at, prefix + value if value else None, origin)
     elif code == H_ASSIGNEE:
@@ -112,15 +114,16 @@ def apply_field(
 
 
 def stamped(value: str, origin: Origin, ticket: str) -> tuple[int, bool]:
-    """The minutes and business-hours flag of an SLA field's value.
+    """The target (seconds) and business-hours flag of an SLA field's value.
 
     >>> stamped('{"minutes": 60, "in_business_hours": true}', ("f", 1, "value"), "7")
-    (60, True)
+    (3600, True)
     """
     try:
-        stamp = json.loads(value)
-        minutes, business = stamp["minutes"], stamp["in_business_hours"]
-        if type(minutes) is not int or type(business) is not bool or minutes <= 0:
+        stamp = load_json(value)
+        business = stamp["in_business_hours"]
+        seconds = target_seconds(stamp["minutes"], minutes_field="minutes")
+        if type(business) is not bool:
             raise TypeError
     except (ValueError, TypeError, KeyError):
         raise record_error(
@@ -132,7 +135,7 @@ def stamped(value: str, origin: Origin, ticket: str) -> tuple[int, bool]:
             field=origin[2],
             value=value,
         ) from None
-    return minutes, business
+    return seconds, business
 
 
 def field_text(value: object) -> str:

@@ -23,7 +23,7 @@ from .._decoder import InteractionDecoder
 from ._columns import record_error
 from ._vocab import CHANNELS, CSAT_SCORES, KINDS, PRIORITIES, STATUSES, UNRATED
 
-__all__ = ["SCHEDULE", "Origin", "TicketLog", "instant"]
+__all__ = ["SCHEDULE", "Origin", "TicketLog", "comment_order", "instant"]
 
 #: The calendar name that means "the ticket's schedule" in a stamped target.
 SCHEDULE: Final = "@schedule"
@@ -134,10 +134,17 @@ class TicketLog:
         public: bool,
         author_id: str | None,
         origin: Origin,
+        comment_id: int | None = None,
     ) -> None:
-        """A comment: who wrote it (customer, agent or bot) and whether the customer saw it."""
+        """A comment: who wrote it (customer, agent or bot) and whether the customer saw it.
+
+        *comment_id* (Zendesk's, rising in the order comments were written)
+        orders comments of the same second.
+        """
         events = self._events
-        events.append((at[0], _MESSAGE, len(events), at[1], author, (public, author_id), origin))
+        events.append(
+            (at[0], _MESSAGE, len(events), at[1], author, (public, author_id, comment_id), origin)
+        )
 
     def status(self, at: tuple[_dt.datetime, str], value: str, origin: Origin) -> None:
         """A status the ticket took (the vendor's word, checked here)."""
@@ -264,12 +271,12 @@ class TicketLog:
         self,
         at: tuple[_dt.datetime, str],
         metric: str,
-        minutes: int,
+        seconds: int,
         business: bool,
         origin: Origin,
     ) -> None:
-        """Zendesk stamped a target of *minutes* on *metric* (business or calendar hours)."""
-        self._add(at[0], _TARGET, at[1], metric, (minutes, business), origin)
+        """Zendesk stamped a target of *seconds* on *metric* (business or calendar hours)."""
+        self._add(at[0], _TARGET, at[1], metric, (seconds, business), origin)
 
     # ------------------------------------------------------------------ building
 
@@ -319,19 +326,19 @@ class TicketLog:
                 status = a  # type: ignore[assignment]
                 event: dict[str, Any] = {"type": "status_change", "at": text, "status": a}
             elif rank == _MESSAGE:
-                public, author_id = cast("tuple[bool, str | None]", b)
+                public, author_id, _comment = cast("tuple[bool, str | None, int | None]", b)
                 event = {"type": "message", "at": text, "author": a}
                 if not public:
                     event["visibility"] = "private"
                 if author_id is not None:
                     event["author_id"] = author_id
             elif rank == _TARGET:
-                minutes, business = cast("tuple[int, bool]", b)
+                seconds, business = cast("tuple[int, bool]", b)
                 event = {
                     "type": "target_applied",
                     "at": text,
                     "metric": a,
-                    "within": f"PT{minutes}M",
+                    "within": f"PT{seconds}S",
                 }
                 if business:
                     event["calendar"] = SCHEDULE
@@ -440,12 +447,24 @@ class TicketLog:
         )
 
 
-def _settle_ties(entries: list[Any]) -> None:
-    """Order events of one kind at one instant by what they say, not by the rows' order.
+def comment_order(comment_id: object) -> int | None:
+    """A comment id as the number that orders comments of one second (``None``: no id).
 
-    Two comments or targets in the same second arrive in whatever order the
-    export wrote its rows; ordering them by content makes the log the same
-    for any row order.
+    >>> comment_order("9001"), comment_order(""), comment_order("c-1")
+    (9001, None, None)
+    """
+    text = comment_id if isinstance(comment_id, str) else ""
+    if not text or len(text) > 20 or not text.isascii() or not text.isdigit():
+        return None
+    return int(text)
+
+
+def _settle_ties(entries: list[Any]) -> None:
+    """Order events of one kind at one instant by the vendor's ids, else by what they say.
+
+    Two comments in the same second are ordered by their comment ids (Zendesk
+    numbers comments as they are written); comments without one, and targets,
+    by content. Either way the log is the same for any row order.
     """
     start = 0
     count = len(entries)
@@ -455,8 +474,19 @@ def _settle_ties(entries: list[Any]) -> None:
         while end < count and entries[end][0] == key and entries[end][1] == rank:
             end += 1
         if end - start > 1:
-            entries[start:end] = sorted(entries[start:end], key=lambda e: repr((e[4], e[5])))
+            entries[start:end] = sorted(entries[start:end], key=_tie_key)
         start = end
+
+
+def _tie_key(entry: Any) -> tuple[int, int, str]:
+    """Comments with an id first, by id; the rest by content."""
+    a, b = entry[4], entry[5]
+    if entry[1] == _MESSAGE:
+        public, author_id, comment_id = b
+        if comment_id is not None:
+            return (0, comment_id, "")
+        return (1, 0, repr((a, (public, author_id))))
+    return (1, 0, repr((a, b)))
 
 
 def located(error: ValidationError, origin: Origin, record: str | None) -> RecordError:

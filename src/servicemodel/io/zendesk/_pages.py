@@ -17,12 +17,80 @@ import re
 from collections.abc import Iterator, Sequence
 from typing import Any, Final
 
+from ..._documents import MAX_DIGITS
 from ...exceptions import RecordError
 from ._columns import record_error
 
-__all__ = ["page_files", "page_records"]
+__all__ = ["JsonRefused", "load_json", "page_files", "page_records", "text_records"]
 
-_DECODER: Final = json.JSONDecoder()
+#: The most digits a JSON number may have (the document layer's bound): ids and
+#: counts fit; a longer one is a typo or an attack, refused before it is built.
+_MAX_DIGITS: Final = MAX_DIGITS
+
+
+class JsonRefused(ValueError):
+    """A JSON text that parses but must not be read (repeated key, huge number)."""
+
+
+def _no_repeats(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result = dict(pairs)
+    if len(result) != len(pairs):
+        seen: set[str] = set()
+        for key, _value in pairs:
+            if key in seen:
+                raise JsonRefused(f"the key {key!r} appears twice in one object")
+            seen.add(key)
+    return result
+
+
+def _whole_number(text: str) -> int:
+    if len(text.lstrip("-")) > _MAX_DIGITS:
+        raise JsonRefused(f"a number has more than {_MAX_DIGITS} digits ({text[:12]}...)")
+    return int(text)
+
+
+def _real_number(text: str) -> float:
+    value = float(text)
+    if len(text) > 4 * _MAX_DIGITS or value in (float("inf"), float("-inf")):
+        raise JsonRefused(f"a number is out of range ({text[:12]}...)")
+    return value
+
+
+def _constant(text: str) -> float:
+    raise JsonRefused(f"{text} is not a JSON number")
+
+
+_DECODER: Final = json.JSONDecoder(
+    object_pairs_hook=_no_repeats,
+    parse_int=_whole_number,
+    parse_float=_real_number,
+    parse_constant=_constant,
+)
+
+
+def load_json(text: str) -> Any:
+    """One JSON document, read by the rules of every Zendesk page.
+
+    Refused (``ValueError``, with why): text that is not JSON, nesting too
+    deep for the parser, a key repeated in one object, a number of more than
+    30 digits or out of range, ``NaN`` and ``Infinity``.
+
+    >>> load_json('{"a": [1, 2.5]}')
+    {'a': [1, 2.5]}
+    >>> load_json('{"a": 1, "a": 2}')
+    Traceback (most recent call last):
+    ...
+    servicemodel.io.zendesk._pages.JsonRefused: the key 'a' appears twice in one object
+    """
+    try:
+        found, end = _DECODER.raw_decode(text, _BLANK.match(text).end())  # type: ignore[union-attr]
+    except RecursionError:
+        raise JsonRefused("the JSON nests too deeply") from None
+    if _BLANK.match(text, end).end() != len(text):  # type: ignore[union-attr]
+        raise JsonRefused(f"text after the end of the JSON document (at character {end})")
+    return found
+
+
 _BLANK: Final = re.compile(r"[ \t\n\r]*")
 _DIGITS: Final = re.compile(r"(\d+)")
 
@@ -97,6 +165,10 @@ class _Page:
             found, self.position = _DECODER.raw_decode(self.text, self.position)
         except json.JSONDecodeError as error:
             raise _malformed(self.file, self.text, error.pos, error.msg) from None
+        except JsonRefused as error:
+            raise _malformed(self.file, self.text, self.position, str(error)) from None
+        except RecursionError:
+            raise _malformed(self.file, self.text, self.position, "it nests too deeply") from None
         return found
 
     def line_here(self) -> int:
@@ -149,6 +221,11 @@ def page_records(path: str, keys: Sequence[str]) -> Iterator[tuple[str, int, Any
             text = stream.read()
     except UnicodeDecodeError as error:
         raise record_error(file, 1, None, f"the JSON page must be UTF-8 text ({error})") from None
+    return text_records(file, text, keys)
+
+
+def text_records(file: str, text: str, keys: Sequence[str]) -> Iterator[tuple[str, int, Any]]:
+    """:func:`page_records` of a page's text (*file* names it in errors)."""
     page = _Page(file, text)
     if text.startswith("\ufeff"):
         page.position = page.mark = 1  # a byte-order mark some tools write
@@ -161,14 +238,26 @@ def page_records(path: str, keys: Sequence[str]) -> Iterator[tuple[str, int, Any
         if page.peek() == "}":
             page.position += 1
         else:
+            seen: set[str] = set()
             while True:
                 name = page.value()
                 if not isinstance(name, str):
                     raise _malformed(file, text, page.position, "a key must be a string")
+                if name in seen:
+                    raise _malformed(
+                        file, text, page.position, f"the key {name!r} appears twice in the page"
+                    )
+                seen.add(name)
                 page.expect(":")
                 if name in keys and page.peek() == "[":
                     for line, record in page.items():
                         yield name, line, record
+                elif name in keys and not name.endswith("s") and page.peek() == "{":
+                    page.blank()
+                    line = page.line_here()
+                    yield name, line, page.value()  # one record ({"audit": {...}})
+                elif name in keys and page.value() is not None:  # null: none
+                    raise _malformed(file, text, page.position, f"'{name}' must be a list")
                 else:
                     page.value()
                 if page.peek() == ",":

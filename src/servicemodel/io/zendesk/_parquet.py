@@ -8,6 +8,7 @@ row whatever the file format, and memory stays at one batch per table.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator, Sequence
 from typing import Any, Final
 
@@ -34,7 +35,12 @@ def _pyarrow() -> Any:
 def parquet_columns(path: str) -> list[str]:
     """The column names of a Parquet file."""
     pa = _pyarrow()
-    return list(pa.parquet.ParquetFile(path).schema_arrow.names)
+    try:
+        return list(pa.parquet.ParquetFile(path).schema_arrow.names)
+    except (OSError, pa.lib.ArrowException) as exc:
+        raise record_error(
+            os.path.basename(path), 1, None, f"the Parquet file is unreadable ({exc})"
+        ) from None
 
 
 def _as_text(pa: Any, column: Any) -> list[str]:

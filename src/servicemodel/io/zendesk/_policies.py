@@ -25,7 +25,9 @@ import pendulum
 
 from ...exceptions import PolicyDocumentError, Problem, ValidationError
 from ...sla import SCHEDULE, BusinessCalendar, Condition, FieldTest, PolicySet, SlaPolicy, Target
-from ._vocab import PRIORITIES
+from ._log import instant
+from ._targets import target_seconds
+from ._vocab import PRIORITIES, SLA_METRICS
 from ._zones import iana_zone
 
 __all__ = ["Schedule", "applied_policy", "build_policy", "calendar_of", "policy_set"]
@@ -33,15 +35,6 @@ __all__ = ["Schedule", "applied_policy", "build_policy", "calendar_of", "policy_
 _WEEK: Final = 10_080
 _DAY: Final = 1_440
 _PRIORITIES: Final = ("low", "normal", "high", "urgent")
-_METRICS: Final = {
-    "first_reply_time": ("first_reply", None),
-    "next_reply_time": ("next_reply", None),
-    "periodic_update_time": ("periodic_update", None),
-    "pausable_update_time": ("periodic_update", ("pending",)),
-    "requester_wait_time": ("requester_wait", None),
-    "agent_work_time": ("agent_work", None),
-    "total_resolution_time": ("resolution", None),
-}
 #: via_id values whose channel name stands for them alone (others are refused by name).
 _VIA_IDS: Final = {
     "0": "web",
@@ -312,10 +305,10 @@ def _target(
         problems.append(Problem(path, f"must be a policy metric object (got {metric!r})"))
         return None
     name, priority = metric.get("metric"), metric.get("priority")
-    mapped = _METRICS.get(str(name))
+    mapped = SLA_METRICS.get(str(name))
     if mapped is None:
         problems.append(
-            Problem(f"{path}.metric", f"must be one of {', '.join(_METRICS)} (got {name!r})")
+            Problem(f"{path}.metric", f"must be one of {', '.join(SLA_METRICS)} (got {name!r})")
         )
         return None
     if not isinstance(priority, str) or priority not in PRIORITIES:
@@ -325,16 +318,12 @@ def _target(
             )
         )
         return None
-    seconds = metric.get("target_in_seconds")
-    minutes = metric.get("target")
-    if isinstance(seconds, int) and not isinstance(seconds, bool):
-        within = pendulum.duration(seconds=seconds)
-    elif isinstance(minutes, int) and not isinstance(minutes, bool):
-        within = pendulum.duration(minutes=minutes)
-    else:
-        problems.append(
-            Problem(f"{path}.target", f"must be a whole number of minutes (got {minutes!r})")
+    try:
+        within = pendulum.duration(
+            seconds=target_seconds(metric.get("target"), metric.get("target_in_seconds"))
         )
+    except ValidationError as error:
+        problems.append(Problem(f"{path}.{error.field}", error.message))
         return None
     business = metric.get("business_hours")
     if not isinstance(business, bool):
@@ -364,9 +353,30 @@ def _target(
 
 
 def default_schedule(schedules: Iterable[Schedule]) -> Schedule | None:
-    """Zendesk's default schedule: the earliest created (ties: the lowest id)."""
-    ordered = sorted(schedules, key=lambda s: (s.created_at, len(s.id), s.id))
-    return ordered[0] if ordered else None
+    """Zendesk's default schedule: the earliest created (ties: the lowest id).
+
+    The one rule every reader uses. ``created_at`` is read as an instant (a
+    table's without an offset is UTC); a schedule without one counts as the
+    earliest, as before any dated one.
+
+    Raises:
+        ValidationError: a ``created_at`` is not a timestamp; ``field`` is the
+            schedule's place (``schedule.csv line 2``).
+    """
+    keyed = []
+    for schedule in schedules:
+        created: _dt.datetime | None = None
+        if schedule.created_at:
+            try:
+                created = instant(schedule.created_at, "created_at", naive_is_utc=True)[0]
+            except ValidationError as error:
+                raise ValidationError(
+                    error.message, field=schedule.path, value=error.value
+                ) from None
+        keyed.append((created is not None, created, len(schedule.id), schedule.id, schedule))
+    if not keyed:
+        return None
+    return min(keyed, key=lambda k: k[:4])[4]
 
 
 def applied_policy(title: str) -> SlaPolicy:

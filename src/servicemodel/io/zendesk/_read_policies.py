@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Iterator, Mapping
 from typing import Any, Final
 
-from ...exceptions import Problem, ValidationError
+from ...exceptions import PolicyDocumentError, Problem, ValidationError
 from ...sla import BusinessCalendar, PolicySet, SlaPolicy
 from ._columns import Table, check_folder, check_instance, find_table
-from ._pages import page_files, page_records
+from ._pages import load_json, page_files, page_records
 from ._policies import (
     Schedule,
     applied_policy,
@@ -52,6 +51,31 @@ def _table_schedules(folder: str, problems: list[Problem]) -> list[Schedule]:
             if sid in found:
                 found[sid].holidays.append((first, last, f"{holidays.file} line {line}"))
     return list(found.values())
+
+
+def default_schedule_id(folder: str, *, tables: bool) -> str | None:
+    """The id of the export's default schedule, by :func:`default_schedule` (``None``: none).
+
+    *tables*: the warehouse's ``schedule`` table, else the API's ``schedules.json``.
+
+    Raises:
+        PolicyDocumentError: a schedule is malformed (each problem with its place),
+            so the default is not picked from what could be read.
+    """
+    problems: list[Problem] = []
+    schedules = _table_schedules(folder, problems) if tables else _api_schedules(folder, problems)
+    default = _pick_default(schedules, problems)
+    if problems:
+        raise PolicyDocumentError(problems)
+    return None if default is None else default.id
+
+
+def _pick_default(schedules: list[Schedule], problems: list[Problem]) -> Schedule | None:
+    try:
+        return default_schedule(schedules)
+    except ValidationError as error:
+        problems.append(Problem(f"{error.field}.created_at", error.message))
+        return None
 
 
 def _table_policies(
@@ -129,7 +153,7 @@ def _applied_titles(folder: str) -> list[str]:
 def _json(path: str, problems: list[Problem]) -> Any:
     try:
         with open(path, encoding="utf-8") as file:
-            return json.load(file)
+            return load_json(file.read().removeprefix("\ufeff"))
     except (ValueError, UnicodeDecodeError) as exc:
         problems.append(Problem(os.path.basename(path), f"must be a JSON document ({exc})"))
         return None
@@ -247,7 +271,7 @@ def read_policies(
         calendar = calendar_of(schedule, problems)
         if calendar is not None:
             calendars[prefix + schedule.id] = calendar
-    default = default_schedule(schedules)
+    default = _pick_default(schedules, problems)
     default_name = (
         prefix + default.id if default is not None and prefix + default.id in calendars else None
     )

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import csv
 import datetime as _dt
-import json
+import os
+import zlib
 from collections.abc import Iterator, Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -25,7 +26,9 @@ from ...interactions import Priority
 from ...sla import Metric, RecordedSla
 from .._files import PathOrFile, open_text
 from ._log import instant
-from ._vocab import EVENT_METRICS, PRIORITIES, event_metric
+from ._pages import load_json, text_records
+from ._targets import target_seconds
+from ._vocab import EVENT_METRICS, NOT_CARRIED, PRIORITIES, event_metric
 
 __all__ = ["read_recorded_sla", "read_ticket_metric_events"]
 
@@ -57,8 +60,6 @@ _PRIORITIES = {name: Priority(value) for name, value in PRIORITIES.items()}
 
 #: Ticket metric event metrics with a servicemodel metric (reply_time splits by instance).
 _EVENT_METRICS = {name: Metric(value) for name, value in EVENT_METRICS.items()}
-#: Metrics Zendesk records that servicemodel has no clock for: read and left out.
-_NOT_CARRIED = frozenset({"pausable_update_time", "group_ownership_time"})
 _EVENT_TYPES = frozenset(
     {
         "activate",
@@ -72,6 +73,8 @@ _EVENT_TYPES = frozenset(
     }
 )
 _MAX_DECIMAL_DIGITS = 30
+#: At most 10**12 minutes (two million years): a larger figure is no elapsed time.
+_MAX_MINUTE_DIGITS = 12
 
 
 # ----------------------------------------------------------------- cells
@@ -91,7 +94,7 @@ def _minutes(text: object, field: str) -> pendulum.Duration:
         if isinstance(text, str) and len(text) > _MAX_DECIMAL_DIGITS:
             raise InvalidOperation
         number = Decimal(text)
-        if not number.is_finite() or number < 0:
+        if not number.is_finite() or number < 0 or number.adjusted() > _MAX_MINUTE_DIGITS:
             raise InvalidOperation
     except InvalidOperation:
         raise ValidationError(
@@ -137,6 +140,29 @@ def _ticket_id(value: object, field: str) -> str:
     return str(value).strip()
 
 
+def _in_file(path_or_file: PathOrFile, rows: Iterator[RecordedSla]) -> Iterator[RecordedSla]:
+    """*rows*, with each error naming the file it came from (when it has a name)."""
+    name = getattr(path_or_file, "name", path_or_file)
+    shown = os.path.basename(os.fspath(name)) if isinstance(name, str | os.PathLike) else None
+    try:
+        yield from rows
+    except RecordError as error:
+        if not shown or error.file not in (None, "the events"):
+            raise
+        message = error.message.removeprefix("the events ")
+        raise RecordError(
+            f"{shown} {message}",
+            line=error.line,
+            field=error.field,
+            value=error.value,
+            file=shown,
+        ) from None
+    except (OSError, EOFError, zlib.error) as error:  # a corrupt or cut .gz
+        raise RecordError(
+            f"{shown or 'the file'} is unreadable ({error})", line=1, file=shown
+        ) from None
+
+
 def _line_error(line: int, error: ValidationError) -> RecordError:
     return RecordError(
         f"line {line}: {error.message}", line=line, field=error.field, value=error.value
@@ -178,6 +204,10 @@ def read_recorded_sla(path_or_file: PathOrFile) -> Iterator[RecordedSla]:
     >>> row.metric.value, row.breached, row.breached_at, row.elapsed.in_minutes()
     ('first_reply', True, DateTime(2025, 6, 9, 13, 30, 0, tzinfo=Timezone('UTC')), 105)
     """
+    return _in_file(path_or_file, _recorded_rows(path_or_file))
+
+
+def _recorded_rows(path_or_file: PathOrFile) -> Iterator[RecordedSla]:
     with open_text(path_or_file) as file:
         reader = csv.reader(file, strict=True)
         try:
@@ -267,15 +297,16 @@ def _events(path_or_file: PathOrFile) -> Iterator[tuple[int, Any]]:
     if not stripped:
         return
     try:
-        whole = json.loads(stripped)
-    except (ValueError, RecursionError):
+        whole = load_json(stripped)
+    except ValueError:
         whole = None
     else:
-        if isinstance(whole, Mapping) and "ticket_metric_events" in whole:
-            whole = whole["ticket_metric_events"]
-        if isinstance(whole, list):
-            for item in whole:
-                yield 1, item
+        if isinstance(whole, list) or (
+            isinstance(whole, Mapping) and "ticket_metric_events" in whole
+        ):
+            # A page or a list: each event with the line it starts on, as read_api reads it.
+            for _key, start, item in text_records("the events", text, ("ticket_metric_events",)):
+                yield start, item
             return
         if isinstance(whole, Mapping):
             yield 1, whole
@@ -284,8 +315,8 @@ def _events(path_or_file: PathOrFile) -> Iterator[tuple[int, Any]]:
         if not line.strip():
             continue
         try:
-            record = json.loads(line)
-        except (ValueError, RecursionError) as exc:
+            record = load_json(line)
+        except ValueError as exc:
             raise RecordError(
                 f"line {number}: the record must be valid JSON (got {type(exc).__name__}: {exc})",
                 line=number,
@@ -316,16 +347,43 @@ def _instance(event: Mapping[str, Any]) -> int:
 
 
 class _Instance:
-    """The events of one metric instance of one ticket, folded in time order."""
+    """The events of one metric instance of one ticket, folded in time order.
 
-    __slots__ = ("activated", "breach", "fulfilled", "sla", "status")
+    Events are gathered as read (:meth:`add`) and folded by time, then id
+    (:meth:`fold`): a file need not list them in order.
+    """
+
+    __slots__ = ("activated", "breach", "fulfilled", "gathered", "sla", "sla_line", "status")
 
     def __init__(self) -> None:
         self.activated: pendulum.DateTime | None = None
         self.fulfilled: pendulum.DateTime | None = None
         self.breach: pendulum.DateTime | None = None
         self.sla: Mapping[str, Any] | None = None
+        self.sla_line = 0
         self.status: Mapping[str, Any] | None = None
+        self.gathered: list[tuple[int, int, int, int, str, pendulum.DateTime, Any]] = []
+
+    def add(self, line: int, kind: str, at: pendulum.DateTime, event: Mapping[str, Any]) -> None:
+        """Keep one event (of *line*) to fold later."""
+        ident = event.get("id")
+        if isinstance(ident, int) and not isinstance(ident, bool):
+            rank, tie = 0, ident
+        else:
+            rank, tie = 1, len(self.gathered)
+        self.gathered.append((to_micros(at), rank, tie, line, kind, at, event))
+
+    def fold(self) -> None:
+        """Fold the gathered events by time, then id (then as read, for events without one)."""
+        self.gathered.sort(key=lambda g: g[:3])
+        for _us, _has, _id, line, kind, at, event in self.gathered:
+            try:
+                self.feed(kind, at, event)
+            except ValidationError as exc:
+                raise _line_error(line, exc) from None
+            if kind == "apply_sla":
+                self.sla_line = line
+        self.gathered = []
 
     def feed(self, kind: str, at: pendulum.DateTime, event: Mapping[str, Any]) -> None:
         if kind == "activate":
@@ -397,20 +455,30 @@ def read_ticket_metric_events(
     >>> row.metric.value, row.cycle, row.breached, row.elapsed.in_minutes(), row.policy
     ('first_reply', 0, False, 40, 'Standard SLA')
     """
+    return _in_file(path_or_file, _metric_event_rows(path_or_file, as_of))
+
+
+def _metric_event_rows(
+    path_or_file: PathOrFile, as_of: pendulum.DateTime | _dt.datetime | None
+) -> Iterator[RecordedSla]:
     limit = None if as_of is None else to_micros(aware(as_of, field="as_of"))
     instances: dict[tuple[str, str, int], _Instance] = {}
     for line, event in _events(path_or_file):
         try:
-            _fold(instances, event)
+            _gather(instances, line, event)
         except ValidationError as exc:
             raise _line_error(line, exc) from None
     for (ticket, name, instance), folded in instances.items():
-        row = _instance_row(ticket, name, instance, folded, limit)
+        folded.fold()
+        try:
+            row = _instance_row(ticket, name, instance, folded, limit)
+        except ValidationError as exc:
+            raise _line_error(folded.sla_line, exc) from None
         if row is not None:
             yield row
 
 
-def _fold(instances: dict[tuple[str, str, int], _Instance], event: object) -> None:
+def _gather(instances: dict[tuple[str, str, int], _Instance], line: int, event: object) -> None:
     if not isinstance(event, Mapping):
         raise ValidationError(
             f"a ticket metric event must be a JSON object (got {event!r})", value=event
@@ -428,14 +496,14 @@ def _fold(instances: dict[tuple[str, str, int], _Instance], event: object) -> No
         )
     at = _utc(_text(event, "time"), "time", naive_is_utc=False)
     instance = _instance(event)
-    if name in _NOT_CARRIED:
+    if name in NOT_CARRIED:
         return
     if name != "reply_time" and name not in _EVENT_METRICS:
-        allowed = ", ".join(sorted({"reply_time", *_EVENT_METRICS, *_NOT_CARRIED}))
+        allowed = ", ".join(sorted({"reply_time", *_EVENT_METRICS, *NOT_CARRIED}))
         raise ValidationError(
             f"'metric' must be one of {allowed} (got {name!r})", field="metric", value=name
         )
-    instances.setdefault((ticket, name, instance), _Instance()).feed(kind, at, event)
+    instances.setdefault((ticket, name, instance), _Instance()).add(line, kind, at, event)
 
 
 def _instance_row(
@@ -448,11 +516,13 @@ def _instance_row(
     cycle = max(instance - (2 if name == "reply_time" else 1), 0)
     business = sla.get("business_hours")
     business = business if isinstance(business, bool) else None
-    seconds = sla.get("target_in_seconds")
-    if isinstance(seconds, int) and not isinstance(seconds, bool) and seconds > 0:
-        target = duration_from_micros(seconds * 1_000_000)
-    else:
-        target = _minutes(sla.get("target"), "sla.target")
+    seconds = target_seconds(
+        sla.get("target"),
+        sla.get("target_in_seconds"),
+        minutes_field="sla.target",
+        seconds_field="sla.target_in_seconds",
+    )
+    target = duration_from_micros(seconds * 1_000_000)
     policy = sla.get("policy")
     title = policy.get("title") if isinstance(policy, Mapping) else None
     breach, fulfilled = folded.breach, folded.fulfilled

@@ -19,9 +19,10 @@ from ...exceptions import RecordError, ValidationError
 from ...interactions import Interaction
 from .._decoder import InteractionDecoder
 from .._report import ErrorReport
-from ._columns import Table, check_folder, check_instance, find_table, record_error
+from ._columns import Table, check_reader, find_table, record_error
 from ._history import H_RATING, apply_field, field_code, stamped, untracked
-from ._log import SCHEDULE_GRACE, Origin, TicketLog, instant, located
+from ._log import SCHEDULE_GRACE, Origin, TicketLog, comment_order, instant, located
+from ._read_policies import default_schedule_id
 from ._users import Users, agent_ids
 from ._vocab import DELETED, MERGED_TAG, TICKET_ATTRIBUTES
 
@@ -62,9 +63,12 @@ class Grouping(enum.Enum):
 
     ``in_memory`` (the default) accepts tables in any row order and holds the
     comment and history rows in memory while tickets stream out.
-    ``ticket_order`` streams every table at once in flat memory; the tables
-    must then be sorted by ticket id (the ``ticket`` table by ``id``), as a
-    warehouse query with ``ORDER BY ticket_id`` writes them. A row out of
+    ``ticket_order`` streams the per-ticket tables (ticket, comments, field
+    history, tags, ratings, ticket_sla_policy, ticket_schedule) at once in
+    flat memory; the user and schedule tables and the chat messages are still
+    held in memory whole. The per-ticket tables must then be sorted by ticket
+    id (the ``ticket`` table by ``id``), as a warehouse query with ``ORDER BY
+    ticket_id`` writes them. A row out of
     order is refused when it is met (even while ``on_error`` collects bad
     tickets), so a reading that ends without error had sorted tables; tickets
     yielded before the refusal may lack rows, as a writer that replaces its
@@ -216,7 +220,7 @@ class _Reader:
                 table.require(columns[:4])
                 self.children[name] = _Rows(table, columns, streaming=self.streaming)
         self.chats = _chat_events(folder)
-        self.default_schedule = _default_schedule(folder)
+        self.default_schedule = default_schedule_id(folder, tables=True)
         self._times: dict[str, tuple[_dt.datetime, str]] = {}
         self._stamps: dict[str, tuple[int, bool]] = {}
 
@@ -294,11 +298,22 @@ class _Reader:
         attributes = {name: row[index] for name, index in _ATTRIBUTES if row[index]}
         if self.instance is not None:
             attributes["instance"] = self.instance
+        log.attributes = attributes
         applied = children.get("ticket_sla_policy")
         if applied:
-            # The policy Zendesk applied last: read_policies' table policies test it.
-            attributes["sla_policy_id"] = max(applied, key=lambda r: r[1][1])[1][2]
-        log.attributes = attributes
+            # The policy Zendesk applied, from when it applied it (read_policies' table
+            # policies test the attribute): at creation or later, as a field change.
+            policy_file = self.children["ticket_sla_policy"].table.file
+            for policy_line, policy_row in applied:
+                applied_at = self._instant(
+                    policy_row[1], (policy_file, policy_line, "policy_applied_at"), ticket_id
+                )
+                log.field(
+                    applied_at,
+                    "sla_policy_id",
+                    policy_row[2],
+                    (policy_file, policy_line, "sla_policy_id"),
+                )
         history = children.get("ticket_field_history", [])
         tracked = self._history(log, history, ratings="satisfaction_rating" not in self.children)
         untracked(
@@ -314,7 +329,7 @@ class _Reader:
         self._ratings(log, children.get("satisfaction_rating", []))
         for at, author, author_id, origin in self.chats.pop(ticket_id, ()):
             log.message(
-                self._instant(at, origin, ticket_id),
+                self._instant(at, (origin[0], origin[1], "created_at"), ticket_id),
                 self._chat_author(author, author_id, origin, ticket_id, at),
                 True,
                 prefix + author_id if author_id else None,
@@ -395,7 +410,7 @@ class _Reader:
         prefix = self.prefix
         ticket = log.id
         times = self._times
-        for line, (_ticket, created, public, user_id, _id) in rows:
+        for line, (_ticket, created, public, user_id, comment_id) in rows:
             at = times.get(created) or self._instant(created, (file, line, "created"), ticket)
             log.message(
                 at,
@@ -403,6 +418,7 @@ class _Reader:
                 _flag(public, (file, line, "public"), ticket),
                 prefix + user_id,
                 (file, line, "user_id"),
+                comment_order(comment_id),
             )
 
     def _chat_author(
@@ -421,19 +437,6 @@ class _Reader:
                 value=author_id,
             )
         return role
-
-
-def _default_schedule(folder: str) -> str | None:
-    """Zendesk's default schedule: the earliest created (``None``: the export has none)."""
-    table = find_table(folder, "schedule")
-    if table is None:
-        return None
-    table.require(("id", "created_at"))
-    found = min(
-        ((created, len(sid), sid) for _line, (sid, created) in table.rows(("id", "created_at"))),
-        default=None,
-    )
-    return None if found is None else found[2]
 
 
 def _chat_events(folder: str) -> dict[str, list[tuple[str, str, str, Origin]]]:
@@ -510,20 +513,13 @@ def read_tables(
     >>> ticket.kind.value, ticket.priority.value, ticket.first_reply_at().isoformat()
     ('complaint', 'high', '2025-06-02T11:40:00+00:00')
     """
-    path = check_folder(folder)
-    if on_error is not None and not isinstance(on_error, ErrorReport):
-        raise ValidationError(
-            f"'on_error' must be None or an ErrorReport (got {on_error!r})",
-            field="on_error",
-            value=on_error,
-        )
+    path = check_reader(folder, instance, on_error)
     if not isinstance(grouping, Grouping):
         raise ValidationError(
             f"'grouping' must be a Grouping such as Grouping.IN_MEMORY (got {grouping!r})",
             field="grouping",
             value=grouping,
         )
-    check_instance(instance)
     team = agent_ids(agents)
 
     def generate() -> Iterator[Interaction]:

@@ -58,8 +58,21 @@ class Users:
         if users is not None:
             found.file = users.file
             users.require(("id", "role"))
+            seen: dict[str, tuple[str, int]] = {}
             for line, (user_id, role) in users.rows(("id", "role")):
                 found.add(user_id, role, (users.file, line))
+                before = seen.setdefault(user_id, (role, line))
+                if ROLES[before[0]] is not ROLES[role]:
+                    raise record_error(
+                        users.file,
+                        line,
+                        None,
+                        f"'id' {user_id!r} is a user already, with another role (line "
+                        f"{before[1]}: {before[0]!r}, here {role!r}); the user table has "
+                        "one row per user",
+                        field="id",
+                        value=user_id,
+                    )
         if audit_log is not None:
             audit_log.require(("source_type", "source_id", "created_at", "change_description"))
             rows = audit_log.rows(("source_type", "source_id", "created_at", "change_description"))

@@ -19,11 +19,14 @@ __all__ = [
     "KINDS",
     "MERGED_TAG",
     "METRICS",
+    "NOT_CARRIED",
     "PRIORITIES",
     "ROLES",
+    "SLA_METRICS",
     "STATUSES",
     "TICKET_ATTRIBUTES",
     "UNRATED",
+    "UNSTAMPED",
     "event_metric",
 ]
 
@@ -106,15 +109,26 @@ CSAT_SCORES: Final[dict[str, int]] = {"good": 5, "bad": 1}
 #: Scores that are not an answer (a survey offered, or not offered).
 UNRATED: Final[frozenset[str]] = frozenset({"offered", "unoffered", ""})
 
-#: SLA policy metric -> servicemodel metric value.
+#: Zendesk SLA metric (of a policy, or a history field stamping its target) ->
+#: (servicemodel metric value, statuses that pause it: ``None`` keeps the metric's
+#: default). Zendesk's pausable update is the periodic update paused while pending.
+#: The one table every reader uses.
+SLA_METRICS: Final[dict[str, tuple[str, tuple[str, ...] | None]]] = {
+    "first_reply_time": ("first_reply", None),
+    "next_reply_time": ("next_reply", None),
+    "periodic_update_time": ("periodic_update", None),
+    "pausable_update_time": ("periodic_update", ("pending",)),
+    "requester_wait_time": ("requester_wait", None),
+    "agent_work_time": ("agent_work", None),
+    "total_resolution_time": ("resolution", None),
+}
+
+#: SLA metric -> servicemodel metric value, for the metrics whose stamped target
+#: becomes a ``TargetApplied``. A stamp carries no pause, so a pausable update's
+#: stamp is left out (the policy's paused target applies): it would otherwise
+#: overwrite the periodic update's stamp of the same ticket.
 METRICS: Final[dict[str, str]] = {
-    "first_reply_time": "first_reply",
-    "next_reply_time": "next_reply",
-    "periodic_update_time": "periodic_update",
-    "pausable_update_time": "periodic_update",
-    "requester_wait_time": "requester_wait",
-    "agent_work_time": "agent_work",
-    "total_resolution_time": "resolution",
+    name: metric for name, (metric, paused_by) in SLA_METRICS.items() if paused_by is None
 }
 
 #: Ticket metric event metric -> servicemodel metric value (``reply_time``: see event_metric).
@@ -124,6 +138,11 @@ EVENT_METRICS: Final[dict[str, str]] = {
     "resolution_time": "resolution",
     "periodic_update_time": "periodic_update",
 }
+#: Ticket metric event metrics read and left out: a pausable update's stamp (as
+#: :data:`METRICS`), and group ownership (servicemodel has no such clock).
+NOT_CARRIED: Final = frozenset({"pausable_update_time", "group_ownership_time"})
+#: History fields that stamp a target left out, as :data:`NOT_CARRIED`.
+UNSTAMPED: Final = frozenset(SLA_METRICS.keys() - METRICS.keys())
 
 
 def event_metric(name: str, instance: int) -> str:

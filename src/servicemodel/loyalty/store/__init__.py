@@ -36,7 +36,7 @@ from urllib.parse import urlsplit
 from ...exceptions import StoreError
 from .._policies import Policies
 from ._codec import command_from_json, command_to_json
-from ._interface import LedgerStore, StoredCommand, StoreTransaction
+from ._interface import LedgerStore, StoredCommand, StoreTransaction, Written
 from ._jsonl import export_jsonl, import_jsonl
 from ._ledger import StoredLedger
 from ._schema import SCHEMA_VERSION
@@ -47,6 +47,7 @@ __all__ = [  # noqa: RUF022 - plain sorted order, as tests/test_public_api.py ch
     "StoreTransaction",
     "StoredCommand",
     "StoredLedger",
+    "Written",
     "command_from_json",
     "command_to_json",
     "create_store",

@@ -7,7 +7,7 @@ form: the mapping of a ledger document (see :func:`~servicemodel.loyalty.dump_le
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import Any, Final
 
@@ -15,20 +15,82 @@ import attrs
 import pendulum
 
 from .. import Command, Entry, EntryKind, Ledger, Policies, dump_ledger, load_ledger
-from .._documents import command_data, command_from_data
+from .._documents import command_data, command_from_data, payload_data
+from .._journal import JournalEntry
 from .._values import Allocation
 
 __all__ = [
+    "EntryRow",
+    "Record",
     "command_from_json",
     "command_to_json",
-    "entry_row",
+    "journal_rows",
     "make_entry",
+    "numbered_rows",
+    "payload_json",
     "policies_text",
     "read_policies",
+    "record_of",
+]
+
+#: A journal record's columns after (seq, command, member): kind, micros, points,
+#: allocations (JSON), lot, key, ref, note.
+EntryRow = tuple[str, int, int, str, int | None, str | None, str | None, str | None]
+
+#: A journal record as a ledger keeps it: an entry's fields in order (member,
+#: kind, micros, points, allocations as ``(lot, points)`` pairs, lot, key, ref, note).
+Record = tuple[
+    str,
+    EntryKind,
+    int,
+    int,
+    tuple[tuple[int, int], ...],
+    int | None,
+    str | None,
+    str | None,
+    str | None,
 ]
 
 # One encoder for every command (json.dumps with options would build one per call).
 _ENCODER: Final = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def _reused_encoder() -> Callable[[Any], str]:
+    """``_ENCODER.encode``, or the same encoding by one C encoder kept for every call.
+
+    ``JSONEncoder.encode`` builds a C encoder at each call; CPython's
+    ``json.encoder.c_make_encoder`` makes one that can be kept (without the
+    check for circular data, which a command never holds). It is used only
+    where it exists and writes what ``_ENCODER`` writes.
+    """
+    make = getattr(json.encoder, "c_make_encoder", None)
+    if make is None:  # pragma: no cover - CPython has it
+        return _ENCODER.encode
+    try:
+        chunks = make(
+            None,
+            _ENCODER.default,
+            json.encoder.encode_basestring,
+            None,
+            _ENCODER.key_separator,
+            _ENCODER.item_separator,
+            True,  # sort_keys
+            False,  # skipkeys
+            True,  # allow_nan
+        )
+    except TypeError:  # pragma: no cover - another signature
+        return _ENCODER.encode
+
+    def encode(data: Any) -> str:
+        return "".join(chunks(data, 0))
+
+    sample = {"b": [1, "é\n", None, True, 2.5], "a": {"z": "x", "y": -3}}
+    if encode(sample) != _ENCODER.encode(sample):  # pragma: no cover - not CPython's
+        return _ENCODER.encode
+    return encode
+
+
+_encode: Final = _reused_encoder()
 
 
 def command_to_json(command: Command, zone: str = "UTC") -> str:
@@ -40,7 +102,16 @@ def command_to_json(command: Command, zone: str = "UTC") -> str:
     >>> command_to_json(Command.of("redeem", key="r-1", member="ann", micros=0, points=40))
     '{"at":"1970-01-01T00:00:00+00:00","command":"redeem","key":"r-1","member":"ann","points":40}'
     """
-    return _ENCODER.encode(command_data(command, pendulum.timezone(zone)))
+    return _encode(command_data(command, pendulum.timezone(zone)))
+
+
+def payload_json(payload: tuple[Any, ...], key: str, zone: str) -> str:
+    """The JSON of the command a ledger accepted as *payload* with *key* (its kept form).
+
+    >>> payload_json(("redeem", "ann", 0, 40, None), "r-1", "UTC")
+    '{"at":"1970-01-01T00:00:00+00:00","command":"redeem","key":"r-1","member":"ann","points":40}'
+    """
+    return _encode(payload_data(payload, key, pendulum.timezone(zone)))
 
 
 def command_from_json(text: str | bytes, path: str = "", zone: str = "UTC") -> Command:
@@ -77,15 +148,20 @@ def read_policies(text: str) -> Policies:
     return load_ledger(text).policies
 
 
-def entry_row(
-    entry: Entry,
-) -> tuple[str, int, int, str, int | None, str | None, str | None, str | None]:
-    """An entry's columns after (seq, command, member): kind .. note."""
-    return (
-        entry.kind.value,
+def record_of(entry: Entry) -> JournalEntry:
+    """The journal record of a public entry (as the ledger kept it).
+
+    >>> from servicemodel.loyalty import Allocation, EntryKind
+    >>> record_of(Entry(seq=1, kind=EntryKind.REDEEM, member="ann", micros=0, points=5,
+    ...                 allocations=(Allocation(1, 5),))).allocations
+    ((1, 5),)
+    """
+    return JournalEntry(
+        entry.member,
+        entry.kind,
         entry.micros,
         entry.points,
-        _allocations_text(entry.allocations),
+        tuple((a.lot, a.points) for a in entry.allocations),
         entry.lot,
         entry.key,
         entry.ref,
@@ -93,15 +169,59 @@ def entry_row(
     )
 
 
-def _allocations_text(allocations: tuple[Allocation, ...]) -> str:
-    """The allocations as JSON ``[[lot,points],...]`` (what ``json.dumps`` writes, faster).
+def journal_rows(records: Sequence[Record]) -> list[EntryRow]:
+    """The columns of journal records after (seq, command, member): kind .. note.
 
-    >>> _allocations_text((Allocation(1, 5), Allocation(3, -2)))
+    >>> from servicemodel.loyalty import EntryKind
+    >>> journal_rows([JournalEntry("ann", EntryKind.REDEEM, 0, 5, ((1, 5),))])
+    [('redeem', 0, 5, '[[1,5]]', None, None, None, None)]
+    """
+    return [
+        (kind.value, micros, points, _allocations_text(allocations), lot, key, ref, note)
+        for _, kind, micros, points, allocations, lot, key, ref, note in records
+    ]
+
+
+def numbered_rows(
+    records: Sequence[Record], first: int, command: int | None, settled: int
+) -> list[tuple[Any, ...]]:
+    """Whole ``entries`` rows: (seq, command, member, kind .. note), *first* the first seq.
+
+    The first *settled* records belong to no command (``None``), the rest to *command*.
+
+    >>> from servicemodel.loyalty import EntryKind
+    >>> numbered_rows([JournalEntry("ann", EntryKind.REDEEM, 0, 5, ((1, 5),))], 7, 3, 0)
+    [(7, 3, 'ann', 'redeem', 0, 5, '[[1,5]]', None, None, None, None)]
+    """
+    return [
+        (
+            first + i,
+            None if i < settled else command,
+            member,
+            kind.value,
+            micros,
+            points,
+            _allocations_text(allocations),
+            lot,
+            key,
+            ref,
+            note,
+        )
+        for i, (member, kind, micros, points, allocations, lot, key, ref, note) in enumerate(
+            records
+        )
+    ]
+
+
+def _allocations_text(allocations: Sequence[tuple[int, int]]) -> str:
+    """The ``(lot, points)`` pairs as JSON ``[[lot,points],...]`` (what ``json.dumps`` writes, faster).
+
+    >>> _allocations_text(((1, 5), (3, -2)))
     '[[1,5],[3,-2]]'
     """
     if not allocations:
         return "[]"
-    return "[" + ",".join(f"[{a.lot:d},{a.points:d}]" for a in allocations) + "]"
+    return "[" + ",".join(f"[{lot:d},{points:d}]" for lot, points in allocations) + "]"
 
 
 def make_entry(row: Sequence[Any], zone: str) -> Entry:

@@ -21,15 +21,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
-from typing import Protocol, final
+from typing import NamedTuple, Protocol, final
 
 import attrs
 
 from .._commands import Command
 from .._policies import Policies
 from .._values import Entry
+from ._codec import Record, command_to_json, record_of
 
-__all__ = ["LedgerStore", "StoreTransaction", "StoredCommand"]
+__all__ = ["LedgerStore", "StoreTransaction", "StoredCommand", "Written"]
 
 
 @final
@@ -49,6 +50,55 @@ class StoredCommand:
     command: Command
     version: int
     seqs: tuple[int, ...]
+
+
+class Written(NamedTuple):
+    """An accepted command as a store writes it: what the ledger recorded, as it keeps it.
+
+    ``command`` is the command's JSON (:func:`~servicemodel.loyalty.store.command_to_json`),
+    ``version`` the member's version after it. ``records`` are the journal
+    lines the command wrote, in order: first the ``settled`` ones, which the
+    ledger recorded before the command ran (activations, expiries up to its
+    instant; they belong to no command), then the command's own (its
+    receipt's). Each record has an entry's fields (``member``, ``kind``,
+    ``micros``, ``points``, ``allocations`` as ``(lot, points)`` pairs, ``lot``,
+    ``key``, ``ref``, ``note``). The ledger decided all of it; the store only
+    writes it down (:mod:`._codec` gives the columns).
+
+    >>> from servicemodel.loyalty import Command
+    >>> w = Written.of(Command.of("redeem", key="r", member="ann", micros=0, points=5), 2, (), ())
+    >>> w.key, w.member, w.version, w.records
+    ('r', 'ann', 2, ())
+    """
+
+    key: str
+    member: str
+    micros: int
+    version: int
+    command: str
+    records: Sequence[Record]
+    settled: int
+
+    @classmethod
+    def of(
+        cls, command: Command, version: int, settled: Sequence[Entry], entries: Sequence[Entry]
+    ) -> Written:
+        """*command*, accepted at *version*, with its settled and own entries.
+
+        >>> from servicemodel.loyalty import Command
+        >>> Written.of(Command.of("redeem", key="r", member="ann", micros=0, points=5), 1, (), ())
+        ... # doctest: +ELLIPSIS
+        Written(key='r', member='ann', micros=0, version=1, command='{"at":...}', records=(), settled=0)
+        """
+        return cls(
+            key=command.key,
+            member=command.member,
+            micros=command.micros,
+            version=version,
+            command=command_to_json(command, command.zone),
+            records=tuple(record_of(e) for e in (*settled, *entries)),
+            settled=len(settled),
+        )
 
 
 class StoreTransaction(Protocol):
@@ -91,6 +141,21 @@ class StoreTransaction(Protocol):
         ...     tx.lock_many(["bob", "ann"])
         ...     tx.lock("ann")
         0
+        """
+
+    def expect(self, keys: Iterable[str]) -> None:
+        """The idempotency keys the commands about to be appended carry (a batch's).
+
+        A store may look them up at once, so that :meth:`append` reports a
+        key already stored without a statement of its own (SQLite does), or
+        do nothing; the unique constraint decides either way.
+
+        >>> import pathlib, tempfile
+        >>> from servicemodel.loyalty.store import create_store
+        >>> ledger = create_store("sqlite:///" + str(pathlib.Path(tempfile.mkdtemp(), "l.db")),
+        ...                       policies=Policies())
+        >>> with ledger.store.transaction() as tx:
+        ...     tx.expect(["o-1", "o-2"])
         """
 
     def version(self, member: str) -> int:
@@ -152,21 +217,17 @@ class StoreTransaction(Protocol):
         [1]
         """
 
-    def append(
-        self, command: Command, version: int, settled: Sequence[Entry], entries: Sequence[Entry]
-    ) -> tuple[int, ...]:
-        """Write an accepted command, its journal entries and the member's new *version*.
+    def append(self, written: Written) -> tuple[int, ...]:
+        """Write an accepted command, its journal entries and the member's new version.
 
-        *settled* are the entries the ledger recorded before the command ran
-        (activations, expiries up to its instant; they belong to no
-        command), *entries* the command's own (its receipt's). Both go to the
-        journal in that order. Returns the journal positions given to them
-        (*settled*'s first, then *entries*'). Raises
-        :class:`~servicemodel.exceptions.IdempotencyConflict` when the key
-        is already in the store (the unique constraint). *command*'s member
-        must be locked in this transaction. A store may hold the journal rows
-        back and write a whole batch's in one statement, but every later read
-        of the transaction sees them, and the commit writes them.
+        The settled entries go to the journal first, then the command's own
+        (see :class:`Written`). Returns the journal positions given to them,
+        in that order. Raises :class:`~servicemodel.exceptions.IdempotencyConflict`
+        when the key is already in the store (the unique constraint). The
+        member must be locked in this transaction. A store may hold the rows
+        back and write a whole batch's with one statement per table, but
+        every later read of the transaction sees them, and the commit writes
+        them.
 
         >>> import pathlib, tempfile, pendulum
         >>> from servicemodel.loyalty.store import create_store
@@ -178,7 +239,9 @@ class StoreTransaction(Protocol):
         >>> command = Command.of("adjust", key="fix", member="bob", micros=0, points=3, reason="x")
         >>> entry = Entry(seq=None, kind=EntryKind.ADJUST, member="bob", micros=0, points=3, lot=1)
         >>> with store.transaction() as tx:
-        ...     tx.append(command, 1, (), (entry,))
+        ...     tx.lock("bob")
+        ...     tx.append(Written.of(command, 1, (), (entry,)))
+        0
         (2,)
         """
 

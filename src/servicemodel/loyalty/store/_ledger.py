@@ -23,7 +23,7 @@ import datetime as _dt
 import functools
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, final
 
 import attrs
@@ -42,7 +42,9 @@ from .. import (
     Receipt,
     Totals,
 )
-from ._interface import LedgerStore, StoreTransaction
+from .._values import make_receipt
+from ._codec import payload_json
+from ._interface import LedgerStore, StoreTransaction, Written
 
 __all__ = ["StoredLedger"]
 
@@ -54,6 +56,20 @@ class _Member:
     ledger: Ledger
     version: int
     seqs: list[int]
+
+
+@attrs.frozen
+class _Call:
+    """A command given as a ledger method's name and keyword arguments."""
+
+    member: str
+    key: str
+    name: str
+    kwargs: dict[str, Any]
+
+    def run(self, ledger: Ledger) -> Receipt:
+        method: Callable[..., Receipt] = getattr(ledger, self.name)
+        return method(**self.kwargs)
 
 
 def _entries_of(store: LedgerStore, key: str, span: tuple[int, int]) -> tuple[Entry, ...]:
@@ -102,6 +118,7 @@ class StoredLedger:
                 value=cache,
             )
         self._store = store
+        self._zone = store.policies.zone
         self._size = cache
         self._members: OrderedDict[str, _Member] = OrderedDict()
         self._lock = threading.RLock()
@@ -279,7 +296,7 @@ class StoredLedger:
         >>> [r.version for r in ledger.apply_many(batch)]
         [1, 2, 3]
         """
-        steps: list[tuple[str, str, Callable[[Ledger], Receipt]]] = []
+        steps: list[Command | _Call] = []
         for i, command in enumerate(commands):
             if not isinstance(command, Command):
                 raise ValidationError(
@@ -287,9 +304,7 @@ class StoredLedger:
                     field=f"commands[{i}]",
                     value=command,
                 )
-            steps.append(
-                (command.member, command.key, functools.partial(Ledger.apply, command=command))
-            )
+            steps.append(command)
         return self._run(steps)
 
     def _command(self, name: str, kwargs: dict[str, Any]) -> Receipt:
@@ -300,16 +315,9 @@ class StoredLedger:
             raise ValidationError(  # pragma: no cover - the ledger refused above
                 f"'member' and 'key' must be strings (got {member!r}, {key!r})"
             )
+        return self._run([_Call(member, key, name, kwargs)])[0]
 
-        def run(ledger: Ledger) -> Receipt:
-            method: Callable[..., Receipt] = getattr(ledger, name)
-            return method(**kwargs)
-
-        return self._run([(member, key, run)])[0]
-
-    def _run(
-        self, steps: list[tuple[str, str, Callable[[Ledger], Receipt]]]
-    ) -> tuple[Receipt, ...]:
+    def _run(self, steps: list[Command | _Call]) -> tuple[Receipt, ...]:
         # A member whose in-memory state ran a command that is then not committed
         # (a later command of the batch refused, the database failed) is dropped
         # from the cache and reloaded from the store when next used.
@@ -319,50 +327,55 @@ class StoredLedger:
             try:
                 with self._store.transaction() as tx:
                     if len(steps) > 1:
-                        tx.lock_many({member for member, _, _ in steps})
-                    for member, key, run in steps:
-                        receipts.append(self._step(tx, member, key, run, changed))
+                        tx.lock_many({step.member for step in steps})
+                        tx.expect([step.key for step in steps])
+                    for step in steps:
+                        receipts.append(self._step(tx, step, changed))
             except BaseException:
                 for member in changed:
                     self._members.pop(member, None)
                 raise
         return tuple(receipts)
 
-    def _step(
-        self,
-        tx: StoreTransaction,
-        member: str,
-        key: str,
-        run: Callable[[Ledger], Receipt],
-        changed: set[str],
-    ) -> Receipt:
+    def _step(self, tx: StoreTransaction, step: Command | _Call, changed: set[str]) -> Receipt:
+        member, key = step.member, step.key
         state = self._sync(tx, member, tx.lock(member))
         known = state.version
+        ledger = state.ledger
         try:
-            receipt = run(state.ledger)  # the ledger's rules; a refusal leaves it unchanged
+            # The ledger's rules; a refusal leaves it unchanged.
+            receipt = ledger.apply(step) if type(step) is Command else step.run(ledger)
         except LedgerError:
             # A key is checked before anything else, as the ledger checks it; the
             # member's ledger knows only the member's own keys.
             self._refuse_key_of_another_member(tx, key, member)
             raise
-        if receipt.version <= known:
+        version = receipt.version
+        if version <= known:
             # Sent again: the member's ledger answered with the first receipt.
             first, last = receipt.span
-            return self._receipt(key, member, receipt.version, tuple(state.seqs[first:last]))
+            return self._receipt(key, member, version, state.seqs[first:last])
         changed.add(member)
-        # The member's ledger holds only this member, so its journal is as long as seqs.
-        written = state.ledger.journal(start=len(state.seqs))
-        first, last = receipt.span
-        split = len(written) - (last - first)
-        command = state.ledger.command(key)
+        # What the ledger recorded, as it keeps it: the member's ledger holds only this
+        # member, so its journal is as long as seqs; the command's own entries are the
+        # receipt's span, the ones before it were settled before the command ran.
+        start = len(state.seqs)
+        payload, records = ledger._written(key, start)
+        split = receipt.span[0] - start
+        written = Written(
+            key, member, payload[2], version, payload_json(payload, key, self._zone), records, split
+        )
         try:
-            seqs = tx.append(command, receipt.version, written[:split], written[split:])
+            seqs = tx.append(written)
         except IdempotencyConflict:
             self._refuse_key_of_another_member(tx, key, member)
             raise
-        state.version = receipt.version
+        state.version = version
         state.seqs.extend(seqs)
-        return self._receipt(key, member, receipt.version, seqs[split:])
+        span = (seqs[split] - 1, seqs[-1]) if split < len(seqs) else (0, 0)
+        return make_receipt(
+            key, member, version, span, functools.partial(_entries_of, self._store, key)
+        )
 
     def _refuse_key_of_another_member(self, tx: StoreTransaction, key: str, member: str) -> None:
         """Raise IdempotencyConflict if *key* is stored for a command of another member."""
@@ -374,14 +387,10 @@ class StoredLedger:
                 "use a new key for a new command"
             )
 
-    def _receipt(self, key: str, member: str, version: int, seqs: tuple[int, ...]) -> Receipt:
+    def _receipt(self, key: str, member: str, version: int, seqs: Sequence[int]) -> Receipt:
         span = (seqs[0] - 1, seqs[-1]) if seqs else (0, 0)
-        return Receipt(
-            key=key,
-            member=member,
-            version=version,
-            span=span,
-            source=functools.partial(_entries_of, self._store, key),
+        return make_receipt(
+            key, member, version, span, functools.partial(_entries_of, self._store, key)
         )
 
     def _sync(self, tx: StoreTransaction, member: str, version: int) -> _Member:

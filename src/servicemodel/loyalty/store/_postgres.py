@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, Final, final
 from urllib.parse import urlsplit, urlunsplit
@@ -29,13 +29,12 @@ from ...exceptions import IdempotencyConflict, SchemaVersionError, StoreError, S
 from .. import Command, Entry, Policies
 from ._codec import (
     command_from_json,
-    command_to_json,
-    entry_row,
+    journal_rows,
     make_entry,
     policies_text,
     read_policies,
 )
-from ._interface import StoredCommand
+from ._interface import StoredCommand, Written
 from ._schema import SCHEMA_VERSION
 
 if TYPE_CHECKING:
@@ -168,6 +167,11 @@ class _Transaction:
         ).fetchall()
         self._versions.update((member, int(version)) for member, version in rows)
 
+    def expect(self, keys: Iterable[str]) -> None:
+        # Each append inserts its command with ON CONFLICT DO NOTHING and so learns
+        # whether its key is taken, in the statement that writes it.
+        return
+
     def version(self, member: str) -> int:
         if member in self._versions:
             return self._versions[member]
@@ -191,24 +195,22 @@ class _Transaction:
         ).fetchall()
         return [seq for (seq,) in rows]
 
-    def append(
-        self, command: Command, version: int, settled: Sequence[Entry], entries: Sequence[Entry]
-    ) -> tuple[int, ...]:
+    def append(self, written: Written) -> tuple[int, ...]:
         # One statement: the command, the journal entries (positions drawn from the
-        # sequence in the entries' order; *settled* ones belong to no command) and the
+        # sequence in the entries' order; settled ones belong to no command) and the
         # member's version. The member's row exists: lock() made it. A key already in
         # the store inserts nothing and reports no command.
-        rows = [(False, *entry_row(e)) for e in settled] + [(True, *entry_row(e)) for e in entries]
+        settled = written.settled
+        rows = [(i >= settled, *row) for i, row in enumerate(journal_rows(written.records))]
         columns = list(zip(*rows, strict=True)) if rows else [() for _ in _ENTRY_FIELDS]
-        zone = self._store.policies.zone
         row = self._db.execute(
             _APPEND,
             {
-                "key": command.key,
-                "member": command.member,
-                "version": version,
-                "micros": command.micros,
-                "command": command_to_json(command, zone),
+                "key": written.key,
+                "member": written.member,
+                "version": written.version,
+                "micros": written.micros,
+                "command": written.command,
                 **{
                     f"entry_{name}": list(values)
                     for name, values in zip(_ENTRY_FIELDS, columns, strict=True)
@@ -219,14 +221,14 @@ class _Transaction:
         number, seqs = row
         if number is None:
             raise IdempotencyConflict(
-                f"'key' {command.key!r} was already used for a different command; "
+                f"'key' {written.key!r} was already used for a different command; "
                 "use a new key for a new command"
             )
-        self._versions[command.member] = version
+        self._versions[written.member] = written.version
         return tuple(seqs)
 
 
-# Whether an entry is the command's own (not settled), then the columns of entry_row();
+# Whether an entry is the command's own (not settled), then the columns of journal_rows();
 # their types as arrays.
 _ENTRY_FIELDS: Final = (
     "own",

@@ -20,7 +20,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Final, final
@@ -30,13 +30,12 @@ from ...exceptions import IdempotencyConflict, SchemaVersionError, StoreError, S
 from .. import Command, Entry, Policies
 from ._codec import (
     command_from_json,
-    command_to_json,
-    entry_row,
     make_entry,
+    numbered_rows,
     policies_text,
     read_policies,
 )
-from ._interface import StoredCommand
+from ._interface import StoredCommand, Written
 from ._schema import MIGRATIONS, SCHEMA_VERSION, SQLITE_SCHEMA
 
 __all__ = ["SQLiteStore", "sqlite_path"]
@@ -80,12 +79,14 @@ class _Transaction:
     """One SQLite transaction (see :class:`~._interface.StoreTransaction`).
 
     ``BEGIN IMMEDIATE`` holds the database's write lock for the whole
-    transaction, so nothing but this transaction changes a member's version
-    or the journal's end: both are read once and then kept here. The journal
-    rows and member versions of appended commands are gathered and written by
-    one ``executemany`` each, before any read of the transaction and before
-    its commit; the command row is inserted at once, so a key already stored
-    is reported by the command that reuses it.
+    transaction, so nothing but this transaction changes a member's version,
+    the journal's end or the set of stored keys: each is read once and then
+    kept here. The rows of appended commands (the command, its journal rows,
+    the member's version) are gathered and written by one ``executemany`` per
+    table, before any read of the transaction and before its commit. A key
+    already stored is reported by the command that reuses it: the keys a
+    batch :meth:`expect` s are looked up at once, any other key is inserted at
+    once; the unique constraint holds either way.
     """
 
     def __init__(self, store: SQLiteStore, *, writing: bool) -> None:
@@ -95,14 +96,40 @@ class _Transaction:
         self._versions: dict[str, int] = {}
         self._written: dict[str, int] = {}
         self._next_seq = 0  # 0: not read yet
+        self._next_command = 0  # 0: not read yet
+        self._commands: list[tuple[Any, ...]] = []
         self._entries: list[tuple[Any, ...]] = []
+        # The keys expect() looked up, and those of them stored or appended here.
+        self._expected: set[str] = set()
+        self._taken: set[str] = set()
 
     def flush(self) -> None:
-        """Write the gathered journal rows and member versions."""
+        """Write the gathered command rows, journal rows and member versions."""
         if self._written:
-            self._db.executemany(_INSERT_ENTRIES, self._entries)
-            self._db.executemany(_UPSERT_MEMBER, self._written.items())
-            self._entries, self._written = [], {}
+            db = self._db
+            try:
+                db.executemany(_INSERT_COMMAND, self._commands)
+            except sqlite3.IntegrityError:  # pragma: no cover - expect() saw every key
+                raise IdempotencyConflict(
+                    "a key of this transaction was already used for a different command; "
+                    "use a new key for a new command"
+                ) from None
+            db.executemany(_INSERT_ENTRIES, self._entries)
+            db.executemany(_UPSERT_MEMBER, self._written.items())
+            self._commands, self._entries, self._written = [], [], {}
+
+    def expect(self, keys: Iterable[str]) -> None:
+        names = [k for k in set(keys) if k not in self._expected]
+        if not names:
+            return
+        self._expected.update(names)
+        self._taken.update(
+            key
+            for (key,) in self._db.execute(
+                "SELECT key FROM commands WHERE key IN (SELECT value FROM json_each(?))",
+                (json.dumps(names),),
+            )
+        )
 
     def lock(self, member: str) -> int:
         # BEGIN IMMEDIATE already holds the database's write lock.
@@ -152,43 +179,48 @@ class _Transaction:
         )
         return [seq for (seq,) in cursor]
 
-    def append(
-        self, command: Command, version: int, settled: Sequence[Entry], entries: Sequence[Entry]
-    ) -> tuple[int, ...]:
+    def append(self, written: Written) -> tuple[int, ...]:
         db = self._db
-        member = command.member
-        try:
-            cursor = db.execute(
-                "INSERT INTO commands (key, member, version, micros, command) VALUES (?, ?, ?, ?, ?)",
-                (
-                    command.key,
-                    member,
-                    version,
-                    command.micros,
-                    command_to_json(command, self._store.policies.zone),
-                ),
-            )
-        except sqlite3.IntegrityError:
-            raise IdempotencyConflict(
-                f"'key' {command.key!r} was already used for a different command; "
-                "use a new key for a new command"
-            ) from None
-        number = cursor.lastrowid
+        key, member, version = written.key, written.member, written.version
+        number = self._next_command
+        if key in self._expected:
+            if key in self._taken:
+                raise _conflict(key)
+            if not number:
+                (end,) = db.execute("SELECT max(seq) FROM commands").fetchone()
+                number = (end or 0) + 1
+            self._taken.add(key)
+            self._commands.append((number, key, member, version, written.micros, written.command))
+        else:
+            try:
+                # With no rows held back, the table numbers the command itself.
+                seq = number if self._commands else None
+                row = (seq, key, member, version, written.micros, written.command)
+                cursor = db.execute(_INSERT_COMMAND, row)
+            except sqlite3.IntegrityError:
+                raise _conflict(key) from None
+            number = int(cursor.lastrowid or 0)
+        self._next_command = number + 1
         first = self._next_seq
         if not first:
-            row = db.execute("SELECT max(seq) FROM entries").fetchone()
-            first = (row[0] or 0) + 1
-        count = len(settled)
-        rows = self._entries
-        rows.extend((first + i, None, member, *entry_row(e)) for i, e in enumerate(settled))
-        rows.extend(
-            (first + count + i, number, member, *entry_row(e)) for i, e in enumerate(entries)
-        )
-        self._next_seq = first + count + len(entries)
+            (end,) = db.execute("SELECT max(seq) FROM entries").fetchone()
+            first = (end or 0) + 1
+        records = written.records
+        self._entries.extend(numbered_rows(records, first, number, written.settled))
+        self._next_seq = last = first + len(records)
         self._versions[member] = self._written[member] = version
-        return tuple(range(first, self._next_seq))
+        return tuple(range(first, last))
 
 
+def _conflict(key: str) -> IdempotencyConflict:
+    return IdempotencyConflict(
+        f"'key' {key!r} was already used for a different command; use a new key for a new command"
+    )
+
+
+_INSERT_COMMAND: Final = (
+    "INSERT INTO commands (seq, key, member, version, micros, command) VALUES (?, ?, ?, ?, ?, ?)"
+)
 _INSERT_ENTRIES: Final = (
     "INSERT INTO entries (seq, command, member, kind, micros, points, allocations,"
     " lot, key, ref, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
