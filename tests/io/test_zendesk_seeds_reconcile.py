@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 import attrs
 import pendulum
@@ -116,7 +117,7 @@ def test_the_known_differences_are_the_peers_and_none_is_unexplained(
     assert reasons == {Reason.PEER_MAX_OVER_PERIODS, Reason.PRIORITY_AT_START, Reason.WEEK_CAP}
 
 
-def _perturbed(ticket: str, metric: str, **changes: object) -> list[Reason]:
+def _perturbed(ticket: str, metric: str, **changes: Any) -> list[Reason]:
     """The reasons of one seed row's differences once its vendor figures are changed."""
     profile = Profile.dbt_zendesk()
     tickets, policies = _imported()
