@@ -52,7 +52,7 @@ LAYERS: Mapping[str, int] = {
     # 2: the domain's facts (the root package re-exports these core types)
     "servicemodel": 2,
     "servicemodel.interactions": 2,
-    "servicemodel._log": 2,  # the event log's parts: enums, events, opening rule, histories
+    "servicemodel._log": 2,  # the event log: enums, events, log rules, opening rule, histories
     "servicemodel.feedback": 2,
     "servicemodel.customers": 2,
     # 3

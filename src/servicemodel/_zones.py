@@ -75,6 +75,34 @@ _MAX_DATES = 100_000
 _DateTime = pendulum.DateTime
 _CLOCK_US = tuple(m * 60_000_000 for m in range(1440))
 _HMS = tuple((s // 3600, s // 60 % 60, s % 60) for s in range(86_400))
+#: Lookups start from slices of 2**42 µs (about 51 days) of [LO, HI): at most a
+#: couple of offset changes fall inside one slice.
+_SLICE = 42
+_SLICES = ((HI - LO) >> _SLICE) + 1
+_NEVER = 2**63
+
+
+class _Steps:
+    """A sorted list of starts, searched like ``bisect_right(starts, x) - 1`` for x in [LO, HI).
+
+    The index in force at each slice's start is kept, so a search is a list
+    index and a step or two instead of a binary search (about half the cost).
+    """
+
+    __slots__ = ("first", "following")
+
+    def __init__(self, starts: list[int]) -> None:
+        self.first = [max(bisect_right(starts, LO + (b << _SLICE)) - 1, 0) for b in range(_SLICES)]
+        #: following[k]: where entry k ends (the next start).
+        self.following = [*starts[1:], _NEVER]
+
+    def index(self, x: int) -> int:
+        """``bisect_right(starts, x) - 1`` for ``LO <= x < HI`` (inlined by the hot paths)."""
+        k = self.first[(x - LO) >> _SLICE]
+        following = self.following
+        while x >= following[k]:
+            k += 1
+        return k
 
 
 def _offset_of(delta: _dt.timedelta | None) -> int:
@@ -150,7 +178,16 @@ class ZoneOffsets:
     True
     """
 
-    __slots__ = ("_dates", "fold_until", "offsets", "times", "tz", "wall_starts")
+    __slots__ = (
+        "_dates",
+        "_eras",
+        "_wall_eras",
+        "fold_until",
+        "offsets",
+        "times",
+        "tz",
+        "wall_starts",
+    )
 
     def __init__(self, tz: _dt.tzinfo) -> None:
         self.tz = tz
@@ -169,6 +206,8 @@ class ZoneOffsets:
             fold_until.append(self.times[k] + max(before - after, 0))
         self.wall_starts = (fold0, fold1)
         self.fold_until = fold_until
+        self._eras = _Steps(self.times)
+        self._wall_eras = (_Steps(fold0), _Steps(fold1))
 
     def offset_at(self, micros: int) -> int:
         """The UTC offset (micros) in force at the instant *micros*.
@@ -177,7 +216,7 @@ class ZoneOffsets:
         2
         """
         if LO <= micros < HI:
-            return self.offsets[bisect_right(self.times, micros) - 1]
+            return self.offsets[self._eras.index(micros)]
         return _exact_offset(self.tz, micros)
 
     def wall(self, micros: int) -> int:
@@ -197,7 +236,7 @@ class ZoneOffsets:
         (0, 1)
         """
         if LO <= micros < HI:
-            k = bisect_right(self.times, micros) - 1
+            k = self._eras.index(micros)
             return micros + self.offsets[k], 1 if micros < self.fold_until[k] else 0
         local = (_AWARE_EPOCH + _dt.timedelta(microseconds=micros)).astimezone(self.tz)
         return micros + _offset_of(local.utcoffset()), local.fold
@@ -211,8 +250,7 @@ class ZoneOffsets:
         -60
         """
         if LO < wall < HI:
-            starts = self.wall_starts[fold]
-            return wall - self.offsets[bisect_right(starts, wall) - 1]
+            return wall - self.offsets[self._wall_eras[fold].index(wall)]
         naive = _NAIVE_EPOCH + _dt.timedelta(microseconds=wall)
         return wall - _offset_of(naive.replace(tzinfo=self.tz, fold=fold).utcoffset())
 
@@ -234,7 +272,12 @@ class ZoneOffsets:
             + value.microsecond
         )
         if LO < wall < HI:
-            return wall - self.offsets[bisect_right(self.wall_starts[value.fold], wall) - 1]
+            eras = self._wall_eras[value.fold]  # eras.index(wall), inlined: a hot path
+            k = eras.first[(wall - LO) >> _SLICE]
+            following = eras.following
+            while wall >= following[k]:
+                k += 1
+            return wall - self.offsets[k]
         return self.instant_of_wall(wall, value.fold)
 
     def day_start(self, day: int) -> int:
@@ -264,7 +307,11 @@ class ZoneOffsets:
             local = _NAIVE_EPOCH + _dt.timedelta(microseconds=wall)
             fields = (local.year, local.month, local.day, local.hour, local.minute, local.second)
             return pendulum.DateTime(*fields, local.microsecond, self.tz, fold=fold)
-        k = bisect_right(self.times, micros) - 1
+        eras = self._eras  # eras.index(micros), inlined: a hot path
+        k = eras.first[(micros - LO) >> _SLICE]
+        following = eras.following
+        while micros >= following[k]:
+            k += 1
         days, rest = divmod(micros + self.offsets[k], _DAY_US)
         ymd = self._dates.get(days)
         if ymd is None:

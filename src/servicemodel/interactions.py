@@ -26,7 +26,7 @@ time) is derived from the events by methods, never stored twice.
 from __future__ import annotations
 
 import datetime as _dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from typing import Any, final
 
 import attrs
@@ -48,6 +48,7 @@ from ._log._events import (
 )
 from ._log._interaction_history import InteractionHistory
 from ._log._opening import OpeningMessage, is_opening
+from ._log._rules import check_log
 from ._log._vocabulary import Channel, Kind, Priority, Role, Status, Visibility
 from ._time import aware, to_micros
 from ._validators import (
@@ -84,7 +85,6 @@ __all__ = [
 ]
 
 _EVENT_TYPES = EVENT_TYPES
-_EVENT_NAMES = ", ".join(cls.__name__ for cls in EVENT_TYPES)
 
 
 def _created_at(value: object) -> pendulum.DateTime:
@@ -161,9 +161,6 @@ def _attributes(value: object) -> tuple[tuple[str, str], ...]:
 
 def _events(value: Iterable[Event]) -> tuple[Event, ...]:
     return to_tuple(value)
-
-
-_EVENT_TYPE_SET = frozenset(_EVENT_TYPES)
 
 
 @final
@@ -696,92 +693,3 @@ class Interaction(InteractionHistory):
             if isinstance(event, SatisfactionResponse):
                 return event
         return None
-
-
-def check_log(
-    created_at: pendulum.DateTime,
-    priority: Priority,
-    events: Sequence[object],
-    keys: Sequence[Any] | None = None,
-) -> None:
-    """Check an interaction's log against the rules of :class:`Interaction`.
-
-    Events must be interaction events, in time order, not before
-    *created_at*; status changes must change the status, never return to
-    ``new`` and never leave ``closed``; after ``closed`` only satisfaction
-    responses may arrive; a priority change must change the priority
-    (starting from *priority*). *keys*, when given, order like the instants
-    (``keys[0]`` for *created_at*, ``keys[i + 1]`` for ``events[i]``): the
-    record decoder passes the timestamps it parsed; otherwise the instants
-    are read from the events.
-
-    Raises:
-        ValidationError: a rule is broken; the error names the event index.
-
-    >>> import pendulum
-    >>> t = pendulum.datetime(2024, 6, 10, 9)
-    >>> check_log(t, Priority.NORMAL, [StatusChange(at=t, status="new")])
-    Traceback (most recent call last):
-    ...
-    servicemodel.exceptions.ValidationError: 'events[0].status' must change the status and never return to 'new' (got new -> new)
-    """
-    if keys is None:
-        keys = [to_micros(created_at)]
-        keys.extend(to_micros(e.at) if type(e) in _EVENT_TYPE_SET else 0 for e in events)  # type: ignore[attr-defined]
-    previous = keys[0]
-    status, closed, new = Status.NEW, Status.CLOSED, Status.NEW
-    for index, (event, key) in enumerate(zip(events, keys[1:], strict=True)):
-        kind = type(event)  # the event classes are final: no subclass to allow for
-        if kind not in _EVENT_TYPE_SET:
-            raise ValidationError(
-                f"'events[{index}]' must be an interaction event ({_EVENT_NAMES}) (got {event!r})",
-                field=f"events[{index}]",
-                value=event,
-            )
-        if key < previous:
-            raise _out_of_order(created_at, events, index)
-        previous = key
-        if status is closed and kind is not SatisfactionResponse:
-            raise ValidationError(
-                f"'events[{index}]' must not follow the close of the interaction: a closed "
-                f"interaction takes only satisfaction responses (got {kind.__name__})",
-                field=f"events[{index}]",
-                value=event,
-            )
-        if kind is StatusChange:
-            new_status = event.status  # type: ignore[attr-defined]
-            if new_status is status or new_status is new:
-                raise ValidationError(
-                    f"'events[{index}].status' must change the status and never return to "
-                    f"'new' (got {status.value} -> {new_status.value})",
-                    field=f"events[{index}].status",
-                    value=new_status,
-                )
-            status = new_status
-        elif kind is PriorityChange:
-            new_priority = event.priority  # type: ignore[attr-defined]
-            if new_priority is priority:
-                raise ValidationError(
-                    f"'events[{index}].priority' must change the priority "
-                    f"(got {priority.value} -> {new_priority.value})",
-                    field=f"events[{index}].priority",
-                    value=new_priority,
-                )
-            priority = new_priority
-
-
-def _out_of_order(
-    created_at: pendulum.DateTime, events: Sequence[Any], index: int
-) -> ValidationError:
-    before, name = (
-        (created_at, "created_at")
-        if index == 0
-        else (events[index - 1].at, f"events[{index - 1}].at")
-    )
-    at = events[index].at
-    return ValidationError(
-        f"'events[{index}].at' must not be before '{name}' "
-        f"(got {at.isoformat()} < {before.isoformat()})",
-        field=f"events[{index}].at",
-        value=at,
-    )

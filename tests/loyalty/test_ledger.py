@@ -177,7 +177,7 @@ def test_every_lot_gets_the_expiry_its_rule_gives_even_across_transitions_and_mi
         t = t.add(minutes=minutes)
         ledger.earn(member=f"m{i}", points=1, at=t, key=f"e{i}")
         (lot,) = ledger.lots(f"m{i}", as_of=t)
-        expected = rule.lot_expiry(clock, to_micros(t))
+        expected = rule._lot_expiry(clock, to_micros(t))
         got = None if lot.expires_at is None else to_micros(lot.expires_at)
         assert got == (None if expected == 1 << 62 else expected), (t, rule)
 
@@ -201,7 +201,7 @@ def test_lots_earned_every_twenty_minutes_around_each_transition_get_their_rules
                 ledger.earn(member=f"m{i}", points=1, at=t, key=f"e{i}")
                 (lot,) = ledger.lots(f"m{i}", as_of=t)
                 assert lot.expires_at is not None
-                assert to_micros(lot.expires_at) == rule.lot_expiry(clock, to_micros(t)), (t, rule)
+                assert to_micros(lot.expires_at) == rule._lot_expiry(clock, to_micros(t)), (t, rule)
                 i += 1
 
 

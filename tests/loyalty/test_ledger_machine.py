@@ -174,7 +174,7 @@ class Naive:
     def _deadline(self, m: NMember) -> int:
         if self.inactivity is None or m.inactive_done or m.last_activity is None:
             return NEVER
-        return self.inactivity.deadline(self.clock, m.last_activity)
+        return self.inactivity._deadline(self.clock, m.last_activity)
 
     def _advance(self, m: NMember, to: int) -> None:
         while True:
@@ -216,12 +216,12 @@ class Naive:
                 m.inactive_done = True
 
     def _new_lot(self, m: NMember, at: int, points: int, *, pending: bool) -> NLot:
-        available_at = self.policies.pending.available_at(self.clock, at) if pending else at
+        available_at = self.policies.pending._available_at(self.clock, at) if pending else at
         # Expiry counts from the earn, or from availability when the policy says so or
         # when the lot would otherwise expire before it could be spent.
-        expires = self.policies.expiry.lot_expiry(self.clock, at)
+        expires = self.policies.expiry._lot_expiry(self.clock, at)
         if self.policies.expiry_start is ExpiryStart.AVAILABLE or expires <= available_at:
-            expires = self.policies.expiry.lot_expiry(self.clock, available_at)
+            expires = self.policies.expiry._lot_expiry(self.clock, available_at)
         lot = NLot(len(m.lots) + 1, at, available_at, expires, points, points, "pending")
         m.lots.append(lot)
         m.counters["issued"] += points

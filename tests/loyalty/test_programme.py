@@ -33,7 +33,6 @@ from servicemodel.loyalty import (
     EarnRules,
     EventKind,
     Ledger,
-    LocalClock,
     Money,
     Order,
     OrderLine,
@@ -48,6 +47,7 @@ from servicemodel.loyalty import (
     TierMultiplier,
     Tiers,
 )
+from servicemodel.loyalty._clock import LocalClock
 
 ZONE = "Europe/Warsaw"
 T0 = pendulum.datetime(2025, 1, 10, 12, tz=ZONE)
@@ -555,7 +555,7 @@ def test_caps_that_count_what_is_kept_never_exceed_the_limit_and_end_at_zero(
             )
             returned.add((earn, line))
         t = to_micros(now)
-        used = ledger.tally_micros("m", "cap:cap", cap.window_start(clock, t), t + 1)
+        used = ledger.tally_micros("m", "cap:cap", cap._window_start(clock, t), t + 1)
         assert 0 <= used <= cap.limit
     if window is CapWindow.LIFETIME:
         for i, earn in enumerate(orders):

@@ -47,7 +47,6 @@ from servicemodel.loyalty import (
     CapMode,
     CapWindow,
     EarnRules,
-    LocalClock,
     Money,
     Order,
     OrderLine,
@@ -56,6 +55,7 @@ from servicemodel.loyalty import (
     Programme,
     ReturnedLine,
 )
+from servicemodel.loyalty._clock import LocalClock
 
 ZONE = "Europe/Warsaw"
 T0 = pendulum.datetime(2025, 1, 30, 20, tz=ZONE)  # near a day's and a month's end
@@ -122,7 +122,7 @@ class ProgrammeMachine(RuleBasedStateMachine):
         t = to_micros(at)
         usage = tuple(
             self.ledger.tally_micros(
-                member, f"cap:{cap.name}", cap.window_start(self.clock, t), t + 1
+                member, f"cap:{cap.name}", cap._window_start(self.clock, t), t + 1
             )
             for cap in self.caps
         )
@@ -154,7 +154,7 @@ class ProgrammeMachine(RuleBasedStateMachine):
         )
         purchase.returned.update(back)
         for cap in self.caps:
-            if cap.window_start(self.clock, purchase.micros) != cap.window_start(self.clock, t):
+            if cap._window_start(self.clock, purchase.micros) != cap._window_start(self.clock, t):
                 continue  # the window the purchase counted in is over
             so_far = purchase.returned_in_window.get(cap.name, Decimal(0)) + value
             purchase.returned_in_window[cap.name] = so_far
@@ -163,7 +163,7 @@ class ProgrammeMachine(RuleBasedStateMachine):
 
     def _model_usage(self, member: str, cap: Cap, t: int) -> int:
         """Points granted in *cap*'s window up to *t*, less the room returns gave back."""
-        start = cap.window_start(self.clock, t)
+        start = cap._window_start(self.clock, t)
         used = 0
         for p in self.purchases:
             if p.member != member or not start <= p.micros <= t:
@@ -233,7 +233,7 @@ class ProgrammeMachine(RuleBasedStateMachine):
         t = to_micros(self.now)
         for member in MEMBERS:
             for cap in self.caps:
-                start = cap.window_start(self.clock, t)
+                start = cap._window_start(self.clock, t)
                 reported = self.ledger.tally_micros(member, f"cap:{cap.name}", start, t + 1)
                 expected = self._model_usage(member, cap, t)
                 assert reported == expected, (member, cap.name, reported, expected)

@@ -105,6 +105,21 @@ def checked_readable(path: str, what: str) -> str:
     return path
 
 
+def is_freshdesk_export(path: str) -> bool:
+    """Whether *path* is Freshdesk's ``tickets.json`` (a JSON array) or a folder holding it.
+
+    Zendesk's API pages are also called ``tickets.json``, but hold an object.
+    """
+    if os.path.isdir(path):
+        if os.path.isdir(os.path.join(path, "tickets")):
+            return True
+        path = os.path.join(path, "tickets.json")
+    if os.path.basename(path) != "tickets.json" or not os.path.isfile(path):
+        return False
+    with open(path, encoding="utf-8-sig", errors="replace") as file:
+        return file.read(4096).lstrip().startswith("[")
+
+
 def printable(text: str) -> str:
     """*text* with any lone surrogate written as its escape (the report's own rule)."""
     from .._model._report_render import printable as report_printable

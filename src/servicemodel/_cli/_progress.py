@@ -18,6 +18,8 @@ import time
 from collections.abc import Iterable, Iterator
 from typing import IO, Any, TextIO, cast
 
+from ._common import is_freshdesk_export
+
 __all__ = ["ProgressLine", "export_progress", "read_with_progress"]
 
 _BAR = 24
@@ -122,6 +124,13 @@ def read_with_progress(
     from ..io import Format, read_interactions
 
     out = sys.stderr if stream is None else stream
+    if source != "-" and os.path.isdir(source) and is_freshdesk_export(source):
+        from ..io import freshdesk
+
+        items = freshdesk.read_export(source)
+        with export_progress(source, items, label=label, stream=out, bar=False) as counted:
+            yield counted
+        return
     if source != "-" and os.path.isdir(source):  # a helpdesk export folder
         from ..io.zendesk import read_export
 

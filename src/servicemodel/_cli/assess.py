@@ -18,6 +18,7 @@ from ._common import (
     CommandError,
     Exit,
     checked_readable,
+    is_freshdesk_export,
     parse_as_of,
     usage,
     write_output,
@@ -46,8 +47,8 @@ def register(subparsers: Any) -> None:
     parser.add_argument(
         "data",
         nargs="?",
-        help="interactions (.jsonl, .csv, optionally .gz), -, or a Zendesk export folder "
-        "(imported on the fly as by `servicemodel import zendesk`)",
+        help="interactions (.jsonl, .csv, optionally .gz), -, or a Zendesk or Freshdesk export "
+        "folder (imported on the fly as by `servicemodel import zendesk|freshdesk`)",
     )
     parser.add_argument(
         "--sample", action="store_true", help="use the bundled sample model and data"
@@ -80,10 +81,11 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument(
         "--profile",
-        choices=["default", "zendesk", "dbt_zendesk"],
+        choices=["default", "zendesk", "dbt_zendesk", "freshdesk"],
         default=None,
         help="evaluate the SLA policies under a vendor's semantics (the policy and targets the "
-        "helpdesk applied, its schedule rule); default: zendesk for an export's own policies, "
+        "helpdesk applied, its schedule rule); default: zendesk (freshdesk) for a Zendesk "
+        "(Freshdesk) export's own policies, "
         "otherwise the document's own options",
     )
     parser.add_argument(
@@ -154,6 +156,7 @@ def _with_policies(model: Any, args: argparse.Namespace) -> Any:
     import attrs
 
     from ..exceptions import PolicyDocumentError
+    from ..io import freshdesk
     from ..io.zendesk import read_policies
     from ..sla import Profile, load_policies
 
@@ -164,6 +167,10 @@ def _with_policies(model: Any, args: argparse.Namespace) -> Any:
             source = args.policies
             checked_readable(args.policies, "the policy document")
             policies = load_policies(Path(args.policies))
+        elif policies is None and args.data != "-" and is_freshdesk_export(args.data):
+            source = args.data
+            policies, _calendars = freshdesk.read_policies(args.data)
+            profile = profile or "freshdesk"
         elif policies is None and args.data != "-" and os.path.isdir(args.data):
             source = args.data
             policies, _calendars = read_policies(args.data)

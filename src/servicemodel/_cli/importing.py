@@ -17,17 +17,21 @@ def register(subparsers: Any) -> None:
     """Add the ``import`` sub-command."""
     parser: argparse.ArgumentParser = subparsers.add_parser(
         "import",
-        help="import a helpdesk export (Zendesk) into an interactions file",
+        help="import a helpdesk export (Zendesk, Freshdesk) into an interactions file",
         description=(
             "Import a Zendesk export folder (the Fivetran warehouse tables as CSV or Parquet, "
             "or the REST API's saved JSON pages) into servicemodel's interactions file, and "
             "optionally its SLA policies and business-hours schedules into a policy document. "
-            "Every field's mapping is in docs/reference/zendesk.md."
+            "A Freshdesk export is a folder of saved API v2 responses (tickets.json, "
+            "conversations.json, ...). Every field's mapping is in docs/reference/zendesk.md "
+            "and docs/reference/freshdesk.md."
         ),
         epilog=EXIT_STATUS_HELP,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("vendor", choices=["zendesk"], help="the helpdesk the export is from")
+    parser.add_argument(
+        "vendor", choices=["zendesk", "freshdesk"], help="the helpdesk the export is from"
+    )
     parser.add_argument("source", help="the export folder")
     parser.add_argument(
         "-o",
@@ -62,6 +66,20 @@ def register(subparsers: Any) -> None:
         help="the tables are sorted by ticket id: stream them in flat memory",
     )
     parser.add_argument(
+        "--bot",
+        action="append",
+        default=[],
+        metavar="USER_ID",
+        help="freshdesk: a user whose conversations are a bot's (repeat for several)",
+    )
+    parser.add_argument(
+        "--business-day",
+        choices=["hours_24", "working_day"],
+        default="hours_24",
+        help="freshdesk: a target of whole days is 24 business hours a day (Freshdesk since "
+        "2026, the default) or one working day of the business hours (before)",
+    )
+    parser.add_argument(
         "--skip-bad",
         action="store_true",
         help="leave out bad tickets and policies, listing each on stderr, instead of stopping",
@@ -72,7 +90,7 @@ def register(subparsers: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     """Run ``servicemodel import`` and return its exit status."""
     from ..exceptions import Problem
-    from ..io import ErrorReport, Format, read_interactions, write_interactions
+    from ..io import ErrorReport, Format, freshdesk, read_interactions, write_interactions
     from ..io.zendesk import Grouping, read_export, read_policies, refresh
     from ..sla import dump_policies
 
@@ -96,12 +114,26 @@ def run(args: argparse.Namespace) -> int:
     problems: list[Problem] | None = [] if args.skip_bad else None
     policy_text = None
     if args.policies_out is not None:
-        policies, _calendars = read_policies(
-            args.source, instance=args.instance, on_problem=problems
-        )
+        if args.vendor == "freshdesk":
+            policies, _calendars = freshdesk.read_policies(
+                args.source,
+                instance=args.instance,
+                business_day=freshdesk.BusinessDay(args.business_day),
+                on_problem=problems,
+            )
+        else:
+            policies, _calendars = read_policies(
+                args.source, instance=args.instance, on_problem=problems
+            )
         policy_text = dump_policies(policies, format="json" if policy_format == "json" else "toml")
     agents = None if args.agents is None else [a.strip() for a in args.agents.split(",")]
-    if args.onto is not None:
+    if args.vendor == "freshdesk":
+        if args.onto is not None or agents is not None:
+            raise usage("'--onto' and '--agents' are for Zendesk exports")
+        items = freshdesk.read_export(
+            args.source, instance=args.instance, bots=args.bot, on_error=report
+        )
+    elif args.onto is not None:
         checked_readable(args.onto, "the earlier import")
         items = refresh(
             read_interactions(args.onto),
@@ -117,7 +149,10 @@ def run(args: argparse.Namespace) -> int:
         )
     try:
         with export_progress(
-            args.source, items, label="importing", bar=args.onto is None
+            args.source,
+            items,
+            label="importing",
+            bar=args.onto is None and args.vendor == "zendesk",
         ) as counted:
             count = write_interactions(counted, args.output)
     except OSError as error:

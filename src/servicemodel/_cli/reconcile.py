@@ -19,6 +19,7 @@ from ._common import (
     CommandError,
     Exit,
     checked_readable,
+    is_freshdesk_export,
     parse_as_of,
     usage,
     write_output,
@@ -27,9 +28,14 @@ from ._common import (
 _SOURCES = {
     "sla-policies": "dbt_zendesk's zendesk__sla_policies table (CSV)",
     "metric-events": "Zendesk's ticket metric events (JSON page, list or lines)",
+    "freshdesk": "Freshdesk's tickets (tickets.json, or its export folder): due times and flags",
 }
 #: The profile that matches each source's semantics when --profile is not given.
-_DEFAULT_PROFILE = {"sla-policies": "dbt_zendesk", "metric-events": "zendesk"}
+_DEFAULT_PROFILE = {
+    "sla-policies": "dbt_zendesk",
+    "metric-events": "zendesk",
+    "freshdesk": "freshdesk",
+}
 
 
 def register(subparsers: Any) -> None:
@@ -47,8 +53,9 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument(
         "file",
-        help="interactions file (.jsonl, .csv, optionally .gz), -, or a Zendesk export folder "
-        "(imported on the fly as by `servicemodel import zendesk`)",
+        help="interactions file (.jsonl, .csv, optionally .gz), -, or an export folder "
+        "(imported on the fly as by `servicemodel import zendesk|freshdesk`: Freshdesk's "
+        "when --recorded-format is freshdesk)",
     )
     parser.add_argument(
         "--policies",
@@ -66,7 +73,9 @@ def register(subparsers: Any) -> None:
         choices=sorted(_SOURCES),
         default=None,
         help="sla-policies: dbt_zendesk's zendesk__sla_policies CSV; metric-events: Zendesk's "
-        "ticket metric events JSON (default: by extension, .csv or .json/.jsonl)",
+        "ticket metric events JSON; freshdesk: a Freshdesk export folder or its tickets.json "
+        "(default: tickets.json or a folder holding it is freshdesk, else by extension, .csv "
+        "or .json/.jsonl)",
     )
     parser.add_argument(
         "--as-of",
@@ -76,10 +85,11 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument(
         "--profile",
-        choices=["default", "dbt_zendesk", "zendesk"],
+        choices=["default", "dbt_zendesk", "zendesk", "freshdesk"],
         default=None,
         help="the vendor semantics to evaluate under and the peer rules to name "
-        "(default: dbt_zendesk for sla-policies, zendesk for metric-events)",
+        "(default: dbt_zendesk for sla-policies, zendesk for metric-events, freshdesk for "
+        "freshdesk)",
     )
     parser.add_argument(
         "--format",
@@ -92,6 +102,13 @@ def register(subparsers: Any) -> None:
         action="store_true",
         help="in text, also list the rows that agree (default: only the differences)",
     )
+    parser.add_argument(
+        "--bot",
+        action="append",
+        default=[],
+        metavar="USER_ID",
+        help="freshdesk export folder: a user whose conversations are a bot's (repeat for several)",
+    )
     parser.add_argument("--output", "-o", default=None, help="write to this file instead of stdout")
     parser.set_defaults(run=run)
 
@@ -99,6 +116,8 @@ def register(subparsers: Any) -> None:
 def _source(args: argparse.Namespace) -> str:
     if args.recorded_format is not None:
         return str(args.recorded_format)
+    if is_freshdesk_export(args.recorded):
+        return "freshdesk"
     name = args.recorded.lower().removesuffix(".gz")
     if name.endswith(".csv"):
         return "sla-policies"
@@ -112,7 +131,7 @@ def _source(args: argparse.Namespace) -> str:
 
 def run(args: argparse.Namespace) -> int:
     """Evaluate, reconcile and print; return the exit status (failures raise)."""
-    from ..io import read_interactions
+    from ..io import freshdesk, read_interactions
     from ..io.zendesk import (
         read_export,
         read_policies,
@@ -129,26 +148,39 @@ def run(args: argparse.Namespace) -> int:
         raise usage("'--policies' is needed: FILE is not an export folder with its own policies")
     if args.policies is not None:
         checked_readable(args.policies, "the policy document")
-    checked_readable(args.recorded, "the recorded SLA file")
+    recorded_folder = None
+    if source == "freshdesk":
+        recorded_folder = (
+            args.recorded if os.path.isdir(args.recorded) else os.path.dirname(args.recorded)
+        )
+        checked_readable(os.path.join(recorded_folder or ".", "tickets.json"), "the tickets")
+    else:
+        checked_readable(args.recorded, "the recorded SLA file")
     if args.file != "-" and not folder:
         checked_readable(args.file, "the interactions file")
     try:
         if args.policies is not None:
             policies = load_policies(Path(args.policies))
+        elif source == "freshdesk":
+            policies, _calendars = freshdesk.read_policies(args.file)
         else:
             policies, _calendars = read_policies(args.file)
     except PolicyDocumentError as error:
         raise CommandError(f"{args.policies or args.file}: {error}", Exit.INVALID_INPUT) from None
     policies = profile.apply(policies)
     try:
-        if source == "sla-policies":
+        if recorded_folder is not None:
+            recorded = list(freshdesk.read_recorded_sla(recorded_folder or "."))
+        elif source == "sla-policies":
             recorded = list(read_recorded_sla(args.recorded))
         else:
             recorded = list(read_ticket_metric_events(args.recorded, as_of=as_of))
     except ValidationError as error:
         raise CommandError(f"{args.recorded}: {error}", Exit.INVALID_INPUT) from None
-    if folder:
-        interactions: Iterable[Interaction] = read_export(args.file)
+    if folder and source == "freshdesk":
+        interactions: Iterable[Interaction] = freshdesk.read_export(args.file, bots=args.bot)
+    elif folder:
+        interactions = read_export(args.file)
     else:
         stream: Any = sys.stdin if args.file == "-" else args.file
         interactions = read_interactions(stream, format="jsonl" if args.file == "-" else None)

@@ -207,7 +207,7 @@ class InteractionDecoder:
         # Record ids are unique: checked each time, never remembered.
         _ID[1](None, _ID[0], identifier)
         _CUSTOMER_ID[1](None, _CUSTOMER_ID[0], customer_id)
-        events, keys = self._events(raw_events, parsed, text, named)
+        events, keys = self._events(raw_events, created_at, parsed, text, named)
         check_log(created_at, priority, events, keys)
         interaction = _new(Interaction)
         _I_ID(interaction, identifier)
@@ -234,8 +234,12 @@ class InteractionDecoder:
             self._ids.add(value)  # type: ignore[arg-type]  # the rule passed: a str
 
     def _tags(self, tags: list[Any] | tuple[()]) -> frozenset[str]:
-        if all(type(tag) is str and tag in self._ids for tag in tags):
-            return frozenset(tags)
+        try:
+            # Only strings that passed the rule are remembered, so a known set is valid.
+            if self._ids.issuperset(tags):
+                return frozenset(tags)
+        except TypeError:  # an unhashable tag: the rule below names it
+            pass
         checked: frozenset[str] = _TAGS(tags)
         if len(self._ids) < _MAX_CACHED:
             self._ids.update(checked)
@@ -267,28 +271,20 @@ class InteractionDecoder:
                 if len(self._fixed) < _MAX_CACHED:
                     self._fixed[parsed.tzinfo] = zone
         else:
-            offset = parsed.utcoffset()
-            if offset is None:
-                fixed_zone(parsed, text, field)  # raises: naive
+            offset = parsed.tzinfo or fixed_zone(parsed, text, field)  # raises: naive
             # Written as the zone's own wall time and offset (what the writer does): the
             # fields can be used as they are. Otherwise convert (the fold comes with it).
-            local = parsed if named.utcoffset(parsed) == offset else parsed.astimezone(named)
+            # (A parsed offset is a fixed ``datetime.timezone``: asking it directly costs
+            # a quarter of ``parsed.utcoffset()``.)
+            local = (
+                parsed
+                if named.utcoffset(parsed) == offset.utcoffset(None)
+                else parsed.astimezone(named)
+            )
             zone = named
         # tzinfo passed by position: keyword arguments cost the constructor more than
-        # the rest of this line; fold only in a repeated hour.
-        if local.fold:
-            return _DateTime(
-                local.year,
-                local.month,
-                local.day,
-                local.hour,
-                local.minute,
-                local.second,
-                local.microsecond,
-                zone,
-                fold=1,
-            )
-        return _DateTime(
+        # the rest of this line; the fold is set only in a repeated hour.
+        instant = _DateTime(
             local.year,
             local.month,
             local.day,
@@ -298,12 +294,14 @@ class InteractionDecoder:
             local.microsecond,
             zone,
         )
+        return instant.replace(fold=1) if local.fold else instant
 
     # ------------------------------------------------------------------ events
 
     def _events(
         self,
         raw_events: list[Any] | tuple[()],
+        created_at: pendulum.DateTime,
         created: _dt.datetime,
         created_text: str,
         named: _dt.tzinfo | None,
@@ -311,19 +309,20 @@ class InteractionDecoder:
         """The events, and the parsed timestamps (``created`` first) that order them."""
         events: list[Event] = []
         keys = [created]
-        last_text, parsed = created_text, created
-        at: pendulum.DateTime | None = None
+        # The first event often shares the opening instant: that one is built already.
+        last_text, parsed, at = created_text, created, created_at
         ids, durations = self._ids, self._durations
         for index, raw in enumerate(raw_events):
             field = "type"
             try:
                 kind = raw["type"]
                 known = EVENT_KEYS[kind]
-                if not raw.keys() <= known:
+                # (raw is a JSON object here: indexing anything else by "type" failed.)
+                if not known.issuperset(raw):
                     unknown_field(raw, known, f"events[{index}]")
                 field = "at"
                 text = raw["at"]
-                if text != last_text or at is None:
+                if text != last_text:
                     # Events often share an instant (a reply and the status change it
                     # makes): parse and build each distinct timestamp once.
                     parsed = _fromisoformat(text)

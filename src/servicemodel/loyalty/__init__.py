@@ -17,7 +17,6 @@ may pay out through a ledger) lives in :mod:`servicemodel.team`.
 """
 
 from ._caps import Cap, CapCount, CapMode, CapOrder, CapWindow
-from ._clock import LocalClock
 from ._commands import Command, CommandName
 from ._documents import dump_ledger, dump_programme, load_ledger, load_programme
 from ._explain import Explanation
@@ -120,7 +119,6 @@ __all__ = [
     "Explanation",
     "Ledger",
     "LineShare",
-    "LocalClock",
     "Lot",
     "LotExplanation",
     "LotStatus",

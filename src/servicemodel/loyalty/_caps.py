@@ -128,7 +128,7 @@ class Cap:
             return desired
         return room if self.mode is CapMode.CLIP else 0
 
-    def window_start(self, clock: LocalClock, t: int) -> int:
+    def _window_start(self, clock: LocalClock, t: int) -> int:
         """Return the first instant (micros) of the window that holds the instant *t*.
 
         Days and months are local to *clock*; a lifetime window starts before
@@ -137,7 +137,7 @@ class Cap:
 
         >>> clock = LocalClock("Europe/Warsaw")
         >>> t = 1738314000000000  # 31 January 2025 10:00 in Warsaw
-        >>> clock.instant(Cap(name="m", limit=9, window="month").window_start(clock, t))
+        >>> clock.instant(Cap(name="m", limit=9, window="month")._window_start(clock, t))
         DateTime(2025, 1, 1, 0, 0, 0, tzinfo=Timezone('Europe/Warsaw'))
         """
         if self.window is CapWindow.DAY:

@@ -45,7 +45,7 @@ class LocalClock:
 
     Wall-clock micros count from 1970-01-01 00:00 local as if every day had 24
     hours, so ``wall // DAY`` is the local day number. Expiry policies take
-    one (``policy.lot_expiry(clock, earned_us)``) so that day and month
+    one (``policy._lot_expiry(clock, earned_us)``) so that day and month
     windows fall on the programme's local dates.
 
     Args:

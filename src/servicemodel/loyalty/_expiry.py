@@ -1,10 +1,10 @@
 """Expiry rules: when a lot's points expire, and when a member's balance expires for inactivity.
 
-Each rule answers ``lot_expiry(clock, start)``: the instant (epoch micros)
+Each rule answers ``_lot_expiry(clock, start)``: the instant (epoch micros)
 a lot whose expiry counts from *start* expires, on the programme's local
 calendar. :class:`AfterInactivity` sets no per-lot expiry; it gives the
 instant a member's whole balance expires after a stretch without activity
-(:meth:`AfterInactivity.deadline`). Which instant an expiry counts from (the
+(:meth:`AfterInactivity._deadline`). Which instant an expiry counts from (the
 earn or the availability of pending points) is :class:`ExpiryStart`.
 """
 
@@ -147,14 +147,14 @@ class NeverExpires:
     NeverExpires()
     """
 
-    def lot_expiry(self, clock: LocalClock, earned: int) -> int:
+    def _lot_expiry(self, clock: LocalClock, earned: int) -> int:
         """Return the expiry instant (micros) of a lot earned at *earned*: never.
 
         "Never" is an instant past every date a calendar can show (``1 << 62``).
 
         >>> clock = LocalClock("Europe/Warsaw")
         >>> earned = 1738314000000000  # 31 January 2025 10:00 in Warsaw
-        >>> NeverExpires().lot_expiry(clock, earned) == 1 << 62
+        >>> NeverExpires()._lot_expiry(clock, earned) == 1 << 62
         True
         """
         return NEVER
@@ -178,14 +178,14 @@ class AfterDays:
         default=DayCount.EARN_DAY_IS_DAY_ONE, converter=_to_day_count
     )
 
-    def lot_expiry(self, clock: LocalClock, earned: int) -> int:
+    def _lot_expiry(self, clock: LocalClock, earned: int) -> int:
         """Return the expiry instant (micros) of a lot earned at *earned*.
 
         >>> clock = LocalClock("Europe/Warsaw")
         >>> earned = 1738314000000000  # 31 January 2025 10:00 in Warsaw
-        >>> clock.instant(AfterDays(days=30).lot_expiry(clock, earned))
+        >>> clock.instant(AfterDays(days=30)._lot_expiry(clock, earned))
         DateTime(2025, 3, 2, 0, 0, 0, tzinfo=Timezone('Europe/Warsaw'))
-        >>> clock.instant(AfterDays(days=30, convention="exact_instant").lot_expiry(clock, earned))
+        >>> clock.instant(AfterDays(days=30, convention="exact_instant")._lot_expiry(clock, earned))
         DateTime(2025, 3, 2, 10, 0, 0, tzinfo=Timezone('Europe/Warsaw'))
         """
         if self.convention is DayCount.EXACT_INSTANT:
@@ -214,12 +214,12 @@ class AfterMonths:
         default=DayCount.EARN_DAY_IS_DAY_ONE, converter=_to_day_count
     )
 
-    def lot_expiry(self, clock: LocalClock, earned: int) -> int:
+    def _lot_expiry(self, clock: LocalClock, earned: int) -> int:
         """Return the expiry instant (micros) of a lot earned at *earned*.
 
         >>> clock = LocalClock("Europe/Warsaw")
         >>> earned = 1738314000000000  # 31 January 2025 10:00 in Warsaw
-        >>> clock.instant(AfterMonths(months=1).lot_expiry(clock, earned))  # clamped to February
+        >>> clock.instant(AfterMonths(months=1)._lot_expiry(clock, earned))  # clamped to February
         DateTime(2025, 2, 28, 0, 0, 0, tzinfo=Timezone('Europe/Warsaw'))
         """
         date = add_months(LocalClock.date_of(clock.day(earned)), self.months)
@@ -243,12 +243,12 @@ class EndOfPeriod:
     period: CalendarPeriod = attrs.field(converter=_to_period)
     extra: int = attrs.field(default=0, validator=_count(0, MAX_MONTHS))
 
-    def lot_expiry(self, clock: LocalClock, earned: int) -> int:
+    def _lot_expiry(self, clock: LocalClock, earned: int) -> int:
         """Return the expiry instant (micros) of a lot earned at *earned*.
 
         >>> clock = LocalClock("Europe/Warsaw")
         >>> earned = 1738314000000000  # 31 January 2025 10:00 in Warsaw
-        >>> clock.instant(EndOfPeriod(period="quarter").lot_expiry(clock, earned))
+        >>> clock.instant(EndOfPeriod(period="quarter")._lot_expiry(clock, earned))
         DateTime(2025, 4, 1, 0, 0, 0, tzinfo=Timezone('Europe/Warsaw'))
         """
         date = LocalClock.date_of(clock.day(earned))
@@ -368,12 +368,12 @@ class AfterInactivity:
                 value=self.days if value is None else value,
             )
 
-    def lot_expiry(self, clock: LocalClock, earned: int) -> int:
+    def _lot_expiry(self, clock: LocalClock, earned: int) -> int:
         """Inactivity sets no per-lot expiry: return never (see :meth:`deadline`).
 
         >>> clock = LocalClock("Europe/Warsaw")
         >>> earned = 1738314000000000  # 31 January 2025 10:00 in Warsaw
-        >>> AfterInactivity(days=365).lot_expiry(clock, earned) == NeverExpires().lot_expiry(clock, 0)
+        >>> AfterInactivity(days=365)._lot_expiry(clock, earned) == NeverExpires()._lot_expiry(clock, 0)
         True
         """
         return NEVER
@@ -387,17 +387,17 @@ class AfterInactivity:
         """
         return kind in self.activity
 
-    def deadline(self, clock: LocalClock, last_activity: int) -> int:
+    def _deadline(self, clock: LocalClock, last_activity: int) -> int:
         """Return the instant (micros) the balance expires if nothing happens after *last_activity*.
 
         >>> clock = LocalClock("Europe/Warsaw")
         >>> last = 1738314000000000  # 31 January 2025 10:00 in Warsaw
-        >>> clock.instant(AfterInactivity(days=365).deadline(clock, last))
+        >>> clock.instant(AfterInactivity(days=365)._deadline(clock, last))
         DateTime(2026, 1, 31, 0, 0, 0, tzinfo=Timezone('Europe/Warsaw'))
-        >>> clock.instant(AfterInactivity(months=1).deadline(clock, last))  # clamped to February
+        >>> clock.instant(AfterInactivity(months=1)._deadline(clock, last))  # clamped to February
         DateTime(2025, 2, 28, 0, 0, 0, tzinfo=Timezone('Europe/Warsaw'))
         >>> switched = AfterInactivity(days=30, since=_dt.date(2025, 6, 1))
-        >>> clock.instant(switched.deadline(clock, last))  # 1 June is day 1 of 30
+        >>> clock.instant(switched._deadline(clock, last))  # 1 June is day 1 of 30
         DateTime(2025, 7, 1, 0, 0, 0, tzinfo=Timezone('Europe/Warsaw'))
         """
         start = last_activity
@@ -410,7 +410,7 @@ class AfterInactivity:
             if self.days is not None
             else AfterMonths(months=self.months or 1, convention=self.convention)
         )
-        return rule.lot_expiry(clock, start)
+        return rule._lot_expiry(clock, start)
 
 
 def _expiries(value: Any) -> tuple[Any, ...]:
@@ -456,16 +456,16 @@ class WhicheverFirst:
                 value=value,
             )
 
-    def lot_expiry(self, clock: LocalClock, earned: int) -> int:
+    def _lot_expiry(self, clock: LocalClock, earned: int) -> int:
         """Return the earliest per-lot expiry of the rules (micros).
 
         >>> clock = LocalClock("Europe/Warsaw")
         >>> earned = 1738314000000000  # 31 January 2025 10:00 in Warsaw
         >>> rule = WhicheverFirst(rules=[AfterMonths(months=1), EndOfPeriod(period="month")])
-        >>> clock.instant(rule.lot_expiry(clock, earned))  # the month ends first
+        >>> clock.instant(rule._lot_expiry(clock, earned))  # the month ends first
         DateTime(2025, 2, 1, 0, 0, 0, tzinfo=Timezone('Europe/Warsaw'))
         """
-        return min(rule.lot_expiry(clock, earned) for rule in self.rules)
+        return min(rule._lot_expiry(clock, earned) for rule in self.rules)
 
 
 #: Any expiry rule.

@@ -63,6 +63,11 @@ from ._values import (
 
 __all__ = ["Ledger"]
 
+# Entry kinds as globals: an enum member looked up on its class costs five times as much.
+_ADJUST, _DEBT, _EARN, _REDEEM = EntryKind.ADJUST, EntryKind.DEBT, EntryKind.EARN, EntryKind.REDEEM
+_REISSUE, _WRITE_OFF = EntryKind.REISSUE, EntryKind.WRITE_OFF
+_new_record = tuple.__new__  # a NamedTuple's own constructor costs twice as much
+
 
 class Ledger(LedgerQueries):
     """An append-only points ledger for many members, under one set of policies.
@@ -242,7 +247,7 @@ class Ledger(LedgerQueries):
         version = account.version = account.version + 1
         account.last_at = at
         last = len(self._journal)
-        self._keys[key] = Accepted(payload, member, version, first, last)
+        self._keys[key] = _new_record(Accepted, (payload, member, version, first, last))
         account.snap_t.append(at)
         account.snap_v.append((account.avail, account.pend, account.debt))
         return make_receipt(key, member, version, (first, last), self._source)
@@ -261,7 +266,7 @@ class Ledger(LedgerQueries):
         lines: tuple[LineShare, ...] = (),
     ) -> LotState:
         clock = self._clock
-        available = self.policies.pending.available_at(clock, at) if pending else at
+        available = self.policies.pending._available_at(clock, at) if pending else at
         expires = self._lot_expiry(at, available, expiry)
         lot = LotState(
             len(acc.lots) + 1, kind, key, at, available, expires, points, points, awards, lines
@@ -275,7 +280,7 @@ class Ledger(LedgerQueries):
         expires_from = (
             self._policy_expiry
             if expiry is None
-            else functools.partial(expiry.lot_expiry, self._clock)
+            else functools.partial(expiry._lot_expiry, self._clock)
         )
         return lot_expiry(self.policies.expiry_start, expires_from, at, available)
 
@@ -286,7 +291,7 @@ class Ledger(LedgerQueries):
             return expires
         clock = self._clock
         rule = self.policies.expiry
-        expires = rule.lot_expiry(clock, at)
+        expires = rule._lot_expiry(clock, at)
         if day_based(rule):
             day = clock.day(at)
             start, end = clock.start_of_day(day), clock.start_of_day(day + 1)
@@ -369,20 +374,20 @@ class Ledger(LedgerQueries):
             first = len(self._journal)
             # _new_lot
             if expiry is not None:
-                expires = expiry.lot_expiry(self._clock, t)
+                expires = expiry._lot_expiry(self._clock, t)
             else:
                 start, end, expires = self._day_expiry
                 if not start <= t < end:
                     expires = self._policy_expiry(t)
             pending = self.policies.pending
-            available = t if not pending.length else pending.available_at(self._clock, t)
+            available = t if not pending.length else pending._available_at(self._clock, t)
             if expires <= available or self._from_available:
                 expires = self._lot_expiry(t, available, expiry)
             lots = acc.lots
             lot_id = len(lots) + 1
             lot = LotState(
                 lot_id,
-                EntryKind.EARN,
+                _EARN,
                 key,
                 t,
                 available,
@@ -396,7 +401,7 @@ class Ledger(LedgerQueries):
             indexed = acc.indexed
             if indexed and expires != NEVER and expires not in acc.fen_index:
                 acc.fen_register(expires)
-            acc.emit(EntryKind.EARN, t, points, (), lot_id, key)
+            acc.emit(_EARN, t, points, (), lot_id, key)
             # _place: the common case (available at once, not yet expired) written out
             if available > t or expires <= t:
                 acc.place(lot, t, key)
@@ -443,7 +448,7 @@ class Ledger(LedgerQueries):
             raise LedgerError(f"'earn' must be the key of an earn by {member!r} (got {earn!r})")
         for index in range(known.first, known.last):
             rec = self._journal[index]
-            if rec.kind is EntryKind.EARN and rec.lot is not None:
+            if rec.kind is _EARN and rec.lot is not None:
                 lot: LotState = acc.lots[rec.lot - 1]
                 return lot
         raise LedgerError(f"'earn' must be the key of an earn by {member!r} (got {earn!r})")
@@ -543,7 +548,7 @@ class Ledger(LedgerQueries):
             acc.redemptions[key] = [allocs, False, reward]
             if reward is not None:
                 self._rewards[reward] = self._rewards.get(reward, 0) + 1
-            acc.emit(EntryKind.REDEEM, t, points, allocs, key=key, note=reward)
+            acc.emit(_REDEEM, t, points, allocs, key=key, note=reward)
             acc.touch(t, ActivityKind.REDEEM)
             return self._commit(acc, key, payload, t, first)
 
@@ -597,8 +602,8 @@ class Ledger(LedgerQueries):
                 acc.restore(allocs, total, t, key, redemption)
                 acc.touch(t, ActivityKind.RESTORE)
             else:
-                lot = self._new_lot(acc, EntryKind.REISSUE, key, t, total, None, pending=False)
-                acc.emit(EntryKind.REISSUE, t, total, (), lot.id, key, ref=redemption)
+                lot = self._new_lot(acc, _REISSUE, key, t, total, None, pending=False)
+                acc.emit(_REISSUE, t, total, (), lot.id, key, ref=redemption)
                 acc.place(lot, t, key)
                 acc.touch(t, ActivityKind.REISSUE)
             record[1] = True
@@ -759,20 +764,20 @@ class Ledger(LedgerQueries):
             acc.settle(t)
             first = len(self._journal)
             if points > 0:
-                lot = self._new_lot(acc, EntryKind.ADJUST, key, t, points, expiry, pending=False)
-                acc.emit(EntryKind.ADJUST, t, points, (), lot.id, key, note=reason)
+                lot = self._new_lot(acc, _ADJUST, key, t, points, expiry, pending=False)
+                acc.emit(_ADJUST, t, points, (), lot.id, key, note=reason)
                 acc.place(lot, t, key)
             else:
                 wanted = -points
                 taken = min(wanted, acc.avail)
                 allocs = acc.take(taken) if taken else ()
-                acc.emit(EntryKind.ADJUST, t, -taken, allocs, key=key, note=reason)
+                acc.emit(_ADJUST, t, -taken, allocs, key=key, note=reason)
                 short = wanted - taken
                 if short and shortfall is NegativeBalance.UNLIMITED:
                     acc.debt += short
-                    acc.emit(EntryKind.DEBT, t, short, key=key, note=reason)
+                    acc.emit(_DEBT, t, short, key=key, note=reason)
                 elif short:
-                    acc.emit(EntryKind.WRITE_OFF, t, short, key=key, note=reason)
+                    acc.emit(_WRITE_OFF, t, short, key=key, note=reason)
             acc.touch(t, ActivityKind.ADJUST)
             return self._commit(acc, key, payload, t, first)
 

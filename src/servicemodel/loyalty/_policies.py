@@ -158,14 +158,14 @@ class Pending:
         default=PendingReturn.VOID_RETURNED, converter=_to_pending_return
     )
 
-    def available_at(self, clock: LocalClock, earned: int) -> int:
+    def _available_at(self, clock: LocalClock, earned: int) -> int:
         """Return the instant (micros) points earned at *earned* become available.
 
         >>> clock = LocalClock("Europe/Warsaw")
         >>> earned = 1738314000000000  # 31 January 2025 10:00 in Warsaw
-        >>> clock.instant(Pending(length=14).available_at(clock, earned))
+        >>> clock.instant(Pending(length=14)._available_at(clock, earned))
         DateTime(2025, 2, 14, 10, 0, 0, tzinfo=Timezone('Europe/Warsaw'))
-        >>> Pending().available_at(clock, earned) == earned
+        >>> Pending()._available_at(clock, earned) == earned
         True
         """
         if self.length == 0:
@@ -273,8 +273,8 @@ def lot_expiry(
     >>> clock = LocalClock("Europe/Warsaw")
     >>> rule = AfterDays(days=1)
     >>> earned = 1735729200000000  # 1 January 2025 12:00 in Warsaw
-    >>> available = Pending(length=5).available_at(clock, earned)
-    >>> clock.instant(lot_expiry(ExpiryStart.EARNED, lambda t: rule.lot_expiry(clock, t),
+    >>> available = Pending(length=5)._available_at(clock, earned)
+    >>> clock.instant(lot_expiry(ExpiryStart.EARNED, lambda t: rule._lot_expiry(clock, t),
     ...                          earned, available))
     DateTime(2025, 1, 7, 0, 0, 0, tzinfo=Timezone('Europe/Warsaw'))
     """

@@ -231,7 +231,7 @@ class Programme:
         for cap in self.earn_rules.caps:
             if cap.window is CapWindow.ORDER:
                 continue
-            start = cap.window_start(clock, t)
+            start = cap._window_start(clock, t)
             used[cap.name] = int(ledger.tally_micros(member, f"cap:{cap.name}", start, t + 1))
         return used
 
@@ -279,7 +279,7 @@ class Programme:
             used = int(counted.get(name, 0))
             if not used or cap.window is CapWindow.ORDER:
                 continue
-            if cap.window_start(clock, command.micros) != cap.window_start(clock, t):
+            if cap._window_start(clock, command.micros) != cap._window_start(clock, t):
                 continue  # the window the earn was counted in is over
             share = used if after >= total else int(used * after // total) if total else 0
             if share > given.get(name, 0):

@@ -536,7 +536,8 @@ class BusinessCalendar:
         ...         pendulum.duration(hours=4))
         DateTime(2024, 6, 10, 13, 0, 0, tzinfo=Timezone('Europe/London'))
         """
-        zone = self._core.zone
+        core = self._core
+        zone = core.zone
         if type(start) is _DateTime and start.tzinfo is zone.tz:
             u = zone.instant_of(start)
             if not LO <= u <= HI:
@@ -544,7 +545,6 @@ class BusinessCalendar:
         else:
             u = _instant(start, "start", self)
         d = checked_micros(duration, "duration", True, True)
-        core = self._core
         if core.always:
             return zone.show(u + d)
         try:

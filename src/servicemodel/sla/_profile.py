@@ -81,10 +81,10 @@ class Profile:
     >>> Profile.named("dbt_zendesk").peer_rules == frozenset(
     ...     {Reason.PEER_MAX_OVER_PERIODS, Reason.PRIORITY_AT_START, Reason.WEEK_CAP})
     True
-    >>> Profile.named("freshdesk")
+    >>> Profile.named("servicenow")
     Traceback (most recent call last):
     ...
-    servicemodel.exceptions.ValidationError: 'profile' must be one of 'default', 'dbt_zendesk', 'zendesk' (got 'freshdesk')
+    servicemodel.exceptions.ValidationError: 'profile' must be one of 'default', 'dbt_zendesk', 'zendesk', 'freshdesk' (got 'servicenow')
     """
 
     name: str = attrs.field(validator=non_empty_str)
@@ -201,8 +201,36 @@ class Profile:
         )
 
     @classmethod
+    def freshdesk(cls) -> Profile:
+        """Freshdesk's SLA engine (what a ticket's ``fr_due_by`` and ``due_by`` record).
+
+        Freshdesk records no policy on the ticket: the first active policy
+        whose conditions match applies, by position. A priority or group change
+        recomputes the due times from the creation, so the elapsed time is kept
+        and the target swapped, and the whole clock counts on the ticket's last
+        business hours. What a day means and which statuses stop the clock
+        come with the imported policies
+        (:func:`servicemodel.io.freshdesk.read_policies`: 24 business hours a
+        day since 2026, targets paused in pending and on-hold statuses).
+
+        >>> Profile.freshdesk().selection, Profile.freshdesk().on_schedule_change
+        (<Selection.CONDITIONS: 'conditions'>, <ScheduleRule.LAST_SCHEDULE: 'last_schedule'>)
+        """
+        return cls(
+            name="freshdesk",
+            description=(
+                "Freshdesk's SLA engine: the first matching policy by position, a priority "
+                "change keeps the elapsed time, the ticket's last business hours count"
+            ),
+            on_priority_change=PriorityChangeRule.KEEP_ELAPSED,
+            selection=Selection.CONDITIONS,
+            on_schedule_change=ScheduleRule.LAST_SCHEDULE,
+            stamped_targets=StampedTargets.IGNORE,
+        )
+
+    @classmethod
     def named(cls, name: str) -> Profile:
-        """The profile called *name*: ``default``, ``dbt_zendesk`` or ``zendesk``.
+        """The profile called *name*: ``default``, ``dbt_zendesk``, ``zendesk`` or ``freshdesk``.
 
         Raises:
             ValidationError: no profile has that name.
@@ -223,4 +251,5 @@ _NAMED = {
     "default": Profile.default,
     "dbt_zendesk": Profile.dbt_zendesk,
     "zendesk": Profile.zendesk,
+    "freshdesk": Profile.freshdesk,
 }

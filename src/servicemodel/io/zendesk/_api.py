@@ -20,6 +20,8 @@ from ...exceptions import RecordError, ValidationError
 from ...interactions import Interaction
 from .._decoder import InteractionDecoder
 from .._report import ErrorReport
+from .._ticket_log import Origin, TicketLog, comment_order, located
+from .._vendor import instant
 from ._api_events import (
     F_COMMENT,
     F_FIELD,
@@ -42,12 +44,19 @@ from ._history import (
     stamped,
     untracked,
 )
-from ._log import Origin, TicketLog, comment_order, instant, located
 from ._pages import page_files, page_records
 from ._read_policies import default_schedule_id
 from ._targets import target_seconds
 from ._users import Users, agent_ids
-from ._vocab import DELETED, EVENT_METRICS, MERGED_TAG, NOT_CARRIED, TICKET_ATTRIBUTES, event_metric
+from ._vocab import (
+    DELETED,
+    EVENT_METRICS,
+    MERGED_TAG,
+    NOT_CARRIED,
+    TICKET_ATTRIBUTES,
+    VOCABULARY,
+    event_metric,
+)
 
 __all__ = ["api_ticket_ids", "has_ticket_pages", "read_api"]
 
@@ -197,7 +206,7 @@ class _Reader:
         if row["status"] == DELETED or MERGED_TAG in tags:
             return None  # deleted, or merged into another ticket (the reference says why)
         prefix = self.prefix
-        log = TicketLog(prefix + ticket_id, (file, line, "id"))
+        log = TicketLog(prefix + ticket_id, (file, line, "id"), VOCABULARY)
         log.tags = tags
         created = self._instant(ticket.get("created_at"), (file, line, "created_at"), ticket_id)
         log.created, log.created_key = created[1], created[0]

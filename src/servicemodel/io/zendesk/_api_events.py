@@ -27,9 +27,9 @@ from sys import intern
 from typing import Any, Final
 
 from ...exceptions import RecordError
+from .._ticket_log import Origin
 from ._columns import record_error
 from ._history import field_text
-from ._log import Origin
 from ._pages import page_files, page_records
 
 __all__ = ["F_COMMENT", "F_FIELD", "F_PRIVACY", "F_RATING", "F_SLA", "Fact", "Facts"]

@@ -16,11 +16,12 @@ import zlib
 from collections.abc import Callable, Iterator, Sequence
 from typing import Final, final
 
-from ...exceptions import RecordError, ValidationError
+from ...exceptions import ValidationError
 from .._files import open_text
 from .._report import ErrorReport
+from .._vendor import check_instance, location, record_error
 
-__all__ = ["Table", "find_table", "location", "record_error"]
+__all__ = ["Table", "check_instance", "find_table", "location", "record_error"]
 
 _SUFFIXES: Final = (".csv", ".csv.gz", ".parquet")
 _BATCH: Final = 65_536
@@ -29,32 +30,6 @@ _BATCH: Final = 65_536
 #: What reading a table's text can raise: bad CSV, bad UTF-8, a corrupt or cut
 #: ``.csv.gz`` (BadGzipFile is an OSError; a cut stream is an EOFError).
 _UNREADABLE: Final = (csv.Error, UnicodeDecodeError, OSError, EOFError, zlib.error)
-
-
-def location(file: str, line: int, record: str | None) -> str:
-    """How an error names its place: ``ticket.csv line 4 (ticket 101)``."""
-    where = f"{file} line {line}"
-    return f"{where} (ticket {record})" if record is not None else where
-
-
-def record_error(
-    file: str,
-    line: int,
-    record: str | None,
-    message: str,
-    *,
-    field: str | None = None,
-    value: object = None,
-) -> RecordError:
-    """A RecordError naming the file, the line, the ticket and the field."""
-    return RecordError(
-        f"{location(file, line, record)}: {message}",
-        line=line,
-        field=field,
-        value=value,
-        file=file,
-        record=record,
-    )
 
 
 @final
@@ -198,22 +173,6 @@ def check_folder(folder: object) -> str:
             value=folder,
         )
     return path
-
-
-def check_instance(instance: object) -> None:
-    """Refuse an instance label that cannot prefix ids (``<instance>:<id>``)."""
-    if instance is not None and (
-        not isinstance(instance, str)
-        or not instance.strip()
-        or instance != instance.strip()
-        or ":" in instance
-    ):
-        raise ValidationError(
-            f"'instance' must be a non-empty label without ':' or surrounding blanks "
-            f"(got {instance!r})",
-            field="instance",
-            value=instance,
-        )
 
 
 def check_reader(folder: object, instance: object, on_error: object) -> str:

@@ -16,8 +16,8 @@ import json
 from collections.abc import Callable
 from typing import Final
 
+from .._ticket_log import Origin, TicketLog
 from ._columns import record_error
-from ._log import Origin, TicketLog
 from ._pages import load_json
 from ._targets import target_seconds
 from ._vocab import METRICS

@@ -25,10 +25,10 @@ import pendulum
 
 from ...exceptions import PolicyDocumentError, Problem, ValidationError
 from ...sla import SCHEDULE, BusinessCalendar, Condition, FieldTest, PolicySet, SlaPolicy, Target
-from ._log import instant
+from .._rails_zones import iana_zone
+from .._vendor import instant
 from ._targets import target_seconds
 from ._vocab import PRIORITIES, SLA_METRICS
-from ._zones import iana_zone
 
 __all__ = ["Schedule", "applied_policy", "build_policy", "calendar_of", "policy_set"]
 

@@ -25,7 +25,7 @@ from ...exceptions import RecordError, ValidationError
 from ...interactions import Priority
 from ...sla import Metric, RecordedSla
 from .._files import PathOrFile, open_text
-from ._log import instant
+from .._vendor import instant
 from ._pages import load_json, text_records
 from ._targets import target_seconds
 from ._vocab import EVENT_METRICS, NOT_CARRIED, PRIORITIES, event_metric

@@ -19,12 +19,13 @@ from ...exceptions import RecordError, ValidationError
 from ...interactions import Interaction
 from .._decoder import InteractionDecoder
 from .._report import ErrorReport
+from .._ticket_log import SCHEDULE_GRACE, Origin, TicketLog, comment_order, located
+from .._vendor import instant
 from ._columns import Table, check_reader, find_table, record_error
 from ._history import H_RATING, apply_field, field_code, stamped, untracked
-from ._log import SCHEDULE_GRACE, Origin, TicketLog, comment_order, instant, located
 from ._read_policies import default_schedule_id
 from ._users import Users, agent_ids
-from ._vocab import DELETED, MERGED_TAG, TICKET_ATTRIBUTES
+from ._vocab import DELETED, MERGED_TAG, TICKET_ATTRIBUTES, VOCABULARY
 
 __all__ = ["Grouping", "read_tables"]
 
@@ -272,7 +273,7 @@ class _Reader:
         if row[4] == DELETED:
             return None  # a deleted ticket: left out (the reference says why)
         prefix = self.prefix
-        log = TicketLog(prefix + ticket_id, (file, line, "id"))
+        log = TicketLog(prefix + ticket_id, (file, line, "id"), VOCABULARY)
         if not ticket_id:
             raise record_error(file, line, None, "'id' is required (got nothing)", field="id")
         tags = [r[1] for _line, r in children.get("ticket_tag", ()) if r[1]]

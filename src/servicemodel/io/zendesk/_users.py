@@ -18,8 +18,8 @@ from collections.abc import Iterable
 from typing import Final, final
 
 from ...exceptions import ValidationError
+from .._vendor import instant
 from ._columns import Table, record_error
-from ._log import instant
 from ._vocab import ROLES
 
 __all__ = ["SYSTEM_USER", "Users", "agent_ids"]

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Final
 
 from ...interactions import Channel, Kind, Role
+from .._ticket_log import Vocabulary
 
 __all__ = [
     "CHANNELS",
@@ -27,6 +28,7 @@ __all__ = [
     "TICKET_ATTRIBUTES",
     "UNRATED",
     "UNSTAMPED",
+    "VOCABULARY",
     "event_metric",
 ]
 
@@ -166,4 +168,15 @@ TICKET_ATTRIBUTES: Final = (
     ("brand_id", "brand_id"),
     ("organization_id", "organization_id"),
     ("ticket_form_id", "ticket_form_id"),
+)
+
+#: The ticket facts as a ticket log reads them.
+VOCABULARY: Final = Vocabulary(
+    "Zendesk",
+    STATUSES,
+    PRIORITIES,
+    channels=CHANNELS,
+    kinds=KINDS,
+    scores=CSAT_SCORES,
+    unrated=UNRATED,
 )

@@ -1,8 +1,9 @@
-"""One ticket's history, collected from any Zendesk shape and built into an Interaction.
+"""One ticket's history, collected from any helpdesk's export and built into an Interaction.
 
-Both shapes (the warehouse tables and the API's JSON) feed the same
-:class:`TicketLog`: messages with their author's role, status, priority and
-assignment changes, satisfaction answers, each with the place it came from.
+Every importer (each Zendesk shape, Freshdesk) feeds the same
+:class:`TicketLog`, with its vendor's :class:`Vocabulary`: messages with
+their author's role, status, priority and assignment changes, satisfaction
+answers, each with the place it came from.
 :meth:`TicketLog.build` orders them, turns the vendor's history into
 servicemodel's log (a status that does not change is no event; the first
 ``new`` is the start), and decodes the record with the same
@@ -14,22 +15,27 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any, Final, cast, final
 
-from ...exceptions import RecordError, ValidationError
-from ...interactions import Interaction
-from .._decoder import InteractionDecoder
-from ._columns import record_error
-from ._vocab import CHANNELS, CSAT_SCORES, KINDS, PRIORITIES, STATUSES, UNRATED
+from ..exceptions import RecordError, ValidationError
+from ..interactions import Channel, Interaction, Kind
+from ._decoder import InteractionDecoder
+from ._vendor import record_error
 
-__all__ = ["SCHEDULE", "Origin", "TicketLog", "comment_order", "instant"]
+__all__ = [
+    "SCHEDULE",
+    "SCHEDULE_GRACE",
+    "Origin",
+    "TicketLog",
+    "Vocabulary",
+    "comment_order",
+    "located",
+]
 
 #: The calendar name that means "the ticket's schedule" in a stamped target.
 SCHEDULE: Final = "@schedule"
 
-_fromisoformat: Final = _dt.datetime.fromisoformat
-_UTC: Final = _dt.UTC
 
 #: Where a fact came from: (file, line, the vendor's field).
 Origin = tuple[str, int, str]
@@ -44,43 +50,37 @@ SCHEDULE_GRACE: Final = _dt.timedelta(seconds=5)
 _EVENT_INDEX: Final = re.compile(r"events\[(\d+)\]")
 
 
-def instant(text: str, field: str, *, naive_is_utc: bool) -> tuple[_dt.datetime, str]:
-    """``(aware datetime, ISO text with offset)`` of a vendor timestamp.
+@final
+class Vocabulary:
+    """A helpdesk's words for a ticket's facts, and what each becomes in servicemodel.
 
-    The warehouse tables write UTC without an offset (Fivetran's convention):
-    with *naive_is_utc* such a value is UTC. Otherwise a timestamp without a
-    zone is refused.
-
-    Raises:
-        ValidationError: the text is not an ISO 8601 timestamp, or has no zone
-            where one is required.
-
-    >>> instant("2025-06-02 11:00:00", "created", naive_is_utc=True)[1]
-    '2025-06-02 11:00:00+00:00'
-    >>> instant("2025-06-02T11:00:00", "created_at", naive_is_utc=False)
-    Traceback (most recent call last):
-    ...
-    servicemodel.exceptions.ValidationError: 'created_at' must be an ISO 8601 timestamp with a zone, such as '2025-06-02T11:00:00Z' (got '2025-06-02T11:00:00')
+    *statuses* and *priorities* map the vendor's value (as text) to
+    servicemodel's status and priority values, *channels* and *kinds* to a
+    Channel and a Kind, *scores* a satisfaction answer to CSAT 1-5 (*unrated*
+    are answers that are none); *vendor* names the helpdesk in the error for
+    a value outside them. A log reads only the tables its importer gives.
     """
-    try:
-        parsed = _fromisoformat(text)
-    except (TypeError, ValueError):
-        raise ValidationError(
-            f"'{field}' must be an ISO 8601 timestamp such as '2025-06-02T11:00:00Z' "
-            f"(got {text!r})",
-            field=field,
-            value=text,
-        ) from None
-    if parsed.tzinfo is None:
-        if not naive_is_utc:
-            raise ValidationError(
-                f"'{field}' must be an ISO 8601 timestamp with a zone, such as "
-                f"'2025-06-02T11:00:00Z' (got {text!r})",
-                field=field,
-                value=text,
-            )
-        return parsed.replace(tzinfo=_UTC), text + "+00:00"
-    return parsed, text
+
+    __slots__ = ("channels", "kinds", "priorities", "scores", "statuses", "unrated", "vendor")
+
+    def __init__(
+        self,
+        vendor: str,
+        statuses: Mapping[str, str],
+        priorities: Mapping[str, str],
+        *,
+        channels: Mapping[str, Channel] | None = None,
+        kinds: Mapping[str, Kind] | None = None,
+        scores: Mapping[str, int] | None = None,
+        unrated: Iterable[str] = (),
+    ) -> None:
+        self.vendor = vendor
+        self.statuses = statuses
+        self.priorities = priorities
+        self.channels: Mapping[str, Channel] = channels or {}
+        self.kinds: Mapping[str, Kind] = kinds or {}
+        self.scores: Mapping[str, int] = scores or {}
+        self.unrated = frozenset(unrated)
 
 
 @final
@@ -92,6 +92,7 @@ class TicketLog:
         "_fields",
         "_priorities",
         "_tag_sets",
+        "_vocabulary",
         "attributes",
         "channel",
         "created",
@@ -105,7 +106,8 @@ class TicketLog:
         "tags",
     )
 
-    def __init__(self, ticket_id: str, origin: Origin) -> None:
+    def __init__(self, ticket_id: str, origin: Origin, vocabulary: Vocabulary) -> None:
+        self._vocabulary = vocabulary
         self.id = ticket_id
         self.origin = origin
         self.customer_id = ""
@@ -148,14 +150,16 @@ class TicketLog:
 
     def status(self, at: tuple[_dt.datetime, str], value: str, origin: Origin) -> None:
         """A status the ticket took (the vendor's word, checked here)."""
-        mapped = STATUSES.get(value)
+        statuses = self._vocabulary.statuses
+        mapped = statuses.get(value)
         if mapped is None:
-            known = ", ".join(repr(s) for s in STATUSES)
+            known = ", ".join(repr(s) for s in statuses)
             raise record_error(
                 origin[0],
                 origin[1],
                 self.id,
-                f"'{origin[2]}' must be a Zendesk ticket status: one of {known} (got {value!r})",
+                f"'{origin[2]}' must be a {self._vocabulary.vendor} ticket status: one of {known} "
+                f"(got {value!r})",
                 field=origin[2],
                 value=value,
             )
@@ -167,17 +171,18 @@ class TicketLog:
         self._priorities.append((at[0], at[1], self.vendor_priority(value, origin), origin))
 
     def vendor_priority(self, value: str, origin: Origin) -> str:
-        """The servicemodel priority of a Zendesk priority ('' stays '': none set)."""
+        """The servicemodel priority of a vendor priority ('' stays '': none set)."""
         if value == "":
             return ""
-        mapped = PRIORITIES.get(value)
+        priorities = self._vocabulary.priorities
+        mapped = priorities.get(value)
         if mapped is None:
-            known = ", ".join(repr(p) for p in PRIORITIES)
+            known = ", ".join(repr(p) for p in priorities)
             raise record_error(
                 origin[0],
                 origin[1],
                 self.id,
-                f"'{origin[2]}' must be a Zendesk priority: one of {known} or empty "
+                f"'{origin[2]}' must be a {self._vocabulary.vendor} priority: one of {known} or empty "
                 f"(got {value!r})",
                 field=origin[2],
                 value=value,
@@ -185,30 +190,34 @@ class TicketLog:
         return mapped
 
     def vendor_channel(self, value: str, origin: Origin) -> str:
-        """The servicemodel channel of a Zendesk ``via.channel``."""
-        channel = CHANNELS.get(value)
+        """The servicemodel channel of a vendor's channel (Zendesk's ``via.channel``)."""
+        channels = self._vocabulary.channels
+        channel = channels.get(value)
         if channel is None:
-            known = ", ".join(repr(c) for c in CHANNELS)
+            known = ", ".join(repr(c) for c in channels)
             raise record_error(
                 origin[0],
                 origin[1],
                 self.id,
-                f"'{origin[2]}' must be a Zendesk channel: one of {known} (got {value!r})",
+                f"'{origin[2]}' must be a {self._vocabulary.vendor} channel: one of {known} "
+                f"(got {value!r})",
                 field=origin[2],
                 value=value,
             )
         return channel.value
 
     def vendor_kind(self, value: str, origin: Origin) -> str:
-        """The servicemodel kind of a Zendesk ticket ``type`` ('' is a question)."""
-        kind = KINDS.get(value)
+        """The servicemodel kind of a vendor's ticket ``type`` ('' is a question)."""
+        kinds = self._vocabulary.kinds
+        kind = kinds.get(value)
         if kind is None:
-            known = ", ".join(repr(k) for k in KINDS if k)
+            known = ", ".join(repr(k) for k in kinds if k)
             raise record_error(
                 origin[0],
                 origin[1],
                 self.id,
-                f"'{origin[2]}' must be a Zendesk ticket type: one of {known} or empty "
+                f"'{origin[2]}' must be a {self._vocabulary.vendor} ticket type: one of {known} "
+                f"or empty "
                 f"(got {value!r})",
                 field=origin[2],
                 value=value,
@@ -216,17 +225,20 @@ class TicketLog:
         return kind.value
 
     def satisfaction(self, at: tuple[_dt.datetime, str], value: str, origin: Origin) -> None:
-        """A Zendesk satisfaction score (good, bad; offered and unoffered are no answer)."""
-        if value in UNRATED:
+        """A vendor's satisfaction answer (Zendesk: good, bad; offered and unoffered are none)."""
+        vocabulary = self._vocabulary
+        if value in vocabulary.unrated:
             return
-        score = CSAT_SCORES.get(value)
+        score = vocabulary.scores.get(value)
         if score is None:
+            words = [*vocabulary.scores, *sorted(w for w in vocabulary.unrated if w)]
+            known = ", ".join(words[:-1]) + " or " + words[-1] if len(words) > 1 else "".join(words)
             raise record_error(
                 origin[0],
                 origin[1],
                 self.id,
-                f"'{origin[2]}' must be a Zendesk satisfaction score: good, bad, offered or "
-                f"unoffered (got {value!r})",
+                f"'{origin[2]}' must be a {vocabulary.vendor} satisfaction score: {known} "
+                f"(got {value!r})",
                 field=origin[2],
                 value=value,
             )

@@ -1,9 +1,10 @@
-"""Zendesk's time-zone names (Rails ``ActiveSupport`` names) to IANA zone names.
+"""Helpdesk time-zone names (Rails ``ActiveSupport`` names) to IANA zone names.
 
-Zendesk schedules and users name their zone the Rails way ("Eastern Time
-(US & Canada)", "London"); servicemodel's calendars take IANA names. The
-table below is the Rails mapping, written out here; an IANA name is accepted
-as it is (newer exports carry ``iana_time_zone``).
+Zendesk and Freshdesk name the zone of a schedule (business hours) and of a
+user the Rails way ("Eastern Time (US & Canada)", "London"); servicemodel's
+calendars take IANA names. The table below is the Rails mapping, written
+out here once for every importer; an IANA name is accepted as it is (newer
+Zendesk exports carry ``iana_time_zone``).
 """
 
 from __future__ import annotations
@@ -11,8 +12,8 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Final
 
-from ..._time import zone
-from ...exceptions import ValidationError
+from .._time import zone
+from ..exceptions import ValidationError
 
 __all__ = ["RAILS_ZONES", "iana_zone"]
 
@@ -173,8 +174,10 @@ RAILS_ZONES: Final[dict[str, str]] = {
 }
 
 
-def iana_zone(name: object, *, field: str = "time_zone") -> _dt.tzinfo:
-    """The zone a Zendesk zone name (Rails or IANA) stands for.
+def iana_zone(name: object, *, field: str = "time_zone", vendor: str = "Zendesk") -> _dt.tzinfo:
+    """The zone a helpdesk's zone name (Rails or IANA) stands for.
+
+    *vendor* names the helpdesk in the error message.
 
     Raises:
         ValidationError: the name is neither a Rails zone name nor an IANA one.
@@ -192,7 +195,7 @@ def iana_zone(name: object, *, field: str = "time_zone") -> _dt.tzinfo:
         return zone(mapped, field=field)
     except ValidationError:
         raise ValidationError(
-            f"'{field}' must be a Zendesk (Rails) zone name such as "
+            f"'{field}' must be a {vendor} (Rails) zone name such as "
             f"'Eastern Time (US & Canada)' or an IANA name (got {text!r})",
             field=field,
             value=name,

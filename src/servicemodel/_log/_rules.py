@@ -1,0 +1,128 @@
+"""The rules of an interaction's log: order, status transitions, what may follow the close.
+
+:func:`check_log` is the one implementation: :class:`~servicemodel.interactions.Interaction`
+runs it on construction and the record decoder on every record it reads
+(``servicemodel.interactions`` re-exports it).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import pendulum
+
+from .._time import to_micros
+from ..exceptions import ValidationError
+from ._events import EVENT_TYPES, PriorityChange, SatisfactionResponse, StatusChange
+from ._vocabulary import Priority, Status
+
+__all__ = ["check_log"]
+
+_EVENT_TYPE_SET = frozenset(EVENT_TYPES)
+_EVENT_NAMES = ", ".join(cls.__name__ for cls in EVENT_TYPES)
+
+
+def check_log(
+    created_at: pendulum.DateTime,
+    priority: Priority,
+    events: Sequence[object],
+    keys: Sequence[Any] | None = None,
+) -> None:
+    """Check an interaction's log against the rules of :class:`Interaction`.
+
+    Events must be interaction events, in time order, not before
+    *created_at*; status changes must change the status, never return to
+    ``new`` and never leave ``closed``; after ``closed`` only satisfaction
+    responses may arrive; a priority change must change the priority
+    (starting from *priority*). *keys*, when given, order like the instants
+    (``keys[0]`` for *created_at*, ``keys[i + 1]`` for ``events[i]``): the
+    record decoder passes the timestamps it parsed; otherwise the instants
+    are read from the events.
+
+    Raises:
+        ValidationError: a rule is broken; the error names the event index.
+
+    >>> import pendulum
+    >>> t = pendulum.datetime(2024, 6, 10, 9)
+    >>> check_log(t, Priority.NORMAL, [StatusChange(at=t, status="new")])
+    Traceback (most recent call last):
+    ...
+    servicemodel.exceptions.ValidationError: 'events[0].status' must change the status and never return to 'new' (got new -> new)
+    """
+    if keys is None:
+        keys = [to_micros(created_at)]
+        keys.extend(to_micros(e.at) if type(e) in _EVENT_TYPE_SET else 0 for e in events)  # type: ignore[attr-defined]
+    previous = keys[0]
+    status, closed, new = Status.NEW, Status.CLOSED, Status.NEW
+    types = _EVENT_TYPE_SET
+    # One pass, cheapest test first: this runs for every record a reader decodes.
+    # keys[index] belongs to events[index - 1].
+    for index, event in enumerate(events, 1):
+        kind = type(event)  # the event classes are final: no subclass to allow for
+        key = keys[index]
+        if kind not in types:
+            raise ValidationError(
+                f"'events[{index - 1}]' must be an interaction event ({_EVENT_NAMES}) "
+                f"(got {event!r})",
+                field=f"events[{index - 1}]",
+                value=event,
+            )
+        if key < previous:
+            raise _out_of_order(created_at, events, index - 1)
+        previous = key
+        if kind is StatusChange:
+            new_status = event.status  # type: ignore[attr-defined]
+            if status is closed or new_status is status or new_status is new:
+                raise _bad_status(index - 1, event, status, new_status)
+            status = new_status
+        elif status is closed:
+            if kind is not SatisfactionResponse:
+                raise _after_close(index - 1, event)
+        elif kind is PriorityChange:
+            new_priority = event.priority  # type: ignore[attr-defined]
+            if new_priority is priority:
+                raise ValidationError(
+                    f"'events[{index - 1}].priority' must change the priority "
+                    f"(got {priority.value} -> {new_priority.value})",
+                    field=f"events[{index - 1}].priority",
+                    value=new_priority,
+                )
+            priority = new_priority
+
+
+def _after_close(index: int, event: object) -> ValidationError:
+    return ValidationError(
+        f"'events[{index}]' must not follow the close of the interaction: a closed "
+        f"interaction takes only satisfaction responses (got {type(event).__name__})",
+        field=f"events[{index}]",
+        value=event,
+    )
+
+
+def _bad_status(index: int, event: object, status: Status, new_status: Status) -> ValidationError:
+    if status is Status.CLOSED:
+        return _after_close(index, event)
+    return ValidationError(
+        f"'events[{index}].status' must change the status and never return to "
+        f"'new' (got {status.value} -> {new_status.value})",
+        field=f"events[{index}].status",
+        value=new_status,
+    )
+
+
+def _out_of_order(
+    created_at: pendulum.DateTime, events: Sequence[Any], index: int
+) -> ValidationError:
+    before, name = (
+        (created_at, "created_at")
+        if index == 0
+        else (events[index - 1].at, f"events[{index - 1}].at")
+    )
+    at = events[index].at
+    return ValidationError(
+        f"'events[{index}].at' must not be before '{name}' "
+        f"(got {at.isoformat()} < {before.isoformat()})",
+        field=f"events[{index}].at",
+        value=at,
+    )

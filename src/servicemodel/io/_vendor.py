@@ -1,0 +1,116 @@
+"""What every helpdesk importer shares: error locations, instance labels, vendor timestamps.
+
+An importer reads a vendor's files and names each bad record by file, line,
+the vendor's own id and the field (:func:`record_error`); an instance label
+prefixes every id (:func:`check_instance`); a vendor timestamp becomes an
+aware instant or a named error (:func:`instant`).
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from typing import Final
+
+from ..exceptions import RecordError, ValidationError
+
+__all__ = ["check_instance", "instant", "location", "record_error"]
+
+_fromisoformat: Final = _dt.datetime.fromisoformat
+_UTC: Final = _dt.UTC
+
+
+def location(file: str, line: int, record: str | None, *, noun: str = "ticket") -> str:
+    """How an error names its place: ``ticket.csv line 4 (ticket 101)``.
+
+    >>> location("issues.json", 1, "HELP-1", noun="issue")
+    'issues.json line 1 (issue HELP-1)'
+    """
+    where = f"{file} line {line}"
+    return f"{where} ({noun} {record})" if record is not None else where
+
+
+def record_error(
+    file: str,
+    line: int,
+    record: str | None,
+    message: str,
+    *,
+    field: str | None = None,
+    value: object = None,
+    noun: str = "ticket",
+) -> RecordError:
+    """A RecordError naming the file, the line, the vendor's record and the field.
+
+    >>> record_error("t.csv", 2, "7", "'x' is required (got nothing)", field="x").record
+    '7'
+    """
+    return RecordError(
+        f"{location(file, line, record, noun=noun)}: {message}",
+        line=line,
+        field=field,
+        value=value,
+        file=file,
+        record=record,
+    )
+
+
+def check_instance(instance: object) -> None:
+    """Refuse an instance label that cannot prefix ids (``<instance>:<id>``).
+
+    >>> check_instance("eu")
+    >>> check_instance("e:u")
+    Traceback (most recent call last):
+    ...
+    servicemodel.exceptions.ValidationError: 'instance' must be a non-empty label without ':' or surrounding blanks (got 'e:u')
+    """
+    if instance is not None and (
+        not isinstance(instance, str)
+        or not instance.strip()
+        or instance != instance.strip()
+        or ":" in instance
+    ):
+        raise ValidationError(
+            f"'instance' must be a non-empty label without ':' or surrounding blanks "
+            f"(got {instance!r})",
+            field="instance",
+            value=instance,
+        )
+
+
+def instant(text: str, field: str, *, naive_is_utc: bool) -> tuple[_dt.datetime, str]:
+    """``(aware datetime, ISO text with offset)`` of a vendor timestamp.
+
+    The warehouse tables write UTC without an offset (Fivetran's convention):
+    with *naive_is_utc* such a value is UTC. Otherwise a timestamp without a
+    zone is refused.
+
+    Raises:
+        ValidationError: the text is not an ISO 8601 timestamp, or has no zone
+            where one is required.
+
+    >>> instant("2025-06-02 11:00:00", "created", naive_is_utc=True)[1]
+    '2025-06-02 11:00:00+00:00'
+    >>> instant("2025-06-02T11:00:00", "created_at", naive_is_utc=False)
+    Traceback (most recent call last):
+    ...
+    servicemodel.exceptions.ValidationError: 'created_at' must be an ISO 8601 timestamp with a zone, such as '2025-06-02T11:00:00Z' (got '2025-06-02T11:00:00')
+    """
+    try:
+        parsed = _fromisoformat(text)
+    except (TypeError, ValueError):
+        raise ValidationError(
+            f"'{field}' must be an ISO 8601 timestamp such as '2025-06-02T11:00:00Z' "
+            f"(got {text!r})",
+            field=field,
+            value=text,
+        ) from None
+    if parsed.tzinfo is None:
+        if not naive_is_utc:
+            raise ValidationError(
+                f"'{field}' must be an ISO 8601 timestamp with a zone, such as "
+                f"'2025-06-02T11:00:00Z' (got {text!r})",
+                field=field,
+                value=text,
+            )
+        return parsed.replace(tzinfo=_UTC), text + "+00:00"
+    return parsed, text
