@@ -110,3 +110,29 @@ def test_assess_reports_a_report_it_cannot_write(
     assert capsys.readouterr().err.startswith(
         f"servicemodel assess: cannot write the report to {str(tmp_path)!r}: it is a directory"
     )
+
+
+@pytest.mark.parametrize(
+    ("extra", "data", "message"),
+    [
+        (["--partitions", "2"], "d.jsonl", "'--partitions' needs --dask"),
+        (["--dask", "--partitions", "0"], "d.jsonl", "'--partitions' must be from 1 to 10,000"),
+        (["--dask"], "d.csv", "--dask needs DATA to be an uncompressed .jsonl file (got 'd.csv')"),
+        (["--dask-address", "tcp://127.0.0.1:1"], "-", "--dask needs DATA to be an uncompressed"),
+        (["--dask"], "d.jsonl", "--as-of is required with --dask"),
+    ],
+)
+def test_assess_on_dask_refuses_what_cannot_run_there(
+    small_model: Path,
+    extra: list[str],
+    data: str,
+    message: str,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["assess", str(small_model), data, *extra]) == 2
+    assert message in capsys.readouterr().err
+
+
+def test_assess_on_dask_takes_no_sample(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["assess", "--sample", "--dask"]) == 2
+    assert "--dask assesses a DATA file" in capsys.readouterr().err

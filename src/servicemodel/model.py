@@ -15,7 +15,17 @@ returns an :class:`Assessment` that renders as text, JSON or HTML.
 ['first_reply_time', 'resolution_time']
 """
 
-from ._model._assessment import Assessment, ChannelShift, GoalReport, KpiDefinition, SlaLine, assess
+from ._model._assessment import (
+    Assessment,
+    AssessmentState,
+    ChannelShift,
+    GoalReport,
+    KpiDefinition,
+    SlaLine,
+    assess,
+    assess_bag,
+    assess_files,
+)
 from ._model._followup import FollowUpRule, OutreachAction, Purchase, Trigger, schedule_outreach
 from ._model._service_model import (
     FeedbackChannel,
@@ -27,6 +37,7 @@ from ._model._service_model import (
 
 __all__ = [
     "Assessment",
+    "AssessmentState",
     "ChannelShift",
     "FeedbackChannel",
     "FollowUpRule",
@@ -40,6 +51,8 @@ __all__ = [
     "SlaLine",
     "Trigger",
     "assess",
+    "assess_bag",
+    "assess_files",
     "load_model",
     "schedule_outreach",
 ]

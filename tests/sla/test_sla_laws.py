@@ -203,12 +203,12 @@ def _figures(result: SlaResult) -> list[tuple[Any, ...]]:
         (
             c.metric,
             c.cycle,
-            c.business_us,
+            c.business_elapsed,
             c.breached,
             c.warned,
             c.state,
-            c.started_us,
-            c.completed_us,
+            c.started_at,
+            c.completed_at,
         )
         for c in result.clocks
     ]
@@ -358,7 +358,7 @@ def test_under_record_a_breach_never_clears_and_every_as_of_breach_is_kept(
     for key, clock in early.items():
         if clock.breached and key in late:
             assert late[key].breached
-            if clock.recorded_breach_us is not None:
+            if clock.breached_at is not None:
                 assert late[key].breached_at == clock.breached_at
 
 
@@ -390,10 +390,13 @@ def test_new_cycles_split_resolution_clocks_at_each_reopen_only(
         assert len(cycles) <= reopens + 1
         # the cycles never overlap, and together they count what the resumed clock counts
         for before, after in itertools.pairwise(cycles):
-            assert before.completed_us is not None
-            assert before.completed_us <= after.started_us
+            assert before.completed_at is not None
+            assert before.completed_at <= after.started_at
         if all(c.target == whole.target for c in cycles) and len(cycles) == reopens + 1:
-            assert sum(c.calendar_us for c in cycles) == whole.calendar_us
+            assert (
+                sum((c.calendar_elapsed for c in cycles), pendulum.duration())
+                == whole.calendar_elapsed
+            )
     assert cycled.breached() == any(c.breached for c in cycled.clocks)
 
 

@@ -104,7 +104,7 @@ def test_record_keeps_a_breach_that_happened_before_the_priority_was_lowered() -
     assert clock.outcome() is Outcome.BREACHED
     assert clock.breached_at == at(11)
     # the clock still reports the target in force when it completed
-    assert (clock.priority.value, clock.within_us) == ("normal", 8 * 3_600_000_000)
+    assert (clock.priority.value, clock.within) == ("normal", pendulum.duration(hours=8))
 
 
 def test_record_does_not_invent_a_breach_the_earlier_target_never_reached() -> None:
@@ -312,7 +312,7 @@ def test_a_pause_moves_a_business_day_deadline_by_the_open_time_it_took() -> Non
         created=16,
     )
     clock = evaluate(interaction, policies, as_of=at(14, day=1)).clocks[0]
-    assert clock.within_us == 17 * 3_600_000_000  # Mon 16-17, Tue and Wed in full
+    assert clock.within == pendulum.duration(hours=17)  # Mon 16-17, Tue and Wed in full
     assert clock.due_at == at(13, day=3)  # four paused business hours later: Thursday 13:00
     assert clock.warn_at == at(12.5, day=2)  # 8.5h: Mon 1h, Tue 4h, Wed 3.5h
 

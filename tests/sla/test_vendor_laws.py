@@ -104,10 +104,10 @@ def _figures(result: SlaResult) -> list[tuple[Any, ...]]:
             c.state,
             c.breached,
             c.warned,
-            c.business_us,
-            c.calendar_us,
-            c.started_us,
-            c.completed_us,
+            c.business_elapsed,
+            c.calendar_elapsed,
+            c.started_at,
+            c.completed_at,
             c.due_at,
         )
         for c in result.clocks

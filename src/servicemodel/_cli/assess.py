@@ -81,7 +81,7 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument(
         "--profile",
-        choices=["default", "zendesk", "dbt_zendesk", "freshdesk"],
+        choices=["default", "zendesk", "dbt_zendesk", "jsm", "freshdesk"],
         default=None,
         help="evaluate the SLA policies under a vendor's semantics (the policy and targets the "
         "helpdesk applied, its schedule rule); default: zendesk (freshdesk) for a Zendesk "
@@ -90,6 +90,24 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument(
         "--format", choices=["text", "json", "html"], default="text", help="report format"
+    )
+    parser.add_argument(
+        "--dask",
+        action="store_true",
+        help="run on Dask: cut DATA (an uncompressed .jsonl file) into parts assessed side by "
+        "side and merged, the same report; on the local process scheduler, or on a "
+        "dask.distributed cluster with --dask-address (needs the dask extra and --as-of)",
+    )
+    parser.add_argument(
+        "--dask-address",
+        metavar="ADDRESS",
+        help="the dask.distributed scheduler to run on (tcp://host:8786); implies --dask",
+    )
+    parser.add_argument(
+        "--partitions",
+        type=int,
+        default=None,
+        help="with --dask: how many parts to cut DATA into (default: the number of CPUs)",
     )
     parser.add_argument(
         "-o",
@@ -191,12 +209,49 @@ def _with_policies(model: Any, args: argparse.Namespace) -> Any:
         raise CommandError(f"{source}: {error}", Exit.INVALID_INPUT) from None
 
 
+def _on_dask(args: argparse.Namespace) -> bool:
+    """Whether to run on Dask; refuse what cannot run there, each with its remedy."""
+    on_dask = bool(args.dask or args.dask_address)
+    if args.partitions is not None and not on_dask:
+        raise usage("'--partitions' needs --dask")
+    if not on_dask:
+        return False
+    if args.partitions is not None and not 1 <= args.partitions <= 10_000:
+        raise usage(f"'--partitions' must be from 1 to 10,000 (got {args.partitions})")
+    if args.sample:
+        raise usage("--dask assesses a DATA file: write the sample with `servicemodel sample`")
+    data = args.data or ""
+    if data == "-" or os.path.isdir(data) or not data.lower().endswith((".jsonl", ".ndjson")):
+        raise usage(f"--dask needs DATA to be an uncompressed .jsonl file (got {data!r})")
+    if not args.as_of:
+        raise usage(
+            "--as-of is required with --dask (finding the last day would cost a pass over DATA)"
+        )
+    return True
+
+
+def _assess_on_dask(model: Any, args: argparse.Namespace, as_of: pendulum.DateTime) -> Any:
+    from ..io import read_interactions, split_jsonl
+    from ..model import assess_files
+
+    parts = split_jsonl(args.data, args.partitions or os.cpu_count() or 1)
+    return assess_files(
+        model,
+        parts,
+        read=read_interactions,
+        as_of=as_of,
+        period=args.period or "month",
+        address=args.dask_address,
+    )
+
+
 def run(args: argparse.Namespace) -> int:
     """Run ``servicemodel assess`` and return its exit status."""
     from ..model import assess, load_model
     from ..samples import generate
 
     data: Any
+    on_dask = _on_dask(args)
     if args.sample:
         if args.model or args.data:
             raise usage("--sample takes no MODEL or DATA")
@@ -229,6 +284,9 @@ def run(args: argparse.Namespace) -> int:
             )
             raise CommandError(f"{args.model}: {error}{hint}", Exit.INVALID_INPUT) from None
         model = _with_policies(model, args)
+        if on_dask:
+            result = _assess_on_dask(model, args, parse_as_of(args.as_of, zone=model.timezone))
+            return _write(result, args)
         if args.as_of:
             as_of = parse_as_of(args.as_of, zone=model.timezone)
         else:
@@ -238,6 +296,10 @@ def run(args: argparse.Namespace) -> int:
                 as_of = _midnight_after((i.created_at for i in items), model.timezone)
         with read_with_progress(args.data, format=args.data_format, label="assessing") as items:
             result = assess(model, items, as_of=as_of, period=args.period or "month")
+    return _write(result, args)
+
+
+def _write(result: Any, args: argparse.Namespace) -> int:
     if args.format == "json":
         output = json.dumps(result.to_json(), indent=2) + "\n"
     elif args.format == "html":

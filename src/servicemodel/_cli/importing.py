@@ -17,22 +17,27 @@ def register(subparsers: Any) -> None:
     """Add the ``import`` sub-command."""
     parser: argparse.ArgumentParser = subparsers.add_parser(
         "import",
-        help="import a helpdesk export (Zendesk, Freshdesk) into an interactions file",
+        help="import a helpdesk export (Zendesk, Freshdesk, Jira Service Management) into an "
+        "interactions file",
         description=(
             "Import a Zendesk export folder (the Fivetran warehouse tables as CSV or Parquet, "
             "or the REST API's saved JSON pages) into servicemodel's interactions file, and "
             "optionally its SLA policies and business-hours schedules into a policy document. "
             "A Freshdesk export is a folder of saved API v2 responses (tickets.json, "
-            "conversations.json, ...). Every field's mapping is in docs/reference/zendesk.md "
-            "and docs/reference/freshdesk.md."
+            "conversations.json, ...). A Jira Service Management source is a JSON file or a "
+            "folder of issues saved from the REST API with expand=changelog; JSM exposes no SLA "
+            "policies. Every field's mapping is in docs/reference/zendesk.md, "
+            "docs/reference/freshdesk.md and docs/reference/jsm.md."
         ),
         epilog=EXIT_STATUS_HELP,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument(
-        "vendor", choices=["zendesk", "freshdesk"], help="the helpdesk the export is from"
+        "vendor", choices=["zendesk", "freshdesk", "jsm"], help="the helpdesk the export is from"
     )
-    parser.add_argument("source", help="the export folder")
+    parser.add_argument(
+        "source", help="the export folder (jsm: a saved-issues JSON file or a folder of them)"
+    )
     parser.add_argument(
         "-o",
         "--output",
@@ -84,7 +89,39 @@ def register(subparsers: Any) -> None:
         action="store_true",
         help="leave out bad tickets and policies, listing each on stderr, instead of stopping",
     )
+    parser.add_argument(
+        "--status",
+        action="append",
+        default=[],
+        metavar="NAME=STATUS",
+        help="jsm: map a workflow status to a servicemodel status (e.g. 'Awaiting parts=on_hold'); "
+        "repeatable",
+    )
+    parser.add_argument(
+        "--priority",
+        action="append",
+        default=[],
+        metavar="NAME=PRIORITY",
+        help="jsm: map a priority name to a servicemodel priority (e.g. 'P1=urgent'); repeatable",
+    )
+    parser.add_argument(
+        "--channel",
+        default="web_form",
+        help="jsm: the channel of issues saved without the request.channel.type property "
+        "(default web_form)",
+    )
     parser.set_defaults(run=run)
+
+
+def pairs(values: list[str], option: str) -> dict[str, str]:
+    """``NAME=VALUE`` options as a mapping (the name may hold spaces)."""
+    found: dict[str, str] = {}
+    for text in values:
+        name, sep, value = text.rpartition("=")
+        if not sep or not name.strip() or not value.strip():
+            raise usage(f"'{option}' must be NAME=VALUE (got {text!r})")
+        found[name.strip()] = value.strip()
+    return found
 
 
 def run(args: argparse.Namespace) -> int:
@@ -94,6 +131,8 @@ def run(args: argparse.Namespace) -> int:
     from ..io.zendesk import Grouping, read_export, read_policies, refresh
     from ..sla import dump_policies
 
+    if args.vendor == "jsm":
+        return _run_jsm(args)
     if not os.path.isdir(args.source):
         raise CommandError(f"cannot read the export folder {args.source!r}", Exit.FILE)
     try:
@@ -165,6 +204,51 @@ def run(args: argparse.Namespace) -> int:
         write_output(policy_text, args.policies_out)
     for problem in problems or ():
         print(f"servicemodel import: left out: {problem}", file=sys.stderr)
+    if report:
+        print(f"servicemodel import: left out {report}", file=sys.stderr)
+    noun = "interaction" if count == 1 else "interactions"
+    print(f"imported {count:,} {noun} into {args.output}", file=sys.stderr)
+    return Exit.OK
+
+
+def _run_jsm(args: argparse.Namespace) -> int:
+    """``servicemodel import jsm``: saved issues into an interactions file."""
+    from ..io import ErrorReport, Format, write_interactions
+    from ..io.jsm import read_issues
+
+    if not os.path.exists(args.source):
+        raise CommandError(f"cannot read the saved issues {args.source!r}", Exit.FILE)
+    if args.policies_out is not None:
+        raise usage(
+            "'--policies-out' cannot be used with jsm: JSM's REST API exposes no SLA goals, "
+            "conditions or calendars; write them as a servicemodel policy document "
+            "(docs/how-to/jsm.md)"
+        )
+    if args.sorted:
+        raise usage("'--sorted' is for Zendesk tables; JSM issues are read one by one anyway")
+    try:
+        Format.of_path(args.output)
+    except Exception:
+        raise usage(
+            f"'--output' must name a .jsonl or .csv file (optionally .gz) (got {args.output!r})"
+        ) from None
+    report = ErrorReport() if args.skip_bad else None
+    items = read_issues(
+        args.source,
+        instance=args.instance,
+        statuses=pairs(args.status, "--status"),
+        priorities=pairs(args.priority, "--priority"),
+        channel=args.channel,
+        on_error=report,
+    )
+    try:
+        count = write_interactions(items, args.output)
+    except OSError as error:
+        raise CommandError(
+            f"cannot write {args.output!r}: {error.strerror or error}; the file there (if any) "
+            "is unchanged",
+            Exit.FILE,
+        ) from None
     if report:
         print(f"servicemodel import: left out {report}", file=sys.stderr)
     noun = "interaction" if count == 1 else "interactions"

@@ -29,12 +29,14 @@ _SOURCES = {
     "sla-policies": "dbt_zendesk's zendesk__sla_policies table (CSV)",
     "metric-events": "Zendesk's ticket metric events (JSON page, list or lines)",
     "freshdesk": "Freshdesk's tickets (tickets.json, or its export folder): due times and flags",
+    "jsm": "Jira Service Management issues with their SLA fields (JSON file or folder)",
 }
 #: The profile that matches each source's semantics when --profile is not given.
 _DEFAULT_PROFILE = {
     "sla-policies": "dbt_zendesk",
     "metric-events": "zendesk",
     "freshdesk": "freshdesk",
+    "jsm": "jsm",
 }
 
 
@@ -54,8 +56,8 @@ def register(subparsers: Any) -> None:
     parser.add_argument(
         "file",
         help="interactions file (.jsonl, .csv, optionally .gz), -, or an export folder "
-        "(imported on the fly as by `servicemodel import zendesk|freshdesk`: Freshdesk's "
-        "when --recorded-format is freshdesk)",
+        "(imported on the fly as by `servicemodel import zendesk`, or `import freshdesk|jsm` "
+        "with --recorded-format freshdesk|jsm)",
     )
     parser.add_argument(
         "--policies",
@@ -73,9 +75,10 @@ def register(subparsers: Any) -> None:
         choices=sorted(_SOURCES),
         default=None,
         help="sla-policies: dbt_zendesk's zendesk__sla_policies CSV; metric-events: Zendesk's "
-        "ticket metric events JSON; freshdesk: a Freshdesk export folder or its tickets.json "
-        "(default: tickets.json or a folder holding it is freshdesk, else by extension, .csv "
-        "or .json/.jsonl)",
+        "ticket metric events JSON; freshdesk: a Freshdesk export folder or its tickets.json; "
+        "jsm: saved JSM issues, whose SLA fields hold the cycles (default: Freshdesk's "
+        "tickets.json or a folder holding it is freshdesk, another folder jsm, else by "
+        "extension, .csv or .json/.jsonl)",
     )
     parser.add_argument(
         "--as-of",
@@ -85,11 +88,19 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument(
         "--profile",
-        choices=["default", "dbt_zendesk", "zendesk", "freshdesk"],
+        choices=["default", "dbt_zendesk", "zendesk", "jsm", "freshdesk"],
         default=None,
         help="the vendor semantics to evaluate under and the peer rules to name "
-        "(default: dbt_zendesk for sla-policies, zendesk for metric-events, freshdesk for "
-        "freshdesk)",
+        "(default: dbt_zendesk for sla-policies, zendesk for metric-events, jsm for jsm, "
+        "freshdesk for freshdesk)",
+    )
+    parser.add_argument(
+        "--sla-metric",
+        action="append",
+        default=[],
+        metavar="NAME=METRIC",
+        help="jsm: the servicemodel metric an SLA measures (e.g. 'Time to triage=first_reply'; "
+        "'NAME=none' leaves it out); repeatable",
     )
     parser.add_argument(
         "--format",
@@ -118,6 +129,8 @@ def _source(args: argparse.Namespace) -> str:
         return str(args.recorded_format)
     if is_freshdesk_export(args.recorded):
         return "freshdesk"
+    if os.path.isdir(args.recorded):
+        return "jsm"
     name = args.recorded.lower().removesuffix(".gz")
     if name.endswith(".csv"):
         return "sla-policies"
@@ -144,6 +157,13 @@ def run(args: argparse.Namespace) -> int:
     source = _source(args)
     profile = Profile.named(args.profile or _DEFAULT_PROFILE[source])
     folder = args.file != "-" and os.path.isdir(args.file)
+    if args.policies is None and source == "jsm":
+        from ..io.jsm import reconcile_issues
+
+        try:
+            reconcile_issues(args.recorded, policies=None, as_of=as_of)
+        except ValidationError as error:
+            raise usage(str(error)) from None
     if args.policies is None and not folder:
         raise usage("'--policies' is needed: FILE is not an export folder with its own policies")
     if args.policies is not None:
@@ -154,7 +174,7 @@ def run(args: argparse.Namespace) -> int:
             args.recorded if os.path.isdir(args.recorded) else os.path.dirname(args.recorded)
         )
         checked_readable(os.path.join(recorded_folder or ".", "tickets.json"), "the tickets")
-    else:
+    elif not (source == "jsm" and os.path.isdir(args.recorded)):
         checked_readable(args.recorded, "the recorded SLA file")
     if args.file != "-" and not folder:
         checked_readable(args.file, "the interactions file")
@@ -171,6 +191,15 @@ def run(args: argparse.Namespace) -> int:
     try:
         if recorded_folder is not None:
             recorded = list(freshdesk.read_recorded_sla(recorded_folder or "."))
+        elif source == "jsm":
+            from ..io.jsm import read_recorded_sla as read_jsm_sla
+            from .importing import pairs
+
+            metrics = {
+                name: None if metric.lower() == "none" else metric
+                for name, metric in pairs(args.sla_metric, "--sla-metric").items()
+            }
+            recorded = list(read_jsm_sla(args.recorded, metrics=metrics))
         elif source == "sla-policies":
             recorded = list(read_recorded_sla(args.recorded))
         else:
@@ -179,6 +208,10 @@ def run(args: argparse.Namespace) -> int:
         raise CommandError(f"{args.recorded}: {error}", Exit.INVALID_INPUT) from None
     if folder and source == "freshdesk":
         interactions: Iterable[Interaction] = freshdesk.read_export(args.file, bots=args.bot)
+    elif folder and source == "jsm":
+        from ..io.jsm import read_issues
+
+        interactions = read_issues(args.file)
     elif folder:
         interactions = read_export(args.file)
     else:

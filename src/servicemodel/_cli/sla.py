@@ -46,6 +46,11 @@ def _text(value: pendulum.DateTime | None) -> str:
     return "-" if value is None else value.isoformat()
 
 
+def _whole_seconds(duration: pendulum.Duration) -> int:
+    """Whole seconds, rounded down (a negative remainder stays negative)."""
+    return duration // pendulum.duration(seconds=1)
+
+
 def _due(clock: Any) -> pendulum.DateTime | None:
     try:
         due: pendulum.DateTime | None = clock.due_at
@@ -82,8 +87,8 @@ def run(args: argparse.Namespace) -> int:
                 "started_at": _text(clock.started_at),
                 "due_at": _text(_due(clock)),
                 "completed_at": _text(clock.completed_at),
-                "business_elapsed_s": clock.business_us // 1_000_000,
-                "remaining_s": (clock.within_us - clock.business_us) // 1_000_000,
+                "business_elapsed_s": _whole_seconds(clock.business_elapsed),
+                "remaining_s": _whole_seconds(clock.remaining),
                 "percent_used": round(float(clock.percent_used), 1),
             }
             if args.format == "jsonl":

@@ -22,6 +22,7 @@ is documented in ``docs/reference/data-format.md``.
 """
 
 from ._files import Format, PathOrFile, write_text
+from ._parts import JsonlPart, split_jsonl
 from ._readers import (
     read_customers,
     read_feedback,
@@ -35,10 +36,12 @@ from ._report import ErrorReport
 __all__ = [
     "ErrorReport",
     "Format",
+    "JsonlPart",
     "PathOrFile",
     "read_customers",
     "read_feedback",
     "read_interactions",
+    "split_jsonl",
     "write_customers",
     "write_feedback",
     "write_interactions",

@@ -22,6 +22,7 @@ from ._codec import (
 )
 from ._decoder import InteractionDecoder
 from ._files import Format, PathOrFile, open_binary, open_target, open_text, resolve_format
+from ._parts import JsonlPart
 from ._report import ErrorReport
 
 __all__ = [
@@ -85,30 +86,41 @@ def _after_bom(line: str | bytes) -> Any:
 def _jsonl(
     source: PathOrFile, decode: Callable[[Any], T], report: ErrorReport | None
 ) -> Iterator[T]:
-    loads = json.loads
     with open_binary(source) as file:
-        for number, line in enumerate(file, 1):
-            try:
-                record = loads(line)
-            except (ValueError, RecursionError) as exc:
-                if not line.strip(b" \t\r\n" if isinstance(line, bytes) else " \t\r\n"):
-                    continue  # a blank line: JSON whitespace only, the same in bytes and text
-                record = _after_bom(line)
-                if record is _NOT_JSON:
-                    error = _invalid_json(number, exc)
-                    if report is None:
-                        raise error from None
-                    report.add(error)
-                    continue
-            try:
-                value = decode(record)
-            except ValidationError as exc:
-                error = _record_error(number, exc)
+        yield from decode_lines(file, decode, report)
+
+
+def decode_lines(
+    lines: Iterable[Any],
+    decode: Callable[[Any], T],
+    report: ErrorReport | None,
+    *,
+    first: int = 1,
+) -> Iterator[T]:
+    """Decode JSON lines numbered from *first*: a bad one raises, or goes to *report*."""
+    loads = json.loads
+    for number, line in enumerate(lines, first):
+        try:
+            record = loads(line)
+        except (ValueError, RecursionError) as exc:
+            if not line.strip(b" \t\r\n" if isinstance(line, bytes) else " \t\r\n"):
+                continue  # a blank line: JSON whitespace only, the same in bytes and text
+            record = _after_bom(line)
+            if record is _NOT_JSON:
+                error = _invalid_json(number, exc)
                 if report is None:
                     raise error from None
                 report.add(error)
                 continue
-            yield value
+        try:
+            value = decode(record)
+        except ValidationError as exc:
+            error = _record_error(number, exc)
+            if report is None:
+                raise error from None
+            report.add(error)
+            continue
+        yield value
 
 
 def _csv_record(header: list[str], row: list[str]) -> dict[str, Any]:
@@ -209,7 +221,7 @@ def _csv(source: PathOrFile, report: ErrorReport | None) -> Iterator[Interaction
 
 
 def read_interactions(
-    path_or_file: PathOrFile,
+    path_or_file: PathOrFile | JsonlPart,
     *,
     format: Format | str | None = None,
     on_error: ErrorReport | None = None,
@@ -226,7 +238,8 @@ def read_interactions(
     ``docs/reference/data-format.md``. Blank lines are skipped.
 
     Args:
-        path_or_file: a path, or an open text or binary file (e.g. ``sys.stdin``).
+        path_or_file: a path, an open text or binary file (e.g. ``sys.stdin``), or
+            a :class:`JsonlPart` of a JSONL file (from :func:`split_jsonl`).
         format: ``"jsonl"`` or ``"csv"`` (a :class:`Format`); inferred from the suffix if omitted.
         on_error: ``None`` (the default) stops at the first bad record by
             raising :class:`~servicemodel.exceptions.RecordError`; an
@@ -257,11 +270,18 @@ def read_interactions(
     >>> [(e.line, e.field) for e in report.errors]
     [(2, 'channel')]
     """
+    if isinstance(path_or_file, JsonlPart):
+        report = _check_on_error(on_error)
+        return _part(path_or_file, InteractionDecoder().decode, report)
     chosen = resolve_format(format, path_or_file, allowed=_BOTH)
     report = _check_on_error(on_error)
     if chosen is Format.CSV:
         return _csv(path_or_file, report)
     return _jsonl(path_or_file, InteractionDecoder().decode, report)
+
+
+def _part(part: JsonlPart, decode: Callable[[Any], T], report: ErrorReport | None) -> Iterator[T]:
+    yield from decode_lines(part.lines(), decode, report, first=part.first_line())
 
 
 def _write_jsonl(

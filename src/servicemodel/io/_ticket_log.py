@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as _dt
 import re
 from collections.abc import Iterable, Mapping
-from typing import Any, Final, cast, final
+from typing import Any, Final, final
 
 from ..exceptions import RecordError, ValidationError
 from ..interactions import Channel, Interaction, Kind
@@ -317,35 +317,38 @@ class TicketLog:
         """
         initial, later = self._initial_priority()
         entries = self._events  # built once: the log's own list becomes the ordered one
-        entries.extend(
-            (key, _PRIORITY, len(entries) + n, text, value, None, origin)
-            for n, (key, text, value, origin) in enumerate(later)
-        )
+        if later:
+            entries.extend(
+                (key, _PRIORITY, len(entries) + n, text, value, None, origin)
+                for n, (key, text, value, origin) in enumerate(later)
+            )
         tags = self._tag_changes(entries) if self._tag_sets else self.tags
         attributes = self._field_changes(entries) if self._fields else self.attributes
         entries.sort()  # by instant, rank, then arrival (unique): later items never compared
         _settle_ties(entries)
         events: list[dict[str, Any]] = []
         origins: list[Origin] = []
+        add_event, add_origin = events.append, origins.append
         status = "new"
         priority = initial or "none"
         agent: str | None = None
         group: str | None = None
-        for _key, rank, _seq, text, a, b, origin in entries:
+        ordered: list[tuple[Any, ...]] = entries  # each kind's a and b (their types: above)
+        for _key, rank, _seq, text, a, b, origin in ordered:
             if rank == _STATUS:
                 if a == status:
                     continue  # the start ('new'), or a custom status of the same category
-                status = a  # type: ignore[assignment]
+                status = a
                 event: dict[str, Any] = {"type": "status_change", "at": text, "status": a}
             elif rank == _MESSAGE:
-                public, author_id, _comment = cast("tuple[bool, str | None, int | None]", b)
+                public, author_id, _comment = b
                 event = {"type": "message", "at": text, "author": a}
                 if not public:
                     event["visibility"] = "private"
                 if author_id is not None:
                     event["author_id"] = author_id
             elif rank == _TARGET:
-                seconds, business = cast("tuple[int, bool]", b)
+                seconds, business = b
                 event = {
                     "type": "target_applied",
                     "at": text,
@@ -356,9 +359,9 @@ class TicketLog:
                     event["calendar"] = SCHEDULE
             elif rank == _ASSIGNMENT:
                 if a is not None:
-                    agent = a or None  # type: ignore[assignment]
+                    agent = a or None
                 if b is not None:
-                    group = b or None  # type: ignore[assignment]
+                    group = b or None
                 if events and events[-1]["type"] == "assignment" and events[-1]["at"] == text:
                     events.pop()  # one assignment per instant: the assignee and group after it
                     origins.pop()
@@ -375,17 +378,16 @@ class TicketLog:
                 value = a or "none"
                 if value == priority:
                     continue
-                priority = value  # type: ignore[assignment]
+                priority = value
                 event = {"type": "priority_change", "at": text, "priority": value}
             elif rank == _TAGS:
-                added, removed = cast("tuple[list[str], list[str]]", (a, b))
-                event = {"type": "tag_change", "at": text, "added": added, "removed": removed}
+                event = {"type": "tag_change", "at": text, "added": a, "removed": b}
             elif rank == _FIELD:
                 event = {"type": "field_change", "at": text, "name": a, "value": b}
             else:
                 event = {"type": "satisfaction", "at": text, "score": a}
-            events.append(event)
-            origins.append(origin)
+            add_event(event)
+            add_origin(origin)
         record: dict[str, Any] = {
             "id": self.id,
             "customer_id": self.customer_id,

@@ -13,6 +13,7 @@ from ..exceptions import ValidationError
 from ._options import History, ScheduleRule, Selection, StampedTargets
 from ._policies import PolicySet, PriorityChangeRule
 from ._reasons import Reason
+from ._rules import BreachRule, ReopenRule
 
 __all__ = ["Profile"]
 
@@ -35,6 +36,14 @@ def _history(value: object) -> History:
 
 def _stamped(value: object) -> StampedTargets:
     return enum_member(StampedTargets, value, field="stamped_targets")
+
+
+def _on_reopen(value: object) -> ReopenRule:
+    return enum_member(ReopenRule, value, field="on_reopen")
+
+
+def _breaches(value: object) -> BreachRule:
+    return enum_member(BreachRule, value, field="breaches")
 
 
 def _tolerance(value: object) -> pendulum.Duration:
@@ -71,8 +80,10 @@ class Profile:
     change does (:class:`PriorityChangeRule`), which policy applies
     (:class:`Selection`), which schedule counts when it changes
     (:class:`ScheduleRule`), which version of an edited policy counts
-    (:class:`History`) and whether the targets the helpdesk stamped on the
-    ticket replace the policy's (:class:`StampedTargets`). ``tolerance`` is
+    (:class:`History`), whether the targets the helpdesk stamped on the
+    ticket replace the policy's (:class:`StampedTargets`), what a reopen
+    does to resolution-type clocks (:class:`ReopenRule`) and whether a
+    breach stays once it happened (:class:`BreachRule`). ``tolerance`` is
     how far two instants or two elapsed times may be apart and still agree
     (exclusive; the vendors record minutes or seconds, servicemodel
     microseconds). ``peer_rules`` are the vendor's known approximations; a
@@ -84,7 +95,7 @@ class Profile:
     >>> Profile.named("servicenow")
     Traceback (most recent call last):
     ...
-    servicemodel.exceptions.ValidationError: 'profile' must be one of 'default', 'dbt_zendesk', 'zendesk', 'freshdesk' (got 'servicenow')
+    servicemodel.exceptions.ValidationError: 'profile' must be one of 'default', 'dbt_zendesk', 'zendesk', 'jsm', 'freshdesk' (got 'servicenow')
     """
 
     name: str = attrs.field(validator=non_empty_str)
@@ -98,6 +109,8 @@ class Profile:
     )
     history: History = attrs.field(default=History.AS_THEN, converter=_history)
     stamped_targets: StampedTargets = attrs.field(default=StampedTargets.IGNORE, converter=_stamped)
+    on_reopen: ReopenRule = attrs.field(default=ReopenRule.RESUME, converter=_on_reopen)
+    breaches: BreachRule = attrs.field(default=BreachRule.AS_OF, converter=_breaches)
     tolerance: pendulum.Duration = attrs.field(
         factory=lambda: pendulum.duration(minutes=1), converter=_tolerance
     )
@@ -131,6 +144,8 @@ class Profile:
             on_schedule_change=self.on_schedule_change,
             history=self.history,
             stamped_targets=self.stamped_targets,
+            on_reopen=self.on_reopen,
+            breaches=self.breaches,
         )
 
     @classmethod
@@ -201,6 +216,37 @@ class Profile:
         )
 
     @classmethod
+    def jsm(cls) -> Profile:
+        """Jira Service Management's SLA engine (what its SLA fields' cycles record).
+
+        JSM keeps no public record of its goals or calendars, so the policies
+        are yours: their order is JSM's goal order (the first goal whose JQL
+        matches the issue applies, as servicemodel's first matching policy
+        does). Each reopen ends the cycle at the resolve and starts a new one
+        with a fresh goal; a breach stays a breach once it happened (JSM
+        records it on the cycle); a priority change keeps the elapsed time
+        and swaps the goal.
+
+        >>> profile = Profile.jsm()
+        >>> profile.on_reopen.value, profile.breaches.value, profile.selection.value
+        ('new_cycle', 'record', 'conditions')
+        """
+        return cls(
+            name="jsm",
+            description=(
+                "Jira Service Management's SLA engine: your policies in JSM's goal order "
+                "(first match), a new cycle per reopen, breaches kept as a record, a priority "
+                "change keeps the elapsed time"
+            ),
+            on_priority_change=PriorityChangeRule.KEEP_ELAPSED,
+            selection=Selection.CONDITIONS,
+            on_schedule_change=ScheduleRule.IN_FORCE,
+            stamped_targets=StampedTargets.IGNORE,
+            on_reopen=ReopenRule.NEW_CYCLE,
+            breaches=BreachRule.RECORD,
+        )
+
+    @classmethod
     def freshdesk(cls) -> Profile:
         """Freshdesk's SLA engine (what a ticket's ``fr_due_by`` and ``due_by`` record).
 
@@ -208,13 +254,16 @@ class Profile:
         whose conditions match applies, by position. A priority or group change
         recomputes the due times from the creation, so the elapsed time is kept
         and the target swapped, and the whole clock counts on the ticket's last
-        business hours. What a day means and which statuses stop the clock
-        come with the imported policies
+        business hours; a reopen resumes the clock (the time the ticket was
+        resolved is time the SLA timer was off). What a day means and which
+        statuses stop the clock come with the imported policies
         (:func:`servicemodel.io.freshdesk.read_policies`: 24 business hours a
         day since 2026, targets paused in pending and on-hold statuses).
 
         >>> Profile.freshdesk().selection, Profile.freshdesk().on_schedule_change
         (<Selection.CONDITIONS: 'conditions'>, <ScheduleRule.LAST_SCHEDULE: 'last_schedule'>)
+        >>> Profile.freshdesk().on_reopen.value
+        'resume'
         """
         return cls(
             name="freshdesk",
@@ -226,11 +275,13 @@ class Profile:
             selection=Selection.CONDITIONS,
             on_schedule_change=ScheduleRule.LAST_SCHEDULE,
             stamped_targets=StampedTargets.IGNORE,
+            on_reopen=ReopenRule.RESUME,
+            breaches=BreachRule.AS_OF,
         )
 
     @classmethod
     def named(cls, name: str) -> Profile:
-        """The profile called *name*: ``default``, ``dbt_zendesk``, ``zendesk`` or ``freshdesk``.
+        """The profile called *name*: ``default``, ``dbt_zendesk``, ``zendesk``, ``jsm`` or ``freshdesk``.
 
         Raises:
             ValidationError: no profile has that name.
@@ -251,5 +302,6 @@ _NAMED = {
     "default": Profile.default,
     "dbt_zendesk": Profile.dbt_zendesk,
     "zendesk": Profile.zendesk,
+    "jsm": Profile.jsm,
     "freshdesk": Profile.freshdesk,
 }

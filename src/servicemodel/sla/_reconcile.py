@@ -292,14 +292,14 @@ def _clock_record(clock: MetricClock) -> dict[str, Any]:
         "policy": clock.policy,
         "priority": clock.priority.value,
         "started_at": _instant_text(clock.started_at),
-        "target_minutes": _minutes_number(Fraction(clock.within_us, _MINUTE_US)),
+        "target_minutes": _minutes_number(Fraction(clock._within_us, _MINUTE_US)),
         "business_hours": clock.target.calendar is not None,
         "state": clock.state.value,
         "breached": clock.breached,
         "breached_at": _optional_text(clock.breached_at),
         "completed_at": _optional_text(clock.completed_at),
         "due_at": _optional_text(_deadline(clock)),
-        "elapsed_minutes": _minutes_number(Fraction(clock.business_us, _MINUTE_US)),
+        "elapsed_minutes": _minutes_number(Fraction(clock._business_us, _MINUTE_US)),
     }
 
 
@@ -335,10 +335,10 @@ def _deadline(clock: MetricClock) -> pendulum.DateTime | None:
         except CalendarError:
             return None
     bounds = clock._run.bounds
-    if not bounds or bounds[-1] != clock.completed_us:
+    if not bounds or bounds[-1] != clock._completed_us:
         return None
     try:
-        at = reach(clock._calendar, Running(list(bounds), True), clock.within_us)
+        at = reach(clock._calendar, Running(list(bounds), True), clock._within_us)
     except CalendarError:
         return None
     return None if at is None else from_micros(at, clock.zone)
@@ -355,14 +355,14 @@ def _compare(row: RecordedSla, clock: MetricClock, profile: Profile) -> tuple[Di
     tolerance = profile._tolerance_us()
     found: list[tuple[Figure, str, str, int | None]] = []
     target_differs = False
-    if row.target is not None and duration_micros(row.target) != clock.within_us:
+    if row.target is not None and duration_micros(row.target) != clock._within_us:
         target_differs = True
         found.append(
             (
                 Figure.TARGET,
                 _minutes_text(duration_micros(row.target)),
-                _minutes_text(clock.within_us),
-                clock.within_us - duration_micros(row.target),
+                _minutes_text(clock._within_us),
+                clock._within_us - duration_micros(row.target),
             )
         )
     business = clock.target.calendar is not None
@@ -389,13 +389,13 @@ def _compare(row: RecordedSla, clock: MetricClock, profile: Profile) -> tuple[Di
         if gap is None or abs(gap) >= tolerance:
             found.append((field, _instant_text(theirs), _instant_text(ours), gap))
     if row.elapsed is not None:
-        gap = clock.business_us - duration_micros(row.elapsed)
+        gap = clock._business_us - duration_micros(row.elapsed)
         if abs(gap) >= tolerance:
             found.append(
                 (
                     Figure.ELAPSED,
                     _minutes_text(duration_micros(row.elapsed)),
-                    _minutes_text(clock.business_us),
+                    _minutes_text(clock._business_us),
                     gap,
                 )
             )
@@ -465,7 +465,7 @@ def _peer_max_over_periods(clock: MetricClock, gap: int | None) -> bool:
         clock.metric in _WORK_METRICS
         and gap is not None
         and gap < 0
-        and clock.business_us > clock.within_us
+        and clock._business_us > clock._within_us
     )
 
 
@@ -477,8 +477,8 @@ def _week_capped(clock: MetricClock, vendor_us: int, tolerance: int) -> bool:
     calendar time the clock ran after it (the peer counts whole weeks of its
     schedule, so the cut falls within a week of the 52nd).
     """
-    end = clock.as_of_us if clock.completed_us is None else clock.completed_us
-    start = clock.started_us
+    end = clock._as_of_us if clock._completed_us is None else clock._completed_us
+    start = clock._started_us
     if end - start <= _WEEK_CAP_US:
         return False
     calendar, run = clock._calendar, clock._run
@@ -501,8 +501,8 @@ def _week_capped(clock: MetricClock, vendor_us: int, tolerance: int) -> bool:
 def _pick(row: RecordedSla, candidates: list[MetricClock], tolerance: int) -> MetricClock | None:
     if row.started_at is not None:
         start = to_micros(row.started_at)
-        near = [c for c in candidates if abs(c.started_us - start) < tolerance]
-        return min(near, key=lambda c: abs(c.started_us - start), default=None)
+        near = [c for c in candidates if abs(c._started_us - start) < tolerance]
+        return min(near, key=lambda c: abs(c._started_us - start), default=None)
     if row.cycle is not None:
         return next((c for c in candidates if c.cycle == row.cycle), None)
     return candidates[0] if len(candidates) == 1 else None
@@ -648,7 +648,7 @@ def reconcile(
 
 def _start_key(row: ReconciledRow) -> int:
     if row.clock is not None:
-        return row.clock.started_us
+        return row.clock._started_us
     if row.recorded is not None and row.recorded.started_at is not None:
         return to_micros(row.recorded.started_at)
     return -1 if row.cycle is None else row.cycle

@@ -178,18 +178,18 @@ class MetricClock:
     state: ClockState
     breached: bool
     warned: bool
-    started_us: int
-    completed_us: int | None
-    as_of_us: int
-    business_us: int
-    calendar_us: int
-    within_us: int
-    warn_us: int | None
+    _started_us: int
+    _completed_us: int | None
+    _as_of_us: int
+    _business_us: int
+    _calendar_us: int
+    _within_us: int
+    _warn_us: int | None
     _run: Running = attrs.field(repr=False, alias="run")
     _calendar: IntegerCalendar = attrs.field(repr=False, alias="calendar")
     statuses: tuple[tuple[int, Status], ...] = attrs.field(repr=False)
     zone: _dt.tzinfo = attrs.field(repr=False)
-    recorded_breach_us: int | None = None
+    _recorded_breach_us: int | None = None
     #: The priority in force when the clock first started (before any restart);
     #: ``priority`` is the one whose target measured it. ``None``: not known.
     started_priority: Priority | None = None
@@ -201,7 +201,7 @@ class MetricClock:
         >>> _demo().started_at
         DateTime(2024, 6, 10, 9, 0, 0, tzinfo=Timezone('UTC'))
         """
-        return from_micros(self.started_us, self.zone)
+        return from_micros(self._started_us, self.zone)
 
     @property
     def completed_at(self) -> pendulum.DateTime | None:
@@ -210,11 +210,11 @@ class MetricClock:
         >>> _demo().completed_at is None
         True
         """
-        return None if self.completed_us is None else from_micros(self.completed_us, self.zone)
+        return None if self._completed_us is None else from_micros(self._completed_us, self.zone)
 
     def _reach_us(self, amount: int) -> int | None:
         if self.state is ClockState.ACTIVE or crossed(
-            self._calendar, self._run, amount, self.business_us, self.completed_us
+            self._calendar, self._run, amount, self._business_us, self._completed_us
         ):
             return reach(self._calendar, self._run, amount)
         return None
@@ -229,7 +229,7 @@ class MetricClock:
         >>> _demo().due_at
         DateTime(2024, 6, 10, 17, 0, 0, tzinfo=Timezone('UTC'))
         """
-        at = self._reach_us(self.within_us)
+        at = self._reach_us(self._within_us)
         return None if at is None else from_micros(at, self.zone)
 
     @property
@@ -239,9 +239,9 @@ class MetricClock:
         >>> _demo().warn_at is None
         True
         """
-        if self.warn_us is None:
+        if self._warn_us is None:
             return None
-        at = self._reach_us(self.warn_us)
+        at = self._reach_us(self._warn_us)
         return None if at is None else from_micros(at, self.zone)
 
     @property
@@ -250,13 +250,13 @@ class MetricClock:
 
         Under :attr:`BreachRule.RECORD <servicemodel.sla.BreachRule.RECORD>` a
         breach of an earlier target is kept with the instant it happened
-        (``recorded_breach_us``); otherwise this is ``due_at``.
+        (``breached_at`` keeps it); otherwise this is ``due_at``.
 
         >>> _demo().breached_at is None
         True
         """
-        if self.recorded_breach_us is not None:
-            return from_micros(self.recorded_breach_us, self.zone)
+        if self._recorded_breach_us is not None:
+            return from_micros(self._recorded_breach_us, self.zone)
         return self.due_at if self.breached else None
 
     def _next_change_us(self) -> int | None:
@@ -267,13 +267,13 @@ class MetricClock:
         """
         if self.state is not ClockState.ACTIVE:
             return None
-        as_of = self.as_of_us
+        as_of = self._as_of_us
         candidates: list[int | None] = []
         try:
-            if self.warn_us is not None and not self.warned:
-                candidates.append(reach(self._calendar, self._run, self.warn_us))
+            if self._warn_us is not None and not self.warned:
+                candidates.append(reach(self._calendar, self._run, self._warn_us))
             if not self.breached:
-                candidates.append(reach(self._calendar, self._run, self.within_us))
+                candidates.append(reach(self._calendar, self._run, self._within_us))
         except CalendarError:
             pass
         candidates.append(next_flip(self._calendar, as_of))
@@ -303,7 +303,7 @@ class MetricClock:
         >>> _demo().business_elapsed
         Duration(hours=2)
         """
-        return duration_from_micros(self.business_us)
+        return duration_from_micros(self._business_us)
 
     @property
     def calendar_elapsed(self) -> pendulum.Duration:
@@ -312,7 +312,17 @@ class MetricClock:
         >>> _demo().calendar_elapsed
         Duration(hours=2)
         """
-        return duration_from_micros(self.calendar_us)
+        return duration_from_micros(self._calendar_us)
+
+    @property
+    def within(self) -> pendulum.Duration:
+        """The time this clock's target allows (the policy's, a business-day target
+        counted to its deadline, or the vendor's stamp).
+
+        >>> _demo().within
+        Duration(hours=8)
+        """
+        return duration_from_micros(self._within_us)
 
     @property
     def remaining(self) -> pendulum.Duration:
@@ -321,7 +331,7 @@ class MetricClock:
         >>> _demo().remaining
         Duration(hours=6)
         """
-        return duration_from_micros(self.within_us - self.business_us)
+        return duration_from_micros(self._within_us - self._business_us)
 
     @property
     def percent_used(self) -> Fraction:
@@ -330,7 +340,7 @@ class MetricClock:
         >>> _demo().percent_used
         Fraction(25, 1)
         """
-        return Fraction(self.business_us * 100, self.within_us)
+        return Fraction(self._business_us * 100, self._within_us)
 
     @property
     def counting(self) -> bool:
@@ -339,7 +349,7 @@ class MetricClock:
         >>> _demo().counting
         True
         """
-        return self.state is ClockState.ACTIVE and is_open(self._calendar, self.as_of_us)
+        return self.state is ClockState.ACTIVE and is_open(self._calendar, self._as_of_us)
 
     def outcome(self) -> Outcome:
         """``breached`` once breached, ``met`` when completed in time, else ``pending``.
@@ -368,8 +378,8 @@ class MetricClock:
         )
 
     def _segments_us(self) -> Iterator[tuple[int, int, SegmentKind, Status | None]]:
-        start, upto = self.started_us, self.as_of_us
-        stop = self.completed_us
+        start, upto = self._started_us, self._as_of_us
+        stop = self._completed_us
         limit = upto if stop is None or stop > upto else stop
         paused = self.target.pausing_statuses()
         stops = self.metric not in _REPLY_METRICS
@@ -422,7 +432,7 @@ class SlaResult:
     interaction_id: str
     policy: str | None
     clocks: tuple[MetricClock, ...]
-    as_of_us: int
+    _as_of_us: int
     zone: _dt.tzinfo = attrs.field(repr=False)
 
     @property
@@ -432,7 +442,7 @@ class SlaResult:
         >>> _demo_result().as_of
         DateTime(2024, 6, 10, 11, 0, 0, tzinfo=Timezone('UTC'))
         """
-        return from_micros(self.as_of_us, self.zone)
+        return from_micros(self._as_of_us, self.zone)
 
     def clock(self, metric: Metric) -> MetricClock | None:
         """The latest instance of *metric* (``None``: no target for it); see :meth:`cycles` for all.

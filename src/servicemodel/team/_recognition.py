@@ -46,6 +46,7 @@ withdrawn there when a reopen takes them away.
 
 from __future__ import annotations
 
+import copy
 import datetime as _dt
 import enum
 import functools
@@ -667,6 +668,36 @@ class MonthTally:
             moment = to_micros(award.at)
             if start <= moment < end:
                 self._totals.setdefault(award.agent, []).append((moment, award.points))
+
+    def merge(self, other: MonthTally) -> MonthTally:
+        """A new tally holding both; neither changes (the same board, whatever the split).
+
+        Raises:
+            ValidationError: *other* tallies another month, policy, cut-off or due dates.
+
+        >>> march = dict(year=2025, month=3, as_of=pendulum.datetime(2025, 4, 1))
+        >>> MonthTally(RecognitionPolicy(), **march).merge(
+        ...     MonthTally(RecognitionPolicy(), **march)).result().month
+        '2025-03'
+        """
+        if not isinstance(other, MonthTally) or self._spec() != other._spec():
+            raise ValidationError(
+                "'other' must tally the same month under the same policy, cut-off and due "
+                "dates to merge",
+                field="other",
+                value=other,
+            )
+        merged = copy.copy(self)
+        merged._totals = {agent: list(events) for agent, events in self._totals.items()}
+        merged._samples = dict(self._samples)
+        for agent, events in other._totals.items():
+            merged._totals.setdefault(agent, []).extend(events)
+        for agent, count in other._samples.items():
+            merged._samples[agent] = merged._samples.get(agent, 0) + count
+        return merged
+
+    def _spec(self) -> tuple[object, ...]:
+        return (self._policy, self._year, self._month, self._cutoff, self._due)
 
     def result(self) -> Leaderboard:
         """The month's leaderboard from what has been added.

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Iterable
-from fractions import Fraction
 from typing import Any
 
 import attrs
@@ -16,6 +14,7 @@ from ...exceptions import ValidationError
 from ...feedback import Feedback
 from ...interactions import Channel, Interaction, Kind, Status, StatusChange
 from ...kpi import (
+    ContactsPerCustomer,
     KpiName,
     Mean,
     Period,
@@ -91,6 +90,12 @@ class _Recognition:
     def add(self, interaction: Interaction) -> None:
         self.previous.add(interaction)
         self.current.add(interaction)
+
+    def merge(self, other: _Recognition) -> _Recognition:
+        return _Recognition(
+            previous=self.previous.merge(other.previous),
+            current=self.current.merge(other.current),
+        )
 
     def result(self) -> tuple[Leaderboard, bool]:
         """The leaderboard, and whether it is this month's to date."""
@@ -169,7 +174,7 @@ class _Pass:
                 else None
             ),
             routing_tags=_routing_tags(model),
-            contacts=_ContactTally(cut, tz),
+            contacts=_ContactTally.start(cut, tz),
             repeat_contacts=RepeatContactRate.empty(window=_REPEAT_WINDOW),
             outreach_from=limit - longest_follow_up - _REPEAT_WINDOW,
         )
@@ -218,7 +223,7 @@ class _Pass:
             themes = [t for t in interaction.tags if self._is_theme(t)]
             for tag in themes or ("(untagged)",):
                 self.themes[tag] = self.themes.get(tag, 0) + 1
-        self.contacts.add(interaction.customer_id, created)
+        self.contacts.add(interaction, created)
         self.repeat_contacts.add(interaction)
         if self.model.follow_ups:
             solved = interaction.last_solved_at()
@@ -233,6 +238,48 @@ class _Pass:
                         solved,
                     )
                 )
+
+    def merge(self, other: _Pass) -> _Pass:
+        """A new pass holding what both read; neither changes. Every part merges exactly, so
+        the merged pass concludes to the assessment of all the data read in one pass."""
+        if (self.model, self.limit, self.period) != (other.model, other.limit, other.period):
+            raise ValidationError(
+                "'other' must assess the same model as of the same instant, by the same "
+                "period, to merge",
+                field="other",
+                value=other,
+            )
+        themes = dict(self.themes)
+        for tag, count in other.themes.items():
+            themes[tag] = themes.get(tag, 0) + count
+        return attrs.evolve(
+            self,
+            by_channel=self.by_channel.merge(other.by_channel),
+            overall=self.overall.merge(other.overall),
+            by_team=(
+                self.by_team.merge(other.by_team)
+                if self.by_team is not None and other.by_team is not None
+                else None
+            ),
+            mix=self.mix.merge(other.mix),
+            recognition=(
+                self.recognition.merge(other.recognition)
+                if self.recognition is not None and other.recognition is not None
+                else None
+            ),
+            compliance=(
+                self.compliance.merge(other.compliance)
+                if self.compliance is not None and other.compliance is not None
+                else None
+            ),
+            contacts=self.contacts.merge(other.contacts),
+            repeat_contacts=self.repeat_contacts.merge(other.repeat_contacts),
+            themes=themes,
+            complaints=self.complaints + other.complaints,
+            count=self.count + other.count,
+            read=self.read + other.read,
+            solved_for_outreach=[*self.solved_for_outreach, *other.solved_for_outreach],
+        )
 
     def read_feedback(self, feedback: Iterable[Feedback]) -> None:
         for response in feedback:
@@ -268,7 +315,10 @@ class _Pass:
                 created_at=at,
                 events=[StatusChange(at=at, status=Status.SOLVED)],
             )
-            for ident, customer, channel, kind, at in self.solved_for_outreach
+            # In a fixed order (when, then id), whatever order the data came in.
+            for ident, customer, channel, kind, at in sorted(
+                self.solved_for_outreach, key=lambda row: (to_micros(row[4]), row[0])
+            )
         )
         return schedule_outreach(self.model.follow_ups, solved, start=when, end=when.add(days=7))
 
@@ -368,52 +418,50 @@ def _metrics(model: ServiceModel) -> list[Any]:
     return chosen
 
 
+@attrs.define
 class _ContactTally:
-    """Contacts per customer, counted over the latest period only (memory: one period's customers)."""
+    """Contacts per customer, counted over the latest period only (memory: one period's customers).
 
-    def __init__(self, period: Period, tz: str) -> None:
-        self._period = period
-        self._tz = pendulum.timezone(tz)
-        self._bounds: tuple[int, int] | None = None
-        self._counts: dict[str, int] = {}
+    The latest period is the one of the latest contact seen, so the tally does not depend on
+    the order of the data and two tallies merge: the later period wins, the same one adds up.
+    """
 
-    def add(self, customer: str, created: int) -> None:
-        if self._bounds is None or created >= self._bounds[1]:
-            self._bounds = self._period_of(created)
-            self._counts = {}
-        if created >= self._bounds[0]:
-            self._counts[customer] = self._counts.get(customer, 0) + 1
+    period: Period
+    tz: str
+    bounds: tuple[int, int] | None
+    counts: ContactsPerCustomer
+
+    @classmethod
+    def start(cls, period: Period, tz: str) -> _ContactTally:
+        return cls(period=period, tz=tz, bounds=None, counts=ContactsPerCustomer.empty())
+
+    def add(self, interaction: Interaction, created: int) -> None:
+        if self.bounds is None or created >= self.bounds[1]:
+            self.bounds = self._period_of(created)
+            self.counts = ContactsPerCustomer.empty()
+        if created >= self.bounds[0]:
+            self.counts.add(interaction)
+
+    def merge(self, other: _ContactTally) -> _ContactTally:
+        if other.bounds is None or (self.bounds is not None and self.bounds > other.bounds):
+            return attrs.evolve(self, counts=self.counts.copy())
+        if self.bounds is None or other.bounds > self.bounds:
+            return attrs.evolve(other, counts=other.counts.copy())
+        return attrs.evolve(self, counts=self.counts.merge(other.counts))
 
     def _period_of(self, created: int) -> tuple[int, int]:
-        local = from_micros(created, self._tz)
-        unit = {Period.DAY: "day", Period.WEEK: "week", Period.MONTH: "month"}[self._period]
+        local = from_micros(created, pendulum.timezone(self.tz))
+        unit = {Period.DAY: "day", Period.WEEK: "week", Period.MONTH: "month"}[self.period]
         start = local.start_of(unit)
         end = {Period.DAY: start.add(days=1), Period.WEEK: start.add(weeks=1)}.get(
-            self._period, start.add(months=1)
+            self.period, start.add(months=1)
         )
         return to_micros(start), to_micros(end)
 
     def per_customer(self) -> Mean | None:
-        counts = self._counts
-        if not counts:
+        if self.bounds is None:
             return None
-        return Mean(
-            n=len(counts),
-            value=Fraction(sum(counts.values()), len(counts)),
-            interval=_mean_interval(counts),
-        )
-
-
-def _mean_interval(contacts: dict[str, int]) -> Any:
-    from ...kpi import Interval
-
-    n = len(contacts)
-    mean = sum(contacts.values()) / n
-    if n < 2:
-        return Interval(low=mean, high=mean, confidence=0.95)
-    variance = sum((c - mean) ** 2 for c in contacts.values()) / (n - 1)
-    half = 1.959963984540054 * math.sqrt(variance / n)
-    return Interval(low=mean - half, high=mean + half, confidence=0.95)
+        return self.counts.result()
 
 
 def _channel_shift(mix: Report) -> tuple[ChannelShift, ...]:

@@ -94,9 +94,8 @@ class Table:
         if self.is_parquet:
             from ._parquet import parquet_rows
 
-            yield from parquet_rows(self.path, self.file, header, wanted, with_deleted)
-            return
-        yield from self._csv_rows(header, wanted, with_deleted)
+            return parquet_rows(self.path, self.file, header, wanted, with_deleted)
+        return self._csv_rows(header, wanted, with_deleted)
 
     def _csv_rows(
         self, header: list[str], wanted: Sequence[str], with_deleted: bool = False
@@ -107,8 +106,10 @@ class Table:
             deleted = -1
         width = len(header)
         file = self.file
-        simple = all(p >= 0 for p in positions)
-        pick = _picker(positions)
+        if all(p >= 0 for p in positions):
+            pick = _picker(positions)
+        else:
+            pick = lambda row: tuple(row[p] if p >= 0 else "" for p in positions)  # noqa: E731
         with open_text(self.path) as text:
             reader = csv.reader(text, strict=True)
             try:
@@ -116,33 +117,28 @@ class Table:
             except _UNREADABLE as exc:
                 raise record_error(file, 1, None, f"the CSV header is malformed ({exc})") from None
             end = reader.line_num
-            while True:
-                start = end + 1
-                try:
-                    row = next(reader, None)
-                except _UNREADABLE as exc:
-                    raise record_error(
-                        file, start, None, f"the CSV record is malformed ({exc})"
-                    ) from None
-                if row is None:
-                    return
-                end = reader.line_num
-                if not row:
-                    continue
-                if len(row) != width:
-                    raise record_error(
-                        file,
-                        start,
-                        None,
-                        f"the CSV record must have {width} cells like the header (got {len(row)})",
-                        value=row,
-                    )
-                if deleted >= 0 and row[deleted].lower() == "true":
-                    continue
-                if simple:
+            try:
+                for row in reader:
+                    start = end + 1  # the line the record starts on
+                    end = reader.line_num
+                    if len(row) != width or not width:
+                        if not row:
+                            continue  # a blank line
+                        raise record_error(
+                            file,
+                            start,
+                            None,
+                            f"the CSV record must have {width} cells like the header "
+                            f"(got {len(row)})",
+                            value=row,
+                        )
+                    if deleted >= 0 and row[deleted].lower() == "true":
+                        continue
                     yield start, pick(row)
-                else:
-                    yield start, tuple(row[p] if p >= 0 else "" for p in positions)
+            except _UNREADABLE as exc:
+                raise record_error(
+                    file, end + 1, None, f"the CSV record is malformed ({exc})"
+                ) from None
 
 
 def _picker(positions: list[int]) -> Callable[[list[str]], tuple[str, ...]]:

@@ -56,7 +56,9 @@ _TRUE: Final = frozenset({"true", "t", "1", "yes"})
 _FALSE: Final = frozenset({"false", "f", "0", "no"})
 #: Ticket columns kept as attributes (name in servicemodel -> column).
 _ATTRIBUTES: Final = tuple((name, _TICKET.index(column)) for name, column in TICKET_ATTRIBUTES)
-_MAX_CACHED: Final = 65_536
+#: Instants and SLA stamps remembered: a ticket's rows share their instants, tickets seldom
+#: do, and a small cache stays in the processor's cache (65,536 made large imports slower).
+_MAX_CACHED: Final = 1_024
 
 
 class Grouping(enum.Enum):
@@ -94,16 +96,16 @@ class _Rows:
         self._streaming = streaming
         self._iterator = table.rows(columns)
         self._held: dict[str, list[tuple[int, Sequence[str]]]] = {}
-        self._pending: tuple[int, int, Sequence[str]] | None = None
+        self._pending: tuple[int, tuple[int, Sequence[str]]] | None = None
         self._last = -1
         if not streaming:
             held = self._held
-            for line, row in self._iterator:
-                found = held.get(row[0])
+            for item in self._iterator:
+                found = held.get(item[1][0])
                 if found is None:
-                    held[row[0]] = [(line, row)]
+                    held[item[1][0]] = [item]
                 else:
-                    found.append((line, row))
+                    found.append(item)
 
     def finish(self) -> None:
         """Read what is left (rows of no ticket), so an unsorted tail is still refused."""
@@ -117,34 +119,36 @@ class _Rows:
         found: list[tuple[int, Sequence[str]]] = []
         pending = self._pending
         if pending is not None:
-            key, line, row = pending
+            key, item = pending
             if key > number:
                 return found
             self._pending = None
             if key == number:
-                found.append((line, row))
-        for line, row in self._iterator:
-            if row[0] == ticket:  # most rows: the ticket being read
-                found.append((line, row))
+                found.append(item)
+        append = found.append
+        for item in self._iterator:  # (line, row): passed on as it comes
+            text = item[1][0]
+            if text == ticket:  # most rows: the ticket being read
+                append(item)
                 continue
-            key = _number(row[0], self.table.file, line, "ticket_id")
+            key = _number(text, self.table.file, item[0], "ticket_id")
             if key < self._last:
                 raise record_error(
                     self.table.file,
-                    line,
-                    row[0],
+                    item[0],
+                    text,
                     f"'ticket_id' must not decrease when the tables are read in ticket "
-                    f"order (got {row[0]} after {self._last}); sort the table by ticket_id "
+                    f"order (got {text} after {self._last}); sort the table by ticket_id "
                     f"or read with grouping=Grouping.IN_MEMORY",
                     field="ticket_id",
-                    value=row[0],
+                    value=text,
                 )
             self._last = key
             if key > number:
-                self._pending = (key, line, row)
+                self._pending = (key, item)
                 return found
             if key == number:  # the same id written otherwise ('0101')
-                found.append((line, row))
+                append(item)
             # key < number: a row of a ticket the ticket table does not have (deleted): left out
         return found
 
@@ -325,9 +329,15 @@ class _Reader:
             ((file, line, "status"), (file, line, "assignee_id")),
             prefix,
         )
-        self._schedules(log, created, children.get("ticket_schedule", []))
-        self._comments(log, children.get("ticket_comment", []))
-        self._ratings(log, children.get("satisfaction_rating", []))
+        schedules = children.get("ticket_schedule")
+        if schedules or self.default_schedule is not None:
+            self._schedules(log, created, schedules or [])
+        comments = children.get("ticket_comment")
+        if comments:
+            self._comments(log, comments)
+        ratings = children.get("satisfaction_rating")
+        if ratings:
+            self._ratings(log, ratings)
         for at, author, author_id, origin in self.chats.pop(ticket_id, ()):
             log.message(
                 self._instant(at, (origin[0], origin[1], "created_at"), ticket_id),
