@@ -19,9 +19,11 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
+import attrs
 import pytest
 
 from servicemodel import _documents as doc
+from servicemodel import _structure as structuring
 from servicemodel.cli import main
 from servicemodel.exceptions import (
     DocumentError,
@@ -466,3 +468,54 @@ def test_a_number_may_have_30_digits_before_and_30_after_the_point(
     assert (mapping_data is not None) is accepted
     if not number.startswith("00"):  # JSON has no leading zeros
         assert (text_data is not None) is accepted
+
+
+@attrs.frozen
+class Leaf:
+    name: str
+    size: int | None = None
+    shown: bool = True
+
+
+@attrs.frozen
+class Tree:
+    leaves: tuple[Leaf, ...]
+
+
+def _refuse_odd(_instance: object, _attribute: object, value: int) -> None:
+    if value % 2:
+        raise TypeError("odd")
+
+
+@attrs.frozen
+class Even:
+    n: int = attrs.field(validator=_refuse_odd)
+
+
+def test_a_converters_errors_become_problems_at_their_paths() -> None:
+    converter = structuring.converter()
+    converter.register_structure_hook_func(
+        lambda hint: hint == tuple[Leaf, ...],
+        lambda value, _: tuple(
+            structuring.structure_items(converter, value, Leaf, limit=2, what="leaves")
+        ),
+    )
+    problems = doc.Problems()
+    data = {"leaves": [{"name": "a"}, {"size": True, "shown": "no", "colour": 1}], "x": 0}
+    assert structuring.structure(converter, data, Tree, problems) is None
+    assert [(p.path, p.message) for p in problems.items] == [
+        ("leaves[1].name", "is required"),
+        ("leaves[1].size", "must be an integer (got True)"),
+        ("leaves[1].shown", "must be true or false (got 'no')"),
+        ("leaves[1].colour", "is not a known key; expected one of name, size, shown"),
+        ("x", "is not a known key; expected one of leaves"),
+    ]
+    problems = doc.Problems()
+    assert structuring.structure(converter, {"leaves": [{}] * 3}, Tree, problems) is None
+    assert [str(p) for p in problems.items] == ["leaves: must hold at most 2 leaves (got 3)"]
+    assert structuring.structure(converter, {"leaves": [{"name": "b"}]}, Tree, problems) == Tree(
+        leaves=(Leaf(name="b"),)
+    )
+    problems = doc.Problems()
+    assert structuring.structure(converter, {"n": 3}, Even, problems, "even") is None
+    assert [str(p) for p in problems.items] == ["even: is not valid (odd)"]

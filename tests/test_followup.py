@@ -6,8 +6,8 @@ import pendulum
 import pytest
 
 from servicemodel import Interaction, StatusChange
-from servicemodel._followup import FollowUpRule, Purchase, Trigger, schedule_outreach
 from servicemodel.exceptions import ValidationError
+from servicemodel.model import FollowUpRule, Purchase, Trigger, schedule_outreach
 
 T = pendulum.datetime(2024, 6, 3, 10, tz="Europe/London")
 

@@ -255,6 +255,39 @@ def test_handle_time_sums_agent_work_only() -> None:
         Message(at=at(0), author="agent", work=dt.timedelta(seconds=-1))
 
 
+def test_handle_time_tells_untracked_from_a_tracked_zero() -> None:
+    untracked = ticket(
+        Message(at=at(0), author="customer", work=pendulum.duration(minutes=9)),
+        Message(at=at(1), author="agent"),
+        Message(at=at(2), author="bot", work=pendulum.duration(minutes=1)),
+    )
+    assert untracked.tracked_handle_time() is None
+    assert untracked.handle_time() == pendulum.duration()
+    zero = ticket(Message(at=at(1), author="agent", work=dt.timedelta(0)))
+    assert zero.tracked_handle_time() == pendulum.duration()
+    both = ticket(
+        Message(at=at(1), author="agent", work=pendulum.duration(minutes=4)),
+        Message(at=at(2), author="agent", work=pendulum.duration(seconds=30)),
+    )
+    assert (
+        both.tracked_handle_time() == both.handle_time() == pendulum.duration(minutes=4, seconds=30)
+    )
+
+
+def test_open_at_needs_creation_and_no_resolution_then() -> None:
+    i = ticket(
+        StatusChange(at=at(1), status="solved"),
+        StatusChange(at=at(2), status="open"),
+        StatusChange(at=at(3), status="closed"),
+    )
+    created = i.created_at
+    assert not i.is_open_at(created.subtract(microseconds=1))
+    assert i.is_open_at(created)
+    assert [i.is_open_at(at(n)) for n in (1, 2, 3)] == [False, True, False]
+    with pytest.raises(ValidationError, match="'at'"):
+        i.is_open_at(dt.datetime(2024, 1, 1))
+
+
 def test_values_are_immutable() -> None:
     i = ticket()
     with pytest.raises(attrs.exceptions.FrozenInstanceError):

@@ -13,7 +13,14 @@ dependency) and checks three rules:
 3. *privacy*: a private module or name (``pkg._x``) is imported only from
    inside the package that holds it (``pkg`` or below). The root package's
    private modules (``servicemodel._time``, ``servicemodel._validators``) are
-   the house's shared core, so every module may import them.
+   the house's shared core, so every module may import them; so are its two
+   private groups, ``servicemodel._log`` (the event log's parts, layer 2) and
+   ``servicemodel._model`` (the model layer's parts, layer 5), whose layer
+   still bounds who may import them.
+
+The root folder shows the layers: besides the packages it holds the public
+faces, the shared core and the two private groups, and nothing else
+(:func:`test_the_root_folder_shows_the_layers`).
 
 A module the table does not place is reported too, so a new module has to
 be given a layer before it can be imported.
@@ -37,18 +44,15 @@ LAYERS: Mapping[str, int] = {
     "servicemodel._time": 1,
     "servicemodel._zones": 1,
     "servicemodel._documents": 1,
+    "servicemodel._structure": 1,  # the document layer's cattrs half
     "servicemodel._validators": 1,
     "servicemodel._core": 1,
     "servicemodel._version": 1,
-    "servicemodel._display": 1,  # how reports show numbers (goals and the report share it)
+    "servicemodel._display": 1,  # how values are shown: goals (4) and the report (5) share it
     # 2: the domain's facts (the root package re-exports these core types)
     "servicemodel": 2,
     "servicemodel.interactions": 2,
-    "servicemodel._vocabulary": 2,  # the interactions' enums (interactions re-exports them)
-    "servicemodel._events": 2,  # the interactions' events (interactions re-exports them)
-    "servicemodel._log_rules": 2,  # the rules of an interaction's log (interactions re-exports)
-    "servicemodel._opening": 2,  # whether an agent's opening message is a reply
-    "servicemodel._interaction_history": 2,  # the histories Interaction reads from its events
+    "servicemodel._log": 2,  # the event log: enums, events, log rules, opening rule, histories
     "servicemodel.feedback": 2,
     "servicemodel.customers": 2,
     # 3
@@ -60,11 +64,7 @@ LAYERS: Mapping[str, int] = {
     "servicemodel.team": 4,
     # 5: the model group: ServiceModel, assess() and its rendering
     "servicemodel.model": 5,
-    "servicemodel._service_model": 5,
-    "servicemodel._assessment": 5,
-    "servicemodel._followup": 5,
-    "servicemodel._report_render": 5,
-    "servicemodel._svg": 5,
+    "servicemodel._model": 5,  # the service model, follow-up, the assessment and its rendering
     # 6: edges, which nothing below imports
     "servicemodel.io": 6,
     "servicemodel.loyalty.store": 6,
@@ -204,6 +204,50 @@ def test_the_source_tree_keeps_the_layers() -> None:
     assert violations(sources, kinds) == []
 
 
+#: What the root folder may hold: per layer, its modules and packages (by file or folder name).
+ROOT_ENTRIES: Mapping[str, int] = {
+    "__init__.py": 2,
+    "exceptions.py": 1,
+    "_time.py": 1,
+    "_zones.py": 1,
+    "_documents.py": 1,
+    "_structure.py": 1,
+    "_validators.py": 1,
+    "_display.py": 1,
+    "_version.py": 1,
+    "interactions.py": 2,
+    "feedback.py": 2,
+    "customers.py": 2,
+    "_log": 2,
+    "sla": 3,
+    "loyalty": 3,
+    "kpi": 4,
+    "goals": 4,
+    "team": 4,
+    "model.py": 5,
+    "_model": 5,
+    "io": 6,
+    "samples": 6,
+    "testing": 6,
+    "cli.py": 6,
+    "_cli": 6,
+    "__main__.py": 6,
+}
+
+
+def test_the_root_folder_shows_the_layers() -> None:
+    """Each entry of the root folder is a layer's public face, the shared core or a layer's group."""
+    entries = {
+        path.name
+        for path in SOURCE.iterdir()
+        if path.suffix == ".py" or (path.is_dir() and (path / "__init__.py").exists())
+    }
+    assert entries == set(ROOT_ENTRIES)
+    for entry, layer in ROOT_ENTRIES.items():
+        module = ROOT if entry == "__init__.py" else f"{ROOT}.{entry.removesuffix('.py')}"
+        assert LAYERS[_placed(module, LAYERS) or ""] == layer, entry
+
+
 # ----------------------------------------------------------- the checker itself
 
 KINDS = {
@@ -222,6 +266,11 @@ KINDS = {
     "servicemodel.team._recognition": "module",
     "servicemodel.io": "package",
     "servicemodel.model": "module",
+    "servicemodel._log": "package",
+    "servicemodel._log._events": "module",
+    "servicemodel._model": "package",
+    "servicemodel._model._assessment": "package",
+    "servicemodel._model._report_render": "module",
 }
 
 
@@ -254,6 +303,21 @@ def test_an_upward_import_inside_a_function_is_reported() -> None:
     assert check(servicemodel__sla___calendar=source) == [
         "servicemodel.sla._calendar:2 imports servicemodel.model.assess: "
         "layer 3 must not import layer 5"
+    ]
+
+
+def test_the_private_groups_keep_their_layers() -> None:
+    # the event log's parts are layer 2, the model layer's parts layer 5, wherever they are asked from
+    assert check(
+        servicemodel___log___events="from .._model._report_render import render_text\n",
+        servicemodel__kpi___catalogue="from .._model import _assessment\n",
+        servicemodel___model___report_render="from .._log._events import Message\n",
+        servicemodel__model="from ._model._assessment import assess\n",
+    ) == [
+        "servicemodel._log._events:1 imports servicemodel._model._report_render.render_text: "
+        "layer 2 must not import layer 5",
+        "servicemodel.kpi._catalogue:1 imports servicemodel._model._assessment: "
+        "layer 4 must not import layer 5",
     ]
 
 

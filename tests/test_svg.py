@@ -9,7 +9,7 @@ import xml.etree.ElementTree as ET
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from servicemodel._svg import Series, line_chart, nice_ticks, stacked_bars, tick_text
+from servicemodel._model._svg import Series, line_chart, nice_ticks, stacked_bars, tick_text
 
 NS = "{http://www.w3.org/2000/svg}"
 

@@ -10,6 +10,9 @@ collected with their path (``policies[2].targets.urgent``) in a
 :class:`Problems` list, and a package raises its own
 :class:`~servicemodel.exceptions.DocumentError` with all of them.
 
+A package then structures the checked data with its own cattrs converter
+(:mod:`servicemodel._structure`), whose errors become problems here.
+
 Writing goes through :func:`write`: one TOML writer and one JSON writer for
 every kind.
 

@@ -32,7 +32,7 @@ from typing import Any, final
 import attrs
 import pendulum
 
-from ._events import (
+from ._log._events import (
     EVENT_TYPES,
     Assignment,
     Event,
@@ -46,9 +46,10 @@ from ._events import (
     TagChange,
     TargetApplied,
 )
-from ._interaction_history import InteractionHistory
-from ._log_rules import check_log
-from ._opening import OpeningMessage, is_opening
+from ._log._interaction_history import InteractionHistory
+from ._log._opening import OpeningMessage, is_opening
+from ._log._rules import check_log
+from ._log._vocabulary import Channel, Kind, Priority, Role, Status, Visibility
 from ._time import aware, to_micros
 from ._validators import (
     enum_member,
@@ -57,7 +58,6 @@ from ._validators import (
     string_set,
     to_tuple,
 )
-from ._vocabulary import Channel, Kind, Priority, Role, Status, Visibility
 from .exceptions import ValidationError
 
 __all__ = [
@@ -429,17 +429,29 @@ class Interaction(InteractionHistory):
         kept = tuple(e for e in events if to_micros(e.at) <= limit)
         return attrs.evolve(self, events=kept)
 
-    def _resolutions(self) -> list[pendulum.DateTime]:
-        """The instants the interaction entered a resolved status from an unresolved one."""
-        found: list[pendulum.DateTime] = []
+    def _resolutions(self) -> list[StatusChange]:
+        """The status changes by which the interaction entered a resolved status from an unresolved one."""
+        found: list[StatusChange] = []
         resolved = False
         for event in self.events:
             if isinstance(event, StatusChange):
                 now = event.status.is_resolved
                 if now and not resolved:
-                    found.append(event.at)
+                    found.append(event)
                 resolved = now
         return found
+
+    def first_resolution(self) -> StatusChange | None:
+        """The status change that first resolved the interaction (``None``: never); see :meth:`first_solved_at`.
+
+        >>> import pendulum
+        >>> t = pendulum.datetime(2024, 1, 1)
+        >>> Interaction(id="T", customer_id="C", channel="chat", created_at=t,
+        ...     events=[StatusChange(at=t, status="closed")]).first_resolution().status
+        <Status.CLOSED: 'closed'>
+        """
+        solves = self._resolutions()
+        return solves[0] if solves else None
 
     def first_solved_at(self) -> pendulum.DateTime | None:
         """When the interaction was first resolved (``None``: never).
@@ -455,7 +467,7 @@ class Interaction(InteractionHistory):
         DateTime(2024, 1, 1, 1, 0, 0, tzinfo=Timezone('UTC'))
         """
         solves = self._resolutions()
-        return solves[0] if solves else None
+        return solves[0].at if solves else None
 
     def last_solved_at(self) -> pendulum.DateTime | None:
         """When the interaction was last resolved (``None``: never); later than the first after a reopen.
@@ -473,7 +485,7 @@ class Interaction(InteractionHistory):
         DateTime(2024, 1, 1, 3, 0, 0, tzinfo=Timezone('UTC'))
         """
         solves = self._resolutions()
-        return solves[-1] if solves else None
+        return solves[-1].at if solves else None
 
     def resolution_count(self) -> int:
         """How many times the interaction was resolved (entered solved or closed from another status).
@@ -681,24 +693,3 @@ class Interaction(InteractionHistory):
             if isinstance(event, SatisfactionResponse):
                 return event
         return None
-
-    def handle_time(self) -> pendulum.Duration:
-        """The agents' recorded effort: the sum of ``work`` over human agent messages.
-
-        Messages without ``work`` add nothing, so the result is zero when no
-        effort was tracked.
-
-        >>> import pendulum
-        >>> t = pendulum.datetime(2024, 1, 1)
-        >>> Interaction(id="T", customer_id="C", channel="phone", created_at=t, events=[
-        ...     Message(at=t, author="agent", work=pendulum.duration(minutes=4)),
-        ...     Message(at=t.add(minutes=5), author="agent", visibility="private",
-        ...             work=pendulum.duration(minutes=1)),
-        ... ]).handle_time()
-        Duration(minutes=5)
-        """
-        total = pendulum.Duration()
-        for event in self.events:
-            if isinstance(event, Message) and event.author is Role.AGENT and event.work:
-                total += event.work
-        return total

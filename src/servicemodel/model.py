@@ -15,7 +15,7 @@ returns an :class:`Assessment` that renders as text, JSON or HTML.
 ['first_reply_time', 'resolution_time']
 """
 
-from ._assessment import (
+from ._model._assessment import (
     Assessment,
     AssessmentState,
     ChannelShift,
@@ -26,8 +26,14 @@ from ._assessment import (
     assess_bag,
     assess_files,
 )
-from ._followup import FollowUpRule, OutreachAction, Purchase, Trigger, schedule_outreach
-from ._service_model import FeedbackChannel, ModelDocumentError, ModelType, ServiceModel, load_model
+from ._model._followup import FollowUpRule, OutreachAction, Purchase, Trigger, schedule_outreach
+from ._model._service_model import (
+    FeedbackChannel,
+    ModelDocumentError,
+    ModelType,
+    ServiceModel,
+    load_model,
+)
 
 __all__ = [
     "Assessment",

@@ -122,7 +122,7 @@ def is_freshdesk_export(path: str) -> bool:
 
 def printable(text: str) -> str:
     """*text* with any lone surrogate written as its escape (the report's own rule)."""
-    from .._report_render import printable as report_printable
+    from .._model._report_render import printable as report_printable
 
     return report_printable(text)
 

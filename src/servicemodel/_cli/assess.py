@@ -118,7 +118,7 @@ def register(subparsers: Any) -> None:
 
 
 def _midnight_after(instants: Iterable[pendulum.DateTime], tz: str) -> pendulum.DateTime:
-    from .._assessment import check_supported
+    from .._model._assessment import check_supported
     from .._time import to_micros
 
     latest = None

@@ -14,12 +14,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from .._log._interaction_history import handle_micros
 from .._time import to_micros
 from ..exceptions import ValidationError
 from ..interactions import Interaction
 from ._column_readers import NAT
-from ._durations import handle_micros
-from ._queue import queue_outcome
+from ._queue import first_outcome
 from ._resolution import customer_follow_ups
 
 __all__ = ["interaction_columns"]
@@ -55,7 +55,7 @@ def interaction_columns(items: Iterable[Interaction]) -> dict[str, Any]:
             item.first_solved_at(),
             item.last_solved_at(),
         )
-        queue = queue_outcome(item)
+        queue = first_outcome(item.created_at, first_reply, first_solved)
         handle = handle_micros(item)
         rows["id"].append(item.id)
         rows["customer_id"].append(item.customer_id)

@@ -11,8 +11,6 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Any, Self, final
 
-import pendulum
-
 from .._time import from_micros, to_micros
 from ..customers import Customer
 from ..exceptions import EmptySampleError, ValidationError
@@ -211,7 +209,7 @@ class Backlog(Accumulator[Count]):
 
     def _add(self, item: Interaction) -> None:
         self._n += 1
-        self._open += _open_at(item, self._at, self._instant)
+        self._open += item.is_open_at(self._instant)
 
     def _absorb(self, other: Self) -> None:
         self._n += other._n
@@ -235,13 +233,6 @@ class Backlog(Accumulator[Count]):
         if self._n == 0:
             raise EmptySampleError(f"{self.name} needs at least one interaction (got 0)")
         return Count(value=self._open, n=self._n)
-
-
-def _open_at(item: Interaction, at: int, instant: pendulum.DateTime) -> bool:
-    """True when *item* was created by *at* (epoch µs; *instant* the same) and is unresolved then."""
-    if to_micros(item.created_at) > at:
-        return False
-    return not item.status_at(instant).is_resolved
 
 
 @final
@@ -279,5 +270,5 @@ class OpenAge(DurationAccumulator):
         return {**super()._native_options(), "at": self._at}
 
     def _add(self, item: Interaction) -> None:
-        if _open_at(item, self._at, self._instant):
+        if item.is_open_at(self._instant):
             self._add_micros(self._elapsed(to_micros(item.created_at), self._at))

@@ -13,7 +13,8 @@ import enum
 from collections.abc import Mapping
 from typing import Any, final
 
-from .._time import duration_micros, to_micros
+from .._log._interaction_history import handle_micros
+from .._time import to_micros
 from .._validators import enum_member
 from ..interactions import Interaction, Message, Role, Visibility
 from ._column_readers import NAT, duration_column, micros_column
@@ -197,16 +198,6 @@ class ResolutionTime(DurationAccumulator):
 
     def _batch_values(self, columns: Mapping[str, Any]) -> tuple[Any, Any]:
         return _span_values(self, columns, *self.columns)
-
-
-def handle_micros(item: Interaction) -> int | None:
-    tracked = False
-    total = 0
-    for event in item.events:
-        if isinstance(event, Message) and event.author is Role.AGENT and event.work is not None:
-            tracked = True
-            total += duration_micros(event.work)
-    return total if tracked else None
 
 
 class _HandleTimeBase(DurationAccumulator):

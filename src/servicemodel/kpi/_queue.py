@@ -19,7 +19,7 @@ import pendulum
 from .._time import duration_micros, to_duration, to_micros
 from .._validators import enum_member
 from ..exceptions import EmptySampleError, ValidationError
-from ..interactions import Interaction, Message, StatusChange
+from ..interactions import Interaction
 from ._accumulators import Accumulator
 from ._column_readers import NAT, duration_column
 from ._duration_accumulator import DurationAccumulator
@@ -65,13 +65,21 @@ class QueueOutcome:
 def queue_outcome(item: Interaction | QueueOutcome) -> tuple[int, bool] | None:
     if isinstance(item, QueueOutcome):
         return duration_micros(item.waited), item.answered
-    created = to_micros(item.created_at)
-    opening = item.opening_message()
-    for event in item.events:
-        if isinstance(event, Message) and event.is_public_agent_reply() and event is not opening:
-            return to_micros(event.at) - created, True
-        if isinstance(event, StatusChange) and event.status.is_resolved:
-            return to_micros(event.at) - created, False
+    return first_outcome(item.created_at, item.first_reply_at(), item.first_solved_at())
+
+
+def first_outcome(
+    created: _dt.datetime, reply: _dt.datetime | None, solved: _dt.datetime | None
+) -> tuple[int, bool] | None:
+    """(wait µs, answered) from the interaction's facts: its first reply and its first resolution.
+
+    A reply at the instant of the resolution answered the customer.
+    """
+    start = to_micros(created)
+    if reply is not None and (solved is None or reply <= solved):
+        return to_micros(reply) - start, True
+    if solved is not None:
+        return to_micros(solved) - start, False
     return None
 
 

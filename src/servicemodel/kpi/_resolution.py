@@ -15,7 +15,7 @@ from typing import Any, Self, final
 from .._time import to_micros
 from .._validators import enum_member
 from ..exceptions import EmptySampleError, ValidationError
-from ..interactions import Channel, Interaction, Message, Status, StatusChange
+from ..interactions import Channel, Interaction, Message
 from ._accumulators import Accumulator, state_counts
 from ._column_readers import NAT, int_column, micros_column, text_column
 from ._names import KpiName
@@ -46,12 +46,16 @@ class FcrVariant(enum.Enum):
 
 
 def customer_follow_ups(item: Interaction) -> int:
-    """Public customer messages after the first reply (:meth:`Interaction.first_reply`) and before the first solve."""
+    """Public customer messages after the first reply (:meth:`Interaction.first_reply`) and before
+    the first resolution (:meth:`Interaction.first_resolution`: solved or closed), in log order."""
     first = item.first_reply()
+    if first is None:
+        return 0
+    resolution = item.first_resolution()
     replied = False
     count = 0
     for event in item.events:
-        if isinstance(event, StatusChange) and event.status is Status.SOLVED:
+        if event is resolution:
             break
         if event is first:
             replied = True

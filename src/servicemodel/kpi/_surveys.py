@@ -14,7 +14,7 @@ import enum
 from collections.abc import Mapping
 from typing import Any, ClassVar, Self, final
 
-from .._interaction_history import BAD_SCORES, GOOD_SCORES
+from .._log._interaction_history import BAD_SCORES, GOOD_SCORES
 from .._validators import enum_member
 from ..exceptions import EmptySampleError, ValidationError
 from ..feedback import CesResponse, CsatResponse, NpsResponse, Review

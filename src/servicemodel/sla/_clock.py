@@ -12,7 +12,7 @@ from bisect import bisect_right
 from collections.abc import Sequence
 from typing import Any, Protocol
 
-from .._opening import is_opening
+from .._log._opening import is_opening
 from .._time import duration_micros
 from ..exceptions import CalendarError
 from ..interactions import (

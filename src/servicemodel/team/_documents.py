@@ -42,16 +42,19 @@ A role-profile document::
 
 from __future__ import annotations
 
-import functools
 import os
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from fractions import Fraction
 from typing import Any, Literal, overload
 
+import cattrs
+from cattrs.gen import make_dict_unstructure_fn, override
+
 from .. import _documents as doc
+from .. import _structure as structuring
 from .._validators import shown
-from ..exceptions import TeamDocumentError
+from ..exceptions import TeamDocumentError, ValidationError
 from ._common import MAX_LEVEL, MIN_LEVEL
 from ._quality import Criterion, Rubric
 from ._skills import SkillProfile, SkillRequirement
@@ -71,26 +74,12 @@ Source = Mapping[str, Any] | str | bytes | os.PathLike[str]
 Format = Literal["toml", "json"]
 
 
-def _text(
-    c: doc.Problems, path: str, data: Mapping[str, Any], key: str, *, required: bool
-) -> str | None:
-    where = doc.join(path, key)
-    if key not in data:
-        if required:
-            c.add(where, "is required")
-        return None
-    value = data[key]
-    if not isinstance(value, str):
-        c.add(where, f"must be a string (got {shown(value)})")
-        return None
-    return value
+# ------------------------------------------------------------------ the converter
 
 
-def _number(c: doc.Problems, where: str, value: object) -> Fraction | None:
-    if isinstance(value, bool):
-        c.add(where, f"must be a number or a fraction such as '1/3' (got {shown(value)})")
-        return None
-    if isinstance(value, int):
+def _number(value: object, _type: object = None) -> Fraction:
+    """A weight: a number, or a fraction or decimal written as text (``"1/3"``, ``" 0.25 "``)."""
+    if isinstance(value, int) and not isinstance(value, bool):
         return Fraction(value)
     if isinstance(value, float):
         return Fraction(repr(value))
@@ -100,64 +89,93 @@ def _number(c: doc.Problems, where: str, value: object) -> Fraction | None:
             return Fraction(int(match.group(1)), int(match.group(2)))
         if _DECIMAL_TEXT.fullmatch(value):
             return Fraction(value.strip())
-    c.add(where, f"must be a number or a fraction such as '1/3' (got {shown(value)})")
-    return None
+    raise structuring.refuse("must be a number or a fraction such as '1/3'", value)
 
 
-def _integer(c: doc.Problems, where: str, value: object) -> int | None:
-    if isinstance(value, bool) or not isinstance(value, int):
-        c.add(where, f"must be an integer (got {shown(value)})")
-        return None
-    return value
+def _requirements(value: object, _type: object = None) -> tuple[SkillRequirement, ...]:
+    """A role's requirements, written as a table of skill names to levels."""
+    if not isinstance(value, Mapping):
+        raise structuring.refuse("must be a table of skill names to levels", value)
+    if len(value) > _MAX_ITEMS:
+        raise ValidationError(f"must have at most {_MAX_ITEMS} entries (got {len(value)})")
+    built: list[SkillRequirement] = []
+    errors: list[Exception] = []
+    for skill, level in value.items():
+        try:
+            if (
+                isinstance(level, bool)
+                or not isinstance(level, int)
+                or not MIN_LEVEL <= level <= MAX_LEVEL
+            ):
+                raise structuring.refuse(
+                    f"must be an integer from {MIN_LEVEL} to {MAX_LEVEL}", level
+                )
+            built.append(SkillRequirement(str(skill), level))
+        except ValidationError as error:
+            structuring.note(error, str(skill), SkillRequirement)
+            errors.append(error)
+    if errors:
+        raise cattrs.IterableValidationError("While structuring requirements", errors, tuple)
+    return tuple(built)
 
 
-def _table_list(c: doc.Problems, data: Mapping[str, Any], key: str) -> list[Mapping[str, Any]]:
-    if key not in data:
-        c.add(key, "is required")
-        return []
-    items = doc.array(data[key], key, c, limit=_MAX_ITEMS, what="tables/objects")
-    if items is None:
-        return []
-    tables: list[Mapping[str, Any]] = []
-    for index, item in enumerate(items):
-        if not isinstance(item, Mapping):
-            c.add(doc.at(key, index), f"must be a table/object (got {shown(item)})")
-        else:
-            tables.append(item)
-    return tables if len(tables) == len(items) else []
+def _number_out(value: Fraction) -> int | float | str:
+    """A weight as a number when a decimal is exact, else as ``"n/d"``."""
+    if value.denominator == 1:
+        return value.numerator
+    d = value.denominator
+    while d % 2 == 0:
+        d //= 2
+    while d % 5 == 0:
+        d //= 5
+    if d == 1:
+        as_float = float(value)
+        if Fraction(repr(as_float)) == value:
+            return as_float
+    return f"{value.numerator}/{value.denominator}"
 
 
-_CRITERION_KEYS = ("name", "weight", "scale", "auto_fail_at", "description")
+def _profile_out(conv: cattrs.Converter) -> Callable[[SkillProfile], dict[str, Any]]:
+    def unstructure(profile: SkillProfile) -> dict[str, Any]:
+        item: dict[str, Any] = {"role": profile.role}
+        if profile.description:
+            item["description"] = profile.description
+        item["requirements"] = {r.skill: r.level for r in profile.requirements}
+        return item
+
+    return unstructure
 
 
-def _criterion(c: doc.Problems, path: str, raw: Mapping[str, Any]) -> Criterion | None:
-    before = len(c)
-    data = doc.fields(
-        raw, path, c, allowed=_CRITERION_KEYS, required=("weight",), what="a criterion"
-    )
-    if data is None:
-        return None
-    name = _text(c, path, data, "name", required=True)
-    description = _text(c, path, data, "description", required=False) or ""
-    weight = _number(c, f"{path}.weight", data["weight"]) if "weight" in data else None
-    scale = _integer(c, f"{path}.scale", data["scale"]) if "scale" in data else 4
-    auto_fail_at = (
-        _integer(c, f"{path}.auto_fail_at", data["auto_fail_at"])
-        if "auto_fail_at" in data
-        else None
-    )
-    if len(c) > before or name is None or weight is None or scale is None:
-        return None
-    return c.build(
-        path,
-        lambda: Criterion(
-            name=name,
-            weight=weight,
-            scale=scale,
-            auto_fail_at=auto_fail_at,
-            description=description,
+def _converter() -> cattrs.Converter:
+    """The team documents' converter: rubrics and role profiles, in and out."""
+    conv = structuring.converter()
+    conv.register_structure_hook(Fraction, _number)
+    conv.register_structure_hook_func(
+        lambda hint: hint == tuple[Criterion, ...],
+        lambda value, _: tuple(
+            structuring.structure_items(
+                conv, value, Criterion, limit=_MAX_ITEMS, what="tables/objects"
+            )
         ),
     )
+    conv.register_structure_hook_func(
+        lambda hint: hint == tuple[SkillRequirement, ...], _requirements
+    )
+    conv.register_unstructure_hook(Fraction, _number_out)
+    conv.register_unstructure_hook(
+        Criterion,
+        make_dict_unstructure_fn(
+            Criterion, conv, _cattrs_omit_if_default=True, scale=override(omit_if_default=False)
+        ),
+    )
+    conv.register_unstructure_hook(SkillProfile, _profile_out(conv))
+    return conv
+
+
+_CONVERTER = _converter()
+
+
+# ------------------------------------------------------------------------ loading
 
 
 def _read(source: object, format: str | None) -> tuple[doc.Problems, Mapping[str, Any]]:
@@ -186,42 +204,10 @@ def load_rubric(source: Source, *, format: str | None = None) -> Rubric:
       criteria: weights must sum to 1 (got 9/10)
     """
     c, data = _read(source, format)
-    doc.fields(data, "", c, allowed=("name", "criteria"), what="a rubric")
-    name = _text(c, "", data, "name", required=True)
-    criteria = [
-        _criterion(c, doc.at("criteria", i), item)
-        for i, item in enumerate(_table_list(c, data, "criteria"))
-    ]
-    if c.items or name is None:
-        raise TeamDocumentError(c.items)
-    built = [x for x in criteria if x is not None]
-    rubric = c.build("", lambda: Rubric(name=name, criteria=built))
+    rubric = structuring.structure(_CONVERTER, data, Rubric, c)
     if rubric is None:
         raise TeamDocumentError(c.items)
     return rubric
-
-
-def _requirements(c: doc.Problems, path: str, value: object) -> list[SkillRequirement]:
-    if not isinstance(value, Mapping):
-        c.add(path, f"must be a table of skill names to levels (got {shown(value)})")
-        return []
-    if len(value) > _MAX_ITEMS:
-        c.add(path, f"must have at most {_MAX_ITEMS} entries (got {len(value)})")
-        return []
-    result = []
-    for skill, level in value.items():
-        where = f"{path}.{skill}"
-        if (
-            isinstance(level, bool)
-            or not isinstance(level, int)
-            or not MIN_LEVEL <= level <= MAX_LEVEL
-        ):
-            c.add(where, f"must be an integer from {MIN_LEVEL} to {MAX_LEVEL} (got {shown(level)})")
-            continue
-        requirement = c.build(where, functools.partial(SkillRequirement, str(skill), level))
-        if requirement is not None:
-            result.append(requirement)
-    return result
 
 
 def load_skill_profiles(source: Source, *, format: str | None = None) -> tuple[SkillProfile, ...]:
@@ -245,83 +231,33 @@ def load_skill_profiles(source: Source, *, format: str | None = None) -> tuple[S
     """
     c, data = _read(source, format)
     doc.fields(data, "", c, allowed=("profiles",), what="role profiles")
+    if "profiles" not in data:
+        c.add("profiles", "is required")
+    items = doc.array(
+        data.get("profiles", []), "profiles", c, limit=_MAX_ITEMS, what="tables/objects"
+    )
     profiles: list[SkillProfile] = []
     seen: dict[str, int] = {}
-    for index, item in enumerate(_table_list(c, data, "profiles")):
+    for index, item in enumerate(items or ()):
         path = doc.at("profiles", index)
-        doc.fields(item, path, c, allowed=("role", "description", "requirements"), what="a profile")
-        before = len(c)
-        role = _text(c, path, item, "role", required=True)
-        description = _text(c, path, item, "description", required=False) or ""
-        if "requirements" not in item:
-            c.add(f"{path}.requirements", "is required")
-            requirements: list[SkillRequirement] = []
-        else:
-            requirements = _requirements(c, f"{path}.requirements", item["requirements"])
-        if role is not None and role in seen:
-            c.add(
-                f"{path}.role", f"must be unique (got {shown(role)}, also profiles[{seen[role]}])"
-            )
-        elif role is not None:
-            seen[role] = index
-        if len(c) > before or role is None:
+        if not isinstance(item, Mapping):
+            c.add(path, f"must be a table/object (got {shown(item)})")
             continue
-        profile = c.build(
-            path,
-            functools.partial(
-                SkillProfile, role=role, requirements=requirements, description=description
-            ),
-        )
-        if profile is not None:
-            profiles.append(profile)
+        profile = structuring.structure(_CONVERTER, item, SkillProfile, c, path)
+        role = item.get("role")
+        if isinstance(role, str) and role in seen:
+            also = doc.at("profiles", seen[role])
+            c.add(f"{path}.role", f"must be unique (got {shown(role)}, also {also})")
+        elif isinstance(role, str):
+            seen[role] = index
+            if profile is not None:
+                profiles.append(profile)
     if c.items:
         raise TeamDocumentError(c.items)
     return tuple(profiles)
 
 
 # ------------------------------------------------------------------------------ dumping
-
-
-def _number_out(value: Fraction) -> int | float | str:
-    if value.denominator == 1:
-        return value.numerator
-    d = value.denominator
-    while d % 2 == 0:
-        d //= 2
-    while d % 5 == 0:
-        d //= 5
-    if d == 1:
-        as_float = float(value)
-        if Fraction(repr(as_float)) == value:
-            return as_float
-    return f"{value.numerator}/{value.denominator}"
-
-
-def _rubric_document(rubric: Rubric) -> dict[str, Any]:
-    criteria = []
-    for criterion in rubric.criteria:
-        item: dict[str, Any] = {
-            "name": criterion.name,
-            "weight": _number_out(criterion.weight),
-            "scale": criterion.scale,
-        }
-        if criterion.auto_fail_at is not None:
-            item["auto_fail_at"] = criterion.auto_fail_at
-        if criterion.description:
-            item["description"] = criterion.description
-        criteria.append(item)
-    return {"name": rubric.name, "criteria": criteria}
-
-
-def _profiles_document(profiles: Iterable[SkillProfile]) -> dict[str, Any]:
-    items = []
-    for profile in profiles:
-        item: dict[str, Any] = {"role": profile.role}
-        if profile.description:
-            item["description"] = profile.description
-        item["requirements"] = {r.skill: r.level for r in profile.requirements}
-        items.append(item)
-    return {"profiles": items}
 
 
 def _write(document: dict[str, Any], format: str) -> str | dict[str, Any]:
@@ -351,7 +287,7 @@ def dump_rubric(rubric: Rubric, *, format: str = "toml") -> str | dict[str, Any]
     scale = 4
     <BLANKLINE>
     """
-    return _write(_rubric_document(rubric), format)
+    return _write(_CONVERTER.unstructure(rubric), format)
 
 
 @overload
@@ -381,4 +317,4 @@ def dump_skill_profiles(
     }
     <BLANKLINE>
     """
-    return _write(_profiles_document(profiles), format)
+    return _write({"profiles": [_CONVERTER.unstructure(p) for p in profiles]}, format)

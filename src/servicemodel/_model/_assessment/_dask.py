@@ -8,12 +8,12 @@ import functools
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any, TypeVar
 
+from ...customers import Customer
+from ...exceptions import ValidationError
+from ...feedback import Feedback
+from ...interactions import Interaction
+from ...kpi import Period
 from .._service_model import ServiceModel
-from ..customers import Customer
-from ..exceptions import ValidationError
-from ..feedback import Feedback
-from ..interactions import Interaction
-from ..kpi import Period
 from ._assess import AssessmentState
 from ._results import Assessment
 

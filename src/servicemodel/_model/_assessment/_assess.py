@@ -8,17 +8,17 @@ from typing import Any, final
 
 import pendulum
 
-from .._service_model import ServiceModel
-from .._time import aware, to_micros, zone
-from ..customers import Customer
-from ..exceptions import EmptySampleError, ValidationError
-from ..feedback import Feedback
-from ..interactions import Interaction
-from ..kpi import (
+from ..._time import aware, to_micros, zone
+from ...customers import Customer
+from ...exceptions import EmptySampleError, ValidationError
+from ...feedback import Feedback
+from ...interactions import Interaction
+from ...kpi import (
     KpiName,
     Period,
     catalogue,
 )
+from .._service_model import ServiceModel
 from ._pass import _TIME_KPIS, _business_calendar, _metrics, _Pass, check_supported
 from ._results import Assessment, KpiDefinition
 

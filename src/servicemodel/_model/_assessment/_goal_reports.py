@@ -7,10 +7,10 @@ from typing import Any, cast
 
 import pendulum
 
-from .._time import duration_micros, to_micros
-from ..exceptions import EmptySampleError, ValidationError
-from ..goals import Goal, Observation
-from ..kpi import (
+from ..._time import duration_micros, to_micros
+from ...exceptions import EmptySampleError, ValidationError
+from ...goals import Goal, Observation
+from ...kpi import (
     DurationStats,
     Mean,
     Net,

@@ -7,13 +7,11 @@ from typing import Any, final
 import attrs
 import pendulum
 
-from .._followup import OutreachAction
-from .._service_model import ServiceModel
-from .._validators import enum_member
-from ..exceptions import EmptySampleError
-from ..goals import Goal, Observation, Progress, SmartCheck
-from ..interactions import Priority
-from ..kpi import (
+from ..._validators import enum_member
+from ...exceptions import EmptySampleError
+from ...goals import Goal, Observation, Progress, SmartCheck
+from ...interactions import Priority
+from ...kpi import (
     KpiName,
     Mean,
     Period,
@@ -21,8 +19,10 @@ from ..kpi import (
     Report,
     wilson_interval,
 )
-from ..sla import Metric
-from ..team import Finding, Leaderboard
+from ...sla import Metric
+from ...team import Finding, Leaderboard
+from .._followup import OutreachAction
+from .._service_model import ServiceModel
 
 
 def _priority(value: object) -> Priority:

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from ..goals import GoalStatus
-from ..kpi import (
+from ...goals import GoalStatus
+from ...kpi import (
     KpiName,
     Rate,
     Report,
 )
-from ..team import Finding
+from ...team import Finding
 from ._results import ChannelShift, GoalReport, SlaLine
 
 #: The share of evaluated SLA clocks that must be met; a line is flagged when even the

@@ -8,14 +8,12 @@ from typing import Any
 import attrs
 import pendulum
 
-from .._followup import OutreachAction, schedule_outreach
-from .._service_model import ServiceModel
-from .._time import from_micros, to_micros
-from ..customers import Customer
-from ..exceptions import ValidationError
-from ..feedback import Feedback
-from ..interactions import Channel, Interaction, Kind, Status, StatusChange
-from ..kpi import (
+from ..._time import from_micros, to_micros
+from ...customers import Customer
+from ...exceptions import ValidationError
+from ...feedback import Feedback
+from ...interactions import Channel, Interaction, Kind, Status, StatusChange
+from ...kpi import (
     ContactsPerCustomer,
     KpiName,
     Mean,
@@ -27,8 +25,10 @@ from ..kpi import (
     catalogue,
     rate_difference,
 )
-from ..sla import Condition
-from ..team import Leaderboard, MonthTally, RecognitionPolicy
+from ...sla import Condition
+from ...team import Leaderboard, MonthTally, RecognitionPolicy
+from .._followup import OutreachAction, schedule_outreach
+from .._service_model import ServiceModel
 from ._findings import _findings
 from ._goal_reports import _goal_report, _period_end
 from ._results import Assessment, ChannelShift, KpiDefinition, SlaLine

@@ -21,7 +21,7 @@ import enum
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from .interactions import Message
+    from ..interactions import Message
 
 __all__ = ["OpeningMessage", "is_opening"]
 

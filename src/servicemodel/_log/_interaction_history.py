@@ -1,4 +1,4 @@
-"""Histories an interaction's log tells: time per status, assignments, ratings.
+"""Histories an interaction's log tells: status over time, assignments, ratings, effort.
 
 :class:`InteractionHistory` is a base of :class:`~servicemodel.Interaction`:
 its methods are facts asked of the interaction (the KPIs read them, never
@@ -34,18 +34,34 @@ from typing import TYPE_CHECKING
 
 import pendulum
 
-from ._time import aware, to_micros
-from ._validators import enum_member
+from .._time import aware, duration_from_micros, duration_micros, to_micros
+from .._validators import enum_member
 
 if TYPE_CHECKING:
-    from .interactions import Event, SatisfactionResponse, Status, StatusSpan
+    from ..interactions import Event, SatisfactionResponse, Status, StatusSpan
 
-__all__ = ["BAD_SCORES", "GOOD_SCORES", "InteractionHistory"]
+__all__ = ["BAD_SCORES", "GOOD_SCORES", "InteractionHistory", "handle_micros"]
 
 #: Ratings (inclusive bounds on 1-5) that count as good: 4 and 5.
 GOOD_SCORES = (4, 5)
 #: Ratings (inclusive bounds on 1-5) that count as bad: 1 and 2.
 BAD_SCORES = (1, 2)
+
+
+def handle_micros(item: InteractionHistory) -> int | None:
+    """The one rule of handle time, in microseconds: the ``work`` of human agent messages summed.
+
+    ``None`` when no agent message records its work (not tracked). The
+    interaction's :meth:`~InteractionHistory.handle_time` and
+    :meth:`~InteractionHistory.tracked_handle_time` are this figure as a
+    duration; the handle-time KPIs add it up as it is.
+    """
+    total: int | None = None
+    message, agent = _events.Message, _events.Role.AGENT
+    for event in item.events:
+        if type(event) is message and event.author is agent and event.work is not None:
+            total = (total or 0) + duration_micros(event.work)
+    return total
 
 
 def _verdict(score: int) -> int:
@@ -74,8 +90,8 @@ class InteractionHistory:
     def status_at(self, at: _dt.datetime) -> Status:
         """The status in force at *at* (a change at *at* itself applies; ``new`` before any).
 
-        An instant before creation gives ``new`` too: ask ``created_at``
-        when that matters (a backlog does).
+        An instant before creation gives ``new`` too: :meth:`is_open_at`
+        asks whether the interaction was open then, which a backlog needs.
 
         Raises:
             ValidationError: *at* is not a timezone-aware datetime.
@@ -88,7 +104,10 @@ class InteractionHistory:
         >>> i.status_at(t).value, i.status_at(t.add(hours=1)).value
         ('new', 'solved')
         """
-        limit = to_micros(aware(at, field="at"))
+        return self._status_at(to_micros(aware(at, field="at")))
+
+    def _status_at(self, limit: int) -> Status:
+        """The status in force at *limit* (epoch microseconds): the one rule behind the two facts."""
         status = _events.Status.NEW
         for event in self.events:  # in time order: the first later change ends the search
             if isinstance(event, _events.StatusChange):
@@ -96,6 +115,28 @@ class InteractionHistory:
                     break
                 status = event.status
         return status
+
+    def is_open_at(self, at: _dt.datetime) -> bool:
+        """True when the interaction existed at *at* and was neither solved nor closed then.
+
+        The question a backlog asks at its instant: created by *at* (creation
+        at *at* itself counts) and unresolved by :meth:`status_at` there.
+
+        Raises:
+            ValidationError: *at* is not a timezone-aware datetime.
+
+        >>> import pendulum
+        >>> from servicemodel import Interaction, StatusChange
+        >>> t = pendulum.datetime(2024, 1, 1)
+        >>> i = Interaction(id="T", customer_id="C", channel="chat", created_at=t,
+        ...     events=[StatusChange(at=t.add(hours=1), status="solved")])
+        >>> i.is_open_at(t.subtract(seconds=1)), i.is_open_at(t), i.is_open_at(t.add(hours=1))
+        (False, True, False)
+        """
+        limit = to_micros(aware(at, field="at"))
+        if to_micros(self.created_at) > limit:
+            return False
+        return not self._status_at(limit).is_resolved
 
     def status_spans(
         self, statuses: Iterable[Status | str], *, until: _dt.datetime | None = None
@@ -257,6 +298,41 @@ class InteractionHistory:
             spans.append((start, end))
         return tuple(spans)
 
+    def handle_time(self) -> pendulum.Duration:
+        """The agents' recorded effort: the sum of ``work`` over human agent messages.
+
+        Messages without ``work`` add nothing, so the result is zero when no
+        effort was tracked (:meth:`tracked_handle_time` tells the two apart).
+
+        >>> import pendulum
+        >>> from servicemodel import Interaction, Message
+        >>> t = pendulum.datetime(2024, 1, 1)
+        >>> Interaction(id="T", customer_id="C", channel="phone", created_at=t, events=[
+        ...     Message(at=t, author="agent", work=pendulum.duration(minutes=4)),
+        ...     Message(at=t.add(minutes=5), author="agent", visibility="private",
+        ...             work=pendulum.duration(minutes=1)),
+        ... ]).handle_time()
+        Duration(minutes=5)
+        """
+        return duration_from_micros(handle_micros(self) or 0)
+
+    def tracked_handle_time(self) -> pendulum.Duration | None:
+        """The handle time when a human agent message records its ``work`` (``None``: not tracked).
+
+        The handle-time KPIs measure only tracked interactions: an untracked
+        one is left out, not counted as zero; a tracked zero counts.
+
+        >>> import pendulum
+        >>> from servicemodel import Interaction, Message
+        >>> t = pendulum.datetime(2024, 1, 1)
+        >>> i = Interaction(id="T", customer_id="C", channel="chat", created_at=t,
+        ...                 events=[Message(at=t, author="agent")])
+        >>> i.tracked_handle_time() is None, i.handle_time()
+        (True, Duration())
+        """
+        micros = handle_micros(self)
+        return None if micros is None else duration_from_micros(micros)
+
     def ratings(self) -> tuple[SatisfactionResponse, ...]:
         """Every satisfaction response, in time order (the last is :meth:`rating`).
 
@@ -321,4 +397,4 @@ class InteractionHistory:
 
 # At the end: interactions.py imports this module before defining its classes,
 # so the event classes are looked up on the module when a method runs.
-from . import interactions as _events  # noqa: E402
+from .. import interactions as _events  # noqa: E402

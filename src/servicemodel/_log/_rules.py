@@ -12,10 +12,10 @@ from typing import Any
 
 import pendulum
 
+from .._time import to_micros
+from ..exceptions import ValidationError
 from ._events import EVENT_TYPES, PriorityChange, SatisfactionResponse, StatusChange
-from ._time import to_micros
 from ._vocabulary import Priority, Status
-from .exceptions import ValidationError
 
 __all__ = ["check_log"]
 

@@ -9,14 +9,14 @@ from typing import TYPE_CHECKING, Any
 import attrs
 import pendulum
 
-from ._display import show, show_seconds
+from .._display import show, show_seconds
+from ..kpi import DurationStats, KpiName, KpiUnit, Mean, Net, Period, Rate
 from ._svg import Series, line_chart, stacked_bars
-from .kpi import DurationStats, KpiName, KpiUnit, Mean, Net, Period, Rate
 
 if TYPE_CHECKING:
+    from ..kpi import ReportRow
+    from ..team import Finding
     from ._assessment import Assessment, ChannelShift, GoalReport, SlaLine
-    from .kpi import ReportRow
-    from .team import Finding
 
 __all__ = ["printable", "render_html", "render_html_fragment", "render_json", "render_text"]
 

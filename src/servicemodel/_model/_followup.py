@@ -9,10 +9,10 @@ from typing import Any, final
 import attrs
 import pendulum
 
-from ._time import aware, duration_micros, from_micros, to_duration, to_micros
-from ._validators import enum_member, non_empty_str
-from .exceptions import ValidationError
-from .interactions import Channel, Interaction, Kind
+from .._time import aware, duration_micros, from_micros, to_duration, to_micros
+from .._validators import enum_member, non_empty_str
+from ..exceptions import ValidationError
+from ..interactions import Channel, Interaction, Kind
 
 __all__ = ["FollowUpRule", "OutreachAction", "Purchase", "Trigger", "schedule_outreach"]
 

@@ -12,21 +12,25 @@ from fractions import Fraction
 from typing import Any, TypeVar, final
 
 import attrs
+import cattrs
 import pendulum
+from cattrs.gen import make_dict_structure_fn, override
 
-from . import _documents as doc
+from .. import _documents as doc
+from .. import _structure as structuring
+from .._time import parse_duration, zone
+from .._validators import enum_member, non_empty_str
+from ..exceptions import DocumentError, ModelDocumentError, Problem, ValidationError
+from ..goals import Goal, Scope
+from ..interactions import Channel
+from ..kpi import KpiName, catalogue
+from ..loyalty import Programme, load_programme
+from ..sla import PolicySet, load_policies
+from ..team import RecognitionPolicy
 from ._followup import FollowUpRule
-from ._time import parse_duration, zone
-from ._validators import enum_member, non_empty_str, shown
-from .exceptions import DocumentError, ModelDocumentError, Problem, ValidationError
-from .goals import Goal, Scope
-from .interactions import Channel
-from .kpi import KpiName, catalogue
-from .loyalty import Programme, load_programme
-from .sla import PolicySet, load_policies
-from .team import RecognitionPolicy
 
 E = TypeVar("E", bound=enum.Enum)
+T = TypeVar("T")
 
 __all__ = [
     "FeedbackChannel",
@@ -314,12 +318,11 @@ _NUMBER = re.compile(r"[+-]?\d{1,15}(?:\.\d{1,15})?")
 _LARGEST = 10**15
 
 
-def _value(value: object, path: str, problems: doc.Problems) -> Any:
+def _value(value: object, _type: object = None) -> Any:
     """A goal value: a number (at most 10**15 in size), or a duration written as text ("45m")."""
     rule = "must be a finite number of at most 15 digits, or a duration such as '45m'"
     if isinstance(value, bool) or value is None:
-        problems.add(path, f"{rule} (got {shown(value)})")
-        return None
+        raise structuring.refuse(rule, value)
     if isinstance(value, int) and abs(value) <= _LARGEST:
         return value
     if isinstance(value, float) and math.isfinite(value) and abs(value) <= _LARGEST:
@@ -328,35 +331,87 @@ def _value(value: object, path: str, problems: doc.Problems) -> Any:
         if _NUMBER.fullmatch(value.strip()):
             return Fraction(value.strip())
         try:
-            return parse_duration(value, field=path)
+            return parse_duration(value, field="value")
         except ValidationError:
             pass
-    problems.add(path, f"{rule} (got {shown(value)})")
-    return None
+    raise structuring.refuse(rule, value)
 
 
-def _instant(value: object, path: str, tz: str, problems: doc.Problems) -> pendulum.DateTime | None:
-    """A date ("2024-01-01", local midnight in the model's zone) or an aware timestamp."""
-    if isinstance(value, _dt.datetime):
-        if value.tzinfo is None:
-            return pendulum.instance(value, tz=tz)
-        return pendulum.instance(value)
-    if isinstance(value, _dt.date):
-        return pendulum.datetime(value.year, value.month, value.day, tz=tz)
-    if isinstance(value, str):
-        try:
-            if len(value) == 10:
-                day = _dt.date.fromisoformat(value)
-                return pendulum.datetime(day.year, day.month, day.day, tz=tz)
-            parsed = _dt.datetime.fromisoformat(value)
-        except ValueError:
-            pass
-        else:
-            if parsed.tzinfo is None:
-                return pendulum.instance(parsed, tz=tz)
-            return pendulum.instance(parsed)
-    problems.add(path, f"must be a date 'YYYY-MM-DD' or an ISO timestamp (got {value!r})")
-    return None
+def _instant(tz: str) -> Any:
+    """The hook for a goal's dates: a date ("2024-01-01", local midnight in *tz*) or a timestamp."""
+
+    def instant(value: object, _type: object = None) -> pendulum.DateTime:
+        if isinstance(value, _dt.datetime):
+            if value.tzinfo is None:
+                return pendulum.instance(value, tz=tz)
+            return pendulum.instance(value)
+        if isinstance(value, _dt.date):
+            return pendulum.datetime(value.year, value.month, value.day, tz=tz)
+        if isinstance(value, str):
+            try:
+                if len(value) == 10:
+                    day = _dt.date.fromisoformat(value)
+                    return pendulum.datetime(day.year, day.month, day.day, tz=tz)
+                parsed = _dt.datetime.fromisoformat(value)
+            except ValueError:
+                pass
+            else:
+                if parsed.tzinfo is None:
+                    return pendulum.instance(parsed, tz=tz)
+                return pendulum.instance(parsed)
+        raise ValidationError(
+            f"must be a date 'YYYY-MM-DD' or an ISO timestamp (got {value!r})", value=value
+        )
+
+    return instant
+
+
+def _duration_text(value: object, _type: object = None) -> Any:
+    """A duration written as text goes through the one duration parser; anything else as written."""
+    if not isinstance(value, str):
+        return value
+    try:
+        return parse_duration(value, field="duration")
+    except ValidationError as error:
+        raise ValidationError(doc.strip_field(error.message, "duration"), value=value) from None
+
+
+def _table(value: object, _type: object = None) -> Mapping[str, Any]:
+    if not isinstance(value, Mapping):
+        raise ValidationError(f"must be an object (a table) {doc.got(value)}", value=value)
+    return value
+
+
+def _converter(tz: str) -> cattrs.Converter:
+    """The model document's converter: goals, scopes, follow-up rules and recognition, in *tz*.
+
+    Values go as written to the classes, which name their rules; hooks read
+    only what a document writes differently: goal values (numbers or
+    durations as text), dates in the model's zone, durations as text.
+    """
+    conv = structuring.converter(strict=False)
+    value, instant = override(struct_hook=_value), override(struct_hook=_instant(tz))
+    duration = override(struct_hook=_duration_text)
+    scope = make_dict_structure_fn(Scope, conv)
+    conv.register_structure_hook(Scope, lambda raw, cls: scope(_table(raw), cls))
+    hooks: dict[type[Any], Any] = {
+        Goal: make_dict_structure_fn(
+            Goal,
+            conv,
+            baseline=value,
+            target=value,
+            max_change_per_month=value,
+            start=instant,
+            deadline=instant,
+        ),
+        FollowUpRule: make_dict_structure_fn(FollowUpRule, conv, after=duration),
+        RecognitionPolicy: make_dict_structure_fn(
+            RecognitionPolicy, conv, fast_under=duration, resolve_within=duration
+        ),
+    }
+    for cls, hook in hooks.items():
+        conv.register_structure_hook(cls, hook)
+    return conv
 
 
 def _build(label: str, path: str, problems: doc.Problems, factory: Any, **fields: Any) -> Any:
@@ -430,10 +485,13 @@ def _load_model(source: object, format: str | None) -> ServiceModel:
         sla = top["sla"]
         wrong = f"must be an SLA policy document (got {type(sla).__name__})"
         fields["policies"] = _nested("sla", sla, load_policies, wrong, problems)
-    fields["goals"] = _goal_documents(top.get("goals", []), tz, problems)
-    fields["follow_ups"] = _follow_up_documents(top.get("follow_ups", []), problems)
+    conv = _converter(tz)
+    for key, (cls, keys, wrong, limit) in _ARRAYS.items():
+        fields[key] = _each(
+            key, top.get(key, []), cls, conv, problems, keys=keys, wrong=wrong, limit=limit
+        )
     if "recognition" in top:
-        fields["recognition"] = _recognition(top["recognition"], tz, problems)
+        fields["recognition"] = _recognition(top["recognition"], tz, conv, problems)
     if "loyalty" in top:
         loyalty = top["loyalty"]
         wrong = f"must be a programme document {doc.got(loyalty)}"
@@ -446,6 +504,12 @@ def _load_model(source: object, format: str | None) -> ServiceModel:
         raise ModelDocumentError(problems.items or [Problem("", "is not a valid service model")])
     return model
 
+
+#: The arrays of tables a model document holds: class, keys, the message for a wrong array, its limit.
+_ARRAYS: dict[str, tuple[type[Any], tuple[str, ...], str, int | None]] = {
+    "goals": (Goal, _GOAL_KEYS, f"must be an array of at most {_MAX_GOALS} goals", _MAX_GOALS),
+    "follow_ups": (FollowUpRule, _FOLLOW_UP_KEYS, "must be an array of follow-up rules", None),
+}
 
 #: A part of the document that could not be read (its problems are recorded).
 _ABSENT: Any = object()
@@ -494,68 +558,35 @@ def _nested(key: str, value: object, load: Any, wrong: str, problems: doc.Proble
         return _ABSENT
 
 
-def _goal_documents(goals: object, tz: str, problems: doc.Problems) -> list[Goal]:
-    """The goals, each at its path ``goals[i]``; a goal with a problem is left out."""
-    if not isinstance(goals, list) or len(goals) > _MAX_GOALS:
-        problems.add("goals", f"must be an array of at most {_MAX_GOALS} goals")
+def _each(
+    key: str,
+    value: object,
+    cls: type[T],
+    conv: cattrs.Converter,
+    problems: doc.Problems,
+    *,
+    keys: tuple[str, ...],
+    wrong: str,
+    limit: int | None = None,
+) -> list[T]:
+    """The tables of the array under *key*, each structured at ``key[i]``; one with a problem is left out."""
+    if not isinstance(value, list) or (limit is not None and len(value) > limit):
+        problems.add(key, wrong)
         return []
     built = []
-    for index, raw in enumerate(goals):
-        path = f"goals[{index}]"
-        spec = _keys(raw, path, _GOAL_KEYS, problems)
-        if "name" not in spec:
-            problems.add(f"{path}.name", "is required")
-            continue
-        for key in ("baseline", "target", "max_change_per_month"):
-            if key in spec:
-                spec[key] = _value(spec[key], f"{path}.{key}", problems)
-        for key in ("start", "deadline"):
-            if key in spec:
-                spec[key] = _instant(spec[key], f"{path}.{key}", tz, problems)
-        if "scope" in spec:
-            scope = _keys(spec["scope"], f"{path}.scope", ("channel", "team", "segment"), problems)
-            spec["scope"] = _build("scope", f"{path}.scope", problems, Scope, **scope)
-            if spec["scope"] is None:
-                continue
-        goal = _build("goal", path, problems, Goal, **spec)
-        if goal is not None:
-            built.append(goal)
+    for index, raw in enumerate(value):
+        path = doc.at(key, index)
+        item = structuring.structure(conv, _keys(raw, path, keys, problems), cls, problems, path)
+        if item is not None:
+            built.append(item)
     return built
 
 
-def _follow_up_documents(follow_ups: object, problems: doc.Problems) -> list[FollowUpRule]:
-    """The follow-up rules, each at its path ``follow_ups[i]``; a rule with a problem is left out."""
-    if not isinstance(follow_ups, list):
-        problems.add("follow_ups", "must be an array of follow-up rules")
-        return []
-    built = []
-    for index, raw in enumerate(follow_ups):
-        path = f"follow_ups[{index}]"
-        spec = _keys(raw, path, _FOLLOW_UP_KEYS, problems)
-        missing = [k for k in _FOLLOW_UP_KEYS if k not in spec]
-        for key in missing:
-            problems.add(f"{path}.{key}", "is required")
-        if missing:
-            continue
-        if isinstance(spec["after"], str):
-            spec["after"] = doc.duration(spec["after"], f"{path}.after", problems)
-            if spec["after"] is None:
-                continue
-        rule = _build("follow-up rule", path, problems, FollowUpRule, **spec)
-        if rule is not None:
-            built.append(rule)
-    return built
-
-
-def _recognition(raw: object, tz: str, problems: doc.Problems) -> RecognitionPolicy | None:
+def _recognition(
+    raw: object, tz: str, conv: cattrs.Converter, problems: doc.Problems
+) -> RecognitionPolicy | None:
     """The recognition policy, in the model's zone; its durations may be written as text."""
     spec = _keys(raw, "recognition", _RECOGNITION_KEYS, problems)
-    for key in ("fast_under", "resolve_within"):
-        if isinstance(spec.get(key), str):
-            spec[key] = doc.duration(spec[key], f"recognition.{key}", problems)
-            if spec[key] is None:
-                spec.pop(key)
-    policy: RecognitionPolicy | None = _build(
-        "recognition policy", "recognition", problems, RecognitionPolicy, zone=tz, **spec
+    return structuring.structure(
+        conv, {**spec, "zone": tz}, RecognitionPolicy, problems, "recognition"
     )
-    return policy

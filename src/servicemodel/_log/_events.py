@@ -22,8 +22,8 @@ from typing import Any, TypeAlias, final
 import attrs
 import pendulum
 
-from ._time import aware, to_duration
-from ._validators import (
+from .._time import aware, to_duration
+from .._validators import (
     between,
     enum_member,
     instant_key,
@@ -31,8 +31,8 @@ from ._validators import (
     optional_non_empty_str,
     string_set,
 )
+from ..exceptions import ValidationError
 from ._vocabulary import Priority, Role, Status, Visibility
-from .exceptions import ValidationError
 
 __all__ = [
     "EVENT_TYPES",

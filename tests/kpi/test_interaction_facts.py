@@ -1,0 +1,84 @@
+"""The KPIs ask the interaction for its facts: resolution, first reply, open at t, handle time."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import pendulum
+
+from servicemodel import Interaction, Message, StatusChange
+from servicemodel.interactions import Event
+from servicemodel.kpi import Backlog, Fcr, HandleTime, OpenAge, interaction_columns
+
+T = pendulum.datetime(2024, 6, 10, 9)
+
+
+def ticket(*events: Event) -> Interaction:
+    return Interaction(id="T", customer_id="C", channel="chat", created_at=T, events=events)
+
+
+def test_follow_ups_are_counted_until_the_first_resolution() -> None:
+    # resolved as first_solved_at says: solved, or closed without a solve
+    solved = ticket(
+        Message(at=T, author="customer"),
+        Message(at=T.add(minutes=5), author="agent"),
+        StatusChange(at=T.add(minutes=6), status="solved"),
+        Message(at=T.add(days=1), author="customer"),
+    )
+    closed = ticket(
+        Message(at=T, author="customer"),
+        Message(at=T.add(minutes=5), author="agent"),
+        Message(at=T.add(minutes=7), author="customer"),
+        Message(at=T.add(minutes=9), author="customer"),
+        StatusChange(at=T.add(minutes=9), status="closed"),
+    )
+    assert [i.first_solved_at() for i in (solved, closed)] == [T.add(minutes=6), T.add(minutes=9)]
+    assert interaction_columns([solved, closed])["customer_follow_ups"].tolist() == [0, 2]
+    fcr = Fcr.empty(variant="no_customer_follow_up")
+    fcr.add_many([solved, closed])
+    assert (fcr.result().value, fcr.result().n) == (Fraction(1, 2), 2)
+
+
+def test_a_reply_sent_with_the_resolution_answers_the_queue() -> None:
+    # "submit as solved" with a public reply: both at one instant, in either order
+    for events in (
+        (
+            StatusChange(at=T.add(minutes=3), status="solved"),
+            Message(at=T.add(minutes=3), author="agent"),
+        ),
+        (
+            Message(at=T.add(minutes=3), author="agent"),
+            StatusChange(at=T.add(minutes=3), status="solved"),
+        ),
+    ):
+        columns = interaction_columns([ticket(*events)])
+        assert columns["answered"].tolist() == [True]
+        assert columns["wait"].astype("int64").tolist() == [180_000_000]
+    abandoned = interaction_columns([ticket(StatusChange(at=T.add(minutes=2), status="closed"))])
+    assert abandoned["answered"].tolist() == [False]
+
+
+def test_handle_time_counts_a_tracked_zero_and_leaves_untracked_out() -> None:
+    acc = HandleTime.empty()
+    acc.add(ticket(Message(at=T, author="agent", work=pendulum.duration())))
+    acc.add(ticket(Message(at=T, author="agent")))
+    assert acc.result().count == 1
+    assert acc.result().mean == pendulum.duration()
+
+
+def test_the_backlog_and_open_age_ask_whether_it_was_open() -> None:
+    at = T.add(hours=2)
+    later = Interaction(id="L", customer_id="C", channel="chat", created_at=at.add(seconds=1))
+    solved = ticket(StatusChange(at=T.add(hours=1), status="solved"))
+    reopened = ticket(
+        StatusChange(at=T.add(hours=1), status="solved"),
+        StatusChange(at=at, status="open"),
+    )
+    items = [later, solved, reopened]
+    assert [i.is_open_at(at) for i in items] == [False, False, True]
+    backlog = Backlog.empty(at=at)
+    backlog.add_many(items)
+    assert (backlog.result().value, backlog.result().n) == (1, 3)
+    age = OpenAge.empty(at=at)
+    age.add_many(items)
+    assert (age.result().count, age.result().median) == (1, pendulum.duration(hours=2))
