@@ -42,7 +42,7 @@ _JSON_COLUMNS = frozenset({"tags", "attributes", "events"})
 _REQUIRED_COLUMNS = ("id", "customer_id", "channel", "created_at")
 
 
-def _check_on_error(on_error: object) -> ErrorReport | None:
+def check_on_error(on_error: object) -> ErrorReport | None:
     if on_error is None or isinstance(on_error, ErrorReport):
         return on_error
     raise ValidationError(
@@ -271,10 +271,10 @@ def read_interactions(
     [(2, 'channel')]
     """
     if isinstance(path_or_file, JsonlPart):
-        report = _check_on_error(on_error)
+        report = check_on_error(on_error)
         return _part(path_or_file, InteractionDecoder().decode, report)
     chosen = resolve_format(format, path_or_file, allowed=_BOTH)
-    report = _check_on_error(on_error)
+    report = check_on_error(on_error)
     if chosen is Format.CSV:
         return _csv(path_or_file, report)
     return _jsonl(path_or_file, InteractionDecoder().decode, report)
@@ -415,7 +415,7 @@ def read_feedback(
     [9]
     """
     resolve_format(None, path_or_file, allowed=_JSONL_ONLY, default=Format.JSONL)
-    report = _check_on_error(on_error)
+    report = check_on_error(on_error)
     return _jsonl(path_or_file, decode_feedback, report)
 
 
@@ -446,7 +446,7 @@ def read_customers(
     ['gold']
     """
     resolve_format(None, path_or_file, allowed=_JSONL_ONLY, default=Format.JSONL)
-    report = _check_on_error(on_error)
+    report = check_on_error(on_error)
     return _jsonl(path_or_file, decode_customer, report)
 
 

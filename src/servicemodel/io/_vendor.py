@@ -54,6 +54,23 @@ def record_error(
     )
 
 
+def check_on_problem(on_problem: object) -> None:
+    """Refuse an ``on_problem`` that is neither ``None`` nor a list to collect problems in.
+
+    >>> check_on_problem([])
+    >>> check_on_problem(())
+    Traceback (most recent call last):
+    ...
+    servicemodel.exceptions.ValidationError: 'on_problem' must be None or a list (got ())
+    """
+    if on_problem is not None and not isinstance(on_problem, list):
+        raise ValidationError(
+            f"'on_problem' must be None or a list (got {on_problem!r})",
+            field="on_problem",
+            value=on_problem,
+        )
+
+
 def check_instance(instance: object) -> None:
     """Refuse an instance label that cannot prefix ids (``<instance>:<id>``).
 

@@ -84,7 +84,10 @@ def assess_bag(
     Args:
         model: the service model.
         bag: a ``dask.bag.Bag`` of interactions.
-        as_of, period, customers, feedback: as for :func:`assess`.
+        as_of: the report instant, as for :func:`assess`.
+        period: the KPI period, as for :func:`assess`.
+        customers: customer records, as for :func:`assess`.
+        feedback: survey answers and reviews, as for :func:`assess`.
         scheduler: what ``compute`` runs on: ``"sync"``, ``"threads"``,
             ``"processes"`` (the bag default when ``None``), or a
             ``distributed.Client``.

@@ -17,6 +17,7 @@ from typing import Any, Final
 from ...exceptions import RecordError, ValidationError
 from ...interactions import Interaction, Kind
 from .._decoder import InteractionDecoder
+from .._readers import check_on_error
 from .._report import ErrorReport
 from .._ticket_log import Origin, TicketLog, Vocabulary, located
 from .._vendor import check_instance, record_error
@@ -458,12 +459,7 @@ def read_export(
             field="folder",
             value=folder,
         )
-    if on_error is not None and not isinstance(on_error, ErrorReport):
-        raise ValidationError(
-            f"'on_error' must be None or an ErrorReport (got {on_error!r})",
-            field="on_error",
-            value=on_error,
-        )
+    check_on_error(on_error)
     if isinstance(bots, str):
         raise ValidationError(
             f"'bots' must be a collection of user ids (got {bots!r})", field="bots", value=bots

@@ -28,7 +28,7 @@ from ...exceptions import PolicyDocumentError, Problem, ValidationError
 from ...interactions import Status
 from ...sla import SCHEDULE, BusinessCalendar, Condition, FieldTest, PolicySet, SlaPolicy, Target
 from .._rails_zones import iana_zone
-from .._vendor import check_instance
+from .._vendor import check_instance, check_on_problem
 from ._files import find_files
 from ._vocab import PRIORITY_KEYS
 
@@ -342,12 +342,7 @@ def read_policies(
             field="hours",
             value=hours,
         )
-    if on_problem is not None and not isinstance(on_problem, list):
-        raise ValidationError(
-            f"'on_problem' must be None or a list (got {on_problem!r})",
-            field="on_problem",
-            value=on_problem,
-        )
+    check_on_problem(on_problem)
     check_instance(instance)
     prefix = "" if instance is None else f"{instance}:"
     problems: list[Problem] = []

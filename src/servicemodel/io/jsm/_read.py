@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 
 from ..._validators import enum_member
-from ...exceptions import RecordError, ValidationError
+from ...exceptions import RecordError
 from ...interactions import Channel, Interaction, Priority, Status
+from .._readers import check_on_error
 from .._report import ErrorReport
 from .._vendor import check_instance
 from ._issues import IssueReader, lowered
@@ -86,12 +87,7 @@ def read_issues(
     ('high', '2024-06-10T09:40:00+01:00', 'solved')
     """
     check_instance(instance)
-    if on_error is not None and not isinstance(on_error, ErrorReport):
-        raise ValidationError(
-            f"'on_error' must be None or an ErrorReport (got {on_error!r})",
-            field="on_error",
-            value=on_error,
-        )
+    check_on_error(on_error)
     reader = IssueReader(
         instance=instance,
         statuses=_statuses(statuses),

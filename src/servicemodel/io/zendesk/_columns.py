@@ -18,7 +18,7 @@ from typing import Final, final
 
 from ...exceptions import ValidationError
 from .._files import open_text
-from .._report import ErrorReport
+from .._readers import check_on_error
 from .._vendor import check_instance, location, record_error
 
 __all__ = ["Table", "check_instance", "find_table", "location", "record_error"]
@@ -175,11 +175,6 @@ def check_reader(folder: object, instance: object, on_error: object) -> str:
     """The checks every reader of an export makes: the folder (as a path), the
     instance label and the error report."""
     path = check_folder(folder)
-    if on_error is not None and not isinstance(on_error, ErrorReport):
-        raise ValidationError(
-            f"'on_error' must be None or an ErrorReport (got {on_error!r})",
-            field="on_error",
-            value=on_error,
-        )
+    check_on_error(on_error)
     check_instance(instance)
     return path

@@ -8,6 +8,7 @@ from typing import Any, Final
 
 from ...exceptions import PolicyDocumentError, Problem, ValidationError
 from ...sla import BusinessCalendar, PolicySet, SlaPolicy
+from .._vendor import check_on_problem
 from ._columns import Table, check_folder, check_instance, find_table
 from ._pages import load_json, page_files, page_records
 from ._policies import (
@@ -256,12 +257,7 @@ def read_policies(
     (Timezone('Europe/London'), ((0, 540, 1020),))
     """
     path = check_folder(folder)
-    if on_problem is not None and not isinstance(on_problem, list):
-        raise ValidationError(
-            f"'on_problem' must be None or a list (got {on_problem!r})",
-            field="on_problem",
-            value=on_problem,
-        )
+    check_on_problem(on_problem)
     check_instance(instance)
     prefix = "" if instance is None else f"{instance}:"
     problems: list[Problem] = []
