@@ -40,7 +40,7 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
-from servicemodel._time import to_micros
+from servicemodel._time import LO, from_micros, to_micros
 from servicemodel.loyalty import (
     Cap,
     CapCount,
@@ -121,8 +121,11 @@ class ProgrammeMachine(RuleBasedStateMachine):
     def _answers(self, member: str, at: pendulum.DateTime) -> tuple[Any, ...]:
         t = to_micros(at)
         usage = tuple(
-            self.ledger.tally_micros(
-                member, f"cap:{cap.name}", cap._window_start(self.clock, t), t + 1
+            self.ledger.tally(
+                member,
+                f"cap:{cap.name}",
+                start=from_micros(max(cap._window_start(self.clock, t), LO)),
+                end=from_micros(t + 1),
             )
             for cap in self.caps
         )
@@ -234,7 +237,12 @@ class ProgrammeMachine(RuleBasedStateMachine):
         for member in MEMBERS:
             for cap in self.caps:
                 start = cap._window_start(self.clock, t)
-                reported = self.ledger.tally_micros(member, f"cap:{cap.name}", start, t + 1)
+                reported = self.ledger.tally(
+                    member,
+                    f"cap:{cap.name}",
+                    start=from_micros(max(start, LO)),
+                    end=from_micros(t + 1),
+                )
                 expected = self._model_usage(member, cap, t)
                 assert reported == expected, (member, cap.name, reported, expected)
                 assert 0 <= expected <= cap.limit, (member, cap.name, expected)

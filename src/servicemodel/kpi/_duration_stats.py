@@ -33,8 +33,8 @@ class DurationStats:
     value (at most ``exact_limit``) and ``"sketch"`` beyond, where quantiles
     come from a relative-error sketch within ``alpha`` of the exact ones. The
     mean, minimum and maximum are always exact. Each figure is held as whole
-    microseconds (``mean_micros``...; quantiles and the mean rounded half to
-    even) and read as a ``pendulum.Duration`` through ``mean``, ``median``,
+    microseconds inside (quantiles and the mean rounded half to even) and
+    read as a ``pendulum.Duration`` through ``mean``, ``median``,
     ``total``, ``minimum``, ``maximum``, ``percentiles`` and
     :meth:`percentile`; ``method`` names the quantile method.
 
@@ -42,17 +42,17 @@ class DurationStats:
     >>> stats = FirstReplyTime.summarise([60, 120, 180, 240, 3600, 90])
     >>> stats.mean.in_seconds(), stats.median.in_seconds(), stats.percentile(0.9).in_seconds()
     (715, 150, 1920)
-    >>> stats.median_micros
-    150000000
+    >>> stats.median
+    Duration(minutes=2, seconds=30)
     """
 
     count: int
-    total_micros: int
-    mean_micros: int
-    median_micros: int
-    minimum_micros: int
-    maximum_micros: int
-    percentile_micros: tuple[tuple[Fraction, int], ...]
+    _total_micros: int
+    _mean_micros: int
+    _median_micros: int
+    _minimum_micros: int
+    _maximum_micros: int
+    _percentile_micros: tuple[tuple[Fraction, int], ...]
     method: QuantileMethod
     estimate: str
     alpha: float
@@ -75,7 +75,7 @@ class DurationStats:
         >>> FirstReplyTime.summarise([60, 90]).total.in_seconds()
         150
         """
-        return duration_from_micros(self.total_micros)
+        return duration_from_micros(self._total_micros)
 
     @property
     def mean(self) -> pendulum.Duration:
@@ -85,7 +85,7 @@ class DurationStats:
         >>> FirstReplyTime.summarise([60, 90]).mean.in_seconds()
         75
         """
-        return duration_from_micros(self.mean_micros)
+        return duration_from_micros(self._mean_micros)
 
     @property
     def median(self) -> pendulum.Duration:
@@ -95,7 +95,7 @@ class DurationStats:
         >>> FirstReplyTime.summarise([60, 90, 600]).median.in_seconds()
         90
         """
-        return duration_from_micros(self.median_micros)
+        return duration_from_micros(self._median_micros)
 
     @property
     def minimum(self) -> pendulum.Duration:
@@ -105,7 +105,7 @@ class DurationStats:
         >>> FirstReplyTime.summarise([60, 90]).minimum.in_seconds()
         60
         """
-        return duration_from_micros(self.minimum_micros)
+        return duration_from_micros(self._minimum_micros)
 
     @property
     def maximum(self) -> pendulum.Duration:
@@ -115,7 +115,7 @@ class DurationStats:
         >>> FirstReplyTime.summarise([60, 90]).maximum.in_seconds()
         90
         """
-        return duration_from_micros(self.maximum_micros)
+        return duration_from_micros(self._maximum_micros)
 
     @property
     def percentiles(self) -> tuple[tuple[Fraction, pendulum.Duration], ...]:
@@ -125,7 +125,7 @@ class DurationStats:
         >>> [(str(q), d.in_seconds()) for q, d in FirstReplyTime.summarise([60, 90]).percentiles]
         [('1/2', 75), ('9/10', 87), ('19/20', 88)]
         """
-        return tuple((q, duration_from_micros(micros)) for q, micros in self.percentile_micros)
+        return tuple((q, duration_from_micros(micros)) for q, micros in self._percentile_micros)
 
     def percentile(self, q: float | Fraction | str) -> pendulum.Duration:
         """The duration at quantile *q* (one of the ``percentiles`` asked for).
@@ -138,11 +138,11 @@ class DurationStats:
         90
         """
         level = to_fraction(q)
-        for known, micros in self.percentile_micros:
+        for known, micros in self._percentile_micros:
             if known == level:
                 return duration_from_micros(micros)
         raise ValidationError(
-            f"'q' must be one of the computed percentiles {[str(k) for k, _ in self.percentile_micros]} "
+            f"'q' must be one of the computed percentiles {[str(k) for k, _ in self._percentile_micros]} "
             f"(got {q!r}); pass percentiles=... to the KPI",
             field="q",
             value=q,

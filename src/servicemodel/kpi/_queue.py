@@ -54,26 +54,17 @@ class QueueOutcome:
     without one (wait = time to that end); still waiting otherwise (skipped).
 
     >>> import pendulum
-    >>> QueueOutcome(waited=pendulum.duration(seconds=12), answered=True).waited_micros()
-    12000000
+    >>> QueueOutcome(waited=pendulum.duration(seconds=12), answered=True).waited
+    Duration(seconds=12)
     """
 
     waited: pendulum.Duration = attrs.field(converter=_waited)
     answered: bool = attrs.field(validator=attrs.validators.instance_of(bool))
 
-    def waited_micros(self) -> int:
-        """The wait in microseconds.
-
-        >>> import pendulum
-        >>> QueueOutcome(waited=pendulum.duration(), answered=False).waited_micros()
-        0
-        """
-        return duration_micros(self.waited)
-
 
 def queue_outcome(item: Interaction | QueueOutcome) -> tuple[int, bool] | None:
     if isinstance(item, QueueOutcome):
-        return item.waited_micros(), item.answered
+        return duration_micros(item.waited), item.answered
     return first_outcome(item.created_at, item.first_reply_at(), item.first_solved_at())
 
 

@@ -132,10 +132,10 @@ def _flatten(metric: str, result: object) -> dict[str, Any]:
         }
     if isinstance(result, DurationStats):
         out: dict[str, Any] = {
-            f"{metric}_mean": result.mean_micros / 1_000_000,
-            f"{metric}_median": result.median_micros / 1_000_000,
+            f"{metric}_mean": result._mean_micros / 1_000_000,
+            f"{metric}_median": result._median_micros / 1_000_000,
         }
-        for q, micros in result.percentile_micros:
+        for q, micros in result._percentile_micros:
             out[f"{metric}_p{_percent_label(q)}"] = micros / 1_000_000
         return out
     if isinstance(result, Mix):

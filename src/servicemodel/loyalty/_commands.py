@@ -53,8 +53,8 @@ _EPOCH: Final = _dt.datetime(1970, 1, 1, tzinfo=_dt.UTC)
 class Command:
     """One ledger command: its name, key, member, instant and arguments.
 
-    ``micros`` is the instant in epoch microseconds (:attr:`at` shows it in
-    ``zone``). ``arguments`` are the command's own arguments as
+    :attr:`at` is the command's instant, in ``zone`` (``micros=`` builds it
+    from epoch microseconds). ``arguments`` are the command's own arguments as
     ``(name, value)`` pairs in the order of :data:`COMMAND_FIELDS`; an
     argument left at its default is still listed (``None`` or ``()``).
     :meth:`Ledger.apply <servicemodel.loyalty.Ledger.apply>` runs a command,
@@ -69,7 +69,7 @@ class Command:
     name: CommandName = attrs.field(converter=CommandName)
     key: str
     member: str
-    micros: int
+    _micros: int
     arguments: tuple[tuple[str, Any], ...] = ()
     zone: str = attrs.field(default="UTC", eq=False, repr=False)
 
@@ -122,7 +122,7 @@ class Command:
         >>> Command.of("earn", key="k", member="m", micros=0, points=1).at
         DateTime(1970, 1, 1, 0, 0, 0, tzinfo=Timezone('UTC'))
         """
-        return from_micros(self.micros, zone(self.zone))
+        return from_micros(self._micros, zone(self.zone))
 
     def call(self) -> dict[str, Any]:
         """The keyword arguments of the ledger method that runs this command.
@@ -133,7 +133,7 @@ class Command:
         kwargs: dict[str, Any] = {
             "member": self.member,
             "key": self.key,
-            "at": _EPOCH + _dt.timedelta(microseconds=self.micros),
+            "at": _EPOCH + _dt.timedelta(microseconds=self._micros),
         }
         for field, value in self.arguments:
             kwargs[field] = dict(value) if field == "tally" else value
@@ -172,4 +172,4 @@ def command_of_payload(payload: tuple[Any, ...], key: str, zone_name: str) -> Co
 
 def payload_of(command: Command) -> tuple[Any, ...]:
     """The payload a ledger keeps for *command* (what idempotency compares)."""
-    return (command.name.value, command.member, command.micros, *(v for _, v in command.arguments))
+    return (command.name.value, command.member, command._micros, *(v for _, v in command.arguments))

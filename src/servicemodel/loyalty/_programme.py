@@ -232,7 +232,7 @@ class Programme:
             if cap.window is CapWindow.ORDER:
                 continue
             start = cap._window_start(clock, t)
-            used[cap.name] = int(ledger.tally_micros(member, f"cap:{cap.name}", start, t + 1))
+            used[cap.name] = int(ledger._tally_micros(member, f"cap:{cap.name}", start, t + 1))
         return used
 
     def _room_back(
@@ -279,7 +279,7 @@ class Programme:
             used = int(counted.get(name, 0))
             if not used or cap.window is CapWindow.ORDER:
                 continue
-            if cap._window_start(clock, command.micros) != cap._window_start(clock, t):
+            if cap._window_start(clock, command._micros) != cap._window_start(clock, t):
                 continue  # the window the earn was counted in is over
             share = used if after >= total else int(used * after // total) if total else 0
             if share > given.get(name, 0):
@@ -363,7 +363,7 @@ class Programme:
             if is_earn
             else None
         )
-        if not is_earn or payload.member != member or payload.micros != t or recorded != lines:
+        if not is_earn or payload.member != member or payload._micros != t or recorded != lines:
             raise IdempotencyConflict(
                 f"'key' {key!r} was already used for a different command; use a new key"
             )

@@ -468,17 +468,17 @@ class LedgerQueries:
         ...                end=pendulum.datetime(2026, 1, 1))
         0
         """
-        return self.tally_micros(
+        return self._tally_micros(
             member, name, self._reader.micros(start, "start"), self._reader.micros(end, "end")
         )
 
     @serialised
-    def tally_micros(self, member: str, name: str, start: int, end: int) -> Any:
+    def _tally_micros(self, member: str, name: str, start: int, end: int) -> Any:
         """Like :meth:`tally`, with instants as epoch microseconds.
 
         >>> from servicemodel.loyalty import Ledger
 
-        >>> Ledger().tally_micros("nobody", "points", 0, 1)
+        >>> Ledger()._tally_micros("nobody", "points", 0, 1)
         0
         """
         acc = self._accounts.get(member)
@@ -548,8 +548,8 @@ class LedgerQueries:
         >>> ledger = Ledger()
         >>> _ = ledger.earn(member="ann", points=5, at=pendulum.datetime(2025, 1, 1), key="k")
         >>> c = ledger.command("k")
-        >>> c.name.value, c.member, c.micros, c.argument("points")
-        ('earn', 'ann', 1735689600000000, 5)
+        >>> c.name.value, c.member, c.at, c.argument("points")
+        ('earn', 'ann', DateTime(2025, 1, 1, 0, 0, 0, tzinfo=Timezone('UTC')), 5)
         """
         if key not in self._keys:
             raise LedgerError(f"'key' must be the key of an accepted command (got {key!r})")

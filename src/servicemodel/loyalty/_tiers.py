@@ -279,7 +279,7 @@ class Tiers:
             start = clock.start_of_day(LocalClock.day_of(first))
         else:
             start = clock.to_utc(clock.wall(t) - self.window_days * DAY) + 1
-        return Decimal(ledger.tally_micros(member, self._tally, start, t + 1))
+        return Decimal(ledger._tally_micros(member, self._tally, start, t + 1))
 
     def _moments(self, ledger: Ledger, member: str, start: int, end: int) -> list[int]:
         """The instants in ``[start, end)`` at which the qualifying metric may have risen."""
@@ -287,7 +287,7 @@ class Tiers:
             return ledger.tally_times(member, self._tally, start, end)
         clock = LocalClock(ledger.policies.zone)
         entries = ledger.history(member, as_of=clock.instant(end - 1))
-        return sorted({e.micros for e in entries if start <= e.micros < end})
+        return sorted({e._micros for e in entries if start <= e._micros < end})
 
     def _qualified(self, ledger: Ledger, member: str, t: int) -> int:
         return self._index(self.metric_at(ledger, member, t))

@@ -204,9 +204,8 @@ class Allocation:
 class Entry:
     """One line of the append-only journal.
 
-    ``micros`` is the instant in epoch microseconds; :attr:`at` shows it in
-    the programme's zone. ``seq`` is the position in the ledger's journal
-    (``None`` for an entry derived for a query but not yet recorded, such as
+    :attr:`at` is the entry's instant, in the programme's zone. ``seq`` is
+    the position in the ledger's journal (``None`` for an entry derived for a query but not yet recorded, such as
     an expiry after the member's last command). ``points`` is the size of the
     entry (negative only for a negative adjustment); ``lot`` is the lot the
     entry created or activated.
@@ -219,7 +218,7 @@ class Entry:
     seq: int | None
     kind: EntryKind
     member: str
-    micros: int
+    _micros: int
     points: int
     allocations: tuple[Allocation, ...] = ()
     lot: int | None = None
@@ -239,7 +238,7 @@ class Entry:
         >>> ledger.earn(member="ann", points=100, at=t, key="o-1").entries[0].at
         DateTime(2025, 1, 10, 12, 0, 0, tzinfo=Timezone('Europe/Warsaw'))
         """
-        return from_micros(self.micros, zone(self.zone))
+        return from_micros(self._micros, zone(self.zone))
 
 
 @final

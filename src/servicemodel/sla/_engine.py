@@ -11,7 +11,7 @@ with slope 0 or 1, so ``elapsed = F(b) - F(a)`` and the earliest ``t`` with
 
 >>> week = _Pattern.of([(W0, W0 + 10)])
 >>> eng = _Engine.build(W0, W0 + 3 * WEEK, [(W0, week)], [])
->>> eng.f(W0 + WEEK + 5), eng.advance(W0, 15) - W0 == WEEK + 5
+>>> eng.f(W0 + WEEK + 5), eng.f(W0, 15) - W0 == WEEK + 5
 (15, True)
 """
 
@@ -48,7 +48,7 @@ Intervals = list[tuple[int, int]]
 
 
 class NeverReached(Exception):
-    """:meth:`_Engine.advance` ran past the supported range (the caller words the error)."""
+    """:meth:`_Engine.f` walked past the supported range (the caller words the error)."""
 
     def __init__(self, *, forward: bool) -> None:
         super().__init__(forward)
@@ -229,6 +229,7 @@ class _Engine:
         "era_t",
         "f_hi",
         "hi",
+        "hot",
         "last_total",
         "lo",
         "pf",
@@ -276,6 +277,8 @@ class _Engine:
         self.pf: list[int] = []
         self.ptab: list[_Fast | None] = []
         self.pwin: list[int] = []
+        #: What f(u, d) reads on every walk, bound once by build: (ptab, pf, f_hi).
+        self.hot: tuple[list[_Fast | None], list[int], int] = ([], [], 0)
 
     @classmethod
     def build(
@@ -349,50 +352,55 @@ class _Engine:
         eng.pu.append(END)  # sentinels: searches never run off the end
         eng.pf.append(END)
         eng.f_hi = eng.f(hi)
+        eng.hot = (eng.ptab, eng.pf, eng.f_hi)
         return eng
 
     def base(self, u: int) -> int:
         k = bisect_right(self.era_t, u) - 1
         return self.era_c[k] + self.era_p[k].measure(u)
 
-    def f(self, u: int) -> int:
-        """Open time in ``[lo, u)``."""
+    def f(self, u: int, d: int | None = None) -> int:
+        """``F(u)``, the open time in ``[lo, u)``; with *d*, the instant *d* of it after *u*.
+
+        ``f(u, d)`` is the earliest ``t`` with ``F(t) == F(u) + d``, walking
+        back for ``d < 0``: then it is the latest ``t`` with ``F(t) == F(u) + d``
+        after which time is open, so that ``f(f(u, d)) - f(u) == d`` either
+        way; ``f(u, 0) == u``. Raises :class:`NeverReached` when the target
+        lies beyond the open time of ``[lo, hi)``. One body for both, because
+        ``BusinessCalendar.add`` cannot afford a second call.
+        """
+        if d == 0:
+            return u
         p = bisect_right(self.pu, u) - 1
         e = self.ptab[p]
         if e is None:
             i = self.pwin[p]
             j = bisect_right(self.xs, u) - 1
             if j < 0:
-                return self.win_fa[i] - self.win_px[i]
-            xs = self.xs[j]
-            return self.win_fa[i] + self.xc[j] + min(u - xs, self.xe[j] - xs) - self.win_px[i]
-        c, total, starts, lens, cum, _, _ = e
-        q, r = divmod(u - W0, WEEK)
-        j = bisect_right(starts, r) - 1
-        r -= starts[j]  # min() is a slow call here
-        return c + q * total + cum[j] + (r if r < lens[j] else lens[j])
-
-    def advance(self, u: int, d: int) -> int:
-        """The earliest ``t`` with ``f(t) == f(u) + d``; walking back for ``d < 0``.
-
-        For ``d < 0`` the result is the latest ``t`` with ``f(t) == f(u) + d``
-        after which time is open, so that ``f(advance(u, d)) - f(u) == d``
-        either way; ``advance(u, 0) == u``. Raises :class:`NeverReached` when
-        the target lies beyond the open time of ``[lo, hi)``.
-        """
-        if d == 0:
-            return u
-        y = self.f(u) + d
+                y = self.win_fa[i] - self.win_px[i]
+            else:
+                xs = self.xs[j]
+                y = self.win_fa[i] + self.xc[j] + min(u - xs, self.xe[j] - xs) - self.win_px[i]
+        else:
+            c, total, starts, lens, cum, _, _ = e
+            q, r = divmod(u - W0, WEEK)
+            j = bisect_right(starts, r) - 1
+            r -= starts[j]  # min() is a slow call here
+            y = c + q * total + cum[j] + (r if r < lens[j] else lens[j])
+        if d is None:
+            return y
+        ptab, pf, f_hi = self.hot
+        y += d
         if d > 0:
-            if y > self.f_hi:
+            if y > f_hi:
                 raise NeverReached(forward=True)
         else:
             if y < 0:
                 raise NeverReached(forward=False)
             y += 1
         # the earliest t with f(t) == y, for 0 < y <= f_hi
-        p = bisect_left(self.pf, y) - 1
-        e = self.ptab[p]
+        p = bisect_left(pf, y) - 1
+        e = ptab[p]
         if e is None:
             i = self.pwin[p]
             target = self.win_px[i] + (y - self.win_fa[i])

@@ -30,7 +30,7 @@ from typing import Any, final
 import attrs
 import pendulum
 
-from .._time import aware, to_micros
+from .._time import aware, duration_micros, to_micros
 from .._validators import enum_member
 from ..customers import Customer
 from ..exceptions import EmptySampleError, ValidationError
@@ -291,8 +291,10 @@ def _quantiles(acc: Accumulator[Any]) -> tuple[Fraction | None, Fraction | None]
     result = acc.result()
     if not isinstance(result, DurationStats):
         return None, None
-    p90 = dict(result.percentile_micros)[_P90]
-    return Fraction(result.median_micros, _SECOND), Fraction(p90, _SECOND)
+    return (
+        Fraction(duration_micros(result.median), _SECOND),
+        Fraction(duration_micros(result.percentile(_P90)), _SECOND),
+    )
 
 
 def _read(acc: Accumulator[Any]) -> tuple[int, Fraction, Interval | None]:
@@ -303,7 +305,7 @@ def _read(acc: Accumulator[Any]) -> tuple[int, Fraction, Interval | None]:
     if isinstance(result, Mean):
         return result.n, result.value, result.interval
     if isinstance(result, DurationStats):
-        return result.count, Fraction(result.total_micros, result.count * 1_000_000), None
+        return result.count, Fraction(duration_micros(result.total), result.count * _SECOND), None
     raise TypeError(f"unexpected KPI result {type(result).__name__}")  # pragma: no cover
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 import pendulum
 import pytest
 
+from servicemodel._time import to_micros
 from servicemodel.exceptions import (
     IdempotencyConflict,
     InsufficientPoints,
@@ -175,7 +176,7 @@ def test_a_batch_is_all_or_nothing(tmp_path: Path) -> None:
         ledger.apply_many(commands[:2])
         before = rows(tmp_path)
         spoiled = Command.of(
-            "redeem", key="too-much", member="ann", micros=commands[2].micros, points=10**6
+            "redeem", key="too-much", member="ann", micros=to_micros(commands[2].at), points=10**6
         )
         with pytest.raises(InsufficientPoints):
             ledger.apply_many([*commands[2:4], spoiled])

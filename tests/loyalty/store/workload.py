@@ -205,8 +205,7 @@ def _unplaced(entry: Entry) -> Entry:
 
 def end_of(commands: Sequence[Command]) -> _dt.datetime:
     """An instant after every command of the workload."""
-    last = max(command.micros for command in commands)
-    return _dt.datetime(1970, 1, 1, tzinfo=_dt.UTC) + _dt.timedelta(microseconds=last + 1)
+    return max(command.at for command in commands) + _dt.timedelta(microseconds=1)
 
 
 # --------------------------------------------------------------- the crash test

@@ -159,7 +159,7 @@ def record_of(entry: Entry) -> JournalEntry:
     return JournalEntry(
         entry.member,
         entry.kind,
-        entry.micros,
+        entry._micros,
         entry.points,
         tuple((a.lot, a.points) for a in entry.allocations),
         entry.lot,

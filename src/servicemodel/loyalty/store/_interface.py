@@ -93,7 +93,7 @@ class Written(NamedTuple):
         return cls(
             key=command.key,
             member=command.member,
-            micros=command.micros,
+            micros=command._micros,
             version=version,
             command=command_to_json(command, command.zone),
             records=tuple(record_of(e) for e in (*settled, *entries)),
