@@ -26,9 +26,12 @@ sys.path.insert(0, str(Path(__file__).parent))
 from pg_server import PostgresServer, running_server
 
 settings.register_profile("default", max_examples=100, deadline=None)
+# ci: half the default's examples, derandomized (the same examples every run), so
+# the whole suite with branch coverage stays under 5 minutes on 2 cores; the
+# default profile (100) and `thorough` (2,000) search further.
 settings.register_profile(
     "ci",
-    max_examples=100,
+    max_examples=50,
     deadline=None,
     derandomize=True,
     print_blob=True,
