@@ -153,16 +153,7 @@ class TicketLog:
         statuses = self._vocabulary.statuses
         mapped = statuses.get(value)
         if mapped is None:
-            known = ", ".join(repr(s) for s in statuses)
-            raise record_error(
-                origin[0],
-                origin[1],
-                self.id,
-                f"'{origin[2]}' must be a {self._vocabulary.vendor} ticket status: one of {known} "
-                f"(got {value!r})",
-                field=origin[2],
-                value=value,
-            )
+            raise self._unknown("ticket status", statuses, value, origin)
         events = self._events
         events.append((at[0], _STATUS, len(events), at[1], mapped, None, origin))
 
@@ -177,33 +168,31 @@ class TicketLog:
         priorities = self._vocabulary.priorities
         mapped = priorities.get(value)
         if mapped is None:
-            known = ", ".join(repr(p) for p in priorities)
-            raise record_error(
-                origin[0],
-                origin[1],
-                self.id,
-                f"'{origin[2]}' must be a {self._vocabulary.vendor} priority: one of {known} or empty "
-                f"(got {value!r})",
-                field=origin[2],
-                value=value,
-            )
+            raise self._unknown("priority", priorities, value, origin, or_empty=True)
         return mapped
+
+    def _unknown(
+        self, noun: str, known: Iterable[str], value: str, origin: Origin, *, or_empty: bool = False
+    ) -> RecordError:
+        """The error for a vendor word missing from the vocabulary's table for *noun*."""
+        listed = ", ".join(repr(word) for word in known)
+        empty = " or empty" if or_empty else ""
+        return record_error(
+            origin[0],
+            origin[1],
+            self.id,
+            f"'{origin[2]}' must be a {self._vocabulary.vendor} {noun}: one of {listed}{empty} "
+            f"(got {value!r})",
+            field=origin[2],
+            value=value,
+        )
 
     def vendor_channel(self, value: str, origin: Origin) -> str:
         """The servicemodel channel of a vendor's channel (Zendesk's ``via.channel``)."""
         channels = self._vocabulary.channels
         channel = channels.get(value)
         if channel is None:
-            known = ", ".join(repr(c) for c in channels)
-            raise record_error(
-                origin[0],
-                origin[1],
-                self.id,
-                f"'{origin[2]}' must be a {self._vocabulary.vendor} channel: one of {known} "
-                f"(got {value!r})",
-                field=origin[2],
-                value=value,
-            )
+            raise self._unknown("channel", channels, value, origin)
         return channel.value
 
     def vendor_kind(self, value: str, origin: Origin) -> str:
@@ -211,16 +200,8 @@ class TicketLog:
         kinds = self._vocabulary.kinds
         kind = kinds.get(value)
         if kind is None:
-            known = ", ".join(repr(k) for k in kinds if k)
-            raise record_error(
-                origin[0],
-                origin[1],
-                self.id,
-                f"'{origin[2]}' must be a {self._vocabulary.vendor} ticket type: one of {known} "
-                f"or empty "
-                f"(got {value!r})",
-                field=origin[2],
-                value=value,
+            raise self._unknown(
+                "ticket type", [k for k in kinds if k], value, origin, or_empty=True
             )
         return kind.value
 
