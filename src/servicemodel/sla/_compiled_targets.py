@@ -18,7 +18,7 @@ from ..interactions import Priority
 from ._calendar import BusinessCalendar
 from ._clock import Log
 from ._dated import DatedCalendar
-from ._metrics import STOP_STATUSES, Metric
+from ._metrics import Metric, stopping_statuses
 from ._options import SCHEDULE, History, StampedTargets
 from ._policies import PolicySet, Target
 
@@ -27,7 +27,6 @@ if TYPE_CHECKING:
 
 __all__: list[str] = []
 
-_REPLY_METRICS = (Metric.FIRST_REPLY, Metric.NEXT_REPLY, Metric.PERIODIC_UPDATE)
 _METRICS = tuple(Metric)
 
 
@@ -63,8 +62,7 @@ class _Target:
         self.days = target.business_days
         # Tuples, not sets: membership by identity avoids hashing enum members on the hot path.
         self.paused = tuple(target.pausing_statuses())
-        stops = () if target.metric in _REPLY_METRICS else tuple(STOP_STATUSES)
-        self.excluded = self.paused + stops
+        self.excluded = self.paused + stopping_statuses(target.metric)
         self.name = target.calendar
         self.calendar = calendar
         self.always = calendar is BusinessCalendar.always()

@@ -20,7 +20,7 @@ from .._time import duration_from_micros, from_micros, to_micros
 from ..exceptions import CalendarError
 from ..interactions import Interaction, Priority, Status
 from ._clock import Running, crossed, is_open, next_flip, reach
-from ._metrics import STOP_STATUSES, Metric
+from ._metrics import Metric, stopping_statuses
 from ._policies import PolicySet, Target
 
 if TYPE_CHECKING:
@@ -35,9 +35,6 @@ __all__ = [
     "SlaOutcome",
     "SlaResult",
 ]
-
-_REPLY_METRICS = (Metric.FIRST_REPLY, Metric.NEXT_REPLY, Metric.PERIODIC_UPDATE)
-_STOPS = tuple(STOP_STATUSES)
 
 
 class ClockState(enum.Enum):
@@ -382,7 +379,7 @@ class MetricClock:
         stop = self._completed_us
         limit = upto if stop is None or stop > upto else stop
         paused = self.target.pausing_statuses()
-        stops = self.metric not in _REPLY_METRICS
+        stops = stopping_statuses(self.metric)
         statuses = self.statuses
         count = len(statuses)
         index = max(bisect_right(statuses, start, key=_first) - 1, 0)
@@ -393,7 +390,7 @@ class MetricClock:
             a, b = max(since, start), min(until, limit)
             if b <= a:
                 continue
-            if status in paused or (stops and status in _STOPS):
+            if status in paused or status in stops:
                 yield a, b, SegmentKind.PAUSED, status
             else:
                 for sa, sb, label in self._calendar._segments_us(a, b):
