@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import enum
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any, Protocol, TypeAlias, final, runtime_checkable
@@ -27,6 +27,7 @@ from ._purchases import (
     Activity,
     EventKind,
     Order,
+    OrderLine,
     _enum,
     _optional_text,
     _text,
@@ -217,6 +218,19 @@ class PerSpend:
         return tuple(result)
 
 
+def _per_unit(
+    purchase: Order | Activity, points: int, counts: Callable[[OrderLine], bool]
+) -> tuple[Basis, ...]:
+    """*points* per unit of each order line that *counts*; an activity has no lines."""
+    if not isinstance(purchase, Order):
+        return ()
+    return tuple(
+        Basis(line=line.line, points=Fraction(points * line.quantity))
+        for line in purchase.lines
+        if counts(line)
+    )
+
+
 @final
 @attrs.frozen(kw_only=True)
 class PerProduct:
@@ -241,13 +255,7 @@ class PerProduct:
         >>> PerProduct(name="mugs", product="mug", points=10).bases(order)
         (Basis(line='A', points=Fraction(30, 1), base=None, rate=None),)
         """
-        if not isinstance(purchase, Order):
-            return ()
-        return tuple(
-            Basis(line=line.line, points=Fraction(self.points * line.quantity))
-            for line in purchase.lines
-            if line.product == self.product
-        )
+        return _per_unit(purchase, self.points, lambda line: line.product == self.product)
 
 
 @final
@@ -274,13 +282,7 @@ class PerCategory:
         >>> PerCategory(name="books", category="books", points=5).bases(order)
         (Basis(line='B', points=Fraction(10, 1), base=None, rate=None),)
         """
-        if not isinstance(purchase, Order):
-            return ()
-        return tuple(
-            Basis(line=line.line, points=Fraction(self.points * line.quantity))
-            for line in purchase.lines
-            if line.category == self.category
-        )
+        return _per_unit(purchase, self.points, lambda line: line.category == self.category)
 
 
 @final
