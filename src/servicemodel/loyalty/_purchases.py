@@ -7,6 +7,7 @@ from typing import Any, TypeAlias, final
 
 import attrs
 
+from .._validators import enum_member
 from ..exceptions import ValidationError
 from ._money import Money
 
@@ -52,26 +53,8 @@ def _non_negative_money(_instance: Any, attribute: attrs.Attribute[Any], value: 
         )
 
 
-def _enum(enum_type: type[enum.Enum]) -> Any:
-    allowed = ", ".join(repr(m.value) for m in enum_type)
-
-    def convert(value: Any) -> Any:
-        if isinstance(value, enum_type):
-            return value
-        try:
-            return enum_type(value)
-        except (ValueError, TypeError):
-            name = enum_type.__name__.lower()
-            raise ValidationError(
-                f"'{name}' must be one of {allowed} (got {value!r})", field=name, value=value
-            ) from None
-
-    return convert
-
-
 def _to_event_kind(value: Any) -> EventKind:
-    result: EventKind = _enum(EventKind)(value)
-    return result
+    return enum_member(EventKind, value, field="eventkind")
 
 
 @final

@@ -20,6 +20,7 @@ import attrs
 import pendulum
 
 from .._time import aware, to_micros
+from .._validators import enum_member
 from ..exceptions import ValidationError
 from ._caps import Cap, CapCount, CapOrder, _to_cap_count, _to_cap_order
 from ._money import Money, RoundingMode, largest_remainder, round_points
@@ -28,7 +29,6 @@ from ._purchases import (
     EventKind,
     Order,
     OrderLine,
-    _enum,
     _optional_text,
     _text,
     _to_event_kind,
@@ -99,18 +99,15 @@ def _names(value: Any) -> frozenset[str]:
 
 
 def _to_rounding_mode(value: Any) -> RoundingMode:
-    result: RoundingMode = _enum(RoundingMode)(value)
-    return result
+    return enum_member(RoundingMode, value, field="roundingmode")
 
 
 def _to_rounding_place(value: Any) -> RoundingPlace:
-    result: RoundingPlace = _enum(RoundingPlace)(value)
-    return result
+    return enum_member(RoundingPlace, value, field="roundingplace")
 
 
 def _to_rounding_stage(value: Any) -> RoundingStage:
-    result: RoundingStage = _enum(RoundingStage)(value)
-    return result
+    return enum_member(RoundingStage, value, field="roundingstage")
 
 
 @final

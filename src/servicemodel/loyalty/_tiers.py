@@ -20,6 +20,7 @@ import attrs
 import pendulum
 
 from .._time import aware, to_micros
+from .._validators import enum_member
 from ..exceptions import ValidationError
 from ._clock import DAY, LocalClock
 from ._ledger import Ledger
@@ -62,19 +63,6 @@ def _days(_instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
             field=attribute.name,
             value=value,
         )
-
-
-def _enum_of(enum_type: type[enum.Enum], value: Any) -> Any:
-    if isinstance(value, enum_type):
-        return value
-    try:
-        return enum_type(value)
-    except (ValueError, TypeError):
-        allowed = ", ".join(repr(m.value) for m in enum_type)
-        name = enum_type.__name__.lower()
-        raise ValidationError(
-            f"'{name}' must be one of {allowed} (got {value!r})", field=name, value=value
-        ) from None
 
 
 class TierMetric(enum.Enum):
@@ -155,23 +143,19 @@ def _levels(value: Any) -> tuple[Tier, ...]:
 
 
 def _to_metric(value: Any) -> TierMetric:
-    result: TierMetric = _enum_of(TierMetric, value)
-    return result
+    return enum_member(TierMetric, value, field="tiermetric")
 
 
 def _to_crossing(value: Any) -> Crossing:
-    result: Crossing = _enum_of(Crossing, value)
-    return result
+    return enum_member(Crossing, value, field="crossing")
 
 
 def _to_downgrade(value: Any) -> Downgrade:
-    result: Downgrade = _enum_of(Downgrade, value)
-    return result
+    return enum_member(Downgrade, value, field="downgrade")
 
 
 def _to_period(value: Any) -> CalendarPeriod:
-    result: CalendarPeriod = _enum_of(CalendarPeriod, value)
-    return result
+    return enum_member(CalendarPeriod, value, field="calendarperiod")
 
 
 @final
