@@ -29,6 +29,7 @@ from ._purchases import (
     EventKind,
     Order,
     OrderLine,
+    _distinct,
     _optional_text,
     _text,
     _to_event_kind,
@@ -441,20 +442,9 @@ class Earning:
 
 
 def _rules(value: Any) -> tuple[Any, ...]:
-    items = tuple(value)
-    names: set[str] = set()
-    for item in items:
-        if not isinstance(item, EarnRule):
-            raise ValidationError(
-                f"'rules' must contain earn rules (got {item!r})", field="rules", value=item
-            )
-        if item.name in names:
-            raise ValidationError(
-                f"'rules' must have distinct names (got {item.name!r} twice)",
-                field="rules",
-                value=item.name,
-            )
-        names.add(item.name)
+    items: tuple[Any, ...] = _distinct(
+        value, EarnRule, field="rules", described="earn rules", key="name", keys="names"
+    )
     return items
 
 
@@ -471,20 +461,9 @@ def _multipliers(value: Any) -> tuple[Multiplier, ...]:
 
 
 def _caps(value: Any) -> tuple[Cap, ...]:
-    items = tuple(value)
-    names: set[str] = set()
-    for item in items:
-        if not isinstance(item, Cap):
-            raise ValidationError(
-                f"'caps' must contain Cap values (got {item!r})", field="caps", value=item
-            )
-        if item.name in names:
-            raise ValidationError(
-                f"'caps' must have distinct names (got {item.name!r} twice)",
-                field="caps",
-                value=item.name,
-            )
-        names.add(item.name)
+    items: tuple[Cap, ...] = _distinct(
+        value, Cap, field="caps", described="Cap values", key="name", keys="names"
+    )
     return items
 
 

@@ -25,6 +25,7 @@ from ..exceptions import ValidationError
 from ._clock import DAY, LocalClock
 from ._ledger import Ledger
 from ._policies import CalendarPeriod
+from ._purchases import _distinct
 
 __all__ = ["Catalogue", "Crossing", "Downgrade", "Reward", "Tier", "TierMetric", "Tiers"]
 
@@ -399,20 +400,9 @@ class Reward:
 
 
 def _rewards(value: Any) -> tuple[Reward, ...]:
-    items = tuple(value)
-    ids = set()
-    for item in items:
-        if not isinstance(item, Reward):
-            raise ValidationError(
-                f"'rewards' must contain Reward values (got {item!r})", field="rewards", value=item
-            )
-        if item.id in ids:
-            raise ValidationError(
-                f"'rewards' must have distinct ids (got {item.id!r} twice)",
-                field="rewards",
-                value=item.id,
-            )
-        ids.add(item.id)
+    items: tuple[Reward, ...] = _distinct(
+        value, Reward, field="rewards", described="Reward values", key="id", keys="ids"
+    )
     return items
 
 
