@@ -25,21 +25,11 @@ from ..exceptions import ValidationError
 from ._clock import DAY, LocalClock
 from ._ledger import Ledger
 from ._policies import CalendarPeriod
-from ._purchases import _distinct
+from ._purchases import _distinct, _text
 
 __all__ = ["Catalogue", "Crossing", "Downgrade", "Reward", "Tier", "TierMetric", "Tiers"]
 
 _MAX_STEPS = 10_000
-
-
-def _text(_instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-    if not isinstance(value, str) or not value or value != value.strip() or len(value) > 256:
-        raise ValidationError(
-            f"'{attribute.name}' must be a non-empty string without surrounding blanks "
-            f"(got {value!r})",
-            field=attribute.name,
-            value=value,
-        )
 
 
 def _threshold(value: Any) -> Decimal:
