@@ -10,7 +10,7 @@ import pendulum
 
 from .._validators import non_empty_str, optional_non_empty_str
 from ..exceptions import ValidationError
-from ._common import check_level, local_date
+from ._common import check_level, each_skill_once, local_date
 
 __all__ = ["Agent", "Candidate", "Skill"]
 
@@ -68,15 +68,7 @@ def skill_tuple(value: object, *, field: str = "skills") -> tuple[Skill, ...]:
                     value=item,
                 )
             items.append(item)
-    names = [s.name for s in items]
-    duplicates = sorted({n for n in names if names.count(n) > 1})
-    if duplicates:
-        raise ValidationError(
-            f"'{field}' must name each skill once (got {duplicates!r} more than once)",
-            field=field,
-            value=duplicates,
-        )
-    return tuple(sorted(items, key=lambda s: s.name))
+    return each_skill_once(items, lambda s: s.name, field=field)
 
 
 def _skills(value: object) -> tuple[Skill, ...]:

@@ -11,7 +11,7 @@ import attrs
 from .._validators import non_empty_str
 from ..exceptions import ValidationError
 from ._agents import Agent, Candidate
-from ._common import check_level
+from ._common import check_level, each_skill_once
 
 __all__ = ["GapKind", "SkillAssessment", "SkillGap", "SkillProfile", "SkillRequirement"]
 
@@ -95,15 +95,7 @@ def _requirements(value: object) -> tuple[SkillRequirement, ...]:
                 value=item,
             )
         items.append(item)
-    names = [r.skill for r in items]
-    duplicates = sorted({n for n in names if names.count(n) > 1})
-    if duplicates:
-        raise ValidationError(
-            f"'{field}' must name each skill once (got {duplicates!r} more than once)",
-            field=field,
-            value=duplicates,
-        )
-    return tuple(sorted(items, key=lambda r: r.skill))
+    return each_skill_once(items, lambda r: r.skill, field=field)
 
 
 @final
