@@ -351,18 +351,9 @@ class SlaCompliance(Accumulator[Rate]):
                 value=customers,
             )
         native = {k: v for k, v in options.items() if k not in ("policies", "customers")}
-        try:
-            made = cls(policies=chosen, customers=customers, **native)
-        except TypeError as error:
-            raise ValidationError(
-                f"'options' must be options of {cls.name} (got {dict(options)!r:.80}): {error}",
-                field="options",
-                value=options,
-            ) from None
-        state = data.get("state")
-        if state is not None:
-            made._load_state(state)
-        return made
+        return cls._rebuilt(
+            lambda: cls(policies=chosen, customers=customers, **native), options, data.get("state")
+        )
 
     # -------------------------------------------------------------------- state
 
