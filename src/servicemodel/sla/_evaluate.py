@@ -138,18 +138,18 @@ def _compute(
                     warned=warn is not None
                     and business >= warn
                     and crossed(calendar, run, warn, business, done),
-                    started_us=start,
-                    completed_us=done,
-                    as_of_us=as_of,
-                    business_us=business,
-                    calendar_us=real,
-                    within_us=within,
-                    warn_us=warn,
-                    run=run,
-                    calendar=counted_on,
-                    statuses=statuses,
+                    _started_us=start,
+                    _completed_us=done,
+                    _as_of_us=as_of,
+                    _business_us=business,
+                    _calendar_us=real,
+                    _within_us=within,
+                    _warn_us=warn,
+                    _run=run,
+                    _calendar=counted_on,
+                    _statuses=statuses,
                     zone=zone,
-                    recorded_breach_us=recorded,
+                    _recorded_breach_us=recorded,
                     started_priority=keys[0 if single else bisect_right(times, began) - 1][1],
                 )
             )
@@ -158,7 +158,7 @@ def _compute(
         interaction_id=interaction.id,
         policy=None if index < 0 else policies.policies[index].name,
         clocks=tuple(clocks),
-        as_of_us=as_of,
+        _as_of_us=as_of,
         zone=zone,
     )
 

@@ -175,18 +175,18 @@ class MetricClock:
     state: ClockState
     breached: bool
     warned: bool
-    _started_us: int
-    _completed_us: int | None
-    _as_of_us: int
-    _business_us: int
-    _calendar_us: int
-    _within_us: int
-    _warn_us: int | None
-    _run: Running = attrs.field(repr=False, alias="run")
-    _calendar: IntegerCalendar = attrs.field(repr=False, alias="calendar")
-    statuses: tuple[tuple[int, Status], ...] = attrs.field(repr=False)
+    _started_us: int = attrs.field(alias="_started_us")
+    _completed_us: int | None = attrs.field(alias="_completed_us")
+    _as_of_us: int = attrs.field(alias="_as_of_us")
+    _business_us: int = attrs.field(alias="_business_us")
+    _calendar_us: int = attrs.field(alias="_calendar_us")
+    _within_us: int = attrs.field(alias="_within_us")
+    _warn_us: int | None = attrs.field(alias="_warn_us")
+    _run: Running = attrs.field(repr=False, alias="_run")
+    _calendar: IntegerCalendar = attrs.field(repr=False, alias="_calendar")
+    _statuses: tuple[tuple[int, Status], ...] = attrs.field(repr=False, alias="_statuses")
     zone: _dt.tzinfo = attrs.field(repr=False)
-    _recorded_breach_us: int | None = None
+    _recorded_breach_us: int | None = attrs.field(default=None, alias="_recorded_breach_us")
     #: The priority in force when the clock first started (before any restart);
     #: ``priority`` is the one whose target measured it. ``None``: not known.
     started_priority: Priority | None = None
@@ -380,7 +380,7 @@ class MetricClock:
         limit = upto if stop is None or stop > upto else stop
         paused = self.target.pausing_statuses()
         stops = stopping_statuses(self.metric)
-        statuses = self.statuses
+        statuses = self._statuses
         count = len(statuses)
         index = max(bisect_right(statuses, start, key=_first) - 1, 0)
         while index < count and start < limit:
@@ -429,7 +429,7 @@ class SlaResult:
     interaction_id: str
     policy: str | None
     clocks: tuple[MetricClock, ...]
-    _as_of_us: int
+    _as_of_us: int = attrs.field(alias="_as_of_us")
     zone: _dt.tzinfo = attrs.field(repr=False)
 
     @property
