@@ -32,7 +32,7 @@ from typing import Any, Self, final
 import attrs
 
 from .._time import aware, from_micros, to_micros
-from .._validators import enum_member
+from .._validators import check_item, enum_member
 from ..customers import Customer
 from ..exceptions import EmptySampleError, ValidationError
 from ..interactions import Interaction, Priority
@@ -135,12 +135,7 @@ def _customers(value: object) -> dict[str, Customer] | None:
         )
     found: dict[str, Customer] = {}
     for index, customer in enumerate(value):
-        if not isinstance(customer, Customer):
-            raise ValidationError(
-                f"'customers[{index}]' must be a Customer (got {customer!r:.60})",
-                field=f"customers[{index}]",
-                value=customer,
-            )
+        check_item(customer, Customer, field="customers", index=index)
         if customer.id in found:
             raise ValidationError(
                 f"'customers[{index}]' must not repeat a customer id (got {customer.id!r} twice)",

@@ -8,7 +8,7 @@ from typing import Any, final
 import attrs
 import pendulum
 
-from .._validators import non_empty_str, optional_non_empty_str
+from .._validators import check_item, non_empty_str, optional_non_empty_str
 from ..exceptions import ValidationError
 from ._common import check_level, each_skill_once, local_date
 
@@ -61,12 +61,7 @@ def skill_tuple(value: object, *, field: str = "skills") -> tuple[Skill, ...]:
             items.append(Skill(name, level))
     else:
         for index, item in enumerate(value):
-            if not isinstance(item, Skill):
-                raise ValidationError(
-                    f"'{field}[{index}]' must be a Skill (got {item!r})",
-                    field=f"{field}[{index}]",
-                    value=item,
-                )
+            check_item(item, Skill, field=field, index=index)
             items.append(item)
     return each_skill_once(items, lambda s: s.name, field=field)
 

@@ -8,7 +8,7 @@ from typing import Any, final
 
 import attrs
 
-from .._validators import non_empty_str
+from .._validators import check_item, non_empty_str
 from ..exceptions import ValidationError
 from ._agents import Agent, Candidate
 from ._common import check_level, each_skill_once
@@ -88,12 +88,7 @@ def _requirements(value: object) -> tuple[SkillRequirement, ...]:
         )
     items: list[SkillRequirement] = []
     for index, item in enumerate(value):
-        if not isinstance(item, SkillRequirement):
-            raise ValidationError(
-                f"'{field}[{index}]' must be a SkillRequirement (got {item!r})",
-                field=f"{field}[{index}]",
-                value=item,
-            )
+        check_item(item, SkillRequirement, field=field, index=index)
         items.append(item)
     return each_skill_once(items, lambda r: r.skill, field=field)
 
