@@ -132,6 +132,16 @@ def _key(interaction: str, rule: RecognitionRule, resolution: int) -> str:
     return base if resolution == 1 else f"{base}:{resolution}"
 
 
+def _check_interaction(interaction: object) -> None:
+    """Refuse anything but an Interaction as the interaction scored."""
+    if not isinstance(interaction, Interaction):
+        raise ValidationError(
+            f"'interaction' must be an Interaction (got {interaction!r})",
+            field="interaction",
+            value=interaction,
+        )
+
+
 def _scored_resolution(
     current: Interaction, policy: RecognitionPolicy
 ) -> tuple[pendulum.DateTime, int] | None:
@@ -171,12 +181,7 @@ def awards(
     ...                    created_at=pendulum.datetime(2025, 1, 1)), RecognitionPolicy())
     ()
     """
-    if not isinstance(interaction, Interaction):
-        raise ValidationError(
-            f"'interaction' must be an Interaction (got {interaction!r})",
-            field="interaction",
-            value=interaction,
-        )
+    _check_interaction(interaction)
     current = interaction if as_of is None else interaction.as_of(aware(as_of, field="as_of"))
     agent = current.assignee()
     if agent is None:

@@ -25,7 +25,7 @@ import pendulum
 from .._time import aware, from_micros, to_micros, zone
 from ..exceptions import ValidationError
 from ..interactions import Interaction
-from ._awards import _scored_resolution, awards
+from ._awards import _check_interaction, _scored_resolution, awards
 from ._recognition_policy import RecognitionPolicy, TieBreak
 
 __all__ = [
@@ -154,12 +154,7 @@ class MonthTally:
         ...
         servicemodel.exceptions.ValidationError: 'interaction' must be an Interaction (got 'T-1')
         """
-        if not isinstance(interaction, Interaction):
-            raise ValidationError(
-                f"'interaction' must be an Interaction (got {interaction!r})",
-                field="interaction",
-                value=interaction,
-            )
+        _check_interaction(interaction)
         start, end = self._start, self._end
         if to_micros(interaction.created_at) >= end:
             return
