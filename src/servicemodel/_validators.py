@@ -28,7 +28,9 @@ from .exceptions import ValidationError
 
 __all__ = [
     "between",
+    "check_item",
     "enum_member",
+    "instances",
     "instant_key",
     "non_empty_str",
     "optional_aware",
@@ -80,6 +82,46 @@ def between(low: int, high: int) -> Callable[[Any, attrs.Attribute[Any], Any], N
             )
 
     return check
+
+
+def check_item(item: object, kind: type, *, field: str, index: int) -> None:
+    """Refuse *item*, entry *index* of the collection *field*, unless it is a *kind*.
+
+    >>> check_item("tone", int, field="scores", index=0)
+    Traceback (most recent call last):
+    ...
+    servicemodel.exceptions.ValidationError: 'scores[0]' must be an int (got 'tone')
+    """
+    if not isinstance(item, kind):
+        name = kind.__name__
+        article = "an" if name[:1].upper() in "AEIOU" else "a"
+        raise ValidationError(
+            f"'{field}[{index}]' must be {article} {name} (got {shown(item)})",
+            field=f"{field}[{index}]",
+            value=item,
+        )
+
+
+def instances(value: object, kind: type[T], *, field: str) -> tuple[T, ...]:
+    """Return a collection of *kind* values as a tuple, refusing a single value or a stray item.
+
+    >>> instances([1, 2], int, field="scores")
+    (1, 2)
+    >>> instances("12", int, field="scores")
+    Traceback (most recent call last):
+    ...
+    servicemodel.exceptions.ValidationError: 'scores' must be a collection of int values (got '12')
+    """
+    if isinstance(value, str | bytes) or not isinstance(value, Iterable):
+        raise ValidationError(
+            f"'{field}' must be a collection of {kind.__name__} values (got {shown(value)})",
+            field=field,
+            value=value,
+        )
+    items = tuple(value)
+    for index, item in enumerate(items):
+        check_item(item, kind, field=field, index=index)
+    return items
 
 
 def non_empty_str(_instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:

@@ -26,8 +26,8 @@ time) is derived from the events by methods, never stored twice.
 from __future__ import annotations
 
 import datetime as _dt
-from collections.abc import Iterable, Mapping
-from typing import Any, final
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, TypeVar, final
 
 import attrs
 import pendulum
@@ -83,6 +83,8 @@ __all__ = [
     "Visibility",
     "check_log",
 ]
+
+_E = TypeVar("_E")
 
 _EVENT_TYPES = EVENT_TYPES
 
@@ -370,6 +372,17 @@ class Interaction(InteractionHistory):
         """
         return len(self.replies(opening=opening))
 
+    def _latest(self, kind: type[_E], counts: Callable[[_E], bool] | None = None) -> _E | None:
+        """The last event of *kind* (that *counts*, when given); ``None`` when there is none.
+
+        The current status, priority, assignee, group and rating are each the
+        latest change of its kind: this is that rule.
+        """
+        for event in reversed(self.events):
+            if isinstance(event, kind) and (counts is None or counts(event)):
+                return event
+        return None
+
     def status(self) -> Status:
         """The status after the last status change (``new`` when there is none).
 
@@ -378,10 +391,8 @@ class Interaction(InteractionHistory):
         ...             created_at=pendulum.datetime(2024, 1, 1)).status()
         <Status.NEW: 'new'>
         """
-        for event in reversed(self.events):
-            if isinstance(event, StatusChange):
-                return event.status
-        return Status.NEW
+        last = self._latest(StatusChange)
+        return Status.NEW if last is None else last.status
 
     def status_timeline(self) -> tuple[StatusSpan, ...]:
         """The statuses the interaction went through, each with its start and end.
@@ -631,10 +642,8 @@ class Interaction(InteractionHistory):
         ...             created_at=pendulum.datetime(2024, 1, 1)).current_priority()
         <Priority.NORMAL: 'normal'>
         """
-        for event in reversed(self.events):
-            if isinstance(event, PriorityChange):
-                return event.priority
-        return self.priority
+        last = self._latest(PriorityChange)
+        return self.priority if last is None else last.priority
 
     def assignee(self) -> str | None:
         """The agent the interaction is assigned to after the last assignment (``None``: nobody).
@@ -645,10 +654,8 @@ class Interaction(InteractionHistory):
         ...     events=[Assignment(at=t, agent_id="A-1")]).assignee()
         'A-1'
         """
-        for event in reversed(self.events):
-            if isinstance(event, Assignment):
-                return event.agent_id
-        return None
+        last = self._latest(Assignment)
+        return None if last is None else last.agent_id
 
     def group(self) -> str | None:
         """The group after the last assignment that named one (``None``: no group).
@@ -660,10 +667,8 @@ class Interaction(InteractionHistory):
         ...             Assignment(at=t, agent_id="A-2")]).group()
         'billing'
         """
-        for event in reversed(self.events):
-            if isinstance(event, Assignment) and event.group is not None:
-                return event.group
-        return None
+        last = self._latest(Assignment, lambda event: event.group is not None)
+        return None if last is None else last.group
 
     def satisfaction(self) -> int | None:
         """The latest CSAT score given on this interaction (``None``: not rated).
@@ -689,7 +694,4 @@ class Interaction(InteractionHistory):
         ...     events=[SatisfactionResponse(at=t.add(days=1), score=4)]).rating().at.day
         2
         """
-        for event in reversed(self.events):
-            if isinstance(event, SatisfactionResponse):
-                return event
-        return None
+        return self._latest(SatisfactionResponse)

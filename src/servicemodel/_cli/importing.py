@@ -5,10 +5,15 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from typing import Any
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
 from ._common import EXIT_STATUS_HELP, CommandError, Exit, checked_readable, usage, write_output
 from ._progress import export_progress
+
+if TYPE_CHECKING:
+    from ..interactions import Interaction
+    from ..io import ErrorReport
 
 __all__ = ["register", "run"]
 
@@ -127,7 +132,7 @@ def pairs(values: list[str], option: str) -> dict[str, str]:
 def run(args: argparse.Namespace) -> int:
     """Run ``servicemodel import`` and return its exit status."""
     from ..exceptions import Problem
-    from ..io import ErrorReport, Format, freshdesk, read_interactions, write_interactions
+    from ..io import ErrorReport, freshdesk, read_interactions
     from ..io.zendesk import Grouping, read_export, read_policies, refresh
     from ..sla import dump_policies
 
@@ -135,12 +140,7 @@ def run(args: argparse.Namespace) -> int:
         return _run_jsm(args)
     if not os.path.isdir(args.source):
         raise CommandError(f"cannot read the export folder {args.source!r}", Exit.FILE)
-    try:
-        Format.of_path(args.output)
-    except Exception:
-        raise usage(
-            f"'--output' must name a .jsonl or .csv file (optionally .gz) (got {args.output!r})"
-        ) from None
+    _check_output(args.output)
     policy_format = None
     if args.policies_out is not None:
         policy_format = os.path.splitext(args.policies_out)[1].lower().lstrip(".")
@@ -186,34 +186,23 @@ def run(args: argparse.Namespace) -> int:
         items = read_export(
             args.source, instance=args.instance, grouping=grouping, on_error=report, agents=agents
         )
-    try:
-        with export_progress(
-            args.source,
-            items,
-            label="importing",
-            bar=args.onto is None and args.vendor == "zendesk",
-        ) as counted:
-            count = write_interactions(counted, args.output)
-    except OSError as error:
-        raise CommandError(
-            f"cannot write {args.output!r}: {error.strerror or error}; the file there (if any) "
-            "is unchanged",
-            Exit.FILE,
-        ) from None
+    with export_progress(
+        args.source,
+        items,
+        label="importing",
+        bar=args.onto is None and args.vendor == "zendesk",
+    ) as counted:
+        count = _write(counted, args.output)
     if policy_text is not None:
         write_output(policy_text, args.policies_out)
     for problem in problems or ():
         print(f"servicemodel import: left out: {problem}", file=sys.stderr)
-    if report:
-        print(f"servicemodel import: left out {report}", file=sys.stderr)
-    noun = "interaction" if count == 1 else "interactions"
-    print(f"imported {count:,} {noun} into {args.output}", file=sys.stderr)
-    return Exit.OK
+    return _imported(count, args.output, report)
 
 
 def _run_jsm(args: argparse.Namespace) -> int:
     """``servicemodel import jsm``: saved issues into an interactions file."""
-    from ..io import ErrorReport, Format, write_interactions
+    from ..io import ErrorReport
     from ..io.jsm import read_issues
 
     if not os.path.exists(args.source):
@@ -226,12 +215,7 @@ def _run_jsm(args: argparse.Namespace) -> int:
         )
     if args.sorted:
         raise usage("'--sorted' is for Zendesk tables; JSM issues are read one by one anyway")
-    try:
-        Format.of_path(args.output)
-    except Exception:
-        raise usage(
-            f"'--output' must name a .jsonl or .csv file (optionally .gz) (got {args.output!r})"
-        ) from None
+    _check_output(args.output)
     report = ErrorReport() if args.skip_bad else None
     items = read_issues(
         args.source,
@@ -241,16 +225,40 @@ def _run_jsm(args: argparse.Namespace) -> int:
         channel=args.channel,
         on_error=report,
     )
+    count = _write(items, args.output)
+    return _imported(count, args.output, report)
+
+
+def _check_output(output: str) -> None:
+    """Refuse an output path that is not an interactions file, before anything is read."""
+    from ..io import Format
+
     try:
-        count = write_interactions(items, args.output)
+        Format.of_path(output)
+    except Exception:
+        raise usage(
+            f"'--output' must name a .jsonl or .csv file (optionally .gz) (got {output!r})"
+        ) from None
+
+
+def _write(items: Iterable[Interaction], output: str) -> int:
+    """Write *items* to *output*; a failed write is a file error that leaves the old file."""
+    from ..io import write_interactions
+
+    try:
+        return write_interactions(items, output)
     except OSError as error:
         raise CommandError(
-            f"cannot write {args.output!r}: {error.strerror or error}; the file there (if any) "
+            f"cannot write {output!r}: {error.strerror or error}; the file there (if any) "
             "is unchanged",
             Exit.FILE,
         ) from None
+
+
+def _imported(count: int, output: str, report: ErrorReport | None) -> int:
+    """Say what was left out and how many interactions were imported."""
     if report:
         print(f"servicemodel import: left out {report}", file=sys.stderr)
     noun = "interaction" if count == 1 else "interactions"
-    print(f"imported {count:,} {noun} into {args.output}", file=sys.stderr)
+    print(f"imported {count:,} {noun} into {output}", file=sys.stderr)
     return Exit.OK

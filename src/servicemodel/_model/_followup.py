@@ -10,7 +10,7 @@ import attrs
 import pendulum
 
 from .._time import aware, duration_micros, from_micros, to_duration, to_micros
-from .._validators import enum_member, non_empty_str
+from .._validators import check_item, enum_member, non_empty_str
 from ..exceptions import ValidationError
 from ..interactions import Channel, Interaction, Kind
 
@@ -141,12 +141,7 @@ def schedule_outreach(
         )
     rule_list = tuple(rules)
     for index, rule in enumerate(rule_list):
-        if not isinstance(rule, FollowUpRule):
-            raise ValidationError(
-                f"'rules[{index}]' must be a FollowUpRule (got {rule!r})",
-                field=f"rules[{index}]",
-                value=rule,
-            )
+        check_item(rule, FollowUpRule, field="rules", index=index)
     by_trigger: dict[Trigger, list[FollowUpRule]] = {}
     for rule in rule_list:
         by_trigger.setdefault(rule.trigger, []).append(rule)

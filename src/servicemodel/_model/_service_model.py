@@ -19,7 +19,7 @@ from cattrs.gen import make_dict_structure_fn, override
 from .. import _documents as doc
 from .. import _structure as structuring
 from .._time import parse_duration, zone
-from .._validators import enum_member, non_empty_str
+from .._validators import enum_member, instances, non_empty_str
 from ..exceptions import DocumentError, ModelDocumentError, Problem, ValidationError
 from ..goals import Goal, Scope
 from ..interactions import Channel
@@ -136,30 +136,12 @@ def _zone_name(_instance: Any, attribute: attrs.Attribute[Any], value: Any) -> N
     zone(value, field=attribute.name)
 
 
-def _items(value: Any, kind: type[Any], field: str) -> tuple[Any, ...]:
-    if isinstance(value, str | bytes) or not isinstance(value, Iterable):
-        raise ValidationError(
-            f"'{field}' must be a collection of {kind.__name__} values (got {value!r})",
-            field=field,
-            value=value,
-        )
-    items = tuple(value)
-    for index, item in enumerate(items):
-        if not isinstance(item, kind):
-            raise ValidationError(
-                f"'{field}[{index}]' must be a {kind.__name__} (got {type(item).__name__})",
-                field=f"{field}[{index}]",
-                value=item,
-            )
-    return items
-
-
 def _goals(value: Any) -> tuple[Goal, ...]:
-    return _items(value, Goal, "goals")
+    return instances(value, Goal, field="goals")
 
 
 def _follow_ups(value: Any) -> tuple[FollowUpRule, ...]:
-    return _items(value, FollowUpRule, "follow_ups")
+    return instances(value, FollowUpRule, field="follow_ups")
 
 
 def _optional(kind: type[Any], field: str) -> Any:

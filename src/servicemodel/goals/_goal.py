@@ -12,7 +12,7 @@ import pendulum
 
 from .._display import show, show_change
 from .._time import aware, from_micros, to_micros
-from .._validators import enum_member, optional_aware, optional_non_empty_str
+from .._validators import check_item, enum_member, optional_aware, optional_non_empty_str
 from ..exceptions import EmptySampleError, ValidationError
 from ..kpi import Better, KpiName, KpiUnit
 from ._judgement import _MICROS_PER_MONTH, Progress, _Judgement, _trend, _zone_of
@@ -287,12 +287,7 @@ class Goal:
         start = to_micros(self.start) if self.start is not None else None
         points = []
         for index, observation in enumerate(observations):
-            if not isinstance(observation, Observation):
-                raise ValidationError(
-                    f"'observations[{index}]' must be an Observation (got {observation!r})",
-                    field=f"observations[{index}]",
-                    value=observation,
-                )
+            check_item(observation, Observation, field="observations", index=index)
             if self.metric is not None and not self.metric.spec.contains(observation.value):
                 raise ValidationError(
                     f"'observations[{index}].value' must be a value of {self.metric.value}, "

@@ -9,11 +9,19 @@ aware instant or a named error (:func:`instant`).
 from __future__ import annotations
 
 import datetime as _dt
+import os
 from typing import Final
 
 from ..exceptions import RecordError, ValidationError
 
-__all__ = ["check_instance", "instant", "location", "record_error"]
+__all__ = [
+    "check_folder",
+    "check_instance",
+    "check_on_problem",
+    "instant",
+    "location",
+    "record_error",
+]
 
 _fromisoformat: Final = _dt.datetime.fromisoformat
 _UTC: Final = _dt.UTC
@@ -69,6 +77,26 @@ def check_on_problem(on_problem: object) -> None:
             field="on_problem",
             value=on_problem,
         )
+
+
+def check_folder(folder: object, *, holding: str) -> str:
+    """Return *folder* as a path, refusing anything that is not an existing folder.
+
+    *holding* says what the folder should hold, for the message.
+
+    >>> check_folder("/no/such/folder", holding="the saved API responses")
+    Traceback (most recent call last):
+    ...
+    servicemodel.exceptions.ValidationError: 'folder' must be a folder holding the saved API responses (got '/no/such/folder')
+    """
+    path = os.fspath(folder) if isinstance(folder, str | os.PathLike) else None
+    if not isinstance(path, str) or not os.path.isdir(path):
+        raise ValidationError(
+            f"'folder' must be a folder holding {holding} (got {folder!r})",
+            field="folder",
+            value=folder,
+        )
+    return path
 
 
 def check_instance(instance: object) -> None:

@@ -20,7 +20,7 @@ True
 from __future__ import annotations
 
 import abc
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, ClassVar, Generic, Protocol, Self, TypeVar, runtime_checkable
 
 from ..exceptions import ValidationError
@@ -352,15 +352,21 @@ class Accumulator(abc.ABC, Generic[R]):
             raise ValidationError(
                 f"'options' must be a dict (got {options!r:.80})", field="options", value=options
             )
+        return target._rebuilt(
+            lambda: target._from_options(dict(options), calendar), options, data.get("state")
+        )
+
+    @classmethod
+    def _rebuilt(cls, build: Callable[[], Self], options: Mapping[str, Any], state: Any) -> Self:
+        """What *build* makes of *options*, with *state* loaded; options it refuses are named."""
         try:
-            made = target._from_options(dict(options), calendar)
+            made = build()
         except TypeError as error:
             raise ValidationError(
-                f"'options' must be options of {target.name} (got {dict(options)!r:.80}): {error}",
+                f"'options' must be options of {cls.name} (got {dict(options)!r:.80}): {error}",
                 field="options",
                 value=options,
             ) from None
-        state = data.get("state")
         if state is not None:
             made._load_state(state)
         return made

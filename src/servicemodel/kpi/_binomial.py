@@ -23,7 +23,7 @@ from fractions import Fraction
 
 from ..exceptions import EmptySampleError, ValidationError
 from ._special import beta_quantile
-from ._stats import Interval, Rate
+from ._stats import Interval, Rate, check_confidence
 
 __all__ = ["clopper_pearson_interval"]
 
@@ -54,16 +54,7 @@ def clopper_pearson_interval(k: int, n: int, *, confidence: float = 0.95) -> Rat
     """
     k = _check_count(k, "k")
     n = _check_count(n, "n")
-    if (
-        isinstance(confidence, bool)
-        or not isinstance(confidence, float | int | Fraction)
-        or not 0 < confidence < 1
-    ):
-        raise ValidationError(
-            f"'confidence' must be a number strictly between 0 and 1 (got {confidence!r})",
-            field="confidence",
-            value=confidence,
-        )
+    check_confidence(confidence)
     if n == 0:
         raise EmptySampleError("a rate needs at least one trial (got n = 0)")
     if k > n:

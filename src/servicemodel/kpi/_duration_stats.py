@@ -47,12 +47,12 @@ class DurationStats:
     """
 
     count: int
-    _total_micros: int
-    _mean_micros: int
-    _median_micros: int
-    _minimum_micros: int
-    _maximum_micros: int
-    _percentile_micros: tuple[tuple[Fraction, int], ...]
+    _total_micros: int = attrs.field(alias="_total_micros")
+    _mean_micros: int = attrs.field(alias="_mean_micros")
+    _median_micros: int = attrs.field(alias="_median_micros")
+    _minimum_micros: int = attrs.field(alias="_minimum_micros")
+    _maximum_micros: int = attrs.field(alias="_maximum_micros")
+    _percentile_micros: tuple[tuple[Fraction, int], ...] = attrs.field(alias="_percentile_micros")
     method: QuantileMethod
     estimate: str
     alpha: float
@@ -166,12 +166,12 @@ def duration_stats_from_figures(figures: tuple[Any, ...]) -> DurationStats:
     levels = tuple(Fraction(a, b) for a, b in zip(qn, qd, strict=True))
     return DurationStats(
         count=count,
-        total_micros=total,
-        mean_micros=mean,
-        median_micros=median,
-        minimum_micros=low,
-        maximum_micros=high,
-        percentile_micros=tuple(zip(levels, values, strict=True)),
+        _total_micros=total,
+        _mean_micros=mean,
+        _median_micros=median,
+        _minimum_micros=low,
+        _maximum_micros=high,
+        _percentile_micros=tuple(zip(levels, values, strict=True)),
         method=QuantileMethod(name),
         estimate=estimate,
         alpha=alpha,

@@ -32,7 +32,7 @@ from typing import Any, Self, final
 import attrs
 
 from .._time import aware, from_micros, to_micros
-from .._validators import enum_member
+from .._validators import check_item, enum_member
 from ..customers import Customer
 from ..exceptions import EmptySampleError, ValidationError
 from ..interactions import Interaction, Priority
@@ -135,12 +135,7 @@ def _customers(value: object) -> dict[str, Customer] | None:
         )
     found: dict[str, Customer] = {}
     for index, customer in enumerate(value):
-        if not isinstance(customer, Customer):
-            raise ValidationError(
-                f"'customers[{index}]' must be a Customer (got {customer!r:.60})",
-                field=f"customers[{index}]",
-                value=customer,
-            )
+        check_item(customer, Customer, field="customers", index=index)
         if customer.id in found:
             raise ValidationError(
                 f"'customers[{index}]' must not repeat a customer id (got {customer.id!r} twice)",
@@ -351,18 +346,9 @@ class SlaCompliance(Accumulator[Rate]):
                 value=customers,
             )
         native = {k: v for k, v in options.items() if k not in ("policies", "customers")}
-        try:
-            made = cls(policies=chosen, customers=customers, **native)
-        except TypeError as error:
-            raise ValidationError(
-                f"'options' must be options of {cls.name} (got {dict(options)!r:.80}): {error}",
-                field="options",
-                value=options,
-            ) from None
-        state = data.get("state")
-        if state is not None:
-            made._load_state(state)
-        return made
+        return cls._rebuilt(
+            lambda: cls(policies=chosen, customers=customers, **native), options, data.get("state")
+        )
 
     # -------------------------------------------------------------------- state
 

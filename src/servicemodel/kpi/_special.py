@@ -64,17 +64,25 @@ def upper_gamma_scaled(s: float, a: float) -> float:
         i += 1
         if i > _terms(a, s):
             raise _not_converged("upper_gamma_scaled", s, a)
-        an = -i * (i - s)
         b += 2
-        d = an * d + b
-        d = _TINY if abs(d) < _TINY else d
-        c = b + an / c
-        c = _TINY if abs(c) < _TINY else c
-        d = 1 / d
-        delta = d * c
+        c, d, delta = _lentz_step(c, d, -i * (i - s), b)
         h *= delta
         if abs(delta - 1) < _EPSILON:
             return h
+
+
+def _lentz_step(c: float, d: float, a_i: float, b_i: float) -> tuple[float, float, float]:
+    """One step of the modified Lentz method: the new C and D, and the factor for the value.
+
+    A continued fraction b_0 + a_1 / (b_1 + a_2 / (b_2 + ...)) is the product
+    of the factors; C and D are kept away from zero.
+    """
+    d = a_i * d + b_i
+    d = _TINY if abs(d) < _TINY else d
+    c = b_i + a_i / c
+    c = _TINY if abs(c) < _TINY else c
+    d = 1 / d
+    return c, d, d * c
 
 
 def _beta_fraction(x: float, a: float, b: float) -> float:
@@ -95,12 +103,7 @@ def _beta_fraction(x: float, a: float, b: float) -> float:
             m * (b - m) * x / ((qam + m2) * (a + m2)),
             -(a + m) * (qab + m) * x / ((a + m2) * (qap + m2)),
         ):
-            d = 1 + numerator * d
-            d = _TINY if abs(d) < _TINY else d
-            c = 1 + numerator / c
-            c = _TINY if abs(c) < _TINY else c
-            d = 1 / d
-            delta = d * c
+            c, d, delta = _lentz_step(c, d, numerator, 1.0)
             h *= delta
         if abs(delta - 1) < _EPSILON:
             return h

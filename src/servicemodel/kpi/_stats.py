@@ -41,7 +41,14 @@ __all__ = [
 _DEFAULT_CONFIDENCE = 0.95
 
 
-def _z(confidence: float) -> float:
+def check_confidence(confidence: object) -> None:
+    """Refuse a confidence level that is not a number strictly between 0 and 1.
+
+    >>> check_confidence(1)
+    Traceback (most recent call last):
+    ...
+    servicemodel.exceptions.ValidationError: 'confidence' must be a number strictly between 0 and 1 (got 1)
+    """
     if (
         isinstance(confidence, bool)
         or not isinstance(confidence, float | int | Fraction)
@@ -52,6 +59,10 @@ def _z(confidence: float) -> float:
             field="confidence",
             value=confidence,
         )
+
+
+def _z(confidence: float) -> float:
+    check_confidence(confidence)
     level = float(confidence)
     return NormalDist().inv_cdf(1 - (1 - level) / 2)
 

@@ -12,30 +12,27 @@ from typing import Any, final
 
 import attrs
 
+from .._validators import enum_member
 from ._clock import LocalClock
-from ._purchases import _enum, _optional_text, _text, _whole
+from ._purchases import _optional_text, _text, _whole
 
 __all__ = ["Cap", "CapCount", "CapMode", "CapOrder", "CapWindow"]
 
 
 def _to_cap_window(value: Any) -> CapWindow:
-    result: CapWindow = _enum(CapWindow)(value)
-    return result
+    return enum_member(CapWindow, value, field="capwindow")
 
 
 def _to_cap_mode(value: Any) -> CapMode:
-    result: CapMode = _enum(CapMode)(value)
-    return result
+    return enum_member(CapMode, value, field="capmode")
 
 
 def _to_cap_order(value: Any) -> CapOrder:
-    result: CapOrder = _enum(CapOrder)(value)
-    return result
+    return enum_member(CapOrder, value, field="caporder")
 
 
 def _to_cap_count(value: Any) -> CapCount:
-    result: CapCount = _enum(CapCount)(value)
-    return result
+    return enum_member(CapCount, value, field="capcount")
 
 
 class CapWindow(enum.Enum):

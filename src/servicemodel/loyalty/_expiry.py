@@ -17,6 +17,7 @@ from typing import Any, TypeAlias, final
 
 import attrs
 
+from .._validators import enum_member
 from ..exceptions import ValidationError
 from ._clock import DAY, LocalClock, add_months
 
@@ -53,22 +54,6 @@ def _count(low: int, high: int) -> Any:
     return check
 
 
-def _member_of(enum_type: type[enum.Enum], *, field: str) -> Any:
-    allowed = ", ".join(repr(m.value) for m in enum_type)
-
-    def convert(value: Any) -> Any:
-        if isinstance(value, enum_type):
-            return value
-        try:
-            return enum_type(value)
-        except (ValueError, TypeError):
-            raise ValidationError(
-                f"'{field}' must be one of {allowed} (got {value!r})", field=field, value=value
-            ) from None
-
-    return convert
-
-
 class DayCount(enum.Enum):
     """What "expires after N days" (or months) means.
 
@@ -103,13 +88,11 @@ class CalendarPeriod(enum.Enum):
 
 
 def _to_day_count(value: Any) -> DayCount:
-    result: DayCount = _member_of(DayCount, field="convention")(value)
-    return result
+    return enum_member(DayCount, value, field="convention")
 
 
 def _to_period(value: Any) -> CalendarPeriod:
-    result: CalendarPeriod = _member_of(CalendarPeriod, field="period")(value)
-    return result
+    return enum_member(CalendarPeriod, value, field="period")
 
 
 def _after_date(clock: LocalClock, earned: int, date: _dt.date, convention: DayCount) -> int:
@@ -300,8 +283,7 @@ def _activity(value: Any) -> frozenset[ActivityKind]:
             field="activity",
             value=value,
         )
-    convert = _member_of(ActivityKind, field="activity")
-    return frozenset(convert(item) for item in value)
+    return frozenset(enum_member(ActivityKind, item, field="activity") for item in value)
 
 
 def _optional_count(low: int, high: int) -> Any:

@@ -18,6 +18,7 @@ from typing import Any, final
 import attrs
 
 from .._time import zone
+from .._validators import enum_member
 from ..exceptions import ValidationError
 from ._clock import DAY, HOUR, LocalClock
 from ._expiry import MAX_DAYS as MAX_DAYS
@@ -36,7 +37,6 @@ from ._expiry import (
     NeverExpires,
     WhicheverFirst,
     _count,
-    _member_of,
 )
 from ._expiry import _expiry as _expiry
 from ._expiry import day_based as day_based
@@ -84,33 +84,27 @@ class Consumption(enum.Enum):
 
 
 def _to_pending_unit(value: Any) -> PendingUnit:
-    result: PendingUnit = _member_of(PendingUnit, field="unit")(value)
-    return result
+    return enum_member(PendingUnit, value, field="unit")
 
 
 def _to_pending_return(value: Any) -> PendingReturn:
-    result: PendingReturn = _member_of(PendingReturn, field="on_return")(value)
-    return result
+    return enum_member(PendingReturn, value, field="on_return")
 
 
 def _to_consumption(value: Any) -> Consumption:
-    result: Consumption = _member_of(Consumption, field="consumption")(value)
-    return result
+    return enum_member(Consumption, value, field="consumption")
 
 
 def _to_negative_balance(value: Any) -> NegativeBalance:
-    result: NegativeBalance = _member_of(NegativeBalance, field="negative_balance")(value)
-    return result
+    return enum_member(NegativeBalance, value, field="negative_balance")
 
 
 def _to_return_attribution(value: Any) -> ReturnAttribution:
-    result: ReturnAttribution = _member_of(ReturnAttribution, field="returns")(value)
-    return result
+    return enum_member(ReturnAttribution, value, field="returns")
 
 
 def _to_redemption_reversal(value: Any) -> RedemptionReversal:
-    result: RedemptionReversal = _member_of(RedemptionReversal, field="reversal")(value)
-    return result
+    return enum_member(RedemptionReversal, value, field="reversal")
 
 
 class PendingUnit(enum.Enum):
@@ -250,13 +244,11 @@ class ExpiredReturn(enum.Enum):
 
 
 def _to_expired_return(value: Any) -> ExpiredReturn:
-    result: ExpiredReturn = _member_of(ExpiredReturn, field="expired_return")(value)
-    return result
+    return enum_member(ExpiredReturn, value, field="expired_return")
 
 
 def _to_expiry_start(value: Any) -> ExpiryStart:
-    result: ExpiryStart = _member_of(ExpiryStart, field="expiry_start")(value)
-    return result
+    return enum_member(ExpiryStart, value, field="expiry_start")
 
 
 def lot_expiry(

@@ -17,22 +17,12 @@ from ._clock import LocalClock
 from ._commands import CommandName
 from ._ledger import Ledger
 from ._policies import Policies
-from ._purchases import Activity, Order
+from ._purchases import Activity, Order, _text
 from ._rules import Earning, EarnRules
 from ._tiers import Catalogue, Crossing, Tier, TierMetric, Tiers
 from ._values import EntryKind, Receipt, ReturnedLine
 
 __all__ = ["Programme"]
-
-
-def _name(_instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-    if not isinstance(value, str) or not value or value != value.strip() or len(value) > 256:
-        raise ValidationError(
-            f"'{attribute.name}' must be a non-empty string without surrounding blanks "
-            f"(got {value!r})",
-            field=attribute.name,
-            value=value,
-        )
 
 
 def _instance_of(kind: type) -> Any:
@@ -83,7 +73,7 @@ class Programme:
     12
     """
 
-    name: str = attrs.field(validator=_name)
+    name: str = attrs.field(validator=_text)
     policies: Policies = attrs.field(factory=Policies, validator=_instance_of(Policies))
     earn_rules: EarnRules = attrs.field(
         factory=EarnRules, validator=_instance_of(EarnRules), alias="earn"

@@ -7,6 +7,7 @@ from typing import Any, TypeAlias, final
 
 import attrs
 
+from .._validators import enum_member
 from ..exceptions import ValidationError
 from ._money import Money
 
@@ -52,26 +53,8 @@ def _non_negative_money(_instance: Any, attribute: attrs.Attribute[Any], value: 
         )
 
 
-def _enum(enum_type: type[enum.Enum]) -> Any:
-    allowed = ", ".join(repr(m.value) for m in enum_type)
-
-    def convert(value: Any) -> Any:
-        if isinstance(value, enum_type):
-            return value
-        try:
-            return enum_type(value)
-        except (ValueError, TypeError):
-            name = enum_type.__name__.lower()
-            raise ValidationError(
-                f"'{name}' must be one of {allowed} (got {value!r})", field=name, value=value
-            ) from None
-
-    return convert
-
-
 def _to_event_kind(value: Any) -> EventKind:
-    result: EventKind = _enum(EventKind)(value)
-    return result
+    return enum_member(EventKind, value, field="eventkind")
 
 
 @final
@@ -91,21 +74,37 @@ class OrderLine:
     quantity: int = attrs.field(default=1, validator=_whole(1))
 
 
-def _lines(value: Any) -> tuple[OrderLine, ...]:
+def _distinct(value: Any, kind: Any, *, field: str, described: str, key: str, keys: str) -> Any:
+    """*value* as a tuple of *kind* values whose attribute *key* differs from item to item.
+
+    >>> _distinct(["a"], OrderLine, field="lines", described="OrderLine values", key="line",
+    ...           keys="line ids")
+    Traceback (most recent call last):
+    ...
+    servicemodel.exceptions.ValidationError: 'lines' must contain OrderLine values (got 'a')
+    """
     items = tuple(value)
-    seen: set[str] = set()
+    seen: set[Any] = set()
     for item in items:
-        if not isinstance(item, OrderLine):
+        if not isinstance(item, kind):
             raise ValidationError(
-                f"'lines' must contain OrderLine values (got {item!r})", field="lines", value=item
+                f"'{field}' must contain {described} (got {item!r})", field=field, value=item
             )
-        if item.line in seen:
+        identity = getattr(item, key)
+        if identity in seen:
             raise ValidationError(
-                f"'lines' must have distinct line ids (got {item.line!r} twice)",
-                field="lines",
-                value=item.line,
+                f"'{field}' must have distinct {keys} (got {identity!r} twice)",
+                field=field,
+                value=identity,
             )
-        seen.add(item.line)
+        seen.add(identity)
+    return items
+
+
+def _lines(value: Any) -> tuple[OrderLine, ...]:
+    items: tuple[OrderLine, ...] = _distinct(
+        value, OrderLine, field="lines", described="OrderLine values", key="line", keys="line ids"
+    )
     currencies = {item.amount.currency for item in items}
     if len(currencies) > 1:
         raise ValidationError(

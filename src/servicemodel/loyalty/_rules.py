@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import enum
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any, Protocol, TypeAlias, final, runtime_checkable
@@ -20,6 +20,7 @@ import attrs
 import pendulum
 
 from .._time import aware, to_micros
+from .._validators import enum_member
 from ..exceptions import ValidationError
 from ._caps import Cap, CapCount, CapOrder, _to_cap_count, _to_cap_order
 from ._money import Money, RoundingMode, largest_remainder, round_points
@@ -27,7 +28,8 @@ from ._purchases import (
     Activity,
     EventKind,
     Order,
-    _enum,
+    OrderLine,
+    _distinct,
     _optional_text,
     _text,
     _to_event_kind,
@@ -98,18 +100,15 @@ def _names(value: Any) -> frozenset[str]:
 
 
 def _to_rounding_mode(value: Any) -> RoundingMode:
-    result: RoundingMode = _enum(RoundingMode)(value)
-    return result
+    return enum_member(RoundingMode, value, field="roundingmode")
 
 
 def _to_rounding_place(value: Any) -> RoundingPlace:
-    result: RoundingPlace = _enum(RoundingPlace)(value)
-    return result
+    return enum_member(RoundingPlace, value, field="roundingplace")
 
 
 def _to_rounding_stage(value: Any) -> RoundingStage:
-    result: RoundingStage = _enum(RoundingStage)(value)
-    return result
+    return enum_member(RoundingStage, value, field="roundingstage")
 
 
 @final
@@ -217,6 +216,19 @@ class PerSpend:
         return tuple(result)
 
 
+def _per_unit(
+    purchase: Order | Activity, points: int, counts: Callable[[OrderLine], bool]
+) -> tuple[Basis, ...]:
+    """*points* per unit of each order line that *counts*; an activity has no lines."""
+    if not isinstance(purchase, Order):
+        return ()
+    return tuple(
+        Basis(line=line.line, points=Fraction(points * line.quantity))
+        for line in purchase.lines
+        if counts(line)
+    )
+
+
 @final
 @attrs.frozen(kw_only=True)
 class PerProduct:
@@ -241,13 +253,7 @@ class PerProduct:
         >>> PerProduct(name="mugs", product="mug", points=10).bases(order)
         (Basis(line='A', points=Fraction(30, 1), base=None, rate=None),)
         """
-        if not isinstance(purchase, Order):
-            return ()
-        return tuple(
-            Basis(line=line.line, points=Fraction(self.points * line.quantity))
-            for line in purchase.lines
-            if line.product == self.product
-        )
+        return _per_unit(purchase, self.points, lambda line: line.product == self.product)
 
 
 @final
@@ -274,13 +280,7 @@ class PerCategory:
         >>> PerCategory(name="books", category="books", points=5).bases(order)
         (Basis(line='B', points=Fraction(10, 1), base=None, rate=None),)
         """
-        if not isinstance(purchase, Order):
-            return ()
-        return tuple(
-            Basis(line=line.line, points=Fraction(self.points * line.quantity))
-            for line in purchase.lines
-            if line.category == self.category
-        )
+        return _per_unit(purchase, self.points, lambda line: line.category == self.category)
 
 
 @final
@@ -442,20 +442,9 @@ class Earning:
 
 
 def _rules(value: Any) -> tuple[Any, ...]:
-    items = tuple(value)
-    names: set[str] = set()
-    for item in items:
-        if not isinstance(item, EarnRule):
-            raise ValidationError(
-                f"'rules' must contain earn rules (got {item!r})", field="rules", value=item
-            )
-        if item.name in names:
-            raise ValidationError(
-                f"'rules' must have distinct names (got {item.name!r} twice)",
-                field="rules",
-                value=item.name,
-            )
-        names.add(item.name)
+    items: tuple[Any, ...] = _distinct(
+        value, EarnRule, field="rules", described="earn rules", key="name", keys="names"
+    )
     return items
 
 
@@ -472,20 +461,9 @@ def _multipliers(value: Any) -> tuple[Multiplier, ...]:
 
 
 def _caps(value: Any) -> tuple[Cap, ...]:
-    items = tuple(value)
-    names: set[str] = set()
-    for item in items:
-        if not isinstance(item, Cap):
-            raise ValidationError(
-                f"'caps' must contain Cap values (got {item!r})", field="caps", value=item
-            )
-        if item.name in names:
-            raise ValidationError(
-                f"'caps' must have distinct names (got {item.name!r} twice)",
-                field="caps",
-                value=item.name,
-            )
-        names.add(item.name)
+    items: tuple[Cap, ...] = _distinct(
+        value, Cap, field="caps", described="Cap values", key="name", keys="names"
+    )
     return items
 
 

@@ -20,24 +20,16 @@ import attrs
 import pendulum
 
 from .._time import aware, to_micros
+from .._validators import enum_member
 from ..exceptions import ValidationError
 from ._clock import DAY, LocalClock
 from ._ledger import Ledger
 from ._policies import CalendarPeriod
+from ._purchases import _distinct, _text
 
 __all__ = ["Catalogue", "Crossing", "Downgrade", "Reward", "Tier", "TierMetric", "Tiers"]
 
 _MAX_STEPS = 10_000
-
-
-def _text(_instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-    if not isinstance(value, str) or not value or value != value.strip() or len(value) > 256:
-        raise ValidationError(
-            f"'{attribute.name}' must be a non-empty string without surrounding blanks "
-            f"(got {value!r})",
-            field=attribute.name,
-            value=value,
-        )
 
 
 def _threshold(value: Any) -> Decimal:
@@ -62,19 +54,6 @@ def _days(_instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
             field=attribute.name,
             value=value,
         )
-
-
-def _enum_of(enum_type: type[enum.Enum], value: Any) -> Any:
-    if isinstance(value, enum_type):
-        return value
-    try:
-        return enum_type(value)
-    except (ValueError, TypeError):
-        allowed = ", ".join(repr(m.value) for m in enum_type)
-        name = enum_type.__name__.lower()
-        raise ValidationError(
-            f"'{name}' must be one of {allowed} (got {value!r})", field=name, value=value
-        ) from None
 
 
 class TierMetric(enum.Enum):
@@ -155,23 +134,19 @@ def _levels(value: Any) -> tuple[Tier, ...]:
 
 
 def _to_metric(value: Any) -> TierMetric:
-    result: TierMetric = _enum_of(TierMetric, value)
-    return result
+    return enum_member(TierMetric, value, field="tiermetric")
 
 
 def _to_crossing(value: Any) -> Crossing:
-    result: Crossing = _enum_of(Crossing, value)
-    return result
+    return enum_member(Crossing, value, field="crossing")
 
 
 def _to_downgrade(value: Any) -> Downgrade:
-    result: Downgrade = _enum_of(Downgrade, value)
-    return result
+    return enum_member(Downgrade, value, field="downgrade")
 
 
 def _to_period(value: Any) -> CalendarPeriod:
-    result: CalendarPeriod = _enum_of(CalendarPeriod, value)
-    return result
+    return enum_member(CalendarPeriod, value, field="calendarperiod")
 
 
 @final
@@ -415,20 +390,9 @@ class Reward:
 
 
 def _rewards(value: Any) -> tuple[Reward, ...]:
-    items = tuple(value)
-    ids = set()
-    for item in items:
-        if not isinstance(item, Reward):
-            raise ValidationError(
-                f"'rewards' must contain Reward values (got {item!r})", field="rewards", value=item
-            )
-        if item.id in ids:
-            raise ValidationError(
-                f"'rewards' must have distinct ids (got {item.id!r} twice)",
-                field="rewards",
-                value=item.id,
-            )
-        ids.add(item.id)
+    items: tuple[Reward, ...] = _distinct(
+        value, Reward, field="rewards", described="Reward values", key="id", keys="ids"
+    )
     return items
 
 

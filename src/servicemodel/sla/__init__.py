@@ -24,17 +24,7 @@ from ._calendar import BusinessCalendar, Combine, Overnight
 from ._conditions import Condition, FieldTest, Match, Operator
 from ._dated import DatedCalendar
 from ._documents import dump_policies, load_policies, policy_schema
-from ._evaluate import (
-    ClockState,
-    MetricClock,
-    Outcome,
-    Segment,
-    SegmentKind,
-    SlaOutcome,
-    SlaResult,
-    SlaTracker,
-    evaluate,
-)
+from ._evaluate import evaluate
 from ._holidays import public_holidays
 from ._metrics import Metric, MetricRules
 from ._options import SCHEDULE, History, ScheduleRule, Selection, StampedTargets
@@ -43,7 +33,9 @@ from ._profile import Profile
 from ._reasons import Reason
 from ._reconcile import Discrepancy, Figure, ReconciledRow, Reconciliation, Verdict, reconcile
 from ._recorded import RecordedSla
+from ._results import ClockState, MetricClock, Outcome, Segment, SegmentKind, SlaOutcome, SlaResult
 from ._rules import BreachRule, ReopenRule
+from ._tracker import SlaTracker
 
 __all__ = [  # noqa: RUF022 -- plain sorted order (tests/test_public_api.py), SCHEDULE among the S
     "BreachRule",

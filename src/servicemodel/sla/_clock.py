@@ -285,14 +285,7 @@ class Log:
             self.stamps.setdefault(event.metric, []).append(stamp)
 
     def _agent_reply(self, at: int) -> None:
-        if self.first_reply_end is None:
-            self.first_reply_end = at
-        if self._next_open:
-            self.next_reply[-1][1] = at
-            self._next_open = False
-        if self._periodic_open:
-            self.periodic[-1][1] = at
-            self._periodic_open = False
+        self._stop_replies(at)
         if self.status not in _STOPS:
             self.periodic.append([at, None])
             self._periodic_open = True
@@ -303,6 +296,7 @@ class Log:
             self._next_open = True
 
     def _stop_replies(self, at: int) -> None:
+        """End the first reply and the open next-reply and periodic-update windows at *at*."""
         if self.first_reply_end is None:
             self.first_reply_end = at
         if self._next_open:

@@ -124,3 +124,21 @@ _RULES: dict[Metric, MetricRules] = {
 PAUSABLE_STATUSES: frozenset[Status] = frozenset(s for s in Status if not s.is_resolved)
 #: Statuses in which the interaction is resolved (``Status.is_resolved``): they stop every clock.
 STOP_STATUSES: frozenset[Status] = frozenset(s for s in Status if s.is_resolved)
+
+
+def stopping_statuses(metric: Metric) -> tuple[Status, ...]:
+    """The statuses that stop *metric*'s clock within its window (pausing statuses aside).
+
+    The resolved statuses, except for the reply metrics: their window already
+    ends at the solve or close, so a resolved status never falls inside it.
+
+    >>> stopping_statuses(Metric.FIRST_REPLY)
+    ()
+    >>> sorted(s.value for s in stopping_statuses(Metric.RESOLUTION))
+    ['closed', 'solved']
+    """
+    return () if metric in _REPLY_METRICS else _STOPS
+
+
+_REPLY_METRICS = frozenset({Metric.FIRST_REPLY, Metric.NEXT_REPLY, Metric.PERIODIC_UPDATE})
+_STOPS = tuple(STOP_STATUSES)

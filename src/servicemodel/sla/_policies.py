@@ -626,13 +626,7 @@ class PolicySet:
                 )
         known = {name for name, _ in value}
         if self.schedule is not None and self.schedule not in known:
-            shown = ", ".join(sorted(known)) or "none"
-            raise ValidationError(
-                f"'schedule' must name a calendar of the policy set "
-                f"(got {self.schedule!r}); known: {shown}",
-                field="schedule",
-                value=self.schedule,
-            )
+            raise _unknown_calendar("schedule", self.schedule, known)
         for policy in self.policies:
             for _priority, targets in policy.targets:
                 for target in targets:
@@ -645,13 +639,7 @@ class PolicySet:
                                 value=None,
                             )
                     elif target.calendar is not None and target.calendar not in known:
-                        shown = ", ".join(sorted(known)) or "none"
-                        raise ValidationError(
-                            f"'calendar' must name a calendar of the policy set "
-                            f"(got {target.calendar!r}); known: {shown}",
-                            field="calendar",
-                            value=target.calendar,
-                        )
+                        raise _unknown_calendar("calendar", target.calendar, known)
 
     def calendar(self, name: str | None) -> BusinessCalendar | DatedCalendar:
         """The calendar called *name*; ``None`` gives calendar time (every hour counts).
@@ -744,3 +732,13 @@ class PolicySet:
                 names[self.policies[index].name] = index
             cache[era] = names
         return names
+
+
+def _unknown_calendar(field: str, name: str, known: set[str]) -> ValidationError:
+    """The error for a calendar name the policy set does not hold."""
+    shown = ", ".join(sorted(known)) or "none"
+    return ValidationError(
+        f"'{field}' must name a calendar of the policy set (got {name!r}); known: {shown}",
+        field=field,
+        value=name,
+    )

@@ -11,39 +11,21 @@ from .._time import duration_micros, to_duration
 from .._validators import enum_member, non_empty_str
 from ..exceptions import ValidationError
 from ._options import History, ScheduleRule, Selection, StampedTargets
-from ._policies import PolicySet, PriorityChangeRule
+from ._policies import (
+    PolicySet,
+    PriorityChangeRule,
+    _breaches,
+    _history,
+    _on_reopen,
+    _rule,
+    _schedule_rule,
+    _selection,
+    _stamped,
+)
 from ._reasons import Reason
 from ._rules import BreachRule, ReopenRule
 
 __all__ = ["Profile"]
-
-
-def _rule(value: object) -> PriorityChangeRule:
-    return enum_member(PriorityChangeRule, value, field="on_priority_change")
-
-
-def _selection(value: object) -> Selection:
-    return enum_member(Selection, value, field="selection")
-
-
-def _schedule_rule(value: object) -> ScheduleRule:
-    return enum_member(ScheduleRule, value, field="on_schedule_change")
-
-
-def _history(value: object) -> History:
-    return enum_member(History, value, field="history")
-
-
-def _stamped(value: object) -> StampedTargets:
-    return enum_member(StampedTargets, value, field="stamped_targets")
-
-
-def _on_reopen(value: object) -> ReopenRule:
-    return enum_member(ReopenRule, value, field="on_reopen")
-
-
-def _breaches(value: object) -> BreachRule:
-    return enum_member(BreachRule, value, field="breaches")
 
 
 def _tolerance(value: object) -> pendulum.Duration:

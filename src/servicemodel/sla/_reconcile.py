@@ -16,7 +16,7 @@ import attrs
 import pendulum
 
 from .._time import duration_from_micros, duration_micros, from_micros, to_micros
-from .._validators import non_empty_str
+from .._validators import instances, non_empty_str
 from ..exceptions import CalendarError, ValidationError
 from ._clock import Running, elapsed, reach
 from ._metrics import Metric
@@ -508,24 +508,6 @@ def _pick(row: RecordedSla, candidates: list[MetricClock], tolerance: int) -> Me
     return candidates[0] if len(candidates) == 1 else None
 
 
-def _checked(values: Iterable[Any], kind: type, field: str) -> list[Any]:
-    if isinstance(values, (str, bytes)) or not isinstance(values, Iterable):
-        raise ValidationError(
-            f"'{field}' must be a collection of {kind.__name__} (got {values!r})",
-            field=field,
-            value=values,
-        )
-    items = list(values)
-    for index, item in enumerate(items):
-        if not isinstance(item, kind):
-            raise ValidationError(
-                f"'{field}[{index}]' must be a {kind.__name__} (got {type(item).__name__})",
-                field=field,
-                value=item,
-            )
-    return items
-
-
 def reconcile(
     results: Iterable[SlaResult],
     recorded: Iterable[RecordedSla],
@@ -584,8 +566,8 @@ def reconcile(
             field="profile",
             value=profile,
         )
-    evaluated: list[SlaResult] = _checked(results, SlaResult, "results")
-    rows_in: list[RecordedSla] = _checked(recorded, RecordedSla, "recorded")
+    evaluated = instances(results, SlaResult, field="results")
+    rows_in = instances(recorded, RecordedSla, field="recorded")
     tolerance = profile._tolerance_us()
     order: dict[str, int] = {}
     clocks: dict[tuple[str, Metric], list[MetricClock]] = {}

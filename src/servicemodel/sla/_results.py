@@ -20,7 +20,7 @@ from .._time import duration_from_micros, from_micros, to_micros
 from ..exceptions import CalendarError
 from ..interactions import Interaction, Priority, Status
 from ._clock import Running, crossed, is_open, next_flip, reach
-from ._metrics import STOP_STATUSES, Metric
+from ._metrics import Metric, stopping_statuses
 from ._policies import PolicySet, Target
 
 if TYPE_CHECKING:
@@ -35,9 +35,6 @@ __all__ = [
     "SlaOutcome",
     "SlaResult",
 ]
-
-_REPLY_METRICS = (Metric.FIRST_REPLY, Metric.NEXT_REPLY, Metric.PERIODIC_UPDATE)
-_STOPS = tuple(STOP_STATUSES)
 
 
 class ClockState(enum.Enum):
@@ -178,18 +175,18 @@ class MetricClock:
     state: ClockState
     breached: bool
     warned: bool
-    _started_us: int
-    _completed_us: int | None
-    _as_of_us: int
-    _business_us: int
-    _calendar_us: int
-    _within_us: int
-    _warn_us: int | None
-    _run: Running = attrs.field(repr=False, alias="run")
-    _calendar: IntegerCalendar = attrs.field(repr=False, alias="calendar")
-    statuses: tuple[tuple[int, Status], ...] = attrs.field(repr=False)
+    _started_us: int = attrs.field(alias="_started_us")
+    _completed_us: int | None = attrs.field(alias="_completed_us")
+    _as_of_us: int = attrs.field(alias="_as_of_us")
+    _business_us: int = attrs.field(alias="_business_us")
+    _calendar_us: int = attrs.field(alias="_calendar_us")
+    _within_us: int = attrs.field(alias="_within_us")
+    _warn_us: int | None = attrs.field(alias="_warn_us")
+    _run: Running = attrs.field(repr=False, alias="_run")
+    _calendar: IntegerCalendar = attrs.field(repr=False, alias="_calendar")
+    _statuses: tuple[tuple[int, Status], ...] = attrs.field(repr=False, alias="_statuses")
     zone: _dt.tzinfo = attrs.field(repr=False)
-    _recorded_breach_us: int | None = None
+    _recorded_breach_us: int | None = attrs.field(default=None, alias="_recorded_breach_us")
     #: The priority in force when the clock first started (before any restart);
     #: ``priority`` is the one whose target measured it. ``None``: not known.
     started_priority: Priority | None = None
@@ -382,8 +379,8 @@ class MetricClock:
         stop = self._completed_us
         limit = upto if stop is None or stop > upto else stop
         paused = self.target.pausing_statuses()
-        stops = self.metric not in _REPLY_METRICS
-        statuses = self.statuses
+        stops = stopping_statuses(self.metric)
+        statuses = self._statuses
         count = len(statuses)
         index = max(bisect_right(statuses, start, key=_first) - 1, 0)
         while index < count and start < limit:
@@ -393,7 +390,7 @@ class MetricClock:
             a, b = max(since, start), min(until, limit)
             if b <= a:
                 continue
-            if status in paused or (stops and status in _STOPS):
+            if status in paused or status in stops:
                 yield a, b, SegmentKind.PAUSED, status
             else:
                 for sa, sb, label in self._calendar._segments_us(a, b):
@@ -432,7 +429,7 @@ class SlaResult:
     interaction_id: str
     policy: str | None
     clocks: tuple[MetricClock, ...]
-    _as_of_us: int
+    _as_of_us: int = attrs.field(alias="_as_of_us")
     zone: _dt.tzinfo = attrs.field(repr=False)
 
     @property

@@ -17,9 +17,19 @@ recognised (:func:`awards`, :func:`leaderboard`, :func:`employee_of_the_month`).
 
 from ._agents import Agent, Candidate, Skill
 from ._attribution import Attribution
+from ._award_posting import post_awards
+from ._awards import AgentAward, awards
 from ._calibration import Calibration, calibrate, krippendorff_alpha
 from ._documents import dump_rubric, dump_skill_profiles, load_rubric, load_skill_profiles
 from ._kappa import cohen_kappa
+from ._leaderboard import (
+    EmployeeOfTheMonth,
+    Leaderboard,
+    MonthTally,
+    Standing,
+    employee_of_the_month,
+    leaderboard,
+)
 from ._plans import (
     ActionPlan,
     Finding,
@@ -34,22 +44,13 @@ from ._plans import (
 )
 from ._qa_score import QaScore
 from ._quality import Criterion, QaReview, ReviewerKind, Rubric
-from ._recognition import (
-    AgentAward,
-    EmployeeOfTheMonth,
-    Leaderboard,
-    MonthTally,
+from ._recognition_policy import (
     OnTime,
     RecognitionPolicy,
     RecognitionRule,
     Rescoring,
     SpeedRule,
-    Standing,
     TieBreak,
-    awards,
-    employee_of_the_month,
-    leaderboard,
-    post_awards,
 )
 from ._scorecards import (
     DEFAULT_MINIMUM_SAMPLES,

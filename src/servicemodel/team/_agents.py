@@ -8,9 +8,9 @@ from typing import Any, final
 import attrs
 import pendulum
 
-from .._validators import non_empty_str, optional_non_empty_str
+from .._validators import check_item, non_empty_str, optional_non_empty_str
 from ..exceptions import ValidationError
-from ._common import check_level, local_date
+from ._common import check_level, each_skill_once, local_date
 
 __all__ = ["Agent", "Candidate", "Skill"]
 
@@ -61,22 +61,9 @@ def skill_tuple(value: object, *, field: str = "skills") -> tuple[Skill, ...]:
             items.append(Skill(name, level))
     else:
         for index, item in enumerate(value):
-            if not isinstance(item, Skill):
-                raise ValidationError(
-                    f"'{field}[{index}]' must be a Skill (got {item!r})",
-                    field=f"{field}[{index}]",
-                    value=item,
-                )
+            check_item(item, Skill, field=field, index=index)
             items.append(item)
-    names = [s.name for s in items]
-    duplicates = sorted({n for n in names if names.count(n) > 1})
-    if duplicates:
-        raise ValidationError(
-            f"'{field}' must name each skill once (got {duplicates!r} more than once)",
-            field=field,
-            value=duplicates,
-        )
-    return tuple(sorted(items, key=lambda s: s.name))
+    return each_skill_once(items, lambda s: s.name, field=field)
 
 
 def _skills(value: object) -> tuple[Skill, ...]:

@@ -24,6 +24,7 @@ from typing import final
 
 import attrs
 
+from .._validators import check_item
 from ..exceptions import EmptySampleError, ValidationError
 from ._common import exact
 from ._quality import QaReview, Rubric
@@ -167,12 +168,7 @@ def _by_interaction(
     by_unit: dict[str, dict[str, QaReview]] = {}
     rubric = None
     for index, review in enumerate(reviews):
-        if not isinstance(review, QaReview):
-            raise ValidationError(
-                f"'reviews[{index}]' must be a QaReview (got {review!r})",
-                field=f"reviews[{index}]",
-                value=review,
-            )
+        check_item(review, QaReview, field="reviews", index=index)
         if rubric is None:
             rubric = review.rubric
         elif review.rubric != rubric:

@@ -3,21 +3,32 @@
 from __future__ import annotations
 
 import datetime as _dt
+from collections.abc import Callable
 from decimal import Decimal
 from fractions import Fraction
+from typing import TypeVar
 
 import pendulum
 
 from .._validators import shown
 from ..exceptions import ValidationError
 
-__all__ = ["MAX_LEVEL", "MIN_LEVEL", "check_level", "exact", "local_date"]
+__all__ = [
+    "MAX_LEVEL",
+    "MIN_LEVEL",
+    "check_level",
+    "each_skill_once",
+    "exact",
+    "local_date",
+]
 
 #: Skill levels run from 1 (foundation) to 5 (expert).
 MIN_LEVEL = 1
 MAX_LEVEL = 5
 
 _MAX_DENOMINATOR = 10**12
+
+T = TypeVar("T")
 
 
 def exact(value: object, *, field: str) -> Fraction:
@@ -84,3 +95,24 @@ def check_level(value: object, *, field: str) -> int:
             value=value,
         )
     return value
+
+
+def each_skill_once(items: list[T], skill_of: Callable[[T], str], *, field: str) -> tuple[T, ...]:
+    """Return *items* sorted by skill name, refusing a skill named twice.
+
+    >>> each_skill_once(["b", "a"], str, field="skills")
+    ('a', 'b')
+    >>> each_skill_once(["a", "a"], str, field="skills")
+    Traceback (most recent call last):
+    ...
+    servicemodel.exceptions.ValidationError: 'skills' must name each skill once (got ['a'] more than once)
+    """
+    names = [skill_of(item) for item in items]
+    duplicates = sorted({n for n in names if names.count(n) > 1})
+    if duplicates:
+        raise ValidationError(
+            f"'{field}' must name each skill once (got {duplicates!r} more than once)",
+            field=field,
+            value=duplicates,
+        )
+    return tuple(sorted(items, key=skill_of))

@@ -12,7 +12,13 @@ import attrs
 import pendulum
 
 from .._time import aware, to_micros
-from .._validators import enum_member, non_empty_str, optional_aware, optional_non_empty_str
+from .._validators import (
+    check_item,
+    enum_member,
+    non_empty_str,
+    optional_aware,
+    optional_non_empty_str,
+)
 from ..exceptions import ValidationError
 from ..kpi import Difference, Interval, KpiName, Mean, Rate, rate_difference
 from ._common import exact
@@ -235,24 +241,14 @@ def _started_at(value: object) -> pendulum.DateTime:
 def _solutions(value: Iterable[Solution]) -> tuple[Solution, ...]:
     items = tuple(value)
     for index, item in enumerate(items):
-        if not isinstance(item, Solution):
-            raise ValidationError(
-                f"'candidates[{index}]' must be a Solution (got {item!r})",
-                field=f"candidates[{index}]",
-                value=item,
-            )
+        check_item(item, Solution, field="candidates", index=index)
     return items
 
 
 def _steps(value: Iterable[Step]) -> tuple[Step, ...]:
     items = tuple(value)
     for index, item in enumerate(items):
-        if not isinstance(item, Step):
-            raise ValidationError(
-                f"'steps[{index}]' must be a Step (got {item!r})",
-                field=f"steps[{index}]",
-                value=item,
-            )
+        check_item(item, Step, field="steps", index=index)
     return items
 
 

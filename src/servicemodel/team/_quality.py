@@ -11,7 +11,7 @@ import attrs
 import pendulum
 
 from .._time import aware
-from .._validators import enum_member, non_empty_str, shown
+from .._validators import check_item, enum_member, non_empty_str, shown
 from ..exceptions import ValidationError
 from ._common import exact
 
@@ -108,12 +108,7 @@ def _criteria(value: object) -> tuple[Criterion, ...]:
             value=len(items),
         )
     for index, item in enumerate(items):
-        if not isinstance(item, Criterion):
-            raise ValidationError(
-                f"'{field}[{index}]' must be a Criterion (got {item!r})",
-                field=f"{field}[{index}]",
-                value=item,
-            )
+        check_item(item, Criterion, field=field, index=index)
     return tuple(items)
 
 

@@ -31,7 +31,7 @@ import attrs
 import pendulum
 
 from .._time import aware, duration_micros, to_micros
-from .._validators import enum_member
+from .._validators import check_item, enum_member
 from ..customers import Customer
 from ..exceptions import EmptySampleError, ValidationError
 from ..interactions import Interaction
@@ -535,12 +535,7 @@ class _Fold:
         """Fold the interactions created in the period into their assignee's cells."""
         fed = tuple(m for m in self.metrics if m != "qa_score")
         for index, interaction in enumerate(interactions):
-            if not isinstance(interaction, Interaction):
-                raise ValidationError(
-                    f"'interactions[{index}]' must be an Interaction (got {interaction!r:.60})",
-                    field=f"interactions[{index}]",
-                    value=interaction,
-                )
+            check_item(interaction, Interaction, field="interactions", index=index)
             if interaction.id in self.strata:
                 raise ValidationError(
                     f"'interactions[{index}]' must not repeat an interaction id "
@@ -574,12 +569,7 @@ class _Fold:
     def add_reviews(self, reviews: Iterable[QaReview]) -> None:
         """Fold the reviews made in the period into the reviewed interaction's stratum."""
         for index, review in enumerate(reviews):
-            if not isinstance(review, QaReview):
-                raise ValidationError(
-                    f"'reviews[{index}]' must be a QaReview (got {review!r:.60})",
-                    field=f"reviews[{index}]",
-                    value=review,
-                )
+            check_item(review, QaReview, field="reviews", index=index)
             if not self.lo <= to_micros(review.reviewed_at) < self.hi:
                 continue
             stratum = self.strata.get(review.interaction_id, _UNKNOWN)

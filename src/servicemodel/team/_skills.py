@@ -8,10 +8,10 @@ from typing import Any, final
 
 import attrs
 
-from .._validators import non_empty_str
+from .._validators import check_item, non_empty_str
 from ..exceptions import ValidationError
 from ._agents import Agent, Candidate
-from ._common import check_level
+from ._common import check_level, each_skill_once
 
 __all__ = ["GapKind", "SkillAssessment", "SkillGap", "SkillProfile", "SkillRequirement"]
 
@@ -88,22 +88,9 @@ def _requirements(value: object) -> tuple[SkillRequirement, ...]:
         )
     items: list[SkillRequirement] = []
     for index, item in enumerate(value):
-        if not isinstance(item, SkillRequirement):
-            raise ValidationError(
-                f"'{field}[{index}]' must be a SkillRequirement (got {item!r})",
-                field=f"{field}[{index}]",
-                value=item,
-            )
+        check_item(item, SkillRequirement, field=field, index=index)
         items.append(item)
-    names = [r.skill for r in items]
-    duplicates = sorted({n for n in names if names.count(n) > 1})
-    if duplicates:
-        raise ValidationError(
-            f"'{field}' must name each skill once (got {duplicates!r} more than once)",
-            field=field,
-            value=duplicates,
-        )
-    return tuple(sorted(items, key=lambda r: r.skill))
+    return each_skill_once(items, lambda r: r.skill, field=field)
 
 
 @final

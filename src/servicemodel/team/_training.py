@@ -11,7 +11,14 @@ import attrs
 import pendulum
 
 from .._time import aware, to_duration, to_micros
-from .._validators import between, enum_member, non_empty_str, optional_non_empty_str, to_tuple
+from .._validators import (
+    between,
+    check_item,
+    enum_member,
+    non_empty_str,
+    optional_non_empty_str,
+    to_tuple,
+)
 from ..exceptions import ValidationError
 from ..kpi import KpiName
 from ._agents import Agent
@@ -247,12 +254,7 @@ class TrainingPlan:
         start = to_micros(self.created_at)
         passed: set[str] = set()
         for index, record in enumerate(records):
-            if not isinstance(record, TrainingRecord):
-                raise ValidationError(
-                    f"'records[{index}]' must be a TrainingRecord (got {record!r})",
-                    field=f"records[{index}]",
-                    value=record,
-                )
+            check_item(record, TrainingRecord, field="records", index=index)
             done = to_micros(record.completed_at)
             if (
                 record.agent_id == self.agent_id
@@ -335,12 +337,7 @@ def plan_training(
 def _kpi_gaps(kpi_gaps: Iterable[KpiGap]) -> list[KpiGap]:
     gaps = list(kpi_gaps)
     for index, gap in enumerate(gaps):
-        if not isinstance(gap, KpiGap):
-            raise ValidationError(
-                f"'kpi_gaps[{index}]' must be a KpiGap (got {gap!r})",
-                field=f"kpi_gaps[{index}]",
-                value=gap,
-            )
+        check_item(gap, KpiGap, field="kpi_gaps", index=index)
     return gaps
 
 

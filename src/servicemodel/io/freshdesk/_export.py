@@ -10,7 +10,6 @@ its ratings; ``agents.json`` who wrote as an agent; ``groups.json`` and
 from __future__ import annotations
 
 import datetime as _dt
-import os
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, Final
 
@@ -20,7 +19,7 @@ from .._decoder import InteractionDecoder
 from .._readers import check_on_error
 from .._report import ErrorReport
 from .._ticket_log import Origin, TicketLog, Vocabulary, located
-from .._vendor import check_instance, record_error
+from .._vendor import check_folder, check_instance, record_error
 from ._files import JsonFile, find_files, stamp
 from ._people import Directory, StatusTable
 from ._vocab import (
@@ -452,13 +451,7 @@ def read_export(
     >>> ticket.kind.value, ticket.priority.value, ticket.first_reply_at().isoformat()
     ('complaint', 'high', '2026-03-02T11:40:00+00:00')
     """
-    path = os.fspath(folder) if isinstance(folder, str | os.PathLike) else None
-    if not isinstance(path, str) or not os.path.isdir(path):
-        raise ValidationError(
-            f"'folder' must be a folder holding the saved API responses (got {folder!r})",
-            field="folder",
-            value=folder,
-        )
+    path = check_folder(folder, holding="the saved API responses")
     check_on_error(on_error)
     if isinstance(bots, str):
         raise ValidationError(

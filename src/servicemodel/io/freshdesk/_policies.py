@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import datetime as _dt
 import enum
-import os
 import re
 from collections.abc import Mapping
 from typing import Any, Final
@@ -28,7 +27,7 @@ from ...exceptions import PolicyDocumentError, Problem, ValidationError
 from ...interactions import Status
 from ...sla import SCHEDULE, BusinessCalendar, Condition, FieldTest, PolicySet, SlaPolicy, Target
 from .._rails_zones import iana_zone
-from .._vendor import check_instance, check_on_problem
+from .._vendor import check_folder, check_instance, check_on_problem
 from ._files import find_files
 from ._vocab import PRIORITY_KEYS
 
@@ -323,13 +322,7 @@ def read_policies(
     >>> [t.within.in_hours() for t in policies.policies[0].targets[0][1]]
     [8, 16]
     """
-    path = os.fspath(folder) if isinstance(folder, str | os.PathLike) else None
-    if not isinstance(path, str) or not os.path.isdir(path):
-        raise ValidationError(
-            f"'folder' must be a folder holding the saved API responses (got {folder!r})",
-            field="folder",
-            value=folder,
-        )
+    path = check_folder(folder, holding="the saved API responses")
     if not isinstance(business_day, BusinessDay):
         raise ValidationError(
             f"'business_day' must be a BusinessDay such as BusinessDay.HOURS_24 (got {business_day!r})",

@@ -1,0 +1,252 @@
+"""Recognition of agents: the points an interaction gives its assignee.
+
+The rules follow Freshdesk Arcade: points for a fast resolution (strictly
+under an hour by default), for resolving on time (at or before the due
+instant by default), minus points for resolving late, points for
+first-contact resolution, and points for a happy or minus points for an
+unhappy CSAT rating. A reopen removes the speed and first-contact points but
+keeps the CSAT points. An interaction nobody is assigned to earns nobody
+points. Three named options make the scoring Arcade's own (the defaults keep
+servicemodel's earlier scoring): ``speed=SpeedRule.EXCLUSIVE`` gives one speed
+award per resolution (fast, or else on time, or else late);
+``on_time=OnTime.STRICTLY_BEFORE_DUE`` makes resolving at the due instant
+late; ``rescoring=Rescoring.LATEST_RESOLUTION`` takes every resolution award
+away while the interaction is reopened and scores it afresh when it is
+resolved again.
+
+The facts come from the interaction and the judgements from the KPI
+catalogue, so recognition never disagrees with a report: "resolved" and
+its instant are :meth:`Interaction.first_solved_at
+<servicemodel.interactions.Interaction.first_solved_at>` (solved or closed);
+first contact is what :class:`~servicemodel.kpi.Fcr` (one touch) counts as
+resolved at first contact, for an interaction never reopened; happy is what
+the policy's :class:`~servicemodel.kpi.Csat` variant counts as satisfied
+(4-5 by default) and unhappy what CSAT counts as bad (1-2).
+
+Resolution awards are dated at the first resolution, CSAT awards at the
+rating. Monthly leaderboards count the awards dated in the month in the
+organisation's timezone, from the interactions as they stood at the end of
+that month, so the leaderboard (and the employee of the month) of a past
+month is the same whenever it is computed. Awards can be posted to a
+:class:`~servicemodel.loyalty.Ledger` (one member per agent), and are
+withdrawn there when a reopen takes them away.
+
+>>> import pendulum
+>>> from servicemodel.interactions import Assignment, Interaction, Message, StatusChange
+>>> from servicemodel.team import RecognitionPolicy, awards
+>>> t = pendulum.datetime(2025, 3, 3, 9, tz="Europe/Warsaw")
+>>> ticket = Interaction(id="T-1", customer_id="C-1", channel="chat", created_at=t, events=[
+...     Assignment(at=t, agent_id="ann"),
+...     Message(at=t.add(minutes=10), author="agent", author_id="ann"),
+...     StatusChange(at=t.add(minutes=20), status="solved"),
+... ])
+>>> [(a.rule.value, a.points) for a in awards(ticket, RecognitionPolicy())]
+[('fast_resolution', 10), ('on_time', 5), ('first_contact', 10)]
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import functools
+from typing import Any, final
+
+import attrs
+import pendulum
+
+from .._time import aware, duration_micros, to_micros
+from ..exceptions import EmptySampleError, ValidationError
+from ..interactions import Interaction
+from ..kpi import Csat, CsatVariant, Fcr
+from ._recognition_policy import OnTime, RecognitionPolicy, RecognitionRule, Rescoring, SpeedRule
+
+__all__ = ["AgentAward", "awards"]
+
+
+@functools.cache
+def _csat_bands(variant: CsatVariant) -> tuple[frozenset[int], frozenset[int]]:
+    """The happy and unhappy scores: what the CSAT KPI counts as satisfied, and as bad."""
+
+    def share(score: int, kind: CsatVariant) -> Any:
+        accumulator = Csat.empty(variant=kind)
+        accumulator.add(score)
+        try:
+            return accumulator.result().value
+        except EmptySampleError:  # a score the variant leaves out (neutral 3)
+            return None
+
+    happy = frozenset(s for s in range(1, 6) if share(s, variant) == 1)
+    bad = frozenset(
+        s
+        for s in range(1, 6)
+        if s not in happy and share(s, CsatVariant.GOOD_OVER_GOOD_AND_BAD) == 0
+    )
+    return happy, bad
+
+
+def _first_contact(interaction: Interaction) -> bool:
+    """What the FCR KPI (one touch) counts as resolved at first contact."""
+    accumulator = Fcr.empty()
+    accumulator.add(interaction)
+    return bool(accumulator.result().value == 1)
+
+
+@final
+@attrs.frozen(kw_only=True)
+class AgentAward:
+    """Points one agent earned (or lost) for one interaction under one rule.
+
+    ``resolution`` says which resolution of the interaction a resolution award
+    is for (1: the first; higher only under ``Rescoring.LATEST_RESOLUTION``
+    after a reopen); CSAT awards are always 1.
+
+    >>> AgentAward(agent="ann", interaction="T-1", rule=RecognitionRule.LATE, points=-5,
+    ...            at=pendulum.datetime(2025, 3, 1)).points
+    -5
+    """
+
+    agent: str
+    interaction: str
+    rule: RecognitionRule
+    points: int
+    at: pendulum.DateTime
+    resolution: int = 1
+
+    @property
+    def key(self) -> str:
+        """The idempotency key used when the award is posted to a ledger.
+
+        One key per interaction, rule and resolution, so posting the same
+        award twice (a re-run over the same interactions) changes nothing,
+        and an interaction scored afresh after a reopen posts anew.
+
+        >>> import pendulum
+        >>> AgentAward(agent="ann", interaction="T-1", rule=RecognitionRule.LATE, points=-5,
+        ...            at=pendulum.datetime(2025, 3, 1)).key
+        'recognition:T-1:late'
+        """
+        return _key(self.interaction, self.rule, self.resolution)
+
+
+def _key(interaction: str, rule: RecognitionRule, resolution: int) -> str:
+    base = f"recognition:{interaction}:{rule.value}"
+    return base if resolution == 1 else f"{base}:{resolution}"
+
+
+def _check_interaction(interaction: object) -> None:
+    """Refuse anything but an Interaction as the interaction scored."""
+    if not isinstance(interaction, Interaction):
+        raise ValidationError(
+            f"'interaction' must be an Interaction (got {interaction!r})",
+            field="interaction",
+            value=interaction,
+        )
+
+
+def _scored_resolution(
+    current: Interaction, policy: RecognitionPolicy
+) -> tuple[pendulum.DateTime, int] | None:
+    """The resolution the policy scores (instant and ordinal), ``None`` when none is scored.
+
+    Under ``latest_resolution`` a reopened interaction has none until it is
+    resolved again.
+    """
+    if policy.rescoring is Rescoring.FIRST_RESOLUTION:
+        first = current.first_solved_at()
+        return None if first is None else (first, 1)
+    latest = current.last_solved_at()
+    if latest is None or not current.status().is_resolved:
+        return None
+    return latest, current.resolution_count()
+
+
+def awards(
+    interaction: Interaction,
+    policy: RecognitionPolicy,
+    *,
+    due: _dt.datetime | None = None,
+    as_of: _dt.datetime | None = None,
+) -> tuple[AgentAward, ...]:
+    """Return the awards *interaction* gives its assignee, as it stands at *as_of*.
+
+    Args:
+        interaction: the interaction.
+        policy: the recognition policy.
+        due: when it was due (e.g. from an SLA policy); default creation
+            plus ``policy.resolve_within``.
+        as_of: ignore events after this instant (default: all events).
+
+    >>> import pendulum
+    >>> from servicemodel.interactions import Interaction
+    >>> awards(Interaction(id="T", customer_id="C", channel="email",
+    ...                    created_at=pendulum.datetime(2025, 1, 1)), RecognitionPolicy())
+    ()
+    """
+    _check_interaction(interaction)
+    current = interaction if as_of is None else interaction.as_of(aware(as_of, field="as_of"))
+    agent = current.assignee()
+    if agent is None:
+        return ()
+    scored = _scored_resolution(current, policy)
+    if scored is None and current.first_solved_at() is None:
+        return ()
+    result: list[AgentAward] = []
+
+    def give(rule: RecognitionRule, points: int, at: pendulum.DateTime, resolution: int) -> None:
+        if points:
+            result.append(
+                AgentAward(
+                    agent=agent,
+                    interaction=current.id,
+                    rule=rule,
+                    points=points,
+                    at=at,
+                    resolution=resolution,
+                )
+            )
+
+    if scored is not None:
+        resolved, ordinal = scored
+        for rule, points in _resolution_awards(current, policy, resolved, due):
+            give(rule, points, resolved, ordinal)
+    rating = current.rating()
+    if rating is not None:
+        happy, unhappy = _csat_bands(policy.csat)
+        if rating.score in happy:
+            give(RecognitionRule.HAPPY_CSAT, policy.happy_points, rating.at, 1)
+        elif rating.score in unhappy:
+            give(RecognitionRule.UNHAPPY_CSAT, policy.unhappy_points, rating.at, 1)
+    return tuple(result)
+
+
+def _resolution_awards(
+    current: Interaction,
+    policy: RecognitionPolicy,
+    resolved: pendulum.DateTime,
+    due: _dt.datetime | None,
+) -> list[tuple[RecognitionRule, int]]:
+    """The speed and first-contact awards of the scored resolution at *resolved*."""
+    created = to_micros(current.created_at)
+    solved = to_micros(resolved)
+    reopened = current.reopen_count() > 0
+    rescored = policy.rescoring is Rescoring.LATEST_RESOLUTION
+    deadline = (
+        to_micros(aware(due, field="due"))
+        if due is not None
+        else created + duration_micros(policy.resolve_within)
+    )
+    fast = (rescored or not reopened) and solved - created < duration_micros(policy.fast_under)
+    if policy.on_time is OnTime.STRICTLY_BEFORE_DUE:
+        on_time = solved < deadline
+    else:
+        on_time = solved <= deadline
+    found: list[tuple[RecognitionRule, int]] = []
+    if fast:
+        found.append((RecognitionRule.FAST_RESOLUTION, policy.fast_points))
+    if not (fast and policy.speed is SpeedRule.EXCLUSIVE):
+        if on_time:
+            found.append((RecognitionRule.ON_TIME, policy.on_time_points))
+        else:
+            found.append((RecognitionRule.LATE, policy.late_points))
+    if not reopened and policy.first_contact_points and _first_contact(current):
+        found.append((RecognitionRule.FIRST_CONTACT, policy.first_contact_points))
+    return found
