@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import io
 import sqlite3
+import sys
 from pathlib import Path
 
 import pendulum
@@ -14,10 +16,21 @@ from servicemodel.exceptions import (
     StoreError,
     StoreNotFound,
 )
-from servicemodel.loyalty import AfterDays, Policies
-from servicemodel.loyalty.store import SCHEMA_VERSION, create_store, open_store
-from servicemodel.loyalty.store._schema import _SQLITE_V1
+from servicemodel.loyalty import AfterDays, Command, Policies
+from servicemodel.loyalty.store import (
+    SCHEMA_VERSION,
+    StoredLedger,
+    create_store,
+    export_jsonl,
+    open_store,
+)
+from servicemodel.loyalty.store._codec import policies_text
+from servicemodel.loyalty.store._schema import SQLITE_V1, SQLITE_V2
 from servicemodel.loyalty.store._sqlite import SQLiteStore, sqlite_path
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+import old_schema
 
 ZONE = "Europe/Warsaw"
 T = pendulum.datetime(2025, 1, 10, 12, tz=ZONE)
@@ -91,27 +104,77 @@ def test_an_unreadable_schema_version_is_refused(tmp_path: Path) -> None:
         open_store(url(tmp_path))
 
 
-def test_a_version_1_store_is_migrated_on_open_and_keeps_its_commands(tmp_path: Path) -> None:
-    # Write a version-1 store by hand (its tables without the later indexes).
-    with create_store(url(tmp_path, "source.db"), policies=POLICIES) as source:
-        source.earn(member="ann", points=100, at=T, key="o-1")
-        source.redeem(member="ann", points=40, at=T.add(days=1), key="r-1")
-    old = sqlite3.connect(tmp_path / "old.db")
-    for statement in _SQLITE_V1:
-        old.execute(statement)
-    old.execute("INSERT INTO schema_version VALUES (1)")
-    old.execute(f"ATTACH DATABASE '{tmp_path / 'source.db'}' AS src")
-    for table in ("ledger", "members", "commands", "entries"):
-        old.execute(f"INSERT INTO {table} SELECT * FROM src.{table}")
-    old.commit()
-    old.execute("DETACH DATABASE src")
-    old.close()
-    with open_store(url(tmp_path, "old.db")) as migrated:
-        assert migrated.balance("ann", as_of=T.add(days=2)).available == 60
+def _old_store(tmp_path: Path, version: int) -> tuple[str, str]:
+    """A store written in schema *version* (1 or 2) and the same ledger in the current one."""
+    source = url(tmp_path, "source.db")
+    with create_store(source, policies=old_schema.POLICIES) as ledger:
+        old_schema.fill(ledger)
+        commands, entries = old_schema.version_2_rows(ledger)
+        members = old_schema.members_rows(ledger)
+    db = sqlite3.connect(tmp_path / "old.db")
+    for statement in SQLITE_V1 + (SQLITE_V2 if version == 2 else ()):
+        db.execute(statement)
+    db.execute("INSERT INTO schema_version VALUES (?)", (version,))
+    db.execute("INSERT INTO ledger VALUES (1, ?)", (policies_text(old_schema.POLICIES),))
+    db.executemany("INSERT INTO members VALUES (?, ?)", members)
+    db.executemany("INSERT INTO commands VALUES (?, ?, ?, ?, ?, ?)", commands)
+    db.executemany("INSERT INTO entries VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", entries)
+    db.commit()
+    db.close()
+    return source, url(tmp_path, "old.db")
+
+
+def same_ledger(a: StoredLedger, b: StoredLedger) -> None:
+    """*a* and *b* answer alike: journal, commands, receipts, members' state, export."""
+    assert list(a.journal()) == list(b.journal())
+    assert list(a.commands()) == list(b.commands())
+    assert list(a.members()) == list(b.members())
+    for command in a.commands():
+        assert a.receipt(command.key).entries == b.receipt(command.key).entries
+        assert a.store.find(command.key) == b.store.find(command.key)
+    as_of = old_schema.T.add(days=80)
+    for member in a.members():
+        assert a.history(member) == b.history(member)
+        assert a.lots(member, as_of=as_of) == b.lots(member, as_of=as_of)
+        assert a.balance(member, as_of=as_of) == b.balance(member, as_of=as_of)
+        assert a.version(member) == b.version(member)
+    texts = [io.StringIO(), io.StringIO()]
+    export_jsonl(a, texts[0])
+    export_jsonl(b, texts[1])
+    assert texts[0].getvalue() == texts[1].getvalue()
+
+
+@pytest.mark.parametrize("version", [1, 2])
+def test_an_older_store_is_migrated_on_open_and_answers_as_before(
+    tmp_path: Path, version: int
+) -> None:
+    source, old = _old_store(tmp_path, version)
+    with open_store(source) as expected, open_store(old) as migrated:
+        same_ledger(migrated, expected)
+        # Journal positions go on from where the old journal ended.
+        at = old_schema.T.add(days=71)
+        for ledger in (expected, migrated):
+            ledger.earn(member="bob", points=3, at=at, key="o-new")
+            ledger.apply_many([Command.of("earn", key="o-b", member="cy", micros=0, points=1)])
+        same_ledger(migrated, expected)
     db = sqlite3.connect(tmp_path / "old.db")
     assert db.execute("SELECT version FROM schema_version").fetchall() == [(SCHEMA_VERSION,)]
-    indexes = {name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type='index'")}
-    assert {"entries_by_member", "entries_by_command"} <= indexes
+    tables = {name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    assert tables == {"schema_version", "ledger", "members", "journal"}
+    db.close()
+
+
+def test_a_damaged_older_store_is_refused_and_left_as_it_was(tmp_path: Path) -> None:
+    _, old = _old_store(tmp_path, 2)
+    db = sqlite3.connect(tmp_path / "old.db")
+    db.execute("UPDATE entries SET command = 99 WHERE seq = 14")  # a command that is not there
+    db.commit()
+    db.close()
+    with pytest.raises(SchemaVersionError, match="journal entry 14 .* belongs to no command"):
+        open_store(old)
+    db = sqlite3.connect(tmp_path / "old.db")
+    assert db.execute("SELECT version FROM schema_version").fetchall() == [(2,)]
+    assert db.execute("SELECT count(*) FROM entries").fetchall() == [(14,)]
     db.close()
 
 
@@ -163,7 +226,7 @@ def test_a_member_loads_on_first_use_and_no_other_member_is_read(tmp_path: Path)
         ledger.earn(member="bob", points=50, at=T, key="b-1")
     # Spoil bob's stored command: any read of it fails.
     db = sqlite3.connect(tmp_path / "ledger.db")
-    db.execute("UPDATE commands SET command = '{\"command\": 1}' WHERE member = 'bob'")
+    db.execute("UPDATE journal SET command = '{\"command\": 1}' WHERE member = 'bob'")
     db.commit()
     db.close()
     with open_store(url(tmp_path)) as again:

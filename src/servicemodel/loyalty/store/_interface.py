@@ -55,15 +55,16 @@ class StoredCommand:
 class Written(NamedTuple):
     """An accepted command as a store writes it: what the ledger recorded, as it keeps it.
 
-    ``command`` is the command's JSON (:func:`~servicemodel.loyalty.store.command_to_json`),
-    ``version`` the member's version after it. ``records`` are the journal
-    lines the command wrote, in order: first the ``settled`` ones, which the
-    ledger recorded before the command ran (activations, expiries up to its
-    instant; they belong to no command), then the command's own (its
-    receipt's). Each record has an entry's fields (``member``, ``kind``,
-    ``micros``, ``points``, ``allocations`` as ``(lot, points)`` pairs, ``lot``,
-    ``key``, ``ref``, ``note``). The ledger decided all of it; the store only
-    writes it down (:mod:`._codec` gives the columns).
+    ``command`` is the command's JSON (:func:`~servicemodel.loyalty.store.command_to_json`;
+    its ``at`` is the command's instant), ``version`` the member's version
+    after it. ``records`` are the journal lines the command wrote, in order:
+    first the ``settled`` ones, which the ledger recorded before the command
+    ran (activations, expiries up to its instant; they belong to no command),
+    then the command's own (its receipt's). Each record has an entry's fields
+    (``member``, ``kind``, ``micros``, ``points``, ``allocations`` as
+    ``(lot, points)`` pairs, ``lot``, ``key``, ``ref``, ``note``), all of the
+    command's member. The ledger decided all of it; the store only writes it
+    down, the records packed into one value (:mod:`._entries`).
 
     >>> from servicemodel.loyalty import Command
     >>> w = Written.of(Command.of("redeem", key="r", member="ann", micros=0, points=5), 2, (), ())
@@ -73,7 +74,6 @@ class Written(NamedTuple):
 
     key: str
     member: str
-    micros: int
     version: int
     command: str
     records: Sequence[Record]
@@ -88,12 +88,11 @@ class Written(NamedTuple):
         >>> from servicemodel.loyalty import Command
         >>> Written.of(Command.of("redeem", key="r", member="ann", micros=0, points=5), 1, (), ())
         ... # doctest: +ELLIPSIS
-        Written(key='r', member='ann', micros=0, version=1, command='{"at":...}', records=(), settled=0)
+        Written(key='r', member='ann', version=1, command='{"at":...}', records=(), settled=0)
         """
         return cls(
             key=command.key,
             member=command.member,
-            micros=command._micros,
             version=version,
             command=command_to_json(command, command.zone),
             records=tuple(record_of(e) for e in (*settled, *entries)),
@@ -204,7 +203,7 @@ class StoreTransaction(Protocol):
         """
 
     def member_seqs(self, member: str, *, after: int = 0) -> list[int]:
-        """The journal positions after *after* of *member*'s entries (settled ones too), in order.
+        """The journal positions of *member*'s entries (settled ones too) written after version *after*.
 
         >>> import pathlib, tempfile, pendulum
         >>> from servicemodel.loyalty.store import create_store

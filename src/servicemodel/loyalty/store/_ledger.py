@@ -363,7 +363,7 @@ class StoredLedger:
         payload, records = ledger._written(key, start)
         split = receipt.span[0] - start
         written = Written(
-            key, member, payload[2], version, payload_json(payload, key, self._zone), records, split
+            key, member, version, payload_json(payload, key, self._zone), records, split
         )
         try:
             seqs = tx.append(written)
@@ -417,8 +417,8 @@ class StoredLedger:
                     f"of {member!r} but records version {version}",
                     url=self._store.url,
                 )
+            state.seqs.extend(tx.member_seqs(member, after=state.version))
             state.version = version
-            state.seqs.extend(tx.member_seqs(member, after=state.seqs[-1] if state.seqs else 0))
         self._members[member] = state
         if len(self._members) > self._size:
             self._members.popitem(last=False)
