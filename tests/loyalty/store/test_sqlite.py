@@ -170,7 +170,7 @@ def test_a_damaged_older_store_is_refused_and_left_as_it_was(tmp_path: Path) -> 
     db.execute("UPDATE entries SET command = 99 WHERE seq = 14")  # a command that is not there
     db.commit()
     db.close()
-    with pytest.raises(SchemaVersionError, match="journal entry 14 .* belongs to no command"):
+    with pytest.raises(SchemaVersionError, match=r"journal entry 14 .* belongs to no command"):
         open_store(old)
     db = sqlite3.connect(tmp_path / "old.db")
     assert db.execute("SELECT version FROM schema_version").fetchall() == [(2,)]
