@@ -4,15 +4,15 @@ A store keeps each accepted command in one row, with the entries it wrote
 (the settled ones first, then its own) packed into bytes; the row's
 ``first`` column is the journal position of the first entry. Each entry is
 
-- a fixed head, little-endian: ``gap`` (uint32: positions skipped before
-  the entry; 0 for every entry a store writes, other values only in
-  journals migrated from schema version 2), ``kind`` (uint8, an index into
-  :data:`KINDS`), ``flags`` (uint8: bit 0 ``lot``, 1 ``key``, 2 ``ref``,
-  3 ``note`` present), ``micros``, ``points``, ``lot`` (int64 each; ``lot``
-  0 when absent), the number of allocations (uint32);
+- a fixed head of 46 bytes, little-endian: ``gap`` (uint32: positions
+  skipped before the entry; 0 for every entry a store writes, other values
+  only in journals migrated from schema version 2), ``kind`` (uint8, an
+  index into :data:`KINDS`), whether it has a ``lot`` (uint8), ``micros``,
+  ``points``, ``lot`` (int64 each; ``lot`` 0 when absent), the number of
+  allocations (uint32), the UTF-8 byte lengths of ``key``, ``ref`` and
+  ``note`` (int32 each, -1 when absent);
 - the allocations, ``(lot, points)`` as int64 pairs;
-- ``key``, ``ref`` and ``note``, those present, each a uint32 byte length and
-  its UTF-8 bytes.
+- the UTF-8 bytes of ``key``, ``ref`` and ``note``.
 
 The member is the row's. The layout is part of the schema: changing it
 is a new schema version.
@@ -49,8 +49,7 @@ KINDS: Final = (
     EntryKind.WRITE_OFF,
 )
 _CODES: Final = {kind: code for code, kind in enumerate(KINDS)}
-_HEAD: Final = struct.Struct("<IBBqqqI")
-_LENGTH: Final = struct.Struct("<I")
+_HEAD: Final = struct.Struct("<IBBqqqIiii")
 _PAIR: Final = struct.Struct("<qq")
 
 
@@ -61,32 +60,45 @@ def pack(records: Sequence[Record], member: str, gaps: Sequence[int] = ()) -> by
     >>> from servicemodel.loyalty._journal import JournalEntry
     >>> blob = pack([JournalEntry("ann", EntryKind.REDEEM, 0, 5, ((1, 5),), key="r")], "ann")
     >>> len(blob)
-    55
+    63
     """
     parts: list[bytes] = []
     add = parts.append
     head = _HEAD.pack
+    codes = _CODES
     for i, (owner, kind, micros, points, allocations, lot, key, ref, note) in enumerate(records):
         if owner != member:
             raise StoreError(
                 f"'records' must all be of member {member!r} (got one of {owner!r})", url=None
             )
-        flags = (
-            (lot is not None)
-            | (key is not None) << 1
-            | (ref is not None) << 2
-            | (note is not None) << 3
+        k = -1 if key is None else len(key_bytes := key.encode("utf-8", "surrogatepass"))
+        r = -1 if ref is None else len(ref_bytes := ref.encode("utf-8", "surrogatepass"))
+        n = -1 if note is None else len(note_bytes := note.encode("utf-8", "surrogatepass"))
+        count = len(allocations)
+        add(
+            head(
+                gaps[i] if gaps else 0,
+                codes[kind],
+                lot is not None,
+                micros,
+                points,
+                lot or 0,
+                count,
+                k,
+                r,
+                n,
+            )
         )
-        gap = gaps[i] if gaps else 0
-        add(head(gap, _CODES[kind], flags, micros, points, lot or 0, len(allocations)))
-        if allocations:
-            add(struct.pack(f"<{2 * len(allocations)}q", *itertools.chain(*allocations)))
-        if flags > 1:
-            for text in (key, ref, note):
-                if text is not None:
-                    data = text.encode("utf-8", "surrogatepass")
-                    add(_LENGTH.pack(len(data)))
-                    add(data)
+        if count == 1:
+            add(_PAIR.pack(*allocations[0]))
+        elif count:
+            add(struct.pack(f"<{2 * count}q", *itertools.chain(*allocations)))
+        if k > 0:
+            add(key_bytes)
+        if r > 0:
+            add(ref_bytes)
+        if n > 0:
+            add(note_bytes)
     return b"".join(parts)
 
 
@@ -95,7 +107,7 @@ def unpack(blob: bytes, member: str) -> list[tuple[int, JournalEntry]]:
 
     >>> from servicemodel.loyalty import EntryKind
     >>> from servicemodel.loyalty._journal import JournalEntry
-    >>> record = JournalEntry("ann", EntryKind.REDEEM, 0, 5, ((1, 5),), note="é")
+    >>> record = JournalEntry("ann", EntryKind.REDEEM, 0, 5, ((1, 5), (2, 1)), note="é", ref="")
     >>> unpack(pack([record], "ann", [2]), "ann") == [(2, record)]
     True
     """
@@ -103,29 +115,30 @@ def unpack(blob: bytes, member: str) -> list[tuple[int, JournalEntry]]:
     view = memoryview(blob)
     at, end = 0, len(blob)
     while at < end:
-        gap, code, flags, micros, points, lot, count = _HEAD.unpack_from(view, at)
+        gap, code, has_lot, micros, points, lot, count, *lengths = _HEAD.unpack_from(view, at)
         at += _HEAD.size
         allocations: tuple[tuple[int, int], ...] = ()
         if count:
             allocations = tuple(_PAIR.iter_unpack(view[at : at + count * _PAIR.size]))
             at += count * _PAIR.size
         texts: list[str | None] = []
-        for bit in (2, 4, 8):
-            if flags & bit:
-                (length,) = _LENGTH.unpack_from(view, at)
-                at += _LENGTH.size
+        for length in lengths:
+            if length < 0:
+                texts.append(None)
+            else:
                 texts.append(bytes(view[at : at + length]).decode("utf-8", "surrogatepass"))
                 at += length
-            else:
-                texts.append(None)
+        key, ref, note = texts
         record = JournalEntry(
             member,
             KINDS[code],
             micros,
             points,
             allocations,
-            lot if flags & 1 else None,
-            *texts,
+            lot if has_lot else None,
+            key,
+            ref,
+            note,
         )
         out.append((gap, record))
     return out

@@ -178,33 +178,38 @@ class _Transaction:
         return [seq for first, blob in cursor for seq in positions(first, blob, member)]
 
     def append(self, written: Written) -> tuple[int, ...]:
-        key, member, version, records = (
-            written.key,
-            written.member,
-            written.version,
-            written.records,
-        )
+        key, member, version, command, records, settled = written
         end = self._end
         if end < 0:
             (end,) = self._db.execute("SELECT journal_end FROM ledger").fetchone()
         first, last = end + 1, end + len(records)
-        row = (key, member, version, written.command, first, written.settled, pack(records, member))
+        blob = pack(records, member)
         number = self._next_command
         if key in self._expected:
             if key in self._taken:
                 raise _conflict(key)
             if not number:
-                (end,) = self._db.execute("SELECT max(seq) FROM journal").fetchone()
-                number = (end or 0) + 1
+                (top,) = self._db.execute("SELECT max(seq) FROM journal").fetchone()
+                number = (top or 0) + 1
             self._taken.add(key)
-            self._rows.append((number, *row))
+            self._rows.append((number, key, member, version, command, first, settled, blob))
         else:
+            # With no rows held back, the table numbers the command itself.
+            row = (
+                number if self._rows else None,
+                key,
+                member,
+                version,
+                command,
+                first,
+                settled,
+                blob,
+            )
             try:
-                # With no rows held back, the table numbers the command itself.
-                cursor = self._db.execute(_INSERT, (number if self._rows else None, *row))
+                cursor = self._db.execute(_INSERT, row)
             except sqlite3.IntegrityError:
                 raise _conflict(key) from None
-            number = int(cursor.lastrowid or 0)
+            number = cursor.lastrowid or 0
         self._next_command = number + 1
         self._end = last
         self._versions[member] = self._written[member] = version
