@@ -201,9 +201,23 @@ def test_a_url_that_is_not_text_is_refused() -> None:
         open_store(5)  # type: ignore[arg-type]
 
 
-def test_sqlite_urls_relative_absolute_and_synchronous() -> None:
+def test_sqlite_urls_relative_absolute_in_memory_and_synchronous() -> None:
     assert sqlite_path("sqlite:///a/b.db") == (Path("a/b.db"), "normal")
     assert sqlite_path("sqlite:////var/b.db?synchronous=FULL") == (Path("/var/b.db"), "full")
+    assert sqlite_path("sqlite://") == (None, "normal")
+
+
+def test_a_store_in_memory_keeps_a_ledger_while_open_and_cannot_be_opened_again(
+    tmp_path: Path,
+) -> None:
+    with create_store("sqlite://", policies=POLICIES) as ledger:
+        ledger.earn(member="ann", points=100, at=T, key="o-1")
+        ledger.redeem(member="ann", points=40, at=T, key="r-1")
+        assert ledger.balance("ann", as_of=T).available == 60
+        assert [e.seq for e in ledger.journal()] == [1, 2]
+    assert list(tmp_path.iterdir()) == []
+    with pytest.raises(StoreNotFound, match="in memory"):
+        open_store("sqlite://")
 
 
 def test_a_postgresql_url_without_the_extra_says_what_to_install(tmp_path: Path) -> None:

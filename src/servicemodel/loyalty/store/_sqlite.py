@@ -48,24 +48,28 @@ _SYNCHRONOUS: Final = ("normal", "full", "extra")
 _BATCH: Final = 1_000
 
 
-def sqlite_path(url: str) -> tuple[Path, str]:
+def sqlite_path(url: str) -> tuple[Path | None, str]:
     """The file and the ``synchronous`` setting of an ``sqlite:///path`` URL.
 
     ``sqlite:///ledger.db`` is relative to the working directory,
-    ``sqlite:////var/lib/ledger.db`` absolute.
+    ``sqlite:////var/lib/ledger.db`` absolute; ``sqlite://`` is a store in
+    memory (no file: ``None``), gone when it is closed.
 
     >>> sqlite_path("sqlite:///data/ledger.db?synchronous=full")
     (PosixPath('data/ledger.db'), 'full')
+    >>> sqlite_path("sqlite://")
+    (None, 'normal')
     """
     parts = urlsplit(url)
     if (
         parts.scheme != "sqlite"
         or parts.netloc
-        or not parts.path.startswith("/")
+        or (parts.path and not parts.path.startswith("/"))
         or parts.path == "/"
     ):
         raise StoreError(
-            f"'url' must be sqlite:///PATH (relative) or sqlite:////PATH (absolute) (got {url!r})",
+            f"'url' must be sqlite:///PATH (relative), sqlite:////PATH (absolute) or "
+            f"sqlite:// (in memory) (got {url!r})",
             url=url,
         )
     options = parse_qs(parts.query, keep_blank_values=True)
@@ -75,7 +79,7 @@ def sqlite_path(url: str) -> tuple[Path, str]:
         raise StoreError(
             f"'url' options must be synchronous=normal|full|extra (got {parts.query!r})", url=url
         )
-    return Path(parts.path[1:]), synchronous
+    return (Path(parts.path[1:]) if parts.path else None), synchronous
 
 
 @final
@@ -265,6 +269,8 @@ class SQLiteStore:
             StoreError: the file exists, or the URL is not an SQLite URL.
         """
         path, synchronous = sqlite_path(url)
+        if path is None:
+            return cls._made(url, cls._connect(url, ":memory:", synchronous), policies, None)
         if path.exists():
             raise StoreError(
                 f"'url' must name a new file to create a store (got {url!r}, which exists); "
@@ -277,7 +283,13 @@ class SQLiteStore:
                 f"{str(path.parent)!r} does not exist)",
                 url=url,
             )
-        db = cls._connect(url, path, synchronous)
+        return cls._made(url, cls._connect(url, path, synchronous), policies, path)
+
+    @classmethod
+    def _made(
+        cls, url: str, db: sqlite3.Connection, policies: Policies, path: Path | None
+    ) -> SQLiteStore:
+        """The store in the new database *db* (at *path*, removed if this fails)."""
         try:
             with _immediate(db):
                 for statement in SQLITE_SCHEMA:
@@ -288,7 +300,8 @@ class SQLiteStore:
                 )
         except BaseException:
             db.close()
-            path.unlink(missing_ok=True)
+            if path is not None:
+                path.unlink(missing_ok=True)
             raise
         return cls(url, db, policies)
 
@@ -302,6 +315,12 @@ class SQLiteStore:
                 servicemodel wrote it.
         """
         path, synchronous = sqlite_path(url)
+        if path is None:
+            raise StoreNotFound(
+                f"'url' must name an existing ledger store (got {url!r}, a store in memory, "
+                "which lives only while it is open); create it with create_store",
+                url=url,
+            )
         if not path.is_file():
             raise StoreNotFound(
                 f"'url' must name an existing ledger store (got {url!r}; no such file); "
@@ -322,7 +341,7 @@ class SQLiteStore:
         return cls(url, db, policies)
 
     @staticmethod
-    def _connect(url: str, path: Path, synchronous: str) -> sqlite3.Connection:
+    def _connect(url: str, path: Path | str, synchronous: str) -> sqlite3.Connection:
         try:
             db = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=60.0)
             db.execute("PRAGMA journal_mode = WAL")
