@@ -208,8 +208,9 @@ def test_sqlite_urls_relative_absolute_in_memory_and_synchronous() -> None:
 
 
 def test_a_store_in_memory_keeps_a_ledger_while_open_and_cannot_be_opened_again(
-    tmp_path: Path,
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.chdir(tmp_path)  # no file is made, not even in the working directory
     with create_store("sqlite://", policies=POLICIES) as ledger:
         ledger.earn(member="ann", points=100, at=T, key="o-1")
         ledger.redeem(member="ann", points=40, at=T, key="r-1")
