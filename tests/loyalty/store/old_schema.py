@@ -10,13 +10,14 @@ the entries the ledger settled before a command ran name none.
 
 from __future__ import annotations
 
+import io
 import json
 from typing import Any
 
 import pendulum
 
 from servicemodel.loyalty import AfterDays, Ledger, Pending, Policies
-from servicemodel.loyalty.store import StoredLedger, command_to_json
+from servicemodel.loyalty.store import StoredLedger, command_to_json, export_jsonl
 
 ZONE = "Europe/Warsaw"
 T = pendulum.datetime(2025, 1, 10, 12, tz=ZONE)
@@ -76,3 +77,23 @@ def version_2_rows(ledger: StoredLedger) -> tuple[list[tuple[Any, ...]], list[tu
 def members_rows(ledger: StoredLedger) -> list[tuple[str, int]]:
     """The ``members`` rows of *ledger*."""
     return [(member, ledger.version(member)) for member in ledger.members()]
+
+
+def same_ledger(a: StoredLedger, b: StoredLedger) -> None:
+    """*a* and *b* answer alike: journal, commands, receipts, members' state, export."""
+    assert list(a.journal()) == list(b.journal())
+    assert list(a.commands()) == list(b.commands())
+    assert list(a.members()) == list(b.members())
+    for command in a.commands():
+        assert a.receipt(command.key).entries == b.receipt(command.key).entries
+        assert a.store.find(command.key) == b.store.find(command.key)
+    as_of = T.add(days=80)
+    for member in a.members():
+        assert a.history(member) == b.history(member)
+        assert a.lots(member, as_of=as_of) == b.lots(member, as_of=as_of)
+        assert a.balance(member, as_of=as_of) == b.balance(member, as_of=as_of)
+        assert a.version(member) == b.version(member)
+    texts = [io.StringIO(), io.StringIO()]
+    export_jsonl(a, texts[0])
+    export_jsonl(b, texts[1])
+    assert texts[0].getvalue() == texts[1].getvalue()

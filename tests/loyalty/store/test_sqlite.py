@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import sqlite3
 import sys
 from pathlib import Path
@@ -15,13 +14,13 @@ from servicemodel.exceptions import (
     SchemaVersionError,
     StoreError,
     StoreNotFound,
+    ValidationError,
 )
-from servicemodel.loyalty import AfterDays, Command, Policies
+from servicemodel.loyalty import AfterDays, Command, Entry, EntryKind, Policies
 from servicemodel.loyalty.store import (
     SCHEMA_VERSION,
-    StoredLedger,
+    Written,
     create_store,
-    export_jsonl,
     open_store,
 )
 from servicemodel.loyalty.store._codec import policies_text
@@ -124,39 +123,19 @@ def _old_store(tmp_path: Path, version: int) -> tuple[str, str]:
     return source, url(tmp_path, "old.db")
 
 
-def same_ledger(a: StoredLedger, b: StoredLedger) -> None:
-    """*a* and *b* answer alike: journal, commands, receipts, members' state, export."""
-    assert list(a.journal()) == list(b.journal())
-    assert list(a.commands()) == list(b.commands())
-    assert list(a.members()) == list(b.members())
-    for command in a.commands():
-        assert a.receipt(command.key).entries == b.receipt(command.key).entries
-        assert a.store.find(command.key) == b.store.find(command.key)
-    as_of = old_schema.T.add(days=80)
-    for member in a.members():
-        assert a.history(member) == b.history(member)
-        assert a.lots(member, as_of=as_of) == b.lots(member, as_of=as_of)
-        assert a.balance(member, as_of=as_of) == b.balance(member, as_of=as_of)
-        assert a.version(member) == b.version(member)
-    texts = [io.StringIO(), io.StringIO()]
-    export_jsonl(a, texts[0])
-    export_jsonl(b, texts[1])
-    assert texts[0].getvalue() == texts[1].getvalue()
-
-
 @pytest.mark.parametrize("version", [1, 2])
 def test_an_older_store_is_migrated_on_open_and_answers_as_before(
     tmp_path: Path, version: int
 ) -> None:
     source, old = _old_store(tmp_path, version)
     with open_store(source) as expected, open_store(old) as migrated:
-        same_ledger(migrated, expected)
+        old_schema.same_ledger(migrated, expected)
         # Journal positions go on from where the old journal ended.
         at = old_schema.T.add(days=71)
         for ledger in (expected, migrated):
             ledger.earn(member="bob", points=3, at=at, key="o-new")
             ledger.apply_many([Command.of("earn", key="o-b", member="cy", micros=0, points=1)])
-        same_ledger(migrated, expected)
+        old_schema.same_ledger(migrated, expected)
     db = sqlite3.connect(tmp_path / "old.db")
     assert db.execute("SELECT version FROM schema_version").fetchall() == [(SCHEMA_VERSION,)]
     tables = {name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
@@ -258,4 +237,18 @@ def test_the_store_class_underneath_answers_the_interface(tmp_path: Path) -> Non
     assert list(store.journal()) == []
     with store.reading() as tx:
         assert tx.version("ann") == 0
+    store.close()
+
+
+def test_append_refuses_an_entry_of_another_member_and_writes_nothing(tmp_path: Path) -> None:
+    store = SQLiteStore.create(url(tmp_path), policies=POLICIES)
+    command = Command.of("earn", key="o-1", member="bob", micros=0, points=5)
+    entry = Entry(seq=None, kind=EntryKind.EARN, member="ann", micros=0, points=5, lot=1)
+    with pytest.raises(ValidationError, match="'records' must all be of member 'bob'") as caught:
+        with store.transaction() as tx:
+            tx.lock("bob")
+            tx.append(Written.of(command, 1, (), (entry,)))
+    assert caught.value.value == "ann"
+    assert store.find("o-1") is None
+    assert list(store.journal()) == []
     store.close()

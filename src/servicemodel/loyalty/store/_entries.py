@@ -26,7 +26,7 @@ import struct
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Final
 
-from ...exceptions import StoreError
+from ...exceptions import ValidationError
 from .. import Allocation, Entry, EntryKind
 from .._journal import JournalEntry
 from ._codec import Record
@@ -68,8 +68,10 @@ def pack(records: Sequence[Record], member: str, gaps: Sequence[int] = ()) -> by
     codes = _CODES
     for i, (owner, kind, micros, points, allocations, lot, key, ref, note) in enumerate(records):
         if owner != member:
-            raise StoreError(
-                f"'records' must all be of member {member!r} (got one of {owner!r})", url=None
+            raise ValidationError(
+                f"'records' must all be of member {member!r} (got one of {owner!r})",
+                field="records",
+                value=owner,
             )
         k = -1 if key is None else len(key_bytes := key.encode("utf-8", "surrogatepass"))
         r = -1 if ref is None else len(ref_bytes := ref.encode("utf-8", "surrogatepass"))
