@@ -244,10 +244,13 @@ def test_append_refuses_an_entry_of_another_member_and_writes_nothing(tmp_path: 
     store = SQLiteStore.create(url(tmp_path), policies=POLICIES)
     command = Command.of("earn", key="o-1", member="bob", micros=0, points=5)
     entry = Entry(seq=None, kind=EntryKind.EARN, member="ann", micros=0, points=5, lot=1)
-    with pytest.raises(ValidationError, match="'records' must all be of member 'bob'") as caught:
-        with store.transaction() as tx:
-            tx.lock("bob")
-            tx.append(Written.of(command, 1, (), (entry,)))
+    written = Written.of(command, 1, (), (entry,))
+    with store.transaction() as tx:
+        tx.lock("bob")
+        with pytest.raises(
+            ValidationError, match="'records' must all be of member 'bob'"
+        ) as caught:
+            tx.append(written)
     assert caught.value.value == "ann"
     assert store.find("o-1") is None
     assert list(store.journal()) == []
