@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import multiprocessing
+import sys
 import threading
 from collections.abc import Iterator
+from pathlib import Path
 
 import pendulum
 import psycopg
@@ -18,7 +20,7 @@ from servicemodel.exceptions import (
     StoreError,
     StoreNotFound,
 )
-from servicemodel.loyalty import AfterDays, Command, Policies
+from servicemodel.loyalty import AfterDays, Command, Entry, EntryKind, Policies
 from servicemodel.loyalty.store import (
     SCHEMA_VERSION,
     StoredLedger,
@@ -26,7 +28,13 @@ from servicemodel.loyalty.store import (
     create_store,
     open_store,
 )
+from servicemodel.loyalty.store._codec import policies_text
 from servicemodel.loyalty.store._postgres import PostgresStore
+from servicemodel.loyalty.store._schema import POSTGRES_V2
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+import old_schema
 
 ZONE = "Europe/Warsaw"
 T = pendulum.datetime(2025, 1, 10, 12, tz=ZONE)
@@ -45,9 +53,11 @@ def ledger(url: str) -> Iterator[StoredLedger]:
 
 
 def counts(url: str) -> tuple[int, int, int]:
+    """The stored commands, their journal entries, the members."""
     with psycopg.connect(url) as db:
         row = db.execute(
-            "SELECT (SELECT count(*) FROM commands), (SELECT count(*) FROM entries),"
+            "SELECT (SELECT count(*) FROM journal),"
+            " (SELECT coalesce(sum(octet_length(entries)), 0) / 46 FROM journal),"
             " (SELECT count(*) FROM members)"
         ).fetchone()
     assert row is not None
@@ -112,6 +122,41 @@ def test_a_damaged_or_foreign_schema_is_refused(
         open_store(url)
 
 
+def test_a_version_2_store_is_migrated_on_open_and_answers_as_before(
+    url: str, postgres: PostgresServer
+) -> None:
+    source, old = url, postgres.create_database()
+    with create_store(source, policies=old_schema.POLICIES) as ledger:
+        old_schema.fill(ledger)
+        commands, entries = old_schema.version_2_rows(ledger)
+        members = old_schema.members_rows(ledger)
+    with psycopg.connect(old, autocommit=True) as db, db.transaction():
+        db.execute(";".join(POSTGRES_V2).encode())
+        db.execute("INSERT INTO schema_version VALUES (2)")
+        db.execute("INSERT INTO ledger VALUES (1, %s)", (policies_text(old_schema.POLICIES),))
+        with db.cursor() as cursor:
+            cursor.executemany("INSERT INTO members VALUES (%s, %s)", members)
+            cursor.executemany(
+                "INSERT INTO commands OVERRIDING SYSTEM VALUE VALUES (%s, %s, %s, %s, %s, %s)",
+                commands,
+            )
+            cursor.executemany(
+                "INSERT INTO entries VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)", entries
+            )
+        db.execute("SELECT setval('entries_seq', (SELECT max(seq) FROM entries))")
+    with open_store(source) as expected, open_store(old) as migrated:
+        old_schema.same_ledger(migrated, expected)
+        at = old_schema.T.add(days=71)
+        for ledger in (expected, migrated):
+            ledger.earn(member="bob", points=3, at=at, key="o-new")
+        old_schema.same_ledger(migrated, expected)
+    with psycopg.connect(old) as db:
+        assert db.execute("SELECT version FROM schema_version").fetchall() == [(SCHEMA_VERSION,)]
+        assert db.execute("SELECT to_regclass('entries'), to_regclass('commands')").fetchall() == [
+            (None, None)
+        ]
+
+
 def test_a_url_that_is_not_postgresql_is_refused_by_the_postgresql_store() -> None:
     with pytest.raises(StoreError, match="must be a postgresql:// URL"):
         PostgresStore.create("sqlite:///x.db", policies=POLICIES)
@@ -141,13 +186,14 @@ def test_a_refused_command_writes_nothing_not_even_the_new_members_row(
 def test_a_key_already_stored_is_reported_by_append_and_the_transaction_goes_on(
     url: str, ledger: StoredLedger
 ) -> None:
-    receipt = ledger.earn(member="ann", points=10, at=T, key="o-1")
+    ledger.earn(member="ann", points=10, at=T, key="o-1")
     store = ledger.store
     again = Command.of("earn", key="o-1", member="bob", micros=0, points=5)
+    entry = Entry(seq=None, kind=EntryKind.EARN, member="bob", micros=0, points=5, lot=1)
     with store.transaction() as tx:
         assert tx.lock("bob") == 0
         with pytest.raises(IdempotencyConflict, match="'o-1' was already used"):
-            tx.append(Written.of(again, 1, (), receipt.entries))
+            tx.append(Written.of(again, 1, (), (entry,)))
         # ON CONFLICT DO NOTHING: the transaction is not aborted by the refusal.
         assert tx.version("ann") == 1
     assert store.version("bob") == 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+import sys
 from pathlib import Path
 
 import pendulum
@@ -13,11 +14,22 @@ from servicemodel.exceptions import (
     SchemaVersionError,
     StoreError,
     StoreNotFound,
+    ValidationError,
 )
-from servicemodel.loyalty import AfterDays, Policies
-from servicemodel.loyalty.store import SCHEMA_VERSION, create_store, open_store
-from servicemodel.loyalty.store._schema import _SQLITE_V1
+from servicemodel.loyalty import AfterDays, Command, Entry, EntryKind, Policies
+from servicemodel.loyalty.store import (
+    SCHEMA_VERSION,
+    Written,
+    create_store,
+    open_store,
+)
+from servicemodel.loyalty.store._codec import policies_text
+from servicemodel.loyalty.store._schema import SQLITE_V1, SQLITE_V2
 from servicemodel.loyalty.store._sqlite import SQLiteStore, sqlite_path
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+import old_schema
 
 ZONE = "Europe/Warsaw"
 T = pendulum.datetime(2025, 1, 10, 12, tz=ZONE)
@@ -91,27 +103,57 @@ def test_an_unreadable_schema_version_is_refused(tmp_path: Path) -> None:
         open_store(url(tmp_path))
 
 
-def test_a_version_1_store_is_migrated_on_open_and_keeps_its_commands(tmp_path: Path) -> None:
-    # Write a version-1 store by hand (its tables without the later indexes).
-    with create_store(url(tmp_path, "source.db"), policies=POLICIES) as source:
-        source.earn(member="ann", points=100, at=T, key="o-1")
-        source.redeem(member="ann", points=40, at=T.add(days=1), key="r-1")
-    old = sqlite3.connect(tmp_path / "old.db")
-    for statement in _SQLITE_V1:
-        old.execute(statement)
-    old.execute("INSERT INTO schema_version VALUES (1)")
-    old.execute(f"ATTACH DATABASE '{tmp_path / 'source.db'}' AS src")
-    for table in ("ledger", "members", "commands", "entries"):
-        old.execute(f"INSERT INTO {table} SELECT * FROM src.{table}")
-    old.commit()
-    old.execute("DETACH DATABASE src")
-    old.close()
-    with open_store(url(tmp_path, "old.db")) as migrated:
-        assert migrated.balance("ann", as_of=T.add(days=2)).available == 60
+def _old_store(tmp_path: Path, version: int) -> tuple[str, str]:
+    """A store written in schema *version* (1 or 2) and the same ledger in the current one."""
+    source = url(tmp_path, "source.db")
+    with create_store(source, policies=old_schema.POLICIES) as ledger:
+        old_schema.fill(ledger)
+        commands, entries = old_schema.version_2_rows(ledger)
+        members = old_schema.members_rows(ledger)
+    db = sqlite3.connect(tmp_path / "old.db")
+    for statement in SQLITE_V1 + (SQLITE_V2 if version == 2 else ()):
+        db.execute(statement)
+    db.execute("INSERT INTO schema_version VALUES (?)", (version,))
+    db.execute("INSERT INTO ledger VALUES (1, ?)", (policies_text(old_schema.POLICIES),))
+    db.executemany("INSERT INTO members VALUES (?, ?)", members)
+    db.executemany("INSERT INTO commands VALUES (?, ?, ?, ?, ?, ?)", commands)
+    db.executemany("INSERT INTO entries VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", entries)
+    db.commit()
+    db.close()
+    return source, url(tmp_path, "old.db")
+
+
+@pytest.mark.parametrize("version", [1, 2])
+def test_an_older_store_is_migrated_on_open_and_answers_as_before(
+    tmp_path: Path, version: int
+) -> None:
+    source, old = _old_store(tmp_path, version)
+    with open_store(source) as expected, open_store(old) as migrated:
+        old_schema.same_ledger(migrated, expected)
+        # Journal positions go on from where the old journal ended.
+        at = old_schema.T.add(days=71)
+        for ledger in (expected, migrated):
+            ledger.earn(member="bob", points=3, at=at, key="o-new")
+            ledger.apply_many([Command.of("earn", key="o-b", member="cy", micros=0, points=1)])
+        old_schema.same_ledger(migrated, expected)
     db = sqlite3.connect(tmp_path / "old.db")
     assert db.execute("SELECT version FROM schema_version").fetchall() == [(SCHEMA_VERSION,)]
-    indexes = {name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type='index'")}
-    assert {"entries_by_member", "entries_by_command"} <= indexes
+    tables = {name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    assert tables == {"schema_version", "ledger", "members", "journal"}
+    db.close()
+
+
+def test_a_damaged_older_store_is_refused_and_left_as_it_was(tmp_path: Path) -> None:
+    _, old = _old_store(tmp_path, 2)
+    db = sqlite3.connect(tmp_path / "old.db")
+    db.execute("UPDATE entries SET command = 99 WHERE seq = 14")  # a command that is not there
+    db.commit()
+    db.close()
+    with pytest.raises(SchemaVersionError, match=r"journal entry 14 .* belongs to no command"):
+        open_store(old)
+    db = sqlite3.connect(tmp_path / "old.db")
+    assert db.execute("SELECT version FROM schema_version").fetchall() == [(2,)]
+    assert db.execute("SELECT count(*) FROM entries").fetchall() == [(14,)]
     db.close()
 
 
@@ -138,9 +180,24 @@ def test_a_url_that_is_not_text_is_refused() -> None:
         open_store(5)  # type: ignore[arg-type]
 
 
-def test_sqlite_urls_relative_absolute_and_synchronous() -> None:
+def test_sqlite_urls_relative_absolute_in_memory_and_synchronous() -> None:
     assert sqlite_path("sqlite:///a/b.db") == (Path("a/b.db"), "normal")
     assert sqlite_path("sqlite:////var/b.db?synchronous=FULL") == (Path("/var/b.db"), "full")
+    assert sqlite_path("sqlite://") == (None, "normal")
+
+
+def test_a_store_in_memory_keeps_a_ledger_while_open_and_cannot_be_opened_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)  # no file is made, not even in the working directory
+    with create_store("sqlite://", policies=POLICIES) as ledger:
+        ledger.earn(member="ann", points=100, at=T, key="o-1")
+        ledger.redeem(member="ann", points=40, at=T, key="r-1")
+        assert ledger.balance("ann", as_of=T).available == 60
+        assert [e.seq for e in ledger.journal()] == [1, 2]
+    assert list(tmp_path.iterdir()) == []
+    with pytest.raises(StoreNotFound, match="in memory"):
+        open_store("sqlite://")
 
 
 def test_a_postgresql_url_without_the_extra_says_what_to_install(tmp_path: Path) -> None:
@@ -163,7 +220,7 @@ def test_a_member_loads_on_first_use_and_no_other_member_is_read(tmp_path: Path)
         ledger.earn(member="bob", points=50, at=T, key="b-1")
     # Spoil bob's stored command: any read of it fails.
     db = sqlite3.connect(tmp_path / "ledger.db")
-    db.execute("UPDATE commands SET command = '{\"command\": 1}' WHERE member = 'bob'")
+    db.execute("UPDATE journal SET command = '{\"command\": 1}' WHERE member = 'bob'")
     db.commit()
     db.close()
     with open_store(url(tmp_path)) as again:
@@ -180,4 +237,21 @@ def test_the_store_class_underneath_answers_the_interface(tmp_path: Path) -> Non
     assert list(store.journal()) == []
     with store.reading() as tx:
         assert tx.version("ann") == 0
+    store.close()
+
+
+def test_append_refuses_an_entry_of_another_member_and_writes_nothing(tmp_path: Path) -> None:
+    store = SQLiteStore.create(url(tmp_path), policies=POLICIES)
+    command = Command.of("earn", key="o-1", member="bob", micros=0, points=5)
+    entry = Entry(seq=None, kind=EntryKind.EARN, member="ann", micros=0, points=5, lot=1)
+    written = Written.of(command, 1, (), (entry,))
+    with store.transaction() as tx:
+        tx.lock("bob")
+        with pytest.raises(
+            ValidationError, match="'records' must all be of member 'bob'"
+        ) as caught:
+            tx.append(written)
+    assert caught.value.value == "ann"
+    assert store.find("o-1") is None
+    assert list(store.journal()) == []
     store.close()

@@ -30,11 +30,12 @@ def url(tmp_path: Path) -> str:
 
 
 def rows(tmp_path: Path) -> tuple[int, int, int]:
+    """The stored commands, the journal's last position, the members."""
     db = sqlite3.connect(tmp_path / "ledger.db")
-    counts = tuple(
-        db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
-        for table in ("commands", "entries", "members")
-    )
+    (counts,) = db.execute(
+        "SELECT (SELECT count(*) FROM journal), (SELECT journal_end FROM ledger),"
+        " (SELECT count(*) FROM members)"
+    ).fetchall()
     db.close()
     return counts[0], counts[1], counts[2]
 

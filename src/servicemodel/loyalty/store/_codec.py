@@ -7,7 +7,7 @@ form: the mapping of a ledger document (see :func:`~servicemodel.loyalty.dump_le
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any, Final
 
@@ -17,25 +17,16 @@ import pendulum
 from .. import Command, Entry, EntryKind, Ledger, Policies, dump_ledger, load_ledger
 from .._documents import command_data, command_from_data, payload_data
 from .._journal import JournalEntry
-from .._values import Allocation
 
 __all__ = [
-    "EntryRow",
     "Record",
     "command_from_json",
     "command_to_json",
-    "journal_rows",
-    "make_entry",
-    "numbered_rows",
     "payload_json",
     "policies_text",
     "read_policies",
     "record_of",
 ]
-
-#: A journal record's columns after (seq, command, member): kind, micros, points,
-#: allocations (JSON), lot, key, ref, note.
-EntryRow = tuple[str, int, int, str, int | None, str | None, str | None, str | None]
 
 #: A journal record as a ledger keeps it: an entry's fields in order (member,
 #: kind, micros, points, allocations as ``(lot, points)`` pairs, lot, key, ref, note).
@@ -166,77 +157,4 @@ def record_of(entry: Entry) -> JournalEntry:
         entry.key,
         entry.ref,
         entry.note,
-    )
-
-
-def journal_rows(records: Sequence[Record]) -> list[EntryRow]:
-    """The columns of journal records after (seq, command, member): kind .. note.
-
-    >>> from servicemodel.loyalty import EntryKind
-    >>> journal_rows([JournalEntry("ann", EntryKind.REDEEM, 0, 5, ((1, 5),))])
-    [('redeem', 0, 5, '[[1,5]]', None, None, None, None)]
-    """
-    return [
-        (kind.value, micros, points, _allocations_text(allocations), lot, key, ref, note)
-        for _, kind, micros, points, allocations, lot, key, ref, note in records
-    ]
-
-
-def numbered_rows(
-    records: Sequence[Record], first: int, command: int | None, settled: int
-) -> list[tuple[Any, ...]]:
-    """Whole ``entries`` rows: (seq, command, member, kind .. note), *first* the first seq.
-
-    The first *settled* records belong to no command (``None``), the rest to *command*.
-
-    >>> from servicemodel.loyalty import EntryKind
-    >>> numbered_rows([JournalEntry("ann", EntryKind.REDEEM, 0, 5, ((1, 5),))], 7, 3, 0)
-    [(7, 3, 'ann', 'redeem', 0, 5, '[[1,5]]', None, None, None, None)]
-    """
-    return [
-        (
-            first + i,
-            None if i < settled else command,
-            member,
-            kind.value,
-            micros,
-            points,
-            _allocations_text(allocations),
-            lot,
-            key,
-            ref,
-            note,
-        )
-        for i, (member, kind, micros, points, allocations, lot, key, ref, note) in enumerate(
-            records
-        )
-    ]
-
-
-def _allocations_text(allocations: Sequence[tuple[int, int]]) -> str:
-    """The ``(lot, points)`` pairs as JSON ``[[lot,points],...]`` (what ``json.dumps`` writes, faster).
-
-    >>> _allocations_text(((1, 5), (3, -2)))
-    '[[1,5],[3,-2]]'
-    """
-    if not allocations:
-        return "[]"
-    return "[" + ",".join(f"[{lot:d},{points:d}]" for lot, points in allocations) + "]"
-
-
-def make_entry(row: Sequence[Any], zone: str) -> Entry:
-    """The entry of a row ``(seq, member, kind, micros, points, allocations, lot, key, ref, note)``."""
-    seq, member, kind, micros, points, allocations, lot, key, ref, note = row
-    return Entry(
-        seq=seq,
-        kind=EntryKind(kind),
-        member=member,
-        micros=micros,
-        points=points,
-        allocations=tuple(Allocation(a, p) for a, p in json.loads(allocations)),
-        lot=lot,
-        key=key,
-        ref=ref,
-        note=note,
-        zone=zone,
     )

@@ -55,15 +55,16 @@ class StoredCommand:
 class Written(NamedTuple):
     """An accepted command as a store writes it: what the ledger recorded, as it keeps it.
 
-    ``command`` is the command's JSON (:func:`~servicemodel.loyalty.store.command_to_json`),
-    ``version`` the member's version after it. ``records`` are the journal
-    lines the command wrote, in order: first the ``settled`` ones, which the
-    ledger recorded before the command ran (activations, expiries up to its
-    instant; they belong to no command), then the command's own (its
-    receipt's). Each record has an entry's fields (``member``, ``kind``,
-    ``micros``, ``points``, ``allocations`` as ``(lot, points)`` pairs, ``lot``,
-    ``key``, ``ref``, ``note``). The ledger decided all of it; the store only
-    writes it down (:mod:`._codec` gives the columns).
+    ``command`` is the command's JSON (:func:`~servicemodel.loyalty.store.command_to_json`;
+    its ``at`` is the command's instant), ``version`` the member's version
+    after it. ``records`` are the journal lines the command wrote, in order:
+    first the ``settled`` ones, which the ledger recorded before the command
+    ran (activations, expiries up to its instant; they belong to no command),
+    then the command's own (its receipt's). Each record has an entry's fields
+    (``member``, ``kind``, ``micros``, ``points``, ``allocations`` as
+    ``(lot, points)`` pairs, ``lot``, ``key``, ``ref``, ``note``), all of the
+    command's member. The ledger decided all of it; the store only writes it
+    down, the records packed into one value (:mod:`._entries`).
 
     >>> from servicemodel.loyalty import Command
     >>> w = Written.of(Command.of("redeem", key="r", member="ann", micros=0, points=5), 2, (), ())
@@ -73,7 +74,6 @@ class Written(NamedTuple):
 
     key: str
     member: str
-    micros: int
     version: int
     command: str
     records: Sequence[Record]
@@ -88,12 +88,11 @@ class Written(NamedTuple):
         >>> from servicemodel.loyalty import Command
         >>> Written.of(Command.of("redeem", key="r", member="ann", micros=0, points=5), 1, (), ())
         ... # doctest: +ELLIPSIS
-        Written(key='r', member='ann', micros=0, version=1, command='{"at":...}', records=(), settled=0)
+        Written(key='r', member='ann', version=1, command='{"at":...}', records=(), settled=0)
         """
         return cls(
             key=command.key,
             member=command.member,
-            micros=command._micros,
             version=version,
             command=command_to_json(command, command.zone),
             records=tuple(record_of(e) for e in (*settled, *entries)),
@@ -115,15 +114,11 @@ class StoreTransaction(Protocol):
         Returns the member's version (0 for a member the store has not seen).
         Locking a member again in the same transaction costs no round trip.
 
-        >>> import pathlib, tempfile, pendulum
         >>> from servicemodel.loyalty.store import create_store
-        >>> ledger = create_store("sqlite:///" + str(pathlib.Path(tempfile.mkdtemp(), "l.db")),
-        ...                       policies=Policies())
-        >>> _ = ledger.earn(member="ann", points=5, at=pendulum.datetime(2025, 1, 1), key="o-1")
-        >>> store = ledger.store
+        >>> store = create_store("sqlite://", policies=Policies()).store
         >>> with store.transaction() as tx:
-        ...     tx.lock("ann")
-        1
+        ...     tx.lock("ann"), tx.lock("ann")
+        (0, 0)
         """
 
     def lock_many(self, members: Iterable[str]) -> None:
@@ -133,14 +128,10 @@ class StoreTransaction(Protocol):
         the same members in different orders wait for each other instead of
         deadlocking.
 
-        >>> import pathlib, tempfile
         >>> from servicemodel.loyalty.store import create_store
-        >>> ledger = create_store("sqlite:///" + str(pathlib.Path(tempfile.mkdtemp(), "l.db")),
-        ...                       policies=Policies())
-        >>> with ledger.store.transaction() as tx:
+        >>> store = create_store("sqlite://", policies=Policies()).store
+        >>> with store.transaction() as tx:
         ...     tx.lock_many(["bob", "ann"])
-        ...     tx.lock("ann")
-        0
         """
 
     def expect(self, keys: Iterable[str]) -> None:
@@ -150,23 +141,17 @@ class StoreTransaction(Protocol):
         key already stored without a statement of its own (SQLite does), or
         do nothing; the unique constraint decides either way.
 
-        >>> import pathlib, tempfile
         >>> from servicemodel.loyalty.store import create_store
-        >>> ledger = create_store("sqlite:///" + str(pathlib.Path(tempfile.mkdtemp(), "l.db")),
-        ...                       policies=Policies())
-        >>> with ledger.store.transaction() as tx:
+        >>> store = create_store("sqlite://", policies=Policies()).store
+        >>> with store.transaction() as tx:
         ...     tx.expect(["o-1", "o-2"])
         """
 
     def version(self, member: str) -> int:
         """*member*'s version without locking it (0 for a member the store has not seen).
 
-        >>> import pathlib, tempfile, pendulum
         >>> from servicemodel.loyalty.store import create_store
-        >>> ledger = create_store("sqlite:///" + str(pathlib.Path(tempfile.mkdtemp(), "l.db")),
-        ...                       policies=Policies())
-        >>> _ = ledger.earn(member="ann", points=5, at=pendulum.datetime(2025, 1, 1), key="o-1")
-        >>> store = ledger.store
+        >>> store = create_store("sqlite://", policies=Policies()).store
         >>> with store.reading() as tx:
         ...     tx.version("bob")
         0
@@ -175,15 +160,12 @@ class StoreTransaction(Protocol):
     def find(self, key: str) -> StoredCommand | None:
         """The stored command with idempotency key *key*, if there is one.
 
-        >>> import pathlib, tempfile, pendulum
         >>> from servicemodel.loyalty.store import create_store
-        >>> ledger = create_store("sqlite:///" + str(pathlib.Path(tempfile.mkdtemp(), "l.db")),
-        ...                       policies=Policies())
-        >>> _ = ledger.earn(member="ann", points=5, at=pendulum.datetime(2025, 1, 1), key="o-1")
-        >>> store = ledger.store
-        >>> with store.reading() as tx:
-        ...     tx.find("o-1").command.member
-        'ann'
+        >>> ledger = create_store("sqlite://", policies=Policies())
+        >>> _ = ledger.apply(Command.of("earn", key="o-1", member="ann", micros=0, points=5))
+        >>> with ledger.store.reading() as tx:
+        ...     tx.find("o-1").command.member, tx.find("o-2")
+        ('ann', None)
         """
 
     def member_commands(self, member: str, *, after: int = 0) -> Iterator[Command]:
@@ -192,29 +174,23 @@ class StoreTransaction(Protocol):
         A ledger that holds a member's first *after* commands catches up
         with the rest (another writer's) without reading the first ones again.
 
-        >>> import pathlib, tempfile, pendulum
         >>> from servicemodel.loyalty.store import create_store
-        >>> ledger = create_store("sqlite:///" + str(pathlib.Path(tempfile.mkdtemp(), "l.db")),
-        ...                       policies=Policies())
-        >>> _ = ledger.earn(member="ann", points=5, at=pendulum.datetime(2025, 1, 1), key="o-1")
-        >>> store = ledger.store
-        >>> with store.reading() as tx:
+        >>> ledger = create_store("sqlite://", policies=Policies())
+        >>> _ = ledger.apply(Command.of("earn", key="o-1", member="ann", micros=0, points=5))
+        >>> with ledger.store.reading() as tx:
         ...     [c.key for c in tx.member_commands("ann")], list(tx.member_commands("ann", after=1))
         (['o-1'], [])
         """
 
     def member_seqs(self, member: str, *, after: int = 0) -> list[int]:
-        """The journal positions after *after* of *member*'s entries (settled ones too), in order.
+        """The journal positions of *member*'s entries (settled ones too) written after version *after*.
 
-        >>> import pathlib, tempfile, pendulum
         >>> from servicemodel.loyalty.store import create_store
-        >>> ledger = create_store("sqlite:///" + str(pathlib.Path(tempfile.mkdtemp(), "l.db")),
-        ...                       policies=Policies())
-        >>> _ = ledger.earn(member="ann", points=5, at=pendulum.datetime(2025, 1, 1), key="o-1")
-        >>> store = ledger.store
-        >>> with store.reading() as tx:
-        ...     tx.member_seqs("ann")
-        [1]
+        >>> ledger = create_store("sqlite://", policies=Policies())
+        >>> _ = ledger.apply(Command.of("earn", key="o-1", member="ann", micros=0, points=5))
+        >>> with ledger.store.reading() as tx:
+        ...     tx.member_seqs("ann"), tx.member_seqs("ann", after=1)
+        ([1], [])
         """
 
     def append(self, written: Written) -> tuple[int, ...]:
@@ -229,176 +205,143 @@ class StoreTransaction(Protocol):
         every later read of the transaction sees them, and the commit writes
         them.
 
-        >>> import pathlib, tempfile, pendulum
+        >>> from servicemodel.loyalty import EntryKind
         >>> from servicemodel.loyalty.store import create_store
-        >>> ledger = create_store("sqlite:///" + str(pathlib.Path(tempfile.mkdtemp(), "l.db")),
-        ...                       policies=Policies())
-        >>> _ = ledger.earn(member="ann", points=5, at=pendulum.datetime(2025, 1, 1), key="o-1")
-        >>> store = ledger.store
-        >>> from servicemodel.loyalty import Command, Entry, EntryKind
+        >>> store = create_store("sqlite://", policies=Policies()).store
         >>> command = Command.of("adjust", key="fix", member="bob", micros=0, points=3, reason="x")
         >>> entry = Entry(seq=None, kind=EntryKind.ADJUST, member="bob", micros=0, points=3, lot=1)
         >>> with store.transaction() as tx:
         ...     tx.lock("bob")
         ...     tx.append(Written.of(command, 1, (), (entry,)))
         0
-        (2,)
+        (1,)
         """
 
 
 class LedgerStore(Protocol):
     """A database that keeps one ledger (its policies, commands and journal).
 
-    >>> import pathlib, tempfile
+    A :class:`~servicemodel.loyalty.store.StoredLedger` runs the ledger's
+    rules and asks its store to write what they decided, one transaction
+    per command:
+
+    >>> from servicemodel.loyalty import EntryKind
     >>> from servicemodel.loyalty.store import create_store
-    >>> ledger = create_store("sqlite:///" + str(pathlib.Path(tempfile.mkdtemp(), "l.db")),
-    ...                       policies=Policies())
-    >>> ledger.store.version("ann")
+    >>> store = create_store("sqlite://", policies=Policies()).store
+    >>> earn = Command.of("earn", key="o-1", member="ann", micros=0, points=5)
+    >>> entry = Entry(seq=None, kind=EntryKind.EARN, member="ann", micros=0, points=5, lot=1)
+    >>> with store.transaction() as tx:
+    ...     tx.lock("ann")
+    ...     tx.append(Written.of(earn, 1, (), (entry,)))
     0
+    (1,)
+    >>> store.version("ann"), [e.points for e in store.journal()]
+    (1, [5])
     """
 
     @property
     def url(self) -> str:
         """Where the store is (as given to ``open``).
 
-        >>> import pathlib, tempfile, pendulum
         >>> from servicemodel.loyalty.store import create_store
-        >>> ledger = create_store("sqlite:///" + str(pathlib.Path(tempfile.mkdtemp(), "l.db")),
-        ...                       policies=Policies())
-        >>> _ = ledger.earn(member="ann", points=5, at=pendulum.datetime(2025, 1, 1), key="o-1")
-        >>> store = ledger.store
-        >>> store.url.startswith("sqlite:///")
-        True
+        >>> create_store("sqlite://", policies=Policies()).store.url
+        'sqlite://'
         """
 
     @property
     def policies(self) -> Policies:
         """The ledger's policies, fixed when the store was created.
 
-        >>> import pathlib, tempfile, pendulum
         >>> from servicemodel.loyalty.store import create_store
-        >>> ledger = create_store("sqlite:///" + str(pathlib.Path(tempfile.mkdtemp(), "l.db")),
-        ...                       policies=Policies())
-        >>> _ = ledger.earn(member="ann", points=5, at=pendulum.datetime(2025, 1, 1), key="o-1")
-        >>> store = ledger.store
-        >>> store.policies == Policies()
-        True
+        >>> create_store("sqlite://", policies=Policies(zone="Asia/Tokyo")).store.policies.zone
+        'Asia/Tokyo'
         """
 
     def transaction(self) -> AbstractContextManager[StoreTransaction]:
         """One transaction: committed at the end of the block, rolled back if it raises.
 
-        >>> import pathlib, tempfile, pendulum
         >>> from servicemodel.loyalty.store import create_store
-        >>> ledger = create_store("sqlite:///" + str(pathlib.Path(tempfile.mkdtemp(), "l.db")),
-        ...                       policies=Policies())
-        >>> _ = ledger.earn(member="ann", points=5, at=pendulum.datetime(2025, 1, 1), key="o-1")
-        >>> store = ledger.store
+        >>> store = create_store("sqlite://", policies=Policies()).store
         >>> with store.transaction() as tx:
         ...     tx.lock("ann")
-        1
+        0
         """
 
     def reading(self) -> AbstractContextManager[StoreTransaction]:
         """A read-only transaction: one consistent view for several reads.
 
-        >>> import pathlib, tempfile, pendulum
         >>> from servicemodel.loyalty.store import create_store
-        >>> ledger = create_store("sqlite:///" + str(pathlib.Path(tempfile.mkdtemp(), "l.db")),
-        ...                       policies=Policies())
-        >>> _ = ledger.earn(member="ann", points=5, at=pendulum.datetime(2025, 1, 1), key="o-1")
-        >>> store = ledger.store
-        >>> with store.reading() as tx:
-        ...     tx.version("ann")
-        1
+        >>> ledger = create_store("sqlite://", policies=Policies())
+        >>> _ = ledger.apply(Command.of("earn", key="o-1", member="ann", micros=0, points=5))
+        >>> with ledger.store.reading() as tx:
+        ...     tx.version("ann"), tx.version("bob")
+        (1, 0)
         """
 
     def version(self, member: str) -> int:
         """*member*'s version (0 for a member the store has not seen).
 
-        >>> import pathlib, tempfile, pendulum
         >>> from servicemodel.loyalty.store import create_store
-        >>> ledger = create_store("sqlite:///" + str(pathlib.Path(tempfile.mkdtemp(), "l.db")),
-        ...                       policies=Policies())
-        >>> _ = ledger.earn(member="ann", points=5, at=pendulum.datetime(2025, 1, 1), key="o-1")
-        >>> store = ledger.store
-        >>> store.version("ann"), store.version("bob")
+        >>> ledger = create_store("sqlite://", policies=Policies())
+        >>> _ = ledger.apply(Command.of("earn", key="o-1", member="ann", micros=0, points=5))
+        >>> ledger.store.version("ann"), ledger.store.version("bob")
         (1, 0)
         """
 
     def find(self, key: str) -> StoredCommand | None:
         """The stored command with idempotency key *key*, if there is one.
 
-        >>> import pathlib, tempfile, pendulum
         >>> from servicemodel.loyalty.store import create_store
-        >>> ledger = create_store("sqlite:///" + str(pathlib.Path(tempfile.mkdtemp(), "l.db")),
-        ...                       policies=Policies())
-        >>> _ = ledger.earn(member="ann", points=5, at=pendulum.datetime(2025, 1, 1), key="o-1")
-        >>> store = ledger.store
-        >>> store.find("o-1").version, store.find("o-2") is None
-        (1, True)
+        >>> ledger = create_store("sqlite://", policies=Policies())
+        >>> _ = ledger.apply(Command.of("earn", key="o-1", member="ann", micros=0, points=5))
+        >>> ledger.store.find("o-1").seqs, ledger.store.find("o-2")
+        ((1,), None)
         """
 
     def entries(self, key: str) -> tuple[Entry, ...]:
         """The journal entries of the command with key *key*, in order.
 
-        >>> import pathlib, tempfile, pendulum
         >>> from servicemodel.loyalty.store import create_store
-        >>> ledger = create_store("sqlite:///" + str(pathlib.Path(tempfile.mkdtemp(), "l.db")),
-        ...                       policies=Policies())
-        >>> _ = ledger.earn(member="ann", points=5, at=pendulum.datetime(2025, 1, 1), key="o-1")
-        >>> store = ledger.store
-        >>> [e.kind.value for e in store.entries("o-1")]
+        >>> ledger = create_store("sqlite://", policies=Policies())
+        >>> _ = ledger.apply(Command.of("earn", key="o-1", member="ann", micros=0, points=5))
+        >>> [e.kind.value for e in ledger.store.entries("o-1")]
         ['earn']
         """
 
     def members(self) -> Iterator[str]:
         """Every member with an accepted command, in first-seen order.
 
-        >>> import pathlib, tempfile, pendulum
         >>> from servicemodel.loyalty.store import create_store
-        >>> ledger = create_store("sqlite:///" + str(pathlib.Path(tempfile.mkdtemp(), "l.db")),
-        ...                       policies=Policies())
-        >>> _ = ledger.earn(member="ann", points=5, at=pendulum.datetime(2025, 1, 1), key="o-1")
-        >>> store = ledger.store
-        >>> list(store.members())
+        >>> ledger = create_store("sqlite://", policies=Policies())
+        >>> _ = ledger.apply(Command.of("earn", key="o-1", member="ann", micros=0, points=5))
+        >>> list(ledger.store.members())
         ['ann']
         """
 
     def commands(self) -> Iterator[Command]:
         """Every accepted command in the order it was applied (streamed).
 
-        >>> import pathlib, tempfile, pendulum
         >>> from servicemodel.loyalty.store import create_store
-        >>> ledger = create_store("sqlite:///" + str(pathlib.Path(tempfile.mkdtemp(), "l.db")),
-        ...                       policies=Policies())
-        >>> _ = ledger.earn(member="ann", points=5, at=pendulum.datetime(2025, 1, 1), key="o-1")
-        >>> store = ledger.store
-        >>> [c.key for c in store.commands()]
+        >>> ledger = create_store("sqlite://", policies=Policies())
+        >>> _ = ledger.apply(Command.of("earn", key="o-1", member="ann", micros=0, points=5))
+        >>> [c.key for c in ledger.store.commands()]
         ['o-1']
         """
 
     def journal(self) -> Iterator[Entry]:
         """Every journal entry in order (streamed).
 
-        >>> import pathlib, tempfile, pendulum
         >>> from servicemodel.loyalty.store import create_store
-        >>> ledger = create_store("sqlite:///" + str(pathlib.Path(tempfile.mkdtemp(), "l.db")),
-        ...                       policies=Policies())
-        >>> _ = ledger.earn(member="ann", points=5, at=pendulum.datetime(2025, 1, 1), key="o-1")
-        >>> store = ledger.store
-        >>> [e.seq for e in store.journal()]
-        [1]
+        >>> ledger = create_store("sqlite://", policies=Policies())
+        >>> _ = ledger.apply(Command.of("earn", key="o-1", member="ann", micros=0, points=5))
+        >>> [(e.seq, e.points) for e in ledger.store.journal()]
+        [(1, 5)]
         """
 
     def close(self) -> None:
         """Release the connection; the store object is unusable afterwards.
 
-        >>> import pathlib, tempfile, pendulum
         >>> from servicemodel.loyalty.store import create_store
-        >>> ledger = create_store("sqlite:///" + str(pathlib.Path(tempfile.mkdtemp(), "l.db")),
-        ...                       policies=Policies())
-        >>> _ = ledger.earn(member="ann", points=5, at=pendulum.datetime(2025, 1, 1), key="o-1")
-        >>> store = ledger.store
+        >>> store = create_store("sqlite://", policies=Policies()).store
         >>> store.close()
         """

@@ -136,11 +136,9 @@ class StoredLedger:
     def store(self) -> LedgerStore:
         """The store underneath.
 
-        >>> import pathlib, tempfile, pendulum
+        >>> import pendulum
         >>> from servicemodel.loyalty.store import create_store
-        >>> ledger = create_store("sqlite:///" + str(pathlib.Path(tempfile.mkdtemp(), "l.db")),
-        ...                       policies=Policies())
-        >>> t = pendulum.datetime(2025, 1, 10, 12)
+        >>> ledger, t = create_store("sqlite://", policies=Policies()), pendulum.datetime(2025, 1, 10)
         >>> ledger.store.version("ann")
         0
         """
@@ -150,11 +148,9 @@ class StoredLedger:
     def policies(self) -> Policies:
         """The ledger's policies, fixed when the store was created.
 
-        >>> import pathlib, tempfile, pendulum
+        >>> import pendulum
         >>> from servicemodel.loyalty.store import create_store
-        >>> ledger = create_store("sqlite:///" + str(pathlib.Path(tempfile.mkdtemp(), "l.db")),
-        ...                       policies=Policies())
-        >>> t = pendulum.datetime(2025, 1, 10, 12)
+        >>> ledger, t = create_store("sqlite://", policies=Policies()), pendulum.datetime(2025, 1, 10)
         >>> ledger.policies == Policies()
         True
         """
@@ -163,11 +159,9 @@ class StoredLedger:
     def close(self) -> None:
         """Close the store's connection.
 
-        >>> import pathlib, tempfile, pendulum
+        >>> import pendulum
         >>> from servicemodel.loyalty.store import create_store
-        >>> ledger = create_store("sqlite:///" + str(pathlib.Path(tempfile.mkdtemp(), "l.db")),
-        ...                       policies=Policies())
-        >>> t = pendulum.datetime(2025, 1, 10, 12)
+        >>> ledger, t = create_store("sqlite://", policies=Policies()), pendulum.datetime(2025, 1, 10)
         >>> ledger.close()
         """
         with self._lock:
@@ -179,11 +173,9 @@ class StoredLedger:
     def earn(self, **kwargs: Any) -> Receipt:
         """Issue points, as :meth:`Ledger.earn <servicemodel.loyalty.Ledger.earn>`.
 
-        >>> import pathlib, tempfile, pendulum
+        >>> import pendulum
         >>> from servicemodel.loyalty.store import create_store
-        >>> ledger = create_store("sqlite:///" + str(pathlib.Path(tempfile.mkdtemp(), "l.db")),
-        ...                       policies=Policies())
-        >>> t = pendulum.datetime(2025, 1, 10, 12)
+        >>> ledger, t = create_store("sqlite://", policies=Policies()), pendulum.datetime(2025, 1, 10)
         >>> ledger.earn(member="ann", points=100, at=t, key="o-1").version
         1
         """
@@ -192,14 +184,11 @@ class StoredLedger:
     def activate(self, **kwargs: Any) -> Receipt:
         """Make a pending lot available, as :meth:`Ledger.activate <servicemodel.loyalty.Ledger.activate>`.
 
-        >>> import pathlib, tempfile, pendulum
+        >>> import pendulum
         >>> from servicemodel.loyalty.store import create_store
-        >>> ledger = create_store("sqlite:///" + str(pathlib.Path(tempfile.mkdtemp(), "l.db")),
-        ...                       policies=Policies())
-        >>> t = pendulum.datetime(2025, 1, 10, 12)
+        >>> ledger, t = create_store("sqlite://", policies=Policies()), pendulum.datetime(2025, 1, 10)
         >>> from servicemodel.loyalty import Pending
-        >>> waiting = create_store("sqlite:///" + str(pathlib.Path(tempfile.mkdtemp(), "l.db")),
-        ...                        policies=Policies(pending=Pending(length=14)))
+        >>> waiting = create_store("sqlite://", policies=Policies(pending=Pending(length=14)))
         >>> _ = waiting.earn(member="ann", points=100, at=t, key="o-1")
         >>> _ = waiting.activate(member="ann", earn="o-1", at=t.add(days=1), key="a-1")
         >>> waiting.balance("ann", as_of=t.add(days=1)).available
@@ -210,11 +199,9 @@ class StoredLedger:
     def redeem(self, **kwargs: Any) -> Receipt:
         """Spend points, as :meth:`Ledger.redeem <servicemodel.loyalty.Ledger.redeem>`.
 
-        >>> import pathlib, tempfile, pendulum
+        >>> import pendulum
         >>> from servicemodel.loyalty.store import create_store
-        >>> ledger = create_store("sqlite:///" + str(pathlib.Path(tempfile.mkdtemp(), "l.db")),
-        ...                       policies=Policies())
-        >>> t = pendulum.datetime(2025, 1, 10, 12)
+        >>> ledger, t = create_store("sqlite://", policies=Policies()), pendulum.datetime(2025, 1, 10)
         >>> _ = ledger.earn(member="ann", points=100, at=t, key="o-1")
         >>> ledger.redeem(member="ann", points=40, at=t, key="r-1").entries[0].points
         40
@@ -224,11 +211,9 @@ class StoredLedger:
     def reverse_redemption(self, **kwargs: Any) -> Receipt:
         """Undo a redemption, as :meth:`Ledger.reverse_redemption <servicemodel.loyalty.Ledger.reverse_redemption>`.
 
-        >>> import pathlib, tempfile, pendulum
+        >>> import pendulum
         >>> from servicemodel.loyalty.store import create_store
-        >>> ledger = create_store("sqlite:///" + str(pathlib.Path(tempfile.mkdtemp(), "l.db")),
-        ...                       policies=Policies())
-        >>> t = pendulum.datetime(2025, 1, 10, 12)
+        >>> ledger, t = create_store("sqlite://", policies=Policies()), pendulum.datetime(2025, 1, 10)
         >>> _ = ledger.earn(member="ann", points=100, at=t, key="o-1")
         >>> _ = ledger.redeem(member="ann", points=40, at=t, key="r-1")
         >>> _ = ledger.reverse_redemption(member="ann", redemption="r-1", at=t, key="x-1")
@@ -240,11 +225,9 @@ class StoredLedger:
     def return_purchase(self, **kwargs: Any) -> Receipt:
         """Take back a purchase's points, as :meth:`Ledger.return_purchase <servicemodel.loyalty.Ledger.return_purchase>`.
 
-        >>> import pathlib, tempfile, pendulum
+        >>> import pendulum
         >>> from servicemodel.loyalty.store import create_store
-        >>> ledger = create_store("sqlite:///" + str(pathlib.Path(tempfile.mkdtemp(), "l.db")),
-        ...                       policies=Policies())
-        >>> t = pendulum.datetime(2025, 1, 10, 12)
+        >>> ledger, t = create_store("sqlite://", policies=Policies()), pendulum.datetime(2025, 1, 10)
         >>> _ = ledger.earn(member="ann", points=100, at=t, key="o-1")
         >>> ledger.return_purchase(member="ann", earn="o-1", at=t, key="ret-1").version
         2
@@ -254,11 +237,9 @@ class StoredLedger:
     def adjust(self, **kwargs: Any) -> Receipt:
         """Add or deduct points by hand, as :meth:`Ledger.adjust <servicemodel.loyalty.Ledger.adjust>`.
 
-        >>> import pathlib, tempfile, pendulum
+        >>> import pendulum
         >>> from servicemodel.loyalty.store import create_store
-        >>> ledger = create_store("sqlite:///" + str(pathlib.Path(tempfile.mkdtemp(), "l.db")),
-        ...                       policies=Policies())
-        >>> t = pendulum.datetime(2025, 1, 10, 12)
+        >>> ledger, t = create_store("sqlite://", policies=Policies()), pendulum.datetime(2025, 1, 10)
         >>> _ = ledger.adjust(member="ann", points=5, at=t, key="fix-1", reason="goodwill")
         >>> ledger.balance("ann", as_of=t).available
         5
@@ -268,11 +249,9 @@ class StoredLedger:
     def apply(self, command: Command) -> Receipt:
         """Run one :class:`~servicemodel.loyalty.Command` in its own transaction.
 
-        >>> import pathlib, tempfile, pendulum
+        >>> import pendulum
         >>> from servicemodel.loyalty.store import create_store
-        >>> ledger = create_store("sqlite:///" + str(pathlib.Path(tempfile.mkdtemp(), "l.db")),
-        ...                       policies=Policies())
-        >>> t = pendulum.datetime(2025, 1, 10, 12)
+        >>> ledger, t = create_store("sqlite://", policies=Policies()), pendulum.datetime(2025, 1, 10)
         >>> from servicemodel.loyalty import Command
         >>> ledger.apply(Command.of("earn", key="o-1", member="ann", micros=0, points=5)).version
         1
@@ -286,11 +265,9 @@ class StoredLedger:
             LedgerError: a command is refused (the message names its position);
                 nothing of the batch is written.
 
-        >>> import pathlib, tempfile, pendulum
+        >>> import pendulum
         >>> from servicemodel.loyalty.store import create_store
-        >>> ledger = create_store("sqlite:///" + str(pathlib.Path(tempfile.mkdtemp(), "l.db")),
-        ...                       policies=Policies())
-        >>> t = pendulum.datetime(2025, 1, 10, 12)
+        >>> ledger, t = create_store("sqlite://", policies=Policies()), pendulum.datetime(2025, 1, 10)
         >>> from servicemodel.loyalty import Command
         >>> batch = [Command.of("earn", key=f"o-{i}", member="ann", micros=i, points=5) for i in range(3)]
         >>> [r.version for r in ledger.apply_many(batch)]
@@ -363,7 +340,7 @@ class StoredLedger:
         payload, records = ledger._written(key, start)
         split = receipt.span[0] - start
         written = Written(
-            key, member, payload[2], version, payload_json(payload, key, self._zone), records, split
+            key, member, version, payload_json(payload, key, self._zone), records, split
         )
         try:
             seqs = tx.append(written)
@@ -417,8 +394,8 @@ class StoredLedger:
                     f"of {member!r} but records version {version}",
                     url=self._store.url,
                 )
+            state.seqs.extend(tx.member_seqs(member, after=state.version))
             state.version = version
-            state.seqs.extend(tx.member_seqs(member, after=state.seqs[-1] if state.seqs else 0))
         self._members[member] = state
         if len(self._members) > self._size:
             self._members.popitem(last=False)
@@ -433,11 +410,9 @@ class StoredLedger:
     def version(self, member: str) -> int:
         """How many commands *member* has had accepted (0 for a new member).
 
-        >>> import pathlib, tempfile, pendulum
+        >>> import pendulum
         >>> from servicemodel.loyalty.store import create_store
-        >>> ledger = create_store("sqlite:///" + str(pathlib.Path(tempfile.mkdtemp(), "l.db")),
-        ...                       policies=Policies())
-        >>> t = pendulum.datetime(2025, 1, 10, 12)
+        >>> ledger, t = create_store("sqlite://", policies=Policies()), pendulum.datetime(2025, 1, 10)
         >>> _ = ledger.earn(member="ann", points=100, at=t, key="o-1")
         >>> ledger.version("ann"), ledger.version("bob")
         (1, 0)
@@ -447,11 +422,9 @@ class StoredLedger:
     def members(self) -> Iterator[str]:
         """Every member with an accepted command, in first-seen order (streamed).
 
-        >>> import pathlib, tempfile, pendulum
+        >>> import pendulum
         >>> from servicemodel.loyalty.store import create_store
-        >>> ledger = create_store("sqlite:///" + str(pathlib.Path(tempfile.mkdtemp(), "l.db")),
-        ...                       policies=Policies())
-        >>> t = pendulum.datetime(2025, 1, 10, 12)
+        >>> ledger, t = create_store("sqlite://", policies=Policies()), pendulum.datetime(2025, 1, 10)
         >>> _ = ledger.earn(member="ann", points=100, at=t, key="o-1")
         >>> list(ledger.members())
         ['ann']
@@ -461,11 +434,9 @@ class StoredLedger:
     def commands(self) -> Iterator[Command]:
         """Every accepted command, in order (streamed).
 
-        >>> import pathlib, tempfile, pendulum
+        >>> import pendulum
         >>> from servicemodel.loyalty.store import create_store
-        >>> ledger = create_store("sqlite:///" + str(pathlib.Path(tempfile.mkdtemp(), "l.db")),
-        ...                       policies=Policies())
-        >>> t = pendulum.datetime(2025, 1, 10, 12)
+        >>> ledger, t = create_store("sqlite://", policies=Policies()), pendulum.datetime(2025, 1, 10)
         >>> _ = ledger.earn(member="ann", points=100, at=t, key="o-1")
         >>> [c.key for c in ledger.commands()]
         ['o-1']
@@ -475,11 +446,9 @@ class StoredLedger:
     def journal(self) -> Iterator[Entry]:
         """Every journal entry, in order (streamed).
 
-        >>> import pathlib, tempfile, pendulum
+        >>> import pendulum
         >>> from servicemodel.loyalty.store import create_store
-        >>> ledger = create_store("sqlite:///" + str(pathlib.Path(tempfile.mkdtemp(), "l.db")),
-        ...                       policies=Policies())
-        >>> t = pendulum.datetime(2025, 1, 10, 12)
+        >>> ledger, t = create_store("sqlite://", policies=Policies()), pendulum.datetime(2025, 1, 10)
         >>> _ = ledger.earn(member="ann", points=100, at=t, key="o-1")
         >>> [(e.seq, e.kind.value) for e in ledger.journal()]
         [(1, 'earn')]
@@ -489,11 +458,9 @@ class StoredLedger:
     def knows(self, key: str) -> bool:
         """Whether a command with idempotency key *key* was accepted.
 
-        >>> import pathlib, tempfile, pendulum
+        >>> import pendulum
         >>> from servicemodel.loyalty.store import create_store
-        >>> ledger = create_store("sqlite:///" + str(pathlib.Path(tempfile.mkdtemp(), "l.db")),
-        ...                       policies=Policies())
-        >>> t = pendulum.datetime(2025, 1, 10, 12)
+        >>> ledger, t = create_store("sqlite://", policies=Policies()), pendulum.datetime(2025, 1, 10)
         >>> _ = ledger.earn(member="ann", points=100, at=t, key="o-1")
         >>> ledger.knows("o-1"), ledger.knows("o-2")
         (True, False)
@@ -506,11 +473,9 @@ class StoredLedger:
         Raises:
             LedgerError: no command with that key.
 
-        >>> import pathlib, tempfile, pendulum
+        >>> import pendulum
         >>> from servicemodel.loyalty.store import create_store
-        >>> ledger = create_store("sqlite:///" + str(pathlib.Path(tempfile.mkdtemp(), "l.db")),
-        ...                       policies=Policies())
-        >>> t = pendulum.datetime(2025, 1, 10, 12)
+        >>> ledger, t = create_store("sqlite://", policies=Policies()), pendulum.datetime(2025, 1, 10)
         >>> _ = ledger.earn(member="ann", points=100, at=t, key="o-1")
         >>> ledger.receipt("o-1").version
         1
@@ -526,11 +491,9 @@ class StoredLedger:
         Raises:
             LedgerError: no command with that key.
 
-        >>> import pathlib, tempfile, pendulum
+        >>> import pendulum
         >>> from servicemodel.loyalty.store import create_store
-        >>> ledger = create_store("sqlite:///" + str(pathlib.Path(tempfile.mkdtemp(), "l.db")),
-        ...                       policies=Policies())
-        >>> t = pendulum.datetime(2025, 1, 10, 12)
+        >>> ledger, t = create_store("sqlite://", policies=Policies()), pendulum.datetime(2025, 1, 10)
         >>> _ = ledger.earn(member="ann", points=100, at=t, key="o-1")
         >>> ledger.command("o-1").argument("points")
         100
@@ -543,11 +506,9 @@ class StoredLedger:
     def balance(self, member: str, *, as_of: _dt.datetime) -> Balance:
         """*member*'s balance as of an instant, as :meth:`Ledger.balance <servicemodel.loyalty.Ledger.balance>`.
 
-        >>> import pathlib, tempfile, pendulum
+        >>> import pendulum
         >>> from servicemodel.loyalty.store import create_store
-        >>> ledger = create_store("sqlite:///" + str(pathlib.Path(tempfile.mkdtemp(), "l.db")),
-        ...                       policies=Policies())
-        >>> t = pendulum.datetime(2025, 1, 10, 12)
+        >>> ledger, t = create_store("sqlite://", policies=Policies()), pendulum.datetime(2025, 1, 10)
         >>> _ = ledger.earn(member="ann", points=100, at=t, key="o-1")
         >>> ledger.balance("ann", as_of=t)
         Balance(available=100, pending=0, debt=0)
@@ -558,11 +519,9 @@ class StoredLedger:
     def lots(self, member: str, *, as_of: _dt.datetime) -> tuple[Lot, ...]:
         """*member*'s lots as of an instant, as :meth:`Ledger.lots <servicemodel.loyalty.Ledger.lots>`.
 
-        >>> import pathlib, tempfile, pendulum
+        >>> import pendulum
         >>> from servicemodel.loyalty.store import create_store
-        >>> ledger = create_store("sqlite:///" + str(pathlib.Path(tempfile.mkdtemp(), "l.db")),
-        ...                       policies=Policies())
-        >>> t = pendulum.datetime(2025, 1, 10, 12)
+        >>> ledger, t = create_store("sqlite://", policies=Policies()), pendulum.datetime(2025, 1, 10)
         >>> _ = ledger.earn(member="ann", points=100, at=t, key="o-1")
         >>> [lot.remaining for lot in ledger.lots("ann", as_of=t)]
         [100]
@@ -573,11 +532,9 @@ class StoredLedger:
     def totals(self, member: str, *, as_of: _dt.datetime) -> Totals:
         """Where *member*'s points went, as :meth:`Ledger.totals <servicemodel.loyalty.Ledger.totals>`.
 
-        >>> import pathlib, tempfile, pendulum
+        >>> import pendulum
         >>> from servicemodel.loyalty.store import create_store
-        >>> ledger = create_store("sqlite:///" + str(pathlib.Path(tempfile.mkdtemp(), "l.db")),
-        ...                       policies=Policies())
-        >>> t = pendulum.datetime(2025, 1, 10, 12)
+        >>> ledger, t = create_store("sqlite://", policies=Policies()), pendulum.datetime(2025, 1, 10)
         >>> _ = ledger.earn(member="ann", points=100, at=t, key="o-1")
         >>> ledger.totals("ann", as_of=t).issued
         100
@@ -588,11 +545,9 @@ class StoredLedger:
     def explain(self, member: str, *, as_of: _dt.datetime) -> Explanation:
         """How *member*'s balance came about, as :meth:`Ledger.explain <servicemodel.loyalty.Ledger.explain>`.
 
-        >>> import pathlib, tempfile, pendulum
+        >>> import pendulum
         >>> from servicemodel.loyalty.store import create_store
-        >>> ledger = create_store("sqlite:///" + str(pathlib.Path(tempfile.mkdtemp(), "l.db")),
-        ...                       policies=Policies())
-        >>> t = pendulum.datetime(2025, 1, 10, 12)
+        >>> ledger, t = create_store("sqlite://", policies=Policies()), pendulum.datetime(2025, 1, 10)
         >>> _ = ledger.earn(member="ann", points=100, at=t, key="o-1")
         >>> len(ledger.explain("ann", as_of=t).lots)
         1
@@ -605,11 +560,9 @@ class StoredLedger:
     ) -> tuple[Expiring, ...]:
         """Points expiring in ``[start, end)``, as :meth:`Ledger.expiring_between <servicemodel.loyalty.Ledger.expiring_between>`.
 
-        >>> import pathlib, tempfile, pendulum
+        >>> import pendulum
         >>> from servicemodel.loyalty.store import create_store
-        >>> ledger = create_store("sqlite:///" + str(pathlib.Path(tempfile.mkdtemp(), "l.db")),
-        ...                       policies=Policies())
-        >>> t = pendulum.datetime(2025, 1, 10, 12)
+        >>> ledger, t = create_store("sqlite://", policies=Policies()), pendulum.datetime(2025, 1, 10)
         >>> _ = ledger.earn(member="ann", points=100, at=t, key="o-1")
         >>> ledger.expiring_between("ann", t, t.add(years=1))
         ()
@@ -620,11 +573,9 @@ class StoredLedger:
     def tally(self, member: str, name: str, *, start: _dt.datetime, end: _dt.datetime) -> Any:
         """A tally's sum in ``[start, end)``, as :meth:`Ledger.tally <servicemodel.loyalty.Ledger.tally>`.
 
-        >>> import pathlib, tempfile, pendulum
+        >>> import pendulum
         >>> from servicemodel.loyalty.store import create_store
-        >>> ledger = create_store("sqlite:///" + str(pathlib.Path(tempfile.mkdtemp(), "l.db")),
-        ...                       policies=Policies())
-        >>> t = pendulum.datetime(2025, 1, 10, 12)
+        >>> ledger, t = create_store("sqlite://", policies=Policies()), pendulum.datetime(2025, 1, 10)
         >>> _ = ledger.earn(member="ann", points=100, at=t, key="o-1")
         >>> ledger.tally("ann", "points", start=t, end=t.add(days=1))
         100
@@ -635,11 +586,9 @@ class StoredLedger:
     def redemption_allocations(self, member: str, redemption: str) -> tuple[Allocation, ...]:
         """The lots a redemption drew, as :meth:`Ledger.redemption_allocations <servicemodel.loyalty.Ledger.redemption_allocations>`.
 
-        >>> import pathlib, tempfile, pendulum
+        >>> import pendulum
         >>> from servicemodel.loyalty.store import create_store
-        >>> ledger = create_store("sqlite:///" + str(pathlib.Path(tempfile.mkdtemp(), "l.db")),
-        ...                       policies=Policies())
-        >>> t = pendulum.datetime(2025, 1, 10, 12)
+        >>> ledger, t = create_store("sqlite://", policies=Policies()), pendulum.datetime(2025, 1, 10)
         >>> _ = ledger.earn(member="ann", points=100, at=t, key="o-1")
         >>> _ = ledger.redeem(member="ann", points=40, at=t, key="r-1")
         >>> ledger.redemption_allocations("ann", "r-1")
@@ -653,11 +602,9 @@ class StoredLedger:
 
         ``seq`` is the entry's position in the store's journal.
 
-        >>> import pathlib, tempfile, pendulum
+        >>> import pendulum
         >>> from servicemodel.loyalty.store import create_store
-        >>> ledger = create_store("sqlite:///" + str(pathlib.Path(tempfile.mkdtemp(), "l.db")),
-        ...                       policies=Policies())
-        >>> t = pendulum.datetime(2025, 1, 10, 12)
+        >>> ledger, t = create_store("sqlite://", policies=Policies()), pendulum.datetime(2025, 1, 10)
         >>> _ = ledger.earn(member="ann", points=100, at=t, key="o-1")
         >>> [e.kind.value for e in ledger.history("ann")]
         ['earn']

@@ -18,6 +18,7 @@ imported only when a PostgreSQL store is opened (the ``postgres`` extra).
 
 from __future__ import annotations
 
+import itertools
 import os
 import threading
 from collections.abc import Iterable, Iterator
@@ -27,49 +28,22 @@ from urllib.parse import urlsplit, urlunsplit
 
 from ...exceptions import IdempotencyConflict, SchemaVersionError, StoreError, StoreNotFound
 from .. import Command, Entry, Policies
-from ._codec import (
-    command_from_json,
-    journal_rows,
-    make_entry,
-    policies_text,
-    read_policies,
-)
+from ._codec import command_from_json, policies_text, read_policies
+from ._entries import merged, pack, positions
 from ._interface import StoredCommand, Written
-from ._schema import SCHEMA_VERSION
+from ._migration import journal_rows
+from ._rows import ROW_COLUMNS, own_entries, stored_command
+from ._schema import POSTGRES_SCHEMA, POSTGRES_V3_AFTER, POSTGRES_V3_BEFORE, SCHEMA_VERSION
 
 if TYPE_CHECKING:
     import psycopg
 
-__all__ = ["POSTGRES_SCHEMA", "PostgresStore"]
+__all__ = ["PostgresStore"]
 
 _SCHEMES: Final = ("postgresql", "postgres")
 _BATCH: Final = 1_000
 # The advisory lock that serialises creating and opening stores in one database.
 _SCHEMA_LOCK: Final = 0x5E_12_1C_E0
-
-#: The schema at :data:`~._schema.SCHEMA_VERSION` in PostgreSQL's types: the
-#: tables and columns of the SQLite schema, ``BIGINT`` for instants, points and
-#: positions, and a sequence for journal positions.
-POSTGRES_SCHEMA: Final = (
-    "CREATE TABLE schema_version (version INTEGER NOT NULL)",
-    "CREATE TABLE ledger (id INTEGER PRIMARY KEY CHECK (id = 1), policies TEXT NOT NULL)",
-    "CREATE TABLE members ("
-    " member TEXT PRIMARY KEY, version INTEGER NOT NULL CHECK (version >= 0))",
-    "CREATE TABLE commands ("
-    " seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY, key TEXT NOT NULL UNIQUE,"
-    " member TEXT NOT NULL, version INTEGER NOT NULL, micros BIGINT NOT NULL,"
-    " command TEXT NOT NULL, UNIQUE (member, version))",
-    "CREATE SEQUENCE entries_seq",
-    "CREATE TABLE entries ("
-    " seq BIGINT PRIMARY KEY, command BIGINT REFERENCES commands (seq),"
-    " member TEXT NOT NULL, kind TEXT NOT NULL, micros BIGINT NOT NULL,"
-    " points BIGINT NOT NULL, allocations TEXT NOT NULL, lot INTEGER,"
-    " key TEXT, ref TEXT, note TEXT)",
-    "CREATE INDEX entries_by_member ON entries (member, seq)",
-    "CREATE INDEX entries_by_command ON entries (command, seq)",
-)
-
-_ENTRY_COLUMNS: Final = "seq, member, kind, micros, points, allocations, lot, key, ref, note"
 
 
 def redact(url: str) -> str:
@@ -182,7 +156,7 @@ class _Transaction:
 
     def member_commands(self, member: str, *, after: int = 0) -> Iterator[Command]:
         rows = self._db.execute(
-            "SELECT key, command FROM commands WHERE member = %s AND version > %s ORDER BY version",
+            "SELECT key, command FROM journal WHERE member = %s AND version > %s ORDER BY version",
             (member, after),
         ).fetchall()
         zone = self._store.policies.zone
@@ -191,88 +165,52 @@ class _Transaction:
 
     def member_seqs(self, member: str, *, after: int = 0) -> list[int]:
         rows = self._db.execute(
-            "SELECT seq FROM entries WHERE member = %s AND seq > %s ORDER BY seq", (member, after)
+            "SELECT first, entries FROM journal WHERE member = %s AND version > %s"
+            " ORDER BY version",
+            (member, after),
         ).fetchall()
-        return [seq for (seq,) in rows]
+        return [seq for first, blob in rows for seq in positions(first, blob, member)]
 
     def append(self, written: Written) -> tuple[int, ...]:
-        # One statement: the command, the journal entries (positions drawn from the
-        # sequence in the entries' order; settled ones belong to no command) and the
-        # member's version. The member's row exists: lock() made it. A key already in
-        # the store inserts nothing and reports no command.
-        settled = written.settled
-        rows = [(i >= settled, *row) for i, row in enumerate(journal_rows(written.records))]
-        columns = list(zip(*rows, strict=True)) if rows else [() for _ in _ENTRY_FIELDS]
+        # One statement: the command with its packed entries (their positions drawn
+        # together, see journal_positions) and the member's version. The member's row
+        # exists: lock() made it. A key already in the store inserts nothing and
+        # reports no command.
+        member, count = written.member, len(written.records)
         row = self._db.execute(
             _APPEND,
             {
                 "key": written.key,
-                "member": written.member,
+                "member": member,
                 "version": written.version,
-                "micros": written.micros,
                 "command": written.command,
-                **{
-                    f"entry_{name}": list(values)
-                    for name, values in zip(_ENTRY_FIELDS, columns, strict=True)
-                },
+                "count": count,
+                "settled": written.settled,
+                "entries": pack(written.records, member),
             },
         ).fetchone()
         assert row is not None
-        number, seqs = row
-        if number is None:
+        (first,) = row
+        if first is None:
             raise IdempotencyConflict(
                 f"'key' {written.key!r} was already used for a different command; "
                 "use a new key for a new command"
             )
-        self._versions[written.member] = written.version
-        return tuple(seqs)
+        self._versions[member] = written.version
+        return tuple(range(first, first + count))
 
-
-# Whether an entry is the command's own (not settled), then the columns of journal_rows();
-# their types as arrays.
-_ENTRY_FIELDS: Final = (
-    "own",
-    "kind",
-    "micros",
-    "points",
-    "allocations",
-    "lot",
-    "key",
-    "ref",
-    "note",
-)
-_ENTRY_TYPES: Final = (
-    "boolean",
-    "text",
-    "bigint",
-    "bigint",
-    "text",
-    "integer",
-    "text",
-    "text",
-    "text",
-)
-_STORED_FIELDS: Final = _ENTRY_FIELDS[1:]
 
 _APPEND: Final = (
     "WITH c AS ("
-    " INSERT INTO commands (key, member, version, micros, command)"
-    " VALUES (%(key)s, %(member)s, %(version)s, %(micros)s, %(command)s)"
-    " ON CONFLICT (key) DO NOTHING RETURNING seq),"
-    " e AS ("
-    " INSERT INTO entries (seq, command, member, " + ", ".join(_STORED_FIELDS) + ")"
-    " SELECT nextval('entries_seq'), CASE WHEN u.own THEN c.seq END, %(member)s, "
-    + ", ".join(f"u.{f}" for f in _STORED_FIELDS)
-    + " FROM c, (SELECT * FROM unnest("
-    + ", ".join(f"%(entry_{f})s::{t}[]" for f, t in zip(_ENTRY_FIELDS, _ENTRY_TYPES, strict=True))
-    + ") WITH ORDINALITY AS u ("
-    + ", ".join(_ENTRY_FIELDS)
-    + ", n) ORDER BY u.n) AS u"
-    " RETURNING seq),"
+    " INSERT INTO journal (key, member, version, command, first, settled, entries)"
+    " VALUES (%(key)s, %(member)s, %(version)s, %(command)s, journal_positions(%(count)s),"
+    " %(settled)s, %(entries)s)"
+    " ON CONFLICT (key) DO NOTHING RETURNING first),"
     " m AS (UPDATE members SET version = %(version)s"
     " WHERE member = %(member)s AND EXISTS (SELECT 1 FROM c))"
-    " SELECT (SELECT seq FROM c), ARRAY(SELECT seq FROM e ORDER BY seq)"
+    " SELECT (SELECT first FROM c)"
 )
+_FIND: Final = f"SELECT {ROW_COLUMNS} FROM journal WHERE key = %s"
 
 
 def _version(db: psycopg.Connection[Any], member: str) -> int:
@@ -281,17 +219,7 @@ def _version(db: psycopg.Connection[Any], member: str) -> int:
 
 
 def _find(db: psycopg.Connection[Any], key: str, zone: str) -> StoredCommand | None:
-    row = db.execute(
-        "SELECT c.version, c.command,"
-        " ARRAY(SELECT e.seq FROM entries e WHERE e.command = c.seq ORDER BY e.seq)"
-        " FROM commands c WHERE c.key = %s",
-        (key,),
-    ).fetchone()
-    if row is None:
-        return None
-    version, text, seqs = row
-    command = command_from_json(text, key, zone)
-    return StoredCommand(command=command, version=version, seqs=tuple(seqs))
+    return stored_command(db.execute(_FIND, (key,)).fetchone(), key, zone)
 
 
 @final
@@ -366,6 +294,7 @@ class PostgresStore:
         db = _connect(url)
         try:
             with db.transaction():
+                db.execute("SELECT pg_advisory_xact_lock(%s)", (_SCHEMA_LOCK,))
                 if not _has_schema(db):
                     raise StoreNotFound(
                         f"'url' must name a database holding a ledger store (got {redact(url)!r}, "
@@ -373,7 +302,8 @@ class PostgresStore:
                         url=redact(url),
                     )
                 rows = db.execute("SELECT version FROM schema_version").fetchall()
-                _check_version(rows, url)
+                if _check_version(rows, url) < SCHEMA_VERSION:
+                    _migrate(db, url)
                 row = db.execute("SELECT policies FROM ledger").fetchone()
                 if row is None:
                     raise SchemaVersionError(
@@ -445,55 +375,50 @@ class PostgresStore:
 
     def entries(self, key: str) -> tuple[Entry, ...]:
         """The entries of the command with *key*, in order."""
-        zone = self._policies.zone
         with _errors(self._url):
-            rows = (
-                self._connection()
-                .execute(
-                    "SELECT e.seq, e.member, e.kind, e.micros, e.points, e.allocations, e.lot,"
-                    " e.key, e.ref, e.note FROM entries e JOIN commands c ON e.command = c.seq"
-                    " WHERE c.key = %s ORDER BY e.seq",
-                    (key,),
-                )
-                .fetchall()
-            )
-        return tuple(make_entry(row, zone) for row in rows)
+            row = self._connection().execute(_FIND, (key,)).fetchone()
+        return own_entries(row, self._policies.zone)
 
     def members(self) -> Iterator[str]:
         """Every member with an accepted command, in first-seen order (streamed)."""
         for rows in self._pages(
-            "SELECT seq, member FROM commands WHERE version = 1 AND seq > %s ORDER BY seq"
+            "SELECT seq, member FROM journal WHERE version = 1 AND seq > %s ORDER BY seq"
         ):
             yield from (member for _, member in rows)
 
     def commands(self) -> Iterator[Command]:
         """Every accepted command, in order (streamed in pages, flat memory)."""
         for rows in self._pages(
-            "SELECT seq, key, command FROM commands WHERE seq > %s ORDER BY seq"
+            "SELECT seq, key, command FROM journal WHERE seq > %s ORDER BY seq"
         ):
             for _, key, text in rows:
                 yield command_from_json(text, key, self._policies.zone)
 
     def journal(self) -> Iterator[Entry]:
-        """Every journal entry, in order (streamed in pages, flat memory)."""
-        zone = self._policies.zone
-        for rows in self._pages(
-            f"SELECT {_ENTRY_COLUMNS} FROM entries WHERE seq > %s ORDER BY seq"
-        ):
-            for row in rows:
-                yield make_entry(row, zone)
+        """Every journal entry, in order (streamed in pages, flat memory).
 
-    def _pages(self, query: str) -> Iterator[list[Any]]:
-        """Pages of *query* (first column the position), one statement each."""
-        after = 0
+        Rows come by their first position: the order of commands of different
+        members committed at once is not the order of their positions.
+        """
+        pages = self._pages(
+            "SELECT first, seq, member, entries FROM journal WHERE (first, seq) > (%s, %s)"
+            " ORDER BY first, seq",
+            width=2,
+        )
+        rows = ((first, member, blob) for page in pages for first, _, member, blob in page)
+        yield from merged(rows, self._policies.zone)
+
+    def _pages(self, query: str, *, width: int = 1) -> Iterator[list[Any]]:
+        """Pages of *query* (its first *width* columns the position), one statement each."""
+        after: tuple[Any, ...] = (0,) * width
         while True:
             with _errors(self._url):
-                page = self._connection().execute(query + f" LIMIT {_BATCH}", (after,))
+                page = self._connection().execute(query + f" LIMIT {_BATCH}", after)
                 rows = page.fetchall()
             if not rows:
                 return
             yield rows
-            after = rows[-1][0]
+            after = tuple(rows[-1][:width])
 
     def close(self) -> None:
         """Close every connection this process made for the store (in every thread)."""
@@ -511,7 +436,8 @@ def _has_schema(db: psycopg.Connection[Any]) -> bool:
     return bool(row and row[0])
 
 
-def _check_version(rows: list[Any], url: str) -> None:
+def _check_version(rows: list[Any], url: str) -> int:
+    """The store's schema version: one this servicemodel reads or migrates."""
     if len(rows) != 1 or not isinstance(rows[0][0], int) or rows[0][0] < 1:
         raise SchemaVersionError(
             f"'url' must name a ledger store (got {redact(url)!r}, "
@@ -525,12 +451,47 @@ def _check_version(rows: list[Any], url: str) -> None:
             f"{SCHEMA_VERSION} this servicemodel reads; upgrade servicemodel to open it",
             url=redact(url),
         )
-    if version < SCHEMA_VERSION:
+    if version < 2:
         raise SchemaVersionError(
             f"the store at {redact(url)!r} has schema version {version}, but PostgreSQL "
-            f"stores start at version {SCHEMA_VERSION}; it was not written by servicemodel",
+            "stores start at version 2; it was not written by servicemodel",
             url=redact(url),
         )
+    return version
+
+
+def _migrate(db: psycopg.Connection[Any], url: str) -> None:
+    """Take a version-2 store to :data:`SCHEMA_VERSION`, in the open transaction.
+
+    The old tables are locked first: a process still running an older
+    servicemodel waits, then fails on the tables that are gone.
+    """
+    for statement in POSTGRES_V3_BEFORE:
+        db.execute(statement.encode())
+    # By member, then version and position: a member's commands and entries side by side.
+    with (
+        db.cursor(name="migrate_commands") as commands,
+        db.cursor(name="migrate_entries") as entries,
+    ):
+        commands.itersize = entries.itersize = _BATCH
+        commands.execute(
+            "SELECT seq, key, member, version, command FROM commands ORDER BY member, version"
+        )
+        entries.execute(
+            "SELECT seq, command, member, kind, micros, points, allocations, lot, key, ref, note"
+            " FROM entries ORDER BY member, seq"
+        )
+        rows = journal_rows(commands, entries, redact(url))
+        with db.cursor() as writer:
+            while page := list(itertools.islice(rows, _BATCH)):
+                writer.executemany(
+                    "INSERT INTO journal (seq, key, member, version, command, first, settled,"
+                    " entries) OVERRIDING SYSTEM VALUE VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
+                    page,
+                )
+    for statement in POSTGRES_V3_AFTER:
+        db.execute(statement.encode())
+    db.execute("UPDATE schema_version SET version = %s", (SCHEMA_VERSION,))
 
 
 @contextmanager

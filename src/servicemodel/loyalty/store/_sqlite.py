@@ -17,6 +17,7 @@ for power-loss durability, at the cost of one disk flush per transaction;
 
 from __future__ import annotations
 
+import itertools
 import json
 import sqlite3
 import threading
@@ -28,15 +29,18 @@ from urllib.parse import parse_qs, urlsplit
 
 from ...exceptions import IdempotencyConflict, SchemaVersionError, StoreError, StoreNotFound
 from .. import Command, Entry, Policies
-from ._codec import (
-    command_from_json,
-    make_entry,
-    numbered_rows,
-    policies_text,
-    read_policies,
-)
+from ._codec import command_from_json, policies_text, read_policies
+from ._entries import merged, pack, positions
 from ._interface import StoredCommand, Written
-from ._schema import MIGRATIONS, SCHEMA_VERSION, SQLITE_SCHEMA
+from ._migration import journal_rows
+from ._rows import ROW_COLUMNS, own_entries, stored_command
+from ._schema import (
+    SCHEMA_VERSION,
+    SQLITE_SCHEMA,
+    SQLITE_V2,
+    SQLITE_V3_AFTER,
+    SQLITE_V3_BEFORE,
+)
 
 __all__ = ["SQLiteStore", "sqlite_path"]
 
@@ -44,24 +48,28 @@ _SYNCHRONOUS: Final = ("normal", "full", "extra")
 _BATCH: Final = 1_000
 
 
-def sqlite_path(url: str) -> tuple[Path, str]:
+def sqlite_path(url: str) -> tuple[Path | None, str]:
     """The file and the ``synchronous`` setting of an ``sqlite:///path`` URL.
 
     ``sqlite:///ledger.db`` is relative to the working directory,
-    ``sqlite:////var/lib/ledger.db`` absolute.
+    ``sqlite:////var/lib/ledger.db`` absolute; ``sqlite://`` is a store in
+    memory (no file: ``None``), gone when it is closed.
 
     >>> sqlite_path("sqlite:///data/ledger.db?synchronous=full")
     (PosixPath('data/ledger.db'), 'full')
+    >>> sqlite_path("sqlite://")
+    (None, 'normal')
     """
     parts = urlsplit(url)
     if (
         parts.scheme != "sqlite"
         or parts.netloc
-        or not parts.path.startswith("/")
+        or (parts.path and not parts.path.startswith("/"))
         or parts.path == "/"
     ):
         raise StoreError(
-            f"'url' must be sqlite:///PATH (relative) or sqlite:////PATH (absolute) (got {url!r})",
+            f"'url' must be sqlite:///PATH (relative), sqlite:////PATH (absolute) or "
+            f"sqlite:// (in memory) (got {url!r})",
             url=url,
         )
     options = parse_qs(parts.query, keep_blank_values=True)
@@ -71,7 +79,7 @@ def sqlite_path(url: str) -> tuple[Path, str]:
         raise StoreError(
             f"'url' options must be synchronous=normal|full|extra (got {parts.query!r})", url=url
         )
-    return Path(parts.path[1:]), synchronous
+    return (Path(parts.path[1:]) if parts.path else None), synchronous
 
 
 @final
@@ -81,12 +89,12 @@ class _Transaction:
     ``BEGIN IMMEDIATE`` holds the database's write lock for the whole
     transaction, so nothing but this transaction changes a member's version,
     the journal's end or the set of stored keys: each is read once and then
-    kept here. The rows of appended commands (the command, its journal rows,
-    the member's version) are gathered and written by one ``executemany`` per
-    table, before any read of the transaction and before its commit. A key
-    already stored is reported by the command that reuses it: the keys a
-    batch :meth:`expect` s are looked up at once, any other key is inserted at
-    once; the unique constraint holds either way.
+    kept here. The rows of appended commands (the command with its packed
+    entries, the member's version) are gathered and written by one
+    ``executemany`` per table, before any read of the transaction and before
+    its commit. A key already stored is reported by the command that reuses
+    it: the keys a batch :meth:`expect` s are looked up at once, any other key
+    is inserted at once; the unique constraint holds either way.
     """
 
     def __init__(self, store: SQLiteStore, *, writing: bool) -> None:
@@ -95,28 +103,21 @@ class _Transaction:
         self._writing = writing
         self._versions: dict[str, int] = {}
         self._written: dict[str, int] = {}
-        self._next_seq = 0  # 0: not read yet
+        self._end = -1  # the last journal position given; -1: not read yet
         self._next_command = 0  # 0: not read yet
-        self._commands: list[tuple[Any, ...]] = []
-        self._entries: list[tuple[Any, ...]] = []
+        self._rows: list[tuple[Any, ...]] = []
         # The keys expect() looked up, and those of them stored or appended here.
         self._expected: set[str] = set()
         self._taken: set[str] = set()
 
     def flush(self) -> None:
-        """Write the gathered command rows, journal rows and member versions."""
+        """Write the gathered command rows, member versions and the journal's end."""
         if self._written:
             db = self._db
-            try:
-                db.executemany(_INSERT_COMMAND, self._commands)
-            except sqlite3.IntegrityError:  # pragma: no cover - expect() saw every key
-                raise IdempotencyConflict(
-                    "a key of this transaction was already used for a different command; "
-                    "use a new key for a new command"
-                ) from None
-            db.executemany(_INSERT_ENTRIES, self._entries)
+            db.executemany(_INSERT, self._rows)
             db.executemany(_UPSERT_MEMBER, self._written.items())
-            self._commands, self._entries, self._written = [], [], {}
+            db.execute("UPDATE ledger SET journal_end = ?", (self._end,))
+            self._rows, self._written = [], {}
 
     def expect(self, keys: Iterable[str]) -> None:
         names = [k for k in set(keys) if k not in self._expected]
@@ -126,7 +127,7 @@ class _Transaction:
         self._taken.update(
             key
             for (key,) in self._db.execute(
-                "SELECT key FROM commands WHERE key IN (SELECT value FROM json_each(?))",
+                "SELECT key FROM journal WHERE key IN (SELECT value FROM json_each(?))",
                 (json.dumps(names),),
             )
         )
@@ -165,7 +166,7 @@ class _Transaction:
 
     def member_commands(self, member: str, *, after: int = 0) -> Iterator[Command]:
         cursor = self._db.execute(
-            "SELECT key, command FROM commands WHERE member = ? AND version > ? ORDER BY version",
+            "SELECT key, command FROM journal WHERE member = ? AND version > ? ORDER BY version",
             (member, after),
         )
         zone = self._store.policies.zone
@@ -175,41 +176,48 @@ class _Transaction:
     def member_seqs(self, member: str, *, after: int = 0) -> list[int]:
         self.flush()
         cursor = self._db.execute(
-            "SELECT seq FROM entries WHERE member = ? AND seq > ? ORDER BY seq", (member, after)
+            "SELECT first, entries FROM journal WHERE member = ? AND version > ? ORDER BY version",
+            (member, after),
         )
-        return [seq for (seq,) in cursor]
+        return [seq for first, blob in cursor for seq in positions(first, blob, member)]
 
     def append(self, written: Written) -> tuple[int, ...]:
-        db = self._db
-        key, member, version = written.key, written.member, written.version
+        key, member, version, command, records, settled = written
+        end = self._end
+        if end < 0:
+            (end,) = self._db.execute("SELECT journal_end FROM ledger").fetchone()
+        first, last = end + 1, end + len(records)
+        blob = pack(records, member)
         number = self._next_command
         if key in self._expected:
             if key in self._taken:
                 raise _conflict(key)
             if not number:
-                (end,) = db.execute("SELECT max(seq) FROM commands").fetchone()
-                number = (end or 0) + 1
+                (top,) = self._db.execute("SELECT max(seq) FROM journal").fetchone()
+                number = (top or 0) + 1
             self._taken.add(key)
-            self._commands.append((number, key, member, version, written.micros, written.command))
+            self._rows.append((number, key, member, version, command, first, settled, blob))
         else:
+            # With no rows held back, the table numbers the command itself.
+            row = (
+                number if self._rows else None,
+                key,
+                member,
+                version,
+                command,
+                first,
+                settled,
+                blob,
+            )
             try:
-                # With no rows held back, the table numbers the command itself.
-                seq = number if self._commands else None
-                row = (seq, key, member, version, written.micros, written.command)
-                cursor = db.execute(_INSERT_COMMAND, row)
+                cursor = self._db.execute(_INSERT, row)
             except sqlite3.IntegrityError:
                 raise _conflict(key) from None
-            number = int(cursor.lastrowid or 0)
+            number = cursor.lastrowid or 0
         self._next_command = number + 1
-        first = self._next_seq
-        if not first:
-            (end,) = db.execute("SELECT max(seq) FROM entries").fetchone()
-            first = (end or 0) + 1
-        records = written.records
-        self._entries.extend(numbered_rows(records, first, number, written.settled))
-        self._next_seq = last = first + len(records)
+        self._end = last
         self._versions[member] = self._written[member] = version
-        return tuple(range(first, last))
+        return tuple(range(first, last + 1))
 
 
 def _conflict(key: str) -> IdempotencyConflict:
@@ -218,12 +226,10 @@ def _conflict(key: str) -> IdempotencyConflict:
     )
 
 
-_INSERT_COMMAND: Final = (
-    "INSERT INTO commands (seq, key, member, version, micros, command) VALUES (?, ?, ?, ?, ?, ?)"
-)
-_INSERT_ENTRIES: Final = (
-    "INSERT INTO entries (seq, command, member, kind, micros, points, allocations,"
-    " lot, key, ref, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+_FIND: Final = f"SELECT {ROW_COLUMNS} FROM journal WHERE key = ?"
+_INSERT: Final = (
+    "INSERT INTO journal (seq, key, member, version, command, first, settled, entries)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
 )
 _UPSERT_MEMBER: Final = (
     "INSERT INTO members (member, version) VALUES (?, ?)"
@@ -263,6 +269,8 @@ class SQLiteStore:
             StoreError: the file exists, or the URL is not an SQLite URL.
         """
         path, synchronous = sqlite_path(url)
+        if path is None:
+            return cls._made(url, cls._connect(url, ":memory:", synchronous), policies, None)
         if path.exists():
             raise StoreError(
                 f"'url' must name a new file to create a store (got {url!r}, which exists); "
@@ -275,7 +283,13 @@ class SQLiteStore:
                 f"{str(path.parent)!r} does not exist)",
                 url=url,
             )
-        db = cls._connect(url, path, synchronous)
+        return cls._made(url, cls._connect(url, path, synchronous), policies, path)
+
+    @classmethod
+    def _made(
+        cls, url: str, db: sqlite3.Connection, policies: Policies, path: Path | None
+    ) -> SQLiteStore:
+        """The store in the new database *db* (at *path*, removed if this fails)."""
         try:
             with _immediate(db):
                 for statement in SQLITE_SCHEMA:
@@ -286,7 +300,8 @@ class SQLiteStore:
                 )
         except BaseException:
             db.close()
-            path.unlink(missing_ok=True)
+            if path is not None:
+                path.unlink(missing_ok=True)
             raise
         return cls(url, db, policies)
 
@@ -300,6 +315,12 @@ class SQLiteStore:
                 servicemodel wrote it.
         """
         path, synchronous = sqlite_path(url)
+        if path is None:
+            raise StoreNotFound(
+                f"'url' must name an existing ledger store (got {url!r}, a store in memory, "
+                "which lives only while it is open); create it with create_store",
+                url=url,
+            )
         if not path.is_file():
             raise StoreNotFound(
                 f"'url' must name an existing ledger store (got {url!r}; no such file); "
@@ -310,11 +331,8 @@ class SQLiteStore:
         try:
             with _immediate(db):
                 version = _schema_version(db, url)
-                for step in range(version, SCHEMA_VERSION):
-                    for statement in MIGRATIONS[step]:
-                        db.execute(statement)
-                if version != SCHEMA_VERSION:
-                    db.execute("UPDATE schema_version SET version = ?", (SCHEMA_VERSION,))
+                if version < SCHEMA_VERSION:
+                    _migrate(db, version, url)
             (text,) = db.execute("SELECT policies FROM ledger").fetchone()
             policies = read_policies(text)
         except BaseException:
@@ -323,7 +341,7 @@ class SQLiteStore:
         return cls(url, db, policies)
 
     @staticmethod
-    def _connect(url: str, path: Path, synchronous: str) -> sqlite3.Connection:
+    def _connect(url: str, path: Path | str, synchronous: str) -> sqlite3.Connection:
         try:
             db = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=60.0)
             db.execute("PRAGMA journal_mode = WAL")
@@ -382,33 +400,13 @@ class SQLiteStore:
             return self._find(self._db, key)
 
     def _find(self, db: sqlite3.Connection, key: str) -> StoredCommand | None:
-        row = db.execute(
-            "SELECT seq, version, command FROM commands WHERE key = ?", (key,)
-        ).fetchone()
-        if row is None:
-            return None
-        number, version, text = row
-        seqs = tuple(
-            seq
-            for (seq,) in db.execute(
-                "SELECT seq FROM entries WHERE command = ? ORDER BY seq", (number,)
-            )
-        )
-        return StoredCommand(
-            command=command_from_json(text, key, self._policies.zone), version=version, seqs=seqs
-        )
+        return stored_command(db.execute(_FIND, (key,)).fetchone(), key, self._policies.zone)
 
     def entries(self, key: str) -> tuple[Entry, ...]:
         """The entries of the command with *key*, in order."""
-        zone = self._policies.zone
         with self._lock:
-            rows = self._db.execute(
-                "SELECT e.seq, e.member, e.kind, e.micros, e.points, e.allocations, e.lot, e.key,"
-                " e.ref, e.note FROM entries e JOIN commands c ON e.command = c.seq"
-                " WHERE c.key = ? ORDER BY e.seq",
-                (key,),
-            ).fetchall()
-        return tuple(make_entry(row, zone) for row in rows)
+            row = self._db.execute(_FIND, (key,)).fetchone()
+        return own_entries(row, self._policies.zone)
 
     def members(self) -> Iterator[str]:
         """Every member, in first-seen order (streamed)."""
@@ -417,21 +415,17 @@ class SQLiteStore:
 
     def commands(self) -> Iterator[Command]:
         """Every accepted command, in order (streamed in pages, flat memory)."""
-        for rows in self._pages(
-            "SELECT seq, key, command FROM commands WHERE seq > ? ORDER BY seq"
-        ):
+        for rows in self._pages("SELECT seq, key, command FROM journal WHERE seq > ? ORDER BY seq"):
             for _, key, text in rows:
                 yield command_from_json(text, key, self._policies.zone)
 
     def journal(self) -> Iterator[Entry]:
         """Every journal entry, in order (streamed in pages, flat memory)."""
-        zone = self._policies.zone
-        for rows in self._pages(
-            "SELECT seq, member, kind, micros, points, allocations, lot, key, ref, note"
-            " FROM entries WHERE seq > ? ORDER BY seq"
-        ):
-            for row in rows:
-                yield make_entry(row, zone)
+        # One writer at a time: the rows' positions increase with their order.
+        pages = self._pages(
+            "SELECT seq, first, member, entries FROM journal WHERE seq > ? ORDER BY seq"
+        )
+        yield from merged((row[1:] for rows in pages for row in rows), self._policies.zone)
 
     def _pages(self, query: str) -> Iterator[list[Any]]:
         """Pages of *query* (first column the position), each read under the lock."""
@@ -459,6 +453,27 @@ def _immediate(db: sqlite3.Connection) -> Iterator[None]:
         db.execute("ROLLBACK")
         raise
     db.execute("COMMIT")
+
+
+def _migrate(db: sqlite3.Connection, version: int, url: str) -> None:
+    """Take a store from schema *version* to :data:`SCHEMA_VERSION`, in the open transaction."""
+    if version < 2:
+        for statement in SQLITE_V2:
+            db.execute(statement)
+    for statement in SQLITE_V3_BEFORE:
+        db.execute(statement)
+    # Journal order is command order (one writer at a time): both tables in it.
+    commands = db.execute("SELECT seq, key, member, version, command FROM commands ORDER BY seq")
+    entries = db.cursor().execute(
+        "SELECT seq, command, member, kind, micros, points, allocations, lot, key, ref, note"
+        " FROM entries ORDER BY seq"
+    )
+    rows = journal_rows(commands, entries, url)
+    while page := list(itertools.islice(rows, _BATCH)):
+        db.executemany(_INSERT, page)
+    for statement in SQLITE_V3_AFTER:
+        db.execute(statement)
+    db.execute("UPDATE schema_version SET version = ?", (SCHEMA_VERSION,))
 
 
 def _schema_version(db: sqlite3.Connection, url: str) -> int:
