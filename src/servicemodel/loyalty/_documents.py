@@ -14,7 +14,6 @@ from text.
 from __future__ import annotations
 
 import datetime as _dt
-import os
 from bisect import bisect_right
 from collections.abc import Callable, Mapping
 from decimal import Decimal
@@ -41,7 +40,6 @@ from ._values import Award, EarnLine, ReturnedLine
 
 __all__ = ["dump_ledger", "dump_programme", "load_ledger", "load_programme"]
 
-Source = Mapping[str, Any] | str | bytes | os.PathLike[str]
 Format = Literal["toml", "json"]
 
 
@@ -57,14 +55,7 @@ def dump_programme(programme: Programme, *, format: str = "toml") -> str | dict[
     >>> dump_programme(Programme(name="demo"), format="mapping")
     {'name': 'demo'}
     """
-    return _write(CONVERTER.unstructure(programme), format)
-
-
-def _write(data: dict[str, Any], format: str) -> str | dict[str, Any]:
-    doc.check_format(format, allowed=(*doc.FORMATS, "mapping"))
-    if format == "mapping":
-        return data
-    return doc.write(data, format=format)
+    return doc.dump(CONVERTER.unstructure(programme), format=format)
 
 
 # ------------------------------------------------------------------ loading
@@ -74,7 +65,7 @@ def _read(source: object, format: str | None, problems: doc.Problems) -> Mapping
     return doc.read(source, format=format, problems=problems, exact_numbers=True)
 
 
-def load_programme(source: Source, *, format: str | None = None) -> Programme:
+def load_programme(source: doc.Source, *, format: str | None = None) -> Programme:
     """Read a programme from a TOML or JSON document (text, bytes, a path or a mapping).
 
     *format* is ``"toml"`` or ``"json"``; by default a path's suffix decides,
@@ -135,7 +126,7 @@ def dump_ledger(ledger: Ledger, *, format: str = "json") -> str | dict[str, Any]
     clock_zone = pendulum.timezone(ledger.policies.zone)
     commands = [command_data(command, clock_zone) for command in ledger.commands()]
     data = {"policies": CONVERTER.unstructure(ledger.policies), "commands": commands}
-    return _write(data, format)
+    return doc.dump(data, format=format)
 
 
 def command_data(command: Command, tz: Any) -> dict[str, Any]:
@@ -236,7 +227,7 @@ def _era(micros: int, tz: Any) -> tuple[int, int, int, str] | None:
     return era
 
 
-def load_ledger(source: Source, *, format: str | None = None) -> Ledger:
+def load_ledger(source: doc.Source, *, format: str | None = None) -> Ledger:
     """Rebuild a ledger from a document written by :func:`dump_ledger`.
 
     The document holds the ledger's policies and its commands; they are
