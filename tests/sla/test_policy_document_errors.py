@@ -352,6 +352,12 @@ NEEDS_CALENDAR = (
             "must be one of 'low', 'normal', 'high', 'urgent', 'none' (got 'critical')",
         ),
         (
+            {"policies": [{"name": "A", "targets": {"normal": {"lunch": "2 business days"}}}]},
+            "policies[0].targets.normal.lunch",
+            "must be one of 'first_reply', 'next_reply', 'periodic_update', 'requester_wait', "
+            "'agent_work', 'resolution' (got string 'lunch')",
+        ),
+        (
             {"policies": [{"name": "A", "targets": {"normal": {"lunch": {"within": "1h"}}}}]},
             "policies[0].targets.normal.lunch",
             "must be one of 'first_reply', 'next_reply', 'periodic_update', 'requester_wait', "
@@ -363,6 +369,7 @@ NEEDS_CALENDAR = (
         "business-days-on-calendar-time",
         "business-days-with-warn-before",
         "list-value-not-a-priority",
+        "unknown-metric-with-business-days",
         "unknown-metric-with-a-table",
     ],
 )

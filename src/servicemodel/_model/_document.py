@@ -294,11 +294,8 @@ def _build(label: str, path: str, problems: doc.Problems, factory: Any, **fields
     try:
         return factory(**fields)
     except ValidationError as error:
-        where = (f"{path}.{error.field}" if path else error.field) if error.field else path
-        message = error.message
-        if error.field and message.startswith(f"'{error.field}' "):
-            message = message[len(error.field) + 3 :]
-        problems.add(where, message)
+        where = doc.join(path, error.field) if error.field else path
+        problems.add(where, doc.strip_field(error.message, error.field))
         return None
     except TypeError as error:  # a field of the wrong type reached a constructor
         problems.add(path, f"is not a valid {label} ({error})")
@@ -400,7 +397,7 @@ def _top_fields(top: dict[str, Any], problems: doc.Problems) -> dict[str, Any]:
     try:
         zone(tz, field="timezone")
     except ValidationError as error:
-        problems.add("timezone", error.message.split(" ", 1)[1])
+        problems.add("timezone", doc.strip_field(error.message, error.field))
         tz = "UTC"
     fields: dict[str, Any] = {"timezone": tz}
     for key, convert in (
@@ -413,7 +410,7 @@ def _top_fields(top: dict[str, Any], problems: doc.Problems) -> dict[str, Any]:
             try:
                 fields[key] = convert(top[key]) if convert else top[key]
             except ValidationError as error:
-                problems.add(key, error.message.split(" ", 1)[1])
+                problems.add(key, doc.strip_field(error.message, error.field))
     if "name" in fields and not (isinstance(fields["name"], str) and fields["name"].strip()):
         problems.add("name", f"must be a non-empty string (got {fields['name']!r})")
     for key in ("business_calendar", "theme_tag_prefix"):

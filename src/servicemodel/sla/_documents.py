@@ -269,9 +269,9 @@ class _Reader:
         """One metric's target; ``None`` when its metric is unknown (refused by the caller)."""
         if isinstance(value, str):
             written = read_size(value)
-            _check_calendar(written, default)
             if metric is None:
                 return None
+            _check_calendar(written, default)
             return Target(
                 metric=metric, within=written[0], business_days=written[1], calendar=default
             )
