@@ -8,6 +8,12 @@ refuse a value by raising :class:`~servicemodel.exceptions.ValidationError`.
 :func:`structure` turns cattrs' errors into :class:`~servicemodel._documents.Problems`
 at their paths (``criteria[2].weight``), so a document's problems read the
 same whichever package loads it.
+
+A hook that reads a value of several parts (a policy, a calendar, a
+condition) keeps what each part refuses in :class:`Refusals`, each at its key
+or index, and raises them together; :func:`table`, :func:`member`,
+:func:`sequence` and :func:`positive_duration` are the readers every package
+shares (unknown and required keys, enum values, bounded arrays, durations).
 """
 
 from __future__ import annotations
