@@ -148,13 +148,9 @@ def structure_items(
         ValidationError: *value* is not an array, or holds more than *limit* items.
         cattrs.IterableValidationError: the items' errors, each noted with its index.
     """
-    if not isinstance(value, list | tuple):
-        raise ValidationError(f"must be an array of {what} {got(value)}", value=value)
-    if len(value) > limit:
-        raise ValidationError(f"must hold at most {limit} {what} (got {len(value)})", value=value)
     built: list[T] = []
     errors: list[Exception] = []
-    for index, raw in enumerate(value):
+    for index, raw in enumerate(sequence(value, limit=limit, what=what)):
         try:
             if not isinstance(raw, Mapping):
                 raise refuse("must be a table/object", raw)
