@@ -9,6 +9,8 @@ Peak memory of a refusal is measured with tracemalloc.
 from __future__ import annotations
 
 import copy
+import importlib
+import inspect
 import json
 import sys
 import tracemalloc
@@ -519,3 +521,42 @@ def test_a_converters_errors_become_problems_at_their_paths() -> None:
     problems = doc.Problems()
     assert structuring.structure(converter, {"n": 3}, Even, problems, "even") is None
     assert [str(p) for p in problems.items] == ["even: is not valid (odd)"]
+
+
+# ------------------------------------------------------------------ one signature
+
+
+def _public_document_functions() -> list[tuple[str, Callable[..., object]]]:
+    found = []
+    for package in (
+        "servicemodel.sla",
+        "servicemodel.loyalty",
+        "servicemodel.team",
+        "servicemodel.model",
+    ):
+        module = importlib.import_module(package)
+        for name in module.__all__:
+            if name.startswith(("load_", "dump_")):
+                found.append((f"{package}.{name}", getattr(module, name)))
+    return found
+
+
+@pytest.mark.parametrize(("name", "function"), _public_document_functions())
+def test_every_public_loader_and_dumper_has_the_one_signature(
+    name: str, function: Callable[..., object]
+) -> None:
+    parameters = list(inspect.signature(function).parameters.values())
+    first, rest = parameters[0], parameters[1:]
+    assert first.kind is inspect.Parameter.POSITIONAL_OR_KEYWORD, name
+    assert all(p.kind is inspect.Parameter.KEYWORD_ONLY for p in rest), name
+    assert rest[0].name == "format", name
+    if name.rsplit(".", 1)[1].startswith("load_"):
+        assert (first.name, rest[0].default) == ("source", None), name
+    else:
+        assert rest[0].default in ("toml", "json"), name
+
+
+def test_every_kind_is_loaded_and_dumped() -> None:
+    names = {n.rsplit(".", 1)[1] for n, _ in _public_document_functions()}
+    kinds = {n.split("_", 1)[1] for n in names}
+    assert {f"load_{k}" for k in kinds} | {f"dump_{k}" for k in kinds} == names

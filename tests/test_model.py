@@ -3,17 +3,23 @@
 from __future__ import annotations
 
 import datetime as dt
+from fractions import Fraction
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import attrs
 import pendulum
 import pytest
+from hypothesis import given, settings
 
 from servicemodel.exceptions import ModelDocumentError, ValidationError
 from servicemodel.goals import Goal
 from servicemodel.kpi import KpiName
-from servicemodel.model import FollowUpRule, ModelType, ServiceModel, load_model
+from servicemodel.loyalty import Policies, Programme
+from servicemodel.model import FollowUpRule, ModelType, ServiceModel, dump_model, load_model
+from servicemodel.team import RecognitionPolicy
+from servicemodel.testing import goals
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "docs" / "examples"
 
@@ -352,3 +358,49 @@ def test_a_goal_field_of_the_wrong_type_is_reported_at_its_path() -> None:
         ("goals[0].description", "must be of type str (got 7)"),
         ("goals[1].scope", "must be an object (a table) (got string 'all')"),
     ]
+
+
+# ------------------------------------------------------------------ writing documents
+
+
+@pytest.mark.parametrize("kind", ["reactive", "proactive", "self_service", "hybrid"])
+@pytest.mark.parametrize("format", ["toml", "json", "mapping"])
+def test_each_example_model_reads_back_from_what_dump_model_writes(kind: str, format: str) -> None:
+    model = load_model(EXAMPLES / f"{kind}.toml")
+    written = dump_model(model, format=format)  # type: ignore[call-overload]
+    assert load_model(written) == model
+    assert dump_model(load_model(written), format=format) == written  # type: ignore[call-overload]
+
+
+def test_a_model_with_a_loyalty_programme_and_every_part_reads_back_whole() -> None:
+    model = load_model(EXAMPLES / "hybrid.toml")
+    programme = Programme(name="club", policies=Policies(zone="Europe/London"))
+    whole = attrs.evolve(
+        model,
+        theme_tag_prefix="theme:",
+        goals=[*model.goals, attrs.evolve(model.goals[0], target=Fraction(1, 3), owner="ops")],
+        programme=programme,
+    )
+    again = load_model(dump_model(whole))
+    assert again == whole
+    assert again.programme == programme  # not part of a model's equality
+    assert again.goals[-1].target == Fraction(1, 3)
+
+
+@settings(max_examples=25)
+@given(goal=goals())
+def test_any_judgeable_goal_reads_back_from_a_model_document(goal: Goal) -> None:
+    model = ServiceModel(name="Desk", type="reactive", channels=["email"], goals=[goal])
+    assert load_model(dump_model(model)) == model
+    assert load_model(dump_model(model, format="json")) == model
+
+
+def test_a_recognition_policy_in_another_zone_is_not_written_silently() -> None:
+    model = ServiceModel(
+        name="Desk",
+        type="reactive",
+        channels=["email"],
+        recognition=RecognitionPolicy(zone="Asia/Tokyo"),
+    )
+    with pytest.raises(ValidationError, match=r"'recognition' must run in the model's zone 'UTC'"):
+        dump_model(model)

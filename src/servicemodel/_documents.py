@@ -30,7 +30,7 @@ n = 1
 
 from __future__ import annotations
 
-import enum
+import datetime as _dt
 import json
 import math
 import os
@@ -39,11 +39,9 @@ from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal
 
-import pendulum
-
-from ._time import parse_duration
+from ._time import duration_micros
 from ._validators import shown
 from .exceptions import Problem, ValidationError
 
@@ -54,16 +52,14 @@ __all__ = [
     "MAX_NESTING",
     "MAX_NODES",
     "Problems",
-    "array",
+    "Source",
     "at",
     "check_format",
-    "choice",
-    "duration",
-    "fields",
+    "dump",
+    "duration_text",
     "got",
     "join",
     "kind",
-    "name",
     "number_problem",
     "read",
     "strip_field",
@@ -84,8 +80,8 @@ _MAX_PROBLEMS = 1_000
 _LARGEST = 10**MAX_DIGITS
 
 Format = Literal["toml", "json"]
-T = TypeVar("T")
-E = TypeVar("E", bound=enum.Enum)
+#: What every ``load_x(source, *, format=None)`` reads: a mapping, JSON or TOML text, UTF-8 bytes, a path.
+Source = Mapping[str, Any] | str | bytes | os.PathLike[str]
 
 
 class Problems:
@@ -121,15 +117,6 @@ class Problems:
                 self.add(prefix + problem.path, problem.message)
             else:
                 self.add(f"{prefix}.{problem.path}" if problem.path else prefix, problem.message)
-
-    def build(self, path: str, make: Callable[[], T]) -> T | None:
-        """Call a constructor, turning its ValidationError into a problem at *path*."""
-        try:
-            return make()
-        except ValidationError as error:
-            where = join(path, error.field) if error.field else path
-            self.add(where, strip_field(error.message, error.field))
-            return None
 
 
 def strip_field(message: str, field: str | None) -> str:
@@ -213,58 +200,7 @@ def check_format(format: object, *, allowed: tuple[str, ...] = FORMATS) -> None:
         )
 
 
-# ------------------------------------------------------------------------------ walking
-
-
-def fields(
-    value: object,
-    path: str,
-    problems: Problems,
-    *,
-    allowed: tuple[str, ...],
-    required: tuple[str, ...] = (),
-    what: str,
-) -> dict[str, Any] | None:
-    """The known keys of the object at *path*; unknown and missing keys are problems.
-
-    >>> problems = Problems()
-    >>> fields({"name": "a", "colour": 1}, "p", problems, allowed=("name",), what="a policy")
-    {'name': 'a'}
-    >>> [str(p) for p in problems.items]
-    ['p.colour: is not a known key; expected one of name']
-    """
-    if not isinstance(value, Mapping):
-        problems.add(path, f"must be an object ({what}) {got(value)}")
-        return None
-    result: dict[str, Any] = {}
-    for key, item in value.items():
-        if key not in allowed:
-            problems.add(
-                join(path, key), f"is not a known key; expected one of {', '.join(allowed)}"
-            )
-        else:
-            result[key] = item
-    for key in required:
-        if key not in result:
-            problems.add(join(path, key), "is required")
-    return result
-
-
-def name(value: object, path: str, problems: Problems, *, limit: int = 256) -> str | None:
-    """A non-empty name of at most *limit* characters without surrounding blanks.
-
-    >>> problems = Problems()
-    >>> name(" a", "name", problems) is None, str(problems.items[0])
-    (True, "name: must be a non-empty string of at most 256 characters without surrounding blanks (got string ' a')")
-    """
-    if not isinstance(value, str) or not value or value != value.strip() or len(value) > limit:
-        problems.add(
-            path,
-            f"must be a non-empty string of at most {limit} characters without surrounding "
-            f"blanks {got(value)}",
-        )
-        return None
-    return value
+# ------------------------------------------------------------------------------ values
 
 
 def whole(value: object) -> int | None:
@@ -282,54 +218,25 @@ def whole(value: object) -> int | None:
     return None
 
 
-def choice(enum_type: type[E], value: object, path: str, problems: Problems) -> E | None:
-    """The member of *enum_type* whose value is *value*, or a problem naming the choices.
+def duration_text(value: _dt.timedelta) -> str:
+    """A duration as a document writes it, which the one duration parser reads back exactly.
 
-    >>> import enum
-    >>> class Colour(enum.Enum):
-    ...     RED = "red"
-    >>> problems = Problems()
-    >>> choice(Colour, "blue", "colour", problems), str(problems.items[0])
-    (None, "colour: must be one of 'red' (got string 'blue')")
+    >>> import pendulum
+    >>> duration_text(pendulum.duration(days=1, hours=2, minutes=30))
+    '1d2h30m'
+    >>> duration_text(pendulum.duration(microseconds=5))
+    'PT0.000005S'
     """
-    if isinstance(value, str):
-        for member in enum_type:
-            if member.value == value:
-                return member
-    allowed = ", ".join(repr(m.value) for m in enum_type)
-    problems.add(path, f"must be one of {allowed} {got(value)}")
-    return None
-
-
-def duration(value: object, path: str, problems: Problems) -> pendulum.Duration | None:
-    """A positive duration written as text (``"4h"``, ``"PT30M"``), by the one duration parser.
-
-    >>> duration("1h30m", "within", Problems())
-    Duration(hours=1, minutes=30)
-    """
-    try:
-        return parse_duration(value, field="duration")
-    except ValidationError as error:
-        problems.add(path, strip_field(error.message, "duration"))
-        return None
-
-
-def array(
-    value: object, path: str, problems: Problems, *, limit: int, what: str
-) -> list[Any] | None:
-    """The items of the array at *path*, holding at most *limit* of them.
-
-    >>> problems = Problems()
-    >>> array([1, 2, 3], "xs", problems, limit=2, what="numbers"), str(problems.items[0])
-    (None, 'xs: must hold at most 2 numbers (got 3)')
-    """
-    if not isinstance(value, list | tuple):
-        problems.add(path, f"must be an array of {what} {got(value)}")
-        return None
-    if len(value) > limit:
-        problems.add(path, f"must hold at most {limit} {what} (got {len(value)})")
-        return None
-    return list(value)
+    micros = duration_micros(value)
+    seconds, fraction = divmod(micros, 1_000_000)
+    if fraction:
+        return f"PT{seconds}.{fraction:06d}S"
+    parts = []
+    for unit, size in (("w", 604_800), ("d", 86_400), ("h", 3_600), ("m", 60), ("s", 1)):
+        count, seconds = divmod(seconds, size)
+        if count:
+            parts.append(f"{count}{unit}")
+    return "".join(parts)
 
 
 # ------------------------------------------------------------------------------ reading
@@ -622,6 +529,24 @@ def _bounded(data: Mapping[str, Any], problems: Problems) -> bool:
 
 
 # ------------------------------------------------------------------------------ writing
+
+
+def dump(
+    document: dict[str, Any], *, format: str, inline: frozenset[str] = frozenset()
+) -> str | dict[str, Any]:
+    """*document* as TOML or JSON text (:func:`write`), or as it is (``"mapping"``).
+
+    Every ``dump_x(value, *, format=...)`` ends here.
+
+    >>> dump({"a": 1}, format="mapping")
+    {'a': 1}
+    >>> print(dump({"a": 1}, format="toml"), end="")
+    a = 1
+    """
+    check_format(format, allowed=(*FORMATS, "mapping"))
+    if format == "mapping":
+        return document
+    return write(document, format=format, inline=inline)
 
 
 def write(document: Mapping[str, Any], *, format: str, inline: frozenset[str] = frozenset()) -> str:

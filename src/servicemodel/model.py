@@ -26,14 +26,9 @@ from ._model._assessment import (
     assess_bag,
     assess_files,
 )
+from ._model._document import dump_model, load_model
 from ._model._followup import FollowUpRule, OutreachAction, Purchase, Trigger, schedule_outreach
-from ._model._service_model import (
-    FeedbackChannel,
-    ModelDocumentError,
-    ModelType,
-    ServiceModel,
-    load_model,
-)
+from ._model._service_model import FeedbackChannel, ModelDocumentError, ModelType, ServiceModel
 
 __all__ = [
     "Assessment",
@@ -53,6 +48,7 @@ __all__ = [
     "assess",
     "assess_bag",
     "assess_files",
+    "dump_model",
     "load_model",
     "schedule_outreach",
 ]

@@ -290,6 +290,95 @@ def test_one_bad_policy_field_gives_one_problem_at_its_path(
     assert problems({"policies": [{**POLICY, **change}]}) == [(path, message)]
 
 
+NEEDS_CALENDAR = (
+    "needs a calendar: business days are the days a calendar opens; name one with "
+    "'calendar' on the target or its policy"
+)
+
+
+@pytest.mark.parametrize(
+    ("document", "path", "message"),
+    [
+        (
+            {"policies": [{"name": "A", "targets": {"normal": {"resolution": "2 business days"}}}]},
+            "policies[0].targets.normal.resolution",
+            NEEDS_CALENDAR,
+        ),
+        (
+            {
+                "policies": [
+                    {
+                        "name": "A",
+                        "targets": {
+                            "normal": {
+                                "resolution": {"within": "2 business days", "calendar": None}
+                            }
+                        },
+                    }
+                ]
+            },
+            "policies[0].targets.normal.resolution.within",
+            NEEDS_CALENDAR,
+        ),
+        (
+            {
+                **with_office(),
+                "policies": [
+                    {
+                        "name": "A",
+                        "calendar": "office",
+                        "targets": {
+                            "normal": {
+                                "resolution": {"within": "2 business days", "warn_before": "1h"}
+                            }
+                        },
+                    }
+                ],
+            },
+            "policies[0].targets.normal.resolution.warn_before",
+            "must not be combined with a business-days target; use 'warn_percent'",
+        ),
+        (
+            {
+                "policies": [
+                    {
+                        "name": "A",
+                        "when": {"all": [{"field": "priority", "in": ["urgent", "critical"]}]},
+                        "targets": {},
+                    }
+                ]
+            },
+            "policies[0].when.all[0].in[1]",
+            "must be one of 'low', 'normal', 'high', 'urgent', 'none' (got 'critical')",
+        ),
+        (
+            {"policies": [{"name": "A", "targets": {"normal": {"lunch": "2 business days"}}}]},
+            "policies[0].targets.normal.lunch",
+            "must be one of 'first_reply', 'next_reply', 'periodic_update', 'requester_wait', "
+            "'agent_work', 'resolution' (got string 'lunch')",
+        ),
+        (
+            {"policies": [{"name": "A", "targets": {"normal": {"lunch": {"within": "1h"}}}}]},
+            "policies[0].targets.normal.lunch",
+            "must be one of 'first_reply', 'next_reply', 'periodic_update', 'requester_wait', "
+            "'agent_work', 'resolution' (got string 'lunch')",
+        ),
+    ],
+    ids=[
+        "business-days-without-calendar",
+        "business-days-on-calendar-time",
+        "business-days-with-warn-before",
+        "list-value-not-a-priority",
+        "unknown-metric-with-business-days",
+        "unknown-metric-with-a-table",
+    ],
+)
+def test_a_target_or_condition_problem_is_reported_once_at_its_place(
+    document: dict[str, Any], path: str, message: str
+) -> None:
+    assert problems(document) == [(path, message)]
+
+
 def test_warn_before_and_warn_percent_together_are_refused_at_warn_before() -> None:
     target = {"within": "8h", "warn_percent": 50, "warn_before": "1h"}
     doc = {"policies": [{"name": "A", "targets": {"normal": {"resolution": target}}}]}

@@ -3,9 +3,11 @@
 A calendar document is a weekly schedule in a named zone:
 ``{"timezone": "Europe/London", "hours": {"mon-fri": "09:00-17:00"},
 "holidays": [...], "closures": [[start, end], ...], "openings": [...],
-"overnight": "split_at_midnight"}``. Reading collects every problem with its
-path (``calendars.uk.hours.mon``) in the document's problem list; the policy
-document loader (:mod:`._documents`) owns the rest of the document.
+"overnight": "split_at_midnight"}``. :func:`read_calendar` is the policy
+converter's structure hook for a calendar: it raises every refusal it finds,
+each at its key (``hours.mon``), and the document's reader
+(:mod:`._documents`) records them under the calendar's path
+(``calendars.uk.hours.mon``).
 """
 
 from __future__ import annotations
@@ -15,157 +17,155 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, cast
 
 from .. import _documents as doc
+from .. import _structure as structuring
 from ..exceptions import CalendarError, ValidationError
 from ._policies import MAX_CALENDARS
 
 if TYPE_CHECKING:
     from ._calendar import BusinessCalendar
 
-__all__ = ["dump_calendar", "read_calendars"]
+__all__ = ["dump_calendar", "read_calendar", "read_calendars"]
 
 #: Most holidays, closures or openings in one calendar, and ranges per day.
 MAX_CALENDAR_ENTRIES = 1_000
 MAX_RANGES_PER_DAY = 48
 _CALENDAR_KEYS = ("timezone", "hours", "holidays", "closures", "openings", "overnight")
+_RANGE_HINT = "must be [start, end] local datetimes like ['2024-12-24T13:00', '2024-12-24T17:00']"
 
 # ----------------------------------------------------------------- reading
 
 
-def read_calendars(value: object, problems: doc.Problems) -> dict[str, BusinessCalendar]:
-    result: dict[str, BusinessCalendar] = {}
+def read_calendars(value: object, refusals: structuring.Refusals) -> dict[str, BusinessCalendar]:
+    """The calendars of a document's ``calendars`` table that can be read.
+
+    The refusals of the others go to *refusals* under ``calendars``.
+    """
     if not isinstance(value, Mapping):
-        problems.add("calendars", f"must be an object mapping names to calendars {doc.got(value)}")
-        return result
+        refusals.add("calendars", f"must be an object mapping names to calendars {doc.got(value)}")
+        return {}
     if len(value) > MAX_CALENDARS:
-        problems.add("calendars", f"must hold at most {MAX_CALENDARS} calendars (got {len(value)})")
-        return result
+        refusals.add("calendars", f"must hold at most {MAX_CALENDARS} calendars (got {len(value)})")
+        return {}
+    result: dict[str, BusinessCalendar] = {}
     for key, spec in value.items():
-        path = doc.join("calendars", key)
-        name = doc.name(key, path, problems, limit=64)
-        calendar = _calendar(spec, path, problems)
-        if name is not None and calendar is not None:
-            result[name] = calendar
+        before = len(refusals)
+        if not isinstance(key, str) or not key or key != key.strip() or len(key) > 64:
+            refusals.add(
+                ("calendars", key),
+                "must be a non-empty string of at most 64 characters without surrounding "
+                f"blanks {doc.got(key)}",
+            )
+        calendar = refusals.read(("calendars", key), read_calendar, spec)
+        if len(refusals) == before and calendar is not None:
+            result[key] = calendar
     return result
 
 
-def _calendar(value: object, path: str, problems: doc.Problems) -> BusinessCalendar | None:
+def read_calendar(value: object, _type: object = None) -> BusinessCalendar:
+    """A weekly calendar from its document; every refusal raised at once, each at its key."""
     from ._calendar import BusinessCalendar, Overnight
 
-    before = len(problems.items)
-    spec = doc.fields(
+    refusals = structuring.Refusals()
+    spec = structuring.table(
         value,
-        path,
-        problems,
+        refusals,
         allowed=_CALENDAR_KEYS,
         required=("timezone", "hours"),
         what="a calendar",
     )
-    if spec is None:
-        return None
     timezone = spec.get("timezone")
     if "timezone" in spec and not isinstance(timezone, str):
-        problems.add(
-            doc.join(path, "timezone"),
-            f"must be an IANA zone name such as 'Europe/London' {doc.got(timezone)}",
+        refusals.add(
+            "timezone", f"must be an IANA zone name such as 'Europe/London' {doc.got(timezone)}"
         )
-    hours = spec.get("hours")
     if "hours" in spec:
-        _hours_shape(hours, doc.join(path, "hours"), problems)
-    holidays: list[_dt.date] = []
-    for index, item in enumerate(
-        doc.array(
-            spec.get("holidays", []),
-            doc.join(path, "holidays"),
-            problems,
-            limit=MAX_CALENDAR_ENTRIES,
-            what="dates",
-        )
-        or ()
-    ):
-        day = _date(item)
-        if day is None:
-            problems.add(
-                doc.at(doc.join(path, "holidays"), index),
-                f"must be a date 'YYYY-MM-DD' {doc.got(item)}",
-            )
-        else:
-            holidays.append(day)
-    ranges: dict[str, list[tuple[str, str]]] = {}
-    for key in ("closures", "openings"):
-        ranges[key] = []
-        where = doc.join(path, key)
-        for index, item in enumerate(
-            doc.array(
-                spec.get(key, []),
-                where,
-                problems,
-                limit=MAX_CALENDAR_ENTRIES,
-                what="[start, end] ranges",
-            )
-            or ()
-        ):
-            pair = _local_range(item)
-            if pair is None:
-                problems.add(
-                    doc.at(where, index),
-                    f"must be [start, end] local datetimes like ['2024-12-24T13:00', '2024-12-24T17:00'] {doc.got(item)}",
-                )
-            else:
-                ranges[key].append(pair)
+        refusals.read("hours", _hours_shape, spec["hours"])
+    holidays = refusals.read("holidays", _holidays, spec.get("holidays", [])) or []
+    closures = refusals.read("closures", _ranges, spec.get("closures", [])) or []
+    openings = refusals.read("openings", _ranges, spec.get("openings", [])) or []
     overnight = Overnight.SPLIT_AT_MIDNIGHT
     if "overnight" in spec:
-        overnight = (
-            doc.choice(Overnight, spec["overnight"], doc.join(path, "overnight"), problems)
-            or overnight
+        chosen = refusals.read(
+            "overnight", lambda v: structuring.member(Overnight, v), spec["overnight"]
         )
-    if len(problems.items) > before:
-        return None
+        overnight = chosen or overnight
+    refusals.check()
     try:
         calendar: BusinessCalendar = BusinessCalendar.weekly(
             cast(str, timezone),
-            cast("Mapping[str, str | Sequence[str]]", hours),
+            cast("Mapping[str, str | Sequence[str]]", spec["hours"]),
             holidays=holidays,
-            closures=ranges["closures"],
-            openings=ranges["openings"],
+            closures=closures,
+            openings=openings,
             overnight=overnight,
         )
-        return calendar
     except (ValidationError, CalendarError) as error:
         field = getattr(error, "field", None)
         message = getattr(error, "message", str(error))
         head = (field or "").split("[", 1)[0]
-        where = doc.join(path, head) if head in _CALENDAR_KEYS else path
-        problems.add(where, doc.strip_field(message, field))
-        return None
+        refusals.add(head if head in _CALENDAR_KEYS else None, doc.strip_field(message, field))
+        refusals.check()
+        raise  # pragma: no cover - check() raised
+    return calendar
 
 
-def _hours_shape(value: object, path: str, problems: doc.Problems) -> None:
+def _hours_shape(value: object) -> None:
     if not isinstance(value, Mapping):
-        problems.add(
-            path, f"must map days to ranges, e.g. {{'mon-fri': '09:00-17:00'}} {doc.got(value)}"
+        raise ValidationError(
+            f"must map days to ranges, e.g. {{'mon-fri': '09:00-17:00'}} {doc.got(value)}"
         )
-        return
     if len(value) > 7 * 2:
-        problems.add(path, f"must name at most 14 day groups (got {len(value)})")
-        return
+        raise ValidationError(f"must name at most 14 day groups (got {len(value)})")
+    refusals = structuring.Refusals()
     for key, ranges in value.items():
-        where = doc.join(path, key)
         if not isinstance(key, str) or len(key) > 16:
-            problems.add(path, f"day names must be like 'mon' or 'mon-fri' {doc.got(key)}")
+            refusals.add(None, f"day names must be like 'mon' or 'mon-fri' {doc.got(key)}")
             continue
         items = [ranges] if isinstance(ranges, str) else ranges
         if not isinstance(items, list | tuple) or len(items) > MAX_RANGES_PER_DAY:
-            problems.add(
-                where,
-                f"must be a range like '09:00-17:00' or a list of at most {MAX_RANGES_PER_DAY} {doc.got(ranges)}",
+            refusals.add(
+                key,
+                f"must be a range like '09:00-17:00' or a list of at most {MAX_RANGES_PER_DAY} "
+                f"{doc.got(ranges)}",
             )
             continue
         for index, item in enumerate(items):
             if not isinstance(item, str) or len(item) > 16:
-                problems.add(
-                    doc.at(where, index) if not isinstance(ranges, str) else where,
+                refusals.add(
+                    key if isinstance(ranges, str) else (key, index),
                     f"must be a range like '09:00-17:00' {doc.got(item)}",
                 )
+    refusals.check()
+
+
+def _holidays(value: object) -> list[_dt.date]:
+    refusals = structuring.Refusals()
+    days: list[_dt.date] = []
+    for index, item in enumerate(
+        structuring.sequence(value, limit=MAX_CALENDAR_ENTRIES, what="dates")
+    ):
+        day = _date(item)
+        if day is None:
+            refusals.add(index, f"must be a date 'YYYY-MM-DD' {doc.got(item)}")
+        else:
+            days.append(day)
+    refusals.check()
+    return days
+
+
+def _ranges(value: object) -> list[tuple[str, str]]:
+    refusals = structuring.Refusals()
+    pairs: list[tuple[str, str]] = []
+    for index, item in enumerate(
+        structuring.sequence(value, limit=MAX_CALENDAR_ENTRIES, what="[start, end] ranges")
+    ):
+        pair = _local_range(item)
+        if pair is None:
+            refusals.add(index, f"{_RANGE_HINT} {doc.got(item)}")
+        else:
+            pairs.append(pair)
+    refusals.check()
+    return pairs
 
 
 def _date(value: object) -> _dt.date | None:

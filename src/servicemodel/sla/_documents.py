@@ -1,30 +1,35 @@
 """Policy documents: load them from JSON, TOML, dicts or files, and write them back.
 
-Loading walks the whole document and collects every problem with its path
-(``policies[2].targets.urgent.first_reply``) before raising one
-:class:`~servicemodel.exceptions.PolicyDocumentError`. Nothing in a document is
-evaluated: text is parsed by ``json`` / ``tomllib`` and checked field by
-field, and sizes and nesting are bounded before anything is walked.
+The document layer (:mod:`servicemodel._documents`) reads and bounds the
+text; the policy converter then structures it (the document as a
+:class:`PolicySet`, policies, conditions, field tests, calendars), its hooks
+raising every refusal at its key, so that one
+:class:`~servicemodel.exceptions.PolicyDocumentError` lists every problem with
+its path (``policies[2].targets.urgent.first_reply``). Nothing in a document
+is evaluated: text is parsed by ``json`` / ``tomllib`` and checked field by
+field.
 """
 
 from __future__ import annotations
 
-import datetime as _dt
 import enum
 import json
-import os
+import operator
 from collections.abc import Mapping
+from functools import partial
 from importlib import resources
 from typing import TYPE_CHECKING, Any, Literal, cast, overload
 
 import attrs
+import cattrs
 
 from .. import _documents as doc
+from .. import _structure as structuring
 from .._time import duration_micros
 from .._validators import shown
 from ..exceptions import PolicyDocumentError, Problem, ValidationError
 from ..interactions import Priority, Status
-from ._calendar_documents import dump_calendar, read_calendars
+from ._calendar_documents import dump_calendar, read_calendar, read_calendars
 from ._conditions import (
     MAX_CONDITION_DEPTH,
     MAX_TERMS,
@@ -55,7 +60,7 @@ MAX_DESCRIPTION = 4_096
 
 
 def load_policies(
-    source: Mapping[str, Any] | str | bytes | os.PathLike[str],
+    source: doc.Source,
     *,
     format: str | None = None,
     calendars: Mapping[str, BusinessCalendar] | None = None,
@@ -93,7 +98,8 @@ def load_policies(
     data = doc.read(source, format=format, problems=problems)
     result = None
     if data is not None:
-        result = _document(data, dict(calendars or {}), problems)
+        reader = _Reader(dict(calendars or {}))
+        result = structuring.structure(reader.converter, data, PolicySet, problems)
     if problems.items or result is None:
         raise PolicyDocumentError(problems.items or [Problem("", "document is empty")])
     return result
@@ -113,59 +119,256 @@ _POLICY_KEYS = ("name", "description", "when", "calendar", "targets")
 _TARGET_KEYS = ("within", "calendar", "warn_percent", "warn_before", "paused_by")
 
 
-def _document(
-    data: object, given: dict[str, BusinessCalendar], problems: doc.Problems
-) -> PolicySet | None:
-    top = doc.fields(
-        data, "", problems, allowed=_TOP_KEYS, required=("policies",), what="a policy document"
-    )
-    if top is None:
-        return None
-    if "version" in top:
-        version = top["version"]
-        if doc.whole(version) != FORMAT_VERSION:
-            problems.add("version", f"must be {FORMAT_VERSION} {doc.got(version)}")
-    options: dict[str, Any] = {}
-    for key, default in _option_defaults():
-        if key in top:
-            chosen = doc.choice(type(default), top[key], key, problems)
-            options[key] = default if chosen is None else chosen
-    calendars = dict(given)
-    if "calendars" in top:
-        calendars.update(read_calendars(top["calendars"], problems))
-    names = frozenset(calendars)
-    if "schedule" in top:
-        schedule = top["schedule"]
-        if schedule is not None and (not isinstance(schedule, str) or schedule == SCHEDULE):
-            problems.add("schedule", f"must name a calendar, or be null {doc.got(schedule)}")
-        else:
-            options["schedule"] = _calendar_name(schedule, "schedule", names, problems)
-    policies: list[SlaPolicy] = []
-    seen: dict[str, int] = {}
-    items = doc.array(
-        top.get("policies", []), "policies", problems, limit=MAX_POLICIES, what="policies"
-    )
-    for index, item in enumerate(items or ()):
-        path = doc.at("policies", index)
-        policy = _policy(item, path, names, problems)
-        raw = item.get("name") if isinstance(item, Mapping) else None
-        if isinstance(raw, str):
-            if raw in seen:
-                problems.add(
-                    doc.join(path, "name"),
-                    f"duplicate policy name {shown(raw)} (also policies[{seen[raw]}])",
-                )
+class _Reader:
+    """The policy converter of one document: its hooks know the document's calendars once read.
+
+    The converter structures the document as a :class:`PolicySet`, each policy
+    as a :class:`SlaPolicy`, conditions, field tests and calendars; the hooks
+    raise every refusal they find, each at its key, and
+    :func:`servicemodel._structure.structure` records them at their paths.
+    """
+
+    def __init__(self, calendars: dict[str, BusinessCalendar]) -> None:
+        self.calendars = calendars
+        self.converter = CONVERTER.copy()
+        for cls, hook in ((PolicySet, self.document), (SlaPolicy, self.policy)):
+            self.converter.register_structure_hook_func(partial(operator.is_, cls), hook)
+
+    def document(self, value: object, _type: object = None) -> PolicySet:
+        refusals = structuring.Refusals()
+        top = structuring.table(
+            value, refusals, allowed=_TOP_KEYS, required=("policies",), what="a policy document"
+        )
+        if "version" in top and doc.whole(top["version"]) != FORMAT_VERSION:
+            refusals.add("version", f"must be {FORMAT_VERSION} {doc.got(top['version'])}")
+        options: dict[str, Any] = {}
+        for key, default in _option_defaults():
+            if key in top:
+                kind = type(default)
+                chosen = refusals.read(key, partial(structuring.member, kind), top[key])
+                options[key] = default if chosen is None else chosen
+        if "calendars" in top:
+            self.calendars.update(read_calendars(top["calendars"], refusals))
+        if "schedule" in top:
+            schedule = top["schedule"]
+            if schedule is not None and (not isinstance(schedule, str) or schedule == SCHEDULE):
+                refusals.add("schedule", f"must name a calendar, or be null {doc.got(schedule)}")
             else:
-                seen[raw] = index
-        if policy is not None:
-            policies.append(policy)
-    if problems.items:
-        return None
-    try:
-        return PolicySet(policies=policies, calendars=calendars, **options)
-    except ValidationError as error:  # a rule checked only by the values themselves
-        problems.add(error.field or "", doc.strip_field(error.message, error.field))
-        return None
+                options["schedule"] = refusals.read("schedule", self.calendar_name, schedule)
+        policies = refusals.read("policies", self.policies, top.get("policies", []))
+        refusals.check()
+        try:
+            return PolicySet(policies=policies or [], calendars=self.calendars, **options)
+        except ValidationError as error:  # a rule checked only by the values themselves
+            refusals.add(error.field, doc.strip_field(error.message, error.field))
+            refusals.check()
+            raise  # pragma: no cover - check() raised
+
+    def policies(self, value: object) -> list[SlaPolicy]:
+        refusals = structuring.Refusals()
+        policies: list[SlaPolicy] = []
+        seen: dict[str, int] = {}
+        items = structuring.sequence(value, limit=MAX_POLICIES, what="policies")
+        for index, item in enumerate(items):
+            policy = refusals.read(index, lambda v: self.converter.structure(v, SlaPolicy), item)
+            raw = item.get("name") if isinstance(item, Mapping) else None
+            if isinstance(raw, str):
+                if raw in seen:
+                    refusals.add(
+                        (index, "name"),
+                        f"duplicate policy name {shown(raw)} (also policies[{seen[raw]}])",
+                    )
+                else:
+                    seen[raw] = index
+            if policy is not None:
+                policies.append(policy)
+        refusals.check()
+        return policies
+
+    def policy(self, value: object, _type: object = None) -> SlaPolicy:
+        refusals = structuring.Refusals()
+        spec = structuring.table(
+            value, refusals, allowed=_POLICY_KEYS, required=("name", "targets"), what="a policy"
+        )
+        name = refusals.read("name", _name, spec["name"]) if "name" in spec else None
+        description = spec.get("description")
+        if description is not None and (
+            not isinstance(description, str) or len(description) > MAX_DESCRIPTION
+        ):
+            refusals.add(
+                "description",
+                f"must be a string of at most {MAX_DESCRIPTION} characters {doc.got(description)}",
+            )
+        condition = Condition()
+        if "when" in spec:
+            condition = refusals.read("when", _condition, spec["when"]) or condition
+        default: str | None = None
+        if "calendar" in spec:
+            default = refusals.read("calendar", self.calendar_name, spec["calendar"])
+        targets: dict[Priority, list[Target]] = {}
+        if "targets" in spec:
+            targets = (
+                refusals.read("targets", lambda v: self.targets(v, default), spec["targets"])
+                or targets
+            )
+        refusals.check()
+        assert name is not None
+        try:
+            return SlaPolicy(
+                name=name,
+                condition=condition,
+                targets=targets,
+                description=description if isinstance(description, str) else None,
+            )
+        except ValidationError as error:
+            refusals.add(error.field, doc.strip_field(error.message, error.field))
+            refusals.check()
+            raise  # pragma: no cover - check() raised
+
+    def calendar_name(self, value: object) -> str | None:
+        if value is None:
+            return None
+        if not isinstance(value, str):
+            raise ValidationError(
+                f"must name a calendar, or be null for calendar time {doc.got(value)}"
+            )
+        if value == SCHEDULE:
+            return value  # the ticket's schedule: the set then needs a default 'schedule'
+        if value not in self.calendars:
+            known = ", ".join(sorted(self.calendars)) or "none defined"
+            raise ValidationError(
+                f"must name a calendar of the document (got {shown(value)}); known: {known}"
+            )
+        return value
+
+    def targets(self, value: object, default: str | None) -> dict[Priority, list[Target]]:
+        if not isinstance(value, Mapping):
+            raise ValidationError(f"must map priorities to metric targets {doc.got(value)}")
+        refusals = structuring.Refusals()
+        result: dict[Priority, list[Target]] = {}
+        for key, metrics in value.items():
+            priority = refusals.read(key, lambda v: structuring.member(Priority, v), key)
+            if not isinstance(metrics, Mapping):
+                refusals.add(key, f"must map metrics to targets {doc.got(metrics)}")
+                continue
+            targets: list[Target] = []
+            for metric_key, spec in metrics.items():
+                where = (key, metric_key)
+                metric = refusals.read(where, lambda v: structuring.member(Metric, v), metric_key)
+                target = refusals.read(
+                    where, partial(self.target, metric=metric, default=default), spec
+                )
+                if target is not None:
+                    targets.append(target)
+            if priority is not None:
+                result[priority] = targets
+        refusals.check()
+        return result
+
+    def target(self, value: object, metric: Metric | None, default: str | None) -> Target | None:
+        """One metric's target; ``None`` when its metric is unknown (refused by the caller)."""
+        if isinstance(value, str):
+            written = read_size(value)
+            if metric is None:
+                return None
+            _check_calendar(written, default)
+            return Target(
+                metric=metric, within=written[0], business_days=written[1], calendar=default
+            )
+        refusals = structuring.Refusals()
+        spec = structuring.table(
+            value,
+            refusals,
+            allowed=_TARGET_KEYS,
+            required=("within",),
+            what="a duration or a target",
+        )
+        size = refusals.read("within", read_size, spec["within"]) if "within" in spec else None
+        within, days = (None, None) if size is None else size
+        calendar = default
+        if "calendar" in spec:
+            calendar = refusals.read("calendar", self.calendar_name, spec["calendar"])
+        if size is not None:
+            refusals.read("within", lambda s: _check_calendar(s, calendar), size)
+        if days is not None and "warn_before" in spec:
+            refusals.add(
+                "warn_before",
+                "must not be combined with a business-days target; use 'warn_percent'",
+            )
+        warn_percent = doc.whole(spec.get("warn_percent"))
+        if "warn_percent" in spec and (warn_percent is None or not 1 <= warn_percent <= 99):
+            refusals.add(
+                "warn_percent",
+                f"must be an integer from 1 to 99 {doc.got(spec['warn_percent'])}",
+            )
+        warn_before = None
+        if "warn_before" in spec:
+            warn_before = refusals.read(
+                "warn_before", structuring.positive_duration, spec["warn_before"]
+            )
+            if "warn_percent" in spec:
+                refusals.add("warn_before", "must not be combined with 'warn_percent'; choose one")
+            elif (
+                warn_before is not None
+                and within is not None
+                and duration_micros(warn_before) >= duration_micros(within)
+            ):
+                refusals.add(
+                    "warn_before",
+                    f"must be shorter than 'within' (got {shown(spec['warn_before'])} >= "
+                    f"{shown(spec['within'])})",
+                )
+        paused_by = None
+        if "paused_by" in spec:
+            paused_by = refusals.read("paused_by", _paused_by, spec["paused_by"])
+        refusals.check()
+        if metric is None:
+            return None
+        return Target(
+            metric=metric,
+            within=within,
+            business_days=days,
+            calendar=calendar,
+            warn_percent=warn_percent,
+            warn_before=warn_before,
+            paused_by=paused_by,
+        )
+
+
+def _name(value: object) -> str:
+    """A policy's name: non-empty, without surrounding blanks, at most MAX_NAME characters."""
+    if not isinstance(value, str) or not value or value != value.strip() or len(value) > MAX_NAME:
+        raise ValidationError(
+            f"must be a non-empty string of at most {MAX_NAME} characters without surrounding "
+            f"blanks {doc.got(value)}"
+        )
+    return value
+
+
+def _paused_by(value: object) -> list[Status]:
+    refusals = structuring.Refusals()
+    statuses: list[Status] = []
+    for index, item in enumerate(structuring.sequence(value, limit=len(Status), what="statuses")):
+        status = refusals.read(index, lambda v: structuring.member(Status, v), item)
+        if status is not None and status not in PAUSABLE_STATUSES:
+            refusals.add(
+                index,
+                "must be new, open, pending or on_hold; solved and closed stop clocks "
+                f"(got {status.value!r})",
+            )
+        elif status is not None:
+            statuses.append(status)
+    refusals.check()
+    return statuses
+
+
+def _check_calendar(size: tuple[object, int | None], calendar: str | None) -> None:
+    """A business-days target needs a calendar (its own or its policy's): business days are open days."""
+    if size[1] is not None and calendar is None:
+        raise ValidationError(
+            "needs a calendar: business days are the days a calendar opens; name one with "
+            "'calendar' on the target or its policy"
+        )
 
 
 #: The policy set's options, each a top-level document key named like its field.
@@ -178,325 +381,110 @@ def _option_defaults() -> list[tuple[str, enum.Enum]]:
     return [(key, cast(enum.Enum, fields[key].default)) for key in _OPTIONS]
 
 
-def _policy(
-    value: object, path: str, calendars: frozenset[str], problems: doc.Problems
-) -> SlaPolicy | None:
-    spec = doc.fields(
-        value, path, problems, allowed=_POLICY_KEYS, required=("name", "targets"), what="a policy"
-    )
-    if spec is None:
-        return None
-    before = len(problems.items)
-    name = doc.name(spec["name"], doc.join(path, "name"), problems) if "name" in spec else None
-    description = spec.get("description")
-    if description is not None and (
-        not isinstance(description, str) or len(description) > MAX_DESCRIPTION
-    ):
-        problems.add(
-            doc.join(path, "description"),
-            f"must be a string of at most {MAX_DESCRIPTION} characters {doc.got(description)}",
-        )
-    condition = Condition()
-    if "when" in spec:
-        condition = _condition(spec["when"], doc.join(path, "when"), 1, problems) or condition
-    default_calendar: str | None = None
-    if "calendar" in spec:
-        default_calendar = _calendar_name(
-            spec["calendar"], doc.join(path, "calendar"), calendars, problems
-        )
-    targets: dict[Priority, list[Target]] = {}
-    if "targets" in spec:
-        targets = _targets(
-            spec["targets"], doc.join(path, "targets"), default_calendar, calendars, problems
-        )
-    if len(problems.items) > before or name is None:
-        return None
-    try:
-        return SlaPolicy(
-            name=name,
-            condition=condition,
-            targets=targets,
-            description=description if isinstance(description, str) else None,
-        )
-    except ValidationError as error:
-        problems.add(doc.join(path, error.field or ""), doc.strip_field(error.message, error.field))
-        return None
-
-
-def _calendar_name(
-    value: object, path: str, calendars: frozenset[str], problems: doc.Problems
-) -> str | None:
-    if value is None:
-        return None
-    if not isinstance(value, str):
-        problems.add(path, f"must name a calendar, or be null for calendar time {doc.got(value)}")
-        return None
-    if value == SCHEDULE:
-        return value  # the ticket's schedule: the set then needs a default 'schedule'
-    if value not in calendars:
-        known = ", ".join(sorted(calendars)) or "none defined"
-        problems.add(
-            path, f"must name a calendar of the document (got {shown(value)}); known: {known}"
-        )
-        return None
-    return value
-
-
-def _targets(
-    value: object,
-    path: str,
-    default_calendar: str | None,
-    calendars: frozenset[str],
-    problems: doc.Problems,
-) -> dict[Priority, list[Target]]:
-    result: dict[Priority, list[Target]] = {}
-    if not isinstance(value, Mapping):
-        problems.add(path, f"must map priorities to metric targets {doc.got(value)}")
-        return result
-    for key, metrics in value.items():
-        where = doc.join(path, key)
-        priority = doc.choice(Priority, key, where, problems)
-        if not isinstance(metrics, Mapping):
-            problems.add(where, f"must map metrics to targets {doc.got(metrics)}")
-            continue
-        targets: list[Target] = []
-        for metric_key, spec in metrics.items():
-            at = doc.join(where, metric_key)
-            metric = doc.choice(Metric, metric_key, at, problems)
-            target = _target(spec, at, metric, default_calendar, calendars, problems)
-            if target is not None:
-                targets.append(target)
-        if priority is not None:
-            result[priority] = targets
-    return result
-
-
-def _target(
-    value: object,
-    path: str,
-    metric: Metric | None,
-    default_calendar: str | None,
-    calendars: frozenset[str],
-    problems: doc.Problems,
-) -> Target | None:
-    if isinstance(value, str):
-        size = read_size(value, path, problems)
-        if (
-            size is None
-            or metric is None
-            or not _has_calendar(size, default_calendar, path, problems)
-        ):
-            return None
-        return Target(
-            metric=metric, within=size[0], business_days=size[1], calendar=default_calendar
-        )
-    spec = doc.fields(
-        value,
-        path,
-        problems,
-        allowed=_TARGET_KEYS,
-        required=("within",),
-        what="a duration or a target",
-    )
-    if spec is None:
-        return None
-    before = len(problems.items)
-    size = (
-        read_size(spec["within"], doc.join(path, "within"), problems) if "within" in spec else None
-    )
-    within, days = (None, None) if size is None else size
-    calendar = default_calendar
-    if "calendar" in spec:
-        calendar = _calendar_name(spec["calendar"], doc.join(path, "calendar"), calendars, problems)
-    if size is not None and not _has_calendar(size, calendar, doc.join(path, "within"), problems):
-        size = None
-    if days is not None and "warn_before" in spec:
-        problems.add(
-            doc.join(path, "warn_before"),
-            "must not be combined with a business-days target; use 'warn_percent'",
-        )
-    warn_percent = doc.whole(spec.get("warn_percent"))
-    if "warn_percent" in spec and (warn_percent is None or not 1 <= warn_percent <= 99):
-        problems.add(
-            doc.join(path, "warn_percent"),
-            f"must be an integer from 1 to 99 {doc.got(spec['warn_percent'])}",
-        )
-    warn_before = None
-    if "warn_before" in spec:
-        warn_before = doc.duration(spec["warn_before"], doc.join(path, "warn_before"), problems)
-        if "warn_percent" in spec:
-            problems.add(
-                doc.join(path, "warn_before"),
-                "must not be combined with 'warn_percent'; choose one",
-            )
-        elif (
-            warn_before is not None
-            and within is not None
-            and duration_micros(warn_before) >= duration_micros(within)
-        ):
-            problems.add(
-                doc.join(path, "warn_before"),
-                f"must be shorter than 'within' (got {shown(spec['warn_before'])} >= {shown(spec['within'])})",
-            )
-    paused_by: list[Status] | None = None
-    if "paused_by" in spec:
-        paused_by = []
-        where = doc.join(path, "paused_by")
-        items = doc.array(spec["paused_by"], where, problems, limit=len(Status), what="statuses")
-        for index, item in enumerate(items or ()):
-            status = doc.choice(Status, item, doc.at(where, index), problems)
-            if status is not None and status not in PAUSABLE_STATUSES:
-                problems.add(
-                    doc.at(where, index),
-                    f"must be new, open, pending or on_hold; solved and closed stop clocks (got {status.value!r})",
-                )
-            elif status is not None:
-                paused_by.append(status)
-    if len(problems.items) > before or size is None or metric is None:
-        return None
-    return Target(
-        metric=metric,
-        within=within,
-        business_days=days,
-        calendar=calendar,
-        warn_percent=warn_percent,
-        warn_before=warn_before,
-        paused_by=paused_by,
-    )
-
-
 _OPERATORS = tuple(o.value for o in Operator)
 _LIST_OPERATORS = frozenset(
     {Operator.IN, Operator.NOT_IN, Operator.CONTAINS_ANY, Operator.CONTAINS_NONE}
 )
 
 
-def _condition(value: object, path: str, depth: int, problems: doc.Problems) -> Condition | None:
+def _condition(value: object, _type: object = None, depth: int = 1) -> Condition:
     if not isinstance(value, Mapping):
-        problems.add(
-            path, f"must be an object {{'all': [...]}} or {{'any': [...]}} {doc.got(value)}"
+        raise ValidationError(
+            f"must be an object {{'all': [...]}} or {{'any': [...]}} {doc.got(value)}"
         )
-        return None
+    refusals = structuring.Refusals()
     keys = [k for k in value if k in ("all", "any")]
     others = [k for k in value if k not in ("all", "any")]
     for key in others:
-        problems.add(
-            doc.join(path, key) if isinstance(key, str) else path,
-            "is not a known key; a condition has exactly one of all, any",
-        )
+        refusals.add(key, "is not a known key; a condition has exactly one of all, any")
     if len(keys) != 1:
         if not others:
-            problems.add(path, "must have exactly one of 'all' or 'any'")
-        return None
+            refusals.add(None, "must have exactly one of 'all' or 'any'")
+        refusals.check()
     if depth > MAX_CONDITION_DEPTH:
-        problems.add(path, f"must not nest conditions deeper than {MAX_CONDITION_DEPTH} levels")
-        return None
+        refusals.add(None, f"must not nest conditions deeper than {MAX_CONDITION_DEPTH} levels")
+        refusals.check()
     key = keys[0]
-    where = doc.join(path, key)
-    items = doc.array(value[key], where, problems, limit=MAX_TERMS, what="terms")
+    terms = refusals.read(key, lambda v: _terms(v, depth), value[key])
+    refusals.check()
+    return Condition(match=Match(key), terms=terms or [])
+
+
+def _terms(value: object, depth: int) -> list[FieldTest | Condition]:
+    refusals = structuring.Refusals()
     terms: list[FieldTest | Condition] = []
-    ok = items is not None
-    for index, item in enumerate(items or ()):
-        at = doc.at(where, index)
+    for index, item in enumerate(structuring.sequence(value, limit=MAX_TERMS, what="terms")):
         term: FieldTest | Condition | None
         if isinstance(item, Mapping) and "field" in item:
-            term = _field_test(item, at, problems)
+            term = refusals.read(index, _field_test, item)
         else:
-            term = _condition(item, at, depth + 1, problems)
-        if term is None:
-            ok = False
-        else:
+            term = refusals.read(index, lambda v: _condition(v, None, depth + 1), item)
+        if term is not None:
             terms.append(term)
-    return Condition(match=Match(key), terms=terms) if ok else None
+    refusals.check()
+    return terms
 
 
-def _field_test(value: Mapping[Any, Any], path: str, problems: doc.Problems) -> FieldTest | None:
-    before = len(problems.items)
+def _field_test(value: object, _type: object = None) -> FieldTest:
+    if not isinstance(value, Mapping):  # pragma: no cover - conditions send only objects here
+        raise ValidationError(f"must be an object (a field test) {doc.got(value)}")
+    refusals = structuring.Refusals()
     field = value.get("field")
     problem = check_field_name(field)
     if problem is not None:
-        problems.add(doc.join(path, "field"), problem)
+        refusals.add("field", problem)
     operators = [k for k in value if k in _OPERATORS]
     for key in value:
         if key != "field" and key not in _OPERATORS:
-            problems.add(
-                doc.join(path, key) if isinstance(key, str) else path,
+            refusals.add(
+                key,
                 f"is not a known key; a field test has 'field' and one of {', '.join(_OPERATORS)}",
             )
     if len(operators) != 1:
-        problems.add(
-            path,
+        refusals.add(
+            None,
             f"must have exactly one operator of {', '.join(_OPERATORS)} (got {len(operators)})",
         )
-        return None
+        refusals.check()
     operator = Operator(operators[0])
-    where = doc.join(path, operator.value)
+    where = operator.value
     if problem is None and isinstance(field, str):
         wrong = check_operator_for(field, operator)
         if wrong is not None:
-            problems.add(where, wrong)
+            refusals.add(where, wrong)
     raw = value[operator.value]
+    name = field if isinstance(field, str) else ""
     values: list[object]
     if operator in _LIST_OPERATORS:
-        listed = doc.array(raw, where, problems, limit=MAX_VALUES, what="values")
+        listed = refusals.read(
+            where, lambda v: structuring.sequence(v, limit=MAX_VALUES, what="values"), raw
+        )
         values = listed or []
         if listed is not None and not listed:
-            problems.add(where, "must hold at least one value")
+            refusals.add(where, "must hold at least one value")
         for index, item in enumerate(values):
-            wrong = check_value_for(field if isinstance(field, str) else "", item)
+            wrong = check_value_for(name, item)
             if wrong is not None:
-                problems.add(doc.at(where, index), wrong)
+                refusals.add((where, index), wrong)
     else:
         values = [raw]
-        wrong = check_value_for(field if isinstance(field, str) else "", raw)
+        wrong = check_value_for(name, raw)
         if wrong is not None:
-            problems.add(where, wrong)
-    if len(problems.items) > before or not isinstance(field, str):
-        return None
-    return FieldTest(field=field, operator=operator, values=[str(v) for v in values])
+            refusals.add(where, wrong)
+    refusals.check()
+    return FieldTest(field=name, operator=operator, values=[str(v) for v in values])
 
 
 # ----------------------------------------------------------------- writing documents
 
 
-def _duration_text(value: _dt.timedelta) -> str:
-    micros = duration_micros(value)
-    seconds, fraction = divmod(micros, 1_000_000)
-    if fraction:
-        return f"PT{seconds}.{fraction:06d}S"
-    parts = []
-    for unit, size in (("w", 604_800), ("d", 86_400), ("h", 3_600), ("m", 60), ("s", 1)):
-        count, seconds = divmod(seconds, size)
-        if count:
-            parts.append(f"{count}{unit}")
-    return "".join(parts)
-
-
 def _dump_condition(condition: Condition) -> dict[str, Any]:
-    terms: list[dict[str, Any]] = []
-    for term in condition.terms:
-        if isinstance(term, Condition):
-            terms.append(_dump_condition(term))
-        else:
-            value: object = (
-                list(term.values) if term.operator in _LIST_OPERATORS else term.values[0]
-            )
-            terms.append({"field": term.field, term.operator.value: value})
-    return {condition.match.value: terms}
+    return {condition.match.value: [CONVERTER.unstructure(t, type(t)) for t in condition.terms]}
 
 
-def _has_calendar(
-    size: tuple[object, int | None], calendar: str | None, path: str, problems: doc.Problems
-) -> bool:
-    """A business-days target needs a calendar (its own or its policy's): business days are open days."""
-    if size[1] is not None and calendar is None:
-        problems.add(
-            path,
-            "needs a calendar: business days are the days a calendar opens; name one with "
-            "'calendar' on the target or its policy",
-        )
-        return False
-    return True
+def _dump_field_test(test: FieldTest) -> dict[str, Any]:
+    value: object = list(test.values) if test.operator in _LIST_OPERATORS else test.values[0]
+    return {"field": test.field, test.operator.value: value}
 
 
 def _dump_target(target: Target) -> str | dict[str, Any]:
@@ -504,14 +492,14 @@ def _dump_target(target: Target) -> str | dict[str, Any]:
         assert target.business_days is not None
         within = days_text(target.business_days)
     else:
-        within = _duration_text(target.within)
+        within = doc.duration_text(target.within)
     spec: dict[str, Any] = {"within": within}
     if target.calendar is not None:
         spec["calendar"] = target.calendar
     if target.warn_percent is not None:
         spec["warn_percent"] = target.warn_percent
     if target.warn_before is not None:
-        spec["warn_before"] = _duration_text(target.warn_before)
+        spec["warn_before"] = doc.duration_text(target.warn_before)
     if target.paused_by is not None:
         spec["paused_by"] = sorted(s.value for s in target.paused_by)
     return within if len(spec) == 1 else spec
@@ -559,20 +547,53 @@ def _document_of(policies: PolicySet) -> dict[str, Any]:
         document["calendars"] = {name: dump_calendar(cal, name) for name, cal in policies.calendars}
     if policies.schedule is not None:
         document["schedule"] = policies.schedule
-    items: list[dict[str, Any]] = []
-    for policy in policies.policies:
-        item: dict[str, Any] = {"name": policy.name}
-        if policy.description is not None:
-            item["description"] = policy.description
-        if policy.condition != Condition():
-            item["when"] = _dump_condition(policy.condition)
-        item["targets"] = {
-            priority.value: {t.metric.value: _dump_target(t) for t in targets}
-            for priority, targets in policy.targets
-        }
-        items.append(item)
-    document["policies"] = items
+    document["policies"] = [CONVERTER.unstructure(p, SlaPolicy) for p in policies.policies]
     return document
+
+
+def _dump_policy(policy: SlaPolicy) -> dict[str, Any]:
+    item: dict[str, Any] = {"name": policy.name}
+    if policy.description is not None:
+        item["description"] = policy.description
+    if policy.condition != Condition():
+        item["when"] = CONVERTER.unstructure(policy.condition, Condition)
+    item["targets"] = {
+        priority.value: {t.metric.value: CONVERTER.unstructure(t, Target) for t in targets}
+        for priority, targets in policy.targets
+    }
+    return item
+
+
+def _converter() -> cattrs.Converter:
+    """The policy documents' converter: what needs no document's calendars, in and out.
+
+    Each document's reader copies it and adds the hooks that know the
+    document's calendars (the document and its policies).
+    """
+    from ._calendar import BusinessCalendar
+
+    conv = structuring.converter()
+    # by identity: registering an attrs class would resolve its annotations
+    for cls, read in (
+        (Condition, _condition),
+        (FieldTest, _field_test),
+        (BusinessCalendar, read_calendar),
+    ):
+        conv.register_structure_hook_func(partial(operator.is_, cls), read)
+    writers: tuple[tuple[type, Any], ...] = (
+        (PolicySet, _document_of),
+        (SlaPolicy, _dump_policy),
+        (Target, _dump_target),
+        (Condition, _dump_condition),
+        (FieldTest, _dump_field_test),
+    )
+    for kind, write in writers:
+        conv.register_unstructure_hook_func(partial(operator.is_, kind), write)
+    return conv
+
+
+#: The policy documents' converter (see :func:`_converter`).
+CONVERTER = _converter()
 
 
 @overload
@@ -603,10 +624,8 @@ def dump_policies(policies: PolicySet, *, format: str = "toml") -> str | dict[st
     True
     """
     doc.check_format(format, allowed=(*doc.FORMATS, "mapping"))
-    document = _document_of(policies)
-    if format == "mapping":
-        return document
-    return doc.write(document, format=format, inline=frozenset({"when"}))
+    document = CONVERTER.unstructure(policies, PolicySet)
+    return doc.dump(document, format=format, inline=frozenset({"when"}))
 
 
 def policy_schema() -> dict[str, Any]:

@@ -13,6 +13,8 @@ from typing import Final
 import pendulum
 
 from .. import _documents as doc
+from .. import _structure as structuring
+from ..exceptions import ValidationError
 from ._policies import MAX_DAYS
 
 __all__ = ["Size", "days_text", "read_size"]
@@ -40,23 +42,24 @@ def business_days(value: object) -> int | None:
     return int(number)
 
 
-def read_size(value: object, path: str, problems: doc.Problems) -> Size | None:
-    """The size written at *path*: a duration or ``"N business days"``; ``None`` after a problem.
+def read_size(value: object) -> Size:
+    """The size a document writes for a target: a duration or ``"N business days"``.
 
-    >>> problems = doc.Problems()
-    >>> read_size("3 business days", "within", problems), read_size("1h", "within", problems)
+    >>> read_size("3 business days"), read_size("1h")
     ((None, 3), (Duration(hours=1), None))
-    >>> read_size("0 business days", "within", problems), str(problems.items[0])
-    (None, "within: must be from 1 to 3660 business days (got string '0 business days')")
+    >>> read_size("0 business days")
+    Traceback (most recent call last):
+    ...
+    servicemodel.exceptions.ValidationError: must be from 1 to 3660 business days (got string '0 business days')
     """
     days = business_days(value)
     if days is not None:
         if not 1 <= days <= MAX_DAYS:
-            problems.add(path, f"must be from 1 to {MAX_DAYS} business days {doc.got(value)}")
-            return None
+            raise ValidationError(
+                f"must be from 1 to {MAX_DAYS} business days {doc.got(value)}", value=value
+            )
         return None, days
-    within = doc.duration(value, path, problems)
-    return None if within is None else (within, None)
+    return structuring.positive_duration(value), None
 
 
 def days_text(days: int) -> str:

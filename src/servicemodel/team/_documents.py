@@ -42,7 +42,6 @@ A role-profile document::
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Callable, Iterable, Mapping
 from fractions import Fraction
@@ -67,10 +66,11 @@ __all__ = [
 ]
 
 _MAX_ITEMS = 1_000
+#: Keys whose tables a TOML document writes on one line.
+_INLINE = frozenset({"requirements"})
 _FRACTION_TEXT = re.compile(r"\s*(\d{1,12})\s*/\s*(\d{1,12})\s*")
 _DECIMAL_TEXT = re.compile(r"\s*\d{1,12}(?:\.\d{1,12})?\s*")
 
-Source = Mapping[str, Any] | str | bytes | os.PathLike[str]
 Format = Literal["toml", "json"]
 
 
@@ -186,7 +186,7 @@ def _read(source: object, format: str | None) -> tuple[doc.Problems, Mapping[str
     return problems, data
 
 
-def load_rubric(source: Source, *, format: str | None = None) -> Rubric:
+def load_rubric(source: doc.Source, *, format: str | None = None) -> Rubric:
     """Load a rubric from a TOML or JSON document (text, bytes, a path or a mapping).
 
     Args:
@@ -210,7 +210,9 @@ def load_rubric(source: Source, *, format: str | None = None) -> Rubric:
     return rubric
 
 
-def load_skill_profiles(source: Source, *, format: str | None = None) -> tuple[SkillProfile, ...]:
+def load_skill_profiles(
+    source: doc.Source, *, format: str | None = None
+) -> tuple[SkillProfile, ...]:
     """Load role profiles from a TOML or JSON document (text, bytes, a path or a mapping).
 
     Raises:
@@ -230,12 +232,16 @@ def load_skill_profiles(source: Source, *, format: str | None = None) -> tuple[S
       profiles[0].requirements.empathy: must be an integer from 1 to 5 (got 9)
     """
     c, data = _read(source, format)
-    doc.fields(data, "", c, allowed=("profiles",), what="role profiles")
-    if "profiles" not in data:
-        c.add("profiles", "is required")
-    items = doc.array(
-        data.get("profiles", []), "profiles", c, limit=_MAX_ITEMS, what="tables/objects"
+    refusals = structuring.Refusals()
+    top = structuring.table(
+        data, refusals, allowed=("profiles",), required=("profiles",), what="role profiles"
     )
+    items = refusals.read(
+        "profiles",
+        lambda v: structuring.sequence(v, limit=_MAX_ITEMS, what="tables/objects"),
+        top.get("profiles", []),
+    )
+    refusals.record(c)
     profiles: list[SkillProfile] = []
     seen: dict[str, int] = {}
     for index, item in enumerate(items or ()):
@@ -260,13 +266,6 @@ def load_skill_profiles(source: Source, *, format: str | None = None) -> tuple[S
 # ------------------------------------------------------------------------------ dumping
 
 
-def _write(document: dict[str, Any], format: str) -> str | dict[str, Any]:
-    doc.check_format(format, allowed=(*doc.FORMATS, "mapping"))
-    if format == "mapping":
-        return document
-    return doc.write(document, format=format, inline=frozenset({"requirements"}))
-
-
 @overload
 def dump_rubric(rubric: Rubric, *, format: Literal["mapping"]) -> dict[str, Any]: ...
 @overload
@@ -287,7 +286,7 @@ def dump_rubric(rubric: Rubric, *, format: str = "toml") -> str | dict[str, Any]
     scale = 4
     <BLANKLINE>
     """
-    return _write(_CONVERTER.unstructure(rubric), format)
+    return doc.dump(_CONVERTER.unstructure(rubric), format=format, inline=_INLINE)
 
 
 @overload
@@ -317,4 +316,5 @@ def dump_skill_profiles(
     }
     <BLANKLINE>
     """
-    return _write({"profiles": [_CONVERTER.unstructure(p) for p in profiles]}, format)
+    document = {"profiles": [_CONVERTER.unstructure(p) for p in profiles]}
+    return doc.dump(document, format=format, inline=_INLINE)
