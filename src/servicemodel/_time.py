@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime as _dt
 import re
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Final
 
 import pendulum
 
@@ -184,6 +184,13 @@ def duration_micros(value: _dt.timedelta) -> int:
 
 
 def _built_duration(micros: int) -> pendulum.Duration:
+    """Build ``pendulum.Duration(microseconds=micros)`` directly (see :data:`duration_from_micros`).
+
+    >>> duration_from_micros(5_400_000_000)
+    Duration(hours=1, minutes=30)
+    >>> duration_from_micros(-1) == pendulum.Duration(microseconds=-1)
+    True
+    """
     # pendulum.Duration(microseconds=micros) is a Python constructor taking nine keyword
     # arguments and costs as much as a whole calendar lookup. This is the body of its
     # __new__ for that call (years, months and every other argument zero), statement for
@@ -264,26 +271,16 @@ def _units_readable() -> bool:
         return False
 
 
-_BUILD_DURATION = _choose_builder()
+#: Build a ``pendulum.Duration`` of exactly *micros* microseconds: the very value
+#: ``pendulum.Duration(microseconds=micros)`` builds (same fields, repr and words), at
+#: about half the cost. It is the chosen builder itself, not a function that calls it:
+#: ``elapsed`` pays for every frame.
+duration_from_micros: Final[Callable[[int], pendulum.Duration]] = _choose_builder()
 #: ``.years``/``.months`` are properties; their slots cost a third (when pendulum has them).
 _UNITS_READABLE = _units_readable()
 #: The type whose values take the direct route in checked_micros (none when the
 #: years/months slots cannot be read).
 _DURATION: type = pendulum.Duration if _UNITS_READABLE else type(None)
-
-
-def duration_from_micros(micros: int) -> pendulum.Duration:
-    """Build a ``pendulum.Duration`` of exactly *micros* microseconds.
-
-    The result is the very value ``pendulum.Duration(microseconds=micros)``
-    builds (same fields, repr and words), at about half the cost.
-
-    >>> duration_from_micros(5_400_000_000)
-    Duration(hours=1, minutes=30)
-    >>> duration_from_micros(-1) == pendulum.Duration(microseconds=-1)
-    True
-    """
-    return _BUILD_DURATION(micros)
 
 
 def checked_micros(

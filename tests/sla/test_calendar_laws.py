@@ -446,3 +446,18 @@ def test_month_based_and_out_of_range_durations_are_refused_by_add() -> None:
         cal.add(at, too_long)
     with pytest.raises(ValidationError, match="'duration' must be at most"):
         cal.add(at, -too_long)
+
+
+def test_add_checks_each_new_duration_even_after_a_repeated_one() -> None:
+    cal = BusinessCalendar.weekly("Europe/London", {"mon-fri": "09:00-17:00"})
+    at = pendulum.datetime(2024, 6, 7, 12, tz="Europe/London")  # a Friday
+    with pytest.raises(ValidationError, match="'duration' must be a duration"):
+        cal.add(at, None)  # type: ignore[arg-type]  # the first call of a fresh calendar
+    eight = pendulum.duration(hours=8)
+    monday_noon = pendulum.datetime(2024, 6, 10, 12, tz="Europe/London")
+    assert cal.add(at, eight) == cal.add(at, eight) == monday_noon
+    assert cal.add(at, -eight) == pendulum.datetime(2024, 6, 6, 12, tz="Europe/London")
+    for bad in (None, pendulum.duration(months=1), pendulum.duration(days=MAX_DURATION_DAYS + 1)):
+        with pytest.raises(ValidationError, match="'duration' must"):
+            cal.add(at, bad)  # type: ignore[arg-type]
+        assert cal.add(at, eight) == monday_noon

@@ -121,6 +121,21 @@ def _instant(value: object, field: str, cal: BusinessCalendar | None = None) -> 
     raise ValidationError(f"'{field}' must be an aware datetime (got {value!r})", field=field)
 
 
+@attrs.define
+class _LastDuration:
+    """The duration a calendar's ``add`` was last given, with its checked microseconds.
+
+    Service-level targets call ``add`` with the same duration object again and
+    again; checking it (:func:`checked_micros`, the one duration rule) costs a
+    tenth of the call, so it is checked once per object in a row. Durations are
+    immutable, and the pair is replaced as one value, so a thread never reads
+    one object's length for another.
+    """
+
+    #: Starts with an object no caller holds (None would let ``add(start, None)`` through).
+    last: tuple[object, int] = attrs.field(factory=lambda: (object(), 0))
+
+
 def _to_zone(value: Any) -> _dt.tzinfo:
     return zone(value)
 
@@ -190,13 +205,15 @@ class BusinessCalendar:
     parts: tuple[BusinessCalendar, ...] = attrs.field(default=(), converter=_parts)
     combine: Combine | None = attrs.field(default=None)
     _core: Core = attrs.field(init=False, repr=False, eq=False, hash=False)
-    # What add reads on every call, bound once: zone, its read, the walk, its show, 24x7.
+    # What add reads on every call, bound once: zone, its read, the walk, its show, 24x7,
+    # and the last duration it was given with its checked length.
     _hot: tuple[
         _dt.tzinfo,
         Callable[[_dt.datetime], int],
         Callable[[int, int], int],
         Callable[[int], pendulum.DateTime],
         bool,
+        _LastDuration,
     ] = attrs.field(init=False, repr=False, eq=False, hash=False)
 
     @overnight.validator
@@ -254,7 +271,7 @@ class BusinessCalendar:
             )
         object.__setattr__(self, "_core", core)
         zone = core.zone
-        hot = (zone.tz, zone.instant_of, core.engine.f, zone.show, core.always)
+        hot = (zone.tz, zone.instant_of, core.engine.f, zone.show, core.always, _LastDuration())
         object.__setattr__(self, "_hot", hot)
 
     # --- construction -------------------------------------------------------------------
@@ -547,14 +564,19 @@ class BusinessCalendar:
         ...         pendulum.duration(hours=4))
         DateTime(2024, 6, 10, 13, 0, 0, tzinfo=Timezone('Europe/London'))
         """
-        tz, instant_of, walk, show, always = self._hot
+        tz, instant_of, walk, show, always, memo = self._hot
         if type(start) is _DateTime and start.tzinfo is tz:
             u = instant_of(start)
             if not LO <= u <= HI:
                 u = _instant(start, "start", self)  # raises: out of range
         else:
             u = _instant(start, "start", self)
-        d = checked_micros(duration, "duration", True, True)
+        last = memo.last
+        if last[0] is duration:  # the same (immutable) object: checked already
+            d = last[1]
+        else:
+            d = checked_micros(duration, "duration", True, True)
+            memo.last = (duration, d)
         if always:
             return show(u + d)
         try:

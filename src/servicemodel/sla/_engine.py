@@ -369,8 +369,6 @@ class _Engine:
         lies beyond the open time of ``[lo, hi)``. One body for both, because
         ``BusinessCalendar.add`` cannot afford a second call.
         """
-        if d == 0:
-            return u
         p = bisect_right(self.pu, u) - 1
         e = self.ptab[p]
         if e is None:
@@ -394,10 +392,12 @@ class _Engine:
         if d > 0:
             if y > f_hi:
                 raise NeverReached(forward=True)
-        else:
+        elif d < 0:
             if y < 0:
                 raise NeverReached(forward=False)
             y += 1
+        else:  # tested last: F alone (d None) is the commonest call, then d > 0
+            return u
         # the earliest t with f(t) == y, for 0 < y <= f_hi
         p = bisect_left(pf, y) - 1
         e = ptab[p]
