@@ -27,7 +27,6 @@ import gc
 import os
 import resource
 import statistics
-import sys
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -117,8 +116,6 @@ class Rounds:
 def interleave(
     ways: Mapping[str, Callable[[], Any]],
     rounds: int,
-    *,
-    progress: bool = False,
 ) -> Rounds:
     """Run every way once per round, in an order that rotates from round to round."""
     names = list(ways)
@@ -129,8 +126,6 @@ def interleave(
             seconds, value = measure(ways[name])
             result.seconds[name].append(seconds)
             result.values[name] = value
-            if progress:
-                print(f"    round {number + 1}: {name:<40} {seconds:8.2f} s CPU", file=sys.stderr)
     return result
 
 
