@@ -2,9 +2,10 @@
 
 Writes COUNT sample interactions (the bundled sample model's data, one year
 at the default daily volume for 1,000,000) to a JSONL file, then runs each
-way below in a fresh process, interleaved over ROUNDS rounds (round 1 runs
-every way once, then round 2, ...), so a change in the machine's load hits
-all of them alike:
+way below in a fresh process, interleaved over ROUNDS rounds (every way once
+per round, the first way rotating from round to round; see
+``benchmarks/_paired.py``), so a change in the machine's load hits all of
+them alike:
 
 - ``json.loads``: every line parsed, nothing built (the floor);
 - ``read_interactions``: every interaction decoded and validated;
@@ -17,16 +18,22 @@ all of them alike:
   PARTITIONS parts by ``split_jsonl``, on a ``distributed.LocalCluster`` of
   N single-threaded worker processes (started before the clock starts).
 
-Each way reports its process CPU time (for Dask: the workers' CPU time,
-summed), its wall time, and its peak resident memory (the process's
-``ru_maxrss``; for Dask the workers' peaks summed, the client's apart). The
-ratios are medians over rounds of the ratio within a round (paired): CPU
-time against ``json.loads`` for the in-process ways, wall time for Dask
-(parallel speed-up is a wall-clock question), and 1 worker / 2 workers. Each
-Dask report is checked to render the same JSON, byte for byte, as the
-in-process ``assess``.
+Each way reports its CPU time (the process's ``time.process_time`` around
+the work, the interpreter's start and imports left out; on Dask the workers'
+CPU time summed plus the client's, which runs the scheduler), its wall time,
+and its peak resident memory (``ru_maxrss``; on Dask the workers' peaks
+summed, the client's apart). Every ratio is the median over the rounds of
+the ratio within a round (paired), printed with its range: CPU time against
+``json.loads`` for every way, and, for Dask, 1 worker / 2 workers by CPU and
+by wall time (a parallel speed-up is a wall-clock question, which only an
+idle machine answers). Each report is checked to render the same JSON, byte
+for byte, as every other. It also prints the distinct customers of the
+sample, since the assessment's memory grows with them (compare two
+``--count`` values).
 
-    PYTHONPATH=src python benchmarks/assess.py [--count 1000000] [--rounds 3]
+    PYTHONPATH=src python benchmarks/assess.py [--count 1000000] [--rounds 3] [--quick]
+
+``--quick``: 5,000 interactions, 2 rounds.
 """
 
 from __future__ import annotations
@@ -34,15 +41,15 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-# benchmarks/calendar.py would shadow the standard library's calendar module.
+# benchmarks/calendar.py would shadow the standard library's calendar module: move
+# this folder to the end of the path, where _paired is still found.
 if sys.path and Path(sys.path[0]).resolve() == Path(__file__).resolve().parent:
-    sys.path.pop(0)
+    sys.path.append(sys.path.pop(0))
 
 import argparse
 import hashlib
 import json
 import logging
-import resource
 import statistics
 import subprocess
 import tempfile
@@ -51,13 +58,10 @@ from importlib import resources
 from typing import Any
 
 import pendulum
+from _paired import Timed, interleave, peak_rss_mib, ratio
 
 START = pendulum.datetime(2024, 1, 1, tz="Europe/London")
 IN_PROCESS = ("json.loads", "read_interactions", "assess (JSONL)")
-
-
-def _peak_mib() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def _model() -> Any:
@@ -77,7 +81,7 @@ def _worker_figures() -> tuple[float, float]:
     import servicemodel.io
     import servicemodel.model  # noqa: F401 - imported before the clock starts, not during
 
-    return time.process_time(), _peak_mib()
+    return time.process_time(), peak_rss_mib()
 
 
 def run_way(way: str, path: str, as_of: str, partitions: int) -> dict[str, Any]:
@@ -106,7 +110,7 @@ def run_way(way: str, path: str, as_of: str, partitions: int) -> dict[str, Any]:
     else:
         from distributed import Client, LocalCluster
 
-        workers = int(way.rsplit(" ", 2)[-2])
+        workers = int(way.split(", ")[1].split()[0])
         with (
             LocalCluster(  # type: ignore[no-untyped-call]
                 n_workers=workers,
@@ -120,7 +124,7 @@ def run_way(way: str, path: str, as_of: str, partitions: int) -> dict[str, Any]:
         ):
             before = client.run(_worker_figures)
             parts = split_jsonl(path, partitions)
-            wall = time.perf_counter()
+            cpu, wall = time.process_time(), time.perf_counter()
             result = assess_files(
                 model,
                 parts,
@@ -130,16 +134,18 @@ def run_way(way: str, path: str, as_of: str, partitions: int) -> dict[str, Any]:
                 scheduler=client,
             )
             seconds = time.perf_counter() - wall
+            client_cpu = time.process_time() - cpu
             after = client.run(_worker_figures)
         figures["digest"] = _digest(result)
-        figures["cpu"] = sum(after[w][0] - before[w][0] for w in after)
+        figures["client_cpu"] = client_cpu
+        figures["cpu"] = client_cpu + sum(after[w][0] - before[w][0] for w in after)
         figures["wall"] = seconds
         figures["peak_mib"] = sum(after[w][1] for w in after)
-        figures["client_peak_mib"] = _peak_mib()
+        figures["client_peak_mib"] = peak_rss_mib()
         return figures
     figures["cpu"] = time.process_time() - cpu
     figures["wall"] = time.perf_counter() - wall
-    figures["peak_mib"] = _peak_mib()
+    figures["peak_mib"] = peak_rss_mib()
     return figures
 
 
@@ -151,13 +157,6 @@ def _in_child(way: str, path: str, as_of: str, partitions: int) -> dict[str, Any
         text=True,
     )
     return dict(json.loads(done.stdout.strip().splitlines()[-1]))
-
-
-def _median_ratio(rows: list[dict[str, Any]], way: str, base: str, key: str) -> float:
-    by_round: dict[int, dict[str, float]] = {}
-    for row in rows:
-        by_round.setdefault(row["round"], {})[row["way"]] = row[key]
-    return statistics.median(r[way] / r[base] for r in by_round.values())
 
 
 def main() -> None:
@@ -172,20 +171,24 @@ def main() -> None:
         default=2_740,
         help="sample interactions a day (default 2,740: 1,000,000 make one year of weekly cells)",
     )
+    parser.add_argument("--quick", action="store_true", help="5,000 interactions, 2 rounds")
     args = parser.parse_args()
+    if args.quick:
+        args.count, args.rounds = 5_000, 2
     from servicemodel.io import write_interactions
     from servicemodel.samples import SampleProfile, generate
 
-    dask_ways = [f"assess on Dask, {n} workers" for n in (1, 2)]
-    ways = [*IN_PROCESS, *dask_ways]
+    dask_ways = ["assess on Dask, 1 worker", "assess on Dask, 2 workers"]
     with tempfile.TemporaryDirectory(dir=args.workdir) as directory:
         path = Path(directory) / "interactions.jsonl"
         began = time.perf_counter()
         latest: list[pendulum.DateTime] = []
+        customers: set[str | None] = set()
 
         def noting(items: Any) -> Any:
             for item in items:
                 latest[:] = [item.created_at]
+                customers.add(item.customer_id)
                 yield item
 
         profile = SampleProfile(daily_volume=args.daily_volume)
@@ -193,45 +196,58 @@ def main() -> None:
         size = path.stat().st_size / 2**20
         as_of = latest[0].in_timezone(_model().timezone).start_of("day").add(days=1)
         print(
-            f"wrote {args.count:,} sample interactions ({size:,.0f} MiB) in "
-            f"{time.perf_counter() - began:,.1f} s; as of {as_of.isoformat()}"
+            f"wrote {args.count:,} sample interactions of {len(customers):,} distinct customers "
+            f"({size:,.0f} MiB) in {time.perf_counter() - began:,.1f} s; "
+            f"as of {as_of.isoformat()}"
         )
-        rows = []
-        for round_ in range(1, args.rounds + 1):
-            for way in ways:
-                figures = _in_child(way, str(path), as_of.isoformat(), args.partitions)
-                figures["round"] = round_
+        rows: list[dict[str, Any]] = []
+
+        def way(name: str) -> Any:
+            def run() -> Timed:
+                figures = _in_child(name, str(path), as_of.isoformat(), args.partitions)
                 rows.append(figures)
                 print(
-                    f"  round {round_}: {way:<28} cpu {figures['cpu']:8.1f} s  "
-                    f"wall {figures['wall']:8.1f} s  peak {figures['peak_mib']:7.0f} MiB",
+                    f"  {name:<28} cpu {figures['cpu']:8.1f} s  wall {figures['wall']:8.1f} s  "
+                    f"peak {figures['peak_mib']:7.0f} MiB",
                     flush=True,
                 )
+                return Timed(cpu=figures["cpu"], value=figures)
+
+            return run
+
+        names = [*IN_PROCESS, *dask_ways]
+        timed = interleave({name: way(name) for name in names}, args.rounds)
     digests = {row["digest"] for row in rows if row["digest"]}
     assert len(digests) == 1, f"the reports differ: {digests}"
-    print(f"\n{args.count:,} interactions, {args.rounds} rounds (medians; ratios paired per round)")
     print(
-        f"{'way':<28} {'cpu s':>8} {'wall s':>8} {'peak MiB':>9} {'per s (wall)':>13} "
-        f"{'x loads':>9}"
+        f"\n{args.count:,} interactions, {args.rounds} interleaved rounds "
+        "(medians; ratios paired per round, range in brackets)"
     )
-    for way in ways:
-        mine = [row for row in rows if row["way"] == way]
-        cpu = statistics.median(row["cpu"] for row in mine)
-        wall = statistics.median(row["wall"] for row in mine)
+    print(
+        f"{'way':<28} {'cpu s':>8} {'wall s':>8} {'peak MiB':>9} {'per cpu s':>10}  x json.loads (CPU)"
+    )
+
+    def walls(name: str) -> list[float]:
+        return [row["wall"] for row in rows if row["way"] == name]
+
+    for name in names:
+        mine = [row for row in rows if row["way"] == name]
+        wall = statistics.median(walls(name))
         peak = max(row["peak_mib"] for row in mine)
-        key = "wall" if way in dask_ways else "cpu"
-        ratio = _median_ratio(rows, way, "json.loads", key)
         print(
-            f"{way:<28} {cpu:8.1f} {wall:8.1f} {peak:9.0f} {args.count / wall:13,.0f} {ratio:8.2f}x"
+            f"{name:<28} {timed.median(name):8.1f} {wall:8.1f} {peak:9.0f} "
+            f"{timed.rate(name, args.count):10,.0f}  {timed.ratio(name, 'json.loads')}"
         )
     print(f"{'assess (Parquet)':<28} not run: no Parquet reader for interactions (issue 18.2)")
-    speedup = _median_ratio(rows, dask_ways[0], dask_ways[1], "wall")
+    one, two = dask_ways
     clients = max(row.get("client_peak_mib", 0.0) for row in rows)
+    client_cpu = max(row.get("client_cpu", 0.0) for row in rows)
     print(
-        f"\nx loads: CPU time against json.loads' CPU time in process; wall time against its "
-        f"wall time on Dask.\nDask, 2 workers against 1: {speedup:.2f}x faster (wall); "
-        f"peak MiB on Dask sums the workers (the client peaked at {clients:,.0f} MiB).\n"
-        "Every report rendered the same JSON, byte for byte."
+        f"\nDask, 1 worker / 2 workers: {ratio(walls(one), walls(two))} by wall time "
+        f"(the speed-up), {timed.ratio(one, two)} by CPU time (the cost of the second worker)."
+        f"\nDask CPU sums the workers and the client (at most {client_cpu:,.1f} s, with the "
+        f"scheduler); peak MiB sums the workers (the client peaked at {clients:,.0f} MiB)."
+        "\nEvery report rendered the same JSON, byte for byte."
     )
 
 

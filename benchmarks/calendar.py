@@ -1,8 +1,15 @@
 """Business calendar benchmark: servicemodel vs businesstime, pandas and numpy.
 
-Run from the repository root (15-30 seconds on a small machine):
+Run from the repository root (about a minute of CPU; ``--quick``, 500 cases
+and 200,000 pairs, about 15 seconds):
 
-    PYTHONPATH=src python benchmarks/calendar.py [--cases 2000] [--pairs 1000000] [--seed 7]
+    PYTHONPATH=src python benchmarks/calendar.py [--cases 2000] [--pairs 1000000] [--rounds 3]
+
+Everything is timed in process CPU time, the compared ways interleaved (see
+``benchmarks/_paired.py``): per-call figures case by case (each case called 15
+times by each way in turn, the first way rotating), whole-set and array
+figures over ``--rounds`` rounds. A ratio is the median of the paired ratios
+(per case, or per round), printed with its range.
 
 Everything runs in one process on the same random cases: Europe/London,
 Mon-Fri 09:00-17:00, English public holidays 2023-2026, start instants drawn
@@ -47,17 +54,16 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-# This file is named calendar.py: keep its folder off the path so that the standard
-# library's calendar module (imported by pandas and dateutil) is the one found.
+# This file is named calendar.py: move its folder to the end of the path so that the
+# standard library's calendar module (imported by pandas and dateutil) is the one found.
 if sys.path and Path(sys.path[0]).resolve() == Path(__file__).resolve().parent:
-    sys.path.pop(0)
+    sys.path.append(sys.path.pop(0))
 
 import argparse
 import datetime as dt
 import math
 import random
 import statistics
-import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -65,6 +71,7 @@ import businesstime
 import numpy as np
 import pandas as pd
 import pendulum
+from _paired import cpu_now, interleave, per_call, ratio
 
 from servicemodel._time import to_micros
 from servicemodel.sla import BusinessCalendar, public_holidays
@@ -94,31 +101,9 @@ HOUR_BUCKETS = (
 )
 
 
-def per_call(fn: Callable[..., Any], cases: Sequence[tuple[Any, ...]]) -> list[float]:
-    """Per case, the mean time of INNER calls on that case, in microseconds."""
-    samples = []
-    perf = time.perf_counter
-    for args in cases:
-        t0 = perf()
-        for _ in range(INNER):
-            fn(*args)
-        samples.append((perf() - t0) / INNER * 1e6)
-    return samples
-
-
-def per_call_median(fn: Callable[..., Any], cases: Sequence[tuple[Any, ...]]) -> float:
-    return statistics.median(per_call(fn, cases))
-
-
-def total_time(fn: Callable[..., Any], cases: Sequence[tuple[Any, ...]], repeat: int = 3) -> float:
-    """Best of *repeat* runs over the whole case set, in seconds."""
-    best = float("inf")
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        for args in cases:
-            fn(*args)
-        best = min(best, time.perf_counter() - t0)
-    return best
+def paired_median(samples: dict[str, list[float]], way: str, base: str) -> float:
+    """The median over cases of ``way / base`` on the same case."""
+    return ratio(samples[way], samples[base]).median
 
 
 def random_instant(rng: random.Random, lo: dt.datetime, hi: dt.datetime) -> pendulum.DateTime:
@@ -185,9 +170,13 @@ def main() -> None:
     parser.add_argument("--cases", type=int, default=2000)
     parser.add_argument("--pairs", type=int, default=1_000_000)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds (whole sets)")
+    parser.add_argument("--quick", action="store_true", help="500 cases, 200,000 pairs")
     args = parser.parse_args()
+    if args.quick:
+        args.cases, args.pairs = 500, 200_000
     rng = random.Random(args.seed)
-    began = time.perf_counter()
+    began = cpu_now()
 
     hols = public_holidays("GB", range(2023, 2027), subdivision="ENG")
     cal = BusinessCalendar.weekly(LONDON, {"mon-fri": "09:00-17:00"}, holidays=hols)
@@ -230,9 +219,21 @@ def main() -> None:
     def elapsed_floor(a: pendulum.DateTime, b: pendulum.DateTime) -> pendulum.Duration:
         return pendulum.Duration(microseconds=round((b.timestamp() - a.timestamp()) * 1e6))
 
-    ours_e = {d: per_call(cal.elapsed, pairs[d]) for d in DRAWS}
-    peer_e = {d: per_call(bt.businesstimedelta, naive_pairs[d]) for d in DRAWS}
-    floor_e = {d: per_call_median(elapsed_floor, pairs[d]) for d in DRAWS}
+    ours_name, bt_name, floor_name = "ours", "businesstime", "floor"
+    elapsed_calls = {
+        d: per_call(
+            {
+                ours_name: (cal.elapsed, pairs[d]),
+                bt_name: (bt.businesstimedelta, naive_pairs[d]),
+                floor_name: (elapsed_floor, pairs[d]),
+            },
+            INNER,
+        )
+        for d in DRAWS
+    }
+    ours_e = {d: elapsed_calls[d][ours_name] for d in DRAWS}
+    peer_e = {d: elapsed_calls[d][bt_name] for d in DRAWS}
+    floor_e = {d: med(elapsed_calls[d][floor_name]) for d in DRAWS}
     print(f"  {'':<44}" + "".join(f"{DRAW_NAMES[d]:>17}" for d in DRAWS))
     rows = [
         ("pendulum floor (2 timestamps + 1 Duration)", {d: floor_e[d] for d in DRAWS}),
@@ -241,27 +242,42 @@ def main() -> None:
     ]
     for name, vals in rows:
         print(f"  {name:<44}" + "".join(f"{vals[d]:17.2f}" for d in DRAWS))
-    ratio_floor_e = {d: med(ours_e[d]) / floor_e[d] for d in DRAWS}
-    ratio_bt = {d: med(peer_e[d]) / med(ours_e[d]) for d in DRAWS}
+    ratio_floor_e = {d: paired_median(elapsed_calls[d], ours_name, floor_name) for d in DRAWS}
+    ratio_bt = {d: paired_median(elapsed_calls[d], bt_name, ours_name) for d in DRAWS}
     print(
-        f"  {'ours / floor (target <= 2)':<44}"
+        f"  {'ours / floor, median per case (target <= 2)':<44}"
         + "".join(f"{ratio_floor_e[d]:17.2f}" for d in DRAWS)
     )
     print(
-        f"  {'businesstime / ours (target >= 3)':<44}"
+        f"  {'businesstime / ours, median per case (>= 3)':<44}"
         + "".join(f"{ratio_bt[d]:16.1f}x" for d in DRAWS)
     )
+    print(
+        f"  {'  ratio of the two medians':<44}"
+        + "".join(f"{med(peer_e[d]) / med(ours_e[d]):16.1f}x" for d in DRAWS)
+    )
     totals = {
-        d: (total_time(cal.elapsed, pairs[d]), total_time(bt.businesstimedelta, naive_pairs[d]))
+        d: interleave(
+            {
+                ours_name: lambda d=d: [cal.elapsed(a, b) for a, b in pairs[d]],
+                bt_name: lambda d=d: [bt.businesstimedelta(a, b) for a, b in naive_pairs[d]],
+            },
+            args.rounds,
+        )
         for d in DRAWS
     }
+    whole = {d: totals[d].ratio(bt_name, ours_name) for d in DRAWS}
     print(
         f"  {'whole case set, businesstime / ours':<44}"
-        + "".join(f"{totals[d][1] / totals[d][0]:16.1f}x" for d in DRAWS)
+        + "".join(f"{whole[d].median:16.1f}x" for d in DRAWS)
+    )
+    print(
+        f"  {'  range over the rounds':<44}"
+        + "".join(f"{f'{whole[d].low:.1f}-{whole[d].high:.1f}x':>17}" for d in DRAWS)
     )
     print(
         f"  {'  mean per call, businesstime (µs)':<44}"
-        + "".join(f"{totals[d][1] / len(pairs[d]) * 1e6:17.2f}" for d in DRAWS)
+        + "".join(f"{totals[d].median(bt_name) / len(pairs[d]) * 1e6:17.2f}" for d in DRAWS)
     )
     bucket_table("by span", SPAN_BUCKETS, spans, ours_e, peer_e, "businesstime")
 
@@ -282,20 +298,37 @@ def main() -> None:
     def add_floor_pendulum(a: pendulum.DateTime, _d: Any) -> pendulum.DateTime:
         return pendulum.DateTime.fromtimestamp(a.timestamp(), TZ)
 
-    ours_a = {d: per_call(cal.add, adds[d]) for d in DRAWS}
-    peer_a = {d: per_call(pandas_add, pd_adds[d][:n_pandas]) for d in DRAWS}
     floors = {
         "floor: 1 timestamp + DateTime(fields, tz)": add_floor_strict,
         "  (same, tzinfo=tz as a keyword)": add_floor_keyword,
         "  (same, DateTime.fromtimestamp)": add_floor_pendulum,
     }
-    floor_a = {
-        name: {d: per_call_median(fn, adds[d]) for d in DRAWS} for name, fn in floors.items()
+    strict_name = "floor: 1 timestamp + DateTime(fields, tz)"
+    add_calls = {
+        d: per_call(
+            {
+                ours_name: (cal.add, adds[d]),
+                **{name: (fn, adds[d]) for name, fn in floors.items()},
+            },
+            INNER,
+        )
+        for d in DRAWS
     }
-    strict = floor_a["floor: 1 timestamp + DateTime(fields, tz)"]
+    pandas_calls = {
+        d: per_call(
+            {
+                ours_name: (cal.add, adds[d][:n_pandas]),
+                "pandas": (pandas_add, pd_adds[d][:n_pandas]),
+            },
+            INNER,
+        )
+        for d in DRAWS
+    }
+    ours_a = {d: add_calls[d][ours_name] for d in DRAWS}
+    peer_a = {d: pandas_calls[d]["pandas"] for d in DRAWS}
     print(f"  {'':<44}" + "".join(f"{DRAW_NAMES[d]:>17}" for d in DRAWS))
-    for name, vals in floor_a.items():
-        print(f"  {name:<44}" + "".join(f"{vals[d]:17.2f}" for d in DRAWS))
+    for name in floors:
+        print(f"  {name:<44}" + "".join(f"{med(add_calls[d][name]):17.2f}" for d in DRAWS))
     print(
         f"  {'servicemodel BusinessCalendar.add':<44}"
         + "".join(f"{med(ours_a[d]):17.2f}" for d in DRAWS)
@@ -304,20 +337,21 @@ def main() -> None:
         f"  {f'pandas + n * CustomBusinessHour ({n_pandas} cases)':<44}"
         + "".join(f"{med(peer_a[d]):17.2f}" for d in DRAWS)
     )
-    ratio_floor_a = {d: med(ours_a[d]) / strict[d] for d in DRAWS}
-    ratio_pd = {d: med(peer_a[d]) / med(ours_a[d]) for d in DRAWS}
+    ratio_floor_a = {d: paired_median(add_calls[d], ours_name, strict_name) for d in DRAWS}
+    ratio_pd = {d: paired_median(pandas_calls[d], "pandas", ours_name) for d in DRAWS}
     print(
-        f"  {'ours / floor (target <= 2)':<44}"
+        f"  {'ours / floor, median per case (target <= 2)':<44}"
         + "".join(f"{ratio_floor_a[d]:17.2f}" for d in DRAWS)
     )
     print(
-        f"  {'pandas / ours (target >= 20)':<44}" + "".join(f"{ratio_pd[d]:16.1f}x" for d in DRAWS)
+        f"  {'pandas / ours, median per case (>= 20)':<44}"
+        + "".join(f"{ratio_pd[d]:16.1f}x" for d in DRAWS)
     )
     bucket_table(
         "by business duration",
         HOUR_BUCKETS,
         {d: hours[d][:n_pandas] for d in DRAWS},
-        {d: ours_a[d][:n_pandas] for d in DRAWS},
+        {d: pandas_calls[d][ours_name] for d in DRAWS},
         peer_a,
         "pandas",
     )
@@ -326,26 +360,39 @@ def main() -> None:
     section("cost by span (per-call medians)")
     base = random_instant(rng, lo, dt.datetime(2024, 12, 1))
     span_starts = [base.add(minutes=rng.randrange(60 * 24 * 30)) for _ in range(300)]
-    hour_e = per_call_median(cal.elapsed, [(s, s.add(hours=1)) for s in span_starts])
-    year_e = per_call_median(cal.elapsed, [(s, s.add(years=1)) for s in span_starts])
-    hour_a = per_call_median(cal.add, [(s, pendulum.duration(hours=1)) for s in span_starts])
-    year_a = per_call_median(cal.add, [(s, pendulum.duration(hours=2000)) for s in span_starts])
+    hour_cases = [(s, s.add(hours=1)) for s in span_starts]
+    year_cases = [(s, s.add(years=1)) for s in span_starts]
+    spans_e = per_call(
+        {"hour": (cal.elapsed, hour_cases), "year": (cal.elapsed, year_cases)}, INNER
+    )
+    spans_a = per_call(
+        {
+            "hour": (cal.add, [(s, pendulum.duration(hours=1)) for s in span_starts]),
+            "year": (cal.add, [(s, pendulum.duration(hours=2000)) for s in span_starts]),
+        },
+        INNER,
+    )
+    year_hour_e = paired_median(spans_e, "year", "hour")
+    year_hour_a = paired_median(spans_a, "year", "hour")
     print(
-        f"  elapsed: 1 hour {hour_e:.2f} µs, 1 year {year_e:.2f} µs, ratio {year_e / hour_e:.2f}"
-        " (target <= 2)"
+        f"  elapsed: 1 hour {med(spans_e['hour']):.2f} µs, 1 year {med(spans_e['year']):.2f} µs,"
+        f" median ratio per start {year_hour_e:.2f} (target <= 2)"
     )
     print(
-        f"  add: 1 business hour {hour_a:.2f} µs, 2000 business hours (~1 year) {year_a:.2f} µs,"
-        f" ratio {year_a / hour_a:.2f} (target <= 2)"
+        f"  add: 1 business hour {med(spans_a['hour']):.2f} µs, 2000 business hours (~1 year)"
+        f" {med(spans_a['year']):.2f} µs, median ratio per start {year_hour_a:.2f} (target <= 2)"
     )
-    bt_hour = per_call_median(
-        bt.businesstimedelta, [(naive(s), naive(s.add(hours=1))) for s in span_starts[:100]]
-    )
-    bt_year = per_call_median(
-        bt.businesstimedelta, [(naive(s), naive(s.add(years=1))) for s in span_starts[:100]]
+    spans_bt = per_call(
+        {
+            "hour": (bt.businesstimedelta, [(naive(a), naive(b)) for a, b in hour_cases[:100]]),
+            "year": (bt.businesstimedelta, [(naive(a), naive(b)) for a, b in year_cases[:100]]),
+        },
+        INNER,
     )
     print(
-        f"  businesstime: 1 hour {bt_hour:.2f} µs, 1 year {bt_year:.2f} µs, ratio {bt_year / bt_hour:.1f}"
+        f"  businesstime: 1 hour {med(spans_bt['hour']):.2f} µs,"
+        f" 1 year {med(spans_bt['year']):.2f} µs,"
+        f" median ratio per start {paired_median(spans_bt, 'year', 'hour'):.1f}"
     )
 
     # --- arrays ------------------------------------------------------------------------
@@ -385,28 +432,26 @@ def main() -> None:
         )
         return np.where(same, one, inner + head + tail)
 
-    def best_of(fn: Callable[[], Any], n: int = 3) -> float:
-        times = []
-        for _ in range(n):
-            t = time.perf_counter()
-            fn()
-            times.append(time.perf_counter() - t)
-        return min(times)
-
     starts_np = a_us.astype("datetime64[us]")
     for d in DRAWS:
         b_us = b_draws[d]
         ends_np = b_us.astype("datetime64[us]")
-        ours_many = best_of(lambda ends_np=ends_np: utc.elapsed_many(starts_np, ends_np))
-        recipe_t = best_of(lambda ends_np=ends_np: recipe(starts_np, ends_np))
-        got = utc.elapsed_many(starts_np, ends_np)
-        agree = int((got == recipe(starts_np, ends_np)).sum())
+        arrays = interleave(
+            {
+                "ours": lambda ends_np=ends_np: utc.elapsed_many(starts_np, ends_np),
+                "recipe": lambda ends_np=ends_np: recipe(starts_np, ends_np),
+            },
+            args.rounds,
+        )
+        got = arrays.values["ours"]
+        agree = int((got == arrays.values["recipe"]).sum())
         scalar = [
             utc._elapsed_us(int(a), int(b)) for a, b in zip(a_us[:2000], b_us[:2000], strict=True)
         ]
         print(
-            f"  {DRAW_NAMES[d]:<16} ours {ours_many * 1e3:7.1f} ms, recipe {recipe_t * 1e3:7.1f} ms"
-            f" (ours is {recipe_t / ours_many:.2f}x the recipe's speed; target >= 1);"
+            f"  {DRAW_NAMES[d]:<16} ours {arrays.median('ours') * 1e3:7.1f} ms,"
+            f" recipe {arrays.median('recipe') * 1e3:7.1f} ms;"
+            f" recipe / ours {arrays.ratio('recipe', 'ours')} (target >= 1);"
             f" equal on {agree:,} of {args.pairs:,}; scalar == array on the first 2,000:"
             f" {scalar == got[:2000].tolist()}"
         )
@@ -445,8 +490,8 @@ def main() -> None:
             f"  (b) {shown['b']:>6} {verdict(ok['b'])}"
         )
     print(
-        f"  {'one-year cost within 2x of one-hour':<42} elapsed {year_e / hour_e:.2f},"
-        f" add {year_a / hour_a:.2f}: {verdict(year_e / hour_e <= 2 and year_a / hour_a <= 2)}"
+        f"  {'one-year cost within 2x of one-hour':<42} elapsed {year_hour_e:.2f},"
+        f" add {year_hour_a:.2f}: {verdict(year_hour_e <= 2 and year_hour_a <= 2)}"
     )
 
     section("disagreements (checked against the minute-stepping zoneinfo oracle)")
@@ -460,7 +505,7 @@ def main() -> None:
         adds["a"][:250] + adds["b"][:250],
         pd_adds["a"][:250] + pd_adds["b"][:250],
     )
-    print(f"\n(whole run {time.perf_counter() - began:.0f} s)")
+    print(f"\n(whole run {cpu_now() - began:.0f} s CPU)")
 
 
 def in_hours(bt: Any, delta: dt.timedelta) -> dt.timedelta:

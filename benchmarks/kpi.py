@@ -18,8 +18,10 @@ in Europe/London.
    files, so the streaming target (within 5x) is judged against this figure;
    the ratio to the in-memory pipeline is printed too.
 
-The in-memory ways run five times back to back, alternating, and the best
-time counts (the machine is shared). ``result()`` computes every figure of
+Each pair runs interleaved over several rounds (``--rounds``, the order
+alternating), timed in process CPU time, and the ratio quoted is the median
+of the rounds' paired ratios, with its range (see ``benchmarks/_paired.py``).
+``result()`` computes every figure of
 every cell; the row objects wrapping them are built when the rows are first
 read, which is timed and printed separately. Peak memory: tracemalloc peak for the vectorised
 ways; for streaming, the resident set size (RSS) sampled along the stream
@@ -27,9 +29,9 @@ ways; for streaming, the resident set size (RSS) sampled along the stream
 the numbers are checked against each other: counts exactly (CSAT, NPS, FCR),
 first reply quantiles within the sketch's relative error (1 %).
 
-Run:  PYTHONPATH=src python benchmarks/kpi.py [--count 1000000] [--workdir DIR]
-      (--count 100000 for a quick run; the full 1,000,000 takes several minutes,
-      most of it writing the sample files once and streaming them.)
+Run:  PYTHONPATH=src python benchmarks/kpi.py [--count 1000000] [--rounds 3] [--workdir DIR]
+      (--quick: 50,000 interactions; the full 1,000,000 takes most of an hour on a
+      loaded machine, most of it writing the sample files once and streaming them.)
 """
 
 from __future__ import annotations
@@ -38,22 +40,22 @@ import sys
 from pathlib import Path
 
 # benchmarks/calendar.py would shadow the standard library's calendar module
-# (imported by pendulum's and pandas' dependencies): keep this folder off the path.
+# (imported by pendulum's and pandas' dependencies): move this folder to the end of
+# the path, where _paired is still found.
 if sys.path and Path(sys.path[0]).resolve() == Path(__file__).resolve().parent:
-    sys.path.pop(0)
+    sys.path.append(sys.path.pop(0))
 
 import argparse
-import gc
 import json
 import math
 import tempfile
-import time
 import tracemalloc
 from typing import Any
 
 import numpy as np
 import pandas as pd
 import pendulum
+from _paired import interleave, measure, rss_mib
 
 from servicemodel import NpsResponse
 from servicemodel._time import to_micros
@@ -81,12 +83,6 @@ def spec() -> dict[str, Any]:
         "period": "week",
         "timezone": TZ,
     }
-
-
-def rss_mb() -> float:
-    with open("/proc/self/statm") as handle:
-        pages = int(handle.read().split()[1])
-    return pages * 4096 / 2**20
 
 
 # ----------------------------------------------------------------------- the data
@@ -147,16 +143,18 @@ def way_batch(tickets: pd.DataFrame, nps: pd.DataFrame) -> Any:
     return state.result()
 
 
-def way_stream(interactions_path: Path, feedback_path: Path, samples: list[float]) -> Any:
+def way_stream(
+    interactions_path: Path, feedback_path: Path, samples: list[float], every: int
+) -> Any:
     state = ReportState(**spec())
     for index, item in enumerate(read_interactions(interactions_path)):
         state.add(item)
-        if index % 100_000 == 0:
-            samples.append(rss_mb())
+        if index % every == 0:
+            samples.append(rss_mib())
     for item in read_feedback(feedback_path):
         if isinstance(item, NpsResponse):
             state.add(item)
-    samples.append(rss_mb())
+    samples.append(rss_mib())
     return state.result()
 
 
@@ -320,85 +318,91 @@ def compare(ours: Any, theirs: pd.DataFrame, label: str) -> int:
     return problems
 
 
-def timed(label: str, run: Any, *, trace: bool, repeat: int = 1) -> tuple[Any, float, float]:
-    """Run *run* (best of *repeat* untraced runs, or once under tracemalloc) and print it."""
-    best = math.inf
-    peak = 0.0
-    value: Any = None
-    for _ in range(repeat):
-        gc.collect()
-        if trace:
-            tracemalloc.start()
-        began = time.perf_counter()
-        value = run()
-        best = min(best, time.perf_counter() - began)
-        if trace:
-            peak = tracemalloc.get_traced_memory()[1] / 2**20
-            tracemalloc.stop()
-    shown = f"   peak {peak:8.1f} MB" if trace else (f"   best of {repeat}" if repeat > 1 else "")
-    print(f"  {label:<40} {best:9.2f} s{shown}")
-    return value, best, peak
+def traced(label: str, run: Any) -> tuple[Any, float]:
+    """Run *run* once under tracemalloc; print and return its value and peak (MB)."""
+    tracemalloc.start()
+    seconds, value = measure(run)
+    peak = tracemalloc.get_traced_memory()[1] / 2**20
+    tracemalloc.stop()
+    print(f"  {label:<44} {seconds:9.2f} s CPU (traced)   peak {peak:8.1f} MB")
+    return value, peak
+
+
+def once(label: str, run: Any) -> Any:
+    seconds, value = measure(run)
+    print(f"  {label:<44} {seconds:9.2f} s CPU")
+    return value
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=1_000_000, help="interactions to generate")
+    parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds of each pair")
+    parser.add_argument("--quick", action="store_true", help="50,000 interactions")
     parser.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()))
     args = parser.parse_args()
-    interactions_path, feedback_path = make_files(args.count, args.workdir)
+    count = 50_000 if args.quick else args.count
+    rounds = max(1, args.rounds)
+    interactions_path, feedback_path = make_files(count, args.workdir)
 
-    print(f"\n{args.count:,} interactions; times (lower is better)")
+    print(f"\n{count:,} interactions; CPU time, median of {rounds} interleaved rounds (range)")
     print(" from the JSONL files:")
     samples: list[float] = []
-    streamed, stream_s, _ = timed(
-        "servicemodel streaming JSONL",
-        lambda: way_stream(interactions_path, feedback_path, samples),
-        trace=False,
+
+    def stream() -> Any:
+        samples.clear()
+        return way_stream(interactions_path, feedback_path, samples, max(count // 10, 1))
+
+    streaming, files = "servicemodel streaming JSONL", "pandas pipeline end to end from JSONL"
+    from_jsonl = interleave(
+        {
+            streaming: stream,
+            files: lambda: way_pandas_from_jsonl(interactions_path, feedback_path),
+        },
+        rounds,
     )
-    from_files, files_s, _ = timed(
-        "pandas pipeline end to end from JSONL",
-        lambda: way_pandas_from_jsonl(interactions_path, feedback_path),
-        trace=False,
-    )
+    for way in (files, streaming):
+        print("  " + from_jsonl.line(way, count, "interactions", base=files))
+    streamed, from_files = from_jsonl.values[streaming], from_jsonl.values[files]
+
     tickets, nps = make_frames(interactions_path, feedback_path)
     print(" from the same in-memory DataFrames:")
-    batch, _, batch_peak = timed(
-        "servicemodel batch (traced)", lambda: way_batch(tickets, nps), trace=True
+    batch, batch_peak = traced("servicemodel batch", lambda: way_batch(tickets, nps))
+    pandas_out, pandas_peak = traced("pandas pipeline", lambda: way_pandas(tickets, nps))
+    ours, theirs = "servicemodel batch", "pandas pipeline"
+    in_memory = interleave(
+        {ours: lambda: way_batch(tickets, nps), theirs: lambda: way_pandas(tickets, nps)},
+        max(rounds, 5),
     )
-    pandas_out, _, pandas_peak = timed(
-        "pandas pipeline (traced)", lambda: way_pandas(tickets, nps), trace=True
-    )
-    pandas_s2 = batch_s2 = math.inf
-    for _ in range(5):  # alternate, so both see the same load
-        _, seconds, _ = timed("servicemodel batch", lambda: way_batch(tickets, nps), trace=False)
-        batch_s2 = min(batch_s2, seconds)
-        _, seconds, _ = timed("pandas pipeline", lambda: way_pandas(tickets, nps), trace=False)
-        pandas_s2 = min(pandas_s2, seconds)
+    for way in (theirs, ours):
+        print("  " + in_memory.line(way, count, "interactions", base=theirs))
     state = ReportState(**spec())
-    timed(
+    once(
         "  of which batch fill (add_batch)",
         lambda: (
             state.add_batch(tickets, only=["csat", "first_reply_time", "fcr"]),
             state.add_batch(nps, time="at", only=["nps"]),
         ),
-        trace=False,
     )
-    table, _, _ = timed("  of which result() (the Report value)", state.result, trace=False)
+    table = once("  of which result() (the Report value)", state.result)
     # result() computes every figure (counts, exact values, intervals, quantiles); the
     # row, cell and result objects around them are built when the rows are first read.
-    timed("  then reading every row once (objects)", lambda: len(list(table.rows)), trace=False)
+    once("  then reading every row once (objects)", lambda: len(list(table.rows)))
 
-    print("\nstreaming RSS along the stream (MB):", " ".join(f"{m:.0f}" for m in samples))
-    print(f"streaming RSS growth first->last sample: {samples[-1] - samples[0]:+.1f} MB")
-    print("\nratios (servicemodel / pandas, untraced, best times)")
+    print("\nstreaming RSS along the stream (MiB):", " ".join(f"{m:.0f}" for m in samples))
+    print(f"streaming RSS growth first->last sample: {samples[-1] - samples[0]:+.1f} MiB")
+    print("\nratios servicemodel / pandas: median of the paired rounds (range)")
     print(
-        f"  batch / pandas (same DataFrames)          = {batch_s2 / pandas_s2:6.2f}   (target <= 1)"
+        f"  batch / pandas (same DataFrames)           {in_memory.ratio(ours, theirs)}  (target <= 1)"
     )
     print(
-        f"  streaming / pandas end to end (same JSONL) = {stream_s / files_s:6.2f}   "
-        "(target <= 5, judged here)"
+        f"  streaming / pandas end to end (same JSONL) {from_jsonl.ratio(streaming, files)}"
+        "  (target <= 5)"
     )
-    print(f"  streaming / pandas in memory              = {stream_s / pandas_s2:6.2f}   (reported)")
+    print(
+        "  streaming / pandas in memory               "
+        f"{from_jsonl.median(streaming) / in_memory.median(theirs):.2f}x (medians, not paired)"
+    )
     print(f"  peak memory batch / pandas = {batch_peak / pandas_peak:6.2f}")
 
     print("\nagreement")

@@ -1,17 +1,19 @@
 """Benchmark: evaluate every SLA clock of sample interactions on a business calendar.
 
-Run:  PYTHONPATH=src python benchmarks/sla.py [--count 100000] [--seed 1]
+Run:  PYTHONPATH=src python benchmarks/sla.py [--count 100000] [--rounds 3] [--seed 1] [--quick]
 
 Evaluates all clocks (six metrics, warnings, pauses, reopens, priority
 changes) of ``--count`` sample interactions under a three-policy set on a
 Europe/London Mon-Fri business calendar with public holidays, and prints
-interactions/s per core (target: 20,000/s or better), timed in process CPU
-time so that other work on a shared machine does not distort it. Side by side, in the
-same process and on the same interactions, it times two peers that compute
-much less -- one business-time elapsed per interaction (first reply) -- with
-``businesstime`` and with our own pendulum-level ``BusinessCalendar.elapsed``,
-and prints the ratios. Finally it reads every clock's ``due_at`` (the lazy
-pendulum edge) to show what building result values costs.
+interactions/s per core of process CPU time (target: 20,000/s or better).
+Side by side, in the same process, on the same interactions and interleaved
+round by round (see ``benchmarks/_paired.py``), it times the same evaluation
+with the input frozen out of the garbage collector, and two peers that
+compute much less -- one business-time elapsed per interaction (first reply)
+-- with ``businesstime`` and with our own pendulum-level
+``BusinessCalendar.elapsed``; every ratio is the median of the rounds' paired
+ratios. Finally it reads every clock's ``due_at`` (the lazy pendulum edge)
+to show what building result values costs. ``--quick``: 20,000 interactions.
 """
 
 from __future__ import annotations
@@ -19,17 +21,19 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-# benchmarks/ holds calendar.py: keep the folder off the path so that the standard
-# library's calendar module (imported by pendulum) is the one found.
+# benchmarks/ holds calendar.py: move the folder to the end of the path so that the
+# standard library's calendar module (imported by pendulum) is the one found.
 if sys.path and Path(sys.path[0]).resolve() == Path(__file__).resolve().parent:
-    sys.path.pop(0)
+    sys.path.append(sys.path.pop(0))
 
 import argparse
 import datetime as dt
 import gc
-import time
+from collections.abc import Callable
+from typing import Any
 
 import pendulum
+from _paired import interleave, measure
 
 from servicemodel.samples import generate
 from servicemodel.sla import BusinessCalendar, evaluate, load_policies
@@ -90,69 +94,54 @@ DOCUMENT = {
 }
 
 
-def rate(label: str, count: int, seconds: float, unit: str, ours: float | None = None) -> None:
-    ratio = f"  {seconds / ours:6.2f}x ours" if ours else ""
-    print(
-        f"{label:<52}{count / seconds:>11,.0f} {unit}  {seconds * 1e6 / count:8.2f} us each{ratio}"
-    )
-
-
 def _naive(value: pendulum.DateTime) -> dt.datetime:
     local = value.in_tz("Europe/London")
     return dt.datetime(local.year, local.month, local.day, local.hour, local.minute, local.second)
 
 
-def run(count: int, seed: int) -> None:
-    began = time.process_time()
-    tickets = list(generate(count, seed=seed, start=START))
+def run(count: int, seed: int, rounds: int) -> None:
+    seconds, tickets = measure(lambda: list(generate(count, seed=seed, start=START)))
     print(
         f"servicemodel SLA benchmark: {count:,} sample interactions (seed {seed}), "
-        f"generated in {time.process_time() - began:.1f} s"
+        f"generated in {seconds:.1f} s CPU; median of {rounds} interleaved rounds, CPU time"
     )
     policies = load_policies(DOCUMENT)
     office = policies.calendar("office")
     assert isinstance(office, BusinessCalendar)
     as_of = max(t.events[-1].at if t.events else t.created_at for t in tickets).add(days=1)
 
-    gc.collect()
-    began = time.process_time()
-    clocks = breached = 0
-    for ticket in tickets:
-        result = evaluate(ticket, policies, as_of=as_of)
-        clocks += len(result.clocks)
-        breached += sum(c.breached for c in result.clocks)
-    ours = time.process_time() - began
-    rate("evaluate (all clocks)", count, ours, "interactions/s")
-    print(
-        f"{'':<52}{clocks:>11,} clocks ({clocks / count:.1f} per interaction, "
-        f"{breached / clocks:.0%} breached)"
-    )
-    # All input interactions sit in memory, so each collection of the cyclic GC
-    # walks them: the cost of holding the input, not of evaluating. gc.freeze()
-    # moves them out of the collector's way, as a service holding long-lived data
-    # would. The figure above is without it.
-    gc.freeze()
-    began = time.process_time()
-    for ticket in tickets:
-        evaluate(ticket, policies, as_of=as_of)
-    frozen = time.process_time() - began
-    gc.unfreeze()
-    rate("evaluate (all clocks), input frozen out of the GC", count, frozen, "interactions/s")
-    results = [evaluate(t, policies, as_of=as_of) for t in tickets[:20_000]]
+    def evaluate_all() -> tuple[int, int]:
+        clocks = breached = 0
+        for ticket in tickets:
+            result = evaluate(ticket, policies, as_of=as_of)
+            clocks += len(result.clocks)
+            breached += sum(c.breached for c in result.clocks)
+        return clocks, breached
+
+    def evaluate_frozen() -> None:
+        # All input interactions sit in memory, so each collection of the cyclic GC
+        # walks them: the cost of holding the input, not of evaluating. gc.freeze()
+        # moves them out of the collector's way, as a service holding long-lived
+        # data would.
+        gc.freeze()
+        try:
+            for ticket in tickets:
+                evaluate(ticket, policies, as_of=as_of)
+        finally:
+            gc.unfreeze()
 
     replies = [(t.created_at, t.first_reply_at() or as_of) for t in tickets]
-    began = time.process_time()
-    for start, end in replies:
-        office.elapsed(start, end)
-    pendulum_level = time.process_time() - began
-    rate(
-        "peer: BusinessCalendar.elapsed, first reply only",
-        count,
-        pendulum_level,
-        "interactions/s",
-        ours,
-    )
 
+    def calendar_elapsed() -> None:
+        for start, end in replies:
+            office.elapsed(start, end)
+
+    ours = "evaluate (all clocks)"
+    ways: dict[str, Callable[[], Any]] = {
+        ours: evaluate_all,
+        "evaluate, input frozen out of the GC": evaluate_frozen,
+        "peer: BusinessCalendar.elapsed, first reply": calendar_elapsed,
+    }
     try:
         import businesstime
         import businesstime.holidays
@@ -169,30 +158,43 @@ def run(count: int, seed: int) -> None:
             business_hours=(dt.time(9), dt.time(17)), holidays=Office()
         )
         naive = [(_naive(a), _naive(b)) for a, b in replies]
-        began = time.process_time()
-        for start, end in naive:
-            peer.businesstimedelta(start, end)
-        theirs = time.process_time() - began
-        rate("peer: businesstime elapsed, first reply only", count, theirs, "interactions/s", ours)
 
-    began = time.process_time()
-    read = sum(1 for r in results for c in r.clocks if c.due_at is not None or c.breached)
-    lazy = time.process_time() - began
-    rate(
-        "read every clock's due_at (lazy pendulum values)",
-        sum(len(r.clocks) for r in results),
-        lazy,
-        "clocks/s",
+        def businesstime_elapsed() -> None:
+            for start, end in naive:
+                peer.businesstimedelta(start, end)
+
+        ways["peer: businesstime elapsed, first reply"] = businesstime_elapsed
+
+    timed = interleave(ways, rounds)
+    for way in ways:
+        print(timed.line(way, count, "interactions", base=ours))
+    clocks, breached = timed.values[ours]
+    print(
+        f"{'':<44}{clocks:>12,} clocks ({clocks / count:.1f} per interaction, "
+        f"{breached / clocks:.0%} breached)"
     )
-    print(f"{'':<52}{read:>11,} due instants built")
+
+    results = [evaluate(t, policies, as_of=as_of) for t in tickets[:20_000]]
+    built = sum(len(r.clocks) for r in results)
+    lazy = interleave(
+        {
+            "read every clock's due_at (lazy values)": lambda: sum(
+                1 for r in results for c in r.clocks if c.due_at is not None or c.breached
+            )
+        },
+        rounds,
+    )
+    print(lazy.line("read every clock's due_at (lazy values)", built, "clocks"))
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--rounds", type=int, default=3, help="interleaved timing rounds")
+    parser.add_argument("--quick", action="store_true", help="20,000 interactions")
     args = parser.parse_args()
-    run(args.count, args.seed)
+    run(20_000 if args.quick else args.count, args.seed, max(1, args.rounds))
 
 
 if __name__ == "__main__":

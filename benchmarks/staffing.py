@@ -32,8 +32,10 @@ Everything runs in one process. It prints:
    level and P(wait) at the required number of agents, with the ratio
    servicemodel / pyworkforce (below 1: servicemodel is faster).
 
-Timings are best of five interleaved rounds (the machine is shared); nothing
-is asserted about them.
+Timings are process CPU time, the six calls of a traffic value interleaved
+over five rounds (the first rotating; see ``benchmarks/_paired.py``): each
+time is the median over the rounds, each ratio the median of the rounds'
+paired ratios. Nothing is asserted about them. ``--quick``: 8 traffic values.
 """
 
 from __future__ import annotations
@@ -42,14 +44,14 @@ import sys
 from pathlib import Path
 
 # benchmarks/calendar.py would shadow the standard library's calendar module
-# (imported by pendulum's and pandas' dependencies): keep this folder off the path.
+# (imported by pendulum's and pandas' dependencies): move this folder to the end of
+# the path, where _paired is still found.
 if sys.path and Path(sys.path[0]).resolve() == Path(__file__).resolve().parent:
-    sys.path.pop(0)
+    sys.path.append(sys.path.pop(0))
 
 import argparse
 import math
 import statistics
-import time
 from collections import Counter
 from collections.abc import Callable
 from fractions import Fraction
@@ -57,6 +59,7 @@ from typing import Any
 
 import pendulum
 import pyworkforce  # type: ignore[import-untyped]
+from _paired import interleave
 from pyworkforce.queuing import ErlangC  # type: ignore[import-untyped]
 
 from servicemodel.exceptions import ValidationError
@@ -246,15 +249,16 @@ def traps() -> None:
 # --------------------------------------------------------------------- 3. speed
 
 
-def best_per_call(run: Callable[[], object], calls: int) -> float:
-    began = time.perf_counter()
-    for _ in range(calls):
-        run()
-    return (time.perf_counter() - began) / calls
+def repeated(run: Callable[[], object], calls: int) -> Callable[[], None]:
+    def many() -> None:
+        for _ in range(calls):
+            run()
+
+    return many
 
 
 def speed(sweep: list[float]) -> None:
-    print("\n3. Per-call times over the sweep (best of 5 interleaved rounds; µs)")
+    print("\n3. Per-call CPU times over the sweep (median of 5 interleaved rounds; µs)")
     print(
         f"   {'A (Erl)':>8} {'N':>5}"
         f" {'required: ours':>15} {'theirs':>9} {'ratio':>6}"
@@ -278,15 +282,12 @@ def speed(sweep: list[float]) -> None:
             "pwait ours": lambda a=a, n=n: erlang_c(n, a),
             "pwait theirs": lambda e=e, n=n: e.waiting_probability(n),
         }
-        best = dict.fromkeys(tasks, math.inf)
-        for _ in range(ROUNDS):
-            for name, task in tasks.items():
-                best[name] = min(best[name], best_per_call(task, calls))
-        us = {name: value * 1e6 for name, value in best.items()}
+        timed = interleave({name: repeated(task, calls) for name, task in tasks.items()}, ROUNDS)
+        us = {name: timed.median(name) / calls * 1e6 for name in tasks}
         for key, values in ratios.items():
-            values.append(us[f"{key} ours"] / us[f"{key} theirs"])
-        totals["required ours"] += best["required ours"]
-        totals["required theirs"] += best["required theirs"]
+            values.append(timed.ratio(f"{key} ours", f"{key} theirs").median)
+        totals["required ours"] += timed.median("required ours") / calls
+        totals["required theirs"] += timed.median("required theirs") / calls
         print(
             f"   {a:>8g} {n:>5}"
             f" {us['required ours']:>15.1f} {us['required theirs']:>9.1f}"
@@ -317,7 +318,10 @@ def main() -> None:
         "--max-traffic", type=float, default=2000.0, help="largest traffic, Erlangs"
     )
     parser.add_argument("--points", type=int, default=24, help="traffic values in the sweep")
+    parser.add_argument("--quick", action="store_true", help="8 traffic values")
     args = parser.parse_args()
+    if args.quick:
+        args.points = 8
     top = math.log10(args.max_traffic)
     sweep = sorted({round(10 ** (top * i / (args.points - 1)), 1) for i in range(args.points)})
     print(f"pyworkforce {pyworkforce.__version__}, Python {sys.version.split()[0]}\n")
