@@ -13,8 +13,8 @@ each at its key (``hours.mon``), and the document's reader
 from __future__ import annotations
 
 import datetime as _dt
-from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any, cast
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from .. import _documents as doc
 from .. import _structure as structuring
@@ -30,6 +30,8 @@ __all__ = ["dump_calendar", "read_calendar", "read_calendars"]
 MAX_CALENDAR_ENTRIES = 1_000
 MAX_RANGES_PER_DAY = 48
 _CALENDAR_KEYS = ("timezone", "hours", "holidays", "closures", "openings", "overnight")
+_T = TypeVar("_T")
+
 _RANGE_HINT = "must be [start, end] local datetimes like ['2024-12-24T13:00', '2024-12-24T17:00']"
 
 # ----------------------------------------------------------------- reading
@@ -139,33 +141,27 @@ def _hours_shape(value: object) -> None:
 
 
 def _holidays(value: object) -> list[_dt.date]:
-    refusals = structuring.Refusals()
-    days: list[_dt.date] = []
-    for index, item in enumerate(
-        structuring.sequence(value, limit=MAX_CALENDAR_ENTRIES, what="dates")
-    ):
-        day = _date(item)
-        if day is None:
-            refusals.add(index, f"must be a date 'YYYY-MM-DD' {doc.got(item)}")
-        else:
-            days.append(day)
-    refusals.check()
-    return days
+    return _each(value, _date, "dates", "must be a date 'YYYY-MM-DD'")
 
 
 def _ranges(value: object) -> list[tuple[str, str]]:
+    return _each(value, _local_range, "[start, end] ranges", _RANGE_HINT)
+
+
+def _each(value: object, read: Callable[[object], _T | None], what: str, rule: str) -> list[_T]:
+    """Read every item of a calendar list with *read*; refuse each unreadable one at its index."""
     refusals = structuring.Refusals()
-    pairs: list[tuple[str, str]] = []
+    items: list[_T] = []
     for index, item in enumerate(
-        structuring.sequence(value, limit=MAX_CALENDAR_ENTRIES, what="[start, end] ranges")
+        structuring.sequence(value, limit=MAX_CALENDAR_ENTRIES, what=what)
     ):
-        pair = _local_range(item)
-        if pair is None:
-            refusals.add(index, f"{_RANGE_HINT} {doc.got(item)}")
+        read_item = read(item)
+        if read_item is None:
+            refusals.add(index, f"{rule} {doc.got(item)}")
         else:
-            pairs.append(pair)
+            items.append(read_item)
     refusals.check()
-    return pairs
+    return items
 
 
 def _date(value: object) -> _dt.date | None:
