@@ -40,6 +40,7 @@ _ACTIVATE = EntryKind.ACTIVATE
 _EXPIRE = EntryKind.EXPIRE
 _REPAY = EntryKind.REPAY
 _RESTORE = EntryKind.RESTORE
+_SOONEST_EXPIRING, _FIFO = Consumption.SOONEST_EXPIRING, Consumption.FIFO
 
 #: Where a lot stands inside the ledger (LotStatus is what queries show).
 PENDING, ACTIVE, EXPIRED, VOIDED = range(4)
@@ -339,14 +340,18 @@ class Account:
         """The points the member can spend at *t* >= its last command, without mutating it."""
         return self.view(t, NEVER)[0] if self.due(t) else self.avail
 
-    def settle(self, t: int) -> None:
-        """Record every derived fact (activation, expiry) up to and including *t*."""
+    def settle(self, t: int) -> int:
+        """Record every derived fact (activation, expiry) up to and including *t*.
+
+        Returns the length of the journal after them: where the entries of a
+        command at *t* start.
+        """
         if (
             (not self.pend_heap or self.pend_heap[0][0] > t)
             and (not self.exp_heap or self.exp_heap[0][0] > t)
             and (self.rules.inactivity is None or self.inactive_done)
         ):
-            return
+            return len(self.out)
         lots = self.lots
         pend_heap, exp_heap = self.pend_heap, self.exp_heap
         inactivity = self.rules.inactivity is not None
@@ -363,7 +368,7 @@ class Account:
                 if deadline < moment:
                     moment = deadline
             if moment > t:
-                return
+                return len(self.out)
             if next_activation == moment:
                 lot = lots[heappop(pend_heap)[1] - 1]
                 self.activate(lot, moment)
@@ -433,29 +438,31 @@ class Account:
             return
         lot.state = ACTIVE
         self.pend -= lot.remaining
-        self.make_available(lot)
+        self.credit(lot, lot.remaining, True)
         self.emit(_ACTIVATE, moment, lot.remaining, ((lot.id, lot.remaining),), lot.id, key)
         self.repay(moment, key)
 
-    def make_available(self, lot: LotState) -> None:
-        """Put an ACTIVE lot's remaining points into the available structures."""
-        self.avail += lot.remaining
-        if lot.expires != NEVER:
-            heappush(self.exp_heap, (lot.expires, lot.id))
-            self.fen_add(lot.expires, lot.remaining)
-        self.push_use(lot)
+    def credit(self, lot: LotState, points: int, new: bool) -> None:
+        """Make *points* of an ACTIVE lot spendable: the balance, the expiry index, the use heap.
 
-    def push_use(self, lot: LotState) -> None:
-        if lot.in_use or not lot.remaining:
-            return
-        lot.in_use = True
-        order = self.rules.consumption
-        if order is Consumption.SOONEST_EXPIRING:
-            heappush(self.use_heap, (lot.expires, lot.id))
-        elif order is Consumption.FIFO:
-            heappush(self.use_heap, (lot.id, lot.id))
-        else:
-            heappush(self.use_heap, (-lot.id, lot.id))
+        *new*: the lot has just become active (it joins the expiry heap);
+        otherwise points come back to a lot that is already there.
+        """
+        self.avail += points
+        expires = lot.expires
+        if new and expires != NEVER:
+            heappush(self.exp_heap, (expires, lot.id))
+        if self.indexed:
+            self.fen_add(expires, points)
+        if not lot.in_use and lot.remaining:
+            lot.in_use = True
+            order = self.rules.consumption
+            if order is _SOONEST_EXPIRING:
+                heappush(self.use_heap, (expires, lot.id))
+            elif order is _FIFO:
+                heappush(self.use_heap, (lot.id, lot.id))
+            else:
+                heappush(self.use_heap, (-lot.id, lot.id))
 
     def take(self, amount: int) -> tuple[tuple[int, int], ...]:
         """Take *amount* available points in consumption order (caller checked availability)."""
@@ -498,9 +505,7 @@ class Account:
             lot = self.lots[lot_id - 1]
             lot.remaining += pts
             if lot.state == ACTIVE:
-                self.avail += pts
-                self.fen_add(lot.expires, pts)
-                self.push_use(lot)
+                self.credit(lot, pts, False)
             else:
                 gone.append((lot_id, pts))
         self.emit(_RESTORE, t, total, allocs, key=key, ref=ref)
@@ -555,26 +560,55 @@ class Account:
         deadline = self.inactivity_deadline() if self.rules.inactivity is not None else NEVER
         return deadline > t
 
-    def place(self, lot: LotState, at: int, key: str) -> None:
-        """Make a new lot pending or available (and repay debt from it)."""
-        if lot.available > at:
-            self.pend += lot.remaining
-            heappush(self.pend_heap, (lot.available, lot.id))
-            return
-        if lot.expires <= at:
-            lot.state = EXPIRED
-            self.emit(_EXPIRE, at, lot.remaining, ((lot.id, lot.remaining),))
-            lot.expired += lot.remaining
-            lot.remaining = 0
-            return
-        lot.state = ACTIVE
-        self.make_available(lot)
-        self.repay(at, key)
+    def issue(
+        self,
+        kind: EntryKind,
+        key: str,
+        at: int,
+        points: int,
+        available: int,
+        expires: int,
+        awards: tuple[Award, ...] = (),
+        lines: tuple[LineShare, ...] = (),
+        ref: str | None = None,
+        note: str | None = None,
+    ) -> LotState:
+        """Grant a new lot of *points* (earn, reissue, positive adjustment) and record it.
 
-    def tally(self, at: int, tally: Iterable[tuple[str, Any]]) -> None:
-        for name, amount in tally:
+        The lot is pending until *available*, expired at once if *expires* is
+        not after *at*, and otherwise spendable now (repaying debt first).
+        """
+        lots = self.lots
+        lot_id = len(lots) + 1
+        lot = LotState(lot_id, kind, key, at, available, expires, points, points, awards, lines)
+        lots.append(lot)
+        if self.indexed:
+            self.fen_register(expires)
+        self.emit(kind, at, points, (), lot_id, key, ref, note)
+        if available > at:
+            self.pend += points
+            heappush(self.pend_heap, (available, lot_id))
+        elif expires <= at:
+            lot.state = EXPIRED
+            self.emit(_EXPIRE, at, points, ((lot_id, points),))
+            lot.expired = points
+            lot.remaining = 0
+        else:
+            lot.state = ACTIVE
+            self.credit(lot, points, True)
+            if self.debt:
+                self.repay(at, key)
+        return lot
+
+    def tally(self, at: int, points: int, others: Iterable[tuple[str, Any]]) -> None:
+        """Count *points* (the ``"points"`` tally) and the *others* at *at*; zeros count nothing."""
+        tallies = self.tallies
+        for name, amount in (("points", points), *others) if others else (("points", points),):
             if not amount:
                 continue
-            times, sums = self.tallies.setdefault(name, ([], []))
-            times.append(at)
-            sums.append((sums[-1] if sums else 0) + amount)
+            found = tallies.get(name)
+            if found is None:
+                tallies[name] = ([at], [amount])
+            else:
+                found[0].append(at)
+                found[1].append(found[1][-1] + amount)
