@@ -303,18 +303,6 @@ class Account:
 
     # ----------------------------------------------------------- settlement
 
-    def touch(self, at: int, kind: ActivityKind) -> None:
-        """Record a command of *kind* at *at* for the inactivity clock.
-
-        Activity (by the rule's set) restarts the clock; any command starts
-        it when it is not running (a new member, or a balance that expired
-        for inactivity).
-        """
-        rule = self.rules.inactivity
-        if self.inactive_done or rule is None or kind in rule.activity:
-            self.last_activity = at
-            self.inactive_done = False
-
     def inactivity_deadline(self) -> int:
         rule = self.rules.inactivity
         if rule is None or self.inactive_done:
@@ -330,28 +318,36 @@ class Account:
         (each is in the expiry heap, whose earliest entry is after *t*).
         """
         pend_heap, exp_heap = self.pend_heap, self.exp_heap
-        return bool(
-            (pend_heap and pend_heap[0][0] <= t)
-            or (exp_heap and exp_heap[0][0] <= t)
-            or (self.rules.inactivity is not None and not self.inactive_done)
-        )
+        if (pend_heap and pend_heap[0][0] <= t) or (exp_heap and exp_heap[0][0] <= t):
+            return True
+        return self.rules.inactivity is not None and not self.inactive_done
 
     def available(self, t: int) -> int:
         """The points the member can spend at *t* >= its last command, without mutating it."""
         return self.view(t, NEVER)[0] if self.due(t) else self.avail
 
-    def settle(self, t: int) -> int:
+    def settle(self, t: int, activity: ActivityKind | None = None) -> int:
         """Record every derived fact (activation, expiry) up to and including *t*.
 
-        Returns the length of the journal after them: where the entries of a
-        command at *t* start.
+        With *activity*, a command of that kind runs at *t*: it counts for
+        the inactivity clock. Activity (by the rule's set) restarts the
+        clock; any command starts it when it is not running (a new member,
+        or a balance that expired for inactivity).
+
+        Returns the length of the journal after the derived facts: where the
+        entries of a command at *t* start.
         """
-        if (
-            (not self.pend_heap or self.pend_heap[0][0] > t)
-            and (not self.exp_heap or self.exp_heap[0][0] > t)
-            and (self.rules.inactivity is None or self.inactive_done)
-        ):
-            return len(self.out)
+        if self.due(t):
+            self._record_due(t)
+        if activity is not None:
+            rule = self.rules.inactivity
+            if self.inactive_done or rule is None or activity in rule.activity:
+                self.last_activity = t
+                self.inactive_done = False
+        return len(self.out)
+
+    def _record_due(self, t: int) -> None:
+        """Record the activations and expiries due by *t*, in time order."""
         lots = self.lots
         pend_heap, exp_heap = self.pend_heap, self.exp_heap
         inactivity = self.rules.inactivity is not None
@@ -368,7 +364,7 @@ class Account:
                 if deadline < moment:
                     moment = deadline
             if moment > t:
-                return len(self.out)
+                return
             if next_activation == moment:
                 lot = lots[heappop(pend_heap)[1] - 1]
                 self.activate(lot, moment)

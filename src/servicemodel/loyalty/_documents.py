@@ -29,7 +29,7 @@ import pendulum
 from cattrs.gen import make_dict_unstructure_fn
 
 from .. import _documents as doc
-from .._time import HI, LO, ZONES, aware, to_micros
+from .._time import HI, LO, ZONES, aware
 from .._validators import shown
 from ..exceptions import (
     LedgerDocumentError,
@@ -467,13 +467,7 @@ def command_from_data(item: Any, path: str) -> Command:
         raise LedgerDocumentError(loader.problems.items)
     name, kwargs = call
     at = kwargs.pop("at")
-    return Command.of(
-        name,
-        key=kwargs.pop("key"),
-        member=kwargs.pop("member"),
-        micros=to_micros(at),
-        **kwargs,
-    )
+    return Command.of(name, key=kwargs.pop("key"), member=kwargs.pop("member"), at=at, **kwargs)
 
 
 _NAIVE_EPOCH = _dt.datetime(1970, 1, 1)

@@ -140,6 +140,8 @@ class LedgerSteps(LedgerQueries):
         """
         clock = self._clock
         available = self.policies.pending._available_at(clock, at) if pending else at
+        if expiry is None and available == at:  # the policy's rule, counted from *at*
+            return at, self._policy_expiry(at)
         expires_from = (
             self._policy_expiry if expiry is None else functools.partial(expiry._lot_expiry, clock)
         )
@@ -180,10 +182,9 @@ class LedgerSteps(LedgerQueries):
     def _earn(self, acc: Account, t: int, key: str, payload: tuple[Any, ...], shares: Any) -> int:
         """earn: ``(name, member, t, points, awards, lines, expiry, tallies)``; *shares* of the lines."""
         points, awards, expiry, tallies = payload[3], payload[4], payload[6], payload[7]
-        first = acc.settle(t)
+        first = acc.settle(t, _ACTIVITY_EARN)
         available, expires = self._lot_times(t, expiry, True)
         acc.issue(_EARN, key, t, points, available, expires, awards, shares)
-        acc.touch(t, _ACTIVITY_EARN)
         acc.tally(t, points, tallies)
         return first
 
@@ -193,9 +194,8 @@ class LedgerSteps(LedgerQueries):
         lot = self._earn_lot(acc, payload[1], earn)
         if not acc.pending_at(lot, t):
             raise LedgerError(f"'earn' {earn!r} must have a pending lot at {at} (it has not)")
-        first = acc.settle(t)
+        first = acc.settle(t, ActivityKind.ACTIVATE)
         acc.activate(lot, t, key)
-        acc.touch(t, ActivityKind.ACTIVATE)
         return first
 
     def _redeem(self, acc: Account, t: int, key: str, payload: tuple[Any, ...], _extra: Any) -> int:
@@ -207,13 +207,12 @@ class LedgerSteps(LedgerQueries):
                 f"'points' must be at most the {available} available points of {payload[1]!r} "
                 f"(got {points})"
             )
-        first = acc.settle(t)
+        first = acc.settle(t, _ACTIVITY_REDEEM)
         allocs = acc.take(points)
         acc.redemptions[key] = [allocs, False, reward]
         if reward is not None:
             self._rewards[reward] = self._rewards.get(reward, 0) + 1
         acc.emit(_REDEEM, t, points, allocs, None, key, None, reward)
-        acc.touch(t, _ACTIVITY_REDEEM)
         return first
 
     def _reverse(
@@ -226,16 +225,15 @@ class LedgerSteps(LedgerQueries):
             raise LedgerError(
                 f"'redemption' {redemption!r} must not be reversed twice (it already was)"
             )
-        first = acc.settle(t)
+        restore = self.policies.reversal is _RESTORE
+        first = acc.settle(t, ActivityKind.RESTORE if restore else ActivityKind.REISSUE)
         allocs: tuple[tuple[int, int], ...] = record[0]
         total = sum(p for _, p in allocs)
-        if self.policies.reversal is _RESTORE:
+        if restore:
             acc.restore(allocs, total, t, key, redemption)
-            acc.touch(t, ActivityKind.RESTORE)
         else:
             available, expires = self._lot_times(t, None, False)
             acc.issue(_REISSUE, key, t, total, available, expires, ref=redemption)
-            acc.touch(t, ActivityKind.REISSUE)
         record[1] = True
         if record[2] is not None:
             self._rewards[record[2]] -= 1
@@ -258,7 +256,7 @@ class LedgerSteps(LedgerQueries):
                     f"'lines' would claw back {needed} points but only {available} are "
                     f"available to {member!r} and the policy is 'refuse'"
                 )
-        first = acc.settle(t)
+        first = acc.settle(t, ActivityKind.RETURN)
         if updates:
             lot.line_returned = dict(lot.line_returned)
             lot.line_reversed = dict(lot.line_reversed)
@@ -266,7 +264,6 @@ class LedgerSteps(LedgerQueries):
             lot.line_returned[line] = amount
             lot.line_reversed[line] = points
         take_back(acc, lot, claw, t, key, earn, policies, pending=pending)
-        acc.touch(t, ActivityKind.RETURN)
         acc.tally(t, -claw, tallies)
         return first
 
@@ -281,7 +278,7 @@ class LedgerSteps(LedgerQueries):
                     f"{member!r} (got {points}); pass shortfall=NegativeBalance.UNLIMITED to "
                     "record debt"
                 )
-        first = acc.settle(t)
+        first = acc.settle(t, ActivityKind.ADJUST)
         if points > 0:
             available, expires = self._lot_times(t, expiry, False)
             acc.issue(_ADJUST, key, t, points, available, expires, note=reason)
@@ -296,5 +293,4 @@ class LedgerSteps(LedgerQueries):
                 acc.emit(_DEBT, t, short, (), None, key, None, reason)
             elif short:
                 acc.emit(_WRITE_OFF, t, short, (), None, key, None, reason)
-        acc.touch(t, ActivityKind.ADJUST)
         return first

@@ -41,8 +41,9 @@ class StoredCommand:
     ``version`` is the member's version after the command; ``seqs`` are the
     journal positions of the command's entries, in order.
 
+    >>> import pendulum
     >>> from servicemodel.loyalty import Command
-    >>> c = Command.of("redeem", key="r", member="ann", micros=0, points=5)
+    >>> c = Command.of("redeem", key="r", member="ann", at=pendulum.datetime(1970, 1, 1), points=5)
     >>> StoredCommand(command=c, version=2, seqs=(7,)).version
     2
     """
@@ -65,8 +66,10 @@ class Written(NamedTuple):
     ``key``, ``ref``, ``note``). The ledger decided all of it; the store only
     writes it down (:mod:`._codec` gives the columns).
 
+    >>> import pendulum
     >>> from servicemodel.loyalty import Command
-    >>> w = Written.of(Command.of("redeem", key="r", member="ann", micros=0, points=5), 2, (), ())
+    >>> c = Command.of("redeem", key="r", member="ann", at=pendulum.datetime(1970, 1, 1), points=5)
+    >>> w = Written.of(c, 2, (), ())
     >>> w.key, w.member, w.version, w.records
     ('r', 'ann', 2, ())
     """
@@ -85,8 +88,10 @@ class Written(NamedTuple):
     ) -> Written:
         """*command*, accepted at *version*, with its settled and own entries.
 
+        >>> import pendulum
         >>> from servicemodel.loyalty import Command
-        >>> Written.of(Command.of("redeem", key="r", member="ann", micros=0, points=5), 1, (), ())
+        >>> c = Command.of("redeem", key="r", member="ann", at=pendulum.datetime(1970, 1, 1), points=5)
+        >>> Written.of(c, 1, (), ())
         ... # doctest: +ELLIPSIS
         Written(key='r', member='ann', micros=0, version=1, command='{"at":...}', records=(), settled=0)
         """
@@ -236,7 +241,8 @@ class StoreTransaction(Protocol):
         >>> _ = ledger.earn(member="ann", points=5, at=pendulum.datetime(2025, 1, 1), key="o-1")
         >>> store = ledger.store
         >>> from servicemodel.loyalty import Command, Entry, EntryKind
-        >>> command = Command.of("adjust", key="fix", member="bob", micros=0, points=3, reason="x")
+        >>> command = Command.of("adjust", key="fix", member="bob", at=pendulum.datetime(1970, 1, 1),
+        ...                      points=3, reason="x")
         >>> entry = Entry(seq=None, kind=EntryKind.ADJUST, member="bob", micros=0, points=3, lot=1)
         >>> with store.transaction() as tx:
         ...     tx.lock("bob")
