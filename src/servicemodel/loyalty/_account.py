@@ -371,8 +371,7 @@ class Account:
             elif next_expiry == moment:
                 allocs = []
                 expired = 0
-                indexed, index, tree = self.indexed, self.fen_index, self.fen
-                n = len(tree)
+                indexed = self.indexed
                 while exp_heap and exp_heap[0][0] == moment:
                     lot = lots[heappop(exp_heap)[1] - 1]
                     if lot.state != ACTIVE:
@@ -384,10 +383,7 @@ class Account:
                         expired += remaining
                         lot.expired += remaining
                         if indexed:
-                            i = index[moment]
-                            while i < n:
-                                tree[i] -= remaining
-                                i += i & -i
+                            self.fen_add(moment, -remaining)
                         lot.remaining = 0
                 if expired:
                     self.avail -= expired
@@ -463,8 +459,7 @@ class Account:
     def take(self, amount: int) -> tuple[tuple[int, int], ...]:
         """Take *amount* available points in consumption order (caller checked availability)."""
         heap, lots, allocs = self.use_heap, self.lots, []
-        indexed, index, tree = self.indexed, self.fen_index, self.fen
-        n = len(tree)
+        indexed = self.indexed
         self.avail -= amount
         while amount:
             lot = lots[heap[0][1] - 1]
@@ -477,12 +472,8 @@ class Account:
             lot.remaining = remaining - take
             amount -= take
             allocs.append((lot.id, take))
-            expires = lot.expires
-            if indexed and expires != NEVER:
-                i = index[expires]
-                while i < n:
-                    tree[i] -= take
-                    i += i & -i
+            if indexed:
+                self.fen_add(lot.expires, -take)
             if take == remaining:
                 heappop(heap)
                 lot.in_use = False
