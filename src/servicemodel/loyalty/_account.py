@@ -11,7 +11,6 @@ place they are made.
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable
 from decimal import Decimal
 from heapq import heappop, heappush
 from typing import Any, Final
@@ -41,6 +40,7 @@ _EXPIRE = EntryKind.EXPIRE
 _REPAY = EntryKind.REPAY
 _RESTORE = EntryKind.RESTORE
 _SOONEST_EXPIRING, _FIFO = Consumption.SOONEST_EXPIRING, Consumption.FIFO
+_POINTS: Final = "points"
 
 #: Where a lot stands inside the ledger (LotStatus is what queries show).
 PENDING, ACTIVE, EXPIRED, VOIDED = range(4)
@@ -587,15 +587,14 @@ class Account:
                 self.repay(at, key)
         return lot
 
-    def tally(self, at: int, points: int, others: Iterable[tuple[str, Any]]) -> None:
+    def tally(self, at: int, points: int, others: tuple[tuple[str, Any], ...]) -> None:
         """Count *points* (the ``"points"`` tally) and the *others* at *at*; zeros count nothing."""
         tallies = self.tallies
-        for name, amount in (("points", points), *others) if others else (("points", points),):
-            if not amount:
-                continue
-            found = tallies.get(name)
-            if found is None:
-                tallies[name] = ([at], [amount])
-            else:
-                found[0].append(at)
-                found[1].append(found[1][-1] + amount)
+        for name, amount in ((_POINTS, points), *others):
+            if amount:
+                found = tallies.get(name)
+                if found is None:
+                    tallies[name] = ([at], [amount])
+                else:
+                    found[0].append(at)
+                    found[1].append(found[1][-1] + amount)
