@@ -55,8 +55,6 @@ class LedgerSteps(LedgerQueries):
     _day_expiry: list[int]
     _source: Callable[[tuple[int, int]], Any]
 
-    # ------------------------------------------------------------ the frame
-
     def _run(
         self,
         step: Step,
@@ -131,8 +129,6 @@ class LedgerSteps(LedgerQueries):
             account = Account(member=member, out=self._journal, rules=self._rules)
         return account
 
-    # ------------------------------------------------------------ new lots
-
     def _lot_times(self, at: int, expiry: Expiry | None, pending: bool) -> tuple[int, int]:
         """When a lot granted at *at* becomes available (later if *pending*) and expires.
 
@@ -176,8 +172,6 @@ class LedgerSteps(LedgerQueries):
         raise LedgerError(  # pragma: no cover - an accepted earn always has its lot
             f"'earn' must be the key of an earn by {member!r} (got {earn!r})"
         )
-
-    # ------------------------------------------------------------ the steps
 
     def _earn(self, acc: Account, t: int, key: str, payload: tuple[Any, ...], shares: Any) -> int:
         """earn: ``(name, member, t, points, awards, lines, expiry, tallies)``; *shares* of the lines."""
