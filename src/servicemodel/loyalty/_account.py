@@ -11,7 +11,6 @@ place they are made.
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable
 from decimal import Decimal
 from heapq import heappop, heappush
 from typing import Any, Final
@@ -40,6 +39,8 @@ _ACTIVATE = EntryKind.ACTIVATE
 _EXPIRE = EntryKind.EXPIRE
 _REPAY = EntryKind.REPAY
 _RESTORE = EntryKind.RESTORE
+_SOONEST_EXPIRING, _FIFO = Consumption.SOONEST_EXPIRING, Consumption.FIFO
+_POINTS: Final = "points"
 
 #: Where a lot stands inside the ledger (LotStatus is what queries show).
 PENDING, ACTIVE, EXPIRED, VOIDED = range(4)
@@ -302,18 +303,6 @@ class Account:
 
     # ----------------------------------------------------------- settlement
 
-    def touch(self, at: int, kind: ActivityKind) -> None:
-        """Record a command of *kind* at *at* for the inactivity clock.
-
-        Activity (by the rule's set) restarts the clock; any command starts
-        it when it is not running (a new member, or a balance that expired
-        for inactivity).
-        """
-        rule = self.rules.inactivity
-        if self.inactive_done or rule is None or kind in rule.activity:
-            self.last_activity = at
-            self.inactive_done = False
-
     def inactivity_deadline(self) -> int:
         rule = self.rules.inactivity
         if rule is None or self.inactive_done:
@@ -329,24 +318,36 @@ class Account:
         (each is in the expiry heap, whose earliest entry is after *t*).
         """
         pend_heap, exp_heap = self.pend_heap, self.exp_heap
-        return bool(
-            (pend_heap and pend_heap[0][0] <= t)
-            or (exp_heap and exp_heap[0][0] <= t)
-            or (self.rules.inactivity is not None and not self.inactive_done)
-        )
+        if (pend_heap and pend_heap[0][0] <= t) or (exp_heap and exp_heap[0][0] <= t):
+            return True
+        return self.rules.inactivity is not None and not self.inactive_done
 
     def available(self, t: int) -> int:
         """The points the member can spend at *t* >= its last command, without mutating it."""
         return self.view(t, NEVER)[0] if self.due(t) else self.avail
 
-    def settle(self, t: int) -> None:
-        """Record every derived fact (activation, expiry) up to and including *t*."""
-        if (
-            (not self.pend_heap or self.pend_heap[0][0] > t)
-            and (not self.exp_heap or self.exp_heap[0][0] > t)
-            and (self.rules.inactivity is None or self.inactive_done)
-        ):
-            return
+    def settle(self, t: int, activity: ActivityKind | None = None) -> int:
+        """Record every derived fact (activation, expiry) up to and including *t*.
+
+        With *activity*, a command of that kind runs at *t*: it counts for
+        the inactivity clock. Activity (by the rule's set) restarts the
+        clock; any command starts it when it is not running (a new member,
+        or a balance that expired for inactivity).
+
+        Returns the length of the journal after the derived facts: where the
+        entries of a command at *t* start.
+        """
+        if self.due(t):
+            self._record_due(t)
+        if activity is not None:
+            rule = self.rules.inactivity
+            if self.inactive_done or rule is None or activity in rule.activity:
+                self.last_activity = t
+                self.inactive_done = False
+        return len(self.out)
+
+    def _record_due(self, t: int) -> None:
+        """Record the activations and expiries due by *t*, in time order."""
         lots = self.lots
         pend_heap, exp_heap = self.pend_heap, self.exp_heap
         inactivity = self.rules.inactivity is not None
@@ -370,8 +371,7 @@ class Account:
             elif next_expiry == moment:
                 allocs = []
                 expired = 0
-                indexed, index, tree = self.indexed, self.fen_index, self.fen
-                n = len(tree)
+                indexed = self.indexed
                 while exp_heap and exp_heap[0][0] == moment:
                     lot = lots[heappop(exp_heap)[1] - 1]
                     if lot.state != ACTIVE:
@@ -383,10 +383,7 @@ class Account:
                         expired += remaining
                         lot.expired += remaining
                         if indexed:
-                            i = index[moment]
-                            while i < n:
-                                tree[i] -= remaining
-                                i += i & -i
+                            self.fen_add(moment, -remaining)
                         lot.remaining = 0
                 if expired:
                     self.avail -= expired
@@ -433,35 +430,36 @@ class Account:
             return
         lot.state = ACTIVE
         self.pend -= lot.remaining
-        self.make_available(lot)
+        self.credit(lot, lot.remaining, True)
         self.emit(_ACTIVATE, moment, lot.remaining, ((lot.id, lot.remaining),), lot.id, key)
         self.repay(moment, key)
 
-    def make_available(self, lot: LotState) -> None:
-        """Put an ACTIVE lot's remaining points into the available structures."""
-        self.avail += lot.remaining
-        if lot.expires != NEVER:
-            heappush(self.exp_heap, (lot.expires, lot.id))
-            self.fen_add(lot.expires, lot.remaining)
-        self.push_use(lot)
+    def credit(self, lot: LotState, points: int, new: bool) -> None:
+        """Make *points* of an ACTIVE lot spendable: the balance, the expiry index, the use heap.
 
-    def push_use(self, lot: LotState) -> None:
-        if lot.in_use or not lot.remaining:
-            return
-        lot.in_use = True
-        order = self.rules.consumption
-        if order is Consumption.SOONEST_EXPIRING:
-            heappush(self.use_heap, (lot.expires, lot.id))
-        elif order is Consumption.FIFO:
-            heappush(self.use_heap, (lot.id, lot.id))
-        else:
-            heappush(self.use_heap, (-lot.id, lot.id))
+        *new*: the lot has just become active (it joins the expiry heap);
+        otherwise points come back to a lot that is already there.
+        """
+        self.avail += points
+        expires = lot.expires
+        if new and expires != NEVER:
+            heappush(self.exp_heap, (expires, lot.id))
+        if self.indexed:
+            self.fen_add(expires, points)
+        if not lot.in_use and lot.remaining:
+            lot.in_use = True
+            order = self.rules.consumption
+            if order is _SOONEST_EXPIRING:
+                heappush(self.use_heap, (expires, lot.id))
+            elif order is _FIFO:
+                heappush(self.use_heap, (lot.id, lot.id))
+            else:
+                heappush(self.use_heap, (-lot.id, lot.id))
 
     def take(self, amount: int) -> tuple[tuple[int, int], ...]:
         """Take *amount* available points in consumption order (caller checked availability)."""
         heap, lots, allocs = self.use_heap, self.lots, []
-        indexed, index, tree = self.indexed, self.fen_index, self.fen
-        n = len(tree)
+        indexed = self.indexed
         self.avail -= amount
         while amount:
             lot = lots[heap[0][1] - 1]
@@ -474,12 +472,8 @@ class Account:
             lot.remaining = remaining - take
             amount -= take
             allocs.append((lot.id, take))
-            expires = lot.expires
-            if indexed and expires != NEVER:
-                i = index[expires]
-                while i < n:
-                    tree[i] -= take
-                    i += i & -i
+            if indexed:
+                self.fen_add(lot.expires, -take)
             if take == remaining:
                 heappop(heap)
                 lot.in_use = False
@@ -498,9 +492,7 @@ class Account:
             lot = self.lots[lot_id - 1]
             lot.remaining += pts
             if lot.state == ACTIVE:
-                self.avail += pts
-                self.fen_add(lot.expires, pts)
-                self.push_use(lot)
+                self.credit(lot, pts, False)
             else:
                 gone.append((lot_id, pts))
         self.emit(_RESTORE, t, total, allocs, key=key, ref=ref)
@@ -555,26 +547,54 @@ class Account:
         deadline = self.inactivity_deadline() if self.rules.inactivity is not None else NEVER
         return deadline > t
 
-    def place(self, lot: LotState, at: int, key: str) -> None:
-        """Make a new lot pending or available (and repay debt from it)."""
-        if lot.available > at:
-            self.pend += lot.remaining
-            heappush(self.pend_heap, (lot.available, lot.id))
-            return
-        if lot.expires <= at:
-            lot.state = EXPIRED
-            self.emit(_EXPIRE, at, lot.remaining, ((lot.id, lot.remaining),))
-            lot.expired += lot.remaining
-            lot.remaining = 0
-            return
-        lot.state = ACTIVE
-        self.make_available(lot)
-        self.repay(at, key)
+    def issue(
+        self,
+        kind: EntryKind,
+        key: str,
+        at: int,
+        points: int,
+        available: int,
+        expires: int,
+        awards: tuple[Award, ...] = (),
+        lines: tuple[LineShare, ...] = (),
+        ref: str | None = None,
+        note: str | None = None,
+    ) -> LotState:
+        """Grant a new lot of *points* (earn, reissue, positive adjustment) and record it.
 
-    def tally(self, at: int, tally: Iterable[tuple[str, Any]]) -> None:
-        for name, amount in tally:
-            if not amount:
-                continue
-            times, sums = self.tallies.setdefault(name, ([], []))
-            times.append(at)
-            sums.append((sums[-1] if sums else 0) + amount)
+        The lot is pending until *available*, expired at once if *expires* is
+        not after *at*, and otherwise spendable now (repaying debt first).
+        """
+        lots = self.lots
+        lot_id = len(lots) + 1
+        lot = LotState(lot_id, kind, key, at, available, expires, points, points, awards, lines)
+        lots.append(lot)
+        if self.indexed:
+            self.fen_register(expires)
+        self.emit(kind, at, points, (), lot_id, key, ref, note)
+        if available > at:
+            self.pend += points
+            heappush(self.pend_heap, (available, lot_id))
+        elif expires <= at:
+            lot.state = EXPIRED
+            self.emit(_EXPIRE, at, points, ((lot_id, points),))
+            lot.expired = points
+            lot.remaining = 0
+        else:
+            lot.state = ACTIVE
+            self.credit(lot, points, True)
+            if self.debt:
+                self.repay(at, key)
+        return lot
+
+    def tally(self, at: int, points: int, others: tuple[tuple[str, Any], ...]) -> None:
+        """Count *points* (the ``"points"`` tally) and the *others* at *at*; zeros count nothing."""
+        tallies = self.tallies
+        for name, amount in ((_POINTS, points), *others):
+            if amount:
+                found = tallies.get(name)
+                if found is None:
+                    tallies[name] = ([at], [amount])
+                else:
+                    found[0].append(at)
+                    found[1].append(found[1][-1] + amount)

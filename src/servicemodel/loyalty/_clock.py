@@ -175,18 +175,19 @@ class InstantReader:
     True
     """
 
-    __slots__ = ("_table", "_tz")
+    __slots__ = ("_last",)
 
     def __init__(self) -> None:
-        self._tz: _dt.tzinfo | None = None
-        self._table: ZoneOffsets | None = None
+        # The last zone seen and its table, as one value: threads may share a
+        # reader, and a reader must never pair one zone with another's table.
+        self._last: tuple[_dt.tzinfo | None, ZoneOffsets | None] = (None, None)
 
     def micros(self, value: object, field: str) -> int:
         """Return *value* (an aware datetime) as epoch micros; raise naming *field* if it is not one."""
         if type(value) is pendulum.DateTime:
             tz = value.tzinfo
-            table = self._table
-            if tz is not self._tz:
+            last_tz, table = self._last
+            if tz is not last_tz:
                 table = self._switch(tz)
             if table is not None:
                 return table.instant_of(value)
@@ -196,5 +197,5 @@ class InstantReader:
 
     def _switch(self, tz: _dt.tzinfo | None) -> ZoneOffsets | None:
         table = ZONES.offsets(tz) if type(tz) in _TABLED_ZONES and tz is not None else None
-        self._tz, self._table = tz, table
+        self._last = (tz, table)
         return table

@@ -15,7 +15,7 @@ from typing import Any, Final, final
 import attrs
 import pendulum
 
-from .._time import from_micros, zone
+from .._time import aware, from_micros, to_micros, zone
 
 __all__ = ["COMMAND_FIELDS", "Command", "CommandName"]
 
@@ -53,15 +53,16 @@ _EPOCH: Final = _dt.datetime(1970, 1, 1, tzinfo=_dt.UTC)
 class Command:
     """One ledger command: its name, key, member, instant and arguments.
 
-    :attr:`at` is the command's instant, in ``zone`` (``micros=`` builds it
-    from epoch microseconds). ``arguments`` are the command's own arguments as
+    :attr:`at` is the command's instant, in ``zone``. ``arguments`` are the command's own arguments as
     ``(name, value)`` pairs in the order of :data:`COMMAND_FIELDS`; an
     argument left at its default is still listed (``None`` or ``()``).
     :meth:`Ledger.apply <servicemodel.loyalty.Ledger.apply>` runs a command,
     :meth:`Ledger.commands <servicemodel.loyalty.Ledger.commands>` lists the
     accepted ones.
 
-    >>> c = Command.of("redeem", key="r-1", member="ann", micros=0, points=40)
+    >>> import pendulum
+    >>> t = pendulum.datetime(2025, 1, 1)
+    >>> c = Command.of("redeem", key="r-1", member="ann", at=t, points=40)
     >>> c.name, c.argument("points"), c.argument("reward")
     (<CommandName.REDEEM: 'redeem'>, 40, None)
     """
@@ -69,19 +70,28 @@ class Command:
     name: CommandName = attrs.field(converter=CommandName)
     key: str
     member: str
-    _micros: int
+    _micros: int = attrs.field(alias="_micros")
     arguments: tuple[tuple[str, Any], ...] = ()
     zone: str = attrs.field(default="UTC", eq=False, repr=False)
 
     @classmethod
     def of(
-        cls, name: str | CommandName, *, key: str, member: str, micros: int, **arguments: Any
+        cls, name: str | CommandName, *, key: str, member: str, at: _dt.datetime, **arguments: Any
     ) -> Command:
         """Build a command from keyword arguments (missing ones take their defaults).
 
-        >>> Command.of("activate", key="a", member="ann", micros=5, earn="o-1").arguments
+        *at* is the command's instant, an aware datetime.
+
+        Raises:
+            ValidationError: *at* is not an aware datetime, or an argument the
+                command does not take.
+
+        >>> import pendulum
+        >>> t = pendulum.datetime(2025, 1, 1)
+        >>> Command.of("activate", key="a", member="ann", at=t, earn="o-1").arguments
         (('earn', 'o-1'),)
         """
+        micros = to_micros(aware(at, field="at"))
         command_name = CommandName(name)
         fields = COMMAND_FIELDS[command_name.value]
         unknown = sorted(set(arguments) - set(fields))
@@ -98,7 +108,7 @@ class Command:
             name=command_name,
             key=key,
             member=member,
-            micros=micros,
+            _micros=micros,
             arguments=tuple(
                 (field, _normal(command_name, field, arguments.get(field))) for field in fields
             ),
@@ -107,7 +117,9 @@ class Command:
     def argument(self, name: str) -> Any:
         """Return the argument *name* (``None`` when the command has no such argument).
 
-        >>> Command.of("earn", key="k", member="m", micros=0, points=5).argument("points")
+        >>> import pendulum
+        >>> t = pendulum.datetime(2025, 1, 1)
+        >>> Command.of("earn", key="k", member="m", at=t, points=5).argument("points")
         5
         """
         for field, value in self.arguments:
@@ -119,15 +131,19 @@ class Command:
     def at(self) -> pendulum.DateTime:
         """The command's instant in its zone.
 
-        >>> Command.of("earn", key="k", member="m", micros=0, points=1).at
-        DateTime(1970, 1, 1, 0, 0, 0, tzinfo=Timezone('UTC'))
+        >>> import pendulum
+        >>> t = pendulum.datetime(2025, 1, 1, 12, tz="Europe/Warsaw")
+        >>> Command.of("earn", key="k", member="m", at=t, points=1).at
+        DateTime(2025, 1, 1, 11, 0, 0, tzinfo=Timezone('UTC'))
         """
         return from_micros(self._micros, zone(self.zone))
 
     def call(self) -> dict[str, Any]:
         """The keyword arguments of the ledger method that runs this command.
 
-        >>> sorted(Command.of("redeem", key="r", member="m", micros=0, points=3).call())
+        >>> import pendulum
+        >>> t = pendulum.datetime(2025, 1, 1)
+        >>> sorted(Command.of("redeem", key="r", member="m", at=t, points=3).call())
         ['at', 'key', 'member', 'points', 'reward']
         """
         kwargs: dict[str, Any] = {
@@ -164,7 +180,7 @@ def command_of_payload(payload: tuple[Any, ...], key: str, zone_name: str) -> Co
         name=CommandName(name),
         key=key,
         member=member,
-        micros=micros,
+        _micros=micros,
         arguments=tuple(zip(COMMAND_FIELDS[name], rest, strict=True)),
         zone=zone_name,
     )

@@ -23,7 +23,7 @@ import pendulum
 
 from .. import _documents as doc
 from .. import _structure as structuring
-from .._time import HI, LO, ZONES, to_micros
+from .._time import HI, LO, ZONES
 from ..exceptions import (
     LedgerDocumentError,
     Problem,
@@ -175,13 +175,7 @@ def command_from_data(item: Any, path: str) -> Command:
         raise LedgerDocumentError(problems.items)
     name, kwargs = call
     at = kwargs.pop("at")
-    return Command.of(
-        name,
-        key=kwargs.pop("key"),
-        member=kwargs.pop("member"),
-        micros=to_micros(at),
-        **kwargs,
-    )
+    return Command.of(name, key=kwargs.pop("key"), member=kwargs.pop("member"), at=at, **kwargs)
 
 
 _NAIVE_EPOCH = _dt.datetime(1970, 1, 1)

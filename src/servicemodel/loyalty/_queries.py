@@ -16,6 +16,8 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
+import pendulum
+
 from ..exceptions import LedgerError, ValidationError
 from ._account import ACTIVE, EXPIRED, PENDING, VOIDED, Account, AccountRules
 from ._clock import InstantReader, LocalClock
@@ -491,13 +493,33 @@ class LedgerQueries:
             return 0
         return sums[hi - 1] - (sums[lo - 1] if lo else 0)
 
-    @serialised
-    def tally_times(self, member: str, name: str, start: int, end: int) -> list[int]:
-        """Return the instants (epoch micros) tally *name* changed in ``[start, end)``.
+    def tally_times(
+        self, member: str, name: str, *, start: _dt.datetime, end: _dt.datetime
+    ) -> tuple[pendulum.DateTime, ...]:
+        """Return the instants in ``[start, end)`` at which tally *name* of *member* changed.
 
         >>> from servicemodel.loyalty import Ledger
 
-        >>> Ledger().tally_times("nobody", "points", 0, 1)
+        >>> import pendulum
+        >>> ledger = Ledger()
+        >>> t = pendulum.datetime(2025, 1, 1)
+        >>> _ = ledger.earn(member="ann", points=5, at=t, key="o-1")
+        >>> ledger.tally_times("ann", "points", start=t, end=t.add(days=1))
+        (DateTime(2025, 1, 1, 0, 0, 0, tzinfo=Timezone('UTC')),)
+        """
+        instant = self._clock.instant
+        times = self._tally_times(
+            member, name, self._reader.micros(start, "start"), self._reader.micros(end, "end")
+        )
+        return tuple(instant(t) for t in times)
+
+    @serialised
+    def _tally_times(self, member: str, name: str, start: int, end: int) -> list[int]:
+        """Like :meth:`tally_times`, with instants as epoch microseconds.
+
+        >>> from servicemodel.loyalty import Ledger
+
+        >>> Ledger()._tally_times("nobody", "points", 0, 1)
         []
         """
         acc = self._accounts.get(member)

@@ -259,7 +259,7 @@ class Tiers:
     def _moments(self, ledger: Ledger, member: str, start: int, end: int) -> list[int]:
         """The instants in ``[start, end)`` at which the qualifying metric may have risen."""
         if self.metric is not TierMetric.BALANCE:
-            return ledger.tally_times(member, self._tally, start, end)
+            return ledger._tally_times(member, self._tally, start, end)
         clock = LocalClock(ledger.policies.zone)
         entries = ledger.history(member, as_of=clock.instant(end - 1))
         return sorted({e._micros for e in entries if start <= e._micros < end})

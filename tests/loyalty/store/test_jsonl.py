@@ -179,7 +179,7 @@ def test_export_streams_in_flat_memory_from_a_store(tmp_path: Path) -> None:
                 "earn",
                 key=f"k{i}",
                 member=f"m{i % 7}",
-                micros=T.int_timestamp * 10**6 + i,
+                at=T.add(microseconds=i),
                 points=1,
             )
             for i in range(2_345)

@@ -188,7 +188,7 @@ def test_a_key_already_stored_is_reported_by_append_and_the_transaction_goes_on(
 ) -> None:
     ledger.earn(member="ann", points=10, at=T, key="o-1")
     store = ledger.store
-    again = Command.of("earn", key="o-1", member="bob", micros=0, points=5)
+    again = Command.of("earn", key="o-1", member="bob", at=T, points=5)
     entry = Entry(seq=None, kind=EntryKind.EARN, member="bob", micros=0, points=5, lot=1)
     with store.transaction() as tx:
         assert tx.lock("bob") == 0
@@ -237,7 +237,7 @@ def test_threads_of_one_store_have_their_own_connections_and_transactions(
     store = ledger.store
     inside = threading.Event()
     done = threading.Event()
-    command = Command.of("earn", key="o-b", member="bob", micros=0, points=5)
+    command = Command.of("earn", key="o-b", member="bob", at=T, points=5)
 
     def other() -> None:
         inside.wait(30)
@@ -311,8 +311,8 @@ def test_journal_positions_increase_across_a_rolled_back_batch(
 ) -> None:
     ledger.earn(member="ann", points=10, at=T, key="o-1")
     batch = [
-        Command.of("earn", key="o-2", member="bob", micros=T.int_timestamp * 10**6, points=5),
-        Command.of("redeem", key="r-1", member="bob", micros=T.int_timestamp * 10**6, points=50),
+        Command.of("earn", key="o-2", member="bob", at=T, points=5),
+        Command.of("redeem", key="r-1", member="bob", at=T, points=50),
     ]
     with pytest.raises(InsufficientPoints):
         ledger.apply_many(batch)
@@ -356,7 +356,7 @@ def test_batches_touching_the_same_members_in_opposite_orders_never_deadlock(url
                         "earn",
                         key=f"{side}-{round_}-{member}",
                         member=member,
-                        micros=T.int_timestamp * 1_000_000 + round_,
+                        at=T.add(microseconds=round_),
                         points=1,
                     )
                     for member in order

@@ -134,7 +134,7 @@ def test_an_older_store_is_migrated_on_open_and_answers_as_before(
         at = old_schema.T.add(days=71)
         for ledger in (expected, migrated):
             ledger.earn(member="bob", points=3, at=at, key="o-new")
-            ledger.apply_many([Command.of("earn", key="o-b", member="cy", micros=0, points=1)])
+            ledger.apply_many([Command.of("earn", key="o-b", member="cy", at=T, points=1)])
         old_schema.same_ledger(migrated, expected)
     db = sqlite3.connect(tmp_path / "old.db")
     assert db.execute("SELECT version FROM schema_version").fetchall() == [(SCHEMA_VERSION,)]
@@ -242,7 +242,7 @@ def test_the_store_class_underneath_answers_the_interface(tmp_path: Path) -> Non
 
 def test_append_refuses_an_entry_of_another_member_and_writes_nothing(tmp_path: Path) -> None:
     store = SQLiteStore.create(url(tmp_path), policies=POLICIES)
-    command = Command.of("earn", key="o-1", member="bob", micros=0, points=5)
+    command = Command.of("earn", key="o-1", member="bob", at=T, points=5)
     entry = Entry(seq=None, kind=EntryKind.EARN, member="ann", micros=0, points=5, lot=1)
     written = Written.of(command, 1, (), (entry,))
     with store.transaction() as tx:

@@ -10,7 +10,6 @@ from pathlib import Path
 import pendulum
 import pytest
 
-from servicemodel._time import to_micros
 from servicemodel.exceptions import (
     IdempotencyConflict,
     InsufficientPoints,
@@ -128,19 +127,18 @@ def test_a_key_used_by_another_member_is_a_conflict_and_writes_nothing(tmp_path:
 def test_a_batch_reusing_a_key_of_another_member_is_a_conflict_and_writes_nothing(
     tmp_path: Path,
 ) -> None:
-    micros = T.int_timestamp * 1_000_000
     with create_store(url(tmp_path), policies=POLICIES) as ledger:
         ledger.earn(member="ann", points=100, at=T, key="k")
         before = rows(tmp_path)
         stored = [
-            Command.of("earn", key="b-1", member="bob", micros=micros, points=5),
-            Command.of("earn", key="k", member="bob", micros=micros, points=100),
+            Command.of("earn", key="b-1", member="bob", at=T, points=5),
+            Command.of("earn", key="k", member="bob", at=T, points=100),
         ]
         with pytest.raises(IdempotencyConflict, match="'ann'"):
             ledger.apply_many(stored)
         in_batch = [
-            Command.of("earn", key="c-1", member="cat", micros=micros, points=5),
-            Command.of("earn", key="c-1", member="dan", micros=micros, points=5),
+            Command.of("earn", key="c-1", member="cat", at=T, points=5),
+            Command.of("earn", key="c-1", member="dan", at=T, points=5),
         ]
         with pytest.raises(IdempotencyConflict, match="'cat'"):
             ledger.apply_many(in_batch)
@@ -177,7 +175,7 @@ def test_a_batch_is_all_or_nothing(tmp_path: Path) -> None:
         ledger.apply_many(commands[:2])
         before = rows(tmp_path)
         spoiled = Command.of(
-            "redeem", key="too-much", member="ann", micros=to_micros(commands[2].at), points=10**6
+            "redeem", key="too-much", member="ann", at=commands[2].at, points=10**6
         )
         with pytest.raises(InsufficientPoints):
             ledger.apply_many([*commands[2:4], spoiled])

@@ -26,8 +26,8 @@ from servicemodel.loyalty.store import StoredLedger, open_store
 #: the eight-process PostgreSQL test alone takes minutes here).
 ACCEPTANCE: Final = os.environ.get("SERVICEMODEL_STORE_LOAD") == "acceptance"
 
-#: The workload's first instant (2025-01-01 UTC) in epoch microseconds.
-START: Final = 1_735_689_600_000_000
+#: The workload's first instant.
+START: Final = _dt.datetime(2025, 1, 1, tzinfo=_dt.UTC)
 #: Commands share an instant in steps of this many commands: a writer that lags
 #: behind another sends some commands for a member earlier than the member's last
 #: one, which the ledger refuses (a refusal must change nothing).
@@ -66,19 +66,19 @@ def make_commands(seed: int, count: int, members: int) -> list[Command]:
     for i in range(count):
         member = f"m{rng.randrange(members)}"
         key = f"c{i}"
-        micros = START + (i // STEP) * 1_000_000
+        at = START + _dt.timedelta(seconds=i // STEP)
         roll = rng.random()
         if roll < 0.1 and redeems[member]:
             command = Command.of(
                 "reverse_redemption",
                 key=key,
                 member=member,
-                micros=micros,
+                at=at,
                 redemption=rng.choice(redeems[member]),
             )
         elif roll < 0.45:
             command = Command.of(
-                "redeem", key=key, member=member, micros=micros, points=rng.randint(1, 150)
+                "redeem", key=key, member=member, at=at, points=rng.randint(1, 150)
             )
             redeems[member].append(key)
         elif roll < 0.55:
@@ -87,15 +87,13 @@ def make_commands(seed: int, count: int, members: int) -> list[Command]:
                 "adjust",
                 key=key,
                 member=member,
-                micros=micros,
+                at=at,
                 points=points,
                 reason="audit",
                 shortfall=NegativeBalance.REFUSE,
             )
         else:
-            command = Command.of(
-                "earn", key=key, member=member, micros=micros, points=rng.randint(1, 200)
-            )
+            command = Command.of("earn", key=key, member=member, at=at, points=rng.randint(1, 200))
         commands.append(command)
     return commands
 

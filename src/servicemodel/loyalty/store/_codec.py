@@ -90,7 +90,8 @@ def command_to_json(command: Command, zone: str = "UTC") -> str:
     The object is the command as a ledger document holds it.
 
     >>> from servicemodel.loyalty import Command
-    >>> command_to_json(Command.of("redeem", key="r-1", member="ann", micros=0, points=40))
+    >>> t = pendulum.datetime(1970, 1, 1)
+    >>> command_to_json(Command.of("redeem", key="r-1", member="ann", at=t, points=40))
     '{"at":"1970-01-01T00:00:00+00:00","command":"redeem","key":"r-1","member":"ann","points":40}'
     """
     return _encode(command_data(command, pendulum.timezone(zone)))

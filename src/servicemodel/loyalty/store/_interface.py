@@ -41,8 +41,9 @@ class StoredCommand:
     ``version`` is the member's version after the command; ``seqs`` are the
     journal positions of the command's entries, in order.
 
+    >>> import pendulum
     >>> from servicemodel.loyalty import Command
-    >>> c = Command.of("redeem", key="r", member="ann", micros=0, points=5)
+    >>> c = Command.of("redeem", key="r", member="ann", at=pendulum.datetime(1970, 1, 1), points=5)
     >>> StoredCommand(command=c, version=2, seqs=(7,)).version
     2
     """
@@ -66,8 +67,10 @@ class Written(NamedTuple):
     command's member. The ledger decided all of it; the store only writes it
     down, the records packed into one value (:mod:`._entries`).
 
+    >>> import pendulum
     >>> from servicemodel.loyalty import Command
-    >>> w = Written.of(Command.of("redeem", key="r", member="ann", micros=0, points=5), 2, (), ())
+    >>> c = Command.of("redeem", key="r", member="ann", at=pendulum.datetime(1970, 1, 1), points=5)
+    >>> w = Written.of(c, 2, (), ())
     >>> w.key, w.member, w.version, w.records
     ('r', 'ann', 2, ())
     """
@@ -85,8 +88,10 @@ class Written(NamedTuple):
     ) -> Written:
         """*command*, accepted at *version*, with its settled and own entries.
 
+        >>> import pendulum
         >>> from servicemodel.loyalty import Command
-        >>> Written.of(Command.of("redeem", key="r", member="ann", micros=0, points=5), 1, (), ())
+        >>> c = Command.of("redeem", key="r", member="ann", at=pendulum.datetime(1970, 1, 1), points=5)
+        >>> Written.of(c, 1, (), ())
         ... # doctest: +ELLIPSIS
         Written(key='r', member='ann', version=1, command='{"at":...}', records=(), settled=0)
         """
@@ -162,7 +167,8 @@ class StoreTransaction(Protocol):
 
         >>> from servicemodel.loyalty.store import create_store
         >>> ledger = create_store("sqlite://", policies=Policies())
-        >>> _ = ledger.apply(Command.of("earn", key="o-1", member="ann", micros=0, points=5))
+        >>> import pendulum
+        >>> _ = ledger.earn(member="ann", points=5, at=pendulum.datetime(2025, 1, 1), key="o-1")
         >>> with ledger.store.reading() as tx:
         ...     tx.find("o-1").command.member, tx.find("o-2")
         ('ann', None)
@@ -176,7 +182,8 @@ class StoreTransaction(Protocol):
 
         >>> from servicemodel.loyalty.store import create_store
         >>> ledger = create_store("sqlite://", policies=Policies())
-        >>> _ = ledger.apply(Command.of("earn", key="o-1", member="ann", micros=0, points=5))
+        >>> import pendulum
+        >>> _ = ledger.earn(member="ann", points=5, at=pendulum.datetime(2025, 1, 1), key="o-1")
         >>> with ledger.store.reading() as tx:
         ...     [c.key for c in tx.member_commands("ann")], list(tx.member_commands("ann", after=1))
         (['o-1'], [])
@@ -187,7 +194,8 @@ class StoreTransaction(Protocol):
 
         >>> from servicemodel.loyalty.store import create_store
         >>> ledger = create_store("sqlite://", policies=Policies())
-        >>> _ = ledger.apply(Command.of("earn", key="o-1", member="ann", micros=0, points=5))
+        >>> import pendulum
+        >>> _ = ledger.earn(member="ann", points=5, at=pendulum.datetime(2025, 1, 1), key="o-1")
         >>> with ledger.store.reading() as tx:
         ...     tx.member_seqs("ann"), tx.member_seqs("ann", after=1)
         ([1], [])
@@ -208,7 +216,8 @@ class StoreTransaction(Protocol):
         >>> from servicemodel.loyalty import EntryKind
         >>> from servicemodel.loyalty.store import create_store
         >>> store = create_store("sqlite://", policies=Policies()).store
-        >>> command = Command.of("adjust", key="fix", member="bob", micros=0, points=3, reason="x")
+        >>> command = Command.of("adjust", key="fix", member="bob", at=pendulum.datetime(1970, 1, 1),
+        ...                      points=3, reason="x")
         >>> entry = Entry(seq=None, kind=EntryKind.ADJUST, member="bob", micros=0, points=3, lot=1)
         >>> with store.transaction() as tx:
         ...     tx.lock("bob")
@@ -228,7 +237,8 @@ class LedgerStore(Protocol):
     >>> from servicemodel.loyalty import EntryKind
     >>> from servicemodel.loyalty.store import create_store
     >>> store = create_store("sqlite://", policies=Policies()).store
-    >>> earn = Command.of("earn", key="o-1", member="ann", micros=0, points=5)
+    >>> import pendulum
+    >>> earn = Command.of("earn", key="o-1", member="ann", at=pendulum.datetime(1970, 1, 1), points=5)
     >>> entry = Entry(seq=None, kind=EntryKind.EARN, member="ann", micros=0, points=5, lot=1)
     >>> with store.transaction() as tx:
     ...     tx.lock("ann")
@@ -272,7 +282,8 @@ class LedgerStore(Protocol):
 
         >>> from servicemodel.loyalty.store import create_store
         >>> ledger = create_store("sqlite://", policies=Policies())
-        >>> _ = ledger.apply(Command.of("earn", key="o-1", member="ann", micros=0, points=5))
+        >>> import pendulum
+        >>> _ = ledger.earn(member="ann", points=5, at=pendulum.datetime(2025, 1, 1), key="o-1")
         >>> with ledger.store.reading() as tx:
         ...     tx.version("ann"), tx.version("bob")
         (1, 0)
@@ -283,7 +294,8 @@ class LedgerStore(Protocol):
 
         >>> from servicemodel.loyalty.store import create_store
         >>> ledger = create_store("sqlite://", policies=Policies())
-        >>> _ = ledger.apply(Command.of("earn", key="o-1", member="ann", micros=0, points=5))
+        >>> import pendulum
+        >>> _ = ledger.earn(member="ann", points=5, at=pendulum.datetime(2025, 1, 1), key="o-1")
         >>> ledger.store.version("ann"), ledger.store.version("bob")
         (1, 0)
         """
@@ -293,7 +305,8 @@ class LedgerStore(Protocol):
 
         >>> from servicemodel.loyalty.store import create_store
         >>> ledger = create_store("sqlite://", policies=Policies())
-        >>> _ = ledger.apply(Command.of("earn", key="o-1", member="ann", micros=0, points=5))
+        >>> import pendulum
+        >>> _ = ledger.earn(member="ann", points=5, at=pendulum.datetime(2025, 1, 1), key="o-1")
         >>> ledger.store.find("o-1").seqs, ledger.store.find("o-2")
         ((1,), None)
         """
@@ -303,7 +316,8 @@ class LedgerStore(Protocol):
 
         >>> from servicemodel.loyalty.store import create_store
         >>> ledger = create_store("sqlite://", policies=Policies())
-        >>> _ = ledger.apply(Command.of("earn", key="o-1", member="ann", micros=0, points=5))
+        >>> import pendulum
+        >>> _ = ledger.earn(member="ann", points=5, at=pendulum.datetime(2025, 1, 1), key="o-1")
         >>> [e.kind.value for e in ledger.store.entries("o-1")]
         ['earn']
         """
@@ -313,7 +327,8 @@ class LedgerStore(Protocol):
 
         >>> from servicemodel.loyalty.store import create_store
         >>> ledger = create_store("sqlite://", policies=Policies())
-        >>> _ = ledger.apply(Command.of("earn", key="o-1", member="ann", micros=0, points=5))
+        >>> import pendulum
+        >>> _ = ledger.earn(member="ann", points=5, at=pendulum.datetime(2025, 1, 1), key="o-1")
         >>> list(ledger.store.members())
         ['ann']
         """
@@ -323,7 +338,8 @@ class LedgerStore(Protocol):
 
         >>> from servicemodel.loyalty.store import create_store
         >>> ledger = create_store("sqlite://", policies=Policies())
-        >>> _ = ledger.apply(Command.of("earn", key="o-1", member="ann", micros=0, points=5))
+        >>> import pendulum
+        >>> _ = ledger.earn(member="ann", points=5, at=pendulum.datetime(2025, 1, 1), key="o-1")
         >>> [c.key for c in ledger.store.commands()]
         ['o-1']
         """
@@ -333,7 +349,8 @@ class LedgerStore(Protocol):
 
         >>> from servicemodel.loyalty.store import create_store
         >>> ledger = create_store("sqlite://", policies=Policies())
-        >>> _ = ledger.apply(Command.of("earn", key="o-1", member="ann", micros=0, points=5))
+        >>> import pendulum
+        >>> _ = ledger.earn(member="ann", points=5, at=pendulum.datetime(2025, 1, 1), key="o-1")
         >>> [(e.seq, e.points) for e in ledger.store.journal()]
         [(1, 5)]
         """

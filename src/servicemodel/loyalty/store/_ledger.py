@@ -253,7 +253,7 @@ class StoredLedger:
         >>> from servicemodel.loyalty.store import create_store
         >>> ledger, t = create_store("sqlite://", policies=Policies()), pendulum.datetime(2025, 1, 10)
         >>> from servicemodel.loyalty import Command
-        >>> ledger.apply(Command.of("earn", key="o-1", member="ann", micros=0, points=5)).version
+        >>> ledger.apply(Command.of("earn", key="o-1", member="ann", at=t, points=5)).version
         1
         """
         return self.apply_many((command,))[0]
@@ -269,7 +269,7 @@ class StoredLedger:
         >>> from servicemodel.loyalty.store import create_store
         >>> ledger, t = create_store("sqlite://", policies=Policies()), pendulum.datetime(2025, 1, 10)
         >>> from servicemodel.loyalty import Command
-        >>> batch = [Command.of("earn", key=f"o-{i}", member="ann", micros=i, points=5) for i in range(3)]
+        >>> batch = [Command.of("earn", key=f"o-{i}", member="ann", at=t, points=5) for i in range(3)]
         >>> [r.version for r in ledger.apply_many(batch)]
         [1, 2, 3]
         """

@@ -1,0 +1,290 @@
+"""How a ledger runs a command: one commit body, and each command's step inside it.
+
+:class:`LedgerSteps` is the command half of :class:`~servicemodel.loyalty.Ledger`
+below its public methods (which check their arguments and build the
+command's payload, in ``_ledger``). Every command goes through
+:meth:`LedgerSteps._run`, the one place that holds the lock, answers a key
+sent again, admits the member (expected version, time order), runs the
+command's step and commits (version, snapshot, idempotency record,
+receipt). A step checks what the command needs (refusing changes
+nothing), records what became due before the command (``Account.settle``)
+and applies the command to the member's account.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any, Final
+
+from ..exceptions import IdempotencyConflict, InsufficientPoints, LedgerError, VersionConflict
+from ._account import Account, LotState
+from ._arguments import check_text
+from ._expiry import day_based
+from ._journal import Accepted
+from ._policies import ActivityKind, Expiry, NegativeBalance, RedemptionReversal, lot_expiry
+from ._queries import LedgerQueries
+from ._returns import clawback_amount, expired_by, forgivable, take_back, voids_all
+from ._values import EntryKind, Receipt, make_receipt
+
+__all__ = ["LedgerSteps", "Step"]
+
+# Module constants: an enum member looked up on its class costs about five times a global.
+_ADJUST, _DEBT, _EARN, _REDEEM = EntryKind.ADJUST, EntryKind.DEBT, EntryKind.EARN, EntryKind.REDEEM
+_REISSUE, _WRITE_OFF = EntryKind.REISSUE, EntryKind.WRITE_OFF
+_ACTIVITY_EARN, _ACTIVITY_REDEEM = ActivityKind.EARN, ActivityKind.REDEEM
+_REFUSE, _UNLIMITED = NegativeBalance.REFUSE, NegativeBalance.UNLIMITED
+_RESTORE = RedemptionReversal.RESTORE
+_new_record: Final = tuple.__new__  # a NamedTuple's own constructor costs twice as much
+
+#: A command's step: ``step(ledger, account, at, key, payload, extra)`` checks,
+#: settles and applies the command, and returns where its own entries start.
+Step = Callable[["LedgerSteps", Account, int, str, tuple[Any, ...], Any], int]
+
+
+class LedgerSteps(LedgerQueries):
+    """The commit body and the command steps of a :class:`~servicemodel.loyalty.Ledger`.
+
+    >>> from servicemodel.loyalty import Ledger
+    >>> issubclass(Ledger, LedgerSteps)
+    True
+    """
+
+    __slots__ = ()
+    #: The policy expiry of lots earned in [start, end) of one local day: [start, end, expiry].
+    _day_expiry: list[int]
+    _source: Callable[[tuple[int, int]], Any]
+
+    def _run(
+        self,
+        step: Step,
+        key: str,
+        payload: tuple[Any, ...],
+        t: int,
+        expected: int | None,
+        extra: Any,
+    ) -> Receipt:
+        """Run one command (*payload* is ``(name, member, t, *arguments)``) and commit it.
+
+        A key sent again returns its first receipt (or a conflict); otherwise
+        *step* runs on the member's account and the command is committed.
+        Whatever refuses the command raises before anything changed.
+        """
+        check_text(key, "key")
+        lock = self._lock
+        lock.acquire()
+        try:
+            known = self._keys.get(key)
+            if known is not None:
+                return self._again(key, known, payload)
+            member = payload[1]
+            try:
+                acc = self._accounts.get(member)
+            except TypeError:  # not a member id at all: _admit says so
+                acc = None
+            if acc is None or expected is not None or t < acc.last_at:
+                acc = self._admit(acc, member, t, expected)
+            first = step(self, acc, t, key, payload, extra)
+            version = acc.version = acc.version + 1
+            if version == 1:
+                self._accounts[member] = acc
+            acc.last_at = t
+            last = len(self._journal)
+            self._keys[key] = _new_record(Accepted, (payload, member, version, first, last))
+            acc.snap_t.append(t)
+            acc.snap_v.append((acc.avail, acc.pend, acc.debt))
+            return make_receipt(key, member, version, (first, last), self._source)
+        finally:
+            lock.release()
+
+    def _again(self, key: str, known: Accepted, payload: tuple[Any, ...]) -> Receipt:
+        """The first receipt of a command sent again, or a conflict if its payload differs."""
+        if known.payload == payload:
+            return self._receipt(key)
+        check_text(payload[1], "member")
+        raise IdempotencyConflict(
+            f"'key' {key!r} was already used for a different command "
+            f"({known.payload[0]} for {known.member!r}); use a new key for a new command"
+        )
+
+    def _admit(
+        self, account: Account | None, member: str, at: int, expected: int | None
+    ) -> Account:
+        """Check the expected version and the time order; a new member gets a fresh account."""
+        if account is None:
+            check_text(member, "member")
+        version = 0 if account is None else account.version
+        if expected is not None and expected != version:
+            raise VersionConflict(
+                f"'expected_version' must be the member's current version {version} "
+                f"(got {expected!r})"
+            )
+        if account is not None and at < account.last_at:
+            raise LedgerError(
+                f"'at' must not be before {member!r}'s last command at "
+                f"{self._clock.instant(account.last_at).isoformat()} "
+                f"(got {self._clock.instant(at).isoformat()}); commands are applied in time order"
+            )
+        if account is None:
+            account = Account(member=member, out=self._journal, rules=self._rules)
+        return account
+
+    def _lot_times(self, at: int, expiry: Expiry | None, pending: bool) -> tuple[int, int]:
+        """When a lot granted at *at* becomes available (later if *pending*) and expires.
+
+        *expiry* is the lot's own expiry rule (``None``: the policy's).
+        """
+        clock = self._clock
+        available = self.policies.pending._available_at(clock, at) if pending else at
+        if expiry is None and available == at:  # the policy's rule, counted from *at*
+            return at, self._policy_expiry(at)
+        expires_from = (
+            self._policy_expiry if expiry is None else functools.partial(expiry._lot_expiry, clock)
+        )
+        return available, lot_expiry(self.policies.expiry_start, expires_from, at, available)
+
+    def _policy_expiry(self, at: int) -> int:
+        """The policy's expiry for a lot earned at *at*, one computation per local day."""
+        start, end, expires = self._day_expiry
+        if start <= at < end:
+            return expires
+        clock = self._clock
+        rule = self.policies.expiry
+        expires = rule._lot_expiry(clock, at)
+        if day_based(rule):
+            day = clock.day(at)
+            start, end = clock.start_of_day(day), clock.start_of_day(day + 1)
+            # Reuse the answer only if the day has one UTC offset throughout (so every
+            # instant in [start, end) is on this local day): not on a transition day.
+            if start <= at < end and clock.offset(start) == clock.offset(end - 1):
+                self._day_expiry[:] = (start, end, expires)
+        return expires
+
+    def _earn_lot(self, acc: Account, member: str, earn: str) -> LotState:
+        known = self._keys.get(earn)
+        if known is None or known.member != member or known.payload[0] != "earn":
+            raise LedgerError(f"'earn' must be the key of an earn by {member!r} (got {earn!r})")
+        for index in range(known.first, known.last):
+            rec = self._journal[index]
+            if rec.kind is _EARN and rec.lot is not None:
+                lot: LotState = acc.lots[rec.lot - 1]
+                return lot
+        raise LedgerError(  # pragma: no cover - an accepted earn always has its lot
+            f"'earn' must be the key of an earn by {member!r} (got {earn!r})"
+        )
+
+    def _earn(self, acc: Account, t: int, key: str, payload: tuple[Any, ...], shares: Any) -> int:
+        """earn: ``(name, member, t, points, awards, lines, expiry, tallies)``; *shares* of the lines."""
+        points, awards, expiry, tallies = payload[3], payload[4], payload[6], payload[7]
+        first = acc.settle(t, _ACTIVITY_EARN)
+        available, expires = self._lot_times(t, expiry, True)
+        acc.issue(_EARN, key, t, points, available, expires, awards, shares)
+        acc.tally(t, points, tallies)
+        return first
+
+    def _activate(self, acc: Account, t: int, key: str, payload: tuple[Any, ...], at: Any) -> int:
+        """activate: ``(name, member, t, earn)``; *at* as the caller gave it."""
+        earn = payload[3]
+        lot = self._earn_lot(acc, payload[1], earn)
+        if not acc.pending_at(lot, t):
+            raise LedgerError(f"'earn' {earn!r} must have a pending lot at {at} (it has not)")
+        first = acc.settle(t, ActivityKind.ACTIVATE)
+        acc.activate(lot, t, key)
+        return first
+
+    def _redeem(self, acc: Account, t: int, key: str, payload: tuple[Any, ...], _extra: Any) -> int:
+        """redeem: ``(name, member, t, points, reward)``."""
+        points, reward = payload[3], payload[4]
+        available = acc.available(t)
+        if points > available:
+            raise InsufficientPoints(
+                f"'points' must be at most the {available} available points of {payload[1]!r} "
+                f"(got {points})"
+            )
+        first = acc.settle(t, _ACTIVITY_REDEEM)
+        allocs = acc.take(points)
+        acc.redemptions[key] = [allocs, False, reward]
+        if reward is not None:
+            self._rewards[reward] = self._rewards.get(reward, 0) + 1
+        acc.emit(_REDEEM, t, points, allocs, None, key, None, reward)
+        return first
+
+    def _reverse(
+        self, acc: Account, t: int, key: str, payload: tuple[Any, ...], _extra: Any
+    ) -> int:
+        """reverse_redemption: ``(name, member, t, redemption)``, by the reversal policy."""
+        redemption = payload[3]
+        record = self._redemption(acc, payload[1], redemption)
+        if record[1]:
+            raise LedgerError(
+                f"'redemption' {redemption!r} must not be reversed twice (it already was)"
+            )
+        restore = self.policies.reversal is _RESTORE
+        first = acc.settle(t, ActivityKind.RESTORE if restore else ActivityKind.REISSUE)
+        allocs: tuple[tuple[int, int], ...] = record[0]
+        total = sum(p for _, p in allocs)
+        if restore:
+            acc.restore(allocs, total, t, key, redemption)
+        else:
+            available, expires = self._lot_times(t, None, False)
+            acc.issue(_REISSUE, key, t, total, available, expires, ref=redemption)
+        record[1] = True
+        if record[2] is not None:
+            self._rewards[record[2]] -= 1
+        return first
+
+    def _return(self, acc: Account, t: int, key: str, payload: tuple[Any, ...], _extra: Any) -> int:
+        """return_purchase: ``(name, member, t, earn, returned lines or None, tallies)``."""
+        member, earn, returned, tallies = payload[1], payload[3], payload[4], payload[5]
+        lot = self._earn_lot(acc, member, earn)
+        claw, updates = clawback_amount(lot, returned, earn)
+        policies = self.policies
+        pending = acc.pending_at(lot, t)
+        if voids_all(policies, pending, claw):
+            claw = lot.original - lot.clawed
+        if not pending and policies.negative_balance is _REFUSE and claw:
+            needed = claw - forgivable(lot, claw, expired_by(acc, lot, t), policies.expired_return)
+            available = acc.available(t)
+            if needed > available:
+                raise InsufficientPoints(
+                    f"'lines' would claw back {needed} points but only {available} are "
+                    f"available to {member!r} and the policy is 'refuse'"
+                )
+        first = acc.settle(t, ActivityKind.RETURN)
+        if updates:
+            lot.line_returned = dict(lot.line_returned)
+            lot.line_reversed = dict(lot.line_reversed)
+        for line, (amount, points) in updates.items():
+            lot.line_returned[line] = amount
+            lot.line_reversed[line] = points
+        take_back(acc, lot, claw, t, key, earn, policies, pending=pending)
+        acc.tally(t, -claw, tallies)
+        return first
+
+    def _adjust(self, acc: Account, t: int, key: str, payload: tuple[Any, ...], _extra: Any) -> int:
+        """adjust: ``(name, member, t, points, reason, shortfall, expiry)``."""
+        member, points, reason, shortfall, expiry = payload[1:2] + payload[3:]
+        if points < 0 and shortfall is _REFUSE:
+            available = acc.available(t)
+            if -points > available:
+                raise InsufficientPoints(
+                    f"'points' must deduct at most the {available} available points of "
+                    f"{member!r} (got {points}); pass shortfall=NegativeBalance.UNLIMITED to "
+                    "record debt"
+                )
+        first = acc.settle(t, ActivityKind.ADJUST)
+        if points > 0:
+            available, expires = self._lot_times(t, expiry, False)
+            acc.issue(_ADJUST, key, t, points, available, expires, note=reason)
+        else:
+            wanted = -points
+            taken = min(wanted, acc.avail)
+            allocs = acc.take(taken) if taken else ()
+            acc.emit(_ADJUST, t, -taken, allocs, None, key, None, reason)
+            short = wanted - taken
+            if short and shortfall is _UNLIMITED:
+                acc.debt += short
+                acc.emit(_DEBT, t, short, (), None, key, None, reason)
+            elif short:
+                acc.emit(_WRITE_OFF, t, short, (), None, key, None, reason)
+        return first
