@@ -215,6 +215,7 @@ class StoreTransaction(Protocol):
 
         >>> from servicemodel.loyalty import EntryKind
         >>> from servicemodel.loyalty.store import create_store
+        >>> import pendulum
         >>> store = create_store("sqlite://", policies=Policies()).store
         >>> command = Command.of("adjust", key="fix", member="bob", at=pendulum.datetime(1970, 1, 1),
         ...                      points=3, reason="x")
