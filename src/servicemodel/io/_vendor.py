@@ -112,6 +112,17 @@ def instant(text: str, field: str, *, naive_is_utc: bool) -> tuple[_dt.datetime,
     ...
     servicemodel.exceptions.ValidationError: 'created_at' must be an ISO 8601 timestamp with a zone, such as '2025-06-02T11:00:00Z' (got '2025-06-02T11:00:00')
     """
+    if naive_is_utc and type(text) is str:
+        # Fivetran's form (UTC without an offset) parsed once, with its offset: a text
+        # that parses with "+00:00" after it had none, and means that instant in UTC.
+        stamped = text + "+00:00"
+        try:
+            aware = _fromisoformat(stamped)
+        except ValueError:
+            pass
+        else:
+            if aware.tzinfo is _UTC:
+                return aware, stamped
     try:
         parsed = _fromisoformat(text)
     except (TypeError, ValueError):
@@ -129,14 +140,6 @@ def instant(text: str, field: str, *, naive_is_utc: bool) -> tuple[_dt.datetime,
                 field=field,
                 value=text,
             )
-        stamped = text + "+00:00"
-        # Parsing the text with its offset is several times cheaper than replace(); a
-        # form that takes no offset after it (a date alone) is left to replace().
-        try:
-            aware = _fromisoformat(stamped)
-        except ValueError:
-            aware = parsed
-        if aware.tzinfo is not _UTC:
-            aware = parsed.replace(tzinfo=_UTC)
-        return aware, stamped
+        # A form that takes no offset after it (a date alone).
+        return parsed.replace(tzinfo=_UTC), text + "+00:00"
     return parsed, text

@@ -52,8 +52,11 @@ _POLICY: Final = ("ticket_id", "policy_applied_at", "sla_policy_id")
 _SCHEDULE: Final = ("ticket_id", "created_at", "schedule_id")
 _CHAT: Final = ("chat_id", "ticket_id")
 _CHAT_EVENT: Final = ("chat_id", "created_at", "type", "actor_id")
-_TRUE: Final = frozenset({"true", "t", "1", "yes"})
-_FALSE: Final = frozenset({"false", "f", "0", "no"})
+#: A true/false cell's words (any case) and what they say.
+_FLAGS: Final = {
+    **dict.fromkeys(("true", "t", "1", "yes"), True),
+    **dict.fromkeys(("false", "f", "0", "no"), False),
+}
 #: Ticket columns kept as attributes (name in servicemodel -> column).
 _ATTRIBUTES: Final = tuple((name, _TICKET.index(column)) for name, column in TICKET_ATTRIBUTES)
 #: Instants and SLA stamps remembered: a ticket's rows share their instants, tickets seldom
@@ -169,11 +172,11 @@ def _number(text: str, file: str, line: int, field: str) -> int:
 
 
 def _flag(text: str, origin: Origin, ticket: str) -> bool:
-    lowered = text.lower()
-    if lowered in _TRUE:
-        return True
-    if lowered in _FALSE:
-        return False
+    found = _FLAGS.get(text)
+    if found is None:
+        found = _FLAGS.get(text.lower())
+    if found is not None:
+        return found
     raise record_error(
         origin[0],
         origin[1],
@@ -228,6 +231,7 @@ class _Reader:
         self.default_schedule = default_schedule_id(folder, tables=True)
         self._times: dict[str, tuple[_dt.datetime, str]] = {}
         self._stamps: dict[str, tuple[int, bool]] = {}
+        self._codes: dict[str, int | None] = {}
 
     def tickets(self, report: ErrorReport | None) -> Iterator[Interaction]:
         decoder = InteractionDecoder()
@@ -371,8 +375,13 @@ class _Reader:
         ticket = log.id
         times = self._times
         stamp = self._stamp
+        codes = self._codes
         for line, (_ticket, updated, field, value) in rows:
-            code = field_code(field)
+            code = codes.get(field, -1)
+            if code == -1:
+                code = field_code(field)
+                if len(codes) < _MAX_CACHED:
+                    codes[field] = code
             if code is None:
                 continue  # not an event of the log (requester, satisfaction comment, ...)
             tracked.add(code)
@@ -423,12 +432,13 @@ class _Reader:
         times = self._times
         for line, (_ticket, created, public, user_id, comment_id) in rows:
             at = times.get(created) or self._instant(created, (file, line, "created"), ticket)
+            origin = (file, line, "user_id")
             log.message(
                 at,
-                users.author(user_id, at[0], (file, line, "user_id"), ticket),
+                users.author(user_id, at[0], origin, ticket),
                 _flag(public, (file, line, "public"), ticket),
                 prefix + user_id,
-                (file, line, "user_id"),
+                origin,
                 comment_order(comment_id),
             )
 
