@@ -9,11 +9,16 @@ aware instant or a named error (:func:`instant`).
 from __future__ import annotations
 
 import datetime as _dt
-from typing import Final
+from collections.abc import Callable
+from typing import Final, ParamSpec, TypeVar
 
 from ..exceptions import RecordError, ValidationError
+from ._report import ErrorReport
 
-__all__ = ["check_instance", "instant", "location", "record_error"]
+__all__ = ["check_instance", "instant", "kept", "location", "record_error"]
+
+P = ParamSpec("P")
+T = TypeVar("T")
 
 _fromisoformat: Final = _dt.datetime.fromisoformat
 _UTC: Final = _dt.UTC
@@ -52,6 +57,30 @@ def record_error(
         file=file,
         record=record,
     )
+
+
+def kept(
+    report: ErrorReport | None, build: Callable[P, T | None], *args: P.args, **kwargs: P.kwargs
+) -> T | None:
+    """What *build* makes of one record; a bad record raises, or goes to *report* (``None``).
+
+    ``None`` also when *build* leaves the record out (a deleted ticket).
+
+    >>> report = ErrorReport()
+    >>> kept(report, int, "12")
+    12
+    >>> def refuse() -> None:
+    ...     raise record_error("t.csv", 3, "8", "'x' is required (got nothing)", field="x")
+    >>> kept(report, refuse), report.count
+    (None, 1)
+    """
+    try:
+        return build(*args, **kwargs)
+    except RecordError as error:
+        if report is None:
+            raise
+        report.add(error)
+        return None
 
 
 def check_on_problem(on_problem: object) -> None:

@@ -16,12 +16,12 @@ import os
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, Final
 
-from ...exceptions import RecordError, ValidationError
+from ...exceptions import ValidationError
 from ...interactions import Interaction
 from .._decoder import InteractionDecoder
 from .._report import ErrorReport
 from .._ticket_log import Origin, TicketLog, comment_order, located
-from .._vendor import instant
+from .._vendor import instant, kept
 from ._api_events import (
     F_COMMENT,
     F_FIELD,
@@ -141,13 +141,7 @@ class _Reader:
         for number, path in enumerate(self.pages):
             file = os.path.basename(path)
             for _key, line, ticket in page_records(path, (_TICKETS,)):
-                try:
-                    interaction = self._interaction(file, number, line, ticket, decoder)
-                except RecordError as error:
-                    if report is None:
-                        raise
-                    report.add(error)
-                    continue
+                interaction = kept(report, self._interaction, file, number, line, ticket, decoder)
                 if interaction is not None:
                     yield interaction
 

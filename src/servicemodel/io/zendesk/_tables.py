@@ -15,12 +15,12 @@ import enum
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Final
 
-from ...exceptions import RecordError, ValidationError
+from ...exceptions import ValidationError
 from ...interactions import Interaction
 from .._decoder import InteractionDecoder
 from .._report import ErrorReport
 from .._ticket_log import SCHEDULE_GRACE, Origin, TicketLog, comment_order, located
-from .._vendor import instant
+from .._vendor import instant, kept
 from ._columns import Table, check_reader, find_table, record_error
 from ._history import H_RATING, apply_field, field_code, stamped, untracked
 from ._read_policies import default_schedule_id
@@ -255,13 +255,7 @@ class _Reader:
                     )
                 last = number
             children = {name: rows.take(ticket_id, number) for name, rows in self.children.items()}
-            try:
-                interaction = self._interaction(line, row, children, decoder)
-            except RecordError as error:
-                if report is None:
-                    raise
-                report.add(error)
-                continue
+            interaction = kept(report, self._interaction, line, row, children, decoder)
             if interaction is not None:
                 yield interaction
         for rows in self.children.values():
