@@ -53,7 +53,8 @@ def check_on_error(on_error: object) -> ErrorReport | None:
     )
 
 
-def _record_error(line: int, error: ValidationError) -> RecordError:
+def line_error(line: int, error: ValidationError) -> RecordError:
+    """A field error of a record, named by the line it starts on."""
     return RecordError(
         f"line {line}: {error.message}", line=line, field=error.field, value=error.value
     )
@@ -115,7 +116,7 @@ def decode_lines(
         try:
             value = decode(record)
         except ValidationError as exc:
-            error = _record_error(number, exc)
+            error = line_error(number, exc)
             if report is None:
                 raise error from None
             report.add(error)
@@ -179,45 +180,60 @@ def _csv(source: PathOrFile, report: ErrorReport | None) -> Iterator[Interaction
         if header and header[0].startswith("\ufeff"):  # a byte-order mark (Excel writes one)
             header[0] = header[0][1:]
         _check_header(header)
-        end = reader.line_num
-        while True:
-            start = end + 1
+        for start, row in csv_records(reader, len(header), report):
             try:
-                row = next(reader, None)
-            except UnicodeDecodeError as exc:
-                # The rest of the file cannot be decoded reliably: stop here in any mode.
-                raise RecordError(
-                    f"line {start}: the file must be UTF-8 ({exc})", line=start
-                ) from None
-            except csv.Error as exc:
-                end = reader.line_num
-                error = RecordError(
-                    f"line {start}: the CSV record is malformed ({exc})", line=start
-                )
-                if report is None:
-                    raise error from None
-                report.add(error)
-                continue
-            if row is None:
-                return
-            end = reader.line_num
-            if not row:
-                continue
-            try:
-                if len(row) != len(header):
-                    raise ValidationError(
-                        f"the CSV record must have {len(header)} cells like the header "
-                        f"(got {len(row)})",
-                        value=row,
-                    )
                 value = decode(_csv_record(header, row))
             except ValidationError as exc:
-                error = _record_error(start, exc)
+                error = line_error(start, exc)
                 if report is None:
                     raise error from None
                 report.add(error)
                 continue
             yield value
+
+
+def csv_records(
+    reader: Any, width: int, report: ErrorReport | None
+) -> Iterator[tuple[int, list[str]]]:
+    """The records of a ``csv.reader`` past its header, each with the line it starts on.
+
+    Blank lines are skipped. A malformed record, or one without *width*
+    cells, is a RecordError naming its line: raised, or added to *report*
+    and skipped. A file that is not UTF-8 stops the reading in any mode (what
+    follows the bad byte cannot be read reliably).
+    """
+    end = reader.line_num
+    while True:
+        start = end + 1
+        try:
+            row = next(reader, None)
+        except UnicodeDecodeError as exc:
+            raise RecordError(f"line {start}: the file must be UTF-8 ({exc})", line=start) from None
+        except csv.Error as exc:
+            end = reader.line_num
+            error = RecordError(f"line {start}: the CSV record is malformed ({exc})", line=start)
+            if report is None:
+                raise error from None
+            report.add(error)
+            continue
+        if row is None:
+            return
+        end = reader.line_num
+        if not row:
+            continue
+        if len(row) != width:
+            error = line_error(
+                start,
+                ValidationError(
+                    f"the CSV record must have {width} cells like the header (got {len(row)})",
+                    value=row,
+                ),
+            )
+            if report is None:
+                raise error
+            report.add(error)
+            continue
+        yield start, row
 
 
 def read_interactions(

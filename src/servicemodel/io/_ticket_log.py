@@ -16,6 +16,8 @@ from __future__ import annotations
 import datetime as _dt
 import re
 from collections.abc import Iterable, Mapping
+from itertools import compress, count, islice
+from operator import eq, itemgetter
 from typing import Any, Final, final
 
 from ..exceptions import RecordError, ValidationError
@@ -48,6 +50,8 @@ _MESSAGE, _STATUS, _PRIORITY, _ASSIGNMENT, _TAGS, _FIELD, _SCHEDULE, _POLICY, _T
 #: A ticket_schedule row this close after creation sets the starting schedule (Fivetran's rule).
 SCHEDULE_GRACE: Final = _dt.timedelta(seconds=5)
 _EVENT_INDEX: Final = re.compile(r"events\[(\d+)\]")
+#: An entry's instant and kind: entries that share them are settled by content.
+_HEAD: Final = itemgetter(0, 1)
 
 
 @final
@@ -61,7 +65,17 @@ class Vocabulary:
     a value outside them. A log reads only the tables its importer gives.
     """
 
-    __slots__ = ("channels", "kinds", "priorities", "scores", "statuses", "unrated", "vendor")
+    __slots__ = (
+        "channel_values",
+        "channels",
+        "kind_values",
+        "kinds",
+        "priorities",
+        "scores",
+        "statuses",
+        "unrated",
+        "vendor",
+    )
 
     def __init__(
         self,
@@ -81,6 +95,9 @@ class Vocabulary:
         self.kinds: Mapping[str, Kind] = kinds or {}
         self.scores: Mapping[str, int] = scores or {}
         self.unrated = frozenset(unrated)
+        # The values a record takes, read once (an enum's .value costs a call each time).
+        self.channel_values = {word: channel.value for word, channel in self.channels.items()}
+        self.kind_values = {word: kind.value for word, kind in self.kinds.items()}
 
 
 @final
@@ -189,21 +206,18 @@ class TicketLog:
 
     def vendor_channel(self, value: str, origin: Origin) -> str:
         """The servicemodel channel of a vendor's channel (Zendesk's ``via.channel``)."""
-        channels = self._vocabulary.channels
-        channel = channels.get(value)
+        channel = self._vocabulary.channel_values.get(value)
         if channel is None:
-            raise self._unknown("channel", channels, value, origin)
-        return channel.value
+            raise self._unknown("channel", self._vocabulary.channels, value, origin)
+        return channel
 
     def vendor_kind(self, value: str, origin: Origin) -> str:
         """The servicemodel kind of a vendor's ticket ``type`` ('' is a question)."""
-        kinds = self._vocabulary.kinds
-        kind = kinds.get(value)
+        kind = self._vocabulary.kind_values.get(value)
         if kind is None:
-            raise self._unknown(
-                "ticket type", [k for k in kinds if k], value, origin, or_empty=True
-            )
-        return kind.value
+            words = [k for k in self._vocabulary.kinds if k]
+            raise self._unknown("ticket type", words, value, origin, or_empty=True)
+        return kind
 
     def satisfaction(self, at: tuple[_dt.datetime, str], value: str, origin: Origin) -> None:
         """A vendor's satisfaction answer (Zendesk: good, bad; offered and unoffered are none)."""
@@ -461,16 +475,17 @@ def _settle_ties(entries: list[Any]) -> None:
     numbers comments as they are written); comments without one, and targets,
     by content. Either way the log is the same for any row order.
     """
-    start = 0
-    count = len(entries)
-    while start < count:
-        end = start + 1
-        key, rank = entries[start][0], entries[start][1]
-        while end < count and entries[end][0] == key and entries[end][1] == rank:
-            end += 1
-        if end - start > 1:
-            entries[start:end] = sorted(entries[start:end], key=_tie_key)
-        start = end
+    heads = list(map(_HEAD, entries))
+    start = end = -1  # the run of tied entries being gathered: entries[start:end]
+    # The entries tied with the one before them, found without a Python step per entry.
+    for index in compress(count(1), map(eq, heads, islice(heads, 1, None))):
+        if index != end:
+            if end > start:
+                entries[start:end] = sorted(entries[start:end], key=_tie_key)
+            start = index - 1
+        end = index + 1
+    if end > start:
+        entries[start:end] = sorted(entries[start:end], key=_tie_key)
 
 
 def _tie_key(entry: Any) -> tuple[int, int, str]:

@@ -10,18 +10,24 @@ from __future__ import annotations
 
 import datetime as _dt
 import os
-from typing import Final
+from collections.abc import Callable
+from typing import Final, ParamSpec, TypeVar
 
 from ..exceptions import RecordError, ValidationError
+from ._report import ErrorReport
 
 __all__ = [
     "check_folder",
     "check_instance",
     "check_on_problem",
     "instant",
+    "kept",
     "location",
     "record_error",
 ]
+
+P = ParamSpec("P")
+T = TypeVar("T")
 
 _fromisoformat: Final = _dt.datetime.fromisoformat
 _UTC: Final = _dt.UTC
@@ -60,6 +66,30 @@ def record_error(
         file=file,
         record=record,
     )
+
+
+def kept(
+    report: ErrorReport | None, build: Callable[P, T | None], *args: P.args, **kwargs: P.kwargs
+) -> T | None:
+    """What *build* makes of one record; a bad record raises, or goes to *report* (``None``).
+
+    ``None`` also when *build* leaves the record out (a deleted ticket).
+
+    >>> report = ErrorReport()
+    >>> kept(report, int, "12")
+    12
+    >>> def refuse() -> None:
+    ...     raise record_error("t.csv", 3, "8", "'x' is required (got nothing)", field="x")
+    >>> kept(report, refuse), report.count
+    (None, 1)
+    """
+    try:
+        return build(*args, **kwargs)
+    except RecordError as error:
+        if report is None:
+            raise
+        report.add(error)
+        return None
 
 
 def check_on_problem(on_problem: object) -> None:
@@ -140,6 +170,17 @@ def instant(text: str, field: str, *, naive_is_utc: bool) -> tuple[_dt.datetime,
     ...
     servicemodel.exceptions.ValidationError: 'created_at' must be an ISO 8601 timestamp with a zone, such as '2025-06-02T11:00:00Z' (got '2025-06-02T11:00:00')
     """
+    if naive_is_utc and type(text) is str:
+        # Fivetran's form (UTC without an offset) parsed once, with its offset: a text
+        # that parses with "+00:00" after it had none, and means that instant in UTC.
+        stamped = text + "+00:00"
+        try:
+            aware = _fromisoformat(stamped)
+        except ValueError:
+            pass
+        else:
+            if aware.tzinfo is _UTC:
+                return aware, stamped
     try:
         parsed = _fromisoformat(text)
     except (TypeError, ValueError):
@@ -157,14 +198,6 @@ def instant(text: str, field: str, *, naive_is_utc: bool) -> tuple[_dt.datetime,
                 field=field,
                 value=text,
             )
-        stamped = text + "+00:00"
-        # Parsing the text with its offset is several times cheaper than replace(); a
-        # form that takes no offset after it (a date alone) is left to replace().
-        try:
-            aware = _fromisoformat(stamped)
-        except ValueError:
-            aware = parsed
-        if aware.tzinfo is not _UTC:
-            aware = parsed.replace(tzinfo=_UTC)
-        return aware, stamped
+        # A form that takes no offset after it (a date alone).
+        return parsed.replace(tzinfo=_UTC), text + "+00:00"
     return parsed, text

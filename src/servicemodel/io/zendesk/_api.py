@@ -16,12 +16,12 @@ import os
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, Final
 
-from ...exceptions import RecordError, ValidationError
+from ...exceptions import ValidationError
 from ...interactions import Interaction
 from .._decoder import InteractionDecoder
 from .._report import ErrorReport
-from .._ticket_log import Origin, TicketLog, comment_order, located
-from .._vendor import instant
+from .._ticket_log import Origin, TicketLog, comment_order
+from .._vendor import kept
 from ._api_events import (
     F_COMMENT,
     F_FIELD,
@@ -44,6 +44,7 @@ from ._history import (
     stamped,
     untracked,
 )
+from ._instants import Instants
 from ._pages import page_files, page_records
 from ._read_policies import default_schedule_id
 from ._targets import target_seconds
@@ -134,36 +135,21 @@ class _Reader:
         self.users, self.latest = _index(folder, self.pages, agents)
         self.facts = Facts.read(folder)
         self.default_schedule = default_schedule_id(folder, tables=False)
-        self._times: dict[str, tuple[_dt.datetime, str]] = {}
+        self.instants = Instants(naive_is_utc=False, limit=65_536)
 
     def tickets(self, report: ErrorReport | None) -> Iterator[Interaction]:
         decoder = InteractionDecoder()
         for number, path in enumerate(self.pages):
             file = os.path.basename(path)
             for _key, line, ticket in page_records(path, (_TICKETS,)):
-                try:
-                    interaction = self._interaction(file, number, line, ticket, decoder)
-                except RecordError as error:
-                    if report is None:
-                        raise
-                    report.add(error)
-                    continue
+                interaction = kept(report, self._interaction, file, number, line, ticket, decoder)
                 if interaction is not None:
                     yield interaction
 
     def _instant(self, text: object, origin: Origin, ticket: str) -> tuple[_dt.datetime, str]:
         if not isinstance(text, str):
             raise bad_fact(origin, ticket, f"must be an ISO 8601 timestamp (got {text!r})", text)
-        found = self._times.get(text)
-        if found is None:
-            try:
-                found = instant(text, origin[2], naive_is_utc=False)
-            except ValidationError as error:
-                raise located(error, origin, ticket) from None
-            if len(self._times) >= 65_536:
-                self._times.clear()
-            self._times[text] = found
-        return found
+        return self.instants.parse(text, origin, ticket)
 
     def _interaction(
         self, file: str, number: int, line: int, ticket: object, decoder: InteractionDecoder

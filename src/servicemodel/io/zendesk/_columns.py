@@ -16,9 +16,9 @@ import zlib
 from collections.abc import Callable, Iterator, Sequence
 from typing import Final, final
 
-from ...exceptions import ValidationError
 from .._files import open_text
 from .._readers import check_on_error
+from .._vendor import check_folder as vendor_folder
 from .._vendor import check_instance, location, record_error
 
 __all__ = ["Table", "check_instance", "find_table", "location", "record_error"]
@@ -161,14 +161,7 @@ def find_table(folder: str, name: str) -> Table | None:
 
 def check_folder(folder: object) -> str:
     """The folder as a path, or a ValidationError when it is not a folder."""
-    path = os.fspath(folder) if isinstance(folder, str | os.PathLike) else None
-    if not isinstance(path, str) or not os.path.isdir(path):
-        raise ValidationError(
-            f"'folder' must be a folder holding the exported tables (got {folder!r})",
-            field="folder",
-            value=folder,
-        )
-    return path
+    return vendor_folder(folder, holding="the exported tables")
 
 
 def check_reader(folder: object, instance: object, on_error: object) -> str:

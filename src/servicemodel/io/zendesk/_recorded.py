@@ -25,6 +25,7 @@ from ...exceptions import RecordError, ValidationError
 from ...interactions import Priority
 from ...sla import Metric, RecordedSla
 from .._files import PathOrFile, open_text
+from .._readers import csv_records, line_error
 from .._vendor import instant
 from ._pages import load_json, text_records
 from ._targets import target_seconds
@@ -163,12 +164,6 @@ def _in_file(path_or_file: PathOrFile, rows: Iterator[RecordedSla]) -> Iterator[
         ) from None
 
 
-def _line_error(line: int, error: ValidationError) -> RecordError:
-    return RecordError(
-        f"line {line}: {error.message}", line=line, field=error.field, value=error.value
-    )
-
-
 # ----------------------------------------------------------------- zendesk__sla_policies
 
 
@@ -226,30 +221,12 @@ def _recorded_rows(path_or_file: PathOrFile) -> Iterator[RecordedSla]:
                 field="header",
                 value=header,
             )
-        end = reader.line_num
-        while True:
-            start = end + 1
+        for start, row in csv_records(reader, len(header), None):
             try:
-                row = next(reader, None)
-            except (csv.Error, UnicodeDecodeError) as exc:
-                raise RecordError(
-                    f"line {start}: the CSV record is malformed ({exc})", line=start
-                ) from None
-            if row is None:
-                return
-            end = reader.line_num
-            if not row:
-                continue
-            try:
-                if len(row) != len(header):
-                    raise ValidationError(
-                        f"the CSV record must have {len(header)} cells like the header "
-                        f"(got {len(row)})",
-                        value=row,
-                    )
-                yield _sla_policies_row(dict(zip(header, row, strict=True)))
+                recorded = _sla_policies_row(dict(zip(header, row, strict=True)))
             except ValidationError as exc:
-                raise _line_error(start, exc) from None
+                raise line_error(start, exc) from None
+            yield recorded
 
 
 def _sla_policies_row(cells: Mapping[str, str]) -> RecordedSla:
@@ -380,7 +357,7 @@ class _Instance:
             try:
                 self.feed(kind, at, event)
             except ValidationError as exc:
-                raise _line_error(line, exc) from None
+                raise line_error(line, exc) from None
             if kind == "apply_sla":
                 self.sla_line = line
         self.gathered = []
@@ -467,13 +444,13 @@ def _metric_event_rows(
         try:
             _gather(instances, line, event)
         except ValidationError as exc:
-            raise _line_error(line, exc) from None
+            raise line_error(line, exc) from None
     for (ticket, name, instance), folded in instances.items():
         folded.fold()
         try:
             row = _instance_row(ticket, name, instance, folded, limit)
         except ValidationError as exc:
-            raise _line_error(folded.sla_line, exc) from None
+            raise line_error(folded.sla_line, exc) from None
         if row is not None:
             yield row
 

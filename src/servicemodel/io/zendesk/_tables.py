@@ -15,14 +15,15 @@ import enum
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Final
 
-from ...exceptions import RecordError, ValidationError
+from ...exceptions import ValidationError
 from ...interactions import Interaction
 from .._decoder import InteractionDecoder
 from .._report import ErrorReport
-from .._ticket_log import SCHEDULE_GRACE, Origin, TicketLog, comment_order, located
-from .._vendor import instant
+from .._ticket_log import SCHEDULE_GRACE, Origin, TicketLog, comment_order
+from .._vendor import instant, kept
 from ._columns import Table, check_reader, find_table, record_error
 from ._history import H_RATING, apply_field, field_code, stamped, untracked
+from ._instants import Instants
 from ._read_policies import default_schedule_id
 from ._users import Users, agent_ids
 from ._vocab import DELETED, MERGED_TAG, TICKET_ATTRIBUTES, VOCABULARY
@@ -52,8 +53,11 @@ _POLICY: Final = ("ticket_id", "policy_applied_at", "sla_policy_id")
 _SCHEDULE: Final = ("ticket_id", "created_at", "schedule_id")
 _CHAT: Final = ("chat_id", "ticket_id")
 _CHAT_EVENT: Final = ("chat_id", "created_at", "type", "actor_id")
-_TRUE: Final = frozenset({"true", "t", "1", "yes"})
-_FALSE: Final = frozenset({"false", "f", "0", "no"})
+#: A true/false cell's words (any case) and what they say.
+_FLAGS: Final = {
+    **dict.fromkeys(("true", "t", "1", "yes"), True),
+    **dict.fromkeys(("false", "f", "0", "no"), False),
+}
 #: Ticket columns kept as attributes (name in servicemodel -> column).
 _ATTRIBUTES: Final = tuple((name, _TICKET.index(column)) for name, column in TICKET_ATTRIBUTES)
 #: Instants and SLA stamps remembered: a ticket's rows share their instants, tickets seldom
@@ -169,11 +173,11 @@ def _number(text: str, file: str, line: int, field: str) -> int:
 
 
 def _flag(text: str, origin: Origin, ticket: str) -> bool:
-    lowered = text.lower()
-    if lowered in _TRUE:
-        return True
-    if lowered in _FALSE:
-        return False
+    found = _FLAGS.get(text)
+    if found is None:
+        found = _FLAGS.get(text.lower())
+    if found is not None:
+        return found
     raise record_error(
         origin[0],
         origin[1],
@@ -226,8 +230,9 @@ class _Reader:
                 self.children[name] = _Rows(table, columns, streaming=self.streaming)
         self.chats = _chat_events(folder)
         self.default_schedule = default_schedule_id(folder, tables=True)
-        self._times: dict[str, tuple[_dt.datetime, str]] = {}
+        self.instants = Instants(naive_is_utc=True, limit=_MAX_CACHED)
         self._stamps: dict[str, tuple[int, bool]] = {}
+        self._codes: dict[str, int | None] = {}
 
     def tickets(self, report: ErrorReport | None) -> Iterator[Interaction]:
         decoder = InteractionDecoder()
@@ -251,13 +256,7 @@ class _Reader:
                     )
                 last = number
             children = {name: rows.take(ticket_id, number) for name, rows in self.children.items()}
-            try:
-                interaction = self._interaction(line, row, children, decoder)
-            except RecordError as error:
-                if report is None:
-                    raise
-                report.add(error)
-                continue
+            interaction = kept(report, self._interaction, line, row, children, decoder)
             if interaction is not None:
                 yield interaction
         for rows in self.children.values():
@@ -284,7 +283,7 @@ class _Reader:
         if MERGED_TAG in tags:
             return None  # merged into another ticket: its thread lives on there
         log.tags = tags
-        created = self._instant(row[1], (file, line, "created_at"), ticket_id)
+        created = self.instants.parse(row[1], (file, line, "created_at"), ticket_id)
         log.created, log.created_key = created[1], created[0]
         if not row[2]:
             raise record_error(
@@ -310,7 +309,7 @@ class _Reader:
             # policies test the attribute): at creation or later, as a field change.
             policy_file = self.children["ticket_sla_policy"].table.file
             for policy_line, policy_row in applied:
-                applied_at = self._instant(
+                applied_at = self.instants.parse(
                     policy_row[1], (policy_file, policy_line, "policy_applied_at"), ticket_id
                 )
                 log.field(
@@ -340,26 +339,13 @@ class _Reader:
             self._ratings(log, ratings)
         for at, author, author_id, origin in self.chats.pop(ticket_id, ()):
             log.message(
-                self._instant(at, (origin[0], origin[1], "created_at"), ticket_id),
+                self.instants.parse(at, (origin[0], origin[1], "created_at"), ticket_id),
                 self._chat_author(author, author_id, origin, ticket_id, at),
                 True,
                 prefix + author_id if author_id else None,
                 origin,
             )
         return log.build(decoder)
-
-    def _instant(self, text: str, origin: Origin, ticket: str) -> tuple[_dt.datetime, str]:
-        # A ticket's rows share few instants (creation writes half a dozen): parse each once.
-        found = self._times.get(text)
-        if found is None:
-            try:
-                found = instant(text, origin[2], naive_is_utc=True)
-            except ValidationError as error:
-                raise located(error, origin, ticket) from None
-            if len(self._times) >= _MAX_CACHED:
-                self._times.clear()
-            self._times[text] = found
-        return found
 
     def _history(
         self, log: TicketLog, rows: list[tuple[int, Sequence[str]]], *, ratings: bool
@@ -369,16 +355,21 @@ class _Reader:
         file = self.children["ticket_field_history"].table.file if rows else ""
         prefix = self.prefix
         ticket = log.id
-        times = self._times
+        times = self.instants.known
         stamp = self._stamp
+        codes = self._codes
         for line, (_ticket, updated, field, value) in rows:
-            code = field_code(field)
+            code = codes.get(field, -1)
+            if code == -1:
+                code = field_code(field)
+                if len(codes) < _MAX_CACHED:
+                    codes[field] = code
             if code is None:
                 continue  # not an event of the log (requester, satisfaction comment, ...)
             tracked.add(code)
             if code == H_RATING and not ratings:
                 continue  # the ratings table gives them, so none counts twice
-            at = times.get(updated) or self._instant(updated, (file, line, "updated"), ticket)
+            at = times.get(updated) or self.instants.parse(updated, (file, line, "updated"), ticket)
             apply_field(log, code, at, field, value, (file, line, "value"), prefix, stamp)
         return tracked
 
@@ -399,7 +390,7 @@ class _Reader:
         file = self.children["ticket_schedule"].table.file if rows else ""
         starts = False
         for line, (_ticket, at, schedule) in rows:
-            when = self._instant(at, (file, line, "created_at"), log.id)
+            when = self.instants.parse(at, (file, line, "created_at"), log.id)
             starts = starts or created[0] <= when[0] <= created[0] + SCHEDULE_GRACE
             log.schedule(when, self.prefix + schedule, (file, line, "schedule_id"))
         if not starts and self.default_schedule is not None:
@@ -410,7 +401,7 @@ class _Reader:
             return
         file = self.children["satisfaction_rating"].table.file
         for line, (_ticket, created, score) in rows:
-            at = self._instant(created, (file, line, "created_at"), log.id)
+            at = self.instants.parse(created, (file, line, "created_at"), log.id)
             log.satisfaction(at, score, (file, line, "score"))
 
     def _comments(self, log: TicketLog, rows: list[tuple[int, Sequence[str]]]) -> None:
@@ -420,15 +411,16 @@ class _Reader:
         users = self.users
         prefix = self.prefix
         ticket = log.id
-        times = self._times
+        times = self.instants.known
         for line, (_ticket, created, public, user_id, comment_id) in rows:
-            at = times.get(created) or self._instant(created, (file, line, "created"), ticket)
+            at = times.get(created) or self.instants.parse(created, (file, line, "created"), ticket)
+            origin = (file, line, "user_id")
             log.message(
                 at,
-                users.author(user_id, at[0], (file, line, "user_id"), ticket),
+                users.author(user_id, at[0], origin, ticket),
                 _flag(public, (file, line, "public"), ticket),
                 prefix + user_id,
-                (file, line, "user_id"),
+                origin,
                 comment_order(comment_id),
             )
 
