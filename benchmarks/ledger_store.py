@@ -58,7 +58,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
 from pg_server import PostgresServer, running_server
 
-START = 1_735_689_600_000_000  # 2025-01-01 UTC in epoch microseconds
+START = _dt.datetime(2025, 1, 1, tzinfo=_dt.UTC)
 POLICIES = Policies()
 BATCH = 1_000
 #: The issue's targets for SQLite, in commands per second.
@@ -74,24 +74,22 @@ def build_commands(
     for i in range(count):
         member = f"{prefix}m{rng.randrange(members)}"
         key = f"{prefix}{offset + i}"
-        micros = START + (offset + i) * 1_000_000
+        at = START + _dt.timedelta(seconds=offset + i)
         roll = rng.random()
         if roll < 0.3:
-            command = Command.of("redeem", key=key, member=member, micros=micros, points=5)
+            command = Command.of("redeem", key=key, member=member, at=at, points=5)
         elif roll < 0.4:
             command = Command.of(
                 "adjust",
                 key=key,
                 member=member,
-                micros=micros,
+                at=at,
                 points=rng.choice((-3, 7)),
                 reason="audit",
                 shortfall=NegativeBalance.WITHIN_BALANCE,
             )
         else:
-            command = Command.of(
-                "earn", key=key, member=member, micros=micros, points=rng.randint(1, 50)
-            )
+            command = Command.of("earn", key=key, member=member, at=at, points=rng.randint(1, 50))
         commands.append(command)
     return commands
 
@@ -206,7 +204,13 @@ def filled(place: Place, kind: str, entries: int) -> tuple[str, int]:
     """
     url = place.url(kind)
     own = [
-        Command.of("earn", key=f"own-{i}", member="ann", micros=START + i, points=10)
+        Command.of(
+            "earn",
+            key=f"own-{i}",
+            member="ann",
+            at=START + _dt.timedelta(microseconds=i),
+            points=10,
+        )
         for i in range(10)
     ]
     memory = Ledger(policies=POLICIES)
