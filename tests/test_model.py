@@ -387,6 +387,17 @@ def test_a_model_with_a_loyalty_programme_and_every_part_reads_back_whole() -> N
     assert again.goals[-1].target == Fraction(1, 3)
 
 
+@pytest.mark.parametrize("target", [Fraction(1, 3 * 10**15), Fraction(10**16)])
+def test_a_goal_value_no_document_can_hold_is_refused_when_written_not_when_read(
+    target: Fraction,
+) -> None:
+    model = load_model(EXAMPLES / "hybrid.toml")
+    odd = attrs.evolve(model, goals=[attrs.evolve(model.goals[0], target=target)])
+    with pytest.raises(ValidationError, match="at most 15 digits") as caught:
+        dump_model(odd)
+    assert caught.value.field == "value"
+
+
 @settings(max_examples=25)
 @given(goal=goals())
 def test_any_judgeable_goal_reads_back_from_a_model_document(goal: Goal) -> None:

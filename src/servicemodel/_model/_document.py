@@ -199,13 +199,28 @@ def _converter(tz: str) -> cattrs.Converter:
 
 
 def _goal_value(value: Fraction) -> int | float | str:
-    """A goal value as the document writes it: a whole number, an exact decimal, or ``"n/d"``."""
+    """A goal value as the document writes it: a whole number, an exact decimal, or ``"n/d"``.
+
+    A value the document could not read back (more than 15 digits on either
+    side of the fraction) is refused here, so that a written model always loads.
+    """
+    written: int | float | str
     if value.denominator == 1:
-        return value.numerator
-    as_float = float(value)
-    if Fraction(repr(as_float)) == value:
-        return as_float
-    return f"{value.numerator}/{value.denominator}"
+        written = value.numerator
+    elif Fraction(repr(float(value))) == value:
+        written = float(value)
+    else:
+        written = f"{value.numerator}/{value.denominator}"
+    try:
+        _value(written)
+    except ValidationError:
+        raise ValidationError(
+            "a goal's 'value' must be a number a model document holds: at most 15 digits, "
+            f"or a fraction of two such numbers (got {value})",
+            field="value",
+            value=value,
+        ) from None
+    return written
 
 
 def _writing(conv: cattrs.Converter, tz: str) -> cattrs.Converter:
