@@ -35,6 +35,7 @@ from servicemodel.loyalty import (
     LotStatus,
     NegativeBalance,
     NeverExpires,
+    Pending,
     Policies,
     WhicheverFirst,
 )
@@ -413,3 +414,27 @@ def test_a_ledger_survives_pickling_and_copying_with_its_caches() -> None:
         for days in (0, 3, 31, 40):
             as_of = t.add(days=days)
             assert other.balance("ann", as_of=as_of) == ledger.balance("ann", as_of=as_of)
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        lambda ledger, at: ledger.earn(member="ann", points=5, at=at, key="o-2"),
+        lambda ledger, at: ledger.adjust(member="ann", points=5, at=at, key="a-1", reason="x"),
+    ],
+    ids=["earn", "adjust"],
+)
+def test_a_lot_that_would_expire_after_the_year_9999_is_refused_and_nothing_is_settled(
+    command: Any,
+) -> None:
+    # The first lot becomes available on 9998-11-15: a later command settles that
+    # activation first, so a refusal found after settling would leave it behind.
+    policies = Policies(zone="UTC", expiry=AfterDays(days=365), pending=Pending(length=14))
+    ledger = Ledger(policies=policies)
+    ledger.earn(member="ann", points=5, at=pendulum.datetime(9998, 11, 1), key="o-1")
+    before = ledger.history("ann")
+    with pytest.raises(ValidationError, match="before the year 10000") as caught:
+        command(ledger, pendulum.datetime(9999, 6, 1))
+    assert caught.value.field == "at"
+    assert ledger.history("ann") == before
+    assert ledger.version("ann") == 1

@@ -13,11 +13,18 @@ and applies the command to the member's account.
 
 from __future__ import annotations
 
+import datetime as _dt
 import functools
 from collections.abc import Callable
 from typing import Any, Final
 
-from ..exceptions import IdempotencyConflict, InsufficientPoints, LedgerError, VersionConflict
+from ..exceptions import (
+    IdempotencyConflict,
+    InsufficientPoints,
+    LedgerError,
+    ValidationError,
+    VersionConflict,
+)
 from ._account import Account, LotState
 from ._arguments import check_text
 from ._expiry import day_based
@@ -35,6 +42,7 @@ _REISSUE, _WRITE_OFF = EntryKind.REISSUE, EntryKind.WRITE_OFF
 _ACTIVITY_EARN, _ACTIVITY_REDEEM = ActivityKind.EARN, ActivityKind.REDEEM
 _REFUSE, _UNLIMITED = NegativeBalance.REFUSE, NegativeBalance.UNLIMITED
 _RESTORE = RedemptionReversal.RESTORE
+_EPOCH: Final = _dt.datetime(1970, 1, 1, tzinfo=_dt.UTC)
 _new_record: Final = tuple.__new__  # a NamedTuple's own constructor costs twice as much
 
 #: A command's step: ``step(ledger, account, at, key, payload, extra)`` checks,
@@ -132,16 +140,29 @@ class LedgerSteps(LedgerQueries):
     def _lot_times(self, at: int, expiry: Expiry | None, pending: bool) -> tuple[int, int]:
         """When a lot granted at *at* becomes available (later if *pending*) and expires.
 
-        *expiry* is the lot's own expiry rule (``None``: the policy's).
+        *expiry* is the lot's own expiry rule (``None``: the policy's). A lot
+        whose availability or expiry would fall past the last instant a date
+        can hold (the year 9999) is refused with a ValidationError on ``at``.
         """
         clock = self._clock
-        available = self.policies.pending._available_at(clock, at) if pending else at
-        if expiry is None and available == at:  # the policy's rule, counted from *at*
-            return at, self._policy_expiry(at)
-        expires_from = (
-            self._policy_expiry if expiry is None else functools.partial(expiry._lot_expiry, clock)
-        )
-        return available, lot_expiry(self.policies.expiry_start, expires_from, at, available)
+        try:
+            available = self.policies.pending._available_at(clock, at) if pending else at
+            if expiry is None and available == at:  # the policy's rule, counted from *at*
+                return at, self._policy_expiry(at)
+            expires_from = (
+                self._policy_expiry
+                if expiry is None
+                else functools.partial(expiry._lot_expiry, clock)
+            )
+            return available, lot_expiry(self.policies.expiry_start, expires_from, at, available)
+        except OverflowError:
+            when = _EPOCH + _dt.timedelta(microseconds=at)
+            raise ValidationError(
+                f"'at' must leave room for the lot's availability and expiry before the year "
+                f"10000 (got {when.isoformat()})",
+                field="at",
+                value=when,
+            ) from None
 
     def _policy_expiry(self, at: int) -> int:
         """The policy's expiry for a lot earned at *at*, one computation per local day."""
@@ -176,8 +197,8 @@ class LedgerSteps(LedgerQueries):
     def _earn(self, acc: Account, t: int, key: str, payload: tuple[Any, ...], shares: Any) -> int:
         """earn: ``(name, member, t, points, awards, lines, expiry, tallies)``; *shares* of the lines."""
         points, awards, expiry, tallies = payload[3], payload[4], payload[6], payload[7]
+        available, expires = self._lot_times(t, expiry, True)  # may refuse: before settling
         first = acc.settle(t, _ACTIVITY_EARN)
-        available, expires = self._lot_times(t, expiry, True)
         acc.issue(_EARN, key, t, points, available, expires, awards, shares)
         acc.tally(t, points, tallies)
         return first
@@ -220,14 +241,14 @@ class LedgerSteps(LedgerQueries):
                 f"'redemption' {redemption!r} must not be reversed twice (it already was)"
             )
         restore = self.policies.reversal is _RESTORE
+        times = None if restore else self._lot_times(t, None, False)  # may refuse: before settling
         first = acc.settle(t, ActivityKind.RESTORE if restore else ActivityKind.REISSUE)
         allocs: tuple[tuple[int, int], ...] = record[0]
         total = sum(p for _, p in allocs)
-        if restore:
+        if times is None:
             acc.restore(allocs, total, t, key, redemption)
         else:
-            available, expires = self._lot_times(t, None, False)
-            acc.issue(_REISSUE, key, t, total, available, expires, ref=redemption)
+            acc.issue(_REISSUE, key, t, total, *times, ref=redemption)
         record[1] = True
         if record[2] is not None:
             self._rewards[record[2]] -= 1
@@ -272,10 +293,10 @@ class LedgerSteps(LedgerQueries):
                     f"{member!r} (got {points}); pass shortfall=NegativeBalance.UNLIMITED to "
                     "record debt"
                 )
+        times = self._lot_times(t, expiry, False) if points > 0 else None  # may refuse: first
         first = acc.settle(t, ActivityKind.ADJUST)
-        if points > 0:
-            available, expires = self._lot_times(t, expiry, False)
-            acc.issue(_ADJUST, key, t, points, available, expires, note=reason)
+        if times is not None:
+            acc.issue(_ADJUST, key, t, points, *times, note=reason)
         else:
             wanted = -points
             taken = min(wanted, acc.avail)
