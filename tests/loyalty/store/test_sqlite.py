@@ -164,6 +164,7 @@ def test_a_damaged_older_store_is_refused_and_left_as_it_was(tmp_path: Path) -> 
         "sqlite:///",
         "sqlite:///x.db?synchronous=sometimes",
         "sqlite:///x.db?journal=off",
+        "sqlite:///:memory:",  # sqlite3's in-memory name would pass for a file store
         "mysql://host/db",
         "ledger.db",
     ],

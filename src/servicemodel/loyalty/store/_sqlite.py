@@ -59,6 +59,10 @@ def sqlite_path(url: str) -> tuple[Path | None, str]:
     (PosixPath('data/ledger.db'), 'full')
     >>> sqlite_path("sqlite://")
     (None, 'normal')
+    >>> sqlite_path("sqlite:///:memory:")
+    Traceback (most recent call last):
+    ...
+    servicemodel.exceptions.StoreError: 'url' must name a file; a store in memory is sqlite:// (got 'sqlite:///:memory:')
     """
     parts = urlsplit(url)
     if (
@@ -71,6 +75,11 @@ def sqlite_path(url: str) -> tuple[Path | None, str]:
             f"'url' must be sqlite:///PATH (relative), sqlite:////PATH (absolute) or "
             f"sqlite:// (in memory) (got {url!r})",
             url=url,
+        )
+    if parts.path == "/:memory:":
+        # sqlite3 would open a database in memory that looks like a file store.
+        raise StoreError(
+            f"'url' must name a file; a store in memory is sqlite:// (got {url!r})", url=url
         )
     options = parse_qs(parts.query, keep_blank_values=True)
     unknown = sorted(set(options) - {"synchronous"})
