@@ -503,9 +503,9 @@ def _settle_ties(entries: list[Any]) -> None:
     numbers comments as they are written); comments without one, and targets,
     by content. Either way the log is the same for any row order.
     """
-    heads = list(map(_HEAD, entries))
-    if len(set(heads)) == len(heads):
+    if len(set(map(_HEAD, entries))) == len(entries):
         return  # no two at one instant and kind: most logs
+    heads = list(map(_HEAD, entries))
     start = end = -1  # the run of tied entries being gathered: entries[start:end]
     # The entries tied with the one before them, found without a Python step per entry.
     for index in compress(count(1), map(eq, heads, islice(heads, 1, None))):
