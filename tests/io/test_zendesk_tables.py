@@ -561,3 +561,49 @@ def test_a_truncated_table_is_a_record_error_naming_the_file(
     error = caught.value
     assert error.file == name
     assert error.line == text[:end].count("\n") + 1
+
+
+@pytest.mark.parametrize(
+    ("opening", "history", "origin"),
+    [
+        # The ticket's assignee (not tracked) and the history's group row at creation.
+        (("9", None), (None, "g1"), ("ticket_field_history.csv", 5, "value")),
+        # The ticket's group (not tracked) and the history's assignee row at creation.
+        ((None, "g1"), ("9", None), ("ticket.csv", 2, "assignee_id")),
+    ],
+)
+def test_the_opening_assignment_and_the_history_one_at_creation_are_one_event(
+    opening: tuple[str | None, str | None],
+    history: tuple[str | None, str | None],
+    origin: tuple[str, int, str],
+) -> None:
+    from servicemodel.io._decoder import InteractionDecoder
+    from servicemodel.io._ticket_log import TicketLog
+    from servicemodel.io.zendesk._vocab import VOCABULARY
+
+    created = (pendulum.datetime(2025, 6, 2, 11), "2025-06-02 11:00:00+00:00")
+
+    def log(agent_history: str | None, agent_opening: str | None) -> TicketLog:
+        built = TicketLog("7", ("ticket.csv", 2, "id"), VOCABULARY)
+        built.customer_id, built.channel = "10", "email"
+        built.created, built.created_key = created[1], created[0]
+        built.assignment(
+            created,
+            agent_history if history[0] else None,
+            history[1],
+            ("ticket_field_history.csv", 5, "value"),
+        )
+        built.opening_assignment(
+            created,
+            agent_opening if opening[0] else None,
+            opening[1],
+            ("ticket.csv", 2, "assignee_id"),
+        )
+        return built
+
+    [event] = log("9", "9").build(InteractionDecoder()).events
+    assert isinstance(event, Assignment)
+    assert (event.at, event.agent_id, event.group) == (created[0], "9", "g1")
+    with pytest.raises(RecordError) as caught:
+        log(" 9", " 9").build(InteractionDecoder())  # an id with a blank: named by its row
+    assert (caught.value.file, caught.value.line) == origin[:2]

@@ -107,6 +107,7 @@ class TicketLog:
     __slots__ = (
         "_events",
         "_fields",
+        "_opening",
         "_priorities",
         "_tag_sets",
         "_vocabulary",
@@ -140,6 +141,7 @@ class TicketLog:
         self._priorities: list[tuple[_dt.datetime, str, str, Origin]] = []
         self._tag_sets: list[tuple[_dt.datetime, str, frozenset[str], Origin]] = []
         self._fields: list[tuple[_dt.datetime, str, str, str | None, Origin]] = []
+        self._opening: list[int] = []  # the assignments at creation, by index in _events
 
     def _add(
         self, key: _dt.datetime, rank: int, text: str, a: object, b: object, o: Origin
@@ -153,12 +155,13 @@ class TicketLog:
         public: bool,
         author_id: str | None,
         origin: Origin,
-        comment_id: int | None = None,
+        comment_id: object = None,
     ) -> None:
         """A comment: who wrote it (customer, agent or bot) and whether the customer saw it.
 
         *comment_id* (Zendesk's, rising in the order comments were written)
-        orders comments of the same second.
+        orders comments of the same second; it is read (:func:`comment_order`)
+        only when one is tied with another.
         """
         events = self._events
         events.append(
@@ -243,7 +246,32 @@ class TicketLog:
         self, at: tuple[_dt.datetime, str], agent: str | None, group: str | None, origin: Origin
     ) -> None:
         """The assignee (``agent``) or group changed; ``""`` unassigns, ``None`` leaves it."""
-        self._add(at[0], _ASSIGNMENT, at[1], agent, group, origin)
+        events = self._events
+        if at[0] == self.created_key:
+            self._opening.append(len(events))
+        events.append((at[0], _ASSIGNMENT, len(events), at[1], agent, group, origin))
+
+    def opening_assignment(
+        self, created: tuple[_dt.datetime, str], agent: str | None, group: str | None, o: Origin
+    ) -> None:
+        """The assignee or group from creation that no history row gives (as :meth:`assignment`).
+
+        When it sets one of the two and the history has a single assignment at
+        creation that sets the other, both become that one entry, as settling
+        the tie would have ordered them (one with an assignee first, then one
+        with a group only; the later one's instant and origin): no tie is left
+        to settle.
+        """
+        events, opening = self._events, self._opening
+        if len(opening) == 1 and (agent is None) != (group is None):
+            key, rank, seq, text, a, b, origin = events[opening[0]]
+            if agent is not None and a is None:
+                events[opening[0]] = (key, rank, seq, text, agent, b, origin)
+                return
+            if group is not None and b is None:
+                events[opening[0]] = (key, rank, seq, created[1], a, group, o)
+                return
+        self.assignment(created, agent, group, o)
 
     def rating(self, at: tuple[_dt.datetime, str], score: int, origin: Origin) -> None:
         """A satisfaction answer on 1-5."""
@@ -475,6 +503,8 @@ def _settle_ties(entries: list[Any]) -> None:
     numbers comments as they are written); comments without one, and targets,
     by content. Either way the log is the same for any row order.
     """
+    if len(set(map(_HEAD, entries))) == len(entries):
+        return  # no two at one instant and kind: most logs
     heads = list(map(_HEAD, entries))
     start = end = -1  # the run of tied entries being gathered: entries[start:end]
     # The entries tied with the one before them, found without a Python step per entry.
@@ -492,7 +522,8 @@ def _tie_key(entry: Any) -> tuple[int, int, str]:
     """Comments with an id first, by id; the rest by content."""
     a, b = entry[4], entry[5]
     if entry[1] == _MESSAGE:
-        public, author_id, comment_id = b
+        public, author_id, comment = b
+        comment_id = comment_order(comment)
         if comment_id is not None:
             return (0, comment_id, "")
         return (1, 0, repr((a, (public, author_id))))

@@ -20,7 +20,7 @@ from ...exceptions import ValidationError
 from ...interactions import Interaction
 from .._decoder import InteractionDecoder
 from .._report import ErrorReport
-from .._ticket_log import Origin, TicketLog, comment_order
+from .._ticket_log import Origin, TicketLog
 from .._vendor import kept
 from ._api_events import (
     F_COMMENT,
@@ -250,9 +250,7 @@ class _Reader:
                         public,
                     )
                 author = "bot" if by_rule else self.users.author(a, when[0], origin, ticket)
-                log.message(
-                    when, author, public, prefix + a if a else None, origin, comment_order(comment)
-                )
+                log.message(when, author, public, prefix + a if a else None, origin, comment)
             elif kind == F_FIELD:
                 code = field_code(a)
                 if code is None:

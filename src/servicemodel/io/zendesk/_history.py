@@ -174,6 +174,6 @@ def untracked(
     agent = prefix + assignee if assignee and H_ASSIGNEE not in tracked else None
     team = prefix + group if group and H_GROUP not in tracked else None
     if agent is not None or team is not None:
-        log.assignment(created, agent, team, origins[1])
+        log.opening_assignment(created, agent, team, origins[1])
     if H_STATUS not in tracked:
         log.status(created, status, origins[0])

@@ -19,7 +19,7 @@ from ...exceptions import ValidationError
 from ...interactions import Interaction
 from .._decoder import InteractionDecoder
 from .._report import ErrorReport
-from .._ticket_log import SCHEDULE_GRACE, Origin, TicketLog, comment_order
+from .._ticket_log import SCHEDULE_GRACE, Origin, TicketLog
 from .._vendor import instant, kept
 from ._columns import Table, check_reader, find_table, record_error
 from ._history import H_RATING, apply_field, field_code, stamped, untracked
@@ -412,16 +412,18 @@ class _Reader:
         prefix = self.prefix
         ticket = log.id
         times = self.instants.known
+        flags = _FLAGS
         for line, (_ticket, created, public, user_id, comment_id) in rows:
             at = times.get(created) or self.instants.parse(created, (file, line, "created"), ticket)
             origin = (file, line, "user_id")
+            shown = flags.get(public)
             log.message(
                 at,
                 users.author(user_id, at[0], origin, ticket),
-                _flag(public, (file, line, "public"), ticket),
+                _flag(public, (file, line, "public"), ticket) if shown is None else shown,
                 prefix + user_id,
                 origin,
-                comment_order(comment_id),
+                comment_id,
             )
 
     def _chat_author(
