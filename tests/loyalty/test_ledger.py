@@ -351,7 +351,7 @@ BAD_EARNS = [
     ("points", {"points": 1.0}),
     ("points", {"points": 10**15 + 1}),
     ("at", {"at": pendulum.naive(2025, 1, 1)}),
-    ("awards", {"awards": ["not an award"]}),
+    ("awards[0]", {"awards": ["not an award"]}),
 ]
 
 
@@ -438,3 +438,15 @@ def test_a_lot_that_would_expire_after_the_year_9999_is_refused_and_nothing_is_s
     assert caught.value.field == "at"
     assert ledger.history("ann") == before
     assert ledger.version("ann") == 1
+
+
+def test_a_stray_award_or_returned_line_is_refused_at_its_index_and_nothing_changes() -> None:
+    ledger = Ledger(policies=Policies(zone="UTC"))
+    at = pendulum.datetime(2025, 1, 10)
+    ledger.earn(member="ann", points=5, at=at, key="o-1")
+    with pytest.raises(ValidationError, match=r"'awards\[0\]' must be an Award \(got 'x'\)"):
+        ledger.earn(member="ann", points=5, at=at, key="o-2", awards=["x"])  # type: ignore[list-item]
+    with pytest.raises(ValidationError, match=r"'lines\[0\]' must be a ReturnedLine"):
+        ledger.return_purchase(member="ann", earn="o-1", at=at, key="ret-1", lines=[3])  # type: ignore[list-item]
+    assert ledger.version("ann") == 1
+    assert ledger.balance("ann", as_of=at).available == 5

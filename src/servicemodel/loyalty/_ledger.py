@@ -23,6 +23,7 @@ import threading
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
+from .._validators import instances
 from ..exceptions import ValidationError
 from ._account import Account, AccountRules
 from ._arguments import MAX_POINTS, check_points, check_tally, check_text, line_shares
@@ -190,14 +191,7 @@ class Ledger(LedgerSteps):
         if type(points) is not int or not 0 <= points <= MAX_POINTS:
             check_points(points)
         t = self._reader.micros(at, "at")
-        award_items = awards if type(awards) is tuple else tuple(awards)
-        for item in award_items:
-            if not isinstance(item, Award):
-                raise ValidationError(
-                    f"'awards' must contain Award values (got {item!r})",
-                    field="awards",
-                    value=item,
-                )
+        award_items = instances(awards, Award, field="awards")
         line_items = lines if type(lines) is tuple else tuple(lines)
         shares = line_shares(points, line_items, self.policies.returns) if line_items else ()
         if expiry is not None:
@@ -334,15 +328,7 @@ class Ledger(LedgerSteps):
         """
         check_text(earn, "earn")
         t = self._reader.micros(at, "at")
-        returned = None if lines is None else tuple(lines)
-        if returned is not None:
-            for item in returned:
-                if not isinstance(item, ReturnedLine):
-                    raise ValidationError(
-                        f"'lines' must contain ReturnedLine values (got {item!r})",
-                        field="lines",
-                        value=item,
-                    )
+        returned = None if lines is None else instances(lines, ReturnedLine, field="lines")
         tallies = check_tally(tally)
         payload = ("return_purchase", member, t, earn, returned, tallies)
         return self._run(LedgerSteps._return, key, payload, t, expected_version, None)
