@@ -20,7 +20,8 @@ DateTime(2024, 6, 10, 13, 0, 0, tzinfo=Timezone('Europe/London'))
 ('completed', True, DateTime(2024, 6, 10, 10, 0, 0, tzinfo=Timezone('Europe/London')))
 """
 
-from ._calendar import BusinessCalendar, Combine, Overnight
+from ._calendar import BusinessCalendar
+from ._calendar_options import Combine, Overnight
 from ._conditions import Condition, FieldTest, Match, Operator
 from ._dated import DatedCalendar
 from ._documents import dump_policies, load_policies, policy_schema

@@ -9,7 +9,6 @@ is ``F(b) - F(a)`` and ``add(s, d)`` is the earliest ``t`` with
 from __future__ import annotations
 
 import datetime as _dt
-import enum
 import numbers
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Final, final
@@ -28,6 +27,7 @@ from .._time import (
 )
 from .._time import duration_from_micros as duration_of
 from ..exceptions import CalendarError, ValidationError
+from ._calendar_options import Combine, Overnight
 from ._core import Core, combined_core, wall_micros, weekly_core
 from ._engine import DAY, NeverReached
 from ._schedule import check_holidays, check_hours, check_ranges, dates, parse_hours, ranges
@@ -36,43 +36,12 @@ if TYPE_CHECKING:
     import numpy as np
     import numpy.typing as npt
 
-__all__ = ["BusinessCalendar", "Combine", "Overnight"]
+__all__ = ["BusinessCalendar"]
 
 _LO_TEXT: Final = "1900-01-01T00:00:00Z"
 _HI_TEXT: Final = "2200-01-01T00:00:00Z"
 _EPOCH_ORDINAL: Final = _dt.date(1970, 1, 1).toordinal()
 _DateTime: Final = pendulum.DateTime
-
-
-class Overnight(enum.Enum):
-    """Which business day owns the part of a range that runs past midnight.
-
-    A Monday range "22:00-06:00" is open Mon 22:00-24:00 and Tue 00:00-06:00
-    either way; the choice decides which day's holiday closes the Tuesday part.
-
-    >>> Overnight("start_day")
-    <Overnight.START_DAY: 'start_day'>
-    """
-
-    #: Zendesk's rule: the part after midnight belongs to the next day, so a
-    #: Tuesday holiday closes Tue 00:00-06:00 of a Monday night shift.
-    SPLIT_AT_MIDNIGHT = "split_at_midnight"
-    #: pandas' rule: the whole shift belongs to the day it starts on, so a
-    #: Monday holiday closes Mon 22:00 to Tue 06:00 and a Tuesday holiday does not.
-    START_DAY = "start_day"
-
-
-class Combine(enum.Enum):
-    """How a combined calendar joins its parts.
-
-    >>> Combine.UNION.value
-    'union'
-    """
-
-    #: Open when any part is open (follow-the-sun teams).
-    UNION = "union"
-    #: Open when every part is open (the customer's and the team's hours).
-    INTERSECTION = "intersection"
 
 
 def _range_error(field: str, value: object) -> ValidationError:

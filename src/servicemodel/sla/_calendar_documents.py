@@ -65,7 +65,8 @@ def read_calendars(value: object, refusals: structuring.Refusals) -> dict[str, B
 
 def read_calendar(value: object, _type: object = None) -> BusinessCalendar:
     """A weekly calendar from its document; every refusal raised at once, each at its key."""
-    from ._calendar import BusinessCalendar, Overnight
+    from ._calendar import BusinessCalendar
+    from ._calendar_options import Overnight
 
     refusals = structuring.Refusals()
     spec = structuring.table(
@@ -206,7 +207,8 @@ def _local_text(value: _dt.datetime) -> str:
 
 
 def dump_calendar(calendar: object, name: str) -> dict[str, Any]:
-    from ._calendar import BusinessCalendar, Overnight
+    from ._calendar import BusinessCalendar
+    from ._calendar_options import Overnight
 
     zone_name = getattr(getattr(calendar, "timezone", None), "name", None)
     if (

@@ -19,7 +19,8 @@ from __future__ import annotations
 import datetime as _dt
 from zoneinfo import ZoneInfo
 
-from ._calendar import BusinessCalendar, Combine, Overnight
+from ._calendar import BusinessCalendar
+from ._calendar_options import Combine, Overnight
 
 __all__ = ["MinuteOracle"]
 
