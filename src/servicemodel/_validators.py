@@ -10,7 +10,7 @@ tuple, ``"email"`` to ``Channel.EMAIL``, a stdlib aware datetime to pendulum).
 >>> Score(value=7)
 Traceback (most recent call last):
 ...
-servicemodel.exceptions.ValidationError: 'value' must be between 1 and 5 (got 7)
+servicemodel.exceptions.ValidationError: 'value' must be an integer from 1 to 5 (got 7)
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime as _dt
 import enum
 from collections.abc import Callable, Iterable
-from typing import Any, TypeVar
+from typing import Any, TypeGuard, TypeVar
 
 import attrs
 import pendulum
@@ -32,6 +32,9 @@ __all__ = [
     "enum_member",
     "instances",
     "instant_key",
+    "integer",
+    "integer_rule",
+    "is_integer",
     "non_empty_str",
     "optional_aware",
     "optional_non_empty_str",
@@ -65,21 +68,74 @@ def shown(value: object, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
-def between(low: int, high: int) -> Callable[[Any, attrs.Attribute[Any], Any], None]:
-    """Validator: an ``int`` (not ``bool``) in ``[low, high]``.
+def integer_rule(low: int | None = None, high: int | None = None) -> str:
+    """The one wording of an integer range, for a message ``'<field>' must be <rule> (got ...)``.
 
-    >>> check = between(0, 10)
+    >>> integer_rule(1, 5), integer_rule(low=0), integer_rule(high=9), integer_rule()
+    ('an integer from 1 to 5', 'an integer of at least 0', 'an integer of at most 9', 'an integer')
+    """
+    if low is not None and high is not None:
+        return f"an integer from {low} to {high}"
+    if low is not None:
+        return f"an integer of at least {low}"
+    if high is not None:
+        return f"an integer of at most {high}"
+    return "an integer"
+
+
+def is_integer(value: object, low: int | None = None, high: int | None = None) -> TypeGuard[int]:
+    """Whether *value* is an ``int`` (never a ``bool``) in ``[low, high]`` (``None``: unbounded).
+
+    >>> is_integer(3, 1, 5), is_integer(True, 0, 1), is_integer(2.0), is_integer(-1, low=0)
+    (True, False, False, False)
+    """
+    return (
+        isinstance(value, int)
+        and not isinstance(value, bool)
+        and (low is None or value >= low)
+        and (high is None or value <= high)
+    )
+
+
+def integer(value: object, *, field: str, low: int | None = None, high: int | None = None) -> int:
+    """Return *value* if it is an ``int`` (not ``bool``) in ``[low, high]``; the one integer check.
+
+    Raises:
+        ValidationError: ``'<field>' must be an integer from <low> to <high> (got <value>)``.
+
+    >>> integer(3, field="level", low=1, high=5)
+    3
+    >>> integer(0, field="batch", low=1)
+    Traceback (most recent call last):
+    ...
+    servicemodel.exceptions.ValidationError: 'batch' must be an integer of at least 1 (got 0)
+    """
+    if not is_integer(value, low, high):
+        raise ValidationError(
+            f"'{field}' must be {integer_rule(low, high)} (got {shown(value)})",
+            field=field,
+            value=value,
+        )
+    return value
+
+
+def between(
+    low: int | None = None, high: int | None = None
+) -> Callable[[Any, attrs.Attribute[Any], Any], None]:
+    """Validator: an ``int`` (not ``bool``) in ``[low, high]``, checked by :func:`integer`.
+
+    >>> import attrs
+    >>> @attrs.frozen
+    ... class Stock:
+    ...     count: int = attrs.field(validator=between(low=0))
+    >>> Stock(-1)
+    Traceback (most recent call last):
+    ...
+    servicemodel.exceptions.ValidationError: 'count' must be an integer of at least 0 (got -1)
     """
 
     def check(_instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-            raise ValidationError(
-                f"'{attribute.name}' must be an integer between {low} and {high} (got {value!r})"
-                if not isinstance(value, int) or isinstance(value, bool)
-                else f"'{attribute.name}' must be between {low} and {high} (got {value!r})",
-                field=attribute.name,
-                value=value,
-            )
+        integer(value, field=attribute.name, low=low, high=high)
 
     return check
 

@@ -322,28 +322,28 @@ def test_names_and_whole_numbers_at_their_bounds() -> None:
         (
             PerEvent,
             {"name": "x", "event": "birthday", "points": 0},
-            "'points' must be a whole number from 1 to 1000000000000 (got 0)",
+            "'points' must be an integer from 1 to 1000000000000 (got 0)",
             "points",
             0,
         ),
         (
             PerEvent,
             {"name": "x", "event": "birthday", "points": 10**12 + 1},
-            "'points' must be a whole number from 1 to 1000000000000 (got 1000000000001)",
+            "'points' must be an integer from 1 to 1000000000000 (got 1000000000001)",
             "points",
             1000000000001,
         ),
         (
             PerEvent,
             {"name": "x", "event": "birthday", "points": True},
-            "'points' must be a whole number from 1 to 1000000000000 (got True)",
+            "'points' must be an integer from 1 to 1000000000000 (got True)",
             "points",
             True,
         ),
         (
             Cap,
             {"name": "c", "limit": -1, "window": "day"},
-            "'limit' must be a whole number from 0 to 1000000000000 (got -1)",
+            "'limit' must be an integer from 0 to 1000000000000 (got -1)",
             "limit",
             -1,
         ),
@@ -408,8 +408,8 @@ def test_names_and_whole_numbers_at_their_bounds() -> None:
         (
             Cap,
             {"name": "c", "limit": 1, "window": "week"},
-            "'capwindow' must be one of 'order', 'day', 'month', 'lifetime' (got 'week')",
-            "capwindow",
+            "'window' must be one of 'order', 'day', 'month', 'lifetime' (got 'week')",
+            "window",
             "week",
         ),
         (

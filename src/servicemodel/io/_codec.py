@@ -464,7 +464,7 @@ def decode_feedback(record: Any) -> Feedback:
     ...                  "at": "2024-06-10T09:00:00Z", "score": 11})
     Traceback (most recent call last):
     ...
-    servicemodel.exceptions.ValidationError: 'score' must be between 0 and 10 (got 11)
+    servicemodel.exceptions.ValidationError: 'score' must be an integer from 0 to 10 (got 11)
     """
     field = "type"
     try:

@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any, Final
 
+from .._validators import integer
 from ..exceptions import ValidationError
 from ._money import largest_remainder
 from ._policies import ReturnAttribution
@@ -42,13 +43,7 @@ def check_text(value: object, field: str) -> str:
 
 
 def check_points(value: object, field: str = "points") -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or not 0 < value <= MAX_POINTS:
-        raise ValidationError(
-            f"'{field}' must be a whole number of points from 1 to {MAX_POINTS} (got {value!r})",
-            field=field,
-            value=value,
-        )
-    return value
+    return integer(value, field=field, low=1, high=MAX_POINTS)
 
 
 def check_tally(tally: Mapping[str, Any] | None) -> tuple[tuple[str, Any], ...]:

@@ -24,6 +24,7 @@ import pendulum
 from .. import _documents as doc
 from .. import _structure as structuring
 from .._time import HI, LO, ZONES
+from .._validators import is_integer
 from ..exceptions import (
     LedgerDocumentError,
     Problem,
@@ -82,7 +83,7 @@ def load_programme(source: doc.Source, *, format: str | None = None) -> Programm
     Traceback (most recent call last):
     ...
     servicemodel.exceptions.ProgrammeDocumentError: 1 problem in programme document:
-      earn.rules[0].points: 'points' must be a whole number from 1 to 1000000000000 (got 0)
+      earn.rules[0].points: 'points' must be an integer from 1 to 1000000000000 (got 0)
     """
     problems = doc.Problems()
     data = _read(source, format, problems)
@@ -352,7 +353,7 @@ def _tally(value: object, path: str, problems: doc.Problems) -> dict[str, int | 
         return None
     tally: dict[str, int | Decimal] = {}
     for key, number in value.items():
-        whole = isinstance(number, int) and not isinstance(number, bool)
+        whole = is_integer(number)
         try:
             tally[key] = number if whole else decimal(number)
         except ValidationError as error:

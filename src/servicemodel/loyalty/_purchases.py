@@ -7,7 +7,7 @@ from typing import Any, TypeAlias, final
 
 import attrs
 
-from .._validators import enum_member
+from .._validators import between, enum_member
 from ..exceptions import ValidationError
 from ._money import Money
 
@@ -32,16 +32,7 @@ def _optional_text(instance: Any, attribute: attrs.Attribute[Any], value: Any) -
 
 
 def _whole(low: int) -> Any:
-    def check(_instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= MAX_POINTS:
-            raise ValidationError(
-                f"'{attribute.name}' must be a whole number from {low} to {MAX_POINTS} "
-                f"(got {value!r})",
-                field=attribute.name,
-                value=value,
-            )
-
-    return check
+    return between(low, MAX_POINTS)
 
 
 def _non_negative_money(_instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
@@ -53,8 +44,12 @@ def _non_negative_money(_instance: Any, attribute: attrs.Attribute[Any], value: 
         )
 
 
-def _to_event_kind(value: Any) -> EventKind:
-    return enum_member(EventKind, value, field="eventkind")
+def _to_kind(value: Any) -> EventKind:
+    return enum_member(EventKind, value, field="kind")
+
+
+def _to_event(value: Any) -> EventKind:
+    return enum_member(EventKind, value, field="event")
 
 
 @final
@@ -177,7 +172,7 @@ class Activity:
     """
 
     id: str = attrs.field(validator=_text)
-    kind: EventKind = attrs.field(converter=_to_event_kind)
+    kind: EventKind = attrs.field(converter=_to_kind)
     channel: str | None = attrs.field(default=None, validator=_optional_text)
 
 

@@ -32,7 +32,7 @@ from ._purchases import (
     _distinct,
     _optional_text,
     _text,
-    _to_event_kind,
+    _to_event,
     _whole,
 )
 from ._values import Award, EarnLine
@@ -100,15 +100,15 @@ def _names(value: Any) -> frozenset[str]:
 
 
 def _to_rounding_mode(value: Any) -> RoundingMode:
-    return enum_member(RoundingMode, value, field="roundingmode")
+    return enum_member(RoundingMode, value, field="mode")
 
 
 def _to_rounding_place(value: Any) -> RoundingPlace:
-    return enum_member(RoundingPlace, value, field="roundingplace")
+    return enum_member(RoundingPlace, value, field="place")
 
 
 def _to_rounding_stage(value: Any) -> RoundingStage:
-    return enum_member(RoundingStage, value, field="roundingstage")
+    return enum_member(RoundingStage, value, field="stage")
 
 
 @final
@@ -294,7 +294,7 @@ class PerEvent:
     """
 
     name: str = attrs.field(validator=_text)
-    event: EventKind = attrs.field(converter=_to_event_kind)
+    event: EventKind = attrs.field(converter=_to_event)
     points: int = attrs.field(validator=_whole(1))
 
     def bases(self, purchase: Order | Activity) -> tuple[Basis, ...]:

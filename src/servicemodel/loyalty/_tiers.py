@@ -20,9 +20,10 @@ import attrs
 import pendulum
 
 from .._time import aware, to_micros
-from .._validators import enum_member
+from .._validators import between, enum_member, integer
 from ..exceptions import ValidationError
 from ._clock import DAY, LocalClock
+from ._expiry import _to_period
 from ._ledger import Ledger
 from ._policies import CalendarPeriod
 from ._purchases import _distinct, _text
@@ -47,13 +48,7 @@ def _threshold(value: Any) -> Decimal:
     return amount
 
 
-def _days(_instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 36_525:
-        raise ValidationError(
-            f"'{attribute.name}' must be a whole number of days from 0 to 36525 (got {value!r})",
-            field=attribute.name,
-            value=value,
-        )
+_days = between(0, 36_525)
 
 
 class TierMetric(enum.Enum):
@@ -134,7 +129,7 @@ def _levels(value: Any) -> tuple[Tier, ...]:
 
 
 def _to_metric(value: Any) -> TierMetric:
-    return enum_member(TierMetric, value, field="tiermetric")
+    return enum_member(TierMetric, value, field="metric")
 
 
 def _to_crossing(value: Any) -> Crossing:
@@ -143,10 +138,6 @@ def _to_crossing(value: Any) -> Crossing:
 
 def _to_downgrade(value: Any) -> Downgrade:
     return enum_member(Downgrade, value, field="downgrade")
-
-
-def _to_period(value: Any) -> CalendarPeriod:
-    return enum_member(CalendarPeriod, value, field="calendarperiod")
 
 
 @final
@@ -322,22 +313,12 @@ class Tiers:
         return level
 
 
-def _cost(_instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 10**12:
-        raise ValidationError(
-            f"'{attribute.name}' must be a whole number of points from 1 to 10**12 (got {value!r})",
-            field=attribute.name,
-            value=value,
-        )
+_cost = between(1, 10**12)
 
 
-def _stock(_instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-    if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
-        raise ValidationError(
-            f"'stock' must be a whole number of at least 0 or None for unlimited (got {value!r})",
-            field="stock",
-            value=value,
-        )
+def _stock(_instance: Any, _attribute: attrs.Attribute[Any], value: Any) -> None:
+    if value is not None:  # None: unlimited
+        integer(value, field="stock", low=0)
 
 
 def _optional_instant(value: Any) -> pendulum.DateTime | None:

@@ -12,6 +12,7 @@ import attrs
 import pendulum
 
 from .._time import from_micros, zone
+from .._validators import between
 from ..exceptions import ValidationError
 from ._money import Money
 
@@ -41,18 +42,6 @@ def _text(_instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
             field=attribute.name,
             value=value,
         )
-
-
-def _points(low: int) -> Any:
-    def check(_instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-        if isinstance(value, bool) or not isinstance(value, int) or value < low:
-            raise ValidationError(
-                f"'{attribute.name}' must be an integer of at least {low} (got {value!r})",
-                field=attribute.name,
-                value=value,
-            )
-
-    return check
 
 
 def _decimal(value: Any) -> Decimal:
@@ -101,7 +90,7 @@ class EarnLine:
 
     line: str = attrs.field(validator=_text)
     amount: Decimal = attrs.field(converter=_decimal)
-    points: int = attrs.field(validator=_points(0))
+    points: int = attrs.field(validator=between(low=0))
 
 
 @final
@@ -115,7 +104,7 @@ class LineShare:
 
     line: str = attrs.field(validator=_text)
     amount: Decimal = attrs.field(converter=_decimal)
-    points: int = attrs.field(validator=_points(0))
+    points: int = attrs.field(validator=between(low=0))
 
 
 @final
@@ -146,8 +135,8 @@ class Award:
     rule: str = attrs.field(validator=_text)
     base: Money | None = None
     rate: Fraction | None = attrs.field(default=None, converter=_rate)
-    desired: int = attrs.field(validator=_points(0))
-    granted: int = attrs.field(validator=_points(0))
+    desired: int = attrs.field(validator=between(low=0))
+    granted: int = attrs.field(validator=between(low=0))
 
     @granted.validator
     def _check(self, attribute: attrs.Attribute[Any], value: int) -> None:

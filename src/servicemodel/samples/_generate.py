@@ -11,6 +11,7 @@ from typing import Any
 import pendulum
 
 from .._time import aware, duration_micros, from_micros, to_micros, zone
+from .._validators import integer
 from ..customers import Customer
 from ..exceptions import ValidationError
 from ..feedback import CesResponse, Feedback, NpsResponse, Review
@@ -148,19 +149,11 @@ _MAX_CACHED_HOURS = 100_000
 
 
 def _check_count(count: object) -> int:
-    if isinstance(count, bool) or not isinstance(count, int) or not 0 <= count <= _MAX_COUNT:
-        raise ValidationError(
-            f"'count' must be an integer between 0 and {_MAX_COUNT} (got {count!r})",
-            field="count",
-            value=count,
-        )
-    return count
+    return integer(count, field="count", low=0, high=_MAX_COUNT)
 
 
 def _check_seed(seed: object) -> int:
-    if isinstance(seed, bool) or not isinstance(seed, int):
-        raise ValidationError(f"'seed' must be an integer (got {seed!r})", field="seed", value=seed)
-    return seed
+    return integer(seed, field="seed")
 
 
 def _cumulative(weights: Iterable[int]) -> tuple[int, ...]:

@@ -26,7 +26,7 @@ import cattrs
 from .. import _documents as doc
 from .. import _structure as structuring
 from .._time import duration_micros
-from .._validators import shown
+from .._validators import integer_rule, shown
 from ..exceptions import PolicyDocumentError, Problem, ValidationError
 from ..interactions import Priority, Status
 from ._calendar_documents import dump_calendar, read_calendar, read_calendars
@@ -299,7 +299,7 @@ class _Reader:
         if "warn_percent" in spec and (warn_percent is None or not 1 <= warn_percent <= 99):
             refusals.add(
                 "warn_percent",
-                f"must be an integer from 1 to 99 {doc.got(spec['warn_percent'])}",
+                f"must be {integer_rule(1, 99)} {doc.got(spec['warn_percent'])}",
             )
         warn_before = None
         if "warn_before" in spec:

@@ -14,6 +14,7 @@ from .._time import aware, duration_micros, to_duration, to_micros
 from .._validators import (
     enum_member,
     instant_key,
+    integer,
     non_empty_str,
     optional_aware,
     optional_non_empty_str,
@@ -141,12 +142,7 @@ class Target:
                     value=None,
                 )
             return
-        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_DAYS:
-            raise ValidationError(
-                f"'business_days' must be an integer from 1 to {MAX_DAYS} (got {value!r})",
-                field="business_days",
-                value=value,
-            )
+        integer(value, field="business_days", low=1, high=MAX_DAYS)
         if self.within is not None:
             raise ValidationError(
                 "'business_days' must not be combined with 'within'; choose one "
@@ -173,12 +169,7 @@ class Target:
     def _check_percent(self, _attribute: attrs.Attribute[Any], value: object) -> None:
         if value is None:
             return
-        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 99:
-            raise ValidationError(
-                f"'warn_percent' must be an integer from 1 to 99 (got {value!r})",
-                field="warn_percent",
-                value=value,
-            )
+        integer(value, field="warn_percent", low=1, high=99)
 
     @warn_before.validator
     def _check_before(self, _attribute: attrs.Attribute[Any], value: object) -> None:

@@ -18,6 +18,7 @@ from typing import Any, Final
 
 import attrs
 
+from .._validators import is_integer
 from ..exceptions import ValidationError
 
 __all__ = [
@@ -215,7 +216,7 @@ def check_hours(_inst: Any, _attr: attrs.Attribute[Any], value: Any) -> None:
         ok = (
             isinstance(item, tuple)
             and len(item) == 3
-            and all(isinstance(x, int) and not isinstance(x, bool) for x in item)
+            and all(is_integer(x) for x in item)
             and 0 <= item[0] <= 6
             and 0 <= item[1] < 1440
             and item[1] < item[2] <= item[1] + 1440

@@ -6,13 +6,14 @@ import enum
 import math
 from collections.abc import Iterable
 from fractions import Fraction
-from typing import Any, final
+from typing import final
 
 import attrs
 import pendulum
 
 from .._time import aware, to_micros
 from .._validators import (
+    between,
     check_item,
     enum_member,
     non_empty_str,
@@ -50,13 +51,7 @@ def _direction(value: object) -> Improvement:
     return enum_member(Improvement, value, field="direction")
 
 
-def _sample_size(_instance: Any, _attribute: attrs.Attribute[Any], value: object) -> None:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise ValidationError(
-            f"'sample_size' must be a positive integer (got {value!r})",
-            field="sample_size",
-            value=value,
-        )
+_sample_size = between(low=1)
 
 
 def _metric(value: object) -> KpiName:

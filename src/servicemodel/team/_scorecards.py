@@ -31,7 +31,7 @@ import attrs
 import pendulum
 
 from .._time import aware, duration_micros, to_micros
-from .._validators import check_item, enum_member
+from .._validators import check_item, enum_member, integer
 from ..customers import Customer
 from ..exceptions import EmptySampleError, ValidationError
 from ..interactions import Interaction
@@ -272,13 +272,7 @@ def _minimums(value: Mapping[str, int] | None) -> dict[str, int]:
                 field="minimum_samples",
                 value=metric,
             )
-        if isinstance(minimum, bool) or not isinstance(minimum, int) or minimum < 1:
-            raise ValidationError(
-                f"'minimum_samples.{metric}' must be a positive integer (got {minimum!r})",
-                field=f"minimum_samples.{metric}",
-                value=minimum,
-            )
-        result[metric] = minimum
+        result[metric] = integer(minimum, field=f"minimum_samples.{metric}", low=1)
     return result
 
 

@@ -15,6 +15,7 @@ from .._validators import (
     between,
     check_item,
     enum_member,
+    integer,
     non_empty_str,
     optional_non_empty_str,
     to_tuple,
@@ -241,16 +242,7 @@ class TrainingPlan:
         ['overdue']
         """
         now = to_micros(aware(as_of, field="as_of"))
-        if (
-            isinstance(pass_mark, bool)
-            or not isinstance(pass_mark, int)
-            or not 0 <= pass_mark <= 100
-        ):
-            raise ValidationError(
-                f"'pass_mark' must be an integer between 0 and 100 (got {pass_mark!r})",
-                field="pass_mark",
-                value=pass_mark,
-            )
+        integer(pass_mark, field="pass_mark", low=0, high=100)
         start = to_micros(self.created_at)
         passed: set[str] = set()
         for index, record in enumerate(records):

@@ -17,6 +17,7 @@ import re
 from collections.abc import Iterable
 from typing import Final, final
 
+from ..._validators import is_integer
 from ...exceptions import ValidationError
 from .._vendor import instant
 from ._columns import Table, record_error
@@ -179,7 +180,7 @@ def agent_ids(agents: object) -> frozenset[str]:
             field="agents",
             value=agents,
         )
-    found = [str(a) if isinstance(a, int) and not isinstance(a, bool) else a for a in agents]
+    found = [str(a) if is_integer(a) else a for a in agents]
     wrong = [a for a in found if not isinstance(a, str) or not a.strip()]
     if wrong:
         raise ValidationError(
