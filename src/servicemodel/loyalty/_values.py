@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as _dt
 import enum
 from collections.abc import Callable
 from decimal import Decimal
@@ -11,7 +12,7 @@ from typing import Any, final
 import attrs
 import pendulum
 
-from .._time import from_micros, zone
+from .._time import aware, from_micros, to_micros, zone
 from .._validators import between
 from ..exceptions import ValidationError
 from ._money import Money
@@ -188,6 +189,19 @@ class Allocation:
     points: int
 
 
+class _Micros(int):
+    """An entry's instant in epoch microseconds, as the ledger holds it (never public)."""
+
+    __slots__ = ()
+
+
+def _entry_instant(value: _dt.datetime) -> int:
+    """The instant of an entry's ``at``: an aware datetime (or the ledger's own micros)."""
+    if isinstance(value, _Micros):  # the ledger's constructor, or attrs.evolve
+        return value
+    return _Micros(to_micros(aware(value, field="at")))
+
+
 @final
 @attrs.frozen(kw_only=True)
 class Entry:
@@ -199,15 +213,20 @@ class Entry:
     entry (negative only for a negative adjustment); ``lot`` is the lot the
     entry created or activated.
 
-    >>> e = Entry(seq=1, kind=EntryKind.EARN, member="m", micros=0, points=5, zone="UTC")
+    Raises:
+        ValidationError: *at* is not a timezone-aware datetime.
+
+    >>> import pendulum
+    >>> t = pendulum.datetime(2025, 1, 10, 9, tz="Europe/Warsaw")
+    >>> e = Entry(seq=1, kind=EntryKind.EARN, member="m", at=t, points=5, zone="Europe/Warsaw")
     >>> e.at
-    DateTime(1970, 1, 1, 0, 0, 0, tzinfo=Timezone('UTC'))
+    DateTime(2025, 1, 10, 9, 0, 0, tzinfo=Timezone('Europe/Warsaw'))
     """
 
     seq: int | None
     kind: EntryKind
     member: str
-    _micros: int
+    _micros: int = attrs.field(alias="at", converter=_entry_instant)
     points: int
     allocations: tuple[Allocation, ...] = ()
     lot: int | None = None
@@ -215,6 +234,12 @@ class Entry:
     ref: str | None = None
     note: str | None = None
     zone: str = attrs.field(default="UTC", repr=False)
+
+    @classmethod
+    def _from_micros(cls, *, micros: int, **fields: Any) -> Entry:
+        """The entry at the instant *micros* (epoch microseconds): the ledger's own constructor."""
+        at: Any = _Micros(micros)  # taken as it is by the converter of ``at``
+        return cls(at=at, **fields)
 
     @property
     def at(self) -> pendulum.DateTime:
