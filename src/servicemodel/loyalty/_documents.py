@@ -95,15 +95,6 @@ def load_programme(source: doc.Source, *, format: str | None = None) -> Programm
 
 # ------------------------------------------------------------------ ledgers
 
-_COMMANDS: dict[str, tuple[str, ...]] = {
-    "earn": ("points", "awards", "lines", "expiry", "tally"),
-    "activate": ("earn",),
-    "redeem": ("points", "reward"),
-    "reverse_redemption": ("redemption",),
-    "return_purchase": ("earn", "lines", "tally"),
-    "adjust": ("points", "reason", "shortfall", "expiry"),
-}
-
 
 @overload
 def dump_ledger(ledger: Ledger, *, format: Literal["mapping"]) -> dict[str, Any]: ...
@@ -308,9 +299,11 @@ def _command_call(
     if (
         not isinstance(item, Mapping)
         or not isinstance(item.get("command"), str)
-        or item["command"] not in _COMMANDS
+        or item["command"] not in COMMAND_FIELDS
     ):
-        problems.add(doc.join(path, "command"), f"must be one of {', '.join(map(repr, _COMMANDS))}")
+        problems.add(
+            doc.join(path, "command"), f"must be one of {', '.join(map(repr, COMMAND_FIELDS))}"
+        )
         return None
     name = item["command"]
     kwargs: dict[str, Any] = {}
@@ -327,7 +320,7 @@ def _command_call(
         where = doc.join(path, field)
         if field in ("command", "key", "member", "at"):
             continue
-        if field not in _COMMANDS[name]:
+        if field not in COMMAND_FIELDS[name]:
             problems.add(where, f"is not a field of command {name!r}")
         elif field == "tally":
             tally = _tally(value, where, problems)
