@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime as _dt
 import enum
 from collections.abc import Callable, Iterable
-from typing import Any, TypeGuard, TypeVar
+from typing import Any, TypeGuard, TypeVar, cast
 
 import attrs
 import pendulum
@@ -40,6 +40,8 @@ __all__ = [
     "optional_non_empty_str",
     "shown",
     "string_set",
+    "text",
+    "text_problem",
     "to_tuple",
 ]
 
@@ -192,21 +194,44 @@ def non_empty_str(_instance: Any, attribute: attrs.Attribute[Any], value: Any) -
     ...
     servicemodel.exceptions.ValidationError: 'id' must be a non-empty string (got '')
     """
-    if not isinstance(value, str) or not value or value != value.strip():
-        raise ValidationError(
-            f"'{attribute.name}' must be a non-empty string (got {value!r})"
-            if not isinstance(value, str) or not value.strip()
-            else f"'{attribute.name}' must not start or end with blanks (got {value!r})",
-            field=attribute.name,
-            value=value,
-        )
-    if len(value) > MAX_ID_LENGTH:
-        raise ValidationError(
-            f"'{attribute.name}' must be at most {MAX_ID_LENGTH} characters "
-            f"(got {len(value)} characters)",
-            field=attribute.name,
-            value=value,
-        )
+    text(value, field=attribute.name)
+
+
+def text_problem(value: object, most: int = MAX_ID_LENGTH) -> str | None:
+    """What is wrong with *value* as a name or id (``None``: nothing); the one text rule.
+
+    A name is a non-empty string of at most *most* characters without
+    surrounding blanks. Document loaders put the problem at its path.
+
+    >>> text_problem("vip"), text_problem(" vip"), text_problem("x" * 9, most=8)
+    (None, "must not start or end with blanks (got ' vip')", 'must be at most 8 characters (got 9 characters)')
+    """
+    if type(value) is str and 0 < len(value) <= most and value.strip() == value:
+        return None  # the common case, checked
+    if not isinstance(value, str) or not value.strip():
+        return f"must be a non-empty string (got {shown(value)})"
+    if value != value.strip():
+        return f"must not start or end with blanks (got {shown(value)})"
+    if len(value) > most:
+        return f"must be at most {most} characters (got {len(value)} characters)"
+    return None
+
+
+def text(value: object, *, field: str, most: int = MAX_ID_LENGTH) -> str:
+    """Return *value* if it is a name: see :func:`text_problem`.
+
+    Raises:
+        ValidationError: ``'<field>' must be a non-empty string (got ...)`` and the like.
+
+    >>> text("", field="member")
+    Traceback (most recent call last):
+    ...
+    servicemodel.exceptions.ValidationError: 'member' must be a non-empty string (got '')
+    """
+    problem = text_problem(value, most)
+    if problem is not None:
+        raise ValidationError(f"'{field}' {problem}", field=field, value=value)
+    return cast(str, value)
 
 
 def optional_non_empty_str(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:

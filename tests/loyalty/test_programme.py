@@ -255,7 +255,7 @@ def refused(build: Any, **kwargs: Any) -> ValidationError:
         (
             {"name": " demo"},
             "name",
-            "'name' must be a non-empty string without surrounding blanks",
+            "'name' must not start or end with blanks (got ' demo')",
         ),
         ({"name": "d", "policies": "UTC"}, "policies", "'policies' must be a Policies (got 'UTC')"),
         ({"name": "d", "earn": []}, "earn_rules", "'earn_rules' must be a EarnRules (got [])"),

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any, Final
 
-from .._validators import integer
+from .._validators import integer, text
 from ..exceptions import ValidationError
 from ._money import largest_remainder
 from ._policies import ReturnAttribution
@@ -30,16 +30,7 @@ MAX_TEXT: Final = 256
 
 
 def check_text(value: object, field: str) -> str:
-    if type(value) is str and 0 < len(value) <= MAX_TEXT and value.strip() == value:
-        return value
-    if not isinstance(value, str) or not value or value != value.strip() or len(value) > MAX_TEXT:
-        raise ValidationError(
-            f"'{field}' must be a non-empty string of at most {MAX_TEXT} characters "
-            f"without surrounding blanks (got {value!r})",
-            field=field,
-            value=value,
-        )
-    return value
+    return text(value, field=field, most=MAX_TEXT)
 
 
 def check_points(value: object, field: str = "points") -> int:

@@ -7,7 +7,7 @@ from typing import Any, TypeAlias, final
 
 import attrs
 
-from .._validators import between, enum_member
+from .._validators import between, enum_member, non_empty_str, optional_non_empty_str
 from ..exceptions import ValidationError
 from ._money import Money
 
@@ -16,19 +16,8 @@ __all__ = ["Activity", "EventKind", "Order", "OrderLine", "Purchase"]
 MAX_POINTS = 10**12
 
 
-def _text(_instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-    if not isinstance(value, str) or not value or value != value.strip() or len(value) > 256:
-        raise ValidationError(
-            f"'{attribute.name}' must be a non-empty string without surrounding blanks "
-            f"(got {value!r})",
-            field=attribute.name,
-            value=value,
-        )
-
-
-def _optional_text(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-    if value is not None:
-        _text(instance, attribute, value)
+_text = non_empty_str
+_optional_text = optional_non_empty_str
 
 
 def _whole(low: int) -> Any:

@@ -13,7 +13,7 @@ import attrs
 import pendulum
 
 from .._time import aware, from_micros, to_micros, zone
-from .._validators import between
+from .._validators import between, non_empty_str
 from ..exceptions import ValidationError
 from ._money import Money
 
@@ -35,14 +35,7 @@ __all__ = [
 ]
 
 
-def _text(_instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-    if not isinstance(value, str) or not value or value != value.strip() or len(value) > 256:
-        raise ValidationError(
-            f"'{attribute.name}' must be a non-empty string of at most 256 characters "
-            f"without surrounding blanks (got {value!r})",
-            field=attribute.name,
-            value=value,
-        )
+_text = non_empty_str
 
 
 def _decimal(value: Any) -> Decimal:
