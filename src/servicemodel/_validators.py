@@ -34,6 +34,7 @@ __all__ = [
     "instant_key",
     "integer",
     "integer_rule",
+    "is_collection",
     "is_integer",
     "non_empty_str",
     "optional_aware",
@@ -160,6 +161,15 @@ def check_item(item: object, kind: type, *, field: str, index: int) -> None:
         )
 
 
+def is_collection(value: object) -> TypeGuard[Iterable[Any]]:
+    """Whether *value* is a collection of items: iterable, and not a single string.
+
+    >>> is_collection(["vip"]), is_collection("vip"), is_collection(5)
+    (True, False, False)
+    """
+    return isinstance(value, Iterable) and not isinstance(value, str | bytes)
+
+
 def instances(value: object, kind: type[T], *, field: str) -> tuple[T, ...]:
     """Return a collection of *kind* values as a tuple, refusing a single value or a stray item.
 
@@ -170,7 +180,7 @@ def instances(value: object, kind: type[T], *, field: str) -> tuple[T, ...]:
     ...
     servicemodel.exceptions.ValidationError: 'scores' must be a collection of int values (got '12')
     """
-    if isinstance(value, str | bytes) or not isinstance(value, Iterable):
+    if not is_collection(value):
         raise ValidationError(
             f"'{field}' must be a collection of {kind.__name__} values (got {shown(value)})",
             field=field,
@@ -320,7 +330,7 @@ def string_set(value: object, *, field: str) -> frozenset[str]:
     ...
     servicemodel.exceptions.ValidationError: 'tags' must be a collection of strings, not a single value (got 'vip')
     """
-    if isinstance(value, str) or not isinstance(value, Iterable):
+    if not is_collection(value):
         raise ValidationError(
             f"'{field}' must be a collection of strings, not a single value (got {value!r})",
             field=field,

@@ -54,6 +54,7 @@ from ._time import aware, to_micros
 from ._validators import (
     enum_member,
     instant_key,
+    is_collection,
     non_empty_str,
     string_set,
     to_tuple,
@@ -130,7 +131,7 @@ class StatusSpan:
 
 def _attributes(value: object) -> tuple[tuple[str, str], ...]:
     field = "attributes"
-    if isinstance(value, str) or not isinstance(value, Iterable):
+    if not is_collection(value):
         raise ValidationError(
             f"'{field}' must be a mapping of names to text (got {value!r})",
             field=field,

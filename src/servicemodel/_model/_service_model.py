@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable
 from typing import Any, TypeVar, final
 
 import attrs
 
 from .._time import zone
-from .._validators import enum_member, instances, non_empty_str
+from .._validators import enum_member, instances, is_collection, non_empty_str
 from ..exceptions import ModelDocumentError, ValidationError
 from ..goals import Goal
 from ..interactions import Channel
@@ -104,7 +103,7 @@ def _type(value: object) -> ModelType:
 
 
 def _members(enum_type: type[E], value: object, field: str) -> frozenset[E]:
-    if isinstance(value, str) or not isinstance(value, Iterable):
+    if not is_collection(value):
         raise ValidationError(
             f"'{field}' must be a collection of names, not a single value (got {value!r})",
             field=field,

@@ -15,7 +15,7 @@ from typing import Any, Self
 import pendulum
 
 from .._time import duration_micros, from_micros, to_micros
-from .._validators import enum_member, integer
+from .._validators import enum_member, integer, is_collection
 from ..exceptions import EmptySampleError, ValidationError
 from ..interactions import Interaction
 from ._accumulators import Accumulator, BusinessTime
@@ -28,7 +28,7 @@ from ._stats import QuantileMethod, to_fraction
 
 def check_percentiles(value: object) -> tuple[Fraction, ...]:
     """Quantile levels as sorted, distinct exact fractions."""
-    if isinstance(value, str) or not isinstance(value, Iterable):
+    if not is_collection(value):
         raise ValidationError(
             f"'percentiles' must be a collection of levels in [0, 1] (got {value!r})",
             field="percentiles",

@@ -12,12 +12,11 @@ from __future__ import annotations
 
 import datetime as _dt
 import enum
-from collections.abc import Iterable
 from typing import Any, TypeAlias, final
 
 import attrs
 
-from .._validators import between, enum_member
+from .._validators import between, enum_member, is_collection
 from ..exceptions import ValidationError
 from ._clock import DAY, LocalClock, add_months
 
@@ -264,7 +263,7 @@ DEFAULT_ACTIVITY = frozenset(
 
 
 def _activity(value: Any) -> frozenset[ActivityKind]:
-    if isinstance(value, str) or not isinstance(value, Iterable):
+    if not is_collection(value):
         raise ValidationError(
             f"'activity' must be a set of activity kinds such as {{'earn', 'redeem'}} "
             f"(got {value!r})",

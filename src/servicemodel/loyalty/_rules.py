@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import enum
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any, Protocol, TypeAlias, final, runtime_checkable
@@ -20,7 +20,7 @@ import attrs
 import pendulum
 
 from .._time import aware, to_micros
-from .._validators import enum_member
+from .._validators import enum_member, is_collection
 from ..exceptions import ValidationError
 from ._caps import Cap, CapCount, CapOrder, _to_cap_count, _to_cap_order
 from ._money import Money, RoundingMode, largest_remainder, round_points
@@ -90,7 +90,7 @@ def _positive_decimal(value: Any) -> Decimal:
 
 
 def _names(value: Any) -> frozenset[str]:
-    if isinstance(value, str) or not isinstance(value, Iterable):
+    if not is_collection(value):
         raise ValidationError(
             f"'categories' must be a collection of names (got {value!r})",
             field="categories",

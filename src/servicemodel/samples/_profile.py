@@ -9,7 +9,7 @@ from typing import Any, TypeVar, final
 import attrs
 
 from .._time import zone
-from .._validators import between, integer
+from .._validators import between, integer, is_collection
 from ..exceptions import ValidationError
 from ..interactions import Channel, Kind, Priority
 
@@ -68,7 +68,7 @@ def _timezone(_instance: Any, attribute: attrs.Attribute[Any], value: Any) -> No
 
 
 def _groups(value: object) -> tuple[str, ...]:
-    if isinstance(value, str) or not isinstance(value, Iterable):
+    if not is_collection(value):
         raise ValidationError(
             f"'groups' must be a list of group names (got {value!r})", field="groups", value=value
         )

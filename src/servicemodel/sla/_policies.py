@@ -15,6 +15,7 @@ from .._validators import (
     enum_member,
     instant_key,
     integer,
+    is_collection,
     non_empty_str,
     optional_aware,
     optional_non_empty_str,
@@ -71,7 +72,7 @@ def _warn_before(value: object) -> pendulum.Duration | None:
 def _paused_by(value: object) -> frozenset[Status] | None:
     if value is None:
         return None
-    if isinstance(value, str) or not isinstance(value, Iterable):
+    if not is_collection(value):
         raise ValidationError(
             f"'paused_by' must be a collection of statuses (got {value!r})",
             field="paused_by",

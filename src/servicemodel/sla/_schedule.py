@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import contextlib
 import datetime as _dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, Final
 
 import attrs
 
-from .._validators import is_integer
+from .._validators import is_collection, is_integer
 from ..exceptions import ValidationError
 
 __all__ = [
@@ -154,7 +154,7 @@ def _local(value: object, tz: _dt.tzinfo, *, field: str) -> _dt.datetime:
 def ranges(
     value: object, tz: _dt.tzinfo, *, field: str
 ) -> tuple[tuple[_dt.datetime, _dt.datetime], ...]:
-    if isinstance(value, str | bytes) or not isinstance(value, Iterable):
+    if not is_collection(value):
         raise ValidationError(
             f"'{field}' must be a list of (start, end) local datetimes (got {value!r})",
             field=field,
@@ -186,7 +186,7 @@ def ranges(
 
 
 def dates(value: object) -> frozenset[_dt.date]:
-    if isinstance(value, str | bytes) or not isinstance(value, Iterable):
+    if not is_collection(value):
         raise ValidationError(
             f"'holidays' must be dates or a mapping of dates to names (got {value!r})",
             field="holidays",

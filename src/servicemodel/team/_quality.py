@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from fractions import Fraction
 from typing import Any, final
 
@@ -11,7 +11,7 @@ import attrs
 import pendulum
 
 from .._time import aware
-from .._validators import check_item, enum_member, integer, non_empty_str
+from .._validators import check_item, enum_member, integer, is_collection, non_empty_str
 from ..exceptions import ValidationError
 from ._common import exact
 
@@ -85,7 +85,7 @@ class Criterion:
 
 def _criteria(value: object) -> tuple[Criterion, ...]:
     field = "criteria"
-    if isinstance(value, str) or not isinstance(value, Iterable):
+    if not is_collection(value):
         raise ValidationError(
             f"'{field}' must be a list of Criterion (got {value!r})", field=field, value=value
         )
@@ -299,7 +299,7 @@ def _reviewed_at(value: object) -> pendulum.DateTime:
 
 def _ratings(value: object) -> tuple[tuple[str, int], ...]:
     if not isinstance(value, Mapping):
-        if isinstance(value, str) or not isinstance(value, Iterable):
+        if not is_collection(value):
             raise ValidationError(
                 f"'ratings' must be a mapping of criterion names to ratings (got {value!r})",
                 field="ratings",
