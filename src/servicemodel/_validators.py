@@ -29,6 +29,7 @@ from .exceptions import ValidationError
 __all__ = [
     "between",
     "check_item",
+    "distinct",
     "enum_member",
     "instances",
     "instant_key",
@@ -159,6 +160,26 @@ def check_item(item: object, kind: type, *, field: str, index: int) -> None:
             field=f"{field}[{index}]",
             value=item,
         )
+
+
+def distinct(keys: Iterable[object], *, field: str, what: str) -> None:
+    """Refuse the first key of *keys* that comes again: ``'<field>' must not repeat <what>``.
+
+    Raises:
+        ValidationError: naming the repeated key (``.value``).
+
+    >>> distinct(["gold", "base", "gold"], field="levels", what="a name")
+    Traceback (most recent call last):
+    ...
+    servicemodel.exceptions.ValidationError: 'levels' must not repeat a name (got 'gold' twice)
+    """
+    seen: set[object] = set()
+    for key in keys:
+        if key in seen:
+            raise ValidationError(
+                f"'{field}' must not repeat {what} (got {shown(key)} twice)", field=field, value=key
+            )
+        seen.add(key)
 
 
 def is_collection(value: object) -> TypeGuard[Iterable[Any]]:

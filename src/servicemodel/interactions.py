@@ -52,6 +52,7 @@ from ._log._rules import check_log
 from ._log._vocabulary import Channel, Kind, Priority, Role, Status, Visibility
 from ._time import aware, to_micros
 from ._validators import (
+    distinct,
     enum_member,
     instant_key,
     is_collection,
@@ -152,13 +153,7 @@ def _attributes(value: object) -> tuple[tuple[str, str], ...]:
                 value=pair,
             )
         pairs.append(pair)
-    names = [name for name, _ in pairs]
-    if len(set(names)) != len(names):
-        raise ValidationError(
-            f"'{field}' must not repeat a name (got {sorted(names)!r})",
-            field=field,
-            value=value,
-        )
+    distinct((name for name, _ in pairs), field=field, what="a name")
     return tuple(sorted(pairs))
 
 

@@ -176,7 +176,7 @@ def test_rules_refuse_bad_values_with_the_field_named() -> None:
         ChannelMultiplier(channel="app", factor=1.5)
     with pytest.raises(ValidationError, match="'end' must be after 'start'"):
         PromotionMultiplier(name="p", factor=2, start=T, end=T)
-    with pytest.raises(ValidationError, match="'rules' must have distinct names"):
+    with pytest.raises(ValidationError, match="'rules' must not repeat a name"):
         EarnRules(rules=[PerSpend(name="s"), PerSpend(name="s")])
     with pytest.raises(ValidationError, match="'window' must be one of"):
         Cap(name="c", limit=1, window="week")

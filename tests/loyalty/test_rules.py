@@ -415,14 +415,14 @@ def test_names_and_whole_numbers_at_their_bounds() -> None:
         (
             Order,
             {"id": "o", "lines": [OrderLine(line="A", product="p", amount=eur("1.00"))] * 2},
-            "'lines' must have distinct line ids (got 'A' twice)",
+            "'lines' must not repeat a line id (got 'A' twice)",
             "lines",
             "A",
         ),
         (
             EarnRules,
             {"caps": [Cap(name="c", limit=1, window="day")] * 2},
-            "'caps' must have distinct names (got 'c' twice)",
+            "'caps' must not repeat a name (got 'c' twice)",
             "caps",
             "c",
         ),
@@ -436,7 +436,7 @@ def test_names_and_whole_numbers_at_their_bounds() -> None:
         (
             EarnRules,
             {"rules": [PerSpend(name="s"), PerSpend(name="s")]},
-            "'rules' must have distinct names (got 's' twice)",
+            "'rules' must not repeat a name (got 's' twice)",
             "rules",
             "s",
         ),

@@ -14,6 +14,7 @@ from .._validators import integer, text
 from ..exceptions import ValidationError
 from ._money import largest_remainder
 from ._policies import ReturnAttribution
+from ._purchases import _distinct
 from ._values import EarnLine, LineShare
 
 __all__ = [
@@ -68,21 +69,9 @@ def check_tally(tally: Mapping[str, Any] | None) -> tuple[tuple[str, Any], ...]:
 def line_shares(
     points: int, lines: tuple[EarnLine, ...], attribution: ReturnAttribution
 ) -> tuple[LineShare, ...]:
-    names = set()
-    for line in lines:
-        if not isinstance(line, EarnLine):
-            raise ValidationError(
-                f"'lines' must contain EarnLine values (got {line!r})",
-                field="lines",
-                value=line,
-            )
-        if line.line in names:
-            raise ValidationError(
-                f"'lines' must have distinct line ids (got {line.line!r} twice)",
-                field="lines",
-                value=line.line,
-            )
-        names.add(line.line)
+    _distinct(
+        lines, EarnLine, field="lines", described="EarnLine values", key="line", keys="a line id"
+    )
     total = sum(line.points for line in lines)
     if total != points:
         raise ValidationError(

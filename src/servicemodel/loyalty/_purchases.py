@@ -7,7 +7,7 @@ from typing import Any, TypeAlias, final
 
 import attrs
 
-from .._validators import between, enum_member, non_empty_str, optional_non_empty_str
+from .._validators import between, distinct, enum_member, non_empty_str, optional_non_empty_str
 from ..exceptions import ValidationError
 from ._money import Money
 
@@ -62,32 +62,24 @@ def _distinct(value: Any, kind: Any, *, field: str, described: str, key: str, ke
     """*value* as a tuple of *kind* values whose attribute *key* differs from item to item.
 
     >>> _distinct(["a"], OrderLine, field="lines", described="OrderLine values", key="line",
-    ...           keys="line ids")
+    ...           keys="a line id")
     Traceback (most recent call last):
     ...
     servicemodel.exceptions.ValidationError: 'lines' must contain OrderLine values (got 'a')
     """
     items = tuple(value)
-    seen: set[Any] = set()
     for item in items:
         if not isinstance(item, kind):
             raise ValidationError(
                 f"'{field}' must contain {described} (got {item!r})", field=field, value=item
             )
-        identity = getattr(item, key)
-        if identity in seen:
-            raise ValidationError(
-                f"'{field}' must have distinct {keys} (got {identity!r} twice)",
-                field=field,
-                value=identity,
-            )
-        seen.add(identity)
+    distinct((getattr(item, key) for item in items), field=field, what=keys)
     return items
 
 
 def _lines(value: Any) -> tuple[OrderLine, ...]:
     items: tuple[OrderLine, ...] = _distinct(
-        value, OrderLine, field="lines", described="OrderLine values", key="line", keys="line ids"
+        value, OrderLine, field="lines", described="OrderLine values", key="line", keys="a line id"
     )
     currencies = {item.amount.currency for item in items}
     if len(currencies) > 1:

@@ -443,7 +443,7 @@ class Earning:
 
 def _rules(value: Any) -> tuple[Any, ...]:
     items: tuple[Any, ...] = _distinct(
-        value, EarnRule, field="rules", described="earn rules", key="name", keys="names"
+        value, EarnRule, field="rules", described="earn rules", key="name", keys="a name"
     )
     return items
 
@@ -462,7 +462,7 @@ def _multipliers(value: Any) -> tuple[Multiplier, ...]:
 
 def _caps(value: Any) -> tuple[Cap, ...]:
     items: tuple[Cap, ...] = _distinct(
-        value, Cap, field="caps", described="Cap values", key="name", keys="names"
+        value, Cap, field="caps", described="Cap values", key="name", keys="a name"
     )
     return items
 

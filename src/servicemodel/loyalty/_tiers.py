@@ -20,7 +20,7 @@ import attrs
 import pendulum
 
 from .._time import aware, to_micros
-from .._validators import between, enum_member, integer
+from .._validators import between, distinct, enum_member, integer
 from ..exceptions import ValidationError
 from ._clock import DAY, LocalClock
 from ._expiry import _to_period
@@ -179,11 +179,7 @@ class Tiers:
                     field="levels",
                     value=value,
                 )
-        names = [tier.name for tier in value]
-        if len(set(names)) != len(names):
-            raise ValidationError(
-                f"'levels' must have distinct names (got {names})", field="levels", value=names
-            )
+        distinct((tier.name for tier in value), field="levels", what="a name")
 
     @grace_days.validator
     def _check_grace(self, attribute: attrs.Attribute[Any], value: int) -> None:
@@ -372,7 +368,7 @@ class Reward:
 
 def _rewards(value: Any) -> tuple[Reward, ...]:
     items: tuple[Reward, ...] = _distinct(
-        value, Reward, field="rewards", described="Reward values", key="id", keys="ids"
+        value, Reward, field="rewards", described="Reward values", key="id", keys="an id"
     )
     return items
 

@@ -31,7 +31,7 @@ import attrs
 import pendulum
 
 from .._time import aware, duration_micros, to_micros
-from .._validators import check_item, enum_member, integer
+from .._validators import check_item, distinct, enum_member, integer
 from ..customers import Customer
 from ..exceptions import EmptySampleError, ValidationError
 from ..interactions import Interaction
@@ -330,12 +330,7 @@ def _dimensions(value: Iterable[MixDimension | str]) -> tuple[MixDimension, ...]
             value=value,
         )
     chosen = tuple(enum_member(MixDimension, v, field="mix_by") for v in value)
-    if len(set(chosen)) != len(chosen):
-        raise ValidationError(
-            f"'mix_by' must not repeat a dimension (got {[d.value for d in chosen]!r})",
-            field="mix_by",
-            value=value,
-        )
+    distinct((d.value for d in chosen), field="mix_by", what="a dimension")
     return chosen
 
 
