@@ -31,6 +31,8 @@ __all__ = [
     "check_item",
     "distinct",
     "enum_member",
+    "instance",
+    "instance_of",
     "instances",
     "instant_key",
     "integer",
@@ -144,6 +146,51 @@ def between(
     return check
 
 
+def _not_a(kind: type, value: object, field: str, *, optional: bool = False) -> ValidationError:
+    name = kind.__name__
+    rule = f"{'an' if name[:1].upper() in 'AEIOU' else 'a'} {name}" + (
+        " or None" if optional else ""
+    )
+    return ValidationError(
+        f"'{field}' must be {rule} (got {shown(value)})", field=field, value=value
+    )
+
+
+def instance(value: object, kind: type[T], *, field: str) -> T:
+    """Return *value* if it is a *kind*; the one "value of the wrong type" rule.
+
+    >>> instance("tone", int, field="score")
+    Traceback (most recent call last):
+    ...
+    servicemodel.exceptions.ValidationError: 'score' must be an int (got 'tone')
+    """
+    if not isinstance(value, kind):
+        raise _not_a(kind, value, field)
+    return value
+
+
+def instance_of(
+    kind: type, *, optional: bool = False
+) -> Callable[[Any, attrs.Attribute[Any], Any], None]:
+    """Validator: a *kind* (or ``None`` when *optional*), checked by :func:`instance`.
+
+    >>> import attrs
+    >>> @attrs.frozen
+    ... class Box:
+    ...     size: int | None = attrs.field(validator=instance_of(int, optional=True))
+    >>> Box("big")
+    Traceback (most recent call last):
+    ...
+    servicemodel.exceptions.ValidationError: 'size' must be an int or None (got 'big')
+    """
+
+    def check(_instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+        if not isinstance(value, kind) and not (optional and value is None):
+            raise _not_a(kind, value, attribute.name, optional=optional)
+
+    return check
+
+
 def check_item(item: object, kind: type, *, field: str, index: int) -> None:
     """Refuse *item*, entry *index* of the collection *field*, unless it is a *kind*.
 
@@ -152,14 +199,7 @@ def check_item(item: object, kind: type, *, field: str, index: int) -> None:
     ...
     servicemodel.exceptions.ValidationError: 'scores[0]' must be an int (got 'tone')
     """
-    if not isinstance(item, kind):
-        name = kind.__name__
-        article = "an" if name[:1].upper() in "AEIOU" else "a"
-        raise ValidationError(
-            f"'{field}[{index}]' must be {article} {name} (got {shown(item)})",
-            field=f"{field}[{index}]",
-            value=item,
-        )
+    instance(item, kind, field=f"{field}[{index}]")
 
 
 def distinct(keys: Iterable[object], *, field: str, what: str) -> None:

@@ -258,8 +258,12 @@ def refused(build: Any, **kwargs: Any) -> ValidationError:
             "'name' must not start or end with blanks (got ' demo')",
         ),
         ({"name": "d", "policies": "UTC"}, "policies", "'policies' must be a Policies (got 'UTC')"),
-        ({"name": "d", "earn": []}, "earn_rules", "'earn_rules' must be a EarnRules (got [])"),
-        ({"name": "d", "tiers": ["gold"]}, "tiers", "'tiers' must be Tiers or None (got ['gold'])"),
+        ({"name": "d", "earn": []}, "earn_rules", "'earn_rules' must be an EarnRules (got [])"),
+        (
+            {"name": "d", "tiers": ["gold"]},
+            "tiers",
+            "'tiers' must be a Tiers or None (got ['gold'])",
+        ),
     ],
     ids=["blank-name", "policies-text", "earn-list", "tiers-list"],
 )

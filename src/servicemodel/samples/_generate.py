@@ -11,9 +11,8 @@ from typing import Any
 import pendulum
 
 from .._time import ZONES, aware, from_micros, to_micros, zone
-from .._validators import integer
+from .._validators import instance, integer
 from ..customers import Customer
-from ..exceptions import ValidationError
 from ..feedback import CesResponse, Feedback, NpsResponse, Review
 from ..interactions import (
     Assignment,
@@ -467,13 +466,7 @@ def generate(
     rng_seed = _check_seed(seed)
     begin = to_micros(aware(start, field="start"))
     chosen = profile if profile is not None else SampleProfile()
-    if not isinstance(chosen, SampleProfile):
-        raise ValidationError(
-            f"'profile' must be a SampleProfile (got {type(chosen).__name__})",
-            field="profile",
-            value=chosen,
-        )
-    return _generate(total, rng_seed, begin, chosen)
+    return _generate(total, rng_seed, begin, instance(chosen, SampleProfile, field="profile"))
 
 
 def _generate(count: int, seed: int, begin: int, profile: SampleProfile) -> Iterator[Interaction]:

@@ -26,7 +26,7 @@ from .._time import (
     zone,
 )
 from .._time import duration_from_micros as duration_of
-from .._validators import integer
+from .._validators import instance, integer
 from ..exceptions import CalendarError, ValidationError
 from ._calendar_options import Combine, Overnight
 from ._core import Core, combined_core, wall_micros, weekly_core
@@ -369,12 +369,7 @@ class BusinessCalendar:
         return self._combine(other, Combine.INTERSECTION)
 
     def _combine(self, other: BusinessCalendar, how: Combine) -> BusinessCalendar:
-        if not isinstance(other, BusinessCalendar):
-            raise ValidationError(
-                f"'other' must be a BusinessCalendar (got {type(other).__name__})",
-                field="other",
-                value=other,
-            )
+        instance(other, BusinessCalendar, field="other")
         return BusinessCalendar(timezone=self.timezone, hours=(), parts=(self, other), combine=how)
 
     # --- integer interface (hot paths) --------------------------------------------------

@@ -13,6 +13,7 @@ import pendulum
 from .._time import aware, duration_micros, to_duration, to_micros
 from .._validators import (
     enum_member,
+    instance,
     instant_key,
     integer,
     is_collection,
@@ -270,11 +271,7 @@ def _effective_from(value: object) -> pendulum.DateTime | None:
 
 
 def _condition(value: object) -> Condition:
-    if not isinstance(value, Condition):
-        raise ValidationError(
-            f"'condition' must be a Condition (got {value!r})", field="condition", value=value
-        )
-    return value
+    return instance(value, Condition, field="condition")
 
 
 @final

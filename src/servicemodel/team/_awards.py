@@ -55,7 +55,8 @@ import attrs
 import pendulum
 
 from .._time import aware, duration_micros, to_micros
-from ..exceptions import EmptySampleError, ValidationError
+from .._validators import instance
+from ..exceptions import EmptySampleError
 from ..interactions import Interaction
 from ..kpi import Csat, CsatVariant, Fcr
 from ._recognition_policy import OnTime, RecognitionPolicy, RecognitionRule, Rescoring, SpeedRule
@@ -142,12 +143,7 @@ def _key(interaction: str, rule: RecognitionRule, resolution: int) -> str:
 
 def _check_interaction(interaction: object) -> None:
     """Refuse anything but an Interaction as the interaction scored."""
-    if not isinstance(interaction, Interaction):
-        raise ValidationError(
-            f"'interaction' must be an Interaction (got {interaction!r})",
-            field="interaction",
-            value=interaction,
-        )
+    instance(interaction, Interaction, field="interaction")
 
 
 def _scored_resolution(
