@@ -429,8 +429,8 @@ def test_names_and_whole_numbers_at_their_bounds() -> None:
         (
             EarnRules,
             {"caps": ["c"]},
-            "'caps' must contain Cap values (got 'c')",
-            "caps",
+            "'caps[0]' must be a Cap (got 'c')",
+            "caps[0]",
             "c",
         ),
         (
@@ -443,8 +443,8 @@ def test_names_and_whole_numbers_at_their_bounds() -> None:
         (
             EarnRules,
             {"rules": [5]},
-            "'rules' must contain earn rules (got 5)",
-            "rules",
+            "'rules[0]' must be an EarnRule (got 5)",
+            "rules[0]",
             5,
         ),
         (
@@ -535,8 +535,8 @@ def test_order_lines_are_checked() -> None:
     line = OrderLine(line="A", product="p", amount=eur("1.00"))
     err = _refusal(Order, id="o", lines=[line, "B"])
     assert (err.message, err.field, err.value) == (
-        "'lines' must contain OrderLine values (got 'B')",
-        "lines",
+        "'lines[1]' must be an OrderLine (got 'B')",
+        "lines[1]",
         "B",
     )
     usd = OrderLine(line="B", product="p", amount=Money(Decimal(1), "USD"))

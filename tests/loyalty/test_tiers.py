@@ -205,8 +205,8 @@ def test_bad_enumeration_values_are_refused_with_the_allowed_ones() -> None:
 def test_bad_ladders_are_refused() -> None:
     err = _refusal(Tiers, levels=[LEVELS[0], "gold"])
     assert (err.message, err.field, err.value) == (
-        "'levels' must contain Tier values (got 'gold')",
-        "levels",
+        "'levels[1]' must be a Tier (got 'gold')",
+        "levels[1]",
         "gold",
     )
     err = _refusal(Tiers, levels=[])
@@ -265,8 +265,8 @@ def test_a_catalogue_refuses_strangers_and_duplicates_and_names_what_it_knows() 
     mug, cap = Reward(id="mug", cost=5), Reward(id="cap", cost=9)
     err = _refusal(Catalogue, rewards=[mug, "cap"])
     assert (err.message, err.field, err.value) == (
-        "'rewards' must contain Reward values (got 'cap')",
-        "rewards",
+        "'rewards[1]' must be a Reward (got 'cap')",
+        "rewards[1]",
         "cap",
     )
     err = _refusal(Catalogue, rewards=[mug, cap, Reward(id="mug", cost=7)])

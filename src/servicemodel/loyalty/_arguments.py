@@ -69,9 +69,7 @@ def check_tally(tally: Mapping[str, Any] | None) -> tuple[tuple[str, Any], ...]:
 def line_shares(
     points: int, lines: tuple[EarnLine, ...], attribution: ReturnAttribution
 ) -> tuple[LineShare, ...]:
-    _distinct(
-        lines, EarnLine, field="lines", described="EarnLine values", key="line", keys="a line id"
-    )
+    _distinct(lines, EarnLine, field="lines", key="line", keys="a line id")
     total = sum(line.points for line in lines)
     if total != points:
         raise ValidationError(

@@ -7,7 +7,14 @@ from typing import Any, TypeAlias, final
 
 import attrs
 
-from .._validators import between, distinct, enum_member, non_empty_str, optional_non_empty_str
+from .._validators import (
+    between,
+    distinct,
+    enum_member,
+    instances,
+    non_empty_str,
+    optional_non_empty_str,
+)
 from ..exceptions import ValidationError
 from ._money import Money
 
@@ -58,28 +65,22 @@ class OrderLine:
     quantity: int = attrs.field(default=1, validator=_whole(1))
 
 
-def _distinct(value: Any, kind: Any, *, field: str, described: str, key: str, keys: str) -> Any:
+def _distinct(value: Any, kind: Any, *, field: str, key: str, keys: str) -> Any:
     """*value* as a tuple of *kind* values whose attribute *key* differs from item to item.
 
-    >>> _distinct(["a"], OrderLine, field="lines", described="OrderLine values", key="line",
-    ...           keys="a line id")
+    >>> _distinct(["a"], OrderLine, field="lines", key="line", keys="a line id")
     Traceback (most recent call last):
     ...
-    servicemodel.exceptions.ValidationError: 'lines' must contain OrderLine values (got 'a')
+    servicemodel.exceptions.ValidationError: 'lines[0]' must be an OrderLine (got 'a')
     """
-    items = tuple(value)
-    for item in items:
-        if not isinstance(item, kind):
-            raise ValidationError(
-                f"'{field}' must contain {described} (got {item!r})", field=field, value=item
-            )
+    items = instances(value, kind, field=field)
     distinct((getattr(item, key) for item in items), field=field, what=keys)
     return items
 
 
 def _lines(value: Any) -> tuple[OrderLine, ...]:
     items: tuple[OrderLine, ...] = _distinct(
-        value, OrderLine, field="lines", described="OrderLine values", key="line", keys="a line id"
+        value, OrderLine, field="lines", key="line", keys="a line id"
     )
     currencies = {item.amount.currency for item in items}
     if len(currencies) > 1:

@@ -442,9 +442,7 @@ class Earning:
 
 
 def _rules(value: Any) -> tuple[Any, ...]:
-    items: tuple[Any, ...] = _distinct(
-        value, EarnRule, field="rules", described="earn rules", key="name", keys="a name"
-    )
+    items: tuple[Any, ...] = _distinct(value, EarnRule, field="rules", key="name", keys="a name")
     return items
 
 
@@ -461,9 +459,7 @@ def _multipliers(value: Any) -> tuple[Multiplier, ...]:
 
 
 def _caps(value: Any) -> tuple[Cap, ...]:
-    items: tuple[Cap, ...] = _distinct(
-        value, Cap, field="caps", described="Cap values", key="name", keys="a name"
-    )
+    items: tuple[Cap, ...] = _distinct(value, Cap, field="caps", key="name", keys="a name")
     return items
 
 

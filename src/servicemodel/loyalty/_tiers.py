@@ -20,7 +20,7 @@ import attrs
 import pendulum
 
 from .._time import aware, to_micros
-from .._validators import between, distinct, enum_member, integer
+from .._validators import between, distinct, enum_member, instances, integer
 from ..exceptions import ValidationError
 from ._clock import DAY, LocalClock
 from ._expiry import _to_period
@@ -119,13 +119,7 @@ class Tier:
 
 
 def _levels(value: Any) -> tuple[Tier, ...]:
-    items = tuple(value)
-    for item in items:
-        if not isinstance(item, Tier):
-            raise ValidationError(
-                f"'levels' must contain Tier values (got {item!r})", field="levels", value=item
-            )
-    return items
+    return instances(value, Tier, field="levels")
 
 
 def _to_metric(value: Any) -> TierMetric:
@@ -367,9 +361,7 @@ class Reward:
 
 
 def _rewards(value: Any) -> tuple[Reward, ...]:
-    items: tuple[Reward, ...] = _distinct(
-        value, Reward, field="rewards", described="Reward values", key="id", keys="an id"
-    )
+    items: tuple[Reward, ...] = _distinct(value, Reward, field="rewards", key="id", keys="an id")
     return items
 
 

@@ -12,8 +12,10 @@ import pendulum
 
 from .._time import aware, duration_micros, to_duration, to_micros
 from .._validators import (
+    check_item,
     enum_member,
     instance,
+    instances,
     instant_key,
     integer,
     is_collection,
@@ -254,7 +256,8 @@ def _priority_targets(
                 field="targets",
                 value=targets,
             )
-        pairs.append((priority, tuple(sorted(targets, key=_metric_rank))))
+        checked = instances(targets, Target, field=f"targets.{priority.value}")
+        pairs.append((priority, tuple(sorted(checked, key=_metric_rank))))
     pairs.sort(key=lambda pair: pair[0].rank)
     return tuple(pairs)
 
@@ -262,8 +265,8 @@ def _priority_targets(
 _METRIC_RANK = {metric: rank for rank, metric in enumerate(Metric)}
 
 
-def _metric_rank(target: object) -> int:
-    return _METRIC_RANK.get(getattr(target, "metric", None), -1)  # type: ignore[arg-type]
+def _metric_rank(target: Target) -> int:
+    return _METRIC_RANK[target.metric]
 
 
 def _effective_from(value: object) -> pendulum.DateTime | None:
@@ -329,12 +332,6 @@ class SlaPolicy:
             seen.add(priority)
             metrics: set[Metric] = set()
             for target in targets:
-                if not isinstance(target, Target):
-                    raise ValidationError(
-                        f"'targets' must hold Target values (got {target!r})",
-                        field="targets",
-                        value=target,
-                    )
                 if target.metric in metrics:
                     raise ValidationError(
                         f"'targets' must give {priority.value!r} one target per metric "
@@ -557,13 +554,8 @@ class PolicySet:
                 value=len(value),
             )
         versions: dict[str, set[int]] = {}
-        for policy in value:
-            if not isinstance(policy, SlaPolicy):
-                raise ValidationError(
-                    f"'policies' must hold SlaPolicy values (got {policy!r})",
-                    field="policies",
-                    value=policy,
-                )
+        for index, policy in enumerate(value):
+            check_item(policy, SlaPolicy, field="policies", index=index)
             since = policy._since_us()
             seen = versions.setdefault(policy.name, set())
             if since in seen:
