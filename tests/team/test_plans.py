@@ -83,7 +83,7 @@ def test_update_step_returns_a_new_plan_and_leaves_the_old_one() -> None:
 
 def test_update_step_refuses_a_bad_index_or_done_without_a_time() -> None:
     plan = make_plan()
-    with pytest.raises(ValidationError, match="'index' must be a step index from 0 to 1"):
+    with pytest.raises(ValidationError, match="'index' must be an integer from 0 to 1"):
         plan.update_step(2, status="done", done_at=T0)
     with pytest.raises(ValidationError, match="'done_at' must be set"):
         plan.update_step(0, status="done")

@@ -27,7 +27,7 @@ from fractions import Fraction
 from typing import Any, final
 
 from .._time import MAX_DURATION_DAYS
-from .._validators import integer, integer_rule
+from .._validators import integer, integer_rule, is_integer
 from ..exceptions import EmptySampleError, ValidationError
 
 __all__ = ["RelativeErrorSketch"]
@@ -350,12 +350,7 @@ class RelativeErrorSketch:
             limit = len(_bounds(alpha)[0])
             for key, count in data["bins"]:
                 for name, number, top in (("index", key, limit - 1), ("count", count, None)):
-                    if (
-                        isinstance(number, bool)
-                        or not isinstance(number, int)
-                        or number < 0
-                        or (top is not None and number > top)
-                    ):
+                    if not is_integer(number, 0, top):
                         raise ValidationError(
                             f"'bins' must hold [index, count] integer pairs (got {name} {number!r})",
                             field="bins",

@@ -16,6 +16,7 @@ from .._validators import (
     between,
     check_item,
     enum_member,
+    integer,
     non_empty_str,
     optional_aware,
     optional_non_empty_str,
@@ -361,16 +362,7 @@ class ActionPlan:
         >>> plan.update_step(0, status="in_progress").steps[0].status.value
         'in_progress'
         """
-        if (
-            isinstance(index, bool)
-            or not isinstance(index, int)
-            or not 0 <= index < len(self.steps)
-        ):
-            raise ValidationError(
-                f"'index' must be a step index from 0 to {len(self.steps) - 1} (got {index!r})",
-                field="index",
-                value=index,
-            )
+        integer(index, field="index", low=0, high=len(self.steps) - 1)
         step = attrs.evolve(self.steps[index], status=status, done_at=done_at)
         steps = list(self.steps)
         steps[index] = step
