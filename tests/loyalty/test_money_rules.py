@@ -170,7 +170,7 @@ def test_category_and_event_rules() -> None:
 def test_rules_refuse_bad_values_with_the_field_named() -> None:
     with pytest.raises(ValidationError, match="'points' must be an integer from 1"):
         PerSpend(name="s", points=0)
-    with pytest.raises(ValidationError, match="'per' must be a positive amount"):
+    with pytest.raises(ValidationError, match="'per' must be a finite number greater than 0"):
         PerSpend(name="s", per=Decimal(0))
     with pytest.raises(ValidationError, match="'factor' must be an exact number"):
         ChannelMultiplier(channel="app", factor=1.5)

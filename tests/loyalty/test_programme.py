@@ -361,19 +361,19 @@ def test_a_cap_counts_points_over_its_window(window: str, points: list[int]) -> 
             EarnLine,
             {"line": "1", "amount": True, "points": 1},
             "amount",
-            "'amount' must be a Decimal (got bool True)",
+            "'amount' must be a Decimal or int (got bool True)",
         ),
         (
             ReturnedLine,
             {"line": "1", "amount": Decimal("-0.01")},
             "amount",
-            "'amount' must be a finite Decimal of at least 0 (got Decimal('-0.01'))",
+            "'amount' must be a finite number of at least 0 (got Decimal('-0.01'))",
         ),
         (
             ReturnedLine,
             {"line": "1", "amount": Decimal("NaN")},
             "amount",
-            "'amount' must be a finite Decimal of at least 0",
+            "'amount' must be a finite number of at least 0",
         ),
         (
             Award,

@@ -378,11 +378,17 @@ def test_names_and_whole_numbers_at_their_bounds() -> None:
         (
             PerSpend,
             {"name": "s", "per": True},
-            "'per' must be a Decimal amount such as Decimal('1.00') (got True)",
+            "'per' must be a Decimal or int (got bool True)",
             "per",
             True,
         ),
-        (PerSpend, {"name": "s", "per": 0}, "'per' must be a positive amount (got 0)", "per", 0),
+        (
+            PerSpend,
+            {"name": "s", "per": 0},
+            "'per' must be a finite number greater than 0 (got 0)",
+            "per",
+            0,
+        ),
         (
             PerSpend,
             {"name": "s", "categories": "books"},

@@ -23,7 +23,7 @@ from .._time import aware, to_micros
 from .._validators import enum_member, is_collection
 from ..exceptions import ValidationError
 from ._caps import Cap, CapCount, CapOrder, _to_cap_count, _to_cap_order
-from ._money import Money, RoundingMode, largest_remainder, round_points
+from ._money import Money, RoundingMode, decimal_amount, largest_remainder, round_points
 from ._purchases import (
     Activity,
     EventKind,
@@ -75,18 +75,7 @@ def _factor(value: Any) -> Fraction:
 
 
 def _positive_decimal(value: Any) -> Decimal:
-    if isinstance(value, bool) or not isinstance(value, Decimal | int):
-        raise ValidationError(
-            f"'per' must be a Decimal amount such as Decimal('1.00') (got {value!r})",
-            field="per",
-            value=value,
-        )
-    amount = Decimal(value)
-    if not amount.is_finite() or amount <= 0:
-        raise ValidationError(
-            f"'per' must be a positive amount (got {value!r})", field="per", value=value
-        )
-    return amount
+    return decimal_amount(value, field="per", above=0)
 
 
 def _names(value: Any) -> frozenset[str]:

@@ -25,6 +25,7 @@ from ..exceptions import ValidationError
 from ._clock import DAY, LocalClock
 from ._expiry import _to_period
 from ._ledger import Ledger
+from ._money import decimal_amount
 from ._policies import CalendarPeriod
 from ._purchases import _distinct, _text
 
@@ -34,18 +35,7 @@ _MAX_STEPS = 10_000
 
 
 def _threshold(value: Any) -> Decimal:
-    if isinstance(value, bool) or not isinstance(value, int | Decimal):
-        raise ValidationError(
-            f"'threshold' must be an int or Decimal (got {value!r})", field="threshold", value=value
-        )
-    amount = Decimal(value)
-    if not amount.is_finite() or amount < 0:
-        raise ValidationError(
-            f"'threshold' must be a finite number of at least 0 (got {value!r})",
-            field="threshold",
-            value=value,
-        )
-    return amount
+    return decimal_amount(value, field="threshold", low=0)
 
 
 _days = between(0, 36_525)

@@ -15,7 +15,7 @@ import pendulum
 from .._time import aware, from_micros, to_micros, zone
 from .._validators import between, non_empty_str
 from ..exceptions import ValidationError
-from ._money import Money
+from ._money import Money, decimal_amount
 
 __all__ = [
     "Allocation",
@@ -39,20 +39,7 @@ _text = non_empty_str
 
 
 def _decimal(value: Any) -> Decimal:
-    if isinstance(value, bool) or not isinstance(value, Decimal | int):
-        raise ValidationError(
-            f"'amount' must be a Decimal (got {type(value).__name__} {value!r})",
-            field="amount",
-            value=value,
-        )
-    amount = Decimal(value)
-    if not amount.is_finite() or amount < 0:
-        raise ValidationError(
-            f"'amount' must be a finite Decimal of at least 0 (got {value!r})",
-            field="amount",
-            value=value,
-        )
-    return amount
+    return decimal_amount(value, field="amount", low=0)
 
 
 def _rate(value: Any) -> Fraction | None:
