@@ -163,8 +163,8 @@ def payload_data(payload: tuple[Any, ...], key: str, tz: Any) -> dict[str, Any]:
     return item
 
 
-def command_from_data(item: Any, path: str) -> Command:
-    """The :class:`Command` of one command mapping of a ledger document.
+def command_from_data(item: Any, path: str, zone: str = "UTC") -> Command:
+    """The :class:`Command` of one command mapping of a ledger document (shown in *zone*).
 
     Raises:
         LedgerDocumentError: the mapping has problems (all of them, under *path*).
@@ -175,7 +175,9 @@ def command_from_data(item: Any, path: str) -> Command:
         raise LedgerDocumentError(problems.items)
     name, kwargs = call
     at = kwargs.pop("at")
-    return Command.of(name, key=kwargs.pop("key"), member=kwargs.pop("member"), at=at, **kwargs)
+    return Command.of(
+        name, key=kwargs.pop("key"), member=kwargs.pop("member"), at=at, zone=zone, **kwargs
+    )
 
 
 _NAIVE_EPOCH = _dt.datetime(1970, 1, 1)

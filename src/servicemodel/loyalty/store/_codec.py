@@ -11,7 +11,6 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any, Final
 
-import attrs
 import pendulum
 
 from .. import Command, Entry, EntryKind, Ledger, Policies, dump_ledger, load_ledger
@@ -127,7 +126,7 @@ def command_from_json(text: str | bytes, path: str = "", zone: str = "UTC") -> C
         data: Any = json.loads(text, parse_float=Decimal)
     except (ValueError, RecursionError) as exc:
         raise LedgerDocumentError([Problem(path, f"must be valid JSON ({exc})")]) from None
-    return attrs.evolve(command_from_data(data, path), zone=zone)
+    return command_from_data(data, path, zone)
 
 
 def policies_text(policies: Policies) -> str:
