@@ -43,7 +43,7 @@ from .. import (
     Totals,
 )
 from .._values import make_receipt
-from ._codec import payload_json
+from ._codec import command_column
 from ._interface import LedgerStore, StoreTransaction, Written
 
 __all__ = ["StoredLedger"]
@@ -339,9 +339,7 @@ class StoredLedger:
         start = len(state.seqs)
         payload, records = ledger._written(key, start)
         split = receipt.span[0] - start
-        written = Written(
-            key, member, version, payload_json(payload, key, self._zone), records, split
-        )
+        written = Written(key, member, version, command_column(payload), records, split)
         try:
             seqs = tx.append(written)
         except IdempotencyConflict:

@@ -6,14 +6,22 @@ Opening a store written by an older servicemodel migrates it to
 written by a newer servicemodel is refused (it may hold what this version
 cannot read).
 
-Version 3, the current one (SQLite types; PostgreSQL's below):
+Version 4, the current one (SQLite types; PostgreSQL's below), has the
+tables of version 3; it changed what the ``journal`` table's ``command``
+column holds: the compact form of a command (see :mod:`._codec`) for every
+command written at version 4, the ledger-document JSON for those written
+before (read alike; the migration from version 3 only sets the version, so
+that an older servicemodel, which reads only the document JSON, refuses
+the store).
+
+Version 3 (SQLite types; PostgreSQL's below):
 
 - ``ledger``: one row, the ledger's policies (a ledger document without
   commands) and, in SQLite, ``journal_end``, the last journal position given;
 - ``members``: each member's version (the number of accepted commands);
 - ``journal``: one row per accepted command: ``seq`` its order, ``key``
   unique, ``(member, version)`` unique, the command as its ledger-document
-  JSON, and the journal entries it wrote packed into ``entries`` (see
+  JSON (version 4: in the compact form), and the journal entries it wrote packed into ``entries`` (see
   :mod:`._entries`): ``first`` is the first entry's journal position,
   ``settled`` how many of them the ledger recorded before the command ran
   (activations, expiries: they belong to no command).
@@ -41,7 +49,7 @@ __all__ = [
 ]
 
 #: The schema version this servicemodel writes.
-SCHEMA_VERSION: Final = 3
+SCHEMA_VERSION: Final = 4
 
 #: Version 1 of the SQLite schema, the first one.
 SQLITE_V1: Final = (

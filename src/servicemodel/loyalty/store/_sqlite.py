@@ -29,7 +29,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from ...exceptions import IdempotencyConflict, SchemaVersionError, StoreError, StoreNotFound
 from .. import Command, Entry, Policies
-from ._codec import command_from_json, policies_text, read_policies
+from ._codec import command_from_column, policies_text, read_policies
 from ._entries import merged, pack, positions
 from ._interface import StoredCommand, Written
 from ._migration import journal_rows
@@ -180,7 +180,7 @@ class _Transaction:
         )
         zone = self._store.policies.zone
         for key, text in cursor:
-            yield command_from_json(text, key, zone)
+            yield command_from_column(text, key, member, zone)
 
     def member_seqs(self, member: str, *, after: int = 0) -> list[int]:
         self.flush()
@@ -424,9 +424,11 @@ class SQLiteStore:
 
     def commands(self) -> Iterator[Command]:
         """Every accepted command, in order (streamed in pages, flat memory)."""
-        for rows in self._pages("SELECT seq, key, command FROM journal WHERE seq > ? ORDER BY seq"):
-            for _, key, text in rows:
-                yield command_from_json(text, key, self._policies.zone)
+        for rows in self._pages(
+            "SELECT seq, key, member, command FROM journal WHERE seq > ? ORDER BY seq"
+        ):
+            for _, key, member, text in rows:
+                yield command_from_column(text, key, member, self._policies.zone)
 
     def journal(self) -> Iterator[Entry]:
         """Every journal entry, in order (streamed in pages, flat memory)."""
@@ -465,7 +467,18 @@ def _immediate(db: sqlite3.Connection) -> Iterator[None]:
 
 
 def _migrate(db: sqlite3.Connection, version: int, url: str) -> None:
-    """Take a store from schema *version* to :data:`SCHEMA_VERSION`, in the open transaction."""
+    """Take a store from schema *version* to :data:`SCHEMA_VERSION`, in the open transaction.
+
+    Version 3 to 4 changes no table: the commands written from then on are
+    in the compact form, the ones before keep theirs (both are read).
+    """
+    if version < 3:
+        _journal_of_version_2(db, version, url)
+    db.execute("UPDATE schema_version SET version = ?", (SCHEMA_VERSION,))
+
+
+def _journal_of_version_2(db: sqlite3.Connection, version: int, url: str) -> None:
+    """Versions 1 and 2 to 3: the rows of ``commands`` and ``entries`` become ``journal`` rows."""
     if version < 2:
         for statement in SQLITE_V2:
             db.execute(statement)
@@ -482,7 +495,6 @@ def _migrate(db: sqlite3.Connection, version: int, url: str) -> None:
         db.executemany(_INSERT, page)
     for statement in SQLITE_V3_AFTER:
         db.execute(statement)
-    db.execute("UPDATE schema_version SET version = ?", (SCHEMA_VERSION,))
 
 
 def _schema_version(db: sqlite3.Connection, url: str) -> int:
