@@ -114,19 +114,48 @@ class Ledger(LedgerSteps):
                 value=policies,
             )
         self.policies = policies
-        self._lock = threading.RLock()
         self._clock = LocalClock(policies.zone)
         self._inactivity = inactivity_of(policies.expiry)
         self._rules = AccountRules(self._clock, self._inactivity, policies.consumption)
+        self._reader = InstantReader()
+        # The policy expiry of lots earned in [start, end) of one local day, when it
+        # depends on the day only: (start, end, expiry); empty until the first earn.
+        self._day_expiry = [0, 0, NEVER]
+        self._open_books()
+
+    def _open_books(self) -> None:
+        """No member, no journal, no key yet."""
+        self._lock = threading.RLock()
         self._accounts: dict[str, Account] = {}
         self._journal: list[JournalEntry] = []
         self._keys: dict[str, Accepted] = {}
         self._rewards: dict[str, int] = {}
-        self._reader = InstantReader()
         self._source = self._span
-        # The policy expiry of lots earned in [start, end) of one local day, when it
-        # depends on the day only: (start, end, expiry); empty until the first earn.
-        self._day_expiry = [0, 0, NEVER]
+
+    def _empty_like(self) -> Ledger:
+        """A new, empty ledger under this one's policies, sharing what they derive.
+
+        The clock, the account rules, the instant reader and the day's expiry
+        hold no member's state, only what the policies give (and caches of
+        it): ledgers used one at a time, such as a store's ledger per member
+        under the store's lock, share them instead of deriving them again.
+
+        >>> import pendulum
+        >>> first = Ledger()
+        >>> _ = first.earn(member="ann", points=5, at=pendulum.datetime(2025, 1, 1), key="k")
+        >>> second = first._empty_like()
+        >>> second.policies is first.policies, second.version("ann")
+        (True, 0)
+        """
+        other: Ledger = Ledger.__new__(Ledger)
+        other.policies = self.policies
+        other._clock = self._clock
+        other._inactivity = self._inactivity
+        other._rules = self._rules
+        other._reader = self._reader
+        other._day_expiry = self._day_expiry
+        other._open_books()
+        return other
 
     # ------------------------------------------------------------------ basics
 

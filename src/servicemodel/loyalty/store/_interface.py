@@ -200,12 +200,12 @@ class StoreTransaction(Protocol):
         ([1], [])
         """
 
-    def append(self, written: Written) -> tuple[int, ...]:
+    def append(self, written: Written) -> Sequence[int]:
         """Write an accepted command, its journal entries and the member's new version.
 
         The settled entries go to the journal first, then the command's own
         (see :class:`Written`). Returns the journal positions given to them,
-        in that order. Raises :class:`~servicemodel.exceptions.IdempotencyConflict`
+        in that order (consecutive: a ``range``). Raises :class:`~servicemodel.exceptions.IdempotencyConflict`
         when the key is already in the store (the unique constraint). The
         member must be locked in this transaction. A store may hold the rows
         back and write a whole batch's with one statement per table, but
@@ -223,7 +223,7 @@ class StoreTransaction(Protocol):
         ...     tx.lock("bob")
         ...     tx.append(Written.of(command, 1, (), (entry,)))
         0
-        (1,)
+        range(1, 2)
         """
 
 
@@ -244,7 +244,7 @@ class LedgerStore(Protocol):
     ...     tx.lock("ann")
     ...     tx.append(Written.of(earn, 1, (), (entry,)))
     0
-    (1,)
+    range(1, 2)
     >>> store.version("ann"), [e.points for e in store.journal()]
     (1, [5])
     """

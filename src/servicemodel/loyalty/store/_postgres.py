@@ -171,7 +171,7 @@ class _Transaction:
         ).fetchall()
         return [seq for first, blob in rows for seq in positions(first, blob, member)]
 
-    def append(self, written: Written) -> tuple[int, ...]:
+    def append(self, written: Written) -> range:
         # One statement: the command with its packed entries (their positions drawn
         # together, see journal_positions) and the member's version. The member's row
         # exists: lock() made it. A key already in the store inserts nothing and
@@ -197,7 +197,7 @@ class _Transaction:
                 "use a new key for a new command"
             )
         self._versions[member] = written.version
-        return tuple(range(first, first + count))
+        return range(first, first + count)
 
 
 _APPEND: Final = (

@@ -190,7 +190,7 @@ class _Transaction:
         )
         return [seq for first, blob in cursor for seq in positions(first, blob, member)]
 
-    def append(self, written: Written) -> tuple[int, ...]:
+    def append(self, written: Written) -> range:
         key, member, version, command, records, settled = written
         end = self._end
         if end < 0:
@@ -226,7 +226,7 @@ class _Transaction:
         self._next_command = number + 1
         self._end = last
         self._versions[member] = self._written[member] = version
-        return tuple(range(first, last + 1))
+        return range(first, last + 1)
 
 
 def _conflict(key: str) -> IdempotencyConflict:
