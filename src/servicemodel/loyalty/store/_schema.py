@@ -38,12 +38,14 @@ from typing import Final
 __all__ = [
     "POSTGRES_SCHEMA",
     "POSTGRES_V2",
+    "POSTGRES_V3",
     "POSTGRES_V3_AFTER",
     "POSTGRES_V3_BEFORE",
     "SCHEMA_VERSION",
     "SQLITE_SCHEMA",
     "SQLITE_V1",
     "SQLITE_V2",
+    "SQLITE_V3",
     "SQLITE_V3_AFTER",
     "SQLITE_V3_BEFORE",
 ]
@@ -83,8 +85,8 @@ _SQLITE_JOURNAL: Final = (
     " UNIQUE (member, version))"
 )
 
-#: The SQLite schema at :data:`SCHEMA_VERSION`.
-SQLITE_SCHEMA: Final = (
+#: Version 3 of the SQLite schema (version 4 has the same tables).
+SQLITE_V3: Final = (
     "CREATE TABLE schema_version (version INTEGER NOT NULL)",
     "CREATE TABLE ledger (id INTEGER PRIMARY KEY CHECK (id = 1), policies TEXT NOT NULL,"
     " journal_end INTEGER NOT NULL DEFAULT 0)",
@@ -92,6 +94,9 @@ SQLITE_SCHEMA: Final = (
     " member TEXT PRIMARY KEY, version INTEGER NOT NULL CHECK (version >= 0))",
     _SQLITE_JOURNAL,
 )
+
+#: The SQLite schema at :data:`SCHEMA_VERSION`.
+SQLITE_SCHEMA: Final = SQLITE_V3
 
 #: SQLite, version 2 to 3 (before the rows move; the old tables go afterwards).
 SQLITE_V3_BEFORE: Final = (
@@ -151,8 +156,8 @@ _POSTGRES_JOURNAL: Final = (
     " END $$",
 )
 
-#: The PostgreSQL schema at :data:`SCHEMA_VERSION`.
-POSTGRES_SCHEMA: Final = (
+#: Version 3 of the PostgreSQL schema (version 4 has the same tables).
+POSTGRES_V3: Final = (
     "CREATE TABLE schema_version (version INTEGER NOT NULL)",
     "CREATE TABLE ledger (id INTEGER PRIMARY KEY CHECK (id = 1), policies TEXT NOT NULL)",
     "CREATE TABLE members ("
@@ -160,6 +165,9 @@ POSTGRES_SCHEMA: Final = (
     "CREATE SEQUENCE entries_seq",
     *_POSTGRES_JOURNAL,
 )
+
+#: The PostgreSQL schema at :data:`SCHEMA_VERSION`.
+POSTGRES_SCHEMA: Final = POSTGRES_V3
 
 #: PostgreSQL, version 2 to 3 (before the rows move; the old tables go afterwards).
 POSTGRES_V3_BEFORE: Final = (
