@@ -194,26 +194,26 @@ class Ledger(LedgerSteps):
         # The command holds its instant as micros and its arguments in the order of
         # COMMAND_FIELDS: the same checks and payload as the method of its name.
         key, member, t, name = command.key, command.member, command._micros, command.name
-        values = [value for _, value in command.arguments]
+        arguments = command.arguments
         if name is _EARN:
-            points, awards, lines, expiry, tally = values
+            (_, points), (_, awards), (_, lines), (_, expiry), (_, tally) = arguments
             return self._earn_command(
                 key, member, t, points, awards, lines, expiry, _tally_argument(tally), None
             )
         if name is _REDEEM:
-            points, reward = values
+            (_, points), (_, reward) = arguments
             return self._redeem_command(key, member, t, points, reward, None)
         if name is _ADJUST:
-            points, reason, shortfall, expiry = values
+            (_, points), (_, reason), (_, shortfall), (_, expiry) = arguments
             return self._adjust_command(key, member, t, points, reason, shortfall, expiry, None)
         if name is _ACTIVATE:
-            (earn,) = values
+            ((_, earn),) = arguments
             at = _EPOCH + _dt.timedelta(microseconds=t)
             return self._activate_command(key, member, t, earn, None, at)
         if name is _REVERSE:
-            (redemption,) = values
+            ((_, redemption),) = arguments
             return self._reverse_command(key, member, t, redemption, None)
-        earn, lines, tally = values
+        (_, earn), (_, lines), (_, tally) = arguments
         return self._return_command(key, member, t, earn, lines, _tally_argument(tally), None)
 
     # ------------------------------------------------------------- commands
@@ -275,7 +275,7 @@ class Ledger(LedgerSteps):
         """An earn at *t*: its arguments checked, its payload built, run."""
         if type(points) is not int or not 0 <= points <= MAX_POINTS:
             check_points(points)
-        award_items = instances(awards, Award, field="awards")
+        award_items = () if awards == () else instances(awards, Award, field="awards")
         line_items = lines if type(lines) is tuple else tuple(lines)
         shares = line_shares(points, line_items, self.policies.returns) if line_items else ()
         if expiry is not None:
