@@ -107,3 +107,9 @@ def test_apply_gives_the_books_the_methods_give_for_every_command() -> None:
     assert by_apply.balance("ann", as_of=T.add(days=1)) == by_method.balance(
         "ann", as_of=T.add(days=1)
     )
+
+
+@pytest.mark.parametrize("arguments", [5, "points"])
+def test_a_command_refuses_arguments_that_are_not_a_collection_of_pairs(arguments: Any) -> None:
+    with pytest.raises(ValidationError, match="'arguments' must be a collection of"):
+        Command(name="redeem", key="r", member="ann", at=T, arguments=arguments)

@@ -56,6 +56,14 @@ def _instant(at: _dt.datetime) -> int:
 
 def _pairs(arguments: Iterable[tuple[str, Any]]) -> tuple[tuple[str, Any], ...]:
     """A command's arguments as a tuple (a list is accepted)."""
+    if isinstance(arguments, str | bytes) or not isinstance(arguments, Iterable):
+        from ..exceptions import ValidationError
+
+        raise ValidationError(
+            f"'arguments' must be a collection of (name, value) pairs (got {arguments!r})",
+            field="arguments",
+            value=arguments,
+        )
     return tuple(arguments)
 
 
