@@ -114,7 +114,6 @@ class StoredLedger:
                 value=cache,
             )
         self._store = store
-        self._zone = store.policies.zone
         self._size = cache
         self._members: OrderedDict[str, _Member] = OrderedDict()
         # Each member's ledger is made like this one (they share what the policies give).
