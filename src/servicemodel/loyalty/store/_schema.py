@@ -6,19 +6,23 @@ Opening a store written by an older servicemodel migrates it to
 written by a newer servicemodel is refused (it may hold what this version
 cannot read).
 
-Version 4, the current one (SQLite types; PostgreSQL's below), has the
-tables of version 3; it changed what the ``journal`` table's ``command``
-column holds: the compact form of a command (see :mod:`._codec`) for every
-command written at version 4, the ledger-document JSON for those written
-before (read alike; the migration from version 3 only sets the version, so
-that an older servicemodel, which reads only the document JSON, refuses
-the store).
+Version 4, the current one, changed what the ``journal`` table's
+``command`` column holds: the compact form of a command (see
+:mod:`._codec`) for every command written at version 4, the
+ledger-document JSON for those written before (read alike; no row is
+rewritten, so that the migration from version 3 is quick, and an older
+servicemodel, which reads only the document JSON, refuses the store by its
+version). SQLite dropped the ``members`` table: a member's version is the
+``version`` of its last ``journal`` row (the ``(member, version)`` index
+finds it), and the members in first-seen order are the rows of version 1.
+PostgreSQL keeps ``members``, whose rows it locks.
 
 Version 3 (SQLite types; PostgreSQL's below):
 
 - ``ledger``: one row, the ledger's policies (a ledger document without
   commands) and, in SQLite, ``journal_end``, the last journal position given;
-- ``members``: each member's version (the number of accepted commands);
+- ``members``: each member's version (the number of accepted commands;
+  PostgreSQL only from version 4);
 - ``journal``: one row per accepted command: ``seq`` its order, ``key``
   unique, ``(member, version)`` unique, the command as its ledger-document
   JSON (version 4: in the compact form), and the journal entries it wrote packed into ``entries`` (see
@@ -48,6 +52,7 @@ __all__ = [
     "SQLITE_V3",
     "SQLITE_V3_AFTER",
     "SQLITE_V3_BEFORE",
+    "SQLITE_V4",
 ]
 
 #: The schema version this servicemodel writes.
@@ -85,7 +90,7 @@ _SQLITE_JOURNAL: Final = (
     " UNIQUE (member, version))"
 )
 
-#: Version 3 of the SQLite schema (version 4 has the same tables).
+#: Version 3 of the SQLite schema.
 SQLITE_V3: Final = (
     "CREATE TABLE schema_version (version INTEGER NOT NULL)",
     "CREATE TABLE ledger (id INTEGER PRIMARY KEY CHECK (id = 1), policies TEXT NOT NULL,"
@@ -95,8 +100,12 @@ SQLITE_V3: Final = (
     _SQLITE_JOURNAL,
 )
 
-#: The SQLite schema at :data:`SCHEMA_VERSION`.
-SQLITE_SCHEMA: Final = SQLITE_V3
+#: The SQLite schema at :data:`SCHEMA_VERSION`: version 3's without ``members``
+#: (a member's version is its last ``journal`` row's, found by the unique index).
+SQLITE_SCHEMA: Final = tuple(s for s in SQLITE_V3 if not s.startswith("CREATE TABLE members"))
+
+#: SQLite, version 3 to 4.
+SQLITE_V4: Final = ("DROP TABLE members",)
 
 #: SQLite, version 2 to 3 (before the rows move; the old tables go afterwards).
 SQLITE_V3_BEFORE: Final = (
