@@ -90,11 +90,15 @@ _SQLITE_JOURNAL: Final = (
     " UNIQUE (member, version))"
 )
 
-#: Version 3 of the SQLite schema.
-SQLITE_V3: Final = (
+_SQLITE_VERSION_AND_LEDGER: Final = (
     "CREATE TABLE schema_version (version INTEGER NOT NULL)",
     "CREATE TABLE ledger (id INTEGER PRIMARY KEY CHECK (id = 1), policies TEXT NOT NULL,"
     " journal_end INTEGER NOT NULL DEFAULT 0)",
+)
+
+#: Version 3 of the SQLite schema.
+SQLITE_V3: Final = (
+    *_SQLITE_VERSION_AND_LEDGER,
     "CREATE TABLE members ("
     " member TEXT PRIMARY KEY, version INTEGER NOT NULL CHECK (version >= 0))",
     _SQLITE_JOURNAL,
@@ -102,7 +106,7 @@ SQLITE_V3: Final = (
 
 #: The SQLite schema at :data:`SCHEMA_VERSION`: version 3's without ``members``
 #: (a member's version is its last ``journal`` row's, found by the unique index).
-SQLITE_SCHEMA: Final = tuple(s for s in SQLITE_V3 if not s.startswith("CREATE TABLE members"))
+SQLITE_SCHEMA: Final = (*_SQLITE_VERSION_AND_LEDGER, _SQLITE_JOURNAL)
 
 #: SQLite, version 3 to 4.
 SQLITE_V4: Final = ("DROP TABLE members",)
