@@ -72,6 +72,11 @@ class _Call:
         return method(**self.kwargs)
 
 
+def _entries(store: LedgerStore, key: str, span: tuple[int, int]) -> tuple[Entry, ...]:
+    """A receipt's entries: those of the command with *key* (at journal positions *span*)."""
+    return store.entries(key)
+
+
 @final
 class StoredLedger:
     """A points ledger kept in a store (SQLite or PostgreSQL), safe to share.
@@ -350,7 +355,9 @@ class StoredLedger:
         state.version = version
         known_seqs.extend(seqs)
         span = (seqs[split] - 1, seqs[-1]) if split < len(seqs) else (0, 0)
-        return make_receipt(key, member, version, span, functools.partial(self._entries, key))
+        return make_receipt(
+            key, member, version, span, functools.partial(_entries, self._store, key)
+        )
 
     def _refuse_key_of_another_member(self, tx: StoreTransaction, key: str, member: str) -> None:
         """Raise IdempotencyConflict if *key* is stored for a command of another member."""
@@ -364,11 +371,9 @@ class StoredLedger:
 
     def _receipt(self, key: str, member: str, version: int, seqs: Sequence[int]) -> Receipt:
         span = (seqs[0] - 1, seqs[-1]) if seqs else (0, 0)
-        return make_receipt(key, member, version, span, functools.partial(self._entries, key))
-
-    def _entries(self, key: str, span: tuple[int, int]) -> tuple[Entry, ...]:
-        """A receipt's entries: those of the command with *key* (at journal positions *span*)."""
-        return self._store.entries(key)
+        return make_receipt(
+            key, member, version, span, functools.partial(_entries, self._store, key)
+        )
 
     def _sync(self, tx: StoreTransaction, member: str, version: int) -> _Member:
         """The member's state at *version*: from the cache, caught up, or replayed from the store.
