@@ -112,13 +112,16 @@ def instances(value: object, kind: type[T], *, field: str) -> tuple[T, ...]:
     ...
     servicemodel.exceptions.ValidationError: 'scores' must be a collection of int values (got '12')
     """
-    if isinstance(value, str | bytes) or not isinstance(value, Iterable):
+    if type(value) is tuple:  # the common case, without the abstract-class checks
+        items: tuple[Any, ...] = value
+    elif isinstance(value, str | bytes) or not isinstance(value, Iterable):
         raise ValidationError(
             f"'{field}' must be a collection of {kind.__name__} values (got {shown(value)})",
             field=field,
             value=value,
         )
-    items = tuple(value)
+    else:
+        items = tuple(value)
     for index, item in enumerate(items):
         check_item(item, kind, field=field, index=index)
     return items

@@ -590,11 +590,12 @@ class Account:
     def tally(self, at: int, points: int, others: tuple[tuple[str, Any], ...]) -> None:
         """Count *points* (the ``"points"`` tally) and the *others* at *at*; zeros count nothing."""
         tallies = self.tallies
-        for name, amount in ((_POINTS, points), *others):
+        for name, amount in ((_POINTS, points), *others) if others else ((_POINTS, points),):
             if amount:
                 found = tallies.get(name)
                 if found is None:
                     tallies[name] = ([at], [amount])
                 else:
-                    found[0].append(at)
-                    found[1].append(found[1][-1] + amount)
+                    times, sums = found
+                    times.append(at)
+                    sums.append(sums[-1] + amount)

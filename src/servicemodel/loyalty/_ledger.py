@@ -81,6 +81,7 @@ class Ledger(LedgerSteps):
         "_journal",
         "_keys",
         "_lock",
+        "_pending",
         "_reader",
         "_rewards",
         "_rules",
@@ -111,6 +112,7 @@ class Ledger(LedgerSteps):
         # The policy expiry of lots earned in [start, end) of one local day, when it
         # depends on the day only: (start, end, expiry); empty until the first earn.
         self._day_expiry = [0, 0, NEVER]
+        self._pending = policies.pending if policies.pending.length else None
 
     # ------------------------------------------------------------------ basics
 

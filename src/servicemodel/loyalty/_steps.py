@@ -29,7 +29,14 @@ from ._account import Account, LotState
 from ._arguments import check_text
 from ._expiry import day_based
 from ._journal import Accepted
-from ._policies import ActivityKind, Expiry, NegativeBalance, RedemptionReversal, lot_expiry
+from ._policies import (
+    ActivityKind,
+    Expiry,
+    NegativeBalance,
+    Pending,
+    RedemptionReversal,
+    lot_expiry,
+)
 from ._queries import LedgerQueries
 from ._returns import clawback_amount, expired_by, forgivable, take_back, voids_all
 from ._values import EntryKind, Receipt, make_receipt
@@ -61,6 +68,8 @@ class LedgerSteps(LedgerQueries):
     __slots__ = ()
     #: The policy expiry of lots earned in [start, end) of one local day: [start, end, expiry].
     _day_expiry: list[int]
+    #: The pending policy when lots wait before they are available; None when they do not.
+    _pending: Pending | None
     _source: Callable[[tuple[int, int]], Any]
 
     def _run(
@@ -146,9 +155,10 @@ class LedgerSteps(LedgerQueries):
         """
         clock = self._clock
         try:
-            available = self.policies.pending._available_at(clock, at) if pending else at
+            available = self._pending._available_at(clock, at) if pending and self._pending else at
             if expiry is None and available == at:  # the policy's rule, counted from *at*
-                return at, self._policy_expiry(at)
+                start, end, expires = self._day_expiry
+                return at, expires if start <= at < end else self._policy_expiry(at)
             expires_from = (
                 self._policy_expiry
                 if expiry is None
@@ -165,7 +175,11 @@ class LedgerSteps(LedgerQueries):
             ) from None
 
     def _policy_expiry(self, at: int) -> int:
-        """The policy's expiry for a lot earned at *at*, one computation per local day."""
+        """The policy's expiry for a lot earned at *at*, one computation per local day.
+
+        The answer is kept for the rest of *at*'s local day when the rule
+        depends on the day only (``_day_expiry``, which callers read first).
+        """
         start, end, expires = self._day_expiry
         if start <= at < end:
             return expires
