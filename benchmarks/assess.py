@@ -12,8 +12,11 @@ them alike:
 - ``assess (JSONL)``: ``assess`` streaming from the file (the bundled hybrid
   sample model: KPIs by channel and week, SLA compliance under two policies
   on a business calendar, goals, recognition, follow-ups);
-- ``assess (Parquet)``: not run: the I/O layer has no Parquet reader for
-  interactions yet (issue 18, point 2), so there is no such path to time;
+- ``assess (Parquet)``: not run, because it is not built: there is no
+  columnar (Parquet or Arrow) path for interactions yet (issue 18, point 2),
+  so there is no such way to time. (The Zendesk importer reads Fivetran
+  tables in Parquet, but into interactions one by one: an import, not the
+  columnar path, and ``benchmarks/import.py`` times it.)
 - ``assess on Dask, N workers``: ``assess_files`` over the file cut into
   PARTITIONS parts by ``split_jsonl``, on a ``distributed.LocalCluster`` of
   N single-threaded worker processes (started before the clock starts).
@@ -238,7 +241,10 @@ def main() -> None:
             f"{name:<28} {timed.median(name):8.1f} {wall:8.1f} {peak:9.0f} "
             f"{timed.rate(name, args.count):10,.0f}  {timed.ratio(name, 'json.loads')}"
         )
-    print(f"{'assess (Parquet)':<28} not run: no Parquet reader for interactions (issue 18.2)")
+    print(
+        f"{'assess (Parquet)':<28} not run: NOT BUILT, no columnar (Parquet/Arrow) path "
+        "for interactions (issue 18, point 2)"
+    )
     one, two = dask_ways
     clients = max(row.get("client_peak_mib", 0.0) for row in rows)
     client_cpu = max(row.get("client_cpu", 0.0) for row in rows)

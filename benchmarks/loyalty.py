@@ -6,14 +6,20 @@ at-least-once queue does), the rest are earn 60 %, redeem 22 %, return 6 %,
 redemption reversal 4 % and adjustment 8 %. The commands (with their
 pendulum instants) are built before the clock starts, as a caller reading
 them from a queue would already have them; the timed loop is the calls.
-Throughput is printed by wall clock and by this process's CPU time: other
-processes on the machine slow the first, not the second.
+Every round replays them into a new ledger, with the garbage collector off
+during the calls (after a collection); the rate is commands per CPU second at
+the median round, with the range over the rounds.
 
 Then it compares ``balance(as_of)`` for a member with 10,000 lots with one
 that has 10 lots, side by side with a naive recomputation over the journal
 (the peer), and prints the ratios. A member's first query far ahead builds
 its expiry index (once; commands keep it current afterwards), so that first
-call is timed on its own.
+call is timed on its own, on a new ledger every round. The table's ways
+(each member's three queries, and the naive fold, each called many times)
+run interleaved over the rounds, the garbage collector on (after a
+collection); each figure is CPU time per call at the median round, and each
+ratio (large/small, naive/ledger) the median of the rounds' paired ratios,
+with its range. See ``benchmarks/_paired.py``.
 
     PYTHONPATH=src python benchmarks/loyalty.py            # 1,000,000 commands, 10,000 members
     PYTHONPATH=src python benchmarks/loyalty.py --quick    # 100,000 commands, 1,000 members
@@ -24,17 +30,19 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-# benchmarks/calendar.py would shadow the standard library's calendar module.
+# benchmarks/calendar.py would shadow the standard library's calendar module: move
+# this folder to the end of the path, where _paired is still found.
 if sys.path and Path(sys.path[0]).resolve() == Path(__file__).resolve().parent:
-    sys.path.pop(0)
+    sys.path.append(sys.path.pop(0))
 
 import argparse
 import gc
 import random
-import time
+import statistics
 from collections.abc import Callable
 
 import pendulum
+from _paired import Ratio, cpu_now, interleave, ratio
 
 from servicemodel.exceptions import LedgerError
 from servicemodel.loyalty import AfterDays, Ledger, Policies
@@ -104,17 +112,6 @@ def replay(
     return refused
 
 
-def best_of(repeat: int, number: int, call: Callable[[], object]) -> float:
-    """Best time per call in microseconds."""
-    best = float("inf")
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        for _ in range(number):
-            call()
-        best = min(best, (time.perf_counter() - t0) / number)
-    return best * 1e6
-
-
 def naive_balance(ledger: Ledger, member: str, as_of: pendulum.DateTime) -> int:
     """The peer: recompute available points by folding the member's journal."""
     return sum(
@@ -122,53 +119,109 @@ def naive_balance(ledger: Ledger, member: str, as_of: pendulum.DateTime) -> int:
     )
 
 
-def lots_benchmark() -> None:
+MEMBERS = (("small", 10), ("medium", 1_000), ("large", 10_000))
+#: Calls per timed way: enough for tens of milliseconds of CPU each.
+LEDGER_CALLS = 20_000
+NAIVE_CALLS = {"small": 1_000, "medium": 10, "large": 1}
+
+
+def holdings() -> Ledger:
+    """A ledger whose members hold 10, 1,000 and 10,000 lots (each redeemed every third earn)."""
     policies = Policies(zone=ZONE, expiry=AfterDays(days=3650))
     start = pendulum.datetime(2025, 1, 1, tz=ZONE)
     ledger = Ledger(policies=policies)
-    for size, member in ((10, "small"), (1_000, "medium"), (10_000, "large")):
+    for member, size in MEMBERS:
         for i in range(size):
             at = start.add(minutes=i * 5)
             ledger.earn(member=member, points=10, at=at, key=f"{member}-{i}")
             if i % 3 == 2:
                 ledger.redeem(member=member, points=15, at=at, key=f"{member}-r{i}")
+    return ledger
+
+
+def first_queries(rounds: int, future: pendulum.DateTime) -> Ledger:
+    """CPU time of each member's first all-expired query, on a new ledger every round.
+
+    Returns the last round's ledger (its expiry indexes built).
+    """
+    spent: dict[str, list[float]] = {member: [] for member, _ in MEMBERS}
+    ledger = holdings()
+    for number in range(rounds):
+        if number:
+            ledger = holdings()
+        shift = number % len(MEMBERS)
+        for member, _ in MEMBERS[shift:] + MEMBERS[:shift]:
+            gc.collect()
+            began = cpu_now()
+            ledger.balance(member, as_of=future)
+            spent[member].append(cpu_now() - began)
+    print(
+        "\nfirst all-expired query per member (builds its expiry index), CPU time, "
+        f"median of {rounds} new ledgers: "
+        + ", ".join(
+            f"{member} {statistics.median(times) * 1e6:,.0f} µs" for member, times in spent.items()
+        )
+    )
+    return ledger
+
+
+def calls(count: int, call: Callable[[], object]) -> Callable[[], None]:
+    def way() -> None:
+        for _ in range(count):
+            call()
+
+    return way
+
+
+def lots_benchmark(rounds: int) -> None:
+    start = pendulum.datetime(2025, 1, 1, tz=ZONE)
     now = start.add(days=40)
     past = start.add(days=20)
     future = start.add(years=12)
-    first = {}
-    for member in ("small", "medium", "large"):
-        t0 = time.perf_counter()
-        ledger.balance(member, as_of=future)
-        first[member] = (time.perf_counter() - t0) * 1e6
+    ledger = first_queries(rounds, future)
+    queries = {"now": now, "past": past, "all-expired": future}
+    ways: dict[str, Callable[[], None]] = {}
+    counts: dict[str, int] = {}
+    for member, _ in MEMBERS:
+        assert naive_balance(ledger, member, now) == ledger.balance(member, as_of=now).available
+        for query, as_of in queries.items():
+            name = f"{member} {query}"
+            ways[name] = calls(LEDGER_CALLS, lambda m=member, a=as_of: ledger.balance(m, as_of=a))
+            counts[name] = LEDGER_CALLS
+        name = f"{member} naive fold"
+        ways[name] = calls(NAIVE_CALLS[member], lambda m=member: naive_balance(ledger, m, now))
+        counts[name] = NAIVE_CALLS[member]
+    timed = interleave(ways, rounds)
+    # Seconds per call, round by round: the pairs of every ratio below.
+    per_call = {name: [seconds / counts[name] for seconds in timed.seconds[name]] for name in ways}
+
+    def us(name: str) -> float:
+        return statistics.median(per_call[name]) * 1e6
+
     print(
-        "\nfirst all-expired query per member (builds its expiry index): "
-        + ", ".join(f"{member} {us:,.0f} µs" for member, us in first.items())
+        "balance(as_of) per call, by lots held (each member also redeemed every third earn); "
+        f"CPU time, median of {rounds} interleaved rounds"
     )
-    print("balance(as_of) per call, by lots held (each member also redeemed every third earn)")
     print(
         f"{'member':>8} {'lots':>7} {'now µs':>9} {'past µs':>9} {'all-expired µs':>15} {'naive fold µs':>14}"
     )
-    small_now = None
-    rows = []
-    for member, size in (("small", 10), ("medium", 1_000), ("large", 10_000)):
-        t_now = best_of(5, 2_000, lambda m=member: ledger.balance(m, as_of=now))
-        t_past = best_of(5, 2_000, lambda m=member: ledger.balance(m, as_of=past))
-        t_future = best_of(5, 2_000, lambda m=member: ledger.balance(m, as_of=future))
-        t_naive = best_of(1, 3, lambda m=member: naive_balance(ledger, m, now))
-        assert naive_balance(ledger, member, now) == ledger.balance(member, as_of=now).available
-        rows.append((member, size, t_now, t_past, t_future, t_naive))
-        if small_now is None:
-            small_now = t_now
+    for member, size in MEMBERS:
         print(
-            f"{member:>8} {size:>7} {t_now:>9.2f} {t_past:>9.2f} {t_future:>15.2f} {t_naive:>14.0f}"
+            f"{member:>8} {size:>7} {us(f'{member} now'):>9.2f} {us(f'{member} past'):>9.2f} "
+            f"{us(f'{member} all-expired'):>15.2f} {us(f'{member} naive fold'):>14.0f}"
         )
-    large, small = rows[2], rows[0]
+
+    def paired(numerator: str, denominator: str) -> Ratio:
+        return ratio(per_call[numerator], per_call[denominator])
+
+    print(f"ratio large/small (1000x the lots), median of {rounds} paired rounds:")
+    for query in (*queries, "naive fold"):
+        print(f"  {query:<12} {paired(f'large {query}', f'small {query}')}")
+    fold = paired("large naive fold", "large now")
     print(
-        f"ratio large/small (1000x the lots): now {large[2] / small[2]:.2f}x, "
-        f"past {large[3] / small[3]:.2f}x, all-expired {large[4] / small[4]:.2f}x; "
-        f"naive fold {large[5] / small[5]:.0f}x"
+        f"ledger vs naive fold for 10,000 lots: {fold.median:,.0f}x faster "
+        f"({fold.low:,.0f}-{fold.high:,.0f} over {fold.pairs} pairs)"
     )
-    print(f"ledger vs naive fold for 10,000 lots: {large[5] / large[2]:.0f}x faster")
 
 
 def main() -> None:
@@ -176,23 +229,33 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="100,000 commands over 1,000 members")
     parser.add_argument("--commands", type=int, default=None)
     parser.add_argument("--members", type=int, default=None)
+    parser.add_argument("--rounds", type=int, default=0, help="rounds (default 5; quick 3)")
     args = parser.parse_args()
     count = args.commands or (100_000 if args.quick else 1_000_000)
     members = args.members or (1_000 if args.quick else 10_000)
+    rounds = max(1, args.rounds or (3 if args.quick else 5))
     commands = build_commands(count, members)
-    ledger = Ledger(policies=Policies(zone=ZONE, expiry=AfterDays(days=365)))
-    gc.collect()
-    gc.disable()
-    t0, c0 = time.perf_counter(), time.process_time()
-    refused = replay(ledger, commands)
-    elapsed, cpu = time.perf_counter() - t0, time.process_time() - c0
-    gc.enable()
-    print(f"{count:,} commands over {members:,} members in {elapsed:.2f} s ({cpu:.2f} s of CPU)")
+
+    def replayed() -> int:
+        ledger = Ledger(policies=Policies(zone=ZONE, expiry=AfterDays(days=365)))
+        gc.disable()
+        try:
+            return replay(ledger, commands)
+        finally:
+            gc.enable()
+
+    timed = interleave({"replay": replayed}, rounds)
+    low, high = timed.spread("replay")
     print(
-        f"  {count / elapsed:,.0f} commands/s by the wall clock, {count / cpu:,.0f} by CPU time "
-        f"({refused:,} refused by the ledger's rules)"
+        f"{count:,} commands over {members:,} members: {timed.median('replay'):.2f} s of CPU "
+        f"at the median of {rounds} rounds ({low:.2f}-{high:.2f})"
     )
-    lots_benchmark()
+    print(
+        f"  {timed.rate('replay', count):,.0f} commands/s by CPU time "
+        f"({count / high:,.0f}-{count / low:,.0f}; "
+        f"{timed.values['replay']:,} refused by the ledger's rules)"
+    )
+    lots_benchmark(rounds)
 
 
 if __name__ == "__main__":
