@@ -12,6 +12,10 @@ ratios, each against the in-memory run of the same round. Throughput is
 counted by wall clock and by CPU time (this process, plus the server's
 processes for PostgreSQL): other processes on the machine slow the first,
 not the second. The issue's targets for SQLite are printed beside them.
+As in ``benchmarks/loyalty.py``, Python's garbage collector is off while a
+run is timed (after a full collection), for the in-memory ledger and the
+stores alike: a collection's cost depends on everything else the process
+holds, not on the ledger. ``--with-gc`` times with the collector on.
 
 Part 2 keeps two stores of each kind, one with a journal of 10,000 entries
 and one with 1,000,000 (commands of 10,000 other members, in batches), and
@@ -31,6 +35,7 @@ The PostgreSQL server is started the way the tests start theirs
 
     PYTHONPATH=src python benchmarks/ledger_store.py            # as above
     PYTHONPATH=src python benchmarks/ledger_store.py --quick    # fewer commands, 100,000 entries
+    PYTHONPATH=src python benchmarks/ledger_store.py --with-gc  # the collector on while timed
 """
 
 from __future__ import annotations
@@ -147,12 +152,24 @@ def apply_batches(ledger: Ledger | StoredLedger, commands: list[Command], size: 
         ledger.apply_many(commands[i : i + size])
 
 
+#: Whether the garbage collector stays on while a run is timed (``--with-gc``).
+COLLECTOR = {"on": False}
+
+
 def timed(run: Callable[[], None], server_cpu: Callable[[], float]) -> tuple[float, float]:
-    """Wall and CPU seconds of *run* (this process's CPU plus the server's)."""
+    """Wall and CPU seconds of *run* (this process's CPU plus the server's).
+
+    The collector is off while *run* runs, unless ``--with-gc`` was given.
+    """
     gc.collect()
-    wall, cpu, server = time.perf_counter(), time.process_time(), server_cpu()
-    run()
-    return time.perf_counter() - wall, time.process_time() - cpu + server_cpu() - server
+    if not COLLECTOR["on"]:
+        gc.disable()
+    try:
+        wall, cpu, server = time.perf_counter(), time.process_time(), server_cpu()
+        run()
+        return time.perf_counter() - wall, time.process_time() - cpu + server_cpu() - server
+    finally:
+        gc.enable()
 
 
 def throughput(place: Place, kinds: list[str], count: int, each: int, rounds: int) -> None:
@@ -163,9 +180,11 @@ def throughput(place: Place, kinds: list[str], count: int, each: int, rounds: in
         "1 per txn": (singles, lambda ledger: apply_each(ledger, singles)),
         "1,000 per txn": (batched, lambda ledger: apply_batches(ledger, batched, BATCH)),
     }
+    collector = "on" if COLLECTOR["on"] else "off"
     print(
         f"\n== commands per second: {each:,} commands one per transaction, "
-        f"{len(batched):,} in batches of {BATCH:,}; 1,000 members; median of {rounds} rounds"
+        f"{len(batched):,} in batches of {BATCH:,}; 1,000 members; median of {rounds} rounds; "
+        f"garbage collector {collector} while timed"
     )
     # (kind, mode) -> per round (wall rate, CPU rate)
     rates: dict[tuple[str, str], list[tuple[float, float]]] = defaultdict(list)
@@ -348,7 +367,11 @@ def main() -> None:
     parser.add_argument(
         "--part", choices=("all", "commands", "lookups"), default="all", help="what to run"
     )
+    parser.add_argument(
+        "--with-gc", action="store_true", help="keep the garbage collector on while timing"
+    )
     args = parser.parse_args()
+    COLLECTOR["on"] = args.with_gc
     kinds = args.stores.split(",")
     count, each = (2_000, 500) if args.quick else (10_000, 2_000)
     sizes = (10_000, 100_000) if args.quick else (10_000, 1_000_000)

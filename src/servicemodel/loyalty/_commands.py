@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import enum
+from collections.abc import Iterable
 from typing import Any, Final, final
 
 import attrs
@@ -48,14 +49,36 @@ COMMAND_FIELDS: Final[dict[str, tuple[str, ...]]] = {
 _EPOCH: Final = _dt.datetime(1970, 1, 1, tzinfo=_dt.UTC)
 
 
+def _instant(at: _dt.datetime) -> int:
+    """A command's instant (an aware datetime) as epoch microseconds."""
+    return to_micros(aware(at, field="at"))
+
+
+def _pairs(arguments: Iterable[tuple[str, Any]]) -> tuple[tuple[str, Any], ...]:
+    """A command's arguments as a tuple (a list is accepted)."""
+    if isinstance(arguments, str | bytes) or not isinstance(arguments, Iterable):
+        from ..exceptions import ValidationError
+
+        raise ValidationError(
+            f"'arguments' must be a collection of (name, value) pairs (got {arguments!r})",
+            field="arguments",
+            value=arguments,
+        )
+    return tuple(arguments)
+
+
 @final
 @attrs.frozen(kw_only=True)
 class Command:
     """One ledger command: its name, key, member, instant and arguments.
 
-    :attr:`at` is the command's instant, in ``zone``. ``arguments`` are the command's own arguments as
-    ``(name, value)`` pairs in the order of :data:`COMMAND_FIELDS`; an
-    argument left at its default is still listed (``None`` or ``()``).
+    :attr:`at` is the command's instant, in ``zone``; it is given as an
+    aware datetime (``at=``), whichever way the command is built.
+    ``arguments`` are the command's own arguments as ``(name, value)`` pairs
+    in the order of :data:`COMMAND_FIELDS`; an argument left at its default
+    is still listed (``None`` or ``()``). :meth:`of` builds them from
+    keywords. The values are checked when a ledger runs the command, as the
+    method of its name checks them.
     :meth:`Ledger.apply <servicemodel.loyalty.Ledger.apply>` runs a command,
     :meth:`Ledger.commands <servicemodel.loyalty.Ledger.commands>` lists the
     accepted ones.
@@ -70,17 +93,40 @@ class Command:
     name: CommandName = attrs.field(converter=CommandName)
     key: str
     member: str
-    _micros: int = attrs.field(alias="_micros")
-    arguments: tuple[tuple[str, Any], ...] = ()
+    _micros: int = attrs.field(alias="at", converter=_instant)
+    arguments: tuple[tuple[str, Any], ...] = attrs.field(default=(), converter=_pairs)
     zone: str = attrs.field(default="UTC", eq=False, repr=False)
+
+    @arguments.validator
+    def _check_arguments(self, _: Any, arguments: tuple[tuple[str, Any], ...]) -> None:
+        fields = COMMAND_FIELDS[self.name.value]
+        names = tuple(p[0] for p in arguments if isinstance(p, tuple) and len(p) == 2)
+        if names != fields or len(arguments) != len(fields):
+            from ..exceptions import ValidationError
+
+            raise ValidationError(
+                f"'arguments' must be the (name, value) pairs of {', '.join(fields)} in this "
+                f"order, for command {self.name.value!r} (got {arguments!r}); "
+                "Command.of builds them from keywords",
+                field="arguments",
+                value=arguments,
+            )
 
     @classmethod
     def of(
-        cls, name: str | CommandName, *, key: str, member: str, at: _dt.datetime, **arguments: Any
+        cls,
+        name: str | CommandName,
+        *,
+        key: str,
+        member: str,
+        at: _dt.datetime,
+        zone: str = "UTC",
+        **arguments: Any,
     ) -> Command:
         """Build a command from keyword arguments (missing ones take their defaults).
 
-        *at* is the command's instant, an aware datetime.
+        *at* is the command's instant, an aware datetime; *zone* the zone
+        :attr:`at` shows it in.
 
         Raises:
             ValidationError: *at* is not an aware datetime, or an argument the
@@ -91,7 +137,6 @@ class Command:
         >>> Command.of("activate", key="a", member="ann", at=t, earn="o-1").arguments
         (('earn', 'o-1'),)
         """
-        micros = to_micros(aware(at, field="at"))
         command_name = CommandName(name)
         fields = COMMAND_FIELDS[command_name.value]
         unknown = sorted(set(arguments) - set(fields))
@@ -108,10 +153,11 @@ class Command:
             name=command_name,
             key=key,
             member=member,
-            _micros=micros,
+            at=at,
             arguments=tuple(
                 (field, _normal(command_name, field, arguments.get(field))) for field in fields
             ),
+            zone=zone,
         )
 
     def argument(self, name: str) -> Any:
@@ -180,7 +226,7 @@ def command_of_payload(payload: tuple[Any, ...], key: str, zone_name: str) -> Co
         name=CommandName(name),
         key=key,
         member=member,
-        _micros=micros,
+        at=_EPOCH + _dt.timedelta(microseconds=micros),
         arguments=tuple(zip(COMMAND_FIELDS[name], rest, strict=True)),
         zone=zone_name,
     )

@@ -155,8 +155,8 @@ def payload_data(payload: tuple[Any, ...], key: str, tz: Any) -> dict[str, Any]:
     return item
 
 
-def command_from_data(item: Any, path: str) -> Command:
-    """The :class:`Command` of one command mapping of a ledger document.
+def command_from_data(item: Any, path: str, zone: str = "UTC") -> Command:
+    """The :class:`Command` of one command mapping of a ledger document (shown in *zone*).
 
     Raises:
         LedgerDocumentError: the mapping has problems (all of them, under *path*).
@@ -167,10 +167,13 @@ def command_from_data(item: Any, path: str) -> Command:
         raise LedgerDocumentError(problems.items)
     name, kwargs = call
     at = kwargs.pop("at")
-    return Command.of(name, key=kwargs.pop("key"), member=kwargs.pop("member"), at=at, **kwargs)
+    return Command.of(
+        name, key=kwargs.pop("key"), member=kwargs.pop("member"), at=at, zone=zone, **kwargs
+    )
 
 
 _NAIVE_EPOCH = _dt.datetime(1970, 1, 1)
+_UTC_EPOCH = _dt.datetime(1970, 1, 1, tzinfo=_dt.UTC)
 # Per zone, the last era of one UTC offset an instant fell in:
 # (start, end, offset in micros, the offset as isoformat() writes it).
 _ERAS: dict[Any, tuple[int, int, int, str]] = {}
@@ -316,10 +319,18 @@ def _command_call(
             )
         except ValidationError as error:
             problems.add(doc.join(path, field), error.message)
-    for field, value in item.items():
+    arguments = {k: v for k, v in item.items() if k not in ("command", "key", "member", "at")}
+    kwargs.update(_command_arguments(name, arguments, path, problems))
+    return name, kwargs
+
+
+def _command_arguments(
+    name: str, arguments: Mapping[str, Any], path: str, problems: doc.Problems
+) -> dict[str, Any]:
+    """A command's own arguments (as a ledger document holds them) as keyword arguments."""
+    kwargs: dict[str, Any] = {}
+    for field, value in arguments.items():
         where = doc.join(path, field)
-        if field in ("command", "key", "member", "at"):
-            continue
         if field not in COMMAND_FIELDS[name]:
             problems.add(where, f"is not a field of command {name!r}")
         elif field == "tally":
@@ -336,7 +347,54 @@ def _command_call(
             converted = structuring.structure(CONVERTER, value, hint, problems, where)
             if len(problems) == before:
                 kwargs[field] = converted
-    return name, kwargs
+    return kwargs
+
+
+def command_from_values(values: Any, key: str, member: str, path: str, zone: str) -> Command:
+    """The :class:`Command` of its kept values ``[name, micros, *arguments]`` (a store's form).
+
+    The arguments are in the order of :data:`~._commands.COMMAND_FIELDS`, each
+    as a ledger document holds it (``null`` for an argument not given), but
+    a tally as ``[name, amount]`` pairs; *key* and *member* are kept apart.
+
+    Raises:
+        LedgerDocumentError: the values are not a command (the problems carry *path*).
+
+    >>> command_from_values(["redeem", 0, 40, None], "r-1", "ann", "", "UTC").argument("points")
+    40
+    """
+    if (
+        not isinstance(values, list)
+        or len(values) < 2
+        or type(values[0]) is not str
+        or values[0] not in COMMAND_FIELDS
+        or type(values[1]) is not int
+        or len(values) != 2 + len(COMMAND_FIELDS[values[0]])
+    ):
+        raise LedgerDocumentError(
+            [Problem(path, f"must be [command, micros, *arguments] (got {values!r:.200})")]
+        )
+    name, micros, *rest = values
+    arguments = {
+        field: value
+        for field, value in zip(COMMAND_FIELDS[name], rest, strict=True)
+        if value is not None
+    }
+    problems = doc.Problems()
+    tally = arguments.get("tally")
+    if tally is not None:
+        try:
+            arguments["tally"] = dict(tally)
+        except (TypeError, ValueError):
+            problems.add(doc.join(path, "tally"), "must be a list of [name, amount] pairs")
+    kwargs = _command_arguments(name, arguments, path, problems)
+    try:
+        at = _UTC_EPOCH + _dt.timedelta(microseconds=micros)
+    except OverflowError:
+        problems.add(doc.join(path, "at"), f"must be an instant in years 1 to 9999 (got {micros})")
+    if problems:
+        raise LedgerDocumentError(problems.items)
+    return Command.of(name, key=key, member=member, at=at, zone=zone, **kwargs)
 
 
 def _tally(value: object, path: str, problems: doc.Problems) -> dict[str, int | Decimal] | None:

@@ -20,15 +20,15 @@ from __future__ import annotations
 
 import datetime as _dt
 import threading
-from collections.abc import Callable, Iterable, Mapping
-from typing import Any
+from collections.abc import Iterable, Mapping
+from typing import Any, Final
 
 from .._validators import instances
 from ..exceptions import ValidationError
 from ._account import Account, AccountRules
 from ._arguments import MAX_POINTS, check_points, check_tally, check_text, line_shares
 from ._clock import InstantReader, LocalClock
-from ._commands import Command
+from ._commands import Command, CommandName
 from ._expiry import _expiry, inactivity_of
 from ._journal import Accepted, JournalEntry
 from ._policies import NEVER, Expiry, NegativeBalance, Policies
@@ -36,6 +36,22 @@ from ._steps import LedgerSteps
 from ._values import Award, EarnLine, Receipt, ReturnedLine
 
 __all__ = ["Ledger"]
+
+_EARN, _REDEEM, _ADJUST = CommandName.EARN, CommandName.REDEEM, CommandName.ADJUST
+_ACTIVATE, _REVERSE = CommandName.ACTIVATE, CommandName.REVERSE_REDEMPTION
+_EPOCH: Final = _dt.datetime(1970, 1, 1, tzinfo=_dt.UTC)
+
+
+def _tally_argument(tally: Any) -> Any:
+    """A command's tally (sorted ``(name, amount)`` pairs) as the mapping the ledger checks."""
+    if type(tally) is tuple:
+        if not tally:
+            return None
+        try:
+            return dict(tally)
+        except (TypeError, ValueError):
+            pass  # not pairs: the ledger's check says what is wrong
+    return tally
 
 
 class Ledger(LedgerSteps):
@@ -99,20 +115,50 @@ class Ledger(LedgerSteps):
                 value=policies,
             )
         self.policies = policies
-        self._lock = threading.RLock()
         self._clock = LocalClock(policies.zone)
         self._inactivity = inactivity_of(policies.expiry)
         self._rules = AccountRules(self._clock, self._inactivity, policies.consumption)
-        self._accounts: dict[str, Account] = {}
-        self._journal: list[JournalEntry] = []
-        self._keys: dict[str, Accepted] = {}
-        self._rewards: dict[str, int] = {}
         self._reader = InstantReader()
-        self._source = self._span
         # The policy expiry of lots earned in [start, end) of one local day, when it
         # depends on the day only: (start, end, expiry); empty until the first earn.
         self._day_expiry = [0, 0, NEVER]
         self._pending = policies.pending if policies.pending.length else None
+        self._open_books()
+
+    def _open_books(self) -> None:
+        """No member, no journal, no key yet."""
+        self._lock = threading.RLock()
+        self._accounts: dict[str, Account] = {}
+        self._journal: list[JournalEntry] = []
+        self._keys: dict[str, Accepted] = {}
+        self._rewards: dict[str, int] = {}
+        self._source = self._span
+
+    def _empty_like(self) -> Ledger:
+        """A new, empty ledger under this one's policies, sharing what they derive.
+
+        The clock, the account rules, the instant reader and the day's expiry
+        hold no member's state, only what the policies give (and caches of
+        it): ledgers used one at a time, such as a store's ledger per member
+        under the store's lock, share them instead of deriving them again.
+
+        >>> import pendulum
+        >>> first = Ledger()
+        >>> _ = first.earn(member="ann", points=5, at=pendulum.datetime(2025, 1, 1), key="k")
+        >>> second = first._empty_like()
+        >>> second.policies is first.policies, second.version("ann")
+        (True, 0)
+        """
+        other: Ledger = Ledger.__new__(Ledger)
+        other.policies = self.policies
+        other._clock = self._clock
+        other._inactivity = self._inactivity
+        other._rules = self._rules
+        other._reader = self._reader
+        other._day_expiry = self._day_expiry
+        other._pending = self._pending
+        other._open_books()
+        return other
 
     # ------------------------------------------------------------------ basics
 
@@ -142,14 +188,36 @@ class Ledger(LedgerSteps):
         >>> b.apply(a.command("k")).version
         1
         """
-        if not isinstance(command, Command):
+        if type(command) is not Command:
             raise ValidationError(
                 f"'command' must be a Command value (got {command!r})",
                 field="command",
                 value=command,
             )
-        method: Callable[..., Receipt] = getattr(self, command.name.value)
-        return method(**command.call())
+        # The command holds its instant as micros and its arguments in the order of
+        # COMMAND_FIELDS: the same checks and payload as the method of its name.
+        key, member, t, name = command.key, command.member, command._micros, command.name
+        arguments = command.arguments
+        if name is _EARN:
+            (_, points), (_, awards), (_, lines), (_, expiry), (_, tally) = arguments
+            return self._earn_command(
+                key, member, t, points, awards, lines, expiry, _tally_argument(tally), None
+            )
+        if name is _REDEEM:
+            (_, points), (_, reward) = arguments
+            return self._redeem_command(key, member, t, points, reward, None)
+        if name is _ADJUST:
+            (_, points), (_, reason), (_, shortfall), (_, expiry) = arguments
+            return self._adjust_command(key, member, t, points, reason, shortfall, expiry, None)
+        if name is _ACTIVATE:
+            ((_, earn),) = arguments
+            at = _EPOCH + _dt.timedelta(microseconds=t)
+            return self._activate_command(key, member, t, earn, None, at)
+        if name is _REVERSE:
+            ((_, redemption),) = arguments
+            return self._reverse_command(key, member, t, redemption, None)
+        (_, earn), (_, lines), (_, tally) = arguments
+        return self._return_command(key, member, t, earn, lines, _tally_argument(tally), None)
 
     # ------------------------------------------------------------- commands
 
@@ -190,17 +258,34 @@ class Ledger(LedgerSteps):
         >>> r.lot, r.entries[0].kind.value
         (1, 'earn')
         """
+        t = self._reader.micros(at, "at")
+        return self._earn_command(
+            key, member, t, points, awards, lines, expiry, tally, expected_version
+        )
+
+    def _earn_command(
+        self,
+        key: str,
+        member: str,
+        t: int,
+        points: int,
+        awards: Iterable[Award],
+        lines: Iterable[EarnLine],
+        expiry: Expiry | None,
+        tally: Mapping[str, Any] | None,
+        expected: int | None,
+    ) -> Receipt:
+        """An earn at *t*: its arguments checked, its payload built, run."""
         if type(points) is not int or not 0 <= points <= MAX_POINTS:
             check_points(points)
-        t = self._reader.micros(at, "at")
-        award_items = instances(awards, Award, field="awards")
+        award_items = () if awards == () else instances(awards, Award, field="awards")
         line_items = lines if type(lines) is tuple else tuple(lines)
         shares = line_shares(points, line_items, self.policies.returns) if line_items else ()
         if expiry is not None:
             _expiry(expiry)
         tallies = () if tally is None else check_tally(tally)
         payload = ("earn", member, t, points, award_items, line_items, expiry, tallies)
-        return self._run(LedgerSteps._earn, key, payload, t, expected_version, shares)
+        return self._run(LedgerSteps._earn, key, payload, t, expected, shares)
 
     def activate(
         self,
@@ -225,10 +310,16 @@ class Ledger(LedgerSteps):
         >>> ledger.balance("ann", as_of=t.add(days=2)).available
         100
         """
-        check_text(earn, "earn")
         t = self._reader.micros(at, "at")
+        return self._activate_command(key, member, t, earn, expected_version, at)
+
+    def _activate_command(
+        self, key: str, member: str, t: int, earn: str, expected: int | None, at: Any
+    ) -> Receipt:
+        """An activation at *t* (*at* as the caller gave it, for a refusal's message)."""
+        check_text(earn, "earn")
         payload = ("activate", member, t, earn)
-        return self._run(LedgerSteps._activate, key, payload, t, expected_version, at)
+        return self._run(LedgerSteps._activate, key, payload, t, expected, at)
 
     def redeem(
         self,
@@ -251,13 +342,19 @@ class Ledger(LedgerSteps):
         ...
         servicemodel.exceptions.InsufficientPoints: 'points' must be at most the 0 available points of 'ann' (got 1)
         """
+        t = self._reader.micros(at, "at")
+        return self._redeem_command(key, member, t, points, reward, expected_version)
+
+    def _redeem_command(
+        self, key: str, member: str, t: int, points: int, reward: str | None, expected: int | None
+    ) -> Receipt:
+        """A redemption at *t*: its arguments checked, its payload built, run."""
         if type(points) is not int or not 0 < points <= MAX_POINTS:
             check_points(points)
         if reward is not None:
             check_text(reward, "reward")
-        t = self._reader.micros(at, "at")
         payload = ("redeem", member, t, points, reward)
-        return self._run(LedgerSteps._redeem, key, payload, t, expected_version, None)
+        return self._run(LedgerSteps._redeem, key, payload, t, expected, None)
 
     def reverse_redemption(
         self,
@@ -286,10 +383,16 @@ class Ledger(LedgerSteps):
         >>> ledger.balance("ann", as_of=t.add(days=1)).available
         100
         """
-        check_text(redemption, "redemption")
         t = self._reader.micros(at, "at")
+        return self._reverse_command(key, member, t, redemption, expected_version)
+
+    def _reverse_command(
+        self, key: str, member: str, t: int, redemption: str, expected: int | None
+    ) -> Receipt:
+        """A reversal at *t*: its arguments checked, its payload built, run."""
+        check_text(redemption, "redemption")
         payload = ("reverse_redemption", member, t, redemption)
-        return self._run(LedgerSteps._reverse, key, payload, t, expected_version, None)
+        return self._run(LedgerSteps._reverse, key, payload, t, expected, None)
 
     def return_purchase(
         self,
@@ -328,12 +431,25 @@ class Ledger(LedgerSteps):
         ...                        key="ret-1").entries[0].points
         100
         """
-        check_text(earn, "earn")
         t = self._reader.micros(at, "at")
+        return self._return_command(key, member, t, earn, lines, tally, expected_version)
+
+    def _return_command(
+        self,
+        key: str,
+        member: str,
+        t: int,
+        earn: str,
+        lines: Iterable[ReturnedLine] | None,
+        tally: Mapping[str, Any] | None,
+        expected: int | None,
+    ) -> Receipt:
+        """A return at *t*: its arguments checked, its payload built, run."""
+        check_text(earn, "earn")
         returned = None if lines is None else instances(lines, ReturnedLine, field="lines")
         tallies = check_tally(tally)
         payload = ("return_purchase", member, t, earn, returned, tallies)
-        return self._run(LedgerSteps._return, key, payload, t, expected_version, None)
+        return self._run(LedgerSteps._return, key, payload, t, expected, None)
 
     def adjust(
         self,
@@ -362,6 +478,23 @@ class Ledger(LedgerSteps):
         >>> ledger.balance("ann", as_of=t)
         Balance(available=0, pending=0, debt=30)
         """
+        t = self._reader.micros(at, "at")
+        return self._adjust_command(
+            key, member, t, points, reason, shortfall, expiry, expected_version
+        )
+
+    def _adjust_command(
+        self,
+        key: str,
+        member: str,
+        t: int,
+        points: int,
+        reason: str,
+        shortfall: NegativeBalance,
+        expiry: Expiry | None,
+        expected: int | None,
+    ) -> Receipt:
+        """An adjustment at *t*: its arguments checked, its payload built, run."""
         check_text(reason, "reason")
         if isinstance(points, bool) or not isinstance(points, int) or points == 0:
             raise ValidationError(
@@ -379,9 +512,8 @@ class Ledger(LedgerSteps):
             )
         if expiry is not None:
             _expiry(expiry)
-        t = self._reader.micros(at, "at")
         payload = ("adjust", member, t, points, reason, shortfall, expiry)
-        return self._run(LedgerSteps._adjust, key, payload, t, expected_version, None)
+        return self._run(LedgerSteps._adjust, key, payload, t, expected, None)
 
     # ------------------------------------------------------------ replaying
 

@@ -5,7 +5,9 @@ rows of schema version 2's ``commands`` and ``entries`` tables (version 1
 has the same tables, without two indexes): a command's own entries name it,
 the entries the ledger settled before a command ran name none.
 :func:`changed_ledger` gives a ledger whose journal has such settled entries
-(expiries, activations) between commands.
+(expiries, activations) between commands. :func:`as_version_3` gives
+``journal`` rows as schema version 3 wrote them (its tables are version 4's;
+the commands were their ledger-document JSON).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import pendulum
 
 from servicemodel.loyalty import AfterDays, Ledger, Pending, Policies
 from servicemodel.loyalty.store import StoredLedger, command_to_json, export_jsonl
+from servicemodel.loyalty.store._codec import command_from_column
 
 ZONE = "Europe/Warsaw"
 T = pendulum.datetime(2025, 1, 10, 12, tz=ZONE)
@@ -97,3 +100,19 @@ def same_ledger(a: StoredLedger, b: StoredLedger) -> None:
     export_jsonl(a, texts[0])
     export_jsonl(b, texts[1])
     assert texts[0].getvalue() == texts[1].getvalue()
+
+
+def as_version_3(rows: list[tuple[Any, ...]], zone: str) -> list[tuple[Any, ...]]:
+    """``journal`` rows (seq, key, member, version, command, first, settled, entries) as
+    schema version 3 wrote them: the command as its ledger-document JSON."""
+    return [
+        (
+            seq,
+            key,
+            member,
+            version,
+            command_to_json(command_from_column(text, key, member, zone), zone),
+            *rest,
+        )
+        for seq, key, member, version, text, *rest in rows
+    ]

@@ -30,7 +30,7 @@ from servicemodel.loyalty.store import (
 )
 from servicemodel.loyalty.store._codec import policies_text
 from servicemodel.loyalty.store._postgres import PostgresStore
-from servicemodel.loyalty.store._schema import POSTGRES_V2
+from servicemodel.loyalty.store._schema import POSTGRES_V2, POSTGRES_V3
 
 sys.path.insert(0, str(Path(__file__).parent))
 
@@ -155,6 +155,50 @@ def test_a_version_2_store_is_migrated_on_open_and_answers_as_before(
         assert db.execute("SELECT to_regclass('entries'), to_regclass('commands')").fetchall() == [
             (None, None)
         ]
+
+
+def test_a_version_3_store_is_migrated_on_open_its_commands_read_in_either_form(
+    url: str, postgres: PostgresServer
+) -> None:
+    source, old = url, postgres.create_database()
+    with create_store(source, policies=old_schema.POLICIES) as ledger:
+        old_schema.fill(ledger)
+    with psycopg.connect(source) as db:
+        rows = db.execute(
+            "SELECT seq, key, member, version, command, first, settled, entries"
+            " FROM journal ORDER BY seq"
+        ).fetchall()
+        members = db.execute("SELECT member, version FROM members").fetchall()
+        (end,) = db.execute("SELECT last_value FROM entries_seq").fetchone() or (0,)
+    with psycopg.connect(old, autocommit=True) as db, db.transaction():
+        for statement in POSTGRES_V3:
+            db.execute(statement.encode())
+        db.execute("INSERT INTO schema_version VALUES (3)")
+        db.execute("INSERT INTO ledger VALUES (1, %s)", (policies_text(old_schema.POLICIES),))
+        with db.cursor() as cursor:
+            cursor.executemany("INSERT INTO members VALUES (%s, %s)", members)
+            cursor.executemany(
+                "INSERT INTO journal OVERRIDING SYSTEM VALUE"
+                " VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
+                old_schema.as_version_3(rows, old_schema.ZONE),
+            )
+        db.execute("SELECT setval('entries_seq', %s)", (end,))
+        db.execute("SELECT setval(pg_get_serial_sequence('journal', 'seq'), %s)", (len(rows),))
+    with open_store(source) as expected, open_store(old) as migrated:
+        old_schema.same_ledger(migrated, expected)
+        at = old_schema.T.add(days=71)
+        for ledger in (expected, migrated):
+            ledger.earn(member="bob", points=3, at=at, key="o-new")
+        old_schema.same_ledger(migrated, expected)
+    with open_store(source) as expected, open_store(old) as again:
+        # Each member's state is replayed from its commands, of both forms.
+        assert again.balance("bob", as_of=at) == expected.balance("bob", as_of=at)
+        for key in ("o-2", "o-new"):
+            assert again.apply(expected.command(key)) == expected.receipt(key)
+    with psycopg.connect(old) as db:
+        assert db.execute("SELECT version FROM schema_version").fetchall() == [(SCHEMA_VERSION,)]
+        forms = db.execute("SELECT substr(command, 1, 1) FROM journal ORDER BY seq").fetchall()
+        assert forms == [("{",)] * len(rows) + [("[",)]
 
 
 def test_a_url_that_is_not_postgresql_is_refused_by_the_postgresql_store() -> None:

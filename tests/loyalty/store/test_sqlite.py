@@ -24,7 +24,7 @@ from servicemodel.loyalty.store import (
     open_store,
 )
 from servicemodel.loyalty.store._codec import policies_text
-from servicemodel.loyalty.store._schema import SQLITE_V1, SQLITE_V2
+from servicemodel.loyalty.store._schema import SQLITE_V1, SQLITE_V2, SQLITE_V3
 from servicemodel.loyalty.store._sqlite import SQLiteStore, sqlite_path
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -139,7 +139,54 @@ def test_an_older_store_is_migrated_on_open_and_answers_as_before(
     db = sqlite3.connect(tmp_path / "old.db")
     assert db.execute("SELECT version FROM schema_version").fetchall() == [(SCHEMA_VERSION,)]
     tables = {name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-    assert tables == {"schema_version", "ledger", "members", "journal"}
+    assert tables == {"schema_version", "ledger", "journal"}
+    db.close()
+
+
+def test_a_version_3_store_is_migrated_on_open_its_commands_read_in_either_form(
+    tmp_path: Path,
+) -> None:
+    source = url(tmp_path, "source.db")
+    with create_store(source, policies=old_schema.POLICIES) as ledger:
+        old_schema.fill(ledger)
+    db = sqlite3.connect(tmp_path / "source.db")
+    rows = db.execute("SELECT * FROM journal ORDER BY seq").fetchall()
+    members = db.execute("SELECT member, max(version) FROM journal GROUP BY member").fetchall()
+    (end,) = db.execute("SELECT journal_end FROM ledger").fetchone()
+    db.close()
+    db = sqlite3.connect(tmp_path / "old.db")
+    for statement in SQLITE_V3:
+        db.execute(statement)
+    db.execute("INSERT INTO schema_version VALUES (3)")
+    db.execute("INSERT INTO ledger VALUES (1, ?, ?)", (policies_text(old_schema.POLICIES), end))
+    db.executemany("INSERT INTO members VALUES (?, ?)", members)
+    db.executemany(
+        "INSERT INTO journal VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        old_schema.as_version_3(rows, old_schema.ZONE),
+    )
+    db.commit()
+    db.close()
+    old = url(tmp_path, "old.db")
+    with open_store(source) as expected, open_store(old) as migrated:
+        old_schema.same_ledger(migrated, expected)
+        at = old_schema.T.add(days=71)
+        for ledger in (expected, migrated):
+            ledger.earn(member="bob", points=3, at=at, key="o-new")
+            ledger.redeem(member="ann", points=1, at=at, key="r-new")
+        old_schema.same_ledger(migrated, expected)
+    with open_store(source) as expected, open_store(old) as again:
+        # Each member's state is replayed from its commands, of both forms.
+        assert again.balance("ann", as_of=at) == expected.balance("ann", as_of=at)
+        assert again.lots("ann", as_of=at) == expected.lots("ann", as_of=at)
+        # Sent again: the first receipt, whichever form the command was kept in.
+        for key in ("o-1", "r-1", "r-new"):
+            assert again.apply(expected.command(key)) == expected.receipt(key)
+    db = sqlite3.connect(tmp_path / "old.db")
+    assert db.execute("SELECT version FROM schema_version").fetchall() == [(SCHEMA_VERSION,)]
+    forms = db.execute("SELECT substr(command, 1, 1) FROM journal ORDER BY seq").fetchall()
+    assert forms == [("{",)] * len(rows) + [("[",)] * 2
+    tables = {name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    assert tables == {"schema_version", "ledger", "journal"}
     db.close()
 
 

@@ -33,7 +33,7 @@ def rows(tmp_path: Path) -> tuple[int, int, int]:
     db = sqlite3.connect(tmp_path / "ledger.db")
     (counts,) = db.execute(
         "SELECT (SELECT count(*) FROM journal), (SELECT journal_end FROM ledger),"
-        " (SELECT count(*) FROM members)"
+        " (SELECT count(*) FROM journal WHERE version = 1)"
     ).fetchall()
     db.close()
     return counts[0], counts[1], counts[2]

@@ -1,7 +1,15 @@
 """How commands, entries and policies are written to a store's columns and read back.
 
-Every store and the JSON-lines files use these, so a command has one text
-form: the mapping of a ledger document (see :func:`~servicemodel.loyalty.dump_ledger`).
+A command has two text forms. JSON lines (and the ``command`` column of
+stores written before schema version 4) hold the mapping of a ledger
+document (see :func:`~servicemodel.loyalty.dump_ledger`):
+:func:`command_to_json`, :func:`command_from_json`. A store's ``command``
+column holds the compact form (:func:`command_column`): the JSON array
+``[name, micros, *arguments]`` of the payload the ledger accepted, without
+the key and the member (the row's columns), the instant as epoch
+microseconds and the arguments in the order of ``COMMAND_FIELDS``, each as
+a ledger document holds it (``null`` when not given) but a tally as
+``[name, amount]`` pairs. :func:`command_from_column` reads either form.
 """
 
 from __future__ import annotations
@@ -11,18 +19,19 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any, Final
 
-import attrs
 import pendulum
 
 from .. import Command, Entry, EntryKind, Ledger, Policies, dump_ledger, load_ledger
-from .._documents import command_data, command_from_data, payload_data
+from .._converter import CONVERTER
+from .._documents import command_data, command_from_data, command_from_values
 from .._journal import JournalEntry
 
 __all__ = [
     "Record",
+    "command_column",
+    "command_from_column",
     "command_from_json",
     "command_to_json",
-    "payload_json",
     "policies_text",
     "read_policies",
     "record_of",
@@ -42,46 +51,59 @@ Record = tuple[
     str | None,
 ]
 
-# One encoder for every command (json.dumps with options would build one per call).
+
+def _plain(value: Any) -> Any:
+    """A payload's value the JSON encoder does not know, as a ledger document holds it."""
+    if isinstance(value, Decimal):
+        return str(value)
+    plain = CONVERTER.unstructure(value)
+    if plain is value:
+        raise TypeError(f"a command's argument cannot be kept as JSON (got {value!r})")
+    return plain
+
+
+# One encoder per form (json.dumps with options would build one per call).
 _ENCODER: Final = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+_COLUMN_ENCODER: Final = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, default=_plain)
 
 
-def _reused_encoder() -> Callable[[Any], str]:
-    """``_ENCODER.encode``, or the same encoding by one C encoder kept for every call.
+def _reused_encoder(encoder: json.JSONEncoder) -> Callable[[Any], str]:
+    """``encoder.encode``, or the same encoding by one C encoder kept for every call.
 
     ``JSONEncoder.encode`` builds a C encoder at each call; CPython's
     ``json.encoder.c_make_encoder`` makes one that can be kept (without the
     check for circular data, which a command never holds). It is used only
-    where it exists and writes what ``_ENCODER`` writes.
+    where it exists and writes what *encoder* writes.
     """
     make = getattr(json.encoder, "c_make_encoder", None)
     if make is None:  # pragma: no cover - CPython has it
-        return _ENCODER.encode
+        return encoder.encode
     try:
         chunks = make(
             None,
-            _ENCODER.default,
+            encoder.default,
             json.encoder.encode_basestring,
             None,
-            _ENCODER.key_separator,
-            _ENCODER.item_separator,
-            True,  # sort_keys
+            encoder.key_separator,
+            encoder.item_separator,
+            encoder.sort_keys,
             False,  # skipkeys
             True,  # allow_nan
         )
     except TypeError:  # pragma: no cover - another signature
-        return _ENCODER.encode
+        return encoder.encode
 
     def encode(data: Any) -> str:
         return "".join(chunks(data, 0))
 
     sample = {"b": [1, "é\n", None, True, 2.5], "a": {"z": "x", "y": -3}}
-    if encode(sample) != _ENCODER.encode(sample):  # pragma: no cover - not CPython's
-        return _ENCODER.encode
+    if encode(sample) != encoder.encode(sample):  # pragma: no cover - not CPython's
+        return encoder.encode
     return encode
 
 
-_encode: Final = _reused_encoder()
+_encode: Final = _reused_encoder(_ENCODER)
+_encode_column: Final = _reused_encoder(_COLUMN_ENCODER)
 
 
 def command_to_json(command: Command, zone: str = "UTC") -> str:
@@ -97,13 +119,40 @@ def command_to_json(command: Command, zone: str = "UTC") -> str:
     return _encode(command_data(command, pendulum.timezone(zone)))
 
 
-def payload_json(payload: tuple[Any, ...], key: str, zone: str) -> str:
-    """The JSON of the command a ledger accepted as *payload* with *key* (its kept form).
+def command_column(payload: tuple[Any, ...]) -> str:
+    """The compact form of the command a ledger accepted as *payload* (see the module).
 
-    >>> payload_json(("redeem", "ann", 0, 40, None), "r-1", "UTC")
-    '{"at":"1970-01-01T00:00:00+00:00","command":"redeem","key":"r-1","member":"ann","points":40}'
+    >>> command_column(("redeem", "ann", 1_736_510_400_000_000, 40, None))
+    '["redeem",1736510400000000,40,null]'
+    >>> from servicemodel.loyalty import NegativeBalance
+    >>> command_column(("adjust", "ann", 0, -5, "fix", NegativeBalance.UNLIMITED, None))
+    '["adjust",0,-5,"fix","unlimited",null]'
     """
-    return _encode(payload_data(payload, key, pendulum.timezone(zone)))
+    return _encode_column(payload[:1] + payload[2:])
+
+
+def command_from_column(text: str | bytes, key: str, member: str, zone: str) -> Command:
+    """The command of a store's ``command`` column: the compact form or a document's mapping.
+
+    Raises:
+        LedgerDocumentError: the text is not a command; the problems carry *key*.
+
+    >>> command_from_column('["redeem",0,40,null]', "r-1", "ann", "UTC").argument("points")
+    40
+    >>> command_from_column('{"at":"1970-01-01T00:00:00+00:00","command":"redeem",'
+    ...                     '"key":"r-1","member":"ann","points":40}', "r-1", "ann", "UTC").key
+    'r-1'
+    """
+    first = text[:1]
+    if first in ("{", b"{"):
+        return command_from_json(text, key, zone)
+    from ...exceptions import LedgerDocumentError, Problem
+
+    try:
+        values: Any = json.loads(text, parse_float=Decimal)
+    except (ValueError, RecursionError) as exc:
+        raise LedgerDocumentError([Problem(key, f"must be valid JSON ({exc})")]) from None
+    return command_from_values(values, key, member, key, zone)
 
 
 def command_from_json(text: str | bytes, path: str = "", zone: str = "UTC") -> Command:
@@ -127,7 +176,7 @@ def command_from_json(text: str | bytes, path: str = "", zone: str = "UTC") -> C
         data: Any = json.loads(text, parse_float=Decimal)
     except (ValueError, RecursionError) as exc:
         raise LedgerDocumentError([Problem(path, f"must be valid JSON ({exc})")]) from None
-    return attrs.evolve(command_from_data(data, path), zone=zone)
+    return command_from_data(data, path, zone)
 
 
 def policies_text(policies: Policies) -> str:

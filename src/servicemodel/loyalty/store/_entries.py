@@ -48,7 +48,6 @@ KINDS: Final = (
     EntryKind.REISSUE,
     EntryKind.WRITE_OFF,
 )
-_CODES: Final = {kind: code for code, kind in enumerate(KINDS)}
 _HEAD: Final = struct.Struct("<IBBqqqIiii")
 _PAIR: Final = struct.Struct("<qq")
 
@@ -65,7 +64,9 @@ def pack(records: Sequence[Record], member: str, gaps: Sequence[int] = ()) -> by
     parts: list[bytes] = []
     add = parts.append
     head = _HEAD.pack
-    codes = _CODES
+    # An enum's hash is Python code: a kind's code is its place in KINDS, found by identity.
+    code_of = KINDS.index
+    gap = 0
     for i, (owner, kind, micros, points, allocations, lot, key, ref, note) in enumerate(records):
         if owner != member:
             raise ValidationError(
@@ -73,35 +74,30 @@ def pack(records: Sequence[Record], member: str, gaps: Sequence[int] = ()) -> by
                 field="records",
                 value=owner,
             )
-        k = -1 if key is None else len(key_bytes := key.encode("utf-8", "surrogatepass"))
-        r = -1 if ref is None else len(ref_bytes := ref.encode("utf-8", "surrogatepass"))
-        n = -1 if note is None else len(note_bytes := note.encode("utf-8", "surrogatepass"))
+        if gaps:
+            gap = gaps[i]
+        # The texts, in order, after the allocations; an absent one has length -1.
+        k = r = n = -1
+        texts = b""
+        if key is not None:
+            texts = key.encode("utf-8", "surrogatepass")
+            k = len(texts)
+        if ref is not None:
+            more = ref.encode("utf-8", "surrogatepass")
+            r = len(more)
+            texts += more
+        if note is not None:
+            more = note.encode("utf-8", "surrogatepass")
+            n = len(more)
+            texts += more
         count = len(allocations)
-        add(
-            head(
-                gaps[i] if gaps else 0,
-                codes[kind],
-                lot is not None,
-                micros,
-                points,
-                lot or 0,
-                count,
-                k,
-                r,
-                n,
-            )
-        )
+        packed = head(gap, code_of(kind), lot is not None, micros, points, lot or 0, count, k, r, n)
         if count == 1:
-            add(_PAIR.pack(*allocations[0]))
+            packed += _PAIR.pack(*allocations[0])
         elif count:
-            add(struct.pack(f"<{2 * count}q", *itertools.chain(*allocations)))
-        if k > 0:
-            add(key_bytes)
-        if r > 0:
-            add(ref_bytes)
-        if n > 0:
-            add(note_bytes)
-    return b"".join(parts)
+            packed += struct.pack(f"<{2 * count}q", *itertools.chain(*allocations))
+        add(packed + texts)
+    return parts[0] if len(parts) == 1 else b"".join(parts)
 
 
 def unpack(blob: bytes, member: str) -> list[tuple[int, JournalEntry]]:

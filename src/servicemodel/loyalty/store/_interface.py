@@ -25,10 +25,10 @@ from typing import NamedTuple, Protocol, final
 
 import attrs
 
-from .._commands import Command
+from .._commands import Command, payload_of
 from .._policies import Policies
 from .._values import Entry
-from ._codec import Record, command_to_json, record_of
+from ._codec import Record, command_column, record_of
 
 __all__ = ["LedgerStore", "StoreTransaction", "StoredCommand", "Written"]
 
@@ -56,8 +56,8 @@ class StoredCommand:
 class Written(NamedTuple):
     """An accepted command as a store writes it: what the ledger recorded, as it keeps it.
 
-    ``command`` is the command's JSON (:func:`~servicemodel.loyalty.store.command_to_json`;
-    its ``at`` is the command's instant), ``version`` the member's version
+    ``command`` is the command's compact JSON (:func:`._codec.command_column`:
+    its name, instant and arguments), ``version`` the member's version
     after it. ``records`` are the journal lines the command wrote, in order:
     first the ``settled`` ones, which the ledger recorded before the command
     ran (activations, expiries up to its instant; they belong to no command),
@@ -92,14 +92,13 @@ class Written(NamedTuple):
         >>> from servicemodel.loyalty import Command
         >>> c = Command.of("redeem", key="r", member="ann", at=pendulum.datetime(1970, 1, 1), points=5)
         >>> Written.of(c, 1, (), ())
-        ... # doctest: +ELLIPSIS
-        Written(key='r', member='ann', version=1, command='{"at":...}', records=(), settled=0)
+        Written(key='r', member='ann', version=1, command='["redeem",0,5,null]', records=(), settled=0)
         """
         return cls(
             key=command.key,
             member=command.member,
             version=version,
-            command=command_to_json(command, command.zone),
+            command=command_column(payload_of(command)),
             records=tuple(record_of(e) for e in (*settled, *entries)),
             settled=len(settled),
         )
@@ -201,12 +200,12 @@ class StoreTransaction(Protocol):
         ([1], [])
         """
 
-    def append(self, written: Written) -> tuple[int, ...]:
+    def append(self, written: Written) -> Sequence[int]:
         """Write an accepted command, its journal entries and the member's new version.
 
         The settled entries go to the journal first, then the command's own
         (see :class:`Written`). Returns the journal positions given to them,
-        in that order. Raises :class:`~servicemodel.exceptions.IdempotencyConflict`
+        in that order (consecutive: a ``range``). Raises :class:`~servicemodel.exceptions.IdempotencyConflict`
         when the key is already in the store (the unique constraint). The
         member must be locked in this transaction. A store may hold the rows
         back and write a whole batch's with one statement per table, but
@@ -224,7 +223,7 @@ class StoreTransaction(Protocol):
         ...     tx.lock("bob")
         ...     tx.append(Written.of(command, 1, (), (entry,)))
         0
-        (1,)
+        range(1, 2)
         """
 
 
@@ -245,7 +244,7 @@ class LedgerStore(Protocol):
     ...     tx.lock("ann")
     ...     tx.append(Written.of(earn, 1, (), (entry,)))
     0
-    (1,)
+    range(1, 2)
     >>> store.version("ann"), [e.points for e in store.journal()]
     (1, [5])
     """

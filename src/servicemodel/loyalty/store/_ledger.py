@@ -43,7 +43,7 @@ from .. import (
     Totals,
 )
 from .._values import make_receipt
-from ._codec import payload_json
+from ._codec import command_column
 from ._interface import LedgerStore, StoreTransaction, Written
 
 __all__ = ["StoredLedger"]
@@ -72,7 +72,8 @@ class _Call:
         return method(**self.kwargs)
 
 
-def _entries_of(store: LedgerStore, key: str, span: tuple[int, int]) -> tuple[Entry, ...]:
+def _entries(store: LedgerStore, key: str, span: tuple[int, int]) -> tuple[Entry, ...]:
+    """A receipt's entries: those of the command with *key* (at journal positions *span*)."""
     return store.entries(key)
 
 
@@ -118,9 +119,10 @@ class StoredLedger:
                 value=cache,
             )
         self._store = store
-        self._zone = store.policies.zone
         self._size = cache
         self._members: OrderedDict[str, _Member] = OrderedDict()
+        # Each member's ledger is made like this one (they share what the policies give).
+        self._empty = Ledger(policies=store.policies)
         self._lock = threading.RLock()
 
     def __repr__(self) -> str:
@@ -316,7 +318,12 @@ class StoredLedger:
 
     def _step(self, tx: StoreTransaction, step: Command | _Call, changed: set[str]) -> Receipt:
         member, key = step.member, step.key
-        state = self._sync(tx, member, tx.lock(member))
+        version = tx.lock(member)
+        state = self._members.get(member)
+        if state is not None and state.version == version:
+            self._members.move_to_end(member)
+        else:
+            state = self._sync(tx, member, version)
         known = state.version
         ledger = state.ledger
         try:
@@ -336,22 +343,20 @@ class StoredLedger:
         # What the ledger recorded, as it keeps it: the member's ledger holds only this
         # member, so its journal is as long as seqs; the command's own entries are the
         # receipt's span, the ones before it were settled before the command ran.
-        start = len(state.seqs)
+        known_seqs = state.seqs
+        start = len(known_seqs)
         payload, records = ledger._written(key, start)
         split = receipt.span[0] - start
-        written = Written(
-            key, member, version, payload_json(payload, key, self._zone), records, split
-        )
         try:
-            seqs = tx.append(written)
+            seqs = tx.append(Written(key, member, version, command_column(payload), records, split))
         except IdempotencyConflict:
             self._refuse_key_of_another_member(tx, key, member)
             raise
         state.version = version
-        state.seqs.extend(seqs)
+        known_seqs.extend(seqs)
         span = (seqs[split] - 1, seqs[-1]) if split < len(seqs) else (0, 0)
         return make_receipt(
-            key, member, version, span, functools.partial(_entries_of, self._store, key)
+            key, member, version, span, functools.partial(_entries, self._store, key)
         )
 
     def _refuse_key_of_another_member(self, tx: StoreTransaction, key: str, member: str) -> None:
@@ -367,7 +372,7 @@ class StoredLedger:
     def _receipt(self, key: str, member: str, version: int, seqs: Sequence[int]) -> Receipt:
         span = (seqs[0] - 1, seqs[-1]) if seqs else (0, 0)
         return make_receipt(
-            key, member, version, span, functools.partial(_entries_of, self._store, key)
+            key, member, version, span, functools.partial(_entries, self._store, key)
         )
 
     def _sync(self, tx: StoreTransaction, member: str, version: int) -> _Member:
@@ -382,7 +387,7 @@ class StoredLedger:
             self._members.move_to_end(member)
             return state
         if state is None or state.version > version:
-            state = _Member(ledger=Ledger(policies=self.policies), version=0, seqs=[])
+            state = _Member(ledger=self._empty._empty_like(), version=0, seqs=[])
         self._members.pop(member, None)
         if version:  # a member the store has not seen has nothing to read
             ledger = state.ledger

@@ -28,7 +28,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from ...exceptions import IdempotencyConflict, SchemaVersionError, StoreError, StoreNotFound
 from .. import Command, Entry, Policies
-from ._codec import command_from_json, policies_text, read_policies
+from ._codec import command_from_column, policies_text, read_policies
 from ._entries import merged, pack, positions
 from ._interface import StoredCommand, Written
 from ._migration import journal_rows
@@ -161,7 +161,7 @@ class _Transaction:
         ).fetchall()
         zone = self._store.policies.zone
         for key, text in rows:
-            yield command_from_json(text, key, zone)
+            yield command_from_column(text, key, member, zone)
 
     def member_seqs(self, member: str, *, after: int = 0) -> list[int]:
         rows = self._db.execute(
@@ -171,7 +171,7 @@ class _Transaction:
         ).fetchall()
         return [seq for first, blob in rows for seq in positions(first, blob, member)]
 
-    def append(self, written: Written) -> tuple[int, ...]:
+    def append(self, written: Written) -> range:
         # One statement: the command with its packed entries (their positions drawn
         # together, see journal_positions) and the member's version. The member's row
         # exists: lock() made it. A key already in the store inserts nothing and
@@ -197,7 +197,7 @@ class _Transaction:
                 "use a new key for a new command"
             )
         self._versions[member] = written.version
-        return tuple(range(first, first + count))
+        return range(first, first + count)
 
 
 _APPEND: Final = (
@@ -302,8 +302,9 @@ class PostgresStore:
                         url=redact(url),
                     )
                 rows = db.execute("SELECT version FROM schema_version").fetchall()
-                if _check_version(rows, url) < SCHEMA_VERSION:
-                    _migrate(db, url)
+                version = _check_version(rows, url)
+                if version < SCHEMA_VERSION:
+                    _migrate(db, version, url)
                 row = db.execute("SELECT policies FROM ledger").fetchone()
                 if row is None:
                     raise SchemaVersionError(
@@ -389,10 +390,10 @@ class PostgresStore:
     def commands(self) -> Iterator[Command]:
         """Every accepted command, in order (streamed in pages, flat memory)."""
         for rows in self._pages(
-            "SELECT seq, key, command FROM journal WHERE seq > %s ORDER BY seq"
+            "SELECT seq, key, member, command FROM journal WHERE seq > %s ORDER BY seq"
         ):
-            for _, key, text in rows:
-                yield command_from_json(text, key, self._policies.zone)
+            for _, key, member, text in rows:
+                yield command_from_column(text, key, member, self._policies.zone)
 
     def journal(self) -> Iterator[Entry]:
         """Every journal entry, in order (streamed in pages, flat memory).
@@ -460,12 +461,21 @@ def _check_version(rows: list[Any], url: str) -> int:
     return version
 
 
-def _migrate(db: psycopg.Connection[Any], url: str) -> None:
-    """Take a version-2 store to :data:`SCHEMA_VERSION`, in the open transaction.
+def _migrate(db: psycopg.Connection[Any], version: int, url: str) -> None:
+    """Take a store from schema *version* to :data:`SCHEMA_VERSION`, in the open transaction.
 
-    The old tables are locked first: a process still running an older
-    servicemodel waits, then fails on the tables that are gone.
+    From version 2 the old tables are locked first: a process still running
+    an older servicemodel waits, then fails on the tables that are gone.
+    Version 3 to 4 changes no table: the commands written from then on are
+    in the compact form, the ones before keep theirs (both are read).
     """
+    if version < 3:
+        _journal_of_version_2(db, url)
+    db.execute("UPDATE schema_version SET version = %s", (SCHEMA_VERSION,))
+
+
+def _journal_of_version_2(db: psycopg.Connection[Any], url: str) -> None:
+    """Version 2 to 3: the rows of ``commands`` and ``entries`` become ``journal`` rows."""
     for statement in POSTGRES_V3_BEFORE:
         db.execute(statement.encode())
     # By member, then version and position: a member's commands and entries side by side.
@@ -491,7 +501,6 @@ def _migrate(db: psycopg.Connection[Any], url: str) -> None:
                 )
     for statement in POSTGRES_V3_AFTER:
         db.execute(statement.encode())
-    db.execute("UPDATE schema_version SET version = %s", (SCHEMA_VERSION,))
 
 
 @contextmanager

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from typing import Any, Final
 
 from .. import Entry
-from ._codec import command_from_json
+from ._codec import command_from_column
 from ._entries import entries_of, positions
 from ._interface import StoredCommand
 
@@ -30,7 +30,7 @@ def stored_command(row: Sequence[Any] | None, key: str, zone: str) -> StoredComm
         return None
     member, version, text, first, settled, blob = row
     return StoredCommand(
-        command=command_from_json(text, key, zone),
+        command=command_from_column(text, key, member, zone),
         version=version,
         seqs=tuple(positions(first, blob, member)[settled:]),
     )

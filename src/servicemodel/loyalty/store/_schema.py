@@ -6,14 +6,26 @@ Opening a store written by an older servicemodel migrates it to
 written by a newer servicemodel is refused (it may hold what this version
 cannot read).
 
-Version 3, the current one (SQLite types; PostgreSQL's below):
+Version 4, the current one, changed what the ``journal`` table's
+``command`` column holds: the compact form of a command (see
+:mod:`._codec`) for every command written at version 4, the
+ledger-document JSON for those written before (read alike; no row is
+rewritten, so that the migration from version 3 is quick, and an older
+servicemodel, which reads only the document JSON, refuses the store by its
+version). SQLite dropped the ``members`` table: a member's version is the
+``version`` of its last ``journal`` row (the ``(member, version)`` index
+finds it), and the members in first-seen order are the rows of version 1.
+PostgreSQL keeps ``members``, whose rows it locks.
+
+Version 3 (SQLite types; PostgreSQL's below):
 
 - ``ledger``: one row, the ledger's policies (a ledger document without
   commands) and, in SQLite, ``journal_end``, the last journal position given;
-- ``members``: each member's version (the number of accepted commands);
+- ``members``: each member's version (the number of accepted commands;
+  PostgreSQL only from version 4);
 - ``journal``: one row per accepted command: ``seq`` its order, ``key``
   unique, ``(member, version)`` unique, the command as its ledger-document
-  JSON, and the journal entries it wrote packed into ``entries`` (see
+  JSON (version 4: in the compact form), and the journal entries it wrote packed into ``entries`` (see
   :mod:`._entries`): ``first`` is the first entry's journal position,
   ``settled`` how many of them the ledger recorded before the command ran
   (activations, expiries: they belong to no command).
@@ -30,18 +42,21 @@ from typing import Final
 __all__ = [
     "POSTGRES_SCHEMA",
     "POSTGRES_V2",
+    "POSTGRES_V3",
     "POSTGRES_V3_AFTER",
     "POSTGRES_V3_BEFORE",
     "SCHEMA_VERSION",
     "SQLITE_SCHEMA",
     "SQLITE_V1",
     "SQLITE_V2",
+    "SQLITE_V3",
     "SQLITE_V3_AFTER",
     "SQLITE_V3_BEFORE",
+    "SQLITE_V4",
 ]
 
 #: The schema version this servicemodel writes.
-SCHEMA_VERSION: Final = 3
+SCHEMA_VERSION: Final = 4
 
 #: Version 1 of the SQLite schema, the first one.
 SQLITE_V1: Final = (
@@ -75,15 +90,26 @@ _SQLITE_JOURNAL: Final = (
     " UNIQUE (member, version))"
 )
 
-#: The SQLite schema at :data:`SCHEMA_VERSION`.
-SQLITE_SCHEMA: Final = (
+_SQLITE_VERSION_AND_LEDGER: Final = (
     "CREATE TABLE schema_version (version INTEGER NOT NULL)",
     "CREATE TABLE ledger (id INTEGER PRIMARY KEY CHECK (id = 1), policies TEXT NOT NULL,"
     " journal_end INTEGER NOT NULL DEFAULT 0)",
+)
+
+#: Version 3 of the SQLite schema.
+SQLITE_V3: Final = (
+    *_SQLITE_VERSION_AND_LEDGER,
     "CREATE TABLE members ("
     " member TEXT PRIMARY KEY, version INTEGER NOT NULL CHECK (version >= 0))",
     _SQLITE_JOURNAL,
 )
+
+#: The SQLite schema at :data:`SCHEMA_VERSION`: version 3's without ``members``
+#: (a member's version is its last ``journal`` row's, found by the unique index).
+SQLITE_SCHEMA: Final = (*_SQLITE_VERSION_AND_LEDGER, _SQLITE_JOURNAL)
+
+#: SQLite, version 3 to 4.
+SQLITE_V4: Final = ("DROP TABLE members",)
 
 #: SQLite, version 2 to 3 (before the rows move; the old tables go afterwards).
 SQLITE_V3_BEFORE: Final = (
@@ -143,8 +169,8 @@ _POSTGRES_JOURNAL: Final = (
     " END $$",
 )
 
-#: The PostgreSQL schema at :data:`SCHEMA_VERSION`.
-POSTGRES_SCHEMA: Final = (
+#: Version 3 of the PostgreSQL schema (version 4 has the same tables).
+POSTGRES_V3: Final = (
     "CREATE TABLE schema_version (version INTEGER NOT NULL)",
     "CREATE TABLE ledger (id INTEGER PRIMARY KEY CHECK (id = 1), policies TEXT NOT NULL)",
     "CREATE TABLE members ("
@@ -152,6 +178,9 @@ POSTGRES_SCHEMA: Final = (
     "CREATE SEQUENCE entries_seq",
     *_POSTGRES_JOURNAL,
 )
+
+#: The PostgreSQL schema at :data:`SCHEMA_VERSION`.
+POSTGRES_SCHEMA: Final = POSTGRES_V3
 
 #: PostgreSQL, version 2 to 3 (before the rows move; the old tables go afterwards).
 POSTGRES_V3_BEFORE: Final = (

@@ -29,7 +29,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from ...exceptions import IdempotencyConflict, SchemaVersionError, StoreError, StoreNotFound
 from .. import Command, Entry, Policies
-from ._codec import command_from_json, policies_text, read_policies
+from ._codec import command_from_column, policies_text, read_policies
 from ._entries import merged, pack, positions
 from ._interface import StoredCommand, Written
 from ._migration import journal_rows
@@ -40,6 +40,7 @@ from ._schema import (
     SQLITE_V2,
     SQLITE_V3_AFTER,
     SQLITE_V3_BEFORE,
+    SQLITE_V4,
 )
 
 __all__ = ["SQLiteStore", "sqlite_path"]
@@ -98,10 +99,10 @@ class _Transaction:
     ``BEGIN IMMEDIATE`` holds the database's write lock for the whole
     transaction, so nothing but this transaction changes a member's version,
     the journal's end or the set of stored keys: each is read once and then
-    kept here. The rows of appended commands (the command with its packed
-    entries, the member's version) are gathered and written by one
-    ``executemany`` per table, before any read of the transaction and before
-    its commit. A key already stored is reported by the command that reuses
+    kept here (a member's version is its last journal row's). The rows of
+    appended commands (each command with its packed entries) are gathered
+    and written by one ``executemany``, before any read of the transaction
+    and before its commit. A key already stored is reported by the command that reuses
     it: the keys a batch :meth:`expect` s are looked up at once, any other key
     is inserted at once; the unique constraint holds either way.
     """
@@ -111,7 +112,7 @@ class _Transaction:
         self._db = store._db
         self._writing = writing
         self._versions: dict[str, int] = {}
-        self._written: dict[str, int] = {}
+        self._appended = False  # the journal's end is to be written
         self._end = -1  # the last journal position given; -1: not read yet
         self._next_command = 0  # 0: not read yet
         self._rows: list[tuple[Any, ...]] = []
@@ -120,13 +121,12 @@ class _Transaction:
         self._taken: set[str] = set()
 
     def flush(self) -> None:
-        """Write the gathered command rows, member versions and the journal's end."""
-        if self._written:
+        """Write the gathered command rows and the journal's end."""
+        if self._appended:
             db = self._db
             db.executemany(_INSERT, self._rows)
-            db.executemany(_UPSERT_MEMBER, self._written.items())
             db.execute("UPDATE ledger SET journal_end = ?", (self._end,))
-            self._rows, self._written = [], {}
+            self._rows, self._appended = [], False
 
     def expect(self, keys: Iterable[str]) -> None:
         names = [k for k in set(keys) if k not in self._expected]
@@ -156,18 +156,15 @@ class _Transaction:
             return
         self._versions.update(dict.fromkeys(names, 0))
         self._versions.update(
-            self._db.execute(
-                "SELECT member, version FROM members"
-                " WHERE member IN (SELECT value FROM json_each(?))",
-                (json.dumps(names),),
-            ).fetchall()
+            (member, version or 0)
+            for member, version in self._db.execute(_VERSIONS, (json.dumps(names),))
         )
 
     def version(self, member: str) -> int:
         if self._writing and member in self._versions:
             return self._versions[member]
-        row = self._db.execute("SELECT version FROM members WHERE member = ?", (member,)).fetchone()
-        return 0 if row is None else int(row[0])
+        (version,) = self._db.execute(_VERSION, (member,)).fetchone()
+        return int(version or 0)
 
     def find(self, key: str) -> StoredCommand | None:
         self.flush()
@@ -180,7 +177,7 @@ class _Transaction:
         )
         zone = self._store.policies.zone
         for key, text in cursor:
-            yield command_from_json(text, key, zone)
+            yield command_from_column(text, key, member, zone)
 
     def member_seqs(self, member: str, *, after: int = 0) -> list[int]:
         self.flush()
@@ -190,7 +187,7 @@ class _Transaction:
         )
         return [seq for first, blob in cursor for seq in positions(first, blob, member)]
 
-    def append(self, written: Written) -> tuple[int, ...]:
+    def append(self, written: Written) -> range:
         key, member, version, command, records, settled = written
         end = self._end
         if end < 0:
@@ -225,8 +222,9 @@ class _Transaction:
             number = cursor.lastrowid or 0
         self._next_command = number + 1
         self._end = last
-        self._versions[member] = self._written[member] = version
-        return tuple(range(first, last + 1))
+        self._versions[member] = version
+        self._appended = True
+        return range(first, last + 1)
 
 
 def _conflict(key: str) -> IdempotencyConflict:
@@ -240,9 +238,10 @@ _INSERT: Final = (
     "INSERT INTO journal (seq, key, member, version, command, first, settled, entries)"
     " VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
 )
-_UPSERT_MEMBER: Final = (
-    "INSERT INTO members (member, version) VALUES (?, ?)"
-    " ON CONFLICT (member) DO UPDATE SET version = excluded.version"
+# A member's version is its last journal row's: one step down the (member, version) index.
+_VERSION: Final = "SELECT max(version) FROM journal WHERE member = ?"
+_VERSIONS: Final = (
+    "SELECT value, (SELECT max(version) FROM journal WHERE member = value) FROM json_each(?)"
 )
 
 
@@ -398,10 +397,8 @@ class SQLiteStore:
     def version(self, member: str) -> int:
         """*member*'s version (0 for a member the store has not seen)."""
         with self._lock:
-            row = self._db.execute(
-                "SELECT version FROM members WHERE member = ?", (member,)
-            ).fetchone()
-        return 0 if row is None else int(row[0])
+            (version,) = self._db.execute(_VERSION, (member,)).fetchone()
+        return int(version or 0)
 
     def find(self, key: str) -> StoredCommand | None:
         """The stored command with *key*, if there is one."""
@@ -419,14 +416,20 @@ class SQLiteStore:
 
     def members(self) -> Iterator[str]:
         """Every member, in first-seen order (streamed)."""
-        for rows in self._pages("SELECT rowid, member FROM members WHERE rowid > ? ORDER BY rowid"):
+        # A member's first command is its row of version 1.
+        pages = self._pages(
+            "SELECT seq, member FROM journal WHERE version = 1 AND seq > ? ORDER BY seq"
+        )
+        for rows in pages:
             yield from (member for _, member in rows)
 
     def commands(self) -> Iterator[Command]:
         """Every accepted command, in order (streamed in pages, flat memory)."""
-        for rows in self._pages("SELECT seq, key, command FROM journal WHERE seq > ? ORDER BY seq"):
-            for _, key, text in rows:
-                yield command_from_json(text, key, self._policies.zone)
+        for rows in self._pages(
+            "SELECT seq, key, member, command FROM journal WHERE seq > ? ORDER BY seq"
+        ):
+            for _, key, member, text in rows:
+                yield command_from_column(text, key, member, self._policies.zone)
 
     def journal(self) -> Iterator[Entry]:
         """Every journal entry, in order (streamed in pages, flat memory)."""
@@ -465,7 +468,21 @@ def _immediate(db: sqlite3.Connection) -> Iterator[None]:
 
 
 def _migrate(db: sqlite3.Connection, version: int, url: str) -> None:
-    """Take a store from schema *version* to :data:`SCHEMA_VERSION`, in the open transaction."""
+    """Take a store from schema *version* to :data:`SCHEMA_VERSION`, in the open transaction.
+
+    Version 3 to 4 drops ``members`` (a member's version is its last journal
+    row's) and rewrites no row: the commands written from then on are in
+    the compact form, the ones before keep theirs (both are read).
+    """
+    if version < 3:
+        _journal_of_version_2(db, version, url)
+    for statement in SQLITE_V4:
+        db.execute(statement)
+    db.execute("UPDATE schema_version SET version = ?", (SCHEMA_VERSION,))
+
+
+def _journal_of_version_2(db: sqlite3.Connection, version: int, url: str) -> None:
+    """Versions 1 and 2 to 3: the rows of ``commands`` and ``entries`` become ``journal`` rows."""
     if version < 2:
         for statement in SQLITE_V2:
             db.execute(statement)
@@ -482,7 +499,6 @@ def _migrate(db: sqlite3.Connection, version: int, url: str) -> None:
         db.executemany(_INSERT, page)
     for statement in SQLITE_V3_AFTER:
         db.execute(statement)
-    db.execute("UPDATE schema_version SET version = ?", (SCHEMA_VERSION,))
 
 
 def _schema_version(db: sqlite3.Connection, url: str) -> int:

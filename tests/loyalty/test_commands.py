@@ -1,0 +1,115 @@
+"""Commands as values (loyalty/_commands.py) and Ledger.apply running them.
+
+A command is built one way for its instant (an aware ``at``) and its
+arguments are its command's, in order; ``apply`` checks a command's values
+as the method of its name does, and gives the same books.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+import pendulum
+import pytest
+
+from servicemodel.exceptions import ValidationError
+from servicemodel.loyalty import Command, EarnLine, Ledger, NegativeBalance, Pending, Policies
+
+T = pendulum.datetime(2025, 1, 10, 12, tz="Europe/Warsaw")
+
+
+def test_a_command_takes_its_instant_as_an_aware_at_and_refuses_a_naive_one() -> None:
+    command = Command(
+        name="redeem", key="r", member="ann", at=T, arguments=[("points", 5), ("reward", None)]
+    )
+    assert command.at == T
+    assert command == Command.of("redeem", key="r", member="ann", at=T, points=5)
+    with pytest.raises(ValidationError, match="'at' must be timezone-aware"):
+        Command(name="redeem", key="r", member="ann", at=dt.datetime(2025, 1, 1))
+
+
+def test_a_command_has_no_second_way_to_give_its_instant() -> None:
+    with pytest.raises(TypeError):
+        Command(name="activate", key="a", member="ann", _micros=0, arguments=(("earn", "o"),))  # type: ignore[call-arg]
+
+
+@pytest.mark.parametrize(
+    "arguments",
+    [
+        (),
+        (("reward", None), ("points", 5)),
+        (("points", 5),),
+        (("points", 5), ("reward", None), ("x", 1)),
+        ("points",),
+    ],
+)
+def test_a_command_refuses_arguments_that_are_not_its_own_in_order(
+    arguments: Any,
+) -> None:
+    with pytest.raises(
+        ValidationError, match="'arguments' must be the \\(name, value\\) pairs of points, reward"
+    ):
+        Command(name="redeem", key="r", member="ann", at=T, arguments=arguments)
+
+
+def test_apply_checks_a_command_s_values_as_the_method_does_and_changes_nothing() -> None:
+    ledger = Ledger()
+    bad = Command(
+        name="redeem", key="r", member="ann", at=T, arguments=(("points", "5"), ("reward", None))
+    )
+    with pytest.raises(ValidationError, match="'points' must be an integer from 1 to"):
+        ledger.apply(bad)
+    bad_tally = Command(
+        name="earn",
+        key="o",
+        member="ann",
+        at=T,
+        arguments=(("points", 5), ("awards", ()), ("lines", ()), ("expiry", None), ("tally", 7)),
+    )
+    with pytest.raises(ValidationError, match="'tally' must be a mapping"):
+        ledger.apply(bad_tally)
+    assert list(ledger.commands()) == []
+    assert ledger.version("ann") == 0
+
+
+def test_apply_gives_the_books_the_methods_give_for_every_command() -> None:
+    policies = Policies(zone="Europe/Warsaw", pending=Pending(length=3))
+    by_method, by_apply = Ledger(policies=policies), Ledger(policies=policies)
+    lines = (
+        EarnLine(line="a", amount=Decimal("10"), points=30),
+        EarnLine(line="b", amount=Decimal("5"), points=70),
+    )
+    by_method.earn(
+        member="ann", points=100, at=T, key="o-1", lines=lines, tally={"spend": Decimal("15.5")}
+    )
+    by_method.activate(member="ann", earn="o-1", at=T.add(hours=1), key="a-1")
+    by_method.redeem(member="ann", points=20, at=T.add(hours=2), key="r-1", reward="mug")
+    by_method.reverse_redemption(member="ann", redemption="r-1", at=T.add(hours=3), key="x-1")
+    by_method.return_purchase(
+        member="ann", earn="o-1", at=T.add(hours=4), key="ret-1", tally={"spend": -5}
+    )
+    by_method.adjust(
+        member="ann",
+        points=-500,
+        at=T.add(hours=5),
+        key="fix-1",
+        reason="fraud",
+        shortfall=NegativeBalance.UNLIMITED,
+    )
+    for command in by_method.commands():
+        by_apply.apply(command)
+    assert by_apply.history("ann") == by_method.history("ann")
+    assert list(by_apply.commands()) == list(by_method.commands())
+    again = [by_apply.apply(c) for c in by_method.commands()]  # sent again: the first receipts
+    assert [r.version for r in again] == [1, 2, 3, 4, 5, 6]
+    assert by_apply.balance("ann", as_of=T.add(days=1)) == by_method.balance(
+        "ann", as_of=T.add(days=1)
+    )
+
+
+@pytest.mark.parametrize("arguments", [5, "points"])
+def test_a_command_refuses_arguments_that_are_not_a_collection_of_pairs(arguments: Any) -> None:
+    with pytest.raises(ValidationError, match="'arguments' must be a collection of"):
+        Command(name="redeem", key="r", member="ann", at=T, arguments=arguments)
