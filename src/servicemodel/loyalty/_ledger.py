@@ -23,7 +23,7 @@ import threading
 from collections.abc import Iterable, Mapping
 from typing import Any, Final
 
-from .._validators import instances
+from .._validators import instances, integer
 from ..exceptions import ValidationError
 from ._account import Account, AccountRules
 from ._arguments import MAX_POINTS, check_points, check_tally, check_text, line_shares
@@ -496,13 +496,13 @@ class Ledger(LedgerSteps):
     ) -> Receipt:
         """An adjustment at *t*: its arguments checked, its payload built, run."""
         check_text(reason, "reason")
-        if isinstance(points, bool) or not isinstance(points, int) or points == 0:
+        integer(points, field="points", low=-MAX_POINTS, high=MAX_POINTS)
+        if points == 0:
             raise ValidationError(
-                f"'points' must be a non-zero whole number (got {points!r})",
+                "'points' must not be 0 (got 0): an adjustment adds or deducts points",
                 field="points",
                 value=points,
             )
-        check_points(abs(points))
         if not isinstance(shortfall, NegativeBalance) or shortfall is NegativeBalance.ONLY_PENDING:
             raise ValidationError(
                 f"'shortfall' must be NegativeBalance.REFUSE, WITHIN_BALANCE or UNLIMITED "
