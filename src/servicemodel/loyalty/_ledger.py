@@ -30,12 +30,23 @@ from ._arguments import MAX_POINTS, check_points, check_tally, check_text, line_
 from ._clock import InstantReader, LocalClock
 from ._commands import Command, CommandName
 from ._expiry import _expiry, inactivity_of
-from ._journal import Accepted, JournalEntry
+from ._journal import (
+    Accepted,
+    ActivateCall,
+    AdjustCall,
+    EarnCall,
+    JournalEntry,
+    RedeemCall,
+    ReturnCall,
+    ReverseCall,
+)
 from ._policies import NEVER, Expiry, NegativeBalance, Policies
 from ._steps import LedgerSteps
 from ._values import Award, EarnLine, Receipt, ReturnedLine
 
 __all__ = ["Ledger"]
+
+_new_record: Final = tuple.__new__  # a NamedTuple's own constructor costs twice as much
 
 _EARN, _REDEEM, _ADJUST = CommandName.EARN, CommandName.REDEEM, CommandName.ADJUST
 _ACTIVATE, _REVERSE = CommandName.ACTIVATE, CommandName.REVERSE_REDEMPTION
@@ -284,7 +295,9 @@ class Ledger(LedgerSteps):
         if expiry is not None:
             _expiry(expiry)
         tallies = () if tally is None else check_tally(tally)
-        payload = ("earn", member, t, points, award_items, line_items, expiry, tallies)
+        payload = _new_record(
+            EarnCall, ("earn", member, t, points, award_items, line_items, expiry, tallies)
+        )
         return self._run(LedgerSteps._earn, key, payload, t, expected, shares)
 
     def activate(
@@ -318,7 +331,7 @@ class Ledger(LedgerSteps):
     ) -> Receipt:
         """An activation at *t* (*at* as the caller gave it, for a refusal's message)."""
         check_text(earn, "earn")
-        payload = ("activate", member, t, earn)
+        payload = _new_record(ActivateCall, ("activate", member, t, earn))
         return self._run(LedgerSteps._activate, key, payload, t, expected, at)
 
     def redeem(
@@ -353,7 +366,7 @@ class Ledger(LedgerSteps):
             check_points(points)
         if reward is not None:
             check_text(reward, "reward")
-        payload = ("redeem", member, t, points, reward)
+        payload = _new_record(RedeemCall, ("redeem", member, t, points, reward))
         return self._run(LedgerSteps._redeem, key, payload, t, expected, None)
 
     def reverse_redemption(
@@ -391,7 +404,7 @@ class Ledger(LedgerSteps):
     ) -> Receipt:
         """A reversal at *t*: its arguments checked, its payload built, run."""
         check_text(redemption, "redemption")
-        payload = ("reverse_redemption", member, t, redemption)
+        payload = _new_record(ReverseCall, ("reverse_redemption", member, t, redemption))
         return self._run(LedgerSteps._reverse, key, payload, t, expected, None)
 
     def return_purchase(
@@ -448,7 +461,7 @@ class Ledger(LedgerSteps):
         check_text(earn, "earn")
         returned = None if lines is None else instances(lines, ReturnedLine, field="lines")
         tallies = check_tally(tally)
-        payload = ("return_purchase", member, t, earn, returned, tallies)
+        payload = _new_record(ReturnCall, ("return_purchase", member, t, earn, returned, tallies))
         return self._run(LedgerSteps._return, key, payload, t, expected, None)
 
     def adjust(
@@ -512,7 +525,7 @@ class Ledger(LedgerSteps):
             )
         if expiry is not None:
             _expiry(expiry)
-        payload = ("adjust", member, t, points, reason, shortfall, expiry)
+        payload = _new_record(AdjustCall, ("adjust", member, t, points, reason, shortfall, expiry))
         return self._run(LedgerSteps._adjust, key, payload, t, expected, None)
 
     # ------------------------------------------------------------ replaying

@@ -29,7 +29,16 @@ from ..exceptions import (
 from ._account import Account, LotState
 from ._arguments import MAX_TEXT, check_text
 from ._expiry import day_based
-from ._journal import Accepted
+from ._journal import (
+    Accepted,
+    ActivateCall,
+    AdjustCall,
+    EarnCall,
+    Payload,
+    RedeemCall,
+    ReturnCall,
+    ReverseCall,
+)
 from ._policies import (
     ActivityKind,
     Expiry,
@@ -55,7 +64,7 @@ _new_record: Final = tuple.__new__  # a NamedTuple's own constructor costs twice
 
 #: A command's step: ``step(ledger, account, at, key, payload, extra)`` checks,
 #: settles and applies the command, and returns where its own entries start.
-Step = Callable[["LedgerSteps", Account, int, str, tuple[Any, ...], Any], int]
+Step = Callable[["LedgerSteps", Account, int, str, Any, Any], int]
 
 
 class LedgerSteps(LedgerQueries):
@@ -77,7 +86,7 @@ class LedgerSteps(LedgerQueries):
         self,
         step: Step,
         key: str,
-        payload: tuple[Any, ...],
+        payload: Payload,
         t: int,
         expected: int | None,
         extra: Any,
@@ -96,7 +105,7 @@ class LedgerSteps(LedgerQueries):
             known = self._keys.get(key)
             if known is not None:
                 return self._again(key, known, payload)
-            member = payload[1]
+            member = payload.member
             try:
                 acc = self._accounts.get(member)
             except TypeError:  # not a member id at all: _admit says so
@@ -116,14 +125,14 @@ class LedgerSteps(LedgerQueries):
         finally:
             lock.release()
 
-    def _again(self, key: str, known: Accepted, payload: tuple[Any, ...]) -> Receipt:
+    def _again(self, key: str, known: Accepted, payload: Payload) -> Receipt:
         """The first receipt of a command sent again, or a conflict if its payload differs."""
         if known.payload == payload:
             return self._receipt(key)
-        check_text(payload[1], "member")
+        check_text(payload.member, "member")
         raise IdempotencyConflict(
             f"'key' {key!r} was already used for a different command "
-            f"({known.payload[0]} for {known.member!r}); use a new key for a new command"
+            f"({known.payload.name} for {known.member!r}); use a new key for a new command"
         )
 
     def _admit(
@@ -199,7 +208,7 @@ class LedgerSteps(LedgerQueries):
 
     def _earn_lot(self, acc: Account, member: str, earn: str) -> LotState:
         known = self._keys.get(earn)
-        if known is None or known.member != member or known.payload[0] != "earn":
+        if known is None or known.member != member or known.payload.name != "earn":
             raise LedgerError(f"'earn' must be the key of an earn by {member!r} (got {earn!r})")
         for index in range(known.first, known.last):
             rec = self._journal[index]
@@ -210,32 +219,37 @@ class LedgerSteps(LedgerQueries):
             f"'earn' must be the key of an earn by {member!r} (got {earn!r})"
         )
 
-    def _earn(self, acc: Account, t: int, key: str, payload: tuple[Any, ...], shares: Any) -> int:
+    def _earn(self, acc: Account, t: int, key: str, payload: EarnCall, shares: Any) -> int:
         """earn: ``(name, member, t, points, awards, lines, expiry, tallies)``; *shares* of the lines."""
-        points, awards, expiry, tallies = payload[3], payload[4], payload[6], payload[7]
+        points, awards, expiry, tallies = (
+            payload.points,
+            payload.awards,
+            payload.expiry,
+            payload.tallies,
+        )
         available, expires = self._lot_times(t, expiry, True)  # may refuse: before settling
         first = acc.settle(t, _ACTIVITY_EARN)
         acc.issue(_EARN, key, t, points, available, expires, awards, shares)
         acc.tally(t, points, tallies)
         return first
 
-    def _activate(self, acc: Account, t: int, key: str, payload: tuple[Any, ...], at: Any) -> int:
+    def _activate(self, acc: Account, t: int, key: str, payload: ActivateCall, at: Any) -> int:
         """activate: ``(name, member, t, earn)``; *at* as the caller gave it."""
-        earn = payload[3]
-        lot = self._earn_lot(acc, payload[1], earn)
+        earn = payload.earn
+        lot = self._earn_lot(acc, payload.member, earn)
         if not acc.pending_at(lot, t):
             raise LedgerError(f"'earn' {earn!r} must have a pending lot at {at} (it has not)")
         first = acc.settle(t, ActivityKind.ACTIVATE)
         acc.activate(lot, t, key)
         return first
 
-    def _redeem(self, acc: Account, t: int, key: str, payload: tuple[Any, ...], _extra: Any) -> int:
+    def _redeem(self, acc: Account, t: int, key: str, payload: RedeemCall, _extra: Any) -> int:
         """redeem: ``(name, member, t, points, reward)``."""
-        points, reward = payload[3], payload[4]
+        points, reward = payload.points, payload.reward
         available = acc.available(t)
         if points > available:
             raise InsufficientPoints(
-                f"'points' must be at most the {available} available points of {payload[1]!r} "
+                f"'points' must be at most the {available} available points of {payload.member!r} "
                 f"(got {points})"
             )
         first = acc.settle(t, _ACTIVITY_REDEEM)
@@ -246,12 +260,10 @@ class LedgerSteps(LedgerQueries):
         acc.emit(_REDEEM, t, points, allocs, None, key, None, reward)
         return first
 
-    def _reverse(
-        self, acc: Account, t: int, key: str, payload: tuple[Any, ...], _extra: Any
-    ) -> int:
+    def _reverse(self, acc: Account, t: int, key: str, payload: ReverseCall, _extra: Any) -> int:
         """reverse_redemption: ``(name, member, t, redemption)``, by the reversal policy."""
-        redemption = payload[3]
-        record = self._redemption(acc, payload[1], redemption)
+        redemption = payload.redemption
+        record = self._redemption(acc, payload.member, redemption)
         if record[1]:
             raise LedgerError(
                 f"'redemption' {redemption!r} must not be reversed twice (it already was)"
@@ -270,9 +282,14 @@ class LedgerSteps(LedgerQueries):
             self._rewards[record[2]] -= 1
         return first
 
-    def _return(self, acc: Account, t: int, key: str, payload: tuple[Any, ...], _extra: Any) -> int:
+    def _return(self, acc: Account, t: int, key: str, payload: ReturnCall, _extra: Any) -> int:
         """return_purchase: ``(name, member, t, earn, returned lines or None, tallies)``."""
-        member, earn, returned, tallies = payload[1], payload[3], payload[4], payload[5]
+        member, earn, returned, tallies = (
+            payload.member,
+            payload.earn,
+            payload.lines,
+            payload.tallies,
+        )
         lot = self._earn_lot(acc, member, earn)
         claw, updates = clawback_amount(lot, returned, earn)
         policies = self.policies
@@ -298,9 +315,9 @@ class LedgerSteps(LedgerQueries):
         acc.tally(t, -claw, tallies)
         return first
 
-    def _adjust(self, acc: Account, t: int, key: str, payload: tuple[Any, ...], _extra: Any) -> int:
+    def _adjust(self, acc: Account, t: int, key: str, payload: AdjustCall, _extra: Any) -> int:
         """adjust: ``(name, member, t, points, reason, shortfall, expiry)``."""
-        member, points, reason, shortfall, expiry = payload[1:2] + payload[3:]
+        _, member, _, points, reason, shortfall, expiry = payload
         if points < 0 and shortfall is _REFUSE:
             available = acc.available(t)
             if -points > available:
