@@ -241,13 +241,16 @@ def instances(value: object, kind: type[T], *, field: str) -> tuple[T, ...]:
     ...
     servicemodel.exceptions.ValidationError: 'scores' must be a collection of int values (got '12')
     """
-    if not is_collection(value):
+    if type(value) is tuple:  # the common case, without the collection checks
+        items: tuple[Any, ...] = value
+    elif not is_collection(value):
         raise ValidationError(
             f"'{field}' must be a collection of {kind.__name__} values (got {shown(value)})",
             field=field,
             value=value,
         )
-    items = tuple(value)
+    else:
+        items = tuple(value)
     for index, item in enumerate(items):
         check_item(item, kind, field=field, index=index)
     return items

@@ -140,6 +140,10 @@ class Account:
     swept: int = 0
     # Whether entries are recorded (False for a shadow that answers a query).
     record: bool = True
+    # Nothing can activate or expire, and no inactivity deadline falls, before this
+    # instant (see due): the earliest entry of either heap when it was pushed or
+    # last settled, and -NEVER while an inactivity clock runs.
+    next_due: int = NEVER
 
     def clone(self) -> Account:
         """A shadow copy that settles into its own journal and records nothing."""
@@ -309,22 +313,19 @@ class Account:
             return NEVER
         return rule._deadline(self.rules.clock, self.last_activity)
 
-    def due(self, t: int) -> bool:
-        """Whether anything may activate or expire for the member by *t*.
-
-        When nothing is due, ``settle(t)`` does nothing and the available
-        points at *t* (``view(t)[0]``) are ``self.avail``: no pending lot
-        activates by *t*, and every active lot with points expires after *t*
-        (each is in the expiry heap, whose earliest entry is after *t*).
-        """
-        pend_heap, exp_heap = self.pend_heap, self.exp_heap
-        if (pend_heap and pend_heap[0][0] <= t) or (exp_heap and exp_heap[0][0] <= t):
-            return True
-        return self.rules.inactivity is not None and not self.inactive_done
+    # When is something due? ``t >= next_due`` says whether anything may
+    # activate or expire for the member by *t*. When nothing is due,
+    # ``settle(t)`` does nothing and the available points at *t*
+    # (``view(t)[0]``) are ``self.avail``: no pending lot activates by *t*, and
+    # every active lot with points expires after *t*. ``next_due`` is never later
+    # than the true next event: a heap entry lowers it when pushed (issue,
+    # credit), settling sets it to the next event it found, and a lot that
+    # leaves its heap early (spent, voided, activated by hand) only leaves it
+    # early, which costs one settle that finds nothing.
 
     def available(self, t: int) -> int:
         """The points the member can spend at *t* >= its last command, without mutating it."""
-        return self.view(t, NEVER)[0] if self.due(t) else self.avail
+        return self.view(t, NEVER)[0] if t >= self.next_due else self.avail
 
     def settle(self, t: int, activity: ActivityKind | None = None) -> int:
         """Record every derived fact (activation, expiry) up to and including *t*.
@@ -337,13 +338,15 @@ class Account:
         Returns the length of the journal after the derived facts: where the
         entries of a command at *t* start.
         """
-        if self.due(t):
+        if t >= self.next_due:
             self._record_due(t)
         if activity is not None:
             rule = self.rules.inactivity
             if self.inactive_done or rule is None or activity in rule.activity:
                 self.last_activity = t
                 self.inactive_done = False
+                if rule is not None:
+                    self.next_due = -NEVER  # the clock runs: settle every time
         return len(self.out)
 
     def _record_due(self, t: int) -> None:
@@ -364,6 +367,7 @@ class Account:
                 if deadline < moment:
                     moment = deadline
             if moment > t:
+                self.next_due = -NEVER if inactivity and not self.inactive_done else moment
                 return
             if next_activation == moment:
                 lot = lots[heappop(pend_heap)[1] - 1]
@@ -444,6 +448,8 @@ class Account:
         expires = lot.expires
         if new and expires != NEVER:
             heappush(self.exp_heap, (expires, lot.id))
+            if expires < self.next_due:
+                self.next_due = expires
         if self.indexed:
             self.fen_add(expires, points)
         if not lot.in_use and lot.remaining:
@@ -575,6 +581,8 @@ class Account:
         if available > at:
             self.pend += points
             heappush(self.pend_heap, (available, lot_id))
+            if available < self.next_due:
+                self.next_due = available
         elif expires <= at:
             lot.state = EXPIRED
             self.emit(_EXPIRE, at, points, ((lot_id, points),))
@@ -590,11 +598,12 @@ class Account:
     def tally(self, at: int, points: int, others: tuple[tuple[str, Any], ...]) -> None:
         """Count *points* (the ``"points"`` tally) and the *others* at *at*; zeros count nothing."""
         tallies = self.tallies
-        for name, amount in ((_POINTS, points), *others):
+        for name, amount in ((_POINTS, points), *others) if others else ((_POINTS, points),):
             if amount:
                 found = tallies.get(name)
                 if found is None:
                     tallies[name] = ([at], [amount])
                 else:
-                    found[0].append(at)
-                    found[1].append(found[1][-1] + amount)
+                    times, sums = found
+                    times.append(at)
+                    sums.append(sums[-1] + amount)

@@ -17,6 +17,7 @@ import attrs
 import pendulum
 
 from .._time import aware, from_micros, to_micros, zone
+from .._validators import enum_member
 
 __all__ = ["COMMAND_FIELDS", "Command", "CommandName"]
 
@@ -67,6 +68,15 @@ def _pairs(arguments: Iterable[tuple[str, Any]]) -> tuple[tuple[str, Any], ...]:
     return tuple(arguments)
 
 
+def _command_name(value: object) -> CommandName:
+    """A command's name as a :class:`CommandName` (the member or its value).
+
+    >>> _command_name("redeem")
+    <CommandName.REDEEM: 'redeem'>
+    """
+    return enum_member(CommandName, value, field="name")
+
+
 @final
 @attrs.frozen(kw_only=True)
 class Command:
@@ -90,7 +100,7 @@ class Command:
     (<CommandName.REDEEM: 'redeem'>, 40, None)
     """
 
-    name: CommandName = attrs.field(converter=CommandName)
+    name: CommandName = attrs.field(converter=_command_name)
     key: str
     member: str
     _micros: int = attrs.field(alias="at", converter=_instant)
@@ -137,7 +147,7 @@ class Command:
         >>> Command.of("activate", key="a", member="ann", at=t, earn="o-1").arguments
         (('earn', 'o-1'),)
         """
-        command_name = CommandName(name)
+        command_name = _command_name(name)
         fields = COMMAND_FIELDS[command_name.value]
         unknown = sorted(set(arguments) - set(fields))
         if unknown:

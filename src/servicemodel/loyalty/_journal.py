@@ -4,16 +4,33 @@ A :class:`JournalEntry` is one line of the append-only journal as the ledger
 keeps it (integers inside: epoch microseconds, points, ``(lot, points)``
 allocation pairs); :func:`to_entry` makes the public
 :class:`~servicemodel.loyalty.Entry` of it. An :class:`Accepted` is what the
-ledger remembers of an accepted command for idempotency and receipts.
+ledger remembers of an accepted command for idempotency and receipts: its
+payload, one typed record per command kind (:class:`EarnCall` and the
+others), holding the command's name, member, instant (epoch microseconds)
+and its arguments as the ledger checked them.
 """
 
 from __future__ import annotations
 
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-from ._values import Allocation, Entry, EntryKind
+from ._values import Allocation, Award, EarnLine, Entry, EntryKind, ReturnedLine
 
-__all__ = ["Accepted", "JournalEntry", "to_entry"]
+if TYPE_CHECKING:
+    from ._policies import Expiry, NegativeBalance
+
+__all__ = [
+    "Accepted",
+    "ActivateCall",
+    "AdjustCall",
+    "EarnCall",
+    "JournalEntry",
+    "Payload",
+    "RedeemCall",
+    "ReturnCall",
+    "ReverseCall",
+    "to_entry",
+]
 
 
 class JournalEntry(NamedTuple):
@@ -30,10 +47,78 @@ class JournalEntry(NamedTuple):
     note: str | None = None
 
 
+class EarnCall(NamedTuple):
+    """An earn as the ledger keeps it (``name`` is ``"earn"``)."""
+
+    name: str
+    member: str
+    t: int
+    points: int
+    awards: tuple[Award, ...]
+    lines: tuple[EarnLine, ...]
+    expiry: Expiry | None
+    tallies: tuple[tuple[str, Any], ...]
+
+
+class ActivateCall(NamedTuple):
+    """An activation of a pending lot as the ledger keeps it."""
+
+    name: str
+    member: str
+    t: int
+    earn: str
+
+
+class RedeemCall(NamedTuple):
+    """A redemption as the ledger keeps it."""
+
+    name: str
+    member: str
+    t: int
+    points: int
+    reward: str | None
+
+
+class ReverseCall(NamedTuple):
+    """A redemption's reversal as the ledger keeps it."""
+
+    name: str
+    member: str
+    t: int
+    redemption: str
+
+
+class ReturnCall(NamedTuple):
+    """A purchase's return as the ledger keeps it (``lines`` ``None``: all of them)."""
+
+    name: str
+    member: str
+    t: int
+    earn: str
+    lines: tuple[ReturnedLine, ...] | None
+    tallies: tuple[tuple[str, Any], ...]
+
+
+class AdjustCall(NamedTuple):
+    """An adjustment as the ledger keeps it."""
+
+    name: str
+    member: str
+    t: int
+    points: int
+    reason: str
+    shortfall: NegativeBalance
+    expiry: Expiry | None
+
+
+#: A command as the ledger keeps it: ``(name, member, t, *arguments)``, typed per kind.
+Payload = EarnCall | ActivateCall | RedeemCall | ReverseCall | ReturnCall | AdjustCall
+
+
 class Accepted(NamedTuple):
     """An accepted command: its payload, member, the member's version after it, its span."""
 
-    payload: tuple[Any, ...]
+    payload: Payload
     member: str
     version: int
     first: int

@@ -23,19 +23,30 @@ import threading
 from collections.abc import Iterable, Mapping
 from typing import Any, Final
 
-from .._validators import instances
+from .._validators import instances, integer
 from ..exceptions import ValidationError
 from ._account import Account, AccountRules
 from ._arguments import MAX_POINTS, check_points, check_tally, check_text, line_shares
 from ._clock import InstantReader, LocalClock
 from ._commands import Command, CommandName
 from ._expiry import _expiry, inactivity_of
-from ._journal import Accepted, JournalEntry
+from ._journal import (
+    Accepted,
+    ActivateCall,
+    AdjustCall,
+    EarnCall,
+    JournalEntry,
+    RedeemCall,
+    ReturnCall,
+    ReverseCall,
+)
 from ._policies import NEVER, Expiry, NegativeBalance, Policies
 from ._steps import LedgerSteps
 from ._values import Award, EarnLine, Receipt, ReturnedLine
 
 __all__ = ["Ledger"]
+
+_new_record: Final = tuple.__new__  # a NamedTuple's own constructor costs twice as much
 
 _EARN, _REDEEM, _ADJUST = CommandName.EARN, CommandName.REDEEM, CommandName.ADJUST
 _ACTIVATE, _REVERSE = CommandName.ACTIVATE, CommandName.REVERSE_REDEMPTION
@@ -97,6 +108,7 @@ class Ledger(LedgerSteps):
         "_journal",
         "_keys",
         "_lock",
+        "_pending",
         "_reader",
         "_rewards",
         "_rules",
@@ -121,6 +133,7 @@ class Ledger(LedgerSteps):
         # The policy expiry of lots earned in [start, end) of one local day, when it
         # depends on the day only: (start, end, expiry); empty until the first earn.
         self._day_expiry = [0, 0, NEVER]
+        self._pending = policies.pending if policies.pending.length else None
         self._open_books()
 
     def _open_books(self) -> None:
@@ -154,6 +167,7 @@ class Ledger(LedgerSteps):
         other._rules = self._rules
         other._reader = self._reader
         other._day_expiry = self._day_expiry
+        other._pending = self._pending
         other._open_books()
         return other
 
@@ -281,7 +295,9 @@ class Ledger(LedgerSteps):
         if expiry is not None:
             _expiry(expiry)
         tallies = () if tally is None else check_tally(tally)
-        payload = ("earn", member, t, points, award_items, line_items, expiry, tallies)
+        payload = _new_record(
+            EarnCall, ("earn", member, t, points, award_items, line_items, expiry, tallies)
+        )
         return self._run(LedgerSteps._earn, key, payload, t, expected, shares)
 
     def activate(
@@ -315,7 +331,7 @@ class Ledger(LedgerSteps):
     ) -> Receipt:
         """An activation at *t* (*at* as the caller gave it, for a refusal's message)."""
         check_text(earn, "earn")
-        payload = ("activate", member, t, earn)
+        payload = _new_record(ActivateCall, ("activate", member, t, earn))
         return self._run(LedgerSteps._activate, key, payload, t, expected, at)
 
     def redeem(
@@ -350,7 +366,7 @@ class Ledger(LedgerSteps):
             check_points(points)
         if reward is not None:
             check_text(reward, "reward")
-        payload = ("redeem", member, t, points, reward)
+        payload = _new_record(RedeemCall, ("redeem", member, t, points, reward))
         return self._run(LedgerSteps._redeem, key, payload, t, expected, None)
 
     def reverse_redemption(
@@ -388,7 +404,7 @@ class Ledger(LedgerSteps):
     ) -> Receipt:
         """A reversal at *t*: its arguments checked, its payload built, run."""
         check_text(redemption, "redemption")
-        payload = ("reverse_redemption", member, t, redemption)
+        payload = _new_record(ReverseCall, ("reverse_redemption", member, t, redemption))
         return self._run(LedgerSteps._reverse, key, payload, t, expected, None)
 
     def return_purchase(
@@ -445,7 +461,7 @@ class Ledger(LedgerSteps):
         check_text(earn, "earn")
         returned = None if lines is None else instances(lines, ReturnedLine, field="lines")
         tallies = check_tally(tally)
-        payload = ("return_purchase", member, t, earn, returned, tallies)
+        payload = _new_record(ReturnCall, ("return_purchase", member, t, earn, returned, tallies))
         return self._run(LedgerSteps._return, key, payload, t, expected, None)
 
     def adjust(
@@ -493,13 +509,13 @@ class Ledger(LedgerSteps):
     ) -> Receipt:
         """An adjustment at *t*: its arguments checked, its payload built, run."""
         check_text(reason, "reason")
-        if isinstance(points, bool) or not isinstance(points, int) or points == 0:
+        integer(points, field="points", low=-MAX_POINTS, high=MAX_POINTS)
+        if points == 0:
             raise ValidationError(
-                f"'points' must be a non-zero whole number (got {points!r})",
+                "'points' must not be 0 (got 0): an adjustment adds or deducts points",
                 field="points",
                 value=points,
             )
-        check_points(abs(points))
         if not isinstance(shortfall, NegativeBalance) or shortfall is NegativeBalance.ONLY_PENDING:
             raise ValidationError(
                 f"'shortfall' must be NegativeBalance.REFUSE, WITHIN_BALANCE or UNLIMITED "
@@ -509,7 +525,7 @@ class Ledger(LedgerSteps):
             )
         if expiry is not None:
             _expiry(expiry)
-        payload = ("adjust", member, t, points, reason, shortfall, expiry)
+        payload = _new_record(AdjustCall, ("adjust", member, t, points, reason, shortfall, expiry))
         return self._run(LedgerSteps._adjust, key, payload, t, expected, None)
 
     # ------------------------------------------------------------ replaying

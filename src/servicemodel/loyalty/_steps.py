@@ -18,6 +18,7 @@ import functools
 from collections.abc import Callable
 from typing import Any, Final
 
+from .._validators import text_problem
 from ..exceptions import (
     IdempotencyConflict,
     InsufficientPoints,
@@ -26,10 +27,26 @@ from ..exceptions import (
     VersionConflict,
 )
 from ._account import Account, LotState
-from ._arguments import check_text
+from ._arguments import MAX_TEXT, check_text
 from ._expiry import day_based
-from ._journal import Accepted
-from ._policies import ActivityKind, Expiry, NegativeBalance, RedemptionReversal, lot_expiry
+from ._journal import (
+    Accepted,
+    ActivateCall,
+    AdjustCall,
+    EarnCall,
+    Payload,
+    RedeemCall,
+    ReturnCall,
+    ReverseCall,
+)
+from ._policies import (
+    ActivityKind,
+    Expiry,
+    NegativeBalance,
+    Pending,
+    RedemptionReversal,
+    lot_expiry,
+)
 from ._queries import LedgerQueries
 from ._returns import clawback_amount, expired_by, forgivable, take_back, voids_all
 from ._values import EntryKind, Receipt, make_receipt
@@ -47,7 +64,7 @@ _new_record: Final = tuple.__new__  # a NamedTuple's own constructor costs twice
 
 #: A command's step: ``step(ledger, account, at, key, payload, extra)`` checks,
 #: settles and applies the command, and returns where its own entries start.
-Step = Callable[["LedgerSteps", Account, int, str, tuple[Any, ...], Any], int]
+Step = Callable[["LedgerSteps", Account, int, str, Any, Any], int]
 
 
 class LedgerSteps(LedgerQueries):
@@ -61,13 +78,15 @@ class LedgerSteps(LedgerQueries):
     __slots__ = ()
     #: The policy expiry of lots earned in [start, end) of one local day: [start, end, expiry].
     _day_expiry: list[int]
+    #: The pending policy when lots wait before they are available; None when they do not.
+    _pending: Pending | None
     _source: Callable[[tuple[int, int]], Any]
 
     def _run(
         self,
         step: Step,
         key: str,
-        payload: tuple[Any, ...],
+        payload: Payload,
         t: int,
         expected: int | None,
         extra: Any,
@@ -78,14 +97,15 @@ class LedgerSteps(LedgerQueries):
         *step* runs on the member's account and the command is committed.
         Whatever refuses the command raises before anything changed.
         """
-        check_text(key, "key")
+        if text_problem(key, MAX_TEXT) is not None:  # the one text rule, asked without raising
+            check_text(key, "key")
         lock = self._lock
         lock.acquire()
         try:
             known = self._keys.get(key)
             if known is not None:
                 return self._again(key, known, payload)
-            member = payload[1]
+            member = payload.member
             try:
                 acc = self._accounts.get(member)
             except TypeError:  # not a member id at all: _admit says so
@@ -105,14 +125,14 @@ class LedgerSteps(LedgerQueries):
         finally:
             lock.release()
 
-    def _again(self, key: str, known: Accepted, payload: tuple[Any, ...]) -> Receipt:
+    def _again(self, key: str, known: Accepted, payload: Payload) -> Receipt:
         """The first receipt of a command sent again, or a conflict if its payload differs."""
         if known.payload == payload:
             return self._receipt(key)
-        check_text(payload[1], "member")
+        check_text(payload.member, "member")
         raise IdempotencyConflict(
             f"'key' {key!r} was already used for a different command "
-            f"({known.payload[0]} for {known.member!r}); use a new key for a new command"
+            f"({known.payload.name} for {known.member!r}); use a new key for a new command"
         )
 
     def _admit(
@@ -146,9 +166,10 @@ class LedgerSteps(LedgerQueries):
         """
         clock = self._clock
         try:
-            available = self.policies.pending._available_at(clock, at) if pending else at
+            available = self._pending._available_at(clock, at) if pending and self._pending else at
             if expiry is None and available == at:  # the policy's rule, counted from *at*
-                return at, self._policy_expiry(at)
+                start, end, expires = self._day_expiry
+                return at, expires if start <= at < end else self._policy_expiry(at)
             expires_from = (
                 self._policy_expiry
                 if expiry is None
@@ -165,7 +186,11 @@ class LedgerSteps(LedgerQueries):
             ) from None
 
     def _policy_expiry(self, at: int) -> int:
-        """The policy's expiry for a lot earned at *at*, one computation per local day."""
+        """The policy's expiry for a lot earned at *at*, one computation per local day.
+
+        The answer is kept for the rest of *at*'s local day when the rule
+        depends on the day only (``_day_expiry``, which callers read first).
+        """
         start, end, expires = self._day_expiry
         if start <= at < end:
             return expires
@@ -183,7 +208,7 @@ class LedgerSteps(LedgerQueries):
 
     def _earn_lot(self, acc: Account, member: str, earn: str) -> LotState:
         known = self._keys.get(earn)
-        if known is None or known.member != member or known.payload[0] != "earn":
+        if known is None or known.member != member or known.payload.name != "earn":
             raise LedgerError(f"'earn' must be the key of an earn by {member!r} (got {earn!r})")
         for index in range(known.first, known.last):
             rec = self._journal[index]
@@ -194,32 +219,37 @@ class LedgerSteps(LedgerQueries):
             f"'earn' must be the key of an earn by {member!r} (got {earn!r})"
         )
 
-    def _earn(self, acc: Account, t: int, key: str, payload: tuple[Any, ...], shares: Any) -> int:
+    def _earn(self, acc: Account, t: int, key: str, payload: EarnCall, shares: Any) -> int:
         """earn: ``(name, member, t, points, awards, lines, expiry, tallies)``; *shares* of the lines."""
-        points, awards, expiry, tallies = payload[3], payload[4], payload[6], payload[7]
+        points, awards, expiry, tallies = (
+            payload.points,
+            payload.awards,
+            payload.expiry,
+            payload.tallies,
+        )
         available, expires = self._lot_times(t, expiry, True)  # may refuse: before settling
         first = acc.settle(t, _ACTIVITY_EARN)
         acc.issue(_EARN, key, t, points, available, expires, awards, shares)
         acc.tally(t, points, tallies)
         return first
 
-    def _activate(self, acc: Account, t: int, key: str, payload: tuple[Any, ...], at: Any) -> int:
+    def _activate(self, acc: Account, t: int, key: str, payload: ActivateCall, at: Any) -> int:
         """activate: ``(name, member, t, earn)``; *at* as the caller gave it."""
-        earn = payload[3]
-        lot = self._earn_lot(acc, payload[1], earn)
+        earn = payload.earn
+        lot = self._earn_lot(acc, payload.member, earn)
         if not acc.pending_at(lot, t):
             raise LedgerError(f"'earn' {earn!r} must have a pending lot at {at} (it has not)")
         first = acc.settle(t, ActivityKind.ACTIVATE)
         acc.activate(lot, t, key)
         return first
 
-    def _redeem(self, acc: Account, t: int, key: str, payload: tuple[Any, ...], _extra: Any) -> int:
+    def _redeem(self, acc: Account, t: int, key: str, payload: RedeemCall, _extra: Any) -> int:
         """redeem: ``(name, member, t, points, reward)``."""
-        points, reward = payload[3], payload[4]
+        points, reward = payload.points, payload.reward
         available = acc.available(t)
         if points > available:
             raise InsufficientPoints(
-                f"'points' must be at most the {available} available points of {payload[1]!r} "
+                f"'points' must be at most the {available} available points of {payload.member!r} "
                 f"(got {points})"
             )
         first = acc.settle(t, _ACTIVITY_REDEEM)
@@ -230,12 +260,10 @@ class LedgerSteps(LedgerQueries):
         acc.emit(_REDEEM, t, points, allocs, None, key, None, reward)
         return first
 
-    def _reverse(
-        self, acc: Account, t: int, key: str, payload: tuple[Any, ...], _extra: Any
-    ) -> int:
+    def _reverse(self, acc: Account, t: int, key: str, payload: ReverseCall, _extra: Any) -> int:
         """reverse_redemption: ``(name, member, t, redemption)``, by the reversal policy."""
-        redemption = payload[3]
-        record = self._redemption(acc, payload[1], redemption)
+        redemption = payload.redemption
+        record = self._redemption(acc, payload.member, redemption)
         if record[1]:
             raise LedgerError(
                 f"'redemption' {redemption!r} must not be reversed twice (it already was)"
@@ -254,9 +282,14 @@ class LedgerSteps(LedgerQueries):
             self._rewards[record[2]] -= 1
         return first
 
-    def _return(self, acc: Account, t: int, key: str, payload: tuple[Any, ...], _extra: Any) -> int:
+    def _return(self, acc: Account, t: int, key: str, payload: ReturnCall, _extra: Any) -> int:
         """return_purchase: ``(name, member, t, earn, returned lines or None, tallies)``."""
-        member, earn, returned, tallies = payload[1], payload[3], payload[4], payload[5]
+        member, earn, returned, tallies = (
+            payload.member,
+            payload.earn,
+            payload.lines,
+            payload.tallies,
+        )
         lot = self._earn_lot(acc, member, earn)
         claw, updates = clawback_amount(lot, returned, earn)
         policies = self.policies
@@ -282,9 +315,9 @@ class LedgerSteps(LedgerQueries):
         acc.tally(t, -claw, tallies)
         return first
 
-    def _adjust(self, acc: Account, t: int, key: str, payload: tuple[Any, ...], _extra: Any) -> int:
+    def _adjust(self, acc: Account, t: int, key: str, payload: AdjustCall, _extra: Any) -> int:
         """adjust: ``(name, member, t, points, reason, shortfall, expiry)``."""
-        member, points, reason, shortfall, expiry = payload[1:2] + payload[3:]
+        _, member, _, points, reason, shortfall, expiry = payload
         if points < 0 and shortfall is _REFUSE:
             available = acc.available(t)
             if -points > available:

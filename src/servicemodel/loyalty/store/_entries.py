@@ -27,8 +27,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import Final
 
 from ...exceptions import ValidationError
-from .. import Allocation, Entry, EntryKind
-from .._journal import JournalEntry
+from .. import Entry, EntryKind
+from .._journal import JournalEntry, to_entry
 from ._codec import Record
 
 __all__ = ["KINDS", "entries_of", "merged", "pack", "positions", "unpack"]
@@ -176,20 +176,7 @@ def entries_of(first: int, blob: bytes, member: str, zone: str, *, skip: int = 0
 
 
 def _entry(seq: int, record: JournalEntry, zone: str) -> Entry:
-    member, kind, micros, points, allocations, lot, key, ref, note = record
-    return Entry._from_micros(
-        seq=seq,
-        kind=kind,
-        member=member,
-        micros=micros,
-        points=points,
-        allocations=tuple(Allocation(a, p) for a, p in allocations),
-        lot=lot,
-        key=key,
-        ref=ref,
-        note=note,
-        zone=zone,
-    )
+    return to_entry(seq, record, zone)
 
 
 def merged(rows: Iterable[tuple[int, str, bytes]], zone: str) -> Iterator[Entry]:

@@ -15,6 +15,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any
 
+from ..._validators import integer
 from ...exceptions import LedgerDocumentError, LedgerError, Problem, ValidationError
 from .. import Command, Ledger, Policies, dump_ledger, load_ledger
 from ._codec import command_from_json, command_to_json
@@ -83,12 +84,7 @@ def import_jsonl(
     >>> again.balance("ann", as_of=pendulum.datetime(2025, 1, 2)).available
     5
     """
-    if isinstance(batch, bool) or not isinstance(batch, int) or batch < 1:
-        raise ValidationError(
-            f"'batch' must be a whole number of commands, at least 1 (got {batch!r})",
-            field="batch",
-            value=batch,
-        )
+    integer(batch, field="batch", low=1)
     if isinstance(source, str | Path):
         with open(source, encoding="utf-8") as file:
             return import_jsonl(ledger, file, batch=batch)

@@ -28,6 +28,7 @@ from typing import Any, final
 
 import attrs
 
+from ..._validators import integer
 from ...exceptions import IdempotencyConflict, LedgerError, StoreError, ValidationError
 from .. import (
     Allocation,
@@ -112,12 +113,7 @@ class StoredLedger:
     """
 
     def __init__(self, store: LedgerStore, *, cache: int = 10_000) -> None:
-        if isinstance(cache, bool) or not isinstance(cache, int) or cache < 1:
-            raise ValidationError(
-                f"'cache' must be a whole number of members, at least 1 (got {cache!r})",
-                field="cache",
-                value=cache,
-            )
+        integer(cache, field="cache", low=1)
         self._store = store
         self._size = cache
         self._members: OrderedDict[str, _Member] = OrderedDict()
