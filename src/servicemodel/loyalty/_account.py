@@ -31,6 +31,7 @@ __all__ = [
     "Account",
     "AccountRules",
     "LotState",
+    "RedemptionState",
 ]
 
 # Entry kinds as module constants: an enum member looked up on its class costs
@@ -108,6 +109,19 @@ class LotState:
 
 
 @attrs.define
+class RedemptionState:
+    """One redemption inside the ledger: what it took from which lots, whether reversed."""
+
+    allocations: tuple[tuple[int, int], ...]
+    reward: str | None
+    reversed: bool = False
+
+    def copy(self) -> RedemptionState:
+        """A copy whose reversal flag is its own."""
+        return attrs.evolve(self)
+
+
+@attrs.define
 class Account:
     """One member's mutable state, and the account-level rules that change it."""
 
@@ -136,7 +150,7 @@ class Account:
     # The member's positions in the ledger's journal.
     seqs: list[int] = attrs.Factory(list)
     tallies: dict[str, tuple[list[int], list[Any]]] = attrs.Factory(dict)
-    redemptions: dict[str, list[Any]] = attrs.Factory(dict)
+    redemptions: dict[str, RedemptionState] = attrs.Factory(dict)
     swept: int = 0
     # Whether entries are recorded (False for a shadow that answers a query).
     record: bool = True
@@ -161,7 +175,7 @@ class Account:
             snap_v=[],
             seqs=[],
             tallies={},
-            redemptions={k: list(v) for k, v in self.redemptions.items()},
+            redemptions={k: v.copy() for k, v in self.redemptions.items()},
             record=False,
         )
 

@@ -19,7 +19,7 @@ from typing import Any, Concatenate, ParamSpec, TypeVar
 import pendulum
 
 from ..exceptions import LedgerError, ValidationError
-from ._account import ACTIVE, EXPIRED, PENDING, VOIDED, Account, AccountRules
+from ._account import ACTIVE, EXPIRED, PENDING, VOIDED, Account, AccountRules, RedemptionState
 from ._clock import InstantReader, LocalClock
 from ._commands import Command, command_of_payload
 from ._explain import Explanation
@@ -603,11 +603,11 @@ class LedgerQueries:
         servicemodel.exceptions.LedgerError: 'redemption' must be the key of a redemption by 'ann' (got 'r-1')
         """
         record = self._redemption(self._accounts.get(member), member, redemption)
-        return tuple(Allocation(lot, pts) for lot, pts in record[0])
+        return tuple(Allocation(lot, pts) for lot, pts in record.allocations)
 
     # --------------------------------------------------------------- commands
 
-    def _redemption(self, acc: Account | None, member: str, redemption: str) -> list[Any]:
+    def _redemption(self, acc: Account | None, member: str, redemption: str) -> RedemptionState:
         if acc is None or redemption not in acc.redemptions:
             raise LedgerError(
                 f"'redemption' must be the key of a redemption by {member!r} (got {redemption!r})"

@@ -26,7 +26,7 @@ from ..exceptions import (
     ValidationError,
     VersionConflict,
 )
-from ._account import Account, LotState
+from ._account import Account, LotState, RedemptionState
 from ._arguments import MAX_TEXT, check_text
 from ._expiry import day_based
 from ._journal import (
@@ -220,17 +220,12 @@ class LedgerSteps(LedgerQueries):
         )
 
     def _earn(self, acc: Account, t: int, key: str, payload: EarnCall, shares: Any) -> int:
-        """earn: ``(name, member, t, points, awards, lines, expiry, tallies)``; *shares* of the lines."""
-        points, awards, expiry, tallies = (
-            payload.points,
-            payload.awards,
-            payload.expiry,
-            payload.tallies,
-        )
-        available, expires = self._lot_times(t, expiry, True)  # may refuse: before settling
+        """An earn (*payload*); *shares*: the lines' shares of its points."""
+        points = payload.points
+        available, expires = self._lot_times(t, payload.expiry, True)  # may refuse: first
         first = acc.settle(t, _ACTIVITY_EARN)
-        acc.issue(_EARN, key, t, points, available, expires, awards, shares)
-        acc.tally(t, points, tallies)
+        acc.issue(_EARN, key, t, points, available, expires, payload.awards, shares)
+        acc.tally(t, points, payload.tallies)
         return first
 
     def _activate(self, acc: Account, t: int, key: str, payload: ActivateCall, at: Any) -> int:
@@ -254,7 +249,7 @@ class LedgerSteps(LedgerQueries):
             )
         first = acc.settle(t, _ACTIVITY_REDEEM)
         allocs = acc.take(points)
-        acc.redemptions[key] = [allocs, False, reward]
+        acc.redemptions[key] = RedemptionState(allocs, reward)
         if reward is not None:
             self._rewards[reward] = self._rewards.get(reward, 0) + 1
         acc.emit(_REDEEM, t, points, allocs, None, key, None, reward)
@@ -264,22 +259,22 @@ class LedgerSteps(LedgerQueries):
         """reverse_redemption: ``(name, member, t, redemption)``, by the reversal policy."""
         redemption = payload.redemption
         record = self._redemption(acc, payload.member, redemption)
-        if record[1]:
+        if record.reversed:
             raise LedgerError(
                 f"'redemption' {redemption!r} must not be reversed twice (it already was)"
             )
         restore = self.policies.reversal is _RESTORE
         times = None if restore else self._lot_times(t, None, False)  # may refuse: before settling
         first = acc.settle(t, ActivityKind.RESTORE if restore else ActivityKind.REISSUE)
-        allocs: tuple[tuple[int, int], ...] = record[0]
+        allocs = record.allocations
         total = sum(p for _, p in allocs)
         if times is None:
             acc.restore(allocs, total, t, key, redemption)
         else:
             acc.issue(_REISSUE, key, t, total, *times, ref=redemption)
-        record[1] = True
-        if record[2] is not None:
-            self._rewards[record[2]] -= 1
+        record.reversed = True
+        if record.reward is not None:
+            self._rewards[record.reward] -= 1
         return first
 
     def _return(self, acc: Account, t: int, key: str, payload: ReturnCall, _extra: Any) -> int:
