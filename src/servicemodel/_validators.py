@@ -186,7 +186,7 @@ def instance_of(
 
     def check(_instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
         if not isinstance(value, kind) and not (optional and value is None):
-            raise _not_a(kind, value, attribute.name, optional=optional)
+            raise _not_a(kind, value, attribute.alias or attribute.name, optional=optional)
 
     return check
 

@@ -18,7 +18,14 @@ import attrs
 import pendulum
 
 from ._time import aware
-from ._validators import between, enum_member, instant_key, non_empty_str, optional_non_empty_str
+from ._validators import (
+    between,
+    enum_member,
+    instance_of,
+    instant_key,
+    non_empty_str,
+    optional_non_empty_str,
+)
 from .interactions import Channel
 
 __all__ = ["CesResponse", "CsatResponse", "Feedback", "NpsResponse", "Review"]
@@ -40,7 +47,7 @@ class _Response:
     at: pendulum.DateTime = attrs.field(converter=_at, eq=instant_key)
     channel: Channel | None = attrs.field(default=None, converter=_channel)
     interaction_id: str | None = attrs.field(default=None, validator=optional_non_empty_str)
-    comment: str = attrs.field(default="", validator=attrs.validators.instance_of(str))
+    comment: str = attrs.field(default="", validator=instance_of(str))
 
 
 @final

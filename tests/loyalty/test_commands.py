@@ -113,3 +113,40 @@ def test_apply_gives_the_books_the_methods_give_for_every_command() -> None:
 def test_a_command_refuses_arguments_that_are_not_a_collection_of_pairs(arguments: Any) -> None:
     with pytest.raises(ValidationError, match="'arguments' must be a collection of"):
         Command(name="redeem", key="r", member="ann", at=T, arguments=arguments)
+
+
+def test_the_ledger_s_payload_records_hold_each_command_s_arguments_in_command_fields_order() -> (
+    None
+):
+    from servicemodel.loyalty import _journal
+    from servicemodel.loyalty._commands import COMMAND_FIELDS
+
+    records: dict[str, Any] = {
+        "earn": _journal.EarnCall,
+        "activate": _journal.ActivateCall,
+        "redeem": _journal.RedeemCall,
+        "reverse_redemption": _journal.ReverseCall,
+        "return_purchase": _journal.ReturnCall,
+        "adjust": _journal.AdjustCall,
+    }
+    assert set(records) == set(COMMAND_FIELDS)
+    for name, record in records.items():
+        assert record._fields == ("name", "member", "t", *COMMAND_FIELDS[name]), name
+
+
+def test_a_command_changed_with_attrs_evolve_keeps_its_instant() -> None:
+    import attrs
+
+    first = Command.of("redeem", key="r", member="ann", at=T, points=5)
+    second = attrs.evolve(first, key="r2")
+    assert (second.key, second.at, second.arguments) == ("r2", first.at, first.arguments)
+
+
+@pytest.mark.parametrize("amount", [Decimal("NaN"), Decimal("Infinity"), Decimal("-Infinity")])
+def test_a_tally_that_is_not_a_finite_number_is_refused_and_changes_nothing(
+    amount: Decimal,
+) -> None:
+    ledger = Ledger()
+    with pytest.raises(ValidationError, match=r"'tally\.spend' must be"):
+        ledger.earn(member="ann", points=5, at=T, key="o-1", tally={"spend": amount})
+    assert not ledger.knows("o-1")

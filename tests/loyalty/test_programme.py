@@ -258,7 +258,7 @@ def refused(build: Any, **kwargs: Any) -> ValidationError:
             "'name' must not start or end with blanks (got ' demo')",
         ),
         ({"name": "d", "policies": "UTC"}, "policies", "'policies' must be a Policies (got 'UTC')"),
-        ({"name": "d", "earn": []}, "earn_rules", "'earn_rules' must be an EarnRules (got [])"),
+        ({"name": "d", "earn": []}, "earn", "'earn' must be an EarnRules (got [])"),
         (
             {"name": "d", "tiers": ["gold"]},
             "tiers",

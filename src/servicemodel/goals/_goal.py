@@ -12,7 +12,13 @@ import pendulum
 
 from .._display import show, show_change
 from .._time import aware, from_micros, to_micros
-from .._validators import check_item, enum_member, optional_aware, optional_non_empty_str
+from .._validators import (
+    check_item,
+    enum_member,
+    instance_of,
+    optional_aware,
+    optional_non_empty_str,
+)
 from ..exceptions import EmptySampleError, ValidationError
 from ..kpi import Better, KpiName, KpiUnit
 from ._judgement import _MICROS_PER_MONTH, Progress, _Judgement, _trend, _zone_of
@@ -113,7 +119,7 @@ class Goal:
     """
 
     name: str = attrs.field(validator=_check_name)
-    description: str = attrs.field(default="", validator=attrs.validators.instance_of(str))
+    description: str = attrs.field(default="", validator=instance_of(str))
     metric: KpiName | None = attrs.field(default=None, converter=_metric)
     variant: str | None = attrs.field(default=None, validator=optional_non_empty_str)
     direction: Direction | None = attrs.field(default=None, converter=_direction)
@@ -123,7 +129,7 @@ class Goal:
     deadline: pendulum.DateTime | None = attrs.field(default=None, converter=_deadline)
     owner: str | None = attrs.field(default=None, validator=optional_non_empty_str)
     objective: Objective | None = attrs.field(default=None, converter=_objective)
-    scope: Scope = attrs.field(factory=Scope, validator=attrs.validators.instance_of(Scope))
+    scope: Scope = attrs.field(factory=Scope, validator=instance_of(Scope))
     max_change_per_month: Fraction | None = attrs.field(default=None, converter=_bound)
 
     @baseline.validator

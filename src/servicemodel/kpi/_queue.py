@@ -17,7 +17,7 @@ import attrs
 import pendulum
 
 from .._time import duration_micros, to_duration, to_micros
-from .._validators import enum_member, integer, is_integer
+from .._validators import enum_member, instance_of, integer, is_integer
 from ..exceptions import EmptySampleError, ValidationError
 from ..interactions import Interaction
 from ._accumulators import Accumulator
@@ -59,7 +59,7 @@ class QueueOutcome:
     """
 
     waited: pendulum.Duration = attrs.field(converter=_waited)
-    answered: bool = attrs.field(validator=attrs.validators.instance_of(bool))
+    answered: bool = attrs.field(validator=instance_of(bool))
 
 
 def queue_outcome(item: Interaction | QueueOutcome) -> tuple[int, bool] | None:

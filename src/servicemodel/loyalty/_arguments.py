@@ -7,12 +7,11 @@ checks of an earn (what a return takes back is in ``_returns``).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from decimal import Decimal
 from typing import Any, Final
 
-from .._validators import integer, text
+from .._validators import integer, is_integer, text
 from ..exceptions import ValidationError
-from ._money import largest_remainder
+from ._money import decimal_amount, largest_remainder
 from ._policies import ReturnAttribution
 from ._purchases import _distinct
 from ._values import EarnLine, LineShare
@@ -56,12 +55,8 @@ def check_tally(tally: Mapping[str, Any] | None) -> tuple[tuple[str, Any], ...]:
                 field="tally",
                 value=name,
             )
-        if isinstance(amount, bool) or not isinstance(amount, int | Decimal):
-            raise ValidationError(
-                f"'tally.{name}' must be an int or Decimal (got {amount!r})",
-                field=f"tally.{name}",
-                value=amount,
-            )
+        if not is_integer(amount):
+            decimal_amount(amount, field=f"tally.{name}")  # a finite Decimal, or the error
         items.append((name, amount))
     return tuple(items)
 

@@ -18,6 +18,7 @@ import pendulum
 
 from .._time import aware, from_micros, to_micros, zone
 from .._validators import enum_member
+from ._values import _Micros
 
 __all__ = ["COMMAND_FIELDS", "Command", "CommandName"]
 
@@ -51,8 +52,14 @@ _EPOCH: Final = _dt.datetime(1970, 1, 1, tzinfo=_dt.UTC)
 
 
 def _instant(at: _dt.datetime) -> int:
-    """A command's instant (an aware datetime) as epoch microseconds."""
-    return to_micros(aware(at, field="at"))
+    """A command's instant (an aware datetime) as epoch microseconds.
+
+    The micros a command already holds come back as they are (``attrs.evolve``
+    passes them to ``at``), marked as the ledger's own.
+    """
+    if isinstance(at, _Micros):
+        return at
+    return _Micros(to_micros(aware(at, field="at")))
 
 
 def _pairs(arguments: Iterable[tuple[str, Any]]) -> tuple[tuple[str, Any], ...]:

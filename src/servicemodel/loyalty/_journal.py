@@ -57,7 +57,7 @@ class EarnCall(NamedTuple):
     awards: tuple[Award, ...]
     lines: tuple[EarnLine, ...]
     expiry: Expiry | None
-    tallies: tuple[tuple[str, Any], ...]
+    tally: tuple[tuple[str, Any], ...]
 
 
 class ActivateCall(NamedTuple):
@@ -96,7 +96,7 @@ class ReturnCall(NamedTuple):
     t: int
     earn: str
     lines: tuple[ReturnedLine, ...] | None
-    tallies: tuple[tuple[str, Any], ...]
+    tally: tuple[tuple[str, Any], ...]
 
 
 class AdjustCall(NamedTuple):

@@ -288,7 +288,7 @@ class Ledger(LedgerSteps):
     ) -> Receipt:
         """An earn at *t*: its arguments checked, its payload built, run."""
         if type(points) is not int or not 0 <= points <= MAX_POINTS:
-            check_points(points)
+            integer(points, field="points", low=0, high=MAX_POINTS)  # an earn may record 0
         award_items = () if awards == () else instances(awards, Award, field="awards")
         line_items = lines if type(lines) is tuple else tuple(lines)
         shares = line_shares(points, line_items, self.policies.returns) if line_items else ()

@@ -225,7 +225,7 @@ class LedgerSteps(LedgerQueries):
         available, expires = self._lot_times(t, payload.expiry, True)  # may refuse: first
         first = acc.settle(t, _ACTIVITY_EARN)
         acc.issue(_EARN, key, t, points, available, expires, payload.awards, shares)
-        acc.tally(t, points, payload.tallies)
+        acc.tally(t, points, payload.tally)
         return first
 
     def _activate(self, acc: Account, t: int, key: str, payload: ActivateCall, at: Any) -> int:
@@ -283,7 +283,7 @@ class LedgerSteps(LedgerQueries):
             payload.member,
             payload.earn,
             payload.lines,
-            payload.tallies,
+            payload.tally,
         )
         lot = self._earn_lot(acc, member, earn)
         claw, updates = clawback_amount(lot, returned, earn)
@@ -312,7 +312,7 @@ class LedgerSteps(LedgerQueries):
 
     def _adjust(self, acc: Account, t: int, key: str, payload: AdjustCall, _extra: Any) -> int:
         """adjust: ``(name, member, t, points, reason, shortfall, expiry)``."""
-        _, member, _, points, reason, shortfall, expiry = payload
+        member, points, shortfall = payload.member, payload.points, payload.shortfall
         if points < 0 and shortfall is _REFUSE:
             available = acc.available(t)
             if -points > available:
@@ -321,19 +321,21 @@ class LedgerSteps(LedgerQueries):
                     f"{member!r} (got {points}); pass shortfall=NegativeBalance.UNLIMITED to "
                     "record debt"
                 )
-        times = self._lot_times(t, expiry, False) if points > 0 else None  # may refuse: first
+        times = (
+            self._lot_times(t, payload.expiry, False) if points > 0 else None
+        )  # may refuse: first
         first = acc.settle(t, ActivityKind.ADJUST)
         if times is not None:
-            acc.issue(_ADJUST, key, t, points, *times, note=reason)
+            acc.issue(_ADJUST, key, t, points, *times, note=payload.reason)
         else:
             wanted = -points
             taken = min(wanted, acc.avail)
             allocs = acc.take(taken) if taken else ()
-            acc.emit(_ADJUST, t, -taken, allocs, None, key, None, reason)
+            acc.emit(_ADJUST, t, -taken, allocs, None, key, None, payload.reason)
             short = wanted - taken
             if short and shortfall is _UNLIMITED:
                 acc.debt += short
-                acc.emit(_DEBT, t, short, (), None, key, None, reason)
+                acc.emit(_DEBT, t, short, (), None, key, None, payload.reason)
             elif short:
-                acc.emit(_WRITE_OFF, t, short, (), None, key, None, reason)
+                acc.emit(_WRITE_OFF, t, short, (), None, key, None, payload.reason)
         return first

@@ -16,6 +16,7 @@ from .._validators import (
     between,
     check_item,
     enum_member,
+    instance_of,
     integer,
     non_empty_str,
     optional_aware,
@@ -82,9 +83,9 @@ class Finding:
     target: Fraction | None = attrs.field(default=None, converter=_optional_exact_target)
     direction: Improvement = attrs.field(default=Improvement.HIGHER, converter=_direction)
     scope: str | None = attrs.field(default=None, validator=optional_non_empty_str)
-    evidence: str = attrs.field(default="", validator=attrs.validators.instance_of(str))
-    rule: str = attrs.field(default="", validator=attrs.validators.instance_of(str))
-    next_step: str = attrs.field(default="", validator=attrs.validators.instance_of(str))
+    evidence: str = attrs.field(default="", validator=instance_of(str))
+    rule: str = attrs.field(default="", validator=instance_of(str))
+    next_step: str = attrs.field(default="", validator=instance_of(str))
 
     def gap(self) -> Fraction:
         """How far the observed value is on the wrong side of the target (0 when met).
@@ -125,7 +126,7 @@ class Solution:
     title: str = attrs.field(validator=non_empty_str)
     expected_effect: Fraction = attrs.field(converter=_expected_effect)
     effort: str | None = attrs.field(default=None, validator=optional_non_empty_str)
-    rationale: str = attrs.field(default="", validator=attrs.validators.instance_of(str))
+    rationale: str = attrs.field(default="", validator=instance_of(str))
 
     def improves(self, direction: Improvement) -> bool:
         """True when the expected effect moves the metric the right way.
@@ -277,7 +278,7 @@ class ActionPlan:
 
     title: str = attrs.field(validator=non_empty_str)
     goal: str = attrs.field(validator=non_empty_str)
-    finding: Finding = attrs.field(validator=attrs.validators.instance_of(Finding))
+    finding: Finding = attrs.field(validator=instance_of(Finding))
     candidates: tuple[Solution, ...] = attrs.field(converter=_solutions)
     chosen: str = attrs.field(validator=non_empty_str)
     steps: tuple[Step, ...] = attrs.field(converter=_steps)

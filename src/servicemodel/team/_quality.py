@@ -11,7 +11,14 @@ import attrs
 import pendulum
 
 from .._time import aware
-from .._validators import check_item, enum_member, integer, is_collection, non_empty_str
+from .._validators import (
+    check_item,
+    enum_member,
+    instance_of,
+    integer,
+    is_collection,
+    non_empty_str,
+)
 from ..exceptions import ValidationError
 from ._common import exact
 
@@ -47,7 +54,7 @@ class Criterion:
     weight: Fraction = attrs.field(converter=_weight)
     scale: int = attrs.field(default=4)
     auto_fail_at: int | None = attrs.field(default=None)
-    description: str = attrs.field(default="", validator=attrs.validators.instance_of(str))
+    description: str = attrs.field(default="", validator=instance_of(str))
 
     @scale.validator
     def _check_scale(self, _attribute: attrs.Attribute[Any], value: object) -> None:
@@ -330,11 +337,11 @@ class QaReview:
     interaction_id: str = attrs.field(validator=non_empty_str)
     agent_id: str = attrs.field(validator=non_empty_str)
     reviewer_id: str = attrs.field(validator=non_empty_str)
-    rubric: Rubric = attrs.field(validator=attrs.validators.instance_of(Rubric))
+    rubric: Rubric = attrs.field(validator=instance_of(Rubric))
     ratings: tuple[tuple[str, int], ...] = attrs.field(converter=_ratings)
     reviewed_at: pendulum.DateTime = attrs.field(converter=_reviewed_at)
     reviewer_kind: ReviewerKind = attrs.field(default=ReviewerKind.QA, converter=_reviewer_kind)
-    comment: str = attrs.field(default="", validator=attrs.validators.instance_of(str))
+    comment: str = attrs.field(default="", validator=instance_of(str))
 
     def __attrs_post_init__(self) -> None:
         self.rubric._check_ratings(dict(self.ratings))

@@ -7,7 +7,7 @@ from typing import Any, final
 
 import attrs
 
-from .._validators import check_item, is_collection, non_empty_str
+from .._validators import check_item, instance_of, is_collection, non_empty_str
 from ..exceptions import ValidationError
 from ._agents import Agent, Candidate
 from ._common import check_level, each_skill_once
@@ -160,7 +160,7 @@ class SkillProfile:
 
     role: str = attrs.field(validator=non_empty_str)
     requirements: tuple[SkillRequirement, ...] = attrs.field(converter=_requirements)
-    description: str = attrs.field(default="", validator=attrs.validators.instance_of(str))
+    description: str = attrs.field(default="", validator=instance_of(str))
 
     def assess(self, person: Agent | Candidate) -> SkillAssessment:
         """Hold an agent or a candidate against this profile.
