@@ -51,7 +51,7 @@ def test_sample_writes_a_file(tmp_path: pathlib.Path, name: str, fmt: str | None
 
 def test_sample_refuses_bad_options(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["sample", "--count", "-5"]) == 2
-    assert "'count' must be an integer between 0" in capsys.readouterr().err
+    assert "'count' must be an integer from 0" in capsys.readouterr().err
     assert main(["sample", "--start", "2024-01-01T00:00:00"]) == 2
     assert "'--start' must carry an offset or Z" in capsys.readouterr().err
     assert main(["sample", "--start", "yesterday"]) == 2

@@ -32,7 +32,7 @@ def test_scales_are_bounded(cls: type, field: str, low: int, high: int) -> None:
             cls(customer_id="C", at=AT, **{field: bad})
         assert info.value.field == field
         assert info.value.value == bad
-        assert f"between {low} and {high}" in str(info.value)
+        assert f"an integer from {low} to {high}" in str(info.value)
 
 
 def test_feedback_fields_are_checked() -> None:

@@ -140,9 +140,9 @@ def test_non_event_in_log_is_rejected() -> None:
 
 
 def test_out_of_range_csat_on_the_log() -> None:
-    with pytest.raises(ValidationError, match=r"'score' must be between 1 and 5 \(got 0\)"):
+    with pytest.raises(ValidationError, match=r"'score' must be an integer from 1 to 5 \(got 0\)"):
         SatisfactionResponse(at=at(1), score=0)
-    with pytest.raises(ValidationError, match="must be an integer between 1 and 5"):
+    with pytest.raises(ValidationError, match="must be an integer from 1 to 5"):
         SatisfactionResponse(at=at(1), score=True)
 
 

@@ -29,7 +29,7 @@ from cattrs.errors import AttributeValidationNote, IterableValidationNote
 
 from ._documents import Problems, at, got, join, strip_field
 from ._time import parse_duration
-from ._validators import shown
+from ._validators import integer_rule, is_integer, shown
 from .exceptions import ValidationError
 
 __all__ = [
@@ -69,8 +69,8 @@ def _text(value: object, _type: object) -> str:
 
 
 def _integer(value: object, _type: object) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise refuse("must be an integer", value)
+    if not is_integer(value):
+        raise refuse(f"must be {integer_rule()}", value)
     return value
 
 

@@ -38,6 +38,7 @@ __all__ = [
     "duration_micros",
     "from_micros",
     "parse_duration",
+    "shown_in",
     "to_duration",
     "to_micros",
     "zone",
@@ -48,6 +49,7 @@ MAX_DURATION_DAYS = 36_525
 _MAX_TEXT = 64
 _EPOCH_ORDINAL = _dt.date(1970, 1, 1).toordinal()
 _UTC = pendulum.timezone("UTC")
+_DateTime: Final = pendulum.DateTime
 _TD_DAYS = _dt.timedelta.days.__get__
 _TD_SECONDS = _dt.timedelta.seconds.__get__
 _TD_MICROSECONDS = _dt.timedelta.microseconds.__get__
@@ -101,17 +103,7 @@ def aware(value: object, *, field: str) -> pendulum.DateTime:
                 field=field,
                 value=value,
             )
-        return pendulum.DateTime(
-            value.year,
-            value.month,
-            value.day,
-            value.hour,
-            value.minute,
-            value.second,
-            value.microsecond,
-            tzinfo=zone_of(tzinfo),
-            fold=value.fold,
-        )
+        return shown_in(value, zone_of(tzinfo))
     raise ValidationError(
         f"'{field}' must be an aware datetime (got {type(value).__name__} {value!r})",
         field=field,
@@ -153,8 +145,24 @@ def from_micros(micros: int, tz: _dt.tzinfo = _UTC) -> pendulum.DateTime:
     DateTime(2024, 6, 7, 10, 0, 0, tzinfo=Timezone('Europe/London'))
     """
     utc = _dt.datetime(1970, 1, 1, tzinfo=_dt.UTC) + _dt.timedelta(microseconds=micros)
-    local = utc.astimezone(tz)
-    return pendulum.DateTime(
+    return shown_in(utc.astimezone(tz), tz)
+
+
+def shown_in(local: _dt.datetime, tz: _dt.tzinfo) -> pendulum.DateTime:
+    """The wall-clock reading of *local* (its fields and PEP 495 fold) as a DateTime in *tz*.
+
+    *local* must already read as *tz*'s wall clock (``value.astimezone(tz)``);
+    nothing is converted.
+
+    >>> import datetime as dt
+    >>> london = pendulum.timezone("Europe/London")
+    >>> again = dt.datetime(2024, 10, 27, 1, 30, fold=1)  # 01:30 GMT, the second time
+    >>> shown_in(again, london).isoformat()
+    '2024-10-27T01:30:00+00:00'
+    """
+    # tzinfo passed by position: keyword arguments cost the constructor more than the
+    # rest of this line (a hot path of every reader); the fold is set only when needed.
+    instant = _DateTime(
         local.year,
         local.month,
         local.day,
@@ -162,9 +170,9 @@ def from_micros(micros: int, tz: _dt.tzinfo = _UTC) -> pendulum.DateTime:
         local.minute,
         local.second,
         local.microsecond,
-        tzinfo=tz,
-        fold=local.fold,
+        tz,
     )
+    return instant.replace(fold=1) if local.fold else instant
 
 
 def duration_micros(value: _dt.timedelta) -> int:

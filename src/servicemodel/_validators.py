@@ -10,7 +10,7 @@ tuple, ``"email"`` to ``Channel.EMAIL``, a stdlib aware datetime to pendulum).
 >>> Score(value=7)
 Traceback (most recent call last):
 ...
-servicemodel.exceptions.ValidationError: 'value' must be between 1 and 5 (got 7)
+servicemodel.exceptions.ValidationError: 'value' must be an integer from 1 to 5 (got 7)
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime as _dt
 import enum
 from collections.abc import Callable, Iterable
-from typing import Any, TypeVar
+from typing import Any, TypeGuard, TypeVar, cast
 
 import attrs
 import pendulum
@@ -29,14 +29,23 @@ from .exceptions import ValidationError
 __all__ = [
     "between",
     "check_item",
+    "distinct",
     "enum_member",
+    "instance",
+    "instance_of",
     "instances",
     "instant_key",
+    "integer",
+    "integer_rule",
+    "is_collection",
+    "is_integer",
     "non_empty_str",
     "optional_aware",
     "optional_non_empty_str",
     "shown",
     "string_set",
+    "text",
+    "text_problem",
     "to_tuple",
 ]
 
@@ -65,21 +74,119 @@ def shown(value: object, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
-def between(low: int, high: int) -> Callable[[Any, attrs.Attribute[Any], Any], None]:
-    """Validator: an ``int`` (not ``bool``) in ``[low, high]``.
+def integer_rule(low: int | None = None, high: int | None = None) -> str:
+    """The one wording of an integer range, for a message ``'<field>' must be <rule> (got ...)``.
 
-    >>> check = between(0, 10)
+    >>> integer_rule(1, 5), integer_rule(low=0), integer_rule(high=9), integer_rule()
+    ('an integer from 1 to 5', 'an integer of at least 0', 'an integer of at most 9', 'an integer')
+    """
+    if low is not None and high is not None:
+        return f"an integer from {low} to {high}"
+    if low is not None:
+        return f"an integer of at least {low}"
+    if high is not None:
+        return f"an integer of at most {high}"
+    return "an integer"
+
+
+def is_integer(value: object, low: int | None = None, high: int | None = None) -> TypeGuard[int]:
+    """Whether *value* is an ``int`` (never a ``bool``) in ``[low, high]`` (``None``: unbounded).
+
+    >>> is_integer(3, 1, 5), is_integer(True, 0, 1), is_integer(2.0), is_integer(-1, low=0)
+    (True, False, False, False)
+    """
+    return (
+        isinstance(value, int)
+        and not isinstance(value, bool)
+        and (low is None or value >= low)
+        and (high is None or value <= high)
+    )
+
+
+def integer(value: object, *, field: str, low: int | None = None, high: int | None = None) -> int:
+    """Return *value* if it is an ``int`` (not ``bool``) in ``[low, high]``; the one integer check.
+
+    Raises:
+        ValidationError: ``'<field>' must be an integer from <low> to <high> (got <value>)``.
+
+    >>> integer(3, field="level", low=1, high=5)
+    3
+    >>> integer(0, field="batch", low=1)
+    Traceback (most recent call last):
+    ...
+    servicemodel.exceptions.ValidationError: 'batch' must be an integer of at least 1 (got 0)
+    """
+    if not is_integer(value, low, high):
+        raise ValidationError(
+            f"'{field}' must be {integer_rule(low, high)} (got {shown(value)})",
+            field=field,
+            value=value,
+        )
+    return value
+
+
+def between(
+    low: int | None = None, high: int | None = None
+) -> Callable[[Any, attrs.Attribute[Any], Any], None]:
+    """Validator: an ``int`` (not ``bool``) in ``[low, high]``, checked by :func:`integer`.
+
+    >>> import attrs
+    >>> @attrs.frozen
+    ... class Stock:
+    ...     count: int = attrs.field(validator=between(low=0))
+    >>> Stock(-1)
+    Traceback (most recent call last):
+    ...
+    servicemodel.exceptions.ValidationError: 'count' must be an integer of at least 0 (got -1)
     """
 
     def check(_instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-            raise ValidationError(
-                f"'{attribute.name}' must be an integer between {low} and {high} (got {value!r})"
-                if not isinstance(value, int) or isinstance(value, bool)
-                else f"'{attribute.name}' must be between {low} and {high} (got {value!r})",
-                field=attribute.name,
-                value=value,
-            )
+        integer(value, field=attribute.name, low=low, high=high)
+
+    return check
+
+
+def _not_a(kind: type, value: object, field: str, *, optional: bool = False) -> ValidationError:
+    name = kind.__name__
+    rule = f"{'an' if name[:1].upper() in 'AEIOU' else 'a'} {name}" + (
+        " or None" if optional else ""
+    )
+    return ValidationError(
+        f"'{field}' must be {rule} (got {shown(value)})", field=field, value=value
+    )
+
+
+def instance(value: object, kind: type[T], *, field: str) -> T:
+    """Return *value* if it is a *kind*; the one "value of the wrong type" rule.
+
+    >>> instance("tone", int, field="score")
+    Traceback (most recent call last):
+    ...
+    servicemodel.exceptions.ValidationError: 'score' must be an int (got 'tone')
+    """
+    if not isinstance(value, kind):
+        raise _not_a(kind, value, field)
+    return value
+
+
+def instance_of(
+    kind: type, *, optional: bool = False
+) -> Callable[[Any, attrs.Attribute[Any], Any], None]:
+    """Validator: a *kind* (or ``None`` when *optional*), checked by :func:`instance`.
+
+    >>> import attrs
+    >>> @attrs.frozen
+    ... class Box:
+    ...     size: int | None = attrs.field(validator=instance_of(int, optional=True))
+    >>> Box("big")
+    Traceback (most recent call last):
+    ...
+    servicemodel.exceptions.ValidationError: 'size' must be an int or None (got 'big')
+    """
+
+    def check(_instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+        if not isinstance(value, kind) and not (optional and value is None):
+            raise _not_a(kind, value, attribute.name, optional=optional)
 
     return check
 
@@ -92,14 +199,36 @@ def check_item(item: object, kind: type, *, field: str, index: int) -> None:
     ...
     servicemodel.exceptions.ValidationError: 'scores[0]' must be an int (got 'tone')
     """
-    if not isinstance(item, kind):
-        name = kind.__name__
-        article = "an" if name[:1].upper() in "AEIOU" else "a"
-        raise ValidationError(
-            f"'{field}[{index}]' must be {article} {name} (got {shown(item)})",
-            field=f"{field}[{index}]",
-            value=item,
-        )
+    instance(item, kind, field=f"{field}[{index}]")
+
+
+def distinct(keys: Iterable[object], *, field: str, what: str) -> None:
+    """Refuse the first key of *keys* that comes again: ``'<field>' must not repeat <what>``.
+
+    Raises:
+        ValidationError: naming the repeated key (``.value``).
+
+    >>> distinct(["gold", "base", "gold"], field="levels", what="a name")
+    Traceback (most recent call last):
+    ...
+    servicemodel.exceptions.ValidationError: 'levels' must not repeat a name (got 'gold' twice)
+    """
+    seen: set[object] = set()
+    for key in keys:
+        if key in seen:
+            raise ValidationError(
+                f"'{field}' must not repeat {what} (got {shown(key)} twice)", field=field, value=key
+            )
+        seen.add(key)
+
+
+def is_collection(value: object) -> TypeGuard[Iterable[Any]]:
+    """Whether *value* is a collection of items: iterable, and not a single string.
+
+    >>> is_collection(["vip"]), is_collection("vip"), is_collection(5)
+    (True, False, False)
+    """
+    return isinstance(value, Iterable) and not isinstance(value, str | bytes)
 
 
 def instances(value: object, kind: type[T], *, field: str) -> tuple[T, ...]:
@@ -112,7 +241,7 @@ def instances(value: object, kind: type[T], *, field: str) -> tuple[T, ...]:
     ...
     servicemodel.exceptions.ValidationError: 'scores' must be a collection of int values (got '12')
     """
-    if isinstance(value, str | bytes) or not isinstance(value, Iterable):
+    if not is_collection(value):
         raise ValidationError(
             f"'{field}' must be a collection of {kind.__name__} values (got {shown(value)})",
             field=field,
@@ -136,21 +265,44 @@ def non_empty_str(_instance: Any, attribute: attrs.Attribute[Any], value: Any) -
     ...
     servicemodel.exceptions.ValidationError: 'id' must be a non-empty string (got '')
     """
-    if not isinstance(value, str) or not value or value != value.strip():
-        raise ValidationError(
-            f"'{attribute.name}' must be a non-empty string (got {value!r})"
-            if not isinstance(value, str) or not value.strip()
-            else f"'{attribute.name}' must not start or end with blanks (got {value!r})",
-            field=attribute.name,
-            value=value,
-        )
-    if len(value) > MAX_ID_LENGTH:
-        raise ValidationError(
-            f"'{attribute.name}' must be at most {MAX_ID_LENGTH} characters "
-            f"(got {len(value)} characters)",
-            field=attribute.name,
-            value=value,
-        )
+    text(value, field=attribute.name)
+
+
+def text_problem(value: object, most: int = MAX_ID_LENGTH) -> str | None:
+    """What is wrong with *value* as a name or id (``None``: nothing); the one text rule.
+
+    A name is a non-empty string of at most *most* characters without
+    surrounding blanks. Document loaders put the problem at its path.
+
+    >>> text_problem("vip"), text_problem(" vip"), text_problem("x" * 9, most=8)
+    (None, "must not start or end with blanks (got ' vip')", 'must be at most 8 characters (got 9 characters)')
+    """
+    if type(value) is str and 0 < len(value) <= most and value.strip() == value:
+        return None  # the common case, checked
+    if not isinstance(value, str) or not value.strip():
+        return f"must be a non-empty string (got {shown(value)})"
+    if value != value.strip():
+        return f"must not start or end with blanks (got {shown(value)})"
+    if len(value) > most:
+        return f"must be at most {most} characters (got {len(value)} characters)"
+    return None
+
+
+def text(value: object, *, field: str, most: int = MAX_ID_LENGTH) -> str:
+    """Return *value* if it is a name: see :func:`text_problem`.
+
+    Raises:
+        ValidationError: ``'<field>' must be a non-empty string (got ...)`` and the like.
+
+    >>> text("", field="member")
+    Traceback (most recent call last):
+    ...
+    servicemodel.exceptions.ValidationError: 'member' must be a non-empty string (got '')
+    """
+    problem = text_problem(value, most)
+    if problem is not None:
+        raise ValidationError(f"'{field}' {problem}", field=field, value=value)
+    return cast(str, value)
 
 
 def optional_non_empty_str(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
@@ -239,7 +391,7 @@ def string_set(value: object, *, field: str) -> frozenset[str]:
     ...
     servicemodel.exceptions.ValidationError: 'tags' must be a collection of strings, not a single value (got 'vip')
     """
-    if isinstance(value, str) or not isinstance(value, Iterable):
+    if not is_collection(value):
         raise ValidationError(
             f"'{field}' must be a collection of strings, not a single value (got {value!r})",
             field=field,

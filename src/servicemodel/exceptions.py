@@ -29,7 +29,7 @@ Messages follow one shape: ``'<field>' must be <rule> (got <value>)``, plus the
 remedy where there is one.
 
 >>> from servicemodel.exceptions import ValidationError, ServiceModelError
->>> err = ValidationError("'score' must be between 1 and 5 (got 7)", field="score", value=7)
+>>> err = ValidationError("'score' must be an integer from 1 to 5 (got 7)", field="score", value=7)
 >>> isinstance(err, ServiceModelError) and isinstance(err, ValueError)
 True
 >>> err.field, err.value

@@ -52,7 +52,7 @@ class CsatResponse(_Response):
     >>> CsatResponse(customer_id="C", at=pendulum.datetime(2024, 1, 1), score=0)
     Traceback (most recent call last):
     ...
-    servicemodel.exceptions.ValidationError: 'score' must be between 1 and 5 (got 0)
+    servicemodel.exceptions.ValidationError: 'score' must be an integer from 1 to 5 (got 0)
     """
 
     score: int = attrs.field(validator=between(1, 5))
@@ -80,7 +80,7 @@ class CesResponse(_Response):
     >>> CesResponse(customer_id="C", at=pendulum.datetime(2024, 1, 1), score=8)
     Traceback (most recent call last):
     ...
-    servicemodel.exceptions.ValidationError: 'score' must be between 1 and 7 (got 8)
+    servicemodel.exceptions.ValidationError: 'score' must be an integer from 1 to 7 (got 8)
     """
 
     score: int = attrs.field(validator=between(1, 7))

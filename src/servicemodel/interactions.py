@@ -52,8 +52,10 @@ from ._log._rules import check_log
 from ._log._vocabulary import Channel, Kind, Priority, Role, Status, Visibility
 from ._time import aware, to_micros
 from ._validators import (
+    distinct,
     enum_member,
     instant_key,
+    is_collection,
     non_empty_str,
     string_set,
     to_tuple,
@@ -130,7 +132,7 @@ class StatusSpan:
 
 def _attributes(value: object) -> tuple[tuple[str, str], ...]:
     field = "attributes"
-    if isinstance(value, str) or not isinstance(value, Iterable):
+    if not is_collection(value):
         raise ValidationError(
             f"'{field}' must be a mapping of names to text (got {value!r})",
             field=field,
@@ -151,13 +153,7 @@ def _attributes(value: object) -> tuple[tuple[str, str], ...]:
                 value=pair,
             )
         pairs.append(pair)
-    names = [name for name, _ in pairs]
-    if len(set(names)) != len(names):
-        raise ValidationError(
-            f"'{field}' must not repeat a name (got {sorted(names)!r})",
-            field=field,
-            value=value,
-        )
+    distinct((name for name, _ in pairs), field=field, what="a name")
     return tuple(sorted(pairs))
 
 

@@ -215,7 +215,7 @@ BAD_RECORDS = {
     "an out-of-range CSAT score": (
         with_change(("events", 1, "score"), 6),
         "events[1].score",
-        "'events[1].score' must be between 1 and 5 (got 6)",
+        "'events[1].score' must be an integer from 1 to 5 (got 6)",
     ),
     "events out of order": (
         with_change(("events", 1, "at"), "2024-06-10T08:59:00+01:00"),
@@ -242,7 +242,7 @@ BAD_RECORDS = {
     "a score written as text": (
         with_change(("events", 1, "score"), "5"),
         "events[1].score",
-        "'events[1].score' must be an integer between 1 and 5",
+        "'events[1].score' must be an integer from 1 to 5",
     ),
     "a negative work duration": (
         with_change(("events", 0, "work"), "-PT1M"),
@@ -300,7 +300,7 @@ def test_an_error_report_keeps_only_the_first_errors_but_counts_all() -> None:
     assert len(list(read_interactions(io.StringIO(text), format="jsonl", on_error=report))) == 1
     assert (report.count, len(report.errors), bool(report)) == (5, 2, True)
     assert str(report).endswith("... and 3 more")
-    with pytest.raises(ValidationError, match="'keep' must be a non-negative integer"):
+    with pytest.raises(ValidationError, match="'keep' must be an integer of at least 0"):
         ErrorReport(keep=-1)
 
 
@@ -328,7 +328,7 @@ def test_csv_errors_name_the_physical_line_where_the_record_starts() -> None:
         (
             'T-1,C-1,email,enquiry,normal,2024-06-10T09:00:00Z,[],{},"[{""type"":""satisfaction"",""at"":""2024-06-10T10:00:00Z"",""score"":9}]"',
             "events[0].score",
-            "must be between 1 and 5 (got 9)",
+            "must be an integer from 1 to 5 (got 9)",
         ),
     ],
 )

@@ -42,7 +42,7 @@ def test_customers_round_trip(items: list[Customer]) -> None:
     ("line", "field", "message"),
     [
         ('{"type":"nps","customer_id":"C","at":"2024-01-01T00:00:00Z","score":11}', "score",
-         "'score' must be between 0 and 10 (got 11)"),
+         "'score' must be an integer from 0 to 10 (got 11)"),
         ('{"type":"poll","customer_id":"C","at":"2024-01-01T00:00:00Z","score":1}', "type",
          "'type' must be one of 'csat', 'nps', 'ces', 'review' (got 'poll')"),
         ('{"type":"review","customer_id":"C","at":"2024-01-01T00:00:00Z","score":4}', "score",

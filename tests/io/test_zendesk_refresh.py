@@ -265,7 +265,7 @@ def test_a_refresh_checks_its_arguments_and_collects_bad_tickets(tmp_path: pathl
         refresh([], tmp_path / "missing")
     with pytest.raises(ValidationError, match="'earlier' must be an iterable"):
         refresh(3, tmp_path / "later")  # type: ignore[arg-type]
-    with pytest.raises(ValidationError, match="'earlier' must hold interactions"):
+    with pytest.raises(ValidationError, match=r"'earlier\[0\]' must be an Interaction"):
         list(refresh(["7"], tmp_path / "later"))  # type: ignore[list-item]
     comments = tmp_path / "later" / "ticket_comment.csv"
     comments.write_text(comments.read_text() + "x,7,2025-06-02 08:00:00,true,99\n")

@@ -356,7 +356,7 @@ def test_bad_items_are_refused_with_the_kpi_named() -> None:
     acc = Csat.empty()
     with pytest.raises(ValidationError, match="'item' must be one of int, CsatResponse"):
         acc.add("5")
-    with pytest.raises(ValidationError, match="'score' must be between 1 and 5 \\(got 9\\)"):
+    with pytest.raises(ValidationError, match="'score' must be an integer from 1 to 5 \\(got 9\\)"):
         acc.add(9)
     with pytest.raises(ValidationError, match="'item' must be one of"):
         acc.add(True)

@@ -140,7 +140,7 @@ def test_kth_outside_the_sketch_is_refused_by_name(k: int) -> None:
     for call in (s.kth, s.kth_finder()):
         with pytest.raises(ValidationError) as caught:
             call(k)
-        assert str(caught.value) == f"'k' must be between 0 and 2 (got {k})"
+        assert str(caught.value) == f"'k' must be an integer from 0 to 2 (got {k})"
         assert (caught.value.field, caught.value.value) == ("k", k)
 
 
@@ -184,9 +184,7 @@ def test_a_bad_value_in_an_array_is_refused_by_name_and_adds_nothing(bad: int) -
     values = np.array([5, bad, 0, 7], dtype=np.int64)
     s = sketch_of([3])
     before = s.to_json()
-    sentence = (
-        f"'value' must be an integer number of microseconds between 0 and {MAX_MICROS} (got {bad})"
-    )
+    sentence = f"'value' must be an integer from 0 to {MAX_MICROS} (got {bad})"
     for call in (
         lambda: s.add_array(values),
         lambda: RelativeErrorSketch.grouped(values, np.array([0, 0, 1, 1]), 2),
@@ -340,8 +338,7 @@ def test_a_value_that_is_not_an_integer_is_refused_by_name(bad: object) -> None:
         with pytest.raises(ValidationError) as caught:
             call()
         assert str(caught.value) == (
-            f"'value' must be an integer number of microseconds between 0 and {MAX_MICROS} "
-            f"(got {bad!r})"
+            f"'value' must be an integer from 0 to {MAX_MICROS} (got {bad!r})"
         )
         assert caught.value.field == "value"
         assert caught.value.value is bad
@@ -390,7 +387,7 @@ def test_from_json_refuses_a_bucket_past_the_last() -> None:
 def test_from_json_refuses_bad_zeros_by_name(zeros: object) -> None:
     with pytest.raises(ValidationError) as caught:
         RelativeErrorSketch.from_json({"alpha": 0.01, "zeros": zeros, "bins": []})
-    assert str(caught.value) == f"'zeros' must be a non-negative integer (got {zeros!r})"
+    assert str(caught.value) == f"'zeros' must be an integer of at least 0 (got {zeros!r})"
     assert caught.value.field == "zeros"
     assert caught.value.value is zeros
 

@@ -82,7 +82,7 @@ def test_wilson_refuses_empty_and_inconsistent_samples() -> None:
         wilson_interval(1, 0)  # no trials: empty first, whatever k says
     with pytest.raises(ValidationError, match="'k' must be at most n = 3 \\(got 4\\)"):
         wilson_interval(4, 3)
-    with pytest.raises(ValidationError, match="'n' must be a non-negative integer"):
+    with pytest.raises(ValidationError, match="'n' must be an integer of at least 0"):
         wilson_interval(1, 2.5)  # type: ignore[arg-type]
     with pytest.raises(ValidationError, match="'confidence'"):
         wilson_interval(1, 2, confidence=1.0)
@@ -368,7 +368,7 @@ def test_the_normal_quantile_of_a_confidence_level_is_the_textbook_value(
 def test_a_bad_count_is_refused_by_name(k: object, n: object, field: str, value: object) -> None:
     with pytest.raises(ValidationError) as caught:
         wilson_interval(k, n)  # type: ignore[arg-type]
-    assert str(caught.value) == f"'{field}' must be a non-negative integer (got {value!r})"
+    assert str(caught.value) == f"'{field}' must be an integer of at least 0 (got {value!r})"
     assert caught.value.field == field
     assert caught.value.value is value
 
@@ -380,7 +380,7 @@ def test_a_bad_nps_count_is_refused_by_name(field: str, bad: object, confidence:
     counts: dict[str, object] = {"promoters": 4, "passives": 3, "detractors": 2, field: bad}
     with pytest.raises(ValidationError) as caught:
         nps_score(**counts, confidence=confidence)  # type: ignore[arg-type]
-    assert str(caught.value) == f"'{field}' must be a non-negative integer (got {bad!r})"
+    assert str(caught.value) == f"'{field}' must be an integer of at least 0 (got {bad!r})"
     assert (caught.value.field, caught.value.value) == (field, bad)
 
 

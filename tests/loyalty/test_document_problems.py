@@ -194,6 +194,6 @@ def test_an_unknown_day_count_is_reported_at_its_own_field() -> None:
         (
             "policies.expiry.convention",
             "must be one of 'earn_day_is_day_one', 'end_of_day_plus_n', 'exact_instant' "
-            "(got 'whenever')",
+            "(got string 'whenever')",
         )
     ]

@@ -168,17 +168,17 @@ def test_category_and_event_rules() -> None:
 
 
 def test_rules_refuse_bad_values_with_the_field_named() -> None:
-    with pytest.raises(ValidationError, match="'points' must be a whole number"):
+    with pytest.raises(ValidationError, match="'points' must be an integer from 1"):
         PerSpend(name="s", points=0)
-    with pytest.raises(ValidationError, match="'per' must be a positive amount"):
+    with pytest.raises(ValidationError, match="'per' must be a finite number greater than 0"):
         PerSpend(name="s", per=Decimal(0))
     with pytest.raises(ValidationError, match="'factor' must be an exact number"):
         ChannelMultiplier(channel="app", factor=1.5)
     with pytest.raises(ValidationError, match="'end' must be after 'start'"):
         PromotionMultiplier(name="p", factor=2, start=T, end=T)
-    with pytest.raises(ValidationError, match="'rules' must have distinct names"):
+    with pytest.raises(ValidationError, match="'rules' must not repeat a name"):
         EarnRules(rules=[PerSpend(name="s"), PerSpend(name="s")])
-    with pytest.raises(ValidationError, match="'capwindow' must be one of"):
+    with pytest.raises(ValidationError, match="'window' must be one of"):
         Cap(name="c", limit=1, window="week")
     with pytest.raises(ValidationError, match="'currency' of line"):
         EarnRules(rules=[PerSpend(name="s", currency="USD")]).evaluate(order_of(Decimal(1)), at=T)

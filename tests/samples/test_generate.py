@@ -159,7 +159,7 @@ def test_feedback_follows_the_interactions(sample: list[Interaction]) -> None:
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
-        ({"count": -1}, "'count' must be an integer between 0"),
+        ({"count": -1}, "'count' must be an integer from 0"),
         ({"seed": "7"}, "'seed' must be an integer"),
         ({"start": pendulum.naive(2024, 1, 1)}, "'start' must be timezone-aware"),
         ({"profile": "busy"}, "'profile' must be a SampleProfile"),
@@ -176,12 +176,12 @@ def test_bad_arguments_are_refused_at_call_time(kwargs: dict[str, object], messa
     [
         ({"channels": {"fax": 1}}, "'channels' must map Channel values"),
         ({"channels": {"chat": 0}}, "'channels' must give at least one positive weight"),
-        ({"kinds": {"complaint": -1}}, "'kinds' weights must be non-negative integers"),
+        ({"kinds": {"complaint": -1}}, "'kinds.complaint' must be an integer of at least 0"),
         ({"timezone": "Mars/Base"}, "'timezone' must be an IANA zone name"),
-        ({"daily_volume": 0}, "'daily_volume' must be an integer between 1"),
+        ({"daily_volume": 0}, "'daily_volume' must be an integer from 1"),
         ({"groups": []}, "'groups' must be a non-empty list"),
         ({"groups": "billing"}, "'groups' must be a list"),
-        ({"survey_percent": 101}, "'survey_percent' must be a whole percentage"),
+        ({"survey_percent": 101}, "'survey_percent' must be an integer from 0 to 100"),
     ],
 )
 def test_bad_profiles_are_refused(kwargs: dict[str, object], message: str) -> None:

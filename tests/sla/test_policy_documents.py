@@ -133,7 +133,7 @@ def test_every_problem_is_reported_with_its_path() -> None:
         ("policies[1].name", "duplicate policy name 'A' (also policies[0])"),
         (
             "policies[2].name",
-            "must be a non-empty string of at most 256 characters without surrounding blanks (got string ' padded')",
+            "must not start or end with blanks (got ' padded')",
         ),
         (
             "policies[2].when.all[0].equals",

@@ -185,7 +185,7 @@ def _resolution() -> Target:
             [("low", [_resolution()]), ("low", [Target(metric="first_reply", within=HOUR)])],
             "'targets' must name each priority once (got 'low' twice)",
         ),
-        ({"low": ["x"]}, "'targets' must hold Target values (got 'x')"),
+        ({"low": ["x"]}, "'targets.low[0]' must be a Target (got 'x')"),
         (
             {"low": [_resolution(), _resolution()]},
             "'targets' must give 'low' one target per metric (got 'resolution' twice)",
@@ -195,7 +195,7 @@ def _resolution() -> Target:
 )
 def test_policy_targets_are_refused_naming_the_problem(targets: object, message: str) -> None:
     error = refused(SlaPolicy, name="A", targets=targets)
-    assert error.field == "targets"
+    assert error.field == message.split("'")[1]  # the field the message names
     assert str(error) == message
 
 
@@ -217,7 +217,7 @@ def test_a_single_target_is_not_a_collection_of_targets() -> None:
             "calendars",
             "'calendars' must be named by non-empty strings (got ' office')",
         ),
-        ({"policies": ["A"]}, "policies", "'policies' must hold SlaPolicy values (got 'A')"),
+        ({"policies": ["A"]}, "policies[0]", "'policies[0]' must be a SlaPolicy (got 'A')"),
         (
             {"policies": [SlaPolicy(name=f"p{i}") for i in range(1_001)]},
             "policies",
@@ -372,7 +372,7 @@ def test_target_refusals_carry_the_value() -> None:
     error = refused(SlaPolicy, name="A", targets=[("low", [resolution]), ("low", [])])
     assert (error.field, error.value) == ("targets", Priority.LOW)
     error = refused(SlaPolicy, name="A", targets={"low": [resolution, "x"]})
-    assert (error.field, error.value) == ("targets", "x")
+    assert (error.field, error.value) == ("targets.low[1]", "x")
     error = refused(SlaPolicy, name="A", targets={"high": [resolution, resolution]})
     assert str(error) == "'targets' must give 'high' one target per metric (got 'resolution' twice)"
     assert (error.field, error.value) == ("targets", Metric.RESOLUTION)

@@ -83,7 +83,7 @@ def test_update_step_returns_a_new_plan_and_leaves_the_old_one() -> None:
 
 def test_update_step_refuses_a_bad_index_or_done_without_a_time() -> None:
     plan = make_plan()
-    with pytest.raises(ValidationError, match="'index' must be a step index from 0 to 1"):
+    with pytest.raises(ValidationError, match="'index' must be an integer from 0 to 1"):
         plan.update_step(2, status="done", done_at=T0)
     with pytest.raises(ValidationError, match="'done_at' must be set"):
         plan.update_step(0, status="done")
@@ -128,7 +128,7 @@ def test_finding_gap_respects_the_direction_and_is_never_negative() -> None:
     assert not Solution(title="bot triage", expected_effect=-5).improves(Improvement.HIGHER)
     with pytest.raises(ValidationError, match="'target' must be set"):
         Finding(title="f", metric="csat", observed=1, sample_size=1).gap()
-    with pytest.raises(ValidationError, match="'sample_size' must be a positive integer"):
+    with pytest.raises(ValidationError, match="'sample_size' must be an integer of at least 1"):
         Finding(title="f", metric="csat", observed=1, sample_size=0)
     with pytest.raises(ValidationError, match=r"'metric' must be one of 'csat', .*got 'frt'"):
         Finding(title="f", metric="frt", observed=1, sample_size=1)

@@ -143,8 +143,8 @@ def state(**changes: Any) -> dict[str, Any]:
     ("document", "field", "message"),
     [
         ({**state(), "state": [1]}, "state", "'state' must be a dict (got [1])"),
-        (state(n=-1), "state.n", "'state.n' must be a non-negative integer (got -1)"),
-        (state(n=True), "state.n", "'state.n' must be a non-negative integer (got True)"),
+        (state(n=-1), "state.n", "'state.n' must be an integer of at least 0 (got -1)"),
+        (state(n=True), "state.n", "'state.n' must be an integer of at least 0 (got True)"),
         (
             state(total="1/0"),
             "state.total",

@@ -23,12 +23,12 @@ def refused(build: Any, *args: Any, **kwargs: Any) -> ValidationError:
         (
             {"fast_points": True},
             "fast_points",
-            "'fast_points' must be a whole number of points from -1000000 to 1000000 (got True)",
+            "'fast_points' must be an integer from -1000000 to 1000000 (got True)",
         ),
         (
             {"late_points": -(10**7)},
             "late_points",
-            "'late_points' must be a whole number of points from -1000000 to 1000000 (got -10000000)",
+            "'late_points' must be an integer from -1000000 to 1000000 (got -10000000)",
         ),
         (
             {"csat": "good_over_good_and_bad"},
@@ -55,8 +55,8 @@ def test_a_bad_recognition_policy_is_refused_naming_its_field(
 @pytest.mark.parametrize(
     ("year", "month", "field", "message"),
     [
-        (1800, 1, "year", "'year' must be from 1900 to 9999 (got 1800)"),
-        (2025, 13, "month", "'month' must be from 1 to 12 (got 13)"),
+        (1800, 1, "year", "'year' must be an integer from 1900 to 9999 (got 1800)"),
+        (2025, 13, "month", "'month' must be an integer from 1 to 12 (got 13)"),
     ],
 )
 def test_a_leaderboard_month_must_be_a_real_month(

@@ -107,7 +107,7 @@ def test_progress_counts_only_passing_records_of_this_agent_after_the_plan() -> 
 
 
 def test_training_record_score_is_a_percentage() -> None:
-    with pytest.raises(ValidationError, match="'score' must be between 0 and 100"):
+    with pytest.raises(ValidationError, match="'score' must be an integer from 0 to 100"):
         TrainingRecord(agent_id="A", topic="t", completed_at=AS_OF, score=101)
 
 

@@ -178,7 +178,7 @@ class SatisfactionResponse:
     >>> SatisfactionResponse(at=pendulum.datetime(2024, 1, 1), score=6)
     Traceback (most recent call last):
     ...
-    servicemodel.exceptions.ValidationError: 'score' must be between 1 and 5 (got 6)
+    servicemodel.exceptions.ValidationError: 'score' must be an integer from 1 to 5 (got 6)
     """
 
     at: pendulum.DateTime = attrs.field(converter=_at, eq=instant_key)

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable
 from typing import Any, TypeVar, final
 
 import attrs
 
 from .._time import zone
-from .._validators import enum_member, instances, non_empty_str
+from .._validators import enum_member, instance_of, instances, is_collection, non_empty_str
 from ..exceptions import ModelDocumentError, ValidationError
 from ..goals import Goal
 from ..interactions import Channel
@@ -104,7 +103,7 @@ def _type(value: object) -> ModelType:
 
 
 def _members(enum_type: type[E], value: object, field: str) -> frozenset[E]:
-    if isinstance(value, str) or not isinstance(value, Iterable):
+    if not is_collection(value):
         raise ValidationError(
             f"'{field}' must be a collection of names, not a single value (got {value!r})",
             field=field,
@@ -133,18 +132,6 @@ def _follow_ups(value: Any) -> tuple[FollowUpRule, ...]:
     return instances(value, FollowUpRule, field="follow_ups")
 
 
-def _optional(kind: type[Any], field: str) -> Any:
-    def check(_instance: Any, _attribute: Any, value: Any) -> None:
-        if value is not None and not isinstance(value, kind):
-            raise ValidationError(
-                f"'{field}' must be a {kind.__name__} or None (got {type(value).__name__})",
-                field=field,
-                value=value,
-            )
-
-    return check
-
-
 @final
 @attrs.frozen(kw_only=True)
 class ServiceModel:
@@ -169,7 +156,7 @@ class ServiceModel:
         default=frozenset({FeedbackChannel.CSAT}), converter=_feedback
     )
     policies: PolicySet | None = attrs.field(
-        default=None, validator=_optional(PolicySet, "policies")
+        default=None, validator=instance_of(PolicySet, optional=True)
     )
     business_calendar: str | None = attrs.field(default=None)
     theme_tag_prefix: str | None = attrs.field(
@@ -178,10 +165,10 @@ class ServiceModel:
     goals: tuple[Goal, ...] = attrs.field(default=(), converter=_goals)
     follow_ups: tuple[FollowUpRule, ...] = attrs.field(default=(), converter=_follow_ups)
     recognition: RecognitionPolicy | None = attrs.field(
-        default=None, validator=_optional(RecognitionPolicy, "recognition")
+        default=None, validator=instance_of(RecognitionPolicy, optional=True)
     )
     programme: Programme | None = attrs.field(
-        default=None, eq=False, validator=_optional(Programme, "programme")
+        default=None, eq=False, validator=instance_of(Programme, optional=True)
     )
 
     def __attrs_post_init__(self) -> None:

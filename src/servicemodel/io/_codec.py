@@ -17,6 +17,7 @@ from typing import Any
 import pendulum
 
 from .._time import duration_micros, from_micros, to_micros, zone
+from .._validators import instance
 from ..customers import Customer
 from ..exceptions import ValidationError
 from ..feedback import CesResponse, CsatResponse, Feedback, NpsResponse, Review
@@ -376,12 +377,7 @@ def _encode_routing_event(
 
 def encode_interaction(interaction: Interaction) -> dict[str, Any]:
     """Return the JSON-ready record of an interaction (see docs/reference/data-format.md)."""
-    if type(interaction) is not Interaction:
-        raise ValidationError(
-            f"'interaction' must be an Interaction (got {type(interaction).__name__})",
-            field="interaction",
-            value=interaction,
-        )
+    instance(interaction, Interaction, field="interaction")
     record = {
         "id": interaction.id,
         "customer_id": interaction.customer_id,
@@ -464,7 +460,7 @@ def decode_feedback(record: Any) -> Feedback:
     ...                  "at": "2024-06-10T09:00:00Z", "score": 11})
     Traceback (most recent call last):
     ...
-    servicemodel.exceptions.ValidationError: 'score' must be between 0 and 10 (got 11)
+    servicemodel.exceptions.ValidationError: 'score' must be an integer from 0 to 10 (got 11)
     """
     field = "type"
     try:
@@ -504,12 +500,7 @@ def decode_feedback(record: Any) -> Feedback:
 
 def encode_customer(customer: Customer) -> dict[str, Any]:
     """Return the JSON-ready record of a customer."""
-    if type(customer) is not Customer:
-        raise ValidationError(
-            f"'customer' must be a Customer (got {type(customer).__name__})",
-            field="customer",
-            value=customer,
-        )
+    instance(customer, Customer, field="customer")
     out: dict[str, Any] = {"id": customer.id, "acquired_at": customer.acquired_at.isoformat()}
     if customer.segment is not None:
         out["segment"] = customer.segment

@@ -23,7 +23,7 @@ from typing import Any, Final, cast
 import attrs
 import pendulum
 
-from .._time import ZONES, parse_duration
+from .._time import ZONES, parse_duration, shown_in
 from ..exceptions import ValidationError
 from ..interactions import (
     Assignment,
@@ -62,7 +62,6 @@ from ._codec import (
 __all__ = ["InteractionDecoder", "decode_interaction"]
 
 _fromisoformat: Final = _dt.datetime.fromisoformat
-_DateTime: Final = pendulum.DateTime
 _new: Final = object.__new__
 _PUBLIC: Final = Visibility.PUBLIC
 _DECODE_ERRORS: Final = (KeyError, TypeError, ValueError, AttributeError, OverflowError)
@@ -282,19 +281,7 @@ class InteractionDecoder:
                 else parsed.astimezone(named)
             )
             zone = named
-        # tzinfo passed by position: keyword arguments cost the constructor more than
-        # the rest of this line; the fold is set only in a repeated hour.
-        instant = _DateTime(
-            local.year,
-            local.month,
-            local.day,
-            local.hour,
-            local.minute,
-            local.second,
-            local.microsecond,
-            zone,
-        )
-        return instant.replace(fold=1) if local.fold else instant
+        return shown_in(local, zone)
 
     # ------------------------------------------------------------------ events
 

@@ -9,6 +9,7 @@ from typing import final
 
 import attrs
 
+from .._validators import integer
 from ..exceptions import ValidationError
 from ._files import _is_gzip
 
@@ -90,10 +91,7 @@ def split_jsonl(path: str | os.PathLike[str], parts: int) -> tuple[JsonlPart, ..
     >>> [(p.start, p.end) for p in split_jsonl(path, 3)]
     [(0, 36), (36, 63), (63, 90)]
     """
-    if isinstance(parts, bool) or not isinstance(parts, int) or parts < 1:
-        raise ValidationError(
-            f"'parts' must be a positive integer (got {parts!r})", field="parts", value=parts
-        )
+    integer(parts, field="parts", low=1)
     name = os.fspath(path)
     if _is_gzip(name):
         raise ValidationError(

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import final
 
-from ..exceptions import RecordError, ValidationError
+from .._validators import integer
+from ..exceptions import RecordError
 
 __all__ = ["ErrorReport"]
 
@@ -44,11 +45,7 @@ class ErrorReport:
     __slots__ = ("_count", "_errors", "_keep")
 
     def __init__(self, *, keep: int = _DEFAULT_KEEP) -> None:
-        if isinstance(keep, bool) or not isinstance(keep, int) or keep < 0:
-            raise ValidationError(
-                f"'keep' must be a non-negative integer (got {keep!r})", field="keep", value=keep
-            )
-        self._keep = keep
+        self._keep = integer(keep, field="keep", low=0)
         self._errors: list[RecordError] = []
         self._count = 0
 

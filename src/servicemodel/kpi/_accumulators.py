@@ -23,6 +23,7 @@ import abc
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, ClassVar, Generic, Protocol, Self, TypeVar, runtime_checkable
 
+from .._validators import is_integer
 from ..exceptions import ValidationError
 from ._names import KpiName
 
@@ -514,7 +515,7 @@ def state_counts(state: Any, keys: tuple[str, ...]) -> list[int]:
     values = [state.get(k) for k in keys] if isinstance(state, Mapping) else [None]
     checked: list[int] = []
     for value in values:
-        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        if not is_integer(value, low=0):
             raise ValidationError(
                 f"'state' must hold the counts {list(keys)} (got {state!r:.80})",
                 field="state",

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 
+from .._validators import integer
 from ..exceptions import EmptySampleError, ValidationError
 from ._special import beta_quantile
 from ._stats import Interval, Rate, check_confidence
@@ -29,11 +30,7 @@ __all__ = ["clopper_pearson_interval"]
 
 
 def _check_count(value: object, field: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise ValidationError(
-            f"'{field}' must be a non-negative integer (got {value!r})", field=field, value=value
-        )
-    return value
+    return integer(value, field=field, low=0)
 
 
 def clopper_pearson_interval(k: int, n: int, *, confidence: float = 0.95) -> Rate:

@@ -16,7 +16,7 @@ from typing import Any
 
 from .._log._interaction_history import handle_micros
 from .._time import to_micros
-from ..exceptions import ValidationError
+from .._validators import check_item
 from ..interactions import Interaction
 from ._column_readers import NAT
 from ._queue import first_outcome
@@ -43,13 +43,8 @@ def interaction_columns(items: Iterable[Interaction]) -> dict[str, Any]:
     import numpy as np
 
     rows: dict[str, list[Any]] = {k: [] for k in _COLUMN_NAMES}
-    for item in items:
-        if not isinstance(item, Interaction):
-            raise ValidationError(
-                f"'items' must hold interactions (got {type(item).__name__})",
-                field="items",
-                value=item,
-            )
+    for index, item in enumerate(items):
+        check_item(item, Interaction, field="items", index=index)
         first_reply, first_solved, last_solved = (
             item.first_reply_at(),
             item.first_solved_at(),

@@ -16,7 +16,7 @@ from typing import Any, Self, final
 import attrs
 
 from .._time import to_micros
-from .._validators import enum_member
+from .._validators import enum_member, is_integer
 from ..customers import Customer
 from ..exceptions import EmptySampleError, ValidationError
 from ..interactions import Channel, Interaction, Kind
@@ -309,7 +309,7 @@ class _Tally(Accumulator[Mix]):
     def _load_state(self, state: Any) -> None:
         counts = _load_pairs(state)
         n = state.get("n")
-        if isinstance(n, bool) or not isinstance(n, int) or any(c > n for c in counts.values()):
+        if not is_integer(n) or any(c > n for c in counts.values()):
             raise ValidationError(
                 f"'state' must hold n at least every count (got {state!r:.80})",
                 field="state",

@@ -15,6 +15,7 @@ from typing import Any, Self
 import pendulum
 
 from .._time import duration_micros, from_micros, to_micros
+from .._validators import enum_member, integer, is_collection
 from ..exceptions import EmptySampleError, ValidationError
 from ..interactions import Interaction
 from ._accumulators import Accumulator, BusinessTime
@@ -27,7 +28,7 @@ from ._stats import QuantileMethod, to_fraction
 
 def check_percentiles(value: object) -> tuple[Fraction, ...]:
     """Quantile levels as sorted, distinct exact fractions."""
-    if isinstance(value, str) or not isinstance(value, Iterable):
+    if not is_collection(value):
         raise ValidationError(
             f"'percentiles' must be a collection of levels in [0, 1] (got {value!r})",
             field="percentiles",
@@ -38,13 +39,7 @@ def check_percentiles(value: object) -> tuple[Fraction, ...]:
 
 def check_exact_limit(value: object) -> int:
     """The largest sample kept value by value."""
-    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 1_000_000:
-        raise ValidationError(
-            f"'exact_limit' must be an integer between 0 and 1000000 (got {value!r})",
-            field="exact_limit",
-            value=value,
-        )
-    return value
+    return integer(value, field="exact_limit", low=0, high=1_000_000)
 
 
 class DurationAccumulator(Accumulator[DurationStats]):
@@ -78,7 +73,6 @@ class DurationAccumulator(Accumulator[DurationStats]):
         alpha: float = 0.01,
         exact_limit: int = DEFAULT_EXACT_LIMIT,
     ) -> None:
-        from .._validators import enum_member
 
         super().__init__(calendar=calendar)
         self._percentiles = check_percentiles(percentiles)
@@ -152,7 +146,6 @@ class DurationAccumulator(Accumulator[DurationStats]):
         >>> acc.quantile(0.9, method="lower").in_seconds()
         240
         """
-        from .._validators import enum_member
 
         chosen = (
             self._method if method is None else enum_member(QuantileMethod, method, field="method")

@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping
 from fractions import Fraction
 from typing import Any
 
+from .._validators import is_integer
 from ..exceptions import EmptySampleError, ValidationError
 from ._duration_stats import DURATION_FIGURES, DurationStats, duration_stats_from_figures
 from ._sketch import MAX_MICROS, RelativeErrorSketch, check_alpha, check_value
@@ -272,7 +273,7 @@ class DurationState:
             sketch = RelativeErrorSketch.from_json(data["sketch"])
             values = data["values"]
             numbers = [count, total, minimum, maximum, *(values or [])]
-            if any(isinstance(x, bool) or not isinstance(x, int) or x < 0 for x in numbers):
+            if not all(is_integer(x, low=0) for x in numbers):
                 raise TypeError("counts and microseconds must be non-negative integers")
             if sketch.count != count or (values is not None and len(values) != count):
                 raise TypeError("the sketch and values must hold 'count' values")

@@ -15,6 +15,7 @@ from __future__ import annotations
 import math
 from fractions import Fraction
 
+from .._validators import integer
 from ..exceptions import ValidationError
 from ._special import upper_gamma_scaled
 
@@ -23,13 +24,7 @@ _MAX_QUEUE_TERMS = 2_000_000
 
 
 def _agents(value: object, field: str = "agents") -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= _MAX_AGENTS:
-        raise ValidationError(
-            f"'{field}' must be an integer between 0 and {_MAX_AGENTS} (got {value!r})",
-            field=field,
-            value=value,
-        )
-    return value
+    return integer(value, field=field, low=0, high=_MAX_AGENTS)
 
 
 def _bounded(value: object, field: str, what: str) -> float:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from .._validators import integer
 from ..exceptions import EmptySampleError, ValidationError
 from ..feedback import CesResponse, CsatResponse, NpsResponse
 from ..interactions import Interaction, SatisfactionResponse
@@ -118,10 +119,7 @@ def retention_rate(*, start: int, new: int, end: int) -> Rate:
     Fraction(9, 10)
     """
     for name, value in (("start", start), ("new", new), ("end", end)):
-        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-            raise ValidationError(
-                f"'{name}' must be a non-negative integer (got {value!r})", field=name, value=value
-            )
+        integer(value, field=name, low=0)
     if start == 0:
         raise EmptySampleError("retention needs at least one customer at the start (got 0)")
     kept = end - new

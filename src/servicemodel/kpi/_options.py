@@ -9,6 +9,7 @@ from __future__ import annotations
 import pendulum
 
 from .._time import aware, duration_micros, to_duration, to_micros
+from .._validators import is_integer
 from ..exceptions import ValidationError
 
 SEVEN_DAYS = pendulum.duration(days=7)
@@ -16,7 +17,7 @@ SEVEN_DAYS = pendulum.duration(days=7)
 
 def window_micros(value: object, field: str = "window") -> int:
     """A non-negative window (a duration, or integer microseconds) in microseconds."""
-    if isinstance(value, int) and not isinstance(value, bool):
+    if is_integer(value):
         micros = value
     else:
         micros = duration_micros(to_duration(value, field=field, allow_zero=True))
@@ -29,6 +30,6 @@ def window_micros(value: object, field: str = "window") -> int:
 
 def instant_micros(value: object, field: str) -> int:
     """An aware instant (or integer epoch microseconds) in epoch microseconds."""
-    if isinstance(value, int) and not isinstance(value, bool):
+    if is_integer(value):
         return value
     return to_micros(aware(value, field=field))

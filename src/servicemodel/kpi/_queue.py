@@ -17,7 +17,7 @@ import attrs
 import pendulum
 
 from .._time import duration_micros, to_duration, to_micros
-from .._validators import enum_member
+from .._validators import enum_member, integer, is_integer
 from ..exceptions import EmptySampleError, ValidationError
 from ..interactions import Interaction
 from ._accumulators import Accumulator
@@ -195,10 +195,7 @@ def service_level_rate(
 def _check_queue_counts(counts: dict[str, int]) -> None:
     """Each count a non-negative integer, and no part larger than its whole."""
     for name, value in counts.items():
-        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-            raise ValidationError(
-                f"'{name}' must be a non-negative integer (got {value!r})", field=name, value=value
-            )
+        integer(value, field=name, low=0)
     for part, whole in (
         ("answered_within", "answered"),
         ("abandoned_within", "abandoned"),
@@ -284,7 +281,7 @@ class _QueueCounts(Accumulator[Any]):
         if (
             not isinstance(state, Mapping)
             or sorted(state) != sorted(_SL_FIELDS)
-            or any(isinstance(v, bool) or not isinstance(v, int) or v < 0 for v in state.values())
+            or not all(is_integer(v, low=0) for v in state.values())
         ):
             raise ValidationError(
                 f"'state' must hold the counts {list(_SL_FIELDS)} (got {state!r:.80})",

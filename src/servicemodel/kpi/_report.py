@@ -21,6 +21,7 @@ from typing import Any, final
 import attrs
 import pendulum
 
+from .._validators import is_collection
 from ..exceptions import ValidationError
 from ._clock import Clock, Period
 from ._contacts import Mix
@@ -48,7 +49,7 @@ def _kpi_name(value: object) -> KpiName:
 
 
 def _kpi_names(value: object) -> tuple[KpiName, ...]:
-    if isinstance(value, str) or not isinstance(value, Iterable):
+    if not is_collection(value):
         raise ValidationError(
             f"'metrics' must be a list of KPI names (got {value!r})", field="metrics", value=value
         )

@@ -24,7 +24,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, final
 
 from .._time import to_micros, zone
-from .._validators import enum_member
+from .._validators import distinct, enum_member
 from ..customers import Customer
 from ..exceptions import EmptySampleError, ValidationError
 from ..interactions import Interaction
@@ -478,11 +478,7 @@ def _prototypes(
                 field="metrics",
                 value=metric,
             )
-    names = [m.name for m in made]
-    if len(set(names)) != len(names):
-        raise ValidationError(
-            f"'metrics' must not repeat a KPI (got {names})", field="metrics", value=names
-        )
+    distinct((m.name for m in made), field="metrics", what="a KPI")
     return tuple(made)
 
 

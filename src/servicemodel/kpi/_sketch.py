@@ -27,6 +27,7 @@ from fractions import Fraction
 from typing import Any, final
 
 from .._time import MAX_DURATION_DAYS
+from .._validators import integer, integer_rule, is_integer
 from ..exceptions import EmptySampleError, ValidationError
 
 __all__ = ["RelativeErrorSketch"]
@@ -82,14 +83,7 @@ def bucket_of(alpha: float, value: int) -> int:
 
 
 def check_value(value: object) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_MICROS:
-        raise ValidationError(
-            f"'value' must be an integer number of microseconds between 0 and {MAX_MICROS} "
-            f"(got {value!r})",
-            field="value",
-            value=value,
-        )
-    return value
+    return integer(value, field="value", low=0, high=MAX_MICROS)
 
 
 @final
@@ -138,7 +132,7 @@ class RelativeErrorSketch:
         >>> s = RelativeErrorSketch.empty(); s.add(-1)
         Traceback (most recent call last):
         ...
-        servicemodel.exceptions.ValidationError: 'value' must be an integer number of microseconds between 0 and 3155760000000000 (got -1)
+        servicemodel.exceptions.ValidationError: 'value' must be an integer from 0 to 3155760000000000 (got -1)
         """
         self.add_checked(check_value(value))
 
@@ -290,7 +284,7 @@ class RelativeErrorSketch:
             raise EmptySampleError("a quantile needs at least one observation (got 0)")
         if not 0 <= k < self._count:
             raise ValidationError(
-                f"'k' must be between 0 and {self._count - 1} (got {k})", field="k", value=k
+                f"'k' must be {integer_rule(0, self._count - 1)} (got {k})", field="k", value=k
             )
         if k < self._zeros:
             return Fraction(0)
@@ -317,7 +311,7 @@ class RelativeErrorSketch:
         def find(k: int) -> Fraction:
             if not 0 <= k < count:
                 raise ValidationError(
-                    f"'k' must be between 0 and {count - 1} (got {k})", field="k", value=k
+                    f"'k' must be {integer_rule(0, count - 1)} (got {k})", field="k", value=k
                 )
             if k < zeros:
                 return Fraction(0)
@@ -356,24 +350,14 @@ class RelativeErrorSketch:
             limit = len(_bounds(alpha)[0])
             for key, count in data["bins"]:
                 for name, number, top in (("index", key, limit - 1), ("count", count, None)):
-                    if (
-                        isinstance(number, bool)
-                        or not isinstance(number, int)
-                        or number < 0
-                        or (top is not None and number > top)
-                    ):
+                    if not is_integer(number, 0, top):
                         raise ValidationError(
                             f"'bins' must hold [index, count] integer pairs (got {name} {number!r})",
                             field="bins",
                             value=number,
                         )
                 bins[key] = bins.get(key, 0) + count
-            if isinstance(zeros, bool) or not isinstance(zeros, int) or zeros < 0:
-                raise ValidationError(
-                    f"'zeros' must be a non-negative integer (got {zeros!r})",
-                    field="zeros",
-                    value=zeros,
-                )
+            integer(zeros, field="zeros", low=0)
         except (KeyError, TypeError, ValueError) as error:
             if isinstance(error, ValidationError):
                 raise

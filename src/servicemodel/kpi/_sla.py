@@ -32,7 +32,7 @@ from typing import Any, Self, final
 import attrs
 
 from .._time import aware, from_micros, to_micros
-from .._validators import check_item, enum_member
+from .._validators import check_item, enum_member, is_integer
 from ..customers import Customer
 from ..exceptions import EmptySampleError, ValidationError
 from ..interactions import Interaction, Priority
@@ -119,7 +119,7 @@ def _policy_set(value: object) -> PolicySet:
 
 
 def _as_of(value: object) -> int:
-    if isinstance(value, int) and not isinstance(value, bool):
+    if is_integer(value):
         return value
     return to_micros(aware(value, field="as_of"))
 
@@ -435,7 +435,7 @@ class SlaCompliance(Accumulator[Rate]):
             except ValueError:
                 problem = f"known priorities and metrics (found {priority!r}, {metric!r})"
                 break
-            if any(isinstance(x, bool) or not isinstance(x, int) or x < 0 for x in numbers):
+            if not all(is_integer(x, low=0) for x in numbers):
                 problem = f"non-negative integer counts (found {numbers!r})"
                 break
             if key in loaded:

@@ -19,7 +19,7 @@ from typing import Any, final
 
 import attrs
 
-from .._validators import enum_member
+from .._validators import enum_member, integer
 from ..exceptions import EmptySampleError, ValidationError
 
 __all__ = [
@@ -62,6 +62,8 @@ def check_confidence(confidence: object) -> None:
 
 
 def _z(confidence: float) -> float:
+    if type(confidence) is float and confidence == _DEFAULT_CONFIDENCE:
+        return _DEFAULT_Z  # the common case: a report reads thousands of rates
     check_confidence(confidence)
     level = float(confidence)
     return NormalDist().inv_cdf(1 - (1 - level) / 2)
@@ -71,11 +73,7 @@ _DEFAULT_Z = NormalDist().inv_cdf(1 - (1 - _DEFAULT_CONFIDENCE) / 2)
 
 
 def _count(value: object, field: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise ValidationError(
-            f"'{field}' must be a non-negative integer (got {value!r})", field=field, value=value
-        )
-    return value
+    return integer(value, field=field, low=0)
 
 
 @final
@@ -171,18 +169,9 @@ def wilson_interval(k: int, n: int, *, confidence: float = _DEFAULT_CONFIDENCE) 
     >>> r.value, r.interval.low, round(r.interval.high, 4)
     (Fraction(0, 1), 0.0, 0.1611)
     """
-    if (
-        type(k) is int
-        and type(n) is int
-        and 0 <= k <= n
-        and type(confidence) is float
-        and confidence == _DEFAULT_CONFIDENCE
-    ):
-        z = _DEFAULT_Z  # the common case, already checked: a report reads thousands of rates
-    else:
-        k = _count(k, "k")
-        n = _count(n, "n")
-        z = _z(confidence)
+    k = _count(k, "k")
+    n = _count(n, "n")
+    z = _z(confidence)
     if n == 0:
         raise EmptySampleError("a rate needs at least one trial (got n = 0)")
     if k > n:
@@ -277,20 +266,10 @@ def nps_score(
     >>> r.value, [round(b, 2) for b in (r.interval.low, r.interval.high)]
     (Fraction(40, 1), [23.38, 54.29])
     """
-    if (
-        type(promoters) is int
-        and type(passives) is int
-        and type(detractors) is int
-        and min(promoters, passives, detractors) >= 0
-        and type(confidence) is float
-        and confidence == _DEFAULT_CONFIDENCE
-    ):
-        p, m, d, z = promoters, passives, detractors, _DEFAULT_Z  # the common case, checked
-    else:
-        p = _count(promoters, "promoters")
-        m = _count(passives, "passives")
-        d = _count(detractors, "detractors")
-        z = _z(confidence)
+    p = _count(promoters, "promoters")
+    m = _count(passives, "passives")
+    d = _count(detractors, "detractors")
+    z = _z(confidence)
     return net_from_figures(nps_figures(p, m, d, z, float(confidence)))
 
 

@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from typing import Any, ClassVar, Self, final
 
 from .._log._interaction_history import BAD_SCORES, GOOD_SCORES
-from .._validators import enum_member
+from .._validators import enum_member, integer_rule, is_integer
 from ..exceptions import EmptySampleError, ValidationError
 from ..feedback import CesResponse, CsatResponse, NpsResponse, Review
 from ..interactions import Interaction, SatisfactionResponse
@@ -50,7 +50,7 @@ class _Histogram(Accumulator[Any]):
             return
         if not self.low <= score <= self.high:
             raise ValidationError(
-                f"'score' must be between {self.low} and {self.high} (got {score})",
+                f"'score' must be {integer_rule(self.low, self.high)} (got {score})",
                 field="score",
                 value=score,
             )
@@ -91,7 +91,7 @@ class _Histogram(Accumulator[Any]):
         if (
             not isinstance(counts, list)
             or len(counts) != len(self._counts)
-            or any(isinstance(c, bool) or not isinstance(c, int) or c < 0 for c in counts)
+            or not all(is_integer(c, low=0) for c in counts)
         ):
             raise ValidationError(
                 f"'state' must hold {len(self._counts)} non-negative counts (got {state!r:.80})",

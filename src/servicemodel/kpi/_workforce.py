@@ -21,7 +21,7 @@ import attrs
 import pendulum
 
 from .._time import aware, duration_micros, to_duration
-from .._validators import enum_member, non_empty_str
+from .._validators import enum_member, is_integer, non_empty_str
 from ..exceptions import EmptySampleError, ValidationError
 from ._accumulators import Accumulator
 from ._names import KpiName
@@ -105,7 +105,7 @@ class _AgentRatio(Accumulator[Ratio]):
         if (
             not isinstance(state, Mapping)
             or sorted(state) != sorted(self._sums)
-            or any(isinstance(v, bool) or not isinstance(v, int) or v < 0 for v in state.values())
+            or not all(is_integer(v, low=0) for v in state.values())
         ):
             raise ValidationError(
                 f"'state' must hold handling, available and scheduled µs (got {state!r:.80})",

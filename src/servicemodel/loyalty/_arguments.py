@@ -10,9 +10,11 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any, Final
 
+from .._validators import integer, text
 from ..exceptions import ValidationError
 from ._money import largest_remainder
 from ._policies import ReturnAttribution
+from ._purchases import _distinct
 from ._values import EarnLine, LineShare
 
 __all__ = [
@@ -29,26 +31,11 @@ MAX_TEXT: Final = 256
 
 
 def check_text(value: object, field: str) -> str:
-    if type(value) is str and 0 < len(value) <= MAX_TEXT and value.strip() == value:
-        return value
-    if not isinstance(value, str) or not value or value != value.strip() or len(value) > MAX_TEXT:
-        raise ValidationError(
-            f"'{field}' must be a non-empty string of at most {MAX_TEXT} characters "
-            f"without surrounding blanks (got {value!r})",
-            field=field,
-            value=value,
-        )
-    return value
+    return text(value, field=field, most=MAX_TEXT)
 
 
 def check_points(value: object, field: str = "points") -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or not 0 < value <= MAX_POINTS:
-        raise ValidationError(
-            f"'{field}' must be a whole number of points from 1 to {MAX_POINTS} (got {value!r})",
-            field=field,
-            value=value,
-        )
-    return value
+    return integer(value, field=field, low=1, high=MAX_POINTS)
 
 
 def check_tally(tally: Mapping[str, Any] | None) -> tuple[tuple[str, Any], ...]:
@@ -82,21 +69,7 @@ def check_tally(tally: Mapping[str, Any] | None) -> tuple[tuple[str, Any], ...]:
 def line_shares(
     points: int, lines: tuple[EarnLine, ...], attribution: ReturnAttribution
 ) -> tuple[LineShare, ...]:
-    names = set()
-    for line in lines:
-        if not isinstance(line, EarnLine):
-            raise ValidationError(
-                f"'lines' must contain EarnLine values (got {line!r})",
-                field="lines",
-                value=line,
-            )
-        if line.line in names:
-            raise ValidationError(
-                f"'lines' must have distinct line ids (got {line.line!r} twice)",
-                field="lines",
-                value=line.line,
-            )
-        names.add(line.line)
+    _distinct(lines, EarnLine, field="lines", key="line", keys="a line id")
     total = sum(line.points for line in lines)
     if total != points:
         raise ValidationError(

@@ -20,19 +20,19 @@ __all__ = ["Cap", "CapCount", "CapMode", "CapOrder", "CapWindow"]
 
 
 def _to_cap_window(value: Any) -> CapWindow:
-    return enum_member(CapWindow, value, field="capwindow")
+    return enum_member(CapWindow, value, field="window")
 
 
 def _to_cap_mode(value: Any) -> CapMode:
-    return enum_member(CapMode, value, field="capmode")
+    return enum_member(CapMode, value, field="mode")
 
 
 def _to_cap_order(value: Any) -> CapOrder:
-    return enum_member(CapOrder, value, field="caporder")
+    return enum_member(CapOrder, value, field="cap_order")
 
 
 def _to_cap_count(value: Any) -> CapCount:
-    return enum_member(CapCount, value, field="capcount")
+    return enum_member(CapCount, value, field="cap_count")
 
 
 class CapWindow(enum.Enum):

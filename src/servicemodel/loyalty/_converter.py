@@ -38,7 +38,7 @@ from cattrs.gen import make_dict_unstructure_fn
 from .. import _documents as doc
 from .. import _structure as structuring
 from .._time import aware
-from .._validators import shown
+from .._validators import integer_rule, is_integer, shown
 from ..exceptions import ValidationError
 from ._policies import (
     AfterDays,
@@ -114,8 +114,8 @@ def _text(value: object, _type: object = None) -> str:
 
 
 def _whole(value: object, _type: object = None) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise _at(None, f"must be a whole number (got {shown(value)})")
+    if not is_integer(value):
+        raise _at(None, f"must be {integer_rule()} (got {shown(value)})")
     return value
 
 
@@ -131,7 +131,7 @@ def decimal(value: object, _type: object = None) -> Decimal:
     >>> decimal("4.35"), decimal(2)
     (Decimal('4.35'), Decimal('2'))
     """
-    if isinstance(value, Decimal) or (isinstance(value, int) and not isinstance(value, bool)):
+    if isinstance(value, Decimal) or is_integer(value):
         return Decimal(value)
     if isinstance(value, float):  # a mapping's float: its shortest text is what was meant
         value = repr(value)
@@ -153,7 +153,7 @@ def decimal(value: object, _type: object = None) -> Decimal:
 
 
 def _fraction(value: object, _type: object = None) -> Fraction:
-    if isinstance(value, int) and not isinstance(value, bool):
+    if is_integer(value):
         return Fraction(value)
     if isinstance(value, Decimal) and value.is_finite():
         return Fraction(value)
@@ -194,10 +194,7 @@ def _date(value: object, _type: object = None) -> _dt.date:
 
 
 def _choice(value: object, kind: type[enum.Enum]) -> enum.Enum:
-    allowed = [member.value for member in kind]
-    if value not in allowed:
-        raise _at(None, f"must be one of {', '.join(map(repr, allowed))} (got {shown(value)})")
-    return kind(value)
+    return structuring.member(kind, value)
 
 
 # ------------------------------------------------------------------ shapes

@@ -24,6 +24,7 @@ import pendulum
 from .. import _documents as doc
 from .. import _structure as structuring
 from .._time import HI, LO, ZONES
+from .._validators import is_integer
 from ..exceptions import (
     LedgerDocumentError,
     Problem,
@@ -82,7 +83,7 @@ def load_programme(source: doc.Source, *, format: str | None = None) -> Programm
     Traceback (most recent call last):
     ...
     servicemodel.exceptions.ProgrammeDocumentError: 1 problem in programme document:
-      earn.rules[0].points: 'points' must be a whole number from 1 to 1000000000000 (got 0)
+      earn.rules[0].points: 'points' must be an integer from 1 to 1000000000000 (got 0)
     """
     problems = doc.Problems()
     data = _read(source, format, problems)
@@ -93,15 +94,6 @@ def load_programme(source: doc.Source, *, format: str | None = None) -> Programm
 
 
 # ------------------------------------------------------------------ ledgers
-
-_COMMANDS: dict[str, tuple[str, ...]] = {
-    "earn": ("points", "awards", "lines", "expiry", "tally"),
-    "activate": ("earn",),
-    "redeem": ("points", "reward"),
-    "reverse_redemption": ("redemption",),
-    "return_purchase": ("earn", "lines", "tally"),
-    "adjust": ("points", "reason", "shortfall", "expiry"),
-}
 
 
 @overload
@@ -307,9 +299,11 @@ def _command_call(
     if (
         not isinstance(item, Mapping)
         or not isinstance(item.get("command"), str)
-        or item["command"] not in _COMMANDS
+        or item["command"] not in COMMAND_FIELDS
     ):
-        problems.add(doc.join(path, "command"), f"must be one of {', '.join(map(repr, _COMMANDS))}")
+        problems.add(
+            doc.join(path, "command"), f"must be one of {', '.join(map(repr, COMMAND_FIELDS))}"
+        )
         return None
     name = item["command"]
     kwargs: dict[str, Any] = {}
@@ -326,7 +320,7 @@ def _command_call(
         where = doc.join(path, field)
         if field in ("command", "key", "member", "at"):
             continue
-        if field not in _COMMANDS[name]:
+        if field not in COMMAND_FIELDS[name]:
             problems.add(where, f"is not a field of command {name!r}")
         elif field == "tally":
             tally = _tally(value, where, problems)
@@ -352,7 +346,7 @@ def _tally(value: object, path: str, problems: doc.Problems) -> dict[str, int | 
         return None
     tally: dict[str, int | Decimal] = {}
     for key, number in value.items():
-        whole = isinstance(number, int) and not isinstance(number, bool)
+        whole = is_integer(number)
         try:
             tally[key] = number if whole else decimal(number)
         except ValidationError as error:

@@ -12,12 +12,11 @@ from __future__ import annotations
 
 import datetime as _dt
 import enum
-from collections.abc import Iterable
 from typing import Any, TypeAlias, final
 
 import attrs
 
-from .._validators import enum_member
+from .._validators import between, enum_member, is_collection
 from ..exceptions import ValidationError
 from ._clock import DAY, LocalClock, add_months
 
@@ -40,18 +39,6 @@ MAX_DAYS = 36_525
 MAX_MONTHS = 1_200
 #: Internal stand-in for "never": later than any instant the library handles.
 NEVER = 1 << 62
-
-
-def _count(low: int, high: int) -> Any:
-    def check(_instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-            raise ValidationError(
-                f"'{attribute.name}' must be an integer from {low} to {high} (got {value!r})",
-                field=attribute.name,
-                value=value,
-            )
-
-    return check
 
 
 class DayCount(enum.Enum):
@@ -156,7 +143,7 @@ class AfterDays:
     30
     """
 
-    days: int = attrs.field(validator=_count(1, MAX_DAYS))
+    days: int = attrs.field(validator=between(1, MAX_DAYS))
     convention: DayCount = attrs.field(
         default=DayCount.EARN_DAY_IS_DAY_ONE, converter=_to_day_count
     )
@@ -192,7 +179,7 @@ class AfterMonths:
     12
     """
 
-    months: int = attrs.field(validator=_count(1, MAX_MONTHS))
+    months: int = attrs.field(validator=between(1, MAX_MONTHS))
     convention: DayCount = attrs.field(
         default=DayCount.EARN_DAY_IS_DAY_ONE, converter=_to_day_count
     )
@@ -224,7 +211,7 @@ class EndOfPeriod:
     """
 
     period: CalendarPeriod = attrs.field(converter=_to_period)
-    extra: int = attrs.field(default=0, validator=_count(0, MAX_MONTHS))
+    extra: int = attrs.field(default=0, validator=between(0, MAX_MONTHS))
 
     def _lot_expiry(self, clock: LocalClock, earned: int) -> int:
         """Return the expiry instant (micros) of a lot earned at *earned*.
@@ -276,7 +263,7 @@ DEFAULT_ACTIVITY = frozenset(
 
 
 def _activity(value: Any) -> frozenset[ActivityKind]:
-    if isinstance(value, str) or not isinstance(value, Iterable):
+    if not is_collection(value):
         raise ValidationError(
             f"'activity' must be a set of activity kinds such as {{'earn', 'redeem'}} "
             f"(got {value!r})",
@@ -287,7 +274,7 @@ def _activity(value: Any) -> frozenset[ActivityKind]:
 
 
 def _optional_count(low: int, high: int) -> Any:
-    check = _count(low, high)
+    check = between(low, high)
 
     def optional(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
         if value is not None:

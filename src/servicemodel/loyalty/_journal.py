@@ -42,7 +42,7 @@ class Accepted(NamedTuple):
 
 def to_entry(seq: int | None, record: JournalEntry, zone: str) -> Entry:
     """The public :class:`~servicemodel.loyalty.Entry` of *record* at journal position *seq*."""
-    return Entry(
+    return Entry._from_micros(
         seq=seq,
         kind=record.kind,
         member=record.member,

@@ -22,19 +22,51 @@ __all__ = ["Money", "RoundingMode", "largest_remainder", "round_points"]
 _MAX_DIGITS = 28
 
 
-def _amount(value: object) -> Decimal:
+def decimal_amount(
+    value: object, *, field: str, low: int | None = None, above: int | None = None
+) -> Decimal:
+    """Return *value* (a ``Decimal`` or ``int``) as a finite Decimal of at least *low* or above *above*.
+
+    The one check of a decimal amount in loyalty (money, tier thresholds,
+    line amounts, spend steps); floats are refused with the remedy.
+
+    >>> decimal_amount(4.35, field="amount")
+    Traceback (most recent call last):
+    ...
+    servicemodel.exceptions.ValidationError: 'amount' must be a Decimal or int (got float 4.35); write Decimal('4.35')
+    >>> decimal_amount(Decimal("-1"), field="threshold", low=0)
+    Traceback (most recent call last):
+    ...
+    servicemodel.exceptions.ValidationError: 'threshold' must be a finite number of at least 0 (got Decimal('-1'))
+    """
     if isinstance(value, bool) or not isinstance(value, Decimal | int):
         hint = f"; write Decimal('{value}')" if isinstance(value, float) else ""
         raise ValidationError(
-            f"'amount' must be a Decimal or int (got {type(value).__name__} {value!r}){hint}",
-            field="amount",
+            f"'{field}' must be a Decimal or int (got {type(value).__name__} {value!r}){hint}",
+            field=field,
             value=value,
         )
     amount = Decimal(value)
-    if not amount.is_finite():
-        raise ValidationError(
-            f"'amount' must be a finite number (got {value!r})", field="amount", value=value
+    if (
+        not amount.is_finite()
+        or (low is not None and amount < low)
+        or (above is not None and amount <= above)
+    ):
+        bound = (
+            f" of at least {low}"
+            if low is not None
+            else f" greater than {above}"
+            if above is not None
+            else ""
         )
+        raise ValidationError(
+            f"'{field}' must be a finite number{bound} (got {value!r})", field=field, value=value
+        )
+    return amount
+
+
+def _amount(value: object) -> Decimal:
+    amount = decimal_amount(value, field="amount")
     if len(amount.as_tuple().digits) > _MAX_DIGITS:
         raise ValidationError(
             f"'amount' must have at most {_MAX_DIGITS} digits (got {value!r})",

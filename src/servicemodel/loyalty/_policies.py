@@ -18,7 +18,7 @@ from typing import Any, final
 import attrs
 
 from .._time import zone
-from .._validators import enum_member
+from .._validators import between, enum_member
 from ..exceptions import ValidationError
 from ._clock import DAY, HOUR, LocalClock
 from ._expiry import MAX_DAYS as MAX_DAYS
@@ -36,7 +36,6 @@ from ._expiry import (
     ExpiryStart,
     NeverExpires,
     WhicheverFirst,
-    _count,
 )
 from ._expiry import _expiry as _expiry
 from ._expiry import day_based as day_based
@@ -146,7 +145,7 @@ class Pending:
     <PendingUnit.HOURS: 'hours'>
     """
 
-    length: int = attrs.field(default=0, validator=_count(0, MAX_DAYS))
+    length: int = attrs.field(default=0, validator=between(0, MAX_DAYS))
     unit: PendingUnit = attrs.field(default=PendingUnit.DAYS, converter=_to_pending_unit)
     on_return: PendingReturn = attrs.field(
         default=PendingReturn.VOID_RETURNED, converter=_to_pending_return

@@ -11,6 +11,7 @@ from typing import Any, final
 import attrs
 
 from .._time import aware, to_micros
+from .._validators import instance_of
 from ..exceptions import IdempotencyConflict, RewardUnavailable, ValidationError
 from ._caps import CapCount, CapWindow
 from ._clock import LocalClock
@@ -23,25 +24,6 @@ from ._tiers import Catalogue, Crossing, Tier, TierMetric, Tiers
 from ._values import EntryKind, Receipt, ReturnedLine
 
 __all__ = ["Programme"]
-
-
-def _instance_of(kind: type) -> Any:
-    def check(_instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-        if not isinstance(value, kind):
-            raise ValidationError(
-                f"'{attribute.name}' must be a {kind.__name__} (got {value!r})",
-                field=attribute.name,
-                value=value,
-            )
-
-    return check
-
-
-def _optional_tiers(_instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-    if value is not None and not isinstance(value, Tiers):
-        raise ValidationError(
-            f"'tiers' must be Tiers or None (got {value!r})", field="tiers", value=value
-        )
 
 
 @final
@@ -74,12 +56,12 @@ class Programme:
     """
 
     name: str = attrs.field(validator=_text)
-    policies: Policies = attrs.field(factory=Policies, validator=_instance_of(Policies))
+    policies: Policies = attrs.field(factory=Policies, validator=instance_of(Policies))
     earn_rules: EarnRules = attrs.field(
-        factory=EarnRules, validator=_instance_of(EarnRules), alias="earn"
+        factory=EarnRules, validator=instance_of(EarnRules), alias="earn"
     )
-    tiers: Tiers | None = attrs.field(default=None, validator=_optional_tiers)
-    catalogue: Catalogue = attrs.field(factory=Catalogue, validator=_instance_of(Catalogue))
+    tiers: Tiers | None = attrs.field(default=None, validator=instance_of(Tiers, optional=True))
+    catalogue: Catalogue = attrs.field(factory=Catalogue, validator=instance_of(Catalogue))
 
     def new_ledger(self) -> Ledger:
         """Return an empty ledger under this programme's policies.

@@ -7,7 +7,14 @@ from typing import Any, TypeAlias, final
 
 import attrs
 
-from .._validators import enum_member
+from .._validators import (
+    between,
+    distinct,
+    enum_member,
+    instances,
+    non_empty_str,
+    optional_non_empty_str,
+)
 from ..exceptions import ValidationError
 from ._money import Money
 
@@ -16,32 +23,12 @@ __all__ = ["Activity", "EventKind", "Order", "OrderLine", "Purchase"]
 MAX_POINTS = 10**12
 
 
-def _text(_instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-    if not isinstance(value, str) or not value or value != value.strip() or len(value) > 256:
-        raise ValidationError(
-            f"'{attribute.name}' must be a non-empty string without surrounding blanks "
-            f"(got {value!r})",
-            field=attribute.name,
-            value=value,
-        )
-
-
-def _optional_text(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-    if value is not None:
-        _text(instance, attribute, value)
+_text = non_empty_str
+_optional_text = optional_non_empty_str
 
 
 def _whole(low: int) -> Any:
-    def check(_instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= MAX_POINTS:
-            raise ValidationError(
-                f"'{attribute.name}' must be a whole number from {low} to {MAX_POINTS} "
-                f"(got {value!r})",
-                field=attribute.name,
-                value=value,
-            )
-
-    return check
+    return between(low, MAX_POINTS)
 
 
 def _non_negative_money(_instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
@@ -53,8 +40,12 @@ def _non_negative_money(_instance: Any, attribute: attrs.Attribute[Any], value: 
         )
 
 
-def _to_event_kind(value: Any) -> EventKind:
-    return enum_member(EventKind, value, field="eventkind")
+def _to_kind(value: Any) -> EventKind:
+    return enum_member(EventKind, value, field="kind")
+
+
+def _to_event(value: Any) -> EventKind:
+    return enum_member(EventKind, value, field="event")
 
 
 @final
@@ -74,36 +65,22 @@ class OrderLine:
     quantity: int = attrs.field(default=1, validator=_whole(1))
 
 
-def _distinct(value: Any, kind: Any, *, field: str, described: str, key: str, keys: str) -> Any:
+def _distinct(value: Any, kind: Any, *, field: str, key: str, keys: str) -> Any:
     """*value* as a tuple of *kind* values whose attribute *key* differs from item to item.
 
-    >>> _distinct(["a"], OrderLine, field="lines", described="OrderLine values", key="line",
-    ...           keys="line ids")
+    >>> _distinct(["a"], OrderLine, field="lines", key="line", keys="a line id")
     Traceback (most recent call last):
     ...
-    servicemodel.exceptions.ValidationError: 'lines' must contain OrderLine values (got 'a')
+    servicemodel.exceptions.ValidationError: 'lines[0]' must be an OrderLine (got 'a')
     """
-    items = tuple(value)
-    seen: set[Any] = set()
-    for item in items:
-        if not isinstance(item, kind):
-            raise ValidationError(
-                f"'{field}' must contain {described} (got {item!r})", field=field, value=item
-            )
-        identity = getattr(item, key)
-        if identity in seen:
-            raise ValidationError(
-                f"'{field}' must have distinct {keys} (got {identity!r} twice)",
-                field=field,
-                value=identity,
-            )
-        seen.add(identity)
+    items = instances(value, kind, field=field)
+    distinct((getattr(item, key) for item in items), field=field, what=keys)
     return items
 
 
 def _lines(value: Any) -> tuple[OrderLine, ...]:
     items: tuple[OrderLine, ...] = _distinct(
-        value, OrderLine, field="lines", described="OrderLine values", key="line", keys="line ids"
+        value, OrderLine, field="lines", key="line", keys="a line id"
     )
     currencies = {item.amount.currency for item in items}
     if len(currencies) > 1:
@@ -177,7 +154,7 @@ class Activity:
     """
 
     id: str = attrs.field(validator=_text)
-    kind: EventKind = attrs.field(converter=_to_event_kind)
+    kind: EventKind = attrs.field(converter=_to_kind)
     channel: str | None = attrs.field(default=None, validator=_optional_text)
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import enum
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any, Protocol, TypeAlias, final, runtime_checkable
@@ -20,10 +20,10 @@ import attrs
 import pendulum
 
 from .._time import aware, to_micros
-from .._validators import enum_member
+from .._validators import enum_member, is_collection
 from ..exceptions import ValidationError
 from ._caps import Cap, CapCount, CapOrder, _to_cap_count, _to_cap_order
-from ._money import Money, RoundingMode, largest_remainder, round_points
+from ._money import Money, RoundingMode, decimal_amount, largest_remainder, round_points
 from ._purchases import (
     Activity,
     EventKind,
@@ -32,7 +32,7 @@ from ._purchases import (
     _distinct,
     _optional_text,
     _text,
-    _to_event_kind,
+    _to_event,
     _whole,
 )
 from ._values import Award, EarnLine
@@ -75,22 +75,11 @@ def _factor(value: Any) -> Fraction:
 
 
 def _positive_decimal(value: Any) -> Decimal:
-    if isinstance(value, bool) or not isinstance(value, Decimal | int):
-        raise ValidationError(
-            f"'per' must be a Decimal amount such as Decimal('1.00') (got {value!r})",
-            field="per",
-            value=value,
-        )
-    amount = Decimal(value)
-    if not amount.is_finite() or amount <= 0:
-        raise ValidationError(
-            f"'per' must be a positive amount (got {value!r})", field="per", value=value
-        )
-    return amount
+    return decimal_amount(value, field="per", above=0)
 
 
 def _names(value: Any) -> frozenset[str]:
-    if isinstance(value, str) or not isinstance(value, Iterable):
+    if not is_collection(value):
         raise ValidationError(
             f"'categories' must be a collection of names (got {value!r})",
             field="categories",
@@ -100,15 +89,15 @@ def _names(value: Any) -> frozenset[str]:
 
 
 def _to_rounding_mode(value: Any) -> RoundingMode:
-    return enum_member(RoundingMode, value, field="roundingmode")
+    return enum_member(RoundingMode, value, field="mode")
 
 
 def _to_rounding_place(value: Any) -> RoundingPlace:
-    return enum_member(RoundingPlace, value, field="roundingplace")
+    return enum_member(RoundingPlace, value, field="place")
 
 
 def _to_rounding_stage(value: Any) -> RoundingStage:
-    return enum_member(RoundingStage, value, field="roundingstage")
+    return enum_member(RoundingStage, value, field="stage")
 
 
 @final
@@ -294,7 +283,7 @@ class PerEvent:
     """
 
     name: str = attrs.field(validator=_text)
-    event: EventKind = attrs.field(converter=_to_event_kind)
+    event: EventKind = attrs.field(converter=_to_event)
     points: int = attrs.field(validator=_whole(1))
 
     def bases(self, purchase: Order | Activity) -> tuple[Basis, ...]:
@@ -442,9 +431,7 @@ class Earning:
 
 
 def _rules(value: Any) -> tuple[Any, ...]:
-    items: tuple[Any, ...] = _distinct(
-        value, EarnRule, field="rules", described="earn rules", key="name", keys="names"
-    )
+    items: tuple[Any, ...] = _distinct(value, EarnRule, field="rules", key="name", keys="a name")
     return items
 
 
@@ -461,9 +448,7 @@ def _multipliers(value: Any) -> tuple[Multiplier, ...]:
 
 
 def _caps(value: Any) -> tuple[Cap, ...]:
-    items: tuple[Cap, ...] = _distinct(
-        value, Cap, field="caps", described="Cap values", key="name", keys="names"
-    )
+    items: tuple[Cap, ...] = _distinct(value, Cap, field="caps", key="name", keys="a name")
     return items
 
 

@@ -20,10 +20,12 @@ import attrs
 import pendulum
 
 from .._time import aware, to_micros
-from .._validators import enum_member
+from .._validators import between, distinct, enum_member, instances, integer
 from ..exceptions import ValidationError
 from ._clock import DAY, LocalClock
+from ._expiry import _to_period
 from ._ledger import Ledger
+from ._money import decimal_amount
 from ._policies import CalendarPeriod
 from ._purchases import _distinct, _text
 
@@ -33,27 +35,10 @@ _MAX_STEPS = 10_000
 
 
 def _threshold(value: Any) -> Decimal:
-    if isinstance(value, bool) or not isinstance(value, int | Decimal):
-        raise ValidationError(
-            f"'threshold' must be an int or Decimal (got {value!r})", field="threshold", value=value
-        )
-    amount = Decimal(value)
-    if not amount.is_finite() or amount < 0:
-        raise ValidationError(
-            f"'threshold' must be a finite number of at least 0 (got {value!r})",
-            field="threshold",
-            value=value,
-        )
-    return amount
+    return decimal_amount(value, field="threshold", low=0)
 
 
-def _days(_instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 36_525:
-        raise ValidationError(
-            f"'{attribute.name}' must be a whole number of days from 0 to 36525 (got {value!r})",
-            field=attribute.name,
-            value=value,
-        )
+_days = between(0, 36_525)
 
 
 class TierMetric(enum.Enum):
@@ -124,17 +109,11 @@ class Tier:
 
 
 def _levels(value: Any) -> tuple[Tier, ...]:
-    items = tuple(value)
-    for item in items:
-        if not isinstance(item, Tier):
-            raise ValidationError(
-                f"'levels' must contain Tier values (got {item!r})", field="levels", value=item
-            )
-    return items
+    return instances(value, Tier, field="levels")
 
 
 def _to_metric(value: Any) -> TierMetric:
-    return enum_member(TierMetric, value, field="tiermetric")
+    return enum_member(TierMetric, value, field="metric")
 
 
 def _to_crossing(value: Any) -> Crossing:
@@ -143,10 +122,6 @@ def _to_crossing(value: Any) -> Crossing:
 
 def _to_downgrade(value: Any) -> Downgrade:
     return enum_member(Downgrade, value, field="downgrade")
-
-
-def _to_period(value: Any) -> CalendarPeriod:
-    return enum_member(CalendarPeriod, value, field="calendarperiod")
 
 
 @final
@@ -188,11 +163,7 @@ class Tiers:
                     field="levels",
                     value=value,
                 )
-        names = [tier.name for tier in value]
-        if len(set(names)) != len(names):
-            raise ValidationError(
-                f"'levels' must have distinct names (got {names})", field="levels", value=names
-            )
+        distinct((tier.name for tier in value), field="levels", what="a name")
 
     @grace_days.validator
     def _check_grace(self, attribute: attrs.Attribute[Any], value: int) -> None:
@@ -322,22 +293,12 @@ class Tiers:
         return level
 
 
-def _cost(_instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 10**12:
-        raise ValidationError(
-            f"'{attribute.name}' must be a whole number of points from 1 to 10**12 (got {value!r})",
-            field=attribute.name,
-            value=value,
-        )
+_cost = between(1, 10**12)
 
 
-def _stock(_instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-    if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
-        raise ValidationError(
-            f"'stock' must be a whole number of at least 0 or None for unlimited (got {value!r})",
-            field="stock",
-            value=value,
-        )
+def _stock(_instance: Any, _attribute: attrs.Attribute[Any], value: Any) -> None:
+    if value is not None:  # None: unlimited
+        integer(value, field="stock", low=0)
 
 
 def _optional_instant(value: Any) -> pendulum.DateTime | None:
@@ -390,9 +351,7 @@ class Reward:
 
 
 def _rewards(value: Any) -> tuple[Reward, ...]:
-    items: tuple[Reward, ...] = _distinct(
-        value, Reward, field="rewards", described="Reward values", key="id", keys="ids"
-    )
+    items: tuple[Reward, ...] = _distinct(value, Reward, field="rewards", key="id", keys="an id")
     return items
 
 

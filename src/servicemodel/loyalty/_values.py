@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as _dt
 import enum
 from collections.abc import Callable
 from decimal import Decimal
@@ -11,9 +12,10 @@ from typing import Any, final
 import attrs
 import pendulum
 
-from .._time import from_micros, zone
+from .._time import aware, from_micros, to_micros, zone
+from .._validators import between, non_empty_str
 from ..exceptions import ValidationError
-from ._money import Money
+from ._money import Money, decimal_amount
 
 __all__ = [
     "Allocation",
@@ -33,43 +35,11 @@ __all__ = [
 ]
 
 
-def _text(_instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-    if not isinstance(value, str) or not value or value != value.strip() or len(value) > 256:
-        raise ValidationError(
-            f"'{attribute.name}' must be a non-empty string of at most 256 characters "
-            f"without surrounding blanks (got {value!r})",
-            field=attribute.name,
-            value=value,
-        )
-
-
-def _points(low: int) -> Any:
-    def check(_instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-        if isinstance(value, bool) or not isinstance(value, int) or value < low:
-            raise ValidationError(
-                f"'{attribute.name}' must be an integer of at least {low} (got {value!r})",
-                field=attribute.name,
-                value=value,
-            )
-
-    return check
+_text = non_empty_str
 
 
 def _decimal(value: Any) -> Decimal:
-    if isinstance(value, bool) or not isinstance(value, Decimal | int):
-        raise ValidationError(
-            f"'amount' must be a Decimal (got {type(value).__name__} {value!r})",
-            field="amount",
-            value=value,
-        )
-    amount = Decimal(value)
-    if not amount.is_finite() or amount < 0:
-        raise ValidationError(
-            f"'amount' must be a finite Decimal of at least 0 (got {value!r})",
-            field="amount",
-            value=value,
-        )
-    return amount
+    return decimal_amount(value, field="amount", low=0)
 
 
 def _rate(value: Any) -> Fraction | None:
@@ -101,7 +71,7 @@ class EarnLine:
 
     line: str = attrs.field(validator=_text)
     amount: Decimal = attrs.field(converter=_decimal)
-    points: int = attrs.field(validator=_points(0))
+    points: int = attrs.field(validator=between(low=0))
 
 
 @final
@@ -115,7 +85,7 @@ class LineShare:
 
     line: str = attrs.field(validator=_text)
     amount: Decimal = attrs.field(converter=_decimal)
-    points: int = attrs.field(validator=_points(0))
+    points: int = attrs.field(validator=between(low=0))
 
 
 @final
@@ -146,8 +116,8 @@ class Award:
     rule: str = attrs.field(validator=_text)
     base: Money | None = None
     rate: Fraction | None = attrs.field(default=None, converter=_rate)
-    desired: int = attrs.field(validator=_points(0))
-    granted: int = attrs.field(validator=_points(0))
+    desired: int = attrs.field(validator=between(low=0))
+    granted: int = attrs.field(validator=between(low=0))
 
     @granted.validator
     def _check(self, attribute: attrs.Attribute[Any], value: int) -> None:
@@ -199,6 +169,19 @@ class Allocation:
     points: int
 
 
+class _Micros(int):
+    """An entry's instant in epoch microseconds, as the ledger holds it (never public)."""
+
+    __slots__ = ()
+
+
+def _entry_instant(value: _dt.datetime) -> int:
+    """The instant of an entry's ``at``: an aware datetime (or the ledger's own micros)."""
+    if isinstance(value, _Micros):  # the ledger's constructor, or attrs.evolve
+        return value
+    return _Micros(to_micros(aware(value, field="at")))
+
+
 @final
 @attrs.frozen(kw_only=True)
 class Entry:
@@ -210,15 +193,20 @@ class Entry:
     entry (negative only for a negative adjustment); ``lot`` is the lot the
     entry created or activated.
 
-    >>> e = Entry(seq=1, kind=EntryKind.EARN, member="m", micros=0, points=5, zone="UTC")
+    Raises:
+        ValidationError: *at* is not a timezone-aware datetime.
+
+    >>> import pendulum
+    >>> t = pendulum.datetime(2025, 1, 10, 9, tz="Europe/Warsaw")
+    >>> e = Entry(seq=1, kind=EntryKind.EARN, member="m", at=t, points=5, zone="Europe/Warsaw")
     >>> e.at
-    DateTime(1970, 1, 1, 0, 0, 0, tzinfo=Timezone('UTC'))
+    DateTime(2025, 1, 10, 9, 0, 0, tzinfo=Timezone('Europe/Warsaw'))
     """
 
     seq: int | None
     kind: EntryKind
     member: str
-    _micros: int
+    _micros: int = attrs.field(alias="at", converter=_entry_instant)
     points: int
     allocations: tuple[Allocation, ...] = ()
     lot: int | None = None
@@ -226,6 +214,12 @@ class Entry:
     ref: str | None = None
     note: str | None = None
     zone: str = attrs.field(default="UTC", repr=False)
+
+    @classmethod
+    def _from_micros(cls, *, micros: int, **fields: Any) -> Entry:
+        """The entry at the instant *micros* (epoch microseconds): the ledger's own constructor."""
+        at: Any = _Micros(micros)  # taken as it is by the converter of ``at``
+        return cls(at=at, **fields)
 
     @property
     def at(self) -> pendulum.DateTime:

@@ -10,9 +10,9 @@ from typing import Any
 
 import pendulum
 
-from .._time import aware, duration_micros, from_micros, to_micros, zone
+from .._time import ZONES, aware, from_micros, to_micros, zone
+from .._validators import instance, integer
 from ..customers import Customer
-from ..exceptions import ValidationError
 from ..feedback import CesResponse, Feedback, NpsResponse, Review
 from ..interactions import (
     Assignment,
@@ -142,25 +142,14 @@ _TIERS = (("bronze", 50), ("silver", 30), ("gold", 15), ("platinum", 5))
 _WRITTEN = frozenset({Channel.EMAIL, Channel.WEB_FORM, Channel.SOCIAL})
 _RECENT_CUSTOMERS = 10_000
 _MASK = (1 << 64) - 1
-_EPOCH = _dt.datetime(1970, 1, 1)
-_UNKNOWN: Any = object()
-_MAX_CACHED_HOURS = 100_000
 
 
 def _check_count(count: object) -> int:
-    if isinstance(count, bool) or not isinstance(count, int) or not 0 <= count <= _MAX_COUNT:
-        raise ValidationError(
-            f"'count' must be an integer between 0 and {_MAX_COUNT} (got {count!r})",
-            field="count",
-            value=count,
-        )
-    return count
+    return integer(count, field="count", low=0, high=_MAX_COUNT)
 
 
 def _check_seed(seed: object) -> int:
-    if isinstance(seed, bool) or not isinstance(seed, int):
-        raise ValidationError(f"'seed' must be an integer (got {seed!r})", field="seed", value=seed)
-    return seed
+    return integer(seed, field="seed")
 
 
 def _cumulative(weights: Iterable[int]) -> tuple[int, ...]:
@@ -247,45 +236,11 @@ class _Builder:
         self.csat_unhappy = _cumulative(_CSAT_UNHAPPY)
         self.scores = (1, 2, 3, 4, 5)
         self.durations: dict[int, pendulum.Duration] = {}
-        self.offsets: dict[int, tuple[int, int] | None] = {}
+        self.offsets = ZONES.offsets(self.tz)
 
     def at(self, micros: int) -> pendulum.DateTime:
-        """The instant *micros* in the profile's zone; equal to ``from_micros(micros, tz)``.
-
-        Zone offsets are looked up once per UTC hour (an hour with a transition
-        inside falls back to the exact conversion), which halves the cost.
-        """
-        hour = micros // _HOUR
-        entry = self.offsets.get(hour, _UNKNOWN)
-        if entry is _UNKNOWN:
-            entry = self._hour_offset(hour)
-        if entry is None:
-            return from_micros(micros, self.tz)
-        offset, fold = entry
-        local = _EPOCH + _dt.timedelta(microseconds=micros + offset)
-        return pendulum.DateTime(
-            local.year,
-            local.month,
-            local.day,
-            local.hour,
-            local.minute,
-            local.second,
-            local.microsecond,
-            tzinfo=self.tz,
-            fold=fold,
-        )
-
-    def _hour_offset(self, hour: int) -> tuple[int, int] | None:
-        first = from_micros(hour * _HOUR, self.tz)
-        last = from_micros((hour + 1) * _HOUR - 1, self.tz)
-        offset, other = first.utcoffset(), last.utcoffset()
-        entry = None
-        if offset is not None and offset == other and first.fold == last.fold:
-            entry = (duration_micros(offset), first.fold)
-        if len(self.offsets) > _MAX_CACHED_HOURS:
-            self.offsets.clear()
-        self.offsets[hour] = entry
-        return entry
+        """The instant *micros* in the profile's zone, by the time layer's offset table."""
+        return self.offsets.show(micros)
 
     def percent(self, rate: int) -> bool:
         return self.rng.random() * 100 < rate
@@ -511,13 +466,7 @@ def generate(
     rng_seed = _check_seed(seed)
     begin = to_micros(aware(start, field="start"))
     chosen = profile if profile is not None else SampleProfile()
-    if not isinstance(chosen, SampleProfile):
-        raise ValidationError(
-            f"'profile' must be a SampleProfile (got {type(chosen).__name__})",
-            field="profile",
-            value=chosen,
-        )
-    return _generate(total, rng_seed, begin, chosen)
+    return _generate(total, rng_seed, begin, instance(chosen, SampleProfile, field="profile"))
 
 
 def _generate(count: int, seed: int, begin: int, profile: SampleProfile) -> Iterator[Interaction]:

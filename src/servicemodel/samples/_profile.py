@@ -9,6 +9,7 @@ from typing import Any, TypeVar, final
 import attrs
 
 from .._time import zone
+from .._validators import between, integer, is_collection
 from ..exceptions import ValidationError
 from ..interactions import Channel, Kind, Priority
 
@@ -36,14 +37,7 @@ def _mix(enum_type: type[E], value: object, field: str) -> tuple[tuple[E, int], 
                 field=field,
                 value=pair,
             ) from None
-        if isinstance(weight, bool) or not isinstance(weight, int) or weight < 0:
-            raise ValidationError(
-                f"'{field}' weights must be non-negative integers (got {weight!r} for "
-                f"{member.value!r})",
-                field=field,
-                value=weight,
-            )
-        weights[member] = weight
+        weights[member] = integer(weight, field=f"{field}.{member.value}", low=0)
     if sum(weights.values()) <= 0:
         raise ValidationError(
             f"'{field}' must give at least one positive weight (got {value!r})",
@@ -65,22 +59,8 @@ def _priorities(value: object) -> tuple[tuple[Priority, int], ...]:
     return _mix(Priority, value, "priorities")
 
 
-def _percent(_instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 100:
-        raise ValidationError(
-            f"'{attribute.name}' must be a whole percentage between 0 and 100 (got {value!r})",
-            field=attribute.name,
-            value=value,
-        )
-
-
-def _positive(_instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 10_000_000:
-        raise ValidationError(
-            f"'{attribute.name}' must be an integer between 1 and 10000000 (got {value!r})",
-            field=attribute.name,
-            value=value,
-        )
+_percent = between(0, 100)
+_positive = between(1, 10_000_000)
 
 
 def _timezone(_instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
@@ -88,7 +68,7 @@ def _timezone(_instance: Any, attribute: attrs.Attribute[Any], value: Any) -> No
 
 
 def _groups(value: object) -> tuple[str, ...]:
-    if isinstance(value, str) or not isinstance(value, Iterable):
+    if not is_collection(value):
         raise ValidationError(
             f"'groups' must be a list of group names (got {value!r})", field="groups", value=value
         )
@@ -131,7 +111,7 @@ class SampleProfile:
     >>> SampleProfile(reopen_percent=120)
     Traceback (most recent call last):
     ...
-    servicemodel.exceptions.ValidationError: 'reopen_percent' must be a whole percentage between 0 and 100 (got 120)
+    servicemodel.exceptions.ValidationError: 'reopen_percent' must be an integer from 0 to 100 (got 120)
     """
 
     timezone: str = attrs.field(default="Europe/London", validator=_timezone)

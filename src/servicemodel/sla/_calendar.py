@@ -26,6 +26,7 @@ from .._time import (
     zone,
 )
 from .._time import duration_from_micros as duration_of
+from .._validators import instance, integer
 from ..exceptions import CalendarError, ValidationError
 from ._calendar_options import Combine, Overnight
 from ._core import Core, combined_core, wall_micros, weekly_core
@@ -368,12 +369,7 @@ class BusinessCalendar:
         return self._combine(other, Combine.INTERSECTION)
 
     def _combine(self, other: BusinessCalendar, how: Combine) -> BusinessCalendar:
-        if not isinstance(other, BusinessCalendar):
-            raise ValidationError(
-                f"'other' must be a BusinessCalendar (got {type(other).__name__})",
-                field="other",
-                value=other,
-            )
+        instance(other, BusinessCalendar, field="other")
         return BusinessCalendar(timezone=self.timezone, hours=(), parts=(self, other), combine=how)
 
     # --- integer interface (hot paths) --------------------------------------------------
@@ -635,12 +631,7 @@ class BusinessCalendar:
         (DateTime(2024, 6, 7, 17, 0, 0, tzinfo=Timezone('Europe/London')), DateTime(2024, 6, 10, 17, 0, 0, tzinfo=Timezone('Europe/London')))
         """
         u = _instant(at, "at", self)
-        if isinstance(n, bool) or not isinstance(n, int) or not 0 <= n <= MAX_DURATION_DAYS:
-            raise ValidationError(
-                f"'n' must be an integer from 0 to {MAX_DURATION_DAYS} (got {n!r})",
-                field="n",
-                value=n,
-            )
+        integer(n, field="n", low=0, high=MAX_DURATION_DAYS)
         return self._show(self._end_of_business_day_us(u, n))
 
     def _end_of_business_day_us(self, u: int, n: int) -> int:

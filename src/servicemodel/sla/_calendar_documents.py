@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from .. import _documents as doc
 from .. import _structure as structuring
+from .._validators import text_problem
 from ..exceptions import CalendarError, ValidationError
 from ._policies import MAX_CALENDARS
 
@@ -51,12 +52,9 @@ def read_calendars(value: object, refusals: structuring.Refusals) -> dict[str, B
     result: dict[str, BusinessCalendar] = {}
     for key, spec in value.items():
         before = len(refusals)
-        if not isinstance(key, str) or not key or key != key.strip() or len(key) > 64:
-            refusals.add(
-                ("calendars", key),
-                "must be a non-empty string of at most 64 characters without surrounding "
-                f"blanks {doc.got(key)}",
-            )
+        problem = text_problem(key, 64)
+        if problem is not None:
+            refusals.add(("calendars", key), problem)
         calendar = refusals.read(("calendars", key), read_calendar, spec)
         if len(refusals) == before and calendar is not None:
             result[key] = calendar

@@ -8,7 +8,7 @@ from typing import Any, NamedTuple, final
 
 import attrs
 
-from .._validators import enum_member
+from .._validators import enum_member, text_problem
 from ..exceptions import ValidationError
 from ..interactions import Channel, Kind, Priority
 
@@ -116,12 +116,9 @@ def check_operator_for(field: str, operator: Operator) -> str | None:
 
 def check_value_for(field: str, value: object) -> str | None:
     """Return a problem message when *value* cannot be a value of *field*."""
-    if not isinstance(value, str) or not value or value != value.strip() or len(value) > MAX_TEXT:
-        shown = value if not isinstance(value, str) or len(value) <= 80 else value[:77] + "..."
-        return (
-            f"must be a non-empty string of at most {MAX_TEXT} characters without "
-            f"surrounding blanks (got {shown!r})"
-        )
+    problem = text_problem(value, MAX_TEXT)
+    if problem is not None:
+        return problem
     kind = _ENUM_FIELDS.get(field)
     if kind is not None and value not in {m.value for m in kind}:
         allowed = ", ".join(repr(m.value) for m in kind)

@@ -18,6 +18,7 @@ import attrs
 import pendulum
 
 from .._time import aware, duration_from_micros, duration_micros, from_micros, to_micros
+from .._validators import is_collection
 from ..exceptions import ValidationError
 from ._calendar import BusinessCalendar
 
@@ -129,7 +130,7 @@ class Piecewise:
 
 def _versions(value: object) -> tuple[tuple[pendulum.DateTime, BusinessCalendar], ...]:
     field = "versions"
-    if isinstance(value, str) or not isinstance(value, Iterable):
+    if not is_collection(value):
         raise ValidationError(
             f"'{field}' must map effective instants to calendars (got {value!r})",
             field=field,

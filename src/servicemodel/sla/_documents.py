@@ -26,7 +26,7 @@ import cattrs
 from .. import _documents as doc
 from .. import _structure as structuring
 from .._time import duration_micros
-from .._validators import shown
+from .._validators import integer_rule, shown, text_problem
 from ..exceptions import PolicyDocumentError, Problem, ValidationError
 from ..interactions import Priority, Status
 from ._calendar_documents import dump_calendar, read_calendar, read_calendars
@@ -299,7 +299,7 @@ class _Reader:
         if "warn_percent" in spec and (warn_percent is None or not 1 <= warn_percent <= 99):
             refusals.add(
                 "warn_percent",
-                f"must be an integer from 1 to 99 {doc.got(spec['warn_percent'])}",
+                f"must be {integer_rule(1, 99)} {doc.got(spec['warn_percent'])}",
             )
         warn_before = None
         if "warn_before" in spec:
@@ -337,12 +337,10 @@ class _Reader:
 
 def _name(value: object) -> str:
     """A policy's name: non-empty, without surrounding blanks, at most MAX_NAME characters."""
-    if not isinstance(value, str) or not value or value != value.strip() or len(value) > MAX_NAME:
-        raise ValidationError(
-            f"must be a non-empty string of at most {MAX_NAME} characters without surrounding "
-            f"blanks {doc.got(value)}"
-        )
-    return value
+    problem = text_problem(value, MAX_NAME)
+    if problem is not None:
+        raise ValidationError(problem, value=value)
+    return value  # type: ignore[return-value]
 
 
 def _paused_by(value: object) -> list[Status]:

@@ -12,8 +12,13 @@ import pendulum
 
 from .._time import aware, duration_micros, to_duration, to_micros
 from .._validators import (
+    check_item,
     enum_member,
+    instance,
+    instances,
     instant_key,
+    integer,
+    is_collection,
     non_empty_str,
     optional_aware,
     optional_non_empty_str,
@@ -70,7 +75,7 @@ def _warn_before(value: object) -> pendulum.Duration | None:
 def _paused_by(value: object) -> frozenset[Status] | None:
     if value is None:
         return None
-    if isinstance(value, str) or not isinstance(value, Iterable):
+    if not is_collection(value):
         raise ValidationError(
             f"'paused_by' must be a collection of statuses (got {value!r})",
             field="paused_by",
@@ -141,12 +146,7 @@ class Target:
                     value=None,
                 )
             return
-        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_DAYS:
-            raise ValidationError(
-                f"'business_days' must be an integer from 1 to {MAX_DAYS} (got {value!r})",
-                field="business_days",
-                value=value,
-            )
+        integer(value, field="business_days", low=1, high=MAX_DAYS)
         if self.within is not None:
             raise ValidationError(
                 "'business_days' must not be combined with 'within'; choose one "
@@ -173,12 +173,7 @@ class Target:
     def _check_percent(self, _attribute: attrs.Attribute[Any], value: object) -> None:
         if value is None:
             return
-        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 99:
-            raise ValidationError(
-                f"'warn_percent' must be an integer from 1 to 99 (got {value!r})",
-                field="warn_percent",
-                value=value,
-            )
+        integer(value, field="warn_percent", low=1, high=99)
 
     @warn_before.validator
     def _check_before(self, _attribute: attrs.Attribute[Any], value: object) -> None:
@@ -261,7 +256,8 @@ def _priority_targets(
                 field="targets",
                 value=targets,
             )
-        pairs.append((priority, tuple(sorted(targets, key=_metric_rank))))
+        checked = instances(targets, Target, field=f"targets.{priority.value}")
+        pairs.append((priority, tuple(sorted(checked, key=_metric_rank))))
     pairs.sort(key=lambda pair: pair[0].rank)
     return tuple(pairs)
 
@@ -269,8 +265,8 @@ def _priority_targets(
 _METRIC_RANK = {metric: rank for rank, metric in enumerate(Metric)}
 
 
-def _metric_rank(target: object) -> int:
-    return _METRIC_RANK.get(getattr(target, "metric", None), -1)  # type: ignore[arg-type]
+def _metric_rank(target: Target) -> int:
+    return _METRIC_RANK[target.metric]
 
 
 def _effective_from(value: object) -> pendulum.DateTime | None:
@@ -278,11 +274,7 @@ def _effective_from(value: object) -> pendulum.DateTime | None:
 
 
 def _condition(value: object) -> Condition:
-    if not isinstance(value, Condition):
-        raise ValidationError(
-            f"'condition' must be a Condition (got {value!r})", field="condition", value=value
-        )
-    return value
+    return instance(value, Condition, field="condition")
 
 
 @final
@@ -340,12 +332,6 @@ class SlaPolicy:
             seen.add(priority)
             metrics: set[Metric] = set()
             for target in targets:
-                if not isinstance(target, Target):
-                    raise ValidationError(
-                        f"'targets' must hold Target values (got {target!r})",
-                        field="targets",
-                        value=target,
-                    )
                 if target.metric in metrics:
                     raise ValidationError(
                         f"'targets' must give {priority.value!r} one target per metric "
@@ -568,13 +554,8 @@ class PolicySet:
                 value=len(value),
             )
         versions: dict[str, set[int]] = {}
-        for policy in value:
-            if not isinstance(policy, SlaPolicy):
-                raise ValidationError(
-                    f"'policies' must hold SlaPolicy values (got {policy!r})",
-                    field="policies",
-                    value=policy,
-                )
+        for index, policy in enumerate(value):
+            check_item(policy, SlaPolicy, field="policies", index=index)
             since = policy._since_us()
             seen = versions.setdefault(policy.name, set())
             if since in seen:

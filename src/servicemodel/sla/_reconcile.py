@@ -16,7 +16,7 @@ import attrs
 import pendulum
 
 from .._time import duration_from_micros, duration_micros, from_micros, to_micros
-from .._validators import instances, non_empty_str
+from .._validators import instance, instances, non_empty_str
 from ..exceptions import CalendarError, ValidationError
 from ._clock import Running, elapsed, reach
 from ._metrics import Metric
@@ -70,11 +70,7 @@ class Verdict(enum.Enum):
 
 
 def _field(value: object) -> Figure:
-    if not isinstance(value, Figure):
-        raise ValidationError(
-            f"'field' must be a Figure (got {value!r})", field="field", value=value
-        )
-    return value
+    return instance(value, Figure, field="field")
 
 
 @final

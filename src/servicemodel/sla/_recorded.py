@@ -11,6 +11,7 @@ from .._time import duration_micros, to_duration
 from .._validators import (
     enum_member,
     instant_key,
+    integer,
     non_empty_str,
     optional_aware,
     optional_non_empty_str,
@@ -123,14 +124,8 @@ class RecordedSla:
 
     @cycle.validator
     def _check_cycle(self, _attribute: attrs.Attribute[Any], value: object) -> None:
-        if value is None:
-            return
-        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-            raise ValidationError(
-                f"'cycle' must be an integer of at least 0 (got {value!r})",
-                field="cycle",
-                value=value,
-            )
+        if value is not None:
+            integer(value, field="cycle", low=0)
 
     @elapsed.validator
     def _check_elapsed(self, _attribute: attrs.Attribute[Any], value: object) -> None:

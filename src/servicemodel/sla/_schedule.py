@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import contextlib
 import datetime as _dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, Final
 
 import attrs
 
+from .._validators import is_collection, is_integer
 from ..exceptions import ValidationError
 
 __all__ = [
@@ -153,7 +154,7 @@ def _local(value: object, tz: _dt.tzinfo, *, field: str) -> _dt.datetime:
 def ranges(
     value: object, tz: _dt.tzinfo, *, field: str
 ) -> tuple[tuple[_dt.datetime, _dt.datetime], ...]:
-    if isinstance(value, str | bytes) or not isinstance(value, Iterable):
+    if not is_collection(value):
         raise ValidationError(
             f"'{field}' must be a list of (start, end) local datetimes (got {value!r})",
             field=field,
@@ -185,7 +186,7 @@ def ranges(
 
 
 def dates(value: object) -> frozenset[_dt.date]:
-    if isinstance(value, str | bytes) or not isinstance(value, Iterable):
+    if not is_collection(value):
         raise ValidationError(
             f"'holidays' must be dates or a mapping of dates to names (got {value!r})",
             field="holidays",
@@ -215,7 +216,7 @@ def check_hours(_inst: Any, _attr: attrs.Attribute[Any], value: Any) -> None:
         ok = (
             isinstance(item, tuple)
             and len(item) == 3
-            and all(isinstance(x, int) and not isinstance(x, bool) for x in item)
+            and all(is_integer(x) for x in item)
             and 0 <= item[0] <= 6
             and 0 <= item[1] < 1440
             and item[1] < item[2] <= item[1] + 1440

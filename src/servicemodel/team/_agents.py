@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from typing import Any, final
 
 import attrs
 import pendulum
 
-from .._validators import check_item, non_empty_str, optional_non_empty_str
+from .._validators import check_item, is_collection, non_empty_str, optional_non_empty_str
 from ..exceptions import ValidationError
 from ._common import check_level, each_skill_once, local_date
 
@@ -41,7 +41,7 @@ class Skill:
 
 def skill_tuple(value: object, *, field: str = "skills") -> tuple[Skill, ...]:
     """Normalise skills given as a mapping name -> level or an iterable of Skill, sorted by name."""
-    if isinstance(value, str) or not isinstance(value, Iterable):
+    if not is_collection(value):
         raise ValidationError(
             f"'{field}' must be a mapping of skill names to levels or a list of Skill "
             f"(got {value!r})",

@@ -10,7 +10,7 @@ from typing import TypeVar
 
 import pendulum
 
-from .._validators import shown
+from .._validators import integer, shown
 from ..exceptions import ValidationError
 
 __all__ = [
@@ -88,13 +88,7 @@ def check_level(value: object, *, field: str) -> int:
     ...
     servicemodel.exceptions.ValidationError: 'level' must be an integer from 1 to 5 (got 6)
     """
-    if isinstance(value, bool) or not isinstance(value, int) or not MIN_LEVEL <= value <= MAX_LEVEL:
-        raise ValidationError(
-            f"'{field}' must be an integer from {MIN_LEVEL} to {MAX_LEVEL} (got {value!r})",
-            field=field,
-            value=value,
-        )
-    return value
+    return integer(value, field=field, low=MIN_LEVEL, high=MAX_LEVEL)
 
 
 def each_skill_once(items: list[T], skill_of: Callable[[T], str], *, field: str) -> tuple[T, ...]:

@@ -52,7 +52,7 @@ from cattrs.gen import make_dict_unstructure_fn, override
 
 from .. import _documents as doc
 from .. import _structure as structuring
-from .._validators import shown
+from .._validators import integer_rule, is_integer, shown
 from ..exceptions import TeamDocumentError, ValidationError
 from ._common import MAX_LEVEL, MIN_LEVEL
 from ._quality import Criterion, Rubric
@@ -79,7 +79,7 @@ Format = Literal["toml", "json"]
 
 def _number(value: object, _type: object = None) -> Fraction:
     """A weight: a number, or a fraction or decimal written as text (``"1/3"``, ``" 0.25 "``)."""
-    if isinstance(value, int) and not isinstance(value, bool):
+    if is_integer(value):
         return Fraction(value)
     if isinstance(value, float):
         return Fraction(repr(value))
@@ -102,14 +102,8 @@ def _requirements(value: object, _type: object = None) -> tuple[SkillRequirement
     errors: list[Exception] = []
     for skill, level in value.items():
         try:
-            if (
-                isinstance(level, bool)
-                or not isinstance(level, int)
-                or not MIN_LEVEL <= level <= MAX_LEVEL
-            ):
-                raise structuring.refuse(
-                    f"must be an integer from {MIN_LEVEL} to {MAX_LEVEL}", level
-                )
+            if not is_integer(level, MIN_LEVEL, MAX_LEVEL):
+                raise structuring.refuse(f"must be {integer_rule(MIN_LEVEL, MAX_LEVEL)}", level)
             built.append(SkillRequirement(str(skill), level))
         except ValidationError as error:
             structuring.note(error, str(skill), SkillRequirement)

@@ -23,6 +23,7 @@ import attrs
 import pendulum
 
 from .._time import aware, from_micros, to_micros, zone
+from .._validators import integer
 from ..exceptions import ValidationError
 from ..interactions import Interaction
 from ._awards import _check_interaction, _scored_resolution, awards
@@ -73,14 +74,8 @@ class Leaderboard:
 
 
 def _month_bounds(policy: RecognitionPolicy, year: int, month: int) -> tuple[int, int]:
-    if isinstance(year, bool) or not isinstance(year, int) or not 1900 <= year <= 9999:
-        raise ValidationError(
-            f"'year' must be from 1900 to 9999 (got {year!r})", field="year", value=year
-        )
-    if isinstance(month, bool) or not isinstance(month, int) or not 1 <= month <= 12:
-        raise ValidationError(
-            f"'month' must be from 1 to 12 (got {month!r})", field="month", value=month
-        )
+    integer(year, field="year", low=1900, high=9999)
+    integer(month, field="month", low=1, high=12)
     start = pendulum.datetime(year, month, 1, tz=policy.zone)
     return to_micros(start), to_micros(start.add(months=1))
 

@@ -6,15 +6,17 @@ import enum
 import math
 from collections.abc import Iterable
 from fractions import Fraction
-from typing import Any, final
+from typing import final
 
 import attrs
 import pendulum
 
 from .._time import aware, to_micros
 from .._validators import (
+    between,
     check_item,
     enum_member,
+    integer,
     non_empty_str,
     optional_aware,
     optional_non_empty_str,
@@ -50,13 +52,7 @@ def _direction(value: object) -> Improvement:
     return enum_member(Improvement, value, field="direction")
 
 
-def _sample_size(_instance: Any, _attribute: attrs.Attribute[Any], value: object) -> None:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise ValidationError(
-            f"'sample_size' must be a positive integer (got {value!r})",
-            field="sample_size",
-            value=value,
-        )
+_sample_size = between(low=1)
 
 
 def _metric(value: object) -> KpiName:
@@ -366,16 +362,7 @@ class ActionPlan:
         >>> plan.update_step(0, status="in_progress").steps[0].status.value
         'in_progress'
         """
-        if (
-            isinstance(index, bool)
-            or not isinstance(index, int)
-            or not 0 <= index < len(self.steps)
-        ):
-            raise ValidationError(
-                f"'index' must be a step index from 0 to {len(self.steps) - 1} (got {index!r})",
-                field="index",
-                value=index,
-            )
+        integer(index, field="index", low=0, high=len(self.steps) - 1)
         step = attrs.evolve(self.steps[index], status=status, done_at=done_at)
         steps = list(self.steps)
         steps[index] = step

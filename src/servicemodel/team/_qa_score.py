@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from fractions import Fraction
 from typing import Any, Self, final
 
+from .._validators import integer, is_integer
 from ..exceptions import EmptySampleError, ValidationError
 from ..kpi import Accumulator, Interval, KpiName, Mean, Rate, wilson_interval
 from ._quality import QaReview
@@ -20,7 +21,7 @@ __all__ = ["QaScore"]
 
 
 def _fraction_state(value: object, field: str) -> Fraction:
-    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+    if is_integer(value, low=0):
         return Fraction(value)
     if isinstance(value, str) and len(value) <= 200:
         try:
@@ -106,14 +107,7 @@ class QaScore(Accumulator[Mean]):
             )
         counts = []
         for key in ("n", "auto_fails", "denominator"):
-            value = state.get(key)
-            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-                raise ValidationError(
-                    f"'state.{key}' must be a non-negative integer (got {value!r:.80})",
-                    field=f"state.{key}",
-                    value=value,
-                )
-            counts.append(value)
+            counts.append(integer(state.get(key), field=f"state.{key}", low=0))
         n, fails, denominator = counts
         total = _fraction_state(state.get("total"), "total")
         squares = _fraction_state(state.get("squares"), "squares")

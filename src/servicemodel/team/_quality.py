@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from fractions import Fraction
 from typing import Any, final
 
@@ -11,7 +11,7 @@ import attrs
 import pendulum
 
 from .._time import aware
-from .._validators import check_item, enum_member, non_empty_str, shown
+from .._validators import check_item, enum_member, integer, is_collection, non_empty_str
 from ..exceptions import ValidationError
 from ._common import exact
 
@@ -51,24 +51,13 @@ class Criterion:
 
     @scale.validator
     def _check_scale(self, _attribute: attrs.Attribute[Any], value: object) -> None:
-        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= _MAX_SCALE:
-            raise ValidationError(
-                f"'scale' must be an integer from 1 to {_MAX_SCALE} (got {shown(value)})",
-                field="scale",
-                value=value,
-            )
+        integer(value, field="scale", low=1, high=_MAX_SCALE)
 
     @auto_fail_at.validator
     def _check_auto_fail(self, _attribute: attrs.Attribute[Any], value: object) -> None:
         if value is None:
             return
-        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < self.scale:
-            raise ValidationError(
-                f"'auto_fail_at' must be an integer from 0 to {self.scale - 1}, below the "
-                f"top of the scale (got {shown(value)})",
-                field="auto_fail_at",
-                value=value,
-            )
+        integer(value, field="auto_fail_at", low=0, high=self.scale - 1)
 
     @weight.validator
     def _check_weight(self, _attribute: attrs.Attribute[Any], value: Fraction) -> None:
@@ -96,7 +85,7 @@ class Criterion:
 
 def _criteria(value: object) -> tuple[Criterion, ...]:
     field = "criteria"
-    if isinstance(value, str) or not isinstance(value, Iterable):
+    if not is_collection(value):
         raise ValidationError(
             f"'{field}' must be a list of Criterion (got {value!r})", field=field, value=value
         )
@@ -275,19 +264,12 @@ class Rubric:
             )
         checked: dict[str, int] = {}
         for criterion in self.criteria:
-            rating = ratings[criterion.name]
-            if (
-                isinstance(rating, bool)
-                or not isinstance(rating, int)
-                or not 0 <= rating <= criterion.scale
-            ):
-                raise ValidationError(
-                    f"'ratings.{criterion.name}' must be an integer from 0 to "
-                    f"{criterion.scale} (got {rating!r})",
-                    field=f"ratings.{criterion.name}",
-                    value=rating,
-                )
-            checked[criterion.name] = rating
+            checked[criterion.name] = integer(
+                ratings[criterion.name],
+                field=f"ratings.{criterion.name}",
+                low=0,
+                high=criterion.scale,
+            )
         return checked
 
 
@@ -317,7 +299,7 @@ def _reviewed_at(value: object) -> pendulum.DateTime:
 
 def _ratings(value: object) -> tuple[tuple[str, int], ...]:
     if not isinstance(value, Mapping):
-        if isinstance(value, str) or not isinstance(value, Iterable):
+        if not is_collection(value):
             raise ValidationError(
                 f"'ratings' must be a mapping of criterion names to ratings (got {value!r})",
                 field="ratings",

@@ -19,7 +19,7 @@ import attrs
 import pendulum
 
 from .._time import to_duration, zone
-from .._validators import enum_member
+from .._validators import between, enum_member
 from ..exceptions import ValidationError
 from ..kpi import CsatVariant
 
@@ -104,14 +104,7 @@ class Rescoring(enum.Enum):
     LATEST_RESOLUTION = "latest_resolution"
 
 
-def _signed(_instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-    if isinstance(value, bool) or not isinstance(value, int) or not -(10**6) <= value <= 10**6:
-        raise ValidationError(
-            f"'{attribute.name}' must be a whole number of points from -1000000 to 1000000 "
-            f"(got {value!r})",
-            field=attribute.name,
-            value=value,
-        )
+_signed = between(-(10**6), 10**6)
 
 
 def _fast(value: Any) -> pendulum.Duration:
@@ -164,13 +157,7 @@ def _csat(value: Any) -> CsatVariant:
     )
 
 
-def _samples(_instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 10**6:
-        raise ValidationError(
-            f"'minimum_samples' must be a whole number from 0 to 1000000 (got {value!r})",
-            field="minimum_samples",
-            value=value,
-        )
+_samples = between(0, 10**6)
 
 
 @final

@@ -31,7 +31,7 @@ import attrs
 import pendulum
 
 from .._time import aware, duration_micros, to_micros
-from .._validators import check_item, enum_member
+from .._validators import check_item, distinct, enum_member, integer
 from ..customers import Customer
 from ..exceptions import EmptySampleError, ValidationError
 from ..interactions import Interaction
@@ -272,13 +272,7 @@ def _minimums(value: Mapping[str, int] | None) -> dict[str, int]:
                 field="minimum_samples",
                 value=metric,
             )
-        if isinstance(minimum, bool) or not isinstance(minimum, int) or minimum < 1:
-            raise ValidationError(
-                f"'minimum_samples.{metric}' must be a positive integer (got {minimum!r})",
-                field=f"minimum_samples.{metric}",
-                value=minimum,
-            )
-        result[metric] = minimum
+        result[metric] = integer(minimum, field=f"minimum_samples.{metric}", low=1)
     return result
 
 
@@ -336,12 +330,7 @@ def _dimensions(value: Iterable[MixDimension | str]) -> tuple[MixDimension, ...]
             value=value,
         )
     chosen = tuple(enum_member(MixDimension, v, field="mix_by") for v in value)
-    if len(set(chosen)) != len(chosen):
-        raise ValidationError(
-            f"'mix_by' must not repeat a dimension (got {[d.value for d in chosen]!r})",
-            field="mix_by",
-            value=value,
-        )
+    distinct((d.value for d in chosen), field="mix_by", what="a dimension")
     return chosen
 
 

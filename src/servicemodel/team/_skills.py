@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable
 from typing import Any, final
 
 import attrs
 
-from .._validators import check_item, non_empty_str
+from .._validators import check_item, is_collection, non_empty_str
 from ..exceptions import ValidationError
 from ._agents import Agent, Candidate
 from ._common import check_level, each_skill_once
@@ -80,7 +79,7 @@ class SkillGap:
 
 def _requirements(value: object) -> tuple[SkillRequirement, ...]:
     field = "requirements"
-    if isinstance(value, str) or not isinstance(value, Iterable):
+    if not is_collection(value):
         raise ValidationError(
             f"'{field}' must be a list of SkillRequirement (got {value!r})",
             field=field,

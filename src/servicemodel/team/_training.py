@@ -15,11 +15,12 @@ from .._validators import (
     between,
     check_item,
     enum_member,
+    instance,
+    integer,
     non_empty_str,
     optional_non_empty_str,
     to_tuple,
 )
-from ..exceptions import ValidationError
 from ..kpi import KpiName
 from ._agents import Agent
 from ._common import exact
@@ -241,16 +242,7 @@ class TrainingPlan:
         ['overdue']
         """
         now = to_micros(aware(as_of, field="as_of"))
-        if (
-            isinstance(pass_mark, bool)
-            or not isinstance(pass_mark, int)
-            or not 0 <= pass_mark <= 100
-        ):
-            raise ValidationError(
-                f"'pass_mark' must be an integer between 0 and 100 (got {pass_mark!r})",
-                field="pass_mark",
-                value=pass_mark,
-            )
+        integer(pass_mark, field="pass_mark", low=0, high=100)
         start = to_micros(self.created_at)
         passed: set[str] = set()
         for index, record in enumerate(records):
@@ -321,10 +313,7 @@ def plan_training(
     >>> [(n.topic, n.source.value, n.due.to_date_string()) for n in plan.needs]
     [('product:router', 'kpi_gap', '2024-06-15'), ('empathy', 'skill_below_level', '2024-07-01')]
     """
-    if not isinstance(agent, Agent):
-        raise ValidationError(
-            f"'agent' must be an Agent (got {type(agent).__name__})", field="agent", value=agent
-        )
+    instance(agent, Agent, field="agent")
     start = aware(as_of, field="as_of")
     skill_due = start + to_duration(skill_within, field="skill_within")
     kpi_due = start + to_duration(kpi_within, field="kpi_within")

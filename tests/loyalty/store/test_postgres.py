@@ -189,7 +189,7 @@ def test_a_key_already_stored_is_reported_by_append_and_the_transaction_goes_on(
     ledger.earn(member="ann", points=10, at=T, key="o-1")
     store = ledger.store
     again = Command.of("earn", key="o-1", member="bob", at=T, points=5)
-    entry = Entry(seq=None, kind=EntryKind.EARN, member="bob", micros=0, points=5, lot=1)
+    entry = Entry(seq=None, kind=EntryKind.EARN, member="bob", at=T, points=5, lot=1)
     with store.transaction() as tx:
         assert tx.lock("bob") == 0
         with pytest.raises(IdempotencyConflict, match="'o-1' was already used"):

@@ -244,7 +244,7 @@ def test_the_store_class_underneath_answers_the_interface(tmp_path: Path) -> Non
 def test_append_refuses_an_entry_of_another_member_and_writes_nothing(tmp_path: Path) -> None:
     store = SQLiteStore.create(url(tmp_path), policies=POLICIES)
     command = Command.of("earn", key="o-1", member="bob", at=T, points=5)
-    entry = Entry(seq=None, kind=EntryKind.EARN, member="ann", micros=0, points=5, lot=1)
+    entry = Entry(seq=None, kind=EntryKind.EARN, member="ann", at=T, points=5, lot=1)
     written = Written.of(command, 1, (), (entry,))
     with store.transaction() as tx:
         tx.lock("bob")

@@ -9,8 +9,9 @@ from typing import Any, final
 import pendulum
 
 from ..._time import aware, to_micros, zone
+from ..._validators import instance
 from ...customers import Customer
-from ...exceptions import EmptySampleError, ValidationError
+from ...exceptions import EmptySampleError
 from ...feedback import Feedback
 from ...interactions import Interaction
 from ...kpi import (
@@ -83,13 +84,7 @@ def _clock(model: ServiceModel) -> str:
 
 
 def _checked_model(model: object) -> ServiceModel:
-    if not isinstance(model, ServiceModel):
-        raise ValidationError(
-            f"'model' must be a ServiceModel (got {type(model).__name__})",
-            field="model",
-            value=model,
-        )
-    return model
+    return instance(model, ServiceModel, field="model")
 
 
 def _nothing_to_assess(read: int, when: pendulum.DateTime) -> EmptySampleError:
@@ -259,12 +254,7 @@ class AssessmentState:
         ...
         servicemodel.exceptions.ValidationError: 'other' must assess the same model as of the same instant, by the same period, to merge
         """
-        if not isinstance(other, AssessmentState):
-            raise ValidationError(
-                f"'other' must be an AssessmentState (got {type(other).__name__})",
-                field="other",
-                value=other,
-            )
+        instance(other, AssessmentState, field="other")
         merged = object.__new__(AssessmentState)
         merged._pass = self._pass.merge(other._pass)
         merged._definitions = self._definitions

@@ -9,6 +9,7 @@ import attrs
 import pendulum
 
 from ..._time import from_micros, to_micros
+from ..._validators import check_item
 from ...customers import Customer
 from ...exceptions import ValidationError
 from ...feedback import Feedback
@@ -183,12 +184,7 @@ class _Pass:
         self, interactions: Iterable[Interaction], progress: Callable[[int], None] | None
     ) -> None:
         for position, item in enumerate(interactions):
-            if not isinstance(item, Interaction):
-                raise ValidationError(
-                    f"'interactions[{position}]' must be an Interaction (got {type(item).__name__})",
-                    field=f"interactions[{position}]",
-                    value=item,
-                )
+            check_item(item, Interaction, field="interactions", index=position)
             self.read += 1
             created = to_micros(item.created_at)
             check_supported(

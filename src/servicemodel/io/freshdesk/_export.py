@@ -13,6 +13,7 @@ import datetime as _dt
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, Final
 
+from ..._validators import is_integer
 from ...exceptions import RecordError, ValidationError
 from ...interactions import Interaction, Kind
 from .._decoder import InteractionDecoder
@@ -50,7 +51,7 @@ def _text_id(value: object) -> str | None:
 
 
 def _code(value: object) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
+    return value if is_integer(value) else None
 
 
 def _by_ticket(files: list[JsonFile], key: str | None = None) -> dict[str, Rows]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Final, final
 
+from ..._validators import is_integer
 from ...exceptions import ValidationError
 from .._vendor import record_error
 from ._files import find_files
@@ -115,7 +116,7 @@ class StatusTable:
                     self.codes[code] = status
                     break
         for code, status in (statuses or {}).items():
-            if isinstance(code, bool) or not isinstance(code, int) or status not in _MODEL_STATUSES:
+            if not is_integer(code) or status not in _MODEL_STATUSES:
                 raise ValidationError(
                     f"'statuses' must map Freshdesk status codes (integers) to one of "
                     f"{', '.join(sorted(_MODEL_STATUSES))} (got {code!r}: {status!r})",

@@ -23,6 +23,7 @@ from typing import Any, Final
 
 import pendulum
 
+from ..._validators import integer_rule, is_integer, shown
 from ...exceptions import PolicyDocumentError, Problem, ValidationError
 from ...interactions import Status
 from ...sla import SCHEDULE, BusinessCalendar, Condition, FieldTest, PolicySet, SlaPolicy, Target
@@ -245,10 +246,10 @@ def _targets(
             seconds = entry.get(name)
             if seconds is None and name == "next_respond_within":
                 continue
-            if isinstance(seconds, bool) or not isinstance(seconds, int) or seconds <= 0:
+            if not is_integer(seconds, low=1):
                 problems.append(
                     Problem(
-                        f"{where}.{name}", f"must be a positive number of seconds (got {seconds!r})"
+                        f"{where}.{name}", f"must be {integer_rule(low=1)} (got {shown(seconds)})"
                     )
                 )
                 continue

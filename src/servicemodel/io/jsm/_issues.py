@@ -18,6 +18,7 @@ import datetime as _dt
 from collections.abc import Mapping
 from typing import Any, Final, final
 
+from ..._validators import integer_rule, is_integer, shown
 from ...exceptions import RecordError, ValidationError
 from ...interactions import Channel, Interaction, Kind, Priority, Role, Status
 from .._decoder import InteractionDecoder
@@ -327,7 +328,7 @@ class _Issue:
                 histories,
             )
         total = changelog.get("total")
-        if isinstance(total, int) and not isinstance(total, bool) and total > len(histories):
+        if is_integer(total) and total > len(histories):
             raise self.error(
                 f"'changelog.total' says the issue has {total} histories but the changelog "
                 f"holds {len(histories)}: JSM caps the changelog fetched through search, so "
@@ -432,7 +433,7 @@ class _Issue:
                 holder,
             )
         total = holder.get("total")
-        if isinstance(total, int) and not isinstance(total, bool) and total > len(comments):
+        if is_integer(total) and total > len(comments):
             raise self.error(
                 f"'fields.comment.total' says the issue has {total} comments but the export "
                 f"holds {len(comments)}: fetch them all with GET "
@@ -497,9 +498,9 @@ class _Issue:
         if rating is None:
             return
         path, score = rating
-        if isinstance(score, bool) or not isinstance(score, int) or not 1 <= score <= 5:
+        if not is_integer(score, 1, 5):
             raise self.error(
-                f"'{path}.rating' must be a satisfaction rating from 1 to 5 (got {score!r})",
+                f"'{path}.rating' must be {integer_rule(1, 5)} (got {shown(score)})",
                 f"{path}.rating",
                 score,
             )

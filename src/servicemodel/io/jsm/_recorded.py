@@ -13,7 +13,7 @@ from collections.abc import Iterator, Mapping
 import pendulum
 
 from ..._time import duration_from_micros, from_micros
-from ..._validators import enum_member
+from ..._validators import enum_member, is_integer
 from ...exceptions import RecordError, ValidationError
 from ...sla import Metric, RecordedSla
 from .._vendor import check_instance, instant, record_error
@@ -38,7 +38,7 @@ def _date(value: object, path: str) -> pendulum.DateTime | None:
     if value is None:
         return None
     millis = value.get("epochMillis") if isinstance(value, Mapping) else value
-    if isinstance(millis, int) and not isinstance(millis, bool):
+    if is_integer(millis):
         return from_micros(millis * 1_000)
     text = value.get("iso8601") if isinstance(value, Mapping) else None
     if isinstance(text, str):
@@ -55,7 +55,7 @@ def _duration(value: object, path: str) -> pendulum.Duration | None:
     if value is None:
         return None
     millis = value.get("millis") if isinstance(value, Mapping) else value
-    if isinstance(millis, int) and not isinstance(millis, bool):
+    if is_integer(millis):
         return duration_from_micros(millis * 1_000)
     raise ValidationError(
         f"'{path}' must be a JSM duration with 'millis' (got {value!r})", field=path, value=value

@@ -16,6 +16,7 @@ import os
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, Final
 
+from ..._validators import integer_rule, is_integer, shown
 from ...exceptions import ValidationError
 from ...interactions import Interaction
 from .._decoder import InteractionDecoder
@@ -280,11 +281,11 @@ class _Reader:
                 continue  # left out, as read_ticket_metric_events does
             if metric != "reply_time" and metric not in EVENT_METRICS:
                 continue  # not a metric servicemodel has a clock for
-            if isinstance(instance, bool) or not isinstance(instance, int):
+            if not is_integer(instance):
                 raise bad_fact(
                     (origin[0], origin[1], "instance_id"),
                     ticket,
-                    f"must be a whole number (got {instance!r})",
+                    f"must be {integer_rule()} (got {shown(instance)})",
                     instance,
                 )
             try:

@@ -21,6 +21,7 @@ from typing import Any
 import pendulum
 
 from ..._time import aware, duration_from_micros, to_micros
+from ..._validators import integer, is_integer
 from ...exceptions import RecordError, ValidationError
 from ...interactions import Priority
 from ...sla import Metric, RecordedSla
@@ -313,14 +314,7 @@ def _text(event: Mapping[str, Any], key: str) -> str:
 
 
 def _instance(event: Mapping[str, Any]) -> int:
-    value = event.get("instance_id")
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise ValidationError(
-            f"'instance_id' must be an integer of at least 0 (got {value!r})",
-            field="instance_id",
-            value=value,
-        )
-    return value
+    return integer(event.get("instance_id"), field="instance_id", low=0)
 
 
 class _Instance:
@@ -344,7 +338,7 @@ class _Instance:
     def add(self, line: int, kind: str, at: pendulum.DateTime, event: Mapping[str, Any]) -> None:
         """Keep one event (of *line*) to fold later."""
         ident = event.get("id")
-        if isinstance(ident, int) and not isinstance(ident, bool):
+        if is_integer(ident):
             rank, tie = 0, ident
         else:
             rank, tie = 1, len(self.gathered)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
+from ..._validators import check_item
 from ...exceptions import ValidationError
 from ...interactions import Interaction
 from .._report import ErrorReport
@@ -92,13 +93,8 @@ def refresh(
 def _refreshed(
     earlier: Iterable[Interaction], changed: frozenset[str], latest: Iterator[Interaction]
 ) -> Iterator[Interaction]:
-    for interaction in earlier:
-        if not isinstance(interaction, Interaction):
-            raise ValidationError(
-                f"'earlier' must hold interactions (got {type(interaction).__name__})",
-                field="earlier",
-                value=interaction,
-            )
+    for index, interaction in enumerate(earlier):
+        check_item(interaction, Interaction, field="earlier", index=index)
         if interaction.id not in changed:
             yield interaction
     yield from latest

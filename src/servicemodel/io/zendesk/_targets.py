@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Final
 
-from ...exceptions import ValidationError
+from ..._validators import integer
 
 __all__ = ["target_seconds"]
 
@@ -33,27 +33,8 @@ def target_seconds(
     >>> target_seconds(1.5)
     Traceback (most recent call last):
     ...
-    servicemodel.exceptions.ValidationError: 'target' must be a positive whole number of minutes (got 1.5)
+    servicemodel.exceptions.ValidationError: 'target' must be an integer from 1 to 5270400 (got 1.5)
     """
     if seconds is not None:
-        if not _whole(seconds, _MAX_SECONDS):
-            raise ValidationError(
-                f"'{seconds_field}' must be a positive whole number of seconds of at most "
-                f"{_MAX_SECONDS} (got {seconds!r})",
-                field=seconds_field,
-                value=seconds,
-            )
-        assert isinstance(seconds, int)
-        return seconds
-    if not _whole(minutes, _MAX_SECONDS // 60):
-        raise ValidationError(
-            f"'{minutes_field}' must be a positive whole number of minutes (got {minutes!r})",
-            field=minutes_field,
-            value=minutes,
-        )
-    assert isinstance(minutes, int)
-    return minutes * 60
-
-
-def _whole(value: object, most: int) -> bool:
-    return type(value) is int and 0 < value <= most
+        return integer(seconds, field=seconds_field, low=1, high=_MAX_SECONDS)
+    return integer(minutes, field=minutes_field, low=1, high=_MAX_SECONDS // 60) * 60

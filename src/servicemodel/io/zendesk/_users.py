@@ -17,6 +17,7 @@ import re
 from collections.abc import Iterable
 from typing import Final, final
 
+from ..._validators import is_collection, is_integer
 from ...exceptions import ValidationError
 from .._vendor import instant
 from ._columns import Table, record_error
@@ -173,13 +174,13 @@ def agent_ids(agents: object) -> frozenset[str]:
     """The ``agents=`` argument as a set of user ids, or a ValidationError naming it."""
     if agents is None:
         return frozenset()
-    if isinstance(agents, str | bytes) or not isinstance(agents, Iterable):
+    if not is_collection(agents):
         raise ValidationError(
             f"'agents' must be a collection of Zendesk user ids (got {agents!r})",
             field="agents",
             value=agents,
         )
-    found = [str(a) if isinstance(a, int) and not isinstance(a, bool) else a for a in agents]
+    found = [str(a) if is_integer(a) else a for a in agents]
     wrong = [a for a in found if not isinstance(a, str) or not a.strip()]
     if wrong:
         raise ValidationError(

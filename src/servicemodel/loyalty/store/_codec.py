@@ -144,7 +144,7 @@ def record_of(entry: Entry) -> JournalEntry:
     """The journal record of a public entry (as the ledger kept it).
 
     >>> from servicemodel.loyalty import Allocation, EntryKind
-    >>> record_of(Entry(seq=1, kind=EntryKind.REDEEM, member="ann", micros=0, points=5,
+    >>> record_of(Entry._from_micros(seq=1, kind=EntryKind.REDEEM, member="ann", micros=0, points=5,
     ...                 allocations=(Allocation(1, 5),))).allocations
     ((1, 5),)
     """

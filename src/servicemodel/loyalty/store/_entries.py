@@ -181,7 +181,7 @@ def entries_of(first: int, blob: bytes, member: str, zone: str, *, skip: int = 0
 
 def _entry(seq: int, record: JournalEntry, zone: str) -> Entry:
     member, kind, micros, points, allocations, lot, key, ref, note = record
-    return Entry(
+    return Entry._from_micros(
         seq=seq,
         kind=kind,
         member=member,

@@ -219,7 +219,7 @@ class StoreTransaction(Protocol):
         >>> store = create_store("sqlite://", policies=Policies()).store
         >>> command = Command.of("adjust", key="fix", member="bob", at=pendulum.datetime(1970, 1, 1),
         ...                      points=3, reason="x")
-        >>> entry = Entry(seq=None, kind=EntryKind.ADJUST, member="bob", micros=0, points=3, lot=1)
+        >>> entry = Entry(seq=None, kind=EntryKind.ADJUST, member="bob", at=pendulum.datetime(1970, 1, 1), points=3, lot=1)
         >>> with store.transaction() as tx:
         ...     tx.lock("bob")
         ...     tx.append(Written.of(command, 1, (), (entry,)))
@@ -240,7 +240,7 @@ class LedgerStore(Protocol):
     >>> store = create_store("sqlite://", policies=Policies()).store
     >>> import pendulum
     >>> earn = Command.of("earn", key="o-1", member="ann", at=pendulum.datetime(1970, 1, 1), points=5)
-    >>> entry = Entry(seq=None, kind=EntryKind.EARN, member="ann", micros=0, points=5, lot=1)
+    >>> entry = Entry(seq=None, kind=EntryKind.EARN, member="ann", at=pendulum.datetime(1970, 1, 1), points=5, lot=1)
     >>> with store.transaction() as tx:
     ...     tx.lock("ann")
     ...     tx.append(Written.of(earn, 1, (), (entry,)))
