@@ -328,7 +328,8 @@ class InteractionDecoder:
                         self._check_id(_AUTHOR_ID, author_id)
                     if work is not None:
                         field = "work"
-                        work = durations.get(work) or self._work(work)
+                        found = durations.get(work)  # (a zero duration is falsy)
+                        work = self._work(work) if found is None else found
                     event = _new(Message)
                     _M_AT(event, at)
                     _M_AUTHOR(event, author)
