@@ -171,3 +171,26 @@ def test_every_single_field_mutation_is_refused_or_valid(interaction: Interactio
                 target = target[step]
             target[place[-1]] = junk
             check_judged(record, decoder)
+
+
+@pytest.mark.parametrize(
+    ("event", "field"),
+    [
+        ({"type": "message", "author": "agent", "author_id": ["A-1"]}, "events[0].author_id"),
+        ({"type": "assignment", "agent_id": ["A-1"]}, "events[0].agent_id"),
+        ({"type": "assignment", "agent_id": "A-1", "group": {"g": 1}}, "events[0].group"),
+    ],
+)
+def test_an_unhashable_id_is_named_by_its_field(event: dict[str, Any], field: str) -> None:
+    record = {
+        "id": "T-1",
+        "customer_id": "C-1",
+        "channel": "chat",
+        "created_at": "2024-06-10T09:00:00Z",
+        "events": [{"at": "2024-06-10T09:00:00Z", **event}],
+    }
+    decoder = InteractionDecoder()
+    decoder.decode({**record, "events": []})  # the decoder has met "T-1" and "C-1"
+    with pytest.raises(ValidationError, match="must be a non-empty string") as caught:
+        decoder.decode(record)
+    assert caught.value.field == field

@@ -224,9 +224,11 @@ class InteractionDecoder:
     # ------------------------------------------------------------------ fields
 
     def _check_id(self, field: tuple[attrs.Attribute[Any], Rule], value: object) -> None:
-        """The field's own rule (non-empty, no surrounding blanks, bounded), once per id."""
-        if type(value) is str and value in self._ids:
-            return
+        """The field's own rule (non-empty, no surrounding blanks, bounded) for an id not met yet.
+
+        The callers look the id up in ``_ids`` first (a string only: a list is
+        unhashable), which saves this call for the names a file repeats.
+        """
         attribute, rule = field
         rule(None, attribute, value)
         if len(self._ids) < _MAX_CACHED:
@@ -324,7 +326,7 @@ class InteractionDecoder:
                     field = "visibility"
                     visibility = VISIBILITIES[raw["visibility"]] if "visibility" in raw else _PUBLIC
                     author_id, work = raw.get("author_id"), raw.get("work")
-                    if author_id is not None and author_id not in ids:
+                    if author_id is not None and not (type(author_id) is str and author_id in ids):
                         self._check_id(_AUTHOR_ID, author_id)
                     if work is not None:
                         field = "work"
@@ -362,9 +364,10 @@ class InteractionDecoder:
             event: Event
             if kind == "assignment":
                 agent_id, group = raw.get("agent_id"), raw.get("group")
-                if agent_id is not None:
+                ids = self._ids
+                if agent_id is not None and not (type(agent_id) is str and agent_id in ids):
                     self._check_id(_AGENT_ID, agent_id)
-                if group is not None:
+                if group is not None and not (type(group) is str and group in ids):
                     self._check_id(_GROUP, group)
                 event = _new(Assignment)
                 _A_AT(event, at)
