@@ -184,7 +184,9 @@ class InteractionDecoder:
             field = "created_at"
             text = record["created_at"]
             parsed = _fromisoformat(text)
-            created_at = self._instant(parsed, text, "created_at", named)
+            created_at, created_key = self._instant(
+                parsed, text, "created_at", named, parsed.tzinfo
+            )
             field = "tags"
             tags = record.get("tags", ())
             if type(tags) is not list and tags != ():
@@ -206,7 +208,7 @@ class InteractionDecoder:
         # Record ids are unique: checked each time, never remembered.
         _ID[1](None, _ID[0], identifier)
         _CUSTOMER_ID[1](None, _CUSTOMER_ID[0], customer_id)
-        events, keys = self._events(raw_events, created_at, parsed, text, named)
+        events, keys = self._events(raw_events, created_at, created_key, text, named, parsed.tzinfo)
         check_log(created_at, priority, events, keys)
         interaction = _new(Interaction)
         _I_ID(interaction, identifier)
@@ -261,29 +263,40 @@ class InteractionDecoder:
         return found
 
     def _instant(
-        self, parsed: _dt.datetime, text: str, field: str, named: _dt.tzinfo | None
-    ) -> pendulum.DateTime:
-        """The instant of a parsed timestamp: in its own offset, or shown in the named zone."""
+        self,
+        parsed: _dt.datetime,
+        text: str,
+        field: str,
+        named: _dt.tzinfo | None,
+        first: _dt.tzinfo | None,
+    ) -> tuple[pendulum.DateTime, _dt.datetime]:
+        """The instant of a parsed timestamp (in its own offset, or shown in the named zone), and its key.
+
+        The key orders the record's instants for ``check_log``. It is the
+        instant itself when the instant reads as written in the record's
+        first UTC offset (*first*): all such keys are in one zone at one
+        offset, so comparing their wall clocks (what ``datetime`` does within
+        a zone) compares the instants, and a comparison within one zone costs
+        a tenth of one across two. Any other key is the parsed timestamp,
+        compared by its offset.
+        """
         if named is None:
-            local = parsed
             zone = self._fixed.get(parsed.tzinfo)
             if zone is None:
                 zone = fixed_zone(parsed, text, field)  # raises: naive, or not whole seconds
                 if len(self._fixed) < _MAX_CACHED:
                     self._fixed[parsed.tzinfo] = zone
-        else:
-            offset = parsed.tzinfo or fixed_zone(parsed, text, field)  # raises: naive
-            # Written as the zone's own wall time and offset (what the writer does): the
-            # fields can be used as they are. Otherwise convert (the fold comes with it).
-            # (A parsed offset is a fixed ``datetime.timezone``: asking it directly costs
-            # a quarter of ``parsed.utcoffset()``.)
-            local = (
-                parsed
-                if named.utcoffset(parsed) == offset.utcoffset(None)
-                else parsed.astimezone(named)
-            )
-            zone = named
-        return shown_in(local, zone)
+            at = shown_in(parsed, zone)  # at the parsed offset: its wall clock as written
+            return at, (at if parsed.tzinfo == first else parsed)
+        offset = parsed.tzinfo or fixed_zone(parsed, text, field)  # raises: naive
+        # Written as the zone's own wall time and offset (what the writer does): the
+        # fields can be used as they are. Otherwise convert (the fold comes with it).
+        # (A parsed offset is a fixed ``datetime.timezone``: asking it directly costs
+        # a quarter of ``parsed.utcoffset()``.)
+        if named.utcoffset(parsed) == offset.utcoffset(None):
+            at = shown_in(parsed, named)  # at the parsed offset: its wall clock as written
+            return at, (at if offset == first else parsed)
+        return shown_in(parsed.astimezone(named), named), parsed
 
     # ------------------------------------------------------------------ events
 
@@ -291,15 +304,16 @@ class InteractionDecoder:
         self,
         raw_events: list[Any] | tuple[()],
         created_at: pendulum.DateTime,
-        created: _dt.datetime,
+        created_key: _dt.datetime,
         created_text: str,
         named: _dt.tzinfo | None,
+        first: _dt.tzinfo | None,
     ) -> tuple[tuple[Event, ...], list[_dt.datetime]]:
-        """The events, and the parsed timestamps (``created`` first) that order them."""
+        """The events, and the keys that order them (``created_key`` first; see ``_instant``)."""
         events: list[Event] = []
-        keys = [created]
+        keys = [created_key]
         # The first event often shares the opening instant: that one is built already.
-        last_text, parsed, at = created_text, created, created_at
+        last_text, key, at = created_text, created_key, created_at
         ids, durations = self._ids, self._durations
         for index, raw in enumerate(raw_events):
             field = "type"
@@ -314,10 +328,9 @@ class InteractionDecoder:
                 if text != last_text:
                     # Events often share an instant (a reply and the status change it
                     # makes): parse and build each distinct timestamp once.
-                    parsed = _fromisoformat(text)
-                    at = self._instant(parsed, text, "at", named)
+                    at, key = self._instant(_fromisoformat(text), text, "at", named, first)
                     last_text = text
-                keys.append(parsed)
+                keys.append(key)
                 # Messages and status changes are most of a log: built here, in the loop.
                 event: Event
                 if kind == "message":
