@@ -268,27 +268,33 @@ def non_empty_str(_instance: Any, attribute: attrs.Attribute[Any], value: Any) -
     text(value, field=attribute.name)
 
 
-def text_problem(value: object, most: int = MAX_ID_LENGTH) -> str | None:
+def text_problem(value: object, most: int | None = MAX_ID_LENGTH) -> str | None:
     """What is wrong with *value* as a name or id (``None``: nothing); the one text rule.
 
-    A name is a non-empty string of at most *most* characters without
-    surrounding blanks. Document loaders put the problem at its path.
+    A name is a non-empty string of at most *most* characters (``None``: any
+    length) without surrounding blanks. Document loaders put the problem at
+    its path.
 
     >>> text_problem("vip"), text_problem(" vip"), text_problem("x" * 9, most=8)
     (None, "must not start or end with blanks (got ' vip')", 'must be at most 8 characters (got 9 characters)')
     """
-    if type(value) is str and 0 < len(value) <= most and value.strip() == value:
+    if (
+        type(value) is str
+        and value
+        and value.strip() == value
+        and (most is None or len(value) <= most)
+    ):
         return None  # the common case, checked
     if not isinstance(value, str) or not value.strip():
         return f"must be a non-empty string (got {shown(value)})"
     if value != value.strip():
         return f"must not start or end with blanks (got {shown(value)})"
-    if len(value) > most:
+    if most is not None and len(value) > most:
         return f"must be at most {most} characters (got {len(value)} characters)"
     return None
 
 
-def text(value: object, *, field: str, most: int = MAX_ID_LENGTH) -> str:
+def text(value: object, *, field: str, most: int | None = MAX_ID_LENGTH) -> str:
     """Return *value* if it is a name: see :func:`text_problem`.
 
     Raises:
@@ -398,12 +404,6 @@ def string_set(value: object, *, field: str) -> frozenset[str]:
             value=value,
         )
     items = tuple(value)  # check before hashing: a list inside is a bad item, not a TypeError
-    for item in items:
-        if not isinstance(item, str) or not item or item != item.strip():
-            raise ValidationError(
-                f"'{field}' must contain only non-empty strings without surrounding blanks "
-                f"(got {item!r})",
-                field=field,
-                value=item,
-            )
+    for index, item in enumerate(items):
+        text(item, field=f"{field}[{index}]", most=None)
     return frozenset(items)

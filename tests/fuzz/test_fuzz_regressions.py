@@ -178,7 +178,7 @@ def test_interaction_tags_holding_a_list() -> None:
     line = INTERACTION[:-1] + ',"tags":[["vip","billing"]]}'
     with pytest.raises(RecordError) as caught:
         list(read_interactions(io.StringIO(line), format="jsonl"))
-    assert caught.value.field == "tags"
+    assert caught.value.field == "tags[0]"  # the item that is not a tag
 
 
 @pytest.mark.parametrize("at", ["9999-12-31T23:00:00+00:00", "0001-01-01T00:00:00+00:00"])

@@ -343,8 +343,9 @@ def test_bad_batch_is_refused_and_changes_nothing() -> None:
 
     acc = fold(Csat.empty, [5, 4])
     before = acc.to_json()
-    with pytest.raises(ValidationError, match="'csat' must hold whole numbers between 1 and 5"):
+    with pytest.raises(ValidationError) as caught:
         acc.add_batch({"csat": np.array([5, 6])})
+    assert str(caught.value) == "'csat[1]' must be an integer from 1 to 5 (got 6)"
     with pytest.raises(ValidationError, match="'columns' must include 'csat'"):
         acc.add_batch({"nps": np.array([5])})
     assert acc.to_json() == before

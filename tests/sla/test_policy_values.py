@@ -215,7 +215,7 @@ def test_a_single_target_is_not_a_collection_of_targets() -> None:
         (
             {"calendars": {" office": "calendar"}},
             "calendars",
-            "'calendars' must be named by non-empty strings (got ' office')",
+            "'calendars' name must not start or end with blanks (got ' office')",
         ),
         ({"policies": ["A"]}, "policies[0]", "'policies[0]' must be a SlaPolicy (got 'A')"),
         (
@@ -486,9 +486,13 @@ def test_policy_set_refusals_carry_the_value() -> None:
     pairs = [("x", 1)]
     error = refused(PolicySet, policies=[], calendars=pairs)
     assert error.value is pairs
-    for name in ("", " x", 5):
+    for name, rule in (
+        ("", "must be a non-empty string"),
+        (" x", "must not start or end with blanks"),
+        (5, "must be a non-empty string"),
+    ):
         error = refused(PolicySet, policies=[], calendars={name: always})
-        assert str(error) == f"'calendars' must be named by non-empty strings (got {name!r})"
+        assert str(error) == f"'calendars' name {rule} (got {name!r})"
         assert (error.field, error.value) == ("calendars", name)
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from .._validators import integer_rule
 from ..exceptions import ValidationError
 
 #: The column value numpy uses for NaT in int64 views.
@@ -78,10 +79,11 @@ def int_column(columns: Mapping[str, Any], name: str, low: int, high: int) -> tu
     if values.size:
         bad = (values < low) | (values > high) | (values != np.floor(values))
         if bad.any():
-            shown = values[bad][0]
+            index = int(np.flatnonzero(present)[np.argmax(bad)])
+            shown = array[index]
             raise ValidationError(
-                f"'{name}' must hold whole numbers between {low} and {high} (got {shown:g})",
-                field=name,
+                f"'{name}[{index}]' must be {integer_rule(low, high)} (got {shown:g})",
+                field=f"{name}[{index}]",
                 value=float(shown),
             )
     out = np.zeros(array.shape, dtype=np.int64)

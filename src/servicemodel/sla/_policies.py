@@ -22,6 +22,7 @@ from .._validators import (
     non_empty_str,
     optional_aware,
     optional_non_empty_str,
+    text_problem,
 )
 from ..customers import Customer
 from ..exceptions import ValidationError
@@ -585,12 +586,9 @@ class PolicySet:
                 value=len(value),
             )
         for name, calendar in value:
-            if not isinstance(name, str) or not name or name != name.strip():
-                raise ValidationError(
-                    f"'calendars' must be named by non-empty strings (got {name!r})",
-                    field="calendars",
-                    value=name,
-                )
+            problem = text_problem(name, None)
+            if problem is not None:
+                raise ValidationError(f"'calendars' name {problem}", field="calendars", value=name)
             if name == SCHEDULE:
                 raise ValidationError(
                     f"'calendars' must not use the name {SCHEDULE!r}: it means the ticket's "
