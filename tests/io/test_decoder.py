@@ -242,3 +242,16 @@ def test_events_are_ordered_by_instant_whatever_offsets_they_are_written_in(
         with pytest.raises(ValidationError, match="must not be before") as caught:
             decode_interaction(record)
         assert caught.value.field == refused
+
+
+def test_a_long_tag_met_before_does_not_pass_as_an_id() -> None:
+    # A tag has no length bound; an id has one. A decoder remembers the names it
+    # checked, each by its own rule.
+    long = "x" * 300
+    decoder = InteractionDecoder()
+    opening = {"customer_id": "C-1", "channel": "chat", "created_at": "2024-06-10T09:00:00Z"}
+    assert decoder.decode({"id": "T-1", "tags": [long], **opening}).tags == {long}
+    reply = {"type": "message", "at": "2024-06-10T09:00:00Z", "author": "agent"}
+    with pytest.raises(ValidationError, match="must be at most 256 characters") as caught:
+        decoder.decode({"id": "T-2", "events": [{**reply, "author_id": long}], **opening})
+    assert caught.value.field == "events[0].author_id"

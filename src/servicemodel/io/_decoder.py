@@ -156,13 +156,15 @@ class InteractionDecoder:
     servicemodel.exceptions.ValidationError: 'events[0].at' must not be before 'created_at' (got 2024-06-10T08:00:00+00:00 < 2024-06-10T09:00:00+00:00)
     """
 
-    __slots__ = ("_durations", "_fixed", "_ids", "_named")
+    __slots__ = ("_durations", "_fixed", "_ids", "_named", "_tag_names")
 
     def __init__(self) -> None:
         self._fixed: dict[object, _dt.tzinfo] = {_dt.UTC: pendulum.UTC}
         self._named: dict[object, _dt.tzinfo] = {}
         self._durations: dict[object, pendulum.Duration] = {}
         self._ids: set[str] = set()
+        #: Tags met: kept apart from ``_ids``, as a tag's rule is not an id's (no length bound).
+        self._tag_names: set[str] = set()
 
     def decode(self, record: Any) -> Interaction:
         """Return the interaction of one record, or raise ValidationError naming the field."""
@@ -239,13 +241,13 @@ class InteractionDecoder:
     def _tags(self, tags: list[Any] | tuple[()]) -> frozenset[str]:
         try:
             # Only strings that passed the rule are remembered, so a known set is valid.
-            if self._ids.issuperset(tags):
+            if self._tag_names.issuperset(tags):
                 return frozenset(tags)
         except TypeError:  # an unhashable tag: the rule below names it
             pass
         checked: frozenset[str] = _TAGS(tags)
-        if len(self._ids) < _MAX_CACHED:
-            self._ids.update(checked)
+        if len(self._tag_names) < _MAX_CACHED:
+            self._tag_names.update(checked)
         return checked
 
     def _zone_named(self, name: object) -> _dt.tzinfo:
