@@ -171,3 +171,87 @@ def test_every_single_field_mutation_is_refused_or_valid(interaction: Interactio
                 target = target[step]
             target[place[-1]] = junk
             check_judged(record, decoder)
+
+
+@pytest.mark.parametrize(
+    ("event", "field"),
+    [
+        ({"type": "message", "author": "agent", "author_id": ["A-1"]}, "events[0].author_id"),
+        ({"type": "assignment", "agent_id": ["A-1"]}, "events[0].agent_id"),
+        ({"type": "assignment", "agent_id": "A-1", "group": {"g": 1}}, "events[0].group"),
+    ],
+)
+def test_an_unhashable_id_is_named_by_its_field(event: dict[str, Any], field: str) -> None:
+    record = {
+        "id": "T-1",
+        "customer_id": "C-1",
+        "channel": "chat",
+        "created_at": "2024-06-10T09:00:00Z",
+        "events": [{"at": "2024-06-10T09:00:00Z", **event}],
+    }
+    decoder = InteractionDecoder()
+    decoder.decode({**record, "events": []})  # the decoder has met "T-1" and "C-1"
+    with pytest.raises(ValidationError, match="must be a non-empty string") as caught:
+        decoder.decode(record)
+    assert caught.value.field == field
+
+
+@pytest.mark.parametrize(
+    ("timezone", "created", "ats", "refused"),
+    [
+        # London's repeated hour: 01:50 BST, then 01:10 GMT (40 minutes later).
+        ("Europe/London", "2024-10-27T00:50:00+01:00",
+         ["2024-10-27T01:50:00+01:00", "2024-10-27T01:10:00+00:00"], None),
+        ("Europe/London", "2024-10-27T00:50:00+01:00",
+         ["2024-10-27T01:10:00+00:00", "2024-10-27T01:50:00+01:00"], "events[1].at"),
+        # 01:30+00:00 on the day the clocks go forward (a wall time that is skipped,
+        # read in the offset written), then 02:10 BST = 01:10 UTC: 20 minutes earlier.
+        ("Europe/London", "2024-03-31T00:30:00+00:00",
+         ["2024-03-31T01:30:00+00:00", "2024-03-31T02:10:00+01:00"], "events[1].at"),
+        ("Europe/London", "2024-03-31T00:30:00+00:00",
+         ["2024-03-31T02:10:00+01:00", "2024-03-31T01:30:00+00:00"], None),
+        # Fixed offsets: 09:00+02:00 is 07:00 UTC.
+        (None, "2024-06-10T09:00:00+02:00",
+         ["2024-06-10T07:30:00+00:00", "2024-06-10T09:40:00+02:00"], None),
+        (None, "2024-06-10T09:00:00+02:00",
+         ["2024-06-10T07:30:00+00:00", "2024-06-10T09:20:00+02:00"], "events[1].at"),
+        (None, "2024-06-10T09:00:00+02:00", ["2024-06-10T06:59:59+00:00"], "events[0].at"),
+    ],
+)  # fmt: skip
+def test_events_are_ordered_by_instant_whatever_offsets_they_are_written_in(
+    timezone: str | None, created: str, ats: list[str], refused: str | None
+) -> None:
+    record: dict[str, Any] = {
+        "id": "T-1",
+        "customer_id": "C-1",
+        "channel": "chat",
+        "created_at": created,
+        "events": [
+            {"type": "message", "at": at, "author": "customer", "visibility": "public"}
+            for at in ats
+        ],
+    }
+    if timezone is not None:
+        record["timezone"] = timezone
+    if refused is None:
+        decoded = decode_interaction(record)
+        same(rebuilt(decoded), decoded)
+        seconds = [e.at.timestamp() for e in decoded.events]  # (zone fields would mislead)
+        assert seconds == sorted(seconds)
+    else:
+        with pytest.raises(ValidationError, match="must not be before") as caught:
+            decode_interaction(record)
+        assert caught.value.field == refused
+
+
+def test_a_long_tag_met_before_does_not_pass_as_an_id() -> None:
+    # A tag has no length bound; an id has one. A decoder remembers the names it
+    # checked, each by its own rule.
+    long = "x" * 300
+    decoder = InteractionDecoder()
+    opening = {"customer_id": "C-1", "channel": "chat", "created_at": "2024-06-10T09:00:00Z"}
+    assert decoder.decode({"id": "T-1", "tags": [long], **opening}).tags == {long}
+    reply = {"type": "message", "at": "2024-06-10T09:00:00Z", "author": "agent"}
+    with pytest.raises(ValidationError, match="must be at most 256 characters") as caught:
+        decoder.decode({"id": "T-2", "events": [{**reply, "author_id": long}], **opening})
+    assert caught.value.field == "events[0].author_id"

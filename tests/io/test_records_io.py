@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import pathlib
 
 import pytest
@@ -92,3 +93,39 @@ def test_feedback_and_customers_are_jsonl_only(tmp_path: pathlib.Path) -> None:
         write_feedback(["great"], io.StringIO())  # type: ignore[list-item]
     with pytest.raises(ValidationError, match="'customer' must be a Customer"):
         write_customers(["C-1"], io.StringIO())  # type: ignore[list-item]
+
+
+_CUSTOMER = '{"id": "C-1", "acquired_at": "2024-01-01T00:00:00Z"}'
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        _CUSTOMER.encode() + b"\n",
+        _CUSTOMER.encode() + b"\r\n",
+        _CUSTOMER.encode(),
+        b" \t" + _CUSTOMER.encode() + b" \r\n",
+        b"\xef\xbb\xbf" + _CUSTOMER.encode() + b"\n",  # a UTF-8 byte-order mark
+        _CUSTOMER.encode("utf-16"),
+        _CUSTOMER.encode("utf-32-le"),
+        _CUSTOMER.replace("C-1", "C-\\ud800").encode() + b"\n",  # an escaped lone surrogate
+        _CUSTOMER.replace('"C-1"', '"C-2", "id": "C-1"').encode() + b"\n",  # the last wins
+        _CUSTOMER.encode() + b" x\n",
+        _CUSTOMER.encode() + b"\x0b\n",  # not JSON whitespace
+        _CUSTOMER.replace("C-1", "C-\xe9").encode("latin-1") + b"\n",
+        b"[" * 100_000 + b"\n",
+    ],
+)
+def test_a_line_reads_as_json_loads_reads_it(line: bytes) -> None:
+    # The reader parses the common line directly: every line still reads as
+    # json.loads reads it, or fails with json.loads's own error.
+    try:
+        record = json.loads(line)
+    except (ValueError, RecursionError) as exc:
+        expected = f"line 1: the record must be valid JSON (got {type(exc).__name__}: {exc})"
+        with pytest.raises(RecordError) as caught:
+            list(read_customers(io.BytesIO(line)))
+        assert str(caught.value) == expected
+    else:
+        values = list(read_customers(io.BytesIO(json.dumps(record).encode())))
+        assert list(read_customers(io.BytesIO(line))) == values

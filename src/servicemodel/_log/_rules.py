@@ -37,8 +37,8 @@ def check_log(
     responses may arrive; a priority change must change the priority
     (starting from *priority*). *keys*, when given, order like the instants
     (``keys[0]`` for *created_at*, ``keys[i + 1]`` for ``events[i]``): the
-    record decoder passes the timestamps it parsed; otherwise the instants
-    are read from the events.
+    record decoder passes aware datetimes that compare as the instants do;
+    otherwise the instants are read from the events.
 
     Raises:
         ValidationError: a rule is broken; the error names the event index.

@@ -156,13 +156,15 @@ class InteractionDecoder:
     servicemodel.exceptions.ValidationError: 'events[0].at' must not be before 'created_at' (got 2024-06-10T08:00:00+00:00 < 2024-06-10T09:00:00+00:00)
     """
 
-    __slots__ = ("_durations", "_fixed", "_ids", "_named")
+    __slots__ = ("_durations", "_fixed", "_ids", "_named", "_tag_names")
 
     def __init__(self) -> None:
         self._fixed: dict[object, _dt.tzinfo] = {_dt.UTC: pendulum.UTC}
         self._named: dict[object, _dt.tzinfo] = {}
         self._durations: dict[object, pendulum.Duration] = {}
         self._ids: set[str] = set()
+        #: Tags met: kept apart from ``_ids``, as a tag's rule is not an id's (no length bound).
+        self._tag_names: set[str] = set()
 
     def decode(self, record: Any) -> Interaction:
         """Return the interaction of one record, or raise ValidationError naming the field."""
@@ -184,7 +186,9 @@ class InteractionDecoder:
             field = "created_at"
             text = record["created_at"]
             parsed = _fromisoformat(text)
-            created_at = self._instant(parsed, text, "created_at", named)
+            created_at, created_key = self._instant(
+                parsed, text, "created_at", named, parsed.tzinfo
+            )
             field = "tags"
             tags = record.get("tags", ())
             if type(tags) is not list and tags != ():
@@ -206,7 +210,7 @@ class InteractionDecoder:
         # Record ids are unique: checked each time, never remembered.
         _ID[1](None, _ID[0], identifier)
         _CUSTOMER_ID[1](None, _CUSTOMER_ID[0], customer_id)
-        events, keys = self._events(raw_events, created_at, parsed, text, named)
+        events, keys = self._events(raw_events, created_at, created_key, text, named, parsed.tzinfo)
         check_log(created_at, priority, events, keys)
         interaction = _new(Interaction)
         _I_ID(interaction, identifier)
@@ -224,9 +228,11 @@ class InteractionDecoder:
     # ------------------------------------------------------------------ fields
 
     def _check_id(self, field: tuple[attrs.Attribute[Any], Rule], value: object) -> None:
-        """The field's own rule (non-empty, no surrounding blanks, bounded), once per id."""
-        if type(value) is str and value in self._ids:
-            return
+        """The field's own rule (non-empty, no surrounding blanks, bounded) for an id not met yet.
+
+        The callers look the id up in ``_ids`` first (a string only: a list is
+        unhashable), which saves this call for the names a file repeats.
+        """
         attribute, rule = field
         rule(None, attribute, value)
         if len(self._ids) < _MAX_CACHED:
@@ -235,13 +241,13 @@ class InteractionDecoder:
     def _tags(self, tags: list[Any] | tuple[()]) -> frozenset[str]:
         try:
             # Only strings that passed the rule are remembered, so a known set is valid.
-            if self._ids.issuperset(tags):
+            if self._tag_names.issuperset(tags):
                 return frozenset(tags)
         except TypeError:  # an unhashable tag: the rule below names it
             pass
         checked: frozenset[str] = _TAGS(tags)
-        if len(self._ids) < _MAX_CACHED:
-            self._ids.update(checked)
+        if len(self._tag_names) < _MAX_CACHED:
+            self._tag_names.update(checked)
         return checked
 
     def _zone_named(self, name: object) -> _dt.tzinfo:
@@ -259,29 +265,40 @@ class InteractionDecoder:
         return found
 
     def _instant(
-        self, parsed: _dt.datetime, text: str, field: str, named: _dt.tzinfo | None
-    ) -> pendulum.DateTime:
-        """The instant of a parsed timestamp: in its own offset, or shown in the named zone."""
+        self,
+        parsed: _dt.datetime,
+        text: str,
+        field: str,
+        named: _dt.tzinfo | None,
+        first: _dt.tzinfo | None,
+    ) -> tuple[pendulum.DateTime, _dt.datetime]:
+        """The instant of a parsed timestamp (in its own offset, or shown in the named zone), and its key.
+
+        The key orders the record's instants for ``check_log``. It is the
+        instant itself when the instant reads as written in the record's
+        first UTC offset (*first*): all such keys are in one zone at one
+        offset, so comparing their wall clocks (what ``datetime`` does within
+        a zone) compares the instants, and a comparison within one zone costs
+        a tenth of one across two. Any other key is the parsed timestamp,
+        compared by its offset.
+        """
         if named is None:
-            local = parsed
             zone = self._fixed.get(parsed.tzinfo)
             if zone is None:
                 zone = fixed_zone(parsed, text, field)  # raises: naive, or not whole seconds
                 if len(self._fixed) < _MAX_CACHED:
                     self._fixed[parsed.tzinfo] = zone
-        else:
-            offset = parsed.tzinfo or fixed_zone(parsed, text, field)  # raises: naive
-            # Written as the zone's own wall time and offset (what the writer does): the
-            # fields can be used as they are. Otherwise convert (the fold comes with it).
-            # (A parsed offset is a fixed ``datetime.timezone``: asking it directly costs
-            # a quarter of ``parsed.utcoffset()``.)
-            local = (
-                parsed
-                if named.utcoffset(parsed) == offset.utcoffset(None)
-                else parsed.astimezone(named)
-            )
-            zone = named
-        return shown_in(local, zone)
+            at = shown_in(parsed, zone)  # at the parsed offset: its wall clock as written
+            return at, (at if parsed.tzinfo == first else parsed)
+        offset = parsed.tzinfo or fixed_zone(parsed, text, field)  # raises: naive
+        # Written as the zone's own wall time and offset (what the writer does): the
+        # fields can be used as they are. Otherwise convert (the fold comes with it).
+        # (A parsed offset is a fixed ``datetime.timezone``: asking it directly costs
+        # a quarter of ``parsed.utcoffset()``.)
+        if named.utcoffset(parsed) == offset.utcoffset(None):
+            at = shown_in(parsed, named)  # at the parsed offset: its wall clock as written
+            return at, (at if offset == first else parsed)
+        return shown_in(parsed.astimezone(named), named), parsed
 
     # ------------------------------------------------------------------ events
 
@@ -289,15 +306,16 @@ class InteractionDecoder:
         self,
         raw_events: list[Any] | tuple[()],
         created_at: pendulum.DateTime,
-        created: _dt.datetime,
+        created_key: _dt.datetime,
         created_text: str,
         named: _dt.tzinfo | None,
+        first: _dt.tzinfo | None,
     ) -> tuple[tuple[Event, ...], list[_dt.datetime]]:
-        """The events, and the parsed timestamps (``created`` first) that order them."""
+        """The events, and the keys that order them (``created_key`` first; see ``_instant``)."""
         events: list[Event] = []
-        keys = [created]
+        keys = [created_key]
         # The first event often shares the opening instant: that one is built already.
-        last_text, parsed, at = created_text, created, created_at
+        last_text, key, at = created_text, created_key, created_at
         ids, durations = self._ids, self._durations
         for index, raw in enumerate(raw_events):
             field = "type"
@@ -312,10 +330,9 @@ class InteractionDecoder:
                 if text != last_text:
                     # Events often share an instant (a reply and the status change it
                     # makes): parse and build each distinct timestamp once.
-                    parsed = _fromisoformat(text)
-                    at = self._instant(parsed, text, "at", named)
+                    at, key = self._instant(_fromisoformat(text), text, "at", named, first)
                     last_text = text
-                keys.append(parsed)
+                keys.append(key)
                 # Messages and status changes are most of a log: built here, in the loop.
                 event: Event
                 if kind == "message":
@@ -324,11 +341,12 @@ class InteractionDecoder:
                     field = "visibility"
                     visibility = VISIBILITIES[raw["visibility"]] if "visibility" in raw else _PUBLIC
                     author_id, work = raw.get("author_id"), raw.get("work")
-                    if author_id is not None and author_id not in ids:
+                    if author_id is not None and not (type(author_id) is str and author_id in ids):
                         self._check_id(_AUTHOR_ID, author_id)
                     if work is not None:
                         field = "work"
-                        work = durations.get(work) or self._work(work)
+                        found = durations.get(work)  # (a zero duration is falsy)
+                        work = self._work(work) if found is None else found
                     event = _new(Message)
                     _M_AT(event, at)
                     _M_AUTHOR(event, author)
@@ -361,9 +379,10 @@ class InteractionDecoder:
             event: Event
             if kind == "assignment":
                 agent_id, group = raw.get("agent_id"), raw.get("group")
-                if agent_id is not None:
+                ids = self._ids
+                if agent_id is not None and not (type(agent_id) is str and agent_id in ids):
                     self._check_id(_AGENT_ID, agent_id)
-                if group is not None:
+                if group is not None and not (type(group) is str and group in ids):
                     self._check_id(_GROUP, group)
                 event = _new(Assignment)
                 _A_AT(event, at)

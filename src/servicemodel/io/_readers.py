@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import json
 from collections.abc import Callable, Iterable, Iterator
-from typing import IO, Any, TypeVar
+from typing import IO, Any, Final, TypeVar
 
 from .._validators import shown
 from ..customers import Customer
@@ -68,6 +68,34 @@ def _invalid_json(line: int, error: Exception) -> RecordError:
 
 
 _NOT_JSON = object()
+#: The parser ``json.loads`` runs (a default ``JSONDecoder``), for :func:`_plain_json`.
+_RAW_DECODE: Final = json.JSONDecoder().raw_decode
+_LINE_ENDS: Final = ("\n", "\r\n", "")
+
+
+def _plain_json(line: object) -> Any:
+    """The value of a line that is one JSON value in UTF-8 and its line end, else ``_NOT_JSON``.
+
+    The common line, parsed by the parser ``json.loads`` itself runs, without
+    its encoding detection and its whitespace handling: a line in UTF-8 that
+    decodes strictly is one ``json.loads`` reads as UTF-8 too (a BOM, UTF-16
+    and UTF-32 fail here), and a value that starts the line and ends at its
+    line end is the value ``json.loads`` returns. Anything else (leading
+    blanks, other bytes, an error) is left to ``json.loads``, whose result or
+    error is then the line's.
+
+    >>> _plain_json(b'{"id": "T-1"}\\n'), _plain_json(b' {"id": "T-1"}') is _NOT_JSON
+    ({'id': 'T-1'}, True)
+    """
+    try:
+        text = line.decode() if type(line) is bytes else line
+        if type(text) is str:
+            value, end = _RAW_DECODE(text)
+            if text[end:] in _LINE_ENDS:
+                return value
+    except (ValueError, RecursionError):  # UnicodeDecodeError and JSONDecodeError included
+        pass
+    return _NOT_JSON
 
 
 def _after_bom(line: str | bytes) -> Any:
@@ -99,20 +127,22 @@ def decode_lines(
     first: int = 1,
 ) -> Iterator[T]:
     """Decode JSON lines numbered from *first*: a bad one raises, or goes to *report*."""
-    loads = json.loads
+    loads, plain = json.loads, _plain_json
     for number, line in enumerate(lines, first):
-        try:
-            record = loads(line)
-        except (ValueError, RecursionError) as exc:
-            if not line.strip(b" \t\r\n" if isinstance(line, bytes) else " \t\r\n"):
-                continue  # a blank line: JSON whitespace only, the same in bytes and text
-            record = _after_bom(line)
-            if record is _NOT_JSON:
-                error = _invalid_json(number, exc)
-                if report is None:
-                    raise error from None
-                report.add(error)
-                continue
+        record = plain(line)
+        if record is _NOT_JSON:
+            try:
+                record = loads(line)
+            except (ValueError, RecursionError) as exc:
+                if not line.strip(b" \t\r\n" if isinstance(line, bytes) else " \t\r\n"):
+                    continue  # a blank line: JSON whitespace only, the same in bytes and text
+                record = _after_bom(line)
+                if record is _NOT_JSON:
+                    error = _invalid_json(number, exc)
+                    if report is None:
+                        raise error from None
+                    report.add(error)
+                    continue
         try:
             value = decode(record)
         except ValidationError as exc:
