@@ -21,7 +21,6 @@ from servicemodel._time import (
     duration_micros,
     from_micros,
     parse_duration,
-    shown_in,
     to_duration,
     to_micros,
     zone,
@@ -332,28 +331,4 @@ def test_a_naive_instant_is_refused_with_the_remedy() -> None:
     assert caught.value.field == "instant"
     assert str(caught.value).startswith(
         "'instant' must be timezone-aware (got naive 2024-01-01T00:00:00); attach a timezone"
-    )
-
-
-@given(
-    st.datetimes(timezones=st.none() | st.just(dt.UTC)),
-    st.sampled_from([0, 1]),
-    st.sampled_from(["UTC", "Europe/London", "America/St_Johns"]),
-)
-def test_shown_in_keeps_the_wall_clock_and_the_fold(
-    local: dt.datetime, fold: int, name: str
-) -> None:
-    local = local.replace(fold=fold)
-    tz = pendulum.timezone(name)
-    shown = shown_in(local, tz)
-    assert type(shown) is pendulum.DateTime
-    assert shown.tzinfo is tz
-    assert shown.fold == fold
-    assert shown.replace(tzinfo=None) == local.replace(tzinfo=None)
-    assert (shown.year, shown.month, shown.day) == (local.year, local.month, local.day)
-    assert (shown.hour, shown.minute, shown.second, shown.microsecond) == (
-        local.hour,
-        local.minute,
-        local.second,
-        local.microsecond,
     )

@@ -148,17 +148,20 @@ def from_micros(micros: int, tz: _dt.tzinfo = _UTC) -> pendulum.DateTime:
     return shown_in(utc.astimezone(tz), tz)
 
 
-def _fields_shown(local: _dt.datetime, tz: _dt.tzinfo) -> pendulum.DateTime:
-    """The plain route of :data:`shown_in`: the constructor, given each field.
+def shown_in(local: _dt.datetime, tz: _dt.tzinfo) -> pendulum.DateTime:
+    """The wall-clock reading of *local* (its fields and PEP 495 fold) as a DateTime in *tz*.
+
+    *local* must already read as *tz*'s wall clock (``value.astimezone(tz)``);
+    nothing is converted.
 
     >>> import datetime as dt
     >>> london = pendulum.timezone("Europe/London")
     >>> again = dt.datetime(2024, 10, 27, 1, 30, fold=1)  # 01:30 GMT, the second time
-    >>> shown_in(again, london).isoformat(), _fields_shown(again, london).isoformat()
-    ('2024-10-27T01:30:00+00:00', '2024-10-27T01:30:00+00:00')
+    >>> shown_in(again, london).isoformat()
+    '2024-10-27T01:30:00+00:00'
     """
     # tzinfo passed by position: keyword arguments cost the constructor more than the
-    # rest of this line; the fold is set only when needed.
+    # rest of this line (a hot path of every reader); the fold is set only when needed.
     instant = _DateTime(
         local.year,
         local.month,
@@ -170,65 +173,6 @@ def _fields_shown(local: _dt.datetime, tz: _dt.tzinfo) -> pendulum.DateTime:
         tz,
     )
     return instant.replace(fold=1) if local.fold else instant
-
-
-#: A datetime's fields packed as pickling keeps them: ``(type, (state, tzinfo))``. The
-#: unbound C method, so a subclass that pickles itself otherwise is read the same way.
-_PICKLED: Final = _dt.datetime.__reduce__
-
-
-def _state_shown(local: _dt.datetime, tz: _dt.tzinfo) -> pendulum.DateTime:
-    """The direct route of :data:`shown_in`: the fields copied as unpickling copies them.
-
-    ``DateTime(state, tz)`` is the constructor's unpickling form: it copies the
-    ten packed bytes instead of parsing eight arguments (about 40% cheaper, and
-    every reader builds one per timestamp). The packed form leaves the fold
-    out (pickle protocol 2), so it is set as the plain route sets it.
-
-    >>> import datetime as dt
-    >>> _state_shown(dt.datetime(2024, 6, 10, 9, 30, 1, 5), pendulum.UTC)
-    DateTime(2024, 6, 10, 9, 30, 1, 5, tzinfo=Timezone('UTC'))
-    """
-    state = _PICKLED(local)[1][0]
-    instant = _DateTime(state, tz)  # type: ignore[call-arg, arg-type]  # the unpickling form
-    return instant.replace(fold=1) if local.fold else instant
-
-
-def _choose_shown() -> Callable[[_dt.datetime, _dt.tzinfo], pendulum.DateTime]:
-    """The direct route if, with this Python and pendulum, it builds what the plain one builds."""
-    london: _dt.tzinfo = pendulum.timezone("Europe/London")
-    fixed = pendulum.FixedTimezone(-12_600)
-    samples: list[tuple[_dt.datetime, _dt.tzinfo]] = [
-        (_dt.datetime(2024, 10, 27, 1, 30, fold=1), london),
-        (_dt.datetime(2024, 10, 27, 1, 30, tzinfo=_dt.UTC), london),
-        (_dt.datetime(1, 1, 1), _UTC),
-        (_dt.datetime(9999, 12, 31, 23, 59, 59, 999_999, tzinfo=fixed), fixed),
-        (pendulum.datetime(2024, 3, 31, 2, 30, 0, 123_456, tz=london), _UTC),
-    ]
-
-    def same(a: pendulum.DateTime, b: pendulum.DateTime) -> bool:
-        return (
-            type(a) is type(b)
-            and a.tzinfo is b.tzinfo
-            and a.fold == b.fold
-            and a.isoformat() == b.isoformat()
-            and a == b
-        )
-
-    try:
-        if all(same(_state_shown(v, tz), _fields_shown(v, tz)) for v, tz in samples):
-            return _state_shown
-    except Exception:  # any change in datetime's pickling: keep the constructor
-        pass
-    return _fields_shown  # pragma: no cover - only with a Python or pendulum that changed
-
-
-#: The wall-clock reading of *local* (its fields and PEP 495 fold) as a DateTime in *tz*.
-#:
-#: *local* must already read as *tz*'s wall clock (``value.astimezone(tz)``);
-#: nothing is converted. The chosen route itself, not a function that calls it:
-#: a reader calls it once per timestamp (examples: :func:`_fields_shown`).
-shown_in: Final[Callable[[_dt.datetime, _dt.tzinfo], pendulum.DateTime]] = _choose_shown()
 
 
 def duration_micros(value: _dt.timedelta) -> int:
