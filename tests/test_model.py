@@ -355,7 +355,7 @@ def test_loyalty_programme_problems_are_prefixed_with_loyalty(
 
 def test_a_goal_field_of_the_wrong_type_is_reported_at_its_path() -> None:
     assert problems(goals=[goal(description=7), goal(scope="all")]) == [
-        ("goals[0].description", "must be of type str (got 7)"),
+        ("goals[0].description", "must be a str (got 7)"),
         ("goals[1].scope", "must be an object (a table) (got string 'all')"),
     ]
 
