@@ -17,7 +17,7 @@ import attrs
 import pendulum
 
 from .._time import aware, from_micros, to_micros, zone
-from .._validators import enum_member
+from .._validators import enum_member, is_collection
 from ._values import _Micros
 
 __all__ = ["COMMAND_FIELDS", "Command", "CommandName"]
@@ -64,7 +64,7 @@ def _instant(at: _dt.datetime) -> int:
 
 def _pairs(arguments: Iterable[tuple[str, Any]]) -> tuple[tuple[str, Any], ...]:
     """A command's arguments as a tuple (a list is accepted)."""
-    if isinstance(arguments, str | bytes) or not isinstance(arguments, Iterable):
+    if not is_collection(arguments):
         from ..exceptions import ValidationError
 
         raise ValidationError(
