@@ -367,7 +367,15 @@ CHECKS: dict[str, Callable[[Block, Path, pytest.MonkeyPatch], None]] = {
 }
 
 
-@pytest.mark.parametrize("block", BLOCKS, ids=[f"{b.where()}:{b.language or '-'}" for b in BLOCKS])
+def _param(block: Block) -> Any:
+    # The quick start assesses 20,000 sample interactions; traced, that takes 2.5
+    # times as long, and the assessment's lines are covered by its own tests.
+    heavy = "assess --sample" in block.text and "--count" not in block.text
+    marks = [pytest.mark.no_cover] if heavy else []
+    return pytest.param(block, marks=marks, id=f"{block.where()}:{block.language or '-'}")
+
+
+@pytest.mark.parametrize("block", [_param(b) for b in BLOCKS])
 def test_every_code_block_in_the_docs_is_checked(
     block: Block, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -8,6 +8,7 @@ from typing import Any
 
 import jsonschema
 import pendulum
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -137,6 +138,7 @@ def mutated(draw: st.DrawFn) -> dict[str, Any]:
     return document
 
 
+@pytest.mark.no_cover  # a law over many examples: traced, it takes twice as long
 @settings(max_examples=100)
 @given(mutated())
 def test_schema_and_loader_agree_on_shape_mutations(document: dict[str, Any]) -> None:

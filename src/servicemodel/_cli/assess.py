@@ -261,10 +261,12 @@ def run(args: argparse.Namespace) -> int:
             raise usage(f"'--count' must be from 1 to 10,000,000 (got {args.count})")
         text = resources.files("servicemodel.samples").joinpath("sample_model.toml").read_text()
         model = load_model(text)
+        # A bad --as-of is a usage error before any sample is generated.
+        given = parse_as_of(args.as_of, zone=model.timezone) if args.as_of else None
         data = list(generate(args.count, seed=args.seed, start=SAMPLE_START))
         as_of = (
-            parse_as_of(args.as_of, zone=model.timezone)
-            if args.as_of
+            given
+            if given is not None
             else _midnight_after((i.created_at for i in data), model.timezone)
         )
         result = assess(model, data, as_of=as_of, period=args.period or "week")
