@@ -74,19 +74,24 @@ def shown(value: object, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
-def integer_rule(low: int | None = None, high: int | None = None) -> str:
+def integer_rule(low: int | None = None, high: int | None = None, unit: str | None = None) -> str:
     """The one wording of an integer range, for a message ``'<field>' must be <rule> (got ...)``.
+
+    *unit* names what is counted, when the number alone would not say it.
 
     >>> integer_rule(1, 5), integer_rule(low=0), integer_rule(high=9), integer_rule()
     ('an integer from 1 to 5', 'an integer of at least 0', 'an integer of at most 9', 'an integer')
+    >>> integer_rule(1, 60, unit="minutes")
+    'an integer number of minutes from 1 to 60'
     """
+    kind = f"an integer number of {unit}" if unit else "an integer"
     if low is not None and high is not None:
-        return f"an integer from {low} to {high}"
+        return f"{kind} from {low} to {high}"
     if low is not None:
-        return f"an integer of at least {low}"
+        return f"{kind} of at least {low}"
     if high is not None:
-        return f"an integer of at most {high}"
-    return "an integer"
+        return f"{kind} of at most {high}"
+    return kind
 
 
 def is_integer(value: object, low: int | None = None, high: int | None = None) -> TypeGuard[int]:
@@ -103,8 +108,17 @@ def is_integer(value: object, low: int | None = None, high: int | None = None) -
     )
 
 
-def integer(value: object, *, field: str, low: int | None = None, high: int | None = None) -> int:
+def integer(
+    value: object,
+    *,
+    field: str,
+    low: int | None = None,
+    high: int | None = None,
+    unit: str | None = None,
+) -> int:
     """Return *value* if it is an ``int`` (not ``bool``) in ``[low, high]``; the one integer check.
+
+    *unit* (e.g. ``"minutes"``) goes into the message when the number alone would not say it.
 
     Raises:
         ValidationError: ``'<field>' must be an integer from <low> to <high> (got <value>)``.
@@ -118,7 +132,7 @@ def integer(value: object, *, field: str, low: int | None = None, high: int | No
     """
     if not is_integer(value, low, high):
         raise ValidationError(
-            f"'{field}' must be {integer_rule(low, high)} (got {shown(value)})",
+            f"'{field}' must be {integer_rule(low, high, unit)} (got {shown(value)})",
             field=field,
             value=value,
         )

@@ -224,7 +224,10 @@ def test_target_in_seconds_wins_over_minutes_in_every_reader(tmp_path: pathlib.P
     assert row.target == pendulum.duration(seconds=90)
     applied["sla"]["target_in_seconds"] = 1.5
     _save(folder / "ticket_metric_events.json", page)
-    with pytest.raises(RecordError, match=r"'sla\.target_in_seconds' must be an integer from 1 to"):
+    with pytest.raises(
+        RecordError,
+        match=r"'sla\.target_in_seconds' must be an integer number of seconds from 1 to",
+    ):
         list(read_api(folder))
 
 

@@ -33,8 +33,10 @@ def target_seconds(
     >>> target_seconds(1.5)
     Traceback (most recent call last):
     ...
-    servicemodel.exceptions.ValidationError: 'target' must be an integer from 1 to 5270400 (got 1.5)
+    servicemodel.exceptions.ValidationError: 'target' must be an integer number of minutes from 1 to 5270400 (got 1.5)
     """
     if seconds is not None:
-        return integer(seconds, field=seconds_field, low=1, high=_MAX_SECONDS)
-    return integer(minutes, field=minutes_field, low=1, high=_MAX_SECONDS // 60) * 60
+        return integer(seconds, field=seconds_field, low=1, high=_MAX_SECONDS, unit="seconds")
+    return (
+        integer(minutes, field=minutes_field, low=1, high=_MAX_SECONDS // 60, unit="minutes") * 60
+    )
