@@ -197,10 +197,10 @@ def test_a_long_batch_reusing_a_key_names_its_holder_and_writes_nothing(tmp_path
             Command.of("earn", key=f"b-{i}", member=f"m{i % 7}", at=T, points=5) for i in range(120)
         ]
         batch[70] = Command.of("earn", key="k", member="bob", at=T, points=5)
-        with pytest.raises(IdempotencyConflict, match="'k' was already used .*earn for 'ann'"):
+        with pytest.raises(IdempotencyConflict, match=r"'k' was already used .*earn for 'ann'"):
             ledger.apply_many(batch)
         batch[70] = Command.of("earn", key="b-3", member="bob", at=T, points=5)
-        with pytest.raises(IdempotencyConflict, match="'b-3' was already used .*earn for 'm3'"):
+        with pytest.raises(IdempotencyConflict, match=r"'b-3' was already used .*earn for 'm3'"):
             ledger.apply_many(batch)
         assert rows(tmp_path) == before
         del batch[70]

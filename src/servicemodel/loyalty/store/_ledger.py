@@ -310,7 +310,8 @@ class StoredLedger:
                 with self._store.transaction() as tx:
                     self._begin(tx)
                     if len(steps) > 1:
-                        tx.lock_many({step.member for step in steps if self._stale(step.member)})
+                        stale = self._stale
+                        tx.lock_many([m for m in {step.member for step in steps} if stale(m)])
                     step_of = self._step
                     for step in steps:
                         receipts.append(step_of(tx, step, changed))
