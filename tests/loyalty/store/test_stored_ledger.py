@@ -188,6 +188,26 @@ def test_a_batch_is_all_or_nothing(tmp_path: Path) -> None:
             ledger.apply_many(["earn"])  # type: ignore[list-item]
 
 
+def test_a_long_batch_reusing_a_key_names_its_holder_and_writes_nothing(tmp_path: Path) -> None:
+    # More commands than one statement writes: the reused key is in the middle of one.
+    with create_store(url(tmp_path), policies=POLICIES) as ledger:
+        ledger.earn(member="ann", points=100, at=T, key="k")
+        before = rows(tmp_path)
+        batch = [
+            Command.of("earn", key=f"b-{i}", member=f"m{i % 7}", at=T, points=5) for i in range(120)
+        ]
+        batch[70] = Command.of("earn", key="k", member="bob", at=T, points=5)
+        with pytest.raises(IdempotencyConflict, match=r"'k' was already used .*earn for 'ann'"):
+            ledger.apply_many(batch)
+        batch[70] = Command.of("earn", key="b-3", member="bob", at=T, points=5)
+        with pytest.raises(IdempotencyConflict, match=r"'b-3' was already used .*earn for 'm3'"):
+            ledger.apply_many(batch)
+        assert rows(tmp_path) == before
+        del batch[70]
+        assert len(ledger.apply_many(batch)) == 119
+        assert rows(tmp_path)[0] == before[0] + 119
+
+
 def test_a_command_sent_again_returns_the_first_receipt_from_the_store(tmp_path: Path) -> None:
     with create_store(url(tmp_path), policies=POLICIES) as ledger:
         first = ledger.earn(member="ann", points=100, at=T, key="o-1")

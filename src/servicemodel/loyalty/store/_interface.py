@@ -25,12 +25,13 @@ from typing import NamedTuple, Protocol, final
 
 import attrs
 
+from ...exceptions import IdempotencyConflict
 from .._commands import Command, payload_of
 from .._policies import Policies
 from .._values import Entry
 from ._codec import Record, command_column, record_of
 
-__all__ = ["LedgerStore", "StoreTransaction", "StoredCommand", "Written"]
+__all__ = ["LedgerStore", "StoreTransaction", "StoredCommand", "Written", "key_conflict"]
 
 
 @final
@@ -51,6 +52,22 @@ class StoredCommand:
     command: Command
     version: int
     seqs: tuple[int, ...]
+
+
+def key_conflict(key: str, holder: StoredCommand) -> IdempotencyConflict:
+    """The error for a command whose *key* the stored command *holder* already has.
+
+    >>> import pendulum
+    >>> from servicemodel.loyalty import Command
+    >>> c = Command.of("redeem", key="r", member="ann", at=pendulum.datetime(1970, 1, 1), points=5)
+    >>> key_conflict("r", StoredCommand(command=c, version=2, seqs=(7,)))
+    IdempotencyConflict("'key' 'r' was already used for a different command (redeem for 'ann'); use a new key for a new command")
+    """
+    return IdempotencyConflict(
+        f"'key' {key!r} was already used for a different command "
+        f"({holder.command.name.value} for {holder.command.member!r}); "
+        "use a new key for a new command"
+    )
 
 
 class Written(NamedTuple):
@@ -138,17 +155,26 @@ class StoreTransaction(Protocol):
         ...     tx.lock_many(["bob", "ann"])
         """
 
-    def expect(self, keys: Iterable[str]) -> None:
-        """The idempotency keys the commands about to be appended carry (a batch's).
+    def unchanged(self) -> bool:
+        """Whether no other connection wrote since this store's previous transaction.
 
-        A store may look them up at once, so that :meth:`append` reports a
-        key already stored without a statement of its own (SQLite does), or
-        do nothing; the unique constraint decides either way.
+        Asked once, at the start of a transaction. ``True`` promises that
+        the store's members, versions and journal are as this store object
+        (its :class:`~servicemodel.loyalty.store.StoredLedger`) left them,
+        and that the transaction already serialises every member (SQLite's
+        one write lock): what the caller knows of a member from its own
+        transactions is current without a lock or a read. A store that
+        cannot tell answers ``False`` (PostgreSQL: its members are locked
+        one by one in any case).
 
         >>> from servicemodel.loyalty.store import create_store
         >>> store = create_store("sqlite://", policies=Policies()).store
         >>> with store.transaction() as tx:
-        ...     tx.expect(["o-1", "o-2"])
+        ...     tx.unchanged()
+        False
+        >>> with store.transaction() as tx:
+        ...     tx.unchanged()
+        True
         """
 
     def version(self, member: str) -> int:
@@ -208,9 +234,10 @@ class StoreTransaction(Protocol):
         in that order (consecutive: a ``range``). Raises :class:`~servicemodel.exceptions.IdempotencyConflict`
         when the key is already in the store (the unique constraint). The
         member must be locked in this transaction. A store may hold the rows
-        back and write a whole batch's with one statement per table, but
-        every later read of the transaction sees them, and the commit writes
-        them.
+        back and write a whole batch's with one statement per table: every
+        later read of the transaction sees them, the commit writes them, and
+        a key already stored is then reported by that read or by the commit
+        (the transaction rolls back).
 
         >>> from servicemodel.loyalty import EntryKind
         >>> from servicemodel.loyalty.store import create_store

@@ -24,12 +24,12 @@ import functools
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import Any, final
+from typing import Any, Final, final
 
 import attrs
 
 from ..._validators import integer
-from ...exceptions import IdempotencyConflict, LedgerError, StoreError, ValidationError
+from ...exceptions import LedgerError, StoreError, ValidationError
 from .. import (
     Allocation,
     Balance,
@@ -45,9 +45,11 @@ from .. import (
 )
 from .._values import make_receipt
 from ._codec import command_column
-from ._interface import LedgerStore, StoreTransaction, Written
+from ._interface import LedgerStore, StoreTransaction, Written, key_conflict
 
 __all__ = ["StoredLedger"]
+
+_new_record: Final = tuple.__new__  # a NamedTuple's own constructor costs twice as much
 
 
 @attrs.define
@@ -57,6 +59,8 @@ class _Member:
     ledger: Ledger
     version: int
     seqs: list[int]
+    #: The value of the StoredLedger's ``_checks`` when ``version`` was last the store's.
+    checked: int
 
 
 @attrs.frozen
@@ -120,6 +124,9 @@ class StoredLedger:
         # Each member's ledger is made like this one (they share what the policies give).
         self._empty = Ledger(policies=store.policies)
         self._lock = threading.RLock()
+        # Counts the transactions that found another writer's work: a state checked
+        # in an earlier count is read again before it is used.
+        self._checks = 0
 
     def __repr__(self) -> str:
         return f"StoredLedger(url={self._store.url!r})"
@@ -301,25 +308,32 @@ class StoredLedger:
         with self._lock:
             try:
                 with self._store.transaction() as tx:
+                    self._begin(tx)
                     if len(steps) > 1:
-                        tx.lock_many({step.member for step in steps})
-                        tx.expect([step.key for step in steps])
+                        stale = self._stale
+                        tx.lock_many([m for m in {step.member for step in steps} if stale(m)])
+                    step_of = self._step
                     for step in steps:
-                        receipts.append(self._step(tx, step, changed))
+                        receipts.append(step_of(tx, step, changed))
             except BaseException:
                 for member in changed:
                     self._members.pop(member, None)
                 raise
         return tuple(receipts)
 
+    def _begin(self, tx: StoreTransaction) -> None:
+        """Start using *tx*: the cached states are checked again if another writer wrote."""
+        if not tx.unchanged():
+            self._checks += 1
+
+    def _stale(self, member: str) -> bool:
+        """Whether *member*'s version must be read (and the member locked) before it is used."""
+        state = self._members.get(member)
+        return state is None or state.checked != self._checks
+
     def _step(self, tx: StoreTransaction, step: Command | _Call, changed: set[str]) -> Receipt:
         member, key = step.member, step.key
-        version = tx.lock(member)
-        state = self._members.get(member)
-        if state is not None and state.version == version:
-            self._members.move_to_end(member)
-        else:
-            state = self._sync(tx, member, version)
+        state = self._sync(tx, member)
         known = state.version
         ledger = state.ledger
         try:
@@ -343,11 +357,9 @@ class StoredLedger:
         start = len(known_seqs)
         payload, records = ledger._written(key, start)
         split = receipt.span[0] - start
-        try:
-            seqs = tx.append(Written(key, member, version, command_column(payload), records, split))
-        except IdempotencyConflict:
-            self._refuse_key_of_another_member(tx, key, member)
-            raise
+        seqs = tx.append(
+            _new_record(Written, (key, member, version, command_column(payload), records, split))
+        )
         state.version = version
         known_seqs.extend(seqs)
         span = (seqs[split] - 1, seqs[-1]) if split < len(seqs) else (0, 0)
@@ -356,14 +368,15 @@ class StoredLedger:
         )
 
     def _refuse_key_of_another_member(self, tx: StoreTransaction, key: str, member: str) -> None:
-        """Raise IdempotencyConflict if *key* is stored for a command of another member."""
+        """Raise IdempotencyConflict if *key* is stored for a command of another member.
+
+        The store writes what it held back first (:meth:`StoreTransaction.find`
+        reads after it), so an earlier command's key conflict is reported
+        before this command's refusal.
+        """
         found = tx.find(key)
         if found is not None and found.command.member != member:
-            raise IdempotencyConflict(
-                f"'key' {key!r} was already used for a different command "
-                f"({found.command.name.value} for {found.command.member!r}); "
-                "use a new key for a new command"
-            )
+            raise key_conflict(key, found)
 
     def _receipt(self, key: str, member: str, version: int, seqs: Sequence[int]) -> Receipt:
         span = (seqs[0] - 1, seqs[-1]) if seqs else (0, 0)
@@ -371,21 +384,26 @@ class StoredLedger:
             key, member, version, span, functools.partial(_entries, self._store, key)
         )
 
-    def _sync(self, tx: StoreTransaction, member: str, version: int) -> _Member:
-        """The member's state at *version*: from the cache, caught up, or replayed from the store.
+    def _sync(self, tx: StoreTransaction, member: str) -> _Member:
+        """The member's state as the store holds it: cached, caught up, or replayed.
 
-        A cached state behind the store (another writer's commands) runs only
-        the commands it has not seen, in order: the rules give the state that
-        replaying all of them gives.
+        A cached state checked since another writer last wrote is current.
+        Otherwise the member is locked and its version read: a cached state
+        at that version is current, one behind it (another writer's
+        commands) runs only the commands it has not seen, in order (the
+        rules give the state that replaying all of them gives).
         """
-        state = self._members.get(member)
-        if state is not None and state.version == version:
-            self._members.move_to_end(member)
+        members = self._members
+        state = members.get(member)
+        if state is not None and state.checked == self._checks:
+            members.move_to_end(member)
             return state
+        version = tx.lock(member)
         if state is None or state.version > version:
-            state = _Member(ledger=self._empty._empty_like(), version=0, seqs=[])
-        self._members.pop(member, None)
-        if version:  # a member the store has not seen has nothing to read
+            state = _Member(ledger=self._empty._empty_like(), version=0, seqs=[], checked=0)
+        state.checked = self._checks
+        if state.version < version:
+            members.pop(member, None)  # back once caught up
             ledger = state.ledger
             for command in tx.member_commands(member, after=state.version):
                 ledger.apply(command)
@@ -397,14 +415,16 @@ class StoredLedger:
                 )
             state.seqs.extend(tx.member_seqs(member, after=state.version))
             state.version = version
-        self._members[member] = state
-        if len(self._members) > self._size:
-            self._members.popitem(last=False)
+        members[member] = state
+        members.move_to_end(member)
+        if len(members) > self._size:
+            members.popitem(last=False)
         return state
 
     def _state(self, member: str) -> _Member:
         with self._store.reading() as tx:
-            return self._sync(tx, member, tx.version(member))
+            self._begin(tx)
+            return self._sync(tx, member)
 
     # ---------------------------------------------------------------- queries
 

@@ -26,11 +26,11 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, Final, final
 from urllib.parse import urlsplit, urlunsplit
 
-from ...exceptions import IdempotencyConflict, SchemaVersionError, StoreError, StoreNotFound
+from ...exceptions import SchemaVersionError, StoreError, StoreNotFound
 from .. import Command, Entry, Policies
 from ._codec import command_from_column, policies_text, read_policies
 from ._entries import merged, pack, positions
-from ._interface import StoredCommand, Written
+from ._interface import StoredCommand, Written, key_conflict
 from ._migration import journal_rows
 from ._rows import ROW_COLUMNS, own_entries, stored_command
 from ._schema import POSTGRES_SCHEMA, POSTGRES_V3_AFTER, POSTGRES_V3_BEFORE, SCHEMA_VERSION
@@ -141,10 +141,10 @@ class _Transaction:
         ).fetchall()
         self._versions.update((member, int(version)) for member, version in rows)
 
-    def expect(self, keys: Iterable[str]) -> None:
-        # Each append inserts its command with ON CONFLICT DO NOTHING and so learns
-        # whether its key is taken, in the statement that writes it.
-        return
+    def unchanged(self) -> bool:
+        # Other processes' commands are not seen here: every member is locked and its
+        # version read, one by one.
+        return False
 
     def version(self, member: str) -> int:
         if member in self._versions:
@@ -192,10 +192,10 @@ class _Transaction:
         assert row is not None
         (first,) = row
         if first is None:
-            raise IdempotencyConflict(
-                f"'key' {written.key!r} was already used for a different command; "
-                "use a new key for a new command"
-            )
+            # The key's holder has committed (the insert waited for it): it is found.
+            holder = self.find(written.key)
+            assert holder is not None
+            raise key_conflict(written.key, holder)
         self._versions[member] = written.version
         return range(first, first + count)
 
