@@ -93,10 +93,8 @@ _CSAT_BANDS: Mapping[CsatVariant, tuple[frozenset[int], frozenset[int]]] = Mappi
 
 
 def _first_contact(interaction: Interaction) -> bool:
-    """What the FCR KPI (one touch) counts as resolved at first contact."""
-    accumulator = Fcr.empty()
-    accumulator.add(interaction)
-    return bool(accumulator.result().value == 1)
+    """What the FCR KPI (one touch) counts as resolved at first contact (*interaction* is solved)."""
+    return Fcr.empty().resolved_at_first_contact(interaction)
 
 
 @final
