@@ -26,8 +26,9 @@ time) is derived from the events by methods, never stored twice.
 from __future__ import annotations
 
 import datetime as _dt
+from bisect import bisect_right
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any, TypeVar, final
+from typing import Any, TypeVar, cast, final
 
 import attrs
 import pendulum
@@ -46,6 +47,8 @@ from ._log._events import (
     TagChange,
     TargetApplied,
 )
+from ._log._facts import log_facts
+from ._log._facts import replies as _replies
 from ._log._interaction_history import InteractionHistory
 from ._log._opening import OpeningMessage, is_opening
 from ._log._rules import check_log
@@ -305,15 +308,8 @@ class Interaction(InteractionHistory):
         ... ]).first_reply().author_id
         'A-1'
         """
-        skipped = self.opening_message(opening=opening)
-        for event in self.events:
-            if (
-                isinstance(event, Message)
-                and event.is_public_agent_reply()
-                and event is not skipped
-            ):
-                return event
-        return None
+        found = self.replies(opening=opening)
+        return found[0] if found else None
 
     def opening_message(
         self, *, opening: OpeningMessage = OpeningMessage.NOT_A_REPLY
@@ -349,12 +345,9 @@ class Interaction(InteractionHistory):
         ... ]).replies()[0].author.value
         'agent'
         """
-        skipped = self.opening_message(opening=opening)
-        return tuple(
-            e
-            for e in self.events
-            if isinstance(e, Message) and e.is_public_agent_reply() and e is not skipped
-        )
+        if opening is OpeningMessage.NOT_A_REPLY:
+            return log_facts(self).replies
+        return _replies(self.events, opened_by=self.opened_by, opening=opening)
 
     def agent_reply_count(self, *, opening: OpeningMessage = OpeningMessage.NOT_A_REPLY) -> int:
         """How many agent replies the thread has (:meth:`replies`).
@@ -430,23 +423,15 @@ class Interaction(InteractionHistory):
         (<Status.SOLVED: 'solved'>, True)
         """
         limit = to_micros(aware(at, field="at"))
-        events = self.events
-        if not events or to_micros(events[-1].at) <= limit:
+        micros = log_facts(self).event_us
+        if not micros or micros[-1] <= limit:
             return self
-        kept = tuple(e for e in events if to_micros(e.at) <= limit)
-        return attrs.evolve(self, events=kept)
+        return attrs.evolve(self, events=self.events[: bisect_right(micros, limit)])
 
     def _resolutions(self) -> list[StatusChange]:
         """The status changes by which the interaction entered a resolved status from an unresolved one."""
-        found: list[StatusChange] = []
-        resolved = False
-        for event in self.events:
-            if isinstance(event, StatusChange):
-                now = event.status.is_resolved
-                if now and not resolved:
-                    found.append(event)
-                resolved = now
-        return found
+        events = self.events
+        return [cast(StatusChange, events[index]) for index in log_facts(self).resolutions]
 
     def first_resolution(self) -> StatusChange | None:
         """The status change that first resolved the interaction (``None``: never); see :meth:`first_solved_at`.
@@ -523,14 +508,7 @@ class Interaction(InteractionHistory):
         ... ]).reopen_count()
         1
         """
-        count = 0
-        status = Status.NEW
-        for event in self.events:
-            if isinstance(event, StatusChange):
-                if status is Status.SOLVED and event.status is not Status.CLOSED:
-                    count += 1
-                status = event.status
-        return count
+        return log_facts(self).reopens
 
     def priority_at(self, at: pendulum.DateTime) -> Priority:
         """The priority in force at an instant (changes at an instant apply from it).

@@ -23,6 +23,7 @@ import enum
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, final
 
+from .._log._facts import log_facts
 from .._time import to_micros, zone
 from .._validators import distinct, enum_member
 from ..customers import Customer
@@ -54,7 +55,7 @@ _DIMENSIONS = ("channel", "kind", "priority", "group", "assignee", "customer_id"
 
 def _item_time(item: object) -> int | None:
     if isinstance(item, Interaction):
-        return to_micros(item.created_at)
+        return log_facts(item).created_us
     if isinstance(item, Customer):
         return to_micros(item.acquired_at)
     if isinstance(item, AgentTime):

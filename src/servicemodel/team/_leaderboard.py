@@ -22,6 +22,7 @@ from typing import final
 import attrs
 import pendulum
 
+from .._log._facts import log_facts
 from .._time import aware, from_micros, to_micros, zone
 from .._validators import integer
 from ..exceptions import ValidationError
@@ -151,7 +152,7 @@ class MonthTally:
         """
         _check_interaction(interaction)
         start, end = self._start, self._end
-        if to_micros(interaction.created_at) >= end:
+        if log_facts(interaction).created_us >= end:
             return
         current = interaction.as_of(self._cut)
         scored = _scored_resolution(current, self._policy)

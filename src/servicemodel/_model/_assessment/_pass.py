@@ -8,6 +8,7 @@ from typing import Any
 import attrs
 import pendulum
 
+from ..._log._facts import log_facts
 from ..._time import from_micros, to_micros
 from ..._validators import check_item
 from ...customers import Customer
@@ -186,7 +187,7 @@ class _Pass:
         for position, item in enumerate(interactions):
             check_item(item, Interaction, field="interactions", index=position)
             self.read += 1
-            created = to_micros(item.created_at)
+            created = log_facts(item).created_us
             check_supported(
                 created, field=f"interactions[{position}].created_at", value=item.created_at
             )
