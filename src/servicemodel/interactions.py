@@ -428,11 +428,6 @@ class Interaction(InteractionHistory):
             return self
         return attrs.evolve(self, events=self.events[: bisect_right(micros, limit)])
 
-    def _resolutions(self) -> list[StatusChange]:
-        """The status changes by which the interaction entered a resolved status from an unresolved one."""
-        events = self.events
-        return [cast(StatusChange, events[index]) for index in log_facts(self).resolutions]
-
     def first_resolution(self) -> StatusChange | None:
         """The status change that first resolved the interaction (``None``: never); see :meth:`first_solved_at`.
 
@@ -442,8 +437,8 @@ class Interaction(InteractionHistory):
         ...     events=[StatusChange(at=t, status="closed")]).first_resolution().status
         <Status.CLOSED: 'closed'>
         """
-        solves = self._resolutions()
-        return solves[0] if solves else None
+        found = log_facts(self).resolutions
+        return cast(StatusChange, self.events[found[0]]) if found else None
 
     def first_solved_at(self) -> pendulum.DateTime | None:
         """When the interaction was first resolved (``None``: never).
@@ -458,8 +453,8 @@ class Interaction(InteractionHistory):
         ...     events=[StatusChange(at=t.add(hours=1), status="solved")]).first_solved_at()
         DateTime(2024, 1, 1, 1, 0, 0, tzinfo=Timezone('UTC'))
         """
-        solves = self._resolutions()
-        return solves[0].at if solves else None
+        found = log_facts(self).resolutions
+        return self.events[found[0]].at if found else None
 
     def last_solved_at(self) -> pendulum.DateTime | None:
         """When the interaction was last resolved (``None``: never); later than the first after a reopen.
@@ -476,8 +471,8 @@ class Interaction(InteractionHistory):
         ... ]).last_solved_at()
         DateTime(2024, 1, 1, 3, 0, 0, tzinfo=Timezone('UTC'))
         """
-        solves = self._resolutions()
-        return solves[-1].at if solves else None
+        found = log_facts(self).resolutions
+        return self.events[found[-1]].at if found else None
 
     def resolution_count(self) -> int:
         """How many times the interaction was resolved (entered solved or closed from another status).
@@ -495,7 +490,7 @@ class Interaction(InteractionHistory):
         ... ]).resolution_count()
         2
         """
-        return len(self._resolutions())
+        return len(log_facts(self).resolutions)
 
     def reopen_count(self) -> int:
         """How many times a solved interaction was reopened (solved to open, pending or on hold).

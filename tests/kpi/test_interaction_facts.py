@@ -49,10 +49,10 @@ def test_first_contact_is_judged_per_interaction_only_where_the_variant_can() ->
         Message(at=T.add(minutes=5), author="agent"),
         StatusChange(at=T.add(minutes=6), status="solved"),
     )
-    assert Fcr.empty().resolved_at_first_contact(answered_twice) is False
-    assert Fcr.empty(variant="no_customer_follow_up").resolved_at_first_contact(answered_twice)
+    assert Fcr.resolved_at_first_contact(answered_twice) is False
+    assert Fcr.resolved_at_first_contact(answered_twice, variant="no_customer_follow_up")
     with pytest.raises(ValidationError, match="'variant' must judge an interaction on its own"):
-        Fcr.empty(variant="no_repeat_within_window").resolved_at_first_contact(answered_twice)
+        Fcr.resolved_at_first_contact(answered_twice, variant="no_repeat_within_window")
 
 
 def test_a_reply_sent_with_the_resolution_answers_the_queue() -> None:

@@ -135,10 +135,13 @@ class Fcr(Accumulator[Rate]):
         if solved is None:
             return
         self._n += 1
-        self._k += self.resolved_at_first_contact(item)
+        self._k += self.resolved_at_first_contact(item, variant=self._variant)
 
-    def resolved_at_first_contact(self, item: Interaction) -> bool:
-        """Whether this variant counts a solved *item* as resolved at first contact.
+    @classmethod
+    def resolved_at_first_contact(
+        cls, item: Interaction, *, variant: FcrVariant | str = FcrVariant.ONE_TOUCH
+    ) -> bool:
+        """Whether FCR's *variant* counts a solved *item* as resolved at first contact.
 
         The one judgement ``add`` tallies, for the variants that judge an
         interaction on its own (``one_touch``, ``no_customer_follow_up``);
@@ -155,18 +158,20 @@ class Fcr(Accumulator[Rate]):
         >>> item = Interaction(id="T", customer_id="C", channel="email", created_at=t, events=[
         ...     Message(at=t, author="agent"), Message(at=t.add(minutes=5), author="agent"),
         ...     StatusChange(at=t.add(hours=1), status="solved")])
-        >>> Fcr.empty().resolved_at_first_contact(item)
-        False
+        >>> Fcr.resolved_at_first_contact(item), Fcr.resolved_at_first_contact(
+        ...     item, variant="no_customer_follow_up")
+        (False, True)
         """
-        if self._variant is FcrVariant.ONE_TOUCH:
+        chosen = enum_member(FcrVariant, variant, field="variant")
+        if chosen is FcrVariant.ONE_TOUCH:
             return item.agent_reply_count() <= 1
-        if self._variant is FcrVariant.NO_CUSTOMER_FOLLOW_UP:
+        if chosen is FcrVariant.NO_CUSTOMER_FOLLOW_UP:
             return customer_follow_ups(item) == 0 and item.reopen_count() == 0
         raise ValidationError(
-            f"'variant' must judge an interaction on its own (got {self._variant.value!r}, "
+            f"'variant' must judge an interaction on its own (got {chosen.value!r}, "
             "which compares a customer's interactions); use one_touch or no_customer_follow_up",
             field="variant",
-            value=self._variant,
+            value=variant,
         )
 
     def _trials(self, columns: Mapping[str, Any]) -> tuple[Any, Any]:

@@ -157,7 +157,11 @@ class MonthTally:
         current = interaction.as_of(self._cut)
         scored = _scored_resolution(current, self._policy)
         agent = current.assignee()
-        if scored is not None and agent is not None and start <= to_micros(scored[0]) < end:
+        if (
+            scored is not None
+            and agent is not None
+            and start <= log_facts(current).event_us[scored[0]] < end
+        ):
             self._samples[agent] = self._samples.get(agent, 0) + 1
         for award in awards(current, self._policy, due=self._due.get(interaction.id)):
             moment = to_micros(award.at)
