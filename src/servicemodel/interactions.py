@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import datetime as _dt
 from bisect import bisect_right
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any, TypeVar, cast, final
 
 import attrs
@@ -47,7 +47,7 @@ from ._log._events import (
     TagChange,
     TargetApplied,
 )
-from ._log._facts import log_facts
+from ._log._facts import latest, log_facts
 from ._log._facts import replies as _replies
 from ._log._interaction_history import InteractionHistory
 from ._log._opening import OpeningMessage, is_opening
@@ -361,16 +361,13 @@ class Interaction(InteractionHistory):
         """
         return len(self.replies(opening=opening))
 
-    def _latest(self, kind: type[_E], counts: Callable[[_E], bool] | None = None) -> _E | None:
-        """The last event of *kind* (that *counts*, when given); ``None`` when there is none.
-
-        The current status, priority, assignee, group and rating are each the
-        latest change of its kind: this is that rule.
-        """
-        for event in reversed(self.events):
-            if isinstance(event, kind) and (counts is None or counts(event)):
-                return event
-        return None
+    def _event(self, index: int | None, kind: type[_E]) -> _E | None:
+        """The event at *index* (one of the log's facts: :func:`~._log._facts.latest`), of *kind*."""
+        if index is None:
+            return None
+        event = self.events[index]
+        assert isinstance(event, kind)  # the index was found for this kind
+        return event
 
     def status(self) -> Status:
         """The status after the last status change (``new`` when there is none).
@@ -380,7 +377,7 @@ class Interaction(InteractionHistory):
         ...             created_at=pendulum.datetime(2024, 1, 1)).status()
         <Status.NEW: 'new'>
         """
-        last = self._latest(StatusChange)
+        last = self._event(log_facts(self).latest_status, StatusChange)
         return Status.NEW if last is None else last.status
 
     def status_timeline(self) -> tuple[StatusSpan, ...]:
@@ -611,7 +608,7 @@ class Interaction(InteractionHistory):
         ...             created_at=pendulum.datetime(2024, 1, 1)).current_priority()
         <Priority.NORMAL: 'normal'>
         """
-        last = self._latest(PriorityChange)
+        last = self._event(latest(self.events, PriorityChange), PriorityChange)
         return self.priority if last is None else last.priority
 
     def assignee(self) -> str | None:
@@ -623,7 +620,7 @@ class Interaction(InteractionHistory):
         ...     events=[Assignment(at=t, agent_id="A-1")]).assignee()
         'A-1'
         """
-        last = self._latest(Assignment)
+        last = self._event(log_facts(self).latest_assignment, Assignment)
         return None if last is None else last.agent_id
 
     def group(self) -> str | None:
@@ -636,7 +633,7 @@ class Interaction(InteractionHistory):
         ...             Assignment(at=t, agent_id="A-2")]).group()
         'billing'
         """
-        last = self._latest(Assignment, lambda event: event.group is not None)
+        last = self._event(log_facts(self).latest_group, Assignment)
         return None if last is None else last.group
 
     def satisfaction(self) -> int | None:
@@ -663,4 +660,4 @@ class Interaction(InteractionHistory):
         ...     events=[SatisfactionResponse(at=t.add(days=1), score=4)]).rating().at.day
         2
         """
-        return self._latest(SatisfactionResponse)
+        return self._event(log_facts(self).latest_rating, SatisfactionResponse)

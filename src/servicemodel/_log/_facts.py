@@ -29,7 +29,8 @@ True
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, final
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, final
 
 import attrs
 
@@ -41,7 +42,15 @@ if TYPE_CHECKING:
     from ..interactions import Event, Message
     from ._interaction_history import InteractionHistory
 
-__all__ = ["LogFacts", "event_micros", "log_facts", "reopens", "replies", "resolutions"]
+__all__ = [
+    "LogFacts",
+    "event_micros",
+    "latest",
+    "log_facts",
+    "reopens",
+    "replies",
+    "resolutions",
+]
 
 
 @final
@@ -56,10 +65,15 @@ class LogFacts:
       ``first_reply_us`` the first one's instant (``None``: no reply);
     - ``resolutions``: the indexes in ``events`` of the status changes that
       resolved the interaction (:func:`resolutions`);
-    - ``reopens``: how many times it was reopened (:func:`reopens`).
+    - ``reopens``: how many times it was reopened (:func:`reopens`);
+    - ``latest_status``, ``latest_assignment``, ``latest_group`` and
+      ``latest_rating``: the indexes in ``events`` of the last status change,
+      assignment, assignment naming a group and satisfaction response
+      (:func:`latest`; ``None``: there is none).
 
     >>> facts = LogFacts(created_us=0, event_us=(), replies=(), first_reply_us=None,
-    ...                  resolutions=(), reopens=0)
+    ...                  resolutions=(), reopens=0, latest_status=None,
+    ...                  latest_assignment=None, latest_group=None, latest_rating=None)
     >>> facts.reopens, facts.first_solved_us
     (0, None)
     """
@@ -70,13 +84,18 @@ class LogFacts:
     first_reply_us: int | None
     resolutions: tuple[int, ...]
     reopens: int
+    latest_status: int | None
+    latest_assignment: int | None
+    latest_group: int | None
+    latest_rating: int | None
 
     @property
     def first_solved_us(self) -> int | None:
         """When the interaction was first resolved, in epoch microseconds (``None``: never).
 
         >>> LogFacts(created_us=0, event_us=(5,), replies=(), first_reply_us=None,
-        ...          resolutions=(0,), reopens=0).first_solved_us
+        ...          resolutions=(0,), reopens=0, latest_status=0, latest_assignment=None,
+        ...          latest_group=None, latest_rating=None).first_solved_us
         5
         """
         found = self.resolutions
@@ -87,7 +106,8 @@ class LogFacts:
         """When the interaction was last resolved, in epoch microseconds (``None``: never).
 
         >>> LogFacts(created_us=0, event_us=(5, 7), replies=(), first_reply_us=None,
-        ...          resolutions=(0, 1), reopens=0).last_solved_us
+        ...          resolutions=(0, 1), reopens=0, latest_status=1, latest_assignment=None,
+        ...          latest_group=None, latest_rating=None).last_solved_us
         7
         """
         found = self.resolutions
@@ -187,6 +207,32 @@ def reopens(events: tuple[Event, ...]) -> int:
     return count
 
 
+def latest(
+    events: tuple[Event, ...], kind: type[Event], counts: Callable[[Any], bool] | None = None
+) -> int | None:
+    """The index of the last event of *kind* (that *counts*, when given); ``None`` when there is none.
+
+    The current status, priority, assignee, group and rating are each the
+    latest change of its kind: this is that rule.
+
+    >>> import pendulum
+    >>> from servicemodel import Assignment
+    >>> t = pendulum.datetime(2024, 1, 1)
+    >>> log = (Assignment(at=t, agent_id="A-1", group="billing"), Assignment(at=t, agent_id="A-2"))
+    >>> latest(log, Assignment), latest(log, Assignment, lambda event: event.group is not None)
+    (1, 0)
+    """
+    for index in range(len(events) - 1, -1, -1):
+        event = events[index]
+        if type(event) is kind and (counts is None or counts(event)):
+            return index
+    return None
+
+
+def _names_group(event: Any) -> bool:
+    return event.group is not None
+
+
 def log_facts(item: InteractionHistory) -> LogFacts:
     """The facts of *item*'s log, worked out the first time they are asked and then kept.
 
@@ -202,13 +248,25 @@ def log_facts(item: InteractionHistory) -> LogFacts:
         pass
     events = item.events
     answers = replies(events, opened_by=item.opened_by, opening=OpeningMessage.NOT_A_REPLY)
+    micros = event_micros(events)
+    first_reply_us = None
+    if answers:
+        first = answers[0]
+        first_reply_us = next(
+            us for event, us in zip(events, micros, strict=True) if event is first
+        )
+    assignment = _events.Assignment
     facts = LogFacts(
         created_us=to_micros(item.created_at),
-        event_us=event_micros(events),
+        event_us=micros,
         replies=answers,
-        first_reply_us=to_micros(answers[0].at) if answers else None,
+        first_reply_us=first_reply_us,
         resolutions=resolutions(events),
         reopens=reopens(events),
+        latest_status=latest(events, _events.StatusChange),
+        latest_assignment=latest(events, assignment),
+        latest_group=latest(events, assignment, _names_group),
+        latest_rating=latest(events, _events.SatisfactionResponse),
     )
     object.__setattr__(item, "_log_facts", facts)  # a frozen value's derived facts, kept once
     return facts
