@@ -152,7 +152,13 @@ class MonthTally:
         """
         _check_interaction(interaction)
         start, end = self._start, self._end
-        if log_facts(interaction).created_us >= end:
+        facts = log_facts(interaction)
+        if facts.created_us >= end:
+            return
+        if (not facts.event_us or facts.event_us[-1] < start) and interaction.id not in self._due:
+            # Every award and every scored resolution is dated at one of the log's
+            # events: a log over before the month has none in it (a due date is
+            # still checked by ``awards``).
             return
         current = interaction.as_of(self._cut)
         scored = _scored_resolution(current, self._policy)
