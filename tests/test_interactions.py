@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import pickle
 
 import attrs
 import pendulum
@@ -386,6 +387,20 @@ def test_as_of_keeps_the_events_up_to_the_instant_inclusive() -> None:
     assert i.as_of(at(20)) is i
     assert i.as_of(at(-1)).events == ()
     assert i.as_of(at(15).in_timezone("Asia/Tokyo")).events == i.events[:2]
+
+
+def test_facts_worked_out_once_are_not_part_of_the_value() -> None:
+    # asked once and kept beside the interaction: equality, hashing, pickling
+    # and a changed copy see only the fields
+    events = (StatusChange(at=at(10), status="solved"), StatusChange(at=at(20), status="open"))
+    asked, fresh = ticket(*events), ticket(*events)
+    assert asked.reopen_count() == 1
+    assert asked == fresh
+    assert hash(asked) == hash(fresh)
+    travelled = pickle.loads(pickle.dumps(asked))
+    assert travelled == asked
+    assert travelled.reopen_count() == 1
+    assert attrs.evolve(asked, events=events[:1]).reopen_count() == 0
 
 
 def test_as_of_refuses_a_naive_instant() -> None:

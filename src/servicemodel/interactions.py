@@ -26,8 +26,9 @@ time) is derived from the events by methods, never stored twice.
 from __future__ import annotations
 
 import datetime as _dt
-from collections.abc import Callable, Iterable, Mapping
-from typing import Any, TypeVar, final
+from bisect import bisect_right
+from collections.abc import Iterable, Mapping
+from typing import Any, TypeVar, cast, final
 
 import attrs
 import pendulum
@@ -46,6 +47,8 @@ from ._log._events import (
     TagChange,
     TargetApplied,
 )
+from ._log._facts import latest, log_facts
+from ._log._facts import replies as _replies
 from ._log._interaction_history import InteractionHistory
 from ._log._opening import OpeningMessage, is_opening
 from ._log._rules import check_log
@@ -305,15 +308,8 @@ class Interaction(InteractionHistory):
         ... ]).first_reply().author_id
         'A-1'
         """
-        skipped = self.opening_message(opening=opening)
-        for event in self.events:
-            if (
-                isinstance(event, Message)
-                and event.is_public_agent_reply()
-                and event is not skipped
-            ):
-                return event
-        return None
+        found = self.replies(opening=opening)
+        return found[0] if found else None
 
     def opening_message(
         self, *, opening: OpeningMessage = OpeningMessage.NOT_A_REPLY
@@ -349,12 +345,9 @@ class Interaction(InteractionHistory):
         ... ]).replies()[0].author.value
         'agent'
         """
-        skipped = self.opening_message(opening=opening)
-        return tuple(
-            e
-            for e in self.events
-            if isinstance(e, Message) and e.is_public_agent_reply() and e is not skipped
-        )
+        if opening is OpeningMessage.NOT_A_REPLY:
+            return log_facts(self).replies
+        return _replies(self.events, opened_by=self.opened_by, opening=opening)
 
     def agent_reply_count(self, *, opening: OpeningMessage = OpeningMessage.NOT_A_REPLY) -> int:
         """How many agent replies the thread has (:meth:`replies`).
@@ -368,16 +361,13 @@ class Interaction(InteractionHistory):
         """
         return len(self.replies(opening=opening))
 
-    def _latest(self, kind: type[_E], counts: Callable[[_E], bool] | None = None) -> _E | None:
-        """The last event of *kind* (that *counts*, when given); ``None`` when there is none.
-
-        The current status, priority, assignee, group and rating are each the
-        latest change of its kind: this is that rule.
-        """
-        for event in reversed(self.events):
-            if isinstance(event, kind) and (counts is None or counts(event)):
-                return event
-        return None
+    def _event(self, index: int | None, kind: type[_E]) -> _E | None:
+        """The event at *index* (one of the log's facts: :func:`~._log._facts.latest`), of *kind*."""
+        if index is None:
+            return None
+        event = self.events[index]
+        assert isinstance(event, kind)  # the index was found for this kind
+        return event
 
     def status(self) -> Status:
         """The status after the last status change (``new`` when there is none).
@@ -387,7 +377,7 @@ class Interaction(InteractionHistory):
         ...             created_at=pendulum.datetime(2024, 1, 1)).status()
         <Status.NEW: 'new'>
         """
-        last = self._latest(StatusChange)
+        last = self._event(log_facts(self).latest_status, StatusChange)
         return Status.NEW if last is None else last.status
 
     def status_timeline(self) -> tuple[StatusSpan, ...]:
@@ -430,23 +420,10 @@ class Interaction(InteractionHistory):
         (<Status.SOLVED: 'solved'>, True)
         """
         limit = to_micros(aware(at, field="at"))
-        events = self.events
-        if not events or to_micros(events[-1].at) <= limit:
+        micros = log_facts(self).event_us
+        if not micros or micros[-1] <= limit:
             return self
-        kept = tuple(e for e in events if to_micros(e.at) <= limit)
-        return attrs.evolve(self, events=kept)
-
-    def _resolutions(self) -> list[StatusChange]:
-        """The status changes by which the interaction entered a resolved status from an unresolved one."""
-        found: list[StatusChange] = []
-        resolved = False
-        for event in self.events:
-            if isinstance(event, StatusChange):
-                now = event.status.is_resolved
-                if now and not resolved:
-                    found.append(event)
-                resolved = now
-        return found
+        return attrs.evolve(self, events=self.events[: bisect_right(micros, limit)])
 
     def first_resolution(self) -> StatusChange | None:
         """The status change that first resolved the interaction (``None``: never); see :meth:`first_solved_at`.
@@ -457,8 +434,8 @@ class Interaction(InteractionHistory):
         ...     events=[StatusChange(at=t, status="closed")]).first_resolution().status
         <Status.CLOSED: 'closed'>
         """
-        solves = self._resolutions()
-        return solves[0] if solves else None
+        found = log_facts(self).resolutions
+        return cast(StatusChange, self.events[found[0]]) if found else None
 
     def first_solved_at(self) -> pendulum.DateTime | None:
         """When the interaction was first resolved (``None``: never).
@@ -473,8 +450,8 @@ class Interaction(InteractionHistory):
         ...     events=[StatusChange(at=t.add(hours=1), status="solved")]).first_solved_at()
         DateTime(2024, 1, 1, 1, 0, 0, tzinfo=Timezone('UTC'))
         """
-        solves = self._resolutions()
-        return solves[0].at if solves else None
+        found = log_facts(self).resolutions
+        return self.events[found[0]].at if found else None
 
     def last_solved_at(self) -> pendulum.DateTime | None:
         """When the interaction was last resolved (``None``: never); later than the first after a reopen.
@@ -491,8 +468,8 @@ class Interaction(InteractionHistory):
         ... ]).last_solved_at()
         DateTime(2024, 1, 1, 3, 0, 0, tzinfo=Timezone('UTC'))
         """
-        solves = self._resolutions()
-        return solves[-1].at if solves else None
+        found = log_facts(self).resolutions
+        return self.events[found[-1]].at if found else None
 
     def resolution_count(self) -> int:
         """How many times the interaction was resolved (entered solved or closed from another status).
@@ -510,7 +487,7 @@ class Interaction(InteractionHistory):
         ... ]).resolution_count()
         2
         """
-        return len(self._resolutions())
+        return len(log_facts(self).resolutions)
 
     def reopen_count(self) -> int:
         """How many times a solved interaction was reopened (solved to open, pending or on hold).
@@ -523,14 +500,7 @@ class Interaction(InteractionHistory):
         ... ]).reopen_count()
         1
         """
-        count = 0
-        status = Status.NEW
-        for event in self.events:
-            if isinstance(event, StatusChange):
-                if status is Status.SOLVED and event.status is not Status.CLOSED:
-                    count += 1
-                status = event.status
-        return count
+        return log_facts(self).reopens
 
     def priority_at(self, at: pendulum.DateTime) -> Priority:
         """The priority in force at an instant (changes at an instant apply from it).
@@ -638,7 +608,7 @@ class Interaction(InteractionHistory):
         ...             created_at=pendulum.datetime(2024, 1, 1)).current_priority()
         <Priority.NORMAL: 'normal'>
         """
-        last = self._latest(PriorityChange)
+        last = self._event(latest(self.events, PriorityChange), PriorityChange)
         return self.priority if last is None else last.priority
 
     def assignee(self) -> str | None:
@@ -650,7 +620,7 @@ class Interaction(InteractionHistory):
         ...     events=[Assignment(at=t, agent_id="A-1")]).assignee()
         'A-1'
         """
-        last = self._latest(Assignment)
+        last = self._event(log_facts(self).latest_assignment, Assignment)
         return None if last is None else last.agent_id
 
     def group(self) -> str | None:
@@ -663,7 +633,7 @@ class Interaction(InteractionHistory):
         ...             Assignment(at=t, agent_id="A-2")]).group()
         'billing'
         """
-        last = self._latest(Assignment, lambda event: event.group is not None)
+        last = self._event(log_facts(self).latest_group, Assignment)
         return None if last is None else last.group
 
     def satisfaction(self) -> int | None:
@@ -690,4 +660,4 @@ class Interaction(InteractionHistory):
         ...     events=[SatisfactionResponse(at=t.add(days=1), score=4)]).rating().at.day
         2
         """
-        return self._latest(SatisfactionResponse)
+        return self._event(log_facts(self).latest_rating, SatisfactionResponse)

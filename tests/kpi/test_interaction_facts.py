@@ -5,8 +5,10 @@ from __future__ import annotations
 from fractions import Fraction
 
 import pendulum
+import pytest
 
 from servicemodel import Interaction, Message, StatusChange
+from servicemodel.exceptions import ValidationError
 from servicemodel.interactions import Event
 from servicemodel.kpi import Backlog, Fcr, HandleTime, OpenAge, interaction_columns
 
@@ -37,6 +39,20 @@ def test_follow_ups_are_counted_until_the_first_resolution() -> None:
     fcr = Fcr.empty(variant="no_customer_follow_up")
     fcr.add_many([solved, closed])
     assert (fcr.result().value, fcr.result().n) == (Fraction(1, 2), 2)
+
+
+def test_first_contact_is_judged_per_interaction_only_where_the_variant_can() -> None:
+    # the judgement the KPI tallies and recognition asks; the window variant needs
+    # the customer's other interactions, so asking it of one is refused by name
+    answered_twice = ticket(
+        Message(at=T, author="agent"),
+        Message(at=T.add(minutes=5), author="agent"),
+        StatusChange(at=T.add(minutes=6), status="solved"),
+    )
+    assert Fcr.resolved_at_first_contact(answered_twice) is False
+    assert Fcr.resolved_at_first_contact(answered_twice, variant="no_customer_follow_up")
+    with pytest.raises(ValidationError, match="'variant' must judge an interaction on its own"):
+        Fcr.resolved_at_first_contact(answered_twice, variant="no_repeat_within_window")
 
 
 def test_a_reply_sent_with_the_resolution_answers_the_queue() -> None:

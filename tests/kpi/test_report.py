@@ -74,6 +74,20 @@ def test_report_over_any_partition_equals_report_over_the_whole(
     assert merged.result() == whole.result()
 
 
+@settings(max_examples=15)
+@given(ITEMS)
+def test_a_state_rolled_up_equals_the_state_grouped_so_from_the_start(items: list[Any]) -> None:
+    spec: dict[str, Any] = {"metrics": METRICS, "period": "week", "timezone": "Europe/London"}
+    fine = ReportState(by=["channel", "priority"], **spec)
+    fine.add_many(items)
+    for by in ([], ["priority"], ["priority", "channel"]):
+        coarse = ReportState(by=by, **spec)
+        coarse.add_many(items)
+        assert fine.rolled_up(by).result() == coarse.result()
+    with pytest.raises(ValidationError, match="'by' must name dimensions this state is grouped"):
+        fine.rolled_up(["kind"])
+
+
 BATCH_METRICS: list[Any] = [
     "csat",
     FirstReplyTime.empty(exact_limit=2, percentiles=[0.5, 0.9]),

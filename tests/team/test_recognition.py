@@ -158,6 +158,29 @@ def test_monthly_leaderboard_uses_the_organisation_timezone_and_minimum_samples(
     ]
 
 
+def test_a_months_board_counts_a_log_reaching_into_the_month_not_one_over_before_it() -> None:
+    march = pendulum.datetime(2025, 3, 1, tz=ZONE)
+    before = march.subtract(hours=2)
+    data = [
+        # solved a second before March: nothing of it is dated in March
+        ticket("over", agent="ann", start=before, solve_after=pendulum.duration(seconds=7199)),
+        # solved at the first instant of March: it counts
+        ticket("edge", agent="bob", start=before, solve_after=pendulum.duration(hours=2)),
+        # solved in February, rated in March: the rating counts
+        ticket(
+            "rated",
+            agent="cat",
+            start=march.subtract(days=3),
+            extra=(SatisfactionResponse(at=march.add(days=1), score=5),),
+        ),
+    ]
+    board = leaderboard(data, POLICY, year=2025, month=3, as_of=march.add(months=1))
+    standings = {s.agent: (s.points, s.samples) for s in (*board.standings, *board.below_minimum)}
+    assert set(standings) == {"bob", "cat"}
+    assert standings["bob"][1] == 1
+    assert standings["cat"] == (POLICY.happy_points, 0)
+
+
 @pytest.mark.parametrize(
     ("tie_break", "winners"),
     [(TieBreak.EARLIEST_TO_SCORE, ("bob",)), (TieBreak.CO_WINNERS, ("ann", "bob"))],

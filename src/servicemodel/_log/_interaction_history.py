@@ -38,7 +38,8 @@ from .._time import aware, duration_from_micros, duration_micros, to_micros
 from .._validators import enum_member
 
 if TYPE_CHECKING:
-    from ..interactions import Event, SatisfactionResponse, Status, StatusSpan
+    from ..interactions import Event, Role, SatisfactionResponse, Status, StatusSpan
+    from ._facts import LogFacts
 
 __all__ = ["BAD_SCORES", "GOOD_SCORES", "InteractionHistory", "handle_micros"]
 
@@ -81,11 +82,15 @@ class InteractionHistory:
     ['Interaction', 'InteractionHistory']
     """
 
-    __slots__ = ()
+    #: Where :func:`~servicemodel._log._facts.log_facts` keeps the log's facts once
+    #: worked out: a slot, not a field (not part of the value).
+    __slots__ = ("_log_facts",)
 
     if TYPE_CHECKING:
         created_at: pendulum.DateTime
         events: tuple[Event, ...]
+        opened_by: Role
+        _log_facts: LogFacts
 
     def status_at(self, at: _dt.datetime) -> Status:
         """The status in force at *at* (a change at *at* itself applies; ``new`` before any).

@@ -15,7 +15,7 @@ from typing import Any, Self, final
 
 import attrs
 
-from .._time import to_micros
+from .._log._facts import log_facts
 from .._validators import enum_member, is_integer
 from ..customers import Customer
 from ..exceptions import EmptySampleError, ValidationError
@@ -87,7 +87,7 @@ class RepeatContactRate(RowMultiset):
         return {"variant": self._variant.value, "window": self._window}
 
     def _add(self, item: Interaction) -> None:
-        self._rows.append((item.customer_id, to_micros(item.created_at)))
+        self._rows.append((item.customer_id, log_facts(item).created_us))
 
     def _add_batch(self, columns: Mapping[str, Any]) -> None:
         customers = text_column(columns, "customer_id")

@@ -13,6 +13,7 @@ import enum
 from collections.abc import Mapping
 from typing import Any, final
 
+from .._log._facts import log_facts
 from .._log._interaction_history import handle_micros
 from .._time import to_micros
 from .._validators import enum_member
@@ -32,8 +33,7 @@ __all__ = [
 
 
 def _first_reply_micros(item: Interaction) -> int | None:
-    reply = item.first_reply_at()
-    return None if reply is None else to_micros(reply)
+    return log_facts(item).first_reply_us
 
 
 @final
@@ -62,7 +62,7 @@ class FirstReplyTime(DurationAccumulator):
     def _add(self, item: Interaction) -> None:
         end = _first_reply_micros(item)
         if end is not None:
-            self._add_micros(self._elapsed(to_micros(item.created_at), end))
+            self._add_micros(self._elapsed(log_facts(item).created_us, end))
 
     def _batch_values(self, columns: Mapping[str, Any]) -> tuple[Any, Any]:
         return _span_values(self, columns, "created_at", "first_reply_at")
@@ -188,13 +188,14 @@ class ResolutionTime(DurationAccumulator):
         return {**super()._native_options(), "variant": self._variant}
 
     def _add(self, item: Interaction) -> None:
+        facts = log_facts(item)
         solved = (
-            item.last_solved_at()
+            facts.last_solved_us
             if self._variant is ResolutionVariant.FULL
-            else item.first_solved_at()
+            else facts.first_solved_us
         )
         if solved is not None:
-            self._add_micros(self._elapsed(to_micros(item.created_at), to_micros(solved)))
+            self._add_micros(self._elapsed(facts.created_us, solved))
 
     def _batch_values(self, columns: Mapping[str, Any]) -> tuple[Any, Any]:
         return _span_values(self, columns, *self.columns)

@@ -134,12 +134,45 @@ class Fcr(Accumulator[Rate]):
             return
         if solved is None:
             return
-        if self._variant is FcrVariant.ONE_TOUCH:
-            success = item.agent_reply_count() <= 1
-        else:
-            success = customer_follow_ups(item) == 0 and item.reopen_count() == 0
         self._n += 1
-        self._k += success
+        self._k += self.resolved_at_first_contact(item, variant=self._variant)
+
+    @classmethod
+    def resolved_at_first_contact(
+        cls, item: Interaction, *, variant: FcrVariant | str = FcrVariant.ONE_TOUCH
+    ) -> bool:
+        """Whether FCR's *variant* counts a solved *item* as resolved at first contact.
+
+        The one judgement ``add`` tallies, for the variants that judge an
+        interaction on its own (``one_touch``, ``no_customer_follow_up``);
+        agent recognition asks it too. *item* is taken as solved: the KPI
+        counts only solved interactions.
+
+        Raises:
+            ValidationError: the variant is ``no_repeat_within_window``, which
+                judges an interaction by its customer's other interactions.
+
+        >>> import pendulum
+        >>> from servicemodel import Interaction, Message, StatusChange
+        >>> t = pendulum.datetime(2024, 6, 10, 9)
+        >>> item = Interaction(id="T", customer_id="C", channel="email", created_at=t, events=[
+        ...     Message(at=t, author="agent"), Message(at=t.add(minutes=5), author="agent"),
+        ...     StatusChange(at=t.add(hours=1), status="solved")])
+        >>> Fcr.resolved_at_first_contact(item), Fcr.resolved_at_first_contact(
+        ...     item, variant="no_customer_follow_up")
+        (False, True)
+        """
+        chosen = enum_member(FcrVariant, variant, field="variant")
+        if chosen is FcrVariant.ONE_TOUCH:
+            return item.agent_reply_count() <= 1
+        if chosen is FcrVariant.NO_CUSTOMER_FOLLOW_UP:
+            return customer_follow_ups(item) == 0 and item.reopen_count() == 0
+        raise ValidationError(
+            f"'variant' must judge an interaction on its own (got {chosen.value!r}, "
+            "which compares a customer's interactions); use one_touch or no_customer_follow_up",
+            field="variant",
+            value=variant,
+        )
 
     def _trials(self, columns: Mapping[str, Any]) -> tuple[Any, Any]:
         """(solved rows, solved rows judged resolved at first contact) for the count variants."""

@@ -31,6 +31,7 @@ from typing import Any, Self, final
 
 import attrs
 
+from .._log._facts import log_facts
 from .._time import aware, from_micros, to_micros
 from .._validators import check_item, enum_member, is_integer
 from ..customers import Customer
@@ -353,7 +354,7 @@ class SlaCompliance(Accumulator[Rate]):
     # -------------------------------------------------------------------- state
 
     def _add(self, item: Interaction) -> None:
-        if to_micros(item.created_at) > self._as_of:
+        if log_facts(item).created_us > self._as_of:
             return
         customer = None if self._customers is None else self._customers.get(item.customer_id)
         outcomes = evaluate(item, self._policies, as_of=self._as_of_dt, customer=customer)

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import pendulum
 
+from .._log._facts import log_facts
 from .._time import aware, to_micros
 from ..customers import Customer
 from ..exceptions import CalendarError, ValidationError
@@ -240,16 +241,16 @@ def _fold(
     upto: int | None,
     created: int | None = None,
 ) -> Log:
+    facts = log_facts(interaction)
     log = Log(
-        to_micros(interaction.created_at) if created is None else created,
+        facts.created_us if created is None else created,
         interaction.priority,
         interaction.tags,
         interaction.attributes,
         opened_by_agent=interaction.opened_by is Role.AGENT,
         opening=policies.opening_message,
     )
-    for event in interaction.events:
-        at = to_micros(event.at)
+    for event, at in zip(interaction.events, facts.event_us, strict=True):
         if upto is not None and at > upto:
             break
         log.feed(at, event)
@@ -259,7 +260,7 @@ def _fold(
 def _as_of(value: object, interaction: Interaction) -> tuple[int, _dt.tzinfo, int]:
     instant = aware(value, field="as_of")
     at = to_micros(instant)
-    created = to_micros(interaction.created_at)
+    created = log_facts(interaction).created_us
     if at < created:
         raise ValidationError(
             f"'as_of' must not be before the interaction's 'created_at' "

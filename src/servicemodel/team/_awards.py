@@ -54,6 +54,7 @@ from typing import Any, final
 import attrs
 import pendulum
 
+from .._log._facts import log_facts
 from .._time import aware, duration_micros, to_micros
 from .._validators import instance
 from ..exceptions import EmptySampleError
@@ -93,10 +94,8 @@ _CSAT_BANDS: Mapping[CsatVariant, tuple[frozenset[int], frozenset[int]]] = Mappi
 
 
 def _first_contact(interaction: Interaction) -> bool:
-    """What the FCR KPI (one touch) counts as resolved at first contact."""
-    accumulator = Fcr.empty()
-    accumulator.add(interaction)
-    return bool(accumulator.result().value == 1)
+    """What the FCR KPI (one touch) counts as resolved at first contact (*interaction* is solved)."""
+    return Fcr.resolved_at_first_contact(interaction)
 
 
 @final
@@ -146,21 +145,22 @@ def _check_interaction(interaction: object) -> None:
     instance(interaction, Interaction, field="interaction")
 
 
-def _scored_resolution(
-    current: Interaction, policy: RecognitionPolicy
-) -> tuple[pendulum.DateTime, int] | None:
-    """The resolution the policy scores (instant and ordinal), ``None`` when none is scored.
+def _scored_resolution(current: Interaction, policy: RecognitionPolicy) -> tuple[int, int] | None:
+    """The resolution the policy scores (its index among the events, and its ordinal), ``None`` when none is scored.
 
-    Under ``latest_resolution`` a reopened interaction has none until it is
+    The resolutions are :meth:`Interaction.first_solved_at
+    <servicemodel.interactions.Interaction.first_solved_at>`'s. Under
+    ``latest_resolution`` a reopened interaction has none until it is
     resolved again.
     """
-    if policy.rescoring is Rescoring.FIRST_RESOLUTION:
-        first = current.first_solved_at()
-        return None if first is None else (first, 1)
-    latest = current.last_solved_at()
-    if latest is None or not current.status().is_resolved:
+    found = log_facts(current).resolutions
+    if not found:
         return None
-    return latest, current.resolution_count()
+    if policy.rescoring is Rescoring.FIRST_RESOLUTION:
+        return found[0], 1
+    if not current.status().is_resolved:
+        return None
+    return found[-1], len(found)
 
 
 def awards(
@@ -191,7 +191,7 @@ def awards(
     if agent is None:
         return ()
     scored = _scored_resolution(current, policy)
-    if scored is None and current.first_solved_at() is None:
+    if scored is None and not log_facts(current).resolutions:
         return ()
     result: list[AgentAward] = []
 
@@ -209,8 +209,9 @@ def awards(
             )
 
     if scored is not None:
-        resolved, ordinal = scored
-        for rule, points in _resolution_awards(current, policy, resolved, due):
+        index, ordinal = scored
+        resolved = current.events[index].at
+        for rule, points in _resolution_awards(current, policy, index, due):
             give(rule, points, resolved, ordinal)
     rating = current.rating()
     if rating is not None:
@@ -225,13 +226,14 @@ def awards(
 def _resolution_awards(
     current: Interaction,
     policy: RecognitionPolicy,
-    resolved: pendulum.DateTime,
+    resolved: int,
     due: _dt.datetime | None,
 ) -> list[tuple[RecognitionRule, int]]:
-    """The speed and first-contact awards of the scored resolution at *resolved*."""
-    created = to_micros(current.created_at)
-    solved = to_micros(resolved)
-    reopened = current.reopen_count() > 0
+    """The speed and first-contact awards of the scored resolution (*resolved*: its event's index)."""
+    facts = log_facts(current)
+    created = facts.created_us
+    solved = facts.event_us[resolved]
+    reopened = facts.reopens > 0
     rescored = policy.rescoring is Rescoring.LATEST_RESOLUTION
     deadline = (
         to_micros(aware(due, field="due"))

@@ -22,6 +22,7 @@ from typing import final
 import attrs
 import pendulum
 
+from .._log._facts import log_facts
 from .._time import aware, from_micros, to_micros, zone
 from .._validators import integer
 from ..exceptions import ValidationError
@@ -151,12 +152,22 @@ class MonthTally:
         """
         _check_interaction(interaction)
         start, end = self._start, self._end
-        if to_micros(interaction.created_at) >= end:
+        facts = log_facts(interaction)
+        if facts.created_us >= end:
+            return
+        if (not facts.event_us or facts.event_us[-1] < start) and interaction.id not in self._due:
+            # Every award and every scored resolution is dated at one of the log's
+            # events: a log over before the month has none in it (a due date is
+            # still checked by ``awards``).
             return
         current = interaction.as_of(self._cut)
         scored = _scored_resolution(current, self._policy)
         agent = current.assignee()
-        if scored is not None and agent is not None and start <= to_micros(scored[0]) < end:
+        if (
+            scored is not None
+            and agent is not None
+            and start <= log_facts(current).event_us[scored[0]] < end
+        ):
             self._samples[agent] = self._samples.get(agent, 0) + 1
         for award in awards(current, self._policy, due=self._due.get(interaction.id)):
             moment = to_micros(award.at)

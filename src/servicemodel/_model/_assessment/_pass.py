@@ -8,6 +8,7 @@ from typing import Any
 import attrs
 import pendulum
 
+from ..._log._facts import log_facts
 from ..._time import from_micros, to_micros
 from ..._validators import check_item
 from ...customers import Customer
@@ -118,6 +119,8 @@ class _Pass:
     period: Period
     limit: int
     by_channel: ReportState
+    #: What the report by channel does not take (feedback without a channel): the
+    #: overall report is this merged with the report by channel rolled up.
     overall: ReportState
     by_team: ReportState | None
     mix: ReportState
@@ -186,7 +189,7 @@ class _Pass:
         for position, item in enumerate(interactions):
             check_item(item, Interaction, field="interactions", index=position)
             self.read += 1
-            created = to_micros(item.created_at)
+            created = log_facts(item).created_us
             check_supported(
                 created, field=f"interactions[{position}].created_at", value=item.created_at
             )
@@ -205,8 +208,7 @@ class _Pass:
         return tag not in self.routing_tags
 
     def _add(self, interaction: Interaction, created: int) -> None:
-        self.by_channel.add(interaction)
-        self.overall.add(interaction)
+        self.by_channel.add(interaction)  # the overall report is this one rolled up
         self.mix.add(interaction)
         if self.by_team is not None:
             self.by_team.add(interaction)
@@ -280,9 +282,10 @@ class _Pass:
     def read_feedback(self, feedback: Iterable[Feedback]) -> None:
         for response in feedback:
             if to_micros(response.at) <= self.limit:
-                self.overall.add(response)
                 if response.channel is not None:
                     self.by_channel.add(response)
+                else:
+                    self.overall.add(response)
 
     def sla_lines(self) -> tuple[SlaLine, ...]:
         if self.compliance is None:
@@ -322,7 +325,7 @@ class _Pass:
         """The assessment of what the pass read: reports, goals, SLA lines, shifts, findings."""
         when, model = self.when, self.model
         kpi_report = self.by_channel.result()
-        overall_report = self.overall.result()
+        overall_report = self.overall.merge(self.by_channel.rolled_up()).result()
         team_report = self.by_team.result() if self.by_team is not None else None
         goals = tuple(
             _goal_report(goal, overall_report, kpi_report, team_report, when)

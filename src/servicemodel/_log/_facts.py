@@ -1,0 +1,277 @@
+"""The facts of an interaction's log every consumer asks: worked out once, kept beside it.
+
+The KPI report, the SLA clocks, goals, recognition and the findings all ask
+an interaction the same questions: when its events happened (as integers),
+its replies, its resolutions and how often it was reopened. Each answer has
+one rule here, and :func:`log_facts` works them all out the first time one
+is asked and keeps them on the interaction (a slot of
+:class:`~servicemodel._log._interaction_history.InteractionHistory`, not a
+field: the facts are not part of the value, are not compared, hashed,
+pickled or copied, and an interaction with other events, such as one
+returned by ``as_of``, has its own).
+
+>>> import pendulum
+>>> from servicemodel import Interaction, Message, StatusChange
+>>> t = pendulum.datetime(2024, 6, 10, 9)
+>>> ticket = Interaction(id="T", customer_id="C", channel="email", created_at=t, events=[
+...     Message(at=t.add(minutes=5), author="agent"),
+...     StatusChange(at=t.add(hours=1), status="solved"),
+...     StatusChange(at=t.add(hours=2), status="open"),
+... ])
+>>> facts = log_facts(ticket)
+>>> facts.reopens, len(facts.replies), facts.resolutions
+(1, 1, (1,))
+>>> facts.event_us[1] - facts.created_us
+3600000000
+>>> log_facts(ticket) is facts
+True
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, final
+
+import attrs
+
+from .._time import to_micros
+from ._opening import OpeningMessage, is_opening
+from ._vocabulary import Role, Status
+
+if TYPE_CHECKING:
+    from ..interactions import Event, Message
+    from ._interaction_history import InteractionHistory
+
+__all__ = [
+    "LogFacts",
+    "event_micros",
+    "latest",
+    "log_facts",
+    "reopens",
+    "replies",
+    "resolutions",
+]
+
+
+@final
+@attrs.frozen(kw_only=True)
+class LogFacts:
+    """What an interaction's log says, as integers and events, for the default opening rule.
+
+    - ``created_us``: ``created_at`` in epoch microseconds;
+    - ``event_us``: each event's instant in epoch microseconds, in log order;
+    - ``replies``: the agent replies (:func:`replies`, the opening message
+      not a reply: :attr:`OpeningMessage.NOT_A_REPLY`), and
+      ``first_reply_us`` the first one's instant (``None``: no reply);
+    - ``resolutions``: the indexes in ``events`` of the status changes that
+      resolved the interaction (:func:`resolutions`);
+    - ``reopens``: how many times it was reopened (:func:`reopens`);
+    - ``latest_status``, ``latest_assignment``, ``latest_group`` and
+      ``latest_rating``: the indexes in ``events`` of the last status change,
+      assignment, assignment naming a group and satisfaction response
+      (:func:`latest`; ``None``: there is none).
+
+    >>> facts = LogFacts(created_us=0, event_us=(), replies=(), first_reply_us=None,
+    ...                  resolutions=(), reopens=0, latest_status=None,
+    ...                  latest_assignment=None, latest_group=None, latest_rating=None)
+    >>> facts.reopens, facts.first_solved_us
+    (0, None)
+    """
+
+    created_us: int
+    event_us: tuple[int, ...]
+    replies: tuple[Message, ...]
+    first_reply_us: int | None
+    resolutions: tuple[int, ...]
+    reopens: int
+    latest_status: int | None
+    latest_assignment: int | None
+    latest_group: int | None
+    latest_rating: int | None
+
+    @property
+    def first_solved_us(self) -> int | None:
+        """When the interaction was first resolved, in epoch microseconds (``None``: never).
+
+        >>> LogFacts(created_us=0, event_us=(5,), replies=(), first_reply_us=None,
+        ...          resolutions=(0,), reopens=0, latest_status=0, latest_assignment=None,
+        ...          latest_group=None, latest_rating=None).first_solved_us
+        5
+        """
+        found = self.resolutions
+        return self.event_us[found[0]] if found else None
+
+    @property
+    def last_solved_us(self) -> int | None:
+        """When the interaction was last resolved, in epoch microseconds (``None``: never).
+
+        >>> LogFacts(created_us=0, event_us=(5, 7), replies=(), first_reply_us=None,
+        ...          resolutions=(0, 1), reopens=0, latest_status=1, latest_assignment=None,
+        ...          latest_group=None, latest_rating=None).last_solved_us
+        7
+        """
+        found = self.resolutions
+        return self.event_us[found[-1]] if found else None
+
+
+def event_micros(events: tuple[Event, ...]) -> tuple[int, ...]:
+    """Each event's instant in epoch microseconds (an instant shared by neighbours is read once).
+
+    >>> import pendulum
+    >>> from servicemodel import Message
+    >>> t = pendulum.datetime(1970, 1, 1, 0, 0, 1)
+    >>> event_micros((Message(at=t, author="agent"),))
+    (1000000,)
+    """
+    found: list[int] = []
+    last_at: object = None
+    micros = 0
+    for event in events:
+        at = event.at
+        if at is not last_at:  # the JSONL reader builds an instant events share once
+            micros = to_micros(at)
+            last_at = at
+        found.append(micros)
+    return tuple(found)
+
+
+def replies(
+    events: tuple[Event, ...], *, opened_by: Role, opening: OpeningMessage
+) -> tuple[Message, ...]:
+    """The agent replies: public human agent messages, less an uncounted opening message.
+
+    The one definition of a reply (see
+    :meth:`Interaction.replies <servicemodel.Interaction.replies>`).
+
+    >>> import pendulum
+    >>> from servicemodel import Message
+    >>> t = pendulum.datetime(2024, 1, 1)
+    >>> log = (Message(at=t, author="agent"), Message(at=t, author="bot"))
+    >>> len(replies(log, opened_by=Role.AGENT, opening=OpeningMessage.NOT_A_REPLY))
+    0
+    """
+    message = _events.Message
+    found: list[Message] = []
+    first = True
+    agent_opened = opened_by is Role.AGENT
+    for event in events:
+        if type(event) is message:
+            opened = is_opening(event, first=first, opened_by_agent=agent_opened, opening=opening)
+            first = False
+            if not opened and event.is_public_agent_reply():
+                found.append(event)
+    return tuple(found)
+
+
+def resolutions(events: tuple[Event, ...]) -> tuple[int, ...]:
+    """The indexes of the status changes that entered a resolved status from an unresolved one.
+
+    Resolved is :attr:`Status.is_resolved <servicemodel.Status.is_resolved>`
+    (solved or closed): closing a solved interaction is not a new resolution.
+
+    >>> import pendulum
+    >>> from servicemodel import StatusChange
+    >>> t = pendulum.datetime(2024, 1, 1)
+    >>> resolutions((StatusChange(at=t, status="solved"), StatusChange(at=t, status="closed")))
+    (0,)
+    """
+    change = _events.StatusChange
+    found: list[int] = []
+    resolved = False
+    for index, event in enumerate(events):
+        if type(event) is change:
+            now = event.status.is_resolved
+            if now and not resolved:
+                found.append(index)
+            resolved = now
+    return tuple(found)
+
+
+def reopens(events: tuple[Event, ...]) -> int:
+    """How many times a solved interaction was reopened (solved to open, pending or on hold).
+
+    >>> import pendulum
+    >>> from servicemodel import StatusChange
+    >>> t = pendulum.datetime(2024, 1, 1)
+    >>> reopens((StatusChange(at=t, status="solved"), StatusChange(at=t, status="open")))
+    1
+    """
+    change = _events.StatusChange
+    count = 0
+    status = Status.NEW
+    for event in events:
+        if type(event) is change:
+            if status is Status.SOLVED and event.status is not Status.CLOSED:
+                count += 1
+            status = event.status
+    return count
+
+
+def latest(
+    events: tuple[Event, ...], kind: type[Event], counts: Callable[[Any], bool] | None = None
+) -> int | None:
+    """The index of the last event of *kind* (that *counts*, when given); ``None`` when there is none.
+
+    The current status, priority, assignee, group and rating are each the
+    latest change of its kind: this is that rule.
+
+    >>> import pendulum
+    >>> from servicemodel import Assignment
+    >>> t = pendulum.datetime(2024, 1, 1)
+    >>> log = (Assignment(at=t, agent_id="A-1", group="billing"), Assignment(at=t, agent_id="A-2"))
+    >>> latest(log, Assignment), latest(log, Assignment, lambda event: event.group is not None)
+    (1, 0)
+    """
+    for index in range(len(events) - 1, -1, -1):
+        event = events[index]
+        if type(event) is kind and (counts is None or counts(event)):
+            return index
+    return None
+
+
+def _names_group(event: Any) -> bool:
+    return event.group is not None
+
+
+def log_facts(item: InteractionHistory) -> LogFacts:
+    """The facts of *item*'s log, worked out the first time they are asked and then kept.
+
+    >>> import pendulum
+    >>> from servicemodel import Interaction
+    >>> log_facts(Interaction(id="T", customer_id="C", channel="chat",
+    ...                       created_at=pendulum.datetime(1970, 1, 1))).created_us
+    0
+    """
+    try:
+        return item._log_facts
+    except AttributeError:  # not asked yet
+        pass
+    events = item.events
+    answers = replies(events, opened_by=item.opened_by, opening=OpeningMessage.NOT_A_REPLY)
+    micros = event_micros(events)
+    first_reply_us = None
+    if answers:
+        first = answers[0]
+        first_reply_us = next(
+            us for event, us in zip(events, micros, strict=True) if event is first
+        )
+    assignment = _events.Assignment
+    facts = LogFacts(
+        created_us=to_micros(item.created_at),
+        event_us=micros,
+        replies=answers,
+        first_reply_us=first_reply_us,
+        resolutions=resolutions(events),
+        reopens=reopens(events),
+        latest_status=latest(events, _events.StatusChange),
+        latest_assignment=latest(events, assignment),
+        latest_group=latest(events, assignment, _names_group),
+        latest_rating=latest(events, _events.SatisfactionResponse),
+    )
+    object.__setattr__(item, "_log_facts", facts)  # a frozen value's derived facts, kept once
+    return facts
+
+
+# At the end: interactions.py imports this module before defining its classes,
+# so the event classes are looked up on the module when a function runs.
+from .. import interactions as _events  # noqa: E402
