@@ -55,6 +55,15 @@ def test_first_contact_is_judged_per_interaction_only_where_the_variant_can() ->
         Fcr.resolved_at_first_contact(answered_twice, variant="no_repeat_within_window")
 
 
+def test_an_unsolved_interaction_is_not_resolved_at_first_contact() -> None:
+    # one customer message, no reply, no resolution: no variant may count it
+    waiting = ticket(Message(at=T, author="customer"))
+    assert Fcr.resolved_at_first_contact(waiting) is False
+    assert Fcr.resolved_at_first_contact(waiting, variant="no_customer_follow_up") is False
+    with pytest.raises(ValidationError, match=r"'item' must be an Interaction \(got 'T-1'\)"):
+        Fcr.resolved_at_first_contact("T-1")  # type: ignore[arg-type]
+
+
 def test_a_reply_sent_with_the_resolution_answers_the_queue() -> None:
     # "submit as solved" with a public reply: both at one instant, in either order
     for events in (

@@ -88,6 +88,23 @@ def test_a_state_rolled_up_equals_the_state_grouped_so_from_the_start(items: lis
         fine.rolled_up(["kind"])
 
 
+@pytest.mark.parametrize(
+    ("by", "message"),
+    [
+        (5, r"'by' must name dimensions this state is grouped by, \['channel'\] \(got 5\)"),
+        (None, r"'by' must name dimensions .* \(got None\)"),
+        ("channel", r"'by' must name dimensions .* \(got 'channel'\)"),
+        (["channel", "channel"], r"'by' must not repeat a dimension \(got 'channel' twice\)"),
+    ],
+)
+def test_rolled_up_refuses_what_is_not_a_collection_of_its_dimensions(
+    by: Any, message: str
+) -> None:
+    state = ReportState(metrics=["csat"], by=["channel"])
+    with pytest.raises(ValidationError, match=message):
+        state.rolled_up(by)
+
+
 BATCH_METRICS: list[Any] = [
     "csat",
     FirstReplyTime.empty(exact_limit=2, percentiles=[0.5, 0.9]),

@@ -25,7 +25,7 @@ from typing import Any, final
 
 from .._log._facts import log_facts
 from .._time import to_micros, zone
-from .._validators import distinct, enum_member
+from .._validators import distinct, enum_member, is_collection
 from ..customers import Customer
 from ..exceptions import EmptySampleError, ValidationError
 from ..interactions import Interaction
@@ -393,7 +393,8 @@ class ReportState:
         change.
 
         Raises:
-            ValidationError: *by* names a dimension this state is not grouped by.
+            ValidationError: *by* is not a collection of names, names a
+                dimension this state is not grouped by, or names one twice.
 
         >>> from servicemodel import CsatResponse
         >>> import pendulum
@@ -404,14 +405,15 @@ class ReportState:
         >>> [row.cell("csat").n for row in state.rolled_up().result().rows]
         [2]
         """
-        wanted = by if isinstance(by, str) else tuple(by)
-        if isinstance(wanted, str) or not all(name in self._by for name in wanted):
+        wanted = tuple(by) if is_collection(by) else None
+        if wanted is None or not all(isinstance(name, str) and name in self._by for name in wanted):
             raise ValidationError(
                 f"'by' must name dimensions this state is grouped by, {list(self._by)} "
                 f"(got {by!r})",
                 field="by",
                 value=by,
             )
+        distinct(wanted, field="by", what="a dimension")
         positions = [self._by.index(name) for name in wanted]
         rolled = self._like()
         rolled._by = wanted

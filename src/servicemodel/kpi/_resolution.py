@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from typing import Any, Self, final
 
 from .._time import to_micros
-from .._validators import enum_member
+from .._validators import enum_member, instance
 from ..exceptions import EmptySampleError, ValidationError
 from ..interactions import Channel, Interaction, Message
 from ._accumulators import Accumulator, state_counts
@@ -62,6 +62,20 @@ def customer_follow_ups(item: Interaction) -> int:
         elif replied and isinstance(event, Message) and event.is_public_customer_message():
             count += 1
     return count
+
+
+def _judged(item: Interaction, variant: FcrVariant) -> bool:
+    """FCR's judgement of a solved *item* under a variant that judges it on its own."""
+    if variant is FcrVariant.ONE_TOUCH:
+        return item.agent_reply_count() <= 1
+    if variant is FcrVariant.NO_CUSTOMER_FOLLOW_UP:
+        return customer_follow_ups(item) == 0 and item.reopen_count() == 0
+    raise ValidationError(
+        f"'variant' must judge an interaction on its own (got {variant.value!r}, "
+        "which compares a customer's interactions); use one_touch or no_customer_follow_up",
+        field="variant",
+        value=variant.value,
+    )
 
 
 @final
@@ -135,22 +149,24 @@ class Fcr(Accumulator[Rate]):
         if solved is None:
             return
         self._n += 1
-        self._k += self.resolved_at_first_contact(item, variant=self._variant)
+        self._k += _judged(item, self._variant)
 
     @classmethod
     def resolved_at_first_contact(
         cls, item: Interaction, *, variant: FcrVariant | str = FcrVariant.ONE_TOUCH
     ) -> bool:
-        """Whether FCR's *variant* counts a solved *item* as resolved at first contact.
+        """Whether FCR's *variant* counts *item* as resolved at first contact.
 
         The one judgement ``add`` tallies, for the variants that judge an
         interaction on its own (``one_touch``, ``no_customer_follow_up``);
-        agent recognition asks it too. *item* is taken as solved: the KPI
-        counts only solved interactions.
+        agent recognition asks it too. An interaction that is not solved is
+        not resolved at first contact (``False``); the KPI counts only solved
+        interactions.
 
         Raises:
-            ValidationError: the variant is ``no_repeat_within_window``, which
-                judges an interaction by its customer's other interactions.
+            ValidationError: *item* is not an :class:`Interaction`, or the
+                variant is ``no_repeat_within_window``, which judges an
+                interaction by its customer's other interactions.
 
         >>> import pendulum
         >>> from servicemodel import Interaction, Message, StatusChange
@@ -162,17 +178,11 @@ class Fcr(Accumulator[Rate]):
         ...     item, variant="no_customer_follow_up")
         (False, True)
         """
+        instance(item, Interaction, field="item")
         chosen = enum_member(FcrVariant, variant, field="variant")
-        if chosen is FcrVariant.ONE_TOUCH:
-            return item.agent_reply_count() <= 1
-        if chosen is FcrVariant.NO_CUSTOMER_FOLLOW_UP:
-            return customer_follow_ups(item) == 0 and item.reopen_count() == 0
-        raise ValidationError(
-            f"'variant' must judge an interaction on its own (got {chosen.value!r}, "
-            "which compares a customer's interactions); use one_touch or no_customer_follow_up",
-            field="variant",
-            value=variant,
-        )
+        if chosen is FcrVariant.NO_REPEAT_WITHIN_WINDOW:
+            return _judged(item, chosen)  # refuses the variant
+        return item.first_solved_at() is not None and _judged(item, chosen)
 
     def _trials(self, columns: Mapping[str, Any]) -> tuple[Any, Any]:
         """(solved rows, solved rows judged resolved at first contact) for the count variants."""

@@ -49,7 +49,7 @@ from __future__ import annotations
 import datetime as _dt
 from collections.abc import Mapping
 from types import MappingProxyType
-from typing import Any, final
+from typing import Any, NamedTuple, final
 
 import attrs
 import pendulum
@@ -145,7 +145,16 @@ def _check_interaction(interaction: object) -> None:
     instance(interaction, Interaction, field="interaction")
 
 
-def _scored_resolution(current: Interaction, policy: RecognitionPolicy) -> tuple[int, int] | None:
+class _Scored(NamedTuple):
+    """The resolution a recognition policy scores."""
+
+    #: Its index among the interaction's events.
+    index: int
+    #: Which resolution it is (1 for the first).
+    ordinal: int
+
+
+def _scored_resolution(current: Interaction, policy: RecognitionPolicy) -> _Scored | None:
     """The resolution the policy scores (its index among the events, and its ordinal), ``None`` when none is scored.
 
     The resolutions are :meth:`Interaction.first_solved_at
@@ -157,10 +166,10 @@ def _scored_resolution(current: Interaction, policy: RecognitionPolicy) -> tuple
     if not found:
         return None
     if policy.rescoring is Rescoring.FIRST_RESOLUTION:
-        return found[0], 1
+        return _Scored(found[0], 1)
     if not current.status().is_resolved:
         return None
-    return found[-1], len(found)
+    return _Scored(found[-1], len(found))
 
 
 def awards(
@@ -209,10 +218,9 @@ def awards(
             )
 
     if scored is not None:
-        index, ordinal = scored
-        resolved = current.events[index].at
-        for rule, points in _resolution_awards(current, policy, index, due):
-            give(rule, points, resolved, ordinal)
+        resolved = current.events[scored.index].at
+        for rule, points in _resolution_awards(current, policy, scored.index, due):
+            give(rule, points, resolved, scored.ordinal)
     rating = current.rating()
     if rating is not None:
         happy, unhappy = _CSAT_BANDS[policy.csat]
