@@ -149,7 +149,7 @@ class _Scored(NamedTuple):
     """The resolution a recognition policy scores."""
 
     #: Its index among the interaction's events.
-    index: int
+    event: int
     #: Which resolution it is (1 for the first).
     ordinal: int
 
@@ -218,8 +218,8 @@ def awards(
             )
 
     if scored is not None:
-        resolved = current.events[scored.index].at
-        for rule, points in _resolution_awards(current, policy, scored.index, due):
+        resolved = current.events[scored.event].at
+        for rule, points in _resolution_awards(current, policy, scored.event, due):
             give(rule, points, resolved, scored.ordinal)
     rating = current.rating()
     if rating is not None:

@@ -166,7 +166,7 @@ class MonthTally:
         if (
             scored is not None
             and agent is not None
-            and start <= log_facts(current).event_us[scored.index] < end
+            and start <= log_facts(current).event_us[scored.event] < end
         ):
             self._samples[agent] = self._samples.get(agent, 0) + 1
         for award in awards(current, self._policy, due=self._due.get(interaction.id)):

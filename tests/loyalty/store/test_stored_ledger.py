@@ -167,6 +167,24 @@ def test_a_key_sent_twice_through_two_connections_applies_once(tmp_path: Path) -
     second.close()
 
 
+def test_two_ledgers_on_one_store_object_see_each_others_commands(tmp_path: Path) -> None:
+    # One connection, two ledgers: the store's own commits are counted, so neither
+    # trusts a cached member after the other (or a direct transaction) wrote.
+    first = create_store(url(tmp_path), policies=POLICIES)
+    second = StoredLedger(first.store)
+    first.earn(member="ann", points=100, at=T, key="e-1")
+    second.redeem(member="ann", points=30, at=T.add(days=3), key="r-1")
+    assert first.balance("ann", as_of=T.add(days=3)).available == 70
+    with pytest.raises(InsufficientPoints):
+        first.redeem(member="ann", points=100, at=T.add(days=3), key="r-2")
+    first.redeem(member="ann", points=70, at=T.add(days=3), key="r-3")
+    assert second.balance("ann", as_of=T.add(days=3)).available == 0
+    with pytest.raises(InsufficientPoints):
+        second.redeem(member="ann", points=1, at=T.add(days=3), key="r-4")
+    assert rows(tmp_path)[0] == 3
+    first.close()
+
+
 def test_a_batch_is_all_or_nothing(tmp_path: Path) -> None:
     source = Ledger(policies=POLICIES)
     story(source)

@@ -155,26 +155,35 @@ class StoreTransaction(Protocol):
         ...     tx.lock_many(["bob", "ann"])
         """
 
-    def unchanged(self) -> bool:
-        """Whether no other connection wrote since this store's previous transaction.
+    def unchanged(self, since: object) -> tuple[bool, object]:
+        """Whether nothing was written since *since*, and the token to pass next time.
 
-        Asked once, at the start of a transaction. ``True`` promises that
-        the store's members, versions and journal are as this store object
-        (its :class:`~servicemodel.loyalty.store.StoredLedger`) left them,
-        and that the transaction already serialises every member (SQLite's
+        Asked once, at the start of a transaction, by the one caller
+        that keeps the token (a :class:`~servicemodel.loyalty.store.StoredLedger`);
+        *since* is the token the caller's previous call returned (``None`` the
+        first time). The token returned stands for the store as this
+        transaction leaves it when it commits, so the next call answers
+        ``True`` only if no other writer committed in between: not another
+        connection, not another ledger on this store object, not a direct
+        :meth:`~servicemodel.loyalty.store.LedgerStore.transaction`. ``True``
+        also promises that the transaction serialises every member (SQLite's
         one write lock): what the caller knows of a member from its own
         transactions is current without a lock or a read. A store that
-        cannot tell answers ``False`` (PostgreSQL: its members are locked
-        one by one in any case).
+        cannot tell answers ``False`` (PostgreSQL: its members are locked one
+        by one in any case).
 
         >>> from servicemodel.loyalty.store import create_store
         >>> store = create_store("sqlite://", policies=Policies()).store
         >>> with store.transaction() as tx:
-        ...     tx.unchanged()
-        False
+        ...     same, token = tx.unchanged(None)
         >>> with store.transaction() as tx:
-        ...     tx.unchanged()
+        ...     tx.unchanged(token)[0]
         True
+        >>> with store.transaction() as tx:  # a writer that does not pass the token on
+        ...     pass
+        >>> with store.transaction() as tx:
+        ...     tx.unchanged(token)[0]
+        False
         """
 
     def version(self, member: str) -> int:

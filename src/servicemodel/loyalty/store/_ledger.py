@@ -127,6 +127,8 @@ class StoredLedger:
         # Counts the transactions that found another writer's work: a state checked
         # in an earlier count is read again before it is used.
         self._checks = 0
+        # The store's token of this ledger's last write transaction (see unchanged()).
+        self._token: object = None
 
     def __repr__(self) -> str:
         return f"StoredLedger(url={self._store.url!r})"
@@ -323,7 +325,8 @@ class StoredLedger:
 
     def _begin(self, tx: StoreTransaction) -> None:
         """Start using *tx*: the cached states are checked again if another writer wrote."""
-        if not tx.unchanged():
+        unchanged, self._token = tx.unchanged(self._token)
+        if not unchanged:
             self._checks += 1
 
     def _stale(self, member: str) -> bool:

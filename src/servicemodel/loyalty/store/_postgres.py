@@ -141,10 +141,10 @@ class _Transaction:
         ).fetchall()
         self._versions.update((member, int(version)) for member, version in rows)
 
-    def unchanged(self) -> bool:
+    def unchanged(self, since: object) -> tuple[bool, object]:
         # Other processes' commands are not seen here: every member is locked and its
         # version read, one by one.
-        return False
+        return False, None
 
     def version(self, member: str) -> int:
         if member in self._versions:

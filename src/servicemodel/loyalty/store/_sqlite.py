@@ -24,10 +24,10 @@ import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Final, final
+from typing import Any, Final, NamedTuple, final
 from urllib.parse import parse_qs, urlsplit
 
-from ...exceptions import SchemaVersionError, StoreError, StoreNotFound
+from ...exceptions import SchemaVersionError, StoreError, StoreNotFound, VersionConflict
 from .. import Command, Entry, Policies
 from ._codec import command_from_column, policies_text, read_policies
 from ._entries import merged, pack, positions
@@ -116,7 +116,7 @@ class _Transaction:
         self._versions: dict[str, int] = {}
         self._end = -1  # the last journal position given; -1: not read yet
         self._next_command = 0  # the next command's seq; 0: not read yet
-        self._rows: list[tuple[Any, ...]] = []
+        self._rows: list[_JournalRow] = []
 
     def flush(self) -> None:
         """Write the gathered command rows and the journal's end."""
@@ -138,7 +138,7 @@ class _Transaction:
             db.execute("UPDATE ledger SET journal_end = ?", (self._end,))
             self._rows = []
 
-    def _refused(self, rows: list[tuple[Any, ...]]) -> Exception:
+    def _refused(self, rows: list[_JournalRow]) -> Exception:
         """The error for the first of *rows* that a unique constraint refuses.
 
         The rows before them are written, and a refused statement writes
@@ -150,21 +150,29 @@ class _Transaction:
         try:
             db.executemany(_INSERT, rows)
         except sqlite3.IntegrityError as exc:
-            key = rows[db.total_changes - written][1]
+            row = rows[db.total_changes - written]
+            key = row.key
             found = self._store._find(db, key)
-            if found is None:  # pragma: no cover - the ledger decided every other column
-                return exc
+            if found is None:  # pragma: no cover - members are checked after any other write
+                # Not the key: the member's (member, version) row, written by a writer
+                # this ledger did not see (it checks its members again next time).
+                return VersionConflict(
+                    f"'version' of member {row.member!r} was taken by another writer "
+                    f"(got {row.version}); nothing of this transaction was written: "
+                    f"send the command again ({exc})"
+                )
             return key_conflict(key, found)
         return StoreError(  # pragma: no cover - refused together, one of them is again
             "the journal refused a batch's rows", url=self._store.url
         )
 
-    def unchanged(self) -> bool:
+    def unchanged(self, since: object) -> tuple[bool, object]:
+        # PRAGMA data_version changes when another connection commits; this store
+        # object's own commits are counted by the store (transaction()).
         (data_version,) = self._db.execute("PRAGMA data_version").fetchone()
-        store = self._store
-        unchanged: bool = store._data_version == data_version
-        store._data_version = data_version
-        return unchanged
+        commits = self._store._commits
+        after = commits + 1 if self._writing else commits  # a read commits no write
+        return since == (data_version, commits), (data_version, after)
 
     def lock(self, member: str) -> int:
         # BEGIN IMMEDIATE already holds the database's write lock.
@@ -222,10 +230,23 @@ class _Transaction:
             self._end, number = end, (top or 0) + 1
         first = self._end + 1
         last = self._end = self._end + len(records)
-        self._rows.append((number, key, member, version, command, first, settled, blob))
+        self._rows.append(_JournalRow(number, key, member, version, command, first, settled, blob))
         self._next_command = number + 1
         self._versions[member] = version
         return range(first, last + 1)
+
+
+class _JournalRow(NamedTuple):
+    """One command's journal row, in the column order of :data:`_INSERT`."""
+
+    seq: int
+    key: str
+    member: str
+    version: int
+    command: str
+    first: int
+    settled: int
+    entries: bytes
 
 
 _FIND: Final = f"SELECT {ROW_COLUMNS} FROM journal WHERE key = ?"
@@ -267,8 +288,8 @@ class SQLiteStore:
         self._db = db
         self._policies = policies
         self._lock = threading.RLock()
-        # PRAGMA data_version as the previous transaction read it (see unchanged()).
-        self._data_version: int | None = None
+        # Write transactions committed through this object (see unchanged()).
+        self._commits = 0
 
     # ---------------------------------------------------------------- opening
 
@@ -382,10 +403,12 @@ class SQLiteStore:
     @contextmanager
     def transaction(self) -> Iterator[_Transaction]:
         """One write transaction (``BEGIN IMMEDIATE``): commit at the end, roll back on error."""
-        with self._lock, _immediate(self._db):
-            tx = _Transaction(self, writing=True)
-            yield tx
-            tx.flush()
+        with self._lock:
+            with _immediate(self._db):
+                tx = _Transaction(self, writing=True)
+                yield tx
+                tx.flush()
+            self._commits += 1
 
     @contextmanager
     def reading(self) -> Iterator[_Transaction]:
