@@ -371,7 +371,7 @@ def _param(block: Block) -> Any:
     # The quick start assesses 20,000 sample interactions; traced, that takes 2.5
     # times as long, and the assessment's lines are covered by its own tests.
     heavy = "assess --sample" in block.text and "--count" not in block.text
-    marks = [pytest.mark.no_cover] if heavy else []
+    marks = [pytest.mark.untraced] if heavy else []
     return pytest.param(block, marks=marks, id=f"{block.where()}:{block.language or '-'}")
 
 

@@ -47,7 +47,7 @@ from ._log._events import (
     TagChange,
     TargetApplied,
 )
-from ._log._facts import latest, log_facts
+from ._log._facts import latest, log_event_us, log_facts
 from ._log._facts import replies as _replies
 from ._log._interaction_history import InteractionHistory
 from ._log._opening import OpeningMessage, is_opening
@@ -420,7 +420,7 @@ class Interaction(InteractionHistory):
         (<Status.SOLVED: 'solved'>, True)
         """
         limit = to_micros(aware(at, field="at"))
-        micros = log_facts(self).event_us
+        micros = log_event_us(self)
         if not micros or micros[-1] <= limit:
             return self
         return attrs.evolve(self, events=self.events[: bisect_right(micros, limit)])

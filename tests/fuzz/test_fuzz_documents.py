@@ -169,7 +169,7 @@ def test_every_seed_is_a_valid_document() -> None:
                 assert same(loader.load_mapping(document)) == loaded
 
 
-@pytest.mark.no_cover  # a law over many examples: traced, it takes twice as long
+@pytest.mark.untraced  # a law over many examples: traced, it takes twice as long
 @by_name
 @fuzz_settings()
 @given(data=st.data())
@@ -179,7 +179,7 @@ def test_fuzz_mutated_valid_documents(loader: Loader, folder: Path, data: st.Dat
     _check(loader, document, folder)
 
 
-@pytest.mark.no_cover  # a law over many examples: traced, it takes twice as long
+@pytest.mark.untraced  # a law over many examples: traced, it takes twice as long
 @by_name
 @fuzz_settings(scale=0.75)
 @given(data=st.data())

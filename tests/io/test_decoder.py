@@ -154,7 +154,7 @@ def check_judged(record: dict[str, Any], decoder: InteractionDecoder | None = No
     same(rebuilt(decoded), decoded)  # every class rule holds for what was accepted
 
 
-@pytest.mark.no_cover  # a law over many examples: traced, it takes twice as long
+@pytest.mark.untraced  # a law over many examples: traced, it takes twice as long
 @settings(max_examples=25)
 @given(interactions(max_events=5))
 def test_every_single_field_mutation_is_refused_or_valid(interaction: Interaction) -> None:

@@ -81,7 +81,7 @@ def test_round_trip_keeps_every_value_and_the_offsets(fmt: str) -> None:
     assert back.handle_time() == original.handle_time()
 
 
-@pytest.mark.no_cover  # a law over many examples: traced, it takes twice as long
+@pytest.mark.untraced  # a law over many examples: traced, it takes twice as long
 @pytest.mark.parametrize("fmt", ["jsonl", "csv"])
 @given(items=st.lists(interactions(max_events=6), max_size=4))
 def test_write_then_read_gives_equal_values(fmt: str, items: list[Interaction]) -> None:

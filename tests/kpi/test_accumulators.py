@@ -259,7 +259,7 @@ def _atoms_only(value: object) -> bool:
     return type(value) in (int, float, str)
 
 
-@pytest.mark.no_cover  # a law over many examples: traced, it takes twice as long
+@pytest.mark.untraced  # a law over many examples: traced, it takes twice as long
 @pytest.mark.parametrize(("items", "members"), GROUP_LIST, ids=GROUP_IDS)
 def test_merge_laws_merge_equals_one_pass_and_round_trips(
     items: st.SearchStrategy[Any], members: list[tuple[str, Callable[[], Accumulator[Any]]]]

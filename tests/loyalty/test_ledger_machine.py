@@ -705,7 +705,7 @@ class LedgerMachine(RuleBasedStateMachine):
             assert replayed.balance(member, as_of=later) == self.ledger.balance(member, as_of=later)
 
 
-@pytest.mark.no_cover  # a law over many examples: traced, it takes twice as long
+@pytest.mark.untraced  # a law over many examples: traced, it takes twice as long
 def test_the_ledger_matches_the_naive_model_in_memory_and_in_every_store(
     new_ledger: Callable[[Policies], Any], ledger_kind: str
 ) -> None:

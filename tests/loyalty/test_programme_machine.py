@@ -284,7 +284,7 @@ def _order(key: str, values: list[Decimal]) -> Order:
     )
 
 
-@pytest.mark.no_cover  # a law over many examples: traced, it takes twice as long
+@pytest.mark.untraced  # a law over many examples: traced, it takes twice as long
 def test_caps_under_both_counts_match_the_model_and_never_rewrite_the_past() -> None:
     run_state_machine_as_test(
         ProgrammeMachine, settings=settings(stateful_step_count=40, max_examples=50)

@@ -289,7 +289,7 @@ def test_elapsed_many_and_add_many_equal_the_scalar_path(setup: Any, data: Any) 
 # --- the brute-force oracle -------------------------------------------------------------
 
 
-@pytest.mark.no_cover  # a law over many examples: traced, it takes twice as long
+@pytest.mark.untraced  # a law over many examples: traced, it takes twice as long
 @settings(max_examples=100)
 @given(data=st.data(), setup=calendars())
 def test_oracle_agrees_with_elapsed_and_add(setup: Any, data: Any) -> None:
@@ -309,7 +309,7 @@ def test_oracle_agrees_with_elapsed_and_add(setup: Any, data: Any) -> None:
         assert cal._add_us(s, d) == oracle.add(s, d)
 
 
-@pytest.mark.no_cover  # a law over many examples: traced, it takes twice as long
+@pytest.mark.untraced  # a law over many examples: traced, it takes twice as long
 @settings(max_examples=30)
 @given(data=st.data(), left=calendars(), right=calendars(), how=st.sampled_from(["u", "i"]))
 def test_oracle_agrees_on_combined_calendars(left: Any, right: Any, how: str, data: Any) -> None:

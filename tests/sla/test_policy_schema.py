@@ -138,7 +138,7 @@ def mutated(draw: st.DrawFn) -> dict[str, Any]:
     return document
 
 
-@pytest.mark.no_cover  # a law over many examples: traced, it takes twice as long
+@pytest.mark.untraced  # a law over many examples: traced, it takes twice as long
 @settings(max_examples=100)
 @given(mutated())
 def test_schema_and_loader_agree_on_shape_mutations(document: dict[str, Any]) -> None:

@@ -63,7 +63,7 @@ def test_identical_reviews_agree_perfectly(truth: list[int], reviewers: int) -> 
     assert krippendorff_alpha(data) == 1
 
 
-@pytest.mark.no_cover  # a law over many examples: traced, it takes twice as long
+@pytest.mark.untraced  # a law over many examples: traced, it takes twice as long
 @settings(max_examples=30)
 @given(st.integers(0, 2**32), st.integers(2, 4), st.integers(1, 10))
 def test_independent_random_reviews_are_near_zero(seed: int, reviewers: int, scale: int) -> None:

@@ -41,7 +41,7 @@ def outcome(acc: QaScore) -> tuple[Mean, object] | str:
         return "empty"
 
 
-@pytest.mark.no_cover  # a law over many examples: traced, it takes twice as long
+@pytest.mark.untraced  # a law over many examples: traced, it takes twice as long
 @given(samples, samples)
 def test_result_of_the_whole_equals_result_of_merged_parts(
     a: list[QaReview], b: list[QaReview]
@@ -50,14 +50,14 @@ def test_result_of_the_whole_equals_result_of_merged_parts(
     assert fold(a + b) == fold(a).merge(fold(b))
 
 
-@pytest.mark.no_cover  # a law over many examples: traced, it takes twice as long
+@pytest.mark.untraced  # a law over many examples: traced, it takes twice as long
 @given(samples, samples, samples)
 def test_merge_is_associative(a: list[QaReview], b: list[QaReview], c: list[QaReview]) -> None:
     x, y, z = fold(a), fold(b), fold(c)
     assert x.merge(y).merge(z) == x.merge(y.merge(z))
 
 
-@pytest.mark.no_cover  # a law over many examples: traced, it takes twice as long
+@pytest.mark.untraced  # a law over many examples: traced, it takes twice as long
 @given(samples, samples)
 def test_merge_is_commutative(a: list[QaReview], b: list[QaReview]) -> None:
     assert fold(a).merge(fold(b)) == fold(b).merge(fold(a))

@@ -296,7 +296,7 @@ def assigned(draw: st.DrawFn) -> Interaction:
     return attrs.evolve(item, events=[first, *item.events])
 
 
-@pytest.mark.no_cover  # a law over many examples: traced, it takes twice as long
+@pytest.mark.untraced  # a law over many examples: traced, it takes twice as long
 @given(
     st.lists(assigned(), max_size=12, unique_by=lambda i: i.id).flatmap(
         lambda xs: st.tuples(st.just(xs), st.permutations(xs))

@@ -4,7 +4,9 @@ The KPI report, the SLA clocks, goals, recognition and the findings all ask
 an interaction the same questions: when its events happened (as integers),
 its replies, its resolutions and how often it was reopened. Each answer has
 one rule here, and :func:`log_facts` works them all out the first time one
-is asked and keeps them on the interaction (a slot of
+is asked and keeps them on the interaction; every event's instant as an
+integer, which only some consumers need (the SLA clocks, ``as_of``), is
+worked out apart, by :func:`log_event_us` (each kept in a slot of
 :class:`~servicemodel._log._interaction_history.InteractionHistory`, not a
 field: the facts are not part of the value, are not compared, hashed,
 pickled or copied, and an interaction with other events, such as one
@@ -21,8 +23,8 @@ returned by ``as_of``, has its own).
 >>> facts = log_facts(ticket)
 >>> facts.reopens, len(facts.replies), facts.resolutions
 (1, 1, (1,))
->>> facts.event_us[1] - facts.created_us
-3600000000
+>>> facts.first_solved_us - facts.created_us, log_event_us(ticket)[1] == facts.first_solved_us
+(3600000000, True)
 >>> log_facts(ticket) is facts
 True
 """
@@ -46,6 +48,7 @@ __all__ = [
     "LogFacts",
     "event_micros",
     "latest",
+    "log_event_us",
     "log_facts",
     "reopens",
     "replies",
@@ -59,59 +62,38 @@ class LogFacts:
     """What an interaction's log says, as integers and events, for the default opening rule.
 
     - ``created_us``: ``created_at`` in epoch microseconds;
-    - ``event_us``: each event's instant in epoch microseconds, in log order;
     - ``replies``: the agent replies (:func:`replies`, the opening message
       not a reply: :attr:`OpeningMessage.NOT_A_REPLY`), and
       ``first_reply_us`` the first one's instant (``None``: no reply);
     - ``resolutions``: the indexes in ``events`` of the status changes that
-      resolved the interaction (:func:`resolutions`);
+      resolved the interaction (:func:`resolutions`), and ``first_solved_us``
+      and ``last_solved_us`` the first and last one's instants (``None``:
+      never resolved);
     - ``reopens``: how many times it was reopened (:func:`reopens`);
     - ``latest_status``, ``latest_assignment``, ``latest_group`` and
       ``latest_rating``: the indexes in ``events`` of the last status change,
       assignment, assignment naming a group and satisfaction response
       (:func:`latest`; ``None``: there is none).
 
-    >>> facts = LogFacts(created_us=0, event_us=(), replies=(), first_reply_us=None,
-    ...                  resolutions=(), reopens=0, latest_status=None,
-    ...                  latest_assignment=None, latest_group=None, latest_rating=None)
+    >>> facts = LogFacts(created_us=0, replies=(), first_reply_us=None, resolutions=(),
+    ...                  first_solved_us=None, last_solved_us=None, reopens=0,
+    ...                  latest_status=None, latest_assignment=None, latest_group=None,
+    ...                  latest_rating=None)
     >>> facts.reopens, facts.first_solved_us
     (0, None)
     """
 
     created_us: int
-    event_us: tuple[int, ...]
     replies: tuple[Message, ...]
     first_reply_us: int | None
     resolutions: tuple[int, ...]
+    first_solved_us: int | None
+    last_solved_us: int | None
     reopens: int
     latest_status: int | None
     latest_assignment: int | None
     latest_group: int | None
     latest_rating: int | None
-
-    @property
-    def first_solved_us(self) -> int | None:
-        """When the interaction was first resolved, in epoch microseconds (``None``: never).
-
-        >>> LogFacts(created_us=0, event_us=(5,), replies=(), first_reply_us=None,
-        ...          resolutions=(0,), reopens=0, latest_status=0, latest_assignment=None,
-        ...          latest_group=None, latest_rating=None).first_solved_us
-        5
-        """
-        found = self.resolutions
-        return self.event_us[found[0]] if found else None
-
-    @property
-    def last_solved_us(self) -> int | None:
-        """When the interaction was last resolved, in epoch microseconds (``None``: never).
-
-        >>> LogFacts(created_us=0, event_us=(5, 7), replies=(), first_reply_us=None,
-        ...          resolutions=(0, 1), reopens=0, latest_status=1, latest_assignment=None,
-        ...          latest_group=None, latest_rating=None).last_solved_us
-        7
-        """
-        found = self.resolutions
-        return self.event_us[found[-1]] if found else None
 
 
 def event_micros(events: tuple[Event, ...]) -> tuple[int, ...]:
@@ -248,20 +230,15 @@ def log_facts(item: InteractionHistory) -> LogFacts:
         pass
     events = item.events
     answers = replies(events, opened_by=item.opened_by, opening=OpeningMessage.NOT_A_REPLY)
-    micros = event_micros(events)
-    first_reply_us = None
-    if answers:
-        first = answers[0]
-        first_reply_us = next(
-            us for event, us in zip(events, micros, strict=True) if event is first
-        )
+    solved = resolutions(events)
     assignment = _events.Assignment
     facts = LogFacts(
         created_us=to_micros(item.created_at),
-        event_us=micros,
         replies=answers,
-        first_reply_us=first_reply_us,
-        resolutions=resolutions(events),
+        first_reply_us=to_micros(answers[0].at) if answers else None,
+        resolutions=solved,
+        first_solved_us=to_micros(events[solved[0]].at) if solved else None,
+        last_solved_us=to_micros(events[solved[-1]].at) if solved else None,
         reopens=reopens(events),
         latest_status=latest(events, _events.StatusChange),
         latest_assignment=latest(events, assignment),
@@ -270,6 +247,25 @@ def log_facts(item: InteractionHistory) -> LogFacts:
     )
     object.__setattr__(item, "_log_facts", facts)  # a frozen value's derived facts, kept once
     return facts
+
+
+def log_event_us(item: InteractionHistory) -> tuple[int, ...]:
+    """Each of *item*'s events' instants in epoch microseconds, worked out once and then kept.
+
+    >>> import pendulum
+    >>> from servicemodel import Interaction, Message
+    >>> t = pendulum.datetime(1970, 1, 1)
+    >>> log_event_us(Interaction(id="T", customer_id="C", channel="chat", created_at=t,
+    ...                          events=[Message(at=t.add(seconds=2), author="agent")]))
+    (2000000,)
+    """
+    try:
+        return item._event_us
+    except AttributeError:  # not asked yet
+        pass
+    found = event_micros(item.events)
+    object.__setattr__(item, "_event_us", found)  # a frozen value's derived facts, kept once
+    return found
 
 
 # At the end: interactions.py imports this module before defining its classes,

@@ -82,15 +82,17 @@ class InteractionHistory:
     ['Interaction', 'InteractionHistory']
     """
 
-    #: Where :func:`~servicemodel._log._facts.log_facts` keeps the log's facts once
-    #: worked out: a slot, not a field (not part of the value).
-    __slots__ = ("_log_facts",)
+    #: Where :func:`~servicemodel._log._facts.log_facts` and
+    #: :func:`~servicemodel._log._facts.log_event_us` keep the log's facts once
+    #: worked out: slots, not fields (not part of the value).
+    __slots__ = ("_event_us", "_log_facts")
 
     if TYPE_CHECKING:
         created_at: pendulum.DateTime
         events: tuple[Event, ...]
         opened_by: Role
         _log_facts: LogFacts
+        _event_us: tuple[int, ...]
 
     def status_at(self, at: _dt.datetime) -> Status:
         """The status in force at *at* (a change at *at* itself applies; ``new`` before any).

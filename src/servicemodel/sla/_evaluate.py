@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import pendulum
 
-from .._log._facts import log_facts
+from .._log._facts import log_event_us, log_facts
 from .._time import aware, to_micros
 from ..customers import Customer
 from ..exceptions import CalendarError, ValidationError
@@ -250,7 +250,7 @@ def _fold(
         opened_by_agent=interaction.opened_by is Role.AGENT,
         opening=policies.opening_message,
     )
-    for event, at in zip(interaction.events, facts.event_us, strict=True):
+    for event, at in zip(interaction.events, log_event_us(interaction), strict=True):
         if upto is not None and at > upto:
             break
         log.feed(at, event)

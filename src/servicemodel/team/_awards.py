@@ -54,7 +54,7 @@ from typing import Any, NamedTuple, final
 import attrs
 import pendulum
 
-from .._log._facts import log_facts
+from .._log._facts import log_event_us, log_facts
 from .._time import aware, duration_micros, to_micros
 from .._validators import instance
 from ..exceptions import EmptySampleError
@@ -240,7 +240,7 @@ def _resolution_awards(
     """The speed and first-contact awards of the scored resolution (*resolved*: its event's index)."""
     facts = log_facts(current)
     created = facts.created_us
-    solved = facts.event_us[resolved]
+    solved = log_event_us(current)[resolved]
     reopened = facts.reopens > 0
     rescored = policy.rescoring is Rescoring.LATEST_RESOLUTION
     deadline = (

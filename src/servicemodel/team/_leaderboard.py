@@ -22,7 +22,7 @@ from typing import final
 import attrs
 import pendulum
 
-from .._log._facts import log_facts
+from .._log._facts import log_event_us, log_facts
 from .._time import aware, from_micros, to_micros, zone
 from .._validators import integer
 from ..exceptions import ValidationError
@@ -155,7 +155,8 @@ class MonthTally:
         facts = log_facts(interaction)
         if facts.created_us >= end:
             return
-        if (not facts.event_us or facts.event_us[-1] < start) and interaction.id not in self._due:
+        event_us = log_event_us(interaction)
+        if (not event_us or event_us[-1] < start) and interaction.id not in self._due:
             # Every award and every scored resolution is dated at one of the log's
             # events: a log over before the month has none in it (a due date is
             # still checked by ``awards``).
@@ -166,7 +167,7 @@ class MonthTally:
         if (
             scored is not None
             and agent is not None
-            and start <= log_facts(current).event_us[scored.event] < end
+            and start <= log_event_us(current)[scored.event] < end
         ):
             self._samples[agent] = self._samples.get(agent, 0) + 1
         for award in awards(current, self._policy, due=self._due.get(interaction.id)):
