@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as _dt
 from bisect import bisect_right
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from decimal import Decimal
 from typing import Any, Literal, overload
 
@@ -127,6 +127,20 @@ def dump_ledger(ledger: Ledger, *, format: str = "json") -> str | dict[str, Any]
 def command_data(command: Command, tz: Any) -> dict[str, Any]:
     """One command as a ledger document holds it (a JSON-compatible mapping), *at* shown in *tz*."""
     return payload_data(payload_of(command), command.key, _InstantWriter(tz))
+
+
+def commands_data(commands: Iterable[Command], tz: Any) -> Iterator[dict[str, Any]]:
+    """Each command as :func:`command_data` gives it, one writer of instants for the run.
+
+    >>> from servicemodel.loyalty import Command
+    >>> t = pendulum.datetime(2025, 1, 1)
+    >>> [d["at"] for d in commands_data([Command.of("redeem", key="r", member="a", at=t,
+    ...     points=1)], pendulum.timezone("Europe/Warsaw"))]
+    ['2025-01-01T01:00:00+01:00']
+    """
+    writer = _InstantWriter(tz)
+    for command in commands:
+        yield payload_data(payload_of(command), command.key, writer)
 
 
 def payload_data(payload: tuple[Any, ...], key: str, writer: _InstantWriter) -> dict[str, Any]:

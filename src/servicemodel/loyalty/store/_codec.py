@@ -15,7 +15,7 @@ a ledger document holds it (``null`` when not given) but a tally as
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
 from typing import Any, Final
 
@@ -23,7 +23,7 @@ import pendulum
 
 from .. import Command, Entry, EntryKind, Ledger, Policies, dump_ledger, load_ledger
 from .._converter import CONVERTER
-from .._documents import command_data, command_from_data, command_from_values
+from .._documents import command_data, command_from_data, command_from_values, commands_data
 from .._journal import JournalEntry
 
 __all__ = [
@@ -32,6 +32,7 @@ __all__ = [
     "command_from_column",
     "command_from_json",
     "command_to_json",
+    "commands_to_json",
     "policies_text",
     "read_policies",
     "record_of",
@@ -117,6 +118,18 @@ def command_to_json(command: Command, zone: str = "UTC") -> str:
     '{"at":"1970-01-01T00:00:00+00:00","command":"redeem","key":"r-1","member":"ann","points":40}'
     """
     return _encode(command_data(command, pendulum.timezone(zone)))
+
+
+def commands_to_json(commands: Iterable[Command], zone: str = "UTC") -> Iterator[str]:
+    """Each of *commands* as :func:`command_to_json` writes it (one writer of instants for the run).
+
+    >>> from servicemodel.loyalty import Command
+    >>> t = pendulum.datetime(1970, 1, 1)
+    >>> list(commands_to_json([Command.of("redeem", key="r-1", member="ann", at=t, points=40)]))
+    ['{"at":"1970-01-01T00:00:00+00:00","command":"redeem","key":"r-1","member":"ann","points":40}']
+    """
+    for data in commands_data(commands, pendulum.timezone(zone)):
+        yield _encode(data)
 
 
 def command_column(payload: tuple[Any, ...]) -> str:

@@ -18,7 +18,7 @@ from typing import IO, Any
 from ..._validators import integer
 from ...exceptions import LedgerDocumentError, LedgerError, Problem, ValidationError
 from .. import Command, Ledger, Policies, dump_ledger, load_ledger
-from ._codec import command_from_json, command_to_json
+from ._codec import command_from_json, commands_to_json
 from ._ledger import StoredLedger
 
 __all__ = ["export_jsonl", "import_jsonl"]
@@ -49,8 +49,8 @@ def export_jsonl(ledger: Ledger | StoredLedger, target: str | Path | IO[str]) ->
     header = json.loads(dump_ledger(Ledger(policies=ledger.policies)))
     target.write(json.dumps({"policies": header["policies"]}, ensure_ascii=False) + "\n")
     count = 0
-    for command in ledger.commands():
-        target.write(command_to_json(command, zone) + "\n")
+    for line in commands_to_json(ledger.commands(), zone):
+        target.write(line + "\n")
         count += 1
     return count
 
