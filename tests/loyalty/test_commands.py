@@ -14,7 +14,7 @@ from typing import Any
 import pendulum
 import pytest
 
-from servicemodel.exceptions import ValidationError
+from servicemodel.exceptions import InsufficientPoints, ValidationError
 from servicemodel.loyalty import Command, EarnLine, Ledger, NegativeBalance, Pending, Policies
 
 T = pendulum.datetime(2025, 1, 10, 12, tz="Europe/Warsaw")
@@ -107,6 +107,19 @@ def test_apply_gives_the_books_the_methods_give_for_every_command() -> None:
     assert by_apply.balance("ann", as_of=T.add(days=1)) == by_method.balance(
         "ann", as_of=T.add(days=1)
     )
+
+
+def test_an_adjustment_built_without_a_shortfall_takes_the_method_s_default_refuse() -> None:
+    command = Command.of("adjust", key="fix", member="ann", at=T, points=-5, reason="fraud")
+    assert command.argument("shortfall") is NegativeBalance.REFUSE
+    by_apply, by_method = Ledger(), Ledger()
+    for ledger in (by_apply, by_method):
+        ledger.earn(member="ann", points=3, at=T, key="o-1")
+    with pytest.raises(InsufficientPoints, match="at most the 3 available points"):
+        by_method.adjust(member="ann", points=-5, at=T, key="fix", reason="fraud")
+    with pytest.raises(InsufficientPoints, match="at most the 3 available points"):
+        by_apply.apply(command)
+    assert by_apply.version("ann") == 1
 
 
 @pytest.mark.parametrize("arguments", [5, "points"])

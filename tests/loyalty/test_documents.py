@@ -462,9 +462,10 @@ def test_a_commands_instant_is_written_as_astimezone_writes_it(
 ) -> None:
     from datetime import UTC, datetime, timedelta
 
-    from servicemodel.loyalty._documents import _instant_text
+    from servicemodel.loyalty._documents import _InstantWriter
 
     tz = pendulum.timezone(zone)
+    writer = _InstantWriter(tz)  # one writer for the run: it keeps the last instant's era
     for micros in [*instants, *(m + 1 for m in instants)]:
         utc = datetime(1970, 1, 1, tzinfo=UTC) + timedelta(microseconds=micros)
-        assert _instant_text(micros, tz) == utc.astimezone(tz).isoformat()
+        assert writer.text(micros) == utc.astimezone(tz).isoformat()

@@ -121,6 +121,11 @@ class RedemptionState:
         return attrs.evolve(self)
 
 
+def _first_due(account: Account) -> int:
+    """A new account's ``next_due``: its first command settles only under an inactivity rule."""
+    return -NEVER if account.rules.inactivity is not None else NEVER
+
+
 @attrs.define
 class Account:
     """One member's mutable state, and the account-level rules that change it."""
@@ -154,10 +159,11 @@ class Account:
     swept: int = 0
     # Whether entries are recorded (False for a shadow that answers a query).
     record: bool = True
-    # Nothing can activate or expire, and no inactivity deadline falls, before this
-    # instant (see due): the earliest entry of either heap when it was pushed or
-    # last settled, and -NEVER while an inactivity clock runs.
-    next_due: int = NEVER
+    # Nothing can activate or expire before this instant, so settling before it
+    # records nothing: the earliest entry of either heap when it was pushed or
+    # last settled. -NEVER under an inactivity rule, whose clock every command
+    # keeps by settling (see settle).
+    next_due: int = attrs.field(default=attrs.Factory(_first_due, takes_self=True))
 
     def clone(self) -> Account:
         """A shadow copy that settles into its own journal and records nothing."""
@@ -327,41 +333,38 @@ class Account:
             return NEVER
         return rule._deadline(self.rules.clock, self.last_activity)
 
-    # When is something due? ``t >= next_due`` says whether anything may
-    # activate or expire for the member by *t*. When nothing is due,
-    # ``settle(t)`` does nothing and the available points at *t*
+    # When is something due? ``t >= next_due`` says whether settling at *t* may
+    # record anything. When it does not, the available points at *t*
     # (``view(t)[0]``) are ``self.avail``: no pending lot activates by *t*, and
     # every active lot with points expires after *t*. ``next_due`` is never later
     # than the true next event: a heap entry lowers it when pushed (issue,
     # credit), settling sets it to the next event it found, and a lot that
     # leaves its heap early (spent, voided, activated by hand) only leaves it
-    # early, which costs one settle that finds nothing.
+    # early, which costs one settle that finds nothing. Under an inactivity rule
+    # it stays -NEVER: every command settles, and so counts as activity.
 
     def available(self, t: int) -> int:
         """The points the member can spend at *t* >= its last command, without mutating it."""
         return self.view(t, NEVER)[0] if t >= self.next_due else self.avail
 
-    def settle(self, t: int, activity: ActivityKind | None = None) -> int:
+    def settle(self, t: int, activity: ActivityKind | None = None) -> None:
         """Record every derived fact (activation, expiry) up to and including *t*.
 
-        With *activity*, a command of that kind runs at *t*: it counts for
-        the inactivity clock. Activity (by the rule's set) restarts the
-        clock; any command starts it when it is not running (a new member,
-        or a balance that expired for inactivity).
-
-        Returns the length of the journal after the derived facts: where the
-        entries of a command at *t* start.
+        A command at *t* calls it when ``t >= next_due`` (before that nothing
+        is due), with *activity*, the kind of command, which counts for the
+        inactivity rule: activity (by the rule's set) restarts its clock, and
+        any command starts it when it is not running (a new member, or a
+        balance that expired for inactivity).
         """
-        if t >= self.next_due:
-            self._record_due(t)
-        if activity is not None:
-            rule = self.rules.inactivity
-            if self.inactive_done or rule is None or activity in rule.activity:
-                self.last_activity = t
-                self.inactive_done = False
-                if rule is not None:
-                    self.next_due = -NEVER  # the clock runs: settle every time
-        return len(self.out)
+        self._record_due(t)
+        rule = self.rules.inactivity
+        if (
+            activity is not None
+            and rule is not None
+            and (self.inactive_done or activity in rule.activity)
+        ):
+            self.last_activity = t
+            self.inactive_done = False
 
     def _record_due(self, t: int) -> None:
         """Record the activations and expiries due by *t*, in time order."""
@@ -381,7 +384,7 @@ class Account:
                 if deadline < moment:
                     moment = deadline
             if moment > t:
-                self.next_due = -NEVER if inactivity and not self.inactive_done else moment
+                self.next_due = -NEVER if inactivity else moment
                 return
             if next_activation == moment:
                 lot = lots[heappop(pend_heap)[1] - 1]

@@ -18,7 +18,6 @@ from ._values import EarnLine, LineShare
 
 __all__ = [
     "MAX_POINTS",
-    "MAX_TEXT",
     "check_points",
     "check_tally",
     "check_text",
@@ -26,11 +25,11 @@ __all__ = [
 ]
 
 MAX_POINTS: Final = 10**15
-MAX_TEXT: Final = 256
 
 
 def check_text(value: object, field: str) -> str:
-    return text(value, field=field, most=MAX_TEXT)
+    """*value* if it is a name or id (``_validators.text``: at most ``MAX_ID_LENGTH`` characters)."""
+    return text(value, field=field)
 
 
 def check_points(value: object, field: str = "points") -> int:

@@ -18,6 +18,7 @@ import pendulum
 
 from .._time import aware, from_micros, to_micros, zone
 from .._validators import enum_member, is_collection
+from ._policies import ADJUST_SHORTFALL
 from ._values import _Micros
 
 __all__ = ["COMMAND_FIELDS", "Command", "CommandName"]
@@ -93,8 +94,9 @@ class Command:
     aware datetime (``at=``), whichever way the command is built.
     ``arguments`` are the command's own arguments as ``(name, value)`` pairs
     in the order of :data:`COMMAND_FIELDS`; an argument left at its default
-    is still listed (``None`` or ``()``). :meth:`of` builds them from
-    keywords. The values are checked when a ledger runs the command, as the
+    is still listed (``None`` or ``()``, and an adjustment's ``shortfall``
+    ``NegativeBalance.REFUSE``, as the ledger method's defaults). :meth:`of`
+    builds them from keywords. The values are checked when a ledger runs the command, as the
     method of its name checks them.
     :meth:`Ledger.apply <servicemodel.loyalty.Ledger.apply>` runs a command,
     :meth:`Ledger.commands <servicemodel.loyalty.Ledger.commands>` lists the
@@ -143,7 +145,11 @@ class Command:
         """Build a command from keyword arguments (missing ones take their defaults).
 
         *at* is the command's instant, an aware datetime; *zone* the zone
-        :attr:`at` shows it in.
+        :attr:`at` shows it in. A missing argument takes the default of the
+        ledger method of the command's name (an adjustment's ``shortfall`` is
+        ``NegativeBalance.REFUSE``); one without a default (an earn's
+        ``points``) is ``None``, which the ledger refuses when it runs the
+        command.
 
         Raises:
             ValidationError: *at* is not an aware datetime, or an argument the
@@ -153,6 +159,10 @@ class Command:
         >>> t = pendulum.datetime(2025, 1, 1)
         >>> Command.of("activate", key="a", member="ann", at=t, earn="o-1").arguments
         (('earn', 'o-1'),)
+        >>> Command.of("adjust", key="f", member="ann", at=t, points=-5, reason="x").argument(
+        ...     "shortfall"
+        ... )
+        <NegativeBalance.REFUSE: 'refuse'>
         """
         command_name = _command_name(name)
         fields = COMMAND_FIELDS[command_name.value]
@@ -215,8 +225,21 @@ class Command:
             "at": _EPOCH + _dt.timedelta(microseconds=self._micros),
         }
         for field, value in self.arguments:
-            kwargs[field] = dict(value) if field == "tally" else value
+            kwargs[field] = _tally_mapping(value) if field == "tally" else value
         return kwargs
+
+
+def _tally_mapping(tally: Any) -> Any:
+    """A command's tally (sorted ``(name, amount)`` pairs) as the mapping a ledger method takes.
+
+    Anything but pairs is passed on as it is, for the method's check to say what is wrong.
+    """
+    if type(tally) is tuple:
+        try:
+            return dict(tally)
+        except (TypeError, ValueError):
+            pass
+    return tally
 
 
 def _normal(name: CommandName, field: str, value: Any) -> Any:
@@ -228,6 +251,8 @@ def _normal(name: CommandName, field: str, value: Any) -> Any:
         return tuple(sorted((str(k), v) for k, v in items))
     if field == "awards":
         return () if value is None else tuple(value)
+    if field == "shortfall":
+        return ADJUST_SHORTFALL if value is None else value
     if field == "lines":
         # An earn's lines default to none; a return's None means "every line".
         if value is None:

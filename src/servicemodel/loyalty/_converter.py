@@ -38,7 +38,7 @@ from cattrs.gen import make_dict_unstructure_fn
 from .. import _documents as doc
 from .. import _structure as structuring
 from .._time import aware
-from .._validators import integer_rule, is_integer, shown
+from .._validators import MAX_ID_LENGTH, integer_rule, is_integer, shown
 from ..exceptions import ValidationError
 from ._policies import (
     AfterDays,
@@ -61,8 +61,7 @@ from ._rules import (
 
 __all__ = ["CONVERTER", "TAGS", "decimal", "instant"]
 
-#: Longest string a loyalty document holds, and most items in one list.
-MAX_TEXT = 256
+#: Most items in one list of a loyalty document (its longest string is MAX_ID_LENGTH).
 MAX_ITEMS = 10_000
 
 #: The ``type`` a document writes for each kind of a union.
@@ -108,8 +107,10 @@ def _group(what: object, errors: list[Exception]) -> cattrs.ClassValidationError
 
 
 def _text(value: object, _type: object = None) -> str:
-    if not isinstance(value, str) or len(value) > MAX_TEXT:
-        raise _at(None, f"must be a string of at most {MAX_TEXT} characters (got {shown(value)})")
+    if not isinstance(value, str) or len(value) > MAX_ID_LENGTH:
+        raise _at(
+            None, f"must be a string of at most {MAX_ID_LENGTH} characters (got {shown(value)})"
+        )
     return value
 
 

@@ -19,6 +19,7 @@ from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import Any, Literal, overload
 
+import attrs
 import pendulum
 
 from .. import _documents as doc
@@ -115,23 +116,27 @@ def dump_ledger(ledger: Ledger, *, format: str = "json") -> str | dict[str, Any]
     >>> again.history("ann") == ledger.history("ann")
     True
     """
-    clock_zone = pendulum.timezone(ledger.policies.zone)
-    commands = [command_data(command, clock_zone) for command in ledger.commands()]
+    writer = _InstantWriter(pendulum.timezone(ledger.policies.zone))
+    commands = [
+        payload_data(payload_of(command), command.key, writer) for command in ledger.commands()
+    ]
     data = {"policies": CONVERTER.unstructure(ledger.policies), "commands": commands}
     return doc.dump(data, format=format)
 
 
 def command_data(command: Command, tz: Any) -> dict[str, Any]:
-    """One command as a ledger document holds it (a JSON-compatible mapping)."""
-    return payload_data(payload_of(command), command.key, tz)
+    """One command as a ledger document holds it (a JSON-compatible mapping), *at* shown in *tz*."""
+    return payload_data(payload_of(command), command.key, _InstantWriter(tz))
 
 
-def payload_data(payload: tuple[Any, ...], key: str, tz: Any) -> dict[str, Any]:
+def payload_data(payload: tuple[Any, ...], key: str, writer: _InstantWriter) -> dict[str, Any]:
     """The command a ledger kept as *payload* ``(name, member, micros, *arguments)`` under *key*.
 
-    As :func:`command_data` gives it, without building the command first.
+    As :func:`command_data` gives it, without building the command first;
+    *writer* writes its instant.
 
-    >>> payload_data(("redeem", "ann", 0, 40, None), "r-1", pendulum.timezone("UTC"))
+    >>> writer = _InstantWriter(pendulum.timezone("UTC"))
+    >>> payload_data(("redeem", "ann", 0, 40, None), "r-1", writer)
     {'command': 'redeem', 'key': 'r-1', 'member': 'ann', 'at': '1970-01-01T00:00:00+00:00', 'points': 40}
     """
     name, member, micros, *arguments = payload
@@ -139,7 +144,7 @@ def payload_data(payload: tuple[Any, ...], key: str, tz: Any) -> dict[str, Any]:
         "command": name,
         "key": key,
         "member": member,
-        "at": _instant_text(micros, tz),
+        "at": writer.text(micros),
     }
     for field, value in zip(COMMAND_FIELDS[name], arguments, strict=True):
         if value is None or value == ():
@@ -174,46 +179,51 @@ def command_from_data(item: Any, path: str, zone: str = "UTC") -> Command:
 
 _NAIVE_EPOCH = _dt.datetime(1970, 1, 1)
 _UTC_EPOCH = _dt.datetime(1970, 1, 1, tzinfo=_dt.UTC)
-# Per zone, the last era of one UTC offset an instant fell in:
-# (start, end, offset in micros, the offset as isoformat() writes it).
-_ERAS: dict[Any, tuple[int, int, int, str]] = {}
 
 
-def _instant_text(micros: int, tz: Any) -> str:
-    """The instant *micros* in ISO 8601 as ``astimezone(tz).isoformat()`` writes it.
+@attrs.define
+class _InstantWriter:
+    """Instants in one zone as ISO 8601 text, as ``astimezone(tz).isoformat()`` writes them.
 
-    The zone's offset comes from its table (kept per zone for the era of the
-    last instant, so a run of commands asks once); instants outside the
-    tables' range, and zones without a table, go through ``astimezone``.
+    The zone's offset comes from its table; the writer keeps the era (one
+    UTC offset) of the last instant it wrote, so a run of commands asks the
+    table once. Instants outside the tables' range, and zones without a
+    table, go through ``astimezone``.
 
-    >>> _instant_text(1_735_689_600_000_000, pendulum.timezone("Europe/Warsaw"))
+    >>> _InstantWriter(pendulum.timezone("Europe/Warsaw")).text(1_735_689_600_000_000)
     '2025-01-01T01:00:00+01:00'
     """
-    era = _ERAS.get(tz)
-    if era is None or not era[0] <= micros < era[1]:
-        era = _era(micros, tz)
-        if era is None:
-            utc = _dt.datetime(1970, 1, 1, tzinfo=_dt.UTC) + _dt.timedelta(microseconds=micros)
-            return utc.astimezone(tz).isoformat()
-    local = _NAIVE_EPOCH + _dt.timedelta(microseconds=micros + era[2])
-    return local.isoformat() + era[3]
 
+    tz: Any
+    # The last era: instants in [start, end) have the UTC offset *offset* (micros),
+    # which isoformat() writes as *suffix*; empty until the first instant.
+    start: int = 0
+    end: int = 0
+    offset: int = 0
+    suffix: str = ""
 
-def _era(micros: int, tz: Any) -> tuple[int, int, int, str] | None:
-    """The era of *tz*'s offset table holding *micros*, kept for the next instant."""
-    if not isinstance(tz, pendulum.Timezone | pendulum.FixedTimezone) or not LO <= micros < HI:
-        return None
-    table = ZONES.offsets(tz)
-    k = bisect_right(table.times, micros) - 1
-    start = max(table.times[k], LO)
-    end = table.times[k + 1] if k + 1 < len(table.times) else HI
-    offset = table.offsets[k]
-    fixed = _dt.timezone(_dt.timedelta(microseconds=offset))
-    suffix = _NAIVE_EPOCH.replace(tzinfo=fixed).isoformat()[len("1970-01-01T00:00:00") :]
-    era = (start, min(end, HI), offset, suffix)
-    if len(_ERAS) < 64 or tz in _ERAS:
-        _ERAS[tz] = era
-    return era
+    def text(self, micros: int) -> str:
+        """The instant *micros* as ISO 8601 text in the writer's zone."""
+        if not self.start <= micros < self.end and not self._find_era(micros):
+            utc = _UTC_EPOCH + _dt.timedelta(microseconds=micros)
+            return utc.astimezone(self.tz).isoformat()
+        local = _NAIVE_EPOCH + _dt.timedelta(microseconds=micros + self.offset)
+        return local.isoformat() + self.suffix
+
+    def _find_era(self, micros: int) -> bool:
+        """Keep the era of the zone's table holding *micros*; False if no table holds it."""
+        tz = self.tz
+        if not isinstance(tz, pendulum.Timezone | pendulum.FixedTimezone) or not LO <= micros < HI:
+            return False
+        table = ZONES.offsets(tz)
+        k = bisect_right(table.times, micros) - 1
+        offset = table.offsets[k]
+        fixed = _dt.timezone(_dt.timedelta(microseconds=offset))
+        self.start = max(table.times[k], LO)
+        self.end = min(table.times[k + 1] if k + 1 < len(table.times) else HI, HI)
+        self.offset = offset
+        self.suffix = _NAIVE_EPOCH.replace(tzinfo=fixed).isoformat()[len("1970-01-01T00:00:00") :]
+        return True
 
 
 def load_ledger(source: doc.Source, *, format: str | None = None) -> Ledger:

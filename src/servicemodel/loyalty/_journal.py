@@ -3,9 +3,9 @@
 A :class:`JournalEntry` is one line of the append-only journal as the ledger
 keeps it (integers inside: epoch microseconds, points, ``(lot, points)``
 allocation pairs); :func:`to_entry` makes the public
-:class:`~servicemodel.loyalty.Entry` of it. An :class:`Accepted` is what the
-ledger remembers of an accepted command for idempotency and receipts: its
-payload, one typed record per command kind (:class:`EarnCall` and the
+:class:`~servicemodel.loyalty.Entry` of it. A command's payload is what the
+ledger remembers of an accepted command for idempotency (beside its
+receipt): one typed record per command kind (:class:`EarnCall` and the
 others), holding the command's name, member, instant (epoch microseconds)
 and its arguments as the ledger checked them.
 """
@@ -20,7 +20,6 @@ if TYPE_CHECKING:
     from ._policies import Expiry, NegativeBalance
 
 __all__ = [
-    "Accepted",
     "ActivateCall",
     "AdjustCall",
     "EarnCall",
@@ -113,16 +112,6 @@ class AdjustCall(NamedTuple):
 
 #: A command as the ledger keeps it: ``(name, member, t, *arguments)``, typed per kind.
 Payload = EarnCall | ActivateCall | RedeemCall | ReverseCall | ReturnCall | AdjustCall
-
-
-class Accepted(NamedTuple):
-    """An accepted command: its payload, member, the member's version after it, its span."""
-
-    payload: Payload
-    member: str
-    version: int
-    first: int
-    last: int
 
 
 def to_entry(seq: int | None, record: JournalEntry, zone: str) -> Entry:

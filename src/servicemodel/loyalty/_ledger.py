@@ -28,41 +28,25 @@ from ..exceptions import ValidationError
 from ._account import Account, AccountRules
 from ._arguments import MAX_POINTS, check_points, check_tally, check_text, line_shares
 from ._clock import InstantReader, LocalClock
-from ._commands import Command, CommandName
+from ._commands import Command
 from ._expiry import _expiry, inactivity_of
 from ._journal import (
-    Accepted,
     ActivateCall,
     AdjustCall,
     EarnCall,
     JournalEntry,
+    Payload,
     RedeemCall,
     ReturnCall,
     ReverseCall,
 )
-from ._policies import NEVER, Expiry, NegativeBalance, Policies
+from ._policies import ADJUST_SHORTFALL, NEVER, Expiry, NegativeBalance, Policies
 from ._steps import LedgerSteps
 from ._values import Award, EarnLine, Receipt, ReturnedLine
 
 __all__ = ["Ledger"]
 
 _new_record: Final = tuple.__new__  # a NamedTuple's own constructor costs twice as much
-
-_EARN, _REDEEM, _ADJUST = CommandName.EARN, CommandName.REDEEM, CommandName.ADJUST
-_ACTIVATE, _REVERSE = CommandName.ACTIVATE, CommandName.REVERSE_REDEMPTION
-_EPOCH: Final = _dt.datetime(1970, 1, 1, tzinfo=_dt.UTC)
-
-
-def _tally_argument(tally: Any) -> Any:
-    """A command's tally (sorted ``(name, amount)`` pairs) as the mapping the ledger checks."""
-    if type(tally) is tuple:
-        if not tally:
-            return None
-        try:
-            return dict(tally)
-        except (TypeError, ValueError):
-            pass  # not pairs: the ledger's check says what is wrong
-    return tally
 
 
 class Ledger(LedgerSteps):
@@ -110,6 +94,7 @@ class Ledger(LedgerSteps):
         "_lock",
         "_pending",
         "_reader",
+        "_receipts",
         "_rewards",
         "_rules",
         "_source",
@@ -141,7 +126,8 @@ class Ledger(LedgerSteps):
         self._lock = threading.RLock()
         self._accounts: dict[str, Account] = {}
         self._journal: list[JournalEntry] = []
-        self._keys: dict[str, Accepted] = {}
+        self._keys: dict[str, Payload] = {}
+        self._receipts: dict[str, Receipt] = {}
         self._rewards: dict[str, int] = {}
         self._source = self._span
 
@@ -205,30 +191,11 @@ class Ledger(LedgerSteps):
                 field="command",
                 value=command,
             )
-        # The command holds its instant as micros and its arguments in the order of
-        # COMMAND_FIELDS: the same checks and payload as the method of its name.
-        key, member, t, name = command.key, command.member, command._micros, command.name
-        arguments = command.arguments
-        if name is _EARN:
-            (_, points), (_, awards), (_, lines), (_, expiry), (_, tally) = arguments
-            return self._earn_command(
-                key, member, t, points, awards, lines, expiry, _tally_argument(tally), None
-            )
-        if name is _REDEEM:
-            (_, points), (_, reward) = arguments
-            return self._redeem_command(key, member, t, points, reward, None)
-        if name is _ADJUST:
-            (_, points), (_, reason), (_, shortfall), (_, expiry) = arguments
-            return self._adjust_command(key, member, t, points, reason, shortfall, expiry, None)
-        if name is _ACTIVATE:
-            ((_, earn),) = arguments
-            at = _EPOCH + _dt.timedelta(microseconds=t)
-            return self._activate_command(key, member, t, earn, None, at)
-        if name is _REVERSE:
-            ((_, redemption),) = arguments
-            return self._reverse_command(key, member, t, redemption, None)
-        (_, earn), (_, lines), (_, tally) = arguments
-        return self._return_command(key, member, t, earn, lines, _tally_argument(tally), None)
+        # The keyword arguments of the method of the command's name: the same checks
+        # and payload as calling it.
+        method: Any = getattr(self, command.name.value)
+        receipt: Receipt = method(**command.call())
+        return receipt
 
     # ------------------------------------------------------------- commands
 
@@ -270,23 +237,6 @@ class Ledger(LedgerSteps):
         (1, 'earn')
         """
         t = self._reader.micros(at, "at")
-        return self._earn_command(
-            key, member, t, points, awards, lines, expiry, tally, expected_version
-        )
-
-    def _earn_command(
-        self,
-        key: str,
-        member: str,
-        t: int,
-        points: int,
-        awards: Iterable[Award],
-        lines: Iterable[EarnLine],
-        expiry: Expiry | None,
-        tally: Mapping[str, Any] | None,
-        expected: int | None,
-    ) -> Receipt:
-        """An earn at *t*: its arguments checked, its payload built, run."""
         if type(points) is not int or not 0 <= points <= MAX_POINTS:
             integer(points, field="points", low=0, high=MAX_POINTS)  # an earn may record 0
         award_items = () if awards == () else instances(awards, Award, field="awards")
@@ -298,7 +248,7 @@ class Ledger(LedgerSteps):
         payload = _new_record(
             EarnCall, ("earn", member, t, points, award_items, line_items, expiry, tallies)
         )
-        return self._run(LedgerSteps._earn, key, payload, t, expected, shares)
+        return self._run(LedgerSteps._earn, key, payload, t, expected_version, shares)
 
     def activate(
         self,
@@ -324,15 +274,9 @@ class Ledger(LedgerSteps):
         100
         """
         t = self._reader.micros(at, "at")
-        return self._activate_command(key, member, t, earn, expected_version, at)
-
-    def _activate_command(
-        self, key: str, member: str, t: int, earn: str, expected: int | None, at: Any
-    ) -> Receipt:
-        """An activation at *t* (*at* as the caller gave it, for a refusal's message)."""
         check_text(earn, "earn")
         payload = _new_record(ActivateCall, ("activate", member, t, earn))
-        return self._run(LedgerSteps._activate, key, payload, t, expected, at)
+        return self._run(LedgerSteps._activate, key, payload, t, expected_version, at)
 
     def redeem(
         self,
@@ -356,18 +300,12 @@ class Ledger(LedgerSteps):
         servicemodel.exceptions.InsufficientPoints: 'points' must be at most the 0 available points of 'ann' (got 1)
         """
         t = self._reader.micros(at, "at")
-        return self._redeem_command(key, member, t, points, reward, expected_version)
-
-    def _redeem_command(
-        self, key: str, member: str, t: int, points: int, reward: str | None, expected: int | None
-    ) -> Receipt:
-        """A redemption at *t*: its arguments checked, its payload built, run."""
         if type(points) is not int or not 0 < points <= MAX_POINTS:
             check_points(points)
         if reward is not None:
             check_text(reward, "reward")
         payload = _new_record(RedeemCall, ("redeem", member, t, points, reward))
-        return self._run(LedgerSteps._redeem, key, payload, t, expected, None)
+        return self._run(LedgerSteps._redeem, key, payload, t, expected_version, None)
 
     def reverse_redemption(
         self,
@@ -397,15 +335,9 @@ class Ledger(LedgerSteps):
         100
         """
         t = self._reader.micros(at, "at")
-        return self._reverse_command(key, member, t, redemption, expected_version)
-
-    def _reverse_command(
-        self, key: str, member: str, t: int, redemption: str, expected: int | None
-    ) -> Receipt:
-        """A reversal at *t*: its arguments checked, its payload built, run."""
         check_text(redemption, "redemption")
         payload = _new_record(ReverseCall, ("reverse_redemption", member, t, redemption))
-        return self._run(LedgerSteps._reverse, key, payload, t, expected, None)
+        return self._run(LedgerSteps._reverse, key, payload, t, expected_version, None)
 
     def return_purchase(
         self,
@@ -445,24 +377,11 @@ class Ledger(LedgerSteps):
         100
         """
         t = self._reader.micros(at, "at")
-        return self._return_command(key, member, t, earn, lines, tally, expected_version)
-
-    def _return_command(
-        self,
-        key: str,
-        member: str,
-        t: int,
-        earn: str,
-        lines: Iterable[ReturnedLine] | None,
-        tally: Mapping[str, Any] | None,
-        expected: int | None,
-    ) -> Receipt:
-        """A return at *t*: its arguments checked, its payload built, run."""
         check_text(earn, "earn")
         returned = None if lines is None else instances(lines, ReturnedLine, field="lines")
         tallies = check_tally(tally)
         payload = _new_record(ReturnCall, ("return_purchase", member, t, earn, returned, tallies))
-        return self._run(LedgerSteps._return, key, payload, t, expected, None)
+        return self._run(LedgerSteps._return, key, payload, t, expected_version, None)
 
     def adjust(
         self,
@@ -472,7 +391,7 @@ class Ledger(LedgerSteps):
         at: _dt.datetime,
         key: str,
         reason: str,
-        shortfall: NegativeBalance = NegativeBalance.REFUSE,
+        shortfall: NegativeBalance = ADJUST_SHORTFALL,
         expiry: Expiry | None = None,
         expected_version: int | None = None,
     ) -> Receipt:
@@ -492,22 +411,6 @@ class Ledger(LedgerSteps):
         Balance(available=0, pending=0, debt=30)
         """
         t = self._reader.micros(at, "at")
-        return self._adjust_command(
-            key, member, t, points, reason, shortfall, expiry, expected_version
-        )
-
-    def _adjust_command(
-        self,
-        key: str,
-        member: str,
-        t: int,
-        points: int,
-        reason: str,
-        shortfall: NegativeBalance,
-        expiry: Expiry | None,
-        expected: int | None,
-    ) -> Receipt:
-        """An adjustment at *t*: its arguments checked, its payload built, run."""
         check_text(reason, "reason")
         integer(points, field="points", low=-MAX_POINTS, high=MAX_POINTS)
         if points == 0:
@@ -526,7 +429,7 @@ class Ledger(LedgerSteps):
         if expiry is not None:
             _expiry(expiry)
         payload = _new_record(AdjustCall, ("adjust", member, t, points, reason, shortfall, expiry))
-        return self._run(LedgerSteps._adjust, key, payload, t, expected, None)
+        return self._run(LedgerSteps._adjust, key, payload, t, expected_version, None)
 
     # ------------------------------------------------------------ replaying
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Callable
-from typing import Any, final
+from typing import Any, Final, final
 
 import attrs
 
@@ -42,6 +42,7 @@ from ._expiry import day_based as day_based
 from ._expiry import inactivity_of as inactivity_of
 
 __all__ = [
+    "ADJUST_SHORTFALL",
     "ActivityKind",
     "AfterDays",
     "AfterInactivity",
@@ -189,6 +190,11 @@ class NegativeBalance(enum.Enum):
     WITHIN_BALANCE = "within_balance"
     UNLIMITED = "unlimited"
     ONLY_PENDING = "only_pending"
+
+
+#: What an adjustment does beyond the available points when it names no shortfall
+#: (``Ledger.adjust`` and ``Command.of("adjust", ...)``): it is refused.
+ADJUST_SHORTFALL: Final = NegativeBalance.REFUSE
 
 
 class ReturnAttribution(enum.Enum):

@@ -23,7 +23,7 @@ from ._account import ACTIVE, EXPIRED, PENDING, VOIDED, Account, AccountRules, R
 from ._clock import InstantReader, LocalClock
 from ._commands import Command, command_of_payload
 from ._explain import Explanation
-from ._journal import Accepted, JournalEntry, to_entry
+from ._journal import JournalEntry, Payload, to_entry
 from ._policies import NEVER, AfterInactivity, Policies
 from ._values import (
     Allocation,
@@ -70,7 +70,8 @@ class LedgerQueries:
     policies: Policies
     _accounts: dict[str, Account]
     _journal: list[JournalEntry]
-    _keys: dict[str, Accepted]
+    _keys: dict[str, Payload]
+    _receipts: dict[str, Receipt]
     _rewards: dict[str, int]
     _clock: LocalClock
     _reader: InstantReader
@@ -138,19 +139,7 @@ class LedgerQueries:
         [('earn', 'k', 5)]
         """
         zone = self.policies.zone
-        return tuple(
-            command_of_payload(known.payload, key, zone) for key, known in self._keys.items()
-        )
-
-    def _receipt(self, key: str) -> Receipt:
-        known = self._keys[key]
-        return Receipt(
-            key=key,
-            member=known.member,
-            version=known.version,
-            span=(known.first, known.last),
-            source=self._span,
-        )
+        return tuple(command_of_payload(payload, key, zone) for key, payload in self._keys.items())
 
     def _written(self, key: str, start: int) -> tuple[tuple[Any, ...], list[JournalEntry]]:
         """The payload accepted for *key*, and the journal's records from position *start*.
@@ -159,7 +148,7 @@ class LedgerQueries:
         :mod:`servicemodel.loyalty.store`), without public entries in between.
         """
         with self._lock:
-            return self._keys[key].payload, self._journal[start:]
+            return self._keys[key], self._journal[start:]
 
     def _span(self, span: tuple[int, int]) -> tuple[Entry, ...]:
         first, last = span
@@ -555,7 +544,7 @@ class LedgerQueries:
         """
         if key not in self._keys:
             raise LedgerError(f"'key' must be the key of an accepted command (got {key!r})")
-        return self._receipt(key)
+        return self._receipts[key]
 
     @serialised
     def command(self, key: str) -> Command:
@@ -575,7 +564,7 @@ class LedgerQueries:
         """
         if key not in self._keys:
             raise LedgerError(f"'key' must be the key of an accepted command (got {key!r})")
-        return command_of_payload(self._keys[key].payload, key, self.policies.zone)
+        return command_of_payload(self._keys[key], key, self.policies.zone)
 
     @serialised
     def knows(self, key: str) -> bool:

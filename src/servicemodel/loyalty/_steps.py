@@ -5,10 +5,11 @@ below its public methods (which check their arguments and build the
 command's payload, in ``_ledger``). Every command goes through
 :meth:`LedgerSteps._run`, the one place that holds the lock, answers a key
 sent again, admits the member (expected version, time order), runs the
-command's step and commits (version, snapshot, idempotency record,
-receipt). A step checks what the command needs (refusing changes
-nothing), records what became due before the command (``Account.settle``)
-and applies the command to the member's account.
+command's step and commits (version, snapshot, payload and receipt by
+key). A step checks what the command needs (refusing changes nothing),
+records what became due before the command (``Account.settle``, when
+something may be: ``Account.next_due``) and applies the command to the
+member's account.
 """
 
 from __future__ import annotations
@@ -27,10 +28,9 @@ from ..exceptions import (
     VersionConflict,
 )
 from ._account import Account, LotState, RedemptionState
-from ._arguments import MAX_TEXT, check_text
+from ._arguments import check_text
 from ._expiry import day_based
 from ._journal import (
-    Accepted,
     ActivateCall,
     AdjustCall,
     EarnCall,
@@ -60,10 +60,10 @@ _ACTIVITY_EARN, _ACTIVITY_REDEEM = ActivityKind.EARN, ActivityKind.REDEEM
 _REFUSE, _UNLIMITED = NegativeBalance.REFUSE, NegativeBalance.UNLIMITED
 _RESTORE = RedemptionReversal.RESTORE
 _EPOCH: Final = _dt.datetime(1970, 1, 1, tzinfo=_dt.UTC)
-_new_record: Final = tuple.__new__  # a NamedTuple's own constructor costs twice as much
 
 #: A command's step: ``step(ledger, account, at, key, payload, extra)`` checks,
-#: settles and applies the command, and returns where its own entries start.
+#: settles and applies the command, and returns where its own entries start
+#: (the journal's length after what became due before the command).
 Step = Callable[["LedgerSteps", Account, int, str, Any, Any], int]
 
 
@@ -97,7 +97,7 @@ class LedgerSteps(LedgerQueries):
         *step* runs on the member's account and the command is committed.
         Whatever refuses the command raises before anything changed.
         """
-        if text_problem(key, MAX_TEXT) is not None:  # the one text rule, asked without raising
+        if text_problem(key) is not None:  # the one text rule, asked without raising
             check_text(key, "key")
         lock = self._lock
         lock.acquire()
@@ -117,22 +117,24 @@ class LedgerSteps(LedgerQueries):
             if version == 1:
                 self._accounts[member] = acc
             acc.last_at = t
-            last = len(self._journal)
-            self._keys[key] = _new_record(Accepted, (payload, member, version, first, last))
             acc.snap_t.append(t)
             acc.snap_v.append((acc.avail, acc.pend, acc.debt))
-            return make_receipt(key, member, version, (first, last), self._source)
+            self._keys[key] = payload
+            receipt = self._receipts[key] = make_receipt(
+                key, member, version, (first, len(self._journal)), self._source
+            )
+            return receipt
         finally:
             lock.release()
 
-    def _again(self, key: str, known: Accepted, payload: Payload) -> Receipt:
+    def _again(self, key: str, known: Payload, payload: Payload) -> Receipt:
         """The first receipt of a command sent again, or a conflict if its payload differs."""
-        if known.payload == payload:
-            return self._receipt(key)
+        if known == payload:
+            return self._receipts[key]
         check_text(payload.member, "member")
         raise IdempotencyConflict(
             f"'key' {key!r} was already used for a different command "
-            f"({known.payload.name} for {known.member!r}); use a new key for a new command"
+            f"({known.name} for {known.member!r}); use a new key for a new command"
         )
 
     def _admit(
@@ -168,8 +170,7 @@ class LedgerSteps(LedgerQueries):
         try:
             available = self._pending._available_at(clock, at) if pending and self._pending else at
             if expiry is None and available == at:  # the policy's rule, counted from *at*
-                start, end, expires = self._day_expiry
-                return at, expires if start <= at < end else self._policy_expiry(at)
+                return at, self._policy_expiry(at)
             expires_from = (
                 self._policy_expiry
                 if expiry is None
@@ -189,7 +190,7 @@ class LedgerSteps(LedgerQueries):
         """The policy's expiry for a lot earned at *at*, one computation per local day.
 
         The answer is kept for the rest of *at*'s local day when the rule
-        depends on the day only (``_day_expiry``, which callers read first).
+        depends on the day only (``_day_expiry``, read and written only here).
         """
         start, end, expires = self._day_expiry
         if start <= at < end:
@@ -208,9 +209,10 @@ class LedgerSteps(LedgerQueries):
 
     def _earn_lot(self, acc: Account, member: str, earn: str) -> LotState:
         known = self._keys.get(earn)
-        if known is None or known.member != member or known.payload.name != "earn":
+        if known is None or known.member != member or known.name != "earn":
             raise LedgerError(f"'earn' must be the key of an earn by {member!r} (got {earn!r})")
-        for index in range(known.first, known.last):
+        first, last = self._receipts[earn].span
+        for index in range(first, last):
             rec = self._journal[index]
             if rec.kind is _EARN and rec.lot is not None:
                 lot: LotState = acc.lots[rec.lot - 1]
@@ -223,7 +225,9 @@ class LedgerSteps(LedgerQueries):
         """An earn (*payload*); *shares*: the lines' shares of its points."""
         points = payload.points
         available, expires = self._lot_times(t, payload.expiry, True)  # may refuse: first
-        first = acc.settle(t, _ACTIVITY_EARN)
+        if t >= acc.next_due:
+            acc.settle(t, _ACTIVITY_EARN)
+        first = len(self._journal)
         acc.issue(_EARN, key, t, points, available, expires, payload.awards, shares)
         acc.tally(t, points, payload.tally)
         return first
@@ -234,7 +238,9 @@ class LedgerSteps(LedgerQueries):
         lot = self._earn_lot(acc, payload.member, earn)
         if not acc.pending_at(lot, t):
             raise LedgerError(f"'earn' {earn!r} must have a pending lot at {at} (it has not)")
-        first = acc.settle(t, ActivityKind.ACTIVATE)
+        if t >= acc.next_due:
+            acc.settle(t, ActivityKind.ACTIVATE)
+        first = len(self._journal)
         acc.activate(lot, t, key)
         return first
 
@@ -247,7 +253,9 @@ class LedgerSteps(LedgerQueries):
                 f"'points' must be at most the {available} available points of {payload.member!r} "
                 f"(got {points})"
             )
-        first = acc.settle(t, _ACTIVITY_REDEEM)
+        if t >= acc.next_due:
+            acc.settle(t, _ACTIVITY_REDEEM)
+        first = len(self._journal)
         allocs = acc.take(points)
         acc.redemptions[key] = RedemptionState(allocs, reward)
         if reward is not None:
@@ -265,7 +273,9 @@ class LedgerSteps(LedgerQueries):
             )
         restore = self.policies.reversal is _RESTORE
         times = None if restore else self._lot_times(t, None, False)  # may refuse: before settling
-        first = acc.settle(t, ActivityKind.RESTORE if restore else ActivityKind.REISSUE)
+        if t >= acc.next_due:
+            acc.settle(t, ActivityKind.RESTORE if restore else ActivityKind.REISSUE)
+        first = len(self._journal)
         allocs = record.allocations
         total = sum(p for _, p in allocs)
         if times is None:
@@ -299,7 +309,9 @@ class LedgerSteps(LedgerQueries):
                     f"'lines' would claw back {needed} points but only {available} are "
                     f"available to {member!r} and the policy is 'refuse'"
                 )
-        first = acc.settle(t, ActivityKind.RETURN)
+        if t >= acc.next_due:
+            acc.settle(t, ActivityKind.RETURN)
+        first = len(self._journal)
         if updates:
             lot.line_returned = dict(lot.line_returned)
             lot.line_reversed = dict(lot.line_reversed)
@@ -324,7 +336,9 @@ class LedgerSteps(LedgerQueries):
         times = (
             self._lot_times(t, payload.expiry, False) if points > 0 else None
         )  # may refuse: first
-        first = acc.settle(t, ActivityKind.ADJUST)
+        if t >= acc.next_due:
+            acc.settle(t, ActivityKind.ADJUST)
+        first = len(self._journal)
         if times is not None:
             acc.issue(_ADJUST, key, t, points, *times, note=payload.reason)
         else:
