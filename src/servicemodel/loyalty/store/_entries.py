@@ -50,10 +50,17 @@ KINDS: Final = (
 )
 _HEAD: Final = struct.Struct("<IBBqqqIiii")
 _PAIR: Final = struct.Struct("<qq")
+_pack_head: Final = _HEAD.pack
+_pack_pair: Final = _PAIR.pack
+# An enum's hash is Python code: a kind's code is its place in KINDS, found by identity.
+_code_of: Final = KINDS.index
 
 
-def pack(records: Sequence[Record], member: str, gaps: Sequence[int] = ()) -> bytes:
+def pack(records: Sequence[Record], member: str, gaps: Sequence[int] = ()) -> bytearray:
     """The packed form of *member*'s journal *records* (with *gaps*, one per record, if given).
+
+    A ``bytearray``: SQLite's driver binds one as it is, and ``bytes`` only
+    after looking for an adapter, which costs more than packing.
 
     >>> from servicemodel.loyalty import EntryKind
     >>> from servicemodel.loyalty._journal import JournalEntry
@@ -61,11 +68,7 @@ def pack(records: Sequence[Record], member: str, gaps: Sequence[int] = ()) -> by
     >>> len(blob)
     63
     """
-    parts: list[bytes] = []
-    add = parts.append
-    head = _HEAD.pack
-    # An enum's hash is Python code: a kind's code is its place in KINDS, found by identity.
-    code_of = KINDS.index
+    out = bytearray()
     gap = 0
     for i, (owner, kind, micros, points, allocations, lot, key, ref, note) in enumerate(records):
         if owner != member:
@@ -78,26 +81,30 @@ def pack(records: Sequence[Record], member: str, gaps: Sequence[int] = ()) -> by
             gap = gaps[i]
         # The texts, in order, after the allocations; an absent one has length -1.
         k = r = n = -1
-        texts = b""
         if key is not None:
-            texts = key.encode("utf-8", "surrogatepass")
-            k = len(texts)
+            key_bytes = key.encode("utf-8", "surrogatepass")
+            k = len(key_bytes)
         if ref is not None:
-            more = ref.encode("utf-8", "surrogatepass")
-            r = len(more)
-            texts += more
+            ref_bytes = ref.encode("utf-8", "surrogatepass")
+            r = len(ref_bytes)
         if note is not None:
-            more = note.encode("utf-8", "surrogatepass")
-            n = len(more)
-            texts += more
+            note_bytes = note.encode("utf-8", "surrogatepass")
+            n = len(note_bytes)
         count = len(allocations)
-        packed = head(gap, code_of(kind), lot is not None, micros, points, lot or 0, count, k, r, n)
+        out += _pack_head(
+            gap, _code_of(kind), lot is not None, micros, points, lot or 0, count, k, r, n
+        )
         if count == 1:
-            packed += _PAIR.pack(*allocations[0])
+            out += _pack_pair(*allocations[0])
         elif count:
-            packed += struct.pack(f"<{2 * count}q", *itertools.chain(*allocations))
-        add(packed + texts)
-    return parts[0] if len(parts) == 1 else b"".join(parts)
+            out += struct.pack(f"<{2 * count}q", *itertools.chain(*allocations))
+        if k >= 0:
+            out += key_bytes
+        if r >= 0:
+            out += ref_bytes
+        if n >= 0:
+            out += note_bytes
+    return out
 
 
 def unpack(blob: bytes, member: str) -> list[tuple[int, JournalEntry]]:

@@ -116,27 +116,30 @@ class _Transaction:
         self._versions: dict[str, int] = {}
         self._end = -1  # the last journal position given; -1: not read yet
         self._next_command = 0  # the next command's seq; 0: not read yet
-        self._rows: list[_JournalRow] = []
+        # The gathered rows' values, one row after another (_WIDTH values each): a chunk
+        # of rows is a slice, the parameters of one statement.
+        self._values: list[Any] = []
 
     def flush(self) -> None:
         """Write the gathered command rows and the journal's end."""
-        rows = self._rows
-        if rows:
+        values = self._values
+        if values:
             db = self._db
             written = db.total_changes
             # Whole chunks of rows by one statement each, the rest one by one.
-            whole = len(rows) - len(rows) % _CHUNK
+            size = _CHUNK * _WIDTH
+            whole = len(values) - len(values) % size
             try:
                 if whole:
                     db.executemany(
-                        _INSERT_CHUNK,
-                        [tuple(_chain(rows[i : i + _CHUNK])) for i in range(0, whole, _CHUNK)],
+                        _INSERT_CHUNK, [values[i : i + size] for i in range(0, whole, size)]
                     )
-                db.executemany(_INSERT, rows[whole:])
+                db.executemany(_INSERT, _rows(values[whole:]))
             except sqlite3.IntegrityError:
-                raise self._refused(rows[db.total_changes - written :]) from None
+                refused = values[(db.total_changes - written) * _WIDTH :]
+                raise self._refused(_rows(refused)) from None
             db.execute("UPDATE ledger SET journal_end = ?", (self._end,))
-            self._rows = []
+            self._values = []
 
     def _refused(self, rows: list[_JournalRow]) -> Exception:
         """The error for the first of *rows* that a unique constraint refuses.
@@ -223,14 +226,14 @@ class _Transaction:
 
     def append(self, written: Written) -> range:
         key, member, version, command, records, settled = written
-        blob = pack(records, member)
+        blob = pack(records, member)  # a bytearray, which sqlite3 binds without an adapter
         number = self._next_command
         if not number:
             end, top = self._db.execute(_ENDS).fetchone()
             self._end, number = end, (top or 0) + 1
         first = self._end + 1
         last = self._end = self._end + len(records)
-        self._rows.append(_JournalRow(number, key, member, version, command, first, settled, blob))
+        self._values.extend((number, key, member, version, command, first, settled, blob))
         self._next_command = number + 1
         self._versions[member] = version
         return range(first, last + 1)
@@ -246,7 +249,7 @@ class _JournalRow(NamedTuple):
     command: str
     first: int
     settled: int
-    entries: bytes
+    entries: bytearray
 
 
 _FIND: Final = f"SELECT {ROW_COLUMNS} FROM journal WHERE key = ?"
@@ -254,10 +257,18 @@ _INSERT: Final = (
     "INSERT INTO journal (seq, key, member, version, command, first, settled, entries)"
     " VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
 )
+#: The values of one row of _INSERT.
+_WIDTH: Final = len(_JournalRow._fields)
 # Rows written by one multi-row INSERT (a statement per row costs a quarter more).
 _CHUNK: Final = 50
 _INSERT_CHUNK: Final = _INSERT + ", (?, ?, ?, ?, ?, ?, ?, ?)" * (_CHUNK - 1)
-_chain: Final = itertools.chain.from_iterable
+
+
+def _rows(values: list[Any]) -> list[_JournalRow]:
+    """The rows of _INSERT whose values are *values*, one row after another."""
+    return [_JournalRow._make(values[i : i + _WIDTH]) for i in range(0, len(values), _WIDTH)]
+
+
 # The journal's end and the last command's seq.
 _ENDS: Final = "SELECT journal_end, (SELECT max(seq) FROM journal) FROM ledger"
 # A member's version is its last journal row's: one step down the (member, version) index.
