@@ -22,12 +22,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from servicemodel._time import aware, to_micros
-from servicemodel.exceptions import ServiceModelError, ValidationError
+from servicemodel.exceptions import LedgerError, ServiceModelError, ValidationError
 from servicemodel.loyalty import (
     AfterDays,
     AfterInactivity,
     AfterMonths,
     CalendarPeriod,
+    Command,
     DayCount,
     EarnLine,
     EndOfPeriod,
@@ -450,3 +451,21 @@ def test_a_stray_award_or_returned_line_is_refused_at_its_index_and_nothing_chan
         ledger.return_purchase(member="ann", earn="o-1", at=at, key="ret-1", lines=[3])  # type: ignore[list-item]
     assert ledger.version("ann") == 1
     assert ledger.balance("ann", as_of=at).available == 5
+
+
+def test_an_activation_of_a_lot_not_pending_names_the_instant_in_the_ledgers_zone() -> None:
+    # Direct and replayed (apply hands the ledger the command's own instant): one message.
+    policies = Policies(zone="Europe/Warsaw", pending=Pending(length=2))
+    t = pendulum.datetime(2025, 1, 1, 10)
+    ledger = Ledger(policies=policies)
+    ledger.earn(member="ann", points=5, at=t, key="o")
+    ledger.activate(member="ann", earn="o", at=t.add(hours=1), key="a")
+    message = r"'earn' 'o' must have a pending lot at 2025-01-01 13:00:00\+01:00 \(it has not\)"
+    with pytest.raises(LedgerError, match=message):
+        ledger.activate(member="ann", earn="o", at=t.add(hours=2), key="a-2")
+    replay = Ledger(policies=policies)
+    for command in ledger.commands():
+        replay.apply(command)
+    again = Command.of("activate", key="a-2", member="ann", at=t.add(hours=2), earn="o")
+    with pytest.raises(LedgerError, match=message):
+        replay.apply(again)

@@ -14,6 +14,7 @@ import datetime as _dt
 import pendulum
 
 from .._time import ZONES, ZoneOffsets, aware, to_micros, zone
+from ._values import _Micros
 
 __all__ = ["DAY", "HOUR", "InstantReader", "LocalClock", "add_months"]
 
@@ -191,6 +192,8 @@ class InstantReader:
                 table = self._switch(tz)
             if table is not None:
                 return table.instant_of(value)
+        elif type(value) is _Micros:  # a command's own instant (Command.call), never public
+            return value
         elif type(value) is _dt.datetime and value.tzinfo is _dt.UTC:
             return (value - _UTC_EPOCH) // _ONE_MICRO
         return to_micros(aware(value, field=field))

@@ -212,18 +212,20 @@ class Command:
         return from_micros(self._micros, zone(self.zone))
 
     def call(self) -> dict[str, Any]:
-        """The keyword arguments of the ledger method that runs this command.
+        """The keyword arguments of the ledger method that runs this command (``at`` in UTC).
 
         >>> import pendulum
         >>> t = pendulum.datetime(2025, 1, 1)
         >>> sorted(Command.of("redeem", key="r", member="m", at=t, points=3).call())
         ['at', 'key', 'member', 'points', 'reward']
         """
-        kwargs: dict[str, Any] = {
-            "member": self.member,
-            "key": self.key,
-            "at": _EPOCH + _dt.timedelta(microseconds=self._micros),
-        }
+        kwargs = self._call()
+        kwargs["at"] = _EPOCH + _dt.timedelta(microseconds=self._micros)
+        return kwargs
+
+    def _call(self) -> dict[str, Any]:
+        """As :meth:`call`, ``at`` the instant as the command holds it (the ledger takes it as is)."""
+        kwargs: dict[str, Any] = {"member": self.member, "key": self.key, "at": self._micros}
         for field, value in self.arguments:
             kwargs[field] = _tally_mapping(value) if field == "tally" else value
         return kwargs

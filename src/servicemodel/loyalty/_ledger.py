@@ -194,7 +194,7 @@ class Ledger(LedgerSteps):
         # The keyword arguments of the method of the command's name: the same checks
         # and payload as calling it.
         method: Any = getattr(self, command.name.value)
-        receipt: Receipt = method(**command.call())
+        receipt: Receipt = method(**command._call())
         return receipt
 
     # ------------------------------------------------------------- commands

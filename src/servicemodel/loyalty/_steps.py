@@ -19,6 +19,7 @@ import functools
 from collections.abc import Callable
 from typing import Any, Final
 
+from .._time import from_micros, zone
 from .._validators import text_problem
 from ..exceptions import (
     IdempotencyConflict,
@@ -237,7 +238,8 @@ class LedgerSteps(LedgerQueries):
         earn = payload.earn
         lot = self._earn_lot(acc, payload.member, earn)
         if not acc.pending_at(lot, t):
-            raise LedgerError(f"'earn' {earn!r} must have a pending lot at {at} (it has not)")
+            when = from_micros(t, zone(self.policies.zone))
+            raise LedgerError(f"'earn' {earn!r} must have a pending lot at {when} (it has not)")
         if t >= acc.next_due:
             acc.settle(t, ActivityKind.ACTIVATE)
         first = len(self._journal)
