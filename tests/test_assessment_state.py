@@ -66,6 +66,7 @@ def splits(draw: st.DrawFn) -> tuple[ServiceModel, list[Interaction], list[list[
     return model, items, draw(st.permutations(parts))
 
 
+@pytest.mark.untraced  # a law over many examples: traced, it takes twice as long
 @settings(max_examples=12)
 @given(case=splits(), tree=st.booleans())
 def test_the_merged_parts_render_the_report_of_the_whole_bit_for_bit(

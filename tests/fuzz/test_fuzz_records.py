@@ -251,6 +251,7 @@ def test_fuzz_mutated_jsonl_records(reader: Reader, folder: Path, data: st.DataO
     _check(reader, data.draw(mutated_jsonl(reader), label="file"), folder)
 
 
+@pytest.mark.untraced  # a law over many examples: traced, it takes twice as long
 @pytest.mark.parametrize("reader", JSONL, ids=lambda r: r.name)
 @fuzz_settings(scale=0.75)
 @given(data=st.data())

@@ -29,6 +29,7 @@ def same(a: Interaction, b: Interaction) -> None:
         assert x.at.utcoffset() == y.at.utcoffset()
 
 
+@pytest.mark.untraced  # a law over many examples: traced, it takes twice as long
 @given(interactions() | interactions(routing=True))
 def test_a_written_interaction_reads_back_the_same(interaction: Interaction) -> None:
     record = json.loads(json.dumps(_codec.encode_interaction(interaction)))

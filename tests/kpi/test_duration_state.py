@@ -11,6 +11,7 @@ import gc
 import tracemalloc
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -50,6 +51,7 @@ def _assert_holds(
     assert state.sketch == expected
 
 
+@pytest.mark.untraced  # a law over many examples: traced, it takes twice as long
 @settings(max_examples=60)
 @given(
     data=st.data(),

@@ -265,6 +265,7 @@ def apply(ledger: Ledger, commands: list[tuple[Any, ...]], query: bool) -> list[
     return outcomes
 
 
+@pytest.mark.untraced  # a law over many examples: traced, it takes twice as long
 @settings(max_examples=25)
 @given(command_lists())
 def test_a_ledger_queried_after_every_command_keeps_the_same_books_as_one_never_queried(
