@@ -12,7 +12,7 @@ import enum
 from collections.abc import Mapping
 from typing import Any, Self, final
 
-from .._time import to_micros
+from .._log._facts import log_facts
 from .._validators import enum_member, instance
 from ..exceptions import EmptySampleError, ValidationError
 from ..interactions import Channel, Interaction, Message
@@ -136,17 +136,11 @@ class Fcr(Accumulator[Rate]):
         return {"variant": self._variant.value, "window": self._window}
 
     def _add(self, item: Interaction) -> None:
-        solved = item.first_solved_at()
+        facts = log_facts(item)
         if self._variant is FcrVariant.NO_REPEAT_WITHIN_WINDOW:
-            self._rows.append(
-                (
-                    item.customer_id,
-                    to_micros(item.created_at),
-                    None if solved is None else to_micros(solved),
-                )
-            )
+            self._rows.append((item.customer_id, facts.created_us, facts.first_solved_us))
             return
-        if solved is None:
+        if facts.first_solved_us is None:
             return
         self._n += 1
         self._k += _judged(item, self._variant)
