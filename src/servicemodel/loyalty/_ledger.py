@@ -40,8 +40,8 @@ from ._journal import (
     ReturnCall,
     ReverseCall,
 )
-from ._policies import ADJUST_SHORTFALL, NEVER, Expiry, NegativeBalance, Policies
-from ._steps import LedgerSteps
+from ._policies import ADJUST_SHORTFALL, Expiry, NegativeBalance, Policies
+from ._steps import DayExpiry, LedgerSteps
 from ._values import Award, EarnLine, Receipt, ReturnedLine
 
 __all__ = ["Ledger"]
@@ -115,9 +115,7 @@ class Ledger(LedgerSteps):
         self._inactivity = inactivity_of(policies.expiry)
         self._rules = AccountRules(self._clock, self._inactivity, policies.consumption)
         self._reader = InstantReader()
-        # The policy expiry of lots earned in [start, end) of one local day, when it
-        # depends on the day only: (start, end, expiry); empty until the first earn.
-        self._day_expiry = [0, 0, NEVER]
+        self._day_expiry = DayExpiry()
         self._pending = policies.pending if policies.pending.length else None
         self._open_books()
 
