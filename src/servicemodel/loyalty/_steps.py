@@ -107,11 +107,12 @@ class LedgerSteps(LedgerQueries):
         step: Step,
         key: str,
         payload: Payload,
+        member: str,
         t: int,
         expected: int | None,
         extra: Any,
     ) -> Receipt:
-        """Run one command (*payload* is ``(name, member, t, *arguments)``) and commit it.
+        """Run one command (*payload* is ``(name, member, t, *arguments)``, *member* and *t* its own) and commit it.
 
         A key sent again returns its first receipt (or a conflict); otherwise
         *step* runs on the member's account and the command is committed.
@@ -125,7 +126,6 @@ class LedgerSteps(LedgerQueries):
             known = self._keys.get(key)
             if known is not None:
                 return self._again(key, known, payload)
-            member = payload.member
             try:
                 acc = self._accounts.get(member)
             except TypeError:  # not a member id at all: _admit says so
