@@ -23,10 +23,10 @@ import threading
 from collections.abc import Iterable, Mapping
 from typing import Any, Final
 
-from .._validators import instances, integer
+from .._validators import instances, integer, text
 from ..exceptions import ValidationError
 from ._account import Account, AccountRules
-from ._arguments import MAX_POINTS, check_points, check_tally, check_text, line_shares
+from ._arguments import MAX_POINTS, check_points, check_tally, line_shares
 from ._clock import InstantReader, LocalClock
 from ._commands import Command
 from ._expiry import _expiry, inactivity_of
@@ -281,7 +281,7 @@ class Ledger(LedgerSteps):
         100
         """
         t = self._reader.micros(at, "at")
-        check_text(earn, "earn")
+        text(earn, field="earn")
         payload = _new_record(ActivateCall, ("activate", member, t, earn))
         return self._run(_ACTIVATE_STEP, key, payload, member, t, expected_version, at)
 
@@ -310,7 +310,7 @@ class Ledger(LedgerSteps):
         if type(points) is not int or not 0 < points <= MAX_POINTS:
             check_points(points)
         if reward is not None:
-            check_text(reward, "reward")
+            text(reward, field="reward")
         payload = _new_record(RedeemCall, ("redeem", member, t, points, reward))
         return self._run(_REDEEM_STEP, key, payload, member, t, expected_version, None)
 
@@ -342,7 +342,7 @@ class Ledger(LedgerSteps):
         100
         """
         t = self._reader.micros(at, "at")
-        check_text(redemption, "redemption")
+        text(redemption, field="redemption")
         payload = _new_record(ReverseCall, ("reverse_redemption", member, t, redemption))
         return self._run(_REVERSE_STEP, key, payload, member, t, expected_version, None)
 
@@ -384,7 +384,7 @@ class Ledger(LedgerSteps):
         100
         """
         t = self._reader.micros(at, "at")
-        check_text(earn, "earn")
+        text(earn, field="earn")
         returned = None if lines is None else instances(lines, ReturnedLine, field="lines")
         tallies = check_tally(tally)
         payload = _new_record(ReturnCall, ("return_purchase", member, t, earn, returned, tallies))
@@ -418,7 +418,7 @@ class Ledger(LedgerSteps):
         Balance(available=0, pending=0, debt=30)
         """
         t = self._reader.micros(at, "at")
-        check_text(reason, "reason")
+        text(reason, field="reason")
         integer(points, field="points", low=-MAX_POINTS, high=MAX_POINTS)
         if points == 0:
             raise ValidationError(

@@ -22,7 +22,7 @@ from typing import Any, Final
 import attrs
 
 from .._time import from_micros, zone
-from .._validators import text_problem
+from .._validators import text, text_problem
 from ..exceptions import (
     IdempotencyConflict,
     InsufficientPoints,
@@ -31,7 +31,6 @@ from ..exceptions import (
     VersionConflict,
 )
 from ._account import Account, LotState, RedemptionState
-from ._arguments import check_text
 from ._expiry import NEVER, day_based
 from ._journal import (
     ActivateCall,
@@ -119,7 +118,7 @@ class LedgerSteps(LedgerQueries):
         Whatever refuses the command raises before anything changed.
         """
         if text_problem(key) is not None:  # the one text rule, asked without raising
-            check_text(key, "key")
+            text(key, field="key")
         lock = self._lock
         lock.acquire()
         try:
@@ -151,7 +150,7 @@ class LedgerSteps(LedgerQueries):
         """The first receipt of a command sent again, or a conflict if its payload differs."""
         if known == payload:
             return self._receipts[key]
-        check_text(payload.member, "member")
+        text(payload.member, field="member")
         raise IdempotencyConflict(
             f"'key' {key!r} was already used for a different command "
             f"({known.name} for {known.member!r}); use a new key for a new command"
@@ -162,7 +161,7 @@ class LedgerSteps(LedgerQueries):
     ) -> Account:
         """Check the expected version and the time order; a new member gets a fresh account."""
         if account is None:
-            check_text(member, "member")
+            text(member, field="member")
         version = 0 if account is None else account.version
         if expected is not None and expected != version:
             raise VersionConflict(
