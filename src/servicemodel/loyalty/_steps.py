@@ -187,7 +187,6 @@ class LedgerSteps(LedgerQueries):
         points: int,
         expiry: Expiry | None,
         activity: ActivityKind,
-        *,
         pending: bool = False,
         awards: tuple[Award, ...] = (),
         lines: tuple[LineShare, ...] = (),
@@ -276,17 +275,9 @@ class LedgerSteps(LedgerQueries):
     def _earn(self, acc: Account, t: int, key: str, payload: EarnCall, shares: Any) -> int:
         """An earn (*payload*); *shares*: the lines' shares of its points."""
         points = payload.points
+        # Positional: keyword arguments cost a lookup each on the command path.
         first = self._grant(
-            acc,
-            _EARN,
-            key,
-            t,
-            points,
-            payload.expiry,
-            _ACTIVITY_EARN,
-            pending=True,
-            awards=payload.awards,
-            lines=shares,
+            acc, _EARN, key, t, points, payload.expiry, _ACTIVITY_EARN, True, payload.awards, shares
         )
         acc.tally(t, points, payload.tally)
         return first
