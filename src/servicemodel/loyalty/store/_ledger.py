@@ -377,7 +377,12 @@ class StoredLedger:
         ``None`` with the first receipt's span in the member's ledger.
         """
         member, key = step.member, step.key
-        state = self._sync(tx, member)
+        members = self._members
+        state = members.get(member)
+        if state is not None and state.checked == self._checks:
+            members.move_to_end(member)  # current (see _sync), now the most recently used
+        else:
+            state = self._sync(tx, member)
         known = state.version
         ledger = state.ledger
         try:
