@@ -32,6 +32,7 @@ __all__ = [
     "AccountRules",
     "LotState",
     "RedemptionState",
+    "Tally",
 ]
 
 # Entry kinds as module constants: an enum member looked up on its class costs
@@ -109,6 +110,21 @@ class LotState:
 
 
 @attrs.define
+class Tally:
+    """One counter of a member: the instants it changed at and its running sums after each.
+
+    ``sums[i]`` is the counter's total after the change at ``times[i]``, so the
+    change over ``[start, end)`` is a difference of two sums found by bisection.
+
+    >>> Tally(times=[10, 20], sums=[5, 12]).sums[-1]
+    12
+    """
+
+    times: list[int]
+    sums: list[Any]
+
+
+@attrs.define
 class RedemptionState:
     """One redemption inside the ledger: what it took from which lots, whether reversed."""
 
@@ -154,7 +170,7 @@ class Account:
     snap_v: list[tuple[int, int, int]] = attrs.Factory(list)
     # The member's positions in the ledger's journal.
     seqs: list[int] = attrs.Factory(list)
-    tallies: dict[str, tuple[list[int], list[Any]]] = attrs.Factory(dict)
+    tallies: dict[str, Tally] = attrs.Factory(dict)
     redemptions: dict[str, RedemptionState] = attrs.Factory(dict)
     swept: int = 0
     # Whether entries are recorded (False for a shadow that answers a query).
@@ -611,8 +627,8 @@ class Account:
             if amount:
                 found = tallies.get(name)
                 if found is None:
-                    tallies[name] = ([at], [amount])
+                    tallies[name] = Tally([at], [amount])
                 else:
-                    times, sums = found
-                    times.append(at)
+                    sums = found.sums
+                    found.times.append(at)
                     sums.append(sums[-1] + amount)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as _dt
 
+import attrs
 import pendulum
 
 from .._time import ZONES, ZoneOffsets, aware, to_micros, zone
@@ -152,6 +153,14 @@ class LocalClock:
         return self._zone.show(micros)
 
 
+@attrs.frozen
+class _ZoneTable:
+    """A zone and its offset table (``None``: the zone is read the general way)."""
+
+    tz: _dt.tzinfo | None
+    table: ZoneOffsets | None
+
+
 class InstantReader:
     """Read aware datetimes as epoch microseconds, exactly, fast for pendulum values.
 
@@ -181,15 +190,14 @@ class InstantReader:
     def __init__(self) -> None:
         # The last zone seen and its table, as one value: threads may share a
         # reader, and a reader must never pair one zone with another's table.
-        self._last: tuple[_dt.tzinfo | None, ZoneOffsets | None] = (None, None)
+        self._last = _ZoneTable(None, None)
 
     def micros(self, value: object, field: str) -> int:
         """Return *value* (an aware datetime) as epoch micros; raise naming *field* if it is not one."""
         if type(value) is pendulum.DateTime:
             tz = value.tzinfo
-            last_tz, table = self._last
-            if tz is not last_tz:
-                table = self._switch(tz)
+            last = self._last
+            table = last.table if tz is last.tz else self._switch(tz)
             if table is not None:
                 return table.instant_of(value)
         elif type(value) is _Micros:  # a command's own instant (Command.call), never public
@@ -200,5 +208,5 @@ class InstantReader:
 
     def _switch(self, tz: _dt.tzinfo | None) -> ZoneOffsets | None:
         table = ZONES.offsets(tz) if type(tz) in _TABLED_ZONES and tz is not None else None
-        self._last = (tz, table)
+        self._last = _ZoneTable(tz, table)
         return table

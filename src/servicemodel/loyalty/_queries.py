@@ -475,7 +475,8 @@ class LedgerQueries:
         acc = self._accounts.get(member)
         if acc is None or name not in acc.tallies:
             return 0
-        times, sums = acc.tallies[name]
+        tally = acc.tallies[name]
+        times, sums = tally.times, tally.sums
         hi = bisect_left(times, end)
         lo = bisect_left(times, start)
         if hi <= lo:
@@ -514,7 +515,7 @@ class LedgerQueries:
         acc = self._accounts.get(member)
         if acc is None or name not in acc.tallies:
             return []
-        times = acc.tallies[name][0]
+        times = acc.tallies[name].times
         return times[bisect_left(times, start) : bisect_left(times, end)]
 
     @serialised
