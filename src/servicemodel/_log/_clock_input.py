@@ -1,0 +1,313 @@
+"""What the SLA clocks read of an interaction's log, as integers: worked out once, kept beside it.
+
+Every clock of every policy that evaluates an interaction reads the same
+timelines (status, priority, group, tags, fields, schedule, the vendor's
+policy and stamped targets) and the same reply waits (:mod:`._reply_waits`).
+:class:`ClockInput` folds them from the events' instants as epoch
+microseconds (:func:`~._facts.log_event_us`), event by event, so that the
+SLA tracker can fold a growing log too; :func:`clock_input` folds a whole
+log once and keeps the result on the interaction (a slot of
+:class:`~._interaction_history.InteractionHistory`, like
+:func:`~._facts.log_facts`), for the SLA evaluation and the next-reply KPI
+alike. A log folded only up to an instant before its last event (an
+evaluation that looks back) is folded anew and not kept.
+
+>>> import pendulum
+>>> from servicemodel import Interaction, Message, StatusChange
+>>> t = pendulum.datetime(1970, 1, 1)
+>>> ticket = Interaction(id="T", customer_id="C", channel="email", created_at=t, events=[
+...     Message(at=t.add(seconds=1), author="agent"),
+...     Message(at=t.add(seconds=2), author="customer"),
+...     StatusChange(at=t.add(seconds=3), status="solved"),
+... ])
+>>> log = clock_input(ticket)
+>>> [(at // 1_000_000, status.value) for at, status in log.statuses]
+[(0, 'new'), (3, 'solved')]
+>>> log.clock_waits.windows, log.reply_waits.windows
+([[2000000, 3000000]], [[2000000, None]])
+>>> clock_input(ticket) is log, clock_input(ticket, upto=2_000_000) is log
+(True, False)
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from .._time import duration_micros
+from ._events import (
+    Assignment,
+    Event,
+    FieldChange,
+    Message,
+    PolicyApplied,
+    PriorityChange,
+    ScheduleChange,
+    StatusChange,
+    TagChange,
+    TargetApplied,
+)
+from ._facts import log_event_us, log_facts
+from ._opening import OpeningMessage, is_opening
+from ._reply_waits import ReplyWaits, Solving
+from ._vocabulary import Priority, Role, Status, Visibility
+
+if TYPE_CHECKING:
+    from ._interaction_history import InteractionHistory
+
+__all__ = ["ClockInput", "clock_input"]
+
+#: The resolved statuses (:attr:`Status.is_resolved`), in which reply clocks stop.
+_RESOLVED = frozenset(status for status in Status if status.is_resolved)
+_PUBLIC = Visibility.PUBLIC
+_AGENT = Role.AGENT
+_CUSTOMER = Role.CUSTOMER
+
+
+class ClockInput:
+    """The facts of an interaction's log the SLA clocks need, folded event by event.
+
+    ``statuses``, ``priorities``, ``groups``, ``tags``, ``fields`` (custom
+    fields as sorted pairs), ``schedules`` (``None``: the default schedule)
+    and ``vendor`` (the policy the helpdesk applied, ``None``: none) are
+    timelines of ``(since_us, value)``; ``stamps`` holds each metric's
+    stamped targets as ``(at_us, within_us, calendar)``. ``clock_waits`` are
+    the reply waits of the ``first_reply`` and ``next_reply`` clocks (a
+    resolve ends them: :attr:`Solving.ENDS_THE_WAIT`), ``reply_waits`` those
+    of the next-reply KPI (only a reply does: :attr:`Solving.IGNORED`), and
+    ``periodic`` the ``periodic_update`` instances as ``[start_us, end_us |
+    None]`` pairs. :meth:`feed` takes one event; feeding a log in chunks gives
+    the same state as feeding it at once. An agent's message that opened the
+    interaction is not a reply under :attr:`OpeningMessage.NOT_A_REPLY`
+    (``opened_by_agent`` and ``opening``).
+
+    >>> import pendulum
+    >>> log = ClockInput(0, Priority.HIGH)
+    >>> log.feed(5, StatusChange(at=pendulum.datetime(1970, 1, 1), status="solved"))
+    >>> log.status.value, log.completion(), log.priorities
+    ('solved', 5, [(0, <Priority.HIGH: 'high'>)])
+    """
+
+    __slots__ = (
+        "_messaged",
+        "_periodic_open",
+        "clock_waits",
+        "created",
+        "fields",
+        "groups",
+        "last_at",
+        "opened_by_agent",
+        "opening",
+        "periodic",
+        "priorities",
+        "reply_waits",
+        "schedules",
+        "seen",
+        "stamps",
+        "status",
+        "statuses",
+        "tags",
+        "vendor",
+    )
+
+    def __init__(
+        self,
+        created: int,
+        priority: Priority,
+        tags: frozenset[str] = frozenset(),
+        fields: tuple[tuple[str, str], ...] = (),
+        *,
+        opened_by_agent: bool = False,
+        opening: OpeningMessage = OpeningMessage.NOT_A_REPLY,
+    ) -> None:
+        self.created = created
+        self.opened_by_agent = opened_by_agent
+        self.opening = opening
+        self._messaged = False
+        self.statuses: list[tuple[int, Status]] = [(created, Status.NEW)]
+        self.priorities: list[tuple[int, Priority]] = [(created, priority)]
+        self.groups: list[tuple[int, str | None]] = [(created, None)]
+        self.tags: list[tuple[int, frozenset[str]]] = [(created, tags)]
+        self.fields: list[tuple[int, tuple[tuple[str, str], ...]]] = [(created, fields)]
+        self.schedules: list[tuple[int, str | None]] = [(created, None)]
+        self.vendor: list[tuple[int, str | None]] = [(created, None)]
+        self.stamps: dict[str, list[tuple[int, int, str | None]]] = {}
+        self.clock_waits = ReplyWaits(solving=Solving.ENDS_THE_WAIT)
+        self.reply_waits = ReplyWaits(solving=Solving.IGNORED)
+        self.periodic: list[list[int | None]] = []
+        self.status = Status.NEW
+        self._periodic_open = False
+        self.last_at = created
+        self.seen = 0
+
+    def copy(self) -> ClockInput:
+        """An independent copy (the tracker's values never share mutable state).
+
+        >>> import pendulum
+        >>> log = ClockInput(0, Priority.LOW)
+        >>> twin = log.copy(); twin.feed(1, StatusChange(at=pendulum.datetime(1970, 1, 1), status="open"))
+        >>> len(log.statuses), len(twin.statuses)
+        (1, 2)
+        """
+        other = ClockInput.__new__(ClockInput)
+        other.created = self.created
+        other.opened_by_agent = self.opened_by_agent
+        other.opening = self.opening
+        other._messaged = self._messaged
+        other.statuses = list(self.statuses)
+        other.priorities = list(self.priorities)
+        other.groups = list(self.groups)
+        other.tags = list(self.tags)
+        other.fields = list(self.fields)
+        other.schedules = list(self.schedules)
+        other.vendor = list(self.vendor)
+        other.stamps = {metric: list(stamps) for metric, stamps in self.stamps.items()}
+        other.clock_waits = self.clock_waits.copy()
+        other.reply_waits = self.reply_waits.copy()
+        other.periodic = [list(pair) for pair in self.periodic]
+        other.status = self.status
+        other._periodic_open = self._periodic_open
+        other.last_at = self.last_at
+        other.seen = self.seen
+        return other
+
+    def feed(self, at: int, event: Event) -> None:
+        """Fold one event that happened at *at* (microseconds, not before the last one)."""
+        self.seen += 1
+        self.last_at = at
+        if isinstance(event, Message):
+            if not self._messaged:
+                self._messaged = True
+                if is_opening(
+                    event, first=True, opened_by_agent=self.opened_by_agent, opening=self.opening
+                ):
+                    return
+            if event.visibility is not _PUBLIC:
+                return
+            if event.author is _AGENT:
+                self.clock_waits.agent_reply(at)
+                self.reply_waits.agent_reply(at)
+                self._end_periodic(at)
+                if self.status not in _RESOLVED:
+                    self.periodic.append([at, None])
+                    self._periodic_open = True
+            elif event.author is _CUSTOMER:
+                resolved = self.status in _RESOLVED
+                self.clock_waits.customer_message(at, resolved=resolved)
+                self.reply_waits.customer_message(at, resolved=resolved)
+        elif isinstance(event, StatusChange):
+            status = event.status
+            self.status = status
+            self.statuses.append((at, status))
+            if status in _RESOLVED:
+                self.clock_waits.resolved(at)
+                self._end_periodic(at)
+        elif isinstance(event, PriorityChange):
+            self.priorities.append((at, event.priority))
+        elif isinstance(event, Assignment):
+            if event.group is not None and event.group != self.groups[-1][1]:
+                self.groups.append((at, event.group))
+        else:
+            self._routing(at, event)
+
+    def _routing(self, at: int, event: Event) -> None:
+        """Fold a tag, field or schedule change or a vendor's stamp (other events change nothing)."""
+        if isinstance(event, TagChange):
+            tags = (self.tags[-1][1] | event.added) - event.removed
+            if tags != self.tags[-1][1]:
+                _put(self.tags, at, tags)
+        elif isinstance(event, FieldChange):
+            fields = dict(self.fields[-1][1])
+            if event.value is None:
+                fields.pop(event.name, None)
+            else:
+                fields[event.name] = event.value
+            pairs = tuple(sorted(fields.items()))
+            if pairs != self.fields[-1][1]:
+                _put(self.fields, at, pairs)
+        elif isinstance(event, ScheduleChange):
+            if event.schedule != self.schedules[-1][1]:
+                _put(self.schedules, at, event.schedule)
+        elif isinstance(event, PolicyApplied):
+            if event.policy != self.vendor[-1][1]:
+                _put(self.vendor, at, event.policy)
+        elif isinstance(event, TargetApplied):
+            stamp = (at, duration_micros(event.within), event.calendar)
+            self.stamps.setdefault(event.metric, []).append(stamp)
+
+    def _end_periodic(self, at: int) -> None:
+        if self._periodic_open:
+            self.periodic[-1][1] = at
+            self._periodic_open = False
+
+    def completion(self) -> int | None:
+        """When the interaction was last solved or closed, if it still is (``None``: it is not).
+
+        >>> ClockInput(7, Priority.LOW).completion() is None
+        True
+        """
+        statuses = self.statuses
+        if statuses[-1][1] not in _RESOLVED:
+            return None
+        index = len(statuses) - 1
+        while index > 0 and statuses[index - 1][1] in _RESOLVED:
+            index -= 1
+        return statuses[index][0]
+
+
+def _put(timeline: list[tuple[int, Any]], at: int, value: object) -> None:
+    """Append a value to a timeline; a second change at the same instant replaces the first."""
+    if timeline[-1][0] == at:
+        timeline[-1] = (at, value)
+    else:
+        timeline.append((at, value))
+
+
+def clock_input(
+    item: InteractionHistory,
+    *,
+    opening: OpeningMessage = OpeningMessage.NOT_A_REPLY,
+    upto: int | None = None,
+) -> ClockInput:
+    """*item*'s log folded for the clocks, up to *upto* (epoch µs; ``None``: all of it).
+
+    The fold of the whole log is worked out the first time it is asked and
+    then kept on *item*; so is it when *upto* is not before the last event.
+    The one kept is the fold under the default opening rule, which is every
+    rule's fold for an interaction the customer opened. Treat the result as
+    read-only: :meth:`ClockInput.copy` before feeding it more events.
+
+    >>> import pendulum
+    >>> from servicemodel import Interaction
+    >>> clock_input(Interaction(id="T", customer_id="C", channel="chat",
+    ...                         created_at=pendulum.datetime(1970, 1, 1))).statuses
+    [(0, <Status.NEW: 'new'>)]
+    """
+    micros = log_event_us(item)
+    whole = upto is None or not micros or micros[-1] <= upto
+    opened_by_agent = item.opened_by is _AGENT
+    kept = whole and (opening is OpeningMessage.NOT_A_REPLY or not opened_by_agent)
+    if kept:
+        try:
+            return item._clock_input
+        except AttributeError:  # not asked yet
+            pass
+    log = ClockInput(
+        log_facts(item).created_us,
+        item.priority,
+        item.tags,
+        item.attributes,
+        opened_by_agent=opened_by_agent,
+        opening=opening if opened_by_agent else OpeningMessage.NOT_A_REPLY,
+    )
+    feed = log.feed
+    if whole:
+        for event, at in zip(item.events, micros, strict=True):
+            feed(at, event)
+    else:
+        for event, at in zip(item.events, micros, strict=True):
+            if at > upto:  # type: ignore[operator]  # not whole: upto is an int
+                break
+            feed(at, event)
+    if kept:
+        object.__setattr__(item, "_clock_input", log)  # a frozen value's derived facts, kept once
+    return log
