@@ -57,7 +57,9 @@ if TYPE_CHECKING:
 __all__ = ["ClockInput", "clock_input"]
 
 #: The resolved statuses (:attr:`Status.is_resolved`), in which reply clocks stop.
-_RESOLVED = frozenset(status for status in Status if status.is_resolved)
+_RESOLVED = tuple(
+    status for status in Status if status.is_resolved
+)  # a tuple: members compare by identity, no Enum.__hash__
 _PUBLIC = Visibility.PUBLIC
 _AGENT = Role.AGENT
 _CUSTOMER = Role.CUSTOMER
@@ -186,7 +188,9 @@ class ClockInput:
             if event.author is _AGENT:
                 self.clock_waits.agent_reply(at)
                 self.reply_waits.agent_reply(at)
-                self._end_periodic(at)
+                if self._periodic_open:
+                    self.periodic[-1][1] = at
+                    self._periodic_open = False
                 if self.status not in _RESOLVED:
                     self.periodic.append([at, None])
                     self._periodic_open = True
@@ -200,7 +204,9 @@ class ClockInput:
             self.statuses.append((at, status))
             if status in _RESOLVED:
                 self.clock_waits.resolved(at)
-                self._end_periodic(at)
+                if self._periodic_open:
+                    self.periodic[-1][1] = at
+                    self._periodic_open = False
         elif isinstance(event, PriorityChange):
             self.priorities.append((at, event.priority))
         elif isinstance(event, Assignment):
@@ -233,11 +239,6 @@ class ClockInput:
         elif isinstance(event, TargetApplied):
             stamp = (at, duration_micros(event.within), event.calendar)
             self.stamps.setdefault(event.metric, []).append(stamp)
-
-    def _end_periodic(self, at: int) -> None:
-        if self._periodic_open:
-            self.periodic[-1][1] = at
-            self._periodic_open = False
 
     def completion(self) -> int | None:
         """When the interaction was last solved or closed, if it still is (``None``: it is not).
@@ -287,10 +288,9 @@ def clock_input(
     opened_by_agent = item.opened_by is _AGENT
     kept = whole and (opening is OpeningMessage.NOT_A_REPLY or not opened_by_agent)
     if kept:
-        try:
-            return item._clock_input
-        except AttributeError:  # not asked yet
-            pass
+        found: ClockInput | None = getattr(item, "_clock_input", None)  # None: not asked yet
+        if found is not None:
+            return found
     log = ClockInput(
         log_facts(item).created_us,
         item.priority,

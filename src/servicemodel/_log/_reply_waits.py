@@ -71,7 +71,11 @@ class ReplyWaits:
 
     def agent_reply(self, at: int) -> None:
         """A public human agent reply at *at* answers what waits."""
-        self._end(at)
+        if self.first_end is None:
+            self.first_end = at
+        if self.waiting:
+            self.windows[-1][1] = at
+            self.waiting = False
 
     def customer_message(self, at: int, *, resolved: bool) -> None:
         """A public customer message at *at*, written while the interaction is *resolved* or not."""
@@ -84,16 +88,10 @@ class ReplyWaits:
             self.waiting = True
 
     def resolved(self, at: int) -> None:
-        """A change into a resolved status (solved or closed) at *at*."""
+        """A change into a resolved status (solved or closed) at *at*: it ends the wait as a reply
+        does, under :attr:`Solving.ENDS_THE_WAIT`."""
         if self.solving is Solving.ENDS_THE_WAIT:
-            self._end(at)
-
-    def _end(self, at: int) -> None:
-        if self.first_end is None:
-            self.first_end = at
-        if self.waiting:
-            self.windows[-1][1] = at
-            self.waiting = False
+            self.agent_reply(at)
 
     def copy(self) -> ReplyWaits:
         """An independent copy (its windows are new lists).
