@@ -47,7 +47,9 @@ __all__ = [
 #: Longest duration accepted anywhere (100 years): protects arithmetic from overflow.
 MAX_DURATION_DAYS = 36_525
 _MAX_TEXT = 64
-_EPOCH_ORDINAL = _dt.date(1970, 1, 1).toordinal()
+_EPOCH = _dt.datetime(1970, 1, 1, tzinfo=_dt.UTC)
+_MICROSECOND = _dt.timedelta(microseconds=1)
+_SUBTRACT = _dt.datetime.__sub__
 _UTC = pendulum.timezone("UTC")
 _DateTime: Final = pendulum.DateTime
 _TD_DAYS = _dt.timedelta.days.__get__
@@ -120,22 +122,19 @@ def to_micros(value: _dt.datetime) -> int:
     >>> to_micros(pendulum.datetime(2024, 6, 7, 10, tz="Europe/London"))
     1717750800000000
     """
-    offset = value.utcoffset()
-    if offset is None:
+    try:
+        # The C subtraction of two aware datetimes (it asks each its offset), then an exact
+        # integer division: a third of the cost of reading the fields in Python for a
+        # standard-library datetime with a fixed offset (what the readers parse); for a
+        # pendulum value, asking its zone the offset costs most either way.
+        # (``datetime.__sub__``: pendulum's own ``-`` builds an Interval.)
+        return _SUBTRACT(value, _EPOCH) // _MICROSECOND
+    except TypeError:  # naive (or not a datetime)
         raise ValidationError(
             f"'instant' must be timezone-aware (got naive {value.isoformat()}); {_NAIVE_HINT}",
             field="instant",
             value=value,
-        )
-    seconds = (
-        (value.toordinal() - _EPOCH_ORDINAL) * 86_400
-        + value.hour * 3_600
-        + value.minute * 60
-        + value.second
-        - offset.days * 86_400
-        - offset.seconds
-    )
-    return seconds * 1_000_000 + value.microsecond - offset.microseconds
+        ) from None
 
 
 def from_micros(micros: int, tz: _dt.tzinfo = _UTC) -> pendulum.DateTime:

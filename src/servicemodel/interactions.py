@@ -205,7 +205,10 @@ class Interaction(InteractionHistory):
 
     @events.validator
     def _check_events(self, _attribute: attrs.Attribute[Any], events: tuple[Event, ...]) -> None:
-        check_log(self.created_at, self.priority, events)
+        # The rules read every instant as an integer: kept as the events' instants
+        # (log_event_us), not read again.
+        micros = check_log(self.created_at, self.priority, events)
+        object.__setattr__(self, "_event_us", tuple(micros[1:]))
 
     def __repr__(self) -> str:
         """One short line: who, where, what, when, and how many events (not the whole log).
@@ -423,7 +426,15 @@ class Interaction(InteractionHistory):
         micros = log_event_us(self)
         if not micros or micros[-1] <= limit:
             return self
-        return attrs.evolve(self, events=self.events[: bisect_right(micros, limit)])
+        count = bisect_right(micros, limit)
+        # A prefix of a log that obeys the log's rules obeys them too (each rule looks
+        # back only): the fields are the same values and the log is not checked again.
+        earlier = object.__new__(Interaction)
+        for name in _FIELD_NAMES:
+            object.__setattr__(earlier, name, getattr(self, name))
+        object.__setattr__(earlier, "events", self.events[:count])
+        object.__setattr__(earlier, "_event_us", micros[:count])
+        return earlier
 
     def first_resolution(self) -> StatusChange | None:
         """The status change that first resolved the interaction (``None``: never); see :meth:`first_solved_at`.
@@ -661,3 +672,7 @@ class Interaction(InteractionHistory):
         2
         """
         return self._event(log_facts(self).latest_rating, SatisfactionResponse)
+
+
+#: The fields of an interaction (``as_of`` copies them to an earlier state of the log).
+_FIELD_NAMES = tuple(field.name for field in attrs.fields(Interaction))

@@ -47,6 +47,7 @@ if TYPE_CHECKING:
 __all__ = [
     "LogFacts",
     "event_micros",
+    "keep_event_us",
     "latest",
     "log_event_us",
     "log_facts",
@@ -237,8 +238,9 @@ def log_facts(item: InteractionHistory) -> LogFacts:
         replies=answers,
         first_reply_us=to_micros(answers[0].at) if answers else None,
         resolutions=solved,
-        first_solved_us=to_micros(events[solved[0]].at) if solved else None,
-        last_solved_us=to_micros(events[solved[-1]].at) if solved else None,
+        # The events' instants are kept already (read with the log's rules): indexed, not read.
+        first_solved_us=log_event_us(item)[solved[0]] if solved else None,
+        last_solved_us=log_event_us(item)[solved[-1]] if solved else None,
         reopens=reopens(events),
         latest_status=latest(events, _events.StatusChange),
         latest_assignment=latest(events, assignment),
@@ -266,6 +268,22 @@ def log_event_us(item: InteractionHistory) -> tuple[int, ...]:
     found = event_micros(item.events)
     object.__setattr__(item, "_event_us", found)  # a frozen value's derived facts, kept once
     return found
+
+
+def keep_event_us(item: InteractionHistory, micros: tuple[int, ...]) -> None:
+    """Keep *micros* as *item*'s events' instants, for a reader that read them as integers.
+
+    *micros* must be :func:`event_micros` of *item*'s events (the record
+    decoder reads each timestamp's microseconds as it parses it).
+
+    >>> import pendulum
+    >>> from servicemodel import Interaction
+    >>> item = Interaction(id="T", customer_id="C", channel="chat",
+    ...                    created_at=pendulum.datetime(1970, 1, 1))
+    >>> keep_event_us(item, ()); log_event_us(item)
+    ()
+    """
+    object.__setattr__(item, "_event_us", micros)  # a frozen value's derived facts, kept once
 
 
 # At the end: interactions.py imports this module before defining its classes,
