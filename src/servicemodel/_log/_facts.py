@@ -31,8 +31,9 @@ True
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, final
+from typing import TYPE_CHECKING, Any, TypeVar, cast, final
 
 import attrs
 
@@ -49,8 +50,10 @@ __all__ = [
     "event_micros",
     "keep_event_us",
     "latest",
+    "log_created_us",
     "log_event_us",
     "log_facts",
+    "log_until",
     "reopens",
     "replies",
     "resolutions",
@@ -233,14 +236,22 @@ def log_facts(item: InteractionHistory) -> LogFacts:
     answers = replies(events, opened_by=item.opened_by, opening=OpeningMessage.NOT_A_REPLY)
     solved = resolutions(events)
     assignment = _events.Assignment
+    # The instants are kept already (read with the log's rules): looked up, not read again.
+    micros = log_event_us(item)
+    first_reply_us = None
+    if answers:
+        first = answers[0]
+        for index, event in enumerate(events):
+            if event is first:
+                first_reply_us = micros[index]
+                break
     facts = LogFacts(
-        created_us=to_micros(item.created_at),
+        created_us=log_created_us(item),
         replies=answers,
-        first_reply_us=to_micros(answers[0].at) if answers else None,
+        first_reply_us=first_reply_us,
         resolutions=solved,
-        # The events' instants are kept already (read with the log's rules): indexed, not read.
-        first_solved_us=log_event_us(item)[solved[0]] if solved else None,
-        last_solved_us=log_event_us(item)[solved[-1]] if solved else None,
+        first_solved_us=micros[solved[0]] if solved else None,
+        last_solved_us=micros[solved[-1]] if solved else None,
         reopens=reopens(events),
         latest_status=latest(events, _events.StatusChange),
         latest_assignment=latest(events, assignment),
@@ -270,20 +281,73 @@ def log_event_us(item: InteractionHistory) -> tuple[int, ...]:
     return found
 
 
-def keep_event_us(item: InteractionHistory, micros: tuple[int, ...]) -> None:
-    """Keep *micros* as *item*'s events' instants, for a reader that read them as integers.
+def keep_event_us(item: InteractionHistory, created_us: int, micros: tuple[int, ...]) -> None:
+    """Keep *created_us* and *micros* as *item*'s instants, read as integers where they are read anyway.
 
-    *micros* must be :func:`event_micros` of *item*'s events (the record
-    decoder reads each timestamp's microseconds as it parses it).
+    *created_us* must be ``created_at`` and *micros* :func:`event_micros` of
+    *item*'s events, in epoch microseconds: the log's rules read them so when
+    an interaction is built, and the record decoder as it parses each
+    timestamp.
 
     >>> import pendulum
     >>> from servicemodel import Interaction
     >>> item = Interaction(id="T", customer_id="C", channel="chat",
     ...                    created_at=pendulum.datetime(1970, 1, 1))
-    >>> keep_event_us(item, ()); log_event_us(item)
-    ()
+    >>> keep_event_us(item, 0, ()); log_created_us(item), log_event_us(item)
+    (0, ())
     """
-    object.__setattr__(item, "_event_us", micros)  # a frozen value's derived facts, kept once
+    object.__setattr__(item, "_created_us", created_us)  # a frozen value's derived facts
+    object.__setattr__(item, "_event_us", micros)
+
+
+def log_created_us(item: InteractionHistory) -> int:
+    """*item*'s ``created_at`` in epoch microseconds, worked out once and then kept.
+
+    >>> import pendulum
+    >>> from servicemodel import Interaction
+    >>> log_created_us(Interaction(id="T", customer_id="C", channel="chat",
+    ...                            created_at=pendulum.datetime(1970, 1, 1, 0, 0, 3)))
+    3000000
+    """
+    try:
+        return item._created_us
+    except AttributeError:  # not asked yet (an unpickled interaction)
+        pass
+    found = to_micros(item.created_at)
+    object.__setattr__(item, "_created_us", found)  # a frozen value's derived facts, kept once
+    return found
+
+
+_Item = TypeVar("_Item", bound="InteractionHistory")
+
+
+def log_until(item: _Item, limit: int) -> _Item:
+    """*item* as it stood at *limit* (epoch µs): the events after it left out (``Interaction.as_of``).
+
+    *item* itself when no event is later. A prefix of a log that obeys the
+    log's rules obeys them too (each rule looks back only), so the earlier
+    state is not checked again: its fields are *item*'s, its events a prefix
+    of them, and its instants the prefix of *item*'s, kept.
+
+    >>> import pendulum
+    >>> from servicemodel import Interaction, StatusChange
+    >>> t = pendulum.datetime(1970, 1, 1)
+    >>> i = Interaction(id="T", customer_id="C", channel="chat", created_at=t,
+    ...                 events=[StatusChange(at=t.add(seconds=5), status="solved")])
+    >>> log_until(i, 4_999_999).events, log_until(i, 5_000_000) is i
+    ((), True)
+    """
+    micros = log_event_us(item)
+    if not micros or micros[-1] <= limit:
+        return item
+    count = bisect_right(micros, limit)
+    kind = type(item)
+    earlier = object.__new__(kind)
+    for field in attrs.fields(cast(Any, kind)):  # Interaction, an attrs class
+        object.__setattr__(earlier, field.name, getattr(item, field.name))
+    object.__setattr__(earlier, "events", item.events[:count])
+    keep_event_us(earlier, log_created_us(item), micros[:count])
+    return earlier
 
 
 # At the end: interactions.py imports this module before defining its classes,

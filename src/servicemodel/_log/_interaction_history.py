@@ -84,10 +84,11 @@ class InteractionHistory:
     """
 
     #: Where :func:`~servicemodel._log._facts.log_facts`,
-    #: :func:`~servicemodel._log._facts.log_event_us` and
+    #: :func:`~servicemodel._log._facts.log_event_us`,
+    #: :func:`~servicemodel._log._facts.log_created_us` and
     #: :func:`~servicemodel._log._clock_input.clock_input` keep the log's facts
     #: once worked out: slots, not fields (not part of the value).
-    __slots__ = ("_clock_input", "_event_us", "_log_facts")
+    __slots__ = ("_clock_input", "_created_us", "_event_us", "_log_facts")
 
     if TYPE_CHECKING:
         created_at: pendulum.DateTime
@@ -98,6 +99,7 @@ class InteractionHistory:
         opened_by: Role
         _log_facts: LogFacts
         _event_us: tuple[int, ...]
+        _created_us: int
         _clock_input: ClockInput
 
     def status_at(self, at: _dt.datetime) -> Status:

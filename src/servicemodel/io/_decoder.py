@@ -222,7 +222,7 @@ class InteractionDecoder:
         _I_ATTRIBUTES(interaction, _ATTRIBUTES(attributes) if attributes else ())
         _I_EVENTS(interaction, events)
         _I_OPENED_BY(interaction, opened_by)
-        keep_event_us(interaction, tuple(keys[1:]))  # read once, here
+        keep_event_us(interaction, created_us, tuple(keys[1:]))  # read once, here
         return interaction
 
     # ------------------------------------------------------------------ fields
