@@ -6,7 +6,7 @@ Layer 2 of the house (docs/explanation/layers.md): the closed vocabularies
 message (``_opening``), the histories an interaction reads from its events
 (``_interaction_history``), the facts every consumer asks (``_facts``), the
 next-reply rule (``_reply_waits``) and the log folded for the SLA clocks
-(``_clock_input``), the last two kept once per interaction. :mod:`servicemodel.interactions`,
+(``_clock_input``). :mod:`servicemodel.interactions`,
 :mod:`servicemodel.feedback` and :mod:`servicemodel.customers` are the public
 face; nothing here is imported by name from outside the house.
 """

@@ -39,7 +39,6 @@ from .._validators import enum_member
 
 if TYPE_CHECKING:
     from ..interactions import Event, Priority, Role, SatisfactionResponse, Status, StatusSpan
-    from ._clock_input import ClockInput
     from ._facts import LogFacts
 
 __all__ = ["BAD_SCORES", "GOOD_SCORES", "InteractionHistory", "handle_micros"]
@@ -84,11 +83,10 @@ class InteractionHistory:
     """
 
     #: Where :func:`~servicemodel._log._facts.log_facts`,
-    #: :func:`~servicemodel._log._facts.log_event_us`,
-    #: :func:`~servicemodel._log._facts.log_created_us` and
-    #: :func:`~servicemodel._log._clock_input.clock_input` keep the log's facts
+    #: :func:`~servicemodel._log._facts.log_event_us` and
+    #: :func:`~servicemodel._log._facts.log_created_us` keep the log's facts
     #: once worked out: slots, not fields (not part of the value).
-    __slots__ = ("_clock_input", "_created_us", "_event_us", "_log_facts")
+    __slots__ = ("_created_us", "_event_us", "_log_facts")
 
     if TYPE_CHECKING:
         created_at: pendulum.DateTime
@@ -100,7 +98,6 @@ class InteractionHistory:
         _log_facts: LogFacts
         _event_us: tuple[int, ...]
         _created_us: int
-        _clock_input: ClockInput
 
     def status_at(self, at: _dt.datetime) -> Status:
         """The status in force at *at* (a change at *at* itself applies; ``new`` before any).

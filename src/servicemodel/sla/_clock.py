@@ -1,8 +1,8 @@
 """The integer clock engine: measure each clock over the log's folded timelines.
 
-The log is folded once per interaction, outside the SLA package
-(:class:`~servicemodel._log._clock_input.ClockInput`, a fact of the
-interaction that the next-reply KPI reads too).
+The log is folded once per evaluation, outside the SLA package
+(:class:`~servicemodel._log._clock_input.ClockInput`, which the next-reply
+KPI reads too).
 
 Everything here works on epoch microseconds and on any calendar object with
 the integer interface below, so it stays fast and is easy to test in

@@ -1,6 +1,6 @@
 """Evaluate every SLA clock of an interaction as of an instant.
 
-The event log is folded once per interaction
+The event log is folded once per evaluation, for every policy and metric
 (:class:`~servicemodel._log._clock_input.ClockInput`), the policy in force is found
 for each moment (:mod:`._applicable`), each metric's windows are timed on the
 calendar its compiled target counts on (:mod:`._compiled_targets`,
