@@ -4,13 +4,16 @@ The KPI report, the SLA clocks, goals, recognition and the findings all ask
 an interaction the same questions: when its events happened (as integers),
 its replies, its resolutions and how often it was reopened. Each answer has
 one rule here, and :func:`log_facts` works them all out the first time one
-is asked and keeps them on the interaction; every event's instant as an
-integer, which only some consumers need (the SLA clocks, ``as_of``), is
-worked out apart, by :func:`log_event_us` (each kept in a slot of
+is asked and keeps them on the interaction. The instants as integers
+(:func:`log_created_us`, :func:`log_event_us`) are read where they are read
+anyway, by the log's rules when an interaction is built and by the record
+decoder as it parses each timestamp, and kept (:func:`keep_event_us`);
+:func:`log_until` cuts a log at an instant with the prefix of them. (Each
+is kept in a slot of
 :class:`~servicemodel._log._interaction_history.InteractionHistory`, not a
 field: the facts are not part of the value, are not compared, hashed,
 pickled or copied, and an interaction with other events, such as one
-returned by ``as_of``, has its own).
+returned by ``as_of``, has its own.)
 
 >>> import pendulum
 >>> from servicemodel import Interaction, Message, StatusChange
