@@ -348,29 +348,17 @@ class Account:
         return self.view(t, NEVER)[0] if t >= self.next_due else self.avail
 
     def settle(self, t: int, activity: ActivityKind | None = None) -> None:
-        """Record every derived fact (activation, expiry) up to and including *t*.
+        """Record every derived fact (activation, expiry) up to and including *t*, in time order.
 
         A command at *t* calls it when ``t >= next_due`` (before that nothing
         is due), with *activity*, the kind of command, which counts for the
-        inactivity rule: activity (by the rule's set) restarts its clock, and
-        any command starts it when it is not running (a new member, or a
-        balance that expired for inactivity).
+        inactivity rule once what was due is recorded: activity (by the
+        rule's set) restarts its clock, and any command starts it when it is
+        not running (a new member, or a balance that expired for inactivity).
         """
-        self._record_due(t)
-        rule = self.rules.inactivity
-        if (
-            activity is not None
-            and rule is not None
-            and (self.inactive_done or activity in rule.activity)
-        ):
-            self.last_activity = t
-            self.inactive_done = False
-
-    def _record_due(self, t: int) -> None:
-        """Record the activations and expiries due by *t*, in time order."""
         lots = self.lots
         pend_heap, exp_heap = self.pend_heap, self.exp_heap
-        inactivity = self.rules.inactivity is not None
+        rule = self.rules.inactivity
         while True:
             while pend_heap and lots[pend_heap[0][1] - 1].state != PENDING:
                 heappop(pend_heap)
@@ -379,33 +367,29 @@ class Account:
             next_activation = pend_heap[0][0] if pend_heap else NEVER
             next_expiry = exp_heap[0][0] if exp_heap else NEVER
             moment = next_activation if next_activation < next_expiry else next_expiry
-            if inactivity:
+            if rule is not None:
                 deadline = self.inactivity_deadline()
                 if deadline < moment:
                     moment = deadline
             if moment > t:
-                self.next_due = -NEVER if inactivity else moment
-                return
+                break
             if next_activation == moment:
-                lot = lots[heappop(pend_heap)[1] - 1]
-                self.activate(lot, moment)
+                self.activate(lots[heappop(pend_heap)[1] - 1], moment)
             elif next_expiry == moment:
                 allocs = []
                 expired = 0
-                indexed = self.indexed
                 while exp_heap and exp_heap[0][0] == moment:
                     lot = lots[heappop(exp_heap)[1] - 1]
-                    if lot.state != ACTIVE:
-                        continue
-                    lot.state = EXPIRED
-                    remaining = lot.remaining
-                    if remaining:
-                        allocs.append((lot.id, remaining))
-                        expired += remaining
-                        lot.expired += remaining
-                        if indexed:
-                            self.fen_add(moment, -remaining)
-                        lot.remaining = 0
+                    if lot.state == ACTIVE:
+                        lot.state = EXPIRED
+                        remaining = lot.remaining
+                        if remaining:
+                            allocs.append((lot.id, remaining))
+                            expired += remaining
+                            lot.expired += remaining
+                            if self.indexed:
+                                self.fen_add(moment, -remaining)
+                            lot.remaining = 0
                 if expired:
                     self.avail -= expired
                     self.emit(_EXPIRE, moment, expired, tuple(allocs))
@@ -414,6 +398,14 @@ class Account:
             if self.record:
                 self.snap_t.append(moment)
                 self.snap_v.append((self.avail, self.pend, self.debt))
+        self.next_due = -NEVER if rule is not None else moment
+        if (
+            activity is not None
+            and rule is not None
+            and (self.inactive_done or activity in rule.activity)
+        ):
+            self.last_activity = t
+            self.inactive_done = False
 
     def expire_all(self, moment: int) -> None:
         allocs = []

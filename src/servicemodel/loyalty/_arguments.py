@@ -1,7 +1,8 @@
 """A command's arguments, checked apart from the ledger.
 
-The text and points checks every command runs, and the tally and line
-checks of an earn (what a return takes back is in ``_returns``).
+The points checks every command runs (a name or id is checked by
+``_validators.text``), and the tally and line checks of an earn (what a
+return takes back is in ``_returns``).
 """
 
 from __future__ import annotations
@@ -20,16 +21,10 @@ __all__ = [
     "MAX_POINTS",
     "check_points",
     "check_tally",
-    "check_text",
     "line_shares",
 ]
 
 MAX_POINTS: Final = 10**15
-
-
-def check_text(value: object, field: str) -> str:
-    """*value* if it is a name or id (``_validators.text``: at most ``MAX_ID_LENGTH`` characters)."""
-    return text(value, field=field)
 
 
 def check_points(value: object, field: str = "points") -> int:
@@ -47,7 +42,7 @@ def check_tally(tally: Mapping[str, Any] | None) -> tuple[tuple[str, Any], ...]:
         )
     items = []
     for name, amount in sorted(tally.items()):
-        check_text(name, "tally")
+        text(name, field="tally")
         if name == "points":
             raise ValidationError(
                 "'tally' must not set 'points'; the ledger keeps it (got 'points')",

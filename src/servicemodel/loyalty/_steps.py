@@ -19,8 +19,10 @@ import functools
 from collections.abc import Callable
 from typing import Any, Final
 
+import attrs
+
 from .._time import from_micros, zone
-from .._validators import text_problem
+from .._validators import text, text_problem
 from ..exceptions import (
     IdempotencyConflict,
     InsufficientPoints,
@@ -29,8 +31,7 @@ from ..exceptions import (
     VersionConflict,
 )
 from ._account import Account, LotState, RedemptionState
-from ._arguments import check_text
-from ._expiry import day_based
+from ._expiry import NEVER, day_based
 from ._journal import (
     ActivateCall,
     AdjustCall,
@@ -50,9 +51,9 @@ from ._policies import (
 )
 from ._queries import LedgerQueries
 from ._returns import clawback_amount, expired_by, forgivable, take_back, voids_all
-from ._values import EntryKind, Receipt, make_receipt
+from ._values import Award, EntryKind, LineShare, Receipt, make_receipt
 
-__all__ = ["LedgerSteps", "Step"]
+__all__ = ["DayExpiry", "LedgerSteps", "Step"]
 
 # Module constants: an enum member looked up on its class costs about five times a global.
 _ADJUST, _DEBT, _EARN, _REDEEM = EntryKind.ADJUST, EntryKind.DEBT, EntryKind.EARN, EntryKind.REDEEM
@@ -68,6 +69,23 @@ _EPOCH: Final = _dt.datetime(1970, 1, 1, tzinfo=_dt.UTC)
 Step = Callable[["LedgerSteps", Account, int, str, Any, Any], int]
 
 
+@attrs.define
+class DayExpiry:
+    """The policy expiry of every lot granted in ``[start, end)``, one local day.
+
+    A ledger keeps one (empty until its first grant) when its expiry rule
+    gives every lot granted on a local day the same expiry: a grant on that
+    day reads it instead of working the rule out again.
+
+    >>> DayExpiry()
+    DayExpiry(start=0, end=0, expires=4611686018427387904)
+    """
+
+    start: int = 0
+    end: int = 0
+    expires: int = NEVER
+
+
 class LedgerSteps(LedgerQueries):
     """The commit body and the command steps of a :class:`~servicemodel.loyalty.Ledger`.
 
@@ -77,8 +95,8 @@ class LedgerSteps(LedgerQueries):
     """
 
     __slots__ = ()
-    #: The policy expiry of lots earned in [start, end) of one local day: [start, end, expiry].
-    _day_expiry: list[int]
+    #: The policy expiry of the lots granted on one local day (see _grant).
+    _day_expiry: DayExpiry
     #: The pending policy when lots wait before they are available; None when they do not.
     _pending: Pending | None
     _source: Callable[[tuple[int, int]], Any]
@@ -88,25 +106,25 @@ class LedgerSteps(LedgerQueries):
         step: Step,
         key: str,
         payload: Payload,
+        member: str,
         t: int,
         expected: int | None,
         extra: Any,
     ) -> Receipt:
-        """Run one command (*payload* is ``(name, member, t, *arguments)``) and commit it.
+        """Run one command (*payload* is ``(name, member, t, *arguments)``, *member* and *t* its own) and commit it.
 
         A key sent again returns its first receipt (or a conflict); otherwise
         *step* runs on the member's account and the command is committed.
         Whatever refuses the command raises before anything changed.
         """
         if text_problem(key) is not None:  # the one text rule, asked without raising
-            check_text(key, "key")
+            text(key, field="key")
         lock = self._lock
         lock.acquire()
         try:
             known = self._keys.get(key)
             if known is not None:
                 return self._again(key, known, payload)
-            member = payload.member
             try:
                 acc = self._accounts.get(member)
             except TypeError:  # not a member id at all: _admit says so
@@ -132,7 +150,7 @@ class LedgerSteps(LedgerQueries):
         """The first receipt of a command sent again, or a conflict if its payload differs."""
         if known == payload:
             return self._receipts[key]
-        check_text(payload.member, "member")
+        text(payload.member, field="member")
         raise IdempotencyConflict(
             f"'key' {key!r} was already used for a different command "
             f"({known.name} for {known.member!r}); use a new key for a new command"
@@ -143,7 +161,7 @@ class LedgerSteps(LedgerQueries):
     ) -> Account:
         """Check the expected version and the time order; a new member gets a fresh account."""
         if account is None:
-            check_text(member, "member")
+            text(member, field="member")
         version = 0 if account is None else account.version
         if expected is not None and expected != version:
             raise VersionConflict(
@@ -160,6 +178,40 @@ class LedgerSteps(LedgerQueries):
             account = Account(member=member, out=self._journal, rules=self._rules)
         return account
 
+    def _grant(
+        self,
+        acc: Account,
+        kind: EntryKind,
+        key: str,
+        t: int,
+        points: int,
+        expiry: Expiry | None,
+        activity: ActivityKind,
+        pending: bool = False,
+        awards: tuple[Award, ...] = (),
+        lines: tuple[LineShare, ...] = (),
+        ref: str | None = None,
+        note: str | None = None,
+    ) -> int:
+        """Grant a new lot of *points* at *t* (an earn, a reissue, a positive adjustment).
+
+        The one body that grants: when the lot becomes available (later if
+        *pending* and the policy has a pending period) and expires (*expiry*,
+        ``None``: the policy's), which may refuse the command, so first; then
+        what became due before it (settled with *activity*); then the lot.
+        Returns where the command's own entries start.
+        """
+        day = self._day_expiry
+        if expiry is None and (not pending or self._pending is None) and day.start <= t < day.end:
+            available, expires = t, day.expires  # the policy's expiry, known for t's day
+        else:
+            available, expires = self._lot_times(t, expiry, pending)
+        if t >= acc.next_due:
+            acc.settle(t, activity)
+        first = len(self._journal)
+        acc.issue(kind, key, t, points, available, expires, awards, lines, ref, note)
+        return first
+
     def _lot_times(self, at: int, expiry: Expiry | None, pending: bool) -> tuple[int, int]:
         """When a lot granted at *at* becomes available (later if *pending*) and expires.
 
@@ -170,8 +222,6 @@ class LedgerSteps(LedgerQueries):
         clock = self._clock
         try:
             available = self._pending._available_at(clock, at) if pending and self._pending else at
-            if expiry is None and available == at:  # the policy's rule, counted from *at*
-                return at, self._policy_expiry(at)
             expires_from = (
                 self._policy_expiry
                 if expiry is None
@@ -188,24 +238,24 @@ class LedgerSteps(LedgerQueries):
             ) from None
 
     def _policy_expiry(self, at: int) -> int:
-        """The policy's expiry for a lot earned at *at*, one computation per local day.
+        """The policy's expiry for a lot counted from *at*; kept for *at*'s day when it can be.
 
-        The answer is kept for the rest of *at*'s local day when the rule
-        depends on the day only (``_day_expiry``, read and written only here).
+        The answer is kept (``_day_expiry``, written only here) when the rule
+        depends on the local day only and the day has one UTC offset
+        throughout (so every instant of it is on that local day): not on a
+        transition day.
         """
-        start, end, expires = self._day_expiry
-        if start <= at < end:
-            return expires
+        day = self._day_expiry
+        if day.start <= at < day.end:
+            return day.expires
         clock = self._clock
         rule = self.policies.expiry
         expires = rule._lot_expiry(clock, at)
         if day_based(rule):
-            day = clock.day(at)
-            start, end = clock.start_of_day(day), clock.start_of_day(day + 1)
-            # Reuse the answer only if the day has one UTC offset throughout (so every
-            # instant in [start, end) is on this local day): not on a transition day.
+            number = clock.day(at)
+            start, end = clock.start_of_day(number), clock.start_of_day(number + 1)
             if start <= at < end and clock.offset(start) == clock.offset(end - 1):
-                self._day_expiry[:] = (start, end, expires)
+                day.start, day.end, day.expires = start, end, expires
         return expires
 
     def _earn_lot(self, acc: Account, member: str, earn: str) -> LotState:
@@ -225,11 +275,10 @@ class LedgerSteps(LedgerQueries):
     def _earn(self, acc: Account, t: int, key: str, payload: EarnCall, shares: Any) -> int:
         """An earn (*payload*); *shares*: the lines' shares of its points."""
         points = payload.points
-        available, expires = self._lot_times(t, payload.expiry, True)  # may refuse: first
-        if t >= acc.next_due:
-            acc.settle(t, _ACTIVITY_EARN)
-        first = len(self._journal)
-        acc.issue(_EARN, key, t, points, available, expires, payload.awards, shares)
+        # Positional: keyword arguments cost a lookup each on the command path.
+        first = self._grant(
+            acc, _EARN, key, t, points, payload.expiry, _ACTIVITY_EARN, True, payload.awards, shares
+        )
         acc.tally(t, points, payload.tally)
         return first
 
@@ -273,17 +322,17 @@ class LedgerSteps(LedgerQueries):
             raise LedgerError(
                 f"'redemption' {redemption!r} must not be reversed twice (it already was)"
             )
-        restore = self.policies.reversal is _RESTORE
-        times = None if restore else self._lot_times(t, None, False)  # may refuse: before settling
-        if t >= acc.next_due:
-            acc.settle(t, ActivityKind.RESTORE if restore else ActivityKind.REISSUE)
-        first = len(self._journal)
         allocs = record.allocations
         total = sum(p for _, p in allocs)
-        if times is None:
+        if self.policies.reversal is _RESTORE:
+            if t >= acc.next_due:
+                acc.settle(t, ActivityKind.RESTORE)
+            first = len(self._journal)
             acc.restore(allocs, total, t, key, redemption)
         else:
-            acc.issue(_REISSUE, key, t, total, *times, ref=redemption)
+            first = self._grant(
+                acc, _REISSUE, key, t, total, None, ActivityKind.REISSUE, ref=redemption
+            )
         record.reversed = True
         if record.reward is not None:
             self._rewards[record.reward] -= 1
@@ -335,23 +384,28 @@ class LedgerSteps(LedgerQueries):
                     f"{member!r} (got {points}); pass shortfall=NegativeBalance.UNLIMITED to "
                     "record debt"
                 )
-        times = (
-            self._lot_times(t, payload.expiry, False) if points > 0 else None
-        )  # may refuse: first
+        if points > 0:
+            return self._grant(
+                acc,
+                _ADJUST,
+                key,
+                t,
+                points,
+                payload.expiry,
+                ActivityKind.ADJUST,
+                note=payload.reason,
+            )
         if t >= acc.next_due:
             acc.settle(t, ActivityKind.ADJUST)
         first = len(self._journal)
-        if times is not None:
-            acc.issue(_ADJUST, key, t, points, *times, note=payload.reason)
-        else:
-            wanted = -points
-            taken = min(wanted, acc.avail)
-            allocs = acc.take(taken) if taken else ()
-            acc.emit(_ADJUST, t, -taken, allocs, None, key, None, payload.reason)
-            short = wanted - taken
-            if short and shortfall is _UNLIMITED:
-                acc.debt += short
-                acc.emit(_DEBT, t, short, (), None, key, None, payload.reason)
-            elif short:
-                acc.emit(_WRITE_OFF, t, short, (), None, key, None, payload.reason)
+        wanted = -points
+        taken = min(wanted, acc.avail)
+        allocs = acc.take(taken) if taken else ()
+        acc.emit(_ADJUST, t, -taken, allocs, None, key, None, payload.reason)
+        short = wanted - taken
+        if short and shortfall is _UNLIMITED:
+            acc.debt += short
+            acc.emit(_DEBT, t, short, (), None, key, None, payload.reason)
+        elif short:
+            acc.emit(_WRITE_OFF, t, short, (), None, key, None, payload.reason)
         return first

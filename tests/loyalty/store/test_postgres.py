@@ -227,22 +227,56 @@ def test_a_refused_command_writes_nothing_not_even_the_new_members_row(
     assert list(ledger.members()) == ["ann"]
 
 
-def test_a_key_already_stored_is_reported_by_append_and_the_transaction_goes_on(
+def test_a_key_already_stored_is_reported_with_its_holder_when_the_rows_are_written(
     url: str, ledger: StoredLedger
 ) -> None:
+    # append() holds the rows back; the next read of the transaction, or its commit,
+    # writes them in one statement and reports the first key that is taken.
     ledger.earn(member="ann", points=10, at=T, key="o-1")
     store = ledger.store
     again = Command.of("earn", key="o-1", member="bob", at=T, points=5)
     entry = Entry(seq=None, kind=EntryKind.EARN, member="bob", at=T, points=5, lot=1)
-    with store.transaction() as tx:
-        assert tx.lock("bob") == 0
-        with pytest.raises(IdempotencyConflict, match="'o-1' was already used"):
+    fresh = Command.of("earn", key="o-2", member="bob", at=T, points=5)
+
+    def at_commit() -> None:
+        with store.transaction() as tx:
+            assert tx.lock("bob") == 0
+            tx.append(Written.of(fresh, 1, (), (entry,)))
+            tx.append(Written.of(again, 2, (), (entry,)))
+
+    def at_a_read() -> None:
+        with store.transaction() as tx:
+            tx.lock("bob")
             tx.append(Written.of(again, 1, (), (entry,)))
-        # ON CONFLICT DO NOTHING: the transaction is not aborted by the refusal.
-        assert tx.version("ann") == 1
+            tx.find("o-2")  # a read writes what was held back first
+
+    for write in (at_commit, at_a_read):
+        with pytest.raises(IdempotencyConflict, match=r"'o-1' was already used .*earn for 'ann'"):
+            write()
     assert store.version("bob") == 0
     assert list(store.members()) == ["ann"]
     assert counts(url)[:2] == (1, 1)
+
+
+def test_a_batch_writes_its_rows_at_once_with_consecutive_positions(ledger: StoredLedger) -> None:
+    batch = [
+        Command.of("earn", key=f"o-{i}", member=member, at=T, points=i + 1)
+        for i, member in enumerate(["ann", "bob", "ann", "cy"])
+    ]
+    receipts = ledger.apply_many(batch)
+    assert [r.version for r in receipts] == [1, 1, 2, 1]
+    assert [[e.seq for e in r.entries] for r in receipts] == [[1], [2], [3], [4]]
+    assert [(e.seq, e.member) for e in ledger.history("ann")] == [(1, "ann"), (3, "ann")]
+    assert (ledger.version("ann"), ledger.version("bob"), ledger.version("cy")) == (2, 1, 1)
+    # A key given twice in one batch, for two members: the second names the first.
+    twice = [
+        Command.of("earn", key="k", member="dan", at=T, points=1),
+        Command.of("earn", key="k", member="eve", at=T, points=1),
+    ]
+    with pytest.raises(IdempotencyConflict, match=r"'k' was already used .*earn for 'dan'"):
+        ledger.apply_many(twice)
+    assert not ledger.knows("k")
+    assert ledger.version("dan") == 0
 
 
 def test_racing_redeems_from_two_connections_never_overspend(url: str) -> None:

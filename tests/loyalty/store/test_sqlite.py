@@ -303,3 +303,34 @@ def test_append_refuses_an_entry_of_another_member_and_writes_nothing(tmp_path: 
     assert store.find("o-1") is None
     assert list(store.journal()) == []
     store.close()
+
+
+def test_a_commit_that_fails_is_rolled_back_and_the_store_stays_usable(tmp_path: Path) -> None:
+    # A real COMMIT failure: a trigger (added to the file by hand) writes a row that
+    # breaks a deferred foreign key, which SQLite checks at COMMIT and then keeps the
+    # transaction open. The store must roll it back: nothing written, the write lock
+    # released, the next command applied.
+    create_store(url(tmp_path), policies=POLICIES).close()
+    db = sqlite3.connect(tmp_path / "ledger.db")
+    db.executescript(
+        "CREATE TABLE parent (id INTEGER PRIMARY KEY);"
+        "CREATE TABLE child (ref INTEGER REFERENCES parent (id) DEFERRABLE INITIALLY DEFERRED);"
+        "CREATE TRIGGER poison AFTER INSERT ON journal WHEN NEW.key = 'poison'"
+        " BEGIN INSERT INTO child VALUES (NEW.seq); END;"
+    )
+    db.close()
+    with open_store(url(tmp_path)) as ledger:
+        ledger.earn(member="ann", points=100, at=T, key="o-1")
+        store = ledger.store
+        assert isinstance(store, SQLiteStore)
+        store._db.execute("PRAGMA foreign_keys = ON")  # the store's own connection
+        with pytest.raises(sqlite3.IntegrityError, match="FOREIGN KEY"):
+            ledger.earn(member="ann", points=5, at=T, key="poison")
+        assert not ledger.knows("poison")
+        assert ledger.version("ann") == 1
+        assert ledger.balance("ann", as_of=T).available == 100
+        ledger.earn(member="ann", points=7, at=T, key="o-2")
+        with open_store(url(tmp_path)) as other:  # the write lock was released
+            other.earn(member="bob", points=1, at=T, key="o-3")
+            assert other.balance("ann", as_of=T).available == 107
+        assert [c.key for c in ledger.commands()] == ["o-1", "o-2", "o-3"]

@@ -240,13 +240,16 @@ class StoreTransaction(Protocol):
 
         The settled entries go to the journal first, then the command's own
         (see :class:`Written`). Returns the journal positions given to them,
-        in that order (consecutive: a ``range``). Raises :class:`~servicemodel.exceptions.IdempotencyConflict`
-        when the key is already in the store (the unique constraint). The
-        member must be locked in this transaction. A store may hold the rows
-        back and write a whole batch's with one statement per table: every
-        later read of the transaction sees them, the commit writes them, and
-        a key already stored is then reported by that read or by the commit
-        (the transaction rolls back).
+        in that order (consecutive). The member must be locked in this
+        transaction. A store may hold the rows back and write a whole
+        batch's at once: every later read of the transaction sees them, the
+        commit writes them, and a key already in the store (the unique
+        constraint) is then reported by that read or by the commit as an
+        :class:`~servicemodel.exceptions.IdempotencyConflict` naming the
+        command that holds it (the transaction rolls back). Such a store
+        may also draw the positions when it writes the rows: the sequence
+        returned is complete after the next read or the commit (SQLite
+        knows them at once; PostgreSQL draws a batch's together).
 
         >>> from servicemodel.loyalty import EntryKind
         >>> from servicemodel.loyalty.store import create_store

@@ -57,10 +57,15 @@ class _Member:
     """One member's state: the member's own ledger, its version, its journal positions."""
 
     ledger: Ledger
+    member: str
     version: int
+    #: The journal positions of the member's records, in order: those of a transaction's
+    #: commands are added when it has committed (a store may draw them when it writes).
     seqs: list[int]
     #: The value of the StoredLedger's ``_checks`` when ``version`` was last the store's.
     checked: int
+    #: How many of the member's records are stored or given to the open transaction.
+    stored: int
 
 
 @attrs.frozen
@@ -306,7 +311,9 @@ class StoredLedger:
         # (a later command of the batch refused, the database failed) is dropped
         # from the cache and reloaded from the store when next used.
         changed: set[str] = set()
-        receipts = []
+        # What each step placed, _PLACED values a step (see _step): the receipts are
+        # made once the transaction has committed and every journal position is known.
+        placed: list[Any] = []
         with self._lock:
             try:
                 with self._store.transaction() as tx:
@@ -316,11 +323,36 @@ class StoredLedger:
                         tx.lock_many([m for m in {step.member for step in steps} if stale(m)])
                     step_of = self._step
                     for step in steps:
-                        receipts.append(step_of(tx, step, changed))
+                        step_of(tx, step, changed, placed)
             except BaseException:
                 for member in changed:
                     self._members.pop(member, None)
                 raise
+            return self._receipts(placed)
+
+    def _receipts(self, placed: list[Any]) -> tuple[Receipt, ...]:
+        """The receipts of a committed transaction's steps (see :meth:`_step`), in order.
+
+        Each command's journal positions join its member's, in the order the
+        commands ran: a command sent again in the same transaction finds its
+        first's there.
+        """
+        receipts = []
+        store = self._store
+        it = iter(placed)
+        for state, key, version, seqs, split in zip(it, it, it, it, it, strict=True):
+            known = state.seqs
+            if seqs is None:  # sent again: *split* is the first receipt's span in the ledger
+                first, last = split
+                span = (known[first] - 1, known[last - 1]) if last > first else (0, 0)
+            else:
+                known.extend(seqs)
+                span = (seqs[split] - 1, seqs[-1]) if split < len(seqs) else (0, 0)
+            receipts.append(
+                make_receipt(
+                    key, state.member, version, span, functools.partial(_entries, store, key)
+                )
+            )
         return tuple(receipts)
 
     def _begin(self, tx: StoreTransaction) -> None:
@@ -334,9 +366,23 @@ class StoredLedger:
         state = self._members.get(member)
         return state is None or state.checked != self._checks
 
-    def _step(self, tx: StoreTransaction, step: Command | _Call, changed: set[str]) -> Receipt:
+    def _step(
+        self, tx: StoreTransaction, step: Command | _Call, changed: set[str], placed: list[Any]
+    ) -> None:
+        """Run *step* and give the store what it wrote; add to *placed* what its receipt needs.
+
+        That is five values: the member's state, the key, the version, and
+        either the journal positions the store gives the command's records
+        with the index of its own first one, or (a command sent again)
+        ``None`` with the first receipt's span in the member's ledger.
+        """
         member, key = step.member, step.key
-        state = self._sync(tx, member)
+        members = self._members
+        state = members.get(member)
+        if state is not None and state.checked == self._checks:
+            members.move_to_end(member)  # current (see _sync), now the most recently used
+        else:
+            state = self._sync(tx, member)
         known = state.version
         ledger = state.ledger
         try:
@@ -350,25 +396,21 @@ class StoredLedger:
         version = receipt.version
         if version <= known:
             # Sent again: the member's ledger answered with the first receipt.
-            first, last = receipt.span
-            return self._receipt(key, member, version, state.seqs[first:last])
+            placed += (state, key, version, None, receipt.span)
+            return
         changed.add(member)
         # What the ledger recorded, as it keeps it: the member's ledger holds only this
-        # member, so its journal is as long as seqs; the command's own entries are the
-        # receipt's span, the ones before it were settled before the command ran.
-        known_seqs = state.seqs
-        start = len(known_seqs)
+        # member, so its journal is as long as what is stored; the command's own entries
+        # are the receipt's span, the ones before it were settled before the command ran.
+        start = state.stored
         payload, records = ledger._written(key, start)
         split = receipt.span[0] - start
         seqs = tx.append(
             _new_record(Written, (key, member, version, command_column(payload), records, split))
         )
         state.version = version
-        known_seqs.extend(seqs)
-        span = (seqs[split] - 1, seqs[-1]) if split < len(seqs) else (0, 0)
-        return make_receipt(
-            key, member, version, span, functools.partial(_entries, self._store, key)
-        )
+        state.stored = start + len(records)
+        placed += (state, key, version, seqs, split)
 
     def _refuse_key_of_another_member(self, tx: StoreTransaction, key: str, member: str) -> None:
         """Raise IdempotencyConflict if *key* is stored for a command of another member.
@@ -403,7 +445,14 @@ class StoredLedger:
             return state
         version = tx.lock(member)
         if state is None or state.version > version:
-            state = _Member(ledger=self._empty._empty_like(), version=0, seqs=[], checked=0)
+            state = _Member(
+                ledger=self._empty._empty_like(),
+                member=member,
+                version=0,
+                seqs=[],
+                checked=0,
+                stored=0,
+            )
         state.checked = self._checks
         if state.version < version:
             members.pop(member, None)  # back once caught up
@@ -417,6 +466,7 @@ class StoredLedger:
                     url=self._store.url,
                 )
             state.seqs.extend(tx.member_seqs(member, after=state.version))
+            state.stored = len(state.seqs)
             state.version = version
         members[member] = state
         members.move_to_end(member)

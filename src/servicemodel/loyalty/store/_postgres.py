@@ -6,7 +6,11 @@ commands of one member run one at a time across threads and processes while
 the commands of different members run side by side. The idempotency key is
 a unique constraint: a key inserted by another transaction that has not
 committed yet makes the insert wait, then ``ON CONFLICT DO NOTHING`` reports
-it without aborting the transaction. Journal positions come from a sequence:
+it and the command that holds the key is named. A transaction's commands
+are held back and written by one statement (their journal rows, their
+positions, their members' versions) before its next read or its commit, so
+a batch of 1,000 commands costs a few round trips, not one per command.
+Journal positions come from a sequence, a transaction's drawn together:
 they increase with each member's entries and across the journal, and a
 transaction that rolls back leaves a gap.
 
@@ -98,6 +102,60 @@ class _Transaction:
         self._writing = writing
         # The versions of the members this transaction has locked.
         self._versions: dict[str, int] = {}
+        # The appended commands' columns, held back until flush(), one list per column
+        # (as the statement takes them), and the positions each is given then.
+        self._columns: tuple[list[Any], ...] = ([], [], [], [], [], [], [])
+        self._positions: list[list[int]] = []
+
+    def flush(self) -> None:
+        """Write the held-back commands, their positions and their members' versions: one statement.
+
+        The positions are drawn together (one consecutive run), each command
+        given as many as it has entries (at least one, as one drawn alone
+        is). A key already stored, or given twice, inserts nothing: the
+        first such command in order is reported, with the command that holds
+        the key (the transaction then rolls back).
+        """
+        positions = self._positions
+        if not positions:
+            return
+        keys, members, versions, commands, counts, settled, blobs = self._columns
+        offsets, total = [], 0
+        for count in counts:
+            offsets.append(total)
+            total += count or 1
+        last = dict(zip(members, versions, strict=True))  # each member's last version
+        rows = self._db.execute(
+            _APPEND_MANY,
+            (
+                total,
+                keys,
+                members,
+                versions,
+                commands,
+                offsets,
+                settled,
+                blobs,
+                list(last),
+                list(last.values()),
+            ),
+        ).fetchall()
+        self._columns = ([], [], [], [], [], [], [])
+        self._positions = []
+        (first,) = [drawn for drawn, at in rows if at is None]
+        inserted = {at for _, at in rows if at is not None}
+        for i, (key, count, offset, given) in enumerate(
+            zip(keys, counts, offsets, positions, strict=True)
+        ):
+            if offset not in inserted:
+                # The key's holder is stored (an earlier command of this transaction, or one
+                # committed by another: the insert waited for it) and is found.
+                holder = self.find(key)
+                assert holder is not None, (i, key)
+                raise key_conflict(key, holder)
+            given.extend(range(first + offset, first + offset + count))
+        for member, version in last.items():
+            self._versions[member] = version
 
     def lock(self, member: str) -> int:
         db = self._db
@@ -152,9 +210,11 @@ class _Transaction:
         return _version(self._db, member)
 
     def find(self, key: str) -> StoredCommand | None:
+        self.flush()
         return _find(self._db, key, self._store.policies.zone)
 
     def member_commands(self, member: str, *, after: int = 0) -> Iterator[Command]:
+        self.flush()
         rows = self._db.execute(
             "SELECT key, command FROM journal WHERE member = %s AND version > %s ORDER BY version",
             (member, after),
@@ -164,6 +224,7 @@ class _Transaction:
             yield command_from_column(text, key, member, zone)
 
     def member_seqs(self, member: str, *, after: int = 0) -> list[int]:
+        self.flush()
         rows = self._db.execute(
             "SELECT first, entries FROM journal WHERE member = %s AND version > %s"
             " ORDER BY version",
@@ -171,44 +232,39 @@ class _Transaction:
         ).fetchall()
         return [seq for first, blob in rows for seq in positions(first, blob, member)]
 
-    def append(self, written: Written) -> range:
-        # One statement: the command with its packed entries (their positions drawn
-        # together, see journal_positions) and the member's version. The member's row
-        # exists: lock() made it. A key already in the store inserts nothing and
-        # reports no command.
-        member, count = written.member, len(written.records)
-        row = self._db.execute(
-            _APPEND,
-            {
-                "key": written.key,
-                "member": member,
-                "version": written.version,
-                "command": written.command,
-                "count": count,
-                "settled": written.settled,
-                "entries": pack(written.records, member),
-            },
-        ).fetchone()
-        assert row is not None
-        (first,) = row
-        if first is None:
-            # The key's holder has committed (the insert waited for it): it is found.
-            holder = self.find(written.key)
-            assert holder is not None
-            raise key_conflict(written.key, holder)
-        self._versions[member] = written.version
-        return range(first, first + count)
+    def append(self, written: Written) -> list[int]:
+        # Held back until the next read or the commit (flush()), which fills the list
+        # returned with the command's positions. The member's row exists: lock() made it.
+        key, member, version, command, records, settled = written
+        blob = pack(records, member)
+        columns = self._columns
+        columns[0].append(key)
+        columns[1].append(member)
+        columns[2].append(version)
+        columns[3].append(command)
+        columns[4].append(len(records))
+        columns[5].append(settled)
+        columns[6].append(blob)
+        given: list[int] = []
+        self._positions.append(given)
+        self._versions[member] = version
+        return given
 
 
-_APPEND: Final = (
-    "WITH c AS ("
-    " INSERT INTO journal (key, member, version, command, first, settled, entries)"
-    " VALUES (%(key)s, %(member)s, %(version)s, %(command)s, journal_positions(%(count)s),"
-    " %(settled)s, %(entries)s)"
-    " ON CONFLICT (key) DO NOTHING RETURNING first),"
-    " m AS (UPDATE members SET version = %(version)s"
-    " WHERE member = %(member)s AND EXISTS (SELECT 1 FROM c))"
-    " SELECT (SELECT first FROM c)"
+# The held-back commands in order (WITH ORDINALITY: their seq increase with it), each
+# at its offset in one run of positions; the members' versions; the first position
+# drawn, then the offsets of the rows inserted (a key already stored inserts none).
+_APPEND_MANY: Final = (
+    "WITH p AS (SELECT journal_positions(%s) AS first),"
+    " r AS (SELECT * FROM unnest(%s::text[], %s::text[], %s::int[], %s::text[], %s::bigint[],"
+    " %s::int[], %s::bytea[]) WITH ORDINALITY AS r(key, member, version, command, at, settled,"
+    " entries, n)),"
+    " c AS (INSERT INTO journal (key, member, version, command, first, settled, entries)"
+    " SELECT r.key, r.member, r.version, r.command, p.first + r.at, r.settled, r.entries"
+    " FROM r, p ORDER BY r.n ON CONFLICT (key) DO NOTHING RETURNING first),"
+    " m AS (UPDATE members SET version = u.version"
+    " FROM unnest(%s::text[], %s::int[]) AS u(member, version) WHERE members.member = u.member)"
+    " SELECT first, NULL FROM p UNION ALL SELECT NULL, c.first - p.first FROM c, p"
 )
 _FIND: Final = f"SELECT {ROW_COLUMNS} FROM journal WHERE key = %s"
 
@@ -354,7 +410,9 @@ class PostgresStore:
         """One transaction: committed at the end of the block, rolled back if it raises."""
         connection = self._connection()
         with _errors(self._url), connection.transaction():
-            yield _Transaction(self, connection, writing=True)
+            tx = _Transaction(self, connection, writing=True)
+            yield tx
+            tx.flush()
 
     @contextmanager
     def reading(self) -> Iterator[_Transaction]:

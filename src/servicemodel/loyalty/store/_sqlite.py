@@ -495,13 +495,20 @@ class SQLiteStore:
 
 @contextmanager
 def _immediate(db: sqlite3.Connection) -> Iterator[None]:
+    """A write transaction: committed when the block ends, rolled back if it or the COMMIT fails.
+
+    A COMMIT refused by a deferred constraint (or busy) leaves the
+    transaction open, holding the write lock: it is rolled back here. One
+    that SQLite has rolled back already (an I/O error) is not rolled back again.
+    """
     db.execute("BEGIN IMMEDIATE")
     try:
         yield
+        db.execute("COMMIT")
     except BaseException:
-        db.execute("ROLLBACK")
+        if db.in_transaction:
+            db.execute("ROLLBACK")
         raise
-    db.execute("COMMIT")
 
 
 def _migrate(db: sqlite3.Connection, version: int, url: str) -> None:
