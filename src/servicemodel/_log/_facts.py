@@ -299,8 +299,10 @@ def keep_event_us(item: InteractionHistory, created_us: int, micros: tuple[int, 
     >>> keep_event_us(item, 0, ()); log_created_us(item), log_event_us(item)
     (0, ())
     """
-    object.__setattr__(item, "_created_us", created_us)  # a frozen value's derived facts
-    object.__setattr__(item, "_event_us", micros)
+    # The slots' own setters: a frozen value's derived facts, set past its __setattr__
+    # (which refuses) without the call of ``object.__setattr__`` (once per record read).
+    _SET_CREATED_US(item, created_us)
+    _SET_EVENT_US(item, micros)
 
 
 def log_created_us(item: InteractionHistory) -> int:
@@ -356,3 +358,11 @@ def log_until(item: _Item, limit: int) -> _Item:
 # At the end: interactions.py imports this module before defining its classes,
 # so the event classes are looked up on the module when a function runs.
 from .. import interactions as _events  # noqa: E402
+from ._interaction_history import InteractionHistory as _History  # noqa: E402
+
+_SET_CREATED_US: Callable[[InteractionHistory, int], None] = _History.__dict__[
+    "_created_us"
+].__set__
+_SET_EVENT_US: Callable[[InteractionHistory, tuple[int, ...]], None] = _History.__dict__[
+    "_event_us"
+].__set__
