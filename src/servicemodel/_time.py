@@ -38,6 +38,7 @@ __all__ = [
     "duration_micros",
     "from_micros",
     "parse_duration",
+    "parsed_instant",
     "shown_in",
     "to_duration",
     "to_micros",
@@ -59,6 +60,9 @@ _REDUCE: Final[Callable[[_dt.datetime], _State]] = cast(Any, _dt.datetime.__redu
 _REDUCE_EX: Final[Callable[[_dt.datetime, int], _State]] = cast(Any, _dt.datetime.__reduce_ex__)
 #: ``pendulum.DateTime`` built from such fields and a zone (how the constructor unpickles).
 _FROM_STATE: Final[Callable[[bytes, _dt.tzinfo], pendulum.DateTime]] = cast(Any, _DateTime)
+_FROM_STD_STATE: Final[Callable[[bytes, _dt.tzinfo], _dt.datetime]] = cast(Any, _dt.datetime)
+_STD_UTC: Final = _dt.UTC
+_FIXED_OFFSET: Final = _dt.timezone
 _TD_DAYS = _dt.timedelta.days.__get__
 _TD_SECONDS = _dt.timedelta.seconds.__get__
 _TD_MICROSECONDS = _dt.timedelta.microseconds.__get__
@@ -174,6 +178,36 @@ def shown_in(local: _dt.datetime, tz: _dt.tzinfo) -> pendulum.DateTime:
     if local.fold:
         return _FROM_STATE(_REDUCE_EX(local, 4)[1][0], tz)
     return _FROM_STATE(_REDUCE(local)[1][0], tz)
+
+
+def parsed_instant(parsed: _dt.datetime, tz: _dt.tzinfo) -> tuple[pendulum.DateTime, int]:
+    """A timestamp as read from text, shown in *tz* as written, and its epoch microseconds.
+
+    *parsed* is a standard-library datetime at a fixed UTC offset (what
+    ``datetime.fromisoformat`` returns), and *tz* must read its wall clock at
+    that offset (the caller checks): ``(shown_in(parsed, tz), to_micros(parsed))``,
+    at about half the cost, as both read the fields once.
+
+    >>> import datetime as dt
+    >>> parsed = dt.datetime.fromisoformat("2024-06-07T10:00:00+01:00")
+    >>> at, micros = parsed_instant(parsed, pendulum.timezone("Europe/London"))
+    >>> at.isoformat(), micros == to_micros(parsed)
+    ('2024-06-07T10:00:00+01:00', True)
+    """
+    offset = parsed.tzinfo
+    if parsed.fold or offset is None or type(offset) is not _FIXED_OFFSET:
+        return shown_in(parsed, tz), to_micros(parsed)  # not as parsed from text
+    state = _REDUCE(parsed)[1][0]
+    if offset is _STD_UTC:
+        delta = parsed - _EPOCH
+    else:
+        # Its wall clock read as UTC, less its offset: subtracting *parsed* itself would ask
+        # each operand its offset through a method looked up by name (most of the cost).
+        delta = _FROM_STD_STATE(state, _STD_UTC) - _EPOCH - offset.utcoffset(None)
+    # ``duration_micros``, inlined (one call per timestamp a reader parses).
+    return _FROM_STATE(state, tz), (
+        delta.days * 86_400 + delta.seconds
+    ) * 1_000_000 + delta.microseconds
 
 
 def duration_micros(value: _dt.timedelta) -> int:

@@ -24,7 +24,7 @@ import attrs
 import pendulum
 
 from .._log._facts import keep_event_us
-from .._time import ZONES, parse_duration, shown_in, to_micros
+from .._time import ZONES, parse_duration, parsed_instant, shown_in, to_micros
 from ..exceptions import ValidationError
 from ..interactions import (
     Assignment,
@@ -279,15 +279,14 @@ class InteractionDecoder:
                 zone = fixed_zone(parsed, text, field)  # raises: naive, or not whole seconds
                 if len(self._fixed) < _MAX_CACHED:
                     self._fixed[parsed.tzinfo] = zone
-            # At the parsed offset: its wall clock as written.
-            return shown_in(parsed, zone), to_micros(parsed)
+            return parsed_instant(parsed, zone)  # at the parsed offset: its wall clock as written
         offset = parsed.tzinfo or fixed_zone(parsed, text, field)  # raises: naive
         # Written as the zone's own wall time and offset (what the writer does): the
         # fields can be used as they are. Otherwise convert (the fold comes with it).
         # (A parsed offset is a fixed ``datetime.timezone``: asking it directly costs
         # a quarter of ``parsed.utcoffset()``.)
         if named.utcoffset(parsed) == offset.utcoffset(None):
-            return shown_in(parsed, named), to_micros(parsed)
+            return parsed_instant(parsed, named)
         return shown_in(parsed.astimezone(named), named), to_micros(parsed)
 
     # ------------------------------------------------------------------ events
