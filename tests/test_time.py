@@ -106,6 +106,22 @@ def test_a_parsed_timestamp_reads_as_its_value_and_its_instant(instant: pendulum
     assert at.isoformat() == instant.isoformat()
 
 
+@given(instants(zones=timezones()), st.booleans())
+def test_shown_in_builds_what_the_constructor_builds_from_each_field(
+    instant: pendulum.DateTime, plain: bool
+) -> None:
+    # shown_in builds from the packed fields (the constructor's unpickling form): the
+    # same value, zone and fold as the constructor given each field.
+    local = dt.datetime.fromisoformat(instant.isoformat()) if plain else instant
+    tz = instant.tzinfo or pendulum.UTC
+    fields = (local.year, local.month, local.day, local.hour, local.minute, local.second)
+    expected = pendulum.DateTime(*fields, local.microsecond, tzinfo=tz, fold=local.fold)
+    built = shown_in(local, tz)
+    assert type(built) is pendulum.DateTime
+    assert built.tzinfo is tz
+    assert (built.fold, built.isoformat()) == (expected.fold, expected.isoformat())
+
+
 def test_a_value_not_at_a_fixed_offset_reads_as_shown_in_and_to_micros_read_it() -> None:
     london = ZoneInfo("Europe/London")
     second = dt.datetime(2024, 10, 27, 1, 30, tzinfo=london, fold=1)  # 01:30 GMT
