@@ -33,7 +33,9 @@ memory, keeping it cost the garbage collector more on the first evaluation
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, final
+
+import attrs
 
 from .._time import duration_micros
 from ._events import (
@@ -67,6 +69,8 @@ _AGENT = Role.AGENT
 _CUSTOMER = Role.CUSTOMER
 
 
+@final
+@attrs.define
 class ClockInput:
     """The facts of an interaction's log the SLA clocks need, folded event by event.
 
@@ -82,39 +86,40 @@ class ClockInput:
     None]`` pairs. :meth:`feed` takes one event; feeding a log in chunks gives
     the same state as feeding it at once. An agent's message that opened the
     interaction is not a reply under :attr:`OpeningMessage.NOT_A_REPLY`
-    (``opened_by_agent`` and ``opening``).
+    (``opened_by_agent`` and ``opening``). ``status`` is the latest status,
+    ``last_at`` the instant of the last event folded and ``seen`` how many
+    were. :meth:`opened` starts the fold of a log with no events.
 
     >>> import pendulum
-    >>> log = ClockInput(0, Priority.HIGH)
+    >>> log = ClockInput.opened(0, Priority.HIGH)
     >>> log.feed(5, StatusChange(at=pendulum.datetime(1970, 1, 1), status="solved"))
     >>> log.status.value, log.completion(), log.priorities
     ('solved', 5, [(0, <Priority.HIGH: 'high'>)])
     """
 
-    __slots__ = (
-        "_messaged",
-        "_periodic_open",
-        "clock_waits",
-        "created",
-        "fields",
-        "groups",
-        "last_at",
-        "opened_by_agent",
-        "opening",
-        "periodic",
-        "priorities",
-        "reply_waits",
-        "schedules",
-        "seen",
-        "stamps",
-        "status",
-        "statuses",
-        "tags",
-        "vendor",
-    )
+    created: int
+    statuses: list[tuple[int, Status]]
+    priorities: list[tuple[int, Priority]]
+    groups: list[tuple[int, str | None]]
+    tags: list[tuple[int, frozenset[str]]]
+    fields: list[tuple[int, tuple[tuple[str, str], ...]]]
+    schedules: list[tuple[int, str | None]]
+    vendor: list[tuple[int, str | None]]
+    stamps: dict[str, list[tuple[int, int, str | None]]]
+    clock_waits: ReplyWaits
+    reply_waits: ReplyWaits
+    periodic: list[list[int | None]]
+    status: Status
+    last_at: int
+    seen: int = 0
+    opened_by_agent: bool = False
+    opening: OpeningMessage = OpeningMessage.NOT_A_REPLY
+    _messaged: bool = False
+    _periodic_open: bool = False
 
-    def __init__(
-        self,
+    @classmethod
+    def opened(
+        cls,
         created: int,
         priority: Priority,
         tags: frozenset[str] = frozenset(),
@@ -122,57 +127,61 @@ class ClockInput:
         *,
         opened_by_agent: bool = False,
         opening: OpeningMessage = OpeningMessage.NOT_A_REPLY,
-    ) -> None:
-        self.created = created
-        self.opened_by_agent = opened_by_agent
-        self.opening = opening
-        self._messaged = False
-        self.statuses: list[tuple[int, Status]] = [(created, Status.NEW)]
-        self.priorities: list[tuple[int, Priority]] = [(created, priority)]
-        self.groups: list[tuple[int, str | None]] = [(created, None)]
-        self.tags: list[tuple[int, frozenset[str]]] = [(created, tags)]
-        self.fields: list[tuple[int, tuple[tuple[str, str], ...]]] = [(created, fields)]
-        self.schedules: list[tuple[int, str | None]] = [(created, None)]
-        self.vendor: list[tuple[int, str | None]] = [(created, None)]
-        self.stamps: dict[str, list[tuple[int, int, str | None]]] = {}
-        self.clock_waits = ReplyWaits(solving=Solving.ENDS_THE_WAIT)
-        self.reply_waits = ReplyWaits(solving=Solving.IGNORED)
-        self.periodic: list[list[int | None]] = []
-        self.status = Status.NEW
-        self._periodic_open = False
-        self.last_at = created
-        self.seen = 0
+    ) -> ClockInput:
+        """The fold of a log with no events yet: an interaction opened at *created*.
+
+        >>> ClockInput.opened(0, Priority.LOW, frozenset({"vip"})).tags
+        [(0, frozenset({'vip'}))]
+        """
+        return cls(
+            created,
+            [(created, Status.NEW)],
+            [(created, priority)],
+            [(created, None)],
+            [(created, tags)],
+            [(created, fields)],
+            [(created, None)],
+            [(created, None)],
+            {},
+            ReplyWaits(solving=Solving.ENDS_THE_WAIT),
+            ReplyWaits(solving=Solving.IGNORED),
+            [],
+            Status.NEW,
+            created,
+            opened_by_agent=opened_by_agent,
+            opening=opening,
+        )
 
     def copy(self) -> ClockInput:
         """An independent copy (the tracker's values never share mutable state).
 
         >>> import pendulum
-        >>> log = ClockInput(0, Priority.LOW)
+        >>> log = ClockInput.opened(0, Priority.LOW)
         >>> twin = log.copy(); twin.feed(1, StatusChange(at=pendulum.datetime(1970, 1, 1), status="open"))
         >>> len(log.statuses), len(twin.statuses)
         (1, 2)
         """
-        other = ClockInput.__new__(ClockInput)
-        other.created = self.created
-        other.opened_by_agent = self.opened_by_agent
-        other.opening = self.opening
-        other._messaged = self._messaged
-        other.statuses = list(self.statuses)
-        other.priorities = list(self.priorities)
-        other.groups = list(self.groups)
-        other.tags = list(self.tags)
-        other.fields = list(self.fields)
-        other.schedules = list(self.schedules)
-        other.vendor = list(self.vendor)
-        other.stamps = {metric: list(stamps) for metric, stamps in self.stamps.items()}
-        other.clock_waits = self.clock_waits.copy()
-        other.reply_waits = self.reply_waits.copy()
-        other.periodic = [list(pair) for pair in self.periodic]
-        other.status = self.status
-        other._periodic_open = self._periodic_open
-        other.last_at = self.last_at
-        other.seen = self.seen
-        return other
+        return ClockInput(
+            self.created,
+            list(self.statuses),
+            list(self.priorities),
+            list(self.groups),
+            list(self.tags),
+            list(self.fields),
+            list(self.schedules),
+            list(self.vendor),
+            {metric: list(stamps) for metric, stamps in self.stamps.items()},
+            self.clock_waits.copy(),
+            self.reply_waits.copy(),
+            [list(pair) for pair in self.periodic],
+            self.status,
+            self.last_at,
+            self.seen,
+            self.opened_by_agent,
+            self.opening,
+            self._messaged,
+            self._periodic_open,
+        )
 
     def feed(self, at: int, event: Event) -> None:
         """Fold one event that happened at *at* (microseconds, not before the last one)."""
@@ -245,7 +254,7 @@ class ClockInput:
     def completion(self) -> int | None:
         """When the interaction was last solved or closed, if it still is (``None``: it is not).
 
-        >>> ClockInput(7, Priority.LOW).completion() is None
+        >>> ClockInput.opened(7, Priority.LOW).completion() is None
         True
         """
         statuses = self.statuses
@@ -280,7 +289,7 @@ def clock_input(
     [(0, <Status.NEW: 'new'>)]
     """
     opened_by_agent = item.opened_by is _AGENT
-    log = ClockInput(
+    log = ClockInput.opened(
         log_facts(item).created_us,
         item.priority,
         item.tags,
