@@ -26,6 +26,7 @@ from servicemodel import (
     StatusChange,
     Visibility,
 )
+from servicemodel._log._facts import log_created_us, log_event_us
 from servicemodel._time import from_micros, to_micros
 from servicemodel.exceptions import ValidationError
 from servicemodel.testing import interactions
@@ -418,6 +419,12 @@ def test_as_of_is_the_log_cut_at_the_instant(
     then = interaction.as_of(cut)
     assert then.events == tuple(e for e in interaction.events if to_micros(e.at) <= limit)
     assert then.as_of(cut) is then
+    # the same value as the log's prefix built and checked anew, with its own instants
+    rebuilt = attrs.evolve(interaction, events=then.events)
+    assert then == rebuilt
+    assert hash(then) == hash(rebuilt)
+    assert log_event_us(then) == tuple(to_micros(e.at) for e in then.events)
+    assert log_created_us(then) == to_micros(interaction.created_at)
     # the status then is the status of the timeline's span that covers the instant
     covering = [
         s.status

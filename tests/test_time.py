@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pendulum
 import pytest
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from servicemodel import Interaction
@@ -21,6 +21,8 @@ from servicemodel._time import (
     duration_micros,
     from_micros,
     parse_duration,
+    parsed_instant,
+    shown_in,
     to_duration,
     to_micros,
     zone,
@@ -86,6 +88,46 @@ def test_micros_do_not_depend_on_the_zone_it_is_written_in(
     instant: pendulum.DateTime, tz: dt.tzinfo
 ) -> None:
     assert to_micros(instant.astimezone(tz)) == to_micros(instant)
+
+
+@given(instants(zones=timezones()))
+def test_a_parsed_timestamp_reads_as_its_value_and_its_instant(instant: pendulum.DateTime) -> None:
+    # What a reader does: the timestamp as written (its wall clock at its own offset),
+    # parsed, shown in its zone as written; the instant exactly the timedelta's.
+    # (The second pass through a repeated hour is not read as written: the reader
+    # converts it, as its zone reads that wall clock at the first pass's offset.)
+    parsed = dt.datetime.fromisoformat(instant.isoformat())
+    tz = instant.tzinfo or pendulum.UTC
+    assume(tz.utcoffset(parsed) == parsed.utcoffset())
+    exact = (parsed - dt.datetime(1970, 1, 1, tzinfo=dt.UTC)) // dt.timedelta(microseconds=1)
+    at, micros = parsed_instant(parsed, tz)
+    assert (at, micros) == (shown_in(parsed, tz), to_micros(parsed))
+    assert micros == exact == to_micros(instant)
+    assert at.isoformat() == instant.isoformat()
+
+
+@given(instants(zones=timezones()), st.booleans())
+def test_shown_in_builds_what_the_constructor_builds_from_each_field(
+    instant: pendulum.DateTime, plain: bool
+) -> None:
+    # shown_in builds from the packed fields (the constructor's unpickling form): the
+    # same value, zone and fold as the constructor given each field.
+    local = dt.datetime.fromisoformat(instant.isoformat()) if plain else instant
+    tz = instant.tzinfo or pendulum.UTC
+    fields = (local.year, local.month, local.day, local.hour, local.minute, local.second)
+    expected = pendulum.DateTime(*fields, local.microsecond, tzinfo=tz, fold=local.fold)
+    built = shown_in(local, tz)
+    assert type(built) is pendulum.DateTime
+    assert built.tzinfo is tz
+    assert (built.fold, built.isoformat()) == (expected.fold, expected.isoformat())
+
+
+def test_a_value_not_at_a_fixed_offset_reads_as_shown_in_and_to_micros_read_it() -> None:
+    london = ZoneInfo("Europe/London")
+    second = dt.datetime(2024, 10, 27, 1, 30, tzinfo=london, fold=1)  # 01:30 GMT
+    at, micros = parsed_instant(second, pendulum.timezone("Europe/London"))
+    assert (at.fold, at.isoformat()) == (1, "2024-10-27T01:30:00+00:00")
+    assert micros == to_micros(second) == 1_729_992_600_000_000
 
 
 def test_micros_agree_with_stdlib_timestamp_at_whole_seconds() -> None:

@@ -26,7 +26,6 @@ time) is derived from the events by methods, never stored twice.
 from __future__ import annotations
 
 import datetime as _dt
-from bisect import bisect_right
 from collections.abc import Iterable, Mapping
 from typing import Any, TypeVar, cast, final
 
@@ -47,7 +46,7 @@ from ._log._events import (
     TagChange,
     TargetApplied,
 )
-from ._log._facts import latest, log_event_us, log_facts
+from ._log._facts import keep_event_us, latest, log_facts, log_until
 from ._log._facts import replies as _replies
 from ._log._interaction_history import InteractionHistory
 from ._log._opening import OpeningMessage, is_opening
@@ -205,7 +204,10 @@ class Interaction(InteractionHistory):
 
     @events.validator
     def _check_events(self, _attribute: attrs.Attribute[Any], events: tuple[Event, ...]) -> None:
-        check_log(self.created_at, self.priority, events)
+        # The rules read every instant as an integer: kept as the events' instants
+        # (log_event_us), not read again.
+        micros = check_log(self.created_at, self.priority, events)
+        keep_event_us(self, micros[0], tuple(micros[1:]))
 
     def __repr__(self) -> str:
         """One short line: who, where, what, when, and how many events (not the whole log).
@@ -419,11 +421,7 @@ class Interaction(InteractionHistory):
         >>> i.as_of(t.add(hours=1)).status(), i.as_of(t.add(hours=3)) is i
         (<Status.SOLVED: 'solved'>, True)
         """
-        limit = to_micros(aware(at, field="at"))
-        micros = log_event_us(self)
-        if not micros or micros[-1] <= limit:
-            return self
-        return attrs.evolve(self, events=self.events[: bisect_right(micros, limit)])
+        return log_until(self, to_micros(aware(at, field="at")))
 
     def first_resolution(self) -> StatusChange | None:
         """The status change that first resolved the interaction (``None``: never); see :meth:`first_solved_at`.

@@ -13,6 +13,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from servicemodel import Interaction
+from servicemodel._log._facts import log_created_us, log_event_us
+from servicemodel._time import to_micros
 from servicemodel.exceptions import ValidationError
 from servicemodel.io import _codec
 from servicemodel.io._decoder import InteractionDecoder, decode_interaction
@@ -22,6 +24,9 @@ from servicemodel.testing import interactions
 def same(a: Interaction, b: Interaction) -> None:
     assert a == b
     assert a.created_at.utcoffset() == b.created_at.utcoffset()
+    # The instants the decoder read as integers are the values' own.
+    assert log_created_us(a) == to_micros(a.created_at)
+    assert log_event_us(a) == tuple(to_micros(e.at) for e in a.events)
     for x, y in zip(a.events, b.events, strict=True):
         assert type(x) is type(y)
         assert x == y

@@ -10,7 +10,16 @@ import pytest
 from servicemodel import Interaction, Message, StatusChange
 from servicemodel.exceptions import ValidationError
 from servicemodel.interactions import Event
-from servicemodel.kpi import Backlog, Fcr, HandleTime, OpenAge, interaction_columns
+from servicemodel.kpi import (
+    Backlog,
+    Fcr,
+    HandleTime,
+    NextReplyTime,
+    OpenAge,
+    SlaCompliance,
+    interaction_columns,
+)
+from servicemodel.sla import Metric, PolicySet, SlaPolicy, Target, evaluate
 
 T = pendulum.datetime(2024, 6, 10, 9)
 
@@ -107,3 +116,46 @@ def test_the_backlog_and_open_age_ask_whether_it_was_open() -> None:
     age = OpenAge.empty(at=at)
     age.add_many(items)
     assert (age.result().count, age.result().median) == (1, pendulum.duration(hours=2))
+
+
+def _next_reply_policies() -> PolicySet:
+    target = Target(metric="next_reply", within=pendulum.duration(hours=1))
+    return PolicySet(policies=[SlaPolicy(name="All", targets={"normal": [target]})])
+
+
+def test_next_reply_time_runs_to_the_reply_across_a_solve_where_the_sla_clock_completes() -> None:
+    # One rule (a customer message waits, the next agent reply answers) with one named
+    # difference: the KPI measures until the agent replies, the SLA clock completes at the
+    # solve (docs/explanation/sla-metrics.md, "Solving stops reply clocks").
+    item = ticket(
+        Message(at=T, author="customer"),
+        Message(at=T.add(minutes=5), author="agent"),
+        Message(at=T.add(minutes=10), author="customer"),
+        StatusChange(at=T.add(minutes=40), status="solved"),
+        StatusChange(at=T.add(hours=3), status="open"),
+        Message(at=T.add(hours=4), author="agent"),
+    )
+    kpi = NextReplyTime.empty()
+    kpi.add(item)
+    assert kpi.result().median == pendulum.duration(hours=3, minutes=50)
+    clocks = evaluate(item, _next_reply_policies(), as_of=T.add(hours=5)).clocks
+    assert [(c.metric, c.completed_at, c.breached) for c in clocks] == [
+        (Metric.NEXT_REPLY, T.add(minutes=40), False)
+    ]
+
+
+def test_a_message_written_while_solved_waits_for_the_kpi_but_opens_no_sla_clock() -> None:
+    item = ticket(
+        Message(at=T, author="customer"),
+        Message(at=T.add(minutes=5), author="agent"),
+        StatusChange(at=T.add(minutes=6), status="solved"),
+        Message(at=T.add(minutes=30), author="customer"),
+        StatusChange(at=T.add(hours=2), status="open"),
+        Message(at=T.add(hours=3), author="agent"),
+    )
+    kpi = NextReplyTime.empty()
+    kpi.add(item)
+    assert kpi.result().median == pendulum.duration(hours=2, minutes=30)
+    compliance = SlaCompliance.empty(policies=_next_reply_policies(), as_of=T.add(hours=4))
+    compliance.add(item)
+    assert compliance.breakdown() == ()

@@ -4,13 +4,16 @@ The KPI report, the SLA clocks, goals, recognition and the findings all ask
 an interaction the same questions: when its events happened (as integers),
 its replies, its resolutions and how often it was reopened. Each answer has
 one rule here, and :func:`log_facts` works them all out the first time one
-is asked and keeps them on the interaction; every event's instant as an
-integer, which only some consumers need (the SLA clocks, ``as_of``), is
-worked out apart, by :func:`log_event_us` (each kept in a slot of
+is asked and keeps them on the interaction. The instants as integers
+(:func:`log_created_us`, :func:`log_event_us`) are read where they are read
+anyway, by the log's rules when an interaction is built and by the record
+decoder as it parses each timestamp, and kept (:func:`keep_event_us`);
+:func:`log_until` cuts a log at an instant with the prefix of them. (Each
+is kept in a slot of
 :class:`~servicemodel._log._interaction_history.InteractionHistory`, not a
 field: the facts are not part of the value, are not compared, hashed,
 pickled or copied, and an interaction with other events, such as one
-returned by ``as_of``, has its own).
+returned by ``as_of``, has its own.)
 
 >>> import pendulum
 >>> from servicemodel import Interaction, Message, StatusChange
@@ -31,8 +34,9 @@ True
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, final
+from typing import TYPE_CHECKING, Any, TypeVar, cast, final
 
 import attrs
 
@@ -47,9 +51,12 @@ if TYPE_CHECKING:
 __all__ = [
     "LogFacts",
     "event_micros",
+    "keep_event_us",
     "latest",
+    "log_created_us",
     "log_event_us",
     "log_facts",
+    "log_until",
     "reopens",
     "replies",
     "resolutions",
@@ -232,13 +239,22 @@ def log_facts(item: InteractionHistory) -> LogFacts:
     answers = replies(events, opened_by=item.opened_by, opening=OpeningMessage.NOT_A_REPLY)
     solved = resolutions(events)
     assignment = _events.Assignment
+    # The instants are kept already (read with the log's rules): looked up, not read again.
+    micros = log_event_us(item)
+    first_reply_us = None
+    if answers:
+        first = answers[0]
+        for index, event in enumerate(events):
+            if event is first:
+                first_reply_us = micros[index]
+                break
     facts = LogFacts(
-        created_us=to_micros(item.created_at),
+        created_us=log_created_us(item),
         replies=answers,
-        first_reply_us=to_micros(answers[0].at) if answers else None,
+        first_reply_us=first_reply_us,
         resolutions=solved,
-        first_solved_us=to_micros(events[solved[0]].at) if solved else None,
-        last_solved_us=to_micros(events[solved[-1]].at) if solved else None,
+        first_solved_us=micros[solved[0]] if solved else None,
+        last_solved_us=micros[solved[-1]] if solved else None,
         reopens=reopens(events),
         latest_status=latest(events, _events.StatusChange),
         latest_assignment=latest(events, assignment),
@@ -268,6 +284,85 @@ def log_event_us(item: InteractionHistory) -> tuple[int, ...]:
     return found
 
 
+def keep_event_us(item: InteractionHistory, created_us: int, micros: tuple[int, ...]) -> None:
+    """Keep *created_us* and *micros* as *item*'s instants, read as integers where they are read anyway.
+
+    *created_us* must be ``created_at`` and *micros* :func:`event_micros` of
+    *item*'s events, in epoch microseconds: the log's rules read them so when
+    an interaction is built, and the record decoder as it parses each
+    timestamp.
+
+    >>> import pendulum
+    >>> from servicemodel import Interaction
+    >>> item = Interaction(id="T", customer_id="C", channel="chat",
+    ...                    created_at=pendulum.datetime(1970, 1, 1))
+    >>> keep_event_us(item, 0, ()); log_created_us(item), log_event_us(item)
+    (0, ())
+    """
+    # The slots' own setters: a frozen value's derived facts, set past its __setattr__
+    # (which refuses) without the call of ``object.__setattr__`` (once per record read).
+    _SET_CREATED_US(item, created_us)
+    _SET_EVENT_US(item, micros)
+
+
+def log_created_us(item: InteractionHistory) -> int:
+    """*item*'s ``created_at`` in epoch microseconds, worked out once and then kept.
+
+    >>> import pendulum
+    >>> from servicemodel import Interaction
+    >>> log_created_us(Interaction(id="T", customer_id="C", channel="chat",
+    ...                            created_at=pendulum.datetime(1970, 1, 1, 0, 0, 3)))
+    3000000
+    """
+    try:
+        return item._created_us
+    except AttributeError:  # not asked yet (an unpickled interaction)
+        pass
+    found = to_micros(item.created_at)
+    object.__setattr__(item, "_created_us", found)  # a frozen value's derived facts, kept once
+    return found
+
+
+_Item = TypeVar("_Item", bound="InteractionHistory")
+
+
+def log_until(item: _Item, limit: int) -> _Item:
+    """*item* as it stood at *limit* (epoch µs): the events after it left out (``Interaction.as_of``).
+
+    *item* itself when no event is later. A prefix of a log that obeys the
+    log's rules obeys them too (each rule looks back only), so the earlier
+    state is not checked again: its fields are *item*'s, its events a prefix
+    of them, and its instants the prefix of *item*'s, kept.
+
+    >>> import pendulum
+    >>> from servicemodel import Interaction, StatusChange
+    >>> t = pendulum.datetime(1970, 1, 1)
+    >>> i = Interaction(id="T", customer_id="C", channel="chat", created_at=t,
+    ...                 events=[StatusChange(at=t.add(seconds=5), status="solved")])
+    >>> log_until(i, 4_999_999).events, log_until(i, 5_000_000) is i
+    ((), True)
+    """
+    micros = log_event_us(item)
+    if not micros or micros[-1] <= limit:
+        return item
+    count = bisect_right(micros, limit)
+    kind = type(item)
+    earlier = object.__new__(kind)
+    for field in attrs.fields(cast(Any, kind)):  # Interaction, an attrs class
+        object.__setattr__(earlier, field.name, getattr(item, field.name))
+    object.__setattr__(earlier, "events", item.events[:count])
+    keep_event_us(earlier, log_created_us(item), micros[:count])
+    return earlier
+
+
 # At the end: interactions.py imports this module before defining its classes,
 # so the event classes are looked up on the module when a function runs.
 from .. import interactions as _events  # noqa: E402
+from ._interaction_history import InteractionHistory as _History  # noqa: E402
+
+_SET_CREATED_US: Callable[[InteractionHistory, int], None] = _History.__dict__[
+    "_created_us"
+].__set__
+_SET_EVENT_US: Callable[[InteractionHistory, tuple[int, ...]], None] = _History.__dict__[
+    "_event_us"
+].__set__

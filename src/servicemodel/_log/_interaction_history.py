@@ -38,7 +38,7 @@ from .._time import aware, duration_from_micros, duration_micros, to_micros
 from .._validators import enum_member
 
 if TYPE_CHECKING:
-    from ..interactions import Event, Role, SatisfactionResponse, Status, StatusSpan
+    from ..interactions import Event, Priority, Role, SatisfactionResponse, Status, StatusSpan
     from ._facts import LogFacts
 
 __all__ = ["BAD_SCORES", "GOOD_SCORES", "InteractionHistory", "handle_micros"]
@@ -82,17 +82,22 @@ class InteractionHistory:
     ['Interaction', 'InteractionHistory']
     """
 
-    #: Where :func:`~servicemodel._log._facts.log_facts` and
-    #: :func:`~servicemodel._log._facts.log_event_us` keep the log's facts once
-    #: worked out: slots, not fields (not part of the value).
-    __slots__ = ("_event_us", "_log_facts")
+    #: Where :func:`~servicemodel._log._facts.log_facts`,
+    #: :func:`~servicemodel._log._facts.log_event_us` and
+    #: :func:`~servicemodel._log._facts.log_created_us` keep the log's facts
+    #: once worked out: slots, not fields (not part of the value).
+    __slots__ = ("_created_us", "_event_us", "_log_facts")
 
     if TYPE_CHECKING:
         created_at: pendulum.DateTime
+        priority: Priority
+        tags: frozenset[str]
+        attributes: tuple[tuple[str, str], ...]
         events: tuple[Event, ...]
         opened_by: Role
         _log_facts: LogFacts
         _event_us: tuple[int, ...]
+        _created_us: int
 
     def status_at(self, at: _dt.datetime) -> Status:
         """The status in force at *at* (a change at *at* itself applies; ``new`` before any).

@@ -15,6 +15,7 @@ import pendulum
 from .._time import to_micros
 from ..exceptions import ValidationError
 from ._events import EVENT_TYPES, PriorityChange, SatisfactionResponse, StatusChange
+from ._facts import event_micros
 from ._vocabulary import Priority, Status
 
 __all__ = ["check_log"]
@@ -28,8 +29,8 @@ def check_log(
     priority: Priority,
     events: Sequence[object],
     keys: Sequence[Any] | None = None,
-) -> None:
-    """Check an interaction's log against the rules of :class:`Interaction`.
+) -> Sequence[Any]:
+    """Check an interaction's log against the rules of :class:`Interaction`; return the keys.
 
     Events must be interaction events, in time order, not before
     *created_at*; status changes must change the status, never return to
@@ -37,8 +38,10 @@ def check_log(
     responses may arrive; a priority change must change the priority
     (starting from *priority*). *keys*, when given, order like the instants
     (``keys[0]`` for *created_at*, ``keys[i + 1]`` for ``events[i]``): the
-    record decoder passes aware datetimes that compare as the instants do;
-    otherwise the instants are read from the events.
+    record decoder passes the epoch microseconds it read with each timestamp;
+    otherwise the instants are read from the events as epoch microseconds.
+    The keys are returned: both keep them as the events' instants
+    (:func:`~._facts.log_event_us`), read once.
 
     Raises:
         ValidationError: a rule is broken; the error names the event index.
@@ -51,8 +54,11 @@ def check_log(
     servicemodel.exceptions.ValidationError: 'events[0].status' must change the status and never return to 'new' (got new -> new)
     """
     if keys is None:
-        keys = [to_micros(created_at)]
-        keys.extend(to_micros(e.at) if type(e) in _EVENT_TYPE_SET else 0 for e in events)  # type: ignore[attr-defined]
+        if all(type(event) in _EVENT_TYPE_SET for event in events):
+            keys = [to_micros(created_at), *event_micros(events)]  # type: ignore[arg-type]
+        else:  # a non-event is refused below, at its index
+            keys = [to_micros(created_at)]
+            keys.extend(to_micros(e.at) if type(e) in _EVENT_TYPE_SET else 0 for e in events)  # type: ignore[attr-defined]
     previous = keys[0]
     status, closed, new = Status.NEW, Status.CLOSED, Status.NEW
     types = _EVENT_TYPE_SET
@@ -89,6 +95,7 @@ def check_log(
                     value=new_priority,
                 )
             priority = new_priority
+    return keys
 
 
 def _after_close(index: int, event: object) -> ValidationError:

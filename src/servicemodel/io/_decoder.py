@@ -23,7 +23,8 @@ from typing import Any, Final, cast
 import attrs
 import pendulum
 
-from .._time import ZONES, parse_duration, shown_in
+from .._log._facts import keep_event_us
+from .._time import ZONES, parse_duration, parsed_instant, shown_in, to_micros
 from ..exceptions import ValidationError
 from ..interactions import (
     Assignment,
@@ -186,9 +187,7 @@ class InteractionDecoder:
             field = "created_at"
             text = record["created_at"]
             parsed = _fromisoformat(text)
-            created_at, created_key = self._instant(
-                parsed, text, "created_at", named, parsed.tzinfo
-            )
+            created_at, created_us = self._instant(parsed, text, "created_at", named)
             field = "tags"
             tags = record.get("tags", ())
             if type(tags) is not list and tags != ():
@@ -210,7 +209,7 @@ class InteractionDecoder:
         # Record ids are unique: checked each time, never remembered.
         _ID[1](None, _ID[0], identifier)
         _CUSTOMER_ID[1](None, _CUSTOMER_ID[0], customer_id)
-        events, keys = self._events(raw_events, created_at, created_key, text, named, parsed.tzinfo)
+        events, keys = self._events(raw_events, created_at, created_us, text, named)
         check_log(created_at, priority, events, keys)
         interaction = _new(Interaction)
         _I_ID(interaction, identifier)
@@ -223,6 +222,7 @@ class InteractionDecoder:
         _I_ATTRIBUTES(interaction, _ATTRIBUTES(attributes) if attributes else ())
         _I_EVENTS(interaction, events)
         _I_OPENED_BY(interaction, opened_by)
+        keep_event_us(interaction, created_us, tuple(keys[1:]))  # read once, here
         return interaction
 
     # ------------------------------------------------------------------ fields
@@ -265,22 +265,13 @@ class InteractionDecoder:
         return found
 
     def _instant(
-        self,
-        parsed: _dt.datetime,
-        text: str,
-        field: str,
-        named: _dt.tzinfo | None,
-        first: _dt.tzinfo | None,
-    ) -> tuple[pendulum.DateTime, _dt.datetime]:
-        """The instant of a parsed timestamp (in its own offset, or shown in the named zone), and its key.
+        self, parsed: _dt.datetime, text: str, field: str, named: _dt.tzinfo | None
+    ) -> tuple[pendulum.DateTime, int]:
+        """The instant of a parsed timestamp (in its own offset, or shown in the named zone), and
+        its epoch microseconds (read from the parsed timestamp, whose fixed offset answers fast).
 
-        The key orders the record's instants for ``check_log``. It is the
-        instant itself when the instant reads as written in the record's
-        first UTC offset (*first*): all such keys are in one zone at one
-        offset, so comparing their wall clocks (what ``datetime`` does within
-        a zone) compares the instants, and a comparison within one zone costs
-        a tenth of one across two. Any other key is the parsed timestamp,
-        compared by its offset.
+        The microseconds order the record's instants for ``check_log`` and are
+        kept as the events' instants (:func:`~servicemodel._log._facts.log_event_us`).
         """
         if named is None:
             zone = self._fixed.get(parsed.tzinfo)
@@ -288,17 +279,15 @@ class InteractionDecoder:
                 zone = fixed_zone(parsed, text, field)  # raises: naive, or not whole seconds
                 if len(self._fixed) < _MAX_CACHED:
                     self._fixed[parsed.tzinfo] = zone
-            at = shown_in(parsed, zone)  # at the parsed offset: its wall clock as written
-            return at, (at if parsed.tzinfo == first else parsed)
+            return parsed_instant(parsed, zone)  # at the parsed offset: its wall clock as written
         offset = parsed.tzinfo or fixed_zone(parsed, text, field)  # raises: naive
         # Written as the zone's own wall time and offset (what the writer does): the
         # fields can be used as they are. Otherwise convert (the fold comes with it).
         # (A parsed offset is a fixed ``datetime.timezone``: asking it directly costs
         # a quarter of ``parsed.utcoffset()``.)
         if named.utcoffset(parsed) == offset.utcoffset(None):
-            at = shown_in(parsed, named)  # at the parsed offset: its wall clock as written
-            return at, (at if offset == first else parsed)
-        return shown_in(parsed.astimezone(named), named), parsed
+            return parsed_instant(parsed, named)
+        return shown_in(parsed.astimezone(named), named), to_micros(parsed)
 
     # ------------------------------------------------------------------ events
 
@@ -306,16 +295,15 @@ class InteractionDecoder:
         self,
         raw_events: list[Any] | tuple[()],
         created_at: pendulum.DateTime,
-        created_key: _dt.datetime,
+        created_us: int,
         created_text: str,
         named: _dt.tzinfo | None,
-        first: _dt.tzinfo | None,
-    ) -> tuple[tuple[Event, ...], list[_dt.datetime]]:
-        """The events, and the keys that order them (``created_key`` first; see ``_instant``)."""
+    ) -> tuple[tuple[Event, ...], list[int]]:
+        """The events, and their instants in epoch microseconds (``created_us`` first)."""
         events: list[Event] = []
-        keys = [created_key]
+        keys = [created_us]
         # The first event often shares the opening instant: that one is built already.
-        last_text, key, at = created_text, created_key, created_at
+        last_text, key, at = created_text, created_us, created_at
         ids, durations = self._ids, self._durations
         for index, raw in enumerate(raw_events):
             field = "type"
@@ -330,7 +318,7 @@ class InteractionDecoder:
                 if text != last_text:
                     # Events often share an instant (a reply and the status change it
                     # makes): parse and build each distinct timestamp once.
-                    at, key = self._instant(_fromisoformat(text), text, "at", named, first)
+                    at, key = self._instant(_fromisoformat(text), text, "at", named)
                     last_text = text
                 keys.append(key)
                 # Messages and status changes are most of a log: built here, in the loop.

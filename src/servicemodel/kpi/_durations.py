@@ -13,11 +13,11 @@ import enum
 from collections.abc import Mapping
 from typing import Any, final
 
+from .._log._clock_input import clock_input
 from .._log._facts import log_facts
 from .._log._interaction_history import handle_micros
-from .._time import to_micros
 from .._validators import enum_member
-from ..interactions import Interaction, Message, Role, Visibility
+from ..interactions import Interaction
 from ._column_readers import NAT, duration_column, micros_column
 from ._duration_accumulator import DurationAccumulator
 from ._names import KpiName
@@ -90,7 +90,10 @@ class NextReplyTime(DurationAccumulator):
     """From the oldest unanswered public customer message to the next public agent reply.
 
     Counted after the first reply (which :class:`FirstReplyTime` measures), so
-    one interaction can give several next-reply times. Needs event logs (no
+    one interaction can give several next-reply times. A time runs until an
+    agent replies: solving the interaction does not end it (the SLA
+    ``next_reply`` clock, which follows the same rule, completes at the solve
+    instead, as a clock has nothing left to wait for). Needs event logs (no
     batch path).
 
     >>> import pendulum
@@ -110,25 +113,11 @@ class NextReplyTime(DurationAccumulator):
     __slots__ = ()
 
     def _add(self, item: Interaction) -> None:
-        replied = False
-        waiting: int | None = None
-        spans: list[int] = []
-        opening = item.opening_message()  # an agent's opening message is not a reply
-        for event in item.events:
-            if (
-                not isinstance(event, Message)
-                or event.visibility is not Visibility.PUBLIC
-                or event is opening
-            ):
-                continue
-            if event.author is Role.AGENT:
-                if replied and waiting is not None:
-                    spans.append(self._elapsed(waiting, to_micros(event.at)))
-                replied, waiting = True, None
-            elif event.author is Role.CUSTOMER and replied and waiting is None:
-                waiting = to_micros(event.at)
-        for span in spans:
-            self._add_micros(span)
+        # The interaction's reply waits (the one next-reply rule, shared with the SLA
+        # clocks): each answered wait is one next-reply time; an unanswered one is not.
+        for start, end in clock_input(item).reply_waits.windows:
+            if end is not None:
+                self._add_micros(self._elapsed(start, end))  # type: ignore[arg-type]
 
 
 class ResolutionVariant(enum.Enum):

@@ -357,18 +357,19 @@ class SlaCompliance(Accumulator[Rate]):
         if log_facts(item).created_us > self._as_of:
             return
         customer = None if self._customers is None else self._customers.get(item.customer_id)
-        outcomes = evaluate(item, self._policies, as_of=self._as_of_dt, customer=customer)
+        result = evaluate(item, self._policies, as_of=self._as_of_dt, customer=customer)
         counts = self._counts
-        for outcome in outcomes.outcomes():
-            if self._metric is not None and outcome.metric is not self._metric:
+        # Each clock's outcome, as SlaResult.outcomes() tells it, without a record per clock.
+        for clock in result.clocks:
+            if self._metric is not None and clock.metric is not self._metric:
                 continue
-            if self._priority is not None and outcome.priority is not self._priority:
+            if self._priority is not None and clock.priority is not self._priority:
                 continue
-            key = (outcome.policy, outcome.priority, outcome.metric)
+            key = (clock.policy, clock.priority, clock.metric)
             row = counts.get(key)
             if row is None:
                 row = counts[key] = [0, 0, 0]
-            row[_SLOT[outcome.outcome]] += 1
+            row[_SLOT[clock.outcome()]] += 1
 
     def _same_context(self, other: SlaCompliance) -> bool:
         return (self._policies is other._policies or self._policies == other._policies) and (

@@ -10,11 +10,11 @@ from __future__ import annotations
 from bisect import bisect_right
 from typing import Any
 
+from .._log._clock_input import ClockInput
 from .._time import from_micros
 from ..customers import Customer
 from ..exceptions import ValidationError
 from ..interactions import Interaction, Priority
-from ._clock import Log
 from ._conditions import Facts
 from ._options import History, Selection
 from ._policies import PolicySet
@@ -33,7 +33,7 @@ def _at(timeline: list[tuple[int, Any]], moment: int) -> Any:
 
 
 def _keys(
-    log: Log,
+    log: ClockInput,
     policies: PolicySet,
     interaction: Interaction,
     customer: Customer | None,

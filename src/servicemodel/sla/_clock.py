@@ -1,4 +1,8 @@
-"""The integer clock engine: fold an interaction's log, then measure each clock.
+"""The integer clock engine: measure each clock over the log's folded timelines.
+
+The log is folded once per evaluation, outside the SLA package
+(:class:`~servicemodel._log._clock_input.ClockInput`, which the next-reply
+KPI reads too).
 
 Everything here works on epoch microseconds and on any calendar object with
 the integer interface below, so it stays fast and is easy to test in
@@ -10,33 +14,15 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Sequence
-from typing import Any, Protocol
+from typing import Protocol
 
-from .._log._opening import is_opening
-from .._time import duration_micros
 from ..exceptions import CalendarError
-from ..interactions import (
-    Assignment,
-    Event,
-    FieldChange,
-    Message,
-    OpeningMessage,
-    PolicyApplied,
-    Priority,
-    PriorityChange,
-    Role,
-    ScheduleChange,
-    Status,
-    StatusChange,
-    TagChange,
-    TargetApplied,
-    Visibility,
-)
+from ..interactions import Status
 from ._metrics import STOP_STATUSES
 
 _STOPS = tuple(STOP_STATUSES)
 
-__all__ = ["IntegerCalendar", "Log", "Positions", "Running", "resolution_cycles"]
+__all__ = ["IntegerCalendar", "Positions", "Running", "resolution_cycles"]
 
 #: How far ahead :func:`next_flip` looks for a calendar that is open now to close.
 FLIP_HORIZON_US = 4 * 366 * 86_400_000_000
@@ -128,201 +114,6 @@ class Positions:
     def _segments_us(self, start_us: int, end_us: int) -> tuple[tuple[int, int, str], ...]:
         """The calendar's own ``_segments_us``."""
         return self._calendar._segments_us(start_us, end_us)
-
-
-_PUBLIC = Visibility.PUBLIC
-_AGENT = Role.AGENT
-_CUSTOMER = Role.CUSTOMER
-
-
-class Log:
-    """The facts of an interaction's log the clocks need, folded event by event.
-
-    ``statuses``, ``priorities``, ``groups``, ``tags``, ``fields`` (custom
-    fields as sorted pairs), ``schedules`` (``None``: the default schedule)
-    and ``vendor`` (the policy the helpdesk applied, ``None``: none) are
-    timelines of ``(since_us, value)``; ``stamps`` holds each metric's
-    stamped targets as ``(at_us, within_us, calendar)``. Reply-type metrics
-    keep their instances as ``[start_us, end_us | None]`` pairs. :meth:`feed`
-    takes one event; feeding a log in chunks gives the same state as feeding
-    it at once. An agent's
-    message that opened the interaction is not a reply under
-    :attr:`OpeningMessage.NOT_A_REPLY` (``opened_by_agent`` and ``opening``).
-    """
-
-    __slots__ = (
-        "_messaged",
-        "_next_open",
-        "_periodic_open",
-        "created",
-        "fields",
-        "first_reply_end",
-        "groups",
-        "last_at",
-        "next_reply",
-        "opened_by_agent",
-        "opening",
-        "periodic",
-        "priorities",
-        "schedules",
-        "seen",
-        "stamps",
-        "status",
-        "statuses",
-        "tags",
-        "vendor",
-    )
-
-    def __init__(
-        self,
-        created: int,
-        priority: Priority,
-        tags: frozenset[str] = frozenset(),
-        fields: tuple[tuple[str, str], ...] = (),
-        *,
-        opened_by_agent: bool = False,
-        opening: OpeningMessage = OpeningMessage.NOT_A_REPLY,
-    ) -> None:
-        self.created = created
-        self.opened_by_agent = opened_by_agent
-        self.opening = opening
-        self._messaged = False
-        self.statuses: list[tuple[int, Status]] = [(created, Status.NEW)]
-        self.priorities: list[tuple[int, Priority]] = [(created, priority)]
-        self.groups: list[tuple[int, str | None]] = [(created, None)]
-        self.tags: list[tuple[int, frozenset[str]]] = [(created, tags)]
-        self.fields: list[tuple[int, tuple[tuple[str, str], ...]]] = [(created, fields)]
-        self.schedules: list[tuple[int, str | None]] = [(created, None)]
-        self.vendor: list[tuple[int, str | None]] = [(created, None)]
-        self.stamps: dict[str, list[tuple[int, int, str | None]]] = {}
-        self.first_reply_end: int | None = None
-        self.next_reply: list[list[int | None]] = []
-        self.periodic: list[list[int | None]] = []
-        self.status = Status.NEW
-        self._next_open = False
-        self._periodic_open = False
-        self.last_at = created
-        self.seen = 0
-
-    def copy(self) -> Log:
-        """An independent copy (the tracker's values never share mutable state)."""
-        other = Log.__new__(Log)
-        other.created = self.created
-        other.opened_by_agent = self.opened_by_agent
-        other.opening = self.opening
-        other._messaged = self._messaged
-        other.statuses = list(self.statuses)
-        other.priorities = list(self.priorities)
-        other.groups = list(self.groups)
-        other.tags = list(self.tags)
-        other.fields = list(self.fields)
-        other.schedules = list(self.schedules)
-        other.vendor = list(self.vendor)
-        other.stamps = {metric: list(stamps) for metric, stamps in self.stamps.items()}
-        other.first_reply_end = self.first_reply_end
-        other.next_reply = [list(pair) for pair in self.next_reply]
-        other.periodic = [list(pair) for pair in self.periodic]
-        other.status = self.status
-        other._next_open = self._next_open
-        other._periodic_open = self._periodic_open
-        other.last_at = self.last_at
-        other.seen = self.seen
-        return other
-
-    def feed(self, at: int, event: Event) -> None:
-        """Fold one event that happened at *at* (microseconds, not before the last one)."""
-        self.seen += 1
-        self.last_at = at
-        if isinstance(event, Message):
-            if not self._messaged:
-                self._messaged = True
-                if is_opening(
-                    event, first=True, opened_by_agent=self.opened_by_agent, opening=self.opening
-                ):
-                    return
-            if event.visibility is not _PUBLIC:
-                return
-            if event.author is _AGENT:
-                self._agent_reply(at)
-            elif event.author is _CUSTOMER:
-                self._customer_message(at)
-        elif isinstance(event, StatusChange):
-            self.status = event.status
-            self.statuses.append((at, event.status))
-            if event.status in _STOPS:
-                self._stop_replies(at)
-        elif isinstance(event, PriorityChange):
-            self.priorities.append((at, event.priority))
-        elif isinstance(event, Assignment):
-            if event.group is not None and event.group != self.groups[-1][1]:
-                self.groups.append((at, event.group))
-        else:
-            self._routing(at, event)
-
-    def _routing(self, at: int, event: Event) -> None:
-        """Fold a tag, field or schedule change or a vendor's stamp (other events change nothing)."""
-        if isinstance(event, TagChange):
-            tags = (self.tags[-1][1] | event.added) - event.removed
-            if tags != self.tags[-1][1]:
-                _put(self.tags, at, tags)
-        elif isinstance(event, FieldChange):
-            fields = dict(self.fields[-1][1])
-            if event.value is None:
-                fields.pop(event.name, None)
-            else:
-                fields[event.name] = event.value
-            pairs = tuple(sorted(fields.items()))
-            if pairs != self.fields[-1][1]:
-                _put(self.fields, at, pairs)
-        elif isinstance(event, ScheduleChange):
-            if event.schedule != self.schedules[-1][1]:
-                _put(self.schedules, at, event.schedule)
-        elif isinstance(event, PolicyApplied):
-            if event.policy != self.vendor[-1][1]:
-                _put(self.vendor, at, event.policy)
-        elif isinstance(event, TargetApplied):
-            stamp = (at, duration_micros(event.within), event.calendar)
-            self.stamps.setdefault(event.metric, []).append(stamp)
-
-    def _agent_reply(self, at: int) -> None:
-        self._stop_replies(at)
-        if self.status not in _STOPS:
-            self.periodic.append([at, None])
-            self._periodic_open = True
-
-    def _customer_message(self, at: int) -> None:
-        if self.first_reply_end is not None and not self._next_open and self.status not in _STOPS:
-            self.next_reply.append([at, None])
-            self._next_open = True
-
-    def _stop_replies(self, at: int) -> None:
-        """End the first reply and the open next-reply and periodic-update windows at *at*."""
-        if self.first_reply_end is None:
-            self.first_reply_end = at
-        if self._next_open:
-            self.next_reply[-1][1] = at
-            self._next_open = False
-        if self._periodic_open:
-            self.periodic[-1][1] = at
-            self._periodic_open = False
-
-    def completion(self) -> int | None:
-        """When the interaction was last solved or closed, if it still is."""
-        statuses = self.statuses
-        if statuses[-1][1] not in _STOPS:
-            return None
-        index = len(statuses) - 1
-        while index > 0 and statuses[index - 1][1] in _STOPS:
-            index -= 1
-        return statuses[index][0]
-
-
-def _put(timeline: list[tuple[int, Any]], at: int, value: object) -> None:
-    """Append a value to a timeline; a second change at the same instant replaces the first."""
-    if timeline[-1][0] == at:
-        timeline[-1] = (at, value)
-    else:
-        timeline.append((at, value))
 
 
 def resolution_cycles(statuses: Sequence[tuple[int, Status]]) -> list[tuple[int, int | None]]:

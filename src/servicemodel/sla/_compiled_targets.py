@@ -12,11 +12,11 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 import attrs
 
+from .._log._clock_input import ClockInput
 from .._time import duration_from_micros, duration_micros
 from ..exceptions import ValidationError
 from ..interactions import Priority
 from ._calendar import BusinessCalendar
-from ._clock import Log
 from ._dated import DatedCalendar
 from ._metrics import Metric, stopping_statuses
 from ._options import SCHEDULE, History, StampedTargets
@@ -134,7 +134,9 @@ _NO_TARGETS: tuple[_Target | None, ...] = (None,) * len(_METRICS)
 _METRIC_NAMES = {metric._value_: metric for metric in _METRICS}
 
 
-def _stamps(log: Log, policies: PolicySet) -> dict[str, list[tuple[int, int, str | None]]] | None:
+def _stamps(
+    log: ClockInput, policies: PolicySet
+) -> dict[str, list[tuple[int, int, str | None]]] | None:
     """The stamped targets to use per metric name (``None``: none or not used); names checked."""
     if policies.stamped_targets is not StampedTargets.USE or not log.stamps:
         return None

@@ -1,6 +1,7 @@
 """Evaluate every SLA clock of an interaction as of an instant.
 
-The event log is folded (:class:`~._clock.Log`), the policy in force is found
+The event log is folded once per evaluation, for every policy and metric
+(:class:`~servicemodel._log._clock_input.ClockInput`), the policy in force is found
 for each moment (:mod:`._applicable`), each metric's windows are timed on the
 calendar its compiled target counts on (:mod:`._compiled_targets`,
 :mod:`._evaluation_calendars`), and the clocks are returned as values
@@ -16,13 +17,14 @@ from typing import TYPE_CHECKING, Any
 
 import pendulum
 
-from .._log._facts import log_event_us, log_facts
+from .._log._clock_input import ClockInput, clock_input
+from .._log._facts import log_facts
 from .._time import aware, to_micros
 from ..customers import Customer
 from ..exceptions import CalendarError, ValidationError
-from ..interactions import Interaction, Priority, Role, Status
+from ..interactions import Interaction, Priority, Status
 from ._applicable import _keys
-from ._clock import Log, Positions, crossed, elapsed, reach, resolution_cycles, running
+from ._clock import Positions, crossed, elapsed, reach, resolution_cycles, running
 from ._compiled_targets import _METRICS, _compile, _row, _stamped, _stamps, _Target
 from ._evaluation_calendars import _Calendars
 from ._policies import PolicySet, PriorityChangeRule
@@ -36,7 +38,7 @@ __all__ = ["evaluate"]
 
 
 def _compute(
-    log: Log,
+    log: ClockInput,
     interaction: Interaction,
     policies: PolicySet,
     as_of: int,
@@ -62,9 +64,9 @@ def _compute(
     for position, metric in enumerate(_METRICS):
         reply = position < 3
         if position == 0:
-            windows: list[tuple[int, int | None]] = [(created, log.first_reply_end)]
+            windows: list[tuple[int, int | None]] = [(created, log.clock_waits.first_end)]
         elif position == 1:
-            windows = log.next_reply  # type: ignore[assignment]
+            windows = log.clock_waits.windows  # type: ignore[assignment]
         elif position == 2:
             windows = log.periodic  # type: ignore[assignment]
         elif cycles:
@@ -235,28 +237,6 @@ def _restart(
     return start
 
 
-def _fold(
-    interaction: Interaction,
-    policies: PolicySet,
-    upto: int | None,
-    created: int | None = None,
-) -> Log:
-    facts = log_facts(interaction)
-    log = Log(
-        facts.created_us if created is None else created,
-        interaction.priority,
-        interaction.tags,
-        interaction.attributes,
-        opened_by_agent=interaction.opened_by is Role.AGENT,
-        opening=policies.opening_message,
-    )
-    for event, at in zip(interaction.events, log_event_us(interaction), strict=True):
-        if upto is not None and at > upto:
-            break
-        log.feed(at, event)
-    return log
-
-
 def _as_of(value: object, interaction: Interaction) -> tuple[int, _dt.tzinfo, int]:
     instant = aware(value, field="as_of")
     at = to_micros(instant)
@@ -315,7 +295,6 @@ def evaluate(
     >>> clock.breached_at
     DateTime(2024, 6, 10, 15, 0, 0, tzinfo=Timezone('UTC'))
     """
-    at, zone, created = _as_of(as_of, interaction)
-    return _compute(
-        _fold(interaction, policies, at, created), interaction, policies, at, zone, customer
-    )
+    at, zone, _created = _as_of(as_of, interaction)
+    log = clock_input(interaction, opening=policies.opening_message, upto=at)
+    return _compute(log, interaction, policies, at, zone, customer)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from .._log._clock_input import ClockInput
 from .._time import from_micros
 from ..exceptions import ValidationError
-from ._clock import Log
 from ._dated import DatedCalendar, Piecewise
 from ._options import SCHEDULE, History, ScheduleRule
 from ._policies import PolicySet
@@ -22,7 +22,7 @@ class _Calendars:
 
     __slots__ = ("_as_of", "_log", "_policies", "_seen")
 
-    def __init__(self, policies: PolicySet, log: Log, as_of: int) -> None:
+    def __init__(self, policies: PolicySet, log: ClockInput, as_of: int) -> None:
         self._policies = policies
         self._log = log
         self._as_of = as_of

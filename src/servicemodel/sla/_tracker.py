@@ -8,12 +8,12 @@ from typing import final
 import attrs
 import pendulum
 
+from .._log._clock_input import ClockInput, clock_input
 from .._time import aware, to_micros
 from ..customers import Customer
 from ..exceptions import ValidationError
 from ..interactions import Interaction
-from ._clock import Log
-from ._evaluate import _as_of, _compute, _fold
+from ._evaluate import _as_of, _compute
 from ._policies import PolicySet
 from ._results import SlaResult
 
@@ -46,7 +46,7 @@ class SlaTracker:
     interaction: Interaction
     policies: PolicySet
     customer: Customer | None = None
-    _log: Log = attrs.field(repr=False, eq=False, alias="log")
+    _log: ClockInput = attrs.field(repr=False, eq=False, alias="log")
 
     @classmethod
     def start(
@@ -70,7 +70,7 @@ class SlaTracker:
             interaction=interaction,
             policies=policies,
             customer=customer,
-            log=_fold(interaction, policies, None),
+            log=clock_input(interaction, opening=policies.opening_message),
         )
 
     def update(self, interaction: Interaction) -> SlaTracker:

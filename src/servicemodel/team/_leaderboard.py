@@ -22,7 +22,7 @@ from typing import final
 import attrs
 import pendulum
 
-from .._log._facts import log_event_us, log_facts
+from .._log._facts import log_event_us, log_facts, log_until
 from .._time import aware, from_micros, to_micros, zone
 from .._validators import integer
 from ..exceptions import ValidationError
@@ -135,7 +135,6 @@ class MonthTally:
         self._start, self._end = _month_bounds(policy, year, month)
         self._cutoff = min(to_micros(aware(as_of, field="as_of")), self._end - 1)
         self._tz = zone(policy.zone)
-        self._cut = from_micros(self._cutoff, self._tz)
         self._due = due or {}
         self._totals: dict[str, list[tuple[int, int]]] = {}
         self._samples: dict[str, int] = {}
@@ -161,7 +160,7 @@ class MonthTally:
             # events: a log over before the month has none in it (a due date is
             # still checked by ``awards``).
             return
-        current = interaction.as_of(self._cut)
+        current = log_until(interaction, self._cutoff)  # as it stood at the cut-off
         scored = _scored_resolution(current, self._policy)
         agent = current.assignee()
         if (

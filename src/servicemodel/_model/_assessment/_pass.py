@@ -8,7 +8,7 @@ from typing import Any
 import attrs
 import pendulum
 
-from ..._log._facts import log_facts
+from ..._log._facts import log_facts, log_until
 from ..._time import from_micros, to_micros
 from ..._validators import check_item
 from ...customers import Customer
@@ -198,7 +198,7 @@ class _Pass:
             self.count += 1
             if progress is not None and self.count % 10_000 == 0:
                 progress(self.count)
-            self._add(item.as_of(self.when), created)
+            self._add(log_until(item, self.limit), created)
 
     def _is_theme(self, tag: str) -> bool:
         """A complaint's tag names its theme unless it routes SLAs or lacks the model's prefix."""
@@ -224,8 +224,10 @@ class _Pass:
         self.contacts.add(interaction, created)
         self.repeat_contacts.add(interaction)
         if self.model.follow_ups:
-            solved = interaction.last_solved_at()
-            if solved is not None and to_micros(solved) >= self.outreach_from:
+            solved = log_facts(interaction).last_solved_us
+            if solved is not None and solved >= self.outreach_from:
+                at = interaction.last_solved_at()
+                assert at is not None  # solved_us says it was solved
                 # Keep only what a follow-up needs, not the whole log.
                 self.solved_for_outreach.append(
                     (
@@ -233,7 +235,7 @@ class _Pass:
                         interaction.customer_id,
                         interaction.channel,
                         interaction.kind,
-                        solved,
+                        at,
                     )
                 )
 
