@@ -24,7 +24,7 @@ import functools
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import Any, Final, final
+from typing import Any, Final, NamedTuple, final
 
 import attrs
 
@@ -66,6 +66,22 @@ class _Member:
     checked: int
     #: How many of the member's records are stored or given to the open transaction.
     stored: int
+
+
+class _Placed(NamedTuple):
+    """What a command's receipt needs once its transaction has committed (see ``_step``).
+
+    ``seqs`` are the journal positions the store gave the command's records
+    and ``split`` the index of its own first one; a command sent again has
+    ``seqs`` ``None`` and ``split`` the first receipt's span in the member's
+    ledger.
+    """
+
+    state: _Member
+    key: str
+    version: int
+    seqs: Sequence[int] | None
+    split: Any  # int, or (first, last) when sent again
 
 
 @attrs.frozen
@@ -311,9 +327,9 @@ class StoredLedger:
         # (a later command of the batch refused, the database failed) is dropped
         # from the cache and reloaded from the store when next used.
         changed: set[str] = set()
-        # What each step placed, _PLACED values a step (see _step): the receipts are
-        # made once the transaction has committed and every journal position is known.
-        placed: list[Any] = []
+        # What each step placed (see _step): the receipts are made once the
+        # transaction has committed and every journal position is known.
+        placed: list[_Placed] = []
         with self._lock:
             try:
                 with self._store.transaction() as tx:
@@ -330,7 +346,7 @@ class StoredLedger:
                 raise
             return self._receipts(placed)
 
-    def _receipts(self, placed: list[Any]) -> tuple[Receipt, ...]:
+    def _receipts(self, placed: list[_Placed]) -> tuple[Receipt, ...]:
         """The receipts of a committed transaction's steps (see :meth:`_step`), in order.
 
         Each command's journal positions join its member's, in the order the
@@ -339,8 +355,8 @@ class StoredLedger:
         """
         receipts = []
         store = self._store
-        it = iter(placed)
-        for state, key, version, seqs, split in zip(it, it, it, it, it, strict=True):
+        for place in placed:
+            state, key, seqs, split = place.state, place.key, place.seqs, place.split
             known = state.seqs
             if seqs is None:  # sent again: *split* is the first receipt's span in the ledger
                 first, last = split
@@ -350,7 +366,7 @@ class StoredLedger:
                 span = (seqs[split] - 1, seqs[-1]) if split < len(seqs) else (0, 0)
             receipts.append(
                 make_receipt(
-                    key, state.member, version, span, functools.partial(_entries, store, key)
+                    key, state.member, place.version, span, functools.partial(_entries, store, key)
                 )
             )
         return tuple(receipts)
@@ -367,15 +383,13 @@ class StoredLedger:
         return state is None or state.checked != self._checks
 
     def _step(
-        self, tx: StoreTransaction, step: Command | _Call, changed: set[str], placed: list[Any]
+        self,
+        tx: StoreTransaction,
+        step: Command | _Call,
+        changed: set[str],
+        placed: list[_Placed],
     ) -> None:
-        """Run *step* and give the store what it wrote; add to *placed* what its receipt needs.
-
-        That is five values: the member's state, the key, the version, and
-        either the journal positions the store gives the command's records
-        with the index of its own first one, or (a command sent again)
-        ``None`` with the first receipt's span in the member's ledger.
-        """
+        """Run *step* and give the store what it wrote; add to *placed* what its receipt needs."""
         member, key = step.member, step.key
         members = self._members
         state = members.get(member)
@@ -396,7 +410,7 @@ class StoredLedger:
         version = receipt.version
         if version <= known:
             # Sent again: the member's ledger answered with the first receipt.
-            placed += (state, key, version, None, receipt.span)
+            placed.append(_new_record(_Placed, (state, key, version, None, receipt.span)))
             return
         changed.add(member)
         # What the ledger recorded, as it keeps it: the member's ledger holds only this
@@ -410,7 +424,7 @@ class StoredLedger:
         )
         state.version = version
         state.stored = start + len(records)
-        placed += (state, key, version, seqs, split)
+        placed.append(_new_record(_Placed, (state, key, version, seqs, split)))
 
     def _refuse_key_of_another_member(self, tx: StoreTransaction, key: str, member: str) -> None:
         """Raise IdempotencyConflict if *key* is stored for a command of another member.
