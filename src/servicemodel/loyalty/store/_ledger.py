@@ -334,12 +334,10 @@ class StoredLedger:
             try:
                 with self._store.transaction() as tx:
                     self._begin(tx)
-                    if len(steps) > 1:
-                        stale = self._stale
-                        tx.lock_many([m for m in {step.member for step in steps} if stale(m)])
+                    states = self._states(tx, {step.member: None for step in steps})
                     step_of = self._step
                     for step in steps:
-                        step_of(tx, step, changed, placed)
+                        step_of(tx, step, states[step.member], changed, placed)
             except BaseException:
                 for member in changed:
                     self._members.pop(member, None)
@@ -377,26 +375,52 @@ class StoredLedger:
         if not unchanged:
             self._checks += 1
 
-    def _stale(self, member: str) -> bool:
-        """Whether *member*'s version must be read (and the member locked) before it is used."""
+    def _current(self, member: str) -> _Member | None:
+        """*member*'s cached state if it is current, now the most recently used; else None.
+
+        A cached state is current when it was checked since another writer
+        last wrote (see :meth:`_begin`): nothing needs to be read or locked
+        to use it.
+        """
         state = self._members.get(member)
-        return state is None or state.checked != self._checks
+        if state is None or state.checked != self._checks:
+            return None
+        self._members.move_to_end(member)
+        return state
+
+    def _states(self, tx: StoreTransaction, members: Iterable[str]) -> dict[str, _Member]:
+        """The state of each of *members* as the store holds it, for transaction *tx*.
+
+        Current cached states are used as they are; the other members are
+        locked together (in the order every writer shares) and then read
+        (:meth:`_sync`). A transaction has them all before its first command
+        runs, and keeps them until it ends even if the cache drops some.
+        """
+        states: dict[str, _Member] = {}
+        stale = []
+        current = self._current
+        for member in members:
+            state = current(member)
+            if state is None:
+                stale.append(member)
+            else:
+                states[member] = state
+        if len(stale) > 1:
+            tx.lock_many(stale)
+        for member in stale:
+            states[member] = self._sync(tx, member)
+        return states
 
     def _step(
         self,
         tx: StoreTransaction,
         step: Command | _Call,
+        state: _Member,
         changed: set[str],
         placed: list[_Placed],
     ) -> None:
-        """Run *step* and give the store what it wrote; add to *placed* what its receipt needs."""
+        """Run *step* on its member's *state*; give the store what it wrote, *placed* what its receipt needs."""
         member, key = step.member, step.key
-        members = self._members
-        state = members.get(member)
-        if state is not None and state.checked == self._checks:
-            members.move_to_end(member)  # current (see _sync), now the most recently used
-        else:
-            state = self._sync(tx, member)
         known = state.version
         ledger = state.ledger
         try:
@@ -444,19 +468,15 @@ class StoredLedger:
         )
 
     def _sync(self, tx: StoreTransaction, member: str) -> _Member:
-        """The member's state as the store holds it: cached, caught up, or replayed.
+        """The member's state as the store holds it, caught up or replayed (see :meth:`_states`).
 
-        A cached state checked since another writer last wrote is current.
-        Otherwise the member is locked and its version read: a cached state
-        at that version is current, one behind it (another writer's
-        commands) runs only the commands it has not seen, in order (the
-        rules give the state that replaying all of them gives).
+        The member is locked and its version read: a cached state at that
+        version is current, one behind it (another writer's commands) runs
+        only the commands it has not seen, in order (the rules give the
+        state that replaying all of them gives).
         """
         members = self._members
         state = members.get(member)
-        if state is not None and state.checked == self._checks:
-            members.move_to_end(member)
-            return state
         version = tx.lock(member)
         if state is None or state.version > version:
             state = _Member(
@@ -491,7 +511,7 @@ class StoredLedger:
     def _state(self, member: str) -> _Member:
         with self._store.reading() as tx:
             self._begin(tx)
-            return self._sync(tx, member)
+            return self._states(tx, (member,))[member]
 
     # ---------------------------------------------------------------- queries
 
