@@ -305,7 +305,9 @@ def test_append_refuses_an_entry_of_another_member_and_writes_nothing(tmp_path: 
     store.close()
 
 
-def test_a_commit_that_fails_is_a_store_error_rolled_back_and_the_store_stays_usable(tmp_path: Path) -> None:
+def test_a_commit_that_fails_is_a_store_error_rolled_back_and_the_store_stays_usable(
+    tmp_path: Path,
+) -> None:
     # A real COMMIT failure: a trigger (added to the file by hand) writes a row that
     # breaks a deferred foreign key, which SQLite checks at COMMIT and then keeps the
     # transaction open. The store must roll it back: nothing written, the write lock

@@ -68,20 +68,13 @@ class _Member:
     stored: int
 
 
-class _Placed(NamedTuple):
-    """What a command's receipt needs once its transaction has committed (see ``_step``).
+class _Again(NamedTuple):
+    """A command sent again: the first receipt's key, version and span in the member's ledger."""
 
-    ``seqs`` are the journal positions the store gave the command's records
-    and ``split`` the index of its own first one; a command sent again has
-    ``seqs`` ``None`` and ``split`` the first receipt's span in the member's
-    ledger.
-    """
-
-    state: _Member
+    member: str
     key: str
     version: int
-    seqs: Sequence[int] | None
-    split: Any  # int, or (first, last) when sent again
+    span: tuple[int, int]
 
 
 @attrs.frozen
@@ -327,9 +320,11 @@ class StoredLedger:
         # (a later command of the batch refused, the database failed) is dropped
         # from the cache and reloaded from the store when next used.
         changed: set[str] = set()
-        # What each step placed (see _step): the receipts are made once the
-        # transaction has committed and every journal position is known.
-        placed: list[_Placed] = []
+        # What each step placed (see _step), and the journal positions the store gave
+        # it: the receipts are made once the transaction has committed and every
+        # position is known.
+        placed: list[Written | _Again] = []
+        given: list[Sequence[int]] = []
         with self._lock:
             try:
                 with self._store.transaction() as tx:
@@ -337,34 +332,40 @@ class StoredLedger:
                     states = self._states(tx, {step.member: None for step in steps})
                     step_of = self._step
                     for step in steps:
-                        step_of(tx, step, states[step.member], changed, placed)
+                        step_of(tx, step, states[step.member], changed, placed, given)
             except BaseException:
                 for member in changed:
                     self._members.pop(member, None)
                 raise
-            return self._receipts(placed)
+            return self._receipts(states, placed, given)
 
-    def _receipts(self, placed: list[_Placed]) -> tuple[Receipt, ...]:
+    def _receipts(
+        self,
+        states: dict[str, _Member],
+        placed: list[Written | _Again],
+        given: list[Sequence[int]],
+    ) -> tuple[Receipt, ...]:
         """The receipts of a committed transaction's steps (see :meth:`_step`), in order.
 
-        Each command's journal positions join its member's, in the order the
-        commands ran: a command sent again in the same transaction finds its
-        first's there.
+        Each command's journal positions (*given*) join its member's, in the
+        order the commands ran: a command sent again in the same transaction
+        finds its first's there.
         """
         receipts = []
         store = self._store
-        for place in placed:
-            state, key, seqs, split = place.state, place.key, place.seqs, place.split
-            known = state.seqs
-            if seqs is None:  # sent again: *split* is the first receipt's span in the ledger
-                first, last = split
+        for place, seqs in zip(placed, given, strict=True):
+            key, member = place.key, place.member
+            known = states[member].seqs
+            if isinstance(place, _Again):  # its span is the first receipt's in the ledger
+                first, last = place.span
                 span = (known[first] - 1, known[last - 1]) if last > first else (0, 0)
-            else:
+            else:  # the command's own records start after the settled ones
                 known.extend(seqs)
+                split = place.settled
                 span = (seqs[split] - 1, seqs[-1]) if split < len(seqs) else (0, 0)
             receipts.append(
                 make_receipt(
-                    key, state.member, place.version, span, functools.partial(_entries, store, key)
+                    key, member, place.version, span, functools.partial(_entries, store, key)
                 )
             )
         return tuple(receipts)
@@ -417,9 +418,15 @@ class StoredLedger:
         step: Command | _Call,
         state: _Member,
         changed: set[str],
-        placed: list[_Placed],
+        placed: list[Written | _Again],
+        given: list[Sequence[int]],
     ) -> None:
-        """Run *step* on its member's *state*; give the store what it wrote, *placed* what its receipt needs."""
+        """Run *step* on its member's *state* and give the store what it wrote.
+
+        Adds to *placed* what the command's receipt needs (what the store
+        was given, or the first receipt of a command sent again) and to
+        *given* the journal positions the store gives its records.
+        """
         member, key = step.member, step.key
         known = state.version
         ledger = state.ledger
@@ -434,7 +441,8 @@ class StoredLedger:
         version = receipt.version
         if version <= known:
             # Sent again: the member's ledger answered with the first receipt.
-            placed.append(_new_record(_Placed, (state, key, version, None, receipt.span)))
+            placed.append(_new_record(_Again, (member, key, version, receipt.span)))
+            given.append(())
             return
         changed.add(member)
         # What the ledger recorded, as it keeps it: the member's ledger holds only this
@@ -443,12 +451,13 @@ class StoredLedger:
         start = state.stored
         payload, records = ledger._written(key, start)
         split = receipt.span[0] - start
-        seqs = tx.append(
-            _new_record(Written, (key, member, version, command_column(payload), records, split))
+        written = _new_record(
+            Written, (key, member, version, command_column(payload), records, split)
         )
+        given.append(tx.append(written))
+        placed.append(written)
         state.version = version
         state.stored = start + len(records)
-        placed.append(_new_record(_Placed, (state, key, version, seqs, split)))
 
     def _refuse_key_of_another_member(self, tx: StoreTransaction, key: str, member: str) -> None:
         """Raise IdempotencyConflict if *key* is stored for a command of another member.
