@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import functools
+import operator
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -50,6 +51,7 @@ from ._interface import LedgerStore, StoreTransaction, Written, key_conflict
 __all__ = ["StoredLedger"]
 
 _new_record: Final = tuple.__new__  # a NamedTuple's own constructor costs twice as much
+_member_of: Final = operator.attrgetter("member")
 
 
 @attrs.define
@@ -294,15 +296,15 @@ class StoredLedger:
         >>> [r.version for r in ledger.apply_many(batch)]
         [1, 2, 3]
         """
-        steps: list[Command | _Call] = []
-        for i, command in enumerate(commands):
-            if not isinstance(command, Command):
-                raise ValidationError(
-                    f"'commands[{i}]' must be a Command value (got {command!r})",
-                    field=f"commands[{i}]",
-                    value=command,
-                )
-            steps.append(command)
+        steps: list[Command | _Call] = list(commands)
+        if set(map(type, steps)) - {Command}:
+            for i, command in enumerate(steps):
+                if type(command) is not Command:
+                    raise ValidationError(
+                        f"'commands[{i}]' must be a Command value (got {command!r})",
+                        field=f"commands[{i}]",
+                        value=command,
+                    )
         return self._run(steps)
 
     def _command(self, name: str, kwargs: dict[str, Any]) -> Receipt:
@@ -316,10 +318,10 @@ class StoredLedger:
         return self._run([_Call(member, key, name, kwargs)])[0]
 
     def _run(self, steps: list[Command | _Call]) -> tuple[Receipt, ...]:
-        # A member whose in-memory state ran a command that is then not committed
-        # (a later command of the batch refused, the database failed) is dropped
-        # from the cache and reloaded from the store when next used.
-        changed: set[str] = set()
+        # When the transaction is not committed (a command refused, the database
+        # failed), its members' states, which may have run commands that are not
+        # stored, are dropped from the cache and reloaded when next used.
+        states: dict[str, _Member] = {}
         # What each step placed (see _step), and the journal positions the store gave
         # it: the receipts are made once the transaction has committed and every
         # position is known.
@@ -329,12 +331,12 @@ class StoredLedger:
             try:
                 with self._store.transaction() as tx:
                     self._begin(tx)
-                    states = self._states(tx, {step.member: None for step in steps})
+                    states = self._states(tx, dict.fromkeys(map(_member_of, steps)))
                     step_of = self._step
                     for step in steps:
-                        step_of(tx, step, states[step.member], changed, placed, given)
+                        step_of(tx, step, states[step.member], placed, given)
             except BaseException:
-                for member in changed:
+                for member in states:
                     self._members.pop(member, None)
                 raise
             return self._receipts(states, placed, given)
@@ -417,7 +419,6 @@ class StoredLedger:
         tx: StoreTransaction,
         step: Command | _Call,
         state: _Member,
-        changed: set[str],
         placed: list[Written | _Again],
         given: list[Sequence[int]],
     ) -> None:
@@ -444,7 +445,6 @@ class StoredLedger:
             placed.append(_new_record(_Again, (member, key, version, receipt.span)))
             given.append(())
             return
-        changed.add(member)
         # What the ledger recorded, as it keeps it: the member's ledger holds only this
         # member, so its journal is as long as what is stored; the command's own entries
         # are the receipt's span, the ones before it were settled before the command ran.
