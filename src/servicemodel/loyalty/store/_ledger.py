@@ -52,6 +52,7 @@ __all__ = ["StoredLedger"]
 
 _new_record: Final = tuple.__new__  # a NamedTuple's own constructor costs twice as much
 _member_of: Final = operator.attrgetter("member")
+_COMMANDS_ONLY: Final = frozenset({Command})
 
 
 @attrs.define
@@ -297,7 +298,7 @@ class StoredLedger:
         [1, 2, 3]
         """
         steps: list[Command | _Call] = list(commands)
-        if set(map(type, steps)) - {Command}:
+        if not set(map(type, steps)) <= _COMMANDS_ONLY:
             for i, command in enumerate(steps):
                 if type(command) is not Command:
                     raise ValidationError(
@@ -378,36 +379,27 @@ class StoredLedger:
         if not unchanged:
             self._checks += 1
 
-    def _current(self, member: str) -> _Member | None:
-        """*member*'s cached state if it is current, now the most recently used; else None.
-
-        A cached state is current when it was checked since another writer
-        last wrote (see :meth:`_begin`): nothing needs to be read or locked
-        to use it.
-        """
-        state = self._members.get(member)
-        if state is None or state.checked != self._checks:
-            return None
-        self._members.move_to_end(member)
-        return state
-
     def _states(self, tx: StoreTransaction, members: Iterable[str]) -> dict[str, _Member]:
         """The state of each of *members* as the store holds it, for transaction *tx*.
 
-        Current cached states are used as they are; the other members are
-        locked together (in the order every writer shares) and then read
-        (:meth:`_sync`). A transaction has them all before its first command
-        runs, and keeps them until it ends even if the cache drops some.
+        The one place that decides whether a cached state is current: it is
+        when it was checked since another writer last wrote (see
+        :meth:`_begin`), and is then used as it is (and becomes the most
+        recently used). The other members are locked together (in the order
+        every writer shares) and then read (:meth:`_sync`). A transaction
+        has them all before its first command runs, and keeps them until it
+        ends even if the cache drops some.
         """
         states: dict[str, _Member] = {}
         stale = []
-        current = self._current
+        cached, checks = self._members, self._checks
         for member in members:
-            state = current(member)
-            if state is None:
-                stale.append(member)
-            else:
+            state = cached.get(member)
+            if state is not None and state.checked == checks:
+                cached.move_to_end(member)
                 states[member] = state
+            else:
+                stale.append(member)
         if len(stale) > 1:
             tx.lock_many(stale)
         for member in stale:
