@@ -305,7 +305,9 @@ def test_append_refuses_an_entry_of_another_member_and_writes_nothing(tmp_path: 
     store.close()
 
 
-def test_a_commit_that_fails_is_rolled_back_and_the_store_stays_usable(tmp_path: Path) -> None:
+def test_a_commit_that_fails_is_a_store_error_rolled_back_and_the_store_stays_usable(
+    tmp_path: Path,
+) -> None:
     # A real COMMIT failure: a trigger (added to the file by hand) writes a row that
     # breaks a deferred foreign key, which SQLite checks at COMMIT and then keeps the
     # transaction open. The store must roll it back: nothing written, the write lock
@@ -324,8 +326,10 @@ def test_a_commit_that_fails_is_rolled_back_and_the_store_stays_usable(tmp_path:
         store = ledger.store
         assert isinstance(store, SQLiteStore)
         store._db.execute("PRAGMA foreign_keys = ON")  # the store's own connection
-        with pytest.raises(sqlite3.IntegrityError, match="FOREIGN KEY"):
+        with pytest.raises(StoreError, match="FOREIGN KEY") as caught:
             ledger.earn(member="ann", points=5, at=T, key="poison")
+        assert isinstance(caught.value.__cause__, sqlite3.IntegrityError)
+        assert caught.value.url == url(tmp_path)
         assert not ledger.knows("poison")
         assert ledger.version("ann") == 1
         assert ledger.balance("ann", as_of=T).available == 100
@@ -334,3 +338,47 @@ def test_a_commit_that_fails_is_rolled_back_and_the_store_stays_usable(tmp_path:
             other.earn(member="bob", points=1, at=T, key="o-3")
             assert other.balance("ann", as_of=T).available == 107
         assert [c.key for c in ledger.commands()] == ["o-1", "o-2", "o-3"]
+
+
+def test_a_row_the_file_refuses_is_a_store_error_not_a_version_conflict(tmp_path: Path) -> None:
+    # A real constraint that is neither the key's nor the (member, version) one: a
+    # trigger (added to the file by hand) aborts the insert of one batch's row.
+    create_store(url(tmp_path), policies=POLICIES).close()
+    db = sqlite3.connect(tmp_path / "ledger.db")
+    db.execute(
+        "CREATE TRIGGER poison BEFORE INSERT ON journal WHEN NEW.key = 'poison'"
+        " BEGIN SELECT RAISE(ABORT, 'no poison here'); END"
+    )
+    db.commit()
+    db.close()
+    batch = [
+        Command.of("earn", key="o-1", member="ann", at=T, points=5),
+        Command.of("earn", key="poison", member="bob", at=T, points=5),
+    ]
+    with open_store(url(tmp_path)) as ledger:
+        with pytest.raises(StoreError, match="no poison here") as caught:
+            ledger.apply_many(batch)
+        assert isinstance(caught.value.__cause__, sqlite3.IntegrityError)
+        assert not ledger.knows("o-1")
+        assert ledger.version("ann") == 0
+        ledger.earn(member="ann", points=7, at=T, key="o-2")
+        assert ledger.balance("ann", as_of=T).available == 7
+
+
+def test_a_read_that_fails_is_a_store_error(tmp_path: Path) -> None:
+    # A real failure of a read: another connection takes the journal away.
+    with create_store(url(tmp_path), policies=POLICIES) as ledger:
+        ledger.earn(member="ann", points=5, at=T, key="o-1")
+        db = sqlite3.connect(tmp_path / "ledger.db")
+        db.execute("ALTER TABLE journal RENAME TO gone")
+        db.commit()
+        db.close()
+        for read in (
+            lambda: ledger.knows("o-1"),
+            lambda: ledger.version("ann"),
+            lambda: list(ledger.commands()),
+            lambda: ledger.balance("bob", as_of=T),
+        ):
+            with pytest.raises(StoreError, match="no such table: journal") as caught:
+                read()
+            assert isinstance(caught.value.__cause__, sqlite3.OperationalError)

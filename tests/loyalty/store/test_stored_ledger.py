@@ -241,13 +241,22 @@ def test_a_command_sent_again_returns_the_first_receipt_from_the_store(tmp_path:
         assert "ledger.db" in repr(ledger)
 
 
-def test_a_cache_of_one_member_still_answers_every_member(tmp_path: Path) -> None:
+def test_a_cache_of_one_member_still_answers_every_member_and_batch(tmp_path: Path) -> None:
     memory = Ledger(policies=POLICIES)
     with create_store(url(tmp_path), policies=POLICIES, cache=1) as ledger:
         for i in range(6):
             for member in ("ann", "bob", "cid"):
                 for book in (memory, ledger):
                     book.earn(member=member, points=10 + i, at=T.add(days=i), key=f"{member}-{i}")
+        # A batch of more members than the cache holds, one command sent twice in it.
+        batch = [
+            Command.of("redeem", key=f"{m}-r", member=m, at=T.add(days=7), points=5)
+            for m in ("ann", "bob", "cid", "ann")
+        ]
+        receipts = ledger.apply_many(batch)
+        expected = [memory.apply(command) for command in batch]
+        assert receipts == tuple(expected)
+        assert [r.entries for r in receipts] == [r.entries for r in expected]
         for member in ("ann", "bob", "cid"):
             assert ledger.history(member) == memory.history(member)
     with pytest.raises(ValidationError, match="'cache'"):

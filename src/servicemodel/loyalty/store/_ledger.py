@@ -21,10 +21,11 @@ from __future__ import annotations
 
 import datetime as _dt
 import functools
+import operator
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import Any, Final, final
+from typing import Any, Final, NamedTuple, final
 
 import attrs
 
@@ -50,6 +51,8 @@ from ._interface import LedgerStore, StoreTransaction, Written, key_conflict
 __all__ = ["StoredLedger"]
 
 _new_record: Final = tuple.__new__  # a NamedTuple's own constructor costs twice as much
+_member_of: Final = operator.attrgetter("member")
+_COMMANDS_ONLY: Final = frozenset({Command})
 
 
 @attrs.define
@@ -66,6 +69,15 @@ class _Member:
     checked: int
     #: How many of the member's records are stored or given to the open transaction.
     stored: int
+
+
+class _Again(NamedTuple):
+    """A command sent again: the first receipt's key, version and span in the member's ledger."""
+
+    member: str
+    key: str
+    version: int
+    span: tuple[int, int]
 
 
 @attrs.frozen
@@ -285,15 +297,15 @@ class StoredLedger:
         >>> [r.version for r in ledger.apply_many(batch)]
         [1, 2, 3]
         """
-        steps: list[Command | _Call] = []
-        for i, command in enumerate(commands):
-            if not isinstance(command, Command):
-                raise ValidationError(
-                    f"'commands[{i}]' must be a Command value (got {command!r})",
-                    field=f"commands[{i}]",
-                    value=command,
-                )
-            steps.append(command)
+        steps: list[Command | _Call] = list(commands)
+        if not set(map(type, steps)) <= _COMMANDS_ONLY:
+            for i, command in enumerate(steps):
+                if type(command) is not Command:
+                    raise ValidationError(
+                        f"'commands[{i}]' must be a Command value (got {command!r})",
+                        field=f"commands[{i}]",
+                        value=command,
+                    )
         return self._run(steps)
 
     def _command(self, name: str, kwargs: dict[str, Any]) -> Receipt:
@@ -307,50 +319,56 @@ class StoredLedger:
         return self._run([_Call(member, key, name, kwargs)])[0]
 
     def _run(self, steps: list[Command | _Call]) -> tuple[Receipt, ...]:
-        # A member whose in-memory state ran a command that is then not committed
-        # (a later command of the batch refused, the database failed) is dropped
-        # from the cache and reloaded from the store when next used.
-        changed: set[str] = set()
-        # What each step placed, _PLACED values a step (see _step): the receipts are
-        # made once the transaction has committed and every journal position is known.
-        placed: list[Any] = []
+        # When the transaction is not committed (a command refused, the database
+        # failed), its members' states, which may have run commands that are not
+        # stored, are dropped from the cache and reloaded when next used.
+        states: dict[str, _Member] = {}
+        # What each step placed (see _step), and the journal positions the store gave
+        # it: the receipts are made once the transaction has committed and every
+        # position is known.
+        placed: list[Written | _Again] = []
+        given: list[Sequence[int]] = []
         with self._lock:
             try:
                 with self._store.transaction() as tx:
                     self._begin(tx)
-                    if len(steps) > 1:
-                        stale = self._stale
-                        tx.lock_many([m for m in {step.member for step in steps} if stale(m)])
+                    states = self._states(tx, dict.fromkeys(map(_member_of, steps)))
                     step_of = self._step
                     for step in steps:
-                        step_of(tx, step, changed, placed)
+                        step_of(tx, step, states[step.member], placed, given)
             except BaseException:
-                for member in changed:
+                for member in states:
                     self._members.pop(member, None)
                 raise
-            return self._receipts(placed)
+            return self._receipts(states, placed, given)
 
-    def _receipts(self, placed: list[Any]) -> tuple[Receipt, ...]:
+    def _receipts(
+        self,
+        states: dict[str, _Member],
+        placed: list[Written | _Again],
+        given: list[Sequence[int]],
+    ) -> tuple[Receipt, ...]:
         """The receipts of a committed transaction's steps (see :meth:`_step`), in order.
 
-        Each command's journal positions join its member's, in the order the
-        commands ran: a command sent again in the same transaction finds its
-        first's there.
+        Each command's journal positions (*given*) join its member's, in the
+        order the commands ran: a command sent again in the same transaction
+        finds its first's there.
         """
         receipts = []
         store = self._store
-        it = iter(placed)
-        for state, key, version, seqs, split in zip(it, it, it, it, it, strict=True):
-            known = state.seqs
-            if seqs is None:  # sent again: *split* is the first receipt's span in the ledger
-                first, last = split
+        for place, seqs in zip(placed, given, strict=True):
+            key, member = place.key, place.member
+            known = states[member].seqs
+            if isinstance(place, _Again):  # its span is the first receipt's in the ledger
+                first, last = place.span
                 span = (known[first] - 1, known[last - 1]) if last > first else (0, 0)
-            else:
+            else:  # the command's own records start after the settled ones
                 known.extend(seqs)
+                split = place.settled
                 span = (seqs[split] - 1, seqs[-1]) if split < len(seqs) else (0, 0)
             receipts.append(
                 make_receipt(
-                    key, state.member, version, span, functools.partial(_entries, store, key)
+                    key, member, place.version, span, functools.partial(_entries, store, key)
                 )
             )
         return tuple(receipts)
@@ -361,28 +379,48 @@ class StoredLedger:
         if not unchanged:
             self._checks += 1
 
-    def _stale(self, member: str) -> bool:
-        """Whether *member*'s version must be read (and the member locked) before it is used."""
-        state = self._members.get(member)
-        return state is None or state.checked != self._checks
+    def _states(self, tx: StoreTransaction, members: Iterable[str]) -> dict[str, _Member]:
+        """The state of each of *members* as the store holds it, for transaction *tx*.
+
+        The one place that decides whether a cached state is current: it is
+        when it was checked since another writer last wrote (see
+        :meth:`_begin`), and is then used as it is (and becomes the most
+        recently used). The other members are locked together (in the order
+        every writer shares) and then read (:meth:`_sync`). A transaction
+        has them all before its first command runs, and keeps them until it
+        ends even if the cache drops some.
+        """
+        states: dict[str, _Member] = {}
+        stale = []
+        cached, checks = self._members, self._checks
+        for member in members:
+            state = cached.get(member)
+            if state is not None and state.checked == checks:
+                cached.move_to_end(member)
+                states[member] = state
+            else:
+                stale.append(member)
+        if len(stale) > 1:
+            tx.lock_many(stale)
+        for member in stale:
+            states[member] = self._sync(tx, member)
+        return states
 
     def _step(
-        self, tx: StoreTransaction, step: Command | _Call, changed: set[str], placed: list[Any]
+        self,
+        tx: StoreTransaction,
+        step: Command | _Call,
+        state: _Member,
+        placed: list[Written | _Again],
+        given: list[Sequence[int]],
     ) -> None:
-        """Run *step* and give the store what it wrote; add to *placed* what its receipt needs.
+        """Run *step* on its member's *state* and give the store what it wrote.
 
-        That is five values: the member's state, the key, the version, and
-        either the journal positions the store gives the command's records
-        with the index of its own first one, or (a command sent again)
-        ``None`` with the first receipt's span in the member's ledger.
+        Adds to *placed* what the command's receipt needs (what the store
+        was given, or the first receipt of a command sent again) and to
+        *given* the journal positions the store gives its records.
         """
         member, key = step.member, step.key
-        members = self._members
-        state = members.get(member)
-        if state is not None and state.checked == self._checks:
-            members.move_to_end(member)  # current (see _sync), now the most recently used
-        else:
-            state = self._sync(tx, member)
         known = state.version
         ledger = state.ledger
         try:
@@ -396,21 +434,22 @@ class StoredLedger:
         version = receipt.version
         if version <= known:
             # Sent again: the member's ledger answered with the first receipt.
-            placed += (state, key, version, None, receipt.span)
+            placed.append(_new_record(_Again, (member, key, version, receipt.span)))
+            given.append(())
             return
-        changed.add(member)
         # What the ledger recorded, as it keeps it: the member's ledger holds only this
         # member, so its journal is as long as what is stored; the command's own entries
         # are the receipt's span, the ones before it were settled before the command ran.
         start = state.stored
         payload, records = ledger._written(key, start)
         split = receipt.span[0] - start
-        seqs = tx.append(
-            _new_record(Written, (key, member, version, command_column(payload), records, split))
+        written = _new_record(
+            Written, (key, member, version, command_column(payload), records, split)
         )
+        given.append(tx.append(written))
+        placed.append(written)
         state.version = version
         state.stored = start + len(records)
-        placed += (state, key, version, seqs, split)
 
     def _refuse_key_of_another_member(self, tx: StoreTransaction, key: str, member: str) -> None:
         """Raise IdempotencyConflict if *key* is stored for a command of another member.
@@ -430,19 +469,15 @@ class StoredLedger:
         )
 
     def _sync(self, tx: StoreTransaction, member: str) -> _Member:
-        """The member's state as the store holds it: cached, caught up, or replayed.
+        """The member's state as the store holds it, caught up or replayed (see :meth:`_states`).
 
-        A cached state checked since another writer last wrote is current.
-        Otherwise the member is locked and its version read: a cached state
-        at that version is current, one behind it (another writer's
-        commands) runs only the commands it has not seen, in order (the
-        rules give the state that replaying all of them gives).
+        The member is locked and its version read: a cached state at that
+        version is current, one behind it (another writer's commands) runs
+        only the commands it has not seen, in order (the rules give the
+        state that replaying all of them gives).
         """
         members = self._members
         state = members.get(member)
-        if state is not None and state.checked == self._checks:
-            members.move_to_end(member)
-            return state
         version = tx.lock(member)
         if state is None or state.version > version:
             state = _Member(
@@ -477,7 +512,7 @@ class StoredLedger:
     def _state(self, member: str) -> _Member:
         with self._store.reading() as tx:
             self._begin(tx)
-            return self._sync(tx, member)
+            return self._states(tx, (member,))[member]
 
     # ---------------------------------------------------------------- queries
 

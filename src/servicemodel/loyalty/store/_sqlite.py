@@ -13,6 +13,13 @@ damaged; a power cut or an operating-system crash may lose the last
 commits (never part of one). ``?synchronous=full`` also syncs each commit,
 for power-loss durability, at the cost of one disk flush per transaction;
 ``extra`` syncs the folder too.
+
+A database error (a disk I/O error, a constraint of the file's own that a
+row breaks, a file locked too long) is a
+:class:`~servicemodel.exceptions.StoreError` naming the store, the
+``sqlite3`` error as its cause, as the PostgreSQL store reports its own; a
+key already used is an
+:class:`~servicemodel.exceptions.IdempotencyConflict`.
 """
 
 from __future__ import annotations
@@ -135,7 +142,9 @@ class _Transaction:
                         _INSERT_CHUNK, [values[i : i + size] for i in range(0, whole, size)]
                     )
                 db.executemany(_INSERT, _rows(values[whole:]))
-            except sqlite3.IntegrityError:
+            except sqlite3.IntegrityError as exc:
+                if exc.sqlite_errorname != "SQLITE_CONSTRAINT_UNIQUE":
+                    raise  # not a key or a version: a StoreError (see _errors)
                 refused = values[(db.total_changes - written) * _WIDTH :]
                 raise self._refused(_rows(refused)) from None
             db.execute("UPDATE ledger SET journal_end = ?", (self._end,))
@@ -153,6 +162,10 @@ class _Transaction:
         try:
             db.executemany(_INSERT, rows)
         except sqlite3.IntegrityError as exc:
+            if (
+                exc.sqlite_errorname != "SQLITE_CONSTRAINT_UNIQUE"
+            ):  # pragma: no cover - raised above
+                raise
             row = rows[db.total_changes - written]
             key = row.key
             found = self._store._find(db, key)
@@ -334,7 +347,7 @@ class SQLiteStore:
     ) -> SQLiteStore:
         """The store in the new database *db* (at *path*, removed if this fails)."""
         try:
-            with _immediate(db):
+            with _errors(url), _immediate(db):
                 for statement in SQLITE_SCHEMA:
                     db.execute(statement)
                 db.execute("INSERT INTO schema_version (version) VALUES (?)", (SCHEMA_VERSION,))
@@ -372,11 +385,12 @@ class SQLiteStore:
             )
         db = cls._connect(url, path, synchronous)
         try:
-            with _immediate(db):
+            with _errors(url), _immediate(db):
                 version = _schema_version(db, url)
                 if version < SCHEMA_VERSION:
                     _migrate(db, version, url)
-            (text,) = db.execute("SELECT policies FROM ledger").fetchone()
+            with _errors(url):
+                (text,) = db.execute("SELECT policies FROM ledger").fetchone()
             policies = read_policies(text)
         except BaseException:
             db.close()
@@ -415,31 +429,37 @@ class SQLiteStore:
     def transaction(self) -> Iterator[_Transaction]:
         """One write transaction (``BEGIN IMMEDIATE``): commit at the end, roll back on error."""
         with self._lock:
-            with _immediate(self._db):
-                tx = _Transaction(self, writing=True)
-                yield tx
-                tx.flush()
+            # As _errors does (a context manager more per command costs about 10,000
+            # instructions a single command).
+            try:
+                with _immediate(self._db):
+                    tx = _Transaction(self, writing=True)
+                    yield tx
+                    tx.flush()
+            except sqlite3.Error as exc:
+                raise _store_error(self._url, exc) from exc
             self._commits += 1
 
     @contextmanager
     def reading(self) -> Iterator[_Transaction]:
         """One read transaction: a consistent snapshot for several reads."""
-        with self._lock:
+        with self._lock, _errors(self._url):
             self._db.execute("BEGIN")
             try:
                 yield _Transaction(self, writing=False)
             finally:
-                self._db.execute("COMMIT")
+                if self._db.in_transaction:
+                    self._db.execute("COMMIT")
 
     def version(self, member: str) -> int:
         """*member*'s version (0 for a member the store has not seen)."""
-        with self._lock:
+        with self._lock, _errors(self._url):
             (version,) = self._db.execute(_VERSION, (member,)).fetchone()
         return int(version or 0)
 
     def find(self, key: str) -> StoredCommand | None:
         """The stored command with *key*, if there is one."""
-        with self._lock:
+        with self._lock, _errors(self._url):
             return self._find(self._db, key)
 
     def _find(self, db: sqlite3.Connection, key: str) -> StoredCommand | None:
@@ -447,7 +467,7 @@ class SQLiteStore:
 
     def entries(self, key: str) -> tuple[Entry, ...]:
         """The entries of the command with *key*, in order."""
-        with self._lock:
+        with self._lock, _errors(self._url):
             row = self._db.execute(_FIND, (key,)).fetchone()
         return own_entries(row, self._policies.zone)
 
@@ -480,7 +500,7 @@ class SQLiteStore:
         """Pages of *query* (first column the position), each read under the lock."""
         after = 0
         while True:
-            with self._lock:
+            with self._lock, _errors(self._url):
                 rows = self._db.execute(query + f" LIMIT {_BATCH}", (after,)).fetchall()
             if not rows:
                 return
@@ -491,6 +511,20 @@ class SQLiteStore:
         """Close the connection."""
         with self._lock:
             self._db.close()
+
+
+@contextmanager
+def _errors(url: str) -> Iterator[None]:
+    """SQLite's errors (a disk I/O error, a constraint the file adds, a lock held too long) become StoreError."""
+    try:
+        yield
+    except sqlite3.Error as exc:
+        raise _store_error(url, exc) from exc
+
+
+def _store_error(url: str, exc: sqlite3.Error) -> StoreError:
+    """The StoreError for SQLite's error *exc* in the store at *url*."""
+    return StoreError(f"the SQLite store at {url!r} failed: {exc}", url=url)
 
 
 @contextmanager
