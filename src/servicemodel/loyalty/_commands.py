@@ -235,7 +235,10 @@ def _tally_mapping(tally: Any) -> Any:
     """A command's tally (sorted ``(name, amount)`` pairs) as the mapping a ledger method takes.
 
     Anything but pairs is passed on as it is, for the method's check to say what is wrong.
+    No pairs are no tally (``None``), which the method takes without checking a mapping.
     """
+    if tally == ():
+        return None
     if type(tally) is tuple:
         try:
             return dict(tally)

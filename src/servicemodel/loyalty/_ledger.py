@@ -199,8 +199,9 @@ class Ledger(LedgerSteps):
                 value=command,
             )
         # The keyword arguments of the method of the command's name: the same checks
-        # and payload as calling it.
-        method: Any = getattr(self, command.name.value)
+        # and payload as calling it. ``_value_`` is the member's value as the enum keeps
+        # it (``.value`` is a property, a Python call on every command a store applies).
+        method: Any = getattr(self, command.name._value_)
         receipt: Receipt = method(**command._call())
         return receipt
 
