@@ -46,7 +46,7 @@ from ._log._events import (
     TagChange,
     TargetApplied,
 )
-from ._log._facts import keep_event_us, latest, log_facts, log_until
+from ._log._facts import keep_event_us, log_facts, log_until
 from ._log._facts import replies as _replies
 from ._log._interaction_history import InteractionHistory
 from ._log._opening import OpeningMessage, is_opening
@@ -606,7 +606,7 @@ class Interaction(InteractionHistory):
         ...             created_at=pendulum.datetime(2024, 1, 1)).current_priority()
         <Priority.NORMAL: 'normal'>
         """
-        last = self._event(latest(self.events, PriorityChange), PriorityChange)
+        last = self._event(log_facts(self).latest_priority, PriorityChange)
         return self.priority if last is None else last.priority
 
     def assignee(self) -> str | None:

@@ -52,14 +52,11 @@ __all__ = [
     "LogFacts",
     "event_micros",
     "keep_event_us",
-    "latest",
     "log_created_us",
     "log_event_us",
     "log_facts",
     "log_until",
-    "reopens",
     "replies",
-    "resolutions",
 ]
 
 
@@ -73,19 +70,21 @@ class LogFacts:
       not a reply: :attr:`OpeningMessage.NOT_A_REPLY`), and
       ``first_reply_us`` the first one's instant (``None``: no reply);
     - ``resolutions``: the indexes in ``events`` of the status changes that
-      resolved the interaction (:func:`resolutions`), and ``first_solved_us``
-      and ``last_solved_us`` the first and last one's instants (``None``:
-      never resolved);
-    - ``reopens``: how many times it was reopened (:func:`reopens`);
-    - ``latest_status``, ``latest_assignment``, ``latest_group`` and
-      ``latest_rating``: the indexes in ``events`` of the last status change,
-      assignment, assignment naming a group and satisfaction response
-      (:func:`latest`; ``None``: there is none).
+      resolved the interaction, and ``first_solved_us`` and ``last_solved_us``
+      the first and last one's instants (``None``: never resolved);
+    - ``reopens``: how many times it was reopened;
+    - ``latest_status``, ``latest_priority``, ``latest_assignment``,
+      ``latest_group`` and ``latest_rating``: the indexes in ``events`` of the
+      last status change, priority change, assignment, assignment naming a
+      group and satisfaction response (``None``: there is none).
+
+    The rules of resolutions, reopens and the latest changes are
+    :func:`_fold`'s, one pass over the log.
 
     >>> facts = LogFacts(created_us=0, replies=(), first_reply_us=None, resolutions=(),
     ...                  first_solved_us=None, last_solved_us=None, reopens=0,
-    ...                  latest_status=None, latest_assignment=None, latest_group=None,
-    ...                  latest_rating=None)
+    ...                  latest_status=None, latest_priority=None, latest_assignment=None,
+    ...                  latest_group=None, latest_rating=None)
     >>> facts.reopens, facts.first_solved_us
     (0, None)
     """
@@ -98,6 +97,7 @@ class LogFacts:
     last_solved_us: int | None
     reopens: int
     latest_status: int | None
+    latest_priority: int | None
     latest_assignment: int | None
     latest_group: int | None
     latest_rating: int | None
@@ -152,74 +152,70 @@ def replies(
     return tuple(found)
 
 
-def resolutions(events: tuple[Event, ...]) -> tuple[int, ...]:
-    """The indexes of the status changes that entered a resolved status from an unresolved one.
+@final
+@attrs.define
+class _LogFold:
+    """The status, assignment and rating facts of a log, gathered in one pass (see :func:`_fold`)."""
 
-    Resolved is :attr:`Status.is_resolved <servicemodel.Status.is_resolved>`
-    (solved or closed): closing a solved interaction is not a new resolution.
+    resolutions: list[int] = attrs.Factory(list)
+    reopens: int = 0
+    latest_status: int | None = None
+    latest_priority: int | None = None
+    latest_assignment: int | None = None
+    latest_group: int | None = None
+    latest_rating: int | None = None
+
+
+def _fold(events: tuple[Event, ...]) -> _LogFold:
+    """One pass over *events*: the rules of resolutions, reopens and the latest changes.
+
+    - a resolution is a status change that enters a resolved status
+      (:attr:`Status.is_resolved <servicemodel.Status.is_resolved>`: solved
+      or closed) from an unresolved one (closing a solved interaction is not
+      a new resolution);
+    - a reopen is a change from solved to anything but closed;
+    - the current status, priority, assignee, group and rating are each the
+      latest change of its kind (the group: the latest assignment naming one).
 
     >>> import pendulum
-    >>> from servicemodel import StatusChange
+    >>> from servicemodel import Assignment, StatusChange
     >>> t = pendulum.datetime(2024, 1, 1)
-    >>> resolutions((StatusChange(at=t, status="solved"), StatusChange(at=t, status="closed")))
-    (0,)
+    >>> fold = _fold((StatusChange(at=t, status="solved"), StatusChange(at=t, status="closed"),
+    ...               StatusChange(at=t, status="open"), Assignment(at=t, agent_id="A", group="b"),
+    ...               Assignment(at=t, agent_id="B"), StatusChange(at=t, status="solved")))
+    >>> fold.resolutions, fold.reopens, fold.latest_status, fold.latest_assignment, fold.latest_group
+    ([0, 5], 0, 5, 4, 3)
     """
-    change = _events.StatusChange
-    found: list[int] = []
+    change, priority = _events.StatusChange, _events.PriorityChange
+    assignment, rating = _events.Assignment, _events.SatisfactionResponse
+    fold = _LogFold()
+    solved = fold.resolutions
     resolved = False
-    for index, event in enumerate(events):
-        if type(event) is change:
-            now = event.status.is_resolved
-            if now and not resolved:
-                found.append(index)
-            resolved = now
-    return tuple(found)
-
-
-def reopens(events: tuple[Event, ...]) -> int:
-    """How many times a solved interaction was reopened (solved to open, pending or on hold).
-
-    >>> import pendulum
-    >>> from servicemodel import StatusChange
-    >>> t = pendulum.datetime(2024, 1, 1)
-    >>> reopens((StatusChange(at=t, status="solved"), StatusChange(at=t, status="open")))
-    1
-    """
-    change = _events.StatusChange
-    count = 0
     status = Status.NEW
-    for event in events:
-        if type(event) is change:
-            if status is Status.SOLVED and event.status is not Status.CLOSED:
-                count += 1
-            status = event.status
-    return count
-
-
-def latest(
-    events: tuple[Event, ...], kind: type[Event], counts: Callable[[Any], bool] | None = None
-) -> int | None:
-    """The index of the last event of *kind* (that *counts*, when given); ``None`` when there is none.
-
-    The current status, priority, assignee, group and rating are each the
-    latest change of its kind: this is that rule.
-
-    >>> import pendulum
-    >>> from servicemodel import Assignment
-    >>> t = pendulum.datetime(2024, 1, 1)
-    >>> log = (Assignment(at=t, agent_id="A-1", group="billing"), Assignment(at=t, agent_id="A-2"))
-    >>> latest(log, Assignment), latest(log, Assignment, lambda event: event.group is not None)
-    (1, 0)
-    """
-    for index in range(len(events) - 1, -1, -1):
-        event = events[index]
-        if type(event) is kind and (counts is None or counts(event)):
-            return index
-    return None
-
-
-def _names_group(event: Any) -> bool:
-    return event.group is not None
+    event: Any  # each branch reads the fields of the kind it tested
+    for index, event in enumerate(events):
+        kind = type(event)
+        if kind is change:
+            now = event.status
+            if now.is_resolved:
+                if not resolved:
+                    solved.append(index)
+                resolved = True
+            else:
+                resolved = False
+            if status is Status.SOLVED and now is not Status.CLOSED:
+                fold.reopens += 1
+            status = now
+            fold.latest_status = index
+        elif kind is assignment:
+            fold.latest_assignment = index
+            if event.group is not None:
+                fold.latest_group = index
+        elif kind is priority:
+            fold.latest_priority = index
+        elif kind is rating:
+            fold.latest_rating = index
+    return fold
 
 
 def log_facts(item: InteractionHistory) -> LogFacts:
@@ -237,8 +233,8 @@ def log_facts(item: InteractionHistory) -> LogFacts:
         pass
     events = item.events
     answers = replies(events, opened_by=item.opened_by, opening=OpeningMessage.NOT_A_REPLY)
-    solved = resolutions(events)
-    assignment = _events.Assignment
+    fold = _fold(events)
+    solved = tuple(fold.resolutions)
     # The instants are kept already (read with the log's rules): looked up, not read again.
     micros = log_event_us(item)
     first_reply_us = None
@@ -255,11 +251,12 @@ def log_facts(item: InteractionHistory) -> LogFacts:
         resolutions=solved,
         first_solved_us=micros[solved[0]] if solved else None,
         last_solved_us=micros[solved[-1]] if solved else None,
-        reopens=reopens(events),
-        latest_status=latest(events, _events.StatusChange),
-        latest_assignment=latest(events, assignment),
-        latest_group=latest(events, assignment, _names_group),
-        latest_rating=latest(events, _events.SatisfactionResponse),
+        reopens=fold.reopens,
+        latest_status=fold.latest_status,
+        latest_priority=fold.latest_priority,
+        latest_assignment=fold.latest_assignment,
+        latest_group=fold.latest_group,
+        latest_rating=fold.latest_rating,
     )
     object.__setattr__(item, "_log_facts", facts)  # a frozen value's derived facts, kept once
     return facts
