@@ -79,7 +79,7 @@ class LogFacts:
       group and satisfaction response (``None``: there is none).
 
     The rules of resolutions, reopens and the latest changes are
-    :func:`_fold`'s, one pass over the log.
+    :func:`log_facts`', one pass over the log.
 
     >>> facts = LogFacts(created_us=0, replies=(), first_reply_us=None, resolutions=(),
     ...                  first_solved_us=None, last_solved_us=None, reopens=0,
@@ -152,22 +152,11 @@ def replies(
     return tuple(found)
 
 
-@final
-@attrs.define
-class _LogFold:
-    """The status, assignment and rating facts of a log, gathered in one pass (see :func:`_fold`)."""
+def log_facts(item: InteractionHistory) -> LogFacts:
+    """The facts of *item*'s log, worked out the first time they are asked and then kept.
 
-    resolutions: list[int] = attrs.Factory(list)
-    reopens: int = 0
-    latest_status: int | None = None
-    latest_priority: int | None = None
-    latest_assignment: int | None = None
-    latest_group: int | None = None
-    latest_rating: int | None = None
-
-
-def _fold(events: tuple[Event, ...]) -> _LogFold:
-    """One pass over *events*: the rules of resolutions, reopens and the latest changes.
+    The replies are :func:`replies`'; the rest comes from one pass over the
+    events, the one place these rules are written:
 
     - a resolution is a status change that enters a resolved status
       (:attr:`Status.is_resolved <servicemodel.Status.is_resolved>`: solved
@@ -178,20 +167,34 @@ def _fold(events: tuple[Event, ...]) -> _LogFold:
       latest change of its kind (the group: the latest assignment naming one).
 
     >>> import pendulum
-    >>> from servicemodel import Assignment, StatusChange
-    >>> t = pendulum.datetime(2024, 1, 1)
-    >>> fold = _fold((StatusChange(at=t, status="solved"), StatusChange(at=t, status="closed"),
-    ...               StatusChange(at=t, status="open"), Assignment(at=t, agent_id="A", group="b"),
-    ...               Assignment(at=t, agent_id="B"), StatusChange(at=t, status="solved")))
-    >>> fold.resolutions, fold.reopens, fold.latest_status, fold.latest_assignment, fold.latest_group
-    ([0, 5], 0, 5, 4, 3)
+    >>> from servicemodel import Assignment, Interaction, StatusChange
+    >>> t = pendulum.datetime(1970, 1, 1)
+    >>> facts = log_facts(Interaction(id="T", customer_id="C", channel="chat", created_at=t,
+    ...     events=[StatusChange(at=t, status="solved"), StatusChange(at=t, status="open"),
+    ...             Assignment(at=t, agent_id="A", group="b"), Assignment(at=t, agent_id="B"),
+    ...             StatusChange(at=t, status="solved"), StatusChange(at=t, status="closed")]))
+    >>> facts.created_us, facts.resolutions, facts.reopens
+    (0, (0, 4), 1)
+    >>> facts.latest_status, facts.latest_assignment, facts.latest_group, facts.latest_priority
+    (5, 3, 2, None)
     """
+    try:
+        return item._log_facts
+    except AttributeError:  # not asked yet
+        pass
+    events = item.events
+    answers = replies(events, opened_by=item.opened_by, opening=OpeningMessage.NOT_A_REPLY)
+    first = answers[0] if answers else None
+    # The instants are kept already (read with the log's rules): looked up, not read again.
+    micros = log_event_us(item)
     change, priority = _events.StatusChange, _events.PriorityChange
     assignment, rating = _events.Assignment, _events.SatisfactionResponse
-    fold = _LogFold()
-    solved = fold.resolutions
+    solved: list[int] = []
     resolved = False
     status = Status.NEW
+    reopens = 0
+    first_reply_us = latest_status = latest_priority = None
+    latest_assignment = latest_group = latest_rating = None
     event: Any  # each branch reads the fields of the kind it tested
     for index, event in enumerate(events):
         kind = type(event)
@@ -204,59 +207,32 @@ def _fold(events: tuple[Event, ...]) -> _LogFold:
             else:
                 resolved = False
             if status is Status.SOLVED and now is not Status.CLOSED:
-                fold.reopens += 1
+                reopens += 1
             status = now
-            fold.latest_status = index
+            latest_status = index
         elif kind is assignment:
-            fold.latest_assignment = index
+            latest_assignment = index
             if event.group is not None:
-                fold.latest_group = index
+                latest_group = index
         elif kind is priority:
-            fold.latest_priority = index
+            latest_priority = index
         elif kind is rating:
-            fold.latest_rating = index
-    return fold
-
-
-def log_facts(item: InteractionHistory) -> LogFacts:
-    """The facts of *item*'s log, worked out the first time they are asked and then kept.
-
-    >>> import pendulum
-    >>> from servicemodel import Interaction
-    >>> log_facts(Interaction(id="T", customer_id="C", channel="chat",
-    ...                       created_at=pendulum.datetime(1970, 1, 1))).created_us
-    0
-    """
-    try:
-        return item._log_facts
-    except AttributeError:  # not asked yet
-        pass
-    events = item.events
-    answers = replies(events, opened_by=item.opened_by, opening=OpeningMessage.NOT_A_REPLY)
-    fold = _fold(events)
-    solved = tuple(fold.resolutions)
-    # The instants are kept already (read with the log's rules): looked up, not read again.
-    micros = log_event_us(item)
-    first_reply_us = None
-    if answers:
-        first = answers[0]
-        for index, event in enumerate(events):
-            if event is first:
-                first_reply_us = micros[index]
-                break
+            latest_rating = index
+        elif event is first:
+            first_reply_us = micros[index]
     facts = LogFacts(
         created_us=log_created_us(item),
         replies=answers,
         first_reply_us=first_reply_us,
-        resolutions=solved,
+        resolutions=tuple(solved),
         first_solved_us=micros[solved[0]] if solved else None,
         last_solved_us=micros[solved[-1]] if solved else None,
-        reopens=fold.reopens,
-        latest_status=fold.latest_status,
-        latest_priority=fold.latest_priority,
-        latest_assignment=fold.latest_assignment,
-        latest_group=fold.latest_group,
-        latest_rating=fold.latest_rating,
+        reopens=reopens,
+        latest_status=latest_status,
+        latest_priority=latest_priority,
+        latest_assignment=latest_assignment,
+        latest_group=latest_group,
+        latest_rating=latest_rating,
     )
     object.__setattr__(item, "_log_facts", facts)  # a frozen value's derived facts, kept once
     return facts
