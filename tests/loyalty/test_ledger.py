@@ -470,3 +470,27 @@ def test_an_activation_of_a_lot_not_pending_names_the_instant_in_the_ledgers_zon
     again = Command.of("activate", key="a-2", member="ann", at=t.add(hours=2), earn="o")
     with pytest.raises(LedgerError, match=message):
         replay.apply(again)
+
+
+def test_a_receipt_is_equal_to_the_same_command_s_receipt_from_any_ledger_and_to_nothing_else() -> (
+    None
+):
+    from servicemodel.loyalty import Receipt
+
+    t = pendulum.datetime(2025, 1, 10, 12, tz="Europe/Warsaw")
+    first, second = Ledger(), Ledger()
+    a = first.earn(member="ann", points=5, at=t, key="k")
+    b = second.earn(member="ann", points=5, at=t, key="k")
+    assert a.source is not b.source
+    assert a == b
+    assert not a != b  # noqa: SIM202 - __ne__ is its own method
+    assert hash(a) == hash(b)
+    assert a == Receipt(key="k", member="ann", version=1, span=(0, 1))
+    assert a != second.earn(member="ann", points=5, at=t, key="k2")
+    assert a != tuple(a)  # never equal to a plain tuple
+    assert tuple(a) != a
+    assert a != Receipt(key="k", member="ann", version=2, span=(0, 1))
+    assert repr(a) == "Receipt(key='k', member='ann', version=1, span=(0, 1))"
+    with pytest.raises(AttributeError):
+        a.version = 2  # type: ignore[misc]
+    assert [(e.kind.value, e.points) for e in a.entries] == [("earn", 5)]
