@@ -494,3 +494,21 @@ def test_a_receipt_is_equal_to_the_same_command_s_receipt_from_any_ledger_and_to
     with pytest.raises(AttributeError):
         a.version = 2  # type: ignore[misc]
     assert [(e.kind.value, e.points) for e in a.entries] == [("earn", 5)]
+
+
+def test_a_balance_is_equal_to_balances_of_the_same_points_and_never_to_a_plain_tuple() -> None:
+    from servicemodel.loyalty import Balance
+
+    t = pendulum.datetime(2025, 1, 10, 12, tz="Europe/Warsaw")
+    ledger = Ledger()
+    ledger.earn(member="ann", points=5, at=t, key="k")
+    now = ledger.balance("ann", as_of=t)
+    assert now == Balance(available=5, pending=0, debt=0)
+    assert hash(now) == hash(Balance(available=5, pending=0, debt=0))
+    assert now != Balance(available=5, pending=0, debt=1)
+    assert now != (5, 0, 0)
+    assert (5, 0, 0) != now  # noqa: SIM300 - the reflected comparison, on purpose
+    assert ledger.balance("ann", as_of=t.subtract(days=1)) == Balance(
+        available=0, pending=0, debt=0
+    )
+    assert ledger.balance("bob", as_of=t).net == 0

@@ -14,7 +14,7 @@ import functools
 import threading
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable
-from typing import Any, Concatenate, ParamSpec, TypeVar
+from typing import Any, Concatenate, Final, ParamSpec, TypeVar
 
 import pendulum
 
@@ -36,9 +36,12 @@ from ._values import (
     LotStatus,
     Receipt,
     Totals,
+    balance_of,
 )
 
 __all__ = ["LedgerQueries", "serialised"]
+
+_NO_POINTS: Final = Balance(available=0, pending=0, debt=0)
 
 _P = ParamSpec("_P")
 _R = TypeVar("_R")
@@ -173,7 +176,6 @@ class LedgerQueries:
 
     # ---------------------------------------------------------------- queries
 
-    @serialised
     def balance(self, member: str, *, as_of: _dt.datetime) -> Balance:
         """Return *member*'s balance as of an instant (past, present or future).
 
@@ -187,17 +189,23 @@ class LedgerQueries:
         Balance(available=0, pending=0, debt=0)
         """
         t = self._reader.micros(as_of, "as_of")
-        acc = self._accounts.get(member)
-        if acc is None:
-            return Balance(available=0, pending=0, debt=0)
-        if t < acc.last_at:
-            i = bisect_right(acc.snap_t, t) - 1
-            if i < 0:
-                return Balance(available=0, pending=0, debt=0)
-            available, pending, debt = acc.snap_v[i]
-            return Balance(available=available, pending=pending, debt=debt)
-        available, pending, debt = acc.view(t)
-        return Balance(available=available, pending=pending, debt=debt)
+        # The ledger's lock, as every query holds it (see serialised), taken here
+        # rather than by the wrapper: the most frequent query, at about a fifth of
+        # its cost.
+        lock = self._lock
+        lock.acquire()
+        try:
+            acc = self._accounts.get(member)
+            if acc is None:
+                return _NO_POINTS
+            if t < acc.last_at:
+                i = bisect_right(acc.snap_t, t) - 1
+                if i < 0:
+                    return _NO_POINTS
+                return balance_of(acc.snap_v[i])
+            return balance_of(acc.view(t))
+        finally:
+            lock.release()
 
     def _records(self, member: str, as_of: int | None) -> list[tuple[int | None, JournalEntry]]:
         """The member's journal records up to *as_of*, plus derived ones after the last command."""

@@ -336,21 +336,33 @@ def make_receipt(
 
 
 @final
-@attrs.frozen(kw_only=True)
-class Balance:
+class Balance(NamedTuple):
     """A member's points as of an instant.
 
     ``available`` can be spent now, ``pending`` will become available unless
     returned, ``debt`` is owed from clawbacks and is repaid by later points.
-    ``net`` is available minus debt.
+    ``net`` is available minus debt. Like :class:`Receipt`, a typed record (a
+    named tuple: a balance query builds one on every call) equal only to
+    balances, never to a plain tuple.
 
     >>> Balance(available=0, pending=100, debt=0).net
     0
+    >>> Balance(available=0, pending=100, debt=0) == (0, 100, 0)
+    False
     """
 
     available: int
     pending: int
     debt: int
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is Balance and tuple.__eq__(self, other)
+
+    def __ne__(self, other: object) -> bool:
+        return not self == other
+
+    def __hash__(self) -> int:
+        return tuple.__hash__(self)
 
     @property
     def net(self) -> int:
@@ -360,6 +372,21 @@ class Balance:
         150
         """
         return self.available - self.debt
+
+
+_NEW_BALANCE = tuple.__new__
+
+
+def balance_of(triple: tuple[int, int, int]) -> Balance:
+    """The :class:`Balance` of an ``(available, pending, debt)`` triple, on a hot path.
+
+    The triple goes straight into the tuple (see :func:`make_receipt`).
+
+    >>> balance_of((60, 0, 0))
+    Balance(available=60, pending=0, debt=0)
+    """
+    balance: Balance = _NEW_BALANCE(Balance, triple)
+    return balance
 
 
 class LotStatus(enum.Enum):
