@@ -335,11 +335,12 @@ class Account:
     ) -> None:
         # The one place entries are made: the fields in JournalEntry's order, built as
         # a tuple (its keyword constructor costs three times as much on this path).
-        self.out.append(
+        out = self.out
+        if self.record:
+            self.seqs.append(len(out))  # the position the entry takes
+        out.append(
             _new_record(JournalEntry, (self.member, kind, at, points, allocs, lot, key, ref, note))
         )
-        if self.record:
-            self.seqs.append(len(self.out) - 1)
 
     # ----------------------------------------------------------- settlement
 
