@@ -68,19 +68,20 @@ _ENCODER: Final = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure
 _COLUMN_ENCODER: Final = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, default=_plain)
 
 
-def _reused_encoder(encoder: json.JSONEncoder) -> Callable[[Any], str]:
-    """``encoder.encode``, or the same encoding by one C encoder kept for every call.
+def _chunks_of(encoder: json.JSONEncoder) -> Callable[[Any, int], Any] | None:
+    """CPython's C encoder of *encoder*'s options, made once and kept for every call.
 
-    ``JSONEncoder.encode`` builds a C encoder at each call; CPython's
+    ``JSONEncoder.encode`` builds a C encoder at each call;
     ``json.encoder.c_make_encoder`` makes one that can be kept (without the
-    check for circular data, which a command never holds). It is used only
-    where it exists and writes what *encoder* writes.
+    check for circular data, which a command never holds). Called with a
+    value and ``0``, it returns the text's parts. ``None`` where there is
+    none, or where it does not write what *encoder* writes.
     """
     make = getattr(json.encoder, "c_make_encoder", None)
     if make is None:  # pragma: no cover - CPython has it
-        return encoder.encode
+        return None
     try:
-        chunks = make(
+        chunks: Callable[[Any, int], Any] = make(
             None,
             encoder.default,
             json.encoder.encode_basestring,
@@ -92,19 +93,32 @@ def _reused_encoder(encoder: json.JSONEncoder) -> Callable[[Any], str]:
             True,  # allow_nan
         )
     except TypeError:  # pragma: no cover - another signature
+        return None
+    sample = {"b": [1, "é\n", None, True, 2.5], "a": {"z": "x", "y": -3}}
+    if "".join(chunks(sample, 0)) != encoder.encode(sample):  # pragma: no cover - not CPython's
+        return None
+    return chunks
+
+
+def _reused_encoder(encoder: json.JSONEncoder) -> Callable[[Any], str]:
+    """``encoder.encode``, or the same encoding by one C encoder kept for every call."""
+    chunks = _chunks_of(encoder)
+    if chunks is None:  # pragma: no cover - CPython has it
         return encoder.encode
 
     def encode(data: Any) -> str:
         return "".join(chunks(data, 0))
 
-    sample = {"b": [1, "é\n", None, True, 2.5], "a": {"z": "x", "y": -3}}
-    if encode(sample) != encoder.encode(sample):  # pragma: no cover - not CPython's
-        return encoder.encode
     return encode
 
 
 _encode: Final = _reused_encoder(_ENCODER)
-_encode_column: Final = _reused_encoder(_COLUMN_ENCODER)
+# The compact form is written for every command a store keeps: its C encoder is called
+# directly (a function around it costs a tenth of the encoding).
+_column_chunks: Final = _chunks_of(_COLUMN_ENCODER) or (
+    lambda data, _: [_COLUMN_ENCODER.encode(data)]  # pragma: no cover - CPython has one
+)
+_join: Final = "".join
 
 
 def command_to_json(command: Command, zone: str = "UTC") -> str:
@@ -141,7 +155,7 @@ def command_column(payload: tuple[Any, ...]) -> str:
     >>> command_column(("adjust", "ann", 0, -5, "fix", NegativeBalance.UNLIMITED, None))
     '["adjust",0,-5,"fix","unlimited",null]'
     """
-    return _encode_column(payload[:1] + payload[2:])
+    return _join(_column_chunks(payload[:1] + payload[2:], 0))
 
 
 def command_from_column(text: str | bytes, key: str, member: str, zone: str) -> Command:

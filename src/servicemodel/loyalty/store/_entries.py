@@ -68,28 +68,38 @@ def pack(records: Sequence[Record], member: str, gaps: Sequence[int] = ()) -> by
     >>> len(blob)
     63
     """
+    if gaps and len(gaps) != len(records):
+        raise ValidationError(
+            f"'gaps' must have one gap per record ({len(records)}) (got {len(gaps)})",
+            field="gaps",
+            value=gaps,
+        )
     out = bytearray()
-    gap = 0
-    for i, (owner, kind, micros, points, allocations, lot, key, ref, note) in enumerate(records):
+    gap = i = 0
+    for owner, kind, micros, points, allocations, lot, key, ref, note in records:
+        if gaps:
+            gap = gaps[i]
+            i += 1
         if owner != member:
             raise ValidationError(
                 f"'records' must all be of member {member!r} (got one of {owner!r})",
                 field="records",
                 value=owner,
             )
-        if gaps:
-            gap = gaps[i]
         # The texts, in order, after the allocations; an absent one has length -1.
         k = r = n = -1
+        texts = b""
         if key is not None:
-            key_bytes = key.encode("utf-8", "surrogatepass")
-            k = len(key_bytes)
+            texts = key.encode("utf-8", "surrogatepass")
+            k = len(texts)
         if ref is not None:
             ref_bytes = ref.encode("utf-8", "surrogatepass")
             r = len(ref_bytes)
+            texts += ref_bytes
         if note is not None:
             note_bytes = note.encode("utf-8", "surrogatepass")
             n = len(note_bytes)
+            texts += note_bytes
         count = len(allocations)
         out += _pack_head(
             gap, _code_of(kind), lot is not None, micros, points, lot or 0, count, k, r, n
@@ -98,12 +108,7 @@ def pack(records: Sequence[Record], member: str, gaps: Sequence[int] = ()) -> by
             out += _pack_pair(*allocations[0])
         elif count:
             out += struct.pack(f"<{2 * count}q", *itertools.chain(*allocations))
-        if k >= 0:
-            out += key_bytes
-        if r >= 0:
-            out += ref_bytes
-        if n >= 0:
-            out += note_bytes
+        out += texts
     return out
 
 

@@ -99,6 +99,24 @@ def _entries(store: LedgerStore, key: str, span: tuple[int, int]) -> tuple[Entry
     return store.entries(key)
 
 
+@attrs.define
+class _Keys:
+    """The source of the entries of one transaction's receipts: their keys by their spans.
+
+    One for all of a batch's receipts (a function made for each receipt
+    costs more than its key kept here). A span is a command's own journal
+    positions, never another command's; a command without entries of its
+    own has the empty span ``(0, 0)`` and no entries.
+    """
+
+    store: LedgerStore
+    keys: dict[tuple[int, int], str]
+
+    def entries(self, span: tuple[int, int]) -> tuple[Entry, ...]:
+        key = self.keys.get(span) if span[1] > span[0] else None
+        return () if key is None else self.store.entries(key)
+
+
 @final
 class StoredLedger:
     """A points ledger kept in a store (SQLite or PostgreSQL), safe to share.
@@ -355,7 +373,8 @@ class StoredLedger:
         finds its first's there.
         """
         receipts = []
-        store = self._store
+        keys: dict[tuple[int, int], str] = {}
+        source = _Keys(self._store, keys).entries
         for place, seqs in zip(placed, given, strict=True):
             key, member = place.key, place.member
             known = states[member].seqs
@@ -366,11 +385,8 @@ class StoredLedger:
                 known.extend(seqs)
                 split = place.settled
                 span = (seqs[split] - 1, seqs[-1]) if split < len(seqs) else (0, 0)
-            receipts.append(
-                make_receipt(
-                    key, member, place.version, span, functools.partial(_entries, store, key)
-                )
-            )
+            keys[span] = key
+            receipts.append(make_receipt(key, member, place.version, span, source))
         return tuple(receipts)
 
     def _begin(self, tx: StoreTransaction) -> None:

@@ -122,7 +122,6 @@ class _Transaction:
         self._writing = writing
         self._versions: dict[str, int] = {}
         self._end = -1  # the last journal position given; -1: not read yet
-        self._next_command = 0  # the next command's seq; 0: not read yet
         # The gathered rows' values, one row after another (_WIDTH values each): a chunk
         # of rows is a slice, the parameters of one statement.
         self._values: list[Any] = []
@@ -239,23 +238,22 @@ class _Transaction:
 
     def append(self, written: Written) -> range:
         key, member, version, command, records, settled = written
-        blob = pack(records, member)  # a bytearray, which sqlite3 binds without an adapter
-        number = self._next_command
-        if not number:
-            end, top = self._db.execute(_ENDS).fetchone()
-            self._end, number = end, (top or 0) + 1
-        first = self._end + 1
-        last = self._end = self._end + len(records)
-        self._values.extend((number, key, member, version, command, first, settled, blob))
-        self._next_command = number + 1
+        end = self._end
+        if end < 0:
+            (end,) = self._db.execute(_END).fetchone()
+        last = self._end = end + len(records)
+        # The row's seq is SQLite's next rowid (one more than the last): not bound, not
+        # looked up. The entries are a bytearray, which sqlite3 binds without an adapter.
+        self._values.extend(
+            (key, member, version, command, end + 1, settled, pack(records, member))
+        )
         self._versions[member] = version
-        return range(first, last + 1)
+        return range(end + 1, last + 1)
 
 
 class _JournalRow(NamedTuple):
-    """One command's journal row, in the column order of :data:`_INSERT`."""
+    """One command's journal row, in the column order of :data:`_INSERT` (its seq is SQLite's next rowid)."""
 
-    seq: int
     key: str
     member: str
     version: int
@@ -267,6 +265,11 @@ class _JournalRow(NamedTuple):
 
 _FIND: Final = f"SELECT {ROW_COLUMNS} FROM journal WHERE key = ?"
 _INSERT: Final = (
+    "INSERT INTO journal (key, member, version, command, first, settled, entries)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?)"
+)
+#: A migrated row, with its seq.
+_INSERT_MIGRATED: Final = (
     "INSERT INTO journal (seq, key, member, version, command, first, settled, entries)"
     " VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
 )
@@ -274,7 +277,7 @@ _INSERT: Final = (
 _WIDTH: Final = len(_JournalRow._fields)
 # Rows written by one multi-row INSERT (a statement per row costs a quarter more).
 _CHUNK: Final = 50
-_INSERT_CHUNK: Final = _INSERT + ", (?, ?, ?, ?, ?, ?, ?, ?)" * (_CHUNK - 1)
+_INSERT_CHUNK: Final = _INSERT + ", (?, ?, ?, ?, ?, ?, ?)" * (_CHUNK - 1)
 
 
 def _rows(values: list[Any]) -> list[_JournalRow]:
@@ -282,8 +285,8 @@ def _rows(values: list[Any]) -> list[_JournalRow]:
     return [_JournalRow._make(values[i : i + _WIDTH]) for i in range(0, len(values), _WIDTH)]
 
 
-# The journal's end and the last command's seq.
-_ENDS: Final = "SELECT journal_end, (SELECT max(seq) FROM journal) FROM ledger"
+# The journal's end: the last position given.
+_END: Final = "SELECT journal_end FROM ledger"
 # A member's version is its last journal row's: one step down the (member, version) index.
 _VERSION: Final = "SELECT max(version) FROM journal WHERE member = ?"
 _VERSIONS: Final = (
@@ -574,7 +577,7 @@ def _journal_of_version_2(db: sqlite3.Connection, version: int, url: str) -> Non
     )
     rows = journal_rows(commands, entries, url)
     while page := list(itertools.islice(rows, _BATCH)):
-        db.executemany(_INSERT, page)
+        db.executemany(_INSERT_MIGRATED, page)
     for statement in SQLITE_V3_AFTER:
         db.execute(statement)
 
