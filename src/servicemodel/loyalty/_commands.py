@@ -226,8 +226,9 @@ class Command:
     def _call(self) -> dict[str, Any]:
         """As :meth:`call`, ``at`` the instant as the command holds it (the ledger takes it as is)."""
         kwargs: dict[str, Any] = {"member": self.member, "key": self.key, "at": self._micros}
-        for field, value in self.arguments:
-            kwargs[field] = _tally_mapping(value) if field == "tally" else value
+        kwargs.update(self.arguments)  # (name, value) pairs, one per argument
+        if "tally" in kwargs:
+            kwargs["tally"] = _tally_mapping(kwargs["tally"])
         return kwargs
 
 

@@ -155,9 +155,10 @@ class LedgerQueries:
 
         A store persists these as the ledger recorded them (see
         :mod:`servicemodel.loyalty.store`), without public entries in between.
+        Only the ledger's owner asks, right after the command it ran (a store's
+        ledger of one member, used under the store's lock): it takes no lock.
         """
-        with self._lock:
-            return self._keys[key], self._journal[start:]
+        return self._keys[key], self._journal[start:]
 
     def _span(self, span: tuple[int, int]) -> tuple[Entry, ...]:
         first, last = span
