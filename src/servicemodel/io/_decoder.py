@@ -284,6 +284,7 @@ class InteractionDecoder:
         # The first event often shares the opening instant: that one is built already.
         last_text, key, at = created_text, created_us, created_at
         ids, durations, fixed = self._ids, self._durations, self._fixed
+        add_key, add_event = keys.append, events.append
         for index, raw in enumerate(raw_events):
             field = "type"
             try:
@@ -296,7 +297,7 @@ class InteractionDecoder:
                     # makes): parse and build each distinct timestamp once.
                     at, key = read_instant(text, named, fixed, "at")
                     last_text = text
-                keys.append(key)
+                add_key(key)
                 # Messages and status changes are most of a log: built here, in the loop.
                 event: Event
                 if kind == "message":
@@ -331,7 +332,7 @@ class InteractionDecoder:
                     _S_AT(event, at)
                 else:
                     event = self._other_event(raw, kind, known, at, index)
-                events.append(event)
+                add_event(event)
             except ValidationError as error:
                 path = f"events[{index}]"
                 other = _other_key(raw, known, path) if field != "type" else None
