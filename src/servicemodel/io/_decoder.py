@@ -209,11 +209,11 @@ class InteractionDecoder:
             raise
         except _DECODE_ERRORS:
             raise field_error(record, field, "") from None
-        # Record ids are unique: checked each time, never remembered. A customer's id is
-        # the rule of the names remembered in ``_ids`` (an agent's, a group's).
+        # Record ids are unique and customers' ids mostly so (a file names tens of
+        # thousands): checked each time, never remembered (``_ids`` keeps the names a
+        # file repeats: agents', groups').
         _ID[1](None, _ID[0], identifier)
-        if not (type(customer_id) is str and customer_id in self._ids):
-            self._check_id(_CUSTOMER_ID, customer_id)
+        _CUSTOMER_ID[1](None, _CUSTOMER_ID[0], customer_id)
         events, keys = self._events(raw_events, created_at, created_us, text, named)
         check_log(created_at, priority, events, keys)
         interaction = _new(Interaction)
