@@ -259,10 +259,9 @@ def read_instant(
     else:
         # (*offset* is the parsed ``datetime.timezone``: never None here.)
         delta = _FROM_STD_STATE(state, _STD_UTC) - _EPOCH - offset.utcoffset(None)  # type: ignore[operator,union-attr]
-    # ``duration_micros``, inlined (one call per timestamp a reader parses).
-    return _FROM_STATE(state, tz), (
-        delta.days * 86_400 + delta.seconds
-    ) * 1_000_000 + delta.microseconds
+    # (Dividing by a microsecond is one operation where reading the three fields and
+    # adding them up is eleven: the interpreter's operations are most of a reader's cost.)
+    return _FROM_STATE(state, tz), delta // _ONE_US
 
 
 def duration_micros(value: _dt.timedelta) -> int:

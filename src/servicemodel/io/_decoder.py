@@ -25,6 +25,7 @@ import pendulum
 
 from .._log._facts import keep_event_us
 from .._time import ZONES, parse_duration, read_instant
+from .._validators import non_empty_str, text_problem
 from ..exceptions import ValidationError
 from ..interactions import (
     Assignment,
@@ -91,6 +92,8 @@ _AUTHOR_ID = _validator(Message, "author_id")
 _AGENT_ID = _validator(Assignment, "agent_id")
 _GROUP = _validator(Assignment, "group")
 _SCORE = _validator(SatisfactionResponse, "score")
+if _ID[1] is not non_empty_str or _CUSTOMER_ID[1] is not non_empty_str:  # pragma: no cover
+    raise TypeError("an interaction's ids are no longer checked by the text rule: see decode")
 _TAGS = _converter(Interaction, "tags")
 _ATTRIBUTES = _converter(Interaction, "attributes")
 _WORK = _converter(Message, "work")
@@ -212,8 +215,12 @@ class InteractionDecoder:
         # Record ids are unique and customers' ids mostly so (a file names tens of
         # thousands): checked each time, never remembered (``_ids`` keeps the names a
         # file repeats: agents', groups').
-        _ID[1](None, _ID[0], identifier)
-        _CUSTOMER_ID[1](None, _CUSTOMER_ID[0], customer_id)
+        # Their rule is the text rule (``non_empty_str`` asks ``text_problem``), asked
+        # directly: the class's validator then raises its error for a problem found.
+        if text_problem(identifier) is not None:
+            _ID[1](None, _ID[0], identifier)
+        if text_problem(customer_id) is not None:
+            _CUSTOMER_ID[1](None, _CUSTOMER_ID[0], customer_id)
         events, keys = self._events(raw_events, created_at, created_us, text, named)
         check_log(created_at, priority, events, keys)
         interaction = _new(Interaction)
