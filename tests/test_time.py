@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pendulum
 import pytest
-from hypothesis import assume, given
+from hypothesis import given
 from hypothesis import strategies as st
 
 from servicemodel import Interaction
@@ -21,7 +21,7 @@ from servicemodel._time import (
     duration_micros,
     from_micros,
     parse_duration,
-    parsed_instant,
+    read_instant,
     shown_in,
     to_duration,
     to_micros,
@@ -91,19 +91,26 @@ def test_micros_do_not_depend_on_the_zone_it_is_written_in(
 
 
 @given(instants(zones=timezones()))
-def test_a_parsed_timestamp_reads_as_its_value_and_its_instant(instant: pendulum.DateTime) -> None:
+def test_a_timestamp_read_from_text_is_its_value_and_its_instant(
+    instant: pendulum.DateTime,
+) -> None:
     # What a reader does: the timestamp as written (its wall clock at its own offset),
-    # parsed, shown in its zone as written; the instant exactly the timedelta's.
-    # (The second pass through a repeated hour is not read as written: the reader
-    # converts it, as its zone reads that wall clock at the first pass's offset.)
-    parsed = dt.datetime.fromisoformat(instant.isoformat())
+    # read in its zone, or at its offset when the record names no zone; the instant
+    # exactly the timedelta's. (The second pass through a repeated hour is not read as
+    # written: it is converted, as its zone reads that wall clock at the first pass's offset.)
+    text = instant.isoformat()
+    parsed = dt.datetime.fromisoformat(text)
     tz = instant.tzinfo or pendulum.UTC
-    assume(tz.utcoffset(parsed) == parsed.utcoffset())
     exact = (parsed - dt.datetime(1970, 1, 1, tzinfo=dt.UTC)) // dt.timedelta(microseconds=1)
-    at, micros = parsed_instant(parsed, tz)
-    assert (at, micros) == (shown_in(parsed, tz), to_micros(parsed))
+    at, micros = read_instant(text, tz, {}, "at")
     assert micros == exact == to_micros(instant)
-    assert at.isoformat() == instant.isoformat()
+    assert at.tzinfo is tz
+    assert (at.fold, at.isoformat()) == (instant.fold, text)
+    fixed: dict[object, dt.tzinfo] = {}
+    at, micros = read_instant(text, None, fixed, "at")
+    assert (micros, at.isoformat()) == (exact, text)
+    assert fixed == {parsed.tzinfo: at.tzinfo}
+    assert read_instant(text, None, fixed, "at")[0].tzinfo is at.tzinfo  # kept, not built again
 
 
 @given(instants(zones=timezones()), st.booleans())
@@ -122,12 +129,27 @@ def test_shown_in_builds_what_the_constructor_builds_from_each_field(
     assert (built.fold, built.isoformat()) == (expected.fold, expected.isoformat())
 
 
-def test_a_value_not_at_a_fixed_offset_reads_as_shown_in_and_to_micros_read_it() -> None:
-    london = ZoneInfo("Europe/London")
-    second = dt.datetime(2024, 10, 27, 1, 30, tzinfo=london, fold=1)  # 01:30 GMT
-    at, micros = parsed_instant(second, pendulum.timezone("Europe/London"))
-    assert (at.fold, at.isoformat()) == (1, "2024-10-27T01:30:00+00:00")
-    assert micros == to_micros(second) == 1_729_992_600_000_000
+def test_a_timestamp_written_at_another_offset_than_its_zone_is_converted() -> None:
+    at, micros = read_instant(
+        "2024-10-27T01:30:00+00:00", pendulum.timezone("Europe/London"), {}, "at"
+    )
+    assert (at.fold, at.isoformat()) == (
+        1,
+        "2024-10-27T01:30:00+00:00",
+    )  # 01:30 GMT, the second time
+    assert micros == 1_729_992_600_000_000
+    at, micros = read_instant(
+        "2024-06-10T09:00:00+02:00", pendulum.timezone("Europe/London"), {}, "at"
+    )
+    assert (at.isoformat(), micros) == ("2024-06-10T08:00:00+01:00", 1_718_002_800_000_000)
+
+
+@pytest.mark.parametrize("zone_name", [None, "Europe/London"])
+def test_a_timestamp_without_an_offset_is_refused_naming_its_field(zone_name: str | None) -> None:
+    named = None if zone_name is None else pendulum.timezone(zone_name)
+    with pytest.raises(ValidationError, match="'created_at' must be timezone-aware") as info:
+        read_instant("2024-06-10T09:00:00", named, {}, "created_at")
+    assert info.value.field == "created_at"
 
 
 def test_micros_agree_with_stdlib_timestamp_at_whole_seconds() -> None:

@@ -262,3 +262,41 @@ def test_a_long_tag_met_before_does_not_pass_as_an_id() -> None:
     with pytest.raises(ValidationError, match="must be at most 256 characters") as caught:
         decoder.decode({"id": "T-2", "events": [{**reply, "author_id": long}], **opening})
     assert caught.value.field == "events[0].author_id"
+
+
+_AT = "2024-06-10T09:00:00Z"
+
+
+@pytest.mark.parametrize(
+    "event",
+    [
+        {"type": "message", "at": _AT, "author": "agent", "note": "x"},
+        {"type": "message", "at": "yesterday", "author": "agent", "note": "x"},
+        {"type": "message", "at": _AT, "author": "agent", "work": "soon", "note": "x"},
+        {"type": "message", "at": _AT, "author_id": None, "work": None, "note": "x"},
+        {"type": "status_change", "at": _AT, "status": "open", "note": "x"},
+        {"type": "status_change", "at": _AT, "note": "x"},
+        {"type": "status_change", "at": _AT, "status": "new", "note": "x"},
+        {"type": "assignment", "at": _AT, "agent_id": " A", "note": "x"},
+        {"type": "priority_change", "at": _AT, "priority": "normal", "note": "x"},
+        {"type": "satisfaction", "at": _AT, "score": 9, "note": "x"},
+        {"type": "tag_change", "at": _AT, "added": "vip", "note": "x"},
+    ],
+)
+def test_a_key_not_of_the_events_kind_is_reported_before_its_other_problems(
+    event: dict[str, Any],
+) -> None:
+    record = {"id": "T-1", "customer_id": "C-1", "channel": "chat", "created_at": _AT}
+    with pytest.raises(ValidationError, match=r"'events\[0\]\.note' is not a field of") as info:
+        decode_interaction({**record, "events": [event]})
+    assert (info.value.field, info.value.value) == ("events[0].note", "x")
+
+
+def test_an_explicit_null_is_a_key_of_the_events_kind() -> None:
+    record = {"id": "T-1", "customer_id": "C-1", "channel": "chat", "created_at": _AT}
+    events = [
+        {"type": "message", "at": _AT, "author": "agent", "author_id": None, "work": None},
+        {"type": "assignment", "at": _AT, "agent_id": None, "group": "g"},
+    ]
+    read = decode_interaction({**record, "events": events})
+    assert [getattr(e, "author_id", None) for e in read.events] == [None, None]

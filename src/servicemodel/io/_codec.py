@@ -16,7 +16,7 @@ from typing import Any
 
 import pendulum
 
-from .._time import duration_micros, from_micros, to_micros, zone
+from .._time import duration_micros, fixed_zone, from_micros, to_micros, zone
 from .._validators import instance
 from ..customers import Customer
 from ..exceptions import ValidationError
@@ -58,11 +58,11 @@ __all__ = [
     "encode_feedback",
     "encode_interaction",
     "field_error",
-    "fixed_zone",
     "format_duration",
     "parse_instant",
     "qualified",
     "unknown_field",
+    "unknown_key",
 ]
 
 #: The vocabularies of the record format: document value to enum member.
@@ -146,31 +146,6 @@ _RULES = {
 # ------------------------------------------------------------------ instants
 
 _fromisoformat = _dt.datetime.fromisoformat
-
-
-def fixed_zone(parsed: _dt.datetime, text: str, field: str) -> _dt.tzinfo:
-    """The pendulum zone of a parsed timestamp's UTC offset; naive or sub-second offsets raise.
-
-    >>> fixed_zone(_fromisoformat("2024-06-10T09:00:00+01:00"), "...", "at")
-    FixedTimezone(3600, name="+01:00")
-    """
-    offset = parsed.utcoffset()
-    if offset is None:
-        raise ValidationError(
-            f"'{field}' must be timezone-aware (got naive {text!r}); write its UTC offset, "
-            f"e.g. '{parsed.isoformat()}+01:00' or '{parsed.isoformat()}Z'",
-            field=field,
-            value=text,
-        )
-    if offset.microseconds:
-        raise ValidationError(
-            f"'{field}' must have a UTC offset in whole seconds (got {text!r})",
-            field=field,
-            value=text,
-        )
-    if not offset:
-        return pendulum.UTC
-    return pendulum.FixedTimezone(offset.days * 86_400 + offset.seconds)
 
 
 def parse_instant(text: str, field: str) -> pendulum.DateTime:
@@ -287,17 +262,28 @@ def qualified(error: ValidationError, path: str) -> ValidationError:
     return ValidationError(message, field=full, value=error.value)
 
 
-def unknown_field(container: Mapping[str, object], known: frozenset[str], path: str) -> None:
+def unknown_key(
+    container: Mapping[str, object], known: frozenset[str], path: str
+) -> ValidationError | None:
+    """The error naming the first key of *container* (sorted) not in *known*, or ``None``."""
     extra = sorted(k for k in container if k not in known)
-    if extra:
-        full = f"{path}.{extra[0]}" if path else extra[0]
-        where = f"'{path}'" if path else "the record"
-        raise ValidationError(
-            f"'{full}' is not a field of {where}; known fields are {', '.join(sorted(known))} "
-            f"(got {_describe(container[extra[0]])})",
-            field=full,
-            value=container[extra[0]],
-        )
+    if not extra:
+        return None
+    full = f"{path}.{extra[0]}" if path else extra[0]
+    where = f"'{path}'" if path else "the record"
+    return ValidationError(
+        f"'{full}' is not a field of {where}; known fields are {', '.join(sorted(known))} "
+        f"(got {_describe(container[extra[0]])})",
+        field=full,
+        value=container[extra[0]],
+    )
+
+
+def unknown_field(container: Mapping[str, object], known: frozenset[str], path: str) -> None:
+    """Raise the error naming a key of *container* not in *known*, if it holds one."""
+    error = unknown_key(container, known, path)
+    if error is not None:
+        raise error
 
 
 # ------------------------------------------------------------------ interactions

@@ -24,7 +24,8 @@ import attrs
 import pendulum
 
 from .._log._facts import keep_event_us
-from .._time import ZONES, parse_duration, parsed_instant, shown_in, to_micros
+from .._time import ZONES, parse_duration, read_instant
+from .._validators import non_empty_str, text_problem
 from ..exceptions import ValidationError
 from ..interactions import (
     Assignment,
@@ -55,14 +56,13 @@ from ._codec import (
     STATUSES,
     VISIBILITIES,
     field_error,
-    fixed_zone,
     qualified,
     unknown_field,
+    unknown_key,
 )
 
 __all__ = ["InteractionDecoder", "decode_interaction"]
 
-_fromisoformat: Final = _dt.datetime.fromisoformat
 _new: Final = object.__new__
 _PUBLIC: Final = Visibility.PUBLIC
 _DECODE_ERRORS: Final = (KeyError, TypeError, ValueError, AttributeError, OverflowError)
@@ -92,6 +92,8 @@ _AUTHOR_ID = _validator(Message, "author_id")
 _AGENT_ID = _validator(Assignment, "agent_id")
 _GROUP = _validator(Assignment, "group")
 _SCORE = _validator(SatisfactionResponse, "score")
+if _ID[1] is not non_empty_str or _CUSTOMER_ID[1] is not non_empty_str:  # pragma: no cover
+    raise TypeError("an interaction's ids are no longer checked by the text rule: see decode")
 _TAGS = _converter(Interaction, "tags")
 _ATTRIBUTES = _converter(Interaction, "attributes")
 _WORK = _converter(Message, "work")
@@ -183,11 +185,15 @@ class InteractionDecoder:
             field = "priority"
             priority = PRIORITIES[record["priority"]] if "priority" in record else Priority.NORMAL
             field = "timezone"
-            named = self._zone_named(record["timezone"]) if "timezone" in record else None
+            named = None
+            if "timezone" in record:
+                name = record["timezone"]
+                named = self._named.get(name) if type(name) is str else None
+                if named is None:
+                    named = self._zone_named(name)
             field = "created_at"
             text = record["created_at"]
-            parsed = _fromisoformat(text)
-            created_at, created_us = self._instant(parsed, text, "created_at", named)
+            created_at, created_us = read_instant(text, named, self._fixed, "created_at")
             field = "tags"
             tags = record.get("tags", ())
             if type(tags) is not list and tags != ():
@@ -206,9 +212,15 @@ class InteractionDecoder:
             raise
         except _DECODE_ERRORS:
             raise field_error(record, field, "") from None
-        # Record ids are unique: checked each time, never remembered.
-        _ID[1](None, _ID[0], identifier)
-        _CUSTOMER_ID[1](None, _CUSTOMER_ID[0], customer_id)
+        # Record ids are unique and customers' ids mostly so (a file names tens of
+        # thousands): checked each time, never remembered (``_ids`` keeps the names a
+        # file repeats: agents', groups').
+        # Their rule is the text rule (``non_empty_str`` asks ``text_problem``), asked
+        # directly: the class's validator then raises its error for a problem found.
+        if text_problem(identifier) is not None:
+            _ID[1](None, _ID[0], identifier)
+        if text_problem(customer_id) is not None:
+            _CUSTOMER_ID[1](None, _CUSTOMER_ID[0], customer_id)
         events, keys = self._events(raw_events, created_at, created_us, text, named)
         check_log(created_at, priority, events, keys)
         interaction = _new(Interaction)
@@ -251,11 +263,10 @@ class InteractionDecoder:
         return checked
 
     def _zone_named(self, name: object) -> _dt.tzinfo:
-        found = self._named.get(name) if isinstance(name, str) else None
-        if found is None:
-            found = ZONES.zone(name if isinstance(name, str) else repr(name), field="timezone")
-            if len(self._named) < _MAX_CACHED:
-                self._named[name] = found
+        """The zone of a name not met yet (``decode`` looks it up in ``_named`` first)."""
+        found = ZONES.zone(name if isinstance(name, str) else repr(name), field="timezone")
+        if len(self._named) < _MAX_CACHED:
+            self._named[name] = found
         return found
 
     def _work(self, text: object) -> pendulum.Duration:
@@ -263,31 +274,6 @@ class InteractionDecoder:
         if len(self._durations) < _MAX_CACHED:
             self._durations[text] = found
         return found
-
-    def _instant(
-        self, parsed: _dt.datetime, text: str, field: str, named: _dt.tzinfo | None
-    ) -> tuple[pendulum.DateTime, int]:
-        """The instant of a parsed timestamp (in its own offset, or shown in the named zone), and
-        its epoch microseconds (read from the parsed timestamp, whose fixed offset answers fast).
-
-        The microseconds order the record's instants for ``check_log`` and are
-        kept as the events' instants (:func:`~servicemodel._log._facts.log_event_us`).
-        """
-        if named is None:
-            zone = self._fixed.get(parsed.tzinfo)
-            if zone is None:
-                zone = fixed_zone(parsed, text, field)  # raises: naive, or not whole seconds
-                if len(self._fixed) < _MAX_CACHED:
-                    self._fixed[parsed.tzinfo] = zone
-            return parsed_instant(parsed, zone)  # at the parsed offset: its wall clock as written
-        offset = parsed.tzinfo or fixed_zone(parsed, text, field)  # raises: naive
-        # Written as the zone's own wall time and offset (what the writer does): the
-        # fields can be used as they are. Otherwise convert (the fold comes with it).
-        # (A parsed offset is a fixed ``datetime.timezone``: asking it directly costs
-        # a quarter of ``parsed.utcoffset()``.)
-        if named.utcoffset(parsed) == offset.utcoffset(None):
-            return parsed_instant(parsed, named)
-        return shown_in(parsed.astimezone(named), named), to_micros(parsed)
 
     # ------------------------------------------------------------------ events
 
@@ -304,31 +290,34 @@ class InteractionDecoder:
         keys = [created_us]
         # The first event often shares the opening instant: that one is built already.
         last_text, key, at = created_text, created_us, created_at
-        ids, durations = self._ids, self._durations
+        ids, durations, fixed = self._ids, self._durations, self._fixed
+        add_key, add_event = keys.append, events.append
         for index, raw in enumerate(raw_events):
             field = "type"
             try:
                 kind = raw["type"]
-                known = EVENT_KEYS[kind]
-                # (raw is a JSON object here: indexing anything else by "type" failed.)
-                if not known.issuperset(raw):
-                    unknown_field(raw, known, f"events[{index}]")
+                known = EVENT_KEYS[kind]  # the kind's keys: any other is refused (below)
                 field = "at"
                 text = raw["at"]
                 if text != last_text:
                     # Events often share an instant (a reply and the status change it
                     # makes): parse and build each distinct timestamp once.
-                    at, key = self._instant(_fromisoformat(text), text, "at", named)
+                    at, key = read_instant(text, named, fixed, "at")
                     last_text = text
-                keys.append(key)
+                add_key(key)
                 # Messages and status changes are most of a log: built here, in the loop.
                 event: Event
                 if kind == "message":
                     field = "author"
                     author = ROLES[raw["author"]]
                     field = "visibility"
-                    visibility = VISIBILITIES[raw["visibility"]] if "visibility" in raw else _PUBLIC
+                    has_visibility = "visibility" in raw
+                    visibility = VISIBILITIES[raw["visibility"]] if has_visibility else _PUBLIC
                     author_id, work = raw.get("author_id"), raw.get("work")
+                    if len(raw) != 3 + has_visibility + (author_id is not None) + (
+                        work is not None
+                    ):
+                        _other_keys(raw, known, f"events[{index}]")
                     if author_id is not None and not (type(author_id) is str and author_id in ids):
                         self._check_id(_AUTHOR_ID, author_id)
                     if work is not None:
@@ -343,23 +332,35 @@ class InteractionDecoder:
                     _M_WORK(event, work)
                 elif kind == "status_change":
                     field = "status"
+                    if len(raw) != 3:  # type, at, status
+                        _other_keys(raw, known, f"events[{index}]")
                     event = _new(StatusChange)
                     _S_STATUS(event, STATUSES[raw["status"]])
                     _S_AT(event, at)
                 else:
-                    event = self._other_event(raw, kind, at, index)
-                events.append(event)
+                    event = self._other_event(raw, kind, known, at, index)
+                add_event(event)
             except ValidationError as error:
                 path = f"events[{index}]"
+                other = _other_key(raw, known, path) if field != "type" else None
+                if other is not None:
+                    raise other from None
                 if error.field is not None and error.field.startswith(path):
                     raise
                 raise qualified(error, path) from None
             except _DECODE_ERRORS:
-                raise field_error(raw, field, f"events[{index}]", "event") from None
+                path = f"events[{index}]"
+                other = _other_key(raw, known, path) if field != "type" else None
+                raise (other or field_error(raw, field, path, "event")) from None
         return tuple(events), keys
 
     def _other_event(
-        self, raw: dict[str, Any], kind: str, at: pendulum.DateTime, index: int
+        self,
+        raw: dict[str, Any],
+        kind: str,
+        known: frozenset[str],
+        at: pendulum.DateTime,
+        index: int,
     ) -> Event:
         """An assignment, priority change or satisfaction response whose keys and instant were read."""
         field = kind
@@ -367,6 +368,8 @@ class InteractionDecoder:
             event: Event
             if kind == "assignment":
                 agent_id, group = raw.get("agent_id"), raw.get("group")
+                if len(raw) != 2 + (agent_id is not None) + (group is not None):
+                    _other_keys(raw, known, f"events[{index}]")
                 ids = self._ids
                 if agent_id is not None and not (type(agent_id) is str and agent_id in ids):
                     self._check_id(_AGENT_ID, agent_id)
@@ -378,23 +381,55 @@ class InteractionDecoder:
                 _A_GROUP(event, group)
             elif kind == "priority_change":
                 field = "priority"
+                if len(raw) != 3:  # type, at, priority
+                    _other_keys(raw, known, f"events[{index}]")
                 event = _new(PriorityChange)
                 _P_PRIORITY(event, PRIORITIES[raw["priority"]])
                 _P_AT(event, at)
             elif kind == "satisfaction":
                 field = "score"
+                if len(raw) != 3:  # type, at, score
+                    _other_keys(raw, known, f"events[{index}]")
                 score = raw["score"]
                 _SCORE[1](None, _SCORE[0], score)
                 event = _new(SatisfactionResponse)
                 _R_AT(event, at)
                 _R_SCORE(event, score)
             else:
+                _other_keys(raw, known, f"events[{index}]")
                 event = _routing_event(raw, kind, at, index)
         except ValidationError:
             raise
         except _DECODE_ERRORS:
             raise field_error(raw, field, f"events[{index}]", "event") from None
         return event
+
+
+def _other_key(raw: object, known: frozenset[str], path: str) -> ValidationError | None:
+    """The error naming a key of an event not of its kind, or ``None``: the rule of an event's keys.
+
+    *known* is the kind's keys (``EVENT_KEYS``). The events most logs hold
+    (messages, status and priority changes, assignments, ratings) are asked
+    only when they hold more keys than the decoder read for their kind (an
+    explicit ``null`` counts as held; :func:`_other_keys`): every key read
+    is one of *known*, so an event holding no more keys than those holds no
+    other. A failure while decoding an event asks first, so an unknown key
+    is what is reported, as if every event were asked before it is read.
+
+    >>> _other_key({"type": "status_change", "at": "...", "state": "open"},
+    ...            frozenset({"type", "at", "status"}), "events[0]")
+    ValidationError("'events[0].state' is not a field of 'events[0]'; known fields are at, status, type (got 'open')")
+    """
+    if isinstance(raw, dict) and not known.issuperset(raw):
+        return unknown_key(raw, known, path)
+    return None
+
+
+def _other_keys(raw: object, known: frozenset[str], path: str) -> None:
+    """Raise :func:`_other_key`'s error, if there is one."""
+    error = _other_key(raw, known, path)
+    if error is not None:
+        raise error
 
 
 def _routing_event(raw: dict[str, Any], kind: str, at: pendulum.DateTime, index: int) -> Event:
