@@ -193,7 +193,7 @@ def log_facts(item: InteractionHistory) -> LogFacts:
     assignment, rating = _events.Assignment, _events.SatisfactionResponse
     solved: list[int] = []
     resolved = False
-    status = Status.NEW
+    status, solved_status, closed_status = Status.NEW, Status.SOLVED, Status.CLOSED
     reopens = 0
     first_reply_us = latest_status = latest_priority = None
     latest_assignment = latest_group = latest_rating = None
@@ -202,13 +202,13 @@ def log_facts(item: InteractionHistory) -> LogFacts:
         kind = type(event)
         if kind is change:
             now = event.status
-            if now.is_resolved:
+            if now in _RESOLVED:
                 if not resolved:
                     solved.append(index)
                 resolved = True
             else:
                 resolved = False
-            if status is Status.SOLVED and now is not Status.CLOSED:
+            if status is solved_status and now is not closed_status:
                 reopens += 1
             status = now
             latest_status = index
@@ -297,6 +297,10 @@ def log_created_us(item: InteractionHistory) -> int:
     object.__setattr__(item, "_created_us", found)  # a frozen value's derived facts, kept once
     return found
 
+
+#: The statuses :attr:`Status.is_resolved` names, read from it once: a tuple, whose ``in``
+#: compares members by identity in C (a set would call the enum's Python ``__hash__``).
+_RESOLVED: tuple[Status, ...] = tuple(status for status in Status if status.is_resolved)
 
 _Item = TypeVar("_Item", bound="InteractionHistory")
 
