@@ -36,7 +36,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, TypeVar, cast, final
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar, cast
 
 import attrs
 
@@ -60,9 +60,7 @@ __all__ = [
 ]
 
 
-@final
-@attrs.frozen(kw_only=True)
-class LogFacts:
+class LogFacts(NamedTuple):
     """What an interaction's log says, as integers and events, for the default opening rule.
 
     - ``created_us``: ``created_at`` in epoch microseconds;
@@ -79,7 +77,9 @@ class LogFacts:
       group and satisfaction response (``None``: there is none).
 
     The rules of resolutions, reopens and the latest changes are
-    :func:`log_facts`', one pass over the log.
+    :func:`log_facts`', one pass over the log. A typed record read by field
+    name (a named tuple: built once per interaction by one call, where a
+    frozen attrs class sets its twelve fields one call each).
 
     >>> facts = LogFacts(created_us=0, replies=(), first_reply_us=None, resolutions=(),
     ...                  first_solved_us=None, last_solved_us=None, reopens=0,
@@ -145,9 +145,11 @@ def replies(
     agent_opened = opened_by is Role.AGENT
     for event in events:
         if type(event) is message:
-            opened = is_opening(event, first=first, opened_by_agent=agent_opened, opening=opening)
-            first = False
-            if not opened and event.is_public_agent_reply():
+            if first:  # only the log's first message may be the opening one
+                first = False
+                if is_opening(event, first=True, opened_by_agent=agent_opened, opening=opening):
+                    continue
+            if event.is_public_agent_reply():
                 found.append(event)
     return tuple(found)
 
@@ -191,7 +193,7 @@ def log_facts(item: InteractionHistory) -> LogFacts:
     assignment, rating = _events.Assignment, _events.SatisfactionResponse
     solved: list[int] = []
     resolved = False
-    status = Status.NEW
+    status, solved_status, closed_status = Status.NEW, Status.SOLVED, Status.CLOSED
     reopens = 0
     first_reply_us = latest_status = latest_priority = None
     latest_assignment = latest_group = latest_rating = None
@@ -200,13 +202,13 @@ def log_facts(item: InteractionHistory) -> LogFacts:
         kind = type(event)
         if kind is change:
             now = event.status
-            if now.is_resolved:
+            if now in _RESOLVED:
                 if not resolved:
                     solved.append(index)
                 resolved = True
             else:
                 resolved = False
-            if status is Status.SOLVED and now is not Status.CLOSED:
+            if status is solved_status and now is not closed_status:
                 reopens += 1
             status = now
             latest_status = index
@@ -295,6 +297,10 @@ def log_created_us(item: InteractionHistory) -> int:
     object.__setattr__(item, "_created_us", found)  # a frozen value's derived facts, kept once
     return found
 
+
+#: The statuses :attr:`Status.is_resolved` names, read from it once: a tuple, whose ``in``
+#: compares members by identity in C (a set would call the enum's Python ``__hash__``).
+_RESOLVED: tuple[Status, ...] = tuple(status for status in Status if status.is_resolved)
 
 _Item = TypeVar("_Item", bound="InteractionHistory")
 

@@ -55,15 +55,19 @@ class Clock:
 
     def __init__(self, period: Period | None, timezone: str) -> None:
         self.period = period
+        # The period's kind, told once: a member looked up on an enum class costs a
+        # Python attribute lookup each time, and key() runs once per item.
+        self._daily = period is Period.DAY or period is None
+        self._weekly = period is Period.WEEK
         self._zone = ZONES.offsets(timezone)
         self._keys: dict[int, int] = {}
 
     def key(self, micros: int) -> int:
         """The period key of the instant *micros*."""
         day = self._zone.wall(micros) // _DAY_US
-        if self.period is Period.DAY or self.period is None:
+        if self._daily:
             return day
-        if self.period is Period.WEEK:
+        if self._weekly:
             return day - (day + 3) % 7
         key = self._keys.get(day)
         if key is None:

@@ -74,7 +74,7 @@ def _dimension(item: object, name: str) -> str | None:
     if value is None:
         return None
     if isinstance(value, enum.Enum):
-        return str(value.value)
+        return str(value._value_)  # the member's value, without the .value property's call
     return str(value)
 
 
