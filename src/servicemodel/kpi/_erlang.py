@@ -173,7 +173,7 @@ def erlang_c(agents: int, traffic: float | Fraction) -> float:
     """
     n = _agents(agents)
     a = _traffic(traffic)
-    return _wait_probability(n, a, erlang_b(n, a))
+    return _wait_probability(n, a, _climb(1.0, 0.0, n, a))  # checked: not again
 
 
 def _wait_probability(n: float, a: float, b: float) -> float:

@@ -170,7 +170,7 @@ def service_level(
     aht = _positive_duration_micros(handle_time, "handle_time") / 1e6
     target = _positive_duration_micros(target_time, "target_time", allow_zero=True) / 1e6
     a = _traffic(arrival_rate.traffic(handle_time))
-    return _sl(n, a, erlang_b(n, a), target, aht)[1]
+    return _sl(n, a, _climb(1.0, 0.0, n, a), target, aht)[1]
 
 
 def average_speed_of_answer(
@@ -196,7 +196,7 @@ def average_speed_of_answer(
     a = _traffic(arrival_rate.traffic(handle_time))
     if n <= a:
         raise OverloadError(agents=n, traffic=a)
-    return _asa(_wait_probability(n, a, erlang_b(n, a)), aht_us, n, a)
+    return _asa(_wait_probability(n, a, _climb(1.0, 0.0, n, a)), aht_us, n, a)
 
 
 def _asa(wait_probability: float, aht_us: int, n: int, a: float) -> pendulum.Duration:
@@ -226,19 +226,24 @@ def schedule_positions(
     shrink = _share(shrinkage, "shrinkage", low_open=False, high_open=True)
     total = Fraction(0)
     for index, value in enumerate(agents):
-        field = f"agents[{index}]"
         if (
             isinstance(value, bool)
             or not isinstance(value, int | float | Fraction)
             or not 0 <= value <= _MAX_AGENTS
         ):
+            field = f"agents[{index}]"
             raise ValidationError(
                 f"'{field}' must be a number of agents between 0 and {_MAX_AGENTS} (got {value!r})",
                 field=field,
                 value=value,
             )
         total += Fraction(repr(value)) if isinstance(value, float) else Fraction(value)
-    return math.ceil(total / (1 - shrink))
+    return _gross_up(total, shrink)
+
+
+def _gross_up(agents: int | Fraction, shrinkage: Fraction) -> int:
+    """Positions to schedule for *agents* on the phones: grossed up for *shrinkage*, rounded up once."""
+    return math.ceil(agents / (1 - shrinkage))
 
 
 @final
@@ -314,7 +319,7 @@ def required_agents(
     traffic = arrival_rate.traffic(handle_time)
     a = _traffic(traffic)
     n = _first_n(a)
-    b = erlang_b(n, a)
+    b = _climb(1.0, 0.0, n, a)  # Erlang B of checked values
     floor_n = 0 if occupancy_cap is None else math.ceil(traffic / occupancy_cap)
     while True:
         c, sl = _sl(n, a, b, target_us / 1e6, aht_us / 1e6)
@@ -331,7 +336,7 @@ def required_agents(
     return Staffing(
         traffic=traffic,
         agents=n,
-        positions=schedule_positions([n], shrinkage=shrink),
+        positions=_gross_up(n, shrink),
         wait_probability=c,
         service_level=sl,
         asa=_asa(c, aht_us, n, a),
