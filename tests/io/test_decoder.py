@@ -300,3 +300,13 @@ def test_an_explicit_null_is_a_key_of_the_events_kind() -> None:
     ]
     read = decode_interaction({**record, "events": events})
     assert [getattr(e, "author_id", None) for e in read.events] == [None, None]
+
+
+def test_an_event_given_as_a_read_only_mapping_is_refused_an_unknown_key_too() -> None:
+    from types import MappingProxyType
+
+    record = {"id": "T-1", "customer_id": "C-1", "channel": "chat", "created_at": _AT}
+    event = MappingProxyType({"type": "status_change", "at": _AT, "status": "open", "note": "x"})
+    with pytest.raises(ValidationError, match=r"'events\[0\]\.note' is not a field of") as info:
+        decode_interaction({**record, "events": [event]})
+    assert info.value.field == "events[0].note"

@@ -512,3 +512,24 @@ def test_a_balance_is_equal_to_balances_of_the_same_points_and_never_to_a_plain_
         available=0, pending=0, debt=0
     )
     assert ledger.balance("bob", as_of=t).net == 0
+
+
+def test_receipts_and_balances_defer_to_other_kinds_of_value_and_have_no_order() -> None:
+    from unittest import mock
+
+    from servicemodel.loyalty import Balance
+
+    t = pendulum.datetime(2025, 1, 10, 12, tz="Europe/Warsaw")
+    ledger = Ledger()
+    receipt = ledger.earn(member="ann", points=5, at=t, key="k")
+    balance = ledger.balance("ann", as_of=t)
+    # Anything but a tuple is asked in turn (as with an attrs class): a matcher matches.
+    assert receipt == mock.ANY
+    assert balance == mock.ANY
+    assert not balance != mock.ANY  # noqa: SIM202 - __ne__ is its own method
+    with pytest.raises(TypeError):
+        _ = receipt < receipt
+    with pytest.raises(TypeError):
+        _ = balance <= Balance(available=6, pending=0, debt=0)
+    with pytest.raises(AttributeError):
+        balance.available = 1  # type: ignore[misc]

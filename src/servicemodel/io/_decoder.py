@@ -17,7 +17,7 @@ parsed, ids already checked); a reader makes one per file.
 from __future__ import annotations
 
 import datetime as _dt
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any, Final, cast
 
 import attrs
@@ -420,7 +420,7 @@ def _other_key(raw: object, known: frozenset[str], path: str) -> ValidationError
     ...            frozenset({"type", "at", "status"}), "events[0]")
     ValidationError("'events[0].state' is not a field of 'events[0]'; known fields are at, status, type (got 'open')")
     """
-    if isinstance(raw, dict) and not known.issuperset(raw):
+    if isinstance(raw, Mapping) and not known.issuperset(raw):
         return unknown_key(raw, known, path)
     return None
 

@@ -51,7 +51,7 @@ from ._policies import (
 )
 from ._queries import LedgerQueries
 from ._returns import clawback_amount, expired_by, forgivable, take_back, voids_all
-from ._values import Award, EntryKind, LineShare, Receipt
+from ._values import Award, EntryKind, LineShare, Receipt, make_receipt
 
 __all__ = ["DayExpiry", "LedgerSteps", "Step"]
 
@@ -62,7 +62,6 @@ _ACTIVITY_EARN, _ACTIVITY_REDEEM = ActivityKind.EARN, ActivityKind.REDEEM
 _REFUSE, _UNLIMITED = NegativeBalance.REFUSE, NegativeBalance.UNLIMITED
 _RESTORE = RedemptionReversal.RESTORE
 _EPOCH: Final = _dt.datetime(1970, 1, 1, tzinfo=_dt.UTC)
-_new_record: Final = tuple.__new__
 
 #: A command's step: ``step(ledger, account, at, key, payload, extra)`` checks,
 #: settles and applies the command, and returns where its own entries start
@@ -140,11 +139,9 @@ class LedgerSteps(LedgerQueries):
             acc.snap_t.append(t)
             acc.snap_v.append((acc.avail, acc.pend, acc.debt))
             self._keys[key] = payload
-            # make_receipt's one line, here: a call less on every command.
-            receipt: Receipt = _new_record(
-                Receipt, (key, member, version, (first, len(self._journal)), self._source)
+            receipt = self._receipts[key] = make_receipt(
+                key, member, version, (first, len(self._journal)), self._source
             )
-            self._receipts[key] = receipt
             return receipt
         finally:
             lock.release()

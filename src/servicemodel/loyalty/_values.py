@@ -235,6 +235,17 @@ class Entry:
         return from_micros(self._micros, zone(self.zone))
 
 
+def _unordered(self: tuple[Any, ...], other: object) -> Any:
+    """A typed record is not ordered among its kind: ``<`` and the like raise TypeError."""
+    return NotImplemented
+
+
+def _not_ordered(record: type) -> None:
+    """Take the tuple's order from *record* (a named tuple's body cannot assign it)."""
+    for name in ("__lt__", "__le__", "__gt__", "__ge__"):
+        setattr(record, name, _unordered)
+
+
 @final
 class Receipt(NamedTuple):
     """What a command did: its key, the member's version after it, and its entries.
@@ -263,10 +274,17 @@ class Receipt(NamedTuple):
     source: Callable[[tuple[int, int]], tuple[Entry, ...]] | None = None
 
     def __eq__(self, other: object) -> bool:
-        return type(other) is Receipt and self[:4] == other[:4]
+        if type(other) is Receipt:
+            return self[:4] == other[:4]
+        if isinstance(other, tuple):
+            return False  # never equal to a plain tuple or another record
+        return NotImplemented  # anything else is asked in turn, as with an attrs class
 
     def __ne__(self, other: object) -> bool:
-        return not self == other
+        equal = self.__eq__(other)
+        if equal is NotImplemented:
+            return NotImplemented
+        return not equal
 
     def __hash__(self) -> int:
         return hash(self[:4])
@@ -312,7 +330,10 @@ class Receipt(NamedTuple):
 
 
 _CREATES = frozenset({EntryKind.EARN, EntryKind.ADJUST, EntryKind.REISSUE})
+_not_ordered(Receipt)  # receipts have no order of their own
 _NEW_RECEIPT = tuple.__new__
+if Receipt._fields != ("key", "member", "version", "span", "source"):  # pragma: no cover
+    raise AssertionError(f"make_receipt is out of date with Receipt's fields {Receipt._fields}")
 
 
 def make_receipt(
@@ -356,10 +377,17 @@ class Balance(NamedTuple):
     debt: int
 
     def __eq__(self, other: object) -> bool:
-        return type(other) is Balance and tuple.__eq__(self, other)
+        if type(other) is Balance:
+            return tuple.__eq__(self, other)
+        if isinstance(other, tuple):
+            return False  # never equal to a plain tuple or another record
+        return NotImplemented  # anything else is asked in turn, as with an attrs class
 
     def __ne__(self, other: object) -> bool:
-        return not self == other
+        equal = self.__eq__(other)
+        if equal is NotImplemented:
+            return NotImplemented
+        return not equal
 
     def __hash__(self) -> int:
         return tuple.__hash__(self)
@@ -374,7 +402,10 @@ class Balance(NamedTuple):
         return self.available - self.debt
 
 
+_not_ordered(Balance)  # a balance is not a sequence of numbers to sort
 _NEW_BALANCE = tuple.__new__
+if Balance._fields != ("available", "pending", "debt"):  # pragma: no cover
+    raise AssertionError(f"balance_of is out of date with Balance's fields {Balance._fields}")
 
 
 def balance_of(triple: tuple[int, int, int]) -> Balance:
