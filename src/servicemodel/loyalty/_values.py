@@ -235,15 +235,35 @@ class Entry:
         return from_micros(self._micros, zone(self.zone))
 
 
-def _unordered(self: tuple[Any, ...], other: object) -> Any:
-    """A typed record is not ordered among its kind: ``<`` and the like raise TypeError."""
-    return NotImplemented
+def _as_record(record: type[tuple[Any, ...]], compared: int) -> None:
+    """Make the named tuple *record* a value of its own kind (its body cannot assign these).
 
+    Equal only to a *record* whose first *compared* fields are equal (and
+    hashed on those), never to a plain tuple or another record; anything else
+    is asked in turn (``NotImplemented``), as with an attrs class, so
+    matchers such as ``mock.ANY`` match. Not ordered: ``<`` and the like
+    raise TypeError.
+    """
 
-def _not_ordered(record: type) -> None:
-    """Take the tuple's order from *record* (a named tuple's body cannot assign it)."""
+    def equal(self: tuple[Any, ...], other: object) -> Any:
+        if type(other) is record:
+            return self[:compared] == other[:compared]
+        return False if isinstance(other, tuple) else NotImplemented
+
+    def unequal(self: tuple[Any, ...], other: object) -> Any:
+        answer = equal(self, other)
+        return answer if answer is NotImplemented else not answer
+
+    def hashed(self: tuple[Any, ...]) -> int:
+        return hash(self[:compared])
+
+    def unordered(self: tuple[Any, ...], other: object) -> Any:
+        return NotImplemented
+
+    for name, method in (("__eq__", equal), ("__ne__", unequal), ("__hash__", hashed)):
+        setattr(record, name, method)
     for name in ("__lt__", "__le__", "__gt__", "__ge__"):
-        setattr(record, name, _unordered)
+        setattr(record, name, unordered)
 
 
 @final
@@ -272,22 +292,6 @@ class Receipt(NamedTuple):
     version: int
     span: tuple[int, int]
     source: Callable[[tuple[int, int]], tuple[Entry, ...]] | None = None
-
-    def __eq__(self, other: object) -> bool:
-        if type(other) is Receipt:
-            return self[:4] == other[:4]
-        if isinstance(other, tuple):
-            return False  # never equal to a plain tuple or another record
-        return NotImplemented  # anything else is asked in turn, as with an attrs class
-
-    def __ne__(self, other: object) -> bool:
-        equal = self.__eq__(other)
-        if equal is NotImplemented:
-            return NotImplemented
-        return not equal
-
-    def __hash__(self) -> int:
-        return hash(self[:4])
 
     def __repr__(self) -> str:
         return (
@@ -330,7 +334,7 @@ class Receipt(NamedTuple):
 
 
 _CREATES = frozenset({EntryKind.EARN, EntryKind.ADJUST, EntryKind.REISSUE})
-_not_ordered(Receipt)  # receipts have no order of their own
+_as_record(Receipt, 4)  # key, member, version, span: not the source
 _NEW_RECEIPT = tuple.__new__
 if Receipt._fields != ("key", "member", "version", "span", "source"):  # pragma: no cover
     raise AssertionError(f"make_receipt is out of date with Receipt's fields {Receipt._fields}")
@@ -376,22 +380,6 @@ class Balance(NamedTuple):
     pending: int
     debt: int
 
-    def __eq__(self, other: object) -> bool:
-        if type(other) is Balance:
-            return tuple.__eq__(self, other)
-        if isinstance(other, tuple):
-            return False  # never equal to a plain tuple or another record
-        return NotImplemented  # anything else is asked in turn, as with an attrs class
-
-    def __ne__(self, other: object) -> bool:
-        equal = self.__eq__(other)
-        if equal is NotImplemented:
-            return NotImplemented
-        return not equal
-
-    def __hash__(self) -> int:
-        return tuple.__hash__(self)
-
     @property
     def net(self) -> int:
         """Available points minus debt.
@@ -402,7 +390,7 @@ class Balance(NamedTuple):
         return self.available - self.debt
 
 
-_not_ordered(Balance)  # a balance is not a sequence of numbers to sort
+_as_record(Balance, 3)
 _NEW_BALANCE = tuple.__new__
 if Balance._fields != ("available", "pending", "debt"):  # pragma: no cover
     raise AssertionError(f"balance_of is out of date with Balance's fields {Balance._fields}")
