@@ -296,7 +296,8 @@ class InteractionDecoder:
         last_text, key, at = created_text, created_us, created_at
         ids, durations, fixed = self._ids, self._durations, self._fixed
         add_key, add_event = keys.append, events.append
-        for index, raw in enumerate(raw_events):
+        # An event's index is the number of events built before it (``len(events)``).
+        for raw in raw_events:
             field = "type"
             try:
                 kind = raw["type"]
@@ -321,7 +322,7 @@ class InteractionDecoder:
                     if len(raw) != 3 + has_visibility + (author_id is not None) + (
                         work is not None
                     ):
-                        _other_keys(raw, known, f"events[{index}]")
+                        _other_keys(raw, known, f"events[{len(events)}]")
                     if author_id is not None and not (type(author_id) is str and author_id in ids):
                         self._check_id(_AUTHOR_ID, author_id)
                     if work is not None:
@@ -337,15 +338,15 @@ class InteractionDecoder:
                 elif kind == "status_change":
                     field = "status"
                     if len(raw) != 3:  # type, at, status
-                        _other_keys(raw, known, f"events[{index}]")
+                        _other_keys(raw, known, f"events[{len(events)}]")
                     event = _new(StatusChange)
                     _S_STATUS(event, STATUSES[raw["status"]])
                     _S_AT(event, at)
                 else:
-                    event = self._other_event(raw, kind, known, at, index)
+                    event = self._other_event(raw, kind, known, at, len(events))
                 add_event(event)
             except ValidationError as error:
-                path = f"events[{index}]"
+                path = f"events[{len(events)}]"
                 other = _other_key(raw, known, path) if field != "type" else None
                 if other is not None:
                     raise other from None
@@ -353,7 +354,7 @@ class InteractionDecoder:
                     raise
                 raise qualified(error, path) from None
             except _DECODE_ERRORS:
-                path = f"events[{index}]"
+                path = f"events[{len(events)}]"
                 other = _other_key(raw, known, path) if field != "type" else None
                 raise (other or field_error(raw, field, path, "event")) from None
         return tuple(events), keys
