@@ -142,7 +142,7 @@ def replies(
     message = _events.Message
     found: list[Message] = []
     first = True
-    agent_opened = opened_by is Role.AGENT
+    agent_opened = opened_by is _AGENT
     for event in events:
         if type(event) is message:
             if first:  # only the log's first message may be the opening one
@@ -185,7 +185,7 @@ def log_facts(item: InteractionHistory) -> LogFacts:
     except AttributeError:  # not asked yet
         pass
     events = item.events
-    answers = replies(events, opened_by=item.opened_by, opening=OpeningMessage.NOT_A_REPLY)
+    answers = replies(events, opened_by=item.opened_by, opening=_NOT_A_REPLY)
     first = answers[0] if answers else None
     # The instants are kept already (read with the log's rules): looked up, not read again.
     micros = log_event_us(item)
@@ -193,7 +193,7 @@ def log_facts(item: InteractionHistory) -> LogFacts:
     assignment, rating = _events.Assignment, _events.SatisfactionResponse
     solved: list[int] = []
     resolved = False
-    status, solved_status, closed_status = Status.NEW, Status.SOLVED, Status.CLOSED
+    status, solved_status, closed_status = _NEW, _SOLVED, _CLOSED
     reopens = 0
     first_reply_us = latest_status = latest_priority = None
     latest_assignment = latest_group = latest_rating = None
@@ -301,6 +301,9 @@ def log_created_us(item: InteractionHistory) -> int:
 #: The statuses :attr:`Status.is_resolved` names, read from it once: a tuple, whose ``in``
 #: compares members by identity in C (a set would call the enum's Python ``__hash__``).
 _RESOLVED: tuple[Status, ...] = tuple(status for status in Status if status.is_resolved)
+# (Asking an enum class for a member costs about as much as a short test: held here.)
+_NEW, _SOLVED, _CLOSED = Status.NEW, Status.SOLVED, Status.CLOSED
+_AGENT, _NOT_A_REPLY = Role.AGENT, OpeningMessage.NOT_A_REPLY
 
 _Item = TypeVar("_Item", bound="InteractionHistory")
 
