@@ -68,8 +68,9 @@ def _invalid_json(line: int, error: Exception) -> RecordError:
 
 
 _NOT_JSON = object()
-#: The parser ``json.loads`` runs (a default ``JSONDecoder``), for :func:`_plain_json`.
-_RAW_DECODE: Final = json.JSONDecoder().raw_decode
+#: The parser ``json.loads`` runs: a default ``JSONDecoder``'s scanner, for :func:`_plain_json`
+#: (what its ``raw_decode`` calls, and raises ``StopIteration`` where that raises).
+_SCAN: Final[Callable[[str, int], tuple[Any, int]]] = json.JSONDecoder().scan_once  # type: ignore[attr-defined]
 _LINE_ENDS: Final = ("\n", "\r\n", "")
 
 
@@ -90,10 +91,10 @@ def _plain_json(line: object) -> Any:
     try:
         text = line.decode() if type(line) is bytes else line
         if type(text) is str:
-            value, end = _RAW_DECODE(text)
+            value, end = _SCAN(text, 0)
             if text[end:] in _LINE_ENDS:
                 return value
-    except (ValueError, RecursionError):  # UnicodeDecodeError and JSONDecodeError included
+    except (ValueError, RecursionError, StopIteration):  # UnicodeDecodeError included
         pass
     return _NOT_JSON
 
