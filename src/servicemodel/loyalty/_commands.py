@@ -225,10 +225,17 @@ class Command:
 
     def _call(self) -> dict[str, Any]:
         """As :meth:`call`, ``at`` the instant as the command holds it (the ledger takes it as is)."""
-        kwargs: dict[str, Any] = {"member": self.member, "key": self.key, "at": self._micros}
-        kwargs.update(self.arguments)  # (name, value) pairs, one per argument
-        if "tally" in kwargs:
-            kwargs["tally"] = _tally_mapping(kwargs["tally"])
+        # (name, value) pairs, one per argument, then the command's own three.
+        kwargs: dict[str, Any] = dict(
+            self.arguments, member=self.member, key=self.key, at=self._micros
+        )
+        tally = kwargs.get("tally")
+        if tally == ():
+            # No pairs are no tally (None), which the method takes without checking a
+            # mapping; asked here, not in _tally_mapping (most earns have no tally).
+            kwargs["tally"] = None
+        elif tally is not None:
+            kwargs["tally"] = _tally_mapping(tally)
         return kwargs
 
 
@@ -236,10 +243,7 @@ def _tally_mapping(tally: Any) -> Any:
     """A command's tally (sorted ``(name, amount)`` pairs) as the mapping a ledger method takes.
 
     Anything but pairs is passed on as it is, for the method's check to say what is wrong.
-    No pairs are no tally (``None``), which the method takes without checking a mapping.
     """
-    if tally == ():
-        return None
     if type(tally) is tuple:
         try:
             return dict(tally)
