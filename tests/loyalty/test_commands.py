@@ -154,11 +154,11 @@ def test_a_command_s_keyword_call_passes_each_argument_by_its_own_name() -> None
 
     assert set(KEYWORD_CALLS) == set(COMMAND_FIELDS)
     for name, fields in COMMAND_FIELDS.items():
-        values = {field: f"{name}.{field}" for field in fields}
+        values: dict[str, Any] = {field: f"{name}.{field}" for field in fields}
         if "tally" in values:
             values["tally"] = (("spend", 3),)
         command = Command(name=name, key="k", member="ann", at=T, arguments=tuple(values.items()))
-        expected = {"member": "ann", "key": "k", "at": command._micros, **values}
+        expected: dict[str, Any] = {"member": "ann", "key": "k", "at": command._micros, **values}
         if "tally" in expected:
             expected["tally"] = {"spend": 3}
         assert KEYWORD_CALLS[name](dict, command) == expected, name
