@@ -147,6 +147,31 @@ def test_the_ledger_s_payload_records_hold_each_command_s_arguments_in_command_f
         assert record._fields == ("name", "member", "t", *COMMAND_FIELDS[name]), name
 
 
+def test_a_command_s_keyword_call_passes_each_argument_by_its_own_name() -> None:
+    # Every argument a value of its own (a tally as pairs): a call made to a dict shows
+    # which keyword got which value, for every command name.
+    from servicemodel.loyalty._commands import COMMAND_FIELDS, KEYWORD_CALLS
+
+    assert set(KEYWORD_CALLS) == set(COMMAND_FIELDS)
+    for name, fields in COMMAND_FIELDS.items():
+        values: dict[str, Any] = {field: f"{name}.{field}" for field in fields}
+        if "tally" in values:
+            values["tally"] = (("spend", 3),)
+        command = Command(name=name, key="k", member="ann", at=T, arguments=tuple(values.items()))
+        expected: dict[str, Any] = {"member": "ann", "key": "k", "at": command._micros, **values}
+        if "tally" in expected:
+            expected["tally"] = {"spend": 3}
+        assert KEYWORD_CALLS[name](dict, command) == expected, name
+
+
+def test_a_command_without_tally_pairs_is_called_with_no_tally() -> None:
+    from servicemodel.loyalty._commands import KEYWORD_CALLS
+
+    command = Command.of("earn", key="k", member="ann", at=T, points=5)
+    assert command.argument("tally") == ()
+    assert KEYWORD_CALLS["earn"](dict, command)["tally"] is None
+
+
 def test_a_command_changed_with_attrs_evolve_keeps_its_instant() -> None:
     import attrs
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import enum
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any, Final, final
 
 import attrs
@@ -219,16 +219,10 @@ class Command:
         >>> sorted(Command.of("redeem", key="r", member="m", at=t, points=3).call())
         ['at', 'key', 'member', 'points', 'reward']
         """
-        kwargs = self._call()
+        # The keyword call of the command's name, made to a dict: the arguments a
+        # ledger's method gets (``at`` the instant as the command holds it).
+        kwargs: dict[str, Any] = KEYWORD_CALLS[self.name._value_](dict, self)
         kwargs["at"] = _EPOCH + _dt.timedelta(microseconds=self._micros)
-        return kwargs
-
-    def _call(self) -> dict[str, Any]:
-        """As :meth:`call`, ``at`` the instant as the command holds it (the ledger takes it as is)."""
-        kwargs: dict[str, Any] = {"member": self.member, "key": self.key, "at": self._micros}
-        kwargs.update(self.arguments)  # (name, value) pairs, one per argument
-        if "tally" in kwargs:
-            kwargs["tally"] = _tally_mapping(kwargs["tally"])
         return kwargs
 
 
@@ -236,16 +230,48 @@ def _tally_mapping(tally: Any) -> Any:
     """A command's tally (sorted ``(name, amount)`` pairs) as the mapping a ledger method takes.
 
     Anything but pairs is passed on as it is, for the method's check to say what is wrong.
-    No pairs are no tally (``None``), which the method takes without checking a mapping.
     """
-    if tally == ():
-        return None
     if type(tally) is tuple:
         try:
             return dict(tally)
         except (TypeError, ValueError):
             pass
     return tally
+
+
+#: How a keyword call passes an argument that the method takes in another form than the
+#: command holds it: no tally pairs are no tally (``None``, which the method takes
+#: without checking a mapping; asked inline, as most earns have none).
+_PASSED: Final = {"tally": "None if tally == () else _tally_mapping(tally)"}
+
+
+def _keyword_call(name: str) -> Callable[[Callable[..., Any], Command], Any]:
+    """The function ``call(method, command)`` that calls *method* with the keyword arguments of a command *name*.
+
+    Made from :data:`COMMAND_FIELDS` (as attrs makes a class's ``__init__``
+    from its fields), so that the order of a command's arguments is written
+    once: it unpacks the command's ``(name, value)`` pairs (their names and
+    order are checked when the command is built) and passes each by its
+    name, with ``member``, ``key`` and ``at`` (the instant as the command
+    holds it). A call with its keywords written out costs about a third of
+    ``method(**kwargs)`` with a dict built for it (issue 19).
+    """
+    fields = COMMAND_FIELDS[name]
+    pairs = "".join(f"(_, {field}), " for field in fields)
+    passed = "".join(f", {field}={_PASSED.get(field, field)}" for field in fields)
+    source = (
+        "def call(method, command):\n"
+        f"    {pairs}= command.arguments\n"
+        f"    return method(member=command.member, key=command.key, at=command._micros{passed})\n"
+    )
+    namespace: dict[str, Any] = {"_tally_mapping": _tally_mapping}
+    exec(compile(source, f"<keyword call of {name}>", "exec"), namespace)
+    call: Callable[[Callable[..., Any], Command], Any] = namespace["call"]
+    return call
+
+
+#: The keyword call of each command name (see :func:`_keyword_call`).
+KEYWORD_CALLS: Final = {name: _keyword_call(name) for name in COMMAND_FIELDS}
 
 
 def _normal(name: CommandName, field: str, value: Any) -> Any:

@@ -28,7 +28,7 @@ from ..exceptions import ValidationError
 from ._account import Account, AccountRules
 from ._arguments import MAX_POINTS, check_points, check_tally, line_shares
 from ._clock import InstantReader, LocalClock
-from ._commands import Command
+from ._commands import KEYWORD_CALLS, Command
 from ._expiry import _expiry, inactivity_of
 from ._journal import (
     ActivateCall,
@@ -198,11 +198,12 @@ class Ledger(LedgerSteps):
                 field="command",
                 value=command,
             )
-        # The keyword arguments of the method of the command's name: the same checks
-        # and payload as calling it. ``_value_`` is the member's value as the enum keeps
-        # it (``.value`` is a property, a Python call on every command a store applies).
-        method: Any = getattr(self, command.name._value_)
-        receipt: Receipt = method(**command._call())
+        # The method of the command's name, called with the command's keyword arguments:
+        # the same checks and payload as calling it. ``_value_`` is the member's value as
+        # the enum keeps it (``.value`` is a property, a Python call on every command a
+        # store applies).
+        name = command.name._value_
+        receipt: Receipt = KEYWORD_CALLS[name](getattr(self, name), command)
         return receipt
 
     # ------------------------------------------------------------- commands

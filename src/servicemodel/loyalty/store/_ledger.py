@@ -372,21 +372,23 @@ class StoredLedger:
         order the commands ran: a command sent again in the same transaction
         finds its first's there.
         """
-        receipts = []
+        receipts: list[Receipt] = []
+        receipt = receipts.append
         keys: dict[tuple[int, int], str] = {}
         source = _Keys(self._store, keys).entries
+        # The records are unpacked, not read field by field (a field of a named tuple is
+        # a descriptor call).
         for place, seqs in zip(placed, given, strict=True):
-            key, member = place.key, place.member
-            known = states[member].seqs
             if isinstance(place, _Again):  # its span is the first receipt's in the ledger
-                first, last = place.span
+                member, key, version, (first, last) = place
+                known = states[member].seqs
                 span = (known[first] - 1, known[last - 1]) if last > first else (0, 0)
             else:  # the command's own records start after the settled ones
-                known.extend(seqs)
-                split = place.settled
+                key, member, version, _, _, split = place
+                states[member].seqs.extend(seqs)
                 span = (seqs[split] - 1, seqs[-1]) if split < len(seqs) else (0, 0)
             keys[span] = key
-            receipts.append(make_receipt(key, member, place.version, span, source))
+            receipt(make_receipt(key, member, version, span, source))
         return tuple(receipts)
 
     def _begin(self, tx: StoreTransaction) -> None:
@@ -447,10 +449,10 @@ class StoredLedger:
             # member's ledger knows only the member's own keys.
             self._refuse_key_of_another_member(tx, key, member)
             raise
-        version = receipt.version
+        _, _, version, span, _ = receipt
         if version <= known:
             # Sent again: the member's ledger answered with the first receipt.
-            placed.append(_new_record(_Again, (member, key, version, receipt.span)))
+            placed.append(_new_record(_Again, (member, key, version, span)))
             given.append(())
             return
         # What the ledger recorded, as it keeps it: the member's ledger holds only this
@@ -458,7 +460,7 @@ class StoredLedger:
         # are the receipt's span, the ones before it were settled before the command ran.
         start = state.stored
         payload, records = ledger._written(key, start)
-        split = receipt.span[0] - start
+        split = span[0] - start
         written = _new_record(
             Written, (key, member, version, command_column(payload), records, split)
         )
