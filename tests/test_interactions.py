@@ -5,11 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import pickle
+from typing import Any
 
 import attrs
 import pendulum
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from servicemodel import (
@@ -29,6 +30,7 @@ from servicemodel import (
 from servicemodel._log._facts import log_created_us, log_event_us
 from servicemodel._time import from_micros, to_micros
 from servicemodel.exceptions import ValidationError
+from servicemodel.interactions import check_log
 from servicemodel.testing import interactions
 
 T0 = pendulum.datetime(2024, 6, 10, 9, tz="Europe/London")
@@ -461,3 +463,125 @@ def test_the_first_reply_is_the_first_public_human_agent_message(interaction: In
     reply = interaction.first_reply()
     assert reply == (replies[0] if replies else None)
     assert interaction.first_reply_at() == (None if reply is None else reply.at)
+
+
+# ------------------------------------------------------------------ check_log against a reading
+# ``check_log`` asks its rules of whole sequences where it can; the model here reads the log
+# one event at a time, as a person would, and stops at the first broken rule. Both must
+# refuse the same logs, naming the same event and the same rule.
+
+_LOG_START = pendulum.datetime(2024, 6, 10, 9)
+_EVENTS = (Message, StatusChange, PriorityChange, SatisfactionResponse)
+_RULES = {
+    "not an event": "must be an interaction event",
+    "order": "must not be before",
+    "after close": "must not follow the close",
+    "transition": "must change the status",
+    "priority": "must change the priority",
+}
+
+
+def _read_event_by_event(priority: Priority, events: list[Any]) -> tuple[str, str] | None:
+    """The first broken rule as (field, rule), reading event by event; None if none is."""
+    status, previous = Status.NEW, _LOG_START
+    for index, event in enumerate(events):
+        if not isinstance(event, _EVENTS):
+            return f"events[{index}]", "not an event"
+        if event.at < previous:
+            return f"events[{index}].at", "order"
+        previous = event.at
+        if status is Status.CLOSED:
+            if not isinstance(event, SatisfactionResponse):
+                return f"events[{index}]", "after close"
+        elif isinstance(event, StatusChange):
+            if event.status is status or event.status is Status.NEW:
+                return f"events[{index}].status", "transition"
+            status = event.status
+        elif isinstance(event, PriorityChange):
+            if event.priority is priority:
+                return f"events[{index}].priority", "priority"
+            priority = event.priority
+    return None
+
+
+@st.composite
+def _logs(draw: st.DrawFn) -> list[Any]:
+    """Short logs from few values, so that every rule is broken often, alone and together.
+
+    Steps back in time are rare (a log out of order hides every later rule), and closes,
+    priority changes and ratings common, so that what follows a close is tried often.
+    """
+    minutes = 0
+    events: list[Any] = []
+    for _ in range(draw(st.integers(0, 9))):
+        minutes += draw(st.sampled_from([0, 0, 5, 30, 30, 30, 30, -10]))
+        at = _LOG_START.add(minutes=max(minutes, -20))
+        kind = draw(st.integers(0, 11))
+        if kind <= 3:
+            status = draw(st.sampled_from([*Status, Status.CLOSED, Status.CLOSED]))
+            events.append(StatusChange(at=at, status=status))
+        elif kind <= 5:
+            events.append(Message(at=at, author=Role.AGENT))
+        elif kind <= 7:
+            events.append(SatisfactionResponse(at=at, score=draw(st.integers(1, 5))))
+        elif kind <= 10:
+            events.append(PriorityChange(at=at, priority=draw(st.sampled_from(list(Priority)))))
+        else:
+            events.append(draw(st.sampled_from(["not an event", None, at])))
+    return events
+
+
+def _log_keys(events: list[Any]) -> list[int]:
+    """What the decoder passes: the instants in epoch microseconds (0 for a non-event)."""
+    return [to_micros(_LOG_START)] + [
+        to_micros(event.at) if isinstance(event, _EVENTS) else 0 for event in events
+    ]
+
+
+@settings(max_examples=300)
+@given(st.sampled_from(list(Priority)), _logs())
+def test_check_log_refuses_what_a_reading_event_by_event_refuses(
+    priority: Priority, events: list[Any]
+) -> None:
+    expected = _read_event_by_event(priority, events)
+    for keys in (None, _log_keys(events)):
+        if expected is None:
+            assert check_log(_LOG_START, priority, events, keys) == _log_keys(events)
+            continue
+        with pytest.raises(ValidationError) as raised:
+            check_log(_LOG_START, priority, events, keys)
+        field, rule = expected
+        assert raised.value.field == field
+        assert _RULES[rule] in str(raised.value)
+
+
+@pytest.mark.parametrize(
+    "after",
+    [
+        StatusChange(at=_LOG_START.add(hours=1), status=Status.OPEN),
+        PriorityChange(at=_LOG_START.add(hours=1), priority=Priority.HIGH),
+        Message(at=_LOG_START.add(hours=1), author=Role.CUSTOMER),
+    ],
+    ids=["status change", "priority change", "message"],
+)
+def test_after_the_close_only_a_rating_may_follow(after: Any) -> None:
+    closed = StatusChange(at=_LOG_START.add(hours=1), status=Status.CLOSED)
+    rating = SatisfactionResponse(at=_LOG_START.add(hours=1), score=5)
+    assert check_log(_LOG_START, Priority.NORMAL, [closed, rating]) == _log_keys([closed, rating])
+    with pytest.raises(ValidationError, match=r"'events\[1\]' must not follow the close"):
+        check_log(_LOG_START, Priority.NORMAL, [closed, after])
+
+
+def test_the_earliest_broken_rule_is_reported() -> None:
+    at = _LOG_START.add(hours=1)
+    events = [
+        PriorityChange(at=at, priority=Priority.HIGH),
+        StatusChange(at=at, status=Status.OPEN),
+        StatusChange(at=at, status=Status.OPEN),  # the first broken rule
+        PriorityChange(at=at, priority=Priority.HIGH),
+        StatusChange(at=_LOG_START, status=Status.SOLVED),  # out of order, later
+    ]
+    with pytest.raises(ValidationError) as raised:
+        check_log(_LOG_START, Priority.NORMAL, events)
+    assert raised.value.field == "events[2].status"
+    assert "(got open -> open)" in str(raised.value)

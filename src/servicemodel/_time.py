@@ -50,7 +50,6 @@ __all__ = [
 MAX_DURATION_DAYS = 36_525
 _MAX_TEXT = 64
 _EPOCH = _dt.datetime(1970, 1, 1, tzinfo=_dt.UTC)
-_EPOCH_DAY: Final = _EPOCH.toordinal()
 _SUBTRACT = _dt.datetime.__sub__
 _STD_DATETIME: Final = _dt.datetime
 _UTC = pendulum.timezone("UTC")
@@ -62,6 +61,7 @@ _REDUCE: Final[Callable[[_dt.datetime], _State]] = cast(Any, _dt.datetime.__redu
 _REDUCE_EX: Final[Callable[[_dt.datetime, int], _State]] = cast(Any, _dt.datetime.__reduce_ex__)
 #: ``pendulum.DateTime`` built from such fields and a zone (how the constructor unpickles).
 _FROM_STATE: Final[Callable[[bytes, _dt.tzinfo], pendulum.DateTime]] = cast(Any, _DateTime)
+_FROM_STD_STATE: Final[Callable[[bytes, _dt.tzinfo], _dt.datetime]] = cast(Any, _dt.datetime)
 _STD_UTC: Final = _dt.UTC
 _FIXED_OFFSET: Final = _dt.timezone
 _TD_DAYS = _dt.timedelta.days.__get__
@@ -250,18 +250,18 @@ def read_instant(
         if offset is None:
             fixed_zone(parsed, text, field)
         return shown_in(parsed.astimezone(named), named), to_micros(parsed)
-    # Built from the parsed value's pickled fields (see shown_in).
-    at = _FROM_STATE(_REDUCE(parsed)[1][0], tz)
+    # Built from the parsed value's pickled fields (see shown_in), and its epoch micros
+    # read from its fields too: its wall clock read as UTC, less its offset (subtracting
+    # *parsed* itself would ask each operand its offset through a method looked up by name).
+    state = _REDUCE(parsed)[1][0]
     if offset is _STD_UTC:
-        return at, (parsed - _EPOCH) // _ONE_US
-    # At another offset, its wall clock read as a count, less its offset: subtracting
-    # the epoch would ask both values their offsets through a method looked up by name,
-    # twice this cost. (*offset* is the parsed ``datetime.timezone``: never None here.)
-    shift: _dt.timedelta = offset.utcoffset(None)  # type: ignore[union-attr,assignment]
-    seconds = (parsed.toordinal() - _EPOCH_DAY) * 86_400 - shift.days * 86_400 - shift.seconds
-    return at, (
-        seconds + parsed.hour * 3_600 + parsed.minute * 60 + parsed.second
-    ) * 1_000_000 + parsed.microsecond
+        delta = parsed - _EPOCH
+    else:
+        # (*offset* is the parsed ``datetime.timezone``: never None here.)
+        delta = _FROM_STD_STATE(state, _STD_UTC) - _EPOCH - offset.utcoffset(None)  # type: ignore[operator,union-attr]
+    # (Dividing by a microsecond is one operation where reading the three fields and
+    # adding them up is eleven: the interpreter's operations are most of a reader's cost.)
+    return _FROM_STATE(state, tz), delta // _ONE_US
 
 
 def duration_micros(value: _dt.timedelta) -> int:

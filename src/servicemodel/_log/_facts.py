@@ -36,7 +36,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Final, NamedTuple, TypeVar, cast
 
 import attrs
 
@@ -301,9 +301,12 @@ def log_created_us(item: InteractionHistory) -> int:
 #: The statuses :attr:`Status.is_resolved` names, read from it once: a tuple, whose ``in``
 #: compares members by identity in C (a set would call the enum's Python ``__hash__``).
 _RESOLVED: tuple[Status, ...] = tuple(status for status in Status if status.is_resolved)
-# (Asking an enum class for a member costs about as much as a short test: held here.)
-_NEW, _SOLVED, _CLOSED = Status.NEW, Status.SOLVED, Status.CLOSED
-_AGENT, _NOT_A_REPLY = Role.AGENT, OpeningMessage.NOT_A_REPLY
+# The members the facts compare (why held: see _vocabulary).
+_NEW: Final = Status.NEW
+_SOLVED: Final = Status.SOLVED
+_CLOSED: Final = Status.CLOSED
+_AGENT: Final = Role.AGENT
+_NOT_A_REPLY: Final = OpeningMessage.NOT_A_REPLY
 
 _Item = TypeVar("_Item", bound="InteractionHistory")
 

@@ -22,7 +22,7 @@ __all__ = ["check_log"]
 
 _EVENT_TYPE_SET = frozenset(EVENT_TYPES)
 _EVENT_NAMES = ", ".join(cls.__name__ for cls in EVENT_TYPES)
-# (Asking the enum class for a member costs as much as the rest of a short check.)
+# The members the rules compare (why held: see _vocabulary).
 _NEW: Final = Status.NEW
 _CLOSED: Final = Status.CLOSED
 

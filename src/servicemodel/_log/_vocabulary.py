@@ -6,6 +6,11 @@ them from there (or from :mod:`servicemodel`).
 
 >>> Priority("urgent").rank
 3
+
+A hot path holds the members it compares as module constants (``_NEW =
+Status.NEW``): on Python 3.11 an enum class answers ``Status.NEW`` through its
+metaclass's ``__getattr__`` hook, about 85 ns a lookup, as much as the rest of
+a short test (a module constant costs about 10).
 """
 
 from __future__ import annotations

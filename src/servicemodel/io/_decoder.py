@@ -64,7 +64,7 @@ from ._codec import (
 __all__ = ["InteractionDecoder", "decode_interaction"]
 
 _new: Final = object.__new__
-# (Asking an enum class for a member costs about as much as a dictionary lookup and a call.)
+# The members a record's defaults are (why held: see servicemodel._log._vocabulary).
 _PUBLIC: Final = Visibility.PUBLIC
 _ENQUIRY: Final = Kind.ENQUIRY
 _NORMAL: Final = Priority.NORMAL

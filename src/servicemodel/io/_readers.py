@@ -69,7 +69,8 @@ def _invalid_json(line: int, error: Exception) -> RecordError:
 
 _NOT_JSON = object()
 #: The parser ``json.loads`` runs: a default ``JSONDecoder``'s scanner, for :func:`_plain_json`
-#: (what its ``raw_decode`` calls, and raises ``StopIteration`` where that raises).
+#: (what its ``raw_decode`` calls; it raises ``StopIteration`` where ``raw_decode`` raises
+#: ``JSONDecodeError``).
 _SCAN: Final[Callable[[str, int], tuple[Any, int]]] = json.JSONDecoder().scan_once  # type: ignore[attr-defined]
 _LINE_ENDS: Final = ("\n", "\r\n", "")
 
