@@ -27,7 +27,7 @@ from ._shapes import row_key
 __all__ = ["ContactTimes"]
 
 #: Contacts per bucket when the groups are read: bounds the customers held as objects at once.
-_PER_BUCKET = 1 << 16
+_PER_BUCKET = 1 << 14
 _INT64 = (-(2**63), 2**63 - 1)
 
 
