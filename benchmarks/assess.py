@@ -24,8 +24,8 @@ them alike:
 Each way reports its CPU time (the process's ``time.process_time`` around
 the work, the interpreter's start and imports left out; on Dask the workers'
 CPU time summed plus the client's, which runs the scheduler), its wall time,
-and its peak resident memory (``ru_maxrss``; on Dask the workers' peaks
-summed, the client's apart). Every ratio is the median over the rounds of
+and its peak resident memory (``VmHWM``, see ``_paired.peak_rss_mib``; on
+Dask the workers' peaks summed, the client's apart). Every ratio is the median over the rounds of
 the ratio within a round (paired), printed with its range: CPU time against
 ``json.loads`` for every way, and, for Dask, 1 worker / 2 workers by CPU and
 by wall time (a parallel speed-up is a wall-clock question, which only an
