@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pendulum
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from servicemodel.exceptions import ValidationError
 from servicemodel.interactions import (
@@ -18,6 +19,7 @@ from servicemodel.interactions import (
 from servicemodel.kpi import Csat, Fcr, ResolutionTime
 from servicemodel.loyalty import Ledger, Policies
 from servicemodel.team import (
+    MonthTally,
     RecognitionPolicy,
     RecognitionRule,
     TieBreak,
@@ -298,3 +300,41 @@ def test_awards_agree_with_the_interaction_facts_and_the_kpis(interaction: Inter
     score = interaction.satisfaction()
     assert (RecognitionRule.HAPPY_CSAT in got) is (score is not None and score >= 4)
     assert (RecognitionRule.UNHAPPY_CSAT in got) is (score is not None and score <= 2)
+
+
+TICKETS = st.lists(
+    st.builds(
+        lambda agent, hours, late, score: ticket(
+            f"t{hours}-{agent}-{late}-{score}",
+            agent=agent,
+            start=T.add(hours=hours),
+            solve_after=pendulum.duration(hours=30) if late else HALF_HOUR,
+            extra=(SatisfactionResponse(at=T.add(hours=hours + 31), score=score),),
+        ),
+        st.sampled_from(["ann", "bob"]),
+        st.integers(0, 6),
+        st.booleans(),
+        st.sampled_from([1, 5]),
+    ),
+    max_size=8,
+)
+
+
+@settings(max_examples=25)
+@given(data=TICKETS, cut=st.integers(0, 8), tie_break=st.sampled_from(TieBreak))
+def test_month_tallies_of_parts_merge_to_the_board_of_the_whole(
+    data: list[Interaction], cut: int, tie_break: TieBreak
+) -> None:
+    # Awards at equal instants and negative points (late, unhappy) make the order of a
+    # month's awards matter to when an agent reached its total.
+    policy = RecognitionPolicy(zone=ZONE, minimum_samples=1, tie_break=tie_break)
+    month = {"year": 2025, "month": 3, "as_of": pendulum.datetime(2025, 4, 2, tz=ZONE)}
+    first, second = MonthTally(policy, **month), MonthTally(policy, **month)  # type: ignore[arg-type]
+    for interaction in data[:cut]:
+        first.add(interaction)
+    for interaction in data[cut:]:
+        second.add(interaction)
+    whole = leaderboard(reversed(data), policy, **month)  # type: ignore[arg-type]
+    before = second.result()
+    assert first.merge(second).result() == whole == second.merge(first).result()
+    assert second.result() == before

@@ -1,4 +1,4 @@
-"""Accumulator shapes several KPI families share: k-of-n rates and row multisets.
+"""Accumulator shapes several KPI families share: k-of-n rates, and the order of JSON rows.
 
 >>> from servicemodel.kpi import ReopenRate
 >>> issubclass(ReopenRate, KOfN)
@@ -86,36 +86,6 @@ class KOfN(Accumulator[Rate]):
 def kn_cells(cells: Any, trial: Any, success: Any, count: int) -> Iterable[tuple[int, int]]:
     """(successes, trials) per cell; *success* is a subset of *trial*."""
     return zip(cell_counts(cells, success, count), cell_counts(cells, trial, count), strict=True)
-
-
-class RowMultiset(Accumulator[Any]):
-    """An exact multiset of small integer/text tuples (kept sorted for JSON)."""
-
-    __slots__ = ("_rows",)
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._rows: list[tuple[Any, ...]] = []
-
-    def _absorb(self, other: Self) -> None:
-        self._rows.extend(other._rows)
-
-    def _state_json(self) -> Any:
-        return {"rows": [list(r) for r in sorted(self._rows, key=row_key)]}
-
-    def _load_state(self, state: Any) -> None:
-        rows = state.get("rows") if isinstance(state, Mapping) else None
-        if not isinstance(rows, list) or not all(isinstance(r, list) for r in rows):
-            raise ValidationError(
-                f"'state' must hold a list of rows (got {state!r:.80})", field="state", value=state
-            )
-        self._rows = [tuple(r) for r in rows]
-
-    def _by_customer(self) -> dict[str, list[tuple[Any, ...]]]:
-        groups: dict[str, list[tuple[Any, ...]]] = {}
-        for row in sorted(self._rows, key=row_key):
-            groups.setdefault(row[0], []).append(row)
-        return groups
 
 
 def row_key(row: tuple[Any, ...]) -> tuple[Any, ...]:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import copy
 import datetime as _dt
+from array import array
 from collections.abc import Iterable, Mapping
 from typing import final
 
@@ -74,6 +75,34 @@ class Leaderboard:
     below_minimum: tuple[Standing, ...]
 
 
+def _longs() -> array[int]:
+    return array("q")
+
+
+@attrs.define
+class _AgentAwards:
+    """One agent's awards in a month, packed: award *i* gives ``points[i]`` at ``moments[i]``
+    (epoch microseconds), 16 bytes an award instead of a tuple and an int (~100 bytes)."""
+
+    moments: array[int] = attrs.Factory(_longs)
+    points: array[int] = attrs.Factory(_longs)
+
+    def add(self, moment: int, points: int) -> None:
+        self.moments.append(moment)
+        self.points.append(points)
+
+    def absorb(self, other: _AgentAwards) -> None:
+        self.moments.extend(other.moments)
+        self.points.extend(other.points)
+
+    def copy(self) -> _AgentAwards:
+        return _AgentAwards(moments=array("q", self.moments), points=array("q", self.points))
+
+    def in_order(self) -> list[tuple[int, int]]:
+        """(moment, points) of every award, by moment, then points."""
+        return sorted(zip(self.moments, self.points, strict=True))
+
+
 def _month_bounds(policy: RecognitionPolicy, year: int, month: int) -> tuple[int, int]:
     integer(year, field="year", low=1900, high=9999)
     integer(month, field="month", low=1, high=12)
@@ -113,7 +142,8 @@ class MonthTally:
 
     ``leaderboard(...)`` is this fed every interaction; an assessment feeds it
     alongside its other tallies so the data is read once. Memory grows with
-    the awards dated in the month, not with the interactions read.
+    the awards dated in the month (16 bytes each, in integer arrays), not
+    with the interactions read.
 
     >>> tally = MonthTally(RecognitionPolicy(), year=2025, month=3,
     ...                    as_of=pendulum.datetime(2025, 4, 1))
@@ -136,7 +166,7 @@ class MonthTally:
         self._cutoff = min(to_micros(aware(as_of, field="as_of")), self._end - 1)
         self._tz = zone(policy.zone)
         self._due = due or {}
-        self._totals: dict[str, list[tuple[int, int]]] = {}
+        self._totals: dict[str, _AgentAwards] = {}
         self._samples: dict[str, int] = {}
 
     def add(self, interaction: Interaction) -> None:
@@ -172,7 +202,10 @@ class MonthTally:
         for award in awards(current, self._policy, due=self._due.get(interaction.id)):
             moment = to_micros(award.at)
             if start <= moment < end:
-                self._totals.setdefault(award.agent, []).append((moment, award.points))
+                found = self._totals.get(award.agent)
+                if found is None:
+                    found = self._totals[award.agent] = _AgentAwards()
+                found.add(moment, award.points)
 
     def merge(self, other: MonthTally) -> MonthTally:
         """A new tally holding both; neither changes (the same board, whatever the split).
@@ -193,10 +226,10 @@ class MonthTally:
                 value=other,
             )
         merged = copy.copy(self)
-        merged._totals = {agent: list(events) for agent, events in self._totals.items()}
+        merged._totals = {agent: events.copy() for agent, events in self._totals.items()}
         merged._samples = dict(self._samples)
         for agent, events in other._totals.items():
-            merged._totals.setdefault(agent, []).extend(events)
+            merged._totals.setdefault(agent, _AgentAwards()).absorb(events)
         for agent, count in other._samples.items():
             merged._samples[agent] = merged._samples.get(agent, 0) + count
         return merged
@@ -215,7 +248,7 @@ class MonthTally:
         totals, samples = self._totals, self._samples
         rows = []
         for agent in sorted(set(totals) | set(samples)):
-            events = sorted(totals.get(agent, []))
+            events = totals[agent].in_order() if agent in totals else []
             total = sum(p for _, p in events)
             reached = start
             running = 0
