@@ -374,3 +374,26 @@ def test_a_goal_without_observations_renders_as_not_measured_without_a_chart() -
     report = assessment.to_json()["goals"][0]
     assert (report["status"], report["latest"], report["observations"]) == (None, None, [])
     assert report["note"] == "no observation since the goal started"
+
+
+def test_a_channel_whose_contacts_have_nothing_to_measure_yet_says_so_not_no_data() -> None:
+    # One email on the last evening of the period, still unanswered at the as-of instant.
+    t = pendulum.datetime(2024, 1, 31, 20, tz="Europe/London")
+    waiting = Interaction(
+        id="T-1",
+        customer_id="C-1",
+        channel="email",
+        created_at=t,
+        events=[Message(at=t, author="customer")],
+    )
+    text = assess(
+        load_model(SAMPLE_MODEL), [waiting], as_of=pendulum.datetime(2024, 2, 1, tz="Europe/London")
+    ).to_text()
+    lines = text.splitlines()
+    assert lines[1].startswith("1 interaction; periods: month;")
+    row = lines[lines.index("KPIs by channel, latest month (2024-01-01)") + 1]
+    assert row.split() == [
+        "email", "no", "figure", "yet:", "nothing", "here", "was", "answered,", "solved", "or",
+        "rated", "by", "the", "as-of", "instant",
+    ]  # fmt: skip
+    assert "no data" not in text.split("Recognition")[0]

@@ -277,6 +277,9 @@ def _period_label(a: Assessment, period: Any) -> str:
     return label + ")"
 
 
+_NOTHING_MEASURED = "no figure yet: nothing here was answered, solved or rated by the as-of instant"
+
+
 def _kpis_text(a: Assessment) -> list[str]:
     latest = _latest_rows(a)
     if not latest:
@@ -292,7 +295,9 @@ def _kpis_text(a: Assessment) -> list[str]:
             cells.append(f"{c.metric.value} {_show(c.result)}")
             if isinstance(c.result, DurationStats) and c.result.median.total_seconds() == 0:
                 zero_business = True
-        lines.append(f"  {channel:<13} {', '.join(cells) or 'no data'}")
+        # A row holds contacts or answers, so no figure means none of them had a reply, a
+        # solve or a rating to measure yet: "no data" read as if the contacts were missing.
+        lines.append(f"  {channel:<13} {', '.join(cells) or _NOTHING_MEASURED}")
     lines.append(
         "  n = the interactions or answers a figure rests on; times are medians, in " + a.clock
     )
@@ -444,7 +449,8 @@ def render_text(a: Assessment) -> str:
     lines = [
         f"Service model assessment: {a.model.name} ({a.model.type.value}), "
         f"as of {a.as_of.format('YYYY-MM-DD HH:mm')} {a.model.timezone}",
-        f"{a.interactions:,} interactions; periods: {a.period.value}; times are {a.clock}",
+        f"{a.interactions:,} interaction{'' if a.interactions == 1 else 's'}; "
+        f"periods: {a.period.value}; times are {a.clock}",
         "",
         *_findings_text(a),
         *_kpis_text(a),
