@@ -124,3 +124,19 @@ def test_init_refuses_a_policies_document_with_commands(
     status, _, err = run(capsys, "ledger", "init", "--store", store, "--policies", str(document))
     assert status == 1
     assert "policies.zone" in err
+
+
+def test_the_example_lines_of_apply_help_apply_as_shown(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit):
+        main(["ledger", "apply", "--help"])
+    shown = [line.strip() for line in capsys.readouterr().out.splitlines() if "{" in line]
+    assert [json.loads(line)["command"] for line in shown] == ["earn", "redeem"]
+    store = f"sqlite:///{tmp_path / 'a.db'}"
+    run(capsys, "ledger", "init", "--store", store)
+    commands = tmp_path / "commands.jsonl"
+    commands.write_text("\n".join(shown) + "\n")
+    assert run(capsys, "ledger", "apply", "--store", store, str(commands))[0] == 0
+    out = run(capsys, "ledger", "balance", "ann", "--as-of", AS_OF, "--store", store)[1]
+    assert json.loads(out)["available"] == 70

@@ -62,6 +62,16 @@ def register(subparsers: Any) -> None:
         "--policies", metavar="FILE", help="a ledger document (.json or .toml) with the policies"
     )
     apply = action("apply", "apply commands (one JSON object per line) in order")
+    # The line format is a ledger document's command, as `export` writes it: shown, so
+    # that a first command can be written without reading the reference.
+    apply.description = (
+        "apply commands (one JSON object per line) in order, each in its own transaction; "
+        "a line is a command as `export` writes it, e.g.\n"
+        '  {"command": "earn", "key": "order-1", "member": "ann", '
+        '"at": "2025-01-10T10:00:00+00:00", "points": 100}\n'
+        '  {"command": "redeem", "key": "r-1", "member": "ann", '
+        '"at": "2025-01-11T10:00:00+00:00", "points": 30}'
+    )
     apply.add_argument("file", metavar="FILE", help="the commands, or - for standard input")
     balance = action("balance", "print a member's balance as of an instant")
     balance.add_argument("member", metavar="MEMBER")
