@@ -379,16 +379,17 @@ class StoredLedger:
         # The records are unpacked, not read field by field (a field of a named tuple is
         # a descriptor call).
         for place, seqs in zip(placed, given, strict=True):
-            if isinstance(place, _Again):  # its span is the first receipt's in the ledger
-                member, key, version, (first, last) = place
-                known = states[member].seqs
-                span = (known[first] - 1, known[last - 1]) if last > first else (0, 0)
-            else:  # the command's own records start after the settled ones
+            if isinstance(place, Written):  # the command's own records start after the settled ones
                 key, member, version, _, _, split = place
                 states[member].seqs.extend(seqs)
                 span = (seqs[split] - 1, seqs[-1]) if split < len(seqs) else (0, 0)
+            else:  # sent again: its span is the first receipt's in the ledger
+                member, key, version, (first, last) = place
+                known = states[member].seqs
+                span = (known[first] - 1, known[last - 1]) if last > first else (0, 0)
             keys[span] = key
-            receipt(make_receipt(key, member, version, span, source))
+            # As make_receipt builds it, without a Python call per receipt.
+            receipt(_new_record(Receipt, (key, member, version, span, source)))
         return tuple(receipts)
 
     def _begin(self, tx: StoreTransaction) -> None:
