@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import datetime as _dt
 import functools
-import operator
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -51,7 +50,6 @@ from ._interface import LedgerStore, StoreTransaction, Written, key_conflict
 __all__ = ["StoredLedger"]
 
 _new_record: Final = tuple.__new__  # a NamedTuple's own constructor costs twice as much
-_member_of: Final = operator.attrgetter("member")
 _COMMANDS_ONLY: Final = frozenset({Command})
 
 
@@ -350,7 +348,7 @@ class StoredLedger:
             try:
                 with self._store.transaction() as tx:
                     self._begin(tx)
-                    states = self._states(tx, dict.fromkeys(map(_member_of, steps)))
+                    states = self._states(tx, {step.member: None for step in steps})
                     step_of = self._step
                     for step in steps:
                         step_of(tx, step, states[step.member], placed, given)
