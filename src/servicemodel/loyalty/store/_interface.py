@@ -262,7 +262,7 @@ class StoreTransaction(Protocol):
         ...     tx.lock("bob")
         ...     tx.append(Written.of(command, 1, (), (entry,)))
         0
-        range(1, 2)
+        [1]
         """
 
 
@@ -283,7 +283,7 @@ class LedgerStore(Protocol):
     ...     tx.lock("ann")
     ...     tx.append(Written.of(earn, 1, (), (entry,)))
     0
-    range(1, 2)
+    [1]
     >>> store.version("ann"), [e.points for e in store.journal()]
     (1, [5])
     """

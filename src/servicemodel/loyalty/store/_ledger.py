@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import datetime as _dt
 import functools
-import operator
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -51,7 +50,6 @@ from ._interface import LedgerStore, StoreTransaction, Written, key_conflict
 __all__ = ["StoredLedger"]
 
 _new_record: Final = tuple.__new__  # a NamedTuple's own constructor costs twice as much
-_member_of: Final = operator.attrgetter("member")
 _COMMANDS_ONLY: Final = frozenset({Command})
 
 
@@ -350,7 +348,7 @@ class StoredLedger:
             try:
                 with self._store.transaction() as tx:
                     self._begin(tx)
-                    states = self._states(tx, dict.fromkeys(map(_member_of, steps)))
+                    states = self._states(tx, {step.member: None for step in steps})
                     step_of = self._step
                     for step in steps:
                         step_of(tx, step, states[step.member], placed, given)
@@ -379,16 +377,17 @@ class StoredLedger:
         # The records are unpacked, not read field by field (a field of a named tuple is
         # a descriptor call).
         for place, seqs in zip(placed, given, strict=True):
-            if isinstance(place, _Again):  # its span is the first receipt's in the ledger
-                member, key, version, (first, last) = place
-                known = states[member].seqs
-                span = (known[first] - 1, known[last - 1]) if last > first else (0, 0)
-            else:  # the command's own records start after the settled ones
+            if isinstance(place, Written):  # the command's own records start after the settled ones
                 key, member, version, _, _, split = place
                 states[member].seqs.extend(seqs)
                 span = (seqs[split] - 1, seqs[-1]) if split < len(seqs) else (0, 0)
+            else:  # sent again: its span is the first receipt's in the ledger
+                member, key, version, (first, last) = place
+                known = states[member].seqs
+                span = (known[first] - 1, known[last - 1]) if last > first else (0, 0)
             keys[span] = key
-            receipt(make_receipt(key, member, version, span, source))
+            # As make_receipt builds it, without a Python call per receipt.
+            receipt(_new_record(Receipt, (key, member, version, span, source)))
         return tuple(receipts)
 
     def _begin(self, tx: StoreTransaction) -> None:

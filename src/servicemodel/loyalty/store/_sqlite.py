@@ -236,19 +236,20 @@ class _Transaction:
         )
         return [seq for first, blob in cursor for seq in positions(first, blob, member)]
 
-    def append(self, written: Written) -> range:
+    def append(self, written: Written) -> list[int]:
         key, member, version, command, records, settled = written
         end = self._end
         if end < 0:
             (end,) = self._db.execute(_END).fetchone()
+        first = end + 1
         last = self._end = end + len(records)
         # The row's seq is SQLite's next rowid (one more than the last): not bound, not
         # looked up. The entries are a bytearray, which sqlite3 binds without an adapter.
-        self._values.extend(
-            (key, member, version, command, end + 1, settled, pack(records, member))
-        )
+        self._values.extend((key, member, version, command, first, settled, pack(records, member)))
         self._versions[member] = version
-        return range(end + 1, last + 1)
+        # A list, not a range, whose items are computed at each read (the receipt reads
+        # two); most commands write one record.
+        return [first] if last == first else list(range(first, last + 1))
 
 
 class _JournalRow(NamedTuple):
