@@ -386,8 +386,7 @@ class StoredLedger:
                 known = states[member].seqs
                 span = (known[first] - 1, known[last - 1]) if last > first else (0, 0)
             keys[span] = key
-            # As make_receipt builds it, without a Python call per receipt.
-            receipt(_new_record(Receipt, (key, member, version, span, source)))
+            receipt(make_receipt(key, member, version, span, source))
         return tuple(receipts)
 
     def _begin(self, tx: StoreTransaction) -> None:
