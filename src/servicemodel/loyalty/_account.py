@@ -133,11 +133,15 @@ class Tally:
 
 @attrs.define
 class RedemptionState:
-    """One redemption inside the ledger: what it took from which lots, whether reversed."""
+    """One redemption inside the ledger: what it took from which lots, whether reversed.
+
+    A ledger's redeem step makes each and sets its fields itself, as
+    :class:`LotState`'s are (issue 19).
+    """
 
     allocations: tuple[tuple[int, int], ...]
     reward: str | None
-    reversed: bool = False
+    reversed: bool
 
     def copy(self) -> RedemptionState:
         """A copy whose reversal flag is its own."""

@@ -62,6 +62,7 @@ _ACTIVITY_EARN, _ACTIVITY_REDEEM = ActivityKind.EARN, ActivityKind.REDEEM
 _REFUSE, _UNLIMITED = NegativeBalance.REFUSE, NegativeBalance.UNLIMITED
 _RESTORE = RedemptionReversal.RESTORE
 _EPOCH: Final = _dt.datetime(1970, 1, 1, tzinfo=_dt.UTC)
+_new_object: Final = object.__new__
 
 #: A command's step: ``step(ledger, account, at, key, payload, extra)`` checks,
 #: settles and applies the command, and returns where its own entries start
@@ -310,7 +311,11 @@ class LedgerSteps(LedgerQueries):
             acc.settle(t, _ACTIVITY_REDEEM)
         first = len(self._journal)
         allocs = acc.take(points)
-        acc.redemptions[key] = RedemptionState(allocs, reward)
+        # Not yet reversed. Set here, as Account.issue makes a lot (see LotState).
+        redemption = acc.redemptions[key] = _new_object(RedemptionState)
+        redemption.allocations = allocs
+        redemption.reward = reward
+        redemption.reversed = False
         if reward is not None:
             self._rewards[reward] = self._rewards.get(reward, 0) + 1
         acc.emit(_REDEEM, t, points, allocs, None, key, None, reward)
