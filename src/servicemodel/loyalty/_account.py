@@ -148,49 +148,82 @@ class RedemptionState:
         return attrs.evolve(self)
 
 
-def _first_due(account: Account) -> int:
-    """A new account's ``next_due``: its first command settles only under an inactivity rule."""
-    return -NEVER if account.rules.inactivity is not None else NEVER
-
-
 @attrs.define
 class Account:
-    """One member's mutable state, and the account-level rules that change it."""
+    """One member's mutable state, and the account-level rules that change it.
+
+    :meth:`new` opens an account; :meth:`clone` copies one.
+    """
 
     member: str
     out: list[JournalEntry]
     rules: AccountRules
-    version: int = 0
-    last_at: int = -NEVER
-    last_activity: int = -NEVER
-    inactive_done: bool = True
-    avail: int = 0
-    pend: int = 0
-    debt: int = 0
-    lots: list[LotState] = attrs.Factory(list)
-    use_heap: list[tuple[int, int]] = attrs.Factory(list)
-    exp_heap: list[tuple[int, int]] = attrs.Factory(list)
-    pend_heap: list[tuple[int, int]] = attrs.Factory(list)
+    version: int
+    last_at: int
+    last_activity: int
+    inactive_done: bool
+    avail: int
+    pend: int
+    debt: int
+    lots: list[LotState]
+    use_heap: list[tuple[int, int]]
+    exp_heap: list[tuple[int, int]]
+    pend_heap: list[tuple[int, int]]
     # The Fenwick tree is built by the first query that needs it (see expiring_by).
-    indexed: bool = False
-    fen_times: list[int] = attrs.Factory(list)
-    fen_index: dict[int, int] = attrs.Factory(dict)
-    fen: list[int] = attrs.Factory(lambda: [0])
+    indexed: bool
+    fen_times: list[int]
+    fen_index: dict[int, int]
+    fen: list[int]
     # The balance (available, pending, debt) after every entry, by instant.
-    snap_t: list[int] = attrs.Factory(list)
-    snap_v: list[tuple[int, int, int]] = attrs.Factory(list)
+    snap_t: list[int]
+    snap_v: list[tuple[int, int, int]]
     # The member's positions in the ledger's journal.
-    seqs: list[int] = attrs.Factory(list)
-    tallies: dict[str, Tally] = attrs.Factory(dict)
-    redemptions: dict[str, RedemptionState] = attrs.Factory(dict)
-    swept: int = 0
+    seqs: list[int]
+    tallies: dict[str, Tally]
+    redemptions: dict[str, RedemptionState]
+    swept: int
     # Whether entries are recorded (False for a shadow that answers a query).
-    record: bool = True
+    record: bool
     # Nothing can activate or expire before this instant, so settling before it
     # records nothing: the earliest entry of either heap when it was pushed or
     # last settled. -NEVER under an inactivity rule, whose clock every command
     # keeps by settling (see settle).
-    next_due: int = attrs.field(default=attrs.Factory(_first_due, takes_self=True))
+    next_due: int
+
+    @classmethod
+    def new(cls, member: str, out: list[JournalEntry], rules: AccountRules) -> Account:
+        """A new member's account: no command, no lot, nothing due, entries recorded to *out*.
+
+        Its fields are set here, as :class:`LotState`'s are in :meth:`issue`
+        (calling the class runs its ``__init__`` through ``type``, and a
+        store opens an account for every member it loads; issue 19).
+        """
+        acc: Account = _new_object(cls)
+        acc.member = member
+        acc.out = out
+        acc.rules = rules
+        acc.version = 0
+        acc.last_at = acc.last_activity = -NEVER
+        acc.inactive_done = True
+        acc.avail = acc.pend = acc.debt = 0
+        acc.lots = []
+        acc.use_heap = []
+        acc.exp_heap = []
+        acc.pend_heap = []
+        acc.indexed = False
+        acc.fen_times = []
+        acc.fen_index = {}
+        acc.fen = [0]
+        acc.snap_t = []
+        acc.snap_v = []
+        acc.seqs = []
+        acc.tallies = {}
+        acc.redemptions = {}
+        acc.swept = 0
+        acc.record = True
+        # Its first command settles only under an inactivity rule.
+        acc.next_due = -NEVER if rules.inactivity is not None else NEVER
+        return acc
 
     def clone(self) -> Account:
         """A shadow copy that settles into its own journal and records nothing."""

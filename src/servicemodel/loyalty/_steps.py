@@ -178,7 +178,7 @@ class LedgerSteps(LedgerQueries):
                 f"(got {self._clock.instant(at).isoformat()}); commands are applied in time order"
             )
         if account is None:
-            account = Account(member=member, out=self._journal, rules=self._rules)
+            account = Account.new(member, self._journal, self._rules)
         return account
 
     def _grant(
