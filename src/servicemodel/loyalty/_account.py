@@ -56,6 +56,7 @@ _EMPTY_RETURNED: dict[str, Decimal] = {}
 _EMPTY_REVERSED: dict[str, int] = {}
 
 _new_record = tuple.__new__
+_new_object = object.__new__
 if JournalEntry._fields != (
     "member",
     "kind",
@@ -81,7 +82,13 @@ class AccountRules:
 
 @attrs.define
 class LotState:
-    """One lot inside the ledger (mutable; :class:`~servicemodel.loyalty.Lot` is its view)."""
+    """One lot inside the ledger (mutable; :class:`~servicemodel.loyalty.Lot` is its view).
+
+    :meth:`Account.issue` makes every new lot and sets each field itself (a
+    new lot is pending, nothing clawed, expired or returned yet): that costs
+    about two thirds of calling the class, whose ``__init__`` runs through
+    ``type`` (issue 19). :meth:`copy` calls the class.
+    """
 
     id: int
     kind: EntryKind
@@ -93,14 +100,14 @@ class LotState:
     remaining: int
     awards: tuple[Award, ...]
     lines: tuple[LineShare, ...]
-    state: int = PENDING
-    in_use: bool = False
-    clawed: int = 0
+    state: int
+    in_use: bool
+    clawed: int
     # Points the lot lost to expiry, and how many of them returns have matched.
-    expired: int = 0
-    forgiven: int = 0
-    line_returned: dict[str, Decimal] = _EMPTY_RETURNED
-    line_reversed: dict[str, int] = _EMPTY_REVERSED
+    expired: int
+    forgiven: int
+    line_returned: dict[str, Decimal]
+    line_reversed: dict[str, int]
 
     def copy(self) -> LotState:
         """A copy whose returned-line records are its own."""
@@ -126,60 +133,97 @@ class Tally:
 
 @attrs.define
 class RedemptionState:
-    """One redemption inside the ledger: what it took from which lots, whether reversed."""
+    """One redemption inside the ledger: what it took from which lots, whether reversed.
+
+    A ledger's redeem step makes each and sets its fields itself, as
+    :class:`LotState`'s are (issue 19).
+    """
 
     allocations: tuple[tuple[int, int], ...]
     reward: str | None
-    reversed: bool = False
+    reversed: bool
 
     def copy(self) -> RedemptionState:
         """A copy whose reversal flag is its own."""
         return attrs.evolve(self)
 
 
-def _first_due(account: Account) -> int:
-    """A new account's ``next_due``: its first command settles only under an inactivity rule."""
-    return -NEVER if account.rules.inactivity is not None else NEVER
-
-
 @attrs.define
 class Account:
-    """One member's mutable state, and the account-level rules that change it."""
+    """One member's mutable state, and the account-level rules that change it.
+
+    :meth:`new` opens an account; :meth:`clone` copies one.
+    """
 
     member: str
     out: list[JournalEntry]
     rules: AccountRules
-    version: int = 0
-    last_at: int = -NEVER
-    last_activity: int = -NEVER
-    inactive_done: bool = True
-    avail: int = 0
-    pend: int = 0
-    debt: int = 0
-    lots: list[LotState] = attrs.Factory(list)
-    use_heap: list[tuple[int, int]] = attrs.Factory(list)
-    exp_heap: list[tuple[int, int]] = attrs.Factory(list)
-    pend_heap: list[tuple[int, int]] = attrs.Factory(list)
+    version: int
+    last_at: int
+    last_activity: int
+    inactive_done: bool
+    avail: int
+    pend: int
+    debt: int
+    lots: list[LotState]
+    use_heap: list[tuple[int, int]]
+    exp_heap: list[tuple[int, int]]
+    pend_heap: list[tuple[int, int]]
     # The Fenwick tree is built by the first query that needs it (see expiring_by).
-    indexed: bool = False
-    fen_times: list[int] = attrs.Factory(list)
-    fen_index: dict[int, int] = attrs.Factory(dict)
-    fen: list[int] = attrs.Factory(lambda: [0])
+    indexed: bool
+    fen_times: list[int]
+    fen_index: dict[int, int]
+    fen: list[int]
     # The balance (available, pending, debt) after every entry, by instant.
-    snap_t: list[int] = attrs.Factory(list)
-    snap_v: list[tuple[int, int, int]] = attrs.Factory(list)
+    snap_t: list[int]
+    snap_v: list[tuple[int, int, int]]
     # The member's positions in the ledger's journal.
-    seqs: list[int] = attrs.Factory(list)
-    tallies: dict[str, Tally] = attrs.Factory(dict)
-    redemptions: dict[str, RedemptionState] = attrs.Factory(dict)
-    swept: int = 0
+    seqs: list[int]
+    tallies: dict[str, Tally]
+    redemptions: dict[str, RedemptionState]
+    swept: int
     # Whether entries are recorded (False for a shadow that answers a query).
-    record: bool = True
+    record: bool
     # Nothing can activate or expire before this instant, so settling before it
     # records nothing: the earliest entry of either heap when it was pushed or
     # last settled. -NEVER under an inactivity rule, whose clock every command
     # keeps by settling (see settle).
-    next_due: int = attrs.field(default=attrs.Factory(_first_due, takes_self=True))
+    next_due: int
+
+    @classmethod
+    def new(cls, member: str, out: list[JournalEntry], rules: AccountRules) -> Account:
+        """A new member's account: no command, no lot, nothing due, entries recorded to *out*.
+
+        Its fields are set here, as :class:`LotState`'s are in :meth:`issue`
+        (calling the class runs its ``__init__`` through ``type``, and a
+        store opens an account for every member it loads; issue 19).
+        """
+        acc: Account = _new_object(cls)
+        acc.member = member
+        acc.out = out
+        acc.rules = rules
+        acc.version = 0
+        acc.last_at = acc.last_activity = -NEVER
+        acc.inactive_done = True
+        acc.avail = acc.pend = acc.debt = 0
+        acc.lots = []
+        acc.use_heap = []
+        acc.exp_heap = []
+        acc.pend_heap = []
+        acc.indexed = False
+        acc.fen_times = []
+        acc.fen_index = {}
+        acc.fen = [0]
+        acc.snap_t = []
+        acc.snap_v = []
+        acc.seqs = []
+        acc.tallies = {}
+        acc.redemptions = {}
+        acc.swept = 0
+        acc.record = True
+        # Its first command settles only under an inactivity rule.
+        acc.next_due = -NEVER if rules.inactivity is not None else NEVER
+        return acc
 
     def clone(self) -> Account:
         """A shadow copy that settles into its own journal and records nothing."""
@@ -599,7 +643,21 @@ class Account:
         """
         lots = self.lots
         lot_id = len(lots) + 1
-        lot = LotState(lot_id, kind, key, at, available, expires, points, points, awards, lines)
+        lot = _new_object(LotState)
+        lot.id = lot_id
+        lot.kind = kind
+        lot.key = key
+        lot.earned = at
+        lot.available = available
+        lot.expires = expires
+        lot.original = lot.remaining = points
+        lot.awards = awards
+        lot.lines = lines
+        lot.state = PENDING
+        lot.in_use = False
+        lot.clawed = lot.expired = lot.forgiven = 0
+        lot.line_returned = _EMPTY_RETURNED
+        lot.line_reversed = _EMPTY_REVERSED
         lots.append(lot)
         if self.indexed:
             self.fen_register(expires)

@@ -18,8 +18,8 @@ a walk over the journal.
 
 from __future__ import annotations
 
+import _thread
 import datetime as _dt
-import threading
 from collections.abc import Iterable, Mapping
 from typing import Any, Final
 
@@ -47,6 +47,8 @@ from ._values import Award, EarnLine, Receipt, ReturnedLine
 __all__ = ["Ledger"]
 
 _new_record: Final = tuple.__new__  # a NamedTuple's own constructor costs twice as much
+# threading.RLock is a Python function that returns this type: a store makes a ledger a member.
+_new_lock: Final = _thread.RLock
 
 # Each command's step, as module constants: a function looked up on its class
 # costs about five times a global on the command paths.
@@ -130,7 +132,7 @@ class Ledger(LedgerSteps):
 
     def _open_books(self) -> None:
         """No member, no journal, no key yet."""
-        self._lock = threading.RLock()
+        self._lock = _new_lock()
         self._accounts: dict[str, Account] = {}
         self._journal: list[JournalEntry] = []
         self._keys: dict[str, Payload] = {}
@@ -173,7 +175,7 @@ class Ledger(LedgerSteps):
     def __setstate__(self, state: dict[str, Any]) -> None:
         for name, value in state.items():
             object.__setattr__(self, name, value)
-        self._lock = threading.RLock()
+        self._lock = _new_lock()
 
     def __repr__(self) -> str:
         return f"Ledger(members={len(self._accounts)}, entries={len(self._journal)})"

@@ -172,7 +172,7 @@ class LedgerQueries:
     def _account(self, member: str) -> Account:
         account = self._accounts.get(member)
         if account is None:
-            return Account(member=member, out=[], rules=self._rules)
+            return Account.new(member, [], self._rules)
         return account
 
     # ---------------------------------------------------------------- queries

@@ -51,7 +51,7 @@ from ._policies import (
 )
 from ._queries import LedgerQueries
 from ._returns import clawback_amount, expired_by, forgivable, take_back, voids_all
-from ._values import Award, EntryKind, LineShare, Receipt, make_receipt
+from ._values import _NEW_RECEIPT, Award, EntryKind, LineShare, Receipt
 
 __all__ = ["DayExpiry", "LedgerSteps", "Step"]
 
@@ -62,6 +62,7 @@ _ACTIVITY_EARN, _ACTIVITY_REDEEM = ActivityKind.EARN, ActivityKind.REDEEM
 _REFUSE, _UNLIMITED = NegativeBalance.REFUSE, NegativeBalance.UNLIMITED
 _RESTORE = RedemptionReversal.RESTORE
 _EPOCH: Final = _dt.datetime(1970, 1, 1, tzinfo=_dt.UTC)
+_new_object: Final = object.__new__
 
 #: A command's step: ``step(ledger, account, at, key, payload, extra)`` checks,
 #: settles and applies the command, and returns where its own entries start
@@ -139,8 +140,10 @@ class LedgerSteps(LedgerQueries):
             acc.snap_t.append(t)
             acc.snap_v.append((acc.avail, acc.pend, acc.debt))
             self._keys[key] = payload
-            receipt = self._receipts[key] = make_receipt(
-                key, member, version, (first, len(self._journal)), self._source
+            # The receipt's fields straight into its tuple, as make_receipt does (whose
+            # check of Receipt's fields guards this too), without a call a command.
+            receipt = self._receipts[key] = _NEW_RECEIPT(
+                Receipt, (key, member, version, (first, len(self._journal)), self._source)
             )
             return receipt
         finally:
@@ -175,7 +178,7 @@ class LedgerSteps(LedgerQueries):
                 f"(got {self._clock.instant(at).isoformat()}); commands are applied in time order"
             )
         if account is None:
-            account = Account(member=member, out=self._journal, rules=self._rules)
+            account = Account.new(member, self._journal, self._rules)
         return account
 
     def _grant(
@@ -308,7 +311,11 @@ class LedgerSteps(LedgerQueries):
             acc.settle(t, _ACTIVITY_REDEEM)
         first = len(self._journal)
         allocs = acc.take(points)
-        acc.redemptions[key] = RedemptionState(allocs, reward)
+        # Not yet reversed. Set here, as Account.issue makes a lot (see LotState).
+        redemption = acc.redemptions[key] = _new_object(RedemptionState)
+        redemption.allocations = allocs
+        redemption.reward = reward
+        redemption.reversed = False
         if reward is not None:
             self._rewards[reward] = self._rewards.get(reward, 0) + 1
         acc.emit(_REDEEM, t, points, allocs, None, key, None, reward)
