@@ -51,7 +51,7 @@ from ._policies import (
 )
 from ._queries import LedgerQueries
 from ._returns import clawback_amount, expired_by, forgivable, take_back, voids_all
-from ._values import _NEW_RECEIPT, Award, EntryKind, LineShare, Receipt
+from ._values import Award, EntryKind, LineShare, Receipt, make_receipt
 
 __all__ = ["DayExpiry", "LedgerSteps", "Step"]
 
@@ -140,10 +140,8 @@ class LedgerSteps(LedgerQueries):
             acc.snap_t.append(t)
             acc.snap_v.append((acc.avail, acc.pend, acc.debt))
             self._keys[key] = payload
-            # The receipt's fields straight into its tuple, as make_receipt does (whose
-            # check of Receipt's fields guards this too), without a call a command.
-            receipt = self._receipts[key] = _NEW_RECEIPT(
-                Receipt, (key, member, version, (first, len(self._journal)), self._source)
+            receipt = self._receipts[key] = make_receipt(
+                key, member, version, (first, len(self._journal)), self._source
             )
             return receipt
         finally:
