@@ -147,29 +147,38 @@ def test_the_ledger_s_payload_records_hold_each_command_s_arguments_in_command_f
         assert record._fields == ("name", "member", "t", *COMMAND_FIELDS[name]), name
 
 
-def test_a_command_s_keyword_call_passes_each_argument_by_its_own_name() -> None:
-    # Every argument a value of its own (a tally as pairs): a call made to a dict shows
-    # which keyword got which value, for every command name.
-    from servicemodel.loyalty._commands import COMMAND_FIELDS, KEYWORD_CALLS
+def test_a_command_s_call_passes_each_argument_in_its_place() -> None:
+    # Every argument a value of its own (a tally as pairs): a call made to a function
+    # that returns what it got shows which place got which value, for every command name.
+    from servicemodel.loyalty._commands import COMMAND_FIELDS, command_call
 
-    assert set(KEYWORD_CALLS) == set(COMMAND_FIELDS)
     for name, fields in COMMAND_FIELDS.items():
         values: dict[str, Any] = {field: f"{name}.{field}" for field in fields}
         if "tally" in values:
             values["tally"] = (("spend", 3),)
         command = Command(name=name, key="k", member="ann", at=T, arguments=tuple(values.items()))
-        expected: dict[str, Any] = {"member": "ann", "key": "k", "at": command._micros, **values}
-        if "tally" in expected:
-            expected["tally"] = {"spend": 3}
-        assert KEYWORD_CALLS[name](dict, command) == expected, name
+        passed = [{"spend": 3} if field == "tally" else values[field] for field in fields]
+        expected = ("ledger", "k", "ann", command._micros, *passed, None)
+        assert command_call(name, lambda *given: given)("ledger", command) == expected, name
+
+
+def test_a_command_s_keywords_are_those_of_the_method_of_its_name() -> None:
+    # Command.call() names what the command's call passes: the method's own keywords.
+    import inspect
+
+    from servicemodel.loyalty import Ledger
+    from servicemodel.loyalty._commands import COMMAND_FIELDS
+
+    for name in COMMAND_FIELDS:
+        command = Command.of(name, key="k", member="ann", at=T)
+        method = inspect.signature(getattr(Ledger, name)).parameters
+        assert set(command.call()) == set(method) - {"self", "expected_version"}, name
 
 
 def test_a_command_without_tally_pairs_is_called_with_no_tally() -> None:
-    from servicemodel.loyalty._commands import KEYWORD_CALLS
-
     command = Command.of("earn", key="k", member="ann", at=T, points=5)
     assert command.argument("tally") == ()
-    assert KEYWORD_CALLS["earn"](dict, command)["tally"] is None
+    assert command.call()["tally"] is None
 
 
 def test_a_command_changed_with_attrs_evolve_keeps_its_instant() -> None:

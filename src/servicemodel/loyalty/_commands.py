@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as _dt
 import enum
 from collections.abc import Callable, Iterable
-from typing import Any, Final, final
+from typing import Any, Final, TypeVar, final
 
 import attrs
 import pendulum
@@ -21,7 +21,9 @@ from .._validators import enum_member, is_collection
 from ._policies import ADJUST_SHORTFALL
 from ._values import _Micros
 
-__all__ = ["COMMAND_FIELDS", "Command", "CommandName"]
+__all__ = ["COMMAND_FIELDS", "Command", "CommandName", "command_call"]
+
+_R = TypeVar("_R")
 
 
 class CommandName(enum.Enum):
@@ -219,9 +221,10 @@ class Command:
         >>> sorted(Command.of("redeem", key="r", member="m", at=t, points=3).call())
         ['at', 'key', 'member', 'points', 'reward']
         """
-        # The keyword call of the command's name, made to a dict: the arguments a
-        # ledger's method gets (``at`` the instant as the command holds it).
-        kwargs: dict[str, Any] = KEYWORD_CALLS[self.name._value_](dict, self)
+        # The command's call (see command_call) made to a function that names what it is
+        # given: the arguments a ledger's method gets (``at`` the instant as the command
+        # holds it).
+        kwargs: dict[str, Any] = _KEYWORDS[self.name._value_](None, self)
         kwargs["at"] = _EPOCH + _dt.timedelta(microseconds=self._micros)
         return kwargs
 
@@ -239,39 +242,59 @@ def _tally_mapping(tally: Any) -> Any:
     return tally
 
 
-#: How a keyword call passes an argument that the method takes in another form than the
-#: command holds it: no tally pairs are no tally (``None``, which the method takes
+#: How a command's call passes an argument that the ledger takes in another form than
+#: the command holds it: no tally pairs are no tally (``None``, which the ledger takes
 #: without checking a mapping; asked inline, as most earns have none).
 _PASSED: Final = {"tally": "None if tally == () else _tally_mapping(tally)"}
 
 
-def _keyword_call(name: str) -> Callable[[Callable[..., Any], Command], Any]:
-    """The function ``call(method, command)`` that calls *method* with the keyword arguments of a command *name*.
+def command_call(name: str, body: Callable[..., _R]) -> Callable[[Any, Command], _R]:
+    """The function ``call(ledger, command)`` that runs *body* with a command *name*'s arguments.
 
-    Made from :data:`COMMAND_FIELDS` (as attrs makes a class's ``__init__``
-    from its fields), so that the order of a command's arguments is written
-    once: it unpacks the command's ``(name, value)`` pairs (their names and
-    order are checked when the command is built) and passes each by its
-    name, with ``member``, ``key`` and ``at`` (the instant as the command
-    holds it). A call with its keywords written out costs about a third of
-    ``method(**kwargs)`` with a dict built for it (issue 19).
+    *body* is called positionally: ``body(ledger, key, member, at, *arguments,
+    expected_version)``, with the command's key, member and instant (epoch
+    microseconds, as the command holds it), its own arguments in the order
+    of :data:`COMMAND_FIELDS` and no expected version (``None``). Made from
+    :data:`COMMAND_FIELDS` (as attrs makes a class's ``__init__`` from its
+    fields), so that the order of a command's arguments is written once: it
+    unpacks the command's ``(name, value)`` pairs (their names and order are
+    checked when the command is built). The ledger's method of the command's
+    name calls the same *body* (issue 19: a command reaches it without a
+    keyword call).
+
+    >>> import pendulum
+    >>> c = Command.of("activate", key="a", member="ann", at=pendulum.datetime(1970, 1, 1), earn="o")
+    >>> command_call("activate", lambda *given: given)("ledger", c)
+    ('ledger', 'a', 'ann', 0, 'o', None)
     """
     fields = COMMAND_FIELDS[name]
     pairs = "".join(f"(_, {field}), " for field in fields)
-    passed = "".join(f", {field}={_PASSED.get(field, field)}" for field in fields)
+    passed = "".join(f", {_PASSED.get(field, field)}" for field in fields)
     source = (
-        "def call(method, command):\n"
+        "def call(ledger, command):\n"
         f"    {pairs}= command.arguments\n"
-        f"    return method(member=command.member, key=command.key, at=command._micros{passed})\n"
+        f"    return body(ledger, command.key, command.member, command._micros{passed}, None)\n"
     )
-    namespace: dict[str, Any] = {"_tally_mapping": _tally_mapping}
-    exec(compile(source, f"<keyword call of {name}>", "exec"), namespace)
-    call: Callable[[Callable[..., Any], Command], Any] = namespace["call"]
+    namespace: dict[str, Any] = {"_tally_mapping": _tally_mapping, "body": body}
+    exec(compile(source, f"<call of {name}>", "exec"), namespace)
+    call: Callable[[Any, Command], _R] = namespace["call"]
     return call
 
 
-#: The keyword call of each command name (see :func:`_keyword_call`).
-KEYWORD_CALLS: Final = {name: _keyword_call(name) for name in COMMAND_FIELDS}
+def _keywords(name: str) -> Callable[..., dict[str, Any]]:
+    """A body for :func:`command_call` that returns the keyword arguments it was given by name."""
+    names = ("key", "member", "at", *COMMAND_FIELDS[name], "expected_version")
+
+    def keywords(_ledger: object, *values: Any) -> dict[str, Any]:
+        given = dict(zip(names, values, strict=True))
+        del given["expected_version"]  # a command has none
+        return given
+
+    return keywords
+
+
+#: Each command name's call made to :func:`_keywords` (see :meth:`Command.call`).
+_KEYWORDS: Final = {name: command_call(name, _keywords(name)) for name in COMMAND_FIELDS}
 
 
 def _normal(name: CommandName, field: str, value: Any) -> Any:

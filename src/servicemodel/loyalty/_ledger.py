@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import _thread
 import datetime as _dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Final
 
 from .._validators import instances, integer, text
@@ -28,7 +28,7 @@ from ..exceptions import ValidationError
 from ._account import Account, AccountRules
 from ._arguments import MAX_POINTS, check_points, check_tally, line_shares
 from ._clock import InstantReader, LocalClock
-from ._commands import KEYWORD_CALLS, Command
+from ._commands import COMMAND_FIELDS, Command, command_call
 from ._expiry import _expiry, inactivity_of
 from ._journal import (
     ActivateCall,
@@ -44,7 +44,7 @@ from ._policies import ADJUST_SHORTFALL, Expiry, NegativeBalance, Policies
 from ._steps import DayExpiry, LedgerSteps, Step
 from ._values import Award, EarnLine, Receipt, ReturnedLine
 
-__all__ = ["Ledger"]
+__all__ = ["COMMAND_CALLS", "Ledger"]
 
 _new_record: Final = tuple.__new__  # a NamedTuple's own constructor costs twice as much
 # threading.RLock is a Python function that returns this type: a store makes a ledger a member.
@@ -200,13 +200,15 @@ class Ledger(LedgerSteps):
                 field="command",
                 value=command,
             )
-        # The method of the command's name, called with the command's keyword arguments:
-        # the same checks and payload as calling it. ``_value_`` is the member's value as
-        # the enum keeps it (``.value`` is a property, a Python call on every command a
-        # store applies).
-        name = command.name._value_
-        receipt: Receipt = KEYWORD_CALLS[name](getattr(self, name), command)
-        return receipt
+        # What the method of the command's name runs (the same checks and payload), given
+        # the command's arguments. ``_value_`` is the member's value as the enum keeps it
+        # (``.value`` is a property, a Python call on every command a store applies).
+        lock = self._lock
+        lock.acquire()
+        try:
+            return COMMAND_CALLS[command.name._value_](self, command)
+        finally:
+            lock.release()
 
     # ------------------------------------------------------------- commands
 
@@ -248,18 +250,14 @@ class Ledger(LedgerSteps):
         (1, 'earn')
         """
         t = self._reader.micros(at, "at")
-        if type(points) is not int or not 0 <= points <= MAX_POINTS:
-            integer(points, field="points", low=0, high=MAX_POINTS)  # an earn may record 0
-        award_items = () if awards == () else instances(awards, Award, field="awards")
-        line_items = lines if type(lines) is tuple else tuple(lines)
-        shares = line_shares(points, line_items, self.policies.returns) if line_items else ()
-        if expiry is not None:
-            _expiry(expiry)
-        tallies = () if tally is None else check_tally(tally)
-        payload = _new_record(
-            EarnCall, ("earn", member, t, points, award_items, line_items, expiry, tallies)
-        )
-        return self._run(_EARN_STEP, key, payload, member, t, expected_version, shares)
+        lock = self._lock
+        lock.acquire()
+        try:
+            return _run_earn(
+                self, key, member, t, points, awards, lines, expiry, tally, expected_version
+            )
+        finally:
+            lock.release()
 
     def activate(
         self,
@@ -285,9 +283,12 @@ class Ledger(LedgerSteps):
         100
         """
         t = self._reader.micros(at, "at")
-        text(earn, field="earn")
-        payload = _new_record(ActivateCall, ("activate", member, t, earn))
-        return self._run(_ACTIVATE_STEP, key, payload, member, t, expected_version, at)
+        lock = self._lock
+        lock.acquire()
+        try:
+            return _run_activate(self, key, member, t, earn, expected_version)
+        finally:
+            lock.release()
 
     def redeem(
         self,
@@ -311,12 +312,12 @@ class Ledger(LedgerSteps):
         servicemodel.exceptions.InsufficientPoints: 'points' must be at most the 0 available points of 'ann' (got 1)
         """
         t = self._reader.micros(at, "at")
-        if type(points) is not int or not 0 < points <= MAX_POINTS:
-            check_points(points)
-        if reward is not None:
-            text(reward, field="reward")
-        payload = _new_record(RedeemCall, ("redeem", member, t, points, reward))
-        return self._run(_REDEEM_STEP, key, payload, member, t, expected_version, None)
+        lock = self._lock
+        lock.acquire()
+        try:
+            return _run_redeem(self, key, member, t, points, reward, expected_version)
+        finally:
+            lock.release()
 
     def reverse_redemption(
         self,
@@ -346,9 +347,12 @@ class Ledger(LedgerSteps):
         100
         """
         t = self._reader.micros(at, "at")
-        text(redemption, field="redemption")
-        payload = _new_record(ReverseCall, ("reverse_redemption", member, t, redemption))
-        return self._run(_REVERSE_STEP, key, payload, member, t, expected_version, None)
+        lock = self._lock
+        lock.acquire()
+        try:
+            return _run_reverse_redemption(self, key, member, t, redemption, expected_version)
+        finally:
+            lock.release()
 
     def return_purchase(
         self,
@@ -388,11 +392,12 @@ class Ledger(LedgerSteps):
         100
         """
         t = self._reader.micros(at, "at")
-        text(earn, field="earn")
-        returned = None if lines is None else instances(lines, ReturnedLine, field="lines")
-        tallies = check_tally(tally)
-        payload = _new_record(ReturnCall, ("return_purchase", member, t, earn, returned, tallies))
-        return self._run(_RETURN_STEP, key, payload, member, t, expected_version, None)
+        lock = self._lock
+        lock.acquire()
+        try:
+            return _run_return_purchase(self, key, member, t, earn, lines, tally, expected_version)
+        finally:
+            lock.release()
 
     def adjust(
         self,
@@ -422,25 +427,14 @@ class Ledger(LedgerSteps):
         Balance(available=0, pending=0, debt=30)
         """
         t = self._reader.micros(at, "at")
-        text(reason, field="reason")
-        integer(points, field="points", low=-MAX_POINTS, high=MAX_POINTS)
-        if points == 0:
-            raise ValidationError(
-                "'points' must not be 0 (got 0): an adjustment adds or deducts points",
-                field="points",
-                value=points,
+        lock = self._lock
+        lock.acquire()
+        try:
+            return _run_adjust(
+                self, key, member, t, points, reason, shortfall, expiry, expected_version
             )
-        if not isinstance(shortfall, NegativeBalance) or shortfall is NegativeBalance.ONLY_PENDING:
-            raise ValidationError(
-                f"'shortfall' must be NegativeBalance.REFUSE, WITHIN_BALANCE or UNLIMITED "
-                f"(got {shortfall!r})",
-                field="shortfall",
-                value=shortfall,
-            )
-        if expiry is not None:
-            _expiry(expiry)
-        payload = _new_record(AdjustCall, ("adjust", member, t, points, reason, shortfall, expiry))
-        return self._run(_ADJUST_STEP, key, payload, member, t, expected_version, None)
+        finally:
+            lock.release()
 
     # ------------------------------------------------------------ replaying
 
@@ -457,3 +451,135 @@ class Ledger(LedgerSteps):
         """
         for command in commands:
             self.apply(command)
+
+
+# What each command runs, under the ledger's lock: its arguments checked, its payload
+# built and its step run (LedgerSteps._run). The method of the command's name calls it
+# with the instant it read; a Command reaches it through its call (see COMMAND_CALLS),
+# positionally: ``run(ledger, key, member, at, *arguments, expected_version)``, the
+# arguments in the order of COMMAND_FIELDS, ``at`` in epoch microseconds.
+
+
+def _run_earn(
+    ledger: Ledger,
+    key: str,
+    member: str,
+    t: int,
+    points: int,
+    awards: Iterable[Award],
+    lines: Iterable[EarnLine],
+    expiry: Expiry | None,
+    tally: Mapping[str, Any] | None,
+    expected_version: int | None,
+) -> Receipt:
+    if type(points) is not int or not 0 <= points <= MAX_POINTS:
+        integer(points, field="points", low=0, high=MAX_POINTS)  # an earn may record 0
+    award_items = () if awards == () else instances(awards, Award, field="awards")
+    line_items = lines if type(lines) is tuple else tuple(lines)
+    shares = line_shares(points, line_items, ledger.policies.returns) if line_items else ()
+    if expiry is not None:
+        _expiry(expiry)
+    tallies = () if tally is None else check_tally(tally)
+    payload = _new_record(
+        EarnCall, ("earn", member, t, points, award_items, line_items, expiry, tallies)
+    )
+    return ledger._run(_EARN_STEP, key, payload, member, t, expected_version, shares)
+
+
+def _run_activate(
+    ledger: Ledger, key: str, member: str, t: int, earn: str, expected_version: int | None
+) -> Receipt:
+    text(earn, field="earn")
+    payload = _new_record(ActivateCall, ("activate", member, t, earn))
+    return ledger._run(_ACTIVATE_STEP, key, payload, member, t, expected_version, None)
+
+
+def _run_redeem(
+    ledger: Ledger,
+    key: str,
+    member: str,
+    t: int,
+    points: int,
+    reward: str | None,
+    expected_version: int | None,
+) -> Receipt:
+    if type(points) is not int or not 0 < points <= MAX_POINTS:
+        check_points(points)
+    if reward is not None:
+        text(reward, field="reward")
+    payload = _new_record(RedeemCall, ("redeem", member, t, points, reward))
+    return ledger._run(_REDEEM_STEP, key, payload, member, t, expected_version, None)
+
+
+def _run_reverse_redemption(
+    ledger: Ledger, key: str, member: str, t: int, redemption: str, expected_version: int | None
+) -> Receipt:
+    text(redemption, field="redemption")
+    payload = _new_record(ReverseCall, ("reverse_redemption", member, t, redemption))
+    return ledger._run(_REVERSE_STEP, key, payload, member, t, expected_version, None)
+
+
+def _run_return_purchase(
+    ledger: Ledger,
+    key: str,
+    member: str,
+    t: int,
+    earn: str,
+    lines: Iterable[ReturnedLine] | None,
+    tally: Mapping[str, Any] | None,
+    expected_version: int | None,
+) -> Receipt:
+    text(earn, field="earn")
+    returned = None if lines is None else instances(lines, ReturnedLine, field="lines")
+    tallies = check_tally(tally)
+    payload = _new_record(ReturnCall, ("return_purchase", member, t, earn, returned, tallies))
+    return ledger._run(_RETURN_STEP, key, payload, member, t, expected_version, None)
+
+
+def _run_adjust(
+    ledger: Ledger,
+    key: str,
+    member: str,
+    t: int,
+    points: int,
+    reason: str,
+    shortfall: NegativeBalance,
+    expiry: Expiry | None,
+    expected_version: int | None,
+) -> Receipt:
+    text(reason, field="reason")
+    integer(points, field="points", low=-MAX_POINTS, high=MAX_POINTS)
+    if points == 0:
+        raise ValidationError(
+            "'points' must not be 0 (got 0): an adjustment adds or deducts points",
+            field="points",
+            value=points,
+        )
+    if not isinstance(shortfall, NegativeBalance) or shortfall is NegativeBalance.ONLY_PENDING:
+        raise ValidationError(
+            f"'shortfall' must be NegativeBalance.REFUSE, WITHIN_BALANCE or UNLIMITED "
+            f"(got {shortfall!r})",
+            field="shortfall",
+            value=shortfall,
+        )
+    if expiry is not None:
+        _expiry(expiry)
+    payload = _new_record(AdjustCall, ("adjust", member, t, points, reason, shortfall, expiry))
+    return ledger._run(_ADJUST_STEP, key, payload, member, t, expected_version, None)
+
+
+_RUNS: Final[dict[str, Callable[..., Receipt]]] = {
+    "earn": _run_earn,
+    "activate": _run_activate,
+    "redeem": _run_redeem,
+    "reverse_redemption": _run_reverse_redemption,
+    "return_purchase": _run_return_purchase,
+    "adjust": _run_adjust,
+}
+
+#: Each command name's call (``call(ledger, command)``): what the ledger's method of
+#: that name runs, given the command's arguments. It takes no lock: :meth:`Ledger.apply`
+#: holds the ledger's; a store's ledger of one member runs under the store's lock.
+COMMAND_CALLS: Final[dict[str, Callable[[Ledger, Command], Receipt]]] = {
+    name: command_call(name, _RUNS[name]) for name in COMMAND_FIELDS
+}

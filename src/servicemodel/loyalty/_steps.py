@@ -1,15 +1,15 @@
 """How a ledger runs a command: one commit body, and each command's step inside it.
 
 :class:`LedgerSteps` is the command half of :class:`~servicemodel.loyalty.Ledger`
-below its public methods (which check their arguments and build the
-command's payload, in ``_ledger``). Every command goes through
-:meth:`LedgerSteps._run`, the one place that holds the lock, answers a key
-sent again, admits the member (expected version, time order), runs the
-command's step and commits (version, snapshot, payload and receipt by
-key). A step checks what the command needs (refusing changes nothing),
-records what became due before the command (``Account.settle``, when
-something may be: ``Account.next_due``) and applies the command to the
-member's account.
+below its public methods (which take the ledger's lock; what each command
+runs, its arguments checked and its payload built, is in ``_ledger``).
+Every command goes through :meth:`LedgerSteps._run`, the one place that
+answers a key sent again, admits the member (expected version, time
+order), runs the command's step and commits (version, snapshot, payload
+and receipt by key). A step checks what the command needs (refusing
+changes nothing), records what became due before the command
+(``Account.settle``, when something may be: ``Account.next_due``) and
+applies the command to the member's account.
 """
 
 from __future__ import annotations
@@ -116,36 +116,32 @@ class LedgerSteps(LedgerQueries):
 
         A key sent again returns its first receipt (or a conflict); otherwise
         *step* runs on the member's account and the command is committed.
-        Whatever refuses the command raises before anything changed.
+        Whatever refuses the command raises before anything changed. The
+        caller holds the ledger's lock (see ``Ledger.apply``).
         """
         if text_problem(key) is not None:  # the one text rule, asked without raising
             text(key, field="key")
-        lock = self._lock
-        lock.acquire()
+        known = self._keys.get(key)
+        if known is not None:
+            return self._again(key, known, payload)
         try:
-            known = self._keys.get(key)
-            if known is not None:
-                return self._again(key, known, payload)
-            try:
-                acc = self._accounts.get(member)
-            except TypeError:  # not a member id at all: _admit says so
-                acc = None
-            if acc is None or expected is not None or t < acc.last_at:
-                acc = self._admit(acc, member, t, expected)
-            first = step(self, acc, t, key, payload, extra)
-            version = acc.version = acc.version + 1
-            if version == 1:
-                self._accounts[member] = acc
-            acc.last_at = t
-            acc.snap_t.append(t)
-            acc.snap_v.append((acc.avail, acc.pend, acc.debt))
-            self._keys[key] = payload
-            receipt = self._receipts[key] = make_receipt(
-                key, member, version, (first, len(self._journal)), self._source
-            )
-            return receipt
-        finally:
-            lock.release()
+            acc = self._accounts.get(member)
+        except TypeError:  # not a member id at all: _admit says so
+            acc = None
+        if acc is None or expected is not None or t < acc.last_at:
+            acc = self._admit(acc, member, t, expected)
+        first = step(self, acc, t, key, payload, extra)
+        version = acc.version = acc.version + 1
+        if version == 1:
+            self._accounts[member] = acc
+        acc.last_at = t
+        acc.snap_t.append(t)
+        acc.snap_v.append((acc.avail, acc.pend, acc.debt))
+        self._keys[key] = payload
+        receipt = self._receipts[key] = make_receipt(
+            key, member, version, (first, len(self._journal)), self._source
+        )
+        return receipt
 
     def _again(self, key: str, known: Payload, payload: Payload) -> Receipt:
         """The first receipt of a command sent again, or a conflict if its payload differs."""
@@ -283,8 +279,8 @@ class LedgerSteps(LedgerQueries):
         acc.tally(t, points, payload.tally)
         return first
 
-    def _activate(self, acc: Account, t: int, key: str, payload: ActivateCall, at: Any) -> int:
-        """activate: ``(name, member, t, earn)``; *at* as the caller gave it."""
+    def _activate(self, acc: Account, t: int, key: str, payload: ActivateCall, _extra: Any) -> int:
+        """activate: ``(name, member, t, earn)``."""
         earn = payload.earn
         lot = self._earn_lot(acc, payload.member, earn)
         if not acc.pending_at(lot, t):

@@ -43,6 +43,7 @@ from .. import (
     Receipt,
     Totals,
 )
+from .._ledger import COMMAND_CALLS
 from .._values import make_receipt
 from ._codec import command_column
 from ._interface import LedgerStore, StoreTransaction, Written, key_conflict
@@ -440,8 +441,13 @@ class StoredLedger:
         known = state.version
         ledger = state.ledger
         try:
-            # The ledger's rules; a refusal leaves it unchanged.
-            receipt = ledger.apply(step) if type(step) is Command else step.run(ledger)
+            # The ledger's rules (without the member's ledger's lock: the store's is held);
+            # a refusal leaves it unchanged.
+            receipt = (
+                COMMAND_CALLS[step.name._value_](ledger, step)
+                if type(step) is Command
+                else step.run(ledger)
+            )
         except LedgerError:
             # A key is checked before anything else, as the ledger checks it; the
             # member's ledger knows only the member's own keys.
@@ -509,7 +515,7 @@ class StoredLedger:
             members.pop(member, None)  # back once caught up
             ledger = state.ledger
             for command in tx.member_commands(member, after=state.version):
-                ledger.apply(command)
+                COMMAND_CALLS[command.name._value_](ledger, command)
             if ledger.version(member) != version:
                 raise StoreError(
                     f"the store at {self._store.url!r} holds {ledger.version(member)} commands "
