@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import functools
+import operator
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -52,6 +53,7 @@ __all__ = ["StoredLedger"]
 
 _new_record: Final = tuple.__new__  # a NamedTuple's own constructor costs twice as much
 _COMMANDS_ONLY: Final = frozenset({Command})
+_MEMBER_OF: Final = operator.attrgetter("member")
 
 
 @attrs.define
@@ -103,16 +105,24 @@ class _Keys:
     """The source of the entries of one transaction's receipts: their keys by their spans.
 
     One for all of a batch's receipts (a function made for each receipt
-    costs more than its key kept here). A span is a command's own journal
-    positions, never another command's; a command without entries of its
-    own has the empty span ``(0, 0)`` and no entries.
+    costs more than its key kept here); the keys by span are gathered from
+    the receipts when the first entries are asked for (most receipts'
+    never are). A span is a command's own journal positions, never another
+    command's; a command without entries of its own has the empty span
+    ``(0, 0)`` and no entries.
     """
 
     store: LedgerStore
-    keys: dict[tuple[int, int], str]
+    receipts: list[Receipt]
+    keys: dict[tuple[int, int], str] | None = None
 
     def entries(self, span: tuple[int, int]) -> tuple[Entry, ...]:
-        key = self.keys.get(span) if span[1] > span[0] else None
+        if span[1] <= span[0]:
+            return ()
+        keys = self.keys
+        if keys is None:
+            keys = self.keys = {receipt.span: receipt.key for receipt in self.receipts}
+        key = keys.get(span)
         return () if key is None else self.store.entries(key)
 
 
@@ -340,7 +350,7 @@ class StoredLedger:
         # failed), its members' states, which may have run commands that are not
         # stored, are dropped from the cache and reloaded when next used.
         states: dict[str, _Member] = {}
-        # What each step placed (see _step), and the journal positions the store gave
+        # What each step placed (see _steps), and the journal positions the store gave
         # it: the receipts are made once the transaction has committed and every
         # position is known.
         placed: list[Written | _Again] = []
@@ -349,10 +359,8 @@ class StoredLedger:
             try:
                 with self._store.transaction() as tx:
                     self._begin(tx)
-                    states = self._states(tx, {step.member: None for step in steps})
-                    step_of = self._step
-                    for step in steps:
-                        step_of(tx, step, states[step.member], placed, given)
+                    states = self._states(tx, dict.fromkeys(map(_MEMBER_OF, steps)))
+                    self._steps(tx, steps, states, placed, given)
             except BaseException:
                 for member in states:
                     self._members.pop(member, None)
@@ -365,7 +373,7 @@ class StoredLedger:
         placed: list[Written | _Again],
         given: list[Sequence[int]],
     ) -> tuple[Receipt, ...]:
-        """The receipts of a committed transaction's steps (see :meth:`_step`), in order.
+        """The receipts of a committed transaction's steps (see :meth:`_steps`), in order.
 
         Each command's journal positions (*given*) join its member's, in the
         order the commands ran: a command sent again in the same transaction
@@ -373,8 +381,7 @@ class StoredLedger:
         """
         receipts: list[Receipt] = []
         receipt = receipts.append
-        keys: dict[tuple[int, int], str] = {}
-        source = _Keys(self._store, keys).entries
+        source = _Keys(self._store, receipts).entries
         # The records are unpacked, not read field by field (a field of a named tuple is
         # a descriptor call).
         for place, seqs in zip(placed, given, strict=True):
@@ -386,7 +393,6 @@ class StoredLedger:
                 member, key, version, (first, last) = place
                 known = states[member].seqs
                 span = (known[first] - 1, known[last - 1]) if last > first else (0, 0)
-            keys[span] = key
             receipt(make_receipt(key, member, version, span, source))
         return tuple(receipts)
 
@@ -423,55 +429,60 @@ class StoredLedger:
             states[member] = self._sync(tx, member)
         return states
 
-    def _step(
+    def _steps(
         self,
         tx: StoreTransaction,
-        step: Command | _Call,
-        state: _Member,
+        steps: list[Command | _Call],
+        states: dict[str, _Member],
         placed: list[Written | _Again],
         given: list[Sequence[int]],
     ) -> None:
-        """Run *step* on its member's *state* and give the store what it wrote.
+        """Run *steps* in order, each on its member's state, and give the store what they wrote.
 
-        Adds to *placed* what the command's receipt needs (what the store
+        Adds to *placed* what each command's receipt needs (what the store
         was given, or the first receipt of a command sent again) and to
         *given* the journal positions the store gives its records.
         """
-        member, key = step.member, step.key
-        known = state.version
-        ledger = state.ledger
-        try:
-            # The ledger's rules (without the member's ledger's lock: the store's is held);
-            # a refusal leaves it unchanged.
-            receipt = (
-                COMMAND_CALLS[step.name._value_](ledger, step)
-                if type(step) is Command
-                else step.run(ledger)
+        calls, write = COMMAND_CALLS, tx.append
+        place, give = placed.append, given.append
+        for step in steps:
+            member, key = step.member, step.key
+            state = states[member]
+            known = state.version
+            ledger = state.ledger
+            try:
+                # The ledger's rules (without the member's ledger's lock: the store's is
+                # held); a refusal leaves it unchanged.
+                receipt = (
+                    calls[step.name._value_](ledger, step)
+                    if type(step) is Command
+                    else step.run(ledger)
+                )
+            except LedgerError:
+                # A key is checked before anything else, as the ledger checks it; the
+                # member's ledger knows only the member's own keys.
+                self._refuse_key_of_another_member(tx, key, member)
+                raise
+            _, _, version, span, _ = receipt
+            if version <= known:
+                # Sent again: the member's ledger answered with the first receipt.
+                place(_new_record(_Again, (member, key, version, span)))
+                give(())
+                continue
+            # What the ledger recorded, as it keeps it: the member's ledger holds only this
+            # member, so its journal is as long as what is stored; the command's own
+            # entries are the receipt's span, the ones before it were settled before the
+            # command ran.
+            start = state.stored
+            payload, records = ledger._written(key, start)
+            split = span[0] - start
+            written = _new_record(
+                Written, (key, member, version, command_column(payload), records, split)
             )
-        except LedgerError:
-            # A key is checked before anything else, as the ledger checks it; the
-            # member's ledger knows only the member's own keys.
-            self._refuse_key_of_another_member(tx, key, member)
-            raise
-        _, _, version, span, _ = receipt
-        if version <= known:
-            # Sent again: the member's ledger answered with the first receipt.
-            placed.append(_new_record(_Again, (member, key, version, span)))
-            given.append(())
-            return
-        # What the ledger recorded, as it keeps it: the member's ledger holds only this
-        # member, so its journal is as long as what is stored; the command's own entries
-        # are the receipt's span, the ones before it were settled before the command ran.
-        start = state.stored
-        payload, records = ledger._written(key, start)
-        split = span[0] - start
-        written = _new_record(
-            Written, (key, member, version, command_column(payload), records, split)
-        )
-        given.append(tx.append(written))
-        placed.append(written)
-        state.version = version
-        state.stored = start + len(records)
+            give(write(written))
+            place(written)
+            state.version = version
+            state.stored = start + len(records)
 
     def _refuse_key_of_another_member(self, tx: StoreTransaction, key: str, member: str) -> None:
         """Raise IdempotencyConflict if *key* is stored for a command of another member.
