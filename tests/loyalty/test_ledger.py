@@ -533,3 +533,20 @@ def test_receipts_and_balances_defer_to_other_kinds_of_value_and_have_no_order()
         _ = balance <= Balance(available=6, pending=0, debt=0)
     with pytest.raises(AttributeError):
         balance.available = 1  # type: ignore[misc]
+
+
+def test_a_receipt_asked_for_later_or_sent_again_is_the_first_with_its_entries() -> None:
+    ledger = Ledger()
+    t = pendulum.datetime(2025, 1, 1)
+    ledger.earn(member="ann", points=100, at=t, key="o-1")
+    first = ledger.redeem(member="ann", points=40, at=t, key="r-1")
+    ledger.earn(member="bob", points=5, at=t, key="o-2")
+    assert (first.key, first.member, first.version, first.span) == ("r-1", "ann", 2, (1, 2))
+    for again in (
+        ledger.receipt("r-1"),
+        ledger.redeem(member="ann", points=40, at=t, key="r-1"),
+        ledger.apply(ledger.command("r-1")),
+    ):
+        assert (again.key, again.member, again.version, again.span) == ("r-1", "ann", 2, (1, 2))
+        assert again.entries == first.entries
+        assert [(e.kind.value, e.points) for e in again.entries] == [("redeem", 40)]

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from ._policies import Expiry, NegativeBalance
 
 __all__ = [
+    "Accepted",
     "ActivateCall",
     "AdjustCall",
     "EarnCall",
@@ -109,6 +110,12 @@ class AdjustCall(NamedTuple):
     shortfall: NegativeBalance
     expiry: Expiry | None
 
+
+#: What the ledger keeps of an accepted command beside its payload, and what running one
+#: returns: ``(version, first, last)``, the member's version after it and the command's
+#: own journal positions ``[first, last)``. A receipt is made of it when one is asked for
+#: (``LedgerSteps._receipt``): a store's ledger of one member never is (issue 19).
+Accepted = tuple[int, int, int]
 
 #: A command as the ledger keeps it: ``(name, member, t, *arguments)``, typed per kind.
 Payload = EarnCall | ActivateCall | RedeemCall | ReverseCall | ReturnCall | AdjustCall

@@ -31,6 +31,7 @@ from ._clock import InstantReader, LocalClock
 from ._commands import COMMAND_FIELDS, Command, command_call
 from ._expiry import _expiry, inactivity_of
 from ._journal import (
+    Accepted,
     ActivateCall,
     AdjustCall,
     EarnCall,
@@ -96,6 +97,7 @@ class Ledger(LedgerSteps):
     """
 
     __slots__ = (
+        "_accepted",
         "_accounts",
         "_clock",
         "_day_expiry",
@@ -105,7 +107,6 @@ class Ledger(LedgerSteps):
         "_lock",
         "_pending",
         "_reader",
-        "_receipts",
         "_rewards",
         "_rules",
         "_source",
@@ -136,7 +137,7 @@ class Ledger(LedgerSteps):
         self._accounts: dict[str, Account] = {}
         self._journal: list[JournalEntry] = []
         self._keys: dict[str, Payload] = {}
-        self._receipts: dict[str, Receipt] = {}
+        self._accepted: dict[str, Accepted] = {}
         self._rewards: dict[str, int] = {}
         self._source = self._span
 
@@ -206,7 +207,8 @@ class Ledger(LedgerSteps):
         lock = self._lock
         lock.acquire()
         try:
-            return COMMAND_CALLS[command.name._value_](self, command)
+            accepted = COMMAND_CALLS[command.name._value_](self, command)
+            return self._receipt(command.key, command.member, accepted)
         finally:
             lock.release()
 
@@ -253,9 +255,10 @@ class Ledger(LedgerSteps):
         lock = self._lock
         lock.acquire()
         try:
-            return _run_earn(
+            accepted = _run_earn(
                 self, key, member, t, points, awards, lines, expiry, tally, expected_version
             )
+            return self._receipt(key, member, accepted)
         finally:
             lock.release()
 
@@ -286,7 +289,8 @@ class Ledger(LedgerSteps):
         lock = self._lock
         lock.acquire()
         try:
-            return _run_activate(self, key, member, t, earn, expected_version)
+            accepted = _run_activate(self, key, member, t, earn, expected_version)
+            return self._receipt(key, member, accepted)
         finally:
             lock.release()
 
@@ -315,7 +319,8 @@ class Ledger(LedgerSteps):
         lock = self._lock
         lock.acquire()
         try:
-            return _run_redeem(self, key, member, t, points, reward, expected_version)
+            accepted = _run_redeem(self, key, member, t, points, reward, expected_version)
+            return self._receipt(key, member, accepted)
         finally:
             lock.release()
 
@@ -350,7 +355,8 @@ class Ledger(LedgerSteps):
         lock = self._lock
         lock.acquire()
         try:
-            return _run_reverse_redemption(self, key, member, t, redemption, expected_version)
+            accepted = _run_reverse_redemption(self, key, member, t, redemption, expected_version)
+            return self._receipt(key, member, accepted)
         finally:
             lock.release()
 
@@ -395,7 +401,10 @@ class Ledger(LedgerSteps):
         lock = self._lock
         lock.acquire()
         try:
-            return _run_return_purchase(self, key, member, t, earn, lines, tally, expected_version)
+            accepted = _run_return_purchase(
+                self, key, member, t, earn, lines, tally, expected_version
+            )
+            return self._receipt(key, member, accepted)
         finally:
             lock.release()
 
@@ -430,9 +439,10 @@ class Ledger(LedgerSteps):
         lock = self._lock
         lock.acquire()
         try:
-            return _run_adjust(
+            accepted = _run_adjust(
                 self, key, member, t, points, reason, shortfall, expiry, expected_version
             )
+            return self._receipt(key, member, accepted)
         finally:
             lock.release()
 
@@ -471,7 +481,7 @@ def _run_earn(
     expiry: Expiry | None,
     tally: Mapping[str, Any] | None,
     expected_version: int | None,
-) -> Receipt:
+) -> Accepted:
     if type(points) is not int or not 0 <= points <= MAX_POINTS:
         integer(points, field="points", low=0, high=MAX_POINTS)  # an earn may record 0
     award_items = () if awards == () else instances(awards, Award, field="awards")
@@ -488,7 +498,7 @@ def _run_earn(
 
 def _run_activate(
     ledger: Ledger, key: str, member: str, t: int, earn: str, expected_version: int | None
-) -> Receipt:
+) -> Accepted:
     text(earn, field="earn")
     payload = _new_record(ActivateCall, ("activate", member, t, earn))
     return ledger._run(_ACTIVATE_STEP, key, payload, member, t, expected_version, None)
@@ -502,7 +512,7 @@ def _run_redeem(
     points: int,
     reward: str | None,
     expected_version: int | None,
-) -> Receipt:
+) -> Accepted:
     if type(points) is not int or not 0 < points <= MAX_POINTS:
         check_points(points)
     if reward is not None:
@@ -513,7 +523,7 @@ def _run_redeem(
 
 def _run_reverse_redemption(
     ledger: Ledger, key: str, member: str, t: int, redemption: str, expected_version: int | None
-) -> Receipt:
+) -> Accepted:
     text(redemption, field="redemption")
     payload = _new_record(ReverseCall, ("reverse_redemption", member, t, redemption))
     return ledger._run(_REVERSE_STEP, key, payload, member, t, expected_version, None)
@@ -528,7 +538,7 @@ def _run_return_purchase(
     lines: Iterable[ReturnedLine] | None,
     tally: Mapping[str, Any] | None,
     expected_version: int | None,
-) -> Receipt:
+) -> Accepted:
     text(earn, field="earn")
     returned = None if lines is None else instances(lines, ReturnedLine, field="lines")
     tallies = check_tally(tally)
@@ -546,7 +556,7 @@ def _run_adjust(
     shortfall: NegativeBalance,
     expiry: Expiry | None,
     expected_version: int | None,
-) -> Receipt:
+) -> Accepted:
     text(reason, field="reason")
     integer(points, field="points", low=-MAX_POINTS, high=MAX_POINTS)
     if points == 0:
@@ -568,7 +578,7 @@ def _run_adjust(
     return ledger._run(_ADJUST_STEP, key, payload, member, t, expected_version, None)
 
 
-_RUNS: Final[dict[str, Callable[..., Receipt]]] = {
+_RUNS: Final[dict[str, Callable[..., Accepted]]] = {
     "earn": _run_earn,
     "activate": _run_activate,
     "redeem": _run_redeem,
@@ -580,6 +590,6 @@ _RUNS: Final[dict[str, Callable[..., Receipt]]] = {
 #: Each command name's call (``call(ledger, command)``): what the ledger's method of
 #: that name runs, given the command's arguments. It takes no lock: :meth:`Ledger.apply`
 #: holds the ledger's; a store's ledger of one member runs under the store's lock.
-COMMAND_CALLS: Final[dict[str, Callable[[Ledger, Command], Receipt]]] = {
+COMMAND_CALLS: Final[dict[str, Callable[[Ledger, Command], Accepted]]] = {
     name: command_call(name, _RUNS[name]) for name in COMMAND_FIELDS
 }

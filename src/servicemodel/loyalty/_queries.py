@@ -23,7 +23,7 @@ from ._account import ACTIVE, EXPIRED, PENDING, VOIDED, Account, AccountRules, R
 from ._clock import InstantReader, LocalClock
 from ._commands import Command, command_of_payload
 from ._explain import Explanation
-from ._journal import JournalEntry, Payload, to_entry
+from ._journal import Accepted, JournalEntry, Payload, to_entry
 from ._policies import NEVER, AfterInactivity, Policies
 from ._values import (
     Allocation,
@@ -37,6 +37,7 @@ from ._values import (
     Receipt,
     Totals,
     balance_of,
+    make_receipt,
 )
 
 __all__ = ["LedgerQueries", "serialised"]
@@ -80,7 +81,9 @@ class LedgerQueries:
     _accounts: dict[str, Account]
     _journal: list[JournalEntry]
     _keys: dict[str, Payload]
-    _receipts: dict[str, Receipt]
+    _accepted: dict[str, Accepted]
+    #: Where a receipt reads its entries (the ledger's own _span).
+    _source: Callable[[tuple[int, int]], tuple[Entry, ...]]
     _rewards: dict[str, int]
     _clock: LocalClock
     _reader: InstantReader
@@ -159,6 +162,11 @@ class LedgerQueries:
         ledger of one member, used under the store's lock): it takes no lock.
         """
         return self._keys[key], self._journal[start:]
+
+    def _receipt(self, key: str, member: str, accepted: Accepted) -> Receipt:
+        """The receipt of *member*'s command with *key*, of what was kept of it (see Accepted)."""
+        version, first, last = accepted
+        return make_receipt(key, member, version, (first, last), self._source)
 
     def _span(self, span: tuple[int, int]) -> tuple[Entry, ...]:
         first, last = span
@@ -558,9 +566,10 @@ class LedgerQueries:
         ...
         servicemodel.exceptions.LedgerError: 'key' must be the key of an accepted command (got 'nope')
         """
-        if key not in self._keys:
+        known = self._keys.get(key)
+        if known is None:
             raise LedgerError(f"'key' must be the key of an accepted command (got {key!r})")
-        return self._receipts[key]
+        return self._receipt(key, known.member, self._accepted[key])
 
     @serialised
     def command(self, key: str) -> Command:

@@ -33,6 +33,7 @@ from ..exceptions import (
 from ._account import Account, LotState, RedemptionState
 from ._expiry import NEVER, day_based
 from ._journal import (
+    Accepted,
     ActivateCall,
     AdjustCall,
     EarnCall,
@@ -51,7 +52,7 @@ from ._policies import (
 )
 from ._queries import LedgerQueries
 from ._returns import clawback_amount, expired_by, forgivable, take_back, voids_all
-from ._values import Award, EntryKind, LineShare, Receipt, make_receipt
+from ._values import Award, EntryKind, LineShare
 
 __all__ = ["DayExpiry", "LedgerSteps", "Step"]
 
@@ -100,7 +101,6 @@ class LedgerSteps(LedgerQueries):
     _day_expiry: DayExpiry
     #: The pending policy when lots wait before they are available; None when they do not.
     _pending: Pending | None
-    _source: Callable[[tuple[int, int]], Any]
 
     def _run(
         self,
@@ -111,11 +111,12 @@ class LedgerSteps(LedgerQueries):
         t: int,
         expected: int | None,
         extra: Any,
-    ) -> Receipt:
+    ) -> Accepted:
         """Run one command (*payload* is ``(name, member, t, *arguments)``, *member* and *t* its own) and commit it.
 
-        A key sent again returns its first receipt (or a conflict); otherwise
-        *step* runs on the member's account and the command is committed.
+        A key sent again returns what was kept of the first (or raises a
+        conflict); otherwise *step* runs on the member's account and the
+        command is committed.
         Whatever refuses the command raises before anything changed. The
         caller holds the ledger's lock (see ``Ledger.apply``).
         """
@@ -138,15 +139,13 @@ class LedgerSteps(LedgerQueries):
         acc.snap_t.append(t)
         acc.snap_v.append((acc.avail, acc.pend, acc.debt))
         self._keys[key] = payload
-        receipt = self._receipts[key] = make_receipt(
-            key, member, version, (first, len(self._journal)), self._source
-        )
-        return receipt
+        accepted = self._accepted[key] = (version, first, len(self._journal))
+        return accepted
 
-    def _again(self, key: str, known: Payload, payload: Payload) -> Receipt:
-        """The first receipt of a command sent again, or a conflict if its payload differs."""
+    def _again(self, key: str, known: Payload, payload: Payload) -> Accepted:
+        """What was kept of a command sent again, or a conflict if its payload differs."""
         if known == payload:
-            return self._receipts[key]
+            return self._accepted[key]
         text(payload.member, field="member")
         raise IdempotencyConflict(
             f"'key' {key!r} was already used for a different command "
@@ -259,7 +258,7 @@ class LedgerSteps(LedgerQueries):
         known = self._keys.get(earn)
         if known is None or known.member != member or known.name != "earn":
             raise LedgerError(f"'earn' must be the key of an earn by {member!r} (got {earn!r})")
-        first, last = self._receipts[earn].span
+        _, first, last = self._accepted[earn]
         for index in range(first, last):
             rec = self._journal[index]
             if rec.kind is _EARN and rec.lot is not None:

@@ -90,9 +90,12 @@ class _Call:
     name: str
     kwargs: dict[str, Any]
 
-    def run(self, ledger: Ledger) -> Receipt:
+    def run(self, ledger: Ledger) -> tuple[int, int, int]:
+        """Call the ledger's method: the member's version after the command, and its span."""
         method: Callable[..., Receipt] = getattr(ledger, self.name)
-        return method(**self.kwargs)
+        receipt = method(**self.kwargs)
+        first, last = receipt.span
+        return receipt.version, first, last
 
 
 def _entries(store: LedgerStore, key: str, span: tuple[int, int]) -> tuple[Entry, ...]:
@@ -453,7 +456,7 @@ class StoredLedger:
             try:
                 # The ledger's rules (without the member's ledger's lock: the store's is
                 # held); a refusal leaves it unchanged.
-                receipt = (
+                version, first, last = (
                     calls[step.name._value_](ledger, step)
                     if type(step) is Command
                     else step.run(ledger)
@@ -463,19 +466,18 @@ class StoredLedger:
                 # member's ledger knows only the member's own keys.
                 self._refuse_key_of_another_member(tx, key, member)
                 raise
-            _, _, version, span, _ = receipt
             if version <= known:
-                # Sent again: the member's ledger answered with the first receipt.
-                place(_new_record(_Again, (member, key, version, span)))
+                # Sent again: the member's ledger answered with what it kept of the first.
+                place(_new_record(_Again, (member, key, version, (first, last))))
                 give(())
                 continue
             # What the ledger recorded, as it keeps it: the member's ledger holds only this
             # member, so its journal is as long as what is stored; the command's own
-            # entries are the receipt's span, the ones before it were settled before the
-            # command ran.
+            # entries are its span [first, last), the ones before it were settled before
+            # the command ran.
             start = state.stored
             payload, records = ledger._written(key, start)
-            split = span[0] - start
+            split = first - start
             written = _new_record(
                 Written, (key, member, version, command_column(payload), records, split)
             )
