@@ -484,7 +484,7 @@ class StoredLedger:
             give(write(written))
             place(written)
             state.version = version
-            state.stored = start + len(records)
+            state.stored = last  # the member's ledger's journal ends with the command's entries
 
     def _refuse_key_of_another_member(self, tx: StoreTransaction, key: str, member: str) -> None:
         """Raise IdempotencyConflict if *key* is stored for a command of another member.
