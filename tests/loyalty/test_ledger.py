@@ -550,3 +550,21 @@ def test_a_receipt_asked_for_later_or_sent_again_is_the_first_with_its_entries()
         assert (again.key, again.member, again.version, again.span) == ("r-1", "ann", 2, (1, 2))
         assert again.entries == first.entries
         assert [(e.kind.value, e.points) for e in again.entries] == [("redeem", 40)]
+
+
+@pytest.mark.parametrize("points", [True, 1.5, "3", 10**15 + 1, -(10**15) - 1])
+def test_an_adjustment_s_points_must_be_an_integer_in_range_by_method_and_command(
+    points: Any,
+) -> None:
+    ledger = Ledger()
+    t = pendulum.datetime(2025, 1, 1)
+    command = Command.of("adjust", key="f", member="ann", at=t, points=points, reason="x")
+    for run in (
+        functools.partial(ledger.adjust, member="ann", points=points, at=t, key="f", reason="x"),
+        functools.partial(ledger.apply, command),
+    ):
+        with pytest.raises(ValidationError, match="'points' must be an integer from") as info:
+            run()
+        assert (info.value.field, info.value.value) == ("points", points)
+    assert ledger.version("ann") == 0
+    assert not ledger.knows("f")

@@ -558,7 +558,8 @@ def _run_adjust(
     expected_version: int | None,
 ) -> Accepted:
     text(reason, field="reason")
-    integer(points, field="points", low=-MAX_POINTS, high=MAX_POINTS)
+    if type(points) is not int or not -MAX_POINTS <= points <= MAX_POINTS:
+        integer(points, field="points", low=-MAX_POINTS, high=MAX_POINTS)
     if points == 0:
         raise ValidationError(
             "'points' must not be 0 (got 0): an adjustment adds or deducts points",
