@@ -210,11 +210,9 @@ class _Transaction:
         names = [m for m in set(members) if m not in self._versions]
         if not names:
             return
+        # The members the journal does not hold are new (version 0): no row comes back.
         self._versions.update(dict.fromkeys(names, 0))
-        self._versions.update(
-            (member, version or 0)
-            for member, version in self._db.execute(_VERSIONS, (json.dumps(names),))
-        )
+        self._versions.update(self._db.execute(_VERSIONS, (json.dumps(names),)))
 
     def version(self, member: str) -> int:
         if self._writing and member in self._versions:
@@ -299,8 +297,13 @@ def _rows(values: list[Any]) -> list[_JournalRow]:
 _END: Final = "SELECT journal_end FROM ledger"
 # A member's version is its last journal row's: one step down the (member, version) index.
 _VERSION: Final = "SELECT max(version) FROM journal WHERE member = ?"
+# The versions of the members of a JSON list that the journal holds (a row for each of
+# the others would cost twice their lookup). The LIMIT keeps SQLite from flattening the
+# inner query into the outer one, which would look each member up twice.
 _VERSIONS: Final = (
-    "SELECT value, (SELECT max(version) FROM journal WHERE member = value) FROM json_each(?)"
+    "SELECT value, version FROM (SELECT value,"
+    " (SELECT max(version) FROM journal WHERE member = value) AS version"
+    " FROM json_each(?) LIMIT -1) WHERE version IS NOT NULL"
 )
 
 
