@@ -220,6 +220,10 @@ def test_a_long_batch_reusing_a_key_names_its_holder_and_writes_nothing(tmp_path
         batch[70] = Command.of("earn", key="b-3", member="bob", at=T, points=5)
         with pytest.raises(IdempotencyConflict, match=r"'b-3' was already used .*earn for 'm3'"):
             ledger.apply_many(batch)
+        # Held by a row of the same statement, written before the refused one.
+        batch[70] = Command.of("earn", key="b-60", member="bob", at=T, points=5)
+        with pytest.raises(IdempotencyConflict, match=r"'b-60' was already used .*earn for 'm4'"):
+            ledger.apply_many(batch)
         assert rows(tmp_path) == before
         del batch[70]
         assert len(ledger.apply_many(batch)) == 119

@@ -114,6 +114,13 @@ class _Transaction:
     the row the constraint refuses: the rows before it are in the journal
     until the transaction rolls back, so the command that holds the key is
     found and named.
+
+    A statement of many rows is ``INSERT OR FAIL``: a row that a constraint
+    refuses ends it and keeps the rows it wrote before (the transaction
+    rolls back afterwards in any case). SQLite then keeps no statement
+    journal, which under the default ``OR ABORT`` holds a copy of every page
+    the statement changes that the transaction had changed before (written
+    to a temporary file: some 400 pages of 4 KiB a batch of 1,000).
     """
 
     def __init__(self, store: SQLiteStore, *, writing: bool) -> None:
@@ -152,9 +159,10 @@ class _Transaction:
     def _refused(self, rows: list[_JournalRow]) -> Exception:
         """The error for the first of *rows* that a unique constraint refuses.
 
-        The rows before them are written, and a refused statement writes
-        none of its rows: they go again one by one, and the command that
-        already holds the refused row's key is found and named.
+        The rows before them are written (a statement of many rows keeps
+        those it wrote before the refused one, see the class): they go again
+        one by one, and the command that already holds the refused row's key
+        is found and named.
         """
         db = self._db
         written = db.total_changes
@@ -202,11 +210,9 @@ class _Transaction:
         names = [m for m in set(members) if m not in self._versions]
         if not names:
             return
+        # The members the journal does not hold are new (version 0): no row comes back.
         self._versions.update(dict.fromkeys(names, 0))
-        self._versions.update(
-            (member, version or 0)
-            for member, version in self._db.execute(_VERSIONS, (json.dumps(names),))
-        )
+        self._versions.update(self._db.execute(_VERSIONS, (json.dumps(names),)))
 
     def version(self, member: str) -> int:
         if self._writing and member in self._versions:
@@ -265,10 +271,8 @@ class _JournalRow(NamedTuple):
 
 
 _FIND: Final = f"SELECT {ROW_COLUMNS} FROM journal WHERE key = ?"
-_INSERT: Final = (
-    "INSERT INTO journal (key, member, version, command, first, settled, entries)"
-    " VALUES (?, ?, ?, ?, ?, ?, ?)"
-)
+_COLUMNS: Final = "journal (key, member, version, command, first, settled, entries)"
+_INSERT: Final = f"INSERT INTO {_COLUMNS} VALUES (?, ?, ?, ?, ?, ?, ?)"
 #: A migrated row, with its seq.
 _INSERT_MIGRATED: Final = (
     "INSERT INTO journal (seq, key, member, version, command, first, settled, entries)"
@@ -276,9 +280,12 @@ _INSERT_MIGRATED: Final = (
 )
 #: The values of one row of _INSERT.
 _WIDTH: Final = len(_JournalRow._fields)
-# Rows written by one multi-row INSERT (a statement per row costs a quarter more).
+# Rows written by one multi-row INSERT (a statement per row costs a quarter more), OR FAIL:
+# without a statement journal (see _Transaction).
 _CHUNK: Final = 50
-_INSERT_CHUNK: Final = _INSERT + ", (?, ?, ?, ?, ?, ?, ?)" * (_CHUNK - 1)
+_INSERT_CHUNK: Final = f"INSERT OR FAIL INTO {_COLUMNS} VALUES " + ", ".join(
+    ["(?, ?, ?, ?, ?, ?, ?)"] * _CHUNK
+)
 
 
 def _rows(values: list[Any]) -> list[_JournalRow]:
@@ -290,8 +297,13 @@ def _rows(values: list[Any]) -> list[_JournalRow]:
 _END: Final = "SELECT journal_end FROM ledger"
 # A member's version is its last journal row's: one step down the (member, version) index.
 _VERSION: Final = "SELECT max(version) FROM journal WHERE member = ?"
+# The versions of the members of a JSON list that the journal holds (a row for each of
+# the others would cost twice their lookup). The LIMIT keeps SQLite from flattening the
+# inner query into the outer one, which would look each member up twice.
 _VERSIONS: Final = (
-    "SELECT value, (SELECT max(version) FROM journal WHERE member = value) FROM json_each(?)"
+    "SELECT value, version FROM (SELECT value,"
+    " (SELECT max(version) FROM journal WHERE member = value) AS version"
+    " FROM json_each(?) LIMIT -1) WHERE version IS NOT NULL"
 )
 
 
