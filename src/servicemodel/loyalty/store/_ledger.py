@@ -545,6 +545,17 @@ class StoredLedger:
         return state
 
     def _state(self, member: str) -> _Member:
+        """*member*'s current state, for a query.
+
+        A cached state is current when its version is the store's, read in
+        one statement (a single statement sees one committed state: no
+        transaction is needed, so a PostgreSQL query costs one round trip
+        instead of four). Any other is read in a transaction (:meth:`_states`).
+        """
+        state = self._members.get(member)
+        if state is not None and self._store.version(member) == state.version:
+            self._members.move_to_end(member)
+            return state
         with self._store.reading() as tx:
             self._begin(tx)
             return self._states(tx, (member,))[member]
