@@ -131,7 +131,7 @@ class Written(NamedTuple):
 #: What :meth:`StoreTransaction.append` is given: a :class:`Written`, or the plain
 #: tuple of its fields in its order, which a batch builds for each command (a named
 #: tuple is made by ``tuple.__new__`` of its class and freed by the subclass's
-#: dealloc: about 2,300 instructions more a batched SQLite command). A store reads it
+#: dealloc: about 2,100 instructions more a batched SQLite command). A store reads it
 #: by unpacking, never by a field's name.
 WrittenFields = tuple[str, str, int, str, Sequence[Record], int]
 
@@ -254,12 +254,12 @@ class StoreTransaction(Protocol):
         """Write an accepted command, its journal entries and the member's new version.
 
         *written* is a :class:`Written` or the tuple of its fields
-        (:data:`WrittenFields`). The settled entries go to the journal first,
-        then the command's own (see :class:`Written`). Returns the journal positions given to them,
-        in that order (consecutive). The member must be locked in this
-        transaction. A store may hold the rows back and write a whole
-        batch's at once: every later read of the transaction sees them, the
-        commit writes them, and a key already in the store (the unique
+        (:data:`WrittenFields`). The settled entries go to the journal
+        first, then the command's own (see :class:`Written`). Returns the
+        journal positions given to them, in that order (consecutive). The
+        member must be locked in this transaction. A store may hold the rows
+        back and write a whole batch's at once: every later read of the
+        transaction sees them, the commit writes them, and a key already in the store (the unique
         constraint) is then reported by that read or by the commit as an
         :class:`~servicemodel.exceptions.IdempotencyConflict` naming the
         command that holds it (the transaction rolls back). Such a store
