@@ -19,11 +19,13 @@ from servicemodel.exceptions import (
 from servicemodel.loyalty import AfterDays, Command, Entry, EntryKind, Policies
 from servicemodel.loyalty.store import (
     SCHEMA_VERSION,
+    StoredCommand,
     Written,
     create_store,
     open_store,
 )
 from servicemodel.loyalty.store._codec import policies_text
+from servicemodel.loyalty.store._interface import WrittenFields
 from servicemodel.loyalty.store._schema import SQLITE_V1, SQLITE_V2, SQLITE_V3
 from servicemodel.loyalty.store._sqlite import SQLiteStore, sqlite_path
 
@@ -286,6 +288,32 @@ def test_the_store_class_underneath_answers_the_interface(tmp_path: Path) -> Non
     with store.reading() as tx:
         assert tx.version("ann") == 0
     store.close()
+
+
+def test_append_takes_the_fields_of_a_written_as_a_plain_tuple_and_stores_the_same_row(
+    tmp_path: Path,
+) -> None:
+    # A batch hands the store each command's Written fields as a plain tuple (no field
+    # names): a store must read them by position and write what a Written writes.
+    command = Command.of("redeem", key="r-1", member="ann", at=T, points=5)
+    settled = Entry(seq=None, kind=EntryKind.EARN, member="ann", at=T, points=9, lot=1)
+    own = Entry(seq=None, kind=EntryKind.REDEEM, member="ann", at=T, points=5, key="r-1")
+    written = Written.of(command, 2, (settled,), (own,))
+    plain: WrittenFields = (*written,)
+    rows = []
+    for name, given in (("named.db", written), ("plain.db", plain)):
+        assert (type(given) is tuple) is (name == "plain.db")
+        store = SQLiteStore.create(url(tmp_path, name), policies=POLICIES)
+        with store.transaction() as tx:
+            tx.lock("ann")
+            assert tx.append(given) == [1, 2]
+        assert store.find("r-1") == StoredCommand(command=command, version=2, seqs=(2,))
+        store.close()
+        db = sqlite3.connect(tmp_path / name)
+        rows.append(db.execute("SELECT * FROM journal").fetchall())
+        db.close()
+    assert rows[0] == rows[1]
+    assert len(rows[0]) == 1
 
 
 def test_append_refuses_an_entry_of_another_member_and_writes_nothing(tmp_path: Path) -> None:

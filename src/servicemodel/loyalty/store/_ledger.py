@@ -47,7 +47,7 @@ from .. import (
 from .._ledger import COMMAND_CALLS
 from .._values import make_receipt
 from ._codec import command_column
-from ._interface import LedgerStore, StoreTransaction, Written, key_conflict
+from ._interface import LedgerStore, StoreTransaction, WrittenFields, key_conflict
 
 __all__ = ["StoredLedger"]
 
@@ -356,7 +356,7 @@ class StoredLedger:
         # What each step placed (see _steps), and the journal positions the store gave
         # it: the receipts are made once the transaction has committed and every
         # position is known.
-        placed: list[Written | _Again] = []
+        placed: list[WrittenFields | _Again] = []
         given: list[Sequence[int]] = []
         with self._lock:
             try:
@@ -373,7 +373,7 @@ class StoredLedger:
     def _receipts(
         self,
         states: dict[str, _Member],
-        placed: list[Written | _Again],
+        placed: list[WrittenFields | _Again],
         given: list[Sequence[int]],
     ) -> tuple[Receipt, ...]:
         """The receipts of a committed transaction's steps (see :meth:`_steps`), in order.
@@ -388,14 +388,14 @@ class StoredLedger:
         # The records are unpacked, not read field by field (a field of a named tuple is
         # a descriptor call).
         for place, seqs in zip(placed, given, strict=True):
-            if isinstance(place, Written):  # the command's own records start after the settled ones
-                key, member, version, _, _, split = place
-                states[member].seqs.extend(seqs)
-                span = (seqs[split] - 1, seqs[-1]) if split < len(seqs) else (0, 0)
-            else:  # sent again: its span is the first receipt's in the ledger
+            if isinstance(place, _Again):  # sent again: its span is the first receipt's
                 member, key, version, (first, last) = place
                 known = states[member].seqs
                 span = (known[first] - 1, known[last - 1]) if last > first else (0, 0)
+            else:  # written: the command's own records start after the settled ones
+                key, member, version, _, _, split = place
+                states[member].seqs.extend(seqs)
+                span = (seqs[split] - 1, seqs[-1]) if split < len(seqs) else (0, 0)
             receipt(make_receipt(key, member, version, span, source))
         return tuple(receipts)
 
@@ -437,7 +437,7 @@ class StoredLedger:
         tx: StoreTransaction,
         steps: list[Command | _Call],
         states: dict[str, _Member],
-        placed: list[Written | _Again],
+        placed: list[WrittenFields | _Again],
         given: list[Sequence[int]],
     ) -> None:
         """Run *steps* in order, each on its member's state, and give the store what they wrote.
@@ -478,9 +478,8 @@ class StoredLedger:
             start = state.stored
             payload, records = ledger._written(key, start)
             split = first - start
-            written = _new_record(
-                Written, (key, member, version, command_column(payload), records, split)
-            )
+            # Written's fields as a plain tuple (see WrittenFields).
+            written: WrittenFields = (key, member, version, command_column(payload), records, split)
             give(write(written))
             place(written)
             state.version = version

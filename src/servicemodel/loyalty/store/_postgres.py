@@ -34,7 +34,7 @@ from ...exceptions import SchemaVersionError, StoreError, StoreNotFound
 from .. import Command, Entry, Policies
 from ._codec import command_from_column, policies_text, read_policies
 from ._entries import merged, pack, positions
-from ._interface import StoredCommand, Written, key_conflict
+from ._interface import StoredCommand, WrittenFields, key_conflict
 from ._migration import journal_rows
 from ._rows import ROW_COLUMNS, own_entries, stored_command
 from ._schema import POSTGRES_SCHEMA, POSTGRES_V3_AFTER, POSTGRES_V3_BEFORE, SCHEMA_VERSION
@@ -232,7 +232,7 @@ class _Transaction:
         ).fetchall()
         return [seq for first, blob in rows for seq in positions(first, blob, member)]
 
-    def append(self, written: Written) -> list[int]:
+    def append(self, written: WrittenFields) -> list[int]:
         # Held back until the next read or the commit (flush()), which fills the list
         # returned with the command's positions. The member's row exists: lock() made it.
         key, member, version, command, records, settled = written

@@ -38,7 +38,7 @@ from ...exceptions import SchemaVersionError, StoreError, StoreNotFound, Version
 from .. import Command, Entry, Policies
 from ._codec import command_from_column, policies_text, read_policies
 from ._entries import merged, pack, positions
-from ._interface import StoredCommand, Written, key_conflict
+from ._interface import StoredCommand, WrittenFields, key_conflict
 from ._migration import journal_rows
 from ._rows import ROW_COLUMNS, own_entries, stored_command
 from ._schema import (
@@ -242,7 +242,7 @@ class _Transaction:
         )
         return [seq for first, blob in cursor for seq in positions(first, blob, member)]
 
-    def append(self, written: Written) -> list[int]:
+    def append(self, written: WrittenFields) -> list[int]:
         key, member, version, command, records, settled = written
         end = self._end
         if end < 0:
