@@ -11,13 +11,15 @@ from __future__ import annotations
 import datetime as _dt
 import re
 from bisect import bisect_right
+from typing import TYPE_CHECKING, final
 from zoneinfo import ZoneInfo, available_timezones
 
+import attrs
 import pendulum
 
 from .exceptions import ValidationError
 
-__all__ = ["HI", "LO", "ZONES", "ZoneOffsets", "ZoneTable", "zone", "zone_of"]
+__all__ = ["HI", "LO", "ZONES", "Stretch", "ZoneOffsets", "ZoneTable", "zone", "zone_of"]
 
 _MAX_TEXT = 64
 _EPOCH_ORDINAL = _dt.date(1970, 1, 1).toordinal()
@@ -117,21 +119,24 @@ def _exact_offset(tz: _dt.tzinfo, micros: int) -> int:
     )
 
 
-def _scan_transitions(tz: _dt.tzinfo) -> tuple[list[int], list[int]]:
-    """Era starts and offsets (micros) of *tz* over [LO, HI); the first era starts at LO.
+def _scan_transitions(tz: _dt.tzinfo, lo: int = LO, hi: int = HI) -> tuple[list[int], list[int]]:
+    """Era starts and offsets (micros) of *tz* over [lo, hi); the first era starts at *lo*.
 
     The zone is sampled once a day and each change is located to the second by
     bisection, so two changes less than a day apart that cancel out would be
-    missed (no zone in the tz database has one in the supported range).
+    missed (no zone in the tz database has one in the supported range). The
+    whole range [LO, HI) takes about 0.2 s of CPU; a slice of it (see
+    :meth:`ZoneOffsets.stretch_at`) about 0.1 ms.
     """
     if isinstance(tz, pendulum.FixedTimezone | _dt.timezone):
-        return [LO], [_exact_offset(tz, 0)]
+        return [lo], [_exact_offset(tz, 0)]
 
     def at(second: int) -> int:
         return _offset_of(_dt.datetime.fromtimestamp(second, tz).utcoffset())
 
-    lo, hi, step = LO // _US, HI // _US, 86_400
-    times, offsets = [LO], [at(lo)]
+    start = lo
+    lo, hi, step = lo // _US, hi // _US, 86_400
+    times, offsets = [start], [at(lo)]
     prev_t, prev_o = lo, offsets[0]
     t = lo + step
     while t < hi + step:
@@ -156,6 +161,68 @@ def _scan_transitions(tz: _dt.tzinfo) -> tuple[list[int], list[int]]:
     return times, offsets
 
 
+def _repeats_until(time: int, before: int, after: int) -> int:
+    """The instant until which, after an offset change at *time*, the wall clock repeats.
+
+    A change to a smaller offset (clocks go back) shows again the wall-clock
+    readings of the ``before - after`` just past, at PEP 495 ``fold=1``; a change to a
+    larger one (a gap) repeats nothing.
+    """
+    return time + max(before - after, 0)
+
+
+@final
+@attrs.frozen(kw_only=True)
+class Stretch:
+    """Instants [start, end) over which a zone's offset is constant and its wall clock never repeats.
+
+    Inside a stretch a wall-clock reading at :attr:`offset` *is* the zone's
+    wall clock at that instant, read at ``fold=0``: what :func:`read_instant
+    <servicemodel._time.read_instant>` asks before keeping a timestamp's fields
+    as written. A stretch may be empty (``start >= end``): the wall clock
+    repeats all the way to the next change.
+
+    >>> gap = 1711848600000000  # 31 March 2024 01:30 UTC: 02:30 BST (01:30 GMT never was)
+    >>> stretch = ZONES.offsets("Europe/London").stretch_at(gap)
+    >>> stretch.offset, stretch.start  # one hour, from 01:00 UTC (01:00 GMT became 02:00 BST)
+    (datetime.timedelta(seconds=3600), 1711846800000000)
+    """
+
+    #: First instant (epoch micros) of the stretch.
+    start: int
+    #: First instant past it.
+    end: int
+    #: The zone's UTC offset all through it.
+    offset: _dt.timedelta
+
+
+#: Stretches are found in windows of this many days, from LO on (a scan of one costs
+#: about as many samples of the zone, and 17 more for each change found), and at most
+#: this many windows are kept per zone (past that they are scanned afresh).
+_WINDOW_DAYS = 16
+_MAX_WINDOWS = 4_096
+_WINDOW_US = _WINDOW_DAYS * _DAY_US
+#: The stretch known before any is asked: empty.
+_NO_STRETCH = Stretch(start=0, end=0, offset=_dt.timedelta(0))
+
+
+def _window_stretches(tz: _dt.tzinfo, window: int) -> tuple[Stretch, ...]:
+    """The stretches of window number *window* of [LO, HI), in time order, clipped to it.
+
+    The zone is scanned from a day before the window, so that a change just
+    before it whose repeated wall clock reaches into it is seen.
+    """
+    lo = LO + window * _WINDOW_US
+    hi = min(lo + _WINDOW_US, HI)
+    times, offsets = _scan_transitions(tz, lo - _DAY_US, hi)
+    found = []
+    for k, offset in enumerate(offsets):
+        start = lo if k == 0 else max(_repeats_until(times[k], offsets[k - 1], offset), lo)
+        end = times[k + 1] if k + 1 < len(times) else hi
+        found.append(Stretch(start=start, end=end, offset=_dt.timedelta(microseconds=offset)))
+    return tuple(found)
+
+
 class ZoneOffsets:
     """One zone's UTC offsets as a table of eras: the one offset lookup.
 
@@ -168,7 +235,9 @@ class ZoneOffsets:
     the wall time with the offset from before the gap, which moves it forward.
 
     Build them through :data:`ZONES` (``ZONES.offsets("Europe/London")``) so
-    each zone's table is computed once.
+    each zone's table is computed once. The table is computed when first
+    used (about 0.2 s of CPU); :meth:`stretch_at`, what a reader asks, scans
+    only the weeks around the instant asked.
 
     >>> london = ZONES.offsets("Europe/London")
     >>> noon = 1718017200000000  # 10 June 2024 11:00 UTC
@@ -181,33 +250,92 @@ class ZoneOffsets:
     __slots__ = (
         "_dates",
         "_eras",
+        "_stretches",
         "_wall_eras",
         "fold_until",
         "offsets",
+        "stretch",
         "times",
         "tz",
         "wall_starts",
     )
 
+    times: list[int]
+    offsets: list[int]
+    wall_starts: tuple[list[int], list[int]]
+    fold_until: list[int]
+    _eras: _Steps
+    _wall_eras: tuple[_Steps, _Steps]
+
     def __init__(self, tz: _dt.tzinfo) -> None:
         self.tz = tz
         self._dates: dict[int, tuple[int, int, int]] = {}
+        #: The stretch :meth:`stretch_at` found last (kept for the next instant asked).
+        self.stretch = _NO_STRETCH
+        #: The stretches of each window scanned, by window number.
+        self._stretches: dict[int, tuple[Stretch, ...]] = {}
+
+    if not TYPE_CHECKING:
+
+        def __getattr__(self, name: str) -> object:
+            # Called only for a slot not set yet: the table's, set on first use.
+            if name not in _TABLE_SLOTS:
+                raise AttributeError(name)
+            self._scan()
+            return object.__getattribute__(self, name)
+
+    def _scan(self) -> None:
+        """Compute the table (every slot of :data:`_TABLE_SLOTS`)."""
         #: Era starts (instants) and each era's offset, in microseconds.
-        self.times, self.offsets = _scan_transitions(tz)
+        times, offsets = _scan_transitions(self.tz)
         # The wall-clock starts of the eras as fold=0 and fold=1 read them (PEP 495:
         # fold 0 takes the offset before a change inside a gap or overlap), and, per
         # era, the instant before which its wall clock repeats the previous era's.
         first = -(2**62)
         fold0, fold1, fold_until = [first], [first], [first]
-        for k in range(1, len(self.times)):
-            before, after = self.offsets[k - 1], self.offsets[k]
-            fold0.append(self.times[k] + max(before, after))
-            fold1.append(self.times[k] + min(before, after))
-            fold_until.append(self.times[k] + max(before - after, 0))
+        for k in range(1, len(times)):
+            before, after = offsets[k - 1], offsets[k]
+            fold0.append(times[k] + max(before, after))
+            fold1.append(times[k] + min(before, after))
+            fold_until.append(_repeats_until(times[k], before, after))
+        self.times, self.offsets = times, offsets
         self.wall_starts = (fold0, fold1)
         self.fold_until = fold_until
-        self._eras = _Steps(self.times)
+        self._eras = _Steps(times)
         self._wall_eras = (_Steps(fold0), _Steps(fold1))
+
+    def stretch_at(self, micros: int) -> Stretch:
+        """The stretch of the instant *micros*, or, in a repeated hour, the one that follows it.
+
+        Found in a scan of the days around *micros* (well under a millisecond,
+        once per window of 16 days), never of the whole table, and kept as
+        :attr:`stretch`. A reader asks :attr:`stretch` first and this only
+        when *micros* falls outside it. Outside [1900, 2200) the zone itself is
+        asked, for a stretch of one microsecond.
+
+        >>> london = ZONES.offsets("Europe/London")
+        >>> again = 1729992600000000  # 27 October 2024 01:30 UTC: 01:30 GMT, the second time
+        >>> london.stretch_at(again).start - again  # its wall clock is read as written from 02:00 GMT on
+        1800000000
+        >>> london.stretch is london.stretch_at(again)
+        True
+        """
+        if LO <= micros < HI:
+            window = (micros - LO) // _WINDOW_US
+            stretches = self._stretches.get(window)
+            if stretches is None:
+                stretches = _window_stretches(self.tz, window)
+                if len(self._stretches) < _MAX_WINDOWS:
+                    self._stretches[window] = stretches
+            # The window's last stretch ends where the window does: one is found.
+            found = next(s for s in stretches if micros < s.end)
+        else:
+            local = (_AWARE_EPOCH + _dt.timedelta(microseconds=micros)).astimezone(self.tz)
+            offset = local.utcoffset()
+            assert offset is not None  # an aware datetime's
+            found = Stretch(start=micros + local.fold, end=micros + 1, offset=offset)
+        self.stretch = found
+        return found
 
     def offset_at(self, micros: int) -> int:
         """The UTC offset (micros) in force at the instant *micros*.
@@ -333,14 +461,18 @@ class ZoneOffsets:
         return ymd
 
 
+#: The slots of a :class:`ZoneOffsets` that its table fills, on first use.
+_TABLE_SLOTS = frozenset({"times", "offsets", "wall_starts", "fold_until", "_eras", "_wall_eras"})
+
+
 class ZoneTable:
     """The zone table: portable IANA names to zones, and zones to offset tables.
 
     One table serves the library (:data:`ZONES`). A zone's offset table takes
-    about a tenth of a second to compute, so the table keeps it for the
-    process; what it holds is read from the tz database and never changes
-    while the process runs. It holds at most 256 offset tables; past that it
-    computes them afresh for each caller.
+    about a fifth of a second to compute (when first used), so the table keeps
+    it for the process; what it holds is read from the tz database and never
+    changes while the process runs. It holds at most 256 offset tables; past
+    that it builds them afresh for each caller.
 
     >>> table = ZoneTable()
     >>> table.zone("Asia/Tokyo")
