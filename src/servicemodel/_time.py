@@ -22,7 +22,7 @@ from typing import Any, Final, NoReturn, cast
 
 import pendulum
 
-from ._zones import HI, LO, ZONES, ZoneOffsets, ZoneTable, zone, zone_of
+from ._zones import HI, LO, ZONES, Stretch, ZoneOffsets, ZoneStretches, ZoneTable, zone, zone_of
 from .exceptions import ValidationError
 
 __all__ = [
@@ -30,7 +30,9 @@ __all__ = [
     "LO",
     "MAX_DURATION_DAYS",
     "ZONES",
+    "Stretch",
     "ZoneOffsets",
+    "ZoneStretches",
     "ZoneTable",
     "aware",
     "checked_micros",
@@ -215,12 +217,12 @@ def _refuse_naive(parsed: _dt.datetime, text: str, field: str) -> NoReturn:
 
 
 def read_instant(
-    text: str, named: ZoneOffsets | None, fixed: dict[object, _dt.tzinfo], field: str
+    text: str, named: ZoneStretches | None, fixed: dict[object, _dt.tzinfo], field: str
 ) -> tuple[pendulum.DateTime, int]:
     """An ISO 8601 timestamp with its UTC offset, read from a record: the instant and its epoch microseconds.
 
     The instant is shown in the zone of *named* (a record's zone, as its
-    offset table) or, when *named* is ``None``, at the offset written, as a
+    stretches: ``ZONES.stretches(name)``) or, when *named* is ``None``, at the offset written, as a
     pendulum zone that *fixed* (owned by the caller, who reads many
     timestamps) maps the parsed offset to; a new offset is added to it.
 
@@ -231,8 +233,9 @@ def read_instant(
     whose wall clock the zone skipped (``01:30Z`` on the morning London's
     clocks go forward is 02:30 BST, not a 01:30 that never was), and the second
     pass through a repeated hour (``fold=1``). The stretch found last is kept
-    with *named*, so a read costs a comparison or two; the weeks around an
-    instant are scanned the first time one falls in them (about 0.1 ms). The
+    with *named*, so a read costs a comparison or two; the days around an
+    instant are scanned the first time one falls in them (see
+    :class:`ZoneStretches`: well under a millisecond). The
     fields are read once, for both results: a reader calls this once per
     distinct timestamp.
 
@@ -245,7 +248,7 @@ def read_instant(
     >>> at, micros = read_instant("2024-06-07T10:00:00+01:00", None, fixed, "at")
     >>> at, micros, fixed
     (DateTime(2024, 6, 7, 10, 0, 0, tzinfo=FixedTimezone(3600, name="+01:00")), 1717750800000000, {datetime.timezone(datetime.timedelta(seconds=3600)): FixedTimezone(3600, name="+01:00")})
-    >>> london = ZONES.offsets("Europe/London")
+    >>> london = ZONES.stretches("Europe/London")
     >>> read_instant("2024-06-07T09:00:00Z", london, fixed, "at")
     (DateTime(2024, 6, 7, 10, 0, 0, tzinfo=Timezone('Europe/London')), 1717750800000000)
     >>> read_instant("2024-03-31T01:30:00Z", london, fixed, "at")[0]  # the clocks went forward at 01:00
@@ -277,14 +280,25 @@ def read_instant(
                 fixed[offset] = tz
     else:
         stretch = named.stretch
-        if not stretch.start <= micros < stretch.end:
-            stretch = named.stretch_at(micros)
-        tz = named.tz
         if not (stretch.start <= micros < stretch.end and stretch.offset == written):
-            # Not the zone's wall clock as written: converted (the fold comes with it).
-            return shown_in(parsed.astimezone(tz), tz), micros
+            return _read_off_stretch(parsed, micros, named, written)
+        tz = named.tz
     # Built from the parsed value's pickled fields (see shown_in).
     return _FROM_STATE(state, tz), micros
+
+
+def _read_off_stretch(
+    parsed: _dt.datetime, micros: int, named: ZoneStretches, written: _dt.timedelta
+) -> tuple[pendulum.DateTime, int]:
+    """:func:`read_instant` of an instant outside the stretch asked first (found here), or not at its offset."""
+    stretch = named.stretch
+    if not stretch.start <= micros < stretch.end:
+        stretch = named.stretch_at(micros)
+    tz = named.tz
+    if stretch.start <= micros < stretch.end and stretch.offset == written:
+        return _FROM_STATE(_REDUCE(parsed)[1][0], tz), micros
+    # Not the zone's wall clock as written: converted (the fold comes with it).
+    return shown_in(parsed.astimezone(tz), tz), micros
 
 
 def duration_micros(value: _dt.timedelta) -> int:

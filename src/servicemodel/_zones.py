@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as _dt
 import re
 from bisect import bisect_right
-from typing import TYPE_CHECKING, final
+from typing import final
 from zoneinfo import ZoneInfo, available_timezones
 
 import attrs
@@ -19,7 +19,17 @@ import pendulum
 
 from .exceptions import ValidationError
 
-__all__ = ["HI", "LO", "ZONES", "Stretch", "ZoneOffsets", "ZoneTable", "zone", "zone_of"]
+__all__ = [
+    "HI",
+    "LO",
+    "ZONES",
+    "Stretch",
+    "ZoneOffsets",
+    "ZoneStretches",
+    "ZoneTable",
+    "zone",
+    "zone_of",
+]
 
 _MAX_TEXT = 64
 _EPOCH_ORDINAL = _dt.date(1970, 1, 1).toordinal()
@@ -125,8 +135,8 @@ def _scan_transitions(tz: _dt.tzinfo, lo: int = LO, hi: int = HI) -> tuple[list[
     The zone is sampled once a day and each change is located to the second by
     bisection, so two changes less than a day apart that cancel out would be
     missed (no zone in the tz database has one in the supported range). The
-    whole range [LO, HI) takes about 0.2 s of CPU; a slice of it (see
-    :meth:`ZoneOffsets.stretch_at`) about 0.1 ms.
+    whole range [LO, HI) takes about 0.2 s of CPU (:class:`ZoneOffsets`); a
+    window of 16 days (:class:`ZoneStretches`) under a millisecond.
     """
     if isinstance(tz, pendulum.FixedTimezone | _dt.timezone):
         return [lo], [_exact_offset(tz, 0)]
@@ -183,7 +193,7 @@ class Stretch:
     repeats all the way to the next change.
 
     >>> gap = 1711848600000000  # 31 March 2024 01:30 UTC: 02:30 BST (01:30 GMT never was)
-    >>> stretch = ZONES.offsets("Europe/London").stretch_at(gap)
+    >>> stretch = ZONES.stretches("Europe/London").stretch_at(gap)
     >>> stretch.offset, stretch.start  # one hour, from 01:00 UTC (01:00 GMT became 02:00 BST)
     (datetime.timedelta(seconds=3600), 1711846800000000)
     """
@@ -223,6 +233,60 @@ def _window_stretches(tz: _dt.tzinfo, window: int) -> tuple[Stretch, ...]:
     return tuple(found)
 
 
+@final
+@attrs.define
+class ZoneStretches:
+    """One zone's stretches (see :class:`Stretch`), found as instants are asked: what a reader needs.
+
+    No table of the zone is computed: each window of 16 days is scanned the
+    first time an instant in it is asked (well under a millisecond; the same
+    scan as :class:`ZoneOffsets`' table, over a few days), and the stretch
+    found last is kept as :attr:`stretch`, which a reader asks first. Get
+    them through :data:`ZONES` (``ZONES.stretches("Europe/London")``) so each
+    zone's windows are scanned once.
+
+    >>> london = ZONES.stretches("Europe/London")
+    >>> again = 1729992600000000  # 27 October 2024 01:30 UTC: 01:30 GMT, the second time
+    >>> london.stretch_at(again).start - again  # its wall clock is read as written from 02:00 GMT on
+    1800000000
+    >>> london.stretch is london.stretch_at(again)
+    True
+    """
+
+    #: The zone.
+    tz: _dt.tzinfo
+    #: The stretch :meth:`stretch_at` found last.
+    stretch: Stretch = attrs.field(default=_NO_STRETCH, init=False)
+    #: The stretches of each window scanned, by window number (at most 4,096 windows).
+    _windows: dict[int, tuple[Stretch, ...]] = attrs.field(factory=dict, init=False)
+
+    def stretch_at(self, micros: int) -> Stretch:
+        """The stretch of the instant *micros* or, in a repeated hour, the one that follows it.
+
+        The stretch found is kept as :attr:`stretch`. Outside [1900, 2200) the
+        zone itself is asked, for a stretch of one microsecond.
+
+        >>> ZONES.stretches("UTC").stretch_at(0).offset
+        datetime.timedelta(0)
+        """
+        if LO <= micros < HI:
+            window = (micros - LO) // _WINDOW_US
+            stretches = self._windows.get(window)
+            if stretches is None:
+                stretches = _window_stretches(self.tz, window)
+                if len(self._windows) < _MAX_WINDOWS:
+                    self._windows[window] = stretches
+            # The window's last stretch ends where the window does: one is found.
+            found = next(s for s in stretches if micros < s.end)
+        else:
+            local = (_AWARE_EPOCH + _dt.timedelta(microseconds=micros)).astimezone(self.tz)
+            offset = local.utcoffset()
+            assert offset is not None  # an aware datetime's
+            found = Stretch(start=micros + local.fold, end=micros + 1, offset=offset)
+        self.stretch = found
+        return found
+
+
 class ZoneOffsets:
     """One zone's UTC offsets as a table of eras: the one offset lookup.
 
@@ -235,9 +299,7 @@ class ZoneOffsets:
     the wall time with the offset from before the gap, which moves it forward.
 
     Build them through :data:`ZONES` (``ZONES.offsets("Europe/London")``) so
-    each zone's table is computed once. The table is computed when first
-    used (about 0.2 s of CPU); :meth:`stretch_at`, what a reader asks, scans
-    only the weeks around the instant asked.
+    each zone's table is computed once.
 
     >>> london = ZONES.offsets("Europe/London")
     >>> noon = 1718017200000000  # 10 June 2024 11:00 UTC
@@ -250,92 +312,33 @@ class ZoneOffsets:
     __slots__ = (
         "_dates",
         "_eras",
-        "_stretches",
         "_wall_eras",
         "fold_until",
         "offsets",
-        "stretch",
         "times",
         "tz",
         "wall_starts",
     )
 
-    times: list[int]
-    offsets: list[int]
-    wall_starts: tuple[list[int], list[int]]
-    fold_until: list[int]
-    _eras: _Steps
-    _wall_eras: tuple[_Steps, _Steps]
-
     def __init__(self, tz: _dt.tzinfo) -> None:
         self.tz = tz
         self._dates: dict[int, tuple[int, int, int]] = {}
-        #: The stretch :meth:`stretch_at` found last (kept for the next instant asked).
-        self.stretch = _NO_STRETCH
-        #: The stretches of each window scanned, by window number.
-        self._stretches: dict[int, tuple[Stretch, ...]] = {}
-
-    if not TYPE_CHECKING:
-
-        def __getattr__(self, name: str) -> object:
-            # Called only for a slot not set yet: the table's, set on first use.
-            if name not in _TABLE_SLOTS:
-                raise AttributeError(name)
-            self._scan()
-            return object.__getattribute__(self, name)
-
-    def _scan(self) -> None:
-        """Compute the table (every slot of :data:`_TABLE_SLOTS`)."""
         #: Era starts (instants) and each era's offset, in microseconds.
-        times, offsets = _scan_transitions(self.tz)
+        self.times, self.offsets = _scan_transitions(tz)
         # The wall-clock starts of the eras as fold=0 and fold=1 read them (PEP 495:
         # fold 0 takes the offset before a change inside a gap or overlap), and, per
         # era, the instant before which its wall clock repeats the previous era's.
         first = -(2**62)
         fold0, fold1, fold_until = [first], [first], [first]
-        for k in range(1, len(times)):
-            before, after = offsets[k - 1], offsets[k]
-            fold0.append(times[k] + max(before, after))
-            fold1.append(times[k] + min(before, after))
-            fold_until.append(_repeats_until(times[k], before, after))
-        self.times, self.offsets = times, offsets
+        for k in range(1, len(self.times)):
+            before, after = self.offsets[k - 1], self.offsets[k]
+            fold0.append(self.times[k] + max(before, after))
+            fold1.append(self.times[k] + min(before, after))
+            fold_until.append(_repeats_until(self.times[k], before, after))
         self.wall_starts = (fold0, fold1)
         self.fold_until = fold_until
-        self._eras = _Steps(times)
+        self._eras = _Steps(self.times)
         self._wall_eras = (_Steps(fold0), _Steps(fold1))
-
-    def stretch_at(self, micros: int) -> Stretch:
-        """The stretch of the instant *micros*, or, in a repeated hour, the one that follows it.
-
-        Found in a scan of the days around *micros* (well under a millisecond,
-        once per window of 16 days), never of the whole table, and kept as
-        :attr:`stretch`. A reader asks :attr:`stretch` first and this only
-        when *micros* falls outside it. Outside [1900, 2200) the zone itself is
-        asked, for a stretch of one microsecond.
-
-        >>> london = ZONES.offsets("Europe/London")
-        >>> again = 1729992600000000  # 27 October 2024 01:30 UTC: 01:30 GMT, the second time
-        >>> london.stretch_at(again).start - again  # its wall clock is read as written from 02:00 GMT on
-        1800000000
-        >>> london.stretch is london.stretch_at(again)
-        True
-        """
-        if LO <= micros < HI:
-            window = (micros - LO) // _WINDOW_US
-            stretches = self._stretches.get(window)
-            if stretches is None:
-                stretches = _window_stretches(self.tz, window)
-                if len(self._stretches) < _MAX_WINDOWS:
-                    self._stretches[window] = stretches
-            # The window's last stretch ends where the window does: one is found.
-            found = next(s for s in stretches if micros < s.end)
-        else:
-            local = (_AWARE_EPOCH + _dt.timedelta(microseconds=micros)).astimezone(self.tz)
-            offset = local.utcoffset()
-            assert offset is not None  # an aware datetime's
-            found = Stretch(start=micros + local.fold, end=micros + 1, offset=offset)
-        self.stretch = found
-        return found
 
     def offset_at(self, micros: int) -> int:
         """The UTC offset (micros) in force at the instant *micros*.
@@ -461,18 +464,15 @@ class ZoneOffsets:
         return ymd
 
 
-#: The slots of a :class:`ZoneOffsets` that its table fills, on first use.
-_TABLE_SLOTS = frozenset({"times", "offsets", "wall_starts", "fold_until", "_eras", "_wall_eras"})
-
-
 class ZoneTable:
     """The zone table: portable IANA names to zones, and zones to offset tables.
 
     One table serves the library (:data:`ZONES`). A zone's offset table takes
-    about a fifth of a second to compute (when first used), so the table keeps
-    it for the process; what it holds is read from the tz database and never
-    changes while the process runs. It holds at most 256 offset tables; past
-    that it builds them afresh for each caller.
+    about a fifth of a second to compute, so the table keeps it for the
+    process, and so are a zone's stretches (what a reader needs, found a few
+    days at a time); what it holds is read from the tz database and never
+    changes while the process runs. It holds at most 256 offset tables (and
+    256 zones' stretches); past that it computes them afresh for each caller.
 
     >>> table = ZoneTable()
     >>> table.zone("Asia/Tokyo")
@@ -481,11 +481,12 @@ class ZoneTable:
     True
     """
 
-    __slots__ = ("_known", "_tables")
+    __slots__ = ("_known", "_stretches", "_tables")
 
     def __init__(self) -> None:
         self._known: frozenset[str] | None = None
         self._tables: dict[object, ZoneOffsets] = {}
+        self._stretches: dict[object, ZoneStretches] = {}
 
     def is_portable(self, name: str) -> bool:
         """Whether *name* is a zone of the tz database that any host resolves alike.
@@ -547,6 +548,27 @@ class ZoneTable:
             if len(self._tables) < _MAX_TABLES:
                 self._tables[key] = table
         return table
+
+    def stretches(self, tz: str | _dt.tzinfo) -> ZoneStretches:
+        """Return a zone's stretches (by portable name or tzinfo), kept for the process.
+
+        Its table (:meth:`offsets`) is not computed: see :class:`ZoneStretches`.
+        At most 256 zones' are kept; past that, each caller gets its own.
+
+        Raises:
+            ValidationError: a name is not a portable IANA zone name.
+
+        >>> ZONES.stretches("Asia/Tokyo") is ZONES.stretches(ZONES.zone("Asia/Tokyo"))
+        True
+        """
+        found = self.zone(tz)
+        key = _key_of(found)
+        stretches = self._stretches.get(key)
+        if stretches is None:
+            stretches = ZoneStretches(found)
+            if len(self._stretches) < _MAX_TABLES:
+                self._stretches[key] = stretches
+        return stretches
 
 
 def _key_of(tz: _dt.tzinfo) -> object:
