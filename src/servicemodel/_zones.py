@@ -247,9 +247,10 @@ class ZoneStretches:
 
     >>> london = ZONES.stretches("Europe/London")
     >>> again = 1729992600000000  # 27 October 2024 01:30 UTC: 01:30 GMT, the second time
-    >>> london.stretch_at(again).start - again  # its wall clock is read as written from 02:00 GMT on
+    >>> found = london.stretch_at(again)
+    >>> found.start - again  # its wall clock is read as written from 02:00 GMT on
     1800000000
-    >>> london.stretch is london.stretch_at(again)
+    >>> london.stretch is found
     True
     """
 
@@ -257,34 +258,71 @@ class ZoneStretches:
     tz: _dt.tzinfo
     #: The stretch :meth:`stretch_at` found last.
     stretch: Stretch = attrs.field(default=_NO_STRETCH, init=False)
+    #: The one found before it (asked first: a record's instants on both sides of a
+    #: change, or of a window's end, alternate between two).
+    before: Stretch = attrs.field(default=_NO_STRETCH, init=False)
     #: The stretches of each window scanned, by window number (at most 4,096 windows).
-    _windows: dict[int, tuple[Stretch, ...]] = attrs.field(factory=dict, init=False)
+    _windows: dict[int, list[Stretch]] = attrs.field(factory=dict, init=False)
 
     def stretch_at(self, micros: int) -> Stretch:
         """The stretch of the instant *micros* or, in a repeated hour, the one that follows it.
 
-        The stretch found is kept as :attr:`stretch`. Outside [1900, 2200) the
-        zone itself is asked, for a stretch of one microsecond.
+        The stretch found is kept as :attr:`stretch`. Where the zone's offset
+        does not change from one window to the next, their stretches are
+        joined when both are scanned. Outside [1900, 2200) the zone itself is
+        asked, for a stretch of one microsecond.
 
         >>> ZONES.stretches("UTC").stretch_at(0).offset
         datetime.timedelta(0)
         """
-        if LO <= micros < HI:
+        found = self.before
+        if found.start <= micros < found.end:
+            pass
+        elif LO <= micros < HI:
             window = (micros - LO) // _WINDOW_US
             stretches = self._windows.get(window)
             if stretches is None:
-                stretches = _window_stretches(self.tz, window)
-                if len(self._windows) < _MAX_WINDOWS:
-                    self._windows[window] = stretches
-            # The window's last stretch ends where the window does: one is found.
+                stretches = self._scan(window)
+            # The window's last stretch ends where the window does, or later: one is found.
             found = next(s for s in stretches if micros < s.end)
         else:
             local = (_AWARE_EPOCH + _dt.timedelta(microseconds=micros)).astimezone(self.tz)
             offset = local.utcoffset()
             assert offset is not None  # an aware datetime's
             found = Stretch(start=micros + local.fold, end=micros + 1, offset=offset)
-        self.stretch = found
+        self.before, self.stretch = self.stretch, found
         return found
+
+    def _scan(self, window: int) -> list[Stretch]:
+        """The stretches of a window not scanned yet, joined with its neighbours' (kept)."""
+        stretches = list(_window_stretches(self.tz, window))
+        earlier, later = self._windows.get(window - 1), self._windows.get(window + 1)
+        if earlier is not None and _meet(earlier[-1], stretches[0]):
+            earlier[-1] = stretches[0] = _joined(earlier[-1], stretches[0])
+        if later is not None and _meet(stretches[-1], later[0]):
+            stretches[-1] = later[0] = _joined(stretches[-1], later[0])
+        if len(self._windows) < _MAX_WINDOWS:
+            self._windows[window] = stretches
+        return stretches
+
+
+def _meet(first: Stretch, then: Stretch) -> bool:
+    """Whether two stretches, *then* not starting before *first*, overlap or meet at one offset.
+
+    Then their union is a stretch too: its offset is constant and its wall
+    clock never repeats, as each part's.
+    """
+    return (
+        first.offset == then.offset
+        and first.start < first.end
+        and then.start < then.end
+        and first.start <= then.start <= first.end
+    )
+
+
+def _joined(first: Stretch, then: Stretch) -> Stretch:
+    """The union of two stretches that meet (see :func:`_meet`)."""
+    return Stretch(start=first.start, end=max(first.end, then.end), offset=first.offset)
 
 
 class ZoneOffsets:
