@@ -11,10 +11,9 @@ from __future__ import annotations
 import datetime as _dt
 import re
 from bisect import bisect_right
-from typing import final
+from typing import Final, final
 from zoneinfo import ZoneInfo, available_timezones
 
-import attrs
 import pendulum
 
 from .exceptions import ValidationError
@@ -182,7 +181,6 @@ def _repeats_until(time: int, before: int, after: int) -> int:
 
 
 @final
-@attrs.frozen(kw_only=True)
 class Stretch:
     """Instants [start, end) over which a zone's offset is constant and its wall clock never repeats.
 
@@ -190,7 +188,9 @@ class Stretch:
     wall clock at that instant, read at ``fold=0``: what :func:`read_instant
     <servicemodel._time.read_instant>` asks before keeping a timestamp's fields
     as written. A stretch may be empty (``start >= end``): the wall clock
-    repeats all the way to the next change.
+    repeats all the way to the next change. (A plain slotted class, not an
+    attrs one: building an attrs class costs the import of the package about
+    a millisecond.)
 
     >>> gap = 1711848600000000  # 31 March 2024 01:30 UTC: 02:30 BST (01:30 GMT never was)
     >>> stretch = ZONES.stretches("Europe/London").stretch_at(gap)
@@ -198,12 +198,18 @@ class Stretch:
     (datetime.timedelta(seconds=3600), 1711846800000000)
     """
 
-    #: First instant (epoch micros) of the stretch.
-    start: int
-    #: First instant past it.
-    end: int
-    #: The zone's UTC offset all through it.
-    offset: _dt.timedelta
+    __slots__ = ("end", "offset", "start")
+
+    def __init__(self, *, start: int, end: int, offset: _dt.timedelta) -> None:
+        #: First instant (epoch micros) of the stretch.
+        self.start: Final = start
+        #: First instant past it.
+        self.end: Final = end
+        #: The zone's UTC offset all through it.
+        self.offset: Final = offset
+
+    def __repr__(self) -> str:
+        return f"Stretch(start={self.start}, end={self.end}, offset={self.offset!r})"
 
 
 #: Stretches are found in windows of this many days, from LO on (a scan of one costs
@@ -234,7 +240,6 @@ def _window_stretches(tz: _dt.tzinfo, window: int) -> tuple[Stretch, ...]:
 
 
 @final
-@attrs.define
 class ZoneStretches:
     """One zone's stretches (see :class:`Stretch`), found as instants are asked: what a reader needs.
 
@@ -254,15 +259,18 @@ class ZoneStretches:
     True
     """
 
-    #: The zone.
-    tz: _dt.tzinfo
-    #: The stretch :meth:`stretch_at` found last.
-    stretch: Stretch = attrs.field(default=_NO_STRETCH, init=False)
-    #: The one found before it (asked first: a record's instants on both sides of a
-    #: change, or of a window's end, alternate between two).
-    before: Stretch = attrs.field(default=_NO_STRETCH, init=False)
-    #: The stretches of each window scanned, by window number (at most 4,096 windows).
-    _windows: dict[int, list[Stretch]] = attrs.field(factory=dict, init=False)
+    __slots__ = ("_windows", "before", "stretch", "tz")
+
+    def __init__(self, tz: _dt.tzinfo) -> None:
+        #: The zone.
+        self.tz: Final = tz
+        #: The stretch :meth:`stretch_at` found last.
+        self.stretch = _NO_STRETCH
+        #: The one found before it (asked first: a record's instants on both sides of a
+        #: change, or of a window's end, alternate between two).
+        self.before = _NO_STRETCH
+        #: The stretches of each window scanned, by window number (at most 4,096 windows).
+        self._windows: dict[int, list[Stretch]] = {}
 
     def stretch_at(self, micros: int) -> Stretch:
         """The stretch of the instant *micros* or, in a repeated hour, the one that follows it.
