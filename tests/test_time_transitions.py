@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
-import json
 from functools import cache
 
 import pendulum
@@ -13,7 +11,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from servicemodel._time import ZONES, read_instant
-from servicemodel.io import read_interactions
 
 #: Zones whose changes of offset the property visits: an hour at 01:00 UTC (London,
 #: Lisbon), the Americas' 02:00 local, the southern hemisphere's, Lord Howe's half
@@ -109,6 +106,28 @@ def test_an_instant_near_a_change_of_offset_is_read_as_its_zone_shows_it(
         assert at.isoformat() == expected.isoformat()
 
 
+@given(
+    st.sampled_from(ZONE_NAMES),
+    st.integers(1_700_000_000, 1_800_000_000),
+    st.lists(st.tuples(st.integers(-400 * 86_400, 400 * 86_400), st.booleans()), max_size=12),
+)
+def test_instants_months_apart_read_in_turn_are_each_read_as_their_zone_shows_them(
+    name: str, middle: int, moves: list[tuple[int, bool]]
+) -> None:
+    # A reader's instants jump back and forth over months (the stretches of the days
+    # scanned for one join those of the days next to them): each, written in UTC or at
+    # its zone's own offset, is still the instant as its zone shows it.
+    table = ZONES.stretches(name)
+    for seconds, zulu in moves:
+        micros = (middle + seconds) * 1_000_000
+        expected = _shown(micros, name)
+        own = expected.utcoffset()
+        assert own is not None
+        text = _text(micros, 0 if zulu else own // dt.timedelta(microseconds=1), zulu)
+        at, read_us = read_instant(text, table, {}, "at")
+        assert (read_us, _fields(at)) == (micros, _fields(expected)), text
+
+
 LONDON = ZONES.stretches("Europe/London")
 
 
@@ -134,23 +153,6 @@ def test_utc_text_in_londons_spring_forward_hour_reads_as_british_summer_time(
     assert (at.minute, at.second, at.fold) == (expected.minute, expected.second, 0)
     assert at == expected
     assert micros == pendulum.parse(text).int_timestamp * 1_000_000  # type: ignore[union-attr]
-
-
-def test_a_london_record_stamped_in_utc_reads_its_spring_forward_hour_in_summer_time() -> None:
-    # Through the public reader: a record in London's zone written in UTC (as a vendor's
-    # export is), opened in the hour the clocks go forward.
-    record = {
-        "id": "T-1",
-        "customer_id": "C-1",
-        "channel": "email",
-        "created_at": "2024-03-31T01:30:00Z",
-        "events": [{"type": "message", "at": "2024-03-31T01:30:00Z", "author": "customer"}],
-        "timezone": "Europe/London",
-    }
-    (interaction,) = read_interactions(io.StringIO(json.dumps(record) + "\n"), format="jsonl")
-    assert interaction.created_at == pendulum.datetime(2024, 3, 31, 2, 30, tz="Europe/London")
-    assert interaction.created_at.hour == 2
-    assert interaction.events[0].at.isoformat() == "2024-03-31T02:30:00+01:00"
 
 
 @pytest.mark.parametrize(
