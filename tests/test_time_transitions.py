@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from servicemodel._time import ZONES, read_instant
+from servicemodel._time import ZONES, ZoneStretches, read_instant
 
 #: Zones whose changes of offset the property visits: an hour at 01:00 UTC (London,
 #: Lisbon), the Americas' 02:00 local, the southern hemisphere's, Lord Howe's half
@@ -217,3 +217,79 @@ def test_readings_on_both_sides_of_a_change_in_turn_each_read_their_own_offset()
         "2024-03-31T02:30:00+01:00",
         "2024-03-31T00:59:59+00:00",
     ]
+
+
+_DAY_US = 86_400_000_000
+
+
+def _wall_micros(value: dt.datetime) -> int:
+    """The fields of *value* (any datetime: pendulum's too) as micros from 1970-01-01 00:00."""
+    days = value.toordinal() - _EPOCH.toordinal()
+    seconds = days * 86_400 + value.hour * 3_600 + value.minute * 60 + value.second
+    return seconds * 1_000_000 + value.microsecond
+
+
+class _Shifting(dt.tzinfo):
+    """A made-up zone (PEP 495 folds) whose clocks go back two hours at 23:00 UTC every third day.
+
+    From 1 June 2024, each cycle of three days j: +02:00 from day 3j 06:00 UTC, back to
+    +00:00 on day 3j+1 at 23:00 UTC (so 23:00-01:00 shows twice, the second time across
+    a midnight UTC), forward again on day 3j+3 at 06:00. Sixteen cycles repeat the
+    second pass across midnights 3j+2, every residue of 16 days, so across the start of
+    whatever run of days the reader scans a zone by.
+    """
+
+    def __init__(self) -> None:
+        first = (dt.datetime(2024, 6, 1, tzinfo=dt.UTC) - _EPOCH) // dt.timedelta(microseconds=1)
+        #: (instant, offset from then on), in micros; +00:00 before the first.
+        self.changes: list[tuple[int, int]] = []
+        for j in range(16):
+            day = first + 3 * j * _DAY_US
+            self.changes.append((day + 6 * _HOUR_US, 2 * _HOUR_US))
+            self.changes.append((day + _DAY_US + 23 * _HOUR_US, 0))
+
+    def _offset_at(self, micros: int) -> int:
+        offset = 0
+        for instant, after in self.changes:
+            if instant > micros:
+                break
+            offset = after
+        return offset
+
+    def fromutc(self, value: dt.datetime) -> dt.datetime:
+        micros = _wall_micros(value)
+        offset = self._offset_at(micros)
+        # The second pass: less than two hours after a change back.
+        fold = int(offset == 0 and self._offset_at(micros - 2 * _HOUR_US) == 2 * _HOUR_US)
+        local = _EPOCH + dt.timedelta(microseconds=micros + offset)
+        return local.replace(tzinfo=self, fold=fold)
+
+    def utcoffset(self, value: dt.datetime | None) -> dt.timedelta:
+        assert value is not None
+        wall = _wall_micros(value)
+        # The instants showing this wall clock, at either offset, earliest first.
+        shown = [o for o in (2 * _HOUR_US, 0) if self._offset_at(wall - o) == o]
+        if not shown:  # a gap: fold 0 reads it at the offset from before, fold 1 after
+            shown = [0, 2 * _HOUR_US]
+        return dt.timedelta(microseconds=shown[min(value.fold, len(shown) - 1)])
+
+    def dst(self, value: dt.datetime | None) -> dt.timedelta:
+        return dt.timedelta(0)
+
+    def tzname(self, value: dt.datetime | None) -> str:
+        return "Shifting"
+
+
+def test_a_repeated_hour_across_midnight_utc_keeps_its_fold_wherever_the_reader_starts() -> None:
+    # Every minute of the 48 days, each a new instant to the reader, written at the
+    # offset it has (second passes included) and at the other one: each reads as the
+    # zone itself shows it, fold included.
+    zone = _Shifting()
+    stretches = ZoneStretches(zone)
+    start = zone.changes[0][0] - _DAY_US
+    for micros in range(start, start + 50 * _DAY_US, 20 * 60_000_000):
+        expected = (_EPOCH + dt.timedelta(microseconds=micros)).astimezone(zone)
+        for offset_us in (0, 2 * _HOUR_US):
+            at, read_us = read_instant(_text(micros, offset_us, False), stretches, {}, "at")
+            assert read_us == micros
+            assert _fields(at) == _fields(expected), micros
