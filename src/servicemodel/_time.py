@@ -222,9 +222,10 @@ def read_instant(
     """An ISO 8601 timestamp with its UTC offset, read from a record: the instant and its epoch microseconds.
 
     The instant is shown in the zone of *named* (a record's zone, as its
-    stretches: ``ZONES.stretches(name)``) or, when *named* is ``None``, at the offset written, as a
-    pendulum zone that *fixed* (owned by the caller, who reads many
-    timestamps) maps the parsed offset to; a new offset is added to it.
+    stretches: ``ZONES.stretches(name)``) or, when *named* is ``None``, at
+    the offset written, as a pendulum zone that *fixed* (owned by the
+    caller, who reads many timestamps) maps the parsed offset to; a new
+    offset is added to it.
 
     A timestamp keeps its fields as written only when they are the zone's own
     wall clock at that instant: the instant lies in a :class:`Stretch` of the
@@ -235,9 +236,8 @@ def read_instant(
     pass through a repeated hour (``fold=1``). The stretch found last is kept
     with *named*, so a read costs a comparison or two; the days around an
     instant are scanned the first time one falls in them (see
-    :class:`ZoneStretches`: well under a millisecond). The
-    fields are read once, for both results: a reader calls this once per
-    distinct timestamp.
+    :class:`ZoneStretches`: well under a millisecond). The fields are read
+    once, for both results: a reader calls this once per distinct timestamp.
 
     Raises:
         ValidationError: the timestamp has no offset, or (when *named* is
@@ -290,7 +290,7 @@ def read_instant(
 def _read_off_stretch(
     parsed: _dt.datetime, micros: int, named: ZoneStretches, written: _dt.timedelta
 ) -> tuple[pendulum.DateTime, int]:
-    """:func:`read_instant` of an instant outside the stretch asked first (found here), or not at its offset."""
+    """:func:`read_instant` past the stretch asked first: in another (found here), or converted."""
     stretch = named.stretch
     if not stretch.start <= micros < stretch.end:
         stretch = named.stretch_at(micros)

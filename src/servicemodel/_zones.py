@@ -297,6 +297,7 @@ class ZoneStretches:
             local = (_AWARE_EPOCH + _dt.timedelta(microseconds=micros)).astimezone(self.tz)
             offset = local.utcoffset()
             assert offset is not None  # an aware datetime's
+            # One microsecond, or none in a second pass (a repeated wall clock).
             found = Stretch(start=micros + local.fold, end=micros + 1, offset=offset)
         self.before, self.stretch = self.stretch, found
         return found
@@ -599,7 +600,7 @@ class ZoneTable:
         """Return a zone's stretches (by portable name or tzinfo), kept for the process.
 
         Its table (:meth:`offsets`) is not computed: see :class:`ZoneStretches`.
-        At most 256 zones' are kept; past that, each caller gets its own.
+        At most 256 zones' stretches are kept; past that, each caller gets its own.
 
         Raises:
             ValidationError: a name is not a portable IANA zone name.
