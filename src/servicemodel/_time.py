@@ -18,11 +18,11 @@ from __future__ import annotations
 import datetime as _dt
 import re
 from collections.abc import Callable
-from typing import Any, Final, cast
+from typing import Any, Final, NoReturn, cast
 
 import pendulum
 
-from ._zones import HI, LO, ZONES, ZoneOffsets, ZoneTable, zone, zone_of
+from ._zones import HI, LO, ZONES, Stretch, ZoneOffsets, ZoneStretches, ZoneTable, zone, zone_of
 from .exceptions import ValidationError
 
 __all__ = [
@@ -30,7 +30,9 @@ __all__ = [
     "LO",
     "MAX_DURATION_DAYS",
     "ZONES",
+    "Stretch",
     "ZoneOffsets",
+    "ZoneStretches",
     "ZoneTable",
     "aware",
     "checked_micros",
@@ -71,6 +73,7 @@ _TD_FLOORDIV: Callable[[Any, _dt.timedelta], int] = _dt.timedelta.__floordiv__
 _TD_NEW = _dt.timedelta.__new__
 _TD_TOTAL_SECONDS = _dt.timedelta.total_seconds
 _ONE_US = _dt.timedelta(microseconds=1)
+_NO_OFFSET = _dt.timedelta(0)
 _MAX_MICROS = MAX_DURATION_DAYS * 86_400_000_000
 _fromisoformat: Final = _dt.datetime.fromisoformat
 #: At most this many offsets kept by a caller of :func:`read_instant`.
@@ -192,12 +195,7 @@ def fixed_zone(parsed: _dt.datetime, text: str, field: str) -> _dt.tzinfo:
     """
     offset = parsed.utcoffset()
     if offset is None:
-        raise ValidationError(
-            f"'{field}' must be timezone-aware (got naive {text!r}); write its UTC offset, "
-            f"e.g. '{parsed.isoformat()}+01:00' or '{parsed.isoformat()}Z'",
-            field=field,
-            value=text,
-        )
+        _refuse_naive(parsed, text, field)
     if offset.microseconds:
         raise ValidationError(
             f"'{field}' must have a UTC offset in whole seconds (got {text!r})",
@@ -209,59 +207,98 @@ def fixed_zone(parsed: _dt.datetime, text: str, field: str) -> _dt.tzinfo:
     return pendulum.FixedTimezone(offset.days * 86_400 + offset.seconds)
 
 
+def _refuse_naive(parsed: _dt.datetime, text: str, field: str) -> NoReturn:
+    raise ValidationError(
+        f"'{field}' must be timezone-aware (got naive {text!r}); write its UTC offset, "
+        f"e.g. '{parsed.isoformat()}+01:00' or '{parsed.isoformat()}Z'",
+        field=field,
+        value=text,
+    )
+
+
 def read_instant(
-    text: str, named: _dt.tzinfo | None, fixed: dict[object, _dt.tzinfo], field: str
+    text: str, named: ZoneStretches | None, fixed: dict[object, _dt.tzinfo], field: str
 ) -> tuple[pendulum.DateTime, int]:
     """An ISO 8601 timestamp with its UTC offset, read from a record: the instant and its epoch microseconds.
 
-    The instant is shown in *named* (a record's zone) or, when *named* is
-    ``None``, at the offset written, as a pendulum zone that *fixed* (owned
-    by the caller, who reads many timestamps) maps the parsed offset to; a
-    new offset is added to it. A timestamp written as *named*'s own wall
-    clock and offset (what the writers do) keeps its fields as written;
-    any other is converted. The fields are read once, for both results: a
-    reader calls this once per distinct timestamp.
+    The instant is shown in the zone of *named* (a record's zone, as its
+    stretches: ``ZONES.stretches(name)``) or, when *named* is ``None``, at
+    the offset written, as a pendulum zone that *fixed* (owned by the
+    caller, who reads many timestamps) maps the parsed offset to; a new
+    offset is added to it.
+
+    A timestamp keeps its fields as written only when they are the zone's own
+    wall clock at that instant: the instant lies in a :class:`Stretch` of the
+    zone (its offset constant, its wall clock not repeated) whose offset is the
+    one written. Any other is converted: one written at another offset, one
+    whose wall clock the zone skipped (``01:30Z`` on the morning London's
+    clocks go forward is 02:30 BST, not a 01:30 that never was), and the second
+    pass through a repeated hour (``fold=1``). The stretch found last is kept
+    with *named*, so a read costs a comparison or two; the days around an
+    instant are scanned the first time one falls in them (see
+    :class:`ZoneStretches`: well under a millisecond). The fields are read
+    once, for both results: a reader calls this once per distinct timestamp.
 
     Raises:
-        ValidationError: the timestamp has no offset, or one not in whole seconds
-            (naming *field*).
+        ValidationError: the timestamp has no offset, or (when *named* is
+            ``None``) one not in whole seconds (naming *field*).
         ValueError: *text* is not an ISO 8601 timestamp; TypeError: it is not a string.
 
     >>> fixed = {}
     >>> at, micros = read_instant("2024-06-07T10:00:00+01:00", None, fixed, "at")
     >>> at, micros, fixed
     (DateTime(2024, 6, 7, 10, 0, 0, tzinfo=FixedTimezone(3600, name="+01:00")), 1717750800000000, {datetime.timezone(datetime.timedelta(seconds=3600)): FixedTimezone(3600, name="+01:00")})
-    >>> read_instant("2024-06-07T09:00:00Z", pendulum.timezone("Europe/London"), fixed, "at")
+    >>> london = ZONES.stretches("Europe/London")
+    >>> read_instant("2024-06-07T09:00:00Z", london, fixed, "at")
     (DateTime(2024, 6, 7, 10, 0, 0, tzinfo=Timezone('Europe/London')), 1717750800000000)
+    >>> read_instant("2024-03-31T01:30:00Z", london, fixed, "at")[0]  # the clocks went forward at 01:00
+    DateTime(2024, 3, 31, 2, 30, 0, tzinfo=Timezone('Europe/London'))
     """
     parsed = _fromisoformat(text)  # at a fixed ``datetime.timezone`` offset, or naive; fold 0
     offset = parsed.tzinfo
+    # The epoch micros from the parsed value's fields: its wall clock read as UTC, less
+    # its offset (subtracting *parsed* itself would ask each operand its offset through
+    # a method looked up by name). (A parsed offset is a fixed ``datetime.timezone``:
+    # asking it directly costs a quarter of ``parsed.utcoffset()``.)
+    state = _REDUCE(parsed)[1][0]
+    if offset is _STD_UTC:
+        written = _NO_OFFSET
+        delta = parsed - _EPOCH
+    elif offset is None:
+        _refuse_naive(parsed, text, field)
+    else:
+        written = offset.utcoffset(None)  # type: ignore[assignment]  # a fixed offset: never None
+        delta = _FROM_STD_STATE(state, _STD_UTC) - _EPOCH - written
+    # (Dividing by a microsecond is one operation where reading the three fields and
+    # adding them up is eleven: the interpreter's operations are most of a reader's cost.)
+    micros: int = delta // _ONE_US
     if named is None:
         tz = fixed.get(offset)
         if tz is None:
-            tz = fixed_zone(parsed, text, field)  # raises: naive, or not whole seconds
+            tz = fixed_zone(parsed, text, field)  # raises: not whole seconds
             if len(fixed) < _MAX_FIXED:
                 fixed[offset] = tz
-    # (A parsed offset is a fixed ``datetime.timezone``: asking it directly costs a
-    # quarter of ``parsed.utcoffset()``.)
-    elif offset is not None and named.utcoffset(parsed) == offset.utcoffset(None):
-        tz = named
-    else:  # naive (raises), or written at another offset: converted (the fold comes with it)
-        if offset is None:
-            fixed_zone(parsed, text, field)
-        return shown_in(parsed.astimezone(named), named), to_micros(parsed)
-    # Built from the parsed value's pickled fields (see shown_in), and its epoch micros
-    # read from its fields too: its wall clock read as UTC, less its offset (subtracting
-    # *parsed* itself would ask each operand its offset through a method looked up by name).
-    state = _REDUCE(parsed)[1][0]
-    if offset is _STD_UTC:
-        delta = parsed - _EPOCH
     else:
-        # (*offset* is the parsed ``datetime.timezone``: never None here.)
-        delta = _FROM_STD_STATE(state, _STD_UTC) - _EPOCH - offset.utcoffset(None)  # type: ignore[operator,union-attr]
-    # (Dividing by a microsecond is one operation where reading the three fields and
-    # adding them up is eleven: the interpreter's operations are most of a reader's cost.)
-    return _FROM_STATE(state, tz), delta // _ONE_US
+        stretch = named.stretch
+        if not (stretch.start <= micros < stretch.end and stretch.offset == written):
+            return _read_off_stretch(parsed, micros, named, written)
+        tz = named.tz
+    # Built from the parsed value's pickled fields (see shown_in).
+    return _FROM_STATE(state, tz), micros
+
+
+def _read_off_stretch(
+    parsed: _dt.datetime, micros: int, named: ZoneStretches, written: _dt.timedelta
+) -> tuple[pendulum.DateTime, int]:
+    """:func:`read_instant` past the stretch asked first: in another (found here), or converted."""
+    stretch = named.stretch
+    if not stretch.start <= micros < stretch.end:
+        stretch = named.stretch_at(micros)
+    tz = named.tz
+    if stretch.start <= micros < stretch.end and stretch.offset == written:
+        return _FROM_STATE(_REDUCE(parsed)[1][0], tz), micros
+    # Not the zone's wall clock as written: converted (the fold comes with it).
+    return shown_in(parsed.astimezone(tz), tz), micros
 
 
 def duration_micros(value: _dt.timedelta) -> int:

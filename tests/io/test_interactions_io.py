@@ -469,3 +469,20 @@ def test_a_bad_byte_later_in_the_file_stops_even_a_collecting_read() -> None:
     assert 1 < len(seen) < 300
     assert caught.value.line == len(seen) + 2
     assert not report
+
+
+def test_a_london_record_stamped_in_utc_reads_its_spring_forward_hour_in_summer_time() -> None:
+    # Through the public reader: a record in London's zone written in UTC (as a vendor's
+    # export is), opened in the hour the clocks go forward.
+    record = {
+        "id": "T-1",
+        "customer_id": "C-1",
+        "channel": "email",
+        "created_at": "2024-03-31T01:30:00Z",
+        "events": [{"type": "message", "at": "2024-03-31T01:30:00Z", "author": "customer"}],
+        "timezone": "Europe/London",
+    }
+    (interaction,) = read_interactions(io.StringIO(json.dumps(record) + "\n"), format="jsonl")
+    assert interaction.created_at == pendulum.datetime(2024, 3, 31, 2, 30, tz="Europe/London")
+    assert interaction.created_at.hour == 2
+    assert interaction.events[0].at.isoformat() == "2024-03-31T02:30:00+01:00"

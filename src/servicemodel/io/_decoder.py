@@ -24,7 +24,7 @@ import attrs
 import pendulum
 
 from .._log._facts import keep_event_us
-from .._time import ZONES, parse_duration, read_instant
+from .._time import ZONES, ZoneStretches, parse_duration, read_instant
 from .._validators import non_empty_str, text_problem
 from ..exceptions import ValidationError
 from ..interactions import (
@@ -167,7 +167,8 @@ class InteractionDecoder:
 
     def __init__(self) -> None:
         self._fixed: dict[object, _dt.tzinfo] = {_dt.UTC: pendulum.UTC}
-        self._named: dict[object, _dt.tzinfo] = {}
+        #: Zones met, by name, as their stretches (what ``read_instant`` reads in).
+        self._named: dict[object, ZoneStretches] = {}
         self._durations: dict[object, pendulum.Duration] = {}
         self._ids: set[str] = set()
         #: Tags met: kept apart from ``_ids``, as a tag's rule is not an id's (no length bound).
@@ -266,9 +267,11 @@ class InteractionDecoder:
             self._tag_names.update(checked)
         return checked
 
-    def _zone_named(self, name: object) -> _dt.tzinfo:
+    def _zone_named(self, name: object) -> ZoneStretches:
         """The zone of a name not met yet (``decode`` looks it up in ``_named`` first)."""
-        found = ZONES.zone(name if isinstance(name, str) else repr(name), field="timezone")
+        found = ZONES.stretches(
+            ZONES.zone(name if isinstance(name, str) else repr(name), field="timezone")
+        )
         if len(self._named) < _MAX_CACHED:
             self._named[name] = found
         return found
@@ -287,7 +290,7 @@ class InteractionDecoder:
         created_at: pendulum.DateTime,
         created_us: int,
         created_text: str,
-        named: _dt.tzinfo | None,
+        named: ZoneStretches | None,
     ) -> tuple[tuple[Event, ...], list[int]]:
         """The events, and their instants in epoch microseconds (``created_us`` first)."""
         events: list[Event] = []
