@@ -44,9 +44,17 @@ class MinuteOracle:
                     self.owned.setdefault((day, m), set()).add(0)
                 else:
                     self.owned.setdefault(((day + 1) % 7, m - 1440), set()).add(1)
+        # Each minute's answer, once worked out: a test asks many windows that overlap.
+        self._answers: dict[int, bool] = {}
 
     def is_open(self, u: int) -> bool:
         """Whether the calendar is open during the minute starting at instant *u*."""
+        answer = self._answers.get(u)
+        if answer is None:
+            answer = self._answers[u] = self._work_out(u)
+        return answer
+
+    def _work_out(self, u: int) -> bool:
         if self.parts:
             answers = [p.is_open(u) for p in self.parts]
             return any(answers) if self.calendar.combine is Combine.UNION else all(answers)
