@@ -39,13 +39,18 @@ def pytest_configure(config: pytest.Config) -> None:
 def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
     # pytest-cov's own no_cover mark fails under --no-cov (7.1: it pauses a
     # controller that does not exist), so the pause is done here, on coverage itself.
-    cov = coverage.Coverage.current() if item.get_closest_marker("untraced") else None
-    if cov is not None:
-        cov.stop()
+    # An xdist worker runs two: the one coverage's .pth starts in every subprocess
+    # of a measured run, and pytest-cov's; stopping only the current one leaves the
+    # other tracing. So every running one is stopped, and restarted in order.
+    paused: list[coverage.Coverage] = []
+    if item.get_closest_marker("untraced"):
+        while (cov := coverage.Coverage.current()) is not None:
+            cov.stop()
+            paused.append(cov)
     try:
         return (yield)
     finally:
-        if cov is not None:
+        for cov in reversed(paused):
             cov.start()
 
 
