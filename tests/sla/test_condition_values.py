@@ -255,17 +255,10 @@ def test_a_condition_depends_only_on_the_facts_it_reads(
 
     first, second = draw_facts(), draw_facts()
     reads = condition._reads()
-    mixed = Facts(
-        *(
-            getattr(first if name in reads.fields else second, name)
-            for name in ("priority", "channel", "kind")
-        ),
-        (first.tags & reads.tags) | (second.tags - reads.tags),
-        *(
-            getattr(first if name in reads.fields else second, name)
-            for name in ("segment", "tier", "group")
-        ),
-        {
+    mixed = second._replace(
+        **{name: getattr(first, name) for name in reads.fields},
+        tags=(first.tags & reads.tags) | (second.tags - reads.tags),
+        attributes={
             **{k: v for k, v in second.attributes.items() if k not in reads.attributes},
             **{k: v for k, v in first.attributes.items() if k in reads.attributes},
         },

@@ -97,7 +97,7 @@ def _keys(
             else [(created, ())]
         )
         timelines = (priorities, groups, tags, fields)
-    if all(len(timeline) == 1 for timeline in timelines) and (as_now or not dated):
+    if max(map(len, timelines)) == 1 and (as_now or not dated):
         priority = priorities[0][1]
         if vendor:
             index = _applied(policies, log.vendor[0][1], era_now, log.created)
