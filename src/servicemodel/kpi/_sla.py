@@ -364,11 +364,12 @@ class SlaCompliance(Accumulator[Rate]):
         customer = None if self._customers is None else self._customers.get(item.customer_id)
         result = evaluate(item, self._policies, as_of=self._as_of_dt, customer=customer)
         counts = self._counts
+        metric, priority = self._metric, self._priority
         # Each clock's outcome, as SlaResult.outcomes() tells it, without a record per clock.
         for clock in result.clocks:
-            if self._metric is not None and clock.metric is not self._metric:
+            if metric is not None and clock.metric is not metric:
                 continue
-            if self._priority is not None and clock.priority is not self._priority:
+            if priority is not None and clock.priority is not priority:
                 continue
             key = (clock.policy, clock.priority, clock.metric)
             row = counts.get(key)
