@@ -33,6 +33,7 @@ memory, keeping it cost the garbage collector more on the first evaluation
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from typing import TYPE_CHECKING, Any, final
 
 import attrs
@@ -298,12 +299,10 @@ def clock_input(
         opening=opening,
     )
     feed = log.feed
-    if upto is None:
-        for event, at in zip(item.events, log_event_us(item), strict=True):
-            feed(at, event)
-    else:
-        for event, at in zip(item.events, log_event_us(item), strict=True):
-            if at > upto:
-                break
-            feed(at, event)
+    events, micros = item.events, log_event_us(item)
+    if upto is not None and micros and micros[-1] > upto:  # the events up to *upto* only
+        count = bisect_right(micros, upto)
+        events, micros = events[:count], micros[:count]
+    for event, at in zip(events, micros, strict=True):
+        feed(at, event)
     return log

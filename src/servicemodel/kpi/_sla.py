@@ -48,7 +48,12 @@ _Key = tuple[str, Priority, Metric]
 _PRIORITY_ORDER = {p: i for i, p in enumerate(Priority)}
 _METRIC_ORDER = {m: i for i, m in enumerate(Metric)}
 _MET, _BREACHED, _PENDING = 0, 1, 2
-_SLOT = {Outcome.MET: _MET, Outcome.BREACHED: _BREACHED, Outcome.PENDING: _PENDING}
+#: By the outcome's value: a string's hash is kept, an enum member's is worked out in Python.
+_SLOT = {
+    Outcome.MET.value: _MET,
+    Outcome.BREACHED.value: _BREACHED,
+    Outcome.PENDING.value: _PENDING,
+}
 
 
 @final
@@ -359,17 +364,18 @@ class SlaCompliance(Accumulator[Rate]):
         customer = None if self._customers is None else self._customers.get(item.customer_id)
         result = evaluate(item, self._policies, as_of=self._as_of_dt, customer=customer)
         counts = self._counts
+        metric, priority = self._metric, self._priority
         # Each clock's outcome, as SlaResult.outcomes() tells it, without a record per clock.
         for clock in result.clocks:
-            if self._metric is not None and clock.metric is not self._metric:
+            if metric is not None and clock.metric is not metric:
                 continue
-            if self._priority is not None and clock.priority is not self._priority:
+            if priority is not None and clock.priority is not priority:
                 continue
             key = (clock.policy, clock.priority, clock.metric)
             row = counts.get(key)
             if row is None:
                 row = counts[key] = [0, 0, 0]
-            row[_SLOT[clock.outcome()]] += 1
+            row[_SLOT[clock.outcome()._value_]] += 1
 
     def _same_context(self, other: SlaCompliance) -> bool:
         return (self._policies is other._policies or self._policies == other._policies) and (

@@ -15,7 +15,7 @@ from .._time import from_micros
 from ..customers import Customer
 from ..exceptions import ValidationError
 from ..interactions import Interaction, Priority
-from ._conditions import Facts
+from ._conditions import Facts, Reads
 from ._options import History, Selection
 from ._policies import PolicySet
 from ._results import _first
@@ -32,6 +32,28 @@ def _at(timeline: list[tuple[int, Any]], moment: int) -> Any:
     return timeline[bisect_right(timeline, moment, key=_first) - 1][1]
 
 
+def _reads(policies: PolicySet) -> Reads:
+    """What the conditions of every policy (every version) read of the facts, kept in the set."""
+    found: Reads | None = policies._cache.get("reads")
+    if found is None:
+        found = Reads()
+        for policy in policies.policies:
+            found = found.union(policy.condition._reads())
+        policies._cache["reads"] = found
+    return found
+
+
+def _projected(timeline: list[tuple[int, Any]], project: Any) -> list[tuple[int, Any]]:
+    """*timeline* with each value cut down by *project*; a moment that changes nothing dropped."""
+    since, value = timeline[0]
+    kept = [(since, project(value))]
+    for since, value in timeline[1:]:
+        value = project(value)
+        if value != kept[-1][1]:
+            kept.append((since, value))
+    return kept
+
+
 def _keys(
     log: ClockInput,
     policies: PolicySet,
@@ -43,7 +65,9 @@ def _keys(
 
     The policy is the first whose condition matches the facts of each moment
     (priority, group, tags, fields) among the versions in force, or with
-    ``selection="vendor"`` the one the helpdesk applied.
+    ``selection="vendor"`` the one the helpdesk applied. Only the facts the
+    conditions read (:func:`_reads`) are looked at, so a change of anything
+    else (a group no condition tests, a tag none names) is no moment at all.
     """
     priorities = log.priorities
     era_times, _eras = policies._eras()
@@ -51,31 +75,44 @@ def _keys(
     as_now = policies.history is History.AS_NOW
     era_now = bisect_right(era_times, as_of) - 1
     vendor = policies.selection is Selection.VENDOR
+    reads = _reads(policies)
+    read = reads.fields
     static = (
-        interaction.channel._value_,
-        interaction.kind._value_,
-        None if customer is None else customer.segment,
-        None if customer is None else customer.tier,
+        interaction.channel._value_ if "channel" in read else None,
+        interaction.kind._value_ if "kind" in read else None,
+        None if customer is None or "segment" not in read else customer.segment,
+        None if customer is None or "tier" not in read else customer.tier,
     )
     memo: dict[tuple[Any, ...], int] = policies._cache.setdefault("matches", {})
-    groups, tags, fields = log.groups, log.tags, log.fields
-    if (
-        len(priorities) == 1
-        and len(groups) == 1
-        and len(tags) == 1
-        and len(fields) == 1
-        and len(log.vendor) == 1
-        and (as_now or not dated)
-    ):
+    if vendor:
+        timelines: tuple[list[tuple[int, Any]], ...] = (priorities, log.vendor)
+    else:
+        created = log.created
+        groups = log.groups if "group" in read else [(created, None)]
+        tags = _projected(log.tags, reads.tags.intersection)
+        named = reads.attributes
+        fields = (
+            _projected(log.fields, lambda pairs: tuple(p for p in pairs if p[0] in named))
+            if named
+            else [(created, ())]
+        )
+        timelines = (priorities, groups, tags, fields)
+    if max(map(len, timelines)) == 1 and (as_now or not dated):
         priority = priorities[0][1]
         if vendor:
             index = _applied(policies, log.vendor[0][1], era_now, log.created)
         else:
             index = _match(
-                policies, memo, static, era_now, priority._value_, None, tags[0][1], fields[0][1]
+                policies,
+                memo,
+                static,
+                era_now,
+                priority._value_,
+                groups[0][1],
+                tags[0][1],
+                fields[0][1],
             )
         return [log.created], [(index, priority)]
-    timelines = (priorities, log.vendor) if vendor else (priorities, groups, tags, fields)
     moments = {t for timeline in timelines for t, _ in timeline}
     if dated and not as_now:
         moments.update(t for t in era_times if log.created < t <= as_of)

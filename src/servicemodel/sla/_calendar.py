@@ -400,6 +400,29 @@ class BusinessCalendar:
         f = core.engine.f
         return f(end_us) - f(start_us)
 
+    def _position_us(self, u: int, field: str = "u") -> int:
+        """``F(u)``: the business microseconds from the calendar's fixed origin to *u*.
+
+        ``_elapsed_us(a, b) == _position_us(b) - _position_us(a)``, so an
+        evaluation that measures several clocks from the same instants keeps
+        positions, one per instant, rather than differences.
+
+        Raises:
+            ValidationError: *u* is not an integer within 1900-2200 (named *field*).
+
+        >>> cal = BusinessCalendar.weekly("UTC", {"mon-fri": "09:00-17:00"})
+        >>> mon_9 = 1718010000000000  # Mon 10 June 2024 09:00 UTC
+        >>> h = 3_600_000_000
+        >>> (cal._position_us(mon_9 + 30 * h) - cal._position_us(mon_9 - h)) // h
+        14
+        """
+        core = self._core
+        if core.always:
+            return int(u)
+        if not (type(u) is int and LO <= u <= HI):
+            u = _check_micros(u, field)
+        return core.engine.f(u)
+
     def _add_us(self, start_us: int, duration_us: int) -> int:
         """The earliest instant after *duration_us* business microseconds from *start_us*.
 

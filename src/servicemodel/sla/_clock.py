@@ -84,27 +84,33 @@ class IntegerCalendar(Protocol):
 class Positions:
     """A calendar's business position of instants, memoised for one evaluation.
 
-    ``_elapsed_us(a, b)`` is ``pos(b) - pos(a)`` with ``pos(t)`` the
-    business time from a fixed origin, so each distinct instant costs one
-    calendar call however many clocks share it.
+    ``_elapsed_us(a, b)`` is ``pos(b) - pos(a)``, so each distinct instant
+    costs one calendar call however many clocks share it. ``pos`` is the
+    calendar's own position ``F`` where it has one (``_position_us``, as
+    :class:`~servicemodel.sla.BusinessCalendar` does), else the business
+    time from a fixed origin (any :class:`IntegerCalendar`).
     """
 
-    __slots__ = ("_calendar", "_origin", "_seen")
+    __slots__ = ("_calendar", "_origin", "_position", "_seen")
 
     def __init__(self, calendar: IntegerCalendar, origin: int) -> None:
         self._calendar = calendar
         self._origin = origin
-        self._seen: dict[int, int] = {origin: 0}
+        self._seen: dict[int, int] = {}
+        self._position = getattr(calendar, "_position_us", None) or self._from_origin
+
+    def _from_origin(self, u: int, _field: str) -> int:
+        return 0 if u == self._origin else self._calendar._elapsed_us(self._origin, u)
 
     def _elapsed_us(self, start_us: int, end_us: int) -> int:
         """Business microseconds in ``[start_us, end_us)``."""
         seen = self._seen
         a = seen.get(start_us)
         if a is None:
-            a = seen[start_us] = self._calendar._elapsed_us(self._origin, start_us)
+            a = seen[start_us] = self._position(start_us, "start_us")
         b = seen.get(end_us)
         if b is None:
-            b = seen[end_us] = self._calendar._elapsed_us(self._origin, end_us)
+            b = seen[end_us] = self._position(end_us, "end_us")
         return b - a
 
     def _add_us(self, start_us: int, duration_us: int) -> int:
@@ -177,7 +183,10 @@ def running(
     bounds: list[int] = []
     open_end = False
     count = len(statuses)
-    index = 0 if count == 1 else max(bisect_right(statuses, start, key=_first) - 1, 0)
+    # Most clocks start at or before the second status: no search (and no key calls) needed.
+    index = (
+        0 if count == 1 or start < statuses[1][0] else bisect_right(statuses, start, key=_first) - 1
+    )
     while index < count:
         since, status = statuses[index]
         until = statuses[index + 1][0] if index + 1 < count else None

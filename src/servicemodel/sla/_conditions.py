@@ -86,6 +86,35 @@ class Facts(NamedTuple):
     attributes: Mapping[str, str]
 
 
+class Reads(NamedTuple):
+    """What a condition reads of the facts: the only facts its answer can depend on.
+
+    ``fields`` names the one-valued fields it tests (``priority``, ``group``,
+    ...), ``tags`` the tags whose presence it tests and ``attributes`` the
+    custom fields. Two sets of facts that agree on these get the same answer,
+    so an evaluator keys its memo on them and ignores changes to anything else.
+
+    >>> vip = Condition.all_of(FieldTest(field="tags", operator="contains", values="vip"),
+    ...                        FieldTest(field="attributes.region", operator="equals", values="eu"))
+    >>> vip._reads()
+    Reads(fields=frozenset(), tags=frozenset({'vip'}), attributes=frozenset({'region'}))
+    """
+
+    fields: frozenset[str] = frozenset()
+    tags: frozenset[str] = frozenset()
+    attributes: frozenset[str] = frozenset()
+
+    def union(self, other: Reads) -> Reads:
+        """What either reads.
+
+        >>> Reads(fields=frozenset({"group"})).union(Reads(tags=frozenset({"vip"}))).tags
+        frozenset({'vip'})
+        """
+        return Reads(
+            self.fields | other.fields, self.tags | other.tags, self.attributes | other.attributes
+        )
+
+
 def check_field_name(value: object) -> str | None:
     """Return a problem message for a field name, or ``None`` when it is usable."""
     fields = (
@@ -195,6 +224,19 @@ class FieldTest:
             problem = check_value_for(self.field, value)
             if problem is not None:
                 raise ValidationError(f"'values' {problem}", field="values", value=value)
+
+    def _reads(self) -> Reads:
+        """The facts this test reads.
+
+        >>> FieldTest(field="priority", operator="equals", values="high")._reads().fields
+        frozenset({'priority'})
+        """
+        field = self.field
+        if field == "tags":
+            return Reads(tags=frozenset(self.values))
+        if field.startswith(_ATTRIBUTE_PREFIX):
+            return Reads(attributes=frozenset({field[len(_ATTRIBUTE_PREFIX) :]}))
+        return Reads(fields=frozenset({field}))
 
     def _matches(self, facts: Facts) -> bool:
         """True when the interaction's facts pass this test.
@@ -307,6 +349,17 @@ class Condition:
         """
         nested = [t.depth() for t in self.terms if isinstance(t, Condition)]
         return 1 + max(nested, default=0)
+
+    def _reads(self) -> Reads:
+        """The facts this condition reads (those of its terms; nothing for an empty one).
+
+        >>> Condition()._reads()
+        Reads(fields=frozenset(), tags=frozenset(), attributes=frozenset())
+        """
+        found = Reads()
+        for term in self.terms:
+            found = found.union(term._reads())
+        return found
 
     def _matches(self, facts: Facts) -> bool:
         """True when the facts satisfy this condition (``SlaPolicy.applies_to`` builds them).

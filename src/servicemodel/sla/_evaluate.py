@@ -62,6 +62,10 @@ def _compute(
     clocks: list[MetricClock] = []
     created = log.created
     for position, metric in enumerate(_METRICS):
+        if (stamps is None or metric._value_ not in stamps) and (
+            rows[0][position] is None if single else all(row[position] is None for row in rows)
+        ):
+            continue  # no target for this metric: its windows need not even be found
         reply = position < 3
         if position == 0:
             windows: list[tuple[int, int | None]] = [(created, log.clock_waits.first_end)]
