@@ -11,7 +11,8 @@ from __future__ import annotations
 import datetime as _dt
 import re
 from bisect import bisect_right
-from typing import Final, final
+from collections.abc import Callable
+from typing import Final, TypeVar, final
 from zoneinfo import ZoneInfo, available_timezones
 
 import pendulum
@@ -587,14 +588,7 @@ class ZoneTable:
         >>> ZONES.offsets("UTC").offset_at(0)
         0
         """
-        found = self.zone(tz)
-        key = _key_of(found)
-        table = self._tables.get(key)
-        if table is None:
-            table = ZoneOffsets(found)
-            if len(self._tables) < _MAX_TABLES:
-                self._tables[key] = table
-        return table
+        return _kept(self._tables, self.zone(tz), ZoneOffsets)
 
     def stretches(self, tz: str | _dt.tzinfo) -> ZoneStretches:
         """Return a zone's stretches (by portable name or tzinfo), kept for the process.
@@ -608,14 +602,21 @@ class ZoneTable:
         >>> ZONES.stretches("Asia/Tokyo") is ZONES.stretches(ZONES.zone("Asia/Tokyo"))
         True
         """
-        found = self.zone(tz)
-        key = _key_of(found)
-        stretches = self._stretches.get(key)
-        if stretches is None:
-            stretches = ZoneStretches(found)
-            if len(self._stretches) < _MAX_TABLES:
-                self._stretches[key] = stretches
-        return stretches
+        return _kept(self._stretches, self.zone(tz), ZoneStretches)
+
+
+_T = TypeVar("_T")
+
+
+def _kept(kept: dict[object, _T], found: _dt.tzinfo, make: Callable[[_dt.tzinfo], _T]) -> _T:
+    """What *make* builds for zone *found*, kept in *kept* by zone (at most 256 zones)."""
+    key = _key_of(found)
+    value = kept.get(key)
+    if value is None:
+        value = make(found)
+        if len(kept) < _MAX_TABLES:
+            kept[key] = value
+    return value
 
 
 def _key_of(tz: _dt.tzinfo) -> object:
