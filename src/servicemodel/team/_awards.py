@@ -49,7 +49,7 @@ from __future__ import annotations
 import datetime as _dt
 from collections.abc import Mapping
 from types import MappingProxyType
-from typing import Any, NamedTuple, final
+from typing import Any, NamedTuple, cast, final
 
 import attrs
 import pendulum
@@ -58,7 +58,7 @@ from .._log._facts import log_event_us, log_facts
 from .._time import aware, duration_micros, to_micros
 from .._validators import instance
 from ..exceptions import EmptySampleError
-from ..interactions import Interaction
+from ..interactions import Interaction, SatisfactionResponse
 from ..kpi import Csat, CsatVariant, Fcr
 from ._recognition_policy import OnTime, RecognitionPolicy, RecognitionRule, Rescoring, SpeedRule
 
@@ -172,6 +172,66 @@ def _scored_resolution(current: Interaction, policy: RecognitionPolicy) -> _Scor
     return _Scored(found[-1], len(found))
 
 
+class _Scale(NamedTuple):
+    """A policy's limits as integers, read once per policy rather than once per interaction."""
+
+    #: ``fast_under`` in microseconds.
+    fast_under: int
+    #: ``resolve_within`` in microseconds.
+    resolve_within: int
+    #: The happy and the unhappy CSAT scores (:data:`_CSAT_BANDS` of the policy's variant).
+    happy: frozenset[int]
+    unhappy: frozenset[int]
+
+
+def _scale(policy: RecognitionPolicy) -> _Scale:
+    """*policy*'s limits as integers."""
+    happy, unhappy = _CSAT_BANDS[policy.csat]
+    return _Scale(
+        fast_under=duration_micros(policy.fast_under),
+        resolve_within=duration_micros(policy.resolve_within),
+        happy=happy,
+        unhappy=unhappy,
+    )
+
+
+class _Earned(NamedTuple):
+    """One award as integers: what :class:`AgentAward` says, dated by the index of an event."""
+
+    rule: RecognitionRule
+    points: int
+    #: The index among the interaction's events of the event the award is dated at.
+    event: int
+    resolution: int
+
+
+def _earned(
+    current: Interaction,
+    policy: RecognitionPolicy,
+    scale: _Scale,
+    scored: _Scored | None,
+    due: _dt.datetime | None,
+) -> list[_Earned]:
+    """The awards *current* gives its assignee (the one rule of them; *scored*: its scored
+    resolution, :func:`_scored_resolution`). :func:`awards` dates them as instants, a
+    leaderboard as integers."""
+    facts = log_facts(current)
+    found: list[_Earned] = []
+    if scored is None and not facts.resolutions:
+        return found
+    if scored is not None:
+        for rule, points in _resolution_awards(current, policy, scale, scored.event, due):
+            found.append(_Earned(rule, points, scored.event, scored.ordinal))
+    rating = facts.latest_rating  # the index of current.rating()
+    if rating is not None:
+        score = cast(SatisfactionResponse, current.events[rating]).score
+        if score in scale.happy:
+            found.append(_Earned(RecognitionRule.HAPPY_CSAT, policy.happy_points, rating, 1))
+        elif score in scale.unhappy:
+            found.append(_Earned(RecognitionRule.UNHAPPY_CSAT, policy.unhappy_points, rating, 1))
+    return [award for award in found if award.points]  # no points, no award
+
+
 def awards(
     interaction: Interaction,
     policy: RecognitionPolicy,
@@ -199,41 +259,25 @@ def awards(
     agent = current.assignee()
     if agent is None:
         return ()
-    scored = _scored_resolution(current, policy)
-    if scored is None and not log_facts(current).resolutions:
-        return ()
-    result: list[AgentAward] = []
-
-    def give(rule: RecognitionRule, points: int, at: pendulum.DateTime, resolution: int) -> None:
-        if points:
-            result.append(
-                AgentAward(
-                    agent=agent,
-                    interaction=current.id,
-                    rule=rule,
-                    points=points,
-                    at=at,
-                    resolution=resolution,
-                )
-            )
-
-    if scored is not None:
-        resolved = current.events[scored.event].at
-        for rule, points in _resolution_awards(current, policy, scored.event, due):
-            give(rule, points, resolved, scored.ordinal)
-    rating = current.rating()
-    if rating is not None:
-        happy, unhappy = _CSAT_BANDS[policy.csat]
-        if rating.score in happy:
-            give(RecognitionRule.HAPPY_CSAT, policy.happy_points, rating.at, 1)
-        elif rating.score in unhappy:
-            give(RecognitionRule.UNHAPPY_CSAT, policy.unhappy_points, rating.at, 1)
-    return tuple(result)
+    earned = _earned(current, policy, _scale(policy), _scored_resolution(current, policy), due)
+    events = current.events
+    return tuple(
+        AgentAward(
+            agent=agent,
+            interaction=current.id,
+            rule=award.rule,
+            points=award.points,
+            at=events[award.event].at,
+            resolution=award.resolution,
+        )
+        for award in earned
+    )
 
 
 def _resolution_awards(
     current: Interaction,
     policy: RecognitionPolicy,
+    scale: _Scale,
     resolved: int,
     due: _dt.datetime | None,
 ) -> list[tuple[RecognitionRule, int]]:
@@ -244,11 +288,9 @@ def _resolution_awards(
     reopened = facts.reopens > 0
     rescored = policy.rescoring is Rescoring.LATEST_RESOLUTION
     deadline = (
-        to_micros(aware(due, field="due"))
-        if due is not None
-        else created + duration_micros(policy.resolve_within)
+        to_micros(aware(due, field="due")) if due is not None else created + scale.resolve_within
     )
-    fast = (rescored or not reopened) and solved - created < duration_micros(policy.fast_under)
+    fast = (rescored or not reopened) and solved - created < scale.fast_under
     if policy.on_time is OnTime.STRICTLY_BEFORE_DUE:
         on_time = solved < deadline
     else:
