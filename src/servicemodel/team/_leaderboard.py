@@ -23,7 +23,7 @@ from typing import final
 import attrs
 import pendulum
 
-from .._log._facts import log_event_us, log_facts, log_until
+from .._log._facts import log_created_us, log_event_us, log_until
 from .._time import aware, from_micros, to_micros, zone
 from .._validators import integer
 from ..exceptions import ValidationError
@@ -182,8 +182,7 @@ class MonthTally:
         """
         _check_interaction(interaction)
         start, end = self._start, self._end
-        facts = log_facts(interaction)
-        if facts.created_us >= end:
+        if log_created_us(interaction) >= end:
             return
         event_us = log_event_us(interaction)
         if (not event_us or event_us[-1] < start) and interaction.id not in self._due:
