@@ -199,7 +199,8 @@ class ReportState:
                 field="by",
                 value=self._by_problem,
             )
-        key = (tuple([_dimension(item, name) for name in self._by]), period)
+        by = self._by
+        key = (tuple([_dimension(item, name) for name in by]) if by else (), period)
         row = self._cells.get(key)
         if row is None:
             row = self._cells[key] = [m.empty_like() for m in self._metrics]
