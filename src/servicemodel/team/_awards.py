@@ -49,7 +49,7 @@ from __future__ import annotations
 import datetime as _dt
 from collections.abc import Mapping
 from types import MappingProxyType
-from typing import Any, NamedTuple, cast, final
+from typing import Any, Final, NamedTuple, cast, final
 
 import attrs
 import pendulum
@@ -154,8 +154,8 @@ class _Scored(NamedTuple):
     ordinal: int
 
 
-def _scored_resolution(current: Interaction, policy: RecognitionPolicy) -> _Scored | None:
-    """The resolution the policy scores (its index among the events, and its ordinal), ``None`` when none is scored.
+def _scored_resolution(current: Interaction, scale: _Scale) -> _Scored | None:
+    """The resolution the policy (read as *scale*) scores: its index among the events and its ordinal, ``None`` when none.
 
     The resolutions are :meth:`Interaction.first_solved_at
     <servicemodel.interactions.Interaction.first_solved_at>`'s. Under
@@ -165,7 +165,7 @@ def _scored_resolution(current: Interaction, policy: RecognitionPolicy) -> _Scor
     found = log_facts(current).resolutions
     if not found:
         return None
-    if policy.rescoring is Rescoring.FIRST_RESOLUTION:
+    if not scale.rescored:
         return _Scored(found[0], 1)
     if not current.status().is_resolved:
         return None
@@ -173,7 +173,9 @@ def _scored_resolution(current: Interaction, policy: RecognitionPolicy) -> _Scor
 
 
 class _Scale(NamedTuple):
-    """A policy's limits as integers, read once per policy rather than once per interaction."""
+    """A policy's limits as integers and its options as flags, read once per policy rather
+    than once per interaction (an option's member looked up on its enum class costs the
+    class's ``__getattr__`` hook each time)."""
 
     #: ``fast_under`` in microseconds.
     fast_under: int
@@ -182,16 +184,25 @@ class _Scale(NamedTuple):
     #: The happy and the unhappy CSAT scores (:data:`_CSAT_BANDS` of the policy's variant).
     happy: frozenset[int]
     unhappy: frozenset[int]
+    #: ``rescoring`` is ``latest_resolution``.
+    rescored: bool
+    #: ``on_time`` is ``strictly_before_due``.
+    strictly_before_due: bool
+    #: ``speed`` is ``exclusive``.
+    exclusive_speed: bool
 
 
 def _scale(policy: RecognitionPolicy) -> _Scale:
-    """*policy*'s limits as integers."""
+    """*policy*'s limits as integers and options as flags."""
     happy, unhappy = _CSAT_BANDS[policy.csat]
     return _Scale(
         fast_under=duration_micros(policy.fast_under),
         resolve_within=duration_micros(policy.resolve_within),
         happy=happy,
         unhappy=unhappy,
+        rescored=policy.rescoring is Rescoring.LATEST_RESOLUTION,
+        strictly_before_due=policy.on_time is OnTime.STRICTLY_BEFORE_DUE,
+        exclusive_speed=policy.speed is SpeedRule.EXCLUSIVE,
     )
 
 
@@ -226,9 +237,9 @@ def _earned(
     if rating is not None:
         score = cast(SatisfactionResponse, current.events[rating]).score
         if score in scale.happy:
-            found.append(_Earned(RecognitionRule.HAPPY_CSAT, policy.happy_points, rating, 1))
+            found.append(_Earned(_HAPPY_CSAT, policy.happy_points, rating, 1))
         elif score in scale.unhappy:
-            found.append(_Earned(RecognitionRule.UNHAPPY_CSAT, policy.unhappy_points, rating, 1))
+            found.append(_Earned(_UNHAPPY_CSAT, policy.unhappy_points, rating, 1))
     return [award for award in found if award.points]  # no points, no award
 
 
@@ -259,7 +270,8 @@ def awards(
     agent = current.assignee()
     if agent is None:
         return ()
-    earned = _earned(current, policy, _scale(policy), _scored_resolution(current, policy), due)
+    scale = _scale(policy)
+    earned = _earned(current, policy, scale, _scored_resolution(current, scale), due)
     events = current.events
     return tuple(
         AgentAward(
@@ -286,23 +298,29 @@ def _resolution_awards(
     created = facts.created_us
     solved = log_event_us(current)[resolved]
     reopened = facts.reopens > 0
-    rescored = policy.rescoring is Rescoring.LATEST_RESOLUTION
     deadline = (
         to_micros(aware(due, field="due")) if due is not None else created + scale.resolve_within
     )
-    fast = (rescored or not reopened) and solved - created < scale.fast_under
-    if policy.on_time is OnTime.STRICTLY_BEFORE_DUE:
-        on_time = solved < deadline
-    else:
-        on_time = solved <= deadline
+    fast = (scale.rescored or not reopened) and solved - created < scale.fast_under
+    on_time = solved < deadline if scale.strictly_before_due else solved <= deadline
     found: list[tuple[RecognitionRule, int]] = []
     if fast:
-        found.append((RecognitionRule.FAST_RESOLUTION, policy.fast_points))
-    if not (fast and policy.speed is SpeedRule.EXCLUSIVE):
+        found.append((_FAST_RESOLUTION, policy.fast_points))
+    if not (fast and scale.exclusive_speed):
         if on_time:
-            found.append((RecognitionRule.ON_TIME, policy.on_time_points))
+            found.append((_ON_TIME, policy.on_time_points))
         else:
-            found.append((RecognitionRule.LATE, policy.late_points))
+            found.append((_LATE, policy.late_points))
     if not reopened and policy.first_contact_points and _first_contact(current):
-        found.append((RecognitionRule.FIRST_CONTACT, policy.first_contact_points))
+        found.append((_FIRST_CONTACT, policy.first_contact_points))
     return found
+
+
+# The rules the awards name, held (a member looked up on its enum class costs the class's
+# ``__getattr__`` hook each time).
+_FAST_RESOLUTION: Final = RecognitionRule.FAST_RESOLUTION
+_ON_TIME: Final = RecognitionRule.ON_TIME
+_LATE: Final = RecognitionRule.LATE
+_FIRST_CONTACT: Final = RecognitionRule.FIRST_CONTACT
+_HAPPY_CSAT: Final = RecognitionRule.HAPPY_CSAT
+_UNHAPPY_CSAT: Final = RecognitionRule.UNHAPPY_CSAT

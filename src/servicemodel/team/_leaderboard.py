@@ -194,13 +194,13 @@ class MonthTally:
         agent = current.assignee()
         if agent is None:  # nobody to score: no sample, no award
             return
-        policy = self._policy
-        scored = _scored_resolution(current, policy)
+        policy, scale = self._policy, self._scale
+        scored = _scored_resolution(current, scale)
         moments = log_event_us(current)
         if scored is not None and start <= moments[scored.event] < end:
             self._samples[agent] = self._samples.get(agent, 0) + 1
         # The awards ``awards`` gives, each dated by its event's instant as an integer.
-        earned = _earned(current, policy, self._scale, scored, self._due.get(interaction.id))
+        earned = _earned(current, policy, scale, scored, self._due.get(interaction.id))
         for award in earned:
             moment = moments[award.event]
             if start <= moment < end:
