@@ -20,8 +20,11 @@ from servicemodel.kpi import Csat, Fcr, ResolutionTime
 from servicemodel.loyalty import Ledger, Policies
 from servicemodel.team import (
     MonthTally,
+    OnTime,
     RecognitionPolicy,
     RecognitionRule,
+    Rescoring,
+    SpeedRule,
     TieBreak,
     awards,
     employee_of_the_month,
@@ -338,3 +341,65 @@ def test_month_tallies_of_parts_merge_to_the_board_of_the_whole(
     before = second.result()
     assert first.merge(second).result() == whole == second.merge(first).result()
     assert second.result() == before
+
+
+def _across_the_month_end(
+    agent: str, hours: int, late: bool, score: int, reopen: bool
+) -> Interaction:
+    """A ticket created near the end of March whose solve, reopen and rating may fall in April."""
+    start = pendulum.datetime(2025, 3, 30, tz=ZONE).add(hours=hours)
+    later = (
+        (
+            StatusChange(at=start.add(hours=31), status="open"),
+            StatusChange(at=start.add(hours=32), status="solved"),
+        )
+        if reopen
+        else ()
+    )
+    rating = (SatisfactionResponse(at=start.add(hours=33), score=score),)
+    return ticket(
+        f"t{hours}-{agent}-{late}-{score}-{reopen}",
+        agent=agent,
+        start=start,
+        solve_after=pendulum.duration(hours=30) if late else HALF_HOUR,
+        extra=later + rating,
+    )
+
+
+@settings(max_examples=40)
+@given(
+    data=st.lists(
+        st.builds(
+            _across_the_month_end,
+            st.sampled_from(["ann", "bob"]),
+            st.integers(0, 50),
+            st.booleans(),
+            st.sampled_from([1, 5]),
+            st.booleans(),
+        ),
+        max_size=6,
+    ),
+    rescoring=st.sampled_from(Rescoring),
+    speed=st.sampled_from(SpeedRule),
+    on_time=st.sampled_from(OnTime),
+)
+def test_a_months_board_sums_the_awards_dated_in_it_as_the_logs_stood_at_its_end(
+    data: list[Interaction], rescoring: Rescoring, speed: SpeedRule, on_time: OnTime
+) -> None:
+    # The board dates each award by its event's instant as an integer; awards() dates the
+    # same awards as instants: one rule, so the points per agent agree, month by month.
+    policy = RecognitionPolicy(
+        zone=ZONE, minimum_samples=1, rescoring=rescoring, speed=speed, on_time=on_time
+    )
+    for year, month in ((2025, 3), (2025, 4)):
+        start = pendulum.datetime(year, month, 1, tz=ZONE)
+        end = start.add(months=1)
+        expected: dict[str, int] = {}
+        for interaction in data:
+            for award in awards(interaction, policy, as_of=end.subtract(microseconds=1)):
+                if start <= award.at < end:
+                    expected[award.agent] = expected.get(award.agent, 0) + award.points
+        board = leaderboard(data, policy, year=year, month=month, as_of=end.add(days=1))
+        got = {s.agent: s.points for s in (*board.standings, *board.below_minimum)}
+        assert {agent: got.get(agent, 0) for agent in expected} == expected
+        assert all(points == expected.get(agent, 0) for agent, points in got.items())

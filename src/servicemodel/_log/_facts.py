@@ -181,9 +181,11 @@ def log_facts(item: InteractionHistory) -> LogFacts:
     (5, 3, 2, None)
     """
     try:
-        return item._log_facts
-    except AttributeError:  # not asked yet
-        pass
+        kept = item._log_facts  # None until asked (set so by keep_event_us)
+    except AttributeError:  # an interaction built past the log's rules (an unpickled one)
+        kept = None
+    if kept is not None:
+        return kept
     events = item.events
     answers = replies(events, opened_by=item.opened_by, opening=_NOT_A_REPLY)
     first = answers[0] if answers else None
@@ -222,21 +224,23 @@ def log_facts(item: InteractionHistory) -> LogFacts:
             latest_rating = index
         elif event is first:
             first_reply_us = micros[index]
+    # In field order, positionally: a call with keywords makes the class build a dict
+    # of them first (a sixth of the facts' cost).
     facts = LogFacts(
-        created_us=log_created_us(item),
-        replies=answers,
-        first_reply_us=first_reply_us,
-        resolutions=tuple(solved),
-        first_solved_us=micros[solved[0]] if solved else None,
-        last_solved_us=micros[solved[-1]] if solved else None,
-        reopens=reopens,
-        latest_status=latest_status,
-        latest_priority=latest_priority,
-        latest_assignment=latest_assignment,
-        latest_group=latest_group,
-        latest_rating=latest_rating,
+        log_created_us(item),  # created_us
+        answers,  # replies
+        first_reply_us,
+        tuple(solved),  # resolutions
+        micros[solved[0]] if solved else None,  # first_solved_us
+        micros[solved[-1]] if solved else None,  # last_solved_us
+        reopens,
+        latest_status,
+        latest_priority,
+        latest_assignment,
+        latest_group,
+        latest_rating,
     )
-    object.__setattr__(item, "_log_facts", facts)  # a frozen value's derived facts, kept once
+    _SET_LOG_FACTS(item, facts)  # a frozen value's derived facts, kept once
     return facts
 
 
@@ -278,6 +282,9 @@ def keep_event_us(item: InteractionHistory, created_us: int, micros: tuple[int, 
     # (which refuses) without the call of ``object.__setattr__`` (once per record read).
     _SET_CREATED_US(item, created_us)
     _SET_EVENT_US(item, micros)
+    # Not asked yet: read as None, where an unset slot raises an AttributeError whose
+    # message is formatted only to be caught.
+    _SET_LOG_FACTS(item, None)
 
 
 def log_created_us(item: InteractionHistory) -> int:
@@ -350,4 +357,7 @@ _SET_CREATED_US: Callable[[InteractionHistory, int], None] = _History.__dict__[
 ].__set__
 _SET_EVENT_US: Callable[[InteractionHistory, tuple[int, ...]], None] = _History.__dict__[
     "_event_us"
+].__set__
+_SET_LOG_FACTS: Callable[[InteractionHistory, LogFacts | None], None] = _History.__dict__[
+    "_log_facts"
 ].__set__

@@ -95,7 +95,7 @@ class InteractionHistory:
         attributes: tuple[tuple[str, str], ...]
         events: tuple[Event, ...]
         opened_by: Role
-        _log_facts: LogFacts
+        _log_facts: LogFacts | None
         _event_us: tuple[int, ...]
         _created_us: int
 

@@ -381,7 +381,7 @@ class ChannelMix(_Tally):
 
     def _add(self, item: Interaction) -> None:
         self._n += 1
-        self._bump(item.channel.value)
+        self._bump(item.channel._value_)  # the member's value, without the .value property
 
     def _add_batch(self, columns: Mapping[str, Any]) -> None:
         import numpy as np

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Mapping
-from typing import Any, final
+from typing import Any, Final, final
 
 from .._log._clock_input import clock_input
 from .._log._facts import log_facts
@@ -178,11 +178,7 @@ class ResolutionTime(DurationAccumulator):
 
     def _add(self, item: Interaction) -> None:
         facts = log_facts(item)
-        solved = (
-            facts.last_solved_us
-            if self._variant is ResolutionVariant.FULL
-            else facts.first_solved_us
-        )
+        solved = facts.last_solved_us if self._variant is _FULL else facts.first_solved_us
         if solved is not None:
             self._add_micros(self._elapsed(facts.created_us, solved))
 
@@ -238,3 +234,8 @@ class Aht(_HandleTimeBase):
 
     kpi = KpiName.AHT
     __slots__ = ()
+
+
+# The members the per-item paths compare, held: a member looked up on its enum class
+# costs the class's ``__getattr__`` hook each time (once per interaction per KPI).
+_FULL: Final = ResolutionVariant.FULL

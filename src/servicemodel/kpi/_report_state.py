@@ -23,7 +23,7 @@ import enum
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, final
 
-from .._log._facts import log_facts
+from .._log._facts import log_created_us
 from .._time import to_micros, zone
 from .._validators import distinct, enum_member, is_collection
 from ..customers import Customer
@@ -55,7 +55,7 @@ _DIMENSIONS = ("channel", "kind", "priority", "group", "assignee", "customer_id"
 
 def _item_time(item: object) -> int | None:
     if isinstance(item, Interaction):
-        return log_facts(item).created_us
+        return log_created_us(item)
     if isinstance(item, Customer):
         return to_micros(item.acquired_at)
     if isinstance(item, AgentTime):
@@ -199,7 +199,8 @@ class ReportState:
                 field="by",
                 value=self._by_problem,
             )
-        key = (tuple([_dimension(item, name) for name in self._by]), period)
+        by = self._by
+        key = (tuple([_dimension(item, name) for name in by]) if by else (), period)
         row = self._cells.get(key)
         if row is None:
             row = self._cells[key] = [m.empty_like() for m in self._metrics]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as _dt
 import enum
 from collections.abc import Mapping
-from typing import Any, Self, final
+from typing import Any, Final, Self, final
 
 from .._log._facts import log_facts
 from .._validators import enum_member, instance
@@ -66,9 +66,9 @@ def customer_follow_ups(item: Interaction) -> int:
 
 def _judged(item: Interaction, variant: FcrVariant) -> bool:
     """FCR's judgement of a solved *item* under a variant that judges it on its own."""
-    if variant is FcrVariant.ONE_TOUCH:
+    if variant is _ONE_TOUCH:
         return item.agent_reply_count() <= 1
-    if variant is FcrVariant.NO_CUSTOMER_FOLLOW_UP:
+    if variant is _NO_CUSTOMER_FOLLOW_UP:
         return customer_follow_ups(item) == 0 and item.reopen_count() == 0
     raise ValidationError(
         f"'variant' must judge an interaction on its own (got {variant.value!r}, "
@@ -137,7 +137,7 @@ class Fcr(Accumulator[Rate]):
 
     def _add(self, item: Interaction) -> None:
         facts = log_facts(item)
-        if self._variant is FcrVariant.NO_REPEAT_WITHIN_WINDOW:
+        if self._variant is _NO_REPEAT_WITHIN_WINDOW:
             self._rows.append((item.customer_id, facts.created_us, facts.first_solved_us))
             return
         if facts.first_solved_us is None:
@@ -174,7 +174,7 @@ class Fcr(Accumulator[Rate]):
         """
         instance(item, Interaction, field="item")
         chosen = enum_member(FcrVariant, variant, field="variant")
-        if chosen is FcrVariant.NO_REPEAT_WITHIN_WINDOW:
+        if chosen is _NO_REPEAT_WITHIN_WINDOW:
             return _judged(item, chosen)  # refuses the variant
         return item.first_solved_at() is not None and _judged(item, chosen)
 
@@ -357,8 +357,8 @@ class SelfServiceDeflection(KOfN):
         return {"variant": self._variant.value}
 
     def _add(self, item: Interaction) -> None:
-        selfish = item.channel is Channel.SELF_SERVICE
-        if selfish or self._variant is DeflectionVariant.AMONG_ALL_CONTACTS:
+        selfish = item.channel is _SELF_SERVICE
+        if selfish or self._variant is _AMONG_ALL_CONTACTS:
             self._tally(selfish and item.agent_reply_count() == 0)
 
     def _trials(self, columns: Mapping[str, Any]) -> tuple[Any, Any]:
@@ -373,3 +373,12 @@ class SelfServiceDeflection(KOfN):
             else np.ones_like(selfish)
         )
         return base, selfish & (replies == 0)
+
+
+# The members the per-item paths compare, held: a member looked up on its enum class
+# costs the class's ``__getattr__`` hook each time (once per interaction per KPI).
+_ONE_TOUCH: Final = FcrVariant.ONE_TOUCH
+_NO_CUSTOMER_FOLLOW_UP: Final = FcrVariant.NO_CUSTOMER_FOLLOW_UP
+_NO_REPEAT_WITHIN_WINDOW: Final = FcrVariant.NO_REPEAT_WITHIN_WINDOW
+_SELF_SERVICE: Final = Channel.SELF_SERVICE
+_AMONG_ALL_CONTACTS: Final = DeflectionVariant.AMONG_ALL_CONTACTS

@@ -49,7 +49,7 @@ from __future__ import annotations
 import datetime as _dt
 from collections.abc import Mapping
 from types import MappingProxyType
-from typing import Any, NamedTuple, final
+from typing import Any, Final, NamedTuple, cast, final
 
 import attrs
 import pendulum
@@ -58,7 +58,7 @@ from .._log._facts import log_event_us, log_facts
 from .._time import aware, duration_micros, to_micros
 from .._validators import instance
 from ..exceptions import EmptySampleError
-from ..interactions import Interaction
+from ..interactions import Interaction, SatisfactionResponse
 from ..kpi import Csat, CsatVariant, Fcr
 from ._recognition_policy import OnTime, RecognitionPolicy, RecognitionRule, Rescoring, SpeedRule
 
@@ -154,8 +154,8 @@ class _Scored(NamedTuple):
     ordinal: int
 
 
-def _scored_resolution(current: Interaction, policy: RecognitionPolicy) -> _Scored | None:
-    """The resolution the policy scores (its index among the events, and its ordinal), ``None`` when none is scored.
+def _scored_resolution(current: Interaction, scale: _Scale) -> _Scored | None:
+    """The resolution the policy (read as *scale*) scores: its index among the events and its ordinal, ``None`` when none.
 
     The resolutions are :meth:`Interaction.first_solved_at
     <servicemodel.interactions.Interaction.first_solved_at>`'s. Under
@@ -165,11 +165,82 @@ def _scored_resolution(current: Interaction, policy: RecognitionPolicy) -> _Scor
     found = log_facts(current).resolutions
     if not found:
         return None
-    if policy.rescoring is Rescoring.FIRST_RESOLUTION:
+    if not scale.rescored:
         return _Scored(found[0], 1)
     if not current.status().is_resolved:
         return None
     return _Scored(found[-1], len(found))
+
+
+class _Scale(NamedTuple):
+    """A policy's limits as integers and its options as flags, read once per policy rather
+    than once per interaction (an option's member looked up on its enum class costs the
+    class's ``__getattr__`` hook each time)."""
+
+    #: ``fast_under`` in microseconds.
+    fast_under: int
+    #: ``resolve_within`` in microseconds.
+    resolve_within: int
+    #: The happy and the unhappy CSAT scores (:data:`_CSAT_BANDS` of the policy's variant).
+    happy: frozenset[int]
+    unhappy: frozenset[int]
+    #: ``rescoring`` is ``latest_resolution``.
+    rescored: bool
+    #: ``on_time`` is ``strictly_before_due``.
+    strictly_before_due: bool
+    #: ``speed`` is ``exclusive``.
+    exclusive_speed: bool
+
+
+def _scale(policy: RecognitionPolicy) -> _Scale:
+    """*policy*'s limits as integers and options as flags."""
+    happy, unhappy = _CSAT_BANDS[policy.csat]
+    return _Scale(
+        fast_under=duration_micros(policy.fast_under),
+        resolve_within=duration_micros(policy.resolve_within),
+        happy=happy,
+        unhappy=unhappy,
+        rescored=policy.rescoring is Rescoring.LATEST_RESOLUTION,
+        strictly_before_due=policy.on_time is OnTime.STRICTLY_BEFORE_DUE,
+        exclusive_speed=policy.speed is SpeedRule.EXCLUSIVE,
+    )
+
+
+class _Earned(NamedTuple):
+    """One award as integers: what :class:`AgentAward` says, dated by the index of an event."""
+
+    rule: RecognitionRule
+    points: int
+    #: The index among the interaction's events of the event the award is dated at.
+    event: int
+    resolution: int
+
+
+def _earned(
+    current: Interaction,
+    policy: RecognitionPolicy,
+    scale: _Scale,
+    scored: _Scored | None,
+    due: _dt.datetime | None,
+) -> list[_Earned]:
+    """The awards *current* gives its assignee (the one rule of them; *scored*: its scored
+    resolution, :func:`_scored_resolution`). :func:`awards` dates them as instants, a
+    leaderboard as integers."""
+    facts = log_facts(current)
+    found: list[_Earned] = []
+    if scored is None and not facts.resolutions:
+        return found
+    if scored is not None:
+        for rule, points in _resolution_awards(current, policy, scale, scored.event, due):
+            found.append(_Earned(rule, points, scored.event, scored.ordinal))
+    rating = facts.latest_rating  # the index of current.rating()
+    if rating is not None:
+        score = cast(SatisfactionResponse, current.events[rating]).score
+        if score in scale.happy:
+            found.append(_Earned(_HAPPY_CSAT, policy.happy_points, rating, 1))
+        elif score in scale.unhappy:
+            found.append(_Earned(_UNHAPPY_CSAT, policy.unhappy_points, rating, 1))
+    return [award for award in found if award.points]  # no points, no award
 
 
 def awards(
@@ -199,41 +270,26 @@ def awards(
     agent = current.assignee()
     if agent is None:
         return ()
-    scored = _scored_resolution(current, policy)
-    if scored is None and not log_facts(current).resolutions:
-        return ()
-    result: list[AgentAward] = []
-
-    def give(rule: RecognitionRule, points: int, at: pendulum.DateTime, resolution: int) -> None:
-        if points:
-            result.append(
-                AgentAward(
-                    agent=agent,
-                    interaction=current.id,
-                    rule=rule,
-                    points=points,
-                    at=at,
-                    resolution=resolution,
-                )
-            )
-
-    if scored is not None:
-        resolved = current.events[scored.event].at
-        for rule, points in _resolution_awards(current, policy, scored.event, due):
-            give(rule, points, resolved, scored.ordinal)
-    rating = current.rating()
-    if rating is not None:
-        happy, unhappy = _CSAT_BANDS[policy.csat]
-        if rating.score in happy:
-            give(RecognitionRule.HAPPY_CSAT, policy.happy_points, rating.at, 1)
-        elif rating.score in unhappy:
-            give(RecognitionRule.UNHAPPY_CSAT, policy.unhappy_points, rating.at, 1)
-    return tuple(result)
+    scale = _scale(policy)
+    earned = _earned(current, policy, scale, _scored_resolution(current, scale), due)
+    events = current.events
+    return tuple(
+        AgentAward(
+            agent=agent,
+            interaction=current.id,
+            rule=award.rule,
+            points=award.points,
+            at=events[award.event].at,
+            resolution=award.resolution,
+        )
+        for award in earned
+    )
 
 
 def _resolution_awards(
     current: Interaction,
     policy: RecognitionPolicy,
+    scale: _Scale,
     resolved: int,
     due: _dt.datetime | None,
 ) -> list[tuple[RecognitionRule, int]]:
@@ -242,25 +298,29 @@ def _resolution_awards(
     created = facts.created_us
     solved = log_event_us(current)[resolved]
     reopened = facts.reopens > 0
-    rescored = policy.rescoring is Rescoring.LATEST_RESOLUTION
     deadline = (
-        to_micros(aware(due, field="due"))
-        if due is not None
-        else created + duration_micros(policy.resolve_within)
+        to_micros(aware(due, field="due")) if due is not None else created + scale.resolve_within
     )
-    fast = (rescored or not reopened) and solved - created < duration_micros(policy.fast_under)
-    if policy.on_time is OnTime.STRICTLY_BEFORE_DUE:
-        on_time = solved < deadline
-    else:
-        on_time = solved <= deadline
+    fast = (scale.rescored or not reopened) and solved - created < scale.fast_under
+    on_time = solved < deadline if scale.strictly_before_due else solved <= deadline
     found: list[tuple[RecognitionRule, int]] = []
     if fast:
-        found.append((RecognitionRule.FAST_RESOLUTION, policy.fast_points))
-    if not (fast and policy.speed is SpeedRule.EXCLUSIVE):
+        found.append((_FAST_RESOLUTION, policy.fast_points))
+    if not (fast and scale.exclusive_speed):
         if on_time:
-            found.append((RecognitionRule.ON_TIME, policy.on_time_points))
+            found.append((_ON_TIME, policy.on_time_points))
         else:
-            found.append((RecognitionRule.LATE, policy.late_points))
+            found.append((_LATE, policy.late_points))
     if not reopened and policy.first_contact_points and _first_contact(current):
-        found.append((RecognitionRule.FIRST_CONTACT, policy.first_contact_points))
+        found.append((_FIRST_CONTACT, policy.first_contact_points))
     return found
+
+
+# The rules the awards name, held (a member looked up on its enum class costs the class's
+# ``__getattr__`` hook each time).
+_FAST_RESOLUTION: Final = RecognitionRule.FAST_RESOLUTION
+_ON_TIME: Final = RecognitionRule.ON_TIME
+_LATE: Final = RecognitionRule.LATE
+_FIRST_CONTACT: Final = RecognitionRule.FIRST_CONTACT
+_HAPPY_CSAT: Final = RecognitionRule.HAPPY_CSAT
+_UNHAPPY_CSAT: Final = RecognitionRule.UNHAPPY_CSAT

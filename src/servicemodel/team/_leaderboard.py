@@ -23,12 +23,12 @@ from typing import final
 import attrs
 import pendulum
 
-from .._log._facts import log_event_us, log_facts, log_until
+from .._log._facts import log_created_us, log_event_us, log_until
 from .._time import aware, from_micros, to_micros, zone
 from .._validators import integer
 from ..exceptions import ValidationError
 from ..interactions import Interaction
-from ._awards import _check_interaction, _scored_resolution, awards
+from ._awards import _check_interaction, _earned, _scale, _scored_resolution
 from ._recognition_policy import RecognitionPolicy, TieBreak
 
 __all__ = [
@@ -166,6 +166,7 @@ class MonthTally:
         self._cutoff = min(to_micros(aware(as_of, field="as_of")), self._end - 1)
         self._tz = zone(policy.zone)
         self._due = due or {}
+        self._scale = _scale(policy)
         self._totals: dict[str, _AgentAwards] = {}
         self._samples: dict[str, int] = {}
 
@@ -181,30 +182,31 @@ class MonthTally:
         """
         _check_interaction(interaction)
         start, end = self._start, self._end
-        facts = log_facts(interaction)
-        if facts.created_us >= end:
+        if log_created_us(interaction) >= end:
             return
         event_us = log_event_us(interaction)
         if (not event_us or event_us[-1] < start) and interaction.id not in self._due:
             # Every award and every scored resolution is dated at one of the log's
             # events: a log over before the month has none in it (a due date is
-            # still checked by ``awards``).
+            # still checked by ``_earned``).
             return
         current = log_until(interaction, self._cutoff)  # as it stood at the cut-off
-        scored = _scored_resolution(current, self._policy)
         agent = current.assignee()
-        if (
-            scored is not None
-            and agent is not None
-            and start <= log_event_us(current)[scored.event] < end
-        ):
+        if agent is None:  # nobody to score: no sample, no award
+            return
+        policy, scale = self._policy, self._scale
+        scored = _scored_resolution(current, scale)
+        moments = log_event_us(current)
+        if scored is not None and start <= moments[scored.event] < end:
             self._samples[agent] = self._samples.get(agent, 0) + 1
-        for award in awards(current, self._policy, due=self._due.get(interaction.id)):
-            moment = to_micros(award.at)
+        # The awards ``awards`` gives, each dated by its event's instant as an integer.
+        earned = _earned(current, policy, scale, scored, self._due.get(interaction.id))
+        for award in earned:
+            moment = moments[award.event]
             if start <= moment < end:
-                found = self._totals.get(award.agent)
+                found = self._totals.get(agent)
                 if found is None:
-                    found = self._totals[award.agent] = _AgentAwards()
+                    found = self._totals[agent] = _AgentAwards()
                 found.add(moment, award.points)
 
     def merge(self, other: MonthTally) -> MonthTally:

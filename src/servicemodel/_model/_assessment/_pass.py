@@ -8,7 +8,7 @@ from typing import Any
 import attrs
 import pendulum
 
-from ..._log._facts import log_facts, log_until
+from ..._log._facts import log_created_us, log_facts, log_until
 from ..._time import from_micros, to_micros
 from ..._validators import check_item
 from ...customers import Customer
@@ -189,7 +189,8 @@ class _Pass:
         for position, item in enumerate(interactions):
             check_item(item, Interaction, field="interactions", index=position)
             self.read += 1
-            created = log_facts(item).created_us
+            # The kept integer alone: the facts are worked out for the log as cut at as_of.
+            created = log_created_us(item)
             check_supported(
                 created, field=f"interactions[{position}].created_at", value=item.created_at
             )
